@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// One esbuild script for every artefact of the project.
+//
+//   node scripts/build.mjs              client, server, CLI, webviews -> dist/
+//   node scripts/build.mjs --tests      only the tests -> out/test/
+//   node scripts/build.mjs --all        both of the above
+//   node scripts/build.mjs --production minified dist/ without sourcemaps (used by `npm run package`)
+//   node scripts/build.mjs --watch      rebuild on change (combine with --all to watch the tests too)
+//
+// The build can also be imported: `import { build } from './build.mjs'`.
+import * as esbuild from 'esbuild';
+import { chmod, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Recursively list files under `dir` (relative to ROOT) whose name passes `keep`. */
+export async function listFiles(dir, keep) {
+  const abs = path.join(ROOT, dir);
+  if (!existsSync(abs)) return [];
+  const found = [];
+  for (const entry of await readdir(abs, { withFileTypes: true })) {
+    const rel = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...(await listFiles(rel, keep)));
+    else if (keep(entry.name)) found.push(rel);
+  }
+  return found.sort();
+}
+
+async function packageVersion() {
+  const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+  return String(pkg.version);
+}
+
+/** Webview entry points: every media/<name>/main.ts becomes dist/media/<name>.js. */
+async function webviewEntries() {
+  const mediaDir = path.join(ROOT, 'media');
+  if (!existsSync(mediaDir)) return [];
+  const entries = [];
+  for (const entry of await readdir(mediaDir, { withFileTypes: true })) {
+    const main = path.join('media', entry.name, 'main.ts');
+    if (entry.isDirectory() && existsSync(path.join(ROOT, main))) entries.push({ name: entry.name, main });
+  }
+  return entries.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Stylesheets sit next to their bundle: media/<name>/main.css -> dist/media/<name>.css,
+ * any other media/<name>/<file>.css -> dist/media/<name>-<file>.css.
+ */
+async function copyWebviewCss() {
+  const mediaDir = path.join(ROOT, 'media');
+  if (!existsSync(mediaDir)) return [];
+  const copied = [];
+  for (const entry of await readdir(mediaDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    for (const file of await readdir(path.join(mediaDir, entry.name))) {
+      if (!file.endsWith('.css')) continue;
+      const base = file.slice(0, -'.css'.length);
+      const target = base === 'main' ? `${entry.name}.css` : `${entry.name}-${base}.css`;
+      await mkdir(path.join(ROOT, 'dist', 'media'), { recursive: true });
+      await copyFile(path.join(mediaDir, entry.name, file), path.join(ROOT, 'dist', 'media', target));
+      copied.push(path.join('dist', 'media', target));
+    }
+  }
+  return copied;
+}
+
+/** Steps after the app bundles are written; returns the copied stylesheets. */
+async function finishApp() {
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  // Executable so `./dist/cli.js` works straight from a checkout, not only via npm's bin link.
+  if (existsSync(cli)) await chmod(cli, 0o755);
+  return copyWebviewCss();
+}
+
+/** esbuild option sets for dist/: extension client, language server, CLI, webviews. */
+async function appConfigs({ production }) {
+  const version = await packageVersion();
+  const common = {
+    absWorkingDir: ROOT,
+    bundle: true,
+    minify: production,
+    sourcemap: production ? false : 'linked',
+    logLevel: 'warning',
+    define: { __SWAPSIM_VERSION__: JSON.stringify(version) },
+  };
+  const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+  const configs = [
+    { ...node, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+    { ...node, entryPoints: ['server/server.ts'], outfile: 'dist/server.js' },
+    {
+      ...node,
+      entryPoints: ['server/cli.ts'],
+      outfile: 'dist/cli.js',
+      banner: { js: '#!/usr/bin/env node' },
+    },
+  ];
+  for (const { name, main } of await webviewEntries()) {
+    configs.push({
+      ...common,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      entryPoints: [main],
+      outfile: `dist/media/${name}.js`,
+    });
+  }
+  return configs;
+}
+
+/** Tests: test/**\/*.test.ts -> out/test/**\/*.test.js; node_modules stay external (they exist at test time). */
+async function testConfigs() {
+  const version = await packageVersion();
+  const entryPoints = await listFiles('test', (name) => name.endsWith('.test.ts'));
+  if (entryPoints.length === 0) return [];
+  return [
+    {
+      absWorkingDir: ROOT,
+      entryPoints,
+      outdir: 'out/test',
+      outbase: 'test',
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      packages: 'external',
+      external: ['vscode'],
+      sourcemap: 'inline',
+      logLevel: 'warning',
+      define: { __SWAPSIM_VERSION__: JSON.stringify(version) },
+    },
+  ];
+}
+
+/**
+ * In watch mode, print one "[watch] build started" / "[watch] build finished"
+ * pair per round of rebuilds across all bundles: .vscode/tasks.json's problem
+ * matcher waits for these lines. The after-build steps rerun after each round.
+ */
+function watchReporter(app) {
+  let active = 0;
+  return {
+    name: 'swapsim-watch-reporter',
+    setup(pluginBuild) {
+      pluginBuild.onStart(() => {
+        if (active++ === 0) console.log('[watch] build started');
+      });
+      pluginBuild.onEnd(async () => {
+        if (--active === 0) {
+          if (app) await finishApp();
+          console.log('[watch] build finished');
+        }
+      });
+    },
+  };
+}
+
+/**
+ * Build (or watch) the selected artefacts.
+ * @param {{ app?: boolean, tests?: boolean, production?: boolean, watch?: boolean }} options
+ */
+export async function build({ app = true, tests = false, production = false, watch = false } = {}) {
+  const configs = [];
+  if (app) {
+    await rm(path.join(ROOT, 'dist'), { recursive: true, force: true });
+    configs.push(...(await appConfigs({ production })));
+  }
+  if (tests) {
+    // Start clean so a deleted test never keeps running from a stale bundle.
+    await rm(path.join(ROOT, 'out', 'test'), { recursive: true, force: true });
+    configs.push(...(await testConfigs()));
+  }
+  if (watch) {
+    const reporter = watchReporter(app);
+    const contexts = await Promise.all(configs.map((c) => esbuild.context({ ...c, plugins: [...(c.plugins ?? []), reporter] })));
+    await Promise.all(contexts.map((ctx) => ctx.watch()));
+    console.log(`[build] watching ${configs.length} bundle(s); press Ctrl+C to stop`);
+    return;
+  }
+  const started = Date.now();
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  const css = app ? await finishApp() : [];
+  const what = [app && (production ? 'dist (production)' : 'dist'), tests && 'tests'].filter(Boolean).join(' + ');
+  console.log(`[build] ${what}: ${configs.length} bundle(s), ${css.length} stylesheet(s) in ${Date.now() - started} ms`);
+}
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (isMain) {
+  const args = new Set(process.argv.slice(2));
+  const known = new Set(['--tests', '--all', '--production', '--watch']);
+  for (const arg of args) {
+    if (!known.has(arg)) {
+      console.error(`build.mjs: unknown flag ${arg} (known: ${[...known].join(' ')})`);
+      process.exit(2);
+    }
+  }
+  const all = args.has('--all');
+  build({
+    app: all || !args.has('--tests'),
+    tests: all || args.has('--tests'),
+    production: args.has('--production'),
+    watch: args.has('--watch'),
+  }).catch((err) => {
+    // esbuild already printed the diagnostics; keep the stack out of the way.
+    if (!(err && Array.isArray(err.errors))) console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, lint, build dist/ and the tests, then run every
+// out/test/**/*.test.js with Node's built-in runner.
+//
+//   npm test                                  everything
+//   npm test -- --test-name-pattern=initialize   extra arguments go to `node --test`
+//   npm test -- --fast                        skip typecheck and lint (quick local loop)
+//
+// The whole dist/ is rebuilt first because some tests drive the real bundles
+// (dist/server.js over stdio, dist/cli.js as a process).
+// Exit code: node's test exit code if it is non-zero, otherwise 1 when typecheck
+// or lint failed, otherwise 0. Every step runs even after an earlier one fails,
+// so one run reports all problems.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { build, listFiles, ROOT } from './build.mjs';
+
+const bin = (pkg, file) => path.join(ROOT, 'node_modules', pkg, 'bin', file);
+
+function step(title, args) {
+  console.log(`\n▶ ${title}`);
+  const started = Date.now();
+  const { status, signal, error } = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  if (error) throw error;
+  const code = status ?? 1;
+  console.log(`${code === 0 ? '✔' : '✖'} ${title} ${code === 0 ? 'passed' : `failed (${signal ?? `exit ${code}`})`} in ${Date.now() - started} ms`);
+  return code;
+}
+
+const passThrough = process.argv.slice(2);
+const fast = passThrough.includes('--fast');
+const nodeTestArgs = passThrough.filter((arg) => arg !== '--fast');
+
+const failures = [];
+if (!fast) {
+  if (step('typecheck (tsc --noEmit)', [bin('typescript', 'tsc'), '--noEmit', '-p', '.']) !== 0) failures.push('typecheck');
+  if (step('lint (eslint)', [bin('eslint', 'eslint.js'), '.']) !== 0) failures.push('lint');
+}
+
+console.log('\n▶ build (dist + tests)');
+try {
+  await build({ app: true, tests: true });
+} catch (err) {
+  if (!(err && Array.isArray(err.errors))) console.error(err);
+  console.log('✖ build failed: tests cannot run');
+  process.exit(1);
+}
+
+const files = await listFiles(path.join('out', 'test'), (name) => name.endsWith('.test.js'));
+if (files.length === 0) {
+  console.log('✖ no test files found under out/test');
+  process.exit(1);
+}
+const testCode = step(`node --test (${files.length} file(s))`, ['--enable-source-maps', '--test', '--test-reporter=spec', ...nodeTestArgs, ...files]);
+
+if (failures.length > 0) console.log(`\n✖ also failed: ${failures.join(', ')}`);
+process.exit(testCode !== 0 ? testCode : failures.length > 0 ? 1 : 0);
