@@ -1,0 +1,100 @@
+/**
+ * struct swap_cluster_info and the cluster lists (mm/swap.h, mm/swapfile.c;
+ * kernel-swap.md §2.2-§2.3). A cluster object exists only once a cluster has
+ * been touched, so an idle terabyte device costs almost nothing.
+ */
+import type { Journal } from './journal';
+import { SwapTable } from './swap_table';
+
+/** enum swap_cluster_flags */
+export const enum ClusterFlag {
+  NONE = 0,
+  FREE = 1,
+  NONFULL = 2,
+  FRAG = 3,
+  FULL = 4,
+  DISCARD = 5,
+  /** Ghost RFC: a freed dynamic cluster. */
+  DEAD = 6,
+}
+/** CLUSTER_FLAG_USABLE: any flag up to FRAG can be allocated from. */
+export const CLUSTER_FLAG_USABLE = ClusterFlag.FRAG;
+
+export const CLUSTER_LIST_NAMES = ['none', 'free', 'nonfull', 'frag', 'full', 'discard', 'dead'] as const;
+export type ClusterListName = (typeof CLUSTER_LIST_NAMES)[number];
+
+export class SwapClusterInfo {
+  count = 0;
+  flags: ClusterFlag = ClusterFlag.NONE;
+  order = 0;
+  table: SwapTable | null = null;
+  /** ci->extend_table: real counts of slots whose inline count overflowed. */
+  extendTable: Uint32Array | null = null;
+  /** ci->memcg_table (P4): the swap-charged memcg id per slot. */
+  memcgTable: Uint16Array | null = null;
+  /**
+   * Not kernel state: the content code of the page written to each slot, so
+   * that swapin restores what swapout saw (the kernel reads real bytes).
+   */
+  simContent: Uint8Array | null = null;
+  prev: SwapClusterInfo | null = null;
+  next: SwapClusterInfo | null = null;
+  list: ClusterList | null = null;
+
+  constructor(
+    /** Swap type of the owning device. */
+    readonly type: number,
+    readonly idx: number,
+  ) {}
+}
+
+/** A kernel list_head of clusters; list_add_tail / list_del / list_first_entry. */
+export class ClusterList {
+  head: SwapClusterInfo | null = null;
+  tail: SwapClusterInfo | null = null;
+  length = 0;
+  constructor(
+    readonly flag: ClusterFlag,
+    readonly order: number,
+  ) {}
+
+  addTail(j: Journal, ci: SwapClusterInfo): void {
+    j.set(ci, 'list', this);
+    j.set(ci, 'prev', this.tail);
+    j.set(ci, 'next', null);
+    if (this.tail) j.set(this.tail, 'next', ci);
+    else j.set(this, 'head', ci);
+    j.set(this, 'tail', ci);
+    j.set(this, 'length', this.length + 1);
+  }
+
+  remove(j: Journal, ci: SwapClusterInfo): void {
+    if (ci.prev) j.set(ci.prev, 'next', ci.next);
+    else j.set(this, 'head', ci.next);
+    if (ci.next) j.set(ci.next, 'prev', ci.prev);
+    else j.set(this, 'tail', ci.prev);
+    j.set(ci, 'prev', null);
+    j.set(ci, 'next', null);
+    j.set(ci, 'list', null);
+    j.set(this, 'length', this.length - 1);
+  }
+
+  *[Symbol.iterator](): Iterator<SwapClusterInfo> {
+    for (let ci = this.head; ci; ci = ci.next) yield ci;
+  }
+}
+
+/** swap_cluster_alloc_table(): table, memcg_table allocated together (P4). */
+export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number): void {
+  j.set(ci, 'table', new SwapTable(slots));
+  j.set(ci, 'memcgTable', new Uint16Array(slots));
+  j.set(ci, 'simContent', new Uint8Array(slots));
+}
+
+/** swap_cluster_free_table(): freed only when the cluster returns to the free list. */
+export function clusterFreeTable(j: Journal, ci: SwapClusterInfo): void {
+  j.set(ci, 'table', null);
+  j.set(ci, 'memcgTable', null);
+  j.set(ci, 'extendTable', null);
+  j.set(ci, 'simContent', null);
+}

@@ -1,0 +1,40 @@
+/** Kernel errno values the simulator returns, by their Linux names and numbers. */
+export const ERRNO = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EIO: 5,
+  E2BIG: 7,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EBUSY: 16,
+  EEXIST: 17,
+  ENODEV: 19,
+  EINVAL: 22,
+  ENOSPC: 28,
+  ENOTEMPTY: 39,
+  EOPNOTSUPP: 95,
+} as const;
+
+export type ErrnoName = keyof typeof ERRNO;
+
+/** A failed kernel operation, carrying the errno a syscall would return. */
+export class KernelError extends Error {
+  constructor(
+    readonly errno: ErrnoName,
+    message: string,
+    /**
+     * The operation failed but what it did so far stands, as in the kernel
+     * (e.g. swapoff interrupted after swapping some pages back in).
+     */
+    readonly keepsState = false,
+  ) {
+    super(`${errno}: ${message}`);
+    this.name = 'KernelError';
+  }
+}
+
+export function fail(errno: ErrnoName, message: string): never {
+  throw new KernelError(errno, message);
+}

@@ -1,0 +1,686 @@
+/**
+ * The simulated machine: every subsystem's state and the operations a
+ * scenario performs on it. Each public operation is a transaction: if it
+ * fails, the journal rolls everything it did back (unless the kernel itself
+ * keeps partial progress, e.g. an interrupted swapoff).
+ */
+import { DEFAULT_CONTENT, hash32, type ContentSpec } from './content';
+import { ERRNO, KernelError, fail, type ErrnoName } from './errno';
+import { EventLog } from './events';
+import { FolioTable, PG_mlocked, PG_swapcache } from './folio';
+import { makeGeometry, type Geometry, type GeometryConfig } from './geometry';
+import { Journal } from './journal';
+import { MEMCG_MAX, MemcgTree, normalizeCgroupPath, type Memcg } from './memcontrol';
+import { MemoryOps } from './memory';
+import { MmState, pteIsSwap, pteEntry, type Task, type Vma } from './mm';
+import { PageAllocator } from './page_alloc';
+import { SwapIo } from './page_io';
+import { cacheAccount, folioFreeSwap, swapCacheDelFolio, swapCacheLookup, tryToReclaimSwap } from './swap_state';
+import { swpOffset, swpType, type SwpEntry } from './swap_entry';
+import { Swap, type SwapInfo, type SwaponParams } from './swapfile';
+import { Vmscan } from './vmscan';
+import { Vmstat } from './vmstat';
+import { Zswap, type ZswapParams } from './zswap';
+import type { DesignProfile } from './designs/profiles';
+
+export interface KernelConfig extends GeometryConfig {
+  /** Design profile: which kernel (or posted series) the metadata follows. */
+  design?: DesignProfile;
+  /** Seed for everything that looks random (content mixes). */
+  seed?: number;
+  /** Run the invariant checker after every operation. */
+  checkInvariants?: boolean;
+}
+
+export interface KernelMark {
+  journal: number;
+  events: number;
+}
+
+export interface VmaRaState {
+  prevIdx: number;
+  win: number;
+}
+
+export interface MmapOptions {
+  order?: number;
+  content?: ContentSpec;
+  populate?: boolean;
+  mlock?: boolean;
+}
+
+export class Kernel {
+  readonly j = new Journal();
+  readonly log = new EventLog();
+  readonly geom: Geometry;
+  readonly design: DesignProfile;
+  readonly seed: number;
+  readonly swap: Swap;
+  readonly pages: PageAllocator;
+  readonly folios: FolioTable;
+  readonly mm: MmState;
+  readonly memcgs: MemcgTree;
+  readonly zswap: Zswap;
+  readonly vmstat: Vmstat;
+  readonly io: SwapIo;
+  readonly vmscan: Vmscan;
+  readonly mem: MemoryOps;
+  /** Page-state counters (NR_SWAPCACHE) and the workingset eviction clock. */
+  readonly stat = { nrSwapcache: 0, evictionClock: 0 };
+  /** vm.swappiness, vm.page-cluster, /sys/kernel/mm/swap/vma_ra_enabled. */
+  readonly sysctl = { swappiness: 60, page_cluster: 3, vma_ra_enabled: true };
+  /** Global readahead state of swapin_nr_pages(). */
+  readonly ra = { hits: 0, prevOffset: 0, lastPages: 0 };
+  private readonly vmaRaStates = new Map<number, VmaRaState>();
+  checkInvariants: boolean;
+  /** Invariant checker, installed by invariants.ts to keep this module free of it. */
+  static invariantChecker: ((k: Kernel) => string[]) | null = null;
+
+  constructor(cfg: KernelConfig = {}) {
+    this.geom = makeGeometry(cfg);
+    this.design = cfg.design ?? 'p4';
+    this.seed = cfg.seed ?? 1;
+    this.checkInvariants = cfg.checkInvariants ?? false;
+    const j = this.j;
+    this.swap = new Swap(this.geom, j, this.log, {
+      tryToReclaimSwap: (si, off, flags) => tryToReclaimSwap(this, si, off, flags),
+      rangeFreed: (si, off, nr) => {
+        for (let i = 0; i < nr; i++) this.zswap.invalidate(si.type * 2 ** 32 + off + i);
+      },
+      unchargeSwap: (id, nr) => this.unchargeSwap(id, nr),
+    });
+    this.pages = new PageAllocator(j, this.geom.ramPages);
+    this.folios = new FolioTable(j, this.geom.ramPages);
+    this.mm = new MmState(j);
+    this.memcgs = new MemcgTree(j, this.log);
+    this.zswap = new Zswap(j, this.log, this.memcgs, this.geom.pageSize, this.geom.ramPages);
+    this.vmstat = new Vmstat(j, this.geom.nrOrders);
+    this.io = new SwapIo(this);
+    this.vmscan = new Vmscan(this);
+    this.mem = new MemoryOps(this);
+  }
+
+  // ------------------------------------------------------------ time travel
+
+  mark(): KernelMark {
+    return { journal: this.j.mark(), events: this.log.length };
+  }
+
+  rollback(m: KernelMark): void {
+    this.j.rollback(m.journal);
+    this.log.truncate(m.events);
+  }
+
+  /** Run `fn` as one operation: all or nothing, then the deferred work and the invariant check. */
+  private tx<T>(fn: () => T): T {
+    const m = this.mark();
+    try {
+      const r = fn();
+      this.runDeferredWork();
+      this.verify();
+      return r;
+    } catch (err) {
+      if (err instanceof KernelError && err.keepsState) {
+        this.runDeferredWork();
+        this.verify();
+      } else {
+        this.rollback(m);
+      }
+      if (err instanceof KernelError) this.log.emit({ kind: 'error', errno: err.errno, message: err.message });
+      throw err;
+    }
+  }
+
+  /** Work items the kernel runs asynchronously: discard, swap reclaim, the zswap shrink worker. */
+  private runDeferredWork(): void {
+    this.swap.runPendingWork();
+    if (this.zswap.shrinkWorkPending) {
+      this.j.set(this.zswap, 'shrinkWorkPending', false);
+      this.zswapShrinkWorker();
+    }
+  }
+
+  private verify(): void {
+    if (!this.checkInvariants || !Kernel.invariantChecker) return;
+    const problems = Kernel.invariantChecker(this);
+    for (const p of problems) this.log.emit({ kind: 'invariant', message: p });
+    if (problems.length) throw new KernelError('EINVAL', `invariant violated: ${problems[0]}`, true);
+  }
+
+  // ------------------------------------------------------- swap plumbing
+
+  /** The memcg id recorded for a slot (P4: ci->memcg_table; earlier designs: the swap_cgroup array). */
+  swapMemcgId(si: SwapInfo, offset: number): number {
+    const mt = si.clusterOf(offset)?.memcgTable;
+    return mt ? mt[offset & (this.geom.clusterSlots - 1)]! : 0;
+  }
+
+  private recordSwapMemcg(entry: SwpEntry, nr: number, id: number): void {
+    const si = this.swap.swapInfo[swpType(entry)]!;
+    for (let i = 0; i < nr; i++) {
+      const off = swpOffset(entry) + i;
+      const mt = si.clusterOf(off)!.memcgTable!;
+      this.j.a(mt, off & (this.geom.clusterSlots - 1), id);
+    }
+  }
+
+  /** Uncharge at slot free (__swap_cluster_free_entries → mem_cgroup_uncharge_swap). */
+  private unchargeSwap(id: number, nr: number): void {
+    const m = this.memcgs.get(id);
+    if (!m) return;
+    this.memcgs.uncharge(m, 'swap', nr);
+    this.j.set(m, 'swapIdRefs', m.swapIdRefs - nr);
+  }
+
+  /**
+   * The cgroup a swapped-in folio is charged to (mem_cgroup_swapin_charge_folio):
+   * the recorded one while online; otherwise, in 7.2, the faulting task's;
+   * under the ghost RFC, the dead cgroup's nearest online ancestor.
+   */
+  swapinChargeTarget(recordedId: number, faultMemcgId: number): Memcg {
+    const rec = this.memcgs.get(recordedId);
+    if (rec?.online) return rec;
+    if (rec && this.design === 'ghost') return this.memcgs.onlineAncestor(rec);
+    return this.memcgs.get(faultMemcgId) ?? this.memcgs.root;
+  }
+
+  /** CPU that runs the current reclaim (its per-CPU cluster cache is used). */
+  cpu = 0;
+
+  /**
+   * folio_alloc_swap() + mem_cgroup_try_charge_swap(): slots for the folio,
+   * in the swap cache, charged to its memcg (or its nearest online
+   * ancestor). A failed charge counts max/fail events and frees the slots.
+   */
+  folioAllocSwap(pfn: number): boolean {
+    const f = this.folios;
+    const order = f.order[pfn]!;
+    const nr = 1 << order;
+    const owner = this.memcgs.get(f.memcg[pfn]!) ?? this.memcgs.root;
+    const m = this.memcgs.onlineAncestor(owner);
+    const entry = this.swap.allocSlots(pfn, order, this.cpu);
+    if (entry === null) {
+      this.memcgs.swapEvent(m, 'fail');
+      return false;
+    }
+    cacheAccount(this, pfn, entry, nr);
+    const r = this.memcgs.tryCharge(m, 'swap', nr);
+    if (!r.ok) {
+      this.memcgs.swapEvent(r.limitedBy, 'max');
+      this.memcgs.swapEvent(m, 'fail');
+      swapCacheDelFolio(this, pfn);
+      return false;
+    }
+    this.j.set(m, 'swapIdRefs', m.swapIdRefs + nr);
+    this.recordSwapMemcg(entry, nr, m.id);
+    for (const c of m.ancestorsAndSelf()) {
+      if (!c.isRoot && c.swap.usage > c.swap.high) this.memcgs.swapEvent(c, 'high');
+    }
+    return true;
+  }
+
+  /** VMA-based readahead applies when enabled and no rotational device is active. */
+  vmaRaActive(): boolean {
+    return this.sysctl.vma_ra_enabled && this.swap.devices.every((d) => d.solidState);
+  }
+
+  vmaRa(vmaId: number): VmaRaState {
+    let st = this.vmaRaStates.get(vmaId);
+    if (!st) {
+      st = { prevIdx: 0, win: 0 };
+      this.j.mapSet(this.vmaRaStates, vmaId, st);
+    }
+    return st;
+  }
+
+  // ----------------------------------------------------------------- zswap
+
+  /** Only ghost devices are active: zswap has nowhere to write back (ghost RFC patch 13). */
+  private noRealSwapfile(): boolean {
+    return this.swap.devices.every((d) => d.kind === 'ghost');
+  }
+
+  /** zswap_writeback_entry(): decompress into the swap cache and write it to the same slot. */
+  zswapWriteback(entry: SwpEntry): boolean {
+    const e = this.zswap.entries.get(entry);
+    if (!e) return false;
+    const si = this.swap.swapInfo[swpType(entry)];
+    if (!si || si.kind === 'ghost' || this.noRealSwapfile()) return false;
+    const m = this.memcgs.get(e.memcg);
+    if (m && !this.memcgs.zswapWritebackEffective(m)) return false;
+    if (swapCacheLookup(this, entry) >= 0) return false; // raced with a swapin
+    this.zswap.remove(entry, 'writeback');
+    this.vmstat.count('zswpwb');
+    if (m) this.memcgs.statEvent(m, 'zswpwb', 1);
+    this.j.set(this.zswap.stats, 'written_back_pages', this.zswap.stats.written_back_pages + 1);
+    this.io.deviceWrite(entry, 1, 0, e.memcg);
+    return true;
+  }
+
+  /** shrink_memcg(): write back the oldest entry of a cgroup over memory.zswap.max. */
+  zswapShrinkMemcg(over: Memcg): boolean {
+    const ids = new Set<number>();
+    for (const d of over.subtree()) ids.add(d.id);
+    for (const [entry, e] of this.zswap.entries) {
+      if (ids.has(e.memcg) && this.zswapWriteback(entry)) return true;
+    }
+    this.j.set(this.zswap.stats, 'reject_reclaim_fail', this.zswap.stats.reject_reclaim_fail + 1);
+    return false;
+  }
+
+  /** shrink_worker(): write back, oldest first with a second chance, until below the accept threshold. */
+  zswapShrinkWorker(maxEntries = Number.POSITIVE_INFINITY): number {
+    let written = 0;
+    let rotations = this.zswap.entries.size;
+    const done = (): boolean =>
+      written >= maxEntries || (maxEntries === Number.POSITIVE_INFINITY && this.zswap.poolPages < this.zswap.acceptThresholdPages());
+    while (!done() && this.zswap.entries.size > 0) {
+      const first = this.zswap.entries.entries().next().value as [SwpEntry, { referenced: boolean }];
+      const [entry, e] = first;
+      if (e.referenced && rotations-- > 0) {
+        this.zswap.rotate(entry);
+        continue;
+      }
+      if (this.zswapWriteback(entry)) {
+        written++;
+        continue;
+      }
+      // could not write this one back (cgroup forbids it, raced, no real swapfile)
+      this.zswap.rotate(entry);
+      if (rotations-- <= -this.zswap.entries.size) break;
+    }
+    return written;
+  }
+
+  // ------------------------------------------------------------------- OOM
+
+  /** Pages a task holds in memory and in swap (oom_badness without page tables). */
+  taskFootprint(t: Task): { rss: number; swapents: number } {
+    let rss = 0;
+    let swapents = 0;
+    for (const v of t.vmas.values()) {
+      for (let i = 0; i < v.nrPages; i++) {
+        const p = v.pte[i]!;
+        if (p > 0) rss++;
+        else if (p < 0) swapents++;
+      }
+    }
+    return { rss, swapents };
+  }
+
+  /** out_of_memory(): kill the task with the highest badness in the cgroup (or anywhere). */
+  oomKill(scope: Memcg | null): boolean {
+    let victim: Task | null = null;
+    let best = -1;
+    const inScope = (t: Task): boolean => {
+      if (!scope) return true;
+      for (let m: Memcg | null = this.memcgs.get(t.memcg) ?? null; m; m = m.parent) if (m === scope) return true;
+      return false;
+    };
+    for (const t of this.mm.tasks.values()) {
+      if (t.state !== 'alive' || !inScope(t)) continue;
+      const fp = this.taskFootprint(t);
+      const points = fp.rss + fp.swapents;
+      if (points > best) {
+        best = points;
+        victim = t;
+      }
+    }
+    if (!victim) return false;
+    const vm = this.memcgs.get(victim.memcg) ?? this.memcgs.root;
+    this.memcgs.memoryEvent(vm, 'oom_kill');
+    this.vmstat.count('oom_kill');
+    this.log.emit({ kind: 'oom-kill', task: victim.name, memcg: vm.name });
+    this.teardownTask(victim, 'oom_killed');
+    return true;
+  }
+
+  private teardownTask(t: Task, state: 'exited' | 'oom_killed'): void {
+    for (const v of [...t.vmas.values()]) {
+      this.mem.zapRange(v, 0, v.nrPages);
+      this.mm.removeVma(v);
+    }
+    this.j.set(t, 'state', state);
+  }
+
+  // ---------------------------------------------------------- lookups
+
+  task(name: string): Task {
+    const t = this.mm.tasks.get(name);
+    if (!t) return fail('ENOENT', `no task named ${name}`);
+    if (t.state !== 'alive') return fail('ESRCH', `task ${name} has ${t.state === 'exited' ? 'exited' : 'been OOM-killed'}`);
+    return t;
+  }
+
+  vma(taskName: string, region: string): Vma {
+    const t = this.task(taskName);
+    const v = t.vmas.get(region);
+    if (!v) return fail('EINVAL', `task ${taskName} has no mapping named ${region}`);
+    return v;
+  }
+
+  cgroup(path: string): Memcg {
+    const m = this.memcgs.lookup(path);
+    if (!m) return fail('ENOENT', `cgroup ${normalizeCgroupPath(path) || '/'} does not exist`);
+    return m;
+  }
+
+  private pageRange(v: Vma, from = 0, to = v.nrPages): [number, number] {
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > v.nrPages || from >= to) {
+      fail('EINVAL', `page range ${from}..${to} outside ${v.name} (0..${v.nrPages})`);
+    }
+    return [from, to];
+  }
+
+  // ------------------------------------------------------ operations: swap
+
+  /** swapon(8) */
+  swaponDevice(p: SwaponParams): SwapInfo {
+    return this.tx(() => {
+      if (p.kind === 'ghost' && this.design !== 'ghost') fail('ENOENT', `${p.path}: no such device (the ghost swap device exists only under design=ghost)`);
+      return this.swap.swapon(p);
+    });
+  }
+
+  /**
+   * swapoff(8): refuse without commit headroom (ENOMEM), take the device
+   * out of allocation, bring every page back (try_to_unuse), release it.
+   * `signalAfterPages` simulates a pending signal: EINTR after that many
+   * pages, the device restored at its old priority with the pages brought
+   * back so far staying in memory.
+   */
+  swapoffDevice(path: string, opts: { signalAfterPages?: number } = {}): void {
+    this.tx(() => {
+      const si = this.swap.byPath(path);
+      if (!si) fail('EINVAL', `${path} is not an active swap area`);
+      // security_vm_enough_memory_mm() under OVERCOMMIT_GUESS
+      if (si.pages > this.geom.ramPages + this.swap.counters.totalSwapPages) fail('ENOMEM', 'not enough memory to take the swap area offline');
+      this.swap.beginSwapoff(si);
+      let broughtIn = 0;
+      try {
+        for (const t of this.mm.tasks.values()) {
+          if (t.state !== 'alive') continue;
+          for (const v of t.vmas.values()) {
+            for (let i = 0; i < v.nrPages; i++) {
+              const p = v.pte[i]!;
+              if (!pteIsSwap(p) || swpType(pteEntry(p)) !== si.type) continue;
+              if (opts.signalAfterPages !== undefined && broughtIn >= opts.signalAfterPages) {
+                throw new KernelError('EINTR', `swapoff ${path} interrupted by a signal after ${broughtIn} pages`, true);
+              }
+              this.cpu = t.cpu;
+              this.mem.fault(t, v, i, false);
+              broughtIn++;
+            }
+          }
+        }
+        // cache-only slots left behind: folio_free_swap() each
+        for (const ci of [...si.clusters()]) {
+          if (!ci.table) continue;
+          for (let off = 0; off < this.geom.clusterSlots; off++) {
+            const pfn = swapCacheLookup(this, si.type * 2 ** 32 + si.clusterOffset(ci) + off);
+            if (pfn < 0) continue;
+            if (folioFreeSwap(this, pfn) && this.folios.mapcount[pfn]! === 0) this.mem.freeFolio(pfn);
+          }
+        }
+        if (si.inusePages !== 0) fail('ENOMEM', `${path}: ${si.inusePages} slots could not be brought back in`);
+      } catch (err) {
+        if (err instanceof KernelError) {
+          this.swap.abortSwapoff(si);
+          throw new KernelError(err.errno, err.message.replace(/^[A-Z]+: /, ''), true);
+        }
+        throw err;
+      }
+      this.swap.finishSwapoff(si);
+    });
+  }
+
+  // --------------------------------------------------- operations: cgroups
+
+  mkdir(path: string): Memcg {
+    return this.tx(() => this.memcgs.mkdir(path));
+  }
+
+  rmdir(path: string): Memcg {
+    return this.tx(() =>
+      this.memcgs.rmdir(path, (m) => [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id)),
+    );
+  }
+
+  /** Limits in pages (MEMCG_MAX for "max"); lowering memory.max reclaims and may OOM (memory_max_write). */
+  setLimit(path: string, file: 'memory.max' | 'memory.high' | 'memory.swap.max' | 'memory.swap.high', pages: number): void {
+    this.tx(() => {
+      const m = this.cgroup(path);
+      if (m.isRoot) fail('EINVAL', `${file} does not exist in the root cgroup`);
+      if (!(pages >= 0)) fail('EINVAL', `${file}: ${pages} is not a page count`);
+      switch (file) {
+        case 'memory.max':
+          this.j.set(m.memory, 'max', pages);
+          this.shrinkToLimit(m);
+          break;
+        case 'memory.high':
+          this.j.set(m.memory, 'high', pages);
+          if (m.memory.usage > pages) this.vmscan.reclaim(m, m.memory.usage - pages, { memcgTargeted: true });
+          break;
+        case 'memory.swap.max':
+          this.j.set(m.swap, 'max', pages);
+          break;
+        case 'memory.swap.high':
+          this.j.set(m.swap, 'high', pages);
+          break;
+      }
+    });
+  }
+
+  /** memory_max_write(): reclaim down to the new limit, OOM-killing if reclaim cannot get there. */
+  private shrinkToLimit(m: Memcg): void {
+    let retries = 16;
+    while (m.memory.usage > m.memory.max) {
+      const got = this.vmscan.reclaim(m, m.memory.usage - m.memory.max, { memcgTargeted: true });
+      if (got > 0 && retries-- > 0) continue;
+      this.memcgs.memoryEvent(m, 'oom');
+      if (!this.oomKill(m)) break;
+    }
+    if (m.memory.usage > m.memory.max) this.memcgs.memoryEvent(m, 'max');
+  }
+
+  setZswapMax(path: string, bytes: number): void {
+    this.tx(() => {
+      const m = this.cgroup(path);
+      if (m.isRoot) fail('EINVAL', 'memory.zswap.max does not exist in the root cgroup');
+      this.j.set(m, 'zswapMax', bytes);
+    });
+  }
+
+  setZswapWriteback(path: string, on: boolean): void {
+    this.tx(() => {
+      const m = this.cgroup(path);
+      if (m.isRoot) fail('EINVAL', 'memory.zswap.writeback does not exist in the root cgroup');
+      this.j.set(m, 'zswapWriteback', on);
+    });
+  }
+
+  /** Writing memory.peak / memory.swap.peak resets the fd-local watermark to the current usage. */
+  resetPeak(path: string, which: 'memory' | 'swap'): void {
+    this.tx(() => {
+      const m = this.cgroup(path);
+      this.j.set(m[which], 'localWatermark', m[which].usage);
+    });
+  }
+
+  /**
+   * memory.reclaim: proactive reclaim of `pages` from the cgroup; EAGAIN if
+   * less could be reclaimed. `swappiness=0` leaves anon memory alone.
+   */
+  proactiveReclaim(path: string, pages: number, swappiness?: number): number {
+    return this.tx(() => {
+      const m = this.cgroup(path);
+      if (swappiness !== undefined && (swappiness < 0 || swappiness > 200)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
+      const got = swappiness === 0 ? 0 : this.vmscan.reclaim(m, pages, { memcgTargeted: true });
+      if (got < pages) throw new KernelError('EAGAIN', `reclaimed ${got} of ${pages} pages`, true);
+      return got;
+    });
+  }
+
+  setZswapParam<K extends keyof ZswapParams>(name: K, value: ZswapParams[K]): void {
+    this.tx(() => {
+      if (name === 'max_pool_percent' || name === 'accept_threshold_percent') {
+        const v = value as number;
+        if (!Number.isInteger(v) || v < 0 || v > 100) fail('EINVAL', `${name}=${v} outside 0..100`);
+      }
+      this.j.set(this.zswap.params, name, value);
+    });
+  }
+
+  setSysctl(name: 'swappiness' | 'page_cluster', value: number): void;
+  setSysctl(name: 'vma_ra_enabled', value: boolean): void;
+  setSysctl(name: keyof Kernel['sysctl'], value: number | boolean): void {
+    this.tx(() => {
+      if (name === 'swappiness' && (typeof value !== 'number' || value < 0 || value > 200)) fail('EINVAL', `vm.swappiness=${String(value)} outside 0..200`);
+      if (name === 'page_cluster' && (typeof value !== 'number' || value < 0 || value > 31)) fail('EINVAL', `vm.page-cluster=${String(value)} outside 0..31`);
+      (this.j.set as (o: object, k: string, v: unknown) => void)(this.sysctl, name, value);
+    });
+  }
+
+  /** Run the zswap shrinker for up to `n` entries; returns how many were written back. */
+  zswapShrink(n: number): number {
+    return this.tx(() => this.zswapShrinkWorker(n));
+  }
+
+  /** Run pending discard work now. */
+  runDiscard(): void {
+    this.tx(() => {
+      for (const si of this.swap.devices) this.swap.doScheduledDiscard(si);
+    });
+  }
+
+  // --------------------------------------------------- operations: tasks
+
+  createTask(name: string, cgroupPath = '', cpu = 0): Task {
+    return this.tx(() => {
+      if (this.mm.tasks.has(name)) fail('EEXIST', `a task named ${name} exists`);
+      if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.geom.cpus) fail('EINVAL', `cpu ${cpu} outside 0..${this.geom.cpus - 1}`);
+      return this.mm.addTask(name, this.cgroup(cgroupPath).id, cpu);
+    });
+  }
+
+  /** echo PID > cgroup.procs: the task moves, its charges stay (cgroup v2). */
+  moveTask(name: string, cgroupPath: string): void {
+    this.tx(() => {
+      const t = this.task(name);
+      this.j.set(t, 'memcg', this.cgroup(cgroupPath).id);
+    });
+  }
+
+  mmap(taskName: string, region: string, nrPages: number, opts: MmapOptions = {}): Vma {
+    return this.tx(() => {
+      const t = this.task(taskName);
+      if (t.vmas.has(region)) fail('EEXIST', `task ${taskName} already has a mapping named ${region}`);
+      if (!Number.isInteger(nrPages) || nrPages <= 0) fail('EINVAL', `mapping size ${nrPages} pages`);
+      const order = opts.order ?? 0;
+      if (!Number.isInteger(order) || order < 0 || order > this.geom.pmdOrder) fail('EINVAL', `order ${order} outside 0..${this.geom.pmdOrder}`);
+      const av = this.mm.newAnonVma();
+      const seed = hash32(this.seed, this.mm.nextVmaId);
+      const v = this.mm.addVma(t, region, nrPages, order, opts.content ?? DEFAULT_CONTENT, seed, av);
+      if (opts.mlock) this.j.set(v, 'mlocked', true);
+      if (opts.populate) this.faultRange(t, v, 0, nrPages, true);
+      return v;
+    });
+  }
+
+  private faultRange(t: Task, v: Vma, from: number, to: number, write: boolean): void {
+    this.cpu = t.cpu;
+    for (let i = from; i < to; i++) {
+      if (t.state !== 'alive') return;
+      this.mem.fault(t, v, i, write);
+    }
+  }
+
+  /** Read or write every page in the range (page faults, swapins, COW). */
+  touch(taskName: string, region: string, from?: number, to?: number, write = false): void {
+    this.tx(() => {
+      const t = this.task(taskName);
+      const v = this.vma(taskName, region);
+      const [a, b] = this.pageRange(v, from, to);
+      this.faultRange(t, v, a, b, write);
+    });
+  }
+
+  /**
+   * madvise(MADV_PAGEOUT): reclaim the range's folios now, ignoring
+   * references; folios shared with another process are skipped, a large
+   * folio only partly in the range is split first.
+   */
+  pageout(taskName: string, region: string, from?: number, to?: number): number {
+    return this.tx(() => {
+      const t = this.task(taskName);
+      const v = this.vma(taskName, region);
+      const [a, b] = this.pageRange(v, from, to);
+      this.cpu = t.cpu;
+      let reclaimed = 0;
+      for (let i = a; i < b; i++) {
+        const p = v.pte[i]!;
+        if (p <= 0) continue;
+        let head = this.folios.head[p - 1]!;
+        const nr = this.folios.nr(head);
+        const start = this.folios.index[head]!;
+        if (this.folios.mapcount[head]! > nr || this.folios.test(head, PG_mlocked)) continue; // folio_maybe_mapped_shared
+        if (nr > 1 && (start < a || start + nr > b)) {
+          this.mem.splitFolio(head);
+          head = p - 1;
+        }
+        const r = this.vmscan.shrinkFolio(head, true);
+        if (r === 'reclaimed') reclaimed += this.folios.head[head]! < 0 ? nr : 0;
+        i = Math.max(i, this.folios.index[head]! + this.folios.nr(head) - 1);
+        if (this.folios.head[head]! < 0) i = Math.max(i, start + nr - 1);
+      }
+      return reclaimed;
+    });
+  }
+
+  munmap(taskName: string, region: string, from?: number, to?: number): void {
+    this.tx(() => {
+      const v = this.vma(taskName, region);
+      const whole = from === undefined && to === undefined;
+      const [a, b] = this.pageRange(v, from, to);
+      this.mem.zapRange(v, a, b);
+      if (whole || (a === 0 && b === v.nrPages)) this.mm.removeVma(v);
+    });
+  }
+
+  /** fork(): the child shares every page and swap entry of the parent (copy-on-write). */
+  fork(parentName: string, childName: string): Task {
+    return this.tx(() => {
+      const p = this.task(parentName);
+      if (this.mm.tasks.has(childName)) fail('EEXIST', `a task named ${childName} exists`);
+      const c = this.mm.addTask(childName, p.memcg, p.cpu);
+      for (const v of p.vmas.values()) {
+        const cv = this.mm.addVma(c, v.name, v.nrPages, v.order, v.content, v.contentSeed, v.anonVma, v.pte.slice());
+        if (v.mlocked) this.j.set(cv, 'mlocked', false); // VM_LOCKED is not inherited
+        this.mem.copyPtes(cv);
+      }
+      return c;
+    });
+  }
+
+  exit(taskName: string): void {
+    this.tx(() => this.teardownTask(this.task(taskName), 'exited'));
+  }
+
+  /** Run an arbitrary sequence as one all-or-nothing operation (used by tests and the interpreter). */
+  atomically<T>(fn: () => T): T {
+    return this.tx(fn);
+  }
+
+  // ---------------------------------------------------------- reporting
+
+  /** Is this folio in the swap cache? (for views) */
+  folioInSwapCache(pfn: number): boolean {
+    return this.folios.test(pfn, PG_swapcache);
+  }
+
+  static errnoValue(name: ErrnoName): number {
+    return ERRNO[name];
+  }
+
+  static readonly MAX = MEMCG_MAX;
+}

@@ -1,0 +1,334 @@
+/**
+ * Faults, folio allocation and teardown (mm/memory.c: do_anonymous_page(),
+ * do_swap_page(), do_wp_page(), zap_pte_range(); mm/rmap.c:
+ * try_to_unmap(); kernel/fork.c: copy_pte_range(); mm/memcontrol.c:
+ * mem_cgroup_charge(), try_charge_memcg(); mm/oom_kill.c).
+ */
+import { contentOf, encodeContent } from './content';
+import { fail } from './errno';
+import { PG_dirty, PG_lru, PG_referenced, PG_swapcache, PG_active } from './folio';
+import type { Kernel } from './kernel';
+import { lruAdd, lruDel } from './lru';
+import type { Memcg } from './memcontrol';
+import { PTE_NONE, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent, pteSwap, type Task, type Vma } from './mm';
+import { folioFreeSwap, shouldFreeSwapAfterFault, swapinFolio } from './swap_state';
+import { swpOffset, swpType, type SwpEntry } from './swap_entry';
+import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
+
+export class MemoryOps {
+  constructor(private readonly k: Kernel) {}
+
+  // ------------------------------------------------------------ charging
+
+  /**
+   * try_charge_memcg(): charge `nr` pages, reclaiming from the cgroup over
+   * its limit, retrying up to MAX_RECLAIM_RETRIES times, then OOM-killing
+   * inside it. Returns false if the charge cannot be made.
+   */
+  chargeMemory(m: Memcg, nr: number, mayOom: boolean): boolean {
+    const k = this.k;
+    let retries = MAX_RECLAIM_RETRIES;
+    for (;;) {
+      const r = k.memcgs.tryCharge(m, 'memory', nr);
+      if (r.ok) break;
+      const over = r.limitedBy;
+      k.memcgs.memoryEvent(over, 'max');
+      const got = k.vmscan.reclaim(over, Math.max(nr, SWAP_CLUSTER_MAX), { memcgTargeted: true });
+      if (over.memory.usage + nr <= over.memory.max) continue;
+      // the kernel retries MAX_RECLAIM_RETRIES times; without progress the outcome is the same, so stop early
+      if (got > 0 && retries-- > 0) continue;
+      // mem_cgroup_oom()
+      if (!mayOom) return false;
+      k.memcgs.memoryEvent(over, 'oom');
+      if (!k.oomKill(over)) return false;
+      retries = MAX_RECLAIM_RETRIES;
+    }
+    this.handleOverHigh(m);
+    return true;
+  }
+
+  /** mem_cgroup_handle_over_high(): reclaim what exceeds memory.high, counting a high event. */
+  private handleOverHigh(m: Memcg): void {
+    const k = this.k;
+    for (const c of m.ancestorsAndSelf()) {
+      if (c.isRoot || c.memory.usage <= c.memory.high) continue;
+      k.memcgs.memoryEvent(c, 'high');
+      k.vmscan.reclaim(c, c.memory.usage - c.memory.high, { memcgTargeted: true });
+    }
+  }
+
+  /**
+   * Allocate and charge a folio: the memcg charge first (with reclaim and
+   * memcg OOM), then pages from the buddy allocator (with global reclaim and
+   * global OOM). Returns the head PFN or -1.
+   */
+  allocFolio(m: Memcg, order: number, mayOom: boolean): number {
+    const k = this.k;
+    const nr = 1 << order;
+    if (!this.chargeMemory(m, nr, mayOom)) return -1;
+    let pfn = k.pages.alloc(order);
+    for (let tries = 0; pfn < 0 && tries < MAX_RECLAIM_RETRIES; tries++) {
+      const got = k.vmscan.reclaim(k.memcgs.root, Math.max(nr, SWAP_CLUSTER_MAX), { memcgTargeted: false });
+      pfn = k.pages.alloc(order);
+      if (pfn >= 0 || got) continue;
+      if (!mayOom || order > 0 || !k.oomKill(null)) break;
+      pfn = k.pages.alloc(order);
+    }
+    if (pfn < 0) {
+      k.memcgs.uncharge(m, 'memory', nr);
+      return -1;
+    }
+    k.folios.init(pfn, order, m.id, -1, 0);
+    lruAdd(k.j, k.folios, m, pfn, false);
+    return pfn;
+  }
+
+  /** Free a folio that nothing maps and the swap cache no longer holds. */
+  freeFolio(pfn: number): void {
+    const k = this.k;
+    const f = k.folios;
+    if (f.test(pfn, PG_swapcache)) fail('EINVAL', `freeing folio ${pfn} that is still in the swap cache`);
+    const m = k.memcgs.get(f.memcg[pfn]!) ?? k.memcgs.root;
+    const order = f.order[pfn]!;
+    if (f.test(pfn, PG_lru)) lruDel(k.j, f, m, pfn);
+    k.memcgs.uncharge(m, 'memory', 1 << order);
+    f.release(pfn);
+    k.pages.free(pfn, order);
+  }
+
+  /**
+   * A folio for swapin, charged per mem_cgroup_swapin_charge_folio(): to the
+   * recorded memcg if it is online, otherwise as the design's rule says
+   * (7.2: the faulting task's memcg). Its pages take the slot's content.
+   */
+  allocSwapinFolio(entry: SwpEntry, order: number, faultMemcg: number, mayOom: boolean): number {
+    const k = this.k;
+    const si = k.swap.swapInfo[swpType(entry)]!;
+    const recorded = k.swapMemcgId(si, swpOffset(entry));
+    const target = k.swapinChargeTarget(recorded, faultMemcg);
+    const pfn = this.allocFolio(target, order, mayOom && order === 0);
+    if (pfn < 0) return -1;
+    for (let i = 0; i < 1 << order; i++) {
+      const off = swpOffset(entry) + i;
+      const sc = si.clusterOf(off)?.simContent;
+      k.j.a(k.folios.content, pfn + i, sc ? sc[off & (k.geom.clusterSlots - 1)]! : 0);
+    }
+    return pfn;
+  }
+
+  // -------------------------------------------------------------- faults
+
+  /** handle_mm_fault() for one page of an anonymous mapping. */
+  fault(task: Task, vma: Vma, idx: number, write: boolean): void {
+    const k = this.k;
+    const v = vma.pte[idx]!;
+    k.vmstat.count('pgfault');
+    if (v === PTE_NONE) return this.doAnonymousPage(task, vma, idx);
+    if (pteIsPresent(v)) return this.touchPresent(task, vma, idx, write);
+    return this.doSwapPage(task, vma, idx, write);
+  }
+
+  /** do_anonymous_page(): the mapping's mTHP order when the aligned range is empty, else smaller. */
+  private doAnonymousPage(task: Task, vma: Vma, idx: number): void {
+    const k = this.k;
+    const m = k.memcgs.get(task.memcg)!;
+    for (let order = vma.order; order >= 0; order--) {
+      const nr = 1 << order;
+      const start = idx - (idx % nr);
+      if (start + nr > vma.nrPages) continue;
+      let empty = true;
+      for (let i = start; i < start + nr && empty; i++) if (vma.pte[i] !== PTE_NONE) empty = false;
+      if (!empty) continue;
+      const pfn = this.allocFolio(m, order, order === 0);
+      if (pfn < 0) {
+        if (order === 0) {
+          if (task.state !== 'alive') return;
+          fail('ENOMEM', `out of memory faulting ${task.name}:${vma.name}[${idx}]`);
+        }
+        continue;
+      }
+      const f = k.folios;
+      k.j.a(f.anonVma, pfn, vma.anonVma.id);
+      k.j.a(f.index, pfn, start);
+      for (let i = 0; i < nr; i++) {
+        k.j.a(f.content, pfn + i, encodeContent(contentOf(vma.content, vma.contentSeed, start + i)));
+        k.j.a(vma.pte, start + i, ptePresent(pfn + i));
+      }
+      k.j.a(f.mapcount, pfn, nr);
+      f.setFlag(pfn, PG_referenced | PG_dirty);
+      return;
+    }
+  }
+
+  /** Access to a present page: the accessed bit, and on write the COW / swap-cache reuse of do_wp_page(). */
+  private touchPresent(task: Task, vma: Vma, idx: number, write: boolean): void {
+    const k = this.k;
+    const f = k.folios;
+    const pfn = ptePfn(vma.pte[idx]!);
+    const head = f.head[pfn]!;
+    f.setFlag(head, PG_referenced);
+    if (!write) return;
+    if (this.mappers(head, pfn) > 1) {
+      // wp_page_copy(): a private copy of this page for the writer
+      const m = k.memcgs.get(task.memcg)!;
+      const copy = this.allocFolio(m, 0, true);
+      if (copy < 0) {
+        if (task.state !== 'alive') return;
+        fail('ENOMEM', `out of memory in COW of ${task.name}:${vma.name}[${idx}]`);
+      }
+      k.j.a(f.anonVma, copy, vma.anonVma.id);
+      k.j.a(f.index, copy, idx);
+      k.j.a(f.content, copy, f.content[pfn]!);
+      k.j.a(f.mapcount, copy, 1);
+      f.setFlag(copy, PG_referenced | PG_dirty);
+      k.j.a(vma.pte, idx, ptePresent(copy));
+      this.dropMapping(head, 1);
+      return;
+    }
+    // wp_can_reuse_anon_folio(): an exclusive swapcache folio gives up its slots
+    if (f.test(head, PG_swapcache)) folioFreeSwap(k, head);
+    f.setFlag(head, PG_dirty);
+  }
+
+  /** How many PTEs in the anon_vma family map this exact page. */
+  private mappers(head: number, pfn: number): number {
+    const k = this.k;
+    const av = k.mm.anonVmas.get(k.folios.anonVma[head]!);
+    if (!av) return 0;
+    const idx = k.folios.index[head]! + (pfn - head);
+    let n = 0;
+    for (const v of av.vmas) if (idx < v.nrPages && v.pte[idx] === ptePresent(pfn)) n++;
+    return n;
+  }
+
+  /** do_swap_page(): bring the folio in through the swap cache and map it. */
+  private doSwapPage(task: Task, vma: Vma, idx: number, write: boolean): void {
+    const k = this.k;
+    const f = k.folios;
+    const r = swapinFolio(k, vma.pte, idx, vma.id, vma.order, task.memcg);
+    if (!r) {
+      if (task.state !== 'alive') return;
+      fail('ENOMEM', `out of memory swapping in ${task.name}:${vma.name}[${idx}]`);
+    }
+    if (r.major) k.vmstat.count('pgmajfault');
+    const pfn = r.pfn;
+    const nr = f.nr(pfn);
+    const first = f.swap[pfn]!;
+    // map every PTE of the folio that still holds its entry (whole large folios at once)
+    const base = idx - r.sub;
+    let mapped = 0;
+    let runStart = -1;
+    const flush = (end: number): void => {
+      if (runStart < 0) return;
+      k.swap.putEntries(first + (runStart - base), end - runStart, false);
+      runStart = -1;
+    };
+    for (let i = 0; i < nr; i++) {
+      const pi = base + i;
+      const ok = pi >= 0 && pi < vma.nrPages && vma.pte[pi] === pteSwap(first + i) && (nr > 1 || pi === idx);
+      if (ok) {
+        k.j.a(vma.pte, pi, ptePresent(pfn + i));
+        mapped++;
+        if (runStart < 0) runStart = pi;
+      } else {
+        flush(pi);
+      }
+    }
+    flush(base + nr);
+    if (f.anonVma[pfn]! < 0) {
+      k.j.a(f.anonVma, pfn, vma.anonVma.id);
+      k.j.a(f.index, pfn, base);
+    }
+    k.j.a(f.mapcount, pfn, f.mapcount[pfn]! + mapped);
+    f.setFlag(pfn, PG_referenced);
+    if (shouldFreeSwapAfterFault(k, pfn, write, vma.mlocked)) folioFreeSwap(k, pfn);
+    if (write) f.setFlag(pfn, PG_dirty);
+  }
+
+  // ------------------------------------------------------- unmap, split
+
+  /**
+   * try_to_unmap(): every PTE mapping the swapcache folio becomes a swap PTE
+   * for its slot, whose count goes up by one (folio_dup_swap). Mappings in
+   * VM_LOCKED areas are left alone.
+   */
+  tryToUnmap(pfn: number): void {
+    const k = this.k;
+    const f = k.folios;
+    const av = k.mm.anonVmas.get(f.anonVma[pfn]!);
+    if (!av || !f.test(pfn, PG_swapcache)) return;
+    const entry = f.swap[pfn]!;
+    const nr = f.nr(pfn);
+    const base = f.index[pfn]!;
+    let unmapped = 0;
+    for (const vma of av.vmas) {
+      if (vma.mlocked) continue;
+      for (let i = 0; i < nr; i++) {
+        const idx = base + i;
+        if (idx >= vma.nrPages || vma.pte[idx] !== ptePresent(pfn + i)) continue;
+        k.j.a(vma.pte, idx, pteSwap(entry + i));
+        k.swap.dupEntries(entry + i, 1);
+        unmapped++;
+      }
+    }
+    k.j.a(f.mapcount, pfn, f.mapcount[pfn]! - unmapped);
+  }
+
+  /** split_folio(): order-0 folios with the same state; each keeps its own mapcount and slot. */
+  splitFolio(pfn: number): void {
+    const k = this.k;
+    const f = k.folios;
+    const m = k.memcgs.get(f.memcg[pfn]!) ?? k.memcgs.root;
+    const active = f.test(pfn, PG_active);
+    const onLru = f.test(pfn, PG_lru);
+    if (onLru) lruDel(k.j, f, m, pfn);
+    const nr = f.nr(pfn);
+    f.split(pfn);
+    for (let i = 0; i < nr; i++) {
+      k.j.a(f.mapcount, pfn + i, this.mappers(pfn + i, pfn + i));
+      if (onLru) lruAdd(k.j, f, m, pfn + i, active);
+    }
+  }
+
+  /** One fewer PTE maps the folio; free it once nothing maps it and the swap cache lets go. */
+  private dropMapping(head: number, n: number): void {
+    const k = this.k;
+    const f = k.folios;
+    k.j.a(f.mapcount, head, f.mapcount[head]! - n);
+    if (f.mapcount[head]! > 0) return;
+    // free_swap_cache(): the last unmap frees the swap cache if no slot count is left
+    if (f.test(head, PG_swapcache)) folioFreeSwap(k, head);
+    if (!f.test(head, PG_swapcache)) this.freeFolio(head);
+  }
+
+  /** zap_pte_range(): drop present pages and swap entries in [from, to). */
+  zapRange(vma: Vma, from: number, to: number): void {
+    const k = this.k;
+    for (let idx = from; idx < to; idx++) {
+      const v = vma.pte[idx]!;
+      if (v === PTE_NONE) continue;
+      k.j.a(vma.pte, idx, PTE_NONE);
+      if (pteIsPresent(v)) {
+        this.dropMapping(k.folios.head[ptePfn(v)]!, 1);
+      } else if (pteIsSwap(v)) {
+        // free_swap_and_cache_nr()
+        k.swap.putEntries(pteEntry(v), 1, true);
+      }
+    }
+  }
+
+  /** copy_pte_range() for fork(): shared pages gain a mapping, swap entries a count. */
+  copyPtes(child: Vma): void {
+    const k = this.k;
+    const f = k.folios;
+    for (let idx = 0; idx < child.nrPages; idx++) {
+      const v = child.pte[idx]!;
+      if (pteIsPresent(v)) {
+        const head = f.head[ptePfn(v)]!;
+        k.j.a(f.mapcount, head, f.mapcount[head]! + 1);
+      } else if (pteIsSwap(v)) {
+        k.swap.dupEntries(pteEntry(v), 1);
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Global event counters: /proc/vmstat (include/linux/vm_event_item.h) and the
+ * per-size mTHP stats under /sys/kernel/mm/transparent_hugepage/hugepages-<N>kB/stats/
+ * (kernel-swap.md §10.4).
+ */
+import type { Journal } from './journal';
+
+export const VMSTAT_EVENTS = [
+  'pswpin',
+  'pswpout',
+  'swap_ra',
+  'swap_ra_hit',
+  'swpin_zero',
+  'swpout_zero',
+  'ksm_swpin_copy',
+  'zswpin',
+  'zswpout',
+  'zswpwb',
+  'thp_swpout',
+  'thp_swpout_fallback',
+  'pgfault',
+  'pgmajfault',
+  'pgactivate',
+  'pgdeactivate',
+  'pgscan_anon',
+  'pgsteal_anon',
+  'oom_kill',
+] as const;
+export type VmstatEvent = (typeof VMSTAT_EVENTS)[number];
+
+export const MTHP_STATS = ['swpout', 'swpout_fallback', 'swpin', 'swpin_fallback', 'swpin_fallback_charge', 'zswpout'] as const;
+export type MthpStat = (typeof MTHP_STATS)[number];
+
+export class Vmstat {
+  readonly events: Record<VmstatEvent, number>;
+  /** mthp[order][stat], orders 1..PMD_ORDER are shown; order 0 is unused. */
+  readonly mthp: Record<MthpStat, number>[];
+
+  constructor(
+    private readonly j: Journal,
+    nrOrders: number,
+  ) {
+    this.events = Object.fromEntries(VMSTAT_EVENTS.map((k) => [k, 0])) as Record<VmstatEvent, number>;
+    this.mthp = [];
+    for (let o = 0; o < Math.max(nrOrders, 1); o++) {
+      this.mthp.push(Object.fromEntries(MTHP_STATS.map((k) => [k, 0])) as Record<MthpStat, number>);
+    }
+  }
+
+  /** count_vm_events() */
+  count(ev: VmstatEvent, nr = 1): void {
+    if (nr) this.j.set(this.events, ev, this.events[ev] + nr);
+  }
+
+  /** count_mthp_stat() */
+  mthpCount(order: number, stat: MthpStat, nr = 1): void {
+    const row = this.mthp[order];
+    if (row && nr) this.j.set(row, stat, row[stat] + nr);
+  }
+}
