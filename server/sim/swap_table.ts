@@ -68,7 +68,7 @@ export function withZero(meta: number, zero: boolean): number {
 export type TableLayout = 'p1' | 'p3' | 'p4';
 
 /** struct page is 64 bytes in the vmemmap starting at this x86-64 address (P1 folio pointers). */
-const VMEMMAP_BASE = 0xffffea0000000000n;
+export const VMEMMAP_BASE = 0xffffea0000000000n;
 
 /** Shadow cookie layout used by the simulator (our own; the kernel's pack_shadow differs by config). */
 export function packShadow(evictionClock: number, memcgId: number, workingset: boolean): number {
