@@ -1,0 +1,1172 @@
+/**
+ * The one table of everything the scenario language knows: commands and
+ * their flags, files with their units and value syntax, the keys of keyed
+ * files, observable fields, errno names, config keys and design profiles.
+ *
+ * The parser and checker read it for grammar and validation; the language
+ * server reads it for completion and hover, so every entry has a short
+ * markdown `doc` (our own words) and, where it models the kernel, a `kernel`
+ * pointer (function, file or kernel-swap.md section).
+ */
+
+// ─── Commands ────────────────────────────────────────────────────────────────
+
+/** What a word stands for, so completion can offer the right names. */
+export type ArgKind =
+  | 'device'
+  | 'file'
+  | 'cgroup'
+  | 'task'
+  | 'new-task'
+  | 'region'
+  | 'new-region'
+  | 'size'
+  | 'integer'
+  | 'choice'
+  | 'page-range'
+  | 'page-list'
+  | 'content'
+  | 'sysctl';
+
+export interface PositionalSpec {
+  readonly name: string;
+  readonly kind: ArgKind;
+  readonly optional?: boolean;
+  readonly values?: readonly string[];
+  readonly doc: string;
+}
+
+/** A `key=value` option. */
+export interface OptionSpec {
+  readonly key: string;
+  readonly kind: ArgKind;
+  readonly values?: readonly string[];
+  readonly doc: string;
+}
+
+/** A flag: dash form (`-p`, `--priority`) or a bare word (`populate`). */
+export interface FlagSpec {
+  /** Long name used in the syntax tree whatever spelling was typed. */
+  readonly canonical: string;
+  /** Every accepted spelling. */
+  readonly names: readonly string[];
+  readonly value: 'none' | 'required' | 'optional';
+  readonly values?: readonly string[];
+  readonly doc: string;
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly synopsis: string;
+  readonly doc: string;
+  readonly kernel: string;
+  readonly example: string;
+  readonly positionals: readonly PositionalSpec[];
+  readonly options: readonly OptionSpec[];
+  readonly flags: readonly FlagSpec[];
+  /** `sysctl vm.swappiness=60`: a positional may contain `=`. */
+  readonly positionalMayContainEquals?: boolean;
+  /** Parsed by a dedicated rule (config, repeat, echo, expect), not by the generic argument rule. */
+  readonly special?: boolean;
+}
+
+const PAGE_RANGE_DOC =
+  'Pages of the region: `pages=A..B` (inclusive, zero-based), `pages=N`, or `offset=SIZE len=SIZE` in bytes. Default: the whole region.';
+
+const rangeOptions: readonly OptionSpec[] = [
+  { key: 'pages', kind: 'page-range', doc: PAGE_RANGE_DOC },
+  { key: 'offset', kind: 'size', doc: 'Byte offset into the region where the range starts (default 0).' },
+  { key: 'len', kind: 'size', doc: 'Length of the range in bytes (default: to the end of the region).' },
+];
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'config',
+    synopsis: 'config KEY=VALUE …',
+    doc: 'Sets up the simulated machine and kernel before anything runs. Only allowed before the first other statement.',
+    kernel: 'compile-time constants (PAGE_SIZE, SWAPFILE_CLUSTER, MAX_SWAPFILES) and the design under study, kernel-swap.md §0.1, §1',
+    example: 'config design=p4 page_size=4K ram=2G',
+    positionals: [],
+    options: [],
+    flags: [],
+    special: true,
+  },
+  {
+    name: 'repeat',
+    synopsis: 'repeat N {',
+    doc: 'Runs the lines up to the matching `}` N times. Blocks nest; the count and the total number of steps are capped.',
+    kernel: 'none: a scenario construct',
+    example: 'task t\nmmap t heap 1M populate\nrepeat 4 {\n  pageout t heap\n  touch t heap\n}',
+    positionals: [],
+    options: [],
+    flags: [],
+    special: true,
+  },
+  {
+    name: 'swapon',
+    synopsis: 'swapon PATH [size=SIZE] [type=partition|file|zram] [rotational|ssd] [bad=LIST] [-p PRIO] [-d[=once|pages]]',
+    doc:
+      'Activates a swap area, as `swapon(8)`. `size=` stands in for mkswap: the area has `SIZE / page_size` slots, slot 0 being the header. ' +
+      '`bad=` lists bad pages of the header (e.g. `5,9-12`). `-p` sets the priority (default −1); `-d` enables discard. ' +
+      '`/dev/ghostswap` (design `ghost` only) needs no size: it is 8 × RAM. `swapon --show` lists active areas.',
+    kernel: 'sys_swapon(), read_swap_header(), setup_swap_info() in mm/swapfile.c; kernel-swap.md §1, §10.6',
+    example: 'swapon /dev/vda2 size=1G -p 5',
+    positionals: [{ name: 'PATH', kind: 'device', optional: true, doc: 'Block device or swap file to activate.' }],
+    options: [
+      { key: 'size', kind: 'size', doc: 'Size of the swap area (what mkswap would write as last_page + 1 pages).' },
+      {
+        key: 'type',
+        kind: 'choice',
+        values: ['partition', 'file', 'zram'],
+        doc: 'Backing kind. Default: `zram` for `/dev/zram*`, `partition` for other `/dev/*`, else `file`. Large (mTHP) swap entries need a block device; zram does synchronous I/O.',
+      },
+      { key: 'bad', kind: 'page-list', doc: 'Bad pages recorded in the swap header: page numbers and ranges, e.g. `5,9-12`.' },
+    ],
+    flags: [
+      { canonical: 'priority', names: ['-p', '--priority'], value: 'required', doc: 'Priority −1..32767; higher is used first, equal priorities round-robin.' },
+      {
+        canonical: 'discard',
+        names: ['-d', '--discard'],
+        value: 'optional',
+        values: ['once', 'pages'],
+        doc: 'Discard policy: `once` discards the whole area at swapon, `pages` discards freed clusters; no value means both.',
+      },
+      { canonical: 'rotational', names: ['rotational'], value: 'none', doc: 'A spinning disk: allocation uses the device-wide cluster cursor instead of per-CPU caches.' },
+      { canonical: 'ssd', names: ['ssd'], value: 'none', doc: 'A non-rotational device (the default): SWP_SOLIDSTATE, per-CPU cluster caches.' },
+      { canonical: 'show', names: ['-s', '--show'], value: 'none', doc: 'Print the active swap areas (like `cat /proc/swaps`).' },
+    ],
+  },
+  {
+    name: 'swapoff',
+    synopsis: 'swapoff PATH | swapoff -a',
+    doc: 'Deactivates a swap area: every swapped-out page on it is read back into memory first, which can fail with ENOMEM. `-a` deactivates all areas.',
+    kernel: 'sys_swapoff(), try_to_unuse() in mm/swapfile.c; kernel-swap.md §10.6',
+    example: 'swapon /dev/vda2 size=64M\nswapoff /dev/vda2',
+    positionals: [{ name: 'PATH', kind: 'device', optional: true, doc: 'An active swap area.' }],
+    options: [],
+    flags: [{ canonical: 'all', names: ['-a', '--all'], value: 'none', doc: 'Deactivate every active swap area.' }],
+  },
+  {
+    name: 'echo',
+    synopsis: 'echo VALUE… > PATH',
+    doc: 'Writes a value to a cgroup, sysfs, procfs or module-parameter file, exactly as in a shell. The value must be in the syntax the kernel parses for that file.',
+    kernel: 'the write handler of each file (memory_max_write(), proc_dointvec_minmax(), param_set_bool(), …)',
+    example: 'mkdir app\necho 64M > /sys/fs/cgroup/app/memory.max',
+    positionals: [],
+    options: [],
+    flags: [],
+    special: true,
+  },
+  {
+    name: 'cat',
+    synopsis: 'cat PATH',
+    doc: 'Reads a file and shows its contents in the output. Use `expect` to assert on a value.',
+    kernel: 'the show handler of each file',
+    example: 'cat /proc/swaps',
+    positionals: [{ name: 'PATH', kind: 'file', doc: 'A readable file.' }],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'sysctl',
+    synopsis: 'sysctl [-w] vm.KEY[=VALUE]',
+    doc: 'Reads or sets a `vm.` sysctl, shorthand for `/proc/sys/vm/KEY`.',
+    kernel: 'vm_table in mm/ (vm.swappiness, vm.page-cluster); kernel-swap.md §10.7',
+    example: 'sysctl vm.swappiness=100',
+    positionals: [{ name: 'KEY[=VALUE]', kind: 'sysctl', doc: '`vm.swappiness` or `vm.page-cluster`, with `=VALUE` to write.' }],
+    options: [],
+    flags: [{ canonical: 'write', names: ['-w', '--write'], value: 'none', doc: 'Accepted for habit; the `=` already means a write.' }],
+    positionalMayContainEquals: true,
+  },
+  {
+    name: 'free',
+    synopsis: 'free [-b|-k|-m|-g|-h]',
+    doc: 'Shows the Mem: and Swap: lines of `free(1)`, computed from /proc/meminfo.',
+    kernel: 'si_meminfo(), si_swapinfo(); kernel-swap.md §10.2',
+    example: 'free -m',
+    positionals: [],
+    options: [],
+    flags: [
+      { canonical: 'bytes', names: ['-b', '--bytes'], value: 'none', doc: 'Show bytes.' },
+      { canonical: 'kibi', names: ['-k', '--kibi'], value: 'none', doc: 'Show KiB (the default).' },
+      { canonical: 'mebi', names: ['-m', '--mebi'], value: 'none', doc: 'Show MiB.' },
+      { canonical: 'gibi', names: ['-g', '--gibi'], value: 'none', doc: 'Show GiB.' },
+      { canonical: 'human', names: ['-h', '--human'], value: 'none', doc: 'Pick a readable unit per figure.' },
+    ],
+  },
+  {
+    name: 'mkdir',
+    synopsis: 'mkdir [-p] CGROUP',
+    doc: 'Creates a cgroup. The path is `/sys/fs/cgroup/…` or relative to it. Without `-p` the parent must exist (ENOENT) and the cgroup must not (EEXIST).',
+    kernel: 'cgroup_mkdir(), mem_cgroup_css_alloc(); kernel-swap.md §7',
+    example: 'mkdir -p /sys/fs/cgroup/workload/batch',
+    positionals: [{ name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup directory to create.' }],
+    options: [],
+    flags: [{ canonical: 'parents', names: ['-p', '--parents'], value: 'none', doc: 'Create missing parents and accept an existing cgroup.' }],
+  },
+  {
+    name: 'rmdir',
+    synopsis: 'rmdir CGROUP',
+    doc: 'Removes an empty cgroup (no child cgroups, no tasks: otherwise EBUSY). Its swap entries stay charged to the dead (zombie) memcg until freed.',
+    kernel: 'cgroup_rmdir(), mem_cgroup_css_offline(); kernel-swap.md §7.5',
+    example: 'mkdir scratch\nrmdir scratch',
+    positionals: [{ name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup directory to remove.' }],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'task',
+    synopsis: 'task NAME [cgroup=CGROUP] [cpu=N]',
+    doc: 'Creates a process with an empty address space, in the root cgroup unless `cgroup=` says otherwise, running on CPU `cpu` (default 0).',
+    kernel: 'fork()/exec() of a fresh process; the CPU selects the per-CPU swap cluster cache (kernel-swap.md §2.4)',
+    example: 'task web cpu=1',
+    positionals: [{ name: 'NAME', kind: 'new-task', doc: 'A new task name: letters, digits, `_`, `-`, `.`.' }],
+    options: [
+      { key: 'cgroup', kind: 'cgroup', doc: 'Cgroup to start in (default the root).' },
+      { key: 'cpu', kind: 'integer', doc: 'CPU the task runs on, 0 ≤ N < cpus.' },
+    ],
+    flags: [],
+  },
+  {
+    name: 'mmap',
+    synopsis: 'mmap TASK REGION SIZE [order=N | thp=SIZE] [content=CONTENT] [populate]',
+    doc:
+      'Maps anonymous memory into a task, as `mmap(MAP_PRIVATE|MAP_ANONYMOUS)`. `order=`/`thp=` give the folio size used on faults (mTHP); ' +
+      '`content=` says what the pages will hold, which decides zero-page, zswap and disk outcomes; `populate` faults every page in at once (MAP_POPULATE).',
+    kernel: 'do_anonymous_page(), alloc_anon_folio() in mm/memory.c',
+    example: 'task t\nmmap t heap 16M order=4 content=compressible:0.4 populate',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task that maps the region.' },
+      { name: 'REGION', kind: 'new-region', doc: 'A name for the new region, unique within the task.' },
+      { name: 'SIZE', kind: 'size', doc: 'Length of the mapping (rounded up to whole pages).' },
+    ],
+    options: [
+      { key: 'order', kind: 'integer', doc: 'Folio order for faults: 0 (base pages) or 2..PMD order.' },
+      { key: 'thp', kind: 'size', doc: 'Folio size for faults, e.g. `64K` or `2M` (same as the matching `order=`).' },
+      { key: 'content', kind: 'content', doc: 'Page contents: `zero`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`.' },
+    ],
+    flags: [{ canonical: 'populate', names: ['populate'], value: 'none', doc: 'Fault in every page now, like MAP_POPULATE.' }],
+  },
+  {
+    name: 'touch',
+    synopsis: 'touch TASK REGION [RANGE] [write]',
+    doc: 'Accesses pages of a region: a page that is swapped out is faulted back in (swap cache, zswap, zero flag or device read). `write` makes it a write fault.',
+    kernel: 'handle_mm_fault() → do_swap_page() in mm/memory.c; kernel-swap.md §4.3',
+    example: 'task t\nmmap t heap 1M populate\ntouch t heap pages=0..15 write',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task that accesses the pages.' },
+      { name: 'REGION', kind: 'region', doc: 'One of the task’s regions.' },
+    ],
+    options: rangeOptions,
+    flags: [{ canonical: 'write', names: ['write'], value: 'none', doc: 'A write fault instead of a read fault.' }],
+  },
+  {
+    name: 'pageout',
+    synopsis: 'pageout TASK REGION [RANGE]',
+    doc: 'Asks the kernel to reclaim the pages now, as `madvise(MADV_PAGEOUT)`: anonymous folios are swapped out (zero flag, zswap or device).',
+    kernel: 'madvise_cold_or_pageout_pte_range(), reclaim_pages(), shrink_folio_list(); kernel-swap.md §4.2',
+    example: 'task t\nmmap t heap 1M populate\npageout t heap',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task whose pages are paged out.' },
+      { name: 'REGION', kind: 'region', doc: 'One of the task’s regions.' },
+    ],
+    options: rangeOptions,
+    flags: [],
+  },
+  {
+    name: 'munmap',
+    synopsis: 'munmap TASK REGION [RANGE]',
+    doc: 'Unmaps pages: swap entries in the range drop a reference, and slots whose count reaches 0 are freed. Without a range the whole region goes.',
+    kernel: 'zap_pte_range() → swap_put_entries_direct(); kernel-swap.md §4.4',
+    example: 'task t\nmmap t heap 1M\nmunmap t heap',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task that unmaps.' },
+      { name: 'REGION', kind: 'region', doc: 'One of the task’s regions.' },
+    ],
+    options: rangeOptions,
+    flags: [],
+  },
+  {
+    name: 'fork',
+    synopsis: 'fork TASK CHILD',
+    doc: 'Forks a task: the child shares every page copy-on-write and every swap entry (each swap count goes up by one), in the same cgroup and on the same CPU.',
+    kernel: 'copy_pte_range() → swap_dup_entry_direct(); kernel-swap.md §4.5',
+    example: 'task parent\nfork parent child',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The parent.' },
+      { name: 'CHILD', kind: 'new-task', doc: 'A name for the new task.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'exit',
+    synopsis: 'exit TASK',
+    doc: 'Ends a task: its whole address space is unmapped, dropping every swap reference it held.',
+    kernel: 'exit_mmap() → unmap_vmas()',
+    example: 'task t\nexit t',
+    positionals: [{ name: 'TASK', kind: 'task', doc: 'The task to end.' }],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'move',
+    synopsis: 'move TASK CGROUP',
+    doc: 'Moves a task to another cgroup; shorthand for `echo TASK > /sys/fs/cgroup/CGROUP/cgroup.procs`. Existing charges stay where they are.',
+    kernel: 'cgroup_procs_write(); cgroup v2 does not move charges (cgroup-v2.rst)',
+    example: 'mkdir app\ntask t\nmove t app',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task to move.' },
+      { name: 'CGROUP', kind: 'cgroup', doc: 'The destination cgroup.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'reclaim',
+    synopsis: 'reclaim CGROUP SIZE [swappiness=N]',
+    doc: 'Proactive reclaim of SIZE from a cgroup; shorthand for `echo "SIZE swappiness=N" > …/memory.reclaim`. Fails with EAGAIN when less could be reclaimed.',
+    kernel: 'memory_reclaim() → try_to_free_mem_cgroup_pages(); kernel-swap.md §10.7',
+    example: 'mkdir app\nreclaim app 8M swappiness=200',
+    positionals: [
+      { name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup to reclaim from (the root is allowed).' },
+      { name: 'SIZE', kind: 'size', doc: 'How much memory to reclaim.' },
+    ],
+    options: [{ key: 'swappiness', kind: 'integer', doc: 'Swappiness for this reclaim only, 0..200 (200 reclaims anonymous memory only).' }],
+    flags: [],
+  },
+  {
+    name: 'zswap',
+    synopsis: 'zswap shrink [N]',
+    doc: 'Runs the zswap shrinker, writing back up to N of the coldest compressed entries (default: what the shrinker would pick) to their swap device.',
+    kernel: 'zswap_shrinker_scan(), zswap_writeback_entry() in mm/zswap.c; kernel-swap.md §5.4',
+    example: 'zswap shrink 32',
+    positionals: [
+      { name: 'ACTION', kind: 'choice', values: ['shrink'], doc: 'Only `shrink` for now.' },
+      { name: 'N', kind: 'integer', optional: true, doc: 'Maximum number of entries to write back.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'discard',
+    synopsis: 'discard [PATH]',
+    doc: 'Runs pending discard work: clusters waiting on the discard list are discarded and return to the free list.',
+    kernel: 'swap_discard_work() → swap_do_scheduled_discard() in mm/swapfile.c; kernel-swap.md §2.3',
+    example: 'swapon /dev/nvme0n1p3 size=256M --discard=pages\ndiscard /dev/nvme0n1p3',
+    positionals: [{ name: 'PATH', kind: 'device', optional: true, doc: 'Only this device (default: all).' }],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'expect',
+    synopsis: 'expect ok | expect error ERRNO | expect OBSERVABLE OP VALUE [±TOL]',
+    doc:
+      'Asserts something. `expect ok` / `expect error ERRNO` check the outcome of the statement just before. ' +
+      'The comparison form reads an observable (a file, a keyed line, a slot, a cluster …) and compares it with `== != < <= > >= ≈`.',
+    kernel: 'none: a scenario construct',
+    example: 'swapon /dev/vda2 size=64M\nexpect /proc/swaps /dev/vda2 Used == 0',
+    positionals: [],
+    options: [],
+    flags: [],
+    special: true,
+  },
+];
+
+const commandIndex = new Map(COMMANDS.map((c) => [c.name, c]));
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return commandIndex.get(name);
+}
+
+export function findFlag(spec: CommandSpec, typed: string): FlagSpec | undefined {
+  return spec.flags.find((f) => f.names.includes(typed));
+}
+
+// ─── Units and values of observables ─────────────────────────────────────────
+
+/**
+ * What a number read from an observable means. Sizes typed in an `expect`
+ * are converted to it: bytes, kB (KiB, as /proc prints), pages of the
+ * configured size; `count`/`int` take plain numbers only.
+ */
+export type ObservableUnit = 'bytes' | 'kB' | 'pages' | 'count' | 'int' | 'bool' | 'enum' | 'cgroup';
+
+export const UNIT_DOCS: Readonly<Record<ObservableUnit, string>> = {
+  bytes: 'bytes; sizes such as `4K` or `1.5G` convert, a plain number is bytes',
+  kB: 'KiB as /proc prints it; sizes convert, a plain number is kB',
+  pages: 'pages of `page_size`; sizes convert when they are whole pages, a plain number is pages',
+  count: 'a plain event or object count',
+  int: 'a plain (possibly negative) integer',
+  bool: 'yes/no (also Y/N, 1/0, on/off, true/false)',
+  enum: 'one of a fixed set of words',
+  cgroup: 'a cgroup path (`/sys/fs/cgroup/a`, `/a` or `a`)',
+};
+
+// ─── Files ───────────────────────────────────────────────────────────────────
+
+export type FileScope = 'cgroup' | 'zswap-param' | 'sysctl' | 'swap-sysfs' | 'thp' | 'thp-size' | 'thp-stat' | 'proc' | 'zswap-debug';
+export type FileAccess = 'ro' | 'rw' | 'wo';
+
+/** How a write to the file is parsed. */
+export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum';
+
+export type KeySetName = 'memory.stat' | 'memory.events' | 'memory.swap.events' | 'vmstat' | 'meminfo';
+
+export interface FileSpec {
+  /** The last path component (`memory.max`, `enabled`, `stored_pages`). */
+  readonly name: string;
+  readonly scope: FileScope;
+  /** Display path with placeholders: `<cgroup>`, `<N>`. */
+  readonly path: string;
+  readonly access: FileAccess;
+  readonly write?: WriteSyntax;
+  readonly min?: number;
+  readonly max?: number;
+  /** Accepted words for an `enum` write, and the words a read can equal. */
+  readonly values?: readonly string[];
+  /** Unit of the value when read; null for keyed files and lists (use a key or another observable). */
+  readonly unit: ObservableUnit | null;
+  /** Words a read may show instead of a number (`max`). */
+  readonly readWords?: readonly string[];
+  readonly keys?: KeySetName;
+  /** Cgroup files only: present in the root cgroup too. */
+  readonly onRoot?: boolean;
+  /** Errno of a rejected write (default EINVAL). */
+  readonly rejectErrno?: string;
+  readonly defaultValue?: string;
+  readonly doc: string;
+  readonly kernel: string;
+}
+
+const CG = '/sys/fs/cgroup/<cgroup>/';
+
+export const CGROUP_FILES: readonly FileSpec[] = [
+  {
+    name: 'memory.current',
+    scope: 'cgroup',
+    path: `${CG}memory.current`,
+    access: 'ro',
+    unit: 'bytes',
+    doc: 'Memory charged to the cgroup and its descendants, in bytes (includes zswap’s compressed pool share).',
+    kernel: 'memory_current_read(); cgroup-v2.rst',
+  },
+  {
+    name: 'memory.max',
+    scope: 'cgroup',
+    path: `${CG}memory.max`,
+    access: 'rw',
+    write: 'limit',
+    unit: 'bytes',
+    readWords: ['max'],
+    defaultValue: 'max',
+    doc: 'Hard memory limit. Above it the cgroup reclaims (swapping anon pages out) and, failing that, the OOM killer runs.',
+    kernel: 'memory_max_write(); cgroup-v2.rst',
+  },
+  {
+    name: 'memory.high',
+    scope: 'cgroup',
+    path: `${CG}memory.high`,
+    access: 'rw',
+    write: 'limit',
+    unit: 'bytes',
+    readWords: ['max'],
+    defaultValue: 'max',
+    doc: 'Throttle limit: above it the cgroup’s tasks are made to reclaim on return to user space; never triggers OOM.',
+    kernel: 'memory_high_write(); cgroup-v2.rst',
+  },
+  {
+    name: 'memory.peak',
+    scope: 'cgroup',
+    path: `${CG}memory.peak`,
+    access: 'rw',
+    write: 'reset',
+    unit: 'bytes',
+    doc: 'Highest `memory.current` seen. Writing any non-empty string resets it.',
+    kernel: 'memory_peak_read(), peak_write(); cgroup-v2.rst',
+  },
+  {
+    name: 'memory.stat',
+    scope: 'cgroup',
+    path: `${CG}memory.stat`,
+    access: 'ro',
+    unit: null,
+    keys: 'memory.stat',
+    onRoot: true,
+    doc: 'Per-cgroup memory breakdown and event counters, one `key value` per line. Use `memory.stat KEY` in an expect.',
+    kernel: 'memory_stat_format(); kernel-swap.md §10.5',
+  },
+  {
+    name: 'memory.events',
+    scope: 'cgroup',
+    path: `${CG}memory.events`,
+    access: 'ro',
+    unit: null,
+    keys: 'memory.events',
+    doc: 'Hierarchical counts of limit events (low, high, max, oom, oom_kill, oom_group_kill).',
+    kernel: 'memory_events_show(); cgroup-v2.rst',
+  },
+  {
+    name: 'memory.events.local',
+    scope: 'cgroup',
+    path: `${CG}memory.events.local`,
+    access: 'ro',
+    unit: null,
+    keys: 'memory.events',
+    doc: 'Like memory.events, counting only events of this cgroup itself.',
+    kernel: 'memory_events_local_show(); cgroup-v2.rst',
+  },
+  {
+    name: 'memory.reclaim',
+    scope: 'cgroup',
+    path: `${CG}memory.reclaim`,
+    access: 'wo',
+    write: 'reclaim',
+    unit: null,
+    onRoot: true,
+    rejectErrno: 'EINVAL',
+    doc: 'Write `SIZE [swappiness=N]` to reclaim that much now. Fails with EAGAIN if less was reclaimed.',
+    kernel: 'memory_reclaim(); kernel-swap.md §10.7',
+  },
+  {
+    name: 'memory.swap.current',
+    scope: 'cgroup',
+    path: `${CG}memory.swap.current`,
+    access: 'ro',
+    unit: 'bytes',
+    doc: 'Swap slots charged to the cgroup and its descendants, in bytes — including slots whose data sits in zswap or in the swap cache.',
+    kernel: 'swap_current_read(); kernel-swap.md §7.1',
+  },
+  {
+    name: 'memory.swap.max',
+    scope: 'cgroup',
+    path: `${CG}memory.swap.max`,
+    access: 'rw',
+    write: 'limit',
+    unit: 'bytes',
+    readWords: ['max'],
+    defaultValue: 'max',
+    doc: 'Hard swap limit. A swapout that would exceed it fails (`max` and `fail` events) and the folio stays in memory; 0 also stops anon reclaim for the cgroup.',
+    kernel: 'swap_max_write(), __mem_cgroup_try_charge_swap(); kernel-swap.md §7.2, §7.8',
+  },
+  {
+    name: 'memory.swap.high',
+    scope: 'cgroup',
+    path: `${CG}memory.swap.high`,
+    access: 'rw',
+    write: 'limit',
+    unit: 'bytes',
+    readWords: ['max'],
+    defaultValue: 'max',
+    doc: 'Swap throttle point: above it allocations are slowed down (a signal for user-space OOM handling).',
+    kernel: 'swap_high_write(); kernel-swap.md §7.1',
+  },
+  {
+    name: 'memory.swap.peak',
+    scope: 'cgroup',
+    path: `${CG}memory.swap.peak`,
+    access: 'rw',
+    write: 'reset',
+    unit: 'bytes',
+    doc: 'Highest `memory.swap.current` seen. Writing any non-empty string resets it.',
+    kernel: 'swap_peak_read(), peak_write()',
+  },
+  {
+    name: 'memory.swap.events',
+    scope: 'cgroup',
+    path: `${CG}memory.swap.events`,
+    access: 'ro',
+    unit: null,
+    keys: 'memory.swap.events',
+    doc: 'Swap limit events: `high`, `max` (limit hit here) and `fail` (allocation failed, for any reason).',
+    kernel: 'swap_events_show(); kernel-swap.md §7.1',
+  },
+  {
+    name: 'memory.zswap.current',
+    scope: 'cgroup',
+    path: `${CG}memory.zswap.current`,
+    access: 'ro',
+    unit: 'bytes',
+    doc: 'Compressed bytes this cgroup holds in the zswap pool.',
+    kernel: 'zswap_current_read(); kernel-swap.md §5.5',
+  },
+  {
+    name: 'memory.zswap.max',
+    scope: 'cgroup',
+    path: `${CG}memory.zswap.max`,
+    access: 'rw',
+    write: 'limit',
+    unit: 'bytes',
+    readWords: ['max'],
+    defaultValue: 'max',
+    doc: 'Limit on compressed zswap bytes. Over it, zswap writes back one of the cgroup’s entries or rejects the store; 0 disables zswap for the subtree.',
+    kernel: 'zswap_max_write(), obj_cgroup_may_zswap(); kernel-swap.md §5.3',
+  },
+  {
+    name: 'memory.zswap.writeback',
+    scope: 'cgroup',
+    path: `${CG}memory.zswap.writeback`,
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 1,
+    unit: 'bool',
+    defaultValue: '1',
+    doc: '1 (default) allows device writes; 0 forbids any disk write for the cgroup: no zswap writeback and no direct swapout after a rejected store.',
+    kernel: 'zswap_writeback_write(); kernel-swap.md §5.5',
+  },
+  {
+    name: 'cgroup.procs',
+    scope: 'cgroup',
+    path: `${CG}cgroup.procs`,
+    access: 'rw',
+    write: 'task',
+    unit: null,
+    onRoot: true,
+    rejectErrno: 'ESRCH',
+    doc: 'The cgroup’s processes. Writing a task name moves that task here (the simulator’s stand-in for a PID).',
+    kernel: 'cgroup_procs_write()',
+  },
+];
+
+export const ZSWAP_COMPRESSORS: readonly string[] = ['lzo', 'lzo-rle', 'lz4', 'lz4hc', 'zstd', 'deflate', '842'];
+
+export const OTHER_FILES: readonly FileSpec[] = [
+  {
+    name: 'enabled',
+    scope: 'zswap-param',
+    path: '/sys/module/zswap/parameters/enabled',
+    access: 'rw',
+    write: 'bool',
+    unit: 'bool',
+    defaultValue: 'Y',
+    doc: 'Master switch for zswap. Off: stores are refused (stale entries are only invalidated); loads of existing entries still work.',
+    kernel: 'zswap_enabled_param_set(); kernel-swap.md §5.1',
+  },
+  {
+    name: 'compressor',
+    scope: 'zswap-param',
+    path: '/sys/module/zswap/parameters/compressor',
+    access: 'rw',
+    write: 'enum',
+    values: ZSWAP_COMPRESSORS,
+    unit: 'enum',
+    rejectErrno: 'ENOENT',
+    defaultValue: 'lzo',
+    doc: 'Compression algorithm of new pools. The simulator derives compressed sizes from each page’s `content=`, not from the algorithm.',
+    kernel: 'zswap_compressor_param_set(); kernel-swap.md §5.1',
+  },
+  {
+    name: 'max_pool_percent',
+    scope: 'zswap-param',
+    path: '/sys/module/zswap/parameters/max_pool_percent',
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 100,
+    unit: 'int',
+    defaultValue: '20',
+    doc: 'Pool limit as a percentage of RAM. Reaching it refuses stores (`pool_limit_hit`) and starts writeback.',
+    kernel: 'zswap_check_limits(); kernel-swap.md §5.1, §11.16',
+  },
+  {
+    name: 'accept_threshold_percent',
+    scope: 'zswap-param',
+    path: '/sys/module/zswap/parameters/accept_threshold_percent',
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 100,
+    unit: 'int',
+    defaultValue: '90',
+    doc: 'After the pool filled up, stores are accepted again only once it shrinks below this percentage of the limit.',
+    kernel: 'zswap_check_limits(); kernel-swap.md §5.1',
+  },
+  {
+    name: 'shrinker_enabled',
+    scope: 'zswap-param',
+    path: '/sys/module/zswap/parameters/shrinker_enabled',
+    access: 'rw',
+    write: 'bool',
+    unit: 'bool',
+    defaultValue: 'N',
+    doc: 'Lets the memcg-aware shrinker write cold entries back to the swap device under memory pressure.',
+    kernel: 'zswap_shrinker_count(), zswap_shrinker_scan(); kernel-swap.md §5.4',
+  },
+  {
+    name: 'swappiness',
+    scope: 'sysctl',
+    path: '/proc/sys/vm/swappiness',
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 200,
+    unit: 'int',
+    defaultValue: '60',
+    doc: 'Balance of anonymous versus file reclaim, 0..200 (higher swaps more).',
+    kernel: 'vm_swappiness, get_scan_count() in mm/vmscan.c; kernel-swap.md §10.7',
+  },
+  {
+    name: 'page-cluster',
+    scope: 'sysctl',
+    path: '/proc/sys/vm/page-cluster',
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 31,
+    unit: 'int',
+    defaultValue: '3',
+    doc: 'Swap readahead window as a power of two: 3 reads up to 8 slots around a faulting one (0 disables readahead).',
+    kernel: 'page_cluster, swap_cluster_readahead() in mm/swap_state.c; kernel-swap.md §4.3',
+  },
+  {
+    name: 'vma_ra_enabled',
+    scope: 'swap-sysfs',
+    path: '/sys/kernel/mm/swap/vma_ra_enabled',
+    access: 'rw',
+    write: 'bool',
+    unit: 'bool',
+    defaultValue: 'true',
+    doc: 'Use VMA-based readahead (when no rotational swap device is active) instead of cluster readahead.',
+    kernel: 'enable_vma_readahead, swap_vma_readahead(); kernel-swap.md §4.3',
+  },
+  {
+    name: 'enabled',
+    scope: 'thp',
+    path: '/sys/kernel/mm/transparent_hugepage/enabled',
+    access: 'rw',
+    write: 'enum',
+    values: ['always', 'madvise', 'never'],
+    unit: 'enum',
+    defaultValue: 'madvise',
+    doc: 'Top-level THP policy, inherited by every size set to `inherit`.',
+    kernel: 'enabled_store() in mm/huge_memory.c',
+  },
+  {
+    name: 'enabled',
+    scope: 'thp-size',
+    path: '/sys/kernel/mm/transparent_hugepage/hugepages-<N>kB/enabled',
+    access: 'rw',
+    write: 'enum',
+    values: ['always', 'inherit', 'madvise', 'never'],
+    unit: 'enum',
+    defaultValue: 'never (inherit for the PMD size)',
+    doc: 'Policy for one mTHP size (N in kB is page_size × 2^order, order 2 up to the PMD order).',
+    kernel: 'thpsize_enabled_store() in mm/huge_memory.c',
+  },
+  {
+    name: 'swaps',
+    scope: 'proc',
+    path: '/proc/swaps',
+    access: 'ro',
+    unit: null,
+    doc: 'Active swap areas: Filename, Type, Size and Used (KiB), Priority. In an expect: `/proc/swaps PATH COLUMN`.',
+    kernel: 'swap_show() in mm/swapfile.c; kernel-swap.md §10.1',
+  },
+  {
+    name: 'meminfo',
+    scope: 'proc',
+    path: '/proc/meminfo',
+    access: 'ro',
+    unit: null,
+    keys: 'meminfo',
+    doc: 'System memory summary in kB. In an expect: `/proc/meminfo KEY`.',
+    kernel: 'meminfo_proc_show(); kernel-swap.md §10.3',
+  },
+  {
+    name: 'vmstat',
+    scope: 'proc',
+    path: '/proc/vmstat',
+    access: 'ro',
+    unit: null,
+    keys: 'vmstat',
+    doc: 'System-wide counters. In an expect: `/proc/vmstat KEY`.',
+    kernel: 'vmstat_show(); kernel-swap.md §10.4',
+  },
+];
+
+export const THP_STATS: readonly { name: string; doc: string }[] = [
+  { name: 'swpout', doc: 'Folios of this size swapped out whole.' },
+  { name: 'swpout_fallback', doc: 'Folios of this size split before swapout because no aligned run of free slots existed.' },
+  { name: 'swpin', doc: 'Folios of this size swapped in whole.' },
+  { name: 'swpin_fallback', doc: 'Swapins that wanted this size but fell back to a smaller one.' },
+  { name: 'swpin_fallback_charge', doc: 'Fallbacks caused by a failed memcg charge.' },
+  { name: 'zswpout', doc: 'Folios of this size stored in zswap.' },
+];
+
+export const ZSWAP_DEBUG_COUNTERS: readonly { name: string; unit: ObservableUnit; doc: string }[] = [
+  { name: 'pool_limit_hit', unit: 'count', doc: 'Stores refused because the pool was at `max_pool_percent`.' },
+  { name: 'reject_reclaim_fail', unit: 'count', doc: 'Stores refused because making room by writeback failed.' },
+  { name: 'reject_alloc_fail', unit: 'count', doc: 'Stores refused because the compressed-memory allocator failed.' },
+  { name: 'reject_kmemcache_fail', unit: 'count', doc: 'Stores refused because no zswap_entry could be allocated.' },
+  { name: 'reject_compress_fail', unit: 'count', doc: 'Stores refused because compression failed.' },
+  { name: 'reject_compress_poor', unit: 'count', doc: 'Stores refused because the page did not shrink enough.' },
+  { name: 'decompress_fail', unit: 'count', doc: 'Loads whose decompression failed.' },
+  { name: 'written_back_pages', unit: 'pages', doc: 'Entries written back from zswap to the swap device.' },
+  { name: 'pool_total_size', unit: 'bytes', doc: 'Bytes used by the compressed pool.' },
+  { name: 'stored_pages', unit: 'pages', doc: 'Pages currently held in zswap.' },
+  { name: 'stored_incompressible_pages', unit: 'pages', doc: 'Pages held uncompressed because compression did not help.' },
+];
+
+// ─── Keys of keyed files ─────────────────────────────────────────────────────
+
+export interface KeySpec {
+  readonly name: string;
+  readonly unit: ObservableUnit;
+  readonly doc: string;
+}
+
+export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
+  'memory.stat': [
+    { name: 'anon', unit: 'bytes', doc: 'Anonymous memory charged to the cgroup.' },
+    { name: 'file', unit: 'bytes', doc: 'Page cache charged to the cgroup.' },
+    { name: 'anon_thp', unit: 'bytes', doc: 'Anonymous memory in PMD-sized THPs.' },
+    { name: 'swapcached', unit: 'bytes', doc: 'Memory that is also in the swap cache.' },
+    { name: 'zswap', unit: 'bytes', doc: 'Compressed bytes in the zswap pool.' },
+    { name: 'zswapped', unit: 'bytes', doc: 'Original size of the pages stored in zswap.' },
+    { name: 'zswap_incomp', unit: 'bytes', doc: 'Pages stored in zswap uncompressed because they did not compress.' },
+    { name: 'pgfault', unit: 'count', doc: 'Page faults.' },
+    { name: 'pgmajfault', unit: 'count', doc: 'Major faults (needed I/O, e.g. a swapin from the device).' },
+    { name: 'pswpin', unit: 'pages', doc: 'Pages read from a swap device.' },
+    { name: 'pswpout', unit: 'pages', doc: 'Pages written to a swap device.' },
+    { name: 'swpin_zero', unit: 'pages', doc: 'Pages swapped in from the zero flag, without I/O.' },
+    { name: 'swpout_zero', unit: 'pages', doc: 'Zero-filled pages swapped out by setting the zero flag only.' },
+    { name: 'zswpin', unit: 'pages', doc: 'Pages loaded from zswap.' },
+    { name: 'zswpout', unit: 'pages', doc: 'Pages stored in zswap.' },
+    { name: 'zswpwb', unit: 'pages', doc: 'Pages written back from zswap to the device.' },
+    { name: 'thp_swpout', unit: 'count', doc: 'PMD-sized folios swapped out whole.' },
+    { name: 'thp_swpout_fallback', unit: 'count', doc: 'PMD-sized folios split before swapout.' },
+    { name: 'workingset_refault_anon', unit: 'count', doc: 'Anonymous pages faulted back in soon after eviction.' },
+  ],
+  'memory.events': [
+    { name: 'low', unit: 'count', doc: 'Times the cgroup was reclaimed below memory.low.' },
+    { name: 'high', unit: 'count', doc: 'Times usage went over memory.high.' },
+    { name: 'max', unit: 'count', doc: 'Times usage was about to go over memory.max.' },
+    { name: 'oom', unit: 'count', doc: 'Times the cgroup hit its limit with nothing left to reclaim.' },
+    { name: 'oom_kill', unit: 'count', doc: 'Tasks of the cgroup killed by the OOM killer.' },
+    { name: 'oom_group_kill', unit: 'count', doc: 'Group OOM kills.' },
+  ],
+  'memory.swap.events': [
+    { name: 'high', unit: 'count', doc: 'Times swap usage went over memory.swap.high.' },
+    { name: 'max', unit: 'count', doc: 'Times a swap charge was refused by this cgroup’s memory.swap.max.' },
+    { name: 'fail', unit: 'count', doc: 'Times a swap allocation failed, because of a limit or because swap ran out.' },
+  ],
+  vmstat: [
+    { name: 'nr_free_pages', unit: 'pages', doc: 'Free pages.' },
+    { name: 'nr_anon_pages', unit: 'pages', doc: 'Anonymous pages mapped.' },
+    { name: 'nr_swapcached', unit: 'pages', doc: 'Pages in the swap cache.' },
+    { name: 'nr_anon_transparent_hugepages', unit: 'count', doc: 'Anonymous PMD-sized THPs.' },
+    { name: 'pgfault', unit: 'count', doc: 'Page faults.' },
+    { name: 'pgmajfault', unit: 'count', doc: 'Major faults.' },
+    { name: 'pswpin', unit: 'pages', doc: 'Pages read from swap devices (not zswap, not zero pages).' },
+    { name: 'pswpout', unit: 'pages', doc: 'Pages written to swap devices, zswap writeback included.' },
+    { name: 'swap_ra', unit: 'pages', doc: 'Pages read ahead from swap.' },
+    { name: 'swap_ra_hit', unit: 'pages', doc: 'Readahead pages that were later used.' },
+    { name: 'swpin_zero', unit: 'pages', doc: 'Pages swapped in from the zero flag.' },
+    { name: 'swpout_zero', unit: 'pages', doc: 'Zero-filled pages swapped out without I/O.' },
+    { name: 'ksm_swpin_copy', unit: 'pages', doc: 'KSM pages copied on swapin.' },
+    { name: 'zswpin', unit: 'pages', doc: 'Pages loaded from zswap.' },
+    { name: 'zswpout', unit: 'pages', doc: 'Pages stored in zswap.' },
+    { name: 'zswpwb', unit: 'pages', doc: 'Pages written back from zswap.' },
+    { name: 'thp_swpout', unit: 'count', doc: 'PMD-sized folios swapped out whole.' },
+    { name: 'thp_swpout_fallback', unit: 'count', doc: 'PMD-sized folios split before swapout.' },
+    { name: 'workingset_refault_anon', unit: 'count', doc: 'Anonymous refaults.' },
+    { name: 'oom_kill', unit: 'count', doc: 'OOM kills.' },
+  ],
+  meminfo: [
+    { name: 'MemTotal', unit: 'kB', doc: 'RAM.' },
+    { name: 'MemFree', unit: 'kB', doc: 'Free RAM.' },
+    { name: 'MemAvailable', unit: 'kB', doc: 'Estimate of memory available without swapping.' },
+    { name: 'Cached', unit: 'kB', doc: 'Page cache, excluding the swap cache.' },
+    { name: 'SwapCached', unit: 'kB', doc: 'Memory that is in the swap cache (cache-only and still-referenced slots).' },
+    { name: 'Active(anon)', unit: 'kB', doc: 'Anonymous memory on the active LRU.' },
+    { name: 'Inactive(anon)', unit: 'kB', doc: 'Anonymous memory on the inactive LRU.' },
+    { name: 'AnonPages', unit: 'kB', doc: 'Anonymous memory mapped by page tables.' },
+    { name: 'AnonHugePages', unit: 'kB', doc: 'Anonymous memory in PMD-sized THPs.' },
+    { name: 'SwapTotal', unit: 'kB', doc: 'Usable swap space (during swapoff, also the in-use part of the device going away).' },
+    { name: 'SwapFree', unit: 'kB', doc: 'Free swap space.' },
+    { name: 'Zswap', unit: 'kB', doc: 'Size of the compressed pool.' },
+    { name: 'Zswapped', unit: 'kB', doc: 'Original size of the pages stored in zswap.' },
+  ],
+};
+
+// ─── Other observables ───────────────────────────────────────────────────────
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly unit: ObservableUnit;
+  readonly values?: readonly string[];
+  readonly doc: string;
+}
+
+export const SLOT_KINDS: readonly string[] = ['null', 'pfn', 'shadow', 'bad', 'pointer'];
+export const CLUSTER_LISTS: readonly string[] = ['free', 'nonfull', 'frag', 'full', 'discard', 'none', 'dead'];
+export const TASK_STATES: readonly string[] = ['alive', 'exited', 'oom_killed'];
+
+export const SLOT_FIELDS: readonly FieldSpec[] = [
+  { name: 'kind', unit: 'enum', values: SLOT_KINDS, doc: 'Swap table entry kind: `null` free, `pfn` in the swap cache, `shadow` swapped out, `bad`, or `pointer` (vswap-ste physical slot).' },
+  { name: 'count', unit: 'count', doc: 'Swap count: page-table (and shmem) references to the slot; the swap cache does not count.' },
+  { name: 'zero', unit: 'bool', doc: 'Zero flag: the page was all zeroes and has no data anywhere.' },
+  { name: 'memcg', unit: 'cgroup', doc: 'Cgroup the slot is charged to (memcg_table in P4, swap_cgroup before).' },
+  { name: 'cached', unit: 'bool', doc: 'A folio for the slot is in the swap cache.' },
+  { name: 'zswap', unit: 'bool', doc: 'zswap holds a compressed copy of the slot.' },
+];
+
+export const CLUSTER_FIELDS: readonly FieldSpec[] = [
+  { name: 'list', unit: 'enum', values: CLUSTER_LISTS, doc: 'Which list the cluster is on (`dead` only for freed ghost clusters).' },
+  { name: 'order', unit: 'int', doc: 'Folio order the cluster serves, fixed by its first allocation.' },
+  { name: 'count', unit: 'count', doc: 'Slots in use or bad.' },
+  { name: 'table', unit: 'bool', doc: 'Whether the cluster’s swap table is allocated.' },
+];
+
+export const TASK_FIELDS: readonly FieldSpec[] = [
+  { name: 'state', unit: 'enum', values: TASK_STATES, doc: 'Whether the task runs, has exited, or was killed by the OOM killer.' },
+  { name: 'rss', unit: 'pages', doc: 'Resident anonymous pages.' },
+  { name: 'swapents', unit: 'pages', doc: 'Page-table entries holding a swap entry (MM_SWAPENTS).' },
+  { name: 'cgroup', unit: 'cgroup', doc: 'The cgroup the task is in.' },
+];
+
+export const DEVICE_FIELDS: readonly FieldSpec[] = [
+  { name: 'prio', unit: 'int', doc: 'Priority (si->prio).' },
+  { name: 'pages', unit: 'pages', doc: 'Usable slots: size minus the header and bad pages (si->pages).' },
+  { name: 'max', unit: 'pages', doc: 'Slots including the header (si->max).' },
+  { name: 'inuse', unit: 'pages', doc: 'Slots in use, cache-only ones included (si->inuse_pages).' },
+];
+
+export const SWAPS_COLUMNS: readonly FieldSpec[] = [
+  { name: 'Type', unit: 'enum', values: ['partition', 'file', 'ghost'], doc: '`partition` for a block device, `file` otherwise, `ghost` for a ghost device.' },
+  { name: 'Size', unit: 'kB', doc: 'Usable size in KiB (header and bad pages excluded).' },
+  { name: 'Used', unit: 'kB', doc: 'Used KiB, cache-only slots included.' },
+  { name: 'Priority', unit: 'int', doc: 'Priority.' },
+];
+
+export const FREE_ROWS: readonly string[] = ['mem', 'swap'];
+export const FREE_COLUMNS: readonly FieldSpec[] = [
+  { name: 'total', unit: 'kB', doc: 'MemTotal / SwapTotal.' },
+  { name: 'used', unit: 'kB', doc: 'Memory in use / SwapTotal − SwapFree.' },
+  { name: 'free', unit: 'kB', doc: 'MemFree / SwapFree.' },
+];
+
+export interface ObservableForm {
+  readonly keyword: string;
+  readonly synopsis: string;
+  readonly doc: string;
+}
+
+export const OBSERVABLE_FORMS: readonly ObservableForm[] = [
+  { keyword: 'free', synopsis: 'free mem|swap total|used|free', doc: 'A figure of `free(1)`, in kB.' },
+  { keyword: 'slot', synopsis: 'slot DEVICE OFFSET FIELD', doc: 'A field of one swap slot (its swap table entry and side tables).' },
+  { keyword: 'cluster', synopsis: 'cluster DEVICE INDEX FIELD', doc: 'A field of one swap cluster.' },
+  { keyword: 'task', synopsis: 'task NAME FIELD', doc: 'A field of a task.' },
+  { keyword: 'device', synopsis: 'device PATH FIELD', doc: 'A field of a swap device’s swap_info_struct.' },
+  { keyword: 'overhead', synopsis: 'overhead [DESIGN] STRUCTURE|total|static|dynamic', doc: 'Bytes of swap metadata, now, under the configured or a named design.' },
+];
+
+// ─── Errno ───────────────────────────────────────────────────────────────────
+
+export interface ErrnoSpec {
+  readonly name: string;
+  readonly value: number;
+  readonly doc: string;
+}
+
+export const ERRNOS: readonly ErrnoSpec[] = [
+  { name: 'EPERM', value: 1, doc: 'Operation not permitted; swapon past MAX_SWAPFILES.' },
+  { name: 'ENOENT', value: 2, doc: 'No such file, cgroup or entry.' },
+  { name: 'ESRCH', value: 3, doc: 'No such process (writing an unknown task to cgroup.procs).' },
+  { name: 'EINTR', value: 4, doc: 'Interrupted, e.g. swapoff aborted by a signal.' },
+  { name: 'EIO', value: 5, doc: 'I/O error, e.g. a ghost read that missed zswap.' },
+  { name: 'E2BIG', value: 7, doc: 'Argument too large.' },
+  { name: 'EAGAIN', value: 11, doc: 'Try again: memory.reclaim could not reclaim the full amount.' },
+  { name: 'ENOMEM', value: 12, doc: 'Out of memory: swapoff without room to read pages back, failed swap charge.' },
+  { name: 'EACCES', value: 13, doc: 'Permission denied.' },
+  { name: 'EFAULT', value: 14, doc: 'Bad address: access outside a mapping.' },
+  { name: 'EBUSY', value: 16, doc: 'Busy: swapon of an active area, rmdir of a cgroup in use.' },
+  { name: 'EEXIST', value: 17, doc: 'Already exists (mkdir of an existing cgroup).' },
+  { name: 'ENODEV', value: 19, doc: 'No such device.' },
+  { name: 'ENOTDIR', value: 20, doc: 'Not a directory.' },
+  { name: 'EINVAL', value: 22, doc: 'Invalid argument: bad value in a file write, swapoff of an inactive area, bad swap header.' },
+  { name: 'EFBIG', value: 27, doc: 'File too large.' },
+  { name: 'ENOSPC', value: 28, doc: 'No space left (no free swap slot).' },
+  { name: 'ERANGE', value: 34, doc: 'Result out of range.' },
+  { name: 'ENOTEMPTY', value: 39, doc: 'Directory not empty.' },
+  { name: 'EOPNOTSUPP', value: 95, doc: 'Operation not supported.' },
+];
+
+export function findErrno(name: string): ErrnoSpec | undefined {
+  return ERRNOS.find((e) => e.name === name);
+}
+
+// ─── Config ──────────────────────────────────────────────────────────────────
+
+export type DesignName = 'legacy' | 'p1' | 'p3' | 'p4' | 'ghost' | 'vswap' | 'vswap-ste';
+export const DESIGN_NAMES: readonly DesignName[] = ['legacy', 'p1', 'p3', 'p4', 'ghost', 'vswap', 'vswap-ste'];
+
+export interface ConfigKeySpec {
+  readonly key: string;
+  readonly syntax: string;
+  readonly values?: readonly string[];
+  readonly defaultValue: string;
+  readonly doc: string;
+}
+
+export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
+  { key: 'design', syntax: 'legacy|p1|p3|p4|ghost|vswap|vswap-ste', values: DESIGN_NAMES, defaultValue: 'p4', doc: 'Which swap metadata design to simulate (see the design profiles).' },
+  { key: 'page_size', syntax: '4K|16K|64K', values: ['4K', '16K', '64K'], defaultValue: '4K', doc: 'PAGE_SIZE; also the size of one swap slot.' },
+  {
+    key: 'cluster_slots',
+    syntax: '256|512|2048|8192',
+    values: ['256', '512', '2048', '8192'],
+    defaultValue: 'PMD pages (512 for 4K, 2048 for 16K, 8192 for 64K)',
+    doc: 'SWAPFILE_CLUSTER: HPAGE_PMD_NR with THP swap, 256 without.',
+  },
+  { key: 'thp_swap', syntax: 'on|off', values: ['on', 'off'], defaultValue: 'on', doc: 'CONFIG_THP_SWAP: large folios keep their size in swap; off means 256-slot clusters and order 0 only.' },
+  { key: 'cpus', syntax: '1..1024', defaultValue: '4', doc: 'Number of CPUs (each has its own swap cluster cache).' },
+  { key: 'ram', syntax: 'SIZE', defaultValue: '4G', doc: 'RAM size; sets zswap’s pool limit and the ghost device size.' },
+  { key: 'max_swapfiles', syntax: '1..32', defaultValue: '24', doc: 'MAX_SWAPFILES: 32 types minus those reserved for special entries (kernel-swap.md §1).' },
+  { key: 'seed', syntax: 'INTEGER', defaultValue: '1', doc: 'Seed for every random choice (which pages of a `mix()` hold which content).' },
+  { key: 'stop_on_error', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'no', doc: 'Stop at the first failed expectation or unexpected errno.' },
+  { key: 'check_invariants', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'yes', doc: 'Check the simulator’s internal invariants after every step (slower, catches model bugs).' },
+];
+
+// ─── Design profiles ─────────────────────────────────────────────────────────
+
+export interface OverheadStructure {
+  readonly name: string;
+  readonly kind: 'static' | 'dynamic';
+  readonly doc: string;
+}
+
+export interface DesignProfile {
+  readonly name: DesignName;
+  readonly title: string;
+  readonly status: string;
+  readonly doc: string;
+  readonly structures: readonly OverheadStructure[];
+}
+
+const S = (name: string, doc: string): OverheadStructure => ({ name, kind: 'static', doc });
+const D = (name: string, doc: string): OverheadStructure => ({ name, kind: 'dynamic', doc });
+
+// Structure names are those of the simulator's overhead model (server/sim/designs/overhead.ts).
+const zswapEntry = D('zswap_entry', 'About 48 bytes per page stored in zswap, plus the compressed data.');
+const zswapTree = D('zswap_tree', 'XArray slots indexing zswap entries by swap offset, about 8 bytes per stored page.');
+const swapTable = D('swap_table', 'One table (8 bytes per slot) per cluster with at least one used or bad slot.');
+const memcgTable = D('memcg_table', '2 bytes per slot, per cluster with a table.');
+const extendTable = D('extend_table', '4 bytes per slot, per cluster with a swap count above what the table holds.');
+const zeroBitmap = D('zero_bitmap', '1 bit per slot, per cluster with a table, only where the table has no spare zero bit.');
+const dynClusters = D('xarray_nodes', 'XArray nodes indexing dynamically allocated clusters of the virtual device.');
+
+export const DESIGNS: readonly DesignProfile[] = [
+  {
+    name: 'legacy',
+    title: 'Legacy (≤ 6.17)',
+    status: 'mainline until 6.17',
+    doc: 'swap_map byte per slot, swap_cgroup array, zeromap bitmap, swap cache in XArrays per 64 MiB.',
+    structures: [
+      S('swap_map', '1 byte per slot: count, cache bit, continuation bit.'),
+      S('swap_cgroup', '2 bytes per slot: memcg id of each slot.'),
+      S('zeromap', '1 bit per slot: zero-filled pages.'),
+      S('cluster_info', 'About 24 bytes per cluster.'),
+      D('swapcache_xarray', 'XArray nodes of the swap cache, about 9 bytes per cached or shadowed slot.'),
+      D('continuation_pages', 'Count continuation pages for counts above 62.'),
+      zswapEntry,
+      zswapTree,
+    ],
+  },
+  {
+    name: 'p1',
+    title: 'Swap table phases I–II (6.18, 7.0)',
+    status: 'merged for 6.18 (P1) and 7.0 (P2)',
+    doc: 'Per-cluster swap table of folio pointers and shadows replaces the swap cache XArray; swap_map, swap_cgroup and zeromap stay.',
+    structures: [
+      S('swap_map', '1 byte per slot.'),
+      S('swap_cgroup', '2 bytes per slot.'),
+      S('zeromap', '1 bit per slot.'),
+      S('cluster_info', 'About 32 bytes per cluster.'),
+      swapTable,
+      D('continuation_pages', 'Count continuation pages for counts above 62.'),
+      zswapEntry,
+      zswapTree,
+    ],
+  },
+  {
+    name: 'p3',
+    title: 'Swap table phase III (7.1)',
+    status: 'merged for 7.1',
+    doc: 'The swap count moves into the table; swap_map and its continuation pages are gone, overflow goes to a per-cluster extend_table.',
+    structures: [S('swap_cgroup', '2 bytes per slot.'), S('zeromap', '1 bit per slot.'), S('cluster_info', 'About 40 bytes per cluster.'), swapTable, extendTable, zswapEntry, zswapTree],
+  },
+  {
+    name: 'p4',
+    title: 'Swap table phase IV (7.2, default)',
+    status: 'in mm-stable for 7.2',
+    doc: 'memcg ids in a per-cluster memcg_table and the zero flag in the table: no static per-slot arrays remain.',
+    structures: [S('cluster_info', '48 bytes per cluster.'), swapTable, memcgTable, extendTable, zeroBitmap, zswapEntry, zswapTree],
+  },
+  {
+    name: 'ghost',
+    title: 'Ghost swapfile RFC (Feb 2026)',
+    status: 'RFC, not merged',
+    doc: 'P4 RFC plus `/dev/ghostswap`: a virtual device sized 8 × RAM whose clusters are allocated on demand; only zswap can hold its data. The memcg id lives in the table.',
+    structures: [
+      S('cluster_info', 'Clusters of physical devices, 48 bytes each; ghost clusters are allocated on demand.'),
+      dynClusters,
+      swapTable,
+      extendTable,
+      zeroBitmap,
+      D('virtual_table', '8 bytes per slot of each ghost cluster with a table (a placeholder in the RFC).'),
+      zswapEntry,
+      zswapTree,
+    ],
+  },
+  {
+    name: 'vswap',
+    title: 'Virtual swap space v3 (Feb 2026)',
+    status: 'patch series, not merged',
+    doc: 'Page tables hold virtual entries; a 24-byte descriptor per entry points to its backend (zero, zswap, disk slot or folio).',
+    structures: [
+      S('cluster_info', 'Clusters of physical devices.'),
+      S('vswap_bitmaps', 'Allocated and bad bitmaps of physical devices, 2 bits per slot.'),
+      D('rmap', 'Reverse map from physical slots to virtual entries.'),
+      D('swp_desc', '24 bytes per virtual swap entry in use.'),
+      zswapEntry,
+    ],
+  },
+  {
+    name: 'vswap-ste',
+    title: 'Virtual swap, Swap Table Edition (RFC, May–Jun 2026)',
+    status: 'RFC, not merged',
+    doc: 'One virtual device built on the swap table: table, memcg_table and an 8-byte virtual_table per slot; physical slots hold pointer entries back.',
+    structures: [
+      S('cluster_info', '48 bytes per physical cluster; virtual clusters are allocated on demand.'),
+      dynClusters,
+      swapTable,
+      memcgTable,
+      extendTable,
+      zeroBitmap,
+      D('virtual_table', '8 bytes per slot, per virtual cluster with a table.'),
+      D('rmap', 'Pointer entries in physical tables, 8 bytes per disk-backed slot.'),
+      zswapEntry,
+      zswapTree,
+    ],
+  },
+];
+
+export function findDesign(name: string): DesignProfile | undefined {
+  return DESIGNS.find((d) => d.name === name);
+}
+
+/** Overhead words accepted besides structure names. */
+export const OVERHEAD_TOTALS: readonly string[] = ['total', 'static', 'dynamic'];
+
+// ─── Content ─────────────────────────────────────────────────────────────────
+
+export const CONTENT_KINDS: readonly { name: string; doc: string }[] = [
+  { name: 'zero', doc: 'All-zero pages: swapped out by setting the zero flag, no I/O and no zswap.' },
+  { name: 'compressible', doc: 'Pages that compress to RATIO of their size (`compressible:0.3`; default 0.33).' },
+  { name: 'incompressible', doc: 'Random-looking pages: zswap stores them raw or rejects them.' },
+];
+
+/** Compression ratio of a bare `compressible` (roughly what lzo/zstd get on typical anon memory). */
+export const DEFAULT_COMPRESSIBLE_RATIO = 0.33;

@@ -1,0 +1,212 @@
+/**
+ * The checker's output: a validated, normalised program for the interpreter.
+ *
+ * Everything here is already resolved: sizes are bytes and pages, page
+ * ranges are zero-based `first`/`count` within the region, cgroup paths are
+ * canonical (`/` is the root, `/a/b` a child; no `/sys/fs/cgroup` prefix),
+ * files are typed references, enums are their canonical words, observables
+ * carry their unit, and values in an `expect` are already in that unit.
+ * Shorthands are lowered: `move` and `echo NAME > cgroup.procs` are the same
+ * `write`, as are `reclaim` and `memory.reclaim`, `sysctl` and `/proc/sys/vm/…`.
+ */
+import type { Range } from './ast';
+import type { DesignName, ObservableUnit } from './catalog';
+
+export interface Limits {
+  /** Largest N in `repeat N {`. */
+  readonly maxRepeatCount: number;
+  /** Deepest nesting of repeat blocks. */
+  readonly maxRepeatDepth: number;
+  /** Statements executed once every repeat is expanded. */
+  readonly maxExpandedSteps: number;
+  /** Pages of one `mmap` region. */
+  readonly maxRegionPages: number;
+  /** Slots of one swap device (si->max is an unsigned int). */
+  readonly maxDevicePages: number;
+  readonly minRamPages: number;
+  readonly maxRamPages: number;
+  /** `task` and `fork` statements in the file (counted once each, repeats not expanded). */
+  readonly maxTasks: number;
+  /** `mkdir` statements in the file. */
+  readonly maxCgroups: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxRepeatCount: 100_000,
+  maxRepeatDepth: 8,
+  maxExpandedSteps: 1_000_000,
+  maxRegionPages: 2 ** 25,
+  maxDevicePages: 2 ** 32 - 1,
+  minRamPages: 1024,
+  maxRamPages: 2 ** 25,
+  maxTasks: 10_000,
+  maxCgroups: 10_000,
+};
+
+/** The machine and kernel the scenario runs on, every default filled in. */
+export interface ScenarioConfig {
+  readonly design: DesignName;
+  /** Bytes: 4096, 16384 or 65536. */
+  readonly pageSize: number;
+  /** SWAPFILE_CLUSTER. */
+  readonly clusterSlots: number;
+  readonly thpSwap: boolean;
+  /** PMD_ORDER for the page size (9, 11 or 13): the largest folio order. */
+  readonly pmdOrder: number;
+  readonly cpus: number;
+  readonly ramBytes: number;
+  readonly maxSwapfiles: number;
+  readonly seed: number;
+  readonly stopOnError: boolean;
+  readonly checkInvariants: boolean;
+}
+
+export type SwapDeviceType = 'partition' | 'file' | 'zram' | 'ghost';
+/** `both` is what `swapon -d` without a policy asks for. */
+export type DiscardPolicy = 'both' | 'once' | 'pages';
+
+export type ZswapParam = 'enabled' | 'compressor' | 'max_pool_percent' | 'accept_threshold_percent' | 'shrinker_enabled';
+export type SysctlName = 'swappiness' | 'page-cluster';
+
+/** A file, resolved. `path` is the canonical absolute path. */
+export type FileRef =
+  | { readonly kind: 'cgroup'; readonly path: string; readonly cgroup: string; readonly name: string }
+  | { readonly kind: 'zswap-param'; readonly path: string; readonly name: ZswapParam }
+  | { readonly kind: 'sysctl'; readonly path: string; readonly name: SysctlName }
+  | { readonly kind: 'swap-sysfs'; readonly path: string; readonly name: 'vma_ra_enabled' }
+  | { readonly kind: 'thp'; readonly path: string; readonly name: 'enabled' }
+  | { readonly kind: 'thp-size'; readonly path: string; readonly name: 'enabled'; readonly order: number; readonly sizeKb: number }
+  | { readonly kind: 'thp-stat'; readonly path: string; readonly name: string; readonly order: number; readonly sizeKb: number }
+  | { readonly kind: 'proc'; readonly path: string; readonly name: 'swaps' | 'meminfo' | 'vmstat' }
+  | { readonly kind: 'zswap-debug'; readonly path: string; readonly name: string };
+
+/** A value written to a file, parsed with that file's kernel syntax. */
+export type WriteValue =
+  /** memory.max and friends: `max` (null) or bytes; `pages` = bytes / page size, rounded down as page_counter_memparse() does. */
+  | { readonly kind: 'limit'; readonly bytes: number | null; readonly pages: number | null }
+  /** memory.peak, memory.swap.peak. */
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'reclaim'; readonly bytes: number; readonly swappiness: number | null }
+  /** cgroup.procs: the task to move. */
+  | { readonly kind: 'task'; readonly task: string }
+  | { readonly kind: 'bool'; readonly value: boolean }
+  | { readonly kind: 'int'; readonly value: number }
+  | { readonly kind: 'enum'; readonly value: string }
+  /** The kernel rejects the text with `errno` (the checker reported it; kept so the interpreter fails the same way). */
+  | { readonly kind: 'invalid'; readonly errno: string };
+
+/** Pages of a region, zero-based. */
+export interface PageSpan {
+  readonly first: number;
+  readonly count: number;
+  /** No range was given: the whole region. */
+  readonly whole: boolean;
+  /** False when an `offset=` is not page-aligned: MADV_PAGEOUT and munmap fail with EINVAL. */
+  readonly startAligned: boolean;
+}
+
+export type ContentPart =
+  | { readonly kind: 'zero'; readonly percent: number }
+  | { readonly kind: 'incompressible'; readonly percent: number }
+  /** ratio = compressed size / original size, 0 < ratio < 1. */
+  | { readonly kind: 'compressible'; readonly ratio: number; readonly percent: number };
+
+/** Content of a region; percentages sum to 100. */
+export type Content = readonly ContentPart[];
+
+export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈';
+
+export type SlotField = 'kind' | 'count' | 'zero' | 'memcg' | 'cached' | 'zswap';
+export type ClusterField = 'list' | 'order' | 'count' | 'table';
+export type TaskField = 'state' | 'rss' | 'swapents' | 'cgroup';
+export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse';
+export type SwapsColumn = 'Type' | 'Size' | 'Used' | 'Priority';
+
+export type Observable =
+  /** A single-value file, or one key of a keyed file (`key` non-null). */
+  | { readonly kind: 'file'; readonly file: FileRef; readonly key: string | null }
+  | { readonly kind: 'swaps'; readonly device: string; readonly column: SwapsColumn }
+  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: 'total' | 'used' | 'free' }
+  | { readonly kind: 'slot'; readonly device: string; readonly offset: number; readonly field: SlotField }
+  | { readonly kind: 'cluster'; readonly device: string; readonly index: number; readonly field: ClusterField }
+  | { readonly kind: 'task'; readonly task: string; readonly field: TaskField }
+  | { readonly kind: 'device'; readonly device: string; readonly field: DeviceField }
+  /** `item` is a structure name of the design, or `total`, `static`, `dynamic`. */
+  | { readonly kind: 'overhead'; readonly design: DesignName; readonly item: string };
+
+/** Numbers are in the observable's unit; bools are 0/1; enum words and cgroup paths are canonical. */
+export type ExpectedValue = { readonly kind: 'number'; readonly value: number } | { readonly kind: 'word'; readonly value: string };
+
+/** `fraction` 0.03 for ±3%; `amount` in the observable's unit. */
+export type Tolerance = { readonly kind: 'relative'; readonly fraction: number } | { readonly kind: 'absolute'; readonly amount: number };
+
+export type CheckedOp =
+  | {
+      readonly op: 'swapon';
+      readonly device: string;
+      readonly type: SwapDeviceType;
+      /** si->max: slots including the header (size / page size, rounded down). */
+      readonly slots: number;
+      readonly rotational: boolean;
+      /** SWP_SYNCHRONOUS_IO (zram). */
+      readonly synchronousIo: boolean;
+      /** Sorted, distinct bad page numbers from the header. */
+      readonly badPages: readonly number[];
+      /** -1 when not given (DEF_SWAP_PRIO). */
+      readonly priority: number;
+      readonly discard: DiscardPolicy | null;
+    }
+  | { readonly op: 'swapoff'; readonly device: string }
+  | { readonly op: 'swapoff-all' }
+  | { readonly op: 'write'; readonly file: FileRef; readonly value: WriteValue; readonly text: string }
+  | { readonly op: 'read'; readonly file: FileRef }
+  | { readonly op: 'free'; readonly unit: 'bytes' | 'kibi' | 'mebi' | 'gibi' | 'human' }
+  | { readonly op: 'mkdir'; readonly cgroup: string; readonly parents: boolean }
+  | { readonly op: 'rmdir'; readonly cgroup: string }
+  | { readonly op: 'task'; readonly task: string; readonly cgroup: string; readonly cpu: number }
+  | {
+      readonly op: 'mmap';
+      readonly task: string;
+      readonly region: string;
+      readonly bytes: number;
+      readonly pages: number;
+      /** Folio order used on faults (0 = base pages). */
+      readonly order: number;
+      readonly content: Content;
+      readonly populate: boolean;
+    }
+  | { readonly op: 'touch'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly write: boolean }
+  | { readonly op: 'pageout'; readonly task: string; readonly region: string; readonly pages: PageSpan }
+  | { readonly op: 'munmap'; readonly task: string; readonly region: string; readonly pages: PageSpan }
+  | { readonly op: 'fork'; readonly task: string; readonly child: string }
+  | { readonly op: 'exit'; readonly task: string }
+  | { readonly op: 'zswap-shrink'; readonly entries: number | null }
+  | { readonly op: 'discard'; readonly device: string | null }
+  | { readonly op: 'expect-ok' }
+  | { readonly op: 'expect-error'; readonly errno: string; readonly errnoValue: number }
+  | {
+      readonly op: 'expect';
+      readonly observable: Observable;
+      readonly unit: ObservableUnit;
+      readonly comparison: Comparison;
+      readonly expected: ExpectedValue;
+      readonly tolerance: Tolerance | null;
+      /** The assertion as written, for reports. */
+      readonly text: string;
+    }
+  | { readonly op: 'repeat'; readonly count: number; readonly body: readonly CheckedStatement[] };
+
+export type CheckedStatement = CheckedOp & {
+  /** The source statement (for a repeat, header to `}`). */
+  readonly range: Range;
+};
+
+export interface CheckedProgram {
+  readonly config: ScenarioConfig;
+  /** Statements that passed the checker, in order; a statement with an error is left out. */
+  readonly statements: readonly CheckedStatement[];
+  /** Statements run once every repeat is expanded (saturates at Number.MAX_SAFE_INTEGER). */
+  readonly expandedSteps: number;
+  /** True when any diagnostic is an error: the interpreter should not run the program. */
+  readonly hasErrors: boolean;
+}

@@ -1,0 +1,210 @@
+/**
+ * Checker: syntax tree → diagnostics + a checked program (see checked.ts).
+ *
+ * The driver walks statements in order, keeping the statically known state
+ * (tasks, regions, cgroups, devices). A `repeat` body is checked twice when
+ * it runs more than once: every statement only creates or destroys named
+ * objects, so the state after two passes is the state after any number, and
+ * the second pass finds what goes wrong from the second iteration on (a task
+ * created twice, a region used after the munmap at the end of the body).
+ *
+ * Diagnostics carrying an errno (failures the kernel itself would report)
+ * are dropped when the next statement is `expect error …`.
+ */
+import type { ExpectStatement, Program, Statement } from './ast';
+import { findErrno, ERRNOS } from './catalog';
+import { DEFAULT_LIMITS, type CheckedProgram, type CheckedStatement, type Limits } from './checked';
+import { checkCommand, checkEcho } from './commands';
+import { resolveConfig } from './config';
+import { CheckContext } from './context';
+import { hasErrors, makeDiagnostic, replacementFixes, type Diagnostic } from './diagnostics';
+import { checkCompare } from './expect';
+import { didYouMean, nearest } from './suggest';
+import { checkInteger } from './values';
+
+export interface CheckResult {
+  readonly diagnostics: Diagnostic[];
+  readonly checked: CheckedProgram;
+}
+
+interface ListResult {
+  readonly statements: CheckedStatement[];
+  readonly steps: number;
+}
+
+const MAX_STEPS = Number.MAX_SAFE_INTEGER;
+const NONE: readonly string[] = [];
+const MAX_LATER_PASS_DEPTH = 2;
+const ERRNO_NAMES = ERRNOS.map((e) => e.name);
+
+export function check(program: Program, limits: Partial<Limits> = {}): CheckResult {
+  return new Checker(program, { ...DEFAULT_LIMITS, ...limits }).run();
+}
+
+class Checker {
+  private readonly out: Diagnostic[] = [];
+  private readonly emitted = new Set<string>();
+  private readonly ctx: CheckContext;
+  /** Errnos predicted for the statement just checked, for `expect error` cross-checks. */
+  private lastPredicted: readonly string[] = [];
+  private readonly leadingConfigs: number;
+  private stepLimitReported = false;
+
+  constructor(
+    private readonly program: Program,
+    private readonly limits: Limits,
+  ) {
+    const poisoned = new Set<string>();
+    for (const s of program.skipped) for (const w of s.words) poisoned.add(w);
+    let n = 0;
+    while (program.statements[n]?.kind === 'config') n++;
+    this.leadingConfigs = n;
+    const configBuffer: Diagnostic[] = [];
+    const configs = program.statements.slice(0, n).filter((s) => s.kind === 'config');
+    const config = resolveConfig(configs, limits, (d) => configBuffer.push(d));
+    this.ctx = new CheckContext(config, limits, poisoned);
+    for (const d of configBuffer) this.emit(d);
+  }
+
+  run(): CheckResult {
+    const top = this.checkList(this.program.statements, 0, true);
+    const diagnostics = this.out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return {
+      diagnostics,
+      checked: { config: this.ctx.config, statements: top.statements, expandedSteps: top.steps, hasErrors: hasErrors(diagnostics) },
+    };
+  }
+
+  private emit(d: Diagnostic): void {
+    const key = `${d.code}|${d.range.start.line}:${d.range.start.character}|${d.message}`;
+    if (this.emitted.has(key)) return;
+    this.emitted.add(key);
+    this.out.push(this.ctx.laterIteration > 0 ? { ...d, message: `${d.message} (on a later iteration of the repeat)` } : d);
+  }
+
+  private checkList(list: readonly Statement[], depth: number, topLevel: boolean): ListResult {
+    const statements: CheckedStatement[] = [];
+    let steps = 0;
+    for (let i = 0; i < list.length; i++) {
+      const stmt = list[i] as Statement;
+      const next = list[i + 1];
+      const prevPredicted = this.lastPredicted;
+      const checked = this.checkStatement(stmt, list[i - 1], depth, topLevel && i < this.leadingConfigs, prevPredicted);
+      const silence = next?.kind === 'expect' && next.assertion.form === 'error';
+      let predicted: readonly string[] = NONE;
+      for (const d of this.ctx.buffer) {
+        const errno = d.data?.errno;
+        if (errno !== undefined) predicted = [...predicted, errno];
+        if (errno === undefined || !silence) this.emit(d);
+      }
+      // Setting .length is a runtime call; most statements report nothing.
+      if (this.ctx.buffer.length !== 0) this.ctx.buffer.length = 0;
+      this.lastPredicted = predicted;
+      steps = Math.min(MAX_STEPS, steps + (stmt.kind === 'repeat' ? this.repeatSteps : stmt.kind === 'config' ? 0 : 1));
+      if (topLevel && !this.stepLimitReported && steps > this.limits.maxExpandedSteps) {
+        this.stepLimitReported = true;
+        const at = stmt.kind === 'repeat' ? stmt.headerRange : stmt.range;
+        this.emit(makeDiagnostic('SS502', `the scenario expands to more than ${this.limits.maxExpandedSteps} steps once repeats are unrolled`, at));
+      }
+      if (checked !== null) statements.push(checked);
+    }
+    return { statements, steps };
+  }
+
+  private checkStatement(
+    stmt: Statement,
+    prev: Statement | undefined,
+    depth: number,
+    leadingConfig: boolean,
+    prevPredicted: readonly string[],
+  ): CheckedStatement | null {
+    switch (stmt.kind) {
+      case 'config':
+        if (!leadingConfig) {
+          this.ctx.error('SS402', '`config` must come before every other statement (the machine is set up before anything runs)', stmt.keyword);
+        }
+        return null;
+      case 'repeat':
+        return this.checkRepeat(stmt, depth);
+      case 'echo':
+        return checkEcho(this.ctx, stmt);
+      case 'expect':
+        return this.checkExpect(stmt, prev, prevPredicted);
+      case 'command':
+        return checkCommand(this.ctx, stmt);
+    }
+  }
+
+  private checkExpect(stmt: ExpectStatement, prev: Statement | undefined, prevPredicted: readonly string[]): CheckedStatement | null {
+    const a = stmt.assertion;
+    if (a.form === 'compare') return checkCompare(this.ctx, a, stmt.range);
+    if (prev === undefined || (prev.kind !== 'command' && prev.kind !== 'echo')) {
+      const what = prev === undefined ? 'nothing' : prev.kind === 'repeat' ? 'a repeat block' : `a ${prev.kind} statement`;
+      this.ctx.error('SS223', `\`expect ${a.form}\` checks the statement right before it, but that is ${what}`, a.word);
+      return null;
+    }
+    if (a.form === 'ok') return { op: 'expect-ok', range: stmt.range };
+    const spec = findErrno(a.errno.text);
+    if (spec === undefined) {
+      const suggestions = nearest(a.errno.text, ERRNO_NAMES);
+      this.ctx.report(
+        makeDiagnostic('SS220', `unknown errno '${a.errno.text}'${didYouMean(suggestions)}`, a.errno.range, {
+          suggestions,
+          fixes: replacementFixes(a.errno.range, suggestions),
+        }),
+      );
+      return null;
+    }
+    if (prevPredicted.length > 0 && !prevPredicted.includes(spec.name)) {
+      const predicted = [...new Set(prevPredicted)].join(' or ');
+      this.ctx.report(
+        makeDiagnostic('SS224', `the statement above fails with ${predicted}, not ${spec.name}`, a.errno.range, {
+          suggestions: [...new Set(prevPredicted)],
+          fixes: replacementFixes(a.errno.range, [...new Set(prevPredicted)]),
+        }),
+      );
+    }
+    return { op: 'expect-error', range: stmt.range, errno: spec.name, errnoValue: spec.value };
+  }
+
+  /** Expanded steps of the repeat statement checked last (read by checkList). */
+  private repeatSteps = 0;
+
+  private checkRepeat(stmt: Extract<Statement, { kind: 'repeat' }>, depth: number): CheckedStatement | null {
+    const ctx = this.ctx;
+    let count: number | null = null;
+    let ok = stmt.count !== null;
+    if (stmt.count !== null) {
+      count = checkInteger(stmt.count, ctx.report, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'repeat count' });
+      if (count === null) ok = false;
+      else if (count > this.limits.maxRepeatCount) {
+        ctx.error('SS501', `repeat count ${count} is above the limit of ${this.limits.maxRepeatCount}`, stmt.count);
+        ok = false;
+      }
+    }
+    const tooDeep = depth + 1 > this.limits.maxRepeatDepth;
+    if (tooDeep) {
+      // Report the outermost offending block only; the ones inside it are part of the same mistake.
+      if (depth === this.limits.maxRepeatDepth) ctx.error('SS503', `repeat blocks nest more than ${this.limits.maxRepeatDepth} deep`, stmt.keyword);
+      ok = false;
+    }
+    // The header's diagnostics belong to the repeat line; flush them before the body's.
+    for (const d of ctx.buffer) this.emit(d);
+    if (ctx.buffer.length !== 0) ctx.buffer.length = 0;
+    const saved = this.lastPredicted;
+    this.lastPredicted = [];
+    const body = this.checkList(stmt.body, depth + 1, false);
+    // An unknown count (already reported) is checked as one pass, to avoid guessing.
+    // Two passes per level grow as 2^depth, so later-iteration passes stop two levels down
+    // (and past the depth limit); the runtime still catches what this skips.
+    if (count !== null && count > 1 && !tooDeep && ctx.laterIteration < MAX_LATER_PASS_DEPTH) {
+      ctx.laterIteration++;
+      this.checkList(stmt.body, depth + 1, false);
+      ctx.laterIteration--;
+    }
+    this.lastPredicted = saved;
+    this.repeatSteps = Math.min(MAX_STEPS, (count ?? 1) * body.steps);
+    return ok && count !== null ? { op: 'repeat', range: stmt.range, count, body: body.statements } : null;
+  }
+}
+

@@ -1,0 +1,660 @@
+/**
+ * Semantic checks of the verbs (everything except config, repeat and expect),
+ * lowered to checked operations. A static error returns null (the statement
+ * is left out); a failure the kernel itself would report is a diagnostic
+ * with an errno, and the operation is still returned so the interpreter
+ * fails the same way.
+ */
+import type { CommandStatement, EchoStatement, Range, Word } from './ast';
+import { spanRanges } from './ast';
+import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
+import type { CheckedStatement, DiscardPolicy, FileRef, PageSpan, SwapDeviceType, WriteValue } from './checked';
+import { flag, option, positional, type CheckContext, type RegionInfo } from './context';
+import { normalisePath, parentCgroup, resolveFile } from './paths';
+import { formatBytes, parseBool, parseInteger, parseKernelSize } from './units';
+import { checkChoice, checkContent, checkInteger, checkPageList, checkPageRange, checkSize } from './values';
+
+export function checkCommand(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  switch (stmt.name.text) {
+    case 'swapon':
+      return checkSwapon(ctx, stmt);
+    case 'swapoff':
+      return checkSwapoff(ctx, stmt);
+    case 'cat':
+      return checkCat(ctx, stmt);
+    case 'sysctl':
+      return checkSysctl(ctx, stmt);
+    case 'free':
+      return checkFree(ctx, stmt);
+    case 'mkdir':
+      return checkMkdir(ctx, stmt);
+    case 'rmdir':
+      return checkRmdir(ctx, stmt);
+    case 'task':
+      return checkTask(ctx, stmt);
+    case 'mmap':
+      return checkMmap(ctx, stmt);
+    case 'touch':
+    case 'pageout':
+    case 'munmap':
+      return checkRangeVerb(ctx, stmt);
+    case 'fork':
+      return checkFork(ctx, stmt);
+    case 'exit':
+      return checkExit(ctx, stmt);
+    case 'move':
+      return checkMove(ctx, stmt);
+    case 'reclaim':
+      return checkReclaim(ctx, stmt);
+    case 'zswap':
+      return checkZswap(ctx, stmt);
+    case 'discard':
+      return checkDiscard(ctx, stmt);
+    default:
+      throw new Error(`no checker for command '${stmt.name.text}'`);
+  }
+}
+
+const line = (w: Word): number => w.range.start.line;
+
+// ─── Swap devices ────────────────────────────────────────────────────────────
+
+/** MAX_SWAP_BADPAGES: bad-page slots between the header's fixed fields and the signature. */
+export function maxSwapBadPages(pageSize: number): number {
+  return Math.floor((pageSize - 10 - 1536) / 4);
+}
+
+function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const { config } = ctx;
+  const path = positional(stmt, 0);
+  const show = flag(stmt, 'show');
+  if (show !== undefined) {
+    if (path !== undefined || stmt.args.length > 1) {
+      ctx.error('SS317', '`swapon --show` lists the active areas and takes nothing else', stmt);
+      return null;
+    }
+    return { op: 'read', range: stmt.range, file: { kind: 'proc', path: '/proc/swaps', name: 'swaps' } };
+  }
+  if (path === undefined) {
+    ctx.error('SS102', "'swapon' is missing PATH (or use --show)", stmt.name);
+    return null;
+  }
+  const device = normalisePath(path.text);
+  if (device === null || !device.startsWith('/') || !path.text.startsWith('/')) {
+    ctx.error('SS218', `swap area path must be absolute, found '${path.text}'`, path);
+    return null;
+  }
+  let ok = true;
+  const sizeOpt = option(stmt, 'size');
+  const typeOpt = option(stmt, 'type');
+  const badOpt = option(stmt, 'bad');
+  const ghost = device === '/dev/ghostswap';
+  let type: SwapDeviceType;
+  let slots: number | null = null;
+  if (ghost) {
+    if (config.design !== 'ghost') {
+      ctx.error('SS401', `/dev/ghostswap exists only in the ghost swapfile RFC; add 'config design=ghost' (design is ${config.design})`, path);
+      return null;
+    }
+    for (const o of [sizeOpt, typeOpt]) {
+      if (o !== undefined) ctx.error('SS411', `'${o.key.text}=' is ignored: /dev/ghostswap is a virtual device of 8 × RAM`, o);
+    }
+    type = 'ghost';
+    // Patch 15 of the RFC: round_up(totalram_pages, cluster) × 8.
+    const ramPages = config.ramBytes / config.pageSize;
+    slots = Math.ceil(ramPages / config.clusterSlots) * config.clusterSlots * 8;
+  } else {
+    type = device.startsWith('/dev/zram') ? 'zram' : device.startsWith('/dev/') ? 'partition' : 'file';
+    if (typeOpt !== undefined) {
+      const t = checkChoice(typeOpt.value, ['partition', 'file', 'zram'], ctx.report, 'swap area type');
+      if (t === null) ok = false;
+      else type = t as SwapDeviceType;
+    }
+    if (sizeOpt === undefined) {
+      ctx.error('SS102', `swapon of ${device} needs size=SIZE (the simulator's stand-in for mkswap)`, path);
+      return null;
+    }
+    const bytes = checkSize(sizeOpt.value, ctx.report, { pageSize: config.pageSize, what: 'swap area size', warnPlain: true });
+    if (bytes === null) ok = false;
+    else {
+      // mkswap rounds down to whole pages.
+      slots = Math.floor(bytes / config.pageSize);
+      if (slots > ctx.limits.maxDevicePages) {
+        ctx.error('SS505', `${formatBytes(bytes)} is ${slots} slots; the limit is ${ctx.limits.maxDevicePages}`, sizeOpt.value);
+        ok = false;
+      } else if (slots < 2) {
+        ctx.error('SS307', `a swap area needs the header page plus at least one slot (${formatBytes(2 * config.pageSize)})`, sizeOpt.value, 'EINVAL');
+      }
+    }
+  }
+  const rotational = flag(stmt, 'rotational');
+  const ssd = flag(stmt, 'ssd');
+  if (rotational !== undefined && ssd !== undefined) {
+    ctx.error('SS317', "'rotational' and 'ssd' contradict each other", spanOf(rotational.range, ssd.range));
+    ok = false;
+  } else if (rotational !== undefined && (type === 'zram' || type === 'ghost')) {
+    ctx.error('SS317', `a ${type} device is never rotational`, rotational);
+    ok = false;
+  }
+  let priority = -1;
+  const prio = flag(stmt, 'priority');
+  if (prio?.value != null) {
+    const p = checkInteger(prio.value, ctx.report, { min: -1, max: 32767, what: 'swap priority' });
+    if (p === null) ok = false;
+    else priority = p;
+  }
+  let discard: DiscardPolicy | null = null;
+  const disc = flag(stmt, 'discard');
+  if (disc !== undefined) {
+    if (disc.value === null) discard = 'both';
+    else {
+      const d = checkChoice(disc.value, ['once', 'pages'], ctx.report, 'discard policy');
+      if (d === null) ok = false;
+      else discard = d as DiscardPolicy;
+    }
+  }
+  let badPages: number[] = [];
+  if (badOpt !== undefined && !ghost) {
+    const max = maxSwapBadPages(config.pageSize);
+    const list = checkPageList(badOpt.value, ctx.report, max);
+    if (list === null) ok = false;
+    else {
+      badPages = list.pages;
+      // read_swap_header(): these are EINVAL from the syscall, not scenario errors.
+      if (list.tooMany) ctx.error('SS315', `the swap header holds at most ${max} bad pages`, badOpt.value, 'EINVAL');
+      else if (badPages[0] === 0) ctx.error('SS315', 'page 0 is the swap header and cannot be listed as bad', badOpt.value, 'EINVAL');
+      else if (slots !== null && (badPages[badPages.length - 1] ?? 0) > slots - 1) {
+        ctx.error('SS315', `bad page ${badPages[badPages.length - 1] ?? 0} is past the end of the area (last page ${slots - 1})`, badOpt.value, 'EINVAL');
+      }
+    }
+  }
+  if (!ok || slots === null) return null;
+  const known = ctx.state.devices.get(device);
+  if (known?.active === true) {
+    ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
+  } else if (ctx.state.activeDeviceCount() >= config.maxSwapfiles) {
+    ctx.error('SS410', `${config.maxSwapfiles} swap areas are already active (max_swapfiles)`, path, 'EPERM');
+  } else {
+    ctx.state.devices.set(device, { active: true, slots, offAt: null });
+  }
+  return {
+    op: 'swapon',
+    range: stmt.range,
+    device,
+    type,
+    slots,
+    rotational: rotational !== undefined,
+    synchronousIo: type === 'zram',
+    badPages,
+    priority,
+    discard,
+  };
+}
+
+function spanOf(a: Range, b: Range): { range: Range } {
+  const first = a.start.character <= b.start.character ? a : b;
+  const last = first === a ? b : a;
+  return { range: spanRanges(first, last) };
+}
+
+function checkSwapoff(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const path = positional(stmt, 0);
+  const all = flag(stmt, 'all');
+  if (all !== undefined && path !== undefined) {
+    ctx.error('SS317', '`swapoff -a` takes no PATH', path);
+    return null;
+  }
+  if (all !== undefined) {
+    for (const [name, d] of ctx.state.devices) if (d.active) ctx.state.devices.set(name, { ...d, active: false, offAt: line(stmt.name) });
+    return { op: 'swapoff-all', range: stmt.range };
+  }
+  if (path === undefined) {
+    ctx.error('SS102', "'swapoff' is missing PATH (or -a)", stmt.name);
+    return null;
+  }
+  const device = normalisePath(path.text) ?? path.text;
+  const d = ctx.state.devices.get(device);
+  if (d?.active === true) ctx.state.devices.set(device, { ...d, active: false, offAt: line(path) });
+  else ctx.activeDevice({ ...path, text: device }, 'EINVAL');
+  return { op: 'swapoff', range: stmt.range, device };
+}
+
+function checkDiscard(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const path = positional(stmt, 0);
+  if (path === undefined) return { op: 'discard', range: stmt.range, device: null };
+  const device = normalisePath(path.text) ?? path.text;
+  if (ctx.activeDevice({ ...path, text: device }) === null) return null;
+  return { op: 'discard', range: stmt.range, device };
+}
+
+// ─── Files ───────────────────────────────────────────────────────────────────
+
+function checkCat(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const path = positional(stmt, 0);
+  if (path === undefined) return null;
+  const resolved = ctx.file(path);
+  if (resolved === null) return null;
+  if (resolved.spec.access === 'wo') {
+    ctx.error('SS216', `${resolved.spec.name} is write-only`, path);
+    return null;
+  }
+  const ref = resolved.ref;
+  if (ref.kind === 'cgroup') ctx.cgroupExists(ref.cgroup, path, 'ENOENT');
+  return { op: 'read', range: stmt.range, file: ref };
+}
+
+export function checkEcho(ctx: CheckContext, stmt: EchoStatement): CheckedStatement | null {
+  const resolved = ctx.file(stmt.target);
+  if (resolved === null) return null;
+  const { spec, ref } = resolved;
+  if (spec.access === 'ro') {
+    ctx.error('SS215', `${ref.path} is read-only`, stmt.target);
+    return null;
+  }
+  if (ref.kind === 'cgroup' && !ctx.cgroupExists(ref.cgroup, stmt.target, 'ENOENT')) {
+    return { op: 'write', range: stmt.range, file: ref, value: { kind: 'invalid', errno: 'ENOENT' }, text: joinValues(stmt.values) };
+  }
+  const first = stmt.values[0];
+  const last = stmt.values[stmt.values.length - 1];
+  const valueRange = first !== undefined && last !== undefined ? spanRanges(first.range, last.range) : stmt.redirect.range;
+  const text = joinValues(stmt.values);
+  return { op: 'write', range: stmt.range, file: ref, value: writeValue(ctx, spec, ref, text, valueRange), text };
+}
+
+function joinValues(values: readonly Word[]): string {
+  return values.map((w) => w.text).join(' ');
+}
+
+/** Parse `text` as the kernel's write handler for `spec` would. */
+function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: string, at: Range): WriteValue {
+  const errno = spec.rejectErrno ?? 'EINVAL';
+  const reject = (message: string): WriteValue => {
+    ctx.error('SS318', message, { range: at }, errno);
+    return { kind: 'invalid', errno };
+  };
+  const where = ref.kind === 'cgroup' ? ref.name : ref.path;
+  switch (spec.write) {
+    case 'limit': {
+      if (text === 'max') return { kind: 'limit', bytes: null, pages: null };
+      const r = parseKernelSize(text);
+      if (!r.ok) return reject(`${where} takes 'max' or a byte count with an optional K/M/G/T suffix: ${r.reason}`);
+      return { kind: 'limit', bytes: r.bytes, pages: Math.floor(r.bytes / ctx.config.pageSize) };
+    }
+    case 'reset':
+      return { kind: 'reset' };
+    case 'reclaim': {
+      const parts = text.split(/\s+/).filter((p) => p !== '');
+      const size = parseKernelSize(parts[0] ?? '');
+      if (!size.ok) return reject(`memory.reclaim takes 'SIZE [swappiness=N]': ${parts.length === 0 ? 'the size is missing' : size.reason}`);
+      let swappiness: number | null = null;
+      for (const p of parts.slice(1)) {
+        const m = /^swappiness=(-?\d+)$/.exec(p);
+        const v = m === null ? null : Number(m[1]);
+        if (v === null || v < 0 || v > 200) return reject(`memory.reclaim accepts only swappiness=0..200 after the size, found '${p}'`);
+        swappiness = v;
+      }
+      return { kind: 'reclaim', bytes: size.bytes, swappiness };
+    }
+    case 'task': {
+      const word: Word = { text, range: at, quoted: false };
+      if (text.includes(' ') || text === '') return reject('cgroup.procs takes one task name per write');
+      const task = ctx.task(word, { errno: 'ESRCH' });
+      if (task !== null && ref.kind === 'cgroup') task.cgroup = ref.cgroup;
+      return { kind: 'task', task: text };
+    }
+    case 'bool': {
+      const b = parseBool(text);
+      if (b === null) return reject(`${where} takes a boolean (Y/N, 1/0, on/off), found '${text}'`);
+      return { kind: 'bool', value: b };
+    }
+    case 'int': {
+      const n = parseInteger(text, true);
+      if (!n.ok) return reject(`${where} takes an integer, found '${text}'`);
+      const min = spec.min ?? Number.MIN_SAFE_INTEGER;
+      const max = spec.max ?? Number.MAX_SAFE_INTEGER;
+      if (n.value < min || n.value > max) {
+        ctx.error('SS307', `${where} must be within ${min}..${max}, found ${n.value}`, { range: at }, 'EINVAL');
+        return { kind: 'invalid', errno: 'EINVAL' };
+      }
+      return { kind: 'int', value: n.value };
+    }
+    case 'enum': {
+      const values = spec.values ?? [];
+      if (values.includes(text)) return { kind: 'enum', value: text };
+      checkChoice({ text, range: at, quoted: false }, values, ctx.report, `value for ${where}`, errno);
+      return { kind: 'invalid', errno };
+    }
+    default:
+      throw new Error(`file ${spec.name} is writable but has no write syntax`);
+  }
+}
+
+function checkSysctl(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const arg = positional(stmt, 0);
+  if (arg === undefined) return null;
+  const eq = arg.text.indexOf('=');
+  const key = eq >= 0 ? arg.text.slice(0, eq) : arg.text;
+  const keyWord: Word = { text: key, range: { start: arg.range.start, end: { line: line(arg), character: arg.range.start.character + key.length } }, quoted: false };
+  const keys = ['vm.swappiness', 'vm.page-cluster'];
+  if (!keys.includes(key)) {
+    ctx.unknown('SS205', `the simulator has no sysctl '${key}'`, keyWord, keys);
+    return null;
+  }
+  const resolved = resolveFile(`/proc/sys/vm/${key.slice(3)}`, ctx.config.pageSize, ctx.config.pmdOrder);
+  if (!resolved.ok) throw new Error(`sysctl ${key} missing from the catalogue`);
+  const { spec, ref } = resolved.value;
+  if (eq < 0) {
+    if (flag(stmt, 'write') !== undefined) {
+      ctx.error('SS102', '`sysctl -w` needs KEY=VALUE', arg);
+      return null;
+    }
+    return { op: 'read', range: stmt.range, file: ref };
+  }
+  const text = arg.text.slice(eq + 1);
+  const valueRange: Range = { start: { line: line(arg), character: arg.range.start.character + eq + 1 }, end: arg.range.end };
+  return { op: 'write', range: stmt.range, file: ref, value: writeValue(ctx, spec, ref, text, valueRange), text };
+}
+
+function checkFree(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const units = (['bytes', 'kibi', 'mebi', 'gibi', 'human'] as const).filter((u) => flag(stmt, u) !== undefined);
+  if (units.length > 1) {
+    ctx.error('SS317', `choose one unit flag, not ${units.length}`, stmt);
+    return null;
+  }
+  return { op: 'free', range: stmt.range, unit: units[0] ?? 'kibi' };
+}
+
+// ─── Cgroups ─────────────────────────────────────────────────────────────────
+
+function checkMkdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const path = positional(stmt, 0);
+  if (path === undefined) return null;
+  const cgroup = ctx.cgroupPath(path, false);
+  if (cgroup === null) return null;
+  const parents = flag(stmt, 'parents') !== undefined;
+  if (ctx.laterIteration === 0 && ++ctx.cgroupStatements > ctx.limits.maxCgroups) {
+    ctx.error('SS507', `more than ${ctx.limits.maxCgroups} mkdir statements`, path);
+    return null;
+  }
+  const cgroups = ctx.state.cgroups;
+  if (cgroups.get(cgroup)?.alive === true) {
+    if (!parents) ctx.error('SS212', `cgroup ${cgroup} already exists`, path, 'EEXIST');
+    return { op: 'mkdir', range: stmt.range, cgroup, parents };
+  }
+  const parent = parentCgroup(cgroup) ?? '/';
+  if (parents) {
+    for (let c: string | null = cgroup; c !== null && c !== '/'; c = parentCgroup(c)) cgroups.set(c, { alive: true, removedAt: null });
+  } else if (ctx.cgroupExists(parent, path, 'ENOENT')) {
+    cgroups.set(cgroup, { alive: true, removedAt: null });
+  }
+  return { op: 'mkdir', range: stmt.range, cgroup, parents };
+}
+
+function checkRmdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const path = positional(stmt, 0);
+  if (path === undefined) return null;
+  const cgroup = ctx.cgroupPath(path, false);
+  if (cgroup === null) return null;
+  const op: CheckedStatement = { op: 'rmdir', range: stmt.range, cgroup };
+  if (cgroup === '/') {
+    ctx.error('SS214', 'the root cgroup cannot be removed', path, 'EBUSY');
+    return op;
+  }
+  if (!ctx.cgroupExists(cgroup, path, 'ENOENT')) return op;
+  const prefix = `${cgroup}/`;
+  for (const [child, info] of ctx.state.cgroups) {
+    if (info.alive && child.startsWith(prefix)) {
+      ctx.error('SS214', `cgroup ${cgroup} still has the child cgroup ${child}`, path, 'EBUSY');
+      return op;
+    }
+  }
+  for (const [name, t] of ctx.state.tasks) {
+    if (t.alive && t.cgroup === cgroup) {
+      ctx.error('SS214', `task '${name}' is still in cgroup ${cgroup}`, path, 'EBUSY');
+      return op;
+    }
+  }
+  ctx.state.cgroups.set(cgroup, { alive: false, removedAt: line(path) });
+  return op;
+}
+
+function checkMove(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const taskWord = positional(stmt, 0);
+  const cgWord = positional(stmt, 1);
+  if (taskWord === undefined || cgWord === undefined) return null;
+  const cgroup = ctx.cgroupPath(cgWord, true);
+  if (cgroup === null) return null;
+  const exists = ctx.cgroupExists(cgroup, cgWord, 'ENOENT');
+  const task = ctx.task(taskWord, { errno: 'ESRCH' });
+  if (task !== null && exists) task.cgroup = cgroup;
+  const file: FileRef = { kind: 'cgroup', path: `/sys/fs/cgroup${cgroup === '/' ? '' : cgroup}/cgroup.procs`, cgroup, name: 'cgroup.procs' };
+  return { op: 'write', range: stmt.range, file, value: { kind: 'task', task: taskWord.text }, text: taskWord.text };
+}
+
+function checkReclaim(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const cgWord = positional(stmt, 0);
+  const sizeWord = positional(stmt, 1);
+  if (cgWord === undefined || sizeWord === undefined) return null;
+  const cgroup = ctx.cgroupPath(cgWord, true);
+  const bytes = checkSize(sizeWord, ctx.report, { pageSize: ctx.config.pageSize, what: 'reclaim size', warnPlain: true });
+  let swappiness: number | null = null;
+  const sw = option(stmt, 'swappiness');
+  if (sw !== undefined) swappiness = checkInteger(sw.value, ctx.report, { min: 0, max: 200, what: 'swappiness', errno: 'EINVAL' });
+  if (cgroup === null || bytes === null) return null;
+  const file: FileRef = { kind: 'cgroup', path: `/sys/fs/cgroup${cgroup === '/' ? '' : cgroup}/memory.reclaim`, cgroup, name: 'memory.reclaim' };
+  const text = `${bytes}${sw === undefined ? '' : ` swappiness=${sw.value.text}`}`;
+  if (!ctx.cgroupExists(cgroup, cgWord, 'ENOENT')) return { op: 'write', range: stmt.range, file, value: { kind: 'invalid', errno: 'ENOENT' }, text };
+  if (sw !== undefined && swappiness === null) return { op: 'write', range: stmt.range, file, value: { kind: 'invalid', errno: 'EINVAL' }, text };
+  return { op: 'write', range: stmt.range, file, value: { kind: 'reclaim', bytes, swappiness }, text };
+}
+
+// ─── Tasks and memory ────────────────────────────────────────────────────────
+
+function checkTask(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const nameWord = positional(stmt, 0);
+  if (nameWord === undefined) return null;
+  const valid = ctx.validName(nameWord, 'task');
+  let ok = valid;
+  if (ok && ctx.state.tasks.get(nameWord.text)?.alive === true) {
+    ctx.error('SS211', `task '${nameWord.text}' already exists`, nameWord);
+    ok = false;
+  }
+  if (ctx.laterIteration === 0 && ++ctx.taskStatements > ctx.limits.maxTasks) {
+    ctx.error('SS507', `more than ${ctx.limits.maxTasks} task and fork statements`, nameWord);
+    ok = false;
+  }
+  let cgroup = '/';
+  const cgOpt = option(stmt, 'cgroup');
+  if (cgOpt !== undefined) {
+    const c = ctx.cgroupPath(cgOpt.value, true);
+    if (c === null || !ctx.cgroupExists(c, cgOpt.value)) ok = false;
+    else cgroup = c;
+  }
+  let cpu = 0;
+  const cpuOpt = option(stmt, 'cpu');
+  if (cpuOpt !== undefined) {
+    const c = checkInteger(cpuOpt.value, ctx.report, { min: 0, max: ctx.config.cpus - 1, what: 'cpu', code: 'SS409' });
+    if (c === null) ok = false;
+    else cpu = c;
+  }
+  if (valid && ctx.state.tasks.get(nameWord.text)?.alive !== true) {
+    ctx.state.tasks.set(nameWord.text, { alive: true, exitedAt: null, cgroup, regions: new Map() });
+  }
+  return ok ? { op: 'task', range: stmt.range, task: nameWord.text, cgroup, cpu } : null;
+}
+
+function checkFork(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const parentWord = positional(stmt, 0);
+  const childWord = positional(stmt, 1);
+  if (parentWord === undefined || childWord === undefined) return null;
+  const parent = ctx.task(parentWord);
+  const validChild = parent !== null && ctx.validName(childWord, 'task');
+  let ok = validChild;
+  if (ok && ctx.state.tasks.get(childWord.text)?.alive === true) {
+    ctx.error('SS211', `task '${childWord.text}' already exists`, childWord);
+    ok = false;
+  }
+  if (ctx.laterIteration === 0 && ++ctx.taskStatements > ctx.limits.maxTasks) {
+    ctx.error('SS507', `more than ${ctx.limits.maxTasks} task and fork statements`, childWord);
+    ok = false;
+  }
+  if (parent !== null && validChild && ctx.state.tasks.get(childWord.text)?.alive !== true) {
+    const regions = new Map<string, RegionInfo>();
+    for (const [name, r] of parent.regions) regions.set(name, { ...r });
+    ctx.state.tasks.set(childWord.text, { alive: true, exitedAt: null, cgroup: parent.cgroup, regions });
+  }
+  return ok ? { op: 'fork', range: stmt.range, task: parentWord.text, child: childWord.text } : null;
+}
+
+function checkExit(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const word = positional(stmt, 0);
+  if (word === undefined) return null;
+  const task = ctx.task(word);
+  if (task === null) return null;
+  task.alive = false;
+  task.exitedAt = line(word);
+  for (const r of task.regions.values()) {
+    r.mapped = false;
+    r.unmappedAt = line(word);
+  }
+  return { op: 'exit', range: stmt.range, task: word.text };
+}
+
+function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const { config } = ctx;
+  const taskWord = positional(stmt, 0);
+  const regionWord = positional(stmt, 1);
+  const sizeWord = positional(stmt, 2);
+  if (taskWord === undefined || regionWord === undefined || sizeWord === undefined) return null;
+  const task = ctx.task(taskWord);
+  const validRegion = task !== null && ctx.validName(regionWord, 'region');
+  let ok = validRegion;
+  if (ok && task?.regions.get(regionWord.text)?.mapped === true) {
+    ctx.error('SS211', `task '${taskWord.text}' already has a region '${regionWord.text}'`, regionWord);
+    ok = false;
+  }
+  const bytes = checkSize(sizeWord, ctx.report, { pageSize: config.pageSize, what: 'mapping size', warnPlain: true });
+  // mmap() rounds the length up to whole pages.
+  const pages = bytes === null ? null : Math.ceil(bytes / config.pageSize);
+  if (pages !== null && pages > ctx.limits.maxRegionPages) {
+    ctx.error('SS504', `${pages} pages is more than the ${ctx.limits.maxRegionPages}-page region limit`, sizeWord);
+    ok = false;
+  }
+  const order = mmapOrder(ctx, stmt);
+  if (order === null) ok = false;
+  if (pages !== null && order !== null && pages % 2 ** order !== 0) {
+    ctx.error('SS316', `${pages} pages is not a whole number of order-${order} folios (${2 ** order} pages each)`, sizeWord);
+    ok = false;
+  }
+  const contentOpt = option(stmt, 'content');
+  const content = contentOpt === undefined ? ([{ kind: 'compressible', ratio: DEFAULT_COMPRESSIBLE_RATIO, percent: 100 }] as const) : checkContent(contentOpt.value, ctx.report);
+  if (content === null) ok = false;
+  if (task !== null && validRegion && task.regions.get(regionWord.text)?.mapped !== true) {
+    task.regions.set(regionWord.text, { pages, order: order ?? 0, mapped: true, unmappedAt: null });
+  }
+  if (!ok || bytes === null || pages === null || order === null || content === null) return null;
+  return { op: 'mmap', range: stmt.range, task: taskWord.text, region: regionWord.text, bytes, pages, order, content, populate: flag(stmt, 'populate') !== undefined };
+}
+
+/** `order=N` or `thp=SIZE` → folio order, within 0 and 2..PMD_ORDER (anon mTHP has no order 1). */
+function mmapOrder(ctx: CheckContext, stmt: CommandStatement): number | null {
+  const { config } = ctx;
+  const orderOpt = option(stmt, 'order');
+  const thpOpt = option(stmt, 'thp');
+  if (orderOpt !== undefined && thpOpt !== undefined) {
+    ctx.error('SS317', "give either 'order=' or 'thp=', not both", spanOf(orderOpt.range, thpOpt.range));
+    return null;
+  }
+  if (orderOpt !== undefined) {
+    const o = checkInteger(orderOpt.value, ctx.report, { min: 0, max: config.pmdOrder, what: `folio order with ${formatBytes(config.pageSize)} pages`, code: 'SS404' });
+    if (o === 1) {
+      ctx.error('SS404', 'order 1 is not an anonymous mTHP size (anonymous folios are order 0 or 2 and up)', orderOpt.value);
+      return null;
+    }
+    return o;
+  }
+  if (thpOpt !== undefined) {
+    const bytes = checkSize(thpOpt.value, ctx.report, { pageSize: config.pageSize, what: 'THP size', warnPlain: true });
+    if (bytes === null) return null;
+    const o = Math.log2(bytes / config.pageSize);
+    if (!Number.isInteger(o) || o === 1 || o < 0 || o > config.pmdOrder) {
+      const lo = formatBytes(4 * config.pageSize);
+      const hi = formatBytes(2 ** config.pmdOrder * config.pageSize);
+      ctx.error('SS405', `${thpOpt.value.text} is not a folio size for ${formatBytes(config.pageSize)} pages (the page size, or powers of two from ${lo} to ${hi})`, thpOpt.value);
+      return null;
+    }
+    return o;
+  }
+  return 0;
+}
+
+function checkRangeVerb(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const taskWord = positional(stmt, 0);
+  const regionWord = positional(stmt, 1);
+  if (taskWord === undefined || regionWord === undefined) return null;
+  const task = ctx.task(taskWord);
+  const region = task === null ? null : ctx.region(task, regionWord);
+  if (task === null || region === null) return null;
+  const verb = stmt.name.text as 'touch' | 'pageout' | 'munmap';
+  const pages = pageSpan(ctx, stmt, region, regionWord.text, verb);
+  if (pages === null) return null;
+  const base = { task: taskWord.text, region: regionWord.text, pages };
+  if (verb === 'touch') return { op: 'touch', range: stmt.range, ...base, write: flag(stmt, 'write') !== undefined };
+  if (verb === 'pageout') return { op: 'pageout', range: stmt.range, ...base };
+  if (region.pages !== null && pages.first === 0 && pages.count === region.pages) {
+    region.mapped = false;
+    region.unmappedAt = line(regionWord);
+  }
+  return { op: 'munmap', range: stmt.range, ...base };
+}
+
+function pageSpan(ctx: CheckContext, stmt: CommandStatement, region: RegionInfo, regionName: string, verb: string): PageSpan | null {
+  const ps = ctx.config.pageSize;
+  const pagesOpt = option(stmt, 'pages');
+  const offsetOpt = option(stmt, 'offset');
+  const lenOpt = option(stmt, 'len');
+  const total = region.pages;
+  if (pagesOpt !== undefined && (offsetOpt !== undefined || lenOpt !== undefined)) {
+    ctx.error('SS317', "give either 'pages=' or 'offset='/'len=', not both", pagesOpt);
+    return null;
+  }
+  if (pagesOpt !== undefined) return checkPageRange(pagesOpt.value, total, regionName, ctx.report);
+  if (offsetOpt === undefined && lenOpt === undefined) return { first: 0, count: total ?? 0, whole: true, startAligned: true };
+  const offset = offsetOpt === undefined ? 0 : checkSize(offsetOpt.value, ctx.report, { pageSize: ps, what: 'offset', warnPlain: true, allowZero: true });
+  if (offset === null) return null;
+  const regionBytes = total === null ? null : total * ps;
+  if (regionBytes !== null && offset >= regionBytes) {
+    ctx.error('SS310', `offset ${formatBytes(offset)} is past the end of region '${regionName}' (${formatBytes(regionBytes)})`, offsetOpt?.value ?? stmt);
+    return null;
+  }
+  let len: number;
+  if (lenOpt !== undefined) {
+    const l = checkSize(lenOpt.value, ctx.report, { pageSize: ps, what: 'length', warnPlain: true });
+    if (l === null) return null;
+    len = l;
+  } else {
+    len = regionBytes === null ? ps : regionBytes - offset;
+  }
+  if (regionBytes !== null && offset + len > regionBytes) {
+    ctx.error('SS310', `range ends at ${formatBytes(offset + len)}, past the end of region '${regionName}' (${formatBytes(regionBytes)})`, lenOpt?.value ?? offsetOpt?.value ?? stmt);
+    return null;
+  }
+  const first = Math.floor(offset / ps);
+  const count = Math.ceil((offset + len) / ps) - first;
+  const startAligned = offset % ps === 0;
+  if (!startAligned && verb !== 'touch' && offsetOpt !== undefined) {
+    // madvise() and munmap() refuse an unaligned start; a plain access does not care.
+    ctx.error('SS306', `${verb === 'pageout' ? 'MADV_PAGEOUT' : 'munmap'} needs a page-aligned start; ${formatBytes(offset)} is not a multiple of ${formatBytes(ps)}`, offsetOpt.value, 'EINVAL');
+  }
+  return { first, count, whole: false, startAligned };
+}
+
+function checkZswap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const action = positional(stmt, 0);
+  if (action === undefined || checkChoice(action, ['shrink'], ctx.report, 'zswap action') === null) return null;
+  const nWord = positional(stmt, 1);
+  if (nWord === undefined) return { op: 'zswap-shrink', range: stmt.range, entries: null };
+  const n = checkInteger(nWord, ctx.report, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'number of entries' });
+  return n === null ? null : { op: 'zswap-shrink', range: stmt.range, entries: n };
+}
+

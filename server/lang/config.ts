@@ -1,0 +1,165 @@
+/**
+ * `config` settings → a complete ScenarioConfig, with every default filled in
+ * and the geometry rules of kernel-swap.md §1 enforced (cluster size is
+ * HPAGE_PMD_NR with THP swap, 256 without).
+ */
+import type { ConfigSetting, ConfigStatement, Word } from './ast';
+import { CONFIG_KEYS, DESIGN_NAMES, type DesignName } from './catalog';
+import type { Limits, ScenarioConfig } from './checked';
+import { makeDiagnostic, replacementFixes } from './diagnostics';
+import { didYouMean, nearest } from './suggest';
+import { formatBytes, parseBool, parseInteger, parseSize } from './units';
+import { checkChoice, checkInteger, checkSize, type Report } from './values';
+
+const PAGE_SIZES: ReadonlyMap<number, string> = new Map([
+  [4096, '4K'],
+  [16384, '16K'],
+  [65536, '64K'],
+]);
+
+/** PMD_ORDER: a page of 8-byte PTEs maps PAGE_SIZE / 8 pages. */
+export function pmdOrderFor(pageSize: number): number {
+  return Math.log2(pageSize / 8);
+}
+
+export const DEFAULT_CONFIG: ScenarioConfig = {
+  design: 'p4',
+  pageSize: 4096,
+  clusterSlots: 512,
+  thpSwap: true,
+  pmdOrder: 9,
+  cpus: 4,
+  ramBytes: 4 * 1024 ** 3,
+  maxSwapfiles: 24,
+  seed: 1,
+  stopOnError: false,
+  checkInvariants: true,
+};
+
+const configKeys = CONFIG_KEYS.map((k) => k.key);
+
+export function resolveConfig(statements: readonly ConfigStatement[], limits: Limits, report: Report): ScenarioConfig {
+  // Last setting of each key wins; a repeated key is worth a warning.
+  const byKey = new Map<string, ConfigSetting>();
+  for (const stmt of statements) {
+    for (const s of stmt.settings) {
+      if (!configKeys.includes(s.key.text)) {
+        const suggestions = nearest(s.key.text, configKeys);
+        report(
+          makeDiagnostic('SS222', `unknown config key '${s.key.text}'${didYouMean(suggestions) || ` (keys: ${configKeys.join(', ')})`}`, s.key.range, {
+            suggestions,
+            fixes: replacementFixes(s.key.range, suggestions),
+          }),
+        );
+        continue;
+      }
+      const earlier = byKey.get(s.key.text);
+      if (earlier !== undefined) report(makeDiagnostic('SS408', `'${s.key.text}' is set again; this value replaces ${earlier.value.text}`, s.range));
+      byKey.set(s.key.text, s);
+    }
+  }
+  const value = (key: string): Word | undefined => byKey.get(key)?.value;
+
+  const design = (() => {
+    const w = value('design');
+    if (w === undefined) return DEFAULT_CONFIG.design;
+    return (checkChoice(w, DESIGN_NAMES, report, 'design') as DesignName | null) ?? DEFAULT_CONFIG.design;
+  })();
+
+  let pageSize = DEFAULT_CONFIG.pageSize;
+  const ps = value('page_size');
+  if (ps !== undefined) {
+    const r = parseSize(ps.text);
+    const bytes = r.ok && r.kind === 'bytes' ? r.bytes : null;
+    if (bytes !== null && PAGE_SIZES.has(bytes)) pageSize = bytes;
+    else checkChoice(ps, [...PAGE_SIZES.values()], report, 'page size');
+  }
+  const pmdOrder = pmdOrderFor(pageSize);
+  const pmdPages = 2 ** pmdOrder;
+
+  let thpSwap: boolean | null = null;
+  const thp = value('thp_swap');
+  if (thp !== undefined) {
+    thpSwap = parseBool(thp.text);
+    if (thpSwap === null) checkChoice(thp, ['on', 'off'], report, 'thp_swap value');
+  }
+  let clusterSlots: number | null = null;
+  const cs = value('cluster_slots');
+  if (cs !== undefined) {
+    const n = parseInteger(cs.text);
+    if (n.ok && [256, 512, 2048, 8192].includes(n.value)) {
+      clusterSlots = n.value;
+      if (n.value !== 256 && n.value !== pmdPages) {
+        report(
+          makeDiagnostic('SS403', `cluster_slots=${n.value} needs page_size=${PAGE_SIZES.get(n.value * 8) ?? '?'}; with ${PAGE_SIZES.get(pageSize) ?? ''} pages a cluster is ${pmdPages} slots (or 256 without THP swap)`, cs.range),
+        );
+        clusterSlots = null;
+      } else if (n.value === 256 && thpSwap === true && pmdPages !== 256) {
+        report(makeDiagnostic('SS403', `thp_swap=on needs clusters of HPAGE_PMD_NR (${pmdPages}) slots; 256-slot clusters mean no THP swap`, cs.range));
+        clusterSlots = null;
+      } else if (n.value === pmdPages && thpSwap === false) {
+        report(makeDiagnostic('SS403', `thp_swap=off means 256-slot clusters, not ${n.value}`, cs.range));
+        clusterSlots = null;
+      }
+    } else {
+      checkChoice(cs, ['256', '512', '2048', '8192'], report, 'cluster size');
+    }
+  }
+  if (thpSwap === null) thpSwap = clusterSlots === null || clusterSlots === pmdPages;
+  if (clusterSlots === null) clusterSlots = thpSwap ? pmdPages : 256;
+
+  const cpusWord = value('cpus');
+  const cpus = cpusWord === undefined ? DEFAULT_CONFIG.cpus : (checkInteger(cpusWord, report, { min: 1, max: 1024, what: 'cpus' }) ?? DEFAULT_CONFIG.cpus);
+
+  let ramBytes = DEFAULT_CONFIG.ramBytes;
+  const ramWord = value('ram');
+  if (ramWord !== undefined) {
+    const bytes = checkSize(ramWord, report, { pageSize, what: 'ram', warnPlain: true });
+    if (bytes !== null) {
+      if (bytes % pageSize !== 0) {
+        report(makeDiagnostic('SS306', `ram ${ramWord.text} is not a whole number of ${formatBytes(pageSize)} pages`, ramWord.range));
+      } else if (bytes / pageSize < limits.minRamPages || bytes / pageSize > limits.maxRamPages) {
+        report(
+          makeDiagnostic(
+            'SS506',
+            `ram must be between ${formatBytes(limits.minRamPages * pageSize)} and ${formatBytes(limits.maxRamPages * pageSize)} with ${formatBytes(pageSize)} pages`,
+            ramWord.range,
+          ),
+        );
+      } else {
+        ramBytes = bytes;
+      }
+    }
+  }
+
+  const msWord = value('max_swapfiles');
+  const maxSwapfiles = msWord === undefined ? DEFAULT_CONFIG.maxSwapfiles : (checkInteger(msWord, report, { min: 1, max: 32, what: 'max_swapfiles' }) ?? DEFAULT_CONFIG.maxSwapfiles);
+
+  const seedWord = value('seed');
+  const seed = seedWord === undefined ? DEFAULT_CONFIG.seed : (checkInteger(seedWord, report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'seed' }) ?? DEFAULT_CONFIG.seed);
+
+  const yesNo = (key: string, fallback: boolean): boolean => {
+    const w = value(key);
+    if (w === undefined) return fallback;
+    const b = parseBool(w.text);
+    if (b === null) {
+      checkChoice(w, ['yes', 'no'], report, `${key} value`);
+      return fallback;
+    }
+    return b;
+  };
+
+  return {
+    design,
+    pageSize,
+    clusterSlots,
+    thpSwap,
+    pmdOrder,
+    cpus,
+    ramBytes,
+    maxSwapfiles,
+    seed,
+    stopOnError: yesNo('stop_on_error', DEFAULT_CONFIG.stopOnError),
+    checkInvariants: yesNo('check_invariants', DEFAULT_CONFIG.checkInvariants),
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * What the checker knows while it walks a scenario: the configuration, the
+ * statically known objects (tasks, regions, cgroups, swap devices) and the
+ * helpers that look names up and report unknown or dead ones.
+ *
+ * Lookups distinguish two kinds of failure. A name the scenario itself
+ * defines (task, region) must be known: that is a plain error. A kernel
+ * object (cgroup, device, file) may be missing on purpose to test an error
+ * path, so those diagnostics carry the errno the kernel would return and are
+ * silenced by an `expect error` on the next line.
+ */
+import type { Arg, CommandStatement, FlagArg, OptionArg, Word } from './ast';
+import type { Limits, ScenarioConfig } from './checked';
+import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode } from './diagnostics';
+import { resolveCgroup, resolveFile, type ResolvedFile, type Resolution } from './paths';
+import { didYouMean, nearest } from './suggest';
+
+export interface RegionInfo {
+  /** Null when the mmap line had an error: size unknown. */
+  pages: number | null;
+  order: number;
+  mapped: boolean;
+  /** Line of the munmap that removed it. */
+  unmappedAt: number | null;
+}
+
+export interface TaskInfo {
+  alive: boolean;
+  exitedAt: number | null;
+  cgroup: string;
+  regions: Map<string, RegionInfo>;
+}
+
+export interface CgroupInfo {
+  alive: boolean;
+  removedAt: number | null;
+}
+
+export interface DeviceInfo {
+  active: boolean;
+  /** si->max, null when unknown. */
+  slots: number | null;
+  offAt: number | null;
+}
+
+export class ScenarioState {
+  readonly tasks = new Map<string, TaskInfo>();
+  readonly cgroups = new Map<string, CgroupInfo>([['/', { alive: true, removedAt: null }]]);
+  readonly devices = new Map<string, DeviceInfo>();
+
+  activeDeviceCount(): number {
+    let n = 0;
+    for (const d of this.devices.values()) if (d.active) n++;
+    return n;
+  }
+}
+
+export class CheckContext {
+  readonly state = new ScenarioState();
+  /** Diagnostics of the statement being checked (the driver flushes them). */
+  buffer: Diagnostic[] = [];
+  /** Static counts for the task/cgroup limits; only counted on a first pass over a repeat body. */
+  taskStatements = 0;
+  cgroupStatements = 0;
+  /** >0 while a repeat body is re-checked for its later iterations. */
+  laterIteration = 0;
+  /** Path resolution is pure and scenarios repeat the same paths: resolve each spelling once. */
+  private readonly fileCache = new Map<string, Resolution<ResolvedFile>>();
+  private readonly cgroupCache = new Map<string, Resolution<string>>();
+
+  constructor(
+    readonly config: ScenarioConfig,
+    readonly limits: Limits,
+    /** Words of lines the parser skipped: a name there was probably defined there. */
+    readonly poisoned: ReadonlySet<string>,
+  ) {}
+
+  readonly report = (d: Diagnostic): void => {
+    this.buffer.push(d);
+  };
+
+  error(code: DiagnosticCode, message: string, word: { range: Word['range'] }, errno?: string): void {
+    this.report(makeDiagnostic(code, message, word.range, errno === undefined ? undefined : { errno }));
+  }
+
+  /** An unknown name with "did you mean" and replacement fixes. */
+  unknown(code: DiagnosticCode, message: string, word: Word, candidates: Iterable<string>, errno?: string): void {
+    const suggestions = nearest(word.text, candidates);
+    this.report(
+      makeDiagnostic(code, `${message}${didYouMean(suggestions)}`, word.range, {
+        ...(errno === undefined ? {} : { errno }),
+        suggestions,
+        fixes: replacementFixes(word.range, suggestions),
+      }),
+    );
+  }
+
+  /** A task that exists and is alive (or merely exists, with `allowExited`). */
+  task(word: Word, opts: { errno?: string; allowExited?: boolean } = {}): TaskInfo | null {
+    const t = this.state.tasks.get(word.text);
+    if (t === undefined) {
+      if (!this.poisoned.has(word.text)) this.unknown('SS201', `unknown task '${word.text}'`, word, this.state.tasks.keys(), opts.errno);
+      return null;
+    }
+    if (!t.alive && opts.allowExited !== true) {
+      this.error('SS207', `task '${word.text}' has exited${lineNote(t.exitedAt)}`, word, opts.errno);
+      return null;
+    }
+    return t;
+  }
+
+  region(task: TaskInfo, word: Word): RegionInfo | null {
+    const r = task.regions.get(word.text);
+    if (r === undefined) {
+      if (!this.poisoned.has(word.text)) this.unknown('SS202', `the task has no region '${word.text}'`, word, task.regions.keys());
+      return null;
+    }
+    if (!r.mapped) {
+      this.error('SS208', `region '${word.text}' was unmapped${lineNote(r.unmappedAt)}`, word);
+      return null;
+    }
+    return r;
+  }
+
+  /** Canonical cgroup path of a word, or null after a static error. */
+  cgroupPath(word: Word, allowBareAbsolute: boolean): string | null {
+    const key = (allowBareAbsolute ? '+' : '-') + word.text;
+    let r = this.cgroupCache.get(key);
+    if (r === undefined) {
+      r = resolveCgroup(word.text, allowBareAbsolute);
+      this.cgroupCache.set(key, r);
+    }
+    if (!r.ok) {
+      this.error(r.code, r.message, word);
+      return null;
+    }
+    return r.value;
+  }
+
+  /** Whether the cgroup exists now; reports SS203/SS209 (with `errno` when the kernel would return one). */
+  cgroupExists(cgroup: string, word: Word, errno?: string): boolean {
+    const info = this.state.cgroups.get(cgroup);
+    if (info?.alive === true) return true;
+    if (cgroup.split('/').some((part) => part !== '' && this.poisoned.has(part))) return false;
+    if (info !== undefined) {
+      this.error('SS209', `cgroup ${cgroup} was removed${lineNote(info.removedAt)}`, word, errno);
+    } else {
+      const alive = [...this.state.cgroups].filter(([, c]) => c.alive).map(([p]) => p);
+      this.unknown('SS203', `cgroup ${cgroup} does not exist (create it with mkdir)`, word, alive, errno);
+    }
+    return false;
+  }
+
+  /** An active swap device (static check: observables and simulator verbs). */
+  activeDevice(word: Word, errno?: string): DeviceInfo | null {
+    const d = this.state.devices.get(word.text);
+    if (d?.active === true) return d;
+    if (this.poisoned.has(word.text)) return null;
+    if (d !== undefined) {
+      this.error('SS210', `${word.text} was swapped off${lineNote(d.offAt)}`, word, errno);
+    } else {
+      const active = [...this.state.devices].filter(([, v]) => v.active).map(([p]) => p);
+      this.unknown('SS204', `${word.text} is not an active swap area`, word, active, errno);
+    }
+    return null;
+  }
+
+  /** Resolve a file path word; reports SS205/SS217/SS405. */
+  file(word: Word): ResolvedFile | null {
+    let r = this.fileCache.get(word.text);
+    if (r === undefined) {
+      r = resolveFile(word.text, this.config.pageSize, this.config.pmdOrder);
+      this.fileCache.set(word.text, r);
+    }
+    if (!r.ok) {
+      const suggestions = r.suggestions ?? [];
+      this.report(
+        makeDiagnostic(r.code, `${r.message}${didYouMean(suggestions)}`, word.range, {
+          suggestions,
+          fixes: replacementFixes(word.range, suggestions),
+        }),
+      );
+      return null;
+    }
+    return r.value;
+  }
+
+  /** Task and region names: a letter or `_` first, then letters, digits, `_`, `-`, `.`. */
+  validName(word: Word, what: string): boolean {
+    if (isIdentifier(word.text)) return true;
+    this.error('SS218', `'${word.text}' is not a valid ${what} name (letters, digits, _ - . ; starting with a letter or _)`, word);
+    return false;
+  }
+}
+
+export function isIdentifier(text: string): boolean {
+  if (text.length === 0 || text.length > 64) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    if (i === 0 ? !letter : !(letter || (c >= 48 && c <= 57) || c === 45 || c === 46)) return false;
+  }
+  return true;
+}
+
+function lineNote(line: number | null): string {
+  return line === null ? '' : ` on line ${line + 1}`;
+}
+
+export function positional(stmt: CommandStatement, index: number): Word | undefined {
+  let i = 0;
+  for (const a of stmt.args) {
+    if (a.kind !== 'positional') continue;
+    if (i === index) return a.word;
+    i++;
+  }
+  return undefined;
+}
+
+export function option(stmt: CommandStatement, key: string): OptionArg | undefined {
+  return stmt.args.find((a: Arg): a is OptionArg => a.kind === 'option' && a.key.text === key);
+}
+
+export function flag(stmt: CommandStatement, canonical: string): FlagArg | undefined {
+  return stmt.args.find((a: Arg): a is FlagArg => a.kind === 'flag' && a.canonical === canonical);
+}

@@ -1,0 +1,322 @@
+/**
+ * `expect OBSERVABLE OP VALUE [±TOL]`: resolve the observable to a typed
+ * reference with its unit, convert the value (and tolerance) into that unit,
+ * and check that the operator makes sense for it.
+ */
+import type { ExpectCompare, Range, Word } from './ast';
+import {
+  CLUSTER_FIELDS,
+  DESIGN_NAMES,
+  DEVICE_FIELDS,
+  FREE_COLUMNS,
+  FREE_ROWS,
+  KEYS,
+  OBSERVABLE_FORMS,
+  OVERHEAD_TOTALS,
+  SLOT_FIELDS,
+  SWAPS_COLUMNS,
+  TASK_FIELDS,
+  findDesign,
+  type DesignName,
+  type FieldSpec,
+  type ObservableUnit,
+} from './catalog';
+import type { CheckedStatement, Comparison, ExpectedValue, Observable, Tolerance } from './checked';
+import type { CheckContext } from './context';
+import { makeDiagnostic } from './diagnostics';
+import { normalisePath, resolveCgroup } from './paths';
+import { parseBool, parseInteger, parsePercent, parseSize } from './units';
+import { checkChoice, checkInteger } from './values';
+
+/** Enum values that exist in one design only: vswap-ste pointer entries, freed ghost clusters. */
+const DESIGN_ONLY_VALUES: Readonly<Record<string, DesignName>> = {
+  'slot.pointer': 'vswap-ste',
+  'cluster.dead': 'ghost',
+};
+
+interface Resolved {
+  readonly observable: Observable;
+  readonly unit: ObservableUnit;
+  /** Allowed words for enum observables, or extra words a numeric one may show (`max`). */
+  readonly words: readonly string[];
+}
+
+export function checkCompare(ctx: CheckContext, a: ExpectCompare, range: Range): CheckedStatement | null {
+  const resolved = resolveObservable(ctx, a.subject);
+  if (resolved === null) return null;
+  const comparison: Comparison = a.operator.op === '~=' ? '≈' : (a.operator.op as Comparison);
+  const expected = expectedValue(ctx, resolved, a.value, a.unit);
+  if (expected === null) return null;
+  const numeric = expected.kind === 'number' && resolved.unit !== 'bool';
+  if (!numeric && comparison !== '==' && comparison !== '!=') {
+    ctx.error('SS313', `only == and != compare ${expected.kind === 'word' ? `'${expected.value}'` : 'a yes/no value'}`, a.operator);
+    return null;
+  }
+  let tolerance: Tolerance | null = null;
+  if (comparison === '≈') {
+    if (a.tolerance === null) {
+      const at = a.unit?.range.end ?? a.value.range.end;
+      ctx.report(
+        makeDiagnostic('SS312', '≈ needs a tolerance, e.g. ±5% or ±4K', a.operator.range, {
+          fixes: [{ title: 'Add a ±5% tolerance', edits: [{ range: { start: at, end: at }, newText: ' ±5%' }], preferred: true }],
+        }),
+      );
+      return null;
+    }
+    tolerance = toleranceValue(ctx, resolved, a.tolerance.amount);
+    if (tolerance === null) return null;
+  } else if (a.tolerance !== null) {
+    ctx.error('SS312', `a tolerance only goes with ≈ (found ${a.operator.op})`, a.tolerance);
+    return null;
+  }
+  let text = '';
+  for (const w of a.subject) text += `${w.text} `;
+  text += `${a.operator.op} ${a.value.text}`;
+  if (a.unit !== null) text += ` ${a.unit.text}`;
+  if (a.tolerance !== null) text += ` ±${a.tolerance.amount.text}`;
+  return { op: 'expect', range, observable: resolved.observable, unit: resolved.unit, comparison, expected, tolerance, text };
+}
+
+function tooMany(ctx: CheckContext, words: readonly Word[], from: number, synopsis: string): boolean {
+  const extra = words[from];
+  if (extra === undefined) return false;
+  const last = words[words.length - 1] ?? extra;
+  ctx.report(makeDiagnostic('SS111', `unexpected '${extra.text}': the form is ${synopsis}`, { start: extra.range.start, end: last.range.end }));
+  return true;
+}
+
+function missing(ctx: CheckContext, words: readonly Word[], what: string, synopsis: string): null {
+  const last = words[words.length - 1];
+  if (last !== undefined) ctx.report(makeDiagnostic('SS111', `missing ${what}: the form is ${synopsis}`, { start: last.range.end, end: last.range.end }));
+  return null;
+}
+
+function field(ctx: CheckContext, word: Word | undefined, fields: readonly FieldSpec[], words: readonly Word[], what: string, synopsis: string): FieldSpec | null {
+  if (word === undefined) return missing(ctx, words, what, synopsis);
+  const f = fields.find((x) => x.name === word.text);
+  if (f === undefined) {
+    ctx.unknown('SS221', `unknown ${what} '${word.text}' (${fields.map((x) => x.name).join(', ')})`, word, fields.map((x) => x.name));
+    return null;
+  }
+  return f;
+}
+
+function resolveObservable(ctx: CheckContext, words: readonly Word[]): Resolved | null {
+  const head = words[0] as Word;
+  switch (head.text) {
+    case 'free': {
+      const syn = 'free mem|swap total|used|free';
+      const row = words[1];
+      if (row === undefined) return missing(ctx, words, 'mem or swap', syn);
+      if (checkChoice(row, FREE_ROWS, ctx.report, 'free row') === null) return null;
+      const col = field(ctx, words[2], FREE_COLUMNS, words, 'free column', syn);
+      if (col === null || tooMany(ctx, words, 3, syn)) return null;
+      return { observable: { kind: 'free', row: row.text as 'mem' | 'swap', column: col.name as 'total' | 'used' | 'free' }, unit: col.unit, words: [] };
+    }
+    case 'slot':
+    case 'cluster': {
+      const isSlot = head.text === 'slot';
+      const syn = isSlot ? 'slot DEVICE OFFSET FIELD' : 'cluster DEVICE INDEX FIELD';
+      const devWord = words[1];
+      const numWord = words[2];
+      if (devWord === undefined) return missing(ctx, words, 'the device', syn);
+      if (numWord === undefined) return missing(ctx, words, isSlot ? 'the slot offset' : 'the cluster index', syn);
+      const f = field(ctx, words[3], isSlot ? SLOT_FIELDS : CLUSTER_FIELDS, words, isSlot ? 'slot field' : 'cluster field', syn);
+      if (f === null || tooMany(ctx, words, 4, syn)) return null;
+      const device = normalisePath(devWord.text) ?? devWord.text;
+      const dev = ctx.activeDevice({ ...devWord, text: device });
+      const n = checkInteger(numWord, ctx.report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: isSlot ? 'slot offset' : 'cluster index' });
+      if (dev === null || n === null) return null;
+      if (dev.slots !== null) {
+        const limit = isSlot ? dev.slots : Math.ceil(dev.slots / ctx.config.clusterSlots);
+        if (n >= limit) {
+          ctx.error('SS319', `${device} has ${limit} ${isSlot ? 'slots' : 'clusters'} (0..${limit - 1})`, numWord);
+          return null;
+        }
+      }
+      if (isSlot) return { observable: { kind: 'slot', device, offset: n, field: f.name as 'kind' }, unit: f.unit, words: f.values ?? [] };
+      return { observable: { kind: 'cluster', device, index: n, field: f.name as 'list' }, unit: f.unit, words: f.values ?? [] };
+    }
+    case 'task': {
+      const syn = 'task NAME FIELD';
+      const nameWord = words[1];
+      if (nameWord === undefined) return missing(ctx, words, 'the task name', syn);
+      const f = field(ctx, words[2], TASK_FIELDS, words, 'task field', syn);
+      if (f === null || tooMany(ctx, words, 3, syn)) return null;
+      // Exited tasks still have a state (that is the point of asking).
+      if (ctx.task(nameWord, { allowExited: true }) === null) return null;
+      return { observable: { kind: 'task', task: nameWord.text, field: f.name as 'state' }, unit: f.unit, words: f.values ?? [] };
+    }
+    case 'device': {
+      const syn = 'device PATH FIELD';
+      const devWord = words[1];
+      if (devWord === undefined) return missing(ctx, words, 'the device', syn);
+      const f = field(ctx, words[2], DEVICE_FIELDS, words, 'device field', syn);
+      if (f === null || tooMany(ctx, words, 3, syn)) return null;
+      const device = normalisePath(devWord.text) ?? devWord.text;
+      if (ctx.activeDevice({ ...devWord, text: device }) === null) return null;
+      return { observable: { kind: 'device', device, field: f.name as 'prio' }, unit: f.unit, words: [] };
+    }
+    case 'overhead':
+      return resolveOverhead(ctx, words);
+    default:
+      return resolvePathObservable(ctx, words);
+  }
+}
+
+function resolveOverhead(ctx: CheckContext, words: readonly Word[]): Resolved | null {
+  const syn = 'overhead [DESIGN] STRUCTURE|total|static|dynamic';
+  let design: DesignName = ctx.config.design;
+  let i = 1;
+  const maybeDesign = words[1];
+  if (maybeDesign !== undefined && (DESIGN_NAMES as readonly string[]).includes(maybeDesign.text)) {
+    design = maybeDesign.text as DesignName;
+    i = 2;
+  }
+  const itemWord = words[i];
+  if (itemWord === undefined) return missing(ctx, words, 'what to measure', syn);
+  if (tooMany(ctx, words, i + 1, syn)) return null;
+  const profile = findDesign(design);
+  const names = [...OVERHEAD_TOTALS, ...(profile?.structures.map((s) => s.name) ?? [])];
+  if (!names.includes(itemWord.text)) {
+    const elsewhere = DESIGN_NAMES.filter((d) => findDesign(d)?.structures.some((s) => s.name === itemWord.text));
+    if (elsewhere.length > 0) {
+      ctx.error('SS406', `design ${design} has no ${itemWord.text} (it exists in ${elsewhere.join(', ')})`, itemWord);
+    } else {
+      ctx.unknown('SS221', `unknown overhead item '${itemWord.text}' for design ${design}`, itemWord, names);
+    }
+    return null;
+  }
+  return { observable: { kind: 'overhead', design, item: itemWord.text }, unit: 'bytes', words: [] };
+}
+
+function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resolved | null {
+  const head = words[0] as Word;
+  const looksLikePath = head.text.includes('/') || head.text.startsWith('memory.') || head.text.startsWith('cgroup.');
+  if (!looksLikePath) {
+    ctx.unknown(
+      'SS225',
+      `'${head.text}' is not an observable: use a file path, or free, slot, cluster, task, device, overhead`,
+      head,
+      OBSERVABLE_FORMS.map((f) => f.keyword),
+    );
+    return null;
+  }
+  const resolved = ctx.file(head);
+  if (resolved === null) return null;
+  const { ref, spec } = resolved;
+  if (spec.access === 'wo') {
+    ctx.error('SS216', `${spec.name} is write-only and has nothing to compare`, head);
+    return null;
+  }
+  if (ref.kind === 'cgroup' && !ctx.cgroupExists(ref.cgroup, head)) return null;
+  if (ref.kind === 'proc' && ref.name === 'swaps') {
+    const syn = '/proc/swaps DEVICE Type|Size|Used|Priority';
+    const devWord = words[1];
+    if (devWord === undefined) return missing(ctx, words, 'the device', syn);
+    const col = field(ctx, words[2], SWAPS_COLUMNS, words, '/proc/swaps column', syn);
+    if (col === null || tooMany(ctx, words, 3, syn)) return null;
+    const device = normalisePath(devWord.text) ?? devWord.text;
+    if (ctx.activeDevice({ ...devWord, text: device }) === null) return null;
+    return { observable: { kind: 'swaps', device, column: col.name as 'Type' }, unit: col.unit, words: col.values ?? [] };
+  }
+  if (spec.keys !== undefined) {
+    const syn = `${head.text} KEY`;
+    const keyWord = words[1];
+    if (keyWord === undefined) return missing(ctx, words, `a key of ${spec.name}`, syn);
+    if (tooMany(ctx, words, 2, syn)) return null;
+    const keys = KEYS[spec.keys];
+    const key = keys.find((k) => k.name === keyWord.text);
+    if (key === undefined) {
+      ctx.unknown('SS206', `${spec.name} has no key '${keyWord.text}'`, keyWord, keys.map((k) => k.name));
+      return null;
+    }
+    return { observable: { kind: 'file', file: ref, key: key.name }, unit: key.unit, words: [] };
+  }
+  if (resolved.unit === null) {
+    ctx.error('SS225', `${spec.name} has no single value to compare`, head);
+    return null;
+  }
+  if (tooMany(ctx, words, 1, head.text)) return null;
+  return { observable: { kind: 'file', file: ref, key: null }, unit: resolved.unit, words: spec.readWords ?? spec.values ?? [] };
+}
+
+/** Convert the typed value into the observable's unit. */
+function expectedValue(ctx: CheckContext, r: Resolved, valueWord: Word, unitWord: Word | null): ExpectedValue | null {
+  const text = valueWord.text + (unitWord?.text ?? '');
+  const whole = unitWord === null ? valueWord : { ...valueWord, text, range: { start: valueWord.range.start, end: unitWord.range.end } };
+  switch (r.unit) {
+    case 'enum': {
+      const v = checkChoice(valueWord, r.words, ctx.report, 'value here');
+      if (v === null) return null;
+      const only = DESIGN_ONLY_VALUES[`${r.observable.kind}.${v}`];
+      if (only !== undefined && only !== ctx.config.design) {
+        ctx.error('SS407', `'${v}' only occurs under design=${only} (design is ${ctx.config.design})`, valueWord);
+      }
+      return { kind: 'word', value: v };
+    }
+    case 'bool': {
+      const b = parseBool(text);
+      if (b === null) {
+        checkChoice(whole, ['yes', 'no'], ctx.report, 'yes/no value');
+        return null;
+      }
+      return { kind: 'number', value: b ? 1 : 0 };
+    }
+    case 'cgroup': {
+      const c = resolveCgroup(text, true);
+      if (!c.ok) {
+        ctx.error(c.code, c.message, whole);
+        return null;
+      }
+      return { kind: 'word', value: c.value };
+    }
+    default:
+      if (r.words.includes(text)) return { kind: 'word', value: text };
+      return numericValue(ctx, r.unit, whole, 'value');
+  }
+}
+
+/** A number in `unit` from a plain number or a size. */
+function numericValue(ctx: CheckContext, unit: ObservableUnit, word: Word, what: string): ExpectedValue | null {
+  const ps = ctx.config.pageSize;
+  if (unit === 'count' || unit === 'int') {
+    const n = parseInteger(word.text, unit === 'int');
+    if (!n.ok) {
+      const size = parseSize(word.text);
+      if (size.ok) ctx.error('SS309', `this ${what} is a plain ${unit === 'count' ? 'count' : 'number'}; sizes do not apply`, word);
+      else ctx.error('SS303', `expected a whole number, found '${word.text}'`, word);
+      return null;
+    }
+    return { kind: 'number', value: n.value };
+  }
+  const s = parseSize(word.text);
+  if (!s.ok) {
+    if (s.error === 'unknown-unit') ctx.error('SS302', `unknown unit '${s.unit ?? ''}' (use B, K, M, G, T, P, kB or p/pages)`, word);
+    else if (s.error === 'inexact') ctx.error('SS304', `'${word.text}' is not a whole number of ${s.unit === 'p' || s.unit === 'pages' ? 'pages' : 'bytes'}`, word);
+    else ctx.error('SS303', `expected a number or a size, found '${word.text}'`, word);
+    return null;
+  }
+  if (s.kind === 'bytes' && s.unit === null) return { kind: 'number', value: s.bytes };
+  const bytes = s.kind === 'pages' ? s.pages * ps : s.bytes;
+  const per = unit === 'bytes' ? 1 : unit === 'kB' ? 1024 : ps;
+  if (bytes % per !== 0) {
+    ctx.error('SS314', `${word.text} is not a whole number of ${unit === 'kB' ? 'kB' : `${ps / 1024}K pages`}, the unit of this observable`, word);
+    return null;
+  }
+  return { kind: 'number', value: bytes / per };
+}
+
+function toleranceValue(ctx: CheckContext, r: Resolved, word: Word): Tolerance | null {
+  if (word.text.endsWith('%')) {
+    const p = parsePercent(word.text);
+    if (!p.ok || p.value < 0 || p.value > 100) {
+      ctx.error('SS312', `tolerance must be a percentage from 0% to 100%, found '${word.text}'`, word);
+      return null;
+    }
+    return { kind: 'relative', fraction: p.value / 100 };
+  }
+  const v = numericValue(ctx, r.unit, word, 'tolerance');
+  if (v === null || v.kind !== 'number') return null;
+  return { kind: 'absolute', amount: v.value };
+}

@@ -1,0 +1,34 @@
+/**
+ * Public face of the scenario language front end: parse, check, or both.
+ * The interpreter, the CLI and the language server import from here.
+ */
+import { comparePositions, type Program } from './ast';
+import type { CheckedProgram, Limits } from './checked';
+import { check } from './checker';
+import type { Diagnostic } from './diagnostics';
+import { parse } from './parser';
+
+export interface FrontEndResult {
+  readonly program: Program;
+  readonly checked: CheckedProgram;
+  /** Parser and checker diagnostics together, in source order. */
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parse and check a `.swapsim` source. Never throws on any input text. */
+export function parseAndCheck(source: string, limits: Partial<Limits> = {}): FrontEndResult {
+  const parsed = parse(source);
+  const checked = check(parsed.program, limits);
+  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) => comparePositions(a.range.start, b.range.start));
+  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  return { program: parsed.program, checked: { ...checked.checked, hasErrors }, diagnostics };
+}
+
+export { parse, check };
+export type { ParseResult } from './parser';
+export type { CheckResult } from './checker';
+export * from './ast';
+export * from './checked';
+export * from './diagnostics';
+export { DEFAULT_CONFIG } from './config';
+export * as catalog from './catalog';
