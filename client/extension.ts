@@ -1,46 +1,195 @@
-// Extension host entry: starts the swapsim language server and connects a
-// language client to it. Everything simulator-related runs in the server.
-import * as path from 'node:path';
+// Extension host entry: starts the swapsim language server and wires the
+// thin client around it — commands, views, decorations, status, the Testing
+// view. Everything simulator-related runs in the server; this side only
+// asks and draws. Activation does not wait for the server to start.
 import * as vscode from 'vscode';
-import {
-  LanguageClient,
-  TransportKind,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { Notifications, type ServerStatus } from '../shared/protocol';
+import { compareDesigns, ComparisonDocuments, selectDesign } from './commands/designs';
+import { exportSession } from './commands/exports';
+import { revealSlot } from './commands/reveal';
+import { newScenario, openExample } from './commands/scenarios';
+import { reset, run, runToCursor, step } from './commands/stepping';
+import { requireScenario } from './commands/target';
+import type { Ctx } from './context';
+import { DashboardPanel } from './dashboard';
+import { StepDecorations } from './editor/stepDecorations';
+import { ServerStatusItem, StepStatusItem } from './editor/statusItems';
+import { requesterOver } from './protocolClient';
+import { createLanguageClient } from './server';
+import { SessionStore } from './session/sessionStore';
+import { SessionSync } from './session/sessionSync';
+import { ScenarioTests } from './testing/controller';
+import { DevicesTreeProvider, type DeviceTreeNode } from './trees/devicesTree';
+import { EventsTreeProvider } from './trees/eventsTree';
+import { MemcgTreeProvider } from './trees/memcgTree';
+import { SwapCacheTreeProvider } from './trees/swapCacheTree';
+
+/** What activate() returns: the pieces the extension-host tests (and curious extensions) look at. */
+export interface SwapsimApi {
+  readonly store: SessionStore;
+  readonly trees: {
+    readonly devices: DevicesTreeProvider;
+    readonly memcgs: MemcgTreeProvider;
+    readonly swapCache: SwapCacheTreeProvider;
+    readonly events: EventsTreeProvider;
+  };
+  readonly devicesView: vscode.TreeView<DeviceTreeNode>;
+  readonly decorations: StepDecorations;
+  readonly stepStatus: StepStatusItem;
+  readonly serverStatus: ServerStatusItem;
+  readonly tests: ScenarioTests;
+  /** Settles once the language client has started (or failed to). */
+  readonly ready: Promise<void>;
+}
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  // A log channel: the language client writes its trace and the server's log here.
-  const outputChannel = vscode.window.createOutputChannel('swapsim', { log: true });
-  context.subscriptions.push(outputChannel);
+export function activate(context: vscode.ExtensionContext): SwapsimApi {
+  const log = vscode.window.createOutputChannel('swapsim', { log: true });
+  context.subscriptions.push(log);
+  const restartServer = async (): Promise<void> => {
+    log.info('restarting the swapsim server');
+    await languageClient.restart();
+  };
+  const languageClient = createLanguageClient(context, log, () => void restartServer());
+  client = languageClient;
+  const server = requesterOver(languageClient);
+  const store = new SessionStore();
+  const sync = new SessionSync(languageClient, server, store, log);
+  context.subscriptions.push({ dispose: () => store.dispose() }, sync);
 
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: {
-      module: serverModule,
-      transport: TransportKind.ipc,
-      // Port 6009 matches the "Attach to Server" launch configuration.
-      options: { execArgv: ['--nolazy', '--inspect=6009'] },
+  // Views.
+  const warn = (message: string): void => log.warn(message);
+  const devices = new DevicesTreeProvider({ ui: vscode, store, server, log: warn });
+  const memcgs = new MemcgTreeProvider({ ui: vscode, store });
+  const swapCache = new SwapCacheTreeProvider({ ui: vscode, store, server, log: warn });
+  const events = new EventsTreeProvider({ ui: vscode, store, server, log: warn });
+  const devicesView = vscode.window.createTreeView<DeviceTreeNode>('swapsim.devices', { treeDataProvider: devices, showCollapseAll: true });
+  context.subscriptions.push(
+    devices,
+    memcgs,
+    swapCache,
+    events,
+    devicesView,
+    vscode.window.createTreeView('swapsim.memcgs', { treeDataProvider: memcgs, showCollapseAll: true }),
+    vscode.window.registerTreeDataProvider('swapsim.swapCache', swapCache),
+    vscode.window.registerTreeDataProvider('swapsim.events', events),
+  );
+
+  const ctx: Ctx = { extension: context, client: languageClient, server, store, sync, log, devices, devicesView };
+  linkDashboard(ctx);
+
+  // Editor and status bar.
+  const decorations = new StepDecorations(store, context.extensionUri);
+  const stepStatus = new StepStatusItem(store);
+  const serverStatus = new ServerStatusItem();
+  const tests = new ScenarioTests(server, store);
+  context.subscriptions.push(decorations, stepStatus, serverStatus, tests);
+  context.subscriptions.push(
+    languageClient.onNotification(Notifications.serverStatus, (status: ServerStatus) => serverStatus.setStatus(status)),
+    languageClient.onDidChangeState(({ oldState, newState }) => {
+      serverStatus.setPhase(newState === State.Running ? 'running' : newState === State.Starting ? 'starting' : 'stopped');
+      // A restarted server has no sessions: start every open scenario over.
+      if (newState === State.Running && oldState === State.Starting && store.focused !== undefined) void sync.refreshAll();
+    }),
+  );
+  trackContextKeys(store);
+  registerCommands(ctx, { swapCache, events });
+
+  const ready = languageClient.start().then(
+    () => sync.refreshAll(),
+    (error: unknown) => {
+      log.error(`the swapsim server did not start: ${error instanceof Error ? error.message : String(error)}`);
+      serverStatus.setPhase('stopped');
     },
-  };
-
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'swapsim' },
-      { scheme: 'untitled', language: 'swapsim' },
-    ],
-    outputChannel,
-  };
-
-  client = new LanguageClient('swapsim', 'swapsim', serverOptions, clientOptions);
-  await client.start();
+  );
+  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, ready };
 }
 
 export async function deactivate(): Promise<void> {
   const running = client;
   client = undefined;
-  if (running) await running.stop();
+  if (running?.isRunning()) await running.stop();
+}
+
+function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; events: EventsTreeProvider }): void {
+  const comparisons = new ComparisonDocuments();
+  const register = (id: string, handler: (...args: unknown[]) => unknown): void => {
+    ctx.extension.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  };
+  ctx.extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(ComparisonDocuments.scheme, comparisons));
+  register('swapsim.run', (arg, toLine) => run(ctx, arg, toLine));
+  register('swapsim.step', (arg) => step(ctx, 'forward', arg));
+  register('swapsim.stepBack', (arg) => step(ctx, 'back', arg));
+  register('swapsim.runToCursor', (arg) => runToCursor(ctx, arg));
+  register('swapsim.reset', (arg) => reset(ctx, arg));
+  register('swapsim.selectDesign', (arg, design) => selectDesign(ctx, arg, design));
+  register('swapsim.compareDesigns', (arg, designs) => compareDesigns(ctx, comparisons, arg, designs));
+  register('swapsim.openDashboard', (arg) => {
+    const uri = requireScenario(ctx, arg);
+    if (uri !== undefined) DashboardPanel.show(ctx.extension, ctx.client, uri);
+  });
+  register('swapsim.revealSlot', (uri, type, offset) => revealSlot(ctx, uri, type, offset));
+  register('swapsim.exportState', (arg, target) => exportSession(ctx, 'state-json', arg, target));
+  register('swapsim.exportCounters', (arg, target) => exportSession(ctx, 'counters-csv', arg, target));
+  register('swapsim.restartServer', async () => {
+    ctx.log.info('restart requested');
+    await ctx.client.restart();
+  });
+  register('swapsim.showLog', () => ctx.log.show());
+  const showFree = (show: boolean): void => {
+    ctx.devices.setShowFree(show);
+    void vscode.commands.executeCommand('setContext', 'swapsim.devices.showingFree', show);
+  };
+  register('swapsim.devices.showFree', () => showFree(true));
+  register('swapsim.devices.hideFree', () => showFree(false));
+  register('swapsim.swapCache.loadMore', () => paged.swapCache.loadMore());
+  register('swapsim.events.loadMore', () => paged.events.loadMore());
+  register('swapsim.newScenario', () => newScenario());
+  register('swapsim.openExample', (arg) => openExample(ctx, arg));
+}
+
+/** Selections flow both ways between the Devices view and the dashboard. */
+function linkDashboard(ctx: Ctx): void {
+  DashboardPanel.setLog({ warn: (message) => ctx.log.warn(message) });
+  DashboardPanel.registerSerializer(ctx.extension, ctx.client);
+  ctx.sync.onDidReceiveDelta((delta) => DashboardPanel.postDelta(delta));
+  // A selection we made ourselves (revealing what the dashboard picked) is not sent back to it.
+  let echo: string | undefined;
+  ctx.extension.subscriptions.push(
+    ctx.devicesView.onDidChangeSelection(({ selection }) => {
+      const node = selection[0];
+      if (node === undefined || node.id === echo) return;
+      if (node.kind === 'slot') DashboardPanel.select(node.type, node.cluster, node.offset);
+      else if (node.kind === 'cluster') DashboardPanel.select(node.type, node.cluster);
+    }),
+    DashboardPanel.onDidSelect(async (selection) => {
+      ctx.store.focus(selection.uri);
+      await ctx.sync.refresh(selection.uri);
+      const node = selection.offset === undefined ? ctx.devices.clusterNodeFor(selection.deviceType, selection.cluster) : ctx.devices.slotNode(selection.deviceType, selection.offset);
+      if (node === undefined) return;
+      echo = node.id;
+      await ctx.devicesView.reveal(node, { select: true, focus: false, expand: selection.offset !== undefined });
+    }),
+  );
+}
+
+/** Context keys for `when` clauses: menus and keybindings follow the focused session. */
+function trackContextKeys(store: SessionStore): void {
+  const last = new Map<string, boolean>();
+  const set = (key: string, value: boolean): void => {
+    if (last.get(key) === value) return;
+    last.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  };
+  const update = (): void => {
+    const state = store.focusedState();
+    set('swapsim.hasSession', state !== undefined);
+    set('swapsim.canStepBack', state !== undefined && state.step.index > 0);
+    set('swapsim.atEnd', state !== undefined && state.step.next === null);
+  };
+  store.onDidChange(update);
+  store.onDidChangeFocus(update);
+  update();
 }

@@ -4,6 +4,12 @@
 // Injected by scripts/build.mjs so the bundle never reads package.json at run time.
 declare const __SWAPSIM_VERSION__: string;
 
+import { serveCommand } from './serve';
+import { captureCommand } from './cli/capture';
+import { compareCommand } from './cli/compare';
+import { runCommand } from './cli/run';
+import { testCommand } from './cli/test_cmd';
+
 interface Subcommand {
   readonly summary: string;
   readonly run: (args: readonly string[]) => number | Promise<number>;
@@ -12,6 +18,11 @@ interface Subcommand {
 const subcommands: ReadonlyMap<string, Subcommand> = new Map<string, Subcommand>([
   ['help', { summary: 'show this help', run: () => printHelp() }],
   ['version', { summary: 'print the swapsim version', run: () => printVersion() }],
+  ['run', { summary: 'run a scenario and print the final state (--json for JSON)', run: (args) => runCommand(args) }],
+  ['test', { summary: "check every expect line of one or more scenarios (--tap for TAP)", run: (args) => testCommand(args) }],
+  ['compare', { summary: 'swap metadata overhead of a scenario under several designs', run: (args) => compareCommand(args) }],
+  ['capture', { summary: "print a scenario header reproducing this machine's swap setup", run: (args) => captureCommand(args) }],
+  ['serve', { summary: 'serve the dashboard for a scenario in a browser (127.0.0.1 only)', run: (args) => serveCommand(args) }],
 ]);
 
 function printVersion(): number {

@@ -84,10 +84,21 @@ export class ClusterList {
   }
 }
 
+/**
+ * Which cluster owns a table array: lets views turn the journal's list of
+ * written arrays into the set of clusters a step changed.
+ */
+export const tableOwner = new WeakMap<object, SwapClusterInfo>();
+
 /** swap_cluster_alloc_table(): table, memcg_table allocated together (P4). */
 export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number): void {
-  j.set(ci, 'table', new SwapTable(slots));
-  j.set(ci, 'memcgTable', new Uint16Array(slots));
+  const table = new SwapTable(slots);
+  const memcg = new Uint16Array(slots);
+  tableOwner.set(table.meta, ci);
+  tableOwner.set(table.val, ci);
+  tableOwner.set(memcg, ci);
+  j.set(ci, 'table', table);
+  j.set(ci, 'memcgTable', memcg);
   j.set(ci, 'simContent', new Uint8Array(slots));
 }
 

@@ -6,6 +6,8 @@
 import { CLUSTER_LIST_NAMES, ClusterFlag } from './cluster';
 import { PG_swapcache } from './folio';
 import { Kernel } from './kernel';
+import { memcgInvariants } from './memcontrol';
+import { zswapInvariants } from './zswap';
 import { ptePfn, pteIsPresent } from './mm';
 import { SWP_TB_COUNT_MAX, SlotKind, tbInlineCount, tbKind } from './swap_table';
 import { swpOffset, swpType } from './swap_entry';
@@ -96,10 +98,19 @@ export function checkInvariants(k: Kernel): string[] {
   let recorded = 0;
   for (const [, n] of swapLocal) recorded += n;
   if (recorded !== chargedSlots) out.push(`memcg ids recorded on ${recorded} slots, ${chargedSlots} in-use slots carry one`);
-  for (const m of k.memcgs.byId.values()) {
-    let sub = 0;
-    for (const d of m.subtree()) sub += swapLocal.get(d.id) ?? 0;
-    if (sub !== m.swap.usage) out.push(`memcg ${m.name}: swap.current ${m.swap.usage} pages but ${sub} slots charged in its subtree`);
+  // subtree sums in one pass, deepest cgroups first
+  const all = [...k.memcgs.byId.values()];
+  const depth = (m: { parent: unknown }): number => {
+    let d = 0;
+    for (let p = (m as { parent: { parent: unknown } | null }).parent; p; p = p.parent as { parent: unknown } | null) d++;
+    return d;
+  };
+  const subtreeSlots = new Map<number, number>();
+  for (const m of all.sort((a, b) => depth(b) - depth(a))) {
+    const own = (swapLocal.get(m.id) ?? 0) + (subtreeSlots.get(m.id) ?? 0);
+    subtreeSlots.set(m.id, own);
+    if (m.parent) subtreeSlots.set(m.parent.id, (subtreeSlots.get(m.parent.id) ?? 0) + own);
+    if (own !== m.swap.usage) out.push(`memcg ${m.name}: swap.current ${m.swap.usage} pages but ${own} slots charged in its subtree`);
     if (m.swapIdRefs !== (swapLocal.get(m.id) ?? 0)) out.push(`memcg ${m.name}: ${m.swapIdRefs} id references for ${swapLocal.get(m.id) ?? 0} slots`);
   }
 
@@ -113,6 +124,9 @@ export function checkInvariants(k: Kernel): string[] {
     }
   }
   if (pool !== k.zswap.poolBytes) out.push(`zswap pool ${k.zswap.poolBytes} B but entries hold ${pool} B`);
+  out.push(...zswapInvariants(k));
+  // memcg page counters: folios, zswap pages and children add up to memory.current
+  out.push(...memcgInvariants(k));
 
   // folios: mapcounts match the page tables
   const maps = new Map<number, number>();

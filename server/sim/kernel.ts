@@ -10,7 +10,7 @@ import { EventLog } from './events';
 import { FolioTable, PG_mlocked, PG_swapcache } from './folio';
 import { makeGeometry, type Geometry, type GeometryConfig } from './geometry';
 import { Journal } from './journal';
-import { MEMCG_MAX, MemcgTree, normalizeCgroupPath, type Memcg } from './memcontrol';
+import { MEMCG_MAX, MemcgTree, memoryHighWrite, memoryMaxWrite, normalizeCgroupPath, peakWrite, selectOomVictim, userProactiveReclaim, type Memcg } from './memcontrol';
 import { MemoryOps } from './memory';
 import { MmState, pteIsSwap, pteEntry, type Task, type Vma } from './mm';
 import { PageAllocator } from './page_alloc';
@@ -20,7 +20,7 @@ import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { Swap, type SwapInfo, type SwaponParams } from './swapfile';
 import { Vmscan } from './vmscan';
 import { Vmstat } from './vmstat';
-import { Zswap, type ZswapParams } from './zswap';
+import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import type { DesignProfile } from './designs/profiles';
 
 export interface KernelConfig extends GeometryConfig {
@@ -31,6 +31,10 @@ export interface KernelConfig extends GeometryConfig {
   /** Run the invariant checker after every operation. */
   checkInvariants?: boolean;
 }
+
+/** THP policy words (mm/huge_memory.c enabled_store(), thpsize_enabled_store()). */
+export type ThpMode = 'always' | 'madvise' | 'never';
+export type ThpSizeMode = ThpMode | 'inherit';
 
 export interface KernelMark {
   journal: number;
@@ -67,10 +71,15 @@ export class Kernel {
   readonly mem: MemoryOps;
   /** Page-state counters (NR_SWAPCACHE) and the workingset eviction clock. */
   readonly stat = { nrSwapcache: 0, evictionClock: 0 };
-  /** vm.swappiness, vm.page-cluster, /sys/kernel/mm/swap/vma_ra_enabled. */
-  readonly sysctl = { swappiness: 60, page_cluster: 3, vma_ra_enabled: true };
+  /** vm.swappiness, vm.page-cluster, vm.overcommit_memory/ratio, /sys/kernel/mm/swap/vma_ra_enabled. */
+  readonly sysctl = { swappiness: 60, page_cluster: 3, vma_ra_enabled: true, overcommit_memory: 0, overcommit_ratio: 50 };
   /** Global readahead state of swapin_nr_pages(). */
   readonly ra = { hits: 0, prevOffset: 0, lastPages: 0 };
+  /**
+   * /sys/kernel/mm/transparent_hugepage/enabled and hugepages-<N>kB/enabled
+   * (index: order). Settings only: a mapping's folio order is its mmap order.
+   */
+  readonly thp: { enabled: ThpMode; sizes: ThpSizeMode[] };
   private readonly vmaRaStates = new Map<number, VmaRaState>();
   checkInvariants: boolean;
   /** Invariant checker, installed by invariants.ts to keep this module free of it. */
@@ -98,6 +107,8 @@ export class Kernel {
     this.io = new SwapIo(this);
     this.vmscan = new Vmscan(this);
     this.mem = new MemoryOps(this);
+    // Kconfig TRANSPARENT_HUGEPAGE_ALWAYS; hugepage_init_sysfs(): only the PMD size inherits
+    this.thp = { enabled: 'always', sizes: Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? 'inherit' : 'never')) };
   }
 
   // ------------------------------------------------------------ time travel
@@ -114,6 +125,9 @@ export class Kernel {
   /** Run `fn` as one operation: all or nothing, then the deferred work and the invariant check. */
   private tx<T>(fn: () => T): T {
     const m = this.mark();
+    // work not done on behalf of a task (memory.reclaim, limit writes) runs on CPU 0;
+    // set before each operation so that redo after undo picks the same per-CPU caches
+    if (this.depth++ === 0) this.cpu = 0;
     try {
       const r = fn();
       this.runDeferredWork();
@@ -128,8 +142,13 @@ export class Kernel {
       }
       if (err instanceof KernelError) this.log.emit({ kind: 'error', errno: err.errno, message: err.message });
       throw err;
+    } finally {
+      this.depth--;
     }
   }
+
+  /** Nesting of transactions (an operation may call others, e.g. swapoff -a). */
+  private depth = 0;
 
   /** Work items the kernel runs asynchronously: discard, swap reclaim, the zswap shrink worker. */
   private runDeferredWork(): void {
@@ -200,22 +219,22 @@ export class Kernel {
     const m = this.memcgs.onlineAncestor(owner);
     const entry = this.swap.allocSlots(pfn, order, this.cpu);
     if (entry === null) {
-      this.memcgs.swapEvent(m, 'fail');
+      // no slots: MEMCG_SWAP_FAIL on folio_memcg(), before the online-ancestor lookup
+      this.memcgs.swapEvent(owner, 'fail');
       return false;
     }
     cacheAccount(this, pfn, entry, nr);
     const r = this.memcgs.tryCharge(m, 'swap', nr);
     if (!r.ok) {
-      this.memcgs.swapEvent(r.limitedBy, 'max');
+      // both events on the charging cgroup (the hierarchical files carry them up to the limiting one)
+      this.memcgs.swapEvent(m, 'max');
       this.memcgs.swapEvent(m, 'fail');
       swapCacheDelFolio(this, pfn);
       return false;
     }
     this.j.set(m, 'swapIdRefs', m.swapIdRefs + nr);
     this.recordSwapMemcg(entry, nr, m.id);
-    for (const c of m.ancestorsAndSelf()) {
-      if (!c.isRoot && c.swap.usage > c.swap.high) this.memcgs.swapEvent(c, 'high');
-    }
+    // swap.high events are counted by mem_cgroup_handle_over_high() (memcontrol.ts)
     return true;
   }
 
@@ -235,61 +254,19 @@ export class Kernel {
 
   // ----------------------------------------------------------------- zswap
 
-  /** Only ghost devices are active: zswap has nowhere to write back (ghost RFC patch 13). */
-  private noRealSwapfile(): boolean {
-    return this.swap.devices.every((d) => d.kind === 'ghost');
-  }
-
-  /** zswap_writeback_entry(): decompress into the swap cache and write it to the same slot. */
+  /** zswap_writeback_entry() of one entry (zswap.ts); true if it reached the device. */
   zswapWriteback(entry: SwpEntry): boolean {
-    const e = this.zswap.entries.get(entry);
-    if (!e) return false;
-    const si = this.swap.swapInfo[swpType(entry)];
-    if (!si || si.kind === 'ghost' || this.noRealSwapfile()) return false;
-    const m = this.memcgs.get(e.memcg);
-    if (m && !this.memcgs.zswapWritebackEffective(m)) return false;
-    if (swapCacheLookup(this, entry) >= 0) return false; // raced with a swapin
-    this.zswap.remove(entry, 'writeback');
-    this.vmstat.count('zswpwb');
-    if (m) this.memcgs.statEvent(m, 'zswpwb', 1);
-    this.j.set(this.zswap.stats, 'written_back_pages', this.zswap.stats.written_back_pages + 1);
-    this.io.deviceWrite(entry, 1, 0, e.memcg);
-    return true;
+    return zswapWritebackEntry(this, entry) === null;
   }
 
-  /** shrink_memcg(): write back the oldest entry of a cgroup over memory.zswap.max. */
-  zswapShrinkMemcg(over: Memcg): boolean {
-    const ids = new Set<number>();
-    for (const d of over.subtree()) ids.add(d.id);
-    for (const [entry, e] of this.zswap.entries) {
-      if (ids.has(e.memcg) && this.zswapWriteback(entry)) return true;
-    }
-    this.j.set(this.zswap.stats, 'reject_reclaim_fail', this.zswap.stats.reject_reclaim_fail + 1);
-    return false;
+  /** shrink_memcg() (zswap.ts): walk one entry of the cgroup's zswap LRU; true if one was written back. */
+  zswapShrinkMemcg(m: Memcg): boolean {
+    return shrinkMemcg(this, m) === 0;
   }
 
-  /** shrink_worker(): write back, oldest first with a second chance, until below the accept threshold. */
-  zswapShrinkWorker(maxEntries = Number.POSITIVE_INFINITY): number {
-    let written = 0;
-    let rotations = this.zswap.entries.size;
-    const done = (): boolean =>
-      written >= maxEntries || (maxEntries === Number.POSITIVE_INFINITY && this.zswap.poolPages < this.zswap.acceptThresholdPages());
-    while (!done() && this.zswap.entries.size > 0) {
-      const first = this.zswap.entries.entries().next().value as [SwpEntry, { referenced: boolean }];
-      const [entry, e] = first;
-      if (e.referenced && rotations-- > 0) {
-        this.zswap.rotate(entry);
-        continue;
-      }
-      if (this.zswapWriteback(entry)) {
-        written++;
-        continue;
-      }
-      // could not write this one back (cgroup forbids it, raced, no real swapfile)
-      this.zswap.rotate(entry);
-      if (rotations-- <= -this.zswap.entries.size) break;
-    }
-    return written;
+  /** shrink_worker() (zswap.ts); with `maxEntries`, stop after that many writebacks. */
+  zswapShrinkWorker(maxEntries?: number): number {
+    return shrinkWorker(this, maxEntries);
   }
 
   // ------------------------------------------------------------------- OOM
@@ -310,22 +287,7 @@ export class Kernel {
 
   /** out_of_memory(): kill the task with the highest badness in the cgroup (or anywhere). */
   oomKill(scope: Memcg | null): boolean {
-    let victim: Task | null = null;
-    let best = -1;
-    const inScope = (t: Task): boolean => {
-      if (!scope) return true;
-      for (let m: Memcg | null = this.memcgs.get(t.memcg) ?? null; m; m = m.parent) if (m === scope) return true;
-      return false;
-    };
-    for (const t of this.mm.tasks.values()) {
-      if (t.state !== 'alive' || !inScope(t)) continue;
-      const fp = this.taskFootprint(t);
-      const points = fp.rss + fp.swapents;
-      if (points > best) {
-        best = points;
-        victim = t;
-      }
-    }
+    const victim = selectOomVictim(this, scope);
     if (!victim) return false;
     const vm = this.memcgs.get(victim.memcg) ?? this.memcgs.root;
     this.memcgs.memoryEvent(vm, 'oom_kill');
@@ -336,11 +298,33 @@ export class Kernel {
   }
 
   private teardownTask(t: Task, state: 'exited' | 'oom_killed'): void {
-    for (const v of [...t.vmas.values()]) {
+    for (const v of t.vmaList()) {
       this.mem.zapRange(v, 0, v.nrPages);
       this.mm.removeVma(v);
     }
     this.j.set(t, 'state', state);
+  }
+
+  // ------------------------------------------------------------ overcommit
+
+  /** vm_committed_as: private anonymous mappings of live tasks, in pages. */
+  committedPages(): number {
+    let n = 0;
+    for (const t of this.mm.tasks.values()) for (const v of t.vmas.values()) n += v.nrPages;
+    return n;
+  }
+
+  /**
+   * __vm_enough_memory(): may `pages` more be committed? GUESS (0) only
+   * refuses a request larger than RAM + swap; NEVER (2) enforces
+   * CommitLimit = RAM × overcommit_ratio% + swap.
+   */
+  vmEnoughMemory(pages: number): boolean {
+    const mode = this.sysctl.overcommit_memory;
+    if (mode === 1) return true;
+    if (mode === 0) return pages <= this.geom.ramPages + this.swap.counters.totalSwapPages;
+    const limit = Math.floor((this.geom.ramPages * this.sysctl.overcommit_ratio) / 100) + this.swap.counters.totalSwapPages;
+    return this.committedPages() + pages <= limit;
   }
 
   // ---------------------------------------------------------- lookups
@@ -393,21 +377,20 @@ export class Kernel {
     this.tx(() => {
       const si = this.swap.byPath(path);
       if (!si) fail('EINVAL', `${path} is not an active swap area`);
-      // security_vm_enough_memory_mm() under OVERCOMMIT_GUESS
-      if (si.pages > this.geom.ramPages + this.swap.counters.totalSwapPages) fail('ENOMEM', 'not enough memory to take the swap area offline');
+      if (!this.vmEnoughMemory(si.pages)) fail('ENOMEM', `taking ${si.pages} pages of swap away would exceed the commit limit`);
       this.swap.beginSwapoff(si);
       let broughtIn = 0;
       try {
         for (const t of this.mm.tasks.values()) {
           if (t.state !== 'alive') continue;
-          for (const v of t.vmas.values()) {
+          for (const v of t.vmaList()) {
             for (let i = 0; i < v.nrPages; i++) {
               const p = v.pte[i]!;
               if (!pteIsSwap(p) || swpType(pteEntry(p)) !== si.type) continue;
               if (opts.signalAfterPages !== undefined && broughtIn >= opts.signalAfterPages) {
                 throw new KernelError('EINTR', `swapoff ${path} interrupted by a signal after ${broughtIn} pages`, true);
               }
-              this.cpu = t.cpu;
+              this.j.set(this, 'cpu', t.cpu);
               this.mem.fault(t, v, i, false);
               broughtIn++;
             }
@@ -446,97 +429,92 @@ export class Kernel {
     );
   }
 
-  /** Limits in pages (MEMCG_MAX for "max"); lowering memory.max reclaims and may OOM (memory_max_write). */
+  /**
+   * Limits in pages (MEMCG_MAX for "max"): memory_max_write() reclaims and
+   * may OOM, memory_high_write() reclaims, the swap limits only take effect
+   * on later charges (memcontrol.ts).
+   */
   setLimit(path: string, file: 'memory.max' | 'memory.high' | 'memory.swap.max' | 'memory.swap.high', pages: number): void {
     this.tx(() => {
       const m = this.cgroup(path);
-      if (m.isRoot) fail('EINVAL', `${file} does not exist in the root cgroup`);
+      if (m.isRoot) fail('ENOENT', `${file} does not exist in the root cgroup`);
       if (!(pages >= 0)) fail('EINVAL', `${file}: ${pages} is not a page count`);
+      const p = Number.isFinite(pages) ? Math.floor(pages) : MEMCG_MAX;
       switch (file) {
         case 'memory.max':
-          this.j.set(m.memory, 'max', pages);
-          this.shrinkToLimit(m);
-          break;
+          return memoryMaxWrite(this, m, p);
         case 'memory.high':
-          this.j.set(m.memory, 'high', pages);
-          if (m.memory.usage > pages) this.vmscan.reclaim(m, m.memory.usage - pages, { memcgTargeted: true });
-          break;
+          return memoryHighWrite(this, m, p);
         case 'memory.swap.max':
-          this.j.set(m.swap, 'max', pages);
-          break;
+          return this.j.set(m.swap, 'max', p);
         case 'memory.swap.high':
-          this.j.set(m.swap, 'high', pages);
-          break;
+          return this.j.set(m.swap, 'high', p);
       }
     });
   }
 
-  /** memory_max_write(): reclaim down to the new limit, OOM-killing if reclaim cannot get there. */
-  private shrinkToLimit(m: Memcg): void {
-    let retries = 16;
-    while (m.memory.usage > m.memory.max) {
-      const got = this.vmscan.reclaim(m, m.memory.usage - m.memory.max, { memcgTargeted: true });
-      if (got > 0 && retries-- > 0) continue;
-      this.memcgs.memoryEvent(m, 'oom');
-      if (!this.oomKill(m)) break;
-    }
-    if (m.memory.usage > m.memory.max) this.memcgs.memoryEvent(m, 'max');
-  }
-
+  /** memory.zswap.max in bytes, rounded down to pages as page_counter_memparse() does. */
   setZswapMax(path: string, bytes: number): void {
     this.tx(() => {
       const m = this.cgroup(path);
-      if (m.isRoot) fail('EINVAL', 'memory.zswap.max does not exist in the root cgroup');
-      this.j.set(m, 'zswapMax', bytes);
+      if (m.isRoot) fail('ENOENT', 'memory.zswap.max does not exist in the root cgroup');
+      if (!(bytes >= 0)) fail('EINVAL', `memory.zswap.max: ${bytes} is not a byte count`);
+      this.j.set(m, 'zswapMax', Number.isFinite(bytes) ? Math.floor(bytes / this.geom.pageSize) : MEMCG_MAX);
     });
   }
 
   setZswapWriteback(path: string, on: boolean): void {
     this.tx(() => {
       const m = this.cgroup(path);
-      if (m.isRoot) fail('EINVAL', 'memory.zswap.writeback does not exist in the root cgroup');
+      if (m.isRoot) fail('ENOENT', 'memory.zswap.writeback does not exist in the root cgroup');
       this.j.set(m, 'zswapWriteback', on);
     });
   }
 
-  /** Writing memory.peak / memory.swap.peak resets the fd-local watermark to the current usage. */
+  /** A write to memory.peak / memory.swap.peak through the scenario's fd (peak_write()). */
   resetPeak(path: string, which: 'memory' | 'swap'): void {
     this.tx(() => {
       const m = this.cgroup(path);
-      this.j.set(m[which], 'localWatermark', m[which].usage);
+      if (m.isRoot) fail('ENOENT', `memory.${which === 'swap' ? 'swap.' : ''}peak does not exist in the root cgroup`);
+      peakWrite(this, m, which);
     });
   }
 
   /**
-   * memory.reclaim: proactive reclaim of `pages` from the cgroup; EAGAIN if
-   * less could be reclaimed. `swappiness=0` leaves anon memory alone.
+   * memory.reclaim (user_proactive_reclaim()): EAGAIN, keeping what was
+   * reclaimed, once retries without progress run out. `swappiness=0`
+   * leaves anon memory alone.
    */
   proactiveReclaim(path: string, pages: number, swappiness?: number): number {
     return this.tx(() => {
       const m = this.cgroup(path);
-      if (swappiness !== undefined && (swappiness < 0 || swappiness > 200)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
-      const got = swappiness === 0 ? 0 : this.vmscan.reclaim(m, pages, { memcgTargeted: true });
-      if (got < pages) throw new KernelError('EAGAIN', `reclaimed ${got} of ${pages} pages`, true);
-      return got;
+      if (swappiness !== undefined && (!Number.isInteger(swappiness) || swappiness < 0 || swappiness > 200)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
+      return userProactiveReclaim(this, m, pages, swappiness);
     });
   }
 
+  /** A zswap module parameter (the percentages are plain uints, as module_param(uint) takes them). */
   setZswapParam<K extends keyof ZswapParams>(name: K, value: ZswapParams[K]): void {
     this.tx(() => {
       if (name === 'max_pool_percent' || name === 'accept_threshold_percent') {
         const v = value as number;
-        if (!Number.isInteger(v) || v < 0 || v > 100) fail('EINVAL', `${name}=${v} outside 0..100`);
+        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) fail('EINVAL', `${name}=${v} is not an unsigned int`);
+      }
+      if (name === 'compressor' && !(ZSWAP_COMPRESSORS as readonly string[]).includes(value as string)) {
+        fail('ENOENT', `compressor ${String(value)} not available`);
       }
       this.j.set(this.zswap.params, name, value);
     });
   }
 
-  setSysctl(name: 'swappiness' | 'page_cluster', value: number): void;
+  setSysctl(name: 'swappiness' | 'page_cluster' | 'overcommit_memory' | 'overcommit_ratio', value: number): void;
   setSysctl(name: 'vma_ra_enabled', value: boolean): void;
   setSysctl(name: keyof Kernel['sysctl'], value: number | boolean): void {
     this.tx(() => {
       if (name === 'swappiness' && (typeof value !== 'number' || value < 0 || value > 200)) fail('EINVAL', `vm.swappiness=${String(value)} outside 0..200`);
       if (name === 'page_cluster' && (typeof value !== 'number' || value < 0 || value > 31)) fail('EINVAL', `vm.page-cluster=${String(value)} outside 0..31`);
+      if (name === 'overcommit_memory' && ![0, 1, 2].includes(value as number)) fail('EINVAL', `vm.overcommit_memory=${String(value)} is not 0, 1 or 2`);
+      if (name === 'overcommit_ratio' && (typeof value !== 'number' || value < 0)) fail('EINVAL', `vm.overcommit_ratio=${String(value)} is negative`);
       (this.j.set as (o: object, k: string, v: unknown) => void)(this.sysctl, name, value);
     });
   }
@@ -578,6 +556,7 @@ export class Kernel {
       if (!Number.isInteger(nrPages) || nrPages <= 0) fail('EINVAL', `mapping size ${nrPages} pages`);
       const order = opts.order ?? 0;
       if (!Number.isInteger(order) || order < 0 || order > this.geom.pmdOrder) fail('EINVAL', `order ${order} outside 0..${this.geom.pmdOrder}`);
+      if (!this.vmEnoughMemory(nrPages)) fail('ENOMEM', `mapping ${nrPages} pages exceeds the commit limit (vm.overcommit_memory=${this.sysctl.overcommit_memory})`);
       const av = this.mm.newAnonVma();
       const seed = hash32(this.seed, this.mm.nextVmaId);
       const v = this.mm.addVma(t, region, nrPages, order, opts.content ?? DEFAULT_CONTENT, seed, av);
@@ -588,7 +567,7 @@ export class Kernel {
   }
 
   private faultRange(t: Task, v: Vma, from: number, to: number, write: boolean): void {
-    this.cpu = t.cpu;
+    this.j.set(this, 'cpu', t.cpu);
     for (let i = from; i < to; i++) {
       if (t.state !== 'alive') return;
       this.mem.fault(t, v, i, write);
@@ -615,18 +594,21 @@ export class Kernel {
       const t = this.task(taskName);
       const v = this.vma(taskName, region);
       const [a, b] = this.pageRange(v, from, to);
-      this.cpu = t.cpu;
+      this.j.set(this, 'cpu', t.cpu);
       let reclaimed = 0;
       for (let i = a; i < b; i++) {
         const p = v.pte[i]!;
         if (p <= 0) continue;
         let head = this.folios.head[p - 1]!;
-        const nr = this.folios.nr(head);
-        const start = this.folios.index[head]!;
+        let nr = this.folios.nr(head);
+        let start = this.folios.index[head]!;
         if (this.folios.mapcount[head]! > nr || this.folios.test(head, PG_mlocked)) continue; // folio_maybe_mapped_shared
         if (nr > 1 && (start < a || start + nr > b)) {
           this.mem.splitFolio(head);
+          // from here on the page is an order-0 folio of its own
           head = p - 1;
+          nr = 1;
+          start = i;
         }
         const r = this.vmscan.shrinkFolio(head, true);
         if (r === 'reclaimed') reclaimed += this.folios.head[head]! < 0 ? nr : 0;
@@ -653,7 +635,7 @@ export class Kernel {
       const p = this.task(parentName);
       if (this.mm.tasks.has(childName)) fail('EEXIST', `a task named ${childName} exists`);
       const c = this.mm.addTask(childName, p.memcg, p.cpu);
-      for (const v of p.vmas.values()) {
+      for (const v of p.vmaList()) {
         const cv = this.mm.addVma(c, v.name, v.nrPages, v.order, v.content, v.contentSeed, v.anonVma, v.pte.slice());
         if (v.mlocked) this.j.set(cv, 'mlocked', false); // VM_LOCKED is not inherited
         this.mem.copyPtes(cv);

@@ -5,25 +5,47 @@
  * Page counters are hierarchical: a charge walks from the cgroup to the
  * root and fails at the first ancestor whose limit it would exceed. The
  * root is never limited. Usage is counted in pages.
+ *
+ * The second half of the file holds the memcg operations that need the
+ * whole kernel (reclaim, OOM): the charge loop, memory.high throttling,
+ * the limit and reclaim files, OOM victim selection and memory.stat.
+ * docs/memcg-zswap.md lists every rule and what is simplified.
  */
-import { fail } from './errno';
+import { KernelError, fail } from './errno';
 import type { EventLog } from './events';
+import { PG_swapcache } from './folio';
 import type { Journal } from './journal';
+import type { Kernel } from './kernel';
+import type { Task } from './mm';
+import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
 
 export const MEMCG_MAX = Number.POSITIVE_INFINITY;
 export const ROOT_MEMCG_ID = 1;
+/** PAGE_ALLOC_COSTLY_ORDER: bigger charges neither retry on progress nor OOM. */
+export const PAGE_ALLOC_COSTLY_ORDER = 3;
+/** The peak file has not been written through the scenario's fd yet (OFP_PEAK_UNSET). */
+export const PEAK_UNSET = -1;
 
 /** struct page_counter */
 export class PageCounter {
   usage = 0;
   max = MEMCG_MAX;
   high = MEMCG_MAX;
-  /** Lifetime high-water mark (memory.peak as read without an fd-local reset). */
+  /** Lifetime high-water mark: what a fresh open of memory.peak shows. */
   watermark = 0;
-  /** Watermark since the last write to the peak file (the fd-local reset, modelled as one reader). */
+  /** Reset to the usage by every write to the peak file (page_counter.local_watermark). */
   localWatermark = 0;
-  /** Charges that exceeded `high` (for memory.events high / memory.swap.events high). */
+  /**
+   * The scenario has one open fd per peak file: its value (the usage at the
+   * last write), or PEAK_UNSET before the first write (cgroup_of_peak.value).
+   */
+  fdPeak = PEAK_UNSET;
   constructor(readonly parent: PageCounter | null) {}
+}
+
+/** peak_show(): the lifetime watermark until the fd is written, then the peak since the last write. */
+export function peakRead(pc: PageCounter): number {
+  return pc.fdPeak === PEAK_UNSET ? pc.watermark : Math.max(pc.fdPeak, pc.localWatermark);
 }
 
 export const MEMCG_EVENTS = ['low', 'high', 'max', 'oom', 'oom_kill', 'oom_group_kill'] as const;
@@ -63,19 +85,23 @@ export class Memcg {
   readonly children: Memcg[] = [];
   readonly memory: PageCounter;
   readonly swap: PageCounter;
-  /** memory.zswap.max in bytes; MEMCG_MAX = "max". */
+  /** memory.zswap.max in pages (page_counter_memparse rounds down); MEMCG_MAX = "max". */
   zswapMax = MEMCG_MAX;
-  /** memory.zswap.writeback as written to this cgroup (effective value also needs every ancestor). */
+  /** memory.zswap.writeback as written to this cgroup (the effective value also needs every ancestor). */
   zswapWriteback = true;
-  /** Compressed bytes charged for zswap entries of this cgroup (obj_cgroup). */
+  /** Compressed bytes of the zswap entries charged to this cgroup (MEMCG_ZSWAP_B, local). */
   zswapBytes = 0;
-  /** Pages stored in zswap for this cgroup (memory.stat zswapped / 4K). */
+  /** Pages stored in zswap for this cgroup (MEMCG_ZSWAPPED, local). */
   zswappedPages = 0;
+  /** Of those, pages stored uncompressed (MEMCG_ZSWAP_INCOMP, local). */
   zswapIncompPages = 0;
-  /** Pages of this cgroup's folios in the swap cache (memory.stat swapcached). */
+  /** Pages of this cgroup's folios in the swap cache (memory.stat swapcached, local). */
   swapcachedPages = 0;
+  /** zswap_lruvec_state.nr_disk_swapins: recent device swapins that shield zswap from the shrinker. */
+  zswapDiskSwapins = 0;
   /** Local event counts (memory.events.local); hierarchical ones are summed on read. */
   readonly eventsLocal: Record<MemcgEventName, number> = { low: 0, high: 0, max: 0, oom: 0, oom_kill: 0, oom_group_kill: 0 };
+  /** memory_events_local[] of the swap events (the kernel has no file showing them). */
   readonly swapEventsLocal: Record<SwapEventName, number> = { high: 0, max: 0, fail: 0 };
   readonly statLocal: Record<MemcgStatEvent, number>;
   readonly inactiveAnon: LruList = { head: -1, tail: -1, nrPages: 0 };
@@ -107,6 +133,7 @@ export class Memcg {
     for (let m = this.parent; m; m = m.parent) yield m;
   }
 
+  /** Pre-order walk (mem_cgroup_iter order), zombies included. */
   *subtree(): Iterable<Memcg> {
     yield this;
     for (const c of this.children) yield* c.subtree();
@@ -141,7 +168,7 @@ export class MemcgTree {
     return m?.online ? m : undefined;
   }
 
-  /** mkdir in cgroupfs: mem_cgroup_css_alloc + online. */
+  /** mkdir in cgroupfs: mem_cgroup_css_alloc + online. memory.zswap.writeback starts at 1 (inheritance is by walking up). */
   mkdir(path: string): Memcg {
     const p = normalizeCgroupPath(path);
     if (p === '') fail('EEXIST', 'the root cgroup already exists');
@@ -161,7 +188,7 @@ export class MemcgTree {
   /**
    * rmdir: the cgroup goes offline. Its remaining swap charges stay on its
    * page counter (and therefore in its ancestors) until the entries are
-   * freed; it is a zombie while swap entries hold its id (§7.5).
+   * freed; it is a zombie while swap entries or folios reference it (§7.5).
    */
   rmdir(path: string, hasTasks: (m: Memcg) => boolean): Memcg {
     const m = this.lookup(path);
@@ -175,7 +202,7 @@ export class MemcgTree {
     return m;
   }
 
-  /** The nearest online ancestor (mem_cgroup_private_id_get_online's fallback). */
+  /** The nearest online ancestor (mem_cgroup_private_id_get_online's fallback, objcg reparenting). */
   onlineAncestor(m: Memcg): Memcg {
     let c: Memcg = m;
     while (!c.online && c.parent) c = c.parent;
@@ -184,7 +211,7 @@ export class MemcgTree {
 
   /**
    * page_counter_try_charge(): charge every level or none. Returns the
-   * cgroup whose limit refused the charge.
+   * lowest cgroup whose limit refused the charge.
    */
   tryCharge(m: Memcg, which: 'memory' | 'swap', nr: number): ChargeResult {
     for (const c of m.ancestorsAndSelf()) {
@@ -195,14 +222,16 @@ export class MemcgTree {
     return { ok: true };
   }
 
-  /** page_counter_charge(): charge unconditionally (swapin of already-swapped data, zombies). */
+  /** page_counter_charge(): charge unconditionally, raising both watermarks. */
   forceCharge(m: Memcg, which: 'memory' | 'swap', nr: number): void {
     for (const c of m.ancestorsAndSelf()) {
       const pc = c[which];
       const usage = pc.usage + nr;
       this.j.set(pc, 'usage', usage);
-      if (usage > pc.watermark) this.j.set(pc, 'watermark', usage);
-      if (usage > pc.localWatermark) this.j.set(pc, 'localWatermark', usage);
+      if (usage > pc.localWatermark) {
+        this.j.set(pc, 'localWatermark', usage);
+        if (usage > pc.watermark) this.j.set(pc, 'watermark', usage);
+      }
     }
   }
 
@@ -215,12 +244,17 @@ export class MemcgTree {
     }
   }
 
-  /** memcg_memory_event(): local on `m`, hierarchical view summed on read. */
+  /**
+   * memcg_memory_event(): counted locally; the kernel also bumps every
+   * non-root ancestor's hierarchical count, which the readers below get by
+   * summing the subtree.
+   */
   memoryEvent(m: Memcg, ev: MemcgEventName): void {
     this.j.set(m.eventsLocal, ev, m.eventsLocal[ev] + 1);
     this.log.emit({ kind: 'memcg-event', memcg: m.name, event: ev });
   }
 
+  /** memcg_memory_event() for MEMCG_SWAP_HIGH / _MAX / _FAIL. */
   swapEvent(m: Memcg, ev: SwapEventName): void {
     this.j.set(m.swapEventsLocal, ev, m.swapEventsLocal[ev] + 1);
     this.log.emit({ kind: 'memcg-event', memcg: m.name, event: `swap.${ev}` });
@@ -231,13 +265,14 @@ export class MemcgTree {
     if (nr) this.j.set(m.statLocal, key, m.statLocal[key] + nr);
   }
 
-  /** memory.events (hierarchical): the sum over the subtree. */
+  /** memory.events (hierarchical): the sum over the subtree, zombies included. */
   eventsHierarchical(m: Memcg): Record<MemcgEventName, number> {
     const out = { ...m.eventsLocal };
     for (const d of m.subtree()) if (d !== m) for (const k of MEMCG_EVENTS) out[k] += d.eventsLocal[k];
     return out;
   }
 
+  /** memory.swap.events: hierarchical like memory.events. */
   swapEventsHierarchical(m: Memcg): Record<SwapEventName, number> {
     const out = { ...m.swapEventsLocal };
     for (const d of m.subtree()) if (d !== m) for (const k of SWAP_EVENTS) out[k] += d.swapEventsLocal[k];
@@ -250,7 +285,7 @@ export class MemcgTree {
     return n;
   }
 
-  /** memory.zswap.writeback as it applies: every ancestor must allow it (§5.4). */
+  /** memory.zswap.writeback as it applies: this cgroup and every ancestor allow it (§5.4). */
   zswapWritebackEffective(m: Memcg): boolean {
     for (const c of m.ancestorsAndSelf()) if (!c.zswapWriteback) return false;
     return true;
@@ -284,4 +319,326 @@ export function normalizeCgroupPath(path: string): string {
   let p = path.trim();
   if (p.startsWith('/sys/fs/cgroup')) p = p.slice('/sys/fs/cgroup'.length);
   return p.replace(/^\/+|\/+$/g, '').replace(/\/+/g, '/');
+}
+
+// ===================================================================
+// Operations that need the whole kernel
+// ===================================================================
+
+/**
+ * The memcg an object charge (zswap, zero-page events) goes to:
+ * get_obj_cgroup_from_folio() skips offline cgroups (their objcg is
+ * reparented) and has no objcg for the root, so root-charged folios are
+ * neither charged nor counted.
+ */
+export function objcgMemcg(k: Kernel, folioMemcgId: number): Memcg | null {
+  const m = k.memcgs.get(folioMemcgId);
+  if (!m) return null;
+  const online = k.memcgs.onlineAncestor(m);
+  return online.isRoot ? null : online;
+}
+
+/** mem_cgroup_zswap_writeback_enabled(): with zswap disabled nothing blocks device writes. */
+export function zswapWritebackEnabled(k: Kernel, m: Memcg | null): boolean {
+  if (!k.zswap.params.enabled) return true;
+  return !m || k.memcgs.zswapWritebackEffective(m);
+}
+
+/**
+ * try_charge_memcg(): charge `nr` pages to `m`. When a limit refuses the
+ * charge: a `max` event on the limiting cgroup, reclaim from it, retry
+ * (once more after the no-op stock drain, again while reclaim makes
+ * progress on small charges, then MAX_RECLAIM_RETRIES times), then the
+ * memcg OOM killer. Large (mTHP) charges use the non-blocking THP gfp mask
+ * and fail at once without reclaim or events. On success, memory.high and
+ * swap.high are handled as on the return to user space.
+ */
+export function tryChargeMemcg(k: Kernel, m: Memcg, nr: number, mayOom: boolean): boolean {
+  let retries = MAX_RECLAIM_RETRIES;
+  let drained = false;
+  let stuck: Memcg | null = null;
+  // every pass either frees memory, kills a task or counts a retry down; bound it anyway
+  for (let guard = 0; guard < 100_000; guard++) {
+    const r = k.memcgs.tryCharge(m, 'memory', nr);
+    if (r.ok) {
+      handleOverHigh(k, m, nr);
+      return true;
+    }
+    // vma_thp_gfp_mask() without __GFP_DIRECT_RECLAIM: !gfpflags_allow_blocking() -> nomem
+    if (nr > 1) return false;
+    const over = r.limitedBy;
+    k.memcgs.memoryEvent(over, 'max');
+    const got: number = stuck === over ? 0 : reclaimOnce(k, over, Math.max(nr, SWAP_CLUSTER_MAX));
+    // nothing else runs between retries: a reclaim that freed nothing frees nothing again
+    stuck = got === 0 ? over : null;
+    // mem_cgroup_margin()
+    if (over.memory.max - over.memory.usage >= nr) continue;
+    if (!drained) {
+      drained = true; // drain_all_stock(): the simulator keeps no per-CPU stock
+      continue;
+    }
+    if (got > 0 && nr <= 1 << PAGE_ALLOC_COSTLY_ORDER) continue;
+    if (retries-- > 0) continue;
+    if (!mayOom) return false;
+    // mem_cgroup_oom()
+    k.memcgs.memoryEvent(over, 'oom');
+    if (!k.oomKill(over)) return false;
+    retries = MAX_RECLAIM_RETRIES;
+    stuck = null;
+  }
+  return false;
+}
+
+/** try_to_free_mem_cgroup_pages() for a charge or a limit write. */
+function reclaimOnce(k: Kernel, m: Memcg, nr: number, swappiness?: number): number {
+  return k.vmscan.reclaim(m, nr, { memcgTargeted: true, swappiness });
+}
+
+/**
+ * mem_cgroup_handle_over_high(), run right after the charge instead of on
+ * the return to user space, when the charge left the cgroup or an
+ * ancestor above memory.high or memory.swap.high. Every ancestor above
+ * memory.high counts a `high` event and is reclaimed (reclaim_high());
+ * every ancestor above swap.high counts a swap `high` event
+ * (swap_find_max_overage()). The kernel reclaims in batches while the
+ * throttling penalty stays above 10 ms and reclaim progresses, and then
+ * sleeps; here each ancestor is asked for its whole overage in one pass
+ * (the same end state when that much is reclaimable) and nothing sleeps.
+ */
+export function handleOverHigh(k: Kernel, m: Memcg, _nr: number): void {
+  let over = false;
+  for (const c of m.ancestorsAndSelf()) {
+    if (c.memory.usage > c.memory.high || c.swap.usage > c.swap.high) over = true;
+  }
+  if (!over) return;
+  for (const c of m.ancestorsAndSelf()) {
+    if (c.isRoot) break;
+    if (c.memory.usage <= c.memory.high) continue;
+    k.memcgs.memoryEvent(c, 'high');
+    reclaimOnce(k, c, c.memory.usage - c.memory.high);
+  }
+  for (const c of m.ancestorsAndSelf()) {
+    if (c.isRoot) break;
+    if (c.swap.usage > c.swap.high) k.memcgs.swapEvent(c, 'high');
+  }
+}
+
+/**
+ * memory_max_write(): set the limit, then reclaim down to it, then OOM-kill
+ * inside the cgroup until it fits or no victim is left. The write succeeds
+ * even if the usage stays above the new limit. (The kernel retries a
+ * reclaim that freed nothing MAX_RECLAIM_RETRIES times; nothing changes
+ * between those passes here, so the first one stands for all of them.)
+ */
+export function memoryMaxWrite(k: Kernel, m: Memcg, pages: number): void {
+  k.j.set(m.memory, 'max', pages);
+  let reclaiming = true;
+  // every pass frees memory, ends reclaim or kills a task; bound it anyway
+  for (let guard = 0; guard < 100_000 && m.memory.usage > pages; guard++) {
+    if (reclaiming) {
+      if (!reclaimOnce(k, m, m.memory.usage - pages)) reclaiming = false;
+      continue;
+    }
+    k.memcgs.memoryEvent(m, 'oom');
+    if (!k.oomKill(m)) return;
+  }
+}
+
+/** memory_high_write(): set the limit and reclaim down to it while that progresses; no OOM, no events. */
+export function memoryHighWrite(k: Kernel, m: Memcg, pages: number): void {
+  k.j.set(m.memory, 'high', pages);
+  for (let guard = 0; guard < 100_000 && m.memory.usage > pages; guard++) {
+    if (!reclaimOnce(k, m, m.memory.usage - pages)) return;
+  }
+}
+
+/** peak_write(): any write resets the local watermark; the fd then reports the peak since the write. */
+export function peakWrite(k: Kernel, m: Memcg, which: 'memory' | 'swap'): void {
+  const pc = m[which];
+  k.j.set(pc, 'localWatermark', pc.usage);
+  k.j.set(pc, 'fdPeak', pc.usage);
+}
+
+/**
+ * user_proactive_reclaim() for memory.reclaim: reclaim in batches of a
+ * quarter of what is left (at least SWAP_CLUSTER_MAX); a batch that frees
+ * nothing uses up a retry, and with none left the write fails with EAGAIN.
+ * What was reclaimed stays reclaimed. `swappiness` undefined means the
+ * sysctl; 0 keeps reclaim off anon memory.
+ */
+export function userProactiveReclaim(k: Kernel, m: Memcg, pages: number, swappiness?: number): number {
+  let reclaimed = 0;
+  while (reclaimed < pages) {
+    const batch = Math.floor((pages - reclaimed) / 4);
+    const got = reclaimOnce(k, m, Math.max(batch, SWAP_CLUSTER_MAX), swappiness);
+    // MAX_RECLAIM_RETRIES more batches would free nothing either
+    if (!got) throw new KernelError('EAGAIN', `memory.reclaim of ${m.name}: reclaimed ${reclaimed} of ${pages} pages`, true);
+    reclaimed += got;
+  }
+  return reclaimed;
+}
+
+/** oom_badness() without page tables or oom_score_adj: resident pages plus swap entries. */
+export function oomBadness(k: Kernel, t: Task): number {
+  const fp = k.taskFootprint(t);
+  return fp.rss + fp.swapents;
+}
+
+/**
+ * select_bad_process(): the task with the highest badness. A memcg OOM
+ * walks the cgroup's subtree in pre-order (mem_cgroup_scan_tasks), a
+ * global one every process; on a tie the later task wins, as
+ * oom_evaluate_task() only skips strictly smaller scores.
+ */
+export function selectOomVictim(k: Kernel, scope: Memcg | null): Task | null {
+  const tasks = [...k.mm.tasks.values()].filter((t) => t.state === 'alive').sort((a, b) => a.pid - b.pid);
+  const order: Task[] = [];
+  if (scope) {
+    for (const m of scope.subtree()) for (const t of tasks) if (t.memcg === m.id) order.push(t);
+  } else {
+    order.push(...tasks);
+  }
+  let victim: Task | null = null;
+  let best = -1;
+  for (const t of order) {
+    const points = oomBadness(k, t);
+    if (points < best) continue;
+    best = points;
+    victim = t;
+  }
+  return victim;
+}
+
+/** Memory held by the folios charged to a cgroup's subtree, from its LRU lists (all charged folios are on one). */
+export interface MemcgResident {
+  /** Pages mapped by page tables (NR_ANON_MAPPED). */
+  anon: number;
+  /** Pages of fully mapped PMD-sized folios (NR_ANON_THPS). */
+  anonThp: number;
+  inactive: number;
+  active: number;
+}
+
+export function memcgResident(k: Kernel, m: Memcg): MemcgResident {
+  const f = k.folios;
+  const out: MemcgResident = { anon: 0, anonThp: 0, inactive: 0, active: 0 };
+  for (const d of m.subtree()) {
+    out.inactive += d.inactiveAnon.nrPages;
+    out.active += d.activeAnon.nrPages;
+    for (const list of [d.inactiveAnon, d.activeAnon]) {
+      for (let pfn = list.head; pfn >= 0; pfn = f.lruNext[pfn]!) {
+        const nr = f.nr(pfn);
+        const mapped = Math.min(nr, f.mapcount[pfn]!);
+        out.anon += mapped;
+        if (f.order[pfn] === k.geom.pmdOrder && mapped === nr && nr > 1) out.anonThp += nr;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * memory.stat as memory_stat_format() prints it, in its order, restricted
+ * to what the simulator models. Sizes are bytes, events are counts.
+ */
+export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
+  const ps = k.geom.pageSize;
+  const res = memcgResident(k, m);
+  let zswap = 0;
+  let zswapped = 0;
+  let incomp = 0;
+  let swapcached = 0;
+  for (const d of m.subtree()) {
+    zswap += d.zswapBytes;
+    zswapped += d.zswappedPages;
+    incomp += d.zswapIncompPages;
+    swapcached += d.swapcachedPages;
+  }
+  const ev = (key: MemcgStatEvent): number => k.memcgs.statHierarchical(m, key);
+  return [
+    ['anon', res.anon * ps],
+    ['file', 0],
+    ['zswap', zswap],
+    ['zswapped', zswapped * ps],
+    ['zswap_incomp', incomp * ps],
+    ['swapcached', swapcached * ps],
+    ['anon_thp', res.anonThp * ps],
+    ['inactive_anon', res.inactive * ps],
+    ['active_anon', res.active * ps],
+    ['inactive_file', 0],
+    ['active_file', 0],
+    ['pgscan', ev('pgscan')],
+    ['pgsteal', ev('pgsteal')],
+    ['pswpin', ev('pswpin')],
+    ['pswpout', ev('pswpout')],
+    ['pgfault', ev('pgfault')],
+    ['pgmajfault', ev('pgmajfault')],
+    ['pgactivate', ev('pgactivate')],
+    ['pgdeactivate', ev('pgdeactivate')],
+    ['swpin_zero', ev('swpin_zero')],
+    ['swpout_zero', ev('swpout_zero')],
+    ['zswpin', ev('zswpin')],
+    ['zswpout', ev('zswpout')],
+    ['zswpwb', ev('zswpwb')],
+    ['thp_swpout', ev('thp_swpout')],
+    ['thp_swpout_fallback', ev('thp_swpout_fallback')],
+  ];
+}
+
+/** Live tasks whose cgroup is exactly `m` (cgroup.procs), in pid order. */
+export function cgroupProcs(k: Kernel, m: Memcg): Task[] {
+  return [...k.mm.tasks.values()].filter((t) => t.state === 'alive' && t.memcg === m.id).sort((a, b) => a.pid - b.pid);
+}
+
+/**
+ * Consistency of the memcg page counters (run by invariants.ts): every
+ * charged folio sits on its cgroup's LRU, memory.current is the cgroup's
+ * own folios plus its zswap pages plus its children's usage, swapcached
+ * matches the swap cache, the watermarks are not below the usage, and an
+ * offline cgroup is charged only for what still references it.
+ */
+export function memcgInvariants(k: Kernel): string[] {
+  const out: string[] = [];
+  const f = k.folios;
+  const ps = k.geom.pageSize;
+  let folios = 0;
+  const subtreeMemory = new Map<number, number>();
+  const all = [...k.memcgs.root.subtree()].reverse(); // children before parents
+  for (const m of all) {
+    let own = 0;
+    let cached = 0;
+    for (const list of [m.inactiveAnon, m.activeAnon]) {
+      let n = 0;
+      for (let pfn = list.head; pfn >= 0; pfn = f.lruNext[pfn]!) {
+        if (f.memcg[pfn] !== m.id) out.push(`memcg ${m.name}: folio ${pfn} of memcg ${f.memcg[pfn]} on its LRU`);
+        n += f.nr(pfn);
+        folios++;
+        if (f.test(pfn, PG_swapcache)) cached += f.nr(pfn);
+      }
+      if (n !== list.nrPages) out.push(`memcg ${m.name}: LRU holds ${n} pages but counts ${list.nrPages}`);
+      own += n;
+    }
+    if (cached !== m.swapcachedPages) out.push(`memcg ${m.name}: swapcached ${m.swapcachedPages} pages but ${cached} of its pages are in the swap cache`);
+    const zswapPages = m.isRoot ? 0 : Math.ceil(m.zswapBytes / ps);
+    let children = 0;
+    for (const c of m.children) children += subtreeMemory.get(c.id) ?? 0;
+    const expect = own + zswapPages + children;
+    subtreeMemory.set(m.id, m.memory.usage);
+    if (m.memory.usage !== expect) {
+      out.push(`memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`);
+    }
+    for (const [which, pc] of [['memory', m.memory], ['swap', m.swap]] as const) {
+      if (pc.watermark < pc.usage || pc.localWatermark < pc.usage) out.push(`memcg ${m.name}: ${which} peak below usage ${pc.usage}`);
+      if (pc.localWatermark > pc.watermark) out.push(`memcg ${m.name}: ${which} local peak ${pc.localWatermark} above the lifetime peak ${pc.watermark}`);
+    }
+    if (!m.online && (m.memory.usage > 0 || m.swap.usage > 0)) {
+      let refs = 0;
+      for (const d of m.subtree()) refs += d.swapIdRefs;
+      if (own === 0 && zswapPages === 0 && children === 0 && refs === 0) {
+        out.push(`offline memcg ${m.name} still charged (memory ${m.memory.usage}, swap ${m.swap.usage}) with no folio, zswap entry or swap slot`);
+      }
+    }
+  }
+  if (folios !== f.nrFolios) out.push(`${f.nrFolios} folios allocated but ${folios} on memcg LRUs`);
+  return out;
 }

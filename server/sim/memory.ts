@@ -9,7 +9,7 @@ import { fail } from './errno';
 import { PG_dirty, PG_lru, PG_referenced, PG_swapcache, PG_active } from './folio';
 import type { Kernel } from './kernel';
 import { lruAdd, lruDel } from './lru';
-import type { Memcg } from './memcontrol';
+import { tryChargeMemcg, type Memcg } from './memcontrol';
 import { PTE_NONE, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent, pteSwap, type Task, type Vma } from './mm';
 import { folioFreeSwap, shouldFreeSwapAfterFault, swapinFolio } from './swap_state';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
@@ -20,41 +20,9 @@ export class MemoryOps {
 
   // ------------------------------------------------------------ charging
 
-  /**
-   * try_charge_memcg(): charge `nr` pages, reclaiming from the cgroup over
-   * its limit, retrying up to MAX_RECLAIM_RETRIES times, then OOM-killing
-   * inside it. Returns false if the charge cannot be made.
-   */
+  /** try_charge_memcg() with memory.high handling (memcontrol.ts). False if the charge cannot be made. */
   chargeMemory(m: Memcg, nr: number, mayOom: boolean): boolean {
-    const k = this.k;
-    let retries = MAX_RECLAIM_RETRIES;
-    for (;;) {
-      const r = k.memcgs.tryCharge(m, 'memory', nr);
-      if (r.ok) break;
-      const over = r.limitedBy;
-      k.memcgs.memoryEvent(over, 'max');
-      const got = k.vmscan.reclaim(over, Math.max(nr, SWAP_CLUSTER_MAX), { memcgTargeted: true });
-      if (over.memory.usage + nr <= over.memory.max) continue;
-      // the kernel retries MAX_RECLAIM_RETRIES times; without progress the outcome is the same, so stop early
-      if (got > 0 && retries-- > 0) continue;
-      // mem_cgroup_oom()
-      if (!mayOom) return false;
-      k.memcgs.memoryEvent(over, 'oom');
-      if (!k.oomKill(over)) return false;
-      retries = MAX_RECLAIM_RETRIES;
-    }
-    this.handleOverHigh(m);
-    return true;
-  }
-
-  /** mem_cgroup_handle_over_high(): reclaim what exceeds memory.high, counting a high event. */
-  private handleOverHigh(m: Memcg): void {
-    const k = this.k;
-    for (const c of m.ancestorsAndSelf()) {
-      if (c.isRoot || c.memory.usage <= c.memory.high) continue;
-      k.memcgs.memoryEvent(c, 'high');
-      k.vmscan.reclaim(c, c.memory.usage - c.memory.high, { memcgTargeted: true });
-    }
+    return tryChargeMemcg(this.k, m, nr, mayOom);
   }
 
   /**
@@ -123,6 +91,9 @@ export class MemoryOps {
     const k = this.k;
     const v = vma.pte[idx]!;
     k.vmstat.count('pgfault');
+    // count_memcg_event_mm(): the faulting task's cgroup
+    const tm = k.memcgs.get(task.memcg);
+    if (tm) k.memcgs.statEvent(tm, 'pgfault', 1);
     if (v === PTE_NONE) return this.doAnonymousPage(task, vma, idx);
     if (pteIsPresent(v)) return this.touchPresent(task, vma, idx, write);
     return this.doSwapPage(task, vma, idx, write);
@@ -140,6 +111,10 @@ export class MemoryOps {
       for (let i = start; i < start + nr && empty; i++) if (vma.pte[i] !== PTE_NONE) empty = false;
       if (!empty) continue;
       const pfn = this.allocFolio(m, order, order === 0);
+      if (pfn >= 0 && !this.mapped(task, vma)) {
+        this.freeFolio(pfn); // the faulting task was the OOM victim
+        return;
+      }
       if (pfn < 0) {
         if (order === 0) {
           if (task.state !== 'alive') return;
@@ -172,6 +147,10 @@ export class MemoryOps {
       // wp_page_copy(): a private copy of this page for the writer
       const m = k.memcgs.get(task.memcg)!;
       const copy = this.allocFolio(m, 0, true);
+      if (copy >= 0 && (!this.mapped(task, vma) || vma.pte[idx] !== ptePresent(pfn))) {
+        this.freeFolio(copy);
+        return;
+      }
       if (copy < 0) {
         if (task.state !== 'alive') return;
         fail('ENOMEM', `out of memory in COW of ${task.name}:${vma.name}[${idx}]`);
@@ -206,11 +185,16 @@ export class MemoryOps {
     const k = this.k;
     const f = k.folios;
     const r = swapinFolio(k, vma.pte, idx, vma.id, vma.order, task.memcg);
+    if (r && !this.mapped(task, vma)) return; // OOM-killed while allocating: the folio stays in the cache
     if (!r) {
       if (task.state !== 'alive') return;
       fail('ENOMEM', `out of memory swapping in ${task.name}:${vma.name}[${idx}]`);
     }
-    if (r.major) k.vmstat.count('pgmajfault');
+    if (r.major) {
+      k.vmstat.count('pgmajfault');
+      const tm = k.memcgs.get(task.memcg);
+      if (tm) k.memcgs.statEvent(tm, 'pgmajfault', 1);
+    }
     const pfn = r.pfn;
     const nr = f.nr(pfn);
     const first = f.swap[pfn]!;
@@ -243,6 +227,11 @@ export class MemoryOps {
     f.setFlag(pfn, PG_referenced);
     if (shouldFreeSwapAfterFault(k, pfn, write, vma.mlocked)) folioFreeSwap(k, pfn);
     if (write) f.setFlag(pfn, PG_dirty);
+  }
+
+  /** The task is alive and the VMA still mapped (an OOM kill during allocation tears both down). */
+  private mapped(task: Task, vma: Vma): boolean {
+    return task.state === 'alive' && task.vmas.get(vma.name) === vma;
   }
 
   // ------------------------------------------------------- unmap, split

@@ -58,6 +58,11 @@ export class Task {
     public memcg: number,
     readonly cpu: number,
   ) {}
+
+  /** Mappings in creation order (Map order is not stable under undo). */
+  vmaList(): Vma[] {
+    return [...this.vmas.values()].sort((a, b) => a.id - b.id);
+  }
 }
 
 /** Processes and mappings, with journaled creation and removal. */

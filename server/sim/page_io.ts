@@ -7,6 +7,8 @@ import { decodeContent, type ContentClass } from './content';
 import { fail } from './errno';
 import { PG_dirty, PG_sim_nobackend } from './folio';
 import type { Kernel } from './kernel';
+import { objcgMemcg, zswapWritebackEnabled } from './memcontrol';
+import { zswapFolioSwapin, zswapLoad, zswapStore } from './zswap';
 import { SWP_GHOST } from './swapfile';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { tbZero, withZero } from './swap_table';
@@ -66,23 +68,20 @@ export class SwapIo {
     if (contents.every((c) => c.kind === 'zero')) {
       this.setZero(entry, nr, true);
       k.vmstat.count('swpout_zero', nr);
-      k.memcgs.statEvent(m, 'swpout_zero', nr);
+      const objcg = objcgMemcg(k, m.id);
+      if (objcg) k.memcgs.statEvent(objcg, 'swpout_zero', nr);
       f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
       k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'zero' });
       return 'zero';
     }
     this.setZero(entry, nr, false);
-    const writeback = k.memcgs.zswapWritebackEffective(m);
-    const res = k.zswap.store(entry, contents, m, writeback, (over) => k.zswapShrinkMemcg(over));
-    if (res.stored) {
-      k.vmstat.count('zswpout', nr);
-      k.memcgs.statEvent(m, 'zswpout', nr);
+    if (zswapStore(k, pfn)) {
       if (order > 0) k.vmstat.mthpCount(order, 'zswpout');
       f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
       k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'zswap' });
       return 'zswap';
     }
-    if (!writeback || si.flags & SWP_GHOST) {
+    if (!zswapWritebackEnabled(k, m) || si.flags & SWP_GHOST) {
       // AOP_WRITEPAGE_ACTIVATE: redirty and keep the folio
       f.setFlag(pfn, PG_dirty);
       k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: si.flags & SWP_GHOST ? 'ghost-activate' : 'none' });
@@ -126,9 +125,7 @@ export class SwapIo {
     }
     if (k.zswap.anyPresent(entry, nr)) {
       if (nr > 1) fail('EIO', 'zswap cannot load a large folio (the swapin path should have fallen back)');
-      k.zswap.load(entry);
-      k.vmstat.count('zswpin');
-      if (m) k.memcgs.statEvent(m, 'zswpin', 1);
+      zswapLoad(k, entry);
       f.setFlag(pfn, PG_dirty | PG_sim_nobackend);
       k.log.emit({ kind: 'swapin', type: si.type, offset: off, nr, source: 'zswap' });
       return;
@@ -136,6 +133,7 @@ export class SwapIo {
     if (si.flags & SWP_GHOST) fail('EIO', `read of ${si.path}:${off} missed zswap: a ghost device holds no data`);
     k.vmstat.count('pswpin', nr);
     if (m) k.memcgs.statEvent(m, 'pswpin', nr);
+    zswapFolioSwapin(k, m);
     k.log.emit({ kind: 'swapin', type: si.type, offset: off, nr, source: 'disk' });
   }
 }

@@ -60,7 +60,8 @@ export function meminfo(k: Kernel): Meminfo {
     SwapCached: k.stat.nrSwapcache * kib,
     SwapTotal: total * kib,
     SwapFree: free * kib,
-    Zswap: Math.floor(k.zswap.poolBytes / 1024),
+    // zswap_total_pages(): whole pool pages, not the compressed bytes
+    Zswap: k.zswap.poolPages * kib,
     Zswapped: k.zswap.storedPages * kib,
     AnonPages: (k.geom.ramPages - k.pages.nrFree) * kib,
   };
@@ -107,7 +108,8 @@ export function mthpStats(k: Kernel): { size: string; order: number; stats: Reco
 export function zswapDebugfs(k: Kernel): Record<string, number> {
   return {
     ...k.zswap.stats,
-    pool_total_size: k.zswap.poolBytes,
+    // debugfs_get_total_size(): zswap_total_pages() * PAGE_SIZE
+    pool_total_size: k.zswap.poolPages * k.geom.pageSize,
     stored_pages: k.zswap.storedPages,
   };
 }

@@ -26,6 +26,16 @@ class Hasher {
   arr(a: ArrayLike<number> | null): void {
     if (!a) return this.word(0xdead);
     this.word(a.length);
+    if (ArrayBuffer.isView(a)) {
+      // hash the raw bytes, four at a time
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      const words = new Int32Array(a.buffer, a.byteOffset, a.byteLength >>> 2);
+      let h = this.h;
+      for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193) >>> 0;
+      for (let i = words.length * 4; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193) >>> 0;
+      this.h = h;
+      return;
+    }
     for (let i = 0; i < a.length; i++) this.num(a[i]!);
   }
   bool(b: boolean): void {
@@ -33,8 +43,14 @@ class Hasher {
   }
 }
 
-export function fingerprint(k: Kernel): string {
-  const h = new Hasher();
+/** Per-subsystem fingerprints: which part of the state differs, when two fingerprints do. */
+export function fingerprintParts(k: Kernel): Record<string, string> {
+  const parts: Record<string, string> = {};
+  let h = new Hasher();
+  const cut = (name: string): void => {
+    parts[name] = h.h.toString(16);
+    h = new Hasher();
+  };
   const sw = k.swap;
   h.num(sw.counters.nrSwapPages);
   h.num(sw.counters.totalSwapPages);
@@ -44,6 +60,7 @@ export function fingerprint(k: Kernel): string {
     h.arr(pc.offset);
   }
   h.str([...sw.pendingDiscard].join(',') + '/' + [...sw.pendingReclaim].join(','));
+  cut('swap');
   for (const si of sw.devices) {
     h.str(si.path);
     for (const n of [si.type, si.flags, si.prio, si.pages, si.inusePages, si.virginCursor, si.virginLeft]) h.num(n);
@@ -61,7 +78,9 @@ export function fingerprint(k: Kernel): string {
       h.arr(ci.simContent);
     }
   }
+  cut('devices');
   h.num(k.pages.nrFree);
+  cut('pages');
   const f = k.folios;
   h.num(f.nrFolios);
   h.arr(f.head);
@@ -73,13 +92,15 @@ export function fingerprint(k: Kernel): string {
   h.arr(f.anonVma);
   h.arr(f.lruNext);
   h.arr(f.content);
+  cut('folios');
   for (const t of k.mm.tasks.values()) {
     h.str(`${t.name}/${t.pid}/${t.state}/${t.memcg}/${t.cpu}`);
-    for (const v of t.vmas.values()) {
+    for (const v of t.vmaList()) {
       h.str(`${v.name}/${v.id}/${v.anonVma.id}/${v.order}/${v.mlocked}`);
       h.arr(v.pte);
     }
   }
+  cut('tasks');
   for (const m of k.memcgs.byId.values()) {
     h.str(`${m.id}/${m.path}/${m.online}`);
     for (const pc of [m.memory, m.swap]) for (const n of [pc.usage, pc.max, pc.high, pc.watermark, pc.localWatermark]) h.num(n);
@@ -88,11 +109,24 @@ export function fingerprint(k: Kernel): string {
     h.str(JSON.stringify([m.eventsLocal, m.swapEventsLocal, m.statLocal]));
     for (const l of [m.inactiveAnon, m.activeAnon]) for (const n of [l.head, l.tail, l.nrPages]) h.num(n);
   }
+  cut('memcg');
   h.str(JSON.stringify(k.zswap.params));
   h.num(k.zswap.poolBytes);
   h.bool(k.zswap.poolReachedFull);
   h.str(JSON.stringify(k.zswap.stats));
-  for (const [e, z] of k.zswap.entries) h.str(`${e}:${z.length}:${z.memcg}:${z.incompressible}:${z.referenced}`);
+  h.num(k.zswap.nextSeq);
+  for (const e of k.zswap.lruOrder()) {
+    const z = k.zswap.entries.get(e)!;
+    h.str(`${e}:${z.length}:${z.memcg}:${z.incompressible}:${z.referenced}:${z.seq}`);
+  }
+  cut('zswap');
   h.str(JSON.stringify([k.vmstat.events, k.vmstat.mthp, k.stat, k.sysctl, k.ra]));
+  cut('counters');
+  return parts;
+}
+
+export function fingerprint(k: Kernel): string {
+  const h = new Hasher();
+  for (const v of Object.values(fingerprintParts(k))) h.str(v);
   return h.h.toString(16).padStart(8, '0') + ':' + k.log.length;
 }

@@ -226,11 +226,42 @@ export function swapVmaReadahead(k: Kernel, vmaId: number, ptes: Float64Array, i
   }
 }
 
-/** Bring one slot into the swap cache as a readahead folio. */
-function readaheadOne(k: Kernel, entry: SwpEntry, faultMemcg: number): boolean {
-  const pfn = k.mem.allocSwapinFolio(entry, 0, faultMemcg, false);
-  if (pfn < 0) return false;
+/**
+ * __swap_cache_add_check(): after the folio allocation (which may have
+ * reclaimed or OOM-killed), every slot must still be swapped out and
+ * uncached, or the entry was freed under us (-ENOENT) or raced (-EEXIST).
+ */
+function stillSwappedOut(k: Kernel, entry: SwpEntry, nr: number): boolean {
+  const si = k.swap.swapInfo[swpType(entry)];
+  if (!si) return false;
+  for (let i = 0; i < nr; i++) {
+    const off = swpOffset(entry) + i;
+    if (tbKind(si.slotMeta(off)) !== SlotKind.SHADOW || si.slotCount(off) < 1) return false;
+  }
+  return true;
+}
+
+/** No memory for the folio. */
+const NOMEM = -1;
+/** The slot was freed or cached meanwhile. */
+const CHANGED = -2;
+
+/** Allocate a folio for `entry` and add it to the swap cache, unless the slot changed meanwhile. */
+function allocAndAdd(k: Kernel, entry: SwpEntry, order: number, faultMemcg: number, mayOom: boolean): number {
+  const pfn = k.mem.allocSwapinFolio(entry, order, faultMemcg, mayOom);
+  if (pfn < 0) return NOMEM;
+  if (!stillSwappedOut(k, entry, 1 << order)) {
+    k.mem.freeFolio(pfn);
+    return CHANGED;
+  }
   swapCacheAddFolio(k, pfn, entry);
+  return pfn;
+}
+
+/** Bring one slot into the swap cache as a readahead folio; false when memory ran out. */
+function readaheadOne(k: Kernel, entry: SwpEntry, faultMemcg: number): boolean {
+  const pfn = allocAndAdd(k, entry, 0, faultMemcg, false);
+  if (pfn < 0) return pfn === CHANGED;
   k.io.swapReadFolio(pfn, entry, 1);
   k.folios.setFlag(pfn, PG_readahead);
   k.vmstat.count('swap_ra');
@@ -285,12 +316,11 @@ export function swapinFolio(k: Kernel, ptes: Float64Array, idx: number, vmaId: n
         k.vmstat.mthpCount(order, 'swpin_fallback');
         continue;
       }
-      const pfn = k.mem.allocSwapinFolio(aEntry, order, taskMemcg, true);
+      const pfn = allocAndAdd(k, aEntry, order, taskMemcg, true);
       if (pfn < 0) {
         k.vmstat.mthpCount(order, 'swpin_fallback_charge');
         continue;
       }
-      swapCacheAddFolio(k, pfn, aEntry);
       k.io.swapReadFolio(pfn, aEntry, nr);
       k.vmstat.mthpCount(order, 'swpin');
       return { pfn, sub: idx - aIdx, major: true };
@@ -302,9 +332,12 @@ export function swapinFolio(k: Kernel, ptes: Float64Array, idx: number, vmaId: n
   }
   const again = swapCacheLookup(k, entry);
   if (again >= 0) return { pfn: again, sub: 0, major: true };
-  const pfn = k.mem.allocSwapinFolio(entry, 0, taskMemcg, true);
-  if (pfn < 0) return null;
-  swapCacheAddFolio(k, pfn, entry);
+  const pfn = allocAndAdd(k, entry, 0, taskMemcg, true);
+  if (pfn < 0) {
+    // raced with a swapin that cached it meanwhile? then use that folio
+    const raced = swapCacheLookup(k, entry);
+    return raced >= 0 ? { pfn: raced, sub: swpOffset(entry) - swpOffset(k.folios.swap[raced]!), major: true } : null;
+  }
   k.io.swapReadFolio(pfn, entry, 1);
   return { pfn, sub: 0, major: true };
 }

@@ -184,11 +184,13 @@ export class SwapInfo {
   }
 
   /** Materialised clusters in index order (for views and invariants). */
-  *clusters(): Iterable<SwapClusterInfo> {
+  clusters(): SwapClusterInfo[] {
+    const out: SwapClusterInfo[] = [];
     for (const chunk of this.chunks) {
       if (!chunk) continue;
-      for (const ci of chunk) if (ci) yield ci;
+      for (const ci of chunk) if (ci) out.push(ci);
     }
+    return out;
   }
 
   /** Number of clusters on the free list, implicit ones included. */
@@ -382,9 +384,13 @@ export class Swap {
 
   // ---------------------------------------------------------- avail plist
 
-  /** add_to_avail_list(): plist_add keeps FIFO order among equal priorities. */
+  /** add_to_avail_list(): plist_add keeps FIFO order among equal priorities; a full device stays off. */
   availAdd(si: SwapInfo): void {
     if (this.avail.includes(si)) return;
+    if (si.inusePages >= si.pages) {
+      this.j.set(si, 'offList', true);
+      return;
+    }
     const next = this.avail.slice();
     let i = 0;
     while (i < next.length && next[i]!.prio >= si.prio) i++;
@@ -426,7 +432,7 @@ export class Swap {
     if (ci.list) ci.list.remove(this.j, ci);
     list.addTail(this.j, ci);
     this.j.set(ci, 'flags', flag);
-    this.log.emit({ kind: 'cluster-move', type: si.type, cluster: ci.idx, from: CLUSTER_LIST_NAMES[from], to: CLUSTER_LIST_NAMES[flag] });
+    if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: ci.idx, from: CLUSTER_LIST_NAMES[from], to: CLUSTER_LIST_NAMES[flag] });
   }
 
   /** Take a cluster off its list with flag NONE (isolate_lock_cluster's list_del). */
@@ -434,7 +440,7 @@ export class Swap {
     const from = ci.flags;
     if (ci.list) ci.list.remove(this.j, ci);
     this.j.set(ci, 'flags', ClusterFlag.NONE);
-    this.log.emit({ kind: 'cluster-move', type: si.type, cluster: ci.idx, from: CLUSTER_LIST_NAMES[from], to: 'none' });
+    if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: ci.idx, from: CLUSTER_LIST_NAMES[from], to: 'none' });
   }
 
   /** isolate_lock_cluster() on the free list, then swap_cluster_populate(): allocate its table. */
@@ -446,7 +452,7 @@ export class Swap {
       ci = si.materialize(this.j, idx);
       this.j.set(si, 'virginCursor', idx + 1);
       this.j.set(si, 'virginLeft', si.virginLeft - 1);
-      this.log.emit({ kind: 'cluster-move', type: si.type, cluster: idx, from: 'free', to: 'none' });
+      if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: idx, from: 'free', to: 'none' });
     } else if (si.freeClusters.head) {
       ci = si.freeClusters.head;
       this.isolate(si, ci);
@@ -712,7 +718,7 @@ export class Swap {
     if (ci.count === 0) this.j.set(ci, 'order', order); // the first allocation fixes the cluster's order
     this.j.set(ci, 'count', ci.count + nr);
     this.swapRangeAlloc(si, nr);
-    this.log.emit({ kind: 'slot-alloc', type: si.type, offset: si.clusterOffset(ci) + off, nr, pfn, cpu });
+    if (this.log.enabled) this.log.emit({ kind: 'slot-alloc', type: si.type, offset: si.clusterOffset(ci) + off, nr, pfn, cpu });
   }
 
   /** swap_range_alloc() + swap_usage_add(): a device that fills up leaves the avail list. */
@@ -803,7 +809,7 @@ export class Swap {
       }
       this.dupOne(si, ci, off + i);
     }
-    this.log.emit({ kind: 'slot-count', type: si.type, offset: swpOffset(entry), nr, delta: 1 });
+    if (this.log.enabled) this.log.emit({ kind: 'slot-count', type: si.type, offset: swpOffset(entry), nr, delta: 1 });
   }
 
   /**
@@ -834,7 +840,7 @@ export class Swap {
       }
     }
     if (batch !== -1) this.freeEntries(si, ci, batch, off + nr - batch);
-    this.log.emit({ kind: 'slot-count', type: si.type, offset, nr, delta: -1 });
+    if (this.log.enabled) this.log.emit({ kind: 'slot-count', type: si.type, offset, nr, delta: -1 });
     if (!needReclaim || !reclaimCache) return;
     for (let o = offset; o < offset + nr; o++) {
       const freed = this.hooks.tryToReclaimSwap(si, o, TTRS_UNMAPPED | TTRS_FULL);
@@ -873,7 +879,7 @@ export class Swap {
     }
     if (batchN && batchId) this.hooks.unchargeSwap(batchId, batchN);
     const offset = si.clusterOffset(ci) + off;
-    this.log.emit({ kind: 'slot-free', type: si.type, offset, nr });
+    if (this.log.enabled) this.log.emit({ kind: 'slot-free', type: si.type, offset, nr });
     this.swapRangeFree(si, offset, nr);
     this.j.set(ci, 'count', ci.count - nr);
     if (ci.count === 0) this.freeCluster(si, ci);

@@ -9,6 +9,7 @@ import type { Kernel } from './kernel';
 import { inactiveIsLow, lruMove } from './lru';
 import type { Memcg } from './memcontrol';
 import { swapCacheDelFolio } from './swap_state';
+import { zswapShrinkerScan } from './zswap';
 
 /** 'activated': referenced, second chance; 'failed': could not be swapped out now (activated, kept). */
 export type ShrinkResult = 'reclaimed' | 'kept' | 'activated' | 'failed';
@@ -83,7 +84,7 @@ export class Vmscan {
     return 'failed';
   }
 
-  /** can_reclaim_anon_pages(): memcg reclaim needs swap headroom in the cgroup and the system. */
+  /** can_reclaim_anon_pages(): the lruvec's cgroup needs swap headroom in itself, its ancestors and the system. */
   canReclaimAnon(m: Memcg | null): boolean {
     const k = this.k;
     const free = k.swap.counters.nrSwapPages;
@@ -111,12 +112,15 @@ export class Vmscan {
   /**
    * shrink_lruvec() over a subtree: scan inactive tails, aging the active
    * lists when the inactive ones run low, until `target` pages are
-   * reclaimed or a full pass frees nothing.
+   * reclaimed or a full pass frees nothing. get_scan_count() skips the anon
+   * lists of a cgroup without swap headroom (lruvec_memcg(), so in global
+   * reclaim too) and, in cgroup reclaim, every anon list at swappiness 0.
+   * Reclaim that falls short runs the zswap shrinker on each online cgroup.
    */
-  reclaim(target: Memcg, nrPages: number, opts: { memcgTargeted: boolean }): number {
+  reclaim(target: Memcg, nrPages: number, opts: { memcgTargeted: boolean; swappiness?: number }): number {
     const k = this.k;
-    if (!this.canReclaimAnon(opts.memcgTargeted ? target : null)) return 0;
-    const groups = [...target.subtree()];
+    const noAnon = opts.memcgTargeted && (opts.swappiness ?? k.sysctl.swappiness) === 0;
+    const groups = noAnon ? [] : [...target.subtree()];
     let reclaimed = 0;
     let idle = 0;
     // bound the work: every folio can be scanned a few times (activate, age, reclaim)
@@ -126,6 +130,7 @@ export class Vmscan {
       let progress = false;
       for (const m of groups) {
         if (reclaimed >= nrPages) break;
+        if (!this.canReclaimAnon(m)) continue;
         if (inactiveIsLow(m, k.geom.pageSize) || m.inactiveAnon.tail < 0) this.deactivate(m, SWAP_CLUSTER_MAX);
         let budget = Math.min(SWAP_CLUSTER_MAX, m.inactiveAnon.nrPages);
         while (budget > 0 && reclaimed < nrPages && m.inactiveAnon.tail >= 0) {
@@ -149,6 +154,9 @@ export class Vmscan {
       }
       idle = progress ? 0 : idle + 1;
       if (!progress && groups.every((g) => g.inactiveAnon.tail < 0 && g.activeAnon.tail < 0)) break;
+    }
+    if (reclaimed < nrPages && k.zswap.params.shrinker_enabled) {
+      for (const g of target.subtree()) if (g.online) zswapShrinkerScan(k, g);
     }
     return reclaimed;
   }

@@ -1,0 +1,19 @@
+// What command handlers share: the server door, the session store, the
+// views. Built once in extension.ts.
+import type * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { SwapsimRequester } from './protocolClient';
+import type { SessionStore } from './session/sessionStore';
+import type { SessionSync } from './session/sessionSync';
+import type { DevicesTreeProvider, DeviceTreeNode } from './trees/devicesTree';
+
+export interface Ctx {
+  readonly extension: vscode.ExtensionContext;
+  readonly client: LanguageClient;
+  readonly server: SwapsimRequester;
+  readonly store: SessionStore;
+  readonly sync: SessionSync;
+  readonly log: vscode.LogOutputChannel;
+  readonly devices: DevicesTreeProvider;
+  readonly devicesView: vscode.TreeView<DeviceTreeNode>;
+}

@@ -1,0 +1,232 @@
+/**
+ * The dashboard webview on the VS Code side: one panel per scenario URI.
+ * The page (media/dashboard) talks the messages of shared/protocol.ts; this
+ * host checks every one with shared/validate.ts, relays the requests the
+ * dashboard may make to the language server, forwards session deltas, saves
+ * exported files, and brings panels back after a reload through the panel
+ * serializer (state comes from the webview's own getState/setState, so
+ * hidden panels are not kept alive).
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
+import { dashboardHtml } from '../media/dashboard/page';
+import { ErrorCodes, Requests, type HostToWebview, type SessionDelta, type SessionSnapshot } from '../shared/protocol';
+import { isWebviewRequest, parseRequestParams, parseWebviewToHost } from '../shared/validate';
+
+export const DASHBOARD_VIEW_TYPE = 'swapsim.dashboard';
+
+/** What the page picked, for the trees to reveal. */
+export interface DashboardSelection {
+  uri: string;
+  deviceType: number;
+  cluster: number;
+  offset?: number;
+}
+
+interface Log {
+  warn(message: string): void;
+}
+
+const JSON_RPC_INTERNAL_ERROR = -32603;
+const JSON_RPC_INVALID_REQUEST = -32600;
+
+export class DashboardPanel {
+  private static readonly panels = new Map<string, DashboardPanel>();
+  private static lastFocused: DashboardPanel | undefined;
+  private static log: Log = { warn: (message) => console.warn(message) };
+  private static readonly selectEmitter = new vscode.EventEmitter<DashboardSelection>();
+  /** Fires when the user selects a cluster or slot in a dashboard. */
+  static readonly onDidSelect: vscode.Event<DashboardSelection> = DashboardPanel.selectEmitter.event;
+
+  private ready = false;
+  private warnedInvalid = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    readonly uri: string,
+  ) {
+    panel.webview.options = DashboardPanel.webviewOptions(context);
+    panel.webview.html = this.html();
+    panel.title = `swapsim: ${path.basename(vscode.Uri.parse(uri).path)}`;
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message)),
+      panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (webviewPanel.active) DashboardPanel.lastFocused = this;
+        // A hidden webview is torn down (no retainContextWhenHidden): the page says `ready` again when shown.
+        if (!webviewPanel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    DashboardPanel.panels.set(uri, this);
+    DashboardPanel.lastFocused = this;
+  }
+
+  /** Where warnings about rejected messages go (the extension's log channel). */
+  static setLog(log: Log): void {
+    DashboardPanel.log = log;
+  }
+
+  /** Open (or reveal) the dashboard of the scenario `uri`. */
+  static show(context: vscode.ExtensionContext, client: LanguageClient, uri: string): void {
+    const existing = DashboardPanel.panels.get(uri);
+    if (existing !== undefined) {
+      existing.panel.reveal(undefined, false);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'swapsim dashboard', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+      ...DashboardPanel.webviewOptions(context),
+      enableFindWidget: false,
+      retainContextWhenHidden: false,
+    });
+    new DashboardPanel(panel, context, client, uri);
+  }
+
+  /** Bring dashboards back after a window reload; the page's saved state names its scenario. */
+  static registerSerializer(context: vscode.ExtensionContext, client: LanguageClient): void {
+    context.subscriptions.push(
+      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
+          const uri = typeof state === 'object' && state !== null && 'uri' in state && typeof state.uri === 'string' ? state.uri : undefined;
+          if (uri === undefined || DashboardPanel.panels.has(uri)) {
+            // Nothing to restore it to (or it is already open): close rather than show an empty page.
+            panel.dispose();
+            return;
+          }
+          new DashboardPanel(panel, context, client, uri);
+        },
+      }),
+      { dispose: () => DashboardPanel.disposeAll() },
+    );
+  }
+
+  /** Forward a session delta (from the server's swapsim/delta notification) to its dashboard. */
+  static postDelta(delta: SessionDelta): void {
+    const panel = DashboardPanel.panels.get(delta.uri);
+    if (panel !== undefined && panel.ready) panel.post({ type: 'delta', delta });
+  }
+
+  /** Select a cluster or slot in the dashboard last focused (e.g. from a tree). */
+  static select(deviceType: number, cluster: number, offset?: number): void {
+    const panel = DashboardPanel.lastFocused;
+    if (panel === undefined || !panel.ready) return;
+    panel.post(offset === undefined ? { type: 'select', deviceType, cluster } : { type: 'select', deviceType, cluster, offset });
+  }
+
+  private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      enableForms: false,
+      // The bundle and its stylesheet only: nothing else of the extension, nothing remote.
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'media')],
+    };
+  }
+
+  private static disposeAll(): void {
+    for (const panel of [...DashboardPanel.panels.values()]) panel.panel.dispose();
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const media = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'media');
+    return dashboardHtml({
+      nonce: randomBytes(18).toString('base64'),
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'dashboard.js')).toString(),
+      styleUris: [webview.asWebviewUri(vscode.Uri.joinPath(media, 'dashboard.css')).toString()],
+      title: 'swapsim dashboard',
+    });
+  }
+
+  private post(message: HostToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const parsed = parseWebviewToHost(raw);
+    if (!parsed.ok) {
+      if (!this.warnedInvalid) DashboardPanel.log.warn(`swapsim dashboard: dropped a malformed message from the webview (${parsed.error}); further ones are dropped silently`);
+      this.warnedInvalid = true;
+      const id = typeof raw === 'object' && raw !== null && 'id' in raw && Number.isSafeInteger(raw.id) ? (raw.id as number) : -1;
+      this.post({ type: 'response', id, error: { code: JSON_RPC_INVALID_REQUEST, message: parsed.error } });
+      return;
+    }
+    const message = parsed.value;
+    switch (message.type) {
+      case 'ready':
+        await this.sendInit();
+        return;
+      case 'request': {
+        const method = message.method;
+        // The page may only ask about its own session: the URI is ours, whatever it sent.
+        const params = isWebviewRequest(method) ? parseRequestParams(method, { ...message.params, uri: this.uri }) : null;
+        if (params === null || !params.ok) {
+          this.post({ type: 'response', id: message.id, error: { code: ErrorCodes.InvalidParams, message: params?.error ?? `method ${method} is not available to the dashboard` } });
+          return;
+        }
+        try {
+          const result: unknown = await this.client.sendRequest(method, params.value);
+          this.post({ type: 'response', id: message.id, result });
+        } catch (err) {
+          this.post({ type: 'response', id: message.id, error: responseError(err) });
+        }
+        return;
+      }
+      case 'select':
+        DashboardPanel.selectEmitter.fire({ uri: this.uri, deviceType: message.deviceType, cluster: message.cluster, ...(message.offset === undefined ? {} : { offset: message.offset }) });
+        return;
+      case 'state':
+        // The serializer reads the webview's own saved state; nothing to keep here.
+        return;
+      case 'saveFile':
+        await this.saveFile(message.name, message.mime, message.dataBase64);
+        return;
+    }
+  }
+
+  private async sendInit(): Promise<void> {
+    try {
+      const snapshot = await this.client.sendRequest<SessionSnapshot>(Requests.snapshot, { uri: this.uri });
+      this.ready = true;
+      this.post({ type: 'init', uri: this.uri, snapshot });
+    } catch (err) {
+      this.ready = false;
+      const { message } = responseError(err);
+      this.post({ type: 'noSession', message: `${message} — open ${path.basename(vscode.Uri.parse(this.uri).path)} in an editor to start its simulation.` });
+    }
+  }
+
+  private async saveFile(name: string, mime: string, dataBase64: string): Promise<void> {
+    const scenario = vscode.Uri.parse(this.uri);
+    const folder = scenario.scheme === 'file' ? vscode.Uri.joinPath(scenario, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const extension = path.extname(name).slice(1);
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder === undefined ? undefined : vscode.Uri.joinPath(folder, name),
+      filters: extension.length > 0 ? { [mime]: [extension] } : undefined,
+      saveLabel: 'Export',
+    });
+    if (target === undefined) return;
+    try {
+      await vscode.workspace.fs.writeFile(target, Buffer.from(dataBase64, 'base64'));
+      void vscode.window.showInformationMessage(`swapsim: saved ${vscode.workspace.asRelativePath(target)}`);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`swapsim: could not save ${target.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private dispose(): void {
+    DashboardPanel.panels.delete(this.uri);
+    if (DashboardPanel.lastFocused === this) DashboardPanel.lastFocused = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+function responseError(err: unknown): { code: number; message: string } {
+  if (err instanceof ResponseError) return { code: err.code, message: err.message };
+  return { code: JSON_RPC_INTERNAL_ERROR, message: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,98 @@
+// Two status bar items: the stepping position with the design (click: pick a
+// design), and a quiet server-health item (click: the server log) driven by
+// the client's state and the server's swapsim/serverStatus notification.
+import * as vscode from 'vscode';
+import type { ServerStatus } from '../../shared/protocol';
+import type { SessionStore } from '../session/sessionStore';
+
+export function stepText(design: string, index: number, total: number, status: string): string {
+  const icon = status === 'finished' ? '$(pass)' : status === 'invalid' ? '$(error)' : status === 'running' ? '$(loading~spin)' : '$(debug-step-over)';
+  return `${icon} ${design} · step ${index} / ${total}`;
+}
+
+export class StepStatusItem implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('swapsim.step', vscode.StatusBarAlignment.Left, 50);
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly store: SessionStore) {
+    this.item.name = 'swapsim stepping';
+    this.item.command = 'swapsim.selectDesign';
+    this.disposables.push(
+      this.item,
+      store.onDidChange((change) => {
+        if (change.uri === store.focused) this.update();
+      }),
+      store.onDidChangeFocus(() => this.update()),
+    );
+    this.update();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private update(): void {
+    const state = this.store.focusedState();
+    if (state === undefined) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = stepText(state.design, state.step.index, state.step.total, state.status);
+    const failed = state.expects.filter((x) => !x.passed).length;
+    const errors = state.errors.filter((e) => !e.expected).length;
+    this.item.tooltip = new vscode.MarkdownString(
+      `**swapsim** — design \`${state.design}\`, ${state.status}\n\n` +
+        `step ${state.step.index} of ${state.step.total} · ${state.expects.length - failed} expect(s) passed, ${failed} failed · ${errors} kernel error(s)\n\n` +
+        'Click to choose the design profile.',
+    );
+    this.item.backgroundColor = failed + errors > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+}
+
+export class ServerStatusItem implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('swapsim.server', vscode.StatusBarAlignment.Right, 10);
+  private status: ServerStatus | undefined;
+  private phase: 'starting' | 'running' | 'stopped' = 'starting';
+  private readonly disposables: vscode.Disposable[] = [this.item];
+
+  constructor() {
+    this.item.name = 'swapsim server';
+    this.item.command = 'swapsim.showLog';
+    this.disposables.push(vscode.window.onDidChangeActiveTextEditor(() => this.update()));
+    this.update();
+  }
+
+  setPhase(phase: 'starting' | 'running' | 'stopped'): void {
+    this.phase = phase;
+    if (phase !== 'running') this.status = undefined;
+    this.update();
+  }
+
+  setStatus(status: ServerStatus): void {
+    this.status = status;
+    this.update();
+  }
+
+  /** The text shown now (the extension-host tests read this). */
+  get text(): string {
+    return this.item.text;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private update(): void {
+    const health = this.phase === 'stopped' ? 'error' : (this.status?.health ?? 'ok');
+    const sessions = this.status?.sessions;
+    const detail = this.phase === 'starting' ? 'starting' : this.phase === 'stopped' ? 'stopped' : (this.status?.message ?? 'running');
+    this.item.text = this.phase === 'starting' ? '$(loading~spin) swapsim' : health === 'ok' ? '$(server-process)' : `$(${health}) swapsim`;
+    this.item.tooltip = `swapsim server: ${detail}${sessions === undefined ? '' : ` · ${sessions} session(s)`} — click for the log`;
+    this.item.backgroundColor = health === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : health === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    // Quiet: only beside scenario editors, unless something is wrong.
+    const scenario = vscode.window.activeTextEditor?.document.languageId === 'swapsim';
+    if (scenario || health !== 'ok') this.item.show();
+    else this.item.hide();
+  }
+}

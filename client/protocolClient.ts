@@ -1,0 +1,63 @@
+// The one typed door to the server's custom requests. The extension wraps the
+// LanguageClient in it; tests wrap a plain JSON-RPC connection, so everything
+// above this file runs the same against the real server in both.
+import type { RequestMethod, RequestTypes } from '../shared/protocol';
+import { ErrorCodes } from '../shared/protocol';
+
+/** The part of a cancellation token requests need (vscode's and vscode-jsonrpc's both fit). */
+export interface CancelToken {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => void): { dispose(): void };
+}
+
+export interface SwapsimRequester {
+  request<M extends RequestMethod>(method: M, params: RequestTypes[M]['params'], token?: CancelToken): Promise<RequestTypes[M]['result']>;
+}
+
+/** Anything with LanguageClient's / MessageConnection's `sendRequest(method, params, token)`. */
+export interface RequestSender {
+  sendRequest<R>(method: string, params: unknown, token?: CancelToken): Promise<R>;
+}
+
+export function requesterOver(sender: RequestSender): SwapsimRequester {
+  return {
+    request: <M extends RequestMethod>(method: M, params: RequestTypes[M]['params'], token?: CancelToken) =>
+      token === undefined ? sender.sendRequest<RequestTypes[M]['result']>(method, params) : sender.sendRequest<RequestTypes[M]['result']>(method, params, token),
+  };
+}
+
+/** JSON-RPC's "method not found": the server does not implement the request (yet). */
+export const METHOD_NOT_FOUND = -32601;
+
+export function errorCode(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') return error.code;
+  return undefined;
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
+  return String(error);
+}
+
+/** A sentence for the user, naming the request that failed and why. */
+export function describeRequestError(method: string, error: unknown): string {
+  switch (errorCode(error)) {
+    case METHOD_NOT_FOUND:
+      return `the swapsim server does not implement ${method}`;
+    case ErrorCodes.NoSession:
+      return 'no simulation for this document: open the scenario in an editor first';
+    case ErrorCodes.ScenarioErrors:
+      return 'the scenario has errors and cannot run (see the Problems view)';
+    case ErrorCodes.ResourceLimit:
+      return `the session hit a resource limit: ${errorMessage(error)}`;
+    case ErrorCodes.StaleSequence:
+      return 'the simulation moved on while this was asked; try again';
+    default:
+      return `${method} failed: ${errorMessage(error)}`;
+  }
+}
+
+export function isCancellation(error: unknown): boolean {
+  return errorCode(error) === ErrorCodes.Cancelled;
+}

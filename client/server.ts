@@ -1,0 +1,91 @@
+// Starting the language server: a Node child process over IPC, settings the
+// server reads, and what happens when it crashes (restart from settings, as
+// clangd's client does, or tell the user and offer a restart).
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+
+/** Settings the server needs at start; later changes arrive as workspace/didChangeConfiguration. */
+export interface ServerSettings {
+  design: string | null;
+  geometry: { pageSize: string; clusterSlots: number | null };
+  limits: { maxSteps: number; maxUndoEntries: number; sessionMemoryMB: number };
+  inlayHints: { enabled: boolean };
+  checkInvariants: boolean;
+}
+
+export function readServerSettings(): ServerSettings {
+  const c = vscode.workspace.getConfiguration('swapsim');
+  return {
+    design: c.get<string | null>('design', null),
+    geometry: { pageSize: c.get<string>('geometry.pageSize', '4K'), clusterSlots: c.get<number | null>('geometry.clusterSlots', null) },
+    limits: {
+      maxSteps: c.get<number>('limits.maxSteps', 1_000_000),
+      maxUndoEntries: c.get<number>('limits.maxUndoEntries', 100_000),
+      sessionMemoryMB: c.get<number>('limits.sessionMemoryMB', 512),
+    },
+    inlayHints: { enabled: c.get<boolean>('inlayHints.enabled', true) },
+    checkInvariants: c.get<boolean>('checkInvariants', true),
+  };
+}
+
+/** Restarts allowed within RESTART_WINDOW_MS before we stop trying (a server crashing at start would loop forever). */
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60_000;
+
+function crashHandler(outputChannel: vscode.LogOutputChannel, restartServer: () => void): ErrorHandler {
+  let restarts: number[] = [];
+  return {
+    error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: () => {
+      const now = Date.now();
+      restarts = restarts.filter((t) => now - t < RESTART_WINDOW_MS);
+      const allowed = vscode.workspace.getConfiguration('swapsim').get<boolean>('server.restartOnCrash', true);
+      if (allowed && restarts.length < MAX_RESTARTS) {
+        restarts.push(now);
+        outputChannel.warn(`the swapsim server stopped unexpectedly; restarting (${restarts.length}/${MAX_RESTARTS})`);
+        return { action: CloseAction.Restart, handled: true };
+      }
+      const why = allowed ? `it stopped ${MAX_RESTARTS + 1} times in 3 minutes` : 'swapsim.server.restartOnCrash is off';
+      outputChannel.error(`the swapsim server stopped and was not restarted: ${why}`);
+      void vscode.window.showErrorMessage(`The swapsim server stopped (${why}).`, 'Restart Server', 'Show Log').then((choice) => {
+        if (choice === 'Restart Server') restartServer();
+        else if (choice === 'Show Log') outputChannel.show();
+      });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    },
+  };
+}
+
+export function createLanguageClient(context: vscode.ExtensionContext, outputChannel: vscode.LogOutputChannel, restartServer: () => void): LanguageClient {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      // Port 6009 matches the "Attach to Server" launch configuration.
+      options: { execArgv: ['--nolazy', '--inspect=6009'] },
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'swapsim' },
+      { scheme: 'untitled', language: 'swapsim' },
+    ],
+    outputChannel,
+    initializationOptions: readServerSettings(),
+    // The server can also pull settings with workspace/configuration; this pushes changes.
+    synchronize: { configurationSection: 'swapsim' },
+    errorHandler: crashHandler(outputChannel, restartServer),
+  };
+  return new LanguageClient('swapsim', 'swapsim', serverOptions, clientOptions);
+}

@@ -1,0 +1,95 @@
+// Keeps the SessionStore in step with the server: takes swapsim/delta
+// notifications, fetches a snapshot when a scenario editor becomes active (or
+// when a delta cannot be applied), and follows which scenario has focus.
+// Edits need nothing here: the server rebuilds the session and pushes a
+// rewound delta (server/lsp/sessions.ts).
+import * as vscode from 'vscode';
+import { Notifications, type SessionDelta } from '../../shared/protocol';
+import { describeRequestError, errorCode, METHOD_NOT_FOUND, type SwapsimRequester } from '../protocolClient';
+import type { SessionStore } from './sessionStore';
+
+export interface NotificationSource {
+  onNotification(method: string, handler: (params: SessionDelta) => void): vscode.Disposable;
+}
+
+export function isScenario(document: vscode.TextDocument): boolean {
+  return document.languageId === 'swapsim';
+}
+
+export class SessionSync implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly deltaListeners: ((delta: SessionDelta) => void)[] = [];
+  private warnedMissing = false;
+
+  constructor(
+    private readonly notifications: NotificationSource,
+    private readonly server: SwapsimRequester,
+    private readonly store: SessionStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(
+      notifications.onNotification(Notifications.delta, (delta) => this.onDelta(delta)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (isScenario(document)) this.store.close(document.uri.toString());
+      }),
+    );
+    this.follow(vscode.window.activeTextEditor);
+  }
+
+  /** Also hand every delta to `listener` (the dashboard). */
+  onDidReceiveDelta(listener: (delta: SessionDelta) => void): void {
+    this.deltaListeners.push(listener);
+  }
+
+  /** Make sure the store has a state for `uri`; `force` refetches even if it does. */
+  refresh(uri: string, force = false): Promise<void> {
+    if (!force && this.store.get(uri) !== undefined) return Promise.resolve();
+    const running = this.inflight.get(uri);
+    if (running !== undefined) return running;
+    const fetch = this.fetchSnapshot(uri, force).finally(() => this.inflight.delete(uri));
+    this.inflight.set(uri, fetch);
+    return fetch;
+  }
+
+  /** Every open scenario refetched (after a server restart sessions start over). */
+  async refreshAll(): Promise<void> {
+    const uris = vscode.workspace.textDocuments.filter(isScenario).map((d) => d.uri.toString());
+    await Promise.all(uris.map((uri) => this.refresh(uri, true)));
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private follow(editor: vscode.TextEditor | undefined): void {
+    // Another kind of editor (output, a webview's neighbour) keeps the last scenario in view.
+    if (editor === undefined || !isScenario(editor.document)) return;
+    const uri = editor.document.uri.toString();
+    this.store.focus(uri);
+    void this.refresh(uri);
+  }
+
+  private onDelta(delta: SessionDelta): void {
+    for (const listener of this.deltaListeners) listener(delta);
+    const state = this.store.get(delta.uri);
+    if (state !== undefined && delta.seq < state.seq) {
+      // Sequence numbers went backwards: the server rebuilt the session. Start from a snapshot.
+      void this.refresh(delta.uri, true);
+      return;
+    }
+    if (this.store.applyDelta(delta) === 'pending') void this.refresh(delta.uri);
+  }
+
+  private async fetchSnapshot(uri: string, force: boolean): Promise<void> {
+    try {
+      const snapshot = await this.server.request('swapsim/snapshot', { uri });
+      this.store.applySnapshot(snapshot, force);
+    } catch (error) {
+      if (errorCode(error) === METHOD_NOT_FOUND && this.warnedMissing) return;
+      if (errorCode(error) === METHOD_NOT_FOUND) this.warnedMissing = true;
+      this.log.warn(`snapshot of ${uri}: ${describeRequestError('swapsim/snapshot', error)}`);
+    }
+  }
+}

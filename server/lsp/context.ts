@@ -1,0 +1,142 @@
+/**
+ * What every feature of the server shares: the connection, the open
+ * documents, their analyses and sessions, the settings, and the few actions
+ * that tie them together (publish diagnostics, push a delta, report status).
+ */
+import { ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { ErrorCodes, Notifications, type ServerStatus, type SessionDelta } from '../../shared/protocol';
+import type { SessionOptions } from '../session/api';
+import { AnalysisCache } from './analysis';
+import { toLspDiagnostic, tooLargeDiagnostic } from './convert';
+import type { Log } from './guard';
+import { runtimeDiagnostics } from './runtime_diagnostics';
+import { SessionManager, stepRange, wireDelta, type SessionEntry } from './sessions';
+import { DEFAULT_SETTINGS, type Settings } from './settings';
+
+/** Heap the server needs besides its sessions (bundle, documents, analyses). */
+const BASELINE_HEAP_MB = 128;
+
+export interface ClientSupport {
+  configuration: boolean;
+  inlayHintRefresh: boolean;
+  workDoneProgress: boolean;
+}
+
+export class ServerContext {
+  readonly analyses = new AnalysisCache();
+  readonly sessions: SessionManager;
+  settings: Settings = DEFAULT_SETTINGS;
+  client: ClientSupport = { configuration: false, inlayHintRefresh: false, workDoneProgress: false };
+  private statusMessage: string | undefined;
+  private statusHealth: ServerStatus['health'] = 'ok';
+  readonly log: Log;
+
+  constructor(
+    readonly connection: Connection,
+    readonly documents: TextDocuments<TextDocument>,
+  ) {
+    this.log = (message) => connection.console.error(message);
+    this.sessions = new SessionManager(() => this.sessionOptions());
+  }
+
+  sessionOptions(): SessionOptions {
+    const s = this.settings;
+    const opts: SessionOptions = { maxSteps: s.limits.maxSteps, maxUndoEntries: s.limits.maxUndoEntries };
+    if (s.design !== null) opts.design = s.design;
+    // The setting can only switch the checker off; otherwise the scenario's check_invariants decides.
+    if (!s.checkInvariants) opts.checkInvariants = false;
+    return opts;
+  }
+
+  /** Parser, checker and (for the session's own version) runtime diagnostics of a document. */
+  publishDiagnostics(uri: string): void {
+    const doc = this.documents.get(uri);
+    if (doc === undefined) return;
+    const analysis = this.analyses.get(doc);
+    const diagnostics = analysis.tooLarge ? [tooLargeDiagnostic()] : analysis.result.diagnostics.map(toLspDiagnostic);
+    const entry = this.sessions.get(uri);
+    if (entry !== undefined && entry.version === doc.version) diagnostics.push(...runtimeDiagnostics(entry.session, (step) => stepRange(entry, step)));
+    void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+  }
+
+  sendDelta(entry: SessionEntry, delta: SessionDelta): void {
+    void this.connection.sendNotification(Notifications.delta, wireDelta(entry, delta));
+  }
+
+  sendRawDelta(delta: SessionDelta): void {
+    void this.connection.sendNotification(Notifications.delta, delta);
+  }
+
+  sendStatus(): void {
+    const status: ServerStatus = { health: this.statusHealth, sessions: this.sessions.size };
+    if (this.statusMessage !== undefined) status.message = this.statusMessage;
+    void this.connection.sendNotification(Notifications.serverStatus, status);
+  }
+
+  setStatus(health: ServerStatus['health'], message?: string): void {
+    this.statusHealth = health;
+    this.statusMessage = message;
+    this.sendStatus();
+  }
+
+  refreshInlayHints(): void {
+    if (this.client.inlayHintRefresh) void this.connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
+  /**
+   * The session of an open document at its current version: created on first
+   * use, rebuilt (with a `rewound` delta) when the text changed since.
+   * Must run inside the document's session queue.
+   */
+  ensureSession(uri: string): SessionEntry {
+    const doc = this.documents.get(uri);
+    if (doc === undefined) throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${uri}`);
+    const analysis = this.analyses.get(doc);
+    if (analysis.tooLarge) throw new ResponseError(ErrorCodes.ResourceLimit, 'the document is larger than 5 MB: no session');
+    const existing = this.sessions.get(uri);
+    if (existing !== undefined && existing.version === doc.version) {
+      this.sessions.touch(existing);
+      return existing;
+    }
+    return this.rebuild(doc);
+  }
+
+  /** Build the session of `doc` from its current text (pushing the rewound delta when one existed). */
+  rebuild(doc: TextDocument, design?: SessionEntry['designOverride']): SessionEntry {
+    const before = this.sessions.size;
+    const { entry, delta, evicted } = this.sessions.build(doc.uri, doc.getText(), doc.version, design);
+    if (delta !== null) this.sendRawDelta(delta);
+    for (const uri of evicted) this.publishDiagnostics(uri);
+    this.publishDiagnostics(doc.uri);
+    if (this.sessions.size !== before || evicted.length > 0) this.sendStatus();
+    return entry;
+  }
+
+  /** Close: forget the analysis and the session. */
+  closeDocument(uri: string): void {
+    // Reopened while the close waited in the session queue: the new document owns the URI now.
+    if (this.documents.get(uri) !== undefined) return;
+    this.analyses.delete(uri);
+    if (this.sessions.dispose(uri)) this.sendStatus();
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  /**
+   * Keep the heap within sessions × sessionMemoryMB (plus a baseline): drop the
+   * least recently used other session when it is over. Heap figures lag
+   * garbage collection, so one session goes per call.
+   */
+  enforceMemory(keep: string): void {
+    const heapMB = process.memoryUsage().heapUsed / 2 ** 20;
+    const budget = BASELINE_HEAP_MB + this.settings.limits.sessionMemoryMB * Math.max(1, this.sessions.size);
+    if (heapMB <= budget) return;
+    const dropped = this.sessions.evict(keep, Math.max(1, this.sessions.size - 1));
+    if (dropped.length > 0) {
+      for (const uri of dropped) this.publishDiagnostics(uri);
+      this.setStatus('warning', `memory ${Math.round(heapMB)} MB above the budget (${budget} MB): closed the session of ${dropped.join(', ')}`);
+    } else {
+      this.setStatus('warning', `memory ${Math.round(heapMB)} MB above the budget (${budget} MB); raise swapsim.limits.sessionMemoryMB or close documents`);
+    }
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * The `swapsim/*` requests of shared/protocol.ts, each delegating to the
+ * document's session. Params are validated; a request may carry an optional
+ * `seq` (the view's last seen sequence number) and is refused with
+ * `StaleSequence` when the session has moved past it. Every state change
+ * pushes its delta (`swapsim/delta`), then the runtime diagnostics and inlay
+ * hints are refreshed.
+ */
+import { ResponseError, type CancellationToken, type ProgressToken } from 'vscode-languageserver/node';
+import { ErrorCodes, Requests, type StepInfo } from '../../shared/protocol';
+import type { ServerContext } from './context';
+import { guard } from './guard';
+import { runLong, yieldToEventLoop, type LongWork } from './long_run';
+import { wireSeq, wireSnapshot, type SessionEntry } from './sessions';
+import * as v from './validate';
+
+function workDoneToken(p: v.Params): ProgressToken | undefined {
+  const t = p.workDoneToken;
+  return typeof t === 'string' || (typeof t === 'number' && Number.isInteger(t)) ? t : undefined;
+}
+
+function checkSeq(p: v.Params, entry: SessionEntry): void {
+  const seq = v.optionalInteger(p, 'seq', 0);
+  if (seq !== undefined && seq < wireSeq(entry)) {
+    throw new ResponseError(ErrorCodes.StaleSequence, `seq ${seq} is stale: the session is at ${wireSeq(entry)}`);
+  }
+}
+
+function requireRunnable(entry: SessionEntry): void {
+  if (entry.session.status !== 'invalid') return;
+  const first = entry.session.diagnostics.find((d) => d.severity === 'error');
+  const where = first === undefined ? '' : ` (line ${first.range.start.line + 1}: ${first.message})`;
+  throw new ResponseError(ErrorCodes.ScenarioErrors, `the scenario has errors and cannot run${where}`);
+}
+
+export function registerCustomRequests(ctx: ServerContext): void {
+  const { connection } = ctx;
+
+  /** Run `fn` on the session of `params.uri`, after earlier work on it, with seq and cancellation checks. */
+  const withSession = <R>(raw: unknown, token: CancellationToken, fn: (entry: SessionEntry, p: v.Params) => R | Promise<R>): Promise<R> => {
+    const p = v.object(raw);
+    const uri = v.string(p, 'uri');
+    if (ctx.documents.get(uri) === undefined) throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${uri}`);
+    return ctx.sessions.enqueue(uri, async () => {
+      if (token.isCancellationRequested) throw new ResponseError(ErrorCodes.Cancelled, 'cancelled before it started');
+      const entry = ctx.ensureSession(uri);
+      checkSeq(p, entry);
+      return fn(entry, p);
+    });
+  };
+
+  /** After a state change: runtime diagnostics, inlay hints, memory budget. */
+  const changed = (entry: SessionEntry): void => {
+    ctx.publishDiagnostics(entry.uri);
+    ctx.refreshInlayHints();
+    ctx.enforceMemory(entry.uri);
+  };
+
+  /** A forward movement in slices; returns when done, stopped, limited or cancelled. */
+  const forward = async (entry: SessionEntry, p: v.Params, token: CancellationToken, title: string, expected: number, slice: LongWork['slice']): Promise<void> => {
+    const start = entry.session.step.index;
+    try {
+      const result = await runLong(connection, token, workDoneToken(p), {
+        title,
+        expectedSteps: expected,
+        maxSteps: ctx.settings.limits.maxSteps,
+        stepsDone: () => entry.session.step.index - start,
+        slice,
+        onDelta: (delta) => ctx.sendDelta(entry, delta),
+      });
+      if (result.limited) {
+        throw new ResponseError(ErrorCodes.ResourceLimit, `stopped after ${ctx.settings.limits.maxSteps.toLocaleString('en-US')} steps (swapsim.limits.maxSteps)`);
+      }
+    } finally {
+      changed(entry);
+    }
+  };
+
+  const on = (method: string, handler: (params: unknown, token: CancellationToken) => unknown): void => {
+    connection.onRequest(method, guard(ctx.log, method, handler));
+  };
+
+  on(Requests.snapshot, (raw, token) => withSession(raw, token, (entry) => wireSnapshot(entry)));
+
+  on(Requests.run, (raw, token) =>
+    withSession(raw, token, async (entry, p) => {
+      requireRunnable(entry);
+      const toLine = v.optionalInteger(p, 'toLine', 0);
+      const s = entry.session;
+      await forward(entry, p, token, 'swapsim: run', s.step.total - s.step.index, (signal) => s.run(toLine, signal));
+      return wireSnapshot(entry);
+    }),
+  );
+
+  on(Requests.step, (raw, token) =>
+    withSession(raw, token, async (entry, p): Promise<StepInfo> => {
+      const direction = v.oneOf(p, 'direction', ['forward', 'back'] as const);
+      const count = v.optionalInteger(p, 'count', 1) ?? 1;
+      const s = entry.session;
+      if (direction === 'back') {
+        ctx.sendDelta(entry, s.stepBack(count));
+        changed(entry);
+        return s.step;
+      }
+      requireRunnable(entry);
+      const start = s.step.index;
+      await forward(entry, p, token, 'swapsim: step', count, (signal) => s.stepForward(count - (s.step.index - start), signal));
+      return s.step;
+    }),
+  );
+
+  on(Requests.gotoStep, (raw, token) =>
+    withSession(raw, token, async (entry, p): Promise<StepInfo> => {
+      const target = v.integer(p, 'step', 0);
+      const s = entry.session;
+      if (target < s.step.index) {
+        ctx.sendDelta(entry, s.gotoStep(target));
+        changed(entry);
+        return s.step;
+      }
+      if (target > s.step.index) {
+        requireRunnable(entry);
+        await forward(entry, p, token, 'swapsim: go to step', target - s.step.index, (signal) => s.gotoStep(target, signal));
+      }
+      return s.step;
+    }),
+  );
+
+  on(Requests.reset, (raw, token) =>
+    withSession(raw, token, (entry): StepInfo => {
+      ctx.sendDelta(entry, entry.session.reset());
+      changed(entry);
+      return entry.session.step;
+    }),
+  );
+
+  on(Requests.setDesign, (raw, token) =>
+    withSession(raw, token, async (entry, p) => {
+      const design = v.design(p, 'design');
+      const doc = ctx.documents.get(entry.uri);
+      if (doc === undefined) throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${entry.uri}`);
+      const at = entry.session.step.index;
+      const fresh = ctx.rebuild(doc, design);
+      // Replay to the step the user was looking at, now under the new design.
+      if (at > 0 && fresh.session.status !== 'invalid') {
+        await forward(fresh, p, token, `swapsim: replay under ${design}`, at, (signal) => fresh.session.gotoStep(at, signal));
+      } else {
+        changed(fresh);
+      }
+      return wireSnapshot(fresh);
+    }),
+  );
+
+  on(Requests.compare, (raw, token) =>
+    withSession(raw, token, async (entry, p) => {
+      const designs = v.designs(p, 'designs');
+      const step = v.optionalInteger(p, 'step', 0);
+      requireRunnable(entry);
+      // One design at a time, yielding in between so a cancel is seen.
+      const reporter = workDoneToken(p) === undefined ? null : connection.window.attachWorkDoneProgress(workDoneToken(p));
+      reporter?.begin('swapsim: compare designs', 0, undefined, true);
+      const result: ReturnType<typeof entry.session.compare> = { step: step ?? entry.session.step.index, tables: [], failures: [], series: [] };
+      try {
+        for (const [i, design] of designs.entries()) {
+          if (token.isCancellationRequested) throw new ResponseError(ErrorCodes.Cancelled, 'compare: cancelled');
+          const one = entry.session.compare([design], step, token);
+          result.step = one.step;
+          result.tables.push(...one.tables);
+          result.failures.push(...one.failures);
+          result.series.push(...one.series);
+          reporter?.report(Math.floor(((i + 1) / designs.length) * 100), design);
+          await yieldToEventLoop();
+        }
+      } finally {
+        reporter?.done();
+      }
+      return result;
+    }),
+  );
+
+  on(Requests.slot, (raw, token) => withSession(raw, token, (e, p) => e.session.slot(v.integer(p, 'type', 0), v.integer(p, 'offset', 0))));
+
+  on(Requests.cluster, (raw, token) => withSession(raw, token, (e, p) => e.session.cluster(v.integer(p, 'type', 0), v.integer(p, 'cluster', 0))));
+
+  on(Requests.clusterMap, (raw, token) =>
+    withSession(raw, token, (e, p) => {
+      const map = e.session.clusterMap(v.integer(p, 'type', 0), v.integer(p, 'bins', 1, 65536), v.optionalInteger(p, 'from', 0), v.optionalInteger(p, 'to', 0));
+      return { ...map, seq: map.seq + e.seqBase };
+    }),
+  );
+
+  on(Requests.clusters, (raw, token) =>
+    withSession(raw, token, (e, p) => e.session.clusters(v.integer(p, 'type', 0), v.integer(p, 'start', 0), v.integer(p, 'limit', 1, 4096), v.boolean(p, 'includeFree', false))),
+  );
+
+  on(Requests.swapCache, (raw, token) => withSession(raw, token, (e, p) => e.session.swapCache(v.integer(p, 'start', 0), v.integer(p, 'limit', 0, 10_000))));
+
+  on(Requests.events, (raw, token) =>
+    withSession(raw, token, (e, p) => e.session.events(v.integer(p, 'start', 0), v.integer(p, 'count', 0, 1000), v.boolean(p, 'fromEnd', false))),
+  );
+
+  on(Requests.overhead, (raw, token) => withSession(raw, token, (e) => e.session.overhead()));
+
+  on(Requests.export, (raw, token) => withSession(raw, token, (e, p) => e.session.exportState(v.oneOf(p, 'format', ['state-json', 'counters-csv'] as const))));
+}

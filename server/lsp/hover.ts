@@ -1,0 +1,174 @@
+/**
+ * Hover: the catalogue's documentation for commands, flags, files, keys and
+ * errnos (with the kernel function each models); sizes converted to bytes,
+ * pages, slots and clusters of the configured geometry; devices, cgroups and
+ * tasks with their live values when the document has a session.
+ */
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
+import { findDesign } from '../lang/catalog';
+import type { ScenarioConfig } from '../lang/index';
+import { parseSize } from '../lang/units';
+import { resolveFile } from '../lang/paths';
+import type { SessionApi } from '../session/api';
+import type { Analysis } from './analysis';
+import {
+  commandMarkdown,
+  configKeyMarkdown,
+  designMarkdown,
+  errnoMarkdown,
+  fieldMarkdown,
+  fileMarkdown,
+  flagMarkdown,
+  keyMarkdown,
+  optionMarkdown,
+  positionalMarkdown,
+} from './docs';
+import { count, humanBytes, limit, quantity } from './format_values';
+import { regionName, type NameOccurrence } from './names';
+import { wordAt, type RoledWord } from './roles';
+
+/** Bytes, pages, slots and clusters of a size literal under the scenario's geometry. */
+export function sizeMarkdown(text: string, config: ScenarioConfig): string | null {
+  const parsed = parseSize(text);
+  if (!parsed.ok) return null;
+  const bytes = parsed.kind === 'bytes' ? parsed.bytes : parsed.pages * config.pageSize;
+  const pages = bytes / config.pageSize;
+  const clusters = pages / config.clusterSlots;
+  const lines = [
+    `**${text}** = ${count(bytes)} bytes (${humanBytes(bytes)})`,
+    '',
+    `| page size ${config.pageSize / 1024}K | cluster ${count(config.clusterSlots)} slots |`,
+    '| --- | --- |',
+    `| ${quantity(pages)} pages = ${quantity(pages)} slots | ${quantity(clusters)} clusters |`,
+  ];
+  if (parsed.kind === 'bytes' && parsed.unit === null) lines.push('', '*No unit: bytes.*');
+  return lines.join('\n');
+}
+
+function fileHover(path: string, config: ScenarioConfig): string | null {
+  const resolved = resolveFile(path, config.pageSize, config.pmdOrder);
+  return resolved.ok ? fileMarkdown(resolved.value.spec, resolved.value.ref.path) : null;
+}
+
+function roleMarkdown(w: RoledWord, config: ScenarioConfig): string | null {
+  const r = w.role;
+  switch (r.role) {
+    case 'verb':
+      return commandMarkdown(r.command);
+    case 'keyword':
+      return r.doc;
+    case 'flag':
+      return flagMarkdown(r.command, r.flag);
+    case 'option':
+      return optionMarkdown(r.command, r.option);
+    case 'config-key':
+      return r.key === undefined ? null : configKeyMarkdown(r.key);
+    case 'file':
+      return fileHover(r.path, config);
+    case 'errno':
+      return r.errno === undefined ? null : errnoMarkdown(r.errno);
+    case 'key':
+      return r.key === undefined ? null : keyMarkdown(r.file, r.key);
+    case 'field':
+      return r.field === undefined ? null : fieldMarkdown(r.what, r.field);
+    case 'design':
+      return r.design === undefined ? null : designMarkdown(r.design);
+    case 'structure': {
+      const s = findDesign(r.design)?.structures.find((x) => x.name === w.text);
+      return s === undefined ? null : `**${s.name}** (${s.kind} structure of ${r.design})\n\n${s.doc}`;
+    }
+    case 'size':
+      return sizeMarkdown(w.text, config);
+    case 'enum':
+      return r.doc === '' ? null : r.doc;
+    case 'argument':
+      if (r.option !== null) return optionMarkdown(r.command, r.option);
+      if (r.positional !== null) return positionalMarkdown(r.command, r.positional);
+      return null;
+    default:
+      return null;
+  }
+}
+
+function definitionNote(analysis: Analysis, o: NameOccurrence): string {
+  const def = analysis.names.definition(o.kind, o.key);
+  const uses = analysis.names.all(o.kind, o.key).length;
+  const where = def === undefined ? 'not created in this scenario' : `created on line ${def.range.start.line + 1}`;
+  return `${where}; ${uses} occurrence${uses === 1 ? '' : 's'}`;
+}
+
+function nameMarkdown(analysis: Analysis, o: NameOccurrence, session: SessionApi | undefined): string {
+  const config = analysis.result.checked.config;
+  const note = definitionNote(analysis, o);
+  switch (o.kind) {
+    case 'device': {
+      const lines = [`**${o.key}** — swap area (${note})`];
+      const d = session?.device(o.key) ?? null;
+      if (d !== null) {
+        const kib = config.pageSize / 1024;
+        lines.push(
+          '',
+          `${d.kind}, priority ${d.prio}, ${count(d.pages)} usable slots (${humanBytes(d.pages * config.pageSize)}), ${count(d.inuse)} in use (${humanBytes(d.inuse * config.pageSize)})`,
+          '',
+          `clusters ${count(d.clusters)}: free ${count(d.lists.free)}, nonfull ${count(d.lists.nonfull)}, frag ${count(d.lists.frag)}, full ${count(d.lists.full)}, discard ${count(d.lists.discard)}`,
+          '',
+          '```',
+          'Filename\tType\tSize\tUsed\tPriority',
+          `${d.path}\t${d.typeName}\t${d.pages * kib}\t${d.inuse * kib}\t${d.prio}`,
+          '```',
+        );
+      } else if (session !== undefined) {
+        lines.push('', '*Not active at the current step.*');
+      }
+      return lines.join('\n');
+    }
+    case 'cgroup': {
+      const lines = [`**${o.key === '/' ? '/sys/fs/cgroup' : `/sys/fs/cgroup${o.key}`}** — cgroup (${note})`];
+      const m = session?.memcg(o.key) ?? null;
+      if (m !== null) {
+        lines.push(
+          '',
+          `memory.current ${humanBytes(m.current)} / memory.max ${limit(m.max)}`,
+          '',
+          `swap.current ${humanBytes(m.swapCurrent)} / swap.max ${limit(m.swapMax)} (peak ${humanBytes(m.swapPeak)})`,
+          '',
+          `zswap.current ${humanBytes(m.zswapCurrent)} / zswap.max ${limit(m.zswapMax)}${m.zswapWriteback ? '' : ', writeback off'}`,
+        );
+        if (!m.online) lines.push('', '*Offline (removed, still charged by swap entries).*');
+        if (m.tasks.length > 0) lines.push('', `tasks: ${m.tasks.join(', ')}`);
+      } else if (session !== undefined) {
+        lines.push('', '*Does not exist at the current step.*');
+      }
+      return lines.join('\n');
+    }
+    case 'task': {
+      const lines = [`**${o.key}** — task (${note})`];
+      const t = session?.task(o.key) ?? null;
+      if (t !== null) {
+        lines.push(
+          '',
+          `${t.state}, cgroup ${t.cgroup}`,
+          '',
+          `rss ${count(t.rss)} pages (${humanBytes(t.rss * config.pageSize)}), swapents ${count(t.swapents)} (${humanBytes(t.swapents * config.pageSize)})`,
+        );
+      }
+      return lines.join('\n');
+    }
+    case 'region':
+      return `**${regionName(o.key)}** — region of task ${o.key.slice(0, o.key.indexOf('\u0000'))} (${note})`;
+  }
+}
+
+export function hover(analysis: Analysis, position: Position, session: SessionApi | undefined): Hover | null {
+  const name = analysis.names.at(position);
+  if (name !== undefined) {
+    return { contents: { kind: MarkupKind.Markdown, value: nameMarkdown(analysis, name, session) }, range: name.range };
+  }
+  const stmt = analysis.statementAt(position.line);
+  if (stmt === undefined) return null;
+  const config = analysis.result.checked.config;
+  const w = wordAt(stmt, config, position.line, position.character);
+  if (w === undefined) return null;
+  const value = roleMarkdown(w, config);
+  return value === null ? null : { contents: { kind: MarkupKind.Markdown, value }, range: w.range };
+}

@@ -1,0 +1,258 @@
+/**
+ * What each word of a statement is: a verb, a flag, a file path, a size, a
+ * task name, an errno … Semantic tokens colour words by role and hover
+ * documents them, so both read the syntax tree through this one walker.
+ */
+import {
+  CLUSTER_FIELDS,
+  CONFIG_KEYS,
+  DEVICE_FIELDS,
+  FREE_COLUMNS,
+  KEYS,
+  OBSERVABLE_FORMS,
+  SLOT_FIELDS,
+  SWAPS_COLUMNS,
+  TASK_FIELDS,
+  findCommand,
+  findDesign,
+  findErrno,
+  type ArgKind,
+  type CommandSpec,
+  type ConfigKeySpec,
+  type DesignProfile,
+  type ErrnoSpec,
+  type FieldSpec,
+  type FlagSpec,
+  type KeySpec,
+  type OptionSpec,
+  type PositionalSpec,
+} from '../lang/catalog';
+import type { OperatorToken, Range, ScenarioConfig, Statement, Word } from '../lang/index';
+import { resolveFile } from '../lang/paths';
+
+export type WordRole =
+  | { readonly role: 'verb'; readonly command: CommandSpec }
+  /** `ok`, `error`, an observable keyword (`slot`, `free` …), `echo -n`. */
+  | { readonly role: 'keyword'; readonly doc: string }
+  | { readonly role: 'flag'; readonly command: CommandSpec; readonly flag: FlagSpec }
+  | { readonly role: 'option'; readonly command: CommandSpec; readonly option: OptionSpec }
+  | { readonly role: 'config-key'; readonly key: ConfigKeySpec | undefined }
+  /** A path to a file (observable, echo target, cat). */
+  | { readonly role: 'file'; readonly path: string }
+  | { readonly role: 'device' }
+  | { readonly role: 'cgroup' }
+  | { readonly role: 'task'; readonly definition: boolean }
+  | { readonly role: 'region'; readonly definition: boolean }
+  | { readonly role: 'errno'; readonly errno: ErrnoSpec | undefined }
+  | { readonly role: 'key'; readonly file: string; readonly key: KeySpec | undefined }
+  | { readonly role: 'field'; readonly what: string; readonly field: FieldSpec | undefined }
+  | { readonly role: 'design'; readonly design: DesignProfile | undefined }
+  | { readonly role: 'structure'; readonly design: string }
+  /** A size with or without unit: hover converts it to bytes, pages, slots and clusters. */
+  | { readonly role: 'size' }
+  | { readonly role: 'number' }
+  /** A word from a fixed set (a choice, content, a compared enum value). */
+  | { readonly role: 'enum'; readonly doc: string }
+  /** Documented argument without a finer role (page ranges, bad lists, sysctl keys). */
+  | { readonly role: 'argument'; readonly command: CommandSpec; readonly positional: PositionalSpec | null; readonly option: OptionSpec | null }
+  | { readonly role: 'operator'; readonly op: OperatorToken }
+  /** A value whose meaning depends on the target (echo values). */
+  | { readonly role: 'value' };
+
+export interface RoledWord {
+  readonly range: Range;
+  readonly text: string;
+  readonly role: WordRole;
+}
+
+type Emit = (range: Range, text: string, role: WordRole) => void;
+
+const OBSERVABLE_DOCS = new Map(OBSERVABLE_FORMS.map((f) => [f.keyword, `\`${f.synopsis}\` — ${f.doc}`]));
+
+function looksNumeric(text: string): boolean {
+  const c = text.charCodeAt(0);
+  return (c >= 48 && c <= 57) || (c === 45 && text.length > 1) || c === 46;
+}
+
+function argRole(kind: ArgKind, command: CommandSpec, positional: PositionalSpec | null, option: OptionSpec | null, text: string): WordRole {
+  switch (kind) {
+    case 'device':
+      return { role: 'device' };
+    case 'file':
+      return { role: 'file', path: text };
+    case 'cgroup':
+      return { role: 'cgroup' };
+    case 'task':
+      return { role: 'task', definition: false };
+    case 'new-task':
+      return { role: 'task', definition: true };
+    case 'region':
+      return { role: 'region', definition: false };
+    case 'new-region':
+      return { role: 'region', definition: true };
+    case 'size':
+      return { role: 'size' };
+    case 'integer':
+      return { role: 'number' };
+    case 'choice':
+    case 'content':
+      return { role: 'enum', doc: (option ?? positional)?.doc ?? '' };
+    default:
+      return { role: 'argument', command, positional, option };
+  }
+}
+
+function word(emit: Emit, w: Word, role: WordRole): void {
+  emit(w.range, w.text, role);
+}
+
+function commandWords(emit: Emit, stmt: Extract<Statement, { kind: 'command' }>): void {
+  const spec = findCommand(stmt.name.text);
+  if (spec === undefined) return;
+  word(emit, stmt.name, { role: 'verb', command: spec });
+  let index = 0;
+  for (const a of stmt.args) {
+    if (a.kind === 'positional') {
+      const p = spec.positionals[index++] ?? null;
+      word(emit, a.word, p === null ? { role: 'value' } : argRole(p.kind, spec, p, null, a.word.text));
+    } else if (a.kind === 'option') {
+      const o = spec.options.find((x) => x.key === a.key.text);
+      if (o === undefined) continue;
+      word(emit, a.key, { role: 'option', command: spec, option: o });
+      word(emit, a.value, argRole(o.kind, spec, null, o, a.value.text));
+    } else {
+      const f = spec.flags.find((x) => x.canonical === a.canonical);
+      if (f === undefined) continue;
+      word(emit, a.name, { role: 'flag', command: spec, flag: f });
+      if (a.value !== null) word(emit, a.value, looksNumeric(a.value.text) ? { role: 'number' } : { role: 'enum', doc: f.doc });
+    }
+  }
+}
+
+function fieldRole(list: readonly FieldSpec[], what: string, w: Word): WordRole {
+  return { role: 'field', what, field: list.find((f) => f.name === w.text) };
+}
+
+function expectWords(emit: Emit, stmt: Extract<Statement, { kind: 'expect' }>, config: ScenarioConfig): void {
+  const verb = findCommand('expect');
+  if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
+  const a = stmt.assertion;
+  if (a.form === 'ok') {
+    word(emit, a.word, { role: 'keyword', doc: '`expect ok`: the statement just before succeeded.' });
+    return;
+  }
+  if (a.form === 'error') {
+    word(emit, a.word, { role: 'keyword', doc: '`expect error ERRNO`: the statement just before failed with this errno.' });
+    word(emit, a.errno, { role: 'errno', errno: findErrno(a.errno.text) });
+    return;
+  }
+  const [first, ...rest] = a.subject;
+  if (first === undefined) return;
+  let valueRole: WordRole = looksNumeric(a.value.text) ? { role: 'size' } : { role: 'enum', doc: '' };
+  const kw = OBSERVABLE_DOCS.get(first.text);
+  if (kw !== undefined) {
+    word(emit, first, { role: 'keyword', doc: kw });
+    const last = rest[rest.length - 1];
+    switch (first.text) {
+      case 'slot':
+      case 'cluster': {
+        const [dev, n, field] = rest;
+        if (dev !== undefined) word(emit, dev, { role: 'device' });
+        if (n !== undefined) word(emit, n, { role: 'number' });
+        if (field !== undefined) word(emit, field, fieldRole(first.text === 'slot' ? SLOT_FIELDS : CLUSTER_FIELDS, first.text, field));
+        if (first.text === 'slot' && field?.text === 'memcg') valueRole = { role: 'cgroup' };
+        break;
+      }
+      case 'device':
+        if (rest[0] !== undefined) word(emit, rest[0], { role: 'device' });
+        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(DEVICE_FIELDS, 'device', rest[1]));
+        break;
+      case 'task':
+        if (rest[0] !== undefined) word(emit, rest[0], { role: 'task', definition: false });
+        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(TASK_FIELDS, 'task', rest[1]));
+        if (last?.text === 'cgroup') valueRole = { role: 'cgroup' };
+        break;
+      case 'free':
+        if (rest[0] !== undefined) word(emit, rest[0], { role: 'enum', doc: '`mem` or `swap` line of free(1)' });
+        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(FREE_COLUMNS, 'free', rest[1]));
+        break;
+      case 'overhead': {
+        const design = rest.length === 2 && rest[0] !== undefined ? findDesign(rest[0].text) : undefined;
+        if (design !== undefined && rest[0] !== undefined) word(emit, rest[0], { role: 'design', design });
+        if (last !== undefined && rest.length > 0) word(emit, last, { role: 'structure', design: design?.name ?? config.design });
+        break;
+      }
+    }
+  } else {
+    word(emit, first, { role: 'file', path: first.text });
+    const second = rest[0];
+    if (second !== undefined) {
+      if (first.text === '/proc/swaps') {
+        word(emit, second, { role: 'device' });
+        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(SWAPS_COLUMNS, '/proc/swaps', rest[1]));
+      } else {
+        const resolved = resolveFile(first.text, config.pageSize, config.pmdOrder);
+        const keys = resolved.ok && resolved.value.spec.keys !== undefined ? KEYS[resolved.value.spec.keys] : [];
+        word(emit, second, { role: 'key', file: first.text, key: keys.find((k) => k.name === second.text) });
+      }
+    }
+  }
+  emit(a.operator.range, a.operator.op, { role: 'operator', op: a.operator });
+  word(emit, a.value, valueRole);
+  if (a.unit !== null) word(emit, a.unit, { role: 'size' });
+  if (a.tolerance !== null) {
+    emit(a.tolerance.operator.range, a.tolerance.operator.op, { role: 'operator', op: a.tolerance.operator });
+    word(emit, a.tolerance.amount, { role: 'size' });
+  }
+}
+
+/** Calls `emit` for each word of the statement (not the body of a repeat), left to right. */
+export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Emit): void {
+  switch (stmt.kind) {
+    case 'config': {
+      const verb = findCommand('config');
+      if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
+      for (const s of stmt.settings) {
+        const key = CONFIG_KEYS.find((k) => k.key === s.key.text);
+        word(emit, s.key, { role: 'config-key', key });
+        let role: WordRole;
+        if (s.key.text === 'design') role = { role: 'design', design: findDesign(s.value.text) };
+        else if (s.key.text === 'ram' || s.key.text === 'page_size') role = { role: 'size' };
+        else role = looksNumeric(s.value.text) ? { role: 'number' } : { role: 'enum', doc: key?.doc ?? '' };
+        word(emit, s.value, role);
+      }
+      return;
+    }
+    case 'repeat': {
+      const verb = findCommand('repeat');
+      if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
+      if (stmt.count !== null) word(emit, stmt.count, { role: 'number' });
+      return;
+    }
+    case 'echo': {
+      const verb = findCommand('echo');
+      if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
+      const procs = /(^|\/)cgroup\.procs$/.test(stmt.target.text);
+      for (const v of stmt.values) word(emit, v, procs ? { role: 'task', definition: false } : looksNumeric(v.text) ? { role: 'size' } : { role: 'value' });
+      emit(stmt.redirect.range, stmt.redirect.op, { role: 'operator', op: stmt.redirect });
+      word(emit, stmt.target, { role: 'file', path: stmt.target.text });
+      return;
+    }
+    case 'expect':
+      expectWords(emit, stmt, config);
+      return;
+    case 'command':
+      commandWords(emit, stmt);
+      return;
+  }
+}
+
+/** The roled word under a position on one statement's line. */
+export function wordAt(stmt: Statement, config: ScenarioConfig, line: number, character: number): RoledWord | undefined {
+  let found: RoledWord | undefined;
+  statementWords(stmt, config, (range, text, role) => {
+    if (found !== undefined || range.start.line !== line) return;
+    if (range.start.character <= character && character <= range.end.character) found = { range, text, role };
+  });
+  return found;
+}

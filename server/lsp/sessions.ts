@@ -1,0 +1,166 @@
+/**
+ * Simulation sessions of open documents.
+ *
+ * A session is created lazily (first custom request) from the document's
+ * current text, and disposed when the document closes. When the text changes
+ * under a session, the session is rebuilt from the new text at once and a
+ * `rewound` delta tells views what the new (reset) state is: every device and
+ * memcg of the old session that is gone is listed as removed, the new ones as
+ * changed, all counters are sent, and every device's cluster map is marked
+ * for refetch. Views can therefore keep listening; a snapshot would also do.
+ *
+ * Sequence numbers on the wire keep increasing across rebuilds: each entry
+ * adds a base to its session's own `seq` (a rebuilt session starts at 0).
+ *
+ * Work on one session is serialised (a queue per URI), because long runs are
+ * cut into slices that yield to the event loop so cancellation and other
+ * documents are served in between.
+ */
+import type { DesignName, SessionDelta, SessionSnapshot } from '../../shared/protocol';
+import type { SessionOptions } from '../session/api';
+import { flatCounters } from '../session/observe';
+import { Session } from '../session/session';
+import { StepPlan } from '../session/steps';
+import type { Range } from '../lang/index';
+
+export interface SessionEntry {
+  readonly uri: string;
+  readonly session: Session;
+  /** Document version the session was built from. */
+  readonly version: number;
+  /** Wire seq = session.seq + seqBase. */
+  readonly seqBase: number;
+  /** `swapsim/setDesign` choice, kept across rebuilds until the document closes. */
+  readonly designOverride: DesignName | undefined;
+  lastUsed: number;
+  /** Step index → statement range, for invariant violations (built on first use). */
+  plan: StepPlan | null;
+}
+
+export function wireSeq(entry: SessionEntry): number {
+  return entry.session.seq + entry.seqBase;
+}
+
+/** The session's delta with its seq on the wire scale. */
+export function wireDelta(entry: SessionEntry, delta: SessionDelta): SessionDelta {
+  return { ...delta, seq: delta.seq + entry.seqBase };
+}
+
+export function wireSnapshot(entry: SessionEntry): SessionSnapshot {
+  const snap = entry.session.snapshot();
+  return { ...snap, seq: snap.seq + entry.seqBase };
+}
+
+/** Source range of the statement run at a 1-based step. */
+export function stepRange(entry: SessionEntry, step: number): Range | null {
+  entry.plan ??= new StepPlan(entry.session.frontEnd.checked.statements);
+  if (step < 1 || step > entry.plan.total) return null;
+  return entry.plan.at(step - 1).stmt.range;
+}
+
+/** The delta that takes views from `old` (null: nothing shown yet) to a freshly built session's state. */
+export function rebuildDelta(entry: SessionEntry, old: SessionSnapshot | null): SessionDelta {
+  const snap = entry.session.snapshot();
+  const counters: Record<string, number> = { ...flatCounters(snap.counters) };
+  if (old !== null) for (const key of Object.keys(flatCounters(old.counters))) if (!(key in counters)) counters[key] = 0;
+  const newTypes = new Set(snap.devices.map((d) => d.type));
+  const newMemcgs = new Set(snap.memcgs.map((m) => m.id));
+  const oldTypes = old?.devices.map((d) => d.type) ?? [];
+  return {
+    uri: entry.uri,
+    seq: snap.seq + entry.seqBase,
+    status: snap.status,
+    design: snap.design,
+    step: snap.step,
+    devices: snap.devices,
+    removedDevices: oldTypes.filter((t) => !newTypes.has(t)),
+    clusters: [],
+    clustersOverflow: [...new Set([...oldTypes, ...newTypes])],
+    changedSlots: {},
+    memcgs: snap.memcgs,
+    removedMemcgs: (old?.memcgs ?? []).map((m) => m.id).filter((id) => !newMemcgs.has(id)),
+    counters,
+    events: [],
+    eventsTotal: 0,
+    expects: [],
+    errors: [],
+    rewound: true,
+  };
+}
+
+export class SessionManager {
+  private readonly entries = new Map<string, SessionEntry>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private clock = 0;
+
+  constructor(
+    /** Options from the current settings (design override, limits, invariants). */
+    private readonly options: () => SessionOptions,
+    /** Most sessions kept at once; the least recently used go first. */
+    readonly maxSessions = 8,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(uri: string): SessionEntry | undefined {
+    return this.entries.get(uri);
+  }
+
+  uris(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /**
+   * Build (or rebuild) the session of `uri` from `text`. Returns the entry,
+   * and the delta to push when an older session was replaced.
+   */
+  build(uri: string, text: string, version: number, design?: DesignName): { entry: SessionEntry; delta: SessionDelta | null; evicted: string[] } {
+    const old = this.entries.get(uri);
+    const designOverride = design ?? old?.designOverride;
+    const opts: SessionOptions = { ...this.options(), ...(designOverride === undefined ? {} : { design: designOverride }) };
+    const session = new Session(uri, text, opts);
+    const seqBase = old === undefined ? 0 : wireSeq(old) + 1 - session.seq;
+    const entry: SessionEntry = { uri, session, version, seqBase, designOverride, lastUsed: ++this.clock, plan: null };
+    const delta = old === undefined ? null : rebuildDelta(entry, wireSnapshot(old));
+    this.entries.set(uri, entry);
+    return { entry, delta, evicted: this.evict(uri) };
+  }
+
+  touch(entry: SessionEntry): void {
+    entry.lastUsed = ++this.clock;
+  }
+
+  dispose(uri: string): boolean {
+    return this.entries.delete(uri);
+  }
+
+  /** Drop least recently used sessions (never `keep`) until at most `max` remain. */
+  evict(keep: string, max = this.maxSessions): string[] {
+    const dropped: string[] = [];
+    while (this.entries.size > max) {
+      let oldest: SessionEntry | undefined;
+      for (const e of this.entries.values()) if (e.uri !== keep && (oldest === undefined || e.lastUsed < oldest.lastUsed)) oldest = e;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest.uri);
+      dropped.push(oldest.uri);
+    }
+    return dropped;
+  }
+
+  /** Run `work` after every earlier job of the same URI. */
+  enqueue<T>(uri: string, work: () => Promise<T> | T): Promise<T> {
+    const previous = this.queues.get(uri) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(uri, tail);
+    void tail.then(() => {
+      if (this.queues.get(uri) === tail) this.queues.delete(uri);
+    });
+    return next;
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * What a simulation session offers the language server, the CLI and tests.
+ * `Session` (session.ts) implements it; views only ever see these shapes.
+ */
+import type {
+  ClusterDetail,
+  ClusterList,
+  ClusterMap,
+  CompareResult,
+  DesignName,
+  DeviceSummary,
+  EventPage,
+  ExpectResult,
+  MemcgSummary,
+  OverheadTableWire,
+  SessionDelta,
+  SessionSnapshot,
+  SlotRecord,
+  StepError,
+  StepInfo,
+  SwapCacheEntry,
+} from '../../shared/protocol';
+import type { Diagnostic } from '../lang/diagnostics';
+
+/** Something that can ask a long run to stop (vscode-languageserver's CancellationToken fits). */
+export interface CancelSignal {
+  readonly isCancellationRequested: boolean;
+}
+
+/** Progress of a long run: steps done out of total. */
+export type ProgressSink = (done: number, total: number) => void;
+
+export interface SessionOptions {
+  /** Overrides the scenario's `config design=`. */
+  design?: DesignName;
+  /** Run the invariant checker after every step. */
+  checkInvariants?: boolean;
+  /** Stop at the first kernel error even without `config stop_on_error=yes`. */
+  stopOnError?: boolean;
+  /** Undo history kept in journal entries; past it, stepping back replays from the start. */
+  maxUndoEntries?: number;
+  /** Longest a single run may take, in steps (guards `repeat` bombs beyond the checker's caps). */
+  maxSteps?: number;
+}
+
+export interface SessionApi {
+  readonly uri: string;
+  /** Parser + checker diagnostics of the text the session was built from. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Increases with every change of state; deltas carry it. */
+  readonly seq: number;
+  readonly design: DesignName;
+  readonly step: StepInfo;
+  snapshot(): SessionSnapshot;
+  stepForward(count?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta;
+  stepBack(count?: number): SessionDelta;
+  /** Run until the next statement starts at or after `toLine` (0-based), or to the end. */
+  run(toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta;
+  gotoStep(step: number, cancel?: CancelSignal): SessionDelta;
+  reset(): SessionDelta;
+  /** Expect results and kernel errors so far, for diagnostics and the Testing view. */
+  readonly expects: readonly ExpectResult[];
+  readonly errors: readonly StepError[];
+  /** Invariant violations so far (message and step). */
+  readonly violations: readonly { message: string; step: number }[];
+  /** What the last execution of the statement on this line changed, for inlay hints (null if never run). */
+  lineEffect(line: number): string | null;
+  device(path: string): DeviceSummary | null;
+  memcg(path: string): MemcgSummary | null;
+  task(name: string): { name: string; state: string; cgroup: string; rss: number; swapents: number } | null;
+  slot(type: number, offset: number): SlotRecord;
+  cluster(type: number, cluster: number): ClusterDetail;
+  clusterMap(type: number, bins: number, from?: number, to?: number): ClusterMap;
+  clusters(type: number, start: number, limit: number, includeFree: boolean): ClusterList;
+  swapCache(start: number, limit: number): { total: number; entries: SwapCacheEntry[] };
+  events(start: number, count: number, fromEnd?: boolean): EventPage;
+  overhead(): OverheadTableWire;
+  compare(designs: DesignName[], step?: number, cancel?: CancelSignal): CompareResult;
+  exportState(format: 'state-json' | 'counters-csv'): { mime: string; text: string };
+}

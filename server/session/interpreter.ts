@@ -1,0 +1,357 @@
+/**
+ * Runs one checked statement on the simulated machine. Statements arrive
+ * validated and normalised by the checker (server/lang/checked.ts); this
+ * module only maps them to Kernel operations and evaluates `expect`s.
+ */
+import type { CheckedOp, CheckedStatement, Comparison, ExpectedValue, Observable, Tolerance } from '../lang/checked';
+import type { ContentSpec } from '../sim/content';
+import { KernelError, type ErrnoName } from '../sim/errno';
+import type { Kernel } from '../sim/kernel';
+import { freeText } from '../sim/procfs';
+import { readFile, readValue } from '../sim/vfs';
+import { CLUSTER_LIST_NAMES } from '../sim/cluster';
+import { SLOT_KIND_NAMES, SlotKind, tbKind, tbZero } from '../sim/swap_table';
+import { computeOverhead, structureBytes, type Structure } from '../sim/designs/overhead';
+import { overheadInput } from './overhead_input';
+import { memcgSummary } from './observe';
+import type { DesignName } from '../../shared/protocol';
+
+/** What one step produced. */
+export interface StepOutcome {
+  /** The kernel refused the operation (errno and message). */
+  error?: { errno: ErrnoName; message: string };
+  /** An `expect` was evaluated. */
+  expect?: { passed: boolean; actual: string; expected: string; text: string };
+  /** Text a `cat` or `free` printed. */
+  output?: string;
+}
+
+export interface ExecContext {
+  /** The errno of the previous statement, or null when it succeeded. */
+  lastErrno: ErrnoName | null;
+  design: DesignName;
+}
+
+function contentSpec(op: Extract<CheckedOp, { op: 'mmap' }>): ContentSpec {
+  return op.content.map((p) => ({
+    percent: p.percent,
+    content: p.kind === 'compressible' ? { kind: 'compressible' as const, ratio: p.ratio } : { kind: p.kind },
+  }));
+}
+
+/** Pages [from, to) of a checked span; an unaligned `offset=` fails like the syscall does. */
+function span(op: { pages: { first: number; count: number; startAligned: boolean } }, syscall: string): [number, number] {
+  if (!op.pages.startAligned) throw new KernelError('EINVAL', `${syscall}: start address is not page-aligned`);
+  return [op.pages.first, op.pages.first + op.pages.count];
+}
+
+/** Apply a file write through the Kernel operation it stands for. */
+function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
+  const f = op.file;
+  const v = op.value;
+  if (v.kind === 'invalid') throw new KernelError(v.errno as ErrnoName, `write of '${op.text}' to ${f.path} rejected`);
+  switch (f.kind) {
+    case 'cgroup': {
+      const cg = f.cgroup;
+      if (v.kind === 'limit') {
+        const pages = v.pages ?? Number.POSITIVE_INFINITY;
+        if (f.name === 'memory.zswap.max') return k.setZswapMax(cg, v.bytes ?? Number.POSITIVE_INFINITY);
+        if (f.name === 'memory.max' || f.name === 'memory.high' || f.name === 'memory.swap.max' || f.name === 'memory.swap.high') return k.setLimit(cg, f.name, pages);
+      }
+      if (v.kind === 'reset') return k.resetPeak(cg, f.name === 'memory.swap.peak' ? 'swap' : 'memory');
+      if (v.kind === 'reclaim') {
+        k.proactiveReclaim(cg, Math.ceil(v.bytes / k.geom.pageSize), v.swappiness ?? undefined);
+        return;
+      }
+      if (v.kind === 'task') return k.moveTask(v.task, cg);
+      if (f.name === 'memory.zswap.writeback') {
+        if (v.kind === 'bool') return k.setZswapWriteback(cg, v.value);
+        if (v.kind === 'int' && (v.value === 0 || v.value === 1)) return k.setZswapWriteback(cg, v.value === 1);
+      }
+      break;
+    }
+    case 'zswap-param':
+      if (f.name === 'enabled' || f.name === 'shrinker_enabled') {
+        if (v.kind === 'bool') return k.setZswapParam(f.name, v.value);
+      } else if (f.name === 'compressor') {
+        if (v.kind === 'enum') return k.setZswapParam('compressor', v.value);
+      } else if (v.kind === 'int') {
+        return k.setZswapParam(f.name, v.value);
+      }
+      break;
+    case 'sysctl':
+      if (v.kind === 'int') return k.setSysctl(f.name === 'page-cluster' ? 'page_cluster' : 'swappiness', v.value);
+      break;
+    case 'swap-sysfs':
+      if (v.kind === 'bool') return k.setSysctl('vma_ra_enabled', v.value);
+      break;
+    case 'thp':
+    case 'thp-size':
+      // per-size THP policy only decides fault orders; mmap's order= states it explicitly
+      if (v.kind === 'enum') return;
+      break;
+    default:
+      break;
+  }
+  throw new KernelError('EINVAL', `cannot write '${op.text}' to ${f.path}`);
+}
+
+/** Read an observable in its native unit (numbers) or as a canonical word. */
+export function observe(k: Kernel, o: Observable, design: DesignName): number | string {
+  switch (o.kind) {
+    case 'file':
+      return readValue(k, o.file.path, o.key);
+    case 'swaps': {
+      const si = k.swap.byPath(o.device);
+      if (!si) throw new KernelError('ENOENT', `${o.device} is not in /proc/swaps`);
+      const kib = k.geom.pageSize / 1024;
+      switch (o.column) {
+        case 'Type':
+          return si.typeName;
+        case 'Size':
+          return si.pages * kib;
+        case 'Used':
+          return si.inusePages * kib;
+        case 'Priority':
+          return si.prio;
+      }
+      break;
+    }
+    case 'free': {
+      const kib = k.geom.pageSize / 1024;
+      if (o.row === 'swap') {
+        const { free, total } = k.swap.swapinfo();
+        const v = { total: total * kib, free: free * kib, used: Math.max(0, total - free) * kib };
+        return v[o.column];
+      }
+      const total = k.geom.ramPages * kib;
+      const free = k.pages.nrFree * kib;
+      return { total, free, used: total - free }[o.column];
+    }
+    case 'slot': {
+      const si = k.swap.byPath(o.device);
+      if (!si) throw new KernelError('ENOENT', `${o.device} is not an active swap device`);
+      if (o.offset >= si.max) throw new KernelError('EINVAL', `slot ${o.offset} is past the end of ${o.device} (${si.max} slots)`);
+      const meta = si.slotMeta(o.offset);
+      switch (o.field) {
+        case 'kind':
+          return SLOT_KIND_NAMES[tbKind(meta)];
+        case 'count':
+          return si.slotCount(o.offset);
+        case 'zero':
+          return tbZero(meta) ? 1 : 0;
+        case 'cached':
+          return tbKind(meta) === SlotKind.PFN ? 1 : 0;
+        case 'zswap':
+          return k.zswap.entries.has(si.type * 2 ** 32 + o.offset) ? 1 : 0;
+        case 'memcg': {
+          const m = k.memcgs.get(k.swapMemcgId(si, o.offset));
+          return m ? memcgSummary(k, m).path : 'none';
+        }
+      }
+      break;
+    }
+    case 'cluster': {
+      const si = k.swap.byPath(o.device);
+      if (!si) throw new KernelError('ENOENT', `${o.device} is not an active swap device`);
+      if (o.index >= si.nrClusters) throw new KernelError('EINVAL', `cluster ${o.index} is past the end of ${o.device} (${si.nrClusters} clusters)`);
+      const ci = si.cluster(o.index);
+      switch (o.field) {
+        case 'list':
+          return ci ? CLUSTER_LIST_NAMES[ci.flags] : 'free';
+        case 'order':
+          return ci?.order ?? 0;
+        case 'count':
+          return ci?.count ?? 0;
+        case 'table':
+          return ci?.table ? 1 : 0;
+      }
+      break;
+    }
+    case 'task': {
+      const t = k.mm.tasks.get(o.task);
+      if (!t) throw new KernelError('ENOENT', `no task named ${o.task}`);
+      switch (o.field) {
+        case 'state':
+          return t.state;
+        case 'cgroup': {
+          const m = k.memcgs.get(t.memcg);
+          return m ? memcgSummary(k, m).path : '/';
+        }
+        case 'rss':
+          return k.taskFootprint(t).rss;
+        case 'swapents':
+          return k.taskFootprint(t).swapents;
+      }
+      break;
+    }
+    case 'device': {
+      const si = k.swap.byPath(o.device);
+      if (!si) throw new KernelError('ENOENT', `${o.device} is not an active swap device`);
+      return { prio: si.prio, pages: si.pages, max: si.max, inuse: si.inusePages }[o.field];
+    }
+    case 'overhead': {
+      const table = computeOverhead(overheadInput(k, o.design ?? design));
+      if (o.item === 'total') return table.totals.total;
+      if (o.item === 'static') return table.totals.static;
+      if (o.item === 'dynamic') return table.totals.dynamic;
+      return structureBytes(table, o.item as Structure);
+    }
+  }
+  throw new KernelError('EINVAL', 'unsupported observable');
+}
+
+function formatValue(v: number | string): string {
+  return typeof v === 'number' ? String(v) : v;
+}
+
+/** Compare with the checker's operators; ≈ needs a tolerance (default ±1%). */
+export function compare(actual: number | string, cmp: Comparison, expected: ExpectedValue, tol: Tolerance | null): boolean {
+  if (expected.kind === 'word' || typeof actual === 'string') {
+    const a = String(actual);
+    const e = String(expected.value);
+    if (cmp === '==' || cmp === '≈') return a === e;
+    if (cmp === '!=') return a !== e;
+    return false;
+  }
+  const e = expected.value;
+  const slack = !tol ? (cmp === '≈' ? Math.abs(e) * 0.01 : 0) : tol.kind === 'relative' ? Math.abs(e) * tol.fraction : tol.amount;
+  switch (cmp) {
+    case '==':
+    case '≈':
+      return Math.abs(actual - e) <= slack;
+    case '!=':
+      return Math.abs(actual - e) > slack;
+    case '<':
+      return actual < e + slack;
+    case '<=':
+      return actual <= e + slack;
+    case '>':
+      return actual > e - slack;
+    case '>=':
+      return actual >= e - slack;
+  }
+}
+
+/** Execute one (non-repeat) statement. Kernel errors become `error`, never exceptions. */
+export function execute(k: Kernel, stmt: CheckedStatement, ctx: ExecContext): StepOutcome {
+  try {
+    return run(k, stmt, ctx);
+  } catch (e) {
+    if (e instanceof KernelError) return { error: { errno: e.errno, message: e.message.replace(/^[A-Z0-9]+: /, '') } };
+    if (e instanceof RangeError) return { error: { errno: 'EINVAL', message: e.message } };
+    throw e;
+  }
+}
+
+function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
+  switch (op.op) {
+    case 'swapon':
+      k.swaponDevice({
+        path: op.device,
+        kind: op.type,
+        sizeBytes: op.slots * k.geom.pageSize,
+        prio: op.priority === -1 ? undefined : op.priority,
+        discard: op.discard ?? undefined,
+        rotational: op.rotational,
+        badPages: op.badPages,
+      });
+      return {};
+    case 'swapoff':
+      k.swapoffDevice(op.device);
+      return {};
+    case 'swapoff-all':
+      for (const si of [...k.swap.devices].reverse()) k.swapoffDevice(si.path);
+      return {};
+    case 'write':
+      write(k, op);
+      return {};
+    case 'read':
+      return { output: readFile(k, op.file.path) };
+    case 'free':
+      return { output: freeText(k, op.unit === 'mebi' ? 'm' : 'k') };
+    case 'mkdir':
+      if (op.parents) {
+        const parts = op.cgroup.split('/').filter(Boolean);
+        k.atomically(() => {
+          for (let i = 1; i <= parts.length; i++) {
+            const p = parts.slice(0, i).join('/');
+            if (!k.memcgs.lookup(p)) k.mkdir(p);
+          }
+        });
+      } else {
+        k.mkdir(op.cgroup);
+      }
+      return {};
+    case 'rmdir':
+      k.rmdir(op.cgroup);
+      return {};
+    case 'task':
+      k.createTask(op.task, op.cgroup, op.cpu);
+      return {};
+    case 'mmap':
+      k.mmap(op.task, op.region, op.pages, { order: op.order, content: contentSpec(op), populate: op.populate });
+      return {};
+    case 'touch': {
+      const [a, b] = span(op, 'touch');
+      k.touch(op.task, op.region, a, b, op.write);
+      return {};
+    }
+    case 'pageout': {
+      const [a, b] = span(op, 'madvise(MADV_PAGEOUT)');
+      k.pageout(op.task, op.region, a, b);
+      return {};
+    }
+    case 'munmap': {
+      if (op.pages.whole) k.munmap(op.task, op.region);
+      else {
+        const [a, b] = span(op, 'munmap');
+        k.munmap(op.task, op.region, a, b);
+      }
+      return {};
+    }
+    case 'fork':
+      k.fork(op.task, op.child);
+      return {};
+    case 'exit':
+      k.exit(op.task);
+      return {};
+    case 'zswap-shrink':
+      k.zswapShrink(op.entries ?? Number.POSITIVE_INFINITY);
+      return {};
+    case 'discard':
+      k.runDiscard();
+      return {};
+    case 'expect-ok': {
+      const passed = ctx.lastErrno === null;
+      return { expect: { passed, actual: ctx.lastErrno ?? 'ok', expected: 'ok', text: 'expect ok' } };
+    }
+    case 'expect-error': {
+      const passed = ctx.lastErrno === op.errno;
+      return { expect: { passed, actual: ctx.lastErrno ?? 'ok', expected: op.errno, text: `expect error ${op.errno}` } };
+    }
+    case 'expect': {
+      let actual: number | string;
+      try {
+        actual = observe(k, op.observable, ctx.design);
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+        return { expect: { passed: false, actual: `${e.errno} (${e.message.replace(/^[A-Z0-9]+: /, '')})`, expected: describeExpected(op), text: op.text } };
+      }
+      const passed = compare(actual, op.comparison, op.expected, op.tolerance);
+      return { expect: { passed, actual: `${formatValue(actual)}${unitSuffix(op.unit)}`, expected: describeExpected(op), text: op.text } };
+    }
+    case 'repeat':
+      throw new RangeError('repeat blocks are expanded by the step plan');
+  }
+}
+
+function unitSuffix(unit: string): string {
+  return unit === 'bytes' ? ' B' : unit === 'kB' ? ' kB' : unit === 'pages' ? ' pages' : '';
+}
+
+function describeExpected(op: Extract<CheckedOp, { op: 'expect' }>): string {
+  const v = op.expected.kind === 'number' ? `${op.expected.value}${unitSuffix(op.unit)}` : op.expected.value;
+  const tol = !op.tolerance ? '' : op.tolerance.kind === 'relative' ? ` ±${+(op.tolerance.fraction * 100).toFixed(3)}%` : ` ±${op.tolerance.amount}${unitSuffix(op.unit)}`;
+  return `${op.comparison} ${v}${tol}`;
+}

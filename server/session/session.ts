@@ -1,0 +1,750 @@
+/**
+ * One simulation per scenario document: the simulated machine, the
+ * position in the scenario, the results so far, and the views of them.
+ * Stepping forward runs statements; stepping back rolls the journal back
+ * (or, past the kept history, rebuilds and replays: the run is
+ * deterministic). Every state change yields a small `SessionDelta`.
+ */
+import type {
+  ClusterChange,
+  ClusterDetail,
+  ClusterList,
+  ClusterMap,
+  CompareResult,
+  DesignName,
+  DeviceSummary,
+  EventPage,
+  ExpectResult,
+  MemcgSummary,
+  OverheadTableWire,
+  SessionDelta,
+  SessionSnapshot,
+  SessionStatus,
+  SlotRecord,
+  StepError,
+  StepInfo,
+  SwapCacheEntry,
+  WireEvent,
+} from '../../shared/protocol';
+import { parseAndCheck, type FrontEndResult } from '../lang';
+import type { CheckedStatement } from '../lang/checked';
+import type { Diagnostic } from '../lang/diagnostics';
+import { SwapClusterInfo, tableOwner } from '../sim/cluster';
+import type { ErrnoName } from '../sim/errno';
+import { computeOverhead } from '../sim/designs/overhead';
+import { PG_dirty } from '../sim/folio';
+import { Kernel, type KernelMark } from '../sim/kernel';
+import { checkInvariants } from '../sim/invariants';
+import type { SimEvent } from '../sim/events';
+import { swpEntryRaw } from '../sim/swap_entry';
+import { SLOT_KIND_NAMES, hex64, swpTbRaw, tbKind, tbZero, SlotKind } from '../sim/swap_table';
+import type { SwapInfo } from '../sim/swapfile';
+import type { CancelSignal, ProgressSink, SessionApi, SessionOptions } from './api';
+import { slotEncodings } from './encodings';
+import { execute, type StepOutcome } from './interpreter';
+import { clusterListName, clusterMap, clusterSummary, counterSet, deviceSummary, flatCounters, memcgSummaries, memcgSummary, slotBacking } from './observe';
+import { overheadInput } from './overhead_input';
+import { StepPlan } from './steps';
+
+const DEFAULT_MAX_UNDO = 20_000_000;
+const MAX_CLUSTER_CHANGES = 2048;
+const MAX_DELTA_EVENTS = 200;
+const MAX_HISTORY = 64;
+
+/** Longest text an event becomes on the wire. */
+export function describeEvent(e: SimEvent, path: (type: number) => string): string {
+  switch (e.kind) {
+    case 'swapon':
+      return `swapon ${e.path}: ${e.pages} pages, prio ${e.prio}`;
+    case 'swapoff':
+      return `swapoff ${e.path}`;
+    case 'slot-alloc':
+      return `allocated ${e.nr} slot(s) ${path(e.type)}:${e.offset} for PFN ${e.pfn} (cpu ${e.cpu})`;
+    case 'slot-free':
+      return `freed ${e.nr} slot(s) ${path(e.type)}:${e.offset}`;
+    case 'slot-count':
+      return `count ${e.delta > 0 ? '+1' : '-1'} on ${e.nr} slot(s) ${path(e.type)}:${e.offset}`;
+    case 'cache-add':
+      return `swap cache add PFN ${e.pfn} at ${path(e.type)}:${e.offset} (${e.nr})`;
+    case 'cache-del':
+      return `swap cache delete PFN ${e.pfn} at ${path(e.type)}:${e.offset} (${e.nr})`;
+    case 'swapout':
+      return `swapout ${e.nr} page(s) at ${path(e.type)}:${e.offset} → ${e.backend}`;
+    case 'swapin':
+      return `swapin ${e.nr} page(s) at ${path(e.type)}:${e.offset} from ${e.source}`;
+    case 'cluster-move':
+      return `cluster ${path(e.type)}#${e.cluster}: ${e.from} → ${e.to}`;
+    case 'table-alloc':
+      return `table allocated for cluster ${path(e.type)}#${e.cluster}`;
+    case 'table-free':
+      return `table freed for cluster ${path(e.type)}#${e.cluster}`;
+    case 'extend-table':
+      return `extend_table ${e.allocated ? 'allocated' : 'freed'} for cluster ${path(e.type)}#${e.cluster}`;
+    case 'device-avail':
+      return `${path(e.type)} ${e.onList ? 'joins' : 'leaves'} the avail list`;
+    case 'fallback':
+      return `${e.what} fallback from order ${e.order}: ${e.reason}`;
+    case 'memcg-event':
+      return `memcg ${e.memcg}: ${e.event}`;
+    case 'oom-kill':
+      return `OOM kill of ${e.task} in ${e.memcg}`;
+    case 'zswap':
+      return `zswap ${e.op} ${path(e.type)}:${e.offset}${e.reason ? ` (${e.reason})` : ''}`;
+    case 'invariant':
+      return `invariant violated: ${e.message}`;
+    case 'error':
+      return `${e.errno}: ${e.message}`;
+    case 'note':
+      return e.message;
+  }
+}
+
+function eventSlots(e: SimEvent): { type?: number; offset?: number; nr?: number } {
+  if ('type' in e && 'offset' in e) return { type: e.type, offset: e.offset, nr: 'nr' in e ? e.nr : 1 };
+  if ('type' in e) return { type: e.type };
+  return {};
+}
+
+interface StepRecord {
+  mark: KernelMark;
+  /** Expects and errors before this step ran (to truncate on step back). */
+  expects: number;
+  errors: number;
+  violations: number;
+}
+
+export class Session implements SessionApi {
+  readonly uri: string;
+  readonly frontEnd: FrontEndResult;
+  private readonly plan: StepPlan;
+  private readonly opts: SessionOptions;
+  private kernel!: Kernel;
+  designName!: DesignName;
+  private index = 0;
+  private history: StepRecord[] = [];
+  /** Lowest step index the journal can still roll back to. */
+  private undoFloor = 0;
+  private seqNo = 0;
+  private statusValue: SessionStatus = 'ready';
+  private readonly expectList: ExpectResult[] = [];
+  private readonly errorList: StepError[] = [];
+  private readonly violationList: { message: string; step: number }[] = [];
+  private lastErrno: StepOutcome['error'] | null = null;
+  private readonly lineEffects = new Map<number, string>();
+  /** What the views last saw, for diffing. */
+  private lastDevices = new Map<number, string>();
+  private lastMemcgs = new Map<number, string>();
+  private lastCounters: Record<string, number> = {};
+  private sentExpects = 0;
+  private sentErrors = 0;
+  private deltaMark: KernelMark | null = null;
+
+  constructor(
+    uri: string,
+    /** The scenario text (kept to re-run it under other designs). */
+    readonly text: string,
+    opts: SessionOptions = {},
+  ) {
+    this.uri = uri;
+    this.opts = opts;
+    this.frontEnd = parseAndCheck(text);
+    this.plan = new StepPlan(this.frontEnd.checked.statements);
+    this.statusValue = this.frontEnd.checked.hasErrors ? 'invalid' : 'ready';
+    this.boot(opts.design);
+    this.rememberViews();
+  }
+
+  private boot(design?: DesignName): void {
+    const cfg = this.frontEnd.checked.config;
+    this.designName = design ?? this.opts.design ?? cfg.design;
+    this.kernel = new Kernel({
+      pageSize: cfg.pageSize,
+      clusterSlots: cfg.clusterSlots,
+      thpSwap: cfg.thpSwap,
+      cpus: cfg.cpus,
+      ramBytes: cfg.ramBytes,
+      maxSwapfiles: cfg.maxSwapfiles,
+      seed: cfg.seed,
+      design: this.designName,
+      checkInvariants: false,
+    });
+    this.index = 0;
+    this.history = [];
+    this.undoFloor = 0;
+    this.expectList.length = 0;
+    this.errorList.length = 0;
+    this.violationList.length = 0;
+    this.lastErrno = null;
+    this.lineEffects.clear();
+    this.deltaMark = this.kernel.mark();
+  }
+
+  // ------------------------------------------------------------ accessors
+
+  get diagnostics(): readonly Diagnostic[] {
+    return this.frontEnd.diagnostics;
+  }
+  get seq(): number {
+    return this.seqNo;
+  }
+  get design(): DesignName {
+    return this.designName;
+  }
+  get status(): SessionStatus {
+    return this.statusValue;
+  }
+  get expects(): readonly ExpectResult[] {
+    return this.expectList;
+  }
+  get errors(): readonly StepError[] {
+    return this.errorList;
+  }
+  get violations(): readonly { message: string; step: number }[] {
+    return this.violationList;
+  }
+  /** The simulated machine (tests and the CLI read it directly). */
+  get machine(): Kernel {
+    return this.kernel;
+  }
+
+  get step(): StepInfo {
+    return {
+      index: this.index,
+      total: this.plan.total,
+      range: this.index > 0 ? this.plan.at(this.index - 1).stmt.range : null,
+      next: this.index < this.plan.total ? this.plan.at(this.index).stmt.range : null,
+    };
+  }
+
+  private pathOf = (type: number): string => this.kernel.swap.swapInfo[type]?.path ?? `type${type}`;
+
+  // -------------------------------------------------------------- stepping
+
+  private canRun(): boolean {
+    return this.statusValue !== 'invalid' && this.index < this.plan.total;
+  }
+
+  /** Execute the step at `index` and advance. */
+  private runOne(): void {
+    const { stmt } = this.plan.at(this.index);
+    const k = this.kernel;
+    this.history.push({ mark: k.mark(), expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length });
+    const eventsBefore = k.log.length;
+    const out = execute(k, stmt, { lastErrno: this.lastErrno?.errno ?? null, design: this.designName });
+    const stepNo = this.index + 1;
+    if (out.error) {
+      this.errorList.push({ range: stmt.range, errno: out.error.errno, message: out.error.message, step: stepNo, expected: this.nextIsExpectError(out.error.errno) });
+    }
+    if (out.expect) {
+      this.expectList.push({ range: stmt.range, text: out.expect.text, passed: out.expect.passed, actual: out.expect.actual, expected: out.expect.expected, step: stepNo });
+    }
+    if (stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error') this.lastErrno = out.error ?? null;
+    if (this.opts.checkInvariants ?? this.frontEnd.checked.config.checkInvariants) {
+      for (const message of checkInvariants(k)) this.violationList.push({ message, step: stepNo });
+    }
+    this.lineEffects.set(stmt.range.start.line, this.summarizeEffect(stmt, out, eventsBefore));
+    this.index++;
+    if (this.kernel.j.size > (this.opts.maxUndoEntries ?? DEFAULT_MAX_UNDO)) {
+      // forget history: stepping back below here replays from the start
+      this.kernel.j.clear();
+      this.undoFloor = this.index;
+      this.history = this.history.map(() => ({ mark: { journal: 0, events: 0 }, expects: 0, errors: 0, violations: 0 }));
+      this.deltaMark = null;
+    }
+  }
+
+  /** Is the statement after the current one an `expect error ERRNO` accepting this errno? */
+  private nextIsExpectError(errno: string): boolean {
+    if (this.index + 1 >= this.plan.total) return false;
+    const next = this.plan.at(this.index + 1).stmt;
+    return next.op === 'expect-error' && next.errno === errno;
+  }
+
+  private summarizeEffect(stmt: CheckedStatement, out: StepOutcome, eventsBefore: number): string {
+    if (out.error) return `${out.error.errno}: ${out.error.message}`;
+    if (out.expect) return out.expect.passed ? `✓ ${out.expect.actual}` : `✗ got ${out.expect.actual}`;
+    const k = this.kernel;
+    const parts: string[] = [];
+    const ev = k.log.events;
+    let swapouts = 0;
+    let swapins = 0;
+    for (let i = eventsBefore; i < ev.length; i++) {
+      const e = ev[i]!;
+      if (e.kind === 'swapout') swapouts += e.nr;
+      else if (e.kind === 'swapin') swapins += e.nr;
+      else if (e.kind === 'oom-kill') parts.push(`OOM kill ${e.task}`);
+    }
+    if (swapouts) parts.push(`swapout ${swapouts}`);
+    if (swapins) parts.push(`swapin ${swapins}`);
+    const kib = k.geom.pageSize / 1024;
+    const used = k.swap.devices.reduce((n, d) => n + d.inusePages, 0) * kib;
+    parts.push(`Used ${used} KiB`);
+    if ('task' in stmt && typeof stmt.task === 'string') {
+      const t = k.mm.tasks.get(stmt.task);
+      const m = t ? k.memcgs.get(t.memcg) : undefined;
+      if (m && !m.isRoot) parts.push(`${m.name} swap.current ${(m.swap.usage * k.geom.pageSize) / 1024} KiB`);
+    }
+    return parts.join(' · ');
+  }
+
+  stepForward(count = 1, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta {
+    this.runSteps((done) => done >= count, cancel, progress, count);
+    return this.delta(false);
+  }
+
+  run(toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta {
+    this.runSteps(() => toLine !== undefined && this.index < this.plan.total && this.plan.at(this.index).stmt.range.start.line >= toLine, cancel, progress, this.plan.total - this.index);
+    return this.delta(false);
+  }
+
+  private runSteps(stop: (done: number) => boolean, cancel: CancelSignal | undefined, progress: ProgressSink | undefined, expected: number): void {
+    const cfg = this.frontEnd.checked.config;
+    const maxSteps = this.opts.maxSteps ?? Number.POSITIVE_INFINITY;
+    let done = 0;
+    this.statusValue = this.statusValue === 'invalid' ? 'invalid' : 'running';
+    while (this.canRun() && !stop(done)) {
+      if (cancel?.isCancellationRequested) break;
+      if (done >= maxSteps) break;
+      const errorsBefore = this.errorList.length;
+      this.runOne();
+      done++;
+      if (progress && (done & 255) === 0) progress(done, expected);
+      const newErr = this.errorList.length > errorsBefore ? this.errorList[this.errorList.length - 1]! : null;
+      if (newErr && !newErr.expected && (cfg.stopOnError || this.opts.stopOnError)) {
+        this.statusValue = 'stopped';
+        return;
+      }
+    }
+    if (this.statusValue !== 'invalid') this.statusValue = this.index >= this.plan.total ? 'finished' : 'ready';
+  }
+
+  stepBack(count = 1): SessionDelta {
+    const target = Math.max(0, this.index - count);
+    this.rewindTo(target);
+    return this.delta(true);
+  }
+
+  gotoStep(step: number, cancel?: CancelSignal): SessionDelta {
+    const target = Math.max(0, Math.min(this.plan.total, Math.floor(step)));
+    if (target >= this.index) {
+      this.runSteps(() => this.index >= target, cancel, undefined, target - this.index);
+      return this.delta(false);
+    }
+    this.rewindTo(target);
+    return this.delta(true);
+  }
+
+  reset(): SessionDelta {
+    this.rewindTo(0);
+    return this.delta(true);
+  }
+
+  /** Go back to `target` steps done: journal rollback when history allows, else rebuild and replay. */
+  private rewindTo(target: number): void {
+    if (target >= this.index) return;
+    if (target >= this.undoFloor && (target > 0 || this.undoFloor === 0)) {
+      const rec = this.history[target]!;
+      this.kernel.rollback(rec.mark);
+      this.history.length = target;
+      this.expectList.length = rec.expects;
+      this.errorList.length = rec.errors;
+      this.violationList.length = rec.violations;
+      this.index = target;
+    } else {
+      this.boot(this.designName);
+      this.runSteps(() => this.index >= target, undefined, undefined, target);
+    }
+    this.lastErrno = this.lastErrorBefore(target);
+    this.sentExpects = Math.min(this.sentExpects, this.expectList.length);
+    this.sentErrors = Math.min(this.sentErrors, this.errorList.length);
+    this.statusValue = this.statusValue === 'invalid' ? 'invalid' : this.index >= this.plan.total ? 'finished' : 'ready';
+    this.deltaMark = null;
+  }
+
+  /** The error of the last step run, if it failed (what `expect error` looks at next). */
+  private lastErrorBefore(stepsDone: number): StepOutcome['error'] | null {
+    const last = this.errorList[this.errorList.length - 1];
+    return last && last.step === stepsDone ? { errno: last.errno as ErrnoName, message: last.message } : null;
+  }
+
+  // ------------------------------------------------------------- deltas
+
+  private rememberViews(): void {
+    const k = this.kernel;
+    this.lastDevices = new Map(k.swap.devices.map((d) => [d.type, JSON.stringify(deviceSummary(k, d))]));
+    this.lastMemcgs = new Map(memcgSummaries(k).map((m) => [m.id, JSON.stringify(m)]));
+    this.lastCounters = flatCounters(counterSet(k));
+    this.deltaMark = k.mark();
+  }
+
+  /** What changed since the last delta (or since the rewind), bounded by the caps above. */
+  private delta(rewound: boolean): SessionDelta {
+    const k = this.kernel;
+    this.seqNo++;
+    const devices: DeviceSummary[] = [];
+    const present = new Set<number>();
+    for (const si of k.swap.devices) {
+      present.add(si.type);
+      const s = deviceSummary(k, si);
+      const json = JSON.stringify(s);
+      if (this.lastDevices.get(si.type) !== json) devices.push(s);
+    }
+    const removedDevices = [...this.lastDevices.keys()].filter((t) => !present.has(t));
+    const memcgs: MemcgSummary[] = [];
+    const memcgIds = new Set<number>();
+    for (const m of memcgSummaries(k)) {
+      memcgIds.add(m.id);
+      if (this.lastMemcgs.get(m.id) !== JSON.stringify(m)) memcgs.push(m);
+    }
+    const removedMemcgs = [...this.lastMemcgs.keys()].filter((id) => !memcgIds.has(id));
+    const counters: Record<string, number> = {};
+    const flat = flatCounters(counterSet(k));
+    for (const [key, v] of Object.entries(flat)) if (this.lastCounters[key] !== v) counters[key] = v;
+    for (const key of Object.keys(this.lastCounters)) if (!(key in flat)) counters[key] = 0;
+
+    // clusters touched since the last delta, from the journal
+    const clusters: ClusterChange[] = [];
+    const overflow = new Set<number>();
+    const changedSlots: Record<number, number> = {};
+    if (this.deltaMark && !rewound) {
+      const seen = new Set<SwapClusterInfo>();
+      for (const target of k.j.touchedSince(this.deltaMark.journal)) {
+        const ci = target instanceof SwapClusterInfo ? target : tableOwner.get(target as object);
+        if (!ci) continue;
+        if (!(target instanceof SwapClusterInfo)) changedSlots[ci.type] = (changedSlots[ci.type] ?? 0) + 1;
+        if (seen.has(ci)) continue;
+        seen.add(ci);
+        if (clusters.length >= MAX_CLUSTER_CHANGES) {
+          overflow.add(ci.type);
+          continue;
+        }
+        clusters.push({ type: ci.type, cluster: ci.idx, list: clusterListName(ci), order: ci.order, count: ci.count, hasTable: ci.table !== null });
+      }
+    } else {
+      for (const si of k.swap.devices) overflow.add(si.type);
+    }
+    const eventsTotal = k.log.length;
+    const from = Math.max(this.deltaMark && !rewound ? this.deltaMark.events : eventsTotal, eventsTotal - MAX_DELTA_EVENTS);
+    const events = this.wireEvents(from, eventsTotal);
+    const expects = rewound ? this.expectList.slice() : this.expectList.slice(this.sentExpects);
+    const errors = rewound ? this.errorList.slice() : this.errorList.slice(this.sentErrors);
+    this.sentExpects = this.expectList.length;
+    this.sentErrors = this.errorList.length;
+    this.lastDevices = new Map(k.swap.devices.map((d) => [d.type, JSON.stringify(deviceSummary(k, d))]));
+    this.lastMemcgs = new Map(memcgSummaries(k).map((m) => [m.id, JSON.stringify(m)]));
+    this.lastCounters = flat;
+    this.deltaMark = k.mark();
+    return {
+      uri: this.uri,
+      seq: this.seqNo,
+      status: this.statusValue,
+      design: this.designName,
+      step: this.step,
+      devices,
+      removedDevices,
+      clusters,
+      clustersOverflow: [...overflow],
+      changedSlots,
+      memcgs,
+      removedMemcgs,
+      counters,
+      events,
+      eventsTotal,
+      expects,
+      errors,
+      rewound,
+    };
+  }
+
+  private wireEvents(from: number, to: number): WireEvent[] {
+    const out: WireEvent[] = [];
+    const ev = this.kernel.log.events;
+    for (let i = from; i < to; i++) {
+      const e = ev[i]!;
+      out.push({ id: i, step: this.stepOfEvent(i), kind: e.kind, ...eventSlots(e), text: describeEvent(e, this.pathOf) });
+    }
+    return out;
+  }
+
+  /** The step (1-based) during which event `i` was emitted. */
+  private stepOfEvent(i: number): number {
+    let lo = 0;
+    let hi = this.history.length - 1;
+    let ans = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.history[mid]!.mark.events <= i) {
+        ans = mid + 1;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return ans;
+  }
+
+  // --------------------------------------------------------------- views
+
+  snapshot(): SessionSnapshot {
+    const k = this.kernel;
+    return {
+      uri: this.uri,
+      seq: this.seqNo,
+      status: this.statusValue,
+      design: this.designName,
+      pageSize: k.geom.pageSize,
+      clusterSlots: k.geom.clusterSlots,
+      step: this.step,
+      devices: k.swap.devices.map((d) => deviceSummary(k, d)),
+      memcgs: memcgSummaries(k),
+      counters: counterSet(k),
+      expects: this.expectList.slice(),
+      errors: this.errorList.slice(),
+    };
+  }
+
+  lineEffect(line: number): string | null {
+    return this.lineEffects.get(line) ?? null;
+  }
+
+  device(path: string): DeviceSummary | null {
+    const si = this.kernel.swap.byPath(path);
+    return si ? deviceSummary(this.kernel, si) : null;
+  }
+
+  memcg(path: string): MemcgSummary | null {
+    const m = this.kernel.memcgs.lookup(path);
+    return m ? memcgSummary(this.kernel, m) : null;
+  }
+
+  task(name: string): { name: string; state: string; cgroup: string; rss: number; swapents: number } | null {
+    const k = this.kernel;
+    const t = k.mm.tasks.get(name);
+    if (!t) return null;
+    const m = k.memcgs.get(t.memcg);
+    return { name, state: t.state, cgroup: m ? memcgSummary(k, m).path : '/', ...k.taskFootprint(t) };
+  }
+
+  private si(type: number): SwapInfo {
+    const si = Number.isInteger(type) ? this.kernel.swap.swapInfo[type] : undefined;
+    if (!si) throw new RangeError(`no active swap device of type ${type}`);
+    return si;
+  }
+
+  slot(type: number, offset: number): SlotRecord {
+    const k = this.kernel;
+    const si = this.si(type);
+    if (!Number.isInteger(offset) || offset < 0 || offset >= si.max) throw new RangeError(`offset ${offset} outside ${si.path} (0..${si.max - 1})`);
+    const meta = si.slotMeta(offset);
+    const kind = tbKind(meta);
+    const id = k.swapMemcgId(si, offset);
+    const m = id ? k.memcgs.get(id) : undefined;
+    const entry = si.type * 2 ** 32 + offset;
+    const z = k.zswap.entries.get(entry);
+    const history: WireEvent[] = [];
+    const ev = k.log.events;
+    for (let i = ev.length - 1; i >= 0 && history.length < MAX_HISTORY; i--) {
+      const e = ev[i]!;
+      const s = eventSlots(e);
+      if (s.type === type && s.offset !== undefined && offset >= s.offset && offset < s.offset + (s.nr ?? 1)) {
+        history.push({ id: i, step: this.stepOfEvent(i), kind: e.kind, ...s, text: describeEvent(e, this.pathOf) });
+      }
+    }
+    history.reverse();
+    return {
+      type,
+      offset,
+      cluster: offset >>> k.geom.clusterShift,
+      kind: SLOT_KIND_NAMES[kind],
+      backing: slotBacking(k, si, offset),
+      count: si.slotCount(offset),
+      zero: tbZero(meta),
+      memcg: m ? { id: m.id, path: memcgSummary(k, m).path, online: m.online } : null,
+      pfn: kind === SlotKind.PFN ? si.slotVal(offset) : null,
+      zswap: z ? { length: z.length, incompressible: z.incompressible, referenced: z.referenced } : null,
+      entryRaw: swpEntryRaw(entry),
+      encodings: slotEncodings(k, si, offset, this.designName),
+      history,
+    };
+  }
+
+  cluster(type: number, cluster: number): ClusterDetail {
+    const k = this.kernel;
+    const si = this.si(type);
+    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= si.nrClusters) throw new RangeError(`cluster ${cluster} outside ${si.path} (0..${si.nrClusters - 1})`);
+    const ci = si.cluster(cluster);
+    const n = k.geom.clusterSlots;
+    const base = cluster * n;
+    const backing: ClusterDetail['backing'] = [];
+    const counts: number[] = [];
+    const raw: string[] = [];
+    const memcgIds: number[] = [];
+    const layout = this.designName === 'p1' || this.designName === 'legacy' ? 'p1' : this.designName === 'p3' ? 'p3' : 'p4';
+    for (let i = 0; i < n; i++) {
+      const off = base + i;
+      backing.push(off < si.max || ci?.table ? slotBacking(k, si, off) : 'bad');
+      counts.push(si.slotCount(off));
+      memcgIds.push(k.swapMemcgId(si, off));
+      if (ci?.table) raw.push(hex64(swpTbRaw(layout, ci.table.meta[i]!, ci.table.val[i]!, si.slotCount(off))));
+    }
+    return {
+      type,
+      cluster,
+      list: clusterListName(ci),
+      order: ci?.order ?? 0,
+      count: ci?.count ?? 0,
+      hasTable: !!ci?.table,
+      hasExtendTable: !!ci?.extendTable,
+      backing,
+      counts,
+      raw,
+      memcgIds,
+    };
+  }
+
+  clusterMap(type: number, bins: number, from?: number, to?: number): ClusterMap {
+    const si = this.si(type);
+    const b = Math.floor(bins);
+    if (!(b >= 1 && b <= 65536)) throw new RangeError(`bins ${bins} outside 1..65536`);
+    const f = from ?? 0;
+    const t = to ?? si.nrClusters;
+    if (!Number.isInteger(f) || !Number.isInteger(t) || f < 0 || t > si.nrClusters || f >= t) throw new RangeError(`cluster range ${f}..${t} outside 0..${si.nrClusters}`);
+    return clusterMap(this.kernel, si, this.seqNo, b, f, t);
+  }
+
+  clusters(type: number, start: number, limit: number, includeFree: boolean): ClusterList {
+    const si = this.si(type);
+    const lim = Math.max(1, Math.min(4096, Math.floor(limit)));
+    const out: ClusterList['clusters'] = [];
+    const touched = si.clusters();
+    let next: number | null = null;
+    if (includeFree) {
+      for (let c = Math.max(0, start); c < si.nrClusters; c++) {
+        if (out.length >= lim) {
+          next = c;
+          break;
+        }
+        const ci = si.cluster(c);
+        out.push(ci ? clusterSummary(ci) : { cluster: c, list: 'free', order: 0, count: 0, hasTable: false });
+      }
+    } else {
+      for (const ci of touched) {
+        if (ci.idx < start || (ci.flags === 1 && ci.count === 0 && !ci.table)) continue;
+        if (out.length >= lim) {
+          next = ci.idx;
+          break;
+        }
+        out.push(clusterSummary(ci));
+      }
+    }
+    return { type, clusters: out, next, touched: touched.filter((c) => c.table).length };
+  }
+
+  swapCache(start: number, limit: number): { total: number; entries: SwapCacheEntry[] } {
+    const k = this.kernel;
+    const f = k.folios;
+    const entries: SwapCacheEntry[] = [];
+    let total = 0;
+    const lim = Math.max(0, Math.min(10_000, Math.floor(limit)));
+    for (const si of k.swap.devices) {
+      for (const ci of si.clusters()) {
+        if (!ci.table) continue;
+        const base = si.clusterOffset(ci);
+        for (let i = 0; i < ci.table.meta.length; i++) {
+          if (tbKind(ci.table.meta[i]!) !== SlotKind.PFN) continue;
+          const pfn = ci.table.val[i]!;
+          const head = f.head[pfn]!;
+          if (head !== pfn) continue; // one row per folio
+          if (total >= start && entries.length < lim) {
+            const m = k.memcgs.get(f.memcg[head]!);
+            entries.push({ pfn, order: f.order[head]!, type: si.type, offset: base + i, dirty: f.test(head, PG_dirty), mapped: f.mapcount[head]!, memcg: m ? memcgSummary(k, m).path : '/' });
+          }
+          total++;
+        }
+      }
+    }
+    return { total, entries };
+  }
+
+  events(start: number, count: number, fromEnd = false): EventPage {
+    const total = this.kernel.log.length;
+    const n = Math.max(0, Math.min(1000, Math.floor(count)));
+    let a = fromEnd ? total - Math.max(0, Math.floor(start)) - n : Math.max(0, Math.floor(start));
+    a = Math.max(0, a);
+    const b = Math.min(total, a + n);
+    const events = this.wireEvents(a, b);
+    return { total, events: fromEnd ? events.reverse() : events };
+  }
+
+  overhead(): OverheadTableWire {
+    assertOverheadModelled(this.designName);
+    return toWire(this.designName, computeOverhead(overheadInput(this.kernel, this.designName)));
+  }
+
+  compare(designs: DesignName[], step?: number, cancel?: CancelSignal): CompareResult {
+    const at = Math.max(0, Math.min(this.plan.total, step ?? this.index));
+    const tables: OverheadTableWire[] = [];
+    const failures: { design: DesignName; message: string }[] = [];
+    const series: CompareResult['series'] = [];
+    const text = this.text;
+    for (const d of designs) {
+      if (cancel?.isCancellationRequested) break;
+      try {
+        assertOverheadModelled(d);
+        const s = new Session(this.uri, text, { ...this.opts, design: d, checkInvariants: false });
+        if (s.statusValue === 'invalid') throw new Error('the scenario has errors');
+        const every = Math.max(1, Math.ceil(at / 512));
+        const steps: number[] = [];
+        const total: number[] = [];
+        const sample = (): void => {
+          const t = computeOverhead(overheadInput(s.kernel, d));
+          steps.push(s.index);
+          total.push(t.totals.total);
+        };
+        sample();
+        while (s.index < at && !cancel?.isCancellationRequested) {
+          s.runSteps(() => s.index >= at || s.index % every === 0 && s.index > steps[steps.length - 1]!, cancel, undefined, at);
+          sample();
+        }
+        tables.push(toWire(d, computeOverhead(overheadInput(s.kernel, d))));
+        series.push({ design: d, steps, total });
+      } catch (e) {
+        failures.push({ design: d, message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    return { step: at, tables, failures, series };
+  }
+
+  exportState(format: 'state-json' | 'counters-csv'): { mime: string; text: string } {
+    const snap = this.snapshot();
+    if (format === 'state-json') {
+      const clusters: Record<string, ClusterList['clusters']> = {};
+      for (const d of snap.devices) clusters[d.path] = this.clusters(d.type, 0, 4096, false).clusters;
+      return { mime: 'application/json', text: JSON.stringify({ ...snap, clusters }, null, 2) };
+    }
+    const flat = flatCounters(snap.counters);
+    const rows = Object.entries(flat).map(([key, v]) => `${csvCell(key)},${v}`);
+    return { mime: 'text/csv', text: ['counter,value', ...rows].join('\n') + '\n' };
+  }
+}
+
+/**
+ * The vswap designs move the backend choice to writeout and add a virtual
+ * layer; until the simulator runs that layer, their figures would be read
+ * off a P4 machine and be wrong, so they are refused rather than invented.
+ */
+function assertOverheadModelled(design: DesignName): void {
+  if (design === 'vswap' || design === 'vswap-ste') {
+    throw new RangeError(`${design}: the virtual swap layer is not simulated yet, so its overhead cannot be measured (the formulas are in docs/designs.md)`);
+  }
+}
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function toWire(design: DesignName, t: ReturnType<typeof computeOverhead>): OverheadTableWire {
+  return {
+    design,
+    lines: t.lines.map((l) => ({ device: l.device, structure: l.structure, kind: l.kind, bytes: l.bytes, formula: l.formula, source: l.source })),
+    totals: { static: t.totals.static, dynamic: t.totals.dynamic, total: t.totals.total, perUsedSlot: t.totals.perUsedSlot },
+  };
+}

@@ -1,0 +1,617 @@
+/**
+ * The files a scenario reads and writes: cgroupfs (memory.*, cgroup.procs),
+ * the zswap module parameters and debugfs counters, the vm sysctls, the
+ * swap and THP sysfs knobs, /proc/swaps, /proc/meminfo and /proc/vmstat.
+ *
+ * `readFile` returns the text the kernel prints, `readValue` the value an
+ * `expect` compares (bytes for cgroup files, kB for /proc/meminfo and
+ * /proc/swaps, pages or events for /proc/vmstat, 0/1 for booleans, words
+ * for enums), `writeFile` parses the text as the kernel's store handler
+ * does and applies it as one Kernel transaction, so a rejected write
+ * leaves no trace. Errnos are those a root shell would see; see
+ * docs/memcg-zswap.md for the list and the choices made.
+ */
+import { KernelError, fail } from './errno';
+import type { Kernel, ThpMode, ThpSizeMode } from './kernel';
+import {
+  MEMCG_EVENTS,
+  MEMCG_MAX,
+  SWAP_EVENTS,
+  cgroupProcs,
+  memcgResident,
+  memcgStat,
+  memoryHighWrite,
+  memoryMaxWrite,
+  peakRead,
+  peakWrite,
+  userProactiveReclaim,
+  type Memcg,
+} from './memcontrol';
+import { meminfo as procMeminfo, procSwaps, procSwapsText } from './procfs';
+import { MTHP_STATS, VMSTAT_EVENTS, type MthpStat, type VmstatEvent } from './vmstat';
+import { ZSWAP_COMPRESSORS, ZSWAP_DEBUGFS, type ZswapDebugfs, type ZswapParams } from './zswap';
+
+export type VfsValue = number | string;
+
+export const CGROUP_ROOT = '/sys/fs/cgroup';
+
+// ------------------------------------------------------------- the files
+
+interface CgroupFileSpec {
+  readonly readable: boolean;
+  readonly writable: boolean;
+  /** Present in the root cgroup too (the others are CFTYPE_NOT_ON_ROOT). */
+  readonly onRoot: boolean;
+}
+
+const rw = (onRoot = false): CgroupFileSpec => ({ readable: true, writable: true, onRoot });
+const ro = (onRoot = false): CgroupFileSpec => ({ readable: true, writable: false, onRoot });
+
+/** The cgroup v2 files the simulator models (mm/memcontrol.c memory_files[], swap_files[]; cgroup.procs). */
+export const CGROUP_FILES: Readonly<Record<string, CgroupFileSpec>> = {
+  'cgroup.procs': rw(true),
+  'memory.current': ro(),
+  'memory.max': rw(),
+  'memory.high': rw(),
+  'memory.peak': rw(),
+  'memory.events': ro(),
+  'memory.events.local': ro(),
+  'memory.stat': ro(true),
+  'memory.reclaim': { readable: false, writable: true, onRoot: true },
+  'memory.swap.current': ro(),
+  'memory.swap.max': rw(),
+  'memory.swap.high': rw(),
+  'memory.swap.peak': rw(),
+  'memory.swap.events': ro(),
+  'memory.zswap.current': ro(),
+  'memory.zswap.max': rw(),
+  'memory.zswap.writeback': rw(),
+};
+
+type SysctlFile = 'swappiness' | 'page-cluster' | 'overcommit_memory' | 'overcommit_ratio';
+const SYSCTL_FIELDS: Readonly<Record<SysctlFile, string>> = {
+  swappiness: 'swappiness',
+  'page-cluster': 'page_cluster',
+  overcommit_memory: 'overcommit_memory',
+  overcommit_ratio: 'overcommit_ratio',
+};
+/** proc_dointvec_minmax() bounds (vm_table[]); overcommit_ratio is a plain proc_dointvec(). */
+const SYSCTL_RANGE: Readonly<Record<SysctlFile, [number, number]>> = {
+  swappiness: [0, 200],
+  'page-cluster': [0, 31],
+  overcommit_memory: [0, 2],
+  overcommit_ratio: [-(2 ** 31), 2 ** 31 - 1],
+};
+
+type Resolved =
+  | { kind: 'cgroup'; m: Memcg; file: string; spec: CgroupFileSpec }
+  | { kind: 'zswap-param'; name: keyof ZswapParams }
+  | { kind: 'zswap-debug'; name: ZswapDebugfs }
+  | { kind: 'sysctl'; name: SysctlFile }
+  | { kind: 'vma-ra' }
+  | { kind: 'thp' }
+  | { kind: 'thp-size'; order: number }
+  | { kind: 'thp-stat'; order: number; stat: MthpStat }
+  | { kind: 'proc'; name: 'swaps' | 'meminfo' | 'vmstat' };
+
+/** Absolute, without `.`, `..`, repeated or trailing slashes; relative paths are below /sys/fs/cgroup. */
+export function normalizeVfsPath(path: string): string {
+  const abs = path.trim().startsWith('/') ? path.trim() : `${CGROUP_ROOT}/${path.trim()}`;
+  const out: string[] = [];
+  for (const part of abs.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
+
+/** hugepages-<N>kB -> order, for orders lo..PMD_ORDER. */
+function thpOrder(k: Kernel, dir: string, lo: number): number | null {
+  const m = /^hugepages-(\d+)kB$/.exec(dir);
+  if (!m) return null;
+  const pages = (Number(m[1]) * 1024) / k.geom.pageSize;
+  const order = Math.log2(pages);
+  return Number.isInteger(order) && order >= lo && order <= k.geom.pmdOrder ? order : null;
+}
+
+function resolve(k: Kernel, path: string): Resolved {
+  const norm = normalizeVfsPath(path);
+  if (norm === CGROUP_ROOT || norm.startsWith(CGROUP_ROOT + '/')) return resolveCgroup(k, norm);
+  const param = /^\/sys\/module\/zswap\/parameters\/([a-z_]+)$/.exec(norm);
+  if (param) {
+    const name = param[1]!;
+    if (name in k.zswap.params) return { kind: 'zswap-param', name: name as keyof ZswapParams };
+    return fail('ENOENT', `${norm}: no such zswap parameter`);
+  }
+  const debug = /^\/sys\/kernel\/debug\/zswap\/([a-z_]+)$/.exec(norm);
+  if (debug) {
+    const name = debug[1]!;
+    if ((ZSWAP_DEBUGFS as readonly string[]).includes(name)) return { kind: 'zswap-debug', name: name as ZswapDebugfs };
+    return fail('ENOENT', `${norm}: no such zswap debugfs counter`);
+  }
+  const sysctl = /^\/proc\/sys\/vm\/([a-z_-]+)$/.exec(norm);
+  if (sysctl) {
+    const name = sysctl[1]! as SysctlFile;
+    if (name in SYSCTL_FIELDS && SYSCTL_FIELDS[name] in k.sysctl) return { kind: 'sysctl', name };
+    return fail('ENOENT', `${norm}: no such vm sysctl in the simulator`);
+  }
+  if (norm === '/sys/kernel/mm/swap/vma_ra_enabled') return { kind: 'vma-ra' };
+  const THP = '/sys/kernel/mm/transparent_hugepage';
+  if (norm === `${THP}/enabled`) return { kind: 'thp' };
+  if (norm.startsWith(THP + '/')) {
+    const parts = norm.slice(THP.length + 1).split('/');
+    if (parts.length === 2 && parts[1] === 'enabled') {
+      // only anon orders (THP_ORDERS_ALL_ANON: 2..PMD_ORDER) have an enabled knob
+      const order = thpOrder(k, parts[0]!, 2);
+      if (order !== null) return { kind: 'thp-size', order };
+    }
+    if (parts.length === 3 && parts[1] === 'stats') {
+      const order = thpOrder(k, parts[0]!, 1);
+      if (order !== null && (MTHP_STATS as readonly string[]).includes(parts[2]!)) return { kind: 'thp-stat', order, stat: parts[2] as MthpStat };
+    }
+    return fail('ENOENT', `${norm}: no such file`);
+  }
+  if (norm === '/proc/swaps' || norm === '/proc/meminfo' || norm === '/proc/vmstat') {
+    return { kind: 'proc', name: norm.slice('/proc/'.length) as 'swaps' | 'meminfo' | 'vmstat' };
+  }
+  return fail('ENOENT', `${norm}: no such file in the simulator`);
+}
+
+function resolveCgroup(k: Kernel, norm: string): Resolved {
+  const rel = norm.slice(CGROUP_ROOT.length).replace(/^\//, '');
+  const cut = rel.lastIndexOf('/');
+  const file = rel.slice(cut + 1);
+  const dir = cut < 0 ? '' : rel.slice(0, cut);
+  const spec = CGROUP_FILES[file];
+  if (!spec) {
+    if (k.memcgs.lookup(rel)) return fail('EISDIR', `${norm} is a cgroup directory`);
+    if (file === 'memory.swap.events.local') return fail('ENOENT', `${norm}: the kernel has no local variant of memory.swap.events`);
+    return fail('ENOENT', `${norm}: no such file${file.startsWith('memory.') ? ' (not modelled by the simulator)' : ''}`);
+  }
+  const m = k.memcgs.lookup(dir);
+  if (!m) return fail('ENOENT', `${norm}: cgroup /${dir} does not exist`);
+  if (m.isRoot && !spec.onRoot) return fail('ENOENT', `${norm}: the root cgroup has no ${file}`);
+  return { kind: 'cgroup', m, file, spec };
+}
+
+// ------------------------------------------------------------------ reading
+
+/** seq_puts_memcg_tunable(): "max" or bytes. */
+function tunable(k: Kernel, pages: number): VfsValue {
+  return pages === MEMCG_MAX ? 'max' : pages * k.geom.pageSize;
+}
+
+const lines = (rows: readonly (readonly [string, VfsValue])[]): string => rows.map(([key, v]) => `${key} ${v}\n`).join('');
+
+function cgroupRows(k: Kernel, m: Memcg, file: string): [string, VfsValue][] | null {
+  switch (file) {
+    case 'memory.stat':
+      return memcgStat(k, m);
+    case 'memory.events': {
+      const ev = k.memcgs.eventsHierarchical(m);
+      return MEMCG_EVENTS.map((e) => [e, ev[e]]);
+    }
+    case 'memory.events.local':
+      return MEMCG_EVENTS.map((e) => [e, m.eventsLocal[e]]);
+    case 'memory.swap.events': {
+      const ev = k.memcgs.swapEventsHierarchical(m);
+      return SWAP_EVENTS.map((e) => [e, ev[e]]);
+    }
+    default:
+      return null;
+  }
+}
+
+function cgroupValue(k: Kernel, m: Memcg, file: string): VfsValue {
+  const ps = k.geom.pageSize;
+  switch (file) {
+    case 'memory.current':
+      return m.memory.usage * ps;
+    case 'memory.max':
+      return tunable(k, m.memory.max);
+    case 'memory.high':
+      return tunable(k, m.memory.high);
+    case 'memory.peak':
+      return peakRead(m.memory) * ps;
+    case 'memory.swap.current':
+      return m.swap.usage * ps;
+    case 'memory.swap.max':
+      return tunable(k, m.swap.max);
+    case 'memory.swap.high':
+      return tunable(k, m.swap.high);
+    case 'memory.swap.peak':
+      return peakRead(m.swap) * ps;
+    case 'memory.zswap.current':
+      return k.zswap.subtreeBytes(m);
+    case 'memory.zswap.max':
+      return tunable(k, m.zswapMax);
+    case 'memory.zswap.writeback':
+      return m.zswapWriteback ? 1 : 0;
+    case 'cgroup.procs':
+      return cgroupProcs(k, m)
+        .map((t) => t.name)
+        .join(' ');
+  }
+  return fail('ENOENT', `no file ${file}`);
+}
+
+/** /proc/meminfo as meminfo_proc_show() orders it, restricted to what is modelled (kB). */
+export function meminfoRows(k: Kernel): [string, number][] {
+  const kib = k.geom.pageSize / 1024;
+  const base = procMeminfo(k);
+  const res = memcgResident(k, k.memcgs.root);
+  return [
+    ['MemTotal', base.MemTotal],
+    ['MemFree', base.MemFree],
+    // no page cache, slab or watermarks: everything free is available
+    ['MemAvailable', base.MemFree],
+    ['Buffers', 0],
+    // NR_FILE_PAGES - SwapCached: the swap cache is the only file-backed memory here
+    ['Cached', 0],
+    ['SwapCached', base.SwapCached],
+    ['Active', res.active * kib],
+    ['Inactive', res.inactive * kib],
+    ['Active(anon)', res.active * kib],
+    ['Inactive(anon)', res.inactive * kib],
+    ['Active(file)', 0],
+    ['Inactive(file)', 0],
+    ['SwapTotal', base.SwapTotal],
+    ['SwapFree', base.SwapFree],
+    // zswap_total_pages(): whole pool pages
+    ['Zswap', k.zswap.poolPages * kib],
+    ['Zswapped', k.zswap.storedPages * kib],
+    ['AnonPages', res.anon * kib],
+    ['AnonHugePages', res.anonThp * kib],
+  ];
+}
+
+/** vm_event_item order for the events the simulator counts; anything else it counts follows. */
+const VMSTAT_ORDER: readonly VmstatEvent[] = [
+  'pswpin',
+  'pswpout',
+  'pgactivate',
+  'pgdeactivate',
+  'pgfault',
+  'pgmajfault',
+  'pgscan_anon',
+  'pgsteal_anon',
+  'oom_kill',
+  'thp_swpout',
+  'thp_swpout_fallback',
+  'swap_ra',
+  'swap_ra_hit',
+  'swpin_zero',
+  'swpout_zero',
+  'ksm_swpin_copy',
+  'zswpin',
+  'zswpout',
+  'zswpwb',
+];
+
+/** /proc/vmstat: the page-state items first, then the events (pages or counts). */
+export function vmstatRows(k: Kernel): [string, number][] {
+  const res = memcgResident(k, k.memcgs.root);
+  const rows: [string, number][] = [
+    ['nr_free_pages', k.pages.nrFree],
+    ['nr_inactive_anon', res.inactive],
+    ['nr_active_anon', res.active],
+    ['nr_anon_pages', res.anon],
+    // shown in units of THPs (vmstat_item_print_in_thp())
+    ['nr_anon_transparent_hugepages', res.anonThp >> k.geom.pmdOrder],
+    ['nr_swapcached', k.stat.nrSwapcache],
+  ];
+  const events = k.vmstat.events;
+  for (const e of VMSTAT_ORDER) if (e in events) rows.push([e, events[e]]);
+  for (const e of VMSTAT_EVENTS) if (!VMSTAT_ORDER.includes(e)) rows.push([e, events[e]]);
+  return rows;
+}
+
+function debugfsValue(k: Kernel, name: ZswapDebugfs): number {
+  const z = k.zswap;
+  // debugfs_get_total_size(): zswap_total_pages() * PAGE_SIZE
+  if (name === 'pool_total_size') return z.poolPages * k.geom.pageSize;
+  if (name === 'stored_pages') return z.storedPages;
+  return z.stats[name];
+}
+
+/** enabled_show() / thpsize_enabled_show(): every choice, the current one in brackets. */
+function bracketed(choices: readonly string[], current: string): string {
+  return choices.map((c) => (c === current ? `[${c}]` : c)).join(' ');
+}
+const THP_CHOICES: readonly ThpMode[] = ['always', 'madvise', 'never'];
+const THP_SIZE_CHOICES: readonly ThpSizeMode[] = ['always', 'inherit', 'madvise', 'never'];
+
+function sysctlValue(k: Kernel, name: SysctlFile): number {
+  return (k.sysctl as unknown as Record<string, number>)[SYSCTL_FIELDS[name]]!;
+}
+
+/** The text `cat PATH` prints. */
+export function readFile(k: Kernel, path: string): string {
+  const r = resolve(k, path);
+  switch (r.kind) {
+    case 'cgroup': {
+      if (!r.spec.readable) return fail('EACCES', `${r.file} is write-only`);
+      const rows = cgroupRows(k, r.m, r.file);
+      if (rows) return lines(rows);
+      if (r.file === 'cgroup.procs') return cgroupProcs(k, r.m).map((t) => `${t.pid}\n`).join('');
+      return `${cgroupValue(k, r.m, r.file)}\n`;
+    }
+    case 'zswap-param': {
+      const v = k.zswap.params[r.name];
+      return `${typeof v === 'boolean' ? (v ? 'Y' : 'N') : v}\n`;
+    }
+    case 'zswap-debug':
+      return `${debugfsValue(k, r.name)}\n`;
+    case 'sysctl':
+      return `${sysctlValue(k, r.name)}\n`;
+    case 'vma-ra':
+      return `${k.sysctl.vma_ra_enabled ? 'true' : 'false'}\n`;
+    case 'thp':
+      return `${bracketed(THP_CHOICES, k.thp.enabled)}\n`;
+    case 'thp-size':
+      return `${bracketed(THP_SIZE_CHOICES, k.thp.sizes[r.order]!)}\n`;
+    case 'thp-stat':
+      return `${k.vmstat.mthp[r.order]?.[r.stat] ?? 0}\n`;
+    case 'proc':
+      if (r.name === 'swaps') return procSwapsText(k);
+      if (r.name === 'meminfo') return meminfoRows(k).map(([key, v]) => `${(key + ':').padEnd(16)}${String(v).padStart(8)} kB\n`).join('');
+      return lines(vmstatRows(k));
+  }
+}
+
+function keyed(rows: readonly (readonly [string, VfsValue])[], key: string | null | undefined, what: string): VfsValue {
+  if (key == null) return fail('EINVAL', `${what} has one value per key: name a key`);
+  const row = rows.find(([name]) => name === key);
+  if (!row) return fail('EINVAL', `${what} has no key ${key}`);
+  return row[1];
+}
+
+/** /proc/swaps cell: key "DEVICE COLUMN" (Size and Used in kB). */
+function swapsCell(k: Kernel, key: string | null | undefined): VfsValue {
+  const m = key == null ? null : /^(\S+)\s+(Type|Size|Used|Priority)$/.exec(key.trim());
+  if (!m) return fail('EINVAL', '/proc/swaps needs a key "DEVICE COLUMN" (Type, Size, Used or Priority)');
+  const row = procSwaps(k).find((r) => r.Filename === m[1]);
+  if (!row) return fail('EINVAL', `${m[1]} is not in /proc/swaps`);
+  return row[m[2] as 'Type' | 'Size' | 'Used' | 'Priority'];
+}
+
+/** The value an `expect` compares; `key` selects a line of a keyed file. */
+export function readValue(k: Kernel, path: string, key?: string | null): VfsValue {
+  const r = resolve(k, path);
+  switch (r.kind) {
+    case 'cgroup': {
+      if (!r.spec.readable) return fail('EACCES', `${r.file} is write-only`);
+      const rows = cgroupRows(k, r.m, r.file);
+      if (rows) return keyed(rows, key, r.file);
+      return cgroupValue(k, r.m, r.file);
+    }
+    case 'zswap-param': {
+      const v = k.zswap.params[r.name];
+      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    }
+    case 'zswap-debug':
+      return debugfsValue(k, r.name);
+    case 'sysctl':
+      return sysctlValue(k, r.name);
+    case 'vma-ra':
+      return k.sysctl.vma_ra_enabled ? 1 : 0;
+    case 'thp':
+      return k.thp.enabled;
+    case 'thp-size':
+      return k.thp.sizes[r.order]!;
+    case 'thp-stat':
+      return k.vmstat.mthp[r.order]?.[r.stat] ?? 0;
+    case 'proc':
+      if (r.name === 'swaps') return swapsCell(k, key);
+      return keyed(r.name === 'meminfo' ? meminfoRows(k) : vmstatRows(k), key, `/proc/${r.name}`);
+  }
+}
+
+// ------------------------------------------------------------------ parsing
+
+/** simple_strtoull(s, &end, 0): the number and what follows it (no digits: 0 and all of `s`). */
+function strtoull(s: string): { value: bigint; rest: string } {
+  let base = 10;
+  let i = 0;
+  if (s[0] === '0' && (s[1] === 'x' || s[1] === 'X') && /[0-9a-fA-F]/.test(s[2] ?? '')) {
+    base = 16;
+    i = 2;
+  } else if (s[0] === '0') {
+    base = 8;
+  }
+  const digit = base === 16 ? /[0-9a-fA-F]/ : base === 8 ? /[0-7]/ : /[0-9]/;
+  let value = 0n;
+  const start = i;
+  while (i < s.length && digit.test(s[i]!)) value = value * BigInt(base) + BigInt(parseInt(s[i++]!, base));
+  return i === start ? { value: 0n, rest: s } : { value, rest: s.slice(i) };
+}
+
+/** memparse(): a number with an optional K/M/G/T/P/E suffix (powers of 1024). */
+function memparse(s: string): { bytes: bigint; rest: string } {
+  const { value, rest } = strtoull(s);
+  const shift = { k: 10n, m: 20n, g: 30n, t: 40n, p: 50n, e: 60n }[(rest[0] ?? '').toLowerCase()];
+  if (shift === undefined || rest === s) return { bytes: value, rest };
+  return { bytes: value << shift, rest: rest.slice(1) };
+}
+
+/** strstrip() */
+const strip = (s: string): string => s.replace(/^\s+|\s+$/g, '');
+
+/**
+ * page_counter_memparse(): "max" or bytes, rounded down to pages and
+ * capped at PAGE_COUNTER_MAX (which reads back as "max"). Anything after
+ * the number and suffix is EINVAL; an empty string is 0.
+ */
+export function pageCounterMemparse(text: string, pageSize: number): number {
+  const s = strip(text);
+  if (s === 'max') return MEMCG_MAX;
+  const { bytes, rest } = memparse(s);
+  if (rest !== '') return fail('EINVAL', `'${text}' is not a size (bytes with an optional K, M, G or T suffix, or max)`);
+  const pages = bytes / BigInt(pageSize);
+  const counterMax = (2n ** 63n - 1n) / BigInt(pageSize);
+  return pages >= counterMax ? MEMCG_MAX : Number(pages);
+}
+
+/** kstrtobool(): decided by the first character (and the second for on/off). */
+export function kstrtobool(text: string): boolean {
+  const c = text[0] ?? '';
+  if ('yYtT1'.includes(c) && c !== '') return true;
+  if ('nNfF0'.includes(c) && c !== '') return false;
+  if (c === 'o' || c === 'O') {
+    const d = text[1] ?? '';
+    if (d === 'n' || d === 'N') return true;
+    if (d === 'f' || d === 'F') return false;
+  }
+  return fail('EINVAL', `'${text}' is not a boolean (Y/N, 1/0, on/off, true/false)`);
+}
+
+/** kstrtoint()/kstrtouint() with base 0: the whole string (one trailing newline allowed) is the number. */
+function kstrtoint(text: string, unsigned: boolean): number {
+  const s = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const neg = !unsigned && s.startsWith('-');
+  const body = s.startsWith('+') || neg ? s.slice(1) : s;
+  const { value, rest } = strtoull(body);
+  if (body === '' || rest !== '') return fail('EINVAL', `'${text}' is not an integer`);
+  const n = Number(neg ? -value : value);
+  const [lo, hi] = unsigned ? [0, 2 ** 32 - 1] : [-(2 ** 31), 2 ** 31 - 1];
+  if (n < lo || n > hi) return fail('EINVAL', `${text} is out of range`);
+  return n;
+}
+
+/** proc_dointvec_minmax(): leading blanks, a number (base 0), then a blank or the end; then the bounds. */
+function procDointvec(text: string, [lo, hi]: [number, number]): number {
+  const m = /^[ \t\n]*(-?)(\S*?)(?:[ \t\n]|$)/.exec(text);
+  const tok = m?.[2] ?? '';
+  const { value, rest } = strtoull(tok);
+  if (!tok || rest !== '') return fail('EINVAL', `'${text}' is not an integer`);
+  const n = Number(m![1] === '-' ? -value : value);
+  if (n < lo || n > hi) return fail('EINVAL', `${n} outside ${lo}..${hi}`);
+  return n;
+}
+
+/** sysfs_streq(): equal, ignoring one trailing newline. */
+function sysfsWord<T extends string>(text: string, choices: readonly T[]): T {
+  const s = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const hit = choices.find((c) => c === s);
+  if (!hit) return fail('EINVAL', `'${text}' is not one of ${choices.join(', ')}`);
+  return hit;
+}
+
+/**
+ * memory.reclaim: "SIZE [swappiness=N|swappiness=max]" (user_proactive_reclaim()).
+ * Returns pages and the swappiness (undefined: vm.swappiness).
+ */
+export function parseReclaim(text: string, pageSize: number): { pages: number; swappiness?: number } {
+  const s = strip(text);
+  const { bytes, rest } = memparse(s);
+  if (rest === s) return fail('EINVAL', `memory.reclaim: '${text}' does not start with a size`);
+  let swappiness: number | undefined;
+  for (const tok of strip(rest).split(' ')) {
+    if (tok === '') continue;
+    if (tok === 'swappiness=max') {
+      swappiness = 200; // SWAPPINESS_ANON_ONLY: anon only, which is all the simulator has
+      continue;
+    }
+    const m = /^swappiness=(.*)$/.exec(tok);
+    if (!m) return fail('EINVAL', `memory.reclaim: unknown argument '${tok}'`);
+    const v = kstrtoint(m[1]!, false);
+    if (v < 0 || v > 200) return fail('EINVAL', `memory.reclaim: swappiness=${v} outside 0..200`);
+    swappiness = v;
+  }
+  return { pages: Number(bytes / BigInt(pageSize)), swappiness };
+}
+
+// ------------------------------------------------------------------ writing
+
+function writeCgroup(k: Kernel, m: Memcg, file: string, text: string): void {
+  const ps = k.geom.pageSize;
+  switch (file) {
+    case 'memory.max':
+      return memoryMaxWrite(k, m, pageCounterMemparse(text, ps));
+    case 'memory.high':
+      return memoryHighWrite(k, m, pageCounterMemparse(text, ps));
+    case 'memory.swap.max':
+      return k.j.set(m.swap, 'max', pageCounterMemparse(text, ps));
+    case 'memory.swap.high':
+      return k.j.set(m.swap, 'high', pageCounterMemparse(text, ps));
+    case 'memory.zswap.max':
+      return k.j.set(m, 'zswapMax', pageCounterMemparse(text, ps));
+    case 'memory.peak':
+      return peakWrite(k, m, 'memory');
+    case 'memory.swap.peak':
+      return peakWrite(k, m, 'swap');
+    case 'memory.zswap.writeback': {
+      const v = kstrtoint(text, false);
+      if (v !== 0 && v !== 1) return fail('EINVAL', `memory.zswap.writeback takes 0 or 1, not ${v}`);
+      return k.j.set(m, 'zswapWriteback', v === 1);
+    }
+    case 'memory.reclaim': {
+      const { pages, swappiness } = parseReclaim(text, ps);
+      userProactiveReclaim(k, m, pages, swappiness);
+      return;
+    }
+    case 'cgroup.procs': {
+      // the kernel takes a PID; the simulator also takes a task name
+      const s = strip(text);
+      const t = /^\d+$/.test(s) ? [...k.mm.tasks.values()].find((x) => x.pid === Number(s)) : k.mm.tasks.get(s);
+      if (!t || t.state !== 'alive') return fail('ESRCH', `no live task ${s}`);
+      return k.j.set(t, 'memcg', m.id);
+    }
+  }
+}
+
+function writeZswapParam(k: Kernel, name: keyof ZswapParams, text: string): void {
+  const p = k.zswap.params;
+  switch (name) {
+    case 'enabled':
+    case 'shrinker_enabled':
+      return k.j.set(p, name, kstrtobool(text));
+    case 'max_pool_percent':
+    case 'accept_threshold_percent':
+      return k.j.set(p, name, kstrtoint(text, true));
+    case 'compressor': {
+      const s = strip(text);
+      if (!(ZSWAP_COMPRESSORS as readonly string[]).includes(s)) return fail('ENOENT', `compressor ${s} not available`);
+      return k.j.set(p, 'compressor', s);
+    }
+  }
+}
+
+/** `echo VALUE > PATH`: one transaction; errors roll back and carry the kernel's errno. */
+export function writeFile(k: Kernel, path: string, value: string): void {
+  k.atomically(() => {
+    const r = resolve(k, path);
+    switch (r.kind) {
+      case 'cgroup':
+        // kernfs_fop_open(): no write bit, EACCES even for root
+        if (!r.spec.writable) return fail('EACCES', `${r.file} is read-only`);
+        return writeCgroup(k, r.m, r.file, value);
+      case 'zswap-param':
+        return writeZswapParam(k, r.name, value);
+      case 'zswap-debug':
+        // simple_attr_write() without a setter
+        return fail('EACCES', `${r.name} is read-only`);
+      case 'sysctl': {
+        const v = procDointvec(value, SYSCTL_RANGE[r.name]);
+        return (k.j.set as (o: object, key: string, v: unknown) => void)(k.sysctl, SYSCTL_FIELDS[r.name], v);
+      }
+      case 'vma-ra':
+        return k.j.set(k.sysctl, 'vma_ra_enabled', kstrtobool(value));
+      case 'thp':
+        return k.j.set(k.thp, 'enabled', sysfsWord(value, THP_CHOICES));
+      case 'thp-size':
+        return k.j.setAt(k.thp.sizes, r.order, sysfsWord(value, THP_SIZE_CHOICES));
+      case 'thp-stat':
+        return fail('EACCES', `${r.stat} is read-only`);
+      case 'proc':
+        // root may open a 0444 proc file for writing; there is no write handler
+        return fail('EIO', `/proc/${r.name} cannot be written`);
+    }
+  });
+}
+
+/** True if `err` is the KernelError a rejected write or read raises. */
+export function isVfsError(err: unknown): err is KernelError {
+  return err instanceof KernelError;
+}

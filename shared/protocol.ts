@@ -1,0 +1,491 @@
+/**
+ * Every custom message between the language server, the extension and the
+ * dashboard webview, in one place (as rust-analyzer's lsp_ext.ts and
+ * vscode-hexeditor's shared/protocol.ts do). Imported by server/, client/
+ * and media/; no runtime dependencies, so the webview bundle stays small.
+ *
+ * A session is one simulation per scenario document, keyed by its URI.
+ * Views get a `SessionSnapshot` once, then `SessionDelta` notifications with
+ * an increasing `seq`, and fetch details (a cluster's slots, a slot's
+ * record, a binned cluster map) on demand. A request naming a `seq` older
+ * than the session's answers with `ErrorCodes.StaleSequence`.
+ */
+
+// ----------------------------------------------------------------- basics
+
+export type DesignName = 'legacy' | 'p1' | 'p3' | 'p4' | 'ghost' | 'vswap' | 'vswap-ste';
+export const DESIGN_NAMES: readonly DesignName[] = ['legacy', 'p1', 'p3', 'p4', 'ghost', 'vswap', 'vswap-ste'];
+
+export type ClusterListName = 'none' | 'free' | 'nonfull' | 'frag' | 'full' | 'discard' | 'dead';
+export type SlotKindName = 'null' | 'pfn' | 'shadow' | 'bad' | 'pointer';
+/** Where a slot's data is: what the cluster map colours a slot by. */
+export type SlotBacking = 'free' | 'cached' | 'cached-dirty' | 'zero' | 'zswap' | 'disk' | 'bad' | 'pointer';
+
+export const ErrorCodes = {
+  /** No session for that URI (document closed, or never opened). */
+  NoSession: -32001,
+  /** The request names a sequence number the session has moved past. */
+  StaleSequence: -32002,
+  /** Bad parameters (unknown device, offset out of range, …). */
+  InvalidParams: -32602,
+  /** The scenario has errors and cannot run. */
+  ScenarioErrors: -32003,
+  /** The run was cancelled. */
+  Cancelled: -32800,
+  /** The session exceeded its memory or step budget. */
+  ResourceLimit: -32004,
+} as const;
+
+export interface SessionParams {
+  /** Document URI of the scenario. */
+  uri: string;
+}
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+// ------------------------------------------------------- session summaries
+
+export type SessionStatus = 'ready' | 'running' | 'finished' | 'invalid' | 'stopped';
+
+export interface StepInfo {
+  /** Steps executed so far (0 = nothing run yet). */
+  index: number;
+  /** Steps in the whole scenario, repeats expanded. */
+  total: number;
+  /** Source range of the statement executed last, or null before the first step. */
+  range: Range | null;
+  /** Source range of the next statement to run, or null at the end. */
+  next: Range | null;
+}
+
+export interface DeviceSummary {
+  /** Swap type (index in swap_info[]). */
+  type: number;
+  path: string;
+  /** /proc/swaps Type: partition, file, ghost. */
+  typeName: string;
+  kind: 'partition' | 'file' | 'zram' | 'ghost' | 'vswap';
+  prio: number;
+  /** si->max, header included. */
+  maxSlots: number;
+  /** si->pages, /proc/swaps Size in pages. */
+  pages: number;
+  /** si->inuse_pages, /proc/swaps Used in pages. */
+  inuse: number;
+  clusters: number;
+  clusterSlots: number;
+  /** Clusters per list: free (implicit ones included), nonfull, frag, full, discard. */
+  lists: Record<'free' | 'nonfull' | 'frag' | 'full' | 'discard', number>;
+  solidState: boolean;
+  synchronousIo: boolean;
+  onAvailList: boolean;
+  swapoffInProgress: boolean;
+}
+
+export interface MemcgSummary {
+  id: number;
+  /** '/' for the root, else the path below /sys/fs/cgroup. */
+  path: string;
+  parentId: number | null;
+  online: boolean;
+  /** Bytes; limits are null for "max". */
+  current: number;
+  max: number | null;
+  high: number | null;
+  peak: number;
+  swapCurrent: number;
+  swapMax: number | null;
+  swapHigh: number | null;
+  swapPeak: number;
+  zswapCurrent: number;
+  zswapMax: number | null;
+  zswapWriteback: boolean;
+  /** memory.events (hierarchical). */
+  events: Record<string, number>;
+  /** memory.swap.events (hierarchical). */
+  swapEvents: Record<string, number>;
+  tasks: string[];
+}
+
+export interface CounterSet {
+  /** /proc/swaps rows: Filename, Type, Size (KiB), Used (KiB), Priority. */
+  swaps: { Filename: string; Type: string; Size: number; Used: number; Priority: number }[];
+  /** free(1) Swap line in KiB. */
+  free: { total: number; used: number; free: number };
+  /** /proc/meminfo lines the model drives, kB. */
+  meminfo: Record<string, number>;
+  /** /proc/vmstat events. */
+  vmstat: Record<string, number>;
+  /** Per mTHP size (`hugepages-64kB` …) stats. */
+  mthp: Record<string, Record<string, number>>;
+  /** /sys/kernel/debug/zswap/ */
+  zswap: Record<string, number>;
+}
+
+/** What every view needs to render from scratch; small, whatever the device sizes. */
+export interface SessionSnapshot {
+  uri: string;
+  seq: number;
+  status: SessionStatus;
+  design: DesignName;
+  pageSize: number;
+  clusterSlots: number;
+  step: StepInfo;
+  devices: DeviceSummary[];
+  memcgs: MemcgSummary[];
+  counters: CounterSet;
+  /** Expect results so far. */
+  expects: ExpectResult[];
+  /** Kernel errors so far (errno on a line). */
+  errors: StepError[];
+}
+
+export interface ExpectResult {
+  range: Range;
+  text: string;
+  passed: boolean;
+  actual: string;
+  expected: string;
+  /** Step index at which it ran. */
+  step: number;
+}
+
+export interface StepError {
+  range: Range;
+  errno: string;
+  message: string;
+  step: number;
+  /** An `expect error` on the next line accepted it. */
+  expected: boolean;
+}
+
+// ------------------------------------------------------------------ deltas
+
+export interface ClusterChange {
+  type: number;
+  cluster: number;
+  list: ClusterListName;
+  order: number;
+  count: number;
+  hasTable: boolean;
+}
+
+export interface WireEvent {
+  /** Index in the session's event log. */
+  id: number;
+  step: number;
+  kind: string;
+  /** Device type and slot range, when the event concerns slots. */
+  type?: number;
+  offset?: number;
+  nr?: number;
+  text: string;
+}
+
+/** Pushed after every step (forward or back); proportional to what changed. */
+export interface SessionDelta {
+  uri: string;
+  seq: number;
+  status: SessionStatus;
+  design: DesignName;
+  step: StepInfo;
+  /** Devices whose summary changed, added devices included. */
+  devices: DeviceSummary[];
+  /** Swap types no longer active. */
+  removedDevices: number[];
+  /** Clusters whose list, order, count or table changed (at most `maxClusterChanges`). */
+  clusters: ClusterChange[];
+  /** More clusters changed than were listed: refetch maps of these device types. */
+  clustersOverflow: number[];
+  /** Slots whose entry changed, per device type (counts only; fetch details on demand). */
+  changedSlots: Record<number, number>;
+  memcgs: MemcgSummary[];
+  removedMemcgs: number[];
+  /** Counters that changed: dotted keys such as `vmstat.pswpout`, `meminfo.SwapFree`, `swaps./dev/vda2.Used`. */
+  counters: Record<string, number>;
+  /** Newest events of the step(s) (at most `maxEvents`); `eventsTotal` tells how many exist. */
+  events: WireEvent[];
+  eventsTotal: number;
+  expects: ExpectResult[];
+  errors: StepError[];
+  /** True when the delta undoes earlier steps (step back, reset): views drop newer history. */
+  rewound: boolean;
+}
+
+// ------------------------------------------------------------ on-demand data
+
+export interface SlotRecord {
+  type: number;
+  offset: number;
+  cluster: number;
+  kind: SlotKindName;
+  backing: SlotBacking;
+  count: number;
+  zero: boolean;
+  /** Recorded memcg (id and path), or null. */
+  memcg: { id: number; path: string; online: boolean } | null;
+  /** PFN of the cached folio, when kind is pfn. */
+  pfn: number | null;
+  /** zswap entry, when the slot's data is in zswap. */
+  zswap: { length: number; incompressible: boolean; referenced: boolean } | null;
+  /** The swp_entry_t value, 0x-prefixed. */
+  entryRaw: string;
+  /** The design's metadata for this slot, decoded: one or more encodings with labelled bit fields. */
+  encodings: SlotEncoding[];
+  /** Events that touched this slot, oldest first (bounded). */
+  history: WireEvent[];
+}
+
+export interface SlotEncoding {
+  /** e.g. "swap table entry (P4)", "swap_map byte", "memcg_table", "swp_desc". */
+  structure: string;
+  /** 0x-prefixed hex of the whole value. */
+  raw: string;
+  bits: number;
+  fields: { name: string; bits: [number, number]; value: string; meaning?: string }[];
+}
+
+export interface ClusterDetail {
+  type: number;
+  cluster: number;
+  list: ClusterListName;
+  order: number;
+  count: number;
+  hasTable: boolean;
+  hasExtendTable: boolean;
+  /** One entry per slot of the cluster. */
+  backing: SlotBacking[];
+  counts: number[];
+  /** Raw table values (design's encoding), 0x-prefixed; empty when the cluster has no table. */
+  raw: string[];
+  memcgIds: number[];
+}
+
+export interface ClusterMapParams extends SessionParams {
+  type: number;
+  /** Number of bins the device's clusters are aggregated into (1..65536). */
+  bins: number;
+  /** Cluster range to cover, default the whole device. */
+  from?: number;
+  to?: number;
+}
+
+/** Binned cluster map: for each bin, parallel arrays (compact for 524,288 clusters). */
+export interface ClusterMap {
+  type: number;
+  seq: number;
+  from: number;
+  to: number;
+  clustersPerBin: number;
+  /** Dominant list per bin, as an index into `lists`. */
+  list: number[];
+  lists: ClusterListName[];
+  /** Used slots / slots in the bin, 0..1. */
+  fill: number[];
+  /** Most common order of non-free clusters in the bin, -1 if none. */
+  order: number[];
+}
+
+export interface ClusterSummary {
+  cluster: number;
+  list: ClusterListName;
+  order: number;
+  count: number;
+  hasTable: boolean;
+}
+
+export interface ClusterListParams extends SessionParams {
+  type: number;
+  /** First cluster index to consider, and how many summaries to return at most. */
+  start: number;
+  limit: number;
+  /** Include free (untouched) clusters. */
+  includeFree: boolean;
+}
+
+export interface ClusterList {
+  type: number;
+  clusters: ClusterSummary[];
+  /** Index to continue from, or null when done. */
+  next: number | null;
+  /** Non-free clusters on the device. */
+  touched: number;
+}
+
+export interface SwapCacheEntry {
+  pfn: number;
+  order: number;
+  type: number;
+  offset: number;
+  dirty: boolean;
+  mapped: number;
+  memcg: string;
+}
+
+export interface OverheadLineWire {
+  device: string | null;
+  structure: string;
+  kind: 'static' | 'dynamic';
+  bytes: number;
+  formula: string;
+  source: string;
+}
+
+export interface OverheadTableWire {
+  design: DesignName;
+  lines: OverheadLineWire[];
+  totals: { static: number; dynamic: number; total: number; perUsedSlot: number | null };
+}
+
+export interface CompareParams extends SessionParams {
+  designs: DesignName[];
+  /** Compare at this step index (default: the session's current step). */
+  step?: number;
+}
+
+export interface CompareResult {
+  step: number;
+  tables: OverheadTableWire[];
+  /** Designs that failed on this scenario, with the first error. */
+  failures: { design: DesignName; message: string }[];
+  /** Totals per design at every step (for the over-the-run chart), sampled to at most 512 points. */
+  series: { design: DesignName; steps: number[]; total: number[] }[];
+}
+
+export interface EventPageParams extends SessionParams {
+  /** Newest first when `fromEnd`; otherwise from `start`. */
+  start: number;
+  count: number;
+  fromEnd?: boolean;
+}
+
+export interface EventPage {
+  total: number;
+  events: WireEvent[];
+}
+
+export interface RunParams extends SessionParams {
+  /** Stop before the first statement at or after this line (0-based); default: run to the end. */
+  toLine?: number;
+}
+
+export interface StepParams extends SessionParams {
+  direction: 'forward' | 'back';
+  count?: number;
+}
+
+export interface GotoStepParams extends SessionParams {
+  step: number;
+}
+
+export interface SetDesignParams extends SessionParams {
+  design: DesignName;
+}
+
+export interface SlotParams extends SessionParams {
+  type: number;
+  offset: number;
+}
+
+export interface ClusterParams extends SessionParams {
+  type: number;
+  cluster: number;
+}
+
+export interface ExportParams extends SessionParams {
+  format: 'state-json' | 'counters-csv';
+}
+
+// --------------------------------------------------------- LSP method names
+
+/** Requests from the client (or the dashboard through it) to the server. */
+export const Requests = {
+  snapshot: 'swapsim/snapshot',
+  run: 'swapsim/run',
+  step: 'swapsim/step',
+  gotoStep: 'swapsim/gotoStep',
+  reset: 'swapsim/reset',
+  setDesign: 'swapsim/setDesign',
+  compare: 'swapsim/compare',
+  slot: 'swapsim/slot',
+  cluster: 'swapsim/cluster',
+  clusterMap: 'swapsim/clusterMap',
+  clusters: 'swapsim/clusters',
+  swapCache: 'swapsim/swapCache',
+  events: 'swapsim/events',
+  overhead: 'swapsim/overhead',
+  export: 'swapsim/export',
+} as const;
+
+/** Notifications from the server. */
+export const Notifications = {
+  delta: 'swapsim/delta',
+  serverStatus: 'swapsim/serverStatus',
+} as const;
+
+export interface ServerStatus {
+  health: 'ok' | 'warning' | 'error';
+  message?: string;
+  sessions: number;
+}
+
+/** Request method → params and result, for typed helpers on both sides. */
+export interface RequestTypes {
+  'swapsim/snapshot': { params: SessionParams; result: SessionSnapshot };
+  'swapsim/run': { params: RunParams; result: SessionSnapshot };
+  'swapsim/step': { params: StepParams; result: StepInfo };
+  'swapsim/gotoStep': { params: GotoStepParams; result: StepInfo };
+  'swapsim/reset': { params: SessionParams; result: StepInfo };
+  'swapsim/setDesign': { params: SetDesignParams; result: SessionSnapshot };
+  'swapsim/compare': { params: CompareParams; result: CompareResult };
+  'swapsim/slot': { params: SlotParams; result: SlotRecord };
+  'swapsim/cluster': { params: ClusterParams; result: ClusterDetail };
+  'swapsim/clusterMap': { params: ClusterMapParams; result: ClusterMap };
+  'swapsim/clusters': { params: ClusterListParams; result: ClusterList };
+  'swapsim/swapCache': { params: SessionParams & { start: number; limit: number }; result: { total: number; entries: SwapCacheEntry[] } };
+  'swapsim/events': { params: EventPageParams; result: EventPage };
+  'swapsim/overhead': { params: SessionParams; result: OverheadTableWire };
+  'swapsim/export': { params: ExportParams; result: { mime: string; text: string } };
+}
+
+export type RequestMethod = keyof RequestTypes;
+
+// ------------------------------------------------------- webview messages
+
+/** The dashboard may ask for these (relayed by the host to the server). */
+export const WEBVIEW_REQUESTS: readonly RequestMethod[] = [
+  'swapsim/snapshot',
+  'swapsim/step',
+  'swapsim/gotoStep',
+  'swapsim/compare',
+  'swapsim/slot',
+  'swapsim/cluster',
+  'swapsim/clusterMap',
+  'swapsim/events',
+  'swapsim/overhead',
+  'swapsim/export',
+];
+
+export type WebviewToHost =
+  | { type: 'ready' }
+  | { type: 'request'; id: number; method: RequestMethod; params: Record<string, unknown> }
+  /** The user selected a slot or cluster: reveal it in the trees too. */
+  | { type: 'select'; deviceType: number; cluster: number; offset?: number }
+  /** Persisted UI state changed (the host keeps it for the panel serializer). */
+  | { type: 'state'; state: Record<string, unknown> }
+  | { type: 'saveFile'; name: string; mime: string; dataBase64: string };
+
+export type HostToWebview =
+  | { type: 'init'; uri: string; snapshot: SessionSnapshot }
+  | { type: 'response'; id: number; result?: unknown; error?: { code: number; message: string } }
+  | { type: 'delta'; delta: SessionDelta }
+  | { type: 'select'; deviceType: number; cluster: number; offset?: number }
+  | { type: 'noSession'; message: string };

@@ -1,0 +1,549 @@
+/**
+ * Runtime checks for the messages between the dashboard page and its host
+ * (the VS Code extension or `swapsim serve`). Both ends run them on every
+ * message they receive: a webview is a web page, and a page on a socket can
+ * be any program, so nothing from the other side is trusted by its type
+ * alone. No runtime dependencies, so the page bundle stays small.
+ *
+ * Each validator returns null when the value fits, else a message naming the
+ * path of the first mismatch (`request.params.type: expected an integer`).
+ * The shapes are typed against shared/protocol.ts, so a protocol change that
+ * these checks do not follow fails to compile.
+ */
+import {
+  DESIGN_NAMES,
+  WEBVIEW_REQUESTS,
+  type ClusterChange,
+  type ClusterDetail,
+  type ClusterListName,
+  type ClusterMap,
+  type CompareParams,
+  type CompareResult,
+  type CounterSet,
+  type DesignName,
+  type DeviceSummary,
+  type EventPage,
+  type EventPageParams,
+  type ExpectResult,
+  type ExportParams,
+  type GotoStepParams,
+  type HostToWebview,
+  type MemcgSummary,
+  type OverheadTableWire,
+  type Range,
+  type RequestMethod,
+  type RequestTypes,
+  type SessionDelta,
+  type SessionParams,
+  type SessionSnapshot,
+  type SessionStatus,
+  type SlotBacking,
+  type SlotEncoding,
+  type SlotKindName,
+  type SlotRecord,
+  type StepError,
+  type StepInfo,
+  type StepParams,
+  type WebviewToHost,
+  type WireEvent,
+  type ClusterMapParams,
+  type ClusterParams,
+  type SlotParams,
+} from './protocol';
+
+/** A check of an unknown value; the phantom `__type` ties it to the TypeScript type it accepts. */
+export interface Validator<T> {
+  (value: unknown, path: string): string | null;
+  readonly __type?: T;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Upper bounds that keep one message from eating the other side's memory. */
+export const LIMITS = {
+  /** Longest string field other than saveFile data. */
+  maxString: 1 << 20,
+  /** Largest saveFile payload, base64 characters (48 MiB of data). */
+  maxSaveBase64: 64 << 20,
+  /** Largest persisted UI state, in JSON characters. */
+  maxStateJson: 1 << 20,
+  /** Longest array in any message (a cluster map has at most 65,536 bins). */
+  maxArray: 1 << 20,
+} as const;
+
+// ------------------------------------------------------------- primitives
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40) ?? ''}`.trim();
+}
+
+const fail = (path: string, what: string, value: unknown): string => `${path}: expected ${what}, got ${describe(value)}`;
+
+function make<T>(check: (value: unknown, path: string) => string | null): Validator<T> {
+  return check as Validator<T>;
+}
+
+export const str: Validator<string> = make((v, p) =>
+  typeof v !== 'string' ? fail(p, 'a string', v) : v.length > LIMITS.maxString ? `${p}: string longer than ${LIMITS.maxString}` : null,
+);
+
+export const num: Validator<number> = make((v, p) => (typeof v === 'number' && Number.isFinite(v) ? null : fail(p, 'a finite number', v)));
+
+export const int: Validator<number> = make((v, p) => (typeof v === 'number' && Number.isSafeInteger(v) ? null : fail(p, 'an integer', v)));
+
+export const nat: Validator<number> = make((v, p) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? null : fail(p, 'a non-negative integer', v),
+);
+
+export const bool: Validator<boolean> = make((v, p) => (typeof v === 'boolean' ? null : fail(p, 'a boolean', v)));
+
+/** Anything at all (the protocol's `unknown` fields). */
+export const anyValue: Validator<unknown> = make(() => null);
+
+export function literal<const L extends string | number | boolean>(...allowed: readonly L[]): Validator<L> {
+  return make((v, p) => (allowed.includes(v as L) ? null : fail(p, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, v)));
+}
+
+export function nullable<T>(inner: Validator<T>): Validator<T | null> {
+  return make((v, p) => (v === null ? null : inner(v, p)));
+}
+
+export function optional<T>(inner: Validator<T>): Validator<T | undefined> {
+  return make((v, p) => (v === undefined ? null : inner(v, p)));
+}
+
+export function arrayOf<T>(inner: Validator<T>, max: number = LIMITS.maxArray): Validator<T[]> {
+  return make((v, p) => {
+    if (!Array.isArray(v)) return fail(p, 'an array', v);
+    if (v.length > max) return `${p}: array longer than ${max}`;
+    for (let i = 0; i < v.length; i++) {
+      const err = inner(v[i], `${p}[${i}]`);
+      if (err !== null) return err;
+    }
+    return null;
+  });
+}
+
+/** A fixed-length tuple of two. */
+export function pair<A, B>(a: Validator<A>, b: Validator<B>): Validator<[A, B]> {
+  return make((v, p) => {
+    if (!Array.isArray(v) || v.length !== 2) return fail(p, 'a pair', v);
+    return a(v[0], `${p}[0]`) ?? b(v[1], `${p}[1]`);
+  });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A string-keyed map; `keyPattern` restricts the keys (e.g. digits for device types). */
+export function recordOf<T>(inner: Validator<T>, keyPattern?: RegExp): Validator<Record<string, T>> {
+  return make((v, p) => {
+    if (!isPlainObject(v)) return fail(p, 'an object', v);
+    const keys = Object.keys(v);
+    if (keys.length > LIMITS.maxArray) return `${p}: too many keys`;
+    for (const key of keys) {
+      if (keyPattern !== undefined && !keyPattern.test(key)) return `${p}: unexpected key ${JSON.stringify(key)}`;
+      const err = inner(v[key], `${p}.${key}`);
+      if (err !== null) return err;
+    }
+    return null;
+  });
+}
+
+type Shape<T> = { [K in keyof T]-?: Validator<T[K]> };
+
+/** An object with exactly these fields checked; extra fields are allowed (newer peers may add some). */
+export function object<T>(shape: Shape<T>): Validator<T> {
+  const entries = Object.entries(shape) as [string, Validator<unknown>][];
+  return make((v, p) => {
+    if (!isPlainObject(v)) return fail(p, 'an object', v);
+    for (const [key, check] of entries) {
+      const err = check(v[key], `${p}.${key}`);
+      if (err !== null) return err;
+    }
+    return null;
+  });
+}
+
+/** A union discriminated by its `type` field. */
+function tagged<T extends { type: string }>(variants: { [K in T['type']]: Validator<Extract<T, { type: K }>> }): Validator<T> {
+  const table = variants as Record<string, Validator<unknown>>;
+  return make((v, p) => {
+    if (!isPlainObject(v)) return fail(p, 'an object', v);
+    const kind = v.type;
+    if (typeof kind !== 'string' || !Object.hasOwn(table, kind)) return fail(`${p}.type`, `one of ${Object.keys(table).join(', ')}`, kind);
+    return table[kind]!(v, p);
+  });
+}
+
+function refine<T>(base: Validator<T>, test: (value: T) => boolean, what: string): Validator<T> {
+  return make((v, p) => base(v, p) ?? (test(v as T) ? null : `${p}: ${what}`));
+}
+
+// ---------------------------------------------------------- protocol shapes
+
+export const designName: Validator<DesignName> = literal(...DESIGN_NAMES);
+const clusterListName: Validator<ClusterListName> = literal('none', 'free', 'nonfull', 'frag', 'full', 'discard', 'dead');
+const slotKind: Validator<SlotKindName> = literal('null', 'pfn', 'shadow', 'bad', 'pointer');
+const slotBacking: Validator<SlotBacking> = literal('free', 'cached', 'cached-dirty', 'zero', 'zswap', 'disk', 'bad', 'pointer');
+const sessionStatus: Validator<SessionStatus> = literal('ready', 'running', 'finished', 'invalid', 'stopped');
+const hex: Validator<string> = refine(str, (s) => /^0x[0-9a-f]+$/i.test(s), 'expected 0x-prefixed hex');
+
+const position = object<{ line: number; character: number }>({ line: nat, character: nat });
+const range: Validator<Range> = object<Range>({ start: position, end: position });
+
+const stepInfo: Validator<StepInfo> = object<StepInfo>({ index: nat, total: nat, range: nullable(range), next: nullable(range) });
+
+const deviceSummary: Validator<DeviceSummary> = object<DeviceSummary>({
+  type: nat,
+  path: str,
+  typeName: str,
+  kind: literal('partition', 'file', 'zram', 'ghost', 'vswap'),
+  prio: int,
+  maxSlots: nat,
+  pages: nat,
+  inuse: nat,
+  clusters: nat,
+  clusterSlots: nat,
+  lists: object<DeviceSummary['lists']>({ free: nat, nonfull: nat, frag: nat, full: nat, discard: nat }),
+  solidState: bool,
+  synchronousIo: bool,
+  onAvailList: bool,
+  swapoffInProgress: bool,
+});
+
+const counts = recordOf(num);
+
+const memcgSummary: Validator<MemcgSummary> = object<MemcgSummary>({
+  id: nat,
+  path: str,
+  parentId: nullable(nat),
+  online: bool,
+  current: num,
+  max: nullable(num),
+  high: nullable(num),
+  peak: num,
+  swapCurrent: num,
+  swapMax: nullable(num),
+  swapHigh: nullable(num),
+  swapPeak: num,
+  zswapCurrent: num,
+  zswapMax: nullable(num),
+  zswapWriteback: bool,
+  events: counts,
+  swapEvents: counts,
+  tasks: arrayOf(str),
+});
+
+const counterSet: Validator<CounterSet> = object<CounterSet>({
+  swaps: arrayOf(
+    object<CounterSet['swaps'][number]>({ Filename: str, Type: str, Size: num, Used: num, Priority: int }),
+  ),
+  free: object<CounterSet['free']>({ total: num, used: num, free: num }),
+  meminfo: counts,
+  vmstat: counts,
+  mthp: recordOf(counts),
+  zswap: counts,
+});
+
+const expectResult: Validator<ExpectResult> = object<ExpectResult>({
+  range,
+  text: str,
+  passed: bool,
+  actual: str,
+  expected: str,
+  step: nat,
+});
+
+const stepError: Validator<StepError> = object<StepError>({ range, errno: str, message: str, step: nat, expected: bool });
+
+const wireEvent: Validator<WireEvent> = object<WireEvent>({
+  id: nat,
+  step: nat,
+  kind: str,
+  type: optional(nat),
+  offset: optional(nat),
+  nr: optional(nat),
+  text: str,
+});
+
+export const sessionSnapshot: Validator<SessionSnapshot> = object<SessionSnapshot>({
+  uri: str,
+  seq: nat,
+  status: sessionStatus,
+  design: designName,
+  pageSize: nat,
+  clusterSlots: nat,
+  step: stepInfo,
+  devices: arrayOf(deviceSummary),
+  memcgs: arrayOf(memcgSummary),
+  counters: counterSet,
+  expects: arrayOf(expectResult),
+  errors: arrayOf(stepError),
+});
+
+const clusterChange: Validator<ClusterChange> = object<ClusterChange>({
+  type: nat,
+  cluster: nat,
+  list: clusterListName,
+  order: int,
+  count: nat,
+  hasTable: bool,
+});
+
+export const sessionDelta: Validator<SessionDelta> = object<SessionDelta>({
+  uri: str,
+  seq: nat,
+  status: sessionStatus,
+  design: designName,
+  step: stepInfo,
+  devices: arrayOf(deviceSummary),
+  removedDevices: arrayOf(nat),
+  clusters: arrayOf(clusterChange),
+  clustersOverflow: arrayOf(nat),
+  changedSlots: recordOf(nat, /^\d+$/),
+  memcgs: arrayOf(memcgSummary),
+  removedMemcgs: arrayOf(nat),
+  counters: counts,
+  events: arrayOf(wireEvent),
+  eventsTotal: nat,
+  expects: arrayOf(expectResult),
+  errors: arrayOf(stepError),
+  rewound: bool,
+});
+
+const slotEncoding: Validator<SlotEncoding> = object<SlotEncoding>({
+  structure: str,
+  raw: hex,
+  bits: nat,
+  fields: arrayOf(
+    object<SlotEncoding['fields'][number]>({ name: str, bits: pair(nat, nat), value: str, meaning: optional(str) }),
+  ),
+});
+
+const slotRecord: Validator<SlotRecord> = object<SlotRecord>({
+  type: nat,
+  offset: nat,
+  cluster: nat,
+  kind: slotKind,
+  backing: slotBacking,
+  count: nat,
+  zero: bool,
+  memcg: nullable(object<NonNullable<SlotRecord['memcg']>>({ id: nat, path: str, online: bool })),
+  pfn: nullable(nat),
+  zswap: nullable(object<NonNullable<SlotRecord['zswap']>>({ length: nat, incompressible: bool, referenced: bool })),
+  entryRaw: hex,
+  encodings: arrayOf(slotEncoding),
+  history: arrayOf(wireEvent),
+});
+
+const clusterDetail: Validator<ClusterDetail> = object<ClusterDetail>({
+  type: nat,
+  cluster: nat,
+  list: clusterListName,
+  order: int,
+  count: nat,
+  hasTable: bool,
+  hasExtendTable: bool,
+  backing: arrayOf(slotBacking),
+  counts: arrayOf(nat),
+  raw: arrayOf(str),
+  memcgIds: arrayOf(int),
+});
+
+const clusterMap: Validator<ClusterMap> = refine(
+  object<ClusterMap>({
+    type: nat,
+    seq: nat,
+    from: nat,
+    to: nat,
+    clustersPerBin: num,
+    list: arrayOf(nat),
+    lists: arrayOf(clusterListName),
+    fill: arrayOf(num),
+    order: arrayOf(int),
+  }),
+  (m) => m.list.length === m.fill.length && m.list.length === m.order.length && m.list.every((i) => i < m.lists.length),
+  'list, fill and order must be parallel arrays indexing lists',
+);
+
+const overheadTable: Validator<OverheadTableWire> = object<OverheadTableWire>({
+  design: designName,
+  lines: arrayOf(
+    object<OverheadTableWire['lines'][number]>({
+      device: nullable(str),
+      structure: str,
+      kind: literal('static', 'dynamic'),
+      bytes: num,
+      formula: str,
+      source: str,
+    }),
+  ),
+  totals: object<OverheadTableWire['totals']>({ static: num, dynamic: num, total: num, perUsedSlot: nullable(num) }),
+});
+
+const compareResult: Validator<CompareResult> = object<CompareResult>({
+  step: nat,
+  tables: arrayOf(overheadTable),
+  failures: arrayOf(object<CompareResult['failures'][number]>({ design: designName, message: str })),
+  series: arrayOf(
+    object<CompareResult['series'][number]>({ design: designName, steps: arrayOf(nat), total: arrayOf(num) }),
+  ),
+});
+
+const eventPage: Validator<EventPage> = object<EventPage>({ total: nat, events: arrayOf(wireEvent) });
+
+// ------------------------------------------------------- request parameters
+
+const sessionParams = object<SessionParams>({ uri: str });
+const positiveInt = refine(nat, (n) => n >= 1, 'expected at least 1');
+
+/** Parameters of the requests the dashboard may make, checked by whichever host answers them. */
+const paramValidators: { [M in WebviewRequestMethod]: Validator<RequestTypes[M]['params']> } = {
+  'swapsim/snapshot': sessionParams,
+  'swapsim/step': object<StepParams>({
+    uri: str,
+    direction: literal('forward', 'back'),
+    count: optional(refine(positiveInt, (n) => n <= 1_000_000, 'expected at most 1,000,000 steps')),
+  }),
+  'swapsim/gotoStep': object<GotoStepParams>({ uri: str, step: nat }),
+  'swapsim/compare': object<CompareParams>({
+    uri: str,
+    designs: refine(arrayOf(designName, DESIGN_NAMES.length), (d) => d.length > 0, 'expected at least one design'),
+    step: optional(nat),
+  }),
+  'swapsim/slot': object<SlotParams>({ uri: str, type: nat, offset: nat }),
+  'swapsim/cluster': object<ClusterParams>({ uri: str, type: nat, cluster: nat }),
+  'swapsim/clusterMap': refine(
+    object<ClusterMapParams>({
+      uri: str,
+      type: nat,
+      bins: refine(positiveInt, (n) => n <= 65536, 'expected 1..65536 bins'),
+      from: optional(nat),
+      to: optional(nat),
+    }),
+    (p) => p.from === undefined || p.to === undefined || p.from < p.to,
+    'from must be below to',
+  ),
+  'swapsim/events': object<EventPageParams>({
+    uri: str,
+    start: nat,
+    count: refine(positiveInt, (n) => n <= 10_000, 'expected at most 10,000 events'),
+    fromEnd: optional(bool),
+  }),
+  'swapsim/overhead': sessionParams,
+  'swapsim/export': object<ExportParams>({ uri: str, format: literal('state-json', 'counters-csv') }),
+};
+
+const resultValidators: { [M in WebviewRequestMethod]: Validator<RequestTypes[M]['result']> } = {
+  'swapsim/snapshot': sessionSnapshot,
+  'swapsim/step': stepInfo,
+  'swapsim/gotoStep': stepInfo,
+  'swapsim/compare': compareResult,
+  'swapsim/slot': slotRecord,
+  'swapsim/cluster': clusterDetail,
+  'swapsim/clusterMap': clusterMap,
+  'swapsim/events': eventPage,
+  'swapsim/overhead': overheadTable,
+  'swapsim/export': object<{ mime: string; text: string }>({ mime: str, text: str }),
+};
+
+/** The methods in WEBVIEW_REQUESTS, as a type. */
+export type WebviewRequestMethod =
+  | 'swapsim/snapshot'
+  | 'swapsim/step'
+  | 'swapsim/gotoStep'
+  | 'swapsim/compare'
+  | 'swapsim/slot'
+  | 'swapsim/cluster'
+  | 'swapsim/clusterMap'
+  | 'swapsim/events'
+  | 'swapsim/overhead'
+  | 'swapsim/export';
+
+/** True when the dashboard may make this request (the host relays nothing else). */
+export function isWebviewRequest(method: unknown): method is WebviewRequestMethod {
+  return typeof method === 'string' && (WEBVIEW_REQUESTS as readonly string[]).includes(method) && Object.hasOwn(paramValidators, method);
+}
+
+// ---------------------------------------------------------------- messages
+
+const safeFileName = refine(str, (s) => s.length > 0 && s.length <= 200 && !/[\\/\0]/.test(s) && s !== '.' && s !== '..', 'expected a plain file name');
+
+const webviewToHost: Validator<WebviewToHost> = tagged<WebviewToHost>({
+  ready: object<{ type: 'ready' }>({ type: literal('ready') }),
+  request: object<Extract<WebviewToHost, { type: 'request' }>>({
+    type: literal('request'),
+    id: nat,
+    method: refine(
+      make<RequestMethod>((v, p) => (typeof v === 'string' ? null : fail(p, 'a method name', v))),
+      isWebviewRequest,
+      `expected one of ${WEBVIEW_REQUESTS.join(', ')}`,
+    ),
+    params: recordOf(anyValue),
+  }),
+  select: object<Extract<WebviewToHost, { type: 'select' }>>({ type: literal('select'), deviceType: nat, cluster: nat, offset: optional(nat) }),
+  state: object<Extract<WebviewToHost, { type: 'state' }>>({
+    type: literal('state'),
+    state: refine(recordOf(anyValue), (s) => JSON.stringify(s).length <= LIMITS.maxStateJson, `state larger than ${LIMITS.maxStateJson} characters`),
+  }),
+  saveFile: object<Extract<WebviewToHost, { type: 'saveFile' }>>({
+    type: literal('saveFile'),
+    name: safeFileName,
+    mime: refine(str, (s) => /^[\w.+-]+\/[\w.+-]+$/.test(s), 'expected a MIME type'),
+    dataBase64: make<string>((v, p) =>
+      typeof v !== 'string'
+        ? fail(p, 'a string', v)
+        : v.length > LIMITS.maxSaveBase64
+          ? `${p}: file larger than ${LIMITS.maxSaveBase64} base64 characters`
+          : /^[A-Za-z0-9+/]*={0,2}$/.test(v)
+            ? null
+            : `${p}: expected base64`,
+    ),
+  }),
+});
+
+const hostToWebview: Validator<HostToWebview> = tagged<HostToWebview>({
+  init: object<Extract<HostToWebview, { type: 'init' }>>({ type: literal('init'), uri: str, snapshot: sessionSnapshot }),
+  response: refine(
+    object<Extract<HostToWebview, { type: 'response' }>>({
+      type: literal('response'),
+      id: int,
+      result: anyValue,
+      error: optional(object<{ code: number; message: string }>({ code: int, message: str })),
+    }),
+    (r) => r.error !== undefined || 'result' in r,
+    'a response needs a result or an error',
+  ),
+  delta: object<Extract<HostToWebview, { type: 'delta' }>>({ type: literal('delta'), delta: sessionDelta }),
+  select: object<Extract<HostToWebview, { type: 'select' }>>({ type: literal('select'), deviceType: nat, cluster: nat, offset: optional(nat) }),
+  noSession: object<Extract<HostToWebview, { type: 'noSession' }>>({ type: literal('noSession'), message: str }),
+});
+
+function run<T>(check: Validator<T>, value: unknown, root: string): Parsed<T> {
+  const error = check(value, root);
+  return error === null ? { ok: true, value: value as T } : { ok: false, error };
+}
+
+/** Check a message the page sent; hosts drop (and answer with an error) anything that fails. */
+export function parseWebviewToHost(value: unknown): Parsed<WebviewToHost> {
+  return run(webviewToHost, value, 'message');
+}
+
+/** Check a message the host sent; the page ignores anything that fails. */
+export function parseHostToWebview(value: unknown): Parsed<HostToWebview> {
+  return run(hostToWebview, value, 'message');
+}
+
+/** Check the parameters of a dashboard request before it reaches a session. */
+export function parseRequestParams<M extends WebviewRequestMethod>(method: M, params: unknown): Parsed<RequestTypes[M]['params']> {
+  return run(paramValidators[method] as Validator<RequestTypes[M]['params']>, params, 'params');
+}
+
+/** Check a request's result before the page uses it. */
+export function parseRequestResult<M extends WebviewRequestMethod>(method: M, result: unknown): Parsed<RequestTypes[M]['result']> {
+  return run(resultValidators[method] as Validator<RequestTypes[M]['result']>, result, 'result');
+}

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scenario, swapsim } from './helpers';
+
+// A 1 TiB device, nothing swapped: only the static arrays differ (docs/designs.md).
+const TB = 'config ram=1G\nswapon /dev/vdb size=1T\n';
+
+test('compare prints structures by designs with human units and totals', () => {
+  const r = swapsim('compare', scenario('tb.swapsim', TB));
+  assert.equal(r.code, 0, r.stderr);
+  const header = r.stdout.split('\n').find((l) => l.startsWith('structure'));
+  assert.ok(header, r.stdout);
+  assert.deepEqual(header.split(/\s+/), ['structure', 'kind', 'legacy', 'p1', 'p3', 'p4', 'ghost']);
+  // swap_cgroup: 2 bytes per slot for 2^28 slots, in every design up to phase III.
+  assert.match(r.stdout, /^swap_cgroup +static +512 MiB +512 MiB +512 MiB +- +-$/m);
+  assert.match(r.stdout, /^swap_map +static +256 MiB +256 MiB +- +- +-$/m);
+  assert.match(r.stdout, /^total +\d/m);
+  assert.doesNotMatch(r.stdout, /^failed:/m);
+});
+
+test('vswap designs are listed as failed with the session message', () => {
+  const r = swapsim('compare', scenario('tb.swapsim', TB), '--designs', 'p4,vswap,vswap-ste');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^failed: vswap: .*not simulated/m);
+  assert.match(r.stdout, /^failed: vswap-ste: /m);
+});
+
+test('compare --json has one table per design and the failures', () => {
+  const r = swapsim('compare', scenario('tb.swapsim', TB), '--designs=legacy,p4,vswap', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as { step: number; tables: { design: string; totals: { static: number } }[]; failures: { design: string }[] };
+  assert.deepEqual(json.tables.map((t) => t.design), ['legacy', 'p4']);
+  assert.deepEqual(json.failures.map((f) => f.design), ['vswap']);
+  assert.equal(json.step, 1);
+  assert.ok(json.tables[0]!.totals.static > 512 * 2 ** 20);
+  assert.ok(json.tables[1]!.totals.static < 32 * 2 ** 20);
+});
+
+test('compare usage errors exit 2', () => {
+  const file = scenario('tb.swapsim', TB);
+  assert.equal(swapsim('compare', file, '--designs', 'p4,p7').code, 2);
+  assert.equal(swapsim('compare', file, '--designs').code, 2);
+  assert.equal(swapsim('compare').code, 2);
+  const missing = swapsim('compare', '/nonexistent/z.swapsim');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /^swapsim: \/nonexistent\/z\.swapsim: ENOENT/);
+});
+
+test('compare of a scenario with errors exits 1 with its diagnostics', () => {
+  const r = swapsim('compare', scenario('bad.swapsim', 'swapon /dev/vdb size=1X\n'));
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /bad\.swapsim:1:\d+: error SS3\d\d: /);
+});
+
+test('a design under which the run hits kernel errors is flagged', () => {
+  const ghost = 'config design=ghost ram=1G\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/ghostswap\n';
+  const r = swapsim('compare', scenario('ghost.swapsim', ghost), '--designs', 'ghost,p4');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^warning: p4: 1 unexpected kernel error\(s\), first at line 3: ENOENT: /m);
+  assert.doesNotMatch(r.stdout, /^warning: ghost:/m);
+});
