@@ -306,11 +306,15 @@ export class Session implements SessionApi {
       if (cancel?.isCancellationRequested) break;
       if (done >= maxSteps) break;
       const errorsBefore = this.errorList.length;
+      const expectsBefore = this.expectList.length;
       this.runOne();
       done++;
       if (progress && (done & 255) === 0) progress(done, expected);
       const newErr = this.errorList.length > errorsBefore ? this.errorList[this.errorList.length - 1]! : null;
-      if (newErr && !newErr.expected && (cfg.stopOnError || this.opts.stopOnError)) {
+      const newExpect = this.expectList.length > expectsBefore ? this.expectList[this.expectList.length - 1]! : null;
+      // config stop_on_error=yes: stop at the first failed expectation or unexpected errno
+      const failed = (newErr && !newErr.expected) || (newExpect && !newExpect.passed);
+      if (failed && (cfg.stopOnError || this.opts.stopOnError)) {
         this.statusValue = 'stopped';
         return;
       }

@@ -4,7 +4,7 @@
  * (kernel-swap.md §10). Each has a structured form and the text form.
  */
 import type { Kernel } from './kernel';
-import { MTHP_STATS, VMSTAT_EVENTS } from './vmstat';
+import { MTHP_STATS } from './vmstat';
 
 export interface ProcSwapsRow {
   Filename: string;
@@ -47,7 +47,6 @@ export interface Meminfo {
   SwapFree: number;
   Zswap: number;
   Zswapped: number;
-  AnonPages: number;
 }
 
 /** /proc/meminfo (kB): the lines the swap subsystem drives. */
@@ -63,14 +62,7 @@ export function meminfo(k: Kernel): Meminfo {
     // zswap_total_pages(): whole pool pages, not the compressed bytes
     Zswap: k.zswap.poolPages * kib,
     Zswapped: k.zswap.storedPages * kib,
-    AnonPages: (k.geom.ramPages - k.pages.nrFree) * kib,
   };
-}
-
-export function meminfoText(k: Kernel): string {
-  return Object.entries(meminfo(k))
-    .map(([key, v]) => `${(key + ':').padEnd(16)}${String(v).padStart(8)} kB`)
-    .join('\n') + '\n';
 }
 
 /** free(1)'s Swap line in KiB: used = total - free, clamped at 0. */
@@ -84,10 +76,6 @@ export function freeText(k: Kernel, unit: 'k' | 'm' = 'k'): string {
   const s = freeSwap(k);
   const f = (n: number): string => String(Math.floor(n / div)).padStart(12);
   return `${''.padEnd(6)}${'total'.padStart(12)}${'used'.padStart(12)}${'free'.padStart(12)}\nSwap: ${f(s.total)}${f(s.used)}${f(s.free)}\n`;
-}
-
-export function vmstatText(k: Kernel): string {
-  return VMSTAT_EVENTS.map((e) => `${e} ${k.vmstat.events[e]}`).join('\n') + '\n';
 }
 
 /** hugepages-<N>kB directory names for orders 1..PMD_ORDER. */

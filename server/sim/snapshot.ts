@@ -103,8 +103,8 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('tasks');
   for (const m of k.memcgs.byId.values()) {
     h.str(`${m.id}/${m.path}/${m.online}`);
-    for (const pc of [m.memory, m.swap]) for (const n of [pc.usage, pc.max, pc.high, pc.watermark, pc.localWatermark]) h.num(n);
-    for (const n of [m.zswapMax, m.zswapBytes, m.zswappedPages, m.zswapIncompPages, m.swapcachedPages, m.swapIdRefs]) h.num(n);
+    for (const pc of [m.memory, m.swap]) for (const n of [pc.usage, pc.max, pc.high, pc.watermark, pc.localWatermark, pc.fdPeak]) h.num(n);
+    for (const n of [m.zswapMax, m.zswapBytes, m.zswappedPages, m.zswapIncompPages, m.swapcachedPages, m.swapIdRefs, m.zswapDiskSwapins]) h.num(n);
     h.bool(m.zswapWriteback);
     h.str(JSON.stringify([m.eventsLocal, m.swapEventsLocal, m.statLocal]));
     for (const l of [m.inactiveAnon, m.activeAnon]) for (const n of [l.head, l.tail, l.nrPages]) h.num(n);
@@ -115,12 +115,14 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   h.bool(k.zswap.poolReachedFull);
   h.str(JSON.stringify(k.zswap.stats));
   h.num(k.zswap.nextSeq);
+  h.num(k.zswap.nextShrink);
   for (const e of k.zswap.lruOrder()) {
     const z = k.zswap.entries.get(e)!;
-    h.str(`${e}:${z.length}:${z.memcg}:${z.incompressible}:${z.referenced}:${z.seq}`);
+    h.str(`${e}:${z.length}:${z.memcg}:${z.incompressible}:${z.referenced}:${z.seq}:${z.prev}:${z.next}`);
   }
+  for (const [id, l] of [...k.zswap.lrus].sort((a, b) => a[0] - b[0])) h.str(`lru${id}:${l.head}:${l.tail}:${l.nr}`);
   cut('zswap');
-  h.str(JSON.stringify([k.vmstat.events, k.vmstat.mthp, k.stat, k.sysctl, k.ra]));
+  h.str(JSON.stringify([k.vmstat.events, k.vmstat.mthp, k.stat, k.sysctl, k.ra, k.thp]));
   cut('counters');
   return parts;
 }

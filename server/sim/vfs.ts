@@ -28,7 +28,7 @@ import {
   type Memcg,
 } from './memcontrol';
 import { meminfo as procMeminfo, procSwaps, procSwapsText } from './procfs';
-import { MTHP_STATS, VMSTAT_EVENTS, type MthpStat, type VmstatEvent } from './vmstat';
+import { MTHP_STATS, VMSTAT_EVENTS, type MthpStat } from './vmstat';
 import { ZSWAP_COMPRESSORS, ZSWAP_DEBUGFS, type ZswapDebugfs, type ZswapParams } from './zswap';
 
 export type VfsValue = number | string;
@@ -266,29 +266,6 @@ export function meminfoRows(k: Kernel): [string, number][] {
   ];
 }
 
-/** vm_event_item order for the events the simulator counts; anything else it counts follows. */
-const VMSTAT_ORDER: readonly VmstatEvent[] = [
-  'pswpin',
-  'pswpout',
-  'pgactivate',
-  'pgdeactivate',
-  'pgfault',
-  'pgmajfault',
-  'pgscan_anon',
-  'pgsteal_anon',
-  'oom_kill',
-  'thp_swpout',
-  'thp_swpout_fallback',
-  'swap_ra',
-  'swap_ra_hit',
-  'swpin_zero',
-  'swpout_zero',
-  'ksm_swpin_copy',
-  'zswpin',
-  'zswpout',
-  'zswpwb',
-];
-
 /** /proc/vmstat: the page-state items first, then the events (pages or counts). */
 export function vmstatRows(k: Kernel): [string, number][] {
   const res = memcgResident(k, k.memcgs.root);
@@ -302,8 +279,7 @@ export function vmstatRows(k: Kernel): [string, number][] {
     ['nr_swapcached', k.stat.nrSwapcache],
   ];
   const events = k.vmstat.events;
-  for (const e of VMSTAT_ORDER) if (e in events) rows.push([e, events[e]]);
-  for (const e of VMSTAT_EVENTS) if (!VMSTAT_ORDER.includes(e)) rows.push([e, events[e]]);
+  for (const e of VMSTAT_EVENTS) rows.push([e, events[e]]);
   return rows;
 }
 

@@ -5,9 +5,19 @@
  */
 import type { Journal } from './journal';
 
+/** The events the simulator counts, in the kernel's vm_event_item order (/proc/vmstat order). */
 export const VMSTAT_EVENTS = [
   'pswpin',
   'pswpout',
+  'pgactivate',
+  'pgdeactivate',
+  'pgfault',
+  'pgmajfault',
+  'pgscan_anon',
+  'pgsteal_anon',
+  'oom_kill',
+  'thp_swpout',
+  'thp_swpout_fallback',
   'swap_ra',
   'swap_ra_hit',
   'swpin_zero',
@@ -16,15 +26,6 @@ export const VMSTAT_EVENTS = [
   'zswpin',
   'zswpout',
   'zswpwb',
-  'thp_swpout',
-  'thp_swpout_fallback',
-  'pgfault',
-  'pgmajfault',
-  'pgactivate',
-  'pgdeactivate',
-  'pgscan_anon',
-  'pgsteal_anon',
-  'oom_kill',
 ] as const;
 export type VmstatEvent = (typeof VMSTAT_EVENTS)[number];
 
