@@ -442,6 +442,8 @@ describe('dashboard by keyboard only', () => {
       for (let i = 0; i < 40 && (await focused()) !== id; i++) await page.keyboard.press('Tab');
       assert.equal(await focused(), id, `Tab reaches #${id}`);
     };
+    // the first snapshot must have arrived: until then the buttons have no session to step
+    await waitStep(page, 0);
     await tabTo('step-forward');
     for (let i = 1; i <= 4; i++) {
       await page.keyboard.press('Enter');
