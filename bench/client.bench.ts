@@ -4,81 +4,83 @@
 // started (child_process.fork is stubbed to fail): its start-up is measured
 // by startup.bench.ts, and activate() does not wait for it anyway.
 //
-// Budgets (issue 8): dist/client.js ≤ 500 KiB, activation ≤ 50 ms — the
-// activate() call, what VS Code reports as activateCallTime. Loading the
-// bundle is reported apart: it is mostly vscode-languageclient (427 KiB of
-// the 493), which a bare language client pays as well.
+// Budgets (issue 8): what activation loads (dist/client.js + client-main.js)
+// ≤ 500 KiB, and loading the bundle plus the activate() call — what VS Code
+// reports as codeLoadingTime + activateCallTime — ≤ 50 ms. dist/client.js is
+// the loader (client/boot/loader.ts): it compiles client-main.js through a V8
+// code cache in the extension's global storage, so two figures matter:
+//   cold  the first activation after an install or update (no cache yet);
+//   warm  every later one (the cache a previous activation wrote).
+// The Node built-ins the bundle needs and the extension host has loaded for
+// itself before any extension activates are loaded before timing, as there.
+// The real numbers come from the real-VS-Code suite (`npm run test:vscode`,
+// exthost.client_*).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as nodeModule from 'node:module';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import type { SwapsimApi } from '../client/extension';
+import { extensionContext, installVscodeStub } from '../test/client/vscode-stub';
 import { report } from './harness';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CLIENT = path.join(ROOT, 'dist', 'client.js');
+const LOADER = path.join(ROOT, 'dist', 'client.js');
+const MAIN = path.join(ROOT, 'dist', 'client-main.js');
 const SIZE_BUDGET_KIB = 500;
 const ACTIVATION_BUDGET_MS = 50;
-const SAMPLES = 9;
+const SAMPLES = 11;
+/** Built-ins the extension host itself runs on (its IPC socket, processes, files, ids). */
+const HOST_BUILTINS = ['child_process', 'crypto', 'events', 'fs', 'net', 'os', 'path', 'util'];
 
-type Loader = (request: string, parent: unknown, isMain: boolean) => unknown;
-
-/** Anything: every property, call and construction gives another stub; not a thenable, iterates as empty. */
-function stub(): unknown {
-  const members = new Map<PropertyKey, unknown>();
-  return new Proxy(function stubFunction() {}, {
-    get(_target, prop) {
-      if (prop === 'then') return undefined;
-      if (prop === Symbol.toPrimitive) return () => 0;
-      if (prop === Symbol.iterator) return function* empty() {};
-      if (!members.has(prop)) members.set(prop, stub());
-      return members.get(prop);
-    },
-    set(_target, prop, value) {
-      members.set(prop, value);
-      return true;
-    },
-    apply: () => stub(),
-    construct: () => stub() as object,
-  });
+interface Sample {
+  /** require('dist/client.js'): the loader only. */
+  require: number;
+  /** activate(): loading client-main.js (through the cache) and the extension's own activate(). */
+  activate: number;
+  /** The loader's split of activate(). */
+  mainLoad: number;
+  /** Reading and compiling client-main.js, part of mainLoad. */
+  mainCompile: number;
+  mainActivate: number;
+  codeCache: string;
+  /** CPU time of the whole load + activate, all threads (less disturbed by other load on the machine). */
+  cpu: number;
 }
 
-/**
- * The `vscode` module as a plain object with every name @types/vscode
- * exports, each a stub: the bundle's ESM interop copies own properties, so
- * a bare Proxy would look empty.
- */
-function vscodeStub(): Record<string, unknown> {
-  const types = readFileSync(path.join(ROOT, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
-  const names = new Set([...types.matchAll(/^\s{1,4}export (?:namespace|class|enum|function|const|let) (\w+)/gm)].map((m) => m[1]));
-  // LanguageClient checks the editor version it runs in.
-  return { ...Object.fromEntries([...names].map((name) => [name, stub()])), version: '1.100.3' };
-}
-
-/** One sample, in this (child) process: ms to load the bundle and ms for activate() to return. */
-function sample(): void {
-  const loader = nodeModule.Module as unknown as { _load: Loader };
-  const original = loader._load;
-  const vscode = vscodeStub();
-  loader._load = function load(request: string, parent: unknown, isMain: boolean): unknown {
-    if (request === 'vscode') return vscode;
-    const loaded = original.call(this, request, parent, isMain);
-    if (request === 'child_process' || request === 'node:child_process') {
-      const cp = loaded as Record<string, unknown>;
-      return { ...cp, fork: () => { throw new Error('bench: no language server'); }, spawn: () => { throw new Error('bench: no language server'); } };
-    }
-    return loaded;
-  };
-  const subscriptions: { dispose(): unknown }[] = [];
-  const context = new Proxy(
-    { subscriptions, extensionPath: ROOT, asAbsolutePath: (p: string) => path.join(ROOT, p) },
-    { get: (target, prop) => (prop in target ? target[prop as keyof typeof target] : (stub() as Record<PropertyKey, unknown>)[prop]) },
-  );
+/** One sample, in this (child) process. `storage` is the global storage folder (the cache goes under it). */
+async function sample(storage: string, waitForCache: boolean): Promise<void> {
+  for (const name of HOST_BUILTINS) nodeModule.createRequire(__filename)(name);
+  installVscodeStub(ROOT);
+  const context = extensionContext(ROOT, storage);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const extension = nodeModule.createRequire(__filename)(CLIENT) as { activate(context: unknown): unknown };
+  const extension = nodeModule.createRequire(__filename)(LOADER) as { activate(context: unknown): SwapsimApi };
   const t1 = performance.now();
-  extension.activate(context);
+  const api = extension.activate(context);
   const t2 = performance.now();
-  process.stdout.write(`${JSON.stringify({ load: t1 - t0, activate: t2 - t1 })}\n`);
+  const cpu = process.cpuUsage(cpu0);
+  const timing = api.activation;
+  if (timing === undefined) throw new Error('dist/client.js did not report its activation timing');
+  const result: Sample = {
+    require: t1 - t0,
+    activate: t2 - t1,
+    mainLoad: timing.loadMs,
+    mainCompile: timing.compileMs,
+    mainActivate: timing.activateMs,
+    codeCache: timing.codeCache,
+    cpu: (cpu.user + cpu.system) / 1000,
+  };
+  if (waitForCache) {
+    // The loader writes the cache a few seconds after the client settles.
+    const cacheDir = path.join(storage, 'code-cache');
+    const deadline = Date.now() + 30_000;
+    while (!(existsSync(cacheDir) && readdirSync(cacheDir).some((f) => f.endsWith('.v8cache')))) {
+      if (Date.now() > deadline) throw new Error('the loader wrote no code cache within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
   process.exit(0);
 }
 
@@ -88,30 +90,59 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+function runSample(storage: string, prime = false): Sample {
+  const args = [__filename, '--sample', storage, ...(prime ? ['--prime'] : [])];
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
+  const line = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`sample failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
+  return JSON.parse(line) as Sample;
+}
+
+function reportSeries(prefix: string, samples: Sample[], expectedCache: string): void {
+  const wrong = samples.filter((s) => s.codeCache !== expectedCache);
+  if (wrong.length > 0) throw new Error(`${prefix}: expected code cache '${expectedCache}', got ${wrong.map((s) => s.codeCache).join(', ')}`);
+  const total = samples.map((s) => s.require + s.activate);
+  report(`${prefix}.load_and_activate`, median(total), 'ms');
+  report(`${prefix}.load_and_activate_min`, Math.min(...total), 'ms');
+  report(`${prefix}.load_bundle`, median(samples.map((s) => s.require + s.mainLoad)), 'ms');
+  report(`${prefix}.compile_bundle`, median(samples.map((s) => s.mainCompile)), 'ms');
+  report(`${prefix}.activate_call`, median(samples.map((s) => s.mainActivate)), 'ms');
+  report(`${prefix}.cpu`, median(samples.map((s) => s.cpu)), 'ms');
+  const ms = median(total);
+  if (ms > ACTIVATION_BUDGET_MS) console.error(`client.bench: ${prefix} load + activate took ${ms.toFixed(1)} ms (median), over the ${ACTIVATION_BUDGET_MS} ms budget`);
+}
+
 function main(): void {
-  if (!existsSync(CLIENT)) throw new Error(`${CLIENT} missing: bench/run.mjs builds dist/ first`);
-  const sizeKiB = statSync(CLIENT).size / 1024;
-  const loads: number[] = [];
-  const activations: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const child = spawnSync(process.execPath, [__filename, '--sample'], { encoding: 'utf8', timeout: 30_000 });
-    const line = child.stdout.trim().split('\n').pop() ?? '';
-    if (child.status !== 0 || !line.startsWith('{')) throw new Error(`sample ${i} failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
-    const { load, activate } = JSON.parse(line) as { load: number; activate: number };
-    loads.push(load);
-    activations.push(activate);
+  for (const file of [LOADER, MAIN]) if (!existsSync(file)) throw new Error(`${file} missing: bench/run.mjs builds dist/ first`);
+  const sizeKiB = (statSync(LOADER).size + statSync(MAIN).size) / 1024;
+  const scratch = mkdtempSync(path.join(tmpdir(), 'swapsim-client-bench-'));
+  try {
+    // Cold: an empty global storage folder for every sample.
+    const cold: Sample[] = [];
+    for (let i = 0; i < SAMPLES; i++) cold.push(runSample(mkdtempSync(path.join(scratch, 'cold-'))));
+    // Warm: one activation writes the cache, the samples read it.
+    const warmStorage = mkdtempSync(path.join(scratch, 'warm-'));
+    runSample(warmStorage, true);
+    const warm: Sample[] = [];
+    for (let i = 0; i < SAMPLES; i++) warm.push(runSample(warmStorage));
+
+    report('client.bundle_size', sizeKiB, 'KiB');
+    reportSeries('client.cold', cold, 'miss');
+    reportSeries('client.warm', warm, 'hit');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  const activate = median(activations);
-  report('client.bundle_size', sizeKiB, 'KiB');
-  report('client.load_bundle', median(loads), 'ms');
-  report('client.activate_call', activate, 'ms');
-  report('client.load_and_activate', median(loads.map((l, i) => l + activations[i])), 'ms');
-  if (activate > ACTIVATION_BUDGET_MS) console.error(`client.bench: activate() took ${activate.toFixed(1)} ms, over the ${ACTIVATION_BUDGET_MS} ms budget`);
   if (sizeKiB > SIZE_BUDGET_KIB) {
-    console.error(`client.bench: dist/client.js is ${sizeKiB.toFixed(0)} KiB, over the ${SIZE_BUDGET_KIB} KiB budget`);
+    console.error(`client.bench: dist/client.js + client-main.js is ${sizeKiB.toFixed(0)} KiB, over the ${SIZE_BUDGET_KIB} KiB budget`);
     process.exitCode = 1;
   }
 }
 
-if (process.argv[2] === '--sample') sample();
-else main();
+if (process.argv[2] === '--sample') {
+  sample(process.argv[3] ?? '', process.argv[4] === '--prime').catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main();
+}

@@ -41,6 +41,8 @@ export class DashboardPanel {
   static readonly onDidSelect: vscode.Event<DashboardSelection> = DashboardPanel.selectEmitter.event;
 
   private ready = false;
+  /** Page and cluster size of the snapshot the page was given: the page lays out its map by them. */
+  private geometry: { pageSize: number; clusterSlots: number } | undefined;
   private warnedInvalid = false;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -107,7 +109,14 @@ export class DashboardPanel {
   /** Forward a session delta (from the server's swapsim/delta notification) to its dashboard. */
   static postDelta(delta: SessionDelta): void {
     const panel = DashboardPanel.panels.get(delta.uri);
-    if (panel !== undefined && panel.ready) panel.post({ type: 'delta', delta });
+    if (panel === undefined || !panel.ready) return;
+    const g = panel.geometry;
+    // A session rebuilt on another page or cluster size (a geometry setting changed): the page starts over from a snapshot.
+    if (g !== undefined && ((delta.pageSize !== undefined && delta.pageSize !== g.pageSize) || (delta.clusterSlots !== undefined && delta.clusterSlots !== g.clusterSlots))) {
+      void panel.sendInit();
+      return;
+    }
+    panel.post({ type: 'delta', delta });
   }
 
   /** Select a cluster or slot in the dashboard last focused (e.g. from a tree). */
@@ -193,6 +202,7 @@ export class DashboardPanel {
     try {
       const snapshot = await this.client.sendRequest<SessionSnapshot>(Requests.snapshot, { uri: this.uri });
       this.ready = true;
+      this.geometry = { pageSize: snapshot.pageSize, clusterSlots: snapshot.clusterSlots };
       this.post({ type: 'init', uri: this.uri, snapshot });
     } catch (err) {
       this.ready = false;

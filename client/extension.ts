@@ -11,6 +11,7 @@ import { revealSlot } from './commands/reveal';
 import { newScenario, openExample } from './commands/scenarios';
 import { reset, run, runToCursor, step } from './commands/stepping';
 import { requireScenario } from './commands/target';
+import type { CodeCacheState } from './boot/codeCache';
 import type { Ctx } from './context';
 import { DashboardPanel } from './dashboard';
 import { StepDecorations } from './editor/stepDecorations';
@@ -24,6 +25,22 @@ import { DevicesTreeProvider, type DeviceTreeNode } from './trees/devicesTree';
 import { EventsTreeProvider } from './trees/eventsTree';
 import { MemcgTreeProvider } from './trees/memcgTree';
 import { SwapCacheTreeProvider } from './trees/swapCacheTree';
+
+/** How activation went, measured by the loader (client/boot/loader.ts). */
+export interface ActivationTiming {
+  /** Reading, compiling and running dist/client-main.js. */
+  readonly loadMs: number;
+  /** The reading and compiling part of loadMs. */
+  readonly compileMs: number;
+  /** The extension's activate() call. */
+  readonly activateMs: number;
+  /**
+   * CPU time of the extension host process over both (all its threads): far
+   * below loadMs + activateMs when the machine was busy with other work.
+   */
+  readonly cpuMs: number;
+  readonly codeCache: CodeCacheState;
+}
 
 /** What activate() returns: the pieces the extension-host tests (and curious extensions) look at. */
 export interface SwapsimApi {
@@ -41,6 +58,10 @@ export interface SwapsimApi {
   readonly tests: ScenarioTests;
   /** Settles once the language client has started (or failed to). */
   readonly ready: Promise<void>;
+  /** The swapsim output channel (Show Server Log). */
+  readonly log: vscode.LogOutputChannel;
+  /** Set by the loader (dist/client.js); absent when client-main.js is loaded some other way. */
+  readonly activation?: ActivationTiming;
 }
 
 let client: LanguageClient | undefined;
@@ -104,7 +125,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
       serverStatus.setPhase('stopped');
     },
   );
-  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, ready };
+  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, ready, log };
 }
 
 export async function deactivate(): Promise<void> {

@@ -13,10 +13,14 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 
-/** Settings the server needs at start; later changes arrive as workspace/didChangeConfiguration. */
+/**
+ * The `swapsim` section as the server reads it (server/lsp/settings.ts), sent
+ * as initializationOptions so the first sessions are built under it; later
+ * changes arrive as workspace/didChangeConfiguration.
+ */
 export interface ServerSettings {
   design: string | null;
-  geometry: { pageSize: string; clusterSlots: number | null };
+  geometry: { pageSize: string; clusterSlots: number | null; cpus: number; ram: string };
   limits: { maxSteps: number; maxUndoEntries: number; sessionMemoryMB: number };
   inlayHints: { enabled: boolean };
   checkInvariants: boolean;
@@ -26,7 +30,12 @@ export function readServerSettings(): ServerSettings {
   const c = vscode.workspace.getConfiguration('swapsim');
   return {
     design: c.get<string | null>('design', null),
-    geometry: { pageSize: c.get<string>('geometry.pageSize', '4K'), clusterSlots: c.get<number | null>('geometry.clusterSlots', null) },
+    geometry: {
+      pageSize: c.get<string>('geometry.pageSize', '4K'),
+      clusterSlots: c.get<number | null>('geometry.clusterSlots', null),
+      cpus: c.get<number>('geometry.cpus', 4),
+      ram: c.get<string>('geometry.ram', '4G'),
+    },
     limits: {
       maxSteps: c.get<number>('limits.maxSteps', 1_000_000),
       maxUndoEntries: c.get<number>('limits.maxUndoEntries', 100_000),
@@ -82,7 +91,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, outputCha
       { scheme: 'untitled', language: 'swapsim' },
     ],
     outputChannel,
-    initializationOptions: readServerSettings(),
+    // A function: a restarted server gets the settings of the moment, not those at activation.
+    initializationOptions: () => readServerSettings(),
     // The server can also pull settings with workspace/configuration; this pushes changes.
     synchronize: { configurationSection: 'swapsim' },
     errorHandler: crashHandler(outputChannel, restartServer),

@@ -76,6 +76,86 @@ async function finishApp() {
   return copyWebviewCss();
 }
 
+/**
+ * vscode-languageclient's own dependencies, trimmed from what activation
+ * loads (issue #8): `minimatch` becomes client/vendor/minimatchOnDemand.ts,
+ * which loads the real one from dist/client-minimatch.js the first time a
+ * glob is compiled, and `semver/functions/{parse,satisfies}` become the small
+ * caret-range versions in client/vendor/semverCaret.ts (the library's one
+ * use: checking the editor's version). Only imports from vscode-languageclient
+ * are redirected.
+ */
+function languageClientDeps() {
+  const vendor = path.join(ROOT, 'client', 'vendor');
+  const inLanguageClient = (importer) => importer.includes(`${path.sep}node_modules${path.sep}vscode-languageclient${path.sep}`);
+  return {
+    name: 'swapsim-languageclient-deps',
+    setup(b) {
+      b.onResolve({ filter: /^minimatch$/ }, (args) => (inLanguageClient(args.importer) ? { path: path.join(vendor, 'minimatchOnDemand.ts') } : undefined));
+      b.onResolve({ filter: /^semver\/functions\/(parse|satisfies)$/ }, (args) =>
+        inLanguageClient(args.importer) ? { path: args.path, namespace: 'swapsim-semver' } : undefined,
+      );
+      // semver's function modules export the function itself.
+      b.onLoad({ filter: /.*/, namespace: 'swapsim-semver' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(path.join(vendor, 'semverCaret.ts'))}).${args.path.endsWith('/parse') ? 'parseVersion' : 'satisfiesCaret'};`,
+        resolveDir: vendor,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * Every import of 'vscode' in the client bundle shares one namespace object
+ * (client/vendor/vscodeNamespace.ts, which alone imports the real module):
+ * ES imports link to it directly; CommonJS requires (vscode-languageclient)
+ * get it through one wrapper module, converted once and marked __esModule.
+ */
+function sharedVscodeNamespace() {
+  const namespaceFile = path.join(ROOT, 'client', 'vendor', 'vscodeNamespace.ts');
+  return {
+    name: 'swapsim-vscode-namespace',
+    setup(b) {
+      b.onResolve({ filter: /^vscode$/ }, (args) => {
+        if (args.importer === namespaceFile) return { path: 'vscode', external: true };
+        if (args.kind === 'require-call') return { path: 'vscode', namespace: 'swapsim-vscode-cjs' };
+        return { path: namespaceFile };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'swapsim-vscode-cjs' }, () => ({
+        contents: `module.exports = require(${JSON.stringify(namespaceFile)});`,
+        resolveDir: ROOT,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
+ * The extension client as three files: dist/client.js, the small loader VS
+ * Code runs (client/boot/loader.ts: code cache, timing); dist/client-main.js,
+ * the extension; dist/client-minimatch.js, loaded only if a glob is ever
+ * compiled. Always minified: parsing fewer bytes is most of activation.
+ */
+function clientConfigs(node) {
+  const client = { ...node, minify: true, external: ['vscode'] };
+  return [
+    { ...client, entryPoints: ['client/boot/loader.ts'], outfile: 'dist/client.js' },
+    { ...client, entryPoints: ['client/extension.ts'], outfile: 'dist/client-main.js', plugins: [languageClientDeps(), sharedVscodeNamespace()], metafile: true },
+    {
+      ...client,
+      stdin: { contents: "module.exports = require('minimatch');", resolveDir: path.join(ROOT, 'node_modules', 'vscode-languageclient'), sourcefile: 'client-minimatch.js' },
+      outfile: 'dist/client-minimatch.js',
+    },
+  ];
+}
+
+/** Fail the build when the client bundle still carries what languageClientDeps() is meant to keep out. */
+function checkClientBundle(result) {
+  const inputs = Object.keys(result.metafile?.outputs?.['dist/client-main.js']?.inputs ?? {});
+  const leaked = inputs.filter((file) => /node_modules\/(minimatch|semver|brace-expansion)\//.test(file));
+  if (leaked.length > 0) throw new Error(`dist/client-main.js bundles ${leaked.join(', ')}: vscode-languageclient imports them some new way (see languageClientDeps in scripts/build.mjs)`);
+}
+
 /** esbuild option sets for dist/: extension client, language server, CLI, webviews. */
 async function appConfigs({ production }) {
   const version = await packageVersion();
@@ -89,7 +169,7 @@ async function appConfigs({ production }) {
   };
   const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
   const configs = [
-    { ...node, entryPoints: ['client/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+    ...clientConfigs(node),
     { ...node, entryPoints: ['server/server.ts'], outfile: 'dist/server.js' },
     {
       ...node,
@@ -181,7 +261,8 @@ export async function build({ app = true, tests = false, production = false, wat
     return;
   }
   const started = Date.now();
-  await Promise.all(configs.map((c) => esbuild.build(c)));
+  const results = await Promise.all(configs.map((c) => esbuild.build(c)));
+  for (const result of results) if (result.metafile) checkClientBundle(result);
   const css = app ? await finishApp() : [];
   const what = [app && (production ? 'dist (production)' : 'dist'), tests && 'tests'].filter(Boolean).join(' + ');
   console.log(`[build] ${what}: ${configs.length} bundle(s), ${css.length} stylesheet(s) in ${Date.now() - started} ms`);

@@ -17,7 +17,7 @@ import { registerCustomRequests } from './lsp/custom_requests';
 import { DIAGNOSTICS_DELAY_MS, DiagnosticsScheduler } from './lsp/diagnostics';
 import { guardVoid } from './lsp/guard';
 import { capabilities, registerLanguageFeatures } from './lsp/language_features';
-import { parseSettings, sameSettings, type Settings } from './lsp/settings';
+import { parseSettings, sameSettings, scenarioSettingsChanged, sessionSettingsChanged, type Settings } from './lsp/settings';
 
 declare const __SWAPSIM_VERSION__: string;
 
@@ -39,23 +39,33 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     workDoneProgress: caps.window?.workDoneProgress === true,
   };
   dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  // The extension sends its settings here too, so sessions built before the first pull already use them.
+  if (params.initializationOptions !== undefined && params.initializationOptions !== null) ctx.settings = parseSettings(params.initializationOptions);
   return {
     capabilities: capabilities(TextDocumentSyncKind.Incremental),
     serverInfo: { name: 'swapsim', version: __SWAPSIM_VERSION__ },
   };
 });
 
-/** Apply new settings: sessions are rebuilt when a setting they depend on changed. */
+/**
+ * Apply new settings. When the scenario defaults (design, geometry) changed,
+ * every open document is checked again and its diagnostics republished; when
+ * those or another setting sessions run under changed, every session is
+ * rebuilt (a `rewound` delta, back at step 0).
+ */
 function applySettings(next: Settings): void {
   const previous = ctx.settings;
   if (sameSettings(previous, next)) return;
   ctx.settings = next;
-  const sessionRelevant =
-    previous.design !== next.design ||
-    previous.checkInvariants !== next.checkInvariants ||
-    previous.limits.maxSteps !== next.limits.maxSteps ||
-    previous.limits.maxUndoEntries !== next.limits.maxUndoEntries;
-  if (sessionRelevant) {
+  const reanalyse = scenarioSettingsChanged(previous, next);
+  if (reanalyse) {
+    for (const doc of documents.all()) {
+      // The cached analysis was checked with the old defaults.
+      ctx.analyses.delete(doc.uri);
+      diagnostics.schedule(doc.uri, 0);
+    }
+  }
+  if (reanalyse || sessionSettingsChanged(previous, next)) {
     for (const uri of ctx.sessions.uris()) {
       void ctx.sessions
         .enqueue(uri, () => {

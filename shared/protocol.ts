@@ -218,6 +218,12 @@ export interface SessionDelta {
   errors: StepError[];
   /** True when the delta undoes earlier steps (step back, reset): views drop newer history. */
   rewound: boolean;
+  /**
+   * Only on the delta of a rebuilt session (text edit, settings change, setDesign):
+   * its page and cluster size, which a change of the geometry settings alters.
+   */
+  pageSize?: number;
+  clusterSlots?: number;
 }
 
 // ------------------------------------------------------------ on-demand data

@@ -313,6 +313,8 @@ export const sessionDelta: Validator<SessionDelta> = object<SessionDelta>({
   expects: arrayOf(expectResult),
   errors: arrayOf(stepError),
   rewound: bool,
+  pageSize: optional(nat),
+  clusterSlots: optional(nat),
 });
 
 const slotEncoding: Validator<SlotEncoding> = object<SlotEncoding>({

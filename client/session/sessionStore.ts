@@ -129,6 +129,9 @@ export class SessionStore {
     state.seq = delta.seq;
     state.status = delta.status;
     state.design = delta.design;
+    // A rebuilt session (e.g. after a geometry setting changed) may have another page or cluster size.
+    if (delta.pageSize !== undefined) state.pageSize = delta.pageSize;
+    if (delta.clusterSlots !== undefined) state.clusterSlots = delta.clusterSlots;
     state.step = delta.step;
     for (const device of delta.devices) state.devices.set(device.type, device);
     for (const type of delta.removedDevices) state.devices.delete(type);

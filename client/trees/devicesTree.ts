@@ -265,7 +265,9 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
   /** Work out which subtrees a delta touched and refresh just those. */
   applyDelta(delta: SessionDelta): void {
     const refresh = this.refreshSet(delta);
-    if (refresh === 'all') this.emitter.fire(undefined);
+    // The whole tree is asked for again: forget every node, or a device that comes back later
+    // would be refreshed as its old, no longer listed node and never appear.
+    if (refresh === 'all') this.resetAll();
     else if (refresh.length > 0) this.emitter.fire(refresh);
   }
 

@@ -2,7 +2,7 @@
  * `swapsim compare FILE [--designs a,b,…] [--json]`: the swap metadata
  * overhead at the end of the run, one column per design (docs/designs.md).
  */
-import type { CompareResult, DesignName, OverheadTableWire } from '../../shared/protocol';
+import { DESIGN_NAMES, type CompareResult, type DesignName, type OverheadTableWire } from '../../shared/protocol';
 import { parseArgs, UsageError, wantsHelp } from './args';
 import { Session } from '../session/session';
 import { err, guarded, out, readScenario } from './io';
@@ -10,7 +10,7 @@ import { diagnosticLine, hasErrorDiagnostics } from './report';
 import { parseDesign } from './session_run';
 import { humanBytes } from './units';
 
-const DEFAULT_DESIGNS: readonly DesignName[] = ['legacy', 'p1', 'p3', 'p4', 'ghost'];
+const DEFAULT_DESIGNS: readonly DesignName[] = DESIGN_NAMES;
 
 export const COMPARE_HELP = `Usage: swapsim compare FILE [--designs LIST] [--json]
 

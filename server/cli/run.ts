@@ -59,7 +59,7 @@ export function runCommand(args: readonly string[]): number {
   });
 }
 
-/** The design's overhead table, or why there is none (vswap designs are refused). */
+/** The design's overhead table, or the overhead model's reason for refusing the usage summary. */
 function overheadOrReason(session: Session): OverheadTableWire | string {
   try {
     return session.overhead();

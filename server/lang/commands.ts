@@ -8,9 +8,9 @@
 import type { CommandStatement, EchoStatement, Range, Word } from './ast';
 import { spanRanges } from './ast';
 import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
-import type { CheckedStatement, DiscardPolicy, FileRef, PageSpan, SwapDeviceType, WriteValue } from './checked';
-import { flag, option, positional, type CheckContext, type RegionInfo } from './context';
-import { normalisePath, parentCgroup, resolveFile } from './paths';
+import type { CheckedStatement, Content, DiscardPolicy, FileRef, PageSpan, SwapDeviceType, WriteValue } from './checked';
+import { cachedFile, flag, option, positional, withText, type CheckContext, type RegionInfo } from './context';
+import { normalisePath, parentCgroup } from './paths';
 import { formatBytes, parseBool, parseInteger, parseKernelSize } from './units';
 import { checkChoice, checkContent, checkInteger, checkPageList, checkPageRange, checkSize } from './values';
 
@@ -215,7 +215,7 @@ function checkSwapoff(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
   const device = normalisePath(path.text) ?? path.text;
   const d = ctx.state.devices.get(device);
   if (d?.active === true) ctx.state.devices.set(device, { ...d, active: false, offAt: line(path) });
-  else ctx.activeDevice({ ...path, text: device }, 'EINVAL');
+  else ctx.activeDevice(withText(path, device), 'EINVAL');
   return { op: 'swapoff', range: stmt.range, device };
 }
 
@@ -223,7 +223,7 @@ function checkDiscard(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
   const path = positional(stmt, 0);
   if (path === undefined) return { op: 'discard', range: stmt.range, device: null };
   const device = normalisePath(path.text) ?? path.text;
-  if (ctx.activeDevice({ ...path, text: device }) === null) return null;
+  if (ctx.activeDevice(withText(path, device)) === null) return null;
   return { op: 'discard', range: stmt.range, device };
 }
 
@@ -262,6 +262,7 @@ export function checkEcho(ctx: CheckContext, stmt: EchoStatement): CheckedStatem
 }
 
 function joinValues(values: readonly Word[]): string {
+  if (values.length === 1) return (values[0] as Word).text;
   return values.map((w) => w.text).join(' ');
 }
 
@@ -329,18 +330,24 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
   }
 }
 
+/** sysctl keys the simulator has, and their files. */
+const SYSCTL_PATHS: ReadonlyMap<string, string> = new Map([
+  ['vm.swappiness', '/proc/sys/vm/swappiness'],
+  ['vm.page-cluster', '/proc/sys/vm/page-cluster'],
+]);
+
 function checkSysctl(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   const arg = positional(stmt, 0);
   if (arg === undefined) return null;
   const eq = arg.text.indexOf('=');
   const key = eq >= 0 ? arg.text.slice(0, eq) : arg.text;
-  const keyWord: Word = { text: key, range: { start: arg.range.start, end: { line: line(arg), character: arg.range.start.character + key.length } }, quoted: false };
-  const keys = ['vm.swappiness', 'vm.page-cluster'];
-  if (!keys.includes(key)) {
-    ctx.unknown('SS205', `the simulator has no sysctl '${key}'`, keyWord, keys);
+  const path = SYSCTL_PATHS.get(key);
+  if (path === undefined) {
+    const keyWord: Word = { text: key, range: { start: arg.range.start, end: { line: line(arg), character: arg.range.start.character + key.length } }, quoted: false };
+    ctx.unknown('SS205', `the simulator has no sysctl '${key}'`, keyWord, SYSCTL_PATHS.keys());
     return null;
   }
-  const resolved = resolveFile(`/proc/sys/vm/${key.slice(3)}`, ctx.config.pageSize, ctx.config.pmdOrder);
+  const resolved = cachedFile(path, ctx.config.pageSize, ctx.config.pmdOrder);
   if (!resolved.ok) throw new Error(`sysctl ${key} missing from the catalogue`);
   const { spec, ref } = resolved.value;
   if (eq < 0) {
@@ -383,7 +390,9 @@ function checkMkdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
   }
   const parent = parentCgroup(cgroup) ?? '/';
   if (parents) {
-    for (let c: string | null = cgroup; c !== null && c !== '/'; c = parentCgroup(c)) cgroups.set(c, { alive: true, removedAt: null });
+    for (let c: string | null = cgroup; c !== null && c !== '/'; c = parentCgroup(c)) {
+      if (cgroups.get(c)?.alive !== true) cgroups.set(c, { alive: true, removedAt: null });
+    }
   } else if (ctx.cgroupExists(parent, path, 'ENOENT')) {
     cgroups.set(cgroup, { alive: true, removedAt: null });
   }
@@ -520,6 +529,9 @@ function checkExit(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
   return { op: 'exit', range: stmt.range, task: word.text };
 }
 
+/** What a region holds when `content=` is not given (shared: checked programs are read-only). */
+const DEFAULT_CONTENT: Content = [{ kind: 'compressible', ratio: DEFAULT_COMPRESSIBLE_RATIO, percent: 100 }];
+
 function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   const { config } = ctx;
   const taskWord = positional(stmt, 0);
@@ -547,7 +559,7 @@ function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
     ok = false;
   }
   const contentOpt = option(stmt, 'content');
-  const content = contentOpt === undefined ? ([{ kind: 'compressible', ratio: DEFAULT_COMPRESSIBLE_RATIO, percent: 100 }] as const) : checkContent(contentOpt.value, ctx.report);
+  const content = contentOpt === undefined ? DEFAULT_CONTENT : checkContent(contentOpt.value, ctx.report);
   if (content === null) ok = false;
   if (task !== null && validRegion && task.regions.get(regionWord.text)?.mapped !== true) {
     task.regions.set(regionWord.text, { pages, order: order ?? 0, mapped: true, unmappedAt: null });
@@ -598,14 +610,15 @@ function checkRangeVerb(ctx: CheckContext, stmt: CommandStatement): CheckedState
   const verb = stmt.name.text as 'touch' | 'pageout' | 'munmap';
   const pages = pageSpan(ctx, stmt, region, regionWord.text, verb);
   if (pages === null) return null;
-  const base = { task: taskWord.text, region: regionWord.text, pages };
-  if (verb === 'touch') return { op: 'touch', range: stmt.range, ...base, write: flag(stmt, 'write') !== undefined };
-  if (verb === 'pageout') return { op: 'pageout', range: stmt.range, ...base };
+  const taskName = taskWord.text;
+  const regionName = regionWord.text;
+  if (verb === 'touch') return { op: 'touch', range: stmt.range, task: taskName, region: regionName, pages, write: flag(stmt, 'write') !== undefined };
+  if (verb === 'pageout') return { op: 'pageout', range: stmt.range, task: taskName, region: regionName, pages };
   if (region.pages !== null && pages.first === 0 && pages.count === region.pages) {
     region.mapped = false;
     region.unmappedAt = line(regionWord);
   }
-  return { op: 'munmap', range: stmt.range, ...base };
+  return { op: 'munmap', range: stmt.range, task: taskName, region: regionName, pages };
 }
 
 function pageSpan(ctx: CheckContext, stmt: CommandStatement, region: RegionInfo, regionName: string, verb: string): PageSpan | null {

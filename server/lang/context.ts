@@ -9,9 +9,10 @@
  * path, so those diagnostics carry the errno the kernel would return and are
  * silenced by an `expect error` on the next line.
  */
-import type { Arg, CommandStatement, FlagArg, OptionArg, Word } from './ast';
+import type { CommandStatement, FlagArg, OptionArg, Word } from './ast';
 import type { Limits, ScenarioConfig } from './checked';
 import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode } from './diagnostics';
+import { Memo, MemoByNumber } from './memo';
 import { resolveCgroup, resolveFile, type ResolvedFile, type Resolution } from './paths';
 import { didYouMean, nearest } from './suggest';
 
@@ -64,9 +65,6 @@ export class CheckContext {
   cgroupStatements = 0;
   /** >0 while a repeat body is re-checked for its later iterations. */
   laterIteration = 0;
-  /** Path resolution is pure and scenarios repeat the same paths: resolve each spelling once. */
-  private readonly fileCache = new Map<string, Resolution<ResolvedFile>>();
-  private readonly cgroupCache = new Map<string, Resolution<string>>();
 
   constructor(
     readonly config: ScenarioConfig,
@@ -124,12 +122,7 @@ export class CheckContext {
 
   /** Canonical cgroup path of a word, or null after a static error. */
   cgroupPath(word: Word, allowBareAbsolute: boolean): string | null {
-    const key = (allowBareAbsolute ? '+' : '-') + word.text;
-    let r = this.cgroupCache.get(key);
-    if (r === undefined) {
-      r = resolveCgroup(word.text, allowBareAbsolute);
-      this.cgroupCache.set(key, r);
-    }
+    const r = cachedCgroup(word.text, allowBareAbsolute);
     if (!r.ok) {
       this.error(r.code, r.message, word);
       return null;
@@ -167,11 +160,7 @@ export class CheckContext {
 
   /** Resolve a file path word; reports SS205/SS217/SS405. */
   file(word: Word): ResolvedFile | null {
-    let r = this.fileCache.get(word.text);
-    if (r === undefined) {
-      r = resolveFile(word.text, this.config.pageSize, this.config.pmdOrder);
-      this.fileCache.set(word.text, r);
-    }
+    const r = cachedFile(word.text, this.config.pageSize, this.config.pmdOrder);
     if (!r.ok) {
       const suggestions = r.suggestions ?? [];
       this.report(
@@ -193,6 +182,20 @@ export class CheckContext {
   }
 }
 
+// Path resolution is pure and scenarios repeat the same paths: each spelling is resolved once per process.
+const fileResolutions = new MemoByNumber<Resolution<ResolvedFile>>();
+const cgroupResolutions = [new Memo<Resolution<string>>(), new Memo<Resolution<string>>()] as const;
+
+/** resolveFile, memoised (the page size fixes the PMD order, but both are part of the key). */
+export function cachedFile(path: string, pageSize: number, pmdOrder: number): Resolution<ResolvedFile> {
+  return fileResolutions.for(pageSize * 64 + pmdOrder).get(path, (p) => resolveFile(p, pageSize, pmdOrder));
+}
+
+/** resolveCgroup, memoised. */
+export function cachedCgroup(text: string, allowBareAbsolute: boolean): Resolution<string> {
+  return cgroupResolutions[allowBareAbsolute ? 1 : 0].get(text, (t) => resolveCgroup(t, allowBareAbsolute));
+}
+
 export function isIdentifier(text: string): boolean {
   if (text.length === 0 || text.length > 64) return false;
   for (let i = 0; i < text.length; i++) {
@@ -207,6 +210,11 @@ function lineNote(line: number | null): string {
   return line === null ? '' : ` on line ${line + 1}`;
 }
 
+/** `word` spelled as `text` (a normalised path), copied only when the spelling differs. */
+export function withText(word: Word, text: string): Word {
+  return word.text === text ? word : { ...word, text };
+}
+
 export function positional(stmt: CommandStatement, index: number): Word | undefined {
   let i = 0;
   for (const a of stmt.args) {
@@ -218,9 +226,11 @@ export function positional(stmt: CommandStatement, index: number): Word | undefi
 }
 
 export function option(stmt: CommandStatement, key: string): OptionArg | undefined {
-  return stmt.args.find((a: Arg): a is OptionArg => a.kind === 'option' && a.key.text === key);
+  for (const a of stmt.args) if (a.kind === 'option' && a.key.text === key) return a;
+  return undefined;
 }
 
 export function flag(stmt: CommandStatement, canonical: string): FlagArg | undefined {
-  return stmt.args.find((a: Arg): a is FlagArg => a.kind === 'flag' && a.canonical === canonical);
+  for (const a of stmt.args) if (a.kind === 'flag' && a.canonical === canonical) return a;
+  return undefined;
 }

@@ -19,14 +19,21 @@ import {
   findDesign,
   type DesignName,
   type FieldSpec,
+  type KeySetName,
+  type KeySpec,
   type ObservableUnit,
 } from './catalog';
 import type { CheckedStatement, Comparison, ExpectedValue, Observable, Tolerance } from './checked';
-import type { CheckContext } from './context';
+import { cachedCgroup, withText, type CheckContext } from './context';
 import { makeDiagnostic } from './diagnostics';
-import { normalisePath, resolveCgroup } from './paths';
+import { normalisePath } from './paths';
 import { parseBool, parseInteger, parsePercent, parseSize } from './units';
 import { checkChoice, checkInteger } from './values';
+
+/** The keys of each keyed file by name (vmstat has dozens; expects name them on thousands of lines). */
+const KEYS_BY_NAME: ReadonlyMap<KeySetName, ReadonlyMap<string, KeySpec>> = new Map(
+  (Object.keys(KEYS) as KeySetName[]).map((set) => [set, new Map(KEYS[set].map((k) => [k.name, k]))]),
+);
 
 /** Enum values that exist in one design only: vswap-ste pointer entries, freed ghost clusters. */
 const DESIGN_ONLY_VALUES: Readonly<Record<string, DesignName>> = {
@@ -124,7 +131,7 @@ function resolveObservable(ctx: CheckContext, words: readonly Word[]): Resolved 
       const f = field(ctx, words[3], isSlot ? SLOT_FIELDS : CLUSTER_FIELDS, words, isSlot ? 'slot field' : 'cluster field', syn);
       if (f === null || tooMany(ctx, words, 4, syn)) return null;
       const device = normalisePath(devWord.text) ?? devWord.text;
-      const dev = ctx.activeDevice({ ...devWord, text: device });
+      const dev = ctx.activeDevice(withText(devWord, device));
       const n = checkInteger(numWord, ctx.report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: isSlot ? 'slot offset' : 'cluster index' });
       if (dev === null || n === null) return null;
       if (dev.slots !== null) {
@@ -154,7 +161,7 @@ function resolveObservable(ctx: CheckContext, words: readonly Word[]): Resolved 
       const f = field(ctx, words[2], DEVICE_FIELDS, words, 'device field', syn);
       if (f === null || tooMany(ctx, words, 3, syn)) return null;
       const device = normalisePath(devWord.text) ?? devWord.text;
-      if (ctx.activeDevice({ ...devWord, text: device }) === null) return null;
+      if (ctx.activeDevice(withText(devWord, device)) === null) return null;
       return { observable: { kind: 'device', device, field: f.name as 'prio' }, unit: f.unit, words: [] };
     }
     case 'overhead':
@@ -217,7 +224,7 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
     const col = field(ctx, words[2], SWAPS_COLUMNS, words, '/proc/swaps column', syn);
     if (col === null || tooMany(ctx, words, 3, syn)) return null;
     const device = normalisePath(devWord.text) ?? devWord.text;
-    if (ctx.activeDevice({ ...devWord, text: device }) === null) return null;
+    if (ctx.activeDevice(withText(devWord, device)) === null) return null;
     return { observable: { kind: 'swaps', device, column: col.name as 'Type' }, unit: col.unit, words: col.values ?? [] };
   }
   if (spec.keys !== undefined) {
@@ -225,9 +232,9 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
     const keyWord = words[1];
     if (keyWord === undefined) return missing(ctx, words, `a key of ${spec.name}`, syn);
     if (tooMany(ctx, words, 2, syn)) return null;
-    const keys = KEYS[spec.keys];
-    const key = keys.find((k) => k.name === keyWord.text);
+    const key = KEYS_BY_NAME.get(spec.keys)?.get(keyWord.text);
     if (key === undefined) {
+      const keys = KEYS[spec.keys];
       ctx.unknown('SS206', `${spec.name} has no key '${keyWord.text}'`, keyWord, keys.map((k) => k.name));
       return null;
     }
@@ -264,7 +271,7 @@ function expectedValue(ctx: CheckContext, r: Resolved, valueWord: Word, unitWord
       return { kind: 'number', value: b ? 1 : 0 };
     }
     case 'cgroup': {
-      const c = resolveCgroup(text, true);
+      const c = cachedCgroup(text, true);
       if (!c.ok) {
         ctx.error(c.code, c.message, whole);
         return null;

@@ -15,9 +15,17 @@ export interface FrontEndResult {
   readonly diagnostics: Diagnostic[];
 }
 
+export interface FrontEndOptions {
+  /**
+   * An earlier result for the same document: the parser keeps its lines
+   * that did not change (see parser.ts). The result is the same without it.
+   */
+  readonly previous?: FrontEndResult;
+}
+
 /** Parse and check a `.swapsim` source. Never throws on any input text. */
-export function parseAndCheck(source: string, limits: Partial<Limits> = {}): FrontEndResult {
-  const parsed = parse(source);
+export function parseAndCheck(source: string, limits: Partial<Limits> = {}, options: FrontEndOptions = {}): FrontEndResult {
+  const parsed = parse(source, options.previous?.program);
   const checked = check(parsed.program, limits);
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) => comparePositions(a.range.start, b.range.start));
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
@@ -25,6 +33,7 @@ export function parseAndCheck(source: string, limits: Partial<Limits> = {}): Fro
 }
 
 export { parse, check };
+export { reuseStats, type ReuseStats } from './parser';
 export type { ParseResult } from './parser';
 export type { CheckResult } from './checker';
 export * from './ast';

@@ -97,6 +97,26 @@ function scanNumeral(text: string, allowNegative: boolean): Numeral | null {
   return { digits, scale, negative, end: i };
 }
 
+/**
+ * End of the run of decimal digits at `from` when it is a plain integer of
+ * 1 to 15 digits (no fraction, no hex prefix): such a run converts exactly
+ * without building a Numeral. Otherwise -1 (the caller takes the general path).
+ */
+function plainDigitsEnd(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  if (i === from || i - from > FAST_DIGITS) return -1;
+  const c = text.charCodeAt(i);
+  return c === 46 /* . */ || c === 120 /* x */ || c === 88 /* X */ ? -1 : i;
+}
+
+/** Value of the digits text[from, end), which plainDigitsEnd accepted. */
+function plainDigitsValue(text: string, from: number, end: number): number {
+  let v = 0;
+  for (let i = from; i < end; i++) v = v * 10 + (text.charCodeAt(i) - 48);
+  return v;
+}
+
 /** The integer value of a numeral without fraction, or null when it is not a safe integer. */
 function integerValue(n: Numeral): number | null {
   if (n.digits.length <= FAST_DIGITS) return Number(n.digits);
@@ -110,6 +130,12 @@ export type IntegerResult = { ok: true; value: number } | { ok: false; error: Nu
 
 /** A whole number: decimal or `0x` hex, optionally negative. */
 export function parseInteger(text: string, allowNegative = false): IntegerResult {
+  const negative = allowNegative && text.charCodeAt(0) === 45; /* - */
+  const from = negative ? 1 : 0;
+  if (plainDigitsEnd(text, from) === text.length) {
+    const v = plainDigitsValue(text, from, text.length);
+    return { ok: true, value: negative ? -v : v };
+  }
   const n = scanNumeral(text, allowNegative);
   if (n === null || n.end !== text.length) return { ok: false, error: 'not-a-number' };
   if (n.scale !== 0) return { ok: false, error: 'not-an-integer' };
@@ -145,6 +171,18 @@ export type SizeResult =
  * `unit: null` so callers can warn about a missing unit.
  */
 export function parseSize(text: string): SizeResult {
+  const end = plainDigitsEnd(text, 0);
+  if (end > 0) {
+    // Common case: a plain integer and a suffix. Multipliers are powers of two, so the product is exact while it stays safe.
+    const suffix = end === text.length ? '' : text.slice(end);
+    const pages = PAGE_SUFFIXES.has(suffix);
+    const multiplier = pages ? 1 : BYTE_SUFFIXES.get(suffix);
+    if (multiplier === undefined) return { ok: false, error: 'unknown-unit', unit: suffix };
+    const value = plainDigitsValue(text, 0, end) * multiplier;
+    if (value > Number.MAX_SAFE_INTEGER) return { ok: false, error: 'too-large', unit: suffix };
+    if (pages) return { ok: true, kind: 'pages', pages: value, unit: suffix };
+    return { ok: true, kind: 'bytes', bytes: value, unit: suffix === '' ? null : suffix };
+  }
   const n = scanNumeral(text, true);
   if (n === null) return { ok: false, error: 'not-a-number' };
   if (n.negative) return { ok: false, error: 'negative' };
@@ -184,6 +222,19 @@ export type KernelSizeResult = { ok: true; bytes: number } | { ok: false; reason
  * K/M/G/T/P/E in either case. No decimals, no `KiB`.
  */
 export function parseKernelSize(text: string): KernelSizeResult {
+  const end = plainDigitsEnd(text, 0);
+  if (end > 0 && text.length - end <= 1) {
+    // Common case: up to 15 digits and at most one suffix letter, exact in a double.
+    let shift = 0;
+    if (end < text.length) {
+      const idx = 'KMGTPE'.indexOf(text.charAt(end).toUpperCase());
+      if (idx < 0) return { ok: false, reason: `memparse() does not know the suffix '${text.slice(end)}'` };
+      shift = 10 * (idx + 1);
+    }
+    const bytes = plainDigitsValue(text, 0, end) * 2 ** shift;
+    if (bytes > Number.MAX_SAFE_INTEGER) return { ok: false, reason: `'${text}' is too large` };
+    return { ok: true, bytes };
+  }
   const n = scanNumeral(text, false);
   if (n === null) return { ok: false, reason: `'${text}' is not a number` };
   if (n.scale !== 0) return { ok: false, reason: `memparse() takes no decimals ('${text}')` };

@@ -8,6 +8,7 @@ import { range, type Range, type Word } from './ast';
 import { CONTENT_KINDS, DEFAULT_COMPRESSIBLE_RATIO } from './catalog';
 import type { Content, ContentPart, PageSpan } from './checked';
 import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode, type QuickFix } from './diagnostics';
+import { Memo } from './memo';
 import { didYouMean, nearest } from './suggest';
 import { parseDecimal, parseInteger, parsePercent, parseSize } from './units';
 
@@ -198,8 +199,17 @@ export function checkPageList(word: Word, report: Report, maxEntries: number): {
 
 const contentNames = CONTENT_KINDS.map((k) => k.name);
 
+/** Content specs that checked clean, by spelling: a scenario repeats the same few on every mmap. */
+const cleanContents = new Memo<Content | null>();
+
 /** `zero`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`. */
 export function checkContent(word: Word, report: Report): Content | null {
+  // Only a spec without diagnostics is memoised (null marks "not known clean"); a bad one is re-checked to report at this word.
+  const known = cleanContents.get(word.text, (text) => parseContent({ ...word, text }, () => undefined));
+  return known ?? parseContent(word, report);
+}
+
+function parseContent(word: Word, report: Report): Content | null {
   const text = word.text;
   if (text.startsWith('mix(') || text.startsWith('mix (')) {
     const open = text.indexOf('(');

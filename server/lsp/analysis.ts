@@ -1,12 +1,15 @@
 /**
  * One front-end analysis per document version, shared by every feature.
  *
- * Parsing and checking a 10,000-line scenario costs tens of milliseconds, so
- * it runs once per version (the debounced diagnostics pass usually does it)
- * and everything else reads the cached result. Features that must answer at
- * typing speed (completion) may use the newest analysis even when it is one
- * edit behind: they only take names from it and read the current line from
- * the document itself.
+ * Analysing a 10,000-line scenario from scratch costs tens of milliseconds,
+ * so it runs once per version (the debounced diagnostics pass usually does
+ * it) and everything else reads the cached result. A new version is
+ * analysed incrementally: the parser keeps every line of the previous
+ * version whose text and line number did not change (see lang/parser.ts),
+ * so an edit re-parses only the edited lines before the whole program is
+ * checked again. Features that must answer at typing speed (completion) may
+ * use the newest analysis even when it is one edit behind: they only take
+ * names from it and read the current line from the document itself.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_CONFIG, parseAndCheck, type FrontEndResult, type Program, type Statement } from '../lang/index';
@@ -80,10 +83,12 @@ class DocumentAnalysis implements Analysis {
   }
 }
 
-export function analyse(uri: string, version: number, text: string): Analysis {
+/** Analyse `text`; `previous` (an analysis of an earlier version of the same document) makes it incremental. */
+export function analyse(uri: string, version: number, text: string, previous?: Analysis): Analysis {
   if (exceedsBytes(text, MAX_DOCUMENT_BYTES)) return new DocumentAnalysis(uri, version, emptyResult(), true, 0);
   const started = performance.now();
-  const result = parseAndCheck(text);
+  const earlier = previous !== undefined && !previous.tooLarge && previous.uri === uri ? previous.result : undefined;
+  const result = parseAndCheck(text, {}, { previous: earlier });
   return new DocumentAnalysis(uri, version, result, false, performance.now() - started);
 }
 
@@ -95,7 +100,7 @@ export class AnalysisCache {
   get(doc: TextDocument): Analysis {
     const cached = this.byUri.get(doc.uri);
     if (cached !== undefined && cached.version === doc.version) return cached;
-    const fresh = analyse(doc.uri, doc.version, doc.getText());
+    const fresh = analyse(doc.uri, doc.version, doc.getText(), cached);
     this.byUri.set(doc.uri, fresh);
     return fresh;
   }

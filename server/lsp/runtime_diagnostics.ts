@@ -1,7 +1,9 @@
 /**
  * Diagnostics from running the scenario: kernel errors on the line that
  * caused them (Information when an `expect error` accepted the errno), failed
- * `expect` lines with expected and actual values, invariant violations.
+ * `expect` lines with expected and actual values, and invariant violations on
+ * the statement whose step broke the invariant (the check runs after every
+ * step, so the step that first shows a violation is the one that caused it).
  * A statement inside a `repeat` runs many times; its results are folded into
  * one diagnostic per line and message with a count, so a million-step run
  * yields at most a few diagnostics per line.
@@ -11,8 +13,17 @@ import type { Range } from '../lang/index';
 import type { SessionApi } from '../session/api';
 import { SOURCE } from './convert';
 
+/** An invariant violation found after `step` (1-based); `range` is the statement of that step when the session knows it. */
+export interface Violation {
+  readonly message: string;
+  readonly step: number;
+  readonly range?: Range;
+}
+
 /** What a run produced so far (a session provides it). */
-export type RuntimeResults = Pick<SessionApi, 'errors' | 'expects' | 'violations'>;
+export type RuntimeResults = Pick<SessionApi, 'errors' | 'expects'> & { readonly violations: readonly Violation[] };
+
+const TOP_OF_FILE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** Cap on runtime diagnostics per document (after folding). */
 const MAX_RUNTIME_DIAGNOSTICS = 500;
@@ -49,9 +60,10 @@ export function runtimeDiagnostics(results: RuntimeResults, stepRange: (step: nu
     if (x.passed) continue;
     add(x.range, DiagnosticSeverity.Error, 'expect-failed', `expect failed: expected ${x.expected}, actual ${x.actual}`, x.step);
   }
-  const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   for (const v of s.violations) {
-    add(stepRange(v.step) ?? top, DiagnosticSeverity.Error, 'invariant', `invariant violated: ${v.message}`, v.step);
+    // Step 0 (or a step the plan does not know) has no statement: the top of the file stands for the machine's setup.
+    const range = v.range ?? stepRange(v.step) ?? TOP_OF_FILE;
+    add(range, DiagnosticSeverity.Error, 'invariant', `invariant violated: ${v.message}`, v.step);
   }
   return [...folded.values()].map((f) => {
     const suffix = f.count > 1 ? ` (×${f.count}, first at step ${f.firstStep})` : ` (step ${f.firstStep})`;

@@ -7,7 +7,8 @@
  * `rewound` delta tells views what the new (reset) state is: every device and
  * memcg of the old session that is gone is listed as removed, the new ones as
  * changed, all counters are sent, and every device's cluster map is marked
- * for refetch. Views can therefore keep listening; a snapshot would also do.
+ * for refetch, and the page and cluster size are sent (a settings change can
+ * alter them). Views can therefore keep listening; a snapshot would also do.
  *
  * Sequence numbers on the wire keep increasing across rebuilds: each entry
  * adds a base to its session's own `seq` (a rebuilt session starts at 0).
@@ -85,6 +86,8 @@ export function rebuildDelta(entry: SessionEntry, old: SessionSnapshot | null): 
     expects: [],
     errors: [],
     rewound: true,
+    pageSize: snap.pageSize,
+    clusterSlots: snap.clusterSlots,
   };
 }
 

@@ -3,12 +3,32 @@
  * re-read on `workspace/didChangeConfiguration`. Anything missing or of the
  * wrong type falls back to its default, so a half-written settings.json never
  * breaks the server.
+ *
+ * The design and geometry settings are defaults for what a scenario's own
+ * `config` line leaves unset: a scenario that says `config design=ghost` or
+ * `page_size=64K` was written for that machine and runs on it whatever the
+ * editor says (only `swapsim/setDesign`, the Select Design Profile command,
+ * overrides a scenario's design, for one document).
  */
 import { DESIGN_NAMES, type DesignName } from '../../shared/protocol';
+import { parseSize } from '../lang/units';
+
+export interface GeometrySettings {
+  /** PAGE_SIZE in bytes (4K, 16K or 64K). */
+  readonly pageSize: number;
+  /** SWAPFILE_CLUSTER in slots; null: HPAGE_PMD_NR of the page size (256 means no THP swap). */
+  readonly clusterSlots: number | null;
+  /** Possible CPUs (per-CPU cluster caches, nr_cpu_ids). */
+  readonly cpus: number;
+  /** RAM in bytes. */
+  readonly ramBytes: number;
+}
 
 export interface Settings {
-  /** Design profile overriding every scenario's `config design=`; null keeps the scenario's. */
+  /** Design profile for scenarios without `config design=`; null: the built-in default (p4). */
   readonly design: DesignName | null;
+  /** The machine for scenarios whose `config` does not say. */
+  readonly geometry: GeometrySettings;
   /** False turns the invariant checker off even where a scenario asks for it. */
   readonly checkInvariants: boolean;
   readonly inlayHints: { readonly enabled: boolean };
@@ -22,8 +42,34 @@ export interface Settings {
   };
 }
 
+/**
+ * What a scenario's `config` falls back to (server/lang/config.ts,
+ * `ConfigDefaults`). A value that does not fit the scenario (a cluster size
+ * for another page size, RAM that is not whole pages) is ignored there in
+ * favour of the built-in rule.
+ */
+export interface ScenarioDefaults {
+  readonly design?: DesignName;
+  readonly pageSize: number;
+  readonly clusterSlots?: number;
+  readonly cpus: number;
+  readonly ramBytes: number;
+}
+
+/** `swapsim.geometry.pageSize` values (package.json) and their bytes. */
+export const PAGE_SIZE_SETTINGS: ReadonlyMap<string, number> = new Map([
+  ['4K', 4096],
+  ['16K', 16384],
+  ['64K', 65536],
+]);
+/** `swapsim.geometry.clusterSlots` values besides null: 256 (no THP swap) and HPAGE_PMD_NR of each page size. */
+export const CLUSTER_SLOT_SETTINGS: readonly number[] = [256, 512, 2048, 8192];
+const MAX_CPUS = 1024;
+
 export const DEFAULT_SETTINGS: Settings = {
   design: null,
+  // The machine of kernel-swap.md §1 / DEFAULT_CONFIG: 4K pages, 512-slot clusters, 4 CPUs, 4G.
+  geometry: { pageSize: 4096, clusterSlots: null, cpus: 4, ramBytes: 4 * 1024 ** 3 },
   checkInvariants: true,
   inlayHints: { enabled: true },
   limits: { maxSteps: 1_000_000, maxUndoEntries: 100_000, sessionMemoryMB: 512 },
@@ -33,8 +79,8 @@ function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function positiveInt(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
+function positiveInt(value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max ? value : fallback;
 }
 
 function bool(value: unknown, fallback: boolean): boolean {
@@ -45,6 +91,25 @@ export function isDesignName(value: unknown): value is DesignName {
   return typeof value === 'string' && (DESIGN_NAMES as readonly string[]).includes(value);
 }
 
+/** A size setting such as `4G` or `512M`, in bytes; null when it is not a positive byte size. */
+function byteSize(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  const r = parseSize(value.trim());
+  return r.ok && r.kind === 'bytes' && r.bytes > 0 ? r.bytes : null;
+}
+
+function parseGeometry(raw: unknown): GeometrySettings {
+  const g = record(raw);
+  const d = DEFAULT_SETTINGS.geometry;
+  const clusterSlots = typeof g.clusterSlots === 'number' && CLUSTER_SLOT_SETTINGS.includes(g.clusterSlots) ? g.clusterSlots : null;
+  return {
+    pageSize: (typeof g.pageSize === 'string' ? PAGE_SIZE_SETTINGS.get(g.pageSize) : undefined) ?? d.pageSize,
+    clusterSlots,
+    cpus: positiveInt(g.cpus, d.cpus, MAX_CPUS),
+    ramBytes: byteSize(g.ram) ?? d.ramBytes,
+  };
+}
+
 /** Settings from whatever the client sent for the `swapsim` section. */
 export function parseSettings(raw: unknown): Settings {
   const s = record(raw);
@@ -53,6 +118,7 @@ export function parseSettings(raw: unknown): Settings {
   const d = DEFAULT_SETTINGS;
   return {
     design: isDesignName(s.design) ? s.design : null,
+    geometry: parseGeometry(s.geometry),
     checkInvariants: bool(s.checkInvariants, d.checkInvariants),
     inlayHints: { enabled: bool(inlay.enabled, d.inlayHints.enabled) },
     limits: {
@@ -63,6 +129,28 @@ export function parseSettings(raw: unknown): Settings {
   };
 }
 
+/** The defaults scenarios are checked and run with under these settings. */
+export function scenarioDefaults(settings: Settings): ScenarioDefaults {
+  const g = settings.geometry;
+  return {
+    ...(settings.design === null ? {} : { design: settings.design }),
+    pageSize: g.pageSize,
+    ...(g.clusterSlots === null ? {} : { clusterSlots: g.clusterSlots }),
+    cpus: g.cpus,
+    ramBytes: g.ramBytes,
+  };
+}
+
 export function sameSettings(a: Settings, b: Settings): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Whether scenarios check or run differently under `b` than under `a`: analyses and sessions must be rebuilt. */
+export function scenarioSettingsChanged(a: Settings, b: Settings): boolean {
+  return JSON.stringify(scenarioDefaults(a)) !== JSON.stringify(scenarioDefaults(b));
+}
+
+/** Whether sessions run differently under `b` than under `a` (besides the scenario defaults). */
+export function sessionSettingsChanged(a: Settings, b: Settings): boolean {
+  return a.checkInvariants !== b.checkInvariants || a.limits.maxSteps !== b.limits.maxSteps || a.limits.maxUndoEntries !== b.limits.maxUndoEntries;
 }

@@ -261,7 +261,8 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       k.swapoffDevice(op.device);
       return {};
     case 'swapoff-all':
-      for (const si of [...k.swap.devices].reverse()) k.swapoffDevice(si.path);
+      // swapoff -a reads /proc/swaps, where the hidden vswap device is not listed
+      for (const si of [...k.swap.devices].reverse()) if (si !== k.swap.vswap) k.swapoffDevice(si.path);
       return {};
     case 'write':
       write(k, op);

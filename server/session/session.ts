@@ -11,6 +11,7 @@ import type {
   ClusterList,
   ClusterMap,
   CompareResult,
+  CounterSet,
   DesignName,
   DeviceSummary,
   EventPage,
@@ -27,7 +28,7 @@ import type {
   WireEvent,
 } from '../../shared/protocol';
 import { parseAndCheck, type FrontEndResult } from '../lang';
-import type { CheckedStatement } from '../lang/checked';
+import type { CheckedStatement, Limits } from '../lang/checked';
 import type { Diagnostic } from '../lang/diagnostics';
 import { SwapClusterInfo, tableOwner } from '../sim/cluster';
 import type { ErrnoName } from '../sim/errno';
@@ -42,6 +43,7 @@ import type { SwapInfo } from '../sim/swapfile';
 import type { CancelSignal, ProgressSink, SessionApi, SessionOptions } from './api';
 import { slotEncodings } from './encodings';
 import { execute, type StepOutcome } from './interpreter';
+import { changedCounters } from './counter_diff';
 import { clusterListName, clusterMap, clusterSummary, counterSet, deviceSummary, flatCounters, memcgSummaries, memcgSummary, slotBacking } from './observe';
 import { overheadInput } from './overhead_input';
 import { StepPlan } from './steps';
@@ -105,6 +107,15 @@ function eventSlots(e: SimEvent): { type?: number; offset?: number; nr?: number 
   return {};
 }
 
+/**
+ * SessionOptions plus the checker's limits: a caller running untrusted or
+ * generated scenarios (the fuzz test) bounds each one's work by making
+ * oversized programs diagnostics instead of long runs.
+ */
+export interface SessionBuildOptions extends SessionOptions {
+  limits?: Partial<Limits>;
+}
+
 interface StepRecord {
   mark: KernelMark;
   /** Expects and errors before this step ran (to truncate on step back). */
@@ -117,8 +128,11 @@ export class Session implements SessionApi {
   readonly uri: string;
   readonly frontEnd: FrontEndResult;
   private readonly plan: StepPlan;
-  private readonly opts: SessionOptions;
-  private kernel!: Kernel;
+  private readonly opts: SessionBuildOptions;
+  /** The simulated machine once booted (see `kernel`). */
+  private machineValue: Kernel | null = null;
+  /** Have the views of the boot-time machine been taken (the base the first delta diffs against)? */
+  private viewsTaken = false;
   designName!: DesignName;
   private index = 0;
   private history: StepRecord[] = [];
@@ -134,7 +148,7 @@ export class Session implements SessionApi {
   /** What the views last saw, for diffing. */
   private lastDevices = new Map<number, string>();
   private lastMemcgs = new Map<number, string>();
-  private lastCounters: Record<string, number> = {};
+  private lastCounters: CounterSet | null = null;
   private sentExpects = 0;
   private sentErrors = 0;
   private deltaMark: KernelMark | null = null;
@@ -143,21 +157,40 @@ export class Session implements SessionApi {
     uri: string,
     /** The scenario text (kept to re-run it under other designs). */
     readonly text: string,
-    opts: SessionOptions = {},
+    opts: SessionBuildOptions = {},
   ) {
     this.uri = uri;
     this.opts = opts;
-    this.frontEnd = parseAndCheck(text);
+    this.frontEnd = parseAndCheck(text, opts.limits);
     this.plan = new StepPlan(this.frontEnd.checked.statements);
     this.statusValue = this.frontEnd.checked.hasErrors ? 'invalid' : 'ready';
     this.boot(opts.design);
-    this.rememberViews();
   }
 
+  /** Back to step 0 on a machine not booted yet (the `kernel` getter boots it). */
   private boot(design?: DesignName): void {
+    this.designName = design ?? this.opts.design ?? this.frontEnd.checked.config.design;
+    this.machineValue = null;
+    this.index = 0;
+    this.history = [];
+    this.undoFloor = 0;
+    this.expectList.length = 0;
+    this.errorList.length = 0;
+    this.violationList.length = 0;
+    this.lastErrno = null;
+    this.lineEffects.clear();
+  }
+
+  /**
+   * The simulated machine, booted on first use: a program the checker
+   * refused never runs, so it never pays for one. Nothing happens to a
+   * machine before its first use, so booting late is the same as booting
+   * in the constructor.
+   */
+  private get kernel(): Kernel {
+    if (this.machineValue) return this.machineValue;
     const cfg = this.frontEnd.checked.config;
-    this.designName = design ?? this.opts.design ?? cfg.design;
-    this.kernel = new Kernel({
+    const k = new Kernel({
       pageSize: cfg.pageSize,
       clusterSlots: cfg.clusterSlots,
       thpSwap: cfg.thpSwap,
@@ -168,15 +201,13 @@ export class Session implements SessionApi {
       design: this.designName,
       checkInvariants: false,
     });
-    this.index = 0;
-    this.history = [];
-    this.undoFloor = 0;
-    this.expectList.length = 0;
-    this.errorList.length = 0;
-    this.violationList.length = 0;
-    this.lastErrno = null;
-    this.lineEffects.clear();
-    this.deltaMark = this.kernel.mark();
+    this.machineValue = k;
+    this.deltaMark = k.mark();
+    if (!this.viewsTaken) {
+      this.viewsTaken = true;
+      this.rememberViews();
+    }
+    return k;
   }
 
   // ------------------------------------------------------------ accessors
@@ -377,7 +408,7 @@ export class Session implements SessionApi {
     const k = this.kernel;
     this.lastDevices = new Map(k.swap.devices.map((d) => [d.type, JSON.stringify(deviceSummary(k, d))]));
     this.lastMemcgs = new Map(memcgSummaries(k).map((m) => [m.id, JSON.stringify(m)]));
-    this.lastCounters = flatCounters(counterSet(k));
+    this.lastCounters = counterSet(k);
     this.deltaMark = k.mark();
   }
 
@@ -385,26 +416,26 @@ export class Session implements SessionApi {
   private delta(rewound: boolean): SessionDelta {
     const k = this.kernel;
     this.seqNo++;
+    // each summary is built and serialised once: it is both compared and remembered
     const devices: DeviceSummary[] = [];
-    const present = new Set<number>();
+    const deviceJson = new Map<number, string>();
     for (const si of k.swap.devices) {
-      present.add(si.type);
       const s = deviceSummary(k, si);
       const json = JSON.stringify(s);
+      deviceJson.set(si.type, json);
       if (this.lastDevices.get(si.type) !== json) devices.push(s);
     }
-    const removedDevices = [...this.lastDevices.keys()].filter((t) => !present.has(t));
+    const removedDevices = [...this.lastDevices.keys()].filter((t) => !deviceJson.has(t));
     const memcgs: MemcgSummary[] = [];
-    const memcgIds = new Set<number>();
+    const memcgJson = new Map<number, string>();
     for (const m of memcgSummaries(k)) {
-      memcgIds.add(m.id);
-      if (this.lastMemcgs.get(m.id) !== JSON.stringify(m)) memcgs.push(m);
+      const json = JSON.stringify(m);
+      memcgJson.set(m.id, json);
+      if (this.lastMemcgs.get(m.id) !== json) memcgs.push(m);
     }
-    const removedMemcgs = [...this.lastMemcgs.keys()].filter((id) => !memcgIds.has(id));
-    const counters: Record<string, number> = {};
-    const flat = flatCounters(counterSet(k));
-    for (const [key, v] of Object.entries(flat)) if (this.lastCounters[key] !== v) counters[key] = v;
-    for (const key of Object.keys(this.lastCounters)) if (!(key in flat)) counters[key] = 0;
+    const removedMemcgs = [...this.lastMemcgs.keys()].filter((id) => !memcgJson.has(id));
+    const now = counterSet(k);
+    const counters = this.lastCounters ? changedCounters(this.lastCounters, now) : flatCounters(now);
 
     // clusters touched since the last delta, from the journal
     const clusters: ClusterChange[] = [];
@@ -434,9 +465,9 @@ export class Session implements SessionApi {
     const errors = rewound ? this.errorList.slice() : this.errorList.slice(this.sentErrors);
     this.sentExpects = this.expectList.length;
     this.sentErrors = this.errorList.length;
-    this.lastDevices = new Map(k.swap.devices.map((d) => [d.type, JSON.stringify(deviceSummary(k, d))]));
-    this.lastMemcgs = new Map(memcgSummaries(k).map((m) => [m.id, JSON.stringify(m)]));
-    this.lastCounters = flat;
+    this.lastDevices = deviceJson;
+    this.lastMemcgs = memcgJson;
+    this.lastCounters = now;
     this.deltaMark = k.mark();
     return {
       uri: this.uri,
@@ -679,7 +710,6 @@ export class Session implements SessionApi {
   }
 
   overhead(): OverheadTableWire {
-    assertOverheadModelled(this.designName);
     return toWire(this.designName, computeOverhead(overheadInput(this.kernel, this.designName)));
   }
 
@@ -692,7 +722,6 @@ export class Session implements SessionApi {
     for (const d of designs) {
       if (cancel?.isCancellationRequested) break;
       try {
-        assertOverheadModelled(d);
         const s = new Session(this.uri, text, { ...this.opts, design: d, checkInvariants: false });
         if (s.statusValue === 'invalid') throw new Error('the scenario has errors');
         const every = Math.max(1, Math.ceil(at / 512));
@@ -727,17 +756,6 @@ export class Session implements SessionApi {
     const flat = flatCounters(snap.counters);
     const rows = Object.entries(flat).map(([key, v]) => `${csvCell(key)},${v}`);
     return { mime: 'text/csv', text: ['counter,value', ...rows].join('\n') + '\n' };
-  }
-}
-
-/**
- * The vswap designs move the backend choice to writeout and add a virtual
- * layer; until the simulator runs that layer, their figures would be read
- * off a P4 machine and be wrong, so they are refused rather than invented.
- */
-function assertOverheadModelled(design: DesignName): void {
-  if (design === 'vswap' || design === 'vswap-ste') {
-    throw new RangeError(`${design}: the virtual swap layer is not simulated yet, so its overhead cannot be measured (the formulas are in docs/designs.md)`);
   }
 }
 

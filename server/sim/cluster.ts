@@ -32,6 +32,20 @@ export class SwapClusterInfo {
   extendTable: Uint32Array | null = null;
   /** ci->memcg_table (P4): the swap-charged memcg id per slot. */
   memcgTable: Uint16Array | null = null;
+  /** ci_dyn->virtual_table of a dynamic cluster (ghost RFC placeholder, vswap-STE vtable). */
+  vtable: VirtualTable | null = null;
+  /**
+   * vswap-STE only: the memcg_table of a vswap cluster. It names the owner
+   * (swapin charging, refault) but carries no swap charge, which sits on the
+   * physical backing slot instead (RFC v1: only the backing is charged).
+   */
+  ownerTable: Uint16Array | null = null;
+  /**
+   * Not kernel state: the swap type a POINTER (rmap) entry points into. The
+   * kernel's Pointer kind implies the single vswap device; the ghost RFC's
+   * planned rmap would need the type too when several ghost devices exist.
+   */
+  rmapType: Uint8Array | null = null;
   /**
    * Not kernel state: the content code of the page written to each slot, so
    * that swapin restores what swapout saw (the kernel reads real bytes).
@@ -46,6 +60,28 @@ export class SwapClusterInfo {
     readonly type: number,
     readonly idx: number,
   ) {}
+}
+
+/** virtual_table tags (mm/vswap.h [LMM-vswap]); zero and in-memory are not tags (kernel-swap.md §8.3). */
+export const enum VtTag {
+  NONE = 0,
+  ZSWAP = 1,
+  SWAPFILE = 2,
+}
+
+/**
+ * One virtual_table per dynamic cluster: the backend of each virtual slot
+ * besides the table's Z flag and PFN. Kept as a tag plus a number instead of
+ * the kernel's packed word (designs/vtable.ts builds that for display):
+ * SWAPFILE holds the physical swap entry, ZSWAP the zswap entry's id.
+ */
+export class VirtualTable {
+  readonly tag: Uint8Array;
+  readonly val: Float64Array;
+  constructor(slots: number) {
+    this.tag = new Uint8Array(slots);
+    this.val = new Float64Array(slots);
+  }
 }
 
 /** A kernel list_head of clusters; list_add_tail / list_del / list_first_entry. */
@@ -90,8 +126,16 @@ export class ClusterList {
  */
 export const tableOwner = new WeakMap<object, SwapClusterInfo>();
 
-/** swap_cluster_alloc_table(): table, memcg_table allocated together (P4). */
-export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number): void {
+/** What a cluster gets besides its table and memcg_table. */
+export interface ClusterExtras {
+  /** A virtual_table (dynamic clusters of a ghost or vswap device). */
+  vtable?: boolean;
+  /** An owner-only memcg_table (vswap-STE clusters). */
+  ownerTable?: boolean;
+}
+
+/** swap_cluster_alloc_table(): table, memcg_table allocated together (P4); ci_dyn adds the virtual_table. */
+export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number, extras?: ClusterExtras): void {
   const table = new SwapTable(slots);
   const memcg = new Uint16Array(slots);
   tableOwner.set(table.meta, ci);
@@ -100,6 +144,17 @@ export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number
   j.set(ci, 'table', table);
   j.set(ci, 'memcgTable', memcg);
   j.set(ci, 'simContent', new Uint8Array(slots));
+  if (extras?.vtable) {
+    const vt = new VirtualTable(slots);
+    tableOwner.set(vt.tag, ci);
+    tableOwner.set(vt.val, ci);
+    j.set(ci, 'vtable', vt);
+  }
+  if (extras?.ownerTable) {
+    const owner = new Uint16Array(slots);
+    tableOwner.set(owner, ci);
+    j.set(ci, 'ownerTable', owner);
+  }
 }
 
 /** swap_cluster_free_table(): freed only when the cluster returns to the free list. */
@@ -108,4 +163,7 @@ export function clusterFreeTable(j: Journal, ci: SwapClusterInfo): void {
   j.set(ci, 'memcgTable', null);
   j.set(ci, 'extendTable', null);
   j.set(ci, 'simContent', null);
+  if (ci.vtable) j.set(ci, 'vtable', null);
+  if (ci.ownerTable) j.set(ci, 'ownerTable', null);
+  if (ci.rmapType) j.set(ci, 'rmapType', null);
 }

@@ -8,12 +8,14 @@ import type { ErrnoName } from './errno';
 export type SimEvent =
   | { kind: 'swapon'; type: number; path: string; pages: number; prio: number }
   | { kind: 'swapoff'; type: number; path: string }
-  | { kind: 'slot-alloc'; type: number; offset: number; nr: number; pfn: number; cpu: number }
+  /** `backs`: the slots are the physical backing (rmap POINTER entries) of that virtual entry. */
+  | { kind: 'slot-alloc'; type: number; offset: number; nr: number; pfn: number; cpu: number; backs?: { type: number; offset: number } }
   | { kind: 'slot-free'; type: number; offset: number; nr: number }
   | { kind: 'slot-count'; type: number; offset: number; nr: number; delta: number }
   | { kind: 'cache-add'; type: number; offset: number; nr: number; pfn: number }
   | { kind: 'cache-del'; type: number; offset: number; nr: number; pfn: number }
-  | { kind: 'swapout'; type: number; offset: number; nr: number; backend: 'disk' | 'zswap' | 'zero' | 'ghost-activate' | 'none' }
+  /** `physical`: where a virtual entry's data went when the backend is the disk. `reason`: why a folio was kept. */
+  | { kind: 'swapout'; type: number; offset: number; nr: number; backend: 'disk' | 'zswap' | 'zero' | 'ghost-activate' | 'none'; physical?: { type: number; offset: number }; reason?: string }
   | { kind: 'swapin'; type: number; offset: number; nr: number; source: 'cache' | 'disk' | 'zswap' | 'zero' }
   | { kind: 'cluster-move'; type: number; cluster: number; from: ClusterListName; to: ClusterListName }
   | { kind: 'table-alloc'; type: number; cluster: number }

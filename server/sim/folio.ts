@@ -21,49 +21,89 @@ export const PG_sim_nobackend = 1 << 10;
 
 export const NO_SWAP = -1;
 
+/** PFNs the table covers before its first growth: one MAX_PAGE_ORDER block. */
+const MIN_CAPACITY = 1024;
+
+/** A copy of `a` with `length` elements, the new ones set to `fill`. */
+function grown<T extends Int32Array | Uint8Array | Uint16Array | Float64Array>(a: T, length: number, fill: number): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
+  b.set(a);
+  if (fill !== 0) b.fill(fill, a.length);
+  return b;
+}
+
+/**
+ * The arrays cover PFNs 0..capacity-1 and grow by doubling when the
+ * allocator hands out a higher PFN (it hands out low PFNs first), so a
+ * machine costs memory for the RAM it has used, not for the RAM it has.
+ * Growth replaces the arrays: read them through the table each time
+ * (`f.head[pfn]`), never keep one across an operation.
+ */
 export class FolioTable {
   /** Head PFN of the folio this page belongs to, -1 when the page is free. */
-  readonly head: Int32Array;
-  readonly order: Uint8Array;
-  readonly flags: Uint16Array;
+  head = new Int32Array(0);
+  order = new Uint8Array(0);
+  flags = new Uint16Array(0);
   /** memcg id the folio is charged to (folio_memcg). */
-  readonly memcg: Uint16Array;
+  memcg = new Uint16Array(0);
   /** Number of PTEs mapping any page of the folio. */
-  readonly mapcount: Int32Array;
+  mapcount = new Int32Array(0);
   /** folio->swap: first swap entry when in the swap cache, else NO_SWAP. */
-  readonly swap: Float64Array;
+  swap = new Float64Array(0);
   /** rmap: anon_vma id and the page index (in the VMA) of the head page. */
-  readonly anonVma: Int32Array;
-  readonly index: Int32Array;
+  anonVma = new Int32Array(0);
+  index = new Int32Array(0);
   /** Content code of each page (content.ts), standing in for the page's bytes. */
-  readonly content: Uint8Array;
+  content = new Uint8Array(0);
   /** LRU list links (head PFNs), -1 terminated. */
-  readonly lruNext: Int32Array;
-  readonly lruPrev: Int32Array;
+  lruNext = new Int32Array(0);
+  lruPrev = new Int32Array(0);
   /** Number of folios and pages allocated. */
   nrFolios = 0;
 
   constructor(
     private readonly j: Journal,
     readonly nrPages: number,
-  ) {
-    this.head = new Int32Array(nrPages).fill(-1);
-    this.order = new Uint8Array(nrPages);
-    this.flags = new Uint16Array(nrPages);
-    this.memcg = new Uint16Array(nrPages);
-    this.mapcount = new Int32Array(nrPages);
-    this.swap = new Float64Array(nrPages).fill(NO_SWAP);
-    this.anonVma = new Int32Array(nrPages).fill(-1);
-    this.index = new Int32Array(nrPages);
-    this.content = new Uint8Array(nrPages);
-    this.lruNext = new Int32Array(nrPages).fill(-1);
-    this.lruPrev = new Int32Array(nrPages).fill(-1);
+  ) {}
+
+  /** PFNs the arrays cover now. */
+  get capacity(): number {
+    return this.head.length;
+  }
+
+  /**
+   * Cover PFNs below `end`. The swap is journalled as one entry: undo puts
+   * the smaller arrays back, which are the ones the older journal entries
+   * refer to, and which hold the state as of the growth.
+   */
+  private reserve(end: number): void {
+    const cap = this.head.length;
+    if (end <= cap) return;
+    let next = Math.max(cap, MIN_CAPACITY);
+    while (next < end) next *= 2;
+    next = Math.min(next, this.nrPages);
+    const old = [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev] as const;
+    this.j.custom(() => {
+      [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev] = old;
+    });
+    this.head = grown(this.head, next, -1);
+    this.order = grown(this.order, next, 0);
+    this.flags = grown(this.flags, next, 0);
+    this.memcg = grown(this.memcg, next, 0);
+    this.mapcount = grown(this.mapcount, next, 0);
+    this.swap = grown(this.swap, next, NO_SWAP);
+    this.anonVma = grown(this.anonVma, next, -1);
+    this.index = grown(this.index, next, 0);
+    this.content = grown(this.content, next, 0);
+    this.lruNext = grown(this.lruNext, next, -1);
+    this.lruPrev = grown(this.lruPrev, next, -1);
   }
 
   /** Fill in a freshly allocated folio. */
   init(pfn: number, order: number, memcg: number, anonVma: number, index: number): void {
     const j = this.j;
     const nr = 1 << order;
+    this.reserve(pfn + nr);
     for (let i = 0; i < nr; i++) j.a(this.head, pfn + i, pfn);
     j.a(this.order, pfn, order);
     j.a(this.flags, pfn, PG_uptodate);

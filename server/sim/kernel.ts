@@ -17,11 +17,14 @@ import { PageAllocator } from './page_alloc';
 import { SwapIo } from './page_io';
 import { cacheAccount, folioFreeSwap, swapCacheDelFolio, swapCacheLookup, tryToReclaimSwap } from './swap_state';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
-import { Swap, type SwapInfo, type SwaponParams } from './swapfile';
+import { Swap, VSWAP_PATH, type SwapInfo, type SwaponParams } from './swapfile';
+import { VtTag } from './cluster';
+import { setVt, virtualRangeFreed } from './virtual_layer';
+import { unuseByRmap } from './virtual_swapoff';
 import { Vmscan } from './vmscan';
 import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
-import type { DesignProfile } from './designs/profiles';
+import { designDescriptor, type DesignProfile } from './designs/profiles';
 
 export interface KernelConfig extends GeometryConfig {
   /** Design profile: which kernel (or posted series) the metadata follows. */
@@ -30,6 +33,12 @@ export interface KernelConfig extends GeometryConfig {
   seed?: number;
   /** Run the invariant checker after every operation. */
   checkInvariants?: boolean;
+  /**
+   * Ghost profile only: model the proposed folio_realloc_swap() and
+   * reverse map (kernel-swap.md §8.1 "Later plans"), so a ghost slot can be
+   * written to a physical slot. Off by default: the RFC as posted.
+   */
+  ghostWriteback?: boolean;
 }
 
 /** THP policy words (mm/huge_memory.c enabled_store(), thpsize_enabled_store()). */
@@ -69,6 +78,10 @@ export class Kernel {
   readonly io: SwapIo;
   readonly vmscan: Vmscan;
   readonly mem: MemoryOps;
+  /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
+  readonly ghostWriteback: boolean;
+  /** vswap-ste: swap charges follow the physical backing, not the virtual slot (profile's virtualChargeRule). */
+  readonly chargeBackingOnly: boolean;
   /** Page-state counters (NR_SWAPCACHE) and the workingset eviction clock. */
   readonly stat = { nrSwapcache: 0, evictionClock: 0 };
   /** vm.swappiness, vm.page-cluster, vm.overcommit_memory/ratio, /sys/kernel/mm/swap/vma_ra_enabled. */
@@ -90,11 +103,14 @@ export class Kernel {
     this.design = cfg.design ?? 'p4';
     this.seed = cfg.seed ?? 1;
     this.checkInvariants = cfg.checkInvariants ?? false;
+    this.ghostWriteback = this.design === 'ghost' && (cfg.ghostWriteback ?? false);
+    this.chargeBackingOnly = designDescriptor(this.design).virtualChargeRule === 'physical-backing-only';
     const j = this.j;
     this.swap = new Swap(this.geom, j, this.log, {
       tryToReclaimSwap: (si, off, flags) => tryToReclaimSwap(this, si, off, flags),
       rangeFreed: (si, off, nr) => {
         for (let i = 0; i < nr; i++) this.zswap.invalidate(si.type * 2 ** 32 + off + i);
+        if (si.dynamic) virtualRangeFreed(this, si, off, nr);
       },
       unchargeSwap: (id, nr) => this.unchargeSwap(id, nr),
     });
@@ -109,6 +125,18 @@ export class Kernel {
     this.mem = new MemoryOps(this);
     // Kconfig TRANSPARENT_HUGEPAGE_ALWAYS; hugepage_init_sysfs(): only the PMD size inherits
     this.thp = { enabled: 'always', sizes: Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? 'inherit' : 'never')) };
+    if (designDescriptor(this.design).capabilities.hasDynamicClusters) {
+      // a zswap entry of a virtual slot is its ZSWAP backend (vtable tag, §8.3)
+      this.zswap.onChange = (entry, id) => {
+        const si = this.swap.swapInfo[swpType(entry)];
+        if (si?.dynamic) setVt(this, si, swpOffset(entry), id ? VtTag.ZSWAP : VtTag.NONE, id);
+      };
+    }
+    if (designDescriptor(this.design).capabilities.hasVirtualLayer) {
+      // CONFIG_VSWAP: the vswap device exists from boot; nothing before boot can be undone
+      this.swap.createVswapDevice(this.chargeBackingOnly);
+      this.j.clear();
+    }
   }
 
   // ------------------------------------------------------------ time travel
@@ -168,18 +196,22 @@ export class Kernel {
 
   // ------------------------------------------------------- swap plumbing
 
-  /** The memcg id recorded for a slot (P4: ci->memcg_table; earlier designs: the swap_cgroup array). */
+  /**
+   * The memcg id recorded for a slot (P4: ci->memcg_table; earlier designs:
+   * the swap_cgroup array; vswap-STE virtual slots: the owner-only table).
+   */
   swapMemcgId(si: SwapInfo, offset: number): number {
-    const mt = si.clusterOf(offset)?.memcgTable;
+    const ci = si.clusterOf(offset);
+    const mt = ci?.ownerTable ?? ci?.memcgTable;
     return mt ? mt[offset & (this.geom.clusterSlots - 1)]! : 0;
   }
 
-  private recordSwapMemcg(entry: SwpEntry, nr: number, id: number): void {
+  private recordSwapMemcg(entry: SwpEntry, nr: number, id: number, ownerOnly = false): void {
     const si = this.swap.swapInfo[swpType(entry)]!;
     for (let i = 0; i < nr; i++) {
       const off = swpOffset(entry) + i;
-      const mt = si.clusterOf(off)!.memcgTable!;
-      this.j.a(mt, off & (this.geom.clusterSlots - 1), id);
+      const ci = si.clusterOf(off)!;
+      this.j.a(ownerOnly ? ci.ownerTable! : ci.memcgTable!, off & (this.geom.clusterSlots - 1), id);
     }
   }
 
@@ -217,7 +249,20 @@ export class Kernel {
     const nr = 1 << order;
     const owner = this.memcgs.get(f.memcg[pfn]!) ?? this.memcgs.root;
     const m = this.memcgs.onlineAncestor(owner);
-    const entry = this.swap.allocSlots(pfn, order, this.cpu);
+    let entry: SwpEntry | null;
+    if (this.swap.vswap) {
+      // vswap: every swapout takes a virtual entry first; STE falls back to the physical devices directly (§8.3)
+      entry = this.swap.allocVirtual(pfn, order, this.cpu);
+      if (entry !== null && this.chargeBackingOnly) {
+        // vswap-ste: a virtual-only slot is not charged; its owner is recorded for swapin and the later backing charge
+        cacheAccount(this, pfn, entry, nr);
+        this.recordSwapMemcg(entry, nr, m.id, true);
+        return true;
+      }
+      if (entry === null && this.chargeBackingOnly) entry = this.swap.allocSlots(pfn, order, this.cpu);
+    } else {
+      entry = this.swap.allocSlots(pfn, order, this.cpu);
+    }
     if (entry === null) {
       // no slots: MEMCG_SWAP_FAIL on folio_memcg(), before the online-ancestor lookup
       this.memcgs.swapEvent(owner, 'fail');
@@ -322,8 +367,9 @@ export class Kernel {
   vmEnoughMemory(pages: number): boolean {
     const mode = this.sysctl.overcommit_memory;
     if (mode === 1) return true;
-    if (mode === 0) return pages <= this.geom.ramPages + this.swap.counters.totalSwapPages;
-    const limit = Math.floor((this.geom.ramPages * this.sysctl.overcommit_ratio) / 100) + this.swap.counters.totalSwapPages;
+    // the hidden vswap device adds no commit headroom (it holds no data of its own)
+    if (mode === 0) return pages <= this.geom.ramPages + this.swap.visibleTotalPages();
+    const limit = Math.floor((this.geom.ramPages * this.sysctl.overcommit_ratio) / 100) + this.swap.visibleTotalPages();
     return this.committedPages() + pages <= limit;
   }
 
@@ -362,6 +408,9 @@ export class Kernel {
   swaponDevice(p: SwaponParams): SwapInfo {
     return this.tx(() => {
       if (p.kind === 'ghost' && this.design !== 'ghost') fail('ENOENT', `${p.path}: no such device (the ghost swap device exists only under design=ghost)`);
+      if (p.kind === 'vswap' || p.path === VSWAP_PATH) {
+        fail('EINVAL', `${p.path}: the virtual swap device is created by the kernel at boot (vswap designs only); it cannot be swapped on`);
+      }
       return this.swap.swapon(p);
     });
   }
@@ -377,22 +426,30 @@ export class Kernel {
     this.tx(() => {
       const si = this.swap.byPath(path);
       if (!si) fail('EINVAL', `${path} is not an active swap area`);
+      if (si === this.swap.vswap) {
+        fail('EINVAL', `${path} is the kernel's virtual swap device: it is not in /proc/swaps and cannot be swapped off (swap off the physical devices instead)`);
+      }
       if (!this.vmEnoughMemory(si.pages)) fail('ENOMEM', `taking ${si.pages} pages of swap away would exceed the commit limit`);
       this.swap.beginSwapoff(si);
-      let broughtIn = 0;
+      const progress = { pages: 0 };
+      const checkSignal = (): void => {
+        if (opts.signalAfterPages !== undefined && progress.pages >= opts.signalAfterPages) {
+          throw new KernelError('EINTR', `swapoff ${path} interrupted by a signal after ${progress.pages} pages`, true);
+        }
+      };
       try {
+        // slots backing virtual entries: follow the reverse map, no page-table walk (vswap, STE, ghost rmap)
+        unuseByRmap(this, si, progress, checkSignal);
         for (const t of this.mm.tasks.values()) {
           if (t.state !== 'alive') continue;
           for (const v of t.vmaList()) {
             for (let i = 0; i < v.nrPages; i++) {
               const p = v.pte[i]!;
               if (!pteIsSwap(p) || swpType(pteEntry(p)) !== si.type) continue;
-              if (opts.signalAfterPages !== undefined && broughtIn >= opts.signalAfterPages) {
-                throw new KernelError('EINTR', `swapoff ${path} interrupted by a signal after ${broughtIn} pages`, true);
-              }
+              checkSignal();
               this.j.set(this, 'cpu', t.cpu);
               this.mem.fault(t, v, i, false);
-              broughtIn++;
+              progress.pages++;
             }
           }
         }

@@ -161,7 +161,8 @@ export class MemoryOps {
       k.j.a(f.mapcount, copy, 1);
       f.setFlag(copy, PG_referenced | PG_dirty);
       k.j.a(vma.pte, idx, ptePresent(copy));
-      this.dropMapping(head, 1);
+      // the allocation may have reclaimed and split the folio: the page's head may have changed
+      this.dropMapping(f.head[pfn]!, 1);
       return;
     }
     // wp_can_reuse_anon_folio(): an exclusive swapcache folio gives up its slots

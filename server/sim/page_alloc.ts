@@ -9,42 +9,95 @@ import type { Journal } from './journal';
 /** MAX_PAGE_ORDER on x86-64. */
 export const MAX_PAGE_ORDER = 10;
 
+const MAX_BLOCK = 1 << MAX_PAGE_ORDER;
+
+/**
+ * Per-PFN state is materialised lazily: PFNs at or above `covered` have
+ * never been read or written, so they are still in the boot state (free
+ * blocks of the largest aligned orders, each order's list ascending) and
+ * are filled in from it when first needed. Low PFNs are handed out first,
+ * so a machine pays for the RAM it has used, not for the RAM it has.
+ */
 export class PageAllocator {
   /** Order of the free block headed by this PFN, or -1. */
-  private readonly freeOrder: Int8Array;
-  private readonly next: Int32Array;
-  private readonly prev: Int32Array;
+  private freeOrder = new Int8Array(0);
+  private next = new Int32Array(0);
+  private prev = new Int32Array(0);
   private readonly heads: Int32Array;
+  /** Boot-time blocks below MAX_PAGE_ORDER: the end of RAM when it is not a multiple of MAX_BLOCK pages. */
+  private readonly tailBlocks: readonly { pfn: number; order: number }[];
+  /** End of the boot-time MAX_PAGE_ORDER blocks (they start at PFN 0). */
+  private readonly maxBlocksEnd: number;
   /** Free pages (NR_FREE_PAGES). */
-  nrFree = 0;
+  nrFree: number;
 
   constructor(
     private readonly j: Journal,
     readonly totalPages: number,
   ) {
-    this.freeOrder = new Int8Array(totalPages).fill(-1);
-    this.next = new Int32Array(totalPages).fill(-1);
-    this.prev = new Int32Array(totalPages).fill(-1);
-    this.heads = new Int32Array(MAX_PAGE_ORDER + 1).fill(-1);
-    // Seed the free lists with the largest aligned blocks, high addresses
-    // first so that the lowest PFNs are handed out first (LIFO lists).
-    const blocks: [number, number][] = [];
-    let pfn = 0;
-    while (pfn < totalPages) {
+    // Boot state (memblock_free_all() in spirit): the largest aligned blocks,
+    // each order's free list ascending so the lowest PFNs go out first (LIFO lists).
+    this.maxBlocksEnd = totalPages - (totalPages % MAX_BLOCK);
+    const tail: { pfn: number; order: number }[] = [];
+    for (let pfn = this.maxBlocksEnd; pfn < totalPages; ) {
       let order = MAX_PAGE_ORDER;
       while (order > 0 && (pfn % (1 << order) !== 0 || pfn + (1 << order) > totalPages)) order--;
-      blocks.push([pfn, order]);
+      tail.push({ pfn, order });
       pfn += 1 << order;
     }
-    const rec = j.recording;
-    j.recording = false;
-    for (let i = blocks.length - 1; i >= 0; i--) this.insert(blocks[i]![0], blocks[i]![1]);
-    j.recording = rec;
+    this.tailBlocks = tail;
+    this.heads = new Int32Array(MAX_PAGE_ORDER + 1).fill(-1);
+    if (this.maxBlocksEnd > 0) this.heads[MAX_PAGE_ORDER] = 0;
+    for (let i = tail.length - 1; i >= 0; i--) {
+      const b = tail[i]!;
+      if (this.heads[b.order]! < 0) this.heads[b.order] = b.pfn;
+    }
+    this.nrFree = totalPages;
+  }
+
+  /** PFNs whose state is materialised (tests and benches read it). */
+  get covered(): number {
+    return this.freeOrder.length;
+  }
+
+  /**
+   * Materialise PFNs below `end` (doubling, whole MAX_BLOCKs). Journalled as
+   * one entry: undo puts the smaller arrays back, which older entries refer to.
+   */
+  private reach(end: number): void {
+    const cap = this.freeOrder.length;
+    if (end <= cap) return;
+    let size = Math.max(cap, MAX_BLOCK);
+    while (size < end) size *= 2;
+    size = Math.min(size, this.totalPages);
+    const old = [this.freeOrder, this.next, this.prev] as const;
+    this.j.custom(() => {
+      [this.freeOrder, this.next, this.prev] = old;
+    });
+    const freeOrder = new Int8Array(size).fill(-1);
+    const next = new Int32Array(size).fill(-1);
+    const prev = new Int32Array(size).fill(-1);
+    freeOrder.set(this.freeOrder);
+    next.set(this.next);
+    prev.set(this.prev);
+    // boot-time MAX_PAGE_ORDER blocks of the new range, linked to their neighbours
+    const firstBlock = Math.ceil(cap / MAX_BLOCK) * MAX_BLOCK;
+    for (let pfn = firstBlock; pfn < Math.min(size, this.maxBlocksEnd); pfn += MAX_BLOCK) {
+      freeOrder[pfn] = MAX_PAGE_ORDER;
+      prev[pfn] = pfn > 0 ? pfn - MAX_BLOCK : -1;
+      next[pfn] = pfn + MAX_BLOCK < this.maxBlocksEnd ? pfn + MAX_BLOCK : -1;
+    }
+    // the tail blocks each have an order of their own: alone on their lists
+    for (const b of this.tailBlocks) if (b.pfn >= cap && b.pfn < size) freeOrder[b.pfn] = b.order;
+    this.freeOrder = freeOrder;
+    this.next = next;
+    this.prev = prev;
   }
 
   private insert(pfn: number, order: number): void {
     const j = this.j;
     const head = this.heads[order]!;
+    this.reach(Math.max(pfn, head) + 1);
     j.a(this.freeOrder, pfn, order);
     j.a(this.prev, pfn, -1);
     j.a(this.next, pfn, head);
@@ -55,8 +108,10 @@ export class PageAllocator {
 
   private unlink(pfn: number, order: number): void {
     const j = this.j;
+    this.reach(pfn + 1);
     const p = this.prev[pfn]!;
     const n = this.next[pfn]!;
+    this.reach(Math.max(p, n) + 1);
     if (p >= 0) j.a(this.next, p, n);
     else j.a(this.heads, order, n);
     if (n >= 0) j.a(this.prev, n, p);
@@ -82,7 +137,9 @@ export class PageAllocator {
   free(pfn: number, order: number): void {
     while (order < MAX_PAGE_ORDER) {
       const buddy = pfn ^ (1 << order);
-      if (buddy >= this.totalPages || this.freeOrder[buddy] !== order) break;
+      if (buddy >= this.totalPages) break;
+      this.reach(buddy + 1);
+      if (this.freeOrder[buddy] !== order) break;
       this.unlink(buddy, order);
       pfn = Math.min(pfn, buddy);
       order++;

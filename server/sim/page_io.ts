@@ -3,15 +3,17 @@
  * swap_writeout(), swap_read_folio(); kernel-swap.md §4.2-§4.3, §5.3, §6).
  * I/O completes at once: the simulator has no timing.
  */
+import { VtTag } from './cluster';
 import { decodeContent, type ContentClass } from './content';
 import { fail } from './errno';
 import { PG_dirty, PG_sim_nobackend } from './folio';
 import type { Kernel } from './kernel';
-import { objcgMemcg, zswapWritebackEnabled } from './memcontrol';
+import { objcgMemcg, zswapWritebackEnabled, type Memcg } from './memcontrol';
 import { zswapFolioSwapin, zswapLoad, zswapStore } from './zswap';
-import { SWP_GHOST } from './swapfile';
+import { SWP_GHOST, type SwapInfo } from './swapfile';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { tbZero, withZero } from './swap_table';
+import { allocBacking, backsToDisk, releaseBacking, setSwapfileBacking, vtTag } from './virtual_layer';
 
 export type WriteoutResult = 'freed' | 'zero' | 'zswap' | 'disk' | 'activate';
 
@@ -51,8 +53,9 @@ export class SwapIo {
 
   /**
    * swap_writeout(): zero-filled folios only set Z; otherwise zswap is tried;
-   * a rejected store goes to the device unless memory.zswap.writeback=0 (or
-   * the device is a ghost), in which case the folio is activated and stays.
+   * a rejected store goes to the device unless memory.zswap.writeback=0, in
+   * which case the folio is activated and stays. Slots of a virtual layer
+   * (ghost, vswap) choose their backend in virtualWriteout().
    */
   swapWriteout(pfn: number): WriteoutResult {
     const k = this.k;
@@ -62,8 +65,55 @@ export class SwapIo {
     const order = f.order[pfn]!;
     const si = k.swap.swapInfo[swpType(entry)]!;
     const m = k.memcgs.get(f.memcg[pfn]!) ?? k.memcgs.root;
-    const contents = this.folioContents(pfn);
+    if (si.dynamic) return this.virtualWriteout(pfn, entry, si, m);
     const off = swpOffset(entry);
+    const early = this.zeroOrZswap(pfn, entry, si, m);
+    if (early) return early;
+    if (!zswapWritebackEnabled(k, m)) return this.keep(pfn, si, off, 'none', 'memory.zswap.writeback=0');
+    this.deviceWrite(entry, nr, order, m.id);
+    f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
+    k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'disk' });
+    return 'disk';
+  }
+
+  /**
+   * swap_writeout() of a virtual slot (the ghost device, the vswap device):
+   * the backend is chosen now, not at allocation (objection 6 in §8.1).
+   * Zero pages only set Z (v3: their own VSWAP_ZERO backend); zswap keeps
+   * its entry keyed by the virtual slot; a rejected page goes to a new
+   * physical slot with an rmap POINTER, if the device backs to disk, the
+   * cgroup may write back and a slot (and, under vswap-ste, its charge) can
+   * be had; otherwise the folio is activated. A backend left from before (a
+   * clean swapin kept the disk copy) is released first.
+   */
+  private virtualWriteout(pfn: number, entry: SwpEntry, si: SwapInfo, m: Memcg): WriteoutResult {
+    const k = this.k;
+    const f = k.folios;
+    const nr = f.nr(pfn);
+    const order = f.order[pfn]!;
+    const off = swpOffset(entry);
+    releaseBacking(k, si, off, nr);
+    const early = this.zeroOrZswap(pfn, entry, si, m);
+    if (early) return early;
+    if (!backsToDisk(k, si)) return this.keep(pfn, si, off, 'ghost-activate', 'a ghost device takes no writes');
+    if (!zswapWritebackEnabled(k, m)) return this.keep(pfn, si, off, 'none', 'memory.zswap.writeback=0');
+    const phys = allocBacking(k, entry, order, pfn, k.memcgs.onlineAncestor(m));
+    if (phys === null) return this.keep(pfn, si, off, 'none', 'no physical swap slot for the backing');
+    setSwapfileBacking(k, entry, phys, nr);
+    this.deviceWrite(phys, nr, order, m.id);
+    f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
+    k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'disk', physical: { type: swpType(phys), offset: swpOffset(phys) } });
+    return 'disk';
+  }
+
+  /** The start of every swap_writeout(): a zero-filled folio only sets Z; else zswap may take it. Null if neither did. */
+  private zeroOrZswap(pfn: number, entry: SwpEntry, si: SwapInfo, m: Memcg): 'zero' | 'zswap' | null {
+    const k = this.k;
+    const f = k.folios;
+    const nr = f.nr(pfn);
+    const order = f.order[pfn]!;
+    const off = swpOffset(entry);
+    const contents = this.folioContents(pfn);
     this.recordContent(pfn, entry, nr);
     if (contents.every((c) => c.kind === 'zero')) {
       this.setZero(entry, nr, true);
@@ -81,16 +131,15 @@ export class SwapIo {
       k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'zswap' });
       return 'zswap';
     }
-    if (!zswapWritebackEnabled(k, m) || si.flags & SWP_GHOST) {
-      // AOP_WRITEPAGE_ACTIVATE: redirty and keep the folio
-      f.setFlag(pfn, PG_dirty);
-      k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: si.flags & SWP_GHOST ? 'ghost-activate' : 'none' });
-      return 'activate';
-    }
-    this.deviceWrite(entry, nr, order, m.id);
-    f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
-    k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'disk' });
-    return 'disk';
+    return null;
+  }
+
+  /** AOP_WRITEPAGE_ACTIVATE: redirty and keep the folio. */
+  private keep(pfn: number, si: SwapInfo, off: number, backend: 'ghost-activate' | 'none', reason: string): WriteoutResult {
+    const k = this.k;
+    k.folios.setFlag(pfn, PG_dirty);
+    k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: k.folios.nr(pfn), backend, reason });
+    return 'activate';
   }
 
   /** __swap_writepage(): count the device write (pswpout, thp_swpout, per-size swpout). */
@@ -130,7 +179,14 @@ export class SwapIo {
       k.log.emit({ kind: 'swapin', type: si.type, offset: off, nr, source: 'zswap' });
       return;
     }
-    if (si.flags & SWP_GHOST) fail('EIO', `read of ${si.path}:${off} missed zswap: a ghost device holds no data`);
+    if (si.dynamic) {
+      // a virtual slot reads from its physical backing (vtable SWAPFILE); NONE with a shadow means no data
+      for (let i = 0; i < nr; i++) {
+        if (vtTag(si, off + i) === VtTag.SWAPFILE) continue;
+        if (si.flags & SWP_GHOST) fail('EIO', `read of ${si.path}:${off + i} missed zswap: a ghost device holds no data`);
+        fail('EIO', `read of ${si.path}:${off + i}: the virtual slot has no backend (vtable NONE with a shadow)`);
+      }
+    }
     k.vmstat.count('pswpin', nr);
     if (m) k.memcgs.statEvent(m, 'pswpin', nr);
     zswapFolioSwapin(k, m);

@@ -4,6 +4,7 @@
  * (kernel-swap.md §10). Each has a structured form and the text form.
  */
 import type { Kernel } from './kernel';
+import { SWP_VSWAP } from './swapfile';
 import { MTHP_STATS } from './vmstat';
 
 export interface ProcSwapsRow {
@@ -16,10 +17,10 @@ export interface ProcSwapsRow {
   Priority: number;
 }
 
-/** swap_show(): one row per active device in type order. */
+/** swap_show(): one row per active device in type order; the vswap device is not listed (§8.1 objection 9). */
 export function procSwaps(k: Kernel): ProcSwapsRow[] {
   const kib = k.geom.pageSize / 1024;
-  return k.swap.devices.map((si) => ({
+  return k.swap.devices.filter((si) => !(si.flags & SWP_VSWAP)).map((si) => ({
     Filename: si.path,
     Type: si.typeName,
     Size: si.pages * kib,

@@ -14,6 +14,7 @@ import {
   SwapClusterInfo,
   clusterAllocTable,
   clusterFreeTable,
+  type ClusterExtras,
 } from './cluster';
 import { fail } from './errno';
 import type { EventLog } from './events';
@@ -41,6 +42,17 @@ export const SWP_PAGE_DISCARD = 1 << 9;
 export const SWP_SYNCHRONOUS_IO = 1 << 12;
 /** Ghost RFC patch 13. */
 export const SWP_GHOST = 1 << 13;
+/**
+ * Sim-named: clusters allocated on demand from an XArray and freed when
+ * empty (ghost RFC patch 15 `alloc_swap_scan_dynamic`, keyed on SWP_GHOST
+ * there; the vswap-STE device has the same ci_dyn clusters).
+ */
+export const SWP_DYNAMIC = 1 << 24;
+/**
+ * Sim-named: the vswap device a vswap kernel creates at boot (kernel-swap.md
+ * §8.2, §8.3). Hidden from /proc/swaps, free(1) and meminfo; never swapped off.
+ */
+export const SWP_VSWAP = 1 << 25;
 
 /** DEF_SWAP_PRIO: every device without -p gets -1. */
 export const DEF_SWAP_PRIO = -1;
@@ -49,13 +61,16 @@ export const SWAP_PRIO_MAX = 0x7fff;
 /** MAX_SWAP_BADPAGES for a 4 KiB header page: (PAGE_SIZE - 1024 - 512 - 10) / 4. */
 export const maxSwapBadpages = (pageSize: number): number => Math.floor((pageSize - 1024 - 512 - 10) / 4);
 
-export type DeviceKind = 'partition' | 'file' | 'zram' | 'ghost';
+export type DeviceKind = 'partition' | 'file' | 'zram' | 'ghost' | 'vswap';
+
+/** Name of the boot-time vswap device (it has no file; the name only labels views and messages). */
+export const VSWAP_PATH = '[vswap]';
 export type DiscardPolicy = 'none' | 'once' | 'pages' | 'both';
 
 export interface SwaponParams {
   path: string;
   kind: DeviceKind;
-  /** Size of the area in bytes (header page included); ignored for ghost devices. */
+  /** Size of the area in bytes (header page included); ignored for ghost and vswap devices. */
   sizeBytes: number;
   /** swapon -p; undefined means DEF_SWAP_PRIO. */
   prio?: number;
@@ -79,6 +94,16 @@ export interface SwapHooks {
   rangeFreed(si: SwapInfo, offset: number, nr: number): void;
   /** __swap_cluster_free_entries(): uncharge a batch of slots recorded to one memcg id. */
   unchargeSwap(memcgId: number, nr: number): void;
+}
+
+/** Whom a slot allocation serves (sim-named; the kernel has one allocator per layer). */
+const enum AllocMode {
+  /** folio_alloc_swap() on the swap devices; the vswap device is not one of them. */
+  NORMAL = 0,
+  /** A virtual entry on the vswap device (vswap profiles: every swapout starts here). */
+  VIRTUAL = 1,
+  /** Physical slots backing a virtual entry: POINTER (rmap) entries, never on a dynamic device. */
+  BACKING = 2,
 }
 
 const CLUSTER_CHUNK_SHIFT = 10;
@@ -115,6 +140,8 @@ export class SwapInfo {
   private readonly chunks: (SwapClusterInfo | undefined)[][] = [];
   /** Clusters materialised at swapon because they hold BAD slots. */
   readonly badClusters = new Set<number>();
+  /** vswap-STE: the device's clusters carry an owner-only memcg_table (cluster.ts ownerTable). */
+  ownerTables = false;
 
   constructor(
     readonly type: number,
@@ -143,9 +170,15 @@ export class SwapInfo {
     return (this.flags & SWP_SOLIDSTATE) !== 0;
   }
 
+  /** Clusters come and go with use (ci_dyn); each carries a virtual_table. */
+  get dynamic(): boolean {
+    return (this.flags & SWP_DYNAMIC) !== 0;
+  }
+
   /** /proc/swaps Type column. */
   get typeName(): string {
     if (this.flags & SWP_GHOST) return 'ghost';
+    if (this.flags & SWP_VSWAP) return 'vswap';
     return this.flags & SWP_BLKDEV ? 'partition' : 'file';
   }
 
@@ -181,6 +214,17 @@ export class SwapInfo {
       chunk[slot] = undefined;
     });
     return ci;
+  }
+
+  /** Drop a dynamic cluster's object (xa_erase): its index reads as unallocated again. */
+  dematerialize(j: Journal, idx: number): void {
+    const chunk = this.chunks[idx >>> CLUSTER_CHUNK_SHIFT]!;
+    const slot = idx & (CLUSTER_CHUNK - 1);
+    const ci = chunk[slot];
+    chunk[slot] = undefined;
+    j.custom(() => {
+      chunk[slot] = ci;
+    });
   }
 
   /** Materialised clusters in index order (for views and invariants). */
@@ -234,7 +278,15 @@ export class Swap {
   /** swap_avail_head in plist order (highest prio first, FIFO among equals). */
   readonly avail: SwapInfo[] = [];
   readonly percpu: PercpuSwapCluster[] = [];
+  /** Per-CPU cluster caches of virtual allocation and of backing allocation, kept apart from folio_alloc_swap's. */
+  readonly vpercpu: PercpuSwapCluster[] = [];
+  readonly bpercpu: PercpuSwapCluster[] = [];
+  /** The vswap device of the vswap profiles (created at boot, never removed), else null. */
+  vswap: SwapInfo | null = null;
   readonly counters = { nrSwapPages: 0, totalSwapPages: 0 };
+  private mode = AllocMode.NORMAL;
+  /** BACKING mode: the virtual entry the new physical slots back. */
+  private backs: SwpEntry = 0;
   /** Pending work items (discard_work, reclaim_work) by device type. */
   readonly pendingDiscard = new Set<number>();
   readonly pendingReclaim = new Set<number>();
@@ -245,11 +297,14 @@ export class Swap {
     readonly log: EventLog,
     readonly hooks: SwapHooks,
   ) {
+    const cache = (): PercpuSwapCluster => ({
+      si: new Array<SwapInfo | null>(geom.nrOrders).fill(null),
+      offset: new Array<number>(geom.nrOrders).fill(0),
+    });
     for (let c = 0; c < geom.cpus; c++) {
-      this.percpu.push({
-        si: new Array<SwapInfo | null>(geom.nrOrders).fill(null),
-        offset: new Array<number>(geom.nrOrders).fill(0),
-      });
+      this.percpu.push(cache());
+      this.vpercpu.push(cache());
+      this.bpercpu.push(cache());
     }
   }
 
@@ -262,9 +317,31 @@ export class Swap {
     return this.devices.find((s) => s.path === path);
   }
 
-  /** vm_swap_full(): more than half of all swap in use. */
+  /**
+   * vm_swap_full(): more than half of all swap in use. The vswap device is
+   * left out: "full" is about the devices that hold data.
+   */
   vmSwapFull(): boolean {
-    return this.counters.nrSwapPages * 2 < this.counters.totalSwapPages;
+    const v = this.vswap;
+    if (!v) return this.counters.nrSwapPages * 2 < this.counters.totalSwapPages;
+    return (this.counters.nrSwapPages - (v.pages - v.inusePages)) * 2 < this.counters.totalSwapPages - v.pages;
+  }
+
+  /** total_swap_pages without the hidden vswap device (SwapTotal, the commit limit). */
+  visibleTotalPages(): number {
+    return this.counters.totalSwapPages - (this.vswap ? this.vswap.pages : 0);
+  }
+
+  /**
+   * Create the vswap device at boot (vswap v3, vswap-STE): dynamic clusters,
+   * sized like /dev/ghostswap (8 × RAM, our assumption: §8.3 gives a 16 TiB
+   * clamp for STE v1 and an unconfirmed 3 × RAM for a later version).
+   * `ownerTables`: STE keeps an owner-only memcg_table per vswap cluster.
+   */
+  createVswapDevice(ownerTables: boolean): SwapInfo {
+    const si = this.swapon({ path: VSWAP_PATH, kind: 'vswap', sizeBytes: 0, prio: SWAP_PRIO_MAX }, ownerTables);
+    this.vswap = si;
+    return si;
   }
 
   // ---------------------------------------------------------------- swapon
@@ -275,8 +352,9 @@ export class Swap {
    * enable the device (enable_swap_info). Throws KernelError; the caller
    * rolls the journal back so a failure leaves nothing half-done.
    */
-  swapon(p: SwaponParams): SwapInfo {
+  swapon(p: SwaponParams, ownerTables = false): SwapInfo {
     const g = this.geom;
+    const dynamic = p.kind === 'ghost' || p.kind === 'vswap';
     if (this.byPath(p.path)) fail('EBUSY', `${p.path} is already in use as swap`);
     const type = this.allocSwapInfoType();
     const prio = p.prio ?? DEF_SWAP_PRIO;
@@ -284,9 +362,9 @@ export class Swap {
       fail('EINVAL', `priority ${prio} outside -1..${SWAP_PRIO_MAX}`);
     }
     const discard = p.discard ?? 'none';
-    if (discard !== 'none' && p.kind === 'ghost') fail('EINVAL', 'discard flags need a block device or file with discard support');
+    if (discard !== 'none' && dynamic) fail('EINVAL', 'discard flags need a block device or file with discard support');
     let max: number;
-    if (p.kind === 'ghost') {
+    if (dynamic) {
       // Ghost RFC patch 15: round_up(totalram_pages, SWAPFILE_CLUSTER) * 8 slots
       max = Math.ceil(g.ramPages / g.clusterSlots) * g.clusterSlots * 8;
     } else {
@@ -299,11 +377,13 @@ export class Swap {
     if (bad.length > maxSwapBadpages(g.pageSize)) fail('EINVAL', `${bad.length} bad pages exceed MAX_SWAP_BADPAGES`);
 
     const si = new SwapInfo(type, p.path, p.kind, max, prio, g);
+    si.ownerTables = ownerTables;
     let flags = SWP_USED;
-    if (p.kind !== 'ghost' && !p.rotational) flags |= SWP_SOLIDSTATE;
+    if (!dynamic && !p.rotational) flags |= SWP_SOLIDSTATE;
     if (p.kind === 'partition' || p.kind === 'zram') flags |= SWP_BLKDEV;
     if (p.kind === 'zram') flags |= SWP_SYNCHRONOUS_IO;
-    if (p.kind === 'ghost') flags |= SWP_GHOST | SWP_SOLIDSTATE;
+    if (p.kind === 'ghost') flags |= SWP_GHOST | SWP_SOLIDSTATE | SWP_DYNAMIC;
+    if (p.kind === 'vswap') flags |= SWP_VSWAP | SWP_SOLIDSTATE | SWP_DYNAMIC;
     if (discard !== 'none') {
       flags |= SWP_DISCARDABLE;
       if (discard === 'once' || discard === 'both') flags |= SWP_AREA_DISCARD;
@@ -373,7 +453,7 @@ export class Swap {
     let ci = si.cluster(idx);
     if (!ci) {
       ci = si.materialize(this.j, idx);
-      clusterAllocTable(this.j, ci, this.geom.clusterSlots);
+      clusterAllocTable(this.j, ci, this.geom.clusterSlots, this.extras(si));
       si.badClusters.add(idx);
     }
     const off = offset & (this.geom.clusterSlots - 1);
@@ -443,8 +523,51 @@ export class Swap {
     if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: ci.idx, from: CLUSTER_LIST_NAMES[from], to: 'none' });
   }
 
+  /** The per-cluster structures a device's clusters carry beyond the table and memcg_table. */
+  private extras(si: SwapInfo): ClusterExtras | undefined {
+    return si.dynamic ? { vtable: true, ownerTable: si.ownerTables } : undefined;
+  }
+
+  /**
+   * alloc_swap_scan_dynamic() (ghost RFC patch 15): a new ci_dyn at the
+   * lowest free index (xa_alloc; index 0 is the pre-allocated header
+   * cluster), with its table and virtual_table. `virginCursor` is a lower
+   * bound of the free indices, `virginLeft` the number of them.
+   */
+  private allocDynamicCluster(si: SwapInfo): SwapClusterInfo | null {
+    if (si.virginLeft === 0) return null;
+    let idx = si.virginCursor;
+    while (si.cluster(idx)) idx++;
+    const ci = si.materialize(this.j, idx);
+    this.j.set(si, 'virginCursor', idx + 1);
+    this.j.set(si, 'virginLeft', si.virginLeft - 1);
+    if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: idx, from: 'free', to: 'none' });
+    clusterAllocTable(this.j, ci, this.geom.clusterSlots, this.extras(si));
+    this.log.emit({ kind: 'table-alloc', type: si.type, cluster: ci.idx });
+    return ci;
+  }
+
+  /**
+   * Ghost RFC patch 15: an empty dynamic cluster has its table freed, is
+   * erased from the XArray, marked CLUSTER_FLAG_DEAD and freed (kfree_rcu).
+   * Cluster 0 never gets here: its header slot stays BAD.
+   */
+  private freeDynamicCluster(si: SwapInfo, ci: SwapClusterInfo): void {
+    clusterFreeTable(this.j, ci);
+    this.log.emit({ kind: 'table-free', type: si.type, cluster: ci.idx });
+    const from = ci.flags;
+    if (ci.list) ci.list.remove(this.j, ci);
+    this.j.set(ci, 'flags', ClusterFlag.DEAD);
+    this.j.set(ci, 'order', 0);
+    if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: ci.idx, from: CLUSTER_LIST_NAMES[from], to: 'dead' });
+    si.dematerialize(this.j, ci.idx);
+    this.j.set(si, 'virginLeft', si.virginLeft + 1);
+    if (ci.idx < si.virginCursor) this.j.set(si, 'virginCursor', ci.idx);
+  }
+
   /** isolate_lock_cluster() on the free list, then swap_cluster_populate(): allocate its table. */
   private isolateFreeCluster(si: SwapInfo): SwapClusterInfo | null {
+    if (si.dynamic) return this.allocDynamicCluster(si);
     let ci: SwapClusterInfo;
     if (si.virginLeft > 0) {
       let idx = si.virginCursor;
@@ -480,8 +603,9 @@ export class Swap {
     this.j.set(ci, 'order', 0);
   }
 
-  /** free_cluster(): to the discard list when page discard is on, else free now. */
+  /** free_cluster(): to the discard list when page discard is on, else free now; a dynamic cluster dies. */
   private freeCluster(si: SwapInfo, ci: SwapClusterInfo): void {
+    if (si.dynamic) return this.freeDynamicCluster(si, ci);
     if ((si.flags & (SWP_WRITEOK | SWP_PAGE_DISCARD)) === (SWP_WRITEOK | SWP_PAGE_DISCARD)) {
       this.moveCluster(si, ci, si.discardClusters, ClusterFlag.DISCARD);
       this.scheduleWork(this.pendingDiscard, si.type);
@@ -497,7 +621,7 @@ export class Swap {
 
   /** relocate_cluster(): after an allocation, to frag[order] or full. */
   private relocateCluster(si: SwapInfo, ci: SwapClusterInfo): void {
-    if (ci.flags === ClusterFlag.DISCARD) return;
+    if (ci.flags === ClusterFlag.DISCARD || ci.flags === ClusterFlag.DEAD) return;
     if (ci.count === 0) {
       if (ci.flags !== ClusterFlag.FREE) this.freeCluster(si, ci);
     } else if (ci.count !== this.geom.clusterSlots) {
@@ -526,7 +650,8 @@ export class Swap {
    * folio_alloc_swap() slot allocation: the per-CPU fast path, then the slow
    * path over the avail plist, then one retry after a synchronous discard.
    * Installs PFN entries with count 0 (the swap cache pins the new slots).
-   * Returns the first entry, or null when nothing could be allocated.
+   * Returns the first entry, or null when nothing could be allocated. The
+   * virtual and backing allocators below run the same code in their mode.
    */
   allocSlots(pfn: number, order: number, cpu: number): SwpEntry | null {
     const g = this.geom;
@@ -539,12 +664,52 @@ export class Swap {
     return null;
   }
 
+  /** A virtual entry for the folio on the vswap device (PFN entries, count 0), or null when it is full. */
+  allocVirtual(pfn: number, order: number, cpu: number): SwpEntry | null {
+    if (!this.vswap) return null;
+    return this.inMode(AllocMode.VIRTUAL, 0, () => this.allocSlots(pfn, order, cpu));
+  }
+
+  /**
+   * Physical slots backing virtual entry `backs` (and the 2^order after it):
+   * POINTER entries `vswap offset | 100` on the best device by priority,
+   * never on a dynamic device. `pfn` is the folio written, or -1.
+   */
+  allocBacking(pfn: number, order: number, cpu: number, backs: SwpEntry): SwpEntry | null {
+    return this.inMode(AllocMode.BACKING, backs, () => this.allocSlots(pfn, order, cpu));
+  }
+
+  private inMode(mode: AllocMode, backs: SwpEntry, fn: () => SwpEntry | null): SwpEntry | null {
+    this.mode = mode;
+    this.backs = backs;
+    try {
+      return fn();
+    } finally {
+      this.mode = AllocMode.NORMAL;
+      this.backs = 0;
+    }
+  }
+
+  /** Can this allocation use the device? */
+  private eligible(si: SwapInfo): boolean {
+    if (this.mode === AllocMode.NORMAL) return (si.flags & SWP_VSWAP) === 0;
+    if (this.mode === AllocMode.VIRTUAL) return si === this.vswap;
+    return (si.flags & SWP_DYNAMIC) === 0;
+  }
+
+  private percpuOf(cpu: number): PercpuSwapCluster {
+    if (this.mode === AllocMode.NORMAL) return this.percpu[cpu]!;
+    return (this.mode === AllocMode.VIRTUAL ? this.vpercpu : this.bpercpu)[cpu]!;
+  }
+
   /** swap_alloc_fast(): keep filling this CPU's cached cluster. */
   private allocFast(pfn: number, order: number, cpu: number): SwpEntry | null {
-    const pc = this.percpu[cpu]!;
+    const normal = this.mode === AllocMode.NORMAL;
+    const pc = normal ? this.percpu[cpu]! : this.percpuOf(cpu);
     const si = pc.si[order];
     let offset = pc.offset[order]!;
     if (!si || !offset || this.swapInfo[si.type] !== si || !(si.flags & SWP_WRITEOK)) return null;
+    if (normal ? si.flags & SWP_VSWAP : !this.eligible(si)) return null;
     const ci = si.clusterOf(offset);
     if (!ci || !this.clusterIsUsable(ci, order)) return null;
     if (ci.count === 0) offset = si.clusterOffset(ci);
@@ -554,9 +719,15 @@ export class Swap {
 
   /** swap_alloc_slow(): walk the avail plist, requeueing each device tried (round robin). */
   private allocSlow(pfn: number, order: number, cpu: number): SwpEntry | null {
+    if (this.mode === AllocMode.VIRTUAL) {
+      const v = this.vswap!;
+      if (!(v.flags & SWP_WRITEOK) || v.offList) return null;
+      const found = this.clusterAllocSwapEntry(v, pfn, order, cpu);
+      return found ? swpEntry(v.type, found) : null;
+    }
     const tried = new Set<SwapInfo>();
     for (;;) {
-      const si = this.avail.find((s) => !tried.has(s));
+      const si = this.avail.find((s) => !tried.has(s) && this.eligible(s));
       if (!si) return null;
       tried.add(si);
       this.availRequeue(si);
@@ -569,7 +740,8 @@ export class Swap {
   /** cluster_alloc_swap_entry(): the search order of kernel-swap.md §2.4. */
   private clusterAllocSwapEntry(si: SwapInfo, pfn: number, order: number, cpu: number): number {
     const g = this.geom;
-    if (order && !(si.flags & SWP_BLKDEV)) return 0; // large entries only on block devices
+    // large entries only on block devices (the virtual space has no such limit)
+    if (order && !(si.flags & (SWP_BLKDEV | SWP_VSWAP))) return 0;
     let found: number;
     if (!si.solidState) {
       let offset = si.globalNext[order]!;
@@ -665,7 +837,7 @@ export class Swap {
     }
     this.relocateCluster(si, ci);
     if (si.solidState) {
-      const pc = this.percpu[cpu]!;
+      const pc = this.percpuOf(cpu);
       this.j.setAt(pc.offset, order, next);
       this.j.setAt(pc.si, order, si);
     } else {
@@ -707,18 +879,45 @@ export class Swap {
     return true;
   }
 
-  /** __swap_cluster_alloc_entries() + __swap_cache_add_folio()'s table part: PFN entries, count 0. */
+  /**
+   * __swap_cluster_alloc_entries() + __swap_cache_add_folio()'s table part:
+   * PFN entries, count 0; backing slots get POINTER entries instead.
+   */
   private clusterAllocEntries(si: SwapInfo, ci: SwapClusterInfo, pfn: number, order: number, off: number, cpu: number): void {
     const nr = 1 << order;
     const t = ci.table!;
-    for (let i = 0; i < nr; i++) {
-      this.j.a(t.meta, off + i, mkMeta(SlotKind.PFN, 0, false));
-      this.j.a(t.val, off + i, pfn + i);
+    if (this.mode === AllocMode.BACKING) {
+      this.installPointers(ci, off, nr);
+    } else {
+      for (let i = 0; i < nr; i++) {
+        this.j.a(t.meta, off + i, mkMeta(SlotKind.PFN, 0, false));
+        this.j.a(t.val, off + i, pfn + i);
+      }
     }
     if (ci.count === 0) this.j.set(ci, 'order', order); // the first allocation fixes the cluster's order
     this.j.set(ci, 'count', ci.count + nr);
     this.swapRangeAlloc(si, nr);
-    if (this.log.enabled) this.log.emit({ kind: 'slot-alloc', type: si.type, offset: si.clusterOffset(ci) + off, nr, pfn, cpu });
+    if (this.log.enabled) {
+      const offset = si.clusterOffset(ci) + off;
+      if (this.mode === AllocMode.BACKING) {
+        this.log.emit({ kind: 'slot-alloc', type: si.type, offset, nr, pfn, cpu, backs: { type: swpType(this.backs), offset: swpOffset(this.backs) } });
+      } else {
+        this.log.emit({ kind: 'slot-alloc', type: si.type, offset, nr, pfn, cpu });
+      }
+    }
+  }
+
+  /** vswap-STE rmap: `C | vswap offset | 100` in the physical table (C is derived from the virtual slot). */
+  private installPointers(ci: SwapClusterInfo, off: number, nr: number): void {
+    const t = ci.table!;
+    if (!ci.rmapType) this.j.set(ci, 'rmapType', new Uint8Array(this.geom.clusterSlots));
+    const vType = swpType(this.backs);
+    const vOff = swpOffset(this.backs);
+    for (let i = 0; i < nr; i++) {
+      this.j.a(t.meta, off + i, mkMeta(SlotKind.POINTER, 0, false));
+      this.j.a(t.val, off + i, vOff + i);
+      this.j.a(ci.rmapType!, off + i, vType);
+    }
   }
 
   /** swap_range_alloc() + swap_usage_add(): a device that fills up leaves the avail list. */
@@ -993,7 +1192,7 @@ export class Swap {
   /** swapoff() second half, after try_to_unuse() emptied the device: release the type. */
   finishSwapoff(si: SwapInfo): void {
     if (si.inusePages !== 0) fail('EBUSY', `${si.path} still has ${si.inusePages} slots in use`);
-    for (const pc of this.percpu) {
+    for (const pc of [...this.percpu, ...this.bpercpu]) {
       for (let o = 0; o < pc.si.length; o++) {
         if (pc.si[o] === si) {
           this.j.setAt(pc.si, o, null);
@@ -1010,10 +1209,20 @@ export class Swap {
     this.log.emit({ kind: 'swapoff', type: t, path: si.path });
   }
 
-  /** si_swapinfo(): SwapFree and SwapTotal in pages, counting devices mid-swapoff as used. */
+  /**
+   * si_swapinfo(): SwapFree and SwapTotal in pages, counting devices
+   * mid-swapoff as used. The vswap device is not counted (vswap v3 keeps
+   * virtual sizes out of free(1) and meminfo, objection 9 in §8.1; the STE
+   * RFC does not say, and the simulator hides it there too).
+   */
   swapinfo(): { free: number; total: number } {
     let free = this.counters.nrSwapPages;
     let total = this.counters.totalSwapPages;
+    const v = this.vswap;
+    if (v) {
+      free -= v.pages - v.inusePages;
+      total -= v.pages;
+    }
     for (const si of this.devices) {
       if (si.swapoffInProgress) {
         free += si.inusePages;

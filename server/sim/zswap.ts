@@ -17,8 +17,8 @@ import type { Journal } from './journal';
 import type { Kernel } from './kernel';
 import { ROOT_MEMCG_ID, objcgMemcg, zswapWritebackEnabled, type Memcg, type MemcgTree } from './memcontrol';
 import { swapCacheLookup } from './swap_state';
-import { SWP_GHOST } from './swapfile';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
+import { allocBacking, backingChargeTarget, backsToDisk, hasPhysicalDevice, setSwapfileBacking } from './virtual_layer';
 import { MAX_RECLAIM_RETRIES } from './vmscan';
 
 export interface ZswapParams {
@@ -115,6 +115,12 @@ export class Zswap {
   shrinkWorkPending = false;
   /** zswap_next_shrink: the memcg the shrink worker visited last (0: start from the root). */
   nextShrink = 0;
+  /**
+   * Told when an entry appears (with its id, the LRU stamp it got at
+   * insertion) or goes (id 0): the virtual layers keep a ZSWAP tag in the
+   * slot's virtual_table while the entry exists (kernel-swap.md §8.3).
+   */
+  onChange: ((entry: SwpEntry, id: number) => void) | null = null;
 
   constructor(
     private readonly j: Journal,
@@ -199,7 +205,9 @@ export class Zswap {
     this.j.set(this, 'poolBytes', this.poolBytes + length);
     if (incompressible) this.bump('stored_incompressible_pages');
     this.charge(memcgId, length, 1, incompressible ? 1 : 0);
+    const id = this.nextSeq;
     this.linkTail(entry, e);
+    this.onChange?.(entry, id);
     this.log.emit({ kind: 'zswap', op: 'store', type: swpType(entry), offset: swpOffset(entry) });
   }
 
@@ -216,6 +224,7 @@ export class Zswap {
     this.j.set(this, 'poolBytes', this.poolBytes - e.length);
     if (e.incompressible) this.bump('stored_incompressible_pages', -1);
     this.charge(e.memcg, -e.length, -1, e.incompressible ? -1 : 0);
+    this.onChange?.(entry, 0);
     this.log.emit({ kind: 'zswap', op, type: swpType(entry), offset: swpOffset(entry) });
     return e;
   }
@@ -343,9 +352,12 @@ export function zswapCompressedLength(c: ContentClass, pageSize: number): number
   return compressedSize(c, pageSize);
 }
 
-/** Only ghost devices are active: zswap has nowhere to write back (ghost RFC patch 13). */
+/**
+ * nr_real_swapfiles == 0 (ghost RFC patch 13): only ghost devices (or only
+ * the vswap device) are active, so zswap has nowhere to write back.
+ */
 function noRealSwapfile(k: Kernel): boolean {
-  return k.swap.devices.every((d) => d.kind === 'ghost');
+  return !hasPhysicalDevice(k);
 }
 
 function invalidateRange(k: Kernel, first: SwpEntry, nr: number): void {
@@ -434,20 +446,32 @@ export type WritebackError = 'EEXIST' | 'ENOMEM' | 'EIO';
  * swapcache folio (it raced with a swapin). The transient swapcache folio
  * is not modelled: the page goes straight to the device, counted on the
  * cgroup a swapin of the slot would charge (the recorded one while online).
+ *
+ * A virtual slot has no device under it: vswap (§8.2, §8.3) allocates a
+ * physical slot with an rmap POINTER and tags the slot SWAPFILE, leaving the
+ * PTEs alone; a ghost slot can do the same only with the proposed
+ * folio_realloc_swap()/rmap (`ghostWriteback`), else it fails (EIO).
  */
 export function zswapWritebackEntry(k: Kernel, entry: SwpEntry): WritebackError | null {
   const e = k.zswap.entries.get(entry);
   if (!e) return 'ENOMEM';
   const si = k.swap.swapInfo[swpType(entry)];
   if (!si) return 'EEXIST';
-  if (si.flags & SWP_GHOST) return 'EIO';
+  if (si.dynamic && !backsToDisk(k, si)) return 'EIO';
   if (swapCacheLookup(k, entry) >= 0) return 'EEXIST';
+  let target = entry;
+  if (si.dynamic) {
+    const phys = allocBacking(k, entry, 0, -1, backingChargeTarget(k, entry));
+    if (phys === null) return 'ENOMEM';
+    target = phys;
+  }
   k.zswap.remove(entry, 'writeback');
   k.vmstat.count('zswpwb');
   const objcg = objcgMemcg(k, e.memcg);
   if (objcg) k.memcgs.statEvent(objcg, 'zswpwb', 1);
   const owner = k.swapinChargeTarget(k.swapMemcgId(si, swpOffset(entry)), ROOT_MEMCG_ID);
-  k.io.deviceWrite(entry, 1, 0, owner.id);
+  if (target !== entry) setSwapfileBacking(k, entry, target, 1);
+  k.io.deviceWrite(target, 1, 0, owner.id);
   return null;
 }
 

@@ -221,6 +221,27 @@ test('a step refreshes the expanded subtrees it touched, not the whole view', as
   tree.dispose();
 });
 
+test('a device that goes away and comes back (step back, step forward) is listed again', async () => {
+  const uri = await server.open('comes-back.swapsim', ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'pageout t heap'].join('\n'));
+  await server.step(uri);
+  const tree = provider();
+  const [device] = await tree.getChildren();
+  assert.ok(device?.kind === 'device');
+  // Interned with its clusters, as after a reveal.
+  await tree.getChildren(device);
+  const fired = recordRefreshes(tree);
+  await server.step(uri, 'back');
+  assert.deepEqual(fired, [undefined]);
+  assert.deepEqual(await tree.getChildren(), []);
+  // Back at step 1 the device is new to the root again: the whole tree is refreshed, not the old node.
+  fired.length = 0;
+  await server.step(uri);
+  assert.deepEqual(fired, [undefined]);
+  const [again] = await tree.getChildren();
+  assert.ok(again?.kind === 'device' && again.summary.path === '/dev/vda2');
+  tree.dispose();
+});
+
 test('requests the server refuses show up as an error row, not an exception', async () => {
   const uri = await server.open('refused.swapsim', TWO_DEVICES);
   await server.run(uri);

@@ -78,6 +78,18 @@ test('removed devices and memcgs go; expects of undone steps are dropped on rewi
   assert.deepEqual([...(state?.devices.keys() ?? [])], [0]);
 });
 
+test('a rebuild delta brings the new page and cluster size (a geometry setting changed); others keep them', () => {
+  const store = new SessionStore();
+  store.applySnapshot(snapshot(1));
+  store.applyDelta(delta(2, 1));
+  assert.deepEqual([store.get(URI)?.pageSize, store.get(URI)?.clusterSlots], [4096, 512]);
+  store.applyDelta(delta(3, 0, { rewound: true, design: 'p3', pageSize: 16384, clusterSlots: 2048 }));
+  const state = store.get(URI);
+  assert.deepEqual([state?.design, state?.pageSize, state?.clusterSlots], ['p3', 16384, 2048]);
+  store.applyDelta(delta(4, 1));
+  assert.deepEqual([store.get(URI)?.pageSize, store.get(URI)?.clusterSlots], [16384, 2048]);
+});
+
 test('focus follows the scenario the user looks at; closing forgets the session', () => {
   const store = new SessionStore();
   const focus: (string | undefined)[] = [];

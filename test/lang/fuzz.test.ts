@@ -1,68 +1,11 @@
-// Robustness and speed: mutated scenarios never throw, and a large file
-// parses and checks quickly.
+// Robustness and speed: mutated scenarios (generate.ts mutate(), the mutator
+// test/session/fuzz.test.ts also uses) never throw, and a large file parses
+// and checks quickly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAndCheck, type Diagnostic, type Statement } from '../../server/lang/index';
-import { largeScenario } from './generate';
+import { largeScenario, mutate } from './generate';
 import { docExamples, rng } from './helpers';
-
-/** Words that make mutations land on interesting grammar, not only on noise. */
-const DICTIONARY = [
-  'repeat', '{', '}', 'expect', 'error', 'ok', 'config', 'echo', '>', '>>', '==', '≈', '±', '+-', '~=', '<', '!=',
-  'swapon', 'swapoff', '-a', '-p', '--discard=', 'size=', 'bad=0,1-', 'mmap', 'touch', 'pageout', 'munmap', 'fork',
-  'exit', 'task', 'move', 'reclaim', 'zswap', 'shrink', 'mkdir', 'rmdir', 'sysctl', 'cat', 'free',
-  '/sys/fs/cgroup/', 'memory.max', '/proc/swaps', '/dev/ghostswap', 'slot', 'cluster', 'overhead', 'device',
-  'pages=', '..', 'offset=', 'len=', 'order=', 'thp=', 'content=mix(', ')', 'zero=50%', ':', '%', ',',
-  '0', '-1', '1.5', '0x', '4K', '1T', '99999999999999999999', 'p', 'kB', '"', "'", '#', '=', '(', '\t', '\n', '',
-];
-
-function mutate(source: string, next: () => number): string {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
-  let text = source;
-  const edits = 1 + Math.floor(next() * 4);
-  for (let e = 0; e < edits; e++) {
-    const at = Math.floor(next() * (text.length + 1));
-    switch (Math.floor(next() * 8)) {
-      case 0: // delete a character
-        text = text.slice(0, at) + text.slice(at + 1);
-        break;
-      case 1: // insert a random character, sometimes outside ASCII
-        text = text.slice(0, at) + String.fromCharCode(next() < 0.9 ? 32 + Math.floor(next() * 95) : Math.floor(next() * 0x3000)) + text.slice(at);
-        break;
-      case 2: // swap two neighbouring characters
-        text = text.slice(0, at) + text.charAt(at + 1) + text.charAt(at) + text.slice(at + 2);
-        break;
-      case 3: // insert a grammar word
-        text = `${text.slice(0, at)}${pick(DICTIONARY)}${text.slice(at)}`;
-        break;
-      case 4: // replace a token by a grammar word
-      case 5: {
-        const tokens = text.split(' ');
-        tokens[Math.floor(next() * tokens.length)] = pick(DICTIONARY);
-        text = tokens.join(' ');
-        break;
-      }
-      case 6: {
-        // swap two tokens
-        const tokens = text.split(' ');
-        const i = Math.floor(next() * tokens.length);
-        const j = Math.floor(next() * tokens.length);
-        [tokens[i], tokens[j]] = [tokens[j] ?? '', tokens[i] ?? ''];
-        text = tokens.join(' ');
-        break;
-      }
-      default: {
-        // duplicate or drop a line
-        const lines = text.split('\n');
-        const i = Math.floor(next() * lines.length);
-        if (next() < 0.5) lines.splice(i, 0, lines[i] ?? '');
-        else lines.splice(i, 1);
-        text = lines.join('\n');
-      }
-    }
-  }
-  return text;
-}
 
 function validRange(d: Diagnostic, lineCount: number): boolean {
   const { start, end } = d.range;

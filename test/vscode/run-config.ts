@@ -25,13 +25,15 @@ export interface RunConfig {
   resultsDir: string;
   /** Parent folder for fresh Chromium profiles, one per suite. */
   browserProfilesDir: string;
+  /** code-server's --user-data-dir: settings, global storage, and each extension host's logs. */
+  userDataDir: string;
   /** Date.now() just before code-server was spawned. */
   serverStartedAt: number;
   /** A suite gives up (and fails) after this long. */
   suiteTimeoutMs: number;
 }
 
-const STRING_FIELDS = ['baseUrl', 'workspace', 'extensionDir', 'extensionId', 'version', 'exthostEntry', 'resultsDir', 'browserProfilesDir'] as const;
+const STRING_FIELDS = ['baseUrl', 'workspace', 'extensionDir', 'extensionId', 'version', 'exthostEntry', 'resultsDir', 'browserProfilesDir', 'userDataDir'] as const;
 const NUMBER_FIELDS = ['serverStartedAt', 'suiteTimeoutMs'] as const;
 
 export function readRunConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {

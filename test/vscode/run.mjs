@@ -171,6 +171,7 @@ async function main() {
     exthostEntry: scripts.exthost,
     resultsDir: RESULTS_DIR,
     browserProfilesDir: run.browserProfiles,
+    userDataDir: run.userDataDir,
     serverStartedAt,
     suiteTimeoutMs: SUITE_TIMEOUT_MS - 30_000,
   };

@@ -2,7 +2,7 @@
 // against VS Code 1.100 (code-server 4.100.3); keep them all here so a VS Code
 // update means editing one file.
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 /** Generous: the first workbench load after a server start takes 8–13 s on 2 cores. */
 export const SLOW_MS = 60_000;
@@ -183,6 +183,32 @@ export class Workbench {
         if (frame === this.page.mainFrame()) continue;
         const match = frame.locator(selector).first();
         if ((await match.count().catch(() => 0)) > 0) return match;
+      }
+      if (Date.now() > deadline) throw new Error(`no webview contains ${selector} after ${timeoutMs} ms`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
+  /** A status bar entry whose text matches `text`. */
+  statusBarItem(text: RegExp): Locator {
+    return this.page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
+  }
+
+  /** The text area of the editor showing `fileName` (whichever group it is in). */
+  editorOf(fileName: string): Locator {
+    return this.page
+      .locator('.editor-group-container', { has: this.page.locator(`.tabs-container .tab.active[aria-label^="${cssString(fileName)}"]`) })
+      .locator('.monaco-editor .view-lines')
+      .first();
+  }
+
+  /** The frame of the webview whose document has `selector` (see inWebview). */
+  async webviewFrame(selector: string, timeoutMs = SLOW_MS): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
       }
       if (Date.now() > deadline) throw new Error(`no webview contains ${selector} after ${timeoutMs} ms`);
       await this.page.waitForTimeout(200);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { SwapsimApi } from '../../../client/extension';
 import { measure, test } from '../harness';
 import { activateByOpening, FIRST_SCENARIO, openFixture, runConfig, swapsimExtension } from './scenario';
 
@@ -13,7 +14,7 @@ test('the extension under test is the installed .vsix', () => {
   assert.equal(extension.packageJSON.version, version);
   assert.equal(path.resolve(extension.extensionPath), path.resolve(extensionDir));
   // The .vsix ships bundles only: no sources and no node_modules next to them.
-  for (const bundle of ['dist/client.js', 'dist/server.js']) {
+  for (const bundle of ['dist/client.js', 'dist/client-main.js', 'dist/client-minimatch.js', 'dist/server.js']) {
     assert.ok(existsSync(path.join(extension.extensionPath, bundle)), `${bundle} is missing from the installed extension`);
   }
   for (const absent of ['client', 'server', 'node_modules']) {
@@ -30,6 +31,20 @@ test('opening a .swapsim file activates the extension', async () => {
   assert.equal(activation.wasActiveBefore, false, 'the extension was active before any scenario file was opened');
   assert.equal(swapsimExtension().isActive, true);
   measure('exthost.activation', activation.ms, 'ms');
+});
+
+test('the loader (dist/client.js) reports its part of activation: loading the bundle and the activate() call', async () => {
+  await activateByOpening();
+  const timing = (swapsimExtension().exports as SwapsimApi).activation;
+  assert.ok(timing !== undefined, 'activate() returns the loader timing');
+  // A fresh install: no code cache yet (the UI suite's window, started later, gets one).
+  assert.equal(timing.codeCache, 'miss');
+  // What VS Code counts as codeLoadingTime + activateCallTime (requiring dist/client.js itself is a 2 KB file).
+  measure('exthost.client_load_bundle', timing.loadMs, 'ms');
+  measure('exthost.client_compile_bundle', timing.compileMs, 'ms');
+  measure('exthost.client_activate_call', timing.activateMs, 'ms');
+  measure('exthost.client_load_and_activate', timing.loadMs + timing.activateMs, 'ms');
+  measure('exthost.client_load_and_activate_cpu', timing.cpuMs, 'ms');
 });
 
 test('scenario files get the swapsim language id, other files do not', async () => {

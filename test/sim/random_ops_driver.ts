@@ -1,0 +1,156 @@
+/**
+ * Runs random operations (random_ops_gen.ts) against one Kernel and checks
+ * it as it goes:
+ *  - after every operation, the cheap structural invariants (cluster lists,
+ *    device and global counters);
+ *  - every `fullCheckEvery` operations, at the end, and around every undo
+ *    check, the full invariant checker. When a periodic full check fails,
+ *    the seed is replayed with the full check after every operation, so the
+ *    message names the first operation that broke the state;
+ *  - undo windows: a fingerprint is taken, a few operations later the
+ *    journal is rolled back to it (the fingerprint must match) and the same
+ *    operations are run again (they must reproduce the later fingerprint).
+ * Every failure message starts with `<design> seed <s> op <i>`.
+ */
+import assert from 'node:assert/strict';
+import { Kernel, type KernelMark } from '../../server/sim/kernel';
+import { checkInvariants, checkSwapStructure } from '../../server/sim/invariants';
+import { KernelError } from '../../server/sim/errno';
+import { fingerprintOfParts, fingerprintParts } from '../../server/sim/snapshot';
+import type { VmstatEvent } from '../../server/sim/vmstat';
+import type { DesignProfile } from '../../server/sim/designs/profiles';
+import { nextOp, prng, type RandomOp } from './random_ops_gen';
+
+const MiB = 2 ** 20;
+
+export interface RandomRunConfig {
+  design: DesignProfile;
+  seed: number;
+  ops: number;
+  /** Run the full invariant check after every this many operations (1: after each). */
+  fullCheckEvery: number;
+  /** From this op on, run the full check after every operation (used when replaying a failure). */
+  everyOpFrom?: number;
+}
+
+export interface RandomRunStats {
+  /** Per operation kind: how often it ran and how often the kernel refused it. */
+  byKind: Map<string, { ok: number; err: number }>;
+  /** Undo windows checked (rollback and redo both compared). */
+  undoChecks: number;
+  fullChecks: number;
+  vmstat: Record<VmstatEvent, number>;
+}
+
+/** Open a window with this probability per operation... */
+const WINDOW_OPEN_P = 0.015;
+/** ...and close it (undo, compare, redo, compare) after 1..this many operations. */
+const WINDOW_MAX_OPS = 24;
+const WINDOW_MAX_OPEN = 3;
+
+interface UndoWindow {
+  mark: KernelMark;
+  parts: Record<string, string>;
+  fp: string;
+  openedAt: number;
+  closeAt: number;
+  ops: RandomOp[];
+}
+
+function snapshot(k: Kernel): { parts: Record<string, string>; fp: string } {
+  const parts = fingerprintParts(k);
+  return { parts, fp: fingerprintOfParts(parts, k.log.length) };
+}
+
+function differingParts(a: Record<string, string>, b: Record<string, string>): string {
+  return Object.keys(a).filter((key) => a[key] !== b[key]).join(', ');
+}
+
+export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
+  const { design, seed, ops, fullCheckEvery } = cfg;
+  const replaying = cfg.everyOpFrom !== undefined;
+  const everyOpFrom = cfg.everyOpFrom ?? Number.POSITIVE_INFINITY;
+  const where = (i: number, op?: RandomOp): string => `${design} seed ${seed} op ${i}${op ? ` (${op.name})` : ''}`;
+  const r = prng(seed);
+  const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, design, seed });
+  k.log.enabled = false;
+  const stats: RandomRunStats = { byKind: new Map(), undoChecks: 0, fullChecks: 0, vmstat: k.vmstat.events };
+  let lastCleanFull = -1;
+
+  const fullCheck = (i: number, op: RandomOp | undefined, when: string): void => {
+    stats.fullChecks++;
+    const bad = checkInvariants(k);
+    if (!bad.length) {
+      lastCleanFull = i;
+      return;
+    }
+    if (!replaying && fullCheckEvery > 1 && when === '') locateFirstViolation(cfg, lastCleanFull, i);
+    assert.fail(`${where(i, op)}${when}: ${bad.slice(0, 3).join('; ')}`);
+  };
+
+  const closeWindow = (w: UndoWindow, i: number): void => {
+    const after = snapshot(k);
+    const opNames = (): string => w.ops.map((o) => o.name).join('; ');
+    k.rollback(w.mark);
+    const undone = snapshot(k);
+    if (undone.fp !== w.fp) {
+      assert.fail(`${where(i)}: undo to op ${w.openedAt} did not restore ${differingParts(undone.parts, w.parts)} after ${opNames()}`);
+    }
+    fullCheck(i, undefined, ` (after undo to op ${w.openedAt})`);
+    for (const op of w.ops) {
+      try {
+        op.run(k);
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw new Error(`${where(i, op)} (redo): ${String(e)}`, { cause: e });
+      }
+    }
+    const redone = snapshot(k);
+    if (redone.fp !== after.fp) {
+      assert.fail(`${where(i)}: redo from op ${w.openedAt} did not reproduce ${differingParts(redone.parts, after.parts)} after ${opNames()}`);
+    }
+    fullCheck(i, undefined, ` (after redo from op ${w.openedAt})`);
+    stats.undoChecks++;
+  };
+
+  let windows: UndoWindow[] = [];
+  for (let i = 0; i < ops; i++) {
+    // with no window open, no one will roll back: forget the history so the journal stays small
+    if (windows.length === 0) k.j.clear();
+    if (windows.length < WINDOW_MAX_OPEN && r() < WINDOW_OPEN_P) {
+      const closeAt = i + Math.floor(r() * WINDOW_MAX_OPS);
+      windows.push({ mark: k.mark(), ...snapshot(k), openedAt: i, closeAt, ops: [] });
+    }
+    const op = nextOp(r, k);
+    if (process.env.SWAPSIM_TRACE) process.stderr.write(`${design} ${seed} ${i} ${op.name}\n`);
+    const kind = op.name.split(' ')[0]!;
+    let stat = stats.byKind.get(kind);
+    if (!stat) stats.byKind.set(kind, (stat = { ok: 0, err: 0 }));
+    try {
+      op.run(k);
+      stat.ok++;
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw new Error(`${where(i, op)}: ${String(e)}`, { cause: e });
+      stat.err++;
+    }
+    for (const w of windows) w.ops.push(op);
+    const broken = checkSwapStructure(k);
+    if (broken.length) assert.fail(`${where(i, op)}: ${broken.slice(0, 3).join('; ')}`);
+    if ((i + 1) % fullCheckEvery === 0 || i >= everyOpFrom || i === ops - 1) fullCheck(i, op, '');
+    // newest first: an older window's rollback passes over the newer marks
+    for (let w = windows.length - 1; w >= 0; w--) if (windows[w]!.closeAt <= i) closeWindow(windows[w]!, i);
+    windows = windows.filter((w) => w.closeAt > i);
+  }
+  return stats;
+}
+
+/**
+ * A periodic full check failed at op `failedAt` after a clean one at
+ * `cleanAt`: replay the seed checking after every operation from there,
+ * which fails (with the exact op) inside this call. The replay is
+ * deterministic, so not failing means the violation depends on the checking
+ * cadence, which is a bug in itself.
+ */
+function locateFirstViolation(cfg: RandomRunConfig, cleanAt: number, failedAt: number): void {
+  runRandomOps({ ...cfg, ops: failedAt + 1, everyOpFrom: cleanAt + 1 });
+  assert.fail(`${cfg.design} seed ${cfg.seed}: full check failed at op ${failedAt} (clean at op ${cleanAt}), but a replay checking every op found nothing`);
+}
