@@ -15,7 +15,7 @@ import type { ExpectStatement, Program, Statement } from './ast';
 import { findErrno, ERRNOS } from './catalog';
 import { DEFAULT_LIMITS, type CheckedProgram, type CheckedStatement, type Limits } from './checked';
 import { checkCommand, checkEcho } from './commands';
-import { resolveConfig } from './config';
+import { resolveConfig, type ConfigDefaults } from './config';
 import { CheckContext } from './context';
 import { hasErrors, makeDiagnostic, replacementFixes, type Diagnostic } from './diagnostics';
 import { checkCompare } from './expect';
@@ -37,8 +37,8 @@ const NONE: readonly string[] = [];
 const MAX_LATER_PASS_DEPTH = 2;
 const ERRNO_NAMES = ERRNOS.map((e) => e.name);
 
-export function check(program: Program, limits: Partial<Limits> = {}): CheckResult {
-  return new Checker(program, { ...DEFAULT_LIMITS, ...limits }).run();
+export function check(program: Program, limits: Partial<Limits> = {}, defaults: ConfigDefaults = {}): CheckResult {
+  return new Checker(program, { ...DEFAULT_LIMITS, ...limits }, defaults).run();
 }
 
 class Checker {
@@ -53,6 +53,7 @@ class Checker {
   constructor(
     private readonly program: Program,
     private readonly limits: Limits,
+    defaults: ConfigDefaults,
   ) {
     const poisoned = new Set<string>();
     for (const s of program.skipped) for (const w of s.words) poisoned.add(w);
@@ -61,7 +62,7 @@ class Checker {
     this.leadingConfigs = n;
     const configBuffer: Diagnostic[] = [];
     const configs = program.statements.slice(0, n).filter((s) => s.kind === 'config');
-    const config = resolveConfig(configs, limits, (d) => configBuffer.push(d));
+    const config = resolveConfig(configs, limits, (d) => configBuffer.push(d), defaults);
     this.ctx = new CheckContext(config, limits, poisoned);
     for (const d of configBuffer) this.emit(d);
   }

@@ -38,7 +38,23 @@ export const DEFAULT_CONFIG: ScenarioConfig = {
 
 const configKeys = CONFIG_KEYS.map((k) => k.key);
 
-export function resolveConfig(statements: readonly ConfigStatement[], limits: Limits, report: Report): ScenarioConfig {
+/**
+ * What the editor's settings (swapsim.design, swapsim.geometry.*) give keys
+ * a scenario's `config` leaves unset. A default that does not fit the
+ * scenario (a cluster size for another page size or thp_swap, RAM that is
+ * not whole pages or out of range) is ignored for it, as if unset.
+ */
+export interface ConfigDefaults {
+  readonly design?: DesignName;
+  /** Bytes: 4096, 16384 or 65536. */
+  readonly pageSize?: number;
+  /** SWAPFILE_CLUSTER: 256, or HPAGE_PMD_NR of the page size. */
+  readonly clusterSlots?: number;
+  readonly cpus?: number;
+  readonly ramBytes?: number;
+}
+
+export function resolveConfig(statements: readonly ConfigStatement[], limits: Limits, report: Report, defaults: ConfigDefaults = {}): ScenarioConfig {
   // Last setting of each key wins; a repeated key is worth a warning.
   const byKey = new Map<string, ConfigSetting>();
   for (const stmt of statements) {
@@ -60,13 +76,14 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
   }
   const value = (key: string): Word | undefined => byKey.get(key)?.value;
 
+  const defaultDesign = defaults.design ?? DEFAULT_CONFIG.design;
   const design = (() => {
     const w = value('design');
-    if (w === undefined) return DEFAULT_CONFIG.design;
-    return (checkChoice(w, DESIGN_NAMES, report, 'design') as DesignName | null) ?? DEFAULT_CONFIG.design;
+    if (w === undefined) return defaultDesign;
+    return (checkChoice(w, DESIGN_NAMES, report, 'design') as DesignName | null) ?? defaultDesign;
   })();
 
-  let pageSize = DEFAULT_CONFIG.pageSize;
+  let pageSize = defaults.pageSize !== undefined && PAGE_SIZES.has(defaults.pageSize) ? defaults.pageSize : DEFAULT_CONFIG.pageSize;
   const ps = value('page_size');
   if (ps !== undefined) {
     const r = parseSize(ps.text);
@@ -105,13 +122,19 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
       checkChoice(cs, ['256', '512', '2048', '8192'], report, 'cluster size');
     }
   }
+  // The default cluster size only where it fits: HPAGE_PMD_NR unless thp_swap=off, 256 unless thp_swap=on.
+  const dc = defaults.clusterSlots;
+  if (cs === undefined && dc !== undefined && ((dc === pmdPages && thpSwap !== false) || (dc === 256 && thpSwap !== true))) clusterSlots = dc;
   if (thpSwap === null) thpSwap = clusterSlots === null || clusterSlots === pmdPages;
   if (clusterSlots === null) clusterSlots = thpSwap ? pmdPages : 256;
 
   const cpusWord = value('cpus');
-  const cpus = cpusWord === undefined ? DEFAULT_CONFIG.cpus : (checkInteger(cpusWord, report, { min: 1, max: 1024, what: 'cpus' }) ?? DEFAULT_CONFIG.cpus);
+  const defaultCpus = defaults.cpus !== undefined && Number.isInteger(defaults.cpus) && defaults.cpus >= 1 && defaults.cpus <= 1024 ? defaults.cpus : DEFAULT_CONFIG.cpus;
+  const cpus = cpusWord === undefined ? defaultCpus : (checkInteger(cpusWord, report, { min: 1, max: 1024, what: 'cpus' }) ?? defaultCpus);
 
-  let ramBytes = DEFAULT_CONFIG.ramBytes;
+  const dr = defaults.ramBytes;
+  const ramFits = (bytes: number): boolean => bytes % pageSize === 0 && bytes / pageSize >= limits.minRamPages && bytes / pageSize <= limits.maxRamPages;
+  let ramBytes = dr !== undefined && ramFits(dr) ? dr : DEFAULT_CONFIG.ramBytes;
   const ramWord = value('ram');
   if (ramWord !== undefined) {
     const bytes = checkSize(ramWord, report, { pageSize, what: 'ram', warnPlain: true });

@@ -5,6 +5,7 @@
 import { comparePositions, type Program } from './ast';
 import type { CheckedProgram, Limits } from './checked';
 import { check } from './checker';
+import type { ConfigDefaults } from './config';
 import type { Diagnostic } from './diagnostics';
 import { parse } from './parser';
 
@@ -21,12 +22,14 @@ export interface FrontEndOptions {
    * that did not change (see parser.ts). The result is the same without it.
    */
   readonly previous?: FrontEndResult;
+  /** Values for what the scenario's `config` leaves unset (the editor's swapsim.design and swapsim.geometry.* settings). */
+  readonly defaults?: ConfigDefaults;
 }
 
 /** Parse and check a `.swapsim` source. Never throws on any input text. */
 export function parseAndCheck(source: string, limits: Partial<Limits> = {}, options: FrontEndOptions = {}): FrontEndResult {
   const parsed = parse(source, options.previous?.program);
-  const checked = check(parsed.program, limits);
+  const checked = check(parsed.program, limits, options.defaults);
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) => comparePositions(a.range.start, b.range.start));
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   return { program: parsed.program, checked: { ...checked.checked, hasErrors }, diagnostics };
@@ -39,5 +42,5 @@ export type { CheckResult } from './checker';
 export * from './ast';
 export * from './checked';
 export * from './diagnostics';
-export { DEFAULT_CONFIG } from './config';
+export { DEFAULT_CONFIG, type ConfigDefaults } from './config';
 export * as catalog from './catalog';

@@ -12,7 +12,7 @@
  * names from it and read the current line from the document itself.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_CONFIG, parseAndCheck, type FrontEndResult, type Program, type Statement } from '../lang/index';
+import { DEFAULT_CONFIG, parseAndCheck, type ConfigDefaults, type FrontEndResult, type Program, type Statement } from '../lang/index';
 import { buildNameIndex, type NameIndex } from './names';
 
 /** Documents above this size get one diagnostic and no checking, no session. */
@@ -84,11 +84,11 @@ class DocumentAnalysis implements Analysis {
 }
 
 /** Analyse `text`; `previous` (an analysis of an earlier version of the same document) makes it incremental. */
-export function analyse(uri: string, version: number, text: string, previous?: Analysis): Analysis {
+export function analyse(uri: string, version: number, text: string, previous?: Analysis, defaults: ConfigDefaults = {}): Analysis {
   if (exceedsBytes(text, MAX_DOCUMENT_BYTES)) return new DocumentAnalysis(uri, version, emptyResult(), true, 0);
   const started = performance.now();
   const earlier = previous !== undefined && !previous.tooLarge && previous.uri === uri ? previous.result : undefined;
-  const result = parseAndCheck(text, {}, { previous: earlier });
+  const result = parseAndCheck(text, {}, { previous: earlier, defaults });
   return new DocumentAnalysis(uri, version, result, false, performance.now() - started);
 }
 
@@ -96,11 +96,16 @@ export function analyse(uri: string, version: number, text: string, previous?: A
 export class AnalysisCache {
   private readonly byUri = new Map<string, Analysis>();
 
+  constructor(
+    /** What scenarios' `config` falls back to (the settings). When it changes, the caller deletes the analyses made under the old one. */
+    private readonly defaults: () => ConfigDefaults = () => ({}),
+  ) {}
+
   /** The analysis of exactly this version, computed now if needed. */
   get(doc: TextDocument): Analysis {
     const cached = this.byUri.get(doc.uri);
     if (cached !== undefined && cached.version === doc.version) return cached;
-    const fresh = analyse(doc.uri, doc.version, doc.getText(), cached);
+    const fresh = analyse(doc.uri, doc.version, doc.getText(), cached, this.defaults());
     this.byUri.set(doc.uri, fresh);
     return fresh;
   }

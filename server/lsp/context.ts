@@ -12,7 +12,7 @@ import { toLspDiagnostic, tooLargeDiagnostic } from './convert';
 import type { Log } from './guard';
 import { runtimeDiagnostics } from './runtime_diagnostics';
 import { SessionManager, stepRange, wireDelta, type SessionEntry } from './sessions';
-import { DEFAULT_SETTINGS, type Settings } from './settings';
+import { DEFAULT_SETTINGS, scenarioDefaults, type Settings } from './settings';
 
 /** Heap the server needs besides its sessions (bundle, documents, analyses). */
 const BASELINE_HEAP_MB = 128;
@@ -24,7 +24,7 @@ export interface ClientSupport {
 }
 
 export class ServerContext {
-  readonly analyses = new AnalysisCache();
+  readonly analyses = new AnalysisCache(() => scenarioDefaults(this.settings));
   readonly sessions: SessionManager;
   settings: Settings = DEFAULT_SETTINGS;
   client: ClientSupport = { configuration: false, inlayHintRefresh: false, workDoneProgress: false };
@@ -42,8 +42,8 @@ export class ServerContext {
 
   sessionOptions(): SessionOptions {
     const s = this.settings;
-    const opts: SessionOptions = { maxSteps: s.limits.maxSteps, maxUndoEntries: s.limits.maxUndoEntries };
-    if (s.design !== null) opts.design = s.design;
+    // Design and geometry settings fill in what the scenario's `config` leaves unset; they never override it.
+    const opts: SessionOptions = { maxSteps: s.limits.maxSteps, maxUndoEntries: s.limits.maxUndoEntries, configDefaults: scenarioDefaults(s) };
     // The setting can only switch the checker off; otherwise the scenario's check_invariants decides.
     if (!s.checkInvariants) opts.checkInvariants = false;
     return opts;

@@ -20,6 +20,7 @@ import type {
   StepInfo,
   SwapCacheEntry,
 } from '../../shared/protocol';
+import type { ConfigDefaults } from '../lang/config';
 import type { Diagnostic } from '../lang/diagnostics';
 
 /** Something that can ask a long run to stop (vscode-languageserver's CancellationToken fits). */
@@ -33,6 +34,8 @@ export type ProgressSink = (done: number, total: number) => void;
 export interface SessionOptions {
   /** Overrides the scenario's `config design=`. */
   design?: DesignName;
+  /** Fill in what the scenario's `config` leaves unset (the editor's swapsim.design and swapsim.geometry.* settings). */
+  configDefaults?: ConfigDefaults;
   /** Run the invariant checker after every step. */
   checkInvariants?: boolean;
   /** Stop at the first kernel error even without `config stop_on_error=yes`. */

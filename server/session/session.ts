@@ -161,7 +161,7 @@ export class Session implements SessionApi {
   ) {
     this.uri = uri;
     this.opts = opts;
-    this.frontEnd = parseAndCheck(text, opts.limits);
+    this.frontEnd = parseAndCheck(text, opts.limits, { defaults: opts.configDefaults });
     this.plan = new StepPlan(this.frontEnd.checked.statements);
     this.statusValue = this.frontEnd.checked.hasErrors ? 'invalid' : 'ready';
     this.boot(opts.design);
