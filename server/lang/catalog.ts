@@ -900,6 +900,12 @@ export interface FieldSpec {
 }
 
 export const SLOT_KINDS: readonly string[] = ['null', 'pfn', 'shadow', 'bad', 'pointer'];
+/** Where a slot's data is (server/sim/virtual_layer.ts slotBackend()). */
+export const SLOT_BACKENDS: readonly string[] = ['free', 'bad', 'rmap', 'zero', 'zswap', 'swapfile', 'folio', 'none'];
+/** The virtual_table tag of a ghost or vswap slot (vswap-STE encoding). */
+export const VTABLE_TAGS: readonly string[] = ['none', 'zswap', 'swapfile'];
+/** The word `expect slot|cluster` uses for the vswap designs' hidden virtual device. */
+export const VSWAP_DEVICE_WORD = 'vswap';
 export const CLUSTER_LISTS: readonly string[] = ['free', 'nonfull', 'frag', 'full', 'discard', 'none', 'dead'];
 export const TASK_STATES: readonly string[] = ['alive', 'exited', 'oom_killed'];
 
@@ -910,6 +916,13 @@ export const SLOT_FIELDS: readonly FieldSpec[] = [
   { name: 'memcg', unit: 'cgroup', doc: 'Cgroup the slot is charged to (memcg_table in P4, swap_cgroup before).' },
   { name: 'cached', unit: 'bool', doc: 'A folio for the slot is in the swap cache.' },
   { name: 'zswap', unit: 'bool', doc: 'zswap holds a compressed copy of the slot.' },
+  {
+    name: 'backend',
+    unit: 'enum',
+    values: SLOT_BACKENDS,
+    doc: 'Where the data is: `zero`, `zswap`, `swapfile` (a device slot), `folio` (only the cached folio), `rmap` (a physical slot backing a virtual one), `none` (a virtual slot with no data), `free` or `bad`.',
+  },
+  { name: 'vtable', unit: 'enum', values: VTABLE_TAGS, doc: 'virtual_table tag of a ghost or vswap slot: `none`, `zswap` or `swapfile`; `none` on devices without one.' },
 ];
 
 export const CLUSTER_FIELDS: readonly FieldSpec[] = [
@@ -1027,6 +1040,13 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { key: 'seed', syntax: 'INTEGER', defaultValue: '1', doc: 'Seed for every random choice (which pages of a `mix()` hold which content).' },
   { key: 'stop_on_error', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'no', doc: 'Stop at the first failed expectation or unexpected errno.' },
   { key: 'check_invariants', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'yes', doc: 'Check the simulator’s internal invariants after every step (slower, catches model bugs).' },
+  {
+    key: 'ghost_writeback',
+    syntax: 'on|off',
+    values: ['on', 'off'],
+    defaultValue: 'off',
+    doc: 'design=ghost only: model the proposed folio_realloc_swap() and reverse map, so ghost slots can be written to a physical device; off is the RFC as posted (no writeback from a ghost device).',
+  },
 ];
 
 // ─── Design profiles ─────────────────────────────────────────────────────────

@@ -59,6 +59,8 @@ export interface ScenarioConfig {
   readonly seed: number;
   readonly stopOnError: boolean;
   readonly checkInvariants: boolean;
+  /** design=ghost: ghost slots may get a physical backing (KernelConfig.ghostWriteback). */
+  readonly ghostWriteback: boolean;
 }
 
 export type SwapDeviceType = 'partition' | 'file' | 'zram' | 'ghost';
@@ -116,7 +118,7 @@ export type Content = readonly ContentPart[];
 
 export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈';
 
-export type SlotField = 'kind' | 'count' | 'zero' | 'memcg' | 'cached' | 'zswap';
+export type SlotField = 'kind' | 'count' | 'zero' | 'memcg' | 'cached' | 'zswap' | 'backend' | 'vtable';
 export type ClusterField = 'list' | 'order' | 'count' | 'table';
 export type TaskField = 'state' | 'rss' | 'swapents' | 'cgroup';
 export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse';

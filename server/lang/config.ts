@@ -34,6 +34,7 @@ export const DEFAULT_CONFIG: ScenarioConfig = {
   seed: 1,
   stopOnError: false,
   checkInvariants: true,
+  ghostWriteback: false,
 };
 
 const configKeys = CONFIG_KEYS.map((k) => k.key);
@@ -161,6 +162,18 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
   const seedWord = value('seed');
   const seed = seedWord === undefined ? DEFAULT_CONFIG.seed : (checkInteger(seedWord, report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'seed' }) ?? DEFAULT_CONFIG.seed);
 
+  const ghostWriteback = (): boolean => {
+    const w = value('ghost_writeback');
+    if (w === undefined) return DEFAULT_CONFIG.ghostWriteback;
+    const on = parseBool(w.text);
+    if (on === null) {
+      checkChoice(w, ['on', 'off'], report, 'ghost_writeback value');
+      return DEFAULT_CONFIG.ghostWriteback;
+    }
+    if (on && design !== 'ghost') report(makeDiagnostic('SS411', `ghost_writeback=on has no effect under design=${design}: only ghost devices get a physical backing this way`, w.range));
+    return on;
+  };
+
   const yesNo = (key: string, fallback: boolean): boolean => {
     const w = value(key);
     if (w === undefined) return fallback;
@@ -184,5 +197,6 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
     seed,
     stopOnError: yesNo('stop_on_error', DEFAULT_CONFIG.stopOnError),
     checkInvariants: yesNo('check_invariants', DEFAULT_CONFIG.checkInvariants),
+    ghostWriteback: ghostWriteback(),
   };
 }

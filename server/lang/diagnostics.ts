@@ -122,6 +122,7 @@ export const DIAGNOSTIC_CODES = {
   SS409: { severity: 'error', title: 'CPU number outside the configured CPUs' },
   SS410: { severity: 'error', title: 'More active swap devices than `max_swapfiles`' },
   SS411: { severity: 'warning', title: 'Option has no effect here' },
+  SS412: { severity: 'error', title: 'The virtual swap device needs `design=vswap` or `vswap-ste`' },
   // SS5xx — simulator limits
   SS501: { severity: 'error', title: 'Repeat count above the limit' },
   SS502: { severity: 'error', title: 'Too many expanded steps' },

@@ -16,6 +16,7 @@ import {
   SLOT_FIELDS,
   SWAPS_COLUMNS,
   TASK_FIELDS,
+  VSWAP_DEVICE_WORD,
   findDesign,
   type DesignName,
   type FieldSpec,
@@ -24,7 +25,7 @@ import {
   type ObservableUnit,
 } from './catalog';
 import type { CheckedStatement, Comparison, ExpectedValue, Observable, Tolerance } from './checked';
-import { cachedCgroup, withText, type CheckContext } from './context';
+import { cachedCgroup, withText, type CheckContext, type DeviceInfo } from './context';
 import { makeDiagnostic } from './diagnostics';
 import { normalisePath } from './paths';
 import { parseBool, parseInteger, parsePercent, parseSize } from './units';
@@ -130,8 +131,8 @@ function resolveObservable(ctx: CheckContext, words: readonly Word[]): Resolved 
       if (numWord === undefined) return missing(ctx, words, isSlot ? 'the slot offset' : 'the cluster index', syn);
       const f = field(ctx, words[3], isSlot ? SLOT_FIELDS : CLUSTER_FIELDS, words, isSlot ? 'slot field' : 'cluster field', syn);
       if (f === null || tooMany(ctx, words, 4, syn)) return null;
-      const device = normalisePath(devWord.text) ?? devWord.text;
-      const dev = ctx.activeDevice(withText(devWord, device));
+      const device = devWord.text === VSWAP_DEVICE_WORD ? VSWAP_DEVICE_WORD : (normalisePath(devWord.text) ?? devWord.text);
+      const dev = device === VSWAP_DEVICE_WORD ? virtualDevice(ctx, devWord) : ctx.activeDevice(withText(devWord, device));
       const n = checkInteger(numWord, ctx.report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: isSlot ? 'slot offset' : 'cluster index' });
       if (dev === null || n === null) return null;
       if (dev.slots !== null) {
@@ -326,4 +327,18 @@ function toleranceValue(ctx: CheckContext, r: Resolved, word: Word): Tolerance |
   const v = numericValue(ctx, r.unit, word, 'tolerance');
   if (v === null || v.kind !== 'number') return null;
   return { kind: 'absolute', amount: v.value };
+}
+
+/**
+ * `vswap` names the hidden virtual device the vswap designs create at boot
+ * (8 × RAM, like /dev/ghostswap); it exists under no other design.
+ */
+function virtualDevice(ctx: CheckContext, word: Word): DeviceInfo | null {
+  const design = ctx.config.design;
+  if (design !== 'vswap' && design !== 'vswap-ste') {
+    ctx.error('SS412', `'${VSWAP_DEVICE_WORD}' is the virtual swap device of design=vswap or vswap-ste (design is ${design})`, word);
+    return null;
+  }
+  const ramPages = ctx.config.ramBytes / ctx.config.pageSize;
+  return { active: true, slots: Math.ceil(ramPages / ctx.config.clusterSlots) * ctx.config.clusterSlots * 8, offAt: null };
 }

@@ -105,7 +105,10 @@ export class ServerContext {
   /** Build the session of `doc` from its current text (pushing the rewound delta when one existed). */
   rebuild(doc: TextDocument, design?: SessionEntry['designOverride']): SessionEntry {
     const before = this.sessions.size;
-    const { entry, delta, evicted } = this.sessions.build(doc.uri, doc.getText(), doc.version, design);
+    // the session starts from the analysis the diagnostics came from: no second parse of the text
+    const analysis = this.analyses.get(doc);
+    const frontEnd = analysis.tooLarge ? undefined : analysis.result;
+    const { entry, delta, evicted } = this.sessions.build(doc.uri, doc.getText(), doc.version, design, frontEnd);
     if (delta !== null) this.sendRawDelta(delta);
     for (const uri of evicted) this.publishDiagnostics(uri);
     this.publishDiagnostics(doc.uri);

@@ -22,7 +22,7 @@ import type { SessionOptions } from '../session/api';
 import { flatCounters } from '../session/observe';
 import { Session } from '../session/session';
 import { StepPlan } from '../session/steps';
-import type { Range } from '../lang/index';
+import type { FrontEndResult, Range } from '../lang/index';
 
 export interface SessionEntry {
   readonly uri: string;
@@ -119,11 +119,11 @@ export class SessionManager {
    * Build (or rebuild) the session of `uri` from `text`. Returns the entry,
    * and the delta to push when an older session was replaced.
    */
-  build(uri: string, text: string, version: number, design?: DesignName): { entry: SessionEntry; delta: SessionDelta | null; evicted: string[] } {
+  build(uri: string, text: string, version: number, design?: DesignName, frontEnd?: FrontEndResult): { entry: SessionEntry; delta: SessionDelta | null; evicted: string[] } {
     const old = this.entries.get(uri);
     const designOverride = design ?? old?.designOverride;
     const opts: SessionOptions = { ...this.options(), ...(designOverride === undefined ? {} : { design: designOverride }) };
-    const session = new Session(uri, text, opts);
+    const session = new Session(uri, text, frontEnd === undefined ? opts : { ...opts, frontEnd });
     const seqBase = old === undefined ? 0 : wireSeq(old) + 1 - session.seq;
     const entry: SessionEntry = { uri, session, version, seqBase, designOverride, lastUsed: ++this.clock, plan: null };
     const delta = old === undefined ? null : rebuildDelta(entry, wireSnapshot(old));

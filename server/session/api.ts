@@ -22,6 +22,7 @@ import type {
 } from '../../shared/protocol';
 import type { ConfigDefaults } from '../lang/config';
 import type { Diagnostic } from '../lang/diagnostics';
+import type { Range } from '../lang/index';
 
 /** Something that can ask a long run to stop (vscode-languageserver's CancellationToken fits). */
 export interface CancelSignal {
@@ -64,8 +65,8 @@ export interface SessionApi {
   /** Expect results and kernel errors so far, for diagnostics and the Testing view. */
   readonly expects: readonly ExpectResult[];
   readonly errors: readonly StepError[];
-  /** Invariant violations so far (message and step). */
-  readonly violations: readonly { message: string; step: number }[];
+  /** Invariant violations so far: message, step, and the statement whose step broke the invariant. */
+  readonly violations: readonly { message: string; step: number; range: Range }[];
   /** What the last execution of the statement on this line changed, for inlay hints (null if never run). */
   lineEffect(line: number): string | null;
   device(path: string): DeviceSummary | null;

@@ -14,6 +14,9 @@ import { SLOT_KIND_NAMES, SlotKind, tbKind, tbZero } from '../sim/swap_table';
 import { computeOverhead, structureBytes, type Structure } from '../sim/designs/overhead';
 import { overheadInput } from './overhead_input';
 import { memcgSummary } from './observe';
+import { VSWAP_DEVICE_WORD, VTABLE_TAGS } from '../lang/catalog';
+import { slotBackend, vtTag } from '../sim/virtual_layer';
+import type { SwapInfo } from '../sim/swapfile';
 import type { DesignName } from '../../shared/protocol';
 
 /** What one step produced. */
@@ -129,8 +132,7 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
       return { total, free, used: total - free }[o.column];
     }
     case 'slot': {
-      const si = k.swap.byPath(o.device);
-      if (!si) throw new KernelError('ENOENT', `${o.device} is not an active swap device`);
+      const si = observedDevice(k, o.device);
       if (o.offset >= si.max) throw new KernelError('EINVAL', `slot ${o.offset} is past the end of ${o.device} (${si.max} slots)`);
       const meta = si.slotMeta(o.offset);
       switch (o.field) {
@@ -144,6 +146,10 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
           return tbKind(meta) === SlotKind.PFN ? 1 : 0;
         case 'zswap':
           return k.zswap.entries.has(si.type * 2 ** 32 + o.offset) ? 1 : 0;
+        case 'backend':
+          return slotBackend(k, si, o.offset);
+        case 'vtable':
+          return VTABLE_TAGS[vtTag(si, o.offset)] ?? 'none';
         case 'memcg': {
           const m = k.memcgs.get(k.swapMemcgId(si, o.offset));
           return m ? memcgSummary(k, m).path : 'none';
@@ -152,8 +158,7 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
       break;
     }
     case 'cluster': {
-      const si = k.swap.byPath(o.device);
-      if (!si) throw new KernelError('ENOENT', `${o.device} is not an active swap device`);
+      const si = observedDevice(k, o.device);
       if (o.index >= si.nrClusters) throw new KernelError('EINVAL', `cluster ${o.index} is past the end of ${o.device} (${si.nrClusters} clusters)`);
       const ci = si.cluster(o.index);
       switch (o.field) {
@@ -355,4 +360,11 @@ function describeExpected(op: Extract<CheckedOp, { op: 'expect' }>): string {
   const v = op.expected.kind === 'number' ? `${op.expected.value}${unitSuffix(op.unit)}` : op.expected.value;
   const tol = !op.tolerance ? '' : op.tolerance.kind === 'relative' ? ` ±${+(op.tolerance.fraction * 100).toFixed(3)}%` : ` ±${op.tolerance.amount}${unitSuffix(op.unit)}`;
   return `${op.comparison} ${v}${tol}`;
+}
+
+/** The device an `expect slot|cluster` line names: a swap area by path, or the vswap designs' virtual device. */
+function observedDevice(k: Kernel, device: string): SwapInfo {
+  const si = device === VSWAP_DEVICE_WORD ? k.swap.vswap : k.swap.byPath(device);
+  if (!si) throw new KernelError('ENOENT', device === VSWAP_DEVICE_WORD ? `no virtual swap device: design is ${k.design}` : `${device} is not an active swap device`);
+  return si;
 }

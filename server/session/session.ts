@@ -27,7 +27,7 @@ import type {
   SwapCacheEntry,
   WireEvent,
 } from '../../shared/protocol';
-import { parseAndCheck, type FrontEndResult } from '../lang';
+import { parseAndCheck, type FrontEndResult, type Range } from '../lang';
 import type { CheckedStatement, Limits } from '../lang/checked';
 import type { Diagnostic } from '../lang/diagnostics';
 import { SwapClusterInfo, tableOwner } from '../sim/cluster';
@@ -114,6 +114,12 @@ function eventSlots(e: SimEvent): { type?: number; offset?: number; nr?: number 
  */
 export interface SessionBuildOptions extends SessionOptions {
   limits?: Partial<Limits>;
+  /**
+   * The text's parse and check, when the caller already has it (the language
+   * server's analysis): it must come from the same text, limits and config
+   * defaults, and saves parsing a long scenario twice.
+   */
+  frontEnd?: FrontEndResult;
 }
 
 interface StepRecord {
@@ -142,7 +148,7 @@ export class Session implements SessionApi {
   private statusValue: SessionStatus = 'ready';
   private readonly expectList: ExpectResult[] = [];
   private readonly errorList: StepError[] = [];
-  private readonly violationList: { message: string; step: number }[] = [];
+  private readonly violationList: { message: string; step: number; range: Range }[] = [];
   private lastErrno: StepOutcome['error'] | null = null;
   private readonly lineEffects = new Map<number, string>();
   /** What the views last saw, for diffing. */
@@ -161,7 +167,7 @@ export class Session implements SessionApi {
   ) {
     this.uri = uri;
     this.opts = opts;
-    this.frontEnd = parseAndCheck(text, opts.limits, { defaults: opts.configDefaults });
+    this.frontEnd = opts.frontEnd ?? parseAndCheck(text, opts.limits, { defaults: opts.configDefaults });
     this.plan = new StepPlan(this.frontEnd.checked.statements);
     this.statusValue = this.frontEnd.checked.hasErrors ? 'invalid' : 'ready';
     this.boot(opts.design);
@@ -200,6 +206,7 @@ export class Session implements SessionApi {
       seed: cfg.seed,
       design: this.designName,
       checkInvariants: false,
+      ghostWriteback: cfg.ghostWriteback,
     });
     this.machineValue = k;
     this.deltaMark = k.mark();
@@ -230,7 +237,7 @@ export class Session implements SessionApi {
   get errors(): readonly StepError[] {
     return this.errorList;
   }
-  get violations(): readonly { message: string; step: number }[] {
+  get violations(): readonly { message: string; step: number; range: Range }[] {
     return this.violationList;
   }
   /** The simulated machine (tests and the CLI read it directly). */
@@ -271,7 +278,7 @@ export class Session implements SessionApi {
     }
     if (stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error') this.lastErrno = out.error ?? null;
     if (this.opts.checkInvariants ?? this.frontEnd.checked.config.checkInvariants) {
-      for (const message of checkInvariants(k)) this.violationList.push({ message, step: stepNo });
+      for (const message of checkInvariants(k)) this.violationList.push({ message, step: stepNo, range: stmt.range });
     }
     this.lineEffects.set(stmt.range.start.line, this.summarizeEffect(stmt, out, eventsBefore));
     this.index++;

@@ -18,6 +18,7 @@ test('config defaults follow the kernel geometry', () => {
     seed: 1,
     stopOnError: false,
     checkInvariants: true,
+    ghostWriteback: false,
   });
   const c16 = expectClean('config page_size=16K').checked.config;
   assert.deepEqual([c16.pageSize, c16.clusterSlots, c16.pmdOrder, c16.thpSwap], [16384, 2048, 11, true]);
@@ -27,10 +28,10 @@ test('config defaults follow the kernel geometry', () => {
   assert.deepEqual([noThp.clusterSlots, noThp.thpSwap], [256, false]);
   const small = expectClean('config cluster_slots=256').checked.config;
   assert.deepEqual([small.clusterSlots, small.thpSwap], [256, false]);
-  const all = expectClean('config design=ghost ram=512M cpus=2 max_swapfiles=8 seed=7 stop_on_error=yes check_invariants=no').checked.config;
+  const all = expectClean('config design=ghost ram=512M cpus=2 max_swapfiles=8 seed=7 stop_on_error=yes check_invariants=no ghost_writeback=on').checked.config;
   assert.deepEqual(
-    [all.design, all.ramBytes, all.cpus, all.maxSwapfiles, all.seed, all.stopOnError, all.checkInvariants],
-    ['ghost', 512 * 2 ** 20, 2, 8, 7, true, false],
+    [all.design, all.ramBytes, all.cpus, all.maxSwapfiles, all.seed, all.stopOnError, all.checkInvariants, all.ghostWriteback],
+    ['ghost', 512 * 2 ** 20, 2, 8, 7, true, false, true],
   );
   assert.equal(expectClean('config page_size=16K ram=65536p').checked.config.ramBytes, 2 ** 30);
 });

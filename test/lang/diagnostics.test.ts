@@ -377,6 +377,7 @@ test('SS410 more active areas than max_swapfiles (EPERM)', () => {
 
 test('SS411 options without effect', () => {
   expectOnly('config design=ghost\nswapon /dev/ghostswap «size=1G»', 'SS411');
+  expectOnly('config design=p4 ghost_writeback=«on»', 'SS411');
 });
 
 // ─── SS5xx limits ────────────────────────────────────────────────────────────
@@ -463,4 +464,9 @@ test('repeat bodies are checked for their later iterations too', () => {
 
 test('errno predictions survive repeats of an error path', () => {
   expectClean('repeat 3 {\n  mkdir a\n  mkdir a\n  expect error EEXIST\n  rmdir a\n}');
+});
+
+test('SS412 the virtual swap device exists only under the vswap designs', () => {
+  expectOnly('swapon /dev/vdb size=1G\nexpect slot «vswap» 1 backend == zero', 'SS412');
+  expectOnly('config design=ghost\nexpect cluster «vswap» 0 count == 1', 'SS412');
 });
