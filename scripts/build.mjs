@@ -78,27 +78,27 @@ async function finishApp() {
 
 /**
  * vscode-languageclient's own dependencies, trimmed from what activation
- * loads (issue #8): `minimatch` becomes client/vendor/minimatchOnDemand.ts,
+ * loads (issue #8): `minimatch` becomes client/shims/minimatchOnDemand.ts,
  * which loads the real one from dist/client-minimatch.js the first time a
  * glob is compiled, and `semver/functions/{parse,satisfies}` become the small
- * caret-range versions in client/vendor/semverCaret.ts (the library's one
+ * caret-range versions in client/shims/semverCaret.ts (the library's one
  * use: checking the editor's version). Only imports from vscode-languageclient
  * are redirected.
  */
 function languageClientDeps() {
-  const vendor = path.join(ROOT, 'client', 'vendor');
+  const shims = path.join(ROOT, 'client', 'shims');
   const inLanguageClient = (importer) => importer.includes(`${path.sep}node_modules${path.sep}vscode-languageclient${path.sep}`);
   return {
     name: 'swapsim-languageclient-deps',
     setup(b) {
-      b.onResolve({ filter: /^minimatch$/ }, (args) => (inLanguageClient(args.importer) ? { path: path.join(vendor, 'minimatchOnDemand.ts') } : undefined));
+      b.onResolve({ filter: /^minimatch$/ }, (args) => (inLanguageClient(args.importer) ? { path: path.join(shims, 'minimatchOnDemand.ts') } : undefined));
       b.onResolve({ filter: /^semver\/functions\/(parse|satisfies)$/ }, (args) =>
         inLanguageClient(args.importer) ? { path: args.path, namespace: 'swapsim-semver' } : undefined,
       );
       // semver's function modules export the function itself.
       b.onLoad({ filter: /.*/, namespace: 'swapsim-semver' }, (args) => ({
-        contents: `module.exports = require(${JSON.stringify(path.join(vendor, 'semverCaret.ts'))}).${args.path.endsWith('/parse') ? 'parseVersion' : 'satisfiesCaret'};`,
-        resolveDir: vendor,
+        contents: `module.exports = require(${JSON.stringify(path.join(shims, 'semverCaret.ts'))}).${args.path.endsWith('/parse') ? 'parseVersion' : 'satisfiesCaret'};`,
+        resolveDir: shims,
         loader: 'js',
       }));
     },
@@ -107,12 +107,12 @@ function languageClientDeps() {
 
 /**
  * Every import of 'vscode' in the client bundle shares one namespace object
- * (client/vendor/vscodeNamespace.ts, which alone imports the real module):
+ * (client/shims/vscodeNamespace.ts, which alone imports the real module):
  * ES imports link to it directly; CommonJS requires (vscode-languageclient)
  * get it through one wrapper module, converted once and marked __esModule.
  */
 function sharedVscodeNamespace() {
-  const namespaceFile = path.join(ROOT, 'client', 'vendor', 'vscodeNamespace.ts');
+  const namespaceFile = path.join(ROOT, 'client', 'shims', 'vscodeNamespace.ts');
   return {
     name: 'swapsim-vscode-namespace',
     setup(b) {

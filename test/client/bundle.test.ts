@@ -2,7 +2,7 @@
 // under plain Node against a stub `vscode` in a child process: the loader
 // reports its timing and code-cache state, writes the cache once the client
 // has settled, and the next activation compiles from it; the bundle asks for
-// 'vscode' once (one shared namespace, client/vendor/vscodeNamespace.ts) and
+// 'vscode' once (one shared namespace, client/shims/vscodeNamespace.ts) and
 // does not load minimatch.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

@@ -1,10 +1,10 @@
-// client/vendor/minimatchOnDemand.ts: vscode-languageclient's minimatch,
+// client/shims/minimatchOnDemand.ts: vscode-languageclient's minimatch,
 // loaded only when a glob is first compiled, and then the real thing.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { onDemandMinimatch, type MinimatchModule } from '../../client/vendor/minimatchOnDemand';
+import { onDemandMinimatch, type MinimatchModule } from '../../client/shims/minimatchOnDemand';
 import { distFile, REPO_ROOT } from '../foundation/repo';
 
 const fromLanguageClient = createRequire(path.join(REPO_ROOT, 'node_modules', 'vscode-languageclient', 'package.json'));

@@ -1,4 +1,4 @@
-// client/vendor/semverCaret.ts stands in for semver's parse and satisfies
+// client/shims/semverCaret.ts stands in for semver's parse and satisfies
 // inside vscode-languageclient: it must answer exactly as the real package
 // (installed as languageclient's dependency) for the versions an editor
 // reports and the `^X.Y.Z` ranges the library asks about.
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { parseVersion, satisfiesCaret } from '../../client/vendor/semverCaret';
+import { parseVersion, satisfiesCaret } from '../../client/shims/semverCaret';
 import { REPO_ROOT } from '../foundation/repo';
 
 type RealParse = (version: unknown) => { version: string; major: number; minor: number; patch: number; prerelease: (string | number)[]; build: string[] } | null;
