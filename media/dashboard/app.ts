@@ -32,13 +32,18 @@ interface Panels {
   timeline: TimelinePanel;
 }
 
+
+/** Most step presses waiting for the server at once. */
+const MAX_QUEUED_STEPS = 16;
 export class DashboardApp {
   private store: SessionStore | null = null;
   private panels: Panels | null = null;
   private ui: UiState | null = null;
   private palette: Palette = readPalette();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
-  private stepping = false;
+  /** Steps asked for and not answered yet: each press is one step, sent in order. */
+  private queuedSteps = 0;
+  private stepChain: Promise<void> = Promise.resolve();
   private readonly header = {
     title: h('h1', { id: 'title' }, 'swapsim'),
     design: h('span', { class: 'badge-slot', id: 'design-badge' }),
@@ -297,16 +302,25 @@ export class DashboardApp {
 
   // -------------------------------------------------------------- actions
 
-  private async step(direction: 'forward' | 'back'): Promise<void> {
-    if (this.stepping || this.store === null) return;
-    this.stepping = true;
-    try {
-      await this.rpc.request('swapsim/step', { direction, count: 1 });
-    } catch (err) {
-      this.showBanner(`Step ${direction} failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.stepping = false;
-    }
+  /**
+   * One step per press, in order: a press while an earlier step is still on
+   * its way is queued, not dropped (a held key or a fast double press steps
+   * twice, as in the editor). The queue is bounded so a stuck server cannot
+   * pile up requests.
+   */
+  private step(direction: 'forward' | 'back'): Promise<void> {
+    if (this.store === null || this.queuedSteps >= MAX_QUEUED_STEPS) return this.stepChain;
+    this.queuedSteps++;
+    this.stepChain = this.stepChain.then(async () => {
+      try {
+        await this.rpc.request('swapsim/step', { direction, count: 1 });
+      } catch (err) {
+        this.showBanner(`Step ${direction} failed: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        this.queuedSteps--;
+      }
+    });
+    return this.stepChain;
   }
 
   private async gotoStep(step: number): Promise<void> {

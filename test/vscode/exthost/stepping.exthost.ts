@@ -224,3 +224,36 @@ test('Restart Server starts a new server and the views pick the session up again
   await waitFor('the session after restart', () => (api.store.get(uri)?.step.index === 0 ? true : undefined), 30_000);
   await waitFor('the server status item', () => (api.serverStatus.text === '$(server-process)' ? true : undefined));
 });
+
+test('Restart Server recovers a killed server without losing unsaved edits', async () => {
+  const { editor } = await scenario();
+  const config = vscode.workspace.getConfiguration('swapsim');
+  // no automatic restart: the command alone has to bring the server back
+  await config.update('server.restartOnCrash', false, vscode.ConfigurationTarget.Global);
+  try {
+    const [pid] = await waitFor('one server process', () => {
+      const pids = serverPids();
+      return pids.length === 1 ? pids : undefined;
+    });
+    process.kill(pid!, 'SIGKILL');
+    await waitFor('the killed server gone', () => (serverPids().length === 0 ? true : undefined));
+    // an edit only the editor holds, made while no server runs: a size with a bad unit
+    const line = editor.document.lineCount - 1;
+    await editor.edit((e) => e.insert(new vscode.Position(line, 0), 'swapon /dev/vdb size=1X\n'));
+    assert.ok(editor.document.isDirty);
+    await vscode.commands.executeCommand('swapsim.restartServer');
+    const [fresh] = await waitFor('a new server process', () => {
+      const pids = serverPids();
+      return pids.length === 1 ? pids : undefined;
+    }, 30_000);
+    assert.notEqual(fresh, pid);
+    const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
+    await waitFor('the unsaved line diagnosed by the new server', () =>
+      vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.range.start.line === line && codeOf(d).startsWith('SS3')), 30_000);
+    assert.ok(editor.document.isDirty, 'the edit is still unsaved');
+    assert.match(editor.document.getText(), /size=1X/);
+    await editor.edit((e) => e.delete(new vscode.Range(line, 0, line + 1, 0)));
+  } finally {
+    await config.update('server.restartOnCrash', undefined, vscode.ConfigurationTarget.Global);
+  }
+});
