@@ -34,6 +34,7 @@ import {
   SLOT_FIELDS,
   SWAPS_COLUMNS,
   TASK_FIELDS,
+  VSWAP_DEVICE_WORD,
   findCommand,
   findDesign,
   type CommandSpec,
@@ -354,7 +355,11 @@ function expectCompletion(r: Request): void {
     switch (first) {
       case 'slot':
       case 'cluster':
-        if (n === 1) devices(r);
+        if (n === 1) {
+          devices(r);
+          // the vswap designs' hidden virtual device is observable by this word
+          if (r.config.design === 'vswap' || r.config.design === 'vswap-ste') r.add(VSWAP_DEVICE_WORD, CompletionItemKind.Constant, { detail: 'virtual swap device (8 × RAM, not in /proc/swaps)' });
+        }
         else if (n === 3) fields(r, first === 'slot' ? SLOT_FIELDS : CLUSTER_FIELDS, first);
         else if (n === 4) operators(r);
         return;

@@ -69,7 +69,9 @@ test('expect: forms, keys of keyed files, fields, devices, tasks, operators', as
   await expectCompletion(client, `${SETUP}\nexpect /proc/vmstat <|>`, { includes: ['pswpout', 'pswpin', 'zswpout', 'swpout_zero'] });
   await expectCompletion(client, `${SETUP}\nexpect /sys/fs/cgroup/app/memory.swap.events <|>`, { exactly: ['high', 'max', 'fail'] });
   await expectCompletion(client, `${SETUP}\nexpect slot <|>`, { exactly: ['/dev/vda2'] });
-  await expectCompletion(client, `${SETUP}\nexpect slot /dev/vda2 1 <|>`, { includes: ['kind', 'count', 'zero', 'memcg', 'cached', 'zswap'] });
+  await expectCompletion(client, `${SETUP}\nexpect slot /dev/vda2 1 <|>`, { includes: ['kind', 'count', 'zero', 'memcg', 'cached', 'zswap', 'backend', 'vtable'] });
+  await expectCompletion(client, `config design=vswap-ste\nswapon /dev/vda2 size=64M\nexpect slot <|>`, { exactly: ['/dev/vda2', 'vswap'] });
+  await expectCompletion(client, `${SETUP}\nexpect slot /dev/vda2 1 backend == <|>`, { exactly: ['free', 'bad', 'rmap', 'zero', 'zswap', 'swapfile', 'folio', 'none'] });
   await expectCompletion(client, `${SETUP}\nexpect task <|>`, { exactly: ['web', 'child'] });
   await expectCompletion(client, `${SETUP}\nexpect /proc/swaps /dev/vda2 <|>`, { exactly: ['Type', 'Size', 'Used', 'Priority'] });
   await expectCompletion(client, `${SETUP}\nexpect /proc/meminfo SwapFree <|>`, { includes: ['==', '<=', '≈'] });
