@@ -181,9 +181,10 @@ export class Journal {
 
   private grow(): void {
     const n = this.slot.length;
+    // push, not `length =`: V8 turns an array whose length is set past ~32M
+    // elements into a dictionary, and a big pageout's journal gets there
     for (const column of [this.targets, this.keys, this.olds]) {
-      column.length = 2 * n;
-      column.fill(undefined, n);
+      for (let k = n; k < 2 * n; k++) column.push(undefined);
     }
     const slot = new Int32Array(2 * n);
     slot.set(this.slot);
