@@ -39,10 +39,17 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
+/**
+ * Node flags a bench runs with, to measure code under the runtime settings it
+ * ships with: the language server is started with a 32 MiB young generation
+ * (client/server.ts), so the in-process LSP figures use the same.
+ */
+const BENCH_NODE_FLAGS = { lsp: ['--max-semi-space-size=32'] };
+
 /** Run one bench; resolve with its figures, echoing every line as it arrives. */
 function runBench(file, bench) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', file], {
+    const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', ...(BENCH_NODE_FLAGS[bench] ?? []), file], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
