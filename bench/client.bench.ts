@@ -6,7 +6,10 @@
 //
 // Budgets (issue 8): what activation loads (dist/client.js + client-main.js)
 // ≤ 500 KiB, and loading the bundle plus the activate() call — what VS Code
-// reports as codeLoadingTime + activateCallTime — ≤ 50 ms. dist/client.js is
+// reports as codeLoadingTime + activateCallTime — ≤ 50 ms. The language
+// client (dist/client-lsp.js) is loaded just after activate() returns; its
+// cost shows in `until_ready` (activate() returning to `ready` settling, the
+// server start failing at once here), not in the activation figures. dist/client.js is
 // the loader (client/boot/loader.ts): it compiles client-main.js through a V8
 // code cache in the extension's global storage, so two figures matter:
 //   cold  the first activation after an install or update (no cache yet);
@@ -27,6 +30,7 @@ import { report } from './harness';
 const ROOT = path.resolve(__dirname, '..', '..');
 const LOADER = path.join(ROOT, 'dist', 'client.js');
 const MAIN = path.join(ROOT, 'dist', 'client-main.js');
+const LSP = path.join(ROOT, 'dist', 'client-lsp.js');
 const SIZE_BUDGET_KIB = 500;
 const ACTIVATION_BUDGET_MS = 50;
 const SAMPLES = 11;
@@ -44,6 +48,8 @@ interface Sample {
   mainCompile: number;
   mainActivate: number;
   codeCache: string;
+  /** From activate() returning to `ready` settling: loading dist/client-lsp.js and asking the client to start. */
+  untilReady: number;
   /** CPU time of the whole load + activate, all threads (less disturbed by other load on the machine). */
   cpu: number;
 }
@@ -60,6 +66,8 @@ async function sample(storage: string, waitForCache: boolean): Promise<void> {
   const api = extension.activate(context);
   const t2 = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  await api.ready;
+  const t3 = performance.now();
   const timing = api.activation;
   if (timing === undefined) throw new Error('dist/client.js did not report its activation timing');
   const result: Sample = {
@@ -69,6 +77,7 @@ async function sample(storage: string, waitForCache: boolean): Promise<void> {
     mainCompile: timing.compileMs,
     mainActivate: timing.activateMs,
     codeCache: timing.codeCache,
+    untilReady: t3 - t2,
     cpu: (cpu.user + cpu.system) / 1000,
   };
   if (waitForCache) {
@@ -108,12 +117,13 @@ function reportSeries(prefix: string, samples: Sample[], expectedCache: string):
   report(`${prefix}.compile_bundle`, median(samples.map((s) => s.mainCompile)), 'ms');
   report(`${prefix}.activate_call`, median(samples.map((s) => s.mainActivate)), 'ms');
   report(`${prefix}.cpu`, median(samples.map((s) => s.cpu)), 'ms');
+  report(`${prefix}.until_ready`, median(samples.map((s) => s.untilReady)), 'ms');
   const ms = median(total);
   if (ms > ACTIVATION_BUDGET_MS) console.error(`client.bench: ${prefix} load + activate took ${ms.toFixed(1)} ms (median), over the ${ACTIVATION_BUDGET_MS} ms budget`);
 }
 
 function main(): void {
-  for (const file of [LOADER, MAIN]) if (!existsSync(file)) throw new Error(`${file} missing: bench/run.mjs builds dist/ first`);
+  for (const file of [LOADER, MAIN, LSP]) if (!existsSync(file)) throw new Error(`${file} missing: bench/run.mjs builds dist/ first`);
   const sizeKiB = (statSync(LOADER).size + statSync(MAIN).size) / 1024;
   const scratch = mkdtempSync(path.join(tmpdir(), 'swapsim-client-bench-'));
   try {
@@ -127,6 +137,7 @@ function main(): void {
     for (let i = 0; i < SAMPLES; i++) warm.push(runSample(warmStorage));
 
     report('client.bundle_size', sizeKiB, 'KiB');
+    report('client.lsp_bundle_size', statSync(LSP).size / 1024, 'KiB');
     reportSeries('client.cold', cold, 'miss');
     reportSeries('client.warm', warm, 'hit');
   } finally {

@@ -1,7 +1,7 @@
 // What command handlers share: the server door, the session store, the
 // views. Built once in extension.ts.
 import type * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ServerClient } from './lsp/serverClient';
 import type { SwapsimRequester } from './protocolClient';
 import type { SessionStore } from './session/sessionStore';
 import type { SessionSync } from './session/sessionSync';
@@ -9,7 +9,7 @@ import type { DevicesTreeProvider, DeviceTreeNode } from './trees/devicesTree';
 
 export interface Ctx {
   readonly extension: vscode.ExtensionContext;
-  readonly client: LanguageClient;
+  readonly client: ServerClient;
   readonly server: SwapsimRequester;
   readonly store: SessionStore;
   readonly sync: SessionSync;

@@ -10,10 +10,10 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import { dashboardHtml } from '../media/dashboard/page';
 import { ErrorCodes, Requests, type HostToWebview, type SessionDelta, type SessionSnapshot } from '../shared/protocol';
 import { isWebviewRequest, parseRequestParams, parseWebviewToHost } from '../shared/validate';
+import { errorCode, errorMessage, type RequestSender } from './protocolClient';
 
 export const DASHBOARD_VIEW_TYPE = 'swapsim.dashboard';
 
@@ -49,7 +49,7 @@ export class DashboardPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
-    private readonly client: LanguageClient,
+    private readonly client: RequestSender,
     readonly uri: string,
   ) {
     panel.webview.options = DashboardPanel.webviewOptions(context);
@@ -74,7 +74,7 @@ export class DashboardPanel {
   }
 
   /** Open (or reveal) the dashboard of the scenario `uri`. */
-  static show(context: vscode.ExtensionContext, client: LanguageClient, uri: string): void {
+  static show(context: vscode.ExtensionContext, client: RequestSender, uri: string): void {
     const existing = DashboardPanel.panels.get(uri);
     if (existing !== undefined) {
       existing.panel.reveal(undefined, false);
@@ -89,7 +89,7 @@ export class DashboardPanel {
   }
 
   /** Bring dashboards back after a window reload; the page's saved state names its scenario. */
-  static registerSerializer(context: vscode.ExtensionContext, client: LanguageClient): void {
+  static registerSerializer(context: vscode.ExtensionContext, client: RequestSender): void {
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
@@ -236,7 +236,7 @@ export class DashboardPanel {
   }
 }
 
+/** The server's JSON-RPC error as is (read by shape: vscode-jsonrpc's ResponseError is not loaded here); anything else as an internal error. */
 function responseError(err: unknown): { code: number; message: string } {
-  if (err instanceof ResponseError) return { code: err.code, message: err.message };
-  return { code: JSON_RPC_INTERNAL_ERROR, message: err instanceof Error ? err.message : String(err) };
+  return { code: errorCode(err) ?? JSON_RPC_INTERNAL_ERROR, message: errorMessage(err) };
 }

@@ -3,7 +3,6 @@
 // view. Everything simulator-related runs in the server; this side only
 // asks and draws. Activation does not wait for the server to start.
 import * as vscode from 'vscode';
-import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { Notifications, type ServerStatus } from '../shared/protocol';
 import { compareDesigns, ComparisonDocuments, selectDesign } from './commands/designs';
 import { exportSession } from './commands/exports';
@@ -16,8 +15,10 @@ import type { Ctx } from './context';
 import { DashboardPanel } from './dashboard';
 import { StepDecorations } from './editor/stepDecorations';
 import { ServerStatusItem, StepStatusItem } from './editor/statusItems';
+import { LateClient } from './lsp/lateClient';
+import { loadLanguageClientLater } from './lsp/loadLater';
+import type { ServerClient } from './lsp/serverClient';
 import { requesterOver } from './protocolClient';
-import { createLanguageClient } from './server';
 import { SessionStore } from './session/sessionStore';
 import { SessionSync } from './session/sessionSync';
 import { ScenarioTests } from './testing/controller';
@@ -64,7 +65,7 @@ export interface SwapsimApi {
   readonly activation?: ActivationTiming;
 }
 
-let client: LanguageClient | undefined;
+let client: ServerClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): SwapsimApi {
   const log = vscode.window.createOutputChannel('swapsim', { log: true });
@@ -73,7 +74,8 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
     log.info('restarting the swapsim server');
     await languageClient.restart();
   };
-  const languageClient = createLanguageClient(context, log, () => void restartServer());
+  // Stands in for the language client until dist/client-lsp.js is loaded, just after activation (issue #8).
+  const languageClient = new LateClient();
   client = languageClient;
   const server = requesterOver(languageClient);
   const store = new SessionStore();
@@ -109,10 +111,10 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   context.subscriptions.push(decorations, stepStatus, serverStatus, tests);
   context.subscriptions.push(
     languageClient.onNotification(Notifications.serverStatus, (status: ServerStatus) => serverStatus.setStatus(status)),
-    languageClient.onDidChangeState(({ oldState, newState }) => {
-      serverStatus.setPhase(newState === State.Running ? 'running' : newState === State.Starting ? 'starting' : 'stopped');
+    languageClient.onDidChangePhase(({ oldPhase, newPhase }) => {
+      serverStatus.setPhase(newPhase);
       // A restarted server has no sessions: start every open scenario over.
-      if (newState === State.Running && oldState === State.Starting && store.focused !== undefined) void sync.refreshAll();
+      if (newPhase === 'running' && oldPhase === 'starting' && store.focused !== undefined) void sync.refreshAll();
     }),
   );
   trackContextKeys(store);
@@ -125,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
       serverStatus.setPhase('stopped');
     },
   );
+  context.subscriptions.push(loadLanguageClientLater(languageClient, { context, log, restartServer: () => void restartServer(), ready }));
   return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, ready, log };
 }
 

@@ -66,6 +66,13 @@ function writeCache(dir: string, bundle: string, name: string, data: Buffer): st
   }
 }
 
+/** Where caches live: a folder of the extension's global storage (`globalStorageUri`), when that is on the local disk. */
+export function codeCacheDir(globalStorageUri: unknown): string | undefined {
+  if (typeof globalStorageUri !== 'object' || globalStorageUri === null) return undefined;
+  const { scheme, fsPath } = globalStorageUri as { scheme?: unknown; fsPath?: unknown };
+  return scheme === 'file' && typeof fsPath === 'string' ? path.join(fsPath, 'code-cache') : undefined;
+}
+
 /** Run `file` as a CommonJS module (compiled with the cache in `cacheDir`, if any) and return its exports. */
 export function loadBundle<T>(file: string, cacheDir: string | undefined): LoadedBundle<T> {
   const started = performance.now();
@@ -84,4 +91,15 @@ export function loadBundle<T>(file: string, cacheDir: string | undefined): Loade
     compileMs,
     saveCache: () => (cacheDir === undefined || name === undefined ? undefined : writeCache(cacheDir, file, name, script.createCachedData())),
   };
+}
+
+/** Quiet time after the language client is ready before writing a cache (off the path of anything a user waits for). */
+const SAVE_DELAY_MS = 3000;
+
+/** When the load compiled from source, write its cache a little after `settled` (the extension's `ready`). */
+export function saveCacheWhenSettled(bundle: LoadedBundle<unknown>, settled: Promise<unknown>): void {
+  if (bundle.cache !== 'miss' && bundle.cache !== 'rejected') return;
+  void settled.then(() => {
+    setTimeout(() => bundle.saveCache(), SAVE_DELAY_MS).unref();
+  });
 }

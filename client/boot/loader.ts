@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import type { ActivationTiming, SwapsimApi } from '../extension';
-import { loadBundle, type LoadedBundle } from './codeCache';
+import { codeCacheDir, loadBundle, saveCacheWhenSettled } from './codeCache';
 
 interface ExtensionModule {
   activate(context: vscode.ExtensionContext): SwapsimApi;
@@ -16,29 +16,12 @@ interface ExtensionModule {
 
 /** The extension bundle, next to this one. */
 export const MAIN_BUNDLE = 'client-main.js';
-/** Quiet time after the language client is ready before writing the cache (off the path of anything a user waits for). */
-const SAVE_DELAY_MS = 3000;
-
 let extension: ExtensionModule | undefined;
-
-/** Where the cache lives: a folder of the extension's global storage, when that is on the local disk. */
-function cacheDir(context: vscode.ExtensionContext): string | undefined {
-  const storage: unknown = context.globalStorageUri;
-  if (typeof storage !== 'object' || storage === null) return undefined;
-  const { scheme, fsPath } = storage as { scheme?: unknown; fsPath?: unknown };
-  return scheme === 'file' && typeof fsPath === 'string' ? path.join(fsPath, 'code-cache') : undefined;
-}
-
-function saveLater(bundle: LoadedBundle<ExtensionModule>, ready: Promise<void>): void {
-  void ready.then(() => {
-    setTimeout(() => bundle.saveCache(), SAVE_DELAY_MS).unref();
-  });
-}
 
 export function activate(context: vscode.ExtensionContext): SwapsimApi {
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const bundle = loadBundle<ExtensionModule>(path.join(__dirname, MAIN_BUNDLE), cacheDir(context));
+  const bundle = loadBundle<ExtensionModule>(path.join(__dirname, MAIN_BUNDLE), codeCacheDir(context.globalStorageUri));
   const loaded = performance.now();
   extension = bundle.exports;
   const api = extension.activate(context);
@@ -50,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
     `activated in ${ms(activation.loadMs + activation.activateMs)}: loading the bundle ${ms(activation.loadMs)} ` +
       `(compiling ${ms(activation.compileMs)}, V8 code cache: ${activation.codeCache}), activate() ${ms(activation.activateMs)}; CPU ${ms(activation.cpuMs)}`,
   );
-  if (bundle.cache === 'miss' || bundle.cache === 'rejected') saveLater(bundle, api.ready);
+  saveCacheWhenSettled(bundle, api.ready);
   return { ...api, activation };
 }
 

@@ -1,0 +1,30 @@
+// Entry of dist/client-lsp.js: everything that needs vscode-languageclient
+// at run time. Loaded after activate() returns (client/lsp/lateClient.ts
+// stands in until then), so compiling the library is not part of activation
+// (issue #8).
+import type * as vscode from 'vscode';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { createLanguageClient } from '../server';
+import type { CancelToken } from '../protocolClient';
+import type { ClientPhase, LspBundle, ServerClient } from './serverClient';
+
+function phaseOf(state: State): ClientPhase {
+  return state === State.Running ? 'running' : state === State.Starting ? 'starting' : 'stopped';
+}
+
+/** LanguageClient seen through the ServerClient interface. */
+export function asServerClient(client: LanguageClient): ServerClient {
+  return {
+    sendRequest: <R>(method: string, params: unknown, token?: CancelToken): Promise<R> =>
+      // LanguageClient tells a token from params by its shape, so only pass one that exists.
+      token === undefined ? client.sendRequest<R>(method, params) : client.sendRequest<R>(method, params, token as vscode.CancellationToken),
+    onNotification: <P>(method: string, handler: (params: P) => void) => client.onNotification(method, (params: P) => handler(params)),
+    onDidChangePhase: (listener) => client.onDidChangeState(({ oldState, newState }) => listener({ oldPhase: phaseOf(oldState), newPhase: phaseOf(newState) })),
+    start: () => client.start(),
+    restart: () => client.restart(),
+    stop: () => client.stop(),
+    isRunning: () => client.isRunning(),
+  };
+}
+
+export const createServerClient: LspBundle['createServerClient'] = (context, log, restartServer) => asServerClient(createLanguageClient(context, log, restartServer));
