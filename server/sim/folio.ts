@@ -4,6 +4,7 @@
  * every PFN knows its head. No per-folio JS objects.
  */
 import type { Journal } from './journal';
+import { doubledCapacity, grown } from './growable';
 
 /** Page flags the simulator uses (subset of enum pageflags). */
 export const PG_lru = 1 << 0;
@@ -23,14 +24,6 @@ export const NO_SWAP = -1;
 
 /** PFNs the table covers before its first growth: one MAX_PAGE_ORDER block. */
 const MIN_CAPACITY = 1024;
-
-/** A copy of `a` with `length` elements, the new ones set to `fill`. */
-function grown<T extends Int32Array | Uint8Array | Uint16Array | Float64Array>(a: T, length: number, fill: number): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  if (fill !== 0) b.fill(fill, a.length);
-  return b;
-}
 
 /**
  * The arrays cover PFNs 0..capacity-1 and grow by doubling when the
@@ -79,9 +72,7 @@ export class FolioTable {
   private reserve(end: number): void {
     const cap = this.head.length;
     if (end <= cap) return;
-    let next = Math.max(cap, MIN_CAPACITY);
-    while (next < end) next *= 2;
-    next = Math.min(next, this.nrPages);
+    const next = doubledCapacity(cap, MIN_CAPACITY, end, this.nrPages);
     const old = [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev] as const;
     this.j.custom(() => {
       [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev] = old;

@@ -5,6 +5,7 @@
  * swap table stores in its PFN entries.
  */
 import type { Journal } from './journal';
+import { doubledCapacity, grown } from './growable';
 
 /** MAX_PAGE_ORDER on x86-64. */
 export const MAX_PAGE_ORDER = 10;
@@ -67,19 +68,14 @@ export class PageAllocator {
   private reach(end: number): void {
     const cap = this.freeOrder.length;
     if (end <= cap) return;
-    let size = Math.max(cap, MAX_BLOCK);
-    while (size < end) size *= 2;
-    size = Math.min(size, this.totalPages);
+    const size = doubledCapacity(cap, MAX_BLOCK, end, this.totalPages);
     const old = [this.freeOrder, this.next, this.prev] as const;
     this.j.custom(() => {
       [this.freeOrder, this.next, this.prev] = old;
     });
-    const freeOrder = new Int8Array(size).fill(-1);
-    const next = new Int32Array(size).fill(-1);
-    const prev = new Int32Array(size).fill(-1);
-    freeOrder.set(this.freeOrder);
-    next.set(this.next);
-    prev.set(this.prev);
+    const freeOrder = grown(this.freeOrder, size, -1);
+    const next = grown(this.next, size, -1);
+    const prev = grown(this.prev, size, -1);
     // boot-time MAX_PAGE_ORDER blocks of the new range, linked to their neighbours
     const firstBlock = Math.ceil(cap / MAX_BLOCK) * MAX_BLOCK;
     for (let pfn = firstBlock; pfn < Math.min(size, this.maxBlocksEnd); pfn += MAX_BLOCK) {

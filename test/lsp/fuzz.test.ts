@@ -8,23 +8,12 @@ import assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Requests, type SessionSnapshot } from '../../shared/protocol';
 import { LspClient, freshUri } from './client';
+import { rng } from '../prng';
 
 const SEED = Number(process.env.SWAPSIM_FUZZ_SEED ?? 20260301);
 const OPERATIONS = 10_000;
 const BATCH = 40;
 
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    // xorshift32
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 const SNIPPETS = [
   'swapon /dev/vda2 size=64M',

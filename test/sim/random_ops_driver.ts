@@ -19,7 +19,8 @@ import { KernelError } from '../../server/sim/errno';
 import { fingerprintOfParts, fingerprintParts } from '../../server/sim/snapshot';
 import type { VmstatEvent } from '../../server/sim/vmstat';
 import type { DesignProfile } from '../../server/sim/designs/profiles';
-import { nextOp, prng, type RandomOp } from './random_ops_gen';
+import { nextOp, type RandomOp } from './random_ops_gen';
+import { rng } from '../prng';
 
 const MiB = 2 ** 20;
 
@@ -71,7 +72,7 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
   const replaying = cfg.everyOpFrom !== undefined;
   const everyOpFrom = cfg.everyOpFrom ?? Number.POSITIVE_INFINITY;
   const where = (i: number, op?: RandomOp): string => `${design} seed ${seed} op ${i}${op ? ` (${op.name})` : ''}`;
-  const r = prng(seed);
+  const r = rng(seed);
   const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, design, seed });
   k.log.enabled = false;
   const stats: RandomRunStats = { byKind: new Map(), undoChecks: 0, fullChecks: 0, vmstat: k.vmstat.events };

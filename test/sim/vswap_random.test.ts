@@ -15,6 +15,7 @@ import { KernelError } from '../../server/sim/errno';
 import { checkInvariants } from '../../server/sim/invariants';
 import { Kernel, type KernelConfig } from '../../server/sim/kernel';
 import { COMPRESSIBLE, INCOMPRESSIBLE, ZERO, virtualFingerprint } from './vswap_util';
+import { rng } from '../prng';
 
 const MiB = 2 ** 20;
 const MIXED: ContentSpec = [
@@ -24,17 +25,6 @@ const MIXED: ContentSpec = [
 ];
 const CONTENTS = [ZERO, COMPRESSIBLE, INCOMPRESSIBLE, MIXED];
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Op {
   name: string;
@@ -120,7 +110,7 @@ function nextOp(r: () => number, k: Kernel): Op {
 }
 
 function run(label: string, cfg: KernelConfig, seed: number, ops: number): { undo: number; pswpout: number; zswpwb: number; rmapSwapoffs: number } {
-  const r = prng(seed);
+  const r = rng(seed);
   const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, seed, ...cfg });
   k.log.enabled = false;
   k.mkdir('g');

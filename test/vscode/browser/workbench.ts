@@ -132,6 +132,19 @@ export class Workbench {
     await this.quickPickRow(title).click({ timeout: SLOW_MS });
   }
 
+  /**
+   * Put the workbench back as the next test expects it, even after a failure:
+   * one editor group with nothing open and, with `explorer`, the Explorer shown
+   * (selecting in the dashboard reveals the Swap view instead).
+   */
+  async closeEditors(options: { explorer?: boolean } = {}): Promise<void> {
+    await this.runCommand('View: Close All Editor Groups').catch(() => undefined);
+    await this.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    if (!options.explorer) return;
+    await this.page.keyboard.press('Control+Shift+E');
+    await this.explorerRow('basic.swapsim').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+  }
+
   /** Choose a colour theme through the palette and wait until the workbench wears it. */
   async selectColorTheme(label: string, kind: ThemeKind): Promise<void> {
     await this.runCommand('Preferences: Color Theme');

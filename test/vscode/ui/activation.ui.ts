@@ -62,7 +62,6 @@ test('Show Running Extensions lists swapsim with its activation time', async () 
     measure('ui.client_activate_call', Number(parts[5]), 'ms');
     measure('ui.client_load_and_activate_cpu', Number(parts[6]), 'ms');
   } finally {
-    await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
-    await wb.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await wb.closeEditors();
   }
 });

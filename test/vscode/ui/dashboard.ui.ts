@@ -153,11 +153,6 @@ test('the Run and Open dashboard lenses run a scenario and show its slots', asyn
     assert.equal((await inspector.locator('tr[data-field="COUNT"] td[data-value]').innerText()).trim(), '1');
     await wb.screenshot('dashboard-webview');
   } finally {
-    // Leave the workbench as the next tests expect it (even after a failure): one editor group, nothing open, the Explorer shown.
-    await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
-    await wb.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
-    // Selecting in the dashboard reveals the Swap view; bring the Explorer back.
-    await wb.page.keyboard.press('Control+Shift+E');
-    await wb.explorerRow('basic.swapsim').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    await wb.closeEditors({ explorer: true });
   }
 }, { timeoutMs: 120_000 });

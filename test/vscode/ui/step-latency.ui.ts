@@ -132,10 +132,6 @@ test('Step keypress → the Devices tree and the dashboard show the new step (la
       measure(`ui.step_keypress_to_${part}_max`, Math.max(...values), 'ms');
     }
   } finally {
-    // Leave the workbench as the next tests expect it: one editor group, nothing open, the Explorer shown.
-    await wb.runCommand('View: Close All Editor Groups').catch(() => undefined);
-    await wb.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
-    await wb.page.keyboard.press('Control+Shift+E');
-    await wb.explorerRow('basic.swapsim').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    await wb.closeEditors({ explorer: true });
   }
 }, { timeoutMs: 120_000 });
