@@ -212,7 +212,7 @@ function lineNote(line: number | null): string {
 
 /** `word` spelled as `text` (a normalised path), copied only when the spelling differs. */
 export function withText(word: Word, text: string): Word {
-  return word.text === text ? word : { ...word, text };
+  return word.text === text ? word : { text, range: word.range, quoted: word.quoted };
 }
 
 export function positional(stmt: CommandStatement, index: number): Word | undefined {

@@ -6,30 +6,31 @@
  * next for lines that did not change.
  *
  * The line is read from a `LineScan` (token offsets in typed arrays), and
- * node ranges share their Position objects: a statement's range starts at
- * its first word's start object and ends at its last word's end object, so
- * a large file's tree holds as few small objects as its shape allows.
+ * the nodes are the classes of nodes.ts, which keep their ranges as numbers
+ * and build range objects only when asked: a large file's tree holds one
+ * object per word, argument and statement. Range objects are built eagerly
+ * only for diagnostics.
  */
-import type {
-  Arg,
-  Comment,
-  CommandStatement,
-  ConfigSetting,
-  ExpectStatement,
-  FlagArg,
-  OperatorText,
-  OperatorToken,
-  Position,
-  Range,
-  Statement,
-  ToleranceSyntax,
-  Word,
-} from './ast';
+import type { Comment, OperatorText, Position, Range, Statement, Word } from './ast';
 import { COMMANDS, findCommand, findFlag, type CommandSpec, type FlagSpec } from './catalog';
 import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode } from './diagnostics';
 import { LBRACE_TOKEN, LineScan, OP, RBRACE_TOKEN, STRING, UNTERMINATED_STRING, WORD } from './lexer';
 import { didYouMean, nearest } from './suggest';
 import { isUnitWord } from './units';
+import {
+  CommandNode,
+  CommentNode,
+  ConfigNode,
+  ConfigSettingNode,
+  EchoNode,
+  ExpectNode,
+  FlagNode,
+  OperatorNode,
+  OptionNode,
+  PositionalNode,
+  ToleranceNode,
+  WordNode,
+} from './nodes';
 
 export const BLANK_LINE = 0;
 export const STATEMENT_LINE = 1;
@@ -140,7 +141,7 @@ export class LineParser {
     const text = this.copyLines ? ownCopy(source) : source;
     const s = this.s.scan(text);
     this.line = line;
-    const comment: Comment | null = s.commentStart < 0 ? null : { text: text.slice(s.commentStart + 1), range: this.span(s.commentStart, text.length) };
+    const comment: Comment | null = s.commentStart < 0 ? null : new CommentNode(text.slice(s.commentStart + 1), line, s.commentStart, text.length);
     if (s.count === 0) return record(text, line, BLANK_LINE, comment, null, null, null, null, null);
     try {
       if (s.errorStart >= 0) throw new LineError(makeDiagnostic('SS110', UNTERMINATED_STRING, this.span(s.errorStart, s.errorEnd)));
@@ -182,20 +183,26 @@ export class LineParser {
     return this.span(this.s.starts[first], this.s.ends[this.s.count - 1]);
   }
 
-  private word(i: number): Word {
-    return { text: this.s.tokenText(i), range: this.tokenRange(i), quoted: this.s.kinds[i] === STRING };
+  private word(i: number): WordNode {
+    const s = this.s;
+    return new WordNode(s.tokenText(i), this.line, s.starts[i], s.ends[i], s.kinds[i] === STRING);
+  }
+
+  /** A word made of part of token `i`'s text: `key` or `value` of `key=value`, the name of `-p5`. */
+  private part(text: string, startChar: number, endChar: number): WordNode {
+    return new WordNode(text, this.line, startChar, endChar, false);
   }
 
   /** A word whose text is a constant (keywords, `ok`, `error`): one shared string instead of a slice per line. */
-  private fixedWord(i: number, text: string): Word {
-    return { text, range: this.tokenRange(i), quoted: false };
+  private fixedWord(i: number, text: string): WordNode {
+    return this.part(text, this.s.starts[i], this.s.ends[i]);
   }
 
-  private operator(i: number): OperatorToken {
+  private operator(i: number): OperatorNode {
     const text = this.s.tokenText(i);
     const op = operatorConstant(text);
     if (op === null) throw new Error(`not an operator: ${text}`);
-    return { op, range: this.tokenRange(i) };
+    return new OperatorNode(op, this.line, this.s.starts[i], this.s.ends[i]);
   }
 
   private isValue(i: number): boolean {
@@ -227,7 +234,7 @@ export class LineParser {
   private repeatHeader(): { header: RepeatHeader; problem: Diagnostic | null } {
     const s = this.s;
     const keyword = this.fixedWord(0, 'repeat');
-    const headerRange: Range = s.count === 1 ? keyword.range : { start: keyword.range.start, end: this.position(s.ends[s.count - 1]) };
+    const headerRange: Range = this.rest(0);
     let problem: { message: string; range: Range } | null = null;
     if (s.count < 2 || s.kinds[1] !== WORD) {
       problem = { message: 'expected `repeat N {`: the count is missing', range: s.count >= 2 ? this.tokenRange(1) : headerRange };
@@ -269,21 +276,15 @@ export class LineParser {
   private config(): Statement {
     const s = this.s;
     if (s.count === 1) throw this.error('SS113', '`config` needs at least one KEY=VALUE', this.tokenRange(0));
-    const settings = new Array<ConfigSetting>(s.count - 1);
+    const settings = new Array<ConfigSettingNode>(s.count - 1);
     for (let i = 1; i < s.count; i++) {
       const t = s.tokenText(i);
       const eq = s.kinds[i] === WORD ? t.indexOf('=') : -1;
       if (eq <= 0 || eq === t.length - 1) throw this.error('SS113', `expected KEY=VALUE, found '${t}'`, this.tokenRange(i));
       const start = s.starts[i];
-      const r = this.tokenRange(i);
-      settings[i - 1] = {
-        key: { text: t.slice(0, eq), range: { start: r.start, end: this.position(start + eq) }, quoted: false },
-        value: { text: t.slice(eq + 1), range: { start: this.position(start + eq + 1), end: r.end }, quoted: false },
-        range: r,
-      };
+      settings[i - 1] = new ConfigSettingNode(this.part(t.slice(0, eq), start, start + eq), this.part(t.slice(eq + 1), start + eq + 1, s.ends[i]));
     }
-    const keyword = this.fixedWord(0, 'config');
-    return { kind: 'config', keyword, settings, range: { start: keyword.range.start, end: (settings[settings.length - 1] as ConfigSetting).range.end } };
+    return new ConfigNode(this.fixedWord(0, 'config'), settings, s.ends[s.count - 1]);
   }
 
   private echo(): Statement {
@@ -291,7 +292,7 @@ export class LineParser {
     let i = 1;
     // `echo -n` changes nothing for a sysfs write; accept it out of habit.
     if (s.count > 1 && s.isWord(1, '-n')) i++;
-    const values = new Array<Word>(this.countUntilOperator(i));
+    const values = new Array<WordNode>(this.countUntilOperator(i));
     for (let n = 0; i < s.count; i++, n++) {
       const k = s.kinds[i];
       if (k === OP) break;
@@ -309,36 +310,23 @@ export class LineParser {
       throw this.error('SS112', 'expected a file path after `>`', this.tokenRange(i + 1 < s.count ? i + 1 : i));
     }
     if (s.count > i + 2) throw this.error('SS112', 'nothing may follow the target path', this.rest(i + 2));
-    const keyword = this.fixedWord(0, 'echo');
-    const target = this.word(i + 1);
-    return {
-      kind: 'echo',
-      keyword,
-      values,
-      redirect: this.operator(i),
-      target,
-      range: { start: keyword.range.start, end: target.range.end },
-    };
+    return new EchoNode(this.fixedWord(0, 'echo'), values, this.operator(i), this.word(i + 1));
   }
 
-  private expect(): ExpectStatement {
+  private expect(): ExpectNode {
     const s = this.s;
     const n = s.count;
     if (n < 2) throw this.error('SS111', 'expected `ok`, `error ERRNO` or a comparison after `expect`', this.rest(0));
     if (s.isWord(1, 'ok')) {
       if (n > 2) throw this.error('SS111', 'nothing may follow `expect ok`', this.rest(2));
-      const keyword = this.fixedWord(0, 'expect');
-      const word = this.fixedWord(1, 'ok');
-      return { kind: 'expect', keyword, assertion: { form: 'ok', word }, range: { start: keyword.range.start, end: word.range.end } };
+      return new ExpectNode(this.fixedWord(0, 'expect'), { form: 'ok', word: this.fixedWord(1, 'ok') }, s.ends[1]);
     }
     if (s.isWord(1, 'error')) {
       if (n < 3 || s.kinds[2] !== WORD) throw this.error('SS111', 'expected an errno name after `expect error`, e.g. EBUSY', this.tokenRange(n >= 3 ? 2 : 1));
       if (n > 3) throw this.error('SS111', 'nothing may follow `expect error ERRNO`', this.rest(3));
-      const keyword = this.fixedWord(0, 'expect');
-      const errno = this.word(2);
-      return { kind: 'expect', keyword, assertion: { form: 'error', word: this.fixedWord(1, 'error'), errno }, range: { start: keyword.range.start, end: errno.range.end } };
+      return new ExpectNode(this.fixedWord(0, 'expect'), { form: 'error', word: this.fixedWord(1, 'error'), errno: this.word(2) }, s.ends[2]);
     }
-    const subject = new Array<Word>(this.countUntilOperator(1));
+    const subject = new Array<WordNode>(this.countUntilOperator(1));
     let i = 1;
     for (; i < n; i++) {
       const k = s.kinds[i];
@@ -377,30 +365,22 @@ export class LineParser {
       toleranceIndex = i;
     }
     // The line is well formed: build its nodes.
-    const keyword = this.fixedWord(0, 'expect');
     const value = this.word(valueIndex);
     const unit = unitIndex < 0 ? null : this.word(unitIndex);
-    let tolerance: ToleranceSyntax | null = null;
-    if (toleranceIndex >= 0) {
-      const operator = this.operator(toleranceIndex);
-      const amount = this.word(toleranceIndex + 1);
-      tolerance = { operator, amount, range: { start: operator.range.start, end: amount.range.end } };
-    }
-    const last = tolerance?.range ?? unit?.range ?? value.range;
-    return {
-      kind: 'expect',
-      keyword,
-      assertion: { form: 'compare', subject, operator: this.operator(opIndex), value, unit, tolerance },
-      range: { start: keyword.range.start, end: last.end },
-    };
+    const tolerance = toleranceIndex < 0 ? null : new ToleranceNode(this.operator(toleranceIndex), this.word(toleranceIndex + 1));
+    return new ExpectNode(
+      this.fixedWord(0, 'expect'),
+      { form: 'compare', subject, operator: this.operator(opIndex), value, unit, tolerance },
+      s.ends[s.count - 1],
+    );
   }
 
   /** Generic verbs: positionals, `key=value` options and flags, classified with the command's spec. */
-  private command(spec: CommandSpec): CommandStatement {
+  private command(spec: CommandSpec): CommandNode {
     const s = this.s;
     const tables = specTables.get(spec) as SpecTables;
     // At most one argument per token; a flag with a separate value takes two (trimmed below).
-    const args = new Array<Arg>(s.count - 1);
+    const args = new Array<ArgNode>(s.count - 1);
     let n = 0;
     let positionals = 0;
     for (let i = 1; i < s.count; i++) {
@@ -411,9 +391,11 @@ export class LineParser {
       }
       const text = s.tokenText(i);
       const word = kind === WORD;
+      const start = s.starts[i];
+      const end = s.ends[i];
       if (word && text.length > 1 && text.charCodeAt(0) === 45 /* - */ && !isNumericLooking(text)) {
         const flag = this.dashFlag(i, text, spec, tables.dashFlagNames);
-        this.noteSeen(args, n, flag.canonical, flag.range, flag.name.text);
+        this.noteSeen(args, n, flag.canonical, flag.name.text, start, flag.endChar);
         args[n++] = flag;
         if (this.flagTookNextToken) i++;
         continue;
@@ -421,39 +403,30 @@ export class LineParser {
       const eq = word && spec.positionalMayContainEquals !== true ? text.indexOf('=') : -1;
       if (eq >= 0) {
         const typedKey = text.slice(0, eq);
-        const start = s.starts[i];
-        const r = this.tokenRange(i);
-        const keyRange: Range = { start: r.start, end: this.position(start + eq) };
         const key = tables.optionKeyStrings.get(typedKey);
         if (key === undefined) {
           const suggestions = nearest(typedKey, tables.optionKeys);
           const known = tables.optionKeys.length > 0 ? ` (options: ${tables.optionKeys.join(', ')})` : '';
-          throw this.error('SS104', `'${spec.name}' has no option '${typedKey}'${didYouMean(suggestions) || known}`, keyRange, suggestions);
+          throw this.error('SS104', `'${spec.name}' has no option '${typedKey}'${didYouMean(suggestions) || known}`, this.span(start, start + eq), suggestions);
         }
-        if (eq === text.length - 1) throw this.error('SS106', `'${key}=' needs a value`, r);
-        this.noteSeen(args, n, key, r, key);
-        args[n++] = {
-          kind: 'option',
-          key: { text: key, range: keyRange, quoted: false },
-          value: { text: text.slice(eq + 1), range: { start: this.position(start + eq + 1), end: r.end }, quoted: false },
-          range: r,
-        };
+        if (eq === text.length - 1) throw this.error('SS106', `'${key}=' needs a value`, this.tokenRange(i));
+        this.noteSeen(args, n, key, key, start, end);
+        args[n++] = new OptionNode(this.part(key, start, start + eq), this.part(text.slice(eq + 1), start + eq + 1, end));
         continue;
       }
       const bare = word ? tables.bareFlags.get(text) : undefined;
-      const r = this.tokenRange(i);
       if (bare !== undefined) {
-        this.noteSeen(args, n, bare.spec.canonical, r, text);
-        args[n++] = { kind: 'flag', name: { text: bare.name, range: r, quoted: false }, canonical: bare.spec.canonical, value: null, range: r };
+        this.noteSeen(args, n, bare.spec.canonical, text, start, end);
+        args[n++] = new FlagNode(this.part(bare.name, start, end), bare.spec.canonical, null, end);
         continue;
       }
       if (positionals >= spec.positionals.length) {
         const suggestions = nearest(text, tables.bareFlags.keys());
         const what = suggestions.length > 0 ? didYouMean(suggestions) : ` ('${spec.name}' takes ${describeArity(spec)})`;
-        throw this.error('SS103', `unexpected argument '${text}'${what}`, r, suggestions);
+        throw this.error('SS103', `unexpected argument '${text}'${what}`, this.tokenRange(i), suggestions);
       }
       positionals++;
-      args[n++] = { kind: 'positional', word: { text, range: r, quoted: !word }, range: r };
+      args[n++] = new PositionalNode(new WordNode(text, this.line, start, end, !word));
     }
     if (positionals < tables.required) {
       const missing = spec.positionals[positionals];
@@ -461,33 +434,30 @@ export class LineParser {
       throw this.error('SS102', `'${spec.name}' is missing ${missing?.name ?? 'an argument'} (usage: ${spec.synopsis})`, { start: lastEnd, end: lastEnd });
     }
     if (n < args.length) args.length = n;
-    const name: Word = { text: spec.name, range: this.tokenRange(0), quoted: false };
-    const end = n > 0 ? (args[n - 1] as Arg).range.end : name.range.end;
-    return { kind: 'command', name, args, range: { start: name.range.start, end } };
+    // The command ends with its last argument: the line's last token.
+    return new CommandNode(this.part(spec.name, s.starts[0], s.ends[0]), args, s.ends[s.count - 1]);
   }
 
   /** `-p 5`, `-p5`, `--priority=5`, `-d`, `--discard=once` at token `i` (a separate value is token `i + 1`). */
-  private dashFlag(i: number, text: string, spec: CommandSpec, flagNames: readonly string[]): FlagArg {
+  private dashFlag(i: number, text: string, spec: CommandSpec, flagNames: readonly string[]): FlagNode {
     const s = this.s;
     const start = s.starts[i];
     const long = text.startsWith('--');
     const eq = long ? text.indexOf('=') : -1;
     const typed = long ? (eq >= 0 ? text.slice(0, eq) : text) : text.slice(0, 2);
-    const tokenStart = this.position(start);
-    const nameRange: Range = { start: tokenStart, end: this.position(start + typed.length) };
     const flag = findFlag(spec, typed);
     if (flag === undefined) {
       const suggestions = nearest(typed, flagNames);
-      throw this.error('SS104', `'${spec.name}' has no flag '${typed}'${didYouMean(suggestions)}`, nameRange, suggestions);
+      throw this.error('SS104', `'${spec.name}' has no flag '${typed}'${didYouMean(suggestions)}`, this.span(start, start + typed.length), suggestions);
     }
     const attached = long ? (eq >= 0 ? text.slice(eq + 1) : null) : text.length > 2 ? text.slice(2) : null;
     const attachedStart = start + typed.length + (long ? 1 : 0);
-    let value: Word | null = null;
+    let value: WordNode | null = null;
     this.flagTookNextToken = false;
     if (flag.value === 'none') {
       if (attached !== null) throw this.error('SS104', `'${typed}' takes no value`, this.tokenRange(i));
     } else if (attached !== null && attached !== '') {
-      value = { text: attached, range: { start: this.position(attachedStart), end: this.position(s.ends[i]) }, quoted: false };
+      value = this.part(attached, attachedStart, s.ends[i]);
     } else if (flag.value === 'required') {
       if (attached === '' || i + 1 >= s.count || !this.isValue(i + 1)) throw this.error('SS106', `'${typed}' needs a value`, this.tokenRange(i));
       value = this.word(i + 1);
@@ -495,22 +465,24 @@ export class LineParser {
     } else if (attached === '') {
       throw this.error('SS106', `'${typed}=' needs a value`, this.tokenRange(i));
     }
-    const end = value !== null ? value.range.end : nameRange.end.character === s.ends[i] ? nameRange.end : this.position(s.ends[i]);
-    return { kind: 'flag', name: { text: typed, range: nameRange, quoted: false }, canonical: flag.canonical, value, range: { start: tokenStart, end } };
+    return new FlagNode(this.part(typed, start, start + typed.length), flag.canonical, value, value?.endChar ?? s.ends[i]);
   }
 
   /**
-   * A second option or flag with the same key is SS105. Options and flags
-   * share one namespace: `args[0..n)` are the ones seen so far on the line.
+   * A second option or flag with the same key is SS105, reported on the
+   * second one (`startChar`..`endChar`). Options and flags share one
+   * namespace: `args[0..n)` are the ones seen so far on the line.
    */
-  private noteSeen(args: readonly Arg[], n: number, key: string, r: Range, shown: string): void {
+  private noteSeen(args: readonly ArgNode[], n: number, key: string, shown: string, startChar: number, endChar: number): void {
     for (let i = 0; i < n; i++) {
-      const a = args[i] as Arg;
+      const a = args[i] as ArgNode;
       const seen = a.kind === 'option' ? a.key.text : a.kind === 'flag' ? a.canonical : null;
-      if (seen === key) throw this.error('SS105', `'${shown}' is given twice`, r);
+      if (seen === key) throw this.error('SS105', `'${shown}' is given twice`, this.span(startChar, endChar));
     }
   }
 }
+
+type ArgNode = PositionalNode | OptionNode | FlagNode;
 
 /** Every field spelled out, so all records share one object shape. */
 function record(

@@ -205,7 +205,7 @@ const cleanContents = new Memo<Content | null>();
 /** `zero`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`. */
 export function checkContent(word: Word, report: Report): Content | null {
   // Only a spec without diagnostics is memoised (null marks "not known clean"); a bad one is re-checked to report at this word.
-  const known = cleanContents.get(word.text, (text) => parseContent({ ...word, text }, () => undefined));
+  const known = cleanContents.get(word.text, (text) => parseContent({ text, range: word.range, quoted: word.quoted }, () => undefined));
   return known ?? parseContent(word, report);
 }
 

@@ -272,3 +272,34 @@ test('names defined on a broken line are not reported again further down', () =>
   expectOnly('«tassk» web\nmmap web heap 1M\ntouch web heap', 'SS101');
   expectOnly('task t\nmmap t heap 1M «content»\ntouch t heap', 'SS103');
 });
+
+/** Every node of `value` (depth first), by walking own enumerable fields and the `range` getters. */
+function visitRanges(value: unknown, seen = new Set<unknown>()): number {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return 0;
+  seen.add(value);
+  let read = 0;
+  const node = value as { range?: unknown };
+  if ('range' in node) {
+    const r = node.range as { start: { line: number; character: number }; end: { line: number; character: number } };
+    assert.ok(Number.isInteger(r.start.line) && Number.isInteger(r.end.character), 'a range of numbers');
+    read++;
+  }
+  for (const child of Object.values(value)) read += visitRanges(child, seen);
+  return read;
+}
+
+test('node ranges are plain objects, and reading them does not change how trees compare', () => {
+  const source = 'swapon /dev/vda2 size=1G -p 5 --discard=once\necho 1 > /sys/module/zswap/parameters/enabled # on\nexpect /proc/meminfo SwapFree ≈ 5242876 kB ±5%';
+  const read = parse(source).program;
+  const untouched = parse(source).program;
+  assert.ok(visitRanges(read) > 20);
+  assert.deepEqual(read, untouched);
+  // A range survives JSON (it goes into LSP messages as is) and spreading copies it.
+  const swapon = read.statements[0] as CommandStatement;
+  const size = swapon.args[1];
+  assert.ok(size?.kind === 'option');
+  assert.deepEqual(JSON.parse(JSON.stringify(size.value.range)), range(0, 22, 24));
+  assert.deepEqual({ ...size.value.range }, range(0, 22, 24));
+  const echoLine = source.split('\n')[1] ?? '';
+  assert.deepEqual(read.comments[0]?.range, range(1, echoLine.indexOf('#'), echoLine.length));
+});
