@@ -75,7 +75,7 @@ export class SessionSync implements vscode.Disposable {
     for (const listener of this.deltaListeners) listener(delta);
     const state = this.store.get(delta.uri);
     if (state !== undefined && delta.seq < state.seq) {
-      // Sequence numbers went backwards: the server rebuilt the session. Start from a snapshot.
+      // Sequence numbers went backwards: a new server (restart) numbers from 0 again; rebuilds keep counting up. Start from a snapshot.
       void this.refresh(delta.uri, true);
       return;
     }
