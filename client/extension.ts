@@ -12,6 +12,7 @@ import { reset, run, runToCursor, step } from './commands/stepping';
 import { requireScenario } from './commands/target';
 import type { CodeCacheState } from './boot/codeCache';
 import type { Ctx } from './context';
+import { registerScenarioDebugger } from './debug/register';
 import { DashboardPanel } from './dashboard';
 import { StepDecorations } from './editor/stepDecorations';
 import { ServerStatusItem, StepStatusItem } from './editor/statusItems';
@@ -119,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   );
   trackContextKeys(store);
   registerCommands(ctx, { swapCache, events });
+  registerScenarioDebugger(context, server, store);
 
   const ready = languageClient.start().then(
     () => sync.refreshAll(),

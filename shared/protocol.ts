@@ -381,6 +381,17 @@ export interface EventPage {
 export interface RunParams extends SessionParams {
   /** Stop before the first statement at or after this line (0-based); default: run to the end. */
   toLine?: number;
+  /**
+   * Lines (0-based) with a breakpoint: forward, stop before the first
+   * statement starting on one of them, after at least one step.
+   */
+  breakpoints?: number[];
+  /**
+   * 'back' goes to the latest earlier step whose next statement starts on a
+   * `breakpoints` line, else to step 0 (reverse continue); `toLine` is then
+   * not allowed. Default 'forward'.
+   */
+  direction?: 'forward' | 'back';
 }
 
 export interface StepParams extends SessionParams {

@@ -8,6 +8,7 @@
  */
 import { ResponseError, type CancellationToken, type ProgressToken } from 'vscode-languageserver/node';
 import { ErrorCodes, Requests, type StepInfo } from '../../shared/protocol';
+import type { CancelSignal } from '../session/api';
 import type { ServerContext } from './context';
 import { guard } from './guard';
 import { runLong, yieldToEventLoop, type LongWork } from './long_run';
@@ -84,10 +85,21 @@ export function registerCustomRequests(ctx: ServerContext): void {
 
   on(Requests.run, (raw, token) =>
     withSession(raw, token, async (entry, p) => {
-      requireRunnable(entry);
       const toLine = v.optionalInteger(p, 'toLine', 0);
+      const breakpoints = v.optionalLines(p, 'breakpoints');
+      const direction = p.direction === undefined ? 'forward' : v.oneOf(p, 'direction', ['forward', 'back'] as const);
       const s = entry.session;
-      await forward(entry, p, token, 'swapsim: run', s.step.total - s.step.index, (signal) => s.run(toLine, signal));
+      if (direction === 'back') {
+        if (toLine !== undefined) throw v.invalid(`'toLine' only goes forward: leave it out with direction 'back'`);
+        ctx.sendDelta(entry, s.backToBreakpoint(breakpoints ?? new Set()));
+        changed(entry);
+        return wireSnapshot(entry);
+      }
+      requireRunnable(entry);
+      // The run may take several slices: breakpoints count from where the whole run began.
+      const from = s.step.index;
+      const slice = breakpoints === undefined ? (signal: CancelSignal) => s.run(toLine, signal) : (signal: CancelSignal) => s.runToBreakpoint(breakpoints, from, toLine, signal);
+      await forward(entry, p, token, 'swapsim: run', s.step.total - s.step.index, slice);
       return wireSnapshot(entry);
     }),
   );

@@ -63,6 +63,22 @@ export function designs(p: Params, key: string): DesignName[] {
   return out;
 }
 
+/** Most breakpoint lines one request may carry (far more than anyone sets by hand). */
+export const MAX_LINE_LIST = 10_000;
+
+/** An optional list of 0-based line numbers, as a set (duplicates are harmless). */
+export function optionalLines(p: Params, key: string): Set<number> | undefined {
+  const v = p[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.length > MAX_LINE_LIST) throw invalid(`'${key}' must be a list of at most ${MAX_LINE_LIST} line numbers`);
+  const out = new Set<number>();
+  for (const line of v) {
+    if (typeof line !== 'number' || !Number.isInteger(line) || line < 0) throw invalid(`'${key}' must hold non-negative integer lines, got ${JSON.stringify(line)}`);
+    out.add(line);
+  }
+  return out;
+}
+
 /** The text document URI of a standard LSP request, or null when malformed. */
 export function documentUri(params: unknown): string | null {
   if (typeof params !== 'object' || params === null) return null;

@@ -60,6 +60,14 @@ export interface SessionApi {
   stepBack(count?: number): SessionDelta;
   /** Run until the next statement starts at or after `toLine` (0-based), or to the end. */
   run(toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta;
+  /**
+   * Run until the next statement starts on a line of `breakpoints` (0-based;
+   * only once the session is past step `from`, where the whole run began) or
+   * at or after `toLine`, or to the end.
+   */
+  runToBreakpoint(breakpoints: ReadonlySet<number>, from: number, toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta;
+  /** Go back to the latest earlier step whose next statement starts on a line of `breakpoints`, else to step 0. */
+  backToBreakpoint(breakpoints: ReadonlySet<number>): SessionDelta;
   gotoStep(step: number, cancel?: CancelSignal): SessionDelta;
   reset(): SessionDelta;
   /** Expect results and kernel errors so far, for diagnostics and the Testing view. */

@@ -130,6 +130,9 @@ interface StepRecord {
   violations: number;
 }
 
+/** `run` without breakpoints: only `toLine` or the end stops it. */
+const NO_BREAKPOINTS: ReadonlySet<number> = new Set();
+
 export class Session implements SessionApi {
   readonly uri: string;
   readonly frontEnd: FrontEndResult;
@@ -331,8 +334,36 @@ export class Session implements SessionApi {
   }
 
   run(toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta {
-    this.runSteps(() => toLine !== undefined && this.index < this.plan.total && this.plan.at(this.index).stmt.range.start.line >= toLine, cancel, progress, this.plan.total - this.index);
+    return this.runToBreakpoint(NO_BREAKPOINTS, this.index, toLine, cancel, progress);
+  }
+
+  runToBreakpoint(breakpoints: ReadonlySet<number>, from: number, toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta {
+    this.runSteps(
+      () => {
+        if (this.index >= this.plan.total) return false;
+        const line = this.plan.at(this.index).stmt.range.start.line;
+        // A breakpoint on the statement we start from would stop at once: it counts after one step.
+        return (this.index > from && breakpoints.has(line)) || (toLine !== undefined && line >= toLine);
+      },
+      cancel,
+      progress,
+      this.plan.total - this.index,
+    );
     return this.delta(false);
+  }
+
+  backToBreakpoint(breakpoints: ReadonlySet<number>): SessionDelta {
+    let target = 0;
+    if (breakpoints.size > 0) {
+      for (let i = this.index - 1; i > 0; i--) {
+        if (breakpoints.has(this.plan.at(i).stmt.range.start.line)) {
+          target = i;
+          break;
+        }
+      }
+    }
+    this.rewindTo(target);
+    return this.delta(true);
   }
 
   private runSteps(stop: (done: number) => boolean, cancel: CancelSignal | undefined, progress: ProgressSink | undefined, expected: number): void {

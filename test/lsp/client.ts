@@ -51,6 +51,7 @@ export class LspClient {
   settings: Record<string, unknown> | undefined;
   initializeResult: InitializeResult | undefined;
   private readonly waiters: Waiter[] = [];
+  private readonly deltaListeners = new Set<(delta: SessionDelta) => void>();
   private stderrText = '';
   private versions = new Map<string, number>();
 
@@ -59,6 +60,12 @@ export class LspClient {
     readonly connection: ProtocolConnection,
     readonly exited: Promise<number | null>,
   ) {}
+
+  /** Calls `listener` with every `swapsim/delta` from now on, as the extension's session store sees them. */
+  onDelta(listener: (delta: SessionDelta) => void): { dispose(): void } {
+    this.deltaListeners.add(listener);
+    return { dispose: () => this.deltaListeners.delete(listener) };
+  }
 
   static async start(options: ClientOptions = {}): Promise<LspClient> {
     // SWAPSIM_LSP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under a test.
@@ -77,6 +84,7 @@ export class LspClient {
     });
     connection.onNotification(Notifications.delta, (d: SessionDelta) => {
       client.deltas.push(d);
+      for (const listener of client.deltaListeners) listener(d);
       client.wake();
     });
     connection.onNotification(Notifications.serverStatus, (s: ServerStatus) => {
