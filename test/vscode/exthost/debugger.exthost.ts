@@ -4,9 +4,8 @@
 // (the debugger is one more view of the document's session).
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { SwapsimApi } from '../../../client/extension';
 import { test, waitFor } from '../harness';
-import { activateByOpening, fixtureUri, swapsimExtension } from './scenario';
+import { writeAndOpenScenario } from './scenario';
 
 const SCENARIO_NAME = 'client-debugger.swapsim';
 // 1-based lines on the right, as the debugger reports them.
@@ -36,14 +35,7 @@ interface StackTraceBody {
 }
 
 test('the debugger stops on a breakpoint and steps the same session the views show', async () => {
-  await activateByOpening();
-  const api = swapsimExtension().exports as SwapsimApi;
-  await api.ready;
-  const file = fixtureUri(SCENARIO_NAME);
-  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(SCENARIO));
-  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
-  const uri = editor.document.uri.toString();
-  await waitFor('the first snapshot of the scenario', () => api.store.get(uri), 30_000);
+  const { api, file, uri } = await writeAndOpenScenario(SCENARIO_NAME, SCENARIO);
 
   // Every stop the adapter reports, seen from VS Code's side of the protocol.
   const stops: StoppedBody[] = [];

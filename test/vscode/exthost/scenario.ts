@@ -4,6 +4,7 @@
 // how the extension came to life (activation event and time), which the
 // activation tests check whatever order the test files run in.
 import * as vscode from 'vscode';
+import type { SwapsimApi } from '../../../client/extension';
 import { waitFor } from '../harness';
 import { readRunConfig, type RunConfig } from '../run-config';
 
@@ -59,4 +60,29 @@ export async function openFixture(name: string): Promise<vscode.TextEditor> {
   await activateByOpening();
   const document = await vscode.workspace.openTextDocument(fixtureUri(name));
   return vscode.window.showTextDocument(document);
+}
+
+export interface WrittenScenario {
+  readonly api: SwapsimApi;
+  readonly editor: vscode.TextEditor;
+  readonly file: vscode.Uri;
+  /** The document's URI as the session store keys it. */
+  readonly uri: string;
+}
+
+/**
+ * Write `text` as `name` into the workspace, open it in an editor and wait
+ * for its first session snapshot; returns the extension's API with it.
+ */
+export async function writeAndOpenScenario(name: string, text: string): Promise<WrittenScenario> {
+  await activateByOpening();
+  const api = swapsimExtension().exports as SwapsimApi | undefined;
+  if (api === undefined || typeof api.store?.get !== 'function') throw new Error('activate() did not return the swapsim API');
+  await api.ready;
+  const file = fixtureUri(name);
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+  const uri = editor.document.uri.toString();
+  await waitFor('the first snapshot of the scenario', () => api.store.get(uri), 30_000);
+  return { api, editor, file, uri };
 }

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { SwapsimApi } from '../../../client/extension';
 import { test, waitFor } from '../harness';
 import { childrenOf } from './procfs';
-import { activateByOpening, fixtureUri, swapsimExtension } from './scenario';
+import { activateByOpening, fixtureUri, swapsimExtension, writeAndOpenScenario, type WrittenScenario } from './scenario';
 
 const SCENARIO_NAME = 'client-stepping.swapsim';
 const SCENARIO = [
@@ -26,22 +26,11 @@ const SCENARIO = [
 ].join('\n');
 const STATEMENTS = 8;
 
-let opened: Promise<{ api: SwapsimApi; editor: vscode.TextEditor; uri: string }> | undefined;
+let opened: Promise<WrittenScenario> | undefined;
 
 /** The extension's API and the stepping scenario open in an editor (written into the workspace once). */
-function scenario(): Promise<{ api: SwapsimApi; editor: vscode.TextEditor; uri: string }> {
-  opened ??= (async () => {
-    await activateByOpening();
-    const api = swapsimExtension().exports as SwapsimApi;
-    assert.ok(api !== undefined && typeof api.store?.get === 'function', 'activate() returns the swapsim API');
-    await api.ready;
-    const file = fixtureUri(SCENARIO_NAME);
-    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(SCENARIO));
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
-    const uri = editor.document.uri.toString();
-    await waitFor('the first snapshot of the scenario', () => api.store.get(uri), 30_000);
-    return { api, editor, uri };
-  })();
+function scenario(): Promise<WrittenScenario> {
+  opened ??= writeAndOpenScenario(SCENARIO_NAME, SCENARIO);
   return opened;
 }
 
