@@ -409,7 +409,7 @@ export type FileScope = 'cgroup' | 'zswap-param' | 'sysctl' | 'swap-sysfs' | 'th
 export type FileAccess = 'ro' | 'rw' | 'wo';
 
 /** How a write to the file is parsed. */
-export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum';
+export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum' | 'tiers' | 'tier-max';
 
 export type KeySetName = 'memory.stat' | 'memory.events' | 'memory.swap.events' | 'vmstat' | 'meminfo';
 
@@ -434,6 +434,13 @@ export interface FileSpec {
   readonly onRoot?: boolean;
   /** Errno of a rejected write (default EINVAL). */
   readonly rejectErrno?: string;
+  /** Exists only with this config key on (`swap_tiers=on`); otherwise SS413 and ENOENT. */
+  readonly requires?: 'swap_tiers';
+  /**
+   * Rows named at run time: `expect FILE NAME` (`name`, memory.swap.tiers.max)
+   * or `expect FILE NAME COLUMN` (`name-column`, the tiers table).
+   */
+  readonly tierKeys?: 'name' | 'name-column';
   readonly defaultValue?: string;
   readonly doc: string;
   readonly kernel: string;
@@ -616,6 +623,19 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     kernel: 'zswap_writeback_write(); kernel-swap.md §5.5',
   },
   {
+    name: 'memory.swap.tiers.max',
+    scope: 'cgroup',
+    path: `${CG}memory.swap.tiers.max`,
+    access: 'rw',
+    write: 'tier-max',
+    unit: 'int',
+    readWords: ['max'],
+    requires: 'swap_tiers',
+    tierKeys: 'name',
+    doc: 'Swap tiers (`config swap_tiers=on`): one `NAME max` or `NAME 0` line per tier, highest first. Writing `NAME 0` keeps the cgroup and its subtree off that tier’s devices; `NAME max` allows it again (if the parent does). In an expect: `memory.swap.tiers.max NAME`.',
+    kernel: 'swap_tier_max_show(), swap_tier_max_write(), swap_tiers_memcg_sync_mask() (swap tiers v9); kernel-swap.md §8.4',
+  },
+  {
     name: 'cgroup.procs',
     scope: 'cgroup',
     path: `${CG}cgroup.procs`,
@@ -729,6 +749,18 @@ export const OTHER_FILES: readonly FileSpec[] = [
     defaultValue: 'true',
     doc: 'Use VMA-based readahead (when no rotational swap device is active) instead of cluster readahead.',
     kernel: 'enable_vma_readahead, swap_vma_readahead(); kernel-swap.md §4.3',
+  },
+  {
+    name: 'tiers',
+    scope: 'swap-sysfs',
+    path: '/sys/kernel/mm/swap/tiers',
+    access: 'rw',
+    write: 'tiers',
+    unit: 'int',
+    requires: 'swap_tiers',
+    tierKeys: 'name-column',
+    doc: 'Swap tiers (`config swap_tiers=on`): named ranges of swap priorities. Write `+NAME:PRIO` to add and `-NAME` to remove, several per write; a failing write changes nothing. In an expect: `/sys/kernel/mm/swap/tiers NAME Idx|PrioStart|PrioEnd`.',
+    kernel: 'tiers_store(), swap_tiers_add(), swap_tiers_remove(), swap_tiers_sysfs_show() (swap tiers v9); kernel-swap.md §8.4',
   },
   {
     name: 'enabled',
@@ -1046,6 +1078,13 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     values: ['on', 'off'],
     defaultValue: 'off',
     doc: 'design=ghost only: model the proposed folio_realloc_swap() and reverse map, so ghost slots can be written to a physical device; off is the RFC as posted (no writeback from a ghost device).',
+  },
+  {
+    key: 'swap_tiers',
+    syntax: 'on|off',
+    values: ['on', 'off'],
+    defaultValue: 'off',
+    doc: 'Model the swap tiers series (Youngjun Park, v9, not merged): /sys/kernel/mm/swap/tiers and memory.swap.tiers.max exist and limit which devices a cgroup swaps to. Off is mainline (no such files).',
   },
 ];
 

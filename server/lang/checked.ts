@@ -61,6 +61,8 @@ export interface ScenarioConfig {
   readonly checkInvariants: boolean;
   /** design=ghost: ghost slots may get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
+  /** The swap tiers series is modelled (KernelConfig.swapTiers). */
+  readonly swapTiers: boolean;
 }
 
 export type SwapDeviceType = 'partition' | 'file' | 'zram' | 'ghost';
@@ -75,7 +77,7 @@ export type FileRef =
   | { readonly kind: 'cgroup'; readonly path: string; readonly cgroup: string; readonly name: string }
   | { readonly kind: 'zswap-param'; readonly path: string; readonly name: ZswapParam }
   | { readonly kind: 'sysctl'; readonly path: string; readonly name: SysctlName }
-  | { readonly kind: 'swap-sysfs'; readonly path: string; readonly name: 'vma_ra_enabled' }
+  | { readonly kind: 'swap-sysfs'; readonly path: string; readonly name: 'vma_ra_enabled' | 'tiers' }
   | { readonly kind: 'thp'; readonly path: string; readonly name: 'enabled' }
   | { readonly kind: 'thp-size'; readonly path: string; readonly name: 'enabled'; readonly order: number; readonly sizeKb: number }
   | { readonly kind: 'thp-stat'; readonly path: string; readonly name: string; readonly order: number; readonly sizeKb: number }
@@ -94,6 +96,8 @@ export type WriteValue =
   | { readonly kind: 'bool'; readonly value: boolean }
   | { readonly kind: 'int'; readonly value: number }
   | { readonly kind: 'enum'; readonly value: string }
+  /** Swap tiers files: the text as written, its syntax checked; the kernel parses it again. */
+  | { readonly kind: 'text'; readonly value: string }
   /** The kernel rejects the text with `errno` (the checker reported it; kept so the interpreter fails the same way). */
   | { readonly kind: 'invalid'; readonly errno: string };
 

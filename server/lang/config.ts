@@ -35,6 +35,7 @@ export const DEFAULT_CONFIG: ScenarioConfig = {
   stopOnError: false,
   checkInvariants: true,
   ghostWriteback: false,
+  swapTiers: false,
 };
 
 const configKeys = CONFIG_KEYS.map((k) => k.key);
@@ -174,6 +175,18 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
     return on;
   };
 
+  // allowed under every design: tiers are orthogonal to the swap table phases
+  const onOff = (key: string, fallback: boolean): boolean => {
+    const w = value(key);
+    if (w === undefined) return fallback;
+    const b = parseBool(w.text);
+    if (b === null) {
+      checkChoice(w, ['on', 'off'], report, `${key} value`);
+      return fallback;
+    }
+    return b;
+  };
+
   const yesNo = (key: string, fallback: boolean): boolean => {
     const w = value(key);
     if (w === undefined) return fallback;
@@ -198,5 +211,6 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
     stopOnError: yesNo('stop_on_error', DEFAULT_CONFIG.stopOnError),
     checkInvariants: yesNo('check_invariants', DEFAULT_CONFIG.checkInvariants),
     ghostWriteback: ghostWriteback(),
+    swapTiers: onOff('swap_tiers', DEFAULT_CONFIG.swapTiers),
   };
 }

@@ -171,6 +171,11 @@ export class CheckContext {
       );
       return null;
     }
+    if (r.value.spec.requires === 'swap_tiers' && !this.config.swapTiers) {
+      // like ghost_writeback, the series is opt-in: mainline has no such file (ENOENT)
+      this.error('SS413', `${word.text} exists only with the swap tiers series: add 'config swap_tiers=on'`, word, 'ENOENT');
+      return null;
+    }
     return r.value;
   }
 

@@ -123,6 +123,7 @@ export const DIAGNOSTIC_CODES = {
   SS410: { severity: 'error', title: 'More active swap devices than `max_swapfiles`' },
   SS411: { severity: 'warning', title: 'Option has no effect here' },
   SS412: { severity: 'error', title: 'The virtual swap device needs `design=vswap` or `vswap-ste`' },
+  SS413: { severity: 'error', title: 'File exists only with `config swap_tiers=on`' },
   // SS5xx — simulator limits
   SS501: { severity: 'error', title: 'Repeat count above the limit' },
   SS502: { severity: 'error', title: 'Too many expanded steps' },

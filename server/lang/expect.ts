@@ -24,7 +24,7 @@ import {
   type KeySpec,
   type ObservableUnit,
 } from './catalog';
-import type { CheckedStatement, Comparison, ExpectedValue, Observable, Tolerance } from './checked';
+import type { CheckedStatement, Comparison, ExpectedValue, FileRef, Observable, Tolerance } from './checked';
 import { cachedCgroup, withText, type CheckContext, type DeviceInfo } from './context';
 import { makeDiagnostic } from './diagnostics';
 import { normalisePath } from './paths';
@@ -228,6 +228,7 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
     if (ctx.activeDevice(withText(devWord, device)) === null) return null;
     return { observable: { kind: 'swaps', device, column: col.name as 'Type' }, unit: col.unit, words: col.values ?? [] };
   }
+  if (spec.tierKeys !== undefined) return tierObservable(ctx, words, ref, spec.tierKeys);
   if (spec.keys !== undefined) {
     const syn = `${head.text} KEY`;
     const keyWord = words[1];
@@ -247,6 +248,31 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
   }
   if (tooMany(ctx, words, 1, head.text)) return null;
   return { observable: { kind: 'file', file: ref, key: null }, unit: resolved.unit, words: spec.readWords ?? spec.values ?? [] };
+}
+
+const TIER_COLUMNS: readonly FieldSpec[] = [
+  { name: 'Idx', unit: 'int', doc: 'Bit of the tier in device and cgroup masks.' },
+  { name: 'PrioStart', unit: 'int', doc: 'Lowest priority of the tier.' },
+  { name: 'PrioEnd', unit: 'int', doc: 'Highest priority of the tier.' },
+];
+
+/** Swap tiers files, whose rows are tiers named at run time: `FILE NAME [COLUMN]`. */
+function tierObservable(ctx: CheckContext, words: readonly Word[], ref: FileRef, keys: 'name' | 'name-column'): Resolved | null {
+  const head = words[0] as Word;
+  const syn = keys === 'name' ? `${head.text} NAME` : `${head.text} NAME Idx|PrioStart|PrioEnd`;
+  const nameWord = words[1];
+  if (nameWord === undefined) return missing(ctx, words, 'a tier name', syn);
+  if (!/^[A-Za-z0-9_]{1,15}$/.test(nameWord.text)) {
+    ctx.error('SS218', `'${nameWord.text}' is not a tier name (letters, digits and _, at most 15)`, nameWord);
+    return null;
+  }
+  if (keys === 'name') {
+    if (tooMany(ctx, words, 2, syn)) return null;
+    return { observable: { kind: 'file', file: ref, key: nameWord.text }, unit: 'int', words: ['max'] };
+  }
+  const col = field(ctx, words[2], TIER_COLUMNS, words, 'tiers column', syn);
+  if (col === null || tooMany(ctx, words, 3, syn)) return null;
+  return { observable: { kind: 'file', file: ref, key: `${nameWord.text} ${col.name}` }, unit: 'int', words: [] };
 }
 
 /** Convert the typed value into the observable's unit. */

@@ -174,6 +174,10 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
     const spec = otherSpec('swap-sysfs', 'vma_ra_enabled');
     return { ok: true, value: { ref: { kind: 'swap-sysfs', path: norm, name: 'vma_ra_enabled' }, spec, unit: spec.unit } };
   }
+  if (norm === '/sys/kernel/mm/swap/tiers') {
+    const spec = otherSpec('swap-sysfs', 'tiers');
+    return { ok: true, value: { ref: { kind: 'swap-sysfs', path: norm, name: 'tiers' }, spec, unit: spec.unit } };
+  }
   const THP = '/sys/kernel/mm/transparent_hugepage/';
   if (norm === `${THP}enabled`) {
     const spec = otherSpec('thp', 'enabled');

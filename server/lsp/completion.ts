@@ -210,7 +210,7 @@ function fileDetail(unit: ObservableUnit | null): string {
 }
 
 function cgroupFileItems(r: Request, cgroup: string, prefix: string, use: FileUse): void {
-  for (const f of cgroupFiles(cgroup, prefix, use)) r.add(f.path, CompletionItemKind.File, { detail: fileDetail(f.spec.unit), doc: fileMarkdown(f.spec, f.path) });
+  for (const f of cgroupFiles(cgroup, prefix, use, r.config.swapTiers)) r.add(f.path, CompletionItemKind.File, { detail: fileDetail(f.spec.unit), doc: fileMarkdown(f.spec, f.path) });
 }
 
 /** Files of one cgroup and its direct children as directories. */

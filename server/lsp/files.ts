@@ -35,12 +35,13 @@ const staticCache = new Map<string, FileCandidate[]>();
 
 /** Every file outside /sys/fs/cgroup. */
 export function systemFiles(config: ScenarioConfig): readonly FileCandidate[] {
-  const cacheKey = `${config.pageSize}/${config.pmdOrder}`;
+  const cacheKey = `${config.pageSize}/${config.pmdOrder}/${config.swapTiers}`;
   const cached = staticCache.get(cacheKey);
   if (cached !== undefined) return cached;
   const out: FileCandidate[] = [];
   const sizes = mthpSizesKb(config);
   for (const spec of OTHER_FILES) {
+    if (!present(spec, config.swapTiers)) continue;
     if (spec.scope === 'thp-size') for (const kb of sizes) out.push({ path: spec.path.replace('<N>', String(kb)), spec });
     else out.push({ path: spec.path, spec });
   }
@@ -62,11 +63,16 @@ export function filterFiles(files: readonly FileCandidate[], use: FileUse): File
   return files.filter((f) => usable(f.spec, use));
 }
 
+/** Files of an opt-in series (swap tiers) are offered only when the scenario enables it. */
+function present(spec: FileSpec, swapTiers: boolean): boolean {
+  return spec.requires !== 'swap_tiers' || swapTiers;
+}
+
 /** The files of one cgroup (canonical path), written under `prefix` (`/sys/fs/cgroup` or '' for relative paths). */
-export function cgroupFiles(cgroup: string, prefix: string, use: FileUse): FileCandidate[] {
+export function cgroupFiles(cgroup: string, prefix: string, use: FileUse, swapTiers = false): FileCandidate[] {
   const dir = cgroup === '/' ? prefix : prefix === '' ? cgroup.slice(1) : `${prefix}${cgroup}`;
   const start = dir === '' ? '' : `${dir}/`;
-  return CGROUP_FILES.filter((spec) => (cgroup !== '/' || spec.onRoot === true) && usable(spec, use)).map((spec) => ({
+  return CGROUP_FILES.filter((spec) => (cgroup !== '/' || spec.onRoot === true) && usable(spec, use) && present(spec, swapTiers)).map((spec) => ({
     path: `${start}${spec.name}`,
     spec,
   }));

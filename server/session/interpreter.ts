@@ -67,6 +67,7 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
         return;
       }
       if (v.kind === 'task') return k.moveTask(v.task, cg);
+      if (f.name === 'memory.swap.tiers.max' && v.kind === 'text') return k.setSwapTierMax(cg, v.value);
       if (f.name === 'memory.zswap.writeback') {
         if (v.kind === 'bool') return k.setZswapWriteback(cg, v.value);
         if (v.kind === 'int' && (v.value === 0 || v.value === 1)) return k.setZswapWriteback(cg, v.value === 1);
@@ -86,7 +87,11 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
       if (v.kind === 'int') return k.setSysctl(f.name === 'page-cluster' ? 'page_cluster' : 'swappiness', v.value);
       break;
     case 'swap-sysfs':
-      if (v.kind === 'bool') return k.setSysctl('vma_ra_enabled', v.value);
+      if (f.name === 'tiers') {
+        if (v.kind === 'text') return k.writeSwapTiers(v.value);
+      } else if (v.kind === 'bool') {
+        return k.setSysctl('vma_ra_enabled', v.value);
+      }
       break;
     case 'thp':
     case 'thp-size':

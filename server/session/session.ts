@@ -210,6 +210,7 @@ export class Session implements SessionApi {
       design: this.designName,
       checkInvariants: false,
       ghostWriteback: cfg.ghostWriteback,
+      swapTiers: cfg.swapTiers,
     });
     this.machineValue = k;
     this.deltaMark = k.mark();

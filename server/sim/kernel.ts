@@ -25,6 +25,7 @@ import { Vmscan } from './vmscan';
 import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import { designDescriptor, type DesignProfile } from './designs/profiles';
+import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
 
 export interface KernelConfig extends GeometryConfig {
   /** Design profile: which kernel (or posted series) the metadata follows. */
@@ -39,6 +40,12 @@ export interface KernelConfig extends GeometryConfig {
    * written to a physical slot. Off by default: the RFC as posted.
    */
   ghostWriteback?: boolean;
+  /**
+   * Model the swap tiers series (kernel-swap.md §8.4, swap_tier.ts):
+   * /sys/kernel/mm/swap/tiers and memory.swap.tiers.max exist and restrict
+   * allocation. Off by default: mainline has no tiers.
+   */
+  swapTiers?: boolean;
 }
 
 /** THP policy words (mm/huge_memory.c enabled_store(), thpsize_enabled_store()). */
@@ -80,6 +87,8 @@ export class Kernel {
   readonly mem: MemoryOps;
   /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
+  /** Swap tiers state, or null when the series is not modelled (KernelConfig.swapTiers). */
+  readonly tiers: SwapTiers | null;
   /** vswap-ste: swap charges follow the physical backing, not the virtual slot (profile's virtualChargeRule). */
   readonly chargeBackingOnly: boolean;
   /** Page-state counters (NR_SWAPCACHE) and the workingset eviction clock. */
@@ -106,7 +115,10 @@ export class Kernel {
     this.ghostWriteback = this.design === 'ghost' && (cfg.ghostWriteback ?? false);
     this.chargeBackingOnly = designDescriptor(this.design).virtualChargeRule === 'physical-backing-only';
     const j = this.j;
+    const tiers = cfg.swapTiers ? new SwapTiers(j) : null;
+    this.tiers = tiers;
     this.swap = new Swap(this.geom, j, this.log, {
+      assignTier: tiers ? (si) => tiers.assignDev(si) : undefined,
       tryToReclaimSwap: (si, off, flags) => tryToReclaimSwap(this, si, off, flags),
       rangeFreed: (si, off, nr) => {
         for (let i = 0; i < nr; i++) this.zswap.invalidate(si.type * 2 ** 32 + off + i);
@@ -249,19 +261,19 @@ export class Kernel {
     const nr = 1 << order;
     const owner = this.memcgs.get(f.memcg[pfn]!) ?? this.memcgs.root;
     const m = this.memcgs.onlineAncestor(owner);
-    let entry: SwpEntry | null;
-    if (this.swap.vswap) {
+    // only devices of the memcg's tiers may serve it (folio_tier_effective_mask())
+    const entry = this.swap.withTierMask(folioTierEffectiveMask(this.tiers, m), () => {
+      if (!this.swap.vswap) return this.swap.allocSlots(pfn, order, this.cpu);
       // vswap: every swapout takes a virtual entry first; STE falls back to the physical devices directly (§8.3)
-      entry = this.swap.allocVirtual(pfn, order, this.cpu);
-      if (entry !== null && this.chargeBackingOnly) {
-        // vswap-ste: a virtual-only slot is not charged; its owner is recorded for swapin and the later backing charge
-        cacheAccount(this, pfn, entry, nr);
-        this.recordSwapMemcg(entry, nr, m.id, true);
-        return true;
-      }
-      if (entry === null && this.chargeBackingOnly) entry = this.swap.allocSlots(pfn, order, this.cpu);
-    } else {
-      entry = this.swap.allocSlots(pfn, order, this.cpu);
+      const v = this.swap.allocVirtual(pfn, order, this.cpu);
+      if (v === null && this.chargeBackingOnly) return this.swap.allocSlots(pfn, order, this.cpu);
+      return v;
+    });
+    if (entry !== null && this.swap.vswap && this.chargeBackingOnly && swpType(entry) === this.swap.vswap.type) {
+      // vswap-ste: a virtual-only slot is not charged; its owner is recorded for swapin and the later backing charge
+      cacheAccount(this, pfn, entry, nr);
+      this.recordSwapMemcg(entry, nr, m.id, true);
+      return true;
     }
     if (entry === null) {
       // no slots: MEMCG_SWAP_FAIL on folio_memcg(), before the online-ancestor lookup
@@ -525,6 +537,25 @@ export class Kernel {
       const m = this.cgroup(path);
       if (m.isRoot) fail('ENOENT', 'memory.zswap.writeback does not exist in the root cgroup');
       this.j.set(m, 'zswapWriteback', on);
+    });
+  }
+
+  /** echo … > /sys/kernel/mm/swap/tiers (tiers_store()); ENOENT without the swap tiers series. */
+  writeSwapTiers(text: string): void {
+    this.tx(() => {
+      if (!this.tiers) fail('ENOENT', '/sys/kernel/mm/swap/tiers exists only with config swap_tiers=on');
+      const devices = this.swap.devices.filter((d) => d !== this.swap.vswap);
+      this.tiers.store(text, devices, this.memcgs.root);
+    });
+  }
+
+  /** echo "NAME max|0" > memory.swap.tiers.max (swap_tier_max_write()). */
+  setSwapTierMax(path: string, text: string): void {
+    this.tx(() => {
+      const m = this.cgroup(path);
+      if (!this.tiers) fail('ENOENT', 'memory.swap.tiers.max exists only with config swap_tiers=on');
+      if (m.isRoot) fail('ENOENT', 'memory.swap.tiers.max does not exist in the root cgroup');
+      swapTierMaxWrite(this.j, this.tiers, m, text);
     });
   }
 

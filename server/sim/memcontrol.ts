@@ -17,6 +17,7 @@ import { PG_swapcache } from './folio';
 import type { Journal } from './journal';
 import type { Kernel } from './kernel';
 import type { Task } from './mm';
+import { TIER_ALL_MASK, swapTiersMemcgInheritMask } from './swap_tier';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
 
 export const MEMCG_MAX = Number.POSITIVE_INFINITY;
@@ -108,6 +109,10 @@ export class Memcg {
   readonly activeAnon: LruList = { head: -1, tail: -1, nrPages: 0 };
   /** Private id references held by swap entries (mem_cgroup_private_id_get): keep a zombie alive. */
   swapIdRefs = 0;
+  /** Swap tiers: memory.swap.tiers.max as written here, one bit per tier (swap_tier.ts). */
+  tierMask = TIER_ALL_MASK;
+  /** Swap tiers: the parent's effective mask AND tierMask; what allocation tests. */
+  tierEffectiveMask = TIER_ALL_MASK;
 
   constructor(
     readonly id: number,
@@ -178,6 +183,7 @@ export class MemcgTree {
     if (!parent) fail('ENOENT', `parent cgroup ${parentPath || '/'} does not exist`);
     if (this.nextId > 0xffff) fail('ENOSPC', 'memcg ids (MEM_CGROUP_ID_MAX) exhausted');
     const m = new Memcg(this.nextId, p, parent);
+    swapTiersMemcgInheritMask(m);
     this.j.set(this, 'nextId', this.nextId + 1);
     this.j.mapSet(this.byId, m.id, m);
     this.j.mapSet(this.byPath, p, m);

@@ -21,6 +21,7 @@ import type { EventLog } from './events';
 import { MAX_DEVICE_SLOTS, type Geometry } from './geometry';
 import type { Journal } from './journal';
 import { swpEntry, swpOffset, swpType, type SwpEntry } from './swap_entry';
+import { TIER_DEFAULT_MASK, swapTiersMaskTest } from './swap_tier';
 import {
   SWP_TB_COUNT_MAX,
   SlotKind,
@@ -94,6 +95,8 @@ export interface SwapHooks {
   rangeFreed(si: SwapInfo, offset: number, nr: number): void;
   /** __swap_cluster_free_entries(): uncharge a batch of slots recorded to one memcg id. */
   unchargeSwap(memcgId: number, nr: number): void;
+  /** swap_tiers_assign_dev() from _enable_swap_info(): with swap tiers on, the new device's tier. */
+  assignTier?(si: SwapInfo): void;
 }
 
 /** Whom a slot allocation serves (sim-named; the kernel has one allocator per layer). */
@@ -142,6 +145,8 @@ export class SwapInfo {
   readonly badClusters = new Set<number>();
   /** vswap-STE: the device's clusters carry an owner-only memcg_table (cluster.ts ownerTable). */
   ownerTables = false;
+  /** Swap tiers: the bit of the device's tier, or TIER_DEFAULT_MASK while no tier covers it (swap_tier.ts). */
+  tierMask = TIER_DEFAULT_MASK;
 
   constructor(
     readonly type: number,
@@ -287,6 +292,8 @@ export class Swap {
   private mode = AllocMode.NORMAL;
   /** BACKING mode: the virtual entry the new physical slots back. */
   private backs: SwpEntry = 0;
+  /** Swap tiers: the allocating memcg's effective tier mask, or null (no tiers); set only around one allocation. */
+  private allowedTiers: number | null = null;
   /** Pending work items (discard_work, reclaim_work) by device type. */
   readonly pendingDiscard = new Set<number>();
   readonly pendingReclaim = new Set<number>();
@@ -418,6 +425,8 @@ export class Swap {
     this.j.set(this.counters, 'nrSwapPages', this.counters.nrSwapPages + si.pages);
     this.j.set(this.counters, 'totalSwapPages', this.counters.totalSwapPages + si.pages);
     si.flags |= SWP_WRITEOK;
+    // the vswap device stays outside the tiers (its authors keep it transparent to them)
+    if (p.kind !== 'vswap') this.hooks.assignTier?.(si);
     this.installSwapInfo(si);
     this.availAdd(si);
     this.log.emit({ kind: 'swapon', type, path: p.path, pages: si.pages, prio });
@@ -690,11 +699,30 @@ export class Swap {
     }
   }
 
+  /**
+   * Run one allocation for a memcg whose effective tier mask is `mask`
+   * (folio_tier_effective_mask()); null means no tier restriction.
+   */
+  withTierMask<T>(mask: number | null, fn: () => T): T {
+    const saved = this.allowedTiers;
+    this.allowedTiers = mask;
+    try {
+      return fn();
+    } finally {
+      this.allowedTiers = saved;
+    }
+  }
+
+  /** swap_tiers_mask_test() in folio_alloc_swap()'s device walk; the virtual device is not tiered. */
+  private tierAllowed(si: SwapInfo): boolean {
+    return this.allowedTiers === null || this.mode === AllocMode.VIRTUAL || swapTiersMaskTest(si.tierMask, this.allowedTiers);
+  }
+
   /** Can this allocation use the device? */
   private eligible(si: SwapInfo): boolean {
-    if (this.mode === AllocMode.NORMAL) return (si.flags & SWP_VSWAP) === 0;
+    if (this.mode === AllocMode.NORMAL) return (si.flags & SWP_VSWAP) === 0 && this.tierAllowed(si);
     if (this.mode === AllocMode.VIRTUAL) return si === this.vswap;
-    return (si.flags & SWP_DYNAMIC) === 0;
+    return (si.flags & SWP_DYNAMIC) === 0 && this.tierAllowed(si);
   }
 
   private percpuOf(cpu: number): PercpuSwapCluster {
@@ -709,7 +737,8 @@ export class Swap {
     const si = pc.si[order];
     let offset = pc.offset[order]!;
     if (!si || !offset || this.swapInfo[si.type] !== si || !(si.flags & SWP_WRITEOK)) return null;
-    if (normal ? si.flags & SWP_VSWAP : !this.eligible(si)) return null;
+    // the cached cluster may sit on a device outside the memcg's tiers: take the slow path then
+    if (normal ? si.flags & SWP_VSWAP || !this.tierAllowed(si) : !this.eligible(si)) return null;
     const ci = si.clusterOf(offset);
     if (!ci || !this.clusterIsUsable(ci, order)) return null;
     if (ci.count === 0) offset = si.clusterOffset(ci);

@@ -29,6 +29,7 @@ import {
 } from './memcontrol';
 import { meminfo as procMeminfo, procSwaps, procSwapsText } from './procfs';
 import { MTHP_STATS, VMSTAT_EVENTS, type MthpStat } from './vmstat';
+import { swapTierMaxRows, swapTierMaxWrite, type SwapTiers } from './swap_tier';
 import { ZSWAP_COMPRESSORS, ZSWAP_DEBUGFS, type ZswapDebugfs, type ZswapParams } from './zswap';
 
 export type VfsValue = number | string;
@@ -66,6 +67,8 @@ export const CGROUP_FILES: Readonly<Record<string, CgroupFileSpec>> = {
   'memory.zswap.current': ro(),
   'memory.zswap.max': rw(),
   'memory.zswap.writeback': rw(),
+  // swap tiers series only (k.tiers)
+  'memory.swap.tiers.max': rw(),
 };
 
 type SysctlFile = 'swappiness' | 'page-cluster' | 'overcommit_memory' | 'overcommit_ratio';
@@ -89,6 +92,7 @@ type Resolved =
   | { kind: 'zswap-debug'; name: ZswapDebugfs }
   | { kind: 'sysctl'; name: SysctlFile }
   | { kind: 'vma-ra' }
+  | { kind: 'swap-tiers'; tiers: SwapTiers }
   | { kind: 'thp' }
   | { kind: 'thp-size'; order: number }
   | { kind: 'thp-stat'; order: number; stat: MthpStat }
@@ -137,6 +141,10 @@ function resolve(k: Kernel, path: string): Resolved {
     return fail('ENOENT', `${norm}: no such vm sysctl in the simulator`);
   }
   if (norm === '/sys/kernel/mm/swap/vma_ra_enabled') return { kind: 'vma-ra' };
+  if (norm === '/sys/kernel/mm/swap/tiers') {
+    if (!k.tiers) return fail('ENOENT', `${norm}: no such file (swap tiers need config swap_tiers=on)`);
+    return { kind: 'swap-tiers', tiers: k.tiers };
+  }
   const THP = '/sys/kernel/mm/transparent_hugepage';
   if (norm === `${THP}/enabled`) return { kind: 'thp' };
   if (norm.startsWith(THP + '/')) {
@@ -164,6 +172,7 @@ function resolveCgroup(k: Kernel, norm: string): Resolved {
   const file = rel.slice(cut + 1);
   const dir = cut < 0 ? '' : rel.slice(0, cut);
   const spec = CGROUP_FILES[file];
+  if (spec && file === 'memory.swap.tiers.max' && !k.tiers) return fail('ENOENT', `${norm}: no such file (swap tiers need config swap_tiers=on)`);
   if (!spec) {
     if (k.memcgs.lookup(rel)) return fail('EISDIR', `${norm} is a cgroup directory`);
     if (file === 'memory.swap.events.local') return fail('ENOENT', `${norm}: the kernel has no local variant of memory.swap.events`);
@@ -198,6 +207,8 @@ function cgroupRows(k: Kernel, m: Memcg, file: string): [string, VfsValue][] | n
       const ev = k.memcgs.swapEventsHierarchical(m);
       return SWAP_EVENTS.map((e) => [e, ev[e]]);
     }
+    case 'memory.swap.tiers.max':
+      return k.tiers ? swapTierMaxRows(k.tiers, m) : [];
     default:
       return null;
   }
@@ -323,6 +334,8 @@ export function readFile(k: Kernel, path: string): string {
       return `${sysctlValue(k, r.name)}\n`;
     case 'vma-ra':
       return `${k.sysctl.vma_ra_enabled ? 'true' : 'false'}\n`;
+    case 'swap-tiers':
+      return r.tiers.showText();
     case 'thp':
       return `${bracketed(THP_CHOICES, k.thp.enabled)}\n`;
     case 'thp-size':
@@ -352,6 +365,15 @@ function swapsCell(k: Kernel, key: string | null | undefined): VfsValue {
   return row[m[2] as 'Type' | 'Size' | 'Used' | 'Priority'];
 }
 
+/** /sys/kernel/mm/swap/tiers cell: key "NAME COLUMN" (Idx, PrioStart or PrioEnd). */
+function tierCell(tiers: SwapTiers, key: string | null | undefined): VfsValue {
+  const m = key == null ? null : /^(\S+)\s+(Idx|PrioStart|PrioEnd)$/.exec(key.trim());
+  if (!m) return fail('EINVAL', '/sys/kernel/mm/swap/tiers needs a key "NAME COLUMN" (Idx, PrioStart or PrioEnd)');
+  const t = tiers.byName(m[1]!);
+  if (!t) return fail('EINVAL', `no tier ${m[1]!}`);
+  return m[2] === 'Idx' ? t.idx : m[2] === 'PrioStart' ? t.start : tiers.end(t);
+}
+
 /** The value an `expect` compares; `key` selects a line of a keyed file. */
 export function readValue(k: Kernel, path: string, key?: string | null): VfsValue {
   const r = resolve(k, path);
@@ -372,6 +394,8 @@ export function readValue(k: Kernel, path: string, key?: string | null): VfsValu
       return sysctlValue(k, r.name);
     case 'vma-ra':
       return k.sysctl.vma_ra_enabled ? 1 : 0;
+    case 'swap-tiers':
+      return tierCell(r.tiers, key);
     case 'thp':
       return k.thp.enabled;
     case 'thp-size':
@@ -517,6 +541,9 @@ function writeCgroup(k: Kernel, m: Memcg, file: string, text: string): void {
       return peakWrite(k, m, 'memory');
     case 'memory.swap.peak':
       return peakWrite(k, m, 'swap');
+    case 'memory.swap.tiers.max':
+      if (m.isRoot || !k.tiers) return fail('ENOENT', 'no memory.swap.tiers.max here');
+      return swapTierMaxWrite(k.j, k.tiers, m, text);
     case 'memory.zswap.writeback': {
       const v = kstrtoint(text, false);
       if (v !== 0 && v !== 1) return fail('EINVAL', `memory.zswap.writeback takes 0 or 1, not ${v}`);
@@ -574,6 +601,8 @@ export function writeFile(k: Kernel, path: string, value: string): void {
       }
       case 'vma-ra':
         return k.j.set(k.sysctl, 'vma_ra_enabled', kstrtobool(value));
+      case 'swap-tiers':
+        return r.tiers.store(value, k.swap.devices.filter((d) => d !== k.swap.vswap), k.memcgs.root);
       case 'thp':
         return k.j.set(k.thp, 'enabled', sysfsWord(value, THP_CHOICES));
       case 'thp-size':

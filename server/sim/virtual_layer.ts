@@ -17,6 +17,7 @@ import type { Memcg } from './memcontrol';
 import { SWP_GHOST, SWP_VSWAP, type SwapInfo } from './swapfile';
 import { swpEntry, swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { SlotKind, tbKind, tbZero } from './swap_table';
+import { folioTierEffectiveMask } from './swap_tier';
 
 /** The virtual_table tag of a slot (NONE when the device has none or the cluster is gone). */
 export function vtTag(si: SwapInfo, offset: number): VtTag {
@@ -142,7 +143,8 @@ export function backingChargeTarget(k: Kernel, vEntry: SwpEntry): Memcg {
  */
 export function allocBacking(k: Kernel, vEntry: SwpEntry, order: number, pfn: number, chargeTo: Memcg): SwpEntry | null {
   const nr = 1 << order;
-  const phys = k.swap.allocBacking(pfn, order, k.cpu, vEntry);
+  // the virtual device is not tiered, the physical backing is: the owner's tiers apply
+  const phys = k.swap.withTierMask(folioTierEffectiveMask(k.tiers, chargeTo), () => k.swap.allocBacking(pfn, order, k.cpu, vEntry));
   if (phys === null) {
     if (k.chargeBackingOnly) k.memcgs.swapEvent(chargeTo, 'fail');
     return null;

@@ -19,6 +19,7 @@ test('config defaults follow the kernel geometry', () => {
     stopOnError: false,
     checkInvariants: true,
     ghostWriteback: false,
+    swapTiers: false,
   });
   const c16 = expectClean('config page_size=16K').checked.config;
   assert.deepEqual([c16.pageSize, c16.clusterSlots, c16.pmdOrder, c16.thpSwap], [16384, 2048, 11, true]);

@@ -1,0 +1,227 @@
+/**
+ * Swap tiers (Youngjun Park's series, v9 2026-06-20, not merged; behind
+ * `config swap_tiers=on`). A tier is a named range of swap priorities; a
+ * memcg may be limited to some tiers, and its folios then only get slots on
+ * devices of those tiers (kernel-swap.md §8.4; docs/memcg-zswap.md).
+ *
+ * State is an immutable list of tiers replaced as a whole through the
+ * journal, plus one mask per device (SwapInfo.tierMask) and two per memcg
+ * (Memcg.tierMask, Memcg.tierEffectiveMask), all journaled, so a step back
+ * restores them.
+ */
+import { fail } from './errno';
+import type { Journal } from './journal';
+import type { Memcg } from './memcontrol';
+
+/** At most 31 tiers: bit 31 of a mask is TIER_DEFAULT_MASK. */
+export const MAX_SWAPTIER = 31;
+/** The mask of a device no tier covers; every memcg mask includes it. */
+export const TIER_DEFAULT_MASK = 0x80000000;
+/** A memcg mask with every tier allowed (the value at creation, and the root's). */
+export const TIER_ALL_MASK = 0xffffffff;
+/** DEF_SWAP_PRIO and SHRT_MAX: the range the tiers must cover together. */
+export const TIER_PRIO_MIN = -1;
+export const TIER_PRIO_MAX = 32767;
+/** Longest tier name (our assumption: a 16-byte buffer with its NUL). */
+export const TIER_NAME_MAX = 15;
+
+export interface SwapTier {
+  readonly name: string;
+  /** Bit of the tier in device and memcg masks. */
+  readonly idx: number;
+  /** Lowest priority of the tier; it ends one below the next higher tier's start. */
+  readonly start: number;
+}
+
+/** What the tier code needs of an active swap device. */
+export interface TieredDevice {
+  readonly path: string;
+  readonly prio: number;
+  tierMask: number;
+}
+
+export type TierOp = { readonly kind: 'add'; readonly name: string; readonly prio: number } | { readonly kind: 'remove'; readonly name: string };
+
+const NAME_RE = /^[A-Za-z0-9_]+$/;
+
+/** A tier name: letters, digits and underscore, at most TIER_NAME_MAX characters. */
+export function validTierName(name: string): boolean {
+  return name.length > 0 && name.length <= TIER_NAME_MAX && NAME_RE.test(name);
+}
+
+/** tiers_store() parsing: `+NAME:PRIO` and `-NAME` separated by commas or whitespace; anything else is EINVAL. */
+export function parseTierOps(text: string): TierOp[] {
+  const ops: TierOp[] = [];
+  for (const tok of text.split(/[\s,]+/)) {
+    if (tok === '') continue;
+    const add = /^\+([^:]*):(-?\d+)$/.exec(tok);
+    if (add) {
+      const name = add[1]!;
+      const prio = Number(add[2]);
+      if (!validTierName(name)) fail('EINVAL', `'${name}' is not a tier name (letters, digits, _; at most ${TIER_NAME_MAX})`);
+      if (prio < TIER_PRIO_MIN || prio > TIER_PRIO_MAX) fail('EINVAL', `tier priority ${prio} outside ${TIER_PRIO_MIN}..${TIER_PRIO_MAX}`);
+      ops.push({ kind: 'add', name, prio });
+      continue;
+    }
+    if (tok.startsWith('-')) {
+      const name = tok.slice(1);
+      if (!validTierName(name)) fail('EINVAL', `'${name}' is not a tier name (letters, digits, _; at most ${TIER_NAME_MAX})`);
+      ops.push({ kind: 'remove', name });
+      continue;
+    }
+    fail('EINVAL', `'${tok}' is neither +NAME:PRIO nor -NAME`);
+  }
+  if (ops.length === 0) fail('EINVAL', 'no tier operation in the write');
+  return ops;
+}
+
+/** The tier whose range holds `prio` in a list sorted by start, highest first. */
+function tierHolding(list: readonly SwapTier[], prio: number): SwapTier | undefined {
+  return list.find((t) => t.start <= prio);
+}
+
+const bit = (idx: number): number => 2 ** idx;
+
+/** swap_tiers_mask_test(): does a device mask meet an allowed mask? */
+export function swapTiersMaskTest(deviceMask: number, allowed: number): boolean {
+  return (deviceMask & allowed) !== 0;
+}
+
+export class SwapTiers {
+  /** The tiers by start priority, highest first (the order tiers shows them in). */
+  readonly list: SwapTier[] = [];
+
+  constructor(private readonly j: Journal) {}
+
+  byName(name: string): SwapTier | undefined {
+    return this.list.find((t) => t.name === name);
+  }
+
+  /** Highest priority of tier `t`: one below the next higher tier's start, or SHRT_MAX. */
+  end(t: SwapTier): number {
+    const i = this.list.indexOf(t);
+    return i <= 0 ? TIER_PRIO_MAX : this.list[i - 1]!.start - 1;
+  }
+
+  /** The mask a device of priority `prio` gets now: its tier's bit, or TIER_DEFAULT_MASK. */
+  maskForPrio(prio: number): number {
+    const t = tierHolding(this.list, prio);
+    return t ? bit(t.idx) : TIER_DEFAULT_MASK;
+  }
+
+  /** swap_tiers_assign_dev(): from _enable_swap_info(), when a device is swapped on. */
+  assignDev(dev: TieredDevice): void {
+    this.j.set(dev, 'tierMask', this.maskForPrio(dev.prio));
+  }
+
+  /** swap_tiers_sysfs_show(): a header, then one row per tier, highest first. */
+  showText(): string {
+    const row = (name: string, idx: string, start: string, end: string): string => `${name.padEnd(17)}${idx.padEnd(6)}${start.padEnd(12)}${end}\n`;
+    let out = row('Name', 'Idx', 'PrioStart', 'PrioEnd');
+    for (const t of this.list) out += row(t.name, String(t.idx), String(t.start), String(this.end(t)));
+    return out;
+  }
+
+  /**
+   * tiers_store(): apply every operation to a copy (swap_tiers_snapshot())
+   * and install it only if all succeed and the tiers still cover −1 up, so a
+   * failed write changes nothing (swap_tiers_restore()). Then clear removed
+   * tiers' bits from no memcg (they are set again) and give devices still at
+   * TIER_DEFAULT_MASK their tier (swap_tiers_update()).
+   */
+  store(text: string, devices: readonly TieredDevice[], root: Memcg): void {
+    const ops = parseTierOps(text);
+    const next = this.list.slice();
+    const freed = new Set<number>();
+    for (const op of ops) {
+      if (op.kind === 'add') this.add(next, op.name, op.prio, devices);
+      else freed.add(this.remove(next, op.name, devices));
+    }
+    if (next.length > 0 && !next.some((t) => t.start === TIER_PRIO_MIN)) {
+      fail('EINVAL', `no tier starts at ${TIER_PRIO_MIN}: the tiers must cover ${TIER_PRIO_MIN}..${TIER_PRIO_MAX}`);
+    }
+    this.j.replaceArray(this.list, next);
+    for (const idx of freed) resetMemcgBit(this.j, root, idx);
+    this.update(devices);
+  }
+
+  /** swap_tiers_add() on the snapshot. */
+  private add(list: SwapTier[], name: string, start: number, devices: readonly TieredDevice[]): void {
+    if (list.some((t) => t.name === name)) fail('EEXIST', `tier ${name} exists`);
+    if (list.length >= MAX_SWAPTIER) fail('ENOSPC', `at most ${MAX_SWAPTIER} tiers`);
+    const clash = list.find((t) => t.start === start);
+    if (clash) fail('EBUSY', `tier ${clash.name} already starts at priority ${start}`);
+    // swap_tier_can_split_range(): the new start must not take a device away from its tier
+    const split = tierHolding(list, start);
+    if (split) {
+      const dev = devices.find((d) => d.tierMask === bit(split.idx) && d.prio >= start);
+      if (dev) fail('EBUSY', `${dev.path} (priority ${dev.prio}) is in tier ${split.name}; a tier starting at ${start} would take it`);
+    }
+    let idx = 0;
+    while (list.some((t) => t.idx === idx)) idx++;
+    const at = list.findIndex((t) => t.start < start);
+    list.splice(at < 0 ? list.length : at, 0, { name, idx, start });
+  }
+
+  /** swap_tiers_remove() on the snapshot: the tier below grows up; the lowest one passes −1 to the tier above. */
+  private remove(list: SwapTier[], name: string, devices: readonly TieredDevice[]): number {
+    const i = list.findIndex((t) => t.name === name);
+    if (i < 0) fail('EINVAL', `no tier ${name}`);
+    const t = list[i]!;
+    const dev = devices.find((d) => d.tierMask === bit(t.idx));
+    if (dev) fail('EBUSY', `tier ${name} holds the active swap device ${dev.path}`);
+    list.splice(i, 1);
+    if (t.start === TIER_PRIO_MIN && i > 0) list[i - 1] = { ...list[i - 1]!, start: TIER_PRIO_MIN };
+    return t.idx;
+  }
+
+  /** swap_tiers_update(): devices nobody covered yet join the tier holding their priority. */
+  private update(devices: readonly TieredDevice[]): void {
+    if (this.list.length === 0) return;
+    for (const d of devices) if (d.tierMask === TIER_DEFAULT_MASK) this.assignDev(d);
+  }
+}
+
+/** On tier removal: its bit is allowed again in every memcg, so a tier that reuses the index starts allowed. */
+function resetMemcgBit(j: Journal, root: Memcg, idx: number): void {
+  const b = bit(idx);
+  for (const m of root.subtree()) {
+    j.set(m, 'tierMask', (m.tierMask | b) >>> 0);
+    j.set(m, 'tierEffectiveMask', (m.tierEffectiveMask | b) >>> 0);
+  }
+}
+
+/** swap_tiers_memcg_inherit_mask(): a new memcg allows every tier; its effective mask is its parent's. */
+export function swapTiersMemcgInheritMask(m: Memcg): void {
+  m.tierMask = TIER_ALL_MASK;
+  m.tierEffectiveMask = m.parent ? m.parent.tierEffectiveMask : TIER_ALL_MASK;
+}
+
+/** swap_tiers_memcg_sync_mask(): recompute effective masks below `m` (parent's effective AND own). */
+export function swapTiersMemcgSyncMask(j: Journal, m: Memcg): void {
+  for (const d of m.subtree()) {
+    const parent = d.parent ? d.parent.tierEffectiveMask : TIER_ALL_MASK;
+    j.set(d, 'tierEffectiveMask', (parent & d.tierMask) >>> 0);
+  }
+}
+
+/** swap_tier_max_show(): `NAME max` or `NAME 0` per tier, highest first, from the memcg's own mask. */
+export function swapTierMaxRows(tiers: SwapTiers, m: Memcg): [string, number | string][] {
+  return tiers.list.map((t) => [t.name, swapTiersMaskTest(m.tierMask, bit(t.idx)) ? 'max' : 0]);
+}
+
+/** swap_tier_max_write(): exactly one `NAME max` or `NAME 0`; then the subtree's effective masks. */
+export function swapTierMaxWrite(j: Journal, tiers: SwapTiers, m: Memcg, text: string): void {
+  const parts = text.trim().split(/\s+/);
+  if (parts.length !== 2 || (parts[1] !== 'max' && parts[1] !== '0')) fail('EINVAL', `memory.swap.tiers.max takes 'NAME max' or 'NAME 0', not '${text}'`);
+  const t = tiers.byName(parts[0]!);
+  if (!t) fail('EINVAL', `no tier ${parts[0]!}`);
+  const b = bit(t.idx);
+  j.set(m, 'tierMask', (parts[1] === 'max' ? m.tierMask | b : m.tierMask & ~b) >>> 0);
+  swapTiersMemcgSyncMask(j, m);
+}
+
+/** folio_tier_effective_mask(): the tiers a memcg's folios may use, or null when tiers are not configured. */
+export function folioTierEffectiveMask(tiers: SwapTiers | null, m: Memcg): number | null {
+  return tiers ? m.tierEffectiveMask : null;
+}
