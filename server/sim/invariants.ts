@@ -16,6 +16,7 @@ import { Kernel } from './kernel';
 import { memcgInvariants, type Memcg } from './memcontrol';
 import { zswapInvariants } from './zswap';
 import { vswapInvariants } from './invariants_vswap';
+import { swapTierInvariants } from './swap_tier';
 import { ptePfn, pteIsPresent } from './mm';
 import { SWP_TB_COUNT_MAX, SlotKind, tbInlineCount, tbKind } from './swap_table';
 import { swpOffset, swpType } from './swap_entry';
@@ -55,6 +56,7 @@ export function checkInvariants(k: Kernel): string[] {
   out.push(...memcgInvariants(k));
   checkMapcounts(k, out);
   out.push(...vswapInvariants(k)); // design-specific checks (virtual swap layers)
+  if (k.tiers) out.push(...swapTierInvariants(k.tiers, k.swap.devices.filter((d) => d !== k.swap.vswap), k.memcgs.root));
   return out;
 }
 

@@ -225,3 +225,37 @@ export function swapTierMaxWrite(j: Journal, tiers: SwapTiers, m: Memcg, text: s
 export function folioTierEffectiveMask(tiers: SwapTiers | null, m: Memcg): number | null {
   return tiers ? m.tierEffectiveMask : null;
 }
+
+/**
+ * Consistency of the tier state (part of invariants.ts's full check):
+ * - the tiers have distinct names and indexes below MAX_SWAPTIER, and when
+ *   any exist the lowest starts at −1;
+ * - an active device's mask is one bit: TIER_DEFAULT_MASK only while no tier
+ *   covers it, otherwise the bit of a live tier whose range holds its
+ *   priority (a split may never move it: swap_tier_can_split_range());
+ * - every memcg's effective mask is its parent's effective mask AND its own
+ *   (swap_tiers_memcg_sync_mask()), the root's being all bits.
+ */
+export function swapTierInvariants(tiers: SwapTiers, devices: readonly TieredDevice[], root: Memcg): string[] {
+  const out: string[] = [];
+  const names = new Set(tiers.list.map((t) => t.name));
+  const idxs = new Set(tiers.list.map((t) => t.idx));
+  if (names.size !== tiers.list.length || idxs.size !== tiers.list.length) out.push('swap tiers: a name or an index is used twice');
+  if (tiers.list.some((t) => t.idx < 0 || t.idx >= MAX_SWAPTIER)) out.push('swap tiers: an index outside 0..30');
+  const lowest = tiers.list[tiers.list.length - 1];
+  if (lowest !== undefined && lowest.start !== TIER_PRIO_MIN) out.push(`swap tiers: the lowest tier ${lowest.name} starts at ${lowest.start}, not ${TIER_PRIO_MIN}`);
+  for (const d of devices) {
+    if (d.tierMask === TIER_DEFAULT_MASK) {
+      if (tiers.list.length > 0) out.push(`${d.path}: no tier although tiers cover every priority`);
+      continue;
+    }
+    const t = tiers.list.find((x) => bit(x.idx) === d.tierMask);
+    if (t === undefined) out.push(`${d.path}: tier mask ${d.tierMask} names no live tier`);
+    else if (d.prio < t.start || d.prio > tiers.end(t)) out.push(`${d.path}: priority ${d.prio} outside its tier ${t.name} (${t.start}..${tiers.end(t)})`);
+  }
+  for (const m of root.subtree()) {
+    const expected = m.parent === null ? TIER_ALL_MASK : (m.parent.tierEffectiveMask & m.tierMask) >>> 0;
+    if (m.tierEffectiveMask >>> 0 !== expected >>> 0) out.push(`memcg ${m.path}: effective tier mask ${m.tierEffectiveMask >>> 0} but parent AND own is ${expected}`);
+  }
+  return out;
+}

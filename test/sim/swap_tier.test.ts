@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import type { ContentSpec } from '../../server/sim/content';
 import type { Kernel } from '../../server/sim/kernel';
 import { TIER_ALL_MASK, TIER_DEFAULT_MASK } from '../../server/sim/swap_tier';
+import { checkInvariants } from '../../server/sim/invariants';
 import { readFile, readValue, writeFile } from '../../server/sim/vfs';
 import { MiB, assertClean, kernel, throwsErrno } from './util';
 
@@ -309,5 +310,25 @@ describe('undo', () => {
     assert.equal(maskOf(k, '/dev/ssd'), TIER_DEFAULT_MASK);
     assert.equal(maskOf(k, '/dev/hdd'), TIER_DEFAULT_MASK);
     assertClean(k);
+  });
+});
+
+describe('invariants', () => {
+  it('the full check finds a device outside its tier and an effective mask out of step with its parent', () => {
+    const k = tiered();
+    twoDevices(k);
+    writeFile(k, TIERS, '+SSD:100, +HDD:-1');
+    k.mkdir('a');
+    k.mkdir('a/b');
+    writeFile(k, 'a/memory.swap.tiers.max', 'SSD 0');
+    assert.deepEqual(checkInvariants(k), []);
+    const hdd = k.swap.byPath('/dev/hdd')!;
+    const good = hdd.tierMask;
+    hdd.tierMask = maskOf(k, '/dev/ssd');
+    assert.ok(checkInvariants(k).some((p) => p.includes('/dev/hdd: priority 50 outside its tier SSD')));
+    hdd.tierMask = good;
+    const b = k.memcgs.lookup('a/b')!;
+    b.tierEffectiveMask = TIER_ALL_MASK;
+    assert.ok(checkInvariants(k).some((p) => p.includes('effective tier mask')));
   });
 });
