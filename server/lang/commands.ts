@@ -5,6 +5,7 @@
  * with an errno, and the operation is still returned so the interpreter
  * fails the same way.
  */
+import { parseTierMax, parseTierOps } from '../sim/swap_tier_syntax';
 import type { CommandStatement, EchoStatement, Range, Word } from './ast';
 import { spanRanges } from './ast';
 import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
@@ -326,39 +327,18 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
       return { kind: 'invalid', errno };
     }
     case 'tiers': {
-      // tiers_store() syntax only; EBUSY and unknown tiers depend on the run
-      const bad = tierOpsSyntaxError(text);
-      return bad === null ? { kind: 'text', value: text } : reject(`/sys/kernel/mm/swap/tiers: ${bad}`);
+      // the kernel's syntax (tiers_store()); EBUSY and unknown tiers depend on the run
+      const parsed = parseTierOps(text);
+      return parsed.ok ? { kind: 'text', value: text } : reject(`/sys/kernel/mm/swap/tiers: ${parsed.error}`);
     }
     case 'tier-max': {
-      // swap_tier_max_write() syntax only; whether the tier exists depends on the run
-      const parts = text.trim().split(/\s+/);
-      if (parts.length !== 2 || !TIER_NAME.test(parts[0] ?? '') || (parts[1] !== 'max' && parts[1] !== '0')) {
-        return reject(`memory.swap.tiers.max takes one 'NAME max' or 'NAME 0', found '${text}'`);
-      }
-      return { kind: 'text', value: text };
+      // the kernel's syntax (swap_tier_max_write()); whether the tier exists depends on the run
+      const parsed = parseTierMax(text);
+      return parsed.ok ? { kind: 'text', value: text } : reject(parsed.error);
     }
     default:
       throw new Error(`file ${spec.name} is writable but has no write syntax`);
   }
-}
-
-/** A swap tier name: letters, digits, underscore; at most 15 (server/sim/swap_tier.ts TIER_NAME_MAX). */
-const TIER_NAME = /^[A-Za-z0-9_]{1,15}$/;
-
-/** Why a tiers write is malformed (`+NAME:PRIO` / `-NAME`, PRIO −1..32767), or null. */
-function tierOpsSyntaxError(text: string): string | null {
-  const tokens = text.split(/[\s,]+/).filter((t) => t !== '');
-  if (tokens.length === 0) return "expected '+NAME:PRIO' or '-NAME'";
-  for (const tok of tokens) {
-    const add = /^\+([^:]*):(-?\d+)$/.exec(tok);
-    const name = add ? (add[1] ?? '') : tok.startsWith('-') ? tok.slice(1) : null;
-    if (name === null) return `'${tok}' is neither '+NAME:PRIO' nor '-NAME'`;
-    if (!TIER_NAME.test(name)) return `'${name}' is not a tier name (letters, digits and _, at most 15)`;
-    const prio = add ? Number(add[2]) : 0;
-    if (prio < -1 || prio > 32767) return `priority ${prio} is outside -1..32767`;
-  }
-  return null;
 }
 
 /** sysctl keys the simulator has, and their files. */

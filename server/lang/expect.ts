@@ -3,6 +3,7 @@
  * reference with its unit, convert the value (and tolerance) into that unit,
  * and check that the operator makes sense for it.
  */
+import { TIER_NAME_MAX, validTierName } from '../sim/swap_tier_syntax';
 import type { ExpectCompare, Range, Word } from './ast';
 import {
   CLUSTER_FIELDS,
@@ -262,8 +263,8 @@ function tierObservable(ctx: CheckContext, words: readonly Word[], ref: FileRef,
   const syn = keys === 'name' ? `${head.text} NAME` : `${head.text} NAME Idx|PrioStart|PrioEnd`;
   const nameWord = words[1];
   if (nameWord === undefined) return missing(ctx, words, 'a tier name', syn);
-  if (!/^[A-Za-z0-9_]{1,15}$/.test(nameWord.text)) {
-    ctx.error('SS218', `'${nameWord.text}' is not a tier name (letters, digits and _, at most 15)`, nameWord);
+  if (!validTierName(nameWord.text)) {
+    ctx.error('SS218', `'${nameWord.text}' is not a tier name (letters, digits and _, at most ${TIER_NAME_MAX})`, nameWord);
     return null;
   }
   if (keys === 'name') {

@@ -12,6 +12,7 @@
 import { fail } from './errno';
 import type { Journal } from './journal';
 import type { Memcg } from './memcontrol';
+import { parseTierMax, parseTierOps, TIER_PRIO_MAX, TIER_PRIO_MIN, type TierOp } from './swap_tier_syntax';
 
 /** At most 31 tiers: bit 31 of a mask is TIER_DEFAULT_MASK. */
 export const MAX_SWAPTIER = 31;
@@ -19,12 +20,6 @@ export const MAX_SWAPTIER = 31;
 export const TIER_DEFAULT_MASK = 0x80000000;
 /** A memcg mask with every tier allowed (the value at creation, and the root's). */
 export const TIER_ALL_MASK = 0xffffffff;
-/** DEF_SWAP_PRIO and SHRT_MAX: the range the tiers must cover together. */
-export const TIER_PRIO_MIN = -1;
-export const TIER_PRIO_MAX = 32767;
-/** Longest tier name (our assumption: a 16-byte buffer with its NUL). */
-export const TIER_NAME_MAX = 15;
-
 export interface SwapTier {
   readonly name: string;
   /** Bit of the tier in device and memcg masks. */
@@ -40,39 +35,11 @@ export interface TieredDevice {
   tierMask: number;
 }
 
-export type TierOp = { readonly kind: 'add'; readonly name: string; readonly prio: number } | { readonly kind: 'remove'; readonly name: string };
-
-const NAME_RE = /^[A-Za-z0-9_]+$/;
-
-/** A tier name: letters, digits and underscore, at most TIER_NAME_MAX characters. */
-export function validTierName(name: string): boolean {
-  return name.length > 0 && name.length <= TIER_NAME_MAX && NAME_RE.test(name);
-}
-
-/** tiers_store() parsing: `+NAME:PRIO` and `-NAME` separated by commas or whitespace; anything else is EINVAL. */
-export function parseTierOps(text: string): TierOp[] {
-  const ops: TierOp[] = [];
-  for (const tok of text.split(/[\s,]+/)) {
-    if (tok === '') continue;
-    const add = /^\+([^:]*):(-?\d+)$/.exec(tok);
-    if (add) {
-      const name = add[1]!;
-      const prio = Number(add[2]);
-      if (!validTierName(name)) fail('EINVAL', `'${name}' is not a tier name (letters, digits, _; at most ${TIER_NAME_MAX})`);
-      if (prio < TIER_PRIO_MIN || prio > TIER_PRIO_MAX) fail('EINVAL', `tier priority ${prio} outside ${TIER_PRIO_MIN}..${TIER_PRIO_MAX}`);
-      ops.push({ kind: 'add', name, prio });
-      continue;
-    }
-    if (tok.startsWith('-')) {
-      const name = tok.slice(1);
-      if (!validTierName(name)) fail('EINVAL', `'${name}' is not a tier name (letters, digits, _; at most ${TIER_NAME_MAX})`);
-      ops.push({ kind: 'remove', name });
-      continue;
-    }
-    fail('EINVAL', `'${tok}' is neither +NAME:PRIO nor -NAME`);
-  }
-  if (ops.length === 0) fail('EINVAL', 'no tier operation in the write');
-  return ops;
+/** tiers_store() parsing (swap_tier_syntax.ts); a malformed write is EINVAL. */
+export function parseTierOpsOrFail(text: string): TierOp[] {
+  const parsed = parseTierOps(text);
+  if (!parsed.ok) fail('EINVAL', parsed.error);
+  return parsed.value;
 }
 
 /** The tier whose range holds `prio` in a list sorted by start, highest first. */
@@ -130,7 +97,7 @@ export class SwapTiers {
    * TIER_DEFAULT_MASK their tier (swap_tiers_update()).
    */
   store(text: string, devices: readonly TieredDevice[], root: Memcg): void {
-    const ops = parseTierOps(text);
+    const ops = parseTierOpsOrFail(text);
     const next = this.list.slice();
     const freed = new Set<number>();
     for (const op of ops) {
@@ -212,12 +179,13 @@ export function swapTierMaxRows(tiers: SwapTiers, m: Memcg): [string, number | s
 
 /** swap_tier_max_write(): exactly one `NAME max` or `NAME 0`; then the subtree's effective masks. */
 export function swapTierMaxWrite(j: Journal, tiers: SwapTiers, m: Memcg, text: string): void {
-  const parts = text.trim().split(/\s+/);
-  if (parts.length !== 2 || (parts[1] !== 'max' && parts[1] !== '0')) fail('EINVAL', `memory.swap.tiers.max takes 'NAME max' or 'NAME 0', not '${text}'`);
-  const t = tiers.byName(parts[0]!);
-  if (!t) fail('EINVAL', `no tier ${parts[0]!}`);
+  const parsed = parseTierMax(text);
+  if (!parsed.ok) fail('EINVAL', parsed.error);
+  const { name, allow } = parsed.value;
+  const t = tiers.byName(name);
+  if (!t) fail('EINVAL', `no tier ${name}`);
   const b = bit(t.idx);
-  j.set(m, 'tierMask', (parts[1] === 'max' ? m.tierMask | b : m.tierMask & ~b) >>> 0);
+  j.set(m, 'tierMask', (allow ? m.tierMask | b : m.tierMask & ~b) >>> 0);
   swapTiersMemcgSyncMask(j, m);
 }
 
