@@ -131,7 +131,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('swap');
   for (const si of sw.devices) {
     h.str(si.path);
-    for (const n of [si.type, si.flags, si.prio, si.pages, si.inusePages, si.virginCursor, si.virginLeft]) h.num(n);
+    for (const n of [si.type, si.flags, si.prio, si.pages, si.inusePages, si.virginCursor, si.virginLeft, si.tierMask]) h.num(n);
     h.bool(si.offList);
     h.bool(si.swapoffInProgress);
     h.arr(si.globalNext);
@@ -175,12 +175,17 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
     for (const pc of [m.memory, m.swap]) for (const n of [pc.usage, pc.max, pc.high, pc.watermark, pc.localWatermark, pc.fdPeak]) h.num(n);
     for (const n of [m.zswapMax, m.zswapBytes, m.zswappedPages, m.zswapIncompPages, m.swapcachedPages, m.swapIdRefs, m.zswapDiskSwapins]) h.num(n);
     h.bool(m.zswapWriteback);
+    h.num(m.tierMask);
+    h.num(m.tierEffectiveMask);
     h.value(m.eventsLocal);
     h.value(m.swapEventsLocal);
     h.value(m.statLocal);
     for (const l of [m.inactiveAnon, m.activeAnon]) for (const n of [l.head, l.tail, l.nrPages]) h.num(n);
   }
   cut('memcg');
+  // swap tiers (config swap_tiers=on): the tier list, highest first
+  if (k.tiers) h.str(k.tiers.showText());
+  cut('tiers');
   h.value(k.zswap.params);
   h.num(k.zswap.poolBytes);
   h.bool(k.zswap.poolReachedFull);

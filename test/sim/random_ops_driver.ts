@@ -73,7 +73,8 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
   const everyOpFrom = cfg.everyOpFrom ?? Number.POSITIVE_INFINITY;
   const where = (i: number, op?: RandomOp): string => `${design} seed ${seed} op ${i}${op ? ` (${op.name})` : ''}`;
   const r = rng(seed);
-  const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, design, seed });
+  // swap tiers on: without a tiers write the model is mainline; with one, tiers restrict allocation
+  const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, design, seed, swapTiers: true });
   k.log.enabled = false;
   const stats: RandomRunStats = { byKind: new Map(), undoChecks: 0, fullChecks: 0, vmstat: k.vmstat.events };
   let lastCleanFull = -1;

@@ -240,6 +240,36 @@ const zswapShrink: Builder = (c) => {
 
 const discard: Builder = () => ({ name: 'discard', run: (k) => k.runDiscard() });
 
+/** Names and start priorities near the devices' (−1..3), so splits meet active devices. */
+const TIER_NAMES = ['FAST', 'MID', 'SLOW'] as const;
+
+/**
+ * A batch for /sys/kernel/mm/swap/tiers, mostly well formed against the
+ * current tiers (new names at free priorities, removals of existing ones),
+ * so many writes apply; the rest meet EBUSY (a device in the way), EEXIST
+ * or the −1 coverage rule and must roll back whole.
+ */
+const tiersWrite: Builder = (c) => {
+  const live = c.k.tiers?.list.map((t) => t.name) ?? [];
+  const ops: string[] = [];
+  if (live.length === 0) ops.push('+SLOW:-1');
+  for (let i = c.int(0, 2); i > 0; i--) {
+    const absent = TIER_NAMES.filter((n) => !live.includes(n));
+    if (live.length > 0 && (absent.length === 0 || c.r() < 0.4)) ops.push(`-${c.pick(live)}`);
+    else ops.push(`+${c.pick(c.r() < 0.9 && absent.length > 0 ? absent : TIER_NAMES)}:${c.int(-1, 3)}`);
+  }
+  if (ops.length === 0) ops.push(`-${c.pick(live)}`);
+  const text = ops.join(c.r() < 0.5 ? ',' : ' ');
+  return { name: `tiers ${text}`, run: (k) => k.writeSwapTiers(text) };
+};
+
+const tierMax: Builder = (c) => {
+  if (!c.children.length) return null;
+  const cg = c.pick(c.children);
+  const text = `${c.pick(TIER_NAMES)} ${c.r() < 0.5 ? 'max' : '0'}`;
+  return { name: `swap.tiers.max ${cg} ${text}`, run: (k) => k.setSwapTierMax(cg, text) };
+};
+
 /** Relative weights (per 1000) of each operation in a calm machine. */
 const TABLE: readonly (readonly [number, Builder])[] = [
   [50, swapon],
@@ -263,6 +293,8 @@ const TABLE: readonly (readonly [number, Builder])[] = [
   [30, zswapWriteback],
   [20, zswapShrink],
   [10, discard],
+  [12, tiersWrite],
+  [12, tierMax],
 ];
 const TABLE_TOTAL = TABLE.reduce((n, [w]) => n + w, 0);
 
