@@ -88,6 +88,8 @@ export interface DeviceSummary {
   synchronousIo: boolean;
   onAvailList: boolean;
   swapoffInProgress: boolean;
+  /** Swap tiers (`config swap_tiers=on`): the device's tier; null without tiers, or while no tier covers it. */
+  tier: string | null;
 }
 
 export interface MemcgSummary {

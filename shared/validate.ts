@@ -213,6 +213,7 @@ const deviceSummary: Validator<DeviceSummary> = object<DeviceSummary>({
   synchronousIo: bool,
   onAvailList: bool,
   swapoffInProgress: bool,
+  tier: nullable(str),
 });
 
 const counts = recordOf(num);

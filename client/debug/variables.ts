@@ -69,6 +69,7 @@ function devices(s: SessionSnapshot): VariableNode[] {
       leaf('SWP_SYNCHRONOUS_IO', d.synchronousIo),
       leaf('on swap_avail_head', d.onAvailList),
       leaf('swapoff in progress', d.swapoffInProgress),
+      ...(d.tier === null ? [] : [leaf('swap tier', d.tier)]),
     ]);
   });
 }

@@ -136,7 +136,8 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
         const item = new ui.TreeItem(d.path, d.clusters > 0 ? COLLAPSED : NOT_COLLAPSIBLE);
         const pageSize = this.state()?.pageSize ?? 4096;
         // Used and Size in KiB, as /proc/swaps prints them.
-        item.description = `${d.typeName} · prio ${d.prio} · ${pagesToKiB(d.inuse, pageSize)} / ${pagesToKiB(d.pages, pageSize)} KiB`;
+        const tier = d.tier === null ? '' : ` · tier ${d.tier}`;
+        item.description = `${d.typeName} · prio ${d.prio}${tier} · ${pagesToKiB(d.inuse, pageSize)} / ${pagesToKiB(d.pages, pageSize)} KiB`;
         item.iconPath = iconOf(ui, d.swapoffInProgress ? { ...DEVICE_ICONS[d.kind], color: 'list.warningForeground' } : DEVICE_ICONS[d.kind]);
         item.tooltip = this.deviceTooltip(d, pageSize);
         return this.finish(item, node, 'swapsim.device');
@@ -556,6 +557,7 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     md.appendMarkdown('| Filename | Type | Size | Used | Priority |\n| --- | --- | ---: | ---: | ---: |\n');
     md.appendMarkdown(`| ${mdEscape(d.path)} | ${d.typeName} | ${pagesToKiB(d.pages, pageSize)} | ${pagesToKiB(d.inuse, pageSize)} | ${d.prio} |\n\n`);
     md.appendMarkdown(`${formatCount(d.clusters)} clusters of ${d.clusterSlots} slots; si->max ${formatCount(d.maxSlots)}\n\n`);
+    if (d.tier !== null) md.appendMarkdown(`swap tier: ${mdEscape(d.tier)} (/sys/kernel/mm/swap/tiers)\n\n`);
     md.appendMarkdown(`lists: free ${d.lists.free} · nonfull ${d.lists.nonfull} · frag ${d.lists.frag} · full ${d.lists.full} · discard ${d.lists.discard}\n\n`);
     const flags = [d.solidState ? 'SWP_SOLIDSTATE' : 'rotational', d.synchronousIo ? 'SWP_SYNCHRONOUS_IO' : '', d.onAvailList ? 'on swap_avail_heads' : 'not on swap_avail_heads', d.swapoffInProgress ? 'swapoff in progress' : ''];
     md.appendMarkdown(flags.filter((f) => f.length > 0).join(' · '));

@@ -41,6 +41,7 @@ export function deviceSummary(k: Kernel, si: SwapInfo): DeviceSummary {
     synchronousIo: (si.flags & SWP_SYNCHRONOUS_IO) !== 0,
     onAvailList: k.swap.avail.includes(si),
     swapoffInProgress: si.swapoffInProgress,
+    tier: k.tiers?.byMask(si.tierMask)?.name ?? null,
   };
 }
 

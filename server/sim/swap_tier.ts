@@ -64,6 +64,11 @@ export class SwapTiers {
     return this.list.find((t) => t.name === name);
   }
 
+  /** The tier a device mask names, or undefined for TIER_DEFAULT_MASK. */
+  byMask(mask: number): SwapTier | undefined {
+    return this.list.find((t) => bit(t.idx) === mask);
+  }
+
   /** Highest priority of tier `t`: one below the next higher tier's start, or SHRT_MAX. */
   end(t: SwapTier): number {
     const i = this.list.indexOf(t);

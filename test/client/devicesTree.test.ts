@@ -256,3 +256,23 @@ test('requests the server refuses show up as an error row, not an exception', as
   assert.ok(children[0].kind === 'notice' && children[0].severity === 'error');
   tree.dispose();
 });
+
+test('with swap tiers on, a device shows its tier in its row and tooltip', async () => {
+  const text = [
+    'config design=p4 swap_tiers=on',
+    'swapon /dev/ssd size=16M -p 100',
+    'swapon /dev/hdd size=16M -p 50',
+    'echo "+SSD:100, +HDD:-1" > /sys/kernel/mm/swap/tiers',
+  ].join('\n');
+  const uri = await server.open('tiers.swapsim', text);
+  await server.run(uri);
+  const tree = provider();
+  const roots = await tree.getChildren();
+  const items = roots.map((n) => tree.getTreeItem(n));
+  assert.deepEqual(
+    items.map((i) => i.description),
+    ['partition · prio 100 · tier SSD · 0 / 16380 KiB', 'partition · prio 50 · tier HDD · 0 / 16380 KiB'],
+  );
+  const tooltip = items[1]?.tooltip as { value?: string } | undefined;
+  assert.match(tooltip?.value ?? '', /swap tier: HDD/);
+});

@@ -11,7 +11,7 @@ function device(type: number, inuse: number): DeviceSummary {
   return {
     type, path: `/dev/vd${type}`, typeName: 'partition', kind: 'partition', prio: -1, maxSlots: 16384, pages: 16383, inuse,
     clusters: 32, clusterSlots: 512, lists: { free: 31, nonfull: 1, frag: 0, full: 0, discard: 0 },
-    solidState: true, synchronousIo: false, onAvailList: true, swapoffInProgress: false,
+    solidState: true, synchronousIo: false, onAvailList: true, swapoffInProgress: false, tier: null,
   };
 }
 

@@ -28,6 +28,7 @@ export const snapshot: SessionSnapshot = {
       synchronousIo: false,
       onAvailList: true,
       swapoffInProgress: false,
+      tier: null,
     },
   ],
   memcgs: [

@@ -73,6 +73,14 @@ test('a run: tiers steer pageouts, EBUSY is a runtime error on its line, step ba
     s.errors.map((e) => [e.range.start.line, e.errno]),
     [[12, 'EBUSY']],
   );
+  // views see each device's tier (DeviceSummary.tier)
+  assert.deepEqual(
+    s.snapshot().devices.map((d) => [d.path, d.tier]),
+    [
+      ['/dev/ssd', 'SSD'],
+      ['/dev/hdd', 'HDD'],
+    ],
+  );
   assert.equal(s.expects.length, 3);
   assert.deepEqual(s.expects.filter((e) => !e.passed), []);
   // step back over the SSD 0 write and everything after it: the cgroup may use the SSD again
