@@ -163,40 +163,27 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
   const seedWord = value('seed');
   const seed = seedWord === undefined ? DEFAULT_CONFIG.seed : (checkInteger(seedWord, report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'seed' }) ?? DEFAULT_CONFIG.seed);
 
-  const ghostWriteback = (): boolean => {
-    const w = value('ghost_writeback');
-    if (w === undefined) return DEFAULT_CONFIG.ghostWriteback;
-    const on = parseBool(w.text);
-    if (on === null) {
-      checkChoice(w, ['on', 'off'], report, 'ghost_writeback value');
-      return DEFAULT_CONFIG.ghostWriteback;
+  /** A boolean key, spelled `on`/`off` or `yes`/`no` (parseBool takes either; the diagnostic offers the key's own pair). */
+  const flag = (key: string, fallback: boolean, spelling: readonly [string, string]): boolean => {
+    const w = value(key);
+    if (w === undefined) return fallback;
+    const b = parseBool(w.text);
+    if (b === null) {
+      checkChoice(w, spelling, report, `${key} value`);
+      return fallback;
     }
-    if (on && design !== 'ghost') report(makeDiagnostic('SS411', `ghost_writeback=on has no effect under design=${design}: only ghost devices get a physical backing this way`, w.range));
+    return b;
+  };
+  const ON_OFF = ['on', 'off'] as const;
+  const YES_NO = ['yes', 'no'] as const;
+
+  const ghostWriteback = (): boolean => {
+    const on = flag('ghost_writeback', DEFAULT_CONFIG.ghostWriteback, ON_OFF);
+    const w = value('ghost_writeback');
+    if (on && w !== undefined && design !== 'ghost') report(makeDiagnostic('SS411', `ghost_writeback=on has no effect under design=${design}: only ghost devices get a physical backing this way`, w.range));
     return on;
   };
-
-  // allowed under every design: tiers are orthogonal to the swap table phases
-  const onOff = (key: string, fallback: boolean): boolean => {
-    const w = value(key);
-    if (w === undefined) return fallback;
-    const b = parseBool(w.text);
-    if (b === null) {
-      checkChoice(w, ['on', 'off'], report, `${key} value`);
-      return fallback;
-    }
-    return b;
-  };
-
-  const yesNo = (key: string, fallback: boolean): boolean => {
-    const w = value(key);
-    if (w === undefined) return fallback;
-    const b = parseBool(w.text);
-    if (b === null) {
-      checkChoice(w, ['yes', 'no'], report, `${key} value`);
-      return fallback;
-    }
-    return b;
-  };
+  const yesNo = (key: string, fallback: boolean): boolean => flag(key, fallback, YES_NO);
 
   return {
     design,
@@ -211,6 +198,7 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
     stopOnError: yesNo('stop_on_error', DEFAULT_CONFIG.stopOnError),
     checkInvariants: yesNo('check_invariants', DEFAULT_CONFIG.checkInvariants),
     ghostWriteback: ghostWriteback(),
-    swapTiers: onOff('swap_tiers', DEFAULT_CONFIG.swapTiers),
+    // allowed under every design: tiers are orthogonal to the swap table phases
+    swapTiers: flag('swap_tiers', DEFAULT_CONFIG.swapTiers, ON_OFF),
   };
 }
