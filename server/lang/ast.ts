@@ -23,6 +23,10 @@ export interface Word {
   readonly text: string;
   readonly range: Range;
   readonly quoted: boolean;
+  /** A single-quoted string: `$` inside it is text, never a substitution (expr.ts). */
+  readonly literal?: boolean;
+  /** Made by expanding `$` substitutions (a folded constant, or a value at run time): a plain number there means bytes on purpose. */
+  readonly expanded?: boolean;
 }
 
 /** Comparison, tolerance and redirection operators. `~=` is the ASCII spelling of `≈`, `+-` of `±`. */
@@ -57,12 +61,14 @@ export interface ConfigSetting {
   readonly range: Range;
 }
 
-/** `repeat N {` … `}` */
+/** `repeat N {` … `}` or `repeat N as NAME {` … `}` */
 export interface RepeatStatement extends StatementBase {
   readonly kind: 'repeat';
   readonly keyword: Word;
   /** Null when the header line is malformed (the parser has reported it). */
   readonly count: Word | null;
+  /** `as NAME`: the loop variable, 0 on the first pass (null without `as`). */
+  readonly variable: Word | null;
   readonly body: readonly Statement[];
   /** The header line `repeat N {`. */
   readonly headerRange: Range;
@@ -115,6 +121,15 @@ export interface ToleranceSyntax {
   readonly range: Range;
 }
 
+/** `let NAME = VALUE…`: a variable set from a literal, an expression or an observable. */
+export interface LetStatement extends StatementBase {
+  readonly kind: 'let';
+  readonly keyword: Word;
+  readonly name: Word;
+  /** Everything after `=`: one literal or `$((…))` word, or an observable's words. */
+  readonly value: readonly Word[];
+}
+
 /** Any other verb: `swapon`, `mmap`, `touch`, … with its arguments sorted by kind. */
 export interface CommandStatement extends StatementBase {
   readonly kind: 'command';
@@ -151,7 +166,7 @@ export interface FlagArg {
   readonly range: Range;
 }
 
-export type Statement = ConfigStatement | RepeatStatement | EchoStatement | ExpectStatement | CommandStatement;
+export type Statement = ConfigStatement | RepeatStatement | EchoStatement | ExpectStatement | LetStatement | CommandStatement;
 
 /** A line the parser could not turn into a statement; its words let the checker avoid follow-on errors. */
 export interface SkippedLine {

@@ -93,10 +93,26 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'repeat',
-    synopsis: 'repeat N {',
-    doc: 'Runs the lines up to the matching `}` N times. Blocks nest; the count and the total number of steps are capped.',
+    synopsis: 'repeat N [as NAME] {',
+    doc:
+      'Runs the lines up to the matching `}` N times. With `as NAME`, `$NAME` is the pass number (0 to N−1) inside the block, as in a selftest’s `for (i = 0; i < N; i++)`. ' +
+      'N may be an expression of constants (`$((512 * 4))`, a `let` outside loops). Blocks nest; the count and the total number of steps are capped.',
     kernel: 'none: a scenario construct',
-    example: 'task t\nmmap t heap 1M populate\nrepeat 4 {\n  pageout t heap\n  touch t heap\n}',
+    example: 'task t\nmmap t heap 1M populate\nrepeat 4 as i {\n  pageout t heap pages=$((i * 64))..$((i * 64 + 63))\n  touch t heap\n}',
+    positionals: [],
+    options: [],
+    flags: [],
+    special: true,
+  },
+  {
+    name: 'let',
+    synopsis: 'let NAME = VALUE | $((EXPR)) | OBSERVABLE',
+    doc:
+      'Sets a variable: to a literal (`let N = 512`, `let S = 4M`), an integer expression (`let H = $((N / 2))`), or what an observable reads now ' +
+      '(`let U = /sys/fs/cgroup/app/memory.current`, in the observable’s unit). `$NAME`, `${NAME}` and `$((EXPR))` then expand in any word: ' +
+      '`echo $((U / 2)) > …`, `pages=0..$i`, `expect … == $U ±1%`. EXPR has `+ - * / %`, comparisons, `&& ||`, sizes (`4K`), `min`, `max` and `random(N)` (seeded by `config seed`).',
+    kernel: 'none: a scenario construct (shell variables and $((…)) arithmetic)',
+    example: 'mkdir app\nlet U = /sys/fs/cgroup/app/memory.current\necho $((U + 64M)) > /sys/fs/cgroup/app/memory.max',
     positionals: [],
     options: [],
     flags: [],

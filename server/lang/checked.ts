@@ -9,7 +9,8 @@
  * Shorthands are lowered: `move` and `echo NAME > cgroup.procs` are the same
  * `write`, as are `reclaim` and `memory.reclaim`, `sysctl` and `/proc/sys/vm/…`.
  */
-import type { Range } from './ast';
+import type { Range, Word } from './ast';
+import type { DynamicStatement } from './substitute';
 import type { DesignName, ObservableUnit } from './catalog';
 
 export interface Limits {
@@ -200,7 +201,24 @@ export type CheckedOp =
       /** The assertion as written, for reports. */
       readonly text: string;
     }
-  | { readonly op: 'repeat'; readonly count: number; readonly body: readonly CheckedStatement[] };
+  | { readonly op: 'repeat'; readonly count: number; readonly body: readonly CheckedStatement[]; readonly variable: string | null }
+  /** `let NAME = …`. */
+  | { readonly op: 'let'; readonly name: string; readonly value: LetValue }
+  /**
+   * A statement with `$` substitutions the checker cannot fold: the run
+   * expands its words and checks it again against the machine's state
+   * (server/session/dynamic.ts).
+   */
+  | { readonly op: 'dynamic'; readonly statement: DynamicStatement };
+
+/** What a `let` stores. */
+export type LetValue =
+  /** A literal or an expression: the word's text, expanded when the statement runs (a folded constant is already plain). */
+  | { readonly kind: 'text'; readonly word: Word }
+  /** An observable's value now, in its unit (a word for enums and cgroups). */
+  | { readonly kind: 'observable'; readonly observable: Observable; readonly unit: ObservableUnit }
+  /** An observable whose words hold substitutions: resolved when the statement runs. */
+  | { readonly kind: 'deferred-observable'; readonly words: readonly Word[] };
 
 export type CheckedStatement = CheckedOp & {
   /** The source statement (for a repeat, header to `}`). */

@@ -11,14 +11,17 @@
  * Diagnostics carrying an errno (failures the kernel itself would report)
  * are dropped when the next statement is `expect error …`.
  */
-import type { ExpectStatement, Program, Statement } from './ast';
+import type { ExpectStatement, Program, Statement, Word } from './ast';
+import { expands, mapValueWords, retext } from './substitute';
+import type { DynamicStatement } from './substitute';
+import { checkLet, constantWord, dynamicEffects, loopVariable, planSubstitutions } from './variables';
 import { findErrno, ERRNOS } from './catalog';
 import { DEFAULT_LIMITS, type CheckedProgram, type CheckedStatement, type Limits } from './checked';
 import { checkCommand, checkEcho } from './commands';
 import { resolveConfig, type ConfigDefaults } from './config';
 import { CheckContext } from './context';
 import { hasErrors, makeDiagnostic, replacementFixes, type Diagnostic } from './diagnostics';
-import { checkCompare } from './expect';
+import { checkCompare, letObservable } from './expect';
 import { didYouMean, nearest } from './suggest';
 import { checkInteger } from './values';
 
@@ -128,12 +131,33 @@ class Checker {
       case 'repeat':
         return this.checkRepeat(stmt, depth);
       case 'echo':
-        return checkEcho(this.ctx, stmt);
-      case 'expect':
-        return this.checkExpect(stmt, prev, prevPredicted);
       case 'command':
-        return checkCommand(this.ctx, stmt);
+        return this.checkSubstitutable(stmt);
+      case 'expect':
+        return stmt.assertion.form === 'compare' ? this.checkSubstitutable(stmt) : this.checkExpect(stmt, prev, prevPredicted);
+      case 'let':
+        return checkLet(this.ctx, stmt, letObservable);
     }
+  }
+
+  /** A statement that may hold `$` substitutions: folded and checked, or left to the run. */
+  private checkSubstitutable(stmt: DynamicStatement): CheckedStatement | null {
+    const ctx = this.ctx;
+    const plan = planSubstitutions(ctx, stmt);
+    if (plan.kind === 'error') return null;
+    if (plan.kind === 'dynamic') {
+      if (stmt.kind === 'expect') this.probeExpect(stmt);
+      dynamicEffects(ctx, stmt);
+      return { op: 'dynamic', range: stmt.range, statement: stmt };
+    }
+    const s = plan.kind === 'folded' ? (plan.statement as typeof stmt) : stmt;
+    const checked = checkOne(ctx, s);
+    if (!ctx.deferred) return checked;
+    // it names something a dynamic statement created: what the checker said about it does not hold
+    ctx.deferred = false;
+    ctx.buffer.length = 0;
+    dynamicEffects(ctx, s);
+    return { op: 'dynamic', range: stmt.range, statement: s };
   }
 
   private checkExpect(stmt: ExpectStatement, prev: Statement | undefined, prevPredicted: readonly string[]): CheckedStatement | null {
@@ -168,6 +192,28 @@ class Checker {
     return { op: 'expect-error', range: stmt.range, errno: spec.name, errnoValue: spec.value };
   }
 
+  /**
+   * What can be said of an `expect` with run-time values before the run:
+   * check it with `0` for each expanding word and keep what the check
+   * found outside those words (an operator without tolerance, an unknown
+   * file or field). Expects change no state, so the probe leaves none.
+   */
+  private probeExpect(stmt: ExpectStatement): void {
+    const ctx = this.ctx;
+    const dynamic: Word[] = [];
+    const probe = mapValueWords(stmt, (w) => {
+      if (!expands(w)) return w;
+      dynamic.push(w);
+      return retext(w, '0');
+    });
+    const before = ctx.buffer.length;
+    checkOne(ctx, probe);
+    ctx.deferred = false;
+    const found = ctx.buffer.splice(before);
+    const inside = (d: Diagnostic): boolean => dynamic.some((w) => w.range.start.line === d.range.start.line && d.range.start.character < w.range.end.character && d.range.end.character > w.range.start.character);
+    for (const d of found) if (!inside(d) && d.data?.errno === undefined) ctx.report(d);
+  }
+
   /** Expanded steps of the repeat statement checked last (read by checkList). */
   private repeatSteps = 0;
 
@@ -175,11 +221,13 @@ class Checker {
     const ctx = this.ctx;
     let count: number | null = null;
     let ok = stmt.count !== null;
-    if (stmt.count !== null) {
-      count = checkInteger(stmt.count, ctx.report, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'repeat count' });
+    const countWord = stmt.count === null ? null : constantWord(ctx, stmt.count, 'repeat count');
+    if (stmt.count !== null && countWord === null) ok = false;
+    if (countWord !== null) {
+      count = checkInteger(countWord, ctx.report, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'repeat count' });
       if (count === null) ok = false;
       else if (count > this.limits.maxRepeatCount) {
-        ctx.error('SS501', `repeat count ${count} is above the limit of ${this.limits.maxRepeatCount}`, stmt.count);
+        ctx.error('SS501', `repeat count ${count} is above the limit of ${this.limits.maxRepeatCount}`, countWord);
         ok = false;
       }
     }
@@ -194,6 +242,11 @@ class Checker {
     if (ctx.buffer.length !== 0) ctx.buffer.length = 0;
     const saved = this.lastPredicted;
     this.lastPredicted = [];
+    const variable = loopVariable(ctx, stmt);
+    for (const d of ctx.buffer) this.emit(d);
+    if (ctx.buffer.length !== 0) ctx.buffer.length = 0;
+    if (variable !== null) ctx.loopVars.push(variable);
+    ctx.repeatDepth++;
     const body = this.checkList(stmt.body, depth + 1, false);
     // An unknown count (already reported) is checked as one pass, to avoid guessing.
     // Two passes per level grow as 2^depth, so later-iteration passes stop two levels down
@@ -203,9 +256,27 @@ class Checker {
       this.checkList(stmt.body, depth + 1, false);
       ctx.laterIteration--;
     }
+    ctx.repeatDepth--;
+    if (variable !== null) ctx.loopVars.pop();
     this.lastPredicted = saved;
     this.repeatSteps = Math.min(MAX_STEPS, (count ?? 1) * body.steps);
-    return ok && count !== null ? { op: 'repeat', range: stmt.range, count, body: body.statements } : null;
+    return ok && count !== null ? { op: 'repeat', range: stmt.range, count, body: body.statements, variable } : null;
+  }
+}
+
+/**
+ * Check one statement on its own (after folding): the checker's driver
+ * calls it, and so does a run for a statement it expanded
+ * (server/session/dynamic.ts).
+ */
+export function checkOne(ctx: CheckContext, stmt: DynamicStatement): CheckedStatement | null {
+  switch (stmt.kind) {
+    case 'echo':
+      return checkEcho(ctx, stmt);
+    case 'command':
+      return checkCommand(ctx, stmt);
+    case 'expect':
+      return stmt.assertion.form === 'compare' ? checkCompare(ctx, stmt.assertion, stmt.range) : null;
   }
 }
 

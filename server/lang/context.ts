@@ -44,6 +44,17 @@ export interface DeviceInfo {
   offAt: number | null;
 }
 
+/** A `let` variable as the checker knows it. */
+export interface VarInfo {
+  /** Line of the `let` that set it first. */
+  readonly definedAt: number;
+  /** Its value when the checker can know it (a constant `let` outside loops), else null. */
+  constant: number | string | null;
+}
+
+/** Kinds of names a statement with substitutions may create: the checker cannot know them. */
+export type DynamicKind = 'task' | 'region' | 'cgroup' | 'device';
+
 export class ScenarioState {
   readonly tasks = new Map<string, TaskInfo>();
   readonly cgroups = new Map<string, CgroupInfo>([['/', { alive: true, removedAt: null }]]);
@@ -65,6 +76,18 @@ export class CheckContext {
   cgroupStatements = 0;
   /** >0 while a repeat body is re-checked for its later iterations. */
   laterIteration = 0;
+  /** `let` variables set so far. */
+  readonly vars = new Map<string, VarInfo>();
+  /** Loop variables of the enclosing `repeat … as NAME` blocks, outermost first. */
+  readonly loopVars: string[] = [];
+  /** Depth of enclosing repeat blocks (a `let` inside one has no constant value). */
+  repeatDepth = 0;
+  /** Kinds of names some statement created from a substitution: unknown names of these kinds are left to the run. */
+  readonly dynamicKinds = new Set<DynamicKind>();
+  /** A lookup met a name the run may create (see dynamicKinds): the statement is checked again when it runs. */
+  deferred = false;
+  /** The context of a statement checked at run time (server/session/dynamic.ts), built from the machine. */
+  runtime = false;
 
   constructor(
     readonly config: ScenarioConfig,
@@ -97,6 +120,7 @@ export class CheckContext {
   task(word: Word, opts: { errno?: string; allowExited?: boolean } = {}): TaskInfo | null {
     const t = this.state.tasks.get(word.text);
     if (t === undefined) {
+      if (this.defer('task')) return null;
       if (!this.poisoned.has(word.text)) this.unknown('SS201', `unknown task '${word.text}'`, word, this.state.tasks.keys(), opts.errno);
       return null;
     }
@@ -110,6 +134,7 @@ export class CheckContext {
   region(task: TaskInfo, word: Word): RegionInfo | null {
     const r = task.regions.get(word.text);
     if (r === undefined) {
+      if (this.defer('region')) return null;
       if (!this.poisoned.has(word.text)) this.unknown('SS202', `the task has no region '${word.text}'`, word, task.regions.keys());
       return null;
     }
@@ -135,6 +160,7 @@ export class CheckContext {
     const info = this.state.cgroups.get(cgroup);
     if (info?.alive === true) return true;
     if (cgroup.split('/').some((part) => part !== '' && this.poisoned.has(part))) return false;
+    if (info === undefined && this.defer('cgroup')) return false;
     if (info !== undefined) {
       this.error('SS209', `cgroup ${cgroup} was removed${lineNote(info.removedAt)}`, word, errno);
     } else {
@@ -149,6 +175,7 @@ export class CheckContext {
     const d = this.state.devices.get(word.text);
     if (d?.active === true) return d;
     if (this.poisoned.has(word.text)) return null;
+    if (d === undefined && this.defer('device')) return null;
     if (d !== undefined) {
       this.error('SS210', `${word.text} was swapped off${lineNote(d.offAt)}`, word, errno);
     } else {
@@ -156,6 +183,13 @@ export class CheckContext {
       this.unknown('SS204', `${word.text} is not an active swap area`, word, active, errno);
     }
     return null;
+  }
+
+  /** An unknown name of a kind a dynamic statement may have created: leave the statement to the run. */
+  private defer(kind: DynamicKind): boolean {
+    if (this.runtime || !this.dynamicKinds.has(kind)) return false;
+    this.deferred = true;
+    return true;
   }
 
   /** Resolve a file path word; reports SS205/SS217/SS405. */

@@ -64,6 +64,8 @@ export const DIAGNOSTIC_CODES = {
   SS112: { severity: 'error', title: 'Malformed `echo` (needs `> PATH`)' },
   SS113: { severity: 'error', title: 'Malformed `config` setting (needs KEY=VALUE)' },
   SS114: { severity: 'error', title: 'Operator where a word was expected' },
+  SS115: { severity: 'error', title: 'Malformed `let` (needs NAME = VALUE)' },
+  SS116: { severity: 'error', title: 'Malformed `$` substitution or expression' },
   // SS2xx — names and object state
   SS201: { severity: 'error', title: 'Unknown task' },
   SS202: { severity: 'error', title: 'Unknown region' },
@@ -90,6 +92,8 @@ export const DIAGNOSTIC_CODES = {
   SS223: { severity: 'error', title: '`expect ok`/`expect error` not right after a command' },
   SS224: { severity: 'warning', title: 'Expected errno differs from the predicted one' },
   SS225: { severity: 'error', title: 'Unknown observable' },
+  SS226: { severity: 'error', title: 'Unknown variable' },
+  SS227: { severity: 'error', title: 'Invalid or clashing variable name' },
   // SS3xx — values and units
   SS301: { severity: 'warning', title: 'Size without a unit (bytes assumed)' },
   SS302: { severity: 'error', title: 'Unknown unit' },
@@ -110,6 +114,7 @@ export const DIAGNOSTIC_CODES = {
   SS317: { severity: 'error', title: 'Conflicting options' },
   SS318: { severity: 'error', title: 'Value the kernel rejects for this file' },
   SS319: { severity: 'error', title: 'Slot offset or cluster index outside the device' },
+  SS320: { severity: 'error', title: 'A value needed before the run depends on the run' },
   // SS4xx — legality under the configured design and geometry
   SS401: { severity: 'error', title: '`/dev/ghostswap` needs `design=ghost`' },
   SS402: { severity: 'error', title: '`config` after the first statement' },

@@ -25,7 +25,7 @@ import {
   type KeySpec,
   type ObservableUnit,
 } from './catalog';
-import type { CheckedStatement, Comparison, ExpectedValue, FileRef, Observable, Tolerance } from './checked';
+import type { CheckedStatement, Comparison, ExpectedValue, FileRef, LetValue, Observable, Tolerance } from './checked';
 import { cachedCgroup, withText, type CheckContext, type DeviceInfo } from './context';
 import { makeDiagnostic } from './diagnostics';
 import { normalisePath } from './paths';
@@ -75,8 +75,17 @@ export function checkCompare(ctx: CheckContext, a: ExpectCompare, range: Range):
     tolerance = toleranceValue(ctx, resolved, a.tolerance.amount);
     if (tolerance === null) return null;
   } else if (a.tolerance !== null) {
-    ctx.error('SS312', `a tolerance only goes with ≈ (found ${a.operator.op})`, a.tolerance);
-    return null;
+    if (comparison !== '==' && comparison !== '!=') {
+      ctx.error('SS312', `a tolerance goes with ≈, == or != (found ${a.operator.op})`, a.tolerance);
+      return null;
+    }
+    // `== X ±T` reads as ≈: within T of X (and `!=` outside it)
+    if (!numeric) {
+      ctx.error('SS312', 'a tolerance needs a number to compare', a.tolerance);
+      return null;
+    }
+    tolerance = toleranceValue(ctx, resolved, a.tolerance.amount);
+    if (tolerance === null) return null;
   }
   let text = '';
   for (const w of a.subject) text += `${w.text} `;
@@ -84,6 +93,12 @@ export function checkCompare(ctx: CheckContext, a: ExpectCompare, range: Range):
   if (a.unit !== null) text += ` ${a.unit.text}`;
   if (a.tolerance !== null) text += ` ±${a.tolerance.amount.text}`;
   return { op: 'expect', range, observable: resolved.observable, unit: resolved.unit, comparison, expected, tolerance, text };
+}
+
+/** `let NAME = OBSERVABLE`: the observable, resolved (its words hold no substitutions). */
+export function letObservable(ctx: CheckContext, words: readonly Word[]): LetValue | null {
+  const r = resolveObservable(ctx, words);
+  return r === null ? null : { kind: 'observable', observable: r.observable, unit: r.unit };
 }
 
 function tooMany(ctx: CheckContext, words: readonly Word[], from: number, synopsis: string): boolean {

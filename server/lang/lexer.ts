@@ -4,7 +4,8 @@
  * Words are split on blanks as in a shell. A few characters always stand
  * alone: `{` `}` and the operators `== != < <= > >= >> ≈ ~= ± +-`, so
  * `x>=5` and `echo 1G>/path` lex as expected. A `(` keeps the word open
- * across blanks until its `)` (for `mix(zero=50%, incompressible=50%)`).
+ * across blanks until its `)` (for `mix(zero=50%, incompressible=50%)` and
+ * `$((N / 2))`), and `${NAME}` is part of its word, not a brace.
  * `#` at the start of a token begins a comment. One pass, no regular
  * expressions: each character is looked at a bounded number of times.
  *
@@ -145,6 +146,12 @@ export class LineScan {
       let depth = 0;
       while (i < n) {
         const d = text.charCodeAt(i);
+        if (d === DOLLAR && text.charCodeAt(i + 1) === LBRACE) {
+          // `${NAME}` is part of the word (expr.ts), not a block brace
+          const close = text.indexOf('}', i + 2);
+          i = close < 0 ? n : close + 1;
+          continue;
+        }
         const k = d < 128 ? (ASCII_CLASS[d]) : nonAsciiClass(d);
         if (k === PAREN) {
           if (d === LPAREN) depth++;
@@ -200,6 +207,7 @@ export class LineScan {
 const SPACE = 32;
 const HASH = 35;
 const LBRACE = 123;
+const DOLLAR = 36;
 const LPAREN = 40;
 const DQUOTE = 34;
 const BACKSLASH = 92;

@@ -25,6 +25,8 @@ import {
   EchoNode,
   ExpectNode,
   FlagNode,
+  LetNode,
+  LiteralWordNode,
   OperatorNode,
   OptionNode,
   PositionalNode,
@@ -44,6 +46,8 @@ export interface RepeatHeader {
   readonly keyword: Word;
   /** Null when the header is malformed (the line's diagnostic says why). */
   readonly count: Word | null;
+  /** `as NAME` (null without it, or when the header is malformed). */
+  readonly variable: Word | null;
   readonly headerRange: Range;
 }
 
@@ -185,7 +189,11 @@ export class LineParser {
 
   private word(i: number): WordNode {
     const s = this.s;
-    return new WordNode(s.tokenText(i), this.line, s.starts[i], s.ends[i], s.kinds[i] === STRING);
+    const text = s.tokenText(i);
+    if (s.kinds[i] === STRING && s.text.charCodeAt(s.starts[i]) === 39 /* ' */ && text.includes('$')) {
+      return new LiteralWordNode(text, this.line, s.starts[i], s.ends[i]);
+    }
+    return new WordNode(text, this.line, s.starts[i], s.ends[i], s.kinds[i] === STRING);
   }
 
   /** A word made of part of token `i`'s text: `key` or `value` of `key=value`, the name of `-p5`. */
@@ -230,21 +238,29 @@ export class LineParser {
 
   // ─── repeat headers ───────────────────────────────────────────────────────
 
-  /** `repeat N {` — always opens a block; a malformed header is reported once. */
+  /** `repeat N {` or `repeat N as NAME {` — always opens a block; a malformed header is reported once. */
   private repeatHeader(): { header: RepeatHeader; problem: Diagnostic | null } {
     const s = this.s;
     const keyword = this.fixedWord(0, 'repeat');
     const headerRange: Range = this.rest(0);
     let problem: { message: string; range: Range } | null = null;
+    // `as NAME` sits between the count and the brace
+    const named = s.count >= 4 && s.isWord(2, 'as');
+    const brace = named ? 4 : 2;
     if (s.count < 2 || s.kinds[1] !== WORD) {
       problem = { message: 'expected `repeat N {`: the count is missing', range: s.count >= 2 ? this.tokenRange(1) : headerRange };
-    } else if (s.count < 3 || s.kinds[2] !== LBRACE_TOKEN) {
-      problem = { message: 'expected `{` at the end of the `repeat` line', range: this.tokenRange(s.count >= 3 ? 2 : 1) };
-    } else if (s.count > 3) {
-      problem = { message: 'nothing may follow `{` on a `repeat` line', range: this.rest(3) };
+    } else if (named && s.kinds[3] !== WORD) {
+      problem = { message: 'expected a variable name after `as`', range: this.tokenRange(3) };
+    } else if (s.count < brace + 1 || s.kinds[brace] !== LBRACE_TOKEN) {
+      const at = s.count > brace ? brace : s.count - 1;
+      const what = s.count === 3 && s.isWord(2, 'as') ? 'expected `as NAME {`: the variable name is missing' : 'expected `{` at the end of the `repeat` line (or `as NAME {`)';
+      problem = { message: what, range: this.tokenRange(at) };
+    } else if (s.count > brace + 1) {
+      problem = { message: 'nothing may follow `{` on a `repeat` line', range: this.rest(brace + 1) };
     }
     const count = problem === null ? this.word(1) : null;
-    return { header: { keyword, count, headerRange }, problem: problem === null ? null : makeDiagnostic('SS109', problem.message, problem.range) };
+    const variable = problem === null && named ? this.word(3) : null;
+    return { header: { keyword, count, variable, headerRange }, problem: problem === null ? null : makeDiagnostic('SS109', problem.message, problem.range) };
   }
 
   // ─── statements ───────────────────────────────────────────────────────────
@@ -262,6 +278,8 @@ export class LineParser {
         return this.echo();
       case 'expect':
         return this.expect();
+      case 'let':
+        return this.let();
       default: {
         const spec = findCommand(name);
         if (spec === undefined) {
@@ -311,6 +329,35 @@ export class LineParser {
     }
     if (s.count > i + 2) throw this.error('SS112', 'nothing may follow the target path', this.rest(i + 2));
     return new EchoNode(this.fixedWord(0, 'echo'), values, this.operator(i), this.word(i + 1));
+  }
+
+  /** `let NAME = VALUE…` (also `let NAME=VALUE` in one word). */
+  private let(): Statement {
+    const s = this.s;
+    const keyword = this.fixedWord(0, 'let');
+    if (s.count < 2 || s.kinds[1] !== WORD) throw this.error('SS115', '`let` needs `NAME = VALUE`', this.rest(0));
+    const first = s.tokenText(1);
+    const eq = first.indexOf('=');
+    let name: WordNode;
+    let from: number;
+    const value: WordNode[] = [];
+    if (eq > 0) {
+      // `let N=5`: the name and the first value word share a token
+      const start = s.starts[1];
+      name = this.part(first.slice(0, eq), start, start + eq);
+      if (eq < first.length - 1) value.push(this.part(first.slice(eq + 1), start + eq + 1, s.ends[1]));
+      from = 2;
+    } else {
+      name = this.word(1);
+      if (s.count < 3 || !s.isWord(2, '=')) throw this.error('SS115', `expected '=' after the variable name, as in \`let ${first} = VALUE\``, this.tokenRange(s.count >= 3 ? 2 : 1));
+      from = 3;
+    }
+    for (let i = from; i < s.count; i++) {
+      if (!this.isValue(i)) throw this.error('SS115', `unexpected '${s.tokenText(i)}' in a \`let\` value`, this.tokenRange(i));
+      value.push(this.word(i));
+    }
+    if (value.length === 0) throw this.error('SS115', `\`let ${name.text}\` needs a value after '='`, this.rest(0));
+    return new LetNode(keyword, name, value, s.ends[s.count - 1]);
   }
 
   private expect(): ExpectNode {

@@ -30,6 +30,7 @@ import {
   type ExpectOk,
   type ExpectStatement,
   type FlagArg,
+  type LetStatement,
   type OperatorText,
   type OperatorToken,
   type OptionArg,
@@ -64,6 +65,16 @@ export class WordNode extends LineNode implements Word {
     super(line, startChar, endChar);
     this.text = text;
     this.quoted = quoted;
+  }
+}
+
+/** A single-quoted string with a `$` in it: the `$` stays text (expr.ts). Rare, so the flag lives on a subclass. */
+export class LiteralWordNode extends WordNode {
+  declare readonly literal: true;
+
+  constructor(text: string, line: number, startChar: number, endChar: number) {
+    super(text, line, startChar, endChar, true);
+    this.literal = true;
   }
 }
 
@@ -221,5 +232,20 @@ export class ExpectNode extends StatementNode implements ExpectStatement {
     this.kind = 'expect';
     this.keyword = keyword;
     this.assertion = assertion;
+  }
+}
+
+export class LetNode extends StatementNode implements LetStatement {
+  declare readonly kind: 'let';
+  declare readonly keyword: WordNode;
+  declare readonly name: WordNode;
+  declare readonly value: readonly WordNode[];
+
+  constructor(keyword: WordNode, name: WordNode, value: readonly WordNode[], endChar: number) {
+    super(keyword, endChar);
+    this.kind = 'let';
+    this.keyword = keyword;
+    this.name = name;
+    this.value = value;
   }
 }

@@ -26,6 +26,7 @@ export interface ParseResult {
 interface OpenBlock {
   readonly keyword: Word;
   readonly count: Word | null;
+  readonly variable: Word | null;
   readonly headerRange: Range;
   readonly body: Statement[];
   /** The header already produced a diagnostic: do not report the block as unclosed too. */
@@ -95,7 +96,7 @@ function assemble(records: readonly LineRecord[]): ParseResult {
       case OPEN_LINE: {
         const header = r.header as NonNullable<LineRecord['header']>;
         if (r.diagnostic !== null) diagnostics.push(r.diagnostic);
-        const block: OpenBlock = { keyword: header.keyword, count: header.count, headerRange: header.headerRange, body: [], headerBroken: r.diagnostic !== null };
+        const block: OpenBlock = { keyword: header.keyword, count: header.count, variable: header.variable, headerRange: header.headerRange, body: [], headerBroken: r.diagnostic !== null };
         stack.push(block);
         current = block.body;
         break;
@@ -140,6 +141,7 @@ function closeBlock(block: OpenBlock, closeRange: Range | null): RepeatStatement
     kind: 'repeat',
     keyword: block.keyword,
     count: block.count,
+    variable: block.variable,
     body: block.body,
     headerRange: block.headerRange,
     closeRange,

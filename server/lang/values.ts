@@ -70,7 +70,7 @@ export function checkSize(word: Word, report: Report, opts: SizeOptions): number
     report(makeDiagnostic('SS305', `${opts.what} must not be zero`, word.range));
     return null;
   }
-  if (r.kind === 'bytes' && r.unit === null && opts.warnPlain && bytes !== 0) {
+  if (r.kind === 'bytes' && r.unit === null && opts.warnPlain && bytes !== 0 && word.expanded !== true) {
     report(missingUnit(word, opts.what));
   }
   return bytes;

@@ -224,6 +224,25 @@ function cgroupDir(r: Request, dir: string, prefix: string, use: FileUse): void 
   }
 }
 
+/**
+ * `$…` at the end of the word being typed: the variables the scenario sets
+ * (and loop variables), inserted into the word as typed so far.
+ */
+function variablesIfDollar(r: Request): boolean {
+  const m = /\$(\{?)([A-Za-z_][A-Za-z0-9_]*)?$/.exec(r.partial);
+  if (m === null) return false;
+  const head = r.partial.slice(0, m.index);
+  const brace = m[1] === '{';
+  for (const v of r.names.variables) {
+    const def = r.names.definition('variable', v);
+    r.add(`$${brace ? '{' : ''}${v}${brace ? '}' : ''}`, CompletionItemKind.Variable, {
+      insert: `${head}$${brace ? `{${v}}` : v}`,
+      detail: def === undefined ? 'variable' : `variable, set on line ${def.range.start.line + 1}`,
+    });
+  }
+  return true;
+}
+
 // ─── per statement kind ──────────────────────────────────────────────────────
 
 function configCompletion(r: Request): void {
@@ -336,18 +355,32 @@ function expectCompletion(r: Request): void {
     if (after.length === 0) observableValue(r, subject);
     return;
   }
-  const words = before.map((t) => t.text);
+  observableCompletion(r, before.map((t) => t.text), true);
+}
+
+/** `let NAME = …`: after the `=`, an observable's words (or a literal, which needs no help). */
+function letCompletion(r: Request): void {
+  const before = r.tokensBefore();
+  const eq = before.findIndex((t, i) => i > 0 && (t.text === '=' || (i === 1 && t.text.endsWith('='))));
+  if (eq < 0) return;
+  observableCompletion(r, before.slice(eq + 1).map((t) => t.text), false);
+}
+
+/** The words of an observable typed so far (an expect's subject, a let's value). */
+function observableCompletion(r: Request, words: readonly string[], assertion: boolean): void {
   const [first, second] = words;
   const n = words.length;
   if (first === undefined) {
-    r.add('ok', CompletionItemKind.Keyword, { detail: 'the statement before succeeded' });
-    r.add('error', CompletionItemKind.Keyword, { detail: 'the statement before failed with ERRNO' });
+    if (assertion) {
+      r.add('ok', CompletionItemKind.Keyword, { detail: 'the statement before succeeded' });
+      r.add('error', CompletionItemKind.Keyword, { detail: 'the statement before failed with ERRNO' });
+    }
     for (const f of OBSERVABLE_FORMS) r.add(f.keyword, CompletionItemKind.Keyword, { detail: f.synopsis, doc: f.doc });
     paths(r, 'observe');
     return;
   }
-  if (first === 'ok') return;
-  if (first === 'error') {
+  if (assertion && first === 'ok') return;
+  if (assertion && first === 'error') {
     if (n === 1) errnos(r);
     return;
   }
@@ -574,6 +607,7 @@ export function complete(doc: TextDocument, position: Position, analysis: Analys
   if (ctx.commentStart !== null && position.character > ctx.commentStart) return empty;
   if (ctx.current?.kind === 'string') return empty;
   const r = new Request(ctx, analysis.names, analysis.result.checked.config, position);
+  if (ctx.currentIndex > 0 && variablesIfDollar(r)) return { isIncomplete: false, items: r.items };
   const first = ctx.tokens[0];
   if (ctx.currentIndex === 0 || first === undefined) {
     commands(r);
@@ -585,6 +619,9 @@ export function complete(doc: TextDocument, position: Position, analysis: Analys
       configCompletion(r);
       break;
     case 'repeat':
+      break;
+    case 'let':
+      letCompletion(r);
       break;
     case 'echo':
       echoCompletion(r);

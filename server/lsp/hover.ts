@@ -93,7 +93,7 @@ function roleMarkdown(w: RoledWord, config: ScenarioConfig): string | null {
 function definitionNote(analysis: Analysis, o: NameOccurrence): string {
   const def = analysis.names.definition(o.kind, o.key);
   const uses = analysis.names.all(o.kind, o.key).length;
-  const where = def === undefined ? 'not created in this scenario' : `created on line ${def.range.start.line + 1}`;
+  const where = def === undefined ? 'not created in this scenario' : `${o.kind === 'variable' ? 'set' : 'created'} on line ${def.range.start.line + 1}`;
   return `${where}; ${uses} occurrence${uses === 1 ? '' : 's'}`;
 }
 
@@ -152,6 +152,13 @@ function nameMarkdown(analysis: Analysis, o: NameOccurrence, session: SessionApi
           `rss ${count(t.rss)} pages (${humanBytes(t.rss * config.pageSize)}), swapents ${count(t.swapents)} (${humanBytes(t.swapents * config.pageSize)})`,
         );
       }
+      return lines.join('\n');
+    }
+    case 'variable': {
+      const lines = [`**$${o.key}** — variable (${note})`];
+      const v = session?.variable(o.key);
+      if (v !== undefined) lines.push('', `now: \`${String(v)}\``);
+      else if (session !== undefined) lines.push('', '*Not set at the current step.*');
       return lines.join('\n');
     }
     case 'region':

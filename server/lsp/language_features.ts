@@ -24,7 +24,7 @@ import { documentUri, positionParam, rangeParam } from './validate';
 export function capabilities(sync: TextDocumentSyncKind): ServerCapabilities {
   return {
     textDocumentSync: { openClose: true, change: sync },
-    completionProvider: { triggerCharacters: [' ', '/', '=', '-'], resolveProvider: false },
+    completionProvider: { triggerCharacters: [' ', '/', '=', '-', '$'], resolveProvider: false },
     hoverProvider: true,
     definitionProvider: true,
     referencesProvider: true,

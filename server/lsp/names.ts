@@ -8,12 +8,15 @@
  * `g0` part): renaming `work` then rewrites every path that goes through it.
  * A region belongs to the task that mapped it; a forked child shares its
  * parent's regions (copy_mm() duplicates the VMAs), so `touch child heap`
- * refers to the parent's `mmap … heap`.
+ * refers to the parent's `mmap … heap`. A variable is defined by `let NAME`
+ * and `repeat … as NAME`, and referenced by `$NAME`, `${NAME}` and names
+ * inside `$((…))`; a word with a substitution names no other object.
  */
 import type { CommandStatement, ExpectCompare, Position, Program, Range, Statement, Word } from '../lang/index';
 import { findCommand, type ArgKind } from '../lang/catalog';
+import { expands, valueWords, variableSpans } from '../lang/substitute';
 
-export type NameKind = 'device' | 'cgroup' | 'task' | 'region';
+export type NameKind = 'device' | 'cgroup' | 'task' | 'region' | 'variable';
 
 export interface NameOccurrence {
   readonly kind: NameKind;
@@ -39,6 +42,8 @@ export interface NameIndex {
   /** Canonical cgroup paths the scenario creates (the root `/` first). */
   readonly cgroups: readonly string[];
   readonly tasks: readonly string[];
+  /** Variables the scenario sets (`let`, `repeat … as`), in order of first appearance. */
+  readonly variables: readonly string[];
   /** Region names usable by a task (its own mmaps and those inherited through fork). */
   regionsOf(task: string): readonly string[];
 }
@@ -100,6 +105,7 @@ class IndexBuilder {
   readonly devices: string[] = [];
   readonly cgroups: string[] = ['/'];
   readonly tasks: string[] = [];
+  readonly variables: string[] = [];
   private readonly seen = new Set<string>();
   /** For each task name, its regions by name → region key (fork copies the map). */
   readonly regions = new Map<string, Map<string, string>>();
@@ -111,21 +117,34 @@ class IndexBuilder {
     this.seen.add(id);
     if (kind === 'device') this.devices.push(key);
     else if (kind === 'task') this.tasks.push(key);
+    else if (kind === 'variable' && definition) this.variables.push(key);
     else if (kind === 'cgroup' && definition) this.cgroups.push(key);
   }
 
+  /** `let NAME` or `repeat … as NAME`. */
+  variableDefinition(word: Word): void {
+    this.add('variable', word.text, word.text, word.range, true);
+  }
+
+  /** Every variable a word reads: the name part of `$NAME`, `${NAME}`, or a name inside `$((…))`. */
+  variableUses(word: Word): void {
+    const line = word.range.start.line;
+    for (const v of variableSpans(word)) this.add('variable', v.name, v.name, { start: { line, character: v.start }, end: { line, character: v.end } }, false);
+  }
+
   device(word: Word, definition: boolean): void {
+    if (expands(word)) return;
     if (!word.quoted && word.text.startsWith('/')) this.add('device', word.text, word.text, word.range, definition);
   }
 
   task(word: Word, definition: boolean): void {
-    if (word.quoted) return;
+    if (word.quoted || expands(word)) return;
     this.add('task', word.text, word.text, word.range, definition);
     if (definition) this.regions.set(word.text, new Map());
   }
 
   region(taskWord: Word | undefined, word: Word, definition: boolean): void {
-    if (word.quoted || taskWord === undefined) return;
+    if (word.quoted || taskWord === undefined || expands(word) || expands(taskWord)) return;
     let map = this.regions.get(taskWord.text);
     if (map === undefined) {
       map = new Map();
@@ -141,6 +160,7 @@ class IndexBuilder {
   }
 
   cgroup(word: Word, allowBareAbsolute: boolean, isFile: boolean, definition: 'none' | 'last' | 'all'): void {
+    if (expands(word)) return;
     const parts = cgroupComponents(word, allowBareAbsolute, isFile);
     const line = word.range.start.line;
     parts.forEach((p, i) => {
@@ -223,9 +243,15 @@ function visitCompare(b: IndexBuilder, a: ExpectCompare): void {
 
 function visit(b: IndexBuilder, statements: readonly Statement[]): void {
   for (const s of statements) {
+    if (s.kind === 'command' || s.kind === 'echo' || s.kind === 'expect' || s.kind === 'let') for (const w of valueWords(s)) b.variableUses(w);
     switch (s.kind) {
       case 'repeat':
+        if (s.count !== null) b.variableUses(s.count);
+        if (s.variable !== null) b.variableDefinition(s.variable);
         visit(b, s.body);
+        break;
+      case 'let':
+        b.variableDefinition(s.name);
         break;
       case 'command':
         visitCommand(b, s);
@@ -279,6 +305,7 @@ export function buildNameIndex(program: Program): NameIndex {
     devices: b.devices,
     cgroups: b.cgroups,
     tasks: b.tasks,
+    variables: b.variables,
     regionsOf: (task) => regionsByTask.get(task) ?? [],
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Go to definition, find references, document highlights and rename for the
- * names a scenario creates: swap devices, cgroups, tasks and regions. The
+ * names a scenario creates: swap devices, cgroups, tasks, regions and variables. The
  * definition is the first statement that creates the object.
  */
 import {
@@ -14,6 +14,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { isIdentifier } from '../lang/context';
+import { isVariableName } from '../lang/expr';
 import type { Analysis } from './analysis';
 import type { NameOccurrence } from './names';
 import { ErrorCodes } from '../../shared/protocol';
@@ -55,6 +56,8 @@ function invalidName(o: NameOccurrence, name: string): string | null {
       return name !== '' && !name.includes('/') && name !== '.' && name !== '..' && !/\s/.test(name) ? null : `'${name}' is not a valid cgroup directory name`;
     case 'device':
       return name.startsWith('/') && !/\s/.test(name) ? null : `'${name}' is not an absolute device path`;
+    case 'variable':
+      return isVariableName(name) ? null : `'${name}' is not a valid variable name (a letter or _, then letters, digits and _)`;
   }
 }
 

@@ -57,10 +57,13 @@ function symbolsOf(statements: readonly Statement[]): DocumentSymbol[] {
         break;
       }
       case 'repeat': {
-        const count = s.count?.text ?? '?';
+        const count = `${s.count?.text ?? '?'}${s.variable === null ? '' : ` as ${s.variable.text}`}`;
         out.push(symbol(`repeat ${count}`, `${s.body.length} statement${s.body.length === 1 ? '' : 's'}`, SymbolKind.Array, s.range, s.keyword.range, symbolsOf(s.body)));
         break;
       }
+      case 'let':
+        out.push(symbol(s.name.text, s.value.map((w) => w.text).join(' '), SymbolKind.Variable, s.range, s.name.range));
+        break;
       case 'command': {
         const sym = commandSymbol(s);
         if (sym !== null) out.push(sym);

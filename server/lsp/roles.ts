@@ -27,7 +27,8 @@ import {
   type OptionSpec,
   type PositionalSpec,
 } from '../lang/catalog';
-import type { OperatorToken, Range, ScenarioConfig, Statement, Word } from '../lang/index';
+import { range, type OperatorToken, type Range, type ScenarioConfig, type Statement, type Word } from '../lang/index';
+import { expands, variableSpans } from '../lang/substitute';
 import { resolveFile } from '../lang/paths';
 
 export type WordRole =
@@ -43,6 +44,8 @@ export type WordRole =
   | { readonly role: 'cgroup' }
   | { readonly role: 'task'; readonly definition: boolean }
   | { readonly role: 'region'; readonly definition: boolean }
+  /** A variable: its name in `let NAME` / `repeat … as NAME` (definition), or in `$NAME`, `${NAME}`, `$((…))`. */
+  | { readonly role: 'variable'; readonly definition: boolean }
   | { readonly role: 'errno'; readonly errno: ErrnoSpec | undefined }
   | { readonly role: 'key'; readonly file: string; readonly key: KeySpec | undefined }
   | { readonly role: 'field'; readonly what: string; readonly field: FieldSpec | undefined }
@@ -102,8 +105,14 @@ function argRole(kind: ArgKind, command: CommandSpec, positional: PositionalSpec
   }
 }
 
+/** A word with its role; a word with `$` substitutions shows its variables instead (their spans only). */
 function word(emit: Emit, w: Word, role: WordRole): void {
-  emit(w.range, w.text, role);
+  if (!expands(w)) {
+    emit(w.range, w.text, role);
+    return;
+  }
+  const line = w.range.start.line;
+  for (const v of variableSpans(w)) emit(range(line, v.start, v.end), v.name, { role: 'variable', definition: false });
 }
 
 function commandWords(emit: Emit, stmt: Extract<Statement, { kind: 'command' }>): void {
@@ -133,22 +142,11 @@ function fieldRole(list: readonly FieldSpec[], what: string, w: Word): WordRole 
   return { role: 'field', what, field: list.find((f) => f.name === w.text) };
 }
 
-function expectWords(emit: Emit, stmt: Extract<Statement, { kind: 'expect' }>, config: ScenarioConfig): void {
-  const verb = findCommand('expect');
-  if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
-  const a = stmt.assertion;
-  if (a.form === 'ok') {
-    word(emit, a.word, { role: 'keyword', doc: '`expect ok`: the statement just before succeeded.' });
-    return;
-  }
-  if (a.form === 'error') {
-    word(emit, a.word, { role: 'keyword', doc: '`expect error ERRNO`: the statement just before failed with this errno.' });
-    word(emit, a.errno, { role: 'errno', errno: findErrno(a.errno.text) });
-    return;
-  }
-  const [first, ...rest] = a.subject;
-  if (first === undefined) return;
-  let valueRole: WordRole = looksNumeric(a.value.text) ? { role: 'size' } : { role: 'enum', doc: '' };
+/** The words of an observable (an expect's subject, a `let`'s value); returns the role its compared value has. */
+function observableWords(emit: Emit, subject: readonly Word[], config: ScenarioConfig, value: Word | null): WordRole {
+  const [first, ...rest] = subject;
+  let valueRole: WordRole = value !== null && looksNumeric(value.text) ? { role: 'size' } : { role: 'enum', doc: '' };
+  if (first === undefined) return valueRole;
   const kw = OBSERVABLE_DOCS.get(first.text);
   if (kw !== undefined) {
     word(emit, first, { role: 'keyword', doc: kw });
@@ -183,20 +181,37 @@ function expectWords(emit: Emit, stmt: Extract<Statement, { kind: 'expect' }>, c
         break;
       }
     }
-  } else {
-    word(emit, first, { role: 'file', path: first.text });
-    const second = rest[0];
-    if (second !== undefined) {
-      if (first.text === '/proc/swaps') {
-        word(emit, second, { role: 'device' });
-        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(SWAPS_COLUMNS, '/proc/swaps', rest[1]));
-      } else {
-        const resolved = resolveFile(first.text, config.pageSize, config.pmdOrder);
-        const keys = resolved.ok && resolved.value.spec.keys !== undefined ? KEYS[resolved.value.spec.keys] : [];
-        word(emit, second, { role: 'key', file: first.text, key: keys.find((k) => k.name === second.text) });
-      }
+    return valueRole;
+  }
+  word(emit, first, { role: 'file', path: first.text });
+  const second = rest[0];
+  if (second !== undefined) {
+    if (first.text === '/proc/swaps') {
+      word(emit, second, { role: 'device' });
+      if (rest[1] !== undefined) word(emit, rest[1], fieldRole(SWAPS_COLUMNS, '/proc/swaps', rest[1]));
+    } else {
+      const resolved = resolveFile(first.text, config.pageSize, config.pmdOrder);
+      const keys = resolved.ok && resolved.value.spec.keys !== undefined ? KEYS[resolved.value.spec.keys] : [];
+      word(emit, second, { role: 'key', file: first.text, key: keys.find((k) => k.name === second.text) });
     }
   }
+  return valueRole;
+}
+
+function expectWords(emit: Emit, stmt: Extract<Statement, { kind: 'expect' }>, config: ScenarioConfig): void {
+  const verb = findCommand('expect');
+  if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
+  const a = stmt.assertion;
+  if (a.form === 'ok') {
+    word(emit, a.word, { role: 'keyword', doc: '`expect ok`: the statement just before succeeded.' });
+    return;
+  }
+  if (a.form === 'error') {
+    word(emit, a.word, { role: 'keyword', doc: '`expect error ERRNO`: the statement just before failed with this errno.' });
+    word(emit, a.errno, { role: 'errno', errno: findErrno(a.errno.text) });
+    return;
+  }
+  const valueRole = observableWords(emit, a.subject, config, a.value);
   emit(a.operator.range, a.operator.op, { role: 'operator', op: a.operator });
   word(emit, a.value, valueRole);
   if (a.unit !== null) word(emit, a.unit, { role: 'size' });
@@ -204,6 +219,17 @@ function expectWords(emit: Emit, stmt: Extract<Statement, { kind: 'expect' }>, c
     emit(a.tolerance.operator.range, a.tolerance.operator.op, { role: 'operator', op: a.tolerance.operator });
     word(emit, a.tolerance.amount, { role: 'size' });
   }
+}
+
+/** `let NAME = VALUE…`: a literal or expression, or an observable's words. */
+function letWords(emit: Emit, stmt: Extract<Statement, { kind: 'let' }>, config: ScenarioConfig): void {
+  const verb = findCommand('let');
+  if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
+  word(emit, stmt.name, { role: 'variable', definition: true });
+  const [first] = stmt.value;
+  if (first === undefined) return;
+  if (stmt.value.length === 1 && (expands(first) || looksNumeric(first.text) || first.quoted)) word(emit, first, looksNumeric(first.text) ? { role: 'size' } : { role: 'value' });
+  else observableWords(emit, stmt.value, config, null);
 }
 
 /** Calls `emit` for each word of the statement (not the body of a repeat), left to right. */
@@ -227,8 +253,12 @@ export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Em
       const verb = findCommand('repeat');
       if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
       if (stmt.count !== null) word(emit, stmt.count, { role: 'number' });
+      if (stmt.variable !== null) word(emit, stmt.variable, { role: 'variable', definition: true });
       return;
     }
+    case 'let':
+      letWords(emit, stmt, config);
+      return;
     case 'echo': {
       const verb = findCommand('echo');
       if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });

@@ -35,6 +35,7 @@ function tokenType(role: WordRole): { type: TokenType; modifiers: number } | nul
       return { type: 'namespace', modifiers: 0 };
     case 'task':
     case 'region':
+    case 'variable':
       return { type: 'variable', modifiers: role.definition ? DECLARATION : 0 };
     case 'errno':
     case 'design':

@@ -80,6 +80,8 @@ export interface SessionApi {
   device(path: string): DeviceSummary | null;
   memcg(path: string): MemcgSummary | null;
   task(name: string): { name: string; state: string; cgroup: string; rss: number; swapents: number } | null;
+  /** A variable's value at the current step: a `let` variable, or the loop counter of the statement run last; undefined when unset. */
+  variable(name: string): number | string | undefined;
   slot(type: number, offset: number): SlotRecord;
   cluster(type: number, cluster: number): ClusterDetail;
   clusterMap(type: number, bins: number, from?: number, to?: number): ClusterMap;

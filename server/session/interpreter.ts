@@ -18,6 +18,7 @@ import { VSWAP_DEVICE_WORD, VTABLE_TAGS } from '../lang/catalog';
 import { slotBackend, vtTag } from '../sim/virtual_layer';
 import type { SwapInfo } from '../sim/swapfile';
 import type { DesignName } from '../../shared/protocol';
+import { evalEnv, expandWord, letObservableNow, recheck, variableValue, type RunScope } from './dynamic';
 
 /** What one step produced. */
 export interface StepOutcome {
@@ -33,6 +34,8 @@ export interface ExecContext {
   /** The errno of the previous statement, or null when it succeeded. */
   lastErrno: ErrnoName | null;
   design: DesignName;
+  /** Variables and loop counters, for `let` and statements with `$` (a session always gives them). */
+  scope?: RunScope;
 }
 
 function contentSpec(op: Extract<CheckedOp, { op: 'mmap' }>): ContentSpec {
@@ -354,7 +357,23 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
     }
     case 'repeat':
       throw new RangeError('repeat blocks are expanded by the step plan');
+    case 'let': {
+      const scope = needScope(ctx);
+      const v = op.value;
+      if (v.kind === 'text') scope.setVar(op.name, variableValue(expandWord(v.word, evalEnv(scope))));
+      else scope.setVar(op.name, observe(k, letObservableNow(k, v, scope).observable, ctx.design));
+      return {};
+    }
+    case 'dynamic': {
+      const scope = needScope(ctx);
+      return run(k, { ...recheck(k, op.statement, scope), range: op.range }, ctx);
+    }
   }
+}
+
+function needScope(ctx: ExecContext): RunScope {
+  if (ctx.scope === undefined) throw new RangeError('variables need a session scope');
+  return ctx.scope;
 }
 
 function unitSuffix(unit: string): string {

@@ -43,6 +43,8 @@ import type { SwapInfo } from '../sim/swapfile';
 import type { CancelSignal, ProgressSink, SessionApi, SessionOptions } from './api';
 import { slotEncodings } from './encodings';
 import { execute, type StepOutcome } from './interpreter';
+import type { RunScope } from './dynamic';
+import { DEFAULT_LIMITS } from '../lang/checked';
 import { changedCounters } from './counter_diff';
 import { clusterListName, clusterMap, clusterSummary, counterSet, deviceSummary, flatCounters, memcgSummaries, memcgSummary, slotBacking } from './observe';
 import { overheadInput } from './overhead_input';
@@ -153,6 +155,10 @@ export class Session implements SessionApi {
   private readonly errorList: StepError[] = [];
   private readonly violationList: { message: string; step: number; range: Range }[] = [];
   private lastErrno: StepOutcome['error'] | null = null;
+  /** `let` variables; written through the machine's journal, so stepping back restores them. */
+  private vars = new Map<string, number | string>();
+  /** The checker's limits, also for statements checked at run time. */
+  private readonly limits: Limits;
   private readonly lineEffects = new Map<number, string>();
   /** What the views last saw, for diffing. */
   private lastDevices = new Map<number, string>();
@@ -170,6 +176,7 @@ export class Session implements SessionApi {
   ) {
     this.uri = uri;
     this.opts = opts;
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.frontEnd = opts.frontEnd ?? parseAndCheck(text, opts.limits, { defaults: opts.configDefaults });
     this.plan = new StepPlan(this.frontEnd.checked.statements);
     this.statusValue = this.frontEnd.checked.hasErrors ? 'invalid' : 'ready';
@@ -187,6 +194,7 @@ export class Session implements SessionApi {
     this.errorList.length = 0;
     this.violationList.length = 0;
     this.lastErrno = null;
+    this.vars = new Map();
     this.lineEffects.clear();
   }
 
@@ -268,11 +276,12 @@ export class Session implements SessionApi {
 
   /** Execute the step at `index` and advance. */
   private runOne(): void {
-    const { stmt } = this.plan.at(this.index);
+    const { stmt, iterations, variables } = this.plan.at(this.index);
     const k = this.kernel;
     this.history.push({ mark: k.mark(), expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length });
     const eventsBefore = k.log.length;
-    const out = execute(k, stmt, { lastErrno: this.lastErrno?.errno ?? null, design: this.designName });
+    const scope = this.scope(iterations, variables);
+    const out = execute(k, stmt, { lastErrno: this.lastErrno?.errno ?? null, design: this.designName, scope });
     const stepNo = this.index + 1;
     if (out.error) {
       this.errorList.push({ range: stmt.range, errno: out.error.errno, message: out.error.message, step: stepNo, expected: this.nextIsExpectError(out.error.errno) });
@@ -293,6 +302,33 @@ export class Session implements SessionApi {
       this.history = this.history.map(() => ({ mark: { journal: 0, events: 0 }, expects: 0, errors: 0, violations: 0 }));
       this.deltaMark = null;
     }
+  }
+
+  /** Variables and loop counters for the step at `index`. */
+  private scope(iterations: readonly number[], variables: readonly (string | null)[]): RunScope {
+    const loops = new Map<string, number>();
+    variables.forEach((v, i) => {
+      if (v !== null) loops.set(v, iterations[i] ?? 0);
+    });
+    const vars = this.vars;
+    const k = this.kernel;
+    return {
+      vars,
+      setVar: (name, value) => k.j.mapSet(vars, name, value),
+      loops,
+      step: this.index + 1,
+      config: this.frontEnd.checked.config,
+      limits: this.limits,
+    };
+  }
+
+  variable(name: string): number | string | undefined {
+    const v = this.vars.get(name);
+    if (v !== undefined || this.index === 0) return v;
+    // a loop counter: its pass in the statement run last
+    const { iterations, variables } = this.plan.at(this.index - 1);
+    const i = variables.indexOf(name);
+    return i < 0 ? undefined : iterations[i];
   }
 
   /** Is the statement after the current one an `expect error ERRNO` accepting this errno? */

@@ -53,19 +53,25 @@ export class StepPlan {
     this.total = this.root.size;
   }
 
-  /** The statement run at step `index` (0-based), with the repeat iteration numbers around it. */
-  at(index: number): { stmt: CheckedStatement; iterations: number[] } {
+  /**
+   * The statement run at step `index` (0-based), with the repeat iteration
+   * numbers around it (outermost first) and the loop variable of each of
+   * those blocks (null for a block without `as NAME`).
+   */
+  at(index: number): { stmt: CheckedStatement; iterations: number[]; variables: (string | null)[] } {
     if (index < 0 || index >= this.total) throw new RangeError(`step ${index} outside 0..${this.total - 1}`);
     let block = this.root;
     let x = index;
     const iterations: number[] = [];
+    const variables: (string | null)[] = [];
     for (;;) {
       const i = findStart(block.starts, x);
       const stmt = block.stmts[i]!;
       x -= block.starts[i]!;
       const child = block.children.get(i);
-      if (!child) return { stmt, iterations };
+      if (!child) return { stmt, iterations, variables };
       iterations.push(Math.floor(x / child.size));
+      variables.push(stmt.op === 'repeat' ? stmt.variable : null);
       x %= child.size;
       block = child;
     }

@@ -47,12 +47,14 @@ export const DICTIONARY: readonly string[] = [
   'pages=', '..', 'offset=', 'len=', 'order=', 'thp=', 'content=mix(', ')', 'zero=50%', ':', '%', ',',
   '0', '-1', '1.5', '0x', '4K', '1T', '99999999999999999999', 'p', 'kB', '"', "'", '#', '=', '(', '\t', '\n', '',
   'design=p1', 'design=p3', 'design=legacy', 'design=ghost', 'write', 'populate', 'swapoff -a', 'expect error EINVAL',
+  'let', 'let N = 3', ' as i', '$i', '$N', '${N}', '$((', '))', '$((N * 2))', '$((i + 1))', 'random(', '$((random(4)))', '/', '%', '$U',
 ];
 
 /** Whole statements a gentle mutation inserts: valid text that still changes what runs. */
 export const STATEMENTS: readonly string[] = [
   'swapoff -a', 'swapon /dev/zram0 size=1M -p 100', 'zswap shrink 4', 'echo N > /sys/module/zswap/parameters/enabled',
   'sysctl vm.swappiness=200', 'expect error EINVAL', 'expect ok', 'expect /proc/vmstat pswpout >= 0', 'free', 'cat /proc/swaps',
+  'let U = /proc/vmstat pswpout', 'let N = 2', 'echo $((2 + 1)) > /proc/sys/vm/page-cluster',
 ];
 
 /**

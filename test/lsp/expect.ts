@@ -8,6 +8,8 @@ import type {
   Hover,
   Location,
   MarkupContent,
+  SemanticTokens,
+  SemanticTokensLegend,
   TextEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
@@ -143,4 +145,28 @@ export async function expectFormatting(client: LspClient, text: string, expected
   const formatted = applyEdits(fx.text, edits);
   assert.equal(formatted, expected);
   return formatted;
+}
+
+export interface DecodedToken {
+  line: number;
+  start: number;
+  text: string;
+  type: string;
+  modifiers: string[];
+}
+
+/** Semantic tokens as (line, start, text, type, modifiers), read with the server's legend. */
+export function decodeTokens(text: string, tokens: SemanticTokens, legend: SemanticTokensLegend): DecodedToken[] {
+  const lines = text.split('\n');
+  const out: DecodedToken[] = [];
+  let line = 0;
+  let start = 0;
+  for (let i = 0; i < tokens.data.length; i += 5) {
+    const [dl, ds, len, type, mods] = tokens.data.slice(i, i + 5) as [number, number, number, number, number];
+    line += dl;
+    start = dl === 0 ? start + ds : ds;
+    const modifiers = legend.tokenModifiers.filter((_, bit) => (mods & (1 << bit)) !== 0);
+    out.push({ line, start, text: (lines[line] ?? '').slice(start, start + len), type: legend.tokenTypes[type] ?? '?', modifiers });
+  }
+  return out;
 }

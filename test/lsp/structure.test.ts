@@ -1,10 +1,10 @@
 // Document symbols, folding ranges, semantic tokens and code lenses.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CodeLens, FoldingRange, SemanticTokens, SemanticTokensLegend } from 'vscode-languageserver-protocol/node';
+import type { CodeLens, FoldingRange, SemanticTokens } from 'vscode-languageserver-protocol/node';
 import { largeScenario } from '../lang/generate';
 import { LspClient } from './client';
-import { expectSymbols, openFixture } from './expect';
+import { decodeTokens as decode, expectSymbols, openFixture } from './expect';
 
 let client: LspClient;
 before(async () => {
@@ -54,29 +54,6 @@ test('folding ranges cover repeat bodies (the closing brace stays visible) and c
     ],
   );
 });
-
-interface Decoded {
-  line: number;
-  start: number;
-  text: string;
-  type: string;
-  modifiers: string[];
-}
-
-function decode(text: string, tokens: SemanticTokens, legend: SemanticTokensLegend): Decoded[] {
-  const lines = text.split('\n');
-  const out: Decoded[] = [];
-  let line = 0;
-  let start = 0;
-  for (let i = 0; i < tokens.data.length; i += 5) {
-    const [dl, ds, len, type, mods] = tokens.data.slice(i, i + 5) as [number, number, number, number, number];
-    line += dl;
-    start = dl === 0 ? start + ds : ds;
-    const modifiers = legend.tokenModifiers.filter((_, bit) => (mods & (1 << bit)) !== 0);
-    out.push({ line, start, text: (lines[line] ?? '').slice(start, start + len), type: legend.tokenTypes[type] ?? '?', modifiers });
-  }
-  return out;
-}
 
 test('semantic tokens classify keywords, paths, numbers, names, errnos, operators and comments', async () => {
   const legend = client.initializeResult?.capabilities.semanticTokensProvider?.legend;
