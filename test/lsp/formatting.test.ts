@@ -80,14 +80,16 @@ test('range formatting only edits the lines asked for, with the indentation of t
   assert.equal(applyEdits(text, edits), 'task   t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}');
 });
 
-/** The checked program without source positions (ranges move when spacing changes). */
+/** The checked program without source positions (ranges and the columns of kept words move when spacing changes). */
+const POSITION_KEYS = new Set(['range', 'line', 'startChar', 'endChar']);
+
 function meaning(source: string): unknown {
   const { checked, diagnostics } = parseAndCheck(source);
   const strip = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(strip);
     if (typeof v === 'object' && v !== null) {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) if (k !== 'range' && k !== 'text') out[k] = strip(x);
+      for (const [k, x] of Object.entries(v)) if (!POSITION_KEYS.has(k)) out[k] = strip(x);
       return out;
     }
     return v;
