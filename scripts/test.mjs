@@ -12,6 +12,7 @@
 // or lint failed, otherwise 0. Every step runs even after an earlier one fails,
 // so one run reports all problems.
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { build, listFiles, ROOT } from './build.mjs';
 
@@ -51,7 +52,12 @@ if (files.length === 0) {
   console.log('✖ no test files found under out/test');
   process.exit(1);
 }
-const testCode = step(`node --test (${files.length} file(s))`, ['--enable-source-maps', '--test', '--test-reporter=spec', ...nodeTestArgs, ...files]);
+// Files run in their own processes, as many at once as the machine has cores
+// (node's default leaves one core idle: on a 2-core CI machine that is one
+// file at a time). SWAPSIM_TEST_CONCURRENCY overrides it.
+const concurrency = Number(process.env.SWAPSIM_TEST_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
+const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/slowest-files.mjs', '--test-reporter-destination=stdout'];
+const testCode = step(`node --test (${files.length} file(s), ${concurrency} at a time)`, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...nodeTestArgs, ...files]);
 
 if (failures.length > 0) console.log(`\n✖ also failed: ${failures.join(', ')}`);
 process.exit(testCode !== 0 ? testCode : failures.length > 0 ? 1 : 0);

@@ -300,7 +300,8 @@ describe('dashboard in a browser', () => {
     await page.keyboard.press('End');
     const total = (await client.request('swapsim/snapshot', {})).step.total;
     await waitStep(page, total);
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    // The scrubber's own gotoStep must be done before another client moves the session.
+    await page.waitForSelector('#timeline-slider[aria-busy="false"]');
     await client.request('swapsim/gotoStep', { step: 12 });
     await waitStep(page, 12);
   });
@@ -406,9 +407,13 @@ describe('dashboard in a browser', () => {
   test('zoom, selection and open panels survive a reload', async () => {
     await page.click('#panel-memcg > summary');
     const selected = (await page.textContent('#inspector-title')) ?? '';
+    const savedBefore = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    const zoomBefore = await page.textContent('#map-zoom-label');
     await page.click('#map-zoom-in');
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 400)));
+    // The zoom is saved with the rest of the UI state; wait for that write, not for a while.
+    await page.waitForFunction((before) => JSON.stringify({ ...localStorage }) !== before, savedBefore);
     const zoom = await page.textContent('#map-zoom-label');
+    assert.notEqual(zoom, zoomBefore, 'the zoom button zooms');
     await page.reload();
     await page.waitForSelector('#inspector-title');
     await page.waitForFunction((t) => document.querySelector('#inspector-title')?.textContent === t, selected);

@@ -14,6 +14,7 @@ import type { ServerContext } from '../../server/lsp/context';
 import { toLspDiagnostic } from '../../server/lsp/convert';
 import { DiagnosticsScheduler } from '../../server/lsp/diagnostics';
 import { largeScenario } from '../lang/generate';
+import { deferred } from '../deferred';
 import { rng } from '../lang/helpers';
 import { freshUri, LspClient } from './client';
 
@@ -85,6 +86,7 @@ test('the session rebuild after an edit waits until the diagnostics have been ha
   const events: string[] = [];
   const uri = 'file:///order.swapsim';
   const doc = TextDocument.create(uri, 'swapsim', 2, 'discard');
+  const rebuilt = deferred();
   const ctx = {
     log: (message: string) => events.push(`log ${message}`),
     documents: { get: (u: string) => (u === uri ? doc : undefined) },
@@ -96,12 +98,15 @@ test('the session rebuild after an edit waits until the diagnostics have been ha
       get: () => ({ version: 1 }),
       enqueue: (_uri: string, work: () => void) => Promise.resolve().then(work),
     },
-    rebuild: () => events.push('rebuild'),
+    rebuild: () => {
+      events.push('rebuild');
+      rebuilt.resolve();
+    },
     refreshInlayHints: () => undefined,
   };
   const scheduler = new DiagnosticsScheduler(ctx as unknown as ServerContext, 0, 0);
   scheduler.schedule(uri);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await rebuilt.promise;
   assert.deepEqual(events, ['publish', 'written', 'rebuild']);
 });
 
@@ -109,24 +114,34 @@ test('typing again before the session rebuild is due publishes the new diagnosti
   const events: string[] = [];
   const uri = 'file:///typing-on.swapsim';
   let doc = TextDocument.create(uri, 'swapsim', 2, 'discard');
+  const published = deferred();
+  const rebuilt = deferred();
   const ctx = {
     log: (message: string) => events.push(`log ${message}`),
     documents: { get: (u: string) => (u === uri ? doc : undefined) },
-    publishDiagnostics: () => events.push(`publish v${doc.version}`),
+    publishDiagnostics: () => {
+      events.push(`publish v${doc.version}`);
+      published.resolve();
+    },
     sessions: {
       get: () => ({ version: 1 }),
       enqueue: (_uri: string, work: () => void) => Promise.resolve().then(work),
     },
-    rebuild: (d: TextDocument) => events.push(`rebuild v${d.version}`),
+    rebuild: (d: TextDocument) => {
+      events.push(`rebuild v${d.version}`);
+      rebuilt.resolve();
+    },
     refreshInlayHints: () => undefined,
   };
-  const scheduler = new DiagnosticsScheduler(ctx as unknown as ServerContext, 0, 40);
+  // The rebuild delay is far longer than any pause here could be: the next keystroke comes on the
+  // microtask after the first publish, while version 2's rebuild timer is pending whatever the load.
+  const scheduler = new DiagnosticsScheduler(ctx as unknown as ServerContext, 0, 200);
   scheduler.schedule(uri);
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  // The next keystroke lands while the rebuild of version 2 is still pending.
+  await published.promise;
+  assert.deepEqual(events, ['publish v2']);
   doc = TextDocument.update(doc, [{ range: { start: { line: 0, character: 7 }, end: { line: 0, character: 7 } }, text: ' x' }], 3);
   scheduler.schedule(uri);
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  await rebuilt.promise;
   assert.deepEqual(events, ['publish v2', 'publish v3', 'rebuild v3']);
 });
 

@@ -39,7 +39,7 @@ export class TimelinePanel {
     private readonly host: TimelineHost,
     private readonly store: SessionStore,
   ) {
-    this.slider = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, id: 'timeline-slider', class: 'timeline-slider', 'aria-label': 'Scenario step' });
+    this.slider = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, id: 'timeline-slider', class: 'timeline-slider', 'aria-label': 'Scenario step', 'aria-busy': 'false' });
     this.slider.addEventListener('input', () => this.scrub(Number(this.slider.value)));
     this.slider.addEventListener('pointerdown', () => {
       this.dragging = true;
@@ -59,6 +59,8 @@ export class TimelinePanel {
     this.scrubTarget = step;
     if (this.scrubbing) return;
     this.scrubbing = true;
+    // Marks the slider busy until the last position has been reached (tests wait for it).
+    this.slider.setAttribute('aria-busy', 'true');
     const next = async (): Promise<void> => {
       while (this.scrubTarget !== null && this.scrubTarget !== this.store.snapshot.step.index) {
         const target = this.scrubTarget;
@@ -71,6 +73,7 @@ export class TimelinePanel {
       }
       this.scrubTarget = null;
       this.scrubbing = false;
+      this.slider.setAttribute('aria-busy', 'false');
       this.update();
     };
     void next();
