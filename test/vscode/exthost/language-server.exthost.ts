@@ -2,9 +2,10 @@
 // extension host, connected over IPC, and the server keeps running.
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import * as vscode from 'vscode';
 import { test, waitFor } from '../harness';
 import { childrenOf, isAlive, type ProcessInfo } from './procfs';
-import { activateByOpening, openFixture, swapsimExtension } from './scenario';
+import { activateByOpening, FIRST_SCENARIO, fixtureUri, openFixture, swapsimExtension } from './scenario';
 
 function languageServers(): ProcessInfo[] {
   const serverScript = path.join(swapsimExtension().extensionPath, 'dist', 'server.js');
@@ -22,8 +23,9 @@ test('the language server runs as a child of the extension host over IPC', async
   const [server] = servers;
   assert.ok(server.argv.includes('--node-ipc'), `server argv: ${server.argv.join(' ')}`);
   assert.ok(server.argv.includes(`--clientProcessId=${process.pid}`), `server argv: ${server.argv.join(' ')}`);
-  // Still there a moment later: it did not exit right after the handshake.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // It answers a request after the handshake (a hover on `swapon`), so it did not exit right after it.
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', fixtureUri(FIRST_SCENARIO), new vscode.Position(1, 2));
+  assert.ok(hovers.length > 0, 'the language server answered no hover after the handshake');
   assert.ok(isAlive(server.pid), 'the language server exited after starting');
 });
 
