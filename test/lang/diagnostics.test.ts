@@ -402,9 +402,10 @@ test('SS503 nesting too deep', () => {
 test('deep nesting is reported once and checked in linear time', () => {
   const depth = 60;
   const source = `${'repeat 2 {\n'.repeat(depth)}discard\n${'}\n'.repeat(depth)}`;
+  // 2^60 expanded iterations if the checker walked them: a hang guard tells linear from that.
   const started = performance.now();
   const { diagnostics } = run(source);
-  assert.ok(performance.now() - started < 1000);
+  assert.ok(performance.now() - started < 30_000);
   assert.deepEqual(
     diagnostics.map((d) => [d.code, d.range.start.line]),
     [

@@ -51,28 +51,20 @@ test('100,000 mutated scenarios: no exception escapes, every diagnostic is well-
     if (countStatements(result.program.statements) > lines) assert.fail(`more statements than lines for input #${i}`);
   }
   console.log(`fuzz: ${runs} inputs, ${withErrors} with errors, mean ${(totalMs / runs).toFixed(3)} ms, max ${maxMs.toFixed(2)} ms`);
-  // Loose bound: inputs are under 40 lines; even a GC pause should stay far below this.
-  assert.ok(maxMs < 500, `slowest input took ${maxMs.toFixed(1)} ms:\n${worst}`);
+  // A hang guard, not a speed target (npm run bench -- parse measures speed): inputs are under
+  // 40 lines and take well under a millisecond, so only a parser that loops gets near this.
+  assert.ok(maxMs < 30_000, `slowest input took ${maxMs.toFixed(1)} ms:\n${worst}`);
   // The mutations must actually exercise error paths.
   assert.ok(withErrors > runs / 4, `only ${withErrors} inputs had errors`);
 });
 
-test('a 10,000-line scenario parses and checks quickly and cleanly', () => {
+// How fast is `npm run bench -- parse`'s job (lang.parse_check.10k_lines); here only the result counts.
+test('a 10,000-line scenario parses and checks cleanly, the same every time', () => {
   const source = largeScenario(10_000);
   assert.equal(source.split('\n').length, 10_000);
-  parseAndCheck(source); // warm-up
-  const samples: number[] = [];
-  let result = parseAndCheck(source);
-  for (let i = 0; i < 5; i++) {
-    const started = performance.now();
-    result = parseAndCheck(source);
-    samples.push(performance.now() - started);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[2] ?? 0;
-  console.log(`10,000 lines: median ${median.toFixed(2)} ms over 5 runs`);
-  assert.deepEqual(result.diagnostics, []);
-  assert.ok(result.checked.statements.length > 5000);
-  // The goal is a few ms; the bound is loose so a loaded CI machine does not flake.
-  assert.ok(median < 250, `10,000 lines took ${median.toFixed(1)} ms`);
+  const first = parseAndCheck(source);
+  const again = parseAndCheck(source);
+  assert.deepEqual(first.diagnostics, []);
+  assert.ok(first.checked.statements.length > 5000);
+  assert.equal(again.checked.statements.length, first.checked.statements.length);
 });

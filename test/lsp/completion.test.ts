@@ -117,21 +117,15 @@ test('nothing inside a comment', async () => {
   await expectCompletion(client, 'swapon /dev/vda2 size=1G # sw<|>', { exactly: [] });
 });
 
-test('completion answers within 20 ms on a 10,000-line document', async () => {
+// The round trip's time is a bench figure (npm run bench -- lsp: lsp.e2e.completion.10k_lines, target ≤ 20 ms).
+test('completion deep in a 10,000-line document offers the tasks declared above it', async () => {
   const text = largeScenario(10_000);
   const uri = freshUri('large');
   await client.open(uri, text);
   await client.diagnosticsFor(uri, () => true, 20_000);
   const lines = text.split('\n');
   const line = lines.findIndex((l) => l.startsWith('  touch t'));
-  const samples: number[] = [];
-  for (let i = 0; i < 30; i++) {
-    const started = performance.now();
-    const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line, character: 8 } });
-    samples.push(performance.now() - started);
-    assert.ok(list.items.length > 0);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)] ?? Infinity;
-  assert.ok(median <= 20, `median completion round trip ${median.toFixed(1)} ms`);
+  const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri }, position: { line, character: 8 } });
+  const labels = list.items.map((i) => i.label);
+  assert.ok(labels.includes('t0'), `labels: ${labels.slice(0, 10).join(', ')}`);
 });

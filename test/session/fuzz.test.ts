@@ -33,8 +33,14 @@ const OPTIONS: SessionBuildOptions = { maxSteps: MAX_STEPS, limits: FUZZ_LIMITS 
 const GENTLE_SHARE = 0.75;
 /** One step back in this many is also compared with a fresh replay. */
 const REPLAY_EVERY = 8;
-/** Bound for one input end to end; the slowest designed input takes a fraction of it. */
-const MAX_MS_PER_INPUT = 2000;
+/**
+ * A hang guard for one input end to end, not a speed target (that is the
+ * session bench's job): an input is bounded by construction (MAX_STEPS steps
+ * over FUZZ_LIMITS), and the slowest takes about 0.1 s on a quiet machine.
+ * The bound only has to tell a bounded input on a loaded CI machine from one
+ * that loops.
+ */
+const MAX_MS_PER_INPUT = 60_000;
 
 /**
  * Small copies of the doc examples (smallScenario: each runs in well under
