@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { hangGuard } from '../hang_guard';
 
 /** The repository root: the nearest folder above this file with a package.json. */
 export function repoRoot(): string {
@@ -25,7 +26,7 @@ export interface CliResult {
 }
 
 export function swapsim(...args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: hangGuard(60_000) });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -15,6 +15,7 @@ import { after, test } from 'node:test';
 import type { SwapsimApi } from '../../client/extension';
 import { distFile, REPO_ROOT } from '../foundation/repo';
 import { extensionContext, installVscodeStub } from './vscode-stub';
+import { hangGuard } from '../hang_guard';
 
 interface ChildReport {
   codeCache: string;
@@ -38,7 +39,7 @@ async function child(storage: string, waitForCache: boolean): Promise<void> {
   await api.ready;
   if (waitForCache) {
     const dir = path.join(storage, 'code-cache');
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + hangGuard(30_000);
     // dist/client-main.js's cache and dist/client-lsp.js's, both written a little after `ready`.
     while (!(existsSync(dir) && ['client-main-', 'client-lsp-'].every((prefix) => readdirSync(dir).some((f) => f.startsWith(prefix) && f.endsWith('.v8cache'))))) {
       if (Date.now() > deadline) throw new Error('no code cache within 30 s');
@@ -69,7 +70,7 @@ function cachedBundles(dir: string): string[] {
 
 function activateInChild(storage: string, waitForCache = false): ChildReport {
   const args = [__filename, '--activate-child', storage, ...(waitForCache ? ['--wait-for-cache'] : [])];
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: hangGuard(60_000) });
   const line = run.stdout.trim().split('\n').pop() ?? '';
   assert.ok(run.status === 0 && line.startsWith('{'), `the child failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
   return JSON.parse(line) as ChildReport;

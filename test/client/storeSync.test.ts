@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SessionStore, type SessionState } from '../../client/session/sessionStore';
 import { TestServer } from './server';
+import { hangGuard } from '../hang_guard';
 
 let server: TestServer;
 before(async () => {
@@ -73,7 +74,7 @@ test('after an edit, the rebuilt session\'s rewound delta brings the copy to the
   assert.equal(server.store.get(uri)?.memcgs.size, 2);
   const seen = server.deltas.length;
   await server.replaceText(uri, 'swapon /dev/vdb size=32M\nswapon /dev/vdc size=16M\n');
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + hangGuard(10_000);
   while (!server.deltas.slice(seen).some((d) => d.uri === uri && d.rewound)) {
     assert.ok(Date.now() < deadline, 'no rewound delta after the edit');
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { DeviceSummary } from '../../shared/protocol';
 import { cellCentre, FIXTURES, launchChromium, mapGeometry, ProtocolClient, resultsDir, startServe, type BrowserSession, type ServeProcess } from './harness';
+import { hangGuard } from '../hang_guard';
 
 const SCENARIO = path.join(FIXTURES, 'dashboard.swapsim');
 /** 512 slots per cluster are drawn 32 wide and 16 high. */
@@ -105,12 +106,12 @@ async function stepText(page: Page): Promise<number> {
 }
 
 async function waitStep(page: Page, step: number): Promise<void> {
-  await page.waitForFunction((n) => document.querySelector('#step-text')?.textContent?.startsWith(`step ${n.toLocaleString('en-US')} /`) === true, step, { timeout: 20_000 });
+  await page.waitForFunction((n) => document.querySelector('#step-text')?.textContent?.startsWith(`step ${n.toLocaleString('en-US')} /`) === true, step, { timeout: hangGuard(20_000) });
 }
 
 /** Wait until the map has drawn a complete frame of its current view. */
 async function waitPainted(page: Page): Promise<void> {
-  await page.waitForSelector('#cluster-map[data-painted][aria-busy="false"]', { timeout: 20_000 });
+  await page.waitForSelector('#cluster-map[data-painted][aria-busy="false"]', { timeout: hangGuard(20_000) });
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
 
@@ -161,7 +162,7 @@ describe('dashboard in a browser', () => {
     browser = await launchChromium({ colorScheme: 'dark' });
     page = browser.page;
     await page.goto(serve.url);
-    await page.waitForSelector('#cluster-map', { timeout: 20_000 });
+    await page.waitForSelector('#cluster-map', { timeout: hangGuard(20_000) });
   });
 
   after(async () => {
@@ -384,7 +385,7 @@ describe('dashboard in a browser', () => {
 
   test('design comparison: bytes per structure with their formulas, as swapsim/compare says', async () => {
     await page.click('#panel-compare > summary');
-    await page.waitForSelector('#compare-table', { timeout: 60_000 });
+    await page.waitForSelector('#compare-table', { timeout: hangGuard(60_000) });
     const designs = await page.$$eval('#compare-table thead th', (ths) => ths.slice(2).map((th) => th.textContent ?? ''));
     assert.deepEqual(designs, ['legacy', 'p3', 'p4'], 'the default pick for a p4 scenario');
     const truth = await client.request('swapsim/compare', { designs: ['legacy', 'p3', 'p4'] }, 60_000);

@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import type { HostToWebview, RequestTypes, WebviewToHost } from '../../shared/protocol';
 import type { WebviewRequestMethod } from '../../shared/validate';
 import { REPO_ROOT as ROOT } from '../foundation/repo';
+import { hangGuard } from '../hang_guard';
 
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
 export const FIXTURES = path.join(ROOT, 'test', 'dashboard', 'fixtures');
@@ -35,7 +36,7 @@ export async function startServe(file: string, extraArgs: readonly string[] = []
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`swapsim serve did not start in 20 s:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`swapsim serve did not start in ${hangGuard(20_000)} ms:\n${out}`)), hangGuard(20_000));
     const check = (): void => {
       const match = /serving .* at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
       if (match !== null) {
@@ -56,7 +57,7 @@ export async function startServe(file: string, extraArgs: readonly string[] = []
     output: () => out,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), hangGuard(10_000));
       const result = await exited;
       clearTimeout(timer);
       return result;
@@ -115,7 +116,7 @@ export class ProtocolClient {
   /** The first message from now on that passes `test`. */
   waitNew(test: (m: HostToWebview) => boolean, timeoutMs = 20_000): Promise<HostToWebview> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for a message')), timeoutMs);
+      const timer = setTimeout(() => reject(new Error('timed out waiting for a message')), hangGuard(timeoutMs));
       this.waiters.push({
         test,
         resolve: (m) => {
@@ -190,6 +191,8 @@ export async function launchChromium(options: { width?: number; height?: number;
     document.addEventListener('securitypolicyviolation', (e) => list.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Playwright's waits are hang guards too (30 s on a quiet machine by default).
+  page.setDefaultTimeout(hangGuard(30_000));
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { distFile, packageVersion } from './repo';
+import { hangGuard } from '../hang_guard';
 
 function runCli(...args: string[]) {
-  const result = spawnSync(process.execPath, [distFile('cli.js'), ...args], { encoding: 'utf8', timeout: 10_000 });
+  const result = spawnSync(process.execPath, [distFile('cli.js'), ...args], { encoding: 'utf8', timeout: hangGuard(10_000) });
   if (result.error) throw result.error;
   return result;
 }

@@ -14,6 +14,7 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { distFile, packageVersion } from './repo';
+import { hangGuard, withTimeout } from '../hang_guard';
 
 interface Session {
   readonly child: ChildProcessWithoutNullStreams;
@@ -38,17 +39,6 @@ function cleanup(session: Session): void {
   if (session.child.exitCode === null) session.child.kill();
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const initializeParams = {
   processId: process.pid,
@@ -57,7 +47,7 @@ const initializeParams = {
   clientInfo: { name: 'swapsim-foundation-test' },
 };
 
-test('initialize → initialized → shutdown → exit ends the server with code 0', { timeout: 20_000 }, async () => {
+test('initialize → initialized → shutdown → exit ends the server with code 0', { timeout: hangGuard(20_000) }, async () => {
   const session = startServer();
   try {
     const result = await withTimeout(
@@ -83,7 +73,7 @@ test('initialize → initialized → shutdown → exit ends the server with code
   }
 });
 
-test('exit without a prior shutdown ends the server with code 1 (LSP spec)', { timeout: 20_000 }, async () => {
+test('exit without a prior shutdown ends the server with code 1 (LSP spec)', { timeout: hangGuard(20_000) }, async () => {
   const session = startServer();
   try {
     await withTimeout(session.connection.sendRequest(InitializeRequest.type, initializeParams), 10_000, 'initialize');

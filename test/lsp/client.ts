@@ -24,6 +24,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { Notifications, type ServerStatus, type SessionDelta } from '../../shared/protocol';
 import { distFile } from '../foundation/repo';
+import { withTimeout } from '../hang_guard';
 
 export interface ClientOptions {
   /** What `workspace/configuration` answers for the `swapsim` section (omit: the client does not support it). */
@@ -208,17 +209,7 @@ export function messageText(message: string | { value: string } | undefined): st
   return message === undefined ? '' : typeof message === 'string' ? message : message.value;
 }
 
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+export { withTimeout } from '../hang_guard';
 
 // ─── fixtures with markers ───────────────────────────────────────────────────
 

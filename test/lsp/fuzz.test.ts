@@ -9,6 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Requests, type SessionSnapshot } from '../../shared/protocol';
 import { LspClient, freshUri } from './client';
 import { rng } from '../prng';
+import { hangGuard } from '../hang_guard';
 
 const SEED = Number(process.env.SWAPSIM_FUZZ_SEED ?? 20260301);
 const OPERATIONS = 10_000;
@@ -82,7 +83,7 @@ const STANDARD = [
 
 const CUSTOM = Object.values(Requests);
 
-test('10,000 random edits and requests: every request answered, the server survives', { timeout: 120_000 }, async () => {
+test('10,000 random edits and requests: every request answered, the server survives', { timeout: hangGuard(120_000) }, async () => {
   const random = rng(SEED);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const int = (n: number): number => Math.floor(random() * n);

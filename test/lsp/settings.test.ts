@@ -9,6 +9,7 @@ import type { Diagnostic } from 'vscode-languageserver-protocol/node';
 import { DEFAULT_SETTINGS, parseSettings, scenarioDefaults, scenarioSettingsChanged, sessionSettingsChanged } from '../../server/lsp/settings';
 import type { SessionSnapshot } from '../../shared/protocol';
 import { LspClient, freshUri, messageText } from './client';
+import { hangGuard } from '../hang_guard';
 
 let client: LspClient;
 before(async () => {
@@ -34,7 +35,7 @@ function snapshot(uri: string): Promise<SessionSnapshot> {
 
 /** Poll `check` (LspClient.waitFor only looks again when a notification arrives, and a pull is a request). */
 async function pollUntil(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
+  const deadline = Date.now() + hangGuard(ms);
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
