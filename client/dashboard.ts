@@ -11,9 +11,10 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { dashboardHtml } from '../media/dashboard/page';
-import { ErrorCodes, Requests, type HostToWebview, type SessionDelta, type SessionSnapshot } from '../shared/protocol';
+import { ErrorCodes, Requests, type HostToWebview, type SessionSnapshot } from '../shared/protocol';
 import { isWebviewRequest, parseRequestParams, parseWebviewToHost } from '../shared/validate';
 import { errorCode, errorMessage, type RequestSender } from './protocolClient';
+import type { SessionStore, StoreChange } from './session/sessionStore';
 
 export const DASHBOARD_VIEW_TYPE = 'swapsim.dashboard';
 
@@ -43,6 +44,11 @@ export class DashboardPanel {
   private ready = false;
   /** Page and cluster size of the snapshot the page was given: the page lays out its map by them. */
   private geometry: { pageSize: number; clusterSlots: number } | undefined;
+  /** The seq of the last state handed to the page (its `init` snapshot or a delta). */
+  private sentSeq = -1;
+  /** What the page says it shows (its `shown` message): the extension-host tests compare it with the other views. */
+  private shownState: { seq: number; step: number } | undefined;
+  private initInFlight: Promise<void> | undefined;
   private warnedInvalid = false;
   private readonly disposables: vscode.Disposable[] = [];
 
@@ -106,17 +112,39 @@ export class DashboardPanel {
     );
   }
 
-  /** Forward a session delta (from the server's swapsim/delta notification) to its dashboard. */
-  static postDelta(delta: SessionDelta): void {
-    const panel = DashboardPanel.panels.get(delta.uri);
-    if (panel === undefined || !panel.ready) return;
-    const g = panel.geometry;
-    // A session rebuilt on another page or cluster size (a geometry setting changed): the page starts over from a snapshot.
-    if (g !== undefined && ((delta.pageSize !== undefined && delta.pageSize !== g.pageSize) || (delta.clusterSlots !== undefined && delta.clusterSlots !== g.clusterSlots))) {
-      void panel.sendInit();
+  /**
+   * Dashboards follow the session store, like every other view: a delta the
+   * store applied goes to the page if it continues what the page has; a
+   * snapshot the store took (a Run's answer, a resync), or a delta the page
+   * cannot continue from, sends the page a fresh snapshot.
+   */
+  static follow(store: SessionStore): vscode.Disposable {
+    return store.onDidChange((change) => DashboardPanel.panels.get(change.uri)?.onStoreChange(change));
+  }
+
+  /** What the dashboard of `uri` says it shows, if it is open and has drawn a state. */
+  static shown(uri: string): { seq: number; step: number } | undefined {
+    return DashboardPanel.panels.get(uri)?.shownState;
+  }
+
+  private onStoreChange(change: StoreChange): void {
+    if (!this.ready || this.initInFlight !== undefined) return;
+    if (change.kind === 'closed') return;
+    if (change.kind === 'snapshot') {
+      if (change.state.seq !== this.sentSeq) void this.sendInit();
       return;
     }
-    panel.post({ type: 'delta', delta });
+    const delta = change.delta;
+    if (delta.seq <= this.sentSeq) return;
+    const g = this.geometry;
+    // A session rebuilt on another page or cluster size (a geometry setting changed): the page starts over from a snapshot.
+    const regeometry = g !== undefined && ((delta.pageSize !== undefined && delta.pageSize !== g.pageSize) || (delta.clusterSlots !== undefined && delta.clusterSlots !== g.clusterSlots));
+    if (regeometry || delta.seq !== this.sentSeq + 1) {
+      void this.sendInit();
+      return;
+    }
+    this.sentSeq = delta.seq;
+    this.post({ type: 'delta', delta });
   }
 
   /** Select a cluster or slot in the dashboard last focused (e.g. from a tree). */
@@ -192,17 +220,27 @@ export class DashboardPanel {
       case 'state':
         // The serializer reads the webview's own saved state; nothing to keep here.
         return;
+      case 'shown':
+        this.shownState = { seq: message.seq, step: message.step };
+        return;
       case 'saveFile':
         await this.saveFile(message.name, message.mime, message.dataBase64);
         return;
     }
   }
 
-  private async sendInit(): Promise<void> {
+  /** Give the page a fresh snapshot; one at a time (changes meanwhile are covered by the snapshot or by deltas after it). */
+  private sendInit(): Promise<void> {
+    this.initInFlight ??= this.fetchAndInit().finally(() => (this.initInFlight = undefined));
+    return this.initInFlight;
+  }
+
+  private async fetchAndInit(): Promise<void> {
     try {
       const snapshot = await this.client.sendRequest<SessionSnapshot>(Requests.snapshot, { uri: this.uri });
       this.ready = true;
       this.geometry = { pageSize: snapshot.pageSize, clusterSlots: snapshot.clusterSlots };
+      this.sentSeq = snapshot.seq;
       this.post({ type: 'init', uri: this.uri, snapshot });
     } catch (err) {
       this.ready = false;

@@ -58,6 +58,8 @@ export interface SwapsimApi {
   readonly stepStatus: StepStatusItem;
   readonly serverStatus: ServerStatusItem;
   readonly tests: ScenarioTests;
+  /** What the dashboard of a scenario says it shows (its last `shown` message), if one is open. */
+  dashboardShown(uri: string): { seq: number; step: number } | undefined;
   /** Settles once the language client has started (or failed to). */
   readonly ready: Promise<void>;
   /** The swapsim output channel (Show Server Log). */
@@ -108,7 +110,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   const decorations = new StepDecorations(store, context.extensionUri);
   const stepStatus = new StepStatusItem(store);
   const serverStatus = new ServerStatusItem();
-  const tests = new ScenarioTests(server, store);
+  const tests = new ScenarioTests(server);
   context.subscriptions.push(decorations, stepStatus, serverStatus, tests);
   context.subscriptions.push(
     languageClient.onNotification(Notifications.serverStatus, (status: ServerStatus) => serverStatus.setStatus(status)),
@@ -130,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
     },
   );
   context.subscriptions.push(loadLanguageClientLater(languageClient, { context, log, restartServer: () => void restartServer(), ready }));
-  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, ready, log };
+  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, dashboardShown: (uri) => DashboardPanel.shown(uri), ready, log };
 }
 
 export async function deactivate(): Promise<void> {
@@ -180,7 +182,7 @@ function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; e
 function linkDashboard(ctx: Ctx): void {
   DashboardPanel.setLog({ warn: (message) => ctx.log.warn(message) });
   DashboardPanel.registerSerializer(ctx.extension, ctx.client);
-  ctx.sync.onDidReceiveDelta((delta) => DashboardPanel.postDelta(delta));
+  ctx.extension.subscriptions.push(DashboardPanel.follow(ctx.store));
   // A selection we made ourselves (revealing what the dashboard picked) is not sent back to it.
   let echo: string | undefined;
   ctx.extension.subscriptions.push(

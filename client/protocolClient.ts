@@ -53,6 +53,8 @@ export function describeRequestError(method: string, error: unknown): string {
       return `the session hit a resource limit: ${errorMessage(error)}`;
     case ErrorCodes.StaleSequence:
       return 'the simulation moved on while this was asked; try again';
+    case ErrorCodes.Cancelled:
+      return `${method} cancelled by the user`;
     default:
       return `${method} failed: ${errorMessage(error)}`;
   }

@@ -192,6 +192,8 @@ async function appConfigs({ production }) {
   const configs = [
     ...clientConfigs(node),
     { ...node, entryPoints: ['server/server.ts'], outfile: 'dist/server.js' },
+    // The language server's worker thread for Testing-view runs (server/testrun/runner.ts loads it from beside server.js).
+    { ...node, entryPoints: ['server/testrun/worker.ts'], outfile: 'dist/test-worker.js' },
     {
       ...node,
       entryPoints: ['server/cli.ts'],

@@ -178,6 +178,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       }
       case 'select':
       case 'state':
+      case 'shown':
         // The browser page keeps its own state (localStorage) and has no trees to reveal in.
         return;
       case 'saveFile':

@@ -423,6 +423,27 @@ export interface ExportParams extends SessionParams {
   format: 'state-json' | 'counters-csv';
 }
 
+/**
+ * A test run (the Testing view): the scenario runs to the end in a session
+ * of its own, on a worker thread, never in the document's interactive
+ * session.
+ */
+export interface TestRunParams extends SessionParams {
+  /** The text to run (the file as saved, or an editor's unsaved text); default: the open document's text. */
+  text?: string;
+}
+
+export interface TestRunResult {
+  design: DesignName;
+  /** `finished`, `stopped` (stop_on_error), or `ready` when the run hit `swapsim.limits.maxSteps`. */
+  status: SessionStatus;
+  step: StepInfo;
+  expects: ExpectResult[];
+  errors: StepError[];
+  /** Time the worker spent on the run, in milliseconds. */
+  durationMs: number;
+}
+
 // --------------------------------------------------------- LSP method names
 
 /** Requests from the client (or the dashboard through it) to the server. */
@@ -442,6 +463,7 @@ export const Requests = {
   events: 'swapsim/events',
   overhead: 'swapsim/overhead',
   export: 'swapsim/export',
+  test: 'swapsim/test',
 } as const;
 
 /** Notifications from the server. */
@@ -473,6 +495,7 @@ export interface RequestTypes {
   'swapsim/events': { params: EventPageParams; result: EventPage };
   'swapsim/overhead': { params: SessionParams; result: OverheadTableWire };
   'swapsim/export': { params: ExportParams; result: { mime: string; text: string } };
+  'swapsim/test': { params: TestRunParams; result: TestRunResult };
 }
 
 export type RequestMethod = keyof RequestTypes;
@@ -500,7 +523,9 @@ export type WebviewToHost =
   | { type: 'select'; deviceType: number; cluster: number; offset?: number }
   /** Persisted UI state changed (the host keeps it for the panel serializer). */
   | { type: 'state'; state: Record<string, unknown> }
-  | { type: 'saveFile'; name: string; mime: string; dataBase64: string };
+  | { type: 'saveFile'; name: string; mime: string; dataBase64: string }
+  /** The page now shows the session at this `seq` and step (after an `init` or a `delta`): the host's check that the page keeps up. */
+  | { type: 'shown'; seq: number; step: number };
 
 export type HostToWebview =
   | { type: 'init'; uri: string; snapshot: SessionSnapshot }

@@ -493,6 +493,7 @@ const webviewToHost: Validator<WebviewToHost> = tagged<WebviewToHost>({
     type: literal('state'),
     state: refine(recordOf(anyValue), (s) => JSON.stringify(s).length <= LIMITS.maxStateJson, `state larger than ${LIMITS.maxStateJson} characters`),
   }),
+  shown: object<Extract<WebviewToHost, { type: 'shown' }>>({ type: literal('shown'), seq: nat, step: nat }),
   saveFile: object<Extract<WebviewToHost, { type: 'saveFile' }>>({
     type: literal('saveFile'),
     name: safeFileName,

@@ -33,7 +33,9 @@ export async function selectDesign(ctx: Ctx, arg?: unknown, designArg?: unknown)
   );
   if (picked === undefined || picked.design === current) return;
   try {
-    const snapshot = await withDelayedProgress(`swapsim: switching to ${picked.design}`, () => ctx.server.request('swapsim/setDesign', { uri, design: picked.design }));
+    // The session is rebuilt at step 0 and replayed to where it was.
+    const at = ctx.store.get(uri)?.step.index ?? 0;
+    const snapshot = await withDelayedProgress(`swapsim: switching to ${picked.design}`, () => ctx.server.request('swapsim/setDesign', { uri, design: picked.design }), { store: ctx.store, uri, fromStep: 0, toStep: at });
     ctx.store.applySnapshot(snapshot);
   } catch (error) {
     reportFailure(ctx, describeRequestError('swapsim/setDesign', error), isCancellation(error));

@@ -15,11 +15,13 @@ async function settle(ctx: Ctx, uri: string, step: StepInfo): Promise<void> {
   if (state === undefined || state.step.index !== step.index) await ctx.sync.refresh(uri, true);
 }
 
-async function guarded(ctx: Ctx, method: string, action: () => Promise<void>): Promise<void> {
+async function guarded(ctx: Ctx, method: string, action: () => Promise<void>, uri?: string): Promise<void> {
   try {
     await action();
   } catch (error) {
-    reportFailure(ctx, describeRequestError(method, error), isCancellation(error));
+    const cancelled = isCancellation(error);
+    const where = cancelled && uri !== undefined ? ctx.store.get(uri)?.step : undefined;
+    reportFailure(ctx, `${describeRequestError(method, error)}${where === undefined ? '' : ` at step ${where.index} / ${where.total}`}`, cancelled);
   }
 }
 
@@ -30,9 +32,9 @@ export async function run(ctx: Ctx, arg?: unknown, toLineArg?: unknown): Promise
   const toLine = typeof toLineArg === 'number' && Number.isInteger(toLineArg) && toLineArg >= 0 ? toLineArg : undefined;
   await guarded(ctx, 'swapsim/run', async () => {
     const title = toLine === undefined ? 'swapsim: running the scenario' : `swapsim: running to line ${toLine + 1}`;
-    const snapshot = await withDelayedProgress(title, (token) => ctx.server.request('swapsim/run', toLine === undefined ? { uri } : { uri, toLine }, token));
+    const snapshot = await withDelayedProgress(title, (token) => ctx.server.request('swapsim/run', toLine === undefined ? { uri } : { uri, toLine }, token), { store: ctx.store, uri });
     ctx.store.applySnapshot(snapshot);
-  });
+  }, uri);
 }
 
 export async function runToCursor(ctx: Ctx, arg?: unknown): Promise<void> {
@@ -45,9 +47,9 @@ export async function runToCursor(ctx: Ctx, arg?: unknown): Promise<void> {
   }
   const toLine = editor.selection.active.line;
   await guarded(ctx, 'swapsim/run', async () => {
-    const snapshot = await withDelayedProgress(`swapsim: running to line ${toLine + 1}`, (token) => ctx.server.request('swapsim/run', { uri, toLine }, token));
+    const snapshot = await withDelayedProgress(`swapsim: running to line ${toLine + 1}`, (token) => ctx.server.request('swapsim/run', { uri, toLine }, token), { store: ctx.store, uri });
     ctx.store.applySnapshot(snapshot);
-  });
+  }, uri);
 }
 
 export async function step(ctx: Ctx, direction: 'forward' | 'back', arg?: unknown): Promise<void> {
@@ -57,7 +59,7 @@ export async function step(ctx: Ctx, direction: 'forward' | 'back', arg?: unknow
     const info = await ctx.server.request('swapsim/step', { uri, direction, count: 1 });
     await settle(ctx, uri, info);
     revealStep(uri, info);
-  });
+  }, uri);
 }
 
 export async function reset(ctx: Ctx, arg?: unknown): Promise<void> {
@@ -67,7 +69,7 @@ export async function reset(ctx: Ctx, arg?: unknown): Promise<void> {
     const info = await ctx.server.request('swapsim/reset', { uri });
     await settle(ctx, uri, info);
     revealStep(uri, info);
-  });
+  }, uri);
 }
 
 /** Keep the statement just run in view, as a debugger keeps the current line. */

@@ -27,10 +27,13 @@ export function editorFor(uri: string): vscode.TextEditor | undefined {
   return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
 }
 
-/** Show a failed request to the user (not only in the log), unless it was cancelled. */
+/** Show a failed request to the user (not only in the log); a cancel is the user's choice, logged as such and nothing more. */
 export function reportFailure(ctx: Ctx, text: string, cancelled: boolean): void {
+  if (cancelled) {
+    ctx.log.info(text);
+    return;
+  }
   ctx.log.warn(text);
-  if (cancelled) return;
   void vscode.window.showErrorMessage(`swapsim: ${text}`, 'Show Log').then((choice) => {
     if (choice === 'Show Log') ctx.log.show();
   });

@@ -4,11 +4,7 @@
 import * as vscode from 'vscode';
 import type { ServerStatus } from '../../shared/protocol';
 import type { SessionStore } from '../session/sessionStore';
-
-export function stepText(design: string, index: number, total: number, status: string): string {
-  const icon = status === 'finished' ? '$(pass)' : status === 'invalid' ? '$(error)' : status === 'running' ? '$(loading~spin)' : '$(debug-step-over)';
-  return `${icon} ${design} · step ${index} / ${total}`;
-}
+import { failureCount, stepText } from './stepText';
 
 export class StepStatusItem implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('swapsim.step', vscode.StatusBarAlignment.Left, 50);
@@ -37,9 +33,8 @@ export class StepStatusItem implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = stepText(state.design, state.step.index, state.step.total, state.status);
-    const failed = state.expects.filter((x) => !x.passed).length;
-    const errors = state.errors.filter((e) => !e.expected).length;
+    const { failed, errors } = failureCount(state);
+    this.item.text = stepText(state.design, state.step.index, state.step.total, state.status, failed + errors);
     this.item.tooltip = new vscode.MarkdownString(
       `**swapsim** — design \`${state.design}\`, ${state.status}\n\n` +
         `step ${state.step.index} of ${state.step.total} · ${state.expects.length - failed} expect(s) passed, ${failed} failed · ${errors} kernel error(s)\n\n` +

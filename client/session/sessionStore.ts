@@ -107,17 +107,22 @@ export class SessionStore {
       eventsTotal: current?.eventsTotal ?? -1,
     };
     this.sessions.set(snapshot.uri, state);
-    this.changed.fire({ kind: 'snapshot', uri: snapshot.uri, state });
-    for (const delta of this.early.get(snapshot.uri) ?? []) this.applyDelta(delta);
+    const early = this.early.get(snapshot.uri) ?? [];
     this.early.delete(snapshot.uri);
+    this.changed.fire({ kind: 'snapshot', uri: snapshot.uri, state });
+    // Deltas that came before the snapshot: those past it continue it (a gap among them is left for the next delta to find).
+    for (const delta of early) if (this.applyDelta(delta) === 'gap') break;
     return true;
   }
 
   /**
    * Apply a delta on top of the known state. Returns 'applied', 'stale' (older
-   * than what we have) or 'pending' (no snapshot yet: kept until one arrives).
+   * than what we have), 'pending' (no snapshot yet: kept until one arrives) or
+   * 'gap' (one or more deltas were missed, e.g. the server dropped and rebuilt
+   * the session: not applied, the caller takes a fresh snapshot). Every
+   * delta of a session numbers one above the previous one.
    */
-  applyDelta(delta: SessionDelta): 'applied' | 'stale' | 'pending' {
+  applyDelta(delta: SessionDelta): 'applied' | 'stale' | 'pending' | 'gap' {
     const state = this.sessions.get(delta.uri);
     if (state === undefined) {
       const queue = this.early.get(delta.uri) ?? [];
@@ -126,6 +131,7 @@ export class SessionStore {
       return 'pending';
     }
     if (delta.seq <= state.seq) return 'stale';
+    if (delta.seq > state.seq + 1) return 'gap';
     state.seq = delta.seq;
     state.status = delta.status;
     state.design = delta.design;

@@ -19,7 +19,6 @@ export function isScenario(document: vscode.TextDocument): boolean {
 export class SessionSync implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly inflight = new Map<string, Promise<void>>();
-  private readonly deltaListeners: ((delta: SessionDelta) => void)[] = [];
   private warnedMissing = false;
 
   constructor(
@@ -36,11 +35,6 @@ export class SessionSync implements vscode.Disposable {
       }),
     );
     this.follow(vscode.window.activeTextEditor);
-  }
-
-  /** Also hand every delta to `listener` (the dashboard). */
-  onDidReceiveDelta(listener: (delta: SessionDelta) => void): void {
-    this.deltaListeners.push(listener);
   }
 
   /** Make sure the store has a state for `uri`; `force` refetches even if it does. */
@@ -72,14 +66,16 @@ export class SessionSync implements vscode.Disposable {
   }
 
   private onDelta(delta: SessionDelta): void {
-    for (const listener of this.deltaListeners) listener(delta);
     const state = this.store.get(delta.uri);
     if (state !== undefined && delta.seq < state.seq) {
       // Sequence numbers went backwards: a new server (restart) numbers from 0 again; rebuilds keep counting up. Start from a snapshot.
       void this.refresh(delta.uri, true);
       return;
     }
-    if (this.store.applyDelta(delta) === 'pending') void this.refresh(delta.uri);
+    const applied = this.store.applyDelta(delta);
+    if (applied === 'pending') void this.refresh(delta.uri);
+    // A missed delta: the store keeps the last consistent state until the snapshot replaces it.
+    else if (applied === 'gap') void this.refresh(delta.uri, true);
   }
 
   private async fetchSnapshot(uri: string, force: boolean): Promise<void> {

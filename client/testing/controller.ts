@@ -1,11 +1,11 @@
 // The Testing view: every .swapsim file of the workspace is a test, each of
-// its `expect` lines a child. Running one runs its scenario to the end in the
-// server's session for that document and reports every expect as passed,
-// failed (with expected vs actual) or skipped.
+// its `expect` lines a child. Running one runs its scenario to the end in a
+// session of its own on the server's test worker (`swapsim/test`), never in
+// the session an editor shows, and reports every expect as passed, failed
+// (with expected vs actual) or skipped.
 import * as vscode from 'vscode';
 import { ErrorCodes, type Range } from '../../shared/protocol';
-import { describeRequestError, errorCode, isCancellation, type SwapsimRequester } from '../protocolClient';
-import type { SessionStore } from '../session/sessionStore';
+import { describeRequestError, errorCode, errorMessage, isCancellation, type SwapsimRequester } from '../protocolClient';
 import { findExpectLines } from './discovery';
 import { mapRun, type OutcomeMessage } from './results';
 
@@ -29,10 +29,7 @@ export class ScenarioTests implements vscode.Disposable {
   readonly outcomes = new Map<string, TestOutcome>();
   private readonly disposables: vscode.Disposable[] = [this.controller];
 
-  constructor(
-    private readonly server: SwapsimRequester,
-    private readonly store: SessionStore,
-  ) {
+  constructor(private readonly server: SwapsimRequester) {
     this.controller.resolveHandler = async (item) => {
       if (item === undefined) await this.discoverWorkspace();
       else await this.readFile(item);
@@ -134,20 +131,26 @@ export class ScenarioTests implements vscode.Disposable {
   private async runFile(run: vscode.TestRun, file: vscode.TestItem, wanted: vscode.TestItem[] | 'all', excluded: Set<string>, token: vscode.CancellationToken): Promise<void> {
     const uri = file.uri;
     if (uri === undefined) return;
-    // Opening the document hands it to the server, which makes its session.
-    const document = await vscode.workspace.openTextDocument(uri);
-    this.setChildren(file, document.getText());
+    // The editor's text when the file is open (unsaved edits included), else the file as saved.
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    let text: string;
+    try {
+      text = open?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch (error) {
+      const message = new vscode.TestMessage(`cannot read ${vscode.workspace.asRelativePath(uri)}: ${error instanceof Error ? error.message : String(error)}`);
+      this.report(run, file, 'errored', undefined, [message]);
+      return;
+    }
+    this.setChildren(file, text);
     const items = wanted === 'all' ? [...this.iterate(file.children)].filter((c) => !excluded.has(c.id)) : wanted;
     const wholeFile = wanted === 'all';
     if (wholeFile) run.started(file);
     for (const item of items) run.started(item);
-    const started = Date.now();
     try {
-      const snapshot = await this.server.request('swapsim/run', { uri: uri.toString() }, token);
-      this.store.applySnapshot(snapshot);
+      const result = await this.server.request('swapsim/test', { uri: uri.toString(), text }, token);
       const lineOf = (item: vscode.TestItem): number => item.range?.start.line ?? -1;
-      const outcome = mapRun(items.map(lineOf), snapshot);
-      const duration = Date.now() - started;
+      const outcome = mapRun(items.map(lineOf), result);
+      const duration = Math.round(result.durationMs);
       for (const item of items) {
         const result = outcome.lines.get(lineOf(item));
         if (result === undefined || result.state === 'skipped') this.report(run, item, 'skipped');
@@ -158,14 +161,14 @@ export class ScenarioTests implements vscode.Disposable {
         if (outcome.scenario.length > 0) this.report(run, file, 'failed', duration, outcome.scenario.map((m) => toMessage(uri, m)));
         else this.report(run, file, 'passed', duration);
       }
-      run.appendOutput(`${vscode.workspace.asRelativePath(uri)}: ${snapshot.status} at step ${snapshot.step.index} / ${snapshot.step.total}\r\n`);
+      run.appendOutput(`${vscode.workspace.asRelativePath(uri)} (design ${result.design}): ${result.status} at step ${result.step.index} / ${result.step.total} in ${duration} ms\r\n`);
     } catch (error) {
       if (isCancellation(error) || token.isCancellationRequested) {
         for (const item of wholeFile ? [file, ...items] : items) this.report(run, item, 'skipped');
         return;
       }
-      const text = errorCode(error) === ErrorCodes.ScenarioErrors ? 'the scenario has errors and cannot run: see the Problems view' : describeRequestError('swapsim/run', error);
-      const message = new vscode.TestMessage(text);
+      const why = errorCode(error) === ErrorCodes.ScenarioErrors ? `the scenario has errors and cannot run: ${errorMessage(error).replace(/^the scenario has errors and cannot run /, '')}` : describeRequestError('swapsim/test', error);
+      const message = new vscode.TestMessage(why);
       message.location = new vscode.Location(uri, new vscode.Position(0, 0));
       for (const item of wholeFile ? [file, ...items] : items) this.report(run, item, 'errored', undefined, [message]);
     }

@@ -1,6 +1,8 @@
 // Shared base of the two flat, server-paged views (Swap cache, Events): a
 // page of items plus a "load more" row, refreshed whole when a delta says
-// its source changed.
+// its source changed. During a long run a delta comes every slice (~40 ms);
+// the list is refetched at most every REFRESH_EVERY_MS then, and once more
+// after the last one, so it follows the run without refetching all the time.
 import type * as vscode from 'vscode';
 import type { SessionDelta } from '../../shared/protocol';
 import { describeRequestError, type SwapsimRequester } from '../protocolClient';
@@ -13,6 +15,9 @@ export interface PagedListDeps {
   readonly server: SwapsimRequester;
   readonly log?: (message: string) => void;
 }
+
+/** Least time between two delta-driven refetches of a list. */
+export const REFRESH_EVERY_MS = 500;
 
 export interface MoreNode {
   readonly kind: 'more';
@@ -32,6 +37,8 @@ export abstract class PagedListProvider<T extends { readonly id: string }> imple
   protected uri: string | undefined;
   private limit: number;
   private readonly subscriptions: { dispose(): void }[] = [];
+  private lastRefresh = Number.NEGATIVE_INFINITY;
+  private pendingRefresh: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     protected readonly deps: PagedListDeps,
@@ -50,9 +57,17 @@ export abstract class PagedListProvider<T extends { readonly id: string }> imple
       }),
       deps.store.onDidChange((change) => {
         if (change.uri !== this.uri) return;
-        if (change.kind !== 'delta' || this.affectedBy(change.delta)) this.refresh();
+        if (change.kind !== 'delta') this.refresh();
+        else if (this.affectedBy(change.delta)) this.refreshSoon();
       }),
     );
+  }
+
+  /** Refresh now, or at the end of the current throttle window if one refresh just happened. */
+  private refreshSoon(): void {
+    const wait = this.lastRefresh + REFRESH_EVERY_MS - Date.now();
+    if (wait <= 0) this.refresh();
+    else this.pendingRefresh ??= setTimeout(() => this.refresh(), wait);
   }
 
   /** Does this delta change what the list shows? */
@@ -64,6 +79,9 @@ export abstract class PagedListProvider<T extends { readonly id: string }> imple
   protected abstract readonly emptyText: string;
 
   refresh(): void {
+    clearTimeout(this.pendingRefresh);
+    this.pendingRefresh = undefined;
+    this.lastRefresh = Date.now();
     this.emitter.fire(undefined);
   }
 
@@ -74,6 +92,7 @@ export abstract class PagedListProvider<T extends { readonly id: string }> imple
   }
 
   dispose(): void {
+    clearTimeout(this.pendingRefresh);
     for (const s of this.subscriptions) s.dispose();
     this.emitter.dispose();
   }

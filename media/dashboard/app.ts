@@ -43,6 +43,8 @@ export class DashboardApp {
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   /** Steps asked for and not answered yet: each press is one step, sent in order. */
   private queuedSteps = 0;
+  /** Deltas were missed and a fresh `init` was asked for: deltas are ignored until it comes. */
+  private resyncing = false;
   private stepChain: Promise<void> = Promise.resolve();
   private readonly header = {
     title: h('h1', { id: 'title' }, 'swapsim'),
@@ -98,12 +100,14 @@ export class DashboardApp {
 
   private init(uri: string, snapshot: SessionSnapshot): void {
     this.rpc.uri = uri;
+    this.resyncing = false;
     this.hideBanner();
     if (this.store !== null && this.panels !== null && this.store.snapshot.uri === uri) {
       // Reconnected or re-initialised: same panels, fresh data.
       this.store.reset(snapshot);
       this.refreshAll();
       this.panels.timeline.reset();
+      this.acknowledge();
       void this.seedEvents();
       return;
     }
@@ -115,7 +119,14 @@ export class DashboardApp {
     this.refreshAll();
     this.restoreSelection();
     this.saveState();
+    this.acknowledge();
     void this.seedEvents();
+  }
+
+  /** Tell the host which state the page shows now. */
+  private acknowledge(): void {
+    const s = this.store?.snapshot;
+    if (s !== undefined) this.transport.send({ type: 'shown', seq: s.seq, step: s.step.index });
   }
 
   /** The newest events so far: the snapshot has none, deltas only bring new ones. */
@@ -257,7 +268,13 @@ export class DashboardApp {
   private applyDelta(delta: SessionDelta, receivedAt: number): void {
     const store = this.store;
     const p = this.panels;
-    if (store === null || p === null) return;
+    if (store === null || p === null || this.resyncing) return;
+    if (store.misses(delta)) {
+      // Deltas were lost on the way: the page starts again from a snapshot rather than show a state that never was.
+      this.resyncing = true;
+      this.transport.send({ type: 'ready' });
+      return;
+    }
     const effect = store.apply(delta);
     if (effect === null) return;
     this.applyToMap(effect);
@@ -267,6 +284,7 @@ export class DashboardApp {
     p.inspector.refresh();
     p.compare.invalidate();
     this.updateHeader();
+    this.acknowledge();
     // Measured from the message's arrival: parsing and checking it are part of applying it.
     performance.measure('swapsim:apply-delta', { start: receivedAt, end: performance.now(), detail: { seq: delta.seq, clusters: delta.clusters.length } });
   }

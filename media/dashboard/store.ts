@@ -101,9 +101,14 @@ export class SessionStore {
     return this.snapshot.seq;
   }
 
-  /** Apply a delta; returns what changed, or null for a stale or foreign one. */
+  /** Deltas number one above the previous one: a higher number means some were missed, and only a fresh snapshot can continue. */
+  misses(delta: SessionDelta): boolean {
+    return delta.uri === this.snapshot.uri && delta.seq > this.snapshot.seq + 1;
+  }
+
+  /** Apply a delta; returns what changed, or null for a stale, foreign or out-of-order one (see `misses`). */
   apply(delta: SessionDelta): DeltaEffect | null {
-    if (delta.uri !== this.snapshot.uri || delta.seq <= this.snapshot.seq) return null;
+    if (delta.uri !== this.snapshot.uri || delta.seq <= this.snapshot.seq || this.misses(delta)) return null;
     const effect: DeltaEffect = {
       seq: delta.seq,
       rewound: delta.rewound,

@@ -13,6 +13,7 @@ import type { Log } from './guard';
 import { runtimeDiagnostics } from './runtime_diagnostics';
 import { SessionManager, stepRange, wireDelta, type SessionEntry } from './sessions';
 import { DEFAULT_SETTINGS, scenarioDefaults, type Settings } from './settings';
+import { TestRunner } from '../testrun/runner';
 
 /** Heap the server needs besides its sessions (bundle, documents, analyses). */
 const BASELINE_HEAP_MB = 128;
@@ -26,6 +27,8 @@ export interface ClientSupport {
 export class ServerContext {
   readonly analyses = new AnalysisCache(() => scenarioDefaults(this.settings));
   readonly sessions: SessionManager;
+  /** Testing-view runs: their own sessions, on a worker thread. */
+  readonly tests = new TestRunner();
   settings: Settings = DEFAULT_SETTINGS;
   client: ClientSupport = { configuration: false, inlayHintRefresh: false, workDoneProgress: false };
   private statusMessage: string | undefined;

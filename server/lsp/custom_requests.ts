@@ -7,7 +7,8 @@
  * hints are refreshed.
  */
 import { ResponseError, type CancellationToken, type ProgressToken } from 'vscode-languageserver/node';
-import { ErrorCodes, Requests, type StepInfo } from '../../shared/protocol';
+import { ErrorCodes, Requests, type StepInfo, type TestRunResult } from '../../shared/protocol';
+import { MAX_DOCUMENT_BYTES } from './analysis';
 import type { CancelSignal } from '../session/api';
 import type { ServerContext } from './context';
 import { guard } from './guard';
@@ -50,6 +51,21 @@ export function registerCustomRequests(ctx: ServerContext): void {
     });
   };
 
+  /**
+   * A read-only request. While a long run is under way on the document, it
+   * is answered between two slices of the run (the session is then at the
+   * step of the last delta sent) instead of waiting for the whole run:
+   * the views stay live during long runs.
+   */
+  const readSession = <R>(raw: unknown, token: CancellationToken, fn: (entry: SessionEntry, p: v.Params) => R): Promise<R> => {
+    const p = v.object(raw);
+    const uri = v.string(p, 'uri');
+    const running = ctx.sessions.isBusy(uri) ? ctx.sessions.get(uri) : undefined;
+    if (running === undefined) return withSession(raw, token, fn);
+    checkSeq(p, running);
+    return Promise.resolve(fn(running, p));
+  };
+
   /** After a state change: runtime diagnostics, inlay hints, memory budget. */
   const changed = (entry: SessionEntry): void => {
     ctx.publishDiagnostics(entry.uri);
@@ -61,14 +77,14 @@ export function registerCustomRequests(ctx: ServerContext): void {
   const forward = async (entry: SessionEntry, p: v.Params, token: CancellationToken, title: string, expected: number, slice: LongWork['slice']): Promise<void> => {
     const start = entry.session.step.index;
     try {
-      const result = await runLong(connection, token, workDoneToken(p), {
+      const result = await ctx.sessions.whileBusy(entry.uri, () => runLong(connection, token, workDoneToken(p), {
         title,
         expectedSteps: expected,
         maxSteps: ctx.settings.limits.maxSteps,
         stepsDone: () => entry.session.step.index - start,
         slice,
         onDelta: (delta) => ctx.sendDelta(entry, delta),
-      });
+      }));
       if (result.limited) {
         throw new ResponseError(ErrorCodes.ResourceLimit, `stopped after ${ctx.settings.limits.maxSteps.toLocaleString('en-US')} steps (swapsim.limits.maxSteps)`);
       }
@@ -81,7 +97,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
     connection.onRequest(method, guard(ctx.log, method, handler));
   };
 
-  on(Requests.snapshot, (raw, token) => withSession(raw, token, (entry) => wireSnapshot(entry)));
+  on(Requests.snapshot, (raw, token) => readSession(raw, token, (entry) => wireSnapshot(entry)));
 
   on(Requests.run, (raw, token) =>
     withSession(raw, token, async (entry, p) => {
@@ -190,28 +206,61 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }),
   );
 
-  on(Requests.slot, (raw, token) => withSession(raw, token, (e, p) => e.session.slot(v.integer(p, 'type', 0), v.integer(p, 'offset', 0))));
+  // A Testing-view run: its own session on the test worker, never the document's interactive one.
+  on(Requests.test, async (raw, token): Promise<TestRunResult> => {
+    const p = v.object(raw);
+    const uri = v.string(p, 'uri');
+    const text = p.text === undefined ? ctx.documents.get(uri)?.getText() : v.string(p, 'text');
+    if (text === undefined) throw new ResponseError(ErrorCodes.NoSession, `no text for ${uri}: pass 'text' or open the document`);
+    if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) throw new ResponseError(ErrorCodes.ResourceLimit, 'the scenario is larger than 5 MB');
+    const design = ctx.sessions.get(uri)?.designOverride;
+    const progressToken = workDoneToken(p);
+    const reporter = progressToken === undefined ? null : connection.window.attachWorkDoneProgress(progressToken);
+    reporter?.begin('swapsim: test run', 0, undefined, true);
+    const run = ctx.tests.run({
+      uri,
+      text,
+      options: ctx.sessionOptions(),
+      ...(design === undefined ? {} : { design }),
+      onProgress: (done, total) => reporter?.report(total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0, `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} steps`),
+    });
+    const subscription = token.onCancellationRequested(() => run.cancel());
+    try {
+      const outcome = await run.outcome;
+      if (outcome.kind === 'invalid') throw new ResponseError(ErrorCodes.ScenarioErrors, `the scenario has errors and cannot run (${outcome.message})`);
+      if (outcome.kind === 'cancelled') throw new ResponseError(ErrorCodes.Cancelled, `test run cancelled${outcome.result === null ? ' before it started' : ` at step ${outcome.result.step.index}`}`);
+      if (outcome.result.status === 'ready' && outcome.result.step.index < outcome.result.step.total) {
+        throw new ResponseError(ErrorCodes.ResourceLimit, `stopped after ${ctx.settings.limits.maxSteps.toLocaleString('en-US')} steps (swapsim.limits.maxSteps)`);
+      }
+      return outcome.result;
+    } finally {
+      subscription.dispose();
+      reporter?.done();
+    }
+  });
 
-  on(Requests.cluster, (raw, token) => withSession(raw, token, (e, p) => e.session.cluster(v.integer(p, 'type', 0), v.integer(p, 'cluster', 0))));
+  on(Requests.slot, (raw, token) => readSession(raw, token, (e, p) => e.session.slot(v.integer(p, 'type', 0), v.integer(p, 'offset', 0))));
+
+  on(Requests.cluster, (raw, token) => readSession(raw, token, (e, p) => e.session.cluster(v.integer(p, 'type', 0), v.integer(p, 'cluster', 0))));
 
   on(Requests.clusterMap, (raw, token) =>
-    withSession(raw, token, (e, p) => {
+    readSession(raw, token, (e, p) => {
       const map = e.session.clusterMap(v.integer(p, 'type', 0), v.integer(p, 'bins', 1, 65536), v.optionalInteger(p, 'from', 0), v.optionalInteger(p, 'to', 0));
       return { ...map, seq: map.seq + e.seqBase };
     }),
   );
 
   on(Requests.clusters, (raw, token) =>
-    withSession(raw, token, (e, p) => e.session.clusters(v.integer(p, 'type', 0), v.integer(p, 'start', 0), v.integer(p, 'limit', 1, 4096), v.boolean(p, 'includeFree', false))),
+    readSession(raw, token, (e, p) => e.session.clusters(v.integer(p, 'type', 0), v.integer(p, 'start', 0), v.integer(p, 'limit', 1, 4096), v.boolean(p, 'includeFree', false))),
   );
 
-  on(Requests.swapCache, (raw, token) => withSession(raw, token, (e, p) => e.session.swapCache(v.integer(p, 'start', 0), v.integer(p, 'limit', 0, 10_000))));
+  on(Requests.swapCache, (raw, token) => readSession(raw, token, (e, p) => e.session.swapCache(v.integer(p, 'start', 0), v.integer(p, 'limit', 0, 10_000))));
 
   on(Requests.events, (raw, token) =>
-    withSession(raw, token, (e, p) => e.session.events(v.integer(p, 'start', 0), v.integer(p, 'count', 0, 1000), v.boolean(p, 'fromEnd', false))),
+    readSession(raw, token, (e, p) => e.session.events(v.integer(p, 'start', 0), v.integer(p, 'count', 0, 1000), v.boolean(p, 'fromEnd', false))),
   );
 
-  on(Requests.overhead, (raw, token) => withSession(raw, token, (e) => e.session.overhead()));
+  on(Requests.overhead, (raw, token) => readSession(raw, token, (e) => e.session.overhead()));
 
-  on(Requests.export, (raw, token) => withSession(raw, token, (e, p) => e.session.exportState(v.oneOf(p, 'format', ['state-json', 'counters-csv'] as const))));
+  on(Requests.export, (raw, token) => readSession(raw, token, (e, p) => e.session.exportState(v.oneOf(p, 'format', ['state-json', 'counters-csv'] as const))));
 }

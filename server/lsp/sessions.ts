@@ -12,6 +12,8 @@
  *
  * Sequence numbers on the wire keep increasing across rebuilds: each entry
  * adds a base to its session's own `seq` (a rebuilt session starts at 0).
+ * They keep increasing across an eviction too, with one number skipped, so
+ * a view still showing the evicted session sees a gap and resyncs.
  *
  * Work on one session is serialised (a queue per URI), because long runs are
  * cut into slices that yield to the event loop so cancellation and other
@@ -94,6 +96,9 @@ export function rebuildDelta(entry: SessionEntry, old: SessionSnapshot | null): 
 export class SessionManager {
   private readonly entries = new Map<string, SessionEntry>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Where evicted sessions' wire numbering stopped (and their design override), until the document closes. */
+  private readonly evictedAt = new Map<string, { seq: number; designOverride: DesignName | undefined }>();
+  private readonly busy = new Map<string, number>();
   private clock = 0;
 
   constructor(
@@ -121,21 +126,43 @@ export class SessionManager {
    */
   build(uri: string, text: string, version: number, design?: DesignName, frontEnd?: FrontEndResult): { entry: SessionEntry; delta: SessionDelta | null; evicted: string[] } {
     const old = this.entries.get(uri);
-    const designOverride = design ?? old?.designOverride;
+    const evicted = this.evictedAt.get(uri);
+    const designOverride = design ?? old?.designOverride ?? evicted?.designOverride;
     const opts: SessionOptions = { ...this.options(), ...(designOverride === undefined ? {} : { design: designOverride }) };
     const session = new Session(uri, text, frontEnd === undefined ? opts : { ...opts, frontEnd });
-    const seqBase = old === undefined ? 0 : wireSeq(old) + 1 - session.seq;
+    // After an eviction, numbering skips one: views still showing the evicted session see a gap and take a snapshot.
+    const seqBase = old !== undefined ? wireSeq(old) + 1 - session.seq : evicted !== undefined ? evicted.seq + 2 - session.seq : 0;
     const entry: SessionEntry = { uri, session, version, seqBase, designOverride, lastUsed: ++this.clock, plan: null };
-    const delta = old === undefined ? null : rebuildDelta(entry, wireSnapshot(old));
+    const delta = old !== undefined ? rebuildDelta(entry, wireSnapshot(old)) : evicted !== undefined ? rebuildDelta(entry, null) : null;
+    this.evictedAt.delete(uri);
     this.entries.set(uri, entry);
     return { entry, delta, evicted: this.evict(uri) };
+  }
+
+  /** A long write (a run in slices) is under way on `uri`: reads may be served between its slices. */
+  isBusy(uri: string): boolean {
+    return (this.busy.get(uri) ?? 0) > 0;
+  }
+
+  /** Mark `uri` busy while `work` runs. */
+  async whileBusy<T>(uri: string, work: () => Promise<T>): Promise<T> {
+    this.busy.set(uri, (this.busy.get(uri) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (this.busy.get(uri) ?? 1) - 1;
+      if (left > 0) this.busy.set(uri, left);
+      else this.busy.delete(uri);
+    }
   }
 
   touch(entry: SessionEntry): void {
     entry.lastUsed = ++this.clock;
   }
 
+  /** The document closed: forget its session and its numbering. */
   dispose(uri: string): boolean {
+    this.evictedAt.delete(uri);
     return this.entries.delete(uri);
   }
 
@@ -147,6 +174,7 @@ export class SessionManager {
       for (const e of this.entries.values()) if (e.uri !== keep && (oldest === undefined || e.lastUsed < oldest.lastUsed)) oldest = e;
       if (oldest === undefined) break;
       this.entries.delete(oldest.uri);
+      this.evictedAt.set(oldest.uri, { seq: wireSeq(oldest), designOverride: oldest.designOverride });
       dropped.push(oldest.uri);
     }
     return dropped;

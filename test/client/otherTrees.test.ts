@@ -126,3 +126,23 @@ test('Events: newest first, paged, with slot events revealing their slot', async
   assert.equal(more2.length, Math.min(total, 2 * EVENTS_PAGE) + (total > 2 * EVENTS_PAGE ? 1 : 0));
   tree.dispose();
 });
+
+test('during a long run the Events and Swap cache views fill in as it goes, not only at its end (issue #22)', async () => {
+  const long = ['config check_invariants=no', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'repeat 300 {', '  repeat 250 {', '    pageout t heap pages=0..0', '    touch t heap pages=0..0', '  }', '}'].join('\n');
+  const uri = await server.open('long-live.swapsim', long);
+  const events = new EventsTreeProvider({ ui: fakeUi, store: server.store, server: server.requester });
+  const cache = new SwapCacheTreeProvider({ ui: fakeUi, store: server.store, server: server.requester });
+  const changed = (tree: { onDidChangeTreeData: vscode.Event<undefined> }): Promise<void> => new Promise((resolve) => tree.onDidChangeTreeData(() => resolve()));
+  const eventsChanged = changed(events);
+  const cacheChanged = changed(cache);
+  let settled = false;
+  const run = server.run(uri).finally(() => (settled = true));
+  await Promise.all([eventsChanged, cacheChanged]);
+  const [eventRows, cacheRows] = await Promise.all([events.getChildren(), cache.getChildren()]);
+  assert.equal(settled, false, 'the views had to wait for the end of the run');
+  assert.ok(eventRows.length > 0 && eventRows[0]?.kind === 'event', 'events so far, not "no events yet"');
+  assert.ok(cacheRows.length > 0);
+  await run;
+  events.dispose();
+  cache.dispose();
+});

@@ -52,6 +52,19 @@ test('deltas apply on top of a snapshot; older ones are ignored', () => {
   assert.equal(store.get(URI)?.seq, 1);
 });
 
+test('a delta that skips a number is a gap: not applied, so the state never mixes two sessions (issue #22)', () => {
+  const store = new SessionStore();
+  store.applySnapshot(snapshot(3));
+  assert.equal(store.applyDelta(delta(4, 1)), 'applied');
+  // The server dropped and rebuilt the session: numbering goes on with a gap.
+  assert.equal(store.applyDelta(delta(6, 1, { rewound: true })), 'gap');
+  assert.equal(store.get(URI)?.seq, 4);
+  assert.equal(store.get(URI)?.step.index, 1);
+  // The snapshot the caller fetched then continues the numbering.
+  store.applySnapshot(snapshot(6), true);
+  assert.equal(store.applyDelta(delta(7, 1)), 'applied');
+});
+
 test('deltas that arrive before the first snapshot wait for it', () => {
   const store = new SessionStore();
   assert.equal(store.applyDelta(delta(5, 1, { devices: [device(0, 7)] })), 'pending');

@@ -146,6 +146,16 @@ describe('session store', () => {
     assert.equal(store.apply({ ...delta(), seq: 9, uri: 'file:///other' }), null, 'another session');
   });
 
+  test('a delta that skips a number is not applied: the page resyncs from a snapshot (issue #22)', () => {
+    const store = new SessionStore(snapshot);
+    const skipping = delta({ seq: delta().seq + 1 });
+    assert.equal(store.misses(skipping), true);
+    assert.equal(store.apply(skipping), null);
+    assert.equal(store.snapshot.step.index, snapshot.step.index, 'nothing of it was applied');
+    assert.equal(store.misses(delta()), false);
+    assert.ok(store.apply(delta()) !== null);
+  });
+
   test('a rewound delta drops the undone future', () => {
     const store = new SessionStore(snapshot);
     store.apply(delta());
