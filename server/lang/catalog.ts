@@ -20,6 +20,9 @@ export type ArgKind =
   | 'new-task'
   | 'region'
   | 'new-region'
+  /** An open file's name (`open NAME PATH`, `close NAME`, `&NAME`). */
+  | 'fd'
+  | 'new-fd'
   | 'size'
   | 'integer'
   | 'choice'
@@ -375,6 +378,31 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: [],
   },
   {
+    name: 'open',
+    synopsis: 'open NAME PATH',
+    doc:
+      'Opens a file and keeps it open under NAME, as a test holds an fd between reads and writes. `echo VALUE > &NAME` writes through it, `cat &NAME` and `expect &NAME … ` read through it. ' +
+      'For memory.peak and memory.swap.peak this matters: a write resets the peak only as this fd sees it; a read by path (a fresh fd) still shows the lifetime peak.',
+    kernel: 'open(2) of a kernfs file: cgroup_file_open(), peak_open() in mm/memcontrol.c',
+    example: 'mkdir app\nopen pk /sys/fs/cgroup/app/memory.peak\necho reset > &pk\nexpect &pk == 0',
+    positionals: [
+      { name: 'NAME', kind: 'new-fd', doc: 'A name for the open file: a letter or `_`, then letters, digits and `_`.' },
+      { name: 'PATH', kind: 'file', doc: 'The file to open.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'close',
+    synopsis: 'close NAME',
+    doc: 'Closes a file opened with `open`. A peak file’s fd stops taking part in other fds’ resets. A name that is not open is EBADF.',
+    kernel: 'close(2): cgroup_file_release(), peak_release() in mm/memcontrol.c',
+    example: 'mkdir app\nopen pk /sys/fs/cgroup/app/memory.peak\nclose pk',
+    positionals: [{ name: 'NAME', kind: 'fd', doc: 'An open file.' }],
+    options: [],
+    flags: [],
+  },
+  {
     name: 'expect',
     synopsis: 'expect ok | expect error ERRNO | expect OBSERVABLE OP VALUE [±TOL]',
     doc:
@@ -406,7 +434,7 @@ export function findFlag(spec: CommandSpec, typed: string): FlagSpec | undefined
  * are converted to it: bytes, kB (KiB, as /proc prints), pages of the
  * configured size; `count`/`int` take plain numbers only.
  */
-export type ObservableUnit = 'bytes' | 'kB' | 'pages' | 'count' | 'int' | 'bool' | 'enum' | 'cgroup';
+export type ObservableUnit = 'bytes' | 'kB' | 'pages' | 'count' | 'int' | 'bool' | 'enum' | 'cgroup' | 'text';
 
 export const UNIT_DOCS: Readonly<Record<ObservableUnit, string>> = {
   bytes: 'bytes; sizes such as `4K` or `1.5G` convert, a plain number is bytes',
@@ -417,6 +445,7 @@ export const UNIT_DOCS: Readonly<Record<ObservableUnit, string>> = {
   bool: 'yes/no (also Y/N, 1/0, on/off, true/false)',
   enum: 'one of a fixed set of words',
   cgroup: 'a cgroup path (`/sys/fs/cgroup/a`, `/a` or `a`)',
+  text: 'text compared as written, blanks between words (`== ""` for an empty file)',
 };
 
 // ─── Files ───────────────────────────────────────────────────────────────────
@@ -425,9 +454,9 @@ export type FileScope = 'cgroup' | 'zswap-param' | 'sysctl' | 'swap-sysfs' | 'th
 export type FileAccess = 'ro' | 'rw' | 'wo';
 
 /** How a write to the file is parsed. */
-export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum' | 'tiers' | 'tier-max';
+export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum' | 'tiers' | 'tier-max' | 'controllers' | 'kill';
 
-export type KeySetName = 'memory.stat' | 'memory.events' | 'memory.swap.events' | 'vmstat' | 'meminfo';
+export type KeySetName = 'memory.stat' | 'memory.events' | 'memory.swap.events' | 'vmstat' | 'meminfo' | 'cgroup.events';
 
 export interface FileSpec {
   /** The last path component (`memory.max`, `enabled`, `stored_pages`). */
@@ -505,8 +534,8 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     access: 'rw',
     write: 'reset',
     unit: 'bytes',
-    doc: 'Highest `memory.current` seen. Writing any non-empty string resets it.',
-    kernel: 'memory_peak_read(), peak_write(); cgroup-v2.rst',
+    doc: 'Highest `memory.current` seen. A write (any text) through an open file resets the peak that fd shows; a read by path (a fresh fd) shows the lifetime peak. Use `open` to keep an fd.',
+    kernel: 'peak_show(), peak_write(), peak_release() in mm/memcontrol.c',
   },
   {
     name: 'memory.stat',
@@ -591,8 +620,8 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     access: 'rw',
     write: 'reset',
     unit: 'bytes',
-    doc: 'Highest `memory.swap.current` seen. Writing any non-empty string resets it.',
-    kernel: 'swap_peak_read(), peak_write()',
+    doc: 'Highest `memory.swap.current` seen. A write through an open file resets the peak that fd shows; a read by path shows the lifetime peak.',
+    kernel: 'peak_show(), peak_write(), peak_release() in mm/memcontrol.c',
   },
   {
     name: 'memory.swap.events',
@@ -657,11 +686,70 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     path: `${CG}cgroup.procs`,
     access: 'rw',
     write: 'task',
-    unit: null,
+    unit: 'text',
     onRoot: true,
     rejectErrno: 'ESRCH',
-    doc: 'The cgroup’s processes. Writing a task name moves that task here (the simulator’s stand-in for a PID).',
-    kernel: 'cgroup_procs_write()',
+    doc:
+      'The cgroup’s processes. Writing a task name moves that task here (the simulator’s stand-in for a PID); a non-root cgroup that gives the memory controller to children takes no task (EBUSY). ' +
+      'In an expect: the task names in PID order, blank-separated (`== ""` when empty).',
+    kernel: 'cgroup_procs_write(), cgroup_migrate_vet_dst()',
+  },
+  {
+    name: 'cgroup.controllers',
+    scope: 'cgroup',
+    path: `${CG}cgroup.controllers`,
+    access: 'ro',
+    unit: 'text',
+    onRoot: true,
+    doc: 'Controllers this cgroup may give its children: what its parent enabled for it (`memory`; the only controller modelled).',
+    kernel: 'cgroup_controllers_show(), cgroup_control()',
+  },
+  {
+    name: 'cgroup.subtree_control',
+    scope: 'cgroup',
+    path: `${CG}cgroup.subtree_control`,
+    access: 'rw',
+    write: 'controllers',
+    unit: 'text',
+    onRoot: true,
+    doc:
+      'Controllers given to the children: `memory` or empty. Write `+memory` or `-memory` (space-separated tokens). Enabling in a non-root cgroup with tasks is EBUSY; any other controller name is EINVAL. ' +
+      '`mkdir` of a child turns `memory` on first, as tests do; `-memory` with child cgroups is EBUSY (the simulator keeps every cgroup’s memory controller).',
+    kernel: 'cgroup_subtree_control_write(), cgroup_vet_subtree_control_enable() in kernel/cgroup/cgroup.c',
+  },
+  {
+    name: 'cgroup.events',
+    scope: 'cgroup',
+    path: `${CG}cgroup.events`,
+    access: 'ro',
+    unit: null,
+    keys: 'cgroup.events',
+    doc: '`populated 1` while a live task is in the cgroup or below it; `frozen 0` (no freezer in the model).',
+    kernel: 'cgroup_events_show(), cgroup_is_populated()',
+  },
+  {
+    name: 'cgroup.kill',
+    scope: 'cgroup',
+    path: `${CG}cgroup.kill`,
+    access: 'wo',
+    write: 'kill',
+    unit: null,
+    rejectErrno: 'ERANGE',
+    doc: 'Writing `1` kills every task of the cgroup and its descendants (state `killed`); other numbers are ERANGE, other text EINVAL.',
+    kernel: 'cgroup_kill_write(), cgroup_kill() in kernel/cgroup/cgroup.c',
+  },
+  {
+    name: 'memory.oom.group',
+    scope: 'cgroup',
+    path: `${CG}memory.oom.group`,
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 1,
+    unit: 'bool',
+    defaultValue: '0',
+    doc: '1: an OOM kill of a task in this subtree kills every task of the subtree (the highest such cgroup below the OOM domain), counting `oom_group_kill`.',
+    kernel: 'memory_oom_group_write(), mem_cgroup_get_oom_group(), oom_kill_process()',
   },
 ];
 
@@ -894,6 +982,10 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'oom_kill', unit: 'count', doc: 'Tasks of the cgroup killed by the OOM killer.' },
     { name: 'oom_group_kill', unit: 'count', doc: 'Group OOM kills.' },
   ],
+  'cgroup.events': [
+    { name: 'populated', unit: 'bool', doc: 'A live task is in the cgroup or one of its descendants.' },
+    { name: 'frozen', unit: 'bool', doc: 'The cgroup is frozen (always 0: no freezer in the model).' },
+  ],
   'memory.swap.events': [
     { name: 'high', unit: 'count', doc: 'Times swap usage went over memory.swap.high.' },
     { name: 'max', unit: 'count', doc: 'Times a swap charge was refused by this cgroup’s memory.swap.max.' },
@@ -955,7 +1047,7 @@ export const VTABLE_TAGS: readonly string[] = ['none', 'zswap', 'swapfile'];
 /** The word `expect slot|cluster` uses for the vswap designs' hidden virtual device. */
 export const VSWAP_DEVICE_WORD = 'vswap';
 export const CLUSTER_LISTS: readonly string[] = ['free', 'nonfull', 'frag', 'full', 'discard', 'none', 'dead'];
-export const TASK_STATES: readonly string[] = ['alive', 'exited', 'oom_killed'];
+export const TASK_STATES: readonly string[] = ['alive', 'exited', 'oom_killed', 'killed'];
 
 export const SLOT_FIELDS: readonly FieldSpec[] = [
   { name: 'kind', unit: 'enum', values: SLOT_KINDS, doc: 'Swap table entry kind: `null` free, `pfn` in the swap cache, `shadow` swapped out, `bad`, or `pointer` (vswap-ste physical slot).' },
@@ -1038,18 +1130,19 @@ export const ERRNOS: readonly ErrnoSpec[] = [
   { name: 'EINTR', value: 4, doc: 'Interrupted, e.g. swapoff aborted by a signal.' },
   { name: 'EIO', value: 5, doc: 'I/O error, e.g. a ghost read that missed zswap.' },
   { name: 'E2BIG', value: 7, doc: 'Argument too large.' },
+  { name: 'EBADF', value: 9, doc: 'Bad file descriptor: a name that `open` did not open, or one already closed.' },
   { name: 'EAGAIN', value: 11, doc: 'Try again: memory.reclaim could not reclaim the full amount.' },
   { name: 'ENOMEM', value: 12, doc: 'Out of memory: swapoff without room to read pages back, failed swap charge.' },
   { name: 'EACCES', value: 13, doc: 'Permission denied.' },
   { name: 'EFAULT', value: 14, doc: 'Bad address: access outside a mapping.' },
   { name: 'EBUSY', value: 16, doc: 'Busy: swapon of an active area, rmdir of a cgroup in use.' },
   { name: 'EEXIST', value: 17, doc: 'Already exists (mkdir of an existing cgroup).' },
-  { name: 'ENODEV', value: 19, doc: 'No such device.' },
+  { name: 'ENODEV', value: 19, doc: 'No such device; also an open cgroup file whose cgroup was removed.' },
   { name: 'ENOTDIR', value: 20, doc: 'Not a directory.' },
   { name: 'EINVAL', value: 22, doc: 'Invalid argument: bad value in a file write, swapoff of an inactive area, bad swap header.' },
   { name: 'EFBIG', value: 27, doc: 'File too large.' },
   { name: 'ENOSPC', value: 28, doc: 'No space left (no free swap slot).' },
-  { name: 'ERANGE', value: 34, doc: 'Result out of range.' },
+  { name: 'ERANGE', value: 34, doc: 'Result out of range; `cgroup.kill` takes only 1.' },
   { name: 'ENOTEMPTY', value: 39, doc: 'Directory not empty.' },
   { name: 'EOPNOTSUPP', value: 95, doc: 'Operation not supported.' },
 ];

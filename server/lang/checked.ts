@@ -97,7 +97,7 @@ export type WriteValue =
   | { readonly kind: 'bool'; readonly value: boolean }
   | { readonly kind: 'int'; readonly value: number }
   | { readonly kind: 'enum'; readonly value: string }
-  /** Swap tiers files: the text as written, its syntax checked; the kernel parses it again. */
+  /** Swap tiers files, cgroup.subtree_control, cgroup.kill: the text as written, its syntax checked; the kernel parses it again. */
   | { readonly kind: 'text'; readonly value: string }
   /** The kernel rejects the text with `errno` (the checker reported it; kept so the interpreter fails the same way). */
   | { readonly kind: 'invalid'; readonly errno: string };
@@ -130,8 +130,8 @@ export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse';
 export type SwapsColumn = 'Type' | 'Size' | 'Used' | 'Priority';
 
 export type Observable =
-  /** A single-value file, or one key of a keyed file (`key` non-null). */
-  | { readonly kind: 'file'; readonly file: FileRef; readonly key: string | null }
+  /** A single-value file, or one key of a keyed file (`key` non-null); read through the open file `fd` when non-null. */
+  | { readonly kind: 'file'; readonly file: FileRef; readonly key: string | null; readonly fd: string | null }
   | { readonly kind: 'swaps'; readonly device: string; readonly column: SwapsColumn }
   | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: 'total' | 'used' | 'free' }
   | { readonly kind: 'slot'; readonly device: string; readonly offset: number; readonly field: SlotField }
@@ -165,8 +165,13 @@ export type CheckedOp =
     }
   | { readonly op: 'swapoff'; readonly device: string }
   | { readonly op: 'swapoff-all' }
-  | { readonly op: 'write'; readonly file: FileRef; readonly value: WriteValue; readonly text: string }
-  | { readonly op: 'read'; readonly file: FileRef }
+  /** `fd`: written or read through that open file (`> &NAME`, `cat &NAME`), else by path. */
+  | { readonly op: 'write'; readonly file: FileRef; readonly value: WriteValue; readonly text: string; readonly fd?: string }
+  | { readonly op: 'read'; readonly file: FileRef; readonly fd?: string }
+  | { readonly op: 'open'; readonly name: string; readonly file: FileRef }
+  | { readonly op: 'close'; readonly name: string }
+  /** A statement the checker knows fails with this errno (e.g. a write through a closed file): the run fails it the same way. */
+  | { readonly op: 'fail'; readonly errno: string; readonly message: string }
   | { readonly op: 'free'; readonly unit: 'bytes' | 'kibi' | 'mebi' | 'gibi' | 'human' }
   | { readonly op: 'mkdir'; readonly cgroup: string; readonly parents: boolean }
   | { readonly op: 'rmdir'; readonly cgroup: string }

@@ -11,6 +11,7 @@ import { spanRanges } from './ast';
 import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
 import type { CheckedStatement, Content, DiscardPolicy, FileRef, PageSpan, SwapDeviceType, WriteValue } from './checked';
 import { cachedFile, flag, option, positional, withText, type CheckContext, type RegionInfo } from './context';
+import { isVariableName } from './expr';
 import { normalisePath, parentCgroup } from './paths';
 import { formatBytes, parseBool, parseInteger, parseKernelSize } from './units';
 import { checkChoice, checkContent, checkInteger, checkPageList, checkPageRange, checkSize } from './values';
@@ -51,6 +52,10 @@ export function checkCommand(ctx: CheckContext, stmt: CommandStatement): Checked
       return checkZswap(ctx, stmt);
     case 'discard':
       return checkDiscard(ctx, stmt);
+    case 'open':
+      return checkOpen(ctx, stmt);
+    case 'close':
+      return checkClose(ctx, stmt);
     default:
       throw new Error(`no checker for command '${stmt.name.text}'`);
   }
@@ -233,33 +238,80 @@ function checkDiscard(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
 function checkCat(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   const path = positional(stmt, 0);
   if (path === undefined) return null;
-  const resolved = ctx.file(path);
-  if (resolved === null) return null;
+  const target = ctx.target(path);
+  if (target === null) return badFd(ctx, path, stmt.range);
+  const resolved = target.file;
   if (resolved.spec.access === 'wo') {
     ctx.error('SS216', `${resolved.spec.name} is write-only`, path);
     return null;
   }
   const ref = resolved.ref;
-  if (ref.kind === 'cgroup') ctx.cgroupExists(ref.cgroup, path, 'ENOENT');
-  return { op: 'read', range: stmt.range, file: ref };
+  if (ref.kind === 'cgroup' && target.fd === null) ctx.cgroupExists(ref.cgroup, path, 'ENOENT');
+  return target.fd === null ? { op: 'read', range: stmt.range, file: ref } : { op: 'read', range: stmt.range, file: ref, fd: target.fd };
+}
+
+// ─── Open files ──────────────────────────────────────────────────────────────
+
+/** `&NAME` of a file that is not open: the statement runs and fails with EBADF, as the syscall would. */
+function badFd(ctx: CheckContext, word: Word, range: Range): CheckedStatement | null {
+  if (!word.text.startsWith('&') || ctx.deferred) return null;
+  const errno = ctx.buffer.some((d) => d.code === 'SS228' && d.data?.errno === 'EBADF');
+  return errno ? { op: 'fail', range, errno: 'EBADF', message: `${word.text.slice(1)} is not an open file` } : null;
+}
+
+function checkOpen(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const nameWord = positional(stmt, 0);
+  const path = positional(stmt, 1);
+  if (nameWord === undefined || path === undefined) return null;
+  let ok = true;
+  if (!isVariableName(nameWord.text)) {
+    ctx.error('SS218', `'${nameWord.text}' is not a valid file name for \`open\` (a letter or _, then letters, digits and _)`, nameWord);
+    ok = false;
+  } else if (ctx.state.fds.get(nameWord.text)?.open === true) {
+    ctx.error('SS211', `${nameWord.text} is already open: close it first`, nameWord);
+    ok = false;
+  }
+  if (path.text.startsWith('&')) {
+    ctx.error('SS218', '`open` takes a path, not an open file', path);
+    return null;
+  }
+  const resolved = ctx.file(path);
+  if (resolved === null || !ok) return null;
+  const ref = resolved.ref;
+  // open(2) of a file in a missing cgroup: ENOENT; the name stays unusable
+  if (ref.kind === 'cgroup' && !ctx.cgroupExists(ref.cgroup, path, 'ENOENT')) return { op: 'open', range: stmt.range, name: nameWord.text, file: ref };
+  ctx.state.fds.set(nameWord.text, { file: resolved, open: true, closedAt: null });
+  return { op: 'open', range: stmt.range, name: nameWord.text, file: ref };
+}
+
+function checkClose(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const nameWord = positional(stmt, 0);
+  if (nameWord === undefined) return null;
+  const fd = ctx.openFd(nameWord);
+  if (fd !== null) {
+    fd.open = false;
+    fd.closedAt = line(nameWord);
+  }
+  return { op: 'close', range: stmt.range, name: nameWord.text.startsWith('&') ? nameWord.text.slice(1) : nameWord.text };
 }
 
 export function checkEcho(ctx: CheckContext, stmt: EchoStatement): CheckedStatement | null {
-  const resolved = ctx.file(stmt.target);
-  if (resolved === null) return null;
-  const { spec, ref } = resolved;
+  const target = ctx.target(stmt.target);
+  if (target === null) return badFd(ctx, stmt.target, stmt.range);
+  const { spec, ref } = target.file;
   if (spec.access === 'ro') {
     ctx.error('SS215', `${ref.path} is read-only`, stmt.target);
     return null;
   }
-  if (ref.kind === 'cgroup' && !ctx.cgroupExists(ref.cgroup, stmt.target, 'ENOENT')) {
+  const fd = target.fd === null ? {} : { fd: target.fd };
+  if (ref.kind === 'cgroup' && target.fd === null && !ctx.cgroupExists(ref.cgroup, stmt.target, 'ENOENT')) {
     return { op: 'write', range: stmt.range, file: ref, value: { kind: 'invalid', errno: 'ENOENT' }, text: joinValues(stmt.values) };
   }
   const first = stmt.values[0];
   const last = stmt.values[stmt.values.length - 1];
   const valueRange = first !== undefined && last !== undefined ? spanRanges(first.range, last.range) : stmt.redirect.range;
   const text = joinValues(stmt.values);
-  return { op: 'write', range: stmt.range, file: ref, value: writeValue(ctx, spec, ref, text, valueRange), text };
+  return { op: 'write', range: stmt.range, file: ref, value: writeValue(ctx, spec, ref, text, valueRange), text, ...fd };
 }
 
 function joinValues(values: readonly Word[]): string {
@@ -301,7 +353,7 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
       const word: Word = { text, range: at, quoted: false };
       if (text.includes(' ') || text === '') return reject('cgroup.procs takes one task name per write');
       const task = ctx.task(word, { errno: 'ESRCH' });
-      if (task !== null && ref.kind === 'cgroup') task.cgroup = ref.cgroup;
+      if (task !== null && ref.kind === 'cgroup' && (task.cgroup === ref.cgroup || takesTasks(ctx, ref.cgroup, { range: at }))) task.cgroup = ref.cgroup;
       return { kind: 'task', task: text };
     }
     case 'bool': {
@@ -331,6 +383,38 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
       const parsed = parseTierOps(text);
       return parsed.ok ? { kind: 'text', value: text } : reject(`/sys/kernel/mm/swap/tiers: ${parsed.error}`);
     }
+    case 'controllers': {
+      // cgroup_subtree_control_write(): +NAME / -NAME tokens; only memory is modelled
+      let enable: boolean | null = null;
+      for (const tok of text.split(' ')) {
+        if (tok === '') continue;
+        if (tok.slice(1) !== 'memory' || (tok[0] !== '+' && tok[0] !== '-')) {
+          return reject(`cgroup.subtree_control takes +memory or -memory (the only controller modelled), found '${tok}'`);
+        }
+        enable = tok[0] === '+';
+      }
+      if (ref.kind === 'cgroup' && enable !== null) subtreeControlEffect(ctx, ref.cgroup, enable, at);
+      return { kind: 'text', value: text };
+    }
+    case 'kill': {
+      // cgroup_kill_write(): kstrtoint(), then only 1 (ERANGE)
+      const n = parseInteger(text.trim(), true);
+      if (!n.ok) {
+        ctx.error('SS318', `cgroup.kill takes the number 1, found '${text}'`, { range: at }, 'EINVAL');
+        return { kind: 'invalid', errno: 'EINVAL' };
+      }
+      if (n.value !== 1) return reject(`cgroup.kill takes only 1, found ${n.value}`);
+      if (ref.kind === 'cgroup') {
+        const prefix = ref.cgroup === '/' ? '/' : `${ref.cgroup}/`;
+        for (const t of ctx.state.tasks.values()) {
+          if (t.alive && (t.cgroup === ref.cgroup || t.cgroup.startsWith(prefix))) {
+            t.alive = false;
+            t.exitedAt = at.start.line;
+          }
+        }
+      }
+      return { kind: 'text', value: text };
+    }
     case 'tier-max': {
       // the kernel's syntax (swap_tier_max_write()); whether the tier exists depends on the run
       const parsed = parseTierMax(text);
@@ -339,6 +423,24 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
     default:
       throw new Error(`file ${spec.name} is writable but has no write syntax`);
   }
+}
+
+/** +memory / -memory on a cgroup's subtree_control, as the checker can tell (EBUSY cases). */
+function subtreeControlEffect(ctx: CheckContext, cgroup: string, enable: boolean, at: Range): void {
+  const info = ctx.state.cgroups.get(cgroup);
+  if (info === undefined || info.subtree === enable) return;
+  if (enable) {
+    givesMemory(ctx, cgroup, { text: '', range: at, quoted: false });
+    return;
+  }
+  const prefix = cgroup === '/' ? '/' : `${cgroup}/`;
+  for (const [c, i] of ctx.state.cgroups) {
+    if (i.alive && c !== cgroup && c.startsWith(prefix)) {
+      ctx.error('SS214', `cgroup ${cgroup} has the child cgroup ${c}, which keeps the memory controller`, { range: at }, 'EBUSY');
+      return;
+    }
+  }
+  info.subtree = false;
 }
 
 /** sysctl keys the simulator has, and their files. */
@@ -401,13 +503,45 @@ function checkMkdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
   }
   const parent = parentCgroup(cgroup) ?? '/';
   if (parents) {
-    for (let c: string | null = cgroup; c !== null && c !== '/'; c = parentCgroup(c)) {
-      if (cgroups.get(c)?.alive !== true) cgroups.set(c, { alive: true, removedAt: null });
-    }
-  } else if (ctx.cgroupExists(parent, path, 'ENOENT')) {
-    cgroups.set(cgroup, { alive: true, removedAt: null });
+    const created: string[] = [];
+    for (let c: string | null = cgroup; c !== null && c !== '/' && cgroups.get(c)?.alive !== true; c = parentCgroup(c)) created.push(c);
+    const top = parentCgroup(created[created.length - 1] ?? cgroup) ?? '/';
+    if (givesMemory(ctx, top, path)) for (const c of created.reverse()) cgroups.set(c, { alive: true, removedAt: null, subtree: c !== cgroup });
+  } else if (ctx.cgroupExists(parent, path, 'ENOENT') && givesMemory(ctx, parent, path)) {
+    cgroups.set(cgroup, { alive: true, removedAt: null, subtree: false });
   }
   return { op: 'mkdir', range: stmt.range, cgroup, parents };
+}
+
+/** Live tasks whose cgroup is exactly `cgroup`. */
+function tasksIn(ctx: CheckContext, cgroup: string): string[] {
+  const out: string[] = [];
+  for (const [name, t] of ctx.state.tasks) if (t.alive && t.cgroup === cgroup) out.push(name);
+  return out;
+}
+
+/**
+ * A child of `parent` is about to get the memory controller: the parent's
+ * cgroup.subtree_control gains `memory`, which a non-root cgroup with tasks
+ * refuses (EBUSY, cgroup_vet_subtree_control_enable()).
+ */
+function givesMemory(ctx: CheckContext, parent: string, at: Word): boolean {
+  const info = ctx.state.cgroups.get(parent);
+  if (info === undefined || info.subtree) return true;
+  const tasks = tasksIn(ctx, parent);
+  if (parent !== '/' && tasks.length > 0) {
+    ctx.error('SS214', `cgroup ${parent} has task '${tasks[0] ?? ''}': it cannot give the memory controller to a child (no internal processes)`, at, 'EBUSY');
+    return false;
+  }
+  info.subtree = true;
+  return true;
+}
+
+/** cgroup_migrate_vet_dst(): a non-root cgroup giving memory to its children takes no task (EBUSY). */
+function takesTasks(ctx: CheckContext, cgroup: string, at: { range: Range }): boolean {
+  if (cgroup === '/' || ctx.state.cgroups.get(cgroup)?.subtree !== true) return true;
+  ctx.error('SS214', `cgroup ${cgroup} gives the memory controller to its child cgroups, so it takes no task (no internal processes)`, at, 'EBUSY');
+  return false;
 }
 
 function checkRmdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
@@ -434,7 +568,7 @@ function checkRmdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
       return op;
     }
   }
-  ctx.state.cgroups.set(cgroup, { alive: false, removedAt: line(path) });
+  ctx.state.cgroups.set(cgroup, { alive: false, removedAt: line(path), subtree: false });
   return op;
 }
 
@@ -446,7 +580,7 @@ function checkMove(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
   if (cgroup === null) return null;
   const exists = ctx.cgroupExists(cgroup, cgWord, 'ENOENT');
   const task = ctx.task(taskWord, { errno: 'ESRCH' });
-  if (task !== null && exists) task.cgroup = cgroup;
+  if (task !== null && exists && (task.cgroup === cgroup || takesTasks(ctx, cgroup, cgWord))) task.cgroup = cgroup;
   const file: FileRef = { kind: 'cgroup', path: `/sys/fs/cgroup${cgroup === '/' ? '' : cgroup}/cgroup.procs`, cgroup, name: 'cgroup.procs' };
   return { op: 'write', range: stmt.range, file, value: { kind: 'task', task: taskWord.text }, text: taskWord.text };
 }
@@ -488,7 +622,10 @@ function checkTask(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
   if (cgOpt !== undefined) {
     const c = ctx.cgroupPath(cgOpt.value, true);
     if (c === null || !ctx.cgroupExists(c, cgOpt.value)) ok = false;
-    else cgroup = c;
+    else {
+      takesTasks(ctx, c, cgOpt.value);
+      cgroup = c;
+    }
   }
   let cpu = 0;
   const cpuOpt = option(stmt, 'cpu');

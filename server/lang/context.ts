@@ -35,6 +35,15 @@ export interface TaskInfo {
 export interface CgroupInfo {
   alive: boolean;
   removedAt: number | null;
+  /** `memory` in its cgroup.subtree_control (the root, and every cgroup with a child, have it). */
+  subtree: boolean;
+}
+
+/** A file the scenario opened under a name. */
+export interface FdInfo {
+  readonly file: ResolvedFile;
+  open: boolean;
+  closedAt: number | null;
 }
 
 export interface DeviceInfo {
@@ -57,8 +66,9 @@ export type DynamicKind = 'task' | 'region' | 'cgroup' | 'device';
 
 export class ScenarioState {
   readonly tasks = new Map<string, TaskInfo>();
-  readonly cgroups = new Map<string, CgroupInfo>([['/', { alive: true, removedAt: null }]]);
+  readonly cgroups = new Map<string, CgroupInfo>([['/', { alive: true, removedAt: null, subtree: true }]]);
   readonly devices = new Map<string, DeviceInfo>();
+  readonly fds = new Map<string, FdInfo>();
 
   activeDeviceCount(): number {
     let n = 0;
@@ -190,6 +200,27 @@ export class CheckContext {
     if (this.runtime || !this.dynamicKinds.has(kind)) return false;
     this.deferred = true;
     return true;
+  }
+
+  /** `&NAME`: a file the scenario opened and has not closed (SS228, EBADF, otherwise). */
+  openFd(word: Word): FdInfo | null {
+    const name = word.text.startsWith('&') ? word.text.slice(1) : word.text;
+    const fd = this.state.fds.get(name);
+    if (fd?.open === true) return fd;
+    if (this.poisoned.has(name) || this.poisoned.has(word.text)) return null;
+    if (fd !== undefined) this.error('SS228', `${name} was closed${lineNote(fd.closedAt)}`, word, 'EBADF');
+    else this.unknown('SS228', `${name} is not an open file (open it with \`open ${name} PATH\`)`, word, [...this.state.fds].filter(([, f]) => f.open).map(([n]) => n), 'EBADF');
+    return null;
+  }
+
+  /** A file named by path, or an open file as `&NAME`: the file and the fd's name (null for a path). */
+  target(word: Word): { file: ResolvedFile; fd: string | null } | null {
+    if (word.text.startsWith('&')) {
+      const fd = this.openFd(word);
+      return fd === null ? null : { file: fd.file, fd: word.text.slice(1) };
+    }
+    const file = this.file(word);
+    return file === null ? null : { file, fd: null };
   }
 
   /** Resolve a file path word; reports SS205/SS217/SS405. */

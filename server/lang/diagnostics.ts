@@ -94,6 +94,7 @@ export const DIAGNOSTIC_CODES = {
   SS225: { severity: 'error', title: 'Unknown observable' },
   SS226: { severity: 'error', title: 'Unknown variable' },
   SS227: { severity: 'error', title: 'Invalid or clashing variable name' },
+  SS228: { severity: 'error', title: 'Unknown or closed file name' },
   // SS3xx — values and units
   SS301: { severity: 'warning', title: 'Size without a unit (bytes assumed)' },
   SS302: { severity: 'error', title: 'Unknown unit' },

@@ -216,24 +216,26 @@ function resolveOverhead(ctx: CheckContext, words: readonly Word[]): Resolved | 
 
 function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resolved | null {
   const head = words[0] as Word;
-  const looksLikePath = head.text.includes('/') || head.text.startsWith('memory.') || head.text.startsWith('cgroup.');
+  const looksLikePath = head.text.includes('/') || head.text.startsWith('memory.') || head.text.startsWith('cgroup.') || head.text.startsWith('&');
   if (!looksLikePath) {
     ctx.unknown(
       'SS225',
-      `'${head.text}' is not an observable: use a file path, or free, slot, cluster, task, device, overhead`,
+      `'${head.text}' is not an observable: use a file path, &NAME of an open file, or free, slot, cluster, task, device, overhead`,
       head,
       OBSERVABLE_FORMS.map((f) => f.keyword),
     );
     return null;
   }
-  const resolved = ctx.file(head);
-  if (resolved === null) return null;
+  const target = ctx.target(head);
+  if (target === null) return null;
+  const resolved = target.file;
+  const fd = target.fd;
   const { ref, spec } = resolved;
   if (spec.access === 'wo') {
     ctx.error('SS216', `${spec.name} is write-only and has nothing to compare`, head);
     return null;
   }
-  if (ref.kind === 'cgroup' && !ctx.cgroupExists(ref.cgroup, head)) return null;
+  if (ref.kind === 'cgroup' && fd === null && !ctx.cgroupExists(ref.cgroup, head)) return null;
   if (ref.kind === 'proc' && ref.name === 'swaps') {
     const syn = '/proc/swaps DEVICE Type|Size|Used|Priority';
     const devWord = words[1];
@@ -244,7 +246,7 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
     if (ctx.activeDevice(withText(devWord, device)) === null) return null;
     return { observable: { kind: 'swaps', device, column: col.name as 'Type' }, unit: col.unit, words: col.values ?? [] };
   }
-  if (spec.tierKeys !== undefined) return tierObservable(ctx, words, ref, spec.tierKeys);
+  if (spec.tierKeys !== undefined) return tierObservable(ctx, words, ref, spec.tierKeys, fd);
   if (spec.keys !== undefined) {
     const syn = `${head.text} KEY`;
     const keyWord = words[1];
@@ -256,14 +258,14 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
       ctx.unknown('SS206', `${spec.name} has no key '${keyWord.text}'`, keyWord, keys.map((k) => k.name));
       return null;
     }
-    return { observable: { kind: 'file', file: ref, key: key.name }, unit: key.unit, words: [] };
+    return { observable: { kind: 'file', file: ref, key: key.name, fd }, unit: key.unit, words: [] };
   }
   if (resolved.unit === null) {
     ctx.error('SS225', `${spec.name} has no single value to compare`, head);
     return null;
   }
   if (tooMany(ctx, words, 1, head.text)) return null;
-  return { observable: { kind: 'file', file: ref, key: null }, unit: resolved.unit, words: spec.readWords ?? spec.values ?? [] };
+  return { observable: { kind: 'file', file: ref, key: null, fd }, unit: resolved.unit, words: spec.readWords ?? spec.values ?? [] };
 }
 
 const TIER_COLUMNS: readonly FieldSpec[] = [
@@ -273,7 +275,7 @@ const TIER_COLUMNS: readonly FieldSpec[] = [
 ];
 
 /** Swap tiers files, whose rows are tiers named at run time: `FILE NAME [COLUMN]`. */
-function tierObservable(ctx: CheckContext, words: readonly Word[], ref: FileRef, keys: 'name' | 'name-column'): Resolved | null {
+function tierObservable(ctx: CheckContext, words: readonly Word[], ref: FileRef, keys: 'name' | 'name-column', fd: string | null): Resolved | null {
   const head = words[0] as Word;
   const syn = keys === 'name' ? `${head.text} NAME` : `${head.text} NAME Idx|PrioStart|PrioEnd`;
   const nameWord = words[1];
@@ -284,11 +286,11 @@ function tierObservable(ctx: CheckContext, words: readonly Word[], ref: FileRef,
   }
   if (keys === 'name') {
     if (tooMany(ctx, words, 2, syn)) return null;
-    return { observable: { kind: 'file', file: ref, key: nameWord.text }, unit: 'int', words: ['max'] };
+    return { observable: { kind: 'file', file: ref, key: nameWord.text, fd }, unit: 'int', words: ['max'] };
   }
   const col = field(ctx, words[2], TIER_COLUMNS, words, 'tiers column', syn);
   if (col === null || tooMany(ctx, words, 3, syn)) return null;
-  return { observable: { kind: 'file', file: ref, key: `${nameWord.text} ${col.name}` }, unit: 'int', words: [] };
+  return { observable: { kind: 'file', file: ref, key: `${nameWord.text} ${col.name}`, fd }, unit: 'int', words: [] };
 }
 
 /** Convert the typed value into the observable's unit. */
@@ -313,6 +315,8 @@ function expectedValue(ctx: CheckContext, r: Resolved, valueWord: Word, unitWord
       }
       return { kind: 'number', value: b ? 1 : 0 };
     }
+    case 'text':
+      return { kind: 'word', value: valueWord.text };
     case 'cgroup': {
       const c = cachedCgroup(text, true);
       if (!c.ok) {

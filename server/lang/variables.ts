@@ -136,7 +136,7 @@ function isObservable(words: readonly Word[]): boolean {
   if (first === undefined || first.quoted) return false;
   if (words.length > 1) return true;
   const t = first.text;
-  return OBSERVABLE_KEYWORDS.has(t) || (!t.startsWith('$') && (t.includes('/') || t.startsWith('memory.') || t.startsWith('cgroup.')));
+  return OBSERVABLE_KEYWORDS.has(t) || t.startsWith('&') || (!t.startsWith('$') && (t.includes('/') || t.startsWith('memory.') || t.startsWith('cgroup.')));
 }
 
 /** A variable name that is not a loop variable of an enclosing block. */
@@ -253,13 +253,13 @@ export function dynamicEffects(ctx: CheckContext, stmt: SubstitutableStatement):
       if (c === null) return mark('cgroup');
       const parents = flag(stmt, 'parents') !== undefined;
       for (let p: string | null = cgroupOf(c); p !== null && p !== '/'; p = parents ? parentCgroup(p) : null) {
-        st.cgroups.set(p, { alive: true, removedAt: null });
+        st.cgroups.set(p, { alive: true, removedAt: null, subtree: p !== cgroupOf(c) });
       }
       return;
     }
     case 'rmdir': {
       const c = name(0);
-      if (c !== null) st.cgroups.set(cgroupOf(c), { alive: false, removedAt: line });
+      if (c !== null) st.cgroups.set(cgroupOf(c), { alive: false, removedAt: line, subtree: false });
       return;
     }
     case 'swapon': {

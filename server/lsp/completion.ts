@@ -184,8 +184,15 @@ function errnos(r: Request): void {
  * in plus its child cgroups as directories; otherwise every system file and
  * the cgroups' files (or only directories when there are many cgroups).
  */
+/** `&NAME` of the files the scenario opens. */
+function openFiles(r: Request): void {
+  for (const f of r.names.fds) r.add(`&${f}`, CompletionItemKind.Variable, { detail: 'open file' });
+}
+
 function paths(r: Request, use: FileUse): void {
   const typed = r.partial;
+  if (typed === '' || typed.startsWith('&')) openFiles(r);
+  if (typed.startsWith('&')) return;
   const cgroupPrefix = '/sys/fs/cgroup';
   const relative = typed !== '' && !typed.startsWith('/');
   if (relative || typed.startsWith(`${cgroupPrefix}/`)) {
@@ -538,6 +545,9 @@ function positionalItems(r: Request, spec: CommandSpec, state: ArgState): void {
       return;
     case 'file':
       paths(r, 'read');
+      return;
+    case 'fd':
+      for (const f of r.names.fds) r.add(f, CompletionItemKind.Variable, { detail: 'open file' });
       return;
     case 'cgroup':
       cgroups(r, spec.name === 'move' || spec.name === 'reclaim');

@@ -93,7 +93,7 @@ function roleMarkdown(w: RoledWord, config: ScenarioConfig): string | null {
 function definitionNote(analysis: Analysis, o: NameOccurrence): string {
   const def = analysis.names.definition(o.kind, o.key);
   const uses = analysis.names.all(o.kind, o.key).length;
-  const where = def === undefined ? 'not created in this scenario' : `${o.kind === 'variable' ? 'set' : 'created'} on line ${def.range.start.line + 1}`;
+  const where = def === undefined ? 'not created in this scenario' : `${o.kind === 'variable' ? 'set' : o.kind === 'fd' ? 'opened' : 'created'} on line ${def.range.start.line + 1}`;
   return `${where}; ${uses} occurrence${uses === 1 ? '' : 's'}`;
 }
 
@@ -160,6 +160,10 @@ function nameMarkdown(analysis: Analysis, o: NameOccurrence, session: SessionApi
       if (v !== undefined) lines.push('', `now: \`${String(v)}\``);
       else if (session !== undefined) lines.push('', '*Not set at the current step.*');
       return lines.join('\n');
+    }
+    case 'fd': {
+      const def = analysis.names.definition('fd', o.key);
+      return `**&${o.key}** — open file (${note})${def === undefined ? '' : `\n\nRead with \`cat &${o.key}\` or \`expect &${o.key} …\`, write with \`echo … > &${o.key}\`.`}`;
     }
     case 'region':
       return `**${regionName(o.key)}** — region of task ${o.key.slice(0, o.key.indexOf('\u0000'))} (${note})`;

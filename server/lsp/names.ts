@@ -16,7 +16,7 @@ import type { CommandStatement, ExpectCompare, Position, Program, Range, Stateme
 import { findCommand, type ArgKind } from '../lang/catalog';
 import { expands, valueWords, variableSpans } from '../lang/substitute';
 
-export type NameKind = 'device' | 'cgroup' | 'task' | 'region' | 'variable';
+export type NameKind = 'device' | 'cgroup' | 'task' | 'region' | 'variable' | 'fd';
 
 export interface NameOccurrence {
   readonly kind: NameKind;
@@ -44,6 +44,8 @@ export interface NameIndex {
   readonly tasks: readonly string[];
   /** Variables the scenario sets (`let`, `repeat … as`), in order of first appearance. */
   readonly variables: readonly string[];
+  /** Names of files the scenario opens (`open NAME PATH`). */
+  readonly fds: readonly string[];
   /** Region names usable by a task (its own mmaps and those inherited through fork). */
   regionsOf(task: string): readonly string[];
 }
@@ -106,6 +108,7 @@ class IndexBuilder {
   readonly cgroups: string[] = ['/'];
   readonly tasks: string[] = [];
   readonly variables: string[] = [];
+  readonly fds: string[] = [];
   private readonly seen = new Set<string>();
   /** For each task name, its regions by name → region key (fork copies the map). */
   readonly regions = new Map<string, Map<string, string>>();
@@ -118,6 +121,7 @@ class IndexBuilder {
     if (kind === 'device') this.devices.push(key);
     else if (kind === 'task') this.tasks.push(key);
     else if (kind === 'variable' && definition) this.variables.push(key);
+    else if (kind === 'fd' && definition) this.fds.push(key);
     else if (kind === 'cgroup' && definition) this.cgroups.push(key);
   }
 
@@ -130,6 +134,23 @@ class IndexBuilder {
   variableUses(word: Word): void {
     const line = word.range.start.line;
     for (const v of variableSpans(word)) this.add('variable', v.name, v.name, { start: { line, character: v.start }, end: { line, character: v.end } }, false);
+  }
+
+  /** An open file's name: `open NAME`, `close NAME`, or `&NAME` (the name without the `&`). */
+  fd(word: Word, definition: boolean): void {
+    if (word.quoted || expands(word)) return;
+    const amp = word.text.startsWith('&') ? 1 : 0;
+    const name = word.text.slice(amp);
+    if (name === '') return;
+    const line = word.range.start.line;
+    const start = word.range.start.character + amp;
+    this.add('fd', name, name, { start: { line, character: start }, end: { line, character: start + name.length } }, definition);
+  }
+
+  /** A path word that may be `&NAME` of an open file instead (cat, echo targets, observables). */
+  fileOrFd(word: Word, cgroupIsFile: boolean): void {
+    if (word.text.startsWith('&')) this.fd(word, false);
+    else if (cgroupIsFile) this.cgroup(word, false, true, 'none');
   }
 
   device(word: Word, definition: boolean): void {
@@ -199,7 +220,13 @@ function visitCommand(b: IndexBuilder, stmt: CommandStatement): void {
         b.cgroup(word, bare, false, name === 'mkdir' ? (parents ? 'all' : 'last') : 'none');
         break;
       case 'file':
-        b.cgroup(word, false, true, 'none');
+        b.fileOrFd(word, true);
+        break;
+      case 'fd':
+        b.fd(word, false);
+        break;
+      case 'new-fd':
+        b.fd(word, true);
         break;
       case 'task':
         b.task(word, false);
@@ -236,7 +263,7 @@ function visitCompare(b: IndexBuilder, a: ExpectCompare): void {
   } else if (first.text === '/proc/swaps') {
     if (second !== undefined) b.device(second, false);
   } else {
-    b.cgroup(first, false, true, 'none');
+    b.fileOrFd(first, true);
   }
   if (cgroupValue) b.cgroup(a.value, true, false, 'none');
 }
@@ -252,13 +279,14 @@ function visit(b: IndexBuilder, statements: readonly Statement[]): void {
         break;
       case 'let':
         b.variableDefinition(s.name);
+        if (s.value[0] !== undefined) b.fileOrFd(s.value[0], false);
         break;
       case 'command':
         visitCommand(b, s);
         break;
       case 'echo':
         if (/(^|\/)cgroup\.procs$/.test(s.target.text)) for (const v of s.values) b.task(v, false);
-        b.cgroup(s.target, false, true, 'none');
+        b.fileOrFd(s.target, true);
         break;
       case 'expect':
         if (s.assertion.form === 'compare') visitCompare(b, s.assertion);
@@ -306,6 +334,7 @@ export function buildNameIndex(program: Program): NameIndex {
     cgroups: b.cgroups,
     tasks: b.tasks,
     variables: b.variables,
+    fds: b.fds,
     regionsOf: (task) => regionsByTask.get(task) ?? [],
   };
 }

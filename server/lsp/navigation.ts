@@ -57,7 +57,8 @@ function invalidName(o: NameOccurrence, name: string): string | null {
     case 'device':
       return name.startsWith('/') && !/\s/.test(name) ? null : `'${name}' is not an absolute device path`;
     case 'variable':
-      return isVariableName(name) ? null : `'${name}' is not a valid variable name (a letter or _, then letters, digits and _)`;
+    case 'fd':
+      return isVariableName(name) ? null : `'${name}' is not a valid ${o.kind === 'fd' ? 'file' : 'variable'} name (a letter or _, then letters, digits and _)`;
   }
 }
 

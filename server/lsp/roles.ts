@@ -46,6 +46,8 @@ export type WordRole =
   | { readonly role: 'region'; readonly definition: boolean }
   /** A variable: its name in `let NAME` / `repeat … as NAME` (definition), or in `$NAME`, `${NAME}`, `$((…))`. */
   | { readonly role: 'variable'; readonly definition: boolean }
+  /** An open file's name: `open NAME` (definition), `close NAME`, `&NAME`. */
+  | { readonly role: 'fd'; readonly definition: boolean }
   | { readonly role: 'errno'; readonly errno: ErrnoSpec | undefined }
   | { readonly role: 'key'; readonly file: string; readonly key: KeySpec | undefined }
   | { readonly role: 'field'; readonly what: string; readonly field: FieldSpec | undefined }
@@ -82,7 +84,11 @@ function argRole(kind: ArgKind, command: CommandSpec, positional: PositionalSpec
     case 'device':
       return { role: 'device' };
     case 'file':
-      return { role: 'file', path: text };
+      return text.startsWith('&') ? { role: 'fd', definition: false } : { role: 'file', path: text };
+    case 'fd':
+      return { role: 'fd', definition: false };
+    case 'new-fd':
+      return { role: 'fd', definition: true };
     case 'cgroup':
       return { role: 'cgroup' };
     case 'task':
@@ -183,7 +189,7 @@ function observableWords(emit: Emit, subject: readonly Word[], config: ScenarioC
     }
     return valueRole;
   }
-  word(emit, first, { role: 'file', path: first.text });
+  word(emit, first, first.text.startsWith('&') ? { role: 'fd', definition: false } : { role: 'file', path: first.text });
   const second = rest[0];
   if (second !== undefined) {
     if (first.text === '/proc/swaps') {
@@ -265,7 +271,7 @@ export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Em
       const procs = /(^|\/)cgroup\.procs$/.test(stmt.target.text);
       for (const v of stmt.values) word(emit, v, procs ? { role: 'task', definition: false } : looksNumeric(v.text) ? { role: 'size' } : { role: 'value' });
       emit(stmt.redirect.range, stmt.redirect.op, { role: 'operator', op: stmt.redirect });
-      word(emit, stmt.target, { role: 'file', path: stmt.target.text });
+      word(emit, stmt.target, stmt.target.text.startsWith('&') ? { role: 'fd', definition: false } : { role: 'file', path: stmt.target.text });
       return;
     }
     case 'expect':

@@ -36,6 +36,7 @@ function tokenType(role: WordRole): { type: TokenType; modifiers: number } | nul
     case 'task':
     case 'region':
     case 'variable':
+    case 'fd':
       return { type: 'variable', modifiers: role.definition ? DECLARATION : 0 };
     case 'errno':
     case 'design':

@@ -8,7 +8,7 @@
 import type { Word } from '../lang/ast';
 import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/checked';
 import { checkOne } from '../lang/checker';
-import { CheckContext } from '../lang/context';
+import { CheckContext, cachedFile } from '../lang/context';
 import type { DiagnosticCode } from '../lang/diagnostics';
 import { letObservable } from '../lang/expect';
 import { ExprError, expand, parseTemplate, seededRandom, type EvalEnv } from '../lang/expr';
@@ -80,7 +80,11 @@ export function runtimeContext(k: Kernel, config: ScenarioConfig, limits: Limits
     const m = k.memcgs.get(id);
     return m === undefined || m.isRoot ? '/' : `/${m.path}`;
   };
-  for (const m of k.memcgs.byPath.values()) if (m.online && !m.isRoot) st.cgroups.set(`/${m.path}`, { alive: true, removedAt: null });
+  for (const m of k.memcgs.byPath.values()) if (m.online && !m.isRoot) st.cgroups.set(`/${m.path}`, { alive: true, removedAt: null, subtree: m.subtreeControl });
+  for (const f of k.files.byName.values()) {
+    const r = cachedFile(f.path, config.pageSize, config.pmdOrder);
+    if (r.ok) st.fds.set(f.name, { file: r.value, open: true, closedAt: null });
+  }
   for (const t of k.mm.tasks.values()) {
     const regions = new Map<string, { pages: number | null; order: number; mapped: boolean; unmappedAt: number | null }>();
     for (const v of t.vmas.values()) regions.set(v.name, { pages: v.nrPages, order: v.order, mapped: true, unmappedAt: null });

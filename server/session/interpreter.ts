@@ -8,7 +8,7 @@ import type { ContentSpec } from '../sim/content';
 import { KernelError, type ErrnoName } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
 import { freeText } from '../sim/procfs';
-import { readFile, readValue } from '../sim/vfs';
+import { readFile, readValue, writeFile } from '../sim/vfs';
 import { CLUSTER_LIST_NAMES } from '../sim/cluster';
 import { SLOT_KIND_NAMES, SlotKind, tbKind, tbZero } from '../sim/swap_table';
 import { computeOverhead, structureBytes, type Structure } from '../sim/designs/overhead';
@@ -55,16 +55,20 @@ function span(op: { pages: { first: number; count: number; startAligned: boolean
 function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
   const f = op.file;
   const v = op.value;
+  // a write through an open file needs the file open and its cgroup alive (EBADF, ENODEV)
+  const fd = op.fd === undefined ? null : k.files.use(op.fd);
   if (v.kind === 'invalid') throw new KernelError(v.errno as ErrnoName, `write of '${op.text}' to ${f.path} rejected`);
   switch (f.kind) {
     case 'cgroup': {
       const cg = f.cgroup;
+      // cgroupfs files whose kernel handler vfs.ts models as written: the text goes there
+      if (f.name === 'cgroup.subtree_control' || f.name === 'cgroup.kill' || f.name === 'memory.oom.group') return writeFile(k, f.path, op.text, fd);
       if (v.kind === 'limit') {
         const pages = v.pages ?? Number.POSITIVE_INFINITY;
         if (f.name === 'memory.zswap.max') return k.setZswapMax(cg, v.bytes ?? Number.POSITIVE_INFINITY);
         if (f.name === 'memory.max' || f.name === 'memory.high' || f.name === 'memory.swap.max' || f.name === 'memory.swap.high') return k.setLimit(cg, f.name, pages);
       }
-      if (v.kind === 'reset') return k.resetPeak(cg, f.name === 'memory.swap.peak' ? 'swap' : 'memory');
+      if (v.kind === 'reset') return k.resetPeak(cg, f.name === 'memory.swap.peak' ? 'swap' : 'memory', op.fd);
       if (v.kind === 'reclaim') {
         k.proactiveReclaim(cg, Math.ceil(v.bytes / k.geom.pageSize), v.swappiness ?? undefined);
         return;
@@ -111,7 +115,7 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
 export function observe(k: Kernel, o: Observable, design: DesignName): number | string {
   switch (o.kind) {
     case 'file':
-      return readValue(k, o.file.path, o.key);
+      return readValue(k, o.file.path, o.key, o.fd === null ? null : k.files.use(o.fd));
     case 'swaps': {
       const si = k.swap.byPath(o.device);
       if (!si) throw new KernelError('ENOENT', `${o.device} is not in /proc/swaps`);
@@ -281,7 +285,15 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       write(k, op);
       return {};
     case 'read':
-      return { output: readFile(k, op.file.path) };
+      return { output: readFile(k, op.file.path, op.fd === undefined ? null : k.files.use(op.fd)) };
+    case 'open':
+      k.openFile(op.name, op.file.path);
+      return {};
+    case 'close':
+      k.closeFile(op.name);
+      return {};
+    case 'fail':
+      throw new KernelError(op.errno as ErrnoName, op.message);
     case 'free':
       return { output: freeText(k, op.unit === 'mebi' ? 'm' : 'k') };
     case 'mkdir':

@@ -10,7 +10,9 @@ import { EventLog } from './events';
 import { FolioTable, PG_mlocked, PG_swapcache } from './folio';
 import { makeGeometry, type Geometry, type GeometryConfig } from './geometry';
 import { Journal } from './journal';
-import { MEMCG_MAX, MemcgTree, memoryHighWrite, memoryMaxWrite, normalizeCgroupPath, peakWrite, selectOomVictim, userProactiveReclaim, type Memcg } from './memcontrol';
+import { MEMCG_MAX, MemcgTree, cgroupProcs, memoryHighWrite, memoryMaxWrite, normalizeCgroupPath, oomGroupOf, peakWrite, selectOomVictim, userProactiveReclaim, type Memcg } from './memcontrol';
+import { OpenFiles, type OpenFile } from './open_files';
+import { migrateVetDst, openFile as openFileAt } from './vfs';
 import { MemoryOps } from './memory';
 import { MmState, pteIsSwap, pteEntry, type Task, type Vma } from './mm';
 import { PageAllocator } from './page_alloc';
@@ -85,6 +87,8 @@ export class Kernel {
   readonly io: SwapIo;
   readonly vmscan: Vmscan;
   readonly mem: MemoryOps;
+  /** Files the scenario holds open by name (open_files.ts). */
+  readonly files: OpenFiles;
   /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
   /** Swap tiers state, or null when the series is not modelled (KernelConfig.swapTiers). */
@@ -135,6 +139,7 @@ export class Kernel {
     this.io = new SwapIo(this);
     this.vmscan = new Vmscan(this);
     this.mem = new MemoryOps(this);
+    this.files = new OpenFiles(j);
     // Kconfig TRANSPARENT_HUGEPAGE_ALWAYS; hugepage_init_sysfs(): only the PMD size inherits
     this.thp = { enabled: 'always', sizes: Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? 'inherit' : 'never')) };
     if (designDescriptor(this.design).capabilities.hasDynamicClusters) {
@@ -346,15 +351,32 @@ export class Kernel {
   oomKill(scope: Memcg | null): boolean {
     const victim = selectOomVictim(this, scope);
     if (!victim) return false;
-    const vm = this.memcgs.get(victim.memcg) ?? this.memcgs.root;
-    this.memcgs.memoryEvent(vm, 'oom_kill');
-    this.vmstat.count('oom_kill');
-    this.log.emit({ kind: 'oom-kill', task: victim.name, memcg: vm.name });
-    this.teardownTask(victim, 'oom_killed');
+    const group = oomGroupOf(this, victim, scope);
+    this.oomKillTask(victim);
+    if (group) {
+      // oom_kill_process(): every other task of the group goes too (oom_kill_memcg_member())
+      this.memcgs.memoryEvent(group, 'oom_group_kill');
+      this.log.emit({ kind: 'note', message: `Tasks in /${group.path} are going to be killed due to memory.oom.group set` });
+      for (const m of group.subtree()) for (const t of cgroupProcs(this, m)) this.oomKillTask(t);
+    }
     return true;
   }
 
-  private teardownTask(t: Task, state: 'exited' | 'oom_killed'): void {
+  /** __oom_kill_process(): MEMCG_OOM_KILL on the task's cgroup, OOM_KILL, and the task is gone. */
+  private oomKillTask(t: Task): void {
+    const vm = this.memcgs.get(t.memcg) ?? this.memcgs.root;
+    this.memcgs.memoryEvent(vm, 'oom_kill');
+    this.vmstat.count('oom_kill');
+    this.log.emit({ kind: 'oom-kill', task: t.name, memcg: vm.name });
+    this.teardownTask(t, 'oom_killed');
+  }
+
+  /** cgroup_kill(): SIGKILL to every task of the cgroup and its descendants (cgroup.kill). */
+  killCgroup(m: Memcg): void {
+    for (const d of m.subtree()) for (const t of cgroupProcs(this, d)) this.teardownTask(t, 'killed');
+  }
+
+  private teardownTask(t: Task, state: 'exited' | 'oom_killed' | 'killed'): void {
     for (const v of t.vmaList()) {
       this.mem.zapRange(v, 0, v.nrPages);
       this.mm.removeVma(v);
@@ -390,7 +412,7 @@ export class Kernel {
   task(name: string): Task {
     const t = this.mm.tasks.get(name);
     if (!t) return fail('ENOENT', `no task named ${name}`);
-    if (t.state !== 'alive') return fail('ESRCH', `task ${name} has ${t.state === 'exited' ? 'exited' : 'been OOM-killed'}`);
+    if (t.state !== 'alive') return fail('ESRCH', `task ${name} has ${t.state === 'exited' ? 'exited' : t.state === 'killed' ? 'been killed' : 'been OOM-killed'}`);
     return t;
   }
 
@@ -488,8 +510,22 @@ export class Kernel {
 
   // --------------------------------------------------- operations: cgroups
 
+  /**
+   * mkdir in cgroupfs. The simulator gives every cgroup the memory
+   * controller, so the parent first gets `+memory` in its
+   * cgroup.subtree_control, as a test writes before creating children;
+   * that write fails with EBUSY in a non-root cgroup with tasks
+   * (cgroup_vet_subtree_control_enable()), and so does this mkdir.
+   */
   mkdir(path: string): Memcg {
-    return this.tx(() => this.memcgs.mkdir(path));
+    return this.tx(() => {
+      const p = normalizeCgroupPath(path);
+      const parent = this.memcgs.lookup(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
+      if (parent && !parent.subtreeControl && cgroupProcs(this, parent).length > 0) {
+        fail('EBUSY', `cgroup /${parent.path} has tasks: it cannot give the memory controller to a child (no internal processes)`);
+      }
+      return this.memcgs.mkdir(path);
+    });
   }
 
   rmdir(path: string): Memcg {
@@ -559,12 +595,45 @@ export class Kernel {
     });
   }
 
-  /** A write to memory.peak / memory.swap.peak through the scenario's fd (peak_write()). */
-  resetPeak(path: string, which: 'memory' | 'swap'): void {
+  /** A write to memory.peak / memory.swap.peak (peak_write()): by path (a transient fd) or through an open file. */
+  resetPeak(path: string, which: 'memory' | 'swap', fdName?: string): void {
+    this.tx(() => {
+      const fd = fdName === undefined ? null : this.files.use(fdName);
+      const m = fd?.memcg ?? this.cgroup(path);
+      if (m.isRoot) fail('ENOENT', `memory.${which === 'swap' ? 'swap.' : ''}peak does not exist in the root cgroup`);
+      peakWrite(this, m, which, fd, this.files.watchers(m, which));
+    });
+  }
+
+  /** open(2) of a file under a name (vfs.ts openFile()); an open name is replaced. */
+  openFile(name: string, path: string): OpenFile {
+    return this.tx(() => {
+      const f = openFileAt(this, name, path);
+      this.files.add(f);
+      return f;
+    });
+  }
+
+  /** close(2): peak_release() takes a peak fd off its cgroup's watchers. */
+  closeFile(name: string): void {
+    this.tx(() => this.files.close(name));
+  }
+
+  /** cgroup.kill (cgroup_kill_write() → cgroup_kill()). */
+  cgroupKill(path: string): void {
     this.tx(() => {
       const m = this.cgroup(path);
-      if (m.isRoot) fail('ENOENT', `memory.${which === 'swap' ? 'swap.' : ''}peak does not exist in the root cgroup`);
-      peakWrite(this, m, which);
+      if (m.isRoot) fail('ENOENT', 'the root cgroup has no cgroup.kill');
+      this.killCgroup(m);
+    });
+  }
+
+  /** memory.oom.group (memory_oom_group_write()). */
+  setOomGroup(path: string, on: boolean): void {
+    this.tx(() => {
+      const m = this.cgroup(path);
+      if (m.isRoot) fail('ENOENT', 'the root cgroup has no memory.oom.group');
+      this.j.set(m, 'oomGroup', on);
     });
   }
 
@@ -623,9 +692,11 @@ export class Kernel {
 
   createTask(name: string, cgroupPath = '', cpu = 0): Task {
     return this.tx(() => {
-      if (this.mm.tasks.has(name)) fail('EEXIST', `a task named ${name} exists`);
+      if (this.mm.tasks.get(name)?.state === 'alive') fail('EEXIST', `a task named ${name} exists`);
       if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.geom.cpus) fail('EINVAL', `cpu ${cpu} outside 0..${this.geom.cpus - 1}`);
-      return this.mm.addTask(name, this.cgroup(cgroupPath).id, cpu);
+      const m = this.cgroup(cgroupPath);
+      migrateVetDst(m);
+      return this.mm.addTask(name, m.id, cpu);
     });
   }
 
@@ -633,7 +704,9 @@ export class Kernel {
   moveTask(name: string, cgroupPath: string): void {
     this.tx(() => {
       const t = this.task(name);
-      this.j.set(t, 'memcg', this.cgroup(cgroupPath).id);
+      const m = this.cgroup(cgroupPath);
+      if (m.id !== t.memcg) migrateVetDst(m);
+      this.j.set(t, 'memcg', m.id);
     });
   }
 

@@ -34,19 +34,25 @@ export class PageCounter {
   high = MEMCG_MAX;
   /** Lifetime high-water mark: what a fresh open of memory.peak shows. */
   watermark = 0;
-  /** Reset to the usage by every write to the peak file (page_counter.local_watermark). */
+  /** Reset to the usage by every write to the peak file, through any fd (page_counter.local_watermark). */
   localWatermark = 0;
-  /**
-   * The scenario has one open fd per peak file: its value (the usage at the
-   * last write), or PEAK_UNSET before the first write (cgroup_of_peak.value).
-   */
-  fdPeak = PEAK_UNSET;
   constructor(readonly parent: PageCounter | null) {}
 }
 
-/** peak_show(): the lifetime watermark until the fd is written, then the peak since the last write. */
-export function peakRead(pc: PageCounter): number {
-  return pc.fdPeak === PEAK_UNSET ? pc.watermark : Math.max(pc.fdPeak, pc.localWatermark);
+/** What one open file of memory.peak or memory.swap.peak remembers (struct cgroup_of_peak). */
+export interface PeakFd {
+  /** The usage at this fd's last write (raised by later writes through other fds), or PEAK_UNSET. */
+  peak: number;
+}
+
+/**
+ * peak_show() in mm/memcontrol.c: an fd never written shows the lifetime
+ * watermark; one that was written shows the peak since its last write
+ * (its value, or the local watermark if that rose above it). A read by
+ * path opens a fresh fd, so it always shows the lifetime watermark.
+ */
+export function peakRead(pc: PageCounter, fd: PeakFd | null): number {
+  return fd === null || fd.peak === PEAK_UNSET ? pc.watermark : Math.max(fd.peak, pc.localWatermark);
 }
 
 export const MEMCG_EVENTS = ['low', 'high', 'max', 'oom', 'oom_kill', 'oom_group_kill'] as const;
@@ -113,6 +119,15 @@ export class Memcg {
   tierMask = TIER_ALL_MASK;
   /** Swap tiers: the parent's effective mask AND tierMask; what allocation tests. */
   tierEffectiveMask = TIER_ALL_MASK;
+  /**
+   * `memory` in cgroup.subtree_control: the children of this cgroup have the
+   * memory controller (every child the simulator creates does: mkdir turns
+   * it on first, see MemcgTree.mkdir). The root starts with it, as a system
+   * booted for these tests has it.
+   */
+  subtreeControl = false;
+  /** memory.oom.group: an OOM kill takes every task of this subtree (mem_cgroup_get_oom_group()). */
+  oomGroup = false;
 
   constructor(
     readonly id: number,
@@ -159,6 +174,7 @@ export class MemcgTree {
     private readonly log: EventLog,
   ) {
     this.root = new Memcg(ROOT_MEMCG_ID, '', null);
+    this.root.subtreeControl = true;
     this.byId.set(ROOT_MEMCG_ID, this.root);
     this.byPath.set('', this.root);
   }
@@ -184,6 +200,8 @@ export class MemcgTree {
     if (this.nextId > 0xffff) fail('ENOSPC', 'memcg ids (MEM_CGROUP_ID_MAX) exhausted');
     const m = new Memcg(this.nextId, p, parent);
     swapTiersMemcgInheritMask(m);
+    // every cgroup has the memory controller: its parent gives it (Kernel.mkdir checks the parent may)
+    this.j.set(parent, 'subtreeControl', true);
     this.j.set(this, 'nextId', this.nextId + 1);
     this.j.mapSet(this.byId, m.id, m);
     this.j.mapSet(this.byPath, p, m);
@@ -458,11 +476,19 @@ export function memoryHighWrite(k: Kernel, m: Memcg, pages: number): void {
   }
 }
 
-/** peak_write(): any write resets the local watermark; the fd then reports the peak since the write. */
-export function peakWrite(k: Kernel, m: Memcg, which: 'memory' | 'swap'): void {
+/**
+ * peak_write() (of_peak_reset() since 6.15): the local watermark drops to
+ * the usage; every other fd that was written before and holds less takes
+ * the usage as its value; this fd becomes a watcher with the usage as its
+ * value. `fd` null is a write by path: an fd opened for the write and
+ * closed right after (peak_release() drops it from the watchers).
+ */
+export function peakWrite(k: Kernel, m: Memcg, which: 'memory' | 'swap', fd: PeakFd | null, watchers: readonly PeakFd[]): void {
   const pc = m[which];
-  k.j.set(pc, 'localWatermark', pc.usage);
-  k.j.set(pc, 'fdPeak', pc.usage);
+  const usage = pc.usage;
+  k.j.set(pc, 'localWatermark', usage);
+  for (const w of watchers) if (w !== fd && usage > w.peak) k.j.set(w, 'peak', usage);
+  if (fd !== null) k.j.set(fd, 'peak', usage);
 }
 
 /**
@@ -513,6 +539,23 @@ export function selectOomVictim(k: Kernel, scope: Memcg | null): Task | null {
     victim = t;
   }
   return victim;
+}
+
+/**
+ * mem_cgroup_get_oom_group(): the highest cgroup with memory.oom.group set
+ * between the victim's cgroup and the OOM domain (the cgroup under OOM, or
+ * the root), or null; a victim in the root cgroup has no group.
+ */
+export function oomGroupOf(k: Kernel, victim: Task, domain: Memcg | null): Memcg | null {
+  const m = k.memcgs.get(victim.memcg);
+  if (!m || m.isRoot) return null;
+  const top = domain ?? k.memcgs.root;
+  let group: Memcg | null = null;
+  for (let c: Memcg | null = m; c; c = c.parent) {
+    if (c.oomGroup) group = c;
+    if (c === top) break;
+  }
+  return group;
 }
 
 /** Memory held by the folios charged to a cgroup's subtree, from its LRU lists (all charged folios are on one). */
@@ -646,5 +689,17 @@ export function memcgInvariants(k: Kernel): string[] {
     }
   }
   if (folios !== f.nrFolios) out.push(`${f.nrFolios} folios allocated but ${folios} on memcg LRUs`);
+  // cgroup.subtree_control: every online child's parent gives it the controller, and no non-root cgroup that does hosts tasks
+  for (const m of k.memcgs.byId.values()) {
+    if (m.online && m.parent && !m.parent.subtreeControl) out.push(`memcg ${m.name} has the memory controller but its parent's subtree_control lacks memory`);
+    if (m.online && !m.isRoot && m.subtreeControl && cgroupProcs(k, m).length > 0) out.push(`memcg ${m.name} gives memory to its children and hosts tasks`);
+  }
+  // open peak fds: a written fd's value is a usage seen at some time, so never above the lifetime peak
+  for (const fd of k.files.list()) {
+    const which = fd.peakOf;
+    if (which !== null && fd.memcg !== null && fd.peak !== PEAK_UNSET && fd.peak > fd.memcg[which].watermark) {
+      out.push(`open file ${fd.name}: peak ${fd.peak} above the lifetime ${which} peak ${fd.memcg[which].watermark}`);
+    }
+  }
   return out;
 }

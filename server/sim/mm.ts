@@ -19,7 +19,8 @@ export const pteIsSwap = (v: number): boolean => v < 0;
 export const ptePfn = (v: number): number => v - 1;
 export const pteEntry = (v: number): SwpEntry => -v - 1;
 
-export type TaskState = 'alive' | 'exited' | 'oom_killed';
+/** `killed`: by cgroup.kill (SIGKILL outside the OOM killer). */
+export type TaskState = 'alive' | 'exited' | 'oom_killed' | 'killed';
 
 /** An anon_vma: the family of VMAs (parent and forked children) that may map the same folios. */
 export class AnonVma {

@@ -172,7 +172,9 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('tasks');
   for (const m of k.memcgs.byId.values()) {
     h.str(`${m.id}/${m.path}/${m.online}`);
-    for (const pc of [m.memory, m.swap]) for (const n of [pc.usage, pc.max, pc.high, pc.watermark, pc.localWatermark, pc.fdPeak]) h.num(n);
+    for (const pc of [m.memory, m.swap]) for (const n of [pc.usage, pc.max, pc.high, pc.watermark, pc.localWatermark]) h.num(n);
+    h.bool(m.subtreeControl);
+    h.bool(m.oomGroup);
     for (const n of [m.zswapMax, m.zswapBytes, m.zswappedPages, m.zswapIncompPages, m.swapcachedPages, m.swapIdRefs, m.zswapDiskSwapins]) h.num(n);
     h.bool(m.zswapWriteback);
     h.num(m.tierMask);
@@ -183,6 +185,8 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
     for (const l of [m.inactiveAnon, m.activeAnon]) for (const n of [l.head, l.tail, l.nrPages]) h.num(n);
   }
   cut('memcg');
+  for (const f of k.files.list()) h.str(`${f.name}:${f.path}:${f.memcg?.id ?? 0}:${f.peak}`);
+  cut('files');
   // swap tiers (config swap_tiers=on): the tier list, highest first
   if (k.tiers) h.str(k.tiers.showText());
   cut('tiers');

@@ -28,6 +28,7 @@ import {
   type Memcg,
 } from './memcontrol';
 import { meminfo as procMeminfo, procSwaps, procSwapsText } from './procfs';
+import { OpenFile } from './open_files';
 import { MTHP_STATS, VMSTAT_EVENTS, type MthpStat } from './vmstat';
 import { swapTierMaxRows, swapTierMaxWrite, type SwapTiers } from './swap_tier';
 import { ZSWAP_COMPRESSORS, ZSWAP_DEBUGFS, type ZswapDebugfs, type ZswapParams } from './zswap';
@@ -47,10 +48,17 @@ interface CgroupFileSpec {
 
 const rw = (onRoot = false): CgroupFileSpec => ({ readable: true, writable: true, onRoot });
 const ro = (onRoot = false): CgroupFileSpec => ({ readable: true, writable: false, onRoot });
+const wo = (onRoot = false): CgroupFileSpec => ({ readable: false, writable: true, onRoot });
 
 /** The cgroup v2 files the simulator models (mm/memcontrol.c memory_files[], swap_files[]; cgroup.procs). */
 export const CGROUP_FILES: Readonly<Record<string, CgroupFileSpec>> = {
   'cgroup.procs': rw(true),
+  // cgroup_base_files[] in kernel/cgroup/cgroup.c
+  'cgroup.controllers': ro(true),
+  'cgroup.subtree_control': rw(true),
+  'cgroup.events': ro(),
+  'cgroup.kill': wo(),
+  'memory.oom.group': rw(),
   'memory.current': ro(),
   'memory.max': rw(),
   'memory.high': rw(),
@@ -58,7 +66,7 @@ export const CGROUP_FILES: Readonly<Record<string, CgroupFileSpec>> = {
   'memory.events': ro(),
   'memory.events.local': ro(),
   'memory.stat': ro(true),
-  'memory.reclaim': { readable: false, writable: true, onRoot: true },
+  'memory.reclaim': wo(true),
   'memory.swap.current': ro(),
   'memory.swap.max': rw(),
   'memory.swap.high': rw(),
@@ -209,12 +217,29 @@ function cgroupRows(k: Kernel, m: Memcg, file: string): [string, VfsValue][] | n
     }
     case 'memory.swap.tiers.max':
       return k.tiers ? swapTierMaxRows(k.tiers, m) : [];
+    case 'cgroup.events':
+      // cgroup_events_show(); no freezer in the model
+      return [
+        ['populated', cgroupPopulated(k, m) ? 1 : 0],
+        ['frozen', 0],
+      ];
     default:
       return null;
   }
 }
 
-function cgroupValue(k: Kernel, m: Memcg, file: string): VfsValue {
+/** cgroup_is_populated(): a live task in the cgroup or below it. */
+export function cgroupPopulated(k: Kernel, m: Memcg): boolean {
+  const ids = new Set<number>();
+  for (const d of m.subtree()) ids.add(d.id);
+  for (const t of k.mm.tasks.values()) if (t.state === 'alive' && ids.has(t.memcg)) return true;
+  return false;
+}
+
+/** cgroup_print_ss_mask(): the controllers of a mask, space-separated (only `memory` is modelled). */
+const controllers = (on: boolean): string => (on ? 'memory' : '');
+
+function cgroupValue(k: Kernel, m: Memcg, file: string, fd: OpenFile | null): VfsValue {
   const ps = k.geom.pageSize;
   switch (file) {
     case 'memory.current':
@@ -224,7 +249,7 @@ function cgroupValue(k: Kernel, m: Memcg, file: string): VfsValue {
     case 'memory.high':
       return tunable(k, m.memory.high);
     case 'memory.peak':
-      return peakRead(m.memory) * ps;
+      return peakRead(m.memory, fd) * ps;
     case 'memory.swap.current':
       return m.swap.usage * ps;
     case 'memory.swap.max':
@@ -232,7 +257,7 @@ function cgroupValue(k: Kernel, m: Memcg, file: string): VfsValue {
     case 'memory.swap.high':
       return tunable(k, m.swap.high);
     case 'memory.swap.peak':
-      return peakRead(m.swap) * ps;
+      return peakRead(m.swap, fd) * ps;
     case 'memory.zswap.current':
       return k.zswap.subtreeBytes(m);
     case 'memory.zswap.max':
@@ -243,6 +268,13 @@ function cgroupValue(k: Kernel, m: Memcg, file: string): VfsValue {
       return cgroupProcs(k, m)
         .map((t) => t.name)
         .join(' ');
+    case 'cgroup.subtree_control':
+      return controllers(m.subtreeControl);
+    case 'cgroup.controllers':
+      // cgroup_control(): what the parent enabled for its children; all of them on the root
+      return controllers(m.parent === null || m.parent.subtreeControl);
+    case 'memory.oom.group':
+      return m.oomGroup ? 1 : 0;
   }
   return fail('ENOENT', `no file ${file}`);
 }
@@ -313,8 +345,8 @@ function sysctlValue(k: Kernel, name: SysctlFile): number {
   return (k.sysctl as unknown as Record<string, number>)[SYSCTL_FIELDS[name]]!;
 }
 
-/** The text `cat PATH` prints. */
-export function readFile(k: Kernel, path: string): string {
+/** The text `cat PATH` prints; with `fd`, what a read through that open file prints. */
+export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): string {
   const r = resolve(k, path);
   switch (r.kind) {
     case 'cgroup': {
@@ -322,7 +354,7 @@ export function readFile(k: Kernel, path: string): string {
       const rows = cgroupRows(k, r.m, r.file);
       if (rows) return lines(rows);
       if (r.file === 'cgroup.procs') return cgroupProcs(k, r.m).map((t) => `${t.pid}\n`).join('');
-      return `${cgroupValue(k, r.m, r.file)}\n`;
+      return `${cgroupValue(k, r.m, r.file, fd)}\n`;
     }
     case 'zswap-param': {
       const v = k.zswap.params[r.name];
@@ -374,15 +406,15 @@ function tierCell(tiers: SwapTiers, key: string | null | undefined): VfsValue {
   return m[2] === 'Idx' ? t.idx : m[2] === 'PrioStart' ? t.start : tiers.end(t);
 }
 
-/** The value an `expect` compares; `key` selects a line of a keyed file. */
-export function readValue(k: Kernel, path: string, key?: string | null): VfsValue {
+/** The value an `expect` compares; `key` selects a line of a keyed file; `fd` reads through an open file. */
+export function readValue(k: Kernel, path: string, key?: string | null, fd: OpenFile | null = null): VfsValue {
   const r = resolve(k, path);
   switch (r.kind) {
     case 'cgroup': {
       if (!r.spec.readable) return fail('EACCES', `${r.file} is write-only`);
       const rows = cgroupRows(k, r.m, r.file);
       if (rows) return keyed(rows, key, r.file);
-      return cgroupValue(k, r.m, r.file);
+      return cgroupValue(k, r.m, r.file, fd);
     }
     case 'zswap-param': {
       const v = k.zswap.params[r.name];
@@ -524,7 +556,7 @@ export function parseReclaim(text: string, pageSize: number): { pages: number; s
 
 // ------------------------------------------------------------------ writing
 
-function writeCgroup(k: Kernel, m: Memcg, file: string, text: string): void {
+function writeCgroup(k: Kernel, m: Memcg, file: string, text: string, fd: OpenFile | null): void {
   const ps = k.geom.pageSize;
   switch (file) {
     case 'memory.max':
@@ -538,9 +570,24 @@ function writeCgroup(k: Kernel, m: Memcg, file: string, text: string): void {
     case 'memory.zswap.max':
       return k.j.set(m, 'zswapMax', pageCounterMemparse(text, ps));
     case 'memory.peak':
-      return peakWrite(k, m, 'memory');
-    case 'memory.swap.peak':
-      return peakWrite(k, m, 'swap');
+    case 'memory.swap.peak': {
+      const which = file === 'memory.peak' ? 'memory' : 'swap';
+      return peakWrite(k, m, which, fd, k.files.watchers(m, which));
+    }
+    case 'cgroup.subtree_control':
+      return subtreeControlWrite(k, m, text);
+    case 'cgroup.kill': {
+      // cgroup_kill_write(): kstrtoint(), then only 1
+      if (kstrtoint(strip(text), false) !== 1) return fail('ERANGE', 'cgroup.kill takes only 1');
+      k.killCgroup(m);
+      return;
+    }
+    case 'memory.oom.group': {
+      // memory_oom_group_write()
+      const v = kstrtoint(strip(text), false);
+      if (v !== 0 && v !== 1) return fail('EINVAL', `memory.oom.group takes 0 or 1, not ${v}`);
+      return k.j.set(m, 'oomGroup', v === 1);
+    }
     case 'memory.swap.tiers.max':
       if (m.isRoot || !k.tiers) return fail('ENOENT', 'no memory.swap.tiers.max here');
       return swapTierMaxWrite(k.j, k.tiers, m, text);
@@ -559,6 +606,7 @@ function writeCgroup(k: Kernel, m: Memcg, file: string, text: string): void {
       const s = strip(text);
       const t = /^\d+$/.test(s) ? [...k.mm.tasks.values()].find((x) => x.pid === Number(s)) : k.mm.tasks.get(s);
       if (!t || t.state !== 'alive') return fail('ESRCH', `no live task ${s}`);
+      migrateVetDst(m);
       return k.j.set(t, 'memcg', m.id);
     }
   }
@@ -581,15 +629,50 @@ function writeZswapParam(k: Kernel, name: keyof ZswapParams, text: string): void
   }
 }
 
+/**
+ * cgroup_migrate_vet_dst(): the no-internal-process rule. A non-root
+ * cgroup that gives a controller to its children takes no task.
+ */
+export function migrateVetDst(m: Memcg): void {
+  if (!m.isRoot && m.subtreeControl) fail('EBUSY', `cgroup /${m.path} has memory in cgroup.subtree_control: it takes no tasks (no internal processes)`);
+}
+
+/**
+ * cgroup_subtree_control_write(): space-separated `+memory` / `-memory`.
+ * An unknown controller or a token without + or - is EINVAL; enabling one
+ * the parent does not give is ENOENT (cannot happen here: every cgroup has
+ * memory); enabling in a non-root cgroup with tasks is EBUSY
+ * (cgroup_vet_subtree_control_enable()), and so is disabling while a child
+ * has memory in its own subtree_control. The simulator keeps the memory
+ * controller in every cgroup it created, so disabling with any child
+ * cgroup is EBUSY here, where the kernel would take the controller away
+ * from leaf children.
+ */
+function subtreeControlWrite(k: Kernel, m: Memcg, text: string): void {
+  let want: boolean | null = null;
+  for (const tok of strip(text).split(' ')) {
+    if (tok === '') continue;
+    if (tok.slice(1) !== 'memory' || (tok[0] !== '+' && tok[0] !== '-')) return fail('EINVAL', `cgroup.subtree_control: '${tok}' is not +memory or -memory (the only controller modelled)`);
+    want = tok[0] === '+';
+  }
+  if (want === null || want === m.subtreeControl) return;
+  if (want) {
+    if (!m.isRoot && cgroupProcs(k, m).length > 0) return fail('EBUSY', `cgroup /${m.path} has tasks: controllers cannot be given to its children (no internal processes)`);
+  } else if (m.children.some((c) => c.online)) {
+    return fail('EBUSY', `cgroup ${m.name} has child cgroups, which keep the memory controller in the simulator`);
+  }
+  k.j.set(m, 'subtreeControl', want);
+}
+
 /** `echo VALUE > PATH`: one transaction; errors roll back and carry the kernel's errno. */
-export function writeFile(k: Kernel, path: string, value: string): void {
+export function writeFile(k: Kernel, path: string, value: string, fd: OpenFile | null = null): void {
   k.atomically(() => {
     const r = resolve(k, path);
     switch (r.kind) {
       case 'cgroup':
         // kernfs_fop_open(): no write bit, EACCES even for root
         if (!r.spec.writable) return fail('EACCES', `${r.file} is read-only`);
-        return writeCgroup(k, r.m, r.file, value);
+        return writeCgroup(k, r.m, r.file, value, fd);
       case 'zswap-param':
         return writeZswapParam(k, r.name, value);
       case 'zswap-debug':
@@ -619,4 +702,14 @@ export function writeFile(k: Kernel, path: string, value: string): void {
 /** True if `err` is the KernelError a rejected write or read raises. */
 export function isVfsError(err: unknown): err is KernelError {
   return err instanceof KernelError;
+}
+
+/**
+ * open(2) of a file (`open NAME PATH`): it must exist (ENOENT) and be
+ * readable or writable; the fd remembers its cgroup (ENODEV once removed).
+ */
+export function openFile(k: Kernel, name: string, path: string): OpenFile {
+  const norm = normalizeVfsPath(path);
+  const r = resolve(k, norm);
+  return r.kind === 'cgroup' ? new OpenFile(name, norm, r.m, r.file) : new OpenFile(name, norm, null, null);
 }

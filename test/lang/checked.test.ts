@@ -249,6 +249,7 @@ test('expect observables resolve to typed references', () => {
     kind: 'file',
     file: { kind: 'cgroup', path: '/sys/fs/cgroup/app/memory.stat', cgroup: '/app', name: 'memory.stat' },
     key: 'zswpout',
+    fd: null,
   });
   assert.deepEqual(o('expect /proc/swaps /dev/vda Used == 0'), { kind: 'swaps', device: '/dev/vda', column: 'Used' });
   assert.deepEqual(o('expect free swap free > 0'), { kind: 'free', row: 'swap', column: 'free' });
@@ -262,11 +263,13 @@ test('expect observables resolve to typed references', () => {
     kind: 'file',
     file: { kind: 'zswap-debug', path: '/sys/kernel/debug/zswap/pool_total_size', name: 'pool_total_size' },
     key: null,
+    fd: null,
   });
   assert.deepEqual(o('expect /sys/kernel/mm/transparent_hugepage/hugepages-64kB/stats/swpout_fallback == 0'), {
     kind: 'file',
     file: { kind: 'thp-stat', path: '/sys/kernel/mm/transparent_hugepage/hugepages-64kB/stats/swpout_fallback', name: 'swpout_fallback', order: 4, sizeKb: 64 },
     key: null,
+    fd: null,
   });
 });
 

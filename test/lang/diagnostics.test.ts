@@ -165,7 +165,7 @@ test('SS224 expected errno differs from the predicted one', () => {
 test('SS225 not an observable', () => {
   const d = expectOnly('expect «slto» /dev/vda 1 kind == null', 'SS225');
   assert.deepEqual(d.data?.suggestions, ['slot']);
-  expectOnly('task t\nexpect «/sys/fs/cgroup/cgroup.procs» == t', 'SS225');
+  expectOnly('task t\nexpect «nonsense» == t', 'SS225');
 });
 
 // ─── SS3xx values and units ──────────────────────────────────────────────────

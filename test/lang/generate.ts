@@ -48,6 +48,7 @@ export const DICTIONARY: readonly string[] = [
   '0', '-1', '1.5', '0x', '4K', '1T', '99999999999999999999', 'p', 'kB', '"', "'", '#', '=', '(', '\t', '\n', '',
   'design=p1', 'design=p3', 'design=legacy', 'design=ghost', 'write', 'populate', 'swapoff -a', 'expect error EINVAL',
   'let', 'let N = 3', ' as i', '$i', '$N', '${N}', '$((', '))', '$((N * 2))', '$((i + 1))', 'random(', '$((random(4)))', '/', '%', '$U',
+  'open', 'close', '&pk', '&', 'cgroup.kill', 'cgroup.subtree_control', 'cgroup.events', 'populated', '+memory', '-memory', 'memory.oom.group', '""',
 ];
 
 /** Whole statements a gentle mutation inserts: valid text that still changes what runs. */

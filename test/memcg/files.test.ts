@@ -83,33 +83,146 @@ describe('cgroup limit files', () => {
 });
 
 describe('memory.peak and memory.swap.peak', () => {
-  it('a write resets what this fd reports to the usage at the write; the lifetime peak is kept', () => {
+  it('a write through an fd resets the peak that fd reports; a read by path (a fresh fd) shows the lifetime peak', () => {
     const k = machine();
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 64 * MiB });
     k.mkdir('a');
     k.createTask('t', 'a');
+    const a = k.openFile('a', '/sys/fs/cgroup/a/memory.peak');
     k.mmap('t', 'big', 1024, { populate: true });
     assert.equal(num(k, 'a/memory.peak'), 4 * MiB);
+    assert.equal(readValue(k, 'a/memory.peak', null, a), 4 * MiB, 'an fd never written shows the lifetime watermark');
     k.munmap('t', 'big');
-    assert.equal(num(k, 'a/memory.current'), 0);
-    assert.equal(num(k, 'a/memory.peak'), 4 * MiB, 'before any write: the lifetime watermark');
-    writeFile(k, 'a/memory.peak', 'reset');
-    assert.equal(num(k, 'a/memory.peak'), 0, 'after the write: the peak since the write');
+    writeFile(k, 'a/memory.peak', 'reset', a);
+    assert.equal(readValue(k, 'a/memory.peak', null, a), 0, 'after the write: the peak since the write');
+    assert.equal(num(k, 'a/memory.peak'), 4 * MiB, 'by path: a fresh fd, the lifetime watermark');
     k.mmap('t', 'small', 256, { populate: true });
     k.munmap('t', 'small', 0, 128);
-    assert.equal(num(k, 'a/memory.current'), 512 * 1024);
-    assert.equal(num(k, 'a/memory.peak'), MiB, 'the local peak follows new charges');
-    assert.equal(k.memcgs.lookup('a')!.memory.watermark * PAGE, 4 * MiB, 'the global watermark is still 4M');
-    writeFile(k, 'a/memory.peak', '');
-    assert.equal(num(k, 'a/memory.peak'), 512 * 1024, 'an empty write resets too');
-
+    assert.equal(readValue(k, 'a/memory.peak', null, a), MiB, 'the local peak follows new charges');
+    writeFile(k, 'a/memory.peak', '', a);
+    assert.equal(readValue(k, 'a/memory.peak', null, a), 512 * 1024, 'an empty write resets too');
+    assert.equal(readFile(k, 'a/memory.peak', a), `${512 * 1024}\n`);
     k.pageout('t', 'small');
-    assert.equal(num(k, 'a/memory.swap.peak'), 512 * 1024);
+    const s = k.openFile('s', 'a/memory.swap.peak');
     k.munmap('t', 'small');
-    assert.equal(num(k, 'a/memory.swap.current'), 0);
-    writeFile(k, 'a/memory.swap.peak', 'x');
-    assert.equal(num(k, 'a/memory.swap.peak'), 0);
-    assert.equal(k.memcgs.lookup('a')!.swap.watermark * PAGE, 512 * 1024);
+    writeFile(k, 'a/memory.swap.peak', 'x', s);
+    assert.equal(readValue(k, 'a/memory.swap.peak', null, s), 0);
+    assert.equal(num(k, 'a/memory.swap.peak'), 512 * 1024);
+    assertClean(k);
+  });
+
+  it('two fds: each keeps its own reset; a later reset raises the other watchers to the usage then (peak_write())', () => {
+    const k = machine();
+    k.mkdir('a');
+    k.createTask('t', 'a');
+    const one = k.openFile('one', 'a/memory.peak');
+    const two = k.openFile('two', 'a/memory.peak');
+    k.mmap('t', 'm', 512, { populate: true });
+    writeFile(k, 'a/memory.peak', 'reset', one);
+    k.munmap('t', 'm', 0, 256);
+    assert.equal(readValue(k, 'a/memory.peak', null, one), 2 * MiB, 'one: the usage at its write');
+    assert.equal(readValue(k, 'a/memory.peak', null, two), 2 * MiB, 'two was never written: the lifetime watermark');
+    writeFile(k, 'a/memory.peak', 'reset', two);
+    assert.equal(readValue(k, 'a/memory.peak', null, two), MiB, 'two: the usage at its own write');
+    assert.equal(readValue(k, 'a/memory.peak', null, one), 2 * MiB, 'one keeps its larger value');
+    k.munmap('t', 'm');
+    writeFile(k, 'a/memory.peak', 'reset');
+    assert.equal(readValue(k, 'a/memory.peak', null, two), MiB, 'a write by path resets the local watermark but raises no watcher above its value');
+    k.mmap('t', 'n', 768, { populate: true });
+    assert.equal(readValue(k, 'a/memory.peak', null, one), 3 * MiB, 'new charges above every value show through every written fd');
+    k.closeFile('one');
+    throwsErrno(() => k.closeFile('one'), 'EBADF');
+    assert.deepEqual(k.files.watchers(k.memcgs.lookup('a')!, 'memory'), [two]);
+    assertClean(k);
+  });
+
+  it('an fd of a removed cgroup answers ENODEV; a rejected open leaves no fd', () => {
+    const k = machine();
+    k.mkdir('a');
+    const fd = k.openFile('p', 'a/memory.peak');
+    k.rmdir('a');
+    throwsErrno(() => readValue(k, 'a/memory.peak', null, k.files.use('p')), 'ENODEV');
+    k.mkdir('a');
+    throwsErrno(() => k.files.use('p'), 'ENODEV');
+    assert.ok(!fd.memcg?.online);
+    throwsErrno(() => k.openFile('q', 'b/memory.peak'), 'ENOENT');
+    assert.equal(k.files.byName.has('q'), false);
+    assertClean(k);
+  });
+});
+
+describe('cgroup core files', () => {
+  it('cgroup.subtree_control: +memory/-memory, the no-internal-process rule, and mkdir turning memory on', () => {
+    const k = machine();
+    assert.equal(readValue(k, '/sys/fs/cgroup/cgroup.subtree_control'), 'memory');
+    k.mkdir('a');
+    assert.equal(readValue(k, 'a/cgroup.subtree_control'), '');
+    assert.equal(readValue(k, 'a/cgroup.controllers'), 'memory');
+    k.createTask('t', 'a');
+    throwsErrno(() => writeFile(k, 'a/cgroup.subtree_control', '+memory'), 'EBUSY');
+    throwsErrno(() => k.mkdir('a/b'), 'EBUSY');
+    throwsErrno(() => writeFile(k, 'a/cgroup.subtree_control', '+cpu'), 'EINVAL');
+    throwsErrno(() => writeFile(k, 'a/cgroup.subtree_control', 'memory'), 'EINVAL');
+    k.moveTask('t', '');
+    k.mkdir('a/b');
+    assert.equal(readValue(k, 'a/cgroup.subtree_control'), 'memory');
+    throwsErrno(() => k.moveTask('t', 'a'), 'EBUSY');
+    throwsErrno(() => writeFile(k, 'a/cgroup.procs', 't'), 'EBUSY');
+    throwsErrno(() => k.createTask('u', 'a'), 'EBUSY');
+    throwsErrno(() => writeFile(k, 'a/cgroup.subtree_control', '-memory'), 'EBUSY');
+    k.rmdir('a/b');
+    writeFile(k, 'a/cgroup.subtree_control', ' -memory ');
+    assert.equal(readValue(k, 'a/cgroup.subtree_control'), '');
+    k.moveTask('t', 'a');
+    writeFile(k, 'a/cgroup.subtree_control', '-memory');
+    assertClean(k);
+  });
+
+  it('cgroup.kill kills the subtree; cgroup.events populated follows live tasks; only 1 is accepted', () => {
+    const k = machine();
+    k.mkdir('a');
+    k.mkdir('a/b');
+    k.createTask('t', 'a/b');
+    k.mmap('t', 'm', 16, { populate: true });
+    k.createTask('u', '');
+    assert.deepEqual(readFile(k, 'a/cgroup.events'), 'populated 1\nfrozen 0\n');
+    throwsErrno(() => writeFile(k, 'a/cgroup.kill', '2'), 'ERANGE');
+    throwsErrno(() => writeFile(k, 'a/cgroup.kill', 'yes'), 'EINVAL');
+    throwsErrno(() => writeFile(k, '/sys/fs/cgroup/cgroup.kill', '1'), 'ENOENT');
+    writeFile(k, 'a/cgroup.kill', '1');
+    assert.equal(k.mm.tasks.get('t')?.state, 'killed');
+    assert.equal(k.mm.tasks.get('u')?.state, 'alive');
+    assert.equal(readValue(k, 'a/cgroup.events', 'populated'), 0);
+    assert.equal(num(k, 'a/memory.current'), 0, 'the killed task freed its memory');
+    assertClean(k);
+  });
+
+  it('memory.oom.group: an OOM kill takes every task of the highest group cgroup, once each', () => {
+    const k = machine();
+    k.mkdir('g');
+    k.mkdir('g/x');
+    k.mkdir('g/y');
+    writeFile(k, 'g/memory.max', '1M');
+    writeFile(k, 'g/memory.oom.group', '1');
+    throwsErrno(() => writeFile(k, 'g/memory.oom.group', '2'), 'EINVAL');
+    assert.equal(readValue(k, 'g/memory.oom.group'), 1);
+    k.createTask('a', 'g/x');
+    k.createTask('b', 'g/y');
+    k.createTask('c', '');
+    k.mmap('a', 'm', 128, { populate: true });
+    k.mmap('b', 'm', 64, { populate: true });
+    // no swap: b's next fault cannot be charged, the memcg OOM picks a (the biggest) and takes the whole group
+    try {
+      k.touch('b', 'm');
+      k.mmap('b', 'more', 256, { populate: true });
+    } catch {
+      // b itself may be the one that cannot fault
+    }
+    assert.equal(k.mm.tasks.get('a')?.state, 'oom_killed');
+    assert.equal(k.mm.tasks.get('b')?.state, 'oom_killed');
+    assert.equal(k.mm.tasks.get('c')?.state, 'alive', 'outside the group');
+    assert.equal(readValue(k, 'g/memory.events', 'oom_group_kill'), 1);
+    assert.equal(readValue(k, 'g/memory.events', 'oom_kill'), 2);
     assertClean(k);
   });
 });

@@ -16,6 +16,7 @@
 import { Kernel } from '../../server/sim/kernel';
 import type { ContentSpec } from '../../server/sim/content';
 import { designDescriptor, type DesignCapabilities } from '../../server/sim/designs/profiles';
+import { writeFile } from '../../server/sim/vfs';
 
 export interface RandomOp {
   /** `kind args…`; the first word is the operation kind the statistics group by. */
@@ -108,15 +109,60 @@ const rmdir: Builder = (c) => {
 const evacuateAndRmdir: Builder = (c) => {
   if (!c.children.length) return null;
   const path = c.pick(c.children);
-  const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
   return {
     name: `evacuate ${path}`,
     run: (k) => {
       const m = k.cgroup(path);
-      for (const t of k.mm.tasks.values()) if (t.state === 'alive' && t.memcg === m.id) k.moveTask(t.name, parent);
+      // to the root: the parent gives memory to this child, so it takes no task (no internal processes)
+      for (const t of k.mm.tasks.values()) if (t.state === 'alive' && t.memcg === m.id) k.moveTask(t.name, '');
       k.rmdir(path);
     },
   };
+};
+
+/** Open files of the peak files (fd names p0..p3): the per-fd reset state of peak_write(). */
+const openPeak: Builder = (c) => {
+  if (!c.children.length) return null;
+  const name = `p${c.int(0, 3)}`;
+  const path = `${c.pick(c.children)}/${c.pick(['memory.peak', 'memory.swap.peak'])}`;
+  return { name: `open ${name} ${path}`, run: (k) => void k.openFile(name, path) };
+};
+
+const closeFd: Builder = (c) => {
+  const name = `p${c.int(0, 3)}`;
+  return { name: `close ${name}`, run: (k) => k.closeFile(name) };
+};
+
+/** A peak reset through an open fd, or by path (a transient fd). */
+const peakReset: Builder = (c) => {
+  const open = [...c.k.files.byName.values()];
+  if (open.length && c.r() < 0.7) {
+    const f = c.pick(open);
+    return { name: `peak-reset &${f.name}`, run: (k) => writeFile(k, f.path, 'reset', k.files.use(f.name)) };
+  }
+  if (!c.children.length) return null;
+  const path = `${c.pick(c.children)}/${c.pick(['memory.peak', 'memory.swap.peak'])}`;
+  return { name: `peak-reset ${path}`, run: (k) => writeFile(k, path, 'reset') };
+};
+
+/** +memory / -memory on a cgroup's subtree_control (EBUSY with tasks or children). */
+const subtreeControl: Builder = (c) => {
+  const cg = c.pick(c.cgroups);
+  const text = c.r() < 0.5 ? '+memory' : '-memory';
+  return { name: `subtree_control ${cg} ${text}`, run: (k) => writeFile(k, `${cg === '' ? '/sys/fs/cgroup' : cg}/cgroup.subtree_control`, text) };
+};
+
+const cgroupKill: Builder = (c) => {
+  if (!c.children.length) return null;
+  const cg = c.pick(c.children);
+  return { name: `cgroup.kill ${cg}`, run: (k) => k.cgroupKill(cg) };
+};
+
+const oomGroup: Builder = (c) => {
+  if (!c.children.length) return null;
+  const cg = c.pick(c.children);
+  const on = c.r() < 0.5;
+  return { name: `oom.group ${cg}=${on}`, run: (k) => k.setOomGroup(cg, on) };
 };
 
 const createTask: Builder = (c) => {
@@ -295,6 +341,12 @@ const TABLE: readonly (readonly [number, Builder])[] = [
   [10, discard],
   [12, tiersWrite],
   [12, tierMax],
+  [8, openPeak],
+  [4, closeFd],
+  [12, peakReset],
+  [6, subtreeControl],
+  [2, cgroupKill],
+  [6, oomGroup],
 ];
 const TABLE_TOTAL = TABLE.reduce((n, [w]) => n + w, 0);
 
