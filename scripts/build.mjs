@@ -73,6 +73,9 @@ async function finishApp() {
   const cli = path.join(ROOT, 'dist', 'cli.js');
   // Executable so `./dist/cli.js` works straight from a checkout, not only via npm's bin link.
   if (existsSync(cli)) await chmod(cli, 0o755);
+  // swapsim verify builds the guest workload from this C source on first use
+  await mkdir(path.join(ROOT, 'dist', 'guest'), { recursive: true });
+  await copyFile(path.join(ROOT, 'guest', 'swapsim-guest.c'), path.join(ROOT, 'dist', 'guest', 'swapsim-guest.c'));
   return copyWebviewCss();
 }
 

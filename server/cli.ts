@@ -9,6 +9,7 @@ import { captureCommand } from './cli/capture';
 import { compareCommand } from './cli/compare';
 import { runCommand } from './cli/run';
 import { testCommand } from './cli/test_cmd';
+import { verifyCommand } from './cli/verify';
 
 interface Subcommand {
   readonly summary: string;
@@ -22,6 +23,7 @@ const subcommands: ReadonlyMap<string, Subcommand> = new Map<string, Subcommand>
   ['test', { summary: "check every expect line of one or more scenarios (--tap for TAP)", run: (args) => testCommand(args) }],
   ['compare', { summary: 'swap metadata overhead of a scenario under several designs', run: (args) => compareCommand(args) }],
   ['capture', { summary: "print a scenario header reproducing this machine's swap setup", run: (args) => captureCommand(args) }],
+  ['verify', { summary: 'run scenarios on a real Linux kernel (qemu) and compare with the simulator', run: (args) => verifyCommand(args) }],
   ['serve', { summary: 'serve the dashboard for a scenario in a browser (127.0.0.1 only)', run: (args) => serveCommand(args) }],
 ]);
 

@@ -533,3 +533,84 @@ export type HostToWebview =
   | { type: 'delta'; delta: SessionDelta }
   | { type: 'select'; deviceType: number; cluster: number; offset?: number }
   | { type: 'noSession'; message: string };
+
+// ------------------------------------------------- swapsim verify (real kernel)
+//
+// `swapsim verify --json` prints a VerifyReport; the extension runs the CLI and
+// reads the same shape, and recorded fixtures keep the kernel's side of it.
+
+/** A value read in the guest or the simulator: a number in the observable's unit, or a word (errno names, enum words, `absent`). */
+export type VerifyValue = number | string;
+
+/** exact: every run equals the simulator; within-spread: the simulator lies inside the runs' range; differs; simulator-only: not translated. */
+export type VerifyVerdict = 'exact' | 'within-spread' | 'differs' | 'simulator-only';
+
+export interface VerifyObservable {
+  /** Stable within a scenario: `s<STEP> <label>` (STEP 0 is the end-of-run dump). */
+  readonly key: string;
+  /** 1-based executed step after which the value is read; the end-of-run dump uses the last step. */
+  readonly step: number;
+  /** 0-based source line of the statement (a command's result, an expect, or the last line for the dump). */
+  readonly line: number;
+  /** `result` (a command's errno), `expect` (an expect line's observable) or `dump` (what `swapsim run` prints at the end). */
+  readonly kind: 'result' | 'expect' | 'dump';
+  /** What is read, e.g. `/proc/vmstat pswpout` or `result of swapon /dev/vda2`. */
+  readonly label: string;
+  /** The observable's unit (`bytes`, `kB`, `pages`, `count`, `errno`, …). */
+  readonly unit: string;
+  readonly simulator: VerifyValue | null;
+  /** One value per run. */
+  readonly kernel: readonly VerifyValue[];
+  readonly verdict: VerifyVerdict;
+  /** Why it is simulator-only, or a note on the reading (a counter this kernel lacks). */
+  readonly note?: string;
+  /** From a fixture: the difference is known, with the reason. */
+  readonly known?: string;
+}
+
+/** A statement or construct that has no real-kernel meaning, listed instead of dropped. */
+export interface VerifySimulatorOnly {
+  readonly line: number;
+  readonly text: string;
+  readonly reason: string;
+}
+
+export interface VerifyKernelInfo {
+  /** The series asked for or found (`7.2`), or the bzImage's release. */
+  readonly series: string;
+  /** `uname -r` of the guest kernel, e.g. `7.2.13+deb14-amd64`. */
+  readonly release: string;
+  /** sha256 of the kernel's config, first 16 hex digits (`unknown` without a config). */
+  readonly configHash: string;
+  /** `debian` (from the archive) or `path` (the user's bzImage). */
+  readonly source: 'debian' | 'path';
+}
+
+export interface VerifyScenarioReport {
+  readonly file: string;
+  /** sha256 of the scenario text, first 16 hex digits. */
+  readonly scenarioHash: string;
+  readonly kernel: VerifyKernelInfo;
+  /** The simulator profile compared against (the design matching the kernel). */
+  readonly design: DesignName;
+  readonly runs: number;
+  /** `kvm` or `tcg`, or `vng`; `fixture` when the values come from a recorded fixture. */
+  readonly accel: string;
+  /** Host wall time of each run (boot included), ms. */
+  readonly runWallMs: readonly number[];
+  /** Time from qemu start to the scenario's first step, per run, ms. */
+  readonly bootMs: readonly number[];
+  readonly observables: readonly VerifyObservable[];
+  readonly simulatorOnly: readonly VerifySimulatorOnly[];
+  /** Counts by verdict. */
+  readonly summary: Readonly<Record<VerifyVerdict, number>>;
+  /** Set when the scenario could not be verified at all (it did not check, the guest failed twice, …). */
+  readonly error?: string;
+}
+
+export interface VerifyReport {
+  readonly version: 1;
+  readonly scenarios: readonly VerifyScenarioReport[];
+  /** For `--shard i/n`: which shard produced this report. */
+  readonly shard?: { readonly index: number; readonly count: number };
+}

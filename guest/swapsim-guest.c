@@ -1,0 +1,929 @@
+/*
+ * swapsim-guest: the workload program `swapsim verify` runs inside a real
+ * Linux guest. The host translates a .swapsim scenario into a command file
+ * (one command per line, see docs/verify.md); this program carries it out
+ * with real syscalls and prints what happened, framed so the host can line
+ * every value up with the scenario's steps.
+ *
+ * Two modes:
+ *   swapsim-guest run FILE        the driver: runs FILE, prints results
+ *   swapsim-guest task CMD REPLY  one scenario task: owns its mappings and
+ *                                 obeys the driver over two FIFOs
+ * A task is its own process (exec'd fresh, so its address space holds little
+ * besides the scenario's mappings), moved into its cgroup before exec.
+ *
+ * Output lines (to stdout, the guest's second serial port):
+ *   @started / @done               the scenario began / ended
+ *   S STEP                         the following results belong to step STEP
+ *   E STEP RESULT                  outcome of a command: ok or an errno name
+ *   O ID ERRNO LEN\n<LEN bytes>    contents of a file read for observable ID
+ *   T ID STATE LEN\n<LEN bytes>    a task's state and /proc/PID/status
+ *   C STEP LEN\n<LEN bytes>        output of a `cat` (shown, not compared)
+ *   # text                         diagnostics of the driver itself
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21
+#endif
+#ifndef SWAP_FLAG_DISCARD_ONCE
+#define SWAP_FLAG_DISCARD_ONCE 0x20000
+#endif
+#ifndef SWAP_FLAG_DISCARD_PAGES
+#define SWAP_FLAG_DISCARD_PAGES 0x40000
+#endif
+
+#define PAGE 4096UL
+#define MAX_LINE (1 << 20)
+#define MAX_TASKS 256
+#define MAX_REGIONS 256
+#define MAX_DEVICES 64
+
+/* ------------------------------------------------------------ helpers */
+
+static const char *errname(int e) {
+  switch (e) {
+  case 0: return "ok";
+  case EPERM: return "EPERM";
+  case ENOENT: return "ENOENT";
+  case ESRCH: return "ESRCH";
+  case EINTR: return "EINTR";
+  case EIO: return "EIO";
+  case ENXIO: return "ENXIO";
+  case E2BIG: return "E2BIG";
+  case EBADF: return "EBADF";
+  case EAGAIN: return "EAGAIN";
+  case ENOMEM: return "ENOMEM";
+  case EACCES: return "EACCES";
+  case EFAULT: return "EFAULT";
+  case EBUSY: return "EBUSY";
+  case EEXIST: return "EEXIST";
+  case ENODEV: return "ENODEV";
+  case ENOTDIR: return "ENOTDIR";
+  case EISDIR: return "EISDIR";
+  case EINVAL: return "EINVAL";
+  case ENFILE: return "ENFILE";
+  case EMFILE: return "EMFILE";
+  case ETXTBSY: return "ETXTBSY";
+  case EFBIG: return "EFBIG";
+  case ENOSPC: return "ENOSPC";
+  case ESPIPE: return "ESPIPE";
+  case EROFS: return "EROFS";
+  case ERANGE: return "ERANGE";
+  case ENAMETOOLONG: return "ENAMETOOLONG";
+  case ENOTEMPTY: return "ENOTEMPTY";
+  case EOPNOTSUPP: return "EOPNOTSUPP";
+  case ENOTBLK: return "ENOTBLK";
+  default: {
+    static char buf[32];
+    snprintf(buf, sizeof buf, "E%d", e);
+    return buf;
+  }
+  }
+}
+
+static void out(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vprintf(fmt, ap);
+  va_end(ap);
+  fflush(stdout);
+}
+
+static void out_block(const char *head, const char *buf, size_t len) {
+  printf("%s %zu\n", head, len);
+  fwrite(buf, 1, len, stdout);
+  fflush(stdout);
+}
+
+/* Read a whole (small) file; returns length or -errno. */
+static long read_file(const char *path, char *buf, size_t cap) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -errno;
+  size_t n = 0;
+  for (;;) {
+    ssize_t r = read(fd, buf + n, cap - n);
+    if (r < 0) {
+      int e = errno;
+      close(fd);
+      return -e;
+    }
+    if (r == 0 || n + (size_t)r >= cap) {
+      n += (size_t)r;
+      break;
+    }
+    n += (size_t)r;
+  }
+  close(fd);
+  return (long)n;
+}
+
+/* Write a string to a file the way `echo TEXT > PATH` does; returns 0 or errno. */
+static int write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  size_t len = strlen(text);
+  char *buf = malloc(len + 2);
+  if (!buf) {
+    close(fd);
+    return ENOMEM;
+  }
+  memcpy(buf, text, len);
+  buf[len] = '\n';
+  ssize_t r = write(fd, buf, len + 1);
+  int e = r < 0 ? errno : 0;
+  free(buf);
+  if (close(fd) < 0 && e == 0) e = errno;
+  return e;
+}
+
+/* Undo %XX escapes in place (the host escapes blanks, %, and non-printables). */
+static char *unescape(char *s) {
+  char *r = s, *w = s;
+  while (*r) {
+    if (r[0] == '%' && r[1] && r[2]) {
+      char hex[3] = {r[1], r[2], 0};
+      *w++ = (char)strtol(hex, NULL, 16);
+      r += 3;
+    } else {
+      *w++ = *r++;
+    }
+  }
+  *w = 0;
+  return s;
+}
+
+/* Split a line into blank-separated fields (in place). */
+static int split(char *line, char **f, int max) {
+  int n = 0;
+  char *save = NULL;
+  for (char *t = strtok_r(line, " \t\r\n", &save); t && n < max; t = strtok_r(NULL, " \t\r\n", &save)) f[n++] = t;
+  return n;
+}
+
+static void mkdirs(const char *path) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  for (char *p = tmp + 1; *p; p++) {
+    if (*p == '/') {
+      *p = 0;
+      mkdir(tmp, 0755);
+      *p = '/';
+    }
+  }
+}
+
+/* ------------------------------------------------------------ content */
+
+/* xorshift64*: the same bytes for the same page on every run. */
+static uint64_t rng_next(uint64_t *s) {
+  uint64_t x = *s;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *s = x;
+  return x * 0x2545F4914F6CDD1DULL;
+}
+
+/*
+ * Fill one page with content of code `c`: 0 zero, 1000 incompressible,
+ * 1..999 compressible with compressed/original ≈ c/1000 (that many random
+ * bytes, the rest zero). A zero page is still written, so it is allocated.
+ */
+static void fill_page(volatile unsigned char *p, int code, uint64_t seed) {
+  if (code <= 0) {
+    p[0] = 0;
+    return;
+  }
+  size_t random_bytes = code >= 1000 ? PAGE : (PAGE * (size_t)code) / 1000;
+  if (random_bytes < 8) random_bytes = 8;
+  uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL;
+  if (s == 0) s = 1;
+  size_t i = 0;
+  for (; i + 8 <= random_bytes; i += 8) {
+    uint64_t v = rng_next(&s);
+    memcpy((void *)(p + i), &v, 8);
+  }
+  for (; i < PAGE; i++) p[i] = 0;
+}
+
+/* ------------------------------------------------------------ task side */
+
+struct region {
+  char name[64];
+  unsigned char *addr;
+  size_t pages;
+  int order;
+  int *codes;            /* content code per page */
+  unsigned char *filled; /* 1: page written once; 2: unmapped */
+  uint64_t seed;
+  int live;
+};
+
+static struct region regions[MAX_REGIONS];
+
+static struct region *find_region(const char *name) {
+  for (int i = 0; i < MAX_REGIONS; i++)
+    if (regions[i].live && strcmp(regions[i].name, name) == 0) return &regions[i];
+  return NULL;
+}
+
+static int thp_sizes_kb[] = {16, 32, 64, 128, 256, 512, 1024, 2048};
+#define NR_THP_SIZES (sizeof thp_sizes_kb / sizeof thp_sizes_kb[0])
+/* The per-size policies as they were before a fault op changed them ("" when the file does not exist). */
+static char thp_saved[NR_THP_SIZES][16];
+
+static void thp_path(char *buf, size_t cap, int kb) {
+  snprintf(buf, cap, "/sys/kernel/mm/transparent_hugepage/hugepages-%dkB/enabled", kb);
+}
+
+/*
+ * The simulator faults a region in folios of exactly its `order=` (base
+ * pages without one), whatever the THP policy files say; so for the length
+ * of a fault op only that size is enabled, then the files get their values
+ * back (a scenario may read or write them).
+ */
+static void set_thp_policy(int order) {
+  int want_kb = order > 0 ? (int)((PAGE << order) / 1024) : 0;
+  for (size_t i = 0; i < NR_THP_SIZES; i++) {
+    char path[128], buf[128];
+    thp_path(path, sizeof path, thp_sizes_kb[i]);
+    long n = read_file(path, buf, sizeof buf - 1);
+    thp_saved[i][0] = 0;
+    if (n <= 0) continue;
+    buf[n] = 0;
+    char *open = strchr(buf, '['), *close = open ? strchr(open, ']') : NULL;
+    if (open && close) snprintf(thp_saved[i], sizeof thp_saved[i], "%.*s", (int)(close - open - 1), open + 1);
+    write_file(path, thp_sizes_kb[i] == want_kb ? "always" : "never");
+  }
+}
+
+static void restore_thp_policy(void) {
+  for (size_t i = 0; i < NR_THP_SIZES; i++) {
+    if (!thp_saved[i][0]) continue;
+    char path[128];
+    thp_path(path, sizeof path, thp_sizes_kb[i]);
+    write_file(path, thp_saved[i]);
+  }
+}
+
+/* Fault pages [a, b) in; a page never written gets its content (its whole folio does). */
+static void fault_range(struct region *r, size_t a, size_t b, int write) {
+  size_t nr = (size_t)1 << r->order;
+  set_thp_policy(r->order);
+  for (size_t i = a; i < b; i++) {
+    volatile unsigned char *p = r->addr + i * PAGE;
+    if (r->filled[i] == 2) continue;
+    if (!r->filled[i]) {
+      size_t start = i - i % nr;
+      for (size_t j = start; j < start + nr && j < r->pages; j++) {
+        if (r->filled[j]) continue;
+        fill_page(r->addr + j * PAGE, r->codes[j], r->seed + j);
+        r->filled[j] = 1;
+      }
+      continue;
+    }
+    unsigned char v = p[0];
+    if (write) p[0] = v;
+  }
+  restore_thp_policy();
+}
+
+/* mmap REGION PAGES ORDER POPULATE SEED RLE... (RLE: CODE*COUNT) */
+static int task_mmap(char **f, int n) {
+  if (n < 6) return EINVAL;
+  struct region *r = NULL;
+  for (int i = 0; i < MAX_REGIONS; i++)
+    if (!regions[i].live) {
+      r = &regions[i];
+      break;
+    }
+  if (!r) return ENOMEM;
+  size_t pages = strtoul(f[2], NULL, 10);
+  int order = atoi(f[3]);
+  int populate = atoi(f[4]);
+  size_t align = PAGE << order;
+  size_t len = pages * PAGE;
+  unsigned char *raw = mmap(NULL, len + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (raw == MAP_FAILED) return errno;
+  uintptr_t start = ((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1);
+  if (start > (uintptr_t)raw) munmap(raw, start - (uintptr_t)raw);
+  uintptr_t end = (uintptr_t)raw + len + align;
+  if (end > start + len) munmap((void *)(start + len), end - (start + len));
+  memset(r, 0, sizeof *r);
+  snprintf(r->name, sizeof r->name, "%s", f[1]);
+  r->addr = (unsigned char *)start;
+  r->pages = pages;
+  r->order = order;
+  r->seed = strtoull(f[5], NULL, 10);
+  r->codes = calloc(pages, sizeof(int));
+  r->filled = calloc(pages, 1);
+  if (!r->codes || !r->filled) return ENOMEM;
+  size_t at = 0;
+  for (int i = 6; i < n && at < pages; i++) {
+    char *star = strchr(f[i], '*');
+    int code = atoi(f[i]);
+    size_t count = star ? strtoul(star + 1, NULL, 10) : 1;
+    for (size_t k = 0; k < count && at < pages; k++) r->codes[at++] = code;
+  }
+  r->live = 1;
+  if (populate) fault_range(r, 0, pages, 1);
+  return 0;
+}
+
+/* A forked child's new FIFOs, set by task_command for task_loop. */
+static char child_cmd[64], child_reply[64];
+
+static char *task_fields[1 << 16];
+
+/* Returns 0 or an errno; -2 in a child just forked (task_loop reattaches it). */
+static int task_command(char *line, int reply_fd) {
+  char **f = task_fields;
+  int n = split(line, f, 1 << 16);
+  if (n == 0) return EINVAL;
+  if (strcmp(f[0], "mmap") == 0) return task_mmap(f, n);
+  if (strcmp(f[0], "exit") == 0) {
+    dprintf(reply_fd, "ok\n");
+    _exit(0);
+  }
+  if (strcmp(f[0], "fork") == 0 && n >= 3) {
+    pid_t pid = fork();
+    if (pid < 0) return errno;
+    if (pid == 0) {
+      /* the child keeps the parent's image (its pages shared copy-on-write) and becomes a task on new FIFOs */
+      snprintf(child_cmd, sizeof child_cmd, "%s", f[1]);
+      snprintf(child_reply, sizeof child_reply, "%s", f[2]);
+      return -2;
+    }
+    return 0;
+  }
+  struct region *r = n >= 2 ? find_region(f[1]) : NULL;
+  if (!r) return ENOENT;
+  size_t first = n >= 3 ? strtoul(f[2], NULL, 10) : 0;
+  size_t count = n >= 4 ? strtoul(f[3], NULL, 10) : r->pages;
+  if (first + count > r->pages) return EINVAL;
+  if (strcmp(f[0], "touch") == 0) {
+    fault_range(r, first, first + count, n >= 5 && atoi(f[4]));
+    return 0;
+  }
+  if (strcmp(f[0], "pageout") == 0) {
+    int aligned = n >= 5 ? atoi(f[4]) : 1;
+    unsigned char *a = r->addr + first * PAGE + (aligned ? 0 : 1);
+    return madvise(a, count * PAGE, MADV_PAGEOUT) < 0 ? errno : 0;
+  }
+  if (strcmp(f[0], "munmap") == 0) {
+    int aligned = n >= 5 ? atoi(f[4]) : 1;
+    unsigned char *a = r->addr + first * PAGE + (aligned ? 0 : 1);
+    if (munmap(a, count * PAGE) < 0) return errno;
+    if (aligned) memset(r->filled + first, 2, count);
+    if (first == 0 && count == r->pages) {
+      free(r->codes);
+      free(r->filled);
+      r->live = 0;
+    }
+    return 0;
+  }
+  return EINVAL;
+}
+
+/*
+ * A task's loop. After fork() the child shares the parent's regions table
+ * (copy-on-write, as the kernel shares its pages) and keeps using it.
+ */
+static int task_loop(const char *cmd_path, const char *reply_path) {
+  char *line = malloc(MAX_LINE);
+  snprintf(child_cmd, sizeof child_cmd, "%s", cmd_path);
+  snprintf(child_reply, sizeof child_reply, "%s", reply_path);
+  for (;;) {
+    int cmd = open(child_cmd, O_RDONLY | O_CLOEXEC);
+    int reply = open(child_reply, O_WRONLY | O_CLOEXEC);
+    if (cmd < 0 || reply < 0) return 1;
+    dprintf(reply, "pid %d\n", (int)getpid());
+    FILE *in = fdopen(cmd, "r");
+    int forked = 0;
+    while (!forked && fgets(line, MAX_LINE, in)) {
+      int e = task_command(line, reply);
+      if (e == -2) {
+        forked = 1;
+        break;
+      }
+      dprintf(reply, "%s\n", errname(e));
+    }
+    fclose(in);
+    close(reply);
+    if (!forked) return 0;
+  }
+}
+
+/* ------------------------------------------------------------ driver side */
+
+struct task {
+  char name[64];
+  pid_t pid;
+  FILE *cmd;
+  FILE *reply;
+  char state[16]; /* alive exited oom_killed */
+};
+
+static struct task tasks[MAX_TASKS];
+static int fifo_seq;
+
+static struct task *find_task(const char *name) {
+  for (int i = 0; i < MAX_TASKS; i++)
+    if (tasks[i].name[0] && strcmp(tasks[i].name, name) == 0 && strcmp(tasks[i].state, "alive") == 0) return &tasks[i];
+  for (int i = 0; i < MAX_TASKS; i++)
+    if (tasks[i].name[0] && strcmp(tasks[i].name, name) == 0) return &tasks[i];
+  return NULL;
+}
+
+static struct task *new_task(const char *name) {
+  for (int i = 0; i < MAX_TASKS; i++)
+    if (!tasks[i].name[0] || (strcmp(tasks[i].name, name) == 0 && strcmp(tasks[i].state, "alive") != 0)) {
+      memset(&tasks[i], 0, sizeof tasks[i]);
+      snprintf(tasks[i].name, sizeof tasks[i].name, "%s", name);
+      snprintf(tasks[i].state, sizeof tasks[i].state, "alive");
+      return &tasks[i];
+    }
+  return NULL;
+}
+
+/* A task that died without being told to exit was killed (the OOM killer is the only one here). */
+static void mark_dead(struct task *t) {
+  if (strcmp(t->state, "alive") == 0) snprintf(t->state, sizeof t->state, "oom_killed");
+  if (t->cmd) fclose(t->cmd);
+  if (t->reply) fclose(t->reply);
+  t->cmd = t->reply = NULL;
+}
+
+/* Has a live task's process gone (EOF on its reply FIFO)? */
+static void poll_task(struct task *t) {
+  if (!t->reply || strcmp(t->state, "alive") != 0) return;
+  struct pollfd p = {fileno(t->reply), POLLIN, 0};
+  if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR))) {
+    int c = fgetc(t->reply);
+    if (c == EOF) mark_dead(t);
+    else ungetc(c, t->reply);
+  }
+}
+
+static void make_fifos(char *cmd, char *reply, size_t cap) {
+  snprintf(cmd, cap, "/run/t%d.cmd", fifo_seq);
+  snprintf(reply, cap, "/run/t%d.reply", fifo_seq);
+  fifo_seq++;
+  mkfifo(cmd, 0600);
+  mkfifo(reply, 0600);
+}
+
+/* Open the FIFOs of a task that is starting and read its pid; returns 0 or errno. */
+static int attach_task(struct task *t, const char *cmd, const char *reply) {
+  int c = open(cmd, O_WRONLY | O_CLOEXEC);
+  int r = open(reply, O_RDONLY | O_CLOEXEC);
+  if (c < 0 || r < 0) return EIO;
+  t->cmd = fdopen(c, "w");
+  t->reply = fdopen(r, "r");
+  char line[128];
+  if (!fgets(line, sizeof line, t->reply)) return EIO;
+  t->pid = atoi(line + 4);
+  return 0;
+}
+
+/* Send a command to a task and wait for its answer: 0, an errno, or -1 when it died meanwhile. */
+static int ask(struct task *t, const char *fmt, ...) {
+  if (!t->cmd || strcmp(t->state, "alive") != 0) return ESRCH;
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(t->cmd, fmt, ap);
+  va_end(ap);
+  fputc('\n', t->cmd);
+  if (fflush(t->cmd) != 0) {
+    mark_dead(t);
+    return -1;
+  }
+  char line[128];
+  if (!fgets(line, sizeof line, t->reply)) {
+    mark_dead(t);
+    return -1;
+  }
+  line[strcspn(line, "\n")] = 0;
+  if (strcmp(line, "ok") == 0) return 0;
+  if (line[0] == 'E' && line[1] >= '0' && line[1] <= '9') return atoi(line + 1);
+  for (int e = 1; e < 200; e++)
+    if (strcmp(errname(e), line) == 0) return e;
+  return EIO;
+}
+
+/* task NAME PROCS_FILE CPU */
+static int cmd_task(char **f, int n) {
+  if (n < 4) return EINVAL;
+  struct task *t = new_task(f[1]);
+  if (!t) return ENOMEM;
+  char cmd[64], reply[64];
+  make_fifos(cmd, reply, sizeof cmd);
+  int status_pipe[2];
+  if (pipe2(status_pipe, O_CLOEXEC) < 0) return errno;
+  int cpu = atoi(f[3]);
+  pid_t pid = fork();
+  if (pid < 0) return errno;
+  if (pid == 0) {
+    close(status_pipe[0]);
+    int e = write_file(f[2], "0");
+    if (e == 0) {
+      cpu_set_t set;
+      CPU_ZERO(&set);
+      CPU_SET(cpu, &set);
+      if (sched_setaffinity(0, sizeof set, &set) < 0) e = errno;
+    }
+    if (e == 0) {
+      execl("/proc/self/exe", "swapsim-guest", "task", cmd, reply, (char *)NULL);
+      e = errno;
+    }
+    if (write(status_pipe[1], &e, sizeof e) < 0) _exit(126);
+    _exit(127);
+  }
+  close(status_pipe[1]);
+  int e = 0;
+  ssize_t got = read(status_pipe[0], &e, sizeof e);
+  close(status_pipe[0]);
+  if (got == (ssize_t)sizeof e) {
+    t->name[0] = 0;
+    return e;
+  }
+  return attach_task(t, cmd, reply);
+}
+
+static int cmd_fork(char **f, int n) {
+  if (n < 3) return EINVAL;
+  struct task *parent = find_task(f[1]);
+  if (!parent) return ESRCH;
+  char cmd[64], reply[64];
+  make_fifos(cmd, reply, sizeof cmd);
+  int e = ask(parent, "fork %s %s", cmd, reply);
+  if (e != 0) return e < 0 ? 0 : e;
+  struct task *child = new_task(f[2]);
+  if (!child) return ENOMEM;
+  return attach_task(child, cmd, reply);
+}
+
+/* A step's command to a task; a task killed while doing it made the step itself succeed. */
+static int cmd_to_task(char **f, int n) {
+  if (n < 2) return EINVAL;
+  struct task *t = find_task(f[1]);
+  if (!t) return ESRCH;
+  static char buf[MAX_LINE];
+  size_t at = 0;
+  at += (size_t)snprintf(buf + at, sizeof buf - at, "%s", f[0]);
+  for (int i = 2; i < n && at < sizeof buf; i++) at += (size_t)snprintf(buf + at, sizeof buf - at, " %s", f[i]);
+  if (strcmp(f[0], "exit") == 0) {
+    int e = ask(t, "exit");
+    /* the reply comes just before _exit(); EOF means the mm is gone */
+    if (t->reply) {
+      while (fgetc(t->reply) != EOF) {
+      }
+    }
+    snprintf(t->state, sizeof t->state, "exited");
+    mark_dead(t);
+    return e < 0 ? 0 : e;
+  }
+  int e = ask(t, "%s", buf);
+  return e < 0 ? 0 : e;
+}
+
+/* The swap header mkswap writes (struct swap_header in include/linux/swap.h). */
+static int write_swap_header(const char *path, unsigned long slots, const char *bad) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  static unsigned char page[PAGE];
+  memset(page, 0, sizeof page);
+  uint32_t *words = (uint32_t *)(page + 1024);
+  words[0] = 1;                        /* version */
+  words[1] = (uint32_t)(slots - 1);    /* last_page */
+  uint32_t nbad = 0;
+  if (bad && strcmp(bad, "-") != 0) {
+    char tmp[8192];
+    snprintf(tmp, sizeof tmp, "%s", bad);
+    char *save = NULL;
+    /* version, last_page, nr_badpages, uuid[16], volume[16], padding[117], then badpages[] */
+    for (char *t = strtok_r(tmp, ",", &save); t && nbad < 637; t = strtok_r(NULL, ",", &save)) words[128 + nbad++] = (uint32_t)strtoul(t, NULL, 10);
+  }
+  words[2] = nbad;
+  memcpy(page + PAGE - 10, "SWAPSPACE2", 10);
+  ssize_t w = pwrite(fd, page, PAGE, 0);
+  int e = w == (ssize_t)PAGE ? 0 : (w < 0 ? errno : EIO);
+  if (fsync(fd) < 0 && e == 0) e = errno;
+  close(fd);
+  return e;
+}
+
+/* Is PATH listed in /proc/swaps? */
+static int swap_active(const char *path) {
+  static char buf[65536];
+  long n = read_file("/proc/swaps", buf, sizeof buf - 1);
+  if (n <= 0) return 0;
+  buf[n] = 0;
+  size_t len = strlen(path);
+  for (char *line = strchr(buf, '\n'); line && line[1]; line = strchr(line + 1, '\n')) {
+    if (strncmp(line + 1, path, len) == 0 && (line[1 + len] == ' ' || line[1 + len] == '\t')) return 1;
+  }
+  return 0;
+}
+
+/*
+ * Scenario devices, declared before the steps:
+ *   dev PATH blk NAME          a virtio disk /dev/NAME, reached through a node at PATH
+ *   dev PATH file FSDEV        a file on the ext4 disk FSDEV, bind-mounted at PATH
+ *   dev PATH zram INDEX        /dev/zramINDEX
+ */
+struct device {
+  char path[256];
+  char kind[8];
+  char arg[64];
+  int prepared;
+};
+static struct device devices[MAX_DEVICES];
+static int ndevices;
+
+static struct device *find_device(const char *path) {
+  for (int i = 0; i < ndevices; i++)
+    if (strcmp(devices[i].path, path) == 0) return &devices[i];
+  return NULL;
+}
+
+static int node_for(const char *path, const char *sysname) {
+  char sys[256], buf[64];
+  snprintf(sys, sizeof sys, "/sys/block/%s/dev", sysname);
+  for (int tries = 0; tries < 3000; tries++) {
+    if (read_file(sys, buf, sizeof buf - 1) > 0) break;
+    usleep(10000);
+  }
+  long n = read_file(sys, buf, sizeof buf - 1);
+  if (n <= 0) return ENODEV;
+  buf[n] = 0;
+  unsigned maj = 0, min = 0;
+  if (sscanf(buf, "%u:%u", &maj, &min) != 2) return ENODEV;
+  mkdirs(path);
+  unlink(path);
+  if (mknod(path, S_IFBLK | 0600, makedev(maj, min)) < 0) return errno;
+  return 0;
+}
+
+static int fs_mounted;
+
+/* Make the device ready for a swapon of SLOTS pages: node, size, header. */
+static int prepare_device(struct device *d, unsigned long slots, int rotational, const char *bad) {
+  if (strcmp(d->kind, "blk") == 0) {
+    if (!d->prepared) {
+      int e = node_for(d->path, d->arg);
+      if (e) return e;
+      d->prepared = 1;
+    }
+    char rot[128];
+    snprintf(rot, sizeof rot, "/sys/block/%s/queue/rotational", d->arg);
+    write_file(rot, rotational ? "1" : "0");
+    return write_swap_header(d->path, slots, bad);
+  }
+  if (strcmp(d->kind, "zram") == 0) {
+    char sys[160], name[80], size[32];
+    snprintf(name, sizeof name, "zram%s", d->arg);
+    snprintf(sys, sizeof sys, "/sys/block/%s/reset", name);
+    write_file(sys, "1");
+    snprintf(sys, sizeof sys, "/sys/block/%s/disksize", name);
+    snprintf(size, sizeof size, "%lu", slots * PAGE);
+    int e = write_file(sys, size);
+    if (e) return e;
+    if (!d->prepared) {
+      e = node_for(d->path, name);
+      if (e) return e;
+      d->prepared = 1;
+    }
+    return write_swap_header(d->path, slots, bad);
+  }
+  /* a swap file: fallocate'd on the ext4 disk, bind-mounted at its scenario path */
+  if (!fs_mounted) {
+    int e = node_for("/dev/.swapfs", d->arg);
+    if (e) return e;
+    mkdir("/mnt", 0755);
+    mkdir("/mnt/swapfs", 0755);
+    if (mount("/dev/.swapfs", "/mnt/swapfs", "ext4", 0, NULL) < 0) return errno;
+    fs_mounted = 1;
+    char rot[128];
+    snprintf(rot, sizeof rot, "/sys/block/%s/queue/rotational", d->arg);
+    write_file(rot, rotational ? "1" : "0");
+  }
+  char backing[512];
+  snprintf(backing, sizeof backing, "/mnt/swapfs/f%ld", (long)(d - devices));
+  if (d->prepared) umount2(d->path, MNT_DETACH);
+  unlink(backing);
+  int fd = open(backing, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return errno;
+  int e = fallocate(fd, 0, 0, (off_t)(slots * PAGE)) < 0 ? errno : 0;
+  close(fd);
+  if (e) return e;
+  e = write_swap_header(backing, slots, bad);
+  if (e) return e;
+  mkdirs(d->path);
+  int placeholder = open(d->path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (placeholder >= 0) close(placeholder);
+  if (mount(backing, d->path, NULL, MS_BIND, NULL) < 0) return errno;
+  d->prepared = 1;
+  return 0;
+}
+
+/* swapon PATH PRIO DISCARD SLOTS ROTATIONAL BAD */
+static int cmd_swapon(char **f, int n) {
+  if (n < 7) return EINVAL;
+  struct device *d = find_device(f[1]);
+  if (!d) return ENOENT;
+  if (!swap_active(f[1])) {
+    int e = prepare_device(d, strtoul(f[4], NULL, 10), atoi(f[5]), f[6]);
+    if (e) {
+      out("# preparing %s failed: %s\n", f[1], errname(e));
+      return e;
+    }
+  }
+  int prio = atoi(f[2]);
+  int flags = 0;
+  if (prio >= 0) flags |= SWAP_FLAG_PREFER | (prio & SWAP_FLAG_PRIO_MASK);
+  if (strcmp(f[3], "both") == 0) flags |= SWAP_FLAG_DISCARD;
+  else if (strcmp(f[3], "once") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE;
+  else if (strcmp(f[3], "pages") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_PAGES;
+  return swapon(f[1], flags) < 0 ? errno : 0;
+}
+
+/* swapoff -a: every area /proc/swaps lists, last first; the first error is the result. */
+static int cmd_swapoff_all(void) {
+  static char buf[65536];
+  long n = read_file("/proc/swaps", buf, sizeof buf - 1);
+  if (n < 0) return (int)-n;
+  buf[n] = 0;
+  char *paths[MAX_DEVICES];
+  int np = 0;
+  for (char *line = strchr(buf, '\n'); line && line[1] && np < MAX_DEVICES; line = strchr(line + 1, '\n')) {
+    char *p = line + 1;
+    size_t len = strcspn(p, " \t");
+    paths[np] = strndup(p, len);
+    np++;
+  }
+  int result = 0;
+  for (int i = np - 1; i >= 0; i--) {
+    if (swapoff(paths[i]) < 0 && result == 0) result = errno;
+    free(paths[i]);
+  }
+  return result;
+}
+
+static char file_buf[1 << 20];
+
+/* obs ID PATH: the whole file for an observable (the host parses it). */
+static void cmd_obs(char **f, int n) {
+  if (n < 3) return;
+  long len = read_file(f[2], file_buf, sizeof file_buf);
+  char head[128];
+  snprintf(head, sizeof head, "O %s %s", f[1], errname(len < 0 ? (int)-len : 0));
+  out_block(head, file_buf, len < 0 ? 0 : (size_t)len);
+}
+
+/* tobs ID TASK: a task's state, /proc/PID/status and cgroup. */
+static void cmd_tobs(char **f, int n) {
+  if (n < 3) return;
+  struct task *t = find_task(f[2]);
+  char head[128];
+  if (!t) {
+    snprintf(head, sizeof head, "T %s none", f[1]);
+    out_block(head, "", 0);
+    return;
+  }
+  poll_task(t);
+  size_t len = 0;
+  if (strcmp(t->state, "alive") == 0) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)t->pid);
+    long a = read_file(path, file_buf, sizeof file_buf / 2);
+    if (a > 0) len = (size_t)a;
+    snprintf(path, sizeof path, "/proc/%d/cgroup", (int)t->pid);
+    long b = read_file(path, file_buf + len, sizeof file_buf / 2);
+    if (b > 0) len += (size_t)b;
+  }
+  snprintf(head, sizeof head, "T %s %s", f[1], t->state);
+  out_block(head, file_buf, len);
+}
+
+static void cmd_cat(const char *step, const char *path) {
+  long len = read_file(path, file_buf, sizeof file_buf);
+  char head[128];
+  snprintf(head, sizeof head, "C %s", step);
+  if (len < 0) {
+    char msg[128];
+    int m = snprintf(msg, sizeof msg, "cat: %s: %s\n", path, errname((int)-len));
+    out_block(head, msg, (size_t)m);
+  } else {
+    out_block(head, file_buf, (size_t)len);
+  }
+}
+
+static int run_driver(const char *file) {
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  signal(SIGCHLD, SIG_IGN);
+  signal(SIGPIPE, SIG_IGN);
+  write_file("/proc/self/oom_score_adj", "-1000");
+  FILE *in = fopen(file, "r");
+  if (!in) {
+    out("# cannot open %s: %s\n", file, errname(errno));
+    return 1;
+  }
+  char *line = malloc(MAX_LINE);
+  char step[32] = "0";
+  out("@started\n");
+  static char *f[1 << 16];
+  while (fgets(line, MAX_LINE, in)) {
+    int n = split(line, f, 1 << 16);
+    if (n == 0 || f[0][0] == '#') continue;
+    for (int i = 1; i < n; i++) unescape(f[i]);
+    const char *c = f[0];
+    int e = 0, result = 1;
+    if (strcmp(c, "dev") == 0 && n >= 4 && ndevices < MAX_DEVICES) {
+      struct device *d = &devices[ndevices++];
+      snprintf(d->path, sizeof d->path, "%s", f[1]);
+      snprintf(d->kind, sizeof d->kind, "%s", f[2]);
+      snprintf(d->arg, sizeof d->arg, "%s", f[3]);
+      continue;
+    }
+    if (strcmp(c, "step") == 0 && n >= 2) {
+      snprintf(step, sizeof step, "%s", f[1]);
+      for (int i = 0; i < MAX_TASKS; i++) poll_task(&tasks[i]);
+      out("S %s\n", step);
+      continue;
+    }
+    if (strcmp(c, "obs") == 0) {
+      cmd_obs(f, n);
+      continue;
+    }
+    if (strcmp(c, "tobs") == 0) {
+      cmd_tobs(f, n);
+      continue;
+    }
+    if (strcmp(c, "cat") == 0 && n >= 2) {
+      cmd_cat(step, f[1]);
+      continue;
+    }
+    if (strcmp(c, "sync") == 0) {
+      sync();
+      continue;
+    }
+    if (strcmp(c, "swapon") == 0) e = cmd_swapon(f, n);
+    else if (strcmp(c, "swapoff") == 0 && n >= 2) e = swapoff(f[1]) < 0 ? errno : 0;
+    else if (strcmp(c, "swapoff-all") == 0) e = cmd_swapoff_all();
+    else if (strcmp(c, "write") == 0 && n >= 3) e = write_file(f[1], f[2]);
+    else if (strcmp(c, "write-empty") == 0 && n >= 2) e = write_file(f[1], "");
+    else if (strcmp(c, "mkdir") == 0 && n >= 2) e = mkdir(f[1], 0755) < 0 ? errno : 0;
+    else if (strcmp(c, "mkdir-p") == 0 && n >= 2) {
+      mkdirs(f[1]);
+      e = mkdir(f[1], 0755) < 0 && errno != EEXIST ? errno : 0;
+    } else if (strcmp(c, "rmdir") == 0 && n >= 2) e = rmdir(f[1]) < 0 ? errno : 0;
+    else if (strcmp(c, "task") == 0) e = cmd_task(f, n);
+    else if (strcmp(c, "fork") == 0) e = cmd_fork(f, n);
+    else if (strcmp(c, "move") == 0 && n >= 3) {
+      struct task *t = find_task(f[1]);
+      if (!t || strcmp(t->state, "alive") != 0) e = ESRCH;
+      else {
+        char pid[32];
+        snprintf(pid, sizeof pid, "%d", (int)t->pid);
+        e = write_file(f[2], pid);
+      }
+    } else if (strcmp(c, "mmap") == 0 || strcmp(c, "touch") == 0 || strcmp(c, "pageout") == 0 || strcmp(c, "munmap") == 0 || strcmp(c, "exit") == 0)
+      e = cmd_to_task(f, n);
+    else {
+      out("# unknown command %s\n", c);
+      result = 0;
+    }
+    if (result) out("E %s %s\n", step, errname(e));
+  }
+  out("@done\n");
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc >= 3 && strcmp(argv[1], "run") == 0) return run_driver(argv[2]);
+  if (argc >= 4 && strcmp(argv[1], "task") == 0) return task_loop(argv[2], argv[3]);
+  fprintf(stderr, "usage: swapsim-guest run FILE | task CMD REPLY\n");
+  return 2;
+}

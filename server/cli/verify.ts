@@ -1,0 +1,197 @@
+/**
+ * `swapsim verify FILE…`: run scenarios on a real Linux kernel under qemu
+ * and show, per step and observable, where the kernel and the simulator
+ * agree. See docs/verify.md.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { VerifyReport, VerifyScenarioReport } from '../../shared/protocol';
+import { formatReport, summarize } from '../verify/compare';
+import { checkFixture, fixturePath, readFixture, recordFixture } from '../verify/fixtures';
+import { VerifyError } from '../verify/kernels';
+import { verifyScenarios, type VerifyOptions } from '../verify/run';
+import { Cancelled } from '../verify/vm';
+import { parseArgs, UsageError, wantsHelp } from './args';
+import { err, out, readScenario } from './io';
+
+export const VERIFY_HELP = `Usage: swapsim verify FILE... [--kernel VERSION|PATH] [--modules DIR] [--runs N]
+                      [--jobs N] [--json] [--record] [--shard I/N] [--accel kvm|tcg]
+                      [--timeout SECONDS] [--from-fixture] [--keep]
+       swapsim verify --merge REPORT.json... [--json]
+
+Run each scenario on a real Linux kernel in a qemu VM and compare every
+observable an expect line or the run dump reads with the simulator's value
+under the matching design profile. Per step and observable it prints the
+kernel's values over the runs (min–max), the simulator's value, and a verdict:
+exact, within spread, DIFFERS, or simulator-only (no real-kernel meaning).
+
+Options:
+  --kernel V|PATH   a Debian kernel version prefix (7.2, 6.12, 7.3; fetched once into
+                    $XDG_CACHE_HOME/swapsim) or the path of your own bzImage (default 7.2)
+  --modules DIR     modules for a bzImage (a folder with lib/modules/RELEASE)
+  --runs N          boots per scenario, for the run-to-run spread (default 3)
+  --jobs N          VMs at once (default 1; two fit on two cores)
+  --accel A         kvm or tcg (default: KVM when a probe boot works, else TCG)
+  --timeout SECONDS per run (default: from the scenario's size)
+  --json            print a VerifyReport as JSON
+  --record          write NAME.verify.SERIES.json next to each scenario
+  --from-fixture    no VM: take the kernel's values from the recorded fixture
+  --shard I/N       verify only every N-th file starting at the I-th (1-based)
+  --merge           FILE... are --json reports of shards: print them as one
+  --keep            keep each run's folder (disks, console log) and print it
+  -h, --help        show this help
+
+Exit status: 0 nothing differs (or only differences a fixture marks as known),
+1 something differs or a scenario could not be verified, 2 usage or setup error.
+`;
+
+interface Shard {
+  index: number;
+  count: number;
+}
+
+function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`swapsim verify: --shard ${text}: expected I/N with 1 ≤ I ≤ N`);
+  return { index, count };
+}
+
+function positiveInt(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`swapsim verify: ${name} ${text}: expected a positive integer`);
+  return Number(text);
+}
+
+/** Apply the known-difference marks of a scenario's fixture to a live report. */
+function withKnownMarks(r: VerifyScenarioReport): VerifyScenarioReport {
+  const file = fixturePath(r.file, r.kernel.series);
+  if (!existsSync(file)) return r;
+  const marks = new Map(readFixture(file).observables.filter((o) => o.known).map((o) => [o.key, o.known!]));
+  if (marks.size === 0) return r;
+  return { ...r, observables: r.observables.map((o) => (marks.has(o.key) && o.verdict === 'differs' ? { ...o, known: marks.get(o.key)! } : o)) };
+}
+
+/** Unmarked differences and failed scenarios make the exit status 1. */
+function failing(reports: readonly VerifyScenarioReport[]): boolean {
+  return reports.some((r) => r.error !== undefined || r.observables.some((o) => o.verdict === 'differs' && !o.known));
+}
+
+function print(reports: readonly VerifyScenarioReport[], json: boolean, shard?: Shard): void {
+  if (json) {
+    const report: VerifyReport = { version: 1, scenarios: reports, ...(shard ? { shard } : {}) };
+    out(JSON.stringify(report, null, 1) + '\n');
+    return;
+  }
+  for (const r of reports) out(formatReport(r) + '\n');
+  if (reports.length > 1) {
+    const all = summarize(reports.flatMap((r) => r.observables));
+    const errors = reports.filter((r) => r.error).length;
+    out(`# ${reports.length} scenarios: ${all.exact} exact, ${all['within-spread']} within spread, ${all.differs} differ, ${all['simulator-only']} simulator-only${errors ? `, ${errors} could not be verified` : ''}\n`);
+  }
+}
+
+function mergeReports(files: readonly string[]): VerifyScenarioReport[] {
+  const scenarios: VerifyScenarioReport[] = [];
+  for (const f of files) {
+    let parsed: VerifyReport;
+    try {
+      parsed = JSON.parse(readFileSync(f, 'utf8')) as VerifyReport;
+    } catch (e) {
+      throw new UsageError(`swapsim verify --merge: ${f}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (parsed.version !== 1 || !Array.isArray(parsed.scenarios)) throw new UsageError(`swapsim verify --merge: ${f} is not a swapsim verify --json report`);
+    scenarios.push(...parsed.scenarios);
+  }
+  return scenarios;
+}
+
+/** Progress to stderr; step counters at most every few seconds per file. */
+function progressPrinter(): VerifyOptions['progress'] {
+  const lastStep = new Map<string, number>();
+  return (file, message) => {
+    const key = file ?? '';
+    if (/: step \d+\/\d+$/.test(message)) {
+      const now = Date.now();
+      if (now - (lastStep.get(key) ?? 0) < 5000) return;
+      lastStep.set(key, now);
+    }
+    err(`${file ? `[${file}] ` : ''}${message}\n`);
+  };
+}
+
+export async function verifyCommand(args: readonly string[]): Promise<number> {
+  if (wantsHelp(args)) {
+    out(VERIFY_HELP);
+    return 0;
+  }
+  try {
+    const parsed = parseArgs('verify', args, {
+      flags: ['--json', '--record', '--merge', '--from-fixture', '--keep'],
+      options: ['--kernel', '--modules', '--runs', '--jobs', '--shard', '--accel', '--timeout'],
+    });
+    const json = parsed.flags.has('--json');
+    if (parsed.positionals.length === 0) throw new UsageError(`swapsim verify: expected at least one FILE\n${VERIFY_HELP}`);
+    if (parsed.flags.has('--merge')) {
+      const reports = mergeReports(parsed.positionals);
+      print(reports, json);
+      return failing(reports) ? 1 : 0;
+    }
+    const accelText = parsed.options.get('--accel');
+    if (accelText !== undefined && accelText !== 'kvm' && accelText !== 'tcg') throw new UsageError(`swapsim verify: --accel ${accelText}: expected kvm or tcg`);
+    const shard = parsed.options.has('--shard') ? parseShard(parsed.options.get('--shard')!) : undefined;
+    const files = parsed.positionals.filter((_, i) => !shard || i % shard.count === shard.index - 1);
+    const inputs = files.map((file) => ({ file, text: readScenario(file) }));
+    const kernelSpec = parsed.options.get('--kernel') ?? '7.2';
+    if (parsed.flags.has('--from-fixture')) {
+      const reports = inputs.map((i) => {
+        const fx = fixturePath(i.file, kernelSpec);
+        if (!existsSync(fx)) throw new UsageError(`swapsim verify: no fixture ${fx} (record one with --record --kernel ${kernelSpec})`);
+        return checkFixture(fx).report;
+      });
+      print(reports, json, shard);
+      return failing(reports) ? 1 : 0;
+    }
+    const timeoutText = parsed.options.get('--timeout');
+    const options: VerifyOptions = {
+      kernel: kernelSpec,
+      modules: parsed.options.get('--modules') ?? null,
+      runs: positiveInt('--runs', parsed.options.get('--runs'), 3),
+      jobs: positiveInt('--jobs', parsed.options.get('--jobs'), 1),
+      accel: (accelText as 'kvm' | 'tcg' | undefined) ?? 'auto',
+      timeoutMs: timeoutText === undefined ? null : positiveInt('--timeout', timeoutText, 1) * 1000,
+      progress: progressPrinter(),
+      keepRuns: parsed.flags.has('--keep'),
+    };
+    const controller = new AbortController();
+    const stop = (): void => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    let reports: VerifyScenarioReport[];
+    try {
+      reports = (await verifyScenarios(inputs, { ...options, signal: controller.signal })).map(withKnownMarks);
+    } finally {
+      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', stop);
+    }
+    if (parsed.flags.has('--record')) {
+      for (const r of reports) {
+        if (r.error) continue;
+        const written = recordFixture(r.file, r);
+        err(`recorded ${written}\n`);
+      }
+    }
+    print(reports, json, shard);
+    return failing(reports) ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof VerifyError) {
+      err(e.message.endsWith('\n') ? e.message : `${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof Cancelled) {
+      err('swapsim verify: cancelled; qemu stopped\n');
+      return 130;
+    }
+    throw e;
+  }
+}

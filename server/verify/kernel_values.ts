@@ -1,0 +1,152 @@
+/**
+ * The guest's output (its second serial port), parsed: each command's errno,
+ * each file read for an observable, each task reading; then the value of
+ * every planned observable, in the observable's unit, as the simulator
+ * reports it (server/sim/vfs.ts mirrors the kernel's file formats).
+ */
+import type { VerifyValue } from '../../shared/protocol';
+import type { FilePick, GuestRead } from './translate';
+
+export interface GuestOutput {
+  readonly started: boolean;
+  readonly done: boolean;
+  /** Command results by step. */
+  readonly results: ReadonlyMap<number, string>;
+  /** File reads by observable id: errno (`ok` when read) and text. */
+  readonly files: ReadonlyMap<number, { errno: string; text: string }>;
+  /** Task readings by id: state (`alive`, `exited`, `oom_killed`, `none`) and /proc/PID/status + cgroup. */
+  readonly tasks: ReadonlyMap<number, { state: string; text: string }>;
+  /** `cat` output by step. */
+  readonly cats: ReadonlyMap<number, string>;
+  /** The driver's own `#` lines. */
+  readonly notes: readonly string[];
+}
+
+/** Parse the framed output of guest/swapsim-guest.c (format in its header comment). */
+export function parseGuestOutput(raw: Buffer | string): GuestOutput {
+  const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const results = new Map<number, string>();
+  const files = new Map<number, { errno: string; text: string }>();
+  const tasks = new Map<number, { state: string; text: string }>();
+  const cats = new Map<number, string>();
+  const notes: string[] = [];
+  let started = false;
+  let done = false;
+  let at = 0;
+  const nextLine = (): string | null => {
+    if (at >= buf.length) return null;
+    let end = buf.indexOf(0x0a, at);
+    if (end < 0) end = buf.length;
+    const line = buf.subarray(at, end).toString('utf8').replace(/\r$/, '');
+    at = end + 1;
+    return line;
+  };
+  const block = (len: number): string => {
+    const text = buf.subarray(at, Math.min(buf.length, at + len)).toString('utf8');
+    at = Math.min(buf.length, at + len);
+    return text;
+  };
+  for (let line = nextLine(); line !== null; line = nextLine()) {
+    if (line === '@started') started = true;
+    else if (line === '@done') done = true;
+    else if (line.startsWith('# ')) notes.push(line.slice(2));
+    else {
+      const f = line.split(' ');
+      if (f[0] === 'E' && f.length >= 3) results.set(Number(f[1]), f[2]!);
+      else if (f[0] === 'O' && f.length >= 4) files.set(Number(f[1]), { errno: f[2]!, text: block(Number(f[3])) });
+      else if (f[0] === 'T' && f.length >= 4) tasks.set(Number(f[1]), { state: f[2]!, text: block(Number(f[3])) });
+      else if (f[0] === 'C' && f.length >= 3) cats.set(Number(f[1]), block(Number(f[2])));
+    }
+  }
+  return { started, done, results, files, tasks, cats, notes };
+}
+
+/** A value as the kernel prints it: numbers as numbers, `max` and other words as words. */
+function scalar(text: string, unit: string): VerifyValue {
+  const t = text.trim();
+  if (unit === 'bool') {
+    if (/^(Y|1|yes|true|on)$/i.test(t)) return 1;
+    if (/^(N|0|no|false|off)$/i.test(t)) return 0;
+  }
+  // a policy file marks the active choice in brackets: `always [madvise] never`
+  const chosen = /\[([^\]]+)\]/.exec(t);
+  if (chosen) return chosen[1]!;
+  if (/^-?\d+$/.test(t)) return Number(t);
+  return t;
+}
+
+/** `key value` lines (memory.stat, memory.events, /proc/vmstat) or `Key: value kB` (/proc/meminfo). */
+export function keyedValue(text: string, key: string): VerifyValue {
+  for (const line of text.split('\n')) {
+    const m = /^(\S+?):?\s+(-?\d+)(?:\s+kB)?\s*$/.exec(line);
+    if (m && m[1] === key) return Number(m[2]);
+  }
+  return 'absent';
+}
+
+/** One cell of /proc/swaps. */
+export function swapsValue(text: string, device: string, column: 'Type' | 'Size' | 'Used' | 'Priority'): VerifyValue {
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5 || f[0] !== device) continue;
+    const col = { Type: 1, Size: 2, Used: 3, Priority: 4 }[column];
+    return column === 'Type' ? f[col]! : Number(f[col]);
+  }
+  return 'absent';
+}
+
+function freeValue(meminfo: string, row: 'mem' | 'swap', column: 'total' | 'used' | 'free'): VerifyValue {
+  const total = keyedValue(meminfo, row === 'swap' ? 'SwapTotal' : 'MemTotal');
+  const free = keyedValue(meminfo, row === 'swap' ? 'SwapFree' : 'MemFree');
+  if (typeof total !== 'number' || typeof free !== 'number') return 'absent';
+  return { total, free, used: Math.max(0, total - free) }[column];
+}
+
+function pickValue(text: string, pick: FilePick): VerifyValue {
+  switch (pick.kind) {
+    case 'single':
+      return scalar(text, pick.unit);
+    case 'key':
+      return keyedValue(text, pick.key);
+    case 'swaps': {
+      const v = swapsValue(text, pick.device, pick.column);
+      // the guest is x86-64: 4 KiB pages
+      return pick.pages && typeof v === 'number' ? v / 4 : v;
+    }
+    case 'free':
+      return freeValue(text, pick.row, pick.column);
+  }
+}
+
+function statusField(text: string, field: string): number | null {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+/** The value of one planned observable in one run; `missing` when the guest never got there. */
+export function kernelValue(out: GuestOutput, step: number, read: GuestRead): VerifyValue {
+  switch (read.kind) {
+    case 'result':
+      return out.results.get(step) ?? 'missing';
+    case 'file': {
+      const f = out.files.get(read.id);
+      if (!f) return 'missing';
+      if (f.errno !== 'ok') return f.errno;
+      return pickValue(f.text, read.pick);
+    }
+    case 'task': {
+      const t = out.tasks.get(read.id);
+      if (!t) return 'missing';
+      if (t.state === 'none') return 'ENOENT';
+      if (read.field === 'state') return t.state;
+      if (t.state !== 'alive') return read.field === 'cgroup' ? 'ENOENT' : 0;
+      if (read.field === 'cgroup') {
+        const m = /^0::(\S*)$/m.exec(t.text);
+        return m ? m[1]! || '/' : 'absent';
+      }
+      // VmSwap counts the task's swap entries, RssAnon its resident anonymous pages (kB; 4 KiB pages)
+      const kb = statusField(t.text, read.field === 'swapents' ? 'VmSwap' : 'RssAnon');
+      return kb === null ? 'absent' : kb / 4;
+    }
+  }
+}

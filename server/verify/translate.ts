@@ -1,0 +1,389 @@
+/**
+ * A scenario, translated for a real kernel: the command file the guest's
+ * workload program (guest/swapsim-guest.c) runs, the swap devices the VM
+ * needs, and every observable the comparison reads — each with the
+ * simulator's value at the same point of the scenario. Constructs without a
+ * real-kernel meaning are listed as simulator-only, never dropped.
+ *
+ * Translation runs the simulator alongside, step by step: the simulator's
+ * values are read after the same step as the guest reads the kernel's, and
+ * the content seed of every mapping comes from the simulated mm, so both
+ * sides fill the same page with the same kind of content.
+ */
+import { createHash } from 'node:crypto';
+import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
+import type { CheckedOp, CheckedStatement, Observable } from '../lang/checked';
+import { contentOf, type ContentSpec } from '../sim/content';
+import { KernelError } from '../sim/errno';
+import type { Kernel } from '../sim/kernel';
+import { procSwaps } from '../sim/procfs';
+import { readValue } from '../sim/vfs';
+import { observe } from '../session/interpreter';
+import { memcgSummaries } from '../session/observe';
+import { Session } from '../session/session';
+import { StepPlan } from '../session/steps';
+
+/** How the guest reads a value, and how the host extracts it from what the guest printed. */
+export type GuestRead =
+  /** The errno of the command run at `step`. */
+  | { readonly kind: 'result' }
+  /** A file: `single` value, one `key` of a keyed file, a /proc/swaps cell, or a free(1) figure from /proc/meminfo. */
+  | { readonly kind: 'file'; readonly id: number; readonly path: string; readonly pick: FilePick }
+  /** A task's state or footprint from /proc/PID/status. */
+  | { readonly kind: 'task'; readonly id: number; readonly task: string; readonly field: 'state' | 'rss' | 'swapents' | 'cgroup' };
+
+export type FilePick =
+  | { readonly kind: 'single'; readonly unit: string }
+  | { readonly kind: 'key'; readonly key: string; readonly unit: string }
+  /** `pages`: the kB columns converted to pages (the `device` observables). */
+  | { readonly kind: 'swaps'; readonly device: string; readonly column: 'Type' | 'Size' | 'Used' | 'Priority'; readonly pages?: boolean }
+  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: 'total' | 'used' | 'free' };
+
+export interface PlannedObservable {
+  readonly key: string;
+  readonly step: number;
+  readonly line: number;
+  readonly kind: 'result' | 'expect' | 'dump';
+  readonly label: string;
+  readonly unit: string;
+  readonly simulator: VerifyValue | null;
+  /** null: simulator-only (see `note`). */
+  readonly read: GuestRead | null;
+  readonly note?: string;
+}
+
+export interface GuestDevice {
+  /** The scenario's path; the guest makes it a block node, a bind-mounted file or a zram node. */
+  readonly path: string;
+  readonly kind: 'blk' | 'file' | 'zram';
+  /** Largest size any swapon of it asks for. */
+  readonly bytes: number;
+}
+
+export interface GuestPlan {
+  readonly design: DesignName;
+  readonly scenarioHash: string;
+  readonly ramBytes: number;
+  readonly cpus: number;
+  readonly devices: readonly GuestDevice[];
+  /** The command file's step lines (device lines are added by the VM runner, which names the disks). */
+  readonly commands: readonly string[];
+  readonly observables: readonly PlannedObservable[];
+  readonly simulatorOnly: readonly VerifySimulatorOnly[];
+  /** Set when nothing of the scenario can run on a real kernel. */
+  readonly wholeScenario: string | null;
+  /** Pages the scenario maps in all (for the run's timeout). */
+  readonly mappedPages: number;
+}
+
+export class TranslateError extends Error {}
+
+/** Most steps one guest run takes: every step prints at least one line over a serial port. */
+export const MAX_GUEST_STEPS = 20_000;
+
+export const hash16 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/** A field of the command file: blanks, `%` and anything unusual are %XX-escaped (the guest undoes it). */
+export function escapeField(s: string): string {
+  if (s === '') return '-';
+  return s.replace(/[^A-Za-z0-9._/:+,=@-]/g, (c) => {
+    const bytes = Buffer.from(c, 'utf8');
+    return [...bytes].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('');
+  });
+}
+
+/** The vmstat, meminfo and cgroup figures `swapsim run` prints at the end (docs/cli.md). */
+export const DUMP_VMSTAT = ['pswpin', 'pswpout', 'swpout_zero', 'swpin_zero', 'zswpout', 'zswpin', 'zswpwb', 'thp_swpout', 'thp_swpout_fallback'] as const;
+export const DUMP_MEMINFO = ['SwapCached', 'Zswap', 'Zswapped'] as const;
+export const DUMP_CGROUP_FILES = ['memory.current', 'memory.swap.current', 'memory.zswap.current'] as const;
+
+const cgroupDir = (cg: string): string => (cg === '/' ? '/sys/fs/cgroup' : `/sys/fs/cgroup${cg}`);
+
+/** Content code per page for the guest: 0 zero, 1000 incompressible, 1..999 compressed/original in thousandths. */
+function contentCodes(spec: ContentSpec, seed: number, pages: number): string[] {
+  const runs: string[] = [];
+  let last = -1;
+  let count = 0;
+  for (let i = 0; i < pages; i++) {
+    const c = contentOf(spec, seed, i);
+    const code = c.kind === 'zero' ? 0 : c.kind === 'incompressible' ? 1000 : Math.min(999, Math.max(1, Math.round(c.ratio * 1000)));
+    if (code === last) count++;
+    else {
+      if (count > 0) runs.push(`${last}*${count}`);
+      last = code;
+      count = 1;
+    }
+  }
+  if (count > 0) runs.push(`${last}*${count}`);
+  return runs;
+}
+
+function contentSpec(op: Extract<CheckedOp, { op: 'mmap' }>): ContentSpec {
+  return op.content.map((p) => ({ percent: p.percent, content: p.kind === 'compressible' ? { kind: 'compressible' as const, ratio: p.ratio } : { kind: p.kind } }));
+}
+
+/** The simulator's reading of an observable: its value, or the errno the read fails with. */
+function simValue(k: Kernel, o: Observable, design: DesignName): VerifyValue {
+  try {
+    return observe(k, o, design);
+  } catch (e) {
+    if (e instanceof KernelError) return e.errno;
+    throw e;
+  }
+}
+
+function simFile(k: Kernel, path: string, key: string | null): VerifyValue {
+  try {
+    return readValue(k, path, key);
+  } catch (e) {
+    if (e instanceof KernelError) return e.errno;
+    throw e;
+  }
+}
+
+/** How an expect's observable is read in the guest, or why it cannot be. */
+function guestRead(o: Observable, id: number): GuestRead | string {
+  switch (o.kind) {
+    case 'file': {
+      const f = o.file;
+      if (f.kind === 'swap-sysfs' && f.name === 'tiers') return 'swap tiers (unmerged series) are not in this kernel';
+      if (f.kind === 'cgroup' && f.name === 'memory.swap.tiers.max') return 'swap tiers (unmerged series) are not in this kernel';
+      const unit = o.key === null ? 'single' : 'key';
+      if (f.kind === 'proc' && f.name === 'swaps') return { kind: 'file', id, path: f.path, pick: { kind: 'swaps', device: (o.key ?? '').split(/\s+/)[0] ?? '', column: ((o.key ?? '').split(/\s+/)[1] ?? 'Used') as 'Used' } };
+      return { kind: 'file', id, path: f.path, pick: o.key === null ? { kind: 'single', unit } : { kind: 'key', key: o.key, unit } };
+    }
+    case 'swaps':
+      return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: o.column } };
+    case 'free':
+      return { kind: 'file', id, path: '/proc/meminfo', pick: { kind: 'free', row: o.row, column: o.column } };
+    case 'task':
+      return { kind: 'task', id, task: o.task, field: o.field };
+    case 'device':
+      if (o.field === 'max') return 'si->max (slots with the header and bad pages) is not shown to user space';
+      if (o.field === 'prio') return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: 'Priority' } };
+      return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: o.field === 'pages' ? 'Size' : 'Used', pages: true } };
+    case 'slot':
+      return 'per-slot metadata is not visible from user space';
+    case 'cluster':
+      return 'per-cluster metadata is not visible from user space';
+    case 'overhead':
+      return 'swap metadata overhead is a simulator measure';
+  }
+}
+
+/** The observable part of an expect's text (`/proc/vmstat pswpout`). */
+function observableLabel(text: string): string {
+  return text.replace(/^expect\s+/, '').replace(/\s*(==|!=|<=|>=|<|>|≈|~=).*$/, '');
+}
+
+interface DeviceUse {
+  kind: GuestDevice['kind'];
+  bytes: number;
+}
+
+/** Scenario-wide reasons nothing translates, from the config alone. */
+function configReasons(text: string, plan: { config: { design: DesignName; pageSize: number; clusterSlots: number; thpSwap: boolean; swapTiers: boolean } }): string | null {
+  const c = plan.config;
+  if (c.design === 'ghost') return 'design=ghost: the ghost swapfile RFC is not in any kernel';
+  if (c.pageSize !== 4096) return `page_size=${c.pageSize / 1024}K: x86-64 kernels have 4K pages`;
+  if (c.clusterSlots !== 512) return `cluster_slots=${c.clusterSlots}: the kernel's SWAPFILE_CLUSTER is 512 on x86-64`;
+  if (!c.thpSwap) return 'thp_swap=off: Debian kernels are built with CONFIG_THP_SWAP=y';
+  if (c.swapTiers) return 'swap_tiers=on: the swap tiers series is not merged, so no kernel has its files';
+  void text;
+  return null;
+}
+
+/**
+ * Translate `text` for a real kernel whose matching simulator profile is
+ * `design`. Throws TranslateError when the scenario does not check.
+ */
+export function translate(text: string, design: DesignName, file = 'scenario.swapsim'): GuestPlan {
+  const session = new Session(file, text, { design, checkInvariants: false });
+  const front = session.frontEnd;
+  if (front.checked.hasErrors) {
+    const first = front.diagnostics.find((d) => d.severity === 'error');
+    throw new TranslateError(`${file}:${(first?.range.start.line ?? 0) + 1}: ${first?.code ?? ''} ${first?.message ?? 'the scenario has errors'}`.trim());
+  }
+  const cfg = front.checked.config;
+  const lines = text.split(/\r?\n/);
+  const lineText = (line: number): string => (lines[line] ?? '').replace(/\s+#.*$/, '').trim();
+  const simulatorOnly: VerifySimulatorOnly[] = [];
+  const scenarioDesign = cfg.design;
+  const whole = configReasons(text, front.checked);
+  if (scenarioDesign === 'vswap' || scenarioDesign === 'vswap-ste') {
+    const configLine = lines.findIndex((l) => /^\s*config\b.*\bdesign=/.test(l));
+    simulatorOnly.push({ line: Math.max(0, configLine), text: lineText(Math.max(0, configLine)), reason: `design=${scenarioDesign} is not merged: compared with the simulator under ${design}, mainline behaviour` });
+  }
+  const plan = new StepPlan(front.checked.statements);
+  if (plan.total > MAX_GUEST_STEPS) throw new TranslateError(`${file}: ${plan.total} steps once repeats are unrolled; a guest run takes at most ${MAX_GUEST_STEPS}`);
+
+  const commands: string[] = [];
+  const observables: PlannedObservable[] = [];
+  const devices = new Map<string, DeviceUse>();
+  const seenOnly = new Set<number>();
+  let nextId = 1;
+  let mappedPages = 0;
+  const onlyOnce = (stmt: CheckedStatement, reason: string): void => {
+    if (seenOnly.has(stmt.range.start.line)) return;
+    seenOnly.add(stmt.range.start.line);
+    simulatorOnly.push({ line: stmt.range.start.line, text: lineText(stmt.range.start.line), reason });
+  };
+
+  for (let i = 0; i < plan.total; i++) {
+    const stmt = plan.at(i).stmt;
+    const step = i + 1;
+    const errorsBefore = session.errors.length;
+    session.stepForward(1);
+    const k = session.machine;
+    const err = session.errors.length > errorsBefore ? session.errors[session.errors.length - 1]! : null;
+    const simResult = err ? err.errno : 'ok';
+    const line = stmt.range.start.line;
+    if (whole) continue;
+    commands.push(`step ${step}`);
+    const guest = commandFor(stmt, k, devices, onlyOnce);
+    if (stmt.op === 'mmap') mappedPages += stmt.pages;
+    if (guest !== null) {
+      commands.push(guest);
+      observables.push({ key: `s${step} result`, step, line, kind: 'result', label: `result of ${lineText(line)}`, unit: 'errno', simulator: simResult, read: { kind: 'result' } });
+    } else if (isCommand(stmt)) {
+      observables.push({ key: `s${step} result`, step, line, kind: 'result', label: `result of ${lineText(line)}`, unit: 'errno', simulator: simResult, read: null, note: simulatorOnly.find((s) => s.line === line)?.reason });
+    }
+    if (stmt.op === 'expect') {
+      const id = nextId++;
+      const how = guestRead(stmt.observable, id);
+      const label = observableLabel(stmt.text);
+      const sim = simValue(k, stmt.observable, design);
+      if (typeof how === 'string') {
+        onlyOnce(stmt, how);
+        observables.push({ key: `s${step} ${label}`, step, line, kind: 'expect', label, unit: stmt.unit, simulator: sim, read: null, note: how });
+      } else {
+        commands.push(readCommand(how));
+        observables.push({ key: `s${step} ${label}`, step, line, kind: 'expect', label, unit: stmt.unit, simulator: sim, read: how });
+      }
+    }
+  }
+  if (!whole) dumpObservables(session.machine, plan.total, lastLine(front.checked.statements), commands, observables, () => nextId++);
+  else if (front.checked.statements.length > 0) simulatorOnly.push({ line: front.checked.statements[0]!.range.start.line, text: lineText(front.checked.statements[0]!.range.start.line), reason: whole });
+
+  return {
+    design,
+    scenarioHash: hash16(text),
+    ramBytes: cfg.ramBytes,
+    cpus: cfg.cpus,
+    devices: [...devices].map(([path, d]) => ({ path, kind: d.kind, bytes: d.bytes })),
+    commands,
+    observables,
+    simulatorOnly: simulatorOnly.sort((a, b) => a.line - b.line),
+    wholeScenario: whole,
+    mappedPages,
+  };
+}
+
+function lastLine(stmts: readonly CheckedStatement[]): number {
+  return stmts.length === 0 ? 0 : stmts[stmts.length - 1]!.range.end.line;
+}
+
+function isCommand(stmt: CheckedStatement): boolean {
+  return stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error' && stmt.op !== 'repeat' && stmt.op !== 'read' && stmt.op !== 'free';
+}
+
+function readCommand(how: GuestRead): string {
+  if (how.kind === 'file') return `obs ${how.id} ${escapeField(how.path)}`;
+  if (how.kind === 'task') return `tobs ${how.id} ${escapeField(how.task)}`;
+  return '';
+}
+
+/** The guest command for one statement, or null when it has none (simulator-only, or only shown). */
+function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, DeviceUse>, onlyOnce: (s: CheckedStatement, reason: string) => void): string | null {
+  const e = escapeField;
+  switch (stmt.op) {
+    case 'swapon': {
+      if (stmt.type === 'ghost') {
+        onlyOnce(stmt, '/dev/ghostswap exists only under the ghost swapfile RFC');
+        return null;
+      }
+      const kind: GuestDevice['kind'] = stmt.type === 'zram' ? 'zram' : stmt.type === 'file' ? 'file' : 'blk';
+      const bytes = stmt.slots * k.geom.pageSize;
+      const prev = devices.get(stmt.device);
+      devices.set(stmt.device, { kind, bytes: Math.max(bytes, prev?.bytes ?? 0) });
+      const bad = stmt.badPages.length === 0 ? '-' : stmt.badPages.join(',');
+      return `swapon ${e(stmt.device)} ${stmt.priority} ${stmt.discard ?? '-'} ${stmt.slots} ${stmt.rotational ? 1 : 0} ${bad}`;
+    }
+    case 'swapoff':
+      return `swapoff ${e(stmt.device)}`;
+    case 'swapoff-all':
+      return 'swapoff-all';
+    case 'write': {
+      const f = stmt.file;
+      if ((f.kind === 'swap-sysfs' && f.name === 'tiers') || (f.kind === 'cgroup' && f.name === 'memory.swap.tiers.max')) {
+        onlyOnce(stmt, 'swap tiers (unmerged series) are not in this kernel');
+        return null;
+      }
+      if (stmt.value.kind === 'task') return `move ${e(stmt.value.task)} ${e(f.path)}`;
+      return stmt.text === '' ? `write-empty ${e(f.path)}` : `write ${e(f.path)} ${e(stmt.text)}`;
+    }
+    case 'read':
+      return `cat ${e(stmt.file.path)}`;
+    case 'free':
+      return null;
+    case 'mkdir':
+      return `${stmt.parents ? 'mkdir-p' : 'mkdir'} ${e(cgroupDir(stmt.cgroup))}`;
+    case 'rmdir':
+      return `rmdir ${e(cgroupDir(stmt.cgroup))}`;
+    case 'task':
+      return `task ${e(stmt.task)} ${e(`${cgroupDir(stmt.cgroup)}/cgroup.procs`)} ${stmt.cpu}`;
+    case 'mmap': {
+      const v = k.mm.tasks.get(stmt.task)?.vmas.get(stmt.region);
+      const seed = v?.contentSeed ?? 0;
+      return `mmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages} ${stmt.order} ${stmt.populate ? 1 : 0} ${seed} ${contentCodes(contentSpec(stmt), seed, stmt.pages).join(' ')}`;
+    }
+    case 'touch':
+      return `touch ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.write ? 1 : 0}`;
+    case 'pageout':
+      return `pageout ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0}`;
+    case 'munmap':
+      return `munmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0}`;
+    case 'fork':
+      return `fork ${e(stmt.task)} ${e(stmt.child)}`;
+    case 'exit':
+      return `exit ${e(stmt.task)}`;
+    case 'zswap-shrink':
+      onlyOnce(stmt, 'no user-space interface runs the zswap shrinker on demand (it runs under memory pressure)');
+      return null;
+    case 'discard':
+      onlyOnce(stmt, 'discard work runs asynchronously in the kernel; user space cannot run it');
+      return null;
+    case 'expect':
+    case 'expect-ok':
+    case 'expect-error':
+    case 'repeat':
+      return null;
+  }
+}
+
+/** What `swapsim run` prints at the end, read in the guest after the last step. */
+function dumpObservables(k: Kernel, step: number, line: number, commands: string[], out: PlannedObservable[], id: () => number): void {
+  const swapsId = id();
+  const vmstatId = id();
+  const meminfoId = id();
+  commands.push(`obs ${swapsId} /proc/swaps`, `obs ${vmstatId} /proc/vmstat`, `obs ${meminfoId} /proc/meminfo`);
+  const add = (label: string, unit: string, simulator: VerifyValue, read: GuestRead): void => {
+    out.push({ key: `end ${label}`, step, line, kind: 'dump', label, unit, simulator, read });
+  };
+  for (const row of procSwaps(k)) {
+    for (const column of ['Size', 'Used', 'Priority'] as const) {
+      add(`/proc/swaps ${row.Filename} ${column}`, column === 'Priority' ? 'int' : 'kB', row[column], { kind: 'file', id: swapsId, path: '/proc/swaps', pick: { kind: 'swaps', device: row.Filename, column } });
+    }
+  }
+  for (const key of DUMP_VMSTAT) add(`/proc/vmstat ${key}`, 'count', simFile(k, '/proc/vmstat', key), { kind: 'file', id: vmstatId, path: '/proc/vmstat', pick: { kind: 'key', key, unit: 'count' } });
+  for (const key of DUMP_MEMINFO) add(`/proc/meminfo ${key}`, 'kB', simFile(k, '/proc/meminfo', key), { kind: 'file', id: meminfoId, path: '/proc/meminfo', pick: { kind: 'key', key, unit: 'kB' } });
+  for (const m of memcgSummaries(k)) {
+    if (!m.online || m.path === '/') continue;
+    for (const name of DUMP_CGROUP_FILES) {
+      const path = `${cgroupDir(m.path)}/${name}`;
+      const fid = id();
+      commands.push(`obs ${fid} ${escapeField(path)}`);
+      add(path, 'bytes', simFile(k, path, null), { kind: 'file', id: fid, path, pick: { kind: 'single', unit: 'bytes' } });
+    }
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * One guest run under qemu: disks for the scenario's swap devices, the
+ * initramfs (base + this run's commands), the kernel console on the first
+ * serial port (a file, for the tail shown on failures) and the workload's
+ * output on the second (qemu's stdout, read as it comes, so progress and
+ * the boot time are seen live). Every qemu this module starts is killed on
+ * timeout or cancel; nothing outlives the run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, openSync, closeSync, ftruncateSync, readFileSync, rmSync, writeFileSync, copyFileSync, appendFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseGuestOutput, type GuestOutput } from './kernel_values';
+import { diskFull, ensureDir, runTool, VerifyError, type KernelImage, type Progress } from './kernels';
+import { runImage, type BaseImage } from './guest_image';
+import { escapeField, type GuestPlan } from './translate';
+
+export type Accel = 'kvm' | 'tcg';
+
+/** The VM died before the scenario's first step: safe to boot again (once). */
+export class BootFailure extends Error {}
+/** The guest failed after the scenario started (panic, hang, timeout): never retried. */
+export class GuestFailure extends Error {}
+/** The user cancelled. */
+export class Cancelled extends Error {}
+
+const QEMU = 'qemu-system-x86_64';
+
+export function requireQemu(): string {
+  const dirs = (process.env['PATH'] ?? '/usr/bin:/bin').split(':');
+  const found = dirs.map((d) => path.join(d, QEMU)).find((f) => existsSync(f));
+  if (!found) throw new VerifyError(`swapsim verify: ${QEMU} is not installed; install it with: apt-get install qemu-system-x86`);
+  return found;
+}
+
+const KERNEL_CMDLINE = 'console=ttyS0 panic=-1 loglevel=4 mitigations=off rdinit=/init';
+
+function accelArgs(accel: Accel): string[] {
+  // multi-threaded TCG: one host thread per vCPU
+  return accel === 'kvm' ? ['-accel', 'kvm', '-cpu', 'host'] : ['-accel', 'tcg,thread=multi', '-cpu', 'max'];
+}
+
+let kvmVerdict: Promise<boolean> | null = null;
+
+/**
+ * Does KVM really work? A writable /dev/kvm is not enough (nested KVM can
+ * be broken: qemu aborts setting MSRs, or hangs after "Booting from ROM"),
+ * so boot the kernel for real and wait for its first console line.
+ */
+export function kvmWorks(kernel: KernelImage): Promise<boolean> {
+  if (kvmVerdict) return kvmVerdict;
+  kvmVerdict = (async () => {
+    try {
+      accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
+    } catch {
+      return false;
+    }
+    return new Promise<boolean>((resolve) => {
+      const child = spawn(requireQemu(), [...accelArgs('kvm'), '-m', '256M', '-smp', '1', '-kernel', kernel.vmlinuz, '-append', 'console=ttyS0 panic=-1 rdinit=/nonexistent', '-nographic', '-no-reboot', '-nic', 'none', '-monitor', 'none', '-serial', 'stdio'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let seen = '';
+      const finish = (ok: boolean): void => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        resolve(ok);
+      };
+      const timer = setTimeout(() => finish(false), 20_000);
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        seen += d;
+        if (/Linux version/.test(seen)) finish(true);
+      });
+      child.on('error', () => finish(false));
+      child.on('close', () => finish(/Linux version/.test(seen)));
+    });
+  })();
+  return kvmVerdict;
+}
+
+export interface VmRunOptions {
+  readonly kernel: KernelImage;
+  readonly base: BaseImage;
+  readonly plan: GuestPlan;
+  readonly accel: Accel;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly progress?: Progress;
+  /** Keep the run folder (disks, logs) for inspection. */
+  readonly keep?: boolean;
+}
+
+export interface VmRunResult {
+  readonly output: GuestOutput;
+  readonly wallMs: number;
+  readonly bootMs: number;
+}
+
+/** A timeout from the scenario's size: boot, plus time per mapped page (TCG is slow). */
+export function defaultTimeoutMs(plan: GuestPlan, accel: Accel): number {
+  const perPage = accel === 'kvm' ? 0.2 : 1.5;
+  return 180_000 + Math.round(plan.mappedPages * perPage) + plan.commands.length * 50;
+}
+
+function tail(text: string, lines: number): string {
+  return text.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
+}
+
+/** Sparse disk images for the scenario's devices; returns the device lines of the command file and the qemu drive args. */
+async function disks(plan: GuestPlan, dir: string, signal?: AbortSignal): Promise<{ lines: string[]; args: string[] }> {
+  const lines: string[] = [];
+  const args: string[] = [];
+  let disk = 0;
+  const nextName = (): string => `vd${String.fromCharCode(97 + disk++)}`;
+  const addDisk = (file: string, bytes: number): string => {
+    try {
+      const fd = openSync(file, 'w');
+      ftruncateSync(fd, bytes);
+      closeSync(fd);
+    } catch (e) {
+      diskFull(e, dir);
+    }
+    args.push('-drive', `file=${file},if=virtio,format=raw,cache=unsafe,discard=unmap`);
+    return nextName();
+  };
+  let zram = 0;
+  const files = plan.devices.filter((d) => d.kind === 'file');
+  for (const d of plan.devices) {
+    if (d.kind === 'blk') lines.push(`dev ${escapeField(d.path)} blk ${addDisk(path.join(dir, `disk${disk}.img`), d.bytes)}`);
+    else if (d.kind === 'zram') lines.push(`dev ${escapeField(d.path)} zram ${zram++}`);
+  }
+  if (files.length > 0) {
+    const bytes = files.reduce((n, d) => n + d.bytes, 0);
+    const img = path.join(dir, 'swapfs.img');
+    const name = addDisk(img, Math.ceil((bytes * 1.1 + 64 * 2 ** 20) / 4096) * 4096);
+    let r;
+    try {
+      r = await runTool('mkfs.ext4', ['-q', '-F', '-b', '4096', '-O', '^has_journal', img], { signal });
+    } catch {
+      throw new VerifyError('swapsim verify: mkfs.ext4 is needed for swap files; install it with: apt-get install e2fsprogs');
+    }
+    if (r.code !== 0) throw new VerifyError(`swapsim verify: mkfs.ext4 failed: ${r.stderr.trim()}`);
+    for (const d of files) lines.push(`dev ${escapeField(d.path)} file ${name}`);
+  }
+  return { lines, args };
+}
+
+function memoryArg(bytes: number): string {
+  return `${Math.max(128, Math.ceil(bytes / 2 ** 20))}M`;
+}
+
+/** Boot the kernel once and run the plan. */
+export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
+  if (o.signal?.aborted) throw new Cancelled('cancelled');
+  const qemu = requireQemu();
+  const dir = mkdtempSync(path.join(ensureDir(path.join(os.tmpdir(), 'swapsim-verify')), 'run-'));
+  let child: ChildProcess | null = null;
+  try {
+    const { lines, args } = await disks(o.plan, dir, o.signal);
+    const commands = [...lines, ...o.plan.commands].join('\n') + '\n';
+    const initrd = path.join(dir, 'initrd');
+    try {
+      copyFileSync(o.base.file, initrd);
+      appendFileSync(initrd, runImage(commands));
+    } catch (e) {
+      diskFull(e, dir);
+    }
+    const consoleLog = path.join(dir, 'console.log');
+    writeFileSync(consoleLog, '');
+    const cpus = Math.max(1, Math.min(o.plan.cpus, 64));
+    const argv = [
+      ...accelArgs(o.accel),
+      '-m', memoryArg(o.plan.ramBytes),
+      '-smp', String(cpus),
+      '-kernel', o.kernel.vmlinuz,
+      '-initrd', initrd,
+      '-append', KERNEL_CMDLINE,
+      ...args,
+      '-nographic', '-no-reboot', '-nic', 'none', '-monitor', 'none',
+      '-serial', `file:${consoleLog}`,
+      '-serial', 'stdio',
+    ];
+    const started = Date.now();
+    let bootMs = -1;
+    const chunks: Buffer[] = [];
+    let seen = '';
+    let lastStep = 0;
+    const totalSteps = o.plan.commands.filter((c) => c.startsWith('step ')).length;
+    const exit = await new Promise<{ code: number | null; reason: 'exit' | 'timeout' | 'cancel' }>((resolve, reject) => {
+      const c = spawn(qemu, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = c;
+      let reason: 'exit' | 'timeout' | 'cancel' = 'exit';
+      const timer = setTimeout(() => {
+        reason = 'timeout';
+        c.kill('SIGKILL');
+      }, o.timeoutMs);
+      const onAbort = (): void => {
+        reason = 'cancel';
+        c.kill('SIGKILL');
+      };
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      let stderr = '';
+      c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      c.stdout.on('data', (d: Buffer) => {
+        chunks.push(d);
+        seen += d.toString('latin1');
+        if (bootMs < 0 && seen.includes('@started')) {
+          bootMs = Date.now() - started;
+          o.progress?.(`booted in ${(bootMs / 1000).toFixed(1)} s`);
+        }
+        const steps = /\nS (\d+)\n/g;
+        let m: RegExpExecArray | null;
+        let newest = lastStep;
+        while ((m = steps.exec(seen)) !== null) newest = Math.max(newest, Number(m[1]));
+        if (newest > lastStep) {
+          lastStep = newest;
+          o.progress?.(`step ${newest}/${totalSteps}`);
+        }
+        // only the tail can hold a marker that is not complete yet
+        if (seen.length > 4096) seen = seen.slice(-256);
+      });
+      c.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      c.on('close', (code) => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+        child = null;
+        if (code !== 0 && reason === 'exit' && /Could not access KVM|failed to initialize kvm|kvm_buf_set_msrs/i.test(stderr)) {
+          reject(new BootFailure(`qemu could not use KVM: ${tail(stderr, 3)}`));
+          return;
+        }
+        if (code !== 0 && reason === 'exit' && stderr.trim()) chunks.push(Buffer.from(`\n# qemu: ${tail(stderr, 3)}\n`));
+        resolve({ code, reason });
+      });
+    });
+    const wallMs = Date.now() - started;
+    const raw = Buffer.concat(chunks);
+    const output = parseGuestOutput(raw);
+    const text = raw.toString('utf8');
+    if (exit.reason === 'cancel') throw new Cancelled('cancelled: qemu was stopped');
+    const missing = [...text.matchAll(/^@missing (\S+)/gm)].map((m) => m[1]!);
+    if (missing.length > 0) throw new VerifyError(`swapsim verify: ${o.kernel.release} lacks ${missing.join(', ')} (build them in, or pass --modules with the modules)`);
+    const consoleTail = (): string => tail(existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '', 15);
+    if (!output.started) {
+      throw new BootFailure(`the guest stopped before the scenario started (${exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${exit.code}`}); console tail:\n${consoleTail()}`);
+    }
+    if (!output.done) {
+      const what = exit.reason === 'timeout' ? `timed out after ${Math.round(o.timeoutMs / 1000)} s` : 'stopped (panic or crash)';
+      throw new GuestFailure(`the guest ${what} at step ${lastStep}/${totalSteps}; console tail:\n${consoleTail()}`);
+    }
+    return { output, wallMs, bootMs: bootMs < 0 ? wallMs : bootMs };
+  } finally {
+    const c = child as ChildProcess | null;
+    if (c !== null && c.exitCode === null) c.kill('SIGKILL');
+    if (!o.keep) rmSync(dir, { recursive: true, force: true });
+    else o.progress?.(`run folder kept: ${dir}`);
+  }
+}
+
+/** Run, booting again once if the VM died before the scenario started (never after). */
+export async function runVmWithRetry(o: VmRunOptions): Promise<VmRunResult & { retried: boolean }> {
+  try {
+    return { ...(await runVm(o)), retried: false };
+  } catch (e) {
+    if (!(e instanceof BootFailure)) throw e;
+    o.progress?.(`boot failed before the scenario started; booting again (once): ${e.message.split('\n')[0]}`);
+    return { ...(await runVm(o)), retried: true };
+  }
+}
