@@ -23,6 +23,7 @@ import { requesterOver } from './protocolClient';
 import { SessionStore } from './session/sessionStore';
 import { SessionSync } from './session/sessionSync';
 import { ScenarioTests } from './testing/controller';
+import { KernelVerification } from './verify/verifyCommand';
 import { DevicesTreeProvider, type DeviceTreeNode } from './trees/devicesTree';
 import { EventsTreeProvider } from './trees/eventsTree';
 import { MemcgTreeProvider } from './trees/memcgTree';
@@ -60,6 +61,8 @@ export interface SwapsimApi {
   readonly tests: ScenarioTests;
   /** What the dashboard of a scenario says it shows (its last `shown` message), if one is open. */
   dashboardShown(uri: string): { seq: number; step: number } | undefined;
+  /** Verify on Real Kernel: its Testing items' outcomes and diagnostics. */
+  readonly verification: KernelVerification;
   /** Settles once the language client has started (or failed to). */
   readonly ready: Promise<void>;
   /** The swapsim output channel (Show Server Log). */
@@ -111,7 +114,9 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   const stepStatus = new StepStatusItem(store);
   const serverStatus = new ServerStatusItem();
   const tests = new ScenarioTests(server);
-  context.subscriptions.push(decorations, stepStatus, serverStatus, tests);
+  const verification = new KernelVerification(context, log);
+  context.subscriptions.push(decorations, stepStatus, serverStatus, tests, verification);
+  context.subscriptions.push(vscode.commands.registerCommand('swapsim.verifyOnRealKernel', (arg) => verification.verify(arg)));
   context.subscriptions.push(
     languageClient.onNotification(Notifications.serverStatus, (status: ServerStatus) => serverStatus.setStatus(status)),
     languageClient.onDidChangePhase(({ oldPhase, newPhase }) => {
@@ -132,7 +137,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
     },
   );
   context.subscriptions.push(loadLanguageClientLater(languageClient, { context, log, restartServer: () => void restartServer(), ready }));
-  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, dashboardShown: (uri) => DashboardPanel.shown(uri), ready, log };
+  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, verification, dashboardShown: (uri) => DashboardPanel.shown(uri), ready, log };
 }
 
 export async function deactivate(): Promise<void> {

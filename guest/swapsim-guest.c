@@ -546,7 +546,9 @@ static int cmd_task(char **f, int n) {
   if (pid < 0) return errno;
   if (pid == 0) {
     close(status_pipe[0]);
-    int e = write_file(f[2], "0");
+    /* the driver is shielded from the OOM killer; its tasks must not be */
+    int e = write_file("/proc/self/oom_score_adj", "0");
+    if (e == 0) e = write_file(f[2], "0");
     if (e == 0) {
       cpu_set_t set;
       CPU_ZERO(&set);

@@ -14,7 +14,7 @@ import { parseArgs, UsageError, wantsHelp } from './args';
 import { err, out, readScenario } from './io';
 
 export const VERIFY_HELP = `Usage: swapsim verify FILE... [--kernel VERSION|PATH] [--modules DIR] [--runs N]
-                      [--jobs N] [--json] [--record] [--shard I/N] [--accel kvm|tcg]
+                      [--jobs N] [--json] [--record [--append]] [--shard I/N] [--accel kvm|tcg]
                       [--timeout SECONDS] [--from-fixture] [--keep]
        swapsim verify --merge REPORT.json... [--json]
 
@@ -34,6 +34,7 @@ Options:
   --timeout SECONDS per run (default: from the scenario's size)
   --json            print a VerifyReport as JSON
   --record          write NAME.verify.SERIES.json next to each scenario
+  --append          with --record: add these runs to the fixture's (same scenario text and kernel build)
   --from-fixture    no VM: take the kernel's values from the recorded fixture
   --shard I/N       verify only every N-th file starting at the I-th (1-based)
   --merge           FILE... are --json reports of shards: print them as one
@@ -127,7 +128,7 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
   }
   try {
     const parsed = parseArgs('verify', args, {
-      flags: ['--json', '--record', '--merge', '--from-fixture', '--keep'],
+      flags: ['--json', '--record', '--append', '--merge', '--from-fixture', '--keep'],
       options: ['--kernel', '--modules', '--runs', '--jobs', '--shard', '--accel', '--timeout'],
     });
     const json = parsed.flags.has('--json');
@@ -177,7 +178,7 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
     if (parsed.flags.has('--record')) {
       for (const r of reports) {
         if (r.error) continue;
-        const written = recordFixture(r.file, r);
+        const written = recordFixture(r.file, r, parsed.flags.has('--append'));
         err(`recorded ${written}\n`);
       }
     }

@@ -8,6 +8,7 @@
  *   swapsim.step(uri: string)
  *   swapsim.compareDesigns(uri: string)
  *   swapsim.openDashboard(uri: string)
+ *   swapsim.verifyOnRealKernel(uri: string)
  */
 import type { CodeLens } from 'vscode-languageserver/node';
 import type { Analysis } from './analysis';
@@ -17,6 +18,7 @@ export const LENS_COMMANDS = {
   step: 'swapsim.step',
   compareDesigns: 'swapsim.compareDesigns',
   openDashboard: 'swapsim.openDashboard',
+  verifyOnRealKernel: 'swapsim.verifyOnRealKernel',
 } as const;
 
 export function codeLenses(analysis: Analysis): CodeLens[] {
@@ -27,6 +29,7 @@ export function codeLenses(analysis: Analysis): CodeLens[] {
     { range: top, command: { title: 'Step', command: LENS_COMMANDS.step, arguments: [uri] } },
     { range: top, command: { title: 'Compare designs', command: LENS_COMMANDS.compareDesigns, arguments: [uri] } },
     { range: top, command: { title: 'Open dashboard', command: LENS_COMMANDS.openDashboard, arguments: [uri] } },
+    { range: top, command: { title: 'Verify on real kernel', command: LENS_COMMANDS.verifyOnRealKernel, arguments: [uri] } },
   ];
   for (const s of analysis.result.program.statements) {
     if (s.kind !== 'repeat') continue;

@@ -68,10 +68,15 @@ export function readFixture(file: string): Fixture {
   return f;
 }
 
-/** Write a report as a fixture, keeping the `known` marks of an older fixture for observables that still differ. */
-export function recordFixture(scenarioFile: string, r: VerifyScenarioReport): string {
-  const file = fixturePath(scenarioFile, r.kernel.series);
+/**
+ * Write a report as a fixture, keeping the `known` marks of an older fixture
+ * for observables that still differ. With `append`, the runs of an older
+ * fixture of the same scenario text on the same kernel build come first.
+ */
+export function recordFixture(scenarioFile: string, report: VerifyScenarioReport, append = false): string {
+  const file = fixturePath(scenarioFile, report.kernel.series);
   const old = existsSync(file) ? readFixture(file) : null;
+  const r = append && old && sameRecording(old, report) ? appendRuns(old, report) : report;
   const marks = new Map((old?.observables ?? []).filter((o) => o.known).map((o) => [o.key, o.known!]));
   const observables: FixtureObservable[] = r.observables
     .filter((o) => o.verdict !== 'simulator-only')
@@ -95,6 +100,22 @@ export function recordFixture(scenarioFile: string, r: VerifyScenarioReport): st
   };
   writeCacheFile(file, JSON.stringify(fixture, null, 1) + '\n');
   return file;
+}
+
+function sameRecording(f: Fixture, r: VerifyScenarioReport): boolean {
+  return f.scenarioHash === r.scenarioHash && f.kernel.release === r.kernel.release && f.kernel.configHash === r.kernel.configHash && f.design === r.design;
+}
+
+/** The report with the fixture's earlier runs before its own. */
+function appendRuns(f: Fixture, r: VerifyScenarioReport): VerifyScenarioReport {
+  const earlier = new Map(f.observables.map((o) => [o.key, o.kernel]));
+  const observables = r.observables.map((o) => {
+    const before = earlier.get(o.key);
+    if (!before || o.verdict === 'simulator-only') return o;
+    const kernel = [...before, ...o.kernel];
+    return { ...o, kernel, verdict: verdictOf(o.simulator, kernel) };
+  });
+  return { ...r, runs: f.runs + r.runs, runWallMs: [...f.runWallMs, ...r.runWallMs], bootMs: [...f.bootMs, ...r.bootMs], observables, summary: summarize(observables) };
 }
 
 export interface FixtureCheck {

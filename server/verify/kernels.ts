@@ -42,6 +42,9 @@ export function diskFull(e: unknown, where: string): never {
   if (code === 'ENOSPC' || /No space left on device/i.test(text)) {
     throw new VerifyError(`swapsim verify: no space left in ${where} (ENOSPC): free some space there or point XDG_CACHE_HOME elsewhere`);
   }
+  if (code === 'EROFS' || code === 'EACCES' || code === 'ENOTDIR' || code === 'EPERM') {
+    throw new VerifyError(`swapsim verify: cannot write ${where} (${String(code)}): point XDG_CACHE_HOME at a writable folder`);
+  }
   throw e;
 }
 

@@ -33,7 +33,7 @@ export function requireQemu(): string {
   return found;
 }
 
-const KERNEL_CMDLINE = 'console=ttyS0 panic=-1 loglevel=4 mitigations=off rdinit=/init';
+const KERNEL_CMDLINE = `console=ttyS0 panic=-1 loglevel=${process.env['SWAPSIM_VERIFY_LOGLEVEL'] ?? '4'} mitigations=off rdinit=/init`;
 
 function accelArgs(accel: Accel): string[] {
   // multi-threaded TCG: one host thread per vCPU
@@ -99,8 +99,11 @@ export function defaultTimeoutMs(plan: GuestPlan, accel: Accel): number {
   return 180_000 + Math.round(plan.mappedPages * perPage) + plan.commands.length * 50;
 }
 
+/** Terminal escapes SeaBIOS writes to the console (ESC [ … letter). */
+const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
+
 function tail(text: string, lines: number): string {
-  return text.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
+  return text.replace(ANSI_ESCAPE, '').split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
 }
 
 /** Sparse disk images for the scenario's devices; returns the device lines of the command file and the qemu drive args. */

@@ -1,0 +1,157 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cpioArchive, charEntry, dirEntry, fileEntry } from '../../server/verify/guest_image';
+import { keyedValue, kernelValue, parseGuestOutput, swapsValue } from '../../server/verify/kernel_values';
+import { escapeField, translate, TranslateError } from '../../server/verify/translate';
+import { verdictOf } from '../../server/verify/compare';
+import { designForSeries } from '../../server/verify/run';
+import { compareReleases, pickRelease, bzImageRelease } from '../../server/verify/kernels';
+import { repoRoot } from '../cli/helpers';
+
+const ROOT = repoRoot();
+const example = (name: string): string => readFileSync(path.join(ROOT, 'examples', name), 'utf8');
+
+/** Read back a newc archive: names, modes, data, and the 4-byte alignment the kernel requires. */
+function readCpio(buf: Buffer): { name: string; mode: number; data: Buffer; rdev: [number, number] }[] {
+  const out: { name: string; mode: number; data: Buffer; rdev: [number, number] }[] = [];
+  let at = 0;
+  for (;;) {
+    assert.equal(at % 4, 0, 'entries start on 4-byte boundaries');
+    assert.equal(buf.toString('latin1', at, at + 6), '070701');
+    const field = (i: number): number => parseInt(buf.toString('latin1', at + 6 + i * 8, at + 14 + i * 8), 16);
+    const mode = field(1);
+    const size = field(6);
+    const rdev: [number, number] = [field(9), field(10)];
+    const nameSize = field(11);
+    const name = buf.toString('latin1', at + 110, at + 110 + nameSize - 1);
+    let p = at + 110 + nameSize;
+    p += (4 - (p % 4)) % 4;
+    const data = buf.subarray(p, p + size);
+    p += size;
+    p += (4 - (p % 4)) % 4;
+    at = p;
+    if (name === 'TRAILER!!!') return out;
+    out.push({ name, mode, data, rdev });
+  }
+}
+
+test('cpio archives are newc with padding, device nodes and file data intact', () => {
+  const buf = cpioArchive([dirEntry('bin'), charEntry('dev/console', 5, 1), fileEntry('init', Buffer.from('#!/bin/sh\n'), true), fileEntry('odd', Buffer.from('abc'))]);
+  const entries = readCpio(buf);
+  assert.deepEqual(entries.map((e) => e.name), ['bin', 'dev/console', 'init', 'odd']);
+  assert.equal(entries[0]!.mode & 0o170000, 0o040000);
+  assert.equal(entries[1]!.mode & 0o170000, 0o020000);
+  assert.deepEqual(entries[1]!.rdev, [5, 1]);
+  assert.equal(entries[2]!.mode & 0o777, 0o755);
+  assert.equal(entries[3]!.data.toString(), 'abc');
+});
+
+test('guest output framing: lengths delimit file contents, even text that looks like a result line', () => {
+  const body = 'E 9 EBUSY\nnr_swapcached 5\n';
+  const status = 'VmSwap:\t    4096 kB\n';
+  const raw = `@started\nS 1\nE 1 ok\nS 2\nO 1 ok ${Buffer.byteLength(body)}\n${body}T 2 alive ${status.length}\n${status}E 2 EINVAL\nO 3 ENOENT 0\n@done\n`;
+  const out = parseGuestOutput(raw);
+  assert.ok(out.started && out.done);
+  assert.equal(out.results.get(1), 'ok');
+  assert.equal(out.results.get(2), 'EINVAL');
+  assert.equal(out.results.get(9), undefined);
+  assert.equal(out.files.get(1)!.text, body);
+  assert.equal(kernelValue(out, 2, { kind: 'file', id: 1, path: '/proc/vmstat', pick: { kind: 'key', key: 'nr_swapcached', unit: 'pages' } }), 5);
+  assert.equal(kernelValue(out, 2, { kind: 'file', id: 3, path: '/x', pick: { kind: 'single', unit: 'count' } }), 'ENOENT');
+  assert.equal(kernelValue(out, 2, { kind: 'task', id: 2, task: 't', field: 'swapents' }), 1024);
+  assert.equal(kernelValue(out, 7, { kind: 'result' }), 'missing');
+});
+
+test('kernel file formats: meminfo kB lines, vmstat keys, /proc/swaps cells, absent keys', () => {
+  assert.equal(keyedValue('MemTotal:        1004 kB\nSwapTotal:       65532 kB\n', 'SwapTotal'), 65532);
+  assert.equal(keyedValue('pswpin 3\npswpout 1024\n', 'pswpout'), 1024);
+  assert.equal(keyedValue('pswpin 3\n', 'zswpwb'), 'absent');
+  const swaps = 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/vda2                               partition\t65532\t\t4096\t\t5\n';
+  assert.equal(swapsValue(swaps, '/dev/vda2', 'Used'), 4096);
+  assert.equal(swapsValue(swaps, '/dev/vda2', 'Type'), 'partition');
+  assert.equal(swapsValue(swaps, '/dev/vdb', 'Used'), 'absent');
+});
+
+test('basic.swapsim translates to guest commands, with the simulator value beside every observable', () => {
+  const plan = translate(example('basic.swapsim'), 'p4', 'basic.swapsim');
+  assert.equal(plan.wholeScenario, null);
+  assert.deepEqual(plan.devices, [{ path: '/dev/vda2', kind: 'blk', bytes: 64 * 2 ** 20 }]);
+  assert.ok(plan.commands.includes('swapon /dev/vda2 5 - 16384 0 -'), plan.commands.join('\n'));
+  assert.ok(plan.commands.some((c) => /^mmap web heap 1024 0 1 \d+ 400\*1024$/.test(c)));
+  const pswpout = plan.observables.find((o) => o.label === '/proc/vmstat pswpout' && o.kind === 'expect');
+  assert.equal(pswpout?.simulator, 1024);
+  assert.equal(plan.observables.find((o) => o.key === 's1 result')?.simulator, 'ok');
+  // per-slot expects have no real-kernel meaning: listed, never dropped
+  const slot = plan.observables.filter((o) => o.label.startsWith('slot '));
+  assert.equal(slot.length, 2);
+  assert.ok(slot.every((o) => o.read === null && /per-slot/.test(o.note ?? '')));
+  assert.equal(plan.simulatorOnly.length, 2);
+  // the run dump is read after the last step
+  assert.ok(plan.observables.some((o) => o.kind === 'dump' && o.label === '/sys/fs/cgroup/app/memory.swap.current' && o.simulator === 4 * 2 ** 20));
+});
+
+test('constructs without a real-kernel meaning are simulator-only, with reasons', () => {
+  assert.match(translate(example('ghost-swapfile.swapsim'), 'p4').wholeScenario ?? '', /ghost/);
+  assert.match(translate(example('swap-tiers.swapsim'), 'p4').wholeScenario ?? '', /swap tiers/);
+  const shrink = translate('config ram=256M\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/vdb size=8M\ntask t\nmmap t h 64K populate\npageout t h\nzswap shrink 4\ndiscard\nexpect overhead total > 0\n', 'p4');
+  assert.deepEqual(shrink.simulatorOnly.map((s) => s.line), [6, 7, 8]);
+  assert.match(shrink.simulatorOnly[0]!.reason, /shrinker/);
+  const vswap = translate('config design=vswap ram=256M\nswapon /dev/vdb size=8M\n', 'p4');
+  assert.match(vswap.simulatorOnly[0]!.reason, /vswap is not merged: compared with the simulator under p4/);
+  assert.throws(() => translate('swapon /dev/vdb size=8M\nmmap nobody r 4K\n', 'p4'), TranslateError);
+});
+
+test('a mix content travels page by page: the guest fills each page with the kind the simulator gave it', () => {
+  const plan = translate('config ram=256M\ntask t\nmmap t m 64K content=mix(zero=50%, incompressible=50%) populate\n', 'p4');
+  const mmap = plan.commands.find((c) => c.startsWith('mmap '))!;
+  const runs = mmap.split(' ').slice(7);
+  const pages = runs.reduce((n, r) => n + Number(r.split('*')[1]), 0);
+  assert.equal(pages, 16);
+  assert.ok(runs.every((r) => /^(0|1000)\*\d+$/.test(r)), mmap);
+});
+
+test('verdicts: exact, within the spread of the runs, differs', () => {
+  assert.equal(verdictOf(5, [5, 5]), 'exact');
+  assert.equal(verdictOf(5, [4, 6]), 'within-spread');
+  assert.equal(verdictOf(7, [4, 6]), 'differs');
+  assert.equal(verdictOf('ok', ['ok', 'ok']), 'exact');
+  assert.equal(verdictOf('ok', ['ok', 'EBUSY']), 'within-spread');
+  assert.equal(verdictOf('ok', ['EBUSY']), 'differs');
+  assert.equal(verdictOf(3, ['absent']), 'differs');
+  assert.equal(verdictOf(null, []), 'simulator-only');
+});
+
+test('kernel releases: series to design profile, newest release per version prefix', () => {
+  assert.equal(designForSeries('6.12'), 'legacy');
+  assert.equal(designForSeries('6.18'), 'p1');
+  assert.equal(designForSeries('7.0'), 'p1');
+  assert.equal(designForSeries('7.1'), 'p3');
+  assert.equal(designForSeries('7.2'), 'p4');
+  assert.equal(designForSeries('7.3'), 'p4');
+  const offered = ['7.2.9+deb13-amd64', '7.2.13+deb14-amd64', '7.2.11+deb13-amd64', '6.12.118+deb12-amd64', '7.3.4+deb13-amd64'];
+  assert.equal(pickRelease(offered, '7.2'), '7.2.13+deb14-amd64');
+  assert.equal(pickRelease(offered, '7.2.9'), '7.2.9+deb13-amd64');
+  assert.equal(pickRelease(offered, '6.12'), '6.12.118+deb12-amd64');
+  assert.equal(pickRelease(offered, '7.9'), null);
+  assert.ok(compareReleases('7.2.13+deb14-amd64', '7.2.9+deb13-amd64') > 0);
+});
+
+test('command file fields escape blanks and percent signs', () => {
+  assert.equal(escapeField('8M swappiness=200'), '8M%20swappiness=200');
+  assert.equal(escapeField('a%b'), 'a%25b');
+  assert.equal(escapeField('/sys/fs/cgroup/app/memory.max'), '/sys/fs/cgroup/app/memory.max');
+});
+
+test('a bzImage carries its release in the setup header', () => {
+  const dir = path.join(ROOT, 'out', 'test-tmp');
+  const buf = Buffer.alloc(0x400);
+  buf.write('HdrS', 0x202, 'latin1');
+  buf.writeUInt16LE(0x100, 0x20e);
+  buf.write('6.99.1-test (me@host) #1 SMP', 0x300, 'latin1');
+  const file = path.join(dir, 'bzImage');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, buf);
+  assert.equal(bzImageRelease(file), '6.99.1-test');
+});
