@@ -40,6 +40,7 @@
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -436,6 +437,47 @@ static int task_loop(const char *cmd_path, const char *reply_path) {
 }
 
 /* ------------------------------------------------------------ driver side */
+
+/*
+ * cgroup v2 gives a child the memory controller only when its parent lists
+ * it in cgroup.subtree_control (the root's is set at boot), so a cgroup gets
+ * `+memory` there when its first child is made, as an administrator would
+ * do. A parent holding tasks refuses (EBUSY): the kernel's no-internal-process
+ * rule; the child is then made without memory files.
+ */
+static void enable_memory_for_children(const char *child) {
+  char parent[4096];
+  snprintf(parent, sizeof parent, "%s", child);
+  char *slash = strrchr(parent, '/');
+  if (!slash) return;
+  *slash = 0;
+  if (strcmp(parent, "/sys/fs/cgroup") == 0) return;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/cgroup.subtree_control", parent);
+  int e = write_file(path, "+memory");
+  if (e) out("# +memory in %s: %s\n", path, errname(e));
+}
+
+/* mkdir -p of a cgroup: every missing level, each with memory for its children. */
+static int mkdir_cgroup_p(const char *path) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  size_t base = strlen("/sys/fs/cgroup");
+  for (char *p = tmp + base + 1; ; p++) {
+    if (*p == '/' || *p == 0) {
+      char saved = *p;
+      *p = 0;
+      struct stat st;
+      if (stat(tmp, &st) < 0) {
+        enable_memory_for_children(tmp);
+        if (mkdir(tmp, 0755) < 0 && errno != EEXIST) return errno;
+      }
+      *p = saved;
+      if (saved == 0) break;
+    }
+  }
+  return 0;
+}
 
 struct task {
   char name[64];
@@ -896,11 +938,12 @@ static int run_driver(const char *file) {
     else if (strcmp(c, "swapoff-all") == 0) e = cmd_swapoff_all();
     else if (strcmp(c, "write") == 0 && n >= 3) e = write_file(f[1], f[2]);
     else if (strcmp(c, "write-empty") == 0 && n >= 2) e = write_file(f[1], "");
-    else if (strcmp(c, "mkdir") == 0 && n >= 2) e = mkdir(f[1], 0755) < 0 ? errno : 0;
-    else if (strcmp(c, "mkdir-p") == 0 && n >= 2) {
-      mkdirs(f[1]);
-      e = mkdir(f[1], 0755) < 0 && errno != EEXIST ? errno : 0;
-    } else if (strcmp(c, "rmdir") == 0 && n >= 2) e = rmdir(f[1]) < 0 ? errno : 0;
+    else if (strcmp(c, "mkdir") == 0 && n >= 2) {
+      struct stat st;
+      if (stat(f[1], &st) < 0) enable_memory_for_children(f[1]);
+      e = mkdir(f[1], 0755) < 0 ? errno : 0;
+    } else if (strcmp(c, "mkdir-p") == 0 && n >= 2) e = mkdir_cgroup_p(f[1]);
+    else if (strcmp(c, "rmdir") == 0 && n >= 2) e = rmdir(f[1]) < 0 ? errno : 0;
     else if (strcmp(c, "task") == 0) e = cmd_task(f, n);
     else if (strcmp(c, "fork") == 0) e = cmd_fork(f, n);
     else if (strcmp(c, "move") == 0 && n >= 3) {
@@ -920,6 +963,8 @@ static int run_driver(const char *file) {
     if (result) out("E %s %s\n", step, errname(e));
   }
   out("@done\n");
+  /* the guest powers off right after: let the UART send everything first */
+  tcdrain(STDOUT_FILENO);
   return 0;
 }
 

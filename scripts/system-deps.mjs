@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Installs the Debian packages the browser and real-VS-Code tests need
-// (chromium drives the dashboard and the workbench; libkrb5-dev lets
-// code-server's kerberos module build; ripgrep stands in for
-// @vscode/ripgrep's download). Does nothing when they are already there.
+// Installs the Debian packages the browser, real-VS-Code and real-kernel
+// tests need (chromium drives the dashboard and the workbench; libkrb5-dev
+// lets code-server's kerberos module build; ripgrep stands in for
+// @vscode/ripgrep's download; `swapsim verify` boots kernels with qemu, a
+// static busybox, a workload built with gcc -static against libc6-dev, ext4
+// disks from e2fsprogs, module lists from kmod, and unpacks .ko.xz/.ko.zst).
+// Does nothing when they are already there.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 
@@ -10,6 +13,14 @@ const needed = [
   ['chromium', '/usr/bin/chromium'],
   ['libkrb5-dev', '/usr/include/krb5.h'],
   ['ripgrep', '/usr/bin/rg'],
+  ['qemu-system-x86', '/usr/bin/qemu-system-x86_64'],
+  ['busybox-static', '/bin/busybox'],
+  ['gcc', '/usr/bin/gcc'],
+  ['libc6-dev', '/usr/lib/x86_64-linux-gnu/libc.a'],
+  ['e2fsprogs', '/sbin/mkfs.ext4'],
+  ['kmod', '/sbin/modprobe'],
+  ['xz-utils', '/usr/bin/xz'],
+  ['zstd', '/usr/bin/zstd'],
 ];
 const missing = needed.filter(([, file]) => !existsSync(file)).map(([pkg]) => pkg);
 if (missing.length === 0) process.exit(0);

@@ -86,7 +86,7 @@ export async function workloadBinary(progress: Progress, signal?: AbortSignal): 
   progress(`building the guest workload program (${cc} -static ${path.basename(src)})`);
   let r;
   try {
-    r = await runTool(cc, ['-static', '-O2', '-o', `${bin}.tmp`, src], { signal });
+    r = await runTool(cc, ['-static', '-O2', '-o', `${bin}.${process.pid}.tmp`, src], { signal });
   } catch (e) {
     if (typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === 'ENOENT') {
       throw new VerifyError(`swapsim verify: no C compiler (${cc}) to build the guest workload; install one with: apt-get install gcc libc6-dev`);
@@ -97,7 +97,8 @@ export async function workloadBinary(progress: Progress, signal?: AbortSignal): 
     const hint = /cannot find -lc|crt1\.o|stdio\.h/.test(r.stderr) ? '\ninstall the static C library with: apt-get install libc6-dev' : '';
     throw new VerifyError(`swapsim verify: building ${src} failed:\n${r.stderr.trim().split('\n').slice(-8).join('\n')}${hint}`);
   }
-  renameSync(`${bin}.tmp`, bin);
+  // several verify processes may build at once: each writes its own file, the rename is atomic
+  renameSync(`${bin}.${process.pid}.tmp`, bin);
   return bin;
 }
 
@@ -226,8 +227,8 @@ export async function baseImage(k: KernelImage, progress: Progress, signal?: Abo
     order.push(name);
   }
   entries.push(fileEntry('lib/modules/order', Buffer.from(order.join('\n') + '\n')));
-  writeCacheFile(`${file}.tmp`, cpioArchive(entries));
-  renameSync(`${file}.tmp`, file);
+  writeCacheFile(`${file}.${process.pid}.tmp`, cpioArchive(entries));
+  renameSync(`${file}.${process.pid}.tmp`, file);
   writeCacheFile(absentFile, absent.join('\n'));
   return { file, absentModules: absent };
 }
