@@ -99,7 +99,7 @@ test('semantic tokens of a 10,000-line document are sorted and never overlap', a
   }
 });
 
-test('code lenses: Run, Step, Compare designs and Open dashboard at the top, Run to here on repeats', async () => {
+test('code lenses: Run, Step, Compare designs, Open dashboard and Verify on real kernel at the top, Run to here on repeats', async () => {
   const { uri } = await openFixture(client, 'task t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}\nrepeat 3 {\n  fork t c\n  exit c\n}');
   const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
   assert.deepEqual(
@@ -109,6 +109,7 @@ test('code lenses: Run, Step, Compare designs and Open dashboard at the top, Run
       [0, 'swapsim.step', [uri]],
       [0, 'swapsim.compareDesigns', [uri]],
       [0, 'swapsim.openDashboard', [uri]],
+      [0, 'swapsim.verifyOnRealKernel', [uri]],
       [1, 'swapsim.run', [uri, 1]],
       [5, 'swapsim.run', [uri, 5]],
     ],
