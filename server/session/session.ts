@@ -43,7 +43,8 @@ import type { SwapInfo } from '../sim/swapfile';
 import type { CancelSignal, ProgressSink, SessionApi, SessionOptions } from './api';
 import { slotEncodings } from './encodings';
 import { execute, type StepOutcome } from './interpreter';
-import type { RunScope } from './dynamic';
+import { recheck, type RunScope } from './dynamic';
+import { KernelError } from '../sim/errno';
 import { DEFAULT_LIMITS } from '../lang/checked';
 import { changedCounters } from './counter_diff';
 import { clusterListName, clusterMap, clusterSummary, counterSet, deviceSummary, flatCounters, memcgSummaries, memcgSummary, slotBacking } from './observe';
@@ -301,6 +302,24 @@ export class Session implements SessionApi {
       this.undoFloor = this.index;
       this.history = this.history.map(() => ({ mark: { journal: 0, events: 0 }, expects: 0, errors: 0, violations: 0 }));
       this.deltaMark = null;
+    }
+  }
+
+  /**
+   * The statement the next step runs, with its `$` substitutions expanded
+   * against the machine as it is now (`swapsim verify` translates it for a
+   * real kernel); null at the end, or when it does not expand (the step
+   * then fails when it runs).
+   */
+  nextStatement(): CheckedStatement | null {
+    if (this.index >= this.plan.total) return null;
+    const { stmt, iterations, variables } = this.plan.at(this.index);
+    if (stmt.op !== 'dynamic') return stmt;
+    try {
+      return { ...recheck(this.kernel, stmt.statement, this.scope(iterations, variables)), range: stmt.range };
+    } catch (e) {
+      if (e instanceof KernelError || e instanceof RangeError) return null;
+      throw e;
     }
   }
 

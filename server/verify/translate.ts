@@ -230,7 +230,9 @@ export function translate(text: string, design: DesignName, file = 'scenario.swa
   };
 
   for (let i = 0; i < plan.total; i++) {
-    const stmt = plan.at(i).stmt;
+    const planned = plan.at(i).stmt;
+    // a statement with `$` substitutions runs as the simulator expands it now
+    const stmt = session.nextStatement() ?? planned;
     const step = i + 1;
     const errorsBefore = session.errors.length;
     session.stepForward(1);
@@ -291,7 +293,7 @@ function lastLine(stmts: readonly CheckedStatement[]): number {
 }
 
 function isCommand(stmt: CheckedStatement): boolean {
-  return stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error' && stmt.op !== 'repeat' && stmt.op !== 'read' && stmt.op !== 'free';
+  return stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error' && stmt.op !== 'repeat' && stmt.op !== 'read' && stmt.op !== 'free' && stmt.op !== 'let';
 }
 
 function readCommand(how: GuestRead): string {
@@ -360,10 +362,14 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
     case 'discard':
       onlyOnce(stmt, 'discard work runs asynchronously in the kernel; user space cannot run it');
       return null;
+    case 'dynamic':
+      onlyOnce(stmt, 'its variables do not expand to a valid statement');
+      return null;
     case 'expect':
     case 'expect-ok':
     case 'expect-error':
     case 'repeat':
+    case 'let':
       return null;
   }
 }

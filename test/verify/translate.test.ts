@@ -155,3 +155,10 @@ test('a bzImage carries its release in the setup header', () => {
   writeFileSync(file, buf);
   assert.equal(bzImageRelease(file), '6.99.1-test');
 });
+
+test('statements with variables run on the kernel as the simulator expands them', () => {
+  const plan = translate('config ram=256M\nlet size = 64K\nswapon /dev/vdb size=16M\ntask t\nrepeat 2 as i {\n  mmap t r$i $size populate\n}\n', 'p4');
+  const mmaps = plan.commands.filter((c) => c.startsWith('mmap '));
+  assert.deepEqual(mmaps.map((c) => c.split(' ').slice(0, 4).join(' ')), ['mmap t r0 16', 'mmap t r1 16']);
+  assert.deepEqual(plan.simulatorOnly, []);
+});
