@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkFixture, findFixtures, readFixture, recordFixture, type Fixture } from '../../server/verify/fixtures';
+import { checkFixture, findFixtures, fixturePath, readFixture, recordFixture, type Fixture } from '../../server/verify/fixtures';
 import { buildReport } from '../../server/verify/run';
 import { translate } from '../../server/verify/translate';
 import { parseGuestOutput } from '../../server/verify/kernel_values';
@@ -12,6 +12,9 @@ import { repoRoot } from '../cli/helpers';
 
 const ROOT = repoRoot();
 const FIXTURE_DIRS = [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'verify', 'scenarios')];
+const SCENARIO_DIRS = FIXTURE_DIRS;
+/** Kernel series every scenario has a recorded fixture for. */
+const RECORDED_SERIES = ['7.2', '6.12'];
 
 test('the simulator lies within the recorded kernel spread of every fixture, or the difference is marked with a reason', () => {
   const files = findFixtures(FIXTURE_DIRS);
@@ -32,6 +35,22 @@ test('the simulator lies within the recorded kernel spread of every fixture, or 
   }
   assert.deepEqual(failures, [], `differences between the simulator and recorded kernels that no fixture marks as known:\n${failures.join('\n')}`);
 });
+
+test('every example and suite scenario has a fixture recorded on 7.2 and 6.12', () => {
+  const missing: string[] = [];
+  for (const dir of SCENARIO_DIRS) {
+    for (const file of findScenarios(dir)) {
+      for (const series of RECORDED_SERIES) if (!findFixtures([path.dirname(file)]).includes(fixturePath(file, series))) missing.push(path.relative(ROOT, fixturePath(file, series)));
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
+function findScenarios(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((n: string) => n.endsWith('.swapsim'))
+    .map((n: string) => path.join(dir, n));
+}
 
 const KERNEL: KernelImage = { series: '7.2', release: '7.2.13+deb14-amd64', vmlinuz: '/none', modulesRoot: null, modulesDir: null, config: null, configHash: 'test', source: 'debian' };
 
