@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { DesignName, VerifyKernelInfo, VerifyObservable, VerifyScenarioReport, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
 import { summarize, verdictOf } from './compare';
 import { writeCacheFile } from './kernels';
-import { translate } from './translate';
+import { translate, TranslateError } from './translate';
 
 export interface FixtureObservable {
   readonly key: string;
@@ -158,7 +158,13 @@ export function checkFixture(file: string): FixtureCheck {
     report: { file: scenario, scenarioHash: f.scenarioHash, kernel: f.kernel, design: f.design, runs: f.runs, accel: 'fixture', runWallMs: f.runWallMs, bootMs: f.bootMs, observables: [], simulatorOnly: f.simulatorOnly, summary: summarize([]), error },
   });
   if (text === null) return empty(`${file}: its scenario ${f.scenario} is gone`);
-  const plan = translate(text, f.design, scenario);
+  let plan;
+  try {
+    plan = translate(text, f.design, scenario);
+  } catch (e) {
+    if (e instanceof TranslateError) return empty(`${file}: ${f.scenario} no longer checks (${e.message}): fix it and record it again`);
+    throw e;
+  }
   if (plan.scenarioHash !== f.scenarioHash) return empty(`${file}: ${f.scenario} changed since it was recorded (hash ${plan.scenarioHash}, fixture ${f.scenarioHash}): record it again with swapsim verify --record`);
   const planned = new Map(plan.observables.map((o) => [o.key, o]));
   const observables: VerifyObservable[] = [];
