@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// The whole test suite: system packages for the browser tests, then the unit,
-// language-server, dashboard and CLI tests (`npm test`), then the packaged
-// extension in a real VS Code (`npm run test:vscode`).
+// The whole test suite, what `.ci/run` runs: system packages for the browser
+// and real-kernel tests, then the unit, language-server, dashboard, CLI and
+// fixture tests (`npm test`), then the packaged extension in a real VS Code
+// (`npm run test:vscode`), then two examples on a real Linux 7.2 kernel
+// (`npm run test:kernel`: Debian's kernel under qemu, see docs/verify.md).
 import { spawnSync } from 'node:child_process';
 
 const run = (cmd, args) => {
@@ -11,3 +13,4 @@ const run = (cmd, args) => {
 run(process.execPath, ['scripts/system-deps.mjs']);
 run('npm', ['test']);
 run('npm', ['run', 'test:vscode']);
+run('npm', ['run', 'test:kernel']);
