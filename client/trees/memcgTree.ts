@@ -1,7 +1,7 @@
 // The Memory cgroups view: the cgroup hierarchy with memory, swap and zswap
 // usage against their limits, memory.events / memory.swap.events, and
 // online/zombie state (a removed memcg lives on while swap entries charge it,
-// kernel-swap.md §7.5). Everything comes from the session state; no requests.
+// docs/kernel-model.md §7.5). Everything comes from the session state; no requests.
 import type * as vscode from 'vscode';
 import type { MemcgSummary, SessionDelta } from '../../shared/protocol';
 import type { SessionState, SessionStore } from '../session/sessionStore';

@@ -29,7 +29,7 @@ Exit status: 0 the scenario ran (kernel errors included), 1 it has errors
 and did not run, 2 usage error.
 `;
 
-/** /proc/vmstat events a swap developer looks at first (kernel-swap.md §10). */
+/** /proc/vmstat events a swap developer looks at first (docs/kernel-model.md §10). */
 const KEY_VMSTAT = ['pswpin', 'pswpout', 'swpout_zero', 'swpin_zero', 'zswpout', 'zswpin', 'zswpwb', 'thp_swpout', 'thp_swpout_fallback'] as const;
 const KEY_MEMINFO = ['SwapCached', 'Zswap', 'Zswapped'] as const;
 

@@ -6,7 +6,7 @@
  * The parser and checker read it for grammar and validation; the language
  * server reads it for completion and hover, so every entry has a short
  * markdown `doc` (our own words) and, where it models the kernel, a `kernel`
- * pointer (function, file or kernel-swap.md section).
+ * pointer (function, file or docs/kernel-model.md section).
  */
 
 // ─── Commands ────────────────────────────────────────────────────────────────
@@ -87,7 +87,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'config',
     synopsis: 'config KEY=VALUE …',
     doc: 'Sets up the simulated machine and kernel before anything runs. Only allowed before the first other statement.',
-    kernel: 'compile-time constants (PAGE_SIZE, SWAPFILE_CLUSTER, MAX_SWAPFILES) and the design under study, kernel-swap.md §0.1, §1',
+    kernel: 'compile-time constants (PAGE_SIZE, SWAPFILE_CLUSTER, MAX_SWAPFILES) and the design under study, docs/kernel-model.md §0.1, §1',
     example: 'config design=p4 page_size=4K ram=2G',
     positionals: [],
     options: [],
@@ -128,7 +128,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Activates a swap area, as `swapon(8)`. `size=` stands in for mkswap: the area has `SIZE / page_size` slots, slot 0 being the header. ' +
       '`bad=` lists bad pages of the header (e.g. `5,9-12`). `-p` sets the priority (default −1); `-d` enables discard. ' +
       '`/dev/ghostswap` (design `ghost` only) needs no size: it is 8 × RAM. `swapon --show` lists active areas.',
-    kernel: 'sys_swapon(), read_swap_header(), setup_swap_info() in mm/swapfile.c; kernel-swap.md §1, §10.6',
+    kernel: 'sys_swapon(), read_swap_header(), setup_swap_info() in mm/swapfile.c; docs/kernel-model.md §1, §10.6',
     example: 'swapon /dev/vda2 size=1G -p 5',
     positionals: [{ name: 'PATH', kind: 'device', optional: true, doc: 'Block device or swap file to activate.' }],
     options: [
@@ -159,7 +159,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'swapoff',
     synopsis: 'swapoff PATH | swapoff -a',
     doc: 'Deactivates a swap area: every swapped-out page on it is read back into memory first, which can fail with ENOMEM. `-a` deactivates all areas.',
-    kernel: 'sys_swapoff(), try_to_unuse() in mm/swapfile.c; kernel-swap.md §10.6',
+    kernel: 'sys_swapoff(), try_to_unuse() in mm/swapfile.c; docs/kernel-model.md §10.6',
     example: 'swapon /dev/vda2 size=64M\nswapoff /dev/vda2',
     positionals: [{ name: 'PATH', kind: 'device', optional: true, doc: 'An active swap area.' }],
     options: [],
@@ -190,7 +190,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'sysctl',
     synopsis: 'sysctl [-w] vm.KEY[=VALUE]',
     doc: 'Reads or sets a `vm.` sysctl, shorthand for `/proc/sys/vm/KEY`.',
-    kernel: 'vm_table in mm/ (vm.swappiness, vm.page-cluster); kernel-swap.md §10.7',
+    kernel: 'vm_table in mm/ (vm.swappiness, vm.page-cluster); docs/kernel-model.md §10.7',
     example: 'sysctl vm.swappiness=100',
     positionals: [{ name: 'KEY[=VALUE]', kind: 'sysctl', doc: '`vm.swappiness` or `vm.page-cluster`, with `=VALUE` to write.' }],
     options: [],
@@ -201,7 +201,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'free',
     synopsis: 'free [-b|-k|-m|-g|-h]',
     doc: 'Shows the Mem: and Swap: lines of `free(1)`, computed from /proc/meminfo.',
-    kernel: 'si_meminfo(), si_swapinfo(); kernel-swap.md §10.2',
+    kernel: 'si_meminfo(), si_swapinfo(); docs/kernel-model.md §10.2',
     example: 'free -m',
     positionals: [],
     options: [],
@@ -217,7 +217,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'mkdir',
     synopsis: 'mkdir [-p] CGROUP',
     doc: 'Creates a cgroup. The path is `/sys/fs/cgroup/…` or relative to it. Without `-p` the parent must exist (ENOENT) and the cgroup must not (EEXIST).',
-    kernel: 'cgroup_mkdir(), mem_cgroup_css_alloc(); kernel-swap.md §7',
+    kernel: 'cgroup_mkdir(), mem_cgroup_css_alloc(); docs/kernel-model.md §7',
     example: 'mkdir -p /sys/fs/cgroup/workload/batch',
     positionals: [{ name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup directory to create.' }],
     options: [],
@@ -227,7 +227,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'rmdir',
     synopsis: 'rmdir CGROUP',
     doc: 'Removes an empty cgroup (no child cgroups, no tasks: otherwise EBUSY). Its swap entries stay charged to the dead (zombie) memcg until freed.',
-    kernel: 'cgroup_rmdir(), mem_cgroup_css_offline(); kernel-swap.md §7.5',
+    kernel: 'cgroup_rmdir(), mem_cgroup_css_offline(); docs/kernel-model.md §7.5',
     example: 'mkdir scratch\nrmdir scratch',
     positionals: [{ name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup directory to remove.' }],
     options: [],
@@ -237,7 +237,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'task',
     synopsis: 'task NAME [cgroup=CGROUP] [cpu=N]',
     doc: 'Creates a process with an empty address space, in the root cgroup unless `cgroup=` says otherwise, running on CPU `cpu` (default 0).',
-    kernel: 'fork()/exec() of a fresh process; the CPU selects the per-CPU swap cluster cache (kernel-swap.md §2.4)',
+    kernel: 'fork()/exec() of a fresh process; the CPU selects the per-CPU swap cluster cache (docs/kernel-model.md §2.4)',
     example: 'task web cpu=1',
     positionals: [{ name: 'NAME', kind: 'new-task', doc: 'A new task name: letters, digits, `_`, `-`, `.`.' }],
     options: [
@@ -270,7 +270,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'touch',
     synopsis: 'touch TASK REGION [RANGE] [write]',
     doc: 'Accesses pages of a region: a page that is swapped out is faulted back in (swap cache, zswap, zero flag or device read). `write` makes it a write fault.',
-    kernel: 'handle_mm_fault() → do_swap_page() in mm/memory.c; kernel-swap.md §4.3',
+    kernel: 'handle_mm_fault() → do_swap_page() in mm/memory.c; docs/kernel-model.md §4.3',
     example: 'task t\nmmap t heap 1M populate\ntouch t heap pages=0..15 write',
     positionals: [
       { name: 'TASK', kind: 'task', doc: 'The task that accesses the pages.' },
@@ -283,7 +283,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'pageout',
     synopsis: 'pageout TASK REGION [RANGE]',
     doc: 'Asks the kernel to reclaim the pages now, as `madvise(MADV_PAGEOUT)`: anonymous folios are swapped out (zero flag, zswap or device).',
-    kernel: 'madvise_cold_or_pageout_pte_range(), reclaim_pages(), shrink_folio_list(); kernel-swap.md §4.2',
+    kernel: 'madvise_cold_or_pageout_pte_range(), reclaim_pages(), shrink_folio_list(); docs/kernel-model.md §4.2',
     example: 'task t\nmmap t heap 1M populate\npageout t heap',
     positionals: [
       { name: 'TASK', kind: 'task', doc: 'The task whose pages are paged out.' },
@@ -296,7 +296,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'munmap',
     synopsis: 'munmap TASK REGION [RANGE]',
     doc: 'Unmaps pages: swap entries in the range drop a reference, and slots whose count reaches 0 are freed. Without a range the whole region goes.',
-    kernel: 'zap_pte_range() → swap_put_entries_direct(); kernel-swap.md §4.4',
+    kernel: 'zap_pte_range() → swap_put_entries_direct(); docs/kernel-model.md §4.4',
     example: 'task t\nmmap t heap 1M\nmunmap t heap',
     positionals: [
       { name: 'TASK', kind: 'task', doc: 'The task that unmaps.' },
@@ -309,7 +309,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'fork',
     synopsis: 'fork TASK CHILD',
     doc: 'Forks a task: the child shares every page copy-on-write and every swap entry (each swap count goes up by one), in the same cgroup and on the same CPU.',
-    kernel: 'copy_pte_range() → swap_dup_entry_direct(); kernel-swap.md §4.5',
+    kernel: 'copy_pte_range() → swap_dup_entry_direct(); docs/kernel-model.md §4.5',
     example: 'task parent\nfork parent child',
     positionals: [
       { name: 'TASK', kind: 'task', doc: 'The parent.' },
@@ -345,7 +345,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'reclaim',
     synopsis: 'reclaim CGROUP SIZE [swappiness=N]',
     doc: 'Proactive reclaim of SIZE from a cgroup; shorthand for `echo "SIZE swappiness=N" > …/memory.reclaim`. Fails with EAGAIN when less could be reclaimed.',
-    kernel: 'memory_reclaim() → try_to_free_mem_cgroup_pages(); kernel-swap.md §10.7',
+    kernel: 'memory_reclaim() → try_to_free_mem_cgroup_pages(); docs/kernel-model.md §10.7',
     example: 'mkdir app\nreclaim app 8M swappiness=200',
     positionals: [
       { name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup to reclaim from (the root is allowed).' },
@@ -358,7 +358,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'zswap',
     synopsis: 'zswap shrink [N]',
     doc: 'Runs the zswap shrinker, writing back up to N of the coldest compressed entries (default: what the shrinker would pick) to their swap device.',
-    kernel: 'zswap_shrinker_scan(), zswap_writeback_entry() in mm/zswap.c; kernel-swap.md §5.4',
+    kernel: 'zswap_shrinker_scan(), zswap_writeback_entry() in mm/zswap.c; docs/kernel-model.md §5.4',
     example: 'zswap shrink 32',
     positionals: [
       { name: 'ACTION', kind: 'choice', values: ['shrink'], doc: 'Only `shrink` for now.' },
@@ -371,7 +371,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'discard',
     synopsis: 'discard [PATH]',
     doc: 'Runs pending discard work: clusters waiting on the discard list are discarded and return to the free list.',
-    kernel: 'swap_discard_work() → swap_do_scheduled_discard() in mm/swapfile.c; kernel-swap.md §2.3',
+    kernel: 'swap_discard_work() → swap_do_scheduled_discard() in mm/swapfile.c; docs/kernel-model.md §2.3',
     example: 'swapon /dev/nvme0n1p3 size=256M --discard=pages\ndiscard /dev/nvme0n1p3',
     positionals: [{ name: 'PATH', kind: 'device', optional: true, doc: 'Only this device (default: all).' }],
     options: [],
@@ -546,7 +546,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     keys: 'memory.stat',
     onRoot: true,
     doc: 'Per-cgroup memory breakdown and event counters, one `key value` per line. Use `memory.stat KEY` in an expect.',
-    kernel: 'memory_stat_format(); kernel-swap.md §10.5',
+    kernel: 'memory_stat_format(); docs/kernel-model.md §10.5',
   },
   {
     name: 'memory.events',
@@ -578,7 +578,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     onRoot: true,
     rejectErrno: 'EINVAL',
     doc: 'Write `SIZE [swappiness=N]` to reclaim that much now. Fails with EAGAIN if less was reclaimed.',
-    kernel: 'memory_reclaim(); kernel-swap.md §10.7',
+    kernel: 'memory_reclaim(); docs/kernel-model.md §10.7',
   },
   {
     name: 'memory.swap.current',
@@ -587,7 +587,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     access: 'ro',
     unit: 'bytes',
     doc: 'Swap slots charged to the cgroup and its descendants, in bytes — including slots whose data sits in zswap or in the swap cache.',
-    kernel: 'swap_current_read(); kernel-swap.md §7.1',
+    kernel: 'swap_current_read(); docs/kernel-model.md §7.1',
   },
   {
     name: 'memory.swap.max',
@@ -599,7 +599,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     readWords: ['max'],
     defaultValue: 'max',
     doc: 'Hard swap limit. A swapout that would exceed it fails (`max` and `fail` events) and the folio stays in memory; 0 also stops anon reclaim for the cgroup.',
-    kernel: 'swap_max_write(), __mem_cgroup_try_charge_swap(); kernel-swap.md §7.2, §7.8',
+    kernel: 'swap_max_write(), __mem_cgroup_try_charge_swap(); docs/kernel-model.md §7.2, §7.8',
   },
   {
     name: 'memory.swap.high',
@@ -611,7 +611,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     readWords: ['max'],
     defaultValue: 'max',
     doc: 'Swap throttle point: above it allocations are slowed down (a signal for user-space OOM handling).',
-    kernel: 'swap_high_write(); kernel-swap.md §7.1',
+    kernel: 'swap_high_write(); docs/kernel-model.md §7.1',
   },
   {
     name: 'memory.swap.peak',
@@ -631,7 +631,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     unit: null,
     keys: 'memory.swap.events',
     doc: 'Swap limit events: `high`, `max` (limit hit here) and `fail` (allocation failed, for any reason).',
-    kernel: 'swap_events_show(); kernel-swap.md §7.1',
+    kernel: 'swap_events_show(); docs/kernel-model.md §7.1',
   },
   {
     name: 'memory.zswap.current',
@@ -640,7 +640,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     access: 'ro',
     unit: 'bytes',
     doc: 'Compressed bytes this cgroup holds in the zswap pool.',
-    kernel: 'zswap_current_read(); kernel-swap.md §5.5',
+    kernel: 'zswap_current_read(); docs/kernel-model.md §5.5',
   },
   {
     name: 'memory.zswap.max',
@@ -652,7 +652,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     readWords: ['max'],
     defaultValue: 'max',
     doc: 'Limit on compressed zswap bytes. Over it, zswap writes back one of the cgroup’s entries or rejects the store; 0 disables zswap for the subtree.',
-    kernel: 'zswap_max_write(), obj_cgroup_may_zswap(); kernel-swap.md §5.3',
+    kernel: 'zswap_max_write(), obj_cgroup_may_zswap(); docs/kernel-model.md §5.3',
   },
   {
     name: 'memory.zswap.writeback',
@@ -665,7 +665,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     unit: 'bool',
     defaultValue: '1',
     doc: '1 (default) allows device writes; 0 forbids any disk write for the cgroup: no zswap writeback and no direct swapout after a rejected store.',
-    kernel: 'zswap_writeback_write(); kernel-swap.md §5.5',
+    kernel: 'zswap_writeback_write(); docs/kernel-model.md §5.5',
   },
   {
     name: 'memory.swap.tiers.max',
@@ -678,7 +678,7 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     requires: 'swap_tiers',
     tierKeys: 'name',
     doc: 'Swap tiers (`config swap_tiers=on`): one `NAME max` or `NAME 0` line per tier, highest first. Writing `NAME 0` keeps the cgroup and its subtree off that tier’s devices; `NAME max` allows it again (if the parent does). In an expect: `memory.swap.tiers.max NAME`.',
-    kernel: 'swap_tier_max_show(), swap_tier_max_write(), swap_tiers_memcg_sync_mask() (swap tiers v9); kernel-swap.md §8.4',
+    kernel: 'swap_tier_max_show(), swap_tier_max_write(), swap_tiers_memcg_sync_mask() (swap tiers v9); docs/kernel-model.md §8.4',
   },
   {
     name: 'cgroup.procs',
@@ -765,7 +765,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     unit: 'bool',
     defaultValue: 'Y',
     doc: 'Master switch for zswap. Off: stores are refused (stale entries are only invalidated); loads of existing entries still work.',
-    kernel: 'zswap_enabled_param_set(); kernel-swap.md §5.1',
+    kernel: 'zswap_enabled_param_set(); docs/kernel-model.md §5.1',
   },
   {
     name: 'compressor',
@@ -778,7 +778,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     rejectErrno: 'ENOENT',
     defaultValue: 'lzo',
     doc: 'Compression algorithm of new pools. The simulator derives compressed sizes from each page’s `content=`, not from the algorithm.',
-    kernel: 'zswap_compressor_param_set(); kernel-swap.md §5.1',
+    kernel: 'zswap_compressor_param_set(); docs/kernel-model.md §5.1',
   },
   {
     name: 'max_pool_percent',
@@ -791,7 +791,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     unit: 'int',
     defaultValue: '20',
     doc: 'Pool limit as a percentage of RAM. Reaching it refuses stores (`pool_limit_hit`) and starts writeback.',
-    kernel: 'zswap_check_limits(); kernel-swap.md §5.1, §11.16',
+    kernel: 'zswap_check_limits(); docs/kernel-model.md §5.1, §11.16',
   },
   {
     name: 'accept_threshold_percent',
@@ -804,7 +804,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     unit: 'int',
     defaultValue: '90',
     doc: 'After the pool filled up, stores are accepted again only once it shrinks below this percentage of the limit.',
-    kernel: 'zswap_check_limits(); kernel-swap.md §5.1',
+    kernel: 'zswap_check_limits(); docs/kernel-model.md §5.1',
   },
   {
     name: 'shrinker_enabled',
@@ -815,7 +815,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     unit: 'bool',
     defaultValue: 'N',
     doc: 'Lets the memcg-aware shrinker write cold entries back to the swap device under memory pressure.',
-    kernel: 'zswap_shrinker_count(), zswap_shrinker_scan(); kernel-swap.md §5.4',
+    kernel: 'zswap_shrinker_count(), zswap_shrinker_scan(); docs/kernel-model.md §5.4',
   },
   {
     name: 'swappiness',
@@ -828,7 +828,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     unit: 'int',
     defaultValue: '60',
     doc: 'Balance of anonymous versus file reclaim, 0..200 (higher swaps more).',
-    kernel: 'vm_swappiness, get_scan_count() in mm/vmscan.c; kernel-swap.md §10.7',
+    kernel: 'vm_swappiness, get_scan_count() in mm/vmscan.c; docs/kernel-model.md §10.7',
   },
   {
     name: 'page-cluster',
@@ -841,7 +841,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     unit: 'int',
     defaultValue: '3',
     doc: 'Swap readahead window as a power of two: 3 reads up to 8 slots around a faulting one (0 disables readahead).',
-    kernel: 'page_cluster, swap_cluster_readahead() in mm/swap_state.c; kernel-swap.md §4.3',
+    kernel: 'page_cluster, swap_cluster_readahead() in mm/swap_state.c; docs/kernel-model.md §4.3',
   },
   {
     name: 'vma_ra_enabled',
@@ -852,7 +852,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     unit: 'bool',
     defaultValue: 'true',
     doc: 'Use VMA-based readahead (when no rotational swap device is active) instead of cluster readahead.',
-    kernel: 'enable_vma_readahead, swap_vma_readahead(); kernel-swap.md §4.3',
+    kernel: 'enable_vma_readahead, swap_vma_readahead(); docs/kernel-model.md §4.3',
   },
   {
     name: 'tiers',
@@ -864,7 +864,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     requires: 'swap_tiers',
     tierKeys: 'name-column',
     doc: 'Swap tiers (`config swap_tiers=on`): named ranges of swap priorities. Write `+NAME:PRIO` to add and `-NAME` to remove, several per write; a failing write changes nothing. In an expect: `/sys/kernel/mm/swap/tiers NAME Idx|PrioStart|PrioEnd`.',
-    kernel: 'tiers_store(), swap_tiers_add(), swap_tiers_remove(), swap_tiers_sysfs_show() (swap tiers v9); kernel-swap.md §8.4',
+    kernel: 'tiers_store(), swap_tiers_add(), swap_tiers_remove(), swap_tiers_sysfs_show() (swap tiers v9); docs/kernel-model.md §8.4',
   },
   {
     name: 'enabled',
@@ -897,7 +897,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     access: 'ro',
     unit: null,
     doc: 'Active swap areas: Filename, Type, Size and Used (KiB), Priority. In an expect: `/proc/swaps PATH COLUMN`.',
-    kernel: 'swap_show() in mm/swapfile.c; kernel-swap.md §10.1',
+    kernel: 'swap_show() in mm/swapfile.c; docs/kernel-model.md §10.1',
   },
   {
     name: 'meminfo',
@@ -907,7 +907,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     unit: null,
     keys: 'meminfo',
     doc: 'System memory summary in kB. In an expect: `/proc/meminfo KEY`.',
-    kernel: 'meminfo_proc_show(); kernel-swap.md §10.3',
+    kernel: 'meminfo_proc_show(); docs/kernel-model.md §10.3',
   },
   {
     name: 'vmstat',
@@ -917,7 +917,7 @@ export const OTHER_FILES: readonly FileSpec[] = [
     unit: null,
     keys: 'vmstat',
     doc: 'System-wide counters. In an expect: `/proc/vmstat KEY`.',
-    kernel: 'vmstat_show(); kernel-swap.md §10.4',
+    kernel: 'vmstat_show(); docs/kernel-model.md §10.4',
   },
 ];
 
@@ -1177,7 +1177,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { key: 'thp_swap', syntax: 'on|off', values: ['on', 'off'], defaultValue: 'on', doc: 'CONFIG_THP_SWAP: large folios keep their size in swap; off means 256-slot clusters and order 0 only.' },
   { key: 'cpus', syntax: '1..1024', defaultValue: '4', doc: 'Number of CPUs (each has its own swap cluster cache).' },
   { key: 'ram', syntax: 'SIZE', defaultValue: '4G', doc: 'RAM size; sets zswap’s pool limit and the ghost device size.' },
-  { key: 'max_swapfiles', syntax: '1..32', defaultValue: '24', doc: 'MAX_SWAPFILES: 32 types minus those reserved for special entries (kernel-swap.md §1).' },
+  { key: 'max_swapfiles', syntax: '1..32', defaultValue: '24', doc: 'MAX_SWAPFILES: 32 types minus those reserved for special entries (docs/kernel-model.md §1).' },
   { key: 'seed', syntax: 'INTEGER', defaultValue: '1', doc: 'Seed for every random choice (which pages of a `mix()` hold which content).' },
   { key: 'stop_on_error', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'no', doc: 'Stop at the first failed expectation or unexpected errno.' },
   { key: 'check_invariants', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'yes', doc: 'Check the simulator’s internal invariants after every step (slower, catches model bugs).' },

@@ -1,6 +1,6 @@
 /**
  * `config` settings → a complete ScenarioConfig, with every default filled in
- * and the geometry rules of kernel-swap.md §1 enforced (cluster size is
+ * and the geometry rules of docs/kernel-model.md §1 enforced (cluster size is
  * HPAGE_PMD_NR with THP swap, 256 without).
  */
 import type { ConfigSetting, ConfigStatement, Word } from './ast';

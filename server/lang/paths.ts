@@ -206,7 +206,7 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
         access: 'ro',
         unit: 'count',
         doc: stat.doc,
-        kernel: 'mthp_stats in mm/huge_memory.c; kernel-swap.md §10.4',
+        kernel: 'mthp_stats in mm/huge_memory.c; docs/kernel-model.md §10.4',
       };
       return { ok: true, value: { ref: { kind: 'thp-stat', path: norm, name: stat.name, ...size }, spec, unit: 'count' } };
     }
@@ -230,7 +230,7 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
       access: 'ro',
       unit: counter.unit,
       doc: counter.doc,
-      kernel: 'zswap_debugfs_init() in mm/zswap.c; kernel-swap.md §5.5',
+      kernel: 'zswap_debugfs_init() in mm/zswap.c; docs/kernel-model.md §5.5',
     };
     return { ok: true, value: { ref: { kind: 'zswap-debug', path: norm, name: counter.name }, spec, unit: counter.unit } };
   }

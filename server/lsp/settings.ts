@@ -68,7 +68,7 @@ const MAX_CPUS = 1024;
 
 export const DEFAULT_SETTINGS: Settings = {
   design: null,
-  // The machine of kernel-swap.md §1 / DEFAULT_CONFIG: 4K pages, 512-slot clusters, 4 CPUs, 4G.
+  // The machine of docs/kernel-model.md §1 / DEFAULT_CONFIG: 4K pages, 512-slot clusters, 4 CPUs, 4G.
   geometry: { pageSize: 4096, clusterSlots: null, cpus: 4, ramBytes: 4 * 1024 ** 3 },
   checkInvariants: true,
   inlayHints: { enabled: true },

@@ -1,6 +1,6 @@
 /**
  * struct swap_cluster_info and the cluster lists (mm/swap.h, mm/swapfile.c;
- * kernel-swap.md §2.2-§2.3). A cluster object exists only once a cluster has
+ * docs/kernel-model.md §2.2-§2.3). A cluster object exists only once a cluster has
  * been touched, so an idle terabyte device costs almost nothing.
  */
 import type { Journal } from './journal';
@@ -62,7 +62,7 @@ export class SwapClusterInfo {
   ) {}
 }
 
-/** virtual_table tags (mm/vswap.h [LMM-vswap]); zero and in-memory are not tags (kernel-swap.md §8.3). */
+/** virtual_table tags (mm/vswap.h [LMM-vswap]); zero and in-memory are not tags (docs/kernel-model.md §8.3). */
 export const enum VtTag {
   NONE = 0,
   ZSWAP = 1,

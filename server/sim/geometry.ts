@@ -1,7 +1,7 @@
 /**
  * Machine geometry: page size, cluster size, orders, limits.
  * Models the compile-time constants of include/linux/swap.h, mm/swap.h and
- * include/linux/swapops.h (kernel-swap.md §1).
+ * include/linux/swapops.h (docs/kernel-model.md §1).
  */
 import { fail } from './errno';
 

@@ -1,5 +1,5 @@
 /**
- * Consistency of the virtual layer (ghost, vswap, vswap-ste; kernel-swap.md
+ * Consistency of the virtual layer (ghost, vswap, vswap-ste; docs/kernel-model.md
  * §8.1-§8.3), run by invariants.ts after every operation in tests:
  *  - a SWAPFILE tag names a physical POINTER slot whose rmap points back,
  *    and every POINTER slot is named by exactly such a tag;

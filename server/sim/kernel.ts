@@ -38,12 +38,12 @@ export interface KernelConfig extends GeometryConfig {
   checkInvariants?: boolean;
   /**
    * Ghost profile only: model the proposed folio_realloc_swap() and
-   * reverse map (kernel-swap.md §8.1 "Later plans"), so a ghost slot can be
+   * reverse map (docs/kernel-model.md §8.1 "Later plans"), so a ghost slot can be
    * written to a physical slot. Off by default: the RFC as posted.
    */
   ghostWriteback?: boolean;
   /**
-   * Model the swap tiers series (kernel-swap.md §8.4, swap_tier.ts):
+   * Model the swap tiers series (docs/kernel-model.md §8.4, swap_tier.ts):
    * /sys/kernel/mm/swap/tiers and memory.swap.tiers.max exist and restrict
    * allocation. Off by default: mainline has no tiers.
    */

@@ -1,6 +1,6 @@
 /**
  * Memory cgroups, cgroup v2 (mm/memcontrol.c, mm/page_counter.c;
- * Documentation/admin-guide/cgroup-v2.rst; kernel-swap.md §7).
+ * Documentation/admin-guide/cgroup-v2.rst; docs/kernel-model.md §7).
  *
  * Page counters are hierarchical: a charge walks from the cgroup to the
  * root and fails at the first ancestor whose limit it would exceed. The

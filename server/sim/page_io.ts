@@ -1,6 +1,6 @@
 /**
  * Writing folios out and reading them back (mm/page_io.c, now mm/swap_io.c:
- * swap_writeout(), swap_read_folio(); kernel-swap.md §4.2-§4.3, §5.3, §6).
+ * swap_writeout(), swap_read_folio(); docs/kernel-model.md §4.2-§4.3, §5.3, §6).
  * I/O completes at once: the simulator has no timing.
  */
 import { VtTag } from './cluster';

@@ -1,7 +1,7 @@
 /**
  * What the kernel prints: /proc/swaps, /proc/meminfo swap lines, free(1)'s
  * Swap line, /proc/vmstat, the mTHP stats and zswap's debugfs
- * (kernel-swap.md §10). Each has a structured form and the text form.
+ * (docs/kernel-model.md §10). Each has a structured form and the text form.
  */
 import type { Kernel } from './kernel';
 import { SWP_VSWAP } from './swapfile';

@@ -1,5 +1,5 @@
 /**
- * The swap cache and swapin (mm/swap_state.c; kernel-swap.md §4).
+ * The swap cache and swapin (mm/swap_state.c; docs/kernel-model.md §4).
  *
  * A folio is in the swap cache when its slots hold PFN entries. Adding keeps
  * each slot's count and Z flag; deleting turns PFN into a shadow, and frees

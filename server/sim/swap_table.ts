@@ -1,5 +1,5 @@
 /**
- * The per-cluster swap table (mm/swap_table.h, kernel-swap.md §3).
+ * The per-cluster swap table (mm/swap_table.h, docs/kernel-model.md §3).
  *
  * Each slot is kept as one meta byte plus one 32-bit value instead of the
  * kernel's single atomic long, so that no per-slot JS object exists:

@@ -2,7 +2,7 @@
  * Swap tiers (Youngjun Park's series, v9 2026-06-20, not merged; behind
  * `config swap_tiers=on`). A tier is a named range of swap priorities; a
  * memcg may be limited to some tiers, and its folios then only get slots on
- * devices of those tiers (kernel-swap.md §8.4; docs/memcg-zswap.md).
+ * devices of those tiers (docs/kernel-model.md §8.4; docs/memcg-zswap.md).
  *
  * State is an immutable list of tiers replaced as a whole through the
  * journal, plus one mask per device (SwapInfo.tierMask) and two per memcg

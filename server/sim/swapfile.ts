@@ -1,6 +1,6 @@
 /**
  * Swap devices, the cluster allocator and slot counts (mm/swapfile.c;
- * kernel-swap.md §1, §2, §3.3-§3.5, §4.4, §10.6).
+ * docs/kernel-model.md §1, §2, §3.3-§3.5, §4.4, §10.6).
  *
  * One `SwapInfo` per active device (struct swap_info_struct); `Swap` holds
  * the global state: swap_info[], the avail plist, the per-CPU cluster caches,
@@ -50,7 +50,7 @@ export const SWP_GHOST = 1 << 13;
  */
 export const SWP_DYNAMIC = 1 << 24;
 /**
- * Sim-named: the vswap device a vswap kernel creates at boot (kernel-swap.md
+ * Sim-named: the vswap device a vswap kernel creates at boot (docs/kernel-model.md
  * §8.2, §8.3). Hidden from /proc/swaps, free(1) and meminfo; never swapped off.
  */
 export const SWP_VSWAP = 1 << 25;
@@ -766,7 +766,7 @@ export class Swap {
     }
   }
 
-  /** cluster_alloc_swap_entry(): the search order of kernel-swap.md §2.4. */
+  /** cluster_alloc_swap_entry(): the search order of docs/kernel-model.md §2.4. */
   private clusterAllocSwapEntry(si: SwapInfo, pfn: number, order: number, cpu: number): number {
     const g = this.geom;
     // large entries only on block devices (the virtual space has no such limit)

@@ -1,6 +1,6 @@
 /**
  * The virtual layer the ghost, vswap and vswap-ste profiles share
- * (kernel-swap.md §8.1-§8.3). Slots of a dynamic device (the ghost device,
+ * (docs/kernel-model.md §8.1-§8.3). Slots of a dynamic device (the ghost device,
  * the vswap device) are what page tables hold; their count, Z flag, swap
  * cache PFN or shadow and memcg id live in the ordinary cluster tables, and
  * the per-cluster virtual_table says which backend holds the data besides

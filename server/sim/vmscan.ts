@@ -1,7 +1,7 @@
 /**
  * Page reclaim for anon folios (mm/vmscan.c: shrink_folio_list(),
  * shrink_lruvec(), try_to_free_mem_cgroup_pages(), reclaim_pages();
- * kernel-swap.md §4.2, §7.8). A two-list model without MGLRU, watermarks
+ * docs/kernel-model.md §4.2, §7.8). A two-list model without MGLRU, watermarks
  * or file pages; see docs/simulator.md.
  */
 import { PG_active, PG_dirty, PG_mlocked, PG_referenced, PG_swapcache } from './folio';

@@ -1,7 +1,7 @@
 /**
  * Global event counters: /proc/vmstat (include/linux/vm_event_item.h) and the
  * per-size mTHP stats under /sys/kernel/mm/transparent_hugepage/hugepages-<N>kB/stats/
- * (kernel-swap.md §10.4).
+ * (docs/kernel-model.md §10.4).
  */
 import type { Journal } from './journal';
 

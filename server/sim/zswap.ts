@@ -1,6 +1,6 @@
 /**
  * zswap: a compressed cache in front of the swap devices (mm/zswap.c,
- * Documentation/admin-guide/mm/zswap.rst; kernel-swap.md §5).
+ * Documentation/admin-guide/mm/zswap.rst; docs/kernel-model.md §5).
  *
  * Entries are keyed by the swap entry of the slot they cache. The pool size
  * is the sum of compressed object sizes, packed perfectly into pages
@@ -118,7 +118,7 @@ export class Zswap {
   /**
    * Told when an entry appears (with its id, the LRU stamp it got at
    * insertion) or goes (id 0): the virtual layers keep a ZSWAP tag in the
-   * slot's virtual_table while the entry exists (kernel-swap.md §8.3).
+   * slot's virtual_table while the entry exists (docs/kernel-model.md §8.3).
    */
   onChange: ((entry: SwpEntry, id: number) => void) | null = null;
 

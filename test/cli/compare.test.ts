@@ -21,7 +21,7 @@ test('compare prints structures by designs with human units and totals', () => {
 test('the virtual-layer designs are measured: vswap keeps two bitmaps per physical slot, vswap-ste only cluster_info', () => {
   const r = swapsim('compare', scenario('tb.swapsim', TB), '--designs', 'p4,vswap,vswap-ste');
   assert.equal(r.code, 0, r.stderr);
-  // 2 bitmaps x 1 bit x 2^28 slots = 64 MiB (kernel-swap.md §9, vswap v3)
+  // 2 bitmaps x 1 bit x 2^28 slots = 64 MiB (docs/kernel-model.md §9, vswap v3)
   assert.match(r.stdout, /^vswap_bitmaps +static +- +64 MiB +-$/m);
   // 2^28 / 512 clusters x 48 B = 24 MiB, the P4 figure, on the physical device of vswap-ste
   assert.match(r.stdout, /^cluster_info +static +24 MiB +16 MiB +24 MiB$/m);

@@ -1,6 +1,6 @@
 /**
  * The overhead model fed from simulated state (server/session/overhead_input.ts)
- * reproduces kernel-swap.md §9's per-slot figures for the virtual designs:
+ * reproduces docs/kernel-model.md §9's per-slot figures for the virtual designs:
  * vswap v3 24 B per swp_desc plus 8 B of rmap when disk-backed; vswap-STE
  * 8 + 2 + 8 = 18 B per slot of a vswap cluster plus 8 B of rmap; ghost
  * 16 B per slot (table + virtual_table), 24 B with the reverse map.

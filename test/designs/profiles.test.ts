@@ -25,7 +25,7 @@ describe('design profiles', () => {
     assert.ok(ids('vswap-ste').some((id) => id.startsWith('20260612193738.2183968-1-')));
     for (const d of allDesignDescriptors()) assert.ok(d.sources.length > 0, d.profile);
   });
-  it('places count, memcg id, zero and cache as the reference says', () => {
+  it('places count, memcg id, zero and cache as docs/kernel-model.md says', () => {
     const where = DESIGN_PROFILES.map((p) => {
       const d = designDescriptor(p);
       return [p, d.countLocation, d.memcgIdLocation, d.zeroLocation, d.swapCacheLocation];

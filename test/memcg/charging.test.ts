@@ -1,5 +1,5 @@
 /**
- * memcg swap charging, reclaim and OOM (kernel-swap.md §7, §11.18, §11.19,
+ * memcg swap charging, reclaim and OOM (docs/kernel-model.md §7, §11.18, §11.19,
  * §11.23; cgroup-v2.rst), driven through the file interface.
  */
 import { describe, it } from 'node:test';

@@ -1,6 +1,6 @@
 /**
- * The ghost profile (P4 RFC v1 patches 13-15, kernel-swap.md §8.1, §11
- * "Ghost-RFC-only behaviours"): /dev/ghostswap with dynamic clusters
+ * The ghost profile (P4 RFC v1 patches 13-15, docs/kernel-model.md §8.1,
+ * §11.26): /dev/ghostswap with dynamic clusters
  * (allocated at the lowest free index, freed when empty except cluster 0),
  * writes to it activate the folio, zswap never writes back with only ghost
  * devices, and the zswap entry is the slot's virtual_table backend. With

@@ -1,6 +1,6 @@
 /**
  * The swap paths through the whole model (reclaim, faults, swap cache),
- * checked against kernel-swap.md §4.5 and §11 items 4, 9, 20–22, 24, and
+ * checked against docs/kernel-model.md §4.5, §11.4, §11.9, §11.20–§11.22, §11.24, and
  * the all-or-nothing rule for failing operations.
  */
 import { test } from 'node:test';

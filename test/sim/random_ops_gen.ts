@@ -1,7 +1,7 @@
 /**
  * Random kernel operations for the invariant test: a seeded generator that
  * picks what a scenario could do next, shaped by the design profile's
- * capabilities (kernel-swap.md §8), never by how the simulator implements
+ * capabilities (docs/kernel-model.md §8), never by how the simulator implements
  * them: /dev/ghostswap where the design has it (and a refused attempt where
  * it does not), physical devices beside it, zswap with every kind of
  * content, swapoff of physical devices, memory.zswap.writeback toggles,
@@ -36,7 +36,7 @@ const CONTENTS: ContentSpec[] = [
   ],
 ];
 
-/** The ghost RFC's device name (kernel-swap.md §8). */
+/** The ghost RFC's device name (docs/kernel-model.md §8). */
 const GHOST_PATH = '/dev/ghostswap';
 const PHYSICAL_PATHS = 5;
 
@@ -103,7 +103,7 @@ const rmdir: Builder = (c) => {
 
 /**
  * Move every task out of a cgroup, then remove it: the cgroup dies still
- * owning swap slots and zswap entries (kernel-swap.md §7.5), the state the
+ * owning swap slots and zswap entries (docs/kernel-model.md §7.5), the state the
  * reparenting rules of the designs differ on.
  */
 const evacuateAndRmdir: Builder = (c) => {

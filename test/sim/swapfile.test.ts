@@ -1,6 +1,6 @@
 /**
  * The swap layer alone (mm/swapfile.c): devices, the cluster allocator and
- * slot counts, checked against kernel-swap.md §11 items 1–3, 5–8, 10, 25.
+ * slot counts, checked against docs/kernel-model.md §11.1–§11.3, §11.5–§11.8, §11.10, §11.25.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * The vswap and vswap-ste profiles (kernel-swap.md §8.2, §8.3; the
+ * The vswap and vswap-ste profiles (docs/kernel-model.md §8.2, §8.3; the
  * behaviour differences of the seed, §8.1 objections 2-9): one hidden vswap
  * device with dynamic clusters; the backend is chosen at writeout (zero,
  * zswap, or a physical slot with an rmap POINTER); zswap writeback moves

@@ -1,5 +1,5 @@
 /**
- * Zero-filled pages (kernel-swap.md §6, §11.11, §11.12): the Z flag in the
+ * Zero-filled pages (docs/kernel-model.md §6, §11.11, §11.12): the Z flag in the
  * swap table, the counters, and the large-swapin fallback when the slots
  * of an aligned range disagree on Z or on the memcg id.
  */

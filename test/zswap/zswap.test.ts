@@ -1,5 +1,5 @@
 /**
- * zswap (kernel-swap.md §5, §11.13-§11.17; zswap.rst) through the file
+ * zswap (docs/kernel-model.md §5, §11.13-§11.17; zswap.rst) through the file
  * interface: store, exclusive load, incompressible pages, the pool limit
  * with its hysteresis, memory.zswap.max, writeback and the shrinker.
  */

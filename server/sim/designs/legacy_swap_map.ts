@@ -1,6 +1,6 @@
 /**
  * The legacy `si->swap_map` byte and its count-continuation digits
- * (kernel-swap.md §2.5; include/linux/swap.h before P3 [OLDSWAP]).
+ * (docs/kernel-model.md §2.5; include/linux/swap.h before P3 [OLDSWAP]).
  *
  * A count is a mixed-radix number: the swap_map byte holds the lowest digit
  * (0..SWAP_MAP_MAX, radix 63); each continuation page adds one digit

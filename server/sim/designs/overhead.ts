@@ -1,5 +1,5 @@
 /**
- * Metadata overhead per design profile (kernel-swap.md §9).
+ * Metadata overhead per design profile (docs/kernel-model.md §9).
  *
  * `computeOverhead` turns a usage summary produced by the simulator into one
  * line per (device, structure): bytes, whether the structure is sized at
@@ -103,7 +103,7 @@ export interface OverheadLine {
   bytes: number;
   /** Human-readable formula with the numbers substituted. */
   formula: string;
-  /** kernel-swap.md section and source keys. */
+  /** docs/kernel-model.md section and source keys. */
   source: string;
 }
 
@@ -143,13 +143,13 @@ export const SIZES = {
   RMAP_ENTRY: 8,
   /** vswap v3 descriptor. */
   SWP_DESC: 24,
-  /** struct xa_node (radix_tree_node slab object). Approximation from the reference. */
+  /** struct xa_node (radix_tree_node slab object). Approximation (docs/kernel-model.md §9). */
   XA_NODE: 576,
   /** Slots per xa_node (XA_CHUNK_SIZE). */
   XA_CHUNK: 64,
-  /** struct zswap_entry. Approximation: the reference's field-size sum. */
+  /** struct zswap_entry. Approximation: a field-size sum (docs/kernel-model.md §5.2). */
   ZSWAP_ENTRY: 48,
-  /** One zswap XArray slot per stored page (the reference's flat figure). */
+  /** One zswap XArray slot per stored page (the flat figure of docs/kernel-model.md §9). */
   ZSWAP_TREE_SLOT: 8,
 } as const;
 
@@ -470,7 +470,7 @@ function validateInput(input: OverheadInput): void {
   }
 }
 
-/** The metadata cost of one profile for one usage summary (kernel-swap.md §9). */
+/** The metadata cost of one profile for one usage summary (docs/kernel-model.md §9). */
 export function computeOverhead(input: OverheadInput): OverheadTable {
   validateInput(input);
   const desc = designDescriptor(input.profile);

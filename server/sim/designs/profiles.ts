@@ -1,6 +1,6 @@
 /**
  * Design profiles: the kernel eras and posted designs whose swap metadata
- * swapsim can lay out side by side (kernel-swap.md §0.1, §2.5, §7.7, §8, §9).
+ * swapsim can lay out side by side (docs/kernel-model.md §0.1, §2.5, §7.7, §8, §9).
  *
  * A profile changes only *where* per-slot metadata lives and what it costs;
  * user-visible behaviour stays the same except where a flag below says so.
@@ -14,7 +14,7 @@ export function isDesignProfile(value: string): value is DesignProfile {
   return (DESIGN_PROFILES as readonly string[]).includes(value);
 }
 
-/** One source a profile rests on: a key of kernel-swap.md §0.2 plus what to look up. */
+/** One source a profile rests on: a key of docs/kernel-model.md §0.2 plus what to look up. */
 export interface DesignSource {
   key: string;
   /** lore Message-ID, when the source is a mail (as given in §0.2; some are truncated there). */
@@ -139,8 +139,8 @@ const SRC = {
   BS_GHOST: { key: 'BS-GHOST', note: "Barry Song's objection to /dev/ghostswap (same thread)" },
   VSWAP_V3: { key: 'VSWAP-v3', messageId: '20260208215839.87595-1-nphamcs@gmail.com', note: 'Virtual Swap Space v3 (20 patches); 32 GB overhead table in the cover' },
   LWN_VSWAP: { key: 'LWN-1059201', location: 'https://lwn.net/Articles/1059201/', note: 'virtual swap article (2026-02-19)' },
-  VSTE_V1: { key: 'VSTE-v1', messageId: '20260528212955.1912856-1-… (truncated in the reference)', note: 'vswap Swap Table Edition RFC v1, 2026-05-28' },
-  VSTE_V2: { key: 'VSTE-v2', messageId: '20260612193738.2183968-1-… (truncated in the reference)', note: 'vswap Swap Table Edition RFC v2, 2026-06-12' },
+  VSTE_V1: { key: 'VSTE-v1', messageId: '20260528212955.1912856-1-… (truncated in our notes)', note: 'vswap Swap Table Edition RFC v1, 2026-05-28' },
+  VSTE_V2: { key: 'VSTE-v2', messageId: '20260612193738.2183968-1-… (truncated in our notes)', note: 'vswap Swap Table Edition RFC v2, 2026-06-12' },
   LMM_VSWAP: { key: 'LMM-vswap', location: 'linux-mm/linux-mm mm/vswap.h @0822e81d', note: 'virtual_table tag encoding' },
 } satisfies Record<string, DesignSource>;
 
@@ -354,9 +354,9 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     dynamicDevices: true,
     backendChosenAtWriteout: true,
     virtualChargeRule: 'charged-per-virtual-entry',
-    chargeNote: 'Inferred: the charge record lives in swp_desc, so each virtual entry carries it. The reference does not spell the rule out (UNCONFIRMED).',
+    chargeNote: 'Inferred: the charge record lives in swp_desc, so each virtual entry carries it. The sources do not spell the rule out (UNCONFIRMED; docs/kernel-model.md §8.2).',
     reparentOnSwapin: 'faulting-task-memcg',
-    reparentNote: 'Assumed mainline behaviour (the series does not change swapin charging as far as the reference says).',
+    reparentNote: 'Assumed mainline behaviour (the series does not change swapin charging as far as docs/kernel-model.md §8.2 says).',
     // Physical devices still need the cluster allocator; §9 gives no size, we assume the P1/P2 layout.
     clusterInfoBytes: 32,
     dynClusterInfoBytes: null,

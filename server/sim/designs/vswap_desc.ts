@@ -1,6 +1,6 @@
 /**
  * vswap v3 `swp_desc`: the 24-byte descriptor behind every virtual swap entry
- * (kernel-swap.md §8.2 [VSWAP-v3]).
+ * (docs/kernel-model.md §8.2 [VSWAP-v3]).
  *
  * The source lists the fields only: a union of physical slot / zswap entry
  * pointer, a union of folio pointer / shadow, swap_count (u32), memcgid (u16),

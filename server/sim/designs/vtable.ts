@@ -1,5 +1,5 @@
 /**
- * virtual_table entries (kernel-swap.md §8.1, §8.3).
+ * virtual_table entries (docs/kernel-model.md §8.1, §8.3).
  *
  * vswap Swap Table Edition (mm/vswap.h [LMM-vswap]): one 64-bit word per
  * virtual slot whose low 3 bits are a tag:
