@@ -176,7 +176,7 @@ export function checkFixture(file: string): FixtureCheck {
       continue;
     }
     const verdict = verdictOf(p.simulator, o.kernel);
-    const where = `${f.scenario}:${o.line + 1} (step ${p.step}) ${o.label}: kernel ${spread(o.kernel)}, simulator ${show(p.simulator)}`;
+    const where = `${f.scenario}:${p.line + 1} (step ${p.step}) ${o.label}: kernel ${spread(o.kernel)}, simulator ${show(p.simulator)}`;
     if (verdict === 'differs') {
       if (o.known) known.push(`${where} — known: ${o.known}`);
       else failures.push(where);
@@ -184,7 +184,7 @@ export function checkFixture(file: string): FixtureCheck {
       within++;
       if (o.known) failures.push(`${where}: marked as a known difference (${o.known}) but now within the kernel's spread; remove the mark`);
     }
-    observables.push({ key: o.key, step: p.step, line: o.line, kind: o.kind, label: o.label, unit: o.unit, simulator: p.simulator, kernel: o.kernel, verdict, ...(o.known ? { known: o.known } : {}) });
+    observables.push({ key: o.key, step: p.step, line: p.line, kind: o.kind, label: o.label, unit: o.unit, simulator: p.simulator, kernel: o.kernel, verdict, ...(o.known ? { known: o.known } : {}) });
   }
   const recorded = new Set(f.observables.map((o) => o.key));
   for (const p of plan.observables) {

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
 import type { CheckedOp, CheckedStatement, Observable } from '../lang/checked';
+import { lexLine, splitLines } from '../lang/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
 import { KernelError } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
@@ -81,7 +82,22 @@ export class TranslateError extends Error {}
 /** Most steps one guest run takes: every step prints at least one line over a serial port. */
 export const MAX_GUEST_STEPS = 20_000;
 
-export const hash16 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+const hash16 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/**
+ * The hash a fixture is keyed by: the scenario's statements only. Comments,
+ * blank lines and indentation are left out, so rewording a comment does not
+ * make a recorded kernel run stale; any change to what runs does.
+ */
+export function scenarioHash(text: string): string {
+  const statements: string[] = [];
+  for (const line of splitLines(text)) {
+    const comment = lexLine(line).comment;
+    const code = (comment ? line.slice(0, comment.start) : line).trim();
+    if (code !== '') statements.push(code);
+  }
+  return hash16(statements.join('\n'));
+}
 
 /** A field of the command file: blanks, `%` and anything unusual are %XX-escaped (the guest undoes it). */
 export function escapeField(s: string): string {
@@ -276,7 +292,7 @@ export function translate(text: string, design: DesignName, file = 'scenario.swa
 
   return {
     design,
-    scenarioHash: hash16(text),
+    scenarioHash: scenarioHash(text),
     ramBytes: cfg.ramBytes,
     cpus: cfg.cpus,
     devices: [...devices].map(([path, d]) => ({ path, kind: d.kind, bytes: d.bytes })),

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cpioArchive, charEntry, dirEntry, fileEntry } from '../../server/verify/guest_image';
 import { keyedValue, kernelValue, parseGuestOutput, swapsValue } from '../../server/verify/kernel_values';
-import { escapeField, translate, TranslateError } from '../../server/verify/translate';
+import { escapeField, scenarioHash, translate, TranslateError } from '../../server/verify/translate';
 import { verdictOf } from '../../server/verify/compare';
 import { designForSeries } from '../../server/verify/run';
 import { compareReleases, pickRelease, bzImageRelease } from '../../server/verify/kernels';
@@ -161,4 +161,12 @@ test('statements with variables run on the kernel as the simulator expands them'
   const mmaps = plan.commands.filter((c) => c.startsWith('mmap '));
   assert.deepEqual(mmaps.map((c) => c.split(' ').slice(0, 4).join(' ')), ['mmap t r0 16', 'mmap t r1 16']);
   assert.deepEqual(plan.simulatorOnly, []);
+});
+
+test('a fixture is keyed by the statements: comments, blank lines and indentation do not change the hash', () => {
+  const base = 'config ram=64M\nswapon /dev/vda\nexpect swap used == 0\n';
+  const reworded = '# a new comment\nconfig ram=64M   # the machine\n\n  swapon /dev/vda\nexpect swap used == 0\n';
+  assert.equal(scenarioHash(reworded), scenarioHash(base));
+  assert.notEqual(scenarioHash(base.replace('64M', '128M')), scenarioHash(base));
+  assert.notEqual(scenarioHash('echo "a # b"\n'), scenarioHash('echo "a \n'), 'a # inside quotes is not a comment');
 });
