@@ -4,7 +4,8 @@
 // asks and draws. Activation does not wait for the server to start.
 import * as vscode from 'vscode';
 import { Notifications, type ServerStatus } from '../shared/protocol';
-import { compareDesigns, ComparisonDocuments, selectDesign } from './commands/designs';
+import { compareDesigns, selectDesign } from './commands/designs';
+import { CompareView, type ShownComparison } from './compareView';
 import { exportSession } from './commands/exports';
 import { revealSlot } from './commands/reveal';
 import { newScenario, openExample } from './commands/scenarios';
@@ -59,6 +60,8 @@ export interface SwapsimApi {
   readonly stepStatus: StepStatusItem;
   readonly serverStatus: ServerStatusItem;
   readonly tests: ScenarioTests;
+  /** What the Compare Designs view shows, if it is open. */
+  comparison(): ShownComparison | undefined;
   /** What the dashboard of a scenario says it shows (its last `shown` message), if one is open. */
   dashboardShown(uri: string): { seq: number; step: number } | undefined;
   /** Verify on Real Kernel: its Testing items' outcomes and diagnostics. */
@@ -126,7 +129,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
     }),
   );
   trackContextKeys(store);
-  registerCommands(ctx, { swapCache, events });
+  const comparisons = registerCommands(ctx, { swapCache, events });
   registerScenarioDebugger(context, server, store);
 
   const ready = languageClient.start().then(
@@ -137,7 +140,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
     },
   );
   context.subscriptions.push(loadLanguageClientLater(languageClient, { context, log, restartServer: () => void restartServer(), ready }));
-  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, verification, dashboardShown: (uri) => DashboardPanel.shown(uri), ready, log };
+  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, verification, dashboardShown: (uri) => DashboardPanel.shown(uri), comparison: () => comparisons.shown, ready, log };
 }
 
 export async function deactivate(): Promise<void> {
@@ -146,19 +149,20 @@ export async function deactivate(): Promise<void> {
   if (running?.isRunning()) await running.stop();
 }
 
-function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; events: EventsTreeProvider }): void {
-  const comparisons = new ComparisonDocuments();
+function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; events: EventsTreeProvider }): CompareView {
+  const comparisons = new CompareView(ctx);
+  ctx.extension.subscriptions.push(comparisons);
   const register = (id: string, handler: (...args: unknown[]) => unknown): void => {
     ctx.extension.subscriptions.push(vscode.commands.registerCommand(id, handler));
   };
-  ctx.extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(ComparisonDocuments.scheme, comparisons));
   register('swapsim.run', (arg, toLine) => run(ctx, arg, toLine));
   register('swapsim.step', (arg) => step(ctx, 'forward', arg));
   register('swapsim.stepBack', (arg) => step(ctx, 'back', arg));
   register('swapsim.runToCursor', (arg) => runToCursor(ctx, arg));
   register('swapsim.reset', (arg) => reset(ctx, arg));
   register('swapsim.selectDesign', (arg, design) => selectDesign(ctx, arg, design));
-  register('swapsim.compareDesigns', (arg, designs) => compareDesigns(ctx, comparisons, arg, designs));
+  register('swapsim.compareDesigns', (arg, designs, at) => compareDesigns(ctx, comparisons, arg, designs, at));
+  register('swapsim.exportComparison', (format, target) => comparisons.export(format === 'csv' ? 'csv' : 'markdown', target instanceof vscode.Uri ? target : undefined));
   register('swapsim.openDashboard', (arg) => {
     const uri = requireScenario(ctx, arg);
     if (uri !== undefined) DashboardPanel.show(ctx.extension, ctx.client, uri);
@@ -181,6 +185,7 @@ function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; e
   register('swapsim.events.loadMore', () => paged.events.loadMore());
   register('swapsim.newScenario', () => newScenario());
   register('swapsim.openExample', (arg) => openExample(ctx, arg));
+  return comparisons;
 }
 
 /** Selections flow both ways between the Devices view and the dashboard. */
@@ -198,6 +203,9 @@ function linkDashboard(ctx: Ctx): void {
       else if (node.kind === 'cluster') DashboardPanel.select(node.type, node.cluster);
     }),
     DashboardPanel.onDidSelect(async (selection) => {
+      // Revealing in a closed side bar would open it and squeeze the dashboard: only on request (issue #22).
+      const reveal = ctx.devicesView.visible || vscode.workspace.getConfiguration('swapsim').get<boolean>('dashboard.revealInSidebar', false);
+      if (!reveal) return;
       ctx.store.focus(selection.uri);
       await ctx.sync.refresh(selection.uri);
       const node = selection.offset === undefined ? ctx.devices.clusterNodeFor(selection.deviceType, selection.cluster) : ctx.devices.slotNode(selection.deviceType, selection.offset);

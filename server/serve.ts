@@ -16,7 +16,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { dashboardCsp, dashboardHtml } from '../media/dashboard/page';
 import { DESIGN_NAMES, ErrorCodes, type DesignName, type HostToWebview, type RequestTypes, type SessionDelta } from '../shared/protocol';
 import { isWebviewRequest, parseRequestParams, parseWebviewToHost, type WebviewRequestMethod } from '../shared/validate';
-import type { SessionApi } from './session/api';
+import { compareDesigns } from './session/compare';
 import { Session } from './session/session';
 
 /** The only interface the server listens on: a shared run stays on this machine. */
@@ -31,7 +31,7 @@ const INTERNAL_ERROR = -32603;
 const MAX_MESSAGE_BYTES = 2 << 20;
 
 export interface DashboardServerOptions {
-  session: SessionApi;
+  session: Session;
   /** 0 picks a free port. */
   port: number;
   /** Folder with dashboard.js and its stylesheets (dist/media). */
@@ -58,7 +58,7 @@ interface Answer {
 type Params<M extends WebviewRequestMethod> = RequestTypes[M]['params'];
 
 /** Run one dashboard request against the session. Throws what the session throws. */
-function answer(session: SessionApi, method: WebviewRequestMethod, params: Params<WebviewRequestMethod>): Answer {
+function answer(session: Session, method: WebviewRequestMethod, params: Params<WebviewRequestMethod>): Answer {
   switch (method) {
     case 'swapsim/snapshot':
       return { result: session.snapshot() };
@@ -73,7 +73,7 @@ function answer(session: SessionApi, method: WebviewRequestMethod, params: Param
     }
     case 'swapsim/compare': {
       const p = params as Params<'swapsim/compare'>;
-      return { result: session.compare(p.designs, p.step) };
+      return { result: compareDesigns(session, p.designs, p.step ?? session.step.index) };
     }
     case 'swapsim/slot': {
       const p = params as Params<'swapsim/slot'>;

@@ -19,7 +19,8 @@ export const DESIGN_NAMES: readonly DesignName[] = ['legacy', 'p1', 'p3', 'p4', 
 export type ClusterListName = 'none' | 'free' | 'nonfull' | 'frag' | 'full' | 'discard' | 'dead';
 export type SlotKindName = 'null' | 'pfn' | 'shadow' | 'bad' | 'pointer';
 /** Where a slot's data is: what the cluster map colours a slot by. */
-export type SlotBacking = 'free' | 'cached' | 'cached-dirty' | 'zero' | 'zswap' | 'disk' | 'bad' | 'pointer';
+/** Where a slot's data lives; `header` is slot 0, the swap header page (marked bad so it is never allocated). */
+export type SlotBacking = 'free' | 'cached' | 'cached-dirty' | 'zero' | 'zswap' | 'disk' | 'bad' | 'pointer' | 'header';
 
 export const ErrorCodes = {
   /** No session for that URI (document closed, or never opened). */
@@ -366,6 +367,50 @@ export interface CompareResult {
   failures: { design: DesignName; message: string }[];
   /** Totals per design at every step (for the over-the-run chart), sampled to at most 512 points. */
   series: { design: DesignName; steps: number[]; total: number[] }[];
+  /** How the kernel behaved under each design, at the step compared. */
+  behaviour: DesignBehaviour[];
+  /** The first step at which a design behaved unlike the first one; null when all behaved alike. */
+  divergence: CompareDivergence | null;
+}
+
+/** One design's run to the compared step: outcomes and the main swap counters (pages). */
+export interface DesignBehaviour {
+  design: DesignName;
+  /** Steps it ran (fewer than asked when `stop_on_error` stopped it). */
+  step: number;
+  status: SessionStatus;
+  expectsPassed: number;
+  expectsFailed: number;
+  /** Kernel errors no `expect error` accepted. */
+  unexpectedErrors: number;
+  firstError: { line: number; step: number; errno: string; message: string } | null;
+  /** /proc/vmstat */
+  pswpout: number;
+  pswpin: number;
+  zswpout: number;
+  /** NR_SWAPCACHE: pages in the swap cache. */
+  swapCache: number;
+  /** Slots in use over every swap device (/proc/swaps Used, in pages). */
+  slotsUsed: number;
+  /** memory.swap.current of every cgroup but the root, in pages. */
+  memcgSwap: { path: string; pages: number }[];
+}
+
+export interface CompareDifference {
+  /** A behaviour field (`pswpout`, `slotsUsed`, …) or `<cgroup> memory.swap.current`. */
+  what: string;
+  first: number;
+  second: number;
+}
+
+export interface CompareDivergence {
+  /** Steps run when the two designs first differ. */
+  step: number;
+  /** The statement of that step (0-based line), null at step 0. */
+  line: number | null;
+  first: DesignName;
+  second: DesignName;
+  differences: CompareDifference[];
 }
 
 export interface EventPageParams extends SessionParams {
@@ -614,3 +659,28 @@ export interface VerifyReport {
   /** For `--shard i/n`: which shard produced this report. */
   readonly shard?: { readonly index: number; readonly count: number };
 }
+
+// ---------------------------------------------- Compare Designs view messages
+
+/** Compare at the session's current step, or at the end of the run (what `swapsim compare` does by default). */
+export type CompareAt = 'current' | 'end';
+
+export type CompareViewToHost =
+  | { type: 'ready' }
+  /** Compare again, at this choice of step. */
+  | { type: 'compareAt'; at: CompareAt }
+  | { type: 'export'; format: 'markdown' | 'csv' };
+
+export type HostToCompareView =
+  | { type: 'busy'; scenario: string; at: CompareAt; step: number }
+  | {
+      type: 'report';
+      scenario: string;
+      at: CompareAt;
+      result: CompareResult;
+      /** The `swapsim compare` command line that prints the same figures. */
+      command: string;
+    }
+  /** The session moved since a comparison at its current step: the report is of another step now. */
+  | { type: 'stale'; step: number }
+  | { type: 'failed'; message: string };

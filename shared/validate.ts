@@ -18,7 +18,11 @@ import {
   type ClusterListName,
   type ClusterMap,
   type CompareParams,
+  type CompareDivergence,
   type CompareResult,
+  type CompareViewToHost,
+  type HostToCompareView,
+  type DesignBehaviour,
   type CounterSet,
   type DesignName,
   type DeviceSummary,
@@ -188,7 +192,7 @@ function refine<T>(base: Validator<T>, test: (value: T) => boolean, what: string
 export const designName: Validator<DesignName> = literal(...DESIGN_NAMES);
 const clusterListName: Validator<ClusterListName> = literal('none', 'free', 'nonfull', 'frag', 'full', 'discard', 'dead');
 const slotKind: Validator<SlotKindName> = literal('null', 'pfn', 'shadow', 'bad', 'pointer');
-const slotBacking: Validator<SlotBacking> = literal('free', 'cached', 'cached-dirty', 'zero', 'zswap', 'disk', 'bad', 'pointer');
+const slotBacking: Validator<SlotBacking> = literal('free', 'cached', 'cached-dirty', 'zero', 'zswap', 'disk', 'bad', 'pointer', 'header');
 const sessionStatus: Validator<SessionStatus> = literal('ready', 'running', 'finished', 'invalid', 'stopped');
 const hex: Validator<string> = refine(str, (s) => /^0x[0-9a-f]+$/i.test(s), 'expected 0x-prefixed hex');
 
@@ -395,6 +399,32 @@ const compareResult: Validator<CompareResult> = object<CompareResult>({
   series: arrayOf(
     object<CompareResult['series'][number]>({ design: designName, steps: arrayOf(nat), total: arrayOf(num) }),
   ),
+  behaviour: arrayOf(
+    object<DesignBehaviour>({
+      design: designName,
+      step: nat,
+      status: sessionStatus,
+      expectsPassed: nat,
+      expectsFailed: nat,
+      unexpectedErrors: nat,
+      firstError: nullable(object<NonNullable<DesignBehaviour['firstError']>>({ line: nat, step: nat, errno: str, message: str })),
+      pswpout: nat,
+      pswpin: nat,
+      zswpout: nat,
+      swapCache: nat,
+      slotsUsed: nat,
+      memcgSwap: arrayOf(object<DesignBehaviour['memcgSwap'][number]>({ path: str, pages: nat })),
+    }),
+  ),
+  divergence: nullable(
+    object<CompareDivergence>({
+      step: nat,
+      line: nullable(nat),
+      first: designName,
+      second: designName,
+      differences: arrayOf(object<CompareDivergence['differences'][number]>({ what: str, first: num, second: num })),
+    }),
+  ),
 });
 
 const eventPage: Validator<EventPage> = object<EventPage>({ total: nat, events: arrayOf(wireEvent) });
@@ -527,6 +557,21 @@ const hostToWebview: Validator<HostToWebview> = tagged<HostToWebview>({
   noSession: object<Extract<HostToWebview, { type: 'noSession' }>>({ type: literal('noSession'), message: str }),
 });
 
+const compareAt = literal('current', 'end');
+
+const compareViewToHost: Validator<CompareViewToHost> = tagged<CompareViewToHost>({
+  ready: object<{ type: 'ready' }>({ type: literal('ready') }),
+  compareAt: object<Extract<CompareViewToHost, { type: 'compareAt' }>>({ type: literal('compareAt'), at: compareAt }),
+  export: object<Extract<CompareViewToHost, { type: 'export' }>>({ type: literal('export'), format: literal('markdown', 'csv') }),
+});
+
+const hostToCompareView: Validator<HostToCompareView> = tagged<HostToCompareView>({
+  busy: object<Extract<HostToCompareView, { type: 'busy' }>>({ type: literal('busy'), scenario: str, at: compareAt, step: nat }),
+  report: object<Extract<HostToCompareView, { type: 'report' }>>({ type: literal('report'), scenario: str, at: compareAt, result: compareResult, command: str }),
+  stale: object<Extract<HostToCompareView, { type: 'stale' }>>({ type: literal('stale'), step: nat }),
+  failed: object<Extract<HostToCompareView, { type: 'failed' }>>({ type: literal('failed'), message: str }),
+});
+
 function run<T>(check: Validator<T>, value: unknown, root: string): Parsed<T> {
   const error = check(value, root);
   return error === null ? { ok: true, value: value as T } : { ok: false, error };
@@ -550,4 +595,14 @@ export function parseRequestParams<M extends WebviewRequestMethod>(method: M, pa
 /** Check a request's result before the page uses it. */
 export function parseRequestResult<M extends WebviewRequestMethod>(method: M, result: unknown): Parsed<RequestTypes[M]['result']> {
   return run(resultValidators[method] as Validator<RequestTypes[M]['result']>, result, 'result');
+}
+
+/** Check a message from the Compare Designs page. */
+export function parseCompareViewToHost(value: unknown): Parsed<CompareViewToHost> {
+  return run(compareViewToHost, value, 'message');
+}
+
+/** Check a message from the Compare Designs host. */
+export function parseHostToCompareView(value: unknown): Parsed<HostToCompareView> {
+  return run(hostToCompareView, value, 'message');
 }

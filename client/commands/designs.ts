@@ -1,10 +1,10 @@
 // Select Design Profile and Compare Designs. The titles are repeated here
 // (not imported from server/lang/catalog.ts) to keep the client bundle small.
 import * as vscode from 'vscode';
-import { DESIGN_NAMES, type CompareResult, type DesignName } from '../../shared/protocol';
+import { DESIGN_NAMES, type DesignName } from '../../shared/protocol';
+import type { CompareView } from '../compareView';
 import type { Ctx } from '../context';
 import { describeRequestError, isCancellation } from '../protocolClient';
-import { formatBytes } from '../ui/format';
 import { withDelayedProgress } from './progress';
 import { reportFailure, requireScenario } from './target';
 
@@ -42,43 +42,8 @@ export async function selectDesign(ctx: Ctx, arg?: unknown, designArg?: unknown)
   }
 }
 
-/** The comparison as markdown: one row per design, structures as columns would be too wide. */
-export function comparisonMarkdown(scenario: string, result: CompareResult): string {
-  const out: string[] = [`# Swap metadata by design — ${scenario}, step ${result.step}`, ''];
-  out.push('| design | static | dynamic | total | per used slot |', '| --- | ---: | ---: | ---: | ---: |');
-  const sorted = [...result.tables].sort((a, b) => a.totals.total - b.totals.total);
-  for (const t of sorted) {
-    const perSlot = t.totals.perUsedSlot === null ? '—' : `${t.totals.perUsedSlot.toFixed(2)} B`;
-    out.push(`| ${t.design} | ${formatBytes(t.totals.static)} | ${formatBytes(t.totals.dynamic)} | ${formatBytes(t.totals.total)} | ${perSlot} |`);
-  }
-  for (const f of result.failures) out.push('', `**${f.design}** could not run this scenario: ${f.message}`);
-  for (const t of sorted) {
-    out.push('', `## ${t.design} — ${DESIGN_TITLES[t.design]}`, '', '| structure | device | kind | bytes | formula |', '| --- | --- | --- | ---: | --- |');
-    for (const line of t.lines) out.push(`| ${line.structure} | ${line.device ?? ''} | ${line.kind} | ${formatBytes(line.bytes)} | \`${line.formula}\` |`);
-  }
-  out.push('');
-  return out.join('\n');
-}
-
-/** Read-only documents holding comparisons, by URI. */
-export class ComparisonDocuments implements vscode.TextDocumentContentProvider {
-  static readonly scheme = 'swapsim-compare';
-  private readonly texts = new Map<string, string>();
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? '';
-  }
-
-  set(uri: vscode.Uri, text: string): void {
-    this.texts.set(uri.toString(), text);
-    this.changed.fire(uri);
-  }
-}
-
-/** Compare designs; `designsArg` (an array of design names) skips the quick pick. */
-export async function compareDesigns(ctx: Ctx, documents: ComparisonDocuments, arg?: unknown, designsArg?: unknown): Promise<void> {
+/** Compare designs in the Compare Designs view; `designsArg` (design names) and `atArg` ('current' or 'end') skip the questions. */
+export async function compareDesigns(ctx: Ctx, view: CompareView, arg?: unknown, designsArg?: unknown, atArg?: unknown): Promise<void> {
   const uri = requireScenario(ctx, arg);
   if (uri === undefined) return;
   const given = Array.isArray(designsArg) && designsArg.length > 0 && designsArg.every(isDesign) ? designsArg.map((design: DesignName) => ({ design })) : undefined;
@@ -87,15 +52,15 @@ export async function compareDesigns(ctx: Ctx, documents: ComparisonDocuments, a
     { title: 'swapsim: compare which designs?', canPickMany: true },
   );
   if (picks === undefined || picks.length === 0) return;
-  try {
-    const result = await withDelayedProgress('swapsim: comparing designs', (token) => ctx.server.request('swapsim/compare', { uri, designs: picks.map((p) => p.design) }, token));
-    const name = vscode.Uri.parse(uri).path.split('/').pop() ?? 'scenario';
-    const target = vscode.Uri.from({ scheme: ComparisonDocuments.scheme, path: `/${name}.compare.md`, query: uri });
-    documents.set(target, comparisonMarkdown(name, result));
-    const document = await vscode.workspace.openTextDocument(target);
-    await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-    await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
-  } catch (error) {
-    reportFailure(ctx, describeRequestError('swapsim/compare', error), isCancellation(error));
-  }
+  await ctx.sync.refresh(uri);
+  const step = ctx.store.get(uri)?.step;
+  const at = atArg === 'current' || atArg === 'end' ? atArg : (await vscode.window.showQuickPick(
+    [
+      { label: 'At the end of the run', description: step === undefined ? '' : `step ${step.total}, as swapsim compare does`, at: 'end' as const },
+      { label: 'At the current step', description: step === undefined ? '' : `step ${step.index}`, at: 'current' as const },
+    ],
+    { title: 'swapsim: compare the designs where?' },
+  ))?.at;
+  if (at === undefined) return;
+  await view.open(uri, picks.map((p) => p.design), at);
 }

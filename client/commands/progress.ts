@@ -34,7 +34,8 @@ export async function withDelayedProgress<T>(title: string, task: (token: vscode
         const { index, total } = change.state.step;
         const to = track.toStep ?? total;
         const pct = percentOf(index - from, to - from);
-        progress.report({ increment: pct - shown, message: `${pct}% · step ${index.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}` });
+        // Step numbers written as the status bar writes them.
+        progress.report({ increment: pct - shown, message: `${pct}% · step ${index} / ${total}` });
         shown = pct;
       });
       return work.then(

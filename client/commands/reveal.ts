@@ -1,24 +1,12 @@
 // Reveal Slot: select a slot in the Devices view (expanding what leads to it)
 // and in the dashboard. Called with (uri, type, offset) from the Events and
-// Swap cache views, or with nothing: then an input box asks `device:offset`.
+// Swap cache views, or with nothing: then an input box asks `DEVICE:OFFSET`
+// or `DEVICE OFFSET`.
 import * as vscode from 'vscode';
 import type { Ctx } from '../context';
 import { DashboardPanel } from '../dashboard';
+import { parseSlotAddress } from './slotAddress';
 import { scenarioUri } from './target';
-
-/** `/dev/vda2:1234` or `0:1234` → swap type and offset, or an error to show. */
-export function parseSlotAddress(text: string, devices: { type: number; path: string; maxSlots: number }[]): { type: number; offset: number } | string {
-  const colon = text.trim().lastIndexOf(':');
-  if (colon <= 0) return 'write DEVICE:OFFSET, e.g. /dev/vda2:1 or 0:1';
-  const deviceText = text.trim().slice(0, colon);
-  const offsetText = text.trim().slice(colon + 1);
-  const offset = /^0x[0-9a-f]+$/i.test(offsetText) ? Number.parseInt(offsetText, 16) : /^\d+$/.test(offsetText) ? Number(offsetText) : Number.NaN;
-  if (!Number.isSafeInteger(offset)) return `not an offset: ${offsetText}`;
-  const device = /^\d+$/.test(deviceText) ? devices.find((d) => d.type === Number(deviceText)) : devices.find((d) => d.path === deviceText);
-  if (device === undefined) return `no active swap device ${deviceText} (active: ${devices.map((d) => d.path).join(', ') || 'none'})`;
-  if (offset >= device.maxSlots) return `${device.path} has slots 0..${device.maxSlots - 1}`;
-  return { type: device.type, offset };
-}
 
 export async function revealSlot(ctx: Ctx, uriArg?: unknown, typeArg?: unknown, offsetArg?: unknown): Promise<void> {
   const uri = scenarioUri(ctx, uriArg);
@@ -39,7 +27,7 @@ export async function revealSlot(ctx: Ctx, uriArg?: unknown, typeArg?: unknown, 
     const first = devices[0];
     const answer = await vscode.window.showInputBox({
       title: 'swapsim: reveal slot',
-      prompt: 'DEVICE:OFFSET — a device path or swap type, then the slot offset',
+      prompt: 'DEVICE:OFFSET or DEVICE OFFSET — a device path or swap type, then the slot offset (decimal or 0x hex)',
       placeHolder: first === undefined ? '/dev/vda2:1' : `${first.path}:1`,
       validateInput: (text) => {
         const parsed = parseSlotAddress(text, devices);

@@ -35,4 +35,5 @@ export const SLOT_ICONS: Record<SlotBacking, IconSpec> = {
   disk: { icon: 'database', color: 'charts.green' },
   bad: { icon: 'error', color: 'errorForeground' },
   pointer: { icon: 'arrow-right', color: 'charts.blue' },
+  header: { icon: 'symbol-file', color: 'descriptionForeground' },
 };

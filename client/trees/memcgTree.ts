@@ -107,7 +107,8 @@ export class MemcgTreeProvider implements vscode.TreeDataProvider<MemcgTreeNode>
         item.iconPath = new ui.ThemeIcon('database');
         break;
       case 'zswap':
-        item.description = `${usage(m.zswapCurrent, m.zswapMax, null)} · writeback ${m.zswapWriteback ? 'on' : 'off'}`;
+        // As the kernel file reads (and the dashboard, the hover and the debugger show it): 1 or 0.
+        item.description = `${usage(m.zswapCurrent, m.zswapMax, null)} · memory.zswap.writeback ${m.zswapWriteback ? 1 : 0}`;
         item.iconPath = new ui.ThemeIcon('file-zip');
         break;
       case 'events': {

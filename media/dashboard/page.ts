@@ -20,6 +20,8 @@ export interface DashboardPageOptions {
   title: string;
   /** Initial body class: VS Code sets its own theme classes; a browser page starts from this one. */
   bodyClass?: string;
+  /** What the page says until its script has drawn it (default: the dashboard's). */
+  loadingText?: string;
 }
 
 /** The Content-Security-Policy of the dashboard, also sent as an HTTP header by `swapsim serve`. */
@@ -56,7 +58,7 @@ ${styles}
 </head>
 <body${bodyClass}>
   <div id="app" class="app" aria-busy="true">
-    <p class="loading" role="status">Loading the swapsim dashboard…</p>
+    <p class="loading" role="status">${escapeAttr(options.loadingText ?? 'Loading the swapsim dashboard…')}</p>
   </div>
   <script nonce="${escapeAttr(options.nonce)}" src="${escapeAttr(options.scriptUri)}"></script>
 </body>

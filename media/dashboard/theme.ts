@@ -23,27 +23,41 @@ export interface Palette {
   css: { background: string; foreground: string; muted: string; focus: string; grid: string; series: string[] };
 }
 
-/** Which variable colours what, with a fallback when the variable is missing (older VS Code, plain browser). */
-const LIST_VARS: Record<ClusterListName, [string, string]> = {
-  free: ['--vscode-editorWidget-background', '#252526'],
-  nonfull: ['--vscode-charts-blue', '#3794ff'],
-  frag: ['--vscode-charts-orange', '#d18616'],
-  full: ['--vscode-charts-red', '#f14c4c'],
-  discard: ['--vscode-charts-purple', '#b180d7'],
-  none: ['--vscode-charts-yellow', '#cca700'],
-  dead: ['--vscode-disabledForeground', '#888888'],
+/**
+ * Cluster lists and slot backings have fixed colours, chosen so that no two
+ * states of a kind look alike to people with protanopia, deuteranopia or
+ * tritanopia, that no colour stands for a cluster state and a slot state at
+ * once, and that each stands out on light and dark backgrounds
+ * (test/dashboard/palette.test.ts measures all three). Theme colours
+ * (`--vscode-charts-*`) differ between themes and reuse one blue for several
+ * things, so they cannot promise that. The free states follow the theme.
+ * Sources: Paul Tol's muted scheme (clusters) and Okabe & Ito's (slots).
+ */
+export const LIST_COLOURS: Record<Exclude<ClusterListName, 'free'>, string> = {
+  nonfull: '#88ccee',
+  frag: '#ddcc77',
+  full: '#cc6677',
+  discard: '#aa4499',
+  none: '#aaaa00',
+  dead: '#555555',
 };
 
-const BACKING_VARS: Record<SlotBacking, [string, string]> = {
-  free: ['--vscode-editorWidget-background', '#252526'],
-  cached: ['--vscode-charts-green', '#89d185'],
-  'cached-dirty': ['--vscode-charts-yellow', '#cca700'],
-  zero: ['--vscode-descriptionForeground', '#9d9d9d'],
-  zswap: ['--vscode-charts-purple', '#b180d7'],
-  disk: ['--vscode-charts-blue', '#3794ff'],
-  bad: ['--vscode-charts-red', '#f14c4c'],
-  pointer: ['--vscode-charts-orange', '#d18616'],
+export const BACKING_COLOURS: Record<Exclude<SlotBacking, 'free'>, string> = {
+  cached: '#009e73',
+  'cached-dirty': '#f0e442',
+  zero: '#bbbbbb',
+  zswap: '#cc79a7',
+  disk: '#0072b2',
+  bad: '#d55e00',
+  pointer: '#e69f00',
+  header: '#332288',
 };
+
+/** '#rrggbb' to RGBA numbers (no DOM: the palette test runs in Node). */
+export function hexColour(hex: string): Rgba {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255, 255];
+}
 
 const SERIES_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
 
@@ -120,13 +134,12 @@ export function readPalette(): Palette {
   const foreground = solid('--vscode-editor-foreground', '#cccccc');
   const kind = themeKind();
   const contrast = read('--vscode-contrastBorder', 'transparent');
-  const list = {} as Record<ClusterListName, Rgba>;
-  for (const [name, [variable, fallback]] of Object.entries(LIST_VARS) as [ClusterListName, [string, string]][]) list[name] = solid(variable, fallback);
   // A free cluster must stand apart from the background, or the device's extent disappears.
-  list.free = mix(background, foreground, kind.startsWith('high-contrast') ? 0.22 : 0.1);
-  const backing = {} as Record<SlotBacking, Rgba>;
-  for (const [name, [variable, fallback]] of Object.entries(BACKING_VARS) as [SlotBacking, [string, string]][]) backing[name] = solid(variable, fallback);
-  backing.free = list.free;
+  const free = mix(background, foreground, kind.startsWith('high-contrast') ? 0.22 : 0.1);
+  const list = { free } as Record<ClusterListName, Rgba>;
+  for (const [name, hex] of Object.entries(LIST_COLOURS) as [ClusterListName, string][]) list[name] = hexColour(hex);
+  const backing = { free } as Record<SlotBacking, Rgba>;
+  for (const [name, hex] of Object.entries(BACKING_COLOURS) as [SlotBacking, string][]) backing[name] = hexColour(hex);
   const muted = solid('--vscode-descriptionForeground', '#9d9d9d');
   const focus = solid('--vscode-focusBorder', '#007fd4');
   return {

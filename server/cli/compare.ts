@@ -1,29 +1,40 @@
 /**
- * `swapsim compare FILE [--designs a,b,…] [--json]`: the swap metadata
- * overhead at the end of the run, one column per design (docs/designs.md).
+ * `swapsim compare FILE [--designs a,b,…] [--step N] [--json|--format F]`:
+ * the swap metadata each design keeps and how the kernel behaved under it,
+ * at the end of the run or at step N (docs/designs.md). The numbers and the
+ * layout come from the same code as the Compare Designs view in VS Code
+ * (server/session/compare.ts, shared/compare_report.ts).
  */
-import { DESIGN_NAMES, type CompareResult, type DesignName, type OverheadTableWire } from '../../shared/protocol';
+import { DESIGN_NAMES, type DesignName } from '../../shared/protocol';
+import { compareCsv, compareMarkdown, compareReport, compareText } from '../../shared/compare_report';
 import { parseArgs, UsageError, wantsHelp } from './args';
+import { compareDesigns } from '../session/compare';
 import { Session } from '../session/session';
 import { err, guarded, out, readScenario } from './io';
 import { diagnosticLine, hasErrorDiagnostics } from './report';
 import { parseDesign } from './session_run';
-import { humanBytes } from './units';
 
 const DEFAULT_DESIGNS: readonly DesignName[] = DESIGN_NAMES;
+const FORMATS = ['text', 'markdown', 'csv', 'json'] as const;
 
-export const COMPARE_HELP = `Usage: swapsim compare FILE [--designs LIST] [--json]
+export const COMPARE_HELP = `Usage: swapsim compare FILE [--designs LIST] [--step N] [--format FORMAT]
 
-Run the scenario under each design and print the swap metadata each keeps at
-the end of the run: one row per structure (static or dynamic), one column per
-design, then the totals. Designs that cannot run the scenario are listed with
-their reason.
+Run the scenario under each design to the end (or to step N) and print, per
+design: the swap metadata it keeps there (one row per structure, static or
+dynamic, then the totals), how the kernel behaved (expects passed and
+failed, unexpected kernel errors, pswpout, pswpin, zswpout, swap cache
+pages, slots used, each cgroup's memory.swap.current), and the first step at
+which the designs stop behaving alike. Designs that cannot run the scenario
+are listed with their reason. The Compare Designs view in VS Code shows the
+same figures for the same step.
 
 Options:
-  --designs LIST  comma-separated designs (default ${DEFAULT_DESIGNS.join(',')});
-                  known: legacy, p1, p3, p4, ghost, vswap, vswap-ste
-  --json          print the comparison as JSON
-  -h, --help      show this help
+  --designs LIST   comma-separated designs (default ${DEFAULT_DESIGNS.join(',')});
+                   known: legacy, p1, p3, p4, ghost, vswap, vswap-ste
+  --step N         compare after N steps (default: the end of the run)
+  --format FORMAT  text (default), markdown, csv or json
+  --json           the same as --format json
+  -h, --help       show this help
 
 Exit status: 0 compared (even if some designs failed), 1 the scenario has
 errors, 2 usage error.
@@ -36,73 +47,15 @@ function parseDesignList(value: string): DesignName[] {
   return [...new Set(designs)];
 }
 
-interface Row {
-  readonly structure: string;
-  readonly kind: string;
-  readonly bytes: Map<DesignName, number>;
+function parseStep(value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`swapsim compare: --step needs a number of steps, not '${value}'`);
+  return Number(value);
 }
 
-/** One row per (structure, kind), summed over devices. */
-function rows(tables: readonly OverheadTableWire[]): Row[] {
-  const byKey = new Map<string, Row>();
-  for (const t of tables) {
-    for (const l of t.lines) {
-      const key = `${l.kind}\0${l.structure}`;
-      let row = byKey.get(key);
-      if (!row) {
-        row = { structure: l.structure, kind: l.kind, bytes: new Map() };
-        byKey.set(key, row);
-      }
-      row.bytes.set(t.design, (row.bytes.get(t.design) ?? 0) + l.bytes);
-    }
-  }
-  // Static structures first, as docs/designs.md lists them.
-  return [...byKey.values()].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'static' ? -1 : 1));
-}
-
-/** A design that ran but whose run hit kernel errors (its figures describe a run that went differently). */
-export interface CompareWarning {
-  readonly design: DesignName;
-  readonly message: string;
-}
-
-/**
- * Session.compare() reports only designs that threw; a design under which the
- * scenario hit kernel errors (e.g. /dev/ghostswap outside design=ghost) still
- * gets a table, so rerun each to say so.
- */
-function kernelErrorWarnings(file: string, text: string, designs: readonly DesignName[]): CompareWarning[] {
-  const warnings: CompareWarning[] = [];
-  for (const design of designs) {
-    const s = new Session(file, text, { design });
-    s.run();
-    const unexpected = s.errors.filter((e) => !e.expected);
-    const first = unexpected[0];
-    if (first) warnings.push({ design, message: `${unexpected.length} unexpected kernel error(s), first at line ${first.range.start.line + 1}: ${first.errno}: ${first.message}` });
-  }
-  return warnings;
-}
-
-export function compareTableText(result: CompareResult, warnings: readonly CompareWarning[] = []): string {
-  const designs = result.tables.map((t) => t.design);
-  const body: string[][] = [];
-  for (const r of rows(result.tables)) body.push([r.structure, r.kind, ...designs.map((d) => (r.bytes.has(d) ? humanBytes(r.bytes.get(d)!) : '-'))]);
-  const totals = (label: string, pick: (t: OverheadTableWire) => number): string[] => [label, '', ...result.tables.map((t) => humanBytes(pick(t)))];
-  const foot = [totals('static', (t) => t.totals.static), totals('dynamic', (t) => t.totals.dynamic), totals('total', (t) => t.totals.total)];
-  const head = ['structure', 'kind', ...designs];
-  const all = [head, ...body, ...foot];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  const fmt = (r: string[]): string => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const lines = [`# swap metadata overhead at step ${result.step}`];
-  if (designs.length > 0) lines.push(fmt(head), rule, ...body.map(fmt), rule, ...foot.map(fmt));
-  for (const f of result.failures) {
-    // Session messages often start with the design already.
-    const message = f.message.startsWith(`${f.design}: `) ? f.message.slice(f.design.length + 2) : f.message;
-    lines.push(`failed: ${f.design}: ${message}`);
-  }
-  for (const w of warnings) lines.push(`warning: ${w.design}: ${w.message}`);
-  return lines.join('\n') + '\n';
+function parseFormat(value: string): (typeof FORMATS)[number] {
+  const found = FORMATS.find((f) => f === value);
+  if (found === undefined) throw new UsageError(`swapsim compare: unknown format '${value}' (known: ${FORMATS.join(', ')})`);
+  return found;
 }
 
 export function compareCommand(args: readonly string[]): number {
@@ -111,19 +64,36 @@ export function compareCommand(args: readonly string[]): number {
     return 0;
   }
   return guarded(() => {
-    const parsed = parseArgs('compare', args, { flags: ['--json'], options: ['--designs'] });
+    const parsed = parseArgs('compare', args, { flags: ['--json'], options: ['--designs', '--step', '--format'] });
     if (parsed.positionals.length !== 1) throw new UsageError(`swapsim compare: expected exactly one FILE\n${COMPARE_HELP}`);
     const file = parsed.positionals[0]!;
     const list = parsed.options.get('--designs');
     const designs = list === undefined ? [...DEFAULT_DESIGNS] : parseDesignList(list);
+    const stepOption = parsed.options.get('--step');
+    const formatOption = parsed.options.get('--format');
+    if (formatOption !== undefined && parsed.flags.has('--json')) throw new UsageError('swapsim compare: give either --json or --format');
+    const format = parsed.flags.has('--json') ? 'json' : formatOption === undefined ? 'text' : parseFormat(formatOption);
     const session = new Session(file, readScenario(file));
     for (const d of session.diagnostics) err(diagnosticLine(file, d) + '\n');
     if (hasErrorDiagnostics(session.diagnostics)) return 1;
-    // Compare at the end of the run: every design replays the whole scenario.
-    const result = session.compare(designs, session.step.total);
-    const warnings = kernelErrorWarnings(file, session.text, result.tables.map((t) => t.design));
-    if (parsed.flags.has('--json')) out(JSON.stringify({ step: result.step, tables: result.tables, failures: result.failures, warnings }, null, 2) + '\n');
-    else out(compareTableText(result, warnings));
+    const step = stepOption === undefined ? session.step.total : parseStep(stepOption);
+    if (step > session.step.total) throw new UsageError(`swapsim compare: --step ${step} is past the end of the scenario (${session.step.total} steps)`);
+    const result = compareDesigns(session, designs, step);
+    const report = compareReport(result);
+    switch (format) {
+      case 'json':
+        out(JSON.stringify(result, null, 2) + '\n');
+        break;
+      case 'markdown':
+        out(compareMarkdown(report, file));
+        break;
+      case 'csv':
+        out(compareCsv(report));
+        break;
+      case 'text':
+        out(compareText(report));
+        break;
+    }
     return 0;
   });
 }

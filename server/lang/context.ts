@@ -126,6 +126,25 @@ export class CheckContext {
     );
   }
 
+  /**
+   * SS203 with "did you mean": the cgroup is compared with the live ones as
+   * canonical paths (`/apq` with `/app`), and a fix replaces only the cgroup
+   * part of the word (`/sys/fs/cgroup/apq/memory.max` → `…/app/…`).
+   */
+  private unknownCgroup(cgroup: string, word: Word, alive: readonly string[], errno?: string): void {
+    const suggestions = nearest(cgroup, alive);
+    const at = cgroupOffset(word.text, cgroup);
+    const { start } = word.range;
+    const range = { start: { line: start.line, character: start.character + at }, end: { line: start.line, character: start.character + at + cgroup.length - 1 } };
+    this.report(
+      makeDiagnostic('SS203', `cgroup ${cgroup} does not exist (create it with mkdir)${didYouMean(suggestions)}`, word.range, {
+        ...(errno === undefined ? {} : { errno }),
+        suggestions,
+        fixes: at < 0 ? [] : replacementFixes(range, suggestions.map((p) => p.slice(1))),
+      }),
+    );
+  }
+
   /** A task that exists and is alive (or merely exists, with `allowExited`). */
   task(word: Word, opts: { errno?: string; allowExited?: boolean } = {}): TaskInfo | null {
     const t = this.state.tasks.get(word.text);
@@ -174,8 +193,8 @@ export class CheckContext {
     if (info !== undefined) {
       this.error('SS209', `cgroup ${cgroup} was removed${lineNote(info.removedAt)}`, word, errno);
     } else {
-      const alive = [...this.state.cgroups].filter(([, c]) => c.alive).map(([p]) => p);
-      this.unknown('SS203', `cgroup ${cgroup} does not exist (create it with mkdir)`, word, alive, errno);
+      const alive = [...this.state.cgroups].filter(([p, c]) => c.alive && p !== '/').map(([p]) => p);
+      this.unknownCgroup(cgroup, word, alive, errno);
     }
     return false;
   }
@@ -303,4 +322,16 @@ export function option(stmt: CommandStatement, key: string): OptionArg | undefin
 export function flag(stmt: CommandStatement, canonical: string): FlagArg | undefined {
   for (const a of stmt.args) if (a.kind === 'flag' && a.canonical === canonical) return a;
   return undefined;
+}
+
+/** Where the cgroup's path (without its leading slash) starts in the word naming it, or -1. */
+function cgroupOffset(text: string, cgroup: string): number {
+  const rel = cgroup.slice(1);
+  const root = '/sys/fs/cgroup';
+  for (const prefix of [`${root}/`, '/', '']) {
+    if (!text.startsWith(prefix + rel)) continue;
+    const after = text.charAt(prefix.length + rel.length);
+    if (after === '' || after === '/') return prefix.length;
+  }
+  return -1;
 }

@@ -39,6 +39,7 @@ import {
   findDesign,
   type CommandSpec,
   type FieldSpec,
+  type FileSpec,
   type FlagSpec,
   type ObservableUnit,
   type OptionSpec,
@@ -283,7 +284,7 @@ function echoCompletion(r: Request): void {
   const redirect = all.findIndex((t, i) => i >= r.ctx.currentIndex && t.kind === 'op');
   const target = redirect >= 0 ? all[redirect + 1] : undefined;
   if (target === undefined) {
-    unitsIfNumber(r);
+    if (!unitsIfNumber(r) && r.partial === '') writeExamples(r);
     return;
   }
   const resolved = resolveFile(target.text, r.config.pageSize, r.config.pmdOrder);
@@ -315,6 +316,8 @@ function observableValue(r: Request, words: readonly string[]): void {
   if (first === undefined) return;
   const field = words[words.length - 1];
   let unit: ObservableUnit | null = null;
+  /** A yes/no file written as an integer (memory.zswap.writeback) reads back 1 or 0, never yes or no. */
+  let intBool = false;
   let values: readonly string[] = [];
   let readWords: readonly string[] = [];
   const lookup = (list: readonly FieldSpec[]): void => {
@@ -339,6 +342,7 @@ function observableValue(r: Request, words: readonly string[]): void {
         unit = KEYS[spec.keys].find((k) => k.name === second)?.unit ?? null;
       } else {
         unit = resolved.value.unit;
+        intBool = spec.write === 'int';
         values = spec.values ?? [];
         readWords = spec.readWords ?? [];
       }
@@ -347,7 +351,7 @@ function observableValue(r: Request, words: readonly string[]): void {
   if (unit === 'bytes' || unit === 'kB' || unit === 'pages') {
     if (unitsIfNumber(r)) return;
   }
-  if (unit === 'bool') choices(r, ['yes', 'no'], 'boolean');
+  if (unit === 'bool') choices(r, intBool ? ['1', '0'] : ['yes', 'no'], 'boolean');
   if (unit === 'cgroup') cgroups(r, true);
   choices(r, values, 'value');
   choices(r, readWords, 'value');
@@ -569,6 +573,35 @@ function positionalItems(r: Request, spec: CommandSpec, state: ArgState): void {
       return;
     default:
       return;
+  }
+}
+
+/** A value the file takes, to show what a write to it looks like (null: nothing sensible without context). */
+function exampleValue(spec: FileSpec): string | null {
+  switch (spec.write) {
+    case 'limit':
+      return 'max';
+    case 'bool':
+      return 'Y';
+    case 'enum':
+      return spec.values?.[0] ?? null;
+    case 'reclaim':
+      return '1M';
+    case 'int':
+      return spec.defaultValue ?? '0';
+    default:
+      return spec.defaultValue ?? null;
+  }
+}
+
+/** After a bare `echo `: whole writes, `VALUE > FILE`, one per writable file (the value is a placeholder to edit). */
+function writeExamples(r: Request): void {
+  const files = [...filterFiles(systemFiles(r.config), 'write')];
+  if (r.names.cgroups.length <= ALL_CGROUP_FILES_MAX) for (const c of r.names.cgroups) files.push(...cgroupFiles(c, '/sys/fs/cgroup', 'write', r.config.swapTiers));
+  for (const f of files) {
+    const value = exampleValue(f.spec);
+    if (value === null) continue;
+    r.add(`${value} > ${f.path}`, CompletionItemKind.Snippet, { detail: fileDetail(f.spec.unit), doc: fileMarkdown(f.spec, f.path), sort: f.path });
   }
 }
 

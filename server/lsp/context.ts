@@ -9,6 +9,7 @@ import { ErrorCodes, Notifications, type ServerStatus, type SessionDelta } from 
 import type { SessionOptions } from '../session/api';
 import { AnalysisCache } from './analysis';
 import { toLspDiagnostic, tooLargeDiagnostic } from './convert';
+import { designOverrideDiagnostic } from './design_override';
 import type { Log } from './guard';
 import { runtimeDiagnostics } from './runtime_diagnostics';
 import { SessionManager, stepRange, wireDelta, type SessionEntry } from './sessions';
@@ -60,6 +61,8 @@ export class ServerContext {
     const diagnostics = analysis.tooLarge ? [tooLargeDiagnostic()] : analysis.result.diagnostics.map(toLspDiagnostic);
     const entry = this.sessions.get(uri);
     if (entry !== undefined && entry.version === doc.version) diagnostics.push(...runtimeDiagnostics(entry.session, (step) => stepRange(entry, step)));
+    const override = analysis.tooLarge ? null : designOverrideDiagnostic(analysis.result, this.sessions.designOverride(uri));
+    if (override !== null) diagnostics.push(override);
     void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
   }
 

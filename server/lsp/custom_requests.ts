@@ -10,6 +10,7 @@ import { ResponseError, type CancellationToken, type ProgressToken } from 'vscod
 import { ErrorCodes, Requests, type StepInfo, type TestRunResult } from '../../shared/protocol';
 import { MAX_DOCUMENT_BYTES } from './analysis';
 import type { CancelSignal } from '../session/api';
+import { DesignComparison } from '../session/compare';
 import type { ServerContext } from './context';
 import { guard } from './guard';
 import { runLong, yieldToEventLoop, type LongWork } from './long_run';
@@ -184,25 +185,23 @@ export function registerCustomRequests(ctx: ServerContext): void {
       const designs = v.designs(p, 'designs');
       const step = v.optionalInteger(p, 'step', 0);
       requireRunnable(entry);
+      const s = entry.session;
+      const comparison = new DesignComparison(s.uri, s.text, s.buildOptions, step ?? s.step.index, s.step.total);
       // One design at a time, yielding in between so a cancel is seen.
       const reporter = workDoneToken(p) === undefined ? null : connection.window.attachWorkDoneProgress(workDoneToken(p));
       reporter?.begin('swapsim: compare designs', 0, undefined, true);
-      const result: ReturnType<typeof entry.session.compare> = { step: step ?? entry.session.step.index, tables: [], failures: [], series: [] };
       try {
         for (const [i, design] of designs.entries()) {
           if (token.isCancellationRequested) throw new ResponseError(ErrorCodes.Cancelled, 'compare: cancelled');
-          const one = entry.session.compare([design], step, token);
-          result.step = one.step;
-          result.tables.push(...one.tables);
-          result.failures.push(...one.failures);
-          result.series.push(...one.series);
+          comparison.add(design, token);
           reporter?.report(Math.floor(((i + 1) / designs.length) * 100), design);
           await yieldToEventLoop();
         }
+        if (token.isCancellationRequested) throw new ResponseError(ErrorCodes.Cancelled, 'compare: cancelled');
+        return comparison.result(token);
       } finally {
         reporter?.done();
       }
-      return result;
     }),
   );
 

@@ -132,7 +132,7 @@ function nameMarkdown(analysis: Analysis, o: NameOccurrence, session: SessionApi
           '',
           `swap.current ${humanBytes(m.swapCurrent)} / swap.max ${limit(m.swapMax)} (peak ${humanBytes(m.swapPeak)})`,
           '',
-          `zswap.current ${humanBytes(m.zswapCurrent)} / zswap.max ${limit(m.zswapMax)}${m.zswapWriteback ? '' : ', writeback off'}`,
+          `zswap.current ${humanBytes(m.zswapCurrent)} / zswap.max ${limit(m.zswapMax)}${m.zswapWriteback ? '' : ', memory.zswap.writeback 0'}`,
         );
         if (!m.online) lines.push('', '*Offline (removed, still charged by swap entries).*');
         if (m.tasks.length > 0) lines.push('', `tasks: ${m.tasks.join(', ')}`);

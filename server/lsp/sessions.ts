@@ -139,6 +139,11 @@ export class SessionManager {
     return { entry, delta, evicted: this.evict(uri) };
   }
 
+  /** The design chosen with `setDesign` for the document, if any (kept across rebuilds and evictions). */
+  designOverride(uri: string): DesignName | undefined {
+    return this.entries.get(uri)?.designOverride ?? this.evictedAt.get(uri)?.designOverride;
+  }
+
   /** A long write (a run in slices) is under way on `uri`: reads may be served between its slices. */
   isBusy(uri: string): boolean {
     return (this.busy.get(uri) ?? 0) > 0;

@@ -6,7 +6,6 @@ import type {
   ClusterDetail,
   ClusterList,
   ClusterMap,
-  CompareResult,
   DesignName,
   DeviceSummary,
   EventPage,
@@ -89,6 +88,5 @@ export interface SessionApi {
   swapCache(start: number, limit: number): { total: number; entries: SwapCacheEntry[] };
   events(start: number, count: number, fromEnd?: boolean): EventPage;
   overhead(): OverheadTableWire;
-  compare(designs: DesignName[], step?: number, cancel?: CancelSignal): CompareResult;
   exportState(format: 'state-json' | 'counters-csv'): { mime: string; text: string };
 }

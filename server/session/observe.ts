@@ -116,7 +116,8 @@ export function slotBacking(k: Kernel, si: SwapInfo, offset: number): SlotBackin
     case SlotKind.NULL:
       return 'free';
     case SlotKind.BAD:
-      return 'bad';
+      // Slot 0 holds the swap header; setup_swap_map() marks it SWAP_MAP_BAD so it is never handed out.
+      return offset === 0 ? 'header' : 'bad';
     case SlotKind.POINTER:
       return 'pointer';
     case SlotKind.PFN: {

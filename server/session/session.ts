@@ -10,7 +10,6 @@ import type {
   ClusterDetail,
   ClusterList,
   ClusterMap,
-  CompareResult,
   CounterSet,
   DesignName,
   DeviceSummary,
@@ -49,6 +48,8 @@ import { DEFAULT_LIMITS } from '../lang/checked';
 import { changedCounters } from './counter_diff';
 import { clusterListName, clusterMap, clusterSummary, counterSet, deviceSummary, flatCounters, memcgSummaries, memcgSummary, slotBacking } from './observe';
 import { overheadInput } from './overhead_input';
+import { overheadToWire } from './overhead_wire';
+import { expectHint } from './hint_text';
 import { StepPlan } from './steps';
 
 const DEFAULT_MAX_UNDO = 20_000_000;
@@ -160,7 +161,8 @@ export class Session implements SessionApi {
   private vars = new Map<string, number | string>();
   /** The checker's limits, also for statements checked at run time. */
   private readonly limits: Limits;
-  private readonly lineEffects = new Map<number, string>();
+  /** Per line, what its last run did and at which step (a step back drops what ran after the new position). */
+  private readonly lineEffects = new Map<number, { step: number; text: string }>();
   /** What the views last saw, for diffing. */
   private lastDevices = new Map<number, string>();
   private lastMemcgs = new Map<number, string>();
@@ -294,7 +296,7 @@ export class Session implements SessionApi {
     if (this.opts.checkInvariants ?? this.frontEnd.checked.config.checkInvariants) {
       for (const message of checkInvariants(k)) this.violationList.push({ message, step: stepNo, range: stmt.range });
     }
-    this.lineEffects.set(stmt.range.start.line, this.summarizeEffect(stmt, out, eventsBefore));
+    this.lineEffects.set(stmt.range.start.line, { step: stepNo, text: this.summarizeEffect(stmt, out, eventsBefore) });
     this.index++;
     if (this.kernel.j.size > (this.opts.maxUndoEntries ?? DEFAULT_MAX_UNDO)) {
       // forget history: stepping back below here replays from the start
@@ -359,7 +361,7 @@ export class Session implements SessionApi {
 
   private summarizeEffect(stmt: CheckedStatement, out: StepOutcome, eventsBefore: number): string {
     if (out.error) return `${out.error.errno}: ${out.error.message}`;
-    if (out.expect) return out.expect.passed ? `✓ ${out.expect.actual}` : `✗ got ${out.expect.actual}`;
+    if (out.expect) return expectHint(out.expect.passed, out.expect.actual, out.expect.text);
     const k = this.kernel;
     const parts: string[] = [];
     const ev = k.log.events;
@@ -447,6 +449,28 @@ export class Session implements SessionApi {
     if (this.statusValue !== 'invalid') this.statusValue = this.index >= this.plan.total ? 'finished' : 'ready';
   }
 
+  /**
+   * Run forward to `target` steps done without building a delta (throwaway
+   * sessions, e.g. comparing designs), calling `beforeStep` before each step
+   * and at the target.
+   */
+  advanceTo(target: number, cancel?: CancelSignal, beforeStep?: () => void): void {
+    this.runSteps(
+      () => {
+        beforeStep?.();
+        return this.index >= target;
+      },
+      cancel,
+      undefined,
+      target - this.index,
+    );
+  }
+
+  /** The options this session was built with (to build others like it). */
+  get buildOptions(): SessionBuildOptions {
+    return this.opts;
+  }
+
   stepBack(count = 1): SessionDelta {
     const target = Math.max(0, this.index - count);
     this.rewindTo(target);
@@ -484,6 +508,8 @@ export class Session implements SessionApi {
       this.runSteps(() => this.index >= target, undefined, undefined, target);
     }
     this.lastErrno = this.lastErrorBefore(target);
+    // A line whose last run is undone shows no effect (in a repeat, its earlier runs' effects are not kept).
+    for (const [line, effect] of this.lineEffects) if (effect.step > target) this.lineEffects.delete(line);
     this.sentExpects = Math.min(this.sentExpects, this.expectList.length);
     this.sentErrors = Math.min(this.sentErrors, this.errorList.length);
     this.statusValue = this.statusValue === 'invalid' ? 'invalid' : this.index >= this.plan.total ? 'finished' : 'ready';
@@ -631,7 +657,7 @@ export class Session implements SessionApi {
   }
 
   lineEffect(line: number): string | null {
-    return this.lineEffects.get(line) ?? null;
+    return this.lineEffects.get(line)?.text ?? null;
   }
 
   device(path: string): DeviceSummary | null {
@@ -804,40 +830,7 @@ export class Session implements SessionApi {
   }
 
   overhead(): OverheadTableWire {
-    return toWire(this.designName, computeOverhead(overheadInput(this.kernel, this.designName)));
-  }
-
-  compare(designs: DesignName[], step?: number, cancel?: CancelSignal): CompareResult {
-    const at = Math.max(0, Math.min(this.plan.total, step ?? this.index));
-    const tables: OverheadTableWire[] = [];
-    const failures: { design: DesignName; message: string }[] = [];
-    const series: CompareResult['series'] = [];
-    const text = this.text;
-    for (const d of designs) {
-      if (cancel?.isCancellationRequested) break;
-      try {
-        const s = new Session(this.uri, text, { ...this.opts, design: d, checkInvariants: false });
-        if (s.statusValue === 'invalid') throw new Error('the scenario has errors');
-        const every = Math.max(1, Math.ceil(at / 512));
-        const steps: number[] = [];
-        const total: number[] = [];
-        const sample = (): void => {
-          const t = computeOverhead(overheadInput(s.kernel, d));
-          steps.push(s.index);
-          total.push(t.totals.total);
-        };
-        sample();
-        while (s.index < at && !cancel?.isCancellationRequested) {
-          s.runSteps(() => s.index >= at || s.index % every === 0 && s.index > steps[steps.length - 1]!, cancel, undefined, at);
-          sample();
-        }
-        tables.push(toWire(d, computeOverhead(overheadInput(s.kernel, d))));
-        series.push({ design: d, steps, total });
-      } catch (e) {
-        failures.push({ design: d, message: e instanceof Error ? e.message : String(e) });
-      }
-    }
-    return { step: at, tables, failures, series };
+    return overheadToWire(this.designName, computeOverhead(overheadInput(this.kernel, this.designName)));
   }
 
   exportState(format: 'state-json' | 'counters-csv'): { mime: string; text: string } {
@@ -857,10 +850,3 @@ function csvCell(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function toWire(design: DesignName, t: ReturnType<typeof computeOverhead>): OverheadTableWire {
-  return {
-    design,
-    lines: t.lines.map((l) => ({ device: l.device, structure: l.structure, kind: l.kind, bytes: l.bytes, formula: l.formula, source: l.source })),
-    totals: { static: t.totals.static, dynamic: t.totals.dynamic, total: t.totals.total, perUsedSlot: t.totals.perUsedSlot },
-  };
-}

@@ -113,7 +113,7 @@ if (process.argv[2] === '--activate-child') {
     const first = activateInChild(storage, true);
     assert.equal(first.codeCache, 'miss');
     assert.ok(first.loadMs > 0 && first.activateMs > 0);
-    assert.deepEqual(first.apiKeys, ['activation', 'dashboardShown', 'decorations', 'devicesView', 'log', 'ready', 'serverStatus', 'stepStatus', 'store', 'tests', 'trees', 'verification']);
+    assert.deepEqual(first.apiKeys, ['activation', 'comparison', 'dashboardShown', 'decorations', 'devicesView', 'log', 'ready', 'serverStatus', 'stepStatus', 'store', 'tests', 'trees', 'verification']);
     // dist/client-lsp.js is loaded (and asks for vscode) after activate() returns, before `ready` settles.
     assert.equal(first.vscodeRequests, 1, 'by activate(), only client-main.js asked for vscode');
     assert.equal(first.vscodeRequestsWhenReady, 2, 'then dist/client-lsp.js did, once');

@@ -252,7 +252,7 @@ describe('dashboard in a browser', () => {
     await waitPainted(page);
     g = await mapGeometry(page);
     assert.ok(g.slots && g.s >= 192, `slot zoom reached (s=${g.s})`);
-    const slot = detail.backing.findIndex((b, i) => b !== 'free' && b !== 'bad' && detail.counts[i]! > 0);
+    const slot = detail.backing.findIndex((b, i) => b !== 'free' && b !== 'bad' && b !== 'header' && detail.counts[i]! > 0);
     assert.ok(slot >= 0);
     const offset = cluster * 512 + slot;
     const expected = await client.request('swapsim/slot', { type: vda2.type, offset });
@@ -289,6 +289,20 @@ describe('dashboard in a browser', () => {
     await page.screenshot({ path: path.join(shots, 'slot-inspector.png'), fullPage: false });
   });
 
+  test('back before the swapon (a reset, as F5 does): the selection waits without an error, and comes back (issue #22)', async () => {
+    const title = (await page.textContent('#inspector-title')) ?? '';
+    assert.match(title, /^Slot /);
+    await client.request('swapsim/gotoStep', { step: 0 });
+    await waitStep(page, 0);
+    await page.waitForSelector('#inspector-inactive');
+    assert.match((await page.textContent('#inspector-inactive')) ?? '', /^No swap device of type 0 is active at step 0\./);
+    assert.equal(await page.locator('#inspector-body .error, #inspector-body [role="alert"]').count(), 0, 'no error for a device that is simply not there yet');
+    await client.request('swapsim/gotoStep', { step: 12 });
+    await waitStep(page, 12);
+    await page.waitForFunction((t) => document.querySelector('#inspector-title')?.textContent === t, title);
+    assert.equal(await page.locator('#inspector-inactive').count(), 0);
+  });
+
   test('a history event moves the session to its step', async () => {
     const button = page.locator('section.history button[data-step]').first();
     const step = Number(await button.getAttribute('data-step'));
@@ -305,6 +319,27 @@ describe('dashboard in a browser', () => {
     await page.waitForSelector('#timeline-slider[aria-busy="false"]');
     await client.request('swapsim/gotoStep', { step: 12 });
     await waitStep(page, 12);
+  });
+
+  test('double-click opens a cluster with slots large enough to click; one click then decodes a slot (issue #22)', async () => {
+    const map = await client.request('swapsim/clusterMap', { type: vda2.type, bins: vda2.clusters });
+    const cluster = map.fill.findIndex((f, i) => f > 0 && map.lists[map.list[i]!] !== 'free');
+    assert.ok(cluster >= 0);
+    const detail = await client.request('swapsim/cluster', { type: vda2.type, cluster });
+    await page.click('#map-fit');
+    await waitPainted(page);
+    const whole = await mapGeometry(page);
+    const centre = cellCentre(whole, cluster);
+    await page.mouse.dblclick(centre.x, centre.y);
+    await page.waitForFunction(() => (document.querySelector('#cluster-map') as HTMLElement | null)?.dataset.slots === 'true');
+    await waitPainted(page);
+    const g = await mapGeometry(page);
+    assert.ok(g.s / SLOT_GRID.cols >= 12, `slots are ${g.s / SLOT_GRID.cols} px wide`);
+    const slot = detail.backing.findIndex((b, i) => b !== 'free' && b !== 'header' && detail.counts[i]! > 0);
+    const offset = cluster * 512 + slot;
+    const at = cellCentre(g, cluster, { index: slot, ...SLOT_GRID });
+    await page.mouse.click(at.x, at.y);
+    await page.waitForFunction((o) => document.querySelector('#inspector-title')?.textContent === `Slot ${o.toLocaleString('en-US')} of /dev/vda2`, offset);
   });
 
   test('themes: light, dark and high contrast repaint from the CSS variables', async () => {
@@ -462,7 +497,7 @@ describe('dashboard by keyboard only', () => {
     await page.waitForFunction(() => document.querySelector('#inspector-title')?.textContent === 'Cluster 0 of /dev/vda2');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#inspector-title')?.textContent === 'Slot 0 of /dev/vda2');
-    assert.equal(await page.textContent('#inspector-facts [data-key="backing"]'), 'bad', 'slot 0 holds the swap header');
+    assert.equal(await page.textContent('#inspector-facts [data-key="backing"]'), 'header', 'slot 0 holds the swap header');
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');
     await page.waitForFunction(() => document.querySelector('#inspector-title')?.textContent === 'Slot 35 of /dev/vda2');

@@ -135,7 +135,7 @@ describe('swapsim serve', () => {
     assert.ok(used >= 0);
     const detail = await client.request('swapsim/cluster', { type: vda2.type, cluster: used });
     assert.equal(detail.backing.length, vda2.clusterSlots);
-    const slot = detail.backing.findIndex((b) => b !== 'free' && b !== 'bad');
+    const slot = detail.backing.findIndex((b) => b !== 'free' && b !== 'bad' && b !== 'header');
     const record = await client.request('swapsim/slot', { type: vda2.type, offset: used * vda2.clusterSlots + slot });
     assert.equal(record.cluster, used);
     assert.equal(record.backing, detail.backing[slot]);

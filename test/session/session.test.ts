@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { compareDesigns } from '../../server/session/compare';
 import { Session } from '../../server/session/session';
 import { fingerprint } from '../../server/sim/snapshot';
 
@@ -124,7 +125,7 @@ test('details on demand: slot record, cluster detail, binned map, cluster list, 
   assert.equal(far.backing, 'disk');
   const c = s.cluster(0, 0);
   assert.equal(c.backing.length, 512);
-  assert.equal(c.backing[0], 'bad');
+  assert.equal(c.backing[0], 'header', 'slot 0 holds the swap header');
   assert.equal(c.raw[0], '0xfffffffffffffff8');
   const map = s.clusterMap(0, 4);
   assert.equal(map.list.length, 4);
@@ -142,7 +143,7 @@ test('details on demand: slot record, cluster detail, binned map, cluster list, 
 test('compare runs the scenario under each design, the virtual-layer designs included', () => {
   const s = new Session('mem:g', SCENARIO);
   s.run();
-  const r = s.compare(['legacy', 'p3', 'p4', 'vswap', 'vswap-ste']);
+  const r = compareDesigns(s, ['legacy', 'p3', 'p4', 'vswap', 'vswap-ste'], s.step.index);
   assert.deepEqual(r.tables.map((t) => t.design), ['legacy', 'p3', 'p4', 'vswap', 'vswap-ste']);
   assert.deepEqual(r.failures, []);
   const total = (d: string): number => r.tables.find((t) => t.design === d)!.totals.total;

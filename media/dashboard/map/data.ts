@@ -19,7 +19,7 @@ const MAX_DETAIL_REQUESTS = 8;
 
 /** Cluster lists in a fixed order, so a cell stores one small index. */
 export const LIST_ORDER: readonly ClusterListName[] = ['free', 'nonfull', 'frag', 'full', 'discard', 'none', 'dead'];
-export const BACKING_ORDER: readonly SlotBacking[] = ['free', 'cached', 'cached-dirty', 'zero', 'zswap', 'disk', 'bad', 'pointer'];
+export const BACKING_ORDER: readonly SlotBacking[] = ['free', 'cached', 'cached-dirty', 'zero', 'zswap', 'disk', 'bad', 'pointer', 'header'];
 const LIST_INDEX = new Map(LIST_ORDER.map((name, i) => [name, i]));
 const BACKING_INDEX = new Map(BACKING_ORDER.map((name, i) => [name, i]));
 

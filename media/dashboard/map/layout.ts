@@ -24,6 +24,8 @@ export const MIN_CELL = 2;
 export const SLOT_CELL = 64;
 /** Slot cells must be at least this wide (CSS px) to be picked with the pointer. */
 export const MIN_SLOT_PICK = 4;
+/** Slots this wide (CSS px) are easy to hit: where opening a cluster (double-click, Enter) zooms to. */
+export const CLICKABLE_SLOT = 12;
 /** Largest k: 2^24 clusters, far beyond any device (MAX_SWAPFILES × the largest swap area). */
 const MAX_K_LOG2 = 24;
 const SIDES = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048];
@@ -251,6 +253,13 @@ export class Viewport {
   /** Level index of (k, s), or -1. */
   indexOf(level: Level): number {
     return this.ladder.findIndex((l) => l.k === level.k && l.s === level.s);
+  }
+
+  /** Most zoomed-out level at which one cluster's slots are CLICKABLE_SLOT wide (or the most zoomed-in the view allows). */
+  get clickableSlotIndex(): number {
+    const cols = slotGrid(this.clusterSlots).cols;
+    const i = this.ladder.findIndex((l) => l.k === 1 && l.s >= SLOT_CELL && l.s / cols >= CLICKABLE_SLOT);
+    return i < 0 ? this.maxIndex : i;
   }
 
   /** Most zoomed-out level at which a cell shows its cluster's slots. */

@@ -1,8 +1,9 @@
 /**
  * The cluster map panel: device picker, zoom controls, the canvas with its
  * tooltip, a legend and a text alternative. Pointer: wheel scrolls,
- * Ctrl/⌘+wheel or double-click zooms, drag pans, click selects (a cluster,
- * then a slot once slots show). Keyboard: see docs/dashboard.md.
+ * Ctrl/⌘+wheel zooms, drag pans, click selects (a cluster, then a slot once
+ * slots show), double-click opens a cluster's slots at a size a click can
+ * hit. Keyboard: see docs/dashboard.md.
  */
 import type { DeviceSummary, SlotBacking } from '../../../shared/protocol';
 import { formatBytes, formatCount, formatHex, formatPercent } from '../format';
@@ -12,7 +13,7 @@ import { toCss } from '../theme';
 import { uiButton, uiDropdown, type Button, type Dropdown } from '../ui-toolkit';
 import { BACKING_ORDER, DeviceMapData, LIST_ORDER, type MapFetcher } from './data';
 import { MapRenderer, type HoverTarget, type MapSelection } from './draw';
-import { MIN_SLOT_PICK, slotGrid, Viewport, type Level } from './layout';
+import { CLICKABLE_SLOT, MIN_SLOT_PICK, slotGrid, Viewport, type Level } from './layout';
 
 export interface MapViewState {
   device: number | null;
@@ -38,6 +39,7 @@ const BACKING_LABEL: Record<SlotBacking, string> = {
   disk: 'on disk (shadow)',
   bad: 'bad',
   pointer: 'pointer / rmap',
+  header: 'swap header',
 };
 
 export class ClusterMapView {
@@ -423,9 +425,15 @@ export class ClusterMapView {
       this.hideTooltip();
       this.schedule();
     });
+    // Double-click opens the cluster under the pointer: its slots, large enough to click (issue #22).
     surface.addEventListener('dblclick', (e) => {
       const { x, y } = this.local(e);
-      this.zoomBy(2, x, y);
+      const vp = this.vp;
+      const device = this.device;
+      if (vp === null || device === null) return;
+      const cell = vp.cellAt(x, y);
+      if (cell < 0) return;
+      this.openCluster(Math.min(device.clusters - 1, cell * vp.k), false);
     });
     surface.addEventListener('keydown', (e) => this.onKey(e));
   }
@@ -508,14 +516,8 @@ export class ClusterMapView {
       case 'Enter':
       case ' ': {
         handled();
-        const cluster = sel?.cluster ?? vp.firstVisibleCluster();
-        if (!vp.showsSlots) {
-          vp.zoomTo(vp.slotIndex);
-          vp.center(cluster);
-          this.afterViewChange();
-        }
-        if (sel?.offset === undefined) this.commitSelection({ type: device.type, cluster, offset: cluster * device.clusterSlots });
-        return;
+        if (sel?.offset !== undefined) return;
+        return this.openCluster(sel?.cluster ?? vp.firstVisibleCluster(), true);
       }
       case 'ArrowLeft':
       case 'ArrowRight':
@@ -526,6 +528,16 @@ export class ClusterMapView {
       default:
         return;
     }
+  }
+
+  /** Zoom to `cluster`'s slots at a size the pointer can hit, centred; select the cluster (or its first slot, from the keyboard). */
+  private openCluster(cluster: number, selectFirstSlot: boolean): void {
+    const vp = this.vp!;
+    const device = this.device!;
+    if (!vp.showsSlots || vp.slotWidth < CLICKABLE_SLOT) vp.zoomTo(Math.max(vp.index, vp.clickableSlotIndex));
+    vp.center(cluster);
+    this.afterViewChange();
+    this.commitSelection(selectFirstSlot ? { type: device.type, cluster, offset: cluster * device.clusterSlots } : { type: device.type, cluster });
   }
 
   private moveSelection(key: string, sel: MapSelection | null): void {
@@ -625,6 +637,8 @@ export class ClusterMapView {
       [toCss(p.list.frag), 'frag', 'Partly used cluster too fragmented for its order'],
       [toCss(p.list.full), 'full', 'Every slot in use'],
       [toCss(p.list.discard), 'discard', 'Freed cluster waiting for discard'],
+      [toCss(p.list.none), 'none', 'On no list: a per-CPU (or device-wide) allocation cursor owns it'],
+      [toCss(p.list.dead), 'dead', 'Unusable (e.g. only bad slots)'],
     ];
     const backings = BACKING_ORDER.map((b): [string, string, string] => [toCss(p.backing[b]), BACKING_LABEL[b], `Slot: ${BACKING_LABEL[b]}`]);
     const mark = h('span', { class: 'legend-item', role: 'listitem', title: 'Corner mark: the cluster serves a large-folio order (its number once cells are big enough)' }, h('span', { class: 'order-mark', 'aria-hidden': 'true' }), 'order > 0');

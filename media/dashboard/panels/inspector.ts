@@ -17,6 +17,11 @@ export interface InspectorHost {
   rpc: Rpc;
   gotoStep(step: number): void;
   devicePath(type: number): string;
+  /** Is a swap device of this type active at the session's current step? */
+  hasDevice(type: number): boolean;
+  step(): number;
+  /** A cgroup's path by its id (`/app`), as every view names cgroups. */
+  memcgPath(id: number): string;
   pageSize(): number;
 }
 
@@ -67,6 +72,15 @@ export class SlotInspector {
     const sel = this.selection;
     const token = ++this.token;
     if (sel === null) return this.renderEmpty();
+    if (!this.host.hasDevice(sel.type)) {
+      // The session went back before the swapon (a reset, F5): not an error. The selection is kept for when the device is back.
+      this.lastRecord = null;
+      this.lastCluster = null;
+      const what = sel.offset === undefined ? `cluster ${formatCount(sel.cluster)}` : `slot ${formatCount(sel.offset)}`;
+      replaceChildren(this.body, h('p', { class: 'hint', id: 'inspector-inactive' }, `No swap device of type ${sel.type} is active at step ${formatCount(this.host.step())}. ${what} shows here again once it is swapped on.`));
+      this.body.setAttribute('aria-busy', 'false');
+      return;
+    }
     this.body.setAttribute('aria-busy', 'true');
     try {
       if (sel.offset !== undefined) {
@@ -216,7 +230,7 @@ export class SlotInspector {
       ['order', 'Order', String(d.order)],
       ['count', 'Used slots', `${formatCount(d.count)} of ${formatCount(n)}`],
       ['table', 'Swap table', d.hasTable ? `allocated${d.hasExtendTable ? ', with extend table' : ''}` : 'not allocated'],
-      ['memcgs', 'Memory cgroups', memcgs.size === 0 ? 'none' : [...memcgs].map((id) => `#${id}`).join(', ')],
+      ['memcgs', 'Memory cgroups', memcgs.size === 0 ? 'none' : [...memcgs].map((id) => this.host.memcgPath(id)).join(', ')],
     ];
     for (const [key, label, value] of rows) dl.append(h('dt', {}, label), h('dd', { 'data-key': key }, value));
     const list = h('ul', { class: 'histogram' });

@@ -2,6 +2,7 @@
 // the decorations, status bar and trees follow, reveal finds a slot, the
 // Testing controller reports expects, and the manifest's files all shipped.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -163,11 +164,33 @@ test('Select Design Profile replays the session under another design; Compare De
   await vscode.commands.executeCommand('swapsim.selectDesign', uri, 'p4');
   await waitFor('design p4', () => (api.store.get(uri)?.design === 'p4' ? true : undefined));
 
-  await vscode.commands.executeCommand('swapsim.compareDesigns', uri, ['p4', 'legacy']);
-  const comparison = await waitFor('the comparison document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'swapsim-compare'));
-  assert.match(comparison.getText(), /\| p4 \|/);
-  assert.match(comparison.getText(), /\| legacy \|/);
-  assert.equal(comparison.languageId, 'markdown');
+  // Compare Designs is a view of its own (a webview), at the end of the run or at the current step, and agrees with the CLI (issue #22).
+  const file = vscode.Uri.parse(uri).fsPath;
+  const cli = (...args: string[]): unknown => JSON.parse(execFileSync(process.execPath, [path.join(swapsimExtension().extensionPath, 'dist', 'cli.js'), 'compare', file, '--designs', 'p4,legacy', '--format', 'json', ...args], { encoding: 'utf8' }));
+  await vscode.commands.executeCommand('swapsim.compareDesigns', uri, ['p4', 'legacy'], 'end');
+  const atEnd = await waitFor('the comparison at the end', () => (api.comparison()?.at === 'end' ? api.comparison() : undefined));
+  const tabs = await waitFor('the Compare Designs tab', () => {
+    const all = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    return all.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('swapsim.compare')) ? all : undefined;
+  });
+  assert.ok(!tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'swapsim-compare'), 'a webview, not a Markdown source');
+  assert.deepEqual(atEnd.result, cli());
+  assert.equal(atEnd.command, `swapsim compare ${SCENARIO_NAME} --designs p4,legacy`);
+  await vscode.commands.executeCommand('swapsim.reset', uri);
+  await vscode.commands.executeCommand('swapsim.step', uri);
+  await vscode.commands.executeCommand('swapsim.step', uri);
+  await stepTo(api, uri, 2);
+  await vscode.commands.executeCommand('swapsim.compareDesigns', uri, ['p4', 'legacy'], 'current');
+  const atCurrent = await waitFor('the comparison at step 2', () => (api.comparison()?.at === 'current' ? api.comparison() : undefined));
+  assert.equal(atCurrent.result.step, 2);
+  assert.deepEqual(atCurrent.result, cli('--step', '2'));
+  const md = fixtureUri('client-stepping.compare.md');
+  const csv = fixtureUri('client-stepping.compare.csv');
+  await vscode.commands.executeCommand('swapsim.exportComparison', 'markdown', md);
+  await vscode.commands.executeCommand('swapsim.exportComparison', 'csv', csv);
+  const read = async (u: vscode.Uri): Promise<string> => new TextDecoder().decode(await vscode.workspace.fs.readFile(u));
+  assert.equal(await read(md), String(execFileSync(process.execPath, [path.join(swapsimExtension().extensionPath, 'dist', 'cli.js'), 'compare', file, '--designs', 'p4,legacy', '--step', '2', '--format', 'markdown'], { encoding: 'utf8' })).replace(file, SCENARIO_NAME));
+  assert.match(await read(csv), /^section,figure,kind,unit,p4,legacy\n/);
 });
 
 test('Export State and Export Counters write what the server renders', async () => {
