@@ -361,7 +361,7 @@ export class Session implements SessionApi {
 
   private summarizeEffect(stmt: CheckedStatement, out: StepOutcome, eventsBefore: number): string {
     if (out.error) return `${out.error.errno}: ${out.error.message}`;
-    if (out.expect) return expectHint(out.expect.passed, out.expect.actual, out.expect.text);
+    if (out.expect) return expectHint(out.expect.passed, out.expect.actual, out.expect.text, this.kernel.geom.pageSize);
     const k = this.kernel;
     const parts: string[] = [];
     const ev = k.log.events;

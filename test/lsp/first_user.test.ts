@@ -26,6 +26,8 @@ const SCENARIO = [
   'pageout t heap', // 5
   'expect /sys/fs/cgroup/app/memory.swap.current == 30M', // 6
   'expect /proc/vmstat pswpout == 7680', // 7
+  'expect /proc/vmstat pswpout == 30M', // 8
+  'expect /proc/meminfo SwapFree < 34M', // 9: 16383 - 7680 pages free, 34812 kB
 ].join('\n');
 
 async function open(text: string): Promise<string> {
@@ -69,10 +71,13 @@ test('inlay hints show values as the expect wrote them, and clear when a step ba
   const done = await hints(uri);
   assert.equal(done.get(6), '✓ 30M (31457280 B)');
   assert.equal(done.get(7), '✓ 7680 pages');
-  await client.request('swapsim/step', { uri, direction: 'back', count: 2 });
+  // A page or kB counter compared with a size is shown in that size too; a rounded figure says so.
+  assert.equal(done.get(8), '✓ 30M (7680 pages)');
+  assert.equal(done.get(9), '✓ ≈34M (34812 kB)');
+  await client.request('swapsim/step', { uri, direction: 'back', count: 4 });
   const back = await hints(uri);
   assert.equal(back.has(6), false, 'the undone expect keeps no ✓');
-  assert.equal(back.has(7), false);
+  for (const line of [7, 8, 9]) assert.equal(back.has(line), false);
   assert.ok(back.has(5), 'the pageout still ran');
   await client.request('swapsim/step', { uri, direction: 'forward' });
   assert.equal((await hints(uri)).get(6), '✓ 30M (31457280 B)');
