@@ -53,6 +53,8 @@ function table(id: string, caption: string, labels: string[], rows: readonly Rep
   return h('table', { id }, h('caption', {}, caption), h('thead', {}, head), h('tbody', {}, ...body));
 }
 
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 function render(scenario: string, report: CompareReport, command: string): void {
   const app = byId('app');
   app.removeAttribute('aria-busy');
@@ -69,10 +71,11 @@ function render(scenario: string, report: CompareReport, command: string): void 
     h('p', { id: 'banner', class: 'banner', role: 'status', hidden: true }),
     h('p', { class: 'where' }, `Compared ${where}. The same figures: `, h('code', { id: 'cli-command' }, command)),
     report.designs.length === 0 ? h('p', {}, 'No design could run this scenario.') : null,
-    report.designs.length === 0 ? null : table('metadata', `Swap metadata ${where}`, ['structure', 'kind'], [...report.structures, ...report.totals], report.designs, false, true),
+    // What a reviewer asks first: do the designs behave alike, and where do they part? Then what each costs.
+    h('p', { id: 'divergence', class: report.divergence === null ? 'alike' : 'diverges' }, report.divergence === null ? 'Every design behaved alike.' : capitalised(report.divergence)),
     report.designs.length === 0 ? null : table('behaviour', `Behaviour ${where}`, [''], report.behaviour, report.designs, true, false),
-    h('p', { id: 'divergence', class: report.divergence === null ? 'alike' : 'diverges' }, report.divergence ?? 'Every design behaved alike.'),
     report.notes.length === 0 ? null : h('ul', { id: 'notes' }, ...report.notes.map((n) => h('li', {}, n))),
+    report.designs.length === 0 ? null : table('metadata', `Swap metadata ${where}`, ['structure', 'kind'], [...report.structures, ...report.totals], report.designs, false, true),
   );
 }
 
