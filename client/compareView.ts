@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { dashboardHtml } from '../media/dashboard/page';
-import { compareCsv, compareMarkdown, compareReport } from '../shared/compare_report';
-import { DESIGN_NAMES, type CompareAt, type CompareResult, type DesignName, type HostToCompareView } from '../shared/protocol';
+import { cliCommand, compareCsv, compareMarkdown, compareReport } from '../shared/compare_report';
+import type { CompareAt, CompareResult, DesignName, HostToCompareView } from '../shared/protocol';
 import { parseCompareViewToHost } from '../shared/validate';
 import { withDelayedProgress } from './commands/progress';
 import type { Ctx } from './context';
@@ -26,13 +26,6 @@ export interface ShownComparison {
   readonly designs: readonly DesignName[];
   readonly result: CompareResult;
   readonly command: string;
-}
-
-/** The `swapsim compare` command line that prints the same figures. */
-export function cliCommand(file: string, designs: readonly DesignName[], at: CompareAt, step: number): string {
-  const quoted = /^[\w./-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
-  const all = designs.length === DESIGN_NAMES.length && DESIGN_NAMES.every((d, i) => designs[i] === d);
-  return `swapsim compare ${quoted}${all ? '' : ` --designs ${designs.join(',')}`}${at === 'end' ? '' : ` --step ${step}`}`;
 }
 
 export class CompareView implements vscode.Disposable {

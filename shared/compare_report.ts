@@ -4,7 +4,7 @@
  * the Compare Designs view in VS Code, and both exports (Markdown, CSV).
  * Keeping one layout here is what makes the CLI and the view agree.
  */
-import type { CompareResult, DesignBehaviour, DesignName, OverheadTableWire } from './protocol';
+import { DESIGN_NAMES, type CompareAt, type CompareResult, type DesignBehaviour, type DesignName, type OverheadTableWire } from './protocol';
 import { humanBytes } from './units';
 
 export type ReportUnit = 'bytes' | 'pages' | 'count' | 'bytes-per-slot';
@@ -199,4 +199,11 @@ export function compareCsv(report: CompareReport): string {
   for (const r of report.totals) add('metadata total', r);
   for (const r of report.behaviour) add('behaviour', r);
   return rows.join('\n') + '\n';
+}
+
+/** The `swapsim compare` command line that prints the same figures (`file` as the user would type it). */
+export function cliCommand(file: string, designs: readonly DesignName[], at: CompareAt, step: number): string {
+  const quoted = /^[\w./-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
+  const all = designs.length === DESIGN_NAMES.length && DESIGN_NAMES.every((d, i) => designs[i] === d);
+  return `swapsim compare ${quoted}${all ? '' : ` --designs ${designs.join(',')}`}${at === 'end' ? '' : ` --step ${step}`}`;
 }

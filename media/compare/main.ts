@@ -5,10 +5,11 @@
  * session's current step), and the Markdown and CSV exports. Everything is
  * built with DOM calls; nothing from the host is parsed as HTML.
  */
-import { compareReport, formatCell, type CompareReport, type ReportRow } from '../../shared/compare_report';
+import { compareReport, type CompareReport } from '../../shared/compare_report';
 import type { CompareAt, CompareViewToHost, HostToCompareView } from '../../shared/protocol';
 import { parseHostToCompareView } from '../../shared/validate';
 import { byId, h, replaceChildren } from '../dashboard/dom';
+import { divergenceLine, reportTable } from './tables';
 
 interface VsCodeApi {
   postMessage(message: CompareViewToHost): void;
@@ -36,25 +37,6 @@ function button(id: string, label: string, onClick: () => void): HTMLElement {
   return b;
 }
 
-/** A table with one column per design; in behaviour tables, a row whose designs disagree is marked. */
-function table(id: string, caption: string, labels: string[], rows: readonly ReportRow[], designs: readonly string[], markDifferences: boolean, withKind: boolean): HTMLElement {
-  const head = h('tr', {}, ...labels.map((l) => h('th', { scope: 'col' }, l)), ...designs.map((d) => h('th', { scope: 'col', class: 'num' }, d)));
-  const body = rows.map((r) => {
-    const distinct = new Set(r.values.map((v) => (v === null ? 'null' : String(v))));
-    const differs = markDifferences && distinct.size > 1;
-    return h(
-      'tr',
-      differs ? { class: 'differs', title: 'the designs differ here' } : {},
-      h('th', { scope: 'row' }, r.label),
-      withKind ? h('td', {}, r.kind) : null,
-      ...r.values.map((v) => h('td', { class: 'num' }, formatCell(r.unit, v))),
-    );
-  });
-  return h('table', { id }, h('caption', {}, caption), h('thead', {}, head), h('tbody', {}, ...body));
-}
-
-const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
-
 function render(scenario: string, report: CompareReport, command: string): void {
   const app = byId('app');
   app.removeAttribute('aria-busy');
@@ -72,10 +54,10 @@ function render(scenario: string, report: CompareReport, command: string): void 
     h('p', { class: 'where' }, `Compared ${where}. The same figures: `, h('code', { id: 'cli-command' }, command)),
     report.designs.length === 0 ? h('p', {}, 'No design could run this scenario.') : null,
     // What a reviewer asks first: do the designs behave alike, and where do they part? Then what each costs.
-    h('p', { id: 'divergence', class: report.divergence === null ? 'alike' : 'diverges' }, report.divergence === null ? 'Every design behaved alike.' : capitalised(report.divergence)),
-    report.designs.length === 0 ? null : table('behaviour', `Behaviour ${where}`, [''], report.behaviour, report.designs, true, false),
+    divergenceLine('divergence', report),
+    report.designs.length === 0 ? null : reportTable('behaviour', `Behaviour ${where}`, [''], report.behaviour, report.designs, true, false),
     report.notes.length === 0 ? null : h('ul', { id: 'notes' }, ...report.notes.map((n) => h('li', {}, n))),
-    report.designs.length === 0 ? null : table('metadata', `Swap metadata ${where}`, ['structure', 'kind'], [...report.structures, ...report.totals], report.designs, false, true),
+    report.designs.length === 0 ? null : reportTable('metadata', `Swap metadata ${where}`, ['structure', 'kind'], [...report.structures, ...report.totals], report.designs, false, true),
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import type { HostToWebview, SessionDelta, SessionSnapshot } from '../../shared/protocol';
 import { byId, h, isTypingTarget, replaceChildren } from './dom';
-import { countersCsv, fileStem } from './export';
+import { countersCsv, fileStem, scenarioFile } from './export';
 import { formatCount } from './format';
 import type { MapSelection } from './map/draw';
 import { ClusterMapView } from './map/view';
@@ -175,7 +175,7 @@ export class DashboardApp {
     const memcg = new MemcgPanel();
     const counters = new CountersPanel({ onChartsChange: (keys) => this.updateUi({ charts: keys }) }, store, this.palette);
     counters.setChartKeys(ui.charts);
-    const compare = new ComparePanel({ rpc, onDesignsChange: (designs) => this.updateUi({ compare: designs }) }, this.palette, ui.compare);
+    const compare = new ComparePanel({ rpc, scenarioFile: () => scenarioFile(store.snapshot.uri), onDesignsChange: (designs) => this.updateUi({ compare: designs }) }, this.palette, ui.compare);
     const timeline = new TimelinePanel({ rpc, gotoStep: (step) => this.gotoStep(step) }, store);
     this.panels = { map, inspector, memcg, counters, compare, timeline };
 

@@ -23,6 +23,16 @@ export function countersCsv(history: readonly CounterSample[]): string {
   return `${rows.join('\n')}\n`;
 }
 
+/** The last path segment of a scenario's URI, decoded (`file:///w/my%20test.swapsim` → `my test.swapsim`). */
+export function scenarioFile(uri: string): string {
+  const last = uri.split(/[\\/]/).filter((s) => s.length > 0).pop() ?? uri;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
 /** A file name part from a path or URI: letters, digits, dot, dash and underscore only. */
 export function fileStem(text: string): string {
   const last = text.split(/[\\/]/).filter((s) => s.length > 0).pop() ?? 'swapsim';

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { compareReport, formatCell } from '../../shared/compare_report';
 import type { DeviceSummary } from '../../shared/protocol';
 import { cellCentre, FIXTURES, launchChromium, mapGeometry, ProtocolClient, resultsDir, startServe, type BrowserSession, type ServeProcess } from './harness';
 import { hangGuard } from '../hang_guard';
@@ -418,7 +419,7 @@ describe('dashboard in a browser', () => {
     assert.equal(state.step.index, 12);
   });
 
-  test('design comparison: bytes per structure with their formulas, as swapsim/compare says', async () => {
+  test('design comparison: behaviour and the first divergence, then bytes per structure with their formulas, as swapsim/compare says', async () => {
     await page.click('#panel-compare > summary');
     await page.waitForSelector('#compare-table', { timeout: hangGuard(60_000) });
     const designs = await page.$$eval('#compare-table thead th', (ths) => ths.slice(2).map((th) => th.textContent ?? ''));
@@ -436,6 +437,18 @@ describe('dashboard in a browser', () => {
         assert.equal(await cell.nth(index).getAttribute('title'), `${line.formula}\n${line.source}`);
       }
     }
+    // Behaviour first, as the Compare Designs view and `swapsim compare --step 12` show it (issue #22).
+    const report = compareReport(truth);
+    assert.equal(await page.textContent('#compare-cli'), 'swapsim compare dashboard.swapsim --designs legacy,p3,p4 --step 12');
+    const divergence = report.divergence === null ? 'Every design behaved alike.' : report.divergence.charAt(0).toUpperCase() + report.divergence.slice(1);
+    assert.equal(await page.textContent('#compare-divergence'), divergence);
+    const behaviour = await page.$$eval('#compare-behaviour tbody tr', (trs) => trs.map((tr) => [tr.querySelector('th')?.textContent ?? '', ...[...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''), tr.classList.contains('differs')]));
+    assert.deepEqual(
+      behaviour,
+      report.behaviour.map((r) => [r.label, ...r.values.map((v) => formatCell(r.unit, v)), new Set(r.values.map(String)).size > 1]),
+    );
+    const order = await page.evaluate(() => [...document.querySelectorAll('#compare-divergence, #compare-behaviour, #compare-table')].map((e) => e.id));
+    assert.deepEqual(order, ['compare-divergence', 'compare-behaviour', 'compare-table']);
     await page.locator('#panel-compare').screenshot({ path: path.join(shots, 'compare-dark.png') });
     await page.click('#panel-compare > summary');
   });

@@ -1,9 +1,14 @@
 /**
- * Design comparison: `swapsim/compare` for the chosen designs. A table of
- * metadata bytes per structure (static vs dynamic) at the current step, each
- * figure's formula in its tooltip, and the totals over the run in a chart.
+ * Design comparison: `swapsim/compare` for the chosen designs at the current
+ * step. First how each design behaved (the first divergence and the
+ * behaviour table of shared/compare_report.ts, as the Compare Designs view
+ * and `swapsim compare --step N` show them), then a table of metadata bytes
+ * per structure and device (static vs dynamic), each figure's formula in its
+ * tooltip, and the totals over the run in a chart.
  */
+import { cliCommand, compareReport } from '../../../shared/compare_report';
 import { DESIGN_NAMES, type CompareResult, type DesignName, type OverheadLineWire } from '../../../shared/protocol';
+import { divergenceLine, reportTable } from '../../compare/tables';
 import { h, replaceChildren } from '../dom';
 import { formatBytes, formatCount } from '../format';
 import type { Rpc } from '../rpc';
@@ -13,6 +18,8 @@ import { StepChart } from './chart';
 
 export interface CompareHost {
   rpc: Rpc;
+  /** The scenario's file name, for the `swapsim compare` line that prints the same figures. */
+  scenarioFile(): string;
   onDesignsChange(designs: DesignName[]): void;
 }
 
@@ -169,7 +176,17 @@ export class ComparePanel {
       ),
     );
     const failures = result.failures.map((f) => h('p', { class: 'warning', 'data-design': f.design }, `${f.design}: ${f.message}`));
-    replaceChildren(this.result, designs.length > 0 ? h('div', { class: 'table-scroll' }, table) : null, ...failures);
+    const report = compareReport(result);
+    const behaviour = reportTable('compare-behaviour', `Behaviour at step ${formatCount(result.step)} (rows where the designs differ are marked)`, [''], report.behaviour, designs, true, false);
+    behaviour.classList.add('compare');
+    replaceChildren(
+      this.result,
+      h('p', { class: 'hint' }, 'The same figures: ', h('code', { id: 'compare-cli' }, cliCommand(this.host.scenarioFile(), designs, 'current', result.step))),
+      designs.length > 0 ? divergenceLine('compare-divergence', report) : null,
+      designs.length > 0 ? h('div', { class: 'table-scroll' }, behaviour) : null,
+      designs.length > 0 ? h('div', { class: 'table-scroll' }, table) : null,
+      ...failures,
+    );
     const first = result.series[0];
     if (first === undefined) {
       this.chart.element.hidden = true;
