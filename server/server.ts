@@ -14,6 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ServerContext } from './lsp/context';
 import { registerCustomRequests } from './lsp/custom_requests';
+import { registerDebugRequests } from './lsp/debug_requests';
 import { DIAGNOSTICS_DELAY_MS, DiagnosticsScheduler } from './lsp/diagnostics';
 import { guardVoid } from './lsp/guard';
 import { capabilities, registerLanguageFeatures } from './lsp/language_features';
@@ -119,6 +120,7 @@ documents.onDidClose(
 
 registerLanguageFeatures(ctx);
 registerCustomRequests(ctx);
+registerDebugRequests(ctx);
 
 documents.listen(connection);
 connection.listen();

@@ -489,6 +489,176 @@ export interface TestRunResult {
   durationMs: number;
 }
 
+// ---------------------------------------------------------------- debugger
+// The scenario debugger (client/debug/) asks the session for its stops:
+// breakpoint conditions, hit counts, logpoints, exception filters and data
+// breakpoints are evaluated per step in the server (server/session/debug_run.ts),
+// in the scenario language's own `expect` grammar (docs/debugger.md).
+
+/** Exception breakpoint filters: what a step raised. `caughtError` is a kernel error an `expect error` on the next line accepts. */
+export type ExceptionFilterId = 'error' | 'caughtError' | 'oom' | 'expect' | 'invariant' | 'swapFull';
+export const EXCEPTION_FILTER_IDS: readonly ExceptionFilterId[] = ['error', 'caughtError', 'oom', 'expect', 'invariant', 'swapFull'];
+
+export interface DebugBreakpointSpec {
+  /** The adapter's id for the breakpoint (echoed in `hitBreakpointIds`). */
+  id: number;
+  /** 0-based line of a statement. */
+  line: number;
+  /** A comparison: `memory.swap.current > 16M`. */
+  condition?: string;
+  /** `N`, `== N`, `> N`, `< N`, `<= N`, `>= N`, `% N`. */
+  hitCondition?: string;
+  /** Text with `{expression}`s: a logpoint, which prints and does not stop. */
+  logMessage?: string;
+}
+
+export interface DebugExceptionSpec {
+  filter: ExceptionFilterId;
+  /** For `error` and `caughtError`: the errnos to stop on (`ENOMEM EAGAIN`); empty or absent: any. */
+  condition?: string;
+}
+
+export interface DebugDataSpec {
+  id: number;
+  /** What to watch: an observable, or a form listing several (`slot /dev/vda 1`). */
+  expression: string;
+  condition?: string;
+}
+
+/** Everything that can stop a movement; sent whole with every movement (the server keeps no debugger state). */
+export interface DebugSpec {
+  breakpoints: DebugBreakpointSpec[];
+  exceptions: DebugExceptionSpec[];
+  data: DebugDataSpec[];
+}
+
+export interface DebugRunParams extends SessionParams {
+  direction: 'forward' | 'back';
+  spec: DebugSpec;
+  /** At most this many steps (Next, Step Back: 1); default: until a stop, the end or step 0. */
+  steps?: number;
+  /** Stop where the statement on this line (or the first statement after it) is next: Run to Cursor. */
+  toLine?: number;
+  /** Forward to the end of the innermost `repeat` block around the next statement: Step Out. */
+  stepOut?: boolean;
+}
+
+export type DebugStopReason = 'entry' | 'step' | 'breakpoint' | 'data breakpoint' | 'exception' | 'goto' | 'end';
+
+export interface DebugException {
+  filter: ExceptionFilterId;
+  /** The errno, or `oom-kill`, `expect-failed`, `invariant`, `swap-full`. */
+  id: string;
+  description: string;
+  /** 0-based line and 1-based step of the statement that raised it. */
+  line: number;
+  step: number;
+}
+
+export interface DebugStopResult {
+  step: StepInfo;
+  reason: DebugStopReason;
+  /** Empty, or a sentence for the stop (`swap full: …`, `slot /dev/vda 1 count changed`). */
+  description: string;
+  hitBreakpointIds: number[];
+  exception: DebugException | null;
+}
+
+export interface DebugCheckParams extends SessionParams {
+  spec: DebugSpec;
+}
+
+/** Per breakpoint, filter and data breakpoint: null when it checks, else why not. */
+export interface DebugCheckResult {
+  breakpoints: { id: number; message: string | null }[];
+  exceptions: { filter: ExceptionFilterId; message: string | null }[];
+  data: { id: number; message: string | null }[];
+}
+
+/** A logpoint's line (or a note about a condition) for the Debug Console. */
+export interface DebugLogLine {
+  /** Position when it was printed (-1 for notes about the whole movement). */
+  step: number;
+  /** 0-based line of the breakpoint (-1 for notes). */
+  line: number;
+  category: 'console' | 'stderr';
+  text: string;
+}
+
+/** Notification `swapsim/debugOutput`: log lines of a movement in progress, sent before its answer. */
+export interface DebugOutput {
+  uri: string;
+  lines: DebugLogLine[];
+}
+
+export interface EvaluateParams extends SessionParams {
+  expression: string;
+}
+
+/** A cluster whose raw table the memory view can read (`swapsim/clusterMemory`). */
+export interface ClusterRef {
+  type: number;
+  cluster: number;
+}
+
+export interface EvaluatePart {
+  name: string;
+  /** The part as an expression of its own (Add to Watch, data breakpoints). */
+  expression: string;
+  value: string;
+  /** The part lists parts of its own. */
+  expandable: boolean;
+  memory: ClusterRef | null;
+}
+
+export type EvaluateResult =
+  | { ok: true; expression: string; value: string; parts: EvaluatePart[] | null; memory: ClusterRef | null }
+  | { ok: false; message: string };
+
+export interface DebugCompletionsParams extends SessionParams {
+  /** What is typed in the Debug Console, and the cursor in it (0-based). */
+  text: string;
+  column: number;
+}
+
+export interface DebugCompletion {
+  label: string;
+  /** Replaces `length` characters of the text from `start` (0-based). */
+  text: string;
+  start: number;
+  length: number;
+  detail?: string;
+}
+
+export interface DebugFrameInfo {
+  step: StepInfo;
+  /** The `repeat` blocks around the next statement, outermost first; `pass` is 0-based. */
+  repeats: { range: Range; count: number; pass: number }[];
+}
+
+export interface LineTargetsParams extends SessionParams {
+  line: number;
+}
+
+/** Where the statement on `line` (or the first after it) runs: the last time before now and the next time after. */
+export interface LineTargets {
+  /** The statement line the targets are for, or null when no statement starts at or after `line`. */
+  line: number | null;
+  /** Positions (steps done) with that statement next. */
+  previous: number | null;
+  next: number | null;
+}
+
+/** A cluster's per-slot metadata as the kernel stores it. */
+export interface ClusterMemory {
+  /** `swap_table` (atomic_long_t entries[]) or `swap_map` (one byte per slot). */
+  structure: string;
+  entryBytes: number;
+  entries: number;
+  /** Base64 of the bytes, little-endian entries; null when the cluster has no table allocated. */
+  data: string | null;
+}
+
 // --------------------------------------------------------- LSP method names
 
 /** Requests from the client (or the dashboard through it) to the server. */
@@ -509,12 +679,20 @@ export const Requests = {
   overhead: 'swapsim/overhead',
   export: 'swapsim/export',
   test: 'swapsim/test',
+  debugRun: 'swapsim/debugRun',
+  debugCheck: 'swapsim/debugCheck',
+  evaluate: 'swapsim/evaluate',
+  debugCompletions: 'swapsim/debugCompletions',
+  debugFrame: 'swapsim/debugFrame',
+  lineTargets: 'swapsim/lineTargets',
+  clusterMemory: 'swapsim/clusterMemory',
 } as const;
 
 /** Notifications from the server. */
 export const Notifications = {
   delta: 'swapsim/delta',
   serverStatus: 'swapsim/serverStatus',
+  debugOutput: 'swapsim/debugOutput',
 } as const;
 
 export interface ServerStatus {
@@ -541,6 +719,13 @@ export interface RequestTypes {
   'swapsim/overhead': { params: SessionParams; result: OverheadTableWire };
   'swapsim/export': { params: ExportParams; result: { mime: string; text: string } };
   'swapsim/test': { params: TestRunParams; result: TestRunResult };
+  'swapsim/debugRun': { params: DebugRunParams; result: DebugStopResult };
+  'swapsim/debugCheck': { params: DebugCheckParams; result: DebugCheckResult };
+  'swapsim/evaluate': { params: EvaluateParams; result: EvaluateResult };
+  'swapsim/debugCompletions': { params: DebugCompletionsParams; result: { items: DebugCompletion[] } };
+  'swapsim/debugFrame': { params: SessionParams; result: DebugFrameInfo };
+  'swapsim/lineTargets': { params: LineTargetsParams; result: LineTargets };
+  'swapsim/clusterMemory': { params: ClusterParams; result: ClusterMemory };
 }
 
 export type RequestMethod = keyof RequestTypes;

@@ -43,7 +43,7 @@ const DESIGN_ONLY_VALUES: Readonly<Record<string, DesignName>> = {
   'cluster.dead': 'ghost',
 };
 
-interface Resolved {
+export interface Resolved {
   readonly observable: Observable;
   readonly unit: ObservableUnit;
   /** Allowed words for enum observables, or extra words a numeric one may show (`max`). */
@@ -125,7 +125,11 @@ function field(ctx: CheckContext, word: Word | undefined, fields: readonly Field
   return f;
 }
 
-function resolveObservable(ctx: CheckContext, words: readonly Word[]): Resolved | null {
+/**
+ * The observable an `expect`'s words name, with its unit; null after
+ * reporting why not to `ctx`. The debugger reads observables with it too.
+ */
+export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Resolved | null {
   const head = words[0] as Word;
   switch (head.text) {
     case 'free': {

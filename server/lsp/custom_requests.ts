@@ -29,28 +29,72 @@ function checkSeq(p: v.Params, entry: SessionEntry): void {
   }
 }
 
-function requireRunnable(entry: SessionEntry): void {
+export function requireRunnable(entry: SessionEntry): void {
   if (entry.session.status !== 'invalid') return;
   const first = entry.session.diagnostics.find((d) => d.severity === 'error');
   const where = first === undefined ? '' : ` (line ${first.range.start.line + 1}: ${first.message})`;
   throw new ResponseError(ErrorCodes.ScenarioErrors, `the scenario has errors and cannot run${where}`);
 }
 
+/** After a state change: runtime diagnostics, inlay hints, memory budget. */
+export function afterChange(ctx: ServerContext, entry: SessionEntry): void {
+  ctx.publishDiagnostics(entry.uri);
+  ctx.refreshInlayHints();
+  ctx.enforceMemory(entry.uri);
+}
+
+export interface SlicedMove {
+  readonly title: string;
+  readonly expectedSteps: number;
+  readonly slice: LongWork['slice'];
+  /** Steps this move has taken (default: how far the session went forward). */
+  stepsDone?(): number;
+  /** After each slice's delta is sent. */
+  afterSlice?(): void;
+}
+
+/** A movement in slices (long_run.ts); returns when done, stopped, limited or cancelled. */
+export async function inSlices(ctx: ServerContext, entry: SessionEntry, p: v.Params, token: CancellationToken, move: SlicedMove): Promise<void> {
+  const start = entry.session.step.index;
+  try {
+    const result = await ctx.sessions.whileBusy(entry.uri, () =>
+      runLong(ctx.connection, token, workDoneToken(p), {
+        title: move.title,
+        expectedSteps: move.expectedSteps,
+        maxSteps: ctx.settings.limits.maxSteps,
+        stepsDone: move.stepsDone ?? (() => entry.session.step.index - start),
+        slice: move.slice,
+        onDelta: (delta) => {
+          ctx.sendDelta(entry, delta);
+          move.afterSlice?.();
+        },
+      }),
+    );
+    if (result.limited) {
+      throw new ResponseError(ErrorCodes.ResourceLimit, `stopped after ${ctx.settings.limits.maxSteps.toLocaleString('en-US')} steps (swapsim.limits.maxSteps)`);
+    }
+  } finally {
+    afterChange(ctx, entry);
+  }
+}
+
+/** Run `fn` on the session of `params.uri`, after earlier work on it, with seq and cancellation checks. */
+export function withSessionOf<R>(ctx: ServerContext, raw: unknown, token: CancellationToken, fn: (entry: SessionEntry, p: v.Params) => R | Promise<R>): Promise<R> {
+  const p = v.object(raw);
+  const uri = v.string(p, 'uri');
+  if (ctx.documents.get(uri) === undefined) throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${uri}`);
+  return ctx.sessions.enqueue(uri, async () => {
+    if (token.isCancellationRequested) throw new ResponseError(ErrorCodes.Cancelled, 'cancelled before it started');
+    const entry = ctx.ensureSession(uri);
+    checkSeq(p, entry);
+    return fn(entry, p);
+  });
+}
+
 export function registerCustomRequests(ctx: ServerContext): void {
   const { connection } = ctx;
 
-  /** Run `fn` on the session of `params.uri`, after earlier work on it, with seq and cancellation checks. */
-  const withSession = <R>(raw: unknown, token: CancellationToken, fn: (entry: SessionEntry, p: v.Params) => R | Promise<R>): Promise<R> => {
-    const p = v.object(raw);
-    const uri = v.string(p, 'uri');
-    if (ctx.documents.get(uri) === undefined) throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${uri}`);
-    return ctx.sessions.enqueue(uri, async () => {
-      if (token.isCancellationRequested) throw new ResponseError(ErrorCodes.Cancelled, 'cancelled before it started');
-      const entry = ctx.ensureSession(uri);
-      checkSeq(p, entry);
-      return fn(entry, p);
-    });
-  };
+  const withSession = <R>(raw: unknown, token: CancellationToken, fn: (entry: SessionEntry, p: v.Params) => R | Promise<R>): Promise<R> => withSessionOf(ctx, raw, token, fn);
 
   /**
    * A read-only request. While a long run is under way on the document, it
@@ -67,32 +111,9 @@ export function registerCustomRequests(ctx: ServerContext): void {
     return Promise.resolve(fn(running, p));
   };
 
-  /** After a state change: runtime diagnostics, inlay hints, memory budget. */
-  const changed = (entry: SessionEntry): void => {
-    ctx.publishDiagnostics(entry.uri);
-    ctx.refreshInlayHints();
-    ctx.enforceMemory(entry.uri);
-  };
-
-  /** A forward movement in slices; returns when done, stopped, limited or cancelled. */
-  const forward = async (entry: SessionEntry, p: v.Params, token: CancellationToken, title: string, expected: number, slice: LongWork['slice']): Promise<void> => {
-    const start = entry.session.step.index;
-    try {
-      const result = await ctx.sessions.whileBusy(entry.uri, () => runLong(connection, token, workDoneToken(p), {
-        title,
-        expectedSteps: expected,
-        maxSteps: ctx.settings.limits.maxSteps,
-        stepsDone: () => entry.session.step.index - start,
-        slice,
-        onDelta: (delta) => ctx.sendDelta(entry, delta),
-      }));
-      if (result.limited) {
-        throw new ResponseError(ErrorCodes.ResourceLimit, `stopped after ${ctx.settings.limits.maxSteps.toLocaleString('en-US')} steps (swapsim.limits.maxSteps)`);
-      }
-    } finally {
-      changed(entry);
-    }
-  };
+  const changed = (entry: SessionEntry): void => afterChange(ctx, entry);
+  const forward = (entry: SessionEntry, p: v.Params, token: CancellationToken, title: string, expected: number, slice: LongWork['slice']): Promise<void> =>
+    inSlices(ctx, entry, p, token, { title, expectedSteps: expected, slice });
 
   const on = (method: string, handler: (params: unknown, token: CancellationToken) => unknown): void => {
     connection.onRequest(method, guard(ctx.log, method, handler));
@@ -111,6 +132,15 @@ export function registerCustomRequests(ctx: ServerContext): void {
         ctx.sendDelta(entry, s.backToBreakpoint(breakpoints ?? new Set()));
         changed(entry);
         return wireSnapshot(entry);
+      }
+      if (toLine !== undefined && breakpoints === undefined) {
+        // Run to Cursor on a line already passed goes back to where its statement ran last.
+        const back = s.backTargetForLine(toLine);
+        if (back !== null) {
+          ctx.sendDelta(entry, s.gotoStep(back));
+          changed(entry);
+          return wireSnapshot(entry);
+        }
       }
       requireRunnable(entry);
       // The run may take several slices: breakpoints count from where the whole run began.

@@ -27,7 +27,7 @@ import type {
   WireEvent,
 } from '../../shared/protocol';
 import { parseAndCheck, type FrontEndResult, type Range } from '../lang';
-import type { CheckedStatement, Limits } from '../lang/checked';
+import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/checked';
 import type { Diagnostic } from '../lang/diagnostics';
 import { SwapClusterInfo, tableOwner } from '../sim/cluster';
 import type { ErrnoName } from '../sim/errno';
@@ -41,6 +41,8 @@ import { SLOT_KIND_NAMES, hex64, swpTbRaw, tbKind, tbZero, SlotKind } from '../s
 import type { SwapInfo } from '../sim/swapfile';
 import type { CancelSignal, ProgressSink, SessionApi, SessionOptions } from './api';
 import { slotEncodings } from './encodings';
+import type { Compiled } from './debug_expr';
+import type { DebugCursor, DebugRun, StepProblems } from './debug_run';
 import { execute, type StepOutcome } from './interpreter';
 import { recheck, type RunScope } from './dynamic';
 import { KernelError } from '../sim/errno';
@@ -269,6 +271,16 @@ export class Session implements SessionApi {
     };
   }
 
+  /** The step order: hit counts, `repeat` passes and line targets for the debugger. */
+  get steps(): StepPlan {
+    return this.plan;
+  }
+
+  /** The machine debugger expressions are checked against: the scenario's config under the session's design. */
+  get exprConfig(): ScenarioConfig {
+    return { ...this.frontEnd.checked.config, design: this.designName };
+  }
+
   private pathOf = (type: number): string => this.kernel.swap.swapInfo[type]?.path ?? `type${type}`;
 
   // -------------------------------------------------------------- stepping
@@ -490,6 +502,80 @@ export class Session implements SessionApi {
   reset(): SessionDelta {
     this.rewindTo(0);
     return this.delta(true);
+  }
+
+  /** The next slice of a debugger movement (debug_run.ts); the delta of what it did. */
+  debugSlice(run: DebugRun, compile: (text: string) => Compiled, cancel?: CancelSignal): SessionDelta {
+    run.advance(this.debugCursor(compile), cancel);
+    return this.delta(run.rewinds);
+  }
+
+  private debugCursor(compile: (text: string) => Compiled): DebugCursor {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below read the session's live fields
+    const session = this;
+    return {
+      get index() {
+        return session.index;
+      },
+      plan: this.plan,
+      get kernel() {
+        return session.kernel;
+      },
+      design: this.designName,
+      get undoFloor() {
+        return session.undoFloor;
+      },
+      get stoppedOnError() {
+        return session.statusValue === 'stopped';
+      },
+      forward: () => {
+        if (!this.canRun()) return false;
+        this.runSteps((done) => done >= 1, undefined, undefined, 1);
+        return true;
+      },
+      rewindTo: (target) => this.rewindTo(target),
+      problems: (step) => this.problemsOf(step),
+      eventsBefore: (step) => this.history[step - 1]?.mark.events ?? this.kernel.log.length,
+      compile,
+    };
+  }
+
+  /** What step `step` (1-based, done) raised, from the records (newest last, so read from the end). */
+  private problemsOf(step: number): StepProblems {
+    let error: StepProblems['error'] = null;
+    for (let i = this.errorList.length - 1; i >= 0 && this.errorList[i]!.step >= step; i--) {
+      const e = this.errorList[i]!;
+      if (e.step === step) error = { errno: e.errno, message: e.message, expected: e.expected };
+    }
+    let failedExpect: StepProblems['failedExpect'] = null;
+    for (let i = this.expectList.length - 1; i >= 0 && this.expectList[i]!.step >= step; i--) {
+      const x = this.expectList[i]!;
+      if (x.step === step && !x.passed) failedExpect = { text: x.text, actual: x.actual, expected: x.expected };
+    }
+    const violations: string[] = [];
+    for (let i = this.violationList.length - 1; i >= 0 && this.violationList[i]!.step >= step; i--) {
+      if (this.violationList[i]!.step === step) violations.unshift(this.violationList[i]!.message);
+    }
+    return { error, failedExpect, violations };
+  }
+
+  /**
+   * Run to Cursor on a line before the next statement: the position where
+   * that line's statement (or the first after it) ran last, or null when
+   * the target is ahead (or never ran).
+   */
+  backTargetForLine(toLine: number): number | null {
+    const line = this.statementLineFrom(toLine);
+    if (line === null) return null;
+    const next = this.index < this.plan.total ? this.plan.lineAt(this.index) : Number.POSITIVE_INFINITY;
+    return line < next ? this.plan.previousOccurrence(line, this.index) : null;
+  }
+
+  /** The first line at or after `line` that starts a statement run as a step, or null. */
+  statementLineFrom(line: number): number | null {
+    let best: number | null = null;
+    for (const l of this.plan.stepLines()) if (l >= line && (best === null || l < best)) best = l;
+    return best;
   }
 
   /** Go back to `target` steps done: journal rollback when history allows, else rebuild and replay. */
