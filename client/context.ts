@@ -1,6 +1,7 @@
 // What command handlers share: the server door, the session store, the
 // views. Built once in extension.ts.
 import type * as vscode from 'vscode';
+import type { DebuggedDocuments } from './debug/register';
 import type { ServerClient } from './lsp/serverClient';
 import type { SwapsimRequester } from './protocolClient';
 import type { SessionStore } from './session/sessionStore';
@@ -16,4 +17,6 @@ export interface Ctx {
   readonly log: vscode.LogOutputChannel;
   readonly devices: DevicesTreeProvider;
   readonly devicesView: vscode.TreeView<DeviceTreeNode>;
+  /** Scenario documents a debug session is debugging. */
+  readonly debugged: DebuggedDocuments;
 }

@@ -109,11 +109,12 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
     vscode.window.registerTreeDataProvider('swapsim.events', events),
   );
 
-  const ctx: Ctx = { extension: context, client: languageClient, server, store, sync, log, devices, devicesView };
+  const debugged = registerScenarioDebugger(context, { server, store, notifications: languageClient });
+  const ctx: Ctx = { extension: context, client: languageClient, server, store, sync, log, devices, devicesView, debugged };
   linkDashboard(ctx);
 
   // Editor and status bar.
-  const decorations = new StepDecorations(store, context.extensionUri);
+  const decorations = new StepDecorations(store, context.extensionUri, debugged);
   const stepStatus = new StepStatusItem(store);
   const serverStatus = new ServerStatusItem();
   const tests = new ScenarioTests(server);
@@ -130,7 +131,6 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   );
   trackContextKeys(store);
   const comparisons = registerCommands(ctx, { swapCache, events });
-  registerScenarioDebugger(context, server, store);
 
   const ready = languageClient.start().then(
     () => sync.refreshAll(),

@@ -135,11 +135,12 @@ function sharedVscodeNamespace() {
 }
 
 /**
- * The extension client as four files: dist/client.js, the small loader VS
+ * The extension client as five files: dist/client.js, the small loader VS
  * Code runs (client/boot/loader.ts: code cache, timing); dist/client-main.js,
  * the extension; dist/client-lsp.js, vscode-languageclient and what creates
  * the client (client/lsp/entry.ts), loaded just after activation so
- * compiling the library is not part of it (issue #8); dist/client-minimatch.js,
+ * compiling the library is not part of it (issue #8); dist/client-debug.js,
+ * the debug adapter, loaded when a debug session starts; dist/client-minimatch.js,
  * loaded only if a glob is ever compiled. Always minified: parsing fewer
  * bytes is most of activation.
  */
@@ -149,6 +150,8 @@ function clientConfigs(node) {
     { ...client, entryPoints: ['client/boot/loader.ts'], outfile: 'dist/client.js' },
     { ...client, entryPoints: ['client/extension.ts'], outfile: 'dist/client-main.js', plugins: [sharedVscodeNamespace()], metafile: true },
     { ...client, entryPoints: ['client/lsp/entry.ts'], outfile: 'dist/client-lsp.js', plugins: [languageClientDeps(), sharedVscodeNamespace()], metafile: true },
+    // The debug adapter and @vscode/debugadapter, loaded when a debug session starts (client/debug/register.ts).
+    { ...client, entryPoints: ['client/debug/entry.ts'], outfile: 'dist/client-debug.js', metafile: true },
     {
       ...client,
       stdin: { contents: "module.exports = require('minimatch');", resolveDir: path.join(ROOT, 'node_modules', 'vscode-languageclient'), sourcefile: 'client-minimatch.js' },
@@ -161,8 +164,12 @@ function clientConfigs(node) {
 const CLIENT_BUNDLE_EXCLUSIONS = {
   // Activation loads this one: the language client waits for dist/client-lsp.js.
   'dist/client-main.js': {
-    pattern: /node_modules\/(vscode-languageclient|vscode-languageserver-protocol|vscode-languageserver-types|vscode-jsonrpc|minimatch|semver|brace-expansion)\//,
-    hint: 'something imports vscode-languageclient at run time outside client/lsp/entry.ts (type-only imports are fine)',
+    pattern: /node_modules\/(vscode-languageclient|vscode-languageserver-protocol|vscode-languageserver-types|vscode-jsonrpc|minimatch|semver|brace-expansion|@vscode\/debugadapter)\//,
+    hint: 'something imports vscode-languageclient outside client/lsp/entry.ts, or the debug adapter outside client/debug/entry.ts, at run time (type-only imports are fine)',
+  },
+  'dist/client-debug.js': {
+    pattern: /node_modules\/(vscode-languageclient|vscode-languageserver-protocol|vscode-jsonrpc)\/|client\/debug\/register\.ts/,
+    hint: 'the debug adapter bundle reaches the language client or the vscode-side registration',
   },
   'dist/client-lsp.js': {
     pattern: /node_modules\/(minimatch|semver|brace-expansion)\//,

@@ -46,6 +46,15 @@ export async function runToCursor(ctx: Ctx, arg?: unknown): Promise<void> {
     return;
   }
   const toLine = editor.selection.active.line;
+  // While the debugger has the scenario, it runs there: breakpoints on the way stop it, and the stop is the debugger's.
+  const debug = ctx.debugged.session(uri);
+  if (debug !== undefined) {
+    await guarded(ctx, 'runToLine', async () => {
+      await debug.customRequest('runToLine', { line: toLine + 1 });
+    });
+    return;
+  }
+  // A line already passed: the server goes back to where its statement ran last.
   await guarded(ctx, 'swapsim/run', async () => {
     const snapshot = await withDelayedProgress(`swapsim: running to line ${toLine + 1}`, (token) => ctx.server.request('swapsim/run', { uri, toLine }, token), { store: ctx.store, uri });
     ctx.store.applySnapshot(snapshot);

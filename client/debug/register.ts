@@ -1,12 +1,20 @@
 // VS Code's side of the scenario debugger: the `swapsim` debug type runs
-// ScenarioDebugAdapter inline in the extension host, and F5 on a scenario
-// without a launch.json debugs the active editor's scenario.
+// ScenarioDebugSession inline in the extension host, loaded from
+// dist/client-debug.js when the first session starts (activation does not
+// compile it), and F5 on a scenario without a launch.json debugs the active
+// editor's scenario. It also knows which documents are being debugged, for
+// the editor decorations and Run to Cursor.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Notifications, type DebugLogLine, type DebugOutput } from '../../shared/protocol';
+import { loadBundle } from '../boot/codeCache';
 import type { SwapsimRequester } from '../protocolClient';
 import type { SessionStore } from '../session/sessionStore';
-import { ScenarioDebugAdapter, type DebugHost, type ScenarioDocument } from './scenarioDebugAdapter';
+import type { DebugBundle } from './entry';
+import type { DebugHost, ScenarioDocument } from './scenarioDebugSession';
 
 export const DEBUG_TYPE = 'swapsim';
+const DEBUG_BUNDLE = 'client-debug.js';
 
 /**
  * The URI of the program path. A path VS Code gave us may belong to a remote
@@ -57,8 +65,58 @@ class ScenarioConfigurations implements vscode.DebugConfigurationProvider {
   }
 }
 
-export function registerScenarioDebugger(context: vscode.ExtensionContext, server: SwapsimRequester, store: SessionStore): void {
-  const host: DebugHost = {
+/** Which scenario documents a debug session is stopped in or running (by URI). */
+export class DebuggedDocuments implements vscode.Disposable {
+  private readonly sessions = new Map<string, vscode.DebugSession>();
+  private readonly changed = new vscode.EventEmitter<string>();
+  readonly onDidChange = this.changed.event;
+
+  has(uri: string): boolean {
+    return this.sessions.has(uri);
+  }
+
+  /** The debug session of a document, for requests of its own (Run to Cursor). */
+  session(uri: string): vscode.DebugSession | undefined {
+    return this.sessions.get(uri);
+  }
+
+  set(uri: string, session: vscode.DebugSession | undefined): void {
+    if (session === undefined) this.sessions.delete(uri);
+    else this.sessions.set(uri, session);
+    this.changed.fire(uri);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+/** Fans the server's swapsim/debugOutput out to the sessions of each document (one handler per method on the client). */
+class OutputRouter {
+  private readonly listeners = new Set<{ uri: string; listener: (lines: DebugLogLine[]) => void }>();
+
+  deliver(output: DebugOutput): void {
+    for (const l of this.listeners) if (l.uri === output.uri) l.listener(output.lines);
+  }
+
+  subscribe(uri: string, listener: (lines: DebugLogLine[]) => void): vscode.Disposable {
+    const entry = { uri, listener };
+    this.listeners.add(entry);
+    return new vscode.Disposable(() => this.listeners.delete(entry));
+  }
+}
+
+export interface DebuggerDeps {
+  readonly server: SwapsimRequester;
+  readonly store: SessionStore;
+  readonly notifications: { onNotification<P>(method: string, handler: (params: P) => void): vscode.Disposable };
+}
+
+export function registerScenarioDebugger(context: vscode.ExtensionContext, { server, store, notifications }: DebuggerDeps): DebuggedDocuments {
+  const debugged = new DebuggedDocuments();
+  const output = new OutputRouter();
+  let bundle: DebugBundle | undefined;
+  const hostFor = (session: vscode.DebugSession): DebugHost => ({
     server,
     openScenario,
     // The store sees every delta of every session, the debugger's own included.
@@ -66,11 +124,19 @@ export function registerScenarioDebugger(context: vscode.ExtensionContext, serve
       store.onDidChange((change) => {
         if (change.uri === uri && change.kind !== 'closed') listener(change.state.step);
       }),
-  };
+    onDebugOutput: (uri, listener) => output.subscribe(uri, listener),
+    onLifecycle: (uri, running) => debugged.set(uri, running ? session : undefined),
+  });
   context.subscriptions.push(
+    debugged,
+    notifications.onNotification(Notifications.debugOutput, (params: DebugOutput) => output.deliver(params)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ScenarioConfigurations()),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
-      createDebugAdapterDescriptor: () => new vscode.DebugAdapterInlineImplementation(new ScenarioDebugAdapter(host)),
+      createDebugAdapterDescriptor: (session) => {
+        bundle ??= loadBundle<DebugBundle>(path.join(__dirname, DEBUG_BUNDLE), undefined).exports;
+        return new vscode.DebugAdapterInlineImplementation(bundle.createDebugSession(hostFor(session)));
+      },
     }),
   );
+  return debugged;
 }

@@ -2,6 +2,7 @@
 // design), and a quiet server-health item (click: the server log) driven by
 // the client's state and the server's swapsim/serverStatus notification.
 import * as vscode from 'vscode';
+import { stepPosition } from '../../shared/position';
 import type { ServerStatus } from '../../shared/protocol';
 import type { SessionStore } from '../session/sessionStore';
 import { failureCount, stepText } from './stepText';
@@ -37,7 +38,7 @@ export class StepStatusItem implements vscode.Disposable {
     this.item.text = stepText(state.design, state.step.index, state.step.total, state.status, failed + errors);
     this.item.tooltip = new vscode.MarkdownString(
       `**swapsim** — design \`${state.design}\`, ${state.status}\n\n` +
-        `step ${state.step.index} of ${state.step.total} · ${state.expects.length - failed} expect(s) passed, ${failed} failed · ${errors} kernel error(s)\n\n` +
+        `${stepPosition(state.step)}: ${state.step.index} of ${state.step.total} steps done${state.step.next === null ? '' : `, line ${state.step.next.start.line + 1} next`} · ${state.expects.length - failed} expect(s) passed, ${failed} failed · ${errors} kernel error(s)\n\n` +
         'Click to choose the design profile.',
     );
     this.item.backgroundColor = failed + errors > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

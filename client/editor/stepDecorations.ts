@@ -1,12 +1,19 @@
-// Marks the stepping position in scenario editors: the statement executed
-// last (highlighted, with a gutter arrow), the next one (a subtle outlined
-// arrow), and lines where a kernel error or failed expect happened (with the
-// errno or the actual value after the text). State comes from the store only.
+// Marks the stepping position in scenario editors: the next statement to run
+// (line highlight and arrow), the statement just run (a subtle hollow arrow),
+// and lines where a kernel error or failed expect happened (with the errno or
+// the actual value after the text). State comes from the store only; what is
+// drawn and how it looks is decided in decorationModel.ts.
 import * as vscode from 'vscode';
 import type { Range } from '../../shared/protocol';
 import type { SessionStore } from '../session/sessionStore';
 import { isScenario } from '../session/sessionSync';
-import { decorationsFor, type AppliedDecorations, type DecorationKind } from './decorationModel';
+import { DECORATION_STYLES, decorationsFor, type AppliedDecorations, type DecorationKind } from './decorationModel';
+
+/** Which documents a debug session marks itself (client/debug/register.ts). */
+export interface DebugMarks {
+  has(uri: string): boolean;
+  onDidChange(listener: (uri: string) => void): vscode.Disposable;
+}
 
 function toVscode(range: Range): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
@@ -20,39 +27,32 @@ export class StepDecorations implements vscode.Disposable {
   constructor(
     private readonly store: SessionStore,
     extensionUri: vscode.Uri,
+    private readonly debugMarks?: DebugMarks,
   ) {
     const icon = (name: string): vscode.Uri => vscode.Uri.joinPath(extensionUri, 'media', 'icons', name);
-    this.types = {
-      current: vscode.window.createTextEditorDecorationType({
+    const highlight = { step: 'editor.stackFrameHighlightBackground', error: 'diffEditor.removedLineBackground' } as const;
+    const ruler = { step: 'editorOverviewRuler.infoForeground', error: 'editorOverviewRuler.errorForeground' } as const;
+    const make = (kind: DecorationKind): vscode.TextEditorDecorationType => {
+      const style = DECORATION_STYLES[kind];
+      return vscode.window.createTextEditorDecorationType({
         isWholeLine: true,
-        backgroundColor: new vscode.ThemeColor('editor.stackFrameHighlightBackground'),
-        gutterIconPath: icon('step-current.svg'),
+        gutterIconPath: icon(style.gutterIcon),
         gutterIconSize: 'contain',
-        overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.infoForeground'),
-        overviewRulerLane: vscode.OverviewRulerLane.Center,
-      }),
-      next: vscode.window.createTextEditorDecorationType({
-        isWholeLine: true,
-        gutterIconPath: icon('step-next.svg'),
-        gutterIconSize: 'contain',
-      }),
-      failed: vscode.window.createTextEditorDecorationType({
-        isWholeLine: true,
-        backgroundColor: new vscode.ThemeColor('diffEditor.removedLineBackground'),
-        gutterIconPath: icon('line-error.svg'),
-        gutterIconSize: 'contain',
-        overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.errorForeground'),
-        overviewRulerLane: vscode.OverviewRulerLane.Right,
-      }),
-      passed: vscode.window.createTextEditorDecorationType({
-        gutterIconPath: icon('expect-passed.svg'),
-        gutterIconSize: 'contain',
-      }),
+        ...(style.lineHighlight === null
+          ? {}
+          : {
+              backgroundColor: new vscode.ThemeColor(highlight[style.lineHighlight]),
+              overviewRulerColor: new vscode.ThemeColor(ruler[style.lineHighlight]),
+              overviewRulerLane: style.lineHighlight === 'step' ? vscode.OverviewRulerLane.Center : vscode.OverviewRulerLane.Right,
+            }),
+      });
     };
+    this.types = { last: make('last'), next: make('next'), failed: make('failed'), passed: make('passed') };
     this.disposables.push(
       ...Object.values(this.types),
       store.onDidChange((change) => this.redraw(change.uri)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.redrawAll()),
+      ...(debugMarks === undefined ? [] : [debugMarks.onDidChange((uri) => this.redraw(uri))]),
     );
     this.redrawAll();
   }
@@ -78,8 +78,8 @@ export class StepDecorations implements vscode.Disposable {
   private draw(editor: vscode.TextEditor): void {
     const uri = editor.document.uri.toString();
     const state = this.store.get(uri);
-    const wanted: AppliedDecorations = state === undefined ? { current: [], next: [], failed: [], passed: [] } : decorationsFor(state);
-    editor.setDecorations(this.types.current, wanted.current.map(toVscode));
+    const wanted: AppliedDecorations = state === undefined ? { last: [], next: [], failed: [], passed: [] } : decorationsFor(state, this.debugMarks?.has(uri) ?? false);
+    editor.setDecorations(this.types.last, wanted.last.map(toVscode));
     editor.setDecorations(this.types.next, wanted.next.map(toVscode));
     editor.setDecorations(
       this.types.failed,

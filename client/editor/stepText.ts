@@ -1,4 +1,5 @@
 // The stepping status item's text, free of the vscode API so Node tests can check it.
+import { stepPosition } from '../../shared/position';
 
 /**
  * The status bar text. The icon says how the run went so far: a failed
@@ -8,7 +9,7 @@
 export function stepText(design: string, index: number, total: number, status: string, failures: number): string {
   const icon =
     status === 'invalid' ? '$(error)' : status === 'running' ? '$(loading~spin)' : failures > 0 ? '$(testing-failed-icon)' : status === 'finished' ? '$(pass)' : '$(debug-step-over)';
-  return `${icon} ${design} · step ${index} / ${total}`;
+  return `${icon} ${design} · ${stepPosition({ index, total })}`;
 }
 
 /** Failed expects and kernel errors no `expect error` accepted. */

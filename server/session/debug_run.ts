@@ -214,6 +214,8 @@ export class DebugRun {
       else if (this.scan !== null) this.scanOne(c);
       else this.backOne(c);
     }
+    // Next and Step Back onto a breakpoint's line are still steps (an exception or a data change says more, and stays).
+    if (this.stop.reason === 'breakpoint' && this.move.maxSteps !== undefined && this.steps >= this.move.maxSteps) this.stop = { ...this.stop, reason: 'step' };
     this.flushDropped();
   }
 

@@ -1,24 +1,36 @@
-// The scenario debugger (client/debug/scenarioDebugAdapter.ts) driven with
+// The scenario debugger (client/debug/scenarioDebugSession.ts) driven with
 // Debug Adapter Protocol messages against the real language server: the
 // adapter's requester is a JSON-RPC connection to dist/server.js, and
 // "opening the program" reads the scenario file from disk and sends didOpen,
-// as VS Code does when the extension opens the document.
+// as VS Code does when the extension opens the document. The second half
+// covers the breakpoints and views of issue #20: conditions, hit counts,
+// logpoints, exception filters, data breakpoints, goto targets, evaluate and
+// completion, readMemory, the repeat pass in the frame.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DapEvent, DapMessage, DapResponse } from '../../client/debug/dap';
-import { ScenarioDebugAdapter, THREAD_ID, type ScenarioDocument } from '../../client/debug/scenarioDebugAdapter';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { ScenarioDebugSession, THREAD_ID, type ScenarioDocument } from '../../client/debug/scenarioDebugSession';
 import { requesterOver } from '../../client/protocolClient';
-import type { SessionSnapshot } from '../../shared/protocol';
+import { Notifications, type DebugOutput, type SessionSnapshot } from '../../shared/protocol';
 import { LspClient, withTimeout } from '../lsp/client';
+
+type DapMessage = DebugProtocol.Response | DebugProtocol.Event;
+const isResponse = (m: DapMessage): m is DebugProtocol.Response => m.type === 'response';
+const isEvent = (m: DapMessage, event?: string): m is DebugProtocol.Event => m.type === 'event' && (event === undefined || (m as DebugProtocol.Event).event === event);
 
 let client: LspClient;
 let folder: string;
+/** swapsim/debugOutput listeners, as register.ts routes them. */
+const outputListeners = new Set<(output: DebugOutput) => void>();
 before(async () => {
   client = await LspClient.start();
+  client.connection.onNotification(Notifications.debugOutput, (output: DebugOutput) => {
+    for (const l of outputListeners) l(output);
+  });
   folder = await mkdtemp(path.join(tmpdir(), 'swapsim-dap-'));
 });
 after(async () => {
@@ -60,10 +72,17 @@ async function openScenario(program: string): Promise<ScenarioDocument> {
 
 /** Sends DAP requests to an adapter and collects what it sends back. */
 class DapDriver {
-  readonly adapter = new ScenarioDebugAdapter({
+  readonly adapter = new ScenarioDebugSession({
     server: requesterOver(client.connection),
     openScenario,
     onSessionStep: (uri, listener) => client.onDelta((delta) => delta.uri === uri && listener(delta.step)),
+    onDebugOutput: (uri, listener) => {
+      const l = (output: DebugOutput): void => {
+        if (output.uri === uri) listener(output.lines);
+      };
+      outputListeners.add(l);
+      return { dispose: () => outputListeners.delete(l) };
+    },
   });
   readonly messages: DapMessage[] = [];
   private seq = 1;
@@ -71,13 +90,13 @@ class DapDriver {
 
   constructor() {
     this.adapter.onDidSendMessage((message) => {
-      this.messages.push(message);
+      this.messages.push(message as DapMessage);
       for (const wake of this.waiters) wake();
     });
   }
 
-  get events(): DapEvent[] {
-    return this.messages.filter((m): m is DapEvent => m.type === 'event');
+  get events(): DebugProtocol.Event[] {
+    return this.messages.filter((m): m is DebugProtocol.Event => m.type === 'event');
   }
 
   private waitUntil<T>(what: string, find: () => T | undefined): Promise<T> {
@@ -98,10 +117,10 @@ class DapDriver {
     );
   }
 
-  request(command: string, args?: Record<string, unknown>): Promise<DapResponse> {
+  request(command: string, args?: Record<string, unknown>): Promise<DebugProtocol.Response> {
     const seq = this.seq++;
-    this.adapter.handleMessage({ seq, type: 'request', command, arguments: args });
-    return this.waitUntil(`the response to ${command}`, () => this.messages.find((m): m is DapResponse => m.type === 'response' && m.request_seq === seq));
+    this.adapter.handleMessage({ seq, type: 'request', command, arguments: args } as DebugProtocol.Request);
+    return this.waitUntil(`the response to ${command}`, () => this.messages.find((m): m is DebugProtocol.Response => isResponse(m) && m.request_seq === seq));
   }
 
   async ok<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -111,22 +130,31 @@ class DapDriver {
   }
 
   /** The first `event` sent after message number `from`. */
-  eventAfter(from: number, event: string): Promise<DapEvent> {
-    return this.waitUntil(`a ${event} event`, () => this.messages.slice(from).find((m): m is DapEvent => m.type === 'event' && m.event === event));
+  eventAfter(from: number, event: string): Promise<DebugProtocol.Event> {
+    return this.waitUntil(`a ${event} event`, () => this.messages.slice(from).find((m): m is DebugProtocol.Event => isEvent(m, event)));
   }
 
   /** Send a request and wait for the stop it leads to. */
-  async stopAfter(command: string, args: Record<string, unknown> = { threadId: THREAD_ID }): Promise<{ reason: string; description?: string }> {
+  async stopAfter(command: string, args: Record<string, unknown> = { threadId: THREAD_ID }): Promise<DebugProtocol.StoppedEvent['body']> {
     const mark = this.messages.length;
     await this.ok(command, args);
     const stopped = await this.eventAfter(mark, 'stopped');
-    return stopped.body as { reason: string; description?: string };
+    return stopped.body as DebugProtocol.StoppedEvent['body'];
   }
 
-  async topFrame(): Promise<{ name: string; line: number; source: { path: string } }> {
-    const body = await this.ok<{ stackFrames: { name: string; line: number; source: { path: string } }[] }>('stackTrace', { threadId: THREAD_ID });
-    assert.equal(body.stackFrames.length, 1);
-    return body.stackFrames[0]!;
+  async frames(): Promise<DebugProtocol.StackFrame[]> {
+    return (await this.ok<DebugProtocol.StackTraceResponse['body']>('stackTrace', { threadId: THREAD_ID })).stackFrames;
+  }
+
+  async topFrame(): Promise<DebugProtocol.StackFrame & { source: { path: string } }> {
+    const top = (await this.frames())[0];
+    assert.ok(top?.source?.path !== undefined, 'a top frame with a source');
+    return top as DebugProtocol.StackFrame & { source: { path: string } };
+  }
+
+  /** Output events sent after message number `from`. */
+  outputAfter(from: number): DebugProtocol.OutputEvent['body'][] {
+    return this.messages.slice(from).flatMap((m) => (isEvent(m, 'output') ? [(m as DebugProtocol.OutputEvent).body] : []));
   }
 
   async variables(ref: number): Promise<{ name: string; value: string; variablesReference: number }[]> {
@@ -146,8 +174,10 @@ async function snapshotOf(program: string): Promise<SessionSnapshot> {
 }
 
 /** initialize, launch, setBreakpoints and configurationDone, as VS Code sends them; returns the first stop. */
+const INITIALIZE = { adapterID: 'swapsim', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' };
+
 async function launch(d: DapDriver, program: string, lines: number[], stopOnEntry = true): Promise<{ reason: string; breakpoints: { verified: boolean; line: number; message?: string }[] }> {
-  await d.ok('initialize', { adapterID: 'swapsim', linesStartAt1: true, columnsStartAt1: true });
+  await d.ok('initialize', INITIALIZE);
   await d.ok('launch', { program, stopOnEntry });
   const { breakpoints } = await d.ok<{ breakpoints: { verified: boolean; line: number; message?: string }[] }>('setBreakpoints', { source: { path: program }, breakpoints: lines.map((line) => ({ line })) });
   const stop = await d.stopAfter('configurationDone', {});
@@ -158,8 +188,8 @@ test('a debugging session: entry, breakpoints, next, step back, reverse continue
   const program = await scenarioFile(SCENARIO);
   const d = new DapDriver();
 
-  const capabilities = await d.ok<Record<string, boolean>>('initialize', { adapterID: 'swapsim', linesStartAt1: true });
-  for (const c of ['supportsConfigurationDoneRequest', 'supportsStepBack', 'supportsTerminateRequest', 'supportsRestartRequest']) assert.equal(capabilities[c], true, c);
+  const capabilities = await d.ok<DebugProtocol.Capabilities>('initialize', INITIALIZE);
+  for (const c of ['supportsConfigurationDoneRequest', 'supportsStepBack', 'supportsTerminateRequest', 'supportsRestartRequest'] as const) assert.equal(capabilities[c], true, c);
   assert.ok(d.events.some((e) => e.event === 'initialized'));
 
   await d.ok('launch', { program, stopOnEntry: true });
@@ -186,7 +216,8 @@ test('a debugging session: entry, breakpoints, next, step back, reverse continue
   let frame = await d.topFrame();
   assert.equal(frame.line, 3);
   assert.equal(frame.source.path, program);
-  assert.match(frame.name, /^swapon \/dev\/vda2 size=64M -p 5 {2}\(step 1 \/ 9\)$/);
+  // The same position as the status bar's `step 0 / 9` (issue #22: not `step 1 / 9`).
+  assert.equal(frame.name, 'swapon /dev/vda2 size=64M -p 5 · step 0 / 9');
   assert.deepEqual((await d.ok<{ threads: { id: number; name: string }[] }>('threads')).threads, [{ id: THREAD_ID, name: 'scenario' }]);
   assert.equal((await d.scope('Swap devices')).length, 0);
   assert.equal((await snapshotOf(program)).step.index, 0);
@@ -195,7 +226,7 @@ test('a debugging session: entry, breakpoints, next, step back, reverse continue
   assert.equal((await d.stopAfter('continue')).reason, 'breakpoint');
   frame = await d.topFrame();
   assert.equal(frame.line, 8);
-  assert.match(frame.name, /^pageout t heap pages=0\.\.3 {2}\(step 5 \/ 9\)$/);
+  assert.equal(frame.name, 'pageout t heap pages=0..3 · step 4 / 9 · pass 1 / 2');
   assert.equal((await snapshotOf(program)).step.index, 4);
   const devices = await d.scope('Swap devices');
   assert.equal(devices.length, 1);
@@ -216,12 +247,11 @@ test('a debugging session: entry, breakpoints, next, step back, reverse continue
   assert.equal((await d.stopAfter('next')).reason, 'step');
   assert.equal((await d.topFrame()).line, 9);
   assert.equal((await snapshotOf(program)).step.index, 5);
-  const vmstat = await d.ok<{ result: string }>('evaluate', { expression: 'vmstat.pswpout', context: 'repl' });
-  assert.equal(vmstat.result, '4');
-  assert.equal((await d.ok<{ result: string }>('evaluate', { expression: 'pswpout', context: 'repl' })).result, '4');
-  const unknown = await d.request('evaluate', { expression: 'si->flags & SWP_WRITEOK', context: 'repl' });
+  const vmstat = await d.ok<{ result: string }>('evaluate', { expression: '/proc/vmstat pswpout', context: 'repl' });
+  assert.equal(vmstat.result, '4 pages (16K)');
+  const unknown = await d.request('evaluate', { expression: 'swap_info[0].flags', context: 'repl' });
   assert.equal(unknown.success, false);
-  assert.match(unknown.message ?? '', /is not a counter/);
+  assert.match(unknown.message ?? '', /not an observable: use a file path, or free, slot, cluster, task, device, overhead/);
 
   assert.equal((await d.stopAfter('stepBack')).reason, 'step');
   assert.equal((await d.topFrame()).line, 8);
@@ -245,7 +275,7 @@ test('a debugging session: entry, breakpoints, next, step back, reverse continue
   assert.equal(end.description, 'end of scenario');
   frame = await d.topFrame();
   assert.equal(frame.line, 11);
-  assert.match(frame.name, /scenario ended after step 9 \/ 9/);
+  assert.equal(frame.name, 'pageout t heap · step 9 / 9, ended');
   assert.equal((await snapshotOf(program)).step.index, TOTAL);
   assert.equal((await d.stopAfter('stepBack')).reason, 'step');
   assert.equal((await snapshotOf(program)).step.index, TOTAL - 1);
@@ -287,7 +317,7 @@ test('Pause stops a long Continue where it got to; the steps done stay done', as
   assert.equal((stopped.body as { reason: string }).reason, 'pause');
   const index = (await snapshotOf(program)).step.index;
   assert.ok(index > 3 && index < 200_003, `paused at ${index}`);
-  assert.match((await d.topFrame()).name, new RegExp(`\\(step ${index + 1} / 200003\\)$`));
+  assert.match((await d.topFrame()).name, new RegExp(` · step ${index} / 200003 · pass \\d+ / 100000$`));
   await d.ok('disconnect', {});
 });
 
@@ -303,7 +333,7 @@ test('launch errors: checker errors, a missing file, not a scenario, no program 
   ];
   for (const [args, message] of cases) {
     const d = new DapDriver();
-    await d.ok('initialize', { adapterID: 'swapsim' });
+    await d.ok('initialize', INITIALIZE);
     const mark = d.messages.length;
     const response = await d.request('launch', args);
     assert.equal(response.success, false, JSON.stringify(args));
@@ -334,12 +364,275 @@ test('the frame follows the session when something else moves it (a stepping com
   assert.equal((await d.stopAfter('next')).reason, 'step');
   assert.equal((await d.topFrame()).line, 6);
   await client.request('swapsim/snapshot', { uri });
-  assert.equal(d.messages.slice(mark).filter((m) => m.type === 'event' && m.event === 'stopped').length, 1);
+  assert.equal(d.messages.slice(mark).filter((m) => isEvent(m, 'stopped')).length, 1);
   await d.ok('disconnect', {});
 
   // After the session ended, moves elsewhere are not reported.
   mark = d.messages.length;
   await client.request('swapsim/step', { uri, direction: 'back' });
   await client.request('swapsim/snapshot', { uri });
-  assert.equal(d.messages.slice(mark).filter((m) => m.type === 'event' && m.event === 'stopped').length, 0);
+  assert.equal(d.messages.slice(mark).filter((m) => isEvent(m, 'stopped')).length, 0);
+});
+
+// ----------------------------------------------------------------- issue #20
+
+/** The variables of a scope's child, by names down the tree (`['/dev/vda2', 'clusters in use']`). */
+async function variablesAt(d: DapDriver, scope: string, names: string[]): Promise<DebugProtocol.Variable[]> {
+  let list = (await d.scope(scope)) as DebugProtocol.Variable[];
+  for (const name of names) {
+    const v = list.find((x) => x.name === name);
+    assert.ok(v !== undefined && v.variablesReference > 0, `no expandable ${name} in ${list.map((x) => x.name).join(', ')}`);
+    list = await d.variables(v.variablesReference);
+  }
+  return list;
+}
+
+test('capabilities: conditions, hit counts, logpoints, exception filters, data breakpoints, goto targets, completion, readMemory', async () => {
+  const d = new DapDriver();
+  const c = await d.ok<DebugProtocol.Capabilities>('initialize', INITIALIZE);
+  for (const key of ['supportsConditionalBreakpoints', 'supportsHitConditionalBreakpoints', 'supportsLogPoints', 'supportsExceptionFilterOptions', 'supportsExceptionInfoRequest', 'supportsDataBreakpoints', 'supportsGotoTargetsRequest', 'supportsCompletionsRequest', 'supportsReadMemoryRequest'] as const) {
+    assert.equal(c[key], true, key);
+  }
+  assert.deepEqual(
+    c.exceptionBreakpointFilters?.map((f) => f.filter),
+    ['error', 'caughtError', 'expect', 'invariant', 'oom', 'swapFull'],
+  );
+  assert.equal(c.exceptionBreakpointFilters?.find((f) => f.filter === 'error')?.supportsCondition, true);
+});
+
+test('conditional, hit-count and log breakpoints: the server decides per step; a condition that does not check is unverified with the checker’s message', async () => {
+  const program = await scenarioFile(SCENARIO);
+  const d = new DapDriver();
+  await d.ok('initialize', INITIALIZE);
+  await d.ok('launch', { program, stopOnEntry: false });
+  const { breakpoints } = await d.ok<DebugProtocol.SetBreakpointsResponse['body']>('setBreakpoints', {
+    source: { path: program },
+    breakpoints: [
+      { line: 9, condition: '/proc/vmstat pswpin >= 4' },
+      { line: 8, hitCondition: '2' },
+      { line: 11, logMessage: 'before the last pageout: pswpin={/proc/vmstat pswpin}, {memory.swap.current}' },
+      { line: 4, condition: 'slot /dev/vda2 1 cnt == 1' },
+      { line: 5, hitCondition: 'often' },
+    ],
+  });
+  assert.deepEqual(
+    breakpoints.map((b) => b.verified),
+    [true, true, true, false, false],
+  );
+  assert.match(breakpoints[3]!.message ?? '', /^condition: unknown slot field 'cnt'/);
+  assert.match(breakpoints[4]!.message ?? '', /^hit count: 'often' is not a hit count/);
+  const mark = d.messages.length;
+  const first = await d.stopAfter('configurationDone', {});
+  // Line 8 is next at steps 4 and 6: the second time.
+  assert.deepEqual([first.reason, first.hitBreakpointIds], ['breakpoint', [breakpoints[1]!.id]]);
+  assert.equal((await snapshotOf(program)).step.index, 6);
+  // Line 9 is next at steps 5 and 7; pswpin reaches 4 with the first touch.
+  const second = await d.stopAfter('continue');
+  assert.deepEqual([second.reason, second.hitBreakpointIds], ['breakpoint', [breakpoints[0]!.id]]);
+  assert.equal((await snapshotOf(program)).step.index, 7);
+  const end = await d.stopAfter('continue');
+  assert.equal(end.description, 'end of scenario');
+  const logs = d.outputAfter(mark).filter((o) => o.category === 'console');
+  assert.equal(logs.length, 1, 'a logpoint prints and does not stop');
+  assert.equal(logs[0]!.output, 'before the last pageout: pswpin=8 pages (32K), { /app: 16K (16384 B) }\n');
+  assert.equal(logs[0]!.line, 11);
+  assert.equal(logs[0]!.source?.path, program);
+  await d.ok('disconnect', {});
+});
+
+test('exception filters: an errno filter, failed expects, a mistyped errno unverified; exceptionInfo names the statement', async () => {
+  const text = [
+    'config ram=64M', // 1
+    'swapon /dev/vda2 size=1M', // 2
+    'mkdir app', // 3
+    'task t cgroup=app', // 4
+    'mmap t heap 2M populate', // 5
+    'swapon /dev/vda2 size=1M', // 6: EBUSY, accepted below
+    'expect error EBUSY', // 7
+    'expect /proc/vmstat pswpout == 99', // 8: fails
+    'pageout t heap', // 9: fills the device
+    'echo 1M > /sys/fs/cgroup/app/memory.reclaim', // 10: EAGAIN
+    'expect ok', // 11: fails (EAGAIN)
+    '',
+  ].join('\n');
+  const program = await scenarioFile(text);
+  const d = new DapDriver();
+  await d.ok('initialize', INITIALIZE);
+  await d.ok('launch', { program, stopOnEntry: true });
+  const { breakpoints } = await d.ok<DebugProtocol.SetExceptionBreakpointsResponse['body'] & object>('setExceptionBreakpoints', {
+    filters: ['expect'],
+    filterOptions: [
+      { filterId: 'error', condition: 'EAGAIN' },
+      { filterId: 'caughtError', condition: 'ENOMEN' },
+    ],
+  });
+  assert.deepEqual(
+    breakpoints?.map((b) => b.verified),
+    [true, true, false],
+  );
+  assert.equal(breakpoints?.[2]?.message, "unknown errno 'ENOMEN' (did you mean 'ENOMEM'?): list errno names such as ENOMEM EAGAIN");
+  await d.stopAfter('configurationDone', {});
+  let stop = await d.stopAfter('continue');
+  assert.deepEqual([stop.reason, stop.text], ['exception', 'expect-failed']);
+  assert.match(stop.description ?? '', /^expect failed: .*pswpout == 99.* \(line 8, step 7\)$/);
+  const info = await d.ok<DebugProtocol.ExceptionInfoResponse['body']>('exceptionInfo', { threadId: THREAD_ID });
+  assert.equal(info.exceptionId, 'expect-failed');
+  assert.equal(info.breakMode, 'always');
+  assert.equal(info.details?.typeName, 'Failed expects');
+  stop = await d.stopAfter('continue');
+  assert.deepEqual([stop.reason, stop.text], ['exception', 'EAGAIN']);
+  assert.equal((await snapshotOf(program)).step.index, 9, 'the stop is right after the failing step');
+  stop = await d.stopAfter('continue');
+  assert.deepEqual([stop.reason, stop.text], ['exception', 'expect-failed'], 'the expect ok after it');
+  // Back: right before the failing step, which is next again.
+  stop = await d.stopAfter('reverseContinue');
+  assert.deepEqual([stop.reason, stop.text], ['exception', 'expect-failed']);
+  assert.equal((await snapshotOf(program)).step.index, 9);
+  assert.equal((await d.topFrame()).line, 11);
+  await d.ok('disconnect', {});
+});
+
+test('data breakpoints from the Variables view and from an expression: the step that changes the value, forward and back', async () => {
+  const program = await scenarioFile(SCENARIO);
+  const d = new DapDriver();
+  await launch(d, program, []);
+  for (let i = 0; i < 4; i++) await d.stopAfter('next');
+  const counters = await d.scope('Counters');
+  const vmstat = counters.find((v) => v.name === '/proc/vmstat');
+  assert.ok(vmstat);
+  const vmstatKeys = await d.variables(vmstat.variablesReference);
+  assert.equal((vmstatKeys.find((v) => v.name === 'pswpout') as DebugProtocol.Variable | undefined)?.evaluateName, '/proc/vmstat pswpout');
+  const info = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', { variablesReference: vmstat.variablesReference, name: 'pswpout' });
+  assert.equal(info.dataId, '/proc/vmstat pswpout');
+  assert.deepEqual(info.accessTypes, ['write']);
+  const byExpression = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', { name: 'slot  /dev/vda2 1' });
+  assert.equal(byExpression.dataId, 'slot /dev/vda2 1');
+  const device = (await d.scope('Swap devices'))[0]!;
+  const deviceFields = await d.variables(device.variablesReference);
+  const none = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', { variablesReference: device.variablesReference, name: 'swap type' });
+  assert.ok(deviceFields.some((v) => v.name === 'swap type'));
+  assert.equal(none.dataId, null);
+  const bad = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', { name: 'slot /dev/vdb 1' });
+  assert.equal(bad.dataId, null);
+  assert.match(bad.description, /not an active swap area/);
+
+  const set = await d.ok<DebugProtocol.SetDataBreakpointsResponse['body']>('setDataBreakpoints', { breakpoints: [{ dataId: '/proc/vmstat pswpout' }, { dataId: 'slot /dev/vda2 1', hitCondition: '2' }] });
+  assert.deepEqual(
+    set.breakpoints.map((b) => b.verified),
+    [true, false],
+  );
+  assert.match(set.breakpoints[1]!.message ?? '', /hit counts are not supported/);
+  let stop = await d.stopAfter('continue');
+  assert.deepEqual([stop.reason, stop.hitBreakpointIds], ['data breakpoint', [set.breakpoints[0]!.id]]);
+  assert.match(stop.description ?? '', /\/proc\/vmstat pswpout changed/);
+  assert.equal((await snapshotOf(program)).step.index, 5, 'right after the pageout that wrote the pages');
+  stop = await d.stopAfter('reverseContinue');
+  assert.equal(stop.reason, 'data breakpoint');
+  assert.equal((await snapshotOf(program)).step.index, 4, 'back: right before it, the pageout next again');
+  assert.equal((await d.topFrame()).line, 8);
+  await d.ok('disconnect', {});
+});
+
+test('goto targets, Run to Cursor back and forth, Step Out of a repeat; the frame shows the repeat pass', async () => {
+  const program = await scenarioFile(SCENARIO);
+  const d = new DapDriver();
+  const { breakpoints } = await launch(d, program, [9], false);
+  assert.ok(breakpoints[0]?.verified);
+  assert.equal((await snapshotOf(program)).step.index, 5);
+  const frames = await d.frames();
+  assert.deepEqual(
+    frames.map((f) => [f.name, f.line]),
+    [
+      ['touch t heap pages=0..3 · step 5 / 9 · pass 1 / 2', 9],
+      ['repeat 2 · pass 1 / 2', 7],
+    ],
+  );
+  // Scopes work from any frame.
+  assert.ok((await d.ok<DebugProtocol.ScopesResponse['body']>('scopes', { frameId: frames[1]!.id })).scopes.length > 0);
+
+  let targets = (await d.ok<DebugProtocol.GotoTargetsResponse['body']>('gotoTargets', { source: { path: program }, line: 3 })).targets;
+  assert.deepEqual(
+    targets.map((t) => t.label),
+    ['back to step 0 / 9'],
+  );
+  assert.equal((await d.stopAfter('goto', { threadId: THREAD_ID, targetId: targets[0]!.id })).reason, 'goto');
+  assert.equal((await snapshotOf(program)).step.index, 0);
+  targets = (await d.ok<DebugProtocol.GotoTargetsResponse['body']>('gotoTargets', { source: { path: program }, line: 10 })).targets;
+  assert.deepEqual(
+    targets.map((t) => [t.label, t.line]),
+    [['forward to step 8 / 9', 11]],
+    'a closing brace: the next statement after it',
+  );
+  await d.stopAfter('goto', { threadId: THREAD_ID, targetId: targets[0]!.id });
+  assert.equal((await snapshotOf(program)).step.index, 8);
+
+  // Run to Cursor (the extension sends runToLine) on an earlier line goes back; the breakpoint on line 9 is passed going back.
+  await d.ok('setBreakpoints', { source: { path: program }, breakpoints: [] });
+  let stop = await d.stopAfter('runToLine', { line: 8 });
+  assert.equal(stop.reason, 'goto');
+  assert.equal((await snapshotOf(program)).step.index, 6, 'the last time line 8 was next');
+  await d.stopAfter('runToLine', { line: 3 });
+  assert.equal((await snapshotOf(program)).step.index, 0);
+  await d.stopAfter('runToLine', { line: 9 });
+  assert.equal((await snapshotOf(program)).step.index, 5);
+
+  // Step Out of the repeat (both passes): the statement after it.
+  stop = await d.stopAfter('stepOut');
+  assert.equal(stop.reason, 'step');
+  assert.equal((await snapshotOf(program)).step.index, 8);
+  assert.equal((await d.topFrame()).line, 11);
+  assert.equal((await d.frames()).length, 1);
+  await d.ok('disconnect', {});
+});
+
+test('evaluate and completion speak the expect grammar, errors come without a toast; readMemory shows a cluster’s raw swap table', async () => {
+  const program = await scenarioFile(SCENARIO);
+  const d = new DapDriver();
+  await launch(d, program, [9], false);
+
+  const swap = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', { expression: 'memory.swap.current', context: 'repl' });
+  assert.equal(swap.result, '{ /app: 16K (16384 B) }');
+  const perCgroup = await d.variables(swap.variablesReference);
+  assert.deepEqual(
+    perCgroup.map((v) => [v.name, v.value, (v as DebugProtocol.Variable).evaluateName]),
+    [['/app', '16K (16384 B)', 'app/memory.swap.current']],
+  );
+  assert.equal((await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', { expression: 'memory.swap.current > 8K', context: 'watch' })).result, 'true  (app/memory.swap.current = 16K (16384 B))');
+  const slot = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', { expression: 'slot /dev/vda2 1', context: 'repl' });
+  const fields = await d.variables(slot.variablesReference);
+  assert.equal(fields.find((v) => v.name === 'count')?.value, '1');
+  assert.equal(fields.find((v) => v.name === 'memcg')?.value, '/app');
+
+  const failed = await d.request('evaluate', { expression: 'slot /dev/sdb1 1', context: 'repl' });
+  assert.equal(failed.success, false);
+  assert.match(failed.message ?? '', /\/dev\/sdb1 is not an active swap area \(did you mean '\/dev\/vda2'\?\)/);
+  assert.notEqual((failed.body as { error?: { showUser?: boolean } } | undefined)?.error?.showUser, true, 'an evaluate error is shown in the console, not as a notification');
+
+  // Completion: columns are 1-based (columnsStartAt1).
+  const typed = '/proc/vmstat psw';
+  const keys = await d.ok<DebugProtocol.CompletionsResponse['body']>('completions', { text: typed, column: typed.length + 1 });
+  const pswpout = keys.targets.find((t) => t.label === 'pswpout');
+  assert.ok(pswpout, keys.targets.map((t) => t.label).join(', '));
+  assert.deepEqual([pswpout.start, pswpout.length], [typed.indexOf('psw') + 1, 3]);
+  const devices = await d.ok<DebugProtocol.CompletionsResponse['body']>('completions', { text: 'slot ', column: 6 });
+  assert.ok(devices.targets.some((t) => t.label === '/dev/vda2'));
+  const forms = await d.ok<DebugProtocol.CompletionsResponse['body']>('completions', { text: '', column: 1 });
+  assert.ok(['slot', 'cluster', 'free'].every((f) => forms.targets.some((t) => t.label === f)));
+
+  // The cluster's raw table: 512 little-endian 64-bit entries; slot 1's entry is a shadow (not 0).
+  const cluster = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', { expression: 'cluster /dev/vda2 0', context: 'repl' });
+  assert.equal(cluster.memoryReference, 'swapsim-cluster:0:0');
+  const memory = await d.ok<DebugProtocol.ReadMemoryResponse['body'] & object>('readMemory', { memoryReference: cluster.memoryReference, offset: 0, count: 4096 });
+  const bytes = Buffer.from(memory.data ?? '', 'base64');
+  assert.equal(bytes.length, 4096);
+  assert.equal(memory.address, '0x0');
+  assert.notEqual(bytes.readBigUInt64LE(8), 0n);
+  const tail = await d.ok<DebugProtocol.ReadMemoryResponse['body'] & object>('readMemory', { memoryReference: cluster.memoryReference, offset: 4090, count: 16 });
+  assert.deepEqual([Buffer.from(tail.data ?? '', 'base64').length, tail.unreadableBytes], [6, 10], 'past the table: unreadable');
+  // The Variables view: device → clusters in use → cluster 0 carries the same memory reference.
+  const inUse = await variablesAt(d, 'Swap devices', ['/dev/vda2', 'clusters in use']);
+  const c0 = inUse.find((v) => v.name === 'cluster 0') as DebugProtocol.Variable | undefined;
+  assert.equal(c0?.memoryReference, 'swapsim-cluster:0:0');
+  assert.equal(c0?.evaluateName, 'cluster /dev/vda2 0');
+  await d.ok('disconnect', {});
 });

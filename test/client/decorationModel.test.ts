@@ -1,7 +1,7 @@
 // What the stepping decorations mark (client/editor/decorationModel.ts), for runs of the real server.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decorationsFor } from '../../client/editor/decorationModel';
+import { DECORATION_STYLES, decorationsFor } from '../../client/editor/decorationModel';
 import { TestServer } from './server';
 
 let server: TestServer;
@@ -27,7 +27,7 @@ const TEXT = [
 test('before the first step only the next statement is marked', async () => {
   const uri = await server.open('decorations-start.swapsim', TEXT);
   const drawn = decorationsFor(server.store.get(uri) ?? assert.fail('no state'));
-  assert.deepEqual(drawn.current, []);
+  assert.deepEqual(drawn.last, []);
   assert.deepEqual(
     drawn.next.map((r) => r.start.line),
     [0],
@@ -35,12 +35,34 @@ test('before the first step only the next statement is marked', async () => {
   assert.deepEqual(drawn.failed, []);
 });
 
+test('one "where am I" marker: the next line carries the line highlight, the line just run only a subtle gutter mark (issue #22)', () => {
+  assert.equal(DECORATION_STYLES.next.lineHighlight, 'step');
+  assert.equal(DECORATION_STYLES.last.lineHighlight, null, 'never two line highlights at once');
+  assert.notEqual(DECORATION_STYLES.next.gutterIcon, DECORATION_STYLES.last.gutterIcon);
+});
+
+test('while a debug session debugs the document, the next line is VS Code’s top frame: ours steps aside', async () => {
+  const uri = await server.open('decorations-debugged.swapsim', TEXT);
+  await server.step(uri, 'forward', 2);
+  const state = server.store.get(uri) ?? assert.fail('no state');
+  assert.deepEqual(
+    decorationsFor(state).next.map((r) => r.start.line),
+    [2],
+  );
+  assert.deepEqual(decorationsFor(state, true).next, []);
+  assert.deepEqual(
+    decorationsFor(state, true).last.map((r) => r.start.line),
+    [1],
+    'the line just run keeps its subtle mark',
+  );
+});
+
 test('mid-run: the statement just run and the next one', async () => {
   const uri = await server.open('decorations-mid.swapsim', TEXT);
   await server.step(uri, 'forward', 3);
   const drawn = decorationsFor(server.store.get(uri) ?? assert.fail('no state'));
   assert.deepEqual(
-    drawn.current.map((r) => r.start.line),
+    drawn.last.map((r) => r.start.line),
     [2],
   );
   assert.deepEqual(
@@ -55,7 +77,7 @@ test('at the end: unexpected errors and failed expects are marked, accepted erro
   const drawn = decorationsFor(server.store.get(uri) ?? assert.fail('no state'));
   assert.deepEqual(drawn.next, []);
   assert.deepEqual(
-    drawn.current.map((r) => r.start.line),
+    drawn.last.map((r) => r.start.line),
     [8],
   );
   assert.deepEqual(

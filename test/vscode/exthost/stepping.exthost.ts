@@ -66,8 +66,8 @@ test('every file the manifest names is in the installed extension', () => {
     ...c.snippets.map((s) => s.path),
     ...c.viewsContainers.activitybar.map((a) => a.icon),
     ...c.walkthroughs.flatMap((w) => w.steps.flatMap((s) => [s.media.markdown, s.media.image])).filter((f): f is string => f !== undefined),
-    'media/icons/step-current.svg',
     'media/icons/step-next.svg',
+    'media/icons/step-last.svg',
     'media/icons/line-error.svg',
     'media/icons/expect-passed.svg',
   ];
@@ -92,13 +92,13 @@ test('Step, Step Back, Run to Cursor and Run move the session; decorations and s
   for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('swapsim.step');
   await stepTo(api, uri, 3);
   // Third statement: `task t cgroup=app` on line 4; the next one is the mmap on line 5.
-  let drawn = await waitFor('decorations', () => (api.decorations.current(uri)?.current[0]?.start.line === 4 ? api.decorations.current(uri) : undefined));
+  let drawn = await waitFor('decorations', () => (api.decorations.current(uri)?.last[0]?.start.line === 4 ? api.decorations.current(uri) : undefined));
   assert.equal(drawn.next[0]?.start.line, 5);
   assert.match(api.stepStatus.item.text, new RegExp(`p4 · step 3 / ${STATEMENTS}$`));
 
   await vscode.commands.executeCommand('swapsim.stepBack');
   await stepTo(api, uri, 2);
-  await waitFor('decorations after step back', () => (api.decorations.current(uri)?.current[0]?.start.line === 3 ? true : undefined));
+  await waitFor('decorations after step back', () => (api.decorations.current(uri)?.last[0]?.start.line === 3 ? true : undefined));
 
   editor.selection = new vscode.Selection(7, 0, 7, 0);
   await vscode.commands.executeCommand('swapsim.runToCursor');
