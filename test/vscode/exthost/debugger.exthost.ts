@@ -1,7 +1,11 @@
 // The scenario debugger in the real VS Code: a launch with a breakpoint
 // stops there, stackTrace, Step Back and Next go through the debug session,
 // and the extension's own session store and step status item move with it
-// (the debugger is one more view of the document's session).
+// (the debugger is one more view of the document's session). Then a
+// conditional breakpoint (a vscode.SourceBreakpoint with a condition) and a
+// data breakpoint (dataBreakpointInfo and setDataBreakpoints through the
+// session, as the Variables view's Break on Value Change sends them) stop
+// where the server says. The adapter is loaded from dist/client-debug.js.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test, waitFor } from '../harness';
@@ -73,6 +77,11 @@ test('the debugger stops on a breakpoint and steps the same session the views sh
     assert.equal(await topLine(), BREAKPOINT_LINE);
     await storeAt(5 - 1);
     assert.equal(api.stepStatus.item.text.endsWith(`step 4 / ${TOTAL}`), true, api.stepStatus.item.text);
+    // One position in every view (issue #22): the frame says what the status bar says.
+    const frameName = ((await session.customRequest('stackTrace', { threadId: 1 })) as StackTraceBody).stackFrames[0]?.name ?? '';
+    assert.ok(frameName.includes(`step 4 / ${TOTAL}`), frameName);
+    // While the debugger is stopped here, VS Code marks the next line; the extension's own next-line highlight steps aside.
+    await waitFor('no second line highlight', () => (api.decorations.current(uri)?.next.length === 0 ? true : undefined), 20_000);
 
     await session.customRequest('stepBack', { threadId: 1 });
     assert.equal((await stopNumber(2)).reason, 'step');
@@ -116,5 +125,70 @@ test('the debugger stops on a breakpoint and steps the same session the views sh
       await vscode.debug.stopDebugging(session);
       await ended;
     }
+  }
+}, { timeoutMs: 60_000 });
+
+/** Starts a swapsim debug session on `file` and collects its stops. */
+async function debugScenario(file: vscode.Uri, stopOnEntry: boolean): Promise<{ session: vscode.DebugSession; stops: StoppedBody[]; stopNumber: (n: number) => Promise<StoppedBody>; end: () => Promise<void> }> {
+  const stops: StoppedBody[] = [];
+  const tracker = vscode.debug.registerDebugAdapterTrackerFactory('swapsim', {
+    createDebugAdapterTracker: () => ({
+      onDidSendMessage: (message: { type?: string; event?: string; body?: StoppedBody }) => {
+        if (message.type === 'event' && message.event === 'stopped' && message.body !== undefined) stops.push(message.body);
+      },
+    }),
+  });
+  const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], { type: 'swapsim', name: 'swapsim exthost breakpoints', request: 'launch', program: file.fsPath, stopOnEntry });
+  assert.equal(started, true, 'startDebugging');
+  const session = await waitFor('the swapsim debug session', () => (vscode.debug.activeDebugSession?.type === 'swapsim' ? vscode.debug.activeDebugSession : undefined), 30_000);
+  const end = async (): Promise<void> => {
+    tracker.dispose();
+    const ended = new Promise<void>((resolve) => {
+      const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+        if (s.id === session.id) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    await vscode.debug.stopDebugging(session);
+    await ended;
+  };
+  return { session, stops, stopNumber: (n) => waitFor(`stop #${n}`, () => stops[n - 1], 30_000), end };
+}
+
+test('a conditional breakpoint and a data breakpoint stop where the server says', async () => {
+  const { api, file, uri } = await writeAndOpenScenario('client-debugger-conditions.swapsim', SCENARIO);
+  // Line 8 is next at steps 4 and 6; pswpin reaches 8 with the first touch, so only the second time.
+  const conditional = new vscode.SourceBreakpoint(new vscode.Location(file, new vscode.Position(BREAKPOINT_LINE - 1, 0)), true, '/proc/vmstat pswpin >= 8');
+  vscode.debug.addBreakpoints([conditional]);
+  const debug = await debugScenario(file, false);
+  try {
+    const first = await debug.stopNumber(1);
+    assert.equal(first.reason, 'breakpoint');
+    await waitFor('the session store at step 6', () => (api.store.get(uri)?.step.index === 6 ? true : undefined), 20_000);
+    vscode.debug.removeBreakpoints([conditional]);
+
+    // Break on Value Change, as the Variables view asks for it: on a /proc/vmstat key.
+    const info = (await debug.session.customRequest('dataBreakpointInfo', { name: '/proc/vmstat pswpout' })) as { dataId: string | null };
+    assert.equal(info.dataId, '/proc/vmstat pswpout');
+    const set = (await debug.session.customRequest('setDataBreakpoints', { breakpoints: [{ dataId: info.dataId, accessType: 'write' }] })) as { breakpoints: { verified: boolean }[] };
+    assert.equal(set.breakpoints[0]?.verified, true);
+    // Back: the stop is right before the last pageout that wrote pages, with that pageout next again.
+    await debug.session.customRequest('reverseContinue', { threadId: 1 });
+    const second = await debug.stopNumber(2);
+    assert.equal(second.reason, 'data breakpoint');
+    await waitFor('the session store before the pageout that wrote pswpout', () => {
+      const state = api.store.get(uri);
+      // 0-based line of the pageout (1-based BREAKPOINT_LINE - 1).
+      return state !== undefined && state.step.index < 6 && state.step.next?.start.line === BREAKPOINT_LINE - 2 ? state.step.index : undefined;
+    }, 20_000);
+    await debug.session.customRequest('continue', { threadId: 1 });
+    const third = await debug.stopNumber(3);
+    assert.equal(third.reason, 'data breakpoint');
+    assert.match(third.description ?? '', /\/proc\/vmstat pswpout changed/);
+  } finally {
+    vscode.debug.removeBreakpoints([conditional]);
+    await debug.end();
   }
 }, { timeoutMs: 60_000 });
