@@ -14,12 +14,17 @@
  * - a cgroup file the root cgroup does not have, named without a cgroup
  *   (`memory.swap.current`), stands for that file in every cgroup; as a
  *   condition it holds when it holds for at least one of them.
+ *
+ * `$NAME`, `${NAME}` and `$((…))` expand as in a statement, with the
+ * scenario's variables and the loop counters of the next statement, each
+ * time the expression is read; a lone `$NAME` reads the variable.
  */
 import type { ExpectCompare, Word } from '../lang/ast';
 import { CLUSTER_FIELDS, DEVICE_FIELDS, FREE_COLUMNS, FREE_ROWS, KEYS, SLOT_FIELDS, SWAPS_COLUMNS, TASK_FIELDS, type FieldSpec, type ObservableUnit } from '../lang/catalog';
 import { DEFAULT_LIMITS, type Comparison, type ExpectedValue, type Observable, type ScenarioConfig, type Tolerance } from '../lang/checked';
 import { CheckContext, cachedFile } from '../lang/context';
 import { checkCompare, resolveObservable } from '../lang/expect';
+import { ExprError, expand, mayExpand, parseTemplate } from '../lang/expr';
 import { lexLine } from '../lang/lexer';
 import { LineParser } from '../lang/line_parser';
 import { WordNode } from '../lang/nodes';
@@ -73,7 +78,16 @@ export interface CompareExpr {
   readonly tolerance: Tolerance | null;
 }
 
-export type Expr = ValueExpr | RecordExpr | CompareExpr;
+/** Words with `$` substitutions: expanded and checked again at every read. */
+export interface TemplateExpr {
+  readonly kind: 'template';
+  readonly text: string;
+}
+
+export type Expr = ValueExpr | RecordExpr | CompareExpr | TemplateExpr;
+
+/** What a breakpoint's condition may be: a comparison, or one with substitutions (a comparison once expanded). */
+export type ConditionExpr = CompareExpr | TemplateExpr;
 
 export type Compiled = { ok: true; expr: Expr } | { ok: false; message: string };
 
@@ -144,19 +158,45 @@ function recordParts(words: readonly Word[], env: ExprEnv): RecordExpr | null {
   return null;
 }
 
-function wordsOf(text: string): { words: WordNode[]; operator: boolean } | { error: string } {
+function wordsOf(text: string): { words: WordNode[]; operator: boolean; substitutions: boolean } | { error: string } {
   const lexed = lexLine(text);
   if (lexed.error !== null) return { error: lexed.error.message };
   const words: WordNode[] = [];
   let operator = false;
+  let substitutions = false;
   for (const t of lexed.tokens) {
+    if (t.kind !== 'op' && mayExpand(t.text)) {
+      const parsed = parseTemplate(t.text);
+      if (!parsed.ok) return { error: `${t.text}: ${parsed.error.message}` };
+      substitutions = true;
+    }
     if (t.kind === 'op' && COMPARISON_OPERATORS.has(t.text)) operator = true;
     if (!operator) {
       if (t.kind !== 'word' && t.kind !== 'string') return { error: `unexpected '${t.text}' in the expression` };
       words.push(new WordNode(t.text, 0, t.start, t.end, t.kind === 'string'));
     }
   }
-  return { words, operator };
+  return { words, operator, substitutions };
+}
+
+/** The text with every `$` substitution expanded (variables and loop counters as `lookup` has them). */
+export function expandText(text: string, lookup: (name: string) => number | string | undefined, pageSize: number): string | { error: string } {
+  const lexed = lexLine(text);
+  let out = '';
+  let at = 0;
+  for (const t of lexed.tokens) {
+    if (t.kind === 'op' || !mayExpand(t.text)) continue;
+    const parsed = parseTemplate(t.text);
+    if (!parsed.ok) return { error: `${t.text}: ${parsed.error.message}` };
+    try {
+      out += text.slice(at, t.start) + expand(parsed.template, { lookup, pageSize, random: null });
+    } catch (error) {
+      if (error instanceof ExprError) return { error: `${t.text}: ${error.message}` };
+      throw error;
+    }
+    at = t.end;
+  }
+  return out + text.slice(at);
 }
 
 const FORMS_HINT = 'an observable as `expect` names it: a file path (`/proc/vmstat pswpout`, `app/memory.swap.current`), or free, slot, cluster, task, device, overhead';
@@ -168,6 +208,8 @@ export function compileExpr(text: string, env: ExprEnv): Compiled {
   const split = wordsOf(source);
   if ('error' in split) return { ok: false, message: split.error };
   if (split.words.length === 0) return { ok: false, message: `nothing to compare before the operator: write ${FORMS_HINT}` };
+  // With substitutions the words are known only when read: checked then, against the values of the moment.
+  if (split.substitutions || mayExpand(source)) return { ok: true, expr: { kind: 'template', text: source } };
   const ctx = checkContext(env);
   const record = recordParts(split.words, env);
   const subjectText = split.words.map((w) => w.text).join(' ');
@@ -267,6 +309,8 @@ export interface Reading {
 export interface ReadContext {
   readonly kernel: Kernel;
   readonly design: DesignName;
+  /** Variables and the loop counters of the next statement, for `$` substitutions. */
+  lookup(name: string): number | string | undefined;
   /** Compiles a part's expression (cached by the caller). */
   compile(text: string): Compiled;
 }
@@ -294,9 +338,33 @@ export function readParts(expr: RecordExpr, rc: ReadContext, limit = 2000): { na
     });
 }
 
+/** A template expanded and checked now: the expression it stands for, or why not. */
+export function resolveTemplate(expr: TemplateExpr, rc: ReadContext): Compiled & { expanded?: string } {
+  const expanded = expandText(expr.text, rc.lookup, rc.kernel.geom.pageSize);
+  if (typeof expanded !== 'string') return { ok: false, message: expanded.error };
+  const compiled = rc.compile(expanded);
+  return compiled.ok ? { ...compiled, expanded } : compiled;
+}
+
+/** A lone substitution (`$n`, `$((n * 4))`) reads as its value. */
+export function loneSubstitution(text: string): boolean {
+  const tokens = lexLine(text).tokens;
+  return tokens.length === 1 && tokens[0]!.kind === 'word' && mayExpand(tokens[0]!.text);
+}
+
 /** Any expression's reading; a record reads as its parts (inline when few). */
 export function read(expr: Expr, rc: ReadContext): Reading {
   switch (expr.kind) {
+    case 'template': {
+      if (loneSubstitution(expr.text)) {
+        const value = expandText(expr.text, rc.lookup, rc.kernel.geom.pageSize);
+        const display = typeof value === 'string' ? value : `<${value.error}>`;
+        return { display, raw: display };
+      }
+      const resolved = resolveTemplate(expr, rc);
+      if (!resolved.ok) return { display: `<${resolved.message}>`, raw: resolved.message };
+      return read(resolved.expr, rc);
+    }
     case 'value':
       return readValue(expr, rc);
     case 'compare': {
@@ -314,7 +382,13 @@ export function read(expr: Expr, rc: ReadContext): Reading {
 }
 
 /** Whether a comparison holds now, and the values it compared. */
-export function holds(expr: CompareExpr, rc: ReadContext): { holds: boolean; detail: string; error?: true } {
+export function holds(expr: ConditionExpr, rc: ReadContext): { holds: boolean; detail: string; error?: true } {
+  if (expr.kind === 'template') {
+    const resolved = resolveTemplate(expr, rc);
+    if (!resolved.ok) return { holds: false, detail: resolved.message, error: true };
+    if (resolved.expr.kind !== 'compare') return { holds: false, detail: `'${resolved.expanded ?? expr.text}' is not a comparison`, error: true };
+    return holds(resolved.expr, rc);
+  }
   if (expr.subject.kind === 'value') {
     const subject = expr.subject;
     let actual: number | string;

@@ -25,7 +25,7 @@
 import type { DebugStopReason, DesignName, DebugLogLine, ExceptionFilterId, DebugException } from '../../shared/protocol';
 import type { Kernel } from '../sim/kernel';
 import type { CancelSignal } from './api';
-import { holds, read, type CompareExpr, type Compiled, type Expr, type ReadContext } from './debug_expr';
+import { holds, read, type Compiled, type ConditionExpr, type Expr, type ReadContext } from './debug_expr';
 import type { StepPlan } from './steps';
 
 
@@ -38,7 +38,7 @@ export interface HitCondition {
 
 export interface LineBreakpoint {
   readonly id: number;
-  readonly condition: CompareExpr | null;
+  readonly condition: ConditionExpr | null;
   readonly hit: HitCondition | null;
   /** Text and expressions; non-null: a logpoint. */
   readonly log: readonly (string | Expr)[] | null;
@@ -48,7 +48,7 @@ export interface DataWatch {
   readonly id: number;
   readonly expr: Expr;
   /** Stops only when this holds after the change. */
-  readonly condition: CompareExpr | null;
+  readonly condition: ConditionExpr | null;
 }
 
 /** An exception filter: error filters may be limited to some errnos (null: any). */
@@ -98,6 +98,8 @@ export interface DebugCursor {
   eventsBefore(step: number): number;
   /** Compiler for the parts of records, against the machine as it is. */
   compile(text: string): Compiled;
+  /** Variables and the next statement's loop counters, for `$` substitutions. */
+  lookup(name: string): number | string | undefined;
 }
 
 export interface StepProblems {
@@ -226,7 +228,7 @@ export class DebugRun {
   }
 
   private readContext(c: DebugCursor): ReadContext {
-    return { kernel: c.kernel, design: c.design, compile: (text) => c.compile(text) };
+    return { kernel: c.kernel, design: c.design, compile: (text) => c.compile(text), lookup: (name) => c.lookup(name) };
   }
 
   private readWatches(c: DebugCursor): string[] {

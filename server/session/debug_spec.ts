@@ -7,16 +7,17 @@
 import type { DebugCheckResult, DebugSpec as WireSpec, ExceptionFilterId } from '../../shared/protocol';
 import { ERRNOS } from '../lang/catalog';
 import { didYouMean, nearest } from '../lang/suggest';
-import { compileExpr, type CompareExpr, type Expr, type ExprEnv } from './debug_expr';
+import { compileExpr, type ConditionExpr, type Expr, type ExprEnv } from './debug_expr';
 import { parseHitCondition, type DataWatch, type DebugSpec, type LineBreakpoint } from './debug_run';
 import type { StepPlan } from './steps';
 
 const ERRNO_NAMES = ERRNOS.map((e) => e.name);
 
 /** A comparison, or why the text is not one. */
-function condition(text: string, env: ExprEnv): CompareExpr | string {
+function condition(text: string, env: ExprEnv): ConditionExpr | string {
   const compiled = compileExpr(text, env);
   if (!compiled.ok) return compiled.message;
+  if (compiled.expr.kind === 'template') return compiled.expr;
   if (compiled.expr.kind !== 'compare') return `'${text.trim()}' is not a comparison: write OBSERVABLE OP VALUE, e.g. slot /dev/vda 1 count >= 2`;
   return compiled.expr;
 }

@@ -6,7 +6,7 @@
 import type { ClusterMemory, ClusterRef, DebugFrameInfo, EvaluatePart, EvaluateResult, LineTargets } from '../../shared/protocol';
 import { VSWAP_DEVICE_WORD } from '../lang/catalog';
 import { normalisePath } from '../lang/paths';
-import { cachedCompiler, liveNames, read, readParts, type Compiled, type ExprEnv, type ReadContext } from './debug_expr';
+import { cachedCompiler, expandText, liveNames, loneSubstitution, read, readParts, resolveTemplate, type Compiled, type ExprEnv, type ReadContext } from './debug_expr';
 import { slotEncodings } from './encodings';
 import type { Session } from './session';
 
@@ -16,7 +16,7 @@ export function liveEnv(session: Session): ExprEnv {
 }
 
 export function readContext(session: Session, compile: (text: string) => Compiled = cachedCompiler(() => liveEnv(session))): ReadContext {
-  return { kernel: session.machine, design: session.design, compile };
+  return { kernel: session.machine, design: session.design, compile, lookup: (name) => session.lookupVariable(name) };
 }
 
 /** The cluster a `cluster DEVICE INDEX` form names, if its device is active. */
@@ -37,7 +37,17 @@ export function evaluate(session: Session, expression: string): EvaluateResult {
   const compiled = compile(expression);
   if (!compiled.ok) return { ok: false, message: compiled.message };
   const rc = readContext(session, compile);
-  const expr = compiled.expr;
+  let expr = compiled.expr;
+  if (expr.kind === 'template') {
+    // `$i` and friends: a lone substitution is its value; otherwise what the words stand for now.
+    if (loneSubstitution(expr.text)) {
+      const value = expandText(expr.text, rc.lookup, rc.kernel.geom.pageSize);
+      return typeof value === 'string' ? { ok: true, expression: expr.text, value, parts: null, memory: null } : { ok: false, message: value.error };
+    }
+    const resolved = resolveTemplate(expr, rc);
+    if (!resolved.ok) return { ok: false, message: resolved.message };
+    expr = resolved.expr;
+  }
   const value = read(expr, rc).display;
   if (expr.kind !== 'record') return { ok: true, expression: expr.text, value, parts: null, memory: null };
   const parts: EvaluatePart[] = readParts(expr, rc).map((p) => ({

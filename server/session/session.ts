@@ -504,6 +504,18 @@ export class Session implements SessionApi {
     return this.delta(true);
   }
 
+  /**
+   * A variable as the debugger reads it: a `let` variable, else a loop
+   * counter of the statement that runs next (of the last one, at the end).
+   */
+  lookupVariable(name: string): number | string | undefined {
+    const v = this.vars.get(name);
+    if (v !== undefined || this.plan.total === 0) return v;
+    const { iterations, variables } = this.plan.at(Math.min(this.index, this.plan.total - 1));
+    const i = variables.indexOf(name);
+    return i < 0 ? undefined : iterations[i];
+  }
+
   /** The next slice of a debugger movement (debug_run.ts); the delta of what it did. */
   debugSlice(run: DebugRun, compile: (text: string) => Compiled, cancel?: CancelSignal): SessionDelta {
     run.advance(this.debugCursor(compile), cancel);
@@ -537,6 +549,7 @@ export class Session implements SessionApi {
       problems: (step) => this.problemsOf(step),
       eventsBefore: (step) => this.history[step - 1]?.mark.events ?? this.kernel.log.length,
       compile,
+      lookup: (name) => this.lookupVariable(name),
     };
   }
 

@@ -296,3 +296,39 @@ test('clusterMemory: the swap table as 512 little-endian 64-bit entries; legacy:
   assert.equal(mapBytes[1], 1, 'swap_map byte: count 1');
   assert.equal(mapBytes[0], 0x3f, 'slot 0 is the header, SWAP_MAP_BAD');
 });
+
+test('variables: $NAME and loop counters expand in the Console and in conditions, each time they are read', () => {
+  const text = [
+    'swapon /dev/vda2 size=64M', // 0: step 1
+    'task t', // 1: step 2
+    'mmap t heap 1M populate', // 2: step 3
+    'let N = 4', // 3: step 4
+    'repeat $N as i {', // 4
+    '  pageout t heap pages=$i', // 5: steps 5, 7, 9, 11
+    '  touch t heap pages=0..0', // 6: steps 6, 8, 10, 12
+    '}', // 7
+    '',
+  ].join('\n');
+  const s = session(text);
+  assert.notEqual(s.status, 'invalid');
+  s.gotoStep(7); // two pageouts done (pages 0 and 1, in slots 1 and 2); the touch of pass 1 is next
+  const value = (expression: string): string => {
+    const r = evaluate(s, expression);
+    assert.ok(r.ok, `${expression}: ${r.ok ? '' : r.message}`);
+    return r.value;
+  };
+  assert.equal(value('$N'), '4');
+  assert.equal(value('$i'), '1', 'the loop counter of the next statement (pass 2 of 4)');
+  assert.equal(value('$((i * 2))'), '2');
+  assert.equal(value('slot /dev/vda2 $((i + 1)) count'), '1', 'the second pageout wrote page 1 to slot 2');
+  const r = evaluate(s, 'slot /dev/vda2 $((i + 1))');
+  assert.ok(r.ok && r.expression === 'slot /dev/vda2 2' && r.parts !== null, 'a form with substitutions lists the parts of what it stands for');
+  const unset = evaluate(s, '$M');
+  assert.ok(!unset.ok && /M is not set/.test(unset.message));
+  // Line 6 is next after each pass's pageout, when pswpout is i + 1: the condition holds only if i is read at each stop.
+  s.reset();
+  const stop = drive(s, { breakpoints: [{ id: 2, line: 6, condition: '/proc/vmstat pswpout == $((i + 1))', hitCondition: '3' }] }, forward);
+  assert.deepEqual([stop.reason, stop.ids, stop.index], ['breakpoint', [2], 9], 'the third pass (i = 2)');
+  const never = drive(s, { breakpoints: [{ id: 3, line: 6, condition: '/proc/vmstat pswpout == $((i + 2))' }] }, forward);
+  assert.equal(never.reason, 'end');
+});
