@@ -290,7 +290,7 @@ export function displayValue(value: number | string, unit: ObservableUnit, pageS
     case 'kB':
       return value >= 1024 ? `${value} kB (${formatBytes(value * 1024)})` : `${value} kB`;
     case 'pages':
-      return `${value} pages (${formatBytes(value * pageSize)})`;
+      return value === 0 ? '0 pages' : `${value} pages (${formatBytes(value * pageSize)})`;
     case 'bool':
       return value ? 'yes' : 'no';
     default:

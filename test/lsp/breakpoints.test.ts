@@ -1,15 +1,24 @@
 // swapsim/run with breakpoints (forward: stop before a statement on a
 // breakpoint line, after at least one step) and direction 'back' (reverse
-// continue), what the debugger's Continue and Reverse Continue send; plus
-// their parameter checks. toLine keeps its meaning alongside.
+// continue), plus their parameter checks; toLine keeps its meaning
+// alongside, and goes back on a line already run (issue #22: Run to Cursor
+// did nothing there). Then the debugger's own requests
+// (server/lsp/debug_requests.ts): parameter checks, log lines before the
+// answer, line targets, the frame's repeat passes. What the debugger's stops
+// are is covered in test/session/debugger.test.ts and, through the debug
+// adapter, in test/client/debugAdapter.test.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SessionSnapshot } from '../../shared/protocol';
+import { Notifications, type DebugOutput, type DebugStopResult, type LineTargets, type SessionSnapshot } from '../../shared/protocol';
 import { LspClient, freshUri } from './client';
 
 let client: LspClient;
+const outputs: DebugOutput[] = [];
 before(async () => {
   client = await LspClient.start();
+  client.connection.onNotification(Notifications.debugOutput, (o: DebugOutput) => {
+    outputs.push(o);
+  });
 });
 after(async () => {
   await client.shutdown();
@@ -111,4 +120,67 @@ test('bad breakpoint params answer InvalidParams and leave the session alone', a
   }
   const snap = await client.request<SessionSnapshot>('swapsim/snapshot', { uri });
   assert.equal(snap.step.index, 0);
+});
+
+const EMPTY = { breakpoints: [], exceptions: [], data: [] };
+
+test('Run to Cursor on a line already passed goes back to where its statement ran last; on a line ahead it runs forward', async () => {
+  const uri = await open();
+  assert.deepEqual(where(await run({ uri, toLine: 9 })), [9, 9]);
+  assert.deepEqual(where(await run({ uri, toLine: 6 })), [7, 6], 'the last pass of the repeat');
+  assert.deepEqual(where(await run({ uri, toLine: 3 })), [1, 3]);
+  assert.deepEqual(where(await run({ uri, toLine: 0 })), [0, 2], 'a comment line: the first statement after it');
+  assert.deepEqual(where(await run({ uri, toLine: 7 })), [4, 7], 'ahead: forward, as before');
+  // The end: the statement on the cursor's line ran last at step 9.
+  await run({ uri });
+  assert.deepEqual(where(await run({ uri, toLine: 9 })), [9, 9]);
+});
+
+test('lineTargets: the previous and next position where a line’s statement is next; debugFrame: the repeat passes', async () => {
+  const uri = await open();
+  await run({ uri, toLine: 7 });
+  const targets = await client.request<LineTargets>('swapsim/lineTargets', { uri, line: 6 });
+  assert.deepEqual(targets, { line: 6, previous: 3, next: 5 });
+  assert.deepEqual(await client.request<LineTargets>('swapsim/lineTargets', { uri, line: 8 }), { line: 9, previous: null, next: 9 });
+  const frame = await client.request<{ repeats: { range: { start: { line: number } }; count: number; pass: number }[] }>('swapsim/debugFrame', { uri });
+  assert.deepEqual(
+    frame.repeats.map((r) => [r.range.start.line, r.count, r.pass]),
+    [[5, 3, 0]],
+  );
+});
+
+test('debugRun: log lines arrive before the answer; a checked spec stops where the session says', async () => {
+  const uri = await open();
+  outputs.length = 0;
+  // Each touch reads page 0 back from the disk: pswpin is 0, 1, 2 when the touch is next.
+  const spec = { ...EMPTY, breakpoints: [{ id: 1, line: 7, logMessage: 'pswpin {/proc/vmstat pswpin}' }, { id: 2, line: 9, condition: '/proc/vmstat pswpin >= 3' }] };
+  const stop = await client.request<DebugStopResult>('swapsim/debugRun', { uri, direction: 'forward', spec });
+  assert.deepEqual([stop.reason, stop.hitBreakpointIds, stop.step.index], ['breakpoint', [2], 9]);
+  assert.deepEqual(
+    outputs.flatMap((o) => o.lines.map((l) => [l.line, l.step, l.text])),
+    [
+      [7, 4, 'pswpin 0 pages'],
+      [7, 6, 'pswpin 1 pages (4K)'],
+      [7, 8, 'pswpin 2 pages (8K)'],
+    ],
+  );
+});
+
+test('debugRun and debugCheck answer InvalidParams for malformed params, ScenarioErrors forward on a scenario with errors', async () => {
+  const uri = await open();
+  const bad: Record<string, unknown>[] = [
+    { direction: 'sideways', spec: EMPTY },
+    { direction: 'forward' },
+    { direction: 'forward', spec: { breakpoints: [{ id: 1, line: -1 }], exceptions: [], data: [] } },
+    { direction: 'forward', spec: { breakpoints: [], exceptions: [{ filter: 'segfault' }], data: [] } },
+    { direction: 'forward', spec: { ...EMPTY, data: [{ id: 1, expression: 'x'.repeat(2001) }] } },
+    { direction: 'forward', spec: EMPTY, steps: 0 },
+  ];
+  for (const params of bad) {
+    await assert.rejects(client.request('swapsim/debugRun', { uri, ...params }), (e: { code: number }) => e.code === -32602, JSON.stringify(params).slice(0, 80));
+  }
+  await assert.rejects(client.request('swapsim/debugCheck', { uri, spec: 'all' }), (e: { code: number }) => e.code === -32602);
+  const broken = await open('swapon /dev/vda2 size=12Q\n');
+  await assert.rejects(client.request('swapsim/debugRun', { uri: broken, direction: 'forward', spec: EMPTY }), (e: { code: number }) => e.code === -32003);
+  assert.equal((await client.request<SessionSnapshot>('swapsim/snapshot', { uri })).step.index, 0);
 });
