@@ -7,10 +7,10 @@
 import type { CancellationToken } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { EXCEPTION_FILTER_IDS, Notifications, Requests, type DebugCompletion, type DebugSpec, type DebugStopResult } from '../../shared/protocol';
-import { cachedCompiler, liveNames, type ExprEnv, type KnownNames } from '../session/debug_expr';
+import { cachedCompiler, type ExprEnv } from '../session/debug_expr';
 import { DebugRun, type DebugMove } from '../session/debug_run';
 import { compileDebugSpec } from '../session/debug_spec';
-import { clusterMemory, debugFrame, evaluate, lineTargets, liveEnv } from '../session/debug_views';
+import { aheadEnv, clusterMemory, debugFrame, evaluate, lineTargets, liveEnv } from '../session/debug_views';
 import { complete } from './completion';
 import type { ServerContext } from './context';
 import { inSlices, requireRunnable, withSessionOf } from './custom_requests';
@@ -69,15 +69,9 @@ function debugSpec(raw: unknown): DebugSpec {
 
 /** Names for breakpoints set ahead: what is on the machine now, and whatever the scenario creates anywhere. */
 function scenarioEnv(ctx: ServerContext, entry: SessionEntry): ExprEnv {
-  const live = liveNames(entry.session.machine);
   const doc = ctx.documents.get(entry.uri);
   const names = doc === undefined ? null : ctx.analyses.get(doc).names;
-  const devices = new Map(live.devices);
-  const tasks = new Map(live.tasks);
-  for (const d of names?.devices ?? []) if (!devices.has(d)) devices.set(d, null);
-  for (const t of names?.tasks ?? []) if (!tasks.has(t)) tasks.set(t, true);
-  const known: KnownNames = { devices, cgroups: new Set([...live.cgroups, ...(names?.cgroups ?? [])]), tasks };
-  return { config: entry.session.exprConfig, names: known };
+  return aheadEnv(entry.session, { devices: names?.devices ?? [], cgroups: names?.cgroups ?? [], tasks: names?.tasks ?? [] });
 }
 
 /** Debug Console completion: the `expect` line's completion, on `expect TEXT`. */

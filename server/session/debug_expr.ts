@@ -21,8 +21,8 @@
  */
 import type { ExpectCompare, Word } from '../lang/ast';
 import { CLUSTER_FIELDS, DEVICE_FIELDS, FREE_COLUMNS, FREE_ROWS, KEYS, SLOT_FIELDS, SWAPS_COLUMNS, TASK_FIELDS, type FieldSpec, type ObservableUnit } from '../lang/catalog';
-import { DEFAULT_LIMITS, type Comparison, type ExpectedValue, type Observable, type ScenarioConfig, type Tolerance } from '../lang/checked';
-import { CheckContext, cachedFile } from '../lang/context';
+import { type Comparison, type ExpectedValue, type Observable, type ScenarioConfig, type Tolerance } from '../lang/checked';
+import { cachedFile, type CheckContext } from '../lang/context';
 import { checkCompare, resolveObservable } from '../lang/expect';
 import { ExprError, expand, mayExpand, parseTemplate } from '../lang/expr';
 import { lexLine } from '../lang/lexer';
@@ -34,20 +34,19 @@ import type { Kernel } from '../sim/kernel';
 import { KernelError } from '../sim/errno';
 import { compare, observe } from './interpreter';
 
-/** The names an expression may use: devices, cgroups and tasks that exist (or, for breakpoints set ahead, that the scenario creates). */
+/** Names a scenario creates anywhere (the language server's name index): breakpoints are set before the run creates them. */
 export interface KnownNames {
-  /** Swap device path → si->max (null when not known yet). */
-  readonly devices: ReadonlyMap<string, number | null>;
+  readonly devices: Iterable<string>;
   /** Canonical cgroup paths: `/`, `/app`. */
   readonly cgroups: Iterable<string>;
-  /** Task name → alive. */
-  readonly tasks: ReadonlyMap<string, boolean>;
+  readonly tasks: Iterable<string>;
 }
 
 /** What an expression is checked against: the machine's configuration and the names in scope. */
 export interface ExprEnv {
   readonly config: ScenarioConfig;
-  readonly names: KnownNames;
+  /** A fresh checker context holding the names in scope (one check's diagnostics go into it). */
+  context(): CheckContext;
 }
 
 /** One value, in the observable's unit. */
@@ -91,20 +90,12 @@ export type ConditionExpr = CompareExpr | TemplateExpr;
 
 export type Compiled = { ok: true; expr: Expr } | { ok: false; message: string };
 
-/** The names on the machine now: active devices, online cgroups, every task. */
-export function liveNames(k: Kernel): KnownNames {
-  const cgroups: string[] = [];
-  for (const m of k.memcgs.byId.values()) if (m.online) cgroups.push(m.isRoot ? '/' : `/${m.path}`);
-  const tasks = new Map<string, boolean>();
-  for (const t of k.mm.tasks.values()) tasks.set(t.name, t.state === 'alive');
-  return { devices: new Map(k.swap.devices.map((si) => [si.path, si.max])), cgroups, tasks };
-}
-
-function checkContext(env: ExprEnv): CheckContext {
-  const ctx = new CheckContext(env.config, DEFAULT_LIMITS, new Set());
-  for (const [path, slots] of env.names.devices) ctx.state.devices.set(path, { active: true, slots, offAt: null });
-  for (const cgroup of env.names.cgroups) ctx.state.cgroups.set(cgroup, { alive: true, removedAt: null });
-  for (const [name, alive] of env.names.tasks) ctx.state.tasks.set(name, { alive, exitedAt: null, cgroup: '/', regions: new Map() });
+/** `ctx` with every name of `names` it lacks, as if created (their sizes unknown). */
+export function withKnownNames(ctx: CheckContext, names: KnownNames): CheckContext {
+  const st = ctx.state;
+  for (const path of names.devices) if (!st.devices.has(path)) st.devices.set(path, { active: true, slots: null, offAt: null });
+  for (const cgroup of names.cgroups) if (!st.cgroups.get(cgroup)?.alive) st.cgroups.set(cgroup, { alive: true, removedAt: null, subtree: true });
+  for (const name of names.tasks) if (!st.tasks.has(name)) st.tasks.set(name, { alive: true, exitedAt: null, cgroup: '/', regions: new Map() });
   return ctx;
 }
 
@@ -210,7 +201,7 @@ export function compileExpr(text: string, env: ExprEnv): Compiled {
   if (split.words.length === 0) return { ok: false, message: `nothing to compare before the operator: write ${FORMS_HINT}` };
   // With substitutions the words are known only when read: checked then, against the values of the moment.
   if (split.substitutions || mayExpand(source)) return { ok: true, expr: { kind: 'template', text: source } };
-  const ctx = checkContext(env);
+  const ctx = env.context();
   const record = recordParts(split.words, env);
   const subjectText = split.words.map((w) => w.text).join(' ');
   if (!split.operator) {
@@ -228,8 +219,8 @@ export function compileExpr(text: string, env: ExprEnv): Compiled {
   let subjectWords: readonly WordNode[] = split.words;
   if (record !== null) {
     // A cgroup file named without a cgroup: check the comparison on one cgroup's file.
-    const cgroup = representativeCgroup(env);
-    ctx.state.cgroups.set(`/${cgroup}`, { alive: true, removedAt: null });
+    const cgroup = representativeCgroup(ctx);
+    ctx.state.cgroups.set(`/${cgroup}`, { alive: true, removedAt: null, subtree: true });
     const head = split.words[0]!;
     subjectWords = [new WordNode(`${cgroup}/${head.text}`, 0, head.startChar, head.endChar, false), ...split.words.slice(1)];
   }
@@ -248,7 +239,7 @@ export function compileExpr(text: string, env: ExprEnv): Compiled {
 /** A record is checked through its first part, so a misspelt device or task is caught now, not at every read. */
 function checkRecord(record: RecordExpr, env: ExprEnv): Compiled {
   if (record.anyOf) return { ok: true, expr: record };
-  const ctx = checkContext(env);
+  const ctx = env.context();
   const words = wordsOf(record.text);
   if ('error' in words) return { ok: false, message: words.error };
   // Every record form's parts share its words; the checker looks at the prefix through any one of them.
@@ -274,8 +265,8 @@ function exampleField(words: readonly Word[]): string {
 }
 
 /** A cgroup to check a comparison on a cgroup file named without one: the first one there is, or a stand-in. */
-function representativeCgroup(env: ExprEnv): string {
-  for (const c of env.names.cgroups) if (c !== '/') return c.slice(1);
+function representativeCgroup(ctx: CheckContext): string {
+  for (const [c, info] of ctx.state.cgroups) if (c !== '/' && info.alive) return c.slice(1);
   return 'cg';
 }
 

@@ -6,13 +6,20 @@
 import type { ClusterMemory, ClusterRef, DebugFrameInfo, EvaluatePart, EvaluateResult, LineTargets } from '../../shared/protocol';
 import { VSWAP_DEVICE_WORD } from '../lang/catalog';
 import { normalisePath } from '../lang/paths';
-import { cachedCompiler, expandText, liveNames, loneSubstitution, read, readParts, resolveTemplate, type Compiled, type ExprEnv, type ReadContext } from './debug_expr';
+import { DEFAULT_LIMITS } from '../lang/checked';
+import { cachedCompiler, expandText, loneSubstitution, read, readParts, resolveTemplate, type Compiled, type ExprEnv, type KnownNames, type ReadContext, withKnownNames } from './debug_expr';
+import { runtimeContext } from './dynamic';
 import { slotEncodings } from './encodings';
 import type { Session } from './session';
 
-/** Expressions against the machine as it is now. */
+/** Expressions against the machine as it is now (the checker's run-time view, as statements with substitutions get). */
 export function liveEnv(session: Session): ExprEnv {
-  return { config: session.exprConfig, names: liveNames(session.machine) };
+  return { config: session.exprConfig, context: () => runtimeContext(session.machine, session.exprConfig, DEFAULT_LIMITS) };
+}
+
+/** For breakpoints set ahead: the machine now, and every name the scenario creates anywhere. */
+export function aheadEnv(session: Session, names: KnownNames): ExprEnv {
+  return { config: session.exprConfig, context: () => withKnownNames(runtimeContext(session.machine, session.exprConfig, DEFAULT_LIMITS), names) };
 }
 
 export function readContext(session: Session, compile: (text: string) => Compiled = cachedCompiler(() => liveEnv(session))): ReadContext {

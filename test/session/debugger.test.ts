@@ -10,7 +10,7 @@ import type { DebugSpec as WireSpec } from '../../shared/protocol';
 import { cachedCompiler, compileExpr, type KnownNames } from '../../server/session/debug_expr';
 import { DebugRun, parseHitCondition, type DebugMove } from '../../server/session/debug_run';
 import { compileDebugSpec } from '../../server/session/debug_spec';
-import { clusterMemory, evaluate, liveEnv } from '../../server/session/debug_views';
+import { aheadEnv, clusterMemory, evaluate, liveEnv } from '../../server/session/debug_views';
 import { Session, type SessionBuildOptions } from '../../server/session/session';
 import { StepPlan } from '../../server/session/steps';
 import { parseAndCheck } from '../../server/lang';
@@ -31,14 +31,14 @@ const SCENARIO = [
 ].join('\n');
 
 /** Every name the scenario creates, as the language server gives it for breakpoints set ahead. */
-const NAMES: KnownNames = { devices: new Map([['/dev/vda2', null]]), cgroups: ['/', '/app'], tasks: new Map([['t', true]]) };
+const NAMES: KnownNames = { devices: ['/dev/vda2'], cgroups: ['/', '/app'], tasks: ['t'] };
 
 function session(text = SCENARIO, opts: SessionBuildOptions = {}): Session {
   return new Session('mem:debugger', text, opts);
 }
 
 function drive(s: Session, wire: Partial<WireSpec>, move: DebugMove): { reason: string; description: string; ids: number[]; logs: string[]; index: number; exception: string | null } {
-  const { spec, check } = compileDebugSpec({ breakpoints: [], exceptions: [], data: [], ...wire }, { config: s.exprConfig, names: NAMES }, s.steps);
+  const { spec, check } = compileDebugSpec({ breakpoints: [], exceptions: [], data: [], ...wire }, aheadEnv(s, NAMES), s.steps);
   const problems = [...check.breakpoints, ...check.exceptions, ...check.data].filter((c) => c.message !== null);
   assert.deepEqual(problems, [], 'every breakpoint checks');
   const run = new DebugRun(spec, move);
@@ -245,7 +245,7 @@ test('exception filters: kernel errors by errno, caught errors, failed expects, 
   s.reset();
   stop = drive(s, { exceptions: [{ filter: 'error', condition: 'ENOMEM, EAGAIN' }] }, forward);
   assert.deepEqual([stop.exception, stop.index], ['EAGAIN', 10]);
-  const bad = compileDebugSpec({ breakpoints: [], data: [], exceptions: [{ filter: 'error', condition: 'ENOMEN' }, { filter: 'oom', condition: 'x' }] }, { config: s.exprConfig, names: NAMES }, s.steps);
+  const bad = compileDebugSpec({ breakpoints: [], data: [], exceptions: [{ filter: 'error', condition: 'ENOMEN' }, { filter: 'oom', condition: 'x' }] }, aheadEnv(s, NAMES), s.steps);
   assert.deepEqual(
     bad.check.exceptions.map((e) => e.message),
     ["unknown errno 'ENOMEN' (did you mean 'ENOMEM'?): list errno names such as ENOMEM EAGAIN", 'this filter takes no condition'],
