@@ -242,6 +242,10 @@ test('Restart Server recovers a killed server without losing unsaved edits', asy
   const config = vscode.workspace.getConfiguration('swapsim');
   // no automatic restart: the command alone has to bring the server back
   await config.update('server.restartOnCrash', false, vscode.ConfigurationTarget.Global);
+  // code-server saves edits after a second by default (files.autoSave afterDelay): on a loaded machine the
+  // restart takes longer than that, and the edit this test keeps unsaved would be saved under it
+  const files = vscode.workspace.getConfiguration('files');
+  await files.update('autoSave', 'off', vscode.ConfigurationTarget.Global);
   try {
     const [pid] = await waitFor('one server process', () => {
       const pids = serverPids();
@@ -267,5 +271,6 @@ test('Restart Server recovers a killed server without losing unsaved edits', asy
     await editor.edit((e) => e.delete(new vscode.Range(line, 0, line + 1, 0)));
   } finally {
     await config.update('server.restartOnCrash', undefined, vscode.ConfigurationTarget.Global);
+    await files.update('autoSave', undefined, vscode.ConfigurationTarget.Global);
   }
 });
