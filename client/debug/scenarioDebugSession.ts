@@ -17,7 +17,7 @@ import { ErrorCodes } from '../../shared/protocol';
 import { stepPosition } from '../../shared/position';
 import { describeRequestError, errorCode, errorMessage, isCancellation, type CancelToken, type SwapsimRequester } from '../protocolClient';
 import { statementText } from './statementLines';
-import { parseMemoryReference, partNodes, snapshotScopes, VariableHandles, type VariableSource } from './variables';
+import { memoryReference, parseMemoryReference, partNodes, snapshotScopes, VariableHandles, type VariableSource } from './variables';
 
 /** The scenario being debugged, as an open document the language server knows. */
 export interface ScenarioDocument {
@@ -647,7 +647,7 @@ export class ScenarioDebugSession extends DebugSession {
         response.body = {
           result: result.value,
           variablesReference: parts === null ? 0 : this.handles.add(() => partNodes(this.source, parts)),
-          ...(result.memory === null ? {} : { memoryReference: `swapsim-cluster:${result.memory.type}:${result.memory.cluster}` }),
+          ...(result.memory === null ? {} : { memoryReference: memoryReference(result.memory) }),
         };
         this.sendResponse(response);
       },

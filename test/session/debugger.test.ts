@@ -252,6 +252,23 @@ test('exception filters: kernel errors by errno, caught errors, failed expects, 
   );
 });
 
+test('the invariant filter stops after the step whose consistency check failed, and only with the filter on', () => {
+  const checked = (): Session => {
+    const s = session(SCENARIO.replace('check_invariants=no', 'check_invariants=yes'));
+    s.stepForward(4);
+    // Break a device counter behind the simulator's back, as a model bug would: the check after the next step fails.
+    const device = s.machine.swap.devices[0];
+    assert.ok(device !== undefined, 'swapon ran');
+    device.inusePages += 1;
+    return s;
+  };
+  const stop = drive(checked(), { exceptions: [{ filter: 'invariant' }] }, forward);
+  assert.deepEqual([stop.reason, stop.exception, stop.index], ['exception', 'invariant', 5]);
+  assert.match(stop.description, /^invariant violated: .* \(line 7, step 5\)$/);
+  const off = drive(checked(), { exceptions: [{ filter: 'expect' }] }, forward);
+  assert.deepEqual([off.reason, off.index], ['end', 11], 'without the filter a violation does not stop');
+});
+
 test('Run to Cursor and Step Out: a line ahead, a line behind, the end of a repeat block; Next runs one step and names a logpoint', () => {
   const s = session();
   assert.equal(drive(s, {}, { direction: 'forward', toLine: 7 }).index, 5);
