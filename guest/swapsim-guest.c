@@ -792,7 +792,7 @@ static int prepare_device(struct device *d, unsigned long slots, int rotational,
   return 0;
 }
 
-/* swapon PATH PRIO DISCARD SLOTS ROTATIONAL BAD */
+/* swapon PATH PRIO DISCARD SLOTS ROTATIONAL BAD [FLAGS] */
 static int cmd_swapon(char **f, int n) {
   if (n < 7) return EINVAL;
   struct device *d = find_device(f[1]);
@@ -810,6 +810,8 @@ static int cmd_swapon(char **f, int n) {
   if (strcmp(f[3], "both") == 0) flags |= SWAP_FLAG_DISCARD;
   else if (strcmp(f[3], "once") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE;
   else if (strcmp(f[3], "pages") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_PAGES;
+  /* an eighth field is the scenario's raw swap_flags word (flags=N), passed as it is */
+  if (n >= 8) flags = (int)strtoul(f[7], NULL, 10);
   return swapon(f[1], flags) < 0 ? errno : 0;
 }
 

@@ -23,6 +23,10 @@ export type ArgKind =
   /** An open file's name (`open NAME PATH`, `close NAME`, `&NAME`). */
   | 'fd'
   | 'new-fd'
+  /** A regular file on a mounted file system (`/mnt/swapfile`). */
+  | 'path'
+  /** A mount point. */
+  | 'dir'
   | 'size'
   | 'integer'
   | 'choice'
@@ -123,10 +127,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'swapon',
-    synopsis: 'swapon PATH [size=SIZE] [type=partition|file|zram] [rotational|ssd] [bad=LIST] [-p PRIO] [-d[=once|pages]]',
+    synopsis: 'swapon PATH [size=SIZE] [type=partition|file|zram] [rotational|ssd] [bad=LIST] [-p PRIO] [-d[=once|pages]] [flags=N]',
     doc:
-      'Activates a swap area, as `swapon(8)`. `size=` stands in for mkswap: the area has `SIZE / page_size` slots, slot 0 being the header. ' +
-      '`bad=` lists bad pages of the header (e.g. `5,9-12`). `-p` sets the priority (default −1); `-d` enables discard. ' +
+      'Activates a swap area, as `swapon(8)`. `size=` stands in for mkswap on a device: the area has `SIZE / page_size` slots, slot 0 being the header. ' +
+      'Without `size=`, PATH is a regular file prepared with `dd`/`truncate`/`fallocate` and `mkswap`, checked as the kernel checks it. ' +
+      '`bad=` lists bad pages of the header (e.g. `5,9-12`). `-p` sets the priority (default −1); `-d` enables discard; `flags=` passes swap_flags as a number instead. ' +
       '`/dev/ghostswap` (design `ghost` only) needs no size: it is 8 × RAM. `swapon --show` lists active areas.',
     kernel: 'sys_swapon(), read_swap_header(), setup_swap_info() in mm/swapfile.c; docs/kernel-model.md §1, §10.6',
     example: 'swapon /dev/vda2 size=1G -p 5',
@@ -140,6 +145,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         doc: 'Backing kind. Default: `zram` for `/dev/zram*`, `partition` for other `/dev/*`, else `file`. Large (mTHP) swap entries need a block device; zram does synchronous I/O.',
       },
       { key: 'bad', kind: 'page-list', doc: 'Bad pages recorded in the swap header: page numbers and ranges, e.g. `5,9-12`.' },
+      {
+        key: 'flags',
+        kind: 'integer',
+        doc: 'swap_flags as swapon(2) takes them, e.g. `0x18005`: SWAP_FLAG_PREFER 0x8000 with the priority in the low 15 bits, SWAP_FLAG_DISCARD 0x10000, _ONCE 0x20000, _PAGES 0x40000. Other bits are EINVAL.',
+      },
     ],
     flags: [
       { canonical: 'priority', names: ['-p', '--priority'], value: 'required', doc: 'Priority −1..32767; higher is used first, equal priorities round-robin.' },
@@ -366,6 +376,121 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     options: [],
     flags: [],
+  },
+  {
+    name: 'mount',
+    synopsis: 'mount -t ext4|xfs|btrfs|minix|tmpfs [bs=SIZE] DEVICE DIR',
+    doc:
+      'Mounts a file system of that kind at DIR (made with `mkfs` of that block size), so that swap files under DIR follow its swapon rules. ' +
+      'ext4 takes 1K, 2K, 4K (default) or 64K blocks, minix 1K, xfs and btrfs 4K; blocks larger than a page make swapon fail. `/` is ext4 with page-sized blocks.',
+    kernel: 'the file systems\u2019 ->swap_activate: iomap_swapfile_activate() (ext4, xfs), btrfs_swap_activate(), generic_swapfile_activate() (minix); tmpfs has no ->read_folio',
+    example: 'mount -t btrfs /dev/vdc /mnt',
+    positionals: [
+      { name: 'DEVICE', kind: 'device', doc: 'The block device holding the file system (its name shows in file system warnings).' },
+      { name: 'DIR', kind: 'dir', doc: 'The mount point.' },
+    ],
+    options: [{ key: 'bs', kind: 'size', doc: 'Block size of the file system (mkfs -b).' }],
+    flags: [{ canonical: 'type', names: ['-t', '--types'], value: 'required', values: ['ext4', 'xfs', 'btrfs', 'minix', 'tmpfs'], doc: 'The file system kind.' }],
+  },
+  {
+    name: 'dd',
+    synopsis: 'dd if=/dev/zero of=PATH bs=SIZE count=N',
+    doc: 'Writes a file of `bs × count` bytes, every block allocated and written (the usual way to make a swap file). An existing file is replaced; an active swap file is ETXTBSY.',
+    kernel: 'write(2) through the page cache; the blocks are allocated',
+    example: 'dd if=/dev/zero of=/swapfile bs=1M count=64',
+    positionals: [],
+    options: [
+      { key: 'if', kind: 'choice', values: ['/dev/zero', '/dev/urandom'], doc: 'What is written; the data itself does not matter to swapon.' },
+      { key: 'of', kind: 'path', doc: 'The file to write.' },
+      { key: 'bs', kind: 'size', doc: 'Block size of each write.' },
+      { key: 'count', kind: 'integer', doc: 'How many blocks.' },
+    ],
+    flags: [],
+  },
+  {
+    name: 'truncate',
+    synopsis: 'truncate -s SIZE PATH',
+    doc: 'Sets a file\u2019s size, creating it if needed; new space is a hole (a sparse file). On an active swap file ETXTBSY.',
+    kernel: 'do_truncate(), inode_newsize_ok() (ETXTBSY on S_SWAPFILE)',
+    example: 'truncate -s 64M /swapfile',
+    positionals: [{ name: 'PATH', kind: 'path', doc: 'The file.' }],
+    options: [],
+    flags: [{ canonical: 'size', names: ['-s', '--size'], value: 'required', doc: 'The new size.' }],
+  },
+  {
+    name: 'fallocate',
+    synopsis: 'fallocate -l SIZE PATH',
+    doc: 'Makes a file of SIZE with allocated but unwritten blocks. ext4, xfs and btrfs take such a file for swap; minix has no fallocate (EOPNOTSUPP).',
+    kernel: 'vfs_fallocate(); unwritten extents are accepted by iomap_swapfile_iter()',
+    example: 'fallocate -l 64M /swapfile',
+    positionals: [{ name: 'PATH', kind: 'path', doc: 'The file.' }],
+    options: [],
+    flags: [{ canonical: 'length', names: ['-l', '--length'], value: 'required', doc: 'The size.' }],
+  },
+  {
+    name: 'chattr',
+    synopsis: 'chattr +C PATH',
+    doc: 'Sets the no-copy-on-write attribute, which btrfs needs on a swap file. Only on an empty file (EINVAL otherwise); other file systems have no such attribute (EOPNOTSUPP).',
+    kernel: 'FS_NOCOW_FL through FS_IOC_SETFLAGS; btrfs_swap_activate() refuses copy-on-write files',
+    example: 'mount -t btrfs /dev/vdc /mnt\ntruncate -s 0 /mnt/swapfile\nchattr +C /mnt/swapfile',
+    positionals: [
+      { name: 'ATTR', kind: 'choice', values: ['+C'], doc: '`+C`: no copy-on-write.' },
+      { name: 'PATH', kind: 'path', doc: 'The file.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'mkswap',
+    synopsis: 'mkswap [-f] [-L LABEL] [-U UUID] [-v N] [bad=LIST] PATH [SIZE_KIB]',
+    doc:
+      'Writes a swap header on page 0 of a file: SWAPSPACE2, version 1, the last page and the bad-page list. SIZE_KIB makes the header claim that many KiB; larger than the file needs `-f`. ' +
+      'Fewer than 10 pages is refused. `-v` writes another version number, to test the kernel\u2019s refusal (mkswap itself writes only 1).',
+    kernel: 'mkswap(8); read by read_swap_header() in mm/swapfile.c',
+    example: 'dd if=/dev/zero of=/swapfile bs=1M count=64\nmkswap -L swap /swapfile',
+    positionals: [
+      { name: 'PATH', kind: 'path', doc: 'The file.' },
+      { name: 'SIZE_KIB', kind: 'integer', optional: true, doc: 'Size the header claims, in KiB (default: the file).' },
+    ],
+    options: [{ key: 'bad', kind: 'page-list', doc: 'Bad pages written into the header (the kernel refuses them on a file).' }],
+    flags: [
+      { canonical: 'force', names: ['-f', '--force'], value: 'none', doc: 'Write a header larger than the file.' },
+      { canonical: 'label', names: ['-L', '--label'], value: 'required', doc: 'A label for the area.' },
+      { canonical: 'uuid', names: ['-U', '--uuid'], value: 'required', doc: 'A UUID for the area.' },
+      { canonical: 'version', names: ['-v', '--swapversion'], value: 'required', doc: 'Header version (1; another number tests the kernel\u2019s check).' },
+    ],
+  },
+  {
+    name: 'rm',
+    synopsis: 'rm PATH',
+    doc: 'Removes a file. An active swap file cannot be removed (EPERM).',
+    kernel: 'unlink(2): may_delete() refuses an IS_SWAPFILE inode',
+    example: 'truncate -s 1M /tmp.img\nrm /tmp.img',
+    positionals: [{ name: 'PATH', kind: 'path', doc: 'The file.' }],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'user',
+    synopsis: 'user root|nobody|UID [drop=CAP_SYS_ADMIN]',
+    doc:
+      'Runs the following statements as this user, as `setuid()` or `capsh --drop` in a test: swapon and swapoff need CAP_SYS_ADMIN (EPERM), writes to cgroup, proc and sys files and cgroup mkdir/rmdir need uid 0 (EACCES). ' +
+      '`drop=CAP_SYS_ADMIN` keeps the uid and takes the capability away. `user root` gives both back.',
+    kernel: 'capable(CAP_SYS_ADMIN) in sys_swapon()/sys_swapoff(); generic_permission() for files',
+    example: 'user nobody\nswapoff -a\nexpect error EPERM\nuser root',
+    positionals: [{ name: 'USER', kind: 'choice', values: ['root', 'nobody'], doc: '`root`, `nobody` (uid 65534) or a uid.' }],
+    options: [{ key: 'drop', kind: 'choice', values: ['CAP_SYS_ADMIN'], doc: 'A capability the user lacks.' }],
+    flags: [],
+  },
+  {
+    name: 'dmesg',
+    synopsis: 'dmesg [-C]',
+    doc: 'Prints the kernel log: swapon\u2019s `Adding …k swap` line, its refusals (`Unable to find swap-space signature`, …), OOM kills. `-C` clears it. In an expect: `expect dmesg contains "TEXT"`.',
+    kernel: 'printk() ring buffer; the messages of sys_swapon(), read_swap_header(), the file systems and the OOM killer',
+    example: 'swapon /dev/vda2 size=64M\ndmesg\nexpect dmesg contains "Adding 65532k swap on /dev/vda2"',
+    positionals: [],
+    options: [],
+    flags: [{ canonical: 'clear', names: ['-C', '--clear'], value: 'none', doc: 'Clear the log.' }],
   },
   {
     name: 'discard',
@@ -1080,6 +1205,8 @@ export const TASK_FIELDS: readonly FieldSpec[] = [
 ];
 
 export const DEVICE_FIELDS: readonly FieldSpec[] = [
+  { name: 'discards', unit: 'count', doc: 'Discard requests issued: one at swapon for `-d`/`--discard=once`, one per cluster discarded after being freed.' },
+  { name: 'discarded', unit: 'pages', doc: 'Pages those discard requests covered.' },
   { name: 'prio', unit: 'int', doc: 'Priority (si->prio).' },
   { name: 'pages', unit: 'pages', doc: 'Usable slots: size minus the header and bad pages (si->pages).' },
   { name: 'max', unit: 'pages', doc: 'Slots including the header (si->max).' },
@@ -1113,6 +1240,7 @@ export const OBSERVABLE_FORMS: readonly ObservableForm[] = [
   { keyword: 'task', synopsis: 'task NAME FIELD', doc: 'A field of a task.' },
   { keyword: 'device', synopsis: 'device PATH FIELD', doc: 'A field of a swap device’s swap_info_struct.' },
   { keyword: 'overhead', synopsis: 'overhead [DESIGN] STRUCTURE|total|static|dynamic', doc: 'Bytes of swap metadata, now, under the configured or a named design.' },
+  { keyword: 'dmesg', synopsis: 'dmesg contains TEXT', doc: 'The kernel log, one message per line; compare with `contains` / `!contains` (or == for all of it).' },
 ];
 
 // ─── Errno ───────────────────────────────────────────────────────────────────
@@ -1140,6 +1268,7 @@ export const ERRNOS: readonly ErrnoSpec[] = [
   { name: 'ENODEV', value: 19, doc: 'No such device; also an open cgroup file whose cgroup was removed.' },
   { name: 'ENOTDIR', value: 20, doc: 'Not a directory.' },
   { name: 'EINVAL', value: 22, doc: 'Invalid argument: bad value in a file write, swapoff of an inactive area, bad swap header.' },
+  { name: 'ETXTBSY', value: 26, doc: 'Text file busy: truncating or writing an active swap file.' },
   { name: 'EFBIG', value: 27, doc: 'File too large.' },
   { name: 'ENOSPC', value: 28, doc: 'No space left (no free swap slot).' },
   { name: 'ERANGE', value: 34, doc: 'Result out of range; `cgroup.kill` takes only 1.' },

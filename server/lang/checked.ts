@@ -121,12 +121,15 @@ export type ContentPart =
 /** Content of a region; percentages sum to 100. */
 export type Content = readonly ContentPart[];
 
-export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈';
+export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈' | 'contains' | '!contains';
+
+/** File systems `mount -t` knows. */
+export type FsKind = 'ext4' | 'xfs' | 'btrfs' | 'minix' | 'tmpfs';
 
 export type SlotField = 'kind' | 'count' | 'zero' | 'memcg' | 'cached' | 'zswap' | 'backend' | 'vtable';
 export type ClusterField = 'list' | 'order' | 'count' | 'table';
 export type TaskField = 'state' | 'rss' | 'swapents' | 'cgroup';
-export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse';
+export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse' | 'discards' | 'discarded';
 export type SwapsColumn = 'Type' | 'Size' | 'Used' | 'Priority';
 
 export type Observable =
@@ -139,7 +142,9 @@ export type Observable =
   | { readonly kind: 'task'; readonly task: string; readonly field: TaskField }
   | { readonly kind: 'device'; readonly device: string; readonly field: DeviceField }
   /** `item` is a structure name of the design, or `total`, `static`, `dynamic`. */
-  | { readonly kind: 'overhead'; readonly design: DesignName; readonly item: string };
+  | { readonly kind: 'overhead'; readonly design: DesignName; readonly item: string }
+  /** The kernel log, one message per line. */
+  | { readonly kind: 'dmesg' };
 
 /** Numbers are in the observable's unit; bools are 0/1; enum words and cgroup paths are canonical. */
 export type ExpectedValue = { readonly kind: 'number'; readonly value: number } | { readonly kind: 'word'; readonly value: string };
@@ -162,6 +167,10 @@ export type CheckedOp =
       /** -1 when not given (DEF_SWAP_PRIO). */
       readonly priority: number;
       readonly discard: DiscardPolicy | null;
+      /** A regular file whose header mkswap wrote (no `size=`): the kernel reads the header. */
+      readonly fromFile: boolean;
+      /** `flags=`: the raw swap_flags word (priority and discard then come from it). */
+      readonly flags: number | null;
     }
   | { readonly op: 'swapoff'; readonly device: string }
   | { readonly op: 'swapoff-all' }
@@ -170,6 +179,24 @@ export type CheckedOp =
   | { readonly op: 'read'; readonly file: FileRef; readonly fd?: string }
   | { readonly op: 'open'; readonly name: string; readonly file: FileRef }
   | { readonly op: 'close'; readonly name: string }
+  | { readonly op: 'mount'; readonly dir: string; readonly fs: FsKind; readonly blockSize: number; readonly device: string }
+  /** dd (written), truncate (a hole, or a new size of an existing file), fallocate (unwritten). */
+  | { readonly op: 'mkfile'; readonly path: string; readonly bytes: number; readonly fill: 'written' | 'unwritten' | 'hole'; readonly resize: boolean }
+  | { readonly op: 'chattr'; readonly path: string }
+  | {
+      readonly op: 'mkswap';
+      readonly path: string;
+      /** Pages the header claims (null: the whole file). */
+      readonly pages: number | null;
+      readonly force: boolean;
+      readonly version: number;
+      readonly label: string;
+      readonly uuid: string;
+      readonly badPages: readonly number[];
+    }
+  | { readonly op: 'rm'; readonly path: string }
+  | { readonly op: 'user'; readonly uid: number; readonly capSysAdmin: boolean }
+  | { readonly op: 'dmesg'; readonly clear: boolean }
   /** A statement the checker knows fails with this errno (e.g. a write through a closed file): the run fails it the same way. */
   | { readonly op: 'fail'; readonly errno: string; readonly message: string }
   | { readonly op: 'free'; readonly unit: 'bytes' | 'kibi' | 'mebi' | 'gibi' | 'human' }

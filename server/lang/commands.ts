@@ -10,8 +10,11 @@ import type { CommandStatement, EchoStatement, Range, Word } from './ast';
 import { spanRanges } from './ast';
 import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
 import type { CheckedStatement, Content, DiscardPolicy, FileRef, PageSpan, SwapDeviceType, WriteValue } from './checked';
-import { cachedFile, flag, option, positional, withText, type CheckContext, type RegionInfo } from './context';
+import { cachedFile, flag, option, positional, withText, type CheckContext, type DeviceInfo, type RegionInfo } from './context';
+import { SWAP_FLAGS_VALID, decodeSwapFlags } from '../sim/swapon_file';
+import { maxSwapBadpages } from '../sim/swapfile';
 import { isVariableName } from './expr';
+import { checkChattr, checkDd, checkDmesg, checkFallocate, checkMkswap, checkMount, checkRm, checkTruncate, checkUser } from './fs_commands';
 import { normalisePath, parentCgroup } from './paths';
 import { formatBytes, parseBool, parseInteger, parseKernelSize } from './units';
 import { checkChoice, checkContent, checkInteger, checkPageList, checkPageRange, checkSize } from './values';
@@ -52,6 +55,24 @@ export function checkCommand(ctx: CheckContext, stmt: CommandStatement): Checked
       return checkZswap(ctx, stmt);
     case 'discard':
       return checkDiscard(ctx, stmt);
+    case 'mount':
+      return checkMount(ctx, stmt);
+    case 'dd':
+      return checkDd(ctx, stmt);
+    case 'truncate':
+      return checkTruncate(ctx, stmt);
+    case 'fallocate':
+      return checkFallocate(ctx, stmt);
+    case 'chattr':
+      return checkChattr(ctx, stmt);
+    case 'mkswap':
+      return checkMkswap(ctx, stmt);
+    case 'rm':
+      return checkRm(ctx, stmt);
+    case 'user':
+      return checkUser(ctx, stmt);
+    case 'dmesg':
+      return checkDmesg(ctx, stmt);
     case 'open':
       return checkOpen(ctx, stmt);
     case 'close':
@@ -65,10 +86,6 @@ const line = (w: Word): number => w.range.start.line;
 
 // ─── Swap devices ────────────────────────────────────────────────────────────
 
-/** MAX_SWAP_BADPAGES: bad-page slots between the header's fixed fields and the signature. */
-export function maxSwapBadPages(pageSize: number): number {
-  return Math.floor((pageSize - 10 - 1536) / 4);
-}
 
 function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   const { config } = ctx;
@@ -116,10 +133,13 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
       if (t === null) ok = false;
       else type = t as SwapDeviceType;
     }
-    if (sizeOpt === undefined) {
-      ctx.error('SS102', `swapon of ${device} needs size=SIZE (the simulator's stand-in for mkswap)`, path);
+    if (sizeOpt === undefined && device.startsWith('/dev/')) {
+      ctx.error('SS102', `swapon of ${device} needs size=SIZE (the simulator's stand-in for mkswap on a device)`, path);
       return null;
     }
+  }
+  if (sizeOpt === undefined && !ghost) return checkSwaponFile(ctx, stmt, device, path);
+  if (!ghost && sizeOpt !== undefined) {
     const bytes = checkSize(sizeOpt.value, ctx.report, { pageSize: config.pageSize, what: 'swap area size', warnPlain: true });
     if (bytes === null) ok = false;
     else {
@@ -142,26 +162,12 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
     ctx.error('SS317', `a ${type} device is never rotational`, rotational);
     ok = false;
   }
-  let priority = -1;
-  const prio = flag(stmt, 'priority');
-  if (prio?.value != null) {
-    const p = checkInteger(prio.value, ctx.report, { min: -1, max: 32767, what: 'swap priority' });
-    if (p === null) ok = false;
-    else priority = p;
-  }
-  let discard: DiscardPolicy | null = null;
-  const disc = flag(stmt, 'discard');
-  if (disc !== undefined) {
-    if (disc.value === null) discard = 'both';
-    else {
-      const d = checkChoice(disc.value, ['once', 'pages'], ctx.report, 'discard policy');
-      if (d === null) ok = false;
-      else discard = d as DiscardPolicy;
-    }
-  }
+  const how = swapFlags(ctx, stmt);
+  if (how === null) ok = false;
+  const { priority, discard, flags } = how ?? { priority: -1, discard: null, flags: null };
   let badPages: number[] = [];
   if (badOpt !== undefined && !ghost) {
-    const max = maxSwapBadPages(config.pageSize);
+    const max = maxSwapBadpages(config.pageSize);
     const list = checkPageList(badOpt.value, ctx.report, max);
     if (list === null) ok = false;
     else {
@@ -175,13 +181,10 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
     }
   }
   if (!ok || slots === null) return null;
-  const known = ctx.state.devices.get(device);
-  if (known?.active === true) {
-    ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
-  } else if (ctx.state.activeDeviceCount() >= config.maxSwapfiles) {
-    ctx.error('SS410', `${config.maxSwapfiles} swap areas are already active (max_swapfiles)`, path, 'EPERM');
-  } else {
-    ctx.state.devices.set(device, { active: true, slots, offAt: null });
+  if (swaponAllowed(ctx, flags, path)) {
+    const known = ctx.state.devices.get(device);
+    if (known?.active === true) ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
+    else ctx.state.devices.set(device, { active: true, slots, offAt: null });
   }
   return {
     op: 'swapon',
@@ -194,7 +197,103 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
     badPages,
     priority,
     discard,
+    fromFile: false,
+    flags,
   };
+}
+
+/** swapon(8)'s -p and -d, or a raw `flags=` word (SWAP_FLAGS_VALID is checked by the kernel: EINVAL). */
+function swapFlags(ctx: CheckContext, stmt: CommandStatement): { priority: number; discard: DiscardPolicy | null; flags: number | null } | null {
+  const prio = flag(stmt, 'priority');
+  const disc = flag(stmt, 'discard');
+  const raw = option(stmt, 'flags');
+  if (raw !== undefined) {
+    if (prio !== undefined || disc !== undefined) {
+      ctx.error('SS317', '`flags=` gives the priority and discard bits itself: drop -p and -d', raw);
+      return null;
+    }
+    const n = checkInteger(raw.value, ctx.report, { min: 0, max: 0xffffffff, what: 'swap_flags' });
+    if (n === null) return null;
+    if ((n & ~SWAP_FLAGS_VALID) !== 0) ctx.error('SS307', `swap_flags 0x${n.toString(16)} has bits outside SWAP_FLAGS_VALID (0x${SWAP_FLAGS_VALID.toString(16)})`, raw.value, 'EINVAL');
+    const d = decodeSwapFlags(n);
+    return { priority: d.prio ?? -1, discard: d.discard === undefined || d.discard === 'none' ? null : d.discard, flags: n };
+  }
+  let priority = -1;
+  if (prio?.value != null) {
+    const p = checkInteger(prio.value, ctx.report, { min: -1, max: 32767, what: 'swap priority' });
+    if (p === null) return null;
+    priority = p;
+  }
+  let discard: DiscardPolicy | null = null;
+  if (disc !== undefined) {
+    if (disc.value === null) discard = 'both';
+    else {
+      const d = checkChoice(disc.value, ['once', 'pages'], ctx.report, 'discard policy');
+      if (d === null) return null;
+      discard = d as DiscardPolicy;
+    }
+  }
+  return { priority, discard, flags: null };
+}
+
+/**
+ * sys_swapon()'s first checks, in its order: invalid flags (reported with
+ * the flags), CAP_SYS_ADMIN (EPERM), a free swap type (EPERM). False when
+ * the swapon is known to fail.
+ */
+function swaponAllowed(ctx: CheckContext, flags: number | null, at: Word): boolean {
+  if (flags !== null && (flags & ~SWAP_FLAGS_VALID) !== 0) return false;
+  if (!ctx.state.cred.capSysAdmin) {
+    ctx.error('SS229', `swapon needs CAP_SYS_ADMIN; the statements run as uid ${ctx.state.cred.uid} without it (see \`user\`)`, at, 'EPERM');
+    return false;
+  }
+  if (ctx.state.activeDeviceCount() >= ctx.config.maxSwapfiles) {
+    ctx.error('SS410', `${ctx.config.maxSwapfiles} swap areas are already active (max_swapfiles)`, at, 'EPERM');
+    return false;
+  }
+  return true;
+}
+
+/** swapon of a regular file that mkswap prepared: no size=, the kernel reads its header. */
+function checkSwaponFile(ctx: CheckContext, stmt: CommandStatement, device: string, path: Word): CheckedStatement | null {
+  for (const key of ['bad', 'type'] as const) {
+    const o = option(stmt, key);
+    if (o !== undefined) {
+      ctx.error('SS317', `'${key}=' goes with size= (the stand-in for mkswap); a file's header comes from mkswap`, o);
+      return null;
+    }
+  }
+  const how = swapFlags(ctx, stmt);
+  if (how === null) return null;
+  const rotational = flag(stmt, 'rotational') !== undefined;
+  const op: CheckedStatement = {
+    op: 'swapon',
+    range: stmt.range,
+    device,
+    type: 'file',
+    slots: 0,
+    rotational,
+    synchronousIo: false,
+    badPages: [],
+    priority: how.priority,
+    discard: how.discard,
+    fromFile: true,
+    flags: how.flags,
+  };
+  if (!swaponAllowed(ctx, how.flags, path)) return op;
+  const f = ctx.state.files.get(device);
+  if (f?.exists !== true) {
+    if (f === undefined && ctx.dynamicKinds.has('device')) return op;
+    ctx.error('SS230', `${device} does not exist: make it with dd, truncate or fallocate, then mkswap`, path, 'ENOENT');
+    return op;
+  }
+  if (f.swapActive || ctx.state.devices.get(device)?.active === true) {
+    ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
+    return op;
+  }
+  f.swapActive = true;
+  ctx.state.devices.set(device, { active: true, slots: f.headerSlots, offAt: null });
+  return op;
 }
 
 function spanOf(a: Range, b: Range): { range: Range } {
@@ -210,8 +309,11 @@ function checkSwapoff(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
     ctx.error('SS317', '`swapoff -a` takes no PATH', path);
     return null;
   }
+  // sys_swapoff() checks the capability before anything else
+  const capable = ctx.state.cred.capSysAdmin;
+  if (!capable) ctx.error('SS229', `swapoff needs CAP_SYS_ADMIN; the statements run as uid ${ctx.state.cred.uid} without it (see \`user\`)`, path ?? stmt.name, 'EPERM');
   if (all !== undefined) {
-    for (const [name, d] of ctx.state.devices) if (d.active) ctx.state.devices.set(name, { ...d, active: false, offAt: line(stmt.name) });
+    if (capable) for (const [name, d] of ctx.state.devices) if (d.active) swapoffKnown(ctx, name, d, line(stmt.name));
     return { op: 'swapoff-all', range: stmt.range };
   }
   if (path === undefined) {
@@ -219,10 +321,20 @@ function checkSwapoff(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
     return null;
   }
   const device = normalisePath(path.text) ?? path.text;
+  if (!capable) return { op: 'swapoff', range: stmt.range, device };
   const d = ctx.state.devices.get(device);
-  if (d?.active === true) ctx.state.devices.set(device, { ...d, active: false, offAt: line(path) });
+  const file = ctx.state.files.get(device);
+  if (d?.active === true) swapoffKnown(ctx, device, d, line(path));
+  else if (!device.startsWith('/dev/') && file?.exists !== true && !ctx.dynamicKinds.has('device')) ctx.error('SS230', `${device} does not exist`, path, 'ENOENT');
   else ctx.activeDevice(withText(path, device), 'EINVAL');
   return { op: 'swapoff', range: stmt.range, device };
+}
+
+/** A swap area goes off: the device, and the file's S_SWAPFILE. */
+function swapoffKnown(ctx: CheckContext, device: string, d: DeviceInfo, at: number): void {
+  ctx.state.devices.set(device, { ...d, active: false, offAt: at });
+  const f = ctx.state.files.get(device);
+  if (f !== undefined) f.swapActive = false;
 }
 
 function checkDiscard(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
@@ -302,6 +414,10 @@ export function checkEcho(ctx: CheckContext, stmt: EchoStatement): CheckedStatem
   if (spec.access === 'ro') {
     ctx.error('SS215', `${ref.path} is read-only`, stmt.target);
     return null;
+  }
+  if (target.fd === null && ctx.state.cred.uid !== 0) {
+    ctx.error('SS229', `${ref.path} is root's (mode 0644): uid ${ctx.state.cred.uid} cannot write it`, stmt.target, 'EACCES');
+    return { op: 'write', range: stmt.range, file: ref, value: { kind: 'invalid', errno: 'EACCES' }, text: joinValues(stmt.values) };
   }
   const fd = target.fd === null ? {} : { fd: target.fd };
   if (ref.kind === 'cgroup' && target.fd === null && !ctx.cgroupExists(ref.cgroup, stmt.target, 'ENOENT')) {
@@ -492,6 +608,10 @@ function checkMkdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
   const cgroup = ctx.cgroupPath(path, false);
   if (cgroup === null) return null;
   const parents = flag(stmt, 'parents') !== undefined;
+  if (ctx.state.cred.uid !== 0) {
+    ctx.error('SS229', `cgroup directories are root's: uid ${ctx.state.cred.uid} cannot create one`, path, 'EACCES');
+    return { op: 'mkdir', range: stmt.range, cgroup, parents };
+  }
   if (ctx.laterIteration === 0 && ++ctx.cgroupStatements > ctx.limits.maxCgroups) {
     ctx.error('SS507', `more than ${ctx.limits.maxCgroups} mkdir statements`, path);
     return null;
@@ -550,6 +670,10 @@ function checkRmdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
   const cgroup = ctx.cgroupPath(path, false);
   if (cgroup === null) return null;
   const op: CheckedStatement = { op: 'rmdir', range: stmt.range, cgroup };
+  if (ctx.state.cred.uid !== 0) {
+    ctx.error('SS229', `cgroup directories are root's: uid ${ctx.state.cred.uid} cannot remove one`, path, 'EACCES');
+    return op;
+  }
   if (cgroup === '/') {
     ctx.error('SS214', 'the root cgroup cannot be removed', path, 'EBUSY');
     return op;

@@ -54,6 +54,14 @@ export function checkCompare(ctx: CheckContext, a: ExpectCompare, range: Range):
   const resolved = resolveObservable(ctx, a.subject);
   if (resolved === null) return null;
   const comparison: Comparison = a.operator.op === '~=' ? '≈' : (a.operator.op as Comparison);
+  if (comparison === 'contains' || comparison === '!contains') {
+    if (resolved.unit !== 'text') {
+      ctx.error('SS313', `${a.operator.op} searches text (dmesg, cgroup.procs, cgroup.subtree_control); this observable is ${resolved.unit}`, a.operator);
+      return null;
+    }
+    const text = `${a.subject.map((w) => w.text).join(' ')} ${a.operator.op} ${JSON.stringify(a.value.text)}`;
+    return { op: 'expect', range, observable: resolved.observable, unit: 'text', comparison, expected: { kind: 'word', value: a.value.text }, tolerance: null, text };
+  }
   const expected = expectedValue(ctx, resolved, a.value, a.unit);
   if (expected === null) return null;
   const numeric = expected.kind === 'number' && resolved.unit !== 'bool';
@@ -187,6 +195,9 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
     }
     case 'overhead':
       return resolveOverhead(ctx, words);
+    case 'dmesg':
+      if (tooMany(ctx, words, 1, 'dmesg')) return null;
+      return { observable: { kind: 'dmesg' }, unit: 'text', words: [] };
     default:
       return resolvePathObservable(ctx, words);
   }

@@ -85,6 +85,9 @@ function argRole(kind: ArgKind, command: CommandSpec, positional: PositionalSpec
       return { role: 'device' };
     case 'file':
       return text.startsWith('&') ? { role: 'fd', definition: false } : { role: 'file', path: text };
+    case 'path':
+    case 'dir':
+      return { role: 'device' };
     case 'fd':
       return { role: 'fd', definition: false };
     case 'new-fd':

@@ -18,6 +18,8 @@ import { VSWAP_DEVICE_WORD, VTABLE_TAGS } from '../lang/catalog';
 import { slotBackend, vtTag } from '../sim/virtual_layer';
 import type { SwapInfo } from '../sim/swapfile';
 import type { DesignName } from '../../shared/protocol';
+import { requireRootOwner } from '../sim/cred';
+import { swaponFlags } from '../sim/swapon_file';
 import { evalEnv, expandWord, letObservableNow, recheck, variableValue, type RunScope } from './dynamic';
 
 /** What one step produced. */
@@ -57,6 +59,8 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
   const v = op.value;
   // a write through an open file needs the file open and its cgroup alive (EBADF, ENODEV)
   const fd = op.fd === undefined ? null : k.files.use(op.fd);
+  // every writable file the model has is root's, mode 0644 (an fd opened as root stays writable)
+  if (fd === null) requireRootOwner(k.cred, f.path);
   if (v.kind === 'invalid') throw new KernelError(v.errno as ErrnoName, `write of '${op.text}' to ${f.path} rejected`);
   switch (f.kind) {
     case 'cgroup': {
@@ -205,8 +209,10 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
     case 'device': {
       const si = k.swap.byPath(o.device);
       if (!si) throw new KernelError('ENOENT', `${o.device} is not an active swap device`);
-      return { prio: si.prio, pages: si.pages, max: si.max, inuse: si.inusePages }[o.field];
+      return { prio: si.prio, pages: si.pages, max: si.max, inuse: si.inusePages, discards: si.discards, discarded: si.discardedPages }[o.field];
     }
+    case 'dmesg':
+      return k.dmesg.join('\n');
     case 'overhead': {
       const table = computeOverhead(overheadInput(k, o.design ?? design));
       if (o.item === 'total') return table.totals.total;
@@ -224,6 +230,7 @@ function formatValue(v: number | string): string {
 
 /** Compare with the checker's operators; ≈ needs a tolerance (default ±1%). */
 export function compare(actual: number | string, cmp: Comparison, expected: ExpectedValue, tol: Tolerance | null): boolean {
+  if (cmp === 'contains' || cmp === '!contains') return String(actual).includes(String(expected.value)) === (cmp === 'contains');
   if (expected.kind === 'word' || typeof actual === 'string') {
     const a = String(actual);
     const e = String(expected.value);
@@ -264,16 +271,49 @@ export function execute(k: Kernel, stmt: CheckedStatement, ctx: ExecContext): St
 function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
   switch (op.op) {
     case 'swapon':
-      k.swaponDevice({
-        path: op.device,
-        kind: op.type,
-        sizeBytes: op.slots * k.geom.pageSize,
-        prio: op.priority === -1 ? undefined : op.priority,
-        discard: op.discard ?? undefined,
-        rotational: op.rotational,
-        badPages: op.badPages,
-      });
+      if (op.fromFile) {
+        k.swaponFile(op.device, op.flags ?? swaponFlags(op.priority === -1 ? undefined : op.priority, op.discard ?? undefined), op.rotational);
+        return {};
+      }
+      k.swaponDevice(
+        {
+          path: op.device,
+          kind: op.type,
+          sizeBytes: op.slots * k.geom.pageSize,
+          prio: op.priority === -1 ? undefined : op.priority,
+          discard: op.discard ?? undefined,
+          rotational: op.rotational,
+          badPages: op.badPages,
+        },
+        op.flags ?? undefined,
+      );
       return {};
+    case 'mount':
+      k.mount(op.dir, op.fs, op.blockSize, op.device);
+      return {};
+    case 'mkfile':
+      // truncate -s resizes an existing file and creates a missing one; dd and fallocate make it anew
+      if (op.fill === 'hole' && k.fs.lookup(op.path)) k.truncateFile(op.path, op.bytes);
+      else k.makeFile(op.path, op.bytes, op.fill);
+      return {};
+    case 'chattr':
+      k.setNocow(op.path);
+      return {};
+    case 'mkswap':
+      k.mkswap(op.path, { pages: op.pages ?? undefined, force: op.force, version: op.version, label: op.label, uuid: op.uuid, badPages: op.badPages });
+      return {};
+    case 'rm':
+      k.unlink(op.path);
+      return {};
+    case 'user':
+      k.setCred(op.uid, op.capSysAdmin);
+      return {};
+    case 'dmesg':
+      if (op.clear) {
+        k.clearDmesg();
+        return {};
+      }
+      return { output: k.dmesg.map((l) => `${l}\n`).join('') };
     case 'swapoff':
       k.swapoffDevice(op.device);
       return {};

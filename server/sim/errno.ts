@@ -16,6 +16,7 @@ export const ERRNO = {
   ENODEV: 19,
   EISDIR: 21,
   EINVAL: 22,
+  ETXTBSY: 26,
   ENOSPC: 28,
   ERANGE: 34,
   ENOTEMPTY: 39,

@@ -17,6 +17,7 @@ import { memcgInvariants, type Memcg } from './memcontrol';
 import { zswapInvariants } from './zswap';
 import { vswapInvariants } from './invariants_vswap';
 import { swapTierInvariants } from './swap_tier';
+import { fileInvariants } from './files';
 import { ptePfn, pteIsPresent } from './mm';
 import { SWP_TB_COUNT_MAX, SlotKind, tbInlineCount, tbKind } from './swap_table';
 import { swpOffset, swpType } from './swap_entry';
@@ -57,6 +58,10 @@ export function checkInvariants(k: Kernel): string[] {
   checkMapcounts(k, out);
   out.push(...vswapInvariants(k)); // design-specific checks (virtual swap layers)
   if (k.tiers) out.push(...swapTierInvariants(k.tiers, k.swap.devices.filter((d) => d !== k.swap.vswap), k.memcgs.root));
+  out.push(...fileInvariants(k.fs, (path) => k.swap.byPath(path)?.kind ?? null, k.geom.pageSize));
+  for (const si of k.swap.devices) {
+    if (si.discards < 0 || si.discardedPages < si.discards) out.push(`${si.path}: ${si.discards} discards covering ${si.discardedPages} pages`);
+  }
   return out;
 }
 

@@ -13,6 +13,9 @@ import { Journal } from './journal';
 import { MEMCG_MAX, MemcgTree, cgroupProcs, memoryHighWrite, memoryMaxWrite, normalizeCgroupPath, oomGroupOf, peakWrite, selectOomVictim, userProactiveReclaim, type Memcg } from './memcontrol';
 import { OpenFiles, type OpenFile } from './open_files';
 import { migrateVetDst, openFile as openFileAt } from './vfs';
+import { ROOT_CRED, requireRootOwner, requireSysAdmin, type Cred } from './cred';
+import { FileSystems, type FileFill, type FsType } from './files';
+import { checkMount, checkSwapFlags, decodeSwapFlags, makeFile, mkswap, setNocow, swaponFile, swaponMessage, type MkswapOptions } from './swapon_file';
 import { MemoryOps } from './memory';
 import { MmState, pteIsSwap, pteEntry, type Task, type Vma } from './mm';
 import { PageAllocator } from './page_alloc';
@@ -89,6 +92,12 @@ export class Kernel {
   readonly mem: MemoryOps;
   /** Files the scenario holds open by name (open_files.ts). */
   readonly files: OpenFiles;
+  /** Mounted file systems and their regular files (files.ts). */
+  readonly fs: FileSystems;
+  /** The credentials statements run with (cred.ts): uid and CAP_SYS_ADMIN. */
+  readonly cred: Cred = { ...ROOT_CRED };
+  /** The kernel log ring buffer, oldest first (printk()). */
+  readonly dmesg: string[] = [];
   /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
   /** Swap tiers state, or null when the series is not modelled (KernelConfig.swapTiers). */
@@ -140,6 +149,7 @@ export class Kernel {
     this.vmscan = new Vmscan(this);
     this.mem = new MemoryOps(this);
     this.files = new OpenFiles(j);
+    this.fs = new FileSystems(j, this.geom.pageSize);
     // Kconfig TRANSPARENT_HUGEPAGE_ALWAYS; hugepage_init_sysfs(): only the PMD size inherits
     this.thp = { enabled: 'always', sizes: Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? 'inherit' : 'never')) };
     if (designDescriptor(this.design).capabilities.hasDynamicClusters) {
@@ -170,6 +180,7 @@ export class Kernel {
   /** Run `fn` as one operation: all or nothing, then the deferred work and the invariant check. */
   private tx<T>(fn: () => T): T {
     const m = this.mark();
+    const printed = this.dmesg.length;
     // work not done on behalf of a task (memory.reclaim, limit writes) runs on CPU 0;
     // set before each operation so that redo after undo picks the same per-CPU caches
     if (this.depth++ === 0) this.cpu = 0;
@@ -183,7 +194,10 @@ export class Kernel {
         this.runDeferredWork();
         this.verify();
       } else {
+        // what the failed operation printed stays in the log, as printk() output does
+        const lines = this.dmesg.slice(printed);
         this.rollback(m);
+        for (const line of lines) this.printk(line);
       }
       if (err instanceof KernelError) this.log.emit({ kind: 'error', errno: err.errno, message: err.message });
       throw err;
@@ -352,22 +366,34 @@ export class Kernel {
     const victim = selectOomVictim(this, scope);
     if (!victim) return false;
     const group = oomGroupOf(this, victim, scope);
-    this.oomKillTask(victim);
+    const message = scope ? 'Memory cgroup out of memory' : 'Out of memory';
+    this.oomKillTask(victim, message);
     if (group) {
       // oom_kill_process(): every other task of the group goes too (oom_kill_memcg_member())
       this.memcgs.memoryEvent(group, 'oom_group_kill');
-      this.log.emit({ kind: 'note', message: `Tasks in /${group.path} are going to be killed due to memory.oom.group set` });
-      for (const m of group.subtree()) for (const t of cgroupProcs(this, m)) this.oomKillTask(t);
+      const note = `Tasks in /${group.path} are going to be killed due to memory.oom.group set`;
+      this.log.emit({ kind: 'note', message: note });
+      this.printk(note);
+      for (const m of group.subtree()) for (const t of cgroupProcs(this, m)) this.oomKillTask(t, message);
     }
     return true;
   }
 
-  /** __oom_kill_process(): MEMCG_OOM_KILL on the task's cgroup, OOM_KILL, and the task is gone. */
-  private oomKillTask(t: Task): void {
-    const vm = this.memcgs.get(t.memcg) ?? this.memcgs.root;
-    this.memcgs.memoryEvent(vm, 'oom_kill');
+  /**
+   * __oom_kill_process(): MEMCG_OOM_KILL on the task's cgroup, OOM_KILL, the
+   * "Killed process" line (no page tables or file pages in the model), and
+   * the task is gone.
+   */
+  private oomKillTask(t: Task, message: string): void {
+    const fp = this.taskFootprint(t);
+    const kib = this.geom.pageSize / 1024;
+    let totalVm = 0;
+    for (const v of t.vmas.values()) totalVm += v.nrPages;
+    this.printk(`${message}: Killed process ${t.pid} (${t.name}) total-vm:${totalVm * kib}kB, anon-rss:${fp.rss * kib}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0`);
+    const m = this.memcgs.get(t.memcg) ?? this.memcgs.root;
+    this.memcgs.memoryEvent(m, 'oom_kill');
     this.vmstat.count('oom_kill');
-    this.log.emit({ kind: 'oom-kill', task: t.name, memcg: vm.name });
+    this.log.emit({ kind: 'oom-kill', task: t.name, memcg: m.name });
     this.teardownTask(t, 'oom_killed');
   }
 
@@ -438,15 +464,88 @@ export class Kernel {
 
   // ------------------------------------------------------ operations: swap
 
-  /** swapon(8) */
-  swaponDevice(p: SwaponParams): SwapInfo {
+  /** printk(): a line in the kernel log. */
+  printk(line: string): void {
+    this.j.push(this.dmesg, line);
+  }
+
+  /**
+   * swapon(8) of a device whose header `size=` stands for. With `flags`,
+   * the raw swap_flags word (checked first, SWAP_FLAGS_VALID) gives the
+   * priority and discard policy; then CAP_SYS_ADMIN (EPERM).
+   */
+  swaponDevice(p: SwaponParams, flags?: number): SwapInfo {
     return this.tx(() => {
+      if (flags !== undefined) checkSwapFlags(flags);
+      requireSysAdmin(this.cred, 'swapon');
       if (p.kind === 'ghost' && this.design !== 'ghost') fail('ENOENT', `${p.path}: no such device (the ghost swap device exists only under design=ghost)`);
       if (p.kind === 'vswap' || p.path === VSWAP_PATH) {
         fail('EINVAL', `${p.path}: the virtual swap device is created by the kernel at boot (vswap designs only); it cannot be swapped on`);
       }
-      return this.swap.swapon(p);
+      const si = this.swap.swapon(flags === undefined ? p : { ...p, ...decodeSwapFlags(flags) });
+      this.printk(swaponMessage(si, this.geom.pageSize));
+      return si;
     });
+  }
+
+  /** swapon(8) of a regular file with a header from mkswap (swapon_file.ts). */
+  swaponFile(path: string, flags = 0, rotational = false): SwapInfo {
+    return this.tx(() => {
+      const si = swaponFile(this, path, flags, rotational);
+      this.printk(swaponMessage(si, this.geom.pageSize));
+      return si;
+    });
+  }
+
+  /** mount -t FS … DIR (a file system of that kind and block size at DIR). */
+  mount(dir: string, fs: FsType, blockSize: number, device: string): void {
+    this.tx(() => {
+      requireSysAdmin(this.cred, 'mount');
+      checkMount(fs, blockSize, this.geom.pageSize);
+      this.fs.mount({ path: dir, fs, blockSize, device });
+    });
+  }
+
+  /** dd of=PATH (written), truncate -s (a hole), fallocate -l (unwritten): a file of `bytes`. */
+  makeFile(path: string, bytes: number, fill: FileFill): void {
+    this.tx(() => void makeFile(this, path, bytes, fill));
+  }
+
+  /** chattr +C PATH */
+  setNocow(path: string): void {
+    this.tx(() => setNocow(this, path));
+  }
+
+  /** mkswap(8) on a regular file. */
+  mkswap(path: string, o: MkswapOptions = {}): void {
+    this.tx(() => mkswap(this, path, o));
+  }
+
+  /** rm PATH: unlink(2), EPERM for an active swap file. */
+  unlink(path: string): void {
+    this.tx(() => this.fs.unlink(path));
+  }
+
+  /** truncate -s SIZE PATH on an existing file: ETXTBSY for an active swap file. */
+  truncateFile(path: string, bytes: number): void {
+    this.tx(() => {
+      const f = this.fs.get(path);
+      if (this.cred.uid !== 0 && this.cred.uid !== f.uid) fail('EACCES', `${path}: owned by uid ${f.uid}`);
+      this.fs.truncate(path, bytes);
+    });
+  }
+
+  /** `user NAME`: the uid and CAP_SYS_ADMIN later statements run with. */
+  setCred(uid: number, capSysAdmin: boolean): void {
+    this.tx(() => {
+      this.j.set(this.cred, 'uid', uid);
+      this.j.set(this.cred, 'capSysAdmin', capSysAdmin);
+    });
+  }
+
+  /** dmesg -C: empty the kernel log. */
+  clearDmesg(): void {
+    this.tx(() => this.j.replaceArray(this.dmesg, []));
   }
 
   /**
@@ -458,7 +557,10 @@ export class Kernel {
    */
   swapoffDevice(path: string, opts: { signalAfterPages?: number } = {}): void {
     this.tx(() => {
+      // sys_swapoff(): the capability first, then the path (ENOENT), then a matching area (EINVAL)
+      requireSysAdmin(this.cred, 'swapoff');
       const si = this.swap.byPath(path);
+      if (!si && !path.startsWith('/dev/') && !this.fs.lookup(path)) fail('ENOENT', `${path}: No such file or directory`);
       if (!si) fail('EINVAL', `${path} is not an active swap area`);
       if (si === this.swap.vswap) {
         fail('EINVAL', `${path} is the kernel's virtual swap device: it is not in /proc/swaps and cannot be swapped off (swap off the physical devices instead)`);
@@ -505,6 +607,9 @@ export class Kernel {
         throw err;
       }
       this.swap.finishSwapoff(si);
+      // the file is no longer S_SWAPFILE
+      const f = this.fs.lookup(path);
+      if (f?.swapActive) this.j.set(f, 'swapActive', false);
     });
   }
 
@@ -519,6 +624,7 @@ export class Kernel {
    */
   mkdir(path: string): Memcg {
     return this.tx(() => {
+      requireRootOwner(this.cred, `/sys/fs/cgroup/${path}`);
       const p = normalizeCgroupPath(path);
       const parent = this.memcgs.lookup(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
       if (parent && !parent.subtreeControl && cgroupProcs(this, parent).length > 0) {
@@ -529,9 +635,10 @@ export class Kernel {
   }
 
   rmdir(path: string): Memcg {
-    return this.tx(() =>
-      this.memcgs.rmdir(path, (m) => [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id)),
-    );
+    return this.tx(() => {
+      requireRootOwner(this.cred, `/sys/fs/cgroup/${path}`);
+      return this.memcgs.rmdir(path, (m) => [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id));
+    });
   }
 
   /**

@@ -131,7 +131,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('swap');
   for (const si of sw.devices) {
     h.str(si.path);
-    for (const n of [si.type, si.flags, si.prio, si.pages, si.inusePages, si.virginCursor, si.virginLeft, si.tierMask]) h.num(n);
+    for (const n of [si.type, si.flags, si.prio, si.pages, si.inusePages, si.virginCursor, si.virginLeft, si.tierMask, si.discards, si.discardedPages]) h.num(n);
     h.bool(si.offList);
     h.bool(si.swapoffInProgress);
     h.arr(si.globalNext);
@@ -187,6 +187,14 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('memcg');
   for (const f of k.files.list()) h.str(`${f.name}:${f.path}:${f.memcg?.id ?? 0}:${f.peak}`);
   cut('files');
+  for (const m of [...k.fs.mounts.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) h.str(`${m.path}:${m.fs}:${m.blockSize}:${m.device}`);
+  for (const f of [...k.fs.files.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    h.str(`${f.path}:${f.size}:${f.fill}:${f.headerWritten}:${f.nocow}:${f.uid}:${f.swapActive}`);
+    h.value(f.header);
+  }
+  h.str(`${k.cred.uid}:${k.cred.capSysAdmin}`);
+  for (const line of k.dmesg) h.str(line);
+  cut('fs');
   // swap tiers (config swap_tiers=on): the tier list, highest first
   if (k.tiers) h.str(k.tiers.showText());
   cut('tiers');

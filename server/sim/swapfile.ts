@@ -147,6 +147,10 @@ export class SwapInfo {
   ownerTables = false;
   /** Swap tiers: the bit of the device's tier, or TIER_DEFAULT_MASK while no tier covers it (swap_tier.ts). */
   tierMask = TIER_DEFAULT_MASK;
+  /** Discard requests issued to the device (blkdev_issue_discard() calls): at swapon, then one per discarded cluster. */
+  discards = 0;
+  /** Pages those requests covered. */
+  discardedPages = 0;
 
   constructor(
     readonly type: number,
@@ -391,20 +395,30 @@ export class Swap {
     if (p.kind === 'zram') flags |= SWP_SYNCHRONOUS_IO;
     if (p.kind === 'ghost') flags |= SWP_GHOST | SWP_SOLIDSTATE | SWP_DYNAMIC;
     if (p.kind === 'vswap') flags |= SWP_VSWAP | SWP_SOLIDSTATE | SWP_DYNAMIC;
-    if (discard !== 'none') {
+    // a rotational disk has no discard (bdev_max_discard_sectors() is 0): the flags then do nothing
+    if (discard !== 'none' && !p.rotational) {
       flags |= SWP_DISCARDABLE;
       if (discard === 'once' || discard === 'both') flags |= SWP_AREA_DISCARD;
       if (discard === 'pages' || discard === 'both') flags |= SWP_PAGE_DISCARD;
     }
     si.flags = flags;
     si.pages = max - 1;
+    // discard_swap(): the whole area but the header page, one request per extent (one here)
+    if (flags & SWP_AREA_DISCARD) {
+      si.discards = 1;
+      si.discardedPages = max - 1;
+    }
 
     // setup_clusters(): header slot, listed bad pages, and the masked tail are BAD
     this.setupBadSlot(si, 0, false);
-    const seen = new Set<number>();
+    // setup_swap_map_and_extents(): page 0 or past last_page refuses the area, printing nothing
     for (const b of bad) {
       if (!Number.isInteger(b) || b < 0) fail('EINVAL', `bad page ${b} is not a page number`);
-      if (seen.has(b) || b === 0) fail('EINVAL', `duplicated bad slot offset ${b}`);
+      if (b === 0 || b > max - 1) fail('EINVAL', `bad page ${b} is outside 1..${max - 1}`);
+    }
+    const seen = new Set<number>();
+    for (const b of bad) {
+      if (seen.has(b)) fail('EINVAL', `duplicated bad slot offset ${b}`);
       seen.add(b);
       this.setupBadSlot(si, b, false);
     }
@@ -431,6 +445,11 @@ export class Swap {
     this.availAdd(si);
     this.log.emit({ kind: 'swapon', type, path: p.path, pages: si.pages, prio });
     return si;
+  }
+
+  /** alloc_swap_info() comes before the file is opened: EPERM once MAX_SWAPFILES are in use. */
+  checkFreeType(): void {
+    this.allocSwapInfoType();
   }
 
   /** alloc_swap_info(): the lowest free type, or EPERM once MAX_SWAPFILES are in use. */
@@ -1155,6 +1174,9 @@ export class Swap {
       const ci = si.discardClusters.head;
       si.discardClusters.remove(this.j, ci);
       this.j.set(ci, 'flags', ClusterFlag.NONE);
+      // discard_swap_cluster(): one request for the cluster's slots
+      this.j.set(si, 'discards', si.discards + 1);
+      this.j.set(si, 'discardedPages', si.discardedPages + this.geom.clusterSlots);
       this.freeClusterNow(si, ci);
       any = true;
     }

@@ -29,6 +29,7 @@ import {
 } from './memcontrol';
 import { meminfo as procMeminfo, procSwaps, procSwapsText } from './procfs';
 import { OpenFile } from './open_files';
+import { requireRootOwner } from './cred';
 import { MTHP_STATS, VMSTAT_EVENTS, type MthpStat } from './vmstat';
 import { swapTierMaxRows, swapTierMaxWrite, type SwapTiers } from './swap_tier';
 import { ZSWAP_COMPRESSORS, ZSWAP_DEBUGFS, type ZswapDebugfs, type ZswapParams } from './zswap';
@@ -326,6 +327,11 @@ export function vmstatRows(k: Kernel): [string, number][] {
   return rows;
 }
 
+/** /sys/kernel/debug is mode 0700, root's. */
+function debugfsAccess(k: Kernel): void {
+  if (k.cred.uid !== 0) fail('EACCES', `/sys/kernel/debug: permission denied for uid ${k.cred.uid}`);
+}
+
 function debugfsValue(k: Kernel, name: ZswapDebugfs): number {
   const z = k.zswap;
   // debugfs_get_total_size(): zswap_total_pages() * PAGE_SIZE
@@ -361,6 +367,7 @@ export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): s
       return `${typeof v === 'boolean' ? (v ? 'Y' : 'N') : v}\n`;
     }
     case 'zswap-debug':
+      debugfsAccess(k);
       return `${debugfsValue(k, r.name)}\n`;
     case 'sysctl':
       return `${sysctlValue(k, r.name)}\n`;
@@ -421,6 +428,7 @@ export function readValue(k: Kernel, path: string, key?: string | null, fd: Open
       return typeof v === 'boolean' ? (v ? 1 : 0) : v;
     }
     case 'zswap-debug':
+      debugfsAccess(k);
       return debugfsValue(k, r.name);
     case 'sysctl':
       return sysctlValue(k, r.name);
@@ -668,6 +676,7 @@ function subtreeControlWrite(k: Kernel, m: Memcg, text: string): void {
 export function writeFile(k: Kernel, path: string, value: string, fd: OpenFile | null = null): void {
   k.atomically(() => {
     const r = resolve(k, path);
+    if (fd === null) requireRootOwner(k.cred, path);
     switch (r.kind) {
       case 'cgroup':
         // kernfs_fop_open(): no write bit, EACCES even for root

@@ -176,6 +176,7 @@ function guestRead(o: Observable, id: number): GuestRead | string {
       return { kind: 'task', id, task: o.task, field: o.field };
     case 'device':
       if (o.field === 'max') return 'si->max (slots with the header and bad pages) is not shown to user space';
+      if (o.field === 'discards' || o.field === 'discarded') return 'discards are counted in the device\'s /sys/block/DEV/stat, which the guest does not read yet';
       if (o.field === 'prio') return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: 'Priority' } };
       return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: o.field === 'pages' ? 'Size' : 'Used', pages: true } };
     case 'slot':
@@ -184,6 +185,8 @@ function guestRead(o: Observable, id: number): GuestRead | string {
       return 'per-cluster metadata is not visible from user space';
     case 'overhead':
       return 'swap metadata overhead is a simulator measure';
+    case 'dmesg':
+      return 'the kernel log is not read back from the guest yet';
   }
 }
 
@@ -327,12 +330,18 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
         onlyOnce(stmt, '/dev/ghostswap exists only under the ghost swapfile RFC');
         return null;
       }
+      if (stmt.fromFile) {
+        onlyOnce(stmt, 'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)');
+        return null;
+      }
       const kind: GuestDevice['kind'] = stmt.type === 'zram' ? 'zram' : stmt.type === 'file' ? 'file' : 'blk';
       const bytes = stmt.slots * k.geom.pageSize;
       const prev = devices.get(stmt.device);
       devices.set(stmt.device, { kind, bytes: Math.max(bytes, prev?.bytes ?? 0) });
       const bad = stmt.badPages.length === 0 ? '-' : stmt.badPages.join(',');
-      return `swapon ${e(stmt.device)} ${stmt.priority} ${stmt.discard ?? '-'} ${stmt.slots} ${stmt.rotational ? 1 : 0} ${bad}`;
+      // `flags=`: the raw swap_flags word goes to swapon(2) as it is (invalid bits included)
+      const raw = stmt.flags === null ? '' : ` ${stmt.flags}`;
+      return `swapon ${e(stmt.device)} ${stmt.priority} ${stmt.discard ?? '-'} ${stmt.slots} ${stmt.rotational ? 1 : 0} ${bad}${raw}`;
     }
     case 'swapoff':
       return `swapoff ${e(stmt.device)}`;
@@ -384,6 +393,19 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
     case 'open':
     case 'close':
       onlyOnce(stmt, 'open file descriptors (open/close, &NAME) are not translated for the guest yet');
+      return null;
+    case 'mount':
+    case 'mkfile':
+    case 'chattr':
+    case 'mkswap':
+    case 'rm':
+      onlyOnce(stmt, 'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)');
+      return null;
+    case 'user':
+      onlyOnce(stmt, 'credentials (user) are not translated for the guest yet');
+      return null;
+    case 'dmesg':
+      onlyOnce(stmt, 'the kernel log is not read back from the guest yet');
       return null;
     case 'fail':
       onlyOnce(stmt, `the simulator fails this statement itself (${stmt.errno}: ${stmt.message})`);

@@ -48,6 +48,8 @@ test('swapon: slots, type, flags and bad pages', () => {
     badPages: [5, 9, 10, 11],
     priority: 5,
     discard: 'both',
+    fromFile: false,
+    flags: null,
     range: range(0, 0, 50),
   });
   const zram = firstChecked('swapon /dev/zram0 size=10000B');

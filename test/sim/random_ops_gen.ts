@@ -316,6 +316,60 @@ const tierMax: Builder = (c) => {
   return { name: `swap.tiers.max ${cg} ${text}`, run: (k) => k.setSwapTierMax(cg, text) };
 };
 
+/** Swap files f0..f3, on / or on a btrfs or minix mount: made one way or another, given a header, swapped on. */
+const swapFile: Builder = (c) => {
+  const dir = c.pick(['', '/btr', '/mnx']);
+  const path = `${dir}/f${c.int(0, 3)}`;
+  const fill = c.pick(['written', 'written', 'unwritten', 'hole'] as const);
+  const pages = c.int(4, 48) * 16;
+  const nocow = c.r() < 0.7;
+  const claim = c.r() < 0.1 ? pages + c.int(1, 64) : undefined;
+  const flags = c.r() < 0.5 ? 0 : 0x8000 | c.int(0, 3);
+  return {
+    name: `swapfile ${path}`,
+    run: (k) => {
+      if (dir !== '' && !k.fs.mounts.has(dir)) k.mount(dir, dir === '/btr' ? 'btrfs' : 'minix', dir === '/btr' ? k.geom.pageSize : 1024, dir.slice(1));
+      if (nocow && dir === '/btr') {
+        k.makeFile(path, 0, 'hole');
+        k.setNocow(path);
+      }
+      k.makeFile(path, pages * k.geom.pageSize, fill);
+      k.mkswap(path, { pages: claim, force: claim !== undefined });
+      k.swaponFile(path, flags);
+    },
+  };
+};
+
+/** rm and truncate of the files: EPERM and ETXTBSY while one is a swap area. */
+const fileOp: Builder = (c) => {
+  const files = [...c.k.fs.files.keys()];
+  if (!files.length) return null;
+  const path = c.pick(files);
+  if (c.r() < 0.5) return { name: `rm ${path}`, run: (k) => k.unlink(path) };
+  const bytes = c.int(0, 64) * c.k.geom.pageSize;
+  return { name: `truncate ${path}`, run: (k) => k.truncateFile(path, bytes) };
+};
+
+/** A stretch as another user: the privileged operations fail (EPERM, EACCES) and change nothing. */
+const asUser: Builder = (c) => {
+  const dev = c.k.swap.devices.find((d) => d.kind !== 'vswap');
+  const uid = c.pick([65534, 1000, 0]);
+  return {
+    name: `user ${uid}`,
+    run: (k) => {
+      k.setCred(uid, false);
+      try {
+        if (dev) k.swapoffDevice(dev.path);
+        else k.mkdir('denied');
+      } finally {
+        k.setCred(0, true);
+      }
+    },
+  };
+};
+
+const dmesgClear: Builder = () => ({ name: 'dmesg -C', run: (k) => k.clearDmesg() });
+
 /** Relative weights (per 1000) of each operation in a calm machine. */
 const TABLE: readonly (readonly [number, Builder])[] = [
   [50, swapon],
@@ -347,6 +401,10 @@ const TABLE: readonly (readonly [number, Builder])[] = [
   [6, subtreeControl],
   [2, cgroupKill],
   [6, oomGroup],
+  [14, swapFile],
+  [6, fileOp],
+  [4, asUser],
+  [2, dmesgClear],
 ];
 const TABLE_TOTAL = TABLE.reduce((n, [w]) => n + w, 0);
 

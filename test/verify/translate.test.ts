@@ -103,6 +103,19 @@ test('constructs without a real-kernel meaning are simulator-only, with reasons'
   assert.throws(() => translate('swapon /dev/vdb size=8M\nmmap nobody r 4K\n', 'p4'), TranslateError);
 });
 
+test('raw swap_flags go to the guest as they are; swap files, credentials and the kernel log are simulator-only for now, with reasons', () => {
+  const raw = translate('swapon /dev/vdb size=8M flags=0x8007\nswapon /dev/vdc size=8M flags=0x100000\nexpect error EINVAL\n', 'p4');
+  assert.ok(raw.commands.includes('swapon /dev/vdb 7 - 2048 0 - 32775'), raw.commands.join('\n'));
+  assert.ok(raw.commands.includes('swapon /dev/vdc -1 - 2048 0 - 1048576'), raw.commands.join('\n'));
+  assert.deepEqual(raw.simulatorOnly, []);
+  const file = translate('dd if=/dev/zero of=/swapfile bs=1M count=8\nmkswap /swapfile\nswapon /swapfile\nexpect dmesg contains "Adding"\nuser nobody\nexpect device /swapfile discards == 0\n', 'p4');
+  assert.deepEqual(file.simulatorOnly.map((s) => s.line), [0, 1, 2, 3, 4, 5]);
+  assert.match(file.simulatorOnly[2]!.reason, /initramfs/);
+  assert.match(file.simulatorOnly[3]!.reason, /kernel log/);
+  assert.match(file.simulatorOnly[4]!.reason, /credentials/);
+  assert.match(file.simulatorOnly[5]!.reason, /sys\/block/);
+});
+
 test('a mix content travels page by page: the guest fills each page with the kind the simulator gave it', () => {
   const plan = translate('config ram=256M\ntask t\nmmap t m 64K content=mix(zero=50%, incompressible=50%) populate\n', 'p4');
   const mmap = plan.commands.find((c) => c.startsWith('mmap '))!;
