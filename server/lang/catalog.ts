@@ -316,6 +316,79 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: [],
   },
   {
+    name: 'madvise',
+    synopsis: 'madvise TASK REGION [RANGE] pageout|cold|dontneed|free',
+    doc:
+      'Gives the kernel advice on a range, as `madvise(2)`: `pageout` reclaims it now (the same as `pageout`), `cold` deactivates its folios so reclaim takes them first, ' +
+      '`dontneed` drops the pages and their swap entries (they read as zeroes afterwards), `free` frees the swap entries at once and lets reclaim drop the pages without swapping them unless they are written again. ' +
+      'Folios another process maps too, and mlocked ones, are left alone; a large folio partly in the range is split.',
+    kernel: 'madvise_cold_or_pageout_pte_range(), madvise_free_pte_range(), zap_page_range_single() in mm/madvise.c',
+    example: 'task t\nmmap t heap 1M populate\nmadvise t heap pages=0..63 cold\nmadvise t heap pages=64..127 free',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task whose range is advised.' },
+      { name: 'REGION', kind: 'region', doc: 'One of the task\u2019s regions.' },
+      { name: 'ADVICE', kind: 'choice', values: ['pageout', 'cold', 'dontneed', 'free'], doc: 'MADV_PAGEOUT, MADV_COLD, MADV_DONTNEED or MADV_FREE.' },
+    ],
+    options: rangeOptions,
+    flags: [],
+  },
+  {
+    name: 'process_madvise',
+    synopsis: 'process_madvise TASK REGION [RANGE] pageout|cold',
+    doc:
+      'Advice on another task\u2019s range, as `process_madvise(2)` through a pidfd: only `pageout` and `cold` (other advice is EINVAL). ' +
+      'The caller needs CAP_SYS_NICE and ptrace access, which root has and other users (see `user`) do not over root\u2019s tasks (EPERM).',
+    kernel: 'SYSCALL_DEFINE5(process_madvise), process_madvise_behavior_valid() in mm/madvise.c',
+    example: 'task child\nmmap child heap 1M populate\nprocess_madvise child heap pageout',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The target task.' },
+      { name: 'REGION', kind: 'region', doc: 'One of the target\u2019s regions.' },
+      { name: 'ADVICE', kind: 'choice', values: ['pageout', 'cold', 'dontneed', 'free'], doc: 'MADV_PAGEOUT or MADV_COLD.' },
+    ],
+    options: rangeOptions,
+    flags: [],
+  },
+  {
+    name: 'mlock',
+    synopsis: 'mlock TASK REGION',
+    doc: 'Locks a whole region in memory, as `mlock(2)`: every page is faulted in for writing (swapped-out pages are read back) and neither reclaim nor `pageout` takes them until `munlock`.',
+    kernel: 'apply_vma_lock_flags(), populate_vma_page_range(), mlock_folio() in mm/mlock.c',
+    example: 'task t\nmmap t heap 1M\nmlock t heap',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task.' },
+      { name: 'REGION', kind: 'region', doc: 'The region to lock.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'munlock',
+    synopsis: 'munlock TASK REGION',
+    doc: 'Unlocks a region locked with `mlock`: its folios can be reclaimed again, unless another locked mapping maps them.',
+    kernel: 'munlock_folio() in mm/mlock.c',
+    example: 'task t\nmmap t heap 1M\nmlock t heap\nmunlock t heap',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task.' },
+      { name: 'REGION', kind: 'region', doc: 'The region to unlock.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'mremap',
+    synopsis: 'mremap TASK REGION SIZE',
+    doc: 'Resizes a region, as `mremap(2)` with MREMAP_MAYMOVE: shrinking unmaps the tail, growing adds untouched pages; pages and swap entries keep their place and nothing is swapped.',
+    kernel: 'move_page_tables(), do_vmi_munmap() in mm/mremap.c',
+    example: 'task t\nmmap t heap 1M populate\nmremap t heap 2M',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task.' },
+      { name: 'REGION', kind: 'region', doc: 'The region to resize.' },
+      { name: 'SIZE', kind: 'size', doc: 'The new size, a whole number of the region\u2019s folios.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
     name: 'fork',
     synopsis: 'fork TASK CHILD',
     doc: 'Forks a task: the child shares every page copy-on-write and every swap entry (each swap count goes up by one), in the same cgroup and on the same CPU.',
@@ -1098,6 +1171,12 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'thp_swpout', unit: 'count', doc: 'PMD-sized folios swapped out whole.' },
     { name: 'thp_swpout_fallback', unit: 'count', doc: 'PMD-sized folios split before swapout.' },
     { name: 'workingset_refault_anon', unit: 'count', doc: 'Anonymous pages faulted back in soon after eviction.' },
+    { name: 'pgscan', unit: 'pages', doc: 'Pages reclaim looked at.' },
+    { name: 'pgsteal', unit: 'pages', doc: 'Pages reclaim freed (swapped out, or dropped after MADV_FREE).' },
+    { name: 'pgactivate', unit: 'pages', doc: 'Pages moved to the active list.' },
+    { name: 'pgdeactivate', unit: 'pages', doc: 'Pages moved to the inactive list (aging, MADV_COLD).' },
+    { name: 'pglazyfree', unit: 'pages', doc: 'Pages MADV_FREE made lazy-free.' },
+    { name: 'pglazyfreed', unit: 'pages', doc: 'Lazy-free pages reclaim dropped without swapping them.' },
   ],
   'memory.events': [
     { name: 'low', unit: 'count', doc: 'Times the cgroup was reclaimed below memory.low.' },
@@ -1137,6 +1216,12 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'thp_swpout_fallback', unit: 'count', doc: 'PMD-sized folios split before swapout.' },
     { name: 'workingset_refault_anon', unit: 'count', doc: 'Anonymous refaults.' },
     { name: 'oom_kill', unit: 'count', doc: 'OOM kills.' },
+    { name: 'pgscan_anon', unit: 'pages', doc: 'Anonymous pages reclaim looked at.' },
+    { name: 'pgsteal_anon', unit: 'pages', doc: 'Anonymous pages reclaim freed.' },
+    { name: 'pgactivate', unit: 'pages', doc: 'Pages moved to the active list.' },
+    { name: 'pgdeactivate', unit: 'pages', doc: 'Pages moved to the inactive list (aging, MADV_COLD).' },
+    { name: 'pglazyfree', unit: 'pages', doc: 'Pages MADV_FREE made lazy-free.' },
+    { name: 'pglazyfreed', unit: 'pages', doc: 'Lazy-free pages reclaim dropped without swapping them.' },
   ],
   meminfo: [
     { name: 'MemTotal', unit: 'kB', doc: 'RAM.' },

@@ -12,6 +12,7 @@
 import type { Range, Word } from './ast';
 import type { DynamicStatement } from './substitute';
 import type { DesignName, ObservableUnit } from './catalog';
+import type { Advice } from '../sim/madvise';
 
 export interface Limits {
   /** Largest N in `repeat N {`. */
@@ -217,6 +218,10 @@ export type CheckedOp =
   | { readonly op: 'touch'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly write: boolean }
   | { readonly op: 'pageout'; readonly task: string; readonly region: string; readonly pages: PageSpan }
   | { readonly op: 'munmap'; readonly task: string; readonly region: string; readonly pages: PageSpan }
+  /** madvise(2), or process_madvise(2) with `process` (from the scenario's credentials on the task). */
+  | { readonly op: 'madvise'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly advice: Advice; readonly process: boolean }
+  | { readonly op: 'mlock'; readonly task: string; readonly region: string; readonly lock: boolean }
+  | { readonly op: 'mremap'; readonly task: string; readonly region: string; readonly pages: number }
   | { readonly op: 'fork'; readonly task: string; readonly child: string }
   | { readonly op: 'exit'; readonly task: string }
   | { readonly op: 'zswap-shrink'; readonly entries: number | null }

@@ -9,15 +9,16 @@ import { parseTierMax, parseTierOps } from '../sim/swap_tier_syntax';
 import type { CommandStatement, EchoStatement, Range, Word } from './ast';
 import { spanRanges } from './ast';
 import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
-import type { CheckedStatement, Content, DiscardPolicy, FileRef, PageSpan, SwapDeviceType, WriteValue } from './checked';
+import type { CheckedStatement, Content, DiscardPolicy, FileRef, SwapDeviceType, WriteValue } from './checked';
 import { cachedFile, flag, option, positional, withText, type CheckContext, type DeviceInfo, type RegionInfo } from './context';
 import { SWAP_FLAGS_VALID, decodeSwapFlags } from '../sim/swapon_file';
 import { maxSwapBadpages } from '../sim/swapfile';
 import { isVariableName } from './expr';
+import { checkMadvise, checkMlock, checkMremap, checkRangeVerb } from './mem_commands';
 import { checkChattr, checkDd, checkDmesg, checkFallocate, checkMkswap, checkMount, checkRm, checkTruncate, checkUser } from './fs_commands';
 import { normalisePath, parentCgroup } from './paths';
 import { formatBytes, parseBool, parseInteger, parseKernelSize } from './units';
-import { checkChoice, checkContent, checkInteger, checkPageList, checkPageRange, checkSize } from './values';
+import { checkChoice, checkContent, checkInteger, checkPageList, checkSize } from './values';
 
 export function checkCommand(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   switch (stmt.name.text) {
@@ -43,6 +44,14 @@ export function checkCommand(ctx: CheckContext, stmt: CommandStatement): Checked
     case 'pageout':
     case 'munmap':
       return checkRangeVerb(ctx, stmt);
+    case 'madvise':
+    case 'process_madvise':
+      return checkMadvise(ctx, stmt);
+    case 'mlock':
+    case 'munlock':
+      return checkMlock(ctx, stmt);
+    case 'mremap':
+      return checkMremap(ctx, stmt);
     case 'fork':
       return checkFork(ctx, stmt);
     case 'exit':
@@ -184,7 +193,11 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
   if (swaponAllowed(ctx, flags, path)) {
     const known = ctx.state.devices.get(device);
     if (known?.active === true) ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
-    else ctx.state.devices.set(device, { active: true, slots, offAt: null });
+    else {
+      ctx.state.devices.set(device, { active: true, slots, offAt: null });
+      // `size=` on a file stands for dd + mkswap: the file exists and is held
+      if (type === 'file') ctx.state.files.set(device, { exists: true, pages: slots, headerSlots: slots, swapActive: true });
+    }
   }
   return {
     op: 'swapon',
@@ -870,68 +883,6 @@ function mmapOrder(ctx: CheckContext, stmt: CommandStatement): number | null {
     return o;
   }
   return 0;
-}
-
-function checkRangeVerb(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
-  const taskWord = positional(stmt, 0);
-  const regionWord = positional(stmt, 1);
-  if (taskWord === undefined || regionWord === undefined) return null;
-  const task = ctx.task(taskWord);
-  const region = task === null ? null : ctx.region(task, regionWord);
-  if (task === null || region === null) return null;
-  const verb = stmt.name.text as 'touch' | 'pageout' | 'munmap';
-  const pages = pageSpan(ctx, stmt, region, regionWord.text, verb);
-  if (pages === null) return null;
-  const taskName = taskWord.text;
-  const regionName = regionWord.text;
-  if (verb === 'touch') return { op: 'touch', range: stmt.range, task: taskName, region: regionName, pages, write: flag(stmt, 'write') !== undefined };
-  if (verb === 'pageout') return { op: 'pageout', range: stmt.range, task: taskName, region: regionName, pages };
-  if (region.pages !== null && pages.first === 0 && pages.count === region.pages) {
-    region.mapped = false;
-    region.unmappedAt = line(regionWord);
-  }
-  return { op: 'munmap', range: stmt.range, task: taskName, region: regionName, pages };
-}
-
-function pageSpan(ctx: CheckContext, stmt: CommandStatement, region: RegionInfo, regionName: string, verb: string): PageSpan | null {
-  const ps = ctx.config.pageSize;
-  const pagesOpt = option(stmt, 'pages');
-  const offsetOpt = option(stmt, 'offset');
-  const lenOpt = option(stmt, 'len');
-  const total = region.pages;
-  if (pagesOpt !== undefined && (offsetOpt !== undefined || lenOpt !== undefined)) {
-    ctx.error('SS317', "give either 'pages=' or 'offset='/'len=', not both", pagesOpt);
-    return null;
-  }
-  if (pagesOpt !== undefined) return checkPageRange(pagesOpt.value, total, regionName, ctx.report);
-  if (offsetOpt === undefined && lenOpt === undefined) return { first: 0, count: total ?? 0, whole: true, startAligned: true };
-  const offset = offsetOpt === undefined ? 0 : checkSize(offsetOpt.value, ctx.report, { pageSize: ps, what: 'offset', warnPlain: true, allowZero: true });
-  if (offset === null) return null;
-  const regionBytes = total === null ? null : total * ps;
-  if (regionBytes !== null && offset >= regionBytes) {
-    ctx.error('SS310', `offset ${formatBytes(offset)} is past the end of region '${regionName}' (${formatBytes(regionBytes)})`, offsetOpt?.value ?? stmt);
-    return null;
-  }
-  let len: number;
-  if (lenOpt !== undefined) {
-    const l = checkSize(lenOpt.value, ctx.report, { pageSize: ps, what: 'length', warnPlain: true });
-    if (l === null) return null;
-    len = l;
-  } else {
-    len = regionBytes === null ? ps : regionBytes - offset;
-  }
-  if (regionBytes !== null && offset + len > regionBytes) {
-    ctx.error('SS310', `range ends at ${formatBytes(offset + len)}, past the end of region '${regionName}' (${formatBytes(regionBytes)})`, lenOpt?.value ?? offsetOpt?.value ?? stmt);
-    return null;
-  }
-  const first = Math.floor(offset / ps);
-  const count = Math.ceil((offset + len) / ps) - first;
-  const startAligned = offset % ps === 0;
-  if (!startAligned && verb !== 'touch' && offsetOpt !== undefined) {
-    // madvise() and munmap() refuse an unaligned start; a plain access does not care.
-    ctx.error('SS306', `${verb === 'pageout' ? 'MADV_PAGEOUT' : 'munmap'} needs a page-aligned start; ${formatBytes(offset)} is not a multiple of ${formatBytes(ps)}`, offsetOpt.value, 'EINVAL');
-  }
-  return { first, count, whole: false, startAligned };
 }
 
 function checkZswap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {

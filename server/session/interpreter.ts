@@ -376,6 +376,19 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       }
       return {};
     }
+    case 'madvise': {
+      const name = `${op.process ? 'process_madvise' : 'madvise'}(MADV_${op.advice.toUpperCase()})`;
+      const [a, b] = span(op, name);
+      if (op.process) k.processMadvise(op.task, op.region, op.advice, a, b);
+      else k.madvise(op.task, op.region, op.advice, a, b);
+      return {};
+    }
+    case 'mlock':
+      k.mlock(op.task, op.region, op.lock);
+      return {};
+    case 'mremap':
+      k.mremap(op.task, op.region, op.pages);
+      return {};
     case 'fork':
       k.fork(op.task, op.child);
       return {};

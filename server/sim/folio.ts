@@ -19,6 +19,8 @@ export const PG_workingset = 1 << 8;
 export const PG_readahead = 1 << 9;
 /** Not a kernel flag: the folio's last load came from zswap (exclusive load leaves no backend copy). */
 export const PG_sim_nobackend = 1 << 10;
+/** Not a kernel flag: an anon folio whose PG_swapbacked MADV_FREE cleared (folio_mark_lazyfree()). */
+export const PG_sim_lazyfree = 1 << 11;
 
 export const NO_SWAP = -1;
 

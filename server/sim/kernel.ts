@@ -17,6 +17,7 @@ import { ROOT_CRED, requireRootOwner, requireSysAdmin, type Cred } from './cred'
 import { FileSystems, type FileFill, type FsType } from './files';
 import { checkMount, checkSwapFlags, decodeSwapFlags, makeFile, mkswap, setNocow, swaponFile, swaponMessage, type MkswapOptions } from './swapon_file';
 import { MemoryOps } from './memory';
+import { PROCESS_ADVICES, madviseCold, madviseFree, mlockVma, mremapVma, munlockVma, type Advice } from './madvise';
 import { MmState, pteIsSwap, pteEntry, type Task, type Vma } from './mm';
 import { PageAllocator } from './page_alloc';
 import { SwapIo } from './page_io';
@@ -483,6 +484,12 @@ export class Kernel {
         fail('EINVAL', `${p.path}: the virtual swap device is created by the kernel at boot (vswap designs only); it cannot be swapped on`);
       }
       const si = this.swap.swapon(flags === undefined ? p : { ...p, ...decodeSwapFlags(flags) });
+      if (p.kind === 'file') {
+        // `size=` on a file stands for dd + mkswap: the file exists, with its header, and is S_SWAPFILE
+        const f = makeFile(this, p.path, (si.pages + 1) * this.geom.pageSize, 'written');
+        this.j.set(f, 'header', { version: 1, lastPage: si.pages, badPages: [], label: '', uuid: '' });
+        this.j.set(f, 'swapActive', true);
+      }
       this.printk(swaponMessage(si, this.geom.pageSize));
       return si;
     });
@@ -884,6 +891,60 @@ export class Kernel {
         if (this.folios.head[head]! < 0) i = Math.max(i, start + nr - 1);
       }
       return reclaimed;
+    });
+  }
+
+  /**
+   * madvise(2) on a range: MADV_PAGEOUT (pageout()), MADV_COLD, MADV_FREE
+   * and MADV_DONTNEED (zap_page_range_single(): the pages read as zeroes
+   * afterwards, their swap entries are dropped). madvise.ts has the rest.
+   */
+  madvise(taskName: string, region: string, advice: Advice, from?: number, to?: number): void {
+    if (advice === 'pageout') {
+      this.pageout(taskName, region, from, to);
+      return;
+    }
+    this.tx(() => {
+      const t = this.task(taskName);
+      const v = this.vma(taskName, region);
+      const [a, b] = this.pageRange(v, from, to);
+      this.j.set(this, 'cpu', t.cpu);
+      if (advice === 'cold') madviseCold(this, v, a, b);
+      else if (advice === 'free') madviseFree(this, v, a, b);
+      else this.mem.zapRange(v, a, b);
+    });
+  }
+
+  /**
+   * process_madvise(2) from the scenario's credentials on another task's
+   * range: only MADV_COLD and MADV_PAGEOUT (EINVAL otherwise), and the
+   * caller needs CAP_SYS_NICE and ptrace access; a non-root uid has
+   * neither over root's tasks (EPERM).
+   */
+  processMadvise(taskName: string, region: string, advice: Advice, from?: number, to?: number): void {
+    this.tx(() => {
+      if (!PROCESS_ADVICES.includes(advice)) fail('EINVAL', `process_madvise() takes MADV_COLD and MADV_PAGEOUT, not MADV_${advice.toUpperCase()}`);
+      this.task(taskName);
+      if (this.cred.uid !== 0) fail('EPERM', `process_madvise() on ${taskName}: uid ${this.cred.uid} has no CAP_SYS_NICE`);
+      this.madvise(taskName, region, advice, from, to);
+    });
+  }
+
+  /** mlock(2) / munlock(2) of a whole mapping (madvise.ts). */
+  mlock(taskName: string, region: string, lock: boolean): void {
+    this.tx(() => {
+      const t = this.task(taskName);
+      const v = this.vma(taskName, region);
+      if (lock) mlockVma(this, t, v, (tt, vv, a, b, w) => this.faultRange(tt, vv, a, b, w));
+      else munlockVma(this, v);
+    });
+  }
+
+  /** mremap(2) of a whole mapping to a new size (madvise.ts). */
+  mremap(taskName: string, region: string, pages: number): void {
+    this.tx(() => {
+      const t = this.task(taskName);
+      mremapVma(this, t, this.vma(taskName, region), pages);
     });
   }
 

@@ -77,6 +77,8 @@ export const MEMCG_STAT_EVENTS = [
   'pgsteal',
   'pgactivate',
   'pgdeactivate',
+  'pglazyfree',
+  'pglazyfreed',
 ] as const;
 export type MemcgStatEvent = (typeof MEMCG_STAT_EVENTS)[number];
 
@@ -624,6 +626,8 @@ export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
     ['pgmajfault', ev('pgmajfault')],
     ['pgactivate', ev('pgactivate')],
     ['pgdeactivate', ev('pgdeactivate')],
+    ['pglazyfree', ev('pglazyfree')],
+    ['pglazyfreed', ev('pglazyfreed')],
     ['swpin_zero', ev('swpin_zero')],
     ['swpout_zero', ev('swpout_zero')],
     ['zswpin', ev('zswpin')],

@@ -6,7 +6,7 @@
  */
 import { contentOf, encodeContent } from './content';
 import { fail } from './errno';
-import { PG_dirty, PG_lru, PG_referenced, PG_swapcache, PG_active } from './folio';
+import { PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_swapcache, PG_active } from './folio';
 import type { Kernel } from './kernel';
 import { lruAdd, lruDel } from './lru';
 import { tryChargeMemcg, type Memcg } from './memcontrol';
@@ -131,6 +131,7 @@ export class MemoryOps {
       }
       k.j.a(f.mapcount, pfn, nr);
       f.setFlag(pfn, PG_referenced | PG_dirty);
+      if (vma.mlocked) f.setFlag(pfn, PG_mlocked); // mlock_new_folio()
       return;
     }
   }
@@ -160,6 +161,7 @@ export class MemoryOps {
       k.j.a(f.content, copy, f.content[pfn]!);
       k.j.a(f.mapcount, copy, 1);
       f.setFlag(copy, PG_referenced | PG_dirty);
+      if (vma.mlocked) f.setFlag(copy, PG_mlocked);
       k.j.a(vma.pte, idx, ptePresent(copy));
       // the allocation may have reclaimed and split the folio: the page's head may have changed
       this.dropMapping(f.head[pfn]!, 1);
@@ -226,6 +228,7 @@ export class MemoryOps {
     }
     k.j.a(f.mapcount, pfn, f.mapcount[pfn]! + mapped);
     f.setFlag(pfn, PG_referenced);
+    if (vma.mlocked) f.setFlag(pfn, PG_mlocked);
     if (shouldFreeSwapAfterFault(k, pfn, write, vma.mlocked)) folioFreeSwap(k, pfn);
     if (write) f.setFlag(pfn, PG_dirty);
   }
@@ -262,6 +265,28 @@ export class MemoryOps {
       }
     }
     k.j.a(f.mapcount, pfn, f.mapcount[pfn]! - unmapped);
+  }
+
+  /**
+   * try_to_unmap_one() for a clean lazy-free folio: every PTE mapping it is
+   * cleared (the page reads as zeroes afterwards) and the folio is freed.
+   */
+  discardMappings(pfn: number): void {
+    const k = this.k;
+    const f = k.folios;
+    const av = k.mm.anonVmas.get(f.anonVma[pfn]!);
+    const nr = f.nr(pfn);
+    const base = f.index[pfn]!;
+    if (av) {
+      for (const vma of av.vmas) {
+        for (let i = 0; i < nr; i++) {
+          if (base + i >= vma.nrPages || vma.pte[base + i] !== ptePresent(pfn + i)) continue;
+          k.j.a(vma.pte, base + i, PTE_NONE);
+        }
+      }
+    }
+    k.j.a(f.mapcount, pfn, 0);
+    this.freeFolio(pfn);
   }
 
   /** split_folio(): order-0 folios with the same state; each keeps its own mapcount and slot. */

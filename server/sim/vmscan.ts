@@ -4,7 +4,8 @@
  * docs/kernel-model.md §4.2, §7.8). A two-list model without MGLRU, watermarks
  * or file pages; see docs/simulator.md.
  */
-import { PG_active, PG_dirty, PG_mlocked, PG_referenced, PG_swapcache } from './folio';
+import { PG_active, PG_dirty, PG_mlocked, PG_referenced, PG_sim_lazyfree, PG_swapcache } from './folio';
+import { reclaimLazyfree } from './madvise';
 import type { Kernel } from './kernel';
 import { inactiveIsLow, lruMove } from './lru';
 import type { Memcg } from './memcontrol';
@@ -32,6 +33,7 @@ export class Vmscan {
     const f = k.folios;
     const m = k.memcgs.get(f.memcg[pfn]!) ?? k.memcgs.root;
     if (f.test(pfn, PG_mlocked)) return 'kept';
+    if (f.test(pfn, PG_sim_lazyfree)) return reclaimLazyfree(k, pfn);
     if (!ignoreReferences && f.test(pfn, PG_referenced)) {
       // folio_check_references(): referenced anon folios are activated
       f.clearFlag(pfn, PG_referenced);

@@ -377,6 +377,16 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
       return `pageout ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0}`;
     case 'munmap':
       return `munmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0}`;
+    case 'madvise':
+      if (stmt.process) {
+        onlyOnce(stmt, 'process_madvise() is not translated for the guest yet (the guest would need the target task\'s addresses and a pidfd)');
+        return null;
+      }
+      return `madvise ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0} ${stmt.advice}`;
+    case 'mlock':
+      return `${stmt.lock ? 'mlock' : 'munlock'} ${e(stmt.task)} ${e(stmt.region)}`;
+    case 'mremap':
+      return `mremap ${e(stmt.task)} ${e(stmt.region)} 0 ${stmt.pages}`;
     case 'fork':
       return `fork ${e(stmt.task)} ${e(stmt.child)}`;
     case 'exit':

@@ -42,7 +42,7 @@ function merge(into: RandomRunStats | null, s: RandomRunStats): RandomRunStats {
 /** The run did what it is meant to exercise: a test that only hit errors would prove nothing. */
 function assertCoverage(design: DesignProfile, s: RandomRunStats): void {
   const ok = (kind: string): number => s.byKind.get(kind)?.ok ?? 0;
-  const kinds = ['swapon', 'swapoff', 'mkdir', 'rmdir', 'evacuate', 'task', 'mmap', 'touch', 'pageout', 'munmap', 'fork', 'exit', 'limit', 'reclaim', 'zswap.writeback', 'open', 'close', 'peak-reset', 'subtree_control', 'cgroup.kill', 'oom.group', 'swapfile', 'rm', 'truncate', 'dmesg'];
+  const kinds = ['swapon', 'swapoff', 'mkdir', 'rmdir', 'evacuate', 'task', 'mmap', 'touch', 'pageout', 'munmap', 'fork', 'exit', 'limit', 'reclaim', 'zswap.writeback', 'open', 'close', 'peak-reset', 'subtree_control', 'cgroup.kill', 'oom.group', 'swapfile', 'rm', 'truncate', 'dmesg', 'madvise', 'mlock', 'mremap'];
   const missing = kinds.filter((kind) => ok(kind) === 0);
   assert.deepEqual(missing, [], `${design}: operation kinds that never succeeded`);
   const v = s.vmstat;

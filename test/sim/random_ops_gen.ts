@@ -210,6 +210,34 @@ const munmap: Builder = (c) => {
   return { name: `munmap ${task} ${region}`, run: (k) => k.munmap(task, region, a, b) };
 };
 
+/** MADV_COLD, MADV_FREE or MADV_DONTNEED on a sub-range (process_madvise for pageout and cold). */
+const madvise: Builder = (c) => {
+  const { task, region, from, to } = c;
+  const advice = c.pick(['cold', 'free', 'free', 'dontneed', 'pageout'] as const);
+  const remote = (advice === 'cold' || advice === 'pageout') && c.r() < 0.3;
+  return {
+    name: `madvise ${task} ${region} ${from}..${to} ${advice}${remote ? ' (process_madvise)' : ''}`,
+    run: (k) => (remote ? k.processMadvise(task, region, advice, from, to) : k.madvise(task, region, advice, from, to)),
+  };
+};
+
+/** mlock or munlock of a whole region. */
+const mlock: Builder = (c) => {
+  const { task, region } = c;
+  const lock = c.r() < 0.6;
+  return { name: `mlock ${task} ${region} ${lock ? 'lock' : 'unlock'}`, run: (k) => k.mlock(task, region, lock) };
+};
+
+/** mremap of a whole region to between half and twice its size, in whole folios. */
+const mremap: Builder = (c) => {
+  const { task, region } = c;
+  const v = c.k.mm.tasks.get(task)?.vmas.get(region);
+  if (!v) return null;
+  const nr = 1 << v.order;
+  const folios = Math.max(1, Math.round((v.nrPages / nr) * (0.5 + c.r() * 1.5)));
+  return { name: `mremap ${task} ${region} ${folios * nr}`, run: (k) => k.mremap(task, region, folios * nr) };
+};
+
 const fork: Builder = (c) => {
   if (c.crowded || c.alive.length >= MAX_TASKS) return null;
   const child = `t${c.k.mm.tasks.size}`;
@@ -383,6 +411,9 @@ const TABLE: readonly (readonly [number, Builder])[] = [
   [150, touch],
   [170, pageout],
   [40, munmap],
+  [40, madvise],
+  [10, mlock],
+  [10, mremap],
   [40, fork],
   [30, exit],
   [60, limit],
