@@ -333,6 +333,22 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: [],
   },
   {
+    name: 'fill',
+    synopsis: 'fill TASK REGION [RANGE] VALUE|index',
+    doc:
+      'Writes page data into every page of the range (a write fault on each: swapin, copy-on-write): one value in all pages (0..0xffffffff), or `index`, each page its own index in the region. ' +
+      'Read it back with `expect task TASK data REGION [pages=A..B] == VALUE|index`. The value stands for the page\u2019s bytes as far as integrity goes; zero pages and compressibility stay with `content=`.',
+    kernel: 'handle_mm_fault() with FAULT_FLAG_WRITE; the data travels as the page\u2019s bytes do (swap_writeout(), swap_read_folio(), wp_page_copy())',
+    example: 'task t\nmmap t heap 1M\nfill t heap index\nexpect task t data heap == index',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task that writes.' },
+      { name: 'REGION', kind: 'region', doc: 'One of the task\u2019s regions.' },
+      { name: 'VALUE', kind: 'integer', doc: 'The value every page gets, or `index` for each page\u2019s index.' },
+    ],
+    options: rangeOptions,
+    flags: [],
+  },
+  {
     name: 'process_madvise',
     synopsis: 'process_madvise TASK REGION [RANGE] pageout|cold',
     doc:
@@ -1287,6 +1303,7 @@ export const TASK_FIELDS: readonly FieldSpec[] = [
   { name: 'rss', unit: 'pages', doc: 'Resident anonymous pages.' },
   { name: 'swapents', unit: 'pages', doc: 'Page-table entries holding a swap entry (MM_SWAPENTS).' },
   { name: 'cgroup', unit: 'cgroup', doc: 'The cgroup the task is in.' },
+  { name: 'data', unit: 'text', doc: 'Page data of a region: `task T data REGION [pages=A..B] == VALUE|index` checks every page of the range against what `fill` wrote (a fresh page holds 0).' },
 ];
 
 export const DEVICE_FIELDS: readonly FieldSpec[] = [

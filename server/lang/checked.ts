@@ -13,6 +13,7 @@ import type { Range, Word } from './ast';
 import type { DynamicStatement } from './substitute';
 import type { DesignName, ObservableUnit } from './catalog';
 import type { Advice } from '../sim/madvise';
+import type { FillValue } from '../sim/page_data';
 
 export interface Limits {
   /** Largest N in `repeat N {`. */
@@ -145,7 +146,9 @@ export type Observable =
   /** `item` is a structure name of the design, or `total`, `static`, `dynamic`. */
   | { readonly kind: 'overhead'; readonly design: DesignName; readonly item: string }
   /** The kernel log, one message per line. */
-  | { readonly kind: 'dmesg' };
+  | { readonly kind: 'dmesg' }
+  /** Page data of a task's pages (`fill`): compared page by page with a value or `index`. */
+  | { readonly kind: 'data'; readonly task: string; readonly region: string; readonly pages: PageSpan };
 
 /** Numbers are in the observable's unit; bools are 0/1; enum words and cgroup paths are canonical. */
 export type ExpectedValue = { readonly kind: 'number'; readonly value: number } | { readonly kind: 'word'; readonly value: string };
@@ -222,6 +225,8 @@ export type CheckedOp =
   | { readonly op: 'madvise'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly advice: Advice; readonly process: boolean }
   | { readonly op: 'mlock'; readonly task: string; readonly region: string; readonly lock: boolean }
   | { readonly op: 'mremap'; readonly task: string; readonly region: string; readonly pages: number }
+  /** Page data written into the range: one value, or each page's index. */
+  | { readonly op: 'fill'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly value: FillValue }
   | { readonly op: 'fork'; readonly task: string; readonly child: string }
   | { readonly op: 'exit'; readonly task: string }
   | { readonly op: 'zswap-shrink'; readonly entries: number | null }

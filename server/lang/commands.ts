@@ -14,7 +14,7 @@ import { cachedFile, flag, option, positional, withText, type CheckContext, type
 import { SWAP_FLAGS_VALID, decodeSwapFlags } from '../sim/swapon_file';
 import { maxSwapBadpages } from '../sim/swapfile';
 import { isVariableName } from './expr';
-import { checkMadvise, checkMlock, checkMremap, checkRangeVerb } from './mem_commands';
+import { checkFill, checkMadvise, checkMlock, checkMremap, checkRangeVerb } from './mem_commands';
 import { checkChattr, checkDd, checkDmesg, checkFallocate, checkMkswap, checkMount, checkRm, checkTruncate, checkUser } from './fs_commands';
 import { normalisePath, parentCgroup } from './paths';
 import { formatBytes, parseBool, parseInteger, parseKernelSize } from './units';
@@ -52,6 +52,8 @@ export function checkCommand(ctx: CheckContext, stmt: CommandStatement): Checked
       return checkMlock(ctx, stmt);
     case 'mremap':
       return checkMremap(ctx, stmt);
+    case 'fill':
+      return checkFill(ctx, stmt);
     case 'fork':
       return checkFork(ctx, stmt);
     case 'exit':

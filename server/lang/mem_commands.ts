@@ -10,7 +10,8 @@ import type { CheckedStatement, PageSpan } from './checked';
 import { flag, option, positional, type CheckContext, type RegionInfo } from './context';
 import { formatBytes } from './units';
 import { ADVICES, PROCESS_ADVICES, type Advice } from '../sim/madvise';
-import { checkChoice, checkPageRange, checkSize } from './values';
+import { checkChoice, checkInteger, checkPageRange, checkSize } from './values';
+import { PAGE_DATA_MAX, type FillValue } from '../sim/page_data';
 
 /** `madvise TASK REGION [RANGE] ADVICE` and `process_madvise TASK REGION [RANGE] ADVICE`. */
 export function checkMadvise(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
@@ -128,4 +129,19 @@ export function pageSpan(ctx: CheckContext, stmt: CommandStatement, region: Regi
     ctx.error('SS306', `${verb === 'pageout' ? 'MADV_PAGEOUT' : verb} needs a page-aligned start; ${formatBytes(offset)} is not a multiple of ${formatBytes(ps)}`, offsetOpt.value, 'EINVAL');
   }
   return { first, count, whole: false, startAligned };
+}
+
+/** `fill TASK REGION [RANGE] VALUE|index`: page data written into the range. */
+export function checkFill(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const taskWord = positional(stmt, 0);
+  const regionWord = positional(stmt, 1);
+  const valueWord = positional(stmt, 2);
+  if (taskWord === undefined || regionWord === undefined || valueWord === undefined) return null;
+  const task = ctx.task(taskWord);
+  const region = task === null ? null : ctx.region(task, regionWord);
+  const value: FillValue | null = valueWord.text === 'index' ? 'index' : checkInteger(valueWord, ctx.report, { min: 0, max: PAGE_DATA_MAX, what: 'page data' });
+  if (region === null || value === null) return null;
+  const pages = pageSpan(ctx, stmt, region, regionWord.text, 'touch');
+  if (pages === null) return null;
+  return { op: 'fill', range: stmt.range, task: taskWord.text, region: regionWord.text, pages, value };
 }

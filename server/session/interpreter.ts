@@ -20,14 +20,24 @@ import type { SwapInfo } from '../sim/swapfile';
 import type { DesignName } from '../../shared/protocol';
 import { requireRootOwner } from '../sim/cred';
 import { swaponFlags } from '../sim/swapon_file';
+import { dataMismatches, dataSummary } from '../sim/page_data';
+import type { Vma } from '../sim/mm';
 import { evalEnv, expandWord, letObservableNow, recheck, variableValue, type RunScope } from './dynamic';
+
+/** An evaluated `expect`. */
+export interface ExpectOutcome {
+  passed: boolean;
+  actual: string;
+  expected: string;
+  text: string;
+}
 
 /** What one step produced. */
 export interface StepOutcome {
   /** The kernel refused the operation (errno and message). */
   error?: { errno: ErrnoName; message: string };
   /** An `expect` was evaluated. */
-  expect?: { passed: boolean; actual: string; expected: string; text: string };
+  expect?: ExpectOutcome;
   /** Text a `cat` or `free` printed. */
   output?: string;
 }
@@ -213,6 +223,10 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
     }
     case 'dmesg':
       return k.dmesg.join('\n');
+    case 'data': {
+      const [v, a, b] = dataRange(k, o);
+      return dataSummary(k, v, a, b);
+    }
     case 'overhead': {
       const table = computeOverhead(overheadInput(k, o.design ?? design));
       if (o.item === 'total') return table.totals.total;
@@ -389,6 +403,9 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
     case 'mremap':
       k.mremap(op.task, op.region, op.pages);
       return {};
+    case 'fill':
+      k.fill(op.task, op.region, op.value, op.pages.first, op.pages.first + op.pages.count);
+      return {};
     case 'fork':
       k.fork(op.task, op.child);
       return {};
@@ -410,6 +427,7 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       return { expect: { passed, actual: ctx.lastErrno ?? 'ok', expected: op.errno, text: `expect error ${op.errno}` } };
     }
     case 'expect': {
+      if (op.observable.kind === 'data') return { expect: dataExpect(k, op, op.observable) };
       let actual: number | string;
       try {
         actual = observe(k, op.observable, ctx.design);
@@ -434,6 +452,31 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       return run(k, { ...recheck(k, op.statement, scope), range: op.range }, ctx);
     }
   }
+}
+
+/** The mapping and page range a data observable reads (a whole region as it is now, after any mremap). */
+function dataRange(k: Kernel, o: Extract<Observable, { kind: 'data' }>): [Vma, number, number] {
+  const v = k.vma(o.task, o.region);
+  if (o.pages.whole) return [v, 0, v.nrPages];
+  if (o.pages.first + o.pages.count > v.nrPages) throw new KernelError('EINVAL', `pages ${o.pages.first}..${o.pages.first + o.pages.count - 1} are outside ${o.region} (${v.nrPages} pages)`);
+  return [v, o.pages.first, o.pages.first + o.pages.count];
+}
+
+/** A data expect: every page of the range against the value (or its index); the first differing pages are shown. */
+function dataExpect(k: Kernel, op: Extract<CheckedOp, { op: 'expect' }>, o: Extract<Observable, { kind: 'data' }>): ExpectOutcome {
+  const expected = op.expected.kind === 'number' ? op.expected.value : 'index';
+  let mismatches: [number, number][];
+  try {
+    const [v, a, b] = dataRange(k, o);
+    mismatches = dataMismatches(k, v, a, b, expected);
+  } catch (e) {
+    if (!(e instanceof KernelError)) throw e;
+    return { passed: false, actual: `${e.errno} (${e.message.replace(/^[A-Z0-9]+: /, '')})`, expected: describeExpected(op), text: op.text };
+  }
+  const same = mismatches.length === 0;
+  const shown = mismatches.slice(0, 3).map(([page, got]) => `page ${page} holds ${got}`).join(', ');
+  const actual = same ? `every page ${expected === 'index' ? 'holds its index' : `holds ${expected}`}` : `${shown}${mismatches.length > 3 ? ', …' : ''} (${mismatches.length} pages differ)`;
+  return { passed: op.comparison === '==' ? same : !same, actual, expected: describeExpected(op), text: op.text };
 }
 
 function needScope(ctx: ExecContext): RunScope {

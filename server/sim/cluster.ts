@@ -51,6 +51,8 @@ export class SwapClusterInfo {
    * that swapin restores what swapout saw (the kernel reads real bytes).
    */
   simContent: Uint8Array | null = null;
+  /** Simulator sidecar: the page data each slot's page held when written out (FolioTable.data). */
+  simData: Float64Array | null = null;
   prev: SwapClusterInfo | null = null;
   next: SwapClusterInfo | null = null;
   list: ClusterList | null = null;
@@ -144,6 +146,7 @@ export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number
   j.set(ci, 'table', table);
   j.set(ci, 'memcgTable', memcg);
   j.set(ci, 'simContent', new Uint8Array(slots));
+  j.set(ci, 'simData', new Float64Array(slots));
   if (extras?.vtable) {
     const vt = new VirtualTable(slots);
     tableOwner.set(vt.tag, ci);
@@ -163,6 +166,7 @@ export function clusterFreeTable(j: Journal, ci: SwapClusterInfo): void {
   j.set(ci, 'memcgTable', null);
   j.set(ci, 'extendTable', null);
   j.set(ci, 'simContent', null);
+  j.set(ci, 'simData', null);
   if (ci.vtable) j.set(ci, 'vtable', null);
   if (ci.ownerTable) j.set(ci, 'ownerTable', null);
   if (ci.rmapType) j.set(ci, 'rmapType', null);

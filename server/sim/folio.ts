@@ -50,6 +50,8 @@ export class FolioTable {
   index = new Int32Array(0);
   /** Content code of each page (content.ts), standing in for the page's bytes. */
   content = new Uint8Array(0);
+  /** Page data of each page: the value a scenario wrote with `fill` (0 for a fresh page), which swap must carry unchanged. */
+  data = new Float64Array(0);
   /** LRU list links (head PFNs), -1 terminated. */
   lruNext = new Int32Array(0);
   lruPrev = new Int32Array(0);
@@ -75,9 +77,9 @@ export class FolioTable {
     const cap = this.head.length;
     if (end <= cap) return;
     const next = doubledCapacity(cap, MIN_CAPACITY, end, this.nrPages);
-    const old = [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev] as const;
+    const old = [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.data, this.lruNext, this.lruPrev] as const;
     this.j.custom(() => {
-      [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev] = old;
+      [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.data, this.lruNext, this.lruPrev] = old;
     });
     this.head = grown(this.head, next, -1);
     this.order = grown(this.order, next, 0);
@@ -88,6 +90,7 @@ export class FolioTable {
     this.anonVma = grown(this.anonVma, next, -1);
     this.index = grown(this.index, next, 0);
     this.content = grown(this.content, next, 0);
+    this.data = grown(this.data, next, 0);
     this.lruNext = grown(this.lruNext, next, -1);
     this.lruPrev = grown(this.lruPrev, next, -1);
   }

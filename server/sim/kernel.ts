@@ -17,6 +17,7 @@ import { ROOT_CRED, requireRootOwner, requireSysAdmin, type Cred } from './cred'
 import { FileSystems, type FileFill, type FsType } from './files';
 import { checkMount, checkSwapFlags, decodeSwapFlags, makeFile, mkswap, setNocow, swaponFile, swaponMessage, type MkswapOptions } from './swapon_file';
 import { MemoryOps } from './memory';
+import { PAGE_DATA_MAX, fillPresent, type FillValue } from './page_data';
 import { PROCESS_ADVICES, madviseCold, madviseFree, mlockVma, mremapVma, munlockVma, type Advice } from './madvise';
 import { MmState, pteIsSwap, pteEntry, type Task, type Vma } from './mm';
 import { PageAllocator } from './page_alloc';
@@ -856,6 +857,21 @@ export class Kernel {
       const v = this.vma(taskName, region);
       const [a, b] = this.pageRange(v, from, to);
       this.faultRange(t, v, a, b, write);
+    });
+  }
+
+  /**
+   * Write a value into every page of the range (page_data.ts): a write
+   * fault on each page (swapin, COW), then the value in the page.
+   */
+  fill(taskName: string, region: string, value: FillValue, from?: number, to?: number): void {
+    this.tx(() => {
+      const t = this.task(taskName);
+      const v = this.vma(taskName, region);
+      const [a, b] = this.pageRange(v, from, to);
+      if (value !== 'index' && (!Number.isInteger(value) || value < 0 || value > PAGE_DATA_MAX)) fail('EINVAL', `page data ${value} is not a 32-bit value`);
+      this.faultRange(t, v, a, b, true);
+      if (t.state === 'alive') fillPresent(this, v, a, b, value);
     });
   }
 

@@ -78,8 +78,9 @@ export class MemoryOps {
     if (pfn < 0) return -1;
     for (let i = 0; i < 1 << order; i++) {
       const off = swpOffset(entry) + i;
-      const sc = si.clusterOf(off)?.simContent;
-      k.j.a(k.folios.content, pfn + i, sc ? sc[off & (k.geom.clusterSlots - 1)]! : 0);
+      const ci = si.clusterOf(off);
+      k.j.a(k.folios.content, pfn + i, ci?.simContent ? ci.simContent[off & (k.geom.clusterSlots - 1)]! : 0);
+      k.j.a(k.folios.data, pfn + i, ci?.simData ? ci.simData[off & (k.geom.clusterSlots - 1)]! : 0);
     }
     return pfn;
   }
@@ -127,6 +128,7 @@ export class MemoryOps {
       k.j.a(f.index, pfn, start);
       for (let i = 0; i < nr; i++) {
         k.j.a(f.content, pfn + i, encodeContent(contentOf(vma.content, vma.contentSeed, start + i)));
+        k.j.a(f.data, pfn + i, 0);
         k.j.a(vma.pte, start + i, ptePresent(pfn + i));
       }
       k.j.a(f.mapcount, pfn, nr);
@@ -144,7 +146,9 @@ export class MemoryOps {
     const head = f.head[pfn]!;
     f.setFlag(head, PG_referenced);
     if (!write) return;
-    if (this.mappers(head, pfn) > 1) {
+    // wp_can_reuse_anon_folio(): reuse only an exclusive folio; one in the swap cache must give
+    // its slots up first, which fails while another task still holds a swap entry for it
+    if (this.mappers(head, pfn) > 1 || (f.test(head, PG_swapcache) && !folioFreeSwap(k, head))) {
       // wp_page_copy(): a private copy of this page for the writer
       const m = k.memcgs.get(task.memcg)!;
       const copy = this.allocFolio(m, 0, true);
@@ -159,6 +163,7 @@ export class MemoryOps {
       k.j.a(f.anonVma, copy, vma.anonVma.id);
       k.j.a(f.index, copy, idx);
       k.j.a(f.content, copy, f.content[pfn]!);
+      k.j.a(f.data, copy, f.data[pfn]!);
       k.j.a(f.mapcount, copy, 1);
       f.setFlag(copy, PG_referenced | PG_dirty);
       if (vma.mlocked) f.setFlag(copy, PG_mlocked);
@@ -167,8 +172,6 @@ export class MemoryOps {
       this.dropMapping(f.head[pfn]!, 1);
       return;
     }
-    // wp_can_reuse_anon_folio(): an exclusive swapcache folio gives up its slots
-    if (f.test(head, PG_swapcache)) folioFreeSwap(k, head);
     f.setFlag(head, PG_dirty);
   }
 
@@ -230,7 +233,8 @@ export class MemoryOps {
     f.setFlag(pfn, PG_referenced);
     if (vma.mlocked) f.setFlag(pfn, PG_mlocked);
     if (shouldFreeSwapAfterFault(k, pfn, write, vma.mlocked)) folioFreeSwap(k, pfn);
-    if (write) f.setFlag(pfn, PG_dirty);
+    // a write to a page other tasks still reach through swap goes through do_wp_page(): copied, not written in place
+    if (write) this.touchPresent(task, vma, idx, true);
   }
 
   /** The task is alive and the VMA still mapped (an OOM kill during allocation tears both down). */

@@ -85,7 +85,7 @@ class Hasher {
 }
 
 /** Cluster fields hashed by name in fingerprintParts, or that link clusters (their lists are hashed instead). */
-const CLUSTER_FIELDS_HASHED = new Set(['idx', 'type', 'count', 'flags', 'order', 'table', 'memcgTable', 'extendTable', 'simContent', 'prev', 'next', 'list']);
+const CLUSTER_FIELDS_HASHED = new Set(['idx', 'type', 'count', 'flags', 'order', 'table', 'memcgTable', 'extendTable', 'simContent', 'simData', 'prev', 'next', 'list']);
 
 /**
  * Whatever else a cluster carries (the virtual tables, owner tables and
@@ -144,6 +144,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
       h.arr(ci.memcgTable);
       h.arr(ci.extendTable);
       h.arr(ci.simContent);
+      h.arr(ci.simData);
       hashClusterExtras(h, ci);
     }
   }
@@ -161,6 +162,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   h.arr(f.anonVma);
   h.arr(f.lruNext);
   h.arr(f.content);
+  h.arr(f.data);
   cut('folios');
   for (const t of k.mm.tasks.values()) {
     h.str(`${t.name}/${t.pid}/${t.state}/${t.memcg}/${t.cpu}`);

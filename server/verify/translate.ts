@@ -187,6 +187,8 @@ function guestRead(o: Observable, id: number): GuestRead | string {
       return 'swap metadata overhead is a simulator measure';
     case 'dmesg':
       return 'the kernel log is not read back from the guest yet';
+    case 'data':
+      return 'page data is a simulator tag (the guest fills pages by content class), not read back from the guest';
   }
 }
 
@@ -387,6 +389,9 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
       return `${stmt.lock ? 'mlock' : 'munlock'} ${e(stmt.task)} ${e(stmt.region)}`;
     case 'mremap':
       return `mremap ${e(stmt.task)} ${e(stmt.region)} 0 ${stmt.pages}`;
+    case 'fill':
+      // the write faults run on the kernel; the value itself is the simulator's tag
+      return `touch ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} 1`;
     case 'fork':
       return `fork ${e(stmt.task)} ${e(stmt.child)}`;
     case 'exit':

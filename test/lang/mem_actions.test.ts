@@ -38,3 +38,25 @@ mlock t heap\npageout t heap\nexpect task t swapents == 0\nmunlock t heap\npageo
   assert.deepEqual(s.errors, []);
   assert.ok(s.expects.length === 4 && s.expects.every((e) => e.passed), JSON.stringify(s.expects));
 });
+
+test('fill and expect task … data: lowering, checks, and a run that reports the pages that differ', () => {
+  const f = lastChecked(`${PRE}fill t heap pages=0..15 0x5a`);
+  assert.deepEqual(f.op === 'fill' ? [f.value, f.pages.first, f.pages.count] : null, [0x5a, 0, 16]);
+  const e = lastChecked(`${PRE}expect task t data heap pages=4..7 == index`);
+  assert.deepEqual(e.op === 'expect' ? [e.observable, e.expected] : null, [
+    { kind: 'data', task: 't', region: 'heap', pages: { first: 4, count: 4, whole: false, startAligned: true } },
+    { kind: 'word', value: 'index' },
+  ]);
+  expectOnly(`${PRE}fill t heap «0x100000000»`, 'SS307');
+  expectOnly(`${PRE}expect task t data heap «<» 3`, 'SS313');
+  expectOnly(`${PRE}expect task t data heap == «banana»`, 'SS307');
+  expectOnly(`${PRE}expect task t data heap «offset=4K» == 0`, 'SS111');
+  expectOnly(`${PRE}expect task t data heap pages=«0..300» == 0`, 'SS310');
+  const text = `${PRE}fill t heap index\npageout t heap\nfill t heap pages=8..9 7\nexpect task t data heap pages=0..7 == index\nexpect task t data heap == index\nlet D = task t data heap pages=8..9\nexpect task t data heap pages=8..9 == $D\n`;
+  const s = new Session('d.swapsim', text, { checkInvariants: true });
+  assert.equal(s.status, 'ready', s.diagnostics.map((d) => d.message).join('; '));
+  s.run();
+  assert.deepEqual(s.errors, []);
+  assert.deepEqual(s.expects.map((x) => x.passed), [true, false, true]);
+  assert.equal(s.expects[1]!.actual, 'page 8 holds 7, page 9 holds 7 (2 pages differ)');
+});
