@@ -978,7 +978,8 @@ export class Kernel {
   fork(parentName: string, childName: string): Task {
     return this.tx(() => {
       const p = this.task(parentName);
-      if (this.mm.tasks.has(childName)) fail('EEXIST', `a task named ${childName} exists`);
+      // a name is free again once its task has exited or been killed, as for `task`
+      if (this.mm.tasks.get(childName)?.state === 'alive') fail('EEXIST', `a task named ${childName} exists`);
       const c = this.mm.addTask(childName, p.memcg, p.cpu);
       for (const v of p.vmaList()) {
         const cv = this.mm.addVma(c, v.name, v.nrPages, v.order, v.content, v.contentSeed, v.anonVma, v.pte.slice());

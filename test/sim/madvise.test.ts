@@ -128,3 +128,14 @@ test('mremap keeps swap entries in place when growing and drops the tail when sh
   throwsErrno(() => k.mremap('t', 'heap', 0), 'EINVAL');
   assertClean(k);
 });
+
+test('fork may reuse the name of a task that has exited, as task does', () => {
+  const k = withSwap();
+  k.mmap('t', 'heap', 8, { populate: true });
+  k.fork('t', 'c');
+  throwsErrno(() => k.fork('t', 'c'), 'EEXIST');
+  k.exit('c');
+  k.fork('t', 'c');
+  assert.equal(k.task('c').state, 'alive');
+  assertClean(k);
+});
