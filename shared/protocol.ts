@@ -123,6 +123,8 @@ export interface CounterSet {
   swaps: { Filename: string; Type: string; Size: number; Used: number; Priority: number }[];
   /** free(1) Swap line in KiB. */
   free: { total: number; used: number; free: number };
+  /** free(1) Mem line in KiB (procps-ng 4: used = total − available; buffCache is the buff/cache column). */
+  freeMem: { total: number; used: number; free: number; shared: number; buffCache: number; available: number };
   /** /proc/meminfo lines the model drives, kB. */
   meminfo: Record<string, number>;
   /** /proc/vmstat events. */

@@ -248,6 +248,7 @@ const counterSet: Validator<CounterSet> = object<CounterSet>({
     object<CounterSet['swaps'][number]>({ Filename: str, Type: str, Size: num, Used: num, Priority: int }),
   ),
   free: object<CounterSet['free']>({ total: num, used: num, free: num }),
+  freeMem: object<CounterSet['freeMem']>({ total: num, used: num, free: num, shared: num, buffCache: num, available: num }),
   meminfo: counts,
   vmstat: counts,
   mthp: recordOf(counts),

@@ -1096,8 +1096,11 @@ export const SWAPS_COLUMNS: readonly FieldSpec[] = [
 export const FREE_ROWS: readonly string[] = ['mem', 'swap'];
 export const FREE_COLUMNS: readonly FieldSpec[] = [
   { name: 'total', unit: 'kB', doc: 'MemTotal / SwapTotal.' },
-  { name: 'used', unit: 'kB', doc: 'Memory in use / SwapTotal − SwapFree.' },
+  { name: 'used', unit: 'kB', doc: 'MemTotal − MemAvailable (procps-ng 4) / SwapTotal − SwapFree.' },
   { name: 'free', unit: 'kB', doc: 'MemFree / SwapFree.' },
+  { name: 'shared', unit: 'kB', doc: 'Shmem (Mem line only).' },
+  { name: 'buff/cache', unit: 'kB', doc: 'Buffers + Cached + SReclaimable (Mem line only).' },
+  { name: 'available', unit: 'kB', doc: 'MemAvailable (Mem line only).' },
 ];
 
 export interface ObservableForm {
@@ -1107,7 +1110,7 @@ export interface ObservableForm {
 }
 
 export const OBSERVABLE_FORMS: readonly ObservableForm[] = [
-  { keyword: 'free', synopsis: 'free mem|swap total|used|free', doc: 'A figure of `free(1)`, in kB.' },
+  { keyword: 'free', synopsis: 'free mem|swap total|used|free|shared|buff/cache|available', doc: 'A figure of `free(1)`, in kB (the Swap line has total, used and free).' },
   { keyword: 'slot', synopsis: 'slot DEVICE OFFSET FIELD', doc: 'A field of one swap slot (its swap table entry and side tables).' },
   { keyword: 'cluster', synopsis: 'cluster DEVICE INDEX FIELD', doc: 'A field of one swap cluster.' },
   { keyword: 'task', synopsis: 'task NAME FIELD', doc: 'A field of a task.' },

@@ -129,11 +129,14 @@ export type TaskField = 'state' | 'rss' | 'swapents' | 'cgroup';
 export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse';
 export type SwapsColumn = 'Type' | 'Size' | 'Used' | 'Priority';
 
+/** A column of free(1); the Swap line has only `total`, `used` and `free`. */
+export type FreeColumn = 'total' | 'used' | 'free' | 'shared' | 'buff/cache' | 'available';
+
 export type Observable =
   /** A single-value file, or one key of a keyed file (`key` non-null); read through the open file `fd` when non-null. */
   | { readonly kind: 'file'; readonly file: FileRef; readonly key: string | null; readonly fd: string | null }
   | { readonly kind: 'swaps'; readonly device: string; readonly column: SwapsColumn }
-  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: 'total' | 'used' | 'free' }
+  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: FreeColumn }
   | { readonly kind: 'slot'; readonly device: string; readonly offset: number; readonly field: SlotField }
   | { readonly kind: 'cluster'; readonly device: string; readonly index: number; readonly field: ClusterField }
   | { readonly kind: 'task'; readonly task: string; readonly field: TaskField }

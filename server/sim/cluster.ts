@@ -51,6 +51,12 @@ export class SwapClusterInfo {
    * that swapin restores what swapout saw (the kernel reads real bytes).
    */
   simContent: Uint8Array | null = null;
+  /**
+   * Not kernel state: PFN and shadow entries per 64-slot group, allocated
+   * with the table, so the legacy swap cache's XArray leaf nodes can be
+   * counted as slots change (swap_meta_counters.ts).
+   */
+  groupFill: Uint16Array | null = null;
   prev: SwapClusterInfo | null = null;
   next: SwapClusterInfo | null = null;
   list: ClusterList | null = null;
@@ -144,6 +150,9 @@ export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number
   j.set(ci, 'table', table);
   j.set(ci, 'memcgTable', memcg);
   j.set(ci, 'simContent', new Uint8Array(slots));
+  const groups = new Uint16Array(Math.ceil(slots / 64));
+  tableOwner.set(groups, ci);
+  j.set(ci, 'groupFill', groups);
   if (extras?.vtable) {
     const vt = new VirtualTable(slots);
     tableOwner.set(vt.tag, ci);
@@ -163,6 +172,7 @@ export function clusterFreeTable(j: Journal, ci: SwapClusterInfo): void {
   j.set(ci, 'memcgTable', null);
   j.set(ci, 'extendTable', null);
   j.set(ci, 'simContent', null);
+  j.set(ci, 'groupFill', null);
   if (ci.vtable) j.set(ci, 'vtable', null);
   if (ci.ownerTable) j.set(ci, 'ownerTable', null);
   if (ci.rmapType) j.set(ci, 'rmapType', null);

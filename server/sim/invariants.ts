@@ -17,6 +17,8 @@ import { memcgInvariants, type Memcg } from './memcontrol';
 import { zswapInvariants } from './zswap';
 import { vswapInvariants } from './invariants_vswap';
 import { swapTierInvariants } from './swap_tier';
+import { kmemInvariants } from './kmem';
+import { swapMetaInvariants } from './swap_meta_ram';
 import { ptePfn, pteIsPresent } from './mm';
 import { SWP_TB_COUNT_MAX, SlotKind, tbInlineCount, tbKind } from './swap_table';
 import { swpOffset, swpType } from './swap_entry';
@@ -56,6 +58,9 @@ export function checkInvariants(k: Kernel): string[] {
   out.push(...memcgInvariants(k));
   checkMapcounts(k, out);
   out.push(...vswapInvariants(k)); // design-specific checks (virtual swap layers)
+  // kernel memory: the pools hold what their bytes need, and the swap metadata is the overhead table's
+  out.push(...kmemInvariants(k.kmem, k.geom.pageSize));
+  out.push(...swapMetaInvariants(k));
   if (k.tiers) out.push(...swapTierInvariants(k.tiers, k.swap.devices.filter((d) => d !== k.swap.vswap), k.memcgs.root));
   return out;
 }

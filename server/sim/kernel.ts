@@ -10,6 +10,7 @@ import { EventLog } from './events';
 import { FolioTable, PG_mlocked, PG_swapcache } from './folio';
 import { makeGeometry, type Geometry, type GeometryConfig } from './geometry';
 import { Journal } from './journal';
+import { KernelMemory } from './kmem';
 import { MEMCG_MAX, MemcgTree, cgroupProcs, memoryHighWrite, memoryMaxWrite, normalizeCgroupPath, oomGroupOf, peakWrite, selectOomVictim, userProactiveReclaim, type Memcg } from './memcontrol';
 import { OpenFiles, type OpenFile } from './open_files';
 import { migrateVetDst, openFile as openFileAt } from './vfs';
@@ -28,6 +29,7 @@ import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import { designDescriptor, type DesignProfile } from './designs/profiles';
 import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
+import { SwapMetaRam } from './swap_meta_ram';
 
 export interface KernelConfig extends GeometryConfig {
   /** Design profile: which kernel (or posted series) the metadata follows. */
@@ -89,6 +91,10 @@ export class Kernel {
   readonly mem: MemoryOps;
   /** Files the scenario holds open by name (open_files.ts). */
   readonly files: OpenFiles;
+  /** Kernel memory pools (vmalloc, slab, zsmalloc) taken from the page allocator. */
+  readonly kmem: KernelMemory;
+  /** The design's swap metadata, held in `kmem`. */
+  readonly swapMeta: SwapMetaRam;
   /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
   /** Swap tiers state, or null when the series is not modelled (KernelConfig.swapTiers). */
@@ -131,6 +137,7 @@ export class Kernel {
       unchargeSwap: (id, nr) => this.unchargeSwap(id, nr),
     });
     this.pages = new PageAllocator(j, this.geom.ramPages);
+    this.kmem = new KernelMemory(j, this.pages, this.geom.pageSize);
     this.folios = new FolioTable(j, this.geom.ramPages);
     this.mm = new MmState(j);
     this.memcgs = new MemcgTree(j, this.log);
@@ -140,6 +147,7 @@ export class Kernel {
     this.vmscan = new Vmscan(this);
     this.mem = new MemoryOps(this);
     this.files = new OpenFiles(j);
+    this.swapMeta = new SwapMetaRam(this);
     // Kconfig TRANSPARENT_HUGEPAGE_ALWAYS; hugepage_init_sysfs(): only the PMD size inherits
     this.thp = { enabled: 'always', sizes: Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? 'inherit' : 'never')) };
     if (designDescriptor(this.design).capabilities.hasDynamicClusters) {
@@ -152,6 +160,7 @@ export class Kernel {
     if (designDescriptor(this.design).capabilities.hasVirtualLayer) {
       // CONFIG_VSWAP: the vswap device exists from boot; nothing before boot can be undone
       this.swap.createVswapDevice(this.chargeBackingOnly);
+      this.syncKernelMemory();
       this.j.clear();
     }
   }
@@ -180,7 +189,7 @@ export class Kernel {
       return r;
     } catch (err) {
       if (err instanceof KernelError && err.keepsState) {
-        this.runDeferredWork();
+        this.runDeferredWork(false);
         this.verify();
       } else {
         this.rollback(m);
@@ -195,13 +204,38 @@ export class Kernel {
   /** Nesting of transactions (an operation may call others, e.g. swapoff -a). */
   private depth = 0;
 
-  /** Work items the kernel runs asynchronously: discard, swap reclaim, the zswap shrink worker. */
-  private runDeferredWork(): void {
+  /**
+   * Work items the kernel runs asynchronously: discard, swap reclaim, the
+   * zswap shrink worker. Then the kernel memory the operation changed is
+   * brought into RAM (`mayFail`: on an operation that is still all or nothing).
+   */
+  private runDeferredWork(mayFail = true): void {
     this.swap.runPendingWork();
     if (this.zswap.shrinkWorkPending) {
       this.j.set(this.zswap, 'shrinkWorkPending', false);
       this.zswapShrinkWorker();
     }
+    this.syncKernelMemory();
+    this.settleKernelMemory(mayFail);
+  }
+
+  /** The pools that follow other state: the design's swap metadata, zswap's compressed pool. */
+  private syncKernelMemory(): void {
+    this.swapMeta.flush();
+    const zs = this.kmem.pool('zsmalloc: zswap', 'zsmalloc');
+    if (zs.bytes !== this.zswap.poolBytes) this.kmem.setBytes(zs, this.zswap.poolBytes);
+  }
+
+  /**
+   * Kernel allocations that came up short get the pages they are owed,
+   * reclaiming for them as a GFP_KERNEL allocation would; what reclaim
+   * cannot provide fails the operation (ENOMEM).
+   */
+  private settleKernelMemory(mayFail: boolean): void {
+    for (let tries = 0; !this.kmem.settle() && tries < 4; tries++) {
+      if (!this.vmscan.reclaim(this.memcgs.root, Math.max(this.kmem.debt, 32), { memcgTargeted: false })) break;
+    }
+    if (this.kmem.debt > 0 && mayFail) fail('ENOMEM', `kernel memory: ${this.kmem.debt} pages could not be allocated`);
   }
 
   private verify(): void {

@@ -281,32 +281,7 @@ function cgroupValue(k: Kernel, m: Memcg, file: string, fd: OpenFile | null): Vf
 
 /** /proc/meminfo as meminfo_proc_show() orders it, restricted to what is modelled (kB). */
 export function meminfoRows(k: Kernel): [string, number][] {
-  const kib = k.geom.pageSize / 1024;
-  const base = procMeminfo(k);
-  const res = memcgResident(k, k.memcgs.root);
-  return [
-    ['MemTotal', base.MemTotal],
-    ['MemFree', base.MemFree],
-    // no page cache, slab or watermarks: everything free is available
-    ['MemAvailable', base.MemFree],
-    ['Buffers', 0],
-    // NR_FILE_PAGES - SwapCached: the swap cache is the only file-backed memory here
-    ['Cached', 0],
-    ['SwapCached', base.SwapCached],
-    ['Active', res.active * kib],
-    ['Inactive', res.inactive * kib],
-    ['Active(anon)', res.active * kib],
-    ['Inactive(anon)', res.inactive * kib],
-    ['Active(file)', 0],
-    ['Inactive(file)', 0],
-    ['SwapTotal', base.SwapTotal],
-    ['SwapFree', base.SwapFree],
-    // zswap_total_pages(): whole pool pages
-    ['Zswap', k.zswap.poolPages * kib],
-    ['Zswapped', k.zswap.storedPages * kib],
-    ['AnonPages', res.anon * kib],
-    ['AnonHugePages', res.anonThp * kib],
-  ];
+  return Object.entries(procMeminfo(k));
 }
 
 /** /proc/vmstat: the page-state items first, then the events (pages or counts). */

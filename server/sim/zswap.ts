@@ -94,6 +94,8 @@ export class Zswap {
   };
   /** The zswap trees, keyed by swap entry. */
   readonly entries = new Map<SwpEntry, ZswapEntry>();
+  /** Entries per swap type (the metadata model splits zswap's tree by the device a slot is on). */
+  readonly entriesByType = new Map<number, number>();
   /** Per-memcg LRUs, by the entry's memcg id. */
   readonly lrus = new Map<number, ZswapLru>();
   nextSeq = 1;
@@ -202,6 +204,7 @@ export class Zswap {
     this.invalidate(entry);
     const e: ZswapEntry = { length, memcg: memcgId, incompressible, referenced: true, seq: 0, prev: LRU_NONE, next: LRU_NONE };
     this.j.mapSet(this.entries, entry, e);
+    this.countType(entry, 1);
     this.j.set(this, 'poolBytes', this.poolBytes + length);
     if (incompressible) this.bump('stored_incompressible_pages');
     this.charge(memcgId, length, 1, incompressible ? 1 : 0);
@@ -221,12 +224,20 @@ export class Zswap {
     const e = this.entries.get(entry)!;
     this.unlink(entry, e);
     this.j.mapDelete(this.entries, entry);
+    this.countType(entry, -1);
     this.j.set(this, 'poolBytes', this.poolBytes - e.length);
     if (e.incompressible) this.bump('stored_incompressible_pages', -1);
     this.charge(e.memcg, -e.length, -1, e.incompressible ? -1 : 0);
     this.onChange?.(entry, 0);
     this.log.emit({ kind: 'zswap', op, type: swpType(entry), offset: swpOffset(entry) });
     return e;
+  }
+
+  private countType(entry: SwpEntry, delta: 1 | -1): void {
+    const type = swpType(entry);
+    const n = (this.entriesByType.get(type) ?? 0) + delta;
+    if (n === 0) this.j.mapDelete(this.entriesByType, type);
+    else this.j.mapSet(this.entriesByType, type, n);
   }
 
   /** list_move_tail() with the referenced bit cleared: the second chance, or the rotation before a writeback. */
