@@ -1337,6 +1337,7 @@ export const CONTENT_KINDS: readonly { name: string; doc: string }[] = [
   { name: 'zero', doc: 'All-zero pages: swapped out by setting the zero flag, no I/O and no zswap.' },
   { name: 'compressible', doc: 'Pages that compress to RATIO of their size (`compressible:0.3`; default 0.33).' },
   { name: 'incompressible', doc: 'Random-looking pages: zswap stores them raw or rejects them.' },
+  { name: 'same', doc: 'Pages filled with one repeated non-zero word: zram keeps only the word (same_pages), zswap compresses them to a few bytes.' },
 ];
 
 /** Compression ratio of a bare `compressible` (roughly what lzo/zstd get on typical anon memory). */

@@ -115,6 +115,8 @@ export interface PageSpan {
 export type ContentPart =
   | { readonly kind: 'zero'; readonly percent: number }
   | { readonly kind: 'incompressible'; readonly percent: number }
+  /** Filled with one repeated non-zero word (zram's same-filled pages). */
+  | { readonly kind: 'same'; readonly percent: number }
   /** ratio = compressed size / original size, 0 < ratio < 1. */
   | { readonly kind: 'compressible'; readonly ratio: number; readonly percent: number };
 

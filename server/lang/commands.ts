@@ -116,12 +116,14 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
       if (t === null) ok = false;
       else type = t as SwapDeviceType;
     }
-    if (sizeOpt === undefined) {
+    if (sizeOpt === undefined && type !== 'zram') {
       ctx.error('SS102', `swapon of ${device} needs size=SIZE (the simulator's stand-in for mkswap)`, path);
       return null;
     }
-    const bytes = checkSize(sizeOpt.value, ctx.report, { pageSize: config.pageSize, what: 'swap area size', warnPlain: true });
+    // a zram area without size= takes the device's disksize, known when the swapon runs
+    const bytes = sizeOpt === undefined ? 0 : checkSize(sizeOpt.value, ctx.report, { pageSize: config.pageSize, what: 'swap area size', warnPlain: true });
     if (bytes === null) ok = false;
+    else if (sizeOpt === undefined) slots = 0;
     else {
       // mkswap rounds down to whole pages.
       slots = Math.floor(bytes / config.pageSize);
@@ -169,7 +171,7 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
       // read_swap_header(): these are EINVAL from the syscall, not scenario errors.
       if (list.tooMany) ctx.error('SS315', `the swap header holds at most ${max} bad pages`, badOpt.value, 'EINVAL');
       else if (badPages[0] === 0) ctx.error('SS315', 'page 0 is the swap header and cannot be listed as bad', badOpt.value, 'EINVAL');
-      else if (slots !== null && (badPages[badPages.length - 1] ?? 0) > slots - 1) {
+      else if (slots !== null && slots > 0 && (badPages[badPages.length - 1] ?? 0) > slots - 1) {
         ctx.error('SS315', `bad page ${badPages[badPages.length - 1] ?? 0} is past the end of the area (last page ${slots - 1})`, badOpt.value, 'EINVAL');
       }
     }
@@ -181,7 +183,8 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
   } else if (ctx.state.activeDeviceCount() >= config.maxSwapfiles) {
     ctx.error('SS410', `${config.maxSwapfiles} swap areas are already active (max_swapfiles)`, path, 'EPERM');
   } else {
-    ctx.state.devices.set(device, { active: true, slots, offAt: null });
+    // a zram area sized by its disksize: its size is known only at run time
+    ctx.state.devices.set(device, { active: true, slots: slots === 0 ? ctx.limits.maxDevicePages : slots, offAt: null });
   }
   return {
     op: 'swapon',

@@ -30,6 +30,7 @@ import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntr
 import { designDescriptor, type DesignProfile } from './designs/profiles';
 import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
 import { SwapMetaRam } from './swap_meta_ram';
+import { Zram, type ZramDevice } from './zram';
 
 export interface KernelConfig extends GeometryConfig {
   /** Design profile: which kernel (or posted series) the metadata follows. */
@@ -95,6 +96,8 @@ export class Kernel {
   readonly kmem: KernelMemory;
   /** The design's swap metadata, held in `kmem`. */
   readonly swapMeta: SwapMetaRam;
+  /** zram block devices (/sys/block/zram<N>). */
+  readonly zram: Zram;
   /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
   /** Swap tiers state, or null when the series is not modelled (KernelConfig.swapTiers). */
@@ -133,11 +136,15 @@ export class Kernel {
       rangeFreed: (si, off, nr) => {
         for (let i = 0; i < nr; i++) this.zswap.invalidate(si.type * 2 ** 32 + off + i);
         if (si.dynamic) virtualRangeFreed(this, si, off, nr);
+        // swap_slot_free_notify(): zram drops its copy of each freed slot
+        const z = this.zramOf(si);
+        if (z) for (let i = 0; i < nr; i++) this.zram.freePage(z, off + i, true);
       },
       unchargeSwap: (id, nr) => this.unchargeSwap(id, nr),
     });
     this.pages = new PageAllocator(j, this.geom.ramPages);
     this.kmem = new KernelMemory(j, this.pages, this.geom.pageSize);
+    this.zram = new Zram(j, this.kmem, this.geom.pageSize);
     this.folios = new FolioTable(j, this.geom.ramPages);
     this.mm = new MmState(j);
     this.memcgs = new MemcgTree(j, this.log);
@@ -219,7 +226,7 @@ export class Kernel {
     this.settleKernelMemory(mayFail);
   }
 
-  /** The pools that follow other state: the design's swap metadata, zswap's compressed pool. */
+  /** The pools that follow other state: the design's swap metadata, zswap's compressed pool (zram's pools follow each write). */
   private syncKernelMemory(): void {
     this.swapMeta.flush();
     const zs = this.kmem.pool('zsmalloc: zswap', 'zsmalloc');
@@ -472,15 +479,35 @@ export class Kernel {
 
   // ------------------------------------------------------ operations: swap
 
-  /** swapon(8) */
+  /**
+   * swapon(8). A zram area is the whole zram device: without a size it
+   * takes the device's disksize; on a device not yet initialised, a size
+   * stands for `echo SIZE > /sys/block/zramN/disksize` before mkswap.
+   */
   swaponDevice(p: SwaponParams): SwapInfo {
     return this.tx(() => {
       if (p.kind === 'ghost' && this.design !== 'ghost') fail('ENOENT', `${p.path}: no such device (the ghost swap device exists only under design=ghost)`);
       if (p.kind === 'vswap' || p.path === VSWAP_PATH) {
         fail('EINVAL', `${p.path}: the virtual swap device is created by the kernel at boot (vswap designs only); it cannot be swapped on`);
       }
-      return this.swap.swapon(p);
+      if (p.kind !== 'zram') return this.swap.swapon(p);
+      if (this.swap.byPath(p.path)) fail('EBUSY', `${p.path} is already in use as swap`);
+      const z = this.zram.device(p.path);
+      if (!z.initialized) {
+        if (!(p.sizeBytes > 0)) fail('EINVAL', `${p.path}: the zram device has no disksize (echo SIZE > /sys/block/${p.path.replace(/^\/dev\//, '')}/disksize first)`);
+        this.zram.setDisksize(z, p.sizeBytes);
+      } else if (p.sizeBytes > z.disksize) {
+        fail('EINVAL', `${p.path}: a swap area of ${p.sizeBytes} bytes does not fit the ${z.disksize}-byte device`);
+      }
+      const si = this.swap.swapon({ ...p, sizeBytes: p.sizeBytes > 0 ? p.sizeBytes : z.disksize });
+      this.j.set(z, 'claimed', true);
+      return si;
     });
+  }
+
+  /** The zram device under a swap area, or null. */
+  zramOf(si: SwapInfo): ZramDevice | null {
+    return si.kind === 'zram' ? (this.zram.devices.get(si.path) ?? null) : null;
   }
 
   /**
@@ -539,6 +566,8 @@ export class Kernel {
         throw err;
       }
       this.swap.finishSwapoff(si);
+      const z = this.zramOf(si);
+      if (z) this.j.set(z, 'claimed', false);
     });
   }
 

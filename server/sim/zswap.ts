@@ -18,7 +18,7 @@ import type { Kernel } from './kernel';
 import { ROOT_MEMCG_ID, objcgMemcg, zswapWritebackEnabled, type Memcg, type MemcgTree } from './memcontrol';
 import { swapCacheLookup } from './swap_state';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
-import { allocBacking, backingChargeTarget, backsToDisk, hasPhysicalDevice, setSwapfileBacking } from './virtual_layer';
+import { allocBacking, backingChargeTarget, backsToDisk, freePhysical, hasPhysicalDevice, setSwapfileBacking } from './virtual_layer';
 import { MAX_RECLAIM_RETRIES } from './vmscan';
 
 export interface ZswapParams {
@@ -476,13 +476,20 @@ export function zswapWritebackEntry(k: Kernel, entry: SwpEntry): WritebackError 
     if (phys === null) return 'ENOMEM';
     target = phys;
   }
+  const owner = k.swapinChargeTarget(k.swapMemcgId(si, swpOffset(entry)), ROOT_MEMCG_ID);
+  // the page's content, as the swapout recorded it in the slot
+  const sc = si.clusterOf(swpOffset(entry))?.simContent;
+  const code = sc ? sc[swpOffset(entry) & (k.geom.clusterSlots - 1)]! : 0;
+  if (!k.io.deviceWrite(target, 1, 0, owner.id, () => code)) {
+    // the device refused it (zram at mem_limit): the entry stays in zswap
+    if (target !== entry) freePhysical(k, target, 1);
+    return 'ENOMEM';
+  }
   k.zswap.remove(entry, 'writeback');
   k.vmstat.count('zswpwb');
   const objcg = objcgMemcg(k, e.memcg);
   if (objcg) k.memcgs.statEvent(objcg, 'zswpwb', 1);
-  const owner = k.swapinChargeTarget(k.swapMemcgId(si, swpOffset(entry)), ROOT_MEMCG_ID);
   if (target !== entry) setSwapfileBacking(k, entry, target, 1);
-  k.io.deviceWrite(target, 1, 0, owner.id);
   return null;
 }
 
