@@ -450,13 +450,14 @@ export const UNIT_DOCS: Readonly<Record<ObservableUnit, string>> = {
 
 // ─── Files ───────────────────────────────────────────────────────────────────
 
-export type FileScope = 'cgroup' | 'zswap-param' | 'sysctl' | 'swap-sysfs' | 'thp' | 'thp-size' | 'thp-stat' | 'proc' | 'zswap-debug';
+export type FileScope = 'cgroup' | 'zswap-param' | 'sysctl' | 'swap-sysfs' | 'thp' | 'thp-size' | 'thp-stat' | 'proc' | 'zswap-debug' | 'zram';
 export type FileAccess = 'ro' | 'rw' | 'wo';
 
 /** How a write to the file is parsed. */
-export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum' | 'tiers' | 'tier-max' | 'controllers' | 'kill';
+/** `size`: a memparse() size (zram disksize, mem_limit); `zero`: only 0 (zram mem_used_max); `nonzero`: a non-zero number (zram reset); `path`: an absolute path. */
+export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum' | 'tiers' | 'tier-max' | 'controllers' | 'kill' | 'size' | 'zero' | 'nonzero' | 'path';
 
-export type KeySetName = 'memory.stat' | 'memory.events' | 'memory.swap.events' | 'vmstat' | 'meminfo' | 'cgroup.events';
+export type KeySetName = 'memory.stat' | 'memory.events' | 'memory.swap.events' | 'vmstat' | 'meminfo' | 'cgroup.events' | 'mm_stat' | 'io_stat' | 'bd_stat';
 
 export interface FileSpec {
   /** The last path component (`memory.max`, `enabled`, `stored_pages`). */
@@ -921,6 +922,138 @@ export const OTHER_FILES: readonly FileSpec[] = [
   },
 ];
 
+const ZRAM = '/sys/block/zram<N>/';
+const ZRAM_KERNEL = 'drivers/block/zram/zram_drv.c; Documentation/admin-guide/blockdev/zram.rst';
+
+/** The attribute files of a zram device (zram_disk_attrs[]); `<N>` is the device number. */
+export const ZRAM_FILE_SPECS: readonly FileSpec[] = [
+  {
+    name: 'disksize',
+    scope: 'zram',
+    path: `${ZRAM}disksize`,
+    access: 'rw',
+    write: 'size',
+    unit: 'bytes',
+    defaultValue: '0',
+    doc: 'Size of the device (the uncompressed data it can hold). Set once, before swapon; EBUSY afterwards until `reset`. Allocates the device table (16 B per page, vmalloc).',
+    kernel: `disksize_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'comp_algorithm',
+    scope: 'zram',
+    path: `${ZRAM}comp_algorithm`,
+    access: 'rw',
+    write: 'enum',
+    values: ['lzo', 'lzo-rle', 'lz4', 'lz4hc', '842', 'zstd', 'deflate'],
+    unit: 'enum',
+    defaultValue: 'lzo-rle',
+    doc: 'Compressor, chosen before disksize (EBUSY after). Reading lists them all with the current one in brackets. Compressed sizes follow each page’s `content=`, not the algorithm.',
+    kernel: `comp_algorithm_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'mem_limit',
+    scope: 'zram',
+    path: `${ZRAM}mem_limit`,
+    access: 'wo',
+    write: 'size',
+    unit: null,
+    doc: 'Most memory the device may use for compressed data (0: no limit). A write that would pass it fails with ENOMEM (io_stat failed_writes) and the page stays in memory.',
+    kernel: `mem_limit_store(), zram_write_page(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'mem_used_max',
+    scope: 'zram',
+    path: `${ZRAM}mem_used_max`,
+    access: 'wo',
+    write: 'zero',
+    unit: null,
+    doc: 'Write 0 to reset the high-water mark shown as mm_stat mem_used_max.',
+    kernel: `mem_used_max_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'reset',
+    scope: 'zram',
+    path: `${ZRAM}reset`,
+    access: 'wo',
+    write: 'nonzero',
+    unit: null,
+    doc: 'Write 1 to free everything the device holds and forget its disksize; EBUSY while it is swapped on.',
+    kernel: `reset_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'initstate',
+    scope: 'zram',
+    path: `${ZRAM}initstate`,
+    access: 'ro',
+    unit: 'bool',
+    doc: '1 once disksize is set.',
+    kernel: `initstate_show(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'mm_stat',
+    scope: 'zram',
+    path: `${ZRAM}mm_stat`,
+    access: 'ro',
+    unit: null,
+    keys: 'mm_stat',
+    doc: 'Memory statistics, one line: orig_data_size compr_data_size mem_used_total mem_limit mem_used_max same_pages pages_compacted huge_pages huge_pages_since. In an expect: `mm_stat FIELD`.',
+    kernel: `mm_stat_show(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'io_stat',
+    scope: 'zram',
+    path: `${ZRAM}io_stat`,
+    access: 'ro',
+    unit: null,
+    keys: 'io_stat',
+    doc: 'I/O statistics: failed_reads failed_writes invalid_io notify_free. In an expect: `io_stat FIELD`.',
+    kernel: `io_stat_show(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'bd_stat',
+    scope: 'zram',
+    path: `${ZRAM}bd_stat`,
+    access: 'ro',
+    unit: null,
+    keys: 'bd_stat',
+    doc: 'Backing device statistics in 4 KiB units: bd_count (held there now) bd_reads bd_writes. In an expect: `bd_stat FIELD`.',
+    kernel: `bd_stat_show(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'backing_dev',
+    scope: 'zram',
+    path: `${ZRAM}backing_dev`,
+    access: 'rw',
+    write: 'path',
+    unit: null,
+    defaultValue: 'none',
+    doc: 'Block device that idle or huge pages can be written back to; set before disksize (EBUSY after).',
+    kernel: `backing_dev_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'idle',
+    scope: 'zram',
+    path: `${ZRAM}idle`,
+    access: 'wo',
+    write: 'enum',
+    values: ['all'],
+    unit: null,
+    doc: 'Write `all` to mark every stored page idle; reading a page clears its mark.',
+    kernel: `idle_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'writeback',
+    scope: 'zram',
+    path: `${ZRAM}writeback`,
+    access: 'wo',
+    write: 'enum',
+    values: ['idle', 'huge', 'huge_idle', 'incompressible'],
+    unit: null,
+    doc: 'Write idle, huge (incompressible) or huge_idle pages to the backing device and free their memory (needs backing_dev; ENODEV without).',
+    kernel: `writeback_store(); ${ZRAM_KERNEL}`,
+  },
+];
+
 export const THP_STATS: readonly { name: string; doc: string }[] = [
   { name: 'swpout', doc: 'Folios of this size swapped out whole.' },
   { name: 'swpout_fallback', doc: 'Folios of this size split before swapout because no aligned run of free slots existed.' },
@@ -1012,6 +1145,28 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'thp_swpout_fallback', unit: 'count', doc: 'PMD-sized folios split before swapout.' },
     { name: 'workingset_refault_anon', unit: 'count', doc: 'Anonymous refaults.' },
     { name: 'oom_kill', unit: 'count', doc: 'OOM kills.' },
+  ],
+  mm_stat: [
+    { name: 'orig_data_size', unit: 'bytes', doc: 'Uncompressed size of the pages stored.' },
+    { name: 'compr_data_size', unit: 'bytes', doc: 'Compressed size of the pages stored (huge pages count a whole page, same-filled pages nothing).' },
+    { name: 'mem_used_total', unit: 'bytes', doc: 'Memory the device uses for them (zsmalloc pages).' },
+    { name: 'mem_limit', unit: 'bytes', doc: 'mem_limit (0: none).' },
+    { name: 'mem_used_max', unit: 'bytes', doc: 'Highest mem_used_total since the last reset.' },
+    { name: 'same_pages', unit: 'pages', doc: 'Pages stored as one repeated word, with no memory.' },
+    { name: 'pages_compacted', unit: 'pages', doc: 'Pages freed by compaction (not modelled: 0).' },
+    { name: 'huge_pages', unit: 'pages', doc: 'Incompressible pages stored whole.' },
+    { name: 'huge_pages_since', unit: 'pages', doc: 'Incompressible pages written since the device was set up.' },
+  ],
+  io_stat: [
+    { name: 'failed_reads', unit: 'count', doc: 'Reads that failed.' },
+    { name: 'failed_writes', unit: 'count', doc: 'Writes that failed (mem_limit reached).' },
+    { name: 'invalid_io', unit: 'count', doc: 'No longer counted by the kernel (0).' },
+    { name: 'notify_free', unit: 'count', doc: 'Swap slot free notifications (each freed slot).' },
+  ],
+  bd_stat: [
+    { name: 'bd_count', unit: 'pages', doc: 'Pages held on the backing device now (4 KiB units).' },
+    { name: 'bd_reads', unit: 'pages', doc: 'Pages read from the backing device.' },
+    { name: 'bd_writes', unit: 'pages', doc: 'Pages written to the backing device.' },
   ],
   meminfo: [
     { name: 'MemTotal', unit: 'kB', doc: 'RAM.' },

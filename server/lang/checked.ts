@@ -83,7 +83,9 @@ export type FileRef =
   | { readonly kind: 'thp-size'; readonly path: string; readonly name: 'enabled'; readonly order: number; readonly sizeKb: number }
   | { readonly kind: 'thp-stat'; readonly path: string; readonly name: string; readonly order: number; readonly sizeKb: number }
   | { readonly kind: 'proc'; readonly path: string; readonly name: 'swaps' | 'meminfo' | 'vmstat' }
-  | { readonly kind: 'zswap-debug'; readonly path: string; readonly name: string };
+  | { readonly kind: 'zswap-debug'; readonly path: string; readonly name: string }
+  /** /sys/block/zram<N>/<name>; `device` is /dev/zram<N>. */
+  | { readonly kind: 'zram'; readonly path: string; readonly device: string; readonly name: string };
 
 /** A value written to a file, parsed with that file's kernel syntax. */
 export type WriteValue =

@@ -423,6 +423,18 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
       const parsed = parseTierMax(text);
       return parsed.ok ? { kind: 'text', value: text } : reject(parsed.error);
     }
+    case 'size': {
+      const r = parseKernelSize(text);
+      return r.ok ? { kind: 'text', value: text } : reject(`${where} takes a byte count with an optional K/M/G/T suffix: ${r.reason}`);
+    }
+    case 'zero':
+      return text.trim() === '0' ? { kind: 'text', value: text } : reject(`${where} takes only 0`);
+    case 'nonzero': {
+      const n = parseInteger(text.trim(), false);
+      return n.ok && n.value > 0 ? { kind: 'text', value: text } : reject(`${where} takes a positive number (1)`);
+    }
+    case 'path':
+      return text.trim().startsWith('/') ? { kind: 'text', value: text } : reject(`${where} takes an absolute device path, found '${text}'`);
     default:
       throw new Error(`file ${spec.name} is writable but has no write syntax`);
   }

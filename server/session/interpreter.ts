@@ -59,6 +59,9 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
   const fd = op.fd === undefined ? null : k.files.use(op.fd);
   if (v.kind === 'invalid') throw new KernelError(v.errno as ErrnoName, `write of '${op.text}' to ${f.path} rejected`);
   switch (f.kind) {
+    case 'zram':
+      // the store handlers parse the text as the kernel does (server/sim/zram_sysfs.ts)
+      return writeFile(k, f.path, op.text);
     case 'cgroup': {
       const cg = f.cgroup;
       // cgroupfs files whose kernel handler vfs.ts models as written: the text goes there

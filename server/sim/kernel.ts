@@ -240,7 +240,10 @@ export class Kernel {
    */
   private settleKernelMemory(mayFail: boolean): void {
     for (let tries = 0; !this.kmem.settle() && tries < 4; tries++) {
-      if (!this.vmscan.reclaim(this.memcgs.root, Math.max(this.kmem.debt, 32), { memcgTargeted: false })) break;
+      const got = this.vmscan.reclaim(this.memcgs.root, Math.max(this.kmem.debt, 32), { memcgTargeted: false });
+      // reclaim itself changes kernel memory (zswap stores, swap tables)
+      this.syncKernelMemory();
+      if (!got) break;
     }
     if (this.kmem.debt > 0 && mayFail) fail('ENOMEM', `kernel memory: ${this.kmem.debt} pages could not be allocated`);
   }

@@ -13,6 +13,7 @@
  */
 import { KernelError, fail } from './errno';
 import { kstrtobool, kstrtoint, memparse, procDointvec, strip, sysfsWord } from './kparse';
+import { zramAttr, zramReadText, zramReadValue, zramWrite, type ZramFile } from './zram_sysfs';
 import type { Kernel, ThpMode, ThpSizeMode } from './kernel';
 import {
   MEMCG_EVENTS,
@@ -105,7 +106,8 @@ type Resolved =
   | { kind: 'thp' }
   | { kind: 'thp-size'; order: number }
   | { kind: 'thp-stat'; order: number; stat: MthpStat }
-  | { kind: 'proc'; name: 'swaps' | 'meminfo' | 'vmstat' };
+  | { kind: 'proc'; name: 'swaps' | 'meminfo' | 'vmstat' }
+  | { kind: 'zram'; device: string; file: ZramFile };
 
 /** Absolute, without `.`, `..`, repeated or trailing slashes; relative paths are below /sys/fs/cgroup. */
 export function normalizeVfsPath(path: string): string {
@@ -172,6 +174,8 @@ function resolve(k: Kernel, path: string): Resolved {
   if (norm === '/proc/swaps' || norm === '/proc/meminfo' || norm === '/proc/vmstat') {
     return { kind: 'proc', name: norm.slice('/proc/'.length) as 'swaps' | 'meminfo' | 'vmstat' };
   }
+  const zram = zramAttr(norm);
+  if (zram) return { kind: 'zram', ...zram };
   return fail('ENOENT', `${norm}: no such file in the simulator`);
 }
 
@@ -354,6 +358,8 @@ export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): s
       if (r.name === 'swaps') return procSwapsText(k);
       if (r.name === 'meminfo') return meminfoRows(k).map(([key, v]) => `${(key + ':').padEnd(16)}${String(v).padStart(8)} kB\n`).join('');
       return lines(vmstatRows(k));
+    case 'zram':
+      return zramReadText(k, r.device, r.file);
   }
 }
 
@@ -413,6 +419,8 @@ export function readValue(k: Kernel, path: string, key?: string | null, fd: Open
     case 'proc':
       if (r.name === 'swaps') return swapsCell(k, key);
       return keyed(r.name === 'meminfo' ? meminfoRows(k) : vmstatRows(k), key, `/proc/${r.name}`);
+    case 'zram':
+      return zramReadValue(k, r.device, r.file, key);
   }
 }
 
@@ -598,6 +606,8 @@ export function writeFile(k: Kernel, path: string, value: string, fd: OpenFile |
       case 'proc':
         // root may open a 0444 proc file for writing; there is no write handler
         return fail('EIO', `/proc/${r.name} cannot be written`);
+      case 'zram':
+        return zramWrite(k, r.device, r.file, value);
     }
   });
 }
