@@ -12,6 +12,8 @@ import type {
   DeviceSummary,
   MemcgSummary,
   SlotBacking,
+  ZramSlot,
+  ZramSlotState,
 } from '../../shared/protocol';
 import { CLUSTER_LIST_NAMES, type SwapClusterInfo } from '../sim/cluster';
 import { PG_dirty } from '../sim/folio';
@@ -20,6 +22,7 @@ import type { Memcg } from '../sim/memcontrol';
 import { freeMem, freeSwap, meminfo, mthpStats, procSwaps, zswapDebugfs } from '../sim/procfs';
 import { SWP_SYNCHRONOUS_IO, type SwapInfo } from '../sim/swapfile';
 import { SlotKind, tbKind, tbZero } from '../sim/swap_table';
+import { ZRAM_HUGE, ZRAM_IDLE, ZRAM_SAME, ZRAM_STORED, ZRAM_WB } from '../sim/zram';
 
 export function deviceSummary(k: Kernel, si: SwapInfo): DeviceSummary {
   const lists = { free: si.freeClusterCount, nonfull: 0, frag: 0, full: si.fullClusters.length, discard: si.discardClusters.length };
@@ -136,6 +139,15 @@ export function slotBacking(k: Kernel, si: SwapInfo, offset: number): SlotBackin
       if (tbZero(meta)) return 'zero';
       return k.zswap.entries.has(si.type * 2 ** 32 + offset) ? 'zswap' : 'disk';
   }
+}
+
+/** What the zram device under a swap area holds for a slot (slot inspector, cluster map), or null off zram. */
+export function zramSlot(k: Kernel, si: SwapInfo, offset: number): ZramSlot | null {
+  const z = k.zramOf(si);
+  if (!z) return null;
+  const f = z.flags(offset);
+  const state: ZramSlotState = !(f & ZRAM_STORED) ? 'empty' : f & ZRAM_WB ? 'written-back' : f & ZRAM_SAME ? 'same' : f & ZRAM_HUGE ? 'huge' : 'compressed';
+  return { state, size: z.objectSize(offset), idle: (f & ZRAM_IDLE) !== 0 };
 }
 
 export function clusterListName(ci: SwapClusterInfo | undefined): ClusterListName {
