@@ -180,16 +180,24 @@ export interface FreeMem {
   available: number;
 }
 
-export function freeMem(k: Kernel): FreeMem {
-  const m = meminfo(k);
+/** The /proc/meminfo lines free(1)'s Mem line is computed from. */
+export type FreeMemInput = Readonly<Record<'MemTotal' | 'MemFree' | 'MemAvailable' | 'Buffers' | 'Cached' | 'SReclaimable' | 'Shmem', number>>;
+
+/** free(1)'s Mem line from meminfo values: the simulator's and a real kernel's (swapsim verify) alike. */
+export function freeMemFrom(m: FreeMemInput): FreeMem {
   return {
     total: m.MemTotal,
     used: Math.max(0, m.MemTotal - m.MemAvailable),
     free: m.MemFree,
-    shared: 0,
+    shared: m.Shmem,
     'buff/cache': m.Buffers + m.Cached + m.SReclaimable,
     available: m.MemAvailable,
   };
+}
+
+export function freeMem(k: Kernel): FreeMem {
+  // no shmem is modelled: Shmem is 0
+  return freeMemFrom({ ...meminfo(k), Shmem: 0 });
 }
 
 /** `free -k` / `free -m` text as procps-ng 4 prints it (MiB truncate). */

@@ -14,7 +14,6 @@
  * the old generator spend most of its time in a few reclaim storms.
  */
 import { Kernel } from '../../server/sim/kernel';
-import { writeFile } from '../../server/sim/vfs';
 import type { ContentSpec } from '../../server/sim/content';
 import { designDescriptor, type DesignCapabilities } from '../../server/sim/designs/profiles';
 import { writeFile } from '../../server/sim/vfs';
