@@ -12,6 +12,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { RestartBudget, shutsDownOnConnectionError } from './lsp/crashPolicy';
 
 /**
  * The `swapsim` section as the server reads it (server/lsp/settings.ts), sent
@@ -51,16 +52,16 @@ const MAX_RESTARTS = 4;
 const RESTART_WINDOW_MS = 3 * 60_000;
 
 function crashHandler(outputChannel: vscode.LogOutputChannel, restartServer: () => void): ErrorHandler {
-  let restarts: number[] = [];
+  const budget = new RestartBudget(MAX_RESTARTS, RESTART_WINDOW_MS);
   return {
-    error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    // `handled: true`: the library logs the error to the output channel without a pop-up; a crash is
+    // reported once, by closed() (client/lsp/crashPolicy.ts says why write errors wait for it).
+    error: (error, _message, count) =>
+      shutsDownOnConnectionError(error, count) ? { action: ErrorAction.Shutdown } : { action: ErrorAction.Continue, handled: true },
     closed: () => {
-      const now = Date.now();
-      restarts = restarts.filter((t) => now - t < RESTART_WINDOW_MS);
       const allowed = vscode.workspace.getConfiguration('swapsim').get<boolean>('server.restartOnCrash', true);
-      if (allowed && restarts.length < MAX_RESTARTS) {
-        restarts.push(now);
-        outputChannel.warn(`the swapsim server stopped unexpectedly; restarting (${restarts.length}/${MAX_RESTARTS})`);
+      if (allowed && budget.take(Date.now())) {
+        outputChannel.warn(`the swapsim server stopped unexpectedly; restarting (${budget.used}/${MAX_RESTARTS})`);
         return { action: CloseAction.Restart, handled: true };
       }
       const why = allowed ? `it stopped ${MAX_RESTARTS + 1} times in 3 minutes` : 'swapsim.server.restartOnCrash is off';

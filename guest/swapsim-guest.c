@@ -211,12 +211,18 @@ static uint64_t rng_next(uint64_t *s) {
 
 /*
  * Fill one page with content of code `c`: 0 zero, 1000 incompressible,
+ * 1001 same-filled (one non-zero word repeated: zram stores no data for it),
  * 1..999 compressible with compressed/original ≈ c/1000 (that many random
  * bytes, the rest zero). A zero page is still written, so it is allocated.
  */
 static void fill_page(volatile unsigned char *p, int code, uint64_t seed) {
   if (code <= 0) {
     p[0] = 0;
+    return;
+  }
+  if (code == 1001) {
+    uint64_t word = seed * 0x9E3779B97F4A7C15ULL | 1;
+    for (size_t i = 0; i + 8 <= PAGE; i += 8) memcpy((void *)(p + i), &word, 8);
     return;
   }
   size_t random_bytes = code >= 1000 ? PAGE : (PAGE * (size_t)code) / 1000;

@@ -123,6 +123,8 @@ export interface CounterSet {
   swaps: { Filename: string; Type: string; Size: number; Used: number; Priority: number }[];
   /** free(1) Swap line in KiB. */
   free: { total: number; used: number; free: number };
+  /** free(1) Mem line in KiB (procps-ng 4: used = total − available; buffCache is the buff/cache column). */
+  freeMem: { total: number; used: number; free: number; shared: number; buffCache: number; available: number };
   /** /proc/meminfo lines the model drives, kB. */
   meminfo: Record<string, number>;
   /** /proc/vmstat events. */
@@ -231,6 +233,17 @@ export interface SessionDelta {
 
 // ------------------------------------------------------------ on-demand data
 
+/** What a zram device holds for a slot: nothing, a compressed object, one repeated word, a whole page, or a copy on its backing device. */
+export type ZramSlotState = 'empty' | 'compressed' | 'same' | 'huge' | 'written-back';
+
+export interface ZramSlot {
+  state: ZramSlotState;
+  /** Bytes of its object in the zsmalloc pool (0 for same-filled and written-back pages). */
+  size: number;
+  /** Marked idle (zram's idle file) and not read since. */
+  idle: boolean;
+}
+
 export interface SlotRecord {
   type: number;
   offset: number;
@@ -245,6 +258,8 @@ export interface SlotRecord {
   pfn: number | null;
   /** zswap entry, when the slot's data is in zswap. */
   zswap: { length: number; incompressible: boolean; referenced: boolean } | null;
+  /** On a zram device: what zram holds for the slot, with its compressed size. */
+  zram: ZramSlot | null;
   /** The swp_entry_t value, 0x-prefixed. */
   entryRaw: string;
   /** The design's metadata for this slot, decoded: one or more encodings with labelled bit fields. */
@@ -276,6 +291,8 @@ export interface ClusterDetail {
   /** Raw table values (design's encoding), 0x-prefixed; empty when the cluster has no table. */
   raw: string[];
   memcgIds: number[];
+  /** On a zram device: per slot, what zram holds and its compressed size. */
+  zram?: { state: ZramSlotState[]; size: number[] };
 }
 
 export interface ClusterMapParams extends SessionParams {

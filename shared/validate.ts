@@ -45,6 +45,8 @@ import {
   type SlotEncoding,
   type SlotKindName,
   type SlotRecord,
+  type ZramSlot,
+  type ZramSlotState,
   type StepError,
   type StepInfo,
   type StepParams,
@@ -248,6 +250,7 @@ const counterSet: Validator<CounterSet> = object<CounterSet>({
     object<CounterSet['swaps'][number]>({ Filename: str, Type: str, Size: num, Used: num, Priority: int }),
   ),
   free: object<CounterSet['free']>({ total: num, used: num, free: num }),
+  freeMem: object<CounterSet['freeMem']>({ total: num, used: num, free: num, shared: num, buffCache: num, available: num }),
   meminfo: counts,
   vmstat: counts,
   mthp: recordOf(counts),
@@ -331,6 +334,8 @@ const slotEncoding: Validator<SlotEncoding> = object<SlotEncoding>({
   ),
 });
 
+const zramSlotState: Validator<ZramSlotState> = literal('empty', 'compressed', 'same', 'huge', 'written-back');
+
 const slotRecord: Validator<SlotRecord> = object<SlotRecord>({
   type: nat,
   offset: nat,
@@ -342,6 +347,7 @@ const slotRecord: Validator<SlotRecord> = object<SlotRecord>({
   memcg: nullable(object<NonNullable<SlotRecord['memcg']>>({ id: nat, path: str, online: bool })),
   pfn: nullable(nat),
   zswap: nullable(object<NonNullable<SlotRecord['zswap']>>({ length: nat, incompressible: bool, referenced: bool })),
+  zram: nullable(object<ZramSlot>({ state: zramSlotState, size: nat, idle: bool })),
   entryRaw: hex,
   encodings: arrayOf(slotEncoding),
   history: arrayOf(wireEvent),
@@ -359,6 +365,7 @@ const clusterDetail: Validator<ClusterDetail> = object<ClusterDetail>({
   counts: arrayOf(nat),
   raw: arrayOf(str),
   memcgIds: arrayOf(int),
+  zram: optional(object<NonNullable<ClusterDetail['zram']>>({ state: arrayOf(zramSlotState), size: arrayOf(nat) })),
 });
 
 const clusterMap: Validator<ClusterMap> = refine(

@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { createLanguageClient } from '../server';
 import type { CancelToken } from '../protocolClient';
+import { restartClient } from './crashPolicy';
 import type { ClientPhase, LspBundle, ServerClient } from './serverClient';
 
 function phaseOf(state: State): ClientPhase {
@@ -13,7 +14,7 @@ function phaseOf(state: State): ClientPhase {
 }
 
 /** LanguageClient seen through the ServerClient interface. */
-export function asServerClient(client: LanguageClient): ServerClient {
+export function asServerClient(client: LanguageClient, log: vscode.LogOutputChannel): ServerClient {
   return {
     sendRequest: <R>(method: string, params: unknown, token?: CancelToken): Promise<R> =>
       // LanguageClient tells a token from params by its shape, so only pass one that exists.
@@ -21,10 +22,10 @@ export function asServerClient(client: LanguageClient): ServerClient {
     onNotification: <P>(method: string, handler: (params: P) => void) => client.onNotification(method, (params: P) => handler(params)),
     onDidChangePhase: (listener) => client.onDidChangeState(({ oldState, newState }) => listener({ oldPhase: phaseOf(oldState), newPhase: phaseOf(newState) })),
     start: () => client.start(),
-    restart: () => client.restart(),
+    restart: () => restartClient(client, (message) => log.warn(message)),
     stop: () => client.stop(),
     isRunning: () => client.isRunning(),
   };
 }
 
-export const createServerClient: LspBundle['createServerClient'] = (context, log, restartServer) => asServerClient(createLanguageClient(context, log, restartServer));
+export const createServerClient: LspBundle['createServerClient'] = (context, log, restartServer) => asServerClient(createLanguageClient(context, log, restartServer), log);

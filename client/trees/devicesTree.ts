@@ -4,6 +4,7 @@
 // selection by id, reveal() and onDidChangeTreeData(element) need identity).
 // A delta refreshes only the subtrees it touched.
 import type * as vscode from 'vscode';
+import { describeZramSlot } from '../../shared/zram_words';
 import type { ClusterDetail, ClusterListName, ClusterSummary, DeviceSummary, SessionDelta, SlotBacking, SlotRecord } from '../../shared/protocol';
 import { describeRequestError, type CancelToken, type SwapsimRequester } from '../protocolClient';
 import type { SessionState, SessionStore } from '../session/sessionStore';
@@ -582,6 +583,7 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     if (r.pfn !== null) facts.push(`PFN ${hex(r.pfn)}`);
     if (r.memcg !== null) facts.push(`memcg ${mdEscape(r.memcg.path)}${r.memcg.online ? '' : ' (zombie)'}`);
     if (r.zswap !== null) facts.push(`zswap ${r.zswap.length} B${r.zswap.incompressible ? ' incompressible' : ''}${r.zswap.referenced ? ' referenced' : ''}`);
+    if (r.zram !== null) facts.push(`zram ${describeZramSlot(r.zram, this.state()?.pageSize ?? 4096)}`);
     md.appendMarkdown(`${facts.join(' · ')}\n\n`);
     for (const enc of r.encodings) {
       md.appendMarkdown(`${mdEscape(enc.structure)}: \`${enc.raw}\` (${enc.bits} bits)\n\n`);

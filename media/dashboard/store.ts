@@ -56,6 +56,7 @@ export function flattenCounters(snapshot: SessionSnapshot): Map<string, number> 
     out.set(`swaps.${row.Filename}.Priority`, row.Priority);
   }
   for (const [key, value] of Object.entries(c.free)) out.set(`free.swap.${key}`, value);
+  for (const [key, value] of Object.entries(c.freeMem)) out.set(`free.mem.${key}`, value);
   for (const [key, value] of Object.entries(c.meminfo)) out.set(`meminfo.${key}`, value);
   for (const [key, value] of Object.entries(c.vmstat)) out.set(`vmstat.${key}`, value);
   for (const [size, stats] of Object.entries(c.mthp)) for (const [key, value] of Object.entries(stats)) out.set(`mthp.${size}.${key}`, value);

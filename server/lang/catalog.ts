@@ -664,13 +664,14 @@ export const UNIT_DOCS: Readonly<Record<ObservableUnit, string>> = {
 
 // ─── Files ───────────────────────────────────────────────────────────────────
 
-export type FileScope = 'cgroup' | 'zswap-param' | 'sysctl' | 'swap-sysfs' | 'thp' | 'thp-size' | 'thp-stat' | 'proc' | 'zswap-debug';
+export type FileScope = 'cgroup' | 'zswap-param' | 'sysctl' | 'swap-sysfs' | 'thp' | 'thp-size' | 'thp-stat' | 'proc' | 'zswap-debug' | 'zram';
 export type FileAccess = 'ro' | 'rw' | 'wo';
 
 /** How a write to the file is parsed. */
-export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum' | 'tiers' | 'tier-max' | 'controllers' | 'kill';
+/** `size`: a memparse() size (zram disksize, mem_limit); `zero`: only 0 (zram mem_used_max); `nonzero`: a non-zero number (zram reset); `path`: an absolute path. */
+export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum' | 'tiers' | 'tier-max' | 'controllers' | 'kill' | 'size' | 'zero' | 'nonzero' | 'path';
 
-export type KeySetName = 'memory.stat' | 'memory.events' | 'memory.swap.events' | 'vmstat' | 'meminfo' | 'cgroup.events';
+export type KeySetName = 'memory.stat' | 'memory.events' | 'memory.swap.events' | 'vmstat' | 'meminfo' | 'cgroup.events' | 'mm_stat' | 'io_stat' | 'bd_stat';
 
 export interface FileSpec {
   /** The last path component (`memory.max`, `enabled`, `stored_pages`). */
@@ -1135,6 +1136,138 @@ export const OTHER_FILES: readonly FileSpec[] = [
   },
 ];
 
+const ZRAM = '/sys/block/zram<N>/';
+const ZRAM_KERNEL = 'drivers/block/zram/zram_drv.c; Documentation/admin-guide/blockdev/zram.rst';
+
+/** The attribute files of a zram device (zram_disk_attrs[]); `<N>` is the device number. */
+export const ZRAM_FILE_SPECS: readonly FileSpec[] = [
+  {
+    name: 'disksize',
+    scope: 'zram',
+    path: `${ZRAM}disksize`,
+    access: 'rw',
+    write: 'size',
+    unit: 'bytes',
+    defaultValue: '0',
+    doc: 'Size of the device (the uncompressed data it can hold). Set once, before swapon; EBUSY afterwards until `reset`. Allocates the device table (16 B per page, vmalloc).',
+    kernel: `disksize_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'comp_algorithm',
+    scope: 'zram',
+    path: `${ZRAM}comp_algorithm`,
+    access: 'rw',
+    write: 'enum',
+    values: ['lzo', 'lzo-rle', 'lz4', 'lz4hc', '842', 'zstd', 'deflate'],
+    unit: 'enum',
+    defaultValue: 'lzo-rle',
+    doc: 'Compressor, chosen before disksize (EBUSY after). Reading lists them all with the current one in brackets. Compressed sizes follow each page’s `content=`, not the algorithm.',
+    kernel: `comp_algorithm_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'mem_limit',
+    scope: 'zram',
+    path: `${ZRAM}mem_limit`,
+    access: 'wo',
+    write: 'size',
+    unit: null,
+    doc: 'Most memory the device may use for compressed data (0: no limit). A write that would pass it fails with ENOMEM (io_stat failed_writes) and the page stays in memory.',
+    kernel: `mem_limit_store(), zram_write_page(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'mem_used_max',
+    scope: 'zram',
+    path: `${ZRAM}mem_used_max`,
+    access: 'wo',
+    write: 'zero',
+    unit: null,
+    doc: 'Write 0 to reset the high-water mark shown as mm_stat mem_used_max.',
+    kernel: `mem_used_max_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'reset',
+    scope: 'zram',
+    path: `${ZRAM}reset`,
+    access: 'wo',
+    write: 'nonzero',
+    unit: null,
+    doc: 'Write 1 to free everything the device holds and forget its disksize; EBUSY while it is swapped on.',
+    kernel: `reset_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'initstate',
+    scope: 'zram',
+    path: `${ZRAM}initstate`,
+    access: 'ro',
+    unit: 'bool',
+    doc: '1 once disksize is set.',
+    kernel: `initstate_show(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'mm_stat',
+    scope: 'zram',
+    path: `${ZRAM}mm_stat`,
+    access: 'ro',
+    unit: null,
+    keys: 'mm_stat',
+    doc: 'Memory statistics, one line: orig_data_size compr_data_size mem_used_total mem_limit mem_used_max same_pages pages_compacted huge_pages huge_pages_since. In an expect: `mm_stat FIELD`.',
+    kernel: `mm_stat_show(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'io_stat',
+    scope: 'zram',
+    path: `${ZRAM}io_stat`,
+    access: 'ro',
+    unit: null,
+    keys: 'io_stat',
+    doc: 'I/O statistics: failed_reads failed_writes invalid_io notify_free. In an expect: `io_stat FIELD`.',
+    kernel: `io_stat_show(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'bd_stat',
+    scope: 'zram',
+    path: `${ZRAM}bd_stat`,
+    access: 'ro',
+    unit: null,
+    keys: 'bd_stat',
+    doc: 'Backing device statistics in 4 KiB units: bd_count (held there now) bd_reads bd_writes. In an expect: `bd_stat FIELD`.',
+    kernel: `bd_stat_show(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'backing_dev',
+    scope: 'zram',
+    path: `${ZRAM}backing_dev`,
+    access: 'rw',
+    write: 'path',
+    unit: null,
+    defaultValue: 'none',
+    doc: 'Block device that idle or huge pages can be written back to; set before disksize (EBUSY after).',
+    kernel: `backing_dev_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'idle',
+    scope: 'zram',
+    path: `${ZRAM}idle`,
+    access: 'wo',
+    write: 'enum',
+    values: ['all'],
+    unit: null,
+    doc: 'Write `all` to mark every stored page idle; reading a page clears its mark.',
+    kernel: `idle_store(); ${ZRAM_KERNEL}`,
+  },
+  {
+    name: 'writeback',
+    scope: 'zram',
+    path: `${ZRAM}writeback`,
+    access: 'wo',
+    write: 'enum',
+    values: ['idle', 'huge', 'huge_idle', 'incompressible'],
+    unit: null,
+    doc: 'Write idle, huge (incompressible) or huge_idle pages to the backing device and free their memory (needs backing_dev; ENODEV without).',
+    kernel: `writeback_store(); ${ZRAM_KERNEL}`,
+  },
+];
+
 export const THP_STATS: readonly { name: string; doc: string }[] = [
   { name: 'swpout', doc: 'Folios of this size swapped out whole.' },
   { name: 'swpout_fallback', doc: 'Folios of this size split before swapout because no aligned run of free slots existed.' },
@@ -1239,20 +1372,52 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'pglazyfree', unit: 'pages', doc: 'Pages MADV_FREE made lazy-free.' },
     { name: 'pglazyfreed', unit: 'pages', doc: 'Lazy-free pages reclaim dropped without swapping them.' },
   ],
+  mm_stat: [
+    { name: 'orig_data_size', unit: 'bytes', doc: 'Uncompressed size of the pages stored.' },
+    { name: 'compr_data_size', unit: 'bytes', doc: 'Compressed size of the pages stored (huge pages count a whole page, same-filled pages nothing).' },
+    { name: 'mem_used_total', unit: 'bytes', doc: 'Memory the device uses for them (zsmalloc pages).' },
+    { name: 'mem_limit', unit: 'bytes', doc: 'mem_limit (0: none).' },
+    { name: 'mem_used_max', unit: 'bytes', doc: 'Highest mem_used_total since the last reset.' },
+    { name: 'same_pages', unit: 'pages', doc: 'Pages stored as one repeated word, with no memory.' },
+    { name: 'pages_compacted', unit: 'pages', doc: 'Pages freed by compaction (not modelled: 0).' },
+    { name: 'huge_pages', unit: 'pages', doc: 'Incompressible pages stored whole.' },
+    { name: 'huge_pages_since', unit: 'pages', doc: 'Incompressible pages written since the device was set up.' },
+  ],
+  io_stat: [
+    { name: 'failed_reads', unit: 'count', doc: 'Reads that failed.' },
+    { name: 'failed_writes', unit: 'count', doc: 'Writes that failed (mem_limit reached).' },
+    { name: 'invalid_io', unit: 'count', doc: 'No longer counted by the kernel (0).' },
+    { name: 'notify_free', unit: 'count', doc: 'Swap slot free notifications (each freed slot).' },
+  ],
+  bd_stat: [
+    { name: 'bd_count', unit: 'pages', doc: 'Pages held on the backing device now (4 KiB units).' },
+    { name: 'bd_reads', unit: 'pages', doc: 'Pages read from the backing device.' },
+    { name: 'bd_writes', unit: 'pages', doc: 'Pages written to the backing device.' },
+  ],
   meminfo: [
     { name: 'MemTotal', unit: 'kB', doc: 'RAM.' },
     { name: 'MemFree', unit: 'kB', doc: 'Free RAM.' },
-    { name: 'MemAvailable', unit: 'kB', doc: 'Estimate of memory available without swapping.' },
+    { name: 'MemAvailable', unit: 'kB', doc: 'Estimate of memory available without swapping: free pages above the reserve, plus most of the file LRU and of SReclaimable (si_mem_available()).' },
+    { name: 'Buffers', unit: 'kB', doc: 'Block device buffers (none are modelled: 0).' },
     { name: 'Cached', unit: 'kB', doc: 'Page cache, excluding the swap cache.' },
     { name: 'SwapCached', unit: 'kB', doc: 'Memory that is in the swap cache (cache-only and still-referenced slots).' },
+    { name: 'Active', unit: 'kB', doc: 'Active LRU, anon and file.' },
+    { name: 'Inactive', unit: 'kB', doc: 'Inactive LRU, anon and file.' },
     { name: 'Active(anon)', unit: 'kB', doc: 'Anonymous memory on the active LRU.' },
     { name: 'Inactive(anon)', unit: 'kB', doc: 'Anonymous memory on the inactive LRU.' },
+    { name: 'Active(file)', unit: 'kB', doc: 'File pages on the active LRU.' },
+    { name: 'Inactive(file)', unit: 'kB', doc: 'File pages on the inactive LRU.' },
     { name: 'AnonPages', unit: 'kB', doc: 'Anonymous memory mapped by page tables.' },
     { name: 'AnonHugePages', unit: 'kB', doc: 'Anonymous memory in PMD-sized THPs.' },
     { name: 'SwapTotal', unit: 'kB', doc: 'Usable swap space (during swapoff, also the in-use part of the device going away).' },
     { name: 'SwapFree', unit: 'kB', doc: 'Free swap space.' },
     { name: 'Zswap', unit: 'kB', doc: 'Size of the compressed pool.' },
     { name: 'Zswapped', unit: 'kB', doc: 'Original size of the pages stored in zswap.' },
+    { name: 'KReclaimable', unit: 'kB', doc: 'Kernel memory reclaim can free: SReclaimable here.' },
+    { name: 'Slab', unit: 'kB', doc: 'Slab memory: SReclaimable + SUnreclaim (swap metadata objects, zswap entries, XArray nodes).' },
+    { name: 'SReclaimable', unit: 'kB', doc: 'Reclaimable slab: the radix_tree_node cache (XArray nodes of the legacy swap cache, dynamic clusters, zswap’s tree).' },
+    { name: 'SUnreclaim', unit: 'kB', doc: 'Unreclaimable slab: kmalloc’d swap metadata (memcg_table, extend_table, small static arrays), swp_desc, zswap_entry.' },
+    { name: 'VmallocUsed', unit: 'kB', doc: 'vmalloc areas: large static swap arrays (swap_map, swap_cgroup, big zeromap and cluster_info) and zram tables.' },
   ],
 };
 
@@ -1325,8 +1490,11 @@ export const SWAPS_COLUMNS: readonly FieldSpec[] = [
 export const FREE_ROWS: readonly string[] = ['mem', 'swap'];
 export const FREE_COLUMNS: readonly FieldSpec[] = [
   { name: 'total', unit: 'kB', doc: 'MemTotal / SwapTotal.' },
-  { name: 'used', unit: 'kB', doc: 'Memory in use / SwapTotal − SwapFree.' },
+  { name: 'used', unit: 'kB', doc: 'MemTotal − MemAvailable (procps-ng 4) / SwapTotal − SwapFree.' },
   { name: 'free', unit: 'kB', doc: 'MemFree / SwapFree.' },
+  { name: 'shared', unit: 'kB', doc: 'Shmem (Mem line only).' },
+  { name: 'buff/cache', unit: 'kB', doc: 'Buffers + Cached + SReclaimable (Mem line only).' },
+  { name: 'available', unit: 'kB', doc: 'MemAvailable (Mem line only).' },
 ];
 
 export interface ObservableForm {
@@ -1336,7 +1504,7 @@ export interface ObservableForm {
 }
 
 export const OBSERVABLE_FORMS: readonly ObservableForm[] = [
-  { keyword: 'free', synopsis: 'free mem|swap total|used|free', doc: 'A figure of `free(1)`, in kB.' },
+  { keyword: 'free', synopsis: 'free mem|swap total|used|free|shared|buff/cache|available', doc: 'A figure of `free(1)`, in kB (the Swap line has total, used and free).' },
   { keyword: 'slot', synopsis: 'slot DEVICE OFFSET FIELD', doc: 'A field of one swap slot (its swap table entry and side tables).' },
   { keyword: 'cluster', synopsis: 'cluster DEVICE INDEX FIELD', doc: 'A field of one swap cluster.' },
   { keyword: 'task', synopsis: 'task NAME FIELD', doc: 'A field of a task.' },
@@ -1565,6 +1733,7 @@ export const CONTENT_KINDS: readonly { name: string; doc: string }[] = [
   { name: 'zero', doc: 'All-zero pages: swapped out by setting the zero flag, no I/O and no zswap.' },
   { name: 'compressible', doc: 'Pages that compress to RATIO of their size (`compressible:0.3`; default 0.33).' },
   { name: 'incompressible', doc: 'Random-looking pages: zswap stores them raw or rejects them.' },
+  { name: 'same', doc: 'Pages filled with one repeated non-zero word: zram keeps only the word (same_pages), zswap compresses them to a few bytes.' },
 ];
 
 /** Compression ratio of a bare `compressible` (roughly what lzo/zstd get on typical anon memory). */

@@ -85,7 +85,9 @@ export type FileRef =
   | { readonly kind: 'thp-size'; readonly path: string; readonly name: 'enabled'; readonly order: number; readonly sizeKb: number }
   | { readonly kind: 'thp-stat'; readonly path: string; readonly name: string; readonly order: number; readonly sizeKb: number }
   | { readonly kind: 'proc'; readonly path: string; readonly name: 'swaps' | 'meminfo' | 'vmstat' }
-  | { readonly kind: 'zswap-debug'; readonly path: string; readonly name: string };
+  | { readonly kind: 'zswap-debug'; readonly path: string; readonly name: string }
+  /** /sys/block/zram<N>/<name>; `device` is /dev/zram<N>. */
+  | { readonly kind: 'zram'; readonly path: string; readonly device: string; readonly name: string };
 
 /** A value written to a file, parsed with that file's kernel syntax. */
 export type WriteValue =
@@ -117,6 +119,8 @@ export interface PageSpan {
 export type ContentPart =
   | { readonly kind: 'zero'; readonly percent: number }
   | { readonly kind: 'incompressible'; readonly percent: number }
+  /** Filled with one repeated non-zero word (zram's same-filled pages). */
+  | { readonly kind: 'same'; readonly percent: number }
   /** ratio = compressed size / original size, 0 < ratio < 1. */
   | { readonly kind: 'compressible'; readonly ratio: number; readonly percent: number };
 
@@ -134,11 +138,14 @@ export type TaskField = 'state' | 'rss' | 'swapents' | 'cgroup';
 export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse' | 'discards' | 'discarded';
 export type SwapsColumn = 'Type' | 'Size' | 'Used' | 'Priority';
 
+/** A column of free(1); the Swap line has only `total`, `used` and `free`. */
+export type FreeColumn = 'total' | 'used' | 'free' | 'shared' | 'buff/cache' | 'available';
+
 export type Observable =
   /** A single-value file, or one key of a keyed file (`key` non-null); read through the open file `fd` when non-null. */
   | { readonly kind: 'file'; readonly file: FileRef; readonly key: string | null; readonly fd: string | null }
   | { readonly kind: 'swaps'; readonly device: string; readonly column: SwapsColumn }
-  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: 'total' | 'used' | 'free' }
+  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: FreeColumn }
   | { readonly kind: 'slot'; readonly device: string; readonly offset: number; readonly field: SlotField }
   | { readonly kind: 'cluster'; readonly device: string; readonly index: number; readonly field: ClusterField }
   | { readonly kind: 'task'; readonly task: string; readonly field: TaskField }

@@ -144,15 +144,17 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
       if (t === null) ok = false;
       else type = t as SwapDeviceType;
     }
-    if (sizeOpt === undefined && device.startsWith('/dev/')) {
+    if (sizeOpt === undefined && device.startsWith('/dev/') && type !== 'zram') {
       ctx.error('SS102', `swapon of ${device} needs size=SIZE (the simulator's stand-in for mkswap on a device)`, path);
       return null;
     }
   }
-  if (sizeOpt === undefined && !ghost) return checkSwaponFile(ctx, stmt, device, path);
-  if (!ghost && sizeOpt !== undefined) {
-    const bytes = checkSize(sizeOpt.value, ctx.report, { pageSize: config.pageSize, what: 'swap area size', warnPlain: true });
+  if (sizeOpt === undefined && !ghost && type !== 'zram') return checkSwaponFile(ctx, stmt, device, path);
+  if (!ghost && (sizeOpt !== undefined || type === 'zram')) {
+    // a zram area without size= takes the device's disksize, known when the swapon runs
+    const bytes = sizeOpt === undefined ? 0 : checkSize(sizeOpt.value, ctx.report, { pageSize: config.pageSize, what: 'swap area size', warnPlain: true });
     if (bytes === null) ok = false;
+    else if (sizeOpt === undefined) slots = 0;
     else {
       // mkswap rounds down to whole pages.
       slots = Math.floor(bytes / config.pageSize);
@@ -186,7 +188,7 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
       // read_swap_header(): these are EINVAL from the syscall, not scenario errors.
       if (list.tooMany) ctx.error('SS315', `the swap header holds at most ${max} bad pages`, badOpt.value, 'EINVAL');
       else if (badPages[0] === 0) ctx.error('SS315', 'page 0 is the swap header and cannot be listed as bad', badOpt.value, 'EINVAL');
-      else if (slots !== null && (badPages[badPages.length - 1] ?? 0) > slots - 1) {
+      else if (slots !== null && slots > 0 && (badPages[badPages.length - 1] ?? 0) > slots - 1) {
         ctx.error('SS315', `bad page ${badPages[badPages.length - 1] ?? 0} is past the end of the area (last page ${slots - 1})`, badOpt.value, 'EINVAL');
       }
     }
@@ -196,7 +198,8 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
     const known = ctx.state.devices.get(device);
     if (known?.active === true) ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
     else {
-      ctx.state.devices.set(device, { active: true, slots, offAt: null });
+      // a zram area sized by its disksize: its size is known only at run time
+      ctx.state.devices.set(device, { active: true, slots: slots === 0 ? ctx.limits.maxDevicePages : slots, offAt: null });
       // `size=` on a file stands for dd + mkswap: the file exists and is held
       if (type === 'file') ctx.state.files.set(device, { exists: true, pages: slots, headerSlots: slots, swapActive: true });
     }
@@ -551,6 +554,18 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
       const parsed = parseTierMax(text);
       return parsed.ok ? { kind: 'text', value: text } : reject(parsed.error);
     }
+    case 'size': {
+      const r = parseKernelSize(text);
+      return r.ok ? { kind: 'text', value: text } : reject(`${where} takes a byte count with an optional K/M/G/T suffix: ${r.reason}`);
+    }
+    case 'zero':
+      return text.trim() === '0' ? { kind: 'text', value: text } : reject(`${where} takes only 0`);
+    case 'nonzero': {
+      const n = parseInteger(text.trim(), false);
+      return n.ok && n.value > 0 ? { kind: 'text', value: text } : reject(`${where} takes a positive number (1)`);
+    }
+    case 'path':
+      return text.trim().startsWith('/') ? { kind: 'text', value: text } : reject(`${where} takes an absolute device path, found '${text}'`);
     default:
       throw new Error(`file ${spec.name} is writable but has no write syntax`);
   }

@@ -25,7 +25,7 @@ import {
   type KeySpec,
   type ObservableUnit,
 } from './catalog';
-import type { CheckedStatement, Comparison, ExpectedValue, FileRef, LetValue, Observable, PageSpan, Tolerance } from './checked';
+import type { CheckedStatement, Comparison, ExpectedValue, FileRef, FreeColumn, LetValue, Observable, PageSpan, Tolerance } from './checked';
 import { cachedCgroup, withText, type CheckContext, type DeviceInfo } from './context';
 import { makeDiagnostic } from './diagnostics';
 import { normalisePath } from './paths';
@@ -156,13 +156,15 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
   const head = words[0] as Word;
   switch (head.text) {
     case 'free': {
-      const syn = 'free mem|swap total|used|free';
+      const syn = 'free mem total|used|free|shared|buff/cache|available, free swap total|used|free';
       const row = words[1];
       if (row === undefined) return missing(ctx, words, 'mem or swap', syn);
       if (checkChoice(row, FREE_ROWS, ctx.report, 'free row') === null) return null;
-      const col = field(ctx, words[2], FREE_COLUMNS, words, 'free column', syn);
+      // the Swap line has only the first three columns
+      const columns = row.text === 'swap' ? FREE_COLUMNS.slice(0, 3) : FREE_COLUMNS;
+      const col = field(ctx, words[2], columns, words, 'free column', syn);
       if (col === null || tooMany(ctx, words, 3, syn)) return null;
-      return { observable: { kind: 'free', row: row.text as 'mem' | 'swap', column: col.name as 'total' | 'used' | 'free' }, unit: col.unit, words: [] };
+      return { observable: { kind: 'free', row: row.text as 'mem' | 'swap', column: col.name as FreeColumn }, unit: col.unit, words: [] };
     }
     case 'slot':
     case 'cluster': {

@@ -2,7 +2,7 @@
  * Path resolution: file paths to typed file references, cgroup paths to
  * canonical form. Pure functions; the checker turns failures into diagnostics.
  */
-import { CGROUP_FILES, OTHER_FILES, THP_STATS, ZSWAP_DEBUG_COUNTERS, type FileSpec, type ObservableUnit } from './catalog';
+import { CGROUP_FILES, OTHER_FILES, THP_STATS, ZRAM_FILE_SPECS, ZSWAP_DEBUG_COUNTERS, type FileSpec, type ObservableUnit } from './catalog';
 import type { FileRef, SysctlName, ZswapParam } from './checked';
 import type { DiagnosticCode } from './diagnostics';
 import { nearest } from './suggest';
@@ -109,6 +109,7 @@ function knownPaths(pageSize: number, pmdOrder: number): string[] {
   for (const f of OTHER_FILES) paths.push(f.path.replace('<N>', String(pmdKb)));
   for (const c of ZSWAP_DEBUG_COUNTERS) paths.push(`/sys/kernel/debug/zswap/${c.name}`);
   for (const s of THP_STATS) paths.push(`/sys/kernel/mm/transparent_hugepage/hugepages-${pmdKb}kB/stats/${s.name}`);
+  for (const f of ZRAM_FILE_SPECS) paths.push(f.path.replace('<N>', '0'));
   return paths;
 }
 
@@ -215,6 +216,15 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
   if (norm === '/proc/swaps' || norm === '/proc/meminfo' || norm === '/proc/vmstat') {
     const name = norm.slice('/proc/'.length) as 'swaps' | 'meminfo' | 'vmstat';
     return { ok: true, value: { ref: { kind: 'proc', path: norm, name }, spec: otherSpec('proc', name), unit: null } };
+  }
+  const zram = /^\/sys\/block\/zram(\d+)\/([a-z_]+)$/.exec(norm);
+  if (zram !== null) {
+    const spec = ZRAM_FILE_SPECS.find((f) => f.name === zram[2]);
+    if (spec === undefined) {
+      const suggestions = nearest(zram[2] ?? '', ZRAM_FILE_SPECS.map((f) => f.name)).map((n) => withLastComponent(text, n));
+      return { ok: false, code: 'SS205', message: `no zram attribute '${zram[2] ?? ''}'`, suggestions };
+    }
+    return { ok: true, value: { ref: { kind: 'zram', path: norm, device: `/dev/zram${zram[1] ?? ''}`, name: spec.name }, spec, unit: spec.unit } };
   }
   const debug = /^\/sys\/kernel\/debug\/zswap\/([a-z_]+)$/.exec(norm);
   if (debug !== null) {

@@ -202,7 +202,7 @@ const contentNames = CONTENT_KINDS.map((k) => k.name);
 /** Content specs that checked clean, by spelling: a scenario repeats the same few on every mmap. */
 const cleanContents = new Memo<Content | null>();
 
-/** `zero`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`. */
+/** `zero`, `same`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`. */
 export function checkContent(word: Word, report: Report): Content | null {
   // Only a spec without diagnostics is memoised (null marks "not known clean"); a bad one is re-checked to report at this word.
   const known = cleanContents.get(word.text, (text) => parseContent({ text, range: word.range, quoted: word.quoted }, () => undefined));
@@ -263,10 +263,10 @@ function contentPart(text: string, percent: number, r: Range, report: Report): C
     }
     return { kind: 'compressible', ratio: ratio.value, percent };
   }
-  if ((kind === 'zero' || kind === 'incompressible') && colon < 0) return { kind, percent };
+  if ((kind === 'zero' || kind === 'incompressible' || kind === 'same') && colon < 0) return { kind, percent };
   const suggestions = nearest(kind, contentNames);
   report(
-    makeDiagnostic('SS311', `unknown content '${text}'${didYouMean(suggestions) || ' (zero, compressible[:RATIO], incompressible or mix(…))'}`, r, {
+    makeDiagnostic('SS311', `unknown content '${text}'${didYouMean(suggestions) || ' (zero, same, compressible[:RATIO], incompressible or mix(…))'}`, r, {
       suggestions,
     }),
   );

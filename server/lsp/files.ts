@@ -2,7 +2,7 @@
  * The files a scenario can name, as concrete paths for the configured page
  * size (mTHP directories depend on it) and the scenario's cgroups.
  */
-import { CGROUP_FILES, OTHER_FILES, THP_STATS, ZSWAP_DEBUG_COUNTERS, type FileSpec } from '../lang/catalog';
+import { CGROUP_FILES, OTHER_FILES, THP_STATS, ZRAM_FILE_SPECS, ZSWAP_DEBUG_COUNTERS, type FileSpec } from '../lang/catalog';
 import type { ScenarioConfig } from '../lang/index';
 
 export type FileUse = 'read' | 'write' | 'observe';
@@ -55,6 +55,8 @@ export function systemFiles(config: ScenarioConfig): readonly FileCandidate[] {
       out.push({ path, spec: { name: s.name, scope: 'thp-stat', path, access: 'ro', unit: 'count', doc: s.doc, kernel: 'mthp_stats in mm/huge_memory.c' } });
     }
   }
+  // zram0's attributes: the module is loaded with one device
+  for (const spec of ZRAM_FILE_SPECS) out.push({ path: spec.path.replace('<N>', '0'), spec });
   staticCache.set(cacheKey, out);
   return out;
 }

@@ -20,6 +20,7 @@ export function changedCounters(prev: CounterSet, next: CounterSet): Record<stri
   }
   for (const r of prev.swaps) if (!after.has(r.Filename)) for (const f of SWAP_FIELDS) out[`swaps.${r.Filename}.${f}`] = 0;
   diffRecord('free.swap.', prev.free, next.free, out);
+  diffRecord('free.mem.', prev.freeMem, next.freeMem, out);
   diffRecord('meminfo.', prev.meminfo, next.meminfo, out);
   diffRecord('vmstat.', prev.vmstat, next.vmstat, out);
   for (const size of Object.keys(next.mthp)) diffRecord(`mthp.${size}.`, prev.mthp[size] ?? {}, next.mthp[size] ?? {}, out);

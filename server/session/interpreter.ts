@@ -7,7 +7,7 @@ import type { CheckedOp, CheckedStatement, Comparison, ExpectedValue, Observable
 import type { ContentSpec } from '../sim/content';
 import { KernelError, type ErrnoName } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
-import { freeText } from '../sim/procfs';
+import { freeMem, freeSwap, freeText } from '../sim/procfs';
 import { readFile, readValue, writeFile } from '../sim/vfs';
 import { CLUSTER_LIST_NAMES } from '../sim/cluster';
 import { SLOT_KIND_NAMES, SlotKind, tbKind, tbZero } from '../sim/swap_table';
@@ -73,6 +73,9 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
   if (fd === null) requireRootOwner(k.cred, f.path);
   if (v.kind === 'invalid') throw new KernelError(v.errno as ErrnoName, `write of '${op.text}' to ${f.path} rejected`);
   switch (f.kind) {
+    case 'zram':
+      // the store handlers parse the text as the kernel does (server/sim/zram_sysfs.ts)
+      return writeFile(k, f.path, op.text);
     case 'cgroup': {
       const cg = f.cgroup;
       // cgroupfs files whose kernel handler vfs.ts models as written: the text goes there
@@ -147,15 +150,12 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
       break;
     }
     case 'free': {
-      const kib = k.geom.pageSize / 1024;
       if (o.row === 'swap') {
-        const { free, total } = k.swap.swapinfo();
-        const v = { total: total * kib, free: free * kib, used: Math.max(0, total - free) * kib };
-        return v[o.column];
+        const v = freeSwap(k);
+        if (o.column === 'total' || o.column === 'used' || o.column === 'free') return v[o.column];
+        throw new RangeError(`free's Swap line has no ${o.column} column`);
       }
-      const total = k.geom.ramPages * kib;
-      const free = k.pages.nrFree * kib;
-      return { total, free, used: total - free }[o.column];
+      return freeMem(k)[o.column];
     }
     case 'slot': {
       const si = observedDevice(k, o.device);

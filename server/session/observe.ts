@@ -12,14 +12,17 @@ import type {
   DeviceSummary,
   MemcgSummary,
   SlotBacking,
+  ZramSlot,
+  ZramSlotState,
 } from '../../shared/protocol';
 import { CLUSTER_LIST_NAMES, type SwapClusterInfo } from '../sim/cluster';
 import { PG_dirty } from '../sim/folio';
 import type { Kernel } from '../sim/kernel';
 import type { Memcg } from '../sim/memcontrol';
-import { freeSwap, meminfo, mthpStats, procSwaps, zswapDebugfs } from '../sim/procfs';
+import { freeMem, freeSwap, meminfo, mthpStats, procSwaps, zswapDebugfs } from '../sim/procfs';
 import { SWP_SYNCHRONOUS_IO, type SwapInfo } from '../sim/swapfile';
 import { SlotKind, tbKind, tbZero } from '../sim/swap_table';
+import { ZRAM_HUGE, ZRAM_IDLE, ZRAM_SAME, ZRAM_STORED, ZRAM_WB } from '../sim/zram';
 
 export function deviceSummary(k: Kernel, si: SwapInfo): DeviceSummary {
   const lists = { free: si.freeClusterCount, nonfull: 0, frag: 0, full: si.fullClusters.length, discard: si.discardClusters.length };
@@ -80,12 +83,19 @@ export function memcgSummaries(k: Kernel): MemcgSummary[] {
   return [...k.memcgs.byId.values()].sort((a, b) => a.id - b.id).map((m) => memcgSummary(k, m));
 }
 
+/** free(1)'s Mem line with a dot-free key for buff/cache (counter keys are dotted paths). */
+function freeMemCounters(k: Kernel): CounterSet['freeMem'] {
+  const m = freeMem(k);
+  return { total: m.total, used: m.used, free: m.free, shared: m.shared, buffCache: m['buff/cache'], available: m.available };
+}
+
 export function counterSet(k: Kernel): CounterSet {
   const mthp: Record<string, Record<string, number>> = {};
   for (const row of mthpStats(k)) mthp[row.size] = row.stats;
   return {
     swaps: procSwaps(k),
     free: freeSwap(k),
+    freeMem: freeMemCounters(k),
     meminfo: { ...meminfo(k) },
     vmstat: { ...k.vmstat.events },
     mthp,
@@ -102,6 +112,7 @@ export function flatCounters(c: CounterSet): Record<string, number> {
     out[`swaps.${r.Filename}.Priority`] = r.Priority;
   }
   for (const [key, v] of Object.entries(c.free)) out[`free.swap.${key}`] = v;
+  for (const [key, v] of Object.entries(c.freeMem)) out[`free.mem.${key}`] = v;
   for (const [key, v] of Object.entries(c.meminfo)) out[`meminfo.${key}`] = v;
   for (const [key, v] of Object.entries(c.vmstat)) out[`vmstat.${key}`] = v;
   for (const [size, stats] of Object.entries(c.mthp)) for (const [key, v] of Object.entries(stats)) out[`mthp.${size}.${key}`] = v;
@@ -128,6 +139,15 @@ export function slotBacking(k: Kernel, si: SwapInfo, offset: number): SlotBackin
       if (tbZero(meta)) return 'zero';
       return k.zswap.entries.has(si.type * 2 ** 32 + offset) ? 'zswap' : 'disk';
   }
+}
+
+/** What the zram device under a swap area holds for a slot (slot inspector, cluster map), or null off zram. */
+export function zramSlot(k: Kernel, si: SwapInfo, offset: number): ZramSlot | null {
+  const z = k.zramOf(si);
+  if (!z) return null;
+  const f = z.flags(offset);
+  const state: ZramSlotState = !(f & ZRAM_STORED) ? 'empty' : f & ZRAM_WB ? 'written-back' : f & ZRAM_SAME ? 'same' : f & ZRAM_HUGE ? 'huge' : 'compressed';
+  return { state, size: z.objectSize(offset), idle: (f & ZRAM_IDLE) !== 0 };
 }
 
 export function clusterListName(ci: SwapClusterInfo | undefined): ClusterListName {

@@ -48,7 +48,7 @@ import { recheck, type RunScope } from './dynamic';
 import { KernelError } from '../sim/errno';
 import { DEFAULT_LIMITS } from '../lang/checked';
 import { changedCounters } from './counter_diff';
-import { clusterListName, clusterMap, clusterSummary, counterSet, deviceSummary, flatCounters, memcgSummaries, memcgSummary, slotBacking } from './observe';
+import { clusterListName, clusterMap, clusterSummary, counterSet, deviceSummary, flatCounters, memcgSummaries, memcgSummary, slotBacking, zramSlot } from './observe';
 import { overheadInput } from './overhead_input';
 import { overheadToWire } from './overhead_wire';
 import { expectHint } from './hint_text';
@@ -814,6 +814,7 @@ export class Session implements SessionApi {
       memcg: m ? { id: m.id, path: memcgSummary(k, m).path, online: m.online } : null,
       pfn: kind === SlotKind.PFN ? si.slotVal(offset) : null,
       zswap: z ? { length: z.length, incompressible: z.incompressible, referenced: z.referenced } : null,
+      zram: zramSlot(k, si, offset),
       entryRaw: swpEntryRaw(entry),
       encodings: slotEncodings(k, si, offset, this.designName),
       history,
@@ -832,8 +833,14 @@ export class Session implements SessionApi {
     const raw: string[] = [];
     const memcgIds: number[] = [];
     const layout = this.designName === 'p1' || this.designName === 'legacy' ? 'p1' : this.designName === 'p3' ? 'p3' : 'p4';
+    const zram: ClusterDetail['zram'] = k.zramOf(si) ? { state: [], size: [] } : undefined;
     for (let i = 0; i < n; i++) {
       const off = base + i;
+      if (zram) {
+        const z = zramSlot(k, si, off)!;
+        zram.state.push(z.state);
+        zram.size.push(z.size);
+      }
       backing.push(off < si.max || ci?.table ? slotBacking(k, si, off) : 'bad');
       counts.push(si.slotCount(off));
       memcgIds.push(k.swapMemcgId(si, off));
@@ -851,6 +858,7 @@ export class Session implements SessionApi {
       counts,
       raw,
       memcgIds,
+      ...(zram ? { zram } : {}),
     };
   }
 

@@ -53,6 +53,12 @@ export class SwapClusterInfo {
   simContent: Uint8Array | null = null;
   /** Simulator sidecar: the page data each slot's page held when written out (FolioTable.data). */
   simData: Float64Array | null = null;
+  /**
+   * Not kernel state: PFN and shadow entries per 64-slot group, allocated
+   * with the table, so the legacy swap cache's XArray leaf nodes can be
+   * counted as slots change (swap_meta_counters.ts).
+   */
+  groupFill: Uint16Array | null = null;
   prev: SwapClusterInfo | null = null;
   next: SwapClusterInfo | null = null;
   list: ClusterList | null = null;
@@ -147,6 +153,9 @@ export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number
   j.set(ci, 'memcgTable', memcg);
   j.set(ci, 'simContent', new Uint8Array(slots));
   j.set(ci, 'simData', new Float64Array(slots));
+  const groups = new Uint16Array(Math.ceil(slots / 64));
+  tableOwner.set(groups, ci);
+  j.set(ci, 'groupFill', groups);
   if (extras?.vtable) {
     const vt = new VirtualTable(slots);
     tableOwner.set(vt.tag, ci);
@@ -167,6 +176,7 @@ export function clusterFreeTable(j: Journal, ci: SwapClusterInfo): void {
   j.set(ci, 'extendTable', null);
   j.set(ci, 'simContent', null);
   j.set(ci, 'simData', null);
+  j.set(ci, 'groupFill', null);
   if (ci.vtable) j.set(ci, 'vtable', null);
   if (ci.ownerTable) j.set(ci, 'ownerTable', null);
   if (ci.rmapType) j.set(ci, 'rmapType', null);

@@ -6,6 +6,8 @@
 
 export type ContentClass =
   | { kind: 'zero' }
+  /** Every word the same non-zero value (page_same_filled() in zram). */
+  | { kind: 'same' }
   | { kind: 'incompressible' }
   /** ratio = compressed size / page size, 0 < ratio < 1. */
   | { kind: 'compressible'; ratio: number };
@@ -44,11 +46,19 @@ export function contentOf(spec: ContentSpec, seed: number, index: number): Conte
   return spec[spec.length - 1]!.content;
 }
 
+/**
+ * Compressed size of a page whose bytes repeat one word (zero or not):
+ * a few tens of bytes with lzo or lz4.
+ */
+export const SAME_FILLED_COMPRESSED_BYTES = 32;
+
 /** Compressed size in bytes for one page of this class (zswap's view; ≥ page size means incompressible). */
 export function compressedSize(c: ContentClass, pageSize: number): number {
   switch (c.kind) {
     case 'zero':
       return 0;
+    case 'same':
+      return SAME_FILLED_COMPRESSED_BYTES;
     case 'incompressible':
       return pageSize;
     case 'compressible':
@@ -63,22 +73,27 @@ export function describeContent(c: ContentClass): string {
 /**
  * One-byte content codes, so that a page's class can travel with a folio
  * (per PFN) and with a swap slot (the simulator's sidecar next to the
- * table): 0 unknown, 1 zero, 2 incompressible, 3..255 compressible with
- * ratio (code - 2) / 254.
+ * table): 0 unknown, 1 zero, 2 incompressible, 3..254 compressible with
+ * ratio (code - 2) / 254, 255 same-filled.
  */
+export const SAME_FILLED_CODE = 255;
+
 export function encodeContent(c: ContentClass): number {
   switch (c.kind) {
     case 'zero':
       return 1;
+    case 'same':
+      return SAME_FILLED_CODE;
     case 'incompressible':
       return 2;
     case 'compressible':
-      return 2 + Math.min(253, Math.max(1, Math.round(c.ratio * 254)));
+      return 2 + Math.min(252, Math.max(1, Math.round(c.ratio * 254)));
   }
 }
 
 export function decodeContent(code: number): ContentClass {
   if (code === 1) return { kind: 'zero' };
+  if (code === SAME_FILLED_CODE) return { kind: 'same' };
   if (code <= 2) return { kind: 'incompressible' };
   return { kind: 'compressible', ratio: (code - 2) / 254 };
 }

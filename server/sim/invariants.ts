@@ -18,6 +18,9 @@ import { zswapInvariants } from './zswap';
 import { vswapInvariants } from './invariants_vswap';
 import { swapTierInvariants } from './swap_tier';
 import { fileInvariants } from './files';
+import { kmemInvariants } from './kmem';
+import { swapMetaInvariants } from './swap_meta_ram';
+import { zramInvariants } from './zram';
 import { ptePfn, pteIsPresent } from './mm';
 import { SWP_TB_COUNT_MAX, SlotKind, tbInlineCount, tbKind } from './swap_table';
 import { swpOffset, swpType } from './swap_entry';
@@ -57,6 +60,12 @@ export function checkInvariants(k: Kernel): string[] {
   out.push(...memcgInvariants(k));
   checkMapcounts(k, out);
   out.push(...vswapInvariants(k)); // design-specific checks (virtual swap layers)
+  // kernel memory: the pools hold what their bytes need, and the swap metadata is the overhead table's
+  out.push(...kmemInvariants(k.kmem, k.geom.pageSize));
+  out.push(...swapMetaInvariants(k));
+  // zram: mm_stat agrees with the slots, and a stored page belongs to a swap slot in use
+  out.push(...zramInvariants(k.zram, k.kmem));
+  checkZramSlots(k, out);
   if (k.tiers) out.push(...swapTierInvariants(k.tiers, k.swap.devices.filter((d) => d !== k.swap.vswap), k.memcgs.root));
   out.push(...fileInvariants(k.fs, (path) => k.swap.byPath(path)?.kind ?? null, k.geom.pageSize));
   for (const si of k.swap.devices) {
@@ -209,6 +218,18 @@ function checkZswapPool(k: Kernel, out: string[]): void {
     }
   }
   if (pool !== k.zswap.poolBytes) out.push(`zswap pool ${k.zswap.poolBytes} B but entries hold ${pool} B`);
+}
+
+/** A zram device under a swap area stores pages only for slots in use (freed slots notify zram). */
+function checkZramSlots(k: Kernel, out: string[]): void {
+  for (const si of k.swap.devices) {
+    const z = k.zramOf(si);
+    if (!z) continue;
+    for (const index of z.storedPages()) {
+      const kind = tbKind(si.slotMeta(index));
+      if (kind === SlotKind.NULL || kind === SlotKind.BAD) out.push(`${si.path}: zram holds page ${index} for a ${kind === SlotKind.BAD ? 'bad' : 'free'} slot`);
+    }
+  }
 }
 
 /** folio mapcounts match the page tables (folio_mapcount() against a PTE walk). */

@@ -10,6 +10,7 @@ import { EventLog } from './events';
 import { FolioTable, PG_mlocked, PG_swapcache } from './folio';
 import { makeGeometry, type Geometry, type GeometryConfig } from './geometry';
 import { Journal } from './journal';
+import { KernelMemory } from './kmem';
 import { MEMCG_MAX, MemcgTree, cgroupProcs, memoryHighWrite, memoryMaxWrite, normalizeCgroupPath, oomGroupOf, peakWrite, selectOomVictim, userProactiveReclaim, type Memcg } from './memcontrol';
 import { OpenFiles, type OpenFile } from './open_files';
 import { migrateVetDst, openFile as openFileAt } from './vfs';
@@ -33,6 +34,8 @@ import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import { designDescriptor, type DesignProfile } from './designs/profiles';
 import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
+import { SwapMetaRam } from './swap_meta_ram';
+import { Zram, type ZramDevice } from './zram';
 
 export interface KernelConfig extends GeometryConfig {
   /** Design profile: which kernel (or posted series) the metadata follows. */
@@ -100,6 +103,12 @@ export class Kernel {
   readonly cred: Cred = { ...ROOT_CRED };
   /** The kernel log ring buffer, oldest first (printk()). */
   readonly dmesg: string[] = [];
+  /** Kernel memory pools (vmalloc, slab, zsmalloc) taken from the page allocator. */
+  readonly kmem: KernelMemory;
+  /** The design's swap metadata, held in `kmem`. */
+  readonly swapMeta: SwapMetaRam;
+  /** zram block devices (/sys/block/zram<N>). */
+  readonly zram: Zram;
   /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
   /** Swap tiers state, or null when the series is not modelled (KernelConfig.swapTiers). */
@@ -138,10 +147,15 @@ export class Kernel {
       rangeFreed: (si, off, nr) => {
         for (let i = 0; i < nr; i++) this.zswap.invalidate(si.type * 2 ** 32 + off + i);
         if (si.dynamic) virtualRangeFreed(this, si, off, nr);
+        // swap_slot_free_notify(): zram drops its copy of each freed slot
+        const z = this.zramOf(si);
+        if (z) for (let i = 0; i < nr; i++) this.zram.freePage(z, off + i, true);
       },
       unchargeSwap: (id, nr) => this.unchargeSwap(id, nr),
     });
     this.pages = new PageAllocator(j, this.geom.ramPages);
+    this.kmem = new KernelMemory(j, this.pages, this.geom.pageSize);
+    this.zram = new Zram(j, this.kmem, this.geom.pageSize);
     this.folios = new FolioTable(j, this.geom.ramPages);
     this.mm = new MmState(j);
     this.memcgs = new MemcgTree(j, this.log);
@@ -152,6 +166,7 @@ export class Kernel {
     this.mem = new MemoryOps(this);
     this.files = new OpenFiles(j);
     this.fs = new FileSystems(j, this.geom.pageSize);
+    this.swapMeta = new SwapMetaRam(this);
     // Kconfig TRANSPARENT_HUGEPAGE_ALWAYS; hugepage_init_sysfs(): only the PMD size inherits
     this.thp = { enabled: 'always', sizes: Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? 'inherit' : 'never')) };
     if (designDescriptor(this.design).capabilities.hasDynamicClusters) {
@@ -164,6 +179,7 @@ export class Kernel {
     if (designDescriptor(this.design).capabilities.hasVirtualLayer) {
       // CONFIG_VSWAP: the vswap device exists from boot; nothing before boot can be undone
       this.swap.createVswapDevice(this.chargeBackingOnly);
+      this.syncKernelMemory();
       this.j.clear();
     }
   }
@@ -193,7 +209,7 @@ export class Kernel {
       return r;
     } catch (err) {
       if (err instanceof KernelError && err.keepsState) {
-        this.runDeferredWork();
+        this.runDeferredWork(false);
         this.verify();
       } else {
         // what the failed operation printed stays in the log, as printk() output does
@@ -211,13 +227,41 @@ export class Kernel {
   /** Nesting of transactions (an operation may call others, e.g. swapoff -a). */
   private depth = 0;
 
-  /** Work items the kernel runs asynchronously: discard, swap reclaim, the zswap shrink worker. */
-  private runDeferredWork(): void {
+  /**
+   * Work items the kernel runs asynchronously: discard, swap reclaim, the
+   * zswap shrink worker. Then the kernel memory the operation changed is
+   * brought into RAM (`mayFail`: on an operation that is still all or nothing).
+   */
+  private runDeferredWork(mayFail = true): void {
     this.swap.runPendingWork();
     if (this.zswap.shrinkWorkPending) {
       this.j.set(this.zswap, 'shrinkWorkPending', false);
       this.zswapShrinkWorker();
     }
+    this.syncKernelMemory();
+    this.settleKernelMemory(mayFail);
+  }
+
+  /** The pools that follow other state: the design's swap metadata, zswap's compressed pool (zram's pools follow each write). */
+  private syncKernelMemory(): void {
+    this.swapMeta.flush();
+    const zs = this.kmem.pool('zsmalloc: zswap', 'zsmalloc');
+    if (zs.bytes !== this.zswap.poolBytes) this.kmem.setBytes(zs, this.zswap.poolBytes);
+  }
+
+  /**
+   * Kernel allocations that came up short get the pages they are owed,
+   * reclaiming for them as a GFP_KERNEL allocation would; what reclaim
+   * cannot provide fails the operation (ENOMEM).
+   */
+  private settleKernelMemory(mayFail: boolean): void {
+    for (let tries = 0; !this.kmem.settle() && tries < 4; tries++) {
+      const got = this.vmscan.reclaim(this.memcgs.root, Math.max(this.kmem.debt, 32), { memcgTargeted: false });
+      // reclaim itself changes kernel memory (zswap stores, swap tables)
+      this.syncKernelMemory();
+      if (!got) break;
+    }
+    if (this.kmem.debt > 0 && mayFail) fail('ENOMEM', `kernel memory: ${this.kmem.debt} pages could not be allocated`);
   }
 
   private verify(): void {
@@ -474,7 +518,10 @@ export class Kernel {
   /**
    * swapon(8) of a device whose header `size=` stands for. With `flags`,
    * the raw swap_flags word (checked first, SWAP_FLAGS_VALID) gives the
-   * priority and discard policy; then CAP_SYS_ADMIN (EPERM).
+   * priority and discard policy; then CAP_SYS_ADMIN (EPERM). A zram area
+   * is the whole zram device: without a size it takes the device's
+   * disksize; on a device not yet initialised, a size stands for
+   * `echo SIZE > /sys/block/zramN/disksize` before mkswap.
    */
   swaponDevice(p: SwaponParams, flags?: number): SwapInfo {
     return this.tx(() => {
@@ -484,10 +531,24 @@ export class Kernel {
       if (p.kind === 'vswap' || p.path === VSWAP_PATH) {
         fail('EINVAL', `${p.path}: the virtual swap device is created by the kernel at boot (vswap designs only); it cannot be swapped on`);
       }
-      const si = this.swap.swapon(flags === undefined ? p : { ...p, ...decodeSwapFlags(flags) });
-      if (p.kind === 'file') {
+      const q = flags === undefined ? p : { ...p, ...decodeSwapFlags(flags) };
+      let si: SwapInfo;
+      if (q.kind !== 'zram') si = this.swap.swapon(q);
+      else {
+        if (this.swap.byPath(q.path)) fail('EBUSY', `${q.path} is already in use as swap`);
+        const z = this.zram.device(q.path);
+        if (!z.initialized) {
+          if (!(q.sizeBytes > 0)) fail('EINVAL', `${q.path}: the zram device has no disksize (echo SIZE > /sys/block/${q.path.replace(/^\/dev\//, '')}/disksize first)`);
+          this.zram.setDisksize(z, q.sizeBytes);
+        } else if (q.sizeBytes > z.disksize) {
+          fail('EINVAL', `${q.path}: a swap area of ${q.sizeBytes} bytes does not fit the ${z.disksize}-byte device`);
+        }
+        si = this.swap.swapon({ ...q, sizeBytes: q.sizeBytes > 0 ? q.sizeBytes : z.disksize });
+        this.j.set(z, 'claimed', true);
+      }
+      if (q.kind === 'file') {
         // `size=` on a file stands for dd + mkswap: the file exists, with its header, and is S_SWAPFILE
-        const f = makeFile(this, p.path, (si.pages + 1) * this.geom.pageSize, 'written');
+        const f = makeFile(this, q.path, (si.pages + 1) * this.geom.pageSize, 'written');
         this.j.set(f, 'header', { version: 1, lastPage: si.pages, badPages: [], label: '', uuid: '' });
         this.j.set(f, 'swapActive', true);
       }
@@ -556,6 +617,11 @@ export class Kernel {
     this.tx(() => this.j.replaceArray(this.dmesg, []));
   }
 
+  /** The zram device under a swap area, or null. */
+  zramOf(si: SwapInfo): ZramDevice | null {
+    return si.kind === 'zram' ? (this.zram.devices.get(si.path) ?? null) : null;
+  }
+
   /**
    * swapoff(8): refuse without commit headroom (ENOMEM), take the device
    * out of allocation, bring every page back (try_to_unuse), release it.
@@ -618,6 +684,8 @@ export class Kernel {
       // the file is no longer S_SWAPFILE
       const f = this.fs.lookup(path);
       if (f?.swapActive) this.j.set(f, 'swapActive', false);
+      const z = this.zramOf(si);
+      if (z) this.j.set(z, 'claimed', false);
     });
   }
 

@@ -34,9 +34,12 @@ export class MemoryOps {
     const k = this.k;
     const nr = 1 << order;
     if (!this.chargeMemory(m, nr, mayOom)) return -1;
+    // kernel allocations that came up short are paid before user pages (kmem.ts)
+    k.kmem.settle();
     let pfn = k.pages.alloc(order);
     for (let tries = 0; pfn < 0 && tries < MAX_RECLAIM_RETRIES; tries++) {
       const got = k.vmscan.reclaim(k.memcgs.root, Math.max(nr, SWAP_CLUSTER_MAX), { memcgTargeted: false });
+      k.kmem.settle();
       pfn = k.pages.alloc(order);
       if (pfn >= 0 || got) continue;
       if (!mayOom || order > 0 || !k.oomKill(null)) break;

@@ -13,9 +13,10 @@ import { zswapFolioSwapin, zswapLoad, zswapStore } from './zswap';
 import { SWP_GHOST, type SwapInfo } from './swapfile';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { tbZero, withZero } from './swap_table';
-import { allocBacking, backsToDisk, releaseBacking, setSwapfileBacking, vtTag } from './virtual_layer';
+import { allocBacking, backsToDisk, releaseBacking, setSwapfileBacking, vtTag, vtVal } from './virtual_layer';
 
-export type WriteoutResult = 'freed' | 'zero' | 'zswap' | 'disk' | 'activate';
+/** `error`: the device refused the write (a zram past mem_limit); the folio stays dirty in the swap cache. */
+export type WriteoutResult = 'freed' | 'zero' | 'zswap' | 'disk' | 'activate' | 'error';
 
 export class SwapIo {
   constructor(private readonly k: Kernel) {}
@@ -71,10 +72,22 @@ export class SwapIo {
     const early = this.zeroOrZswap(pfn, entry, si, m);
     if (early) return early;
     if (!zswapWritebackEnabled(k, m)) return this.keep(pfn, si, off, 'none', 'memory.zswap.writeback=0');
-    this.deviceWrite(entry, nr, order, m.id);
+    if (!this.deviceWrite(entry, nr, order, m.id, (i) => f.content[pfn + i]!)) return this.writeError(pfn, si, off);
     f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
     k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'disk' });
     return 'disk';
+  }
+
+  /**
+   * end_swap_bio_write() with an error: the folio is redirtied and stays in
+   * the swap cache (its PTEs hold the swap entry), to be written again by a
+   * later reclaim pass.
+   */
+  private writeError(pfn: number, si: SwapInfo, off: number): WriteoutResult {
+    const k = this.k;
+    k.folios.setFlag(pfn, PG_dirty);
+    k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: k.folios.nr(pfn), backend: 'none', reason: 'write error: the zram device is at mem_limit (ENOMEM)' });
+    return 'error';
   }
 
   /**
@@ -101,7 +114,10 @@ export class SwapIo {
     const phys = allocBacking(k, entry, order, pfn, k.memcgs.onlineAncestor(m));
     if (phys === null) return this.keep(pfn, si, off, 'none', 'no physical swap slot for the backing');
     setSwapfileBacking(k, entry, phys, nr);
-    this.deviceWrite(phys, nr, order, m.id);
+    if (!this.deviceWrite(phys, nr, order, m.id, (i) => f.content[pfn + i]!)) {
+      releaseBacking(k, si, off, nr);
+      return this.writeError(pfn, si, off);
+    }
     f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
     k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'disk', physical: { type: swpType(phys), offset: swpOffset(phys) } });
     return 'disk';
@@ -143,8 +159,13 @@ export class SwapIo {
     return 'activate';
   }
 
-  /** __swap_writepage(): count the device write (pswpout, thp_swpout, per-size swpout). */
-  deviceWrite(entry: SwpEntry, nr: number, order: number, memcgId: number): void {
+  /**
+   * __swap_writepage(): count the device write (pswpout, thp_swpout,
+   * per-size swpout; counted at submission, so a failed write counts too)
+   * and, on a zram device, store each page by its content code (zram.ts).
+   * False when the device refused the write.
+   */
+  deviceWrite(entry: SwpEntry, nr: number, order: number, memcgId: number, code: (i: number) => number): boolean {
     const k = this.k;
     k.vmstat.count('pswpout', nr);
     const m = k.memcgs.get(memcgId);
@@ -154,6 +175,24 @@ export class SwapIo {
       if (m) k.memcgs.statEvent(m, 'thp_swpout', 1);
     }
     if (order > 0) k.vmstat.mthpCount(order, 'swpout');
+    const si = k.swap.swapInfo[swpType(entry)]!;
+    const z = k.zramOf(si);
+    if (!z) return true;
+    for (let i = 0; i < nr; i++) {
+      if (k.zram.writePage(z, swpOffset(entry) + i, code(i))) continue;
+      // the bio fails as a whole: pages of it already stored are dropped again
+      for (let b = 0; b < i; b++) k.zram.freePage(z, swpOffset(entry) + b, false);
+      return false;
+    }
+    return true;
+  }
+
+  /** The device read of swap_read_folio(): a zram device reads (and un-idles) each page. */
+  private deviceRead(entry: SwpEntry, nr: number): void {
+    const k = this.k;
+    const si = k.swap.swapInfo[swpType(entry)]!;
+    const z = k.zramOf(si);
+    if (z) for (let i = 0; i < nr; i++) k.zram.readPage(z, swpOffset(entry) + i);
   }
 
   /**
@@ -183,10 +222,15 @@ export class SwapIo {
     if (si.dynamic) {
       // a virtual slot reads from its physical backing (vtable SWAPFILE); NONE with a shadow means no data
       for (let i = 0; i < nr; i++) {
-        if (vtTag(si, off + i) === VtTag.SWAPFILE) continue;
+        if (vtTag(si, off + i) === VtTag.SWAPFILE) {
+          this.deviceRead(vtVal(si, off + i), 1);
+          continue;
+        }
         if (si.flags & SWP_GHOST) fail('EIO', `read of ${si.path}:${off + i} missed zswap: a ghost device holds no data`);
         fail('EIO', `read of ${si.path}:${off + i}: the virtual slot has no backend (vtable NONE with a shadow)`);
       }
+    } else {
+      this.deviceRead(entry, nr);
     }
     k.vmstat.count('pswpin', nr);
     if (m) k.memcgs.statEvent(m, 'pswpin', nr);

@@ -216,6 +216,28 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('zswap');
   h.value([k.vmstat.events, k.vmstat.mthp, k.stat, k.sysctl, k.ra, k.thp]);
   cut('counters');
+  // kernel memory: pools in name order (a Map's order after undo is not its order before)
+  for (const p of [...k.kmem.pools.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    h.str(`${p.name}/${p.kind}`);
+    for (const n of [p.bytes, p.pages, p.held]) h.num(n);
+    h.arr(p.pfns);
+    h.arr(p.orders);
+  }
+  h.num(k.kmem.debt);
+  for (const [key, bytes] of [...k.swapMeta.lines].sort((a, b) => (a[0] < b[0] ? -1 : 1))) h.str(`${key}=${bytes}`);
+  cut('kmem');
+  for (const z of [...k.zram.devices.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    h.str(`${z.path}/${z.compAlgorithm}/${z.backingDev ?? ''}/${z.claimed}`);
+    h.num(z.disksize);
+    h.num(z.limitPages);
+    h.value(z.stats);
+    for (const index of z.storedPages()) {
+      h.num(index);
+      h.num(z.flags(index));
+      h.num(z.objectSize(index));
+    }
+  }
+  cut('zram');
   return parts;
 }
 

@@ -23,6 +23,16 @@ import type { Journal } from './journal';
 import { swpEntry, swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { TIER_DEFAULT_MASK, swapTiersMaskTest } from './swap_tier';
 import {
+  SwapMetaCounters,
+  countCachedSlot,
+  countExtendTable,
+  countMaterialised,
+  countOverflow,
+  countPointers,
+  countTable,
+  overflowCrossing,
+} from './swap_meta_counters';
+import {
   SWP_TB_COUNT_MAX,
   SlotKind,
   mkMeta,
@@ -151,6 +161,8 @@ export class SwapInfo {
   discards = 0;
   /** Pages those requests covered. */
   discardedPages = 0;
+  /** What the metadata model needs to know of this device, kept as slots change (swap_meta_counters.ts). */
+  readonly meta = new SwapMetaCounters();
 
   constructor(
     readonly type: number,
@@ -222,6 +234,7 @@ export class SwapInfo {
     j.custom(() => {
       chunk[slot] = undefined;
     });
+    countMaterialised(j, this.meta, 1);
     return ci;
   }
 
@@ -234,6 +247,7 @@ export class SwapInfo {
     j.custom(() => {
       chunk[slot] = ci;
     });
+    countMaterialised(j, this.meta, -1);
   }
 
   /** Materialised clusters in index order (for views and invariants). */
@@ -482,6 +496,7 @@ export class Swap {
     if (!ci) {
       ci = si.materialize(this.j, idx);
       clusterAllocTable(this.j, ci, this.geom.clusterSlots, this.extras(si));
+      countTable(this.j, si.meta, 1);
       si.badClusters.add(idx);
     }
     const off = offset & (this.geom.clusterSlots - 1);
@@ -571,6 +586,7 @@ export class Swap {
     this.j.set(si, 'virginLeft', si.virginLeft - 1);
     if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: idx, from: 'free', to: 'none' });
     clusterAllocTable(this.j, ci, this.geom.clusterSlots, this.extras(si));
+    countTable(this.j, si.meta, 1);
     this.log.emit({ kind: 'table-alloc', type: si.type, cluster: ci.idx });
     return ci;
   }
@@ -581,7 +597,7 @@ export class Swap {
    * Cluster 0 never gets here: its header slot stays BAD.
    */
   private freeDynamicCluster(si: SwapInfo, ci: SwapClusterInfo): void {
-    clusterFreeTable(this.j, ci);
+    this.freeTable(si, ci);
     this.log.emit({ kind: 'table-free', type: si.type, cluster: ci.idx });
     const from = ci.flags;
     if (ci.list) ci.list.remove(this.j, ci);
@@ -611,8 +627,16 @@ export class Swap {
       return null;
     }
     clusterAllocTable(this.j, ci, this.geom.clusterSlots);
+    countTable(this.j, si.meta, 1);
     this.log.emit({ kind: 'table-alloc', type: si.type, cluster: ci.idx });
     return ci;
+  }
+
+  /** swap_cluster_free_table(), with the metadata counts it changes. */
+  private freeTable(si: SwapInfo, ci: SwapClusterInfo): void {
+    if (ci.extendTable) countExtendTable(this.j, si.meta, -1);
+    clusterFreeTable(this.j, ci);
+    countTable(this.j, si.meta, -1);
   }
 
   /** isolate_lock_cluster() on any other list. */
@@ -625,7 +649,7 @@ export class Swap {
 
   /** __free_cluster(): free the table and put the cluster at the tail of the free list. */
   private freeClusterNow(si: SwapInfo, ci: SwapClusterInfo): void {
-    clusterFreeTable(this.j, ci);
+    this.freeTable(si, ci);
     this.log.emit({ kind: 'table-free', type: si.type, cluster: ci.idx });
     this.moveCluster(si, ci, si.freeClusters, ClusterFlag.FREE);
     this.j.set(ci, 'order', 0);
@@ -936,10 +960,12 @@ export class Swap {
     const t = ci.table!;
     if (this.mode === AllocMode.BACKING) {
       this.installPointers(ci, off, nr);
+      countPointers(this.j, si.meta, nr);
     } else {
       for (let i = 0; i < nr; i++) {
         this.j.a(t.meta, off + i, mkMeta(SlotKind.PFN, 0, false));
         this.j.a(t.val, off + i, pfn + i);
+        countCachedSlot(this.j, si.meta, ci.groupFill!, off + i, 1);
       }
     }
     if (ci.count === 0) this.j.set(ci, 'order', order); // the first allocation fixes the cluster's order
@@ -971,6 +997,7 @@ export class Swap {
   /** swap_range_alloc() + swap_usage_add(): a device that fills up leaves the avail list. */
   private swapRangeAlloc(si: SwapInfo, nr: number): void {
     this.j.set(si, 'inusePages', si.inusePages + nr);
+    if (!si.meta.dirty) this.j.set(si.meta, 'dirty', true);
     this.j.set(this.counters, 'nrSwapPages', this.counters.nrSwapPages - nr);
     if (si.inusePages === si.pages && !si.offList) {
       this.availDel(si);
@@ -983,6 +1010,7 @@ export class Swap {
     this.hooks.rangeFreed(si, offset, nr);
     this.j.set(this.counters, 'nrSwapPages', this.counters.nrSwapPages + nr);
     this.j.set(si, 'inusePages', si.inusePages - nr);
+    if (!si.meta.dirty) this.j.set(si.meta, 'dirty', true);
     if (si.offList && si.flags & SWP_WRITEOK) this.availAdd(si);
   }
 
@@ -999,13 +1027,17 @@ export class Swap {
     }
     if (!ci.extendTable) {
       this.j.set(ci, 'extendTable', new Uint32Array(this.geom.clusterSlots));
+      countExtendTable(this.j, si.meta, 1);
       this.log.emit({ kind: 'extend-table', type: si.type, cluster: ci.idx, allocated: true });
     }
     if (count === SWP_TB_COUNT_MAX - 1) {
       this.j.a(ci.extendTable!, off, SWP_TB_COUNT_MAX);
       this.j.a(t.meta, off, withInlineCount(m, SWP_TB_COUNT_MAX));
     } else {
-      this.j.a(ci.extendTable!, off, ci.extendTable![off]! + 1);
+      const before = ci.extendTable![off]!;
+      this.j.a(ci.extendTable!, off, before + 1);
+      // legacy swap_map: a count past SWAP_MAP_MAX takes continuation digits
+      if (overflowCrossing(before, before + 1) > 0) countOverflow(this.j, si.meta, si.clusterOffset(ci) + off, 1);
     }
   }
 
@@ -1017,6 +1049,7 @@ export class Swap {
     if (count === SWP_TB_COUNT_MAX) {
       const ext = ci.extendTable!;
       count = ext[off]! - 1;
+      if (overflowCrossing(count + 1, count) < 0) countOverflow(this.j, si.meta, si.clusterOffset(ci) + off, -1);
       if (count === SWP_TB_COUNT_MAX - 1) {
         this.j.a(ext, off, 0);
         this.j.a(t.meta, off, withInlineCount(m, count));
@@ -1029,6 +1062,7 @@ export class Swap {
     }
     if ((count === SWP_TB_COUNT_MAX - 2 || count === SWP_TB_COUNT_MAX - 1) && ci.extendTable && ci.extendTable.every((v) => v === 0)) {
       this.j.set(ci, 'extendTable', null);
+      countExtendTable(this.j, si.meta, -1);
       this.log.emit({ kind: 'extend-table', type: si.type, cluster: ci.idx, allocated: false });
     }
   }
@@ -1111,6 +1145,9 @@ export class Swap {
     let batchId = 0;
     let batchN = 0;
     for (let i = off; i < off + nr; i++) {
+      const kind = tbKind(t.meta[i]!);
+      if (kind === SlotKind.POINTER) countPointers(this.j, si.meta, -1);
+      else if (kind === SlotKind.PFN || kind === SlotKind.SHADOW) countCachedSlot(this.j, si.meta, ci.groupFill!, i, -1);
       this.j.a(t.meta, i, 0);
       this.j.a(t.val, i, 0);
       if (mt) {

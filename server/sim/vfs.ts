@@ -12,6 +12,8 @@
  * docs/memcg-zswap.md for the list and the choices made.
  */
 import { KernelError, fail } from './errno';
+import { kstrtobool, kstrtoint, memparse, procDointvec, strip, sysfsWord } from './kparse';
+import { zramAttr, zramReadText, zramReadValue, zramWrite, type ZramFile } from './zram_sysfs';
 import type { Kernel, ThpMode, ThpSizeMode } from './kernel';
 import {
   MEMCG_EVENTS,
@@ -105,7 +107,8 @@ type Resolved =
   | { kind: 'thp' }
   | { kind: 'thp-size'; order: number }
   | { kind: 'thp-stat'; order: number; stat: MthpStat }
-  | { kind: 'proc'; name: 'swaps' | 'meminfo' | 'vmstat' };
+  | { kind: 'proc'; name: 'swaps' | 'meminfo' | 'vmstat' }
+  | { kind: 'zram'; device: string; file: ZramFile };
 
 /** Absolute, without `.`, `..`, repeated or trailing slashes; relative paths are below /sys/fs/cgroup. */
 export function normalizeVfsPath(path: string): string {
@@ -172,6 +175,8 @@ function resolve(k: Kernel, path: string): Resolved {
   if (norm === '/proc/swaps' || norm === '/proc/meminfo' || norm === '/proc/vmstat') {
     return { kind: 'proc', name: norm.slice('/proc/'.length) as 'swaps' | 'meminfo' | 'vmstat' };
   }
+  const zram = zramAttr(norm);
+  if (zram) return { kind: 'zram', ...zram };
   return fail('ENOENT', `${norm}: no such file in the simulator`);
 }
 
@@ -282,32 +287,7 @@ function cgroupValue(k: Kernel, m: Memcg, file: string, fd: OpenFile | null): Vf
 
 /** /proc/meminfo as meminfo_proc_show() orders it, restricted to what is modelled (kB). */
 export function meminfoRows(k: Kernel): [string, number][] {
-  const kib = k.geom.pageSize / 1024;
-  const base = procMeminfo(k);
-  const res = memcgResident(k, k.memcgs.root);
-  return [
-    ['MemTotal', base.MemTotal],
-    ['MemFree', base.MemFree],
-    // no page cache, slab or watermarks: everything free is available
-    ['MemAvailable', base.MemFree],
-    ['Buffers', 0],
-    // NR_FILE_PAGES - SwapCached: the swap cache is the only file-backed memory here
-    ['Cached', 0],
-    ['SwapCached', base.SwapCached],
-    ['Active', res.active * kib],
-    ['Inactive', res.inactive * kib],
-    ['Active(anon)', res.active * kib],
-    ['Inactive(anon)', res.inactive * kib],
-    ['Active(file)', 0],
-    ['Inactive(file)', 0],
-    ['SwapTotal', base.SwapTotal],
-    ['SwapFree', base.SwapFree],
-    // zswap_total_pages(): whole pool pages
-    ['Zswap', k.zswap.poolPages * kib],
-    ['Zswapped', k.zswap.storedPages * kib],
-    ['AnonPages', res.anon * kib],
-    ['AnonHugePages', res.anonThp * kib],
-  ];
+  return Object.entries(procMeminfo(k));
 }
 
 /** /proc/vmstat: the page-state items first, then the events (pages or counts). */
@@ -385,6 +365,8 @@ export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): s
       if (r.name === 'swaps') return procSwapsText(k);
       if (r.name === 'meminfo') return meminfoRows(k).map(([key, v]) => `${(key + ':').padEnd(16)}${String(v).padStart(8)} kB\n`).join('');
       return lines(vmstatRows(k));
+    case 'zram':
+      return zramReadText(k, r.device, r.file);
   }
 }
 
@@ -445,38 +427,12 @@ export function readValue(k: Kernel, path: string, key?: string | null, fd: Open
     case 'proc':
       if (r.name === 'swaps') return swapsCell(k, key);
       return keyed(r.name === 'meminfo' ? meminfoRows(k) : vmstatRows(k), key, `/proc/${r.name}`);
+    case 'zram':
+      return zramReadValue(k, r.device, r.file, key);
   }
 }
 
 // ------------------------------------------------------------------ parsing
-
-/** simple_strtoull(s, &end, 0): the number and what follows it (no digits: 0 and all of `s`). */
-function strtoull(s: string): { value: bigint; rest: string } {
-  let base = 10;
-  let i = 0;
-  if (s[0] === '0' && (s[1] === 'x' || s[1] === 'X') && /[0-9a-fA-F]/.test(s[2] ?? '')) {
-    base = 16;
-    i = 2;
-  } else if (s[0] === '0') {
-    base = 8;
-  }
-  const digit = base === 16 ? /[0-9a-fA-F]/ : base === 8 ? /[0-7]/ : /[0-9]/;
-  let value = 0n;
-  const start = i;
-  while (i < s.length && digit.test(s[i]!)) value = value * BigInt(base) + BigInt(parseInt(s[i++]!, base));
-  return i === start ? { value: 0n, rest: s } : { value, rest: s.slice(i) };
-}
-
-/** memparse(): a number with an optional K/M/G/T/P/E suffix (powers of 1024). */
-function memparse(s: string): { bytes: bigint; rest: string } {
-  const { value, rest } = strtoull(s);
-  const shift = { k: 10n, m: 20n, g: 30n, t: 40n, p: 50n, e: 60n }[(rest[0] ?? '').toLowerCase()];
-  if (shift === undefined || rest === s) return { bytes: value, rest };
-  return { bytes: value << shift, rest: rest.slice(1) };
-}
-
-/** strstrip() */
-const strip = (s: string): string => s.replace(/^\s+|\s+$/g, '');
 
 /**
  * page_counter_memparse(): "max" or bytes, rounded down to pages and
@@ -491,51 +447,6 @@ export function pageCounterMemparse(text: string, pageSize: number): number {
   const pages = bytes / BigInt(pageSize);
   const counterMax = (2n ** 63n - 1n) / BigInt(pageSize);
   return pages >= counterMax ? MEMCG_MAX : Number(pages);
-}
-
-/** kstrtobool(): decided by the first character (and the second for on/off). */
-export function kstrtobool(text: string): boolean {
-  const c = text[0] ?? '';
-  if ('yYtT1'.includes(c) && c !== '') return true;
-  if ('nNfF0'.includes(c) && c !== '') return false;
-  if (c === 'o' || c === 'O') {
-    const d = text[1] ?? '';
-    if (d === 'n' || d === 'N') return true;
-    if (d === 'f' || d === 'F') return false;
-  }
-  return fail('EINVAL', `'${text}' is not a boolean (Y/N, 1/0, on/off, true/false)`);
-}
-
-/** kstrtoint()/kstrtouint() with base 0: the whole string (one trailing newline allowed) is the number. */
-function kstrtoint(text: string, unsigned: boolean): number {
-  const s = text.endsWith('\n') ? text.slice(0, -1) : text;
-  const neg = !unsigned && s.startsWith('-');
-  const body = s.startsWith('+') || neg ? s.slice(1) : s;
-  const { value, rest } = strtoull(body);
-  if (body === '' || rest !== '') return fail('EINVAL', `'${text}' is not an integer`);
-  const n = Number(neg ? -value : value);
-  const [lo, hi] = unsigned ? [0, 2 ** 32 - 1] : [-(2 ** 31), 2 ** 31 - 1];
-  if (n < lo || n > hi) return fail('EINVAL', `${text} is out of range`);
-  return n;
-}
-
-/** proc_dointvec_minmax(): leading blanks, a number (base 0), then a blank or the end; then the bounds. */
-function procDointvec(text: string, [lo, hi]: [number, number]): number {
-  const m = /^[ \t\n]*(-?)(\S*?)(?:[ \t\n]|$)/.exec(text);
-  const tok = m?.[2] ?? '';
-  const { value, rest } = strtoull(tok);
-  if (!tok || rest !== '') return fail('EINVAL', `'${text}' is not an integer`);
-  const n = Number(m![1] === '-' ? -value : value);
-  if (n < lo || n > hi) return fail('EINVAL', `${n} outside ${lo}..${hi}`);
-  return n;
-}
-
-/** sysfs_streq(): equal, ignoring one trailing newline. */
-function sysfsWord<T extends string>(text: string, choices: readonly T[]): T {
-  const s = text.endsWith('\n') ? text.slice(0, -1) : text;
-  const hit = choices.find((c) => c === s);
-  if (!hit) return fail('EINVAL', `'${text}' is not one of ${choices.join(', ')}`);
-  return hit;
 }
 
 /**
@@ -704,6 +615,8 @@ export function writeFile(k: Kernel, path: string, value: string, fd: OpenFile |
       case 'proc':
         // root may open a 0444 proc file for writing; there is no write handler
         return fail('EIO', `/proc/${r.name} cannot be written`);
+      case 'zram':
+        return zramWrite(k, r.device, r.file, value);
     }
   });
 }

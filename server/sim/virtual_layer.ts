@@ -100,7 +100,7 @@ export function releaseBacking(k: Kernel, si: SwapInfo, offset: number, nr: numb
 }
 
 /** Free physical backing slots (they hold POINTER entries, never a count). */
-function freePhysical(k: Kernel, first: SwpEntry, nr: number): void {
+export function freePhysical(k: Kernel, first: SwpEntry, nr: number): void {
   const psi = k.swap.swapInfo[swpType(first)]!;
   const ci = psi.clusterOf(swpOffset(first))!;
   const base = swpOffset(first) & (k.geom.clusterSlots - 1);

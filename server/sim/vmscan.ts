@@ -68,6 +68,8 @@ export class Vmscan {
     if (f.test(pfn, PG_dirty)) {
       const w = k.io.swapWriteout(pfn);
       if (w === 'activate') return this.activate(pfn, m);
+      // a failed write: the folio stays dirty in the swap cache for a later pass
+      if (w === 'error') return 'kept';
     }
     // __remove_mapping(): clean and unmapped: leave a shadow and free the folio
     const nr = f.nr(pfn);

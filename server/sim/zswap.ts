@@ -18,7 +18,7 @@ import type { Kernel } from './kernel';
 import { ROOT_MEMCG_ID, objcgMemcg, zswapWritebackEnabled, type Memcg, type MemcgTree } from './memcontrol';
 import { swapCacheLookup } from './swap_state';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
-import { allocBacking, backingChargeTarget, backsToDisk, hasPhysicalDevice, setSwapfileBacking } from './virtual_layer';
+import { allocBacking, backingChargeTarget, backsToDisk, freePhysical, hasPhysicalDevice, setSwapfileBacking } from './virtual_layer';
 import { MAX_RECLAIM_RETRIES } from './vmscan';
 
 export interface ZswapParams {
@@ -94,6 +94,8 @@ export class Zswap {
   };
   /** The zswap trees, keyed by swap entry. */
   readonly entries = new Map<SwpEntry, ZswapEntry>();
+  /** Entries per swap type (the metadata model splits zswap's tree by the device a slot is on). */
+  readonly entriesByType = new Map<number, number>();
   /** Per-memcg LRUs, by the entry's memcg id. */
   readonly lrus = new Map<number, ZswapLru>();
   nextSeq = 1;
@@ -202,6 +204,7 @@ export class Zswap {
     this.invalidate(entry);
     const e: ZswapEntry = { length, memcg: memcgId, incompressible, referenced: true, seq: 0, prev: LRU_NONE, next: LRU_NONE };
     this.j.mapSet(this.entries, entry, e);
+    this.countType(entry, 1);
     this.j.set(this, 'poolBytes', this.poolBytes + length);
     if (incompressible) this.bump('stored_incompressible_pages');
     this.charge(memcgId, length, 1, incompressible ? 1 : 0);
@@ -221,12 +224,20 @@ export class Zswap {
     const e = this.entries.get(entry)!;
     this.unlink(entry, e);
     this.j.mapDelete(this.entries, entry);
+    this.countType(entry, -1);
     this.j.set(this, 'poolBytes', this.poolBytes - e.length);
     if (e.incompressible) this.bump('stored_incompressible_pages', -1);
     this.charge(e.memcg, -e.length, -1, e.incompressible ? -1 : 0);
     this.onChange?.(entry, 0);
     this.log.emit({ kind: 'zswap', op, type: swpType(entry), offset: swpOffset(entry) });
     return e;
+  }
+
+  private countType(entry: SwpEntry, delta: 1 | -1): void {
+    const type = swpType(entry);
+    const n = (this.entriesByType.get(type) ?? 0) + delta;
+    if (n === 0) this.j.mapDelete(this.entriesByType, type);
+    else this.j.mapSet(this.entriesByType, type, n);
   }
 
   /** list_move_tail() with the referenced bit cleared: the second chance, or the rotation before a writeback. */
@@ -465,13 +476,20 @@ export function zswapWritebackEntry(k: Kernel, entry: SwpEntry): WritebackError 
     if (phys === null) return 'ENOMEM';
     target = phys;
   }
+  const owner = k.swapinChargeTarget(k.swapMemcgId(si, swpOffset(entry)), ROOT_MEMCG_ID);
+  // the page's content, as the swapout recorded it in the slot
+  const sc = si.clusterOf(swpOffset(entry))?.simContent;
+  const code = sc ? sc[swpOffset(entry) & (k.geom.clusterSlots - 1)]! : 0;
+  if (!k.io.deviceWrite(target, 1, 0, owner.id, () => code)) {
+    // the device refused it (zram at mem_limit): the entry stays in zswap
+    if (target !== entry) freePhysical(k, target, 1);
+    return 'ENOMEM';
+  }
   k.zswap.remove(entry, 'writeback');
   k.vmstat.count('zswpwb');
   const objcg = objcgMemcg(k, e.memcg);
   if (objcg) k.memcgs.statEvent(objcg, 'zswpwb', 1);
-  const owner = k.swapinChargeTarget(k.swapMemcgId(si, swpOffset(entry)), ROOT_MEMCG_ID);
   if (target !== entry) setSwapfileBacking(k, entry, target, 1);
-  k.io.deviceWrite(target, 1, 0, owner.id);
   return null;
 }
 

@@ -6,6 +6,8 @@
  */
 import type { VerifyValue } from '../../shared/protocol';
 import type { FilePick, GuestRead } from './translate';
+import type { FreeColumn } from '../lang/checked';
+import { freeMemFrom, type FreeMemInput } from '../sim/procfs';
 
 export interface GuestOutput {
   readonly started: boolean;
@@ -95,11 +97,26 @@ export function swapsValue(text: string, device: string, column: 'Type' | 'Size'
   return 'absent';
 }
 
-function freeValue(meminfo: string, row: 'mem' | 'swap', column: 'total' | 'used' | 'free'): VerifyValue {
-  const total = keyedValue(meminfo, row === 'swap' ? 'SwapTotal' : 'MemTotal');
-  const free = keyedValue(meminfo, row === 'swap' ? 'SwapFree' : 'MemFree');
-  if (typeof total !== 'number' || typeof free !== 'number') return 'absent';
-  return { total, free, used: Math.max(0, total - free) }[column];
+function freeValue(meminfo: string, row: 'mem' | 'swap', column: FreeColumn): VerifyValue {
+  const num = (key: string): number | null => {
+    const v = keyedValue(meminfo, key);
+    return typeof v === 'number' ? v : null;
+  };
+  if (row === 'swap') {
+    const total = num('SwapTotal');
+    const free = num('SwapFree');
+    if (total === null || free === null) return 'absent';
+    const line: Partial<Record<FreeColumn, number>> = { total, free, used: Math.max(0, total - free) };
+    return line[column] ?? 'absent';
+  }
+  const keys = ['MemTotal', 'MemFree', 'MemAvailable', 'Buffers', 'Cached', 'SReclaimable', 'Shmem'] as const;
+  const values: Partial<Record<(typeof keys)[number], number>> = {};
+  for (const key of keys) {
+    const v = num(key);
+    if (v === null) return 'absent';
+    values[key] = v;
+  }
+  return freeMemFrom(values as FreeMemInput)[column];
 }
 
 function pickValue(text: string, pick: FilePick): VerifyValue {

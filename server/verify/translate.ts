@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
-import type { CheckedOp, CheckedStatement, Observable } from '../lang/checked';
+import type { CheckedOp, CheckedStatement, FreeColumn, Observable } from '../lang/checked';
 import { lexLine, splitLines } from '../lang/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
 import { KernelError } from '../sim/errno';
@@ -38,7 +38,7 @@ export type FilePick =
   | { readonly kind: 'key'; readonly key: string; readonly unit: string }
   /** `pages`: the kB columns converted to pages (the `device` observables). */
   | { readonly kind: 'swaps'; readonly device: string; readonly column: 'Type' | 'Size' | 'Used' | 'Priority'; readonly pages?: boolean }
-  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: 'total' | 'used' | 'free' };
+  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: FreeColumn };
 
 export interface PlannedObservable {
   readonly key: string;
@@ -115,14 +115,14 @@ export const DUMP_CGROUP_FILES = ['memory.current', 'memory.swap.current', 'memo
 
 const cgroupDir = (cg: string): string => (cg === '/' ? '/sys/fs/cgroup' : `/sys/fs/cgroup${cg}`);
 
-/** Content code per page for the guest: 0 zero, 1000 incompressible, 1..999 compressed/original in thousandths. */
+/** Content code per page for the guest: 0 zero, 1000 incompressible, 1001 same-filled, 1..999 compressed/original in thousandths. */
 function contentCodes(spec: ContentSpec, seed: number, pages: number): string[] {
   const runs: string[] = [];
   let last = -1;
   let count = 0;
   for (let i = 0; i < pages; i++) {
     const c = contentOf(spec, seed, i);
-    const code = c.kind === 'zero' ? 0 : c.kind === 'incompressible' ? 1000 : Math.min(999, Math.max(1, Math.round(c.ratio * 1000)));
+    const code = c.kind === 'zero' ? 0 : c.kind === 'incompressible' ? 1000 : c.kind === 'same' ? 1001 : Math.min(999, Math.max(1, Math.round(c.ratio * 1000)));
     if (code === last) count++;
     else {
       if (count > 0) runs.push(`${last}*${count}`);

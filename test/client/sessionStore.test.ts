@@ -19,7 +19,7 @@ function snapshot(seq: number, extra: Partial<SessionSnapshot> = {}): SessionSna
   return {
     uri: URI, seq, status: 'ready', design: 'p4', pageSize: 4096, clusterSlots: 512,
     step: { index: 0, total: 5, range: null, next: range(0) },
-    devices: [], memcgs: [], counters: { swaps: [], free: { total: 0, used: 0, free: 0 }, meminfo: {}, vmstat: {}, mthp: {}, zswap: {} },
+    devices: [], memcgs: [], counters: { swaps: [], free: { total: 0, used: 0, free: 0 }, freeMem: { total: 0, used: 0, free: 0, shared: 0, buffCache: 0, available: 0 }, meminfo: {}, vmstat: {}, mthp: {}, zswap: {} },
     expects: [], errors: [], ...extra,
   };
 }

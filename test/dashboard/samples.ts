@@ -56,6 +56,7 @@ export const snapshot: SessionSnapshot = {
   counters: {
     swaps: [{ Filename: '/dev/vda2', Type: 'partition', Size: 65532, Used: 40, Priority: -2 }],
     free: { total: 65532, used: 40, free: 65492 },
+    freeMem: { total: 1048576, used: 20480, free: 1028096, shared: 0, buffCache: 0, available: 1028096 },
     meminfo: { SwapTotal: 65532, SwapFree: 65492 },
     vmstat: { pswpout: 10, pswpin: 0 },
     mthp: { 'hugepages-64kB': { swpout: 0 } },

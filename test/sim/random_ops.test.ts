@@ -26,7 +26,7 @@ const PLAN: Record<DesignProfile, { seeds: number[]; opsPerSeed: number }> = {
 const FULL_CHECK_EVERY = 4;
 
 function merge(into: RandomRunStats | null, s: RandomRunStats): RandomRunStats {
-  if (!into) return { ...s, byKind: new Map([...s.byKind].map(([k, v]) => [k, { ...v }])), vmstat: { ...s.vmstat } };
+  if (!into) return { ...s, byKind: new Map([...s.byKind].map(([k, v]) => [k, { ...v }])), vmstat: { ...s.vmstat }, zram: { ...s.zram } };
   for (const [kind, v] of s.byKind) {
     const t = into.byKind.get(kind) ?? { ok: 0, err: 0 };
     t.ok += v.ok;
@@ -36,6 +36,7 @@ function merge(into: RandomRunStats | null, s: RandomRunStats): RandomRunStats {
   into.undoChecks += s.undoChecks;
   into.fullChecks += s.fullChecks;
   for (const key of Object.keys(s.vmstat) as (keyof RandomRunStats['vmstat'])[]) into.vmstat[key] += s.vmstat[key];
+  for (const key of Object.keys(s.zram) as (keyof RandomRunStats['zram'])[]) into.zram[key] += s.zram[key];
   return into;
 }
 
@@ -51,6 +52,13 @@ function assertCoverage(design: DesignProfile, s: RandomRunStats): void {
   assert.ok(v.zswpwb > 0, `${design}: zswap never wrote back`);
   assert.ok(v.oom_kill > 0, `${design}: memory limits never led to an OOM kill`);
   assert.ok(s.undoChecks >= 50, `${design}: only ${s.undoChecks} undo windows checked`);
+  // zram stores pages under every design; refused writes and writeback are covered where zram gets the most traffic
+  // (the ghost and vswap designs send most pages elsewhere), and deterministically in test/zram/
+  const z = s.zram;
+  assert.ok(z.writes > 0, `${design}: zram never stored a page`);
+  if (!designDescriptor(design).capabilities.hasVirtualLayer && design !== 'ghost') {
+    assert.ok(z.failedWrites + z.bdWrites > 0, `${design}: zram writes ${z.writes}, refused at mem_limit ${z.failedWrites}, written back ${z.bdWrites}`);
+  }
 }
 
 for (const design of DESIGN_PROFILES) {

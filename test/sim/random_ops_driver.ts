@@ -41,6 +41,8 @@ export interface RandomRunStats {
   undoChecks: number;
   fullChecks: number;
   vmstat: Record<VmstatEvent, number>;
+  /** zram traffic over the run's devices: pages written, writes refused at mem_limit, pages written back. */
+  zram: { writes: number; failedWrites: number; bdWrites: number };
 }
 
 /** Open a window with this probability per operation... */
@@ -67,6 +69,20 @@ function differingParts(a: Record<string, string>, b: Record<string, string>): s
   return Object.keys(a).filter((key) => a[key] !== b[key]).join(', ');
 }
 
+/**
+ * The highest zram counts each device showed (a reset or an undo can lower
+ * them later): what the run made zram do.
+ */
+function noteZram(k: Kernel, seen: Map<string, RandomRunStats['zram']>): void {
+  for (const z of k.zram.devices.values()) {
+    const s = seen.get(z.path) ?? { writes: 0, failedWrites: 0, bdWrites: 0 };
+    s.writes = Math.max(s.writes, z.stats.num_writes);
+    s.failedWrites = Math.max(s.failedWrites, z.stats.failed_writes);
+    s.bdWrites = Math.max(s.bdWrites, z.stats.bd_writes);
+    seen.set(z.path, s);
+  }
+}
+
 export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
   const { design, seed, ops, fullCheckEvery } = cfg;
   const replaying = cfg.everyOpFrom !== undefined;
@@ -76,7 +92,8 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
   // swap tiers on: without a tiers write the model is mainline; with one, tiers restrict allocation
   const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, design, seed, swapTiers: true });
   k.log.enabled = false;
-  const stats: RandomRunStats = { byKind: new Map(), undoChecks: 0, fullChecks: 0, vmstat: k.vmstat.events };
+  const zramSeen = new Map<string, RandomRunStats['zram']>();
+  const stats: RandomRunStats = { byKind: new Map(), undoChecks: 0, fullChecks: 0, vmstat: k.vmstat.events, zram: { writes: 0, failedWrites: 0, bdWrites: 0 } };
   let lastCleanFull = -1;
 
   const fullCheck = (i: number, op: RandomOp | undefined, when: string): void => {
@@ -135,12 +152,18 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
       stat.err++;
     }
     for (const w of windows) w.ops.push(op);
+    noteZram(k, zramSeen);
     const broken = checkSwapStructure(k);
     if (broken.length) assert.fail(`${where(i, op)}: ${broken.slice(0, 3).join('; ')}`);
     if ((i + 1) % fullCheckEvery === 0 || i >= everyOpFrom || i === ops - 1) fullCheck(i, op, '');
     // newest first: an older window's rollback passes over the newer marks
     for (let w = windows.length - 1; w >= 0; w--) if (windows[w]!.closeAt <= i) closeWindow(windows[w]!, i);
     windows = windows.filter((w) => w.closeAt > i);
+  }
+  for (const seen of zramSeen.values()) {
+    stats.zram.writes += seen.writes;
+    stats.zram.failedWrites += seen.failedWrites;
+    stats.zram.bdWrites += seen.bdWrites;
   }
   return stats;
 }

@@ -34,6 +34,11 @@ const CONTENTS: ContentSpec[] = [
     { content: { kind: 'compressible', ratio: 0.5 }, percent: 40 },
     { content: { kind: 'incompressible' }, percent: 30 },
   ],
+  // same-filled pages: zram keeps only the word
+  [
+    { content: { kind: 'same' }, percent: 40 },
+    { content: { kind: 'compressible', ratio: 0.9 }, percent: 60 },
+  ],
 ];
 
 /** The ghost RFC's device name (docs/kernel-model.md §8). */
@@ -69,8 +74,8 @@ const swapon: Builder = (c) => {
   const ghost = c.r() < (c.caps.supportsGhostDevice ? 0.25 : 0.02);
   const prio = c.r() < 0.5 ? undefined : c.int(-1, 3);
   if (ghost) return { name: `ghost-swapon ${GHOST_PATH}`, run: (k) => void k.swaponDevice({ path: GHOST_PATH, kind: 'ghost', sizeBytes: 0, prio }) };
-  const path = `/dev/sw${c.int(0, PHYSICAL_PATHS - 1)}`;
   const kind = c.pick(['partition', 'partition', 'file', 'zram'] as const);
+  const path = kind === 'zram' ? `/dev/zram${c.int(0, 1)}` : `/dev/sw${c.int(0, PHYSICAL_PATHS - 1)}`;
   // mostly small (full devices, fragmentation); some with room for PMD-sized THP swapout
   const sizeBytes = (c.r() < 0.15 ? c.int(24, 64) : c.int(2, 24)) * 128 * 4096;
   const rotational = c.r() < 0.3;
@@ -314,6 +319,37 @@ const zswapShrink: Builder = (c) => {
 
 const discard: Builder = () => ({ name: 'discard', run: (k) => k.runDiscard() });
 
+/**
+ * zram's sysfs files: a small mem_limit (writes fail with ENOMEM and the
+ * folio stays in the swap cache), idle marking and writeback of idle or
+ * huge pages to a backing device, a backing device or disksize set before
+ * swapon, and resets (EBUSY while swapped on).
+ */
+const zramAttr: Builder = (c) => {
+  const dev = `zram${c.int(0, 1)}`;
+  // a device not yet set up mostly gets its backing device, so writeback has somewhere to go
+  const z = c.k.zram.devices.get(`/dev/${dev}`);
+  // a device not yet set up mostly gets its backing device, so writeback has somewhere to go; one with a backing device mostly writes back
+  const file =
+    !z?.initialized && c.r() < 0.6
+      ? 'backing_dev'
+      : z?.backingDev && c.r() < 0.5
+        ? c.pick(['idle', 'writeback'] as const)
+        : c.pick(['mem_limit', 'idle', 'writeback', 'backing_dev', 'disksize', 'reset', 'mem_used_max'] as const);
+  const values: Record<typeof file, () => string> = {
+    mem_limit: () => (c.r() < 0.5 ? '0' : `${c.int(1, 64) * 4}K`),
+    idle: () => 'all',
+    writeback: () => c.pick(['idle', 'huge', 'huge_idle']),
+    backing_dev: () => '/dev/sdz',
+    disksize: () => `${c.int(1, 8)}M`,
+    reset: () => '1',
+    mem_used_max: () => '0',
+  };
+  const text = values[file]();
+  const path = `/sys/block/${dev}/${file}`;
+  return { name: `zram ${dev} ${file}=${text}`, run: (k) => writeFile(k, path, text) };
+};
+
 /** Names and start priorities near the devices' (−1..3), so splits meet active devices. */
 const TIER_NAMES = ['FAST', 'MID', 'SLOW'] as const;
 
@@ -424,6 +460,7 @@ const TABLE: readonly (readonly [number, Builder])[] = [
   [30, zswapWriteback],
   [20, zswapShrink],
   [10, discard],
+  [25, zramAttr],
   [12, tiersWrite],
   [12, tierMax],
   [8, openPeak],

@@ -5,6 +5,7 @@
  * slots show), double-click opens a cluster's slots at a size a click can
  * hit. Keyboard: see docs/dashboard.md.
  */
+import { describeZramSlot } from '../../../shared/zram_words';
 import type { DeviceSummary, SlotBacking } from '../../../shared/protocol';
 import { formatBytes, formatCount, formatHex, formatPercent } from '../format';
 import { h, replaceChildren } from '../dom';
@@ -596,7 +597,9 @@ export class ClusterMapView {
       const entry = data.detail(first);
       const backing = entry === undefined ? null : BACKING_ORDER[entry.backing[slot]!];
       const count = entry?.detail.counts[slot];
-      return `slot ${formatCount(offset)} (${formatHex(offset)}) · cluster ${formatCount(first)} · ${backing === null || backing === undefined ? 'loading…' : `${BACKING_LABEL[backing]}${count !== undefined && count > 0 ? ` · count ${count}` : ''}`}`;
+      const zram = entry?.detail.zram;
+      const zramText = zram === undefined ? '' : ` · zram ${describeZramSlot({ state: zram.state[slot]!, size: zram.size[slot]!, idle: false })}`;
+      return `slot ${formatCount(offset)} (${formatHex(offset)}) · cluster ${formatCount(first)} · ${backing === null || backing === undefined ? 'loading…' : `${BACKING_LABEL[backing]}${count !== undefined && count > 0 ? ` · count ${count}` : ''}${zramText}`}`;
     }
     const where = vp.k > 1 ? `clusters ${formatCount(first)}–${formatCount(last)}` : `cluster ${formatCount(first)}`;
     if (page === undefined) return `${where} · loading…`;

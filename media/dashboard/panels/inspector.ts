@@ -6,6 +6,7 @@
  * selected, the cluster's summary.
  */
 import type { ClusterDetail, SlotBacking, SlotEncoding, SlotRecord } from '../../../shared/protocol';
+import { describeZramSlot } from '../../../shared/zram_words';
 import { h, replaceChildren } from '../dom';
 import { formatBytes, formatCount, formatHex } from '../format';
 import type { Palette } from '../theme';
@@ -135,6 +136,7 @@ export class SlotInspector {
           ? 'none'
           : `${formatBytes(r.zswap.length)} compressed (${Math.round((r.zswap.length / ps) * 100)}% of a page)${r.zswap.incompressible ? ', stored incompressible' : ''}${r.zswap.referenced ? ', referenced' : ''}`,
       ],
+      ...(r.zram === null ? [] : [['zram', 'zram', describeZramSlot(r.zram, ps)] as [string, string, string]]),
       ['entryRaw', 'swp_entry_t', h('code', {}, r.entryRaw)],
     ];
     const dl = h('dl', { class: 'facts', id: 'inspector-facts' });

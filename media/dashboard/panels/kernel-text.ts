@@ -48,16 +48,21 @@ function procSwaps(counters: ReadonlyMap<string, number>, devices: readonly Devi
   return { id: 'proc-swaps', title: '/proc/swaps', lines };
 }
 
-/** free -k, Swap line only (the model drives swap, not the whole of RAM). */
+/** free -k as procps-ng 4 prints it: the label in 9 columns, then each figure right-aligned in 12. */
 function free(counters: ReadonlyMap<string, number>): KernelFile {
-  const col = (key: string): Segment[] => {
+  const col = (key: string, first = false): Segment[] => {
     const text = String(counters.get(key) ?? 0);
-    return [{ text: ' '.repeat(Math.max(1, 12 - text.length)) }, { text, key }];
+    return [{ text: ' '.repeat(Math.max(first ? 0 : 1, (first ? 11 : 12) - text.length)) }, { text, key }];
   };
+  const mem = ['used', 'free', 'shared', 'buffCache', 'available'].flatMap((c) => col(`free.mem.${c}`));
   return {
     id: 'free',
     title: 'free -k',
-    lines: [[{ text: '               total        used        free' }], [{ text: 'Swap:  ' }, ...col('free.swap.total'), ...col('free.swap.used'), ...col('free.swap.free')]],
+    lines: [
+      [{ text: '               total        used        free      shared  buff/cache   available' }],
+      [{ text: 'Mem:'.padEnd(9) }, ...col('free.mem.total', true), ...mem],
+      [{ text: 'Swap:'.padEnd(9) }, ...col('free.swap.total', true), ...col('free.swap.used'), ...col('free.swap.free')],
+    ],
   };
 }
 
@@ -118,7 +123,7 @@ export function counterTitle(key: string): string {
     case 'swaps':
       return `/proc/swaps ${name} ${field}`;
     case 'free':
-      return `free ${name.replace('swap.', 'Swap ')}`;
+      return `free ${name.replace('swap.', 'Swap ').replace('mem.', 'Mem ')}`;
     case 'meminfo':
       return `meminfo ${name} (kB)`;
     case 'mthp':

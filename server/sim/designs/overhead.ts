@@ -236,15 +236,17 @@ export function denseXarrayNodes(entries: number): number {
 
 interface Builder {
   lines: OverheadLine[];
-  add(device: string | null, structure: Structure, kind: OverheadKind, bytes: number, formula: string): void;
+  /** `formula` is only called when the table carries formulas. */
+  add(device: string | null, structure: Structure, kind: OverheadKind, bytes: number, formula: () => string): void;
 }
 
-function builder(): Builder {
+function builder(withFormulas: boolean): Builder {
   const lines: OverheadLine[] = [];
   return {
     lines,
     add(device, structure, kind, bytes, formula) {
-      lines.push({ device, structure, kind, bytes, formula: `${formula} = ${fmtBytes(bytes)}`, source: SOURCES[structure] });
+      const text = withFormulas ? `${formula()} = ${fmtBytes(bytes)}` : '';
+      lines.push({ device, structure, kind, bytes, formula: text, source: SOURCES[structure] });
     },
   };
 }
@@ -275,11 +277,11 @@ function clusterTables(
       'swap_table',
       'dynamic',
       tables - rmap,
-      `${perLabel} × ${fmtInt(d.clustersWithTable)} clusters with a table − ${B(rmap)} counted as rmap`,
+      () => `${perLabel} × ${fmtInt(d.clustersWithTable)} clusters with a table − ${B(rmap)} counted as rmap`,
     );
-    b.add(d.name, 'rmap', 'dynamic', rmap, `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} POINTER entries inside this device's swap tables`);
+    b.add(d.name, 'rmap', 'dynamic', rmap, () => `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} POINTER entries inside this device's swap tables`);
   } else {
-    b.add(d.name, 'swap_table', 'dynamic', tables, `${perLabel} × ${fmtInt(d.clustersWithTable)} clusters with a table`);
+    b.add(d.name, 'swap_table', 'dynamic', tables, () => `${perLabel} × ${fmtInt(d.clustersWithTable)} clusters with a table`);
   }
   if (opts.memcg) {
     const withMemcg = d.clustersWithMemcgTable ?? defaultMemcgClusters(desc, d);
@@ -290,7 +292,7 @@ function clusterTables(
       'memcg_table',
       'dynamic',
       perMemcg * withMemcg,
-      `${B(perMemcg)} (${fmtInt(d.clusterSlots)} × ${SIZES.MEMCG_ID} B) × ${fmtInt(withMemcg)} clusters${note}`,
+      () => `${B(perMemcg)} (${fmtInt(d.clusterSlots)} × ${SIZES.MEMCG_ID} B) × ${fmtInt(withMemcg)} clusters${note}`,
     );
   }
   const perExtend = SIZES.EXTEND_ENTRY * d.clusterSlots;
@@ -299,16 +301,16 @@ function clusterTables(
     'extend_table',
     'dynamic',
     perExtend * d.clustersWithExtendTable,
-    `${B(perExtend)} (${fmtInt(d.clusterSlots)} × ${SIZES.EXTEND_ENTRY} B) × ${fmtInt(d.clustersWithExtendTable)} clusters with an overflowed count (${fmtInt(d.overflowSlots)} slots)`,
+    () => `${B(perExtend)} (${fmtInt(d.clusterSlots)} × ${SIZES.EXTEND_ENTRY} B) × ${fmtInt(d.clustersWithExtendTable)} clusters with an overflowed count (${fmtInt(d.overflowSlots)} slots)`,
   );
   if (input.tableHasZeroFlag === false && desc.zeroLocation === 'table_flag') {
     const perZero = bitmapBytes(d.clusterSlots);
-    b.add(d.name, 'zero_bitmap', 'dynamic', perZero * d.clustersWithTable, `${B(perZero)} (${fmtInt(d.clusterSlots)} bits) × ${fmtInt(d.clustersWithTable)} clusters with a table`);
+    b.add(d.name, 'zero_bitmap', 'dynamic', perZero * d.clustersWithTable, () => `${B(perZero)} (${fmtInt(d.clusterSlots)} bits) × ${fmtInt(d.clustersWithTable)} clusters with a table`);
   }
   if (opts.virtualTable !== 'none') {
     const perV = SIZES.VIRTUAL_ENTRY * d.clusterSlots;
     const what = opts.virtualTable === 'ghost' ? 'opaque placeholder, 8 B/slot' : 'vtable, 8 B/slot';
-    b.add(d.name, 'virtual_table', 'dynamic', perV * d.clustersWithTable, `${B(perV)} (${what}) × ${fmtInt(d.clustersWithTable)} clusters with a table`);
+    b.add(d.name, 'virtual_table', 'dynamic', perV * d.clustersWithTable, () => `${B(perV)} (${what}) × ${fmtInt(d.clustersWithTable)} clusters with a table`);
   }
 }
 
@@ -320,7 +322,7 @@ function defaultMemcgClusters(desc: DesignDescriptor, d: DeviceUsage): number {
 function staticClusterInfo(b: Builder, desc: DesignDescriptor, d: DeviceUsage): void {
   const size = desc.clusterInfoBytes;
   const approx = desc.profile === 'vswap' || desc.profile === 'ghost' ? ' (size assumed, see docs)' : '';
-  b.add(d.name, 'cluster_info', 'static', size * d.clusters, `${size} B × ${fmtInt(d.clusters)} clusters${approx}`);
+  b.add(d.name, 'cluster_info', 'static', size * d.clusters, () => `${size} B × ${fmtInt(d.clusters)} clusters${approx}`);
 }
 
 function dynamicClusters(b: Builder, desc: DesignDescriptor, d: DeviceUsage): void {
@@ -330,7 +332,7 @@ function dynamicClusters(b: Builder, desc: DesignDescriptor, d: DeviceUsage): vo
     'cluster_info',
     'dynamic',
     size * d.clustersAllocated,
-    `${size} B ci_dyn × ${fmtInt(d.clustersAllocated)} allocated clusters of ${fmtInt(d.clusters)} (size assumed, see docs)`,
+    () => `${size} B ci_dyn × ${fmtInt(d.clustersAllocated)} allocated clusters of ${fmtInt(d.clusters)} (size assumed, see docs)`,
   );
   const nodes = denseXarrayNodes(d.clustersAllocated);
   b.add(
@@ -338,16 +340,16 @@ function dynamicClusters(b: Builder, desc: DesignDescriptor, d: DeviceUsage): vo
     'xarray_nodes',
     'dynamic',
     SIZES.XA_NODE * nodes,
-    `${SIZES.XA_NODE} B × ${fmtInt(nodes)} xa_nodes for ${fmtInt(d.clustersAllocated)} clusters at dense indices (≈, ${SIZES.XA_CHUNK} per node)`,
+    () => `${SIZES.XA_NODE} B × ${fmtInt(nodes)} xa_nodes for ${fmtInt(d.clustersAllocated)} clusters at dense indices (≈, ${SIZES.XA_CHUNK} per node)`,
   );
 }
 
 function legacyArrays(b: Builder, d: DeviceUsage, swapMap: boolean): void {
   const S = d.maxSlots;
-  if (swapMap) b.add(d.name, 'swap_map', 'static', S, `1 B × ${fmtInt(S)} slots`);
+  if (swapMap) b.add(d.name, 'swap_map', 'static', S, () => `1 B × ${fmtInt(S)} slots`);
   const words = Math.ceil(S / 2);
-  b.add(d.name, 'swap_cgroup', 'static', SIZES.SWAP_CGROUP_WORD * words, `2 B × ${fmtInt(S)} slots (${fmtInt(words)} atomic_t of 4 B, two ids each)`);
-  b.add(d.name, 'zeromap', 'static', bitmapBytes(S), `1 bit × ${fmtInt(S)} slots (${fmtInt(Math.ceil(S / 64))} longs of 8 B)`);
+  b.add(d.name, 'swap_cgroup', 'static', SIZES.SWAP_CGROUP_WORD * words, () => `2 B × ${fmtInt(S)} slots (${fmtInt(words)} atomic_t of 4 B, two ids each)`);
+  b.add(d.name, 'zeromap', 'static', bitmapBytes(S), () => `1 bit × ${fmtInt(S)} slots (${fmtInt(Math.ceil(S / 64))} longs of 8 B)`);
 }
 
 function continuation(b: Builder, input: OverheadInput, d: DeviceUsage): void {
@@ -356,7 +358,7 @@ function continuation(b: Builder, input: OverheadInput, d: DeviceUsage): void {
     'continuation_pages',
     'dynamic',
     input.pageSize * d.continuationPages,
-    `${B(input.pageSize)} × ${fmtInt(d.continuationPages)} continuation pages (${fmtInt(d.overflowSlots)} slots above SWAP_MAP_MAX)`,
+    () => `${B(input.pageSize)} × ${fmtInt(d.continuationPages)} continuation pages (${fmtInt(d.overflowSlots)} slots above SWAP_MAP_MAX)`,
   );
 }
 
@@ -370,7 +372,7 @@ function deviceLines(b: Builder, desc: DesignDescriptor, input: OverheadInput, d
         'swapcache_xarray',
         'dynamic',
         SIZES.XA_NODE * d.swapCacheGroups64,
-        `${SIZES.XA_NODE} B × ${fmtInt(d.swapCacheGroups64)} leaf xa_nodes (64-slot groups holding ${fmtInt(d.cachedSlots)} folios, ${fmtInt(d.shadowSlots)} shadows; ≈, inner nodes ignored)`,
+        () => `${SIZES.XA_NODE} B × ${fmtInt(d.swapCacheGroups64)} leaf xa_nodes (64-slot groups holding ${fmtInt(d.cachedSlots)} folios, ${fmtInt(d.shadowSlots)} shadows; ≈, inner nodes ignored)`,
       );
       continuation(b, input, d);
       return;
@@ -379,7 +381,7 @@ function deviceLines(b: Builder, desc: DesignDescriptor, input: OverheadInput, d
       legacyArrays(b, d, true);
       staticClusterInfo(b, desc, d);
       const per = tableBytesPerCluster(d);
-      b.add(d.name, 'swap_table', 'dynamic', per * d.clustersWithTable, `${B(per)} (${fmtInt(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B) × ${fmtInt(d.clustersWithTable)} clusters with a table`);
+      b.add(d.name, 'swap_table', 'dynamic', per * d.clustersWithTable, () => `${B(per)} (${fmtInt(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B) × ${fmtInt(d.clustersWithTable)} clusters with a table`);
       continuation(b, input, d);
       return;
     }
@@ -407,8 +409,8 @@ function deviceLines(b: Builder, desc: DesignDescriptor, input: OverheadInput, d
     case 'vswap': {
       staticClusterInfo(b, desc, d);
       const bitmaps = 2 * bitmapBytes(d.maxSlots);
-      b.add(d.name, 'vswap_bitmaps', 'static', bitmaps, `2 bitmaps (allocated, bad) × 1 bit × ${fmtInt(d.maxSlots)} slots`);
-      b.add(d.name, 'rmap', 'dynamic', SIZES.RMAP_ENTRY * d.rmapSlots, `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} physical slots backing a swp_desc`);
+      b.add(d.name, 'vswap_bitmaps', 'static', bitmaps, () => `2 bitmaps (allocated, bad) × 1 bit × ${fmtInt(d.maxSlots)} slots`);
+      b.add(d.name, 'rmap', 'dynamic', SIZES.RMAP_ENTRY * d.rmapSlots, () => `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} physical slots backing a swp_desc`);
       return;
     }
     case 'vswap-ste': {
@@ -443,14 +445,14 @@ function zswapSplit(desc: DesignDescriptor, input: OverheadInput): { virtualHeld
 
 function globalLines(b: Builder, desc: DesignDescriptor, input: OverheadInput): void {
   if (desc.profile === 'vswap') {
-    b.add(null, 'swp_desc', 'dynamic', SIZES.SWP_DESC * input.vswapDescriptors, `${SIZES.SWP_DESC} B × ${fmtInt(input.vswapDescriptors)} virtual entries`);
+    b.add(null, 'swp_desc', 'dynamic', SIZES.SWP_DESC * input.vswapDescriptors, () => `${SIZES.SWP_DESC} B × ${fmtInt(input.vswapDescriptors)} virtual entries`);
   }
   const entries = input.zswap.entries;
-  b.add(null, 'zswap_entry', 'dynamic', SIZES.ZSWAP_ENTRY * entries, `≈${SIZES.ZSWAP_ENTRY} B × ${fmtInt(entries)} stored pages`);
+  b.add(null, 'zswap_entry', 'dynamic', SIZES.ZSWAP_ENTRY * entries, () => `≈${SIZES.ZSWAP_ENTRY} B × ${fmtInt(entries)} stored pages`);
   if (desc.profile !== 'vswap') {
     const { virtualHeld, treeHeld } = zswapSplit(desc, input);
     const folded = virtualHeld > 0 ? `; ${fmtInt(virtualHeld)} more found through the virtual layer at no extra cost` : '';
-    b.add(null, 'zswap_tree', 'dynamic', SIZES.ZSWAP_TREE_SLOT * treeHeld, `${SIZES.ZSWAP_TREE_SLOT} B × ${fmtInt(treeHeld)} entries in zswap's XArray${folded}`);
+    b.add(null, 'zswap_tree', 'dynamic', SIZES.ZSWAP_TREE_SLOT * treeHeld, () => `${SIZES.ZSWAP_TREE_SLOT} B × ${fmtInt(treeHeld)} entries in zswap's XArray${folded}`);
   }
 }
 
@@ -470,11 +472,15 @@ function validateInput(input: OverheadInput): void {
   }
 }
 
-/** The metadata cost of one profile for one usage summary (docs/kernel-model.md §9). */
-export function computeOverhead(input: OverheadInput): OverheadTable {
+/**
+ * The metadata cost of one profile for one usage summary (docs/kernel-model.md §9).
+ * `formulas: false` leaves every line's formula empty, for callers that only
+ * want the bytes (the metadata the simulated kernel holds, after every operation).
+ */
+export function computeOverhead(input: OverheadInput, opts: { formulas?: boolean } = {}): OverheadTable {
   validateInput(input);
   const desc = designDescriptor(input.profile);
-  const b = builder();
+  const b = builder(opts.formulas ?? true);
   for (const d of input.devices) deviceLines(b, desc, input, d);
   globalLines(b, desc, input);
   let stat = 0;
@@ -518,7 +524,7 @@ export interface ComparisonRow {
 
 /** Line several profiles up per structure, in STRUCTURES order, then the totals. */
 export function compareOverhead(inputs: OverheadInput[]): ComparisonRow[] {
-  const tables = inputs.map(computeOverhead);
+  const tables = inputs.map((input) => computeOverhead(input));
   const rows: ComparisonRow[] = [];
   for (const structure of STRUCTURES) {
     if (!tables.some((t) => t.lines.some((l) => l.structure === structure))) continue;
