@@ -24,7 +24,7 @@ import { Swap, VSWAP_PATH, type SwapInfo, type SwaponParams } from './swapfile';
 import { VtTag } from './cluster';
 import { setVt, virtualRangeFreed } from './virtual_layer';
 import { unuseByRmap } from './virtual_swapoff';
-import { Vmscan } from './vmscan';
+import { SWAPPINESS_ANON_ONLY, Vmscan } from './vmscan';
 import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import { designDescriptor, type DesignProfile } from './designs/profiles';
@@ -734,7 +734,8 @@ export class Kernel {
   proactiveReclaim(path: string, pages: number, swappiness?: number): number {
     return this.tx(() => {
       const m = this.cgroup(path);
-      if (swappiness !== undefined && (!Number.isInteger(swappiness) || swappiness < 0 || swappiness > 200)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
+      // 0..200, or SWAPPINESS_ANON_ONLY for swappiness=max
+      if (swappiness !== undefined && (!Number.isInteger(swappiness) || swappiness < 0 || swappiness > SWAPPINESS_ANON_ONLY)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
       return userProactiveReclaim(this, m, pages, swappiness);
     });
   }

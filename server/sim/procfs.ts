@@ -209,8 +209,7 @@ export function freeMemFrom(m: FreeMemInput): FreeMem {
 }
 
 export function freeMem(k: Kernel): FreeMem {
-  // no shmem is modelled: Shmem is 0
-  return freeMemFrom({ ...meminfo(k), Shmem: 0 });
+  return freeMemFrom(meminfo(k));
 }
 
 /** `free -k` / `free -m` text as procps-ng 4 prints it (MiB truncate). */

@@ -16,6 +16,7 @@ import { kstrtobool, kstrtoint, memparse, procDointvec, strip, sysfsWord } from 
 import { zramAttr, zramReadText, zramReadValue, zramWrite, type ZramFile } from './zram_sysfs';
 import { SHMEM_HUGE_MODES, SHMEM_SIZE_MODES } from './shmem';
 import { dropCaches } from './filemap';
+import { SWAPPINESS_ANON_ONLY } from './vmscan';
 import type { Kernel, ThpMode, ThpSizeMode } from './kernel';
 import {
   MEMCG_EVENTS,
@@ -491,7 +492,7 @@ export function parseReclaim(text: string, pageSize: number): { pages: number; s
   for (const tok of strip(rest).split(' ')) {
     if (tok === '') continue;
     if (tok === 'swappiness=max') {
-      swappiness = 200; // SWAPPINESS_ANON_ONLY: anon only, which is all the simulator has
+      swappiness = SWAPPINESS_ANON_ONLY;
       continue;
     }
     const m = /^swappiness=(.*)$/.exec(tok);
