@@ -33,6 +33,8 @@ export type ArgKind =
   | 'page-range'
   | 'page-list'
   | 'content'
+  /** A regular or tmpfs file's absolute path (`file write PATH`, `mmap … file=PATH`). */
+  | 'path'
   | 'sysctl';
 
 export interface PositionalSpec {
@@ -200,9 +202,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'sysctl',
     synopsis: 'sysctl [-w] vm.KEY[=VALUE]',
     doc: 'Reads or sets a `vm.` sysctl, shorthand for `/proc/sys/vm/KEY`.',
-    kernel: 'vm_table in mm/ (vm.swappiness, vm.page-cluster); docs/kernel-model.md §10.7',
+    kernel: 'vm_table in mm/ (vm.swappiness, vm.page-cluster), vm_page_writeback_sysctls (vm.dirty_ratio, vm.dirty_background_ratio), drop_caches_sysctl_handler(); docs/kernel-model.md §10.7',
     example: 'sysctl vm.swappiness=100',
-    positionals: [{ name: 'KEY[=VALUE]', kind: 'sysctl', doc: '`vm.swappiness` or `vm.page-cluster`, with `=VALUE` to write.' }],
+    positionals: [{ name: 'KEY[=VALUE]', kind: 'sysctl', doc: '`vm.swappiness`, `vm.page-cluster`, `vm.dirty_ratio`, `vm.dirty_background_ratio` or `vm.drop_caches`, with `=VALUE` to write.' }],
     options: [],
     flags: [{ canonical: 'write', names: ['-w', '--write'], value: 'none', doc: 'Accepted for habit; the `=` already means a write.' }],
     positionalMayContainEquals: true,
@@ -258,7 +260,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'mmap',
-    synopsis: 'mmap TASK REGION SIZE [order=N | thp=SIZE] [content=CONTENT] [populate]',
+    synopsis: 'mmap TASK REGION SIZE [order=N | thp=SIZE] [content=CONTENT] [file=PATH] [shared] [populate]',
     doc:
       'Maps anonymous memory into a task, as `mmap(MAP_PRIVATE|MAP_ANONYMOUS)`. `order=`/`thp=` give the folio size used on faults (mTHP); ' +
       '`content=` says what the pages will hold, which decides zero-page, zswap and disk outcomes; `populate` faults every page in at once (MAP_POPULATE).',
@@ -272,9 +274,35 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { key: 'order', kind: 'integer', doc: 'Folio order for faults: 0 (base pages) or 2..PMD order.' },
       { key: 'thp', kind: 'size', doc: 'Folio size for faults, e.g. `64K` or `2M` (same as the matching `order=`).' },
-      { key: 'content', kind: 'content', doc: 'Page contents: `zero`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`.' },
+      { key: 'content', kind: 'content', doc: 'Page contents: `zero`, `same`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`.' },
+      { key: 'offset', kind: 'size', doc: 'With `file=`: where in the file the mapping starts (whole pages).' },
+      { key: 'file', kind: 'path', doc: 'Map this file (made with `file write`): its page cache, or shmem for a file under /dev/shm, /tmp or /run.' },
     ],
-    flags: [{ canonical: 'populate', names: ['populate'], value: 'none', doc: 'Fault in every page now, like MAP_POPULATE.' }],
+    flags: [
+      { canonical: 'populate', names: ['populate'], value: 'none', doc: 'Fault in every page now, like MAP_POPULATE.' },
+      { canonical: 'shared', names: ['shared'], value: 'none', doc: 'MAP_SHARED: writes reach the file; without `file=`, an unnamed shmem object (shared anonymous memory).' },
+    ],
+  },
+  {
+    name: 'file',
+    synopsis: 'file write|read PATH [SIZE] [offset=SIZE] [task=TASK] [content=CONTENT] · file rm PATH · file sync [PATH]',
+    doc:
+      'Regular files and tmpfs. `write` writes SIZE bytes at `offset=` (creating the file): the pages come into the page cache dirty, charged to the cgroup of `task=` (default: the root cgroup). ' +
+      '`read` reads SIZE bytes (default: to the end), bringing pages into the page cache. `rm` unlinks the file; `sync` writes dirty pages back (sync(2), or fsync(2) of PATH). ' +
+      'Files under /dev/shm, /tmp and /run are tmpfs: their pages are shmem, backed by swap; others are on a disk that is always there.',
+    kernel: 'generic_perform_write(), filemap_read(), balance_dirty_pages() in mm/; shmem_write_begin(), shmem_get_folio_gfp() in mm/shmem.c; truncate_inode_pages()',
+    example: 'task t\nfile write /data/log 8M task=t\nfile sync\nfile read /data/log\nfile write /dev/shm/buf 4M\nfile rm /data/log',
+    positionals: [
+      { name: 'ACTION', kind: 'choice', values: ['write', 'read', 'rm', 'sync'], doc: '`write`, `read`, `rm` or `sync`.' },
+      { name: 'PATH', kind: 'path', optional: true, doc: 'An absolute path (optional for `sync`).' },
+      { name: 'SIZE', kind: 'size', optional: true, doc: 'Bytes to write (required) or read (default: to the end of the file).' },
+    ],
+    options: [
+      { key: 'offset', kind: 'size', doc: 'Byte offset in the file (default 0).' },
+      { key: 'task', kind: 'task', doc: 'The task doing the I/O: page cache is charged to its cgroup.' },
+      { key: 'content', kind: 'content', doc: 'What the written bytes hold (default: compressible to about a third).' },
+    ],
+    flags: [],
   },
   {
     name: 'touch',
@@ -442,7 +470,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'reclaim',
-    synopsis: 'reclaim CGROUP SIZE [swappiness=N]',
+    synopsis: 'reclaim CGROUP SIZE [swappiness=N|max]',
     doc: 'Proactive reclaim of SIZE from a cgroup; shorthand for `echo "SIZE swappiness=N" > …/memory.reclaim`. Fails with EAGAIN when less could be reclaimed.',
     kernel: 'memory_reclaim() → try_to_free_mem_cgroup_pages(); docs/kernel-model.md §10.7',
     example: 'mkdir app\nreclaim app 8M swappiness=200',
@@ -450,7 +478,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup to reclaim from (the root is allowed).' },
       { name: 'SIZE', kind: 'size', doc: 'How much memory to reclaim.' },
     ],
-    options: [{ key: 'swappiness', kind: 'integer', doc: 'Swappiness for this reclaim only, 0..200 (200 reclaims anonymous memory only).' }],
+    options: [{ key: 'swappiness', kind: 'integer', doc: 'Swappiness for this reclaim only: 0..200 balances anon against file as vm.swappiness does (0: file only), `max` takes anonymous memory only.' }],
     flags: [],
   },
   {
@@ -1059,6 +1087,44 @@ export const OTHER_FILES: readonly FileSpec[] = [
     kernel: 'page_cluster, swap_cluster_readahead() in mm/swap_state.c; docs/kernel-model.md §4.3',
   },
   {
+    name: 'dirty_ratio',
+    scope: 'sysctl',
+    path: '/proc/sys/vm/dirty_ratio',
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 100,
+    unit: 'int',
+    defaultValue: '20',
+    doc: 'Percent of dirtyable memory (free pages plus the file LRU) past which a writer is throttled until writeback catches up.',
+    kernel: 'vm_dirty_ratio, domain_dirty_limits(), balance_dirty_pages() in mm/page-writeback.c',
+  },
+  {
+    name: 'dirty_background_ratio',
+    scope: 'sysctl',
+    path: '/proc/sys/vm/dirty_background_ratio',
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 100,
+    unit: 'int',
+    defaultValue: '10',
+    doc: 'Percent of dirtyable memory past which the flusher writes dirty pages back (here at once, down to this threshold).',
+    kernel: 'dirty_background_ratio, wb_over_bg_thresh() in mm/page-writeback.c',
+  },
+  {
+    name: 'drop_caches',
+    scope: 'sysctl',
+    path: '/proc/sys/vm/drop_caches',
+    access: 'wo',
+    write: 'int',
+    min: 1,
+    max: 4,
+    unit: 'int',
+    doc: '`1` drops clean, unmapped page cache (dirty, mapped and shmem pages stay); `2` frees reclaimable slab, which the model has none of to free; `3` both.',
+    kernel: 'drop_caches_sysctl_handler(), drop_pagecache_sb() → invalidate_mapping_pages() in fs/drop_caches.c',
+  },
+  {
     name: 'vma_ra_enabled',
     scope: 'swap-sysfs',
     path: '/sys/kernel/mm/swap/vma_ra_enabled',
@@ -1092,6 +1158,30 @@ export const OTHER_FILES: readonly FileSpec[] = [
     defaultValue: 'madvise',
     doc: 'Top-level THP policy, inherited by every size set to `inherit`.',
     kernel: 'enabled_store() in mm/huge_memory.c',
+  },
+  {
+    name: 'shmem_enabled',
+    scope: 'thp',
+    path: '/sys/kernel/mm/transparent_hugepage/shmem_enabled',
+    access: 'rw',
+    write: 'enum',
+    values: ['always', 'within_size', 'advise', 'never', 'deny', 'force'],
+    unit: 'enum',
+    defaultValue: 'never',
+    doc: 'Huge page policy of tmpfs and shared anonymous memory, inherited by every shmem size set to `inherit`. `deny` turns every size off, `force` turns the PMD size on.',
+    kernel: 'shmem_enabled_store(), shmem_allowable_huge_orders() in mm/shmem.c',
+  },
+  {
+    name: 'shmem_enabled',
+    scope: 'thp-size',
+    path: '/sys/kernel/mm/transparent_hugepage/hugepages-<N>kB/shmem_enabled',
+    access: 'rw',
+    write: 'enum',
+    values: ['always', 'inherit', 'within_size', 'advise', 'never'],
+    unit: 'enum',
+    defaultValue: 'never (inherit for the PMD size)',
+    doc: 'shmem mTHP policy for one size (order 1 up to the PMD order). `within_size` allows a folio only inside i_size; `advise` needs MADV_HUGEPAGE, which the model has no command for (so it is never).',
+    kernel: 'thpsize_shmem_enabled_store(), shmem_allowable_huge_orders() in mm/shmem.c',
   },
   {
     name: 'enabled',
@@ -1302,7 +1392,16 @@ export interface KeySpec {
 export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
   'memory.stat': [
     { name: 'anon', unit: 'bytes', doc: 'Anonymous memory charged to the cgroup.' },
-    { name: 'file', unit: 'bytes', doc: 'Page cache charged to the cgroup.' },
+    { name: 'file', unit: 'bytes', doc: 'Page cache charged to the cgroup, shmem included.' },
+    { name: 'shmem', unit: 'bytes', doc: 'shmem and tmpfs pages in memory (not those in swap).' },
+    { name: 'file_mapped', unit: 'bytes', doc: 'Page cache mapped by some page table.' },
+    { name: 'file_dirty', unit: 'bytes', doc: 'Dirty page cache of files that write back (not shmem).' },
+    { name: 'file_writeback', unit: 'bytes', doc: 'Page cache under writeback (writeback completes at once here: 0).' },
+    { name: 'shmem_thp', unit: 'bytes', doc: 'shmem in PMD-sized folios.' },
+    { name: 'inactive_anon', unit: 'bytes', doc: 'The inactive anon LRU (shmem included: it is swap-backed).' },
+    { name: 'active_anon', unit: 'bytes', doc: 'The active anon LRU.' },
+    { name: 'inactive_file', unit: 'bytes', doc: 'The inactive file LRU.' },
+    { name: 'active_file', unit: 'bytes', doc: 'The active file LRU.' },
     { name: 'anon_thp', unit: 'bytes', doc: 'Anonymous memory in PMD-sized THPs.' },
     { name: 'swapcached', unit: 'bytes', doc: 'Memory that is also in the swap cache.' },
     { name: 'zswap', unit: 'bytes', doc: 'Compressed bytes in the zswap pool.' },
@@ -1348,6 +1447,20 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'nr_free_pages', unit: 'pages', doc: 'Free pages.' },
     { name: 'nr_anon_pages', unit: 'pages', doc: 'Anonymous pages mapped.' },
     { name: 'nr_swapcached', unit: 'pages', doc: 'Pages in the swap cache.' },
+    { name: 'nr_inactive_file', unit: 'pages', doc: 'The inactive file LRU.' },
+    { name: 'nr_active_file', unit: 'pages', doc: 'The active file LRU.' },
+    { name: 'nr_mapped', unit: 'pages', doc: 'Page cache pages mapped by page tables.' },
+    { name: 'nr_file_pages', unit: 'pages', doc: 'Page cache, shmem and the swap cache.' },
+    { name: 'nr_dirty', unit: 'pages', doc: 'Dirty page cache of files that write back.' },
+    { name: 'nr_shmem', unit: 'pages', doc: 'shmem and tmpfs pages in memory.' },
+    { name: 'nr_shmem_hugepages', unit: 'count', doc: 'shmem PMD-sized folios.' },
+    { name: 'nr_written', unit: 'pages', doc: 'Page cache pages written back.' },
+    { name: 'pgpgin', unit: 'count', doc: 'KiB read from block devices for the page cache.' },
+    { name: 'pgpgout', unit: 'count', doc: 'KiB written back to block devices from the page cache.' },
+    { name: 'pgscan_anon', unit: 'pages', doc: 'Anon (and shmem) pages scanned by reclaim.' },
+    { name: 'pgscan_file', unit: 'pages', doc: 'File pages scanned by reclaim.' },
+    { name: 'pgsteal_anon', unit: 'pages', doc: 'Anon (and shmem) pages reclaimed.' },
+    { name: 'pgsteal_file', unit: 'pages', doc: 'File pages reclaimed.' },
     { name: 'nr_anon_transparent_hugepages', unit: 'count', doc: 'Anonymous PMD-sized THPs.' },
     { name: 'pgfault', unit: 'count', doc: 'Page faults.' },
     { name: 'pgmajfault', unit: 'count', doc: 'Major faults.' },
@@ -1409,6 +1522,11 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'Inactive(file)', unit: 'kB', doc: 'File pages on the inactive LRU.' },
     { name: 'AnonPages', unit: 'kB', doc: 'Anonymous memory mapped by page tables.' },
     { name: 'AnonHugePages', unit: 'kB', doc: 'Anonymous memory in PMD-sized THPs.' },
+    { name: 'Dirty', unit: 'kB', doc: 'Dirty page cache waiting for writeback.' },
+    { name: 'Writeback', unit: 'kB', doc: 'Page cache under writeback (completes at once here: 0).' },
+    { name: 'Mapped', unit: 'kB', doc: 'Page cache mapped by page tables.' },
+    { name: 'Shmem', unit: 'kB', doc: 'shmem and tmpfs pages in memory (counted in Cached too).' },
+    { name: 'ShmemHugePages', unit: 'kB', doc: 'shmem in PMD-sized folios.' },
     { name: 'SwapTotal', unit: 'kB', doc: 'Usable swap space (during swapoff, also the in-use part of the device going away).' },
     { name: 'SwapFree', unit: 'kB', doc: 'Free swap space.' },
     { name: 'Zswap', unit: 'kB', doc: 'Size of the compressed pool.' },

@@ -73,7 +73,7 @@ export type SwapDeviceType = 'partition' | 'file' | 'zram' | 'ghost';
 export type DiscardPolicy = 'both' | 'once' | 'pages';
 
 export type ZswapParam = 'enabled' | 'compressor' | 'max_pool_percent' | 'accept_threshold_percent' | 'shrinker_enabled';
-export type SysctlName = 'swappiness' | 'page-cluster';
+export type SysctlName = 'swappiness' | 'page-cluster' | 'dirty_ratio' | 'dirty_background_ratio' | 'drop_caches';
 
 /** A file, resolved. `path` is the canonical absolute path. */
 export type FileRef =
@@ -81,8 +81,8 @@ export type FileRef =
   | { readonly kind: 'zswap-param'; readonly path: string; readonly name: ZswapParam }
   | { readonly kind: 'sysctl'; readonly path: string; readonly name: SysctlName }
   | { readonly kind: 'swap-sysfs'; readonly path: string; readonly name: 'vma_ra_enabled' | 'tiers' }
-  | { readonly kind: 'thp'; readonly path: string; readonly name: 'enabled' }
-  | { readonly kind: 'thp-size'; readonly path: string; readonly name: 'enabled'; readonly order: number; readonly sizeKb: number }
+  | { readonly kind: 'thp'; readonly path: string; readonly name: 'enabled' | 'shmem_enabled' }
+  | { readonly kind: 'thp-size'; readonly path: string; readonly name: 'enabled' | 'shmem_enabled'; readonly order: number; readonly sizeKb: number }
   | { readonly kind: 'thp-stat'; readonly path: string; readonly name: string; readonly order: number; readonly sizeKb: number }
   | { readonly kind: 'proc'; readonly path: string; readonly name: 'swaps' | 'meminfo' | 'vmstat' }
   | { readonly kind: 'zswap-debug'; readonly path: string; readonly name: string }
@@ -224,6 +224,12 @@ export type CheckedOp =
       readonly order: number;
       readonly content: Content;
       readonly populate: boolean;
+      /** `file=PATH`: map this file (page cache, or shmem on tmpfs); null: anonymous memory. */
+      readonly file: string | null;
+      /** MAP_SHARED: writes reach the file; anonymous and shared is an unnamed shmem file. */
+      readonly shared: boolean;
+      /** `offset=`: the file page the mapping starts at (vm_pgoff). */
+      readonly offsetPages: number;
     }
   | { readonly op: 'touch'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly write: boolean }
   | { readonly op: 'pageout'; readonly task: string; readonly region: string; readonly pages: PageSpan }
@@ -237,6 +243,13 @@ export type CheckedOp =
   | { readonly op: 'fork'; readonly task: string; readonly child: string }
   | { readonly op: 'exit'; readonly task: string }
   | { readonly op: 'zswap-shrink'; readonly entries: number | null }
+  /** `file write`: `bytes` at `offset` by `task` (null: a task in the root cgroup), holding `content` (null: the file's own). */
+  | { readonly op: 'file-write'; readonly path: string; readonly offset: number; readonly bytes: number; readonly task: string | null; readonly content: Content | null }
+  /** `file read`: `bytes` (null: to the end of the file) at `offset`. */
+  | { readonly op: 'file-read'; readonly path: string; readonly offset: number; readonly bytes: number | null; readonly task: string | null }
+  | { readonly op: 'file-rm'; readonly path: string }
+  /** `file sync`: sync(2), or fsync(2) of one file. */
+  | { readonly op: 'file-sync'; readonly path: string | null }
   | { readonly op: 'discard'; readonly device: string | null }
   | { readonly op: 'expect-ok' }
   | { readonly op: 'expect-error'; readonly errno: string; readonly errnoValue: number }

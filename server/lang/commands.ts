@@ -6,6 +6,7 @@
  * fails the same way.
  */
 import { parseTierMax, parseTierOps } from '../sim/swap_tier_syntax';
+import { SWAPPINESS_ANON_ONLY } from '../sim/vmscan';
 import type { CommandStatement, EchoStatement, Range, Word } from './ast';
 import { spanRanges } from './ast';
 import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
@@ -84,6 +85,8 @@ export function checkCommand(ctx: CheckContext, stmt: CommandStatement): Checked
       return checkUser(ctx, stmt);
     case 'dmesg':
       return checkDmesg(ctx, stmt);
+    case 'file':
+      return checkFileVerb(ctx, stmt);
     case 'open':
       return checkOpen(ctx, stmt);
     case 'close':
@@ -473,12 +476,12 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
     case 'reclaim': {
       const parts = text.split(/\s+/).filter((p) => p !== '');
       const size = parseKernelSize(parts[0] ?? '');
-      if (!size.ok) return reject(`memory.reclaim takes 'SIZE [swappiness=N]': ${parts.length === 0 ? 'the size is missing' : size.reason}`);
+      if (!size.ok) return reject(`memory.reclaim takes 'SIZE [swappiness=N|max]': ${parts.length === 0 ? 'the size is missing' : size.reason}`);
       let swappiness: number | null = null;
       for (const p of parts.slice(1)) {
-        const m = /^swappiness=(-?\d+)$/.exec(p);
-        const v = m === null ? null : Number(m[1]);
-        if (v === null || v < 0 || v > 200) return reject(`memory.reclaim accepts only swappiness=0..200 after the size, found '${p}'`);
+        const m = /^swappiness=(-?\d+|max)$/.exec(p);
+        const v = m === null ? null : m[1] === 'max' ? SWAPPINESS_ANON_ONLY : Number(m[1]);
+        if (v === null || v < 0 || v > SWAPPINESS_ANON_ONLY) return reject(`memory.reclaim accepts only swappiness=0..200 or swappiness=max after the size, found '${p}'`);
         swappiness = v;
       }
       return { kind: 'reclaim', bytes: size.bytes, swappiness };
@@ -593,6 +596,9 @@ function subtreeControlEffect(ctx: CheckContext, cgroup: string, enable: boolean
 const SYSCTL_PATHS: ReadonlyMap<string, string> = new Map([
   ['vm.swappiness', '/proc/sys/vm/swappiness'],
   ['vm.page-cluster', '/proc/sys/vm/page-cluster'],
+  ['vm.dirty_ratio', '/proc/sys/vm/dirty_ratio'],
+  ['vm.dirty_background_ratio', '/proc/sys/vm/dirty_background_ratio'],
+  ['vm.drop_caches', '/proc/sys/vm/drop_caches'],
 ]);
 
 function checkSysctl(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
@@ -747,7 +753,8 @@ function checkReclaim(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
   const bytes = checkSize(sizeWord, ctx.report, { pageSize: ctx.config.pageSize, what: 'reclaim size', warnPlain: true });
   let swappiness: number | null = null;
   const sw = option(stmt, 'swappiness');
-  if (sw !== undefined) swappiness = checkInteger(sw.value, ctx.report, { min: 0, max: 200, what: 'swappiness', errno: 'EINVAL' });
+  // swappiness=max: anonymous memory only (SWAPPINESS_ANON_ONLY)
+  if (sw !== undefined) swappiness = sw.value.text === 'max' ? SWAPPINESS_ANON_ONLY : checkInteger(sw.value, ctx.report, { min: 0, max: 200, what: 'swappiness', errno: 'EINVAL' });
   if (cgroup === null || bytes === null) return null;
   const file: FileRef = { kind: 'cgroup', path: `/sys/fs/cgroup${cgroup === '/' ? '' : cgroup}/memory.reclaim`, cgroup, name: 'memory.reclaim' };
   const text = `${bytes}${sw === undefined ? '' : ` swappiness=${sw.value.text}`}`;
@@ -863,11 +870,111 @@ function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
   const contentOpt = option(stmt, 'content');
   const content = contentOpt === undefined ? DEFAULT_CONTENT : checkContent(contentOpt.value, ctx.report);
   if (content === null) ok = false;
+  const shared = flag(stmt, 'shared') !== undefined;
+  const fileOpt = option(stmt, 'file');
+  const file = fileOpt === undefined ? null : dataFilePath(ctx, fileOpt.value);
+  if (fileOpt !== undefined && file === null) ok = false;
+  const offsetOpt = option(stmt, 'offset');
+  let offsetPages = 0;
+  if (offsetOpt !== undefined) {
+    if (fileOpt === undefined) {
+      ctx.error('SS317', "'offset=' is where a file mapping starts in its file: it needs 'file='", offsetOpt);
+      ok = false;
+    }
+    const off = checkSize(offsetOpt.value, ctx.report, { pageSize: config.pageSize, what: 'file offset', warnPlain: true, allowZero: true });
+    if (off === null) ok = false;
+    else if (off % config.pageSize !== 0) {
+      ctx.error('SS316', `a file mapping starts at a whole page: ${offsetOpt.value.text} is not a multiple of ${formatBytes(config.pageSize)}`, offsetOpt.value);
+      ok = false;
+    } else offsetPages = off / config.pageSize;
+  }
+  if ((file !== null || shared) && order !== null && order > 0) {
+    // shmem and page cache folio sizes follow the file's own policy (shmem_enabled), not the mapping
+    ctx.error('SS317', `'order='/'thp=' give anonymous folio sizes; a ${file !== null ? 'file' : 'shared'} mapping takes the file's folios (see hugepages-<N>kB/shmem_enabled)`, stmt);
+    ok = false;
+  }
   if (task !== null && validRegion && task.regions.get(regionWord.text)?.mapped !== true) {
     task.regions.set(regionWord.text, { pages, order: order ?? 0, mapped: true, unmappedAt: null });
   }
   if (!ok || bytes === null || pages === null || order === null || content === null) return null;
-  return { op: 'mmap', range: stmt.range, task: taskWord.text, region: regionWord.text, bytes, pages, order, content, populate: flag(stmt, 'populate') !== undefined };
+  return { op: 'mmap', range: stmt.range, task: taskWord.text, region: regionWord.text, bytes, pages, order, content, populate: flag(stmt, 'populate') !== undefined, file, shared, offsetPages };
+}
+
+/** A regular or tmpfs file path: absolute and normalised. */
+function dataFilePath(ctx: CheckContext, word: Word): string | null {
+  const path = normalisePath(word.text);
+  if (path === null || !word.text.startsWith('/')) {
+    ctx.error('SS218', `a file path must be absolute, found '${word.text}'`, word);
+    return null;
+  }
+  if (/^\/(proc|sys|dev\/(?!shm(\/|$)))/.test(path) || path === '/dev') {
+    ctx.error('SS218', `${path} is not a regular file: 'file' and 'mmap file=' take files on a disk filesystem or on tmpfs (/dev/shm, /tmp, /run)`, word);
+    return null;
+  }
+  return path;
+}
+
+/** `file write|read|rm|sync …`: I/O through the page cache (and shmem on tmpfs). */
+function checkFileVerb(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const actionWord = positional(stmt, 0);
+  if (actionWord === undefined) {
+    ctx.error('SS102', "'file' is missing ACTION (write, read, rm or sync)", stmt.name);
+    return null;
+  }
+  const action = checkChoice(actionWord, ['write', 'read', 'rm', 'sync'], ctx.report, 'file action');
+  if (action === null) return null;
+  const pathWord = positional(stmt, 1);
+  const sizeWord = positional(stmt, 2);
+  const ps = ctx.config.pageSize;
+  const path = pathWord === undefined ? null : dataFilePath(ctx, pathWord);
+  if (pathWord !== undefined && path === null) return null;
+  if (path === null && action !== 'sync') {
+    ctx.error('SS102', `'file ${action}' is missing PATH`, stmt.name);
+    return null;
+  }
+  const extra = (what: string, node: Word | { range: Range } | undefined): boolean => {
+    if (node === undefined) return false;
+    ctx.error('SS317', `'file ${action}' takes no ${what}`, node);
+    return true;
+  };
+  const offsetOpt = option(stmt, 'offset');
+  const taskOpt = option(stmt, 'task');
+  const contentOpt = option(stmt, 'content');
+  if (action === 'rm' || action === 'sync') {
+    if (extra('SIZE', sizeWord) || extra("'offset='", offsetOpt) || extra("'task='", taskOpt) || extra("'content='", contentOpt)) return null;
+    return action === 'rm' ? { op: 'file-rm', range: stmt.range, path: path! } : { op: 'file-sync', range: stmt.range, path };
+  }
+  let ok = true;
+  const offset = offsetOpt === undefined ? 0 : checkSize(offsetOpt.value, ctx.report, { pageSize: ps, what: 'file offset', warnPlain: true, allowZero: true });
+  if (offset === null) ok = false;
+  const task = taskOpt === undefined ? null : ctx.task(taskOpt.value);
+  if (taskOpt !== undefined && task === null) ok = false;
+  let bytes: number | null = null;
+  if (sizeWord !== undefined) {
+    bytes = checkSize(sizeWord, ctx.report, { pageSize: ps, what: `${action} size`, warnPlain: true });
+    if (bytes === null) ok = false;
+  } else if (action === 'write') {
+    ctx.error('SS102', "'file write' is missing SIZE", stmt.name);
+    ok = false;
+  }
+  if (bytes !== null && Math.ceil(bytes / ps) > ctx.limits.maxRegionPages) {
+    ctx.error('SS504', `${Math.ceil(bytes / ps)} pages is more than the ${ctx.limits.maxRegionPages}-page limit of one region or file operation`, sizeWord ?? stmt);
+    ok = false;
+  }
+  let content: Content | null = null;
+  if (contentOpt !== undefined) {
+    if (action === 'read') {
+      ctx.error('SS317', "'content=' says what a write stores; a read finds what is there", contentOpt);
+      ok = false;
+    } else {
+      content = checkContent(contentOpt.value, ctx.report);
+      if (content === null) ok = false;
+    }
+  }
+  if (!ok || offset === null || path === null) return null;
+  const taskName = taskOpt === undefined ? null : taskOpt.value.text;
+  if (action === 'read') return { op: 'file-read', range: stmt.range, path, offset, bytes, task: taskName };
+  return { op: 'file-write', range: stmt.range, path, offset, bytes: bytes!, task: taskName, content };
 }
 
 /** `order=N` or `thp=SIZE` → folio order, within 0 and 2..PMD_ORDER (anon mTHP has no order 1). */

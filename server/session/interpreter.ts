@@ -3,7 +3,7 @@
  * validated and normalised by the checker (server/lang/checked.ts); this
  * module only maps them to Kernel operations and evaluates `expect`s.
  */
-import type { CheckedOp, CheckedStatement, Comparison, ExpectedValue, Observable, Tolerance } from '../lang/checked';
+import type { CheckedOp, CheckedStatement, Comparison, Content, ExpectedValue, Observable, Tolerance } from '../lang/checked';
 import type { ContentSpec } from '../sim/content';
 import { KernelError, type ErrnoName } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
@@ -50,7 +50,7 @@ export interface ExecContext {
   scope?: RunScope;
 }
 
-function contentSpec(op: Extract<CheckedOp, { op: 'mmap' }>): ContentSpec {
+function contentSpec(op: { readonly content: Content }): ContentSpec {
   return op.content.map((p) => ({
     percent: p.percent,
     content: p.kind === 'compressible' ? { kind: 'compressible' as const, ratio: p.ratio } : { kind: p.kind },
@@ -108,6 +108,8 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
       }
       break;
     case 'sysctl':
+      // the page cache knobs: vfs.ts parses and applies them as their handlers do
+      if (f.name === 'dirty_ratio' || f.name === 'dirty_background_ratio' || f.name === 'drop_caches') return writeFile(k, f.path, op.text);
       if (v.kind === 'int') return k.setSysctl(f.name === 'page-cluster' ? 'page_cluster' : 'swappiness', v.value);
       break;
     case 'swap-sysfs':
@@ -119,6 +121,8 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
       break;
     case 'thp':
     case 'thp-size':
+      // shmem's policy decides the folio size of tmpfs and shared memory (shmem.ts)
+      if (f.name === 'shmem_enabled') return writeFile(k, f.path, op.text);
       // per-size THP policy only decides fault orders; mmap's order= states it explicitly
       if (v.kind === 'enum') return;
       break;
@@ -317,7 +321,7 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       k.mkswap(op.path, { pages: op.pages ?? undefined, force: op.force, version: op.version, label: op.label, uuid: op.uuid, badPages: op.badPages });
       return {};
     case 'rm':
-      k.unlink(op.path);
+      k.unlinkSwapFile(op.path);
       return {};
     case 'user':
       k.setCred(op.uid, op.capSysAdmin);
@@ -370,7 +374,21 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       k.createTask(op.task, op.cgroup, op.cpu);
       return {};
     case 'mmap':
-      k.mmap(op.task, op.region, op.pages, { order: op.order, content: contentSpec(op), populate: op.populate });
+      k.mmap(op.task, op.region, op.pages, { order: op.order, content: contentSpec(op), populate: op.populate, shared: op.shared, file: op.file ?? undefined, offsetPages: op.offsetPages });
+      return {};
+    case 'file-write': {
+      const content = op.content === null ? undefined : contentSpec({ content: op.content });
+      k.fileWrite(op.path, op.offset, op.bytes, { task: op.task ?? undefined, content });
+      return {};
+    }
+    case 'file-read':
+      k.fileRead(op.path, op.offset, op.bytes ?? Number.POSITIVE_INFINITY, { task: op.task ?? undefined });
+      return {};
+    case 'file-rm':
+      k.unlink(op.path);
+      return {};
+    case 'file-sync':
+      k.sync(op.path ?? undefined);
       return {};
     case 'touch': {
       const [a, b] = span(op, 'touch');

@@ -29,13 +29,16 @@ import { Swap, VSWAP_PATH, type SwapInfo, type SwaponParams } from './swapfile';
 import { VtTag } from './cluster';
 import { setVt, virtualRangeFreed } from './virtual_layer';
 import { unuseByRmap } from './virtual_swapoff';
-import { Vmscan } from './vmscan';
+import { SWAPPINESS_ANON_ONLY, Vmscan } from './vmscan';
 import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import { designDescriptor, type DesignProfile } from './designs/profiles';
 import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
 import { SwapMetaRam } from './swap_meta_ram';
 import { Zram, type ZramDevice } from './zram';
+import { PageCache, balanceDirtyPages, dropCaches, fileAt, fsOf, runFlusher, writeback } from './filemap';
+import { fileReadPages, fileWritePages, truncateFile } from './file_ops';
+import { shmemUnuse, type ShmemHugeMode, type ShmemSizeMode } from './shmem';
 
 export interface KernelConfig extends GeometryConfig {
   /** Design profile: which kernel (or posted series) the metadata follows. */
@@ -77,6 +80,18 @@ export interface MmapOptions {
   content?: ContentSpec;
   populate?: boolean;
   mlock?: boolean;
+  /** MAP_SHARED (of a file, or anonymous: an unnamed shmem file). */
+  shared?: boolean;
+  /** Map this file (its page `offsetPages` at the start of the mapping). */
+  file?: string;
+  offsetPages?: number;
+}
+
+/** Who does a file operation: the task whose memcg the page cache is charged to (none: the root cgroup). */
+export interface FileOpOptions {
+  task?: string;
+  /** What the written bytes hold (what `dd if=` reads); default: the file's content so far. */
+  content?: ContentSpec;
 }
 
 export class Kernel {
@@ -109,6 +124,8 @@ export class Kernel {
   readonly swapMeta: SwapMetaRam;
   /** zram block devices (/sys/block/zram<N>). */
   readonly zram: Zram;
+  /** Files and their cached pages (filemap.ts; tmpfs files are shmem, shmem.ts). */
+  readonly pagecache: PageCache;
   /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
   /** Swap tiers state, or null when the series is not modelled (KernelConfig.swapTiers). */
@@ -117,15 +134,15 @@ export class Kernel {
   readonly chargeBackingOnly: boolean;
   /** Page-state counters (NR_SWAPCACHE) and the workingset eviction clock. */
   readonly stat = { nrSwapcache: 0, evictionClock: 0 };
-  /** vm.swappiness, vm.page-cluster, vm.overcommit_memory/ratio, /sys/kernel/mm/swap/vma_ra_enabled. */
-  readonly sysctl = { swappiness: 60, page_cluster: 3, vma_ra_enabled: true, overcommit_memory: 0, overcommit_ratio: 50 };
+  /** vm.swappiness, vm.page-cluster, vm.overcommit_memory/ratio, vm.dirty_ratio, vm.dirty_background_ratio, /sys/kernel/mm/swap/vma_ra_enabled. */
+  readonly sysctl = { swappiness: 60, page_cluster: 3, vma_ra_enabled: true, overcommit_memory: 0, overcommit_ratio: 50, dirty_ratio: 20, dirty_background_ratio: 10 };
   /** Global readahead state of swapin_nr_pages(). */
   readonly ra = { hits: 0, prevOffset: 0, lastPages: 0 };
   /**
    * /sys/kernel/mm/transparent_hugepage/enabled and hugepages-<N>kB/enabled
    * (index: order). Settings only: a mapping's folio order is its mmap order.
    */
-  readonly thp: { enabled: ThpMode; sizes: ThpSizeMode[] };
+  readonly thp: { enabled: ThpMode; sizes: ThpSizeMode[]; shmemEnabled: ShmemHugeMode; shmemSizes: ShmemSizeMode[] };
   private readonly vmaRaStates = new Map<number, VmaRaState>();
   checkInvariants: boolean;
   /** Invariant checker, installed by invariants.ts to keep this module free of it. */
@@ -156,6 +173,7 @@ export class Kernel {
     this.pages = new PageAllocator(j, this.geom.ramPages);
     this.kmem = new KernelMemory(j, this.pages, this.geom.pageSize);
     this.zram = new Zram(j, this.kmem, this.geom.pageSize);
+    this.pagecache = new PageCache(j);
     this.folios = new FolioTable(j, this.geom.ramPages);
     this.mm = new MmState(j);
     this.memcgs = new MemcgTree(j, this.log);
@@ -168,7 +186,9 @@ export class Kernel {
     this.fs = new FileSystems(j, this.geom.pageSize);
     this.swapMeta = new SwapMetaRam(this);
     // Kconfig TRANSPARENT_HUGEPAGE_ALWAYS; hugepage_init_sysfs(): only the PMD size inherits
-    this.thp = { enabled: 'always', sizes: Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? 'inherit' : 'never')) };
+    // shmem_enabled defaults to never (SHMEM_HUGE_NEVER); per size only the PMD size inherits it
+    const perSize = <T>(pmd: T, other: T): T[] => Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? pmd : other));
+    this.thp = { enabled: 'always', sizes: perSize<ThpSizeMode>('inherit', 'never'), shmemEnabled: 'never', shmemSizes: perSize<ShmemSizeMode>('inherit', 'never') };
     if (designDescriptor(this.design).capabilities.hasDynamicClusters) {
       // a zswap entry of a virtual slot is its ZSWAP backend (vtable tag, §8.3)
       this.zswap.onChange = (entry, id) => {
@@ -234,6 +254,7 @@ export class Kernel {
    */
   private runDeferredWork(mayFail = true): void {
     this.swap.runPendingWork();
+    runFlusher(this);
     if (this.zswap.shrinkWorkPending) {
       this.j.set(this.zswap, 'shrinkWorkPending', false);
       this.zswapShrinkWorker();
@@ -451,7 +472,7 @@ export class Kernel {
   private teardownTask(t: Task, state: 'exited' | 'oom_killed' | 'killed'): void {
     for (const v of t.vmaList()) {
       this.mem.zapRange(v, 0, v.nrPages);
-      this.mm.removeVma(v);
+      this.removeVma(v);
     }
     this.j.set(t, 'state', state);
   }
@@ -590,8 +611,8 @@ export class Kernel {
     this.tx(() => mkswap(this, path, o));
   }
 
-  /** rm PATH: unlink(2), EPERM for an active swap file. */
-  unlink(path: string): void {
+  /** rm PATH of a file made for swap (files.ts): unlink(2), EPERM for an active swap file. */
+  unlinkSwapFile(path: string): void {
     this.tx(() => this.fs.unlink(path));
   }
 
@@ -650,6 +671,8 @@ export class Kernel {
       try {
         // slots backing virtual entries: follow the reverse map, no page-table walk (vswap, STE, ghost rmap)
         unuseByRmap(this, si, progress, checkSignal);
+        // try_to_unuse() starts with shmem_unuse(): every shmem file's pages on the device
+        shmemUnuse(this, si.type, progress, checkSignal);
         for (const t of this.mm.tasks.values()) {
           if (t.state !== 'alive') continue;
           for (const v of t.vmaList()) {
@@ -828,7 +851,8 @@ export class Kernel {
   proactiveReclaim(path: string, pages: number, swappiness?: number): number {
     return this.tx(() => {
       const m = this.cgroup(path);
-      if (swappiness !== undefined && (!Number.isInteger(swappiness) || swappiness < 0 || swappiness > 200)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
+      // 0..200, or SWAPPINESS_ANON_ONLY for swappiness=max
+      if (swappiness !== undefined && (!Number.isInteger(swappiness) || swappiness < 0 || swappiness > SWAPPINESS_ANON_ONLY)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
       return userProactiveReclaim(this, m, pages, swappiness);
     });
   }
@@ -903,10 +927,85 @@ export class Kernel {
       if (!this.vmEnoughMemory(nrPages)) fail('ENOMEM', `mapping ${nrPages} pages exceeds the commit limit (vm.overcommit_memory=${this.sysctl.overcommit_memory})`);
       const av = this.mm.newAnonVma();
       const seed = hash32(this.seed, this.mm.nextVmaId);
-      const v = this.mm.addVma(t, region, nrPages, order, opts.content ?? DEFAULT_CONTENT, seed, av);
+      const content = opts.content ?? DEFAULT_CONTENT;
+      // a file mapping maps an existing file; a shared anonymous one gets an unnamed shmem file (shmem_zero_setup())
+      const file = opts.file !== undefined ? fileAt(this, opts.file) : opts.shared ? this.pagecache.create(null, 'tmpfs', content, seed) : null;
+      if (file && opts.file === undefined) this.j.set(file, 'size', nrPages * this.geom.pageSize);
+      const v = this.mm.addVma(t, region, nrPages, file ? 0 : order, content, seed, av);
+      if (file) {
+        this.j.set(v, 'file', file);
+        this.j.set(v, 'pgoff', opts.offsetPages ?? 0);
+        this.j.set(v, 'shared', opts.shared ?? false);
+        this.j.push(file.mappers, v);
+      }
       if (opts.mlock) this.j.set(v, 'mlocked', true);
-      if (opts.populate) this.faultRange(t, v, 0, nrPages, true);
+      // MAP_POPULATE faults for write where a write would not dirty a file (private mappings: copy-on-write)
+      if (opts.populate) this.faultRange(t, v, 0, nrPages, !(file && v.shared));
       return v;
+    });
+  }
+
+  /** A mapping goes: it leaves its file's i_mmap, and an unlinked file whose last mapping this was is freed. */
+  private removeVma(v: Vma): void {
+    this.mm.removeVma(v);
+    const file = v.file;
+    if (!file) return;
+    this.j.replaceArray(
+      file.mappers,
+      file.mappers.filter((x) => x !== v),
+    );
+    if (file.nlink === 0 && file.mappers.length === 0) truncateFile(this, file, true);
+  }
+
+  // --------------------------------------------------- operations: files
+
+  /** The memcg a file operation charges: the named task's, else the root. */
+  private fileMemcg(opts: FileOpOptions): Memcg {
+    return opts.task !== undefined ? (this.memcgs.get(this.task(opts.task).memcg) ?? this.memcgs.root) : this.memcgs.root;
+  }
+
+  /**
+   * write(2) of `len` bytes at `offset` (creating the file): each page is
+   * found or brought into the page cache (tmpfs: shmem), charged to the
+   * writer's memcg, given the written content and dirtied; the file grows.
+   * Then balance_dirty_pages().
+   */
+  fileWrite(path: string, offset: number, len: number, opts: FileOpOptions = {}): void {
+    this.tx(() => {
+      if (!(offset >= 0 && len >= 0 && Number.isInteger(offset) && Number.isInteger(len))) fail('EINVAL', `write of ${len} bytes at ${offset}`);
+      const m = this.fileMemcg(opts);
+      const as = this.pagecache.lookup(path) ?? this.pagecache.create(path, fsOf(path), opts.content ?? DEFAULT_CONTENT, this.seed);
+      if (opts.content) this.j.set(as, 'content', opts.content);
+      fileWritePages(this, as, offset, len, m);
+      balanceDirtyPages(this);
+    });
+  }
+
+  /** read(2): every page of the range comes into the page cache (tmpfs: swapped in); returns the bytes read. */
+  fileRead(path: string, offset: number, len: number, opts: FileOpOptions = {}): number {
+    return this.tx(() => fileReadPages(this, fileAt(this, path), offset, len, this.fileMemcg(opts)));
+  }
+
+  /** unlink(2): the name goes; the pages (and a tmpfs file's swap slots) go now, or with the last mapping. */
+  unlink(path: string): void {
+    this.tx(() => {
+      const as = fileAt(this, path);
+      this.j.mapDelete(this.pagecache.files, path);
+      this.j.set(as, 'nlink', 0);
+      if (as.mappers.length === 0) truncateFile(this, as, true);
+    });
+  }
+
+  /** sync(2) (a path: fsync(2)): every dirty page (of the file) is written back. */
+  sync(path?: string): number {
+    return this.tx(() => writeback(this, 0, path === undefined ? undefined : fileAt(this, path)));
+  }
+
+  /** echo N > /proc/sys/vm/drop_caches: 1 drops clean unmapped page cache (2, slab: nothing the model can drop). */
+  dropCaches(mode: number): number {
+    return this.tx(() => {
+      if (![1, 2, 3].includes(mode)) fail('EINVAL', `drop_caches takes 1, 2 or 3, not ${mode}`);
+      return mode & 1 ? dropCaches(this) : 0;
     });
   }
 
@@ -1038,7 +1137,7 @@ export class Kernel {
       const whole = from === undefined && to === undefined;
       const [a, b] = this.pageRange(v, from, to);
       this.mem.zapRange(v, a, b);
-      if (whole || (a === 0 && b === v.nrPages)) this.mm.removeVma(v);
+      if (whole || (a === 0 && b === v.nrPages)) this.removeVma(v);
     });
   }
 
@@ -1050,8 +1149,16 @@ export class Kernel {
       if (this.mm.tasks.get(childName)?.state === 'alive') fail('EEXIST', `a task named ${childName} exists`);
       const c = this.mm.addTask(childName, p.memcg, p.cpu);
       for (const v of p.vmaList()) {
-        const cv = this.mm.addVma(c, v.name, v.nrPages, v.order, v.content, v.contentSeed, v.anonVma, v.pte.slice());
+        // a shared file mapping's PTEs are not copied: the child's faults fill them (vma_needs_copy())
+        const pte = v.file && v.shared ? new Float64Array(v.nrPages) : v.pte.slice();
+        const cv = this.mm.addVma(c, v.name, v.nrPages, v.order, v.content, v.contentSeed, v.anonVma, pte);
         if (v.mlocked) this.j.set(cv, 'mlocked', false); // VM_LOCKED is not inherited
+        if (v.file) {
+          this.j.set(cv, 'file', v.file);
+          this.j.set(cv, 'pgoff', v.pgoff);
+          this.j.set(cv, 'shared', v.shared);
+          this.j.push(v.file.mappers, cv);
+        }
         this.mem.copyPtes(cv);
       }
       return c;

@@ -13,6 +13,7 @@ import { tryChargeMemcg, type Memcg } from './memcontrol';
 import { PTE_NONE, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent, pteSwap, type Task, type Vma } from './mm';
 import { folioFreeSwap, shouldFreeSwapAfterFault, swapinFolio } from './swap_state';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
+import { filePage, fileStat, isPageCache, markDirty } from './filemap';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
 
 export class MemoryOps {
@@ -98,9 +99,68 @@ export class MemoryOps {
     // count_memcg_event_mm(): the faulting task's cgroup
     const tm = k.memcgs.get(task.memcg);
     if (tm) k.memcgs.statEvent(tm, 'pgfault', 1);
-    if (v === PTE_NONE) return this.doAnonymousPage(task, vma, idx);
+    if (v === PTE_NONE) return vma.file ? this.doFilePage(task, vma, idx, write) : this.doAnonymousPage(task, vma, idx);
     if (pteIsPresent(v)) return this.touchPresent(task, vma, idx, write);
     return this.doSwapPage(task, vma, idx, write);
+  }
+
+  /**
+   * do_read_fault() / do_shared_fault() / do_cow_fault() on a file mapping:
+   * the page from the page cache (read from disk, or for shmem swapped in
+   * or allocated), mapped; a write to a private mapping maps a private anon
+   * copy instead, a write to a shared one dirties the page.
+   */
+  private doFilePage(task: Task, vma: Vma, idx: number, write: boolean): void {
+    const k = this.k;
+    const m = k.memcgs.get(task.memcg)!;
+    const page = filePage(k, vma.file!, vma.pgoff + idx, m, true);
+    if (page !== null && !this.mapped(task, vma)) return; // the faulting task was the OOM victim
+    if (page === null) {
+      if (task.state !== 'alive') return;
+      fail('ENOMEM', `out of memory faulting ${task.name}:${vma.name}[${idx}]`);
+    }
+    if (page.major) {
+      k.vmstat.count('pgmajfault');
+      k.memcgs.statEvent(m, 'pgmajfault', 1);
+    }
+    const f = k.folios;
+    if (write && !vma.shared) return this.cowFilePage(task, vma, idx, page.pfn);
+    const head = f.head[page.pfn]!;
+    k.j.a(vma.pte, idx, ptePresent(page.pfn));
+    this.addMapping(head, 1);
+    f.setFlag(head, PG_referenced);
+    if (write) markDirty(k, head);
+  }
+
+  /** wp_page_copy() from a page cache page: the writer of a private file mapping gets an anon copy. */
+  private cowFilePage(task: Task, vma: Vma, idx: number, src: number): void {
+    const k = this.k;
+    const f = k.folios;
+    const m = k.memcgs.get(task.memcg)!;
+    const copy = this.allocFolio(m, 0, true);
+    if (copy >= 0 && !this.mapped(task, vma)) {
+      this.freeFolio(copy);
+      return;
+    }
+    if (copy < 0) {
+      if (task.state !== 'alive') return;
+      fail('ENOMEM', `out of memory in COW of ${task.name}:${vma.name}[${idx}]`);
+    }
+    k.j.a(f.anonVma, copy, vma.anonVma.id);
+    k.j.a(f.index, copy, idx);
+    k.j.a(f.content, copy, f.content[src]!);
+    k.j.a(f.mapcount, copy, 1);
+    f.setFlag(copy, PG_referenced | PG_dirty);
+    k.j.a(vma.pte, idx, ptePresent(copy));
+  }
+
+  /** A page cache folio gained `n` mappings; its first counts in NR_FILE_MAPPED (folio_add_file_rmap_ptes()). */
+  private addMapping(head: number, n: number): void {
+    const k = this.k;
+    const f = k.folios;
+    const before = f.mapcount[head]!;
+    k.j.a(f.mapcount, head, before + n);
+    if (before === 0 && isPageCache(k, head)) fileStat(k, head, 'mapped', f.nr(head));
   }
 
   /** do_anonymous_page(): the mapping's mTHP order when the aligned range is empty, else smaller. */
@@ -149,6 +209,13 @@ export class MemoryOps {
     const head = f.head[pfn]!;
     f.setFlag(head, PG_referenced);
     if (!write) return;
+    if (isPageCache(k, head)) {
+      // a page cache page: dirtied through a shared mapping, copied for a private one (wp_page_shared(), wp_page_copy())
+      if (vma.shared) return markDirty(k, head);
+      this.cowFilePage(task, vma, idx, pfn);
+      this.dropMapping(f.head[pfn]!, 1);
+      return;
+    }
     // wp_can_reuse_anon_folio(): reuse only an exclusive folio; one in the swap cache must give
     // its slots up first, which fails while another task still holds a swap entry for it
     if (this.mappers(head, pfn) > 1 || (f.test(head, PG_swapcache) && !folioFreeSwap(k, head))) {
@@ -255,6 +322,7 @@ export class MemoryOps {
   tryToUnmap(pfn: number): void {
     const k = this.k;
     const f = k.folios;
+    if (isPageCache(k, pfn)) return this.unmapFileFolio(pfn);
     const av = k.mm.anonVmas.get(f.anonVma[pfn]!);
     if (!av || !f.test(pfn, PG_swapcache)) return;
     const entry = f.swap[pfn]!;
@@ -296,6 +364,30 @@ export class MemoryOps {
     this.freeFolio(pfn);
   }
 
+  /**
+   * try_to_unmap() of a page cache folio: the rmap walk of its file's
+   * mappings (i_mmap); each PTE mapping the folio is cleared (file PTEs
+   * never hold swap entries: a shmem page's entry lives in the file).
+   */
+  private unmapFileFolio(pfn: number): void {
+    const k = this.k;
+    const f = k.folios;
+    const as = k.pagecache.byId.get(f.mapping[pfn]!);
+    if (!as) return;
+    const nr = f.nr(pfn);
+    let unmapped = 0;
+    for (const vma of as.mappers) {
+      if (vma.mlocked) continue;
+      for (let i = 0; i < nr; i++) {
+        const idx = f.index[pfn]! + i - vma.pgoff;
+        if (idx < 0 || idx >= vma.nrPages || vma.pte[idx] !== ptePresent(pfn + i)) continue;
+        k.j.a(vma.pte, idx, PTE_NONE);
+        unmapped++;
+      }
+    }
+    if (unmapped) this.dropMapping(pfn, unmapped);
+  }
+
   /** split_folio(): order-0 folios with the same state; each keeps its own mapcount and slot. */
   splitFolio(pfn: number): void {
     const k = this.k;
@@ -312,12 +404,13 @@ export class MemoryOps {
     }
   }
 
-  /** One fewer PTE maps the folio; free it once nothing maps it and the swap cache lets go. */
+  /** One fewer PTE maps the folio; free it once nothing maps it and the swap cache lets go (the page cache keeps its own). */
   private dropMapping(head: number, n: number): void {
     const k = this.k;
     const f = k.folios;
     k.j.a(f.mapcount, head, f.mapcount[head]! - n);
     if (f.mapcount[head]! > 0) return;
+    if (isPageCache(k, head)) return fileStat(k, head, 'mapped', -f.nr(head));
     // free_swap_cache(): the last unmap frees the swap cache if no slot count is left
     if (f.test(head, PG_swapcache)) folioFreeSwap(k, head);
     if (!f.test(head, PG_swapcache)) this.freeFolio(head);

@@ -297,7 +297,16 @@ export interface SwapinResult {
  * allocate one (large on synchronous devices when every slot agrees,
  * otherwise order 0 with readahead), charge it and read it.
  */
-export function swapinFolio(k: Kernel, ptes: Float64Array, idx: number, vmaId: number, vmaOrder: number, taskMemcg: number): SwapinResult | null {
+export function swapinFolio(
+  k: Kernel,
+  ptes: Float64Array,
+  idx: number,
+  vmaId: number,
+  vmaOrder: number,
+  taskMemcg: number,
+  opts: { vmaReadahead?: boolean; mayOom?: boolean } = {},
+): SwapinResult | null {
+  const mayOom = opts.mayOom ?? true;
   const entry = -ptes[idx]! - 1;
   const si = k.swap.swapInfo[swpType(entry)];
   if (!si) return null;
@@ -316,7 +325,7 @@ export function swapinFolio(k: Kernel, ptes: Float64Array, idx: number, vmaId: n
         k.vmstat.mthpCount(order, 'swpin_fallback');
         continue;
       }
-      const pfn = allocAndAdd(k, aEntry, order, taskMemcg, true);
+      const pfn = allocAndAdd(k, aEntry, order, taskMemcg, mayOom);
       if (pfn < 0) {
         k.vmstat.mthpCount(order, 'swpin_fallback_charge');
         continue;
@@ -325,14 +334,14 @@ export function swapinFolio(k: Kernel, ptes: Float64Array, idx: number, vmaId: n
       k.vmstat.mthpCount(order, 'swpin');
       return { pfn, sub: idx - aIdx, major: true };
     }
-  } else if (k.vmaRaActive()) {
+  } else if (opts.vmaReadahead !== false && k.vmaRaActive()) {
     swapVmaReadahead(k, vmaId, ptes, idx, taskMemcg);
   } else {
     swapClusterReadahead(k, entry, taskMemcg);
   }
   const again = swapCacheLookup(k, entry);
   if (again >= 0) return { pfn: again, sub: 0, major: true };
-  const pfn = allocAndAdd(k, entry, 0, taskMemcg, true);
+  const pfn = allocAndAdd(k, entry, 0, taskMemcg, mayOom);
   if (pfn < 0) {
     // raced with a swapin that cached it meanwhile? then use that folio
     const raced = swapCacheLookup(k, entry);

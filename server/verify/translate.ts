@@ -369,6 +369,10 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
     case 'task':
       return `task ${e(stmt.task)} ${e(`${cgroupDir(stmt.cgroup)}/cgroup.procs`)} ${stmt.cpu}`;
     case 'mmap': {
+      if (stmt.file !== null || stmt.shared) {
+        onlyOnce(stmt, 'file and shared mappings are not translated for the guest yet');
+        return null;
+      }
       const v = k.mm.tasks.get(stmt.task)?.vmas.get(stmt.region);
       const seed = v?.contentSeed ?? 0;
       return `mmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages} ${stmt.order} ${stmt.populate ? 1 : 0} ${seed} ${contentCodes(contentSpec(stmt), seed, stmt.pages).join(' ')}`;
@@ -421,6 +425,12 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
       return null;
     case 'dmesg':
       onlyOnce(stmt, 'the kernel log is not read back from the guest yet');
+      return null;
+    case 'file-write':
+    case 'file-read':
+    case 'file-rm':
+    case 'file-sync':
+      onlyOnce(stmt, 'page cache and tmpfs files are not translated for the guest yet');
       return null;
     case 'fail':
       onlyOnce(stmt, `the simulator fails this statement itself (${stmt.errno}: ${stmt.message})`);

@@ -409,7 +409,7 @@ const fileOp: Builder = (c) => {
   const files = [...c.k.fs.files.keys()];
   if (!files.length) return null;
   const path = c.pick(files);
-  if (c.r() < 0.5) return { name: `rm ${path}`, run: (k) => k.unlink(path) };
+  if (c.r() < 0.5) return { name: `rm ${path}`, run: (k) => k.unlinkSwapFile(path) };
   const bytes = c.int(0, 64) * c.k.geom.pageSize;
   return { name: `truncate ${path}`, run: (k) => k.truncateFile(path, bytes) };
 };

@@ -46,13 +46,13 @@ test('a written file with a header swaps on; the Adding line and /proc/swaps agr
   assert.equal(si.pages, (16 * MiB) / PAGE - 1);
   assert.equal(si.prio, 7);
   assert.equal(lastLine(k), 'Adding 16380k swap on /swapfile.  Priority:7 extents:1 across:16380k SS');
-  assert.equal(errnoOf(() => k.unlink('/swapfile')), 'EPERM', 'may_delete() refuses a swap file');
+  assert.equal(errnoOf(() => k.unlinkSwapFile('/swapfile')), 'EPERM', 'may_delete() refuses a swap file');
   assert.equal(errnoOf(() => k.truncateFile('/swapfile', PAGE)), 'ETXTBSY');
   assert.equal(errnoOf(() => k.makeFile('/swapfile', MiB, 'written')), 'ETXTBSY');
   assert.equal(errnoOf(() => k.mkswap('/swapfile')), 'ETXTBSY');
   assert.equal(errnoOf(() => k.swaponFile('/swapfile')), 'EBUSY');
   k.swapoffDevice('/swapfile');
-  k.unlink('/swapfile');
+  k.unlinkSwapFile('/swapfile');
   assert.equal(errnoOf(() => k.swaponFile('/swapfile')), 'ENOENT');
   assert.equal(errnoOf(() => k.swapoffDevice('/swapfile')), 'ENOENT');
   assert.deepEqual(checkInvariants(k), []);
@@ -183,7 +183,7 @@ test('every file operation and swapon of a file steps back exactly', () => {
     () => k.setCred(0, true),
     () => k.swapoffDevice('/mnt/s'),
     () => k.truncateFile('/mnt/s', MiB),
-    () => k.unlink('/mnt/s'),
+    () => k.unlinkSwapFile('/mnt/s'),
     () => k.clearDmesg(),
   ];
   for (const step of steps) {
