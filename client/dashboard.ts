@@ -30,8 +30,6 @@ interface Log {
   warn(message: string): void;
 }
 
-const JSON_RPC_INTERNAL_ERROR = -32603;
-const JSON_RPC_INVALID_REQUEST = -32600;
 
 export class DashboardPanel {
   private static readonly panels = new Map<string, DashboardPanel>();
@@ -190,7 +188,7 @@ export class DashboardPanel {
       if (!this.warnedInvalid) DashboardPanel.log.warn(`swapsim dashboard: dropped a malformed message from the webview (${parsed.error}); further ones are dropped silently`);
       this.warnedInvalid = true;
       const id = typeof raw === 'object' && raw !== null && 'id' in raw && Number.isSafeInteger(raw.id) ? (raw.id as number) : -1;
-      this.post({ type: 'response', id, error: { code: JSON_RPC_INVALID_REQUEST, message: parsed.error } });
+      this.post({ type: 'response', id, error: { code: ErrorCodes.InvalidRequest, message: parsed.error } });
       return;
     }
     const message = parsed.value;
@@ -276,5 +274,5 @@ export class DashboardPanel {
 
 /** The server's JSON-RPC error as is (read by shape: vscode-jsonrpc's ResponseError is not loaded here); anything else as an internal error. */
 function responseError(err: unknown): { code: number; message: string } {
-  return { code: errorCode(err) ?? JSON_RPC_INTERNAL_ERROR, message: errorMessage(err) };
+  return { code: errorCode(err) ?? ErrorCodes.InternalError, message: errorMessage(err) };
 }

@@ -17,6 +17,7 @@ import { dashboardCsp, dashboardHtml } from '../media/dashboard/page';
 import { DESIGN_NAMES, ErrorCodes, type DesignName, type HostToWebview, type RequestTypes, type SessionDelta } from '../shared/protocol';
 import { isWebviewRequest, parseRequestParams, parseWebviewToHost, type WebviewRequestMethod } from '../shared/validate';
 import { compareDesigns } from './session/compare';
+import { errorCodeOf } from './session/errors';
 import { Session } from './session/session';
 
 /** The only interface the server listens on: a shared run stays on this machine. */
@@ -24,8 +25,6 @@ export const LOOPBACK = '127.0.0.1';
 
 /** JSON-RPC codes for messages that never reach the session. */
 const PARSE_ERROR = -32700;
-const INVALID_REQUEST = -32600;
-const INTERNAL_ERROR = -32603;
 
 /** Largest WebSocket message accepted (state and requests are small; the browser page saves files itself). */
 const MAX_MESSAGE_BYTES = 2 << 20;
@@ -98,12 +97,12 @@ function answer(session: Session, method: WebviewRequestMethod, params: Params<W
   }
 }
 
-/** A thrown error as a response error: range problems are the caller's, anything else is ours. */
+/** A thrown error as a response error: a BadRequest is the caller's; anything else is ours and goes to stderr with its stack. */
 function errorOf(err: unknown): { code: number; message: string } {
   const message = err instanceof Error ? err.message : String(err);
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'number' && Number.isInteger(err.code)) return { code: err.code, message };
-  if (err instanceof RangeError) return { code: ErrorCodes.InvalidParams, message };
-  return { code: INTERNAL_ERROR, message };
+  const code = errorCodeOf(err);
+  if (code === ErrorCodes.InternalError) console.error(`swapsim serve: ${err instanceof Error && err.stack !== undefined ? err.stack : message}`);
+  return { code, message };
 }
 
 /** The id of a rejected message, if it had a usable one, so its sender's request fails instead of timing out. */
@@ -141,7 +140,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   };
 
   const onMessage = (socket: WebSocket, data: RawData, isBinary: boolean): void => {
-    if (isBinary) return reject(socket, -1, INVALID_REQUEST, 'binary messages are not part of the protocol');
+    if (isBinary) return reject(socket, -1, ErrorCodes.InvalidRequest, 'binary messages are not part of the protocol');
     let value: unknown;
     try {
       value = JSON.parse(data.toString());
@@ -149,7 +148,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
       return reject(socket, -1, PARSE_ERROR, 'message is not JSON');
     }
     const parsed = parseWebviewToHost(value);
-    if (!parsed.ok) return reject(socket, idOf(value), INVALID_REQUEST, parsed.error);
+    if (!parsed.ok) return reject(socket, idOf(value), ErrorCodes.InvalidRequest, parsed.error);
     const message = parsed.value;
     switch (message.type) {
       case 'ready':
