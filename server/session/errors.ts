@@ -7,6 +7,7 @@
  * request is a bug of ours; a SimulatorBug says which statement was running
  * when an internal check fired, so the log line points at the scenario.
  */
+import { errorCode } from '../../shared/errors';
 import { ErrorCodes } from '../../shared/protocol';
 
 export class BadRequest extends Error {
@@ -33,6 +34,5 @@ export class SimulatorBug extends Error {
  */
 export function errorCodeOf(error: unknown): number {
   if (error instanceof BadRequest) return ErrorCodes.InvalidParams;
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number' && Number.isInteger(error.code)) return error.code;
-  return ErrorCodes.InternalError;
+  return errorCode(error) ?? ErrorCodes.InternalError;
 }
