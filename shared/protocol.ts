@@ -35,6 +35,14 @@ export const ErrorCodes = {
   Cancelled: -32800,
   /** The session exceeded its memory or step budget. */
   ResourceLimit: -32004,
+  /** The message is not JSON (JSON-RPC's number). */
+  ParseError: -32700,
+  /** The message is not a request this endpoint knows (JSON-RPC's number). */
+  InvalidRequest: -32600,
+  /** The server does not implement the method (JSON-RPC's number). */
+  MethodNotFound: -32601,
+  /** A bug of ours: an internal check fired. The server log has the stack (JSON-RPC's number). */
+  InternalError: -32603,
 } as const;
 
 export interface SessionParams {

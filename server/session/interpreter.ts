@@ -23,6 +23,7 @@ import { swaponFlags } from '../sim/swapon_file';
 import { dataMismatches, dataSummary } from '../sim/page_data';
 import type { Vma } from '../sim/mm';
 import { evalEnv, expandWord, letObservableNow, recheck, variableValue, type RunScope } from './dynamic';
+import { SimulatorBug } from './errors';
 
 /** An evaluated `expect`. */
 export interface ExpectOutcome {
@@ -275,14 +276,17 @@ export function compare(actual: number | string, cmp: Comparison, expected: Expe
   }
 }
 
-/** Execute one (non-repeat) statement. Kernel errors become `error`, never exceptions. */
+/**
+ * Execute one (non-repeat) statement. Kernel errors become `error`, never
+ * exceptions; anything else thrown is a bug of ours and leaves as a
+ * SimulatorBug naming the statement.
+ */
 export function execute(k: Kernel, stmt: CheckedStatement, ctx: ExecContext): StepOutcome {
   try {
     return run(k, stmt, ctx);
   } catch (e) {
     if (e instanceof KernelError) return { error: { errno: e.errno, message: e.message.replace(/^[A-Z0-9]+: /, '') } };
-    if (e instanceof RangeError) return { error: { errno: 'EINVAL', message: e.message } };
-    throw e;
+    throw new SimulatorBug(stmt.range.start.line, stmt.op, e);
   }
 }
 

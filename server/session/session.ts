@@ -53,6 +53,7 @@ import { overheadInput } from './overhead_input';
 import { overheadToWire } from './overhead_wire';
 import { expectHint } from './hint_text';
 import { StepPlan } from './steps';
+import { BadRequest } from './errors';
 
 const DEFAULT_MAX_UNDO = 20_000_000;
 const MAX_CLUSTER_CHANGES = 2048;
@@ -293,10 +294,20 @@ export class Session implements SessionApi {
   private runOne(): void {
     const { stmt, iterations, variables } = this.plan.at(this.index);
     const k = this.kernel;
-    this.history.push({ mark: k.mark(), expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length });
+    const mark = k.mark();
+    this.history.push({ mark, expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length });
     const eventsBefore = k.log.length;
     const scope = this.scope(iterations, variables);
-    const out = execute(k, stmt, { lastErrno: this.lastErrno?.errno ?? null, design: this.designName, scope });
+    let out: StepOutcome;
+    try {
+      out = execute(k, stmt, { lastErrno: this.lastErrno?.errno ?? null, design: this.designName, scope });
+    } catch (e) {
+      // a SimulatorBug: leave the machine as it was before the step, so the
+      // session stays usable and the bug can be reproduced by stepping again
+      k.rollback(mark);
+      this.history.pop();
+      throw e;
+    }
     const stepNo = this.index + 1;
     if (out.error) {
       this.errorList.push({ range: stmt.range, errno: out.error.errno, message: out.error.message, step: stepNo, expected: this.nextIsExpectError(out.error.errno) });
@@ -779,14 +790,14 @@ export class Session implements SessionApi {
 
   private si(type: number): SwapInfo {
     const si = Number.isInteger(type) ? this.kernel.swap.swapInfo[type] : undefined;
-    if (!si) throw new RangeError(`no active swap device of type ${type}`);
+    if (!si) throw new BadRequest(`no active swap device of type ${type}`);
     return si;
   }
 
   slot(type: number, offset: number): SlotRecord {
     const k = this.kernel;
     const si = this.si(type);
-    if (!Number.isInteger(offset) || offset < 0 || offset >= si.max) throw new RangeError(`offset ${offset} outside ${si.path} (0..${si.max - 1})`);
+    if (!Number.isInteger(offset) || offset < 0 || offset >= si.max) throw new BadRequest(`offset ${offset} outside ${si.path} (0..${si.max - 1})`);
     const meta = si.slotMeta(offset);
     const kind = tbKind(meta);
     const id = k.swapMemcgId(si, offset);
@@ -824,7 +835,7 @@ export class Session implements SessionApi {
   cluster(type: number, cluster: number): ClusterDetail {
     const k = this.kernel;
     const si = this.si(type);
-    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= si.nrClusters) throw new RangeError(`cluster ${cluster} outside ${si.path} (0..${si.nrClusters - 1})`);
+    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= si.nrClusters) throw new BadRequest(`cluster ${cluster} outside ${si.path} (0..${si.nrClusters - 1})`);
     const ci = si.cluster(cluster);
     const n = k.geom.clusterSlots;
     const base = cluster * n;
@@ -865,10 +876,10 @@ export class Session implements SessionApi {
   clusterMap(type: number, bins: number, from?: number, to?: number): ClusterMap {
     const si = this.si(type);
     const b = Math.floor(bins);
-    if (!(b >= 1 && b <= 65536)) throw new RangeError(`bins ${bins} outside 1..65536`);
+    if (!(b >= 1 && b <= 65536)) throw new BadRequest(`bins ${bins} outside 1..65536`);
     const f = from ?? 0;
     const t = to ?? si.nrClusters;
-    if (!Number.isInteger(f) || !Number.isInteger(t) || f < 0 || t > si.nrClusters || f >= t) throw new RangeError(`cluster range ${f}..${t} outside 0..${si.nrClusters}`);
+    if (!Number.isInteger(f) || !Number.isInteger(t) || f < 0 || t > si.nrClusters || f >= t) throw new BadRequest(`cluster range ${f}..${t} outside 0..${si.nrClusters}`);
     return clusterMap(this.kernel, si, this.seqNo, b, f, t);
   }
 

@@ -16,6 +16,7 @@ import {
   clusterFreeTable,
   type ClusterExtras,
 } from './cluster';
+import { mustExist, vmBugOn } from './debug_vm';
 import { fail } from './errno';
 import type { EventLog } from './events';
 import { MAX_DEVICE_SLOTS, type Geometry } from './geometry';
@@ -551,6 +552,7 @@ export class Swap {
 
   /** move_cluster(): list_move_tail and set the flag. */
   moveCluster(si: SwapInfo, ci: SwapClusterInfo, list: ClusterList, flag: ClusterFlag): void {
+    vmBugOn(ci.flags === flag, 'move_cluster(): the cluster already has that flag', () => `${si.path} cluster ${ci.idx} ${CLUSTER_LIST_NAMES[flag]}`);
     const from = ci.flags;
     if (ci.list) ci.list.remove(this.j, ci);
     list.addTail(this.j, ci);
@@ -657,6 +659,7 @@ export class Swap {
 
   /** free_cluster(): to the discard list when page discard is on, else free now; a dynamic cluster dies. */
   private freeCluster(si: SwapInfo, ci: SwapClusterInfo): void {
+    vmBugOn(ci.count !== 0, 'free_cluster(): the cluster still has used slots', () => `${si.path} cluster ${ci.idx} count ${ci.count}`);
     if (si.dynamic) return this.freeDynamicCluster(si, ci);
     if ((si.flags & (SWP_WRITEOK | SWP_PAGE_DISCARD)) === (SWP_WRITEOK | SWP_PAGE_DISCARD)) {
       this.moveCluster(si, ci, si.discardClusters, ClusterFlag.DISCARD);
@@ -668,6 +671,7 @@ export class Swap {
 
   /** partial_free_cluster(): a cluster that saw a free goes to nonfull[order]. */
   private partialFreeCluster(si: SwapInfo, ci: SwapClusterInfo): void {
+    vmBugOn(ci.count === 0 || ci.count === this.geom.clusterSlots, 'partial_free_cluster(): the cluster is empty or full', () => `${si.path} cluster ${ci.idx} count ${ci.count}`);
     if (ci.flags !== ClusterFlag.NONFULL) this.moveCluster(si, ci, si.nonfullClusters[ci.order]!, ClusterFlag.NONFULL);
   }
 
@@ -1140,7 +1144,8 @@ export class Swap {
    * move the cluster to free/discard or nonfull.
    */
   freeEntries(si: SwapInfo, ci: SwapClusterInfo, off: number, nr: number): void {
-    const t = ci.table!;
+    const t = mustExist(ci.table, '__swap_cluster_free_entries(): the cluster has no swap table');
+    vmBugOn(nr > ci.count || off + nr > this.geom.clusterSlots, '__swap_cluster_free_entries(): more slots than the cluster holds', () => `${si.path} cluster ${ci.idx} count ${ci.count}, freeing ${nr} at ${off}`);
     const mt = ci.memcgTable;
     let batchId = 0;
     let batchN = 0;
