@@ -15,6 +15,9 @@
 
 export type DesignName = 'legacy' | 'p1' | 'p3' | 'p4' | 'ghost' | 'vswap' | 'vswap-ste';
 export const DESIGN_NAMES: readonly DesignName[] = ['legacy', 'p1', 'p3', 'p4', 'ghost', 'vswap', 'vswap-ste'];
+/** Mainline releases whose behaviour the simulator models, orthogonal to the design (docs/kernels.md). */
+export type KernelVersion = '6.12' | '7.2' | '7.3';
+export const KERNEL_VERSIONS: readonly KernelVersion[] = ['6.12', '7.2', '7.3'];
 
 export type ClusterListName = 'none' | 'free' | 'nonfull' | 'frag' | 'full' | 'discard' | 'dead';
 export type SlotKindName = 'null' | 'pfn' | 'shadow' | 'bad' | 'pointer';
@@ -149,6 +152,8 @@ export interface SessionSnapshot {
   seq: number;
   status: SessionStatus;
   design: DesignName;
+  /** The kernel release simulated (`config kernel=`, the swapsim.kernel setting). */
+  kernel: KernelVersion;
   pageSize: number;
   clusterSlots: number;
   step: StepInfo;
@@ -209,6 +214,7 @@ export interface SessionDelta {
   seq: number;
   status: SessionStatus;
   design: DesignName;
+  kernel: KernelVersion;
   step: StepInfo;
   /** Devices whose summary changed, added devices included. */
   devices: DeviceSummary[];

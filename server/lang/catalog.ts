@@ -8,6 +8,7 @@
  * markdown `doc` (our own words) and, where it models the kernel, a `kernel`
  * pointer (function, file or docs/kernel-model.md section).
  */
+import { KERNEL_VERSIONS } from '../sim/kernel_version';
 
 // ─── Commands ────────────────────────────────────────────────────────────────
 
@@ -1682,7 +1683,15 @@ export interface ConfigKeySpec {
 }
 
 export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
-  { key: 'design', syntax: 'legacy|p1|p3|p4|ghost|vswap|vswap-ste', values: DESIGN_NAMES, defaultValue: 'p4', doc: 'Which swap metadata design to simulate (see the design profiles).' },
+  { key: 'design', syntax: 'legacy|p1|p3|p4|ghost|vswap|vswap-ste', values: DESIGN_NAMES, defaultValue: 'the kernel’s own (p4 for 7.2)', doc: 'Which swap metadata design to simulate (see the design profiles).' },
+  {
+    key: 'kernel',
+    syntax: '6.12|7.2|7.3',
+    values: KERNEL_VERSIONS,
+    defaultValue: '7.2',
+    doc: 'Which mainline release’s behaviour to simulate (allocation policy, defaults, zswap, counters; see docs/kernels.md). Orthogonal to design; without a design the release’s own one is used (6.12: legacy).',
+  },
+  { key: 'device_private', syntax: 'on|off', values: ['on', 'off'], defaultValue: 'the Debian kernel’s (off for 6.12, on for 7.2)', doc: 'CONFIG_DEVICE_PRIVATE: device-private entries take swap types, so MAX_SWAPFILES is smaller (27 or 23 for 6.12, 24 for 7.2).' },
   { key: 'page_size', syntax: '4K|16K|64K', values: ['4K', '16K', '64K'], defaultValue: '4K', doc: 'PAGE_SIZE; also the size of one swap slot.' },
   {
     key: 'cluster_slots',
@@ -1694,7 +1703,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { key: 'thp_swap', syntax: 'on|off', values: ['on', 'off'], defaultValue: 'on', doc: 'CONFIG_THP_SWAP: large folios keep their size in swap; off means 256-slot clusters and order 0 only.' },
   { key: 'cpus', syntax: '1..1024', defaultValue: '4', doc: 'Number of CPUs (each has its own swap cluster cache).' },
   { key: 'ram', syntax: 'SIZE', defaultValue: '4G', doc: 'RAM size; sets zswap’s pool limit and the ghost device size.' },
-  { key: 'max_swapfiles', syntax: '1..32', defaultValue: '24', doc: 'MAX_SWAPFILES: 32 types minus those reserved for special entries (docs/kernel-model.md §1).' },
+  { key: 'max_swapfiles', syntax: '1..32', defaultValue: 'from kernel and device_private (24 for 7.2)', doc: 'MAX_SWAPFILES: 32 types minus those reserved for special entries (docs/kernel-model.md §1).' },
   { key: 'seed', syntax: 'INTEGER', defaultValue: '1', doc: 'Seed for every random choice (which pages of a `mix()` hold which content).' },
   { key: 'stop_on_error', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'no', doc: 'Stop at the first failed expectation or unexpected errno.' },
   { key: 'check_invariants', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'yes', doc: 'Check the simulator’s internal invariants after every step (slower, catches model bugs).' },

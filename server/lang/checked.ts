@@ -14,6 +14,7 @@ import type { DynamicStatement } from './substitute';
 import type { DesignName, ObservableUnit } from './catalog';
 import type { Advice } from '../sim/madvise';
 import type { FillValue } from '../sim/page_data';
+import type { KernelVersion } from '../sim/kernel_version';
 
 export interface Limits {
   /** Largest N in `repeat N {`. */
@@ -49,6 +50,10 @@ export const DEFAULT_LIMITS: Limits = {
 /** The machine and kernel the scenario runs on, every default filled in. */
 export interface ScenarioConfig {
   readonly design: DesignName;
+  /** Mainline release whose behaviour is simulated (server/sim/kernel_version.ts). */
+  readonly kernel: KernelVersion;
+  /** CONFIG_DEVICE_PRIVATE (decides the default max_swapfiles). */
+  readonly devicePrivate: boolean;
   /** Bytes: 4096, 16384 or 65536. */
   readonly pageSize: number;
   /** SWAPFILE_CLUSTER. */

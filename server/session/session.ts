@@ -28,6 +28,8 @@ import type {
 } from '../../shared/protocol';
 import { parseAndCheck, type FrontEndResult, type Range } from '../lang';
 import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/checked';
+import { configUnderKernel } from '../lang/config';
+import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
 import { SwapClusterInfo, tableOwner } from '../sim/cluster';
 import type { ErrnoName } from '../sim/errno';
@@ -150,6 +152,8 @@ export class Session implements SessionApi {
   /** Have the views of the boot-time machine been taken (the base the first delta diffs against)? */
   private viewsTaken = false;
   designName!: DesignName;
+  /** The kernel release simulated: the scenario's, or the override the session was built with. */
+  kernelVersion!: KernelVersion;
   private index = 0;
   private history: StepRecord[] = [];
   /** Lowest step index the journal can still roll back to. */
@@ -191,7 +195,8 @@ export class Session implements SessionApi {
 
   /** Back to step 0 on a machine not booted yet (the `kernel` getter boots it). */
   private boot(design?: DesignName): void {
-    this.designName = design ?? this.opts.design ?? this.frontEnd.checked.config.design;
+    this.kernelVersion = this.opts.kernel ?? this.frontEnd.checked.config.kernel;
+    this.designName = design ?? this.opts.design ?? this.config.design;
     this.machineValue = null;
     this.index = 0;
     this.history = [];
@@ -212,7 +217,7 @@ export class Session implements SessionApi {
    */
   private get kernel(): Kernel {
     if (this.machineValue) return this.machineValue;
-    const cfg = this.frontEnd.checked.config;
+    const cfg = this.config;
     const k = new Kernel({
       pageSize: cfg.pageSize,
       clusterSlots: cfg.clusterSlots,
@@ -222,6 +227,7 @@ export class Session implements SessionApi {
       maxSwapfiles: cfg.maxSwapfiles,
       seed: cfg.seed,
       design: this.designName,
+      kernel: this.kernelVersion,
       checkInvariants: false,
       ghostWriteback: cfg.ghostWriteback,
       swapTiers: cfg.swapTiers,
@@ -245,6 +251,10 @@ export class Session implements SessionApi {
   }
   get design(): DesignName {
     return this.designName;
+  }
+  /** The scenario's config under the simulated kernel (a kernel override brings that kernel's defaults). */
+  get config(): ScenarioConfig {
+    return configUnderKernel(this.frontEnd.checked.config, this.opts.kernel ?? this.frontEnd.checked.config.kernel);
   }
   get status(): SessionStatus {
     return this.statusValue;
@@ -704,6 +714,7 @@ export class Session implements SessionApi {
       seq: this.seqNo,
       status: this.statusValue,
       design: this.designName,
+      kernel: this.kernelVersion,
       step: this.step,
       devices,
       removedDevices,
@@ -755,6 +766,7 @@ export class Session implements SessionApi {
       seq: this.seqNo,
       status: this.statusValue,
       design: this.designName,
+      kernel: this.kernelVersion,
       pageSize: k.geom.pageSize,
       clusterSlots: k.geom.clusterSlots,
       step: this.step,

@@ -44,3 +44,15 @@ export class KernelError extends Error {
 export function fail(errno: ErrnoName, message: string): never {
   throw new KernelError(errno, message);
 }
+
+/**
+ * A keyed file (memory.stat, /proc/vmstat) read for a key this kernel does
+ * not print: the file reads fine, the key is just not there. The verify
+ * translation shows it as `absent`, as the guest does.
+ */
+export class NoSuchKey extends KernelError {
+  constructor(message: string) {
+    super('EINVAL', message);
+    this.name = 'NoSuchKey';
+  }
+}

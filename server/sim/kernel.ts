@@ -33,6 +33,7 @@ import { SWAPPINESS_ANON_ONLY, Vmscan } from './vmscan';
 import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import { designDescriptor, type DesignProfile } from './designs/profiles';
+import { DEFAULT_KERNEL_VERSION, kernelBehaviour, maxSwapfiles, type KernelBehaviour, type KernelVersion } from './kernel_version';
 import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
 import { SwapMetaRam } from './swap_meta_ram';
 import { Zram, type ZramDevice } from './zram';
@@ -43,6 +44,8 @@ import { shmemUnuse, type ShmemHugeMode, type ShmemSizeMode } from './shmem';
 export interface KernelConfig extends GeometryConfig {
   /** Design profile: which kernel (or posted series) the metadata follows. */
   design?: DesignProfile;
+  /** Mainline release whose behaviour is simulated (kernel_version.ts); default 7.2. */
+  kernel?: KernelVersion;
   /** Seed for everything that looks random (content mixes). */
   seed?: number;
   /** Run the invariant checker after every operation. */
@@ -99,6 +102,8 @@ export class Kernel {
   readonly log = new EventLog();
   readonly geom: Geometry;
   readonly design: DesignProfile;
+  /** Every version-dependent behaviour, from one table (kernel_version.ts). */
+  readonly kv: KernelBehaviour;
   readonly seed: number;
   readonly swap: Swap;
   readonly pages: PageAllocator;
@@ -149,8 +154,9 @@ export class Kernel {
   static invariantChecker: ((k: Kernel) => string[]) | null = null;
 
   constructor(cfg: KernelConfig = {}) {
-    this.geom = makeGeometry(cfg);
-    this.design = cfg.design ?? 'p4';
+    this.kv = kernelBehaviour(cfg.kernel ?? DEFAULT_KERNEL_VERSION);
+    this.geom = makeGeometry({ ...cfg, maxSwapfiles: cfg.maxSwapfiles ?? maxSwapfiles(this.kv, this.kv.debian.devicePrivate) });
+    this.design = cfg.design ?? this.kv.design;
     this.seed = cfg.seed ?? 1;
     this.checkInvariants = cfg.checkInvariants ?? false;
     this.ghostWriteback = this.design === 'ghost' && (cfg.ghostWriteback ?? false);
@@ -160,6 +166,7 @@ export class Kernel {
     this.tiers = tiers;
     this.swap = new Swap(this.geom, j, this.log, {
       assignTier: tiers ? (si) => tiers.assignDev(si) : undefined,
+      defaultPriority: this.kv.defaultSwapPriority,
       tryToReclaimSwap: (si, off, flags) => tryToReclaimSwap(this, si, off, flags),
       rangeFreed: (si, off, nr) => {
         for (let i = 0; i < nr; i++) this.zswap.invalidate(si.type * 2 ** 32 + off + i);

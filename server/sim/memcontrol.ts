@@ -623,14 +623,15 @@ export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
     for (const key of Object.keys(file) as (keyof FileStat)[]) file[key] += d.fileStat[key];
   }
   const ev = (key: MemcgStatEvent): number => k.memcgs.statHierarchical(m, key);
-  return [
+  // keys that came with later releases are left out where the kernel does not print them
+  const rows: [string, number | null][] = [
     ['anon', res.anon * ps],
     // NR_FILE_PAGES of the memcg: page cache and shmem (the swap cache counts only node-wide)
     ['file', file.file * ps],
     ['shmem', file.shmem * ps],
     ['zswap', zswap],
     ['zswapped', zswapped * ps],
-    ['zswap_incomp', incomp * ps],
+    ['zswap_incomp', k.kv.zswapIncompCounters ? incomp * ps : null],
     ['file_mapped', file.mapped * ps],
     ['file_dirty', file.dirty * ps],
     // writeback completes at once: nothing is ever under writeback
@@ -644,8 +645,8 @@ export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
     ['active_file', res.activeFile * ps],
     ['pgscan', ev('pgscan')],
     ['pgsteal', ev('pgsteal')],
-    ['pswpin', ev('pswpin')],
-    ['pswpout', ev('pswpout')],
+    ['pswpin', k.kv.memcgStatPswp ? ev('pswpin') : null],
+    ['pswpout', k.kv.memcgStatPswp ? ev('pswpout') : null],
     ['pgfault', ev('pgfault')],
     ['pgmajfault', ev('pgmajfault')],
     ['pgactivate', ev('pgactivate')],
@@ -660,6 +661,7 @@ export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
     ['thp_swpout', ev('thp_swpout')],
     ['thp_swpout_fallback', ev('thp_swpout_fallback')],
   ];
+  return rows.filter((r): r is [string, number] => r[1] !== null);
 }
 
 /** Live tasks whose cgroup is exactly `m` (cgroup.procs), in pid order. */

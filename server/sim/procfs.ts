@@ -240,10 +240,13 @@ export function mthpStats(k: Kernel): { size: string; order: number; stats: Reco
 
 /** /sys/kernel/debug/zswap/<name> */
 export function zswapDebugfs(k: Kernel): Record<string, number> {
-  return {
+  const files: Record<string, number> = {
     ...k.zswap.stats,
     // debugfs_get_total_size(): zswap_total_pages() * PAGE_SIZE
     pool_total_size: k.zswap.poolPages * k.geom.pageSize,
     stored_pages: k.zswap.storedPages,
   };
+  // releases before raw storage of incompressible pages have no such file
+  if (!k.kv.zswapIncompCounters) delete files.stored_incompressible_pages;
+  return files;
 }

@@ -121,6 +121,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   const sw = k.swap;
   h.num(sw.counters.nrSwapPages);
   h.num(sw.counters.totalSwapPages);
+  h.num(sw.leastPriority);
   h.str(sw.avail.map((s) => s.type).join(','));
   // the per-CPU cluster caches of the virtual and backing allocators count as much as the plain one
   for (const pc of [...sw.percpu, ...sw.vpercpu, ...sw.bpercpu]) {

@@ -108,6 +108,8 @@ export interface SwapHooks {
   unchargeSwap(memcgId: number, nr: number): void;
   /** swap_tiers_assign_dev() from _enable_swap_info(): with swap tiers on, the new device's tier. */
   assignTier?(si: SwapInfo): void;
+  /** The priority of a swapon without -p (kernel_version.ts defaultSwapPriority); default `minus-one`. */
+  defaultPriority?: 'descending' | 'minus-one';
 }
 
 /** Whom a slot allocation serves (sim-named; the kernel has one allocator per layer). */
@@ -313,6 +315,8 @@ export class Swap {
   private backs: SwpEntry = 0;
   /** Swap tiers: the allocating memcg's effective tier mask, or null (no tiers); set only around one allocation. */
   private allowedTiers: number | null = null;
+  /** least_priority of kernels that number default priorities down (-2, -3, …). */
+  leastPriority = DEF_SWAP_PRIO;
   /** Pending work items (discard_work, reclaim_work) by device type. */
   readonly pendingDiscard = new Set<number>();
   readonly pendingReclaim = new Set<number>();
@@ -383,9 +387,8 @@ export class Swap {
     const dynamic = p.kind === 'ghost' || p.kind === 'vswap';
     if (this.byPath(p.path)) fail('EBUSY', `${p.path} is already in use as swap`);
     const type = this.allocSwapInfoType();
-    const prio = p.prio ?? DEF_SWAP_PRIO;
-    if (!Number.isInteger(prio) || prio < DEF_SWAP_PRIO || prio > SWAP_PRIO_MAX) {
-      fail('EINVAL', `priority ${prio} outside -1..${SWAP_PRIO_MAX}`);
+    if (p.prio !== undefined && (!Number.isInteger(p.prio) || p.prio < DEF_SWAP_PRIO || p.prio > SWAP_PRIO_MAX)) {
+      fail('EINVAL', `priority ${p.prio} outside -1..${SWAP_PRIO_MAX}`);
     }
     const discard = p.discard ?? 'none';
     if (discard !== 'none' && dynamic) fail('EINVAL', 'discard flags need a block device or file with discard support');
@@ -402,7 +405,8 @@ export class Swap {
     const bad = p.badPages ?? [];
     if (bad.length > maxSwapBadpages(g.pageSize)) fail('EINVAL', `${bad.length} bad pages exceed MAX_SWAP_BADPAGES`);
 
-    const si = new SwapInfo(type, p.path, p.kind, max, prio, g);
+    const si = new SwapInfo(type, p.path, p.kind, max, p.prio ?? this.defaultPriority(), g);
+    const prio = si.prio;
     si.ownerTables = ownerTables;
     let flags = SWP_USED;
     if (!dynamic && !p.rotational) flags |= SWP_SOLIDSTATE;
@@ -465,6 +469,16 @@ export class Swap {
   /** alloc_swap_info() comes before the file is opened: EPERM once MAX_SWAPFILES are in use. */
   checkFreeType(): void {
     this.allocSwapInfoType();
+  }
+
+  /**
+   * A swapon without -p: DEF_SWAP_PRIO, or (kernels up to the change that
+   * dropped least_priority) the next lower one, -2 first (setup_swap_info()).
+   */
+  private defaultPriority(): number {
+    if (this.hooks.defaultPriority !== 'descending') return DEF_SWAP_PRIO;
+    this.j.set(this, 'leastPriority', this.leastPriority - 1);
+    return this.leastPriority;
   }
 
   /** alloc_swap_info(): the lowest free type, or EPERM once MAX_SWAPFILES are in use. */
@@ -1263,6 +1277,16 @@ export class Swap {
    * pages stay visible in SwapTotal/SwapFree until try_to_unuse() is done.
    */
   beginSwapoff(si: SwapInfo): void {
+    if (this.hooks.defaultPriority === 'descending' && si.prio < 0) {
+      // swapoff of a default-priority device: the later (lower) ones move up one, least_priority too
+      for (const d of this.devices) {
+        if (d === si || d.prio >= si.prio) continue;
+        this.j.set(d, 'prio', d.prio + 1);
+        // with swap tiers on, a device moved up to -1 now falls in the lowest tier
+        this.hooks.assignTier?.(d);
+      }
+      this.j.set(this, 'leastPriority', this.leastPriority + 1);
+    }
     this.j.set(si, 'flags', si.flags & ~SWP_WRITEOK);
     this.availDel(si);
     // the kernel subtracts every page; slots freed during try_to_unuse() add

@@ -11,7 +11,7 @@
  * leaves no trace. Errnos are those a root shell would see; see
  * docs/memcg-zswap.md for the list and the choices made.
  */
-import { KernelError, fail } from './errno';
+import { KernelError, NoSuchKey, fail } from './errno';
 import { kstrtobool, kstrtoint, memparse, procDointvec, strip, sysfsWord } from './kparse';
 import { zramAttr, zramReadText, zramReadValue, zramWrite, type ZramFile } from './zram_sysfs';
 import { SHMEM_HUGE_MODES, SHMEM_SIZE_MODES } from './shmem';
@@ -344,6 +344,7 @@ function debugfsValue(k: Kernel, name: ZswapDebugfs): number {
   // debugfs_get_total_size(): zswap_total_pages() * PAGE_SIZE
   if (name === 'pool_total_size') return z.poolPages * k.geom.pageSize;
   if (name === 'stored_pages') return z.storedPages;
+  if (name === 'stored_incompressible_pages' && !k.kv.zswapIncompCounters) return fail('ENOENT', `/sys/kernel/debug/zswap/${name} does not exist in ${k.kv.version}`);
   return z.stats[name];
 }
 
@@ -406,7 +407,7 @@ export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): s
 function keyed(rows: readonly (readonly [string, VfsValue])[], key: string | null | undefined, what: string): VfsValue {
   if (key == null) return fail('EINVAL', `${what} has one value per key: name a key`);
   const row = rows.find(([name]) => name === key);
-  if (!row) return fail('EINVAL', `${what} has no key ${key}`);
+  if (!row) throw new NoSuchKey(`${what} has no key ${key}`);
   return row[1];
 }
 

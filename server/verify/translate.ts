@@ -15,7 +15,7 @@ import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/
 import type { CheckedOp, CheckedStatement, FreeColumn, Observable } from '../lang/checked';
 import { lexLine, splitLines } from '../lang/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
-import { KernelError } from '../sim/errno';
+import { KernelError, NoSuchKey } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
 import { procSwaps } from '../sim/procfs';
 import { readValue } from '../sim/vfs';
@@ -23,6 +23,8 @@ import { observe } from '../session/interpreter';
 import { memcgSummaries } from '../session/observe';
 import { Session } from '../session/session';
 import { StepPlan } from '../session/steps';
+import type { KernelVersion } from '../sim/kernel_version';
+import type { SimProfile } from './profile';
 
 /** How the guest reads a value, and how the host extracts it from what the guest printed. */
 export type GuestRead =
@@ -63,6 +65,8 @@ export interface GuestDevice {
 
 export interface GuestPlan {
   readonly design: DesignName;
+  /** The kernel profile the simulator ran under. */
+  readonly kernel: KernelVersion;
   readonly scenarioHash: string;
   readonly ramBytes: number;
   readonly cpus: number;
@@ -143,6 +147,7 @@ function simValue(k: Kernel, o: Observable, design: DesignName): VerifyValue {
   try {
     return observe(k, o, design);
   } catch (e) {
+    if (e instanceof NoSuchKey) return 'absent';
     if (e instanceof KernelError) return e.errno;
     throw e;
   }
@@ -152,6 +157,7 @@ function simFile(k: Kernel, path: string, key: string | null): VerifyValue {
   try {
     return readValue(k, path, key);
   } catch (e) {
+    if (e instanceof NoSuchKey) return 'absent';
     if (e instanceof KernelError) return e.errno;
     throw e;
   }
@@ -216,10 +222,12 @@ function configReasons(text: string, plan: { config: { design: DesignName; pageS
 
 /**
  * Translate `text` for a real kernel whose matching simulator profile is
- * `design`. Throws TranslateError when the scenario does not check.
+ * `profile` (its release and design). Throws TranslateError when the
+ * scenario does not check.
  */
-export function translate(text: string, design: DesignName, file = 'scenario.swapsim'): GuestPlan {
-  const session = new Session(file, text, { design, checkInvariants: false });
+export function translate(text: string, profile: SimProfile, file = 'scenario.swapsim'): GuestPlan {
+  const design = profile.design;
+  const session = new Session(file, text, { design, kernel: profile.kernel, checkInvariants: false });
   const front = session.frontEnd;
   if (front.checked.hasErrors) {
     const first = front.diagnostics.find((d) => d.severity === 'error');
@@ -297,6 +305,7 @@ export function translate(text: string, design: DesignName, file = 'scenario.swa
 
   return {
     design,
+    kernel: profile.kernel,
     scenarioHash: scenarioHash(text),
     ramBytes: cfg.ramBytes,
     cpus: cfg.cpus,

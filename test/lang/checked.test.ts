@@ -8,6 +8,8 @@ test('config defaults follow the kernel geometry', () => {
   assert.deepEqual(expectClean('').checked.config, DEFAULT_CONFIG);
   assert.deepEqual(DEFAULT_CONFIG, {
     design: 'p4',
+    kernel: '7.2',
+    devicePrivate: true,
     pageSize: 4096,
     clusterSlots: 512,
     thpSwap: true,
