@@ -124,7 +124,10 @@ export class MemoryOps {
       k.memcgs.statEvent(m, 'pgmajfault', 1);
     }
     const f = k.folios;
-    if (write && !vma.shared) return this.cowFilePage(task, vma, idx, page.pfn);
+    if (write && !vma.shared) {
+      this.wpPageCopy(task, vma, idx, page.pfn);
+      return;
+    }
     const head = f.head[page.pfn]!;
     k.j.a(vma.pte, idx, ptePresent(page.pfn));
     this.addMapping(head, 1);
@@ -132,26 +135,36 @@ export class MemoryOps {
     if (write) markDirty(k, head);
   }
 
-  /** wp_page_copy() from a page cache page: the writer of a private file mapping gets an anon copy. */
-  private cowFilePage(task: Task, vma: Vma, idx: number, src: number): void {
+  /**
+   * wp_page_copy(): the writer at vma[idx] gets a private anon copy of page
+   * `src` (an anon page others still map, or a page cache page under a
+   * private file mapping). The allocation may reclaim: if the mapping went
+   * away or the PTE changed meanwhile, the copy is dropped. True when the
+   * copy is mapped; the caller then drops its old mapping, if it had one.
+   */
+  private wpPageCopy(task: Task, vma: Vma, idx: number, src: number): boolean {
     const k = this.k;
     const f = k.folios;
     const m = k.memcgs.get(task.memcg)!;
+    const pteBefore = vma.pte[idx];
     const copy = this.allocFolio(m, 0, true);
-    if (copy >= 0 && !this.mapped(task, vma)) {
+    if (copy >= 0 && (!this.mapped(task, vma) || vma.pte[idx] !== pteBefore)) {
       this.freeFolio(copy);
-      return;
+      return false;
     }
     if (copy < 0) {
-      if (task.state !== 'alive') return;
+      if (task.state !== 'alive') return false;
       fail('ENOMEM', `out of memory in COW of ${task.name}:${vma.name}[${idx}]`);
     }
     k.j.a(f.anonVma, copy, vma.anonVma.id);
     k.j.a(f.index, copy, idx);
     k.j.a(f.content, copy, f.content[src]!);
+    k.j.a(f.data, copy, f.data[src]!);
     k.j.a(f.mapcount, copy, 1);
     f.setFlag(copy, PG_referenced | PG_dirty);
+    if (vma.mlocked) f.setFlag(copy, PG_mlocked);
     k.j.a(vma.pte, idx, ptePresent(copy));
+    return true;
   }
 
   /** A page cache folio gained `n` mappings; its first counts in NR_FILE_MAPPED (folio_add_file_rmap_ptes()). */
@@ -212,34 +225,15 @@ export class MemoryOps {
     if (isPageCache(k, head)) {
       // a page cache page: dirtied through a shared mapping, copied for a private one (wp_page_shared(), wp_page_copy())
       if (vma.shared) return markDirty(k, head);
-      this.cowFilePage(task, vma, idx, pfn);
-      this.dropMapping(f.head[pfn]!, 1);
+      // the allocation may have reclaimed and split the folio: the page's head may have changed
+      if (this.wpPageCopy(task, vma, idx, pfn)) this.dropMapping(f.head[pfn]!, 1);
       return;
     }
     // wp_can_reuse_anon_folio(): reuse only an exclusive folio; one in the swap cache must give
     // its slots up first, which fails while another task still holds a swap entry for it
     if (this.mappers(head, pfn) > 1 || (f.test(head, PG_swapcache) && !folioFreeSwap(k, head))) {
-      // wp_page_copy(): a private copy of this page for the writer
-      const m = k.memcgs.get(task.memcg)!;
-      const copy = this.allocFolio(m, 0, true);
-      if (copy >= 0 && (!this.mapped(task, vma) || vma.pte[idx] !== ptePresent(pfn))) {
-        this.freeFolio(copy);
-        return;
-      }
-      if (copy < 0) {
-        if (task.state !== 'alive') return;
-        fail('ENOMEM', `out of memory in COW of ${task.name}:${vma.name}[${idx}]`);
-      }
-      k.j.a(f.anonVma, copy, vma.anonVma.id);
-      k.j.a(f.index, copy, idx);
-      k.j.a(f.content, copy, f.content[pfn]!);
-      k.j.a(f.data, copy, f.data[pfn]!);
-      k.j.a(f.mapcount, copy, 1);
-      f.setFlag(copy, PG_referenced | PG_dirty);
-      if (vma.mlocked) f.setFlag(copy, PG_mlocked);
-      k.j.a(vma.pte, idx, ptePresent(copy));
       // the allocation may have reclaimed and split the folio: the page's head may have changed
-      this.dropMapping(f.head[pfn]!, 1);
+      if (this.wpPageCopy(task, vma, idx, pfn)) this.dropMapping(f.head[pfn]!, 1);
       return;
     }
     f.setFlag(head, PG_dirty);
