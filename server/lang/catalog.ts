@@ -1479,8 +1479,6 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'thp_swpout_fallback', unit: 'count', doc: 'PMD-sized folios split before swapout.' },
     { name: 'workingset_refault_anon', unit: 'count', doc: 'Anonymous refaults.' },
     { name: 'oom_kill', unit: 'count', doc: 'OOM kills.' },
-    { name: 'pgscan_anon', unit: 'pages', doc: 'Anonymous pages reclaim looked at.' },
-    { name: 'pgsteal_anon', unit: 'pages', doc: 'Anonymous pages reclaim freed.' },
     { name: 'pgactivate', unit: 'pages', doc: 'Pages moved to the active list.' },
     { name: 'pgdeactivate', unit: 'pages', doc: 'Pages moved to the inactive list (aging, MADV_COLD).' },
     { name: 'pglazyfree', unit: 'pages', doc: 'Pages MADV_FREE made lazy-free.' },
