@@ -118,10 +118,12 @@ export function tryToReclaimSwap(k: Kernel, si: SwapInfo, offset: number, flags:
   if (pfn < 0) return 0;
   const f = k.folios;
   const nr = f.nr(pfn);
-  if (flags & TTRS_UNMAPPED && f.mapcount[pfn]! > 0) return -nr;
-  if (flags & TTRS_FULL && !k.swap.vmSwapFull()) return -nr;
-  if (!(flags & (TTRS_ANYWAY | TTRS_UNMAPPED | TTRS_FULL))) return -nr;
-  if (!folioFreeSwap(k, pfn)) return -nr;
+  // need_reclaim: any one of the requested conditions is enough
+  const needReclaim =
+    (flags & TTRS_ANYWAY) !== 0 ||
+    ((flags & TTRS_UNMAPPED) !== 0 && f.mapcount[pfn]! === 0) ||
+    ((flags & TTRS_FULL) !== 0 && memCgroupSwapFull(k, pfn));
+  if (!needReclaim || !folioFreeSwap(k, pfn)) return -nr;
   if (f.mapcount[pfn]! === 0) k.mem.freeFolio(pfn);
   return nr;
 }
@@ -354,15 +356,20 @@ export function swapinFolio(
   return { pfn, sub: 0, major: true };
 }
 
+/** mem_cgroup_swap_full(): all swap is half used, or the folio's memcg (or an ancestor) is at half its swap limit. */
+export function memCgroupSwapFull(k: Kernel, pfn: number): boolean {
+  if (k.swap.vmSwapFull()) return true;
+  const m = k.memcgs.get(k.folios.memcg[pfn]!);
+  return m !== undefined && k.memcgs.swapFull(m);
+}
+
 /** should_try_to_free_swap(): drop the folio from the swap cache right after the fault maps it. */
 export function shouldFreeSwapAfterFault(k: Kernel, pfn: number, write: boolean, vmaLocked: boolean): boolean {
   const entry = k.folios.swap[pfn]!;
   const si = k.swap.swapInfo[swpType(entry)];
   if (!si) return false;
   if (si.flags & SWP_SYNCHRONOUS_IO) return true;
-  if (k.swap.vmSwapFull()) return true;
-  const m = k.memcgs.get(k.folios.memcg[pfn]!);
-  if (m && k.memcgs.swapFull(m)) return true;
+  if (memCgroupSwapFull(k, pfn)) return true;
   if (vmaLocked) return true;
   return write;
 }

@@ -1116,7 +1116,7 @@ export class Swap {
    * reference from each of `nr` slots (all in one cluster). Uncached slots
    * reaching 0 are batch-freed now; cached ones wait for the folio to leave
    * the swap cache, or are reclaimed at once when `reclaimCache` and the
-   * folio is unmapped and swap is full (TTRS_UNMAPPED | TTRS_FULL).
+   * folio is unmapped or swap is full (TTRS_UNMAPPED | TTRS_FULL: either one).
    */
   putEntries(entry: SwpEntry, nr: number, reclaimCache: boolean): void {
     const { si, ci, off } = this.liveCluster(entry);

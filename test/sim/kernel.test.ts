@@ -92,6 +92,24 @@ test('§11.9 deferred free: the last PTE reference going away leaves a cached sl
   assertClean(k);
 });
 
+test('§11.9 __try_to_reclaim_swap(): either condition frees a cached slot at its last put; an unmapped readahead folio goes although swap is far from full', () => {
+  const k = kernel();
+  const si = k.swaponDevice({ path: '/dev/sda2', kind: 'partition', sizeBytes: 16 * MiB, rotational: true });
+  k.createTask('t');
+  k.mmap('t', 'a', 64, { populate: true, content: incompressible });
+  k.pageout('t', 'a');
+  k.touch('t', 'a', 0, 1);
+  k.touch('t', 'a', 1, 2); // a sequential hit: the cluster readahead window opens
+  const cached = meminfo(k).SwapCached / 4;
+  assert.ok(cached > 2, `readahead left unmapped folios in the swap cache (${cached} cached)`);
+  assert.equal(k.swap.vmSwapFull(), false);
+  k.munmap('t', 'a');
+  // TTRS_UNMAPPED | TTRS_FULL: unmapped is enough, swap need not be full
+  assert.equal(si.inusePages, 0, 'no slot left behind by the readahead folios');
+  assert.equal(meminfo(k).SwapCached, 0);
+  assertClean(k);
+});
+
 test('§11.20 synchronous device swapin: no readahead, an mTHP folio swapped in whole, dropped from the cache at once', () => {
   const k = kernel();
   const si = k.swaponDevice({ path: '/dev/zram0', kind: 'zram', sizeBytes: 32 * MiB });
