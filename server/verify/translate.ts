@@ -406,10 +406,8 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
     case 'munmap':
       return `munmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0}`;
     case 'madvise':
-      if (stmt.process) {
-        onlyOnce(stmt, 'process_madvise() is not translated for the guest yet (the guest would need the target task\'s addresses and a pidfd)');
-        return null;
-      }
+      // process_madvise(): the driver asks the task where the region is and advises it through a pidfd
+      if (stmt.process) return `pmadvise ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0} ${stmt.advice}`;
       return `madvise ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0} ${stmt.advice}`;
     case 'mlock':
       return `${stmt.lock ? 'mlock' : 'munlock'} ${e(stmt.task)} ${e(stmt.region)}`;
