@@ -1818,6 +1818,13 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     doc: 'design=ghost only: model the proposed folio_realloc_swap() and reverse map, so ghost slots can be written to a physical device; off is the RFC as posted (no writeback from a ghost device).',
   },
   {
+    key: 'swap_writeback',
+    syntax: 'async|sync',
+    values: ['async', 'sync'],
+    defaultValue: 'async',
+    doc: 'When a swap write to a block device or swap file completes. async (as on real hardware): the bio is still in flight when reclaim or MADV_PAGEOUT returns, so shrink_folio_list() keeps the folio in the swap cache, charged, until a later reclaim frees it, a fault maps it back without a read, or its last swap reference goes. sync: the write completes at once and the folio is freed. zram and zswap complete at once either way.',
+  },
+  {
     key: 'swap_tiers',
     syntax: 'on|off',
     values: ['on', 'off'],

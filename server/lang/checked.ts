@@ -69,6 +69,8 @@ export interface ScenarioConfig {
   readonly checkInvariants: boolean;
   /** design=ghost: ghost slots may get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
+  /** When swap writes complete (KernelConfig.swapWriteback). */
+  readonly swapWriteback: 'async' | 'sync';
   /** The swap tiers series is modelled (KernelConfig.swapTiers). */
   readonly swapTiers: boolean;
 }

@@ -39,9 +39,11 @@ export const DEFAULT_CONFIG: ScenarioConfig = {
   checkInvariants: true,
   ghostWriteback: false,
   swapTiers: false,
+  swapWriteback: 'async',
 };
 
 const configKeys = CONFIG_KEYS.map((k) => k.key);
+const SWAP_WRITEBACK = ['async', 'sync'] as const;
 
 /**
  * What the editor's settings (swapsim.design, swapsim.geometry.*) give keys
@@ -196,6 +198,11 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
     return on;
   };
   const yesNo = (key: string, fallback: boolean): boolean => flag(key, fallback, YES_NO);
+  const choice = <T extends string>(key: string, values: readonly T[], fallback: T): T => {
+    const w = value(key);
+    if (w === undefined) return fallback;
+    return (checkChoice(w, values, report, `${key} value`) as T | null) ?? fallback;
+  };
 
   return {
     design,
@@ -214,6 +221,7 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
     ghostWriteback: ghostWriteback(),
     // allowed under every design: tiers are orthogonal to the swap table phases
     swapTiers: flag('swap_tiers', DEFAULT_CONFIG.swapTiers, ON_OFF),
+    swapWriteback: choice('swap_writeback', SWAP_WRITEBACK, DEFAULT_CONFIG.swapWriteback),
   };
 }
 

@@ -230,6 +230,7 @@ export class Session implements SessionApi {
       kernel: this.kernelVersion,
       checkInvariants: false,
       ghostWriteback: cfg.ghostWriteback,
+      swapWriteback: cfg.swapWriteback,
       swapTiers: cfg.swapTiers,
     });
     this.machineValue = k;

@@ -62,6 +62,14 @@ export interface KernelConfig extends GeometryConfig {
    * allocation. Off by default: mainline has no tiers.
    */
   swapTiers?: boolean;
+  /**
+   * When a swap write to a block device or swap file completes: `async` (the
+   * default, as on real hardware) submits the bio and leaves the folio in the
+   * swap cache under writeback when pageout() returns, for a later reclaim,
+   * fault or unmap to find; `sync` completes it at once and frees the folio,
+   * as if every device were SWP_SYNCHRONOUS_IO for writes.
+   */
+  swapWriteback?: 'async' | 'sync';
 }
 
 /** THP policy words (mm/huge_memory.c enabled_store(), thpsize_enabled_store()). */
@@ -133,6 +141,8 @@ export class Kernel {
   readonly pagecache: PageCache;
   /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
+  /** Writes to a device without SWP_SYNCHRONOUS_IO are in flight when pageout() returns (KernelConfig.swapWriteback). */
+  readonly asyncSwapWriteback: boolean;
   /** Swap tiers state, or null when the series is not modelled (KernelConfig.swapTiers). */
   readonly tiers: SwapTiers | null;
   /** vswap-ste: swap charges follow the physical backing, not the virtual slot (profile's virtualChargeRule). */
@@ -160,6 +170,7 @@ export class Kernel {
     this.seed = cfg.seed ?? 1;
     this.checkInvariants = cfg.checkInvariants ?? false;
     this.ghostWriteback = this.design === 'ghost' && (cfg.ghostWriteback ?? false);
+    this.asyncSwapWriteback = (cfg.swapWriteback ?? 'async') === 'async';
     this.chargeBackingOnly = designDescriptor(this.design).virtualChargeRule === 'physical-backing-only';
     const j = this.j;
     const tiers = cfg.swapTiers ? new SwapTiers(j) : null;
@@ -1076,6 +1087,7 @@ export class Kernel {
           start = i;
         }
         const r = this.vmscan.shrinkFolio(head, true);
+        if (r === 'writeback') this.vmscan.rotateReclaimable(head);
         if (r === 'reclaimed') reclaimed += this.folios.head[head]! < 0 ? nr : 0;
         i = Math.max(i, this.folios.index[head]! + this.folios.nr(head) - 1);
         if (this.folios.head[head]! < 0) i = Math.max(i, start + nr - 1);

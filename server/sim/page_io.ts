@@ -10,13 +10,19 @@ import { PG_dirty, PG_sim_nobackend } from './folio';
 import type { Kernel } from './kernel';
 import { objcgMemcg, zswapWritebackEnabled, type Memcg } from './memcontrol';
 import { zswapFolioSwapin, zswapLoad, zswapStore } from './zswap';
-import { SWP_GHOST, type SwapInfo } from './swapfile';
+import { SWP_GHOST, SWP_SYNCHRONOUS_IO, type SwapInfo } from './swapfile';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { tbZero, withZero } from './swap_table';
 import { allocBacking, backsToDisk, releaseBacking, setSwapfileBacking, vtTag, vtVal } from './virtual_layer';
 
-/** `error`: the device refused the write (a zram past mem_limit); the folio stays dirty in the swap cache. */
-export type WriteoutResult = 'freed' | 'zero' | 'zswap' | 'disk' | 'activate' | 'error';
+/**
+ * `disk`: written and done before swap_writeout() returns (a SWP_SYNCHRONOUS_IO
+ * device); `writeback`: a bio submitted to a block device or swap file, still
+ * in flight when pageout() returns (swap_writepage_bdev_async()); `error`: the
+ * device refused the write (a zram past mem_limit); the folio stays dirty in
+ * the swap cache.
+ */
+export type WriteoutResult = 'freed' | 'zero' | 'zswap' | 'disk' | 'writeback' | 'activate' | 'error';
 
 export class SwapIo {
   constructor(private readonly k: Kernel) {}
@@ -75,7 +81,7 @@ export class SwapIo {
     if (!this.deviceWrite(entry, nr, order, m.id, (i) => f.content[pfn + i]!)) return this.writeError(pfn, si, off);
     f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
     k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'disk' });
-    return 'disk';
+    return this.writeKind(si);
   }
 
   /**
@@ -120,7 +126,7 @@ export class SwapIo {
     }
     f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
     k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'disk', physical: { type: swpType(phys), offset: swpOffset(phys) } });
-    return 'disk';
+    return this.writeKind(k.swap.swapInfo[swpType(phys)]!);
   }
 
   /** The start of every swap_writeout(): a zero-filled folio only sets Z; else zswap may take it. Null if neither did. */
@@ -149,6 +155,17 @@ export class SwapIo {
       return 'zswap';
     }
     return null;
+  }
+
+  /**
+   * __swap_writepage(): a SWP_SYNCHRONOUS_IO device (zram) completes the
+   * write before it returns (swap_writepage_bdev_sync()); a block device or a
+   * swap file gets an asynchronous bio (swap_writepage_bdev_async()) and the
+   * folio is still under writeback when pageout() returns, unless the
+   * scenario asked for writes that complete at once (swap_writeback=sync).
+   */
+  private writeKind(si: SwapInfo): 'disk' | 'writeback' {
+    return si.flags & SWP_SYNCHRONOUS_IO || !this.k.asyncSwapWriteback ? 'disk' : 'writeback';
   }
 
   /** AOP_WRITEPAGE_ACTIVATE: redirty and keep the folio. */
@@ -238,3 +255,4 @@ export class SwapIo {
     k.log.emit({ kind: 'swapin', type: si.type, offset: off, nr, source: 'disk' });
   }
 }
+

@@ -19,7 +19,7 @@ import { PG_active, PG_dirty, PG_mlocked, PG_referenced, PG_reclaim, PG_sim_lazy
 import { reclaimLazyfree } from './madvise';
 import { isPageCache, removePageCacheFolio, runFlusher } from './filemap';
 import type { Kernel } from './kernel';
-import { inactiveIsLow, isFileLru, lruMove } from './lru';
+import { inactiveIsLow, isFileLru, lruAddTail, lruDel, lruMove } from './lru';
 import type { LruList, Memcg } from './memcontrol';
 import { watermarks } from './procfs';
 import { shmemWriteoutStart } from './shmem';
@@ -28,9 +28,11 @@ import { zswapShrinkerScan } from './zswap';
 
 /**
  * 'activated': referenced, second chance; 'failed': could not be reclaimed
- * now (activated, kept); 'deferred': a dirty file folio left to the flusher.
+ * now (activated, kept); 'deferred': a dirty file folio left to the flusher;
+ * 'writeback': written by an asynchronous bio, kept in the swap cache (the
+ * caller puts it back with rotateReclaimable()).
  */
-export type ShrinkResult = 'reclaimed' | 'kept' | 'activated' | 'failed' | 'deferred';
+export type ShrinkResult = 'reclaimed' | 'kept' | 'activated' | 'failed' | 'deferred' | 'writeback';
 
 /** SWAP_CLUSTER_MAX: reclaim works in batches of 32 pages. */
 export const SWAP_CLUSTER_MAX = 32;
@@ -130,11 +132,19 @@ export class Vmscan {
     for (let i = 0; i < 1 << order; i++) {
       const r = this.shrinkFolio(pfn + i, true);
       if (r === 'reclaimed') any = 'reclaimed';
+      if (r === 'writeback') this.rotateReclaimable(pfn + i);
     }
     return any;
   }
 
-  /** pageout() of a swap-cache folio, then __remove_mapping(): a shadow in the slots, the folio freed. */
+  /**
+   * pageout() of a swap-cache folio, then __remove_mapping(): a shadow in
+   * the slots, the folio freed. A folio whose write went out as an
+   * asynchronous bio is still under writeback when pageout() returns, and
+   * shrink_folio_list() keeps it (`goto keep`): it stays in the swap cache,
+   * charged, on the inactive list, until a later reclaim finds it clean, a
+   * fault maps it back without a read, or its last swap reference goes.
+   */
   private writeOutAndFree(pfn: number, m: Memcg): ShrinkResult {
     const k = this.k;
     const f = k.folios;
@@ -143,6 +153,11 @@ export class Vmscan {
       if (w === 'activate') return this.activate(pfn, m);
       // a failed write: the folio stays dirty in the swap cache for a later pass
       if (w === 'error') return 'kept';
+      if (w === 'writeback') {
+        // references were cleared on the way here (folio_check_references(), or MADV_PAGEOUT's folio_clear_referenced())
+        f.clearFlag(pfn, PG_referenced);
+        return 'writeback';
+      }
     }
     const nr = f.nr(pfn);
     swapCacheDelFolio(k, pfn);
@@ -173,6 +188,19 @@ export class Vmscan {
     k.vmstat.count('pgsteal_file', nr);
     k.memcgs.statEvent(m, 'pgsteal', nr);
     return 'reclaimed';
+  }
+
+  /**
+   * folio_rotate_reclaimable() at the end of a reclaim write: the folio
+   * (PG_reclaim) goes to the tail of the inactive list, the next to be
+   * reclaimed, now clean. The simulator has no I/O time: the write is over
+   * by the time the folio is back on its list.
+   */
+  rotateReclaimable(pfn: number): void {
+    const k = this.k;
+    const m = k.memcgs.get(k.folios.memcg[pfn]!) ?? k.memcgs.root;
+    lruDel(k.j, k.folios, m, pfn);
+    lruAddTail(k.j, k.folios, m, pfn, false);
   }
 
   /** activate_locked: the folio could not be reclaimed now; keep it on the active list. */
@@ -299,6 +327,8 @@ export class Vmscan {
     let scanned = 0;
     let progress = false;
     const pswpout = k.vmstat.events.pswpout + k.vmstat.events.zswpout + k.vmstat.events.swpout_zero;
+    // folios under writeback stay isolated until the batch ends, then rotate to the tail
+    const underWriteback: number[] = [];
     while (budget > 0 && reclaimed < want && list.tail >= 0) {
       const pfn = list.tail;
       const nr = k.folios.nr(pfn);
@@ -312,11 +342,17 @@ export class Vmscan {
         progress = true;
       } else if (r === 'activated') {
         progress = true;
+      } else if (r === 'writeback') {
+        // isolated from the list like the rest of the batch, so the scan moves on
+        lruDel(k.j, k.folios, m, pfn);
+        underWriteback.push(pfn);
+        progress = true;
       } else if (r !== 'deferred') {
         // kept on the inactive list: rotate it so the scan moves on
         lruMove(k.j, k.folios, m, pfn, false);
       }
     }
+    for (const pfn of underWriteback) this.rotateReclaimable(pfn);
     const io = k.vmstat.events.pswpout + k.vmstat.events.zswpout + k.vmstat.events.swpout_zero - pswpout;
     this.noteCost(m, file, io, scanned - reclaimed);
     return { reclaimed, progress };

@@ -49,7 +49,7 @@ describe('required scenarios', () => {
   });
 
   it('(c) a 16 MiB device exhausted by a cgroup without a swap limit: swap.events fail > 0, max = 0', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/small', kind: 'partition', sizeBytes: 16 * MiB });
     k.mkdir('a');
     writeFile(k, 'a/memory.max', '8M');
@@ -69,7 +69,7 @@ describe('required scenarios', () => {
 
 describe('§11.18 memory.swap.max reached', () => {
   it('the charge fails: max and fail on the charging cgroup (hierarchical up to the limit), slots freed, folio kept', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 64 * MiB });
     k.mkdir('p');
     k.mkdir('p/c');
@@ -92,7 +92,7 @@ describe('§11.18 memory.swap.max reached', () => {
   });
 
   it('a system-wide shortage counts only fail', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/tiny', kind: 'partition', sizeBytes: MiB });
     k.mkdir('a');
     k.createTask('t', 'a');
@@ -171,7 +171,7 @@ describe('memory.high and memory.swap.high', () => {
   });
 
   it('lowering memory.high reclaims down to it at the write, without events', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 64 * MiB });
     k.mkdir('a');
     k.createTask('t', 'a');
@@ -183,7 +183,7 @@ describe('memory.high and memory.swap.high', () => {
   });
 
   it('swap usage above memory.swap.high counts swap high events when the cgroup charges memory', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 64 * MiB });
     k.mkdir('a');
     writeFile(k, 'a/memory.max', '1M');
@@ -199,7 +199,7 @@ describe('memory.high and memory.swap.high', () => {
 
 describe('memory.max writes and memory.reclaim', () => {
   it('lowering memory.max reclaims down to it; with nothing reclaimable it OOM-kills inside the cgroup', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 64 * MiB });
     k.mkdir('a');
     k.createTask('t', 'a');
@@ -214,7 +214,7 @@ describe('memory.max writes and memory.reclaim', () => {
   });
 
   it('memory.reclaim: success reclaims at least the amount; a short reclaim is EAGAIN and keeps its progress', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.mkdir('a');
     k.createTask('t', 'a');
     k.mmap('t', 'r', 512, { populate: true });
@@ -231,7 +231,7 @@ describe('memory.max writes and memory.reclaim', () => {
   });
 
   it('memory.reclaim arguments: swappiness=0 leaves anon alone, bad arguments are EINVAL', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 64 * MiB });
     k.mkdir('a');
     k.createTask('t', 'a');
@@ -290,7 +290,8 @@ describe('OOM', () => {
 
 describe('§11.23 dead cgroup', () => {
   function setup(design: 'p4' | 'ghost') {
-    const k = machine({ design });
+    // writes complete at once: the swapins below read the pages back instead of finding them in the swap cache
+    const k = machine({ design, swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 64 * MiB });
     k.mkdir('p');
     k.mkdir('p/a');

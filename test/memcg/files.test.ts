@@ -229,7 +229,7 @@ describe('cgroup core files', () => {
 
 describe('memory.events and memory.events.local', () => {
   it('a child hitting its memory.max counts max in its local file; the parent sees it only hierarchically', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 64 * MiB });
     k.mkdir('p');
     k.mkdir('p/c');
@@ -252,7 +252,7 @@ describe('memory.events and memory.events.local', () => {
 
 describe('memory.stat', () => {
   it('sizes are bytes, events are counts, sums over the subtree', () => {
-    const k = machine();
+    const k = machine({ swapWriteback: 'sync' });
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 64 * MiB });
     k.mkdir('p');
     k.mkdir('p/c');

@@ -140,7 +140,7 @@ describe('ghost with the proposed rmap (ghostWriteback)', () => {
   });
 
   it('a page zswap rejects goes to a physical slot instead of being activated', () => {
-    const k = machine({ design: 'ghost', ghostWriteback: true });
+    const k = machine({ swapWriteback: 'sync', design: 'ghost', ghostWriteback: true });
     k.mmap('t', 'i', 2, { populate: true, content: INCOMPRESSIBLE });
     assert.equal(k.pageout('t', 'i'), 2);
     const { si, offset } = pteSlot(k, 't', 'i', 0);

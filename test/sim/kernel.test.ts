@@ -22,7 +22,7 @@ function slotOf(k: Kernel, task: string, region: string, idx: number): number {
 }
 
 test('§4.5 counts: swapped-out page count 1; after fork 2; both fault back: 1 then 0, freed with the cache', () => {
-  const k = kernel();
+  const k = kernel({ swapWriteback: 'sync' });
   const si = k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 16 * MiB });
   k.createTask('p');
   k.mmap('p', 'a', 1, { populate: true, content: incompressible });
@@ -110,6 +110,55 @@ test('§11.9 __try_to_reclaim_swap(): either condition frees a cached slot at it
   assertClean(k);
 });
 
+test('asynchronous writeback: after MADV_PAGEOUT a block device\'s folios stay in the swap cache, clean and charged, until a fault, reclaim or unmap takes them', () => {
+  const k = kernel();
+  const si = k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 16 * MiB });
+  k.mkdir('app');
+  k.createTask('t', 'app');
+  k.mmap('t', 'a', 64, { populate: true, content: incompressible });
+  assert.equal(k.pageout('t', 'a'), 0, 'shrink_folio_list() keeps folios under writeback: none freed');
+  assert.equal(k.vmstat.events.pswpout, 64);
+  assert.equal(meminfo(k).SwapCached, 64 * 4);
+  assert.equal(k.memcgs.lookup('app')!.memory.usage, 64, 'still charged');
+  assert.equal(si.inusePages, 64);
+  const off = slotOf(k, 't', 'a', 0);
+  assert.equal(tbKind(si.slotMeta(off)), SlotKind.PFN);
+  // a fault finds the folio in the swap cache: mapped again without a read
+  k.touch('t', 'a', 0, 8);
+  assert.equal(k.vmstat.events.pswpin, 0);
+  // reclaim finds the rest clean at the tail of the inactive list and frees them without writing again
+  k.proactiveReclaim('app', 56);
+  assert.equal(k.vmstat.events.pswpout, 64, 'nothing written twice');
+  assert.equal(tbKind(si.slotMeta(slotOf(k, 't', 'a', 8))), SlotKind.SHADOW);
+  // the last swap reference of a cached, unmapped folio frees it (__try_to_reclaim_swap(TTRS_UNMAPPED))
+  k.munmap('t', 'a');
+  assert.equal(si.inusePages, 0);
+  assert.equal(meminfo(k).SwapCached, 0);
+  assertClean(k);
+});
+
+test('writes that complete at once free the folio in the same pageout: zram (SWP_SYNCHRONOUS_IO), zswap, zero pages, and swap_writeback=sync', () => {
+  for (const [name, make] of [
+    ['zram', (k: Kernel) => k.swaponDevice({ path: '/dev/zram0', kind: 'zram', sizeBytes: 16 * MiB })],
+    ['sync', (k: Kernel) => k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 16 * MiB })],
+  ] as const) {
+    const k = kernel(name === 'sync' ? { swapWriteback: 'sync' } : {});
+    make(k);
+    k.createTask('t');
+    k.mmap('t', 'a', 16, { populate: true, content: incompressible });
+    assert.equal(k.pageout('t', 'a'), 16, name);
+    assert.equal(meminfo(k).SwapCached, 0, name);
+    assertClean(k);
+  }
+  const k = kernel();
+  k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 16 * MiB });
+  k.createTask('t');
+  k.mmap('t', 'z', 16, { populate: true, content: [{ content: { kind: 'zero' }, percent: 100 }] });
+  assert.equal(k.pageout('t', 'z'), 16, 'zero pages only set Z');
+  assert.equal(meminfo(k).SwapCached, 0);
+  assertClean(k);
+});
+
 test('§11.20 synchronous device swapin: no readahead, an mTHP folio swapped in whole, dropped from the cache at once', () => {
   const k = kernel();
   const si = k.swaponDevice({ path: '/dev/zram0', kind: 'zram', sizeBytes: 32 * MiB });
@@ -127,7 +176,7 @@ test('§11.20 synchronous device swapin: no readahead, an mTHP folio swapped in 
 });
 
 test('§11.21 readahead: cluster readahead on a rotational device grows with hits up to 2^page-cluster = 8 slots', () => {
-  const k = kernel();
+  const k = kernel({ swapWriteback: 'sync' });
   k.swaponDevice({ path: '/dev/sda2', kind: 'partition', sizeBytes: 16 * MiB, rotational: true });
   assert.equal(k.vmaRaActive(), false, 'a rotational device disables VMA readahead');
   k.createTask('t');
@@ -146,7 +195,7 @@ test('§11.21 readahead: cluster readahead on a rotational device grows with hit
 });
 
 test('§11.21 readahead: with only non-rotational swap the VMA-based readahead is used', () => {
-  const k = kernel();
+  const k = kernel({ swapWriteback: 'sync' });
   k.swaponDevice({ path: '/dev/nvme0n1p2', kind: 'partition', sizeBytes: 16 * MiB });
   assert.equal(k.vmaRaActive(), true);
   k.createTask('t');
@@ -172,7 +221,7 @@ test('§11.22 swap full: a swapped-in folio leaves the swap cache at fault time 
 });
 
 test('§11.24 swapoff accounting: free slots vanish from SwapTotal/SwapFree at once, used ones count until read back', () => {
-  const k = kernel();
+  const k = kernel({ swapWriteback: 'sync' });
   const si = k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 16 * MiB });
   k.createTask('t');
   k.mmap('t', 'a', 100, { populate: true, content: incompressible });

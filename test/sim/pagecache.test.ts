@@ -157,7 +157,7 @@ describe('shmem', () => {
   it('tmpfs pages swap out with their entries in the file and come back on read, under every design', () => {
     for (const design of DESIGN_PROFILES) {
       if (design === 'ghost') continue;
-      const k = machine({ design, ramBytes: 128 * MiB });
+      const k = machine({ swapWriteback: 'sync', design, ramBytes: 128 * MiB });
       k.swaponDevice({ path: '/dev/vda2', kind: 'partition', sizeBytes: 64 * MiB });
       k.mkdir('app');
       k.createTask('t', 'app');
@@ -204,7 +204,7 @@ describe('shmem', () => {
   });
 
   it('swapoff brings every shmem page back into the page cache', () => {
-    const k = machine({ ramBytes: 128 * MiB });
+    const k = machine({ swapWriteback: 'sync', ramBytes: 128 * MiB });
     k.swaponDevice({ path: '/dev/vda2', kind: 'partition', sizeBytes: 64 * MiB });
     k.fileWrite('/tmp/a', 0, 2 * MiB);
     k.proactiveReclaim('/', pages(2 * MiB), SWAPPINESS_ANON_ONLY);

@@ -114,7 +114,7 @@ for (const design of VIRTUAL) {
     });
 
     it('a page zswap rejects (pool limit) falls through to a physical slot', () => {
-      const k = machine({ design, zswap: true });
+      const k = machine({ swapWriteback: 'sync', design, zswap: true });
       k.setZswapParam('max_pool_percent', 0);
       k.mmap('t', 'c', 4, { populate: true, content: COMPRESSIBLE });
       assert.equal(k.pageout('t', 'c'), 4);
@@ -224,7 +224,7 @@ for (const design of VIRTUAL) {
     });
 
     it('swapoff of the physical device follows the rmap: PTEs keep their virtual entries, the pages land in the swap cache', () => {
-      const k = machine({ design });
+      const k = machine({ swapWriteback: 'sync', design });
       k.mmap('t', 'i', 8, { populate: true, content: INCOMPRESSIBLE });
       k.pageout('t', 'i');
       const before = Array.from(k.vma('t', 'i').pte);
@@ -249,7 +249,7 @@ for (const design of VIRTUAL) {
     });
 
     it('an interrupted rmap swapoff keeps the pages it brought in and the rest stay on the device', () => {
-      const k = machine({ design });
+      const k = machine({ swapWriteback: 'sync', design });
       k.mmap('t', 'i', 8, { populate: true, content: INCOMPRESSIBLE });
       k.pageout('t', 'i');
       throwsErrno(() => k.swapoffDevice('/dev/vdb', { signalAfterPages: 3 }), 'EINTR');

@@ -14,8 +14,9 @@ import { INCOMPRESSIBLE, MiB, PAGE, assertClean, compressible, machine, num, pag
 const P = '/sys/module/zswap/parameters';
 const D = '/sys/kernel/debug/zswap';
 
-function zswapMachine(ramMiB = 64): Kernel {
-  const k = machine({ ramBytes: ramMiB * MiB });
+/** `sync`: device writes complete before pageout returns, so it counts them as reclaimed. */
+function zswapMachine(ramMiB = 64, swapWriteback: 'async' | 'sync' = 'async'): Kernel {
+  const k = machine({ ramBytes: ramMiB * MiB, swapWriteback });
   k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 256 * MiB });
   writeFile(k, `${P}/enabled`, 'Y');
   return k;
@@ -139,7 +140,7 @@ describe('memory.zswap.writeback', () => {
   });
 
   it('with zswap disabled, writeback=0 does not block the device (mem_cgroup_zswap_writeback_enabled())', () => {
-    const k = zswapMachine();
+    const k = zswapMachine(64, 'sync');
     writeFile(k, `${P}/enabled`, 'N');
     k.mkdir('a');
     writeFile(k, 'a/memory.zswap.writeback', '0');
@@ -217,7 +218,7 @@ describe('§11.17 memory.zswap.max', () => {
   });
 
   it('memory.zswap.max=0: zswap is never used for the subtree', () => {
-    const k = zswapMachine();
+    const k = zswapMachine(64, 'sync');
     k.mkdir('a');
     k.mkdir('a/c');
     writeFile(k, 'a/memory.zswap.max', '0');
