@@ -29,7 +29,8 @@ import type {
 import { parseAndCheck, type FrontEndResult, type Range } from '../lang';
 import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/checked';
 import type { Diagnostic } from '../lang/diagnostics';
-import { SwapClusterInfo, tableOwner } from '../sim/cluster';
+import { SwapClusterInfo } from '../sim/cluster';
+import { ownerOf } from '../sim/owners';
 import type { ErrnoName } from '../sim/errno';
 import { computeOverhead } from '../sim/designs/overhead';
 import { PG_dirty } from '../sim/folio';
@@ -663,8 +664,9 @@ export class Session implements SessionApi {
     if (this.deltaMark && !rewound) {
       const seen = new Set<SwapClusterInfo>();
       for (const target of k.j.touchedSince(this.deltaMark.journal)) {
-        const ci = target instanceof SwapClusterInfo ? target : tableOwner.get(target as object);
-        if (!ci) continue;
+        const owner = target instanceof SwapClusterInfo ? target : ownerOf(target as object);
+        if (!(owner instanceof SwapClusterInfo)) continue;
+        const ci = owner;
         if (!(target instanceof SwapClusterInfo)) changedSlots[ci.type] = (changedSlots[ci.type] ?? 0) + 1;
         if (seen.has(ci)) continue;
         seen.add(ci);

@@ -5,6 +5,7 @@
  */
 import type { Journal } from './journal';
 import { doubledCapacity, grown } from './growable';
+import { ownedBy } from './owners';
 
 /** Page flags the simulator uses (subset of enum pageflags). */
 export const PG_lru = 1 << 0;
@@ -88,6 +89,16 @@ export class FolioTable {
     this.content = grown(this.content, next, 0);
     this.lruNext = grown(this.lruNext, next, -1);
     this.lruPrev = grown(this.lruPrev, next, -1);
+    for (const a of this.arrays()) {
+      // the old arrays hold the state older records refer to; the new ones need no undo of their own
+      this.j.born(a);
+      ownedBy(a, this);
+    }
+  }
+
+  /** Every per-PFN array, in a fixed order. */
+  arrays(): (Int32Array | Uint8Array | Uint16Array | Float64Array)[] {
+    return [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev];
   }
 
   /** Fill in a freshly allocated folio. */

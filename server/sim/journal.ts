@@ -1,43 +1,85 @@
 /**
  * Undo journal: every mutation of simulator state goes through it, so that
- * stepping back replays the recorded old values in reverse instead of
- * re-running the scenario from the start.
+ * a failed operation leaves no trace and stepping back replays recorded old
+ * values in reverse instead of re-running the scenario from the start.
  *
  * The kernel has nothing like this; it is what makes "step back" cost about
  * as much as "step".
  *
- * Layout: one record per mutation, in parallel columns indexed by record.
- * Typed-array element writes (most records) keep their index and old value
- * in typed columns, so they box no number. The columns are preallocated and
- * keep their capacity across rollback and clear: a long run writes into
- * them instead of regrowing JS arrays with push, which profiling showed to
- * dominate the cost of a mutation.
+ * Records, in parallel columns indexed by record:
+ *  - ELEM: one typed-array element (its index and old value in typed
+ *    columns, so no number is boxed);
+ *  - RANGE: the old contents of a run of a typed array, as a copy (bulk
+ *    paths write these, and compaction turns dense element records into them);
+ *  - FIELD: one property of an object or element of a plain array;
+ *  - CUSTOM: an undo closure for structural changes (map inserts, splices);
+ *  - BIRTH: an object created here, whose later writes need no undo once
+ *    the span is compacted (nothing older refers to it).
+ *
+ * Memory stays bounded by compaction (`compact`): the records of a span
+ * [from, to) become the fewest records that restore the state at `from`
+ * (one old value per element or field, dense runs as RANGE copies, records
+ * on objects born in the span dropped). A rollback to `from` still restores
+ * exactly; positions strictly inside the span are no longer marks. The
+ * journal compacts the open span by itself ([last mark, top)) when it grows
+ * past `compactAfter` records, so a bulk operation's undo costs about the
+ * state it touched, not the number of writes it made. Sessions compact older
+ * spans of finished steps (server/session/undo_history.ts).
  */
 
-type TypedArrayLike = { [index: number]: number; readonly length: number };
+export type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
-/** `slot` codes for records that are not typed-array elements (those store their index, >= 0). */
+/** Record kinds other than ELEM (whose `slot` is the element index, >= 0). */
 const FIELD = -1;
 const CUSTOM = -2;
+const RANGE = -3;
+const BIRTH = -4;
 
 /** Small: many short-lived kernels (fuzz tests, design comparisons) never need more. */
 const INITIAL_CAPACITY = 64;
 
-function emptyColumn(n: number): unknown[] {
-  return new Array<unknown>(n).fill(undefined);
+/** Bytes a record costs in the columns (target pointer, slot, old value). */
+const RECORD_BYTES = 20;
+/** Rough cost of a FIELD record's key and old value, and of an undo closure. */
+const FIELD_BYTES = 16;
+const CUSTOM_BYTES = 64;
+
+/** Compaction works in chunks of this many elements (a power of two). */
+const CHUNK_SHIFT = 6;
+
+/** Default for `compactAfter`: records in the open span before it compacts itself. */
+export const DEFAULT_COMPACT_AFTER = 1 << 20;
+
+/** What a write visitor is told about each record of a span (see `forEachWrite`). */
+export interface WriteVisitor {
+  /** One element of a typed array. */
+  elem(target: TypedArray, index: number): void;
+  /** Elements [start, end) of a typed array. */
+  range(target: TypedArray, start: number, end: number): void;
+  /** A property of an object (or an element of a plain array). */
+  field(target: object, key: string | number): void;
 }
 
 export class Journal {
-  /** What each record wrote to: an object, an array, or (CUSTOM) the undo closure. */
-  private targets = emptyColumn(INITIAL_CAPACITY);
-  /** Key and old value of FIELD records (unused by the others). */
-  private keys = emptyColumn(INITIAL_CAPACITY);
-  private olds = emptyColumn(INITIAL_CAPACITY);
-  /** Element index of typed-array records, else FIELD or CUSTOM. */
+  /** What each record wrote to: an object, a typed array, or (CUSTOM) the undo closure. */
+  private targets: unknown[] = [];
+  /** ELEM: element index; otherwise the record kind. */
   private slot = new Int32Array(INITIAL_CAPACITY);
-  /** Old element value of typed-array records. */
+  /** ELEM: old element value; FIELD and RANGE: index into the aux columns. */
   private oldNum = new Float64Array(INITIAL_CAPACITY);
+  /** FIELD: key and old value; RANGE: first index and the copy of the old run. */
+  private auxKey: unknown[] = [];
+  private auxOld: unknown[] = [];
+  private auxTop = 0;
   private top = 0;
+  /** Bytes held beyond the fixed per-record cost (RANGE copies, FIELD values, closures). */
+  private extraBytes = 0;
+  /** Position of the latest mark: the open span [lastMark, top) may be compacted. */
+  private lastMark = 0;
+  /** Position at which the open span is compacted next. */
+  private compactAt = DEFAULT_COMPACT_AFTER;
+  /** Records in the open span that trigger its compaction. */
+  compactAfter = DEFAULT_COMPACT_AFTER;
   /** When false, mutations are applied but not recorded (benchmarks, bulk setup). */
   recording = true;
 
@@ -50,12 +92,12 @@ export class Journal {
   }
 
   /** Set one element of a typed array, remembering the old value. */
-  a(arr: TypedArrayLike, index: number, value: number): void {
+  a(arr: TypedArray, index: number, value: number): void {
     const old = arr[index]!;
     if (old === value) return;
     if (this.recording) {
+      if (this.top >= this.slot.length || this.top >= this.compactAt) this.makeRoom();
       const i = this.top;
-      if (i === this.slot.length) this.grow();
       this.targets[i] = arr;
       this.slot[i] = index;
       this.oldNum[i] = old;
@@ -72,14 +114,38 @@ export class Journal {
     arr[index] = value;
   }
 
+  /**
+   * Remember the contents of `arr[start, end)` before a bulk path writes
+   * them directly (without `a`): one record for the whole run.
+   */
+  saveRange(arr: TypedArray, start: number, end: number): void {
+    if (!this.recording || end <= start) return;
+    const copy = arr.slice(start, end);
+    const i = this.append(arr, RANGE);
+    this.oldNum[i] = this.pushAux(start, copy);
+    this.extraBytes += copy.byteLength + FIELD_BYTES;
+  }
+
+  /** `arr.fill(value, start, end)` with one undo record. */
+  fill(arr: TypedArray, value: number, start: number, end: number): void {
+    this.saveRange(arr, start, end);
+    arr.fill(value, start, end);
+  }
+
   /** Record an arbitrary undo action for structural changes (map inserts, list splices). */
   custom(undo: () => void): void {
     if (!this.recording) return;
-    const i = this.top;
-    if (i === this.slot.length) this.grow();
-    this.targets[i] = undo;
-    this.slot[i] = CUSTOM;
-    this.top = i + 1;
+    this.append(undo, CUSTOM);
+    this.extraBytes += CUSTOM_BYTES;
+  }
+
+  /**
+   * `obj` was created just now: writes to it later in the same span need no
+   * undo once the span is compacted, since nothing before the span refers
+   * to it. Optional (an optimisation of compaction).
+   */
+  born(obj: object): void {
+    if (this.recording) this.append(obj, BIRTH);
   }
 
   mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -124,73 +190,396 @@ export class Journal {
 
   /** Position to roll back to later. */
   mark(): number {
+    this.lastMark = this.top;
+    this.compactAt = this.top + this.compactAfter;
     return this.top;
   }
 
-  /** Number of recorded entries (a proxy for undo memory). */
+  /** Number of records (a proxy for undo memory; see `bytes`). */
   get size(): number {
     return this.top;
   }
 
+  /** Approximate memory the records hold, in bytes. */
+  get bytes(): number {
+    return this.top * RECORD_BYTES + this.extraBytes;
+  }
+
   /** Undo everything recorded after `mark`, newest first. */
   rollback(mark: number): void {
-    const { targets, keys, olds, slot, oldNum } = this;
+    const { targets, slot, oldNum, auxKey, auxOld } = this;
     // each record's references are dropped as it is undone, so undone state can be collected
     for (let i = this.top - 1; i >= mark; i--) {
       const s = slot[i]!;
       const target = targets[i];
       targets[i] = undefined;
       if (s >= 0) {
-        (target as TypedArrayLike)[s] = oldNum[i]!;
+        (target as TypedArray)[s] = oldNum[i]!;
       } else if (s === FIELD) {
-        (target as Record<string | number, unknown>)[keys[i] as string | number] = olds[i];
-        keys[i] = undefined;
-        olds[i] = undefined;
-      } else {
+        const x = oldNum[i]!;
+        (target as Record<string | number, unknown>)[auxKey[x] as string | number] = auxOld[x];
+        this.dropAux(x);
+      } else if (s === RANGE) {
+        const x = oldNum[i]!;
+        (target as TypedArray).set(auxOld[x] as TypedArray, auxKey[x] as number);
+        this.dropAux(x);
+      } else if (s === CUSTOM) {
         (target as () => void)();
+        this.extraBytes -= CUSTOM_BYTES;
       }
     }
-    this.top = mark;
+    this.top = Math.min(this.top, mark);
+    this.trimAux();
+    if (this.lastMark > this.top) this.lastMark = this.top;
+    this.compactAt = this.lastMark + this.compactAfter;
   }
 
   /** Forget all history (state stays as is). */
   clear(): void {
     // drop the references the records hold, so the old state they point at can be collected
-    this.targets.fill(undefined, 0, this.top);
-    this.keys.fill(undefined, 0, this.top);
-    this.olds.fill(undefined, 0, this.top);
+    this.targets.length = 0;
+    this.auxKey.length = 0;
+    this.auxOld.length = 0;
+    this.auxTop = 0;
     this.top = 0;
+    this.extraBytes = 0;
+    this.lastMark = 0;
+    this.compactAt = this.compactAfter;
   }
 
   /** Objects written since `mark` (for building deltas of what changed). */
   *touchedSince(mark: number): Iterable<unknown> {
     for (let i = mark; i < this.top; i++) {
-      if (this.slot[i] !== CUSTOM) yield this.targets[i];
+      const s = this.slot[i]!;
+      if (s !== CUSTOM && s !== BIRTH) yield this.targets[i];
     }
+  }
+
+  /** Every write recorded in [from, top): what the incremental invariant checks look at. */
+  forEachWrite(from: number, v: WriteVisitor): void {
+    const { targets, slot, oldNum, auxKey, auxOld } = this;
+    for (let i = from; i < this.top; i++) {
+      const s = slot[i]!;
+      if (s >= 0) v.elem(targets[i] as TypedArray, s);
+      else if (s === FIELD) v.field(targets[i] as object, auxKey[oldNum[i]!] as string | number);
+      else if (s === RANGE) {
+        const x = oldNum[i]!;
+        const start = auxKey[x] as number;
+        v.range(targets[i] as TypedArray, start, start + (auxOld[x] as TypedArray).length);
+      }
+    }
+  }
+
+  /**
+   * Rewrite the records of [from, to) as the fewest that restore the state
+   * at `from`. Marks at or below `from` stay valid, marks inside the span do
+   * not, and marks at or above `to` move down by the number returned (the
+   * records removed).
+   */
+  compact(from: number, to = this.top): number {
+    if (from >= to - 1) return 0;
+    const out = new Compactor(this.targets, this.slot, this.oldNum, this.auxKey, this.auxOld).run(from, to, this.top);
+    const tail = this.extract(to, this.top);
+    this.truncate(from);
+    for (const r of out) this.appendRecord(r);
+    const removed = to - this.top;
+    for (const r of tail) this.appendRecord(r);
+    if (this.lastMark >= to) this.lastMark -= removed;
+    else if (this.lastMark > from) this.lastMark = from;
+    return removed;
+  }
+
+  // ----------------------------------------------------------- internals
+
+  /** Append a record of kind `s` (or an element index); returns its position. */
+  private append(target: unknown, s: number): number {
+    if (this.top >= this.slot.length || this.top >= this.compactAt) this.makeRoom();
+    const i = this.top;
+    this.targets[i] = target;
+    this.slot[i] = s;
+    this.top = i + 1;
+    return i;
   }
 
   private pushField(target: object, key: string | number, old: unknown): void {
-    const i = this.top;
-    if (i === this.slot.length) this.grow();
-    this.targets[i] = target;
-    this.keys[i] = key;
-    this.olds[i] = old;
-    this.slot[i] = FIELD;
-    this.top = i + 1;
+    const i = this.append(target, FIELD);
+    this.oldNum[i] = this.pushAux(key, old);
+    this.extraBytes += FIELD_BYTES;
   }
 
-  private grow(): void {
-    const n = this.slot.length;
-    // push, not `length =`: V8 turns an array whose length is set past ~32M
-    // elements into a dictionary, and a big pageout's journal gets there
-    for (const column of [this.targets, this.keys, this.olds]) {
-      for (let k = n; k < 2 * n; k++) column.push(undefined);
+  private pushAux(key: unknown, old: unknown): number {
+    const x = this.auxTop++;
+    this.auxKey[x] = key;
+    this.auxOld[x] = old;
+    return x;
+  }
+
+  /** Undo of a FIELD or RANGE record: its aux entry is the newest one. */
+  private dropAux(x: number): void {
+    const old = this.auxOld[x];
+    this.extraBytes -= FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+    this.auxKey[x] = undefined;
+    this.auxOld[x] = undefined;
+    if (x === this.auxTop - 1) this.auxTop = x;
+  }
+
+  private trimAux(): void {
+    if (this.auxKey.length > this.auxTop + 4096) {
+      this.auxKey.length = this.auxTop;
+      this.auxOld.length = this.auxTop;
     }
-    const slot = new Int32Array(2 * n);
+    if (this.targets.length > this.top + 65536) this.targets.length = this.top;
+  }
+
+  /** The columns are full, or the open span is due for compaction. */
+  private makeRoom(): void {
+    if (this.top >= this.compactAt) {
+      const span = this.top - this.lastMark;
+      this.compact(this.lastMark);
+      // the next compaction waits until the span has grown by as much again: linear overall
+      this.compactAt = this.top + Math.max(this.compactAfter, span >>> 1);
+    }
+    if (this.top >= this.slot.length) this.growColumns(this.top + 1);
+  }
+
+  /** The records of [from, to), self-contained (aux values inlined), oldest first. */
+  private extract(from: number, to: number): FlatRecord[] {
+    const out: FlatRecord[] = [];
+    for (let i = from; i < to; i++) {
+      const s = this.slot[i]!;
+      const r: FlatRecord = { target: this.targets[i], s, num: this.oldNum[i]! };
+      if (s === FIELD || s === RANGE) {
+        r.key = this.auxKey[r.num];
+        r.old = this.auxOld[r.num];
+      }
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** Drop the records at and above `pos` without undoing them. */
+  private truncate(pos: number): void {
+    for (let i = pos; i < this.top; i++) {
+      const s = this.slot[i]!;
+      if (s === FIELD || s === RANGE) {
+        const old = this.auxOld[this.oldNum[i]!];
+        this.extraBytes -= FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+        this.auxTop = Math.min(this.auxTop, this.oldNum[i]!);
+      } else if (s === CUSTOM) {
+        this.extraBytes -= CUSTOM_BYTES;
+      }
+      this.targets[i] = undefined;
+    }
+    this.auxKey.length = this.auxTop;
+    this.auxOld.length = this.auxTop;
+    this.top = Math.min(this.top, pos);
+  }
+
+  private appendRecord(r: FlatRecord): void {
+    const i = this.top;
+    if (i >= this.slot.length) this.growColumns(i + 1);
+    this.targets[i] = r.target;
+    this.slot[i] = r.s;
+    this.top = i + 1;
+    if (r.s === FIELD || r.s === RANGE) {
+      this.oldNum[i] = this.pushAux(r.key, r.old);
+      this.extraBytes += FIELD_BYTES + (ArrayBuffer.isView(r.old) ? r.old.byteLength : 0);
+    } else {
+      this.oldNum[i] = r.num;
+      if (r.s === CUSTOM) this.extraBytes += CUSTOM_BYTES;
+    }
+  }
+
+  private growColumns(atLeast: number): void {
+    let n = this.slot.length;
+    while (n < atLeast) n *= 2;
+    const slot = new Int32Array(n);
     slot.set(this.slot);
     this.slot = slot;
-    const oldNum = new Float64Array(2 * n);
+    const oldNum = new Float64Array(n);
     oldNum.set(this.oldNum);
     this.oldNum = oldNum;
+  }
+}
+
+/** One record with its aux values inlined (compaction moves records around in this form). */
+interface FlatRecord {
+  target: unknown;
+  s: number;
+  num: number;
+  key?: unknown;
+  old?: unknown;
+}
+
+/** One typed array's share of a span being compacted. */
+interface ArrayWrites {
+  target: TypedArray;
+  /** Indices written by ELEM records (with repeats). */
+  indices: number[];
+  /** RANGE records on this array, as [start, end) pairs. */
+  ranges: number[];
+  /** Dense runs chosen for RANGE records: starts and ends, and their images. */
+  runStart: number[];
+  runEnd: number[];
+  images: TypedArray[];
+  /** Old values of the sparse elements (oldest write wins). */
+  sparse: Map<number, number>;
+}
+
+/**
+ * The compaction of one span: one old value per element and field (the
+ * oldest), dense chunks of typed arrays as RANGE copies, sparse elements as
+ * ELEM records, records on objects born in the span dropped, undo closures
+ * kept in order.
+ */
+class Compactor {
+  constructor(
+    private readonly targets: unknown[],
+    private readonly slot: Int32Array,
+    private readonly oldNum: Float64Array,
+    private readonly auxKey: unknown[],
+    private readonly auxOld: unknown[],
+  ) {}
+
+  run(from: number, to: number, top: number): FlatRecord[] {
+    const { targets, slot, oldNum, auxKey, auxOld } = this;
+    const born = new Set<unknown>();
+    for (let i = from; i < to; i++) if (slot[i] === BIRTH) born.add(targets[i]);
+    const arrays = new Map<TypedArray, ArrayWrites>();
+    const kept: FlatRecord[] = [];
+    const seenFields = new Map<object, Set<unknown>>();
+    const writesOf = (t: TypedArray): ArrayWrites => {
+      let w = arrays.get(t);
+      if (!w) {
+        w = { target: t, indices: [], ranges: [], runStart: [], runEnd: [], images: [], sparse: new Map() };
+        arrays.set(t, w);
+      }
+      return w;
+    };
+    for (let i = from; i < to; i++) {
+      const s = slot[i]!;
+      const t = targets[i];
+      if (s === CUSTOM || s === BIRTH) {
+        kept.push({ target: t, s, num: 0 });
+        continue;
+      }
+      if (born.has(t)) continue;
+      if (s >= 0) writesOf(t as TypedArray).indices.push(s);
+      else if (s === RANGE) {
+        const x = oldNum[i]!;
+        const start = auxKey[x] as number;
+        writesOf(t as TypedArray).ranges.push(start, start + (auxOld[x] as TypedArray).length);
+      } else {
+        // FIELD: the oldest record of a key is the one that restores the state at `from`
+        const x = oldNum[i]!;
+        const key = auxKey[x];
+        let keys = seenFields.get(t as object);
+        if (!keys) seenFields.set(t as object, (keys = new Set()));
+        if (keys.has(key)) continue;
+        keys.add(key);
+        kept.push({ target: t, s: FIELD, num: 0, key, old: auxOld[x] });
+      }
+    }
+    for (const w of arrays.values()) planRuns(w);
+    // newest to oldest: the oldest old value of each element is written last. The records above
+    // the span come first, so that the copies start from the state at `to`, not at the top.
+    for (let i = top - 1; i >= from; i--) {
+      const s = slot[i]!;
+      if (s === CUSTOM || s === BIRTH || s === FIELD) continue;
+      const w = arrays.get(targets[i] as TypedArray);
+      if (!w) continue;
+      if (s >= 0) {
+        const r = findRun(w, s);
+        if (r >= 0) w.images[r]![s - w.runStart[r]!] = oldNum[i]!;
+        else if (i < to) w.sparse.set(s, oldNum[i]!);
+      } else {
+        const x = oldNum[i]!;
+        const start = auxKey[x] as number;
+        const copy = auxOld[x] as TypedArray;
+        overlay(w, start, copy);
+      }
+    }
+    // undo closures, births and fields first, in their order; the typed-array records after them
+    const out: FlatRecord[] = kept;
+    for (const w of arrays.values()) {
+      for (const [index, old] of w.sparse) out.push({ target: w.target, s: index, num: old });
+      for (let r = 0; r < w.images.length; r++) out.push({ target: w.target, s: RANGE, num: 0, key: w.runStart[r]!, old: w.images[r]! });
+    }
+    return out;
+  }
+}
+
+/** A chunk becomes part of a RANGE copy when copying it costs no more than its element records. */
+function planRuns(w: ArrayWrites): void {
+  const chunkLen = 1 << CHUNK_SHIFT;
+  const elemBytes = w.target.BYTES_PER_ELEMENT;
+  // distinct indices per chunk
+  const sorted = Float64Array.from(w.indices).sort();
+  const dense = new Set<number>();
+  let distinct = 0;
+  let chunk = -1;
+  let prev = -1;
+  const closeChunk = (): void => {
+    if (chunk >= 0 && distinct * RECORD_BYTES >= chunkLen * elemBytes) dense.add(chunk);
+  };
+  for (let k = 0; k < sorted.length; k++) {
+    const idx = sorted[k]!;
+    if (idx === prev) continue;
+    prev = idx;
+    const c = idx >>> CHUNK_SHIFT;
+    if (c !== chunk) {
+      closeChunk();
+      chunk = c;
+      distinct = 0;
+    }
+    distinct++;
+  }
+  closeChunk();
+  for (let k = 0; k < w.ranges.length; k += 2) {
+    for (let c = w.ranges[k]! >>> CHUNK_SHIFT; c <= (w.ranges[k + 1]! - 1) >>> CHUNK_SHIFT; c++) dense.add(c);
+  }
+  const chunks = Float64Array.from(dense).sort();
+  const len = w.target.length;
+  for (let k = 0; k < chunks.length; ) {
+    const first = chunks[k]!;
+    let last = first;
+    while (k + 1 < chunks.length && chunks[k + 1] === last + 1) last = chunks[++k]!;
+    k++;
+    const start = first * chunkLen;
+    const end = Math.min(len, (last + 1) * chunkLen);
+    w.runStart.push(start);
+    w.runEnd.push(end);
+    w.images.push(w.target.slice(start, end));
+  }
+}
+
+/** The run of `w` holding element `index`, or -1. */
+function findRun(w: ArrayWrites, index: number): number {
+  let lo = 0;
+  let hi = w.runStart.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (index < w.runStart[mid]!) hi = mid - 1;
+    else if (index >= w.runEnd[mid]!) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** Lay an older RANGE copy over the images it overlaps (wherever they start). */
+function overlay(w: ArrayWrites, start: number, copy: TypedArray): void {
+  const end = start + copy.length;
+  // the first run that ends after `start`
+  let lo = 0;
+  let hi = w.runStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (w.runEnd[mid]! <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let r = lo; r < w.runStart.length && w.runStart[r]! < end; r++) {
+    const a = Math.max(start, w.runStart[r]!);
+    const b = Math.min(end, w.runEnd[r]!);
+    w.images[r]!.set(copy.subarray(a - start, b - start), a - w.runStart[r]!);
   }
 }
