@@ -22,9 +22,10 @@ import { RestartBudget, shutsDownOnConnectionError } from './lsp/crashPolicy';
 export interface ServerSettings {
   design: string | null;
   geometry: { pageSize: string; clusterSlots: number | null; cpus: number; ram: string };
-  limits: { maxSteps: number; maxUndoEntries: number; sessionMemoryMB: number };
+  limits: { maxSteps: number; undoMemoryMB: number; sessionMemoryMB: number };
   inlayHints: { enabled: boolean };
   checkInvariants: boolean;
+  invariants: string;
 }
 
 export function readServerSettings(): ServerSettings {
@@ -39,11 +40,12 @@ export function readServerSettings(): ServerSettings {
     },
     limits: {
       maxSteps: c.get<number>('limits.maxSteps', 1_000_000),
-      maxUndoEntries: c.get<number>('limits.maxUndoEntries', 100_000),
+      undoMemoryMB: c.get<number>('limits.undoMemoryMB', 256),
       sessionMemoryMB: c.get<number>('limits.sessionMemoryMB', 512),
     },
     inlayHints: { enabled: c.get<boolean>('inlayHints.enabled', true) },
     checkInvariants: c.get<boolean>('checkInvariants', true),
+    invariants: c.get<string>('invariants', 'incremental'),
   };
 }
 

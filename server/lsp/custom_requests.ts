@@ -291,5 +291,13 @@ export function registerCustomRequests(ctx: ServerContext): void {
 
   on(Requests.overhead, (raw, token) => readSession(raw, token, (e) => e.session.overhead()));
 
+  on(Requests.checkInvariants, (raw, token) =>
+    withSession(raw, token, (e) => {
+      const result = e.session.checkAllInvariants();
+      ctx.publishDiagnostics(e.uri);
+      return result;
+    }),
+  );
+
   on(Requests.export, (raw, token) => readSession(raw, token, (e, p) => e.session.exportState(v.oneOf(p, 'format', ['state-json', 'counters-csv'] as const))));
 }

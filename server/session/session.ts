@@ -1,9 +1,10 @@
 /**
  * One simulation per scenario document: the simulated machine, the
  * position in the scenario, the results so far, and the views of them.
- * Stepping forward runs statements; stepping back rolls the journal back
- * (or, past the kept history, rebuilds and replays: the run is
- * deterministic). Every state change yields a small `SessionDelta`.
+ * Stepping forward runs statements; stepping back rolls the journal back,
+ * or, inside the compacted part of the history, rolls back to a checkpoint
+ * and re-executes (undo_history.ts; the run is deterministic). Every state
+ * change yields a small `SessionDelta`.
  */
 import type {
   ClusterChange,
@@ -36,11 +37,13 @@ import { computeOverhead } from '../sim/designs/overhead';
 import { PG_dirty } from '../sim/folio';
 import { Kernel, type KernelMark } from '../sim/kernel';
 import { checkInvariants } from '../sim/invariants';
+import { checkWrittenSince } from '../sim/invariants_local';
 import type { SimEvent } from '../sim/events';
 import { swpEntryRaw } from '../sim/swap_entry';
 import { SLOT_KIND_NAMES, hex64, swpTbRaw, tbKind, tbZero, SlotKind } from '../sim/swap_table';
 import type { SwapInfo } from '../sim/swapfile';
-import type { CancelSignal, ProgressSink, SessionApi, SessionOptions } from './api';
+import type { CancelSignal, InvariantMode, ProgressSink, SessionApi, SessionOptions } from './api';
+import { CHECKPOINT_MS, DEFAULT_UNDO_MB, UndoHistory, type UndoStats } from './undo_history';
 import { slotEncodings } from './encodings';
 import type { Compiled } from './debug_expr';
 import type { DebugCursor, DebugRun, StepProblems } from './debug_run';
@@ -55,7 +58,8 @@ import { overheadToWire } from './overhead_wire';
 import { expectHint } from './hint_text';
 import { StepPlan } from './steps';
 
-const DEFAULT_MAX_UNDO = 20_000_000;
+/** Share of a run's time the sampled full invariant sweep may take in incremental mode. */
+const DEFAULT_FULL_CHECK_SHARE = 0.05;
 const MAX_CLUSTER_CHANGES = 2048;
 const MAX_DELTA_EVENTS = 200;
 const MAX_HISTORY = 64;
@@ -121,6 +125,8 @@ function eventSlots(e: SimEvent): { type?: number; offset?: number; nr?: number 
  */
 export interface SessionBuildOptions extends SessionOptions {
   limits?: Partial<Limits>;
+  /** Forward work between undo checkpoints, in ms (undo_history.ts CHECKPOINT_MS); tests set it to 0. */
+  undoCheckpointMs?: number;
   /**
    * The text's parse and check, when the caller already has it (the language
    * server's analysis): it must come from the same text, limits and config
@@ -129,13 +135,6 @@ export interface SessionBuildOptions extends SessionOptions {
   frontEnd?: FrontEndResult;
 }
 
-interface StepRecord {
-  mark: KernelMark;
-  /** Expects and errors before this step ran (to truncate on step back). */
-  expects: number;
-  errors: number;
-  violations: number;
-}
 
 /** `run` without breakpoints: only `toLine` or the end stops it. */
 const NO_BREAKPOINTS: ReadonlySet<number> = new Set();
@@ -151,9 +150,11 @@ export class Session implements SessionApi {
   private viewsTaken = false;
   designName!: DesignName;
   private index = 0;
-  private history: StepRecord[] = [];
-  /** Lowest step index the journal can still roll back to. */
-  private undoFloor = 0;
+  private history!: UndoHistory;
+  /** Time spent stepping and in sampled full sweeps (incremental mode's budget for the sweep). */
+  private stepMsTotal = 0;
+  private sweepMsTotal = 0;
+  private lastSweepMs = 0;
   private seqNo = 0;
   private statusValue: SessionStatus = 'ready';
   private readonly expectList: ExpectResult[] = [];
@@ -194,8 +195,10 @@ export class Session implements SessionApi {
     this.designName = design ?? this.opts.design ?? this.frontEnd.checked.config.design;
     this.machineValue = null;
     this.index = 0;
-    this.history = [];
-    this.undoFloor = 0;
+    this.history = new UndoHistory(
+      { totalBytes: (this.opts.undoMemoryMB ?? DEFAULT_UNDO_MB) * 2 ** 20, checkpointMs: this.opts.undoCheckpointMs ?? CHECKPOINT_MS },
+      (from, to, removed) => this.journalCompacted(from, to, removed),
+    );
     this.expectList.length = 0;
     this.errorList.length = 0;
     this.violationList.length = 0;
@@ -292,9 +295,11 @@ export class Session implements SessionApi {
 
   /** Execute the step at `index` and advance. */
   private runOne(): void {
+    const started = performance.now();
     const { stmt, iterations, variables } = this.plan.at(this.index);
     const k = this.kernel;
-    this.history.push({ mark: k.mark(), expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length });
+    const mark = k.mark();
+    this.history.push({ mark, expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length });
     const eventsBefore = k.log.length;
     const scope = this.scope(iterations, variables);
     const out = execute(k, stmt, { lastErrno: this.lastErrno?.errno ?? null, design: this.designName, scope });
@@ -306,18 +311,70 @@ export class Session implements SessionApi {
       this.expectList.push({ range: stmt.range, text: out.expect.text, passed: out.expect.passed, actual: out.expect.actual, expected: out.expect.expected, step: stepNo });
     }
     if (stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error') this.lastErrno = out.error ?? null;
-    if (this.opts.checkInvariants ?? this.frontEnd.checked.config.checkInvariants) {
-      for (const message of checkInvariants(k)) this.violationList.push({ message, step: stepNo, range: stmt.range });
-    }
+    this.checkStep(mark.journal, stepNo, stmt.range, started);
     this.lineEffects.set(stmt.range.start.line, { step: stepNo, text: this.summarizeEffect(stmt, out, eventsBefore) });
     this.index++;
-    if (this.kernel.j.size > (this.opts.maxUndoEntries ?? DEFAULT_MAX_UNDO)) {
-      // forget history: stepping back below here replays from the start
-      this.kernel.j.clear();
-      this.undoFloor = this.index;
-      this.history = this.history.map(() => ({ mark: { journal: 0, events: 0 }, expects: 0, errors: 0, violations: 0 }));
-      this.deltaMark = null;
+    const ms = performance.now() - started;
+    this.stepMsTotal += ms;
+    this.history.afterStep(k.j, ms);
+  }
+
+  /** The invariant mode in force: the settings, then the scenario's `config check_invariants`. */
+  get invariantMode(): InvariantMode {
+    if (this.opts.checkInvariants === false || !this.frontEnd.checked.config.checkInvariants) return 'off';
+    return this.opts.invariants ?? 'incremental';
+  }
+
+  /**
+   * The invariant check after a step: the incremental check of what the
+   * step wrote, plus the full sweep when sampling allows (a small share of
+   * the run's time); or the full sweep after every step in full mode.
+   * Violations are recorded on the step's statement.
+   */
+  private checkStep(from: number, stepNo: number, range: Range, started: number): void {
+    const mode = this.invariantMode;
+    if (mode === 'off') return;
+    const k = this.kernel;
+    const found = new Set<string>();
+    if (mode === 'full') {
+      for (const m of checkInvariants(k)) found.add(m);
+    } else {
+      for (const m of checkWrittenSince(k, from)) found.add(m);
+      const share = this.opts.fullCheckShare ?? DEFAULT_FULL_CHECK_SHARE;
+      const elapsed = this.stepMsTotal + (performance.now() - started);
+      if (share > 0 && this.sweepMsTotal + this.lastSweepMs <= share * elapsed) {
+        const t0 = performance.now();
+        for (const m of checkInvariants(k)) found.add(m);
+        this.lastSweepMs = performance.now() - t0;
+        this.sweepMsTotal += this.lastSweepMs;
+      }
     }
+    for (const message of found) this.violationList.push({ message, step: stepNo, range });
+  }
+
+  /**
+   * "Check All Invariants": the full sweep of the current state, now.
+   * Violations are recorded on the statement of the last step run (or the
+   * first line before any step) and returned.
+   */
+  checkAllInvariants(): { step: number; problems: string[] } {
+    const problems = checkInvariants(this.kernel);
+    const range = this.index > 0 ? this.plan.at(this.index - 1).stmt.range : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const known = new Set(this.violationList.filter((v) => v.step === this.index).map((v) => v.message));
+    for (const message of problems) if (!known.has(message)) this.violationList.push({ message, step: this.index, range });
+    return { step: this.index, problems };
+  }
+
+  /** Undo memory and the shape of the history (benches and tests). */
+  undoStats(): UndoStats {
+    return this.history.stats(this.kernel.j);
+  }
+
+  /** The journal compacted [from, to) (undo_history.ts): the delta's mark moves with it. */
+  private journalCompacted(from: number, to: number, removed: number): void {
+    const m = this.deltaMark;
+    if (!m || m.journal <= from) return;
+    this.deltaMark = { journal: m.journal >= to ? m.journal - removed : from, events: m.events };
   }
 
   /**
@@ -535,9 +592,6 @@ export class Session implements SessionApi {
         return session.kernel;
       },
       design: this.designName,
-      get undoFloor() {
-        return session.undoFloor;
-      },
       get stoppedOnError() {
         return session.statusValue === 'stopped';
       },
@@ -548,7 +602,7 @@ export class Session implements SessionApi {
       },
       rewindTo: (target) => this.rewindTo(target),
       problems: (step) => this.problemsOf(step),
-      eventsBefore: (step) => this.history[step - 1]?.mark.events ?? this.kernel.log.length,
+      eventsBefore: (step) => (step - 1 < this.history.length ? this.history.at(step - 1).mark.events : this.kernel.log.length),
       compile,
       lookup: (name) => this.lookupVariable(name),
     };
@@ -592,21 +646,23 @@ export class Session implements SessionApi {
     return best;
   }
 
-  /** Go back to `target` steps done: journal rollback when history allows, else rebuild and replay. */
+  /**
+   * Go back to `target` steps done: a journal rollback to the step's mark,
+   * or, when the step lies inside a compacted interval, to the checkpoint
+   * below it followed by re-executing the steps up to `target`.
+   */
   private rewindTo(target: number): void {
     if (target >= this.index) return;
-    if (target >= this.undoFloor && (target > 0 || this.undoFloor === 0)) {
-      const rec = this.history[target]!;
-      this.kernel.rollback(rec.mark);
-      this.history.length = target;
-      this.expectList.length = rec.expects;
-      this.errorList.length = rec.errors;
-      this.violationList.length = rec.violations;
-      this.index = target;
-    } else {
-      this.boot(this.designName);
-      this.runSteps(() => this.index >= target, undefined, undefined, target);
-    }
+    const from = this.history.restorePoint(target);
+    const rec = this.history.at(from);
+    this.kernel.rollback(rec.mark);
+    this.history.truncate(from);
+    this.expectList.length = rec.expects;
+    this.errorList.length = rec.errors;
+    this.violationList.length = rec.violations;
+    this.index = from;
+    this.lastErrno = this.lastErrorBefore(from);
+    if (from < target) this.runSteps(() => this.index >= target, undefined, undefined, target - from);
     this.lastErrno = this.lastErrorBefore(target);
     // A line whose last run is undone shows no effect (in a repeat, its earlier runs' effects are not kept).
     for (const [line, effect] of this.lineEffects) if (effect.step > target) this.lineEffects.delete(line);
@@ -729,7 +785,7 @@ export class Session implements SessionApi {
     let ans = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.history[mid]!.mark.events <= i) {
+      if (this.history.at(mid).mark.events <= i) {
         ans = mid + 1;
         lo = mid + 1;
       } else hi = mid - 1;

@@ -205,6 +205,20 @@ export class Journal {
     return this.top * RECORD_BYTES + this.extraBytes;
   }
 
+  /** Approximate memory held by the records below `pos` (scans them). */
+  bytesBelow(pos: number): number {
+    let bytes = Math.min(pos, this.top) * RECORD_BYTES;
+    for (let i = 0; i < pos && i < this.top; i++) {
+      const s = this.slot[i]!;
+      if (s === CUSTOM) bytes += CUSTOM_BYTES;
+      else if (s === FIELD || s === RANGE) {
+        const old = this.auxOld[this.oldNum[i]!];
+        bytes += FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+      }
+    }
+    return bytes;
+  }
+
   /** Undo everything recorded after `mark`, newest first. */
   rollback(mark: number): void {
     const { targets, slot, oldNum, auxKey, auxOld } = this;

@@ -205,7 +205,7 @@ export class Zswap {
    */
   insert(entry: SwpEntry, length: number, memcgId: number, incompressible: boolean): void {
     this.invalidate(entry);
-    const e: ZswapEntry = ownedBy({ key: entry, length, memcg: memcgId, incompressible, referenced: true, seq: 0, prev: LRU_NONE, next: LRU_NONE }, this);
+    const e: ZswapEntry = { key: entry, length, memcg: memcgId, incompressible, referenced: true, seq: 0, prev: LRU_NONE, next: LRU_NONE };
     this.j.mapSet(this.entries, entry, e);
     this.countType(entry, 1);
     this.j.set(this, 'poolBytes', this.poolBytes + length);
