@@ -80,14 +80,15 @@ test('random writes, random compactions of spans that start at marks: every kept
       const n = Math.floor(r() * 40);
       for (let i = 0; i < n; i++) randomWrite(j, w, r);
       if (r() < 0.3) marks.push({ pos: j.mark(), snap: snapshot(w) });
-      if (r() < 0.15) {
+      const compaction = r();
+      if (compaction < 0.15) {
         // compact from a random kept mark to the top: marks above it are gone
         const keep = Math.floor(r() * marks.length);
         const now = snapshot(w);
         j.compact(marks[keep]!.pos);
         assert.equal(snapshot(w), now, `seed ${seed}: compaction changed the state`);
         marks = marks.slice(0, keep + 1);
-      } else if (r() < 0.15 && marks.length > 2) {
+      } else if (compaction < 0.3 && marks.length > 2) {
         // compact between two kept marks: the marks inside go, the ones above move down
         const a = Math.floor(r() * (marks.length - 1));
         const b = a + 1 + Math.floor(r() * (marks.length - 1 - a));
