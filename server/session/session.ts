@@ -102,7 +102,7 @@ export function describeEvent(e: SimEvent, path: (type: number) => string): stri
     case 'oom-kill':
       return `OOM kill of ${e.task} in ${e.memcg}`;
     case 'zswap':
-      return `zswap ${e.op} ${path(e.type)}:${e.offset}${e.reason ? ` (${e.reason})` : ''}`;
+      return `zswap ${e.op} ${(e.nr ?? 1) > 1 ? `${e.nr} slot(s) ` : ''}${path(e.type)}:${e.offset}${e.reason ? ` (${e.reason})` : ''}`;
     case 'invariant':
       return `invariant violated: ${e.message}`;
     case 'error':
@@ -113,9 +113,22 @@ export function describeEvent(e: SimEvent, path: (type: number) => string): stri
 }
 
 function eventSlots(e: SimEvent): { type?: number; offset?: number; nr?: number } {
-  if ('type' in e && 'offset' in e) return { type: e.type, offset: e.offset, nr: 'nr' in e ? e.nr : 1 };
+  if ('type' in e && 'offset' in e) return { type: e.type, offset: e.offset, nr: ('nr' in e ? e.nr : undefined) ?? 1 };
   if ('type' in e) return { type: e.type };
   return {};
+}
+
+/**
+ * The part of a merged run event (events.ts) that concerns slot `offset`:
+ * the event its folio's pages had before merging, so a slot's history reads
+ * as it would without the merge.
+ */
+function eventForSlot(e: SimEvent, offset: number): SimEvent {
+  if (!('offset' in e) || !('unit' in e) || e.unit === undefined || (e.nr ?? 1) <= e.unit) return e;
+  const shift = Math.floor((offset - e.offset) / e.unit) * e.unit;
+  const part = { ...e, offset: e.offset + shift, nr: e.unit, unit: undefined };
+  if ('pfn' in part) part.pfn += shift;
+  return part as SimEvent;
 }
 
 /**
@@ -854,10 +867,10 @@ export class Session implements SessionApi {
     const history: WireEvent[] = [];
     const ev = k.log.events;
     for (let i = ev.length - 1; i >= 0 && history.length < MAX_HISTORY; i--) {
-      const e = ev[i]!;
-      const s = eventSlots(e);
+      const s = eventSlots(ev[i]!);
       if (s.type === type && s.offset !== undefined && offset >= s.offset && offset < s.offset + (s.nr ?? 1)) {
-        history.push({ id: i, step: this.stepOfEvent(i), kind: e.kind, ...s, text: describeEvent(e, this.pathOf) });
+        const e = eventForSlot(ev[i]!, offset);
+        history.push({ id: i, step: this.stepOfEvent(i), kind: e.kind, ...eventSlots(e), text: describeEvent(e, this.pathOf) });
       }
     }
     history.reverse();

@@ -70,7 +70,7 @@ export class FolioTable {
    * the smaller arrays back, which are the ones the older journal entries
    * refer to, and which hold the state as of the growth.
    */
-  private reserve(end: number): void {
+  reserve(end: number): void {
     const cap = this.head.length;
     if (end <= cap) return;
     const next = doubledCapacity(cap, MIN_CAPACITY, end, this.nrPages);
@@ -99,6 +99,15 @@ export class FolioTable {
   /** Every per-PFN array, in a fixed order. */
   arrays(): (Int32Array | Uint8Array | Uint16Array | Float64Array)[] {
     return [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev];
+  }
+
+  /**
+   * Remember the contents of every per-PFN array over [start, end), before
+   * a bulk path writes them directly (one RANGE record per array).
+   */
+  saveRange(start: number, end: number): void {
+    this.reserve(end);
+    for (const a of this.arrays()) this.j.saveRange(a, start, end);
   }
 
   /** Fill in a freshly allocated folio. */
