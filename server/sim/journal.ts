@@ -428,23 +428,26 @@ interface FlatRecord {
 /** One typed array's share of a span being compacted. */
 interface ArrayWrites {
   target: TypedArray;
-  /** Indices written by ELEM records (with repeats). */
-  indices: number[];
-  /** RANGE records on this array, as [start, end) pairs. */
-  ranges: number[];
-  /** Dense runs chosen for RANGE records: starts and ends, and their images. */
+  /** Chunks written, lowest and highest (from ELEM and RANGE records). */
+  minChunk: number;
+  maxChunk: number;
+  /** Per chunk from minChunk: ELEM records seen (-1 once a RANGE covers it: always copied). */
+  counts: Int32Array | null;
+  /** Per chunk from minChunk: the run (index into runStart) holding it, or -1 when its elements stay ELEM records. */
+  runOf: Int32Array | null;
   runStart: number[];
   runEnd: number[];
   images: TypedArray[];
-  /** Old values of the sparse elements (oldest write wins). */
+  /** Old values of the elements outside runs (the oldest write wins). */
   sparse: Map<number, number>;
 }
 
 /**
  * The compaction of one span: one old value per element and field (the
- * oldest), dense chunks of typed arrays as RANGE copies, sparse elements as
- * ELEM records, records on objects born in the span dropped, undo closures
- * kept in order.
+ * oldest), dense chunks of typed arrays as RANGE copies, the other elements
+ * as ELEM records, records on objects born in the span dropped, undo
+ * closures kept in order. Linear in the records of the span (plus the
+ * records above it, which the copies must see through).
  */
 class Compactor {
   constructor(
@@ -462,14 +465,21 @@ class Compactor {
     const arrays = new Map<TypedArray, ArrayWrites>();
     const kept: FlatRecord[] = [];
     const seenFields = new Map<object, Set<unknown>>();
-    const writesOf = (t: TypedArray): ArrayWrites => {
-      let w = arrays.get(t);
-      if (!w) {
-        w = { target: t, indices: [], ranges: [], runStart: [], runEnd: [], images: [], sparse: new Map() };
+    // records come in runs on the same target: remember the last one looked up
+    let lastT: unknown = null;
+    let lastW: ArrayWrites | null = null;
+    const lookup = (t: TypedArray, create: boolean): ArrayWrites | null => {
+      if (t === lastT) return lastW;
+      let w = arrays.get(t) ?? null;
+      if (!w && create && !born.has(t)) {
+        w = { target: t, minChunk: Infinity, maxChunk: -1, counts: null, runOf: null, runStart: [], runEnd: [], images: [], sparse: new Map() };
         arrays.set(t, w);
       }
+      lastT = t;
+      lastW = w;
       return w;
     };
+    // pass 1: the chunks each array's records cover; fields and closures kept
     for (let i = from; i < to; i++) {
       const s = slot[i]!;
       const t = targets[i];
@@ -477,14 +487,9 @@ class Compactor {
         kept.push({ target: t, s, num: 0 });
         continue;
       }
-      if (born.has(t)) continue;
-      if (s >= 0) writesOf(t as TypedArray).indices.push(s);
-      else if (s === RANGE) {
-        const x = oldNum[i]!;
-        const start = auxKey[x] as number;
-        writesOf(t as TypedArray).ranges.push(start, start + (auxOld[x] as TypedArray).length);
-      } else {
-        // FIELD: the oldest record of a key is the one that restores the state at `from`
+      if (s === FIELD) {
+        if (born.has(t)) continue;
+        // the oldest record of a key is the one that restores the state at `from`
         const x = oldNum[i]!;
         const key = auxKey[x];
         let keys = seenFields.get(t as object);
@@ -492,25 +497,60 @@ class Compactor {
         if (keys.has(key)) continue;
         keys.add(key);
         kept.push({ target: t, s: FIELD, num: 0, key, old: auxOld[x] });
+        continue;
+      }
+      const w = lookup(t as TypedArray, true);
+      if (!w) continue;
+      let a: number;
+      let b: number;
+      if (s >= 0) a = b = s >>> CHUNK_SHIFT;
+      else {
+        const x = oldNum[i]!;
+        a = (auxKey[x] as number) >>> CHUNK_SHIFT;
+        b = ((auxKey[x] as number) + (auxOld[x] as TypedArray).length - 1) >>> CHUNK_SHIFT;
+      }
+      if (a < w.minChunk) w.minChunk = a;
+      if (b > w.maxChunk) w.maxChunk = b;
+    }
+    for (const w of arrays.values()) {
+      w.counts = new Int32Array(w.maxChunk - w.minChunk + 1);
+      w.runOf = new Int32Array(w.maxChunk - w.minChunk + 1).fill(-1);
+    }
+    // pass 2: how many element records each chunk has; chunks a RANGE covers are always copied
+    lastT = null;
+    for (let i = from; i < to; i++) {
+      const s = slot[i]!;
+      if (s < 0 && s !== RANGE) continue;
+      const w = lookup(targets[i] as TypedArray, false);
+      if (!w) continue;
+      const counts = w.counts!;
+      if (s >= 0) {
+        const c = (s >>> CHUNK_SHIFT) - w.minChunk;
+        if (counts[c]! >= 0) counts[c]!++;
+      } else {
+        const x = oldNum[i]!;
+        const start = auxKey[x] as number;
+        const last = (start + (auxOld[x] as TypedArray).length - 1) >>> CHUNK_SHIFT;
+        for (let c = start >>> CHUNK_SHIFT; c <= last; c++) counts[c - w.minChunk] = -1;
       }
     }
     for (const w of arrays.values()) planRuns(w);
-    // newest to oldest: the oldest old value of each element is written last. The records above
+    // pass 3, newest to oldest: the oldest old value of each element is written last. The records above
     // the span come first, so that the copies start from the state at `to`, not at the top.
+    lastT = null;
     for (let i = top - 1; i >= from; i--) {
       const s = slot[i]!;
-      if (s === CUSTOM || s === BIRTH || s === FIELD) continue;
-      const w = arrays.get(targets[i] as TypedArray);
+      if (s < 0 && s !== RANGE) continue;
+      const w = lookup(targets[i] as TypedArray, false);
       if (!w) continue;
       if (s >= 0) {
-        const r = findRun(w, s);
+        const c = (s >>> CHUNK_SHIFT) - w.minChunk;
+        const r = c >= 0 && c < w.runOf!.length ? w.runOf![c]! : -1;
         if (r >= 0) w.images[r]![s - w.runStart[r]!] = oldNum[i]!;
         else if (i < to) w.sparse.set(s, oldNum[i]!);
       } else {
         const x = oldNum[i]!;
-        const start = auxKey[x] as number;
-        const copy = auxOld[x] as TypedArray;
-        overlay(w, start, copy);
+        overlay(w, auxKey[x] as number, auxOld[x] as TypedArray);
       }
     }
     // undo closures, births and fields first, in their order; the typed-array records after them
@@ -523,61 +563,36 @@ class Compactor {
   }
 }
 
-/** A chunk becomes part of a RANGE copy when copying it costs no more than its element records. */
+/**
+ * A chunk becomes part of a RANGE copy when a RANGE record covers it or
+ * when copying it costs no more than its element records (counted with
+ * repeats: a chunk written often is copied, which bounds its cost anyway).
+ * Adjacent copied chunks make one run; its image starts as the current
+ * contents.
+ */
 function planRuns(w: ArrayWrites): void {
   const chunkLen = 1 << CHUNK_SHIFT;
-  const elemBytes = w.target.BYTES_PER_ELEMENT;
-  // distinct indices per chunk
-  const sorted = Float64Array.from(w.indices).sort();
-  const dense = new Set<number>();
-  let distinct = 0;
-  let chunk = -1;
-  let prev = -1;
-  const closeChunk = (): void => {
-    if (chunk >= 0 && distinct * RECORD_BYTES >= chunkLen * elemBytes) dense.add(chunk);
-  };
-  for (let k = 0; k < sorted.length; k++) {
-    const idx = sorted[k]!;
-    if (idx === prev) continue;
-    prev = idx;
-    const c = idx >>> CHUNK_SHIFT;
-    if (c !== chunk) {
-      closeChunk();
-      chunk = c;
-      distinct = 0;
-    }
-    distinct++;
-  }
-  closeChunk();
-  for (let k = 0; k < w.ranges.length; k += 2) {
-    for (let c = w.ranges[k]! >>> CHUNK_SHIFT; c <= (w.ranges[k + 1]! - 1) >>> CHUNK_SHIFT; c++) dense.add(c);
-  }
-  const chunks = Float64Array.from(dense).sort();
+  const chunkBytes = chunkLen * w.target.BYTES_PER_ELEMENT;
+  const counts = w.counts!;
+  const runOf = w.runOf!;
   const len = w.target.length;
-  for (let k = 0; k < chunks.length; ) {
-    const first = chunks[k]!;
-    let last = first;
-    while (k + 1 < chunks.length && chunks[k + 1] === last + 1) last = chunks[++k]!;
-    k++;
-    const start = first * chunkLen;
-    const end = Math.min(len, (last + 1) * chunkLen);
+  const dense = (n: number): boolean => n < 0 || n * RECORD_BYTES >= chunkBytes;
+  for (let c = 0; c < counts.length; ) {
+    if (!dense(counts[c]!)) {
+      c++;
+      continue;
+    }
+    let last = c;
+    while (last + 1 < counts.length && dense(counts[last + 1]!)) last++;
+    const start = (w.minChunk + c) * chunkLen;
+    const end = Math.min(len, (w.minChunk + last + 1) * chunkLen);
+    const r = w.runStart.length;
     w.runStart.push(start);
     w.runEnd.push(end);
     w.images.push(w.target.slice(start, end));
+    for (let k = c; k <= last; k++) runOf[k] = r;
+    c = last + 1;
   }
-}
-
-/** The run of `w` holding element `index`, or -1. */
-function findRun(w: ArrayWrites, index: number): number {
-  let lo = 0;
-  let hi = w.runStart.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (index < w.runStart[mid]!) hi = mid - 1;
-    else if (index >= w.runEnd[mid]!) lo = mid + 1;
-    else return mid;
-  }
-  return -1;
 }
 
 /** Lay an older RANGE copy over the images it overlaps (wherever they start). */
