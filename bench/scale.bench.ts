@@ -33,6 +33,11 @@ const PAGEOUT_16GIB = ['config ram=64G', 'swapon /dev/vda size=16G', 'task t', '
 const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 const rssMiB = (): number => process.memoryUsage().rss / MiB;
 const now = (): number => performance.now();
+/** This process's CPU time in ms (user + system): on a shared machine, wall time includes other processes' turns. */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 function mustBeClean(s: Session, what: string): void {
   if (s.status !== 'finished' || s.errors.length > 0 || s.violations.length > 0) {
