@@ -16,15 +16,21 @@
  *  - BIRTH: an object created here, whose later writes need no undo once
  *    the span is compacted (nothing older refers to it).
  *
- * Memory stays bounded by compaction (`compact`): the records of a span
- * [from, to) become the fewest records that restore the state at `from`
- * (one old value per element or field, dense runs as RANGE copies, records
- * on objects born in the span dropped). A rollback to `from` still restores
- * exactly; positions strictly inside the span are no longer marks. The
- * journal compacts the open span by itself ([last mark, top)) when it grows
- * past `compactAfter` records, so a bulk operation's undo costs about the
- * state it touched, not the number of writes it made. Sessions compact older
- * spans of finished steps (server/session/undo_history.ts).
+ * Two mechanisms keep memory at the size of the state touched, not of the
+ * writes made:
+ *  - Copy on write. Once the open span (since the latest mark) holds
+ *    `copyOnWriteAfter` records, the operation writing it is a big one: from
+ *    then until the next mark, the first write to a 64-element chunk of a
+ *    typed array saves the chunk (a RANGE record) and later writes to it
+ *    record nothing; likewise the first write to each object field. A
+ *    rollback to the mark restores every chunk and field saved, and the
+ *    element records before the switch, exactly.
+ *  - Compaction (`compact`): the records of a span [from, to) become the
+ *    fewest records that restore the state at `from` (one old value per
+ *    element or field, dense runs as RANGE copies, records on objects born
+ *    in the span dropped). A rollback to `from` still restores exactly;
+ *    positions strictly inside the span are no longer marks. Sessions
+ *    compact older spans of finished steps (server/session/undo_history.ts).
  */
 
 export type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
@@ -44,11 +50,12 @@ const RECORD_BYTES = 20;
 const FIELD_BYTES = 16;
 const CUSTOM_BYTES = 64;
 
-/** Compaction works in chunks of this many elements (a power of two). */
+/** Compaction and copy on write work in chunks of this many elements (a power of two). */
 const CHUNK_SHIFT = 6;
+const CHUNK_LEN = 1 << CHUNK_SHIFT;
 
-/** Default for `compactAfter`: records in the open span before it compacts itself. */
-export const DEFAULT_COMPACT_AFTER = 1 << 20;
+/** Default for `copyOnWriteAfter`: records in the open span before it switches to copy on write. */
+export const DEFAULT_COPY_ON_WRITE_AFTER = 1 << 16;
 
 /** What a write visitor is told about each record of a span (see `forEachWrite`). */
 export interface WriteVisitor {
@@ -74,12 +81,20 @@ export class Journal {
   private top = 0;
   /** Bytes held beyond the fixed per-record cost (RANGE copies, FIELD values, closures). */
   private extraBytes = 0;
-  /** Position of the latest mark: the open span [lastMark, top) may be compacted. */
+  /** Position of the latest mark: the open span is [lastMark, top). */
   private lastMark = 0;
-  /** Position at which the open span is compacted next. */
-  private compactAt = DEFAULT_COMPACT_AFTER;
-  /** Records in the open span that trigger its compaction. */
-  compactAfter = DEFAULT_COMPACT_AFTER;
+  /** Position at which `a` must look at the columns' room or switch to copy on write. */
+  private limit = INITIAL_CAPACITY;
+  /** Records in the open span that switch it to copy on write. */
+  copyOnWriteAfter = DEFAULT_COPY_ON_WRITE_AFTER;
+  /** The open span is in copy-on-write mode. */
+  private cow = false;
+  /** Number of the open span; chunk and field stamps of older spans do not count. */
+  private epoch = 1;
+  /** Per typed array: for each chunk, the epoch in which it was saved. */
+  private readonly chunkStamps = new WeakMap<TypedArray, Uint32Array>();
+  /** Per object: the fields saved in the current epoch. */
+  private readonly fieldStamps = new WeakMap<object, { epoch: number; keys: Set<unknown> }>();
   /** When false, mutations are applied but not recorded (benchmarks, bulk setup). */
   recording = true;
 
@@ -87,7 +102,7 @@ export class Journal {
   set<T extends object, K extends keyof T & string>(obj: T, key: K, value: T[K]): void {
     const old = obj[key];
     if (old === value) return;
-    if (this.recording) this.pushField(obj, key, old);
+    if (this.recording && (!this.cow || this.firstWrite(obj, key))) this.pushField(obj, key, old);
     obj[key] = value;
   }
 
@@ -96,12 +111,16 @@ export class Journal {
     const old = arr[index]!;
     if (old === value) return;
     if (this.recording) {
-      if (this.top >= this.slot.length || this.top >= this.compactAt) this.makeRoom();
-      const i = this.top;
-      this.targets[i] = arr;
-      this.slot[i] = index;
-      this.oldNum[i] = old;
-      this.top = i + 1;
+      if (this.top >= this.limit) this.makeRoom();
+      if (this.cow) {
+        this.saveChunk(arr, index);
+      } else {
+        const i = this.top;
+        this.targets[i] = arr;
+        this.slot[i] = index;
+        this.oldNum[i] = old;
+        this.top = i + 1;
+      }
     }
     arr[index] = value;
   }
@@ -110,7 +129,7 @@ export class Journal {
   setAt<T>(arr: T[], index: number, value: T): void {
     const old = arr[index] as T;
     if (old === value) return;
-    if (this.recording) this.pushField(arr, index, old);
+    if (this.recording && (!this.cow || this.firstWrite(arr, index))) this.pushField(arr, index, old);
     arr[index] = value;
   }
 
@@ -124,6 +143,11 @@ export class Journal {
     const i = this.append(arr, RANGE);
     this.oldNum[i] = this.pushAux(start, copy);
     this.extraBytes += copy.byteLength + FIELD_BYTES;
+    if (this.cow) {
+      // whole chunks of the run are saved: later element writes to them need nothing more
+      const stamps = this.stampsOf(arr);
+      for (let c = (start + CHUNK_LEN - 1) >>> CHUNK_SHIFT; (c + 1) << CHUNK_SHIFT <= end; c++) stamps[c] = this.epoch;
+    }
   }
 
   /** `arr.fill(value, start, end)` with one undo record. */
@@ -191,7 +215,7 @@ export class Journal {
   /** Position to roll back to later. */
   mark(): number {
     this.lastMark = this.top;
-    this.compactAt = this.top + this.compactAfter;
+    this.newSpan();
     return this.top;
   }
 
@@ -245,7 +269,8 @@ export class Journal {
     this.top = Math.min(this.top, mark);
     this.trimAux();
     if (this.lastMark > this.top) this.lastMark = this.top;
-    this.compactAt = this.lastMark + this.compactAfter;
+    // the chunks and fields saved in this span were restored: they must be saved again
+    this.newSpan();
   }
 
   /** Forget all history (state stays as is). */
@@ -258,7 +283,7 @@ export class Journal {
     this.top = 0;
     this.extraBytes = 0;
     this.lastMark = 0;
-    this.compactAt = this.compactAfter;
+    this.newSpan();
   }
 
   /** Objects written since `mark` (for building deltas of what changed). */
@@ -300,6 +325,7 @@ export class Journal {
     for (const r of tail) this.appendRecord(r);
     if (this.lastMark >= to) this.lastMark -= removed;
     else if (this.lastMark > from) this.lastMark = from;
+    this.newSpan();
     return removed;
   }
 
@@ -307,12 +333,53 @@ export class Journal {
 
   /** Append a record of kind `s` (or an element index); returns its position. */
   private append(target: unknown, s: number): number {
-    if (this.top >= this.slot.length || this.top >= this.compactAt) this.makeRoom();
+    if (this.top >= this.limit) this.makeRoom();
     const i = this.top;
     this.targets[i] = target;
     this.slot[i] = s;
     this.top = i + 1;
     return i;
+  }
+
+  /** A new open span: stamps of the old one no longer count, copy on write is off until it grows. */
+  private newSpan(): void {
+    this.epoch++;
+    this.cow = false;
+    this.limit = Math.min(this.slot.length, this.lastMark + this.copyOnWriteAfter);
+  }
+
+  /** Copy on write: save the chunk of `arr` holding `index`, unless this span saved it already. */
+  private saveChunk(arr: TypedArray, index: number): void {
+    const stamps = this.stampsOf(arr);
+    const c = index >>> CHUNK_SHIFT;
+    if (stamps[c] === this.epoch) return;
+    stamps[c] = this.epoch;
+    const start = c << CHUNK_SHIFT;
+    const copy = arr.slice(start, Math.min(arr.length, start + CHUNK_LEN));
+    const i = this.append(arr, RANGE);
+    this.oldNum[i] = this.pushAux(start, copy);
+    this.extraBytes += copy.byteLength + FIELD_BYTES;
+  }
+
+  private stampsOf(arr: TypedArray): Uint32Array {
+    let stamps = this.chunkStamps.get(arr);
+    if (stamps === undefined) {
+      stamps = new Uint32Array((arr.length >>> CHUNK_SHIFT) + 1);
+      this.chunkStamps.set(arr, stamps);
+    }
+    return stamps;
+  }
+
+  /** Copy on write: is this the span's first write to the field (so it must be recorded)? */
+  private firstWrite(obj: object, key: unknown): boolean {
+    let stamp = this.fieldStamps.get(obj);
+    if (stamp === undefined || stamp.epoch !== this.epoch) {
+      stamp = { epoch: this.epoch, keys: new Set() };
+      this.fieldStamps.set(obj, stamp);
+    }
+    if (stamp.keys.has(key)) return false;
+    stamp.keys.add(key);
+    return true;
   }
 
   private pushField(target: object, key: string | number, old: unknown): void {
@@ -345,15 +412,11 @@ export class Journal {
     if (this.targets.length > this.top + 65536) this.targets.length = this.top;
   }
 
-  /** The columns are full, or the open span is due for compaction. */
+  /** The columns are full, or the open span is big enough for copy on write. */
   private makeRoom(): void {
-    if (this.top >= this.compactAt) {
-      const span = this.top - this.lastMark;
-      this.compact(this.lastMark);
-      // the next compaction waits until the span has grown by as much again: linear overall
-      this.compactAt = this.top + Math.max(this.compactAfter, span >>> 1);
-    }
+    if (!this.cow && this.top - this.lastMark >= this.copyOnWriteAfter) this.cow = true;
     if (this.top >= this.slot.length) this.growColumns(this.top + 1);
+    this.limit = this.cow ? this.slot.length : Math.min(this.slot.length, this.lastMark + this.copyOnWriteAfter);
   }
 
   /** The records of [from, to), self-contained (aux values inlined), oldest first. */

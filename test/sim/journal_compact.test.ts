@@ -1,8 +1,9 @@
 /**
- * Journal compaction (issue #15): a compacted span restores exactly the
- * state at its start, keeps every mark at or below it, costs about the
- * state it touched rather than the writes made, and the journal compacts a
- * growing open span by itself. Random runs compare against snapshots.
+ * Journal compaction and copy on write (issue #15): a compacted span
+ * restores exactly the state at its start, keeps every mark at or below it,
+ * costs about the state it touched rather than the writes made, and a long
+ * open span switches to copy on write with the same guarantees. Random runs
+ * compare against snapshots.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -60,11 +61,12 @@ function randomWrite(j: Journal, w: World, r: () => number): void {
   }
 }
 
-test('random writes, random compactions of spans that start at marks: every kept mark rolls back exactly', () => {
+test('random writes, random compactions of spans that start at marks, with and without copy on write: every kept mark rolls back exactly', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     const r = rng(seed);
     const j = new Journal();
-    j.compactAfter = 1 << 30; // only the explicit compactions of this test
+    // odd seeds: spans switch to copy on write after a few records; even seeds: never
+    j.copyOnWriteAfter = seed % 2 ? 30 : 1 << 30;
     const w: World = {
       ints: new Int32Array(5000),
       bytes: new Uint8Array(700),
@@ -113,7 +115,7 @@ test('random writes, random compactions of spans that start at marks: every kept
 
 test('a compacted bulk write costs the state it touched, not the writes made', () => {
   const j = new Journal();
-  j.compactAfter = 1 << 30;
+  j.copyOnWriteAfter = 1 << 30;
   const a = new Int32Array(100_000);
   const before = a.slice();
   const m = j.mark();
@@ -130,7 +132,7 @@ test('a compacted bulk write costs the state it touched, not the writes made', (
 
 test('sparse writes stay element records, one per element', () => {
   const j = new Journal();
-  j.compactAfter = 1 << 30;
+  j.copyOnWriteAfter = 1 << 30;
   const a = new Float64Array(1 << 20);
   const m = j.mark();
   for (let rep = 0; rep < 5; rep++) for (let i = 0; i < a.length; i += 4096) j.a(a, i, rep + 1);
@@ -142,7 +144,7 @@ test('sparse writes stay element records, one per element', () => {
 
 test('writes to objects born in the span are dropped by compaction, and undo still restores the rest', () => {
   const j = new Journal();
-  j.compactAfter = 1 << 30;
+  j.copyOnWriteAfter = 1 << 30;
   const holder: { t: Int32Array | null } = { t: null };
   const m = j.mark();
   const t = new Int32Array(1000);
@@ -156,9 +158,9 @@ test('writes to objects born in the span are dropped by compaction, and undo sti
   assert.equal(holder.t, null);
 });
 
-test('the open span compacts itself: a long operation keeps the journal near the state it touched', () => {
+test('a long operation switches to copy on write: the journal stays near the state it touched', () => {
   const j = new Journal();
-  j.compactAfter = 10_000;
+  j.copyOnWriteAfter = 10_000;
   const a = new Uint16Array(4096);
   const counters = { n: 0 };
   const before = a.slice();
