@@ -60,6 +60,8 @@ import { StepPlan } from './steps';
 
 /** Share of a run's time the sampled full invariant sweep may take in incremental mode. */
 const DEFAULT_FULL_CHECK_SHARE = 0.05;
+/** Units of full-sweep work (a slot, a folio, a PTE) that cost about as much as one journal record of a step. */
+const SWEEP_UNITS_PER_RECORD = 50;
 const MAX_CLUSTER_CHANGES = 2048;
 const MAX_DELTA_EVENTS = 200;
 const MAX_HISTORY = 64;
@@ -164,10 +166,8 @@ export class Session implements SessionApi {
   designName!: DesignName;
   private index = 0;
   private history!: UndoHistory;
-  /** Time spent stepping and in sampled full sweeps (incremental mode's budget for the sweep). */
-  private stepMsTotal = 0;
-  private sweepMsTotal = 0;
-  private lastSweepMs = 0;
+  /** Incremental mode: journal records written since the last sampled full sweep. */
+  private workSinceSweep = 0;
   private seqNo = 0;
   private statusValue: SessionStatus = 'ready';
   private readonly expectList: ExpectResult[] = [];
@@ -208,6 +208,7 @@ export class Session implements SessionApi {
     this.designName = design ?? this.opts.design ?? this.frontEnd.checked.config.design;
     this.machineValue = null;
     this.index = 0;
+    this.workSinceSweep = 0;
     this.history = new UndoHistory(
       { totalBytes: (this.opts.undoMemoryMB ?? DEFAULT_UNDO_MB) * 2 ** 20, checkpointMs: this.opts.undoCheckpointMs ?? CHECKPOINT_MS },
       (from, to, removed) => this.journalCompacted(from, to, removed),
@@ -324,12 +325,10 @@ export class Session implements SessionApi {
       this.expectList.push({ range: stmt.range, text: out.expect.text, passed: out.expect.passed, actual: out.expect.actual, expected: out.expect.expected, step: stepNo });
     }
     if (stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error') this.lastErrno = out.error ?? null;
-    this.checkStep(mark.journal, stepNo, stmt.range, started);
+    this.checkStep(mark.journal, stepNo, stmt.range);
     this.lineEffects.set(stmt.range.start.line, { step: stepNo, text: this.summarizeEffect(stmt, out, eventsBefore) });
     this.index++;
-    const ms = performance.now() - started;
-    this.stepMsTotal += ms;
-    this.history.afterStep(k.j, ms);
+    this.history.afterStep(k.j, performance.now() - started);
   }
 
   /** The invariant mode in force: the settings, then the scenario's `config check_invariants`. */
@@ -340,29 +339,40 @@ export class Session implements SessionApi {
 
   /**
    * The invariant check after a step: the incremental check of what the
-   * step wrote, plus the full sweep when sampling allows (a small share of
-   * the run's time); or the full sweep after every step in full mode.
-   * Violations are recorded on the step's statement.
+   * step wrote, plus the full sweep sampled so that it costs about
+   * `fullCheckShare` of the run (see `sweepDue`); or the full sweep after
+   * every step in full mode. Violations are recorded on the step's statement.
    */
-  private checkStep(from: number, stepNo: number, range: Range, started: number): void {
+  private checkStep(from: number, stepNo: number, range: Range): void {
     const mode = this.invariantMode;
     if (mode === 'off') return;
     const k = this.kernel;
     const found = new Set<string>();
-    if (mode === 'full') {
+    if (mode === 'full' || this.sweepDue(k, from)) {
       for (const m of checkInvariants(k)) found.add(m);
-    } else {
-      for (const m of checkWrittenSince(k, from)) found.add(m);
-      const share = this.opts.fullCheckShare ?? DEFAULT_FULL_CHECK_SHARE;
-      const elapsed = this.stepMsTotal + (performance.now() - started);
-      if (share > 0 && this.sweepMsTotal + this.lastSweepMs <= share * elapsed) {
-        const t0 = performance.now();
-        for (const m of checkInvariants(k)) found.add(m);
-        this.lastSweepMs = performance.now() - t0;
-        this.sweepMsTotal += this.lastSweepMs;
-      }
     }
+    if (mode === 'incremental') for (const m of checkWrittenSince(k, from)) found.add(m);
     for (const message of found) this.violationList.push({ message, step: stepNo, range });
+  }
+
+  /**
+   * Incremental mode: is a sampled full sweep due? A step costs about its
+   * journal records, the sweep about the state it walks (the slots of
+   * materialised clusters, folios, PTEs, zswap entries); a record of a step
+   * costs about SWEEP_UNITS_PER_RECORD units of sweep. The sweep runs once
+   * the work since the last one, at that rate and share, pays for it. The
+   * rule counts work, not time, so the same run samples the same steps.
+   */
+  private sweepDue(k: Kernel, from: number): boolean {
+    const share = this.opts.fullCheckShare ?? DEFAULT_FULL_CHECK_SHARE;
+    if (share <= 0) return false;
+    this.workSinceSweep += Math.max(1, k.j.size - from);
+    let state = k.folios.nrFolios + k.zswap.entries.size;
+    for (const si of k.swap.devices) state += (si.nrClusters - si.virginLeft) * k.geom.clusterSlots;
+    for (const t of k.mm.tasks.values()) for (const v of t.vmas.values()) state += v.nrPages;
+    if (this.workSinceSweep * SWEEP_UNITS_PER_RECORD * share < state) return false;
+    this.workSinceSweep = 0;
+    return true;
   }
 
   /**

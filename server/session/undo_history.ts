@@ -61,12 +61,12 @@ export class UndoHistory {
   private checkpoints: number[] = [0];
   /** Forward milliseconds done before each checkpoint. */
   private checkpointMs: number[] = [0];
-  /** Steps from here on are recorded in full; below it only checkpoints are marks. */
+  /** Journal bytes below each checkpoint. */
+  private checkpointBytes: number[] = [0];
+  /** Index (in `checkpoints`) of the checkpoint where the fine part starts: steps from it on are recorded in full. */
   private fineFrom = 0;
   /** Forward milliseconds of every step run so far (re-executions included). */
   private forwardMs = 0;
-  /** Journal bytes below the fine part, or NaN when they must be measured again. */
-  private coarseBytes = 0;
 
   constructor(
     private readonly budget: UndoBudget,
@@ -93,17 +93,15 @@ export class UndoHistory {
     while (this.checkpoints.length > 1 && this.checkpoints[this.checkpoints.length - 1]! > steps) {
       this.checkpoints.pop();
       this.checkpointMs.pop();
+      this.checkpointBytes.pop();
     }
-    if (steps < this.fineFrom) {
-      this.fineFrom = steps;
-      this.coarseBytes = Number.NaN;
-    }
+    this.fineFrom = Math.min(this.fineFrom, this.checkpoints.length - 1);
     this.forwardMs = this.checkpointMs[this.checkpointMs.length - 1]!;
   }
 
   /** The step to roll back to on the way to `target`: `target` itself if it is still a mark, else the checkpoint below it. */
   restorePoint(target: number): number {
-    if (target >= this.fineFrom || this.records[target]?.mark.journal !== COARSE) return target;
+    if (this.records[target]?.mark.journal !== COARSE) return target;
     let c = 0;
     for (const cp of this.checkpoints) if (cp <= target) c = cp;
     return c;
@@ -111,7 +109,7 @@ export class UndoHistory {
 
   stats(j: Journal): UndoStats {
     let coarseSteps = 0;
-    for (let s = 0; s < this.fineFrom; s++) if (this.records[s]!.mark.journal === COARSE) coarseSteps++;
+    for (const r of this.records) if (r.mark.journal === COARSE) coarseSteps++;
     return { bytes: j.bytes, records: j.size, checkpoints: this.checkpoints.length, coarseSteps };
   }
 
@@ -120,76 +118,70 @@ export class UndoHistory {
     return step < this.records.length ? this.records[step]!.mark.journal : j.size;
   }
 
+  private addCheckpoint(steps: number, j: Journal): void {
+    this.checkpoints.push(steps);
+    this.checkpointMs.push(this.forwardMs);
+    this.checkpointBytes.push(j.bytes);
+  }
+
   /** After a step ran for `ms`: place a checkpoint when due, and compact when over budget. */
   afterStep(j: Journal, ms: number): void {
     this.forwardMs += ms;
     const steps = this.records.length;
-    if (this.forwardMs - this.checkpointMs[this.checkpointMs.length - 1]! >= this.budget.checkpointMs && this.checkpoints[this.checkpoints.length - 1]! < steps) {
-      this.checkpoints.push(steps);
-      this.checkpointMs.push(this.forwardMs);
-    }
+    const last = this.checkpoints.length - 1;
+    if (this.forwardMs - this.checkpointMs[last]! >= this.budget.checkpointMs && this.checkpoints[last]! < steps) this.addCheckpoint(steps, j);
     const fineBudget = this.budget.totalBytes / 4;
-    if (j.bytes - this.coarse(j) > fineBudget) this.compactFine(j, fineBudget);
+    if (j.bytes - this.checkpointBytes[this.fineFrom]! > fineBudget) this.compactFine(j, fineBudget);
     if (j.bytes > this.budget.totalBytes) this.mergeCoarse(j);
   }
 
-  /** Journal bytes below the fine part. */
-  private coarse(j: Journal): number {
-    if (Number.isNaN(this.coarseBytes)) this.coarseBytes = j.bytesBelow(this.pos(this.fineFrom, j));
-    return this.coarseBytes;
-  }
-
-  /** Compact the oldest fine intervals until the fine part is at most half its budget. */
+  /** Compact the oldest fine intervals, each on its own, until the fine part is at most half its budget. */
   private compactFine(j: Journal, fineBudget: number): void {
     const steps = this.records.length;
-    for (;;) {
-      if (j.bytes - this.coarse(j) <= fineBudget / 2) return;
-      const i = this.checkpoints.indexOf(this.fineFrom);
-      let next = this.checkpoints[i + 1];
-      if (next === undefined) {
-        // one long interval since the last checkpoint: close it here
-        if (this.fineFrom >= steps) return;
-        this.checkpoints.push(steps);
-        this.checkpointMs.push(this.forwardMs);
-        next = steps;
-      }
-      this.compactInterval(j, this.fineFrom, next);
-      this.fineFrom = next;
-      this.coarseBytes = Number.NaN;
-      if (next >= steps) return;
-    }
+    if (this.checkpoints[this.checkpoints.length - 1]! < steps) this.addCheckpoint(steps, j);
+    let k = this.fineFrom + 1;
+    while (k < this.checkpoints.length - 1 && j.bytes - this.checkpointBytes[k]! > fineBudget / 2) k++;
+    this.compact(j, this.checkpoints.slice(this.fineFrom, k + 1));
+    this.fineFrom = k;
   }
 
-  /** Merge adjacent compacted intervals, least forward work first, until the history fits its budget. */
+  /**
+   * The history is over its budget: merge the compacted intervals pairwise
+   * (every other checkpoint below the fine part goes), in one pass, until it fits.
+   */
   private mergeCoarse(j: Journal): void {
-    while (j.bytes > this.budget.totalBytes) {
-      let best = -1;
-      let bestMs = Number.POSITIVE_INFINITY;
-      for (let i = 0; i + 2 < this.checkpoints.length && this.checkpoints[i + 2]! <= this.fineFrom; i++) {
-        const ms = this.checkpointMs[i + 2]! - this.checkpointMs[i]!;
-        if (ms < bestMs) {
-          bestMs = ms;
-          best = i;
-        }
-      }
-      if (best < 0) return;
-      this.compactInterval(j, this.checkpoints[best]!, this.checkpoints[best + 2]!);
-      this.checkpoints.splice(best + 1, 1);
-      this.checkpointMs.splice(best + 1, 1);
-      this.coarseBytes = Number.NaN;
+    while (j.bytes > this.budget.totalBytes && this.fineFrom >= 2) {
+      const kept = this.checkpoints.slice(0, this.fineFrom + 1).filter((_, i) => i % 2 === 0 || i === this.fineFrom);
+      this.compact(j, kept);
+      const dropped = new Set(this.checkpoints.slice(0, this.fineFrom + 1).filter((cp) => !kept.includes(cp)));
+      const keep = this.checkpoints.map((cp) => !dropped.has(cp));
+      this.checkpoints = this.checkpoints.filter((_, i) => keep[i]);
+      this.checkpointMs = this.checkpointMs.filter((_, i) => keep[i]);
+      this.checkpointBytes = this.checkpointBytes.filter((_, i) => keep[i]);
+      this.fineFrom = this.checkpoints.indexOf(kept[kept.length - 1]!);
     }
   }
 
-  /** Compact the journal between the checkpoints `a` < `b`: the steps strictly between stop being marks. */
-  private compactInterval(j: Journal, a: number, b: number): void {
-    const from = this.pos(a, j);
-    const to = this.pos(b, j);
-    const removed = j.compact(from, to);
-    for (let s = a + 1; s < b && s < this.records.length; s++) this.records[s]!.mark = { journal: COARSE, events: this.records[s]!.mark.events };
-    for (let s = b; s < this.records.length; s++) {
+  /**
+   * Compact the journal between consecutive checkpoint steps `bounds`: the
+   * steps strictly between two of them stop being marks; the marks above
+   * the last move down, and the bytes below every checkpoint are measured again.
+   */
+  private compact(j: Journal, bounds: number[]): void {
+    if (bounds.length < 2) return;
+    const positions = bounds.map((b) => this.pos(b, j));
+    const moved = j.compactSpans(positions);
+    const lastBound = bounds[bounds.length - 1]!;
+    const removed = positions[positions.length - 1]! - moved[moved.length - 1]!;
+    for (let b = 0; b + 1 < bounds.length; b++) {
+      for (let s = bounds[b]! + 1; s < bounds[b + 1]! && s < this.records.length; s++) this.records[s]!.mark = { journal: COARSE, events: this.records[s]!.mark.events };
+      if (bounds[b + 1]! < this.records.length) this.records[bounds[b + 1]!]!.mark.journal = moved[b + 1]!;
+    }
+    for (let s = lastBound + 1; s < this.records.length; s++) {
       const m = this.records[s]!.mark;
       if (m.journal !== COARSE) m.journal -= removed;
     }
-    this.onCompact(from, to, removed);
+    this.checkpointBytes = j.bytesBelowEach(this.checkpoints.map((cp) => this.pos(cp, j)));
+    this.onCompact(positions[0]!, positions[positions.length - 1]!, removed);
   }
 }

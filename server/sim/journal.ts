@@ -229,18 +229,24 @@ export class Journal {
     return this.top * RECORD_BYTES + this.extraBytes;
   }
 
-  /** Approximate memory held by the records below `pos` (scans them). */
-  bytesBelow(pos: number): number {
-    let bytes = Math.min(pos, this.top) * RECORD_BYTES;
-    for (let i = 0; i < pos && i < this.top; i++) {
-      const s = this.slot[i]!;
-      if (s === CUSTOM) bytes += CUSTOM_BYTES;
-      else if (s === FIELD || s === RANGE) {
-        const old = this.auxOld[this.oldNum[i]!];
-        bytes += FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+  /** Approximate memory held by the records below each of the ascending positions (one scan). */
+  bytesBelowEach(positions: readonly number[]): number[] {
+    const out: number[] = [];
+    let bytes = 0;
+    let i = 0;
+    for (const pos of positions) {
+      for (; i < pos && i < this.top; i++) {
+        bytes += RECORD_BYTES;
+        const s = this.slot[i]!;
+        if (s === CUSTOM) bytes += CUSTOM_BYTES;
+        else if (s === FIELD || s === RANGE) {
+          const old = this.auxOld[this.oldNum[i]!];
+          bytes += FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+        }
       }
+      out.push(bytes);
     }
-    return bytes;
+    return out;
   }
 
   /** Undo everything recorded after `mark`, newest first. */
@@ -310,23 +316,52 @@ export class Journal {
   }
 
   /**
-   * Rewrite the records of [from, to) as the fewest that restore the state
-   * at `from`. Marks at or below `from` stay valid, marks inside the span do
-   * not, and marks at or above `to` move down by the number returned (the
-   * records removed).
+   * Compact each span [bounds[i], bounds[i + 1]) on its own: keep only the
+   * records a rollback to the span's start needs. Of the records on one
+   * typed-array element or one field, the oldest stays; a RANGE whose
+   * chunks older RANGEs of the span cover whole is dropped; records on
+   * objects born in the span are dropped; undo closures and births stay.
+   * The kept records keep their order, so each location still ends at its
+   * oldest value. Marks at the bounds stay valid (they move down: the new
+   * positions are returned, the first unchanged); marks strictly inside a
+   * span do not. Records above the last bound move down once.
    */
-  compact(from: number, to = this.top): number {
-    if (from >= to - 1) return 0;
-    const out = new Compactor(this.targets, this.slot, this.oldNum, this.auxKey, this.auxOld).run(from, to, this.top);
-    const tail = this.extract(to, this.top);
-    this.truncate(from);
+  compactSpans(bounds: readonly number[]): number[] {
+    const first = bounds[0]!;
+    const last = bounds[bounds.length - 1]!;
+    const out: FlatRecord[] = [];
+    const newBounds = [first];
+    for (let b = 0; b + 1 < bounds.length; b++) {
+      dedupeSpan(this.extract(bounds[b]!, bounds[b + 1]!), out);
+      newBounds.push(first + out.length);
+    }
+    // the records above the last bound move down as they are: columns copied, aux entries renumbered
+    const tailTargets = this.targets.slice(last, this.top);
+    const tailSlot = this.slot.slice(last, this.top);
+    const tailNum = this.oldNum.slice(last, this.top);
+    let tailAux = this.auxTop;
+    for (let i = last; i < this.top; i++) {
+      const s = this.slot[i]!;
+      if (s === FIELD || s === RANGE) {
+        tailAux = this.oldNum[i]!;
+        break;
+      }
+    }
+    const auxKeys = this.auxKey.slice(tailAux, this.auxTop);
+    const auxOlds = this.auxOld.slice(tailAux, this.auxTop);
+    this.truncate(first);
     for (const r of out) this.appendRecord(r);
-    const removed = to - this.top;
-    for (const r of tail) this.appendRecord(r);
-    if (this.lastMark >= to) this.lastMark -= removed;
-    else if (this.lastMark > from) this.lastMark = from;
+    for (let i = 0; i < tailSlot.length; i++) {
+      const s = tailSlot[i]!;
+      const x = tailNum[i]! - tailAux;
+      if (s === FIELD || s === RANGE) this.appendRaw(tailTargets[i], s, 0, auxKeys[x], auxOlds[x]);
+      else this.appendRaw(tailTargets[i], s, tailNum[i]!, undefined, undefined);
+    }
+    const removed = last - newBounds[newBounds.length - 1]!;
+    if (this.lastMark >= last) this.lastMark -= removed;
+    else if (this.lastMark > first) this.lastMark = first;
     this.newSpan();
-    return removed;
+    return newBounds;
   }
 
   // ----------------------------------------------------------- internals
@@ -453,17 +488,22 @@ export class Journal {
   }
 
   private appendRecord(r: FlatRecord): void {
+    this.appendRaw(r.target, r.s, r.num, r.key, r.old);
+  }
+
+  /** Append a record as it was (ELEM and CUSTOM keep `num`; FIELD and RANGE get a new aux entry for key and old). */
+  private appendRaw(target: unknown, s: number, num: number, key: unknown, old: unknown): void {
     const i = this.top;
     if (i >= this.slot.length) this.growColumns(i + 1);
-    this.targets[i] = r.target;
-    this.slot[i] = r.s;
+    this.targets[i] = target;
+    this.slot[i] = s;
     this.top = i + 1;
-    if (r.s === FIELD || r.s === RANGE) {
-      this.oldNum[i] = this.pushAux(r.key, r.old);
-      this.extraBytes += FIELD_BYTES + (ArrayBuffer.isView(r.old) ? r.old.byteLength : 0);
+    if (s === FIELD || s === RANGE) {
+      this.oldNum[i] = this.pushAux(key, old);
+      this.extraBytes += FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
     } else {
-      this.oldNum[i] = r.num;
-      if (r.s === CUSTOM) this.extraBytes += CUSTOM_BYTES;
+      this.oldNum[i] = num;
+      if (s === CUSTOM) this.extraBytes += CUSTOM_BYTES;
     }
   }
 
@@ -488,190 +528,51 @@ interface FlatRecord {
   old?: unknown;
 }
 
-/** One typed array's share of a span being compacted. */
-interface ArrayWrites {
-  target: TypedArray;
-  /** Chunks written, lowest and highest (from ELEM and RANGE records). */
-  minChunk: number;
-  maxChunk: number;
-  /** Per chunk from minChunk: ELEM records seen (-1 once a RANGE covers it: always copied). */
-  counts: Int32Array | null;
-  /** Per chunk from minChunk: the run (index into runStart) holding it, or -1 when its elements stay ELEM records. */
-  runOf: Int32Array | null;
-  runStart: number[];
-  runEnd: number[];
-  images: TypedArray[];
-  /** Old values of the elements outside runs (the oldest write wins). */
-  sparse: Map<number, number>;
-}
-
 /**
- * The compaction of one span: one old value per element and field (the
- * oldest), dense chunks of typed arrays as RANGE copies, the other elements
- * as ELEM records, records on objects born in the span dropped, undo
- * closures kept in order. Linear in the records of the span (plus the
- * records above it, which the copies must see through).
+ * The records of one span a rollback to its start needs (compactSpans), in
+ * their order, appended to `out`.
  */
-class Compactor {
-  constructor(
-    private readonly targets: unknown[],
-    private readonly slot: Int32Array,
-    private readonly oldNum: Float64Array,
-    private readonly auxKey: unknown[],
-    private readonly auxOld: unknown[],
-  ) {}
-
-  run(from: number, to: number, top: number): FlatRecord[] {
-    const { targets, slot, oldNum, auxKey, auxOld } = this;
-    const born = new Set<unknown>();
-    for (let i = from; i < to; i++) if (slot[i] === BIRTH) born.add(targets[i]);
-    const arrays = new Map<TypedArray, ArrayWrites>();
-    const kept: FlatRecord[] = [];
-    const seenFields = new Map<object, Set<unknown>>();
-    // records come in runs on the same target: remember the last one looked up
-    let lastT: unknown = null;
-    let lastW: ArrayWrites | null = null;
-    const lookup = (t: TypedArray, create: boolean): ArrayWrites | null => {
-      if (t === lastT) return lastW;
-      let w = arrays.get(t) ?? null;
-      if (!w && create && !born.has(t)) {
-        w = { target: t, minChunk: Infinity, maxChunk: -1, counts: null, runOf: null, runStart: [], runEnd: [], images: [], sparse: new Map() };
-        arrays.set(t, w);
-      }
-      lastT = t;
-      lastW = w;
-      return w;
-    };
-    // pass 1: the chunks each array's records cover; fields and closures kept
-    for (let i = from; i < to; i++) {
-      const s = slot[i]!;
-      const t = targets[i];
-      if (s === CUSTOM || s === BIRTH) {
-        kept.push({ target: t, s, num: 0 });
-        continue;
-      }
-      if (s === FIELD) {
-        if (born.has(t)) continue;
-        // the oldest record of a key is the one that restores the state at `from`
-        const x = oldNum[i]!;
-        const key = auxKey[x];
-        let keys = seenFields.get(t as object);
-        if (!keys) seenFields.set(t as object, (keys = new Set()));
-        if (keys.has(key)) continue;
-        keys.add(key);
-        kept.push({ target: t, s: FIELD, num: 0, key, old: auxOld[x] });
-        continue;
-      }
-      const w = lookup(t as TypedArray, true);
-      if (!w) continue;
-      let a: number;
-      let b: number;
-      if (s >= 0) a = b = s >>> CHUNK_SHIFT;
-      else {
-        const x = oldNum[i]!;
-        a = (auxKey[x] as number) >>> CHUNK_SHIFT;
-        b = ((auxKey[x] as number) + (auxOld[x] as TypedArray).length - 1) >>> CHUNK_SHIFT;
-      }
-      if (a < w.minChunk) w.minChunk = a;
-      if (b > w.maxChunk) w.maxChunk = b;
-    }
-    for (const w of arrays.values()) {
-      w.counts = new Int32Array(w.maxChunk - w.minChunk + 1);
-      w.runOf = new Int32Array(w.maxChunk - w.minChunk + 1).fill(-1);
-    }
-    // pass 2: how many element records each chunk has; chunks a RANGE covers are always copied
-    lastT = null;
-    for (let i = from; i < to; i++) {
-      const s = slot[i]!;
-      if (s < 0 && s !== RANGE) continue;
-      const w = lookup(targets[i] as TypedArray, false);
-      if (!w) continue;
-      const counts = w.counts!;
-      if (s >= 0) {
-        const c = (s >>> CHUNK_SHIFT) - w.minChunk;
-        if (counts[c]! >= 0) counts[c]!++;
-      } else {
-        const x = oldNum[i]!;
-        const start = auxKey[x] as number;
-        const last = (start + (auxOld[x] as TypedArray).length - 1) >>> CHUNK_SHIFT;
-        for (let c = start >>> CHUNK_SHIFT; c <= last; c++) counts[c - w.minChunk] = -1;
-      }
-    }
-    for (const w of arrays.values()) planRuns(w);
-    // pass 3, newest to oldest: the oldest old value of each element is written last. The records above
-    // the span come first, so that the copies start from the state at `to`, not at the top.
-    lastT = null;
-    for (let i = top - 1; i >= from; i--) {
-      const s = slot[i]!;
-      if (s < 0 && s !== RANGE) continue;
-      const w = lookup(targets[i] as TypedArray, false);
-      if (!w) continue;
-      if (s >= 0) {
-        const c = (s >>> CHUNK_SHIFT) - w.minChunk;
-        const r = c >= 0 && c < w.runOf!.length ? w.runOf![c]! : -1;
-        if (r >= 0) w.images[r]![s - w.runStart[r]!] = oldNum[i]!;
-        else if (i < to) w.sparse.set(s, oldNum[i]!);
-      } else {
-        const x = oldNum[i]!;
-        overlay(w, auxKey[x] as number, auxOld[x] as TypedArray);
-      }
-    }
-    // undo closures, births and fields first, in their order; the typed-array records after them
-    const out: FlatRecord[] = kept;
-    for (const w of arrays.values()) {
-      for (const [index, old] of w.sparse) out.push({ target: w.target, s: index, num: old });
-      for (let r = 0; r < w.images.length; r++) out.push({ target: w.target, s: RANGE, num: 0, key: w.runStart[r]!, old: w.images[r]! });
-    }
-    return out;
-  }
-}
-
-/**
- * A chunk becomes part of a RANGE copy when a RANGE record covers it or
- * when copying it costs no more than its element records (counted with
- * repeats: a chunk written often is copied, which bounds its cost anyway).
- * Adjacent copied chunks make one run; its image starts as the current
- * contents.
- */
-function planRuns(w: ArrayWrites): void {
-  const chunkLen = 1 << CHUNK_SHIFT;
-  const chunkBytes = chunkLen * w.target.BYTES_PER_ELEMENT;
-  const counts = w.counts!;
-  const runOf = w.runOf!;
-  const len = w.target.length;
-  const dense = (n: number): boolean => n < 0 || n * RECORD_BYTES >= chunkBytes;
-  for (let c = 0; c < counts.length; ) {
-    if (!dense(counts[c]!)) {
-      c++;
+function dedupeSpan(span: FlatRecord[], out: FlatRecord[]): void {
+  const born = new Set<unknown>();
+  for (const r of span) if (r.s === BIRTH) born.add(r.target);
+  const elems = new Map<unknown, Set<number>>();
+  const fields = new Map<unknown, Set<unknown>>();
+  /** Per array, the chunks older RANGE records of the span cover whole. */
+  const covered = new Map<unknown, Set<number>>();
+  const setOf = <K>(m: Map<unknown, Set<K>>, t: unknown): Set<K> => {
+    let set = m.get(t);
+    if (!set) m.set(t, (set = new Set()));
+    return set;
+  };
+  for (const r of span) {
+    if (r.s === CUSTOM || r.s === BIRTH) {
+      out.push(r);
       continue;
     }
-    let last = c;
-    while (last + 1 < counts.length && dense(counts[last + 1]!)) last++;
-    const start = (w.minChunk + c) * chunkLen;
-    const end = Math.min(len, (w.minChunk + last + 1) * chunkLen);
-    const r = w.runStart.length;
-    w.runStart.push(start);
-    w.runEnd.push(end);
-    w.images.push(w.target.slice(start, end));
-    for (let k = c; k <= last; k++) runOf[k] = r;
-    c = last + 1;
-  }
-}
-
-/** Lay an older RANGE copy over the images it overlaps (wherever they start). */
-function overlay(w: ArrayWrites, start: number, copy: TypedArray): void {
-  const end = start + copy.length;
-  // the first run that ends after `start`
-  let lo = 0;
-  let hi = w.runStart.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (w.runEnd[mid]! <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let r = lo; r < w.runStart.length && w.runStart[r]! < end; r++) {
-    const a = Math.max(start, w.runStart[r]!);
-    const b = Math.min(end, w.runEnd[r]!);
-    w.images[r]!.set(copy.subarray(a - start, b - start), a - w.runStart[r]!);
+    if (born.has(r.target)) continue;
+    if (r.s === FIELD) {
+      const keys = setOf(fields, r.target);
+      if (keys.has(r.key)) continue;
+      keys.add(r.key);
+      out.push(r);
+    } else if (r.s >= 0) {
+      const seen = setOf<number>(elems, r.target);
+      if (seen.has(r.s) || covered.get(r.target)?.has(r.s >>> CHUNK_SHIFT)) continue;
+      seen.add(r.s);
+      out.push(r);
+    } else {
+      // RANGE: needed unless older copies hold every chunk it covers
+      const start = r.key as number;
+      const end = start + (r.old as TypedArray).length;
+      const chunks = setOf<number>(covered, r.target);
+      let needed = false;
+      for (let c = start >>> CHUNK_SHIFT; c <= (end - 1) >>> CHUNK_SHIFT && !needed; c++) needed = !chunks.has(c);
+      if (!needed) continue;
+      out.push(r);
+      const len = (r.target as TypedArray).length;
+      for (let c = (start + CHUNK_LEN - 1) >>> CHUNK_SHIFT; c << CHUNK_SHIFT < end; c++) {
+        if ((c + 1) << CHUNK_SHIFT <= end || end === len) chunks.add(c);
+      }
+    }
   }
 }
