@@ -62,15 +62,18 @@ const FIGURES: Record<string, () => void> = {
   touch_loop_64k(): void {
     const steps = 65_536;
     const t0 = now();
+    const c0 = cpuMs();
     const s = new Session('bench:touch', touchLoop(steps));
     const parse = now() - t0;
     // 1% of the steps per chunk: the first and last ten chunks are the first and last 10%
     const times = runChunks(s, Math.ceil((s.step.total - 7) / 100) || 1);
     mustBeClean(s, 'touch_loop_64k');
     const run = sum(times);
+    const cpu = cpuMs() - c0;
     report('scale.touch_loop_64k.parse', parse, 'ms');
     report('scale.touch_loop_64k.run', run / 1000, 's');
     report('scale.touch_loop_64k.total', (parse + run) / 1000, 's');
+    report('scale.touch_loop_64k.total_cpu', cpu / 1000, 's');
     report('scale.touch_loop_64k.last10_over_first10', sum(times.slice(-10)) / sum(times.slice(1, 11)), 'ratio');
     report('scale.touch_loop_64k.zswpout', s.machine.vmstat.events.zswpout, 'pages');
     report('scale.touch_loop_64k.peak_rss', peakRssMiB(), 'MiB');
@@ -79,12 +82,15 @@ const FIGURES: Record<string, () => void> = {
   zero_1GiB(): void {
     const s = new Session('bench:zero', ZERO_1GIB);
     const t0 = now();
+    const c0 = cpuMs();
     s.run();
     const forward = now() - t0;
+    const forwardCpu = cpuMs() - c0;
     mustBeClean(s, 'zero_1GiB');
     if (s.machine.vmstat.events.swpout_zero !== 262_144 || s.machine.vmstat.events.swpin_zero !== 262_144) throw new Error('zero_1GiB did not swap every page out and in as zero pages');
     const forwardPeak = peakRssMiB();
     report('scale.zero_1GiB.wall', forward, 'ms');
+    report('scale.zero_1GiB.cpu', forwardCpu, 'ms');
     report('scale.zero_1GiB.peak_rss', forwardPeak, 'MiB');
     report('scale.zero_1GiB.undo', s.undoStats().bytes / MiB, 'MiB');
     const b0 = now();
