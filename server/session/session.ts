@@ -180,6 +180,8 @@ export class Session implements SessionApi {
   private readonly limits: Limits;
   /** Per line, what its last run did and at which step (a step back drops what ran after the new position). */
   private readonly lineEffects = new Map<number, { step: number; text: string }>();
+  /** The line of each step run (index step - 1): a step back visits only the lines of the steps it undoes. */
+  private readonly stepLines: number[] = [];
   /** What the views last saw, for diffing. */
   private lastDevices = new Map<number, string>();
   private lastMemcgs = new Map<number, string>();
@@ -327,6 +329,7 @@ export class Session implements SessionApi {
     if (stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error') this.lastErrno = out.error ?? null;
     this.checkStep(mark.journal, stepNo, stmt.range);
     this.lineEffects.set(stmt.range.start.line, { step: stepNo, text: this.summarizeEffect(stmt, out, eventsBefore) });
+    this.stepLines[stepNo - 1] = stmt.range.start.line;
     this.index++;
     this.history.afterStep(k.j, performance.now() - started);
   }
@@ -676,6 +679,7 @@ export class Session implements SessionApi {
    */
   private rewindTo(target: number): void {
     if (target >= this.index) return;
+    const undone = this.index;
     const from = this.history.restorePoint(target);
     const rec = this.history.at(from);
     this.kernel.rollback(rec.mark);
@@ -688,7 +692,10 @@ export class Session implements SessionApi {
     if (from < target) this.runSteps(() => this.index >= target, undefined, undefined, target - from);
     this.lastErrno = this.lastErrorBefore(target);
     // A line whose last run is undone shows no effect (in a repeat, its earlier runs' effects are not kept).
-    for (const [line, effect] of this.lineEffects) if (effect.step > target) this.lineEffects.delete(line);
+    for (let s = target; s < undone; s++) {
+      const line = this.stepLines[s]!;
+      if ((this.lineEffects.get(line)?.step ?? 0) > target) this.lineEffects.delete(line);
+    }
     this.sentExpects = Math.min(this.sentExpects, this.expectList.length);
     this.sentErrors = Math.min(this.sentErrors, this.errorList.length);
     this.statusValue = this.statusValue === 'invalid' ? 'invalid' : this.index >= this.plan.total ? 'finished' : 'ready';
