@@ -84,27 +84,36 @@ class Written {
     runs.push(start, end);
   }
 
-  /** The distinct PFNs written, ascending. */
+  /** The distinct PFNs written (below the table's capacity), each once, in the order first written. */
   pfnList(): number[] {
-    const all: number[] = [...this.pfns];
-    for (let r = 0; r < this.pfnRuns.length; r += 2) for (let p = this.pfnRuns[r]!; p < this.pfnRuns[r + 1]!; p++) all.push(p);
-    return uniqueSorted(all, this.k.folios.capacity);
+    const f = this.k.folios;
+    const limit = f.capacity;
+    let seen = pfnStamps.get(f);
+    if (!seen || seen.stamps.length < limit || seen.epoch === 0xffffffff) pfnStamps.set(f, (seen = { stamps: new Uint32Array(limit), epoch: 0 }));
+    const epoch = ++seen.epoch;
+    const stamps = seen.stamps;
+    const out: number[] = [];
+    const visit = (p: number): void => {
+      if (p < limit && stamps[p] !== epoch) {
+        stamps[p] = epoch;
+        out.push(p);
+      }
+    };
+    for (const p of this.pfns) visit(p);
+    for (let r = 0; r < this.pfnRuns.length; r += 2) for (let p = this.pfnRuns[r]!; p < this.pfnRuns[r + 1]!; p++) visit(p);
+    return out;
   }
 }
+
+/**
+ * Per folio table, the check that last listed each PFN: a step's PFNs are
+ * made distinct in O(PFNs written), though a bulk step writes each one in
+ * a dozen arrays (one sort of them all cost more than the step itself).
+ */
+const pfnStamps = new WeakMap<FolioTable, { stamps: Uint32Array; epoch: number }>();
 
 function isZswapEntry(o: object): o is ZswapEntry {
   return 'key' in o && 'referenced' in o && 'seq' in o;
-}
-
-function uniqueSorted(xs: number[], limit: number): number[] {
-  const sorted = Float64Array.from(xs).sort();
-  const out: number[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const x = sorted[i]!;
-    if (x >= limit || (out.length && out[out.length - 1] === x)) continue;
-    out.push(x);
-  }
-  return out;
 }
 
 /** The incremental check of everything written since journal position `from`. */
