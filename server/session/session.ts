@@ -320,7 +320,7 @@ export class Session implements SessionApi {
     const { stmt, iterations, variables } = this.plan.at(this.index);
     const k = this.kernel;
     const mark = k.mark();
-    this.history.push({ mark, expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length });
+    this.history.push({ mark, expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length, sweepWork: this.workSinceSweep });
     const eventsBefore = k.log.length;
     const scope = this.scope(iterations, variables);
     const out = execute(k, stmt, { lastErrno: this.lastErrno?.errno ?? null, design: this.designName, scope });
@@ -692,6 +692,7 @@ export class Session implements SessionApi {
     this.expectList.length = rec.expects;
     this.errorList.length = rec.errors;
     this.violationList.length = rec.violations;
+    this.workSinceSweep = rec.sweepWork;
     this.index = from;
     this.lastErrno = this.lastErrorBefore(from);
     if (from < target) this.runSteps(() => this.index >= target, undefined, undefined, target - from);

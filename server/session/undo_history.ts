@@ -30,6 +30,8 @@ export interface StepRecord {
   expects: number;
   errors: number;
   violations: number;
+  /** The sampled full sweep's work count (session.ts sweepDue): a re-execution samples the same steps. */
+  sweepWork: number;
 }
 
 export const COARSE = -1;
