@@ -91,7 +91,8 @@ export class Vmscan {
    * as MADV_PAGEOUT hands them to reclaim_pages(), for a run of folios that
    * all take its plainest path: order 0, mapped once, not mlocked, not yet
    * in the swap cache, on the LRU, of one memcg whose swap charge fits,
-   * zero-filled or with zswap off, on a design without a virtual layer.
+   * zero-filled or with zswap off, on a design without a virtual layer and
+   * with no zram device swapped on.
    * Each folio goes through what shrinkFolio() does, in the same order and
    * with the same events: the slot from allocSlots() itself, then the unmap
    * (count 1), the writeout (Z or a device write), the swap-cache deletion
@@ -107,6 +108,8 @@ export class Vmscan {
     const k = this.k;
     const f = k.folios;
     if (vma.mlocked || designDescriptor(k.design).capabilities.hasDynamicClusters) return none;
+    // a zram device stores each page it is written (zram_write_page() in page_io.ts): this run does not write pages
+    if (k.swap.devices.some((d) => d.kind === 'zram')) return none;
     const n0 = this.order0RunLength(vma, from, to);
     if (n0 < BULK_MIN_PAGES) return none;
     const memcgId = f.memcg[vma.pte[from]! - 1]!;
