@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { dashboardHtml } from '../media/dashboard/page';
+import { dashboardHtml } from '../shared/dashboard/page';
 import { cliCommand, compareCsv, compareMarkdown, compareReport } from '../shared/compare_report';
 import type { CompareAt, CompareResult, DesignName, HostToCompareView } from '../shared/protocol';
 import { parseCompareViewToHost } from '../shared/validate';

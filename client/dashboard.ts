@@ -1,7 +1,8 @@
 /**
  * The dashboard webview on the VS Code side: one panel per scenario URI.
  * The page (media/dashboard) talks the messages of shared/protocol.ts; this
- * host checks every one with shared/validate.ts, relays the requests the
+ * host relays them through shared/dashboard/relay.ts (one checker for both
+ * dashboard hosts), forwards the requests the
  * dashboard may make to the language server, forwards session deltas, saves
  * exported files, and brings panels back after a reload through the panel
  * serializer (state comes from the webview's own getState/setState, so
@@ -10,10 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { dashboardHtml } from '../media/dashboard/page';
-import { ErrorCodes, Requests, type HostToWebview, type SessionSnapshot } from '../shared/protocol';
-import { isWebviewRequest, parseRequestParams, parseWebviewToHost } from '../shared/validate';
-import { errorCode, errorMessage, type RequestSender } from './protocolClient';
+import { dashboardHtml } from '../shared/dashboard/page';
+import { relayWebviewMessage, responseError, type DashboardHost } from '../shared/dashboard/relay';
+import { Requests, type HostToWebview, type SessionSnapshot } from '../shared/protocol';
+import type { RequestSender } from './protocolClient';
 import type { SessionStore, StoreChange } from './session/sessionStore';
 
 export const DASHBOARD_VIEW_TYPE = 'swapsim.dashboard';
@@ -30,8 +31,6 @@ interface Log {
   warn(message: string): void;
 }
 
-const JSON_RPC_INTERNAL_ERROR = -32603;
-const JSON_RPC_INVALID_REQUEST = -32600;
 
 export class DashboardPanel {
   private static readonly panels = new Map<string, DashboardPanel>();
@@ -50,6 +49,7 @@ export class DashboardPanel {
   private shownState: { seq: number; step: number } | undefined;
   private initInFlight: Promise<void> | undefined;
   private warnedInvalid = false;
+  private readonly host: DashboardHost;
   private readonly disposables: vscode.Disposable[] = [];
 
   private constructor(
@@ -58,6 +58,7 @@ export class DashboardPanel {
     private readonly client: RequestSender,
     readonly uri: string,
   ) {
+    this.host = this.asHost();
     panel.webview.options = DashboardPanel.webviewOptions(context);
     panel.webview.html = this.html();
     panel.title = `swapsim: ${path.basename(vscode.Uri.parse(uri).path)}`;
@@ -184,49 +185,25 @@ export class DashboardPanel {
     void this.panel.webview.postMessage(message);
   }
 
-  private async onMessage(raw: unknown): Promise<void> {
-    const parsed = parseWebviewToHost(raw);
-    if (!parsed.ok) {
-      if (!this.warnedInvalid) DashboardPanel.log.warn(`swapsim dashboard: dropped a malformed message from the webview (${parsed.error}); further ones are dropped silently`);
-      this.warnedInvalid = true;
-      const id = typeof raw === 'object' && raw !== null && 'id' in raw && Number.isSafeInteger(raw.id) ? (raw.id as number) : -1;
-      this.post({ type: 'response', id, error: { code: JSON_RPC_INVALID_REQUEST, message: parsed.error } });
-      return;
-    }
-    const message = parsed.value;
-    switch (message.type) {
-      case 'ready':
-        await this.sendInit();
-        return;
-      case 'request': {
-        const method = message.method;
-        // The page may only ask about its own session: the URI is ours, whatever it sent.
-        const params = isWebviewRequest(method) ? parseRequestParams(method, { ...message.params, uri: this.uri }) : null;
-        if (params === null || !params.ok) {
-          this.post({ type: 'response', id: message.id, error: { code: ErrorCodes.InvalidParams, message: params?.error ?? `method ${method} is not available to the dashboard` } });
-          return;
-        }
-        try {
-          const result: unknown = await this.client.sendRequest(method, params.value);
-          this.post({ type: 'response', id: message.id, result });
-        } catch (err) {
-          this.post({ type: 'response', id: message.id, error: responseError(err) });
-        }
-        return;
-      }
-      case 'select':
-        DashboardPanel.selectEmitter.fire({ uri: this.uri, deviceType: message.deviceType, cluster: message.cluster, ...(message.offset === undefined ? {} : { offset: message.offset }) });
-        return;
-      case 'state':
-        // The serializer reads the webview's own saved state; nothing to keep here.
-        return;
-      case 'shown':
-        this.shownState = { seq: message.seq, step: message.step };
-        return;
-      case 'saveFile':
-        await this.saveFile(message.name, message.mime, message.dataBase64);
-        return;
-    }
+  /** This panel as a dashboard host: shared/dashboard/relay.ts checks each message, these answer them. */
+  private asHost(): DashboardHost {
+    return {
+      uri: this.uri,
+      post: (message) => this.post(message),
+      ready: () => this.sendInit(),
+      request: (method, params) => this.client.sendRequest(method, params),
+      select: (m) => DashboardPanel.selectEmitter.fire({ uri: this.uri, deviceType: m.deviceType, cluster: m.cluster, ...(m.offset === undefined ? {} : { offset: m.offset }) }),
+      shown: (m) => void (this.shownState = { seq: m.seq, step: m.step }),
+      saveFile: (m) => this.saveFile(m.name, m.mime, m.dataBase64),
+      rejected: (reason) => {
+        if (!this.warnedInvalid) DashboardPanel.log.warn(`swapsim dashboard: refused a message from the webview (${reason}); further ones are refused silently`);
+        this.warnedInvalid = true;
+      },
+    };
+  }
+
+  private onMessage(raw: unknown): Promise<void> {
+    return relayWebviewMessage(this.host, raw);
   }
 
   /** Give the page a fresh snapshot; one at a time (changes meanwhile are covered by the snapshot or by deltas after it). */
@@ -274,7 +251,3 @@ export class DashboardPanel {
   }
 }
 
-/** The server's JSON-RPC error as is (read by shape: vscode-jsonrpc's ResponseError is not loaded here); anything else as an internal error. */
-function responseError(err: unknown): { code: number; message: string } {
-  return { code: errorCode(err) ?? JSON_RPC_INTERNAL_ERROR, message: errorMessage(err) };
-}

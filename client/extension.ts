@@ -18,6 +18,7 @@ import { registerScenarioDebugger } from './debug/register';
 import { DashboardPanel } from './dashboard';
 import { StepDecorations } from './editor/stepDecorations';
 import { ServerStatusItem, StepStatusItem } from './editor/statusItems';
+import { profileText } from './editor/stepText';
 import { LateClient } from './lsp/lateClient';
 import { loadLanguageClientLater } from './lsp/loadLater';
 import type { ServerClient } from './lsp/serverClient';
@@ -108,6 +109,18 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
     vscode.window.createTreeView('swapsim.memcgs', { treeDataProvider: memcgs, showCollapseAll: true }),
     vscode.window.registerTreeDataProvider('swapsim.swapCache', swapCache),
     vscode.window.registerTreeDataProvider('swapsim.events', events),
+  );
+
+  // The Devices view's title line names the simulated machine: kernel release and design.
+  const describeDevices = (): void => {
+    const s = store.focusedState();
+    devicesView.description = s === undefined ? undefined : profileText(s);
+  };
+  context.subscriptions.push(
+    store.onDidChange((change) => {
+      if (change.uri === store.focused) describeDevices();
+    }),
+    store.onDidChangeFocus(describeDevices),
   );
 
   const debugged = registerScenarioDebugger(context, { server, store, notifications: languageClient });

@@ -26,24 +26,14 @@ export function requesterOver(sender: RequestSender): SwapsimRequester {
   };
 }
 
-/** JSON-RPC's "method not found": the server does not implement the request (yet). */
-export const METHOD_NOT_FOUND = -32601;
+import { errorCode, errorMessage } from '../shared/errors';
 
-export function errorCode(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') return error.code;
-  return undefined;
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string') return error.message;
-  return String(error);
-}
+export { errorCode, errorMessage };
 
 /** A sentence for the user, naming the request that failed and why. */
 export function describeRequestError(method: string, error: unknown): string {
   switch (errorCode(error)) {
-    case METHOD_NOT_FOUND:
+    case ErrorCodes.MethodNotFound:
       return `the swapsim server does not implement ${method}`;
     case ErrorCodes.NoSession:
       return 'no simulation for this document: open the scenario in an editor first';

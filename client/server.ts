@@ -21,6 +21,7 @@ import { RestartBudget, shutsDownOnConnectionError } from './lsp/crashPolicy';
  */
 export interface ServerSettings {
   design: string | null;
+  kernel: string;
   geometry: { pageSize: string; clusterSlots: number | null; cpus: number; ram: string };
   limits: { maxSteps: number; undoMemoryMB: number; sessionMemoryMB: number };
   inlayHints: { enabled: boolean };
@@ -32,6 +33,7 @@ export function readServerSettings(): ServerSettings {
   const c = vscode.workspace.getConfiguration('swapsim');
   return {
     design: c.get<string | null>('design', null),
+    kernel: c.get<string>('kernel', '7.2'),
     geometry: {
       pageSize: c.get<string>('geometry.pageSize', '4K'),
       clusterSlots: c.get<number | null>('geometry.clusterSlots', null),

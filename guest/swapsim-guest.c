@@ -44,6 +44,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifndef MADV_COLD
+#define MADV_COLD 20
+#endif
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -388,7 +391,7 @@ static int task_command(char *line, int reply_fd) {
   if (!r) return ENOENT;
   size_t first = n >= 3 ? strtoul(f[2], NULL, 10) : 0;
   size_t count = n >= 4 ? strtoul(f[3], NULL, 10) : r->pages;
-  if (first + count > r->pages) return EINVAL;
+  if (strcmp(f[0], "mremap") != 0 && first + count > r->pages) return EINVAL;
   if (strcmp(f[0], "touch") == 0) {
     fault_range(r, first, first + count, n >= 5 && atoi(f[4]));
     return 0;
@@ -397,6 +400,37 @@ static int task_command(char *line, int reply_fd) {
     int aligned = n >= 5 ? atoi(f[4]) : 1;
     unsigned char *a = r->addr + first * PAGE + (aligned ? 0 : 1);
     return madvise(a, count * PAGE, MADV_PAGEOUT) < 0 ? errno : 0;
+  }
+  /* madvise REGION FIRST COUNT ALIGNED ADVICE: cold, pageout, dontneed, free */
+  if (strcmp(f[0], "madvise") == 0 && n >= 6) {
+    int aligned = atoi(f[4]);
+    unsigned char *a = r->addr + first * PAGE + (aligned ? 0 : 1);
+    int advice = strcmp(f[5], "cold") == 0 ? MADV_COLD : strcmp(f[5], "pageout") == 0 ? MADV_PAGEOUT : strcmp(f[5], "dontneed") == 0 ? MADV_DONTNEED : strcmp(f[5], "free") == 0 ? MADV_FREE : -1;
+    if (advice < 0) return EINVAL;
+    if (madvise(a, count * PAGE, advice) < 0) return errno;
+    /* dropped pages read as zeroes: a later fault fills them again, as the simulator's fresh pages */
+    if (advice == MADV_DONTNEED && aligned) memset(r->filled + first, 0, count);
+    return 0;
+  }
+  if (strcmp(f[0], "mlock") == 0) return mlock(r->addr, r->pages * PAGE) < 0 ? errno : 0;
+  if (strcmp(f[0], "munlock") == 0) return munlock(r->addr, r->pages * PAGE) < 0 ? errno : 0;
+  /* mremap REGION 0 NEWPAGES: the whole mapping to a new size, moving it if it must */
+  if (strcmp(f[0], "mremap") == 0) {
+    size_t pages = count;
+    void *to = mremap(r->addr, r->pages * PAGE, pages * PAGE, MREMAP_MAYMOVE);
+    if (to == MAP_FAILED) return errno;
+    int *codes = realloc(r->codes, pages * sizeof(int));
+    unsigned char *filled = realloc(r->filled, pages);
+    if (!codes || !filled) return ENOMEM;
+    for (size_t i = r->pages; i < pages; i++) {
+      codes[i] = codes[r->pages - 1];
+      filled[i] = 0;
+    }
+    r->addr = to;
+    r->codes = codes;
+    r->filled = filled;
+    r->pages = pages;
+    return 0;
   }
   if (strcmp(f[0], "munmap") == 0) {
     int aligned = n >= 5 ? atoi(f[4]) : 1;
@@ -798,7 +832,7 @@ static int prepare_device(struct device *d, unsigned long slots, int rotational,
   return 0;
 }
 
-/* swapon PATH PRIO DISCARD SLOTS ROTATIONAL BAD */
+/* swapon PATH PRIO DISCARD SLOTS ROTATIONAL BAD [FLAGS] */
 static int cmd_swapon(char **f, int n) {
   if (n < 7) return EINVAL;
   struct device *d = find_device(f[1]);
@@ -816,6 +850,8 @@ static int cmd_swapon(char **f, int n) {
   if (strcmp(f[3], "both") == 0) flags |= SWAP_FLAG_DISCARD;
   else if (strcmp(f[3], "once") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE;
   else if (strcmp(f[3], "pages") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_PAGES;
+  /* an eighth field is the scenario's raw swap_flags word (flags=N), passed as it is */
+  if (n >= 8) flags = (int)strtoul(f[7], NULL, 10);
   return swapon(f[1], flags) < 0 ? errno : 0;
 }
 
@@ -960,7 +996,8 @@ static int run_driver(const char *file) {
         snprintf(pid, sizeof pid, "%d", (int)t->pid);
         e = write_file(f[2], pid);
       }
-    } else if (strcmp(c, "mmap") == 0 || strcmp(c, "touch") == 0 || strcmp(c, "pageout") == 0 || strcmp(c, "munmap") == 0 || strcmp(c, "exit") == 0)
+    } else if (strcmp(c, "mmap") == 0 || strcmp(c, "touch") == 0 || strcmp(c, "pageout") == 0 || strcmp(c, "munmap") == 0 || strcmp(c, "exit") == 0 ||
+             strcmp(c, "madvise") == 0 || strcmp(c, "mlock") == 0 || strcmp(c, "munlock") == 0 || strcmp(c, "mremap") == 0)
       e = cmd_to_task(f, n);
     else {
       out("# unknown command %s\n", c);

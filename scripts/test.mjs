@@ -21,7 +21,8 @@ const bin = (pkg, file) => path.join(ROOT, 'node_modules', pkg, 'bin', file);
 function step(title, args) {
   console.log(`\n▶ ${title}`);
   const started = Date.now();
-  const { status, signal, error } = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  // SWAPSIM_DEBUG_VM: the simulator's VM_BUG_ON() checks are on in every test (server/sim/debug_vm.ts).
+  const { status, signal, error } = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, SWAPSIM_DEBUG_VM: process.env.SWAPSIM_DEBUG_VM ?? '1' } });
   if (error) throw error;
   const code = status ?? 1;
   console.log(`${code === 0 ? '✔' : '✖'} ${title} ${code === 0 ? 'passed' : `failed (${signal ?? `exit ${code}`})`} in ${Date.now() - started} ms`);

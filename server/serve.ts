@@ -13,19 +13,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { dashboardCsp, dashboardHtml } from '../media/dashboard/page';
+import { dashboardCsp, dashboardHtml } from '../shared/dashboard/page';
+import { relayWebviewMessage, type DashboardHost } from '../shared/dashboard/relay';
 import { DESIGN_NAMES, ErrorCodes, type DesignName, type HostToWebview, type RequestTypes, type SessionDelta } from '../shared/protocol';
-import { isWebviewRequest, parseRequestParams, parseWebviewToHost, type WebviewRequestMethod } from '../shared/validate';
+import type { WebviewRequestMethod } from '../shared/validate';
 import { compareDesigns } from './session/compare';
+import { errorCodeOf } from './session/errors';
 import { Session } from './session/session';
 
 /** The only interface the server listens on: a shared run stays on this machine. */
 export const LOOPBACK = '127.0.0.1';
 
 /** JSON-RPC codes for messages that never reach the session. */
-const PARSE_ERROR = -32700;
-const INVALID_REQUEST = -32600;
-const INTERNAL_ERROR = -32603;
 
 /** Largest WebSocket message accepted (state and requests are small; the browser page saves files itself). */
 const MAX_MESSAGE_BYTES = 2 << 20;
@@ -98,18 +97,12 @@ function answer(session: Session, method: WebviewRequestMethod, params: Params<W
   }
 }
 
-/** A thrown error as a response error: range problems are the caller's, anything else is ours. */
+/** A thrown error as a response error: a BadRequest is the caller's; anything else is ours and goes to stderr with its stack. */
 function errorOf(err: unknown): { code: number; message: string } {
   const message = err instanceof Error ? err.message : String(err);
-  if (typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'number' && Number.isInteger(err.code)) return { code: err.code, message };
-  if (err instanceof RangeError) return { code: ErrorCodes.InvalidParams, message };
-  return { code: INTERNAL_ERROR, message };
-}
-
-/** The id of a rejected message, if it had a usable one, so its sender's request fails instead of timing out. */
-function idOf(value: unknown): number {
-  if (typeof value === 'object' && value !== null && 'id' in value && Number.isSafeInteger(value.id) && (value.id as number) >= 0) return value.id as number;
-  return -1;
+  const code = errorCodeOf(err);
+  if (code === ErrorCodes.InternalError) console.error(`swapsim serve: ${err instanceof Error && err.stack !== undefined ? err.stack : message}`);
+  return { code, message };
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -134,57 +127,48 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
   };
 
   let rejected = 0;
-  const reject = (socket: WebSocket, id: number, code: number, message: string): void => {
-    // Logged, but bounded: a misbehaving client must not flood the terminal.
-    if (rejected++ < 20) log(`swapsim serve: rejected a message: ${message}`);
-    send(socket, { type: 'response', id, error: { code, message } });
+  /** A frame the relay never sees (not text, not JSON): refused here, with no id to answer. */
+  const refuseRaw = (host: DashboardHost, code: number, message: string): void => {
+    host.rejected(message);
+    host.post({ type: 'response', id: -1, error: { code, message } });
   };
 
-  const onMessage = (socket: WebSocket, data: RawData, isBinary: boolean): void => {
-    if (isBinary) return reject(socket, -1, INVALID_REQUEST, 'binary messages are not part of the protocol');
+  /** One socket's page as a dashboard host: shared/dashboard/relay.ts checks each message, these answer them. */
+  const hostFor = (socket: WebSocket): DashboardHost => ({
+    uri: session.uri,
+    post: (message) => send(socket, message),
+    ready: () => send(socket, { type: 'init', uri: session.uri, snapshot: session.snapshot() }),
+    request: async (method, params) => {
+      let outcome: Answer;
+      try {
+        outcome = answer(session, method, params);
+      } catch (err) {
+        throw errorOf(err);
+      }
+      // The delta first: when the page's request settles, its state is already current.
+      if (outcome.delta !== undefined) broadcast({ type: 'delta', delta: outcome.delta });
+      return outcome.result;
+    },
+    // The browser page keeps its own state (localStorage), has no trees to
+    // reveal a selection in, and downloads exported files itself.
+    select: () => undefined,
+    shown: () => undefined,
+    saveFile: () => undefined,
+    rejected: (reason) => {
+      // Logged, but bounded: a misbehaving client must not flood the terminal.
+      if (rejected++ < 20) log(`swapsim serve: rejected a message: ${reason}`);
+    },
+  });
+
+  const onMessage = (host: DashboardHost, data: RawData, isBinary: boolean): void => {
+    if (isBinary) return refuseRaw(host, ErrorCodes.InvalidRequest, 'binary messages are not part of the protocol');
     let value: unknown;
     try {
       value = JSON.parse(data.toString());
     } catch {
-      return reject(socket, -1, PARSE_ERROR, 'message is not JSON');
+      return refuseRaw(host, ErrorCodes.ParseError, 'message is not JSON');
     }
-    const parsed = parseWebviewToHost(value);
-    if (!parsed.ok) return reject(socket, idOf(value), INVALID_REQUEST, parsed.error);
-    const message = parsed.value;
-    switch (message.type) {
-      case 'ready':
-        send(socket, { type: 'init', uri: session.uri, snapshot: session.snapshot() });
-        return;
-      case 'request': {
-        const method = message.method;
-        if (!isWebviewRequest(method)) return reject(socket, message.id, ErrorCodes.InvalidParams, `method ${method} is not available to the dashboard`);
-        const params = parseRequestParams(method, message.params);
-        if (!params.ok) return reject(socket, message.id, ErrorCodes.InvalidParams, params.error);
-        if (params.value.uri !== session.uri) {
-          send(socket, { type: 'response', id: message.id, error: { code: ErrorCodes.NoSession, message: `no session for ${params.value.uri}` } });
-          return;
-        }
-        let outcome: Answer;
-        try {
-          outcome = answer(session, method, params.value);
-        } catch (err) {
-          send(socket, { type: 'response', id: message.id, error: errorOf(err) });
-          return;
-        }
-        // The delta first: when the page's request settles, its state is already current.
-        if (outcome.delta !== undefined) broadcast({ type: 'delta', delta: outcome.delta });
-        send(socket, { type: 'response', id: message.id, result: outcome.result });
-        return;
-      }
-      case 'select':
-      case 'state':
-      case 'shown':
-        // The browser page keeps its own state (localStorage) and has no trees to reveal in.
-        return;
-      case 'saveFile':
-        // The browser page downloads files itself; a saveFile here has no effect.
-        return;
-    }
+    void relayWebviewMessage(host, value);
   };
 
   const serveFile = async (res: ServerResponse, name: string): Promise<void> => {
@@ -271,7 +255,8 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
-      ws.on('message', (data, isBinary) => onMessage(ws, data, isBinary));
+      const host = hostFor(ws);
+      ws.on('message', (data, isBinary) => onMessage(host, data, isBinary));
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => sockets.delete(ws));
     });

@@ -15,6 +15,9 @@
 
 export type DesignName = 'legacy' | 'p1' | 'p3' | 'p4' | 'ghost' | 'vswap' | 'vswap-ste';
 export const DESIGN_NAMES: readonly DesignName[] = ['legacy', 'p1', 'p3', 'p4', 'ghost', 'vswap', 'vswap-ste'];
+/** Mainline releases whose behaviour the simulator models, orthogonal to the design (docs/kernels.md). */
+export type KernelVersion = '6.12' | '7.2' | '7.3';
+export const KERNEL_VERSIONS: readonly KernelVersion[] = ['6.12', '7.2', '7.3'];
 
 export type ClusterListName = 'none' | 'free' | 'nonfull' | 'frag' | 'full' | 'discard' | 'dead';
 export type SlotKindName = 'null' | 'pfn' | 'shadow' | 'bad' | 'pointer';
@@ -35,6 +38,14 @@ export const ErrorCodes = {
   Cancelled: -32800,
   /** The session exceeded its memory or step budget. */
   ResourceLimit: -32004,
+  /** The message is not JSON (JSON-RPC's number). */
+  ParseError: -32700,
+  /** The message is not a request this endpoint knows (JSON-RPC's number). */
+  InvalidRequest: -32600,
+  /** The server does not implement the method (JSON-RPC's number). */
+  MethodNotFound: -32601,
+  /** A bug of ours: an internal check fired. The server log has the stack (JSON-RPC's number). */
+  InternalError: -32603,
 } as const;
 
 export interface SessionParams {
@@ -141,6 +152,8 @@ export interface SessionSnapshot {
   seq: number;
   status: SessionStatus;
   design: DesignName;
+  /** The kernel release simulated (`config kernel=`, the swapsim.kernel setting). */
+  kernel: KernelVersion;
   pageSize: number;
   clusterSlots: number;
   step: StepInfo;
@@ -201,6 +214,7 @@ export interface SessionDelta {
   seq: number;
   status: SessionStatus;
   design: DesignName;
+  kernel: KernelVersion;
   step: StepInfo;
   /** Devices whose summary changed, added devices included. */
   devices: DeviceSummary[];

@@ -12,6 +12,7 @@
  */
 import {
   DESIGN_NAMES,
+  KERNEL_VERSIONS,
   WEBVIEW_REQUESTS,
   type ClusterChange,
   type ClusterDetail,
@@ -25,6 +26,7 @@ import {
   type DesignBehaviour,
   type CounterSet,
   type DesignName,
+  type KernelVersion,
   type DeviceSummary,
   type EventPage,
   type EventPageParams,
@@ -192,6 +194,7 @@ function refine<T>(base: Validator<T>, test: (value: T) => boolean, what: string
 // ---------------------------------------------------------- protocol shapes
 
 export const designName: Validator<DesignName> = literal(...DESIGN_NAMES);
+export const kernelVersion: Validator<KernelVersion> = literal(...KERNEL_VERSIONS);
 const clusterListName: Validator<ClusterListName> = literal('none', 'free', 'nonfull', 'frag', 'full', 'discard', 'dead');
 const slotKind: Validator<SlotKindName> = literal('null', 'pfn', 'shadow', 'bad', 'pointer');
 const slotBacking: Validator<SlotBacking> = literal('free', 'cached', 'cached-dirty', 'zero', 'zswap', 'disk', 'bad', 'pointer', 'header');
@@ -283,6 +286,7 @@ export const sessionSnapshot: Validator<SessionSnapshot> = object<SessionSnapsho
   seq: nat,
   status: sessionStatus,
   design: designName,
+  kernel: kernelVersion,
   pageSize: nat,
   clusterSlots: nat,
   step: stepInfo,
@@ -307,6 +311,7 @@ export const sessionDelta: Validator<SessionDelta> = object<SessionDelta>({
   seq: nat,
   status: sessionStatus,
   design: designName,
+  kernel: kernelVersion,
   step: stepInfo,
   devices: arrayOf(deviceSummary),
   removedDevices: arrayOf(nat),

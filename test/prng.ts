@@ -1,14 +1,5 @@
 /**
- * The one seeded PRNG every randomised test uses (mulberry32): small, fast,
- * and the same sequence on every platform, so a failing seed reproduces.
+ * The one seeded PRNG every randomised test uses (mulberry32, server/prng.ts):
+ * the same sequence on every platform, so a failing seed reproduces.
  */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../server/prng';

@@ -1,11 +1,11 @@
-// Two status bar items: the stepping position with the design (click: pick a
+// Two status bar items: the stepping position with the kernel and design (click: pick a
 // design), and a quiet server-health item (click: the server log) driven by
 // the client's state and the server's swapsim/serverStatus notification.
 import * as vscode from 'vscode';
 import { stepPosition } from '../../shared/position';
 import type { ServerStatus } from '../../shared/protocol';
 import type { SessionStore } from '../session/sessionStore';
-import { failureCount, stepText } from './stepText';
+import { failureCount, profileText, stepText } from './stepText';
 
 export class StepStatusItem implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('swapsim.step', vscode.StatusBarAlignment.Left, 50);
@@ -35,9 +35,9 @@ export class StepStatusItem implements vscode.Disposable {
       return;
     }
     const { failed, errors } = failureCount(state);
-    this.item.text = stepText(state.design, state.step.index, state.step.total, state.status, failed + errors);
+    this.item.text = stepText(profileText(state), state.step.index, state.step.total, state.status, failed + errors);
     this.item.tooltip = new vscode.MarkdownString(
-      `**swapsim** — design \`${state.design}\`, ${state.status}\n\n` +
+      `**swapsim** — kernel \`${state.kernel}\`, design \`${state.design}\`, ${state.status}\n\n` +
         `${stepPosition(state.step)}: ${state.step.index} of ${state.step.total} steps done${state.step.next === null ? '' : `, line ${state.step.next.start.line + 1} next`} · ${state.expects.length - failed} expect(s) passed, ${failed} failed · ${errors} kernel error(s)\n\n` +
         'Click to choose the design profile.',
     );

@@ -5,6 +5,7 @@ import type {
   DesignName,
   DeviceSummary,
   ExpectResult,
+  KernelVersion,
   MemcgSummary,
   SessionDelta,
   SessionSnapshot,
@@ -19,6 +20,8 @@ export interface SessionState {
   seq: number;
   status: SessionStatus;
   design: DesignName;
+  /** Kernel release simulated. */
+  kernel: KernelVersion;
   pageSize: number;
   clusterSlots: number;
   step: StepInfo;
@@ -97,6 +100,7 @@ export class SessionStore {
       seq: snapshot.seq,
       status: snapshot.status,
       design: snapshot.design,
+      kernel: snapshot.kernel,
       pageSize: snapshot.pageSize,
       clusterSlots: snapshot.clusterSlots,
       step: snapshot.step,
@@ -135,6 +139,7 @@ export class SessionStore {
     state.seq = delta.seq;
     state.status = delta.status;
     state.design = delta.design;
+    state.kernel = delta.kernel;
     // A rebuilt session (e.g. after a geometry setting changed) may have another page or cluster size.
     if (delta.pageSize !== undefined) state.pageSize = delta.pageSize;
     if (delta.clusterSlots !== undefined) state.clusterSlots = delta.clusterSlots;

@@ -4,8 +4,8 @@
 // Edits need nothing here: the server rebuilds the session and pushes a
 // rewound delta (server/lsp/sessions.ts).
 import * as vscode from 'vscode';
-import { Notifications, type SessionDelta } from '../../shared/protocol';
-import { describeRequestError, errorCode, METHOD_NOT_FOUND, type SwapsimRequester } from '../protocolClient';
+import { ErrorCodes, Notifications, type SessionDelta } from '../../shared/protocol';
+import { describeRequestError, errorCode, type SwapsimRequester } from '../protocolClient';
 import type { SessionStore } from './sessionStore';
 
 export interface NotificationSource {
@@ -83,8 +83,8 @@ export class SessionSync implements vscode.Disposable {
       const snapshot = await this.server.request('swapsim/snapshot', { uri });
       this.store.applySnapshot(snapshot, force);
     } catch (error) {
-      if (errorCode(error) === METHOD_NOT_FOUND && this.warnedMissing) return;
-      if (errorCode(error) === METHOD_NOT_FOUND) this.warnedMissing = true;
+      if (errorCode(error) === ErrorCodes.MethodNotFound && this.warnedMissing) return;
+      if (errorCode(error) === ErrorCodes.MethodNotFound) this.warnedMissing = true;
       this.log.warn(`snapshot of ${uri}: ${describeRequestError('swapsim/snapshot', error)}`);
     }
   }

@@ -310,7 +310,7 @@ export class DashboardApp {
   private updateHeader(): void {
     const s = this.store!.snapshot;
     this.header.title.textContent = `swapsim — ${decodeURIComponent(fileStem(s.uri))}`;
-    replaceChildren(this.header.design, uiBadge(`design ${s.design}`, 'Metadata design being simulated'));
+    replaceChildren(this.header.design, uiBadge(`kernel ${s.kernel} · design ${s.design}`, 'Kernel release and metadata design being simulated'));
     replaceChildren(this.header.status, uiBadge(s.status, 'Session status'));
     this.header.step.textContent = `step ${formatCount(s.step.index)} / ${formatCount(s.step.total)}`;
     const atStart = s.step.index === 0;

@@ -2,7 +2,7 @@
  * Request/response over the transport, matched by id (the hexeditor way).
  * Results are checked against the protocol before anyone uses them.
  */
-import type { RequestTypes } from '../../shared/protocol';
+import { ErrorCodes, type RequestTypes } from '../../shared/protocol';
 import { parseRequestResult, type WebviewRequestMethod } from '../../shared/validate';
 import type { Transport } from './transport';
 
@@ -65,7 +65,7 @@ export class Rpc {
     }
     const parsed = parseRequestResult(entry.method, result);
     if (parsed.ok) entry.resolve(parsed.value, receivedAt);
-    else entry.reject(new RpcError(-32603, `${entry.method} answered with a malformed result: ${parsed.error}`));
+    else entry.reject(new RpcError(ErrorCodes.InternalError, `${entry.method} answered with a malformed result: ${parsed.error}`));
     return true;
   }
 

@@ -174,6 +174,7 @@ export class SessionStore {
       seq: delta.seq,
       status: delta.status,
       design: delta.design,
+      kernel: delta.kernel,
       step: delta.step,
       devices: [...this.devices.values()].sort((a, b) => a.type - b.type),
       memcgs: [...this.memcgs.values()].sort((a, b) => a.id - b.id),

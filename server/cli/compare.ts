@@ -4,6 +4,8 @@
  * at the end of the run or at step N (docs/designs.md). The numbers and the
  * layout come from the same code as the Compare Designs view in VS Code
  * (server/session/compare.ts, shared/compare_report.ts).
+ * With `--kernels`, the counters that differ between kernel releases
+ * (compare_kernels.ts).
  */
 import { DESIGN_NAMES, type DesignName } from '../../shared/protocol';
 import { compareCsv, compareMarkdown, compareReport, compareText } from '../../shared/compare_report';
@@ -13,11 +15,13 @@ import { Session } from '../session/session';
 import { err, guarded, out, readScenario } from './io';
 import { diagnosticLine, hasErrorDiagnostics } from './report';
 import { parseDesign } from './session_run';
+import { compareKernels, kernelComparisonText, parseKernelList } from './compare_kernels';
 
 const DEFAULT_DESIGNS: readonly DesignName[] = DESIGN_NAMES;
 const FORMATS = ['text', 'markdown', 'csv', 'json'] as const;
 
 export const COMPARE_HELP = `Usage: swapsim compare FILE [--designs LIST] [--step N] [--format FORMAT]
+       swapsim compare FILE --kernels LIST [--designs LIST] [--json]
 
 Run the scenario under each design to the end (or to step N) and print, per
 design: the swap metadata it keeps there (one row per structure, static or
@@ -28,11 +32,16 @@ which the designs stop behaving alike. Designs that cannot run the scenario
 are listed with their reason. The Compare Designs view in VS Code shows the
 same figures for the same step.
 
+With --kernels, run it under each kernel release (each under its own design,
+or under each of --designs) and print the counters of the run dump that
+differ between them at the end of the run (docs/kernels.md).
+
 Options:
   --designs LIST   comma-separated designs (default ${DEFAULT_DESIGNS.join(',')});
                    known: legacy, p1, p3, p4, ghost, vswap, vswap-ste
   --step N         compare after N steps (default: the end of the run)
   --format FORMAT  text (default), markdown, csv or json
+  --kernels LIST   comma-separated kernel releases (6.12, 7.2, 7.3): see above
   --json           the same as --format json
   -h, --help       show this help
 
@@ -64,10 +73,12 @@ export function compareCommand(args: readonly string[]): number {
     return 0;
   }
   return guarded(() => {
-    const parsed = parseArgs('compare', args, { flags: ['--json'], options: ['--designs', '--step', '--format'] });
+    const parsed = parseArgs('compare', args, { flags: ['--json'], options: ['--designs', '--step', '--format', '--kernels'] });
     if (parsed.positionals.length !== 1) throw new UsageError(`swapsim compare: expected exactly one FILE\n${COMPARE_HELP}`);
     const file = parsed.positionals[0]!;
     const list = parsed.options.get('--designs');
+    const kernelList = parsed.options.get('--kernels');
+    const kernels = kernelList === undefined ? null : parseKernelList(kernelList);
     const designs = list === undefined ? [...DEFAULT_DESIGNS] : parseDesignList(list);
     const stepOption = parsed.options.get('--step');
     const formatOption = parsed.options.get('--format');
@@ -76,6 +87,11 @@ export function compareCommand(args: readonly string[]): number {
     const session = new Session(file, readScenario(file));
     for (const d of session.diagnostics) err(diagnosticLine(file, d) + '\n');
     if (hasErrorDiagnostics(session.diagnostics)) return 1;
+    if (kernels !== null) {
+      const r = compareKernels(file, session.text, kernels, list === undefined ? null : designs);
+      out(format === 'json' ? JSON.stringify(r, null, 2) + '\n' : kernelComparisonText(r));
+      return 0;
+    }
     const step = stepOption === undefined ? session.step.total : parseStep(stepOption);
     if (step > session.step.total) throw new UsageError(`swapsim compare: --step ${step} is past the end of the scenario (${session.step.total} steps)`);
     const result = compareDesigns(session, designs, step);

@@ -8,7 +8,10 @@ import type { VerifyReport, VerifyScenarioReport } from '../../shared/protocol';
 import { formatReport, summarize } from '../verify/compare';
 import { checkFixture, fixturePath, readFixture, recordFixture } from '../verify/fixtures';
 import { VerifyError } from '../verify/kernels';
-import { verifyScenarios, type VerifyOptions } from '../verify/run';
+import { prepareKernel, verifyScenarios, type VerifyOptions } from '../verify/run';
+import { formatFuzzResult, fuzz, type KernelRunner } from '../verify/fuzz';
+import { cacheRoot } from '../verify/kernels';
+import path from 'node:path';
 import { Cancelled } from '../verify/vm';
 import { parseArgs, UsageError, wantsHelp } from './args';
 import { err, out, readScenario } from './io';
@@ -17,6 +20,8 @@ export const VERIFY_HELP = `Usage: swapsim verify FILE... [--kernel VERSION|PATH
                       [--jobs N] [--json] [--record [--append]] [--shard I/N] [--accel kvm|tcg]
                       [--timeout SECONDS] [--from-fixture] [--keep]
        swapsim verify --merge REPORT.json... [--json]
+       swapsim verify --fuzz N [--seed S] [--kernel V] [--jobs N] [--out DIR]
+                      [--confirm-runs N] [--shrink-boots N] [--save DIR]
 
 Run each scenario on a real Linux kernel in a qemu VM and compare every
 observable an expect line or the run dump reads with the simulator's value
@@ -39,6 +44,15 @@ Options:
   --shard I/N       verify only every N-th file starting at the I-th (1-based)
   --merge           FILE... are --json reports of shards: print them as one
   --keep            keep each run's folder (disks, console log) and print it
+  --fuzz N          differential fuzzing: N random scenarios run on the kernel and in the
+                    simulator; each kernel result is kept in --out (default
+                    $XDG_CACHE_HOME/swapsim/fuzz/SERIES-seedS), so a rerun with the same seed
+                    carries on; the first observable outside the kernel's spread is reported,
+                    and one scenario per kind of divergence is shrunk and saved with its fixture
+  --seed S          the fuzz seed (default 1)
+  --confirm-runs N  runs a divergent fuzz scenario gets before it counts (default 2)
+  --shrink-boots N  boots the shrinker may spend (default 60; 0: do not shrink)
+  --save DIR        also copy each shrunk scenario and its fixture to DIR
   -h, --help        show this help
 
 Exit status: 0 nothing differs (or only differences a fixture marks as known),
@@ -121,6 +135,72 @@ function progressPrinter(): VerifyOptions['progress'] {
   };
 }
 
+function verifyOptions(opts: ReadonlyMap<string, string>, flags: ReadonlySet<string>, runs: number): VerifyOptions {
+  const accelText = opts.get('--accel');
+  if (accelText !== undefined && accelText !== 'kvm' && accelText !== 'tcg') throw new UsageError(`swapsim verify: --accel ${accelText}: expected kvm or tcg`);
+  const timeoutText = opts.get('--timeout');
+  return {
+    kernel: opts.get('--kernel') ?? '7.2',
+    modules: opts.get('--modules') ?? null,
+    runs: positiveInt('--runs', opts.get('--runs'), runs),
+    jobs: positiveInt('--jobs', opts.get('--jobs'), 1),
+    accel: (accelText as 'kvm' | 'tcg' | undefined) ?? 'auto',
+    timeoutMs: timeoutText === undefined ? null : positiveInt('--timeout', timeoutText, 1) * 1000,
+    progress: progressPrinter(),
+    keepRuns: flags.has('--keep'),
+  };
+}
+
+/** Run `work` with Ctrl-C and SIGTERM turned into an abort (every qemu is killed). */
+async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
+}
+
+function nonNegativeInt(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new UsageError(`swapsim verify: ${name} ${text}: expected a whole number`);
+  return Number(text);
+}
+
+/** `swapsim verify --fuzz N`: see server/verify/fuzz.ts. */
+async function fuzzCommand(opts: ReadonlyMap<string, string>, positionals: readonly string[], json: boolean): Promise<number> {
+  if (positionals.length > 0) throw new UsageError('swapsim verify --fuzz: takes no FILE (the scenarios are generated)');
+  const count = positiveInt('--fuzz', opts.get('--fuzz'), 1);
+  const seed = nonNegativeInt('--seed', opts.get('--seed'), 1);
+  const options = verifyOptions(opts, new Set(), 1);
+  const result = await withInterrupt(async (signal) => {
+    const prepared = await prepareKernel({ ...options, signal });
+    const series = prepared.kernel.series;
+    const dir = opts.get('--out') ?? path.join(cacheRoot(), 'fuzz', `${series}-seed${seed}`);
+    const runKernel: KernelRunner = (inputs, runs) => verifyScenarios(inputs, { ...options, runs, signal }, prepared);
+    return fuzz(
+      {
+        count,
+        seed,
+        series,
+        dir,
+        jobs: options.jobs,
+        confirmRuns: positiveInt('--confirm-runs', opts.get('--confirm-runs'), 2),
+        shrinkBoots: nonNegativeInt('--shrink-boots', opts.get('--shrink-boots'), 60),
+        saveDir: opts.get('--save') ?? null,
+        progress: (m) => err(`${m}\n`),
+      },
+      runKernel,
+    );
+  });
+  out(json ? JSON.stringify({ ...result, shrunk: Object.fromEntries(result.shrunk) }, null, 1) + '\n' : formatFuzzResult(result));
+  return result.divergences.length > 0 || result.failed.length > 0 ? 1 : 0;
+}
+
 export async function verifyCommand(args: readonly string[]): Promise<number> {
   if (wantsHelp(args)) {
     out(VERIFY_HELP);
@@ -129,17 +209,16 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
   try {
     const parsed = parseArgs('verify', args, {
       flags: ['--json', '--record', '--append', '--merge', '--from-fixture', '--keep'],
-      options: ['--kernel', '--modules', '--runs', '--jobs', '--shard', '--accel', '--timeout'],
+      options: ['--kernel', '--modules', '--runs', '--jobs', '--shard', '--accel', '--timeout', '--fuzz', '--seed', '--out', '--confirm-runs', '--shrink-boots', '--save'],
     });
     const json = parsed.flags.has('--json');
+    if (parsed.options.has('--fuzz')) return await fuzzCommand(parsed.options, parsed.positionals, json);
     if (parsed.positionals.length === 0) throw new UsageError(`swapsim verify: expected at least one FILE\n${VERIFY_HELP}`);
     if (parsed.flags.has('--merge')) {
       const reports = mergeReports(parsed.positionals);
       print(reports, json);
       return failing(reports) ? 1 : 0;
     }
-    const accelText = parsed.options.get('--accel');
-    if (accelText !== undefined && accelText !== 'kvm' && accelText !== 'tcg') throw new UsageError(`swapsim verify: --accel ${accelText}: expected kvm or tcg`);
     const shard = parsed.options.has('--shard') ? parseShard(parsed.options.get('--shard')!) : undefined;
     const files = parsed.positionals.filter((_, i) => !shard || i % shard.count === shard.index - 1);
     const inputs = files.map((file) => ({ file, text: readScenario(file) }));
@@ -153,28 +232,8 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
       print(reports, json, shard);
       return failing(reports) ? 1 : 0;
     }
-    const timeoutText = parsed.options.get('--timeout');
-    const options: VerifyOptions = {
-      kernel: kernelSpec,
-      modules: parsed.options.get('--modules') ?? null,
-      runs: positiveInt('--runs', parsed.options.get('--runs'), 3),
-      jobs: positiveInt('--jobs', parsed.options.get('--jobs'), 1),
-      accel: (accelText as 'kvm' | 'tcg' | undefined) ?? 'auto',
-      timeoutMs: timeoutText === undefined ? null : positiveInt('--timeout', timeoutText, 1) * 1000,
-      progress: progressPrinter(),
-      keepRuns: parsed.flags.has('--keep'),
-    };
-    const controller = new AbortController();
-    const stop = (): void => controller.abort();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    let reports: VerifyScenarioReport[];
-    try {
-      reports = (await verifyScenarios(inputs, { ...options, signal: controller.signal })).map(withKnownMarks);
-    } finally {
-      process.removeListener('SIGINT', stop);
-      process.removeListener('SIGTERM', stop);
-    }
+    const options = verifyOptions(parsed.options, parsed.flags, 3);
+    const reports = (await withInterrupt((signal) => verifyScenarios(inputs, { ...options, signal }))).map(withKnownMarks);
     if (parsed.flags.has('--record')) {
       for (const r of reports) {
         if (r.error) continue;

@@ -29,8 +29,12 @@ export interface Word {
   readonly expanded?: boolean;
 }
 
-/** Comparison, tolerance and redirection operators. `~=` is the ASCII spelling of `≈`, `+-` of `±`. */
-export type OperatorText = '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈' | '~=' | '±' | '+-' | '>>';
+/**
+ * Comparison, tolerance and redirection operators. `~=` is the ASCII
+ * spelling of `≈`, `+-` of `±`. `contains` and `!contains` are words the
+ * expect rule takes as operators (text observables: `expect dmesg contains "…"`).
+ */
+export type OperatorText = '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈' | '~=' | '±' | '+-' | '>>' | 'contains' | '!contains';
 
 export interface OperatorToken {
   readonly op: OperatorText;

@@ -8,6 +8,7 @@
  * markdown `doc` (our own words) and, where it models the kernel, a `kernel`
  * pointer (function, file or docs/kernel-model.md section).
  */
+import { KERNEL_VERSIONS } from '../sim/kernel_version';
 
 // ─── Commands ────────────────────────────────────────────────────────────────
 
@@ -23,12 +24,18 @@ export type ArgKind =
   /** An open file's name (`open NAME PATH`, `close NAME`, `&NAME`). */
   | 'fd'
   | 'new-fd'
+  /** A regular file on a mounted file system (`/mnt/swapfile`). */
+  | 'path'
+  /** A mount point. */
+  | 'dir'
   | 'size'
   | 'integer'
   | 'choice'
   | 'page-range'
   | 'page-list'
   | 'content'
+  /** A regular or tmpfs file's absolute path (`file write PATH`, `mmap … file=PATH`). */
+  | 'path'
   | 'sysctl';
 
 export interface PositionalSpec {
@@ -123,10 +130,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'swapon',
-    synopsis: 'swapon PATH [size=SIZE] [type=partition|file|zram] [rotational|ssd] [bad=LIST] [-p PRIO] [-d[=once|pages]]',
+    synopsis: 'swapon PATH [size=SIZE] [type=partition|file|zram] [rotational|ssd] [bad=LIST] [-p PRIO] [-d[=once|pages]] [flags=N]',
     doc:
-      'Activates a swap area, as `swapon(8)`. `size=` stands in for mkswap: the area has `SIZE / page_size` slots, slot 0 being the header. ' +
-      '`bad=` lists bad pages of the header (e.g. `5,9-12`). `-p` sets the priority (default −1); `-d` enables discard. ' +
+      'Activates a swap area, as `swapon(8)`. `size=` stands in for mkswap on a device: the area has `SIZE / page_size` slots, slot 0 being the header. ' +
+      'Without `size=`, PATH is a regular file prepared with `dd`/`truncate`/`fallocate` and `mkswap`, checked as the kernel checks it. ' +
+      '`bad=` lists bad pages of the header (e.g. `5,9-12`). `-p` sets the priority (default −1); `-d` enables discard; `flags=` passes swap_flags as a number instead. ' +
       '`/dev/ghostswap` (design `ghost` only) needs no size: it is 8 × RAM. `swapon --show` lists active areas.',
     kernel: 'sys_swapon(), read_swap_header(), setup_swap_info() in mm/swapfile.c; docs/kernel-model.md §1, §10.6',
     example: 'swapon /dev/vda2 size=1G -p 5',
@@ -140,6 +148,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         doc: 'Backing kind. Default: `zram` for `/dev/zram*`, `partition` for other `/dev/*`, else `file`. Large (mTHP) swap entries need a block device; zram does synchronous I/O.',
       },
       { key: 'bad', kind: 'page-list', doc: 'Bad pages recorded in the swap header: page numbers and ranges, e.g. `5,9-12`.' },
+      {
+        key: 'flags',
+        kind: 'integer',
+        doc: 'swap_flags as swapon(2) takes them, e.g. `0x18005`: SWAP_FLAG_PREFER 0x8000 with the priority in the low 15 bits, SWAP_FLAG_DISCARD 0x10000, _ONCE 0x20000, _PAGES 0x40000. Other bits are EINVAL.',
+      },
     ],
     flags: [
       { canonical: 'priority', names: ['-p', '--priority'], value: 'required', doc: 'Priority −1..32767; higher is used first, equal priorities round-robin.' },
@@ -190,9 +203,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'sysctl',
     synopsis: 'sysctl [-w] vm.KEY[=VALUE]',
     doc: 'Reads or sets a `vm.` sysctl, shorthand for `/proc/sys/vm/KEY`.',
-    kernel: 'vm_table in mm/ (vm.swappiness, vm.page-cluster); docs/kernel-model.md §10.7',
+    kernel: 'vm_table in mm/ (vm.swappiness, vm.page-cluster), vm_page_writeback_sysctls (vm.dirty_ratio, vm.dirty_background_ratio), drop_caches_sysctl_handler(); docs/kernel-model.md §10.7',
     example: 'sysctl vm.swappiness=100',
-    positionals: [{ name: 'KEY[=VALUE]', kind: 'sysctl', doc: '`vm.swappiness` or `vm.page-cluster`, with `=VALUE` to write.' }],
+    positionals: [{ name: 'KEY[=VALUE]', kind: 'sysctl', doc: '`vm.swappiness`, `vm.page-cluster`, `vm.dirty_ratio`, `vm.dirty_background_ratio` or `vm.drop_caches`, with `=VALUE` to write.' }],
     options: [],
     flags: [{ canonical: 'write', names: ['-w', '--write'], value: 'none', doc: 'Accepted for habit; the `=` already means a write.' }],
     positionalMayContainEquals: true,
@@ -248,7 +261,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'mmap',
-    synopsis: 'mmap TASK REGION SIZE [order=N | thp=SIZE] [content=CONTENT] [populate]',
+    synopsis: 'mmap TASK REGION SIZE [order=N | thp=SIZE] [content=CONTENT] [file=PATH] [shared] [populate]',
     doc:
       'Maps anonymous memory into a task, as `mmap(MAP_PRIVATE|MAP_ANONYMOUS)`. `order=`/`thp=` give the folio size used on faults (mTHP); ' +
       '`content=` says what the pages will hold, which decides zero-page, zswap and disk outcomes; `populate` faults every page in at once (MAP_POPULATE).',
@@ -262,9 +275,35 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { key: 'order', kind: 'integer', doc: 'Folio order for faults: 0 (base pages) or 2..PMD order.' },
       { key: 'thp', kind: 'size', doc: 'Folio size for faults, e.g. `64K` or `2M` (same as the matching `order=`).' },
-      { key: 'content', kind: 'content', doc: 'Page contents: `zero`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`.' },
+      { key: 'content', kind: 'content', doc: 'Page contents: `zero`, `same`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`.' },
+      { key: 'offset', kind: 'size', doc: 'With `file=`: where in the file the mapping starts (whole pages).' },
+      { key: 'file', kind: 'path', doc: 'Map this file (made with `file write`): its page cache, or shmem for a file under /dev/shm, /tmp or /run.' },
     ],
-    flags: [{ canonical: 'populate', names: ['populate'], value: 'none', doc: 'Fault in every page now, like MAP_POPULATE.' }],
+    flags: [
+      { canonical: 'populate', names: ['populate'], value: 'none', doc: 'Fault in every page now, like MAP_POPULATE.' },
+      { canonical: 'shared', names: ['shared'], value: 'none', doc: 'MAP_SHARED: writes reach the file; without `file=`, an unnamed shmem object (shared anonymous memory).' },
+    ],
+  },
+  {
+    name: 'file',
+    synopsis: 'file write|read PATH [SIZE] [offset=SIZE] [task=TASK] [content=CONTENT] · file rm PATH · file sync [PATH]',
+    doc:
+      'Regular files and tmpfs. `write` writes SIZE bytes at `offset=` (creating the file): the pages come into the page cache dirty, charged to the cgroup of `task=` (default: the root cgroup). ' +
+      '`read` reads SIZE bytes (default: to the end), bringing pages into the page cache. `rm` unlinks the file; `sync` writes dirty pages back (sync(2), or fsync(2) of PATH). ' +
+      'Files under /dev/shm, /tmp and /run are tmpfs: their pages are shmem, backed by swap; others are on a disk that is always there.',
+    kernel: 'generic_perform_write(), filemap_read(), balance_dirty_pages() in mm/; shmem_write_begin(), shmem_get_folio_gfp() in mm/shmem.c; truncate_inode_pages()',
+    example: 'task t\nfile write /data/log 8M task=t\nfile sync\nfile read /data/log\nfile write /dev/shm/buf 4M\nfile rm /data/log',
+    positionals: [
+      { name: 'ACTION', kind: 'choice', values: ['write', 'read', 'rm', 'sync'], doc: '`write`, `read`, `rm` or `sync`.' },
+      { name: 'PATH', kind: 'path', optional: true, doc: 'An absolute path (optional for `sync`).' },
+      { name: 'SIZE', kind: 'size', optional: true, doc: 'Bytes to write (required) or read (default: to the end of the file).' },
+    ],
+    options: [
+      { key: 'offset', kind: 'size', doc: 'Byte offset in the file (default 0).' },
+      { key: 'task', kind: 'task', doc: 'The task doing the I/O: page cache is charged to its cgroup.' },
+      { key: 'content', kind: 'content', doc: 'What the written bytes hold (default: compressible to about a third).' },
+    ],
+    flags: [],
   },
   {
     name: 'touch',
@@ -306,6 +345,95 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: [],
   },
   {
+    name: 'madvise',
+    synopsis: 'madvise TASK REGION [RANGE] pageout|cold|dontneed|free',
+    doc:
+      'Gives the kernel advice on a range, as `madvise(2)`: `pageout` reclaims it now (the same as `pageout`), `cold` deactivates its folios so reclaim takes them first, ' +
+      '`dontneed` drops the pages and their swap entries (they read as zeroes afterwards), `free` frees the swap entries at once and lets reclaim drop the pages without swapping them unless they are written again. ' +
+      'Folios another process maps too, and mlocked ones, are left alone; a large folio partly in the range is split.',
+    kernel: 'madvise_cold_or_pageout_pte_range(), madvise_free_pte_range(), zap_page_range_single() in mm/madvise.c',
+    example: 'task t\nmmap t heap 1M populate\nmadvise t heap pages=0..63 cold\nmadvise t heap pages=64..127 free',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task whose range is advised.' },
+      { name: 'REGION', kind: 'region', doc: 'One of the task\u2019s regions.' },
+      { name: 'ADVICE', kind: 'choice', values: ['pageout', 'cold', 'dontneed', 'free'], doc: 'MADV_PAGEOUT, MADV_COLD, MADV_DONTNEED or MADV_FREE.' },
+    ],
+    options: rangeOptions,
+    flags: [],
+  },
+  {
+    name: 'fill',
+    synopsis: 'fill TASK REGION [RANGE] VALUE|index',
+    doc:
+      'Writes page data into every page of the range (a write fault on each: swapin, copy-on-write): one value in all pages (0..0xffffffff), or `index`, each page its own index in the region. ' +
+      'Read it back with `expect task TASK data REGION [pages=A..B] == VALUE|index`. The value stands for the page\u2019s bytes as far as integrity goes; zero pages and compressibility stay with `content=`.',
+    kernel: 'handle_mm_fault() with FAULT_FLAG_WRITE; the data travels as the page\u2019s bytes do (swap_writeout(), swap_read_folio(), wp_page_copy())',
+    example: 'task t\nmmap t heap 1M\nfill t heap index\nexpect task t data heap == index',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task that writes.' },
+      { name: 'REGION', kind: 'region', doc: 'One of the task\u2019s regions.' },
+      { name: 'VALUE', kind: 'integer', doc: 'The value every page gets, or `index` for each page\u2019s index.' },
+    ],
+    options: rangeOptions,
+    flags: [],
+  },
+  {
+    name: 'process_madvise',
+    synopsis: 'process_madvise TASK REGION [RANGE] pageout|cold',
+    doc:
+      'Advice on another task\u2019s range, as `process_madvise(2)` through a pidfd: only `pageout` and `cold` (other advice is EINVAL). ' +
+      'The caller needs CAP_SYS_NICE and ptrace access, which root has and other users (see `user`) do not over root\u2019s tasks (EPERM).',
+    kernel: 'SYSCALL_DEFINE5(process_madvise), process_madvise_behavior_valid() in mm/madvise.c',
+    example: 'task child\nmmap child heap 1M populate\nprocess_madvise child heap pageout',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The target task.' },
+      { name: 'REGION', kind: 'region', doc: 'One of the target\u2019s regions.' },
+      { name: 'ADVICE', kind: 'choice', values: ['pageout', 'cold', 'dontneed', 'free'], doc: 'MADV_PAGEOUT or MADV_COLD.' },
+    ],
+    options: rangeOptions,
+    flags: [],
+  },
+  {
+    name: 'mlock',
+    synopsis: 'mlock TASK REGION',
+    doc: 'Locks a whole region in memory, as `mlock(2)`: every page is faulted in for writing (swapped-out pages are read back) and neither reclaim nor `pageout` takes them until `munlock`.',
+    kernel: 'apply_vma_lock_flags(), populate_vma_page_range(), mlock_folio() in mm/mlock.c',
+    example: 'task t\nmmap t heap 1M\nmlock t heap',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task.' },
+      { name: 'REGION', kind: 'region', doc: 'The region to lock.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'munlock',
+    synopsis: 'munlock TASK REGION',
+    doc: 'Unlocks a region locked with `mlock`: its folios can be reclaimed again, unless another locked mapping maps them.',
+    kernel: 'munlock_folio() in mm/mlock.c',
+    example: 'task t\nmmap t heap 1M\nmlock t heap\nmunlock t heap',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task.' },
+      { name: 'REGION', kind: 'region', doc: 'The region to unlock.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'mremap',
+    synopsis: 'mremap TASK REGION SIZE',
+    doc: 'Resizes a region, as `mremap(2)` with MREMAP_MAYMOVE: shrinking unmaps the tail, growing adds untouched pages; pages and swap entries keep their place and nothing is swapped.',
+    kernel: 'move_page_tables(), do_vmi_munmap() in mm/mremap.c',
+    example: 'task t\nmmap t heap 1M populate\nmremap t heap 2M',
+    positionals: [
+      { name: 'TASK', kind: 'task', doc: 'The task.' },
+      { name: 'REGION', kind: 'region', doc: 'The region to resize.' },
+      { name: 'SIZE', kind: 'size', doc: 'The new size, a whole number of the region\u2019s folios.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
     name: 'fork',
     synopsis: 'fork TASK CHILD',
     doc: 'Forks a task: the child shares every page copy-on-write and every swap entry (each swap count goes up by one), in the same cgroup and on the same CPU.',
@@ -343,7 +471,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'reclaim',
-    synopsis: 'reclaim CGROUP SIZE [swappiness=N]',
+    synopsis: 'reclaim CGROUP SIZE [swappiness=N|max]',
     doc: 'Proactive reclaim of SIZE from a cgroup; shorthand for `echo "SIZE swappiness=N" > …/memory.reclaim`. Fails with EAGAIN when less could be reclaimed.',
     kernel: 'memory_reclaim() → try_to_free_mem_cgroup_pages(); docs/kernel-model.md §10.7',
     example: 'mkdir app\nreclaim app 8M swappiness=200',
@@ -351,7 +479,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup to reclaim from (the root is allowed).' },
       { name: 'SIZE', kind: 'size', doc: 'How much memory to reclaim.' },
     ],
-    options: [{ key: 'swappiness', kind: 'integer', doc: 'Swappiness for this reclaim only, 0..200 (200 reclaims anonymous memory only).' }],
+    options: [{ key: 'swappiness', kind: 'integer', doc: 'Swappiness for this reclaim only: 0..200 balances anon against file as vm.swappiness does (0: file only), `max` takes anonymous memory only.' }],
     flags: [],
   },
   {
@@ -366,6 +494,121 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     options: [],
     flags: [],
+  },
+  {
+    name: 'mount',
+    synopsis: 'mount -t ext4|xfs|btrfs|minix|tmpfs [bs=SIZE] DEVICE DIR',
+    doc:
+      'Mounts a file system of that kind at DIR (made with `mkfs` of that block size), so that swap files under DIR follow its swapon rules. ' +
+      'ext4 takes 1K, 2K, 4K (default) or 64K blocks, minix 1K, xfs and btrfs 4K; blocks larger than a page make swapon fail. `/` is ext4 with page-sized blocks.',
+    kernel: 'the file systems\u2019 ->swap_activate: iomap_swapfile_activate() (ext4, xfs), btrfs_swap_activate(), generic_swapfile_activate() (minix); tmpfs has no ->read_folio',
+    example: 'mount -t btrfs /dev/vdc /mnt',
+    positionals: [
+      { name: 'DEVICE', kind: 'device', doc: 'The block device holding the file system (its name shows in file system warnings).' },
+      { name: 'DIR', kind: 'dir', doc: 'The mount point.' },
+    ],
+    options: [{ key: 'bs', kind: 'size', doc: 'Block size of the file system (mkfs -b).' }],
+    flags: [{ canonical: 'type', names: ['-t', '--types'], value: 'required', values: ['ext4', 'xfs', 'btrfs', 'minix', 'tmpfs'], doc: 'The file system kind.' }],
+  },
+  {
+    name: 'dd',
+    synopsis: 'dd if=/dev/zero of=PATH bs=SIZE count=N',
+    doc: 'Writes a file of `bs × count` bytes, every block allocated and written (the usual way to make a swap file). An existing file is replaced; an active swap file is ETXTBSY.',
+    kernel: 'write(2) through the page cache; the blocks are allocated',
+    example: 'dd if=/dev/zero of=/swapfile bs=1M count=64',
+    positionals: [],
+    options: [
+      { key: 'if', kind: 'choice', values: ['/dev/zero', '/dev/urandom'], doc: 'What is written; the data itself does not matter to swapon.' },
+      { key: 'of', kind: 'path', doc: 'The file to write.' },
+      { key: 'bs', kind: 'size', doc: 'Block size of each write.' },
+      { key: 'count', kind: 'integer', doc: 'How many blocks.' },
+    ],
+    flags: [],
+  },
+  {
+    name: 'truncate',
+    synopsis: 'truncate -s SIZE PATH',
+    doc: 'Sets a file\u2019s size, creating it if needed; new space is a hole (a sparse file). On an active swap file ETXTBSY.',
+    kernel: 'do_truncate(), inode_newsize_ok() (ETXTBSY on S_SWAPFILE)',
+    example: 'truncate -s 64M /swapfile',
+    positionals: [{ name: 'PATH', kind: 'path', doc: 'The file.' }],
+    options: [],
+    flags: [{ canonical: 'size', names: ['-s', '--size'], value: 'required', doc: 'The new size.' }],
+  },
+  {
+    name: 'fallocate',
+    synopsis: 'fallocate -l SIZE PATH',
+    doc: 'Makes a file of SIZE with allocated but unwritten blocks. ext4, xfs and btrfs take such a file for swap; minix has no fallocate (EOPNOTSUPP).',
+    kernel: 'vfs_fallocate(); unwritten extents are accepted by iomap_swapfile_iter()',
+    example: 'fallocate -l 64M /swapfile',
+    positionals: [{ name: 'PATH', kind: 'path', doc: 'The file.' }],
+    options: [],
+    flags: [{ canonical: 'length', names: ['-l', '--length'], value: 'required', doc: 'The size.' }],
+  },
+  {
+    name: 'chattr',
+    synopsis: 'chattr +C PATH',
+    doc: 'Sets the no-copy-on-write attribute, which btrfs needs on a swap file. Only on an empty file (EINVAL otherwise); other file systems have no such attribute (EOPNOTSUPP).',
+    kernel: 'FS_NOCOW_FL through FS_IOC_SETFLAGS; btrfs_swap_activate() refuses copy-on-write files',
+    example: 'mount -t btrfs /dev/vdc /mnt\ntruncate -s 0 /mnt/swapfile\nchattr +C /mnt/swapfile',
+    positionals: [
+      { name: 'ATTR', kind: 'choice', values: ['+C'], doc: '`+C`: no copy-on-write.' },
+      { name: 'PATH', kind: 'path', doc: 'The file.' },
+    ],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'mkswap',
+    synopsis: 'mkswap [-f] [-L LABEL] [-U UUID] [-v N] [bad=LIST] PATH [SIZE_KIB]',
+    doc:
+      'Writes a swap header on page 0 of a file: SWAPSPACE2, version 1, the last page and the bad-page list. SIZE_KIB makes the header claim that many KiB; larger than the file needs `-f`. ' +
+      'Fewer than 10 pages is refused. `-v` writes another version number, to test the kernel\u2019s refusal (mkswap itself writes only 1).',
+    kernel: 'mkswap(8); read by read_swap_header() in mm/swapfile.c',
+    example: 'dd if=/dev/zero of=/swapfile bs=1M count=64\nmkswap -L swap /swapfile',
+    positionals: [
+      { name: 'PATH', kind: 'path', doc: 'The file.' },
+      { name: 'SIZE_KIB', kind: 'integer', optional: true, doc: 'Size the header claims, in KiB (default: the file).' },
+    ],
+    options: [{ key: 'bad', kind: 'page-list', doc: 'Bad pages written into the header (the kernel refuses them on a file).' }],
+    flags: [
+      { canonical: 'force', names: ['-f', '--force'], value: 'none', doc: 'Write a header larger than the file.' },
+      { canonical: 'label', names: ['-L', '--label'], value: 'required', doc: 'A label for the area.' },
+      { canonical: 'uuid', names: ['-U', '--uuid'], value: 'required', doc: 'A UUID for the area.' },
+      { canonical: 'version', names: ['-v', '--swapversion'], value: 'required', doc: 'Header version (1; another number tests the kernel\u2019s check).' },
+    ],
+  },
+  {
+    name: 'rm',
+    synopsis: 'rm PATH',
+    doc: 'Removes a file. An active swap file cannot be removed (EPERM).',
+    kernel: 'unlink(2): may_delete() refuses an IS_SWAPFILE inode',
+    example: 'truncate -s 1M /tmp.img\nrm /tmp.img',
+    positionals: [{ name: 'PATH', kind: 'path', doc: 'The file.' }],
+    options: [],
+    flags: [],
+  },
+  {
+    name: 'user',
+    synopsis: 'user root|nobody|UID [drop=CAP_SYS_ADMIN]',
+    doc:
+      'Runs the following statements as this user, as `setuid()` or `capsh --drop` in a test: swapon and swapoff need CAP_SYS_ADMIN (EPERM), writes to cgroup, proc and sys files and cgroup mkdir/rmdir need uid 0 (EACCES). ' +
+      '`drop=CAP_SYS_ADMIN` keeps the uid and takes the capability away. `user root` gives both back.',
+    kernel: 'capable(CAP_SYS_ADMIN) in sys_swapon()/sys_swapoff(); generic_permission() for files',
+    example: 'user nobody\nswapoff -a\nexpect error EPERM\nuser root',
+    positionals: [{ name: 'USER', kind: 'choice', values: ['root', 'nobody'], doc: '`root`, `nobody` (uid 65534) or a uid.' }],
+    options: [{ key: 'drop', kind: 'choice', values: ['CAP_SYS_ADMIN'], doc: 'A capability the user lacks.' }],
+    flags: [],
+  },
+  {
+    name: 'dmesg',
+    synopsis: 'dmesg [-C]',
+    doc: 'Prints the kernel log: swapon\u2019s `Adding …k swap` line, its refusals (`Unable to find swap-space signature`, …), OOM kills. `-C` clears it. In an expect: `expect dmesg contains "TEXT"`.',
+    kernel: 'printk() ring buffer; the messages of sys_swapon(), read_swap_header(), the file systems and the OOM killer',
+    example: 'swapon /dev/vda2 size=64M\ndmesg\nexpect dmesg contains "Adding 65532k swap on /dev/vda2"',
+    positionals: [],
+    options: [],
+    flags: [{ canonical: 'clear', names: ['-C', '--clear'], value: 'none', doc: 'Clear the log.' }],
   },
   {
     name: 'discard',
@@ -845,6 +1088,44 @@ export const OTHER_FILES: readonly FileSpec[] = [
     kernel: 'page_cluster, swap_cluster_readahead() in mm/swap_state.c; docs/kernel-model.md §4.3',
   },
   {
+    name: 'dirty_ratio',
+    scope: 'sysctl',
+    path: '/proc/sys/vm/dirty_ratio',
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 100,
+    unit: 'int',
+    defaultValue: '20',
+    doc: 'Percent of dirtyable memory (free pages plus the file LRU) past which a writer is throttled until writeback catches up.',
+    kernel: 'vm_dirty_ratio, domain_dirty_limits(), balance_dirty_pages() in mm/page-writeback.c',
+  },
+  {
+    name: 'dirty_background_ratio',
+    scope: 'sysctl',
+    path: '/proc/sys/vm/dirty_background_ratio',
+    access: 'rw',
+    write: 'int',
+    min: 0,
+    max: 100,
+    unit: 'int',
+    defaultValue: '10',
+    doc: 'Percent of dirtyable memory past which the flusher writes dirty pages back (here at once, down to this threshold).',
+    kernel: 'dirty_background_ratio, wb_over_bg_thresh() in mm/page-writeback.c',
+  },
+  {
+    name: 'drop_caches',
+    scope: 'sysctl',
+    path: '/proc/sys/vm/drop_caches',
+    access: 'wo',
+    write: 'int',
+    min: 1,
+    max: 4,
+    unit: 'int',
+    doc: '`1` drops clean, unmapped page cache (dirty, mapped and shmem pages stay); `2` frees reclaimable slab, which the model has none of to free; `3` both.',
+    kernel: 'drop_caches_sysctl_handler(), drop_pagecache_sb() → invalidate_mapping_pages() in fs/drop_caches.c',
+  },
+  {
     name: 'vma_ra_enabled',
     scope: 'swap-sysfs',
     path: '/sys/kernel/mm/swap/vma_ra_enabled',
@@ -878,6 +1159,30 @@ export const OTHER_FILES: readonly FileSpec[] = [
     defaultValue: 'madvise',
     doc: 'Top-level THP policy, inherited by every size set to `inherit`.',
     kernel: 'enabled_store() in mm/huge_memory.c',
+  },
+  {
+    name: 'shmem_enabled',
+    scope: 'thp',
+    path: '/sys/kernel/mm/transparent_hugepage/shmem_enabled',
+    access: 'rw',
+    write: 'enum',
+    values: ['always', 'within_size', 'advise', 'never', 'deny', 'force'],
+    unit: 'enum',
+    defaultValue: 'never',
+    doc: 'Huge page policy of tmpfs and shared anonymous memory, inherited by every shmem size set to `inherit`. `deny` turns every size off, `force` turns the PMD size on.',
+    kernel: 'shmem_enabled_store(), shmem_allowable_huge_orders() in mm/shmem.c',
+  },
+  {
+    name: 'shmem_enabled',
+    scope: 'thp-size',
+    path: '/sys/kernel/mm/transparent_hugepage/hugepages-<N>kB/shmem_enabled',
+    access: 'rw',
+    write: 'enum',
+    values: ['always', 'inherit', 'within_size', 'advise', 'never'],
+    unit: 'enum',
+    defaultValue: 'never (inherit for the PMD size)',
+    doc: 'shmem mTHP policy for one size (order 1 up to the PMD order). `within_size` allows a folio only inside i_size; `advise` needs MADV_HUGEPAGE, which the model has no command for (so it is never).',
+    kernel: 'thpsize_shmem_enabled_store(), shmem_allowable_huge_orders() in mm/shmem.c',
   },
   {
     name: 'enabled',
@@ -1088,7 +1393,16 @@ export interface KeySpec {
 export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
   'memory.stat': [
     { name: 'anon', unit: 'bytes', doc: 'Anonymous memory charged to the cgroup.' },
-    { name: 'file', unit: 'bytes', doc: 'Page cache charged to the cgroup.' },
+    { name: 'file', unit: 'bytes', doc: 'Page cache charged to the cgroup, shmem included.' },
+    { name: 'shmem', unit: 'bytes', doc: 'shmem and tmpfs pages in memory (not those in swap).' },
+    { name: 'file_mapped', unit: 'bytes', doc: 'Page cache mapped by some page table.' },
+    { name: 'file_dirty', unit: 'bytes', doc: 'Dirty page cache of files that write back (not shmem).' },
+    { name: 'file_writeback', unit: 'bytes', doc: 'Page cache under writeback (writeback completes at once here: 0).' },
+    { name: 'shmem_thp', unit: 'bytes', doc: 'shmem in PMD-sized folios.' },
+    { name: 'inactive_anon', unit: 'bytes', doc: 'The inactive anon LRU (shmem included: it is swap-backed).' },
+    { name: 'active_anon', unit: 'bytes', doc: 'The active anon LRU.' },
+    { name: 'inactive_file', unit: 'bytes', doc: 'The inactive file LRU.' },
+    { name: 'active_file', unit: 'bytes', doc: 'The active file LRU.' },
     { name: 'anon_thp', unit: 'bytes', doc: 'Anonymous memory in PMD-sized THPs.' },
     { name: 'swapcached', unit: 'bytes', doc: 'Memory that is also in the swap cache.' },
     { name: 'zswap', unit: 'bytes', doc: 'Compressed bytes in the zswap pool.' },
@@ -1106,6 +1420,12 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'thp_swpout', unit: 'count', doc: 'PMD-sized folios swapped out whole.' },
     { name: 'thp_swpout_fallback', unit: 'count', doc: 'PMD-sized folios split before swapout.' },
     { name: 'workingset_refault_anon', unit: 'count', doc: 'Anonymous pages faulted back in soon after eviction.' },
+    { name: 'pgscan', unit: 'pages', doc: 'Pages reclaim looked at.' },
+    { name: 'pgsteal', unit: 'pages', doc: 'Pages reclaim freed (swapped out, or dropped after MADV_FREE).' },
+    { name: 'pgactivate', unit: 'pages', doc: 'Pages moved to the active list.' },
+    { name: 'pgdeactivate', unit: 'pages', doc: 'Pages moved to the inactive list (aging, MADV_COLD).' },
+    { name: 'pglazyfree', unit: 'pages', doc: 'Pages MADV_FREE made lazy-free.' },
+    { name: 'pglazyfreed', unit: 'pages', doc: 'Lazy-free pages reclaim dropped without swapping them.' },
   ],
   'memory.events': [
     { name: 'low', unit: 'count', doc: 'Times the cgroup was reclaimed below memory.low.' },
@@ -1128,6 +1448,20 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'nr_free_pages', unit: 'pages', doc: 'Free pages.' },
     { name: 'nr_anon_pages', unit: 'pages', doc: 'Anonymous pages mapped.' },
     { name: 'nr_swapcached', unit: 'pages', doc: 'Pages in the swap cache.' },
+    { name: 'nr_inactive_file', unit: 'pages', doc: 'The inactive file LRU.' },
+    { name: 'nr_active_file', unit: 'pages', doc: 'The active file LRU.' },
+    { name: 'nr_mapped', unit: 'pages', doc: 'Page cache pages mapped by page tables.' },
+    { name: 'nr_file_pages', unit: 'pages', doc: 'Page cache, shmem and the swap cache.' },
+    { name: 'nr_dirty', unit: 'pages', doc: 'Dirty page cache of files that write back.' },
+    { name: 'nr_shmem', unit: 'pages', doc: 'shmem and tmpfs pages in memory.' },
+    { name: 'nr_shmem_hugepages', unit: 'count', doc: 'shmem PMD-sized folios.' },
+    { name: 'nr_written', unit: 'pages', doc: 'Page cache pages written back.' },
+    { name: 'pgpgin', unit: 'count', doc: 'KiB read from block devices for the page cache.' },
+    { name: 'pgpgout', unit: 'count', doc: 'KiB written back to block devices from the page cache.' },
+    { name: 'pgscan_anon', unit: 'pages', doc: 'Anon (and shmem) pages scanned by reclaim.' },
+    { name: 'pgscan_file', unit: 'pages', doc: 'File pages scanned by reclaim.' },
+    { name: 'pgsteal_anon', unit: 'pages', doc: 'Anon (and shmem) pages reclaimed.' },
+    { name: 'pgsteal_file', unit: 'pages', doc: 'File pages reclaimed.' },
     { name: 'nr_anon_transparent_hugepages', unit: 'count', doc: 'Anonymous PMD-sized THPs.' },
     { name: 'pgfault', unit: 'count', doc: 'Page faults.' },
     { name: 'pgmajfault', unit: 'count', doc: 'Major faults.' },
@@ -1145,6 +1479,10 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'thp_swpout_fallback', unit: 'count', doc: 'PMD-sized folios split before swapout.' },
     { name: 'workingset_refault_anon', unit: 'count', doc: 'Anonymous refaults.' },
     { name: 'oom_kill', unit: 'count', doc: 'OOM kills.' },
+    { name: 'pgactivate', unit: 'pages', doc: 'Pages moved to the active list.' },
+    { name: 'pgdeactivate', unit: 'pages', doc: 'Pages moved to the inactive list (aging, MADV_COLD).' },
+    { name: 'pglazyfree', unit: 'pages', doc: 'Pages MADV_FREE made lazy-free.' },
+    { name: 'pglazyfreed', unit: 'pages', doc: 'Lazy-free pages reclaim dropped without swapping them.' },
   ],
   mm_stat: [
     { name: 'orig_data_size', unit: 'bytes', doc: 'Uncompressed size of the pages stored.' },
@@ -1183,6 +1521,11 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'Inactive(file)', unit: 'kB', doc: 'File pages on the inactive LRU.' },
     { name: 'AnonPages', unit: 'kB', doc: 'Anonymous memory mapped by page tables.' },
     { name: 'AnonHugePages', unit: 'kB', doc: 'Anonymous memory in PMD-sized THPs.' },
+    { name: 'Dirty', unit: 'kB', doc: 'Dirty page cache waiting for writeback.' },
+    { name: 'Writeback', unit: 'kB', doc: 'Page cache under writeback (completes at once here: 0).' },
+    { name: 'Mapped', unit: 'kB', doc: 'Page cache mapped by page tables.' },
+    { name: 'Shmem', unit: 'kB', doc: 'shmem and tmpfs pages in memory (counted in Cached too).' },
+    { name: 'ShmemHugePages', unit: 'kB', doc: 'shmem in PMD-sized folios.' },
     { name: 'SwapTotal', unit: 'kB', doc: 'Usable swap space (during swapoff, also the in-use part of the device going away).' },
     { name: 'SwapFree', unit: 'kB', doc: 'Free swap space.' },
     { name: 'Zswap', unit: 'kB', doc: 'Size of the compressed pool.' },
@@ -1242,9 +1585,12 @@ export const TASK_FIELDS: readonly FieldSpec[] = [
   { name: 'rss', unit: 'pages', doc: 'Resident anonymous pages.' },
   { name: 'swapents', unit: 'pages', doc: 'Page-table entries holding a swap entry (MM_SWAPENTS).' },
   { name: 'cgroup', unit: 'cgroup', doc: 'The cgroup the task is in.' },
+  { name: 'data', unit: 'text', doc: 'Page data of a region: `task T data REGION [pages=A..B] == VALUE|index` checks every page of the range against what `fill` wrote (a fresh page holds 0).' },
 ];
 
 export const DEVICE_FIELDS: readonly FieldSpec[] = [
+  { name: 'discards', unit: 'count', doc: 'Discard requests issued: one at swapon for `-d`/`--discard=once`, one per cluster discarded after being freed.' },
+  { name: 'discarded', unit: 'pages', doc: 'Pages those discard requests covered.' },
   { name: 'prio', unit: 'int', doc: 'Priority (si->prio).' },
   { name: 'pages', unit: 'pages', doc: 'Usable slots: size minus the header and bad pages (si->pages).' },
   { name: 'max', unit: 'pages', doc: 'Slots including the header (si->max).' },
@@ -1281,6 +1627,7 @@ export const OBSERVABLE_FORMS: readonly ObservableForm[] = [
   { keyword: 'task', synopsis: 'task NAME FIELD', doc: 'A field of a task.' },
   { keyword: 'device', synopsis: 'device PATH FIELD', doc: 'A field of a swap device’s swap_info_struct.' },
   { keyword: 'overhead', synopsis: 'overhead [DESIGN] STRUCTURE|total|static|dynamic', doc: 'Bytes of swap metadata, now, under the configured or a named design.' },
+  { keyword: 'dmesg', synopsis: 'dmesg contains TEXT', doc: 'The kernel log, one message per line; compare with `contains` / `!contains` (or == for all of it).' },
 ];
 
 // ─── Errno ───────────────────────────────────────────────────────────────────
@@ -1308,6 +1655,7 @@ export const ERRNOS: readonly ErrnoSpec[] = [
   { name: 'ENODEV', value: 19, doc: 'No such device; also an open cgroup file whose cgroup was removed.' },
   { name: 'ENOTDIR', value: 20, doc: 'Not a directory.' },
   { name: 'EINVAL', value: 22, doc: 'Invalid argument: bad value in a file write, swapoff of an inactive area, bad swap header.' },
+  { name: 'ETXTBSY', value: 26, doc: 'Text file busy: truncating or writing an active swap file.' },
   { name: 'EFBIG', value: 27, doc: 'File too large.' },
   { name: 'ENOSPC', value: 28, doc: 'No space left (no free swap slot).' },
   { name: 'ERANGE', value: 34, doc: 'Result out of range; `cgroup.kill` takes only 1.' },
@@ -1333,7 +1681,15 @@ export interface ConfigKeySpec {
 }
 
 export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
-  { key: 'design', syntax: 'legacy|p1|p3|p4|ghost|vswap|vswap-ste', values: DESIGN_NAMES, defaultValue: 'p4', doc: 'Which swap metadata design to simulate (see the design profiles).' },
+  { key: 'design', syntax: 'legacy|p1|p3|p4|ghost|vswap|vswap-ste', values: DESIGN_NAMES, defaultValue: 'the kernel’s own (p4 for 7.2)', doc: 'Which swap metadata design to simulate (see the design profiles).' },
+  {
+    key: 'kernel',
+    syntax: '6.12|7.2|7.3',
+    values: KERNEL_VERSIONS,
+    defaultValue: '7.2',
+    doc: 'Which mainline release’s behaviour to simulate (allocation policy, defaults, zswap, counters; see docs/kernels.md). Orthogonal to design; without a design the release’s own one is used (6.12: legacy).',
+  },
+  { key: 'device_private', syntax: 'on|off', values: ['on', 'off'], defaultValue: 'the Debian kernel’s (off for 6.12, on for 7.2)', doc: 'CONFIG_DEVICE_PRIVATE: device-private entries take swap types, so MAX_SWAPFILES is smaller (27 or 23 for 6.12, 24 for 7.2).' },
   { key: 'page_size', syntax: '4K|16K|64K', values: ['4K', '16K', '64K'], defaultValue: '4K', doc: 'PAGE_SIZE; also the size of one swap slot.' },
   {
     key: 'cluster_slots',
@@ -1345,7 +1701,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { key: 'thp_swap', syntax: 'on|off', values: ['on', 'off'], defaultValue: 'on', doc: 'CONFIG_THP_SWAP: large folios keep their size in swap; off means 256-slot clusters and order 0 only.' },
   { key: 'cpus', syntax: '1..1024', defaultValue: '4', doc: 'Number of CPUs (each has its own swap cluster cache).' },
   { key: 'ram', syntax: 'SIZE', defaultValue: '4G', doc: 'RAM size; sets zswap’s pool limit and the ghost device size.' },
-  { key: 'max_swapfiles', syntax: '1..32', defaultValue: '24', doc: 'MAX_SWAPFILES: 32 types minus those reserved for special entries (docs/kernel-model.md §1).' },
+  { key: 'max_swapfiles', syntax: '1..32', defaultValue: 'from kernel and device_private (24 for 7.2)', doc: 'MAX_SWAPFILES: 32 types minus those reserved for special entries (docs/kernel-model.md §1).' },
   { key: 'seed', syntax: 'INTEGER', defaultValue: '1', doc: 'Seed for every random choice (which pages of a `mix()` hold which content).' },
   { key: 'stop_on_error', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'no', doc: 'Stop at the first failed expectation or unexpected errno.' },
   { key: 'check_invariants', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'yes', doc: 'Check the simulator’s internal invariants after every step (slower, catches model bugs).' },

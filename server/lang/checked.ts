@@ -12,6 +12,9 @@
 import type { Range, Word } from './ast';
 import type { DynamicStatement } from './substitute';
 import type { DesignName, ObservableUnit } from './catalog';
+import type { Advice } from '../sim/madvise';
+import type { FillValue } from '../sim/page_data';
+import type { KernelVersion } from '../sim/kernel_version';
 
 export interface Limits {
   /** Largest N in `repeat N {`. */
@@ -47,6 +50,10 @@ export const DEFAULT_LIMITS: Limits = {
 /** The machine and kernel the scenario runs on, every default filled in. */
 export interface ScenarioConfig {
   readonly design: DesignName;
+  /** Mainline release whose behaviour is simulated (server/sim/kernel_version.ts). */
+  readonly kernel: KernelVersion;
+  /** CONFIG_DEVICE_PRIVATE (decides the default max_swapfiles). */
+  readonly devicePrivate: boolean;
   /** Bytes: 4096, 16384 or 65536. */
   readonly pageSize: number;
   /** SWAPFILE_CLUSTER. */
@@ -71,7 +78,7 @@ export type SwapDeviceType = 'partition' | 'file' | 'zram' | 'ghost';
 export type DiscardPolicy = 'both' | 'once' | 'pages';
 
 export type ZswapParam = 'enabled' | 'compressor' | 'max_pool_percent' | 'accept_threshold_percent' | 'shrinker_enabled';
-export type SysctlName = 'swappiness' | 'page-cluster';
+export type SysctlName = 'swappiness' | 'page-cluster' | 'dirty_ratio' | 'dirty_background_ratio' | 'drop_caches';
 
 /** A file, resolved. `path` is the canonical absolute path. */
 export type FileRef =
@@ -79,8 +86,8 @@ export type FileRef =
   | { readonly kind: 'zswap-param'; readonly path: string; readonly name: ZswapParam }
   | { readonly kind: 'sysctl'; readonly path: string; readonly name: SysctlName }
   | { readonly kind: 'swap-sysfs'; readonly path: string; readonly name: 'vma_ra_enabled' | 'tiers' }
-  | { readonly kind: 'thp'; readonly path: string; readonly name: 'enabled' }
-  | { readonly kind: 'thp-size'; readonly path: string; readonly name: 'enabled'; readonly order: number; readonly sizeKb: number }
+  | { readonly kind: 'thp'; readonly path: string; readonly name: 'enabled' | 'shmem_enabled' }
+  | { readonly kind: 'thp-size'; readonly path: string; readonly name: 'enabled' | 'shmem_enabled'; readonly order: number; readonly sizeKb: number }
   | { readonly kind: 'thp-stat'; readonly path: string; readonly name: string; readonly order: number; readonly sizeKb: number }
   | { readonly kind: 'proc'; readonly path: string; readonly name: 'swaps' | 'meminfo' | 'vmstat' }
   | { readonly kind: 'zswap-debug'; readonly path: string; readonly name: string }
@@ -125,12 +132,15 @@ export type ContentPart =
 /** Content of a region; percentages sum to 100. */
 export type Content = readonly ContentPart[];
 
-export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈';
+export type Comparison = '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈' | 'contains' | '!contains';
+
+/** File systems `mount -t` knows. */
+export type FsKind = 'ext4' | 'xfs' | 'btrfs' | 'minix' | 'tmpfs';
 
 export type SlotField = 'kind' | 'count' | 'zero' | 'memcg' | 'cached' | 'zswap' | 'backend' | 'vtable';
 export type ClusterField = 'list' | 'order' | 'count' | 'table';
 export type TaskField = 'state' | 'rss' | 'swapents' | 'cgroup';
-export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse';
+export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse' | 'discards' | 'discarded';
 export type SwapsColumn = 'Type' | 'Size' | 'Used' | 'Priority';
 
 /** A column of free(1); the Swap line has only `total`, `used` and `free`. */
@@ -146,7 +156,11 @@ export type Observable =
   | { readonly kind: 'task'; readonly task: string; readonly field: TaskField }
   | { readonly kind: 'device'; readonly device: string; readonly field: DeviceField }
   /** `item` is a structure name of the design, or `total`, `static`, `dynamic`. */
-  | { readonly kind: 'overhead'; readonly design: DesignName; readonly item: string };
+  | { readonly kind: 'overhead'; readonly design: DesignName; readonly item: string }
+  /** The kernel log, one message per line. */
+  | { readonly kind: 'dmesg' }
+  /** Page data of a task's pages (`fill`): compared page by page with a value or `index`. */
+  | { readonly kind: 'data'; readonly task: string; readonly region: string; readonly pages: PageSpan };
 
 /** Numbers are in the observable's unit; bools are 0/1; enum words and cgroup paths are canonical. */
 export type ExpectedValue = { readonly kind: 'number'; readonly value: number } | { readonly kind: 'word'; readonly value: string };
@@ -169,6 +183,10 @@ export type CheckedOp =
       /** -1 when not given (DEF_SWAP_PRIO). */
       readonly priority: number;
       readonly discard: DiscardPolicy | null;
+      /** A regular file whose header mkswap wrote (no `size=`): the kernel reads the header. */
+      readonly fromFile: boolean;
+      /** `flags=`: the raw swap_flags word (priority and discard then come from it). */
+      readonly flags: number | null;
     }
   | { readonly op: 'swapoff'; readonly device: string }
   | { readonly op: 'swapoff-all' }
@@ -177,6 +195,24 @@ export type CheckedOp =
   | { readonly op: 'read'; readonly file: FileRef; readonly fd?: string }
   | { readonly op: 'open'; readonly name: string; readonly file: FileRef }
   | { readonly op: 'close'; readonly name: string }
+  | { readonly op: 'mount'; readonly dir: string; readonly fs: FsKind; readonly blockSize: number; readonly device: string }
+  /** dd (written), truncate (a hole, or a new size of an existing file), fallocate (unwritten). */
+  | { readonly op: 'mkfile'; readonly path: string; readonly bytes: number; readonly fill: 'written' | 'unwritten' | 'hole'; readonly resize: boolean }
+  | { readonly op: 'chattr'; readonly path: string }
+  | {
+      readonly op: 'mkswap';
+      readonly path: string;
+      /** Pages the header claims (null: the whole file). */
+      readonly pages: number | null;
+      readonly force: boolean;
+      readonly version: number;
+      readonly label: string;
+      readonly uuid: string;
+      readonly badPages: readonly number[];
+    }
+  | { readonly op: 'rm'; readonly path: string }
+  | { readonly op: 'user'; readonly uid: number; readonly capSysAdmin: boolean }
+  | { readonly op: 'dmesg'; readonly clear: boolean }
   /** A statement the checker knows fails with this errno (e.g. a write through a closed file): the run fails it the same way. */
   | { readonly op: 'fail'; readonly errno: string; readonly message: string }
   | { readonly op: 'free'; readonly unit: 'bytes' | 'kibi' | 'mebi' | 'gibi' | 'human' }
@@ -193,13 +229,32 @@ export type CheckedOp =
       readonly order: number;
       readonly content: Content;
       readonly populate: boolean;
+      /** `file=PATH`: map this file (page cache, or shmem on tmpfs); null: anonymous memory. */
+      readonly file: string | null;
+      /** MAP_SHARED: writes reach the file; anonymous and shared is an unnamed shmem file. */
+      readonly shared: boolean;
+      /** `offset=`: the file page the mapping starts at (vm_pgoff). */
+      readonly offsetPages: number;
     }
   | { readonly op: 'touch'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly write: boolean }
   | { readonly op: 'pageout'; readonly task: string; readonly region: string; readonly pages: PageSpan }
   | { readonly op: 'munmap'; readonly task: string; readonly region: string; readonly pages: PageSpan }
+  /** madvise(2), or process_madvise(2) with `process` (from the scenario's credentials on the task). */
+  | { readonly op: 'madvise'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly advice: Advice; readonly process: boolean }
+  | { readonly op: 'mlock'; readonly task: string; readonly region: string; readonly lock: boolean }
+  | { readonly op: 'mremap'; readonly task: string; readonly region: string; readonly pages: number }
+  /** Page data written into the range: one value, or each page's index. */
+  | { readonly op: 'fill'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly value: FillValue }
   | { readonly op: 'fork'; readonly task: string; readonly child: string }
   | { readonly op: 'exit'; readonly task: string }
   | { readonly op: 'zswap-shrink'; readonly entries: number | null }
+  /** `file write`: `bytes` at `offset` by `task` (null: a task in the root cgroup), holding `content` (null: the file's own). */
+  | { readonly op: 'file-write'; readonly path: string; readonly offset: number; readonly bytes: number; readonly task: string | null; readonly content: Content | null }
+  /** `file read`: `bytes` (null: to the end of the file) at `offset`. */
+  | { readonly op: 'file-read'; readonly path: string; readonly offset: number; readonly bytes: number | null; readonly task: string | null }
+  | { readonly op: 'file-rm'; readonly path: string }
+  /** `file sync`: sync(2), or fsync(2) of one file. */
+  | { readonly op: 'file-sync'; readonly path: string | null }
   | { readonly op: 'discard'; readonly device: string | null }
   | { readonly op: 'expect-ok' }
   | { readonly op: 'expect-error'; readonly errno: string; readonly errnoValue: number }

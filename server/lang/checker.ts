@@ -93,8 +93,11 @@ class Checker {
       const stmt = list[i] as Statement;
       const next = list[i + 1];
       const prevPredicted = this.lastPredicted;
-      const checked = this.checkStatement(stmt, list[i - 1], depth, topLevel && i < this.leadingConfigs, prevPredicted);
       const silence = next?.kind === 'expect' && next.assertion.form === 'error';
+      // a statement the scenario says fails changes no name: keep the state as it was
+      const restore = silence && stmt.kind !== 'repeat' ? this.ctx.state.snapshot() : null;
+      const checked = this.checkStatement(stmt, list[i - 1], depth, topLevel && i < this.leadingConfigs, prevPredicted);
+      restore?.();
       let predicted: readonly string[] = NONE;
       for (const d of this.ctx.buffer) {
         const errno = d.data?.errno;

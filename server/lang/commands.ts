@@ -6,15 +6,20 @@
  * fails the same way.
  */
 import { parseTierMax, parseTierOps } from '../sim/swap_tier_syntax';
+import { SWAPPINESS_ANON_ONLY } from '../sim/vmscan';
 import type { CommandStatement, EchoStatement, Range, Word } from './ast';
 import { spanRanges } from './ast';
 import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
-import type { CheckedStatement, Content, DiscardPolicy, FileRef, PageSpan, SwapDeviceType, WriteValue } from './checked';
-import { cachedFile, flag, option, positional, withText, type CheckContext, type RegionInfo } from './context';
+import type { CheckedStatement, Content, DiscardPolicy, FileRef, SwapDeviceType, WriteValue } from './checked';
+import { cachedFile, flag, option, positional, withText, type CheckContext, type DeviceInfo, type RegionInfo } from './context';
+import { SWAP_FLAGS_VALID, decodeSwapFlags } from '../sim/swapon_file';
+import { maxSwapBadpages } from '../sim/swapfile';
 import { isVariableName } from './expr';
+import { checkFill, checkMadvise, checkMlock, checkMremap, checkRangeVerb } from './mem_commands';
+import { checkChattr, checkDd, checkDmesg, checkFallocate, checkMkswap, checkMount, checkRm, checkTruncate, checkUser } from './fs_commands';
 import { normalisePath, parentCgroup } from './paths';
 import { formatBytes, parseBool, parseInteger, parseKernelSize } from './units';
-import { checkChoice, checkContent, checkInteger, checkPageList, checkPageRange, checkSize } from './values';
+import { checkChoice, checkContent, checkInteger, checkPageList, checkSize } from './values';
 
 export function checkCommand(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   switch (stmt.name.text) {
@@ -40,6 +45,16 @@ export function checkCommand(ctx: CheckContext, stmt: CommandStatement): Checked
     case 'pageout':
     case 'munmap':
       return checkRangeVerb(ctx, stmt);
+    case 'madvise':
+    case 'process_madvise':
+      return checkMadvise(ctx, stmt);
+    case 'mlock':
+    case 'munlock':
+      return checkMlock(ctx, stmt);
+    case 'mremap':
+      return checkMremap(ctx, stmt);
+    case 'fill':
+      return checkFill(ctx, stmt);
     case 'fork':
       return checkFork(ctx, stmt);
     case 'exit':
@@ -52,6 +67,26 @@ export function checkCommand(ctx: CheckContext, stmt: CommandStatement): Checked
       return checkZswap(ctx, stmt);
     case 'discard':
       return checkDiscard(ctx, stmt);
+    case 'mount':
+      return checkMount(ctx, stmt);
+    case 'dd':
+      return checkDd(ctx, stmt);
+    case 'truncate':
+      return checkTruncate(ctx, stmt);
+    case 'fallocate':
+      return checkFallocate(ctx, stmt);
+    case 'chattr':
+      return checkChattr(ctx, stmt);
+    case 'mkswap':
+      return checkMkswap(ctx, stmt);
+    case 'rm':
+      return checkRm(ctx, stmt);
+    case 'user':
+      return checkUser(ctx, stmt);
+    case 'dmesg':
+      return checkDmesg(ctx, stmt);
+    case 'file':
+      return checkFileVerb(ctx, stmt);
     case 'open':
       return checkOpen(ctx, stmt);
     case 'close':
@@ -65,10 +100,6 @@ const line = (w: Word): number => w.range.start.line;
 
 // ─── Swap devices ────────────────────────────────────────────────────────────
 
-/** MAX_SWAP_BADPAGES: bad-page slots between the header's fixed fields and the signature. */
-export function maxSwapBadPages(pageSize: number): number {
-  return Math.floor((pageSize - 10 - 1536) / 4);
-}
 
 function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   const { config } = ctx;
@@ -116,10 +147,13 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
       if (t === null) ok = false;
       else type = t as SwapDeviceType;
     }
-    if (sizeOpt === undefined && type !== 'zram') {
-      ctx.error('SS102', `swapon of ${device} needs size=SIZE (the simulator's stand-in for mkswap)`, path);
+    if (sizeOpt === undefined && device.startsWith('/dev/') && type !== 'zram') {
+      ctx.error('SS102', `swapon of ${device} needs size=SIZE (the simulator's stand-in for mkswap on a device)`, path);
       return null;
     }
+  }
+  if (sizeOpt === undefined && !ghost && type !== 'zram') return checkSwaponFile(ctx, stmt, device, path);
+  if (!ghost && (sizeOpt !== undefined || type === 'zram')) {
     // a zram area without size= takes the device's disksize, known when the swapon runs
     const bytes = sizeOpt === undefined ? 0 : checkSize(sizeOpt.value, ctx.report, { pageSize: config.pageSize, what: 'swap area size', warnPlain: true });
     if (bytes === null) ok = false;
@@ -144,26 +178,12 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
     ctx.error('SS317', `a ${type} device is never rotational`, rotational);
     ok = false;
   }
-  let priority = -1;
-  const prio = flag(stmt, 'priority');
-  if (prio?.value != null) {
-    const p = checkInteger(prio.value, ctx.report, { min: -1, max: 32767, what: 'swap priority' });
-    if (p === null) ok = false;
-    else priority = p;
-  }
-  let discard: DiscardPolicy | null = null;
-  const disc = flag(stmt, 'discard');
-  if (disc !== undefined) {
-    if (disc.value === null) discard = 'both';
-    else {
-      const d = checkChoice(disc.value, ['once', 'pages'], ctx.report, 'discard policy');
-      if (d === null) ok = false;
-      else discard = d as DiscardPolicy;
-    }
-  }
+  const how = swapFlags(ctx, stmt);
+  if (how === null) ok = false;
+  const { priority, discard, flags } = how ?? { priority: -1, discard: null, flags: null };
   let badPages: number[] = [];
   if (badOpt !== undefined && !ghost) {
-    const max = maxSwapBadPages(config.pageSize);
+    const max = maxSwapBadpages(config.pageSize);
     const list = checkPageList(badOpt.value, ctx.report, max);
     if (list === null) ok = false;
     else {
@@ -177,14 +197,15 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
     }
   }
   if (!ok || slots === null) return null;
-  const known = ctx.state.devices.get(device);
-  if (known?.active === true) {
-    ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
-  } else if (ctx.state.activeDeviceCount() >= config.maxSwapfiles) {
-    ctx.error('SS410', `${config.maxSwapfiles} swap areas are already active (max_swapfiles)`, path, 'EPERM');
-  } else {
-    // a zram area sized by its disksize: its size is known only at run time
-    ctx.state.devices.set(device, { active: true, slots: slots === 0 ? ctx.limits.maxDevicePages : slots, offAt: null });
+  if (swaponAllowed(ctx, flags, path)) {
+    const known = ctx.state.devices.get(device);
+    if (known?.active === true) ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
+    else {
+      // a zram area sized by its disksize: its size is known only at run time
+      ctx.state.devices.set(device, { active: true, slots: slots === 0 ? ctx.limits.maxDevicePages : slots, offAt: null });
+      // `size=` on a file stands for dd + mkswap: the file exists and is held
+      if (type === 'file') ctx.state.files.set(device, { exists: true, pages: slots, headerSlots: slots, swapActive: true });
+    }
   }
   return {
     op: 'swapon',
@@ -197,7 +218,103 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
     badPages,
     priority,
     discard,
+    fromFile: false,
+    flags,
   };
+}
+
+/** swapon(8)'s -p and -d, or a raw `flags=` word (SWAP_FLAGS_VALID is checked by the kernel: EINVAL). */
+function swapFlags(ctx: CheckContext, stmt: CommandStatement): { priority: number; discard: DiscardPolicy | null; flags: number | null } | null {
+  const prio = flag(stmt, 'priority');
+  const disc = flag(stmt, 'discard');
+  const raw = option(stmt, 'flags');
+  if (raw !== undefined) {
+    if (prio !== undefined || disc !== undefined) {
+      ctx.error('SS317', '`flags=` gives the priority and discard bits itself: drop -p and -d', raw);
+      return null;
+    }
+    const n = checkInteger(raw.value, ctx.report, { min: 0, max: 0xffffffff, what: 'swap_flags' });
+    if (n === null) return null;
+    if ((n & ~SWAP_FLAGS_VALID) !== 0) ctx.error('SS307', `swap_flags 0x${n.toString(16)} has bits outside SWAP_FLAGS_VALID (0x${SWAP_FLAGS_VALID.toString(16)})`, raw.value, 'EINVAL');
+    const d = decodeSwapFlags(n);
+    return { priority: d.prio ?? -1, discard: d.discard === undefined || d.discard === 'none' ? null : d.discard, flags: n };
+  }
+  let priority = -1;
+  if (prio?.value != null) {
+    const p = checkInteger(prio.value, ctx.report, { min: -1, max: 32767, what: 'swap priority' });
+    if (p === null) return null;
+    priority = p;
+  }
+  let discard: DiscardPolicy | null = null;
+  if (disc !== undefined) {
+    if (disc.value === null) discard = 'both';
+    else {
+      const d = checkChoice(disc.value, ['once', 'pages'], ctx.report, 'discard policy');
+      if (d === null) return null;
+      discard = d as DiscardPolicy;
+    }
+  }
+  return { priority, discard, flags: null };
+}
+
+/**
+ * sys_swapon()'s first checks, in its order: invalid flags (reported with
+ * the flags), CAP_SYS_ADMIN (EPERM), a free swap type (EPERM). False when
+ * the swapon is known to fail.
+ */
+function swaponAllowed(ctx: CheckContext, flags: number | null, at: Word): boolean {
+  if (flags !== null && (flags & ~SWAP_FLAGS_VALID) !== 0) return false;
+  if (!ctx.state.cred.capSysAdmin) {
+    ctx.error('SS229', `swapon needs CAP_SYS_ADMIN; the statements run as uid ${ctx.state.cred.uid} without it (see \`user\`)`, at, 'EPERM');
+    return false;
+  }
+  if (ctx.state.activeDeviceCount() >= ctx.config.maxSwapfiles) {
+    ctx.error('SS410', `${ctx.config.maxSwapfiles} swap areas are already active (max_swapfiles)`, at, 'EPERM');
+    return false;
+  }
+  return true;
+}
+
+/** swapon of a regular file that mkswap prepared: no size=, the kernel reads its header. */
+function checkSwaponFile(ctx: CheckContext, stmt: CommandStatement, device: string, path: Word): CheckedStatement | null {
+  for (const key of ['bad', 'type'] as const) {
+    const o = option(stmt, key);
+    if (o !== undefined) {
+      ctx.error('SS317', `'${key}=' goes with size= (the stand-in for mkswap); a file's header comes from mkswap`, o);
+      return null;
+    }
+  }
+  const how = swapFlags(ctx, stmt);
+  if (how === null) return null;
+  const rotational = flag(stmt, 'rotational') !== undefined;
+  const op: CheckedStatement = {
+    op: 'swapon',
+    range: stmt.range,
+    device,
+    type: 'file',
+    slots: 0,
+    rotational,
+    synchronousIo: false,
+    badPages: [],
+    priority: how.priority,
+    discard: how.discard,
+    fromFile: true,
+    flags: how.flags,
+  };
+  if (!swaponAllowed(ctx, how.flags, path)) return op;
+  const f = ctx.state.files.get(device);
+  if (f?.exists !== true) {
+    if (f === undefined && ctx.dynamicKinds.has('device')) return op;
+    ctx.error('SS230', `${device} does not exist: make it with dd, truncate or fallocate, then mkswap`, path, 'ENOENT');
+    return op;
+  }
+  if (f.swapActive || ctx.state.devices.get(device)?.active === true) {
+    ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
+    return op;
+  }
+  f.swapActive = true;
+  ctx.state.devices.set(device, { active: true, slots: f.headerSlots, offAt: null });
+  return op;
 }
 
 function spanOf(a: Range, b: Range): { range: Range } {
@@ -213,8 +330,11 @@ function checkSwapoff(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
     ctx.error('SS317', '`swapoff -a` takes no PATH', path);
     return null;
   }
+  // sys_swapoff() checks the capability before anything else
+  const capable = ctx.state.cred.capSysAdmin;
+  if (!capable) ctx.error('SS229', `swapoff needs CAP_SYS_ADMIN; the statements run as uid ${ctx.state.cred.uid} without it (see \`user\`)`, path ?? stmt.name, 'EPERM');
   if (all !== undefined) {
-    for (const [name, d] of ctx.state.devices) if (d.active) ctx.state.devices.set(name, { ...d, active: false, offAt: line(stmt.name) });
+    if (capable) for (const [name, d] of ctx.state.devices) if (d.active) swapoffKnown(ctx, name, d, line(stmt.name));
     return { op: 'swapoff-all', range: stmt.range };
   }
   if (path === undefined) {
@@ -222,10 +342,20 @@ function checkSwapoff(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
     return null;
   }
   const device = normalisePath(path.text) ?? path.text;
+  if (!capable) return { op: 'swapoff', range: stmt.range, device };
   const d = ctx.state.devices.get(device);
-  if (d?.active === true) ctx.state.devices.set(device, { ...d, active: false, offAt: line(path) });
+  const file = ctx.state.files.get(device);
+  if (d?.active === true) swapoffKnown(ctx, device, d, line(path));
+  else if (!device.startsWith('/dev/') && file?.exists !== true && !ctx.dynamicKinds.has('device')) ctx.error('SS230', `${device} does not exist`, path, 'ENOENT');
   else ctx.activeDevice(withText(path, device), 'EINVAL');
   return { op: 'swapoff', range: stmt.range, device };
+}
+
+/** A swap area goes off: the device, and the file's S_SWAPFILE. */
+function swapoffKnown(ctx: CheckContext, device: string, d: DeviceInfo, at: number): void {
+  ctx.state.devices.set(device, { ...d, active: false, offAt: at });
+  const f = ctx.state.files.get(device);
+  if (f !== undefined) f.swapActive = false;
 }
 
 function checkDiscard(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
@@ -306,6 +436,10 @@ export function checkEcho(ctx: CheckContext, stmt: EchoStatement): CheckedStatem
     ctx.error('SS215', `${ref.path} is read-only`, stmt.target);
     return null;
   }
+  if (target.fd === null && ctx.state.cred.uid !== 0) {
+    ctx.error('SS229', `${ref.path} is root's (mode 0644): uid ${ctx.state.cred.uid} cannot write it`, stmt.target, 'EACCES');
+    return { op: 'write', range: stmt.range, file: ref, value: { kind: 'invalid', errno: 'EACCES' }, text: joinValues(stmt.values) };
+  }
   const fd = target.fd === null ? {} : { fd: target.fd };
   if (ref.kind === 'cgroup' && target.fd === null && !ctx.cgroupExists(ref.cgroup, stmt.target, 'ENOENT')) {
     return { op: 'write', range: stmt.range, file: ref, value: { kind: 'invalid', errno: 'ENOENT' }, text: joinValues(stmt.values) };
@@ -342,12 +476,12 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
     case 'reclaim': {
       const parts = text.split(/\s+/).filter((p) => p !== '');
       const size = parseKernelSize(parts[0] ?? '');
-      if (!size.ok) return reject(`memory.reclaim takes 'SIZE [swappiness=N]': ${parts.length === 0 ? 'the size is missing' : size.reason}`);
+      if (!size.ok) return reject(`memory.reclaim takes 'SIZE [swappiness=N|max]': ${parts.length === 0 ? 'the size is missing' : size.reason}`);
       let swappiness: number | null = null;
       for (const p of parts.slice(1)) {
-        const m = /^swappiness=(-?\d+)$/.exec(p);
-        const v = m === null ? null : Number(m[1]);
-        if (v === null || v < 0 || v > 200) return reject(`memory.reclaim accepts only swappiness=0..200 after the size, found '${p}'`);
+        const m = /^swappiness=(-?\d+|max)$/.exec(p);
+        const v = m === null ? null : m[1] === 'max' ? SWAPPINESS_ANON_ONLY : Number(m[1]);
+        if (v === null || v < 0 || v > SWAPPINESS_ANON_ONLY) return reject(`memory.reclaim accepts only swappiness=0..200 or swappiness=max after the size, found '${p}'`);
         swappiness = v;
       }
       return { kind: 'reclaim', bytes: size.bytes, swappiness };
@@ -462,6 +596,9 @@ function subtreeControlEffect(ctx: CheckContext, cgroup: string, enable: boolean
 const SYSCTL_PATHS: ReadonlyMap<string, string> = new Map([
   ['vm.swappiness', '/proc/sys/vm/swappiness'],
   ['vm.page-cluster', '/proc/sys/vm/page-cluster'],
+  ['vm.dirty_ratio', '/proc/sys/vm/dirty_ratio'],
+  ['vm.dirty_background_ratio', '/proc/sys/vm/dirty_background_ratio'],
+  ['vm.drop_caches', '/proc/sys/vm/drop_caches'],
 ]);
 
 function checkSysctl(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
@@ -507,6 +644,10 @@ function checkMkdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
   const cgroup = ctx.cgroupPath(path, false);
   if (cgroup === null) return null;
   const parents = flag(stmt, 'parents') !== undefined;
+  if (ctx.state.cred.uid !== 0) {
+    ctx.error('SS229', `cgroup directories are root's: uid ${ctx.state.cred.uid} cannot create one`, path, 'EACCES');
+    return { op: 'mkdir', range: stmt.range, cgroup, parents };
+  }
   if (ctx.laterIteration === 0 && ++ctx.cgroupStatements > ctx.limits.maxCgroups) {
     ctx.error('SS507', `more than ${ctx.limits.maxCgroups} mkdir statements`, path);
     return null;
@@ -565,6 +706,10 @@ function checkRmdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
   const cgroup = ctx.cgroupPath(path, false);
   if (cgroup === null) return null;
   const op: CheckedStatement = { op: 'rmdir', range: stmt.range, cgroup };
+  if (ctx.state.cred.uid !== 0) {
+    ctx.error('SS229', `cgroup directories are root's: uid ${ctx.state.cred.uid} cannot remove one`, path, 'EACCES');
+    return op;
+  }
   if (cgroup === '/') {
     ctx.error('SS214', 'the root cgroup cannot be removed', path, 'EBUSY');
     return op;
@@ -608,7 +753,8 @@ function checkReclaim(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
   const bytes = checkSize(sizeWord, ctx.report, { pageSize: ctx.config.pageSize, what: 'reclaim size', warnPlain: true });
   let swappiness: number | null = null;
   const sw = option(stmt, 'swappiness');
-  if (sw !== undefined) swappiness = checkInteger(sw.value, ctx.report, { min: 0, max: 200, what: 'swappiness', errno: 'EINVAL' });
+  // swappiness=max: anonymous memory only (SWAPPINESS_ANON_ONLY)
+  if (sw !== undefined) swappiness = sw.value.text === 'max' ? SWAPPINESS_ANON_ONLY : checkInteger(sw.value, ctx.report, { min: 0, max: 200, what: 'swappiness', errno: 'EINVAL' });
   if (cgroup === null || bytes === null) return null;
   const file: FileRef = { kind: 'cgroup', path: `/sys/fs/cgroup${cgroup === '/' ? '' : cgroup}/memory.reclaim`, cgroup, name: 'memory.reclaim' };
   const text = `${bytes}${sw === undefined ? '' : ` swappiness=${sw.value.text}`}`;
@@ -724,11 +870,111 @@ function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
   const contentOpt = option(stmt, 'content');
   const content = contentOpt === undefined ? DEFAULT_CONTENT : checkContent(contentOpt.value, ctx.report);
   if (content === null) ok = false;
+  const shared = flag(stmt, 'shared') !== undefined;
+  const fileOpt = option(stmt, 'file');
+  const file = fileOpt === undefined ? null : dataFilePath(ctx, fileOpt.value);
+  if (fileOpt !== undefined && file === null) ok = false;
+  const offsetOpt = option(stmt, 'offset');
+  let offsetPages = 0;
+  if (offsetOpt !== undefined) {
+    if (fileOpt === undefined) {
+      ctx.error('SS317', "'offset=' is where a file mapping starts in its file: it needs 'file='", offsetOpt);
+      ok = false;
+    }
+    const off = checkSize(offsetOpt.value, ctx.report, { pageSize: config.pageSize, what: 'file offset', warnPlain: true, allowZero: true });
+    if (off === null) ok = false;
+    else if (off % config.pageSize !== 0) {
+      ctx.error('SS316', `a file mapping starts at a whole page: ${offsetOpt.value.text} is not a multiple of ${formatBytes(config.pageSize)}`, offsetOpt.value);
+      ok = false;
+    } else offsetPages = off / config.pageSize;
+  }
+  if ((file !== null || shared) && order !== null && order > 0) {
+    // shmem and page cache folio sizes follow the file's own policy (shmem_enabled), not the mapping
+    ctx.error('SS317', `'order='/'thp=' give anonymous folio sizes; a ${file !== null ? 'file' : 'shared'} mapping takes the file's folios (see hugepages-<N>kB/shmem_enabled)`, stmt);
+    ok = false;
+  }
   if (task !== null && validRegion && task.regions.get(regionWord.text)?.mapped !== true) {
     task.regions.set(regionWord.text, { pages, order: order ?? 0, mapped: true, unmappedAt: null });
   }
   if (!ok || bytes === null || pages === null || order === null || content === null) return null;
-  return { op: 'mmap', range: stmt.range, task: taskWord.text, region: regionWord.text, bytes, pages, order, content, populate: flag(stmt, 'populate') !== undefined };
+  return { op: 'mmap', range: stmt.range, task: taskWord.text, region: regionWord.text, bytes, pages, order, content, populate: flag(stmt, 'populate') !== undefined, file, shared, offsetPages };
+}
+
+/** A regular or tmpfs file path: absolute and normalised. */
+function dataFilePath(ctx: CheckContext, word: Word): string | null {
+  const path = normalisePath(word.text);
+  if (path === null || !word.text.startsWith('/')) {
+    ctx.error('SS218', `a file path must be absolute, found '${word.text}'`, word);
+    return null;
+  }
+  if (/^\/(proc|sys|dev\/(?!shm(\/|$)))/.test(path) || path === '/dev') {
+    ctx.error('SS218', `${path} is not a regular file: 'file' and 'mmap file=' take files on a disk filesystem or on tmpfs (/dev/shm, /tmp, /run)`, word);
+    return null;
+  }
+  return path;
+}
+
+/** `file write|read|rm|sync …`: I/O through the page cache (and shmem on tmpfs). */
+function checkFileVerb(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const actionWord = positional(stmt, 0);
+  if (actionWord === undefined) {
+    ctx.error('SS102', "'file' is missing ACTION (write, read, rm or sync)", stmt.name);
+    return null;
+  }
+  const action = checkChoice(actionWord, ['write', 'read', 'rm', 'sync'], ctx.report, 'file action');
+  if (action === null) return null;
+  const pathWord = positional(stmt, 1);
+  const sizeWord = positional(stmt, 2);
+  const ps = ctx.config.pageSize;
+  const path = pathWord === undefined ? null : dataFilePath(ctx, pathWord);
+  if (pathWord !== undefined && path === null) return null;
+  if (path === null && action !== 'sync') {
+    ctx.error('SS102', `'file ${action}' is missing PATH`, stmt.name);
+    return null;
+  }
+  const extra = (what: string, node: Word | { range: Range } | undefined): boolean => {
+    if (node === undefined) return false;
+    ctx.error('SS317', `'file ${action}' takes no ${what}`, node);
+    return true;
+  };
+  const offsetOpt = option(stmt, 'offset');
+  const taskOpt = option(stmt, 'task');
+  const contentOpt = option(stmt, 'content');
+  if (action === 'rm' || action === 'sync') {
+    if (extra('SIZE', sizeWord) || extra("'offset='", offsetOpt) || extra("'task='", taskOpt) || extra("'content='", contentOpt)) return null;
+    return action === 'rm' ? { op: 'file-rm', range: stmt.range, path: path! } : { op: 'file-sync', range: stmt.range, path };
+  }
+  let ok = true;
+  const offset = offsetOpt === undefined ? 0 : checkSize(offsetOpt.value, ctx.report, { pageSize: ps, what: 'file offset', warnPlain: true, allowZero: true });
+  if (offset === null) ok = false;
+  const task = taskOpt === undefined ? null : ctx.task(taskOpt.value);
+  if (taskOpt !== undefined && task === null) ok = false;
+  let bytes: number | null = null;
+  if (sizeWord !== undefined) {
+    bytes = checkSize(sizeWord, ctx.report, { pageSize: ps, what: `${action} size`, warnPlain: true });
+    if (bytes === null) ok = false;
+  } else if (action === 'write') {
+    ctx.error('SS102', "'file write' is missing SIZE", stmt.name);
+    ok = false;
+  }
+  if (bytes !== null && Math.ceil(bytes / ps) > ctx.limits.maxRegionPages) {
+    ctx.error('SS504', `${Math.ceil(bytes / ps)} pages is more than the ${ctx.limits.maxRegionPages}-page limit of one region or file operation`, sizeWord ?? stmt);
+    ok = false;
+  }
+  let content: Content | null = null;
+  if (contentOpt !== undefined) {
+    if (action === 'read') {
+      ctx.error('SS317', "'content=' says what a write stores; a read finds what is there", contentOpt);
+      ok = false;
+    } else {
+      content = checkContent(contentOpt.value, ctx.report);
+      if (content === null) ok = false;
+    }
+  }
+  if (!ok || offset === null || path === null) return null;
+  const taskName = taskOpt === undefined ? null : taskOpt.value.text;
+  if (action === 'read') return { op: 'file-read', range: stmt.range, path, offset, bytes, task: taskName };
+  return { op: 'file-write', range: stmt.range, path, offset, bytes: bytes!, task: taskName, content };
 }
 
 /** `order=N` or `thp=SIZE` → folio order, within 0 and 2..PMD_ORDER (anon mTHP has no order 1). */
@@ -761,68 +1007,6 @@ function mmapOrder(ctx: CheckContext, stmt: CommandStatement): number | null {
     return o;
   }
   return 0;
-}
-
-function checkRangeVerb(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
-  const taskWord = positional(stmt, 0);
-  const regionWord = positional(stmt, 1);
-  if (taskWord === undefined || regionWord === undefined) return null;
-  const task = ctx.task(taskWord);
-  const region = task === null ? null : ctx.region(task, regionWord);
-  if (task === null || region === null) return null;
-  const verb = stmt.name.text as 'touch' | 'pageout' | 'munmap';
-  const pages = pageSpan(ctx, stmt, region, regionWord.text, verb);
-  if (pages === null) return null;
-  const taskName = taskWord.text;
-  const regionName = regionWord.text;
-  if (verb === 'touch') return { op: 'touch', range: stmt.range, task: taskName, region: regionName, pages, write: flag(stmt, 'write') !== undefined };
-  if (verb === 'pageout') return { op: 'pageout', range: stmt.range, task: taskName, region: regionName, pages };
-  if (region.pages !== null && pages.first === 0 && pages.count === region.pages) {
-    region.mapped = false;
-    region.unmappedAt = line(regionWord);
-  }
-  return { op: 'munmap', range: stmt.range, task: taskName, region: regionName, pages };
-}
-
-function pageSpan(ctx: CheckContext, stmt: CommandStatement, region: RegionInfo, regionName: string, verb: string): PageSpan | null {
-  const ps = ctx.config.pageSize;
-  const pagesOpt = option(stmt, 'pages');
-  const offsetOpt = option(stmt, 'offset');
-  const lenOpt = option(stmt, 'len');
-  const total = region.pages;
-  if (pagesOpt !== undefined && (offsetOpt !== undefined || lenOpt !== undefined)) {
-    ctx.error('SS317', "give either 'pages=' or 'offset='/'len=', not both", pagesOpt);
-    return null;
-  }
-  if (pagesOpt !== undefined) return checkPageRange(pagesOpt.value, total, regionName, ctx.report);
-  if (offsetOpt === undefined && lenOpt === undefined) return { first: 0, count: total ?? 0, whole: true, startAligned: true };
-  const offset = offsetOpt === undefined ? 0 : checkSize(offsetOpt.value, ctx.report, { pageSize: ps, what: 'offset', warnPlain: true, allowZero: true });
-  if (offset === null) return null;
-  const regionBytes = total === null ? null : total * ps;
-  if (regionBytes !== null && offset >= regionBytes) {
-    ctx.error('SS310', `offset ${formatBytes(offset)} is past the end of region '${regionName}' (${formatBytes(regionBytes)})`, offsetOpt?.value ?? stmt);
-    return null;
-  }
-  let len: number;
-  if (lenOpt !== undefined) {
-    const l = checkSize(lenOpt.value, ctx.report, { pageSize: ps, what: 'length', warnPlain: true });
-    if (l === null) return null;
-    len = l;
-  } else {
-    len = regionBytes === null ? ps : regionBytes - offset;
-  }
-  if (regionBytes !== null && offset + len > regionBytes) {
-    ctx.error('SS310', `range ends at ${formatBytes(offset + len)}, past the end of region '${regionName}' (${formatBytes(regionBytes)})`, lenOpt?.value ?? offsetOpt?.value ?? stmt);
-    return null;
-  }
-  const first = Math.floor(offset / ps);
-  const count = Math.ceil((offset + len) / ps) - first;
-  const startAligned = offset % ps === 0;
-  if (!startAligned && verb !== 'touch' && offsetOpt !== undefined) {
-    // madvise() and munmap() refuse an unaligned start; a plain access does not care.
-    ctx.error('SS306', `${verb === 'pageout' ? 'MADV_PAGEOUT' : 'munmap'} needs a page-aligned start; ${formatBytes(offset)} is not a multiple of ${formatBytes(ps)}`, offsetOpt.value, 'EINVAL');
-  }
-  return { first, count, whole: false, startAligned };
 }
 
 function checkZswap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {

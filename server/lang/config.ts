@@ -5,6 +5,7 @@
  */
 import type { ConfigSetting, ConfigStatement, Word } from './ast';
 import { CONFIG_KEYS, DESIGN_NAMES, type DesignName } from './catalog';
+import { DEFAULT_KERNEL_VERSION, KERNEL_VERSIONS, kernelBehaviour, maxSwapfiles as maxSwapfilesFor, type KernelVersion } from '../sim/kernel_version';
 import type { Limits, ScenarioConfig } from './checked';
 import { makeDiagnostic, replacementFixes } from './diagnostics';
 import { didYouMean, nearest } from './suggest';
@@ -24,6 +25,8 @@ export function pmdOrderFor(pageSize: number): number {
 
 export const DEFAULT_CONFIG: ScenarioConfig = {
   design: 'p4',
+  kernel: DEFAULT_KERNEL_VERSION,
+  devicePrivate: kernelBehaviour(DEFAULT_KERNEL_VERSION).debian.devicePrivate,
   pageSize: 4096,
   clusterSlots: 512,
   thpSwap: true,
@@ -48,6 +51,8 @@ const configKeys = CONFIG_KEYS.map((k) => k.key);
  */
 export interface ConfigDefaults {
   readonly design?: DesignName;
+  /** The swapsim.kernel setting. */
+  readonly kernel?: KernelVersion;
   /** Bytes: 4096, 16384 or 65536. */
   readonly pageSize?: number;
   /** SWAPFILE_CLUSTER: 256, or HPAGE_PMD_NR of the page size. */
@@ -78,7 +83,12 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
   }
   const value = (key: string): Word | undefined => byKey.get(key)?.value;
 
-  const defaultDesign = defaults.design ?? DEFAULT_CONFIG.design;
+  const kernelWord = value('kernel');
+  const defaultKernel = defaults.kernel ?? DEFAULT_CONFIG.kernel;
+  const kernel = kernelWord === undefined ? defaultKernel : ((checkChoice(kernelWord, KERNEL_VERSIONS, report, 'kernel version') as KernelVersion | null) ?? defaultKernel);
+  const kv = kernelBehaviour(kernel);
+  // a scenario that names its kernel gets that release's design unless it names one too
+  const defaultDesign = kernelWord !== undefined ? kv.design : (defaults.design ?? kv.design);
   const design = (() => {
     const w = value('design');
     if (w === undefined) return defaultDesign;
@@ -157,12 +167,6 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
     }
   }
 
-  const msWord = value('max_swapfiles');
-  const maxSwapfiles = msWord === undefined ? DEFAULT_CONFIG.maxSwapfiles : (checkInteger(msWord, report, { min: 1, max: 32, what: 'max_swapfiles' }) ?? DEFAULT_CONFIG.maxSwapfiles);
-
-  const seedWord = value('seed');
-  const seed = seedWord === undefined ? DEFAULT_CONFIG.seed : (checkInteger(seedWord, report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'seed' }) ?? DEFAULT_CONFIG.seed);
-
   /** A boolean key, spelled `on`/`off` or `yes`/`no` (parseBool takes either; the diagnostic offers the key's own pair). */
   const flag = (key: string, fallback: boolean, spelling: readonly [string, string]): boolean => {
     const w = value(key);
@@ -177,6 +181,14 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
   const ON_OFF = ['on', 'off'] as const;
   const YES_NO = ['yes', 'no'] as const;
 
+  const devicePrivate = flag('device_private', kv.debian.devicePrivate, ON_OFF);
+  const msWord = value('max_swapfiles');
+  const defaultMaxSwapfiles = maxSwapfilesFor(kv, devicePrivate);
+  const maxSwapfiles = msWord === undefined ? defaultMaxSwapfiles : (checkInteger(msWord, report, { min: 1, max: 32, what: 'max_swapfiles' }) ?? defaultMaxSwapfiles);
+
+  const seedWord = value('seed');
+  const seed = seedWord === undefined ? DEFAULT_CONFIG.seed : (checkInteger(seedWord, report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'seed' }) ?? DEFAULT_CONFIG.seed);
+
   const ghostWriteback = (): boolean => {
     const on = flag('ghost_writeback', DEFAULT_CONFIG.ghostWriteback, ON_OFF);
     const w = value('ghost_writeback');
@@ -187,6 +199,8 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
 
   return {
     design,
+    kernel,
+    devicePrivate,
     pageSize,
     clusterSlots,
     thpSwap,
@@ -200,5 +214,25 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
     ghostWriteback: ghostWriteback(),
     // allowed under every design: tiers are orthogonal to the swap table phases
     swapTiers: flag('swap_tiers', DEFAULT_CONFIG.swapTiers, ON_OFF),
+  };
+}
+
+/**
+ * The config under another kernel (swapsim verify's fixture check, compare
+ * --kernels): keys that still hold the scenario's kernel defaults take the
+ * other kernel's; design, device_private and max_swapfiles the
+ * scenario set itself stay.
+ */
+export function configUnderKernel(cfg: ScenarioConfig, kernel: KernelVersion, design?: DesignName): ScenarioConfig {
+  if (cfg.kernel === kernel && (design === undefined || design === cfg.design)) return cfg;
+  const from = kernelBehaviour(cfg.kernel);
+  const to = kernelBehaviour(kernel);
+  const devicePrivate = cfg.devicePrivate === from.debian.devicePrivate ? to.debian.devicePrivate : cfg.devicePrivate;
+  return {
+    ...cfg,
+    kernel,
+    design: design ?? (cfg.design === from.design ? to.design : cfg.design),
+    devicePrivate,
+    maxSwapfiles: cfg.maxSwapfiles === maxSwapfilesFor(from, cfg.devicePrivate) ? maxSwapfilesFor(to, devicePrivate) : cfg.maxSwapfiles,
   };
 }

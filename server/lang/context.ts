@@ -39,6 +39,17 @@ export interface CgroupInfo {
   subtree: boolean;
 }
 
+/** A regular file the scenario made (dd, truncate, fallocate). */
+export interface RegularFileInfo {
+  exists: boolean;
+  /** Pages of the file (null: unknown). */
+  pages: number | null;
+  /** Slots the mkswap header claims (null: no header yet, or unknown). */
+  headerSlots: number | null;
+  /** Held by an active swapon. */
+  swapActive: boolean;
+}
+
 /** A file the scenario opened under a name. */
 export interface FdInfo {
   readonly file: ResolvedFile;
@@ -69,12 +80,46 @@ export class ScenarioState {
   readonly cgroups = new Map<string, CgroupInfo>([['/', { alive: true, removedAt: null, subtree: true }]]);
   readonly devices = new Map<string, DeviceInfo>();
   readonly fds = new Map<string, FdInfo>();
+  readonly files = new Map<string, RegularFileInfo>();
+  /** Mount points the scenario made, with their file system. */
+  readonly mounts = new Map<string, string>([['/', 'ext4']]);
+  /** The credentials of `user` (root with CAP_SYS_ADMIN until a `user` line). */
+  readonly cred = { uid: 0, capSysAdmin: true };
+
+  /**
+   * A copy of everything a statement may change, for a statement the
+   * scenario says fails (`expect error` next): `restore` puts it back, so
+   * the failed statement leaves the checker's state as the kernel's.
+   */
+  snapshot(): () => void {
+    const tasks = [...this.tasks].map(([n, t]) => [n, { ...t, regions: new Map([...t.regions].map(([r, i]) => [r, { ...i }])) }] as const);
+    const cgroups = [...this.cgroups].map(([p, c]) => [p, { ...c }] as const);
+    const devices = [...this.devices].map(([p, d]) => [p, { ...d }] as const);
+    const fds = [...this.fds].map(([n, f]) => [n, { ...f }] as const);
+    const files = [...this.files].map(([p, f]) => [p, { ...f }] as const);
+    const mounts = [...this.mounts];
+    const cred = { ...this.cred };
+    return () => {
+      refill(this.tasks, tasks);
+      refill(this.cgroups, cgroups);
+      refill(this.devices, devices);
+      refill(this.fds, fds);
+      refill(this.files, files);
+      refill(this.mounts, mounts);
+      Object.assign(this.cred, cred);
+    };
+  }
 
   activeDeviceCount(): number {
     let n = 0;
     for (const d of this.devices.values()) if (d.active) n++;
     return n;
   }
+}
+
+function refill<K, V>(map: Map<K, V>, entries: readonly (readonly [K, V])[]): void {
+  map.clear();
+  for (const [k, v] of entries) map.set(k, v);
 }
 
 export class CheckContext {

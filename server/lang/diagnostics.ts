@@ -95,6 +95,8 @@ export const DIAGNOSTIC_CODES = {
   SS226: { severity: 'error', title: 'Unknown variable' },
   SS227: { severity: 'error', title: 'Invalid or clashing variable name' },
   SS228: { severity: 'error', title: 'Unknown or closed file name' },
+  SS229: { severity: 'error', title: 'Not permitted for the current user' },
+  SS230: { severity: 'error', title: 'No such file' },
   // SS3xx — values and units
   SS301: { severity: 'warning', title: 'Size without a unit (bytes assumed)' },
   SS302: { severity: 'error', title: 'Unknown unit' },

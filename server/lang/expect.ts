@@ -25,12 +25,13 @@ import {
   type KeySpec,
   type ObservableUnit,
 } from './catalog';
-import type { CheckedStatement, Comparison, ExpectedValue, FileRef, FreeColumn, LetValue, Observable, Tolerance } from './checked';
+import type { CheckedStatement, Comparison, ExpectedValue, FileRef, FreeColumn, LetValue, Observable, PageSpan, Tolerance } from './checked';
 import { cachedCgroup, withText, type CheckContext, type DeviceInfo } from './context';
 import { makeDiagnostic } from './diagnostics';
 import { normalisePath } from './paths';
 import { parseBool, parseInteger, parsePercent, parseSize } from './units';
-import { checkChoice, checkInteger } from './values';
+import { checkChoice, checkInteger, checkPageRange } from './values';
+import { PAGE_DATA_MAX } from '../sim/page_data';
 
 /** The keys of each keyed file by name (vmstat has dozens; expects name them on thousands of lines). */
 const KEYS_BY_NAME: ReadonlyMap<KeySetName, ReadonlyMap<string, KeySpec>> = new Map(
@@ -54,6 +55,28 @@ export function checkCompare(ctx: CheckContext, a: ExpectCompare, range: Range):
   const resolved = resolveObservable(ctx, a.subject);
   if (resolved === null) return null;
   const comparison: Comparison = a.operator.op === '~=' ? '≈' : (a.operator.op as Comparison);
+  if (comparison === 'contains' || comparison === '!contains') {
+    if (resolved.unit !== 'text') {
+      ctx.error('SS313', `${a.operator.op} searches text (dmesg, cgroup.procs, cgroup.subtree_control); this observable is ${resolved.unit}`, a.operator);
+      return null;
+    }
+    const text = `${a.subject.map((w) => w.text).join(' ')} ${a.operator.op} ${JSON.stringify(a.value.text)}`;
+    return { op: 'expect', range, observable: resolved.observable, unit: 'text', comparison, expected: { kind: 'word', value: a.value.text }, tolerance: null, text };
+  }
+  if (resolved.observable.kind === 'data') {
+    if (comparison !== '==' && comparison !== '!=') {
+      ctx.error('SS313', 'page data compares with == or != only', a.operator);
+      return null;
+    }
+    if (a.unit !== null || a.tolerance !== null) {
+      ctx.error('SS309', 'page data takes no unit or tolerance', a.unit ?? a.tolerance!);
+      return null;
+    }
+    const want = dataExpected(ctx, a);
+    if (want === null) return null;
+    const text = `${a.subject.map((w) => w.text).join(' ')} ${a.operator.op} ${a.value.text}`;
+    return { op: 'expect', range, observable: resolved.observable, unit: 'text', comparison, expected: want, tolerance: null, text };
+  }
   const expected = expectedValue(ctx, resolved, a.value, a.unit);
   if (expected === null) return null;
   const numeric = expected.kind === 'number' && resolved.unit !== 'bool';
@@ -168,6 +191,7 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
       return { observable: { kind: 'cluster', device, index: n, field: f.name as 'list' }, unit: f.unit, words: f.values ?? [] };
     }
     case 'task': {
+      if (words[2]?.text === 'data') return resolveData(ctx, words);
       const syn = 'task NAME FIELD';
       const nameWord = words[1];
       if (nameWord === undefined) return missing(ctx, words, 'the task name', syn);
@@ -189,9 +213,49 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
     }
     case 'overhead':
       return resolveOverhead(ctx, words);
+    case 'dmesg':
+      if (tooMany(ctx, words, 1, 'dmesg')) return null;
+      return { observable: { kind: 'dmesg' }, unit: 'text', words: [] };
     default:
       return resolvePathObservable(ctx, words);
   }
+}
+
+/** `task NAME data REGION [pages=A..B]`: the page data of a live task's range. */
+function resolveData(ctx: CheckContext, words: readonly Word[]): Resolved | null {
+  const syn = 'task NAME data REGION [pages=A..B]';
+  const nameWord = words[1]!;
+  const regionWord = words[3];
+  if (regionWord === undefined) return missing(ctx, words, 'the region', syn);
+  if (tooMany(ctx, words, 5, syn)) return null;
+  const task = ctx.task(nameWord);
+  const region = task === null ? null : ctx.region(task, regionWord);
+  if (region === null) return null;
+  const rangeWord = words[4];
+  let pages: PageSpan = { first: 0, count: region.pages ?? 0, whole: true, startAligned: true };
+  if (rangeWord !== undefined) {
+    if (!rangeWord.text.startsWith('pages=')) {
+      ctx.error('SS111', `unexpected '${rangeWord.text}': the form is ${syn}`, rangeWord);
+      return null;
+    }
+    const r = rangeWord.range;
+    const value: Word = { text: rangeWord.text.slice('pages='.length), quoted: false, range: { start: { line: r.start.line, character: r.start.character + 'pages='.length }, end: r.end } };
+    const span = checkPageRange(value, region.pages, regionWord.text, ctx.report);
+    if (span === null) return null;
+    pages = span;
+  }
+  return { observable: { kind: 'data', task: nameWord.text, region: regionWord.text, pages }, unit: 'text', words: ['index'] };
+}
+
+/** The value a data expect compares with: `index`, or a 32-bit number. */
+function dataExpected(ctx: CheckContext, a: ExpectCompare): ExpectedValue | null {
+  if (a.value.text === 'index') return { kind: 'word', value: 'index' };
+  const n = parseInteger(a.value.text);
+  if (!n.ok || n.value < 0 || n.value > PAGE_DATA_MAX) {
+    ctx.error('SS307', `page data is \`index\` or a value 0..0xffffffff, not '${a.value.text}'`, a.value);
+    return null;
+  }
+  return { kind: 'number', value: n.value };
 }
 
 function resolveOverhead(ctx: CheckContext, words: readonly Word[]): Resolved | null {

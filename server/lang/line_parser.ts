@@ -373,6 +373,8 @@ export class LineParser {
       if (n > 3) throw this.error('SS111', 'nothing may follow `expect error ERRNO`', this.rest(3));
       return new ExpectNode(this.fixedWord(0, 'expect'), { form: 'error', word: this.fixedWord(1, 'error'), errno: this.word(2) }, s.ends[2]);
     }
+    const textOp = this.containsAt();
+    if (textOp >= 0) return this.expectContains(textOp);
     const subject = new Array<WordNode>(this.countUntilOperator(1));
     let i = 1;
     for (; i < n; i++) {
@@ -420,6 +422,31 @@ export class LineParser {
       { form: 'compare', subject, operator: this.operator(opIndex), value, unit, tolerance },
       s.ends[s.count - 1],
     );
+  }
+
+  /** The index of a `contains` / `!contains` word of an expect with no operator token, or -1. */
+  private containsAt(): number {
+    const s = this.s;
+    for (let i = 1; i < s.count; i++) {
+      if (s.kinds[i] === OP) return -1;
+      if (s.isWord(i, 'contains') || s.isWord(i, '!contains')) return i;
+    }
+    return -1;
+  }
+
+  /** `expect OBSERVABLE contains TEXT` and `!contains`: one value, no unit or tolerance. */
+  private expectContains(at: number): ExpectNode {
+    const s = this.s;
+    if (at === 1) throw this.error('SS111', 'missing what to search before `contains`', this.tokenRange(at));
+    if (at + 1 >= s.count || !this.isValue(at + 1)) throw this.error('SS111', `missing the text after '${s.tokenText(at)}'`, this.tokenRange(at));
+    if (s.count > at + 2) throw this.error('SS111', 'nothing may follow the text (quote it if it has blanks)', this.rest(at + 2));
+    const subject = new Array<WordNode>(at - 1);
+    for (let i = 1; i < at; i++) {
+      if (!this.isValue(i)) throw this.error('SS111', `unexpected '${s.tokenText(i)}' in expect`, this.tokenRange(i));
+      subject[i - 1] = this.word(i);
+    }
+    const operator = new OperatorNode(s.isWord(at, 'contains') ? 'contains' : '!contains', this.line, s.starts[at], s.ends[at]);
+    return new ExpectNode(this.fixedWord(0, 'expect'), { form: 'compare', subject, operator, value: this.word(at + 1), unit: null, tolerance: null }, s.ends[s.count - 1]);
   }
 
   /** Generic verbs: positionals, `key=value` options and flags, classified with the command's spec. */

@@ -114,14 +114,14 @@ function knownPaths(pageSize: number, pmdOrder: number): string[] {
 }
 
 /** `hugepages-64kB` → order for this page size, or an error message. */
-function thpOrder(dir: string, pageSize: number, pmdOrder: number): { order: number; sizeKb: number } | string {
+function thpOrder(dir: string, pageSize: number, pmdOrder: number, minOrder = 2): { order: number; sizeKb: number } | string {
   const m = /^hugepages-(\d+)kB$/.exec(dir);
   if (m === null) return `'${dir}' is not a hugepages-<N>kB directory`;
   const sizeKb = Number(m[1]);
   const pages = (sizeKb * 1024) / pageSize;
   const order = Math.log2(pages);
-  if (!Number.isInteger(order) || order < 2 || order > pmdOrder) {
-    const lo = (pageSize / 1024) * 4;
+  if (!Number.isInteger(order) || order < minOrder || order > pmdOrder) {
+    const lo = (pageSize / 1024) * 2 ** minOrder;
     const hi = (pageSize / 1024) * 2 ** pmdOrder;
     return `${sizeKb}kB is not an mTHP size for ${pageSize / 1024}K pages (powers of two from ${lo}kB to ${hi}kB)`;
   }
@@ -180,16 +180,22 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
     return { ok: true, value: { ref: { kind: 'swap-sysfs', path: norm, name: 'tiers' }, spec, unit: spec.unit } };
   }
   const THP = '/sys/kernel/mm/transparent_hugepage/';
-  if (norm === `${THP}enabled`) {
-    const spec = otherSpec('thp', 'enabled');
-    return { ok: true, value: { ref: { kind: 'thp', path: norm, name: 'enabled' }, spec, unit: spec.unit } };
+  if (norm === `${THP}enabled` || norm === `${THP}shmem_enabled`) {
+    const name = norm === `${THP}enabled` ? 'enabled' : 'shmem_enabled';
+    const spec = otherSpec('thp', name);
+    return { ok: true, value: { ref: { kind: 'thp', path: norm, name }, spec, unit: spec.unit } };
   }
   if (norm.startsWith(THP)) {
     const parts = norm.slice(THP.length).split('/');
     const dir = parts[0] ?? '';
     if (!dir.startsWith('hugepages-')) return unknown();
-    const size = thpOrder(dir, pageSize, pmdOrder);
+    // shmem has sizes from order 1 (THP_ORDERS_ALL_FILE_DEFAULT), anonymous memory from order 2
+    const size = thpOrder(dir, pageSize, pmdOrder, parts.length === 2 && parts[1] === 'shmem_enabled' ? 1 : 2);
     if (typeof size === 'string') return { ok: false, code: 'SS405', message: size };
+    if (parts.length === 2 && parts[1] === 'shmem_enabled') {
+      const spec = otherSpec('thp-size', 'shmem_enabled');
+      return { ok: true, value: { ref: { kind: 'thp-size', path: norm, name: 'shmem_enabled', ...size }, spec, unit: spec.unit } };
+    }
     if (parts.length === 2 && parts[1] === 'enabled') {
       const spec = otherSpec('thp-size', 'enabled');
       return { ok: true, value: { ref: { kind: 'thp-size', path: norm, name: 'enabled', ...size }, spec, unit: spec.unit } };

@@ -397,6 +397,9 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
   }
   if (OBSERVABLE_KEYWORDS.has(first)) {
     switch (first) {
+      case 'dmesg':
+        if (n === 1) for (const op of ['contains', '!contains', '==']) r.add(op, CompletionItemKind.Operator, { detail: 'searches the kernel log' });
+        return;
       case 'slot':
       case 'cluster':
         if (n === 1) {

@@ -15,6 +15,7 @@ import type {
   PositionalSpec,
 } from '../lang/catalog';
 import { UNIT_DOCS } from '../lang/catalog';
+import { KERNEL_DIFFERENCES, kernelBehaviour, type KernelVersion } from '../sim/kernel_version';
 
 export function commandMarkdown(spec: CommandSpec): string {
   const parts = [`**${spec.name}** — \`${spec.synopsis}\``, spec.doc];
@@ -67,4 +68,11 @@ export function designMarkdown(d: DesignProfile): string {
 
 export function configKeyMarkdown(k: ConfigKeySpec): string {
   return `**config ${k.key}=**${k.syntax}\n\n${k.doc}\n\nDefault: \`${k.defaultValue}\``;
+}
+
+/** Hover of a `config kernel=` value: every modelled behaviour under that release, with where it changed. */
+export function kernelMarkdown(v: KernelVersion): string {
+  const kv = kernelBehaviour(v);
+  const rows = KERNEL_DIFFERENCES.map((d) => `| ${d.behaviour} | ${d.show(kv).replace(/\|/g, '\\|')} | ${d.source} |`);
+  return [`**kernel ${v}** — mainline behaviour simulated (docs/kernels.md)`, '', '| behaviour | this release | changed by |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -1,21 +1,23 @@
 /**
  * Every handler runs inside a guard: whatever it throws becomes a
- * ResponseError for the client and a line in the server log, and the server
- * keeps running. RangeErrors from the simulator mean "bad parameters"
- * (unknown device type, offset past the end) and answer InvalidParams.
+ * ResponseError for the client, and the server keeps running. A BadRequest
+ * (unknown device type, offset past the end) is the caller's and answers
+ * InvalidParams; anything else is a bug of ours: its stack goes to the server
+ * log and the client gets InternalError.
  */
-import { ErrorCodes as JsonRpcErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { ResponseError } from 'vscode-languageserver/node';
 import { ErrorCodes } from '../../shared/protocol';
+import { errorCodeOf } from '../session/errors';
 
 export type Log = (message: string) => void;
 
 export function toResponseError(error: unknown, name: string, log: Log): ResponseError<void> {
   if (error instanceof ResponseError) return error as ResponseError<void>;
-  if (error instanceof RangeError && !/call stack/i.test(error.message)) return new ResponseError(ErrorCodes.InvalidParams, error.message);
   const message = error instanceof Error ? error.message : String(error);
-  const stack = error instanceof Error && error.stack !== undefined ? error.stack : message;
-  log(`${name} failed: ${stack}`);
-  return new ResponseError(JsonRpcErrorCodes.InternalError, `${name} failed: ${message}`);
+  const code = errorCodeOf(error);
+  if (code === ErrorCodes.InvalidParams) return new ResponseError(code, message);
+  log(`${name} failed: ${error instanceof Error && error.stack !== undefined ? error.stack : message}`);
+  return new ResponseError(code, `${name} failed: ${message}`);
 }
 
 /** Wrap a request handler so it always answers (a result or a ResponseError). */

@@ -19,6 +19,7 @@ import {
   fieldMarkdown,
   fileMarkdown,
   flagMarkdown,
+  kernelMarkdown,
   keyMarkdown,
   optionMarkdown,
   positionalMarkdown,
@@ -73,6 +74,8 @@ function roleMarkdown(w: RoledWord, config: ScenarioConfig): string | null {
       return r.field === undefined ? null : fieldMarkdown(r.what, r.field);
     case 'design':
       return r.design === undefined ? null : designMarkdown(r.design);
+    case 'kernel':
+      return r.kernel === undefined ? null : kernelMarkdown(r.kernel);
     case 'structure': {
       const s = findDesign(r.design)?.structures.find((x) => x.name === w.text);
       return s === undefined ? null : `**${s.name}** (${s.kind} structure of ${r.design})\n\n${s.doc}`;

@@ -30,6 +30,7 @@ import {
 import { range, type OperatorToken, type Range, type ScenarioConfig, type Statement, type Word } from '../lang/index';
 import { expands, variableSpans } from '../lang/substitute';
 import { resolveFile } from '../lang/paths';
+import { isKernelVersion, type KernelVersion } from '../sim/kernel_version';
 
 export type WordRole =
   | { readonly role: 'verb'; readonly command: CommandSpec }
@@ -52,6 +53,7 @@ export type WordRole =
   | { readonly role: 'key'; readonly file: string; readonly key: KeySpec | undefined }
   | { readonly role: 'field'; readonly what: string; readonly field: FieldSpec | undefined }
   | { readonly role: 'design'; readonly design: DesignProfile | undefined }
+  | { readonly role: 'kernel'; readonly kernel: KernelVersion | undefined }
   | { readonly role: 'structure'; readonly design: string }
   /** A size with or without unit: hover converts it to bytes, pages, slots and clusters. */
   | { readonly role: 'size' }
@@ -85,6 +87,9 @@ function argRole(kind: ArgKind, command: CommandSpec, positional: PositionalSpec
       return { role: 'device' };
     case 'file':
       return text.startsWith('&') ? { role: 'fd', definition: false } : { role: 'file', path: text };
+    case 'path':
+    case 'dir':
+      return { role: 'device' };
     case 'fd':
       return { role: 'fd', definition: false };
     case 'new-fd':
@@ -249,6 +254,7 @@ export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Em
         word(emit, s.key, { role: 'config-key', key });
         let role: WordRole;
         if (s.key.text === 'design') role = { role: 'design', design: findDesign(s.value.text) };
+        else if (s.key.text === 'kernel') role = { role: 'kernel', kernel: isKernelVersion(s.value.text) ? s.value.text : undefined };
         else if (s.key.text === 'ram' || s.key.text === 'page_size') role = { role: 'size' };
         else role = looksNumeric(s.value.text) ? { role: 'number' } : { role: 'enum', doc: key?.doc ?? '' };
         word(emit, s.value, role);

@@ -40,6 +40,7 @@ function tokenType(role: WordRole): { type: TokenType; modifiers: number } | nul
       return { type: 'variable', modifiers: role.definition ? DECLARATION : 0 };
     case 'errno':
     case 'design':
+    case 'kernel':
     case 'enum':
       return { type: 'enumMember', modifiers: 0 };
     case 'key':

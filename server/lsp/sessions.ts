@@ -74,6 +74,7 @@ export function rebuildDelta(entry: SessionEntry, old: SessionSnapshot | null): 
     seq: snap.seq + entry.seqBase,
     status: snap.status,
     design: snap.design,
+    kernel: snap.kernel,
     step: snap.step,
     devices: snap.devices,
     removedDevices: oldTypes.filter((t) => !newTypes.has(t)),

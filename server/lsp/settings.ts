@@ -10,7 +10,7 @@
  * editor says (only `swapsim/setDesign`, the Select Design Profile command,
  * overrides a scenario's design, for one document).
  */
-import { DESIGN_NAMES, type DesignName } from '../../shared/protocol';
+import { DESIGN_NAMES, KERNEL_VERSIONS, type DesignName, type KernelVersion } from '../../shared/protocol';
 import { parseSize } from '../lang/units';
 
 export interface GeometrySettings {
@@ -25,8 +25,10 @@ export interface GeometrySettings {
 }
 
 export interface Settings {
-  /** Design profile for scenarios without `config design=`; null: the built-in default (p4). */
+  /** Design profile for scenarios without `config design=`; null: the kernel release’s own (p4 for 7.2, legacy for 6.12). */
   readonly design: DesignName | null;
+  /** Kernel release for scenarios without `config kernel=` (docs/kernels.md). */
+  readonly kernel: KernelVersion;
   /** The machine for scenarios whose `config` does not say. */
   readonly geometry: GeometrySettings;
   /** False turns the invariant checker off even where a scenario asks for it. */
@@ -52,6 +54,7 @@ export interface Settings {
  */
 export interface ScenarioDefaults {
   readonly design?: DesignName;
+  readonly kernel: KernelVersion;
   readonly pageSize: number;
   readonly clusterSlots?: number;
   readonly cpus: number;
@@ -70,6 +73,7 @@ const MAX_CPUS = 1024;
 
 export const DEFAULT_SETTINGS: Settings = {
   design: null,
+  kernel: '7.2',
   // The machine of docs/kernel-model.md §1 / DEFAULT_CONFIG: 4K pages, 512-slot clusters, 4 CPUs, 4G.
   geometry: { pageSize: 4096, clusterSlots: null, cpus: 4, ramBytes: 4 * 1024 ** 3 },
   checkInvariants: true,
@@ -121,6 +125,7 @@ export function parseSettings(raw: unknown): Settings {
   const d = DEFAULT_SETTINGS;
   return {
     design: isDesignName(s.design) ? s.design : null,
+    kernel: typeof s.kernel === 'string' && (KERNEL_VERSIONS as readonly string[]).includes(s.kernel) ? (s.kernel as KernelVersion) : d.kernel,
     geometry: parseGeometry(s.geometry),
     checkInvariants: bool(s.checkInvariants, d.checkInvariants),
     invariants: s.invariants === 'full' || s.invariants === 'incremental' ? s.invariants : d.invariants,
@@ -138,6 +143,7 @@ export function scenarioDefaults(settings: Settings): ScenarioDefaults {
   const g = settings.geometry;
   return {
     ...(settings.design === null ? {} : { design: settings.design }),
+    kernel: settings.kernel,
     pageSize: g.pageSize,
     ...(g.clusterSlots === null ? {} : { clusterSlots: g.clusterSlots }),
     cpus: g.cpus,

@@ -20,6 +20,7 @@ import type {
   SwapCacheEntry,
 } from '../../shared/protocol';
 import type { ConfigDefaults } from '../lang/config';
+import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
 import type { Range } from '../lang/index';
 
@@ -42,6 +43,8 @@ export type InvariantMode = 'off' | 'incremental' | 'full';
 export interface SessionOptions {
   /** Overrides the scenario's `config design=`. */
   design?: DesignName;
+  /** Overrides the scenario's `config kernel=` (its defaults follow: configUnderKernel()). */
+  kernel?: KernelVersion;
   /** Fill in what the scenario's `config` leaves unset (the editor's swapsim.design and swapsim.geometry.* settings). */
   configDefaults?: ConfigDefaults;
   /** False turns invariant checks off (whatever the scenario's `config check_invariants` says). */

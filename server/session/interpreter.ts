@@ -3,7 +3,7 @@
  * validated and normalised by the checker (server/lang/checked.ts); this
  * module only maps them to Kernel operations and evaluates `expect`s.
  */
-import type { CheckedOp, CheckedStatement, Comparison, ExpectedValue, Observable, Tolerance } from '../lang/checked';
+import type { CheckedOp, CheckedStatement, Comparison, Content, ExpectedValue, Observable, Tolerance } from '../lang/checked';
 import type { ContentSpec } from '../sim/content';
 import { KernelError, type ErrnoName } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
@@ -18,14 +18,27 @@ import { VSWAP_DEVICE_WORD, VTABLE_TAGS } from '../lang/catalog';
 import { slotBackend, vtTag } from '../sim/virtual_layer';
 import type { SwapInfo } from '../sim/swapfile';
 import type { DesignName } from '../../shared/protocol';
+import { requireRootOwner } from '../sim/cred';
+import { swaponFlags } from '../sim/swapon_file';
+import { dataMismatches, dataSummary } from '../sim/page_data';
+import type { Vma } from '../sim/mm';
 import { evalEnv, expandWord, letObservableNow, recheck, variableValue, type RunScope } from './dynamic';
+import { SimulatorBug } from './errors';
+
+/** An evaluated `expect`. */
+export interface ExpectOutcome {
+  passed: boolean;
+  actual: string;
+  expected: string;
+  text: string;
+}
 
 /** What one step produced. */
 export interface StepOutcome {
   /** The kernel refused the operation (errno and message). */
   error?: { errno: ErrnoName; message: string };
   /** An `expect` was evaluated. */
-  expect?: { passed: boolean; actual: string; expected: string; text: string };
+  expect?: ExpectOutcome;
   /** Text a `cat` or `free` printed. */
   output?: string;
 }
@@ -38,7 +51,7 @@ export interface ExecContext {
   scope?: RunScope;
 }
 
-function contentSpec(op: Extract<CheckedOp, { op: 'mmap' }>): ContentSpec {
+function contentSpec(op: { readonly content: Content }): ContentSpec {
   return op.content.map((p) => ({
     percent: p.percent,
     content: p.kind === 'compressible' ? { kind: 'compressible' as const, ratio: p.ratio } : { kind: p.kind },
@@ -57,6 +70,8 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
   const v = op.value;
   // a write through an open file needs the file open and its cgroup alive (EBADF, ENODEV)
   const fd = op.fd === undefined ? null : k.files.use(op.fd);
+  // every writable file the model has is root's, mode 0644 (an fd opened as root stays writable)
+  if (fd === null) requireRootOwner(k.cred, f.path);
   if (v.kind === 'invalid') throw new KernelError(v.errno as ErrnoName, `write of '${op.text}' to ${f.path} rejected`);
   switch (f.kind) {
     case 'zram':
@@ -94,6 +109,8 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
       }
       break;
     case 'sysctl':
+      // the page cache knobs: vfs.ts parses and applies them as their handlers do
+      if (f.name === 'dirty_ratio' || f.name === 'dirty_background_ratio' || f.name === 'drop_caches') return writeFile(k, f.path, op.text);
       if (v.kind === 'int') return k.setSysctl(f.name === 'page-cluster' ? 'page_cluster' : 'swappiness', v.value);
       break;
     case 'swap-sysfs':
@@ -105,6 +122,8 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
       break;
     case 'thp':
     case 'thp-size':
+      // shmem's policy decides the folio size of tmpfs and shared memory (shmem.ts)
+      if (f.name === 'shmem_enabled') return writeFile(k, f.path, op.text);
       // per-size THP policy only decides fault orders; mmap's order= states it explicitly
       if (v.kind === 'enum') return;
       break;
@@ -205,7 +224,13 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
     case 'device': {
       const si = k.swap.byPath(o.device);
       if (!si) throw new KernelError('ENOENT', `${o.device} is not an active swap device`);
-      return { prio: si.prio, pages: si.pages, max: si.max, inuse: si.inusePages }[o.field];
+      return { prio: si.prio, pages: si.pages, max: si.max, inuse: si.inusePages, discards: si.discards, discarded: si.discardedPages }[o.field];
+    }
+    case 'dmesg':
+      return k.dmesg.join('\n');
+    case 'data': {
+      const [v, a, b] = dataRange(k, o);
+      return dataSummary(k, v, a, b);
     }
     case 'overhead': {
       const table = computeOverhead(overheadInput(k, o.design ?? design));
@@ -224,6 +249,7 @@ function formatValue(v: number | string): string {
 
 /** Compare with the checker's operators; ≈ needs a tolerance (default ±1%). */
 export function compare(actual: number | string, cmp: Comparison, expected: ExpectedValue, tol: Tolerance | null): boolean {
+  if (cmp === 'contains' || cmp === '!contains') return String(actual).includes(String(expected.value)) === (cmp === 'contains');
   if (expected.kind === 'word' || typeof actual === 'string') {
     const a = String(actual);
     const e = String(expected.value);
@@ -250,30 +276,66 @@ export function compare(actual: number | string, cmp: Comparison, expected: Expe
   }
 }
 
-/** Execute one (non-repeat) statement. Kernel errors become `error`, never exceptions. */
+/**
+ * Execute one (non-repeat) statement. Kernel errors become `error`, never
+ * exceptions; anything else thrown is a bug of ours and leaves as a
+ * SimulatorBug naming the statement.
+ */
 export function execute(k: Kernel, stmt: CheckedStatement, ctx: ExecContext): StepOutcome {
   try {
     return run(k, stmt, ctx);
   } catch (e) {
     if (e instanceof KernelError) return { error: { errno: e.errno, message: e.message.replace(/^[A-Z0-9]+: /, '') } };
-    if (e instanceof RangeError) return { error: { errno: 'EINVAL', message: e.message } };
-    throw e;
+    throw new SimulatorBug(stmt.range.start.line, stmt.op, e);
   }
 }
 
 function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
   switch (op.op) {
     case 'swapon':
-      k.swaponDevice({
-        path: op.device,
-        kind: op.type,
-        sizeBytes: op.slots * k.geom.pageSize,
-        prio: op.priority === -1 ? undefined : op.priority,
-        discard: op.discard ?? undefined,
-        rotational: op.rotational,
-        badPages: op.badPages,
-      });
+      if (op.fromFile) {
+        k.swaponFile(op.device, op.flags ?? swaponFlags(op.priority === -1 ? undefined : op.priority, op.discard ?? undefined), op.rotational);
+        return {};
+      }
+      k.swaponDevice(
+        {
+          path: op.device,
+          kind: op.type,
+          sizeBytes: op.slots * k.geom.pageSize,
+          prio: op.priority === -1 ? undefined : op.priority,
+          discard: op.discard ?? undefined,
+          rotational: op.rotational,
+          badPages: op.badPages,
+        },
+        op.flags ?? undefined,
+      );
       return {};
+    case 'mount':
+      k.mount(op.dir, op.fs, op.blockSize, op.device);
+      return {};
+    case 'mkfile':
+      // truncate -s resizes an existing file and creates a missing one; dd and fallocate make it anew
+      if (op.fill === 'hole' && k.fs.lookup(op.path)) k.truncateFile(op.path, op.bytes);
+      else k.makeFile(op.path, op.bytes, op.fill);
+      return {};
+    case 'chattr':
+      k.setNocow(op.path);
+      return {};
+    case 'mkswap':
+      k.mkswap(op.path, { pages: op.pages ?? undefined, force: op.force, version: op.version, label: op.label, uuid: op.uuid, badPages: op.badPages });
+      return {};
+    case 'rm':
+      k.unlinkSwapFile(op.path);
+      return {};
+    case 'user':
+      k.setCred(op.uid, op.capSysAdmin);
+      return {};
+    case 'dmesg':
+      if (op.clear) {
+        k.clearDmesg();
+        return {};
+      }
+      return { output: k.dmesg.map((l) => `${l}\n`).join('') };
     case 'swapoff':
       k.swapoffDevice(op.device);
       return {};
@@ -316,7 +378,21 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       k.createTask(op.task, op.cgroup, op.cpu);
       return {};
     case 'mmap':
-      k.mmap(op.task, op.region, op.pages, { order: op.order, content: contentSpec(op), populate: op.populate });
+      k.mmap(op.task, op.region, op.pages, { order: op.order, content: contentSpec(op), populate: op.populate, shared: op.shared, file: op.file ?? undefined, offsetPages: op.offsetPages });
+      return {};
+    case 'file-write': {
+      const content = op.content === null ? undefined : contentSpec({ content: op.content });
+      k.fileWrite(op.path, op.offset, op.bytes, { task: op.task ?? undefined, content });
+      return {};
+    }
+    case 'file-read':
+      k.fileRead(op.path, op.offset, op.bytes ?? Number.POSITIVE_INFINITY, { task: op.task ?? undefined });
+      return {};
+    case 'file-rm':
+      k.unlink(op.path);
+      return {};
+    case 'file-sync':
+      k.sync(op.path ?? undefined);
       return {};
     case 'touch': {
       const [a, b] = span(op, 'touch');
@@ -336,6 +412,22 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       }
       return {};
     }
+    case 'madvise': {
+      const name = `${op.process ? 'process_madvise' : 'madvise'}(MADV_${op.advice.toUpperCase()})`;
+      const [a, b] = span(op, name);
+      if (op.process) k.processMadvise(op.task, op.region, op.advice, a, b);
+      else k.madvise(op.task, op.region, op.advice, a, b);
+      return {};
+    }
+    case 'mlock':
+      k.mlock(op.task, op.region, op.lock);
+      return {};
+    case 'mremap':
+      k.mremap(op.task, op.region, op.pages);
+      return {};
+    case 'fill':
+      k.fill(op.task, op.region, op.value, op.pages.first, op.pages.first + op.pages.count);
+      return {};
     case 'fork':
       k.fork(op.task, op.child);
       return {};
@@ -357,6 +449,7 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       return { expect: { passed, actual: ctx.lastErrno ?? 'ok', expected: op.errno, text: `expect error ${op.errno}` } };
     }
     case 'expect': {
+      if (op.observable.kind === 'data') return { expect: dataExpect(k, op, op.observable) };
       let actual: number | string;
       try {
         actual = observe(k, op.observable, ctx.design);
@@ -381,6 +474,31 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       return run(k, { ...recheck(k, op.statement, scope), range: op.range }, ctx);
     }
   }
+}
+
+/** The mapping and page range a data observable reads (a whole region as it is now, after any mremap). */
+function dataRange(k: Kernel, o: Extract<Observable, { kind: 'data' }>): [Vma, number, number] {
+  const v = k.vma(o.task, o.region);
+  if (o.pages.whole) return [v, 0, v.nrPages];
+  if (o.pages.first + o.pages.count > v.nrPages) throw new KernelError('EINVAL', `pages ${o.pages.first}..${o.pages.first + o.pages.count - 1} are outside ${o.region} (${v.nrPages} pages)`);
+  return [v, o.pages.first, o.pages.first + o.pages.count];
+}
+
+/** A data expect: every page of the range against the value (or its index); the first differing pages are shown. */
+function dataExpect(k: Kernel, op: Extract<CheckedOp, { op: 'expect' }>, o: Extract<Observable, { kind: 'data' }>): ExpectOutcome {
+  const expected = op.expected.kind === 'number' ? op.expected.value : 'index';
+  let mismatches: [number, number][];
+  try {
+    const [v, a, b] = dataRange(k, o);
+    mismatches = dataMismatches(k, v, a, b, expected);
+  } catch (e) {
+    if (!(e instanceof KernelError)) throw e;
+    return { passed: false, actual: `${e.errno} (${e.message.replace(/^[A-Z0-9]+: /, '')})`, expected: describeExpected(op), text: op.text };
+  }
+  const same = mismatches.length === 0;
+  const shown = mismatches.slice(0, 3).map(([page, got]) => `page ${page} holds ${got}`).join(', ');
+  const actual = same ? `every page ${expected === 'index' ? 'holds its index' : `holds ${expected}`}` : `${shown}${mismatches.length > 3 ? ', …' : ''} (${mismatches.length} pages differ)`;
+  return { passed: op.comparison === '==' ? same : !same, actual, expected: describeExpected(op), text: op.text };
 }
 
 function needScope(ctx: ExecContext): RunScope {

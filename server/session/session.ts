@@ -29,6 +29,8 @@ import type {
 } from '../../shared/protocol';
 import { parseAndCheck, type FrontEndResult, type Range } from '../lang';
 import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/checked';
+import { configUnderKernel } from '../lang/config';
+import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
 import { SwapClusterInfo } from '../sim/cluster';
 import { ownerOf } from '../sim/owners';
@@ -57,6 +59,7 @@ import { overheadInput } from './overhead_input';
 import { overheadToWire } from './overhead_wire';
 import { expectHint } from './hint_text';
 import { StepPlan } from './steps';
+import { BadRequest } from './errors';
 
 /** Share of a run's time the sampled full invariant sweep may take in incremental mode. */
 const DEFAULT_FULL_CHECK_SHARE = 0.05;
@@ -169,6 +172,8 @@ export class Session implements SessionApi {
   /** Have the views of the boot-time machine been taken (the base the first delta diffs against)? */
   private viewsTaken = false;
   designName!: DesignName;
+  /** The kernel release simulated: the scenario's, or the override the session was built with. */
+  kernelVersion!: KernelVersion;
   private index = 0;
   private history!: UndoHistory;
   /** Incremental mode: journal records written since the last sampled full sweep. */
@@ -212,7 +217,8 @@ export class Session implements SessionApi {
 
   /** Back to step 0 on a machine not booted yet (the `kernel` getter boots it). */
   private boot(design?: DesignName): void {
-    this.designName = design ?? this.opts.design ?? this.frontEnd.checked.config.design;
+    this.kernelVersion = this.opts.kernel ?? this.frontEnd.checked.config.kernel;
+    this.designName = design ?? this.opts.design ?? this.config.design;
     this.machineValue = null;
     this.index = 0;
     this.workSinceSweep = 0;
@@ -236,7 +242,7 @@ export class Session implements SessionApi {
    */
   private get kernel(): Kernel {
     if (this.machineValue) return this.machineValue;
-    const cfg = this.frontEnd.checked.config;
+    const cfg = this.config;
     const k = new Kernel({
       pageSize: cfg.pageSize,
       clusterSlots: cfg.clusterSlots,
@@ -246,6 +252,7 @@ export class Session implements SessionApi {
       maxSwapfiles: cfg.maxSwapfiles,
       seed: cfg.seed,
       design: this.designName,
+      kernel: this.kernelVersion,
       checkInvariants: false,
       ghostWriteback: cfg.ghostWriteback,
       swapTiers: cfg.swapTiers,
@@ -269,6 +276,10 @@ export class Session implements SessionApi {
   }
   get design(): DesignName {
     return this.designName;
+  }
+  /** The scenario's config under the simulated kernel (a kernel override brings that kernel's defaults). */
+  get config(): ScenarioConfig {
+    return configUnderKernel(this.frontEnd.checked.config, this.opts.kernel ?? this.frontEnd.checked.config.kernel);
   }
   get status(): SessionStatus {
     return this.statusValue;
@@ -323,7 +334,16 @@ export class Session implements SessionApi {
     this.history.push({ mark, expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length, sweepWork: this.workSinceSweep });
     const eventsBefore = k.log.length;
     const scope = this.scope(iterations, variables);
-    const out = execute(k, stmt, { lastErrno: this.lastErrno?.errno ?? null, design: this.designName, scope });
+    let out: StepOutcome;
+    try {
+      out = execute(k, stmt, { lastErrno: this.lastErrno?.errno ?? null, design: this.designName, scope });
+    } catch (e) {
+      // a SimulatorBug: leave the machine as it was before the step, so the
+      // session stays usable and the bug can be reproduced by stepping again
+      k.rollback(mark);
+      this.history.pop();
+      throw e;
+    }
     const stepNo = this.index + 1;
     if (out.error) {
       this.errorList.push({ range: stmt.range, errno: out.error.errno, message: out.error.message, step: stepNo, expected: this.nextIsExpectError(out.error.errno) });
@@ -787,6 +807,7 @@ export class Session implements SessionApi {
       seq: this.seqNo,
       status: this.statusValue,
       design: this.designName,
+      kernel: this.kernelVersion,
       step: this.step,
       devices,
       removedDevices,
@@ -838,6 +859,7 @@ export class Session implements SessionApi {
       seq: this.seqNo,
       status: this.statusValue,
       design: this.designName,
+      kernel: this.kernelVersion,
       pageSize: k.geom.pageSize,
       clusterSlots: k.geom.clusterSlots,
       step: this.step,
@@ -873,14 +895,14 @@ export class Session implements SessionApi {
 
   private si(type: number): SwapInfo {
     const si = Number.isInteger(type) ? this.kernel.swap.swapInfo[type] : undefined;
-    if (!si) throw new RangeError(`no active swap device of type ${type}`);
+    if (!si) throw new BadRequest(`no active swap device of type ${type}`);
     return si;
   }
 
   slot(type: number, offset: number): SlotRecord {
     const k = this.kernel;
     const si = this.si(type);
-    if (!Number.isInteger(offset) || offset < 0 || offset >= si.max) throw new RangeError(`offset ${offset} outside ${si.path} (0..${si.max - 1})`);
+    if (!Number.isInteger(offset) || offset < 0 || offset >= si.max) throw new BadRequest(`offset ${offset} outside ${si.path} (0..${si.max - 1})`);
     const meta = si.slotMeta(offset);
     const kind = tbKind(meta);
     const id = k.swapMemcgId(si, offset);
@@ -918,7 +940,7 @@ export class Session implements SessionApi {
   cluster(type: number, cluster: number): ClusterDetail {
     const k = this.kernel;
     const si = this.si(type);
-    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= si.nrClusters) throw new RangeError(`cluster ${cluster} outside ${si.path} (0..${si.nrClusters - 1})`);
+    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= si.nrClusters) throw new BadRequest(`cluster ${cluster} outside ${si.path} (0..${si.nrClusters - 1})`);
     const ci = si.cluster(cluster);
     const n = k.geom.clusterSlots;
     const base = cluster * n;
@@ -959,10 +981,10 @@ export class Session implements SessionApi {
   clusterMap(type: number, bins: number, from?: number, to?: number): ClusterMap {
     const si = this.si(type);
     const b = Math.floor(bins);
-    if (!(b >= 1 && b <= 65536)) throw new RangeError(`bins ${bins} outside 1..65536`);
+    if (!(b >= 1 && b <= 65536)) throw new BadRequest(`bins ${bins} outside 1..65536`);
     const f = from ?? 0;
     const t = to ?? si.nrClusters;
-    if (!Number.isInteger(f) || !Number.isInteger(t) || f < 0 || t > si.nrClusters || f >= t) throw new RangeError(`cluster range ${f}..${t} outside 0..${si.nrClusters}`);
+    if (!Number.isInteger(f) || !Number.isInteger(t) || f < 0 || t > si.nrClusters || f >= t) throw new BadRequest(`cluster range ${f}..${t} outside 0..${si.nrClusters}`);
     return clusterMap(this.kernel, si, this.seqNo, b, f, t);
   }
 

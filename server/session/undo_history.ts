@@ -89,6 +89,11 @@ export class UndoHistory {
     this.records.push(rec);
   }
 
+  /** Drop the record of the step about to run (it failed and was rolled back before afterStep()). */
+  pop(): void {
+    this.records.pop();
+  }
+
   /** Back to `steps` steps done: the records of later steps go. */
   truncate(steps: number): void {
     this.records.length = steps;

@@ -52,6 +52,8 @@ export class SwapClusterInfo {
    * that swapin restores what swapout saw (the kernel reads real bytes).
    */
   simContent: Uint8Array | null = null;
+  /** Simulator sidecar: the page data each slot's page held when written out (FolioTable.data). */
+  simData: Float64Array | null = null;
   /**
    * Not kernel state: PFN and shadow entries per 64-slot group, allocated
    * with the table, so the legacy swap cache's XArray leaf nodes can be
@@ -141,6 +143,7 @@ export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number
   j.set(ci, 'table', table);
   j.set(ci, 'memcgTable', clusterArray(j, ci, new Uint16Array(slots)));
   j.set(ci, 'simContent', clusterArray(j, ci, new Uint8Array(slots)));
+  j.set(ci, 'simData', clusterArray(j, ci, new Float64Array(slots)));
   clusterArray(j, ci, table.meta);
   clusterArray(j, ci, table.val);
   j.set(ci, 'groupFill', clusterArray(j, ci, new Uint16Array(Math.ceil(slots / 64))));
@@ -168,6 +171,7 @@ export function clusterFreeTable(j: Journal, ci: SwapClusterInfo): void {
   j.set(ci, 'memcgTable', null);
   j.set(ci, 'extendTable', null);
   j.set(ci, 'simContent', null);
+  j.set(ci, 'simData', null);
   j.set(ci, 'groupFill', null);
   if (ci.vtable) j.set(ci, 'vtable', null);
   if (ci.ownerTable) j.set(ci, 'ownerTable', null);

@@ -16,6 +16,7 @@ export const ERRNO = {
   ENODEV: 19,
   EISDIR: 21,
   EINVAL: 22,
+  ETXTBSY: 26,
   ENOSPC: 28,
   ERANGE: 34,
   ENOTEMPTY: 39,
@@ -42,4 +43,16 @@ export class KernelError extends Error {
 
 export function fail(errno: ErrnoName, message: string): never {
   throw new KernelError(errno, message);
+}
+
+/**
+ * A keyed file (memory.stat, /proc/vmstat) read for a key this kernel does
+ * not print: the file reads fine, the key is just not there. The verify
+ * translation shows it as `absent`, as the guest does.
+ */
+export class NoSuchKey extends KernelError {
+  constructor(message: string) {
+    super('EINVAL', message);
+    this.name = 'NoSuchKey';
+  }
 }

@@ -20,6 +20,12 @@ export const PG_workingset = 1 << 8;
 export const PG_readahead = 1 << 9;
 /** Not a kernel flag: the folio's last load came from zswap (exclusive load leaves no backend copy). */
 export const PG_sim_nobackend = 1 << 10;
+/** Backed by swap: anon and shmem folios, on the anon LRU (folio_is_file_lru() is its negation). */
+export const PG_swapbacked = 1 << 11;
+/** Reclaim wants the folio as soon as its writeback ends (folio_rotate_reclaimable()). */
+export const PG_reclaim = 1 << 12;
+/** Not a kernel flag: an anon folio MADV_FREE made lazy (folio_mark_lazyfree(), which clears PG_swapbacked in the kernel). */
+export const PG_sim_lazyfree = 1 << 13;
 
 export const NO_SWAP = -1;
 
@@ -44,11 +50,15 @@ export class FolioTable {
   mapcount = new Int32Array(0);
   /** folio->swap: first swap entry when in the swap cache, else NO_SWAP. */
   swap = new Float64Array(0);
-  /** rmap: anon_vma id and the page index (in the VMA) of the head page. */
+  /** rmap: anon_vma id and the page index (in the VMA) of the head page; for a page cache folio, the index in its file. */
   anonVma = new Int32Array(0);
   index = new Int32Array(0);
+  /** folio->mapping of a page cache folio (file or shmem): its address space id; 0 for anon folios. */
+  mapping = new Int32Array(0);
   /** Content code of each page (content.ts), standing in for the page's bytes. */
   content = new Uint8Array(0);
+  /** Page data of each page: the value a scenario wrote with `fill` (0 for a fresh page), which swap must carry unchanged. */
+  data = new Float64Array(0);
   /** LRU list links (head PFNs), -1 terminated. */
   lruNext = new Int32Array(0);
   lruPrev = new Int32Array(0);
@@ -74,9 +84,9 @@ export class FolioTable {
     const cap = this.head.length;
     if (end <= cap) return;
     const next = doubledCapacity(cap, MIN_CAPACITY, end, this.nrPages);
-    const old = [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev] as const;
+    const old = [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.mapping, this.content, this.data, this.lruNext, this.lruPrev] as const;
     this.j.custom(() => {
-      [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev] = old;
+      [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.mapping, this.content, this.data, this.lruNext, this.lruPrev] = old;
     });
     this.head = grown(this.head, next, -1);
     this.order = grown(this.order, next, 0);
@@ -86,7 +96,9 @@ export class FolioTable {
     this.swap = grown(this.swap, next, NO_SWAP);
     this.anonVma = grown(this.anonVma, next, -1);
     this.index = grown(this.index, next, 0);
+    this.mapping = grown(this.mapping, next, 0);
     this.content = grown(this.content, next, 0);
+    this.data = grown(this.data, next, 0);
     this.lruNext = grown(this.lruNext, next, -1);
     this.lruPrev = grown(this.lruPrev, next, -1);
     for (const a of this.arrays()) {
@@ -110,14 +122,15 @@ export class FolioTable {
     for (const a of this.arrays()) this.j.saveRange(a, start, end);
   }
 
-  /** Fill in a freshly allocated folio. */
+  /** Fill in a freshly allocated folio: swap-backed (anon) unless a page cache of a file takes it. */
   init(pfn: number, order: number, memcg: number, anonVma: number, index: number): void {
     const j = this.j;
     const nr = 1 << order;
     this.reserve(pfn + nr);
     for (let i = 0; i < nr; i++) j.a(this.head, pfn + i, pfn);
     j.a(this.order, pfn, order);
-    j.a(this.flags, pfn, PG_uptodate);
+    j.a(this.flags, pfn, PG_uptodate | PG_swapbacked);
+    j.a(this.mapping, pfn, 0);
     j.a(this.memcg, pfn, memcg);
     j.a(this.mapcount, pfn, 0);
     j.a(this.swap, pfn, NO_SWAP);
@@ -133,6 +146,7 @@ export class FolioTable {
     this.j.a(this.flags, pfn, 0);
     this.j.a(this.swap, pfn, NO_SWAP);
     this.j.a(this.anonVma, pfn, -1);
+    this.j.a(this.mapping, pfn, 0);
     this.j.set(this, 'nrFolios', this.nrFolios - 1);
   }
 
@@ -150,6 +164,7 @@ export class FolioTable {
       j.a(this.flags, p, flags & ~(PG_lru | PG_active));
       j.a(this.memcg, p, this.memcg[pfn]!);
       j.a(this.anonVma, p, this.anonVma[pfn]!);
+      j.a(this.mapping, p, this.mapping[pfn]!);
       j.a(this.index, p, this.index[pfn]! + i);
       j.a(this.swap, p, swap === NO_SWAP ? NO_SWAP : swap + i);
     }

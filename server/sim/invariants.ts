@@ -17,6 +17,7 @@ import { memcgInvariants, type Memcg } from './memcontrol';
 import { zswapInvariants } from './zswap';
 import { vswapInvariants } from './invariants_vswap';
 import { swapTierInvariants } from './swap_tier';
+import { fileInvariants } from './files';
 import { kmemInvariants } from './kmem';
 import { swapMetaInvariants } from './swap_meta_ram';
 import { zramInvariants } from './zram';
@@ -66,6 +67,10 @@ export function checkInvariants(k: Kernel): string[] {
   out.push(...zramInvariants(k.zram, k.kmem));
   checkZramSlots(k, out);
   if (k.tiers) out.push(...swapTierInvariants(k.tiers, k.swap.devices.filter((d) => d !== k.swap.vswap), k.memcgs.root));
+  out.push(...fileInvariants(k.fs, (path) => k.swap.byPath(path)?.kind ?? null, k.geom.pageSize));
+  for (const si of k.swap.devices) {
+    if (si.discards < 0 || si.discardedPages < si.discards) out.push(`${si.path}: ${si.discards} discards covering ${si.discardedPages} pages`);
+  }
   return out;
 }
 

@@ -14,7 +14,12 @@ import { KernelMemory } from './kmem';
 import { MEMCG_MAX, MemcgTree, cgroupProcs, memoryHighWrite, memoryMaxWrite, normalizeCgroupPath, oomGroupOf, peakWrite, selectOomVictim, userProactiveReclaim, type Memcg } from './memcontrol';
 import { OpenFiles, type OpenFile } from './open_files';
 import { migrateVetDst, openFile as openFileAt } from './vfs';
+import { ROOT_CRED, requireRootOwner, requireSysAdmin, type Cred } from './cred';
+import { FileSystems, type FileFill, type FsType } from './files';
+import { checkMount, checkSwapFlags, decodeSwapFlags, makeFile, mkswap, setNocow, swaponFile, swaponMessage, type MkswapOptions } from './swapon_file';
 import { MemoryOps } from './memory';
+import { PAGE_DATA_MAX, fillPresent, type FillValue } from './page_data';
+import { PROCESS_ADVICES, madviseCold, madviseFree, mlockVma, mremapVma, munlockVma, type Advice } from './madvise';
 import { MmState, PTE_NONE, pteIsSwap, pteEntry, type Task, type Vma } from './mm';
 import { PageAllocator } from './page_alloc';
 import { SwapIo } from './page_io';
@@ -24,17 +29,23 @@ import { Swap, VSWAP_PATH, type SwapInfo, type SwaponParams } from './swapfile';
 import { VtTag } from './cluster';
 import { setVt, virtualRangeFreed } from './virtual_layer';
 import { unuseByRmap } from './virtual_swapoff';
-import { Vmscan } from './vmscan';
+import { SWAPPINESS_ANON_ONLY, Vmscan } from './vmscan';
 import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import { designDescriptor, type DesignProfile } from './designs/profiles';
+import { DEFAULT_KERNEL_VERSION, kernelBehaviour, maxSwapfiles, type KernelBehaviour, type KernelVersion } from './kernel_version';
 import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
 import { SwapMetaRam } from './swap_meta_ram';
 import { Zram, type ZramDevice } from './zram';
+import { PageCache, balanceDirtyPages, dropCaches, fileAt, fsOf, runFlusher, writeback } from './filemap';
+import { fileReadPages, fileWritePages, truncateFile } from './file_ops';
+import { shmemUnuse, type ShmemHugeMode, type ShmemSizeMode } from './shmem';
 
 export interface KernelConfig extends GeometryConfig {
   /** Design profile: which kernel (or posted series) the metadata follows. */
   design?: DesignProfile;
+  /** Mainline release whose behaviour is simulated (kernel_version.ts); default 7.2. */
+  kernel?: KernelVersion;
   /** Seed for everything that looks random (content mixes). */
   seed?: number;
   /** Run the invariant checker after every operation. */
@@ -72,6 +83,18 @@ export interface MmapOptions {
   content?: ContentSpec;
   populate?: boolean;
   mlock?: boolean;
+  /** MAP_SHARED (of a file, or anonymous: an unnamed shmem file). */
+  shared?: boolean;
+  /** Map this file (its page `offsetPages` at the start of the mapping). */
+  file?: string;
+  offsetPages?: number;
+}
+
+/** Who does a file operation: the task whose memcg the page cache is charged to (none: the root cgroup). */
+export interface FileOpOptions {
+  task?: string;
+  /** What the written bytes hold (what `dd if=` reads); default: the file's content so far. */
+  content?: ContentSpec;
 }
 
 export class Kernel {
@@ -79,6 +102,8 @@ export class Kernel {
   readonly log = new EventLog();
   readonly geom: Geometry;
   readonly design: DesignProfile;
+  /** Every version-dependent behaviour, from one table (kernel_version.ts). */
+  readonly kv: KernelBehaviour;
   readonly seed: number;
   readonly swap: Swap;
   readonly pages: PageAllocator;
@@ -92,12 +117,20 @@ export class Kernel {
   readonly mem: MemoryOps;
   /** Files the scenario holds open by name (open_files.ts). */
   readonly files: OpenFiles;
+  /** Mounted file systems and their regular files (files.ts). */
+  readonly fs: FileSystems;
+  /** The credentials statements run with (cred.ts): uid and CAP_SYS_ADMIN. */
+  readonly cred: Cred = { ...ROOT_CRED };
+  /** The kernel log ring buffer, oldest first (printk()). */
+  readonly dmesg: string[] = [];
   /** Kernel memory pools (vmalloc, slab, zsmalloc) taken from the page allocator. */
   readonly kmem: KernelMemory;
   /** The design's swap metadata, held in `kmem`. */
   readonly swapMeta: SwapMetaRam;
   /** zram block devices (/sys/block/zram<N>). */
   readonly zram: Zram;
+  /** Files and their cached pages (filemap.ts; tmpfs files are shmem, shmem.ts). */
+  readonly pagecache: PageCache;
   /** Ghost profile: ghost slots can get a physical backing (KernelConfig.ghostWriteback). */
   readonly ghostWriteback: boolean;
   /** Swap tiers state, or null when the series is not modelled (KernelConfig.swapTiers). */
@@ -106,15 +139,15 @@ export class Kernel {
   readonly chargeBackingOnly: boolean;
   /** Page-state counters (NR_SWAPCACHE) and the workingset eviction clock. */
   readonly stat = { nrSwapcache: 0, evictionClock: 0 };
-  /** vm.swappiness, vm.page-cluster, vm.overcommit_memory/ratio, /sys/kernel/mm/swap/vma_ra_enabled. */
-  readonly sysctl = { swappiness: 60, page_cluster: 3, vma_ra_enabled: true, overcommit_memory: 0, overcommit_ratio: 50 };
+  /** vm.swappiness, vm.page-cluster, vm.overcommit_memory/ratio, vm.dirty_ratio, vm.dirty_background_ratio, /sys/kernel/mm/swap/vma_ra_enabled. */
+  readonly sysctl = { swappiness: 60, page_cluster: 3, vma_ra_enabled: true, overcommit_memory: 0, overcommit_ratio: 50, dirty_ratio: 20, dirty_background_ratio: 10 };
   /** Global readahead state of swapin_nr_pages(). */
   readonly ra = { hits: 0, prevOffset: 0, lastPages: 0 };
   /**
    * /sys/kernel/mm/transparent_hugepage/enabled and hugepages-<N>kB/enabled
    * (index: order). Settings only: a mapping's folio order is its mmap order.
    */
-  readonly thp: { enabled: ThpMode; sizes: ThpSizeMode[] };
+  readonly thp: { enabled: ThpMode; sizes: ThpSizeMode[]; shmemEnabled: ShmemHugeMode; shmemSizes: ShmemSizeMode[] };
   private readonly vmaRaStates = new Map<number, VmaRaState>();
   checkInvariants: boolean;
   /**
@@ -127,8 +160,9 @@ export class Kernel {
   static invariantChecker: ((k: Kernel) => string[]) | null = null;
 
   constructor(cfg: KernelConfig = {}) {
-    this.geom = makeGeometry(cfg);
-    this.design = cfg.design ?? 'p4';
+    this.kv = kernelBehaviour(cfg.kernel ?? DEFAULT_KERNEL_VERSION);
+    this.geom = makeGeometry({ ...cfg, maxSwapfiles: cfg.maxSwapfiles ?? maxSwapfiles(this.kv, this.kv.debian.devicePrivate) });
+    this.design = cfg.design ?? this.kv.design;
     this.seed = cfg.seed ?? 1;
     this.checkInvariants = cfg.checkInvariants ?? false;
     this.ghostWriteback = this.design === 'ghost' && (cfg.ghostWriteback ?? false);
@@ -138,6 +172,7 @@ export class Kernel {
     this.tiers = tiers;
     this.swap = new Swap(this.geom, j, this.log, {
       assignTier: tiers ? (si) => tiers.assignDev(si) : undefined,
+      defaultPriority: this.kv.defaultSwapPriority,
       tryToReclaimSwap: (si, off, flags) => tryToReclaimSwap(this, si, off, flags),
       rangeFreed: (si, off, nr) => {
         for (let i = 0; i < nr; i++) this.zswap.invalidate(si.type * 2 ** 32 + off + i);
@@ -151,6 +186,7 @@ export class Kernel {
     this.pages = new PageAllocator(j, this.geom.ramPages);
     this.kmem = new KernelMemory(j, this.pages, this.geom.pageSize);
     this.zram = new Zram(j, this.kmem, this.geom.pageSize);
+    this.pagecache = new PageCache(j);
     this.folios = new FolioTable(j, this.geom.ramPages);
     this.mm = new MmState(j);
     this.memcgs = new MemcgTree(j, this.log);
@@ -160,9 +196,12 @@ export class Kernel {
     this.vmscan = new Vmscan(this);
     this.mem = new MemoryOps(this);
     this.files = new OpenFiles(j);
+    this.fs = new FileSystems(j, this.geom.pageSize);
     this.swapMeta = new SwapMetaRam(this);
     // Kconfig TRANSPARENT_HUGEPAGE_ALWAYS; hugepage_init_sysfs(): only the PMD size inherits
-    this.thp = { enabled: 'always', sizes: Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? 'inherit' : 'never')) };
+    // shmem_enabled defaults to never (SHMEM_HUGE_NEVER); per size only the PMD size inherits it
+    const perSize = <T>(pmd: T, other: T): T[] => Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? pmd : other));
+    this.thp = { enabled: 'always', sizes: perSize<ThpSizeMode>('inherit', 'never'), shmemEnabled: 'never', shmemSizes: perSize<ShmemSizeMode>('inherit', 'never') };
     if (designDescriptor(this.design).capabilities.hasDynamicClusters) {
       // a zswap entry of a virtual slot is its ZSWAP backend (vtable tag, §8.3)
       this.zswap.onChange = (entry, id) => {
@@ -193,6 +232,7 @@ export class Kernel {
   /** Run `fn` as one operation: all or nothing, then the deferred work and the invariant check. */
   private tx<T>(fn: () => T): T {
     const m = this.mark();
+    const printed = this.dmesg.length;
     // work not done on behalf of a task (memory.reclaim, limit writes) runs on CPU 0;
     // set before each operation so that redo after undo picks the same per-CPU caches
     if (this.depth++ === 0) this.cpu = 0;
@@ -206,7 +246,10 @@ export class Kernel {
         this.runDeferredWork(false);
         this.verify();
       } else {
+        // what the failed operation printed stays in the log, as printk() output does
+        const lines = this.dmesg.slice(printed);
         this.rollback(m);
+        for (const line of lines) this.printk(line);
       }
       if (err instanceof KernelError) this.log.emit({ kind: 'error', errno: err.errno, message: err.message });
       throw err;
@@ -225,6 +268,7 @@ export class Kernel {
    */
   private runDeferredWork(mayFail = true): void {
     this.swap.runPendingWork();
+    runFlusher(this);
     if (this.zswap.shrinkWorkPending) {
       this.j.set(this.zswap, 'shrinkWorkPending', false);
       this.zswapShrinkWorker();
@@ -403,22 +447,34 @@ export class Kernel {
     const victim = selectOomVictim(this, scope);
     if (!victim) return false;
     const group = oomGroupOf(this, victim, scope);
-    this.oomKillTask(victim);
+    const message = scope ? 'Memory cgroup out of memory' : 'Out of memory';
+    this.oomKillTask(victim, message);
     if (group) {
       // oom_kill_process(): every other task of the group goes too (oom_kill_memcg_member())
       this.memcgs.memoryEvent(group, 'oom_group_kill');
-      this.log.emit({ kind: 'note', message: `Tasks in /${group.path} are going to be killed due to memory.oom.group set` });
-      for (const m of group.subtree()) for (const t of cgroupProcs(this, m)) this.oomKillTask(t);
+      const note = `Tasks in /${group.path} are going to be killed due to memory.oom.group set`;
+      this.log.emit({ kind: 'note', message: note });
+      this.printk(note);
+      for (const m of group.subtree()) for (const t of cgroupProcs(this, m)) this.oomKillTask(t, message);
     }
     return true;
   }
 
-  /** __oom_kill_process(): MEMCG_OOM_KILL on the task's cgroup, OOM_KILL, and the task is gone. */
-  private oomKillTask(t: Task): void {
-    const vm = this.memcgs.get(t.memcg) ?? this.memcgs.root;
-    this.memcgs.memoryEvent(vm, 'oom_kill');
+  /**
+   * __oom_kill_process(): MEMCG_OOM_KILL on the task's cgroup, OOM_KILL, the
+   * "Killed process" line (no page tables or file pages in the model), and
+   * the task is gone.
+   */
+  private oomKillTask(t: Task, message: string): void {
+    const fp = this.taskFootprint(t);
+    const kib = this.geom.pageSize / 1024;
+    let totalVm = 0;
+    for (const v of t.vmas.values()) totalVm += v.nrPages;
+    this.printk(`${message}: Killed process ${t.pid} (${t.name}) total-vm:${totalVm * kib}kB, anon-rss:${fp.rss * kib}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0`);
+    const m = this.memcgs.get(t.memcg) ?? this.memcgs.root;
+    this.memcgs.memoryEvent(m, 'oom_kill');
     this.vmstat.count('oom_kill');
-    this.log.emit({ kind: 'oom-kill', task: t.name, memcg: vm.name });
+    this.log.emit({ kind: 'oom-kill', task: t.name, memcg: m.name });
     this.teardownTask(t, 'oom_killed');
   }
 
@@ -430,7 +486,7 @@ export class Kernel {
   private teardownTask(t: Task, state: 'exited' | 'oom_killed' | 'killed'): void {
     for (const v of t.vmaList()) {
       this.mem.zapRange(v, 0, v.nrPages);
-      this.mm.removeVma(v);
+      this.removeVma(v);
     }
     this.j.set(t, 'state', state);
   }
@@ -489,30 +545,111 @@ export class Kernel {
 
   // ------------------------------------------------------ operations: swap
 
+  /** printk(): a line in the kernel log. */
+  printk(line: string): void {
+    this.j.push(this.dmesg, line);
+  }
+
   /**
-   * swapon(8). A zram area is the whole zram device: without a size it
-   * takes the device's disksize; on a device not yet initialised, a size
-   * stands for `echo SIZE > /sys/block/zramN/disksize` before mkswap.
+   * swapon(8) of a device whose header `size=` stands for. With `flags`,
+   * the raw swap_flags word (checked first, SWAP_FLAGS_VALID) gives the
+   * priority and discard policy; then CAP_SYS_ADMIN (EPERM). A zram area
+   * is the whole zram device: without a size it takes the device's
+   * disksize; on a device not yet initialised, a size stands for
+   * `echo SIZE > /sys/block/zramN/disksize` before mkswap.
    */
-  swaponDevice(p: SwaponParams): SwapInfo {
+  swaponDevice(p: SwaponParams, flags?: number): SwapInfo {
     return this.tx(() => {
+      if (flags !== undefined) checkSwapFlags(flags);
+      requireSysAdmin(this.cred, 'swapon');
       if (p.kind === 'ghost' && this.design !== 'ghost') fail('ENOENT', `${p.path}: no such device (the ghost swap device exists only under design=ghost)`);
       if (p.kind === 'vswap' || p.path === VSWAP_PATH) {
         fail('EINVAL', `${p.path}: the virtual swap device is created by the kernel at boot (vswap designs only); it cannot be swapped on`);
       }
-      if (p.kind !== 'zram') return this.swap.swapon(p);
-      if (this.swap.byPath(p.path)) fail('EBUSY', `${p.path} is already in use as swap`);
-      const z = this.zram.device(p.path);
-      if (!z.initialized) {
-        if (!(p.sizeBytes > 0)) fail('EINVAL', `${p.path}: the zram device has no disksize (echo SIZE > /sys/block/${p.path.replace(/^\/dev\//, '')}/disksize first)`);
-        this.zram.setDisksize(z, p.sizeBytes);
-      } else if (p.sizeBytes > z.disksize) {
-        fail('EINVAL', `${p.path}: a swap area of ${p.sizeBytes} bytes does not fit the ${z.disksize}-byte device`);
+      const q = flags === undefined ? p : { ...p, ...decodeSwapFlags(flags) };
+      let si: SwapInfo;
+      if (q.kind !== 'zram') si = this.swap.swapon(q);
+      else {
+        if (this.swap.byPath(q.path)) fail('EBUSY', `${q.path} is already in use as swap`);
+        const z = this.zram.device(q.path);
+        if (!z.initialized) {
+          if (!(q.sizeBytes > 0)) fail('EINVAL', `${q.path}: the zram device has no disksize (echo SIZE > /sys/block/${q.path.replace(/^\/dev\//, '')}/disksize first)`);
+          this.zram.setDisksize(z, q.sizeBytes);
+        } else if (q.sizeBytes > z.disksize) {
+          fail('EINVAL', `${q.path}: a swap area of ${q.sizeBytes} bytes does not fit the ${z.disksize}-byte device`);
+        }
+        si = this.swap.swapon({ ...q, sizeBytes: q.sizeBytes > 0 ? q.sizeBytes : z.disksize });
+        this.j.set(z, 'claimed', true);
       }
-      const si = this.swap.swapon({ ...p, sizeBytes: p.sizeBytes > 0 ? p.sizeBytes : z.disksize });
-      this.j.set(z, 'claimed', true);
+      if (q.kind === 'file') {
+        // `size=` on a file stands for dd + mkswap: the file exists, with its header, and is S_SWAPFILE
+        const f = makeFile(this, q.path, (si.pages + 1) * this.geom.pageSize, 'written');
+        this.j.set(f, 'header', { version: 1, lastPage: si.pages, badPages: [], label: '', uuid: '' });
+        this.j.set(f, 'swapActive', true);
+      }
+      this.printk(swaponMessage(si, this.geom.pageSize));
       return si;
     });
+  }
+
+  /** swapon(8) of a regular file with a header from mkswap (swapon_file.ts). */
+  swaponFile(path: string, flags = 0, rotational = false): SwapInfo {
+    return this.tx(() => {
+      const si = swaponFile(this, path, flags, rotational);
+      this.printk(swaponMessage(si, this.geom.pageSize));
+      return si;
+    });
+  }
+
+  /** mount -t FS … DIR (a file system of that kind and block size at DIR). */
+  mount(dir: string, fs: FsType, blockSize: number, device: string): void {
+    this.tx(() => {
+      requireSysAdmin(this.cred, 'mount');
+      checkMount(fs, blockSize, this.geom.pageSize);
+      this.fs.mount({ path: dir, fs, blockSize, device });
+    });
+  }
+
+  /** dd of=PATH (written), truncate -s (a hole), fallocate -l (unwritten): a file of `bytes`. */
+  makeFile(path: string, bytes: number, fill: FileFill): void {
+    this.tx(() => void makeFile(this, path, bytes, fill));
+  }
+
+  /** chattr +C PATH */
+  setNocow(path: string): void {
+    this.tx(() => setNocow(this, path));
+  }
+
+  /** mkswap(8) on a regular file. */
+  mkswap(path: string, o: MkswapOptions = {}): void {
+    this.tx(() => mkswap(this, path, o));
+  }
+
+  /** rm PATH of a file made for swap (files.ts): unlink(2), EPERM for an active swap file. */
+  unlinkSwapFile(path: string): void {
+    this.tx(() => this.fs.unlink(path));
+  }
+
+  /** truncate -s SIZE PATH on an existing file: ETXTBSY for an active swap file. */
+  truncateFile(path: string, bytes: number): void {
+    this.tx(() => {
+      const f = this.fs.get(path);
+      if (this.cred.uid !== 0 && this.cred.uid !== f.uid) fail('EACCES', `${path}: owned by uid ${f.uid}`);
+      this.fs.truncate(path, bytes);
+    });
+  }
+
+  /** `user NAME`: the uid and CAP_SYS_ADMIN later statements run with. */
+  setCred(uid: number, capSysAdmin: boolean): void {
+    this.tx(() => {
+      this.j.set(this.cred, 'uid', uid);
+      this.j.set(this.cred, 'capSysAdmin', capSysAdmin);
+    });
+  }
+
+  /** dmesg -C: empty the kernel log. */
+  clearDmesg(): void {
+    this.tx(() => this.j.replaceArray(this.dmesg, []));
   }
 
   /** The zram device under a swap area, or null. */
@@ -529,7 +666,10 @@ export class Kernel {
    */
   swapoffDevice(path: string, opts: { signalAfterPages?: number } = {}): void {
     this.tx(() => {
+      // sys_swapoff(): the capability first, then the path (ENOENT), then a matching area (EINVAL)
+      requireSysAdmin(this.cred, 'swapoff');
       const si = this.swap.byPath(path);
+      if (!si && !path.startsWith('/dev/') && !this.fs.lookup(path)) fail('ENOENT', `${path}: No such file or directory`);
       if (!si) fail('EINVAL', `${path} is not an active swap area`);
       if (si === this.swap.vswap) {
         fail('EINVAL', `${path} is the kernel's virtual swap device: it is not in /proc/swaps and cannot be swapped off (swap off the physical devices instead)`);
@@ -545,6 +685,8 @@ export class Kernel {
       try {
         // slots backing virtual entries: follow the reverse map, no page-table walk (vswap, STE, ghost rmap)
         unuseByRmap(this, si, progress, checkSignal);
+        // try_to_unuse() starts with shmem_unuse(): every shmem file's pages on the device
+        shmemUnuse(this, si.type, progress, checkSignal);
         for (const t of this.mm.tasks.values()) {
           if (t.state !== 'alive') continue;
           for (const v of t.vmaList()) {
@@ -576,6 +718,9 @@ export class Kernel {
         throw err;
       }
       this.swap.finishSwapoff(si);
+      // the file is no longer S_SWAPFILE
+      const f = this.fs.lookup(path);
+      if (f?.swapActive) this.j.set(f, 'swapActive', false);
       const z = this.zramOf(si);
       if (z) this.j.set(z, 'claimed', false);
     });
@@ -592,6 +737,7 @@ export class Kernel {
    */
   mkdir(path: string): Memcg {
     return this.tx(() => {
+      requireRootOwner(this.cred, `/sys/fs/cgroup/${path}`);
       const p = normalizeCgroupPath(path);
       const parent = this.memcgs.lookup(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
       if (parent && !parent.subtreeControl && cgroupProcs(this, parent).length > 0) {
@@ -602,9 +748,10 @@ export class Kernel {
   }
 
   rmdir(path: string): Memcg {
-    return this.tx(() =>
-      this.memcgs.rmdir(path, (m) => [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id)),
-    );
+    return this.tx(() => {
+      requireRootOwner(this.cred, `/sys/fs/cgroup/${path}`);
+      return this.memcgs.rmdir(path, (m) => [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id));
+    });
   }
 
   /**
@@ -718,7 +865,8 @@ export class Kernel {
   proactiveReclaim(path: string, pages: number, swappiness?: number): number {
     return this.tx(() => {
       const m = this.cgroup(path);
-      if (swappiness !== undefined && (!Number.isInteger(swappiness) || swappiness < 0 || swappiness > 200)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
+      // 0..200, or SWAPPINESS_ANON_ONLY for swappiness=max
+      if (swappiness !== undefined && (!Number.isInteger(swappiness) || swappiness < 0 || swappiness > SWAPPINESS_ANON_ONLY)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
       return userProactiveReclaim(this, m, pages, swappiness);
     });
   }
@@ -793,10 +941,85 @@ export class Kernel {
       if (!this.vmEnoughMemory(nrPages)) fail('ENOMEM', `mapping ${nrPages} pages exceeds the commit limit (vm.overcommit_memory=${this.sysctl.overcommit_memory})`);
       const av = this.mm.newAnonVma();
       const seed = hash32(this.seed, this.mm.nextVmaId);
-      const v = this.mm.addVma(t, region, nrPages, order, opts.content ?? DEFAULT_CONTENT, seed, av);
+      const content = opts.content ?? DEFAULT_CONTENT;
+      // a file mapping maps an existing file; a shared anonymous one gets an unnamed shmem file (shmem_zero_setup())
+      const file = opts.file !== undefined ? fileAt(this, opts.file) : opts.shared ? this.pagecache.create(null, 'tmpfs', content, seed) : null;
+      if (file && opts.file === undefined) this.j.set(file, 'size', nrPages * this.geom.pageSize);
+      const v = this.mm.addVma(t, region, nrPages, file ? 0 : order, content, seed, av);
+      if (file) {
+        this.j.set(v, 'file', file);
+        this.j.set(v, 'pgoff', opts.offsetPages ?? 0);
+        this.j.set(v, 'shared', opts.shared ?? false);
+        this.j.push(file.mappers, v);
+      }
       if (opts.mlock) this.j.set(v, 'mlocked', true);
-      if (opts.populate) this.faultRange(t, v, 0, nrPages, true);
+      // MAP_POPULATE faults for write where a write would not dirty a file (private mappings: copy-on-write)
+      if (opts.populate) this.faultRange(t, v, 0, nrPages, !(file && v.shared));
       return v;
+    });
+  }
+
+  /** A mapping goes: it leaves its file's i_mmap, and an unlinked file whose last mapping this was is freed. */
+  private removeVma(v: Vma): void {
+    this.mm.removeVma(v);
+    const file = v.file;
+    if (!file) return;
+    this.j.replaceArray(
+      file.mappers,
+      file.mappers.filter((x) => x !== v),
+    );
+    if (file.nlink === 0 && file.mappers.length === 0) truncateFile(this, file, true);
+  }
+
+  // --------------------------------------------------- operations: files
+
+  /** The memcg a file operation charges: the named task's, else the root. */
+  private fileMemcg(opts: FileOpOptions): Memcg {
+    return opts.task !== undefined ? (this.memcgs.get(this.task(opts.task).memcg) ?? this.memcgs.root) : this.memcgs.root;
+  }
+
+  /**
+   * write(2) of `len` bytes at `offset` (creating the file): each page is
+   * found or brought into the page cache (tmpfs: shmem), charged to the
+   * writer's memcg, given the written content and dirtied; the file grows.
+   * Then balance_dirty_pages().
+   */
+  fileWrite(path: string, offset: number, len: number, opts: FileOpOptions = {}): void {
+    this.tx(() => {
+      if (!(offset >= 0 && len >= 0 && Number.isInteger(offset) && Number.isInteger(len))) fail('EINVAL', `write of ${len} bytes at ${offset}`);
+      const m = this.fileMemcg(opts);
+      const as = this.pagecache.lookup(path) ?? this.pagecache.create(path, fsOf(path), opts.content ?? DEFAULT_CONTENT, this.seed);
+      if (opts.content) this.j.set(as, 'content', opts.content);
+      fileWritePages(this, as, offset, len, m);
+      balanceDirtyPages(this);
+    });
+  }
+
+  /** read(2): every page of the range comes into the page cache (tmpfs: swapped in); returns the bytes read. */
+  fileRead(path: string, offset: number, len: number, opts: FileOpOptions = {}): number {
+    return this.tx(() => fileReadPages(this, fileAt(this, path), offset, len, this.fileMemcg(opts)));
+  }
+
+  /** unlink(2): the name goes; the pages (and a tmpfs file's swap slots) go now, or with the last mapping. */
+  unlink(path: string): void {
+    this.tx(() => {
+      const as = fileAt(this, path);
+      this.j.mapDelete(this.pagecache.files, path);
+      this.j.set(as, 'nlink', 0);
+      if (as.mappers.length === 0) truncateFile(this, as, true);
+    });
+  }
+
+  /** sync(2) (a path: fsync(2)): every dirty page (of the file) is written back. */
+  sync(path?: string): number {
+    return this.tx(() => writeback(this, 0, path === undefined ? undefined : fileAt(this, path)));
+  }
+
+  /** echo N > /proc/sys/vm/drop_caches: 1 drops clean unmapped page cache (2, slab: nothing the model can drop). */
+  dropCaches(mode: number): number {
+    return this.tx(() => {
+      if (![1, 2, 3].includes(mode)) fail('EINVAL', `drop_caches takes 1, 2 or 3, not ${mode}`);
+      return mode & 1 ? dropCaches(this) : 0;
     });
   }
 
@@ -825,6 +1048,21 @@ export class Kernel {
       const v = this.vma(taskName, region);
       const [a, b] = this.pageRange(v, from, to);
       this.faultRange(t, v, a, b, write);
+    });
+  }
+
+  /**
+   * Write a value into every page of the range (page_data.ts): a write
+   * fault on each page (swapin, COW), then the value in the page.
+   */
+  fill(taskName: string, region: string, value: FillValue, from?: number, to?: number): void {
+    this.tx(() => {
+      const t = this.task(taskName);
+      const v = this.vma(taskName, region);
+      const [a, b] = this.pageRange(v, from, to);
+      if (value !== 'index' && (!Number.isInteger(value) || value < 0 || value > PAGE_DATA_MAX)) fail('EINVAL', `page data ${value} is not a 32-bit value`);
+      this.faultRange(t, v, a, b, true);
+      if (t.state === 'alive') fillPresent(this, v, a, b, value);
     });
   }
 
@@ -872,13 +1110,67 @@ export class Kernel {
     });
   }
 
+  /**
+   * madvise(2) on a range: MADV_PAGEOUT (pageout()), MADV_COLD, MADV_FREE
+   * and MADV_DONTNEED (zap_page_range_single(): the pages read as zeroes
+   * afterwards, their swap entries are dropped). madvise.ts has the rest.
+   */
+  madvise(taskName: string, region: string, advice: Advice, from?: number, to?: number): void {
+    if (advice === 'pageout') {
+      this.pageout(taskName, region, from, to);
+      return;
+    }
+    this.tx(() => {
+      const t = this.task(taskName);
+      const v = this.vma(taskName, region);
+      const [a, b] = this.pageRange(v, from, to);
+      this.j.set(this, 'cpu', t.cpu);
+      if (advice === 'cold') madviseCold(this, v, a, b);
+      else if (advice === 'free') madviseFree(this, v, a, b);
+      else this.mem.zapRange(v, a, b);
+    });
+  }
+
+  /**
+   * process_madvise(2) from the scenario's credentials on another task's
+   * range: only MADV_COLD and MADV_PAGEOUT (EINVAL otherwise), and the
+   * caller needs CAP_SYS_NICE and ptrace access; a non-root uid has
+   * neither over root's tasks (EPERM).
+   */
+  processMadvise(taskName: string, region: string, advice: Advice, from?: number, to?: number): void {
+    this.tx(() => {
+      if (!PROCESS_ADVICES.includes(advice)) fail('EINVAL', `process_madvise() takes MADV_COLD and MADV_PAGEOUT, not MADV_${advice.toUpperCase()}`);
+      this.task(taskName);
+      if (this.cred.uid !== 0) fail('EPERM', `process_madvise() on ${taskName}: uid ${this.cred.uid} has no CAP_SYS_NICE`);
+      this.madvise(taskName, region, advice, from, to);
+    });
+  }
+
+  /** mlock(2) / munlock(2) of a whole mapping (madvise.ts). */
+  mlock(taskName: string, region: string, lock: boolean): void {
+    this.tx(() => {
+      const t = this.task(taskName);
+      const v = this.vma(taskName, region);
+      if (lock) mlockVma(this, t, v, (tt, vv, a, b, w) => this.faultRange(tt, vv, a, b, w));
+      else munlockVma(this, v);
+    });
+  }
+
+  /** mremap(2) of a whole mapping to a new size (madvise.ts). */
+  mremap(taskName: string, region: string, pages: number): void {
+    this.tx(() => {
+      const t = this.task(taskName);
+      mremapVma(this, t, this.vma(taskName, region), pages);
+    });
+  }
+
   munmap(taskName: string, region: string, from?: number, to?: number): void {
     this.tx(() => {
       const v = this.vma(taskName, region);
       const whole = from === undefined && to === undefined;
       const [a, b] = this.pageRange(v, from, to);
       this.mem.zapRange(v, a, b);
-      if (whole || (a === 0 && b === v.nrPages)) this.mm.removeVma(v);
+      if (whole || (a === 0 && b === v.nrPages)) this.removeVma(v);
     });
   }
 
@@ -886,11 +1178,20 @@ export class Kernel {
   fork(parentName: string, childName: string): Task {
     return this.tx(() => {
       const p = this.task(parentName);
-      if (this.mm.tasks.has(childName)) fail('EEXIST', `a task named ${childName} exists`);
+      // a name is free again once its task has exited or been killed, as for `task`
+      if (this.mm.tasks.get(childName)?.state === 'alive') fail('EEXIST', `a task named ${childName} exists`);
       const c = this.mm.addTask(childName, p.memcg, p.cpu);
       for (const v of p.vmaList()) {
-        const cv = this.mm.addVma(c, v.name, v.nrPages, v.order, v.content, v.contentSeed, v.anonVma, v.pte.slice());
+        // a shared file mapping's PTEs are not copied: the child's faults fill them (vma_needs_copy())
+        const pte = v.file && v.shared ? new Float64Array(v.nrPages) : v.pte.slice();
+        const cv = this.mm.addVma(c, v.name, v.nrPages, v.order, v.content, v.contentSeed, v.anonVma, pte);
         if (v.mlocked) this.j.set(cv, 'mlocked', false); // VM_LOCKED is not inherited
+        if (v.file) {
+          this.j.set(cv, 'file', v.file);
+          this.j.set(cv, 'pgoff', v.pgoff);
+          this.j.set(cv, 'shared', v.shared);
+          this.j.push(v.file.mappers, cv);
+        }
         this.mem.copyPtes(cv);
       }
       return c;

@@ -1,13 +1,20 @@
 /**
- * Two-list anon LRU per memcg (mm/swap.c, mm/vmscan.c, simplified: no
- * MGLRU, no per-node lruvecs, no file pages). New anon folios start on the
- * inactive list, as since Linux 5.9.
+ * Active and inactive LRU lists per memcg, one pair for anon (and shmem)
+ * folios, one for file folios (mm/swap.c, mm/vmscan.c, simplified: no
+ * MGLRU, no per-node lruvecs, no unevictable list). New folios start on the
+ * inactive list, as anon folios do since Linux 5.9.
  */
-import { PG_active, PG_lru, type FolioTable } from './folio';
+import { PG_active, PG_lru, PG_swapbacked, type FolioTable } from './folio';
 import type { Journal } from './journal';
 import type { LruList, Memcg } from './memcontrol';
 
-function listOf(m: Memcg, active: boolean): LruList {
+/** folio_is_file_lru(): a folio not backed by swap lives on the file lists. */
+export function isFileLru(f: FolioTable, pfn: number): boolean {
+  return !f.test(pfn, PG_swapbacked);
+}
+
+function listFor(f: FolioTable, m: Memcg, pfn: number, active: boolean): LruList {
+  if (isFileLru(f, pfn)) return active ? m.activeFile : m.inactiveFile;
   return active ? m.activeAnon : m.inactiveAnon;
 }
 
@@ -35,7 +42,21 @@ function unlink(j: Journal, f: FolioTable, list: LruList, pfn: number): void {
 
 /** folio_add_lru() */
 export function lruAdd(j: Journal, f: FolioTable, m: Memcg, pfn: number, active: boolean): void {
-  linkHead(j, f, listOf(m, active), pfn);
+  linkHead(j, f, listFor(f, m, pfn, active), pfn);
+  f.setFlag(pfn, PG_lru);
+  if (active) f.setFlag(pfn, PG_active);
+  else f.clearFlag(pfn, PG_active);
+}
+
+/** lruvec_add_folio_tail(): at the tail, where reclaim scans first (folio_rotate_reclaimable()). */
+export function lruAddTail(j: Journal, f: FolioTable, m: Memcg, pfn: number, active: boolean): void {
+  const list = listFor(f, m, pfn, active);
+  j.a(f.lruNext, pfn, -1);
+  j.a(f.lruPrev, pfn, list.tail);
+  if (list.tail >= 0) j.a(f.lruNext, list.tail, pfn);
+  else j.set(list, 'head', pfn);
+  j.set(list, 'tail', pfn);
+  j.set(list, 'nrPages', list.nrPages + f.nr(pfn));
   f.setFlag(pfn, PG_lru);
   if (active) f.setFlag(pfn, PG_active);
   else f.clearFlag(pfn, PG_active);
@@ -44,7 +65,7 @@ export function lruAdd(j: Journal, f: FolioTable, m: Memcg, pfn: number, active:
 /** lruvec_del_folio() */
 export function lruDel(j: Journal, f: FolioTable, m: Memcg, pfn: number): void {
   if (!f.test(pfn, PG_lru)) return;
-  unlink(j, f, listOf(m, f.test(pfn, PG_active)), pfn);
+  unlink(j, f, listFor(f, m, pfn, f.test(pfn, PG_active)), pfn);
   f.clearFlag(pfn, PG_lru | PG_active);
 }
 
@@ -54,10 +75,10 @@ export function lruMove(j: Journal, f: FolioTable, m: Memcg, pfn: number, active
   lruAdd(j, f, m, pfn, active);
 }
 
-/** inactive_is_low(): the inactive list is short relative to the active one. */
-export function inactiveIsLow(m: Memcg, pageSize: number): boolean {
-  const inactive = m.inactiveAnon.nrPages;
-  const active = m.activeAnon.nrPages;
+/** inactive_is_low(): the inactive list (anon, or file) is short relative to the active one. */
+export function inactiveIsLow(m: Memcg, pageSize: number, file = false): boolean {
+  const inactive = file ? m.inactiveFile.nrPages : m.inactiveAnon.nrPages;
+  const active = file ? m.activeFile.nrPages : m.activeAnon.nrPages;
   const gb = Math.floor(((inactive + active) * pageSize) / 2 ** 30);
   const ratio = gb ? Math.floor(Math.sqrt(10 * gb)) : 1;
   return inactive * ratio < active;

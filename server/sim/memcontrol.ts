@@ -13,13 +13,14 @@
  */
 import { KernelError, fail } from './errno';
 import type { EventLog } from './events';
-import { PG_swapcache } from './folio';
+import { PG_swapbacked, PG_swapcache } from './folio';
 import type { Journal } from './journal';
 import type { Kernel } from './kernel';
 import type { Task } from './mm';
 import { ownedBy } from './owners';
 import { TIER_ALL_MASK, swapTiersMemcgInheritMask } from './swap_tier';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
+import { emptyFileStat, type FileStat } from './filemap';
 
 export const MEMCG_MAX = Number.POSITIVE_INFINITY;
 export const ROOT_MEMCG_ID = 1;
@@ -78,6 +79,8 @@ export const MEMCG_STAT_EVENTS = [
   'pgsteal',
   'pgactivate',
   'pgdeactivate',
+  'pglazyfree',
+  'pglazyfreed',
 ] as const;
 export type MemcgStatEvent = (typeof MEMCG_STAT_EVENTS)[number];
 
@@ -114,6 +117,14 @@ export class Memcg {
   readonly statLocal: Record<MemcgStatEvent, number>;
   readonly inactiveAnon: LruList = { head: -1, tail: -1, nrPages: 0 };
   readonly activeAnon: LruList = { head: -1, tail: -1, nrPages: 0 };
+  /** The file LRU of the cgroup's lruvec: page cache folios (shmem is swap-backed, on the anon lists). */
+  readonly inactiveFile: LruList = { head: -1, tail: -1, nrPages: 0 };
+  readonly activeFile: LruList = { head: -1, tail: -1, nrPages: 0 };
+  /** lruvec->anon_cost and file_cost: the recent cost of reclaiming each type (lru_note_cost()). */
+  anonCost = 0;
+  fileCost = 0;
+  /** Page cache counters of the cgroup's own folios (memcg_page_state_local; filemap.ts). */
+  readonly fileStat: FileStat = emptyFileStat();
   /** Private id references held by swap entries (mem_cgroup_private_id_get): keep a zombie alive. */
   swapIdRefs = 0;
   /** Swap tiers: memory.swap.tiers.max as written here, one bit per tier (swap_tier.ts). */
@@ -563,22 +574,28 @@ export function oomGroupOf(k: Kernel, victim: Task, domain: Memcg | null): Memcg
 
 /** Memory held by the folios charged to a cgroup's subtree, from its LRU lists (all charged folios are on one). */
 export interface MemcgResident {
-  /** Pages mapped by page tables (NR_ANON_MAPPED). */
+  /** Anon pages mapped by page tables (NR_ANON_MAPPED); shmem is on the anon lists but not anon. */
   anon: number;
-  /** Pages of fully mapped PMD-sized folios (NR_ANON_THPS). */
+  /** Pages of fully mapped PMD-sized anon folios (NR_ANON_THPS). */
   anonThp: number;
+  /** The anon LRU lists (shmem included), and the file ones. */
   inactive: number;
   active: number;
+  inactiveFile: number;
+  activeFile: number;
 }
 
 export function memcgResident(k: Kernel, m: Memcg): MemcgResident {
   const f = k.folios;
-  const out: MemcgResident = { anon: 0, anonThp: 0, inactive: 0, active: 0 };
+  const out: MemcgResident = { anon: 0, anonThp: 0, inactive: 0, active: 0, inactiveFile: 0, activeFile: 0 };
   for (const d of m.subtree()) {
     out.inactive += d.inactiveAnon.nrPages;
     out.active += d.activeAnon.nrPages;
+    out.inactiveFile += d.inactiveFile.nrPages;
+    out.activeFile += d.activeFile.nrPages;
     for (const list of [d.inactiveAnon, d.activeAnon]) {
       for (let pfn = list.head; pfn >= 0; pfn = f.lruNext[pfn]!) {
+        if (f.mapping[pfn] !== 0) continue; // shmem
         const nr = f.nr(pfn);
         const mapped = Math.min(nr, f.mapcount[pfn]!);
         out.anon += mapped;
@@ -600,33 +617,45 @@ export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
   let zswapped = 0;
   let incomp = 0;
   let swapcached = 0;
+  const file = emptyFileStat();
   for (const d of m.subtree()) {
     zswap += d.zswapBytes;
     zswapped += d.zswappedPages;
     incomp += d.zswapIncompPages;
     swapcached += d.swapcachedPages;
+    for (const key of Object.keys(file) as (keyof FileStat)[]) file[key] += d.fileStat[key];
   }
   const ev = (key: MemcgStatEvent): number => k.memcgs.statHierarchical(m, key);
-  return [
+  // keys that came with later releases are left out where the kernel does not print them
+  const rows: [string, number | null][] = [
     ['anon', res.anon * ps],
-    ['file', 0],
+    // NR_FILE_PAGES of the memcg: page cache and shmem (the swap cache counts only node-wide)
+    ['file', file.file * ps],
+    ['shmem', file.shmem * ps],
     ['zswap', zswap],
     ['zswapped', zswapped * ps],
-    ['zswap_incomp', incomp * ps],
+    ['zswap_incomp', k.kv.zswapIncompCounters ? incomp * ps : null],
+    ['file_mapped', file.mapped * ps],
+    ['file_dirty', file.dirty * ps],
+    // writeback completes at once: nothing is ever under writeback
+    ['file_writeback', 0],
     ['swapcached', swapcached * ps],
     ['anon_thp', res.anonThp * ps],
+    ['shmem_thp', file.shmemThp * ps],
     ['inactive_anon', res.inactive * ps],
     ['active_anon', res.active * ps],
-    ['inactive_file', 0],
-    ['active_file', 0],
+    ['inactive_file', res.inactiveFile * ps],
+    ['active_file', res.activeFile * ps],
     ['pgscan', ev('pgscan')],
     ['pgsteal', ev('pgsteal')],
-    ['pswpin', ev('pswpin')],
-    ['pswpout', ev('pswpout')],
+    ['pswpin', k.kv.memcgStatPswp ? ev('pswpin') : null],
+    ['pswpout', k.kv.memcgStatPswp ? ev('pswpout') : null],
     ['pgfault', ev('pgfault')],
     ['pgmajfault', ev('pgmajfault')],
     ['pgactivate', ev('pgactivate')],
     ['pgdeactivate', ev('pgdeactivate')],
+    ['pglazyfree', ev('pglazyfree')],
+    ['pglazyfreed', ev('pglazyfreed')],
     ['swpin_zero', ev('swpin_zero')],
     ['swpout_zero', ev('swpout_zero')],
     ['zswpin', ev('zswpin')],
@@ -635,6 +664,7 @@ export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
     ['thp_swpout', ev('thp_swpout')],
     ['thp_swpout_fallback', ev('thp_swpout_fallback')],
   ];
+  return rows.filter((r): r is [string, number] => r[1] !== null);
 }
 
 /** Both page counters of a memcg: peaks not below the usage, the local peak not above the lifetime one. */
@@ -668,10 +698,12 @@ export function memcgInvariants(k: Kernel): string[] {
   for (const m of all) {
     let own = 0;
     let cached = 0;
-    for (const list of [m.inactiveAnon, m.activeAnon]) {
+    for (const list of [m.inactiveAnon, m.activeAnon, m.inactiveFile, m.activeFile]) {
+      const fileList = list === m.inactiveFile || list === m.activeFile;
       let n = 0;
       for (let pfn = list.head; pfn >= 0; pfn = f.lruNext[pfn]!) {
         if (f.memcg[pfn] !== m.id) out.push(`memcg ${m.name}: folio ${pfn} of memcg ${f.memcg[pfn]} on its LRU`);
+        if (fileList === f.test(pfn, PG_swapbacked)) out.push(`memcg ${m.name}: folio ${pfn} on the ${fileList ? 'file' : 'anon'} LRU but ${fileList ? '' : 'not '}swap-backed`);
         n += f.nr(pfn);
         folios++;
         if (f.test(pfn, PG_swapcache)) cached += f.nr(pfn);

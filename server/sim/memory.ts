@@ -6,13 +6,14 @@
  */
 import { contentOf, encodeContent } from './content';
 import { fail } from './errno';
-import { NO_SWAP, PG_dirty, PG_lru, PG_referenced, PG_swapcache, PG_active, PG_uptodate } from './folio';
+import { NO_SWAP, PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_swapbacked, PG_swapcache, PG_active, PG_uptodate } from './folio';
 import type { Kernel } from './kernel';
 import { lruAdd, lruDel } from './lru';
 import { tryChargeMemcg, type Memcg } from './memcontrol';
 import { PTE_NONE, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent, pteSwap, type Task, type Vma } from './mm';
 import { folioFreeSwap, shouldFreeSwapAfterFault, swapinFolio } from './swap_state';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
+import { filePage, fileStat, isPageCache, markDirty } from './filemap';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
 
 /** Runs shorter than this are faulted page by page (the bulk path's set-up costs more). */
@@ -94,8 +95,9 @@ export class MemoryOps {
     if (pfn < 0) return -1;
     for (let i = 0; i < 1 << order; i++) {
       const off = swpOffset(entry) + i;
-      const sc = si.clusterOf(off)?.simContent;
-      k.j.a(k.folios.content, pfn + i, sc ? sc[off & (k.geom.clusterSlots - 1)]! : 0);
+      const ci = si.clusterOf(off);
+      k.j.a(k.folios.content, pfn + i, ci?.simContent ? ci.simContent[off & (k.geom.clusterSlots - 1)]! : 0);
+      k.j.a(k.folios.data, pfn + i, ci?.simData ? ci.simData[off & (k.geom.clusterSlots - 1)]! : 0);
     }
     return pfn;
   }
@@ -110,9 +112,81 @@ export class MemoryOps {
     // count_memcg_event_mm(): the faulting task's cgroup
     const tm = k.memcgs.get(task.memcg);
     if (tm) k.memcgs.statEvent(tm, 'pgfault', 1);
-    if (v === PTE_NONE) return this.doAnonymousPage(task, vma, idx);
+    if (v === PTE_NONE) return vma.file ? this.doFilePage(task, vma, idx, write) : this.doAnonymousPage(task, vma, idx);
     if (pteIsPresent(v)) return this.touchPresent(task, vma, idx, write);
     return this.doSwapPage(task, vma, idx, write);
+  }
+
+  /**
+   * do_read_fault() / do_shared_fault() / do_cow_fault() on a file mapping:
+   * the page from the page cache (read from disk, or for shmem swapped in
+   * or allocated), mapped; a write to a private mapping maps a private anon
+   * copy instead, a write to a shared one dirties the page.
+   */
+  private doFilePage(task: Task, vma: Vma, idx: number, write: boolean): void {
+    const k = this.k;
+    const m = k.memcgs.get(task.memcg)!;
+    const page = filePage(k, vma.file!, vma.pgoff + idx, m, true);
+    if (page !== null && !this.mapped(task, vma)) return; // the faulting task was the OOM victim
+    if (page === null) {
+      if (task.state !== 'alive') return;
+      fail('ENOMEM', `out of memory faulting ${task.name}:${vma.name}[${idx}]`);
+    }
+    if (page.major) {
+      k.vmstat.count('pgmajfault');
+      k.memcgs.statEvent(m, 'pgmajfault', 1);
+    }
+    const f = k.folios;
+    if (write && !vma.shared) {
+      this.wpPageCopy(task, vma, idx, page.pfn);
+      return;
+    }
+    const head = f.head[page.pfn]!;
+    k.j.a(vma.pte, idx, ptePresent(page.pfn));
+    this.addMapping(head, 1);
+    f.setFlag(head, PG_referenced);
+    if (write) markDirty(k, head);
+  }
+
+  /**
+   * wp_page_copy(): the writer at vma[idx] gets a private anon copy of page
+   * `src` (an anon page others still map, or a page cache page under a
+   * private file mapping). The allocation may reclaim: if the mapping went
+   * away or the PTE changed meanwhile, the copy is dropped. True when the
+   * copy is mapped; the caller then drops its old mapping, if it had one.
+   */
+  private wpPageCopy(task: Task, vma: Vma, idx: number, src: number): boolean {
+    const k = this.k;
+    const f = k.folios;
+    const m = k.memcgs.get(task.memcg)!;
+    const pteBefore = vma.pte[idx];
+    const copy = this.allocFolio(m, 0, true);
+    if (copy >= 0 && (!this.mapped(task, vma) || vma.pte[idx] !== pteBefore)) {
+      this.freeFolio(copy);
+      return false;
+    }
+    if (copy < 0) {
+      if (task.state !== 'alive') return false;
+      fail('ENOMEM', `out of memory in COW of ${task.name}:${vma.name}[${idx}]`);
+    }
+    k.j.a(f.anonVma, copy, vma.anonVma.id);
+    k.j.a(f.index, copy, idx);
+    k.j.a(f.content, copy, f.content[src]!);
+    k.j.a(f.data, copy, f.data[src]!);
+    k.j.a(f.mapcount, copy, 1);
+    f.setFlag(copy, PG_referenced | PG_dirty);
+    if (vma.mlocked) f.setFlag(copy, PG_mlocked);
+    k.j.a(vma.pte, idx, ptePresent(copy));
+    return true;
+  }
+
+  /** A page cache folio gained `n` mappings; its first counts in NR_FILE_MAPPED (folio_add_file_rmap_ptes()). */
+  private addMapping(head: number, n: number): void {
+    const k = this.k;
+    const f = k.folios;
+    const before = f.mapcount[head]!;
+    k.j.a(f.mapcount, head, before + n);
+    if (before === 0 && isPageCache(k, head)) fileStat(k, head, 'mapped', f.nr(head));
   }
 
   /** do_anonymous_page(): the mapping's mTHP order when the aligned range is empty, else smaller. */
@@ -143,10 +217,12 @@ export class MemoryOps {
       k.j.a(f.index, pfn, start);
       for (let i = 0; i < nr; i++) {
         k.j.a(f.content, pfn + i, encodeContent(contentOf(vma.content, vma.contentSeed, start + i)));
+        k.j.a(f.data, pfn + i, 0);
         k.j.a(vma.pte, start + i, ptePresent(pfn + i));
       }
       k.j.a(f.mapcount, pfn, nr);
       f.setFlag(pfn, PG_referenced | PG_dirty);
+      if (vma.mlocked) f.setFlag(pfn, PG_mlocked); // mlock_new_folio()
       return;
     }
   }
@@ -165,7 +241,8 @@ export class MemoryOps {
    */
   faultAnonRun(task: Task, vma: Vma, from: number, to: number): number {
     const k = this.k;
-    if (vma.order !== 0 || task.state !== 'alive') return 0;
+    // file and shared mappings fault through the page cache; kernel memory in debt is paid first (allocFolio())
+    if (vma.order !== 0 || vma.file || task.state !== 'alive' || k.kmem.debt > 0) return 0;
     const m = k.memcgs.get(task.memcg)!;
     let n = Math.min(to - from, k.pages.nrFree);
     for (const c of m.ancestorsAndSelf()) {
@@ -190,7 +267,8 @@ export class MemoryOps {
     else j.set(list, 'tail', pfns[0]!);
     j.set(list, 'head', pfns[n - 1]!);
     j.set(list, 'nrPages', list.nrPages + n);
-    const flags = PG_uptodate | PG_lru | PG_referenced | PG_dirty;
+    // folio init (swap-backed), do_anonymous_page()'s referenced and dirty, mlock_new_folio() under VM_LOCKED
+    const flags = PG_uptodate | PG_swapbacked | PG_lru | PG_referenced | PG_dirty | (vma.mlocked ? PG_mlocked : 0);
     const av = vma.anonVma.id;
     const oneClass = vma.content.length === 1 ? encodeContent(vma.content[0]!.content) : -1;
     for (let i = 0; i < n; i++) {
@@ -205,6 +283,8 @@ export class MemoryOps {
       f.anonVma[pfn] = av;
       f.index[pfn] = idx;
       f.content[pfn] = oneClass >= 0 ? oneClass : encodeContent(contentOf(vma.content, vma.contentSeed, idx));
+      f.data[pfn] = 0;
+      f.mapping[pfn] = 0;
       f.lruNext[pfn] = i > 0 ? pfns[i - 1]! : oldHead;
       f.lruPrev[pfn] = i + 1 < n ? pfns[i + 1]! : -1;
       vma.pte[idx] = ptePresent(pfn);
@@ -224,30 +304,20 @@ export class MemoryOps {
     const head = f.head[pfn]!;
     f.setFlag(head, PG_referenced);
     if (!write) return;
-    if (this.mappers(head, pfn) > 1) {
-      // wp_page_copy(): a private copy of this page for the writer
-      const m = k.memcgs.get(task.memcg)!;
-      const copy = this.allocFolio(m, 0, true);
-      if (copy >= 0 && (!this.mapped(task, vma) || vma.pte[idx] !== ptePresent(pfn))) {
-        this.freeFolio(copy);
-        return;
-      }
-      if (copy < 0) {
-        if (task.state !== 'alive') return;
-        fail('ENOMEM', `out of memory in COW of ${task.name}:${vma.name}[${idx}]`);
-      }
-      k.j.a(f.anonVma, copy, vma.anonVma.id);
-      k.j.a(f.index, copy, idx);
-      k.j.a(f.content, copy, f.content[pfn]!);
-      k.j.a(f.mapcount, copy, 1);
-      f.setFlag(copy, PG_referenced | PG_dirty);
-      k.j.a(vma.pte, idx, ptePresent(copy));
+    if (isPageCache(k, head)) {
+      // a page cache page: dirtied through a shared mapping, copied for a private one (wp_page_shared(), wp_page_copy())
+      if (vma.shared) return markDirty(k, head);
       // the allocation may have reclaimed and split the folio: the page's head may have changed
-      this.dropMapping(f.head[pfn]!, 1);
+      if (this.wpPageCopy(task, vma, idx, pfn)) this.dropMapping(f.head[pfn]!, 1);
       return;
     }
-    // wp_can_reuse_anon_folio(): an exclusive swapcache folio gives up its slots
-    if (f.test(head, PG_swapcache)) folioFreeSwap(k, head);
+    // wp_can_reuse_anon_folio(): reuse only an exclusive folio; one in the swap cache must give
+    // its slots up first, which fails while another task still holds a swap entry for it
+    if (this.mappers(head, pfn) > 1 || (f.test(head, PG_swapcache) && !folioFreeSwap(k, head))) {
+      // the allocation may have reclaimed and split the folio: the page's head may have changed
+      if (this.wpPageCopy(task, vma, idx, pfn)) this.dropMapping(f.head[pfn]!, 1);
+      return;
+    }
     f.setFlag(head, PG_dirty);
   }
 
@@ -307,8 +377,10 @@ export class MemoryOps {
     }
     k.j.a(f.mapcount, pfn, f.mapcount[pfn]! + mapped);
     f.setFlag(pfn, PG_referenced);
+    if (vma.mlocked) f.setFlag(pfn, PG_mlocked);
     if (shouldFreeSwapAfterFault(k, pfn, write, vma.mlocked)) folioFreeSwap(k, pfn);
-    if (write) f.setFlag(pfn, PG_dirty);
+    // a write to a page other tasks still reach through swap goes through do_wp_page(): copied, not written in place
+    if (write) this.touchPresent(task, vma, idx, true);
   }
 
   /** The task is alive and the VMA still mapped (an OOM kill during allocation tears both down). */
@@ -326,6 +398,7 @@ export class MemoryOps {
   tryToUnmap(pfn: number): void {
     const k = this.k;
     const f = k.folios;
+    if (isPageCache(k, pfn)) return this.unmapFileFolio(pfn);
     const av = k.mm.anonVmas.get(f.anonVma[pfn]!);
     if (!av || !f.test(pfn, PG_swapcache)) return;
     const entry = f.swap[pfn]!;
@@ -345,6 +418,52 @@ export class MemoryOps {
     k.j.a(f.mapcount, pfn, f.mapcount[pfn]! - unmapped);
   }
 
+  /**
+   * try_to_unmap_one() for a clean lazy-free folio: every PTE mapping it is
+   * cleared (the page reads as zeroes afterwards) and the folio is freed.
+   */
+  discardMappings(pfn: number): void {
+    const k = this.k;
+    const f = k.folios;
+    const av = k.mm.anonVmas.get(f.anonVma[pfn]!);
+    const nr = f.nr(pfn);
+    const base = f.index[pfn]!;
+    if (av) {
+      for (const vma of av.vmas) {
+        for (let i = 0; i < nr; i++) {
+          if (base + i >= vma.nrPages || vma.pte[base + i] !== ptePresent(pfn + i)) continue;
+          k.j.a(vma.pte, base + i, PTE_NONE);
+        }
+      }
+    }
+    k.j.a(f.mapcount, pfn, 0);
+    this.freeFolio(pfn);
+  }
+
+  /**
+   * try_to_unmap() of a page cache folio: the rmap walk of its file's
+   * mappings (i_mmap); each PTE mapping the folio is cleared (file PTEs
+   * never hold swap entries: a shmem page's entry lives in the file).
+   */
+  private unmapFileFolio(pfn: number): void {
+    const k = this.k;
+    const f = k.folios;
+    const as = k.pagecache.byId.get(f.mapping[pfn]!);
+    if (!as) return;
+    const nr = f.nr(pfn);
+    let unmapped = 0;
+    for (const vma of as.mappers) {
+      if (vma.mlocked) continue;
+      for (let i = 0; i < nr; i++) {
+        const idx = f.index[pfn]! + i - vma.pgoff;
+        if (idx < 0 || idx >= vma.nrPages || vma.pte[idx] !== ptePresent(pfn + i)) continue;
+        k.j.a(vma.pte, idx, PTE_NONE);
+        unmapped++;
+      }
+    }
+    if (unmapped) this.dropMapping(pfn, unmapped);
+  }
+
   /** split_folio(): order-0 folios with the same state; each keeps its own mapcount and slot. */
   splitFolio(pfn: number): void {
     const k = this.k;
@@ -361,12 +480,13 @@ export class MemoryOps {
     }
   }
 
-  /** One fewer PTE maps the folio; free it once nothing maps it and the swap cache lets go. */
+  /** One fewer PTE maps the folio; free it once nothing maps it and the swap cache lets go (the page cache keeps its own). */
   private dropMapping(head: number, n: number): void {
     const k = this.k;
     const f = k.folios;
     k.j.a(f.mapcount, head, f.mapcount[head]! - n);
     if (f.mapcount[head]! > 0) return;
+    if (isPageCache(k, head)) return fileStat(k, head, 'mapped', -f.nr(head));
     // free_swap_cache(): the last unmap frees the swap cache if no slot count is left
     if (f.test(head, PG_swapcache)) folioFreeSwap(k, head);
     if (!f.test(head, PG_swapcache)) this.freeFolio(head);

@@ -7,6 +7,7 @@ import type { ContentSpec } from './content';
 import type { Journal } from './journal';
 import { ownedBy } from './owners';
 import type { SwpEntry } from './swap_entry';
+import type { AddressSpace } from './filemap';
 
 /**
  * PTE encoding in a Float64Array: 0 = pte_none, > 0 = present page with
@@ -29,10 +30,20 @@ export class AnonVma {
   constructor(readonly id: number) {}
 }
 
-/** An anonymous private mapping (struct vm_area_struct). */
+/**
+ * A mapping (struct vm_area_struct): anonymous private, or of a file
+ * (`file` set; `shared` for MAP_SHARED). A shared anonymous mapping maps an
+ * unnamed shmem file. Private file mappings keep copy-on-write anon pages
+ * (with their anon_vma) beside the file's pages.
+ */
 export class Vma {
   readonly pte: Float64Array;
   mlocked = false;
+  /** The mapped file (vm_file) and the page of it the mapping starts at (vm_pgoff). */
+  file: AddressSpace | null = null;
+  pgoff = 0;
+  /** MAP_SHARED: writes go to the file's pages. */
+  shared = false;
   constructor(
     readonly id: number,
     readonly task: Task,

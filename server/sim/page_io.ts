@@ -35,8 +35,9 @@ export class SwapIo {
     const si = k.swap.swapInfo[swpType(entry)]!;
     for (let i = 0; i < nr; i++) {
       const off = swpOffset(entry) + i;
-      const sc = si.clusterOf(off)!.simContent!;
-      k.j.a(sc, off & (k.geom.clusterSlots - 1), k.folios.content[pfn + i]!);
+      const ci = si.clusterOf(off)!;
+      k.j.a(ci.simContent!, off & (k.geom.clusterSlots - 1), k.folios.content[pfn + i]!);
+      k.j.a(ci.simData!, off & (k.geom.clusterSlots - 1), k.folios.data[pfn + i]!);
     }
   }
 

@@ -110,13 +110,18 @@ export interface Meminfo {
   SwapFree: number;
   Zswap: number;
   Zswapped: number;
+  Dirty: number;
+  Writeback: number;
   AnonPages: number;
+  Mapped: number;
+  Shmem: number;
   KReclaimable: number;
   Slab: number;
   SReclaimable: number;
   SUnreclaim: number;
   VmallocUsed: number;
   AnonHugePages: number;
+  ShmemHugePages: number;
 }
 
 /**
@@ -129,15 +134,17 @@ export function meminfo(k: Kernel): Meminfo {
   const { free, total } = k.swap.swapinfo();
   const res = memcgResident(k, k.memcgs.root);
   const km = kernelMemoryPages(k);
-  // no file pages are modelled yet: the file LRU is empty
-  const fileActive = 0;
-  const fileInactive = 0;
+  const fileActive = res.activeFile;
+  const fileInactive = res.inactiveFile;
+  const pc = k.pagecache.stat;
   return {
     MemTotal: k.geom.ramPages * kib,
     MemFree: k.pages.nrFree * kib,
     MemAvailable: memAvailablePages(k, fileActive + fileInactive, km.slabReclaimable) * kib,
+    // no block device buffers are modelled
     Buffers: 0,
-    Cached: (fileActive + fileInactive) * kib,
+    // NR_FILE_PAGES less the swap cache and buffers: the page cache, shmem included
+    Cached: pc.file * kib,
     SwapCached: k.stat.nrSwapcache * kib,
     Active: (res.active + fileActive) * kib,
     Inactive: (res.inactive + fileInactive) * kib,
@@ -150,13 +157,19 @@ export function meminfo(k: Kernel): Meminfo {
     // zswap_total_pages(): whole pool pages, not the compressed bytes
     Zswap: k.zswap.poolPages * kib,
     Zswapped: k.zswap.storedPages * kib,
+    Dirty: pc.dirty * kib,
+    // writeback completes at once
+    Writeback: 0,
     AnonPages: res.anon * kib,
+    Mapped: pc.mapped * kib,
+    Shmem: pc.shmem * kib,
     KReclaimable: km.slabReclaimable * kib,
     Slab: (km.slabReclaimable + km.slabUnreclaimable) * kib,
     SReclaimable: km.slabReclaimable * kib,
     SUnreclaim: km.slabUnreclaimable * kib,
     VmallocUsed: km.vmalloc * kib,
     AnonHugePages: res.anonThp * kib,
+    ShmemHugePages: pc.shmemThp * kib,
   };
 }
 
@@ -196,8 +209,7 @@ export function freeMemFrom(m: FreeMemInput): FreeMem {
 }
 
 export function freeMem(k: Kernel): FreeMem {
-  // no shmem is modelled: Shmem is 0
-  return freeMemFrom({ ...meminfo(k), Shmem: 0 });
+  return freeMemFrom(meminfo(k));
 }
 
 /** `free -k` / `free -m` text as procps-ng 4 prints it (MiB truncate). */
@@ -228,10 +240,13 @@ export function mthpStats(k: Kernel): { size: string; order: number; stats: Reco
 
 /** /sys/kernel/debug/zswap/<name> */
 export function zswapDebugfs(k: Kernel): Record<string, number> {
-  return {
+  const files: Record<string, number> = {
     ...k.zswap.stats,
     // debugfs_get_total_size(): zswap_total_pages() * PAGE_SIZE
     pool_total_size: k.zswap.poolPages * k.geom.pageSize,
     stored_pages: k.zswap.storedPages,
   };
+  // releases before raw storage of incompressible pages have no such file
+  if (!k.kv.zswapIncompCounters) delete files.stored_incompressible_pages;
+  return files;
 }

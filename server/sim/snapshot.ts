@@ -85,7 +85,7 @@ class Hasher {
 }
 
 /** Cluster fields hashed by name in fingerprintParts, or that link clusters (their lists are hashed instead). */
-const CLUSTER_FIELDS_HASHED = new Set(['idx', 'type', 'count', 'flags', 'order', 'table', 'memcgTable', 'extendTable', 'simContent', 'prev', 'next', 'list']);
+const CLUSTER_FIELDS_HASHED = new Set(['idx', 'type', 'count', 'flags', 'order', 'table', 'memcgTable', 'extendTable', 'simContent', 'simData', 'prev', 'next', 'list']);
 
 /**
  * Whatever else a cluster carries (the virtual tables, owner tables and
@@ -121,6 +121,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   const sw = k.swap;
   h.num(sw.counters.nrSwapPages);
   h.num(sw.counters.totalSwapPages);
+  h.num(sw.leastPriority);
   h.str(sw.avail.map((s) => s.type).join(','));
   // the per-CPU cluster caches of the virtual and backing allocators count as much as the plain one
   for (const pc of [...sw.percpu, ...sw.vpercpu, ...sw.bpercpu]) {
@@ -131,7 +132,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('swap');
   for (const si of sw.devices) {
     h.str(si.path);
-    for (const n of [si.type, si.flags, si.prio, si.pages, si.inusePages, si.virginCursor, si.virginLeft, si.tierMask]) h.num(n);
+    for (const n of [si.type, si.flags, si.prio, si.pages, si.inusePages, si.virginCursor, si.virginLeft, si.tierMask, si.discards, si.discardedPages]) h.num(n);
     h.bool(si.offList);
     h.bool(si.swapoffInProgress);
     h.arr(si.globalNext);
@@ -144,6 +145,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
       h.arr(ci.memcgTable);
       h.arr(ci.extendTable);
       h.arr(ci.simContent);
+      h.arr(ci.simData);
       hashClusterExtras(h, ci);
     }
   }
@@ -161,6 +163,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   h.arr(f.anonVma);
   h.arr(f.lruNext);
   h.arr(f.content);
+  h.arr(f.data);
   cut('folios');
   for (const t of k.mm.tasks.values()) {
     h.str(`${t.name}/${t.pid}/${t.state}/${t.memcg}/${t.cpu}`);
@@ -187,6 +190,14 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('memcg');
   for (const f of k.files.list()) h.str(`${f.name}:${f.path}:${f.memcg?.id ?? 0}:${f.peak}`);
   cut('files');
+  for (const m of [...k.fs.mounts.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) h.str(`${m.path}:${m.fs}:${m.blockSize}:${m.device}`);
+  for (const f of [...k.fs.files.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    h.str(`${f.path}:${f.size}:${f.fill}:${f.headerWritten}:${f.nocow}:${f.uid}:${f.swapActive}`);
+    h.value(f.header);
+  }
+  h.str(`${k.cred.uid}:${k.cred.capSysAdmin}`);
+  for (const line of k.dmesg) h.str(line);
+  cut('fs');
   // swap tiers (config swap_tiers=on): the tier list, highest first
   if (k.tiers) h.str(k.tiers.showText());
   cut('tiers');

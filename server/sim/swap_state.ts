@@ -10,6 +10,7 @@ import type { Kernel } from './kernel';
 import { SWP_SYNCHRONOUS_IO, TTRS_ANYWAY, TTRS_FULL, TTRS_UNMAPPED, type SwapInfo } from './swapfile';
 import { swpEntry, swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { SlotKind, packShadow, tbKind, tbZero, withKind } from './swap_table';
+import { mustExist, vmBugOn } from './debug_vm';
 
 /** The folio (head PFN) cached at a slot, or -1 (swap_cache_get_folio's table lookup). */
 export function swapCacheLookup(k: Kernel, entry: SwpEntry): number {
@@ -24,13 +25,14 @@ export function swapCacheLookup(k: Kernel, entry: SwpEntry): number {
 /** __swap_cache_add_folio(): PFN entries over existing slots, counts and Z kept. */
 export function swapCacheAddFolio(k: Kernel, pfn: number, entry: SwpEntry): void {
   const { j, folios: f } = k;
+  vmBugOn(f.test(pfn, PG_swapcache), '__swap_cache_add_folio(): the folio is already in the swap cache', () => `pfn ${pfn}`);
   const nr = f.nr(pfn);
-  const si = k.swap.swapInfo[swpType(entry)]!;
+  const si = mustExist(k.swap.swapInfo[swpType(entry)], '__swap_cache_add_folio(): no swap device of that type');
   const base = swpOffset(entry);
   for (let i = 0; i < nr; i++) {
-    const ci = si.clusterOf(base + i)!;
+    const ci = mustExist(si.clusterOf(base + i), '__swap_cache_add_folio(): the slot has no cluster');
     const off = (base + i) & (k.geom.clusterSlots - 1);
-    const t = ci.table!;
+    const t = mustExist(ci.table, '__swap_cache_add_folio(): the cluster has no swap table');
     j.a(t.meta, off, withKind(t.meta[off]!, SlotKind.PFN));
     j.a(t.val, off, pfn + i);
   }
@@ -54,9 +56,10 @@ export function cacheAccount(k: Kernel, pfn: number, entry: SwpEntry, nr: number
  */
 export function swapCacheDelFolio(k: Kernel, pfn: number): void {
   const { j, folios: f } = k;
+  vmBugOn(!f.test(pfn, PG_swapcache), '__swap_cache_del_folio(): the folio is not in the swap cache', () => `pfn ${pfn}`);
   const entry = f.swap[pfn]!;
   const nr = f.nr(pfn);
-  const si = k.swap.swapInfo[swpType(entry)]!;
+  const si = mustExist(k.swap.swapInfo[swpType(entry)], '__swap_cache_del_folio(): no swap device of that type');
   const base = swpOffset(entry);
   const memcgId = f.memcg[pfn]!;
   const shadow = packShadow(k.stat.evictionClock, memcgId, false);
@@ -65,9 +68,9 @@ export function swapCacheDelFolio(k: Kernel, pfn: number): void {
     const off = base + i;
     let zeroCount = false;
     if (i < nr) {
-      const ci = si.clusterOf(off)!;
+      const ci = mustExist(si.clusterOf(off), '__swap_cache_del_folio(): the slot has no cluster');
       const co = off & (k.geom.clusterSlots - 1);
-      const t = ci.table!;
+      const t = mustExist(ci.table, '__swap_cache_del_folio(): the cluster has no swap table');
       zeroCount = si.slotCount(off) === 0;
       j.a(t.meta, co, withKind(t.meta[co]!, SlotKind.SHADOW));
       j.a(t.val, co, shadow);
@@ -297,7 +300,16 @@ export interface SwapinResult {
  * allocate one (large on synchronous devices when every slot agrees,
  * otherwise order 0 with readahead), charge it and read it.
  */
-export function swapinFolio(k: Kernel, ptes: Float64Array, idx: number, vmaId: number, vmaOrder: number, taskMemcg: number): SwapinResult | null {
+export function swapinFolio(
+  k: Kernel,
+  ptes: Float64Array,
+  idx: number,
+  vmaId: number,
+  vmaOrder: number,
+  taskMemcg: number,
+  opts: { vmaReadahead?: boolean; mayOom?: boolean } = {},
+): SwapinResult | null {
+  const mayOom = opts.mayOom ?? true;
   const entry = -ptes[idx]! - 1;
   const si = k.swap.swapInfo[swpType(entry)];
   if (!si) return null;
@@ -316,7 +328,7 @@ export function swapinFolio(k: Kernel, ptes: Float64Array, idx: number, vmaId: n
         k.vmstat.mthpCount(order, 'swpin_fallback');
         continue;
       }
-      const pfn = allocAndAdd(k, aEntry, order, taskMemcg, true);
+      const pfn = allocAndAdd(k, aEntry, order, taskMemcg, mayOom);
       if (pfn < 0) {
         k.vmstat.mthpCount(order, 'swpin_fallback_charge');
         continue;
@@ -325,14 +337,14 @@ export function swapinFolio(k: Kernel, ptes: Float64Array, idx: number, vmaId: n
       k.vmstat.mthpCount(order, 'swpin');
       return { pfn, sub: idx - aIdx, major: true };
     }
-  } else if (k.vmaRaActive()) {
+  } else if (opts.vmaReadahead !== false && k.vmaRaActive()) {
     swapVmaReadahead(k, vmaId, ptes, idx, taskMemcg);
   } else {
     swapClusterReadahead(k, entry, taskMemcg);
   }
   const again = swapCacheLookup(k, entry);
   if (again >= 0) return { pfn: again, sub: 0, major: true };
-  const pfn = allocAndAdd(k, entry, 0, taskMemcg, true);
+  const pfn = allocAndAdd(k, entry, 0, taskMemcg, mayOom);
   if (pfn < 0) {
     // raced with a swapin that cached it meanwhile? then use that folio
     const raced = swapCacheLookup(k, entry);

@@ -204,7 +204,7 @@ export function folioTierEffectiveMask(tiers: SwapTiers | null, m: Memcg): numbe
  * - the tiers have distinct names and indexes below MAX_SWAPTIER, and when
  *   any exist the lowest starts at −1;
  * - an active device's mask is one bit: TIER_DEFAULT_MASK only while no tier
- *   covers it, otherwise the bit of a live tier whose range holds its
+ *   covers it (no tier or a priority below -1), otherwise the bit of a live tier whose range holds its
  *   priority (a split may never move it: swap_tier_can_split_range());
  * - every memcg's effective mask is its parent's effective mask AND its own
  *   (swap_tiers_memcg_sync_mask()), the root's being all bits.
@@ -230,7 +230,8 @@ export function swapTierListInvariants(tiers: SwapTiers, out: string[]): void {
 /** A device's tier mask names a live tier that holds its priority. */
 export function deviceTierInvariant(tiers: SwapTiers, d: TieredDevice, out: string[]): void {
   if (d.tierMask === TIER_DEFAULT_MASK) {
-    if (tiers.list.length > 0) out.push(`${d.path}: no tier although tiers cover every priority`);
+    // tiers start at -1; only 6.12's descending default priorities (-2, -3, …) fall below every tier
+    if (tiers.list.length > 0 && d.prio >= TIER_PRIO_MIN) out.push(`${d.path}: no tier although tiers cover priority ${d.prio}`);
     return;
   }
   const t = tiers.list.find((x) => bit(x.idx) === d.tierMask);

@@ -17,6 +17,7 @@ import {
   clusterFreeTable,
   type ClusterExtras,
 } from './cluster';
+import { mustExist, vmBugOn } from './debug_vm';
 import { fail } from './errno';
 import type { EventLog } from './events';
 import { MAX_DEVICE_SLOTS, type Geometry } from './geometry';
@@ -109,6 +110,8 @@ export interface SwapHooks {
   unchargeSwap(memcgId: number, nr: number): void;
   /** swap_tiers_assign_dev() from _enable_swap_info(): with swap tiers on, the new device's tier. */
   assignTier?(si: SwapInfo): void;
+  /** The priority of a swapon without -p (kernel_version.ts defaultSwapPriority); default `minus-one`. */
+  defaultPriority?: 'descending' | 'minus-one';
 }
 
 /** Whom a slot allocation serves (sim-named; the kernel has one allocator per layer). */
@@ -159,6 +162,10 @@ export class SwapInfo {
   ownerTables = false;
   /** Swap tiers: the bit of the device's tier, or TIER_DEFAULT_MASK while no tier covers it (swap_tier.ts). */
   tierMask = TIER_DEFAULT_MASK;
+  /** Discard requests issued to the device (blkdev_issue_discard() calls): at swapon, then one per discarded cluster. */
+  discards = 0;
+  /** Pages those requests covered. */
+  discardedPages = 0;
   /** What the metadata model needs to know of this device, kept as slots change (swap_meta_counters.ts). */
   readonly meta = new SwapMetaCounters();
 
@@ -312,6 +319,8 @@ export class Swap {
   private backs: SwpEntry = 0;
   /** Swap tiers: the allocating memcg's effective tier mask, or null (no tiers); set only around one allocation. */
   private allowedTiers: number | null = null;
+  /** least_priority of kernels that number default priorities down (-2, -3, …). */
+  leastPriority = DEF_SWAP_PRIO;
   /** Pending work items (discard_work, reclaim_work) by device type. */
   readonly pendingDiscard = new Set<number>();
   readonly pendingReclaim = new Set<number>();
@@ -382,9 +391,8 @@ export class Swap {
     const dynamic = p.kind === 'ghost' || p.kind === 'vswap';
     if (this.byPath(p.path)) fail('EBUSY', `${p.path} is already in use as swap`);
     const type = this.allocSwapInfoType();
-    const prio = p.prio ?? DEF_SWAP_PRIO;
-    if (!Number.isInteger(prio) || prio < DEF_SWAP_PRIO || prio > SWAP_PRIO_MAX) {
-      fail('EINVAL', `priority ${prio} outside -1..${SWAP_PRIO_MAX}`);
+    if (p.prio !== undefined && (!Number.isInteger(p.prio) || p.prio < DEF_SWAP_PRIO || p.prio > SWAP_PRIO_MAX)) {
+      fail('EINVAL', `priority ${p.prio} outside -1..${SWAP_PRIO_MAX}`);
     }
     const discard = p.discard ?? 'none';
     if (discard !== 'none' && dynamic) fail('EINVAL', 'discard flags need a block device or file with discard support');
@@ -401,7 +409,8 @@ export class Swap {
     const bad = p.badPages ?? [];
     if (bad.length > maxSwapBadpages(g.pageSize)) fail('EINVAL', `${bad.length} bad pages exceed MAX_SWAP_BADPAGES`);
 
-    const si = new SwapInfo(type, p.path, p.kind, max, prio, g);
+    const si = new SwapInfo(type, p.path, p.kind, max, p.prio ?? this.defaultPriority(), g);
+    const prio = si.prio;
     si.ownerTables = ownerTables;
     let flags = SWP_USED;
     if (!dynamic && !p.rotational) flags |= SWP_SOLIDSTATE;
@@ -409,20 +418,30 @@ export class Swap {
     if (p.kind === 'zram') flags |= SWP_SYNCHRONOUS_IO;
     if (p.kind === 'ghost') flags |= SWP_GHOST | SWP_SOLIDSTATE | SWP_DYNAMIC;
     if (p.kind === 'vswap') flags |= SWP_VSWAP | SWP_SOLIDSTATE | SWP_DYNAMIC;
-    if (discard !== 'none') {
+    // a rotational disk has no discard (bdev_max_discard_sectors() is 0): the flags then do nothing
+    if (discard !== 'none' && !p.rotational) {
       flags |= SWP_DISCARDABLE;
       if (discard === 'once' || discard === 'both') flags |= SWP_AREA_DISCARD;
       if (discard === 'pages' || discard === 'both') flags |= SWP_PAGE_DISCARD;
     }
     si.flags = flags;
     si.pages = max - 1;
+    // discard_swap(): the whole area but the header page, one request per extent (one here)
+    if (flags & SWP_AREA_DISCARD) {
+      si.discards = 1;
+      si.discardedPages = max - 1;
+    }
 
     // setup_clusters(): header slot, listed bad pages, and the masked tail are BAD
     this.setupBadSlot(si, 0, false);
-    const seen = new Set<number>();
+    // setup_swap_map_and_extents(): page 0 or past last_page refuses the area, printing nothing
     for (const b of bad) {
       if (!Number.isInteger(b) || b < 0) fail('EINVAL', `bad page ${b} is not a page number`);
-      if (seen.has(b) || b === 0) fail('EINVAL', `duplicated bad slot offset ${b}`);
+      if (b === 0 || b > max - 1) fail('EINVAL', `bad page ${b} is outside 1..${max - 1}`);
+    }
+    const seen = new Set<number>();
+    for (const b of bad) {
+      if (seen.has(b)) fail('EINVAL', `duplicated bad slot offset ${b}`);
       seen.add(b);
       this.setupBadSlot(si, b, false);
     }
@@ -449,6 +468,21 @@ export class Swap {
     this.availAdd(si);
     this.log.emit({ kind: 'swapon', type, path: p.path, pages: si.pages, prio });
     return si;
+  }
+
+  /** alloc_swap_info() comes before the file is opened: EPERM once MAX_SWAPFILES are in use. */
+  checkFreeType(): void {
+    this.allocSwapInfoType();
+  }
+
+  /**
+   * A swapon without -p: DEF_SWAP_PRIO, or (kernels up to the change that
+   * dropped least_priority) the next lower one, -2 first (setup_swap_info()).
+   */
+  private defaultPriority(): number {
+    if (this.hooks.defaultPriority !== 'descending') return DEF_SWAP_PRIO;
+    this.j.set(this, 'leastPriority', this.leastPriority - 1);
+    return this.leastPriority;
   }
 
   /** alloc_swap_info(): the lowest free type, or EPERM once MAX_SWAPFILES are in use. */
@@ -536,6 +570,7 @@ export class Swap {
 
   /** move_cluster(): list_move_tail and set the flag. */
   moveCluster(si: SwapInfo, ci: SwapClusterInfo, list: ClusterList, flag: ClusterFlag): void {
+    vmBugOn(ci.flags === flag, 'move_cluster(): the cluster already has that flag', () => `${si.path} cluster ${ci.idx} ${CLUSTER_LIST_NAMES[flag]}`);
     const from = ci.flags;
     if (ci.list) ci.list.remove(this.j, ci);
     list.addTail(this.j, ci);
@@ -642,6 +677,7 @@ export class Swap {
 
   /** free_cluster(): to the discard list when page discard is on, else free now; a dynamic cluster dies. */
   private freeCluster(si: SwapInfo, ci: SwapClusterInfo): void {
+    vmBugOn(ci.count !== 0, 'free_cluster(): the cluster still has used slots', () => `${si.path} cluster ${ci.idx} count ${ci.count}`);
     if (si.dynamic) return this.freeDynamicCluster(si, ci);
     if ((si.flags & (SWP_WRITEOK | SWP_PAGE_DISCARD)) === (SWP_WRITEOK | SWP_PAGE_DISCARD)) {
       this.moveCluster(si, ci, si.discardClusters, ClusterFlag.DISCARD);
@@ -653,6 +689,7 @@ export class Swap {
 
   /** partial_free_cluster(): a cluster that saw a free goes to nonfull[order]. */
   private partialFreeCluster(si: SwapInfo, ci: SwapClusterInfo): void {
+    vmBugOn(ci.count === 0 || ci.count === this.geom.clusterSlots, 'partial_free_cluster(): the cluster is empty or full', () => `${si.path} cluster ${ci.idx} count ${ci.count}`);
     if (ci.flags !== ClusterFlag.NONFULL) this.moveCluster(si, ci, si.nonfullClusters[ci.order]!, ClusterFlag.NONFULL);
   }
 
@@ -1125,7 +1162,8 @@ export class Swap {
    * move the cluster to free/discard or nonfull.
    */
   freeEntries(si: SwapInfo, ci: SwapClusterInfo, off: number, nr: number): void {
-    const t = ci.table!;
+    const t = mustExist(ci.table, '__swap_cluster_free_entries(): the cluster has no swap table');
+    vmBugOn(nr > ci.count || off + nr > this.geom.clusterSlots, '__swap_cluster_free_entries(): more slots than the cluster holds', () => `${si.path} cluster ${ci.idx} count ${ci.count}, freeing ${nr} at ${off}`);
     const mt = ci.memcgTable;
     let batchId = 0;
     let batchN = 0;
@@ -1196,6 +1234,9 @@ export class Swap {
       const ci = si.discardClusters.head;
       si.discardClusters.remove(this.j, ci);
       this.j.set(ci, 'flags', ClusterFlag.NONE);
+      // discard_swap_cluster(): one request for the cluster's slots
+      this.j.set(si, 'discards', si.discards + 1);
+      this.j.set(si, 'discardedPages', si.discardedPages + this.geom.clusterSlots);
       this.freeClusterNow(si, ci);
       any = true;
     }
@@ -1240,6 +1281,16 @@ export class Swap {
    * pages stay visible in SwapTotal/SwapFree until try_to_unuse() is done.
    */
   beginSwapoff(si: SwapInfo): void {
+    if (this.hooks.defaultPriority === 'descending' && si.prio < 0) {
+      // swapoff of a default-priority device: the later (lower) ones move up one, least_priority too
+      for (const d of this.devices) {
+        if (d === si || d.prio >= si.prio) continue;
+        this.j.set(d, 'prio', d.prio + 1);
+        // with swap tiers on, a device moved up to -1 now falls in the lowest tier
+        this.hooks.assignTier?.(d);
+      }
+      this.j.set(this, 'leastPriority', this.leastPriority + 1);
+    }
     this.j.set(si, 'flags', si.flags & ~SWP_WRITEOK);
     this.availDel(si);
     // the kernel subtracts every page; slots freed during try_to_unuse() add

@@ -11,9 +11,12 @@
  * leaves no trace. Errnos are those a root shell would see; see
  * docs/memcg-zswap.md for the list and the choices made.
  */
-import { KernelError, fail } from './errno';
+import { KernelError, NoSuchKey, fail } from './errno';
 import { kstrtobool, kstrtoint, memparse, procDointvec, strip, sysfsWord } from './kparse';
 import { zramAttr, zramReadText, zramReadValue, zramWrite, type ZramFile } from './zram_sysfs';
+import { SHMEM_HUGE_MODES, SHMEM_SIZE_MODES } from './shmem';
+import { dropCaches } from './filemap';
+import { SWAPPINESS_ANON_ONLY } from './vmscan';
 import type { Kernel, ThpMode, ThpSizeMode } from './kernel';
 import {
   MEMCG_EVENTS,
@@ -31,6 +34,7 @@ import {
 } from './memcontrol';
 import { meminfo as procMeminfo, procSwaps, procSwapsText } from './procfs';
 import { OpenFile } from './open_files';
+import { requireRootOwner } from './cred';
 import { MTHP_STATS, VMSTAT_EVENTS, type MthpStat } from './vmstat';
 import { swapTierMaxRows, swapTierMaxWrite, type SwapTiers } from './swap_tier';
 import { ZSWAP_COMPRESSORS, ZSWAP_DEBUGFS, type ZswapDebugfs, type ZswapParams } from './zswap';
@@ -81,19 +85,23 @@ export const CGROUP_FILES: Readonly<Record<string, CgroupFileSpec>> = {
   'memory.swap.tiers.max': rw(),
 };
 
-type SysctlFile = 'swappiness' | 'page-cluster' | 'overcommit_memory' | 'overcommit_ratio';
+type SysctlFile = 'swappiness' | 'page-cluster' | 'overcommit_memory' | 'overcommit_ratio' | 'dirty_ratio' | 'dirty_background_ratio';
 const SYSCTL_FIELDS: Readonly<Record<SysctlFile, string>> = {
   swappiness: 'swappiness',
   'page-cluster': 'page_cluster',
   overcommit_memory: 'overcommit_memory',
   overcommit_ratio: 'overcommit_ratio',
+  dirty_ratio: 'dirty_ratio',
+  dirty_background_ratio: 'dirty_background_ratio',
 };
-/** proc_dointvec_minmax() bounds (vm_table[]); overcommit_ratio is a plain proc_dointvec(). */
+/** proc_dointvec_minmax() bounds (vm_table[], vm_page_writeback_sysctls[]); overcommit_ratio is a plain proc_dointvec(). */
 const SYSCTL_RANGE: Readonly<Record<SysctlFile, [number, number]>> = {
   swappiness: [0, 200],
   'page-cluster': [0, 31],
   overcommit_memory: [0, 2],
   overcommit_ratio: [-(2 ** 31), 2 ** 31 - 1],
+  dirty_ratio: [0, 100],
+  dirty_background_ratio: [0, 100],
 };
 
 type Resolved =
@@ -101,6 +109,9 @@ type Resolved =
   | { kind: 'zswap-param'; name: keyof ZswapParams }
   | { kind: 'zswap-debug'; name: ZswapDebugfs }
   | { kind: 'sysctl'; name: SysctlFile }
+  | { kind: 'drop-caches' }
+  | { kind: 'shmem-enabled' }
+  | { kind: 'shmem-size'; order: number }
   | { kind: 'vma-ra' }
   | { kind: 'swap-tiers'; tiers: SwapTiers }
   | { kind: 'thp' }
@@ -145,6 +156,7 @@ function resolve(k: Kernel, path: string): Resolved {
     if ((ZSWAP_DEBUGFS as readonly string[]).includes(name)) return { kind: 'zswap-debug', name: name as ZswapDebugfs };
     return fail('ENOENT', `${norm}: no such zswap debugfs counter`);
   }
+  if (norm === '/proc/sys/vm/drop_caches') return { kind: 'drop-caches' };
   const sysctl = /^\/proc\/sys\/vm\/([a-z_-]+)$/.exec(norm);
   if (sysctl) {
     const name = sysctl[1]! as SysctlFile;
@@ -158,8 +170,14 @@ function resolve(k: Kernel, path: string): Resolved {
   }
   const THP = '/sys/kernel/mm/transparent_hugepage';
   if (norm === `${THP}/enabled`) return { kind: 'thp' };
+  if (norm === `${THP}/shmem_enabled`) return { kind: 'shmem-enabled' };
   if (norm.startsWith(THP + '/')) {
     const parts = norm.slice(THP.length + 1).split('/');
+    if (parts.length === 2 && parts[1] === 'shmem_enabled') {
+      // shmem mTHP sizes: orders 1..PMD_ORDER (THP_ORDERS_ALL_FILE_DEFAULT)
+      const order = thpOrder(k, parts[0]!, 1);
+      if (order !== null) return { kind: 'shmem-size', order };
+    }
     if (parts.length === 2 && parts[1] === 'enabled') {
       // only anon orders (THP_ORDERS_ALL_ANON: 2..PMD_ORDER) have an enabled knob
       const order = thpOrder(k, parts[0]!, 2);
@@ -296,9 +314,19 @@ export function vmstatRows(k: Kernel): [string, number][] {
     ['nr_free_pages', k.pages.nrFree],
     ['nr_inactive_anon', res.inactive],
     ['nr_active_anon', res.active],
+    ['nr_inactive_file', res.inactiveFile],
+    ['nr_active_file', res.activeFile],
     ['nr_anon_pages', res.anon],
+    ['nr_mapped', k.pagecache.stat.mapped],
+    // NR_FILE_PAGES counts the swap cache too
+    ['nr_file_pages', k.pagecache.stat.file + k.stat.nrSwapcache],
+    ['nr_dirty', k.pagecache.stat.dirty],
+    ['nr_writeback', 0],
+    ['nr_shmem', k.pagecache.stat.shmem],
     // shown in units of THPs (vmstat_item_print_in_thp())
+    ['nr_shmem_hugepages', k.pagecache.stat.shmemThp >> k.geom.pmdOrder],
     ['nr_anon_transparent_hugepages', res.anonThp >> k.geom.pmdOrder],
+    ['nr_written', k.pagecache.stat.written],
     ['nr_swapcached', k.stat.nrSwapcache],
   ];
   const events = k.vmstat.events;
@@ -306,11 +334,17 @@ export function vmstatRows(k: Kernel): [string, number][] {
   return rows;
 }
 
+/** /sys/kernel/debug is mode 0700, root's. */
+function debugfsAccess(k: Kernel): void {
+  if (k.cred.uid !== 0) fail('EACCES', `/sys/kernel/debug: permission denied for uid ${k.cred.uid}`);
+}
+
 function debugfsValue(k: Kernel, name: ZswapDebugfs): number {
   const z = k.zswap;
   // debugfs_get_total_size(): zswap_total_pages() * PAGE_SIZE
   if (name === 'pool_total_size') return z.poolPages * k.geom.pageSize;
   if (name === 'stored_pages') return z.storedPages;
+  if (name === 'stored_incompressible_pages' && !k.kv.zswapIncompCounters) return fail('ENOENT', `/sys/kernel/debug/zswap/${name} does not exist in ${k.kv.version}`);
   return z.stats[name];
 }
 
@@ -341,6 +375,7 @@ export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): s
       return `${typeof v === 'boolean' ? (v ? 'Y' : 'N') : v}\n`;
     }
     case 'zswap-debug':
+      debugfsAccess(k);
       return `${debugfsValue(k, r.name)}\n`;
     case 'sysctl':
       return `${sysctlValue(k, r.name)}\n`;
@@ -350,6 +385,12 @@ export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): s
       return r.tiers.showText();
     case 'thp':
       return `${bracketed(THP_CHOICES, k.thp.enabled)}\n`;
+    case 'shmem-enabled':
+      return `${bracketed(SHMEM_HUGE_MODES, k.thp.shmemEnabled)}\n`;
+    case 'shmem-size':
+      return `${bracketed(SHMEM_SIZE_MODES, k.thp.shmemSizes[r.order]!)}\n`;
+    case 'drop-caches':
+      return fail('EACCES', 'drop_caches is write-only');
     case 'thp-size':
       return `${bracketed(THP_SIZE_CHOICES, k.thp.sizes[r.order]!)}\n`;
     case 'thp-stat':
@@ -366,7 +407,7 @@ export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): s
 function keyed(rows: readonly (readonly [string, VfsValue])[], key: string | null | undefined, what: string): VfsValue {
   if (key == null) return fail('EINVAL', `${what} has one value per key: name a key`);
   const row = rows.find(([name]) => name === key);
-  if (!row) return fail('EINVAL', `${what} has no key ${key}`);
+  if (!row) throw new NoSuchKey(`${what} has no key ${key}`);
   return row[1];
 }
 
@@ -403,6 +444,7 @@ export function readValue(k: Kernel, path: string, key?: string | null, fd: Open
       return typeof v === 'boolean' ? (v ? 1 : 0) : v;
     }
     case 'zswap-debug':
+      debugfsAccess(k);
       return debugfsValue(k, r.name);
     case 'sysctl':
       return sysctlValue(k, r.name);
@@ -412,6 +454,12 @@ export function readValue(k: Kernel, path: string, key?: string | null, fd: Open
       return tierCell(r.tiers, key);
     case 'thp':
       return k.thp.enabled;
+    case 'shmem-enabled':
+      return k.thp.shmemEnabled;
+    case 'shmem-size':
+      return k.thp.shmemSizes[r.order]!;
+    case 'drop-caches':
+      return fail('EACCES', 'drop_caches is write-only');
     case 'thp-size':
       return k.thp.sizes[r.order]!;
     case 'thp-stat':
@@ -453,7 +501,7 @@ export function parseReclaim(text: string, pageSize: number): { pages: number; s
   for (const tok of strip(rest).split(' ')) {
     if (tok === '') continue;
     if (tok === 'swappiness=max') {
-      swappiness = 200; // SWAPPINESS_ANON_ONLY: anon only, which is all the simulator has
+      swappiness = SWAPPINESS_ANON_ONLY;
       continue;
     }
     const m = /^swappiness=(.*)$/.exec(tok);
@@ -579,6 +627,7 @@ function subtreeControlWrite(k: Kernel, m: Memcg, text: string): void {
 export function writeFile(k: Kernel, path: string, value: string, fd: OpenFile | null = null): void {
   k.atomically(() => {
     const r = resolve(k, path);
+    if (fd === null) requireRootOwner(k.cred, path);
     switch (r.kind) {
       case 'cgroup':
         // kernfs_fop_open(): no write bit, EACCES even for root
@@ -599,6 +648,16 @@ export function writeFile(k: Kernel, path: string, value: string, fd: OpenFile |
         return r.tiers.store(value, k.swap.devices.filter((d) => d !== k.swap.vswap), k.memcgs.root);
       case 'thp':
         return k.j.set(k.thp, 'enabled', sysfsWord(value, THP_CHOICES));
+      case 'shmem-enabled':
+        return k.j.set(k.thp, 'shmemEnabled', sysfsWord(value, SHMEM_HUGE_MODES));
+      case 'shmem-size':
+        return k.j.setAt(k.thp.shmemSizes, r.order, sysfsWord(value, SHMEM_SIZE_MODES));
+      case 'drop-caches': {
+        // drop_caches_sysctl_handler(): 1..4 (4 only silences the message)
+        const v = procDointvec(value, [1, 4]);
+        if (v & 1) dropCaches(k);
+        return;
+      }
       case 'thp-size':
         return k.j.setAt(k.thp.sizes, r.order, sysfsWord(value, THP_SIZE_CHOICES));
       case 'thp-stat':

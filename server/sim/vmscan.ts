@@ -1,83 +1,157 @@
 /**
- * Page reclaim for anon folios (mm/vmscan.c: shrink_folio_list(),
- * shrink_lruvec(), try_to_free_mem_cgroup_pages(), reclaim_pages();
- * docs/kernel-model.md §4.2, §7.8). A two-list model without MGLRU, watermarks
- * or file pages; see docs/simulator.md.
+ * Page reclaim (mm/vmscan.c: shrink_folio_list(), shrink_lruvec(),
+ * get_scan_count(), shrink_active_list(), lru_note_cost(),
+ * try_to_free_mem_cgroup_pages(), reclaim_pages(); docs/kernel-model.md §4.2,
+ * §7.8). Two lists per type (anon and file) per memcg, without MGLRU,
+ * watermarks or kswapd; see docs/simulator.md.
+ *
+ * Reclaim runs in passes over the cgroups of the target's subtree. In each
+ * pass a cgroup's lists are scanned for up to SWAP_CLUSTER_MAX pages,
+ * split between anon and file the way get_scan_count() balances them
+ * (SCAN_FILE without swap or at memcg swappiness 0, SCAN_ANON for
+ * swappiness=max or a tiny file LRU, SCAN_FILE while there is plenty of
+ * inactive page cache, SCAN_EQUAL at the last priority, else fractions of
+ * swappiness weighted by the recent reclaim cost of each type); the pass
+ * number stands in for sc->priority, which starts at DEF_PRIORITY and
+ * drops by one per pass.
  */
 import type { SwapClusterInfo } from './cluster';
 import { ZERO_CONTENT_CODE } from './content';
 import { designDescriptor } from './designs/profiles';
-import { NO_SWAP, PG_active, PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_swapcache } from './folio';
+import { NO_SWAP, PG_active, PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_reclaim, PG_sim_lazyfree, PG_swapbacked, PG_swapcache } from './folio';
+import { reclaimLazyfree } from './madvise';
+import { isPageCache, removePageCacheFolio, runFlusher } from './filemap';
 import type { Kernel } from './kernel';
-import { inactiveIsLow, lruMove } from './lru';
-import { objcgMemcg, type Memcg } from './memcontrol';
+import { inactiveIsLow, isFileLru, lruMove } from './lru';
+import { objcgMemcg, type LruList, type Memcg } from './memcontrol';
 import { BULK_MIN_PAGES, forEachPfnRun } from './memory';
 import { pteSwap, type Vma } from './mm';
+import { watermarks } from './procfs';
+import { shmemWriteoutStart } from './shmem';
 import { swapCacheDelFolio } from './swap_state';
 import { swpOffset, swpType } from './swap_entry';
 import { SlotKind, mkMeta, packShadow } from './swap_table';
 import { folioTierEffectiveMask } from './swap_tier';
 import { zswapShrinkerScan } from './zswap';
 
-/** 'activated': referenced, second chance; 'failed': could not be swapped out now (activated, kept). */
-export type ShrinkResult = 'reclaimed' | 'kept' | 'activated' | 'failed';
+/**
+ * 'activated': referenced, second chance; 'failed': could not be reclaimed
+ * now (activated, kept); 'deferred': a dirty file folio left to the flusher.
+ */
+export type ShrinkResult = 'reclaimed' | 'kept' | 'activated' | 'failed' | 'deferred';
 
 /** SWAP_CLUSTER_MAX: reclaim works in batches of 32 pages. */
 export const SWAP_CLUSTER_MAX = 32;
 /** MAX_RECLAIM_RETRIES before a memcg charge gives up and OOMs. */
 export const MAX_RECLAIM_RETRIES = 16;
+/** DEF_PRIORITY: the first pass scans lists >> 12. */
+export const DEF_PRIORITY = 12;
+/** MAX_SWAPPINESS and SWAPPINESS_ANON_ONLY (memory.reclaim swappiness=max). */
+export const MAX_SWAPPINESS = 200;
+export const SWAPPINESS_ANON_ONLY = MAX_SWAPPINESS + 1;
+
+export interface ReclaimOptions {
+  /** cgroup_reclaim(): a limit, memory.high or memory.reclaim, not global memory shortage. */
+  memcgTargeted: boolean;
+  /** sc->proactive swappiness (memory.reclaim); undefined: vm.swappiness. */
+  swappiness?: number;
+}
+
+/** What get_scan_count() decided for one lruvec: the share of a pass's scan that goes to anon. */
+export interface ScanBalance {
+  mode: 'anon' | 'file' | 'equal' | 'fract';
+  /** 0..1 */
+  anonShare: number;
+}
+
+/** The parts of struct scan_control that shrink_node() sets up for the target lruvec once per priority. */
+interface ScanControl {
+  priority: number;
+  swappiness: number;
+  memcgTargeted: boolean;
+  anonCost: number;
+  fileCost: number;
+  cacheTrimMode: boolean;
+  fileIsTiny: boolean;
+}
 
 export class Vmscan {
   constructor(private readonly k: Kernel) {}
 
   /**
-   * shrink_folio_list() for one anon folio: allocate swap (splitting a large
-   * folio that cannot get contiguous slots), unmap every PTE, write it out,
-   * and free it once clean. Returns what happened to the folio.
+   * shrink_folio_list() for one folio: anon folios are swapped out, shmem
+   * folios are written to swap by shmem_writeout(), file folios are dropped
+   * when clean and left to the flusher when dirty. Returns what happened.
    */
   shrinkFolio(pfn: number, ignoreReferences: boolean): ShrinkResult {
     const k = this.k;
     const f = k.folios;
     const m = k.memcgs.get(f.memcg[pfn]!) ?? k.memcgs.root;
     if (f.test(pfn, PG_mlocked)) return 'kept';
+    if (f.test(pfn, PG_sim_lazyfree)) return reclaimLazyfree(k, pfn);
     if (!ignoreReferences && f.test(pfn, PG_referenced)) {
-      // folio_check_references(): referenced anon folios are activated
+      const mappedOrAnon = f.mapcount[pfn]! > 0 || !isPageCache(k, pfn);
       f.clearFlag(pfn, PG_referenced);
-      lruMove(k.j, f, m, pfn, true);
-      k.vmstat.count('pgactivate', f.nr(pfn));
-      k.memcgs.statEvent(m, 'pgactivate', f.nr(pfn));
-      return 'activated';
+      // folio_check_references(): referenced through page tables: activate; an unmapped page cache folio referenced
+      // only by reads is reclaimed (FOLIOREF_RECLAIM_CLEAN for file, FOLIOREF_RECLAIM for shmem)
+      if (mappedOrAnon) {
+        lruMove(k.j, f, m, pfn, true);
+        k.vmstat.count('pgactivate', f.nr(pfn));
+        k.memcgs.statEvent(m, 'pgactivate', f.nr(pfn));
+        return 'activated';
+      }
+    }
+    if (isPageCache(k, pfn)) {
+      k.mem.tryToUnmap(pfn);
+      if (f.mapcount[pfn]! > 0) return 'kept';
+      if (isFileLru(f, pfn)) return this.shrinkFileFolio(pfn, m);
+      // shmem: into the swap cache, the swap entries into the file (shmem_writeout())
+      if (!shmemWriteoutStart(k, pfn)) return this.swapAllocFailed(pfn, m);
+      return this.writeOutAndFree(pfn, m);
     }
     if (!f.test(pfn, PG_swapcache)) {
-      const order = f.order[pfn]!;
-      if (!k.folioAllocSwap(pfn)) {
-        if (order === 0) return this.activate(pfn, m);
-        // split_folio_to_list(): fall back to order-0 swapout of each page
-        if (order === k.geom.pmdOrder && k.geom.thpSwap) {
-          k.vmstat.count('thp_swpout_fallback');
-          k.memcgs.statEvent(m, 'thp_swpout_fallback', 1);
-        }
-        k.vmstat.mthpCount(order, 'swpout_fallback');
-        k.log.emit({ kind: 'fallback', what: 'swpout', order, reason: 'no contiguous swap slots' });
-        k.mem.splitFolio(pfn);
-        let any: ShrinkResult = 'kept';
-        for (let i = 0; i < 1 << order; i++) {
-          const r = this.shrinkFolio(pfn + i, true);
-          if (r === 'reclaimed') any = 'reclaimed';
-        }
-        return any;
-      }
+      if (!k.folioAllocSwap(pfn)) return this.swapAllocFailed(pfn, m);
       f.setFlag(pfn, PG_dirty);
     }
     k.mem.tryToUnmap(pfn);
     if (f.mapcount[pfn]! > 0) return 'kept';
+    return this.writeOutAndFree(pfn, m);
+  }
+
+  /**
+   * No swap slots for the folio: an order-0 folio is activated and stays;
+   * a large one is split and each page tried on its own
+   * (split_folio_to_list()), counting the fallbacks.
+   */
+  private swapAllocFailed(pfn: number, m: Memcg): ShrinkResult {
+    const k = this.k;
+    const order = k.folios.order[pfn]!;
+    if (order === 0) return this.activate(pfn, m);
+    if (order === k.geom.pmdOrder && k.geom.thpSwap) {
+      k.vmstat.count('thp_swpout_fallback');
+      k.memcgs.statEvent(m, 'thp_swpout_fallback', 1);
+    }
+    k.vmstat.mthpCount(order, 'swpout_fallback');
+    k.log.emit({ kind: 'fallback', what: 'swpout', order, reason: 'no contiguous swap slots' });
+    k.mem.splitFolio(pfn);
+    let any: ShrinkResult = 'kept';
+    for (let i = 0; i < 1 << order; i++) {
+      const r = this.shrinkFolio(pfn + i, true);
+      if (r === 'reclaimed') any = 'reclaimed';
+    }
+    return any;
+  }
+
+  /** pageout() of a swap-cache folio, then __remove_mapping(): a shadow in the slots, the folio freed. */
+  private writeOutAndFree(pfn: number, m: Memcg): ShrinkResult {
+    const k = this.k;
+    const f = k.folios;
     if (f.test(pfn, PG_dirty)) {
       const w = k.io.swapWriteout(pfn);
       if (w === 'activate') return this.activate(pfn, m);
       // a failed write: the folio stays dirty in the swap cache for a later pass
       if (w === 'error') return 'kept';
     }
-    // __remove_mapping(): clean and unmapped: leave a shadow and free the folio
     const nr = f.nr(pfn);
     swapCacheDelFolio(k, pfn);
     k.mem.freeFolio(pfn);
@@ -147,7 +221,7 @@ export class Vmscan {
         const t = ci.table!;
         const co = off & (slots - 1);
         if (ci !== saved) {
-          for (const a of [t.meta, t.val, ci.memcgTable!, ci.simContent!]) j.saveRange(a, co, slots);
+          for (const a of [t.meta, t.val, ci.memcgTable!, ci.simContent!, ci.simData!]) j.saveRange(a, co, slots);
           saved = ci;
         }
         ci.memcgTable![co] = m.id;
@@ -157,6 +231,7 @@ export class Vmscan {
         // swap_writeout(): a zero-filled folio sets Z only; any other goes to the device (zswap is off)
         const code = f.content[pfn]!;
         ci.simContent![co] = code;
+        ci.simData![co] = f.data[pfn]!;
         const zero = code === ZERO_CONTENT_CODE;
         if (zero) zeroPages++;
         if (k.log.enabled) k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
@@ -200,7 +275,8 @@ export class Vmscan {
       const pfn = p - 1;
       if (f.head[pfn] !== pfn || f.order[pfn] !== 0 || f.mapcount[pfn] !== 1) break;
       const flags = f.flags[pfn]!;
-      if (flags & (PG_mlocked | PG_swapcache) || !(flags & PG_lru)) break;
+      // lazy-free folios are discarded, page cache (shmem) folios written out through their file: not this path
+      if (flags & (PG_mlocked | PG_swapcache | PG_sim_lazyfree) || !(flags & PG_lru) || !(flags & PG_swapbacked) || f.mapping[pfn] !== 0) break;
       if (f.memcg[pfn] !== memcgId || f.anonVma[pfn] !== vma.anonVma.id || f.index[pfn] !== e) break;
       if (zswapOn && f.content[pfn] !== ZERO_CONTENT_CODE) break;
     }
@@ -251,7 +327,30 @@ export class Vmscan {
     k.pages.freeOrder0Run(pfns, n);
   }
 
-  /** activate_locked: the folio could not be swapped out now; keep it on the active list. */
+  /**
+   * A file folio: clean, it leaves the page cache and is freed; dirty, only
+   * the flusher may write it (reclaim outside kswapd does not write
+   * filesystem folios): it is marked PG_reclaim, the flusher is woken, and
+   * the folio is activated for now.
+   */
+  private shrinkFileFolio(pfn: number, m: Memcg): ShrinkResult {
+    const k = this.k;
+    const f = k.folios;
+    if (f.test(pfn, PG_dirty)) {
+      f.setFlag(pfn, PG_reclaim);
+      if (!k.pagecache.flushPending) k.j.set(k.pagecache, 'flushPending', true);
+      this.activate(pfn, m);
+      return 'deferred';
+    }
+    const nr = f.nr(pfn);
+    removePageCacheFolio(k, pfn);
+    k.mem.freeFolio(pfn);
+    k.vmstat.count('pgsteal_file', nr);
+    k.memcgs.statEvent(m, 'pgsteal', nr);
+    return 'reclaimed';
+  }
+
+  /** activate_locked: the folio could not be reclaimed now; keep it on the active list. */
   private activate(pfn: number, m: Memcg): ShrinkResult {
     const k = this.k;
     if (!k.folios.test(pfn, PG_active)) lruMove(k.j, k.folios, m, pfn, true);
@@ -268,12 +367,13 @@ export class Vmscan {
   }
 
   /** shrink_active_list(): move folios from the active tail to the inactive head. */
-  private deactivate(m: Memcg, nrPages: number): void {
+  private deactivate(m: Memcg, file: boolean, nrPages: number): void {
     const k = this.k;
     const f = k.folios;
+    const active = file ? m.activeFile : m.activeAnon;
     let moved = 0;
-    while (moved < nrPages && m.activeAnon.tail >= 0) {
-      const pfn = m.activeAnon.tail;
+    while (moved < nrPages && active.tail >= 0) {
+      const pfn = active.tail;
       f.clearFlag(pfn, PG_referenced);
       lruMove(k.j, f, m, pfn, false);
       moved += f.nr(pfn);
@@ -285,54 +385,201 @@ export class Vmscan {
   }
 
   /**
-   * shrink_lruvec() over a subtree: scan inactive tails, aging the active
-   * lists when the inactive ones run low, until `target` pages are
-   * reclaimed or a full pass frees nothing. get_scan_count() skips the anon
-   * lists of a cgroup without swap headroom (lruvec_memcg(), so in global
-   * reclaim too) and, in cgroup reclaim, every anon list at swappiness 0.
-   * Reclaim that falls short runs the zswap shrinker on each online cgroup.
+   * shrink_node()'s setup for one priority: the target lruvec's reclaim
+   * costs, cache trim mode (enough inactive page cache that is not
+   * thrashing: reclaim it before anon) and, for global reclaim, whether the
+   * file LRU is too small to matter (file_is_tiny).
    */
-  reclaim(target: Memcg, nrPages: number, opts: { memcgTargeted: boolean; swappiness?: number }): number {
+  private scanControl(target: Memcg, priority: number, opts: ReclaimOptions): ScanControl {
     const k = this.k;
-    const noAnon = opts.memcgTargeted && (opts.swappiness ?? k.sysctl.swappiness) === 0;
-    const groups = noAnon ? [] : [...target.subtree()];
+    let inactiveFile = 0;
+    let activeFile = 0;
+    let inactiveAnon = 0;
+    for (const d of target.subtree()) {
+      inactiveFile += d.inactiveFile.nrPages;
+      activeFile += d.activeFile.nrPages;
+      inactiveAnon += d.inactiveAnon.nrPages;
+    }
+    const fileLow = inactiveFile * inactiveRatio(inactiveFile + activeFile, k.geom.pageSize) < activeFile;
+    const anonLow = inactiveIsLow(target, k.geom.pageSize);
+    let fileIsTiny = false;
+    if (!opts.memcgTargeted) {
+      fileIsTiny = inactiveFile + activeFile + k.pages.nrFree <= watermarks(k).high && !anonLow && inactiveAnon >> priority > 0;
+    }
+    return {
+      priority,
+      swappiness: opts.swappiness ?? k.sysctl.swappiness,
+      memcgTargeted: opts.memcgTargeted,
+      anonCost: target.anonCost,
+      fileCost: target.fileCost,
+      cacheTrimMode: inactiveFile >> priority > 0 && !fileLow,
+      fileIsTiny,
+    };
+  }
+
+  /** get_scan_count()'s scan_balance and fractions for one lruvec. */
+  scanBalance(m: Memcg, sc: ScanControl): ScanBalance {
+    const swappiness = sc.swappiness;
+    // no swap space (or none the cgroup may use): file only
+    if (!this.canReclaimAnon(m)) return { mode: 'file', anonShare: 0 };
+    // memcg users disable swapping of a group with swappiness 0
+    if (sc.memcgTargeted && swappiness === 0) return { mode: 'file', anonShare: 0 };
+    // proactive reclaim of anonymous memory only
+    if (swappiness === SWAPPINESS_ANON_ONLY) return { mode: 'anon', anonShare: 1 };
+    // close to OOM: scan both equally (unless swappiness disagrees with swapping)
+    if (sc.priority === 0 && swappiness) return { mode: 'equal', anonShare: -1 };
+    if (sc.fileIsTiny) return { mode: 'anon', anonShare: 1 };
+    if (sc.cacheTrimMode) return { mode: 'file', anonShare: 0 };
+    // SCAN_FRACT: pressure inversely proportional to each type's recent cost, times swappiness
+    let total = sc.anonCost + sc.fileCost;
+    const anonCost = total + sc.anonCost;
+    const fileCost = total + sc.fileCost;
+    total = anonCost + fileCost;
+    const ap = Math.floor((swappiness * (total + 1)) / (anonCost + 1));
+    const fp = Math.floor(((MAX_SWAPPINESS - swappiness) * (total + 1)) / (fileCost + 1));
+    return { mode: 'fract', anonShare: ap + fp === 0 ? 0 : ap / (ap + fp) };
+  }
+
+  /**
+   * lru_note_cost(): scanning `scanned` pages of one type, `reclaimed`
+   * freed and `io` written out, costs io × SWAP_CLUSTER_MAX + rotated; added
+   * to the lruvec and every ancestor, halving both costs once they pass a
+   * quarter of the lists' size.
+   */
+  private noteCost(m: Memcg, file: boolean, io: number, rotated: number): void {
+    const k = this.k;
+    const cost = io * SWAP_CLUSTER_MAX + rotated;
+    if (!cost) return;
+    for (const c of m.ancestorsAndSelf()) {
+      if (file) k.j.set(c, 'fileCost', c.fileCost + cost);
+      else k.j.set(c, 'anonCost', c.anonCost + cost);
+      let lrusize = 0;
+      for (const d of c.subtree()) lrusize += d.inactiveAnon.nrPages + d.activeAnon.nrPages + d.inactiveFile.nrPages + d.activeFile.nrPages;
+      if (c.fileCost + c.anonCost > lrusize / 4) {
+        k.j.set(c, 'fileCost', Math.floor(c.fileCost / 2));
+        k.j.set(c, 'anonCost', Math.floor(c.anonCost / 2));
+      }
+    }
+  }
+
+  /**
+   * shrink_inactive_list() for up to `budget` pages of one inactive list,
+   * from its tail. Returns pages reclaimed and whether anything moved.
+   */
+  private shrinkInactive(m: Memcg, file: boolean, budget: number, want: number): { reclaimed: number; progress: boolean } {
+    const k = this.k;
+    const list: LruList = file ? m.inactiveFile : m.inactiveAnon;
+    const scanEvent = file ? 'pgscan_file' : 'pgscan_anon';
+    let reclaimed = 0;
+    let scanned = 0;
+    let progress = false;
+    const pswpout = k.vmstat.events.pswpout + k.vmstat.events.zswpout + k.vmstat.events.swpout_zero;
+    while (budget > 0 && reclaimed < want && list.tail >= 0) {
+      const pfn = list.tail;
+      const nr = k.folios.nr(pfn);
+      budget -= nr;
+      scanned += nr;
+      k.vmstat.count(scanEvent, nr);
+      k.memcgs.statEvent(m, 'pgscan', nr);
+      const r = this.shrinkFolio(pfn, false);
+      if (r === 'reclaimed') {
+        reclaimed += nr;
+        progress = true;
+      } else if (r === 'activated') {
+        progress = true;
+      } else if (r !== 'deferred') {
+        // kept on the inactive list: rotate it so the scan moves on
+        lruMove(k.j, k.folios, m, pfn, false);
+      }
+    }
+    const io = k.vmstat.events.pswpout + k.vmstat.events.zswpout + k.vmstat.events.swpout_zero - pswpout;
+    this.noteCost(m, file, io, scanned - reclaimed);
+    return { reclaimed, progress };
+  }
+
+  /**
+   * shrink_lruvec() over a subtree, in passes (see the top of the file)
+   * until `nrPages` are reclaimed or a full pass frees nothing. Reclaim
+   * that falls short runs the zswap shrinker on each online cgroup.
+   */
+  reclaim(target: Memcg, nrPages: number, opts: ReclaimOptions): number {
+    const k = this.k;
+    const groups = [...target.subtree()];
     let reclaimed = 0;
     let idle = 0;
+    let pass = 0;
     // bound the work: every folio can be scanned a few times (activate, age, reclaim)
     let scanBudget = 64;
-    for (const g of groups) scanBudget += 3 * (g.inactiveAnon.nrPages + g.activeAnon.nrPages);
+    for (const g of groups) scanBudget += 3 * lruPages(g);
     while (reclaimed < nrPages && idle < 3 && scanBudget > 0) {
+      const sc = this.scanControl(target, Math.max(0, DEF_PRIORITY - pass++), opts);
       let progress = false;
       for (const m of groups) {
         if (reclaimed >= nrPages) break;
-        if (!this.canReclaimAnon(m)) continue;
-        if (inactiveIsLow(m, k.geom.pageSize) || m.inactiveAnon.tail < 0) this.deactivate(m, SWAP_CLUSTER_MAX);
-        let budget = Math.min(SWAP_CLUSTER_MAX, m.inactiveAnon.nrPages);
-        while (budget > 0 && reclaimed < nrPages && m.inactiveAnon.tail >= 0) {
-          const pfn = m.inactiveAnon.tail;
-          const nr = k.folios.nr(pfn);
-          budget -= nr;
-          scanBudget -= nr;
-          k.vmstat.count('pgscan_anon', nr);
-          k.memcgs.statEvent(m, 'pgscan', nr);
-          const r = this.shrinkFolio(pfn, false);
-          if (r === 'reclaimed') {
-            reclaimed += nr;
-            progress = true;
-          } else if (r === 'activated') {
-            progress = true;
-          } else {
-            // kept on the inactive list: rotate it so the scan moves on
-            lruMove(k.j, k.folios, m, pfn, false);
-          }
+        const bal = this.scanBalance(m, sc);
+        const split = this.passSplit(m, bal);
+        if (split.anon > 0) {
+          if (inactiveIsLow(m, k.geom.pageSize) || m.inactiveAnon.tail < 0) this.deactivate(m, false, SWAP_CLUSTER_MAX);
+          const r = this.shrinkInactive(m, false, Math.min(split.anon, m.inactiveAnon.nrPages), nrPages - reclaimed);
+          reclaimed += r.reclaimed;
+          progress ||= r.progress;
+          scanBudget -= split.anon;
+        } else if (k.swap.counters.totalSwapPages > 0 && inactiveIsLow(m, k.geom.pageSize)) {
+          // even when anon is not scanned, its active/inactive ratio is kept in shape
+          this.deactivate(m, false, SWAP_CLUSTER_MAX);
+        }
+        if (split.file > 0 && reclaimed < nrPages) {
+          if (inactiveIsLow(m, k.geom.pageSize, true) || m.inactiveFile.tail < 0) this.deactivate(m, true, SWAP_CLUSTER_MAX);
+          const r = this.shrinkInactive(m, true, Math.min(split.file, m.inactiveFile.nrPages), nrPages - reclaimed);
+          reclaimed += r.reclaimed;
+          progress ||= r.progress;
+          scanBudget -= split.file;
         }
       }
+      // reclaim_throttle(VMSCAN_THROTTLE_WRITEBACK): a pass that found only dirty file pages waits for the flusher
+      if (!progress && k.pagecache.flushPending) {
+        runFlusher(k);
+        progress = true;
+      }
       idle = progress ? 0 : idle + 1;
-      if (!progress && groups.every((g) => g.inactiveAnon.tail < 0 && g.activeAnon.tail < 0)) break;
+      if (!progress && groups.every((g) => lruPages(g) === 0)) break;
     }
     if (reclaimed < nrPages && k.zswap.params.shrinker_enabled) {
       for (const g of target.subtree()) if (g.online) zswapShrinkerScan(k, g);
     }
     return reclaimed;
   }
+
+  /**
+   * A pass's SWAP_CLUSTER_MAX pages of scanning for one cgroup, split by
+   * the balance: all to one type for SCAN_ANON / SCAN_FILE (or when the
+   * other type has nothing), by list size for SCAN_EQUAL, by the fraction
+   * for SCAN_FRACT (each type that gets pressure at all gets a page).
+   */
+  private passSplit(m: Memcg, bal: ScanBalance): { anon: number; file: number } {
+    const anonPages = m.inactiveAnon.nrPages + m.activeAnon.nrPages;
+    const filePages = m.inactiveFile.nrPages + m.activeFile.nrPages;
+    const anonOk = bal.mode !== 'file' && anonPages > 0 && this.canReclaimAnon(m);
+    const fileOk = bal.mode !== 'anon' && filePages > 0;
+    if (!anonOk && !fileOk) return { anon: 0, file: 0 };
+    if (!fileOk) return { anon: SWAP_CLUSTER_MAX, file: 0 };
+    if (!anonOk) return { anon: 0, file: SWAP_CLUSTER_MAX };
+    const share = bal.mode === 'equal' ? anonPages / (anonPages + filePages) : bal.anonShare;
+    let anon = Math.round(SWAP_CLUSTER_MAX * share);
+    if (share > 0 && anon === 0) anon = 1;
+    if (share < 1 && anon === SWAP_CLUSTER_MAX) anon = SWAP_CLUSTER_MAX - 1;
+    return { anon, file: SWAP_CLUSTER_MAX - anon };
+  }
 }
+
+/** inactive_is_low()'s ratio for a list pair of `pages` pages: √(10 × GiB), at least 1. */
+function inactiveRatio(pages: number, pageSize: number): number {
+  const gb = Math.floor((pages * pageSize) / 2 ** 30);
+  return gb ? Math.floor(Math.sqrt(10 * gb)) : 1;
+}
+
+/** Pages on a cgroup's LRU lists. */
+function lruPages(m: Memcg): number {
+  return m.inactiveAnon.nrPages + m.activeAnon.nrPages + m.inactiveFile.nrPages + m.activeFile.nrPages;
+}
+

@@ -7,14 +7,20 @@ import type { Journal } from './journal';
 
 /** The events the simulator counts, in the kernel's vm_event_item order (/proc/vmstat order). */
 export const VMSTAT_EVENTS = [
+  'pgpgin',
+  'pgpgout',
   'pswpin',
   'pswpout',
   'pgactivate',
   'pgdeactivate',
+  'pglazyfree',
   'pgfault',
   'pgmajfault',
+  'pglazyfreed',
   'pgscan_anon',
+  'pgscan_file',
   'pgsteal_anon',
+  'pgsteal_file',
   'oom_kill',
   'thp_swpout',
   'thp_swpout_fallback',
@@ -29,7 +35,7 @@ export const VMSTAT_EVENTS = [
 ] as const;
 export type VmstatEvent = (typeof VMSTAT_EVENTS)[number];
 
-export const MTHP_STATS = ['swpout', 'swpout_fallback', 'swpin', 'swpin_fallback', 'swpin_fallback_charge', 'zswpout'] as const;
+export const MTHP_STATS = ['swpout', 'swpout_fallback', 'swpin', 'swpin_fallback', 'swpin_fallback_charge', 'zswpout', 'shmem_alloc', 'shmem_fallback'] as const;
 export type MthpStat = (typeof MTHP_STATS)[number];
 
 export class Vmstat {

@@ -394,7 +394,8 @@ export function zswapStore(k: Kernel, pfn: number): boolean {
   const f = k.folios;
   const first = f.swap[pfn]!;
   const nr = f.nr(pfn);
-  if (!z.params.enabled) {
+  if (!z.params.enabled || (nr > 1 && !k.kv.zswapLargeFolios)) {
+    // zswap off, or a large folio on a kernel whose zswap_store() takes only order 0
     invalidateRange(k, first, nr);
     return false;
   }
@@ -425,6 +426,11 @@ function storePages(k: Kernel, pfn: number, objcg: Memcg | null): string | null 
     let len = zswapCompressedLength(decodeContent(f.content[pfn + i]!), ps);
     const raw = len >= ps;
     if (raw) {
+      if (k.kv.zswapIncompressible === 'reject') {
+        // zpool_malloc() of more than a page fails with ENOSPC: the folio goes to the device
+        z.bump('reject_compress_poor');
+        return 'incompressible';
+      }
       if (!wb) {
         z.bump('reject_compress_fail');
         return 'incompressible with writeback disabled';

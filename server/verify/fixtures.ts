@@ -11,6 +11,7 @@ import type { DesignName, VerifyKernelInfo, VerifyObservable, VerifyScenarioRepo
 import { summarize, verdictOf } from './compare';
 import { writeCacheFile } from './kernels';
 import { translate, TranslateError } from './translate';
+import { kernelProfileForSeries } from './profile';
 
 export interface FixtureObservable {
   readonly key: string;
@@ -160,7 +161,8 @@ export function checkFixture(file: string): FixtureCheck {
   if (text === null) return empty(`${file}: its scenario ${f.scenario} is gone`);
   let plan;
   try {
-    plan = translate(text, f.design, scenario);
+    // the fixture's kernel profile: its release's behaviour and the design mainline had then
+    plan = translate(text, kernelProfileForSeries(f.kernel.series), scenario);
   } catch (e) {
     if (e instanceof TranslateError) return empty(`${file}: ${f.scenario} no longer checks (${e.message}): fix it and record it again`);
     throw e;

@@ -4,26 +4,18 @@
  * guest `runs` times per scenario (`jobs` VMs at once), and line the
  * kernel's values up with the simulator's.
  */
-import type { DesignName, VerifyObservable, VerifyScenarioReport, VerifyValue } from '../../shared/protocol';
+import type { VerifyObservable, VerifyScenarioReport, VerifyValue } from '../../shared/protocol';
 import { summarize, verdictOf } from './compare';
 import { baseImage, type BaseImage } from './guest_image';
 import { kernelValue, type GuestOutput } from './kernel_values';
 import { missingOptions, resolveKernel, VerifyError, type KernelImage } from './kernels';
 import { translate, TranslateError, type GuestPlan } from './translate';
+import { kernelProfileForSeries } from './profile';
 import { Cancelled, defaultTimeoutMs, GuestFailure, BootFailure, kvmWorks, requireQemu, runVmWithRetry, type Accel } from './vm';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-/** The simulator profile that matches a mainline series: swap table phases by release (docs/designs.md). */
-export function designForSeries(series: string): DesignName {
-  const m = /^(\d+)\.(\d+)/.exec(series);
-  if (!m) return 'p4';
-  const v = Number(m[1]) * 1000 + Number(m[2]);
-  if (v < 6018) return 'legacy';
-  if (v < 7001) return 'p1';
-  if (v < 7002) return 'p3';
-  return 'p4';
-}
+export { designForSeries } from './profile';
 
 export interface VerifyOptions {
   readonly kernel: string;
@@ -120,10 +112,10 @@ async function pool<T>(count: number, jobs: number, work: (i: number) => Promise
 /** Verify every scenario; a scenario that cannot be verified gets a report with `error`, a fault of the setup throws. */
 export async function verifyScenarios(inputs: readonly ScenarioInput[], o: VerifyOptions, prepared?: PreparedKernel): Promise<VerifyScenarioReport[]> {
   const p = prepared ?? (await prepareKernel(o));
-  const design = designForSeries(p.kernel.series);
+  const profile = kernelProfileForSeries(p.kernel.series);
   const plans = inputs.map((input) => {
     try {
-      return { plan: translate(input.text, design, input.file), error: null };
+      return { plan: translate(input.text, profile, input.file), error: null };
     } catch (e) {
       if (e instanceof TranslateError) return { plan: null, error: e.message };
       throw e;
@@ -172,7 +164,7 @@ export async function verifyScenarios(inputs: readonly ScenarioInput[], o: Verif
     const pl = plans[i]!;
     const kernelInfo = { kernel: p.kernel, accel: p.accel };
     if (!pl.plan) {
-      const empty: GuestPlan = { design, scenarioHash: '', ramBytes: 0, cpus: 0, devices: [], commands: [], observables: [], simulatorOnly: [], wholeScenario: null, mappedPages: 0 };
+      const empty: GuestPlan = { design: profile.design, kernel: profile.kernel, scenarioHash: '', ramBytes: 0, cpus: 0, devices: [], commands: [], observables: [], simulatorOnly: [], wholeScenario: null, mappedPages: 0 };
       return buildReport(input, empty, kernelInfo, [], { wallMs: [], bootMs: [] }, pl.error ?? 'cannot translate');
     }
     const mine = jobs.map((j, idx) => ({ j, s: slots[idx]! })).filter((x) => x.j.scenario === i).map((x) => x.s);

@@ -15,7 +15,7 @@ import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/
 import type { CheckedOp, CheckedStatement, FreeColumn, Observable } from '../lang/checked';
 import { lexLine, splitLines } from '../lang/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
-import { KernelError } from '../sim/errno';
+import { KernelError, NoSuchKey } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
 import { procSwaps } from '../sim/procfs';
 import { readValue } from '../sim/vfs';
@@ -23,6 +23,8 @@ import { observe } from '../session/interpreter';
 import { memcgSummaries } from '../session/observe';
 import { Session } from '../session/session';
 import { StepPlan } from '../session/steps';
+import type { KernelVersion } from '../sim/kernel_version';
+import type { SimProfile } from './profile';
 
 /** How the guest reads a value, and how the host extracts it from what the guest printed. */
 export type GuestRead =
@@ -63,6 +65,8 @@ export interface GuestDevice {
 
 export interface GuestPlan {
   readonly design: DesignName;
+  /** The kernel profile the simulator ran under. */
+  readonly kernel: KernelVersion;
   readonly scenarioHash: string;
   readonly ramBytes: number;
   readonly cpus: number;
@@ -143,6 +147,7 @@ function simValue(k: Kernel, o: Observable, design: DesignName): VerifyValue {
   try {
     return observe(k, o, design);
   } catch (e) {
+    if (e instanceof NoSuchKey) return 'absent';
     if (e instanceof KernelError) return e.errno;
     throw e;
   }
@@ -152,6 +157,7 @@ function simFile(k: Kernel, path: string, key: string | null): VerifyValue {
   try {
     return readValue(k, path, key);
   } catch (e) {
+    if (e instanceof NoSuchKey) return 'absent';
     if (e instanceof KernelError) return e.errno;
     throw e;
   }
@@ -176,6 +182,7 @@ function guestRead(o: Observable, id: number): GuestRead | string {
       return { kind: 'task', id, task: o.task, field: o.field };
     case 'device':
       if (o.field === 'max') return 'si->max (slots with the header and bad pages) is not shown to user space';
+      if (o.field === 'discards' || o.field === 'discarded') return 'discards are counted in the device\'s /sys/block/DEV/stat, which the guest does not read yet';
       if (o.field === 'prio') return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: 'Priority' } };
       return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: o.field === 'pages' ? 'Size' : 'Used', pages: true } };
     case 'slot':
@@ -184,6 +191,10 @@ function guestRead(o: Observable, id: number): GuestRead | string {
       return 'per-cluster metadata is not visible from user space';
     case 'overhead':
       return 'swap metadata overhead is a simulator measure';
+    case 'dmesg':
+      return 'the kernel log is not read back from the guest yet';
+    case 'data':
+      return 'page data is a simulator tag (the guest fills pages by content class), not read back from the guest';
   }
 }
 
@@ -211,10 +222,12 @@ function configReasons(text: string, plan: { config: { design: DesignName; pageS
 
 /**
  * Translate `text` for a real kernel whose matching simulator profile is
- * `design`. Throws TranslateError when the scenario does not check.
+ * `profile` (its release and design). Throws TranslateError when the
+ * scenario does not check.
  */
-export function translate(text: string, design: DesignName, file = 'scenario.swapsim'): GuestPlan {
-  const session = new Session(file, text, { design, checkInvariants: false });
+export function translate(text: string, profile: SimProfile, file = 'scenario.swapsim'): GuestPlan {
+  const design = profile.design;
+  const session = new Session(file, text, { design, kernel: profile.kernel, checkInvariants: false });
   const front = session.frontEnd;
   if (front.checked.hasErrors) {
     const first = front.diagnostics.find((d) => d.severity === 'error');
@@ -292,6 +305,7 @@ export function translate(text: string, design: DesignName, file = 'scenario.swa
 
   return {
     design,
+    kernel: profile.kernel,
     scenarioHash: scenarioHash(text),
     ramBytes: cfg.ramBytes,
     cpus: cfg.cpus,
@@ -327,12 +341,18 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
         onlyOnce(stmt, '/dev/ghostswap exists only under the ghost swapfile RFC');
         return null;
       }
+      if (stmt.fromFile) {
+        onlyOnce(stmt, 'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)');
+        return null;
+      }
       const kind: GuestDevice['kind'] = stmt.type === 'zram' ? 'zram' : stmt.type === 'file' ? 'file' : 'blk';
       const bytes = stmt.slots * k.geom.pageSize;
       const prev = devices.get(stmt.device);
       devices.set(stmt.device, { kind, bytes: Math.max(bytes, prev?.bytes ?? 0) });
       const bad = stmt.badPages.length === 0 ? '-' : stmt.badPages.join(',');
-      return `swapon ${e(stmt.device)} ${stmt.priority} ${stmt.discard ?? '-'} ${stmt.slots} ${stmt.rotational ? 1 : 0} ${bad}`;
+      // `flags=`: the raw swap_flags word goes to swapon(2) as it is (invalid bits included)
+      const raw = stmt.flags === null ? '' : ` ${stmt.flags}`;
+      return `swapon ${e(stmt.device)} ${stmt.priority} ${stmt.discard ?? '-'} ${stmt.slots} ${stmt.rotational ? 1 : 0} ${bad}${raw}`;
     }
     case 'swapoff':
       return `swapoff ${e(stmt.device)}`;
@@ -358,6 +378,10 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
     case 'task':
       return `task ${e(stmt.task)} ${e(`${cgroupDir(stmt.cgroup)}/cgroup.procs`)} ${stmt.cpu}`;
     case 'mmap': {
+      if (stmt.file !== null || stmt.shared) {
+        onlyOnce(stmt, 'file and shared mappings are not translated for the guest yet');
+        return null;
+      }
       const v = k.mm.tasks.get(stmt.task)?.vmas.get(stmt.region);
       const seed = v?.contentSeed ?? 0;
       return `mmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages} ${stmt.order} ${stmt.populate ? 1 : 0} ${seed} ${contentCodes(contentSpec(stmt), seed, stmt.pages).join(' ')}`;
@@ -368,6 +392,19 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
       return `pageout ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0}`;
     case 'munmap':
       return `munmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0}`;
+    case 'madvise':
+      if (stmt.process) {
+        onlyOnce(stmt, 'process_madvise() is not translated for the guest yet (the guest would need the target task\'s addresses and a pidfd)');
+        return null;
+      }
+      return `madvise ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0} ${stmt.advice}`;
+    case 'mlock':
+      return `${stmt.lock ? 'mlock' : 'munlock'} ${e(stmt.task)} ${e(stmt.region)}`;
+    case 'mremap':
+      return `mremap ${e(stmt.task)} ${e(stmt.region)} 0 ${stmt.pages}`;
+    case 'fill':
+      // the write faults run on the kernel; the value itself is the simulator's tag
+      return `touch ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} 1`;
     case 'fork':
       return `fork ${e(stmt.task)} ${e(stmt.child)}`;
     case 'exit':
@@ -384,6 +421,25 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
     case 'open':
     case 'close':
       onlyOnce(stmt, 'open file descriptors (open/close, &NAME) are not translated for the guest yet');
+      return null;
+    case 'mount':
+    case 'mkfile':
+    case 'chattr':
+    case 'mkswap':
+    case 'rm':
+      onlyOnce(stmt, 'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)');
+      return null;
+    case 'user':
+      onlyOnce(stmt, 'credentials (user) are not translated for the guest yet');
+      return null;
+    case 'dmesg':
+      onlyOnce(stmt, 'the kernel log is not read back from the guest yet');
+      return null;
+    case 'file-write':
+    case 'file-read':
+    case 'file-rm':
+    case 'file-sync':
+      onlyOnce(stmt, 'page cache and tmpfs files are not translated for the guest yet');
       return null;
     case 'fail':
       onlyOnce(stmt, `the simulator fails this statement itself (${stmt.errno}: ${stmt.message})`);

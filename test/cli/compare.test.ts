@@ -93,3 +93,16 @@ test('compare --step N compares there; markdown and csv carry the same figures',
   assert.equal(swapsim('compare', EXAMPLE, '--step', 'x').code, 2);
   assert.equal(swapsim('compare', EXAMPLE, '--format', 'xml').code, 2);
 });
+
+test('compare --kernels prints the counters that differ between releases, each under its own design', () => {
+  const text = 'config ram=256M\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/vdb size=16M\ntask t\nmmap t r 1M content=incompressible populate\npageout t r\n';
+  const r = swapsim('compare', scenario('incomp.swapsim', text), '--kernels', '6.12,7.2');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^counter +6\.12 legacy +7\.2 p4$/m);
+  assert.match(r.stdout, /^swaps\.\/dev\/vdb\.Priority +-2 +-1$/m);
+  assert.match(r.stdout, /^vmstat\.pswpout +256 +0$/m);
+  const json = JSON.parse(swapsim('compare', scenario('incomp.swapsim', text), '--kernels=7.2,7.3', '--designs', 'p4', '--json').stdout) as { columns: { kernel: string; design: string }[]; differing: unknown[] };
+  assert.deepEqual(json.columns.map((c) => `${c.kernel} ${c.design}`), ['7.2 p4', '7.3 p4']);
+  assert.deepEqual(json.differing, []);
+  assert.equal(swapsim('compare', scenario('incomp.swapsim', text), '--kernels', '6.1').code, 2);
+});

@@ -17,7 +17,7 @@ function device(type: number, inuse: number): DeviceSummary {
 
 function snapshot(seq: number, extra: Partial<SessionSnapshot> = {}): SessionSnapshot {
   return {
-    uri: URI, seq, status: 'ready', design: 'p4', pageSize: 4096, clusterSlots: 512,
+    uri: URI, seq, status: 'ready', design: 'p4', kernel: '7.2', pageSize: 4096, clusterSlots: 512,
     step: { index: 0, total: 5, range: null, next: range(0) },
     devices: [], memcgs: [], counters: { swaps: [], free: { total: 0, used: 0, free: 0 }, freeMem: { total: 0, used: 0, free: 0, shared: 0, buffCache: 0, available: 0 }, meminfo: {}, vmstat: {}, mthp: {}, zswap: {} },
     expects: [], errors: [], ...extra,
@@ -26,7 +26,7 @@ function snapshot(seq: number, extra: Partial<SessionSnapshot> = {}): SessionSna
 
 function delta(seq: number, step: number, extra: Partial<SessionDelta> = {}): SessionDelta {
   return {
-    uri: URI, seq, status: 'ready', design: 'p4', step: { index: step, total: 5, range: range(step - 1), next: range(step) },
+    uri: URI, seq, status: 'ready', design: 'p4', kernel: '7.2', step: { index: step, total: 5, range: range(step - 1), next: range(step) },
     devices: [], removedDevices: [], clusters: [], clustersOverflow: [], changedSlots: {}, memcgs: [], removedMemcgs: [],
     counters: {}, events: [], eventsTotal: step, expects: [], errors: [], rewound: false, ...extra,
   };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { dashboardHtml } from '../../media/dashboard/page';
+import { dashboardHtml } from '../../shared/dashboard/page';
 import { compareReport, formatCell } from '../../shared/compare_report';
 import type { CompareResult, CompareViewToHost, HostToCompareView } from '../../shared/protocol';
 import { REPO_ROOT } from '../foundation/repo';

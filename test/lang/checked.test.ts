@@ -8,6 +8,8 @@ test('config defaults follow the kernel geometry', () => {
   assert.deepEqual(expectClean('').checked.config, DEFAULT_CONFIG);
   assert.deepEqual(DEFAULT_CONFIG, {
     design: 'p4',
+    kernel: '7.2',
+    devicePrivate: true,
     pageSize: 4096,
     clusterSlots: 512,
     thpSwap: true,
@@ -48,6 +50,8 @@ test('swapon: slots, type, flags and bad pages', () => {
     badPages: [5, 9, 10, 11],
     priority: 5,
     discard: 'both',
+    fromFile: false,
+    flags: null,
     range: range(0, 0, 50),
   });
   const zram = firstChecked('swapon /dev/zram0 size=10000B');
@@ -91,8 +95,16 @@ test('mmap: bytes, pages, order, content', () => {
       { kind: 'incompressible', percent: 25 },
     ],
     populate: true,
+    file: null,
+    shared: false,
+    offsetPages: 0,
     range: range(1, 0, 95),
   });
+  const f = lastChecked('file write /data/lib 8K\ntask t\nmmap t text 8K file=/data/lib offset=4K shared');
+  assert.ok(f.op === 'mmap');
+  assert.deepEqual([f.file, f.offsetPages, f.shared, f.order], ['/data/lib', 1, true, 0]);
+  const w = lastChecked('task t\nfile write /dev/shm/x 1M offset=4K task=t content=zero');
+  assert.deepEqual({ ...w, range: null }, { op: 'file-write', path: '/dev/shm/x', offset: 4096, bytes: 2 ** 20, task: 't', content: [{ kind: 'zero', percent: 100 }], range: null });
   const d = lastChecked('task t\nmmap t r 5000B');
   assert.ok(d.op === 'mmap');
   // The length rounds up to whole pages; default content is compressible at 0.33.

@@ -49,6 +49,9 @@ export const DICTIONARY: readonly string[] = [
   'design=p1', 'design=p3', 'design=legacy', 'design=ghost', 'write', 'populate', 'swapoff -a', 'expect error EINVAL',
   'let', 'let N = 3', ' as i', '$i', '$N', '${N}', '$((', '))', '$((N * 2))', '$((i + 1))', 'random(', '$((random(4)))', '/', '%', '$U',
   'open', 'close', '&pk', '&', 'cgroup.kill', 'cgroup.subtree_control', 'cgroup.events', 'populated', '+memory', '-memory', 'memory.oom.group', '""',
+  'mount -t btrfs /dev/vdc /mnt', 'dd', 'of=/swapfile', 'bs=1M', 'count=4', 'truncate -s', 'fallocate -l', 'chattr +C', 'mkswap', '-f', 'rm',
+  'user nobody', 'user root', 'drop=CAP_SYS_ADMIN', 'dmesg', 'contains', '!contains', 'flags=0x8000', 'flags=0x80000', '/swapfile',
+  'madvise', 'process_madvise', 'cold', 'dontneed', 'free', 'pageout', 'mlock', 'munlock', 'mremap', 'pglazyfree', 'pglazyfreed',
 ];
 
 /** Whole statements a gentle mutation inserts: valid text that still changes what runs. */
@@ -56,6 +59,8 @@ export const STATEMENTS: readonly string[] = [
   'swapoff -a', 'swapon /dev/zram0 size=1M -p 100', 'zswap shrink 4', 'echo N > /sys/module/zswap/parameters/enabled',
   'sysctl vm.swappiness=200', 'expect error EINVAL', 'expect ok', 'expect /proc/vmstat pswpout >= 0', 'free', 'cat /proc/swaps',
   'let U = /proc/vmstat pswpout', 'let N = 2', 'echo $((2 + 1)) > /proc/sys/vm/page-cluster',
+  'dd if=/dev/zero of=/swapfile bs=64K count=4', 'mkswap /swapfile', 'swapon /swapfile', 'user nobody', 'user root', 'dmesg',
+  'madvise t heap pages=0..7 free', 'madvise t heap cold', 'madvise t heap pages=2..3 dontneed', 'process_madvise t heap pageout', 'mlock t heap', 'munlock t heap', 'mremap t heap 64K',
 ];
 
 /**

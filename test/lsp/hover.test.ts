@@ -24,6 +24,7 @@ test('flags, options and config keys are documented', async () => {
   await expectHover(client, 'swapon /dev/vda2 si<|>ze=1G', ['size=', 'mkswap']);
   await expectHover(client, 'config clu<|>ster_slots=512', ['SWAPFILE_CLUSTER', 'Default']);
   await expectHover(client, 'config design=gh<|>ost', ['Ghost swapfile', 'RFC']);
+  await expectHover(client, 'config kernel=6.1<|>2', ['kernel 6.12', '-2, -3', 'Baoquan He', 'not stored: the folio goes to the device whole']);
 });
 
 test('a size shows bytes, pages, slots and clusters for the configured geometry', async () => {

@@ -83,9 +83,9 @@ test('geometry settings parse to bytes and slots; anything else is the default m
   for (const geometry of [{ pageSize: '8K', clusterSlots: 1000, cpus: 0, ram: 'lots' }, { pageSize: 4096, clusterSlots: '512', cpus: 2000, ram: -1 }, 'none']) {
     assert.deepEqual(parseSettings({ geometry }).geometry, DEFAULT_SETTINGS.geometry, JSON.stringify(geometry));
   }
-  assert.deepEqual(scenarioDefaults(DEFAULT_SETTINGS), { pageSize: 4096, cpus: 4, ramBytes: 4 * 1024 ** 3 });
+  assert.deepEqual(scenarioDefaults(DEFAULT_SETTINGS), { kernel: '7.2', pageSize: 4096, cpus: 4, ramBytes: 4 * 1024 ** 3 });
   const p3 = parseSettings({ design: 'p3', geometry: { clusterSlots: 256 } });
-  assert.deepEqual(scenarioDefaults(p3), { design: 'p3', pageSize: 4096, clusterSlots: 256, cpus: 4, ramBytes: 4 * 1024 ** 3 });
+  assert.deepEqual(scenarioDefaults(p3), { design: 'p3', kernel: '7.2', pageSize: 4096, clusterSlots: 256, cpus: 4, ramBytes: 4 * 1024 ** 3 });
   assert.equal(scenarioSettingsChanged(DEFAULT_SETTINGS, p3), true);
   assert.equal(scenarioSettingsChanged(DEFAULT_SETTINGS, parseSettings({ inlayHints: { enabled: false }, limits: { maxSteps: 5 } })), false);
   assert.equal(sessionSettingsChanged(DEFAULT_SETTINGS, parseSettings({ limits: { maxSteps: 5 } })), true);
@@ -112,6 +112,20 @@ test('design: scenarios without `config design=` run under the setting; a named 
 
   await changeSettingsAndRebuild({}, [plain]);
   assert.equal((await snapshot(plain)).design, 'p4');
+});
+
+test('kernel: scenarios without `config kernel=` run under the setting, with its design unless one is set', async () => {
+  assert.equal(parseSettings({ kernel: '6.12' }).kernel, '6.12');
+  assert.equal(parseSettings({ kernel: '5.4' }).kernel, '7.2');
+  const plain = await open(PAGEOUT_1M);
+  const named = await open(['config kernel=7.2', ...PAGEOUT_1M]);
+  assert.deepEqual([(await snapshot(plain)).kernel, (await snapshot(plain)).design], ['7.2', 'p4']);
+  await changeSettingsAndRebuild({ kernel: '6.12' }, [plain]);
+  const after = await snapshot(plain);
+  assert.deepEqual([after.kernel, after.design], ['6.12', 'legacy']);
+  assert.equal((await snapshot(named)).kernel, '7.2');
+  await changeSettingsAndRebuild({}, [plain]);
+  assert.equal((await snapshot(plain)).kernel, '7.2');
 });
 
 test('geometry.pageSize: sessions and diagnostics use it where the scenario does not say', async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compareDesigns } from '../../server/session/compare';
+import { BadRequest, SimulatorBug } from '../../server/session/errors';
 import { Session } from '../../server/session/session';
 import { fingerprint } from '../../server/sim/snapshot';
 
@@ -148,9 +149,28 @@ test('details on demand: slot record, cluster detail, binned map, cluster list, 
   assert.ok(s.swapCache(0, 10).total >= 16);
   const page = s.events(0, 5, true);
   assert.equal(page.events.length, 5);
-  assert.throws(() => s.slot(0, 1e9), RangeError);
-  assert.throws(() => s.slot(7, 0), RangeError);
-  assert.throws(() => s.clusterMap(0, 0), RangeError);
+  assert.throws(() => s.slot(0, 1e9), BadRequest);
+  assert.throws(() => s.slot(7, 0), BadRequest);
+  assert.throws(() => s.clusterMap(0, 0), BadRequest);
+});
+
+test('an internal check firing during a step is a SimulatorBug naming the statement; the machine is left as before the step', () => {
+  const s = new Session('mem:bug', SCENARIO);
+  s.stepForward(5);
+  const before = fingerprint(s.machine);
+  const k = s.machine;
+  const real = k.pageout.bind(k);
+  // the fault fires after the real pageout has changed the machine
+  k.pageout = (...args: Parameters<typeof real>) => {
+    real(...args);
+    throw new RangeError('an internal check');
+  };
+  assert.throws(() => s.stepForward(1), (e: unknown) => e instanceof SimulatorBug && e.line === 6 && /internal error while running 'pageout' on line 7: an internal check/.test(e.message));
+  assert.equal(s.step.index, 5);
+  assert.equal(fingerprint(s.machine), before);
+  k.pageout = real;
+  s.stepForward(1);
+  assert.equal(s.step.index, 6);
 });
 
 test('compare runs the scenario under each design, the virtual-layer designs included', () => {

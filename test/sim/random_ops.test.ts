@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DESIGN_PROFILES, designDescriptor, type DesignProfile } from '../../server/sim/designs/profiles';
 import { runRandomOps, type RandomRunStats } from './random_ops_driver';
+import { DEFAULT_KERNEL_VERSION, KERNEL_VERSIONS } from '../../server/sim/kernel_version';
 
 /** Operations per profile: p4 (the baseline kernel) gets the long run. */
 const PLAN: Record<DesignProfile, { seeds: number[]; opsPerSeed: number }> = {
@@ -43,7 +44,7 @@ function merge(into: RandomRunStats | null, s: RandomRunStats): RandomRunStats {
 /** The run did what it is meant to exercise: a test that only hit errors would prove nothing. */
 function assertCoverage(design: DesignProfile, s: RandomRunStats): void {
   const ok = (kind: string): number => s.byKind.get(kind)?.ok ?? 0;
-  const kinds = ['swapon', 'swapoff', 'mkdir', 'rmdir', 'evacuate', 'task', 'mmap', 'touch', 'pageout', 'munmap', 'fork', 'exit', 'limit', 'reclaim', 'zswap.writeback', 'open', 'close', 'peak-reset', 'subtree_control', 'cgroup.kill', 'oom.group'];
+  const kinds = ['swapon', 'swapoff', 'mkdir', 'rmdir', 'evacuate', 'task', 'mmap', 'touch', 'pageout', 'munmap', 'fork', 'exit', 'limit', 'reclaim', 'zswap.writeback', 'open', 'close', 'peak-reset', 'subtree_control', 'cgroup.kill', 'oom.group', 'swapfile', 'rm', 'truncate', 'dmesg', 'madvise', 'mlock', 'mremap'];
   const missing = kinds.filter((kind) => ok(kind) === 0);
   assert.deepEqual(missing, [], `${design}: operation kinds that never succeeded`);
   const v = s.vmstat;
@@ -72,5 +73,24 @@ for (const design of DESIGN_PROFILES) {
     const ghostOk = all!.byKind.get('ghost-swapon')?.ok ?? 0;
     if (designDescriptor(design).capabilities.supportsGhostDevice) assert.ok(ghostOk > 0, `${design}: swapon of /dev/ghostswap never succeeded`);
     else assert.equal(ghostOk, 0, `${design}: swapon of /dev/ghostswap succeeded`);
+  });
+}
+
+/**
+ * Every other kernel release × every design (issue #17): the same driver,
+ * shorter runs. The releases differ in swapon priorities, zswap's handling of
+ * incompressible and large folios and the counters (kernel_version.ts); the
+ * invariants and exact undo/redo must hold under each.
+ */
+const OTHER_KERNEL_OPS = 4_000;
+for (const kernel of KERNEL_VERSIONS.filter((v) => v !== DEFAULT_KERNEL_VERSION)) {
+  DESIGN_PROFILES.forEach((design, i) => {
+    test(`kernel ${kernel} × ${design}: ${OTHER_KERNEL_OPS.toLocaleString('en')} random operations, invariants hold, undo and redo exact`, () => {
+      const s = runRandomOps({ design, kernel, seed: 9000 + i, ops: OTHER_KERNEL_OPS, fullCheckEvery: FULL_CHECK_EVERY });
+      const ok = (kind: string): number => s.byKind.get(kind)?.ok ?? 0;
+      for (const kind of ['swapon', 'swapoff', 'pageout', 'touch', 'reclaim']) assert.ok(ok(kind) > 0, `${kernel} ${design}: ${kind} never succeeded`);
+      assert.ok(s.vmstat.pswpout > 0 && s.vmstat.zswpout > 0, `${kernel} ${design}: no swap traffic (pswpout ${s.vmstat.pswpout}, zswpout ${s.vmstat.zswpout})`);
+      assert.ok(s.undoChecks > 0, `${kernel} ${design}: no undo window checked`);
+    });
   });
 }

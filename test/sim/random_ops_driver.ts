@@ -12,7 +12,7 @@
  *  - undo windows: a fingerprint is taken, a few operations later the
  *    journal is rolled back to it (the fingerprint must match) and the same
  *    operations are run again (they must reproduce the later fingerprint).
- * Every failure message starts with `<design> seed <s> op <i>`.
+ * Every failure message starts with `<kernel> <design> seed <s> op <i>`.
  */
 import assert from 'node:assert/strict';
 import { Kernel, type KernelMark } from '../../server/sim/kernel';
@@ -22,6 +22,7 @@ import { KernelError } from '../../server/sim/errno';
 import { fingerprintOfParts, fingerprintParts } from '../../server/sim/snapshot';
 import type { VmstatEvent } from '../../server/sim/vmstat';
 import type { DesignProfile } from '../../server/sim/designs/profiles';
+import type { KernelVersion } from '../../server/sim/kernel_version';
 import { nextOp, type RandomOp } from './random_ops_gen';
 import { rng } from '../prng';
 
@@ -29,6 +30,8 @@ const MiB = 2 ** 20;
 
 export interface RandomRunConfig {
   design: DesignProfile;
+  /** Kernel release (default 7.2). */
+  kernel?: KernelVersion;
   seed: number;
   ops: number;
   /** Run the full invariant check after every this many operations (1: after each). */
@@ -90,10 +93,11 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
   const { design, seed, ops, fullCheckEvery } = cfg;
   const replaying = cfg.everyOpFrom !== undefined;
   const everyOpFrom = cfg.everyOpFrom ?? Number.POSITIVE_INFINITY;
-  const where = (i: number, op?: RandomOp): string => `${design} seed ${seed} op ${i}${op ? ` (${op.name})` : ''}`;
+  const kernel = cfg.kernel ?? '7.2';
+  const where = (i: number, op?: RandomOp): string => `${kernel} ${design} seed ${seed} op ${i}${op ? ` (${op.name})` : ''}`;
   const r = rng(seed);
   // swap tiers on: without a tiers write the model is mainline; with one, tiers restrict allocation
-  const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, design, seed, swapTiers: true });
+  const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, design, kernel, seed, swapTiers: true });
   k.log.enabled = false;
   const zramSeen = new Map<string, RandomRunStats['zram']>();
   const stats: RandomRunStats = { byKind: new Map(), undoChecks: 0, fullChecks: 0, vmstat: k.vmstat.events, zram: { writes: 0, failedWrites: 0, bdWrites: 0 } };

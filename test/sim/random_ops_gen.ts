@@ -215,6 +215,34 @@ const munmap: Builder = (c) => {
   return { name: `munmap ${task} ${region}`, run: (k) => k.munmap(task, region, a, b) };
 };
 
+/** MADV_COLD, MADV_FREE or MADV_DONTNEED on a sub-range (process_madvise for pageout and cold). */
+const madvise: Builder = (c) => {
+  const { task, region, from, to } = c;
+  const advice = c.pick(['cold', 'free', 'free', 'dontneed', 'pageout'] as const);
+  const remote = (advice === 'cold' || advice === 'pageout') && c.r() < 0.3;
+  return {
+    name: `madvise ${task} ${region} ${from}..${to} ${advice}${remote ? ' (process_madvise)' : ''}`,
+    run: (k) => (remote ? k.processMadvise(task, region, advice, from, to) : k.madvise(task, region, advice, from, to)),
+  };
+};
+
+/** mlock or munlock of a whole region. */
+const mlock: Builder = (c) => {
+  const { task, region } = c;
+  const lock = c.r() < 0.6;
+  return { name: `mlock ${task} ${region} ${lock ? 'lock' : 'unlock'}`, run: (k) => k.mlock(task, region, lock) };
+};
+
+/** mremap of a whole region to between half and twice its size, in whole folios. */
+const mremap: Builder = (c) => {
+  const { task, region } = c;
+  const v = c.k.mm.tasks.get(task)?.vmas.get(region);
+  if (!v) return null;
+  const nr = 1 << v.order;
+  const folios = Math.max(1, Math.round((v.nrPages / nr) * (0.5 + c.r() * 1.5)));
+  return { name: `mremap ${task} ${region} ${folios * nr}`, run: (k) => k.mremap(task, region, folios * nr) };
+};
+
 const fork: Builder = (c) => {
   if (c.crowded || c.alive.length >= MAX_TASKS) return null;
   const child = `t${c.k.mm.tasks.size}`;
@@ -352,6 +380,60 @@ const tierMax: Builder = (c) => {
   return { name: `swap.tiers.max ${cg} ${text}`, run: (k) => k.setSwapTierMax(cg, text) };
 };
 
+/** Swap files f0..f3, on / or on a btrfs or minix mount: made one way or another, given a header, swapped on. */
+const swapFile: Builder = (c) => {
+  const dir = c.pick(['', '/btr', '/mnx']);
+  const path = `${dir}/f${c.int(0, 3)}`;
+  const fill = c.pick(['written', 'written', 'unwritten', 'hole'] as const);
+  const pages = c.int(4, 48) * 16;
+  const nocow = c.r() < 0.7;
+  const claim = c.r() < 0.1 ? pages + c.int(1, 64) : undefined;
+  const flags = c.r() < 0.5 ? 0 : 0x8000 | c.int(0, 3);
+  return {
+    name: `swapfile ${path}`,
+    run: (k) => {
+      if (dir !== '' && !k.fs.mounts.has(dir)) k.mount(dir, dir === '/btr' ? 'btrfs' : 'minix', dir === '/btr' ? k.geom.pageSize : 1024, dir.slice(1));
+      if (nocow && dir === '/btr') {
+        k.makeFile(path, 0, 'hole');
+        k.setNocow(path);
+      }
+      k.makeFile(path, pages * k.geom.pageSize, fill);
+      k.mkswap(path, { pages: claim, force: claim !== undefined });
+      k.swaponFile(path, flags);
+    },
+  };
+};
+
+/** rm and truncate of the files: EPERM and ETXTBSY while one is a swap area. */
+const fileOp: Builder = (c) => {
+  const files = [...c.k.fs.files.keys()];
+  if (!files.length) return null;
+  const path = c.pick(files);
+  if (c.r() < 0.5) return { name: `rm ${path}`, run: (k) => k.unlinkSwapFile(path) };
+  const bytes = c.int(0, 64) * c.k.geom.pageSize;
+  return { name: `truncate ${path}`, run: (k) => k.truncateFile(path, bytes) };
+};
+
+/** A stretch as another user: the privileged operations fail (EPERM, EACCES) and change nothing. */
+const asUser: Builder = (c) => {
+  const dev = c.k.swap.devices.find((d) => d.kind !== 'vswap');
+  const uid = c.pick([65534, 1000, 0]);
+  return {
+    name: `user ${uid}`,
+    run: (k) => {
+      k.setCred(uid, false);
+      try {
+        if (dev) k.swapoffDevice(dev.path);
+        else k.mkdir('denied');
+      } finally {
+        k.setCred(0, true);
+      }
+    },
+  };
+};
+
+const dmesgClear: Builder = () => ({ name: 'dmesg -C', run: (k) => k.clearDmesg() });
+
 /** Relative weights (per 1000) of each operation in a calm machine. */
 const TABLE: readonly (readonly [number, Builder])[] = [
   [50, swapon],
@@ -365,6 +447,9 @@ const TABLE: readonly (readonly [number, Builder])[] = [
   [150, touch],
   [170, pageout],
   [40, munmap],
+  [40, madvise],
+  [10, mlock],
+  [10, mremap],
   [40, fork],
   [30, exit],
   [60, limit],
@@ -384,6 +469,10 @@ const TABLE: readonly (readonly [number, Builder])[] = [
   [6, subtreeControl],
   [2, cgroupKill],
   [6, oomGroup],
+  [14, swapFile],
+  [6, fileOp],
+  [4, asUser],
+  [2, dmesgClear],
 ];
 const TABLE_TOTAL = TABLE.reduce((n, [w]) => n + w, 0);
 

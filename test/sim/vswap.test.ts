@@ -189,10 +189,12 @@ for (const design of VIRTUAL) {
       const k = machine({ design });
       k.mmap('t', 'i', 1, { populate: true, content: INCOMPRESSIBLE });
       k.pageout('t', 'i');
-      k.fork('t', 'c'); // the child keeps a reference: the slot survives the parent's write
-      k.touch('t', 'i', 0, 1, true);
-      const { offset: oldPhys } = backing(k.swap.vswap!, pteSlot(k, 'c', 'i', 0).offset).physical!;
+      const { offset: oldPhys } = backing(k.swap.vswap!, pteSlot(k, 't', 'i', 0).offset).physical!;
+      // a read fault keeps the folio in the swap cache (swap is not full), backing and all
+      k.touch('t', 'i', 0, 1, false);
       const mark = k.log.length;
+      // the write frees the swap (folio_free_swap()) and with it the disk copy; the next pageout writes anew
+      k.touch('t', 'i', 0, 1, true);
       k.pageout('t', 'i');
       const ev = k.log.since(mark);
       const vdb = k.swap.byPath('/dev/vdb')!;

@@ -10,6 +10,8 @@ import { parseGuestOutput } from '../../server/verify/kernel_values';
 import type { KernelImage } from '../../server/verify/kernels';
 import { repoRoot } from '../cli/helpers';
 
+const P72 = { design: 'p4', kernel: '7.2' } as const;
+
 const ROOT = repoRoot();
 const FIXTURE_DIRS = [path.join(ROOT, 'examples'), path.join(ROOT, 'test', 'verify', 'scenarios')];
 const SCENARIO_DIRS = FIXTURE_DIRS;
@@ -59,7 +61,7 @@ function syntheticFixture(): { scenario: string; fixture: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'swapsim-fixture-'));
   const scenario = path.join(dir, 'basic.swapsim');
   copyFileSync(path.join(ROOT, 'examples', 'basic.swapsim'), scenario);
-  const plan = translate(readFileSync(scenario, 'utf8'), 'p4', scenario);
+  const plan = translate(readFileSync(scenario, 'utf8'), P72, scenario);
   // a guest output that reads back exactly the simulator's values
   const lines = ['@started'];
   for (const o of plan.observables) {

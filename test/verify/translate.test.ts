@@ -10,6 +10,8 @@ import { designForSeries } from '../../server/verify/run';
 import { compareReleases, pickRelease, bzImageRelease } from '../../server/verify/kernels';
 import { repoRoot } from '../cli/helpers';
 
+const P72 = { design: 'p4', kernel: '7.2' } as const;
+
 const ROOT = repoRoot();
 const example = (name: string): string => readFileSync(path.join(ROOT, 'examples', name), 'utf8');
 
@@ -75,7 +77,7 @@ test('kernel file formats: meminfo kB lines, vmstat keys, /proc/swaps cells, abs
 });
 
 test('basic.swapsim translates to guest commands, with the simulator value beside every observable', () => {
-  const plan = translate(example('basic.swapsim'), 'p4', 'basic.swapsim');
+  const plan = translate(example('basic.swapsim'), P72, 'basic.swapsim');
   assert.equal(plan.wholeScenario, null);
   assert.deepEqual(plan.devices, [{ path: '/dev/vda2', kind: 'blk', bytes: 64 * 2 ** 20 }]);
   assert.ok(plan.commands.includes('swapon /dev/vda2 5 - 16384 0 -'), plan.commands.join('\n'));
@@ -93,18 +95,31 @@ test('basic.swapsim translates to guest commands, with the simulator value besid
 });
 
 test('constructs without a real-kernel meaning are simulator-only, with reasons', () => {
-  assert.match(translate(example('ghost-swapfile.swapsim'), 'p4').wholeScenario ?? '', /ghost/);
-  assert.match(translate(example('swap-tiers.swapsim'), 'p4').wholeScenario ?? '', /swap tiers/);
-  const shrink = translate('config ram=256M\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/vdb size=8M\ntask t\nmmap t h 64K populate\npageout t h\nzswap shrink 4\ndiscard\nexpect overhead total > 0\n', 'p4');
+  assert.match(translate(example('ghost-swapfile.swapsim'), P72).wholeScenario ?? '', /ghost/);
+  assert.match(translate(example('swap-tiers.swapsim'), P72).wholeScenario ?? '', /swap tiers/);
+  const shrink = translate('config ram=256M\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/vdb size=8M\ntask t\nmmap t h 64K populate\npageout t h\nzswap shrink 4\ndiscard\nexpect overhead total > 0\n', P72);
   assert.deepEqual(shrink.simulatorOnly.map((s) => s.line), [6, 7, 8]);
   assert.match(shrink.simulatorOnly[0]!.reason, /shrinker/);
-  const vswap = translate('config design=vswap ram=256M\nswapon /dev/vdb size=8M\n', 'p4');
+  const vswap = translate('config design=vswap ram=256M\nswapon /dev/vdb size=8M\n', P72);
   assert.match(vswap.simulatorOnly[0]!.reason, /vswap is not merged: compared with the simulator under p4/);
-  assert.throws(() => translate('swapon /dev/vdb size=8M\nmmap nobody r 4K\n', 'p4'), TranslateError);
+  assert.throws(() => translate('swapon /dev/vdb size=8M\nmmap nobody r 4K\n', P72), TranslateError);
+});
+
+test('raw swap_flags go to the guest as they are; swap files, credentials and the kernel log are simulator-only for now, with reasons', () => {
+  const raw = translate('swapon /dev/vdb size=8M flags=0x8007\nswapon /dev/vdc size=8M flags=0x100000\nexpect error EINVAL\n', P72);
+  assert.ok(raw.commands.includes('swapon /dev/vdb 7 - 2048 0 - 32775'), raw.commands.join('\n'));
+  assert.ok(raw.commands.includes('swapon /dev/vdc -1 - 2048 0 - 1048576'), raw.commands.join('\n'));
+  assert.deepEqual(raw.simulatorOnly, []);
+  const file = translate('dd if=/dev/zero of=/swapfile bs=1M count=8\nmkswap /swapfile\nswapon /swapfile\nexpect dmesg contains "Adding"\nuser nobody\nexpect device /swapfile discards == 0\n', P72);
+  assert.deepEqual(file.simulatorOnly.map((s) => s.line), [0, 1, 2, 3, 4, 5]);
+  assert.match(file.simulatorOnly[2]!.reason, /initramfs/);
+  assert.match(file.simulatorOnly[3]!.reason, /kernel log/);
+  assert.match(file.simulatorOnly[4]!.reason, /credentials/);
+  assert.match(file.simulatorOnly[5]!.reason, /sys\/block/);
 });
 
 test('a mix content travels page by page: the guest fills each page with the kind the simulator gave it', () => {
-  const plan = translate('config ram=256M\ntask t\nmmap t m 64K content=mix(zero=50%, incompressible=50%) populate\n', 'p4');
+  const plan = translate('config ram=256M\ntask t\nmmap t m 64K content=mix(zero=50%, incompressible=50%) populate\n', P72);
   const mmap = plan.commands.find((c) => c.startsWith('mmap '))!;
   const runs = mmap.split(' ').slice(7);
   const pages = runs.reduce((n, r) => n + Number(r.split('*')[1]), 0);
@@ -157,7 +172,7 @@ test('a bzImage carries its release in the setup header', () => {
 });
 
 test('statements with variables run on the kernel as the simulator expands them', () => {
-  const plan = translate('config ram=256M\nlet size = 64K\nswapon /dev/vdb size=16M\ntask t\nrepeat 2 as i {\n  mmap t r$i $size populate\n}\n', 'p4');
+  const plan = translate('config ram=256M\nlet size = 64K\nswapon /dev/vdb size=16M\ntask t\nrepeat 2 as i {\n  mmap t r$i $size populate\n}\n', P72);
   const mmaps = plan.commands.filter((c) => c.startsWith('mmap '));
   assert.deepEqual(mmaps.map((c) => c.split(' ').slice(0, 4).join(' ')), ['mmap t r0 16', 'mmap t r1 16']);
   assert.deepEqual(plan.simulatorOnly, []);

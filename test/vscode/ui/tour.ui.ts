@@ -149,8 +149,20 @@ test('the first-time user tour: example → new scenario → stepping → dashbo
   await dashboardAt(dashboard, 0, SCENARIO_STEPS);
   await dashboard.locator('#inspector-inactive').waitFor({ state: 'visible', timeout: WAIT_MS });
   assert.equal(await dashboard.locator('#inspector-body [role="alert"]').count(), 0, 'no stale error in the inspector');
+  // The debugger's keys act on a stopped thread: before each key, wait for the toolbar's Continue, shown once the stop is
+  // reported (the launch moves the session to step 0 before it stops on entry).
+  const stopped = (): Promise<void> => page.locator('.debug-toolbar .codicon-debug-continue').waitFor({ state: 'visible', timeout: WAIT_MS });
+  await stopped();
   await wb.screenshot('tour-5-f5');
   await page.keyboard.press('F10');
+  await statusAt(wb, 1, SCENARIO_STEPS);
+  await dashboardAt(dashboard, 1, SCENARIO_STEPS);
+  await stopped();
+  await page.keyboard.press('F10');
+  await statusAt(wb, 2, SCENARIO_STEPS);
+  await stopped();
+  // Shift+F11 is Step Back in the debugger too, as outside it (VS Code's Step Out is rebound while a swapsim session is debugged).
+  await page.keyboard.press('Shift+F11');
   await statusAt(wb, 1, SCENARIO_STEPS);
   await dashboardAt(dashboard, 1, SCENARIO_STEPS);
   await page.keyboard.press('Shift+F5');

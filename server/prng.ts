@@ -1,0 +1,15 @@
+/**
+ * The one seeded PRNG (mulberry32) of swapsim: small, fast, and the same
+ * sequence on every platform, so a seed reproduces. The random-operation
+ * tests and `swapsim verify --fuzz` draw from it.
+ */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
