@@ -110,7 +110,7 @@ export class FolioTable {
 
   /** Every per-PFN array, in a fixed order. */
   arrays(): (Int32Array | Uint8Array | Uint16Array | Float64Array)[] {
-    return [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.content, this.lruNext, this.lruPrev];
+    return [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.mapping, this.content, this.data, this.lruNext, this.lruPrev];
   }
 
   /**

@@ -32,6 +32,7 @@ import { checkCluster, checkClusterSlots, checkSwapCounters, listedClusters } fr
 import { checkPhysicalCluster, checkVirtualCluster } from './invariants_vswap';
 import type { TypedArray } from './journal';
 import type { Kernel } from './kernel';
+import { isFileLru } from './lru';
 import { Memcg, pageCounterInvariants } from './memcontrol';
 import { Vma, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent } from './mm';
 import { ownerOf } from './owners';
@@ -184,15 +185,15 @@ function checkFolio(k: Kernel, head: number, out: string[]): void {
   const nr = f.nr(head);
   const m = k.memcgs.get(f.memcg[head]!);
   if (!m) out.push(`folio ${head} charged to unknown memcg ${f.memcg[head]}`);
-  // folio_mapcount() against the PTEs that can map it: those of its anon_vma family
-  const av = f.anonVma[head]! >= 0 ? k.mm.anonVmas.get(f.anonVma[head]!) : undefined;
+  // folio_mapcount() against the PTEs that can map it: those of its file's mappings (i_mmap) for a
+  // page cache folio, else those of its anon_vma family
+  const pageCache = f.mapping[head] !== 0;
+  const vmas = pageCache ? k.pagecache.byId.get(f.mapping[head]!)?.mappers : k.mm.anonVmas.get(f.anonVma[head]!)?.vmas;
   let maps = 0;
-  if (av) {
-    const base = f.index[head]!;
-    for (const v of av.vmas) {
-      if (v.task.state !== 'alive' || v.task.vmas.get(v.name) !== v) continue;
-      for (let i = 0; i < nr; i++) if (base + i < v.nrPages && v.pte[base + i] === ptePresent(head + i)) maps++;
-    }
+  for (const v of vmas ?? []) {
+    if (v.task.state !== 'alive' || v.task.vmas.get(v.name) !== v) continue;
+    const base = f.index[head]! - (pageCache ? v.pgoff : 0);
+    for (let i = 0; i < nr; i++) if (base + i >= 0 && base + i < v.nrPages && v.pte[base + i] === ptePresent(head + i)) maps++;
   }
   if (maps !== f.mapcount[head]) out.push(`folio ${head}: mapcount ${f.mapcount[head]} but ${maps} PTEs map it`);
   if (f.test(head, PG_swapcache)) {
@@ -207,7 +208,9 @@ function checkFolio(k: Kernel, head: number, out: string[]): void {
     out.push(`folio ${head}: not in the swap cache but folio->swap is set`);
   }
   if (f.test(head, PG_lru) && m) {
-    const list = f.test(head, PG_active) ? m.activeAnon : m.inactiveAnon;
+    const file = isFileLru(f, head);
+    const active = f.test(head, PG_active);
+    const list = file ? (active ? m.activeFile : m.inactiveFile) : active ? m.activeAnon : m.inactiveAnon;
     const prev = f.lruPrev[head]!;
     const next = f.lruNext[head]!;
     if (prev >= 0 ? f.lruNext[prev] !== head : list.head !== head) out.push(`memcg ${m.name}: LRU link before folio ${head} is broken`);
@@ -225,7 +228,7 @@ function checkMemcg(k: Kernel, m: Memcg, out: string[]): void {
     children += c.memory.usage;
     childSwap += c.swap.usage;
   }
-  const own = m.inactiveAnon.nrPages + m.activeAnon.nrPages;
+  const own = m.inactiveAnon.nrPages + m.activeAnon.nrPages + m.inactiveFile.nrPages + m.activeFile.nrPages;
   const zswapPages = m.isRoot ? 0 : Math.ceil(m.zswapBytes / k.geom.pageSize);
   if (m.memory.usage !== own + zswapPages + children) {
     out.push(`memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`);
