@@ -13,8 +13,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { dashboardHtml } from '../shared/dashboard/page';
 import { relayWebviewMessage, responseError, type DashboardHost } from '../shared/dashboard/relay';
-import { Requests, type HostToWebview, type SessionSnapshot } from '../shared/protocol';
-import type { RequestSender } from './protocolClient';
+import type { HostToWebview } from '../shared/protocol';
+import type { SwapsimRequester } from './protocolClient';
 import type { SessionStore, StoreChange } from './session/sessionStore';
 
 export const DASHBOARD_VIEW_TYPE = 'swapsim.dashboard';
@@ -55,7 +55,7 @@ export class DashboardPanel {
   private constructor(
     private readonly panel: vscode.WebviewPanel,
     private readonly context: vscode.ExtensionContext,
-    private readonly client: RequestSender,
+    private readonly server: SwapsimRequester,
     readonly uri: string,
   ) {
     this.host = this.asHost();
@@ -81,7 +81,7 @@ export class DashboardPanel {
   }
 
   /** Open (or reveal) the dashboard of the scenario `uri`. */
-  static show(context: vscode.ExtensionContext, client: RequestSender, uri: string): void {
+  static show(context: vscode.ExtensionContext, server: SwapsimRequester, uri: string): void {
     const existing = DashboardPanel.panels.get(uri);
     if (existing !== undefined) {
       existing.panel.reveal(undefined, false);
@@ -92,11 +92,11 @@ export class DashboardPanel {
       enableFindWidget: false,
       retainContextWhenHidden: false,
     });
-    new DashboardPanel(panel, context, client, uri);
+    new DashboardPanel(panel, context, server, uri);
   }
 
   /** Bring dashboards back after a window reload; the page's saved state names its scenario. */
-  static registerSerializer(context: vscode.ExtensionContext, client: RequestSender): void {
+  static registerSerializer(context: vscode.ExtensionContext, server: SwapsimRequester): void {
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
@@ -106,7 +106,7 @@ export class DashboardPanel {
             panel.dispose();
             return;
           }
-          new DashboardPanel(panel, context, client, uri);
+          new DashboardPanel(panel, context, server, uri);
         },
       }),
       { dispose: () => DashboardPanel.disposeAll() },
@@ -191,7 +191,7 @@ export class DashboardPanel {
       uri: this.uri,
       post: (message) => this.post(message),
       ready: () => this.sendInit(),
-      request: (method, params) => this.client.sendRequest(method, params),
+      request: (method, params) => this.server.request(method, params),
       select: (m) => DashboardPanel.selectEmitter.fire({ uri: this.uri, deviceType: m.deviceType, cluster: m.cluster, ...(m.offset === undefined ? {} : { offset: m.offset }) }),
       shown: (m) => void (this.shownState = { seq: m.seq, step: m.step }),
       saveFile: (m) => this.saveFile(m.name, m.mime, m.dataBase64),
@@ -214,7 +214,7 @@ export class DashboardPanel {
 
   private async fetchAndInit(): Promise<void> {
     try {
-      const snapshot = await this.client.sendRequest<SessionSnapshot>(Requests.snapshot, { uri: this.uri });
+      const snapshot = await this.server.request('swapsim/snapshot', { uri: this.uri });
       this.ready = true;
       this.geometry = { pageSize: snapshot.pageSize, clusterSlots: snapshot.clusterSlots };
       this.sentSeq = snapshot.seq;

@@ -3,7 +3,6 @@
 // view. Everything simulator-related runs in the server; this side only
 // asks and draws. Activation does not wait for the server to start.
 import * as vscode from 'vscode';
-import { Notifications, type ServerStatus } from '../shared/protocol';
 import { compareDesigns, selectDesign } from './commands/designs';
 import { CompareView, type ShownComparison } from './compareView';
 import { exportSession } from './commands/exports';
@@ -136,7 +135,7 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   context.subscriptions.push(decorations, stepStatus, serverStatus, tests, verification);
   context.subscriptions.push(vscode.commands.registerCommand('swapsim.verifyOnRealKernel', (arg) => verification.verify(arg)));
   context.subscriptions.push(
-    languageClient.onNotification(Notifications.serverStatus, (status: ServerStatus) => serverStatus.setStatus(status)),
+    languageClient.onNotification('swapsim/serverStatus', (status) => serverStatus.setStatus(status)),
     languageClient.onDidChangePhase(({ oldPhase, newPhase }) => {
       serverStatus.setPhase(newPhase);
       // A restarted server has no sessions: start every open scenario over.
@@ -179,7 +178,7 @@ function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; e
   register('swapsim.exportComparison', (format, target) => comparisons.export(format === 'csv' ? 'csv' : 'markdown', target instanceof vscode.Uri ? target : undefined));
   register('swapsim.openDashboard', (arg) => {
     const uri = requireScenario(ctx, arg);
-    if (uri !== undefined) DashboardPanel.show(ctx.extension, ctx.client, uri);
+    if (uri !== undefined) DashboardPanel.show(ctx.extension, ctx.server, uri);
   });
   register('swapsim.revealSlot', (uri, type, offset) => revealSlot(ctx, uri, type, offset));
   register('swapsim.exportState', (arg, target) => exportSession(ctx, 'state-json', arg, target));
@@ -206,7 +205,7 @@ function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; e
 /** Selections flow both ways between the Devices view and the dashboard. */
 function linkDashboard(ctx: Ctx): void {
   DashboardPanel.setLog({ warn: (message) => ctx.log.warn(message) });
-  DashboardPanel.registerSerializer(ctx.extension, ctx.client);
+  DashboardPanel.registerSerializer(ctx.extension, ctx.server);
   ctx.extension.subscriptions.push(DashboardPanel.follow(ctx.store));
   // A selection we made ourselves (revealing what the dashboard picked) is not sent back to it.
   let echo: string | undefined;

@@ -1,7 +1,7 @@
 // The one typed door to the server's custom requests. The extension wraps the
 // LanguageClient in it; tests wrap a plain JSON-RPC connection, so everything
 // above this file runs the same against the real server in both.
-import type { RequestMethod, RequestTypes } from '../shared/protocol';
+import type { NotificationMethod, NotificationTypes, RequestMethod, RequestTypes } from '../shared/protocol';
 import { ErrorCodes } from '../shared/protocol';
 
 /** The part of a cancellation token requests need (vscode's and vscode-jsonrpc's both fit). */
@@ -17,6 +17,11 @@ export interface SwapsimRequester {
 /** Anything with LanguageClient's / MessageConnection's `sendRequest(method, params, token)`. */
 export interface RequestSender {
   sendRequest<R>(method: string, params: unknown, token?: CancelToken): Promise<R>;
+}
+
+/** Anything that delivers the server's notifications, typed by shared/protocol.ts NotificationTypes. */
+export interface NotificationSource<D = { dispose(): void }> {
+  onNotification<M extends NotificationMethod>(method: M, handler: (params: NotificationTypes[M]) => void): D;
 }
 
 export function requesterOver(sender: RequestSender): SwapsimRequester {

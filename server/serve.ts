@@ -48,53 +48,37 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
-interface Answer {
-  result: unknown;
+interface Answer<M extends WebviewRequestMethod> {
+  result: RequestTypes[M]['result'];
   /** The session moved: every connected page gets this delta. */
   delta?: SessionDelta;
 }
 
 type Params<M extends WebviewRequestMethod> = RequestTypes[M]['params'];
 
+/** How the session answers each dashboard request (results typed by RequestTypes). Each throws what the session throws. */
+const answers: { [M in WebviewRequestMethod]: (session: Session, p: Params<M>) => Answer<M> } = {
+  'swapsim/snapshot': (session) => ({ result: session.snapshot() }),
+  'swapsim/step': (session, p) => {
+    const delta = p.direction === 'forward' ? session.stepForward(p.count ?? 1) : session.stepBack(p.count ?? 1);
+    return { result: session.step, delta };
+  },
+  'swapsim/gotoStep': (session, p) => {
+    const delta = session.gotoStep(p.step);
+    return { result: session.step, delta };
+  },
+  'swapsim/compare': (session, p) => ({ result: compareDesigns(session, p.designs, p.step ?? session.step.index) }),
+  'swapsim/slot': (session, p) => ({ result: session.slot(p.type, p.offset) }),
+  'swapsim/cluster': (session, p) => ({ result: session.cluster(p.type, p.cluster) }),
+  'swapsim/clusterMap': (session, p) => ({ result: session.clusterMap(p.type, p.bins, p.from, p.to) }),
+  'swapsim/events': (session, p) => ({ result: session.events(p.start, p.count, p.fromEnd) }),
+  'swapsim/overhead': (session) => ({ result: session.overhead() }),
+  'swapsim/export': (session, p) => ({ result: session.exportState(p.format) }),
+};
+
 /** Run one dashboard request against the session. Throws what the session throws. */
-function answer(session: Session, method: WebviewRequestMethod, params: Params<WebviewRequestMethod>): Answer {
-  switch (method) {
-    case 'swapsim/snapshot':
-      return { result: session.snapshot() };
-    case 'swapsim/step': {
-      const p = params as Params<'swapsim/step'>;
-      const delta = p.direction === 'forward' ? session.stepForward(p.count ?? 1) : session.stepBack(p.count ?? 1);
-      return { result: session.step, delta };
-    }
-    case 'swapsim/gotoStep': {
-      const delta = session.gotoStep((params as Params<'swapsim/gotoStep'>).step);
-      return { result: session.step, delta };
-    }
-    case 'swapsim/compare': {
-      const p = params as Params<'swapsim/compare'>;
-      return { result: compareDesigns(session, p.designs, p.step ?? session.step.index) };
-    }
-    case 'swapsim/slot': {
-      const p = params as Params<'swapsim/slot'>;
-      return { result: session.slot(p.type, p.offset) };
-    }
-    case 'swapsim/cluster': {
-      const p = params as Params<'swapsim/cluster'>;
-      return { result: session.cluster(p.type, p.cluster) };
-    }
-    case 'swapsim/clusterMap': {
-      const p = params as Params<'swapsim/clusterMap'>;
-      return { result: session.clusterMap(p.type, p.bins, p.from, p.to) };
-    }
-    case 'swapsim/events': {
-      const p = params as Params<'swapsim/events'>;
-      return { result: session.events(p.start, p.count, p.fromEnd) };
-    }
-    case 'swapsim/overhead':
-      return { result: session.overhead() };
-    case 'swapsim/export':
-      return { result: session.exportState((params as Params<'swapsim/export'>).format) };
-  }
+function answer<M extends WebviewRequestMethod>(session: Session, method: M, params: Params<M>): Answer<M> {
+  return (answers[method] as (session: Session, p: Params<M>) => Answer<M>)(session, params);
 }
 
 /** A thrown error as a response error: a BadRequest is the caller's; anything else is ours and goes to stderr with its stack. */
@@ -139,7 +123,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     post: (message) => send(socket, message),
     ready: () => send(socket, { type: 'init', uri: session.uri, snapshot: session.snapshot() }),
     request: async (method, params) => {
-      let outcome: Answer;
+      let outcome: Answer<typeof method>;
       try {
         outcome = answer(session, method, params);
       } catch (err) {

@@ -51,6 +51,13 @@ export const ErrorCodes = {
 export interface SessionParams {
   /** Document URI of the scenario. */
   uri: string;
+  /**
+   * The last `seq` the asking view has seen: the request is refused with
+   * `ErrorCodes.StaleSequence` when the session has moved past it. Optional.
+   */
+  seq?: number;
+  /** LSP's work-done progress token (WorkDoneProgressParams): long requests report their progress on it. */
+  workDoneToken?: number | string;
 }
 
 export interface Position {
@@ -368,6 +375,18 @@ export interface SwapCacheEntry {
   dirty: boolean;
   mapped: number;
   memcg: string;
+}
+
+export interface SwapCacheParams extends SessionParams {
+  /** First folio (in swap-cache order) and how many to return at most. */
+  start: number;
+  limit: number;
+}
+
+export interface SwapCachePage {
+  /** Folios in the swap cache. */
+  total: number;
+  entries: SwapCacheEntry[];
 }
 
 export interface OverheadLineWire {
@@ -699,41 +718,9 @@ export interface ClusterMemory {
 }
 
 // --------------------------------------------------------- LSP method names
-
-/** Requests from the client (or the dashboard through it) to the server. */
-export const Requests = {
-  snapshot: 'swapsim/snapshot',
-  run: 'swapsim/run',
-  step: 'swapsim/step',
-  gotoStep: 'swapsim/gotoStep',
-  reset: 'swapsim/reset',
-  setDesign: 'swapsim/setDesign',
-  compare: 'swapsim/compare',
-  slot: 'swapsim/slot',
-  cluster: 'swapsim/cluster',
-  clusterMap: 'swapsim/clusterMap',
-  clusters: 'swapsim/clusters',
-  swapCache: 'swapsim/swapCache',
-  events: 'swapsim/events',
-  overhead: 'swapsim/overhead',
-  export: 'swapsim/export',
-  test: 'swapsim/test',
-  debugRun: 'swapsim/debugRun',
-  debugCheck: 'swapsim/debugCheck',
-  evaluate: 'swapsim/evaluate',
-  debugCompletions: 'swapsim/debugCompletions',
-  debugFrame: 'swapsim/debugFrame',
-  lineTargets: 'swapsim/lineTargets',
-  clusterMemory: 'swapsim/clusterMemory',
-  checkInvariants: 'swapsim/checkInvariants',
-} as const;
-
-/** Notifications from the server. */
-export const Notifications = {
-  delta: 'swapsim/delta',
-  serverStatus: 'swapsim/serverStatus',
-  debugOutput: 'swapsim/debugOutput',
-} as const;
+// Each method name is spelled once, as a key of RequestTypes or
+// NotificationTypes; both ends take its params and result types from there
+// (client/protocolClient.ts, ServerContext.onRequest/notify on the server).
 
 export interface ServerStatus {
   health: 'ok' | 'warning' | 'error';
@@ -741,7 +728,16 @@ export interface ServerStatus {
   sessions: number;
 }
 
-/** Request method → params and result, for typed helpers on both sides. */
+/** Notification method (server → client) → its params. */
+export interface NotificationTypes {
+  'swapsim/delta': SessionDelta;
+  'swapsim/serverStatus': ServerStatus;
+  'swapsim/debugOutput': DebugOutput;
+}
+
+export type NotificationMethod = keyof NotificationTypes;
+
+/** Request method (client → server) → params and result, for typed helpers on both sides. */
 export interface RequestTypes {
   'swapsim/snapshot': { params: SessionParams; result: SessionSnapshot };
   'swapsim/run': { params: RunParams; result: SessionSnapshot };
@@ -754,7 +750,7 @@ export interface RequestTypes {
   'swapsim/cluster': { params: ClusterParams; result: ClusterDetail };
   'swapsim/clusterMap': { params: ClusterMapParams; result: ClusterMap };
   'swapsim/clusters': { params: ClusterListParams; result: ClusterList };
-  'swapsim/swapCache': { params: SessionParams & { start: number; limit: number }; result: { total: number; entries: SwapCacheEntry[] } };
+  'swapsim/swapCache': { params: SwapCacheParams; result: SwapCachePage };
   'swapsim/events': { params: EventPageParams; result: EventPage };
   'swapsim/overhead': { params: SessionParams; result: OverheadTableWire };
   'swapsim/export': { params: ExportParams; result: { mime: string; text: string } };

@@ -443,28 +443,33 @@ const eventPage: Validator<EventPage> = object<EventPage>({ total: nat, events: 
 
 // ------------------------------------------------------- request parameters
 
-const sessionParams = object<SessionParams>({ uri: str });
+/** The fields every session request may carry (SessionParams). */
+const progressToken: Validator<number | string> = make((v, p) =>
+  typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v)) ? null : fail(p, 'a progress token (a string or an integer)', v),
+);
+const sessionFields = { uri: str, seq: optional(nat), workDoneToken: optional(progressToken) };
+const sessionParams = object<SessionParams>(sessionFields);
 const positiveInt = refine(nat, (n) => n >= 1, 'expected at least 1');
 
 /** Parameters of the requests the dashboard may make, checked by whichever host answers them. */
 const paramValidators: { [M in WebviewRequestMethod]: Validator<RequestTypes[M]['params']> } = {
   'swapsim/snapshot': sessionParams,
   'swapsim/step': object<StepParams>({
-    uri: str,
+    ...sessionFields,
     direction: literal('forward', 'back'),
     count: optional(refine(positiveInt, (n) => n <= 1_000_000, 'expected at most 1,000,000 steps')),
   }),
-  'swapsim/gotoStep': object<GotoStepParams>({ uri: str, step: nat }),
+  'swapsim/gotoStep': object<GotoStepParams>({ ...sessionFields, step: nat }),
   'swapsim/compare': object<CompareParams>({
-    uri: str,
+    ...sessionFields,
     designs: refine(arrayOf(designName, DESIGN_NAMES.length), (d) => d.length > 0, 'expected at least one design'),
     step: optional(nat),
   }),
-  'swapsim/slot': object<SlotParams>({ uri: str, type: nat, offset: nat }),
-  'swapsim/cluster': object<ClusterParams>({ uri: str, type: nat, cluster: nat }),
+  'swapsim/slot': object<SlotParams>({ ...sessionFields, type: nat, offset: nat }),
+  'swapsim/cluster': object<ClusterParams>({ ...sessionFields, type: nat, cluster: nat }),
   'swapsim/clusterMap': refine(
     object<ClusterMapParams>({
-      uri: str,
+      ...sessionFields,
       type: nat,
       bins: refine(positiveInt, (n) => n <= 65536, 'expected 1..65536 bins'),
       from: optional(nat),
@@ -474,13 +479,13 @@ const paramValidators: { [M in WebviewRequestMethod]: Validator<RequestTypes[M][
     'from must be below to',
   ),
   'swapsim/events': object<EventPageParams>({
-    uri: str,
+    ...sessionFields,
     start: nat,
     count: refine(positiveInt, (n) => n <= 10_000, 'expected at most 10,000 events'),
     fromEnd: optional(bool),
   }),
   'swapsim/overhead': sessionParams,
-  'swapsim/export': object<ExportParams>({ uri: str, format: literal('state-json', 'counters-csv') }),
+  'swapsim/export': object<ExportParams>({ ...sessionFields, format: literal('state-json', 'counters-csv') }),
 };
 
 const resultValidators: { [M in WebviewRequestMethod]: Validator<RequestTypes[M]['result']> } = {

@@ -6,9 +6,9 @@
 // the editor decorations and Run to Cursor.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Notifications, type DebugLogLine, type DebugOutput } from '../../shared/protocol';
+import type { DebugLogLine, DebugOutput } from '../../shared/protocol';
 import { loadBundle } from '../boot/codeCache';
-import type { SwapsimRequester } from '../protocolClient';
+import type { NotificationSource, SwapsimRequester } from '../protocolClient';
 import type { SessionStore } from '../session/sessionStore';
 import type { DebugBundle } from './entry';
 import type { DebugHost, ScenarioDocument } from './scenarioDebugSession';
@@ -109,7 +109,7 @@ class OutputRouter {
 export interface DebuggerDeps {
   readonly server: SwapsimRequester;
   readonly store: SessionStore;
-  readonly notifications: { onNotification<P>(method: string, handler: (params: P) => void): vscode.Disposable };
+  readonly notifications: NotificationSource<vscode.Disposable>;
 }
 
 export function registerScenarioDebugger(context: vscode.ExtensionContext, { server, store, notifications }: DebuggerDeps): DebuggedDocuments {
@@ -129,7 +129,7 @@ export function registerScenarioDebugger(context: vscode.ExtensionContext, { ser
   });
   context.subscriptions.push(
     debugged,
-    notifications.onNotification(Notifications.debugOutput, (params: DebugOutput) => output.deliver(params)),
+    notifications.onNotification('swapsim/debugOutput', (params) => output.deliver(params)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ScenarioConfigurations()),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, {
       createDebugAdapterDescriptor: (session) => {

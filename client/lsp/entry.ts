@@ -19,7 +19,7 @@ export function asServerClient(client: LanguageClient, log: vscode.LogOutputChan
     sendRequest: <R>(method: string, params: unknown, token?: CancelToken): Promise<R> =>
       // LanguageClient tells a token from params by its shape, so only pass one that exists.
       token === undefined ? client.sendRequest<R>(method, params) : client.sendRequest<R>(method, params, token as vscode.CancellationToken),
-    onNotification: <P>(method: string, handler: (params: P) => void) => client.onNotification(method, (params: P) => handler(params)),
+    onNotification: (method, handler) => client.onNotification(method, handler),
     onDidChangePhase: (listener) => client.onDidChangeState(({ oldState, newState }) => listener({ oldPhase: phaseOf(oldState), newPhase: phaseOf(newState) })),
     start: () => client.start(),
     restart: () => restartClient(client, (message) => log.warn(message)),

@@ -4,6 +4,7 @@
 // the real client arrives wait for it; subscriptions made before are
 // attached to it when it does.
 import type * as vscode from 'vscode';
+import type { NotificationMethod, NotificationTypes } from '../../shared/protocol';
 import type { CancelToken } from '../protocolClient';
 import type { ClientPhaseChange, ServerClient } from './serverClient';
 
@@ -53,7 +54,7 @@ export class LateClient implements ServerClient {
     return this.arrival.then((real) => real.sendRequest<R>(method, params, token));
   }
 
-  onNotification<P>(method: string, handler: (params: P) => void): vscode.Disposable {
+  onNotification<M extends NotificationMethod>(method: M, handler: (params: NotificationTypes[M]) => void): vscode.Disposable {
     return this.subscribe((real) => real.onNotification(method, handler));
   }
 

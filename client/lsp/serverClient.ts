@@ -4,7 +4,7 @@
 // loaded just after activation (issue #8), so nothing here may import it at
 // run time.
 import type * as vscode from 'vscode';
-import type { CancelToken, RequestSender } from '../protocolClient';
+import type { CancelToken, NotificationSource, RequestSender } from '../protocolClient';
 
 /** LanguageClient's State, named: `Starting` covers the start and restart handshakes. */
 export type ClientPhase = 'starting' | 'running' | 'stopped';
@@ -14,9 +14,8 @@ export interface ClientPhaseChange {
   readonly newPhase: ClientPhase;
 }
 
-export interface ServerClient extends RequestSender {
+export interface ServerClient extends RequestSender, NotificationSource<vscode.Disposable> {
   sendRequest<R>(method: string, params: unknown, token?: CancelToken): Promise<R>;
-  onNotification<P>(method: string, handler: (params: P) => void): vscode.Disposable;
   onDidChangePhase(listener: (change: ClientPhaseChange) => void): vscode.Disposable;
   start(): Promise<void>;
   restart(): Promise<void>;

@@ -4,13 +4,9 @@
 // Edits need nothing here: the server rebuilds the session and pushes a
 // rewound delta (server/lsp/sessions.ts).
 import * as vscode from 'vscode';
-import { ErrorCodes, Notifications, type SessionDelta } from '../../shared/protocol';
-import { describeRequestError, errorCode, type SwapsimRequester } from '../protocolClient';
+import { ErrorCodes, type SessionDelta } from '../../shared/protocol';
+import { describeRequestError, errorCode, type NotificationSource, type SwapsimRequester } from '../protocolClient';
 import type { SessionStore } from './sessionStore';
-
-export interface NotificationSource {
-  onNotification(method: string, handler: (params: SessionDelta) => void): vscode.Disposable;
-}
 
 export function isScenario(document: vscode.TextDocument): boolean {
   return document.languageId === 'swapsim';
@@ -22,13 +18,13 @@ export class SessionSync implements vscode.Disposable {
   private warnedMissing = false;
 
   constructor(
-    private readonly notifications: NotificationSource,
+    private readonly notifications: NotificationSource<vscode.Disposable>,
     private readonly server: SwapsimRequester,
     private readonly store: SessionStore,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(
-      notifications.onNotification(Notifications.delta, (delta) => this.onDelta(delta)),
+      notifications.onNotification('swapsim/delta', (delta) => this.onDelta(delta)),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
       vscode.workspace.onDidCloseTextDocument((document) => {
         if (isScenario(document)) this.store.close(document.uri.toString());

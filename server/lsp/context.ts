@@ -3,18 +3,21 @@
  * documents, their analyses and sessions, the settings, and the few actions
  * that tie them together (publish diagnostics, push a delta, report status).
  */
-import { ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
+import { ResponseError, type CancellationToken, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ErrorCodes, Notifications, type ServerStatus, type SessionDelta } from '../../shared/protocol';
+import { ErrorCodes, type NotificationMethod, type NotificationTypes, type RequestMethod, type RequestTypes, type ServerStatus, type SessionDelta } from '../../shared/protocol';
 import type { SessionOptions } from '../session/api';
 import { AnalysisCache } from './analysis';
 import { toLspDiagnostic, tooLargeDiagnostic } from './convert';
 import { designOverrideDiagnostic } from './design_override';
-import type { Log } from './guard';
+import { guard, type Log } from './guard';
 import { runtimeDiagnostics } from './runtime_diagnostics';
 import { SessionManager, stepRange, wireDelta, type SessionEntry } from './sessions';
 import { DEFAULT_SETTINGS, scenarioDefaults, type Settings } from './settings';
 import { TestRunner } from '../testrun/runner';
+
+/** A custom request's handler: what it answers is checked against the protocol's result type. */
+export type RequestHandler<M extends RequestMethod> = (params: unknown, token: CancellationToken) => RequestTypes[M]['result'] | Promise<RequestTypes[M]['result']>;
 
 /** Heap the server needs besides its sessions (bundle, documents, analyses). */
 const BASELINE_HEAP_MB = 128;
@@ -66,18 +69,28 @@ export class ServerContext {
     void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
   }
 
+  /** Answer `method` with `handler`, inside a guard (guard.ts). */
+  onRequest<M extends RequestMethod>(method: M, handler: RequestHandler<M>): void {
+    this.connection.onRequest(method, guard(this.log, method, handler));
+  }
+
+  /** Send a notification of shared/protocol.ts NotificationTypes. */
+  notify<M extends NotificationMethod>(method: M, params: NotificationTypes[M]): void {
+    void this.connection.sendNotification(method, params);
+  }
+
   sendDelta(entry: SessionEntry, delta: SessionDelta): void {
-    void this.connection.sendNotification(Notifications.delta, wireDelta(entry, delta));
+    this.notify('swapsim/delta', wireDelta(entry, delta));
   }
 
   sendRawDelta(delta: SessionDelta): void {
-    void this.connection.sendNotification(Notifications.delta, delta);
+    this.notify('swapsim/delta', delta);
   }
 
   sendStatus(): void {
     const status: ServerStatus = { health: this.statusHealth, sessions: this.sessions.size };
     if (this.statusMessage !== undefined) status.message = this.statusMessage;
-    void this.connection.sendNotification(Notifications.serverStatus, status);
+    this.notify('swapsim/serverStatus', status);
   }
 
   setStatus(health: ServerStatus['health'], message?: string): void {

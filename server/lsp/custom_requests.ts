@@ -7,12 +7,11 @@
  * hints are refreshed.
  */
 import { ResponseError, type CancellationToken, type ProgressToken } from 'vscode-languageserver/node';
-import { ErrorCodes, Requests, type StepInfo, type TestRunResult } from '../../shared/protocol';
+import { ErrorCodes, type StepInfo, type TestRunResult } from '../../shared/protocol';
 import { MAX_DOCUMENT_BYTES } from './analysis';
 import type { CancelSignal } from '../session/api';
 import { DesignComparison } from '../session/compare';
 import type { ServerContext } from './context';
-import { guard } from './guard';
 import { runLong, yieldToEventLoop, type LongWork } from './long_run';
 import { wireSeq, wireSnapshot, type SessionEntry } from './sessions';
 import * as v from './validate';
@@ -115,13 +114,11 @@ export function registerCustomRequests(ctx: ServerContext): void {
   const forward = (entry: SessionEntry, p: v.Params, token: CancellationToken, title: string, expected: number, slice: LongWork['slice']): Promise<void> =>
     inSlices(ctx, entry, p, token, { title, expectedSteps: expected, slice });
 
-  const on = (method: string, handler: (params: unknown, token: CancellationToken) => unknown): void => {
-    connection.onRequest(method, guard(ctx.log, method, handler));
-  };
+  const on: ServerContext['onRequest'] = (method, handler) => ctx.onRequest(method, handler);
 
-  on(Requests.snapshot, (raw, token) => readSession(raw, token, (entry) => wireSnapshot(entry)));
+  on('swapsim/snapshot', (raw, token) => readSession(raw, token, (entry) => wireSnapshot(entry)));
 
-  on(Requests.run, (raw, token) =>
+  on('swapsim/run', (raw, token) =>
     withSession(raw, token, async (entry, p) => {
       const toLine = v.optionalInteger(p, 'toLine', 0);
       const breakpoints = v.optionalLines(p, 'breakpoints');
@@ -151,7 +148,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }),
   );
 
-  on(Requests.step, (raw, token) =>
+  on('swapsim/step', (raw, token) =>
     withSession(raw, token, async (entry, p): Promise<StepInfo> => {
       const direction = v.oneOf(p, 'direction', ['forward', 'back'] as const);
       const count = v.optionalInteger(p, 'count', 1) ?? 1;
@@ -168,7 +165,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }),
   );
 
-  on(Requests.gotoStep, (raw, token) =>
+  on('swapsim/gotoStep', (raw, token) =>
     withSession(raw, token, async (entry, p): Promise<StepInfo> => {
       const target = v.integer(p, 'step', 0);
       const s = entry.session;
@@ -185,7 +182,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }),
   );
 
-  on(Requests.reset, (raw, token) =>
+  on('swapsim/reset', (raw, token) =>
     withSession(raw, token, (entry): StepInfo => {
       ctx.sendDelta(entry, entry.session.reset());
       changed(entry);
@@ -193,7 +190,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }),
   );
 
-  on(Requests.setDesign, (raw, token) =>
+  on('swapsim/setDesign', (raw, token) =>
     withSession(raw, token, async (entry, p) => {
       const design = v.design(p, 'design');
       const doc = ctx.documents.get(entry.uri);
@@ -210,7 +207,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }),
   );
 
-  on(Requests.compare, (raw, token) =>
+  on('swapsim/compare', (raw, token) =>
     withSession(raw, token, async (entry, p) => {
       const designs = v.designs(p, 'designs');
       const step = v.optionalInteger(p, 'step', 0);
@@ -236,7 +233,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
   );
 
   // A Testing-view run: its own session on the test worker, never the document's interactive one.
-  on(Requests.test, async (raw, token): Promise<TestRunResult> => {
+  on('swapsim/test', async (raw, token): Promise<TestRunResult> => {
     const p = v.object(raw);
     const uri = v.string(p, 'uri');
     const text = p.text === undefined ? ctx.documents.get(uri)?.getText() : v.string(p, 'text');
@@ -268,30 +265,30 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }
   });
 
-  on(Requests.slot, (raw, token) => readSession(raw, token, (e, p) => e.session.slot(v.integer(p, 'type', 0), v.integer(p, 'offset', 0))));
+  on('swapsim/slot', (raw, token) => readSession(raw, token, (e, p) => e.session.slot(v.integer(p, 'type', 0), v.integer(p, 'offset', 0))));
 
-  on(Requests.cluster, (raw, token) => readSession(raw, token, (e, p) => e.session.cluster(v.integer(p, 'type', 0), v.integer(p, 'cluster', 0))));
+  on('swapsim/cluster', (raw, token) => readSession(raw, token, (e, p) => e.session.cluster(v.integer(p, 'type', 0), v.integer(p, 'cluster', 0))));
 
-  on(Requests.clusterMap, (raw, token) =>
+  on('swapsim/clusterMap', (raw, token) =>
     readSession(raw, token, (e, p) => {
       const map = e.session.clusterMap(v.integer(p, 'type', 0), v.integer(p, 'bins', 1, 65536), v.optionalInteger(p, 'from', 0), v.optionalInteger(p, 'to', 0));
       return { ...map, seq: map.seq + e.seqBase };
     }),
   );
 
-  on(Requests.clusters, (raw, token) =>
+  on('swapsim/clusters', (raw, token) =>
     readSession(raw, token, (e, p) => e.session.clusters(v.integer(p, 'type', 0), v.integer(p, 'start', 0), v.integer(p, 'limit', 1, 4096), v.boolean(p, 'includeFree', false))),
   );
 
-  on(Requests.swapCache, (raw, token) => readSession(raw, token, (e, p) => e.session.swapCache(v.integer(p, 'start', 0), v.integer(p, 'limit', 0, 10_000))));
+  on('swapsim/swapCache', (raw, token) => readSession(raw, token, (e, p) => e.session.swapCache(v.integer(p, 'start', 0), v.integer(p, 'limit', 0, 10_000))));
 
-  on(Requests.events, (raw, token) =>
+  on('swapsim/events', (raw, token) =>
     readSession(raw, token, (e, p) => e.session.events(v.integer(p, 'start', 0), v.integer(p, 'count', 0, 1000), v.boolean(p, 'fromEnd', false))),
   );
 
-  on(Requests.overhead, (raw, token) => readSession(raw, token, (e) => e.session.overhead()));
+  on('swapsim/overhead', (raw, token) => readSession(raw, token, (e) => e.session.overhead()));
 
-  on(Requests.checkInvariants, (raw, token) =>
+  on('swapsim/checkInvariants', (raw, token) =>
     withSession(raw, token, (e) => {
       const result = e.session.checkAllInvariants();
       ctx.publishDiagnostics(e.uri);
@@ -299,5 +296,5 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }),
   );
 
-  on(Requests.export, (raw, token) => readSession(raw, token, (e, p) => e.session.exportState(v.oneOf(p, 'format', ['state-json', 'counters-csv'] as const))));
+  on('swapsim/export', (raw, token) => readSession(raw, token, (e, p) => e.session.exportState(v.oneOf(p, 'format', ['state-json', 'counters-csv'] as const))));
 }

@@ -4,9 +4,8 @@
  * and what it reads — evaluate, Debug Console completion, the frame's
  * `repeat` passes, line targets, a cluster's raw table.
  */
-import type { CancellationToken } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { EXCEPTION_FILTER_IDS, Notifications, Requests, type DebugCompletion, type DebugSpec, type DebugStopResult } from '../../shared/protocol';
+import { EXCEPTION_FILTER_IDS, type DebugCompletion, type DebugSpec, type DebugStopResult } from '../../shared/protocol';
 import { cachedCompiler, type ExprEnv } from '../session/debug_expr';
 import { DebugRun, type DebugMove } from '../session/debug_run';
 import { compileDebugSpec } from '../session/debug_spec';
@@ -14,7 +13,6 @@ import { aheadEnv, clusterMemory, debugFrame, evaluate, lineTargets, liveEnv } f
 import { complete } from './completion';
 import type { ServerContext } from './context';
 import { inSlices, requireRunnable, withSessionOf } from './custom_requests';
-import { guard } from './guard';
 import type { SessionEntry } from './sessions';
 import * as v from './validate';
 
@@ -94,15 +92,13 @@ function consoleCompletions(ctx: ServerContext, entry: SessionEntry, typed: stri
 }
 
 export function registerDebugRequests(ctx: ServerContext): void {
-  const on = (method: string, handler: (params: unknown, token: CancellationToken) => unknown): void => {
-    ctx.connection.onRequest(method, guard(ctx.log, method, handler));
-  };
+  const on: ServerContext['onRequest'] = (method, handler) => ctx.onRequest(method, handler);
 
-  on(Requests.debugCheck, (raw, token) =>
+  on('swapsim/debugCheck', (raw, token) =>
     withSessionOf(ctx, raw, token, (entry, p) => compileDebugSpec(debugSpec(p.spec), scenarioEnv(ctx, entry), entry.session.steps).check),
   );
 
-  on(Requests.debugRun, (raw, token) =>
+  on('swapsim/debugRun', (raw, token) =>
     withSessionOf(ctx, raw, token, async (entry, p): Promise<DebugStopResult> => {
       const direction = v.oneOf(p, 'direction', ['forward', 'back'] as const);
       const wire = debugSpec(p.spec);
@@ -124,7 +120,7 @@ export function registerDebugRequests(ctx: ServerContext): void {
       const compile = cachedCompiler(() => liveEnv(s));
       const flush = (): void => {
         const lines = run.takeLogs();
-        if (lines.length > 0) void ctx.connection.sendNotification(Notifications.debugOutput, { uri: entry.uri, lines });
+        if (lines.length > 0) ctx.notify('swapsim/debugOutput', { uri: entry.uri, lines });
       };
       await inSlices(ctx, entry, p, token, {
         title: 'swapsim: debugging',
@@ -138,15 +134,15 @@ export function registerDebugRequests(ctx: ServerContext): void {
     }),
   );
 
-  on(Requests.evaluate, (raw, token) => withSessionOf(ctx, raw, token, (entry, p) => evaluate(entry.session, text(p, 'expression') ?? '')));
+  on('swapsim/evaluate', (raw, token) => withSessionOf(ctx, raw, token, (entry, p) => evaluate(entry.session, text(p, 'expression') ?? '')));
 
-  on(Requests.debugCompletions, (raw, token) =>
+  on('swapsim/debugCompletions', (raw, token) =>
     withSessionOf(ctx, raw, token, (entry, p) => ({ items: consoleCompletions(ctx, entry, text(p, 'text') ?? '', v.integer(p, 'column', 0, MAX_TEXT)) })),
   );
 
-  on(Requests.debugFrame, (raw, token) => withSessionOf(ctx, raw, token, (entry) => debugFrame(entry.session)));
+  on('swapsim/debugFrame', (raw, token) => withSessionOf(ctx, raw, token, (entry) => debugFrame(entry.session)));
 
-  on(Requests.lineTargets, (raw, token) => withSessionOf(ctx, raw, token, (entry, p) => lineTargets(entry.session, v.integer(p, 'line', 0))));
+  on('swapsim/lineTargets', (raw, token) => withSessionOf(ctx, raw, token, (entry, p) => lineTargets(entry.session, v.integer(p, 'line', 0))));
 
-  on(Requests.clusterMemory, (raw, token) => withSessionOf(ctx, raw, token, (entry, p) => clusterMemory(entry.session, v.integer(p, 'type', 0), v.integer(p, 'cluster', 0))));
+  on('swapsim/clusterMemory', (raw, token) => withSessionOf(ctx, raw, token, (entry, p) => clusterMemory(entry.session, v.integer(p, 'type', 0), v.integer(p, 'cluster', 0))));
 }

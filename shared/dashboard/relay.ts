@@ -23,7 +23,7 @@ export interface DashboardHost {
   /** The page (re)loaded and wants its first snapshot. */
   ready(): void | Promise<void>;
   /** Answer a checked request; a thrown error with a numeric `code` keeps it. */
-  request<M extends WebviewRequestMethod>(method: M, params: RequestTypes[M]['params']): Promise<unknown>;
+  request<M extends WebviewRequestMethod>(method: M, params: RequestTypes[M]['params']): Promise<RequestTypes[M]['result']>;
   select(message: Extract<WebviewToHost, { type: 'select' }>): void;
   shown(message: Extract<WebviewToHost, { type: 'shown' }>): void;
   saveFile(message: Extract<WebviewToHost, { type: 'saveFile' }>): void | Promise<void>;

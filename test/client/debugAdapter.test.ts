@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { ScenarioDebugSession, THREAD_ID, type ScenarioDocument } from '../../client/debug/scenarioDebugSession';
 import { requesterOver } from '../../client/protocolClient';
-import { Notifications, type DebugOutput, type SessionSnapshot } from '../../shared/protocol';
+import { type DebugOutput, type SessionSnapshot } from '../../shared/protocol';
 import { LspClient, withTimeout } from '../lsp/client';
 
 type DapMessage = DebugProtocol.Response | DebugProtocol.Event;
@@ -28,7 +28,7 @@ let folder: string;
 const outputListeners = new Set<(output: DebugOutput) => void>();
 before(async () => {
   client = await LspClient.start();
-  client.connection.onNotification(Notifications.debugOutput, (output: DebugOutput) => {
+  client.onNotification('swapsim/debugOutput', (output) => {
     for (const l of outputListeners) l(output);
   });
   folder = await mkdtemp(path.join(tmpdir(), 'swapsim-dap-'));

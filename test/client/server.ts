@@ -15,7 +15,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { requesterOver, type SwapsimRequester } from '../../client/protocolClient';
 import { SessionStore } from '../../client/session/sessionStore';
-import { Notifications, type SessionDelta } from '../../shared/protocol';
+import type { SessionDelta } from '../../shared/protocol';
 import { distFile } from '../foundation/repo';
 
 export class TestServer {
@@ -31,7 +31,7 @@ export class TestServer {
     private readonly exited: Promise<unknown>,
   ) {
     this.requester = requesterOver(connection);
-    connection.onNotification(Notifications.delta, (delta: SessionDelta) => {
+    connection.onNotification('swapsim/delta', (delta: SessionDelta) => {
       this.deltas.push(delta);
       this.store.applyDelta(delta);
     });

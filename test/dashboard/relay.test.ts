@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayWebviewMessage, type DashboardHost } from '../../shared/dashboard/relay';
-import { ErrorCodes, type HostToWebview } from '../../shared/protocol';
+import { ErrorCodes, type HostToWebview, type RequestTypes } from '../../shared/protocol';
 
 const URI = 'file:///work/a.swapsim';
 
@@ -18,7 +18,8 @@ function recordingHost(answer: (method: string, params: unknown) => Promise<unkn
     ready: () => void events.push('ready'),
     request: (method, params) => {
       calls.push([method, params]);
-      return answer(method, params);
+      // The relay passes on whatever the host answers; this host's answers are tokens, not real results.
+      return answer(method, params) as Promise<RequestTypes[typeof method]['result']>;
     },
     select: (m) => void events.push(`select ${m.deviceType}:${m.cluster}`),
     shown: (m) => void events.push(`shown ${m.seq}/${m.step}`),

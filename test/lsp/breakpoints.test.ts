@@ -9,14 +9,14 @@
 // adapter, in test/client/debugAdapter.test.ts.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Notifications, type DebugOutput, type DebugStopResult, type LineTargets, type SessionSnapshot } from '../../shared/protocol';
+import { type DebugOutput, type DebugStopResult, type LineTargets, type SessionSnapshot } from '../../shared/protocol';
 import { LspClient, freshUri } from './client';
 
 let client: LspClient;
 const outputs: DebugOutput[] = [];
 before(async () => {
   client = await LspClient.start();
-  client.connection.onNotification(Notifications.debugOutput, (o: DebugOutput) => {
+  client.onNotification('swapsim/debugOutput', (o) => {
     outputs.push(o);
   });
 });

@@ -22,7 +22,7 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { Notifications, type ServerStatus, type SessionDelta } from '../../shared/protocol';
+import type { NotificationMethod, NotificationTypes, ServerStatus, SessionDelta } from '../../shared/protocol';
 import { distFile } from '../foundation/repo';
 import { withTimeout } from '../hang_guard';
 
@@ -68,6 +68,11 @@ export class LspClient {
     return { dispose: () => this.deltaListeners.delete(listener) };
   }
 
+  /** Listen to a swapsim notification, typed by shared/protocol.ts NotificationTypes. */
+  onNotification<M extends NotificationMethod>(method: M, handler: (params: NotificationTypes[M]) => void): { dispose(): void } {
+    return this.connection.onNotification(method, handler);
+  }
+
   static async start(options: ClientOptions = {}): Promise<LspClient> {
     // SWAPSIM_LSP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under a test.
     const nodeArgs = (process.env.SWAPSIM_LSP_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
@@ -83,12 +88,12 @@ export class LspClient {
       client.diagnostics.set(p.uri, list);
       client.wake();
     });
-    connection.onNotification(Notifications.delta, (d: SessionDelta) => {
+    client.onNotification('swapsim/delta', (d) => {
       client.deltas.push(d);
       for (const listener of client.deltaListeners) listener(d);
       client.wake();
     });
-    connection.onNotification(Notifications.serverStatus, (s: ServerStatus) => {
+    client.onNotification('swapsim/serverStatus', (s) => {
       client.statuses.push(s);
       client.wake();
     });
