@@ -41,7 +41,7 @@ after(async () => {
 // 1-based line numbers, as the debugger shows them, on the right.
 const SCENARIO = [
   '# Debugged by debugAdapter.test.ts.', // 1
-  'config check_invariants=no', // 2
+  'config check_invariants=no swap_writeback=sync', // 2: each touch reads its pages back from the device
   'swapon /dev/vda2 size=64M -p 5   # the device', // 3: step 1
   'mkdir app', // 4: step 2
   'task t cgroup=app', // 5: step 3

@@ -22,7 +22,9 @@ test('config defaults follow the kernel geometry', () => {
     checkInvariants: true,
     ghostWriteback: false,
     swapTiers: false,
+    swapWriteback: 'async',
   });
+  assert.equal(expectClean('config swap_writeback=sync').checked.config.swapWriteback, 'sync');
   const c16 = expectClean('config page_size=16K').checked.config;
   assert.deepEqual([c16.pageSize, c16.clusterSlots, c16.pmdOrder, c16.thpSwap], [16384, 2048, 11, true]);
   const c64 = expectClean('config page_size=64K').checked.config;

@@ -229,6 +229,7 @@ test('SS308 invalid choices', () => {
   const d = expectOnly('config design=«p5»', 'SS308');
   assert.ok(d.data?.suggestions?.includes('p4'));
   expectOnly('config page_size=«8K»', 'SS308');
+  expectOnly('config swap_writeback=«later»', 'SS308');
   expectOnly('swapon /dev/vda size=1M type=«disk»', 'SS308');
   expectOnly('swapon /dev/vda size=1M -d«sometimes»', 'SS308');
   const e = expectOnly('echo «lz5» > /sys/module/zswap/parameters/compressor', 'SS308');

@@ -26,7 +26,7 @@ after(async () => {
 
 const SCENARIO = [
   '# breakpoints', // 0
-  'config check_invariants=no', // 1
+  'config check_invariants=no swap_writeback=sync', // 1: each touch reads its page back from the device
   'swapon /dev/vda2 size=64M', // 2: step 1
   'task t', // 3: step 2
   'mmap t heap 1M populate', // 4: step 3

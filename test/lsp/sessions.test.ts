@@ -19,7 +19,7 @@ after(async () => {
 });
 
 const SCENARIO = [
-  'config ram=2G check_invariants=yes', // 0
+  'config ram=2G check_invariants=yes swap_writeback=sync', // 0: pageout frees the folios at once (slot 1 holds a shadow)
   'swapon /dev/vda2 size=64M', // 1
   'mkdir app', // 2
   'echo 32M > /sys/fs/cgroup/app/memory.swap.max', // 3

@@ -17,7 +17,7 @@ import { parseAndCheck } from '../../server/lang';
 
 // 0-based lines on the right.
 const SCENARIO = [
-  'config check_invariants=no', // 0
+  'config check_invariants=no swap_writeback=sync', // 0: pageout frees the folios at once
   'swapon /dev/vda2 size=64M -p 5', // 1: step 1
   'mkdir app', // 2: step 2
   'task t cgroup=app', // 3: step 3

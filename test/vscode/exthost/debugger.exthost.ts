@@ -15,7 +15,7 @@ const SCENARIO_NAME = 'client-debugger.swapsim';
 // 1-based lines on the right, as the debugger reports them.
 const SCENARIO = [
   '# Written by debugger.exthost.ts.', // 1
-  'config design=p4 page_size=4K ram=1G', // 2
+  'config design=p4 page_size=4K ram=1G swap_writeback=sync', // 2: each touch reads its pages back
   'swapon /dev/vda2 size=64M -p 5', // 3: step 1
   'task t', // 4: step 2
   'mmap t heap 1M populate', // 5: step 3
