@@ -13,7 +13,7 @@ import { fingerprint } from '../../server/sim/snapshot';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
-const SCENARIO = `config ram=256M
+const SCENARIO = `config ram=256M swap_writeback=sync
 swapon /dev/vda2 size=64M
 mkdir app
 echo 16M > /sys/fs/cgroup/app/memory.max
