@@ -39,7 +39,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxRepeatCount: 100_000,
   maxRepeatDepth: 8,
   maxExpandedSteps: 1_000_000,
-  maxRegionPages: 2 ** 25,
+  maxRegionPages: 2 ** 22,
   maxDevicePages: 2 ** 32 - 1,
   minRamPages: 1024,
   maxRamPages: 2 ** 25,

@@ -17,6 +17,7 @@ import { PG_swapbacked, PG_swapcache } from './folio';
 import type { Journal } from './journal';
 import type { Kernel } from './kernel';
 import type { Task } from './mm';
+import { ownedBy } from './owners';
 import { TIER_ALL_MASK, swapTiersMemcgInheritMask } from './swap_tier';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
 import { emptyFileStat, type FileStat } from './filemap';
@@ -152,6 +153,8 @@ export class Memcg {
     this.memory = new PageCounter(parent?.memory ?? null);
     this.swap = new PageCounter(parent?.swap ?? null);
     this.statLocal = Object.fromEntries(MEMCG_STAT_EVENTS.map((k) => [k, 0])) as Record<MemcgStatEvent, number>;
+    // writes to these count as writes to the memcg (deltas, incremental invariant checks)
+    for (const part of [this.memory, this.swap, this.statLocal, this.eventsLocal, this.swapEventsLocal, this.inactiveAnon, this.activeAnon]) ownedBy(part, this);
   }
 
   get isRoot(): boolean {
@@ -682,6 +685,15 @@ export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
   return k.kv.memcgStatKeys.map((key) => [key, modelled[key] ?? 0]);
 }
 
+/** Both page counters of a memcg: peaks not below the usage, the local peak not above the lifetime one. */
+export function pageCounterInvariants(m: Memcg, out: string[]): void {
+  for (const [which, pc] of [['memory', m.memory], ['swap', m.swap]] as const) {
+    if (pc.usage < 0) out.push(`memcg ${m.name}: ${which} usage ${pc.usage} is negative`);
+    if (pc.watermark < pc.usage || pc.localWatermark < pc.usage) out.push(`memcg ${m.name}: ${which} peak below usage ${pc.usage}`);
+    if (pc.localWatermark > pc.watermark) out.push(`memcg ${m.name}: ${which} local peak ${pc.localWatermark} above the lifetime peak ${pc.watermark}`);
+  }
+}
+
 /** Live tasks whose cgroup is exactly `m` (cgroup.procs), in pid order. */
 export function cgroupProcs(k: Kernel, m: Memcg): Task[] {
   return [...k.mm.tasks.values()].filter((t) => t.state === 'alive' && t.memcg === m.id).sort((a, b) => a.pid - b.pid);
@@ -726,10 +738,7 @@ export function memcgInvariants(k: Kernel): string[] {
     if (m.memory.usage !== expect) {
       out.push(`memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`);
     }
-    for (const [which, pc] of [['memory', m.memory], ['swap', m.swap]] as const) {
-      if (pc.watermark < pc.usage || pc.localWatermark < pc.usage) out.push(`memcg ${m.name}: ${which} peak below usage ${pc.usage}`);
-      if (pc.localWatermark > pc.watermark) out.push(`memcg ${m.name}: ${which} local peak ${pc.localWatermark} above the lifetime peak ${pc.watermark}`);
-    }
+    pageCounterInvariants(m, out);
     if (!m.online && (m.memory.usage > 0 || m.swap.usage > 0)) {
       let refs = 0;
       for (const d of m.subtree()) refs += d.swapIdRefs;
