@@ -15,7 +15,7 @@ import { DEFAULT_KERNEL_VERSION, KERNEL_VERSIONS } from '../../server/sim/kernel
 /** Operations per profile: p4 (the baseline kernel) gets the long run. */
 const PLAN: Record<DesignProfile, { seeds: number[]; opsPerSeed: number }> = {
   legacy: { seeds: [101, 103], opsPerSeed: 5_000 },
-  p1: { seeds: [201, 204], opsPerSeed: 5_000 },
+  p1: { seeds: [201, 205], opsPerSeed: 5_000 },
   p3: { seeds: [301, 302], opsPerSeed: 5_000 },
   p4: { seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], opsPerSeed: 10_000 },
   ghost: { seeds: [501, 502], opsPerSeed: 5_000 },
