@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { compareDesigns, selectDesign } from './commands/designs';
 import { CompareView, type ShownComparison } from './compareView';
 import { exportSession } from './commands/exports';
+import { checkAllInvariants } from './commands/invariants';
 import { revealSlot } from './commands/reveal';
 import { newScenario, openExample } from './commands/scenarios';
 import { reset, run, runToCursor, step } from './commands/stepping';
@@ -182,6 +183,7 @@ function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; e
   register('swapsim.revealSlot', (uri, type, offset) => revealSlot(ctx, uri, type, offset));
   register('swapsim.exportState', (arg, target) => exportSession(ctx, 'state-json', arg, target));
   register('swapsim.exportCounters', (arg, target) => exportSession(ctx, 'counters-csv', arg, target));
+  register('swapsim.checkAllInvariants', (arg) => checkAllInvariants(ctx, arg));
   register('swapsim.restartServer', async () => {
     ctx.log.info('restart requested');
     await ctx.client.restart();

@@ -23,9 +23,10 @@ export interface ServerSettings {
   design: string | null;
   kernel: string;
   geometry: { pageSize: string; clusterSlots: number | null; cpus: number; ram: string };
-  limits: { maxSteps: number; maxUndoEntries: number; sessionMemoryMB: number };
+  limits: { maxSteps: number; undoMemoryMB: number; sessionMemoryMB: number };
   inlayHints: { enabled: boolean };
   checkInvariants: boolean;
+  invariants: string;
 }
 
 export function readServerSettings(): ServerSettings {
@@ -41,11 +42,12 @@ export function readServerSettings(): ServerSettings {
     },
     limits: {
       maxSteps: c.get<number>('limits.maxSteps', 1_000_000),
-      maxUndoEntries: c.get<number>('limits.maxUndoEntries', 100_000),
+      undoMemoryMB: c.get<number>('limits.undoMemoryMB', 256),
       sessionMemoryMB: c.get<number>('limits.sessionMemoryMB', 512),
     },
     inlayHints: { enabled: c.get<boolean>('inlayHints.enabled', true) },
     checkInvariants: c.get<boolean>('checkInvariants', true),
+    invariants: c.get<string>('invariants', 'incremental'),
   };
 }
 

@@ -18,6 +18,7 @@
  *   E STEP RESULT                  outcome of a command: ok or an errno name
  *   O ID ERRNO LEN\n<LEN bytes>    contents of a file read for observable ID
  *   T ID STATE LEN\n<LEN bytes>    a task's state and /proc/PID/status
+ *   P ID STATE LEN\n<LEN bytes>    a task's /proc/PID files, in `== NAME` sections (cmd_pobs)
  *   C STEP LEN\n<LEN bytes>        output of a `cat` (shown, not compared)
  *   # text                         diagnostics of the driver itself
  */
@@ -37,6 +38,8 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -49,6 +52,12 @@
 #endif
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_process_madvise
+#define SYS_process_madvise 440
 #endif
 #ifndef SWAP_FLAG_DISCARD_ONCE
 #define SWAP_FLAG_DISCARD_ONCE 0x20000
@@ -334,12 +343,21 @@ static int task_mmap(char **f, int n) {
   int populate = atoi(f[4]);
   size_t align = PAGE << order;
   size_t len = pages * PAGE;
-  unsigned char *raw = mmap(NULL, len + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  /*
+   * The region sits between two PROT_NONE guard pages, so the kernel never
+   * merges it with a neighbouring anonymous VMA: its /proc/PID/smaps entry
+   * is the region's own, as the simulator's mapping is.
+   */
+  size_t total = len + align + 2 * PAGE;
+  unsigned char *raw = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (raw == MAP_FAILED) return errno;
-  uintptr_t start = ((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1);
-  if (start > (uintptr_t)raw) munmap(raw, start - (uintptr_t)raw);
-  uintptr_t end = (uintptr_t)raw + len + align;
-  if (end > start + len) munmap((void *)(start + len), end - (start + len));
+  uintptr_t start = ((uintptr_t)raw + PAGE + align - 1) & ~(uintptr_t)(align - 1);
+  uintptr_t lo = start - PAGE, hi = start + len;
+  if (lo > (uintptr_t)raw) munmap(raw, lo - (uintptr_t)raw);
+  uintptr_t end = (uintptr_t)raw + total;
+  if (end > hi + PAGE) munmap((void *)(hi + PAGE), end - (hi + PAGE));
+  mprotect((void *)lo, PAGE, PROT_NONE);
+  mprotect((void *)hi, PAGE, PROT_NONE);
   memset(r, 0, sizeof *r);
   snprintf(r->name, sizeof r->name, "%s", f[1]);
   r->addr = (unsigned char *)start;
@@ -366,7 +384,7 @@ static char child_cmd[64], child_reply[64];
 
 static char *task_fields[1 << 16];
 
-/* Returns 0 or an errno; -2 in a child just forked (task_loop reattaches it). */
+/* Returns 0 or an errno; -2 in a child just forked (task_loop reattaches it); -3 when it replied itself. */
 static int task_command(char *line, int reply_fd) {
   char **f = task_fields;
   int n = split(line, f, 1 << 16);
@@ -389,6 +407,11 @@ static int task_command(char *line, int reply_fd) {
   }
   struct region *r = n >= 2 ? find_region(f[1]) : NULL;
   if (!r) return ENOENT;
+  /* addr REGION: where the region is, for the driver's /proc/PID/pagemap and smaps reads */
+  if (strcmp(f[0], "addr") == 0) {
+    dprintf(reply_fd, "a %lx %zu\n", (unsigned long)(uintptr_t)r->addr, r->pages);
+    return -3;
+  }
   size_t first = n >= 3 ? strtoul(f[2], NULL, 10) : 0;
   size_t count = n >= 4 ? strtoul(f[3], NULL, 10) : r->pages;
   if (strcmp(f[0], "mremap") != 0 && first + count > r->pages) return EINVAL;
@@ -468,6 +491,7 @@ static int task_loop(const char *cmd_path, const char *reply_path) {
         forked = 1;
         break;
       }
+      if (e == -3) continue; /* the command wrote its own reply */
       dprintf(reply, "%s\n", errname(e));
     }
     fclose(in);
@@ -913,6 +937,120 @@ static void cmd_tobs(char **f, int n) {
   out_block(head, file_buf, len);
 }
 
+/* Ask a task where a region is: 0 with its address and pages, or an errno. */
+static int ask_addr(struct task *t, const char *region, unsigned long *addr, size_t *pages) {
+  if (!t->cmd || strcmp(t->state, "alive") != 0) return ESRCH;
+  fprintf(t->cmd, "addr %s\n", region);
+  char line[128];
+  if (fflush(t->cmd) != 0 || !fgets(line, sizeof line, t->reply)) {
+    mark_dead(t);
+    return ESRCH;
+  }
+  if (sscanf(line, "a %lx %zu", addr, pages) == 2) return 0;
+  return ENOENT;
+}
+
+/*
+ * pmadvise TASK REGION FIRST COUNT ALIGNED ADVICE: process_madvise(2) from
+ * the driver on the task's pages, through a pidfd, as LTP's process_madvise01
+ * does (the advice the kernel refuses there, free and dontneed, is passed on
+ * so the kernel gives its own errno).
+ */
+static int cmd_pmadvise(char **f, int n) {
+  if (n < 7) return EINVAL;
+  struct task *t = find_task(f[1]);
+  if (!t) return ESRCH;
+  unsigned long addr = 0;
+  size_t pages = 0;
+  int e = ask_addr(t, f[2], &addr, &pages);
+  if (e) return e;
+  size_t first = strtoul(f[3], NULL, 10), count = strtoul(f[4], NULL, 10);
+  int advice = strcmp(f[6], "cold") == 0 ? MADV_COLD : strcmp(f[6], "pageout") == 0 ? MADV_PAGEOUT : strcmp(f[6], "dontneed") == 0 ? MADV_DONTNEED : strcmp(f[6], "free") == 0 ? MADV_FREE : -1;
+  if (advice < 0) return EINVAL;
+  int pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
+  if (pidfd < 0) return errno;
+  struct iovec v = {(void *)(addr + first * PAGE + (atoi(f[5]) ? 0 : 1)), count * PAGE};
+  e = syscall(SYS_process_madvise, pidfd, &v, 1UL, advice, 0U) < 0 ? errno : 0;
+  close(pidfd);
+  return e;
+}
+
+/* Append a file to BUF under a `== NAME` line; returns the new length. */
+static size_t append_file(char *buf, size_t len, size_t cap, const char *name, const char *path) {
+  len += (size_t)snprintf(buf + len, cap - len, "== %s\n", name);
+  long n = read_file(path, buf + len, cap - len - 1);
+  if (n > 0) len += (size_t)n;
+  return len;
+}
+
+/*
+ * pobs ID TASK REGION PAGE: what the task's /proc/PID files show. The block
+ * holds `== status` and `== smaps_rollup` with those files; with a REGION
+ * (not `-`), `== pagemap HEX` with the word of page PAGE of it, and one
+ * `== smaps` per smaps entry lying inside the region.
+ */
+static void cmd_pobs(char **f, int n) {
+  if (n < 5) return;
+  struct task *t = find_task(f[2]);
+  char head[128];
+  if (!t) {
+    snprintf(head, sizeof head, "P %s none", f[1]);
+    out_block(head, "", 0);
+    return;
+  }
+  poll_task(t);
+  static char buf[1 << 20], smaps[1 << 20];
+  size_t len = 0, cap = sizeof buf;
+  if (strcmp(t->state, "alive") == 0) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)t->pid);
+    len = append_file(buf, len, cap, "status", path);
+    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)t->pid);
+    len = append_file(buf, len, cap, "smaps_rollup", path);
+    unsigned long addr = 0;
+    size_t pages = 0;
+    if (strcmp(f[3], "-") != 0 && ask_addr(t, f[3], &addr, &pages) == 0) {
+      unsigned long page = strtoul(f[4], NULL, 10);
+      uint64_t word = 0;
+      snprintf(path, sizeof path, "/proc/%d/pagemap", (int)t->pid);
+      int fd = open(path, O_RDONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        if (pread(fd, &word, sizeof word, (off_t)((addr / PAGE + page) * sizeof word)) == (ssize_t)sizeof word)
+          len += (size_t)snprintf(buf + len, cap - len, "== pagemap %016llx\n", (unsigned long long)word);
+        close(fd);
+      }
+      snprintf(path, sizeof path, "/proc/%d/smaps", (int)t->pid);
+      long m = read_file(path, smaps, sizeof smaps - 1);
+      smaps[m > 0 ? m : 0] = 0;
+      /* an entry starts with its `start-end perms …` line and runs to the next one */
+      char *entry = m > 0 ? smaps : NULL;
+      while (entry && *entry) {
+        char *next = entry;
+        for (;;) {
+          next = strchr(next, '\n');
+          if (!next || !next[1]) {
+            next = NULL;
+            break;
+          }
+          next++;
+          unsigned long a, b;
+          if (sscanf(next, "%lx-%lx ", &a, &b) == 2 && strchr(next, ' ') && strchr(next, '-') < strchr(next, ' ')) break;
+        }
+        unsigned long a = 0, b = 0;
+        size_t elen = next ? (size_t)(next - entry) : strlen(entry);
+        if (sscanf(entry, "%lx-%lx ", &a, &b) == 2 && a >= addr && b <= addr + pages * PAGE && len + elen + 16 < cap) {
+          len += (size_t)snprintf(buf + len, cap - len, "== smaps\n");
+          memcpy(buf + len, entry, elen);
+          len += elen;
+        }
+        entry = next;
+      }
+    }
+  }
+  snprintf(head, sizeof head, "P %s %s", f[1], t->state);
+  out_block(head, buf, len);
+}
+
 static void cmd_cat(const char *step, const char *path) {
   long len = read_file(path, file_buf, sizeof file_buf);
   char head[128];
@@ -924,6 +1062,8 @@ static void cmd_cat(const char *step, const char *path) {
   } else {
     out_block(head, file_buf, (size_t)len);
   }
+  /* a `cat` has an outcome like any command: the errno of its read */
+  out("E %s %s\n", step, errname(len < 0 ? (int)-len : 0));
 }
 
 static int run_driver(const char *file) {
@@ -967,6 +1107,10 @@ static int run_driver(const char *file) {
       cmd_tobs(f, n);
       continue;
     }
+    if (strcmp(c, "pobs") == 0) {
+      cmd_pobs(f, n);
+      continue;
+    }
     if (strcmp(c, "cat") == 0 && n >= 2) {
       cmd_cat(step, f[1]);
       continue;
@@ -987,6 +1131,7 @@ static int run_driver(const char *file) {
     } else if (strcmp(c, "mkdir-p") == 0 && n >= 2) e = mkdir_cgroup_p(f[1]);
     else if (strcmp(c, "rmdir") == 0 && n >= 2) e = rmdir(f[1]) < 0 ? errno : 0;
     else if (strcmp(c, "task") == 0) e = cmd_task(f, n);
+    else if (strcmp(c, "pmadvise") == 0) e = cmd_pmadvise(f, n);
     else if (strcmp(c, "fork") == 0) e = cmd_fork(f, n);
     else if (strcmp(c, "move") == 0 && n >= 3) {
       struct task *t = find_task(f[1]);

@@ -514,6 +514,14 @@ export interface ClusterParams extends SessionParams {
   cluster: number;
 }
 
+/** "Check All Invariants": the full sweep of the session's current state. */
+export interface InvariantCheckResult {
+  /** Steps done when the sweep ran (the violations are recorded on that step's statement). */
+  step: number;
+  /** One message per violated invariant; empty when all hold. */
+  problems: string[];
+}
+
 export interface ExportParams extends SessionParams {
   format: 'state-json' | 'counters-csv';
 }
@@ -754,6 +762,7 @@ export interface RequestTypes {
   'swapsim/debugFrame': { params: SessionParams; result: DebugFrameInfo };
   'swapsim/lineTargets': { params: LineTargetsParams; result: LineTargets };
   'swapsim/clusterMemory': { params: ClusterParams; result: ClusterMemory };
+  'swapsim/checkInvariants': { params: SessionParams; result: InvariantCheckResult };
 }
 
 export type RequestMethod = keyof RequestTypes;

@@ -571,6 +571,7 @@ const paramValidators: { [M in RequestMethod]: Validator<RequestTypes[M]['params
   'swapsim/debugFrame': sessionParams,
   'swapsim/lineTargets': object<LineTargetsParams>({ ...sessionFields, line: nat }),
   'swapsim/clusterMemory': clusterParams,
+  'swapsim/checkInvariants': sessionParams,
 };
 
 /** Every request method, from the validator table (which the compiler keeps complete). */

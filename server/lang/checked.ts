@@ -39,7 +39,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxRepeatCount: 100_000,
   maxRepeatDepth: 8,
   maxExpandedSteps: 1_000_000,
-  maxRegionPages: 2 ** 25,
+  maxRegionPages: 2 ** 22,
   maxDevicePages: 2 ** 32 - 1,
   minRamPages: 1024,
   maxRamPages: 2 ** 25,
@@ -140,6 +140,9 @@ export type FsKind = 'ext4' | 'xfs' | 'btrfs' | 'minix' | 'tmpfs';
 export type SlotField = 'kind' | 'count' | 'zero' | 'memcg' | 'cached' | 'zswap' | 'backend' | 'vtable';
 export type ClusterField = 'list' | 'order' | 'count' | 'table';
 export type TaskField = 'state' | 'rss' | 'swapents' | 'cgroup';
+export type PagemapField = 'present' | 'swapped' | 'file' | 'swap_type' | 'swap_offset';
+export type SmapsKey = 'Rss' | 'Anonymous' | 'AnonHugePages' | 'Swap' | 'SwapPss';
+export type StatusKey = 'VmRSS' | 'RssAnon' | 'RssFile' | 'RssShmem' | 'VmSwap';
 export type DeviceField = 'prio' | 'pages' | 'max' | 'inuse' | 'discards' | 'discarded';
 export type SwapsColumn = 'Type' | 'Size' | 'Used' | 'Priority';
 
@@ -160,7 +163,13 @@ export type Observable =
   /** The kernel log, one message per line. */
   | { readonly kind: 'dmesg' }
   /** Page data of a task's pages (`fill`): compared page by page with a value or `index`. */
-  | { readonly kind: 'data'; readonly task: string; readonly region: string; readonly pages: PageSpan };
+  | { readonly kind: 'data'; readonly task: string; readonly region: string; readonly pages: PageSpan }
+  /** One field of a page's /proc/PID/pagemap word. */
+  | { readonly kind: 'pagemap'; readonly task: string; readonly region: string; readonly page: number; readonly field: PagemapField }
+  /** A /proc/PID/smaps line of one mapping, or of smaps_rollup (`region` null). */
+  | { readonly kind: 'smaps'; readonly task: string; readonly region: string | null; readonly key: SmapsKey }
+  /** A memory line of /proc/PID/status. */
+  | { readonly kind: 'status'; readonly task: string; readonly key: StatusKey };
 
 /** Numbers are in the observable's unit; bools are 0/1; enum words and cgroup paths are canonical. */
 export type ExpectedValue = { readonly kind: 'number'; readonly value: number } | { readonly kind: 'word'; readonly value: string };

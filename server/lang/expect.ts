@@ -14,7 +14,10 @@ import {
   KEYS,
   OBSERVABLE_FORMS,
   OVERHEAD_TOTALS,
+  PAGEMAP_FIELDS,
   SLOT_FIELDS,
+  SMAPS_KEYS,
+  STATUS_KEYS,
   SWAPS_COLUMNS,
   TASK_FIELDS,
   VSWAP_DEVICE_WORD,
@@ -25,7 +28,7 @@ import {
   type KeySpec,
   type ObservableUnit,
 } from './catalog';
-import type { CheckedStatement, Comparison, ExpectedValue, FileRef, FreeColumn, LetValue, Observable, PageSpan, Tolerance } from './checked';
+import type { CheckedStatement, Comparison, ExpectedValue, FileRef, FreeColumn, LetValue, Observable, PageSpan, PagemapField, SmapsKey, StatusKey, Tolerance } from './checked';
 import { cachedCgroup, withText, type CheckContext, type DeviceInfo } from './context';
 import { makeDiagnostic } from './diagnostics';
 import { normalisePath } from './paths';
@@ -192,6 +195,7 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
     }
     case 'task': {
       if (words[2]?.text === 'data') return resolveData(ctx, words);
+      if (words[2] !== undefined && PROC_FILES.has(words[2].text)) return resolveProc(ctx, words);
       const syn = 'task NAME FIELD';
       const nameWord = words[1];
       if (nameWord === undefined) return missing(ctx, words, 'the task name', syn);
@@ -245,6 +249,45 @@ function resolveData(ctx: CheckContext, words: readonly Word[]): Resolved | null
     pages = span;
   }
   return { observable: { kind: 'data', task: nameWord.text, region: regionWord.text, pages }, unit: 'text', words: ['index'] };
+}
+
+/** The /proc/PID files a `task` observable reads, with their forms. */
+const PROC_FILES: ReadonlyMap<string, string> = new Map([
+  ['pagemap', 'task NAME pagemap REGION PAGE present|swapped|file|swap_type|swap_offset'],
+  ['smaps', 'task NAME smaps REGION Rss|Anonymous|AnonHugePages|Swap|SwapPss'],
+  ['smaps_rollup', 'task NAME smaps_rollup Rss|Anonymous|AnonHugePages|Swap|SwapPss'],
+  ['status', 'task NAME status VmRSS|RssAnon|RssFile|RssShmem|VmSwap'],
+]);
+
+/** `task NAME pagemap|smaps|smaps_rollup|status …`: a live task's /proc/PID file, one field of it. */
+function resolveProc(ctx: CheckContext, words: readonly Word[]): Resolved | null {
+  const nameWord = words[1]!;
+  const file = words[2]!.text;
+  const syn = PROC_FILES.get(file)!;
+  const task = ctx.task(nameWord);
+  if (task === null) return null;
+  if (file === 'status' || file === 'smaps_rollup') {
+    const f = field(ctx, words[3], file === 'status' ? STATUS_KEYS : SMAPS_KEYS, words, `${file} line`, syn);
+    if (f === null || tooMany(ctx, words, 4, syn)) return null;
+    const observable: Observable = file === 'status' ? { kind: 'status', task: nameWord.text, key: f.name as StatusKey } : { kind: 'smaps', task: nameWord.text, region: null, key: f.name as SmapsKey };
+    return { observable, unit: f.unit, words: [] };
+  }
+  const regionWord = words[3];
+  if (regionWord === undefined) return missing(ctx, words, 'the region', syn);
+  const region = ctx.region(task, regionWord);
+  if (region === null) return null;
+  if (file === 'smaps') {
+    const f = field(ctx, words[4], SMAPS_KEYS, words, 'smaps line', syn);
+    if (f === null || tooMany(ctx, words, 5, syn)) return null;
+    return { observable: { kind: 'smaps', task: nameWord.text, region: regionWord.text, key: f.name as SmapsKey }, unit: f.unit, words: [] };
+  }
+  const pageWord = words[4];
+  if (pageWord === undefined) return missing(ctx, words, 'the page index', syn);
+  const f = field(ctx, words[5], PAGEMAP_FIELDS, words, 'pagemap field', syn);
+  const last = region.pages === null ? Number.MAX_SAFE_INTEGER : Math.max(0, region.pages - 1);
+  const page = checkInteger(pageWord, ctx.report, { min: 0, max: last, what: `page index of ${regionWord.text}` });
+  if (f === null || page === null || tooMany(ctx, words, 6, syn)) return null;
+  return { observable: { kind: 'pagemap', task: nameWord.text, region: regionWord.text, page, field: f.name as PagemapField }, unit: f.unit, words: [] };
 }
 
 /** The value a data expect compares with: `index`, or a 32-bit number. */

@@ -31,7 +31,10 @@ import {
   KEYS,
   OBSERVABLE_FORMS,
   OVERHEAD_TOTALS,
+  PAGEMAP_FIELDS,
   SLOT_FIELDS,
+  SMAPS_KEYS,
+  STATUS_KEYS,
   SWAPS_COLUMNS,
   TASK_FIELDS,
   VSWAP_DEVICE_WORD,
@@ -329,7 +332,7 @@ function observableValue(r: Request, words: readonly string[]): void {
   };
   if (first === 'slot') lookup(SLOT_FIELDS);
   else if (first === 'cluster') lookup(CLUSTER_FIELDS);
-  else if (first === 'task') lookup(TASK_FIELDS);
+  else if (first === 'task') lookup([...TASK_FIELDS, ...PAGEMAP_FIELDS, ...SMAPS_KEYS, ...STATUS_KEYS]);
   else if (first === 'device') lookup(DEVICE_FIELDS);
   else if (first === 'free') unit = 'kB';
   else if (first === 'overhead') unit = 'bytes';
@@ -367,6 +370,23 @@ function expectCompletion(r: Request): void {
     return;
   }
   observableCompletion(r, before.map((t) => t.text), true);
+}
+
+/** After `task NAME FILE`: the region, the page, the line or field of a /proc/PID file (`data` takes a region). */
+function taskFileCompletion(r: Request, words: readonly string[]): void {
+  const [, task, file] = words;
+  const n = words.length;
+  const withRegion = file === 'pagemap' || file === 'smaps' || file === 'data';
+  if (withRegion && n === 3) return regions(r, task);
+  if (file === 'pagemap') {
+    if (n === 5) fields(r, PAGEMAP_FIELDS, 'pagemap');
+    else if (n > 5) operators(r);
+    return;
+  }
+  const keys = file === 'smaps' || file === 'smaps_rollup' ? SMAPS_KEYS : file === 'status' ? STATUS_KEYS : null;
+  const keyAt = file === 'smaps' ? 4 : 3;
+  if (keys !== null && n === keyAt) fields(r, keys, file ?? 'task');
+  else operators(r);
 }
 
 /** `let NAME = …`: after the `=`, an observable's words (or a literal, which needs no help). */
@@ -418,7 +438,7 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
       case 'task':
         if (n === 1) tasks(r);
         else if (n === 2) fields(r, TASK_FIELDS, 'task');
-        else operators(r);
+        else taskFileCompletion(r, words);
         return;
       case 'free':
         if (n === 1) choices(r, FREE_ROWS, 'free(1) row');

@@ -58,7 +58,7 @@ export class ServerContext {
   sessionOptions(): SessionOptions {
     const s = this.settings;
     // Design and geometry settings fill in what the scenario's `config` leaves unset; they never override it.
-    const opts: SessionOptions = { maxSteps: s.limits.maxSteps, maxUndoEntries: s.limits.maxUndoEntries, configDefaults: scenarioDefaults(s) };
+    const opts: SessionOptions = { maxSteps: s.limits.maxSteps, undoMemoryMB: s.limits.undoMemoryMB, invariants: s.invariants, configDefaults: scenarioDefaults(s) };
     // The setting can only switch the checker off; otherwise the scenario's check_invariants decides.
     if (!s.checkInvariants) opts.checkInvariants = false;
     return opts;

@@ -275,5 +275,13 @@ export function registerCustomRequests(ctx: ServerContext): void {
 
   on('swapsim/overhead', (raw, token) => readSession(raw, token, (e) => e.session.overhead()));
 
+  on('swapsim/checkInvariants', (raw, token) =>
+    withSession(raw, token, (e) => {
+      const result = e.session.checkAllInvariants();
+      ctx.publishDiagnostics(e.uri);
+      return result;
+    }),
+  );
+
   on('swapsim/export', (raw, token) => readSession(raw, token, (e, p) => e.session.exportState(p.format)));
 }

@@ -10,7 +10,10 @@ import {
   FREE_COLUMNS,
   KEYS,
   OBSERVABLE_FORMS,
+  PAGEMAP_FIELDS,
   SLOT_FIELDS,
+  SMAPS_KEYS,
+  STATUS_KEYS,
   SWAPS_COLUMNS,
   TASK_FIELDS,
   findCommand,
@@ -153,6 +156,20 @@ function fieldRole(list: readonly FieldSpec[], what: string, w: Word): WordRole 
   return { role: 'field', what, field: list.find((f) => f.name === w.text) };
 }
 
+/** After `task NAME FILE`: the region, page and line of a /proc/PID file (or a data range). */
+function taskFileWords(emit: Emit, file: string | undefined, words: readonly Word[]): void {
+  const [a, b, c] = words;
+  const region = file === 'pagemap' || file === 'smaps' || file === 'data';
+  if (region && a !== undefined) word(emit, a, { role: 'region', definition: false });
+  if (file === 'pagemap') {
+    if (b !== undefined) word(emit, b, { role: 'number' });
+    if (c !== undefined) word(emit, c, fieldRole(PAGEMAP_FIELDS, 'pagemap', c));
+    return;
+  }
+  const key = file === 'smaps' ? b : file === 'smaps_rollup' || file === 'status' ? a : undefined;
+  if (key !== undefined) word(emit, key, fieldRole(file === 'status' ? STATUS_KEYS : SMAPS_KEYS, file ?? 'task', key));
+}
+
 /** The words of an observable (an expect's subject, a `let`'s value); returns the role its compared value has. */
 function observableWords(emit: Emit, subject: readonly Word[], config: ScenarioConfig, value: Word | null): WordRole {
   const [first, ...rest] = subject;
@@ -176,11 +193,14 @@ function observableWords(emit: Emit, subject: readonly Word[], config: ScenarioC
         if (rest[0] !== undefined) word(emit, rest[0], { role: 'device' });
         if (rest[1] !== undefined) word(emit, rest[1], fieldRole(DEVICE_FIELDS, 'device', rest[1]));
         break;
-      case 'task':
-        if (rest[0] !== undefined) word(emit, rest[0], { role: 'task', definition: false });
-        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(TASK_FIELDS, 'task', rest[1]));
-        if (last?.text === 'cgroup') valueRole = { role: 'cgroup' };
+      case 'task': {
+        const [task, file, ...more] = rest;
+        if (task !== undefined) word(emit, task, { role: 'task', definition: false });
+        if (file !== undefined) word(emit, file, fieldRole(TASK_FIELDS, 'task', file));
+        if (rest.length === 2 && last?.text === 'cgroup') valueRole = { role: 'cgroup' };
+        taskFileWords(emit, file?.text, more);
         break;
+      }
       case 'free':
         if (rest[0] !== undefined) word(emit, rest[0], { role: 'enum', doc: '`mem` or `swap` line of free(1)' });
         if (rest[1] !== undefined) word(emit, rest[1], fieldRole(FREE_COLUMNS, 'free', rest[1]));

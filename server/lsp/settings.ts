@@ -11,7 +11,7 @@
  * overrides a scenario's design, for one document).
  */
 import type { DesignName, KernelVersion } from '../../shared/protocol';
-import { anyValue, bool as isBool, designName, intIn, kernelVersion, recordOf, withDefault } from '../../shared/validate';
+import { anyValue, bool as isBool, designName, intIn, kernelVersion, literal, recordOf, withDefault } from '../../shared/validate';
 import { parseSize } from '../lang/units';
 
 export interface GeometrySettings {
@@ -34,12 +34,14 @@ export interface Settings {
   readonly geometry: GeometrySettings;
   /** False turns the invariant checker off even where a scenario asks for it. */
   readonly checkInvariants: boolean;
+  /** How invariants are checked when they are on (server/session/api.ts InvariantMode). */
+  readonly invariants: 'incremental' | 'full';
   readonly inlayHints: { readonly enabled: boolean };
   readonly limits: {
     /** Longest single run, in steps. */
     readonly maxSteps: number;
-    /** Undo journal entries kept per session. */
-    readonly maxUndoEntries: number;
+    /** Undo memory of one session's history, in MiB (server/session/undo_history.ts). */
+    readonly undoMemoryMB: number;
     /** Heap budget per session; past sessions × budget the least recently used sessions are dropped. */
     readonly sessionMemoryMB: number;
   };
@@ -76,8 +78,9 @@ export const DEFAULT_SETTINGS: Settings = {
   // The machine of docs/kernel-model.md §1 / DEFAULT_CONFIG: 4K pages, 512-slot clusters, 4 CPUs, 4G.
   geometry: { pageSize: 4096, clusterSlots: null, cpus: 4, ramBytes: 4 * 1024 ** 3 },
   checkInvariants: true,
+  invariants: 'incremental',
   inlayHints: { enabled: true },
-  limits: { maxSteps: 1_000_000, maxUndoEntries: 100_000, sessionMemoryMB: 512 },
+  limits: { maxSteps: 1_000_000, undoMemoryMB: 256, sessionMemoryMB: 512 },
 };
 
 // Settings are read leniently: a value that does not fit its check (shared/validate.ts) falls back to the default.
@@ -120,10 +123,11 @@ export function parseSettings(raw: unknown): Settings {
     kernel: withDefault(kernelVersion, s.kernel, d.kernel),
     geometry: parseGeometry(s.geometry),
     checkInvariants: bool(s.checkInvariants, d.checkInvariants),
+    invariants: withDefault(literal('incremental', 'full'), s.invariants, d.invariants),
     inlayHints: { enabled: bool(inlay.enabled, d.inlayHints.enabled) },
     limits: {
       maxSteps: positiveInt(limits.maxSteps, d.limits.maxSteps),
-      maxUndoEntries: positiveInt(limits.maxUndoEntries, d.limits.maxUndoEntries),
+      undoMemoryMB: positiveInt(limits.undoMemoryMB, d.limits.undoMemoryMB, 16384),
       sessionMemoryMB: positiveInt(limits.sessionMemoryMB, d.limits.sessionMemoryMB),
     },
   };
@@ -153,5 +157,5 @@ export function scenarioSettingsChanged(a: Settings, b: Settings): boolean {
 
 /** Whether sessions run differently under `b` than under `a` (besides the scenario defaults). */
 export function sessionSettingsChanged(a: Settings, b: Settings): boolean {
-  return a.checkInvariants !== b.checkInvariants || a.limits.maxSteps !== b.limits.maxSteps || a.limits.maxUndoEntries !== b.limits.maxUndoEntries;
+  return a.checkInvariants !== b.checkInvariants || a.invariants !== b.invariants || a.limits.maxSteps !== b.limits.maxSteps || a.limits.undoMemoryMB !== b.limits.undoMemoryMB;
 }

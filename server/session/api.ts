@@ -32,6 +32,14 @@ export interface CancelSignal {
 /** Progress of a long run: steps done out of total. */
 export type ProgressSink = (done: number, total: number) => void;
 
+/**
+ * How invariants are checked after each step: `incremental` checks what
+ * the step wrote (server/sim/invariants_local.ts) and runs the full sweep
+ * sampled within a small share of the run's time; `full` runs the full
+ * sweep (server/sim/invariants.ts) after every step.
+ */
+export type InvariantMode = 'off' | 'incremental' | 'full';
+
 export interface SessionOptions {
   /** Overrides the scenario's `config design=`. */
   design?: DesignName;
@@ -39,12 +47,16 @@ export interface SessionOptions {
   kernel?: KernelVersion;
   /** Fill in what the scenario's `config` leaves unset (the editor's swapsim.design and swapsim.geometry.* settings). */
   configDefaults?: ConfigDefaults;
-  /** Run the invariant checker after every step. */
+  /** False turns invariant checks off (whatever the scenario's `config check_invariants` says). */
   checkInvariants?: boolean;
+  /** How invariants are checked when they are on; default incremental. */
+  invariants?: InvariantMode;
+  /** Incremental mode: share of run time the sampled full sweep may take (0: never); default 0.05. */
+  fullCheckShare?: number;
   /** Stop at the first kernel error even without `config stop_on_error=yes`. */
   stopOnError?: boolean;
-  /** Undo history kept in journal entries; past it, stepping back replays from the start. */
-  maxUndoEntries?: number;
+  /** Undo memory of the whole history, in MiB (undo_history.ts); default 256. */
+  undoMemoryMB?: number;
   /** Longest a single run may take, in steps (guards `repeat` bombs beyond the checker's caps). */
   maxSteps?: number;
 }
@@ -75,6 +87,8 @@ export interface SessionApi {
   /** Expect results and kernel errors so far, for diagnostics and the Testing view. */
   readonly expects: readonly ExpectResult[];
   readonly errors: readonly StepError[];
+  /** The full invariant sweep of the current state now ("Check All Invariants"); violations are recorded too. */
+  checkAllInvariants(): { step: number; problems: string[] };
   /** Invariant violations so far: message, step, and the statement whose step broke the invariant. */
   readonly violations: readonly { message: string; step: number; range: Range }[];
   /** What the last execution of the statement on this line changed, for inlay hints (null if never run). */

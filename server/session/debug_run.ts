@@ -84,17 +84,15 @@ export interface DebugCursor {
   readonly plan: StepPlan;
   readonly kernel: Kernel;
   readonly design: DesignName;
-  /** Lowest position a step back reaches by rolling back (below it the session replays from the start). */
-  readonly undoFloor: number;
   /** Run one step; false when none can run (the end, or a scenario with errors). */
   forward(): boolean;
   /** `stop_on_error` stopped the session at the last step. */
   readonly stoppedOnError: boolean;
-  /** Back to position `target` (rollback, or replay). */
+  /** Back to position `target` (a rollback, or a rollback to a checkpoint and re-execution: undo_history.ts). */
   rewindTo(target: number): void;
   /** What step `step` (1-based) raised, read from the session's records; only for steps done. */
   problems(step: number): StepProblems;
-  /** Where the events of step `step` (1-based, done, above the undo floor) start in the event log. */
+  /** Where the events of step `step` (1-based, done) start in the event log. */
   eventsBefore(step: number): number;
   /** Compiler for the parts of records, against the machine as it is. */
   compile(text: string): Compiled;
@@ -171,8 +169,6 @@ export class DebugRun {
   private values: string[] = [];
   private events = 0;
   private swap: SwapMeasure | null = null;
-  /** Going back, once the walk reached the undo floor: replay from step 0 looking for the last stop below it. */
-  private scan: { end: number; last: { at: number; stop: DebugStop } | null } | null = null;
   /** Breakpoints whose condition could not be read, already told (once per movement). */
   private readonly unreadable = new Set<number>();
   private readonly watchSwapFull: boolean;
@@ -213,7 +209,6 @@ export class DebugRun {
       }
       if (signal?.isCancellationRequested) return;
       if (this.move.direction === 'forward') this.forwardOne(c);
-      else if (this.scan !== null) this.scanOne(c);
       else this.backOne(c);
     }
     // Next and Step Back onto a breakpoint's line are still steps (an exception or a data change says more, and stays).
@@ -278,13 +273,6 @@ export class DebugRun {
       this.stop = { reason: 'entry', description: 'start of scenario', hitBreakpointIds: [], exception: null };
       return;
     }
-    if (i - 1 < c.undoFloor) {
-      // Rolling back one step at a time would replay from step 0 every time: replay once and look.
-      this.scan = { end: i, last: null };
-      c.rewindTo(0);
-      this.baseline(c);
-      return;
-    }
     // What step i raised, read before its records are rolled back.
     const exception = this.exceptionOf(c, i, c.eventsBefore(i), c.kernel.log.length, true);
     const after = this.values;
@@ -307,37 +295,6 @@ export class DebugRun {
     const data = this.changedWatches(c, this.values, after);
     if (data !== null) return data;
     return this.positionStop(c, p, false);
-  }
-
-  /** Replay forward from step 0 to where the walk back stopped; the last stop found is where Reverse Continue goes. */
-  private scanOne(c: DebugCursor): void {
-    const scan = this.scan!;
-    const p = c.index;
-    if (p >= scan.end) {
-      if (scan.last === null) {
-        c.rewindTo(0);
-        this.stop = { reason: 'entry', description: 'start of scenario', hitBreakpointIds: [], exception: null };
-      } else {
-        c.rewindTo(scan.last.at);
-        this.stop = scan.last.stop;
-      }
-      return;
-    }
-    const atP = this.positionStop(c, p, false);
-    const before = this.values;
-    const swapBefore = this.swap;
-    const eventsBefore = c.kernel.log.length;
-    if (!c.forward()) {
-      scan.end = p;
-      return;
-    }
-    this.steps++;
-    const exception = this.exceptionOf(c, p + 1, eventsBefore, c.kernel.log.length, true);
-    this.values = this.readWatches(c);
-    this.swap = this.watchSwapFull ? swapMeasure(c.kernel) : null;
-    const full = swapBefore !== null && this.swap !== null ? swapFullNote(swapBefore, this.swap) : null;
-    const stop = exception ?? (full !== null ? this.swapFullStop(c, p + 1, full) : null) ?? this.changedWatches(c, before, this.values) ?? atP;
-    if (stop !== null) scan.last = { at: p, stop };
   }
 
   // ------------------------------------------------------------- checks

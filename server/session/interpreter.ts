@@ -22,6 +22,7 @@ import { requireRootOwner } from '../sim/cred';
 import { swaponFlags } from '../sim/swapon_file';
 import { dataMismatches, dataSummary } from '../sim/page_data';
 import type { Vma } from '../sim/mm';
+import { pagemapEntry, smapsOf, smapsRollup, statusOf } from '../sim/proc_pid';
 import { evalEnv, expandWord, letObservableNow, recheck, variableValue, type RunScope } from './dynamic';
 import { SimulatorBug } from './errors';
 
@@ -232,6 +233,16 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
       const [v, a, b] = dataRange(k, o);
       return dataSummary(k, v, a, b);
     }
+    case 'pagemap': {
+      const v = k.vma(o.task, o.region);
+      if (o.page >= v.nrPages) throw new KernelError('EINVAL', `page ${o.page} is outside ${o.region} (${v.nrPages} pages)`);
+      const e = pagemapEntry(k, v, o.page);
+      return { present: e.present ? 1 : 0, swapped: e.swapped ? 1 : 0, file: e.file ? 1 : 0, swap_type: e.swapType, swap_offset: e.swapOffset }[o.field];
+    }
+    case 'smaps':
+      return (o.region === null ? smapsRollup(k, k.task(o.task)) : smapsOf(k, k.vma(o.task, o.region)))[o.key];
+    case 'status':
+      return statusOf(k, k.task(o.task))[o.key];
     case 'overhead': {
       const table = computeOverhead(overheadInput(k, o.design ?? design));
       if (o.item === 'total') return table.totals.total;

@@ -1,9 +1,10 @@
 /**
  * One simulation per scenario document: the simulated machine, the
  * position in the scenario, the results so far, and the views of them.
- * Stepping forward runs statements; stepping back rolls the journal back
- * (or, past the kept history, rebuilds and replays: the run is
- * deterministic). Every state change yields a small `SessionDelta`.
+ * Stepping forward runs statements; stepping back rolls the journal back,
+ * or, inside the compacted part of the history, rolls back to a checkpoint
+ * and re-executes (undo_history.ts; the run is deterministic). Every state
+ * change yields a small `SessionDelta`.
  */
 import type {
   ClusterChange,
@@ -31,17 +32,20 @@ import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/checked';
 import { configUnderKernel } from '../lang/config';
 import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
-import { SwapClusterInfo, tableOwner } from '../sim/cluster';
+import { SwapClusterInfo } from '../sim/cluster';
+import { ownerOf } from '../sim/owners';
 import type { ErrnoName } from '../sim/errno';
 import { computeOverhead } from '../sim/designs/overhead';
 import { PG_dirty } from '../sim/folio';
 import { Kernel, type KernelMark } from '../sim/kernel';
 import { checkInvariants } from '../sim/invariants';
+import { checkWrittenSince } from '../sim/invariants_local';
 import type { SimEvent } from '../sim/events';
 import { swpEntryRaw } from '../sim/swap_entry';
 import { SLOT_KIND_NAMES, hex64, swpTbRaw, tbKind, tbZero, SlotKind } from '../sim/swap_table';
 import type { SwapInfo } from '../sim/swapfile';
-import type { CancelSignal, ProgressSink, SessionApi, SessionOptions } from './api';
+import type { CancelSignal, InvariantMode, ProgressSink, SessionApi, SessionOptions } from './api';
+import { CHECKPOINT_MS, DEFAULT_UNDO_MB, UndoHistory, type UndoStats } from './undo_history';
 import { slotEncodings } from './encodings';
 import type { Compiled } from './debug_expr';
 import type { DebugCursor, DebugRun, StepProblems } from './debug_run';
@@ -57,7 +61,15 @@ import { expectHint } from './hint_text';
 import { StepPlan } from './steps';
 import { BadRequest } from './errors';
 
-const DEFAULT_MAX_UNDO = 20_000_000;
+/** Share of a run's time the sampled full invariant sweep may take in incremental mode. */
+const DEFAULT_FULL_CHECK_SHARE = 0.05;
+/**
+ * Units of full-sweep work (a slot, a folio, a PTE, a zswap entry) that
+ * cost about as much as one journal record of a step. Measured: at 50 the
+ * sweep took 16% of scale.touch_loop_64k's CPU profile instead of 5%
+ * (zswap entries, kept in a Map, cost several units each), hence 15.
+ */
+const SWEEP_UNITS_PER_RECORD = 15;
 const MAX_CLUSTER_CHANGES = 2048;
 const MAX_DELTA_EVENTS = 200;
 const MAX_HISTORY = 64;
@@ -100,7 +112,7 @@ export function describeEvent(e: SimEvent, path: (type: number) => string): stri
     case 'oom-kill':
       return `OOM kill of ${e.task} in ${e.memcg}`;
     case 'zswap':
-      return `zswap ${e.op} ${path(e.type)}:${e.offset}${e.reason ? ` (${e.reason})` : ''}`;
+      return `zswap ${e.op} ${(e.nr ?? 1) > 1 ? `${e.nr} slot(s) ` : ''}${path(e.type)}:${e.offset}${e.reason ? ` (${e.reason})` : ''}`;
     case 'invariant':
       return `invariant violated: ${e.message}`;
     case 'error':
@@ -111,9 +123,22 @@ export function describeEvent(e: SimEvent, path: (type: number) => string): stri
 }
 
 function eventSlots(e: SimEvent): { type?: number; offset?: number; nr?: number } {
-  if ('type' in e && 'offset' in e) return { type: e.type, offset: e.offset, nr: 'nr' in e ? e.nr : 1 };
+  if ('type' in e && 'offset' in e) return { type: e.type, offset: e.offset, nr: ('nr' in e ? e.nr : undefined) ?? 1 };
   if ('type' in e) return { type: e.type };
   return {};
+}
+
+/**
+ * The part of a merged run event (events.ts) that concerns slot `offset`:
+ * the event its folio's pages had before merging, so a slot's history reads
+ * as it would without the merge.
+ */
+function eventForSlot(e: SimEvent, offset: number): SimEvent {
+  if (!('offset' in e) || !('unit' in e) || e.unit === undefined || (e.nr ?? 1) <= e.unit) return e;
+  const shift = Math.floor((offset - e.offset) / e.unit) * e.unit;
+  const part = { ...e, offset: e.offset + shift, nr: e.unit, unit: undefined };
+  if ('pfn' in part) part.pfn += shift;
+  return part as SimEvent;
 }
 
 /**
@@ -123,6 +148,8 @@ function eventSlots(e: SimEvent): { type?: number; offset?: number; nr?: number 
  */
 export interface SessionBuildOptions extends SessionOptions {
   limits?: Partial<Limits>;
+  /** Forward work between undo checkpoints, in ms (undo_history.ts CHECKPOINT_MS); tests set it to 0. */
+  undoCheckpointMs?: number;
   /**
    * The text's parse and check, when the caller already has it (the language
    * server's analysis): it must come from the same text, limits and config
@@ -131,13 +158,6 @@ export interface SessionBuildOptions extends SessionOptions {
   frontEnd?: FrontEndResult;
 }
 
-interface StepRecord {
-  mark: KernelMark;
-  /** Expects and errors before this step ran (to truncate on step back). */
-  expects: number;
-  errors: number;
-  violations: number;
-}
 
 /** `run` without breakpoints: only `toLine` or the end stops it. */
 const NO_BREAKPOINTS: ReadonlySet<number> = new Set();
@@ -155,9 +175,9 @@ export class Session implements SessionApi {
   /** The kernel release simulated: the scenario's, or the override the session was built with. */
   kernelVersion!: KernelVersion;
   private index = 0;
-  private history: StepRecord[] = [];
-  /** Lowest step index the journal can still roll back to. */
-  private undoFloor = 0;
+  private history!: UndoHistory;
+  /** Incremental mode: journal records written since the last sampled full sweep. */
+  private workSinceSweep = 0;
   private seqNo = 0;
   private statusValue: SessionStatus = 'ready';
   private readonly expectList: ExpectResult[] = [];
@@ -170,6 +190,8 @@ export class Session implements SessionApi {
   private readonly limits: Limits;
   /** Per line, what its last run did and at which step (a step back drops what ran after the new position). */
   private readonly lineEffects = new Map<number, { step: number; text: string }>();
+  /** The line of each step run (index step - 1): a step back visits only the lines of the steps it undoes. */
+  private readonly stepLines: number[] = [];
   /** What the views last saw, for diffing. */
   private lastDevices = new Map<number, string>();
   private lastMemcgs = new Map<number, string>();
@@ -199,8 +221,11 @@ export class Session implements SessionApi {
     this.designName = design ?? this.opts.design ?? this.config.design;
     this.machineValue = null;
     this.index = 0;
-    this.history = [];
-    this.undoFloor = 0;
+    this.workSinceSweep = 0;
+    this.history = new UndoHistory(
+      { totalBytes: (this.opts.undoMemoryMB ?? DEFAULT_UNDO_MB) * 2 ** 20, checkpointMs: this.opts.undoCheckpointMs ?? CHECKPOINT_MS },
+      (from, to, removed) => this.journalCompacted(from, to, removed),
+    );
     this.expectList.length = 0;
     this.errorList.length = 0;
     this.violationList.length = 0;
@@ -302,10 +327,11 @@ export class Session implements SessionApi {
 
   /** Execute the step at `index` and advance. */
   private runOne(): void {
+    const started = performance.now();
     const { stmt, iterations, variables } = this.plan.at(this.index);
     const k = this.kernel;
     const mark = k.mark();
-    this.history.push({ mark, expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length });
+    this.history.push({ mark, expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length, sweepWork: this.workSinceSweep });
     const eventsBefore = k.log.length;
     const scope = this.scope(iterations, variables);
     let out: StepOutcome;
@@ -326,18 +352,80 @@ export class Session implements SessionApi {
       this.expectList.push({ range: stmt.range, text: out.expect.text, passed: out.expect.passed, actual: out.expect.actual, expected: out.expect.expected, step: stepNo });
     }
     if (stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error') this.lastErrno = out.error ?? null;
-    if (this.opts.checkInvariants ?? this.frontEnd.checked.config.checkInvariants) {
-      for (const message of checkInvariants(k)) this.violationList.push({ message, step: stepNo, range: stmt.range });
-    }
+    this.checkStep(mark.journal, stepNo, stmt.range);
     this.lineEffects.set(stmt.range.start.line, { step: stepNo, text: this.summarizeEffect(stmt, out, eventsBefore) });
+    this.stepLines[stepNo - 1] = stmt.range.start.line;
     this.index++;
-    if (this.kernel.j.size > (this.opts.maxUndoEntries ?? DEFAULT_MAX_UNDO)) {
-      // forget history: stepping back below here replays from the start
-      this.kernel.j.clear();
-      this.undoFloor = this.index;
-      this.history = this.history.map(() => ({ mark: { journal: 0, events: 0 }, expects: 0, errors: 0, violations: 0 }));
-      this.deltaMark = null;
+    this.history.afterStep(k.j, performance.now() - started);
+  }
+
+  /** The invariant mode in force: the settings, then the scenario's `config check_invariants`. */
+  get invariantMode(): InvariantMode {
+    if (this.opts.checkInvariants === false || !this.frontEnd.checked.config.checkInvariants) return 'off';
+    return this.opts.invariants ?? 'incremental';
+  }
+
+  /**
+   * The invariant check after a step: the incremental check of what the
+   * step wrote, plus the full sweep sampled so that it costs about
+   * `fullCheckShare` of the run (see `sweepDue`); or the full sweep after
+   * every step in full mode. Violations are recorded on the step's statement.
+   */
+  private checkStep(from: number, stepNo: number, range: Range): void {
+    const mode = this.invariantMode;
+    if (mode === 'off') return;
+    const k = this.kernel;
+    const found = new Set<string>();
+    if (mode === 'full' || this.sweepDue(k, from)) {
+      for (const m of checkInvariants(k)) found.add(m);
     }
+    if (mode === 'incremental') for (const m of checkWrittenSince(k, from)) found.add(m);
+    for (const message of found) this.violationList.push({ message, step: stepNo, range });
+  }
+
+  /**
+   * Incremental mode: is a sampled full sweep due? A step costs about its
+   * journal records, the sweep about the state it walks (the slots of
+   * materialised clusters, folios, PTEs, zswap entries); a record of a step
+   * costs about SWEEP_UNITS_PER_RECORD units of sweep. The sweep runs once
+   * the work since the last one, at that rate and share, pays for it. The
+   * rule counts work, not time, so the same run samples the same steps.
+   */
+  private sweepDue(k: Kernel, from: number): boolean {
+    const share = this.opts.fullCheckShare ?? DEFAULT_FULL_CHECK_SHARE;
+    if (share <= 0) return false;
+    this.workSinceSweep += Math.max(1, k.j.size - from);
+    let state = k.folios.nrFolios + k.zswap.entries.size;
+    for (const si of k.swap.devices) state += (si.nrClusters - si.virginLeft) * k.geom.clusterSlots;
+    for (const t of k.mm.tasks.values()) for (const v of t.vmas.values()) state += v.nrPages;
+    if (this.workSinceSweep * SWEEP_UNITS_PER_RECORD * share < state) return false;
+    this.workSinceSweep = 0;
+    return true;
+  }
+
+  /**
+   * "Check All Invariants": the full sweep of the current state, now.
+   * Violations are recorded on the statement of the last step run (or the
+   * first line before any step) and returned.
+   */
+  checkAllInvariants(): { step: number; problems: string[] } {
+    const problems = checkInvariants(this.kernel);
+    const range = this.index > 0 ? this.plan.at(this.index - 1).stmt.range : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const known = new Set(this.violationList.filter((v) => v.step === this.index).map((v) => v.message));
+    for (const message of problems) if (!known.has(message)) this.violationList.push({ message, step: this.index, range });
+    return { step: this.index, problems };
+  }
+
+  /** Undo memory and the shape of the history (benches and tests). */
+  undoStats(): UndoStats {
+    return this.history.stats(this.kernel.j);
+  }
+
+  /** The journal compacted [from, to) (undo_history.ts): the delta's mark moves with it. */
+  private journalCompacted(from: number, to: number, removed: number): void {
+    const m = this.deltaMark;
+    if (!m || m.journal <= from) return;
+    this.deltaMark = { journal: m.journal >= to ? m.journal - removed : from, events: m.events };
   }
 
   /**
@@ -555,9 +643,6 @@ export class Session implements SessionApi {
         return session.kernel;
       },
       design: this.designName,
-      get undoFloor() {
-        return session.undoFloor;
-      },
       get stoppedOnError() {
         return session.statusValue === 'stopped';
       },
@@ -568,7 +653,7 @@ export class Session implements SessionApi {
       },
       rewindTo: (target) => this.rewindTo(target),
       problems: (step) => this.problemsOf(step),
-      eventsBefore: (step) => this.history[step - 1]?.mark.events ?? this.kernel.log.length,
+      eventsBefore: (step) => (step - 1 < this.history.length ? this.history.at(step - 1).mark.events : this.kernel.log.length),
       compile,
       lookup: (name) => this.lookupVariable(name),
     };
@@ -612,24 +697,31 @@ export class Session implements SessionApi {
     return best;
   }
 
-  /** Go back to `target` steps done: journal rollback when history allows, else rebuild and replay. */
+  /**
+   * Go back to `target` steps done: a journal rollback to the step's mark,
+   * or, when the step lies inside a compacted interval, to the checkpoint
+   * below it followed by re-executing the steps up to `target`.
+   */
   private rewindTo(target: number): void {
     if (target >= this.index) return;
-    if (target >= this.undoFloor && (target > 0 || this.undoFloor === 0)) {
-      const rec = this.history[target]!;
-      this.kernel.rollback(rec.mark);
-      this.history.length = target;
-      this.expectList.length = rec.expects;
-      this.errorList.length = rec.errors;
-      this.violationList.length = rec.violations;
-      this.index = target;
-    } else {
-      this.boot(this.designName);
-      this.runSteps(() => this.index >= target, undefined, undefined, target);
-    }
+    const undone = this.index;
+    const from = this.history.restorePoint(target);
+    const rec = this.history.at(from);
+    this.kernel.rollback(rec.mark);
+    this.history.truncate(from);
+    this.expectList.length = rec.expects;
+    this.errorList.length = rec.errors;
+    this.violationList.length = rec.violations;
+    this.workSinceSweep = rec.sweepWork;
+    this.index = from;
+    this.lastErrno = this.lastErrorBefore(from);
+    if (from < target) this.runSteps(() => this.index >= target, undefined, undefined, target - from);
     this.lastErrno = this.lastErrorBefore(target);
     // A line whose last run is undone shows no effect (in a repeat, its earlier runs' effects are not kept).
-    for (const [line, effect] of this.lineEffects) if (effect.step > target) this.lineEffects.delete(line);
+    for (let s = target; s < undone; s++) {
+      const line = this.stepLines[s]!;
+      if ((this.lineEffects.get(line)?.step ?? 0) > target) this.lineEffects.delete(line);
+    }
     this.sentExpects = Math.min(this.sentExpects, this.expectList.length);
     this.sentErrors = Math.min(this.sentErrors, this.errorList.length);
     this.statusValue = this.statusValue === 'invalid' ? 'invalid' : this.index >= this.plan.total ? 'finished' : 'ready';
@@ -684,8 +776,9 @@ export class Session implements SessionApi {
     if (this.deltaMark && !rewound) {
       const seen = new Set<SwapClusterInfo>();
       for (const target of k.j.touchedSince(this.deltaMark.journal)) {
-        const ci = target instanceof SwapClusterInfo ? target : tableOwner.get(target as object);
-        if (!ci) continue;
+        const owner = target instanceof SwapClusterInfo ? target : ownerOf(target as object);
+        if (!(owner instanceof SwapClusterInfo)) continue;
+        const ci = owner;
         if (!(target instanceof SwapClusterInfo)) changedSlots[ci.type] = (changedSlots[ci.type] ?? 0) + 1;
         if (seen.has(ci)) continue;
         seen.add(ci);
@@ -749,7 +842,7 @@ export class Session implements SessionApi {
     let ans = 0;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.history[mid]!.mark.events <= i) {
+      if (this.history.at(mid).mark.events <= i) {
         ans = mid + 1;
         lo = mid + 1;
       } else hi = mid - 1;
@@ -819,10 +912,10 @@ export class Session implements SessionApi {
     const history: WireEvent[] = [];
     const ev = k.log.events;
     for (let i = ev.length - 1; i >= 0 && history.length < MAX_HISTORY; i--) {
-      const e = ev[i]!;
-      const s = eventSlots(e);
+      const s = eventSlots(ev[i]!);
       if (s.type === type && s.offset !== undefined && offset >= s.offset && offset < s.offset + (s.nr ?? 1)) {
-        history.push({ id: i, step: this.stepOfEvent(i), kind: e.kind, ...s, text: describeEvent(e, this.pathOf) });
+        const e = eventForSlot(ev[i]!, offset);
+        history.push({ id: i, step: this.stepOfEvent(i), kind: e.kind, ...eventSlots(e), text: describeEvent(e, this.pathOf) });
       }
     }
     history.reverse();

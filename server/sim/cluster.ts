@@ -4,6 +4,7 @@
  * been touched, so an idle terabyte device costs almost nothing.
  */
 import type { Journal } from './journal';
+import { ownedBy } from './owners';
 import { SwapTable } from './swap_table';
 
 /** enum swap_cluster_flags */
@@ -128,12 +129,6 @@ export class ClusterList {
   }
 }
 
-/**
- * Which cluster owns a table array: lets views turn the journal's list of
- * written arrays into the set of clusters a step changed.
- */
-export const tableOwner = new WeakMap<object, SwapClusterInfo>();
-
 /** What a cluster gets besides its table and memcg_table. */
 export interface ClusterExtras {
   /** A virtual_table (dynamic clusters of a ghost or vswap device). */
@@ -145,28 +140,29 @@ export interface ClusterExtras {
 /** swap_cluster_alloc_table(): table, memcg_table allocated together (P4); ci_dyn adds the virtual_table. */
 export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number, extras?: ClusterExtras): void {
   const table = new SwapTable(slots);
-  const memcg = new Uint16Array(slots);
-  tableOwner.set(table.meta, ci);
-  tableOwner.set(table.val, ci);
-  tableOwner.set(memcg, ci);
   j.set(ci, 'table', table);
-  j.set(ci, 'memcgTable', memcg);
-  j.set(ci, 'simContent', new Uint8Array(slots));
-  j.set(ci, 'simData', new Float64Array(slots));
-  const groups = new Uint16Array(Math.ceil(slots / 64));
-  tableOwner.set(groups, ci);
-  j.set(ci, 'groupFill', groups);
+  j.set(ci, 'memcgTable', clusterArray(j, ci, new Uint16Array(slots)));
+  j.set(ci, 'simContent', clusterArray(j, ci, new Uint8Array(slots)));
+  j.set(ci, 'simData', clusterArray(j, ci, new Float64Array(slots)));
+  clusterArray(j, ci, table.meta);
+  clusterArray(j, ci, table.val);
+  j.set(ci, 'groupFill', clusterArray(j, ci, new Uint16Array(Math.ceil(slots / 64))));
   if (extras?.vtable) {
     const vt = new VirtualTable(slots);
-    tableOwner.set(vt.tag, ci);
-    tableOwner.set(vt.val, ci);
+    clusterArray(j, ci, vt.tag);
+    clusterArray(j, ci, vt.val);
     j.set(ci, 'vtable', vt);
   }
-  if (extras?.ownerTable) {
-    const owner = new Uint16Array(slots);
-    tableOwner.set(owner, ci);
-    j.set(ci, 'ownerTable', owner);
-  }
+  if (extras?.ownerTable) j.set(ci, 'ownerTable', clusterArray(j, ci, new Uint16Array(slots)));
+}
+
+/**
+ * A per-cluster array just allocated: writes to it count as writes to the
+ * cluster (owners.ts), and its old contents need no undo (journal birth).
+ */
+export function clusterArray<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(j: Journal, ci: SwapClusterInfo, arr: T): T {
+  j.born(arr);
+  return ownedBy(arr, ci);
 }
 
 /** swap_cluster_free_table(): freed only when the cluster returns to the free list. */

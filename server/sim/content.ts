@@ -91,6 +91,9 @@ export function encodeContent(c: ContentClass): number {
   }
 }
 
+/** The content code of a zero-filled page. */
+export const ZERO_CONTENT_CODE = 1;
+
 export function decodeContent(code: number): ContentClass {
   if (code === 1) return { kind: 'zero' };
   if (code === SAME_FILLED_CODE) return { kind: 'same' };

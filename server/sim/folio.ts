@@ -5,6 +5,7 @@
  */
 import type { Journal } from './journal';
 import { doubledCapacity, grown } from './growable';
+import { ownedBy } from './owners';
 
 /** Page flags the simulator uses (subset of enum pageflags). */
 export const PG_lru = 1 << 0;
@@ -79,7 +80,7 @@ export class FolioTable {
    * the smaller arrays back, which are the ones the older journal entries
    * refer to, and which hold the state as of the growth.
    */
-  private reserve(end: number): void {
+  reserve(end: number): void {
     const cap = this.head.length;
     if (end <= cap) return;
     const next = doubledCapacity(cap, MIN_CAPACITY, end, this.nrPages);
@@ -100,6 +101,25 @@ export class FolioTable {
     this.data = grown(this.data, next, 0);
     this.lruNext = grown(this.lruNext, next, -1);
     this.lruPrev = grown(this.lruPrev, next, -1);
+    for (const a of this.arrays()) {
+      // the old arrays hold the state older records refer to; the new ones need no undo of their own
+      this.j.born(a);
+      ownedBy(a, this);
+    }
+  }
+
+  /** Every per-PFN array, in a fixed order. */
+  arrays(): (Int32Array | Uint8Array | Uint16Array | Float64Array)[] {
+    return [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.mapping, this.content, this.data, this.lruNext, this.lruPrev];
+  }
+
+  /**
+   * Remember the contents of every per-PFN array over [start, end), before
+   * a bulk path writes them directly (one RANGE record per array).
+   */
+  saveRange(start: number, end: number): void {
+    this.reserve(end);
+    for (const a of this.arrays()) this.j.saveRange(a, start, end);
   }
 
   /** Fill in a freshly allocated folio: swap-backed (anon) unless a page cache of a file takes it. */

@@ -90,38 +90,56 @@ export function checkSwapStructure(k: Kernel): string[] {
  * into it.
  */
 function checkSwapDevices(k: Kernel, out: string[], tally: SlotTally | null): void {
-  let totalFree = 0;
-  let totalPages = 0;
   for (const si of k.swap.devices) {
     let used = 0;
-    let listed = si.freeClusters.length + si.fullClusters.length + si.discardClusters.length;
-    for (const l of si.nonfullClusters) listed += l.length;
-    for (const l of si.fragClusters) listed += l.length;
     let materialised = 0;
     for (const ci of si.clusters()) {
       materialised++;
       checkCluster(k, si, ci, out);
       if (tally && ci.table) used += checkClusterSlots(k, si, ci, tally, out);
     }
+    const listed = listedClusters(si);
     if (listed !== materialised) out.push(`${si.path}: ${listed} clusters on lists but ${materialised} materialised`);
     if (materialised + si.virginLeft !== si.nrClusters) {
       out.push(`${si.path}: ${materialised} materialised + ${si.virginLeft} untouched clusters != ${si.nrClusters}`);
     }
     if (tally && used !== si.inusePages) out.push(`${si.path}: ${used} slots in use but inuse_pages is ${si.inusePages}`);
+  }
+  checkSwapCounters(k, out);
+  if (tally && tally.cachedSlots !== k.stat.nrSwapcache) out.push(`NR_SWAPCACHE ${k.stat.nrSwapcache} but ${tally.cachedSlots} slots hold a folio`);
+}
+
+/** Clusters on the device's lists (every materialised cluster is on one between operations). */
+export function listedClusters(si: SwapInfo): number {
+  let listed = si.freeClusters.length + si.fullClusters.length + si.discardClusters.length;
+  for (const l of si.nonfullClusters) listed += l.length;
+  for (const l of si.fragClusters) listed += l.length;
+  return listed;
+}
+
+/**
+ * The device counters against each other and the global ones
+ * (nr_swap_pages, total_swap_pages, the avail list). O(devices): the
+ * incremental check runs it after every step.
+ */
+export function checkSwapCounters(k: Kernel, out: string[]): void {
+  let totalFree = 0;
+  let totalPages = 0;
+  for (const si of k.swap.devices) {
     if (!si.swapoffInProgress) {
       totalFree += si.pages - si.inusePages;
       totalPages += si.pages;
     }
+    if (si.inusePages < 0 || si.inusePages > si.pages) out.push(`${si.path}: inuse_pages ${si.inusePages} outside 0..${si.pages}`);
     const shouldBeListed = si.inusePages < si.pages && !si.swapoffInProgress;
     if (shouldBeListed !== k.swap.avail.includes(si)) out.push(`${si.path}: avail list membership ${!shouldBeListed} with ${si.inusePages}/${si.pages} used`);
   }
   if (totalFree !== k.swap.counters.nrSwapPages) out.push(`nr_swap_pages ${k.swap.counters.nrSwapPages} but ${totalFree} free slots`);
   if (totalPages !== k.swap.counters.totalSwapPages) out.push(`total_swap_pages ${k.swap.counters.totalSwapPages} but devices hold ${totalPages}`);
-  if (tally && tally.cachedSlots !== k.stat.nrSwapcache) out.push(`NR_SWAPCACHE ${k.stat.nrSwapcache} but ${tally.cachedSlots} slots hold a folio`);
 }
 
 /** One cluster's flags, list and count against each other (mm/swapfile.c move_cluster() and friends). */
-function checkCluster(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, out: string[]): void {
+export function checkCluster(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, out: string[]): void {
   const slots = k.geom.clusterSlots;
   const where = `${si.path} cluster ${ci.idx}`;
   if (ci.flags === ClusterFlag.NONE) out.push(`${where} is off every list between operations`);
@@ -136,8 +154,11 @@ function checkCluster(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, out: string[
   if ((onFree || ci.flags === ClusterFlag.DISCARD) && ci.count !== 0) out.push(`${where}: free with count ${ci.count}`);
 }
 
-/** Every entry of a cluster's table; returns the number of slots in use (not NULL, not BAD). */
-function checkClusterSlots(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, tally: SlotTally, out: string[]): number {
+/**
+ * Every entry of a cluster's table; returns the number of slots in use (not
+ * NULL, not BAD). With a `tally`, counts cached and charged slots into it.
+ */
+export function checkClusterSlots(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, tally: SlotTally | null, out: string[]): number {
   const slots = k.geom.clusterSlots;
   const meta = ci.table!.meta;
   const val = ci.table!.val;
@@ -153,7 +174,7 @@ function checkClusterSlots(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, tally: 
     const kind = tbKind(m);
     const id = mt ? mt[off]! : 0;
     // memcg ids recorded on any slot of a cluster with a table, in use or not
-    if (id !== 0) {
+    if (id !== 0 && tally) {
       if (tally.recordedById[id]++ === 0) tally.recordedIds.push(id);
     }
     if (kind === SlotKind.NULL) {
@@ -167,13 +188,13 @@ function checkClusterSlots(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, tally: 
     if (tbInlineCount(m) === SWP_TB_COUNT_MAX) needsExtend = true;
     if (kind === SlotKind.SHADOW && si.slotCount(base + off) === 0) out.push(`${si.path}:${base + off} is a shadow with count 0 (should be free)`);
     if (kind === SlotKind.PFN) {
-      tally.cachedSlots++;
+      if (tally) tally.cachedSlots++;
       const pfn = val[off]!;
       const head = folioHead[pfn]!;
       if (head < 0 || !k.folios.test(head, PG_swapcache)) out.push(`${si.path}:${base + off} caches PFN ${pfn} that is not a swapcache folio`);
       else if (folioSwap[head]! + (pfn - head) !== entryBase + off) out.push(`${si.path}:${base + off}: folio ${head} points at another slot`);
     }
-    if (id !== 0) tally.chargedSlots++;
+    if (id !== 0 && tally) tally.chargedSlots++;
   }
   if (nonNull !== ci.count) out.push(`${si.path} cluster ${ci.idx}: count ${ci.count} but ${nonNull} slots in use or bad`);
   if (ci.extendTable && !needsExtend) out.push(`${si.path} cluster ${ci.idx}: extend_table kept with no overflowed slot`);

@@ -1,43 +1,100 @@
 /**
  * Undo journal: every mutation of simulator state goes through it, so that
- * stepping back replays the recorded old values in reverse instead of
- * re-running the scenario from the start.
+ * a failed operation leaves no trace and stepping back replays recorded old
+ * values in reverse instead of re-running the scenario from the start.
  *
  * The kernel has nothing like this; it is what makes "step back" cost about
  * as much as "step".
  *
- * Layout: one record per mutation, in parallel columns indexed by record.
- * Typed-array element writes (most records) keep their index and old value
- * in typed columns, so they box no number. The columns are preallocated and
- * keep their capacity across rollback and clear: a long run writes into
- * them instead of regrowing JS arrays with push, which profiling showed to
- * dominate the cost of a mutation.
+ * Records, in parallel columns indexed by record:
+ *  - ELEM: one typed-array element (its index and old value in typed
+ *    columns, so no number is boxed);
+ *  - RANGE: the old contents of a run of a typed array, as a copy (bulk
+ *    paths write these, and compaction turns dense element records into them);
+ *  - FIELD: one property of an object or element of a plain array;
+ *  - CUSTOM: an undo closure for structural changes (map inserts, splices);
+ *  - BIRTH: an object created here, whose later writes need no undo once
+ *    the span is compacted (nothing older refers to it).
+ *
+ * Two mechanisms keep memory at the size of the state touched, not of the
+ * writes made:
+ *  - Copy on write. Once the open span (since the latest mark) holds
+ *    `copyOnWriteAfter` records, the operation writing it is a big one: from
+ *    then until the next mark, the first write to a 64-element chunk of a
+ *    typed array saves the chunk (a RANGE record) and later writes to it
+ *    record nothing; likewise the first write to each object field. A
+ *    rollback to the mark restores every chunk and field saved, and the
+ *    element records before the switch, exactly.
+ *  - Compaction (`compact`): the records of a span [from, to) become the
+ *    fewest records that restore the state at `from` (one old value per
+ *    element or field, dense runs as RANGE copies, records on objects born
+ *    in the span dropped). A rollback to `from` still restores exactly;
+ *    positions strictly inside the span are no longer marks. Sessions
+ *    compact older spans of finished steps (server/session/undo_history.ts).
  */
 
-type TypedArrayLike = { [index: number]: number; readonly length: number };
+export type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
-/** `slot` codes for records that are not typed-array elements (those store their index, >= 0). */
+/** Record kinds other than ELEM (whose `slot` is the element index, >= 0). */
 const FIELD = -1;
 const CUSTOM = -2;
+const RANGE = -3;
+const BIRTH = -4;
 
 /** Small: many short-lived kernels (fuzz tests, design comparisons) never need more. */
 const INITIAL_CAPACITY = 64;
 
-function emptyColumn(n: number): unknown[] {
-  return new Array<unknown>(n).fill(undefined);
+/** Bytes a record costs in the columns (target pointer, slot, old value). */
+const RECORD_BYTES = 20;
+/** Rough cost of a FIELD record's key and old value, and of an undo closure. */
+const FIELD_BYTES = 16;
+const CUSTOM_BYTES = 64;
+
+/** Compaction and copy on write work in chunks of this many elements (a power of two). */
+const CHUNK_SHIFT = 6;
+const CHUNK_LEN = 1 << CHUNK_SHIFT;
+
+/** Default for `copyOnWriteAfter`: records in the open span before it switches to copy on write. */
+export const DEFAULT_COPY_ON_WRITE_AFTER = 1 << 16;
+
+/** What a write visitor is told about each record of a span (see `forEachWrite`). */
+export interface WriteVisitor {
+  /** One element of a typed array. */
+  elem(target: TypedArray, index: number): void;
+  /** Elements [start, end) of a typed array. */
+  range(target: TypedArray, start: number, end: number): void;
+  /** A property of an object (or an element of a plain array). */
+  field(target: object, key: string | number): void;
 }
 
 export class Journal {
-  /** What each record wrote to: an object, an array, or (CUSTOM) the undo closure. */
-  private targets = emptyColumn(INITIAL_CAPACITY);
-  /** Key and old value of FIELD records (unused by the others). */
-  private keys = emptyColumn(INITIAL_CAPACITY);
-  private olds = emptyColumn(INITIAL_CAPACITY);
-  /** Element index of typed-array records, else FIELD or CUSTOM. */
+  /** What each record wrote to: an object, a typed array, or (CUSTOM) the undo closure. */
+  private targets: unknown[] = [];
+  /** ELEM: element index; otherwise the record kind. */
   private slot = new Int32Array(INITIAL_CAPACITY);
-  /** Old element value of typed-array records. */
+  /** ELEM: old element value; FIELD and RANGE: index into the aux columns. */
   private oldNum = new Float64Array(INITIAL_CAPACITY);
+  /** FIELD: key and old value; RANGE: first index and the copy of the old run. */
+  private auxKey: unknown[] = [];
+  private auxOld: unknown[] = [];
+  private auxTop = 0;
   private top = 0;
+  /** Bytes held beyond the fixed per-record cost (RANGE copies, FIELD values, closures). */
+  private extraBytes = 0;
+  /** Position of the latest mark: the open span is [lastMark, top). */
+  private lastMark = 0;
+  /** Position at which `a` must look at the columns' room or switch to copy on write. */
+  private limit = INITIAL_CAPACITY;
+  /** Records in the open span that switch it to copy on write. */
+  copyOnWriteAfter = DEFAULT_COPY_ON_WRITE_AFTER;
+  /** The open span is in copy-on-write mode. */
+  private cow = false;
+  /** Number of the open span; chunk and field stamps of older spans do not count. */
+  private epoch = 1;
+  /** Per typed array: for each chunk, the epoch in which it was saved. */
+  private readonly chunkStamps = new WeakMap<TypedArray, Uint32Array>();
+  /** Per object: the fields saved in the current epoch. */
+  private readonly fieldStamps = new WeakMap<object, { epoch: number; keys: Set<unknown> }>();
   /** When false, mutations are applied but not recorded (benchmarks, bulk setup). */
   recording = true;
 
@@ -45,21 +102,25 @@ export class Journal {
   set<T extends object, K extends keyof T & string>(obj: T, key: K, value: T[K]): void {
     const old = obj[key];
     if (old === value) return;
-    if (this.recording) this.pushField(obj, key, old);
+    if (this.recording && (!this.cow || this.firstWrite(obj, key))) this.pushField(obj, key, old);
     obj[key] = value;
   }
 
   /** Set one element of a typed array, remembering the old value. */
-  a(arr: TypedArrayLike, index: number, value: number): void {
+  a(arr: TypedArray, index: number, value: number): void {
     const old = arr[index]!;
     if (old === value) return;
     if (this.recording) {
-      const i = this.top;
-      if (i === this.slot.length) this.grow();
-      this.targets[i] = arr;
-      this.slot[i] = index;
-      this.oldNum[i] = old;
-      this.top = i + 1;
+      if (this.top >= this.limit) this.makeRoom();
+      if (this.cow) {
+        this.saveChunk(arr, index);
+      } else {
+        const i = this.top;
+        this.targets[i] = arr;
+        this.slot[i] = index;
+        this.oldNum[i] = old;
+        this.top = i + 1;
+      }
     }
     arr[index] = value;
   }
@@ -68,18 +129,47 @@ export class Journal {
   setAt<T>(arr: T[], index: number, value: T): void {
     const old = arr[index] as T;
     if (old === value) return;
-    if (this.recording) this.pushField(arr, index, old);
+    if (this.recording && (!this.cow || this.firstWrite(arr, index))) this.pushField(arr, index, old);
     arr[index] = value;
+  }
+
+  /**
+   * Remember the contents of `arr[start, end)` before a bulk path writes
+   * them directly (without `a`): one record for the whole run.
+   */
+  saveRange(arr: TypedArray, start: number, end: number): void {
+    if (!this.recording || end <= start) return;
+    const copy = arr.slice(start, end);
+    const i = this.append(arr, RANGE);
+    this.oldNum[i] = this.pushAux(start, copy);
+    this.extraBytes += copy.byteLength + FIELD_BYTES;
+    if (this.cow) {
+      // whole chunks of the run are saved: later element writes to them need nothing more
+      const stamps = this.stampsOf(arr);
+      for (let c = (start + CHUNK_LEN - 1) >>> CHUNK_SHIFT; (c + 1) << CHUNK_SHIFT <= end; c++) stamps[c] = this.epoch;
+    }
+  }
+
+  /** `arr.fill(value, start, end)` with one undo record. */
+  fill(arr: TypedArray, value: number, start: number, end: number): void {
+    this.saveRange(arr, start, end);
+    arr.fill(value, start, end);
   }
 
   /** Record an arbitrary undo action for structural changes (map inserts, list splices). */
   custom(undo: () => void): void {
     if (!this.recording) return;
-    const i = this.top;
-    if (i === this.slot.length) this.grow();
-    this.targets[i] = undo;
-    this.slot[i] = CUSTOM;
-    this.top = i + 1;
+    this.append(undo, CUSTOM);
+    this.extraBytes += CUSTOM_BYTES;
+  }
+
+  /**
+   * `obj` was created just now: writes to it later in the same span need no
+   * undo once the span is compacted, since nothing before the span refers
+   * to it. Optional (an optimisation of compaction).
+   */
+  born(obj: object): void {
+    if (this.recording) this.append(obj, BIRTH);
   }
 
   mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -124,73 +214,365 @@ export class Journal {
 
   /** Position to roll back to later. */
   mark(): number {
+    this.lastMark = this.top;
+    this.newSpan();
     return this.top;
   }
 
-  /** Number of recorded entries (a proxy for undo memory). */
+  /** Number of records (a proxy for undo memory; see `bytes`). */
   get size(): number {
     return this.top;
   }
 
+  /** Approximate memory the records hold, in bytes. */
+  get bytes(): number {
+    return this.top * RECORD_BYTES + this.extraBytes;
+  }
+
+  /** Approximate memory held by the records below each of the ascending positions (one scan). */
+  bytesBelowEach(positions: readonly number[]): number[] {
+    const out: number[] = [];
+    let bytes = 0;
+    let i = 0;
+    for (const pos of positions) {
+      for (; i < pos && i < this.top; i++) {
+        bytes += RECORD_BYTES;
+        const s = this.slot[i]!;
+        if (s === CUSTOM) bytes += CUSTOM_BYTES;
+        else if (s === FIELD || s === RANGE) {
+          const old = this.auxOld[this.oldNum[i]!];
+          bytes += FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+        }
+      }
+      out.push(bytes);
+    }
+    return out;
+  }
+
   /** Undo everything recorded after `mark`, newest first. */
   rollback(mark: number): void {
-    const { targets, keys, olds, slot, oldNum } = this;
+    const { targets, slot, oldNum, auxKey, auxOld } = this;
     // each record's references are dropped as it is undone, so undone state can be collected
     for (let i = this.top - 1; i >= mark; i--) {
       const s = slot[i]!;
       const target = targets[i];
       targets[i] = undefined;
       if (s >= 0) {
-        (target as TypedArrayLike)[s] = oldNum[i]!;
+        (target as TypedArray)[s] = oldNum[i]!;
       } else if (s === FIELD) {
-        (target as Record<string | number, unknown>)[keys[i] as string | number] = olds[i];
-        keys[i] = undefined;
-        olds[i] = undefined;
-      } else {
+        const x = oldNum[i]!;
+        (target as Record<string | number, unknown>)[auxKey[x] as string | number] = auxOld[x];
+        this.dropAux(x);
+      } else if (s === RANGE) {
+        const x = oldNum[i]!;
+        (target as TypedArray).set(auxOld[x] as TypedArray, auxKey[x] as number);
+        this.dropAux(x);
+      } else if (s === CUSTOM) {
         (target as () => void)();
+        this.extraBytes -= CUSTOM_BYTES;
       }
     }
-    this.top = mark;
+    this.top = Math.min(this.top, mark);
+    this.trimAux();
+    if (this.lastMark > this.top) this.lastMark = this.top;
+    // the chunks and fields saved in this span were restored: they must be saved again
+    this.newSpan();
   }
 
   /** Forget all history (state stays as is). */
   clear(): void {
     // drop the references the records hold, so the old state they point at can be collected
-    this.targets.fill(undefined, 0, this.top);
-    this.keys.fill(undefined, 0, this.top);
-    this.olds.fill(undefined, 0, this.top);
+    this.targets.length = 0;
+    this.auxKey.length = 0;
+    this.auxOld.length = 0;
+    this.auxTop = 0;
     this.top = 0;
+    this.extraBytes = 0;
+    this.lastMark = 0;
+    this.newSpan();
   }
 
   /** Objects written since `mark` (for building deltas of what changed). */
   *touchedSince(mark: number): Iterable<unknown> {
     for (let i = mark; i < this.top; i++) {
-      if (this.slot[i] !== CUSTOM) yield this.targets[i];
+      const s = this.slot[i]!;
+      if (s !== CUSTOM && s !== BIRTH) yield this.targets[i];
     }
+  }
+
+  /** Every write recorded in [from, top): what the incremental invariant checks look at. */
+  forEachWrite(from: number, v: WriteVisitor): void {
+    const { targets, slot, oldNum, auxKey, auxOld } = this;
+    for (let i = from; i < this.top; i++) {
+      const s = slot[i]!;
+      if (s >= 0) v.elem(targets[i] as TypedArray, s);
+      else if (s === FIELD) v.field(targets[i] as object, auxKey[oldNum[i]!] as string | number);
+      else if (s === RANGE) {
+        const x = oldNum[i]!;
+        const start = auxKey[x] as number;
+        v.range(targets[i] as TypedArray, start, start + (auxOld[x] as TypedArray).length);
+      }
+    }
+  }
+
+  /**
+   * Compact each span [bounds[i], bounds[i + 1]) on its own: keep only the
+   * records a rollback to the span's start needs. Of the records on one
+   * typed-array element or one field, the oldest stays; a RANGE whose
+   * chunks older RANGEs of the span cover whole is dropped; records on
+   * objects born in the span are dropped; undo closures and births stay.
+   * The kept records keep their order, so each location still ends at its
+   * oldest value. Marks at the bounds stay valid (they move down: the new
+   * positions are returned, the first unchanged); marks strictly inside a
+   * span do not. Records above the last bound move down once.
+   */
+  compactSpans(bounds: readonly number[]): number[] {
+    const first = bounds[0]!;
+    const last = bounds[bounds.length - 1]!;
+    const out: FlatRecord[] = [];
+    const newBounds = [first];
+    for (let b = 0; b + 1 < bounds.length; b++) {
+      dedupeSpan(this.extract(bounds[b]!, bounds[b + 1]!), out);
+      newBounds.push(first + out.length);
+    }
+    // the records above the last bound move down as they are: columns copied, aux entries renumbered
+    const tailTargets = this.targets.slice(last, this.top);
+    const tailSlot = this.slot.slice(last, this.top);
+    const tailNum = this.oldNum.slice(last, this.top);
+    let tailAux = this.auxTop;
+    for (let i = last; i < this.top; i++) {
+      const s = this.slot[i]!;
+      if (s === FIELD || s === RANGE) {
+        tailAux = this.oldNum[i]!;
+        break;
+      }
+    }
+    const auxKeys = this.auxKey.slice(tailAux, this.auxTop);
+    const auxOlds = this.auxOld.slice(tailAux, this.auxTop);
+    this.truncate(first);
+    for (const r of out) this.appendRecord(r);
+    for (let i = 0; i < tailSlot.length; i++) {
+      const s = tailSlot[i]!;
+      const x = tailNum[i]! - tailAux;
+      if (s === FIELD || s === RANGE) this.appendRaw(tailTargets[i], s, 0, auxKeys[x], auxOlds[x]);
+      else this.appendRaw(tailTargets[i], s, tailNum[i]!, undefined, undefined);
+    }
+    const removed = last - newBounds[newBounds.length - 1]!;
+    if (this.lastMark >= last) this.lastMark -= removed;
+    else if (this.lastMark > first) this.lastMark = first;
+    this.newSpan();
+    return newBounds;
+  }
+
+  // ----------------------------------------------------------- internals
+
+  /** Append a record of kind `s` (or an element index); returns its position. */
+  private append(target: unknown, s: number): number {
+    if (this.top >= this.limit) this.makeRoom();
+    const i = this.top;
+    this.targets[i] = target;
+    this.slot[i] = s;
+    this.top = i + 1;
+    return i;
+  }
+
+  /** A new open span: stamps of the old one no longer count, copy on write is off until it grows. */
+  private newSpan(): void {
+    this.epoch++;
+    this.cow = false;
+    this.limit = Math.min(this.slot.length, this.lastMark + this.copyOnWriteAfter);
+  }
+
+  /** Copy on write: save the chunk of `arr` holding `index`, unless this span saved it already. */
+  private saveChunk(arr: TypedArray, index: number): void {
+    const stamps = this.stampsOf(arr);
+    const c = index >>> CHUNK_SHIFT;
+    if (stamps[c] === this.epoch) return;
+    stamps[c] = this.epoch;
+    const start = c << CHUNK_SHIFT;
+    const copy = arr.slice(start, Math.min(arr.length, start + CHUNK_LEN));
+    const i = this.append(arr, RANGE);
+    this.oldNum[i] = this.pushAux(start, copy);
+    this.extraBytes += copy.byteLength + FIELD_BYTES;
+  }
+
+  private stampsOf(arr: TypedArray): Uint32Array {
+    let stamps = this.chunkStamps.get(arr);
+    if (stamps === undefined) {
+      stamps = new Uint32Array((arr.length >>> CHUNK_SHIFT) + 1);
+      this.chunkStamps.set(arr, stamps);
+    }
+    return stamps;
+  }
+
+  /** Copy on write: is this the span's first write to the field (so it must be recorded)? */
+  private firstWrite(obj: object, key: unknown): boolean {
+    let stamp = this.fieldStamps.get(obj);
+    if (stamp === undefined || stamp.epoch !== this.epoch) {
+      stamp = { epoch: this.epoch, keys: new Set() };
+      this.fieldStamps.set(obj, stamp);
+    }
+    if (stamp.keys.has(key)) return false;
+    stamp.keys.add(key);
+    return true;
   }
 
   private pushField(target: object, key: string | number, old: unknown): void {
-    const i = this.top;
-    if (i === this.slot.length) this.grow();
-    this.targets[i] = target;
-    this.keys[i] = key;
-    this.olds[i] = old;
-    this.slot[i] = FIELD;
-    this.top = i + 1;
+    const i = this.append(target, FIELD);
+    this.oldNum[i] = this.pushAux(key, old);
+    this.extraBytes += FIELD_BYTES;
   }
 
-  private grow(): void {
-    const n = this.slot.length;
-    // push, not `length =`: V8 turns an array whose length is set past ~32M
-    // elements into a dictionary, and a big pageout's journal gets there
-    for (const column of [this.targets, this.keys, this.olds]) {
-      for (let k = n; k < 2 * n; k++) column.push(undefined);
+  private pushAux(key: unknown, old: unknown): number {
+    const x = this.auxTop++;
+    this.auxKey[x] = key;
+    this.auxOld[x] = old;
+    return x;
+  }
+
+  /** Undo of a FIELD or RANGE record: its aux entry is the newest one. */
+  private dropAux(x: number): void {
+    const old = this.auxOld[x];
+    this.extraBytes -= FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+    this.auxKey[x] = undefined;
+    this.auxOld[x] = undefined;
+    if (x === this.auxTop - 1) this.auxTop = x;
+  }
+
+  private trimAux(): void {
+    if (this.auxKey.length > this.auxTop + 4096) {
+      this.auxKey.length = this.auxTop;
+      this.auxOld.length = this.auxTop;
     }
-    const slot = new Int32Array(2 * n);
+    if (this.targets.length > this.top + 65536) this.targets.length = this.top;
+  }
+
+  /** The columns are full, or the open span is big enough for copy on write. */
+  private makeRoom(): void {
+    if (!this.cow && this.top - this.lastMark >= this.copyOnWriteAfter) this.cow = true;
+    if (this.top >= this.slot.length) this.growColumns(this.top + 1);
+    this.limit = this.cow ? this.slot.length : Math.min(this.slot.length, this.lastMark + this.copyOnWriteAfter);
+  }
+
+  /** The records of [from, to), self-contained (aux values inlined), oldest first. */
+  private extract(from: number, to: number): FlatRecord[] {
+    const out: FlatRecord[] = [];
+    for (let i = from; i < to; i++) {
+      const s = this.slot[i]!;
+      const r: FlatRecord = { target: this.targets[i], s, num: this.oldNum[i]! };
+      if (s === FIELD || s === RANGE) {
+        r.key = this.auxKey[r.num];
+        r.old = this.auxOld[r.num];
+      }
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** Drop the records at and above `pos` without undoing them. */
+  private truncate(pos: number): void {
+    for (let i = pos; i < this.top; i++) {
+      const s = this.slot[i]!;
+      if (s === FIELD || s === RANGE) {
+        const old = this.auxOld[this.oldNum[i]!];
+        this.extraBytes -= FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+        this.auxTop = Math.min(this.auxTop, this.oldNum[i]!);
+      } else if (s === CUSTOM) {
+        this.extraBytes -= CUSTOM_BYTES;
+      }
+      this.targets[i] = undefined;
+    }
+    this.auxKey.length = this.auxTop;
+    this.auxOld.length = this.auxTop;
+    this.top = Math.min(this.top, pos);
+  }
+
+  private appendRecord(r: FlatRecord): void {
+    this.appendRaw(r.target, r.s, r.num, r.key, r.old);
+  }
+
+  /** Append a record as it was (ELEM and CUSTOM keep `num`; FIELD and RANGE get a new aux entry for key and old). */
+  private appendRaw(target: unknown, s: number, num: number, key: unknown, old: unknown): void {
+    const i = this.top;
+    if (i >= this.slot.length) this.growColumns(i + 1);
+    this.targets[i] = target;
+    this.slot[i] = s;
+    this.top = i + 1;
+    if (s === FIELD || s === RANGE) {
+      this.oldNum[i] = this.pushAux(key, old);
+      this.extraBytes += FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+    } else {
+      this.oldNum[i] = num;
+      if (s === CUSTOM) this.extraBytes += CUSTOM_BYTES;
+    }
+  }
+
+  private growColumns(atLeast: number): void {
+    let n = this.slot.length;
+    while (n < atLeast) n *= 2;
+    const slot = new Int32Array(n);
     slot.set(this.slot);
     this.slot = slot;
-    const oldNum = new Float64Array(2 * n);
+    const oldNum = new Float64Array(n);
     oldNum.set(this.oldNum);
     this.oldNum = oldNum;
+  }
+}
+
+/** One record with its aux values inlined (compaction moves records around in this form). */
+interface FlatRecord {
+  target: unknown;
+  s: number;
+  num: number;
+  key?: unknown;
+  old?: unknown;
+}
+
+/**
+ * The records of one span a rollback to its start needs (compactSpans), in
+ * their order, appended to `out`.
+ */
+function dedupeSpan(span: FlatRecord[], out: FlatRecord[]): void {
+  const born = new Set<unknown>();
+  for (const r of span) if (r.s === BIRTH) born.add(r.target);
+  const elems = new Map<unknown, Set<number>>();
+  const fields = new Map<unknown, Set<unknown>>();
+  /** Per array, the chunks older RANGE records of the span cover whole. */
+  const covered = new Map<unknown, Set<number>>();
+  const setOf = <K>(m: Map<unknown, Set<K>>, t: unknown): Set<K> => {
+    let set = m.get(t);
+    if (!set) m.set(t, (set = new Set()));
+    return set;
+  };
+  for (const r of span) {
+    if (r.s === CUSTOM || r.s === BIRTH) {
+      out.push(r);
+      continue;
+    }
+    if (born.has(r.target)) continue;
+    if (r.s === FIELD) {
+      const keys = setOf(fields, r.target);
+      if (keys.has(r.key)) continue;
+      keys.add(r.key);
+      out.push(r);
+    } else if (r.s >= 0) {
+      const seen = setOf<number>(elems, r.target);
+      if (seen.has(r.s) || covered.get(r.target)?.has(r.s >>> CHUNK_SHIFT)) continue;
+      seen.add(r.s);
+      out.push(r);
+    } else {
+      // RANGE: needed unless older copies hold every chunk it covers
+      const start = r.key as number;
+      const end = start + (r.old as TypedArray).length;
+      const chunks = setOf<number>(covered, r.target);
+      let needed = false;
+      for (let c = start >>> CHUNK_SHIFT; c <= (end - 1) >>> CHUNK_SHIFT && !needed; c++) needed = !chunks.has(c);
+      if (!needed) continue;
+      out.push(r);
+      const len = (r.target as TypedArray).length;
+      for (let c = (start + CHUNK_LEN - 1) >>> CHUNK_SHIFT; c << CHUNK_SHIFT < end; c++) {
+        if ((c + 1) << CHUNK_SHIFT <= end || end === len) chunks.add(c);
+      }
+    }
   }
 }

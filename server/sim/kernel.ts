@@ -20,7 +20,7 @@ import { checkMount, checkSwapFlags, decodeSwapFlags, makeFile, mkswap, setNocow
 import { MemoryOps } from './memory';
 import { PAGE_DATA_MAX, fillPresent, type FillValue } from './page_data';
 import { PROCESS_ADVICES, madviseCold, madviseFree, mlockVma, mremapVma, munlockVma, type Advice } from './madvise';
-import { MmState, pteIsSwap, pteEntry, type Task, type Vma } from './mm';
+import { MmState, PTE_NONE, pteIsSwap, pteEntry, type Task, type Vma } from './mm';
 import { PageAllocator } from './page_alloc';
 import { SwapIo } from './page_io';
 import { cacheAccount, folioFreeSwap, swapCacheDelFolio, swapCacheLookup, tryToReclaimSwap } from './swap_state';
@@ -150,6 +150,12 @@ export class Kernel {
   readonly thp: { enabled: ThpMode; sizes: ThpSizeMode[]; shmemEnabled: ShmemHugeMode; shmemSizes: ShmemSizeMode[] };
   private readonly vmaRaStates = new Map<number, VmaRaState>();
   checkInvariants: boolean;
+  /**
+   * Take the bulk paths (a run of faults, a run of order-0 swapouts) where
+   * they apply. They end in the same state as the page-by-page paths; off,
+   * every page takes the page-by-page path (tests compare the two).
+   */
+  bulk = true;
   /** Invariant checker, installed by invariants.ts to keep this module free of it. */
   static invariantChecker: ((k: Kernel) => string[]) | null = null;
 
@@ -214,6 +220,7 @@ export class Kernel {
   // ------------------------------------------------------------ time travel
 
   mark(): KernelMark {
+    this.log.seal();
     return { journal: this.j.mark(), events: this.log.length };
   }
 
@@ -1020,6 +1027,16 @@ export class Kernel {
     this.j.set(this, 'cpu', t.cpu);
     for (let i = from; i < to; i++) {
       if (t.state !== 'alive') return;
+      if (this.bulk && v.pte[i] === PTE_NONE) {
+        // a run of empty PTEs: fault in at once what needs no reclaim
+        let e = i + 1;
+        while (e < to && v.pte[e] === PTE_NONE) e++;
+        const done = this.mem.faultAnonRun(t, v, i, e);
+        if (done > 0) {
+          i += done - 1;
+          continue;
+        }
+      }
       this.mem.fault(t, v, i, write);
     }
   }
@@ -1064,6 +1081,15 @@ export class Kernel {
       for (let i = a; i < b; i++) {
         const p = v.pte[i]!;
         if (p <= 0) continue;
+        if (this.bulk) {
+          // a run of plain order-0 folios: shrink_folio_list() over all of them at once
+          const run = this.vmscan.shrinkOrder0Run(v, i, b);
+          if (run.handled > 0) {
+            reclaimed += run.reclaimed;
+            i += run.handled - 1;
+            continue;
+          }
+        }
         let head = this.folios.head[p - 1]!;
         let nr = this.folios.nr(head);
         let start = this.folios.index[head]!;

@@ -17,6 +17,7 @@ import { PG_swapbacked, PG_swapcache } from './folio';
 import type { Journal } from './journal';
 import type { Kernel } from './kernel';
 import type { Task } from './mm';
+import { ownedBy } from './owners';
 import { TIER_ALL_MASK, swapTiersMemcgInheritMask } from './swap_tier';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
 import { emptyFileStat, type FileStat } from './filemap';
@@ -76,6 +77,9 @@ export const MEMCG_STAT_EVENTS = [
   'pgmajfault',
   'pgscan',
   'pgsteal',
+  /** The part of pgscan and pgsteal that memory.reclaim did (user_proactive_reclaim()). */
+  'pgscan_proactive',
+  'pgsteal_proactive',
   'pgactivate',
   'pgdeactivate',
   'pglazyfree',
@@ -149,6 +153,8 @@ export class Memcg {
     this.memory = new PageCounter(parent?.memory ?? null);
     this.swap = new PageCounter(parent?.swap ?? null);
     this.statLocal = Object.fromEntries(MEMCG_STAT_EVENTS.map((k) => [k, 0])) as Record<MemcgStatEvent, number>;
+    // writes to these count as writes to the memcg (deltas, incremental invariant checks)
+    for (const part of [this.memory, this.swap, this.statLocal, this.eventsLocal, this.swapEventsLocal, this.inactiveAnon, this.activeAnon]) ownedBy(part, this);
   }
 
   get isRoot(): boolean {
@@ -510,13 +516,22 @@ export function peakWrite(k: Kernel, m: Memcg, which: 'memory' | 'swap', fd: Pea
  * sysctl; 0 keeps reclaim off anon memory.
  */
 export function userProactiveReclaim(k: Kernel, m: Memcg, pages: number, swappiness?: number): number {
+  // sc->proactive: what this reclaim scans and steals is also counted as *_proactive (reclaimer_offset())
+  const before = [...m.subtree()].map((d) => [d, d.statLocal.pgscan, d.statLocal.pgsteal] as const);
   let reclaimed = 0;
-  while (reclaimed < pages) {
-    const batch = Math.floor((pages - reclaimed) / 4);
-    const got = reclaimOnce(k, m, Math.max(batch, SWAP_CLUSTER_MAX), swappiness);
-    // MAX_RECLAIM_RETRIES more batches would free nothing either
-    if (!got) throw new KernelError('EAGAIN', `memory.reclaim of ${m.name}: reclaimed ${reclaimed} of ${pages} pages`, true);
-    reclaimed += got;
+  try {
+    while (reclaimed < pages) {
+      const batch = Math.floor((pages - reclaimed) / 4);
+      const got = reclaimOnce(k, m, Math.max(batch, SWAP_CLUSTER_MAX), swappiness);
+      // MAX_RECLAIM_RETRIES more batches would free nothing either
+      if (!got) throw new KernelError('EAGAIN', `memory.reclaim of ${m.name}: reclaimed ${reclaimed} of ${pages} pages`, true);
+      reclaimed += got;
+    }
+  } finally {
+    for (const [d, scan, steal] of before) {
+      k.memcgs.statEvent(d, 'pgscan_proactive', d.statLocal.pgscan - scan);
+      k.memcgs.statEvent(d, 'pgsteal_proactive', d.statLocal.pgsteal - steal);
+    }
   }
   return reclaimed;
 }
@@ -604,8 +619,10 @@ export function memcgResident(k: Kernel, m: Memcg): MemcgResident {
 }
 
 /**
- * memory.stat as memory_stat_format() prints it, in its order, restricted
- * to what the simulator models. Sizes are bytes, events are counts.
+ * memory.stat as memory_stat_format() prints it: every key the release
+ * prints (k.kv.memcgStatKeys), in its order. Sizes are bytes, events are
+ * counts. Keys of what the model does not have read 0; docs/scenario-language.md
+ * lists them with the reason.
  */
 export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
   const ps = k.geom.pageSize;
@@ -623,45 +640,58 @@ export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
     for (const key of Object.keys(file) as (keyof FileStat)[]) file[key] += d.fileStat[key];
   }
   const ev = (key: MemcgStatEvent): number => k.memcgs.statHierarchical(m, key);
-  // keys that came with later releases are left out where the kernel does not print them
-  const rows: [string, number | null][] = [
-    ['anon', res.anon * ps],
+  // no kswapd or khugepaged: reclaim is direct (a limit) or proactive (memory.reclaim),
+  // and releases without the *_proactive keys count memory.reclaim as direct
+  const split = k.kv.memcgStatKeys.includes('pgscan_proactive');
+  const modelled: Readonly<Record<string, number>> = {
+    anon: res.anon * ps,
     // NR_FILE_PAGES of the memcg: page cache and shmem (the swap cache counts only node-wide)
-    ['file', file.file * ps],
-    ['shmem', file.shmem * ps],
-    ['zswap', zswap],
-    ['zswapped', zswapped * ps],
-    ['zswap_incomp', k.kv.zswapIncompCounters ? incomp * ps : null],
-    ['file_mapped', file.mapped * ps],
-    ['file_dirty', file.dirty * ps],
-    // writeback completes at once: nothing is ever under writeback
-    ['file_writeback', 0],
-    ['swapcached', swapcached * ps],
-    ['anon_thp', res.anonThp * ps],
-    ['shmem_thp', file.shmemThp * ps],
-    ['inactive_anon', res.inactive * ps],
-    ['active_anon', res.active * ps],
-    ['inactive_file', res.inactiveFile * ps],
-    ['active_file', res.activeFile * ps],
-    ['pgscan', ev('pgscan')],
-    ['pgsteal', ev('pgsteal')],
-    ['pswpin', k.kv.memcgStatPswp ? ev('pswpin') : null],
-    ['pswpout', k.kv.memcgStatPswp ? ev('pswpout') : null],
-    ['pgfault', ev('pgfault')],
-    ['pgmajfault', ev('pgmajfault')],
-    ['pgactivate', ev('pgactivate')],
-    ['pgdeactivate', ev('pgdeactivate')],
-    ['pglazyfree', ev('pglazyfree')],
-    ['pglazyfreed', ev('pglazyfreed')],
-    ['swpin_zero', ev('swpin_zero')],
-    ['swpout_zero', ev('swpout_zero')],
-    ['zswpin', ev('zswpin')],
-    ['zswpout', ev('zswpout')],
-    ['zswpwb', ev('zswpwb')],
-    ['thp_swpout', ev('thp_swpout')],
-    ['thp_swpout_fallback', ev('thp_swpout_fallback')],
-  ];
-  return rows.filter((r): r is [string, number] => r[1] !== null);
+    file: file.file * ps,
+    shmem: file.shmem * ps,
+    zswap,
+    zswapped: zswapped * ps,
+    zswap_incomp: incomp * ps,
+    file_mapped: file.mapped * ps,
+    file_dirty: file.dirty * ps,
+    swapcached: swapcached * ps,
+    anon_thp: res.anonThp * ps,
+    shmem_thp: file.shmemThp * ps,
+    inactive_anon: res.inactive * ps,
+    active_anon: res.active * ps,
+    inactive_file: res.inactiveFile * ps,
+    active_file: res.activeFile * ps,
+    pgscan: ev('pgscan'),
+    pgsteal: ev('pgsteal'),
+    pgscan_direct: ev('pgscan') - (split ? ev('pgscan_proactive') : 0),
+    pgsteal_direct: ev('pgsteal') - (split ? ev('pgsteal_proactive') : 0),
+    pgscan_proactive: ev('pgscan_proactive'),
+    pgsteal_proactive: ev('pgsteal_proactive'),
+    pswpin: ev('pswpin'),
+    pswpout: ev('pswpout'),
+    pgfault: ev('pgfault'),
+    pgmajfault: ev('pgmajfault'),
+    pgactivate: ev('pgactivate'),
+    pgdeactivate: ev('pgdeactivate'),
+    pglazyfree: ev('pglazyfree'),
+    pglazyfreed: ev('pglazyfreed'),
+    swpin_zero: ev('swpin_zero'),
+    swpout_zero: ev('swpout_zero'),
+    zswpin: ev('zswpin'),
+    zswpout: ev('zswpout'),
+    zswpwb: ev('zswpwb'),
+    thp_swpout: ev('thp_swpout'),
+    thp_swpout_fallback: ev('thp_swpout_fallback'),
+  };
+  return k.kv.memcgStatKeys.map((key) => [key, modelled[key] ?? 0]);
+}
+
+/** Both page counters of a memcg: peaks not below the usage, the local peak not above the lifetime one. */
+export function pageCounterInvariants(m: Memcg, out: string[]): void {
+  for (const [which, pc] of [['memory', m.memory], ['swap', m.swap]] as const) {
+    if (pc.usage < 0) out.push(`memcg ${m.name}: ${which} usage ${pc.usage} is negative`);
+    if (pc.watermark < pc.usage || pc.localWatermark < pc.usage) out.push(`memcg ${m.name}: ${which} peak below usage ${pc.usage}`);
+    if (pc.localWatermark > pc.watermark) out.push(`memcg ${m.name}: ${which} local peak ${pc.localWatermark} above the lifetime peak ${pc.watermark}`);
+  }
 }
 
 /** Live tasks whose cgroup is exactly `m` (cgroup.procs), in pid order. */
@@ -708,10 +738,7 @@ export function memcgInvariants(k: Kernel): string[] {
     if (m.memory.usage !== expect) {
       out.push(`memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`);
     }
-    for (const [which, pc] of [['memory', m.memory], ['swap', m.swap]] as const) {
-      if (pc.watermark < pc.usage || pc.localWatermark < pc.usage) out.push(`memcg ${m.name}: ${which} peak below usage ${pc.usage}`);
-      if (pc.localWatermark > pc.watermark) out.push(`memcg ${m.name}: ${which} local peak ${pc.localWatermark} above the lifetime peak ${pc.watermark}`);
-    }
+    pageCounterInvariants(m, out);
     if (!m.online && (m.memory.usage > 0 || m.swap.usage > 0)) {
       let refs = 0;
       for (const d of m.subtree()) refs += d.swapIdRefs;

@@ -6,7 +6,7 @@
  */
 import { contentOf, encodeContent } from './content';
 import { fail } from './errno';
-import { PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_swapcache, PG_active } from './folio';
+import { NO_SWAP, PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_swapbacked, PG_swapcache, PG_active, PG_uptodate } from './folio';
 import type { Kernel } from './kernel';
 import { lruAdd, lruDel } from './lru';
 import { tryChargeMemcg, type Memcg } from './memcontrol';
@@ -15,6 +15,19 @@ import { folioFreeSwap, shouldFreeSwapAfterFault, swapinFolio } from './swap_sta
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { filePage, fileStat, isPageCache, markDirty } from './filemap';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
+
+/** Runs shorter than this are faulted page by page (the bulk path's set-up costs more). */
+export const BULK_MIN_PAGES = 16;
+
+/** Call `fn` for each run of consecutive ascending PFNs in `pfns[0, n)`, as [start, end). */
+export function forEachPfnRun(pfns: Int32Array, n: number, fn: (start: number, end: number) => void): void {
+  for (let i = 0; i < n; ) {
+    let e = i + 1;
+    while (e < n && pfns[e] === pfns[e - 1]! + 1) e++;
+    fn(pfns[i]!, pfns[e - 1]! + 1);
+    i = e;
+  }
+}
 
 export class MemoryOps {
   constructor(private readonly k: Kernel) {}
@@ -212,6 +225,75 @@ export class MemoryOps {
       if (vma.mlocked) f.setFlag(pfn, PG_mlocked); // mlock_new_folio()
       return;
     }
+  }
+
+  /**
+   * A run of do_anonymous_page() faults on the empty PTEs [from, to) of an
+   * order-0 mapping (mm_populate(), or a first touch of fresh memory),
+   * done at once for as many pages as need no reclaim: the charge stays
+   * within every ancestor's memory.max and memory.high (no reclaim, event
+   * or OOM on the way) and the buddy allocator has the pages. The folios,
+   * PTEs, LRU and counters end as the faults one by one leave them
+   * (test/sim/bulk.test.ts compares the two), with one undo record per
+   * array and run instead of a dozen per page. Returns how many pages it
+   * faulted in from `from` (0 when the run does not qualify); the caller
+   * faults the rest one by one.
+   */
+  faultAnonRun(task: Task, vma: Vma, from: number, to: number): number {
+    const k = this.k;
+    // file and shared mappings fault through the page cache; kernel memory in debt is paid first (allocFolio())
+    if (vma.order !== 0 || vma.file || task.state !== 'alive' || k.kmem.debt > 0) return 0;
+    const m = k.memcgs.get(task.memcg)!;
+    let n = Math.min(to - from, k.pages.nrFree);
+    for (const c of m.ancestorsAndSelf()) {
+      // mem_cgroup_handle_over_high() would count swap.high events on every charge
+      if (c.swap.usage > c.swap.high) return 0;
+      if (!c.isRoot) n = Math.min(n, Math.min(c.memory.max, c.memory.high) - c.memory.usage);
+    }
+    if (n < BULK_MIN_PAGES) return 0;
+    const j = k.j;
+    const f = k.folios;
+    const pfns = new Int32Array(n);
+    k.pages.allocOrder0Run(n, pfns);
+    let top = 0;
+    for (let i = 0; i < n; i++) top = Math.max(top, pfns[i]! + 1);
+    f.reserve(top);
+    forEachPfnRun(pfns, n, (start, end) => f.saveRange(start, end));
+    j.saveRange(vma.pte, from, from + n);
+    // folio_add_lru() of each new folio at the inactive list's head, in fault order
+    const list = m.inactiveAnon;
+    const oldHead = list.head;
+    if (oldHead >= 0) j.a(f.lruPrev, oldHead, pfns[0]!);
+    else j.set(list, 'tail', pfns[0]!);
+    j.set(list, 'head', pfns[n - 1]!);
+    j.set(list, 'nrPages', list.nrPages + n);
+    // folio init (swap-backed), do_anonymous_page()'s referenced and dirty, mlock_new_folio() under VM_LOCKED
+    const flags = PG_uptodate | PG_swapbacked | PG_lru | PG_referenced | PG_dirty | (vma.mlocked ? PG_mlocked : 0);
+    const av = vma.anonVma.id;
+    const oneClass = vma.content.length === 1 ? encodeContent(vma.content[0]!.content) : -1;
+    for (let i = 0; i < n; i++) {
+      const pfn = pfns[i]!;
+      const idx = from + i;
+      f.head[pfn] = pfn;
+      f.order[pfn] = 0;
+      f.flags[pfn] = flags;
+      f.memcg[pfn] = m.id;
+      f.mapcount[pfn] = 1;
+      f.swap[pfn] = NO_SWAP;
+      f.anonVma[pfn] = av;
+      f.index[pfn] = idx;
+      f.content[pfn] = oneClass >= 0 ? oneClass : encodeContent(contentOf(vma.content, vma.contentSeed, idx));
+      f.data[pfn] = 0;
+      f.mapping[pfn] = 0;
+      f.lruNext[pfn] = i > 0 ? pfns[i - 1]! : oldHead;
+      f.lruPrev[pfn] = i + 1 < n ? pfns[i + 1]! : -1;
+      vma.pte[idx] = ptePresent(pfn);
+    }
+    j.set(f, 'nrFolios', f.nrFolios + n);
+    k.memcgs.forceCharge(m, 'memory', n);
+    k.vmstat.count('pgfault', n);
+    k.memcgs.statEvent(m, 'pgfault', n);
+    return n;
   }
 
   /** Access to a present page: the accessed bit, and on write the COW / swap-cache reuse of do_wp_page(). */

@@ -5,6 +5,7 @@
  */
 import type { ContentSpec } from './content';
 import type { Journal } from './journal';
+import { ownedBy } from './owners';
 import type { SwpEntry } from './swap_entry';
 import type { AddressSpace } from './filemap';
 
@@ -55,7 +56,7 @@ export class Vma {
     readonly anonVma: AnonVma,
     pte?: Float64Array,
   ) {
-    this.pte = pte ?? new Float64Array(nrPages);
+    this.pte = ownedBy(pte ?? new Float64Array(nrPages), this);
   }
 }
 

@@ -129,6 +129,55 @@ export class PageAllocator {
     return pfn;
   }
 
+  /**
+   * `n` order-0 allocations, as `n` calls of alloc(0) would make them, their
+   * PFNs written to `out` in allocation order (as many as it holds). While
+   * the smallest free block has order o and at least 2^o pages are still
+   * wanted, those 2^o calls take exactly that block, lowest PFN first, and
+   * leave the free lists as they were without it (each split's upper halves
+   * are the smallest blocks, so the next calls take them): the block is
+   * unlinked whole. The rest goes page by page. Returns the pages allocated
+   * (fewer than `n` only when memory runs out).
+   */
+  allocOrder0Run(n: number, out: Int32Array): number {
+    let done = 0;
+    while (done < n) {
+      let o = 0;
+      while (o <= MAX_PAGE_ORDER && this.heads[o]! < 0) o++;
+      if (o > MAX_PAGE_ORDER) break;
+      if (1 << o <= n - done) {
+        const pfn = this.heads[o]!;
+        this.unlink(pfn, o);
+        for (let i = 0; i < 1 << o; i++) out[done++] = pfn + i;
+      } else {
+        out[done++] = this.alloc(0);
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Free order-0 pages in the order given, as `free(pfn, 0)` for each would:
+   * a naturally aligned block of 2^o pages freed in ascending order, with
+   * nothing of it free before, merges page by page into the whole block, so
+   * it is freed as one block of order o (the merges inside it leave no
+   * trace on the free lists).
+   */
+  freeOrder0Run(pfns: Int32Array, n: number): void {
+    for (let k = 0; k < n; ) {
+      const pfn = pfns[k]!;
+      // the largest block the PFN's alignment allows, then as much of it as the run covers
+      let align = 0;
+      while (align < MAX_PAGE_ORDER && pfn % (2 << align) === 0) align++;
+      let run = 1;
+      while (run < 1 << align && k + run < n && pfns[k + run] === pfn + run) run++;
+      let o = 0;
+      while (o < align && 2 << o <= run) o++;
+      this.free(pfn, o);
+      k += 1 << o;
+    }
+  }
+
   /** __free_pages(pfn, order): merge with free buddies. */
   free(pfn: number, order: number): void {
     while (order < MAX_PAGE_ORDER) {

@@ -13,6 +13,7 @@ import {
   ClusterList,
   SwapClusterInfo,
   clusterAllocTable,
+  clusterArray,
   clusterFreeTable,
   type ClusterExtras,
 } from './cluster';
@@ -21,6 +22,7 @@ import { fail } from './errno';
 import type { EventLog } from './events';
 import { MAX_DEVICE_SLOTS, type Geometry } from './geometry';
 import type { Journal } from './journal';
+import { ownedBy } from './owners';
 import { swpEntry, swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { TIER_DEFAULT_MASK, swapTiersMaskTest } from './swap_tier';
 import {
@@ -188,6 +190,8 @@ export class SwapInfo {
       this.fragClusters.push(new ClusterList(ClusterFlag.FRAG, o));
     }
     this.globalNext = new Int32Array(geom.nrOrders);
+    // writes to the lists and the cursor count as writes to the device (owners.ts)
+    for (const part of [this.freeClusters, this.fullClusters, this.discardClusters, ...this.nonfullClusters, ...this.fragClusters, this.globalNext]) ownedBy(part, this);
   }
 
   get solidState(): boolean {
@@ -1002,7 +1006,7 @@ export class Swap {
   /** vswap-STE rmap: `C | vswap offset | 100` in the physical table (C is derived from the virtual slot). */
   private installPointers(ci: SwapClusterInfo, off: number, nr: number): void {
     const t = ci.table!;
-    if (!ci.rmapType) this.j.set(ci, 'rmapType', new Uint8Array(this.geom.clusterSlots));
+    if (!ci.rmapType) this.j.set(ci, 'rmapType', clusterArray(this.j, ci, new Uint8Array(this.geom.clusterSlots)));
     const vType = swpType(this.backs);
     const vOff = swpOffset(this.backs);
     for (let i = 0; i < nr; i++) {
@@ -1044,7 +1048,7 @@ export class Swap {
       return;
     }
     if (!ci.extendTable) {
-      this.j.set(ci, 'extendTable', new Uint32Array(this.geom.clusterSlots));
+      this.j.set(ci, 'extendTable', clusterArray(this.j, ci, new Uint32Array(this.geom.clusterSlots)));
       countExtendTable(this.j, si.meta, 1);
       this.log.emit({ kind: 'extend-table', type: si.type, cluster: ci.idx, allocated: true });
     }

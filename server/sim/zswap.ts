@@ -15,6 +15,7 @@ import { compressedSize, decodeContent, type ContentClass } from './content';
 import type { EventLog } from './events';
 import type { Journal } from './journal';
 import type { Kernel } from './kernel';
+import { ownedBy } from './owners';
 import { ROOT_MEMCG_ID, objcgMemcg, zswapWritebackEnabled, type Memcg, type MemcgTree } from './memcontrol';
 import { swapCacheLookup } from './swap_state';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
@@ -60,6 +61,8 @@ export const ZERO_PAGE_COMPRESSED_BYTES = 32;
 
 /** One stored page: struct zswap_entry reduced to what is observable. */
 export interface ZswapEntry {
+  /** The swap entry it caches (its key in the tree). */
+  readonly key: SwpEntry;
   /** Compressed length in bytes (PAGE_SIZE for a page stored raw). */
   length: number;
   /** Memcg of the objcg the entry is charged to; ROOT_MEMCG_ID means no objcg (not charged). */
@@ -202,7 +205,7 @@ export class Zswap {
    */
   insert(entry: SwpEntry, length: number, memcgId: number, incompressible: boolean): void {
     this.invalidate(entry);
-    const e: ZswapEntry = { length, memcg: memcgId, incompressible, referenced: true, seq: 0, prev: LRU_NONE, next: LRU_NONE };
+    const e: ZswapEntry = { key: entry, length, memcg: memcgId, incompressible, referenced: true, seq: 0, prev: LRU_NONE, next: LRU_NONE };
     this.j.mapSet(this.entries, entry, e);
     this.countType(entry, 1);
     this.j.set(this, 'poolBytes', this.poolBytes + length);
@@ -252,7 +255,7 @@ export class Zswap {
   lru(memcgId: number): ZswapLru {
     let l = this.lrus.get(memcgId);
     if (!l) {
-      l = { head: LRU_NONE, tail: LRU_NONE, nr: 0 };
+      l = ownedBy({ head: LRU_NONE, tail: LRU_NONE, nr: 0 }, this);
       this.j.mapSet(this.lrus, memcgId, l);
     }
     return l;

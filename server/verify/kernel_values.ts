@@ -5,7 +5,7 @@
  * reports it (server/sim/vfs.ts mirrors the kernel's file formats).
  */
 import type { VerifyValue } from '../../shared/protocol';
-import type { FilePick, GuestRead } from './translate';
+import type { FilePick, GuestRead, ProcPick } from './translate';
 import type { FreeColumn } from '../lang/checked';
 import { freeMemFrom, type FreeMemInput } from '../sim/procfs';
 
@@ -18,6 +18,8 @@ export interface GuestOutput {
   readonly files: ReadonlyMap<number, { errno: string; text: string }>;
   /** Task readings by id: state (`alive`, `exited`, `oom_killed`, `none`) and /proc/PID/status + cgroup. */
   readonly tasks: ReadonlyMap<number, { state: string; text: string }>;
+  /** /proc/PID file readings by id (cmd_pobs): state and the `== NAME` sections. */
+  readonly procs: ReadonlyMap<number, { state: string; text: string }>;
   /** `cat` output by step. */
   readonly cats: ReadonlyMap<number, string>;
   /** The driver's own `#` lines. */
@@ -31,6 +33,7 @@ export function parseGuestOutput(raw: Buffer | string): GuestOutput {
   const files = new Map<number, { errno: string; text: string }>();
   const tasks = new Map<number, { state: string; text: string }>();
   const cats = new Map<number, string>();
+  const procs = new Map<number, { state: string; text: string }>();
   const notes: string[] = [];
   let started = false;
   let done = false;
@@ -57,10 +60,11 @@ export function parseGuestOutput(raw: Buffer | string): GuestOutput {
       if (f[0] === 'E' && f.length >= 3) results.set(Number(f[1]), f[2]!);
       else if (f[0] === 'O' && f.length >= 4) files.set(Number(f[1]), { errno: f[2]!, text: block(Number(f[3])) });
       else if (f[0] === 'T' && f.length >= 4) tasks.set(Number(f[1]), { state: f[2]!, text: block(Number(f[3])) });
+      else if (f[0] === 'P' && f.length >= 4) procs.set(Number(f[1]), { state: f[2]!, text: block(Number(f[3])) });
       else if (f[0] === 'C' && f.length >= 3) cats.set(Number(f[1]), block(Number(f[2])));
     }
   }
-  return { started, done, results, files, tasks, cats, notes };
+  return { started, done, results, files, tasks, procs, cats, notes };
 }
 
 /** A value as the kernel prints it: numbers as numbers, `max` and other words as words. */
@@ -135,9 +139,59 @@ function pickValue(text: string, pick: FilePick): VerifyValue {
   }
 }
 
-function statusField(text: string, field: string): number | null {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+/** The `== NAME [ARG]` sections of a /proc reading, in order. */
+function procSections(text: string): { name: string; arg: string; body: string }[] {
+  const out: { name: string; arg: string; body: string }[] = [];
+  for (const part of text.split(/^== /m).slice(1)) {
+    const nl = part.indexOf('\n');
+    const [name = '', arg = ''] = (nl < 0 ? part : part.slice(0, nl)).split(' ');
+    out.push({ name, arg, body: nl < 0 ? '' : part.slice(nl + 1) });
+  }
+  return out;
+}
+
+/** A `Key:   N kB` line of status or smaps. */
+function kbLine(text: string, key: string): number | null {
+  const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * A /proc/PID value from a pobs reading: a status or smaps_rollup line, a
+ * region's smaps line summed over its entries (the guest keeps guard pages
+ * around each region, so there is one unless the region was split), or a
+ * field of the pagemap word (Documentation/admin-guide/mm/pagemap.rst).
+ */
+export function procValue(text: string, pick: ProcPick): VerifyValue {
+  const sections = procSections(text);
+  if (pick.file === 'pagemap') {
+    const pm = sections.find((s) => s.name === 'pagemap');
+    if (pm === undefined) return 'absent';
+    const w = BigInt(`0x${pm.arg}`);
+    const bit = (n: bigint): number => Number((w >> n) & 1n);
+    const swapped = bit(62n) === 1;
+    switch (pick.field) {
+      case 'present':
+        return bit(63n);
+      case 'swapped':
+        return bit(62n);
+      case 'file':
+        return bit(61n);
+      case 'swap_type':
+        return swapped ? Number(w & 0x1fn) : 0;
+      case 'swap_offset':
+        return swapped ? Number((w >> 5n) & ((1n << 50n) - 1n)) : 0;
+    }
+  }
+  const bodies = sections.filter((s) => s.name === pick.file).map((s) => s.body);
+  if (bodies.length === 0) return 'absent';
+  let sum = 0;
+  for (const body of bodies) {
+    const v = kbLine(body, pick.key);
+    if (v === null) return 'absent';
+    sum += v;
+  }
+  return sum;
 }
 
 /** The value of one planned observable in one run; `missing` when the guest never got there. */
@@ -151,6 +205,13 @@ export function kernelValue(out: GuestOutput, step: number, read: GuestRead): Ve
       if (f.errno !== 'ok') return f.errno;
       return pickValue(f.text, read.pick);
     }
+    case 'proc': {
+      const p = out.procs.get(read.id);
+      if (!p) return 'missing';
+      if (p.state === 'none') return 'ENOENT';
+      if (p.state !== 'alive') return 'ESRCH';
+      return procValue(p.text, read.pick);
+    }
     case 'task': {
       const t = out.tasks.get(read.id);
       if (!t) return 'missing';
@@ -162,7 +223,7 @@ export function kernelValue(out: GuestOutput, step: number, read: GuestRead): Ve
         return m ? m[1]! || '/' : 'absent';
       }
       // VmSwap counts the task's swap entries, RssAnon its resident anonymous pages (kB; 4 KiB pages)
-      const kb = statusField(t.text, read.field === 'swapents' ? 'VmSwap' : 'RssAnon');
+      const kb = kbLine(t.text, read.field === 'swapents' ? 'VmSwap' : 'RssAnon');
       return kb === null ? 'absent' : kb / 4;
     }
   }

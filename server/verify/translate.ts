@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
-import type { CheckedOp, CheckedStatement, FreeColumn, Observable } from '../lang/checked';
+import type { CheckedOp, CheckedStatement, FreeColumn, Observable, PagemapField } from '../lang/checked';
 import { lexLine, splitLines } from '../lang/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
 import { KernelError, NoSuchKey } from '../sim/errno';
@@ -33,7 +33,13 @@ export type GuestRead =
   /** A file: `single` value, one `key` of a keyed file, a /proc/swaps cell, or a free(1) figure from /proc/meminfo. */
   | { readonly kind: 'file'; readonly id: number; readonly path: string; readonly pick: FilePick }
   /** A task's state or footprint from /proc/PID/status. */
-  | { readonly kind: 'task'; readonly id: number; readonly task: string; readonly field: 'state' | 'rss' | 'swapents' | 'cgroup' };
+  | { readonly kind: 'task'; readonly id: number; readonly task: string; readonly field: 'state' | 'rss' | 'swapents' | 'cgroup' }
+  /** A line of a task's /proc/PID files: status, smaps_rollup, or a region's pagemap word and smaps entries. */
+  | { readonly kind: 'proc'; readonly id: number; readonly task: string; readonly region: string | null; readonly page: number; readonly pick: ProcPick };
+
+export type ProcPick =
+  | { readonly file: 'status' | 'smaps_rollup' | 'smaps'; readonly key: string }
+  | { readonly file: 'pagemap'; readonly field: PagemapField };
 
 export type FilePick =
   | { readonly kind: 'single'; readonly unit: string }
@@ -195,6 +201,12 @@ function guestRead(o: Observable, id: number): GuestRead | string {
       return 'the kernel log is not read back from the guest yet';
     case 'data':
       return 'page data is a simulator tag (the guest fills pages by content class), not read back from the guest';
+    case 'status':
+      return { kind: 'proc', id, task: o.task, region: null, page: 0, pick: { file: 'status', key: o.key } };
+    case 'smaps':
+      return { kind: 'proc', id, task: o.task, region: o.region, page: 0, pick: { file: o.region === null ? 'smaps_rollup' : 'smaps', key: o.key } };
+    case 'pagemap':
+      return { kind: 'proc', id, task: o.task, region: o.region, page: o.page, pick: { file: 'pagemap', field: o.field } };
   }
 }
 
@@ -329,6 +341,7 @@ function isCommand(stmt: CheckedStatement): boolean {
 function readCommand(how: GuestRead): string {
   if (how.kind === 'file') return `obs ${how.id} ${escapeField(how.path)}`;
   if (how.kind === 'task') return `tobs ${how.id} ${escapeField(how.task)}`;
+  if (how.kind === 'proc') return `pobs ${how.id} ${escapeField(how.task)} ${how.region === null ? '-' : escapeField(how.region)} ${how.page}`;
   return '';
 }
 
@@ -393,10 +406,8 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
     case 'munmap':
       return `munmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0}`;
     case 'madvise':
-      if (stmt.process) {
-        onlyOnce(stmt, 'process_madvise() is not translated for the guest yet (the guest would need the target task\'s addresses and a pidfd)');
-        return null;
-      }
+      // process_madvise(): the driver asks the task where the region is and advises it through a pidfd
+      if (stmt.process) return `pmadvise ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0} ${stmt.advice}`;
       return `madvise ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0} ${stmt.advice}`;
     case 'mlock':
       return `${stmt.lock ? 'mlock' : 'munlock'} ${e(stmt.task)} ${e(stmt.region)}`;

@@ -237,6 +237,8 @@ export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
     });
     const wallMs = Date.now() - started;
     const raw = Buffer.concat(chunks);
+    // with --keep, the workload's own output (file reads, `cat`) stays beside the console log
+    if (o.keep) writeFileSync(path.join(dir, 'guest.out'), raw);
     const output = parseGuestOutput(raw);
     const text = raw.toString('utf8');
     if (exit.reason === 'cancel') throw new Cancelled('cancelled: qemu was stopped');

@@ -97,7 +97,8 @@ test('Swap cache: one row per folio, each revealing its slot', async () => {
 });
 
 test('Events: newest first, paged, with slot events revealing their slot', async () => {
-  const uri = await server.open('events.swapsim', ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 4M populate', 'pageout t heap'].join('\n'));
+  // one page out and back in per step: events of separate operations never merge into runs
+  const uri = await server.open('events.swapsim', ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 4M populate', 'repeat 60 {', '  pageout t heap pages=0..0', '  touch t heap pages=0..0', '}'].join('\n'));
   await server.run(uri);
   const tree = new EventsTreeProvider({ ui: fakeUi, store: server.store, server: server.requester });
   const { total } = await server.requester.request('swapsim/events', { uri, start: 0, count: 1 });

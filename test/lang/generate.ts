@@ -52,6 +52,8 @@ export const DICTIONARY: readonly string[] = [
   'mount -t btrfs /dev/vdc /mnt', 'dd', 'of=/swapfile', 'bs=1M', 'count=4', 'truncate -s', 'fallocate -l', 'chattr +C', 'mkswap', '-f', 'rm',
   'user nobody', 'user root', 'drop=CAP_SYS_ADMIN', 'dmesg', 'contains', '!contains', 'flags=0x8000', 'flags=0x80000', '/swapfile',
   'madvise', 'process_madvise', 'cold', 'dontneed', 'free', 'pageout', 'mlock', 'munlock', 'mremap', 'pglazyfree', 'pglazyfreed',
+  'pagemap', 'present', 'swapped', 'swap_type', 'swap_offset', 'smaps', 'smaps_rollup', 'status', 'Swap', 'SwapPss', 'AnonHugePages', 'Rss',
+  'Anonymous', 'VmSwap', 'VmRSS', 'pgscan_proactive', 'pgsteal_direct', 'kernel',
 ];
 
 /** Whole statements a gentle mutation inserts: valid text that still changes what runs. */
@@ -61,6 +63,8 @@ export const STATEMENTS: readonly string[] = [
   'let U = /proc/vmstat pswpout', 'let N = 2', 'echo $((2 + 1)) > /proc/sys/vm/page-cluster',
   'dd if=/dev/zero of=/swapfile bs=64K count=4', 'mkswap /swapfile', 'swapon /swapfile', 'user nobody', 'user root', 'dmesg',
   'madvise t heap pages=0..7 free', 'madvise t heap cold', 'madvise t heap pages=2..3 dontneed', 'process_madvise t heap pageout', 'mlock t heap', 'munlock t heap', 'mremap t heap 64K',
+  'expect task t pagemap heap 0 swapped == yes', 'expect task t pagemap heap 3 swap_offset >= 0', 'expect task t smaps heap SwapPss <= 4096',
+  'expect task t smaps_rollup Swap >= 0', 'let W = task t status VmSwap', 'expect /sys/fs/cgroup/app/memory.stat pgsteal_proactive >= 0',
 ];
 
 /**

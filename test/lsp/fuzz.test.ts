@@ -150,6 +150,7 @@ test('10,000 random edits and requests: every request answered, the server survi
       'swapsim/debugFrame': sessionOnly,
       'swapsim/lineTargets': sessionOnly,
       'swapsim/clusterMemory': sessionOnly,
+      'swapsim/checkInvariants': sessionOnly,
     };
     const CUSTOM = Object.keys(customRequests) as RequestMethod[];
     const customParams = (method: RequestMethod, doc: TextDocument): unknown => {

@@ -269,3 +269,11 @@ test('server status counts sessions; closing a document disposes its session', a
   await client.waitFor('a status with one session less', () => (client.statuses[client.statuses.length - 1]?.sessions ?? -1) === withSession - 1);
   assert.equal(await errorCode(snapshot(uri)), -32001);
 });
+
+test('Check All Invariants runs the full sweep of the current state and answers the step it looked at', async () => {
+  const uri = await openScenario();
+  await client.request('swapsim/step', { uri, direction: 'forward', count: 6 });
+  const result = await client.request<{ step: number; problems: string[] }>('swapsim/checkInvariants', { uri });
+  assert.deepEqual(result, { step: 6, problems: [] });
+  assert.equal(await errorCode(client.request('swapsim/checkInvariants', { uri: freshUri('none') })), -32001);
+});

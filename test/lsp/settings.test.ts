@@ -218,16 +218,16 @@ test('geometry.ram: the machine has that much RAM; a size that is not whole page
   await changeSettingsAndRebuild({}, [uri]);
 });
 
-test('checkInvariants and the step and undo limits rebuild open sessions; inlay hints and memory budget do not', async () => {
+test('checkInvariants, the invariant mode and the step and undo limits rebuild open sessions; inlay hints and memory budget do not', async () => {
   const uri = await open(PAGEOUT_1M);
   await client.request('swapsim/step', { uri, direction: 'forward', count: 3 });
-  for (const settings of [{ checkInvariants: false }, { checkInvariants: false, limits: { maxSteps: 10 } }, { checkInvariants: false, limits: { maxSteps: 10, maxUndoEntries: 5 } }]) {
+  for (const settings of [{ checkInvariants: false }, { checkInvariants: false, limits: { maxSteps: 10 } }, { checkInvariants: false, limits: { maxSteps: 10, undoMemoryMB: 5 } }, { checkInvariants: false, invariants: 'full', limits: { maxSteps: 10, undoMemoryMB: 5 } }]) {
     await changeSettingsAndRebuild(settings, [uri]);
     assert.equal((await snapshot(uri)).step.index, 0);
     await client.request('swapsim/step', { uri, direction: 'forward', count: 2 });
   }
   const since = client.deltas.length;
-  await changeSettings({ checkInvariants: false, limits: { maxSteps: 10, maxUndoEntries: 5, sessionMemoryMB: 64 }, inlayHints: { enabled: false } });
+  await changeSettings({ checkInvariants: false, invariants: 'full', limits: { maxSteps: 10, undoMemoryMB: 5, sessionMemoryMB: 64 }, inlayHints: { enabled: false } });
   const snap = await snapshot(uri);
   assert.equal(snap.step.index, 2, 'the session kept its step');
   assert.ok(!client.deltas.slice(since).some((d) => d.uri === uri && d.rewound === true), 'no rebuild');

@@ -74,11 +74,13 @@ test('rebuilding a session keeps wire seq numbers increasing and lists what disa
 test('settings: defaults for anything missing or mistyped', () => {
   assert.deepEqual(parseSettings(undefined), DEFAULT_SETTINGS);
   assert.deepEqual(parseSettings('nonsense'), DEFAULT_SETTINGS);
-  const s = parseSettings({ design: 'ghost', checkInvariants: false, inlayHints: { enabled: 'yes' }, limits: { maxSteps: 10, maxUndoEntries: -1, sessionMemoryMB: 1.5 } });
+  const s = parseSettings({ design: 'ghost', checkInvariants: false, inlayHints: { enabled: 'yes' }, invariants: 'sometimes', limits: { maxSteps: 10, undoMemoryMB: -1, sessionMemoryMB: 1.5 } });
   assert.equal(s.design, 'ghost');
   assert.equal(s.checkInvariants, false);
   assert.equal(s.inlayHints.enabled, true);
-  assert.deepEqual(s.limits, { maxSteps: 10, maxUndoEntries: DEFAULT_SETTINGS.limits.maxUndoEntries, sessionMemoryMB: DEFAULT_SETTINGS.limits.sessionMemoryMB });
+  assert.equal(s.invariants, 'incremental');
+  assert.equal(parseSettings({ invariants: 'full' }).invariants, 'full');
+  assert.deepEqual(s.limits, { maxSteps: 10, undoMemoryMB: DEFAULT_SETTINGS.limits.undoMemoryMB, sessionMemoryMB: DEFAULT_SETTINGS.limits.sessionMemoryMB });
   assert.equal(parseSettings({ design: 'p2' }).design, null);
 });
 

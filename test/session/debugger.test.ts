@@ -281,13 +281,15 @@ test('Run to Cursor and Step Out: a line ahead, a line behind, the end of a repe
   assert.deepEqual([next.reason, next.index, next.logs], ['end', 11, []]);
 });
 
-test('going back past the undo floor replays once and finds the same stop', () => {
+test('going back through compacted history (re-executed from checkpoints) finds the same stop', () => {
   const long = ['config check_invariants=no', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'repeat 40 {', '  pageout t heap pages=0..0', '  touch t heap pages=0..0 write', '}', ''].join('\n');
   const wire: Partial<WireSpec> = { breakpoints: [{ id: 1, line: 5, condition: '/proc/vmstat pswpout == 3' }] };
-  const small = session(long, { maxUndoEntries: 50 });
+  // a checkpoint after every step and a 16 KiB undo budget: most steps back re-execute from a checkpoint
+  const small = session(long, { undoMemoryMB: 1 / 64, undoCheckpointMs: 0 });
   const big = session(long);
   for (const s of [small, big]) {
     s.run();
+    if (s === small) assert.ok(small.undoStats().coarseSteps > 0, 'the small budget compacted part of the history');
     const stop = drive(s, wire, back);
     assert.deepEqual([stop.reason, stop.index], ['breakpoint', 9], 'pswpout is 3 when the fourth pageout is next');
   }

@@ -79,14 +79,27 @@ test('stepping back restores the exact state a fresh run reaches, and forward ag
   assert.deepEqual(a.expects.map((e) => e.passed), b.expects.map((e) => e.passed));
 });
 
-test('past the kept undo history, stepping back replays from the start to the same state', () => {
-  const s = new Session('mem:c', SCENARIO, { maxUndoEntries: 10 });
-  s.stepForward(10);
-  const at8 = new Session('mem:d', SCENARIO);
-  at8.stepForward(8);
-  s.stepBack(2);
-  assert.equal(s.step.index, 8);
-  assert.equal(fingerprint(s.machine).split(':')[0], fingerprint(at8.machine).split(':')[0]);
+test('with a tiny undo budget the history is compacted between checkpoints, and stepping back anywhere reaches the exact state', () => {
+  // a checkpoint after every step and a 16 KiB budget: old intervals are merged, so most steps are re-executed from a checkpoint
+  const s = new Session('mem:c', SCENARIO, { undoMemoryMB: 1 / 64, undoCheckpointMs: 0 });
+  const full = new Session('mem:full', SCENARIO);
+  s.run();
+  full.run();
+  const total = s.step.index;
+  assert.ok(s.undoStats().coarseSteps > total / 2, `${s.undoStats().coarseSteps} of ${total} steps compacted`);
+  assert.ok(s.undoStats().bytes < full.undoStats().bytes / 4, `${s.undoStats().bytes} bytes of undo against ${full.undoStats().bytes} uncompacted`);
+  for (let t = total - 1; t >= 0; t--) {
+    s.stepBack(1);
+    const fresh = new Session('mem:fresh', SCENARIO);
+    fresh.stepForward(t);
+    assert.equal(s.step.index, t);
+    assert.equal(fingerprint(s.machine), fingerprint(fresh.machine), `state after stepping back to step ${t}`);
+    assert.deepEqual(s.expects, fresh.expects, `expects at step ${t}`);
+    assert.deepEqual(s.errors, fresh.errors, `errors at step ${t}`);
+  }
+  // and forward again to the end, the same run
+  s.run();
+  assert.equal(fingerprint(s.machine), fingerprint(full.machine));
 });
 
 test('a delta carries what changed: clusters, counters, memcgs, events; a rewind says so', () => {
@@ -179,4 +192,23 @@ test('an invalid scenario does not run and keeps its diagnostics', () => {
   assert.ok(s.diagnostics.some((d) => d.severity === 'error'));
   const d = s.run();
   assert.equal(d.step.index, 0);
+});
+
+test('the sampled full sweep samples the same steps when stepping back re-executes compacted history', () => {
+  const text = ['config ram=256M', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 8M populate', 'repeat 60 {', '  pageout t heap pages=0..0', '  touch t heap pages=0..0 write', '}', ''].join('\n');
+  // a checkpoint after every step and a 16 KiB undo budget: stepping back re-executes from checkpoints
+  const s = new Session('mem:sampled', text, { fullCheckShare: 0.5, undoMemoryMB: 1 / 64, undoCheckpointMs: 0 });
+  // planted behind the journal before the first step, in state no step writes (zswap is off): only the full sweep sees it, at each step it samples
+  s.machine.zswap.poolBytes += 4096;
+  s.run();
+  const sampled = s.violations.map((v) => v.step);
+  assert.ok(sampled.length >= 3, `the sweep sampled ${sampled.length} steps`);
+  assert.ok(sampled.length < s.step.total, 'the sweep is sampled, not run after every step');
+  assert.ok(s.undoStats().coarseSteps > 0);
+  s.gotoStep(20);
+  s.run();
+  assert.deepEqual(
+    s.violations.map((v) => v.step),
+    sampled,
+  );
 });

@@ -2,7 +2,9 @@
  * Runs random operations (random_ops_gen.ts) against one Kernel and checks
  * it as it goes:
  *  - after every operation, the cheap structural invariants (cluster lists,
- *    device and global counters);
+ *    device and global counters) and the incremental check of what the
+ *    operation wrote (invariants_local.ts), which must never report a
+ *    problem on a state the full check finds sound;
  *  - every `fullCheckEvery` operations, at the end, and around every undo
  *    check, the full invariant checker. When a periodic full check fails,
  *    the seed is replayed with the full check after every operation, so the
@@ -15,6 +17,7 @@
 import assert from 'node:assert/strict';
 import { Kernel, type KernelMark } from '../../server/sim/kernel';
 import { checkInvariants, checkSwapStructure } from '../../server/sim/invariants';
+import { checkWrittenSince } from '../../server/sim/invariants_local';
 import { KernelError } from '../../server/sim/errno';
 import { fingerprintOfParts, fingerprintParts } from '../../server/sim/snapshot';
 import type { VmstatEvent } from '../../server/sim/vmstat';
@@ -145,6 +148,7 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
     }
     const op = nextOp(r, k);
     if (process.env.SWAPSIM_TRACE) process.stderr.write(`${design} ${seed} ${i} ${op.name}\n`);
+    const opMark = k.j.mark();
     const kind = op.name.split(' ')[0]!;
     let stat = stats.byKind.get(kind);
     if (!stat) stats.byKind.set(kind, (stat = { ok: 0, err: 0 }));
@@ -159,6 +163,9 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
     noteZram(k, zramSeen);
     const broken = checkSwapStructure(k);
     if (broken.length) assert.fail(`${where(i, op)}: ${broken.slice(0, 3).join('; ')}`);
+    // the incremental check of what the operation wrote: never a false alarm (the full check below decides)
+    const local = checkWrittenSince(k, opMark);
+    if (local.length && !checkInvariants(k).length) assert.fail(`${where(i, op)}: the incremental check reports ${local.slice(0, 3).join('; ')} on a state the full check finds sound`);
     if ((i + 1) % fullCheckEvery === 0 || i >= everyOpFrom || i === ops - 1) fullCheck(i, op, '');
     // newest first: an older window's rollback passes over the newer marks
     for (let w = windows.length - 1; w >= 0; w--) if (windows[w]!.closeAt <= i) closeWindow(windows[w]!, i);

@@ -1,0 +1,195 @@
+/**
+ * The bulk paths (issue #15) end exactly where the page-by-page paths do:
+ * two kernels run the same random operations, one with `bulk` on (runs of
+ * faults through MemoryOps.faultAnonRun, runs of order-0 swapouts through
+ * Vmscan.shrinkOrder0Run) and one with it off, and after every operation
+ * their state fingerprints and their event logs must be equal. The runs
+ * must really have taken the bulk paths, and a rollback of an operation
+ * that took them must restore the state before it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ContentSpec } from '../../server/sim/content';
+import { DESIGN_PROFILES } from '../../server/sim/designs/profiles';
+import { KernelError } from '../../server/sim/errno';
+import { Kernel } from '../../server/sim/kernel';
+import { fingerprint } from '../../server/sim/snapshot';
+import { writeFile } from '../../server/sim/vfs';
+import { rng } from '../prng';
+import { nextOp } from './random_ops_gen';
+import { MiB } from './util';
+
+interface BulkUse {
+  faults: number;
+  swapouts: number;
+}
+
+/** Count the pages the bulk paths took. */
+function spy(k: Kernel): BulkUse {
+  const use: BulkUse = { faults: 0, swapouts: 0 };
+  const fault = k.mem.faultAnonRun.bind(k.mem);
+  k.mem.faultAnonRun = (t, v, from, to) => {
+    const n = fault(t, v, from, to);
+    use.faults += n;
+    return n;
+  };
+  const shrink = k.vmscan.shrinkOrder0Run.bind(k.vmscan);
+  k.vmscan.shrinkOrder0Run = (v, from, to) => {
+    const r = shrink(v, from, to);
+    use.swapouts += r.handled;
+    return r;
+  };
+  return use;
+}
+
+function run(op: () => void): string {
+  try {
+    op();
+    return 'ok';
+  } catch (e) {
+    if (!(e instanceof KernelError)) throw e;
+    return e.errno;
+  }
+}
+
+for (const design of DESIGN_PROFILES) {
+  test(`${design}: random operations end in the same state and events with the bulk paths as without`, () => {
+    let total: BulkUse = { faults: 0, swapouts: 0 };
+    for (const seed of [11, 12, 13]) {
+      const cfg = { ramBytes: 8 * MiB, cpus: 2, design, seed, swapTiers: true };
+      const bulk = new Kernel(cfg);
+      const plain = new Kernel(cfg);
+      plain.bulk = false;
+      const use = spy(bulk);
+      const rb = rng(seed);
+      const rp = rng(seed);
+      for (let i = 0; i < 1500; i++) {
+        const ob = nextOp(rb, bulk);
+        const op = nextOp(rp, plain);
+        assert.equal(ob.name, op.name, `${design} seed ${seed} op ${i}: the generator saw different machines`);
+        const before = fingerprint(bulk);
+        const mark = bulk.mark();
+        const resB = run(() => ob.run(bulk));
+        const resP = run(() => op.run(plain));
+        const where = `${design} seed ${seed} op ${i} (${ob.name})`;
+        assert.equal(resB, resP, `${where}: outcome`);
+        assert.equal(fingerprint(bulk), fingerprint(plain), `${where}: state`);
+        assert.deepEqual(bulk.log.since(mark.events), plain.log.since(mark.events), `${where}: events`);
+        if (i % 50 === 7) {
+          // undo of what may have been a bulk operation, then the same operation again
+          const after = fingerprint(bulk);
+          bulk.rollback(mark);
+          assert.equal(fingerprint(bulk), before, `${where}: rollback`);
+          run(() => ob.run(bulk));
+          assert.equal(fingerprint(bulk), after, `${where}: redo`);
+        }
+        bulk.j.clear();
+        plain.j.clear();
+      }
+      total = { faults: total.faults + use.faults, swapouts: total.swapouts + use.swapouts };
+    }
+    assert.ok(total.faults > 1000, `${design}: only ${total.faults} pages faulted in by the bulk path`);
+    if (design === 'p4') assert.ok(total.swapouts > 300, `${design}: only ${total.swapouts} pages swapped out by the bulk path`);
+  });
+}
+
+const ZERO: ContentSpec = [{ content: { kind: 'zero' }, percent: 100 }];
+const MIX: ContentSpec = [
+  { content: { kind: 'zero' }, percent: 40 },
+  { content: { kind: 'compressible', ratio: 0.4 }, percent: 60 },
+];
+
+test('the bulk paths under limits that cut a run short: memory.max and memory.high, swap.max, a full device, zswap', () => {
+  const cases: { name: string; setup: (k: Kernel) => void; ops: (k: Kernel) => void }[] = [
+    {
+      name: 'memory.max below the mapping: the run stops at the limit, reclaim takes the rest page by page',
+      setup: (k) => {
+        k.setLimit('g', 'memory.max', 300);
+      },
+      ops: (k) => {
+        k.mmap('t', 'a', 1000, { populate: true, content: MIX });
+        k.pageout('t', 'a');
+        k.touch('t', 'a', 0, 1000, true);
+      },
+    },
+    {
+      name: 'memory.high below the mapping',
+      setup: (k) => k.setLimit('g', 'memory.high', 200),
+      ops: (k) => k.mmap('t', 'a', 700, { populate: true }),
+    },
+    {
+      name: 'swap.max below the run: swap.max and swap fail events where the charge fails',
+      setup: (k) => k.setLimit('g', 'memory.swap.max', 100),
+      ops: (k) => {
+        k.mmap('t', 'a', 400, { populate: true });
+        k.pageout('t', 'a');
+      },
+    },
+    {
+      name: 'a device that fills up mid-run, then more than half of swap in use with cached folios around',
+      setup: (k) => k.swaponDevice({ path: '/dev/small', kind: 'partition', sizeBytes: 2 * MiB, prio: 10 }),
+      ops: (k) => {
+        k.mmap('t', 'a', 1500, { populate: true, content: MIX });
+        k.pageout('t', 'a', 0, 600);
+        k.touch('t', 'a', 0, 100);
+        k.pageout('t', 'a');
+      },
+    },
+    {
+      name: 'zswap on: zero pages in bulk, the others page by page',
+      setup: (k) => k.setZswapParam('enabled', true),
+      ops: (k) => {
+        k.mmap('t', 'a', 800, { populate: true, content: MIX });
+        k.pageout('t', 'a');
+      },
+    },
+    {
+      name: 'fragmented memory and a forked child sharing the pages',
+      setup: (k) => {
+        k.mmap('t', 'x', 900, { populate: true });
+        k.munmap('t', 'x', 100, 400);
+      },
+      ops: (k) => {
+        k.mmap('t', 'a', 600, { populate: true, content: ZERO });
+        k.fork('t', 'c');
+        k.pageout('t', 'a', 0, 300);
+        k.exit('c');
+        k.pageout('t', 'a');
+      },
+    },
+    {
+      name: 'swap tiers restricting the cgroup to one device',
+      setup: (k) => {
+        k.swaponDevice({ path: '/dev/fast', kind: 'partition', sizeBytes: 4 * MiB, prio: 100 });
+        writeFile(k, '/sys/kernel/mm/swap/tiers', '+FAST:100, +SLOW:-1');
+        writeFile(k, 'g/memory.swap.tiers.max', 'FAST 0');
+      },
+      ops: (k) => {
+        k.mmap('t', 'a', 500, { populate: true });
+        k.pageout('t', 'a');
+      },
+    },
+  ];
+  for (const c of cases) {
+    const make = (bulk: boolean): Kernel => {
+      const k = new Kernel({ ramBytes: 16 * MiB, cpus: 2, swapTiers: true });
+      k.bulk = bulk;
+      k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 32 * MiB });
+      k.mkdir('g');
+      k.createTask('t', 'g');
+      c.setup(k);
+      return k;
+    };
+    const a = make(true);
+    const b = make(false);
+    const use = spy(a);
+    const mark = a.mark();
+    const before = fingerprint(a);
+    assert.equal(run(() => c.ops(a)), run(() => c.ops(b)), `${c.name}: outcome`);
+    assert.equal(fingerprint(a), fingerprint(b), `${c.name}: state`);
+    assert.deepEqual(a.log.since(mark.events), b.log.since(mark.events), `${c.name}: events`);
+    assert.ok(use.faults + use.swapouts > 0, `${c.name}: no bulk path taken`);
+    a.rollback(mark);
+    assert.equal(fingerprint(a), before, `${c.name}: rollback`);
+  }
+});
