@@ -18,7 +18,7 @@
  *   E STEP RESULT                  outcome of a command: ok or an errno name
  *   O ID ERRNO LEN\n<LEN bytes>    contents of a file read for observable ID
  *   T ID STATE LEN\n<LEN bytes>    a task's state and /proc/PID/status
- *   P ID STATE LEN\n<LEN bytes>    a task's /proc/PID files, in `== NAME` sections (cmd_pobs)
+ *   P ID STATE LEN\n<LEN bytes>    one of a task's /proc/PID files, in `== NAME` sections (cmd_pobs)
  *   C STEP LEN\n<LEN bytes>        output of a `cat` (shown, not compared)
  *   # text                         diagnostics of the driver itself
  */
@@ -984,13 +984,15 @@ static size_t append_file(char *buf, size_t len, size_t cap, const char *name, c
 }
 
 /*
- * pobs ID TASK REGION PAGE: what the task's /proc/PID files show. The block
- * holds `== status` and `== smaps_rollup` with those files; with a REGION
- * (not `-`), `== pagemap HEX` with the word of page PAGE of it, and one
- * `== smaps` per smaps entry lying inside the region.
+ * pobs ID TASK REGION PAGE FILE: what one of the task's /proc/PID files
+ * shows. FILE `status` or `smaps_rollup`: the file under `== FILE`;
+ * `pagemap`: `== pagemap HEX`, the word of page PAGE of REGION; `smaps`:
+ * one `== smaps` per smaps entry lying inside REGION. Only the file asked
+ * for is sent: a scenario may read a page's pagemap in a loop of hundreds.
  */
 static void cmd_pobs(char **f, int n) {
-  if (n < 5) return;
+  if (n < 6) return;
+  const char *file = f[5];
   struct task *t = find_task(f[2]);
   char head[128];
   if (!t) {
@@ -1003,13 +1005,12 @@ static void cmd_pobs(char **f, int n) {
   size_t len = 0, cap = sizeof buf;
   if (strcmp(t->state, "alive") == 0) {
     char path[64];
-    snprintf(path, sizeof path, "/proc/%d/status", (int)t->pid);
-    len = append_file(buf, len, cap, "status", path);
-    snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)t->pid);
-    len = append_file(buf, len, cap, "smaps_rollup", path);
     unsigned long addr = 0;
     size_t pages = 0;
-    if (strcmp(f[3], "-") != 0 && ask_addr(t, f[3], &addr, &pages) == 0) {
+    if (strcmp(file, "status") == 0 || strcmp(file, "smaps_rollup") == 0) {
+      snprintf(path, sizeof path, "/proc/%d/%s", (int)t->pid, file);
+      len = append_file(buf, len, cap, file, path);
+    } else if (strcmp(file, "pagemap") == 0 && ask_addr(t, f[3], &addr, &pages) == 0) {
       unsigned long page = strtoul(f[4], NULL, 10);
       uint64_t word = 0;
       snprintf(path, sizeof path, "/proc/%d/pagemap", (int)t->pid);
@@ -1019,6 +1020,7 @@ static void cmd_pobs(char **f, int n) {
           len += (size_t)snprintf(buf + len, cap - len, "== pagemap %016llx\n", (unsigned long long)word);
         close(fd);
       }
+    } else if (strcmp(file, "smaps") == 0 && ask_addr(t, f[3], &addr, &pages) == 0) {
       snprintf(path, sizeof path, "/proc/%d/smaps", (int)t->pid);
       long m = read_file(path, smaps, sizeof smaps - 1);
       smaps[m > 0 ? m : 0] = 0;

@@ -341,7 +341,7 @@ function isCommand(stmt: CheckedStatement): boolean {
 function readCommand(how: GuestRead): string {
   if (how.kind === 'file') return `obs ${how.id} ${escapeField(how.path)}`;
   if (how.kind === 'task') return `tobs ${how.id} ${escapeField(how.task)}`;
-  if (how.kind === 'proc') return `pobs ${how.id} ${escapeField(how.task)} ${how.region === null ? '-' : escapeField(how.region)} ${how.page}`;
+  if (how.kind === 'proc') return `pobs ${how.id} ${escapeField(how.task)} ${how.region === null ? '-' : escapeField(how.region)} ${how.page} ${how.pick.file}`;
   return '';
 }
 

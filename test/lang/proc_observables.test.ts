@@ -113,8 +113,9 @@ test('memory.stat prints every key of the release, in its order; memory.reclaim 
 
 test('verify reads the same files in the guest: the pobs command and its parsing', () => {
   const plan = translate(`config ram=512M\n${PRE}pageout t heap pages=0..3\nexpect task t pagemap heap 2 swap_offset == 3\nexpect task t smaps heap Swap == 16\nexpect task t status VmSwap == 16\n`, { kernel: '7.2', design: 'p4' });
-  assert.ok(plan.commands.some((c) => /^pobs \d+ t heap 2$/.test(c)), plan.commands.join('\n'));
-  assert.ok(plan.commands.some((c) => /^pobs \d+ t - 0$/.test(c)), plan.commands.join('\n'));
+  assert.ok(plan.commands.some((c) => /^pobs \d+ t heap 2 pagemap$/.test(c)), plan.commands.join('\n'));
+  assert.ok(plan.commands.some((c) => /^pobs \d+ t heap 0 smaps$/.test(c)), plan.commands.join('\n'));
+  assert.ok(plan.commands.some((c) => /^pobs \d+ t - 0 status$/.test(c)), plan.commands.join('\n'));
   const reading = [
     '== status', 'Name:\tswapsim-guest', 'VmRSS:\t     900 kB', 'VmSwap:\t      16 kB',
     '== smaps_rollup', 'Rss:                 900 kB', 'Swap:                 16 kB',
