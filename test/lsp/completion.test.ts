@@ -120,12 +120,12 @@ test('completion deep in a 10,000-line document offers the tasks declared above 
   assert.ok(labels.includes('t0'), `labels: ${labels.slice(0, 10).join(', ')}`);
 });
 
-test('the /proc/PID observables: file, region, page field, smaps and status lines, values', async () => {
-  await expectCompletion(client, `${SETUP}\nexpect task web <|>`, { includes: ['pagemap', 'smaps', 'smaps_rollup', 'status', 'swapents'] });
-  await expectCompletion(client, `${SETUP}\nexpect task web pagemap <|>`, { includes: ['heap'] });
-  await expectCompletion(client, `${SETUP}\nexpect task web pagemap heap 0 <|>`, { includes: ['present', 'swapped', 'file', 'swap_type', 'swap_offset'] });
-  await expectCompletion(client, `${SETUP}\nexpect task web smaps heap <|>`, { includes: ['Swap', 'SwapPss', 'AnonHugePages', 'Rss', 'Anonymous'] });
-  await expectCompletion(client, `${SETUP}\nexpect task web smaps_rollup <|>`, { includes: ['Swap', 'SwapPss'], excludes: ['heap'] });
-  await expectCompletion(client, `${SETUP}\nlet V = task web status <|>`, { includes: ['VmSwap', 'VmRSS', 'RssAnon'] });
-  await expectCompletion(client, `${SETUP}\nexpect task web pagemap heap 0 swapped == <|>`, { includes: ['yes', 'no'] });
+test('the /proc/PID observables: file, region, page field, smaps and status lines, values', () => {
+  expectCompletion(`${SETUP}\nexpect task web <|>`, { includes: ['pagemap', 'smaps', 'smaps_rollup', 'status', 'swapents'] });
+  expectCompletion(`${SETUP}\nexpect task web pagemap <|>`, { includes: ['heap'] });
+  expectCompletion(`${SETUP}\nexpect task web pagemap heap 0 <|>`, { includes: ['present', 'swapped', 'file', 'swap_type', 'swap_offset'] });
+  expectCompletion(`${SETUP}\nexpect task web smaps heap <|>`, { includes: ['Swap', 'SwapPss', 'AnonHugePages', 'Rss', 'Anonymous'] });
+  expectCompletion(`${SETUP}\nexpect task web smaps_rollup <|>`, { includes: ['Swap', 'SwapPss'], excludes: ['heap'] });
+  expectCompletion(`${SETUP}\nlet V = task web status <|>`, { includes: ['VmSwap', 'VmRSS', 'RssAnon'] });
+  expectCompletion(`${SETUP}\nexpect task web pagemap heap 0 swapped == <|>`, { includes: ['yes', 'no'] });
 });
