@@ -770,7 +770,7 @@ export type RequestMethod = keyof RequestTypes;
 // ------------------------------------------------------- webview messages
 
 /** The dashboard may ask for these (relayed by the host to the server). */
-export const WEBVIEW_REQUESTS: readonly RequestMethod[] = [
+export const WEBVIEW_REQUESTS = [
   'swapsim/snapshot',
   'swapsim/step',
   'swapsim/gotoStep',
@@ -781,7 +781,9 @@ export const WEBVIEW_REQUESTS: readonly RequestMethod[] = [
   'swapsim/events',
   'swapsim/overhead',
   'swapsim/export',
-];
+] as const satisfies readonly RequestMethod[];
+
+export type WebviewRequestMethod = (typeof WEBVIEW_REQUESTS)[number];
 
 export type WebviewToHost =
   | { type: 'ready' }

@@ -12,8 +12,24 @@
  */
 import {
   DESIGN_NAMES,
+  EXCEPTION_FILTER_IDS,
   KERNEL_VERSIONS,
   WEBVIEW_REQUESTS,
+  type ClusterListParams,
+  type DebugBreakpointSpec,
+  type DebugCheckParams,
+  type DebugCompletionsParams,
+  type DebugDataSpec,
+  type DebugExceptionSpec,
+  type DebugRunParams,
+  type DebugSpec,
+  type EvaluateParams,
+  type LineTargetsParams,
+  type RunParams,
+  type SetDesignParams,
+  type SwapCacheParams,
+  type TestRunParams,
+  type WebviewRequestMethod,
   type ClusterChange,
   type ClusterDetail,
   type ClusterListName,
@@ -185,6 +201,14 @@ function tagged<T extends { type: string }>(variants: { [K in T['type']]: Valida
     if (typeof kind !== 'string' || !Object.hasOwn(table, kind)) return fail(`${p}.type`, `one of ${Object.keys(table).join(', ')}`, kind);
     return table[kind]!(v, p);
   });
+}
+
+/**
+ * `value` when it passes `check`, else `fallback`: lenient reading (settings,
+ * launch configurations) on the same checks as everything else.
+ */
+export function withDefault<T, F>(check: Validator<T>, value: unknown, fallback: F): T | F {
+  return check(value, 'value') === null ? (value as T) : fallback;
 }
 
 function refine<T>(base: Validator<T>, test: (value: T) => boolean, what: string): Validator<T> {
@@ -442,51 +466,116 @@ const compareResult: Validator<CompareResult> = object<CompareResult>({
 const eventPage: Validator<EventPage> = object<EventPage>({ total: nat, events: arrayOf(wireEvent) });
 
 // ------------------------------------------------------- request parameters
+// One set of checks for every swapsim/* request, wherever it arrives: the
+// language server (server/lsp/custom_requests.ts, debug_requests.ts) and
+// both dashboard hosts (shared/dashboard/relay.ts) call parseRequestParams.
 
-/** The fields every session request may carry (SessionParams). */
+/** An integer field's bounds; `max` absent: up to Number.MAX_SAFE_INTEGER. */
+export interface IntBounds {
+  readonly min: number;
+  readonly max?: number;
+}
+
+/**
+ * The bounds of every bounded integer field of a request, per method: set
+ * here once. docs/language-server.md states each one in its request tables
+ * (test/docs/request_table.test.ts keeps the two in step).
+ */
+export const REQUEST_BOUNDS = {
+  'swapsim/step': { count: { min: 1 } },
+  'swapsim/gotoStep': { step: { min: 0 } },
+  'swapsim/clusterMap': { bins: { min: 1, max: 65536 } },
+  'swapsim/clusters': { limit: { min: 1, max: 4096 } },
+  'swapsim/swapCache': { limit: { min: 0, max: 10_000 } },
+  'swapsim/events': { count: { min: 0, max: 1000 } },
+  'swapsim/debugRun': { steps: { min: 1 } },
+  'swapsim/debugCompletions': { column: { min: 0, max: 2000 } },
+} as const satisfies { readonly [M in RequestMethod]?: Readonly<Record<string, IntBounds>> };
+
+/** Most breakpoint lines one request may carry (far more than anyone sets by hand). */
+export const MAX_LINE_LIST = 10_000;
+/** Longest expression, condition, log message or Debug Console text a debugger request may carry. */
+export const MAX_DEBUG_TEXT = 2000;
+/** Most data breakpoints one movement may carry. */
+export const MAX_DATA_BREAKPOINTS = 1000;
+
+/** Integers within `bounds`. */
+export function intIn(bounds: IntBounds): Validator<number> {
+  const { min, max = Number.MAX_SAFE_INTEGER } = bounds;
+  const what = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in ${min}..${max}`;
+  return make((v, p) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? null : fail(p, what, v)));
+}
+
+const nonEmpty: Validator<string> = refine(str, (s) => s !== '', 'expected a non-empty string');
+/** A scenario's text: as long as a document may be (the handler refuses one past MAX_DOCUMENT_BYTES). */
+const scenarioText: Validator<string> = make((v, p) => (typeof v === 'string' && v !== '' ? null : fail(p, 'a non-empty string', v)));
+const debugText: Validator<string> = refine(str, (s) => s.length <= MAX_DEBUG_TEXT, `expected at most ${MAX_DEBUG_TEXT} characters`);
+const direction = literal('forward', 'back');
+
 const progressToken: Validator<number | string> = make((v, p) =>
   typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v)) ? null : fail(p, 'a progress token (a string or an integer)', v),
 );
-const sessionFields = { uri: str, seq: optional(nat), workDoneToken: optional(progressToken) };
+/** The fields every session request may carry (SessionParams). */
+const sessionFields = { uri: nonEmpty, seq: optional(nat), workDoneToken: optional(progressToken) };
 const sessionParams = object<SessionParams>(sessionFields);
-const positiveInt = refine(nat, (n) => n >= 1, 'expected at least 1');
+const clusterParams = object<ClusterParams>({ ...sessionFields, type: nat, cluster: nat });
 
-/** Parameters of the requests the dashboard may make, checked by whichever host answers them. */
-const paramValidators: { [M in WebviewRequestMethod]: Validator<RequestTypes[M]['params']> } = {
+const debugSpec: Validator<DebugSpec> = object<DebugSpec>({
+  breakpoints: arrayOf(
+    object<DebugBreakpointSpec>({ id: int, line: nat, condition: optional(debugText), hitCondition: optional(debugText), logMessage: optional(debugText) }),
+    MAX_LINE_LIST,
+  ),
+  exceptions: arrayOf(object<DebugExceptionSpec>({ filter: literal(...EXCEPTION_FILTER_IDS), condition: optional(debugText) }), EXCEPTION_FILTER_IDS.length),
+  data: arrayOf(object<DebugDataSpec>({ id: int, expression: debugText, condition: optional(debugText) }), MAX_DATA_BREAKPOINTS),
+});
+
+const bounds = REQUEST_BOUNDS;
+
+/** Parameters of every request, checked by whichever end answers it. */
+const paramValidators: { [M in RequestMethod]: Validator<RequestTypes[M]['params']> } = {
   'swapsim/snapshot': sessionParams,
-  'swapsim/step': object<StepParams>({
-    ...sessionFields,
-    direction: literal('forward', 'back'),
-    count: optional(refine(positiveInt, (n) => n <= 1_000_000, 'expected at most 1,000,000 steps')),
-  }),
-  'swapsim/gotoStep': object<GotoStepParams>({ ...sessionFields, step: nat }),
+  'swapsim/run': object<RunParams>({ ...sessionFields, toLine: optional(nat), breakpoints: optional(arrayOf(nat, MAX_LINE_LIST)), direction: optional(direction) }),
+  'swapsim/step': object<StepParams>({ ...sessionFields, direction, count: optional(intIn(bounds['swapsim/step'].count)) }),
+  'swapsim/gotoStep': object<GotoStepParams>({ ...sessionFields, step: intIn(bounds['swapsim/gotoStep'].step) }),
+  'swapsim/reset': sessionParams,
+  'swapsim/setDesign': object<SetDesignParams>({ ...sessionFields, design: designName }),
   'swapsim/compare': object<CompareParams>({
     ...sessionFields,
-    designs: refine(arrayOf(designName, DESIGN_NAMES.length), (d) => d.length > 0, 'expected at least one design'),
+    designs: refine(arrayOf(designName, DESIGN_NAMES.length * 2), (d) => d.length > 0, 'expected at least one design'),
     step: optional(nat),
   }),
   'swapsim/slot': object<SlotParams>({ ...sessionFields, type: nat, offset: nat }),
-  'swapsim/cluster': object<ClusterParams>({ ...sessionFields, type: nat, cluster: nat }),
+  'swapsim/cluster': clusterParams,
   'swapsim/clusterMap': refine(
-    object<ClusterMapParams>({
-      ...sessionFields,
-      type: nat,
-      bins: refine(positiveInt, (n) => n <= 65536, 'expected 1..65536 bins'),
-      from: optional(nat),
-      to: optional(nat),
-    }),
+    object<ClusterMapParams>({ ...sessionFields, type: nat, bins: intIn(bounds['swapsim/clusterMap'].bins), from: optional(nat), to: optional(nat) }),
     (p) => p.from === undefined || p.to === undefined || p.from < p.to,
     'from must be below to',
   ),
-  'swapsim/events': object<EventPageParams>({
-    ...sessionFields,
-    start: nat,
-    count: refine(positiveInt, (n) => n <= 10_000, 'expected at most 10,000 events'),
-    fromEnd: optional(bool),
-  }),
+  'swapsim/clusters': object<ClusterListParams>({ ...sessionFields, type: nat, start: nat, limit: intIn(bounds['swapsim/clusters'].limit), includeFree: bool }),
+  'swapsim/swapCache': object<SwapCacheParams>({ ...sessionFields, start: nat, limit: intIn(bounds['swapsim/swapCache'].limit) }),
+  'swapsim/events': object<EventPageParams>({ ...sessionFields, start: nat, count: intIn(bounds['swapsim/events'].count), fromEnd: optional(bool) }),
   'swapsim/overhead': sessionParams,
   'swapsim/export': object<ExportParams>({ ...sessionFields, format: literal('state-json', 'counters-csv') }),
+  'swapsim/test': object<TestRunParams>({ ...sessionFields, text: optional(scenarioText) }),
+  'swapsim/debugRun': object<DebugRunParams>({
+    ...sessionFields,
+    direction,
+    spec: debugSpec,
+    steps: optional(intIn(bounds['swapsim/debugRun'].steps)),
+    toLine: optional(nat),
+    stepOut: optional(bool),
+  }),
+  'swapsim/debugCheck': object<DebugCheckParams>({ ...sessionFields, spec: debugSpec }),
+  'swapsim/evaluate': object<EvaluateParams>({ ...sessionFields, expression: debugText }),
+  'swapsim/debugCompletions': object<DebugCompletionsParams>({ ...sessionFields, text: debugText, column: intIn(bounds['swapsim/debugCompletions'].column) }),
+  'swapsim/debugFrame': sessionParams,
+  'swapsim/lineTargets': object<LineTargetsParams>({ ...sessionFields, line: nat }),
+  'swapsim/clusterMemory': clusterParams,
+  'swapsim/checkInvariants': sessionParams,
 };
+
+/** Every request method, from the validator table (which the compiler keeps complete). */
+export const REQUEST_METHODS = Object.keys(paramValidators) as RequestMethod[];
 
 const resultValidators: { [M in WebviewRequestMethod]: Validator<RequestTypes[M]['result']> } = {
   'swapsim/snapshot': sessionSnapshot,
@@ -500,19 +589,6 @@ const resultValidators: { [M in WebviewRequestMethod]: Validator<RequestTypes[M]
   'swapsim/overhead': overheadTable,
   'swapsim/export': object<{ mime: string; text: string }>({ mime: str, text: str }),
 };
-
-/** The methods in WEBVIEW_REQUESTS, as a type. */
-export type WebviewRequestMethod =
-  | 'swapsim/snapshot'
-  | 'swapsim/step'
-  | 'swapsim/gotoStep'
-  | 'swapsim/compare'
-  | 'swapsim/slot'
-  | 'swapsim/cluster'
-  | 'swapsim/clusterMap'
-  | 'swapsim/events'
-  | 'swapsim/overhead'
-  | 'swapsim/export';
 
 /** True when the dashboard may make this request (the host relays nothing else). */
 export function isWebviewRequest(method: unknown): method is WebviewRequestMethod {
@@ -604,9 +680,22 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebview> {
   return run(hostToWebview, value, 'message');
 }
 
-/** Check the parameters of a dashboard request before it reaches a session. */
-export function parseRequestParams<M extends WebviewRequestMethod>(method: M, params: unknown): Parsed<RequestTypes[M]['params']> {
-  return run(paramValidators[method] as Validator<RequestTypes[M]['params']>, params, 'params');
+/**
+ * Check the parameters of a request before it reaches a session. A field set
+ * to null counts as left out (JSON clients often write null for "none"); the
+ * value returned is the params without such fields.
+ */
+export function parseRequestParams<M extends RequestMethod>(method: M, params: unknown): Parsed<RequestTypes[M]['params']> {
+  return run(paramValidators[method] as Validator<RequestTypes[M]['params']>, withoutNulls(params), 'params');
+}
+
+/** A copy of a JSON value with every object field whose value is null left out. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (field !== null) out[key] = withoutNulls(field);
+  return out;
 }
 
 /** Check a request's result before the page uses it. */

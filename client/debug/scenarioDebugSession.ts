@@ -16,6 +16,7 @@ import type { DebugException, DebugLogLine, DebugSpec, DebugStopResult, Exceptio
 import { ErrorCodes } from '../../shared/protocol';
 import { stepPosition } from '../../shared/position';
 import { describeRequestError, errorCode, errorMessage, isCancellation, type CancelToken, type SwapsimRequester } from '../protocolClient';
+import { bool, num, object, str, withDefault } from '../../shared/validate';
 import { statementText } from './statementLines';
 import { memoryReference, parseMemoryReference, partNodes, snapshotScopes, VariableHandles, type VariableSource } from './variables';
 
@@ -203,8 +204,8 @@ export class ScenarioDebugSession extends DebugSession {
 
   protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments & { program?: unknown; stopOnEntry?: unknown }): void {
     this.handle(response, async () => {
-      const program = typeof args.program === 'string' ? args.program : undefined;
-      this.stopOnEntry = typeof args.stopOnEntry === 'boolean' ? args.stopOnEntry : true;
+      const program = withDefault(str, args.program, undefined);
+      this.stopOnEntry = withDefault(bool, args.stopOnEntry, true);
       try {
         if (program === undefined || program === '') throw new Error("the launch configuration needs 'program': the path of a .swapsim scenario");
         if (!program.endsWith('.swapsim')) throw new Error('only .swapsim scenarios can be debugged');
@@ -448,7 +449,8 @@ export class ScenarioDebugSession extends DebugSession {
       this.failWith(response, `the swapsim debugger does not support '${command}'`, false);
       return;
     }
-    const line = typeof args === 'object' && args !== null && 'line' in args && typeof args.line === 'number' ? this.convertClientLineToDebugger(args.line) : undefined;
+    const asked = withDefault(object<{ line: number }>({ line: num }), args, undefined);
+    const line = asked === undefined ? undefined : this.convertClientLineToDebugger(asked.line);
     if (line === undefined) {
       this.failWith(response, "runToLine needs a 'line'", false);
       return;

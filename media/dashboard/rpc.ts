@@ -2,8 +2,8 @@
  * Request/response over the transport, matched by id (the hexeditor way).
  * Results are checked against the protocol before anyone uses them.
  */
-import { ErrorCodes, type RequestTypes } from '../../shared/protocol';
-import { parseRequestResult, type WebviewRequestMethod } from '../../shared/validate';
+import { ErrorCodes, type RequestTypes, type WebviewRequestMethod } from '../../shared/protocol';
+import { parseRequestResult } from '../../shared/validate';
 import type { Transport } from './transport';
 
 export class RpcError extends Error {

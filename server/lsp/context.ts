@@ -15,9 +15,17 @@ import { runtimeDiagnostics } from './runtime_diagnostics';
 import { SessionManager, stepRange, wireDelta, type SessionEntry } from './sessions';
 import { DEFAULT_SETTINGS, scenarioDefaults, type Settings } from './settings';
 import { TestRunner } from '../testrun/runner';
+import { parseRequestParams } from '../../shared/validate';
 
-/** A custom request's handler: what it answers is checked against the protocol's result type. */
-export type RequestHandler<M extends RequestMethod> = (params: unknown, token: CancellationToken) => RequestTypes[M]['result'] | Promise<RequestTypes[M]['result']>;
+/** A custom request's handler: it gets checked params, and what it answers is checked against the protocol's result type. */
+export type RequestHandler<M extends RequestMethod> = (params: RequestTypes[M]['params'], token: CancellationToken) => RequestTypes[M]['result'] | Promise<RequestTypes[M]['result']>;
+
+/** The params of `method`, checked by shared/validate.ts (the checks the dashboard hosts run too); InvalidParams otherwise. */
+export function requestParams<M extends RequestMethod>(method: M, raw: unknown): RequestTypes[M]['params'] {
+  const parsed = parseRequestParams(method, raw);
+  if (!parsed.ok) throw new ResponseError(ErrorCodes.InvalidParams, parsed.error);
+  return parsed.value;
+}
 
 /** Heap the server needs besides its sessions (bundle, documents, analyses). */
 const BASELINE_HEAP_MB = 128;
@@ -69,9 +77,12 @@ export class ServerContext {
     void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
   }
 
-  /** Answer `method` with `handler`, inside a guard (guard.ts). */
+  /** Answer `method` with `handler`, given checked params, inside a guard (guard.ts). */
   onRequest<M extends RequestMethod>(method: M, handler: RequestHandler<M>): void {
-    this.connection.onRequest(method, guard(this.log, method, handler));
+    this.connection.onRequest(
+      method,
+      guard(this.log, method, (raw: unknown, token: CancellationToken) => handler(requestParams(method, raw), token)),
+    );
   }
 
   /** Send a notification of shared/protocol.ts NotificationTypes. */

@@ -6,25 +6,18 @@
  * pushes its delta (`swapsim/delta`), then the runtime diagnostics and inlay
  * hints are refreshed.
  */
-import { ResponseError, type CancellationToken, type ProgressToken } from 'vscode-languageserver/node';
-import { ErrorCodes, type StepInfo, type TestRunResult } from '../../shared/protocol';
+import { ResponseError, type CancellationToken } from 'vscode-languageserver/node';
+import { ErrorCodes, type SessionParams, type StepInfo, type TestRunResult } from '../../shared/protocol';
 import { MAX_DOCUMENT_BYTES } from './analysis';
 import type { CancelSignal } from '../session/api';
 import { DesignComparison } from '../session/compare';
 import type { ServerContext } from './context';
 import { runLong, yieldToEventLoop, type LongWork } from './long_run';
 import { wireSeq, wireSnapshot, type SessionEntry } from './sessions';
-import * as v from './validate';
 
-function workDoneToken(p: v.Params): ProgressToken | undefined {
-  const t = p.workDoneToken;
-  return typeof t === 'string' || (typeof t === 'number' && Number.isInteger(t)) ? t : undefined;
-}
-
-function checkSeq(p: v.Params, entry: SessionEntry): void {
-  const seq = v.optionalInteger(p, 'seq', 0);
-  if (seq !== undefined && seq < wireSeq(entry)) {
-    throw new ResponseError(ErrorCodes.StaleSequence, `seq ${seq} is stale: the session is at ${wireSeq(entry)}`);
+function checkSeq(p: SessionParams, entry: SessionEntry): void {
+  if (p.seq !== undefined && p.seq < wireSeq(entry)) {
+    throw new ResponseError(ErrorCodes.StaleSequence, `seq ${p.seq} is stale: the session is at ${wireSeq(entry)}`);
   }
 }
 
@@ -53,11 +46,11 @@ export interface SlicedMove {
 }
 
 /** A movement in slices (long_run.ts); returns when done, stopped, limited or cancelled. */
-export async function inSlices(ctx: ServerContext, entry: SessionEntry, p: v.Params, token: CancellationToken, move: SlicedMove): Promise<void> {
+export async function inSlices(ctx: ServerContext, entry: SessionEntry, p: SessionParams, token: CancellationToken, move: SlicedMove): Promise<void> {
   const start = entry.session.step.index;
   try {
     const result = await ctx.sessions.whileBusy(entry.uri, () =>
-      runLong(ctx.connection, token, workDoneToken(p), {
+      runLong(ctx.connection, token, p.workDoneToken, {
         title: move.title,
         expectedSteps: move.expectedSteps,
         maxSteps: ctx.settings.limits.maxSteps,
@@ -77,10 +70,9 @@ export async function inSlices(ctx: ServerContext, entry: SessionEntry, p: v.Par
   }
 }
 
-/** Run `fn` on the session of `params.uri`, after earlier work on it, with seq and cancellation checks. */
-export function withSessionOf<R>(ctx: ServerContext, raw: unknown, token: CancellationToken, fn: (entry: SessionEntry, p: v.Params) => R | Promise<R>): Promise<R> {
-  const p = v.object(raw);
-  const uri = v.string(p, 'uri');
+/** Run `fn` on the session of `p.uri`, after earlier work on it, with seq and cancellation checks. */
+export function withSessionOf<P extends SessionParams, R>(ctx: ServerContext, p: P, token: CancellationToken, fn: (entry: SessionEntry, p: P) => R | Promise<R>): Promise<R> {
+  const { uri } = p;
   if (ctx.documents.get(uri) === undefined) throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${uri}`);
   return ctx.sessions.enqueue(uri, async () => {
     if (token.isCancellationRequested) throw new ResponseError(ErrorCodes.Cancelled, 'cancelled before it started');
@@ -93,7 +85,7 @@ export function withSessionOf<R>(ctx: ServerContext, raw: unknown, token: Cancel
 export function registerCustomRequests(ctx: ServerContext): void {
   const { connection } = ctx;
 
-  const withSession = <R>(raw: unknown, token: CancellationToken, fn: (entry: SessionEntry, p: v.Params) => R | Promise<R>): Promise<R> => withSessionOf(ctx, raw, token, fn);
+  const withSession = <P extends SessionParams, R>(p: P, token: CancellationToken, fn: (entry: SessionEntry, p: P) => R | Promise<R>): Promise<R> => withSessionOf(ctx, p, token, fn);
 
   /**
    * A read-only request. While a long run is under way on the document, it
@@ -101,17 +93,15 @@ export function registerCustomRequests(ctx: ServerContext): void {
    * step of the last delta sent) instead of waiting for the whole run:
    * the views stay live during long runs.
    */
-  const readSession = <R>(raw: unknown, token: CancellationToken, fn: (entry: SessionEntry, p: v.Params) => R): Promise<R> => {
-    const p = v.object(raw);
-    const uri = v.string(p, 'uri');
-    const running = ctx.sessions.isBusy(uri) ? ctx.sessions.get(uri) : undefined;
-    if (running === undefined) return withSession(raw, token, fn);
+  const readSession = <P extends SessionParams, R>(p: P, token: CancellationToken, fn: (entry: SessionEntry, p: P) => R): Promise<R> => {
+    const running = ctx.sessions.isBusy(p.uri) ? ctx.sessions.get(p.uri) : undefined;
+    if (running === undefined) return withSession(p, token, fn);
     checkSeq(p, running);
     return Promise.resolve(fn(running, p));
   };
 
   const changed = (entry: SessionEntry): void => afterChange(ctx, entry);
-  const forward = (entry: SessionEntry, p: v.Params, token: CancellationToken, title: string, expected: number, slice: LongWork['slice']): Promise<void> =>
+  const forward = (entry: SessionEntry, p: SessionParams, token: CancellationToken, title: string, expected: number, slice: LongWork['slice']): Promise<void> =>
     inSlices(ctx, entry, p, token, { title, expectedSteps: expected, slice });
 
   const on: ServerContext['onRequest'] = (method, handler) => ctx.onRequest(method, handler);
@@ -120,12 +110,11 @@ export function registerCustomRequests(ctx: ServerContext): void {
 
   on('swapsim/run', (raw, token) =>
     withSession(raw, token, async (entry, p) => {
-      const toLine = v.optionalInteger(p, 'toLine', 0);
-      const breakpoints = v.optionalLines(p, 'breakpoints');
-      const direction = p.direction === undefined ? 'forward' : v.oneOf(p, 'direction', ['forward', 'back'] as const);
+      const { toLine } = p;
+      const breakpoints = p.breakpoints === undefined ? undefined : new Set(p.breakpoints);
       const s = entry.session;
-      if (direction === 'back') {
-        if (toLine !== undefined) throw v.invalid(`'toLine' only goes forward: leave it out with direction 'back'`);
+      if (p.direction === 'back') {
+        if (toLine !== undefined) throw new ResponseError(ErrorCodes.InvalidParams, `'toLine' only goes forward: leave it out with direction 'back'`);
         ctx.sendDelta(entry, s.backToBreakpoint(breakpoints ?? new Set()));
         changed(entry);
         return wireSnapshot(entry);
@@ -150,10 +139,9 @@ export function registerCustomRequests(ctx: ServerContext): void {
 
   on('swapsim/step', (raw, token) =>
     withSession(raw, token, async (entry, p): Promise<StepInfo> => {
-      const direction = v.oneOf(p, 'direction', ['forward', 'back'] as const);
-      const count = v.optionalInteger(p, 'count', 1) ?? 1;
+      const count = p.count ?? 1;
       const s = entry.session;
-      if (direction === 'back') {
+      if (p.direction === 'back') {
         ctx.sendDelta(entry, s.stepBack(count));
         changed(entry);
         return s.step;
@@ -167,7 +155,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
 
   on('swapsim/gotoStep', (raw, token) =>
     withSession(raw, token, async (entry, p): Promise<StepInfo> => {
-      const target = v.integer(p, 'step', 0);
+      const target = p.step;
       const s = entry.session;
       if (target < s.step.index) {
         ctx.sendDelta(entry, s.gotoStep(target));
@@ -192,7 +180,7 @@ export function registerCustomRequests(ctx: ServerContext): void {
 
   on('swapsim/setDesign', (raw, token) =>
     withSession(raw, token, async (entry, p) => {
-      const design = v.design(p, 'design');
+      const { design } = p;
       const doc = ctx.documents.get(entry.uri);
       if (doc === undefined) throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${entry.uri}`);
       const at = entry.session.step.index;
@@ -209,13 +197,13 @@ export function registerCustomRequests(ctx: ServerContext): void {
 
   on('swapsim/compare', (raw, token) =>
     withSession(raw, token, async (entry, p) => {
-      const designs = v.designs(p, 'designs');
-      const step = v.optionalInteger(p, 'step', 0);
+      const designs = [...new Set(p.designs)];
+      const { step } = p;
       requireRunnable(entry);
       const s = entry.session;
       const comparison = new DesignComparison(s.uri, s.text, s.buildOptions, step ?? s.step.index, s.step.total);
       // One design at a time, yielding in between so a cancel is seen.
-      const reporter = workDoneToken(p) === undefined ? null : connection.window.attachWorkDoneProgress(workDoneToken(p));
+      const reporter = p.workDoneToken === undefined ? null : connection.window.attachWorkDoneProgress(p.workDoneToken);
       reporter?.begin('swapsim: compare designs', 0, undefined, true);
       try {
         for (const [i, design] of designs.entries()) {
@@ -233,14 +221,13 @@ export function registerCustomRequests(ctx: ServerContext): void {
   );
 
   // A Testing-view run: its own session on the test worker, never the document's interactive one.
-  on('swapsim/test', async (raw, token): Promise<TestRunResult> => {
-    const p = v.object(raw);
-    const uri = v.string(p, 'uri');
-    const text = p.text === undefined ? ctx.documents.get(uri)?.getText() : v.string(p, 'text');
+  on('swapsim/test', async (p, token): Promise<TestRunResult> => {
+    const { uri } = p;
+    const text = p.text ?? ctx.documents.get(uri)?.getText();
     if (text === undefined) throw new ResponseError(ErrorCodes.NoSession, `no text for ${uri}: pass 'text' or open the document`);
     if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) throw new ResponseError(ErrorCodes.ResourceLimit, 'the scenario is larger than 5 MB');
     const design = ctx.sessions.get(uri)?.designOverride;
-    const progressToken = workDoneToken(p);
+    const progressToken = p.workDoneToken;
     const reporter = progressToken === undefined ? null : connection.window.attachWorkDoneProgress(progressToken);
     reporter?.begin('swapsim: test run', 0, undefined, true);
     const run = ctx.tests.run({
@@ -265,25 +252,25 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }
   });
 
-  on('swapsim/slot', (raw, token) => readSession(raw, token, (e, p) => e.session.slot(v.integer(p, 'type', 0), v.integer(p, 'offset', 0))));
+  on('swapsim/slot', (raw, token) => readSession(raw, token, (e, p) => e.session.slot(p.type, p.offset)));
 
-  on('swapsim/cluster', (raw, token) => readSession(raw, token, (e, p) => e.session.cluster(v.integer(p, 'type', 0), v.integer(p, 'cluster', 0))));
+  on('swapsim/cluster', (raw, token) => readSession(raw, token, (e, p) => e.session.cluster(p.type, p.cluster)));
 
   on('swapsim/clusterMap', (raw, token) =>
     readSession(raw, token, (e, p) => {
-      const map = e.session.clusterMap(v.integer(p, 'type', 0), v.integer(p, 'bins', 1, 65536), v.optionalInteger(p, 'from', 0), v.optionalInteger(p, 'to', 0));
+      const map = e.session.clusterMap(p.type, p.bins, p.from, p.to);
       return { ...map, seq: map.seq + e.seqBase };
     }),
   );
 
   on('swapsim/clusters', (raw, token) =>
-    readSession(raw, token, (e, p) => e.session.clusters(v.integer(p, 'type', 0), v.integer(p, 'start', 0), v.integer(p, 'limit', 1, 4096), v.boolean(p, 'includeFree', false))),
+    readSession(raw, token, (e, p) => e.session.clusters(p.type, p.start, p.limit, p.includeFree)),
   );
 
-  on('swapsim/swapCache', (raw, token) => readSession(raw, token, (e, p) => e.session.swapCache(v.integer(p, 'start', 0), v.integer(p, 'limit', 0, 10_000))));
+  on('swapsim/swapCache', (raw, token) => readSession(raw, token, (e, p) => e.session.swapCache(p.start, p.limit)));
 
   on('swapsim/events', (raw, token) =>
-    readSession(raw, token, (e, p) => e.session.events(v.integer(p, 'start', 0), v.integer(p, 'count', 0, 1000), v.boolean(p, 'fromEnd', false))),
+    readSession(raw, token, (e, p) => e.session.events(p.start, p.count, p.fromEnd ?? false)),
   );
 
   on('swapsim/overhead', (raw, token) => readSession(raw, token, (e) => e.session.overhead()));
@@ -296,5 +283,5 @@ export function registerCustomRequests(ctx: ServerContext): void {
     }),
   );
 
-  on('swapsim/export', (raw, token) => readSession(raw, token, (e, p) => e.session.exportState(v.oneOf(p, 'format', ['state-json', 'counters-csv'] as const))));
+  on('swapsim/export', (raw, token) => readSession(raw, token, (e, p) => e.session.exportState(p.format)));
 }

@@ -19,7 +19,7 @@ import { lineText } from './line';
 import { definition, highlights, prepareRename, references, rename } from './navigation';
 import { documentSymbols, foldingRanges } from './outline';
 import { SEMANTIC_LEGEND, semanticTokens } from './semantic_tokens';
-import { documentUri, positionParam, rangeParam } from './validate';
+import { documentUri, positionParam, rangeParam } from './standard_params';
 
 export function capabilities(sync: TextDocumentSyncKind): ServerCapabilities {
   return {

@@ -10,7 +10,8 @@
  * editor says (only `swapsim/setDesign`, the Select Design Profile command,
  * overrides a scenario's design, for one document).
  */
-import { DESIGN_NAMES, KERNEL_VERSIONS, type DesignName, type KernelVersion } from '../../shared/protocol';
+import type { DesignName, KernelVersion } from '../../shared/protocol';
+import { anyValue, bool as isBool, designName, intIn, kernelVersion, literal, recordOf, withDefault } from '../../shared/validate';
 import { parseSize } from '../lang/units';
 
 export interface GeometrySettings {
@@ -82,20 +83,14 @@ export const DEFAULT_SETTINGS: Settings = {
   limits: { maxSteps: 1_000_000, undoMemoryMB: 256, sessionMemoryMB: 512 },
 };
 
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function positiveInt(value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= max ? value : fallback;
-}
-
-function bool(value: unknown, fallback: boolean): boolean {
-  return typeof value === 'boolean' ? value : fallback;
-}
+// Settings are read leniently: a value that does not fit its check (shared/validate.ts) falls back to the default.
+const section = recordOf(anyValue);
+const record = (value: unknown): Record<string, unknown> => withDefault(section, value, {});
+const positiveInt = (value: unknown, fallback: number, max?: number): number => withDefault(intIn(max === undefined ? { min: 1 } : { min: 1, max }), value, fallback);
+const bool = (value: unknown, fallback: boolean): boolean => withDefault(isBool, value, fallback);
 
 export function isDesignName(value: unknown): value is DesignName {
-  return typeof value === 'string' && (DESIGN_NAMES as readonly string[]).includes(value);
+  return designName(value, 'value') === null;
 }
 
 /** A size setting such as `4G` or `512M`, in bytes; null when it is not a positive byte size. */
@@ -125,10 +120,10 @@ export function parseSettings(raw: unknown): Settings {
   const d = DEFAULT_SETTINGS;
   return {
     design: isDesignName(s.design) ? s.design : null,
-    kernel: typeof s.kernel === 'string' && (KERNEL_VERSIONS as readonly string[]).includes(s.kernel) ? (s.kernel as KernelVersion) : d.kernel,
+    kernel: withDefault(kernelVersion, s.kernel, d.kernel),
     geometry: parseGeometry(s.geometry),
     checkInvariants: bool(s.checkInvariants, d.checkInvariants),
-    invariants: s.invariants === 'full' || s.invariants === 'incremental' ? s.invariants : d.invariants,
+    invariants: withDefault(literal('incremental', 'full'), s.invariants, d.invariants),
     inlayHints: { enabled: bool(inlay.enabled, d.inlayHints.enabled) },
     limits: {
       maxSteps: positiveInt(limits.maxSteps, d.limits.maxSteps),

@@ -71,6 +71,16 @@ const DEFAULT_FULL_CHECK_SHARE = 0.05;
  */
 const SWEEP_UNITS_PER_RECORD = 15;
 const MAX_CLUSTER_CHANGES = 2048;
+
+/**
+ * This process's CPU time in ms. Undo checkpoints are spaced by the CPU time
+ * of the forward work, which is what re-executing it costs: wall time would
+ * put them closer together on a busy machine, and keep more history.
+ */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 const MAX_DELTA_EVENTS = 200;
 const MAX_HISTORY = 64;
 
@@ -328,7 +338,7 @@ export class Session implements SessionApi {
 
   /** Execute the step at `index` and advance. */
   private runOne(): void {
-    const started = performance.now();
+    const started = cpuMs();
     const { stmt, iterations, variables } = this.plan.at(this.index);
     const k = this.kernel;
     const mark = k.mark();
@@ -357,7 +367,7 @@ export class Session implements SessionApi {
     this.lineEffects.set(stmt.range.start.line, { step: stepNo, text: this.summarizeEffect(stmt, out, eventsBefore) });
     this.stepLines[stepNo - 1] = stmt.range.start.line;
     this.index++;
-    this.history.afterStep(k.j, performance.now() - started);
+    this.history.afterStep(k.j, cpuMs() - started);
   }
 
   /** The invariant mode in force: the settings, then the scenario's `config check_invariants`. */

@@ -4,11 +4,11 @@
  *
  * Every step's writes are in the kernel's journal (server/sim/journal.ts),
  * so stepping back to a recent step is a journal rollback. Older history is
- * kept coarser: every CHECKPOINT_MS of forward work the step boundary
+ * kept coarser: every CHECKPOINT_MS of forward work (CPU time) the step boundary
  * becomes a checkpoint, and when the journal above the newest compacted
  * step outgrows its budget, the intervals between checkpoints are compacted
- * into one set of old values each (Journal.compact: one old value per
- * element or field, dense runs as copies). Inside a compacted interval only
+ * into one set of old values each (Journal.compactSpans: one old value per
+ * element or field). Inside a compacted interval only
  * its checkpoints are marks: stepping back to a step inside it rolls back to
  * the checkpoint below and re-executes forward (the simulator is
  * deterministic), which re-records those steps in full. So:
@@ -36,7 +36,7 @@ export interface StepRecord {
 
 export const COARSE = -1;
 
-/** Forward work between checkpoints: the most a step back re-executes (before merges). */
+/** Forward work (CPU ms) between checkpoints: the most a step back re-executes (before merges). */
 export const CHECKPOINT_MS = 25;
 
 export interface UndoBudget {

@@ -10,7 +10,7 @@
  *  - ELEM: one typed-array element (its index and old value in typed
  *    columns, so no number is boxed);
  *  - RANGE: the old contents of a run of a typed array, as a copy (bulk
- *    paths write these, and compaction turns dense element records into them);
+ *    paths and copy on write make these);
  *  - FIELD: one property of an object or element of a plain array;
  *  - CUSTOM: an undo closure for structural changes (map inserts, splices);
  *  - BIRTH: an object created here, whose later writes need no undo once
@@ -25,10 +25,10 @@
  *    record nothing; likewise the first write to each object field. A
  *    rollback to the mark restores every chunk and field saved, and the
  *    element records before the switch, exactly.
- *  - Compaction (`compact`): the records of a span [from, to) become the
- *    fewest records that restore the state at `from` (one old value per
- *    element or field, dense runs as RANGE copies, records on objects born
- *    in the span dropped). A rollback to `from` still restores exactly;
+ *  - Compaction (`compactSpans`): the records of a span [from, to) become
+ *    the fewest records that restore the state at `from` (one old value per
+ *    element or field, a RANGE only if it holds an element nothing older in
+ *    the span does, records on objects born in the span dropped). A rollback to `from` still restores exactly;
  *    positions strictly inside the span are no longer marks. Sessions
  *    compact older spans of finished steps (server/session/undo_history.ts).
  */
@@ -95,6 +95,8 @@ export class Journal {
   private readonly chunkStamps = new WeakMap<TypedArray, Uint32Array>();
   /** Per object: the fields saved in the current epoch. */
   private readonly fieldStamps = new WeakMap<object, { epoch: number; keys: Set<unknown> }>();
+  /** Compaction's record of the elements a span has seen. */
+  private readonly seenElements = new SeenElements();
   /** When false, mutations are applied but not recorded (benchmarks, bulk setup). */
   recording = true;
 
@@ -317,51 +319,109 @@ export class Journal {
 
   /**
    * Compact each span [bounds[i], bounds[i + 1]) on its own: keep only the
-   * records a rollback to the span's start needs. Of the records on one
-   * typed-array element or one field, the oldest stays; a RANGE whose
-   * chunks older RANGEs of the span cover whole is dropped; records on
-   * objects born in the span are dropped; undo closures and births stay.
-   * The kept records keep their order, so each location still ends at its
-   * oldest value. Marks at the bounds stay valid (they move down: the new
+   * records a rollback to the span's start needs (markNeeded), in place:
+   * no record becomes an object on the way. The kept records keep their
+   * order, so each location still ends at its oldest value. Marks at the bounds stay valid (they move down: the new
    * positions are returned, the first unchanged); marks strictly inside a
    * span do not. Records above the last bound move down once.
    */
   compactSpans(bounds: readonly number[]): number[] {
     const first = bounds[0]!;
     const last = bounds[bounds.length - 1]!;
-    const out: FlatRecord[] = [];
-    const newBounds = [first];
-    for (let b = 0; b + 1 < bounds.length; b++) {
-      dedupeSpan(this.extract(bounds[b]!, bounds[b + 1]!), out);
-      newBounds.push(first + out.length);
-    }
-    // the records above the last bound move down as they are: columns copied, aux entries renumbered
-    const tailTargets = this.targets.slice(last, this.top);
-    const tailSlot = this.slot.slice(last, this.top);
-    const tailNum = this.oldNum.slice(last, this.top);
-    let tailAux = this.auxTop;
-    for (let i = last; i < this.top; i++) {
-      const s = this.slot[i]!;
+    const keep = new Uint8Array(last - first);
+    for (let b = 0; b + 1 < bounds.length; b++) this.markNeeded(bounds[b]!, bounds[b + 1]!, keep, first);
+    // kept records (and every record above the last bound) move down in place, with their aux entries
+    const { targets, slot, oldNum, auxKey, auxOld } = this;
+    const newBounds: number[] = [];
+    let bi = 0;
+    let w = first;
+    let auxW = this.auxTop;
+    for (let i = first; i < this.top; i++) {
+      const s = slot[i]!;
       if (s === FIELD || s === RANGE) {
-        tailAux = this.oldNum[i]!;
+        auxW = oldNum[i]!;
         break;
       }
     }
-    const auxKeys = this.auxKey.slice(tailAux, this.auxTop);
-    const auxOlds = this.auxOld.slice(tailAux, this.auxTop);
-    this.truncate(first);
-    for (const r of out) this.appendRecord(r);
-    for (let i = 0; i < tailSlot.length; i++) {
-      const s = tailSlot[i]!;
-      const x = tailNum[i]! - tailAux;
-      if (s === FIELD || s === RANGE) this.appendRaw(tailTargets[i], s, 0, auxKeys[x], auxOlds[x]);
-      else this.appendRaw(tailTargets[i], s, tailNum[i]!, undefined, undefined);
+    for (let i = first; i < this.top; i++) {
+      while (bi < bounds.length && bounds[bi] === i) newBounds[bi++] = w;
+      const s = slot[i]!;
+      const aux = s === FIELD || s === RANGE;
+      if (i < last && keep[i - first] === 0) {
+        if (aux) {
+          const old = auxOld[oldNum[i]!];
+          this.extraBytes -= FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+        }
+        continue;
+      }
+      targets[w] = targets[i];
+      slot[w] = s;
+      if (aux) {
+        const x = oldNum[i]!;
+        auxKey[auxW] = auxKey[x];
+        auxOld[auxW] = auxOld[x];
+        oldNum[w] = auxW++;
+      } else {
+        oldNum[w] = oldNum[i]!;
+      }
+      w++;
     }
+    while (bi < bounds.length) newBounds[bi++] = w;
+    for (let i = w; i < this.top; i++) targets[i] = undefined;
+    for (let x = auxW; x < this.auxTop; x++) {
+      auxKey[x] = undefined;
+      auxOld[x] = undefined;
+    }
+    this.top = w;
+    this.auxTop = auxW;
+    this.trimAux();
     const removed = last - newBounds[newBounds.length - 1]!;
     if (this.lastMark >= last) this.lastMark -= removed;
     else if (this.lastMark > first) this.lastMark = first;
     this.newSpan();
     return newBounds;
+  }
+
+  /**
+   * Mark in `keep` (indexed from `base`) the records of span [from, to) that
+   * a rollback to `from` needs. Of the records on one typed-array element
+   * or one field, the oldest stays; a RANGE whose elements all have an
+   * older record in the span is dropped (the older ones, undone after it,
+   * win); records on objects born in the span are dropped; undo closures
+   * and births stay.
+   */
+  private markNeeded(from: number, to: number, keep: Uint8Array, base: number): void {
+    const { targets, slot, oldNum, auxKey, auxOld } = this;
+    let born: Set<unknown> | null = null;
+    for (let i = from; i < to; i++) {
+      if (slot[i] === BIRTH) (born ??= new Set()).add(targets[i]);
+    }
+    const fields = new Map<unknown, Set<unknown>>();
+    const seen = this.seenElements;
+    seen.newSpan();
+    for (let i = from; i < to; i++) {
+      const s = slot[i]!;
+      const target = targets[i];
+      if (s === CUSTOM || s === BIRTH) {
+        keep[i - base] = 1;
+        continue;
+      }
+      if (born?.has(target)) continue;
+      if (s >= 0) {
+        if (seen.testAndSet(target as TypedArray, s)) keep[i - base] = 1;
+      } else if (s === FIELD) {
+        let keys = fields.get(target);
+        if (!keys) fields.set(target, (keys = new Set()));
+        const key = auxKey[oldNum[i]!];
+        if (keys.has(key)) continue;
+        keys.add(key);
+        keep[i - base] = 1;
+      } else {
+        const x = oldNum[i]!;
+        const start = auxKey[x] as number;
+        if (seen.anyUnsetThenSet(target as TypedArray, start, start + (auxOld[x] as TypedArray).length)) keep[i - base] = 1;
+      }
+    }
   }
 
   // ----------------------------------------------------------- internals
@@ -454,21 +514,6 @@ export class Journal {
     this.limit = this.cow ? this.slot.length : Math.min(this.slot.length, this.lastMark + this.copyOnWriteAfter);
   }
 
-  /** The records of [from, to), self-contained (aux values inlined), oldest first. */
-  private extract(from: number, to: number): FlatRecord[] {
-    const out: FlatRecord[] = [];
-    for (let i = from; i < to; i++) {
-      const s = this.slot[i]!;
-      const r: FlatRecord = { target: this.targets[i], s, num: this.oldNum[i]! };
-      if (s === FIELD || s === RANGE) {
-        r.key = this.auxKey[r.num];
-        r.old = this.auxOld[r.num];
-      }
-      out.push(r);
-    }
-    return out;
-  }
-
   /** Drop the records at and above `pos` without undoing them. */
   private truncate(pos: number): void {
     for (let i = pos; i < this.top; i++) {
@@ -487,26 +532,6 @@ export class Journal {
     this.top = Math.min(this.top, pos);
   }
 
-  private appendRecord(r: FlatRecord): void {
-    this.appendRaw(r.target, r.s, r.num, r.key, r.old);
-  }
-
-  /** Append a record as it was (ELEM and CUSTOM keep `num`; FIELD and RANGE get a new aux entry for key and old). */
-  private appendRaw(target: unknown, s: number, num: number, key: unknown, old: unknown): void {
-    const i = this.top;
-    if (i >= this.slot.length) this.growColumns(i + 1);
-    this.targets[i] = target;
-    this.slot[i] = s;
-    this.top = i + 1;
-    if (s === FIELD || s === RANGE) {
-      this.oldNum[i] = this.pushAux(key, old);
-      this.extraBytes += FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
-    } else {
-      this.oldNum[i] = num;
-      if (s === CUSTOM) this.extraBytes += CUSTOM_BYTES;
-    }
-  }
-
   private growColumns(atLeast: number): void {
     let n = this.slot.length;
     while (n < atLeast) n *= 2;
@@ -519,60 +544,65 @@ export class Journal {
   }
 }
 
-/** One record with its aux values inlined (compaction moves records around in this form). */
-interface FlatRecord {
-  target: unknown;
-  s: number;
-  num: number;
-  key?: unknown;
-  old?: unknown;
-}
-
 /**
- * The records of one span a rollback to its start needs (compactSpans), in
- * their order, appended to `out`.
+ * Which elements of typed arrays a span being compacted has seen: one bit
+ * per element in 64-element chunks, allocated once per array and made
+ * stale per span by a stamp (no clearing, no per-element objects).
  */
-function dedupeSpan(span: FlatRecord[], out: FlatRecord[]): void {
-  const born = new Set<unknown>();
-  for (const r of span) if (r.s === BIRTH) born.add(r.target);
-  const elems = new Map<unknown, Set<number>>();
-  const fields = new Map<unknown, Set<unknown>>();
-  /** Per array, the chunks older RANGE records of the span cover whole. */
-  const covered = new Map<unknown, Set<number>>();
-  const setOf = <K>(m: Map<unknown, Set<K>>, t: unknown): Set<K> => {
-    let set = m.get(t);
-    if (!set) m.set(t, (set = new Set()));
-    return set;
-  };
-  for (const r of span) {
-    if (r.s === CUSTOM || r.s === BIRTH) {
-      out.push(r);
-      continue;
+class SeenElements {
+  private epoch = 0;
+  private readonly marks = new WeakMap<TypedArray, { stamp: Uint32Array; bits: Uint32Array }>();
+
+  newSpan(): void {
+    this.epoch++;
+  }
+
+  /** Word `w` (0 or 1) of the chunk's 64 bits, zeroed first if the chunk is stale. */
+  private chunk(arr: TypedArray, c: number): Uint32Array {
+    let m = this.marks.get(arr);
+    if (m === undefined) {
+      const chunks = (arr.length >>> CHUNK_SHIFT) + 1;
+      m = { stamp: new Uint32Array(chunks), bits: new Uint32Array(chunks * 2) };
+      this.marks.set(arr, m);
     }
-    if (born.has(r.target)) continue;
-    if (r.s === FIELD) {
-      const keys = setOf(fields, r.target);
-      if (keys.has(r.key)) continue;
-      keys.add(r.key);
-      out.push(r);
-    } else if (r.s >= 0) {
-      const seen = setOf<number>(elems, r.target);
-      if (seen.has(r.s) || covered.get(r.target)?.has(r.s >>> CHUNK_SHIFT)) continue;
-      seen.add(r.s);
-      out.push(r);
-    } else {
-      // RANGE: needed unless older copies hold every chunk it covers
-      const start = r.key as number;
-      const end = start + (r.old as TypedArray).length;
-      const chunks = setOf<number>(covered, r.target);
-      let needed = false;
-      for (let c = start >>> CHUNK_SHIFT; c <= (end - 1) >>> CHUNK_SHIFT && !needed; c++) needed = !chunks.has(c);
-      if (!needed) continue;
-      out.push(r);
-      const len = (r.target as TypedArray).length;
-      for (let c = (start + CHUNK_LEN - 1) >>> CHUNK_SHIFT; c << CHUNK_SHIFT < end; c++) {
-        if ((c + 1) << CHUNK_SHIFT <= end || end === len) chunks.add(c);
+    if (m.stamp[c] !== this.epoch) {
+      m.stamp[c] = this.epoch;
+      m.bits[2 * c] = 0;
+      m.bits[2 * c + 1] = 0;
+    }
+    return m.bits;
+  }
+
+  /** Mark element `index`; true if it was not marked yet. */
+  testAndSet(arr: TypedArray, index: number): boolean {
+    const c = index >>> CHUNK_SHIFT;
+    const bits = this.chunk(arr, c);
+    const w = 2 * c + ((index >>> 5) & 1);
+    const bit = 1 << (index & 31);
+    if (bits[w]! & bit) return false;
+    bits[w] = bits[w]! | bit;
+    return true;
+  }
+
+  /** Mark elements [start, end); true if any of them was not marked yet. */
+  anyUnsetThenSet(arr: TypedArray, start: number, end: number): boolean {
+    let any = false;
+    for (let i = start; i < end; ) {
+      const c = i >>> CHUNK_SHIFT;
+      const bits = this.chunk(arr, c);
+      const chunkEnd = Math.min(end, (c + 1) << CHUNK_SHIFT);
+      for (let half = 0; half < 2; half++) {
+        const lo = Math.max(i, (c << CHUNK_SHIFT) + half * 32);
+        const hi = Math.min(chunkEnd, (c << CHUNK_SHIFT) + half * 32 + 32);
+        if (lo >= hi) continue;
+        const width = hi - lo;
+        const mask = (width === 32 ? 0xffffffff : ((1 << width) - 1) << (lo & 31)) >>> 0;
+        const w = 2 * c + half;
+        if ((bits[w]! & mask) >>> 0 !== mask) any = true;
+        bits[w] = bits[w]! | mask;
       }
+      i = chunkEnd;
     }
+    return any;
   }
 }

@@ -11,9 +11,9 @@
  * Malformed messages get an error response (when they carry a usable id)
  * and one log line per host for the first few.
  */
-import { ErrorCodes, type HostToWebview, type RequestTypes, type WebviewToHost } from '../protocol';
+import { ErrorCodes, type HostToWebview, type RequestTypes, type WebviewRequestMethod, type WebviewToHost } from '../protocol';
 import { errorCode, errorMessage } from '../errors';
-import { isWebviewRequest, parseRequestParams, parseWebviewToHost, type WebviewRequestMethod } from '../validate';
+import { isWebviewRequest, parseRequestParams, parseWebviewToHost } from '../validate';
 
 /** What a host does with each kind of message; the relay does the checking. */
 export interface DashboardHost {

@@ -456,11 +456,20 @@ describe('dashboard in a browser', () => {
   test('zoom, selection and open panels survive a reload', async () => {
     await page.click('#panel-memcg > summary');
     const selected = (await page.textContent('#inspector-title')) ?? '';
-    const savedBefore = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    // The zoom level of the saved UI state (persist.ts UiState: the entry with an `open` list).
+    const savedLevel = (): string => {
+      const states = Object.values({ ...localStorage }).map((text) => JSON.parse(text) as { level?: unknown; open?: unknown });
+      return JSON.stringify(states.find((s) => Array.isArray(s.open))?.level);
+    };
+    const levelBefore = await page.evaluate(savedLevel);
     const zoomBefore = await page.textContent('#map-zoom-label');
     await page.click('#map-zoom-in');
-    // The zoom is saved with the rest of the UI state; wait for that write, not for a while.
-    await page.waitForFunction((before) => JSON.stringify({ ...localStorage }) !== before, savedBefore);
+    // The zoom is saved with the rest of the UI state: wait for the write that holds the new level
+    // (an earlier write, of the closed panel alone, may be the first change seen).
+    await page.waitForFunction((before) => {
+      const states = Object.values({ ...localStorage }).map((text) => JSON.parse(text) as { level?: unknown; open?: unknown });
+      return JSON.stringify(states.find((s) => Array.isArray(s.open))?.level) !== before;
+    }, levelBefore);
     const zoom = await page.textContent('#map-zoom-label');
     assert.notEqual(zoom, zoomBefore, 'the zoom button zooms');
     await page.reload();

@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import WebSocket from 'ws';
-import type { HostToWebview, RequestTypes, WebviewToHost } from '../../shared/protocol';
-import type { WebviewRequestMethod } from '../../shared/validate';
+import type { HostToWebview, RequestTypes, WebviewRequestMethod, WebviewToHost } from '../../shared/protocol';
 import { REPO_ROOT as ROOT } from '../foundation/repo';
 import { hangGuard } from '../hang_guard';
 

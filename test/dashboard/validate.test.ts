@@ -50,12 +50,15 @@ describe('messages from the page', () => {
 
   test('request parameters are checked per method', () => {
     assert.ok(parseRequestParams('swapsim/clusterMap', { uri: 'x', type: 0, bins: 65536, from: 0, to: 10 }).ok);
-    assert.match(String((parseRequestParams('swapsim/clusterMap', { uri: 'x', type: 0, bins: 65537 }) as { error: string }).error), /params\.bins: expected 1\.\.65536 bins/);
+    assert.match(String((parseRequestParams('swapsim/clusterMap', { uri: 'x', type: 0, bins: 65537 }) as { error: string }).error), /params\.bins: expected an integer in 1\.\.65536, got number 65537/);
     assert.match(String((parseRequestParams('swapsim/clusterMap', { uri: 'x', type: 0, bins: 8, from: 9, to: 9 }) as { error: string }).error), /from must be below to/);
     assert.match(String((parseRequestParams('swapsim/step', { uri: 'x', direction: 'up' }) as { error: string }).error), /params\.direction/);
     assert.match(String((parseRequestParams('swapsim/compare', { uri: 'x', designs: [] }) as { error: string }).error), /at least one design/);
     assert.match(String((parseRequestParams('swapsim/compare', { uri: 'x', designs: ['p9'] }) as { error: string }).error), /params\.designs\[0\]/);
     assert.match(String((parseRequestParams('swapsim/slot', { type: 0, offset: 1 }) as { error: string }).error), /params\.uri: expected a string/);
+     // One bound for both paths: the language server's and docs/language-server.md's 0..1000 events.
+    assert.ok(parseRequestParams('swapsim/events', { uri: 'x', start: 0, count: 0 }).ok);
+    assert.match(String((parseRequestParams('swapsim/events', { uri: 'x', start: 0, count: 5000 }) as { error: string }).error), /params\.count: expected an integer in 0\.\.1000/);
   });
 });
 

@@ -1,8 +1,11 @@
-// A test client for the bundled language server: spawns dist/server.js with
-// --stdio, speaks LSP through vscode-languageserver-protocol, answers the
-// server's own requests (workspace/configuration, work-done progress,
-// registrations, refreshes) and records what the server pushes
-// (diagnostics, swapsim/delta, swapsim/serverStatus, $/progress).
+// The one stdio harness of the test suite: spawns the bundled language
+// server (dist/server.js --stdio), speaks LSP through
+// vscode-languageserver-protocol, answers the server's own requests
+// (workspace/configuration, work-done progress, registrations, refreshes)
+// and records what the server pushes (diagnostics, swapsim/delta,
+// swapsim/serverStatus, $/progress). The end-to-end tests use it directly;
+// test/client/server.ts wraps it as the extension's requester and store.
+// Features that only need an analysis are tested in process (features.ts).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import {
@@ -50,6 +53,7 @@ export class LspClient {
   readonly configurationRequests: unknown[] = [];
   inlayRefreshes = 0;
   settings: Record<string, unknown> | undefined;
+  private options: ClientOptions = {};
   initializeResult: InitializeResult | undefined;
   private readonly waiters: Waiter[] = [];
   private readonly deltaListeners = new Set<(delta: SessionDelta) => void>();
@@ -73,7 +77,15 @@ export class LspClient {
     return this.connection.onNotification(method, handler);
   }
 
+  /** Spawn, initialize (the capabilities follow `options`) and send initialized. */
   static async start(options: ClientOptions = {}): Promise<LspClient> {
+    const client = LspClient.spawn(options);
+    await client.initialize();
+    return client;
+  }
+
+  /** Spawn the server and listen, without the initialize handshake. */
+  static spawn(options: ClientOptions = {}): LspClient {
     // SWAPSIM_LSP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under a test.
     const nodeArgs = (process.env.SWAPSIM_LSP_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
     const child = spawn(process.execPath, [...nodeArgs, distFile('server.js'), '--stdio'], { stdio: 'pipe' });
@@ -116,7 +128,16 @@ export class LspClient {
       return null;
     });
     connection.onRequest('workspace/semanticTokens/refresh', () => null);
+    connection.onRequest('workspace/codeLens/refresh', () => null);
+    connection.onRequest('workspace/diagnostic/refresh', () => null);
     connection.listen();
+    client.options = options;
+    return client;
+  }
+
+  /** initialize, then initialized; returns the server's answer. */
+  async initialize(): Promise<InitializeResult> {
+    const { connection, options } = this;
     const capabilities: ClientCapabilities = {
       workspace: {
         configuration: options.settings !== undefined,
@@ -126,9 +147,15 @@ export class LspClient {
       window: { workDoneProgress: options.workDoneProgress === true },
       textDocument: { publishDiagnostics: { versionSupport: true } },
     };
-    client.initializeResult = await withTimeout(connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities }), 10_000, 'initialize');
+    this.initializeResult = await withTimeout(connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities }), 10_000, 'initialize');
     await connection.sendNotification(InitializedNotification.type, {});
-    return client;
+    return this.initializeResult;
+  }
+
+  /** Close the connection and kill the server if it still runs (after a test failed half-way). */
+  dispose(): void {
+    this.connection.dispose();
+    if (this.child.exitCode === null) this.child.kill();
   }
 
   get stderr(): string {
@@ -203,8 +230,7 @@ export class LspClient {
       await this.connection.sendNotification(ExitNotification.type);
       return await withTimeout(this.exited, 10_000, 'exit');
     } finally {
-      this.connection.dispose();
-      if (this.child.exitCode === null) this.child.kill();
+      this.dispose();
     }
   }
 }
@@ -216,76 +242,4 @@ export function messageText(message: string | { value: string } | undefined): st
 
 export { withTimeout } from '../hang_guard';
 
-// ─── fixtures with markers ───────────────────────────────────────────────────
-
-export interface Pos {
-  line: number;
-  character: number;
-}
-
-export interface Rng {
-  start: Pos;
-  end: Pos;
-}
-
-export interface Fixture {
-  readonly text: string;
-  /** `<|>` markers, in order. */
-  readonly cursors: Pos[];
-  /** `<|…|>` markers, in order. */
-  readonly ranges: Rng[];
-}
-
-function positionAt(text: string, offset: number): Pos {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, character: offset - lineStart };
-}
-
-/**
- * Strip Langium-style markers: `<|>` is a cursor, `<|text|>` marks the range
- * of `text`. Positions refer to the text without markers.
- */
-export function fixture(marked: string): Fixture {
-  let out = '';
-  const cursorOffsets: number[] = [];
-  const rangeOffsets: [number, number][] = [];
-  let openAt: number | null = null;
-  let i = 0;
-  while (i < marked.length) {
-    if (marked.startsWith('<|>', i)) {
-      cursorOffsets.push(out.length);
-      i += 3;
-    } else if (marked.startsWith('<|', i)) {
-      if (openAt !== null) throw new Error('nested <| in fixture');
-      openAt = out.length;
-      i += 2;
-    } else if (marked.startsWith('|>', i)) {
-      if (openAt === null) throw new Error('|> without <| in fixture');
-      rangeOffsets.push([openAt, out.length]);
-      openAt = null;
-      i += 2;
-    } else {
-      out += marked[i];
-      i++;
-    }
-  }
-  if (openAt !== null) throw new Error('unclosed <| in fixture');
-  return {
-    text: out,
-    cursors: cursorOffsets.map((o) => positionAt(out, o)),
-    ranges: rangeOffsets.map(([a, b]) => ({ start: positionAt(out, a), end: positionAt(out, b) })),
-  };
-}
-
-let uriCounter = 0;
-/** A fresh document URI per test, so one server can hold many fixtures. */
-export function freshUri(name = 'doc'): string {
-  return `file:///test/${name}-${++uriCounter}.swapsim`;
-}
+export { fixture, freshUri, type Fixture, type Pos, type Rng } from './fixture';

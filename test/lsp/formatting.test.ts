@@ -1,26 +1,17 @@
 // Formatting: canonical spacing and indentation, and — the important part —
 // the formatted text parses and checks to the same program.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { TextEdit } from 'vscode-languageserver-protocol/node';
 import { parseAndCheck } from '../../server/lang/index';
-import { formatText } from '../../server/lsp/formatting';
+import { formatText, formattingEdits } from '../../server/lsp/formatting';
 import { REPO_ROOT } from '../foundation/repo';
 import { largeScenario } from '../lang/generate';
-import { LspClient } from './client';
-import { applyEdits, expectFormatting, openFixture } from './expect';
+import { analyze, applyEdits, expectFormatting } from './features';
 
-let client: LspClient;
-before(async () => {
-  client = await LspClient.start();
-});
-after(async () => {
-  await client.shutdown();
-});
 
-test('spacing, repeat indentation, comment gap and trailing whitespace are made canonical', async () => {
+test('spacing, repeat indentation, comment gap and trailing whitespace are made canonical', () => {
   const messy = [
     'config   design=p4    ram=2G   ',
     'swapon /dev/vda2 size=64M -p5       # fast one',
@@ -55,28 +46,22 @@ test('spacing, repeat indentation, comment gap and trailing whitespace are made 
     '# an indented comment',
     '',
   ].join('\n');
-  await expectFormatting(client, messy, expected);
+  expectFormatting(messy, expected);
 });
 
-test('formatting an already formatted document changes nothing', async () => {
-  const { uri } = await openFixture(client, 'task t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}\n');
-  const edits = await client.request<TextEdit[]>('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+test('formatting an already formatted document changes nothing', () => {
+  const edits = formattingEdits(analyze('task t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}\n').doc);
   assert.deepEqual(edits, []);
 });
 
-test('lines the lexer cannot read are left untouched', async () => {
+test('lines the lexer cannot read are left untouched', () => {
   const text = 'echo "unterminated   \nmmap t r 1M content=mix(zero=50%   \n  task   t';
-  await expectFormatting(client, text, 'echo "unterminated   \nmmap t r 1M content=mix(zero=50%   \ntask t');
+  expectFormatting(text, 'echo "unterminated   \nmmap t r 1M content=mix(zero=50%   \ntask t');
 });
 
-test('range formatting only edits the lines asked for, with the indentation of their block', async () => {
+test('range formatting only edits the lines asked for, with the indentation of their block', () => {
   const text = 'task   t\nrepeat 2 {\nmmap t r 1M\nmunmap   t r\n}';
-  const { uri } = await openFixture(client, text);
-  const edits = await client.request<TextEdit[]>('textDocument/rangeFormatting', {
-    textDocument: { uri },
-    range: { start: { line: 2, character: 0 }, end: { line: 3, character: 3 } },
-    options: { tabSize: 2, insertSpaces: true },
-  });
+  const edits = formattingEdits(analyze(text).doc, { start: { line: 2, character: 0 }, end: { line: 3, character: 3 } });
   assert.equal(applyEdits(text, edits), 'task   t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}');
 });
 

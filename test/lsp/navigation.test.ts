@@ -1,42 +1,35 @@
 // Definition, references, highlights and rename for devices, cgroups, tasks
 // and regions.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DocumentHighlight } from 'vscode-languageserver-protocol/node';
-import { LspClient } from './client';
-import { expectDefinition, expectReferences, expectRename, openFixture } from './expect';
+import { ErrorCodes } from '../../shared/protocol';
+import { highlights, prepareRename, rename } from '../../server/lsp/navigation';
+import { analyze, expectDefinition, expectReferences, expectRename } from './features';
 
-let client: LspClient;
-before(async () => {
-  client = await LspClient.start();
-});
-after(async () => {
-  await client.shutdown();
+
+test('definition of a task is its task statement (also after a re-creation)', () => {
+  expectDefinition('task <|web|>\nmmap w<|>eb heap 1M\nexit web\ntask web');
 });
 
-test('definition of a task is its task statement (also after a re-creation)', async () => {
-  await expectDefinition(client, 'task <|web|>\nmmap w<|>eb heap 1M\nexit web\ntask web');
+test('definition of a forked child is the fork, and its regions are the parent’s mmap', () => {
+  expectDefinition('task p\nfork p <|c|>\nexit <|>c');
+  expectDefinition('task p\nmmap p <|heap|> 1M\nfork p c\ntouch c he<|>ap');
 });
 
-test('definition of a forked child is the fork, and its regions are the parent’s mmap', async () => {
-  await expectDefinition(client, 'task p\nfork p <|c|>\nexit <|>c');
-  await expectDefinition(client, 'task p\nmmap p <|heap|> 1M\nfork p c\ntouch c he<|>ap');
+test('definition of a cgroup is the first mkdir creating it, whichever path spells it', () => {
+  expectDefinition('mkdir -p <|work|>/b\nmkdir work/c\necho 1M > /sys/fs/cgroup/wo<|>rk/c/memory.max');
+  expectDefinition('mkdir work\nmkdir work/<|b|>\ntask t cgroup=/work/<|>b');
 });
 
-test('definition of a cgroup is the first mkdir creating it, whichever path spells it', async () => {
-  await expectDefinition(client, 'mkdir -p <|work|>/b\nmkdir work/c\necho 1M > /sys/fs/cgroup/wo<|>rk/c/memory.max');
-  await expectDefinition(client, 'mkdir work\nmkdir work/<|b|>\ntask t cgroup=/work/<|>b');
+test('definition of a device is its swapon; an unknown name has none', () => {
+  expectDefinition('swapon <|/dev/vda2|> size=1M\nexpect slot /dev/v<|>da2 1 kind == null');
+  expectDefinition('swapoff /dev/n<|>ope');
 });
 
-test('definition of a device is its swapon; an unknown name has none', async () => {
-  await expectDefinition(client, 'swapon <|/dev/vda2|> size=1M\nexpect slot /dev/v<|>da2 1 kind == null');
-  await expectDefinition(client, 'swapoff /dev/n<|>ope');
-});
-
-test('references list every occurrence, with or without the declaration', async () => {
-  await expectReferences(client, 'task <|t|>\nmmap <|t|> heap 1M\npageout <|t|> heap\nexpect task <|t|> swapents == 0\necho <|t|> > /sys/fs/cgroup/cgroup.procs\nmove <|<|>t|> /');
-  await expectReferences(client, 'task t\nmmap t heap 1M\npageout t <|heap|>\ntouch t <|he<|>ap|>', false);
-  await expectReferences(client, [
+test('references list every occurrence, with or without the declaration', () => {
+  expectReferences('task <|t|>\nmmap <|t|> heap 1M\npageout <|t|> heap\nexpect task <|t|> swapents == 0\necho <|t|> > /sys/fs/cgroup/cgroup.procs\nmove <|<|>t|> /');
+  expectReferences('task t\nmmap t heap 1M\npageout t <|heap|>\ntouch t <|he<|>ap|>', false);
+  expectReferences([
     'swapon <|/dev/vda2|> size=1M',
     'expect /proc/swaps <|/dev/vda2|> Used == 0',
     'expect cluster <|/dev/vda2|> 0 list != free',
@@ -45,7 +38,7 @@ test('references list every occurrence, with or without the declaration', async 
   ].join('\n'));
 });
 
-test('rename rewrites a cgroup in every path that goes through it', async () => {
+test('rename rewrites a cgroup in every path that goes through it', () => {
   const before = [
     'mkdir -p wo<|>rk/b',
     'echo 1M > /sys/fs/cgroup/work/b/memory.max',
@@ -62,29 +55,26 @@ test('rename rewrites a cgroup in every path that goes through it', async () => 
     'expect task t cgroup == /jobs/b',
     'expect /sys/fs/cgroup/jobs/memory.current >= 0',
   ].join('\n');
-  await expectRename(client, before, 'jobs', after);
+  expectRename(before, 'jobs', after);
 });
 
-test('rename of a task or a region changes only that object', async () => {
-  await expectRename(client, 'task a\ntask b\nmmap a<|> heap 1M\nmmap b heap 1M\nfork a c', 'server', 'task server\ntask b\nmmap server heap 1M\nmmap b heap 1M\nfork server c');
-  await expectRename(client, 'task a\ntask b\nmmap a heap 1M\nmmap b heap 1M\ntouch a h<|>eap', 'stack', 'task a\ntask b\nmmap a stack 1M\nmmap b heap 1M\ntouch a stack');
+test('rename of a task or a region changes only that object', () => {
+  expectRename('task a\ntask b\nmmap a<|> heap 1M\nmmap b heap 1M\nfork a c', 'server', 'task server\ntask b\nmmap server heap 1M\nmmap b heap 1M\nfork server c');
+  expectRename('task a\ntask b\nmmap a heap 1M\nmmap b heap 1M\ntouch a h<|>eap', 'stack', 'task a\ntask b\nmmap a stack 1M\nmmap b heap 1M\ntouch a stack');
 });
 
-test('rename refuses names the language would reject; prepareRename only on names', async () => {
-  const { uri } = await openFixture(client, 'task web\ntouch web heap');
-  await assert.rejects(
-    client.request('textDocument/rename', { textDocument: { uri }, position: { line: 0, character: 6 }, newName: '9lives' }),
-    (e: { code: number; message: string }) => e.code === -32602 && /not a valid task name/.test(e.message),
+test('rename refuses names the language would reject; prepareRename only on names', () => {
+  const { analysis } = analyze('task web\ntouch web heap');
+  assert.throws(
+    () => rename(analysis, { line: 0, character: 6 }, '9lives'),
+    (e: { code: number; message: string }) => e.code === ErrorCodes.InvalidParams && /not a valid task name/.test(e.message),
   );
-  const ok = await client.request<{ range: unknown; placeholder: string } | null>('textDocument/prepareRename', { textDocument: { uri }, position: { line: 0, character: 6 } });
-  assert.equal(ok?.placeholder, 'web');
-  const none = await client.request<unknown>('textDocument/prepareRename', { textDocument: { uri }, position: { line: 0, character: 1 } });
-  assert.equal(none, null);
+  assert.equal(prepareRename(analysis, { line: 0, character: 6 })?.placeholder, 'web');
+  assert.equal(prepareRename(analysis, { line: 0, character: 1 }), null);
 });
 
-test('document highlights mark creations as writes', async () => {
-  const { uri } = await openFixture(client, 'task web\ntouch web heap');
-  const hs = await client.request<DocumentHighlight[]>('textDocument/documentHighlight', { textDocument: { uri }, position: { line: 1, character: 7 } });
+test('document highlights mark creations as writes', () => {
+  const hs = highlights(analyze('task web\ntouch web heap').analysis, { line: 1, character: 7 });
   assert.deepEqual(
     hs.map((h) => [h.range.start.line, h.kind]),
     [

@@ -1,20 +1,13 @@
 // Document symbols, folding ranges, semantic tokens and code lenses.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CodeLens, FoldingRange, SemanticTokens } from 'vscode-languageserver-protocol/node';
+import { codeLenses } from '../../server/lsp/code_lens';
+import { foldingRanges } from '../../server/lsp/outline';
+import { semanticTokens } from '../../server/lsp/semantic_tokens';
 import { largeScenario } from '../lang/generate';
-import { LspClient } from './client';
-import { decodeTokens as decode, expectSymbols, openFixture } from './expect';
+import { analyze, decodeTokens as decode, expectSymbols } from './features';
 
-let client: LspClient;
-before(async () => {
-  client = await LspClient.start();
-});
-after(async () => {
-  await client.shutdown();
-});
-
-test('the outline lists config, devices, cgroups, tasks, regions and repeat blocks with their children', async () => {
+test('the outline lists config, devices, cgroups, tasks, regions and repeat blocks with their children', () => {
   const text = [
     'config design=p4 ram=2G',
     'swapon /dev/vda2 size=64M',
@@ -30,7 +23,7 @@ test('the outline lists config, devices, cgroups, tasks, regions and repeat bloc
     '  exit u',
     '}',
   ].join('\n');
-  const symbols = await expectSymbols(client, text, [
+  const symbols = expectSymbols(text, [
     { name: 'config', children: [{ name: 'design' }, { name: 'ram' }] },
     { name: '/dev/vda2' },
     { name: 'app' },
@@ -42,10 +35,9 @@ test('the outline lists config, devices, cgroups, tasks, regions and repeat bloc
   assert.deepEqual(repeat?.range, { start: { line: 5, character: 0 }, end: { line: 12, character: 1 } });
 });
 
-test('folding ranges cover repeat bodies (the closing brace stays visible) and comment blocks', async () => {
+test('folding ranges cover repeat bodies (the closing brace stays visible) and comment blocks', () => {
   const text = ['# A scenario', '# in two lines', 'task t', 'repeat 2 {', '  mmap t r 1M', '  munmap t r', '}', '# single'].join('\n');
-  const { uri } = await openFixture(client, text);
-  const ranges = await client.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri } });
+  const ranges = foldingRanges(analyze(text).analysis);
   assert.deepEqual(
     ranges.map((r) => [r.startLine, r.endLine, r.kind ?? null]),
     [
@@ -55,9 +47,7 @@ test('folding ranges cover repeat bodies (the closing brace stays visible) and c
   );
 });
 
-test('semantic tokens classify keywords, paths, numbers, names, errnos, operators and comments', async () => {
-  const legend = client.initializeResult?.capabilities.semanticTokensProvider?.legend;
-  assert.ok(legend !== undefined);
+test('semantic tokens classify keywords, paths, numbers, names, errnos, operators and comments', () => {
   const text = [
     'swapon /dev/vda2 size=64M -p 5  # main',
     'task web',
@@ -66,8 +56,8 @@ test('semantic tokens classify keywords, paths, numbers, names, errnos, operator
     'expect error EINVAL',
     'expect /proc/vmstat pswpout >= 0',
   ].join('\n');
-  const { uri } = await openFixture(client, text);
-  const tokens = decode(text, await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } }), legend);
+  const { analysis } = analyze(text);
+  const tokens = decode(text, semanticTokens(analysis));
   const of = (t: string): string => tokens.find((x) => x.text === t)?.type ?? 'none';
   assert.equal(of('swapon'), 'keyword');
   assert.equal(of('/dev/vda2'), 'string');
@@ -83,14 +73,13 @@ test('semantic tokens classify keywords, paths, numbers, names, errnos, operator
   assert.equal(of('pswpout'), 'property');
   assert.equal(of('>='), 'operator');
   // Range requests return only the lines asked for.
-  const ranged = decode(text, await client.request<SemanticTokens>('textDocument/semanticTokens/range', { textDocument: { uri }, range: { start: { line: 4, character: 0 }, end: { line: 5, character: 0 } } }), legend);
+  const ranged = decode(text, semanticTokens(analysis, 4, 5));
   assert.deepEqual([...new Set(ranged.map((t) => t.line))], [4, 5]);
 });
 
-test('semantic tokens of a 10,000-line document are sorted and never overlap', async () => {
+test('semantic tokens of a 10,000-line document are sorted and never overlap', () => {
   const text = largeScenario(10_000);
-  const { uri } = await openFixture(client, text);
-  const tokens = await client.request<SemanticTokens>('textDocument/semanticTokens/full', { textDocument: { uri } });
+  const tokens = semanticTokens(analyze(text).analysis);
   assert.ok(tokens.data.length > 10_000 * 5);
   for (let i = 0; i < tokens.data.length; i += 5) {
     const dl = tokens.data[i] ?? 0;
@@ -99,9 +88,9 @@ test('semantic tokens of a 10,000-line document are sorted and never overlap', a
   }
 });
 
-test('code lenses: Run, Step, Compare designs, Open dashboard and Verify on real kernel at the top, Run to here on repeats', async () => {
-  const { uri } = await openFixture(client, 'task t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}\nrepeat 3 {\n  fork t c\n  exit c\n}');
-  const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+test('code lenses: Run, Step, Compare designs, Open dashboard and Verify on real kernel at the top, Run to here on repeats', () => {
+  const { uri, analysis } = analyze('task t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}\nrepeat 3 {\n  fork t c\n  exit c\n}');
+  const lenses = codeLenses(analysis);
   assert.deepEqual(
     lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]),
     [
