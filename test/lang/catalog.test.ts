@@ -16,6 +16,9 @@ import {
   DEVICE_FIELDS,
 } from '../../server/lang/catalog';
 import { DIAGNOSTIC_CODES } from '../../server/lang/diagnostics';
+import { Kernel } from '../../server/sim/kernel';
+import { KERNEL_VERSIONS } from '../../server/sim/kernel_version';
+import { vmstatRows } from '../../server/sim/vfs';
 import { run } from './helpers';
 
 const unique = (xs: readonly string[]) => new Set(xs).size === xs.length;
@@ -72,4 +75,13 @@ test('diagnostic codes are SS1xx–SS5xx and sorted', () => {
   const codes = Object.keys(DIAGNOSTIC_CODES);
   for (const c of codes) assert.match(c, /^SS[1-5]\d\d$/);
   assert.deepEqual(codes, [...codes].sort());
+});
+
+test('the /proc/vmstat keys the checker accepts are the rows the simulator prints, on every release', () => {
+  for (const kernel of KERNEL_VERSIONS) {
+    const printed = vmstatRows(new Kernel({ ramBytes: 64 * 2 ** 20, kernel })).map(([key]) => key);
+    const accepted = KEYS.vmstat.map((k) => k.name);
+    assert.deepEqual(accepted.filter((key) => !printed.includes(key)), [], `${kernel}: accepted by the checker, refused at run time`);
+    assert.deepEqual(printed.filter((key) => !accepted.includes(key)), [], `${kernel}: printed, refused by the checker`);
+  }
 });
