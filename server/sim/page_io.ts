@@ -165,7 +165,12 @@ export class SwapIo {
    * scenario asked for writes that complete at once (swap_writeback=sync).
    */
   private writeKind(si: SwapInfo): 'disk' | 'writeback' {
-    return si.flags & SWP_SYNCHRONOUS_IO || !this.k.asyncSwapWriteback ? 'disk' : 'writeback';
+    return this.writesAsync(si) ? 'writeback' : 'disk';
+  }
+
+  /** A device write to `si` leaves the folio under writeback (writeKind()). */
+  writesAsync(si: SwapInfo): boolean {
+    return (si.flags & SWP_SYNCHRONOUS_IO) === 0 && this.k.asyncSwapWriteback;
   }
 
   /** AOP_WRITEPAGE_ACTIVATE: redirty and keep the folio. */

@@ -18,7 +18,7 @@
 import type { SwapClusterInfo } from './cluster';
 import { ZERO_CONTENT_CODE } from './content';
 import { designDescriptor } from './designs/profiles';
-import { NO_SWAP, PG_active, PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_reclaim, PG_sim_lazyfree, PG_swapbacked, PG_swapcache } from './folio';
+import { NO_SWAP, PG_active, PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_reclaim, PG_sim_lazyfree, PG_sim_nobackend, PG_swapbacked, PG_swapcache } from './folio';
 import { reclaimLazyfree } from './madvise';
 import { isPageCache, removePageCacheFolio, runFlusher } from './filemap';
 import type { Kernel } from './kernel';
@@ -180,13 +180,14 @@ export class Vmscan {
    * as MADV_PAGEOUT hands them to reclaim_pages(), for a run of folios that
    * all take its plainest path: order 0, mapped once, not mlocked, not yet
    * in the swap cache, on the LRU, of one memcg whose swap charge fits,
-   * zero-filled (or, with zswap off and swap_writeback=sync, written to the
-   * device at once; an asynchronous write keeps the folio in the swap cache),
-   * on a design without a virtual layer and with no zram device swapped on.
+   * zero-filled or with zswap off, on a design without a virtual layer and
+   * with no zram device swapped on.
    * Each folio goes through what shrinkFolio() does, in the same order and
    * with the same events: the slot from allocSlots() itself, then the unmap
-   * (count 1), the writeout (Z or a device write), the swap-cache deletion
-   * (a shadow) and the free. The folio, PTE and table runs are journaled as
+   * (count 1), the writeout (Z or a device write), and then either the
+   * swap-cache deletion (a shadow) and the free, or, for an asynchronous
+   * device write, the folio kept clean in the swap cache and rotated to the
+   * inactive list's tail (folio_rotate_reclaimable()). The folio, PTE and table runs are journaled as
    * ranges and the counters once; the LRU removals, uncharges and buddy
    * frees, which nothing in the loop reads, are done after it.
    * test/sim/bulk.test.ts checks the result against shrinkFolio() page by
@@ -220,6 +221,8 @@ export class Vmscan {
     let clock = k.stat.evictionClock;
     let saved: SwapClusterInfo | null = null;
     let zeroPages = 0;
+    /** Folios written by an asynchronous bio: kept in the swap cache under writeback, in the order written. */
+    const kept: number[] = [];
     let done = 0;
     let failed = false;
     k.swap.withTierMask(folioTierEffectiveMask(k.tiers, m), () => {
@@ -251,16 +254,39 @@ export class Vmscan {
         const zero = code === ZERO_CONTENT_CODE;
         if (zero) zeroPages++;
         if (k.log.enabled) k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
+        f.mapcount[pfn] = 0;
+        if (!zero && k.io.writesAsync(si)) {
+          // an asynchronous bio: the folio stays in the swap cache, clean, its slot counted by the PTE
+          t.meta[co] = mkMeta(SlotKind.PFN, 1, false);
+          t.val[co] = pfn;
+          f.flags[pfn] = (f.flags[pfn]! | PG_swapcache) & ~(PG_dirty | PG_referenced | PG_sim_nobackend);
+          f.swap[pfn] = entry;
+          kept.push(pfn);
+          continue;
+        }
         // __swap_cache_del_folio(): the PFN entry becomes a shadow, count and Z kept
         t.meta[co] = mkMeta(SlotKind.SHADOW, 1, zero);
         t.val[co] = packShadow(clock++, memcgId, false);
         if (k.log.enabled) k.log.emit({ kind: 'cache-del', type: si.type, offset: off, nr: 1, pfn });
-        f.mapcount[pfn] = 0;
         f.swap[pfn] = NO_SWAP;
       }
     });
     // what the loop deferred: nothing in it reads the LRU, the buddy lists, memory.current or these counters
-    this.releaseRun(pfns, done, owner);
+    const freed = done - kept.length;
+    if (kept.length === 0) {
+      this.releaseRun(pfns, done, owner);
+    } else {
+      const keep = new Set(kept);
+      const gone = new Int32Array(freed);
+      let g = 0;
+      for (let i = 0; i < done; i++) if (!keep.has(pfns[i]!)) gone[g++] = pfns[i]!;
+      this.releaseRun(gone, freed, owner);
+      // cacheAccount() of the kept folios, then folio_rotate_reclaimable() of each in the order written
+      j.set(k.stat, 'nrSwapcache', k.stat.nrSwapcache + kept.length);
+      const cm = k.memcgs.get(memcgId);
+      if (cm) j.set(cm, 'swapcachedPages', cm.swapcachedPages + kept.length);
+      for (const pfn of kept) this.rotateReclaimable(pfn);
+    }
     j.set(k.stat, 'evictionClock', clock);
     k.memcgs.forceCharge(m, 'swap', done);
     j.set(m, 'swapIdRefs', m.swapIdRefs + done);
@@ -268,21 +294,20 @@ export class Vmscan {
     if (objcg) k.memcgs.statEvent(objcg, 'swpout_zero', zeroPages);
     k.vmstat.count('pswpout', done - zeroPages);
     k.memcgs.statEvent(owner, 'pswpout', done - zeroPages);
-    k.vmstat.count('pgsteal_anon', done);
-    k.memcgs.statEvent(owner, 'pgsteal', done);
-    if (!failed) return { handled: done, reclaimed: done };
+    k.vmstat.count('pgsteal_anon', freed);
+    k.memcgs.statEvent(owner, 'pgsteal', freed);
+    if (!failed) return { handled: done, reclaimed: freed };
     // no slot for this folio: folio_alloc_swap() fails it as it would one by one
     k.memcgs.swapEvent(owner, 'fail');
     this.activate(pfns[done]!, owner);
-    return { handled: done + 1, reclaimed: done };
+    return { handled: done + 1, reclaimed: freed };
   }
 
   /** How many PTEs from `from` map folios the bulk swapout can take (shrinkOrder0Run). */
   private order0RunLength(vma: Vma, from: number, to: number): number {
     const f = this.k.folios;
-    // a page that is not zero-filled goes to zswap, or to the device as an asynchronous bio that
-    // shrinkFolio() keeps in the swap cache under writeback: this run only frees, so it takes neither
-    const writesKept = this.k.zswap.params.enabled || this.k.asyncSwapWriteback;
+    // a page that is not zero-filled goes to zswap: this run does not store pages there
+    const writesKept = this.k.zswap.params.enabled;
     const first = vma.pte[from]!;
     if (first <= 0) return 0;
     const memcgId = f.memcg[first - 1]!;

@@ -138,6 +138,17 @@ test('the bulk paths under limits that cut a run short: memory.max and memory.hi
       },
     },
     {
+      name: 'asynchronous writes: written folios stay in the swap cache, rotated to the tail; a second pageout frees them',
+      setup: () => undefined,
+      ops: (k) => {
+        k.mmap('t', 'a', 800, { populate: true, content: MIX });
+        k.pageout('t', 'a');
+        assert.ok(k.stat.nrSwapcache > 0, 'no folio left under writeback');
+        k.touch('t', 'a', 0, 50);
+        k.pageout('t', 'a');
+      },
+    },
+    {
       name: 'zswap on: zero pages in bulk, the others page by page',
       setup: (k) => k.setZswapParam('enabled', true),
       ops: (k) => {
