@@ -40,26 +40,33 @@ function unlink(j: Journal, f: FolioTable, list: LruList, pfn: number): void {
   j.set(list, 'nrPages', list.nrPages - f.nr(pfn));
 }
 
-/** folio_add_lru() */
-export function lruAdd(j: Journal, f: FolioTable, m: Memcg, pfn: number, active: boolean): void {
-  linkHead(j, f, listFor(f, m, pfn, active), pfn);
-  f.setFlag(pfn, PG_lru);
-  if (active) f.setFlag(pfn, PG_active);
-  else f.clearFlag(pfn, PG_active);
-}
-
-/** lruvec_add_folio_tail(): at the tail, where reclaim scans first (folio_rotate_reclaimable()). */
-export function lruAddTail(j: Journal, f: FolioTable, m: Memcg, pfn: number, active: boolean): void {
-  const list = listFor(f, m, pfn, active);
+/** Link at the tail, where reclaim scans first (list_add_tail). */
+function linkTail(j: Journal, f: FolioTable, list: LruList, pfn: number): void {
   j.a(f.lruNext, pfn, -1);
   j.a(f.lruPrev, pfn, list.tail);
   if (list.tail >= 0) j.a(f.lruNext, list.tail, pfn);
   else j.set(list, 'head', pfn);
   j.set(list, 'tail', pfn);
   j.set(list, 'nrPages', list.nrPages + f.nr(pfn));
+}
+
+/** PG_lru set, PG_active as the list says. */
+function markOnLru(f: FolioTable, pfn: number, active: boolean): void {
   f.setFlag(pfn, PG_lru);
   if (active) f.setFlag(pfn, PG_active);
   else f.clearFlag(pfn, PG_active);
+}
+
+/** folio_add_lru() */
+export function lruAdd(j: Journal, f: FolioTable, m: Memcg, pfn: number, active: boolean): void {
+  linkHead(j, f, listFor(f, m, pfn, active), pfn);
+  markOnLru(f, pfn, active);
+}
+
+/** lruvec_add_folio_tail(): at the tail, where reclaim scans first (folio_rotate_reclaimable()). */
+export function lruAddTail(j: Journal, f: FolioTable, m: Memcg, pfn: number, active: boolean): void {
+  linkTail(j, f, listFor(f, m, pfn, active), pfn);
+  markOnLru(f, pfn, active);
 }
 
 /** lruvec_del_folio() */

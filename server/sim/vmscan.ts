@@ -167,10 +167,16 @@ export class Vmscan {
         return 'writeback';
       }
     }
-    const nr = f.nr(pfn);
     swapCacheDelFolio(k, pfn);
+    return this.freeReclaimed(pfn, m, 'pgsteal_anon');
+  }
+
+  /** The end of a reclaimed folio once it left its cache: freed, counted in pgsteal of its type. */
+  private freeReclaimed(pfn: number, m: Memcg, counter: 'pgsteal_anon' | 'pgsteal_file'): ShrinkResult {
+    const k = this.k;
+    const nr = k.folios.nr(pfn);
     k.mem.freeFolio(pfn);
-    k.vmstat.count('pgsteal_anon', nr);
+    k.vmstat.count(counter, nr);
     k.memcgs.statEvent(m, 'pgsteal', nr);
     return 'reclaimed';
   }
@@ -385,12 +391,8 @@ export class Vmscan {
       this.activate(pfn, m);
       return 'deferred';
     }
-    const nr = f.nr(pfn);
     removePageCacheFolio(k, pfn);
-    k.mem.freeFolio(pfn);
-    k.vmstat.count('pgsteal_file', nr);
-    k.memcgs.statEvent(m, 'pgsteal', nr);
-    return 'reclaimed';
+    return this.freeReclaimed(pfn, m, 'pgsteal_file');
   }
 
   /**
