@@ -33,7 +33,7 @@ import { SWAPPINESS_ANON_ONLY, Vmscan } from './vmscan';
 import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import { designDescriptor, type DesignProfile } from './designs/profiles';
-import { DEFAULT_KERNEL_VERSION, kernelBehaviour, maxSwapfiles, type KernelBehaviour, type KernelVersion } from './kernel_version';
+import { DEFAULT_KERNEL_VERSION, kernelBehaviour, maxSwapfiles, type KernelBehaviour, type KernelVersion, type TaskImage } from './kernel_version';
 import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
 import { SwapMetaRam } from './swap_meta_ram';
 import { Zram, type ZramDevice } from './zram';
@@ -70,6 +70,13 @@ export interface KernelConfig extends GeometryConfig {
    * as if every device were SWP_SYNCHRONOUS_IO for writes.
    */
   swapWriteback?: 'async' | 'sync';
+  /**
+   * What a task charges besides its mappings: `none` (the default) charges
+   * nothing else, page by page exactly; `kernel` charges the task's own
+   * process (KernelBehaviour.taskImage) and passes charges through the
+   * per-CPU charge stock (memcontrol.ts, consumeStock()).
+   */
+  taskMemory?: 'none' | 'kernel';
 }
 
 /** THP policy words (mm/huge_memory.c enabled_store(), thpsize_enabled_store()). */
@@ -166,6 +173,8 @@ export class Kernel {
    * every page takes the page-by-page path (tests compare the two).
    */
   bulk = true;
+  /** What a task's own process charges (config task_memory=kernel), or null: tasks charge only their mappings. */
+  readonly taskImage: TaskImage | null;
   /** Invariant checker, installed by invariants.ts to keep this module free of it. */
   static invariantChecker: ((k: Kernel) => string[]) | null = null;
 
@@ -201,6 +210,8 @@ export class Kernel {
     this.folios = new FolioTable(j, this.geom.ramPages);
     this.mm = new MmState(j);
     this.memcgs = new MemcgTree(j, this.log);
+    this.taskImage = cfg.taskMemory === 'kernel' ? this.kv.taskImage : null;
+    if (this.taskImage) this.memcgs.enableChargeStock(this.geom.cpus);
     this.zswap = new Zswap(j, this.log, this.memcgs, this.geom.pageSize, this.geom.ramPages);
     this.vmstat = new Vmstat(j, this.geom.nrOrders);
     this.io = new SwapIo(this);
@@ -499,6 +510,13 @@ export class Kernel {
       this.mem.zapRange(v, 0, v.nrPages);
       this.removeVma(v);
     }
+    // exit_mmap() and the frees after it: the process's own pages leave its first cgroup's counter
+    const im = t.imagePages > 0 ? this.memcgs.get(t.imageMemcg) : undefined;
+    if (im) {
+      this.memcgs.uncharge(im, 'memory', t.imagePages);
+      this.j.set(im, 'taskPages', im.taskPages - t.imagePages);
+      this.j.set(t, 'imagePages', 0);
+    }
     this.j.set(t, 'state', state);
   }
 
@@ -761,7 +779,10 @@ export class Kernel {
   rmdir(path: string): Memcg {
     return this.tx(() => {
       requireRootOwner(this.cred, `/sys/fs/cgroup/${path}`);
-      return this.memcgs.rmdir(path, (m) => [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id));
+      const m = this.memcgs.rmdir(path, (m) => [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id));
+      // mem_cgroup_css_offline(): drain_all_stock()
+      this.memcgs.drainAllStock(m);
+      return m;
     });
   }
 
@@ -928,8 +949,28 @@ export class Kernel {
       if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.geom.cpus) fail('EINVAL', `cpu ${cpu} outside 0..${this.geom.cpus - 1}`);
       const m = this.cgroup(cgroupPath);
       migrateVetDst(m);
-      return this.mm.addTask(name, m.id, cpu);
+      const t = this.mm.addTask(name, m.id, cpu);
+      if (this.taskImage) this.chargeTaskImage(t, m, this.taskImage);
+      return t;
     });
+  }
+
+  /**
+   * The task's own process, exec'd in its cgroup (KernelBehaviour.taskImage):
+   * its pages are charged one fault at a time on its CPU, through the charge
+   * stock, and those it frees while starting go straight back to the page
+   * counter (uncharge_batch(), not the stock). A limit too small for it
+   * stops the charging where it is (the program would die of ENOMEM).
+   */
+  private chargeTaskImage(t: Task, m: Memcg, image: TaskImage): void {
+    this.j.set(this, 'cpu', t.cpu);
+    let charged = 0;
+    while (charged < image.pages + image.freedAtStart && this.mem.chargeMemory(m, 1, false)) charged++;
+    const freed = Math.min(charged, image.freedAtStart);
+    if (freed > 0) this.memcgs.uncharge(m, 'memory', freed);
+    this.j.set(t, 'imagePages', charged - freed);
+    this.j.set(t, 'imageMemcg', m.id);
+    this.j.set(m, 'taskPages', m.taskPages + charged - freed);
   }
 
   /** echo PID > cgroup.procs: the task moves, its charges stay (cgroup v2). */

@@ -9,7 +9,7 @@ import { fail } from './errno';
 import { NO_SWAP, PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_swapbacked, PG_swapcache, PG_active, PG_uptodate } from './folio';
 import type { Kernel } from './kernel';
 import { lruAdd, lruDel } from './lru';
-import { tryChargeMemcg, type Memcg } from './memcontrol';
+import { MEMCG_CHARGE_BATCH, tryChargeMemcg, type Memcg } from './memcontrol';
 import { PTE_NONE, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent, pteSwap, type Task, type Vma } from './mm';
 import { folioFreeSwap, shouldFreeSwapAfterFault, swapinFolio } from './swap_state';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
@@ -245,10 +245,12 @@ export class MemoryOps {
     if (vma.order !== 0 || vma.file || task.state !== 'alive' || k.kmem.debt > 0) return 0;
     const m = k.memcgs.get(task.memcg)!;
     let n = Math.min(to - from, k.pages.nrFree);
+    // charged through the stock, the counter may run up to a batch ahead of the pages
+    const slack = k.memcgs.batching && !m.isRoot ? MEMCG_CHARGE_BATCH : 0;
     for (const c of m.ancestorsAndSelf()) {
       // mem_cgroup_handle_over_high() would count swap.high events on every charge
       if (c.swap.usage > c.swap.high) return 0;
-      if (!c.isRoot) n = Math.min(n, Math.min(c.memory.max, c.memory.high) - c.memory.usage);
+      if (!c.isRoot) n = Math.min(n, Math.min(c.memory.max, c.memory.high) - c.memory.usage - slack);
     }
     if (n < BULK_MIN_PAGES) return 0;
     const j = k.j;
@@ -290,7 +292,7 @@ export class MemoryOps {
       vma.pte[idx] = ptePresent(pfn);
     }
     j.set(f, 'nrFolios', f.nrFolios + n);
-    k.memcgs.forceCharge(m, 'memory', n);
+    k.memcgs.chargePagesThroughStock(m, k.cpu, n);
     k.vmstat.count('pgfault', n);
     k.memcgs.statEvent(m, 'pgfault', n);
     return n;

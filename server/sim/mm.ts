@@ -64,6 +64,9 @@ export class Vma {
 export class Task {
   state: TaskState = 'alive';
   readonly vmas = new Map<string, Vma>();
+  /** Pages its own process charged (config task_memory=kernel), and the memcg they stay charged to when it moves. */
+  imagePages = 0;
+  imageMemcg = -1;
   constructor(
     readonly pid: number,
     readonly name: string,

@@ -166,7 +166,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   h.arr(f.data);
   cut('folios');
   for (const t of k.mm.tasks.values()) {
-    h.str(`${t.name}/${t.pid}/${t.state}/${t.memcg}/${t.cpu}`);
+    h.str(`${t.name}/${t.pid}/${t.state}/${t.memcg}/${t.cpu}/${t.imagePages}/${t.imageMemcg}`);
     for (const v of t.vmaList()) {
       h.str(`${v.name}/${v.id}/${v.anonVma.id}/${v.order}/${v.mlocked}`);
       h.arr(v.pte);
@@ -178,7 +178,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
     for (const pc of [m.memory, m.swap]) for (const n of [pc.usage, pc.max, pc.high, pc.watermark, pc.localWatermark]) h.num(n);
     h.bool(m.subtreeControl);
     h.bool(m.oomGroup);
-    for (const n of [m.zswapMax, m.zswapBytes, m.zswappedPages, m.zswapIncompPages, m.swapcachedPages, m.swapIdRefs, m.zswapDiskSwapins]) h.num(n);
+    for (const n of [m.zswapMax, m.zswapBytes, m.zswappedPages, m.zswapIncompPages, m.swapcachedPages, m.swapIdRefs, m.zswapDiskSwapins, m.stockPages, m.taskPages]) h.num(n);
     h.bool(m.zswapWriteback);
     h.num(m.tierMask);
     h.num(m.tierEffectiveMask);
@@ -187,6 +187,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
     h.value(m.statLocal);
     for (const l of [m.inactiveAnon, m.activeAnon]) for (const n of [l.head, l.tail, l.nrPages]) h.num(n);
   }
+  for (const s of k.memcgs.stock) h.str(`${s.memcg}/${s.pages}`);
   cut('memcg');
   for (const f of k.files.list()) h.str(`${f.name}:${f.path}:${f.memcg?.id ?? 0}:${f.peak}`);
   cut('files');

@@ -53,7 +53,7 @@ test('a campaign records every scenario, finds the divergence and shrinks it to 
   const dir = mkdtempSync(path.join(tmpdir(), 'swapsim-fuzz-'));
   const boots = { count: 0 };
   const runner = standInKernel((o) => signatureOf(o) === 'result of swapon', boots);
-  const options = { count: 4, seed: 11, series: '7.2', dir, jobs: 2, confirmRuns: 2, shrinkBoots: 40, saveDir: null, progress: (): void => {} };
+  const options = { count: 4, seed: 11, series: '7.2', dir, jobs: 2, batch: 1, confirmRuns: 2, shrinkBoots: 40, saveDir: null, progress: (): void => {} };
   const r = await fuzz(options, runner);
   assert.equal(r.scenarios, 4);
   assert.equal(r.verified, 4);
@@ -79,6 +79,6 @@ test('a campaign records every scenario, finds the divergence and shrinks it to 
 test('a kernel that agrees everywhere gives no divergence and boots each scenario once', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'swapsim-fuzz-'));
   const boots = { count: 0 };
-  const r = await fuzz({ count: 3, seed: 5, series: '7.2', dir, jobs: 1, confirmRuns: 2, shrinkBoots: 10, saveDir: null, progress: () => {} }, standInKernel(() => false, boots));
+  const r = await fuzz({ count: 3, seed: 5, series: '7.2', dir, jobs: 1, batch: 1, confirmRuns: 2, shrinkBoots: 10, saveDir: null, progress: () => {} }, standInKernel(() => false, boots));
   assert.deepEqual([r.verified, r.divergences.length, boots.count], [3, 0, 3]);
 });
