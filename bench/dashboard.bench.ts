@@ -44,12 +44,10 @@ async function firstPaintAndFrames(): Promise<void> {
       await page.goto(serve.url);
       await page.waitForSelector('#cluster-map[data-painted][aria-busy="false"]', { timeout: 60_000 });
       const [entry] = await page.evaluate(() =>
-        performance
-          .getEntriesByName('swapsim:map-first-paint', 'measure')
-          .map((e) => ({
-            duration: e.duration,
-            detail: (e as PerformanceMeasure).detail as { clusters: number; cells: number },
-          })),
+        performance.getEntriesByName('swapsim:map-first-paint', 'measure').map((e) => ({
+          duration: e.duration,
+          detail: (e as PerformanceMeasure).detail as { clusters: number; cells: number },
+        })),
       );
       if (entry === undefined) throw new Error('no swapsim:map-first-paint measure');
       if (entry.detail.clusters !== 524_288)

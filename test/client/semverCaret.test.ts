@@ -10,9 +10,7 @@ import { test } from 'node:test';
 import { parseVersion, satisfiesCaret } from '../../client/shims/semverCaret';
 import { REPO_ROOT } from '../foundation/repo';
 
-type RealParse = (
-  version: unknown,
-) => {
+type RealParse = (version: unknown) => {
   version: string;
   major: number;
   minor: number;
