@@ -31,7 +31,14 @@ export function main(root: string, args: string[]): void {
 `;
 try {
   const out = path.join(dir, 'marks.cjs');
-  await esbuild.build({ stdin: { contents: entry, loader: 'ts', resolveDir: root }, bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'error' });
+  await esbuild.build({
+    stdin: { contents: entry, loader: 'ts', resolveDir: root },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: out,
+    logLevel: 'error',
+  });
   const mod = await import(pathToFileURL(out).href);
   mod.default.main(root, process.argv.slice(2));
 } finally {

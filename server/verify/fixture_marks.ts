@@ -40,7 +40,12 @@ export function summaryLines(checks: readonly FixtureCheck[]): string[] {
     s.fixtures++;
     bySeries.set(c.series, s);
   }
-  return [...bySeries].sort().map(([series, s]) => `verify fixtures ${series}: ${s.within}/${s.total} observables within the kernel's spread (${s.fixtures} fixtures, ${s.known} known differences)`);
+  return [...bySeries]
+    .sort()
+    .map(
+      ([series, s]) =>
+        `verify fixtures ${series}: ${s.within}/${s.total} observables within the kernel's spread (${s.fixtures} fixtures, ${s.known} known differences)`,
+    );
 }
 
 /** docs/verify-differences.md from the checks of every fixture. */
@@ -51,11 +56,21 @@ export function differencesMarkdown(checks: readonly FixtureCheck[], root: strin
     for (const o of c.report.observables) {
       if (o.verdict !== 'differs' || o.known === undefined) continue;
       const lo = o.kernel.filter((v): v is number => typeof v === 'number');
-      const kernel = lo.length === o.kernel.length && lo.length > 0 ? (Math.min(...lo) === Math.max(...lo) ? String(lo[0]) : `${Math.min(...lo)}–${Math.max(...lo)}`) : [...new Set(o.kernel.map(String))].join('|');
-      groups.set(o.known, [...(groups.get(o.known) ?? []), `- ${c.series} ${name}:${o.line + 1} ${o.label}: kernel ${kernel}, simulator ${String(o.simulator)}`]);
+      const kernel =
+        lo.length === o.kernel.length && lo.length > 0
+          ? Math.min(...lo) === Math.max(...lo)
+            ? String(lo[0])
+            : `${Math.min(...lo)}–${Math.max(...lo)}`
+          : [...new Set(o.kernel.map(String))].join('|');
+      groups.set(o.known, [
+        ...(groups.get(o.known) ?? []),
+        `- ${c.series} ${name}:${o.line + 1} ${o.label}: kernel ${kernel}, simulator ${String(o.simulator)}`,
+      ]);
     }
   }
-  const sections = [...groups].sort((a, b) => b[1].length - a[1].length).map(([reason, lines]) => `## (${lines.length}) ${reason}\n${lines.join('\n')}\n`);
+  const sections = [...groups]
+    .sort((a, b) => b[1].length - a[1].length)
+    .map(([reason, lines]) => `## (${lines.length}) ${reason}\n${lines.join('\n')}\n`);
   return `# Differences between real kernels and the simulator
 
 Every observable of the recorded fixtures (\`*.verify.SERIES.json\` next to

@@ -46,7 +46,17 @@ interface Segment {
   bases: Map<string, string>;
 }
 
-const newSegment = (): Segment => ({ started: false, done: false, results: new Map(), files: new Map(), tasks: new Map(), cats: new Map(), procs: new Map(), notes: [], bases: new Map() });
+const newSegment = (): Segment => ({
+  started: false,
+  done: false,
+  results: new Map(),
+  files: new Map(),
+  tasks: new Map(),
+  cats: new Map(),
+  procs: new Map(),
+  notes: [],
+  bases: new Map(),
+});
 
 /** Parse the framed output of guest/swapsim-guest.c (format in its header comment). */
 export function parseGuestOutput(raw: Buffer | string): GuestOutput {
@@ -65,7 +75,8 @@ export function parseBatchOutput(raw: Buffer | string): Map<number, GuestOutput>
   const out = new Map<number, GuestOutput>();
   const first = sections.get(0) ?? [...sections.values()][0];
   for (const [n, seg] of sections) {
-    const shift = first && seg !== first ? counterShift(first.bases, seg.bases) : new Map<string, Map<string, number>>();
+    const shift =
+      first && seg !== first ? counterShift(first.bases, seg.bases) : new Map<string, Map<string, number>>();
     out.set(n, { ...seg, started: true, counterShift: shift });
   }
   return out;
@@ -120,13 +131,18 @@ function parseSegments(raw: Buffer | string): { whole: GuestOutput; sections: Ma
  */
 export function isEventCounter(path: string, key: string): boolean {
   if (path === '/proc/vmstat') return !key.startsWith('nr_') && key !== 'workingset_nodes';
-  if (path.startsWith('/sys/kernel/debug/zswap/')) return !/\/(stored_pages|pool_total_size|stored_incompressible_pages|same_filled_pages)$/.test(path);
-  if (/^\/sys\/kernel\/mm\/transparent_hugepage\/hugepages-\d+kB\/stats\//.test(path)) return !/\/nr_anon[a-z_]*$/.test(path);
+  if (path.startsWith('/sys/kernel/debug/zswap/'))
+    return !/\/(stored_pages|pool_total_size|stored_incompressible_pages|same_filled_pages)$/.test(path);
+  if (/^\/sys\/kernel\/mm\/transparent_hugepage\/hugepages-\d+kB\/stats\//.test(path))
+    return !/\/nr_anon[a-z_]*$/.test(path);
   return false;
 }
 
 /** Per counter file and key (`''` for a single-value file): the growth from `first` to `now`. */
-function counterShift(first: ReadonlyMap<string, string>, now: ReadonlyMap<string, string>): Map<string, Map<string, number>> {
+function counterShift(
+  first: ReadonlyMap<string, string>,
+  now: ReadonlyMap<string, string>,
+): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   for (const [path, text] of now) {
     const before = first.get(path);
@@ -134,8 +150,10 @@ function counterShift(first: ReadonlyMap<string, string>, now: ReadonlyMap<strin
     const keys = new Map<string, number>();
     if (path === '/proc/vmstat') {
       const a = keyedNumbers(before);
-      for (const [key, v] of keyedNumbers(text)) if (isEventCounter(path, key) && a.has(key)) keys.set(key, v - a.get(key)!);
-    } else if (isEventCounter(path, '') && /^-?\d+$/.test(text.trim()) && /^-?\d+$/.test(before.trim())) keys.set('', Number(text.trim()) - Number(before.trim()));
+      for (const [key, v] of keyedNumbers(text))
+        if (isEventCounter(path, key) && a.has(key)) keys.set(key, v - a.get(key)!);
+    } else if (isEventCounter(path, '') && /^-?\d+$/.test(text.trim()) && /^-?\d+$/.test(before.trim()))
+      keys.set('', Number(text.trim()) - Number(before.trim()));
     if (keys.size > 0) out.set(path, keys);
   }
   return out;
@@ -288,7 +306,9 @@ export function kernelValue(out: GuestOutput, step: number, read: GuestRead): Ve
       if (f.errno !== 'ok') return f.errno;
       const v = pickValue(f.text, read.pick);
       const shift = out.counterShift?.get(read.path)?.get(read.pick.kind === 'key' ? read.pick.key : '');
-      return shift !== undefined && typeof v === 'number' && (read.pick.kind === 'key' || read.pick.kind === 'single') ? v - shift : v;
+      return shift !== undefined && typeof v === 'number' && (read.pick.kind === 'key' || read.pick.kind === 'single')
+        ? v - shift
+        : v;
     }
     case 'proc': {
       const p = out.procs.get(read.id);

@@ -11,7 +11,18 @@ import { kernelValue, type GuestOutput } from './kernel_values';
 import { missingOptions, resolveKernel, VerifyError, type KernelImage } from './kernels';
 import { translate, TranslateError, type GuestPlan } from './translate';
 import { kernelProfileForSeries } from './profile';
-import { batchable, Cancelled, defaultTimeoutMs, GuestFailure, BootFailure, kvmWorks, requireQemu, runVmBatch, runVmWithRetry, type Accel } from './vm';
+import {
+  batchable,
+  Cancelled,
+  defaultTimeoutMs,
+  GuestFailure,
+  BootFailure,
+  kvmWorks,
+  requireQemu,
+  runVmBatch,
+  runVmWithRetry,
+  type Accel,
+} from './vm';
 import type { GuestOutput as Output } from './kernel_values';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -50,7 +61,10 @@ export async function prepareKernel(o: VerifyOptions): Promise<PreparedKernel> {
   const moduleNames = new Set<string>();
   if (kernel.modulesDir !== null) collectModules(kernel.modulesDir, moduleNames);
   const missing = missingOptions(kernel, (m) => moduleNames.has(m));
-  if (missing.length > 0) throw new VerifyError(`swapsim verify: ${kernel.vmlinuz} (${kernel.release}) lacks what the guest needs:\n  ${missing.join('\n  ')}`);
+  if (missing.length > 0)
+    throw new VerifyError(
+      `swapsim verify: ${kernel.vmlinuz} (${kernel.release}) lacks what the guest needs:\n  ${missing.join('\n  ')}`,
+    );
   const base = await baseImage(kernel, say, o.signal);
   let accel: Accel = o.accel === 'auto' ? 'tcg' : o.accel;
   if (o.accel === 'auto') {
@@ -73,12 +87,31 @@ function collectModules(dir: string, into: Set<string>, depth = 0): void {
 }
 
 /** The report of one scenario from its plan and the outputs of its runs. */
-export function buildReport(input: ScenarioInput, plan: GuestPlan, prepared: { kernel: KernelImage; accel: string }, outputs: readonly GuestOutput[], timing: { wallMs: number[]; bootMs: number[] }, error?: string): VerifyScenarioReport {
-  const observables: VerifyObservable[] = error ? [] : plan.observables.map((p) => {
-    const kernel: VerifyValue[] = p.read === null ? [] : outputs.map((out) => kernelValue(out, p.step, p.read!));
-    const base = { key: p.key, step: p.step, line: p.line, kind: p.kind, label: p.label, unit: p.unit, simulator: p.simulator, kernel, verdict: verdictOf(p.read === null ? null : p.simulator, kernel) };
-    return p.note ? { ...base, note: p.note } : base;
-  });
+export function buildReport(
+  input: ScenarioInput,
+  plan: GuestPlan,
+  prepared: { kernel: KernelImage; accel: string },
+  outputs: readonly GuestOutput[],
+  timing: { wallMs: number[]; bootMs: number[] },
+  error?: string,
+): VerifyScenarioReport {
+  const observables: VerifyObservable[] = error
+    ? []
+    : plan.observables.map((p) => {
+        const kernel: VerifyValue[] = p.read === null ? [] : outputs.map((out) => kernelValue(out, p.step, p.read!));
+        const base = {
+          key: p.key,
+          step: p.step,
+          line: p.line,
+          kind: p.kind,
+          label: p.label,
+          unit: p.unit,
+          simulator: p.simulator,
+          kernel,
+          verdict: verdictOf(p.read === null ? null : p.simulator, kernel),
+        };
+        return p.note ? { ...base, note: p.note } : base;
+      });
   const k = prepared.kernel;
   return {
     file: input.file,
@@ -125,14 +158,35 @@ function translateAll(inputs: readonly ScenarioInput[], series: string): Transla
 }
 
 /** The report of a scenario the translation refused. */
-function untranslated(input: ScenarioInput, series: string, kernelInfo: { kernel: KernelImage; accel: string }, error: string): VerifyScenarioReport {
+function untranslated(
+  input: ScenarioInput,
+  series: string,
+  kernelInfo: { kernel: KernelImage; accel: string },
+  error: string,
+): VerifyScenarioReport {
   const profile = kernelProfileForSeries(series);
-  const empty: GuestPlan = { design: profile.design, kernel: profile.kernel, scenarioHash: '', ramBytes: 0, cpus: 0, devices: [], commands: [], observables: [], simulatorOnly: [], wholeScenario: null, mappedPages: 0 };
+  const empty: GuestPlan = {
+    design: profile.design,
+    kernel: profile.kernel,
+    scenarioHash: '',
+    ramBytes: 0,
+    cpus: 0,
+    devices: [],
+    commands: [],
+    observables: [],
+    simulatorOnly: [],
+    wholeScenario: null,
+    mappedPages: 0,
+  };
   return buildReport(input, empty, kernelInfo, [], { wallMs: [], bootMs: [] }, error);
 }
 
 /** Verify every scenario; a scenario that cannot be verified gets a report with `error`, a fault of the setup throws. */
-export async function verifyScenarios(inputs: readonly ScenarioInput[], o: VerifyOptions, prepared?: PreparedKernel): Promise<VerifyScenarioReport[]> {
+export async function verifyScenarios(
+  inputs: readonly ScenarioInput[],
+  o: VerifyOptions,
+  prepared?: PreparedKernel,
+): Promise<VerifyScenarioReport[]> {
   const p = prepared ?? (await prepareKernel(o));
   const plans = translateAll(inputs, p.kernel.series);
   interface RunSlot {
@@ -178,10 +232,20 @@ export async function verifyScenarios(inputs: readonly ScenarioInput[], o: Verif
     const pl = plans[i]!;
     const kernelInfo = { kernel: p.kernel, accel: p.accel };
     if (!pl.plan) return untranslated(input, p.kernel.series, kernelInfo, pl.error);
-    const mine = jobs.map((j, idx) => ({ j, s: slots[idx]! })).filter((x) => x.j.scenario === i).map((x) => x.s);
+    const mine = jobs
+      .map((j, idx) => ({ j, s: slots[idx]! }))
+      .filter((x) => x.j.scenario === i)
+      .map((x) => x.s);
     const error = mine.find((s) => s.error !== null)?.error ?? undefined;
     const ok = mine.filter((s) => s.output !== null);
-    return buildReport(input, pl.plan, kernelInfo, error ? [] : ok.map((s) => s.output!), { wallMs: ok.map((s) => s.wallMs), bootMs: ok.map((s) => s.bootMs) }, error);
+    return buildReport(
+      input,
+      pl.plan,
+      kernelInfo,
+      error ? [] : ok.map((s) => s.output!),
+      { wallMs: ok.map((s) => s.wallMs), bootMs: ok.map((s) => s.bootMs) },
+      error,
+    );
   });
 }
 
@@ -193,12 +257,24 @@ export async function verifyScenarios(inputs: readonly ScenarioInput[], o: Verif
  * in gets the error; the ones after it in its batch boot again. Each
  * scenario's wall and boot times are its share of the batch's.
  */
-export async function verifyScenariosBatched(inputs: readonly ScenarioInput[], o: VerifyOptions, batch: number, prepared?: PreparedKernel): Promise<VerifyScenarioReport[]> {
+export async function verifyScenariosBatched(
+  inputs: readonly ScenarioInput[],
+  o: VerifyOptions,
+  batch: number,
+  prepared?: PreparedKernel,
+): Promise<VerifyScenarioReport[]> {
   const p = prepared ?? (await prepareKernel(o));
   const plans = translateAll(inputs, p.kernel.series);
   const together = plans.flatMap((pl, i) => (pl.plan && batchable(pl.plan) ? [i] : []));
   const alone = inputs.map((_, i) => i).filter((i) => !together.includes(i));
-  const aloneReports = alone.length > 0 ? await verifyScenarios(alone.map((i) => inputs[i]!), o, p) : [];
+  const aloneReports =
+    alone.length > 0
+      ? await verifyScenarios(
+          alone.map((i) => inputs[i]!),
+          o,
+          p,
+        )
+      : [];
   const groups = new Map<string, number[]>();
   for (const i of together) {
     const plan = plans[i]!.plan!;
@@ -225,7 +301,8 @@ export async function verifyScenariosBatched(inputs: readonly ScenarioInput[], o
           base: p.base,
           plans: batchPlans,
           accel: p.accel,
-          timeoutMs: o.timeoutMs ?? batchPlans.reduce((t, plan) => t + defaultTimeoutMs(plan, p.accel) - 150_000, 150_000),
+          timeoutMs:
+            o.timeoutMs ?? batchPlans.reduce((t, plan) => t + defaultTimeoutMs(plan, p.accel) - 150_000, 150_000),
           signal: o.signal,
           keep: o.keepRuns,
           progress: (m) => o.progress(null, `${label}: ${m}`),
@@ -239,12 +316,19 @@ export async function verifyScenariosBatched(inputs: readonly ScenarioInput[], o
           throw e;
         }
         retried = true;
-        o.progress(null, `${label}: boot failed before the first scenario; booting again (once): ${e.message.split('\n')[0]}`);
+        o.progress(
+          null,
+          `${label}: boot failed before the first scenario; booting again (once): ${e.message.split('\n')[0]}`,
+        );
         continue;
       }
       retried = false;
-      const share = { wallMs: Math.round(r.wallMs / batchPlans.length), bootMs: Math.round(r.bootMs / batchPlans.length) };
-      for (const [k, output] of r.outputs) outputs.set(left[k]!, [...(outputs.get(left[k]!) ?? []), { output, ...share }]);
+      const share = {
+        wallMs: Math.round(r.wallMs / batchPlans.length),
+        bootMs: Math.round(r.bootMs / batchPlans.length),
+      };
+      for (const [k, output] of r.outputs)
+        outputs.set(left[k]!, [...(outputs.get(left[k]!) ?? []), { output, ...share }]);
       if (r.failed) errors.set(left[r.failed.index]!, r.failed.message);
       left = left.slice(r.failed ? r.failed.index + 1 : r.outputs.size).filter((i) => !errors.has(i));
     }
@@ -256,6 +340,13 @@ export async function verifyScenariosBatched(inputs: readonly ScenarioInput[], o
     const plan = plans[i]!.plan!;
     const error = errors.get(i);
     const ok = outputs.get(i) ?? [];
-    return buildReport(input, plan, kernelInfo, error ? [] : ok.map((s) => s.output), { wallMs: ok.map((s) => s.wallMs), bootMs: ok.map((s) => s.bootMs) }, error);
+    return buildReport(
+      input,
+      plan,
+      kernelInfo,
+      error ? [] : ok.map((s) => s.output),
+      { wallMs: ok.map((s) => s.wallMs), bootMs: ok.map((s) => s.bootMs) },
+      error,
+    );
   });
 }

@@ -7,7 +7,20 @@
  * timeout or cancel; nothing outlives the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, openSync, closeSync, ftruncateSync, readFileSync, rmSync, writeFileSync, copyFileSync, appendFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  copyFileSync,
+  appendFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseBatchOutput, parseGuestOutput, type GuestOutput } from './kernel_values';
@@ -29,7 +42,8 @@ const QEMU = 'qemu-system-x86_64';
 export function requireQemu(): string {
   const dirs = (process.env['PATH'] ?? '/usr/bin:/bin').split(':');
   const found = dirs.map((d) => path.join(d, QEMU)).find((f) => existsSync(f));
-  if (!found) throw new VerifyError(`swapsim verify: ${QEMU} is not installed; install it with: apt-get install qemu-system-x86`);
+  if (!found)
+    throw new VerifyError(`swapsim verify: ${QEMU} is not installed; install it with: apt-get install qemu-system-x86`);
   return found;
 }
 
@@ -56,7 +70,29 @@ export function kvmWorks(kernel: KernelImage): Promise<boolean> {
       return false;
     }
     return new Promise<boolean>((resolve) => {
-      const child = spawn(requireQemu(), [...accelArgs('kvm'), '-m', '256M', '-smp', '1', '-kernel', kernel.vmlinuz, '-append', 'console=ttyS0 panic=-1 rdinit=/nonexistent', '-nographic', '-no-reboot', '-nic', 'none', '-monitor', 'none', '-serial', 'stdio'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        requireQemu(),
+        [
+          ...accelArgs('kvm'),
+          '-m',
+          '256M',
+          '-smp',
+          '1',
+          '-kernel',
+          kernel.vmlinuz,
+          '-append',
+          'console=ttyS0 panic=-1 rdinit=/nonexistent',
+          '-nographic',
+          '-no-reboot',
+          '-nic',
+          'none',
+          '-monitor',
+          'none',
+          '-serial',
+          'stdio',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let seen = '';
       const finish = (ok: boolean): void => {
         clearTimeout(timer);
@@ -103,11 +139,20 @@ export function defaultTimeoutMs(plan: GuestPlan, accel: Accel): number {
 const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
 
 function tail(text: string, lines: number): string {
-  return text.replace(ANSI_ESCAPE, '').split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
+  return text
+    .replace(ANSI_ESCAPE, '')
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-lines)
+    .join('\n');
 }
 
 /** Sparse disk images for the devices; returns the device lines of the command file and the qemu drive args. */
-async function disks(devices: readonly GuestDevice[], dir: string, signal?: AbortSignal): Promise<{ lines: string[]; args: string[] }> {
+async function disks(
+  devices: readonly GuestDevice[],
+  dir: string,
+  signal?: AbortSignal,
+): Promise<{ lines: string[]; args: string[] }> {
   const lines: string[] = [];
   const args: string[] = [];
   let disk = 0;
@@ -126,7 +171,8 @@ async function disks(devices: readonly GuestDevice[], dir: string, signal?: Abor
   let zram = 0;
   const files = devices.filter((d) => d.kind === 'file');
   for (const d of devices) {
-    if (d.kind === 'blk') lines.push(`dev ${escapeField(d.path)} blk ${addDisk(path.join(dir, `disk${disk}.img`), d.bytes)}`);
+    if (d.kind === 'blk')
+      lines.push(`dev ${escapeField(d.path)} blk ${addDisk(path.join(dir, `disk${disk}.img`), d.bytes)}`);
     else if (d.kind === 'zram') lines.push(`dev ${escapeField(d.path)} zram ${zram++}`);
   }
   if (files.length > 0) {
@@ -137,7 +183,9 @@ async function disks(devices: readonly GuestDevice[], dir: string, signal?: Abor
     try {
       r = await runTool('mkfs.ext4', ['-q', '-F', '-b', '4096', '-O', '^has_journal', img], { signal });
     } catch {
-      throw new VerifyError('swapsim verify: mkfs.ext4 is needed for swap files; install it with: apt-get install e2fsprogs');
+      throw new VerifyError(
+        'swapsim verify: mkfs.ext4 is needed for swap files; install it with: apt-get install e2fsprogs',
+      );
     }
     if (r.code !== 0) throw new VerifyError(`swapsim verify: mkfs.ext4 failed: ${r.stderr.trim()}`);
     for (const d of files) lines.push(`dev ${escapeField(d.path)} file ${name}`);
@@ -190,67 +238,86 @@ async function boot(o: VmCommon, spec: BootSpec): Promise<BootResult> {
     const cpus = Math.max(1, Math.min(spec.cpus, 64));
     const argv = [
       ...accelArgs(o.accel),
-      '-m', memoryArg(spec.ramBytes),
-      '-smp', String(cpus),
-      '-kernel', o.kernel.vmlinuz,
-      '-initrd', initrd,
-      '-append', KERNEL_CMDLINE,
+      '-m',
+      memoryArg(spec.ramBytes),
+      '-smp',
+      String(cpus),
+      '-kernel',
+      o.kernel.vmlinuz,
+      '-initrd',
+      initrd,
+      '-append',
+      KERNEL_CMDLINE,
       ...args,
-      '-nographic', '-no-reboot', '-nic', 'none', '-monitor', 'none',
-      '-serial', `file:${consoleLog}`,
-      '-serial', 'stdio',
+      '-nographic',
+      '-no-reboot',
+      '-nic',
+      'none',
+      '-monitor',
+      'none',
+      '-serial',
+      `file:${consoleLog}`,
+      '-serial',
+      'stdio',
     ];
     const started = Date.now();
     let bootMs = -1;
     const chunks: Buffer[] = [];
     let pending = '';
-    const exit = await new Promise<{ code: number | null; reason: 'exit' | 'timeout' | 'cancel' }>((resolve, reject) => {
-      const c = spawn(qemu, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-      child = c;
-      let reason: 'exit' | 'timeout' | 'cancel' = 'exit';
-      const timer = setTimeout(() => {
-        reason = 'timeout';
-        c.kill('SIGKILL');
-      }, o.timeoutMs);
-      const onAbort = (): void => {
-        reason = 'cancel';
-        c.kill('SIGKILL');
-      };
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      let stderr = '';
-      c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      c.stdout.on('data', (d: Buffer) => {
-        chunks.push(d);
-        pending += d.toString('latin1');
-        const lines = pending.split('\n');
-        // the last piece may be a line still coming; a long block line is never a marker
-        pending = (lines.pop() ?? '').slice(-256);
-        for (const line of lines) {
-          if (bootMs < 0 && line === '@started') {
-            bootMs = Date.now() - started;
-            o.progress?.(`booted in ${(bootMs / 1000).toFixed(1)} s`);
-            continue;
+    const exit = await new Promise<{ code: number | null; reason: 'exit' | 'timeout' | 'cancel' }>(
+      (resolve, reject) => {
+        const c = spawn(qemu, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+        child = c;
+        let reason: 'exit' | 'timeout' | 'cancel' = 'exit';
+        const timer = setTimeout(() => {
+          reason = 'timeout';
+          c.kill('SIGKILL');
+        }, o.timeoutMs);
+        const onAbort = (): void => {
+          reason = 'cancel';
+          c.kill('SIGKILL');
+        };
+        o.signal?.addEventListener('abort', onAbort, { once: true });
+        let stderr = '';
+        c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        c.stdout.on('data', (d: Buffer) => {
+          chunks.push(d);
+          pending += d.toString('latin1');
+          const lines = pending.split('\n');
+          // the last piece may be a line still coming; a long block line is never a marker
+          pending = (lines.pop() ?? '').slice(-256);
+          for (const line of lines) {
+            if (bootMs < 0 && line === '@started') {
+              bootMs = Date.now() - started;
+              o.progress?.(`booted in ${(bootMs / 1000).toFixed(1)} s`);
+              continue;
+            }
+            const message = line.length < 64 ? spec.progressOf(line) : null;
+            if (message) o.progress?.(message);
           }
-          const message = line.length < 64 ? spec.progressOf(line) : null;
-          if (message) o.progress?.(message);
-        }
-      });
-      c.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      c.on('close', (code) => {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-        child = null;
-        if (code !== 0 && reason === 'exit' && /Could not access KVM|failed to initialize kvm|kvm_buf_set_msrs/i.test(stderr)) {
-          reject(new BootFailure(`qemu could not use KVM: ${tail(stderr, 3)}`));
-          return;
-        }
-        if (code !== 0 && reason === 'exit' && stderr.trim()) chunks.push(Buffer.from(`\n# qemu: ${tail(stderr, 3)}\n`));
-        resolve({ code, reason });
-      });
-    });
+        });
+        c.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+        c.on('close', (code) => {
+          clearTimeout(timer);
+          o.signal?.removeEventListener('abort', onAbort);
+          child = null;
+          if (
+            code !== 0 &&
+            reason === 'exit' &&
+            /Could not access KVM|failed to initialize kvm|kvm_buf_set_msrs/i.test(stderr)
+          ) {
+            reject(new BootFailure(`qemu could not use KVM: ${tail(stderr, 3)}`));
+            return;
+          }
+          if (code !== 0 && reason === 'exit' && stderr.trim())
+            chunks.push(Buffer.from(`\n# qemu: ${tail(stderr, 3)}\n`));
+          resolve({ code, reason });
+        });
+      },
+    );
     const wallMs = Date.now() - started;
     const raw = Buffer.concat(chunks);
     // with --keep, the workload's own output (file reads, `cat`) stays beside the console log
@@ -258,7 +325,10 @@ async function boot(o: VmCommon, spec: BootSpec): Promise<BootResult> {
     if (exit.reason === 'cancel') throw new Cancelled('cancelled: qemu was stopped');
     const text = raw.toString('utf8');
     const missing = [...text.matchAll(/^@missing (\S+)/gm)].map((m) => m[1]!);
-    if (missing.length > 0) throw new VerifyError(`swapsim verify: ${o.kernel.release} lacks ${missing.join(', ')} (build them in, or pass --modules with the modules)`);
+    if (missing.length > 0)
+      throw new VerifyError(
+        `swapsim verify: ${o.kernel.release} lacks ${missing.join(', ')} (build them in, or pass --modules with the modules)`,
+      );
     const consoleTail = tail(existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '', 15);
     return { raw, exit, wallMs, bootMs: bootMs < 0 ? wallMs : bootMs, consoleTail };
   } finally {
@@ -269,7 +339,8 @@ async function boot(o: VmCommon, spec: BootSpec): Promise<BootResult> {
   }
 }
 
-const stoppedHow = (b: BootResult, timeoutMs: number): string => (b.exit.reason === 'timeout' ? `timed out after ${Math.round(timeoutMs / 1000)} s` : 'stopped (panic or crash)');
+const stoppedHow = (b: BootResult, timeoutMs: number): string =>
+  b.exit.reason === 'timeout' ? `timed out after ${Math.round(timeoutMs / 1000)} s` : 'stopped (panic or crash)';
 
 /** Boot the kernel once and run the plan. */
 export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
@@ -289,9 +360,14 @@ export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
   });
   const output = parseGuestOutput(b.raw);
   if (!output.started) {
-    throw new BootFailure(`the guest stopped before the scenario started (${b.exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${b.exit.code}`}); console tail:\n${b.consoleTail}`);
+    throw new BootFailure(
+      `the guest stopped before the scenario started (${b.exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${b.exit.code}`}); console tail:\n${b.consoleTail}`,
+    );
   }
-  if (!output.done) throw new GuestFailure(`the guest ${stoppedHow(b, o.timeoutMs)} at step ${lastStep}/${totalSteps}; console tail:\n${b.consoleTail}`);
+  if (!output.done)
+    throw new GuestFailure(
+      `the guest ${stoppedHow(b, o.timeoutMs)} at step ${lastStep}/${totalSteps}; console tail:\n${b.consoleTail}`,
+    );
   return { output, wallMs: b.wallMs, bootMs: b.bootMs };
 }
 
@@ -322,10 +398,15 @@ export interface VmBatchResult {
 export async function runVmBatch(o: VmCommon & { readonly plans: readonly GuestPlan[] }): Promise<VmBatchResult> {
   const first = o.plans[0];
   if (!first) return { outputs: new Map(), failed: null, wallMs: 0, bootMs: 0 };
-  if (o.plans.some((p) => !batchable(p) || p.ramBytes !== first.ramBytes || p.cpus !== first.cpus)) throw new Error('runVmBatch: plans differ in RAM or CPUs, or need zram or swap files');
+  if (o.plans.some((p) => !batchable(p) || p.ramBytes !== first.ramBytes || p.cpus !== first.cpus))
+    throw new Error('runVmBatch: plans differ in RAM or CPUs, or need zram or swap files');
   const count = Math.max(...o.plans.map((p) => p.devices.length));
   const bytes = Math.max(0, ...o.plans.flatMap((p) => p.devices.map((d) => d.bytes)));
-  const devices: GuestDevice[] = Array.from({ length: count }, (_, i) => ({ path: `/dev/.batch${i}`, kind: 'blk', bytes }));
+  const devices: GuestDevice[] = Array.from({ length: count }, (_, i) => ({
+    path: `/dev/.batch${i}`,
+    kind: 'blk',
+    bytes,
+  }));
   let current = -1;
   const b = await boot(o, {
     ramBytes: first.ramBytes,
@@ -349,7 +430,10 @@ export async function runVmBatch(o: VmCommon & { readonly plans: readonly GuestP
     },
   });
   const whole = parseGuestOutput(b.raw);
-  if (!whole.started) throw new BootFailure(`the guest stopped before the first scenario started (${b.exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${b.exit.code}`}); console tail:\n${b.consoleTail}`);
+  if (!whole.started)
+    throw new BootFailure(
+      `the guest stopped before the first scenario started (${b.exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${b.exit.code}`}); console tail:\n${b.consoleTail}`,
+    );
   const sections = parseBatchOutput(b.raw);
   const outputs = new Map<number, GuestOutput>();
   let failed: VmBatchResult['failed'] = null;
@@ -357,8 +441,13 @@ export async function runVmBatch(o: VmCommon & { readonly plans: readonly GuestP
     const s = sections.get(i);
     if (s?.done) outputs.set(i, s);
     else {
-      if (s) failed = { index: i, message: `the guest ${stoppedHow(b, o.timeoutMs)} in this scenario (${i + 1}/${o.plans.length} of a batched run); console tail:\n${b.consoleTail}` };
-      else if (i === 0) throw new BootFailure(`the guest stopped before the first scenario started; console tail:\n${b.consoleTail}`);
+      if (s)
+        failed = {
+          index: i,
+          message: `the guest ${stoppedHow(b, o.timeoutMs)} in this scenario (${i + 1}/${o.plans.length} of a batched run); console tail:\n${b.consoleTail}`,
+        };
+      else if (i === 0)
+        throw new BootFailure(`the guest stopped before the first scenario started; console tail:\n${b.consoleTail}`);
       break;
     }
   }
