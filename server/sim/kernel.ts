@@ -1177,10 +1177,12 @@ export class Kernel {
     this.j.set(this, 'cpu', t.cpu);
     for (let i = from; i < to; i++) {
       if (t.state !== 'alive') return;
+      // an unmapped page: nothing to fault (the workload does not touch it)
+      if (v.holes[i]) continue;
       if (this.bulk && v.pte[i] === PTE_NONE) {
         // a run of empty PTEs: fault in at once what needs no reclaim
         let e = i + 1;
-        while (e < to && v.pte[e] === PTE_NONE) e++;
+        while (e < to && v.pte[e] === PTE_NONE && !v.holes[e]) e++;
         const done = this.mem.faultAnonRun(t, v, i, e);
         if (done > 0) {
           i += done - 1;
@@ -1258,8 +1260,22 @@ export class Kernel {
         i = Math.max(i, this.folios.index[head]! + this.folios.nr(head) - 1);
         if (this.folios.head[head]! < 0) i = Math.max(i, start + nr - 1);
       }
+      this.unmappedPartFails(v, a, b, 'MADV_PAGEOUT');
       return reclaimed;
     });
+  }
+
+  /**
+   * madvise_walk_vmas() (mm/madvise.c): a range with an unmapped part gets
+   * the advice on its mapped parts, then fails with ENOMEM.
+   */
+  private unmappedPartFails(v: Vma, a: number, b: number, what: string): void {
+    if (v.hasHole(a, b))
+      throw new KernelError(
+        'ENOMEM',
+        `${what} on ${v.name} pages ${a}..${b - 1}: part of the range is unmapped (the advice was applied to the rest)`,
+        true,
+      );
   }
 
   /**
@@ -1280,6 +1296,7 @@ export class Kernel {
       if (advice === 'cold') madviseCold(this, v, a, b);
       else if (advice === 'free') madviseFree(this, v, a, b);
       else this.mem.zapRange(v, a, b);
+      this.unmappedPartFails(v, a, b, `MADV_${advice.toUpperCase()}`);
     });
   }
 
@@ -1325,6 +1342,7 @@ export class Kernel {
       const [a, b] = this.pageRange(v, from, to);
       this.mem.zapRange(v, a, b);
       if (whole || (a === 0 && b === v.nrPages)) this.removeVma(v);
+      else for (let i = a; i < b; i++) this.j.a(v.holes, i, 1);
     });
   }
 
@@ -1339,6 +1357,7 @@ export class Kernel {
         // a shared file mapping's PTEs are not copied: the child's faults fill them (vma_needs_copy())
         const pte = v.file && v.shared ? new Float64Array(v.nrPages) : v.pte.slice();
         const cv = this.mm.addVma(c, v.name, v.nrPages, v.order, v.content, v.contentSeed, v.anonVma, pte);
+        cv.holes.set(v.holes); // a new object: nothing to undo
         if (v.mlocked) this.j.set(cv, 'mlocked', false); // VM_LOCKED is not inherited
         if (v.file) {
           this.j.set(cv, 'file', v.file);

@@ -196,6 +196,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
     for (const v of t.vmaList()) {
       h.str(`${v.name}/${v.id}/${v.anonVma.id}/${v.order}/${v.mlocked}`);
       h.arr(v.pte);
+      h.arr(v.holes);
     }
   }
   cut('tasks');

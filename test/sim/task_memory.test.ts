@@ -6,6 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { KernelError } from '../../server/sim/errno';
 import { Kernel } from '../../server/sim/kernel';
 import { MEMCG_CHARGE_BATCH } from '../../server/sim/memcontrol';
 import { MiB } from './util';
@@ -52,4 +53,22 @@ test('task_memory=none (the default): a task charges only its mappings, page by 
   assert.equal(current(k, 'app'), 0);
   k.mmap('t', 'r', 100, { populate: true });
   assert.equal(current(k, 'app'), 100);
+});
+
+test('madvise over a range a partial munmap left a hole in: the mapped parts get the advice, then ENOMEM', () => {
+  const k = new Kernel({ kernel: '7.2', cpus: 2, ramBytes: 64 * MiB, checkInvariants: true });
+  k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 16 * MiB, prio: 0 });
+  k.createTask('t');
+  k.mmap('t', 'r', 64, { populate: true });
+  k.munmap('t', 'r', 0, 16);
+  assert.throws(
+    () => k.pageout('t', 'r'),
+    (e: unknown) => e instanceof KernelError && e.errno === 'ENOMEM',
+  );
+  // the 48 mapped pages went out all the same (madvise_walk_vmas() goes on past the hole)
+  assert.equal(k.taskFootprint(k.task('t')).swapents, 48);
+  // a range inside the mapped part is fine; a touch skips the hole instead of mapping it again
+  k.pageout('t', 'r', 16, 64);
+  k.touch('t', 'r');
+  assert.equal(k.taskFootprint(k.task('t')).rss, 48);
 });
