@@ -21,6 +21,7 @@
  *   P ID STATE LEN\n<LEN bytes>    one of a task's /proc/PID files, in `== NAME` sections (cmd_pobs)
  *   C STEP LEN\n<LEN bytes>        output of a `cat` (shown, not compared)
  *   @scenario N                    batched runs: scenario N of the command file begins
+ *   @unclean WHAT                  batched runs: the reset before it left WHAT behind
  *   B PATH LEN\n<LEN bytes>        batched runs: a counter file as scenario N starts
  *                                  (the host subtracts what earlier scenarios counted)
  *   # text                         diagnostics of the driver itself
@@ -1224,6 +1225,28 @@ static void reset_between_scenarios(void) {
   write_file("/proc/sys/vm/drop_caches", "3");
 }
 
+/* After a reset: what is left that a fresh boot does not have ("" when nothing). */
+static const char *reset_leftover(void) {
+  static char buf[4096];
+  long n = read_file("/proc/swaps", buf, sizeof buf - 1);
+  if (n > 0) {
+    buf[n] = 0;
+    char *nl = strchr(buf, '\n');
+    if (nl && nl[1]) return "a swap area is still on";
+  }
+  n = read_file("/sys/kernel/debug/zswap/stored_pages", buf, sizeof buf - 1);
+  if (n > 0) {
+    buf[n] = 0;
+    if (atol(buf) != 0) return "zswap still stores pages";
+  }
+  DIR *d = opendir("/sys/fs/cgroup");
+  struct dirent *e;
+  int left = 0;
+  while (d && (e = readdir(d)) != NULL) left |= e->d_name[0] != '.' && e->d_type == DT_DIR;
+  if (d) closedir(d);
+  return left ? "a cgroup could not be removed" : "";
+}
+
 static int run_driver(const char *file) {
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   signal(SIGCHLD, SIG_IGN);
@@ -1253,9 +1276,15 @@ static int run_driver(const char *file) {
       continue;
     }
     if (strcmp(c, "scenario") == 0 && n >= 2) {
-      if (strcmp(f[1], "0") != 0) reset_between_scenarios();
+      const char *left = "";
+      if (strcmp(f[1], "0") != 0) {
+        reset_between_scenarios();
+        left = reset_leftover();
+      }
       snprintf(step, sizeof step, "0");
       out("@scenario %s\n", f[1]);
+      /* the host runs this scenario again in a fresh boot */
+      if (left[0]) out("@unclean %s\n", left);
       print_counter_bases();
       continue;
     }

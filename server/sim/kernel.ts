@@ -595,7 +595,8 @@ export class Kernel {
 
   task(name: string): Task {
     const t = this.mm.tasks.get(name);
-    if (!t) return fail('ENOENT', `no task named ${name}`);
+    // no such process: ESRCH, as kill(2) and pidfd_open(2) give for a pid nothing runs as (a task whose fork failed)
+    if (!t) return fail('ESRCH', `no task named ${name}`);
     if (t.state !== 'alive')
       return fail(
         'ESRCH',

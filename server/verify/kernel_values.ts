@@ -44,6 +44,8 @@ interface Segment {
   notes: string[];
   /** `B` blocks: counter files as the scenario started. */
   bases: Map<string, string>;
+  /** Batched runs: what the reset before it left behind (`@unclean`), or null. */
+  unclean: string | null;
 }
 
 const newSegment = (): Segment => ({
@@ -56,6 +58,7 @@ const newSegment = (): Segment => ({
   procs: new Map(),
   notes: [],
   bases: new Map(),
+  unclean: null,
 });
 
 /** Parse the framed output of guest/swapsim-guest.c (format in its header comment). */
@@ -70,9 +73,9 @@ export function parseGuestOutput(raw: Buffer | string): GuestOutput {
  * `end` was reached; event counters are shifted to count from the first
  * scenario's start (see `counterShift`).
  */
-export function parseBatchOutput(raw: Buffer | string): Map<number, GuestOutput> {
+export function parseBatchOutput(raw: Buffer | string): Map<number, GuestOutput & { readonly unclean: string | null }> {
   const { sections } = parseSegments(raw);
-  const out = new Map<number, GuestOutput>();
+  const out = new Map<number, GuestOutput & { readonly unclean: string | null }>();
   const first = sections.get(0) ?? [...sections.values()][0];
   for (const [n, seg] of sections) {
     const shift =
@@ -109,7 +112,8 @@ function parseSegments(raw: Buffer | string): { whole: GuestOutput; sections: Ma
       cur.started = true;
       sections.set(Number(line.slice(10)), cur);
       whole.done = false;
-    } else if (line.startsWith('# ')) cur.notes.push(line.slice(2));
+    } else if (line.startsWith('@unclean ')) cur.unclean = line.slice(9);
+    else if (line.startsWith('# ')) cur.notes.push(line.slice(2));
     else {
       const f = line.split(' ');
       if (f[0] === 'E' && f.length >= 3) cur.results.set(Number(f[1]), f[2]!);
@@ -145,15 +149,14 @@ function counterShift(
 ): Map<string, Map<string, number>> {
   const out = new Map<string, Map<string, number>>();
   for (const [path, text] of now) {
-    const before = first.get(path);
-    if (before === undefined) continue;
+    // a counter that did not exist yet as the first scenario started counted from 0 since
+    const before = first.get(path) ?? '';
     const keys = new Map<string, number>();
     if (path === '/proc/vmstat') {
       const a = keyedNumbers(before);
-      for (const [key, v] of keyedNumbers(text))
-        if (isEventCounter(path, key) && a.has(key)) keys.set(key, v - a.get(key)!);
-    } else if (isEventCounter(path, '') && /^-?\d+$/.test(text.trim()) && /^-?\d+$/.test(before.trim()))
-      keys.set('', Number(text.trim()) - Number(before.trim()));
+      for (const [key, v] of keyedNumbers(text)) if (isEventCounter(path, key)) keys.set(key, v - (a.get(key) ?? 0));
+    } else if (isEventCounter(path, '') && /^-?\d+$/.test(text.trim()))
+      keys.set('', Number(text.trim()) - (/^-?\d+$/.test(before.trim()) ? Number(before.trim()) : 0));
     if (keys.size > 0) out.set(path, keys);
   }
   return out;

@@ -439,6 +439,11 @@ export async function runVmBatch(o: VmCommon & { readonly plans: readonly GuestP
   let failed: VmBatchResult['failed'] = null;
   for (let i = 0; i < o.plans.length; i++) {
     const s = sections.get(i);
+    // a reset that left something behind: this scenario and the rest boot again, fresh
+    if (s?.unclean) {
+      o.progress?.(`scenario ${i + 1}: the reset left ${s.unclean}; the rest run in a new boot`);
+      break;
+    }
     if (s?.done) outputs.set(i, s);
     else {
       if (s)

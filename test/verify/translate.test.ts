@@ -110,7 +110,7 @@ test('batched guest output: one output per scenario, event counters counted from
     block('O 1 ok', vmstat(257, 5)),
     block('O 2 ok', '15\n'),
     block('O 3 ok', '4\n'),
-    '@done\n@scenario 2\n',
+    '@done\n@scenario 2\n@unclean a swap area is still on\n',
     block('B /proc/vmstat', vmstat(257, 5)),
     'S 1\n',
   ].join('');
@@ -118,6 +118,8 @@ test('batched guest output: one output per scenario, event counters counted from
   assert.deepEqual([...outs.keys()], [0, 1, 2]);
   assert.ok(outs.get(0)!.done && outs.get(1)!.done && !outs.get(2)!.done && outs.get(2)!.started);
   assert.equal(outs.get(1)!.results.get(1), 'EBUSY');
+  assert.equal(outs.get(1)!.unclean, null);
+  assert.equal(outs.get(2)!.unclean, 'a swap area is still on');
   const read = (id: number, path: string, key: string | null) => ({
     kind: 'file' as const,
     id,
