@@ -32,6 +32,29 @@ export function forEachPfnRun(pfns: Int32Array, n: number, fn: (start: number, e
   }
 }
 
+/**
+ * Whether a PFN is one of `pfns[0, n)`: a bitmap over their span for long
+ * runs, a set for short ones (bulk paths use it to tell the run's own
+ * folios, whose arrays they saved, from their neighbours).
+ */
+export function pfnMembership(pfns: Int32Array, n: number): (pfn: number) => boolean {
+  if (n < 1024) {
+    const set = new Set<number>();
+    for (let i = 0; i < n; i++) set.add(pfns[i]!);
+    return (pfn) => set.has(pfn);
+  }
+  let lo = pfns[0]!;
+  let hi = lo;
+  for (let i = 1; i < n; i++) {
+    const p = pfns[i]!;
+    if (p < lo) lo = p;
+    else if (p > hi) hi = p;
+  }
+  const bits = new Uint8Array(hi - lo + 1);
+  for (let i = 0; i < n; i++) bits[pfns[i]! - lo] = 1;
+  return (pfn) => pfn >= lo && pfn <= hi && bits[pfn - lo] === 1;
+}
+
 export class MemoryOps {
   constructor(private readonly k: Kernel) {}
 
