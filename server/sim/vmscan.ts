@@ -29,7 +29,7 @@ import { pteSwap, type Vma } from './mm';
 import { watermarks } from './procfs';
 import { shmemWriteoutStart } from './shmem';
 import { swapCacheDelFolio } from './swap_state';
-import { swpOffset, swpType } from './swap_entry';
+import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { SlotKind, mkMeta, packShadow } from './swap_table';
 import { folioTierEffectiveMask } from './swap_tier';
 import { zswapShrinkerScan } from './zswap';
@@ -235,51 +235,58 @@ export class Vmscan {
     let nGone = 0;
     let done = 0;
     let failed = false;
+    /** The rest of shrink_folio_list() for run folio `i`, once it has its slot. */
+    const swapOut = (i: number, entry: SwpEntry): void => {
+      const pfn = pfns[i]!;
+      const si = k.swap.swapInfo[swpType(entry)]!;
+      const off = swpOffset(entry);
+      const ci = si.clusterOf(off)!;
+      const t = ci.table!;
+      const co = off & (slots - 1);
+      if (ci !== saved) {
+        for (const a of [t.meta, t.val, ci.memcgTable!, ci.simContent!, ci.simData!]) j.saveRange(a, co, slots);
+        saved = ci;
+      }
+      ci.memcgTable![co] = m.id;
+      // try_to_unmap(): the PTE takes the entry, the slot a count
+      vma.pte[from + i] = pteSwap(entry);
+      if (k.log.enabled) k.log.emit({ kind: 'slot-count', type: si.type, offset: off, nr: 1, delta: 1 });
+      // swap_writeout(): a zero-filled folio sets Z only; any other goes to the device (zswap is off)
+      const code = f.content[pfn]!;
+      ci.simContent![co] = code;
+      ci.simData![co] = f.data[pfn]!;
+      const zero = code === ZERO_CONTENT_CODE;
+      if (zero) zeroPages++;
+      if (k.log.enabled) k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
+      f.mapcount[pfn] = 0;
+      if (!zero && k.io.writesAsync(si)) {
+        // an asynchronous bio: the folio stays in the swap cache, clean, its slot counted by the PTE
+        t.meta[co] = mkMeta(SlotKind.PFN, 1, false);
+        t.val[co] = pfn;
+        f.flags[pfn] = (f.flags[pfn]! | PG_swapcache) & ~(PG_dirty | PG_referenced | PG_sim_nobackend);
+        f.swap[pfn] = entry;
+        kept[nKept++] = pfn;
+        return;
+      }
+      // __swap_cache_del_folio(): the PFN entry becomes a shadow, count and Z kept
+      t.meta[co] = mkMeta(SlotKind.SHADOW, 1, zero);
+      t.val[co] = packShadow(clock++, memcgId, false);
+      if (k.log.enabled) k.log.emit({ kind: 'cache-del', type: si.type, offset: off, nr: 1, pfn });
+      f.swap[pfn] = NO_SWAP;
+      gone[nGone++] = pfn;
+    };
     k.swap.withTierMask(folioTierEffectiveMask(k.tiers, m), () => {
-      for (; done < n; done++) {
-        const pfn = pfns[done]!;
-        // folio_alloc_swap(): the allocator itself, slot by slot
-        const entry = k.swap.allocSlots(pfn, 0, k.cpu);
+      while (done < n) {
+        // folio_alloc_swap(): the allocator itself, slot by slot; runs of slots from this CPU's cluster at once
+        const base = done;
+        done += k.swap.allocFastRun(pfns, base, n - base, k.cpu, (i, entry) => swapOut(base + i, entry));
+        if (done === n) return;
+        const entry = k.swap.allocSlots(pfns[done]!, 0, k.cpu);
         if (entry === null) {
           failed = true;
           return;
         }
-        const si = k.swap.swapInfo[swpType(entry)]!;
-        const off = swpOffset(entry);
-        const ci = si.clusterOf(off)!;
-        const t = ci.table!;
-        const co = off & (slots - 1);
-        if (ci !== saved) {
-          for (const a of [t.meta, t.val, ci.memcgTable!, ci.simContent!, ci.simData!]) j.saveRange(a, co, slots);
-          saved = ci;
-        }
-        ci.memcgTable![co] = m.id;
-        // try_to_unmap(): the PTE takes the entry, the slot a count
-        vma.pte[from + done] = pteSwap(entry);
-        if (k.log.enabled) k.log.emit({ kind: 'slot-count', type: si.type, offset: off, nr: 1, delta: 1 });
-        // swap_writeout(): a zero-filled folio sets Z only; any other goes to the device (zswap is off)
-        const code = f.content[pfn]!;
-        ci.simContent![co] = code;
-        ci.simData![co] = f.data[pfn]!;
-        const zero = code === ZERO_CONTENT_CODE;
-        if (zero) zeroPages++;
-        if (k.log.enabled) k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
-        f.mapcount[pfn] = 0;
-        if (!zero && k.io.writesAsync(si)) {
-          // an asynchronous bio: the folio stays in the swap cache, clean, its slot counted by the PTE
-          t.meta[co] = mkMeta(SlotKind.PFN, 1, false);
-          t.val[co] = pfn;
-          f.flags[pfn] = (f.flags[pfn]! | PG_swapcache) & ~(PG_dirty | PG_referenced | PG_sim_nobackend);
-          f.swap[pfn] = entry;
-          kept[nKept++] = pfn;
-          continue;
-        }
-        // __swap_cache_del_folio(): the PFN entry becomes a shadow, count and Z kept
-        t.meta[co] = mkMeta(SlotKind.SHADOW, 1, zero);
-        t.val[co] = packShadow(clock++, memcgId, false);
-        if (k.log.enabled) k.log.emit({ kind: 'cache-del', type: si.type, offset: off, nr: 1, pfn });
-        f.swap[pfn] = NO_SWAP;
-        gone[nGone++] = pfn;
+        swapOut(done++, entry);
       }
     });
     // what the loop deferred: nothing in it reads the LRU, the buddy lists, memory.current or these counters
