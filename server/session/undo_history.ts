@@ -136,7 +136,8 @@ export class UndoHistory {
     this.forwardMs += ms;
     const steps = this.records.length;
     const last = this.checkpoints.length - 1;
-    if (this.forwardMs - this.checkpointMs[last]! >= this.budget.checkpointMs && this.checkpoints[last]! < steps) this.addCheckpoint(steps, j);
+    if (this.forwardMs - this.checkpointMs[last]! >= this.budget.checkpointMs && this.checkpoints[last]! < steps)
+      this.addCheckpoint(steps, j);
     const fineBudget = this.budget.totalBytes / 4;
     if (j.bytes - this.checkpointBytes[this.fineFrom]! > fineBudget) this.compactFine(j, fineBudget);
     if (j.bytes > this.budget.totalBytes) this.mergeCoarse(j);
@@ -181,7 +182,8 @@ export class UndoHistory {
     const lastBound = bounds[bounds.length - 1]!;
     const removed = positions[positions.length - 1]! - moved[moved.length - 1]!;
     for (let b = 0; b + 1 < bounds.length; b++) {
-      for (let s = bounds[b]! + 1; s < bounds[b + 1]! && s < this.records.length; s++) this.records[s]!.mark = { journal: COARSE, events: this.records[s]!.mark.events };
+      for (let s = bounds[b]! + 1; s < bounds[b + 1]! && s < this.records.length; s++)
+        this.records[s]!.mark = { journal: COARSE, events: this.records[s]!.mark.events };
       if (bounds[b + 1]! < this.records.length) this.records[bounds[b + 1]!]!.mark.journal = moved[b + 1]!;
     }
     for (let s = lastBound + 1; s < this.records.length; s++) {

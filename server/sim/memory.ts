@@ -6,12 +6,30 @@
  */
 import { contentOf, encodeContent } from './content';
 import { fail } from './errno';
-import { NO_SWAP, PG_dirty, PG_lru, PG_mlocked, PG_readahead, PG_referenced, PG_swapbacked, PG_swapcache, PG_active, PG_uptodate } from './folio';
+import {
+  NO_SWAP,
+  PG_dirty,
+  PG_lru,
+  PG_mlocked,
+  PG_readahead,
+  PG_referenced,
+  PG_swapbacked,
+  PG_swapcache,
+  PG_active,
+  PG_uptodate,
+} from './folio';
 import type { Kernel } from './kernel';
 import { lruAdd, lruDel } from './lru';
 import { tryChargeMemcg, type Memcg } from './memcontrol';
 import { PTE_NONE, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent, pteSwap, type Task, type Vma } from './mm';
-import { folioFreeSwap, planSwapinRun, shouldFreeSwapAfterFault, swapinFolio, SWAPIN_HIT, SWAPIN_READAHEAD } from './swap_state';
+import {
+  folioFreeSwap,
+  planSwapinRun,
+  shouldFreeSwapAfterFault,
+  swapinFolio,
+  SWAPIN_HIT,
+  SWAPIN_READAHEAD,
+} from './swap_state';
 import { SWP_SYNCHRONOUS_IO } from './swapfile';
 import { SlotKind, tbInlineCount, tbKind, tbZero, withInlineCount, withKind } from './swap_table';
 import type { SwapClusterInfo } from './cluster';
@@ -24,7 +42,7 @@ export const BULK_MIN_PAGES = 16;
 
 /** Call `fn` for each run of consecutive ascending PFNs in `pfns[0, n)`, as [start, end). */
 export function forEachPfnRun(pfns: Int32Array, n: number, fn: (start: number, end: number) => void): void {
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let e = i + 1;
     while (e < n && pfns[e] === pfns[e - 1]! + 1) e++;
     fn(pfns[i]!, pfns[e - 1]! + 1);
@@ -442,7 +460,11 @@ export class MemoryOps {
         // allocSwapinFolio() and __swap_cache_add_folio(): a PFN entry, count and Z kept
         pfn = pfns[a++]!;
         pfnOf[r] = pfn;
-        this.initRunFolio(pfn, m.id, PG_uptodate | PG_swapbacked | PG_lru | PG_swapcache | (kind === SWAPIN_READAHEAD ? PG_readahead : 0));
+        this.initRunFolio(
+          pfn,
+          m.id,
+          PG_uptodate | PG_swapbacked | PG_lru | PG_swapcache | (kind === SWAPIN_READAHEAD ? PG_readahead : 0),
+        );
         f.content[pfn] = ci.simContent ? ci.simContent[co]! : 0;
         f.data[pfn] = ci.simData ? ci.simData[co]! : 0;
         f.swap[pfn] = entry;
