@@ -298,7 +298,18 @@ export function planSwapinRun(k: Kernel, vmaId: number, ptes: Float64Array, from
   // swap_vma_readahead() with a window of one page reads nothing and keeps no state
   const readsAhead = maxPages > 1;
   const st = k.vmaRaPeek(vmaId);
-  const plan: SwapinPlan = { ops, nOps: 0, faults: 0, allocs: 0, readahead: 0, hits: 0, raHits: k.ra.hits, raUpdated: false, win: st?.win ?? 0, prevIdx: st?.prevIdx ?? 0 };
+  const plan: SwapinPlan = {
+    ops,
+    nOps: 0,
+    faults: 0,
+    allocs: 0,
+    readahead: 0,
+    hits: 0,
+    raHits: k.ra.hits,
+    raUpdated: false,
+    win: st?.win ?? 0,
+    prevIdx: st?.prevIdx ?? 0,
+  };
   for (let idx = from; idx < end; idx++) {
     const r = idx - from;
     if (cached[r]) {

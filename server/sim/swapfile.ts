@@ -791,12 +791,26 @@ export class Swap {
    * cursor are written once at the end. Returns how many folios got a slot;
    * 0 when the next one needs allocSlots().
    */
-  allocFastRun(pfns: Int32Array, from: number, n: number, cpu: number, visit: (i: number, entry: SwpEntry) => void): number {
+  allocFastRun(
+    pfns: Int32Array,
+    from: number,
+    n: number,
+    cpu: number,
+    visit: (i: number, entry: SwpEntry) => void,
+  ): number {
     if (this.mode !== AllocMode.NORMAL || this.vswap) return 0;
     const pc = this.percpu[cpu]!;
     const si = pc.si[0];
     const cursor = pc.offset[0]!;
-    if (!si || !cursor || this.swapInfo[si.type] !== si || !(si.flags & SWP_WRITEOK) || si.flags & SWP_VSWAP || !this.tierAllowed(si)) return 0;
+    if (
+      !si ||
+      !cursor ||
+      this.swapInfo[si.type] !== si ||
+      !(si.flags & SWP_WRITEOK) ||
+      si.flags & SWP_VSWAP ||
+      !this.tierAllowed(si)
+    )
+      return 0;
     const ci = si.clusterOf(cursor);
     const t = ci?.table;
     if (!ci || !t || ci.flags !== ClusterFlag.FRAG || ci.count === 0) return 0;

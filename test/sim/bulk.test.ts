@@ -103,7 +103,11 @@ for (const design of DESIGN_PROFILES) {
         bulk.j.clear();
         plain.j.clear();
       }
-      total = { faults: total.faults + use.faults, swapins: total.swapins + use.swapins, swapouts: total.swapouts + use.swapouts };
+      total = {
+        faults: total.faults + use.faults,
+        swapins: total.swapins + use.swapins,
+        swapouts: total.swapouts + use.swapouts,
+      };
     }
     assert.ok(total.faults > 1000, `${design}: only ${total.faults} pages faulted in by the bulk path`);
     if (design === 'p4')
@@ -228,92 +232,93 @@ test('the bulk paths under limits that cut a run short: memory.max and memory.hi
 });
 
 test('zero-filled swapins in bulk: readahead windows, swap no longer full midway, a memcg at half its swap.max, writes, shared and mixed slots', () => {
-  const cases: { name: string; swapins: boolean | undefined; setup?: (k: Kernel) => void; ops: (k: Kernel) => void }[] = [
-    {
-      name: 'a whole mapping read back: swap is more than half full at first, no longer so midway',
-      swapins: true,
-      ops: (k) => {
-        k.mmap('t', 'a', 1800, { populate: true, content: ZERO });
-        k.pageout('t', 'a');
-        assert.ok(k.swap.vmSwapFull(), 'swap is not full after the pageout');
-        k.touch('t', 'a');
-        assert.ok(!k.swap.vmSwapFull() && k.stat.nrSwapcache > 0, 'the run did not cross the swap-full line');
+  const cases: { name: string; swapins: boolean | undefined; setup?: (k: Kernel) => void; ops: (k: Kernel) => void }[] =
+    [
+      {
+        name: 'a whole mapping read back: swap is more than half full at first, no longer so midway',
+        swapins: true,
+        ops: (k) => {
+          k.mmap('t', 'a', 1800, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          assert.ok(k.swap.vmSwapFull(), 'swap is not full after the pageout');
+          k.touch('t', 'a');
+          assert.ok(!k.swap.vmSwapFull() && k.stat.nrSwapcache > 0, 'the run did not cross the swap-full line');
+        },
       },
-    },
-    {
-      name: 'from the middle (the first window reaches below the run), then written from the start, then read again',
-      swapins: true,
-      ops: (k) => {
-        k.mmap('t', 'a', 1500, { populate: true, content: ZERO });
-        k.pageout('t', 'a');
-        k.touch('t', 'a', 700, 1300);
-        k.touch('t', 'a', 0, 700, true);
-        k.pageout('t', 'a', 0, 1000);
-        k.touch('t', 'a', 0, 1500);
+      {
+        name: 'from the middle (the first window reaches below the run), then written from the start, then read again',
+        swapins: true,
+        ops: (k) => {
+          k.mmap('t', 'a', 1500, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.touch('t', 'a', 700, 1300);
+          k.touch('t', 'a', 0, 700, true);
+          k.pageout('t', 'a', 0, 1000);
+          k.touch('t', 'a', 0, 1500);
+        },
       },
-    },
-    {
-      name: 'a memcg at half its memory.swap.max: mem_cgroup_swap_full() frees the swap cache',
-      swapins: true,
-      setup: (k) => k.setLimit('g', 'memory.swap.max', 1200),
-      ops: (k) => {
-        k.mmap('t', 'a', 1000, { populate: true, content: ZERO });
-        k.pageout('t', 'a');
-        k.touch('t', 'a');
+      {
+        name: 'a memcg at half its memory.swap.max: mem_cgroup_swap_full() frees the swap cache',
+        swapins: true,
+        setup: (k) => k.setLimit('g', 'memory.swap.max', 1200),
+        ops: (k) => {
+          k.mmap('t', 'a', 1000, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.touch('t', 'a');
+        },
       },
-    },
-    {
-      name: 'memory.max below the mapping: swapins in bulk up to the limit, then with reclaim page by page',
-      swapins: true,
-      setup: (k) => k.setLimit('g', 'memory.max', 600),
-      ops: (k) => {
-        k.mmap('t', 'a', 500, { populate: true, content: ZERO });
-        k.pageout('t', 'a');
-        k.mmap('t', 'b', 300, { populate: true });
-        k.touch('t', 'a');
+      {
+        name: 'memory.max below the mapping: swapins in bulk up to the limit, then with reclaim page by page',
+        swapins: true,
+        setup: (k) => k.setLimit('g', 'memory.max', 600),
+        ops: (k) => {
+          k.mmap('t', 'a', 500, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.mmap('t', 'b', 300, { populate: true });
+          k.touch('t', 'a');
+        },
       },
-    },
-    {
-      name: 'mixed contents: runs break at slots that hold data (zero-filled runs are short: the bulk path may not be taken)',
-      swapins: undefined,
-      ops: (k) => {
-        k.mmap('t', 'a', 1200, { populate: true, content: MIX });
-        k.pageout('t', 'a');
-        k.touch('t', 'a');
+      {
+        name: 'mixed contents: runs break at slots that hold data (zero-filled runs are short: the bulk path may not be taken)',
+        swapins: undefined,
+        ops: (k) => {
+          k.mmap('t', 'a', 1200, { populate: true, content: MIX });
+          k.pageout('t', 'a');
+          k.touch('t', 'a');
+        },
       },
-    },
-    {
-      name: 'slots shared with a forked child (count 2) are swapped in page by page',
-      swapins: false,
-      ops: (k) => {
-        k.mmap('t', 'a', 400, { populate: true, content: ZERO });
-        k.pageout('t', 'a');
-        k.fork('t', 'c');
-        k.touch('t', 'a');
-        k.touch('c', 'a', 0, 200, true);
+      {
+        name: 'slots shared with a forked child (count 2) are swapped in page by page',
+        swapins: false,
+        ops: (k) => {
+          k.mmap('t', 'a', 400, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.fork('t', 'c');
+          k.touch('t', 'a');
+          k.touch('c', 'a', 0, 200, true);
+        },
       },
-    },
-    {
-      name: 'page-cluster 0: no readahead, every fault a miss',
-      swapins: true,
-      setup: (k) => k.setSysctl('page_cluster', 0),
-      ops: (k) => {
-        k.mmap('t', 'a', 600, { populate: true, content: ZERO });
-        k.pageout('t', 'a');
-        k.touch('t', 'a');
+      {
+        name: 'page-cluster 0: no readahead, every fault a miss',
+        swapins: true,
+        setup: (k) => k.setSysctl('page_cluster', 0),
+        ops: (k) => {
+          k.mmap('t', 'a', 600, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.touch('t', 'a');
+        },
       },
-    },
-    {
-      name: 'a rotational device: cluster readahead, page by page',
-      swapins: false,
-      setup: (k) => k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 4 * MiB, rotational: true }),
-      ops: (k) => {
-        k.mmap('t', 'a', 600, { populate: true, content: ZERO });
-        k.pageout('t', 'a');
-        k.touch('t', 'a');
+      {
+        name: 'a rotational device: cluster readahead, page by page',
+        swapins: false,
+        setup: (k) => k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 4 * MiB, rotational: true }),
+        ops: (k) => {
+          k.mmap('t', 'a', 600, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.touch('t', 'a');
+        },
       },
-    },
-  ];
+    ];
   for (const c of cases) {
     const make = (bulk: boolean): Kernel => {
       const k = new Kernel({ ramBytes: 16 * MiB, cpus: 2 });
@@ -329,11 +334,17 @@ test('zero-filled swapins in bulk: readahead windows, swap no longer full midway
     const use = spy(a);
     const mark = a.mark();
     const before = fingerprint(a);
-    assert.equal(run(() => c.ops(a)), run(() => c.ops(b)), `${c.name}: outcome`);
+    assert.equal(
+      run(() => c.ops(a)),
+      run(() => c.ops(b)),
+      `${c.name}: outcome`,
+    );
     assert.equal(fingerprint(a), fingerprint(b), `${c.name}: state`);
     assert.deepEqual(a.log.since(mark.events), b.log.since(mark.events), `${c.name}: events`);
-    if (c.swapins === true) assert.ok(use.swapins > 100, `${c.name}: only ${use.swapins} pages swapped in by the bulk path`);
-    else if (c.swapins === false) assert.equal(use.swapins, 0, `${c.name}: the bulk swapin took pages it should refuse`);
+    if (c.swapins === true)
+      assert.ok(use.swapins > 100, `${c.name}: only ${use.swapins} pages swapped in by the bulk path`);
+    else if (c.swapins === false)
+      assert.equal(use.swapins, 0, `${c.name}: the bulk swapin took pages it should refuse`);
     a.rollback(mark);
     assert.equal(fingerprint(a), before, `${c.name}: rollback`);
   }
