@@ -440,6 +440,7 @@ export class MemoryOps {
     // should_try_to_free_swap(): slots are only freed here, so once swap is no longer full it stays so
     let swapFull = true;
     const saved = new Set<SwapClusterInfo>();
+    let lastCi: SwapClusterInfo | null = null;
     let a = 0;
     let freed = 0;
     let clock = k.stat.evictionClock;
@@ -454,12 +455,13 @@ export class MemoryOps {
       const ci = si.clusterOf(offset)!;
       const t = ci.table!;
       const co = offset & (slots - 1);
-      if (!saved.has(ci)) {
+      if (ci !== lastCi && !saved.has(ci)) {
         // the run's slots need not be in ascending order: the whole table, once per cluster
         j.saveRange(t.meta, 0, slots);
         j.saveRange(t.val, 0, slots);
         saved.add(ci);
       }
+      lastCi = ci;
       let pfn: number;
       if (kind === SWAPIN_HIT) {
         // swap_update_readahead()
