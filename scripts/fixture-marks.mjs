@@ -25,7 +25,7 @@ export function main(root: string, args: string[]): void {
     }
   }
   const checks = files.map((f) => checkFixture(f));
-  if (args.includes('--docs')) writeFileSync(path.join(root, 'docs', 'verify-differences.md'), differencesMarkdown(checks, root));
+  if (args.includes('--docs')) writeFileSync(path.join(root, 'docs', 'verify-differences.md'), differencesMarkdown(checks));
   for (const line of summaryLines(checks)) console.log(line);
 }
 `;
