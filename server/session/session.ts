@@ -45,7 +45,7 @@ import { swpEntryRaw } from '../sim/swap_entry';
 import { SLOT_KIND_NAMES, hex64, swpTbRaw, tbKind, tbZero, SlotKind } from '../sim/swap_table';
 import type { SwapInfo } from '../sim/swapfile';
 import type { CancelSignal, InvariantMode, ProgressSink, SessionApi, SessionOptions } from './api';
-import { CHECKPOINT_MS, DEFAULT_UNDO_MB, UndoHistory, type UndoStats } from './undo_history';
+import { CHECKPOINT_MS, DEFAULT_UNDO_MB, ForwardClock, UndoHistory, type UndoStats } from './undo_history';
 import { slotEncodings } from './encodings';
 import type { Compiled } from './debug_expr';
 import type { DebugCursor, DebugRun, StepProblems } from './debug_run';
@@ -72,15 +72,6 @@ const DEFAULT_FULL_CHECK_SHARE = 0.05;
 const SWEEP_UNITS_PER_RECORD = 15;
 const MAX_CLUSTER_CHANGES = 2048;
 
-/**
- * This process's CPU time in ms. Undo checkpoints are spaced by the CPU time
- * of the forward work, which is what re-executing it costs: wall time would
- * put them closer together on a busy machine, and keep more history.
- */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 const MAX_DELTA_EVENTS = 200;
 const MAX_HISTORY = 64;
 
@@ -186,6 +177,8 @@ export class Session implements SessionApi {
   kernelVersion!: KernelVersion;
   private index = 0;
   private history!: UndoHistory;
+  /** Times forward steps for the undo checkpoints (CPU time, estimated cheaply). */
+  private readonly clock = new ForwardClock();
   /** Incremental mode: journal records written since the last sampled full sweep. */
   private workSinceSweep = 0;
   private seqNo = 0;
@@ -338,7 +331,7 @@ export class Session implements SessionApi {
 
   /** Execute the step at `index` and advance. */
   private runOne(): void {
-    const started = cpuMs();
+    const started = this.clock.start();
     const { stmt, iterations, variables } = this.plan.at(this.index);
     const k = this.kernel;
     const mark = k.mark();
@@ -367,7 +360,7 @@ export class Session implements SessionApi {
     this.lineEffects.set(stmt.range.start.line, { step: stepNo, text: this.summarizeEffect(stmt, out, eventsBefore) });
     this.stepLines[stepNo - 1] = stmt.range.start.line;
     this.index++;
-    this.history.afterStep(k.j, cpuMs() - started);
+    this.history.afterStep(k.j, this.clock.since(started));
   }
 
   /** The invariant mode in force: the settings, then the scenario's `config check_invariants`. */

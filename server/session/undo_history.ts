@@ -57,6 +57,48 @@ export interface UndoStats {
 
 export const DEFAULT_UNDO_MB = 256;
 
+/** Wall time between two samples of the process's CPU share (ForwardClock). */
+const CPU_SAMPLE_MS = 20;
+/** A sampling window longer than this held idle time (the editor waiting): it says nothing about the share. */
+const CPU_SAMPLE_MAX_MS = 1000;
+
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * The CPU time of forward work, which is what re-executing it costs (wall
+ * time would put checkpoints closer together on a busy machine). Reading
+ * it per step was a tenth of a small step's cost (process.cpuUsage() is a
+ * system call, about 7 us here), so a step is timed with performance.now()
+ * and scaled by the process's share of CPU, sampled every CPU_SAMPLE_MS of
+ * wall time.
+ */
+export class ForwardClock {
+  private share = 1;
+  private sampledWall = performance.now();
+  private sampledCpu = processCpuMs();
+
+  /** Start timing a step. */
+  start(): number {
+    return performance.now();
+  }
+
+  /** CPU ms (estimated) since `start()` returned `started`. */
+  since(started: number): number {
+    const now = performance.now();
+    const window = now - this.sampledWall;
+    if (window >= CPU_SAMPLE_MS) {
+      const cpu = processCpuMs();
+      if (window <= CPU_SAMPLE_MAX_MS) this.share = (cpu - this.sampledCpu) / window;
+      this.sampledWall = now;
+      this.sampledCpu = cpu;
+    }
+    return (now - started) * this.share;
+  }
+}
+
 export class UndoHistory {
   private records: StepRecord[] = [];
   /** Step indices whose records stay marks when the steps around them are compacted; ascending, starting at 0. */

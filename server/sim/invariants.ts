@@ -186,7 +186,8 @@ export function checkClusterSlots(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, 
     if (kind === SlotKind.BAD) continue;
     used++;
     if (tbInlineCount(m) === SWP_TB_COUNT_MAX) needsExtend = true;
-    if (kind === SlotKind.SHADOW && si.slotCount(base + off) === 0) out.push(`${si.path}:${base + off} is a shadow with count 0 (should be free)`);
+    // si.slotCount() without finding the cluster again: the inline count, or extend_table's when it overflowed
+    if (kind === SlotKind.SHADOW && (tbInlineCount(m) === SWP_TB_COUNT_MAX && ci.extendTable ? ci.extendTable[off]! : tbInlineCount(m)) === 0) out.push(`${si.path}:${base + off} is a shadow with count 0 (should be free)`);
     if (kind === SlotKind.PFN) {
       if (tally) tally.cachedSlots++;
       const pfn = val[off]!;
