@@ -779,8 +779,14 @@ export class Session implements SessionApi {
     const changedSlots: Record<number, number> = {};
     if (this.deltaMark && !rewound) {
       const seen = new Set<SwapClusterInfo>();
+      // consecutive records often write the same array: its owner is looked up once
+      let lastTarget: unknown = null;
+      let owner: object | undefined;
       for (const target of k.j.touchedSince(this.deltaMark.journal)) {
-        const owner = target instanceof SwapClusterInfo ? target : ownerOf(target as object);
+        if (target !== lastTarget) {
+          lastTarget = target;
+          owner = target instanceof SwapClusterInfo ? target : ownerOf(target as object);
+        }
         if (!(owner instanceof SwapClusterInfo)) continue;
         const ci = owner;
         if (!(target instanceof SwapClusterInfo)) changedSlots[ci.type] = (changedSlots[ci.type] ?? 0) + 1;

@@ -163,20 +163,23 @@ export function checkClusterSlots(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, 
   const meta = ci.table!.meta;
   const val = ci.table!.val;
   const mt = ci.memcgTable;
-  const { head: folioHead, swap: folioSwap } = k.folios;
+  const ext = ci.extendTable;
+  const { head: folioHead, swap: folioSwap, flags: folioFlags } = k.folios;
   const base = ci.idx * slots;
   const entryBase = si.type * 2 ** 32 + base;
   let used = 0;
   let nonNull = 0;
   let needsExtend = false;
+  // one tight pass: this runs for every cluster a step writes (invariants_local.ts), so the
+  // common slots (free and clean, a shadow with a plain count) cost a load and a compare or two
   for (let off = 0; off < slots; off++) {
     const m = meta[off]!;
-    const kind = tbKind(m);
-    const id = mt ? mt[off]! : 0;
+    const id = mt !== null ? mt[off]! : 0;
     // memcg ids recorded on any slot of a cluster with a table, in use or not
     if (id !== 0 && tally) {
       if (tally.recordedById[id]++ === 0) tally.recordedIds.push(id);
     }
+    const kind = tbKind(m);
     if (kind === SlotKind.NULL) {
       if (id !== 0) out.push(`${si.path}:${base + off} is free but records memcg ${id}`);
       if (m !== 0) out.push(`${si.path}:${base + off} is NULL with flags or count`);
@@ -185,17 +188,19 @@ export function checkClusterSlots(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, 
     nonNull++;
     if (kind === SlotKind.BAD) continue;
     used++;
-    if (tbInlineCount(m) === SWP_TB_COUNT_MAX) needsExtend = true;
+    if (id !== 0 && tally) tally.chargedSlots++;
+    const inline = tbInlineCount(m);
+    if (inline === SWP_TB_COUNT_MAX) needsExtend = true;
     // si.slotCount() without finding the cluster again: the inline count, or extend_table's when it overflowed
-    if (kind === SlotKind.SHADOW && (tbInlineCount(m) === SWP_TB_COUNT_MAX && ci.extendTable ? ci.extendTable[off]! : tbInlineCount(m)) === 0) out.push(`${si.path}:${base + off} is a shadow with count 0 (should be free)`);
-    if (kind === SlotKind.PFN) {
+    if (kind === SlotKind.SHADOW) {
+      if ((inline === SWP_TB_COUNT_MAX && ext ? ext[off]! : inline) === 0) out.push(`${si.path}:${base + off} is a shadow with count 0 (should be free)`);
+    } else if (kind === SlotKind.PFN) {
       if (tally) tally.cachedSlots++;
       const pfn = val[off]!;
       const head = folioHead[pfn]!;
-      if (head < 0 || !k.folios.test(head, PG_swapcache)) out.push(`${si.path}:${base + off} caches PFN ${pfn} that is not a swapcache folio`);
+      if (head < 0 || head === undefined || (folioFlags[head]! & PG_swapcache) === 0) out.push(`${si.path}:${base + off} caches PFN ${pfn} that is not a swapcache folio`);
       else if (folioSwap[head]! + (pfn - head) !== entryBase + off) out.push(`${si.path}:${base + off}: folio ${head} points at another slot`);
     }
-    if (id !== 0 && tally) tally.chargedSlots++;
   }
   if (nonNull !== ci.count) out.push(`${si.path} cluster ${ci.idx}: count ${ci.count} but ${nonNull} slots in use or bad`);
   if (ci.extendTable && !needsExtend) out.push(`${si.path} cluster ${ci.idx}: extend_table kept with no overflowed slot`);

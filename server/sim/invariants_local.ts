@@ -52,30 +52,50 @@ class Written {
   /** PTE indices written per VMA, as [start, end) runs. */
   readonly ptes = new Map<Vma, number[]>();
 
+  /**
+   * The typed array of the last element record and its owner: a step writes
+   * a few arrays many times (a folio's flags, a cluster's table), and the
+   * owner lookup is a WeakMap probe.
+   */
+  private lastArray: TypedArray | null = null;
+  private lastOwner: object | undefined = undefined;
+  /** Objects whose field records were sorted already (a step writes a few counters many times). */
+  private readonly fieldTargets = new Set<object>();
+
   constructor(private readonly k: Kernel) {}
 
+  private arrayOwner(target: TypedArray): object | undefined {
+    if (target !== this.lastArray) {
+      this.lastArray = target;
+      this.lastOwner = ownerOf(target);
+      this.object(this.lastOwner);
+    }
+    return this.lastOwner;
+  }
+
   elem(target: TypedArray, index: number): void {
-    const owner = ownerOf(target);
+    const owner = this.arrayOwner(target);
     if (owner instanceof FolioTable) this.pfns.push(index);
     else if (owner instanceof Vma) this.pteRun(owner, index, index + 1);
-    else this.object(owner);
   }
 
   range(target: TypedArray, start: number, end: number): void {
-    const owner = ownerOf(target);
+    const owner = this.arrayOwner(target);
     if (owner instanceof FolioTable) this.pfnRuns.push(start, end);
     else if (owner instanceof Vma) this.pteRun(owner, start, end);
-    else this.object(owner);
   }
 
   field(target: object): void {
+    if (this.fieldTargets.has(target)) return;
+    this.fieldTargets.add(target);
     this.object(target instanceof SwapClusterInfo || target instanceof Memcg ? target : (ownerOf(target) ?? target));
   }
 
+  /** Sort a written object (or the owner of a written array) into the sets above; folio tables and VMAs are handled per element. */
   private object(owner: object | undefined): void {
     if (owner instanceof SwapClusterInfo) this.clusters.add(owner);
     else if (owner instanceof Memcg) this.memcgs.add(owner);
-    else if (owner instanceof Zswap) return;
+    else if (owner instanceof Zswap || owner instanceof FolioTable || owner instanceof Vma) return;
     else if (owner !== undefined && isZswapEntry(owner)) this.zswapEntries.add(owner);
   }
 

@@ -260,11 +260,15 @@ export class Journal {
     return this.top * RECORD_BYTES + this.extraBytes;
   }
 
-  /** Approximate memory held by the records below each of the ascending positions (one scan). */
-  bytesBelowEach(positions: readonly number[]): number[] {
+  /**
+   * Approximate memory held by the records below each of the ascending
+   * positions (one scan), all at or above `from`, below which the records
+   * hold `bytesBelowFrom`.
+   */
+  bytesBelowEach(positions: readonly number[], from = 0, bytesBelowFrom = 0): number[] {
     const out: number[] = [];
-    let bytes = 0;
-    let i = 0;
+    let bytes = bytesBelowFrom;
+    let i = from;
     for (const pos of positions) {
       for (; i < pos && i < this.top; i++) bytes += RECORD_BYTES + this.extraOf(i);
       out.push(bytes);
@@ -436,6 +440,8 @@ export class Journal {
     }
     const fields = new Map<unknown, Set<number>>();
     const mapKeys = new Map<unknown, Set<unknown>>();
+    let lastFieldTarget: unknown = null;
+    let lastFieldKeys: Set<number> | undefined;
     const seen = this.seenElements;
     seen.newSpan();
     for (let i = from; i < to; i++) {
@@ -449,8 +455,10 @@ export class Journal {
       if (s >= 0) {
         if (seen.testAndSet(target as TypedArray, s)) keep[i - base] = 1;
       } else if (s <= FIELD_BASE) {
-        let keys = fields.get(target);
+        let keys = target === lastFieldTarget ? lastFieldKeys : fields.get(target);
         if (!keys) fields.set(target, (keys = new Set()));
+        lastFieldTarget = target;
+        lastFieldKeys = keys;
         const key = fieldKeyId(s);
         if (keys.has(key)) continue;
         keys.add(key);
@@ -619,6 +627,9 @@ export class Journal {
 class SeenElements {
   private epoch = 0;
   private readonly marks = new WeakMap<TypedArray, { stamp: Uint32Array; bits: Uint32Array }>();
+  /** The last array asked about and its marks: records on one array come in runs. */
+  private lastArr: TypedArray | null = null;
+  private lastMarks: { stamp: Uint32Array; bits: Uint32Array } | undefined = undefined;
 
   newSpan(): void {
     this.epoch++;
@@ -626,12 +637,14 @@ class SeenElements {
 
   /** Word `w` (0 or 1) of the chunk's 64 bits, zeroed first if the chunk is stale. */
   private chunk(arr: TypedArray, c: number): Uint32Array {
-    let m = this.marks.get(arr);
+    let m = arr === this.lastArr ? this.lastMarks : this.marks.get(arr);
     if (m === undefined) {
       const chunks = (arr.length >>> CHUNK_SHIFT) + 1;
       m = { stamp: new Uint32Array(chunks), bits: new Uint32Array(chunks * 2) };
       this.marks.set(arr, m);
     }
+    this.lastArr = arr;
+    this.lastMarks = m;
     if (m.stamp[c] !== this.epoch) {
       m.stamp[c] = this.epoch;
       m.bits[2 * c] = 0;
