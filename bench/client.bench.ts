@@ -103,13 +103,17 @@ function runSample(storage: string, prime = false): Sample {
   const args = [__filename, '--sample', storage, ...(prime ? ['--prime'] : [])];
   const child = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
   const line = child.stdout.trim().split('\n').pop() ?? '';
-  if (child.status !== 0 || !line.startsWith('{')) throw new Error(`sample failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
+  if (child.status !== 0 || !line.startsWith('{'))
+    throw new Error(`sample failed (exit ${child.status}):\n${child.stdout}\n${child.stderr}`);
   return JSON.parse(line) as Sample;
 }
 
 function reportSeries(prefix: string, samples: Sample[], expectedCache: string): void {
   const wrong = samples.filter((s) => s.codeCache !== expectedCache);
-  if (wrong.length > 0) throw new Error(`${prefix}: expected code cache '${expectedCache}', got ${wrong.map((s) => s.codeCache).join(', ')}`);
+  if (wrong.length > 0)
+    throw new Error(
+      `${prefix}: expected code cache '${expectedCache}', got ${wrong.map((s) => s.codeCache).join(', ')}`,
+    );
   const total = samples.map((s) => s.require + s.activate);
   report(`${prefix}.load_and_activate`, median(total), 'ms');
   report(`${prefix}.load_and_activate_min`, Math.min(...total), 'ms');
@@ -119,11 +123,15 @@ function reportSeries(prefix: string, samples: Sample[], expectedCache: string):
   report(`${prefix}.cpu`, median(samples.map((s) => s.cpu)), 'ms');
   report(`${prefix}.until_ready`, median(samples.map((s) => s.untilReady)), 'ms');
   const ms = median(total);
-  if (ms > ACTIVATION_BUDGET_MS) console.error(`client.bench: ${prefix} load + activate took ${ms.toFixed(1)} ms (median), over the ${ACTIVATION_BUDGET_MS} ms budget`);
+  if (ms > ACTIVATION_BUDGET_MS)
+    console.error(
+      `client.bench: ${prefix} load + activate took ${ms.toFixed(1)} ms (median), over the ${ACTIVATION_BUDGET_MS} ms budget`,
+    );
 }
 
 function main(): void {
-  for (const file of [LOADER, MAIN, LSP]) if (!existsSync(file)) throw new Error(`${file} missing: bench/run.mjs builds dist/ first`);
+  for (const file of [LOADER, MAIN, LSP])
+    if (!existsSync(file)) throw new Error(`${file} missing: bench/run.mjs builds dist/ first`);
   const sizeKiB = (statSync(LOADER).size + statSync(MAIN).size) / 1024;
   const scratch = mkdtempSync(path.join(tmpdir(), 'swapsim-client-bench-'));
   try {
@@ -144,7 +152,9 @@ function main(): void {
     rmSync(scratch, { recursive: true, force: true });
   }
   if (sizeKiB > SIZE_BUDGET_KIB) {
-    console.error(`client.bench: dist/client.js + client-main.js is ${sizeKiB.toFixed(0)} KiB, over the ${SIZE_BUDGET_KIB} KiB budget`);
+    console.error(
+      `client.bench: dist/client.js + client-main.js is ${sizeKiB.toFixed(0)} KiB, over the ${SIZE_BUDGET_KIB} KiB budget`,
+    );
     process.exitCode = 1;
   }
 }

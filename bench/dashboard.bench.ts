@@ -17,7 +17,10 @@ function percentile(values: number[], p: number): number {
 }
 
 async function measures(page: Page, name: string): Promise<{ start: number; duration: number }[]> {
-  return page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((e) => ({ start: e.startTime, duration: e.duration })), name);
+  return page.evaluate(
+    (n) => performance.getEntriesByName(n, 'measure').map((e) => ({ start: e.startTime, duration: e.duration })),
+    name,
+  );
 }
 
 const missed: string[] = [];
@@ -41,15 +44,20 @@ async function firstPaintAndFrames(): Promise<void> {
       await page.goto(serve.url);
       await page.waitForSelector('#cluster-map[data-painted][aria-busy="false"]', { timeout: 60_000 });
       const [entry] = await page.evaluate(() =>
-        performance.getEntriesByName('swapsim:map-first-paint', 'measure').map((e) => ({ duration: e.duration, detail: (e as PerformanceMeasure).detail as { clusters: number; cells: number } })),
+        performance.getEntriesByName('swapsim:map-first-paint', 'measure').map((e) => ({
+          duration: e.duration,
+          detail: (e as PerformanceMeasure).detail as { clusters: number; cells: number },
+        })),
       );
       if (entry === undefined) throw new Error('no swapsim:map-first-paint measure');
-      if (entry.detail.clusters !== 524_288) throw new Error(`expected a 524,288-cluster device, got ${entry.detail.clusters}`);
+      if (entry.detail.clusters !== 524_288)
+        throw new Error(`expected a 524,288-cluster device, got ${entry.detail.clusters}`);
       paints.push(entry.duration);
       cells = entry.detail.cells;
     }
     const status = (await page.textContent('#map-status')) ?? '';
-    if (!status.includes('clusters 0–524,287 of 524,288 shown')) throw new Error(`the whole device is not on screen: ${status}`);
+    if (!status.includes('clusters 0–524,287 of 524,288 shown'))
+      throw new Error(`the whole device is not on screen: ${status}`);
     const firstPaint = percentile(paints, 50);
     report('dashboard.first_paint_1tib_median', firstPaint, 'ms');
     report('dashboard.first_paint_1tib_max', Math.max(...paints), 'ms');
@@ -87,11 +95,20 @@ async function firstPaintAndFrames(): Promise<void> {
       });
       return { start: started, end: performance.now(), frames: frame };
     }, seconds * 1000);
-    const draws = (await measures(page, 'swapsim:map-draw')).filter((m) => m.start >= window.start && m.start <= window.end);
+    const draws = (await measures(page, 'swapsim:map-draw')).filter(
+      (m) => m.start >= window.start && m.start <= window.end,
+    );
     const fps = draws.length / ((window.end - window.start) / 1000);
     report('dashboard.pan_zoom_fps', fps, 'fps');
     report('dashboard.pan_zoom_input_events', window.frames, 'events');
-    report('dashboard.draw_p95', percentile(draws.map((d) => d.duration), 95), 'ms');
+    report(
+      'dashboard.draw_p95',
+      percentile(
+        draws.map((d) => d.duration),
+        95,
+      ),
+      'ms',
+    );
     check(`pan/zoom ${fps.toFixed(1)} fps < ${BUDGET.fps} fps`, fps >= BUDGET.fps);
   } finally {
     await browser.close();
@@ -110,7 +127,11 @@ async function deltaAtOneMillionSlots(): Promise<void> {
     await page.waitForSelector('#cluster-map', { timeout: 60_000 });
     // Swap 4 GiB out (the simulator's work, not the page's; it takes a while).
     await client.request('swapsim/gotoStep', { step: 4 }, 180_000);
-    await page.waitForFunction(() => document.querySelector('#step-text')?.textContent?.startsWith('step 4 /') === true, undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => document.querySelector('#step-text')?.textContent?.startsWith('step 4 /') === true,
+      undefined,
+      { timeout: 120_000 },
+    );
     const snap = await client.request('swapsim/snapshot', {});
     const used = snap.devices[0]?.inuse ?? 0;
     if (used !== 1_048_576) throw new Error(`expected 1,048,576 used slots, got ${used}`);
@@ -120,7 +141,11 @@ async function deltaAtOneMillionSlots(): Promise<void> {
     for (let step = 5; step <= 64; step++) {
       const started = process.hrtime.bigint();
       await client.request('swapsim/step', { direction: 'forward', count: 1 });
-      await page.waitForFunction((n) => document.querySelector('#step-text')?.textContent?.startsWith(`step ${n} /`) === true, step, { timeout: 30_000 });
+      await page.waitForFunction(
+        (n) => document.querySelector('#step-text')?.textContent?.startsWith(`step ${n} /`) === true,
+        step,
+        { timeout: 30_000 },
+      );
       roundTrips.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
     const applies = (await measures(page, 'swapsim:apply-delta')).slice(before).map((m) => m.duration);

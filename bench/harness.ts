@@ -17,7 +17,8 @@ export function report(name: string, value: number, unit: string): void {
  * a tenth as many calls (at least one) so the JIT has settled.
  */
 export function time(fn: () => unknown, iterations: number): number {
-  if (!Number.isInteger(iterations) || iterations < 1) throw new Error(`iterations must be a positive integer: ${iterations}`);
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new Error(`iterations must be a positive integer: ${iterations}`);
   let sink: unknown;
   const warmup = Math.max(1, Math.floor(iterations / 10));
   for (let i = 0; i < warmup; i++) sink = fn();

@@ -11,10 +11,27 @@ import { report } from './harness';
 
 const SAMPLES = 60;
 
-const SHORT = ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'pageout t heap', 'touch t heap pages=0..3'].join('\n');
+const SHORT = [
+  'swapon /dev/vda2 size=64M',
+  'task t',
+  'mmap t heap 1M populate',
+  'pageout t heap',
+  'touch t heap pages=0..3',
+].join('\n');
 
 /** 4 + 2·1000·450 steps: far longer than the sampling takes; it is cancelled once the samples are in. */
-const LONG = ['config check_invariants=no', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'repeat 1000 {', '  repeat 450 {', '    pageout t heap pages=0..0', '    touch t heap pages=0..0', '  }', '}'].join('\n');
+const LONG = [
+  'config check_invariants=no',
+  'swapon /dev/vda2 size=64M',
+  'task t',
+  'mmap t heap 1M populate',
+  'repeat 1000 {',
+  '  repeat 450 {',
+  '    pageout t heap pages=0..0',
+  '    touch t heap pages=0..0',
+  '  }',
+  '}',
+].join('\n');
 
 function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -59,12 +76,20 @@ async function main(): Promise<void> {
     {
       const source = new CancellationTokenSource();
       let settled = false;
-      const run = client.connection.sendRequest('swapsim/test', { uri: freshUri('long-test'), text: LONG, workDoneToken: 'bench-test' }, source.token);
+      const run = client.connection.sendRequest(
+        'swapsim/test',
+        { uri: freshUri('long-test'), text: LONG, workDoneToken: 'bench-test' },
+        source.token,
+      );
       void run.then(
         () => (settled = true),
         () => (settled = true),
       );
-      await client.waitFor('the test run under way', () => client.progress.some((p) => p.token === 'bench-test' && p.value.kind === 'report'), 60_000);
+      await client.waitFor(
+        'the test run under way',
+        () => client.progress.some((p) => p.token === 'bench-test' && p.value.kind === 'report'),
+        60_000,
+      );
       figures('lsp.e2e.step.during_test_run', await stepSamples(client, a, () => !settled));
       source.cancel();
       await run.catch(() => undefined);
@@ -80,7 +105,11 @@ async function main(): Promise<void> {
         () => (settled = true),
         () => (settled = true),
       );
-      await client.waitFor('the run under way', () => client.deltas.some((d) => d.uri === b && d.step.index > 1000), 60_000);
+      await client.waitFor(
+        'the run under way',
+        () => client.deltas.some((d) => d.uri === b && d.step.index > 1000),
+        60_000,
+      );
       figures('lsp.e2e.step.during_long_run_elsewhere', await stepSamples(client, a, () => !settled));
       // A view of the running document reads between two slices.
       const reads: number[] = [];

@@ -41,12 +41,18 @@ const editLine = lines.findIndex((l, i) => i >= lines.length / 2 && l.startsWith
 function oneLineEdit(current: TextDocument): TextDocument {
   const end = (lines[editLine] ?? '').length;
   const typed = current.version % 2 === 1;
-  const range = typed ? { start: { line: editLine, character: end }, end: { line: editLine, character: end } } : { start: { line: editLine, character: end }, end: { line: editLine, character: end + 1 } };
+  const range = typed
+    ? { start: { line: editLine, character: end }, end: { line: editLine, character: end } }
+    : { start: { line: editLine, character: end }, end: { line: editLine, character: end + 1 } };
   return TextDocument.update(current, [{ range, text: typed ? 'x' : '' }], current.version + 1);
 }
 
 function inProcess(): void {
-  report('lsp.diagnostics.10k_lines', ms(time(() => analyse(doc.uri, 1, text).result.diagnostics.map(toLspDiagnostic), 20)), 'ms');
+  report(
+    'lsp.diagnostics.10k_lines',
+    ms(time(() => analyse(doc.uri, 1, text).result.diagnostics.map(toLspDiagnostic), 20)),
+    'ms',
+  );
   const cache = new AnalysisCache();
   let edited = TextDocument.create('file:///bench-edit.swapsim', 'swapsim', 1, text);
   cache.get(edited);
@@ -60,10 +66,26 @@ function inProcess(): void {
     ),
     'ms',
   );
-  report('lsp.completion.10k_lines.command', ms(time(() => complete(doc, { line: touchLine, character: 3 }, analysis), 500)), 'ms');
-  report('lsp.completion.10k_lines.task_name', ms(time(() => complete(doc, { line: touchLine, character: 8 }, analysis), 500)), 'ms');
-  report('lsp.completion.10k_lines.cgroup_path', ms(time(() => complete(doc, { line: echoLine, character: 20 }, analysis), 200)), 'ms');
-  report('lsp.hover.10k_lines', ms(time(() => hover(analysis, { line: touchLine, character: 9 }, undefined), 500)), 'ms');
+  report(
+    'lsp.completion.10k_lines.command',
+    ms(time(() => complete(doc, { line: touchLine, character: 3 }, analysis), 500)),
+    'ms',
+  );
+  report(
+    'lsp.completion.10k_lines.task_name',
+    ms(time(() => complete(doc, { line: touchLine, character: 8 }, analysis), 500)),
+    'ms',
+  );
+  report(
+    'lsp.completion.10k_lines.cgroup_path',
+    ms(time(() => complete(doc, { line: echoLine, character: 20 }, analysis), 200)),
+    'ms',
+  );
+  report(
+    'lsp.hover.10k_lines',
+    ms(time(() => hover(analysis, { line: touchLine, character: 9 }, undefined), 500)),
+    'ms',
+  );
   report('lsp.semantic_tokens.10k_lines', ms(time(() => semanticTokens(analysis), 10)), 'ms');
   report('lsp.symbols.10k_lines', ms(time(() => documentSymbols(analysis), 20)), 'ms');
   report('lsp.folding.10k_lines', ms(time(() => foldingRanges(analysis), 20)), 'ms');
@@ -88,7 +110,13 @@ const MILLION_SLOTS = [
 ].join('\n');
 const SETUP_LINE = 7;
 
-const TERABYTE = ['config check_invariants=no', 'swapon /dev/vdt size=1T', 'task t', 'mmap t heap 64M populate', 'pageout t heap'].join('\n');
+const TERABYTE = [
+  'config check_invariants=no',
+  'swapon /dev/vdt size=1T',
+  'task t',
+  'mmap t heap 64M populate',
+  'pageout t heap',
+].join('\n');
 
 function sessions(): void {
   const big = new Session('file:///million.swapsim', MILLION_SLOTS, {});
@@ -144,7 +172,10 @@ async function diagnosticsLatency(client: LspClient, suffix: string): Promise<st
   const editToDiagnostics = async (target: string): Promise<void> => {
     const end = (lines[editLine] ?? '').length;
     const typed = client.version(target) % 2 === 1;
-    const range = { start: { line: editLine, character: end }, end: { line: editLine, character: typed ? end : end + 1 } };
+    const range = {
+      start: { line: editLine, character: end },
+      end: { line: editLine, character: typed ? end : end + 1 },
+    };
     await client.change(target, [{ range, text: typed ? 'x' : '' }]);
     await client.diagnosticsFor(target, () => true, 30_000);
   };
@@ -156,7 +187,11 @@ async function diagnosticsLatency(client: LspClient, suffix: string): Promise<st
   await client.open(withSession, text);
   await client.diagnosticsFor(withSession, () => true, 30_000);
   await client.request('swapsim/snapshot', { uri: withSession }, 120_000);
-  report(`lsp.e2e.diagnostics_after_edit.with_session.10k_lines${suffix}`, await medianMs(() => editToDiagnostics(withSession), 15), 'ms');
+  report(
+    `lsp.e2e.diagnostics_after_edit.with_session.10k_lines${suffix}`,
+    await medianMs(() => editToDiagnostics(withSession), 15),
+    'ms',
+  );
   await client.closeDocument(withSession);
   return uri;
 }
@@ -180,7 +215,14 @@ async function endToEnd(): Promise<void> {
     const uri = await diagnosticsLatency(client, '');
     report(
       'lsp.e2e.completion.10k_lines',
-      await medianMs(() => client.request('textDocument/completion', { textDocument: { uri }, position: { line: touchLine, character: 8 } }), 50),
+      await medianMs(
+        () =>
+          client.request('textDocument/completion', {
+            textDocument: { uri },
+            position: { line: touchLine, character: 8 },
+          }),
+        50,
+      ),
       'ms',
     );
 
@@ -205,7 +247,10 @@ async function endToEnd(): Promise<void> {
     await client.request('swapsim/run', { uri: terabyte }, 300_000);
     report(
       'lsp.e2e.cluster_map.1TiB.1024_bins',
-      await medianMs(() => client.request<ClusterMap>('swapsim/clusterMap', { uri: terabyte, type: 0, bins: 1024 }), 30),
+      await medianMs(
+        () => client.request<ClusterMap>('swapsim/clusterMap', { uri: terabyte, type: 0, bins: 1024 }),
+        30,
+      ),
       'ms',
     );
   } finally {

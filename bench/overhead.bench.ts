@@ -9,7 +9,7 @@ function devices(count: number): DeviceUsage[] {
   for (let i = 0; i < count; i++) {
     const maxSlots = 2 ** (20 + (i % 9)); // 4 GiB .. 1 TiB
     const clusters = Math.ceil(maxSlots / 512);
-    const withTable = Math.max(1, Math.floor(clusters * ((i % 4) + 1) / 4));
+    const withTable = Math.max(1, Math.floor((clusters * ((i % 4) + 1)) / 4));
     const used = Math.min(maxSlots, withTable * 300);
     out.push({
       name: `/dev/swap${i}`,

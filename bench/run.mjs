@@ -49,10 +49,14 @@ const BENCH_NODE_FLAGS = { lsp: ['--max-semi-space-size=32'] };
 /** Run one bench; resolve with its figures, echoing every line as it arrives. */
 function runBench(file, bench) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', ...(BENCH_NODE_FLAGS[bench] ?? []), file], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--enable-source-maps', ...(BENCH_NODE_FLAGS[bench] ?? []), file],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     const figures = [];
     let pending = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
@@ -85,5 +89,7 @@ for (const source of sources) {
 
 const resultsFile = path.join(outDir, 'results.json');
 await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`${results.length} figure(s) from ${sources.length - failed}/${sources.length} bench(es) → ${path.relative(ROOT, resultsFile)}`);
+console.log(
+  `${results.length} figure(s) from ${sources.length - failed}/${sources.length} bench(es) → ${path.relative(ROOT, resultsFile)}`,
+);
 process.exit(failed > 0 ? 1 : 0);

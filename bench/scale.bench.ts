@@ -25,10 +25,23 @@ function touchLoop(steps: number): string {
 }
 
 /** 1 GiB of zero-filled pages populated, paged out and faulted back in. */
-const ZERO_1GIB = ['config ram=1536M', 'swapon /dev/vda size=1200M', 'task t', 'mmap t z 1G content=zero populate', 'pageout t z', 'touch t z'].join('\n');
+const ZERO_1GIB = [
+  'config ram=1536M',
+  'swapon /dev/vda size=1200M',
+  'task t',
+  'mmap t z 1G content=zero populate',
+  'pageout t z',
+  'touch t z',
+].join('\n');
 
 /** 16 GiB of compressible pages populated and paged out to a 16 GiB device. */
-const PAGEOUT_16GIB = ['config ram=64G', 'swapon /dev/vda size=16G', 'task t', 'mmap t a 16G populate', 'pageout t a'].join('\n');
+const PAGEOUT_16GIB = [
+  'config ram=64G',
+  'swapon /dev/vda size=16G',
+  'task t',
+  'mmap t a 16G populate',
+  'pageout t a',
+].join('\n');
 
 const peakRssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 const rssMiB = (): number => process.memoryUsage().rss / MiB;
@@ -41,7 +54,9 @@ const cpuMs = (): number => {
 
 function mustBeClean(s: Session, what: string): void {
   if (s.status !== 'finished' || s.errors.length > 0 || s.violations.length > 0) {
-    throw new Error(`${what}: ${s.status}, errors ${JSON.stringify(s.errors.slice(0, 3))}, violations ${JSON.stringify(s.violations.slice(0, 3))}`);
+    throw new Error(
+      `${what}: ${s.status}, errors ${JSON.stringify(s.errors.slice(0, 3))}, violations ${JSON.stringify(s.violations.slice(0, 3))}`,
+    );
   }
 }
 
@@ -87,7 +102,8 @@ const FIGURES: Record<string, () => void> = {
     const forward = now() - t0;
     const forwardCpu = cpuMs() - c0;
     mustBeClean(s, 'zero_1GiB');
-    if (s.machine.vmstat.events.swpout_zero !== 262_144 || s.machine.vmstat.events.swpin_zero !== 262_144) throw new Error('zero_1GiB did not swap every page out and in as zero pages');
+    if (s.machine.vmstat.events.swpout_zero !== 262_144 || s.machine.vmstat.events.swpin_zero !== 262_144)
+      throw new Error('zero_1GiB did not swap every page out and in as zero pages');
     const forwardPeak = peakRssMiB();
     report('scale.zero_1GiB.wall', forward, 'ms');
     report('scale.zero_1GiB.cpu', forwardCpu, 'ms');
@@ -118,7 +134,8 @@ const FIGURES: Record<string, () => void> = {
     const cpu = cpuMs() - c0;
     mustBeClean(s, 'pageout_16GiB');
     // slot 0 of the 16 GiB device holds the swap header: every page but one goes out
-    if (s.machine.vmstat.events.pswpout !== 4 * 2 ** 20 - 1) throw new Error(`pageout_16GiB wrote ${s.machine.vmstat.events.pswpout} pages, not 4 Mi - 1`);
+    if (s.machine.vmstat.events.pswpout !== 4 * 2 ** 20 - 1)
+      throw new Error(`pageout_16GiB wrote ${s.machine.vmstat.events.pswpout} pages, not 4 Mi - 1`);
     report('scale.pageout_16GiB.populate', setup / 1000, 's');
     report('scale.pageout_16GiB.pageout', pageout / 1000, 's');
     report('scale.pageout_16GiB.wall', (setup + pageout) / 1000, 's');
@@ -158,7 +175,9 @@ if (only !== undefined) {
 } else {
   // one child per figure: its own heap and its own peak RSS
   for (const name of Object.keys(FIGURES)) {
-    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, name], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, name], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (child.status !== 0) throw new Error(`scale figure ${name} failed (${child.status ?? child.signal})`);
   }
 }

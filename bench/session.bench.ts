@@ -54,18 +54,30 @@ function scenario(ram: string): string {
   ].join('\n');
 }
 
-for (const [label, bytes] of [['4G', 4 * GiB], ['64G', 64 * GiB]] as const) {
+for (const [label, bytes] of [
+  ['4G', 4 * GiB],
+  ['64G', 64 * GiB],
+] as const) {
   // before the lazy tables a 64G machine took ~0.7 s and ~750 MiB to boot: few instances then
   const runs = 20;
   const kept = 10;
-  report(`session.kernel_boot.${label}.time`, medianMs(() => new Kernel({ ramBytes: bytes }), runs), 'ms');
+  report(
+    `session.kernel_boot.${label}.time`,
+    medianMs(() => new Kernel({ ramBytes: bytes }), runs),
+    'ms',
+  );
   report(`session.kernel_boot.${label}.memory`, retained(() => new Kernel({ ramBytes: bytes }), kept) / 1024, 'KiB');
   const text = scenario(label);
   // the constructor parses and checks; the machine boots on first use (`machine`, a step, a view)
-  report(`session.new.${label}.time`, medianMs(() => new Session('bench:new', text), runs), 'ms');
+  report(
+    `session.new.${label}.time`,
+    medianMs(() => new Session('bench:new', text), runs),
+    'ms',
+  );
   const booted = (): Session => {
     const s = new Session('bench:boot', text);
-    if (s.machine.geom.ramPages * s.machine.geom.pageSize !== bytes) throw new Error('bench scenario boots the wrong RAM size');
+    if (s.machine.geom.ramPages * s.machine.geom.pageSize !== bytes)
+      throw new Error('bench scenario boots the wrong RAM size');
     return s;
   };
   report(`session.new_and_boot.${label}.time`, medianMs(booted, runs), 'ms');
@@ -75,7 +87,8 @@ for (const [label, bytes] of [['4G', 4 * GiB], ['64G', 64 * GiB]] as const) {
     medianMs(() => {
       const s = new Session('bench:run', text);
       s.run();
-      if (s.status !== 'finished' || s.errors.length > 0) throw new Error(`bench scenario did not run cleanly: ${s.status} ${JSON.stringify(s.errors)}`);
+      if (s.status !== 'finished' || s.errors.length > 0)
+        throw new Error(`bench scenario did not run cleanly: ${s.status} ${JSON.stringify(s.errors)}`);
     }, runs),
     'ms',
   );

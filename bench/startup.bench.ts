@@ -59,7 +59,11 @@ async function main(): Promise<void> {
     'textdocument.incremental_edit_10k_lines',
     time(() => {
       const line = (version * 7919) % 10_000;
-      doc = TextDocument.update(doc, [{ range: { start: { line, character: 0 }, end: { line, character: 6 } }, text: 'swapon' }], ++version);
+      doc = TextDocument.update(
+        doc,
+        [{ range: { start: { line, character: 0 }, end: { line, character: 6 } }, text: 'swapon' }],
+        ++version,
+      );
       return doc;
     }, 2_000),
     'ns/op',

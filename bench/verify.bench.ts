@@ -18,14 +18,24 @@ const live = process.env['SWAPSIM_BENCH_VERIFY_LIVE'] === '1';
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function main(): Promise<void> {
-  for (const name of readdirSync(EXAMPLES).filter((n) => n.endsWith('.swapsim')).sort()) {
+  for (const name of readdirSync(EXAMPLES)
+    .filter((n) => n.endsWith('.swapsim'))
+    .sort()) {
     const file = path.join(EXAMPLES, name);
     const text = readFileSync(file, 'utf8');
     const id = name.replace(/\.swapsim$/, '');
     let kernelMs: number | null = null;
     let bootMs: number | null = null;
     if (live) {
-      const [r] = await verifyScenarios([{ file, text }], { kernel: SERIES, modules: null, runs: 1, jobs: 1, accel: 'auto', timeoutMs: null, progress: () => undefined });
+      const [r] = await verifyScenarios([{ file, text }], {
+        kernel: SERIES,
+        modules: null,
+        runs: 1,
+        jobs: 1,
+        accel: 'auto',
+        timeoutMs: null,
+        progress: () => undefined,
+      });
       if (r && r.runWallMs.length > 0) [kernelMs, bootMs] = [mean(r.runWallMs), mean(r.bootMs)];
     } else if (existsSync(fixturePath(file, SERIES))) {
       const f = readFixture(fixturePath(file, SERIES));

@@ -42,7 +42,8 @@ export class CompareView implements vscode.Disposable {
     this.disposables.push(
       ctx.store.onDidChange((change) => {
         const shown = this.shownValue;
-        if (shown === undefined || change.uri !== shown.uri || shown.at !== 'current' || change.kind === 'closed') return;
+        if (shown === undefined || change.uri !== shown.uri || shown.at !== 'current' || change.kind === 'closed')
+          return;
         if (change.state.step.index !== shown.result.step) this.post({ type: 'stale', step: change.state.step.index });
       }),
     );
@@ -73,20 +74,27 @@ export class CompareView implements vscode.Disposable {
     const text = format === 'markdown' ? compareMarkdown(report, name) : compareCsv(report);
     const extension = format === 'markdown' ? 'md' : 'csv';
     const scenario = vscode.Uri.parse(shown.uri);
-    const folder = scenario.scheme === 'file' ? vscode.Uri.joinPath(scenario, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const folder =
+      scenario.scheme === 'file' ? vscode.Uri.joinPath(scenario, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
     const where =
       target ??
       (await vscode.window.showSaveDialog({
-        defaultUri: folder === undefined ? undefined : vscode.Uri.joinPath(folder, `${name.replace(/\.swapsim$/, '')}-compare-step${report.step}.${extension}`),
+        defaultUri:
+          folder === undefined
+            ? undefined
+            : vscode.Uri.joinPath(folder, `${name.replace(/\.swapsim$/, '')}-compare-step${report.step}.${extension}`),
         filters: { [format === 'markdown' ? 'Markdown' : 'CSV']: [extension] },
         saveLabel: 'Export',
       }));
     if (where === undefined) return;
     try {
       await vscode.workspace.fs.writeFile(where, new TextEncoder().encode(text));
-      if (target === undefined) void vscode.window.showInformationMessage(`swapsim: saved ${vscode.workspace.asRelativePath(where)}`);
+      if (target === undefined)
+        void vscode.window.showInformationMessage(`swapsim: saved ${vscode.workspace.asRelativePath(where)}`);
     } catch (err) {
-      void vscode.window.showErrorMessage(`swapsim: could not save ${where.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(
+        `swapsim: could not save ${where.fsPath}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -101,13 +109,18 @@ export class CompareView implements vscode.Disposable {
       return;
     }
     const media = vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'media');
-    const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, 'swapsim: compare designs', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      enableCommandUris: false,
-      enableForms: false,
-      localResourceRoots: [media],
-      retainContextWhenHidden: false,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      COMPARE_VIEW_TYPE,
+      'swapsim: compare designs',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        enableCommandUris: false,
+        enableForms: false,
+        localResourceRoots: [media],
+        retainContextWhenHidden: false,
+      },
+    );
     const webview = panel.webview;
     webview.html = dashboardHtml({
       nonce: randomBytes(18).toString('base64'),
@@ -118,14 +131,22 @@ export class CompareView implements vscode.Disposable {
       loadingText: 'Comparing designs…',
     });
     this.pageReady = false;
-    panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.shownValue = undefined;
-    }, null, this.disposables);
+    panel.onDidDispose(
+      () => {
+        this.panel = undefined;
+        this.shownValue = undefined;
+      },
+      null,
+      this.disposables,
+    );
     // A hidden webview is torn down: the page says `ready` again when shown, and gets the last report.
-    panel.onDidChangeViewState(({ webviewPanel }) => {
-      if (!webviewPanel.visible) this.pageReady = false;
-    }, null, this.disposables);
+    panel.onDidChangeViewState(
+      ({ webviewPanel }) => {
+        if (!webviewPanel.visible) this.pageReady = false;
+      },
+      null,
+      this.disposables,
+    );
     webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw), null, this.disposables);
     this.panel = panel;
   }
@@ -164,8 +185,11 @@ export class CompareView implements vscode.Disposable {
     const scenario = path.basename(vscode.Uri.parse(uri).path);
     this.post({ type: 'busy', scenario, at, step });
     try {
-      const result = await withDelayedProgress('swapsim: comparing designs', (token) => this.ctx.server.request('swapsim/compare', { uri, designs: [...designs], step }, token));
-      const file = vscode.Uri.parse(uri).scheme === 'file' ? vscode.workspace.asRelativePath(vscode.Uri.parse(uri)) : scenario;
+      const result = await withDelayedProgress('swapsim: comparing designs', (token) =>
+        this.ctx.server.request('swapsim/compare', { uri, designs: [...designs], step }, token),
+      );
+      const file =
+        vscode.Uri.parse(uri).scheme === 'file' ? vscode.workspace.asRelativePath(vscode.Uri.parse(uri)) : scenario;
       this.shownValue = { uri, at, designs, result, command: cliCommand(file, designs, at, result.step) };
       this.postReport(this.shownValue);
     } catch (error) {
@@ -177,7 +201,13 @@ export class CompareView implements vscode.Disposable {
   }
 
   private postReport(shown: ShownComparison): void {
-    this.post({ type: 'report', scenario: path.basename(vscode.Uri.parse(shown.uri).path), at: shown.at, result: shown.result, command: shown.command });
+    this.post({
+      type: 'report',
+      scenario: path.basename(vscode.Uri.parse(shown.uri).path),
+      at: shown.at,
+      result: shown.result,
+      command: shown.command,
+    });
   }
 
   private post(message: HostToCompareView): void {

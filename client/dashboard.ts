@@ -31,7 +31,6 @@ interface Log {
   warn(message: string): void;
 }
 
-
 export class DashboardPanel {
   private static readonly panels = new Map<string, DashboardPanel>();
   private static lastFocused: DashboardPanel | undefined;
@@ -87,11 +86,16 @@ export class DashboardPanel {
       existing.panel.reveal(undefined, false);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'swapsim dashboard', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      ...DashboardPanel.webviewOptions(context),
-      enableFindWidget: false,
-      retainContextWhenHidden: false,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      DASHBOARD_VIEW_TYPE,
+      'swapsim dashboard',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      {
+        ...DashboardPanel.webviewOptions(context),
+        enableFindWidget: false,
+        retainContextWhenHidden: false,
+      },
+    );
     new DashboardPanel(panel, context, server, uri);
   }
 
@@ -100,7 +104,10 @@ export class DashboardPanel {
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {
-          const uri = typeof state === 'object' && state !== null && 'uri' in state && typeof state.uri === 'string' ? state.uri : undefined;
+          const uri =
+            typeof state === 'object' && state !== null && 'uri' in state && typeof state.uri === 'string'
+              ? state.uri
+              : undefined;
           if (uri === undefined || DashboardPanel.panels.has(uri)) {
             // Nothing to restore it to (or it is already open): close rather than show an empty page.
             panel.dispose();
@@ -139,7 +146,10 @@ export class DashboardPanel {
     if (delta.seq <= this.sentSeq) return;
     const g = this.geometry;
     // A session rebuilt on another page or cluster size (a geometry setting changed): the page starts over from a snapshot.
-    const regeometry = g !== undefined && ((delta.pageSize !== undefined && delta.pageSize !== g.pageSize) || (delta.clusterSlots !== undefined && delta.clusterSlots !== g.clusterSlots));
+    const regeometry =
+      g !== undefined &&
+      ((delta.pageSize !== undefined && delta.pageSize !== g.pageSize) ||
+        (delta.clusterSlots !== undefined && delta.clusterSlots !== g.clusterSlots));
     if (regeometry || delta.seq !== this.sentSeq + 1) {
       void this.sendInit();
       return;
@@ -152,7 +162,9 @@ export class DashboardPanel {
   static select(deviceType: number, cluster: number, offset?: number): void {
     const panel = DashboardPanel.lastFocused;
     if (panel === undefined || !panel.ready) return;
-    panel.post(offset === undefined ? { type: 'select', deviceType, cluster } : { type: 'select', deviceType, cluster, offset });
+    panel.post(
+      offset === undefined ? { type: 'select', deviceType, cluster } : { type: 'select', deviceType, cluster, offset },
+    );
   }
 
   private static webviewOptions(context: vscode.ExtensionContext): vscode.WebviewOptions {
@@ -192,11 +204,20 @@ export class DashboardPanel {
       post: (message) => this.post(message),
       ready: () => this.sendInit(),
       request: (method, params) => this.server.request(method, params),
-      select: (m) => DashboardPanel.selectEmitter.fire({ uri: this.uri, deviceType: m.deviceType, cluster: m.cluster, ...(m.offset === undefined ? {} : { offset: m.offset }) }),
+      select: (m) =>
+        DashboardPanel.selectEmitter.fire({
+          uri: this.uri,
+          deviceType: m.deviceType,
+          cluster: m.cluster,
+          ...(m.offset === undefined ? {} : { offset: m.offset }),
+        }),
       shown: (m) => void (this.shownState = { seq: m.seq, step: m.step }),
       saveFile: (m) => this.saveFile(m.name, m.mime, m.dataBase64),
       rejected: (reason) => {
-        if (!this.warnedInvalid) DashboardPanel.log.warn(`swapsim dashboard: refused a message from the webview (${reason}); further ones are refused silently`);
+        if (!this.warnedInvalid)
+          DashboardPanel.log.warn(
+            `swapsim dashboard: refused a message from the webview (${reason}); further ones are refused silently`,
+          );
         this.warnedInvalid = true;
       },
     };
@@ -222,13 +243,17 @@ export class DashboardPanel {
     } catch (err) {
       this.ready = false;
       const { message } = responseError(err);
-      this.post({ type: 'noSession', message: `${message} — open ${path.basename(vscode.Uri.parse(this.uri).path)} in an editor to start its simulation.` });
+      this.post({
+        type: 'noSession',
+        message: `${message} — open ${path.basename(vscode.Uri.parse(this.uri).path)} in an editor to start its simulation.`,
+      });
     }
   }
 
   private async saveFile(name: string, mime: string, dataBase64: string): Promise<void> {
     const scenario = vscode.Uri.parse(this.uri);
-    const folder = scenario.scheme === 'file' ? vscode.Uri.joinPath(scenario, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const folder =
+      scenario.scheme === 'file' ? vscode.Uri.joinPath(scenario, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
     const extension = path.extname(name).slice(1);
     const target = await vscode.window.showSaveDialog({
       defaultUri: folder === undefined ? undefined : vscode.Uri.joinPath(folder, name),
@@ -240,7 +265,9 @@ export class DashboardPanel {
       await vscode.workspace.fs.writeFile(target, Buffer.from(dataBase64, 'base64'));
       void vscode.window.showInformationMessage(`swapsim: saved ${vscode.workspace.asRelativePath(target)}`);
     } catch (err) {
-      void vscode.window.showErrorMessage(`swapsim: could not save ${target.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(
+        `swapsim: could not save ${target.fsPath}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 
@@ -250,4 +277,3 @@ export class DashboardPanel {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
-

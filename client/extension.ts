@@ -98,7 +98,10 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   const memcgs = new MemcgTreeProvider({ ui: vscode, store });
   const swapCache = new SwapCacheTreeProvider({ ui: vscode, store, server, log: warn });
   const events = new EventsTreeProvider({ ui: vscode, store, server, log: warn });
-  const devicesView = vscode.window.createTreeView<DeviceTreeNode>('swapsim.devices', { treeDataProvider: devices, showCollapseAll: true });
+  const devicesView = vscode.window.createTreeView<DeviceTreeNode>('swapsim.devices', {
+    treeDataProvider: devices,
+    showCollapseAll: true,
+  });
   context.subscriptions.push(
     devices,
     memcgs,
@@ -123,7 +126,17 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   );
 
   const debugged = registerScenarioDebugger(context, { server, store, notifications: languageClient });
-  const ctx: Ctx = { extension: context, client: languageClient, server, store, sync, log, devices, devicesView, debugged };
+  const ctx: Ctx = {
+    extension: context,
+    client: languageClient,
+    server,
+    store,
+    sync,
+    log,
+    devices,
+    devicesView,
+    debugged,
+  };
   linkDashboard(ctx);
 
   // Editor and status bar.
@@ -133,7 +146,9 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   const tests = new ScenarioTests(server);
   const verification = new KernelVerification(context, log);
   context.subscriptions.push(decorations, stepStatus, serverStatus, tests, verification);
-  context.subscriptions.push(vscode.commands.registerCommand('swapsim.verifyOnRealKernel', (arg) => verification.verify(arg)));
+  context.subscriptions.push(
+    vscode.commands.registerCommand('swapsim.verifyOnRealKernel', (arg) => verification.verify(arg)),
+  );
   context.subscriptions.push(
     languageClient.onNotification('swapsim/serverStatus', (status) => serverStatus.setStatus(status)),
     languageClient.onDidChangePhase(({ oldPhase, newPhase }) => {
@@ -152,8 +167,23 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
       serverStatus.setPhase('stopped');
     },
   );
-  context.subscriptions.push(loadLanguageClientLater(languageClient, { context, log, restartServer: () => void restartServer(), ready }));
-  return { store, trees: { devices, memcgs, swapCache, events }, devicesView, decorations, stepStatus, serverStatus, tests, verification, dashboardShown: (uri) => DashboardPanel.shown(uri), comparison: () => comparisons.shown, ready, log };
+  context.subscriptions.push(
+    loadLanguageClientLater(languageClient, { context, log, restartServer: () => void restartServer(), ready }),
+  );
+  return {
+    store,
+    trees: { devices, memcgs, swapCache, events },
+    devicesView,
+    decorations,
+    stepStatus,
+    serverStatus,
+    tests,
+    verification,
+    dashboardShown: (uri) => DashboardPanel.shown(uri),
+    comparison: () => comparisons.shown,
+    ready,
+    log,
+  };
 }
 
 export async function deactivate(): Promise<void> {
@@ -162,7 +192,10 @@ export async function deactivate(): Promise<void> {
   if (running?.isRunning()) await running.stop();
 }
 
-function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; events: EventsTreeProvider }): CompareView {
+function registerCommands(
+  ctx: Ctx,
+  paged: { swapCache: SwapCacheTreeProvider; events: EventsTreeProvider },
+): CompareView {
   const comparisons = new CompareView(ctx);
   ctx.extension.subscriptions.push(comparisons);
   const register = (id: string, handler: (...args: unknown[]) => unknown): void => {
@@ -175,7 +208,9 @@ function registerCommands(ctx: Ctx, paged: { swapCache: SwapCacheTreeProvider; e
   register('swapsim.reset', (arg) => reset(ctx, arg));
   register('swapsim.selectDesign', (arg, design) => selectDesign(ctx, arg, design));
   register('swapsim.compareDesigns', (arg, designs, at) => compareDesigns(ctx, comparisons, arg, designs, at));
-  register('swapsim.exportComparison', (format, target) => comparisons.export(format === 'csv' ? 'csv' : 'markdown', target instanceof vscode.Uri ? target : undefined));
+  register('swapsim.exportComparison', (format, target) =>
+    comparisons.export(format === 'csv' ? 'csv' : 'markdown', target instanceof vscode.Uri ? target : undefined),
+  );
   register('swapsim.openDashboard', (arg) => {
     const uri = requireScenario(ctx, arg);
     if (uri !== undefined) DashboardPanel.show(ctx.extension, ctx.server, uri);
@@ -218,11 +253,16 @@ function linkDashboard(ctx: Ctx): void {
     }),
     DashboardPanel.onDidSelect(async (selection) => {
       // Revealing in a closed side bar would open it and squeeze the dashboard: only on request (issue #22).
-      const reveal = ctx.devicesView.visible || vscode.workspace.getConfiguration('swapsim').get<boolean>('dashboard.revealInSidebar', false);
+      const reveal =
+        ctx.devicesView.visible ||
+        vscode.workspace.getConfiguration('swapsim').get<boolean>('dashboard.revealInSidebar', false);
       if (!reveal) return;
       ctx.store.focus(selection.uri);
       await ctx.sync.refresh(selection.uri);
-      const node = selection.offset === undefined ? ctx.devices.clusterNodeFor(selection.deviceType, selection.cluster) : ctx.devices.slotNode(selection.deviceType, selection.offset);
+      const node =
+        selection.offset === undefined
+          ? ctx.devices.clusterNodeFor(selection.deviceType, selection.cluster)
+          : ctx.devices.slotNode(selection.deviceType, selection.offset);
       if (node === undefined) return;
       echo = node.id;
       await ctx.devicesView.reveal(node, { select: true, focus: false, expand: selection.offset !== undefined });

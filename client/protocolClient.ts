@@ -11,7 +11,11 @@ export interface CancelToken {
 }
 
 export interface SwapsimRequester {
-  request<M extends RequestMethod>(method: M, params: RequestTypes[M]['params'], token?: CancelToken): Promise<RequestTypes[M]['result']>;
+  request<M extends RequestMethod>(
+    method: M,
+    params: RequestTypes[M]['params'],
+    token?: CancelToken,
+  ): Promise<RequestTypes[M]['result']>;
 }
 
 /** Anything with LanguageClient's / MessageConnection's `sendRequest(method, params, token)`. */
@@ -27,7 +31,9 @@ export interface NotificationSource<D = { dispose(): void }> {
 export function requesterOver(sender: RequestSender): SwapsimRequester {
   return {
     request: <M extends RequestMethod>(method: M, params: RequestTypes[M]['params'], token?: CancelToken) =>
-      token === undefined ? sender.sendRequest<RequestTypes[M]['result']>(method, params) : sender.sendRequest<RequestTypes[M]['result']>(method, params, token),
+      token === undefined
+        ? sender.sendRequest<RequestTypes[M]['result']>(method, params)
+        : sender.sendRequest<RequestTypes[M]['result']>(method, params, token),
   };
 }
 

@@ -61,25 +61,35 @@ function crashHandler(outputChannel: vscode.LogOutputChannel, restartServer: () 
     // `handled: true`: the library logs the error to the output channel without a pop-up; a crash is
     // reported once, by closed() (client/lsp/crashPolicy.ts says why write errors wait for it).
     error: (error, _message, count) =>
-      shutsDownOnConnectionError(error, count) ? { action: ErrorAction.Shutdown } : { action: ErrorAction.Continue, handled: true },
+      shutsDownOnConnectionError(error, count)
+        ? { action: ErrorAction.Shutdown }
+        : { action: ErrorAction.Continue, handled: true },
     closed: () => {
       const allowed = vscode.workspace.getConfiguration('swapsim').get<boolean>('server.restartOnCrash', true);
       if (allowed && budget.take(Date.now())) {
         outputChannel.warn(`the swapsim server stopped unexpectedly; restarting (${budget.used}/${MAX_RESTARTS})`);
         return { action: CloseAction.Restart, handled: true };
       }
-      const why = allowed ? `it stopped ${MAX_RESTARTS + 1} times in 3 minutes` : 'swapsim.server.restartOnCrash is off';
+      const why = allowed
+        ? `it stopped ${MAX_RESTARTS + 1} times in 3 minutes`
+        : 'swapsim.server.restartOnCrash is off';
       outputChannel.error(`the swapsim server stopped and was not restarted: ${why}`);
-      void vscode.window.showErrorMessage(`The swapsim server stopped (${why}).`, 'Restart Server', 'Show Log').then((choice) => {
-        if (choice === 'Restart Server') restartServer();
-        else if (choice === 'Show Log') outputChannel.show();
-      });
+      void vscode.window
+        .showErrorMessage(`The swapsim server stopped (${why}).`, 'Restart Server', 'Show Log')
+        .then((choice) => {
+          if (choice === 'Restart Server') restartServer();
+          else if (choice === 'Show Log') outputChannel.show();
+        });
       return { action: CloseAction.DoNotRestart, handled: true };
     },
   };
 }
 
-export function createLanguageClient(context: vscode.ExtensionContext, outputChannel: vscode.LogOutputChannel, restartServer: () => void): LanguageClient {
+export function createLanguageClient(
+  context: vscode.ExtensionContext,
+  outputChannel: vscode.LogOutputChannel,
+  restartServer: () => void,
+): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   // A larger young generation: a 10,000-line parse allocates ~250k short-lived nodes,
   // and 32 MiB semi-spaces cut the scavenges that dominate re-analysis after an edit.

@@ -91,11 +91,14 @@ async function finishApp() {
  */
 function languageClientDeps() {
   const shims = path.join(ROOT, 'client', 'shims');
-  const inLanguageClient = (importer) => importer.includes(`${path.sep}node_modules${path.sep}vscode-languageclient${path.sep}`);
+  const inLanguageClient = (importer) =>
+    importer.includes(`${path.sep}node_modules${path.sep}vscode-languageclient${path.sep}`);
   return {
     name: 'swapsim-languageclient-deps',
     setup(b) {
-      b.onResolve({ filter: /^minimatch$/ }, (args) => (inLanguageClient(args.importer) ? { path: path.join(shims, 'minimatchOnDemand.ts') } : undefined));
+      b.onResolve({ filter: /^minimatch$/ }, (args) =>
+        inLanguageClient(args.importer) ? { path: path.join(shims, 'minimatchOnDemand.ts') } : undefined,
+      );
       b.onResolve({ filter: /^semver\/functions\/(parse|satisfies)$/ }, (args) =>
         inLanguageClient(args.importer) ? { path: args.path, namespace: 'swapsim-semver' } : undefined,
       );
@@ -148,13 +151,29 @@ function clientConfigs(node) {
   const client = { ...node, minify: true, external: ['vscode'] };
   return [
     { ...client, entryPoints: ['client/boot/loader.ts'], outfile: 'dist/client.js' },
-    { ...client, entryPoints: ['client/extension.ts'], outfile: 'dist/client-main.js', plugins: [sharedVscodeNamespace()], metafile: true },
-    { ...client, entryPoints: ['client/lsp/entry.ts'], outfile: 'dist/client-lsp.js', plugins: [languageClientDeps(), sharedVscodeNamespace()], metafile: true },
+    {
+      ...client,
+      entryPoints: ['client/extension.ts'],
+      outfile: 'dist/client-main.js',
+      plugins: [sharedVscodeNamespace()],
+      metafile: true,
+    },
+    {
+      ...client,
+      entryPoints: ['client/lsp/entry.ts'],
+      outfile: 'dist/client-lsp.js',
+      plugins: [languageClientDeps(), sharedVscodeNamespace()],
+      metafile: true,
+    },
     // The debug adapter and @vscode/debugadapter, loaded when a debug session starts (client/debug/register.ts).
     { ...client, entryPoints: ['client/debug/entry.ts'], outfile: 'dist/client-debug.js', metafile: true },
     {
       ...client,
-      stdin: { contents: "module.exports = require('minimatch');", resolveDir: path.join(ROOT, 'node_modules', 'vscode-languageclient'), sourcefile: 'client-minimatch.js' },
+      stdin: {
+        contents: "module.exports = require('minimatch');",
+        resolveDir: path.join(ROOT, 'node_modules', 'vscode-languageclient'),
+        sourcefile: 'client-minimatch.js',
+      },
       outfile: 'dist/client-minimatch.js',
     },
   ];
@@ -164,11 +183,13 @@ function clientConfigs(node) {
 const CLIENT_BUNDLE_EXCLUSIONS = {
   // Activation loads this one: the language client waits for dist/client-lsp.js.
   'dist/client-main.js': {
-    pattern: /node_modules\/(vscode-languageclient|vscode-languageserver-protocol|vscode-languageserver-types|vscode-jsonrpc|minimatch|semver|brace-expansion|@vscode\/debugadapter)\//,
+    pattern:
+      /node_modules\/(vscode-languageclient|vscode-languageserver-protocol|vscode-languageserver-types|vscode-jsonrpc|minimatch|semver|brace-expansion|@vscode\/debugadapter)\//,
     hint: 'something imports vscode-languageclient outside client/lsp/entry.ts, or the debug adapter outside client/debug/entry.ts, at run time (type-only imports are fine)',
   },
   'dist/client-debug.js': {
-    pattern: /node_modules\/(vscode-languageclient|vscode-languageserver-protocol|vscode-jsonrpc)\/|client\/debug\/register\.ts/,
+    pattern:
+      /node_modules\/(vscode-languageclient|vscode-languageserver-protocol|vscode-jsonrpc)\/|client\/debug\/register\.ts/,
     hint: 'the debug adapter bundle reaches the language client or the vscode-side registration',
   },
   'dist/client-lsp.js': {
@@ -288,7 +309,9 @@ export async function build({ app = true, tests = false, production = false, wat
   }
   if (watch) {
     const reporter = watchReporter(app);
-    const contexts = await Promise.all(configs.map((c) => esbuild.context({ ...c, plugins: [...(c.plugins ?? []), reporter] })));
+    const contexts = await Promise.all(
+      configs.map((c) => esbuild.context({ ...c, plugins: [...(c.plugins ?? []), reporter] })),
+    );
     await Promise.all(contexts.map((ctx) => ctx.watch()));
     console.log(`[build] watching ${configs.length} bundle(s); press Ctrl+C to stop`);
     return;
@@ -298,7 +321,9 @@ export async function build({ app = true, tests = false, production = false, wat
   for (const result of results) if (result.metafile) checkClientBundle(result);
   const css = app ? await finishApp() : [];
   const what = [app && (production ? 'dist (production)' : 'dist'), tests && 'tests'].filter(Boolean).join(' + ');
-  console.log(`[build] ${what}: ${configs.length} bundle(s), ${css.length} stylesheet(s) in ${Date.now() - started} ms`);
+  console.log(
+    `[build] ${what}: ${configs.length} bundle(s), ${css.length} stylesheet(s) in ${Date.now() - started} ms`,
+  );
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -31,7 +31,9 @@ const apt = (args) => {
   const argv = isRoot ? args : ['apt-get', ...args];
   const r = spawnSync(cmd, argv, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   if (r.status !== 0) {
-    console.error(`swapsim: could not install ${missing.join(', ')} (apt-get ${args.join(' ')} failed); install them and rerun`);
+    console.error(
+      `swapsim: could not install ${missing.join(', ')} (apt-get ${args.join(' ')} failed); install them and rerun`,
+    );
     process.exit(1);
   }
 };

@@ -26,7 +26,9 @@ if (!Number.isInteger(runs) || runs < 1) {
 const testArgs = args.filter((_, i) => i !== runsAt && i !== runsAt + 1);
 
 // A busy loop in its own process per core: each one takes a whole core away from the tests.
-const burners = Array.from({ length: BURNERS }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+const burners = Array.from({ length: BURNERS }, () =>
+  spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+);
 const stopBurners = () => {
   for (const b of burners) b.kill('SIGKILL');
 };
@@ -45,11 +47,16 @@ for (let run = 1; run <= runs; run++) {
   const logFile = path.join(logDir, `run-${run}.log`);
   const fd = openSync(logFile, 'w');
   const started = Date.now();
-  const { status } = spawnSync('npm', ['test', ...(testArgs.length > 0 ? ['--', ...testArgs] : [])], { cwd: ROOT, stdio: ['ignore', fd, fd] });
+  const { status } = spawnSync('npm', ['test', ...(testArgs.length > 0 ? ['--', ...testArgs] : [])], {
+    cwd: ROOT,
+    stdio: ['ignore', fd, fd],
+  });
   closeSync(fd);
   const ok = status === 0;
   if (ok) passed++;
-  console.log(`run ${run}/${runs}: ${ok ? 'passed' : `FAILED (exit ${status})`} in ${((Date.now() - started) / 1000).toFixed(0)} s, with ${BURNERS} CPU-bound processes beside it (log: ${path.relative(ROOT, logFile)})`);
+  console.log(
+    `run ${run}/${runs}: ${ok ? 'passed' : `FAILED (exit ${status})`} in ${((Date.now() - started) / 1000).toFixed(0)} s, with ${BURNERS} CPU-bound processes beside it (log: ${path.relative(ROOT, logFile)})`,
+  );
 }
 console.log(`stress: ${passed}/${runs} runs passed`);
 process.exit(passed === runs ? 0 : 1);

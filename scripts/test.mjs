@@ -4,13 +4,13 @@
 //
 //   npm test                                  everything
 //   npm test -- --test-name-pattern=initialize   extra arguments go to `node --test`
-//   npm test -- --fast                        skip typecheck and lint (quick local loop)
+//   npm test -- --fast                        skip typecheck, lint and format check (quick local loop)
 //
 // The whole dist/ is rebuilt first because some tests drive the real bundles
 // (dist/server.js over stdio, dist/cli.js as a process).
-// Exit code: node's test exit code if it is non-zero, otherwise 1 when typecheck
-// or lint failed, otherwise 0. Every step runs even after an earlier one fails,
-// so one run reports all problems.
+// Exit code: node's test exit code if it is non-zero, otherwise 1 when typecheck,
+// lint or the format check failed, otherwise 0. Every step runs even after an
+// earlier one fails, so one run reports all problems.
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,10 +22,16 @@ function step(title, args) {
   console.log(`\n▶ ${title}`);
   const started = Date.now();
   // SWAPSIM_DEBUG_VM: the simulator's VM_BUG_ON() checks are on in every test (server/sim/debug_vm.ts).
-  const { status, signal, error } = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, SWAPSIM_DEBUG_VM: process.env.SWAPSIM_DEBUG_VM ?? '1' } });
+  const { status, signal, error } = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, SWAPSIM_DEBUG_VM: process.env.SWAPSIM_DEBUG_VM ?? '1' },
+  });
   if (error) throw error;
   const code = status ?? 1;
-  console.log(`${code === 0 ? '✔' : '✖'} ${title} ${code === 0 ? 'passed' : `failed (${signal ?? `exit ${code}`})`} in ${Date.now() - started} ms`);
+  console.log(
+    `${code === 0 ? '✔' : '✖'} ${title} ${code === 0 ? 'passed' : `failed (${signal ?? `exit ${code}`})`} in ${Date.now() - started} ms`,
+  );
   return code;
 }
 
@@ -35,8 +41,19 @@ const nodeTestArgs = passThrough.filter((arg) => arg !== '--fast');
 
 const failures = [];
 if (!fast) {
-  if (step('typecheck (tsc --noEmit)', [bin('typescript', 'tsc'), '--noEmit', '-p', '.']) !== 0) failures.push('typecheck');
+  if (step('typecheck (tsc --noEmit)', [bin('typescript', 'tsc'), '--noEmit', '-p', '.']) !== 0)
+    failures.push('typecheck');
   if (step('lint (eslint)', [bin('eslint', 'eslint.js'), '.']) !== 0) failures.push('lint');
+  if (
+    step('format (prettier --check)', [
+      bin('prettier', 'prettier.cjs'),
+      '--check',
+      '--log-level',
+      'warn',
+      '**/*.{ts,mjs,js,css}',
+    ]) !== 0
+  )
+    failures.push('format');
 }
 
 console.log('\n▶ build (dist + tests)');
@@ -57,8 +74,20 @@ if (files.length === 0) {
 // (node's default leaves one core idle: on a 2-core CI machine that is one
 // file at a time). SWAPSIM_TEST_CONCURRENCY overrides it.
 const concurrency = Number(process.env.SWAPSIM_TEST_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
-const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=./scripts/slowest-files.mjs', '--test-reporter-destination=stdout'];
-const testCode = step(`node --test (${files.length} file(s), ${concurrency} at a time)`, ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, ...reporters, ...nodeTestArgs, ...files]);
+const reporters = [
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/slowest-files.mjs',
+  '--test-reporter-destination=stdout',
+];
+const testCode = step(`node --test (${files.length} file(s), ${concurrency} at a time)`, [
+  '--enable-source-maps',
+  '--test',
+  `--test-concurrency=${concurrency}`,
+  ...reporters,
+  ...nodeTestArgs,
+  ...files,
+]);
 
 if (failures.length > 0) console.log(`\n✖ also failed: ${failures.join(', ')}`);
 process.exit(testCode !== 0 ? testCode : failures.length > 0 ? 1 : 0);

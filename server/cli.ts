@@ -20,11 +20,29 @@ const subcommands: ReadonlyMap<string, Subcommand> = new Map<string, Subcommand>
   ['help', { summary: 'show this help', run: () => printHelp() }],
   ['version', { summary: 'print the swapsim version', run: () => printVersion() }],
   ['run', { summary: 'run a scenario and print the final state (--json for JSON)', run: (args) => runCommand(args) }],
-  ['test', { summary: "check every expect line of one or more scenarios (--tap for TAP)", run: (args) => testCommand(args) }],
-  ['compare', { summary: 'swap metadata overhead of a scenario under several designs', run: (args) => compareCommand(args) }],
-  ['capture', { summary: "print a scenario header reproducing this machine's swap setup", run: (args) => captureCommand(args) }],
-  ['verify', { summary: 'run scenarios on a real Linux kernel (qemu) and compare with the simulator', run: (args) => verifyCommand(args) }],
-  ['serve', { summary: 'serve the dashboard for a scenario in a browser (127.0.0.1 only)', run: (args) => serveCommand(args) }],
+  [
+    'test',
+    { summary: 'check every expect line of one or more scenarios (--tap for TAP)', run: (args) => testCommand(args) },
+  ],
+  [
+    'compare',
+    { summary: 'swap metadata overhead of a scenario under several designs', run: (args) => compareCommand(args) },
+  ],
+  [
+    'capture',
+    { summary: "print a scenario header reproducing this machine's swap setup", run: (args) => captureCommand(args) },
+  ],
+  [
+    'verify',
+    {
+      summary: 'run scenarios on a real Linux kernel (qemu) and compare with the simulator',
+      run: (args) => verifyCommand(args),
+    },
+  ],
+  [
+    'serve',
+    { summary: 'serve the dashboard for a scenario in a browser (127.0.0.1 only)', run: (args) => serveCommand(args) },
+  ],
 ]);
 
 function printVersion(): number {

@@ -15,7 +15,15 @@ import { pathToFileURL } from 'node:url';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { dashboardCsp, dashboardHtml } from '../shared/dashboard/page';
 import { relayWebviewMessage, type DashboardHost } from '../shared/dashboard/relay';
-import { DESIGN_NAMES, ErrorCodes, type DesignName, type HostToWebview, type RequestTypes, type SessionDelta, type WebviewRequestMethod } from '../shared/protocol';
+import {
+  DESIGN_NAMES,
+  ErrorCodes,
+  type DesignName,
+  type HostToWebview,
+  type RequestTypes,
+  type SessionDelta,
+  type WebviewRequestMethod,
+} from '../shared/protocol';
 import { compareDesigns } from './session/compare';
 import { errorCodeOf } from './session/errors';
 import { Session } from './session/session';
@@ -84,7 +92,8 @@ function answer<M extends WebviewRequestMethod>(session: Session, method: M, par
 function errorOf(err: unknown): { code: number; message: string } {
   const message = err instanceof Error ? err.message : String(err);
   const code = errorCodeOf(err);
-  if (code === ErrorCodes.InternalError) console.error(`swapsim serve: ${err instanceof Error && err.stack !== undefined ? err.stack : message}`);
+  if (code === ErrorCodes.InternalError)
+    console.error(`swapsim serve: ${err instanceof Error && err.stack !== undefined ? err.stack : message}`);
   return { code, message };
 }
 
@@ -230,7 +239,10 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
     const origin = req.headers.origin;
     const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
     // Browsers always send Origin; another site's page must not drive this session.
-    const refused = url.pathname !== '/ws' || !allowedHosts().has(req.headers.host ?? '') || (origin !== undefined && !allowedOrigins().has(origin));
+    const refused =
+      url.pathname !== '/ws' ||
+      !allowedHosts().has(req.headers.host ?? '') ||
+      (origin !== undefined && !allowedOrigins().has(origin));
     if (refused) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       socket.destroy();
@@ -297,16 +309,21 @@ function parseArgs(args: readonly string[]): ServeArgs | string {
   let design: DesignName | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string | undefined => inline ?? args[++i];
     if (flag === '--port') {
       const text = value();
       const n = Number(text);
-      if (text === undefined || !/^\d+$/.test(text) || n > 65535) return `--port needs a port number 0..65535, got ${text ?? 'nothing'}`;
+      if (text === undefined || !/^\d+$/.test(text) || n > 65535)
+        return `--port needs a port number 0..65535, got ${text ?? 'nothing'}`;
       port = n;
     } else if (flag === '--design') {
       const text = value();
-      if (!DESIGN_NAMES.includes(text as DesignName)) return `--design needs one of ${DESIGN_NAMES.join(', ')}, got ${text ?? 'nothing'}`;
+      if (!DESIGN_NAMES.includes(text as DesignName))
+        return `--design needs one of ${DESIGN_NAMES.join(', ')}, got ${text ?? 'nothing'}`;
       design = text as DesignName;
     } else if (flag.startsWith('-')) {
       return `unknown option ${flag}`;
@@ -336,22 +353,38 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    process.stderr.write(`swapsim serve: cannot read ${parsed.file}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `swapsim serve: cannot read ${parsed.file}: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     return 1;
   }
-  const session = new Session(pathToFileURL(file).href, text, parsed.design === undefined ? {} : { design: parsed.design });
+  const session = new Session(
+    pathToFileURL(file).href,
+    text,
+    parsed.design === undefined ? {} : { design: parsed.design },
+  );
   const errors = session.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
-    for (const d of errors) process.stderr.write(`${parsed.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: error ${d.code}: ${d.message}\n`);
+    for (const d of errors)
+      process.stderr.write(
+        `${parsed.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: error ${d.code}: ${d.message}\n`,
+      );
     return 1;
   }
   // The bundle sits next to this script: dist/cli.js and dist/media/.
   const mediaDir = path.join(__dirname, 'media');
   let server: DashboardServer;
   try {
-    server = await startDashboardServer({ session, port: parsed.port, mediaDir, title: `swapsim — ${path.basename(file)}` });
+    server = await startDashboardServer({
+      session,
+      port: parsed.port,
+      mediaDir,
+      title: `swapsim — ${path.basename(file)}`,
+    });
   } catch (err) {
-    process.stderr.write(`swapsim serve: cannot listen on ${LOOPBACK}:${parsed.port}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `swapsim serve: cannot listen on ${LOOPBACK}:${parsed.port}: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     return 1;
   }
   process.stdout.write(`swapsim: serving ${parsed.file} at ${server.url}\nPress Ctrl+C to stop.\n`);

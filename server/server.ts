@@ -18,7 +18,13 @@ import { registerDebugRequests } from './lsp/debug_requests';
 import { DIAGNOSTICS_DELAY_MS, DiagnosticsScheduler } from './lsp/diagnostics';
 import { guardVoid } from './lsp/guard';
 import { capabilities, registerLanguageFeatures } from './lsp/language_features';
-import { parseSettings, sameSettings, scenarioSettingsChanged, sessionSettingsChanged, type Settings } from './lsp/settings';
+import {
+  parseSettings,
+  sameSettings,
+  scenarioSettingsChanged,
+  sessionSettingsChanged,
+  type Settings,
+} from './lsp/settings';
 
 declare const __SWAPSIM_VERSION__: string;
 
@@ -30,7 +36,9 @@ let dynamicConfiguration = false;
 
 // Last line of defence: a bug in a timer or promise must not take the server (and every open session) down.
 process.on('uncaughtException', (error) => ctx.log(`uncaught exception: ${error.stack ?? error.message}`));
-process.on('unhandledRejection', (reason) => ctx.log(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`));
+process.on('unhandledRejection', (reason) =>
+  ctx.log(`unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`),
+);
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   const caps = params.capabilities;
@@ -41,7 +49,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
   dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   // The extension sends its settings here too, so sessions built before the first pull already use them.
-  if (params.initializationOptions !== undefined && params.initializationOptions !== null) ctx.settings = parseSettings(params.initializationOptions);
+  if (params.initializationOptions !== undefined && params.initializationOptions !== null)
+    ctx.settings = parseSettings(params.initializationOptions);
   return {
     capabilities: capabilities(TextDocumentSyncKind.Incremental),
     serverInfo: { name: 'swapsim', version: __SWAPSIM_VERSION__ },
@@ -87,7 +96,8 @@ async function pullSettings(): Promise<void> {
 
 connection.onInitialized(
   guardVoid(ctx.log, 'initialized', async () => {
-    if (dynamicConfiguration) await connection.client.register(DidChangeConfigurationNotification.type, { section: 'swapsim' });
+    if (dynamicConfiguration)
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'swapsim' });
     ctx.sendStatus();
     await pullSettings();
   }),
@@ -101,20 +111,25 @@ connection.onDidChangeConfiguration(
     }
     // Clients without workspace/configuration push the settings in the notification.
     const settings: unknown = params.settings;
-    const section = typeof settings === 'object' && settings !== null ? (settings as { swapsim?: unknown }).swapsim : undefined;
+    const section =
+      typeof settings === 'object' && settings !== null ? (settings as { swapsim?: unknown }).swapsim : undefined;
     applySettings(parseSettings(section));
   }),
 );
 
 // Fires on open too: a new document is checked at once, edits after a pause.
 documents.onDidChangeContent(
-  guardVoid(ctx.log, 'didChange', (e) => diagnostics.schedule(e.document.uri, ctx.analyses.peek(e.document.uri) === undefined ? 0 : DIAGNOSTICS_DELAY_MS)),
+  guardVoid(ctx.log, 'didChange', (e) =>
+    diagnostics.schedule(e.document.uri, ctx.analyses.peek(e.document.uri) === undefined ? 0 : DIAGNOSTICS_DELAY_MS),
+  ),
 );
 documents.onDidClose(
   guardVoid(ctx.log, 'didClose', (e) => {
     diagnostics.cancel(e.document.uri);
     const uri = e.document.uri;
-    void ctx.sessions.enqueue(uri, () => ctx.closeDocument(uri)).catch((error: unknown) => ctx.log(`close failed: ${String(error)}`));
+    void ctx.sessions
+      .enqueue(uri, () => ctx.closeDocument(uri))
+      .catch((error: unknown) => ctx.log(`close failed: ${String(error)}`));
   }),
 );
 

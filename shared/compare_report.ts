@@ -4,7 +4,14 @@
  * the Compare Designs view in VS Code, and both exports (Markdown, CSV).
  * Keeping one layout here is what makes the CLI and the view agree.
  */
-import { DESIGN_NAMES, type CompareAt, type CompareResult, type DesignBehaviour, type DesignName, type OverheadTableWire } from './protocol';
+import {
+  DESIGN_NAMES,
+  type CompareAt,
+  type CompareResult,
+  type DesignBehaviour,
+  type DesignName,
+  type OverheadTableWire,
+} from './protocol';
 import { humanBytes } from './units';
 
 export type ReportUnit = 'bytes' | 'pages' | 'count' | 'bytes-per-slot';
@@ -60,12 +67,21 @@ function structureRows(tables: readonly OverheadTableWire[]): ReportRow[] {
   // Static structures first, as docs/designs.md lists them.
   return [...byKey.values()]
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'static' ? -1 : 1))
-    .map((r) => ({ label: r.label, kind: r.kind, unit: 'bytes', values: tables.map((t) => r.bytes.get(t.design) ?? null) }));
+    .map((r) => ({
+      label: r.label,
+      kind: r.kind,
+      unit: 'bytes',
+      values: tables.map((t) => r.bytes.get(t.design) ?? null),
+    }));
 }
 
 function behaviourRows(designs: readonly DesignName[], behaviour: readonly DesignBehaviour[]): ReportRow[] {
   const of = (d: DesignName): DesignBehaviour | undefined => behaviour.find((b) => b.design === d);
-  const row = (key: keyof typeof BEHAVIOUR_LABELS, unit: ReportUnit, pick: (b: DesignBehaviour) => number): ReportRow => ({
+  const row = (
+    key: keyof typeof BEHAVIOUR_LABELS,
+    unit: ReportUnit,
+    pick: (b: DesignBehaviour) => number,
+  ): ReportRow => ({
     label: BEHAVIOUR_LABELS[key]!,
     kind: '',
     unit,
@@ -87,7 +103,12 @@ function behaviourRows(designs: readonly DesignName[], behaviour: readonly Desig
   ];
   const cgroups = [...new Set(behaviour.flatMap((b) => b.memcgSwap.map((m) => m.path)))].sort();
   for (const path of cgroups) {
-    rows.push({ label: `${path} memory.swap.current`, kind: '', unit: 'pages', values: designs.map((d) => of(d)?.memcgSwap.find((m) => m.path === path)?.pages ?? null) });
+    rows.push({
+      label: `${path} memory.swap.current`,
+      kind: '',
+      unit: 'pages',
+      values: designs.map((d) => of(d)?.memcgSwap.find((m) => m.path === path)?.pages ?? null),
+    });
   }
   return rows;
 }
@@ -96,13 +117,22 @@ function divergenceText(result: CompareResult): string | null {
   const d = result.divergence;
   if (d === null) return null;
   const where = d.line === null ? `step ${d.step}` : `step ${d.step} (line ${d.line + 1})`;
-  const what = d.differences.map((x) => `${BEHAVIOUR_LABELS[x.what] ?? x.what} ${x.first.toLocaleString('en-US')} vs ${x.second.toLocaleString('en-US')}`).join(', ');
+  const what = d.differences
+    .map(
+      (x) =>
+        `${BEHAVIOUR_LABELS[x.what] ?? x.what} ${x.first.toLocaleString('en-US')} vs ${x.second.toLocaleString('en-US')}`,
+    )
+    .join(', ');
   return `first divergence at ${where}: ${d.first} and ${d.second} differ in ${what === '' ? 'their behaviour' : what}`;
 }
 
 export function compareReport(result: CompareResult): CompareReport {
   const designs = result.tables.map((t) => t.design);
-  const total = (label: string, pick: (t: OverheadTableWire) => number | null, unit: ReportUnit = 'bytes'): ReportRow => ({ label, kind: '', unit, values: result.tables.map(pick) });
+  const total = (
+    label: string,
+    pick: (t: OverheadTableWire) => number | null,
+    unit: ReportUnit = 'bytes',
+  ): ReportRow => ({ label, kind: '', unit, values: result.tables.map(pick) });
   const notes: string[] = [];
   for (const f of result.failures) {
     // Session messages often start with the design already.
@@ -111,13 +141,21 @@ export function compareReport(result: CompareResult): CompareReport {
   }
   for (const b of result.behaviour) {
     const e = b.firstError;
-    if (b.unexpectedErrors > 0 && e !== null) notes.push(`warning: ${b.design}: ${b.unexpectedErrors} unexpected kernel error(s), first at line ${e.line + 1}: ${e.errno}: ${e.message}`);
+    if (b.unexpectedErrors > 0 && e !== null)
+      notes.push(
+        `warning: ${b.design}: ${b.unexpectedErrors} unexpected kernel error(s), first at line ${e.line + 1}: ${e.errno}: ${e.message}`,
+      );
   }
   return {
     step: result.step,
     designs,
     structures: structureRows(result.tables),
-    totals: [total('static', (t) => t.totals.static), total('dynamic', (t) => t.totals.dynamic), total('total', (t) => t.totals.total), total('per used slot', (t) => t.totals.perUsedSlot, 'bytes-per-slot')],
+    totals: [
+      total('static', (t) => t.totals.static),
+      total('dynamic', (t) => t.totals.dynamic),
+      total('total', (t) => t.totals.total),
+      total('per used slot', (t) => t.totals.perUsedSlot, 'bytes-per-slot'),
+    ],
     behaviour: behaviourRows(designs, result.behaviour),
     divergence: divergenceText(result),
     notes,
@@ -141,9 +179,15 @@ export function formatCell(unit: ReportUnit, value: number | null): string {
 function textTable(head: string[], body: string[][], foot: string[][], labelCols: number): string[] {
   const all = [head, ...body, ...foot];
   const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  const fmt = (r: string[]): string => r.map((c, i) => (i < labelCols ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const fmt = (r: string[]): string =>
+    r
+      .map((c, i) => (i < labelCols ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return foot.length > 0 ? [fmt(head), rule, ...body.map(fmt), rule, ...foot.map(fmt)] : [fmt(head), rule, ...body.map(fmt)];
+  return foot.length > 0
+    ? [fmt(head), rule, ...body.map(fmt), rule, ...foot.map(fmt)]
+    : [fmt(head), rule, ...body.map(fmt)];
 }
 
 const cells = (row: ReportRow): string[] => row.values.map((v) => formatCell(row.unit, v));
@@ -162,7 +206,14 @@ export function compareText(report: CompareReport): string {
       ),
     );
     lines.push('', `# behaviour at step ${report.step}`);
-    lines.push(...textTable(['', ...report.designs], report.behaviour.map((r) => [r.label, ...cells(r)]), [], 1));
+    lines.push(
+      ...textTable(
+        ['', ...report.designs],
+        report.behaviour.map((r) => [r.label, ...cells(r)]),
+        [],
+        1,
+      ),
+    );
     lines.push('', report.divergence ?? 'every design behaved alike');
   }
   lines.push(...report.notes);
@@ -175,9 +226,13 @@ const mdCell = (text: string): string => text.replace(/\|/g, '\\|');
 export function compareMarkdown(report: CompareReport, scenario: string): string {
   const out = [`# Designs compared: ${mdCell(scenario)}, step ${report.step}`, ''];
   if (report.designs.length > 0) {
-    const head = (first: string[]): string[] => [`| ${[...first, ...report.designs].join(' | ')} |`, `| ${[...first.map(() => '---'), ...report.designs.map(() => '---:')].join(' | ')} |`];
+    const head = (first: string[]): string[] => [
+      `| ${[...first, ...report.designs].join(' | ')} |`,
+      `| ${[...first.map(() => '---'), ...report.designs.map(() => '---:')].join(' | ')} |`,
+    ];
     out.push('## Swap metadata', '', ...head(['structure', 'kind']));
-    for (const r of [...report.structures, ...report.totals]) out.push(`| ${mdCell(r.label)} | ${r.kind} | ${cells(r).join(' | ')} |`);
+    for (const r of [...report.structures, ...report.totals])
+      out.push(`| ${mdCell(r.label)} | ${r.kind} | ${cells(r).join(' | ')} |`);
     out.push('', '## Behaviour', '', ...head(['']));
     for (const r of report.behaviour) out.push(`| ${mdCell(r.label)} | ${cells(r).join(' | ')} |`);
     out.push('', report.divergence ?? 'Every design behaved alike.');
@@ -193,7 +248,9 @@ const csvCell = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '
 export function compareCsv(report: CompareReport): string {
   const rows = [['section', 'figure', 'kind', 'unit', ...report.designs].map(csvCell).join(',')];
   const add = (section: string, r: ReportRow): void => {
-    rows.push([section, r.label, r.kind, r.unit, ...r.values.map((v) => (v === null ? '' : String(v)))].map(csvCell).join(','));
+    rows.push(
+      [section, r.label, r.kind, r.unit, ...r.values.map((v) => (v === null ? '' : String(v)))].map(csvCell).join(','),
+    );
   };
   for (const r of report.structures) add('metadata', r);
   for (const r of report.totals) add('metadata total', r);

@@ -555,7 +555,14 @@ export interface TestRunResult {
 
 /** Exception breakpoint filters: what a step raised. `caughtError` is a kernel error an `expect error` on the next line accepts. */
 export type ExceptionFilterId = 'error' | 'caughtError' | 'oom' | 'expect' | 'invariant' | 'swapFull';
-export const EXCEPTION_FILTER_IDS: readonly ExceptionFilterId[] = ['error', 'caughtError', 'oom', 'expect', 'invariant', 'swapFull'];
+export const EXCEPTION_FILTER_IDS: readonly ExceptionFilterId[] = [
+  'error',
+  'caughtError',
+  'oom',
+  'expect',
+  'invariant',
+  'swapFull',
+];
 
 export interface DebugBreakpointSpec {
   /** The adapter's id for the breakpoint (echoed in `hitBreakpointIds`). */

@@ -100,22 +100,33 @@ export const LIMITS = {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40) ?? ''}`.trim();
+  return typeof value === 'object'
+    ? 'an object'
+    : `${typeof value} ${JSON.stringify(value)?.slice(0, 40) ?? ''}`.trim();
 }
 
-const fail = (path: string, what: string, value: unknown): string => `${path}: expected ${what}, got ${describe(value)}`;
+const fail = (path: string, what: string, value: unknown): string =>
+  `${path}: expected ${what}, got ${describe(value)}`;
 
 function make<T>(check: (value: unknown, path: string) => string | null): Validator<T> {
   return check as Validator<T>;
 }
 
 export const str: Validator<string> = make((v, p) =>
-  typeof v !== 'string' ? fail(p, 'a string', v) : v.length > LIMITS.maxString ? `${p}: string longer than ${LIMITS.maxString}` : null,
+  typeof v !== 'string'
+    ? fail(p, 'a string', v)
+    : v.length > LIMITS.maxString
+      ? `${p}: string longer than ${LIMITS.maxString}`
+      : null,
 );
 
-export const num: Validator<number> = make((v, p) => (typeof v === 'number' && Number.isFinite(v) ? null : fail(p, 'a finite number', v)));
+export const num: Validator<number> = make((v, p) =>
+  typeof v === 'number' && Number.isFinite(v) ? null : fail(p, 'a finite number', v),
+);
 
-export const int: Validator<number> = make((v, p) => (typeof v === 'number' && Number.isSafeInteger(v) ? null : fail(p, 'an integer', v)));
+export const int: Validator<number> = make((v, p) =>
+  typeof v === 'number' && Number.isSafeInteger(v) ? null : fail(p, 'an integer', v),
+);
 
 export const nat: Validator<number> = make((v, p) =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? null : fail(p, 'a non-negative integer', v),
@@ -127,7 +138,9 @@ export const bool: Validator<boolean> = make((v, p) => (typeof v === 'boolean' ?
 export const anyValue: Validator<unknown> = make(() => null);
 
 export function literal<const L extends string | number | boolean>(...allowed: readonly L[]): Validator<L> {
-  return make((v, p) => (allowed.includes(v as L) ? null : fail(p, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, v)));
+  return make((v, p) =>
+    allowed.includes(v as L) ? null : fail(p, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, v),
+  );
 }
 
 export function nullable<T>(inner: Validator<T>): Validator<T | null> {
@@ -193,12 +206,15 @@ export function object<T>(shape: Shape<T>): Validator<T> {
 }
 
 /** A union discriminated by its `type` field. */
-function tagged<T extends { type: string }>(variants: { [K in T['type']]: Validator<Extract<T, { type: K }>> }): Validator<T> {
+function tagged<T extends { type: string }>(variants: {
+  [K in T['type']]: Validator<Extract<T, { type: K }>>;
+}): Validator<T> {
   const table = variants as Record<string, Validator<unknown>>;
   return make((v, p) => {
     if (!isPlainObject(v)) return fail(p, 'an object', v);
     const kind = v.type;
-    if (typeof kind !== 'string' || !Object.hasOwn(table, kind)) return fail(`${p}.type`, `one of ${Object.keys(table).join(', ')}`, kind);
+    if (typeof kind !== 'string' || !Object.hasOwn(table, kind))
+      return fail(`${p}.type`, `one of ${Object.keys(table).join(', ')}`, kind);
     return table[kind]!(v, p);
   });
 }
@@ -219,16 +235,39 @@ function refine<T>(base: Validator<T>, test: (value: T) => boolean, what: string
 
 export const designName: Validator<DesignName> = literal(...DESIGN_NAMES);
 export const kernelVersion: Validator<KernelVersion> = literal(...KERNEL_VERSIONS);
-const clusterListName: Validator<ClusterListName> = literal('none', 'free', 'nonfull', 'frag', 'full', 'discard', 'dead');
+const clusterListName: Validator<ClusterListName> = literal(
+  'none',
+  'free',
+  'nonfull',
+  'frag',
+  'full',
+  'discard',
+  'dead',
+);
 const slotKind: Validator<SlotKindName> = literal('null', 'pfn', 'shadow', 'bad', 'pointer');
-const slotBacking: Validator<SlotBacking> = literal('free', 'cached', 'cached-dirty', 'zero', 'zswap', 'disk', 'bad', 'pointer', 'header');
+const slotBacking: Validator<SlotBacking> = literal(
+  'free',
+  'cached',
+  'cached-dirty',
+  'zero',
+  'zswap',
+  'disk',
+  'bad',
+  'pointer',
+  'header',
+);
 const sessionStatus: Validator<SessionStatus> = literal('ready', 'running', 'finished', 'invalid', 'stopped');
 const hex: Validator<string> = refine(str, (s) => /^0x[0-9a-f]+$/i.test(s), 'expected 0x-prefixed hex');
 
 const position = object<{ line: number; character: number }>({ line: nat, character: nat });
 const range: Validator<Range> = object<Range>({ start: position, end: position });
 
-const stepInfo: Validator<StepInfo> = object<StepInfo>({ index: nat, total: nat, range: nullable(range), next: nullable(range) });
+const stepInfo: Validator<StepInfo> = object<StepInfo>({
+  index: nat,
+  total: nat,
+  range: nullable(range),
+  next: nullable(range),
+});
 
 const deviceSummary: Validator<DeviceSummary> = object<DeviceSummary>({
   type: nat,
@@ -277,7 +316,14 @@ const counterSet: Validator<CounterSet> = object<CounterSet>({
     object<CounterSet['swaps'][number]>({ Filename: str, Type: str, Size: num, Used: num, Priority: int }),
   ),
   free: object<CounterSet['free']>({ total: num, used: num, free: num }),
-  freeMem: object<CounterSet['freeMem']>({ total: num, used: num, free: num, shared: num, buffCache: num, available: num }),
+  freeMem: object<CounterSet['freeMem']>({
+    total: num,
+    used: num,
+    free: num,
+    shared: num,
+    buffCache: num,
+    available: num,
+  }),
   meminfo: counts,
   vmstat: counts,
   mthp: recordOf(counts),
@@ -293,7 +339,13 @@ const expectResult: Validator<ExpectResult> = object<ExpectResult>({
   step: nat,
 });
 
-const stepError: Validator<StepError> = object<StepError>({ range, errno: str, message: str, step: nat, expected: bool });
+const stepError: Validator<StepError> = object<StepError>({
+  range,
+  errno: str,
+  message: str,
+  step: nat,
+  expected: bool,
+});
 
 const wireEvent: Validator<WireEvent> = object<WireEvent>({
   id: nat,
@@ -443,7 +495,9 @@ const compareResult: Validator<CompareResult> = object<CompareResult>({
       expectsPassed: nat,
       expectsFailed: nat,
       unexpectedErrors: nat,
-      firstError: nullable(object<NonNullable<DesignBehaviour['firstError']>>({ line: nat, step: nat, errno: str, message: str })),
+      firstError: nullable(
+        object<NonNullable<DesignBehaviour['firstError']>>({ line: nat, step: nat, errno: str, message: str }),
+      ),
       pswpout: nat,
       pswpin: nat,
       zswpout: nat,
@@ -503,17 +557,27 @@ export const MAX_DATA_BREAKPOINTS = 1000;
 export function intIn(bounds: IntBounds): Validator<number> {
   const { min, max = Number.MAX_SAFE_INTEGER } = bounds;
   const what = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer in ${min}..${max}`;
-  return make((v, p) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? null : fail(p, what, v)));
+  return make((v, p) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? null : fail(p, what, v),
+  );
 }
 
 const nonEmpty: Validator<string> = refine(str, (s) => s !== '', 'expected a non-empty string');
 /** A scenario's text: as long as a document may be (the handler refuses one past MAX_DOCUMENT_BYTES). */
-const scenarioText: Validator<string> = make((v, p) => (typeof v === 'string' && v !== '' ? null : fail(p, 'a non-empty string', v)));
-const debugText: Validator<string> = refine(str, (s) => s.length <= MAX_DEBUG_TEXT, `expected at most ${MAX_DEBUG_TEXT} characters`);
+const scenarioText: Validator<string> = make((v, p) =>
+  typeof v === 'string' && v !== '' ? null : fail(p, 'a non-empty string', v),
+);
+const debugText: Validator<string> = refine(
+  str,
+  (s) => s.length <= MAX_DEBUG_TEXT,
+  `expected at most ${MAX_DEBUG_TEXT} characters`,
+);
 const direction = literal('forward', 'back');
 
 const progressToken: Validator<number | string> = make((v, p) =>
-  typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v)) ? null : fail(p, 'a progress token (a string or an integer)', v),
+  typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v))
+    ? null
+    : fail(p, 'a progress token (a string or an integer)', v),
 );
 /** The fields every session request may carry (SessionParams). */
 const sessionFields = { uri: nonEmpty, seq: optional(nat), workDoneToken: optional(progressToken) };
@@ -522,11 +586,23 @@ const clusterParams = object<ClusterParams>({ ...sessionFields, type: nat, clust
 
 const debugSpec: Validator<DebugSpec> = object<DebugSpec>({
   breakpoints: arrayOf(
-    object<DebugBreakpointSpec>({ id: int, line: nat, condition: optional(debugText), hitCondition: optional(debugText), logMessage: optional(debugText) }),
+    object<DebugBreakpointSpec>({
+      id: int,
+      line: nat,
+      condition: optional(debugText),
+      hitCondition: optional(debugText),
+      logMessage: optional(debugText),
+    }),
     MAX_LINE_LIST,
   ),
-  exceptions: arrayOf(object<DebugExceptionSpec>({ filter: literal(...EXCEPTION_FILTER_IDS), condition: optional(debugText) }), EXCEPTION_FILTER_IDS.length),
-  data: arrayOf(object<DebugDataSpec>({ id: int, expression: debugText, condition: optional(debugText) }), MAX_DATA_BREAKPOINTS),
+  exceptions: arrayOf(
+    object<DebugExceptionSpec>({ filter: literal(...EXCEPTION_FILTER_IDS), condition: optional(debugText) }),
+    EXCEPTION_FILTER_IDS.length,
+  ),
+  data: arrayOf(
+    object<DebugDataSpec>({ id: int, expression: debugText, condition: optional(debugText) }),
+    MAX_DATA_BREAKPOINTS,
+  ),
 });
 
 const bounds = REQUEST_BOUNDS;
@@ -534,8 +610,17 @@ const bounds = REQUEST_BOUNDS;
 /** Parameters of every request, checked by whichever end answers it. */
 const paramValidators: { [M in RequestMethod]: Validator<RequestTypes[M]['params']> } = {
   'swapsim/snapshot': sessionParams,
-  'swapsim/run': object<RunParams>({ ...sessionFields, toLine: optional(nat), breakpoints: optional(arrayOf(nat, MAX_LINE_LIST)), direction: optional(direction) }),
-  'swapsim/step': object<StepParams>({ ...sessionFields, direction, count: optional(intIn(bounds['swapsim/step'].count)) }),
+  'swapsim/run': object<RunParams>({
+    ...sessionFields,
+    toLine: optional(nat),
+    breakpoints: optional(arrayOf(nat, MAX_LINE_LIST)),
+    direction: optional(direction),
+  }),
+  'swapsim/step': object<StepParams>({
+    ...sessionFields,
+    direction,
+    count: optional(intIn(bounds['swapsim/step'].count)),
+  }),
   'swapsim/gotoStep': object<GotoStepParams>({ ...sessionFields, step: intIn(bounds['swapsim/gotoStep'].step) }),
   'swapsim/reset': sessionParams,
   'swapsim/setDesign': object<SetDesignParams>({ ...sessionFields, design: designName }),
@@ -547,13 +632,34 @@ const paramValidators: { [M in RequestMethod]: Validator<RequestTypes[M]['params
   'swapsim/slot': object<SlotParams>({ ...sessionFields, type: nat, offset: nat }),
   'swapsim/cluster': clusterParams,
   'swapsim/clusterMap': refine(
-    object<ClusterMapParams>({ ...sessionFields, type: nat, bins: intIn(bounds['swapsim/clusterMap'].bins), from: optional(nat), to: optional(nat) }),
+    object<ClusterMapParams>({
+      ...sessionFields,
+      type: nat,
+      bins: intIn(bounds['swapsim/clusterMap'].bins),
+      from: optional(nat),
+      to: optional(nat),
+    }),
     (p) => p.from === undefined || p.to === undefined || p.from < p.to,
     'from must be below to',
   ),
-  'swapsim/clusters': object<ClusterListParams>({ ...sessionFields, type: nat, start: nat, limit: intIn(bounds['swapsim/clusters'].limit), includeFree: bool }),
-  'swapsim/swapCache': object<SwapCacheParams>({ ...sessionFields, start: nat, limit: intIn(bounds['swapsim/swapCache'].limit) }),
-  'swapsim/events': object<EventPageParams>({ ...sessionFields, start: nat, count: intIn(bounds['swapsim/events'].count), fromEnd: optional(bool) }),
+  'swapsim/clusters': object<ClusterListParams>({
+    ...sessionFields,
+    type: nat,
+    start: nat,
+    limit: intIn(bounds['swapsim/clusters'].limit),
+    includeFree: bool,
+  }),
+  'swapsim/swapCache': object<SwapCacheParams>({
+    ...sessionFields,
+    start: nat,
+    limit: intIn(bounds['swapsim/swapCache'].limit),
+  }),
+  'swapsim/events': object<EventPageParams>({
+    ...sessionFields,
+    start: nat,
+    count: intIn(bounds['swapsim/events'].count),
+    fromEnd: optional(bool),
+  }),
   'swapsim/overhead': sessionParams,
   'swapsim/export': object<ExportParams>({ ...sessionFields, format: literal('state-json', 'counters-csv') }),
   'swapsim/test': object<TestRunParams>({ ...sessionFields, text: optional(scenarioText) }),
@@ -567,7 +673,11 @@ const paramValidators: { [M in RequestMethod]: Validator<RequestTypes[M]['params
   }),
   'swapsim/debugCheck': object<DebugCheckParams>({ ...sessionFields, spec: debugSpec }),
   'swapsim/evaluate': object<EvaluateParams>({ ...sessionFields, expression: debugText }),
-  'swapsim/debugCompletions': object<DebugCompletionsParams>({ ...sessionFields, text: debugText, column: intIn(bounds['swapsim/debugCompletions'].column) }),
+  'swapsim/debugCompletions': object<DebugCompletionsParams>({
+    ...sessionFields,
+    text: debugText,
+    column: intIn(bounds['swapsim/debugCompletions'].column),
+  }),
   'swapsim/debugFrame': sessionParams,
   'swapsim/lineTargets': object<LineTargetsParams>({ ...sessionFields, line: nat }),
   'swapsim/clusterMemory': clusterParams,
@@ -592,12 +702,20 @@ const resultValidators: { [M in WebviewRequestMethod]: Validator<RequestTypes[M]
 
 /** True when the dashboard may make this request (the host relays nothing else). */
 export function isWebviewRequest(method: unknown): method is WebviewRequestMethod {
-  return typeof method === 'string' && (WEBVIEW_REQUESTS as readonly string[]).includes(method) && Object.hasOwn(paramValidators, method);
+  return (
+    typeof method === 'string' &&
+    (WEBVIEW_REQUESTS as readonly string[]).includes(method) &&
+    Object.hasOwn(paramValidators, method)
+  );
 }
 
 // ---------------------------------------------------------------- messages
 
-const safeFileName = refine(str, (s) => s.length > 0 && s.length <= 200 && !/[\\/\0]/.test(s) && s !== '.' && s !== '..', 'expected a plain file name');
+const safeFileName = refine(
+  str,
+  (s) => s.length > 0 && s.length <= 200 && !/[\\/\0]/.test(s) && s !== '.' && s !== '..',
+  'expected a plain file name',
+);
 
 const webviewToHost: Validator<WebviewToHost> = tagged<WebviewToHost>({
   ready: object<{ type: 'ready' }>({ type: literal('ready') }),
@@ -611,10 +729,19 @@ const webviewToHost: Validator<WebviewToHost> = tagged<WebviewToHost>({
     ),
     params: recordOf(anyValue),
   }),
-  select: object<Extract<WebviewToHost, { type: 'select' }>>({ type: literal('select'), deviceType: nat, cluster: nat, offset: optional(nat) }),
+  select: object<Extract<WebviewToHost, { type: 'select' }>>({
+    type: literal('select'),
+    deviceType: nat,
+    cluster: nat,
+    offset: optional(nat),
+  }),
   state: object<Extract<WebviewToHost, { type: 'state' }>>({
     type: literal('state'),
-    state: refine(recordOf(anyValue), (s) => JSON.stringify(s).length <= LIMITS.maxStateJson, `state larger than ${LIMITS.maxStateJson} characters`),
+    state: refine(
+      recordOf(anyValue),
+      (s) => JSON.stringify(s).length <= LIMITS.maxStateJson,
+      `state larger than ${LIMITS.maxStateJson} characters`,
+    ),
   }),
   shown: object<Extract<WebviewToHost, { type: 'shown' }>>({ type: literal('shown'), seq: nat, step: nat }),
   saveFile: object<Extract<WebviewToHost, { type: 'saveFile' }>>({
@@ -634,7 +761,11 @@ const webviewToHost: Validator<WebviewToHost> = tagged<WebviewToHost>({
 });
 
 const hostToWebview: Validator<HostToWebview> = tagged<HostToWebview>({
-  init: object<Extract<HostToWebview, { type: 'init' }>>({ type: literal('init'), uri: str, snapshot: sessionSnapshot }),
+  init: object<Extract<HostToWebview, { type: 'init' }>>({
+    type: literal('init'),
+    uri: str,
+    snapshot: sessionSnapshot,
+  }),
   response: refine(
     object<Extract<HostToWebview, { type: 'response' }>>({
       type: literal('response'),
@@ -646,7 +777,12 @@ const hostToWebview: Validator<HostToWebview> = tagged<HostToWebview>({
     'a response needs a result or an error',
   ),
   delta: object<Extract<HostToWebview, { type: 'delta' }>>({ type: literal('delta'), delta: sessionDelta }),
-  select: object<Extract<HostToWebview, { type: 'select' }>>({ type: literal('select'), deviceType: nat, cluster: nat, offset: optional(nat) }),
+  select: object<Extract<HostToWebview, { type: 'select' }>>({
+    type: literal('select'),
+    deviceType: nat,
+    cluster: nat,
+    offset: optional(nat),
+  }),
   noSession: object<Extract<HostToWebview, { type: 'noSession' }>>({ type: literal('noSession'), message: str }),
 });
 
@@ -655,12 +791,26 @@ const compareAt = literal('current', 'end');
 const compareViewToHost: Validator<CompareViewToHost> = tagged<CompareViewToHost>({
   ready: object<{ type: 'ready' }>({ type: literal('ready') }),
   compareAt: object<Extract<CompareViewToHost, { type: 'compareAt' }>>({ type: literal('compareAt'), at: compareAt }),
-  export: object<Extract<CompareViewToHost, { type: 'export' }>>({ type: literal('export'), format: literal('markdown', 'csv') }),
+  export: object<Extract<CompareViewToHost, { type: 'export' }>>({
+    type: literal('export'),
+    format: literal('markdown', 'csv'),
+  }),
 });
 
 const hostToCompareView: Validator<HostToCompareView> = tagged<HostToCompareView>({
-  busy: object<Extract<HostToCompareView, { type: 'busy' }>>({ type: literal('busy'), scenario: str, at: compareAt, step: nat }),
-  report: object<Extract<HostToCompareView, { type: 'report' }>>({ type: literal('report'), scenario: str, at: compareAt, result: compareResult, command: str }),
+  busy: object<Extract<HostToCompareView, { type: 'busy' }>>({
+    type: literal('busy'),
+    scenario: str,
+    at: compareAt,
+    step: nat,
+  }),
+  report: object<Extract<HostToCompareView, { type: 'report' }>>({
+    type: literal('report'),
+    scenario: str,
+    at: compareAt,
+    result: compareResult,
+    command: str,
+  }),
   stale: object<Extract<HostToCompareView, { type: 'stale' }>>({ type: literal('stale'), step: nat }),
   failed: object<Extract<HostToCompareView, { type: 'failed' }>>({ type: literal('failed'), message: str }),
 });
@@ -685,7 +835,10 @@ export function parseHostToWebview(value: unknown): Parsed<HostToWebview> {
  * to null counts as left out (JSON clients often write null for "none"); the
  * value returned is the params without such fields.
  */
-export function parseRequestParams<M extends RequestMethod>(method: M, params: unknown): Parsed<RequestTypes[M]['params']> {
+export function parseRequestParams<M extends RequestMethod>(
+  method: M,
+  params: unknown,
+): Parsed<RequestTypes[M]['params']> {
   return run(paramValidators[method] as Validator<RequestTypes[M]['params']>, withoutNulls(params), 'params');
 }
 
@@ -699,7 +852,10 @@ function withoutNulls(value: unknown): unknown {
 }
 
 /** Check a request's result before the page uses it. */
-export function parseRequestResult<M extends WebviewRequestMethod>(method: M, result: unknown): Parsed<RequestTypes[M]['result']> {
+export function parseRequestResult<M extends WebviewRequestMethod>(
+  method: M,
+  result: unknown,
+): Parsed<RequestTypes[M]['result']> {
   return run(resultValidators[method] as Validator<RequestTypes[M]['result']>, result, 'result');
 }
 

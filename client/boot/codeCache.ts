@@ -27,7 +27,13 @@ export interface LoadedBundle<T> {
   saveCache(): string | undefined;
 }
 
-type ModuleWrapper = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
+type ModuleWrapper = (
+  exports: unknown,
+  require: NodeJS.Require,
+  module: { exports: unknown },
+  filename: string,
+  dirname: string,
+) => void;
 
 // Node's CommonJS wrapper, on the first line so line numbers stay those of the file.
 const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
@@ -58,7 +64,8 @@ function writeCache(dir: string, bundle: string, name: string, data: Buffer): st
     renameSync(temp, target);
     const prefix = `${path.basename(bundle, '.js')}-`;
     for (const other of readdirSync(dir)) {
-      if (other !== name && other.startsWith(prefix) && other.endsWith(CACHE_SUFFIX)) rmSync(path.join(dir, other), { force: true });
+      if (other !== name && other.startsWith(prefix) && other.endsWith(CACHE_SUFFIX))
+        rmSync(path.join(dir, other), { force: true });
     }
     return target;
   } catch {
@@ -80,7 +87,14 @@ export function loadBundle<T>(file: string, cacheDir: string | undefined): Loade
   const name = cacheDir === undefined ? undefined : cacheFileName(file, source);
   const cachedData = cacheDir === undefined || name === undefined ? undefined : readCache(path.join(cacheDir, name));
   const script = new Script(WRAP_HEAD + source + WRAP_TAIL, { filename: file, cachedData });
-  const cache: CodeCacheState = cacheDir === undefined ? 'off' : cachedData === undefined ? 'miss' : script.cachedDataRejected === true ? 'rejected' : 'hit';
+  const cache: CodeCacheState =
+    cacheDir === undefined
+      ? 'off'
+      : cachedData === undefined
+        ? 'miss'
+        : script.cachedDataRejected === true
+          ? 'rejected'
+          : 'hit';
   const wrapper = script.runInThisContext() as ModuleWrapper;
   const compileMs = performance.now() - started;
   const module = { exports: {} as unknown };
@@ -89,7 +103,10 @@ export function loadBundle<T>(file: string, cacheDir: string | undefined): Loade
     exports: module.exports as T,
     cache,
     compileMs,
-    saveCache: () => (cacheDir === undefined || name === undefined ? undefined : writeCache(cacheDir, file, name, script.createCachedData())),
+    saveCache: () =>
+      cacheDir === undefined || name === undefined
+        ? undefined
+        : writeCache(cacheDir, file, name, script.createCachedData()),
   };
 }
 

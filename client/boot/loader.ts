@@ -27,7 +27,13 @@ export function activate(context: vscode.ExtensionContext): SwapsimApi {
   const api = extension.activate(context);
   const activateMs = performance.now() - loaded;
   const used = process.cpuUsage(cpu);
-  const activation: ActivationTiming = { loadMs: loaded - started, compileMs: bundle.compileMs, activateMs, cpuMs: (used.user + used.system) / 1000, codeCache: bundle.cache };
+  const activation: ActivationTiming = {
+    loadMs: loaded - started,
+    compileMs: bundle.compileMs,
+    activateMs,
+    cpuMs: (used.user + used.system) / 1000,
+    codeCache: bundle.cache,
+  };
   const ms = (n: number): string => `${Math.round(n)} ms`;
   api.log.info(
     `activated in ${ms(activation.loadMs + activation.activateMs)}: loading the bundle ${ms(activation.loadMs)} ` +

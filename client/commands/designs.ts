@@ -27,15 +27,29 @@ export async function selectDesign(ctx: Ctx, arg?: unknown, designArg?: unknown)
   const uri = requireScenario(ctx, arg);
   if (uri === undefined) return;
   const current = ctx.store.get(uri)?.design;
-  const picked = isDesign(designArg) ? { design: designArg } : await vscode.window.showQuickPick(
-    DESIGN_NAMES.map((design) => ({ label: design, description: DESIGN_TITLES[design], detail: design === current ? 'current design of this session' : undefined, design })),
-    { title: 'swapsim: design profile for this session', placeHolder: current === undefined ? 'Choose a design' : `Now ${current}` },
-  );
+  const picked = isDesign(designArg)
+    ? { design: designArg }
+    : await vscode.window.showQuickPick(
+        DESIGN_NAMES.map((design) => ({
+          label: design,
+          description: DESIGN_TITLES[design],
+          detail: design === current ? 'current design of this session' : undefined,
+          design,
+        })),
+        {
+          title: 'swapsim: design profile for this session',
+          placeHolder: current === undefined ? 'Choose a design' : `Now ${current}`,
+        },
+      );
   if (picked === undefined || picked.design === current) return;
   try {
     // The session is rebuilt at step 0 and replayed to where it was.
     const at = ctx.store.get(uri)?.step.index ?? 0;
-    const snapshot = await withDelayedProgress(`swapsim: switching to ${picked.design}`, () => ctx.server.request('swapsim/setDesign', { uri, design: picked.design }), { store: ctx.store, uri, fromStep: 0, toStep: at });
+    const snapshot = await withDelayedProgress(
+      `swapsim: switching to ${picked.design}`,
+      () => ctx.server.request('swapsim/setDesign', { uri, design: picked.design }),
+      { store: ctx.store, uri, fromStep: 0, toStep: at },
+    );
     ctx.store.applySnapshot(snapshot);
   } catch (error) {
     reportFailure(ctx, describeRequestError('swapsim/setDesign', error), isCancellation(error));
@@ -43,24 +57,52 @@ export async function selectDesign(ctx: Ctx, arg?: unknown, designArg?: unknown)
 }
 
 /** Compare designs in the Compare Designs view; `designsArg` (design names) and `atArg` ('current' or 'end') skip the questions. */
-export async function compareDesigns(ctx: Ctx, view: CompareView, arg?: unknown, designsArg?: unknown, atArg?: unknown): Promise<void> {
+export async function compareDesigns(
+  ctx: Ctx,
+  view: CompareView,
+  arg?: unknown,
+  designsArg?: unknown,
+  atArg?: unknown,
+): Promise<void> {
   const uri = requireScenario(ctx, arg);
   if (uri === undefined) return;
-  const given = Array.isArray(designsArg) && designsArg.length > 0 && designsArg.every(isDesign) ? designsArg.map((design: DesignName) => ({ design })) : undefined;
-  const picks = given ?? await vscode.window.showQuickPick(
-    DESIGN_NAMES.map((design) => ({ label: design, description: DESIGN_TITLES[design], picked: true, design })),
-    { title: 'swapsim: compare which designs?', canPickMany: true },
-  );
+  const given =
+    Array.isArray(designsArg) && designsArg.length > 0 && designsArg.every(isDesign)
+      ? designsArg.map((design: DesignName) => ({ design }))
+      : undefined;
+  const picks =
+    given ??
+    (await vscode.window.showQuickPick(
+      DESIGN_NAMES.map((design) => ({ label: design, description: DESIGN_TITLES[design], picked: true, design })),
+      { title: 'swapsim: compare which designs?', canPickMany: true },
+    ));
   if (picks === undefined || picks.length === 0) return;
   await ctx.sync.refresh(uri);
   const step = ctx.store.get(uri)?.step;
-  const at = atArg === 'current' || atArg === 'end' ? atArg : (await vscode.window.showQuickPick(
-    [
-      { label: 'At the end of the run', description: step === undefined ? '' : `step ${step.total}, as swapsim compare does`, at: 'end' as const },
-      { label: 'At the current step', description: step === undefined ? '' : `step ${step.index}`, at: 'current' as const },
-    ],
-    { title: 'swapsim: compare the designs where?' },
-  ))?.at;
+  const at =
+    atArg === 'current' || atArg === 'end'
+      ? atArg
+      : (
+          await vscode.window.showQuickPick(
+            [
+              {
+                label: 'At the end of the run',
+                description: step === undefined ? '' : `step ${step.total}, as swapsim compare does`,
+                at: 'end' as const,
+              },
+              {
+                label: 'At the current step',
+                description: step === undefined ? '' : `step ${step.index}`,
+                at: 'current' as const,
+              },
+            ],
+            { title: 'swapsim: compare the designs where?' },
+          )
+        )?.at;
   if (at === undefined) return;
-  await view.open(uri, picks.map((p) => p.design), at);
+  await view.open(
+    uri,
+    picks.map((p) => p.design),
+    at,
+  );
 }

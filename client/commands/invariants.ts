@@ -18,7 +18,10 @@ export async function checkAllInvariants(ctx: Ctx, arg?: unknown): Promise<void>
     }
     const first = problems[0]!;
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    const choice = await vscode.window.showWarningMessage(`swapsim: invariant violated at step ${step}: ${first}${more}`, 'Show Problems');
+    const choice = await vscode.window.showWarningMessage(
+      `swapsim: invariant violated at step ${step}: ${first}${more}`,
+      'Show Problems',
+    );
     if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
   } catch (error) {
     reportFailure(ctx, describeRequestError('swapsim/checkInvariants', error), isCancellation(error));

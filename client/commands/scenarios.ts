@@ -27,7 +27,9 @@ async function exampleFiles(ctx: Ctx): Promise<vscode.Uri[]> {
   const folder = vscode.Uri.joinPath(ctx.extension.extensionUri, 'examples');
   try {
     const entries = await vscode.workspace.fs.readDirectory(folder);
-    const shipped = entries.filter(([name, kind]) => kind === vscode.FileType.File && name.endsWith('.swapsim')).map(([name]) => vscode.Uri.joinPath(folder, name));
+    const shipped = entries
+      .filter(([name, kind]) => kind === vscode.FileType.File && name.endsWith('.swapsim'))
+      .map(([name]) => vscode.Uri.joinPath(folder, name));
     if (shipped.length > 0) return shipped.sort((a, b) => a.path.localeCompare(b.path));
   } catch {
     // Not shipped in this build: look in the workspace instead.
@@ -56,11 +58,19 @@ export async function openExample(ctx: Ctx, arg?: unknown): Promise<void> {
       return { label: uri.path.split('/').pop() ?? uri.path, description: summary(text), uri, text };
     }),
   );
-  const wanted = typeof arg === 'string' ? items.find((i) => i.label === arg || i.label === `${arg}.swapsim`) : undefined;
-  const picked = wanted ?? (await vscode.window.showQuickPick(items, { title: 'swapsim: open an example scenario', matchOnDescription: true }));
+  const wanted =
+    typeof arg === 'string' ? items.find((i) => i.label === arg || i.label === `${arg}.swapsim`) : undefined;
+  const picked =
+    wanted ??
+    (await vscode.window.showQuickPick(items, {
+      title: 'swapsim: open an example scenario',
+      matchOnDescription: true,
+    }));
   if (picked === undefined) return;
   const inWorkspace = vscode.workspace.getWorkspaceFolder(picked.uri) !== undefined;
   // Workspace files open as themselves; shipped ones as an untitled copy.
-  const document = inWorkspace ? await vscode.workspace.openTextDocument(picked.uri) : await vscode.workspace.openTextDocument({ language: 'swapsim', content: picked.text });
+  const document = inWorkspace
+    ? await vscode.workspace.openTextDocument(picked.uri)
+    : await vscode.workspace.openTextDocument({ language: 'swapsim', content: picked.text });
   await vscode.window.showTextDocument(document);
 }

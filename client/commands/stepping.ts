@@ -21,7 +21,11 @@ async function guarded(ctx: Ctx, method: string, action: () => Promise<void>, ur
   } catch (error) {
     const cancelled = isCancellation(error);
     const where = cancelled && uri !== undefined ? ctx.store.get(uri)?.step : undefined;
-    reportFailure(ctx, `${describeRequestError(method, error)}${where === undefined ? '' : ` at step ${where.index} / ${where.total}`}`, cancelled);
+    reportFailure(
+      ctx,
+      `${describeRequestError(method, error)}${where === undefined ? '' : ` at step ${where.index} / ${where.total}`}`,
+      cancelled,
+    );
   }
 }
 
@@ -30,11 +34,20 @@ export async function run(ctx: Ctx, arg?: unknown, toLineArg?: unknown): Promise
   const uri = requireScenario(ctx, arg);
   if (uri === undefined) return;
   const toLine = typeof toLineArg === 'number' && Number.isInteger(toLineArg) && toLineArg >= 0 ? toLineArg : undefined;
-  await guarded(ctx, 'swapsim/run', async () => {
-    const title = toLine === undefined ? 'swapsim: running the scenario' : `swapsim: running to line ${toLine + 1}`;
-    const snapshot = await withDelayedProgress(title, (token) => ctx.server.request('swapsim/run', toLine === undefined ? { uri } : { uri, toLine }, token), { store: ctx.store, uri });
-    ctx.store.applySnapshot(snapshot);
-  }, uri);
+  await guarded(
+    ctx,
+    'swapsim/run',
+    async () => {
+      const title = toLine === undefined ? 'swapsim: running the scenario' : `swapsim: running to line ${toLine + 1}`;
+      const snapshot = await withDelayedProgress(
+        title,
+        (token) => ctx.server.request('swapsim/run', toLine === undefined ? { uri } : { uri, toLine }, token),
+        { store: ctx.store, uri },
+      );
+      ctx.store.applySnapshot(snapshot);
+    },
+    uri,
+  );
 }
 
 export async function runToCursor(ctx: Ctx, arg?: unknown): Promise<void> {
@@ -55,30 +68,49 @@ export async function runToCursor(ctx: Ctx, arg?: unknown): Promise<void> {
     return;
   }
   // A line already passed: the server goes back to where its statement ran last.
-  await guarded(ctx, 'swapsim/run', async () => {
-    const snapshot = await withDelayedProgress(`swapsim: running to line ${toLine + 1}`, (token) => ctx.server.request('swapsim/run', { uri, toLine }, token), { store: ctx.store, uri });
-    ctx.store.applySnapshot(snapshot);
-  }, uri);
+  await guarded(
+    ctx,
+    'swapsim/run',
+    async () => {
+      const snapshot = await withDelayedProgress(
+        `swapsim: running to line ${toLine + 1}`,
+        (token) => ctx.server.request('swapsim/run', { uri, toLine }, token),
+        { store: ctx.store, uri },
+      );
+      ctx.store.applySnapshot(snapshot);
+    },
+    uri,
+  );
 }
 
 export async function step(ctx: Ctx, direction: 'forward' | 'back', arg?: unknown): Promise<void> {
   const uri = requireScenario(ctx, arg);
   if (uri === undefined) return;
-  await guarded(ctx, 'swapsim/step', async () => {
-    const info = await ctx.server.request('swapsim/step', { uri, direction, count: 1 });
-    await settle(ctx, uri, info);
-    revealStep(uri, info);
-  }, uri);
+  await guarded(
+    ctx,
+    'swapsim/step',
+    async () => {
+      const info = await ctx.server.request('swapsim/step', { uri, direction, count: 1 });
+      await settle(ctx, uri, info);
+      revealStep(uri, info);
+    },
+    uri,
+  );
 }
 
 export async function reset(ctx: Ctx, arg?: unknown): Promise<void> {
   const uri = requireScenario(ctx, arg);
   if (uri === undefined) return;
-  await guarded(ctx, 'swapsim/reset', async () => {
-    const info = await ctx.server.request('swapsim/reset', { uri });
-    await settle(ctx, uri, info);
-    revealStep(uri, info);
-  }, uri);
+  await guarded(
+    ctx,
+    'swapsim/reset',
+    async () => {
+      const info = await ctx.server.request('swapsim/reset', { uri });
+      await settle(ctx, uri, info);
+      revealStep(uri, info);
+    },
+    uri,
+  );
 }
 
 /** Keep the statement just run in view, as a debugger keeps the current line. */
@@ -86,5 +118,8 @@ function revealStep(uri: string, info: StepInfo): void {
   const editor = editorFor(uri);
   const range = info.range ?? info.next;
   if (editor === undefined || range === null) return;
-  editor.revealRange(new vscode.Range(range.start.line, 0, range.end.line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  editor.revealRange(
+    new vscode.Range(range.start.line, 0, range.end.line, 0),
+    vscode.TextEditorRevealType.InCenterIfOutsideViewport,
+  );
 }

@@ -26,7 +26,9 @@ function programUri(program: string): vscode.Uri {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === program || d.uri.toString() === program);
   if (open !== undefined) return open.uri;
   const plain = vscode.Uri.file(program);
-  const folder = vscode.workspace.workspaceFolders?.find((f) => plain.path.startsWith(`${f.uri.path.replace(/\/$/, '')}/`));
+  const folder = vscode.workspace.workspaceFolders?.find((f) =>
+    plain.path.startsWith(`${f.uri.path.replace(/\/$/, '')}/`),
+  );
   return folder === undefined ? plain : folder.uri.with({ path: plain.path });
 }
 
@@ -36,16 +38,24 @@ async function openScenario(program: string): Promise<ScenarioDocument> {
   try {
     document = await vscode.workspace.openTextDocument(uri);
   } catch (error) {
-    throw new Error(`cannot open ${program}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`cannot open ${program}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   return { uri: document.uri.toString(), text: () => document.getText() };
 }
 
 class ScenarioConfigurations implements vscode.DebugConfigurationProvider {
-  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+  resolveDebugConfiguration(
+    _folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration | undefined {
     const editor = vscode.window.activeTextEditor;
     // Any saved scenario, local or in a remote workspace (programUri maps the path back to its URI); not an untitled one.
-    const active = editor?.document.languageId === 'swapsim' && editor.document.uri.scheme !== 'untitled' ? editor.document.uri.fsPath : undefined;
+    const active =
+      editor?.document.languageId === 'swapsim' && editor.document.uri.scheme !== 'untitled'
+        ? editor.document.uri.fsPath
+        : undefined;
     // No launch.json (F5 with a scenario in front): debug that scenario.
     if (config.type === undefined && config.request === undefined && config.name === undefined) {
       if (active === undefined) {
@@ -56,7 +66,9 @@ class ScenarioConfigurations implements vscode.DebugConfigurationProvider {
     }
     if (typeof config.program !== 'string' || config.program === '') {
       if (active === undefined) {
-        void vscode.window.showInformationMessage("swapsim: the launch configuration has no 'program', and no scenario is open.");
+        void vscode.window.showInformationMessage(
+          "swapsim: the launch configuration has no 'program', and no scenario is open.",
+        );
         return undefined;
       }
       return { ...config, program: active };
@@ -112,7 +124,10 @@ export interface DebuggerDeps {
   readonly notifications: NotificationSource<vscode.Disposable>;
 }
 
-export function registerScenarioDebugger(context: vscode.ExtensionContext, { server, store, notifications }: DebuggerDeps): DebuggedDocuments {
+export function registerScenarioDebugger(
+  context: vscode.ExtensionContext,
+  { server, store, notifications }: DebuggerDeps,
+): DebuggedDocuments {
   const debugged = new DebuggedDocuments();
   const output = new OutputRouter();
   let bundle: DebugBundle | undefined;

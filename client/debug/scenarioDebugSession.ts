@@ -10,15 +10,43 @@
 //
 // No runtime `vscode` import: node tests drive this class with the real
 // server; register.ts loads it (dist/client-debug.js) when a debug session starts.
-import { DebugSession, InitializedEvent, OutputEvent, StoppedEvent, TerminatedEvent } from '@vscode/debugadapter/lib/debugSession';
+import {
+  DebugSession,
+  InitializedEvent,
+  OutputEvent,
+  StoppedEvent,
+  TerminatedEvent,
+} from '@vscode/debugadapter/lib/debugSession';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { DebugException, DebugLogLine, DebugSpec, DebugStopResult, ExceptionFilterId, SessionSnapshot, StepInfo } from '../../shared/protocol';
+import type {
+  DebugException,
+  DebugLogLine,
+  DebugSpec,
+  DebugStopResult,
+  ExceptionFilterId,
+  SessionSnapshot,
+  StepInfo,
+} from '../../shared/protocol';
 import { ErrorCodes } from '../../shared/protocol';
 import { stepPosition } from '../../shared/position';
-import { describeRequestError, errorCode, errorMessage, isCancellation, type CancelToken, type SwapsimRequester } from '../protocolClient';
+import {
+  describeRequestError,
+  errorCode,
+  errorMessage,
+  isCancellation,
+  type CancelToken,
+  type SwapsimRequester,
+} from '../protocolClient';
 import { bool, num, object, str, withDefault } from '../../shared/validate';
 import { statementText } from './statementLines';
-import { memoryReference, parseMemoryReference, partNodes, snapshotScopes, VariableHandles, type VariableSource } from './variables';
+import {
+  memoryReference,
+  parseMemoryReference,
+  partNodes,
+  snapshotScopes,
+  VariableHandles,
+  type VariableSource,
+} from './variables';
 
 /** The scenario being debugged, as an open document the language server knows. */
 export interface ScenarioDocument {
@@ -54,14 +82,44 @@ const TOP_FRAME = 1;
 const OPEN_WAIT_MS = 10_000;
 
 /** The exception filters VS Code lists in the Breakpoints view. */
-export const EXCEPTION_FILTERS: readonly (DebugProtocol.ExceptionBreakpointsFilter & { filter: ExceptionFilterId })[] = [
-  { filter: 'error', label: 'Kernel errors', description: 'A statement failed with an errno that no `expect error` on the next line accepts.', default: true, supportsCondition: true, conditionDescription: 'Errnos to stop on, e.g. ENOMEM EAGAIN (empty: any)' },
-  { filter: 'caughtError', label: 'Kernel errors an expect error accepts', description: 'A statement failed as the next line’s `expect error` says it should.', default: false, supportsCondition: true, conditionDescription: 'Errnos to stop on, e.g. EBUSY (empty: any)' },
-  { filter: 'expect', label: 'Failed expects', description: 'An `expect` did not hold.', default: true },
-  { filter: 'invariant', label: 'Invariant violations', description: 'The simulator’s consistency checks failed after a step (with check_invariants on).', default: true },
-  { filter: 'oom', label: 'OOM kills', description: 'A step ended with the OOM killer killing a task.', default: false },
-  { filter: 'swapFull', label: 'Swap full', description: 'A swap-out found no free slot (memory.swap.events fail), or a step used the last free slot.', default: false },
-];
+export const EXCEPTION_FILTERS: readonly (DebugProtocol.ExceptionBreakpointsFilter & { filter: ExceptionFilterId })[] =
+  [
+    {
+      filter: 'error',
+      label: 'Kernel errors',
+      description: 'A statement failed with an errno that no `expect error` on the next line accepts.',
+      default: true,
+      supportsCondition: true,
+      conditionDescription: 'Errnos to stop on, e.g. ENOMEM EAGAIN (empty: any)',
+    },
+    {
+      filter: 'caughtError',
+      label: 'Kernel errors an expect error accepts',
+      description: 'A statement failed as the next line’s `expect error` says it should.',
+      default: false,
+      supportsCondition: true,
+      conditionDescription: 'Errnos to stop on, e.g. EBUSY (empty: any)',
+    },
+    { filter: 'expect', label: 'Failed expects', description: 'An `expect` did not hold.', default: true },
+    {
+      filter: 'invariant',
+      label: 'Invariant violations',
+      description: 'The simulator’s consistency checks failed after a step (with check_invariants on).',
+      default: true,
+    },
+    {
+      filter: 'oom',
+      label: 'OOM kills',
+      description: 'A step ended with the OOM killer killing a task.',
+      default: false,
+    },
+    {
+      filter: 'swapFull',
+      label: 'Swap full',
+      description: 'A swap-out found no free slot (memory.swap.events fail), or a step used the last free slot.',
+      default: false,
+    },
+  ];
 
 /** A cancellation token of our own for the movement in flight (Pause). */
 class CancelSource implements CancelToken {
@@ -202,12 +260,16 @@ export class ScenarioDebugSession extends DebugSession {
     this.sendEvent(new InitializedEvent());
   }
 
-  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: DebugProtocol.LaunchRequestArguments & { program?: unknown; stopOnEntry?: unknown }): void {
+  protected override launchRequest(
+    response: DebugProtocol.LaunchResponse,
+    args: DebugProtocol.LaunchRequestArguments & { program?: unknown; stopOnEntry?: unknown },
+  ): void {
     this.handle(response, async () => {
       const program = withDefault(str, args.program, undefined);
       this.stopOnEntry = withDefault(bool, args.stopOnEntry, true);
       try {
-        if (program === undefined || program === '') throw new Error("the launch configuration needs 'program': the path of a .swapsim scenario");
+        if (program === undefined || program === '')
+          throw new Error("the launch configuration needs 'program': the path of a .swapsim scenario");
         if (!program.endsWith('.swapsim')) throw new Error('only .swapsim scenarios can be debugged');
         this.program = program;
         const document = await this.host.openScenario(program);
@@ -261,14 +323,23 @@ export class ScenarioDebugSession extends DebugSession {
 
   // --------------------------------------------------------- breakpoints
 
-  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+  protected override setBreakPointsRequest(
+    response: DebugProtocol.SetBreakpointsResponse,
+    args: DebugProtocol.SetBreakpointsArguments,
+  ): void {
     this.handle(response, async () => {
-      const requested: DebugProtocol.SourceBreakpoint[] = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+      const requested: DebugProtocol.SourceBreakpoint[] =
+        args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
       const document = await this.launched.promise;
-      const ours = document !== undefined && args.source.path !== undefined && samePath(args.source.path, this.program, document.uri);
+      const ours =
+        document !== undefined &&
+        args.source.path !== undefined &&
+        samePath(args.source.path, this.program, document.uri);
       if (!ours) {
         const message = document === undefined ? 'the scenario did not launch' : 'not the scenario being debugged';
-        response.body = { breakpoints: requested.map((b): DebugProtocol.Breakpoint => ({ verified: false, line: b.line, message })) };
+        response.body = {
+          breakpoints: requested.map((b): DebugProtocol.Breakpoint => ({ verified: false, line: b.line, message })),
+        };
         this.sendResponse(response);
         return;
       }
@@ -279,25 +350,54 @@ export class ScenarioDebugSession extends DebugSession {
         ...(b.hitCondition === undefined || b.hitCondition === '' ? {} : { hitCondition: b.hitCondition }),
         ...(b.logMessage === undefined || b.logMessage === '' ? {} : { logMessage: b.logMessage }),
       }));
-      const check = await this.host.server.request('swapsim/debugCheck', { uri: document.uri, spec: { breakpoints: wanted, exceptions: [], data: [] } });
+      const check = await this.host.server.request('swapsim/debugCheck', {
+        uri: document.uri,
+        spec: { breakpoints: wanted, exceptions: [], data: [] },
+      });
       this.spec.breakpoints = wanted.filter((b) => check.breakpoints.find((c) => c.id === b.id)?.message === null);
       response.body = {
         breakpoints: wanted.map((b): DebugProtocol.Breakpoint => {
           const message = check.breakpoints.find((c) => c.id === b.id)?.message ?? null;
-          return { id: b.id, verified: message === null, line: this.convertDebuggerLineToClient(b.line), ...(message === null ? {} : { message }) };
+          return {
+            id: b.id,
+            verified: message === null,
+            line: this.convertDebuggerLineToClient(b.line),
+            ...(message === null ? {} : { message }),
+          };
         }),
       };
       this.sendResponse(response);
     });
   }
 
-  protected override setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+  protected override setExceptionBreakPointsRequest(
+    response: DebugProtocol.SetExceptionBreakpointsResponse,
+    args: DebugProtocol.SetExceptionBreakpointsArguments,
+  ): void {
     this.handle(response, async () => {
       const known = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
-      const wanted = [...args.filters.map((filter) => ({ filter })), ...(args.filterOptions ?? []).map((o) => ({ filter: o.filterId, condition: o.condition }))];
+      const wanted = [
+        ...args.filters.map((filter) => ({ filter })),
+        ...(args.filterOptions ?? []).map((o) => ({ filter: o.filterId, condition: o.condition })),
+      ];
       const document = await this.launched.promise;
-      const exceptions = wanted.filter((w): w is { filter: ExceptionFilterId; condition?: string } => known.has(w.filter));
-      const check = document === undefined ? null : await this.host.server.request('swapsim/debugCheck', { uri: document.uri, spec: { breakpoints: [], exceptions: exceptions.map((e) => ({ filter: e.filter, ...(e.condition === undefined ? {} : { condition: e.condition }) })), data: [] } });
+      const exceptions = wanted.filter((w): w is { filter: ExceptionFilterId; condition?: string } =>
+        known.has(w.filter),
+      );
+      const check =
+        document === undefined
+          ? null
+          : await this.host.server.request('swapsim/debugCheck', {
+              uri: document.uri,
+              spec: {
+                breakpoints: [],
+                exceptions: exceptions.map((e) => ({
+                  filter: e.filter,
+                  ...(e.condition === undefined ? {} : { condition: e.condition }),
+                })),
+                data: [],
+              },
+            });
       let at = 0;
       response.body = {
         breakpoints: wanted.map((w): DebugProtocol.Breakpoint => {
@@ -306,41 +406,90 @@ export class ScenarioDebugSession extends DebugSession {
           return { verified: message === null, ...(message === null ? {} : { message }) };
         }),
       };
-      this.spec.exceptions = check === null ? [] : exceptions.filter((_, i) => check.exceptions[i]?.message === null).map((e) => ({ filter: e.filter, ...(e.condition === undefined ? {} : { condition: e.condition }) }));
+      this.spec.exceptions =
+        check === null
+          ? []
+          : exceptions
+              .filter((_, i) => check.exceptions[i]?.message === null)
+              .map((e) => ({ filter: e.filter, ...(e.condition === undefined ? {} : { condition: e.condition }) }));
       this.sendResponse(response);
     });
   }
 
-  protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+  protected override dataBreakpointInfoRequest(
+    response: DebugProtocol.DataBreakpointInfoResponse,
+    args: DebugProtocol.DataBreakpointInfoArguments,
+  ): void {
     this.handle(
       response,
       async () => {
-        const named = args.variablesReference === undefined ? args.name : this.handles.child(args.variablesReference, args.name)?.expression;
+        const named =
+          args.variablesReference === undefined
+            ? args.name
+            : this.handles.child(args.variablesReference, args.name)?.expression;
         const none = (description: string): void => {
           response.body = { dataId: null, description };
           this.sendResponse(response);
         };
-        if (named === undefined || this.document === undefined) return none(`${args.name} has no name in the scenario language, so no step can be watched for it`);
-        const result = await this.host.server.request('swapsim/evaluate', { uri: this.document.uri, expression: named });
+        if (named === undefined || this.document === undefined)
+          return none(`${args.name} has no name in the scenario language, so no step can be watched for it`);
+        const result = await this.host.server.request('swapsim/evaluate', {
+          uri: this.document.uri,
+          expression: named,
+        });
         if (!result.ok) return none(result.message);
-        response.body = { dataId: result.expression, description: `${result.expression} (a step changes it)`, accessTypes: ['write'], canPersist: true };
+        response.body = {
+          dataId: result.expression,
+          description: `${result.expression} (a step changes it)`,
+          accessTypes: ['write'],
+          canPersist: true,
+        };
         this.sendResponse(response);
       },
       false,
     );
   }
 
-  protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+  protected override setDataBreakpointsRequest(
+    response: DebugProtocol.SetDataBreakpointsResponse,
+    args: DebugProtocol.SetDataBreakpointsArguments,
+  ): void {
     this.handle(response, async () => {
       const document = await this.launched.promise;
-      const wanted = args.breakpoints.map((b) => ({ id: this.nextBreakpointId++, expression: b.dataId, hit: b.hitCondition, ...(b.condition === undefined || b.condition === '' ? {} : { condition: b.condition }) }));
-      const check = document === undefined ? null : await this.host.server.request('swapsim/debugCheck', { uri: document.uri, spec: { breakpoints: [], exceptions: [], data: wanted.map(({ id, expression, condition }) => ({ id, expression, ...(condition === undefined ? {} : { condition }) })) } });
+      const wanted = args.breakpoints.map((b) => ({
+        id: this.nextBreakpointId++,
+        expression: b.dataId,
+        hit: b.hitCondition,
+        ...(b.condition === undefined || b.condition === '' ? {} : { condition: b.condition }),
+      }));
+      const check =
+        document === undefined
+          ? null
+          : await this.host.server.request('swapsim/debugCheck', {
+              uri: document.uri,
+              spec: {
+                breakpoints: [],
+                exceptions: [],
+                data: wanted.map(({ id, expression, condition }) => ({
+                  id,
+                  expression,
+                  ...(condition === undefined ? {} : { condition }),
+                })),
+              },
+            });
       const messageOf = (b: (typeof wanted)[number]): string | null => {
         if (check === null) return 'the scenario did not launch';
-        if (b.hit !== undefined && b.hit !== '') return 'hit counts are not supported on data breakpoints (a condition is)';
+        if (b.hit !== undefined && b.hit !== '')
+          return 'hit counts are not supported on data breakpoints (a condition is)';
         return check.data.find((c) => c.id === b.id)?.message ?? null;
       };
-      this.spec.data = wanted.filter((b) => messageOf(b) === null).map(({ id, expression, condition }) => ({ id, expression, ...(condition === undefined ? {} : { condition }) }));
+      this.spec.data = wanted
+        .filter((b) => messageOf(b) === null)
+        .map(({ id, expression, condition }) => ({
+          id,
+          expression,
+          ...(condition === undefined ? {} : { condition }),
+        }));
       response.body = {
         breakpoints: wanted.map((b): DebugProtocol.Breakpoint => {
           const message = messageOf(b);
@@ -412,7 +561,10 @@ export class ScenarioDebugSession extends DebugSession {
     });
   }
 
-  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+  protected override gotoTargetsRequest(
+    response: DebugProtocol.GotoTargetsResponse,
+    args: DebugProtocol.GotoTargetsArguments,
+  ): void {
     this.handle(
       response,
       async () => {
@@ -423,8 +575,18 @@ export class ScenarioDebugSession extends DebugSession {
         const out: DebugProtocol.GotoTarget[] = [];
         if (targets.line !== null) {
           const at = this.convertDebuggerLineToClient(targets.line);
-          const back = targets.previous === null ? null : { id: targets.previous, label: `back to ${stepPosition({ index: targets.previous, total })}`, line: at };
-          const ahead = targets.next === null ? null : { id: targets.next, label: `forward to ${stepPosition({ index: targets.next, total })}`, line: at };
+          const back =
+            targets.previous === null
+              ? null
+              : {
+                  id: targets.previous,
+                  label: `back to ${stepPosition({ index: targets.previous, total })}`,
+                  line: at,
+                };
+          const ahead =
+            targets.next === null
+              ? null
+              : { id: targets.next, label: `forward to ${stepPosition({ index: targets.next, total })}`, line: at };
           // The line above the next statement is behind us: going back is what the user means first.
           const next = this.step?.next?.start.line ?? Number.POSITIVE_INFINITY;
           for (const t of targets.line < next ? [back, ahead] : [ahead, back]) if (t !== null) out.push(t);
@@ -501,7 +663,11 @@ export class ScenarioDebugSession extends DebugSession {
     const running = new CancelSource();
     this.running = running;
     try {
-      const result = await this.host.server.request('swapsim/debugRun', { uri: this.uriOrThrow(), spec: this.spec, ...movement }, running);
+      const result = await this.host.server.request(
+        'swapsim/debugRun',
+        { uri: this.uriOrThrow(), spec: this.spec, ...movement },
+        running,
+      );
       this.step = result.step;
       this.lastException = result.exception;
       return {
@@ -572,7 +738,18 @@ export class ScenarioDebugSession extends DebugSession {
       const source = { name: baseName(this.program), path: this.program };
       const range = step.next ?? step.range;
       if (range === null) {
-        response.body = { stackFrames: [{ id: TOP_FRAME, name: `empty scenario · ${stepPosition(step)}`, source, line: this.convertDebuggerLineToClient(0), column: this.convertDebuggerColumnToClient(0) }], totalFrames: 1 };
+        response.body = {
+          stackFrames: [
+            {
+              id: TOP_FRAME,
+              name: `empty scenario · ${stepPosition(step)}`,
+              source,
+              line: this.convertDebuggerLineToClient(0),
+              column: this.convertDebuggerColumnToClient(0),
+            },
+          ],
+          totalFrames: 1,
+        };
         this.sendResponse(response);
         return;
       }
@@ -590,16 +767,14 @@ export class ScenarioDebugSession extends DebugSession {
         endColumn: this.convertDebuggerColumnToClient(range.end.character),
       };
       // The `repeat` blocks around it, innermost first, as callers are under a callee.
-      const outer = [...frame.repeats].reverse().map(
-        (r, i): DebugProtocol.StackFrame => ({
-          id: TOP_FRAME + 1 + i,
-          name: `${statementText(text, r.range.start.line).replace(/\s*\{$/, '')} · pass ${r.pass + 1} / ${r.count}`,
-          source,
-          line: this.convertDebuggerLineToClient(r.range.start.line),
-          column: this.convertDebuggerColumnToClient(r.range.start.character),
-          presentationHint: 'label',
-        }),
-      );
+      const outer = [...frame.repeats].reverse().map((r, i): DebugProtocol.StackFrame => ({
+        id: TOP_FRAME + 1 + i,
+        name: `${statementText(text, r.range.start.line).replace(/\s*\{$/, '')} · pass ${r.pass + 1} / ${r.count}`,
+        source,
+        line: this.convertDebuggerLineToClient(r.range.start.line),
+        column: this.convertDebuggerColumnToClient(r.range.start.character),
+        presentationHint: 'label',
+      }));
       response.body = { stackFrames: [top, ...outer], totalFrames: 1 + outer.length };
       this.sendResponse(response);
     });
@@ -611,10 +786,23 @@ export class ScenarioDebugSession extends DebugSession {
   }
 
   private readonly source: VariableSource = {
-    clusters: async (type) => (await this.host.server.request('swapsim/clusters', { uri: this.uriOrThrow(), type, start: 0, limit: 256, includeFree: false })).clusters,
+    clusters: async (type) =>
+      (
+        await this.host.server.request('swapsim/clusters', {
+          uri: this.uriOrThrow(),
+          type,
+          start: 0,
+          limit: 256,
+          includeFree: false,
+        })
+      ).clusters,
     slotsInUse: async (type, cluster) => {
       const detail = await this.host.server.request('swapsim/cluster', { uri: this.uriOrThrow(), type, cluster });
-      return detail.backing.flatMap((backing, i) => (backing === 'free' || backing === 'bad' ? [] : [{ offset: cluster * detail.backing.length + i, backing, count: detail.counts[i] ?? 0 }]));
+      return detail.backing.flatMap((backing, i) =>
+        backing === 'free' || backing === 'bad'
+          ? []
+          : [{ offset: cluster * detail.backing.length + i, backing, count: detail.counts[i] ?? 0 }],
+      );
     },
     parts: async (expression) => {
       const result = await this.host.server.request('swapsim/evaluate', { uri: this.uriOrThrow(), expression });
@@ -624,12 +812,18 @@ export class ScenarioDebugSession extends DebugSession {
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
     this.handle(response, async () => {
-      response.body = { scopes: this.document === undefined ? [] : snapshotScopes(await this.currentSnapshot(), this.handles, this.source) };
+      response.body = {
+        scopes:
+          this.document === undefined ? [] : snapshotScopes(await this.currentSnapshot(), this.handles, this.source),
+      };
       this.sendResponse(response);
     });
   }
 
-  protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+  protected override variablesRequest(
+    response: DebugProtocol.VariablesResponse,
+    args: DebugProtocol.VariablesArguments,
+  ): void {
     this.handle(response, async () => {
       const variables = await this.handles.variables(args.variablesReference);
       if (variables === undefined) throw new Error('these variables are from an earlier stop');
@@ -639,11 +833,17 @@ export class ScenarioDebugSession extends DebugSession {
   }
 
   /** Debug Console, Watch and the Variables view's copy: the scenario language's observables, errors without a toast. */
-  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+  protected override evaluateRequest(
+    response: DebugProtocol.EvaluateResponse,
+    args: DebugProtocol.EvaluateArguments,
+  ): void {
     this.handle(
       response,
       async () => {
-        const result = await this.host.server.request('swapsim/evaluate', { uri: this.uriOrThrow(), expression: args.expression });
+        const result = await this.host.server.request('swapsim/evaluate', {
+          uri: this.uriOrThrow(),
+          expression: args.expression,
+        });
         if (!result.ok) return this.failWith(response, result.message, false);
         const parts = result.parts;
         response.body = {
@@ -657,12 +857,19 @@ export class ScenarioDebugSession extends DebugSession {
     );
   }
 
-  protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
+  protected override completionsRequest(
+    response: DebugProtocol.CompletionsResponse,
+    args: DebugProtocol.CompletionsArguments,
+  ): void {
     this.handle(
       response,
       async () => {
         const column = this.convertClientColumnToDebugger(args.column);
-        const { items } = await this.host.server.request('swapsim/debugCompletions', { uri: this.uriOrThrow(), text: args.text, column });
+        const { items } = await this.host.server.request('swapsim/debugCompletions', {
+          uri: this.uriOrThrow(),
+          text: args.text,
+          column,
+        });
         response.body = {
           targets: items.map((item): DebugProtocol.CompletionItem => ({
             label: item.label,
@@ -682,27 +889,43 @@ export class ScenarioDebugSession extends DebugSession {
     const e = this.lastException;
     if (e === null) return this.failWith(response, 'the last stop was not an exception', false);
     const filter = EXCEPTION_FILTERS.find((f) => f.filter === e.filter);
-    response.body = { exceptionId: e.id, description: `${e.description} (line ${e.line + 1}, step ${e.step})`, breakMode: 'always', details: { message: e.description, typeName: filter?.label ?? e.filter } };
+    response.body = {
+      exceptionId: e.id,
+      description: `${e.description} (line ${e.line + 1}, step ${e.step})`,
+      breakMode: 'always',
+      details: { message: e.description, typeName: filter?.label ?? e.filter },
+    };
     this.sendResponse(response);
   }
 
   /** A cluster's swap table (or swap_map) bytes as the kernel stores them; a cluster without a table reads as unreadable. */
-  protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+  protected override readMemoryRequest(
+    response: DebugProtocol.ReadMemoryResponse,
+    args: DebugProtocol.ReadMemoryArguments,
+  ): void {
     this.handle(
       response,
       async () => {
         const ref = parseMemoryReference(args.memoryReference);
         if (ref === undefined) throw new Error(`unknown memory reference '${args.memoryReference}'`);
-        const memory = await this.host.server.request('swapsim/clusterMemory', { uri: this.uriOrThrow(), type: ref.type, cluster: ref.cluster });
+        const memory = await this.host.server.request('swapsim/clusterMemory', {
+          uri: this.uriOrThrow(),
+          type: ref.type,
+          cluster: ref.cluster,
+        });
         const size = memory.entries * memory.entryBytes;
-        const start = Math.max(0, Math.min(size, (args.offset ?? 0)));
+        const start = Math.max(0, Math.min(size, args.offset ?? 0));
         const end = Math.max(start, Math.min(size, start + args.count));
         const address = `0x${start.toString(16)}`;
         if (memory.data === null) {
           response.body = { address, unreadableBytes: args.count };
         } else {
           const bytes = Buffer.from(memory.data, 'base64').subarray(start, end);
-          response.body = { address, data: bytes.toString('base64'), ...(end - start < args.count ? { unreadableBytes: args.count - (end - start) } : {}) };
+          response.body = {
+            address,
+            data: bytes.toString('base64'),
+            ...(end - start < args.count ? { unreadableBytes: args.count - (end - start) } : {}),
+          };
         }
         this.sendResponse(response);
       },

@@ -6,7 +6,14 @@
 // memory reference to its raw swap table. Handles (DAP `variablesReference`)
 // are only valid until the next stop.
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { ClusterRef, EvaluatePart, ExpectResult, MemcgSummary, SessionSnapshot, StepError } from '../../shared/protocol';
+import type {
+  ClusterRef,
+  EvaluatePart,
+  ExpectResult,
+  MemcgSummary,
+  SessionSnapshot,
+  StepError,
+} from '../../shared/protocol';
 import { formatBytes, formatLimit } from '../ui/format';
 
 export interface VariableNode {
@@ -81,20 +88,42 @@ export class VariableHandles {
   }
 }
 
-const leaf = (name: string, value: string | number | boolean, expression?: string): VariableNode => ({ name, value: String(value), ...(expression === undefined ? {} : { expression }) });
+const leaf = (name: string, value: string | number | boolean, expression?: string): VariableNode => ({
+  name,
+  value: String(value),
+  ...(expression === undefined ? {} : { expression }),
+});
 
-const bytes = (name: string, value: number, expression?: string): VariableNode => leaf(name, `${value} (${formatBytes(value)})`, expression);
+const bytes = (name: string, value: number, expression?: string): VariableNode =>
+  leaf(name, `${value} (${formatBytes(value)})`, expression);
 
-const limit = (name: string, value: number | null, expression?: string): VariableNode => leaf(name, value === null ? 'max' : `${value} (${formatLimit(value)})`, expression);
+const limit = (name: string, value: number | null, expression?: string): VariableNode =>
+  leaf(name, value === null ? 'max' : `${value} (${formatLimit(value)})`, expression);
 
-function group(name: string, value: string, children: NonNullable<VariableNode['children']>, expression?: string): VariableNode {
+function group(
+  name: string,
+  value: string,
+  children: NonNullable<VariableNode['children']>,
+  expression?: string,
+): VariableNode {
   return { name, value, children, ...(expression === undefined ? {} : { expression }) };
 }
 
 /** A keyed table; `prefix` makes each key an expression (`/proc/vmstat` → `/proc/vmstat pswpout`). */
-function record(name: string, values: Readonly<Record<string, number>>, unit = '', prefix?: (key: string) => string, expression?: string): VariableNode {
+function record(
+  name: string,
+  values: Readonly<Record<string, number>>,
+  unit = '',
+  prefix?: (key: string) => string,
+  expression?: string,
+): VariableNode {
   const keys = Object.keys(values);
-  return group(name, `${keys.length} entries`, () => keys.map((k) => leaf(k, `${values[k]}${unit}`, prefix?.(k))), expression);
+  return group(
+    name,
+    `${keys.length} entries`,
+    () => keys.map((k) => leaf(k, `${values[k]}${unit}`, prefix?.(k))),
+    expression,
+  );
 }
 
 /** The parts of a form, each expandable when it is a form itself. */
@@ -108,9 +137,18 @@ export function partNodes(source: VariableSource, parts: readonly EvaluatePart[]
   }));
 }
 
-function slotNode(source: VariableSource, device: string, slot: { offset: number; backing: string; count: number }): VariableNode {
+function slotNode(
+  source: VariableSource,
+  device: string,
+  slot: { offset: number; backing: string; count: number },
+): VariableNode {
   const expression = `slot ${device} ${slot.offset}`;
-  return { name: `slot ${slot.offset}`, value: `${slot.backing}, count ${slot.count}`, expression, children: async () => partNodes(source, await source.parts(expression)) };
+  return {
+    name: `slot ${slot.offset}`,
+    value: `${slot.backing}, count ${slot.count}`,
+    expression,
+    children: async () => partNodes(source, await source.parts(expression)),
+  };
 }
 
 function clusterNodes(source: VariableSource, device: string, type: number): VariableNode {
@@ -124,7 +162,9 @@ function clusterNodes(source: VariableSource, device: string, type: number): Var
         memory: { type, cluster: c.cluster },
         children: async () => [
           ...partNodes(source, await source.parts(expression)),
-          group('slots in use', 'expand to list', async () => (await source.slotsInUse(type, c.cluster)).map((slot) => slotNode(source, device, slot))),
+          group('slots in use', 'expand to list', async () =>
+            (await source.slotsInUse(type, c.cluster)).map((slot) => slotNode(source, device, slot)),
+          ),
         ],
       };
     }),
@@ -135,8 +175,20 @@ function devices(s: SessionSnapshot, source: VariableSource): VariableNode[] {
   return s.devices.map((d) => {
     const row = s.counters.swaps.find((r) => r.Filename === d.path);
     const swaps = (column: string): string => `/proc/swaps ${d.path} ${column}`;
-    const columns = row === undefined ? [] : [leaf('Filename', row.Filename), leaf('Type', row.Type, swaps('Type')), leaf('Size', `${row.Size} kB`, swaps('Size')), leaf('Used', `${row.Used} kB`, swaps('Used')), leaf('Priority', row.Priority, swaps('Priority'))];
-    const summary = row === undefined ? `${d.typeName}, prio ${d.prio}` : `${row.Type}  Size ${row.Size} kB  Used ${row.Used} kB  Priority ${row.Priority}`;
+    const columns =
+      row === undefined
+        ? []
+        : [
+            leaf('Filename', row.Filename),
+            leaf('Type', row.Type, swaps('Type')),
+            leaf('Size', `${row.Size} kB`, swaps('Size')),
+            leaf('Used', `${row.Used} kB`, swaps('Used')),
+            leaf('Priority', row.Priority, swaps('Priority')),
+          ];
+    const summary =
+      row === undefined
+        ? `${d.typeName}, prio ${d.prio}`
+        : `${row.Type}  Size ${row.Size} kB  Used ${row.Used} kB  Priority ${row.Priority}`;
     const field = (name: string): string => `device ${d.path} ${name}`;
     return group(
       d.path,
@@ -167,39 +219,60 @@ function counters(s: SessionSnapshot): VariableNode[] {
   const mthpSizes = Object.keys(c.mthp);
   const free = (column: string): string => `free swap ${column}`;
   return [
-    group('free (Swap, kB)', `total ${c.free.total}  used ${c.free.used}  free ${c.free.free}`, () => [leaf('total', c.free.total, free('total')), leaf('used', c.free.used, free('used')), leaf('free', c.free.free, free('free'))], 'free swap'),
+    group(
+      'free (Swap, kB)',
+      `total ${c.free.total}  used ${c.free.used}  free ${c.free.free}`,
+      () => [
+        leaf('total', c.free.total, free('total')),
+        leaf('used', c.free.used, free('used')),
+        leaf('free', c.free.free, free('free')),
+      ],
+      'free swap',
+    ),
     record('/proc/meminfo', c.meminfo, ' kB', (k) => `/proc/meminfo ${k}`, '/proc/meminfo'),
     record('/proc/vmstat', c.vmstat, '', (k) => `/proc/vmstat ${k}`, '/proc/vmstat'),
     record('zswap (debugfs)', c.zswap, '', (k) => `/sys/kernel/debug/zswap/${k}`),
-    group('mTHP stats', `${mthpSizes.length} sizes`, () => mthpSizes.map((size) => record(size, c.mthp[size] ?? {}, '', (k) => `/sys/kernel/mm/transparent_hugepage/${size}/stats/${k}`))),
+    group('mTHP stats', `${mthpSizes.length} sizes`, () =>
+      mthpSizes.map((size) =>
+        record(size, c.mthp[size] ?? {}, '', (k) => `/sys/kernel/mm/transparent_hugepage/${size}/stats/${k}`),
+      ),
+    ),
   ];
 }
 
 function memcg(m: MemcgSummary): VariableNode {
   // The root cgroup has none of these files; a child's are named relative to /sys/fs/cgroup.
   const file = (name: string): string | undefined => (m.path === '/' ? undefined : `${m.path.slice(1)}/${name}`);
-  const keyed = (name: string): ((key: string) => string) | undefined => (m.path === '/' ? undefined : (key) => `${m.path.slice(1)}/${name} ${key}`);
-  return group(`${m.path}`, `current ${formatBytes(m.current)}, swap ${formatBytes(m.swapCurrent)}${m.online ? '' : ' (offline)'}`, () => [
-    bytes('memory.current', m.current, file('memory.current')),
-    limit('memory.max', m.max, file('memory.max')),
-    limit('memory.high', m.high, file('memory.high')),
-    bytes('memory.peak', m.peak, file('memory.peak')),
-    bytes('memory.swap.current', m.swapCurrent, file('memory.swap.current')),
-    limit('memory.swap.max', m.swapMax, file('memory.swap.max')),
-    limit('memory.swap.high', m.swapHigh, file('memory.swap.high')),
-    bytes('memory.swap.peak', m.swapPeak, file('memory.swap.peak')),
-    bytes('memory.zswap.current', m.zswapCurrent, file('memory.zswap.current')),
-    limit('memory.zswap.max', m.zswapMax, file('memory.zswap.max')),
-    leaf('memory.zswap.writeback', m.zswapWriteback ? 1 : 0, file('memory.zswap.writeback')),
-    record('memory.events', m.events, '', keyed('memory.events'), file('memory.events')),
-    record('memory.swap.events', m.swapEvents, '', keyed('memory.swap.events'), file('memory.swap.events')),
-    leaf('cgroup.procs', m.tasks.length === 0 ? '(none)' : m.tasks.join(' ')),
-    leaf('online', m.online),
-  ]);
+  const keyed = (name: string): ((key: string) => string) | undefined =>
+    m.path === '/' ? undefined : (key) => `${m.path.slice(1)}/${name} ${key}`;
+  return group(
+    `${m.path}`,
+    `current ${formatBytes(m.current)}, swap ${formatBytes(m.swapCurrent)}${m.online ? '' : ' (offline)'}`,
+    () => [
+      bytes('memory.current', m.current, file('memory.current')),
+      limit('memory.max', m.max, file('memory.max')),
+      limit('memory.high', m.high, file('memory.high')),
+      bytes('memory.peak', m.peak, file('memory.peak')),
+      bytes('memory.swap.current', m.swapCurrent, file('memory.swap.current')),
+      limit('memory.swap.max', m.swapMax, file('memory.swap.max')),
+      limit('memory.swap.high', m.swapHigh, file('memory.swap.high')),
+      bytes('memory.swap.peak', m.swapPeak, file('memory.swap.peak')),
+      bytes('memory.zswap.current', m.zswapCurrent, file('memory.zswap.current')),
+      limit('memory.zswap.max', m.zswapMax, file('memory.zswap.max')),
+      leaf('memory.zswap.writeback', m.zswapWriteback ? 1 : 0, file('memory.zswap.writeback')),
+      record('memory.events', m.events, '', keyed('memory.events'), file('memory.events')),
+      record('memory.swap.events', m.swapEvents, '', keyed('memory.swap.events'), file('memory.swap.events')),
+      leaf('cgroup.procs', m.tasks.length === 0 ? '(none)' : m.tasks.join(' ')),
+      leaf('online', m.online),
+    ],
+  );
 }
 
 function errorNode(e: StepError): VariableNode {
-  return leaf(`line ${e.range.start.line + 1}, step ${e.step}`, `${e.errno}: ${e.message}${e.expected ? ' (expected)' : ''}`);
+  return leaf(
+    `line ${e.range.start.line + 1}, step ${e.step}`,
+    `${e.errno}: ${e.message}${e.expected ? ' (expected)' : ''}`,
+  );
 }
 
 function expectNode(e: ExpectResult): VariableNode {
@@ -209,7 +282,10 @@ function expectNode(e: ExpectResult): VariableNode {
 function problems(s: SessionSnapshot): VariableNode[] {
   const failed = s.expects.filter((e) => !e.passed);
   const last = s.step.index;
-  const lastStep = [...s.errors.filter((e) => e.step === last).map(errorNode), ...failed.filter((e) => e.step === last).map(expectNode)];
+  const lastStep = [
+    ...s.errors.filter((e) => e.step === last).map(errorNode),
+    ...failed.filter((e) => e.step === last).map(expectNode),
+  ];
   return [
     group('last step', lastStep.length === 0 ? 'no errors' : `${lastStep.length} problem(s)`, () => lastStep),
     group('kernel errors', `${s.errors.length}`, () => s.errors.map(errorNode)),
@@ -218,8 +294,16 @@ function problems(s: SessionSnapshot): VariableNode[] {
 }
 
 /** The scopes of a frame, each a fresh handle into `handles`. */
-export function snapshotScopes(s: SessionSnapshot, handles: VariableHandles, source: VariableSource): DebugProtocol.Scope[] {
-  const scope = (name: string, nodes: () => readonly VariableNode[], hint?: DebugProtocol.Scope['presentationHint']): DebugProtocol.Scope => ({
+export function snapshotScopes(
+  s: SessionSnapshot,
+  handles: VariableHandles,
+  source: VariableSource,
+): DebugProtocol.Scope[] {
+  const scope = (
+    name: string,
+    nodes: () => readonly VariableNode[],
+    hint?: DebugProtocol.Scope['presentationHint'],
+  ): DebugProtocol.Scope => ({
     name,
     variablesReference: handles.add(nodes),
     expensive: false,
@@ -229,6 +313,9 @@ export function snapshotScopes(s: SessionSnapshot, handles: VariableHandles, sou
     scope(`Swap devices (${s.devices.length})`, () => devices(s, source), 'locals'),
     scope('Counters', () => counters(s)),
     scope(`Memory cgroups (${s.memcgs.length})`, () => s.memcgs.map(memcg)),
-    scope(`Problems (${s.errors.filter((e) => !e.expected).length} errors, ${s.expects.filter((e) => !e.passed).length} failed expects)`, () => problems(s)),
+    scope(
+      `Problems (${s.errors.filter((e) => !e.expected).length} errors, ${s.expects.filter((e) => !e.passed).length} failed expects)`,
+      () => problems(s),
+    ),
   ];
 }

@@ -21,7 +21,9 @@ export interface AppliedDecorations {
 }
 
 /** How each kind looks: which one highlights its line, and its gutter icon (media/icons/). */
-export const DECORATION_STYLES: Readonly<Record<DecorationKind, { readonly lineHighlight: 'step' | 'error' | null; readonly gutterIcon: string }>> = {
+export const DECORATION_STYLES: Readonly<
+  Record<DecorationKind, { readonly lineHighlight: 'step' | 'error' | null; readonly gutterIcon: string }>
+> = {
   next: { lineHighlight: 'step', gutterIcon: 'step-next.svg' },
   last: { lineHighlight: null, gutterIcon: 'step-last.svg' },
   failed: { lineHighlight: 'error', gutterIcon: 'line-error.svg' },
@@ -43,7 +45,8 @@ export function decorationsFor(state: SessionState, debugged = false): AppliedDe
     failedLines.add(x.range.start.line);
   }
   const passedLines = new Map<number, Range>();
-  for (const x of state.expects) if (x.passed && !failedLines.has(x.range.start.line)) passedLines.set(x.range.start.line, x.range);
+  for (const x of state.expects)
+    if (x.passed && !failedLines.has(x.range.start.line)) passedLines.set(x.range.start.line, x.range);
   return {
     last: state.step.range === null ? [] : [state.step.range],
     next: state.step.next === null || debugged ? [] : [state.step.next],

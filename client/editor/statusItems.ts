@@ -41,7 +41,8 @@ export class StepStatusItem implements vscode.Disposable {
         `${stepPosition(state.step)}: ${state.step.index} of ${state.step.total} steps done${state.step.next === null ? '' : `, line ${state.step.next.start.line + 1} next`} · ${state.expects.length - failed} expect(s) passed, ${failed} failed · ${errors} kernel error(s)\n\n` +
         'Click to choose the design profile.',
     );
-    this.item.backgroundColor = failed + errors > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      failed + errors > 0 ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }
 }
@@ -82,10 +83,25 @@ export class ServerStatusItem implements vscode.Disposable {
   private update(): void {
     const health = this.phase === 'stopped' ? 'error' : (this.status?.health ?? 'ok');
     const sessions = this.status?.sessions;
-    const detail = this.phase === 'starting' ? 'starting' : this.phase === 'stopped' ? 'stopped' : (this.status?.message ?? 'running');
-    this.item.text = this.phase === 'starting' ? '$(loading~spin) swapsim' : health === 'ok' ? '$(server-process)' : `$(${health}) swapsim`;
+    const detail =
+      this.phase === 'starting'
+        ? 'starting'
+        : this.phase === 'stopped'
+          ? 'stopped'
+          : (this.status?.message ?? 'running');
+    this.item.text =
+      this.phase === 'starting'
+        ? '$(loading~spin) swapsim'
+        : health === 'ok'
+          ? '$(server-process)'
+          : `$(${health}) swapsim`;
     this.item.tooltip = `swapsim server: ${detail}${sessions === undefined ? '' : ` · ${sessions} session(s)`} — click for the log`;
-    this.item.backgroundColor = health === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : health === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      health === 'error'
+        ? new vscode.ThemeColor('statusBarItem.errorBackground')
+        : health === 'warning'
+          ? new vscode.ThemeColor('statusBarItem.warningBackground')
+          : undefined;
     // Quiet: only beside scenario editors, unless something is wrong.
     const scenario = vscode.window.activeTextEditor?.document.languageId === 'swapsim';
     if (scenario || health !== 'ok') this.item.show();

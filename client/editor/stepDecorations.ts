@@ -30,7 +30,10 @@ export class StepDecorations implements vscode.Disposable {
     private readonly debugMarks?: DebugMarks,
   ) {
     const icon = (name: string): vscode.Uri => vscode.Uri.joinPath(extensionUri, 'media', 'icons', name);
-    const highlight = { step: 'editor.stackFrameHighlightBackground', error: 'diffEditor.removedLineBackground' } as const;
+    const highlight = {
+      step: 'editor.stackFrameHighlightBackground',
+      error: 'diffEditor.removedLineBackground',
+    } as const;
     const ruler = { step: 'editorOverviewRuler.infoForeground', error: 'editorOverviewRuler.errorForeground' } as const;
     const make = (kind: DecorationKind): vscode.TextEditorDecorationType => {
       const style = DECORATION_STYLES[kind];
@@ -43,7 +46,8 @@ export class StepDecorations implements vscode.Disposable {
           : {
               backgroundColor: new vscode.ThemeColor(highlight[style.lineHighlight]),
               overviewRulerColor: new vscode.ThemeColor(ruler[style.lineHighlight]),
-              overviewRulerLane: style.lineHighlight === 'step' ? vscode.OverviewRulerLane.Center : vscode.OverviewRulerLane.Right,
+              overviewRulerLane:
+                style.lineHighlight === 'step' ? vscode.OverviewRulerLane.Center : vscode.OverviewRulerLane.Right,
             }),
       });
     };
@@ -71,14 +75,18 @@ export class StepDecorations implements vscode.Disposable {
   }
 
   private redraw(uri: string): void {
-    for (const editor of vscode.window.visibleTextEditors) if (editor.document.uri.toString() === uri) this.draw(editor);
+    for (const editor of vscode.window.visibleTextEditors)
+      if (editor.document.uri.toString() === uri) this.draw(editor);
     if (this.store.get(uri) === undefined) this.applied.delete(uri);
   }
 
   private draw(editor: vscode.TextEditor): void {
     const uri = editor.document.uri.toString();
     const state = this.store.get(uri);
-    const wanted: AppliedDecorations = state === undefined ? { last: [], next: [], failed: [], passed: [] } : decorationsFor(state, this.debugMarks?.has(uri) ?? false);
+    const wanted: AppliedDecorations =
+      state === undefined
+        ? { last: [], next: [], failed: [], passed: [] }
+        : decorationsFor(state, this.debugMarks?.has(uri) ?? false);
     editor.setDecorations(this.types.last, wanted.last.map(toVscode));
     editor.setDecorations(this.types.next, wanted.next.map(toVscode));
     editor.setDecorations(
@@ -86,7 +94,9 @@ export class StepDecorations implements vscode.Disposable {
       wanted.failed.map(({ range, text }) => ({
         range: toVscode(range),
         hoverMessage: text,
-        renderOptions: { after: { contentText: `  ✖ ${text}`, color: new vscode.ThemeColor('errorForeground'), fontStyle: 'italic' } },
+        renderOptions: {
+          after: { contentText: `  ✖ ${text}`, color: new vscode.ThemeColor('errorForeground'), fontStyle: 'italic' },
+        },
       })),
     );
     editor.setDecorations(this.types.passed, wanted.passed.map(toVscode));

@@ -13,11 +13,25 @@ export function profileText(state: { kernel: string; design: string }): string {
  */
 export function stepText(profile: string, index: number, total: number, status: string, failures: number): string {
   const icon =
-    status === 'invalid' ? '$(error)' : status === 'running' ? '$(loading~spin)' : failures > 0 ? '$(testing-failed-icon)' : status === 'finished' ? '$(pass)' : '$(debug-step-over)';
+    status === 'invalid'
+      ? '$(error)'
+      : status === 'running'
+        ? '$(loading~spin)'
+        : failures > 0
+          ? '$(testing-failed-icon)'
+          : status === 'finished'
+            ? '$(pass)'
+            : '$(debug-step-over)';
   return `${icon} ${profile} · ${stepPosition({ index, total })}`;
 }
 
 /** Failed expects and kernel errors no `expect error` accepted. */
-export function failureCount(state: { expects: readonly { passed: boolean }[]; errors: readonly { expected: boolean }[] }): { failed: number; errors: number } {
-  return { failed: state.expects.filter((x) => !x.passed).length, errors: state.errors.filter((e) => !e.expected).length };
+export function failureCount(state: {
+  expects: readonly { passed: boolean }[];
+  errors: readonly { expected: boolean }[];
+}): { failed: number; errors: number } {
+  return {
+    failed: state.expects.filter((x) => !x.passed).length,
+    errors: state.errors.filter((e) => !e.expected).length,
+  };
 }

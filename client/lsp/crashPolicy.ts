@@ -14,7 +14,13 @@
 // restart, no crash message, only "connection to server is erroring" pop-ups.
 
 /** Error codes of a write to a channel whose other end is gone; the channel's close follows. */
-const CLOSED_CHANNEL_CODES = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
+const CLOSED_CHANNEL_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ERR_IPC_CHANNEL_CLOSED',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+]);
 
 export function isClosedChannelError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || !('code' in error)) return false;
@@ -72,7 +78,9 @@ export async function restartClient(client: StoppableClient, log: (message: stri
   try {
     await client.stop();
   } catch (error) {
-    log(`stopping the old server failed (${error instanceof Error ? error.message : String(error)}); starting a new one anyway`);
+    log(
+      `stopping the old server failed (${error instanceof Error ? error.message : String(error)}); starting a new one anyway`,
+    );
   }
   await client.start();
 }

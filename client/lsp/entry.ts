@@ -18,9 +18,14 @@ export function asServerClient(client: LanguageClient, log: vscode.LogOutputChan
   return {
     sendRequest: <R>(method: string, params: unknown, token?: CancelToken): Promise<R> =>
       // LanguageClient tells a token from params by its shape, so only pass one that exists.
-      token === undefined ? client.sendRequest<R>(method, params) : client.sendRequest<R>(method, params, token as vscode.CancellationToken),
+      token === undefined
+        ? client.sendRequest<R>(method, params)
+        : client.sendRequest<R>(method, params, token as vscode.CancellationToken),
     onNotification: (method, handler) => client.onNotification(method, handler),
-    onDidChangePhase: (listener) => client.onDidChangeState(({ oldState, newState }) => listener({ oldPhase: phaseOf(oldState), newPhase: phaseOf(newState) })),
+    onDidChangePhase: (listener) =>
+      client.onDidChangeState(({ oldState, newState }) =>
+        listener({ oldPhase: phaseOf(oldState), newPhase: phaseOf(newState) }),
+      ),
     start: () => client.start(),
     restart: () => restartClient(client, (message) => log.warn(message)),
     stop: () => client.stop(),
@@ -28,4 +33,5 @@ export function asServerClient(client: LanguageClient, log: vscode.LogOutputChan
   };
 }
 
-export const createServerClient: LspBundle['createServerClient'] = (context, log, restartServer) => asServerClient(createLanguageClient(context, log, restartServer), log);
+export const createServerClient: LspBundle['createServerClient'] = (context, log, restartServer) =>
+  asServerClient(createLanguageClient(context, log, restartServer), log);

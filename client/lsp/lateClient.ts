@@ -54,7 +54,10 @@ export class LateClient implements ServerClient {
     return this.arrival.then((real) => real.sendRequest<R>(method, params, token));
   }
 
-  onNotification<M extends NotificationMethod>(method: M, handler: (params: NotificationTypes[M]) => void): vscode.Disposable {
+  onNotification<M extends NotificationMethod>(
+    method: M,
+    handler: (params: NotificationTypes[M]) => void,
+  ): vscode.Disposable {
     return this.subscribe((real) => real.onNotification(method, handler));
   }
 

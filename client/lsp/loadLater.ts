@@ -20,7 +20,10 @@ export interface LoadOptions {
  * On the next turn of the event loop, load the bundle next to this one and
  * attach its client to `late` (or fail it). Disposing before then cancels.
  */
-export function loadLanguageClientLater(late: LateClient, { context, log, restartServer, ready }: LoadOptions): vscode.Disposable {
+export function loadLanguageClientLater(
+  late: LateClient,
+  { context, log, restartServer, ready }: LoadOptions,
+): vscode.Disposable {
   const timer = setTimeout(() => {
     const started = performance.now();
     let client: ServerClient;
@@ -30,7 +33,9 @@ export function loadLanguageClientLater(late: LateClient, { context, log, restar
       client = bundle.exports.createServerClient(context, log, restartServer);
       saveCacheWhenSettled(bundle, ready);
     } catch (error) {
-      log.error(`could not load the language client (${LSP_BUNDLE}): ${error instanceof Error ? error.message : String(error)}`);
+      log.error(
+        `could not load the language client (${LSP_BUNDLE}): ${error instanceof Error ? error.message : String(error)}`,
+      );
       late.fail(error);
       return;
     }

@@ -25,7 +25,11 @@ export interface ServerClient extends RequestSender, NotificationSource<vscode.D
 
 /** What dist/client-lsp.js (client/lsp/entry.ts) exports. */
 export interface LspBundle {
-  createServerClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, restartServer: () => void): ServerClient;
+  createServerClient(
+    context: vscode.ExtensionContext,
+    log: vscode.LogOutputChannel,
+    restartServer: () => void,
+  ): ServerClient;
 }
 
 /** The bundle's file, next to dist/client-main.js. */

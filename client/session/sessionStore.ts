@@ -44,7 +44,11 @@ function occurrence(item: { range: { start: { line: number } }; step: number }):
 }
 
 /** Keep `existing` up to `step`, then add `incoming` occurrences not already there. */
-function mergeByOccurrence<T extends { range: { start: { line: number } }; step: number }>(existing: T[], incoming: readonly T[], keepUpTo: number | null): T[] {
+function mergeByOccurrence<T extends { range: { start: { line: number } }; step: number }>(
+  existing: T[],
+  incoming: readonly T[],
+  keepUpTo: number | null,
+): T[] {
   const kept = keepUpTo === null ? existing : existing.filter((item) => item.step <= keepUpTo);
   const seen = new Set(kept.map(occurrence));
   const merged = [...kept];

@@ -25,7 +25,9 @@ const NUMERIC = '0|[1-9]\\d*';
 const NON_NUMERIC = '\\d*[a-zA-Z-][a-zA-Z0-9-]*';
 const PRERELEASE_ID = `(?:${NUMERIC}|${NON_NUMERIC})`;
 // semver's strict (not loose) full version: optional `v`, X.Y.Z, -prerelease, +build.
-const FULL = new RegExp(`^v?(${NUMERIC})\\.(${NUMERIC})\\.(${NUMERIC})(?:-(${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`);
+const FULL = new RegExp(
+  `^v?(${NUMERIC})\\.(${NUMERIC})\\.(${NUMERIC})(?:-(${PRERELEASE_ID}(?:\\.${PRERELEASE_ID})*))?(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$`,
+);
 const CARET = /^\^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
 /** A major, minor or patch number as semver accepts it (up to MAX_SAFE_INTEGER). */
@@ -42,7 +44,14 @@ function prereleaseId(id: string): string | number {
 }
 
 function isParsedVersion(value: unknown): value is ParsedVersion {
-  return typeof value === 'object' && value !== null && 'major' in value && 'minor' in value && 'patch' in value && 'prerelease' in value;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'major' in value &&
+    'minor' in value &&
+    'patch' in value &&
+    'prerelease' in value
+  );
 }
 
 /** semver's `parse(version)`: the version, or null when it is not a strict semantic version. */

@@ -5,7 +5,13 @@
 // (with expected vs actual) or skipped.
 import * as vscode from 'vscode';
 import { ErrorCodes, type Range } from '../../shared/protocol';
-import { describeRequestError, errorCode, errorMessage, isCancellation, type SwapsimRequester } from '../protocolClient';
+import {
+  describeRequestError,
+  errorCode,
+  errorMessage,
+  isCancellation,
+  type SwapsimRequester,
+} from '../protocolClient';
 import { findExpectLines } from './discovery';
 import { mapRun, type OutcomeMessage } from './results';
 
@@ -16,7 +22,10 @@ function toRange(range: Range): vscode.Range {
 }
 
 function toMessage(uri: vscode.Uri, m: OutcomeMessage): vscode.TestMessage {
-  const message = m.expected !== undefined && m.actual !== undefined ? vscode.TestMessage.diff(m.text, m.expected, m.actual) : new vscode.TestMessage(m.text);
+  const message =
+    m.expected !== undefined && m.actual !== undefined
+      ? vscode.TestMessage.diff(m.text, m.expected, m.actual)
+      : new vscode.TestMessage(m.text);
   message.location = new vscode.Location(uri, toRange(m.range));
   return message;
 }
@@ -35,7 +44,12 @@ export class ScenarioTests implements vscode.Disposable {
       else await this.readFile(item);
     };
     this.controller.refreshHandler = async () => this.discoverWorkspace();
-    this.controller.createRunProfile('Run scenarios', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
+    this.controller.createRunProfile(
+      'Run scenarios',
+      vscode.TestRunProfileKind.Run,
+      (request, token) => this.run(request, token),
+      true,
+    );
 
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.swapsim');
     this.disposables.push(
@@ -112,7 +126,8 @@ export class ScenarioTests implements vscode.Disposable {
       if (excluded.has(item.id)) continue;
       const file = item.parent ?? item;
       if (item.parent === undefined) plan.set(file, 'all');
-      else if (plan.get(file) !== 'all') plan.set(file, [...((plan.get(file) as vscode.TestItem[] | undefined) ?? []), item]);
+      else if (plan.get(file) !== 'all')
+        plan.set(file, [...((plan.get(file) as vscode.TestItem[] | undefined) ?? []), item]);
     }
     try {
       for (const [file, wanted] of plan) {
@@ -128,7 +143,13 @@ export class ScenarioTests implements vscode.Disposable {
     for (const [, item] of collection) yield item;
   }
 
-  private async runFile(run: vscode.TestRun, file: vscode.TestItem, wanted: vscode.TestItem[] | 'all', excluded: Set<string>, token: vscode.CancellationToken): Promise<void> {
+  private async runFile(
+    run: vscode.TestRun,
+    file: vscode.TestItem,
+    wanted: vscode.TestItem[] | 'all',
+    excluded: Set<string>,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
     const uri = file.uri;
     if (uri === undefined) return;
     // The editor's text when the file is open (unsaved edits included), else the file as saved.
@@ -137,7 +158,9 @@ export class ScenarioTests implements vscode.Disposable {
     try {
       text = open?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch (error) {
-      const message = new vscode.TestMessage(`cannot read ${vscode.workspace.asRelativePath(uri)}: ${error instanceof Error ? error.message : String(error)}`);
+      const message = new vscode.TestMessage(
+        `cannot read ${vscode.workspace.asRelativePath(uri)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       this.report(run, file, 'errored', undefined, [message]);
       return;
     }
@@ -155,26 +178,51 @@ export class ScenarioTests implements vscode.Disposable {
         const result = outcome.lines.get(lineOf(item));
         if (result === undefined || result.state === 'skipped') this.report(run, item, 'skipped');
         else if (result.state === 'passed') this.report(run, item, 'passed', duration);
-        else this.report(run, item, 'failed', duration, result.messages.map((m) => toMessage(uri, m)));
+        else
+          this.report(
+            run,
+            item,
+            'failed',
+            duration,
+            result.messages.map((m) => toMessage(uri, m)),
+          );
       }
       if (wholeFile) {
-        if (outcome.scenario.length > 0) this.report(run, file, 'failed', duration, outcome.scenario.map((m) => toMessage(uri, m)));
+        if (outcome.scenario.length > 0)
+          this.report(
+            run,
+            file,
+            'failed',
+            duration,
+            outcome.scenario.map((m) => toMessage(uri, m)),
+          );
         else this.report(run, file, 'passed', duration);
       }
-      run.appendOutput(`${vscode.workspace.asRelativePath(uri)} (design ${result.design}): ${result.status} at step ${result.step.index} / ${result.step.total} in ${duration} ms\r\n`);
+      run.appendOutput(
+        `${vscode.workspace.asRelativePath(uri)} (design ${result.design}): ${result.status} at step ${result.step.index} / ${result.step.total} in ${duration} ms\r\n`,
+      );
     } catch (error) {
       if (isCancellation(error) || token.isCancellationRequested) {
         for (const item of wholeFile ? [file, ...items] : items) this.report(run, item, 'skipped');
         return;
       }
-      const why = errorCode(error) === ErrorCodes.ScenarioErrors ? `the scenario has errors and cannot run: ${errorMessage(error).replace(/^the scenario has errors and cannot run /, '')}` : describeRequestError('swapsim/test', error);
+      const why =
+        errorCode(error) === ErrorCodes.ScenarioErrors
+          ? `the scenario has errors and cannot run: ${errorMessage(error).replace(/^the scenario has errors and cannot run /, '')}`
+          : describeRequestError('swapsim/test', error);
       const message = new vscode.TestMessage(why);
       message.location = new vscode.Location(uri, new vscode.Position(0, 0));
       for (const item of wholeFile ? [file, ...items] : items) this.report(run, item, 'errored', undefined, [message]);
     }
   }
 
-  private report(run: vscode.TestRun, item: vscode.TestItem, outcome: TestOutcome, duration?: number, messages: vscode.TestMessage[] = []): void {
+  private report(
+    run: vscode.TestRun,
+    item: vscode.TestItem,
+    outcome: TestOutcome,
+    duration?: number,
+    messages: vscode.TestMessage[] = [],
+  ): void {
     this.outcomes.set(item.id, outcome);
     if (outcome === 'passed') run.passed(item, duration);
     else if (outcome === 'skipped') run.skipped(item);

@@ -49,8 +49,18 @@ export function mapRun(expectLines: readonly number[], run: FinishedRun): RunOut
   for (const line of expectLines) {
     const results = byLine.get(line) ?? [];
     if (results.length === 0) {
-      const why = run.status === 'stopped' ? `not reached: the run stopped at step ${run.step.index} of ${run.step.total}` : 'never ran';
-      lines.set(line, { line, state: 'skipped', runs: 0, messages: [{ text: why, range: { start: { line, character: 0 }, end: { line, character: 0 } }, step: run.step.index }] });
+      const why =
+        run.status === 'stopped'
+          ? `not reached: the run stopped at step ${run.step.index} of ${run.step.total}`
+          : 'never ran';
+      lines.set(line, {
+        line,
+        state: 'skipped',
+        runs: 0,
+        messages: [
+          { text: why, range: { start: { line, character: 0 }, end: { line, character: 0 } }, step: run.step.index },
+        ],
+      });
       continue;
     }
     const failures = results.filter((r) => !r.passed);
@@ -63,7 +73,11 @@ export function mapRun(expectLines: readonly number[], run: FinishedRun): RunOut
     }));
     if (failures.length > MAX_MESSAGES_PER_LINE) {
       const last = failures[failures.length - 1];
-      messages.push({ text: `… failed ${failures.length} of ${results.length} times in all`, range: last.range, step: last.step });
+      messages.push({
+        text: `… failed ${failures.length} of ${results.length} times in all`,
+        range: last.range,
+        step: last.step,
+      });
     }
     lines.set(line, { line, state: failures.length > 0 ? 'failed' : 'passed', runs: results.length, messages });
   }

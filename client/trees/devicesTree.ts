@@ -5,7 +5,15 @@
 // A delta refreshes only the subtrees it touched.
 import type * as vscode from 'vscode';
 import { describeZramSlot } from '../../shared/zram_words';
-import type { ClusterDetail, ClusterListName, ClusterSummary, DeviceSummary, SessionDelta, SlotBacking, SlotRecord } from '../../shared/protocol';
+import type {
+  ClusterDetail,
+  ClusterListName,
+  ClusterSummary,
+  DeviceSummary,
+  SessionDelta,
+  SlotBacking,
+  SlotRecord,
+} from '../../shared/protocol';
 import { describeRequestError, type CancelToken, type SwapsimRequester } from '../protocolClient';
 import type { SessionState, SessionStore } from '../session/sessionStore';
 import { COLLAPSED, NOT_COLLAPSIBLE, type UiApi } from '../ui/api';
@@ -139,7 +147,10 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
         // Used and Size in KiB, as /proc/swaps prints them.
         const tier = d.tier === null ? '' : ` · tier ${d.tier}`;
         item.description = `${d.typeName} · prio ${d.prio}${tier} · ${pagesToKiB(d.inuse, pageSize)} / ${pagesToKiB(d.pages, pageSize)} KiB`;
-        item.iconPath = iconOf(ui, d.swapoffInProgress ? { ...DEVICE_ICONS[d.kind], color: 'list.warningForeground' } : DEVICE_ICONS[d.kind]);
+        item.iconPath = iconOf(
+          ui,
+          d.swapoffInProgress ? { ...DEVICE_ICONS[d.kind], color: 'list.warningForeground' } : DEVICE_ICONS[d.kind],
+        );
         item.tooltip = this.deviceTooltip(d, pageSize);
         return this.finish(item, node, 'swapsim.device');
       }
@@ -183,7 +194,10 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
       }
       case 'notice': {
         const item = new ui.TreeItem(node.text, NOT_COLLAPSIBLE);
-        item.iconPath = new ui.ThemeIcon(node.severity === 'error' ? 'error' : 'info', node.severity === 'error' ? new ui.ThemeColor('errorForeground') : undefined);
+        item.iconPath = new ui.ThemeIcon(
+          node.severity === 'error' ? 'error' : 'info',
+          node.severity === 'error' ? new ui.ThemeColor('errorForeground') : undefined,
+        );
         item.tooltip = node.text;
         return this.finish(item, node, 'swapsim.notice');
       }
@@ -193,7 +207,8 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
   async getChildren(node?: DeviceTreeNode): Promise<DeviceTreeNode[]> {
     const state = this.state();
     if (state === undefined) return [];
-    if (node === undefined) return [...state.devices.values()].sort((a, b) => a.type - b.type).map((d) => this.deviceNode(d));
+    if (node === undefined)
+      return [...state.devices.values()].sort((a, b) => a.type - b.type).map((d) => this.deviceNode(d));
     this.materialized.add(node.id);
     try {
       switch (node.kind) {
@@ -223,10 +238,18 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     if (item.tooltip !== undefined || this.uri === undefined) return item;
     try {
       if (node.kind === 'slot') {
-        const record = await this.deps.server.request('swapsim/slot', { uri: this.uri, type: node.type, offset: node.offset }, token);
+        const record = await this.deps.server.request(
+          'swapsim/slot',
+          { uri: this.uri, type: node.type, offset: node.offset },
+          token,
+        );
         item.tooltip = this.slotTooltip(record);
       } else if (node.kind === 'cluster') {
-        const detail = await this.deps.server.request('swapsim/cluster', { uri: this.uri, type: node.type, cluster: node.cluster }, token);
+        const detail = await this.deps.server.request(
+          'swapsim/cluster',
+          { uri: this.uri, type: node.type, cluster: node.cluster },
+          token,
+        );
         item.tooltip = this.clusterTooltip(detail);
       }
     } catch (error) {
@@ -293,8 +316,19 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
       const id = this.clusterId(change.type, change.cluster);
       touchedClusters.add(id);
       const node = this.nodes.get(id);
-      const summary: ClusterSummary = { cluster: change.cluster, list: change.list, order: change.order, count: change.count, hasTable: change.hasTable };
-      if (node !== undefined && node.kind === 'cluster' && node.parent !== undefined && this.materialized.has(node.parent.id)) {
+      const summary: ClusterSummary = {
+        cluster: change.cluster,
+        list: change.list,
+        order: change.order,
+        count: change.count,
+        hasTable: change.hasTable,
+      };
+      if (
+        node !== undefined &&
+        node.kind === 'cluster' &&
+        node.parent !== undefined &&
+        this.materialized.has(node.parent.id)
+      ) {
         const listed = (list: ClusterListName): boolean => this.showFree || list !== 'free' || this.pinned.has(id);
         const wasListed = node.summary !== undefined && listed(node.summary.list);
         const listedNow = listed(change.list);
@@ -312,7 +346,8 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
       const type = Number(typeText);
       for (const id of this.materialized) {
         const node = this.nodes.get(id);
-        if (node !== undefined && node.kind === 'cluster' && node.type === type && !touchedClusters.has(id)) targets.add(node);
+        if (node !== undefined && node.kind === 'cluster' && node.type === type && !touchedClusters.has(id))
+          targets.add(node);
       }
     }
     return this.withoutCovered(targets);
@@ -363,31 +398,59 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
   }
 
   private deviceNode(summary: DeviceSummary): DeviceNode {
-    const node = this.intern<DeviceNode>(() => ({ kind: 'device', id: this.deviceId(summary.type), parent: undefined, type: summary.type, summary }), this.deviceId(summary.type));
+    const node = this.intern<DeviceNode>(
+      () => ({ kind: 'device', id: this.deviceId(summary.type), parent: undefined, type: summary.type, summary }),
+      this.deviceId(summary.type),
+    );
     node.summary = summary;
     return node;
   }
 
   private rangeNode(parent: Container, span: Span): ClusterRangeNode {
     const id = `${this.uri}|range|${parent.type}|${span.from}-${span.to}`;
-    return this.intern<ClusterRangeNode>(() => ({ kind: 'clusterRange', id, parent, type: parent.type, from: span.from, to: span.to }), id);
+    return this.intern<ClusterRangeNode>(
+      () => ({ kind: 'clusterRange', id, parent, type: parent.type, from: span.from, to: span.to }),
+      id,
+    );
   }
 
   private clusterNode(parent: Container, cluster: number, summary: ClusterSummary | undefined): ClusterNode {
     const id = this.clusterId(parent.type, cluster);
-    const node = this.intern<ClusterNode>(() => ({ kind: 'cluster', id, parent, type: parent.type, cluster, summary, detail: undefined }), id);
+    const node = this.intern<ClusterNode>(
+      () => ({ kind: 'cluster', id, parent, type: parent.type, cluster, summary, detail: undefined }),
+      id,
+    );
     if (summary !== undefined) node.summary = summary;
     return node;
   }
 
   private slotRangeNode(parent: ClusterNode, span: Span): SlotRangeNode {
     const id = `${this.uri}|slots|${parent.type}|${span.from}-${span.to}`;
-    return this.intern<SlotRangeNode>(() => ({ kind: 'slotRange', id, parent, type: parent.type, cluster: parent.cluster, from: span.from, to: span.to }), id);
+    return this.intern<SlotRangeNode>(
+      () => ({
+        kind: 'slotRange',
+        id,
+        parent,
+        type: parent.type,
+        cluster: parent.cluster,
+        from: span.from,
+        to: span.to,
+      }),
+      id,
+    );
   }
 
-  private slotNodeIn(parent: ClusterNode | SlotRangeNode, cluster: number, offset: number, info: SlotInfo | undefined): SlotNode {
+  private slotNodeIn(
+    parent: ClusterNode | SlotRangeNode,
+    cluster: number,
+    offset: number,
+    info: SlotInfo | undefined,
+  ): SlotNode {
     const id = `${this.uri}|slot|${parent.type}|${offset}`;
-    const node = this.intern<SlotNode>(() => ({ kind: 'slot', id, parent, type: parent.type, cluster, offset, info }), id);
+    const node = this.intern<SlotNode>(
+      () => ({ kind: 'slot', id, parent, type: parent.type, cluster, offset, info }),
+      id,
+    );
     if (info !== undefined) node.info = info;
     return node;
   }
@@ -402,7 +465,8 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     if (to <= from) return [this.notice(parent, 'info', 'no clusters')];
     if (to - from <= MAX_CHILDREN) {
       const clusters = await this.listClusters(parent.type, from, to);
-      if (clusters.length === 0) return [this.notice(parent, 'info', this.showFree ? 'no clusters' : 'no cluster in use')];
+      if (clusters.length === 0)
+        return [this.notice(parent, 'info', this.showFree ? 'no clusters' : 'no cluster in use')];
       return clusters.map((summary) => this.clusterNode(parent, summary.cluster, summary));
     }
     const spans = subranges(from, to, childSpan(to - from));
@@ -419,7 +483,13 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     const found: ClusterSummary[] = [];
     let start = from;
     while (start < to) {
-      const page = await this.deps.server.request('swapsim/clusters', { uri, type, start, limit: to - start, includeFree: this.showFree });
+      const page = await this.deps.server.request('swapsim/clusters', {
+        uri,
+        type,
+        start,
+        limit: to - start,
+        includeFree: this.showFree,
+      });
       for (const summary of page.clusters) if (summary.cluster >= from && summary.cluster < to) found.push(summary);
       if (page.next === null || page.next >= to || page.next <= start) break;
       start = page.next;
@@ -449,14 +519,23 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     if (fullCount < spans.length) parts.push({ from: last.from, to: last.to, bins: 1 });
     const used: boolean[] = [];
     for (const part of parts) {
-      const map = await this.deps.server.request('swapsim/clusterMap', { uri, type, bins: part.bins, from: part.from, to: part.to });
+      const map = await this.deps.server.request('swapsim/clusterMap', {
+        uri,
+        type,
+        bins: part.bins,
+        from: part.from,
+        to: part.to,
+      });
       if (map.order.length !== part.bins || map.clustersPerBin * part.bins !== part.to - part.from) {
         // Bins that do not line up with our spans: show every span rather than hide one in use.
-        this.deps.log?.(`Devices view: swapsim/clusterMap answered ${map.order.length} bins of ${map.clustersPerBin} for ${part.bins} × ${(part.to - part.from) / part.bins}`);
+        this.deps.log?.(
+          `Devices view: swapsim/clusterMap answered ${map.order.length} bins of ${map.clustersPerBin} for ${part.bins} × ${(part.to - part.from) / part.bins}`,
+        );
         for (let i = 0; i < part.bins; i++) used.push(true);
         continue;
       }
-      for (let i = 0; i < part.bins; i++) used.push(map.order[i] >= 0 || (map.fill[i] ?? 0) > 0 || map.lists[map.list[i]] !== 'free');
+      for (let i = 0; i < part.bins; i++)
+        used.push(map.order[i] >= 0 || (map.fill[i] ?? 0) > 0 || map.lists[map.list[i]] !== 'free');
     }
     return used;
   }
@@ -465,12 +544,20 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     const uri = this.requireUri();
     const detail = await this.deps.server.request('swapsim/cluster', { uri, type: node.type, cluster: node.cluster });
     node.detail = detail;
-    node.summary = { cluster: detail.cluster, list: detail.list, order: detail.order, count: detail.count, hasTable: detail.hasTable };
+    node.summary = {
+      cluster: detail.cluster,
+      list: detail.list,
+      order: detail.order,
+      count: detail.count,
+      hasTable: detail.hasTable,
+    };
     const slots = detail.backing.length;
     const first = node.cluster * this.clusterSlots(node.type);
     const ranges = slotRanges(node.cluster, slots);
     if (ranges.length === 0) return this.slotChildren(node, node.cluster, first, first + slots);
-    const shown = ranges.filter((span) => this.showFree || this.slotsUsedIn(node, span) || this.pinnedSlotIn(node.type, span));
+    const shown = ranges.filter(
+      (span) => this.showFree || this.slotsUsedIn(node, span) || this.pinnedSlotIn(node.type, span),
+    );
     if (shown.length === 0) return [this.notice(node, 'info', 'no slot in use')];
     return shown.map((span) => this.slotRangeNode(node, span));
   }
@@ -487,11 +574,17 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
   }
 
   private pinnedSlotIn(type: number, span: Span): boolean {
-    for (let offset = span.from; offset < span.to; offset++) if (this.pinned.has(`${this.uri}|slot|${type}|${offset}`)) return true;
+    for (let offset = span.from; offset < span.to; offset++)
+      if (this.pinned.has(`${this.uri}|slot|${type}|${offset}`)) return true;
     return false;
   }
 
-  private slotChildren(parent: ClusterNode | SlotRangeNode, cluster: number, from: number, to: number): DeviceTreeNode[] {
+  private slotChildren(
+    parent: ClusterNode | SlotRangeNode,
+    cluster: number,
+    from: number,
+    to: number,
+  ): DeviceTreeNode[] {
     const clusterNode = parent.kind === 'cluster' ? parent : parent.parent;
     const detail = clusterNode.detail;
     if (detail === undefined) return [this.notice(parent, 'info', 'expand the cluster again to load its slots')];
@@ -503,7 +596,14 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
       const count = detail.counts[i] ?? 0;
       const pinned = this.pinned.has(`${this.uri}|slot|${parent.type}|${offset}`);
       if (!this.showFree && !isUsed(backing, count) && !pinned) continue;
-      out.push(this.slotNodeIn(parent, cluster, offset, { backing, count, raw: detail.raw[i], memcgId: detail.memcgIds[i] ?? 0 }));
+      out.push(
+        this.slotNodeIn(parent, cluster, offset, {
+          backing,
+          count,
+          raw: detail.raw[i],
+          memcgId: detail.memcgIds[i] ?? 0,
+        }),
+      );
     }
     if (out.length === 0) return [this.notice(parent, 'info', 'no slot in use')];
     return out;
@@ -556,19 +656,34 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     const md = new this.deps.ui.MarkdownString(undefined, true);
     md.appendMarkdown(`**${mdEscape(d.path)}** — swap type ${d.type}\n\n`);
     md.appendMarkdown('| Filename | Type | Size | Used | Priority |\n| --- | --- | ---: | ---: | ---: |\n');
-    md.appendMarkdown(`| ${mdEscape(d.path)} | ${d.typeName} | ${pagesToKiB(d.pages, pageSize)} | ${pagesToKiB(d.inuse, pageSize)} | ${d.prio} |\n\n`);
-    md.appendMarkdown(`${formatCount(d.clusters)} clusters of ${d.clusterSlots} slots; si->max ${formatCount(d.maxSlots)}\n\n`);
+    md.appendMarkdown(
+      `| ${mdEscape(d.path)} | ${d.typeName} | ${pagesToKiB(d.pages, pageSize)} | ${pagesToKiB(d.inuse, pageSize)} | ${d.prio} |\n\n`,
+    );
+    md.appendMarkdown(
+      `${formatCount(d.clusters)} clusters of ${d.clusterSlots} slots; si->max ${formatCount(d.maxSlots)}\n\n`,
+    );
     if (d.tier !== null) md.appendMarkdown(`swap tier: ${mdEscape(d.tier)} (/sys/kernel/mm/swap/tiers)\n\n`);
-    md.appendMarkdown(`lists: free ${d.lists.free} · nonfull ${d.lists.nonfull} · frag ${d.lists.frag} · full ${d.lists.full} · discard ${d.lists.discard}\n\n`);
-    const flags = [d.solidState ? 'SWP_SOLIDSTATE' : 'rotational', d.synchronousIo ? 'SWP_SYNCHRONOUS_IO' : '', d.onAvailList ? 'on swap_avail_heads' : 'not on swap_avail_heads', d.swapoffInProgress ? 'swapoff in progress' : ''];
+    md.appendMarkdown(
+      `lists: free ${d.lists.free} · nonfull ${d.lists.nonfull} · frag ${d.lists.frag} · full ${d.lists.full} · discard ${d.lists.discard}\n\n`,
+    );
+    const flags = [
+      d.solidState ? 'SWP_SOLIDSTATE' : 'rotational',
+      d.synchronousIo ? 'SWP_SYNCHRONOUS_IO' : '',
+      d.onAvailList ? 'on swap_avail_heads' : 'not on swap_avail_heads',
+      d.swapoffInProgress ? 'swapoff in progress' : '',
+    ];
     md.appendMarkdown(flags.filter((f) => f.length > 0).join(' · '));
     return md;
   }
 
   private clusterTooltip(detail: ClusterDetail): vscode.MarkdownString {
     const md = new this.deps.ui.MarkdownString();
-    md.appendMarkdown(`**cluster ${detail.cluster}** — ${detail.list}, order ${detail.order}, ${detail.count} used or bad\n\n`);
-    md.appendMarkdown(`swap table: ${detail.hasTable ? 'allocated' : 'none'}${detail.hasExtendTable ? ' · extend_table allocated' : ''}\n\n`);
+    md.appendMarkdown(
+      `**cluster ${detail.cluster}** — ${detail.list}, order ${detail.order}, ${detail.count} used or bad\n\n`,
+    );
+    md.appendMarkdown(
+      `swap table: ${detail.hasTable ? 'allocated' : 'none'}${detail.hasExtendTable ? ' · extend_table allocated' : ''}\n\n`,
+    );
     const tally = new Map<SlotBacking, number>();
     for (const b of detail.backing) tally.set(b, (tally.get(b) ?? 0) + 1);
     md.appendMarkdown([...tally].map(([b, n]) => `${b} ${n}`).join(' · '));
@@ -577,24 +692,33 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
 
   private slotTooltip(r: SlotRecord): vscode.MarkdownString {
     const md = new this.deps.ui.MarkdownString();
-    md.appendMarkdown(`**slot ${r.offset}** of swap type ${r.type} (cluster ${r.cluster}) — swp_entry_t \`${r.entryRaw}\`\n\n`);
+    md.appendMarkdown(
+      `**slot ${r.offset}** of swap type ${r.type} (cluster ${r.cluster}) — swp_entry_t \`${r.entryRaw}\`\n\n`,
+    );
     const facts = [`kind ${r.kind}`, `backing ${r.backing}`, `count ${r.count}`];
     if (r.zero) facts.push('zero (Z)');
     if (r.pfn !== null) facts.push(`PFN ${hex(r.pfn)}`);
     if (r.memcg !== null) facts.push(`memcg ${mdEscape(r.memcg.path)}${r.memcg.online ? '' : ' (zombie)'}`);
-    if (r.zswap !== null) facts.push(`zswap ${r.zswap.length} B${r.zswap.incompressible ? ' incompressible' : ''}${r.zswap.referenced ? ' referenced' : ''}`);
+    if (r.zswap !== null)
+      facts.push(
+        `zswap ${r.zswap.length} B${r.zswap.incompressible ? ' incompressible' : ''}${r.zswap.referenced ? ' referenced' : ''}`,
+      );
     if (r.zram !== null) facts.push(`zram ${describeZramSlot(r.zram, this.state()?.pageSize ?? 4096)}`);
     md.appendMarkdown(`${facts.join(' · ')}\n\n`);
     for (const enc of r.encodings) {
       md.appendMarkdown(`${mdEscape(enc.structure)}: \`${enc.raw}\` (${enc.bits} bits)\n\n`);
       if (enc.fields.length > 0) {
         md.appendMarkdown('| field | bits | value | |\n| --- | --- | --- | --- |\n');
-        for (const f of enc.fields) md.appendMarkdown(`| ${mdEscape(f.name)} | ${f.bits[0]}–${f.bits[1]} | \`${f.value}\` | ${mdEscape(f.meaning ?? '')} |\n`);
+        for (const f of enc.fields)
+          md.appendMarkdown(
+            `| ${mdEscape(f.name)} | ${f.bits[0]}–${f.bits[1]} | \`${f.value}\` | ${mdEscape(f.meaning ?? '')} |\n`,
+          );
         md.appendMarkdown('\n');
       }
     }
     const recent = r.history.slice(-5);
-    if (recent.length > 0) md.appendMarkdown(`last events:\n\n${recent.map((e) => `- step ${e.step}: ${mdEscape(e.text)}`).join('\n')}`);
+    if (recent.length > 0)
+      md.appendMarkdown(`last events:\n\n${recent.map((e) => `- step ${e.step}: ${mdEscape(e.text)}`).join('\n')}`);
     return md;
   }
 }

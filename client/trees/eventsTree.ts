@@ -45,7 +45,12 @@ export class EventsTreeProvider extends PagedListProvider<EventNode> {
     const events: WireEvent[] = [];
     let total = 0;
     while (events.length < limit) {
-      const page = await this.deps.server.request('swapsim/events', { uri, start: events.length, count: Math.min(MAX_EVENTS_PER_REQUEST, limit - events.length), fromEnd: true });
+      const page = await this.deps.server.request('swapsim/events', {
+        uri,
+        start: events.length,
+        count: Math.min(MAX_EVENTS_PER_REQUEST, limit - events.length),
+        fromEnd: true,
+      });
       total = page.total;
       events.push(...page.events);
       if (page.events.length === 0 || events.length >= total) break;
@@ -63,11 +68,18 @@ export class EventsTreeProvider extends PagedListProvider<EventNode> {
     item.description = `step ${event.step} · ${event.kind}`;
     item.iconPath = new ui.ThemeIcon(eventIcon(event.kind));
     item.id = node.id;
-    const where = event.type === undefined || event.offset === undefined ? '' : `\n\nswap type ${event.type}, slots ${event.offset}${event.nr !== undefined && event.nr > 1 ? `–${event.offset + event.nr - 1}` : ''}`;
+    const where =
+      event.type === undefined || event.offset === undefined
+        ? ''
+        : `\n\nswap type ${event.type}, slots ${event.offset}${event.nr !== undefined && event.nr > 1 ? `–${event.offset + event.nr - 1}` : ''}`;
     item.tooltip = `#${event.id} at step ${event.step} (${event.kind})\n\n${event.text}${where}`;
     if (event.type !== undefined && event.offset !== undefined) {
       item.contextValue = 'swapsim.event.slot';
-      item.command = { command: 'swapsim.revealSlot', title: 'Reveal Slot', arguments: [this.uri, event.type, event.offset] };
+      item.command = {
+        command: 'swapsim.revealSlot',
+        title: 'Reveal Slot',
+        arguments: [this.uri, event.type, event.offset],
+      };
     } else {
       item.contextValue = 'swapsim.event';
     }

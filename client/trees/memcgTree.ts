@@ -48,7 +48,12 @@ function nonZero(counts: Record<string, number>): string[] {
 
 /** memory.max / swap.max reached, or events that mean limits bit. */
 function underPressure(m: MemcgSummary): boolean {
-  return (m.max !== null && m.current >= m.max) || (m.swapMax !== null && m.swapCurrent >= m.swapMax) || (m.events['oom'] ?? 0) > 0 || (m.swapEvents['fail'] ?? 0) > 0;
+  return (
+    (m.max !== null && m.current >= m.max) ||
+    (m.swapMax !== null && m.swapCurrent >= m.swapMax) ||
+    (m.events['oom'] ?? 0) > 0 ||
+    (m.swapEvents['fail'] ?? 0) > 0
+  );
 }
 
 export class MemcgTreeProvider implements vscode.TreeDataProvider<MemcgTreeNode> {
@@ -89,7 +94,10 @@ export class MemcgTreeProvider implements vscode.TreeDataProvider<MemcgTreeNode>
       const state = m.online ? '' : 'zombie · ';
       item.description = `${state}mem ${formatBytes(m.current)} · swap ${formatBytes(m.swapCurrent)} · zswap ${formatBytes(m.zswapCurrent)}`;
       const color = !m.online ? 'disabledForeground' : underPressure(m) ? 'list.warningForeground' : undefined;
-      item.iconPath = new ui.ThemeIcon(m.online ? 'symbol-namespace' : 'debug-disconnect', color === undefined ? undefined : new ui.ThemeColor(color));
+      item.iconPath = new ui.ThemeIcon(
+        m.online ? 'symbol-namespace' : 'debug-disconnect',
+        color === undefined ? undefined : new ui.ThemeColor(color),
+      );
       item.tooltip = this.tooltip(m);
       item.id = node.id;
       item.contextValue = m.online ? 'swapsim.memcg' : 'swapsim.memcg.zombie';
@@ -114,7 +122,10 @@ export class MemcgTreeProvider implements vscode.TreeDataProvider<MemcgTreeNode>
       case 'events': {
         const parts = [...nonZero(m.events), ...nonZero(m.swapEvents).map((e) => `swap.${e}`)];
         item.description = parts.length > 0 ? parts.join(' · ') : 'none';
-        item.iconPath = new ui.ThemeIcon('bell', parts.length > 0 ? new ui.ThemeColor('list.warningForeground') : undefined);
+        item.iconPath = new ui.ThemeIcon(
+          'bell',
+          parts.length > 0 ? new ui.ThemeColor('list.warningForeground') : undefined,
+        );
         break;
       }
       case 'tasks':
@@ -207,10 +218,16 @@ export class MemcgTreeProvider implements vscode.TreeDataProvider<MemcgTreeNode>
 
   private tooltip(m: MemcgSummary): vscode.MarkdownString {
     const md = new this.deps.ui.MarkdownString();
-    md.appendMarkdown(`**${mdEscape(m.path)}**${m.online ? '' : ' — zombie (removed, still charged by swap entries)'}\n\n`);
+    md.appendMarkdown(
+      `**${mdEscape(m.path)}**${m.online ? '' : ' — zombie (removed, still charged by swap entries)'}\n\n`,
+    );
     md.appendMarkdown('| file | current | max | high | peak |\n| --- | ---: | ---: | ---: | ---: |\n');
-    md.appendMarkdown(`| memory | ${formatBytes(m.current)} | ${formatLimit(m.max)} | ${formatLimit(m.high)} | ${formatBytes(m.peak)} |\n`);
-    md.appendMarkdown(`| memory.swap | ${formatBytes(m.swapCurrent)} | ${formatLimit(m.swapMax)} | ${formatLimit(m.swapHigh)} | ${formatBytes(m.swapPeak)} |\n`);
+    md.appendMarkdown(
+      `| memory | ${formatBytes(m.current)} | ${formatLimit(m.max)} | ${formatLimit(m.high)} | ${formatBytes(m.peak)} |\n`,
+    );
+    md.appendMarkdown(
+      `| memory.swap | ${formatBytes(m.swapCurrent)} | ${formatLimit(m.swapMax)} | ${formatLimit(m.swapHigh)} | ${formatBytes(m.swapPeak)} |\n`,
+    );
     md.appendMarkdown(`| memory.zswap | ${formatBytes(m.zswapCurrent)} | ${formatLimit(m.zswapMax)} | | |\n\n`);
     const events = nonZero(m.events);
     const swapEvents = nonZero(m.swapEvents);

@@ -31,7 +31,9 @@ export interface MessageNode {
   readonly text: string;
 }
 
-export abstract class PagedListProvider<T extends { readonly id: string }> implements vscode.TreeDataProvider<T | MoreNode | MessageNode> {
+export abstract class PagedListProvider<T extends { readonly id: string }> implements vscode.TreeDataProvider<
+  T | MoreNode | MessageNode
+> {
   private readonly emitter: vscode.EventEmitter<undefined>;
   readonly onDidChangeTreeData: vscode.Event<undefined>;
   protected uri: string | undefined;

@@ -31,7 +31,11 @@ export class SwapCacheTreeProvider extends PagedListProvider<SwapCacheNode> {
     const entries: SwapCacheEntry[] = [];
     let total = 0;
     while (entries.length < limit) {
-      const page = await this.deps.server.request('swapsim/swapCache', { uri, start: entries.length, limit: Math.min(MAX_FOLIOS_PER_REQUEST, limit - entries.length) });
+      const page = await this.deps.server.request('swapsim/swapCache', {
+        uri,
+        start: entries.length,
+        limit: Math.min(MAX_FOLIOS_PER_REQUEST, limit - entries.length),
+      });
       total = page.total;
       entries.push(...page.entries);
       if (page.entries.length === 0 || entries.length >= total) break;
@@ -52,7 +56,11 @@ export class SwapCacheTreeProvider extends PagedListProvider<SwapCacheNode> {
     item.tooltip = `folio of ${1 << node.order} page(s) at PFN ${hex(node.pfn)}, swap type ${node.type} offset ${node.offset}${node.dirty ? ', dirty (not yet written)' : ''}`;
     item.id = node.id;
     item.contextValue = 'swapsim.folio';
-    item.command = { command: 'swapsim.revealSlot', title: 'Reveal Slot', arguments: [this.uri, node.type, node.offset] };
+    item.command = {
+      command: 'swapsim.revealSlot',
+      title: 'Reveal Slot',
+      arguments: [this.uri, node.type, node.offset],
+    };
     return item;
   }
 }

@@ -4,7 +4,10 @@
 import type * as vscode from 'vscode';
 
 export interface UiApi {
-  readonly TreeItem: new (label: string | vscode.TreeItemLabel, collapsibleState?: vscode.TreeItemCollapsibleState) => vscode.TreeItem;
+  readonly TreeItem: new (
+    label: string | vscode.TreeItemLabel,
+    collapsibleState?: vscode.TreeItemCollapsibleState,
+  ) => vscode.TreeItem;
   readonly EventEmitter: new <T>() => vscode.EventEmitter<T>;
   readonly ThemeIcon: new (id: string, color?: vscode.ThemeColor) => vscode.ThemeIcon;
   readonly ThemeColor: new (id: string) => vscode.ThemeColor;

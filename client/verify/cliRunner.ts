@@ -31,8 +31,22 @@ export function runVerifyCli(r: VerifyCliRequest): Promise<VerifyScenarioReport>
       reject(new VerifyCancelled('cancelled'));
       return;
     }
-    const args = [r.cli, 'verify', r.file, '--kernel', r.kernel, '--runs', String(r.runs), '--json', ...(r.fromFixture ? ['--from-fixture'] : [])];
-    const child = spawn(r.node, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const args = [
+      r.cli,
+      'verify',
+      r.file,
+      '--kernel',
+      r.kernel,
+      '--runs',
+      String(r.runs),
+      '--json',
+      ...(r.fromFixture ? ['--from-fixture'] : []),
+    ];
+    const child = spawn(r.node, args, {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -85,7 +99,11 @@ export function runVerifyCli(r: VerifyCliRequest): Promise<VerifyScenarioReport>
           // fall through to the error below
         }
       }
-      reject(new VerifyCliError(stderr.trim().split('\n').slice(-6).join('\n') || `swapsim verify exited with ${String(code)}`));
+      reject(
+        new VerifyCliError(
+          stderr.trim().split('\n').slice(-6).join('\n') || `swapsim verify exited with ${String(code)}`,
+        ),
+      );
     });
   });
 }

@@ -36,9 +36,13 @@ export class KernelVerification implements vscode.Disposable {
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.controller.createRunProfile('Verify on a real kernel', vscode.TestRunProfileKind.Run, async (request, token) => {
-      for (const item of request.include ?? []) if (item.uri) await this.verify(item.uri, token);
-    });
+    this.controller.createRunProfile(
+      'Verify on a real kernel',
+      vscode.TestRunProfileKind.Run,
+      async (request, token) => {
+        for (const item of request.include ?? []) if (item.uri) await this.verify(item.uri, token);
+      },
+    );
     this.disposables.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         // an edited scenario is another scenario: its old verification no longer applies
@@ -57,13 +61,20 @@ export class KernelVerification implements vscode.Disposable {
 
   /** Verify a scenario (the active editor's without an argument); resolves with the report, or undefined when cancelled or impossible. */
   async verify(arg?: unknown, outerToken?: vscode.CancellationToken): Promise<VerifyScenarioReport | undefined> {
-    const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    const uri =
+      typeof arg === 'string'
+        ? vscode.Uri.parse(arg)
+        : arg instanceof vscode.Uri
+          ? arg
+          : vscode.window.activeTextEditor?.document.uri;
     if (!uri) {
       void vscode.window.showErrorMessage('swapsim: open a .swapsim scenario to verify it on a real kernel.');
       return undefined;
     }
     if (uri.scheme !== 'file') {
-      void vscode.window.showErrorMessage('swapsim: save the scenario to a file first; the real-kernel run reads it from disk.');
+      void vscode.window.showErrorMessage(
+        'swapsim: save the scenario to a file first; the real-kernel run reads it from disk.',
+      );
       return undefined;
     }
     const document = await vscode.workspace.openTextDocument(uri);
@@ -86,44 +97,62 @@ export class KernelVerification implements vscode.Disposable {
     return report;
   }
 
-  private async runWithProgress(uri: vscode.Uri, kernel: string, runs: number, fromFixture: boolean, outerToken?: vscode.CancellationToken): Promise<VerifyScenarioReport | undefined> {
+  private async runWithProgress(
+    uri: vscode.Uri,
+    kernel: string,
+    runs: number,
+    fromFixture: boolean,
+    outerToken?: vscode.CancellationToken,
+  ): Promise<VerifyScenarioReport | undefined> {
     const title = `swapsim: verifying ${path.basename(uri.fsPath)} on kernel ${kernel}`;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const abort = new AbortController();
-      const subs = [token.onCancellationRequested(() => abort.abort()), outerToken?.onCancellationRequested(() => abort.abort())];
-      try {
-        return await runVerifyCli({
-          cli: path.join(this.context.extensionPath, 'dist', 'cli.js'),
-          node: process.execPath,
-          file: uri.fsPath,
-          kernel,
-          runs,
-          fromFixture,
-          signal: abort.signal,
-          onProgress: (message) => {
-            this.log.info(`verify: ${message}`);
-            progress.report({ message });
-          },
-        });
-      } catch (error) {
-        if (error instanceof VerifyCancelled) {
-          this.log.info(`verify ${uri.fsPath}: cancelled`);
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const subs = [
+          token.onCancellationRequested(() => abort.abort()),
+          outerToken?.onCancellationRequested(() => abort.abort()),
+        ];
+        try {
+          return await runVerifyCli({
+            cli: path.join(this.context.extensionPath, 'dist', 'cli.js'),
+            node: process.execPath,
+            file: uri.fsPath,
+            kernel,
+            runs,
+            fromFixture,
+            signal: abort.signal,
+            onProgress: (message) => {
+              this.log.info(`verify: ${message}`);
+              progress.report({ message });
+            },
+          });
+        } catch (error) {
+          if (error instanceof VerifyCancelled) {
+            this.log.info(`verify ${uri.fsPath}: cancelled`);
+            return undefined;
+          }
+          const message = error instanceof Error ? error.message : String(error);
+          this.log.error(`verify ${uri.fsPath}: ${message}`);
+          void vscode.window.showErrorMessage(`swapsim verify: ${message}`);
           return undefined;
+        } finally {
+          for (const s of subs) s?.dispose();
         }
-        const message = error instanceof Error ? error.message : String(error);
-        this.log.error(`verify ${uri.fsPath}: ${message}`);
-        void vscode.window.showErrorMessage(`swapsim verify: ${message}`);
-        return undefined;
-      } finally {
-        for (const s of subs) s?.dispose();
-      }
-    });
+      },
+    );
   }
 
   /** Testing view items and diagnostics for one report. */
   private show(uri: vscode.Uri, text: string, report: VerifyScenarioReport): void {
     const fileId = uri.toString();
-    const file = this.controller.items.get(fileId) ?? this.controller.createTestItem(fileId, `${vscode.workspace.asRelativePath(uri)} on ${report.kernel.release}`, uri);
+    const file =
+      this.controller.items.get(fileId) ??
+      this.controller.createTestItem(
+        fileId,
+        `${vscode.workspace.asRelativePath(uri)} on ${report.kernel.release}`,
+        uri,
+      );
     file.label = `${vscode.workspace.asRelativePath(uri)} on ${report.kernel.release}`;
     this.controller.items.add(file);
     const compared = report.observables.filter((o) => o.verdict !== 'simulator-only');
@@ -134,7 +163,11 @@ export class KernelVerification implements vscode.Disposable {
       return child;
     });
     file.children.replace(children);
-    const run = this.controller.createTestRun(new vscode.TestRunRequest([file]), `real kernel ${report.kernel.release}`, false);
+    const run = this.controller.createTestRun(
+      new vscode.TestRunRequest([file]),
+      `real kernel ${report.kernel.release}`,
+      false,
+    );
     run.started(file);
     if (report.error) {
       const message = new vscode.TestMessage(report.error);
@@ -148,7 +181,11 @@ export class KernelVerification implements vscode.Disposable {
         run.started(item);
         if (o.verdict === 'differs') {
           failed = true;
-          const message = vscode.TestMessage.diff(differenceText(report, o), formatKernel(o.kernel), String(o.simulator));
+          const message = vscode.TestMessage.diff(
+            differenceText(report, o),
+            formatKernel(o.kernel),
+            String(o.simulator),
+          );
           message.location = new vscode.Location(uri, new vscode.Position(o.line, 0));
           run.failed(item, message);
           this.outcomes.set(item.id, 'failed');
@@ -157,8 +194,16 @@ export class KernelVerification implements vscode.Disposable {
           this.outcomes.set(item.id, 'passed');
         }
       });
-      run.appendOutput(`${report.summary.exact} exact, ${report.summary['within-spread']} within spread, ${report.summary.differs} differ, ${report.summary['simulator-only']} simulator-only\r\n`);
-      if (failed) run.failed(file, new vscode.TestMessage(`${report.summary.differs} observable(s) differ between kernel ${report.kernel.release} and the simulator (${report.design})`));
+      run.appendOutput(
+        `${report.summary.exact} exact, ${report.summary['within-spread']} within spread, ${report.summary.differs} differ, ${report.summary['simulator-only']} simulator-only\r\n`,
+      );
+      if (failed)
+        run.failed(
+          file,
+          new vscode.TestMessage(
+            `${report.summary.differs} observable(s) differ between kernel ${report.kernel.release} and the simulator (${report.design})`,
+          ),
+        );
       else run.passed(file);
       this.outcomes.set(file.id, failed ? 'failed' : 'passed');
     }
@@ -187,7 +232,11 @@ export function diagnosticsFor(report: VerifyScenarioReport): vscode.Diagnostic[
     byLine.set(o.line, list);
   }
   return [...byLine].map(([line, texts]) => {
-    const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), texts.join('\n'), vscode.DiagnosticSeverity.Information);
+    const d = new vscode.Diagnostic(
+      new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER),
+      texts.join('\n'),
+      vscode.DiagnosticSeverity.Information,
+    );
     d.source = 'swapsim verify';
     return d;
   });

@@ -47,17 +47,39 @@ function render(scenario: string, report: CompareReport, command: string): void 
       'header',
       { class: 'topbar' },
       h('h1', {}, `Designs compared — ${scenario}`),
-      h('div', { class: 'controls', role: 'radiogroup', 'aria-label': 'Compare at' }, radio('end', 'End of the run'), radio('current', 'Current step')),
-      h('div', { class: 'controls', role: 'group', 'aria-label': 'Export' }, button('export-markdown', 'Export Markdown', () => send({ type: 'export', format: 'markdown' })), button('export-csv', 'Export CSV', () => send({ type: 'export', format: 'csv' }))),
+      h(
+        'div',
+        { class: 'controls', role: 'radiogroup', 'aria-label': 'Compare at' },
+        radio('end', 'End of the run'),
+        radio('current', 'Current step'),
+      ),
+      h(
+        'div',
+        { class: 'controls', role: 'group', 'aria-label': 'Export' },
+        button('export-markdown', 'Export Markdown', () => send({ type: 'export', format: 'markdown' })),
+        button('export-csv', 'Export CSV', () => send({ type: 'export', format: 'csv' })),
+      ),
     ),
     h('p', { id: 'banner', class: 'banner', role: 'status', hidden: true }),
     h('p', { class: 'where' }, `Compared ${where}. The same figures: `, h('code', { id: 'cli-command' }, command)),
     report.designs.length === 0 ? h('p', {}, 'No design could run this scenario.') : null,
     // What a reviewer asks first: do the designs behave alike, and where do they part? Then what each costs.
     divergenceLine('divergence', report),
-    report.designs.length === 0 ? null : reportTable('behaviour', `Behaviour ${where}`, [''], report.behaviour, report.designs, true, false),
+    report.designs.length === 0
+      ? null
+      : reportTable('behaviour', `Behaviour ${where}`, [''], report.behaviour, report.designs, true, false),
     report.notes.length === 0 ? null : h('ul', { id: 'notes' }, ...report.notes.map((n) => h('li', {}, n))),
-    report.designs.length === 0 ? null : reportTable('metadata', `Swap metadata ${where}`, ['structure', 'kind'], [...report.structures, ...report.totals], report.designs, false, true),
+    report.designs.length === 0
+      ? null
+      : reportTable(
+          'metadata',
+          `Swap metadata ${where}`,
+          ['structure', 'kind'],
+          [...report.structures, ...report.totals],
+          report.designs,
+          false,
+          true,
+        ),
   );
 }
 
@@ -75,14 +97,19 @@ function handle(message: HostToCompareView): void {
   switch (message.type) {
     case 'busy':
       at = message.at;
-      banner(`Comparing ${message.scenario} ${message.at === 'end' ? 'at the end of the run' : `at step ${message.step}`}…`);
+      banner(
+        `Comparing ${message.scenario} ${message.at === 'end' ? 'at the end of the run' : `at step ${message.step}`}…`,
+      );
       return;
     case 'report':
       at = message.at;
       render(message.scenario, compareReport(message.result), message.command);
       return;
     case 'stale':
-      banner(`The session moved to step ${message.step}: this comparison is of another step. `, { label: `Compare at step ${message.step}`, run: () => send({ type: 'compareAt', at: 'current' }) });
+      banner(`The session moved to step ${message.step}: this comparison is of another step. `, {
+        label: `Compare at step ${message.step}`,
+        run: () => send({ type: 'compareAt', at: 'current' }),
+      });
       return;
     case 'failed':
       banner(`Could not compare: ${message.message}`);

@@ -8,8 +8,21 @@ import { formatCell, type CompareReport, type ReportRow } from '../../shared/com
 import { h } from '../dashboard/dom';
 
 /** A table with one column per design; with `markDifferences`, a row whose designs disagree gets the class `differs`. */
-export function reportTable(id: string, caption: string, labels: readonly string[], rows: readonly ReportRow[], designs: readonly string[], markDifferences: boolean, withKind: boolean): HTMLElement {
-  const head = h('tr', {}, ...labels.map((l) => h('th', { scope: 'col' }, l)), ...designs.map((d) => h('th', { scope: 'col', class: 'num' }, d)));
+export function reportTable(
+  id: string,
+  caption: string,
+  labels: readonly string[],
+  rows: readonly ReportRow[],
+  designs: readonly string[],
+  markDifferences: boolean,
+  withKind: boolean,
+): HTMLElement {
+  const head = h(
+    'tr',
+    {},
+    ...labels.map((l) => h('th', { scope: 'col' }, l)),
+    ...designs.map((d) => h('th', { scope: 'col', class: 'num' }, d)),
+  );
   const body = rows.map((r) => {
     const distinct = new Set(r.values.map((v) => (v === null ? 'null' : String(v))));
     const differs = markDifferences && distinct.size > 1;
@@ -26,6 +39,9 @@ export function reportTable(id: string, caption: string, labels: readonly string
 
 /** The first divergence as a sentence, or that every design behaved alike. */
 export function divergenceLine(id: string, report: CompareReport): HTMLElement {
-  const text = report.divergence === null ? 'Every design behaved alike.' : report.divergence.charAt(0).toUpperCase() + report.divergence.slice(1);
+  const text =
+    report.divergence === null
+      ? 'Every design behaved alike.'
+      : report.divergence.charAt(0).toUpperCase() + report.divergence.slice(1);
   return h('p', { id, class: report.divergence === null ? 'alike' : 'diverges' }, text);
 }

@@ -21,7 +21,11 @@ import { readPalette, watchTheme, type Palette } from './theme';
 import type { ConnectionState, Transport } from './transport';
 import { uiBadge, uiButton, uiDropdown, type Button } from './ui-toolkit';
 
-const THEME_CLASSES: Record<StandaloneTheme, string> = { dark: 'vscode-dark', light: 'vscode-light', 'high-contrast': 'vscode-high-contrast' };
+const THEME_CLASSES: Record<StandaloneTheme, string> = {
+  dark: 'vscode-dark',
+  light: 'vscode-light',
+  'high-contrast': 'vscode-high-contrast',
+};
 
 interface Panels {
   map: ClusterMapView;
@@ -31,7 +35,6 @@ interface Panels {
   compare: ComparePanel;
   timeline: TimelinePanel;
 }
-
 
 /** Most step presses waiting for the server at once. */
 const MAX_QUEUED_STEPS = 16;
@@ -61,10 +64,35 @@ export class DashboardApp {
     private readonly rpc: Rpc,
   ) {
     this.buttons = {
-      reset: uiButton({ label: 'Reset', ariaLabel: 'Reset to step 0', title: 'Reset to step 0', id: 'step-reset', onClick: () => void this.gotoStep(0) }),
-      back: uiButton({ label: '◀ Back', ariaLabel: 'Step back', title: 'Step back ([)', id: 'step-back', onClick: () => void this.step('back') }),
-      forward: uiButton({ label: 'Step ▶', ariaLabel: 'Step forward', title: 'Step forward (])', id: 'step-forward', appearance: 'primary', onClick: () => void this.step('forward') }),
-      end: uiButton({ label: 'Run to end', ariaLabel: 'Run to the end', title: 'Run to the end', id: 'step-end', onClick: () => void this.gotoStep(this.store?.snapshot.step.total ?? 0) }),
+      reset: uiButton({
+        label: 'Reset',
+        ariaLabel: 'Reset to step 0',
+        title: 'Reset to step 0',
+        id: 'step-reset',
+        onClick: () => void this.gotoStep(0),
+      }),
+      back: uiButton({
+        label: '◀ Back',
+        ariaLabel: 'Step back',
+        title: 'Step back ([)',
+        id: 'step-back',
+        onClick: () => void this.step('back'),
+      }),
+      forward: uiButton({
+        label: 'Step ▶',
+        ariaLabel: 'Step forward',
+        title: 'Step forward (])',
+        id: 'step-forward',
+        appearance: 'primary',
+        onClick: () => void this.step('forward'),
+      }),
+      end: uiButton({
+        label: 'Run to end',
+        ariaLabel: 'Run to the end',
+        title: 'Run to the end',
+        id: 'step-end',
+        onClick: () => void this.gotoStep(this.store?.snapshot.step.total ?? 0),
+      }),
     };
     transport.onConnection((state) => this.showConnection(state));
     watchTheme((palette) => this.setPalette(palette));
@@ -87,7 +115,14 @@ export class DashboardApp {
         this.applyDelta(message.delta, receivedAt);
         return;
       case 'select':
-        this.panels?.map.select({ type: message.deviceType, cluster: message.cluster, ...(message.offset === undefined ? {} : { offset: message.offset }) }, true);
+        this.panels?.map.select(
+          {
+            type: message.deviceType,
+            cluster: message.cluster,
+            ...(message.offset === undefined ? {} : { offset: message.offset }),
+          },
+          true,
+        );
         this.onSelect(this.panels?.map.currentSelection ?? null, false);
         return;
       case 'noSession':
@@ -173,14 +208,31 @@ export class DashboardApp {
       this.palette,
     );
     const memcg = new MemcgPanel();
-    const counters = new CountersPanel({ onChartsChange: (keys) => this.updateUi({ charts: keys }) }, store, this.palette);
+    const counters = new CountersPanel(
+      { onChartsChange: (keys) => this.updateUi({ charts: keys }) },
+      store,
+      this.palette,
+    );
     counters.setChartKeys(ui.charts);
-    const compare = new ComparePanel({ rpc, scenarioFile: () => scenarioFile(store.snapshot.uri), onDesignsChange: (designs) => this.updateUi({ compare: designs }) }, this.palette, ui.compare);
+    const compare = new ComparePanel(
+      {
+        rpc,
+        scenarioFile: () => scenarioFile(store.snapshot.uri),
+        onDesignsChange: (designs) => this.updateUi({ compare: designs }),
+      },
+      this.palette,
+      ui.compare,
+    );
     const timeline = new TimelinePanel({ rpc, gotoStep: (step) => this.gotoStep(step) }, store);
     this.panels = { map, inspector, memcg, counters, compare, timeline };
 
     const panel = (id: string, title: string, content: HTMLElement, extra = ''): HTMLDetailsElement => {
-      const details = h('details', { class: `panel ${extra}`.trim(), id, open: ui.open.includes(id) }, h('summary', {}, h('h2', { id: `${id}-title` }, title)), h('div', { class: 'panel-body', role: 'region', 'aria-labelledby': `${id}-title` }, content));
+      const details = h(
+        'details',
+        { class: `panel ${extra}`.trim(), id, open: ui.open.includes(id) },
+        h('summary', {}, h('h2', { id: `${id}-title` }, title)),
+        h('div', { class: 'panel-body', role: 'region', 'aria-labelledby': `${id}-title` }, content),
+      );
       details.addEventListener('toggle', () => {
         if (id === 'panel-compare') compare.setActive(details.open);
         const open = new Set(this.ui?.open ?? []);
@@ -191,9 +243,27 @@ export class DashboardApp {
       return details;
     };
 
-    const exportPng = uiButton({ label: 'PNG', ariaLabel: 'Export the cluster map as PNG', title: 'Export the cluster map as PNG', id: 'export-png', onClick: () => void this.exportPng() });
-    const exportCsv = uiButton({ label: 'CSV', ariaLabel: 'Export counters over the steps as CSV', title: 'Export counters over the visited steps as CSV', id: 'export-csv', onClick: () => this.exportCsv() });
-    const exportJson = uiButton({ label: 'JSON', ariaLabel: 'Export the session state as JSON', title: 'Export the session state as JSON', id: 'export-json', onClick: () => void this.exportJson() });
+    const exportPng = uiButton({
+      label: 'PNG',
+      ariaLabel: 'Export the cluster map as PNG',
+      title: 'Export the cluster map as PNG',
+      id: 'export-png',
+      onClick: () => void this.exportPng(),
+    });
+    const exportCsv = uiButton({
+      label: 'CSV',
+      ariaLabel: 'Export counters over the steps as CSV',
+      title: 'Export counters over the visited steps as CSV',
+      id: 'export-csv',
+      onClick: () => this.exportCsv(),
+    });
+    const exportJson = uiButton({
+      label: 'JSON',
+      ariaLabel: 'Export the session state as JSON',
+      title: 'Export the session state as JSON',
+      id: 'export-json',
+      onClick: () => void this.exportJson(),
+    });
     const controls = h(
       'div',
       { class: 'toolbar', role: 'toolbar', 'aria-label': 'Stepping' },
@@ -203,7 +273,14 @@ export class DashboardApp {
       this.buttons.end.element,
       this.header.step,
     );
-    const exports = h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Export' }, h('span', { class: 'label' }, 'Export'), exportPng.element, exportCsv.element, exportJson.element);
+    const exports = h(
+      'div',
+      { class: 'toolbar', role: 'group', 'aria-label': 'Export' },
+      h('span', { class: 'label' }, 'Export'),
+      exportPng.element,
+      exportCsv.element,
+      exportJson.element,
+    );
     const themePicker =
       this.transport.kind === 'browser'
         ? uiDropdown({
@@ -229,7 +306,15 @@ export class DashboardApp {
       h(
         'header',
         { class: 'topbar' },
-        h('div', { class: 'title-row' }, this.header.title, this.header.design, this.header.status, this.header.connection, themePicker),
+        h(
+          'div',
+          { class: 'title-row' },
+          this.header.title,
+          this.header.design,
+          this.header.status,
+          this.header.connection,
+          themePicker,
+        ),
         h('div', { class: 'controls-row' }, controls, exports),
       ),
       this.banner,
@@ -289,13 +374,20 @@ export class DashboardApp {
     this.updateHeader();
     this.acknowledge();
     // Measured from the message's arrival: parsing and checking it are part of applying it.
-    performance.measure('swapsim:apply-delta', { start: receivedAt, end: performance.now(), detail: { seq: delta.seq, clusters: delta.clusters.length } });
+    performance.measure('swapsim:apply-delta', {
+      start: receivedAt,
+      end: performance.now(),
+      detail: { seq: delta.seq, clusters: delta.clusters.length },
+    });
   }
 
   private applyToMap(effect: DeltaEffect): void {
     const store = this.store!;
     const map = this.panels!.map;
-    if (effect.removedDevices.length > 0 || [...effect.devices].some((t) => !store.devices.has(t) || map.deviceType === null)) {
+    if (
+      effect.removedDevices.length > 0 ||
+      [...effect.devices].some((t) => !store.devices.has(t) || map.deviceType === null)
+    ) {
       map.setDevices([...store.devices.values()]);
     } else {
       for (const type of effect.devices) {
@@ -304,13 +396,17 @@ export class DashboardApp {
       }
     }
     const types = new Set<number>([...effect.clusters.keys(), ...effect.overflow, ...effect.slots]);
-    for (const type of types) map.applyClusterChanges(type, effect.clusters.get(type) ?? [], effect.slots.has(type), effect.overflow.has(type));
+    for (const type of types)
+      map.applyClusterChanges(type, effect.clusters.get(type) ?? [], effect.slots.has(type), effect.overflow.has(type));
   }
 
   private updateHeader(): void {
     const s = this.store!.snapshot;
     this.header.title.textContent = `swapsim — ${decodeURIComponent(fileStem(s.uri))}`;
-    replaceChildren(this.header.design, uiBadge(`kernel ${s.kernel} · design ${s.design}`, 'Kernel release and metadata design being simulated'));
+    replaceChildren(
+      this.header.design,
+      uiBadge(`kernel ${s.kernel} · design ${s.design}`, 'Kernel release and metadata design being simulated'),
+    );
     replaceChildren(this.header.status, uiBadge(s.status, 'Session status'));
     this.header.step.textContent = `step ${formatCount(s.step.index)} / ${formatCount(s.step.total)}`;
     const atStart = s.step.index === 0;
@@ -357,7 +453,12 @@ export class DashboardApp {
     this.panels?.inspector.show(selection);
     this.updateUi({ selection: selection === null ? null : { ...selection } });
     if (fromUser && selection !== null) {
-      this.transport.send({ type: 'select', deviceType: selection.type, cluster: selection.cluster, ...(selection.offset === undefined ? {} : { offset: selection.offset }) });
+      this.transport.send({
+        type: 'select',
+        deviceType: selection.type,
+        cluster: selection.cluster,
+        ...(selection.offset === undefined ? {} : { offset: selection.offset }),
+      });
     }
   }
 
@@ -367,7 +468,11 @@ export class DashboardApp {
     if (map === undefined || store === null) return;
     try {
       const png = await map.exportPng();
-      this.transport.saveFile(`${fileStem(store.snapshot.uri)}-${fileStem(map.devicePath)}-step${store.snapshot.step.index}.png`, 'image/png', png);
+      this.transport.saveFile(
+        `${fileStem(store.snapshot.uri)}-${fileStem(map.devicePath)}-step${store.snapshot.step.index}.png`,
+        'image/png',
+        png,
+      );
     } catch (err) {
       this.showBanner(`PNG export failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -385,7 +490,11 @@ export class DashboardApp {
     if (store === null) return;
     try {
       const out = await this.rpc.request('swapsim/export', { format: 'state-json' });
-      this.transport.saveFile(`${fileStem(store.snapshot.uri)}-step${store.snapshot.step.index}.json`, out.mime, new TextEncoder().encode(out.text));
+      this.transport.saveFile(
+        `${fileStem(store.snapshot.uri)}-step${store.snapshot.step.index}.json`,
+        out.mime,
+        new TextEncoder().encode(out.text),
+      );
     } catch (err) {
       this.showBanner(`JSON export failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -439,7 +548,8 @@ export class DashboardApp {
 
   private showConnection(state: ConnectionState): void {
     if (this.transport.kind !== 'browser') return;
-    this.header.connection.textContent = state === 'open' ? '' : state === 'connecting' ? 'connecting…' : 'disconnected: retrying';
+    this.header.connection.textContent =
+      state === 'open' ? '' : state === 'connecting' ? 'connecting…' : 'disconnected: retrying';
     this.header.connection.dataset.state = state;
     if (state === 'closed') this.rpc.failAll('the connection to swapsim serve closed');
   }
@@ -456,7 +566,8 @@ export class DashboardApp {
 
   /** Shortcuts that work anywhere except in text fields: [ and ] step, m/i/t focus a panel. */
   private onGlobalKey(e: KeyboardEvent): void {
-    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target) || this.store === null) return;
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target) || this.store === null)
+      return;
     const focus = (id: string): void => {
       const el = document.getElementById(id);
       const details = el?.closest('details');

@@ -25,7 +25,11 @@ export function countersCsv(history: readonly CounterSample[]): string {
 
 /** The last path segment of a scenario's URI, decoded (`file:///w/my%20test.swapsim` → `my test.swapsim`). */
 export function scenarioFile(uri: string): string {
-  const last = uri.split(/[\\/]/).filter((s) => s.length > 0).pop() ?? uri;
+  const last =
+    uri
+      .split(/[\\/]/)
+      .filter((s) => s.length > 0)
+      .pop() ?? uri;
   try {
     return decodeURIComponent(last);
   } catch {
@@ -35,7 +39,14 @@ export function scenarioFile(uri: string): string {
 
 /** A file name part from a path or URI: letters, digits, dot, dash and underscore only. */
 export function fileStem(text: string): string {
-  const last = text.split(/[\\/]/).filter((s) => s.length > 0).pop() ?? 'swapsim';
-  const stem = last.replace(/\.swapsim$/, '').replace(/[^\w.-]+/g, '_').replace(/^[._]+/, '');
+  const last =
+    text
+      .split(/[\\/]/)
+      .filter((s) => s.length > 0)
+      .pop() ?? 'swapsim';
+  const stem = last
+    .replace(/\.swapsim$/, '')
+    .replace(/[^\w.-]+/g, '_')
+    .replace(/^[._]+/, '');
   return stem.length > 0 ? stem.slice(0, 80) : 'swapsim';
 }

@@ -12,7 +12,10 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  const text = value.toFixed(digits).replace(/\.0+$/, '').replace(/(\.\d*?)0+$/, '$1');
+  const text = value
+    .toFixed(digits)
+    .replace(/\.0+$/, '')
+    .replace(/(\.\d*?)0+$/, '$1');
   return `${bytes < 0 ? '-' : ''}${text} ${UNITS[unit]}`;
 }
 
@@ -38,7 +41,12 @@ export function formatLimit(bytes: number | null): string {
 /** Compact axis label: 1073676284 -> "1.07G", 16384 -> "16.4k". */
 export function formatCompact(n: number): string {
   const abs = Math.abs(n);
-  for (const [limit, suffix] of [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']] as const) {
+  for (const [limit, suffix] of [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const) {
     if (abs >= limit) return `${Number((n / limit).toPrecision(3))}${suffix}`;
   }
   return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(3)));

@@ -43,7 +43,9 @@ export function defaultUiState(uri: string, design: DesignName): UiState {
 
 const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const strings = (v: unknown, max: number): string[] | null =>
-  Array.isArray(v) && v.length <= max && v.every((s) => typeof s === 'string' && s.length < 400) ? (v as string[]) : null;
+  Array.isArray(v) && v.length <= max && v.every((s) => typeof s === 'string' && s.length < 400)
+    ? (v as string[])
+    : null;
 
 /** A stored state for `uri`, field by field: anything malformed falls back to the default. */
 export function parseUiState(value: unknown, uri: string, design: DesignName): UiState {
@@ -53,16 +55,20 @@ export function parseUiState(value: unknown, uri: string, design: DesignName): U
   if (v.version !== 1 || v.uri !== uri) return state;
   if (v.device === null || isNat(v.device)) state.device = v.device;
   const level = v.level as Record<string, unknown> | null | undefined;
-  if (level !== null && typeof level === 'object' && isNat(level.k) && isNat(level.s) && level.k >= 1 && level.s >= 1) state.level = { k: level.k, s: level.s };
+  if (level !== null && typeof level === 'object' && isNat(level.k) && isNat(level.s) && level.k >= 1 && level.s >= 1)
+    state.level = { k: level.k, s: level.s };
   if (isNat(v.top)) state.top = v.top;
   const sel = v.selection as Record<string, unknown> | null | undefined;
   if (sel !== null && typeof sel === 'object' && isNat(sel.type) && isNat(sel.cluster)) {
-    state.selection = isNat(sel.offset) ? { type: sel.type, cluster: sel.cluster, offset: sel.offset } : { type: sel.type, cluster: sel.cluster };
+    state.selection = isNat(sel.offset)
+      ? { type: sel.type, cluster: sel.cluster, offset: sel.offset }
+      : { type: sel.type, cluster: sel.cluster };
   }
   state.open = strings(v.open, 20) ?? state.open;
   state.charts = strings(v.charts, 20) ?? state.charts;
   const compare = strings(v.compare, DESIGN_NAMES.length);
-  if (compare !== null) state.compare = compare.filter((d): d is DesignName => (DESIGN_NAMES as readonly string[]).includes(d));
+  if (compare !== null)
+    state.compare = compare.filter((d): d is DesignName => (DESIGN_NAMES as readonly string[]).includes(d));
   if (v.theme === 'dark' || v.theme === 'light' || v.theme === 'high-contrast') state.theme = v.theme;
   return state;
 }

@@ -41,20 +41,33 @@ export class Rpc {
   }
 
   /** A request whose answer also says when its message reached the page (before parsing and checks). */
-  timed<M extends WebviewRequestMethod>(method: M, params: ParamsOf<M>): Promise<{ result: ResultOf<M>; receivedAt: number }> {
+  timed<M extends WebviewRequestMethod>(
+    method: M,
+    params: ParamsOf<M>,
+  ): Promise<{ result: ResultOf<M>; receivedAt: number }> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new RpcError(-32000, `${method} timed out after ${TIMEOUT_MS / 1000} s`));
       }, TIMEOUT_MS);
-      this.pending.set(id, { method, resolve: (value, receivedAt) => resolve({ result: value as ResultOf<M>, receivedAt }), reject, timer });
+      this.pending.set(id, {
+        method,
+        resolve: (value, receivedAt) => resolve({ result: value as ResultOf<M>, receivedAt }),
+        reject,
+        timer,
+      });
       this.transport.send({ type: 'request', id, method, params: { ...params, uri: this.uri } });
     });
   }
 
   /** Settle the matching request; false if no request has this id. */
-  settle(id: number, result: unknown, error: { code: number; message: string } | undefined, receivedAt: number = performance.now()): boolean {
+  settle(
+    id: number,
+    result: unknown,
+    error: { code: number; message: string } | undefined,
+    receivedAt: number = performance.now(),
+  ): boolean {
     const entry = this.pending.get(id);
     if (entry === undefined) return false;
     this.pending.delete(id);
@@ -65,7 +78,10 @@ export class Rpc {
     }
     const parsed = parseRequestResult(entry.method, result);
     if (parsed.ok) entry.resolve(parsed.value, receivedAt);
-    else entry.reject(new RpcError(ErrorCodes.InternalError, `${entry.method} answered with a malformed result: ${parsed.error}`));
+    else
+      entry.reject(
+        new RpcError(ErrorCodes.InternalError, `${entry.method} answered with a malformed result: ${parsed.error}`),
+      );
     return true;
   }
 

@@ -59,7 +59,8 @@ export function flattenCounters(snapshot: SessionSnapshot): Map<string, number> 
   for (const [key, value] of Object.entries(c.freeMem)) out.set(`free.mem.${key}`, value);
   for (const [key, value] of Object.entries(c.meminfo)) out.set(`meminfo.${key}`, value);
   for (const [key, value] of Object.entries(c.vmstat)) out.set(`vmstat.${key}`, value);
-  for (const [size, stats] of Object.entries(c.mthp)) for (const [key, value] of Object.entries(stats)) out.set(`mthp.${size}.${key}`, value);
+  for (const [size, stats] of Object.entries(c.mthp))
+    for (const [key, value] of Object.entries(stats)) out.set(`mthp.${size}.${key}`, value);
   for (const [key, value] of Object.entries(c.zswap)) out.set(`zswap.${key}`, value);
   return out;
 }
@@ -133,7 +134,8 @@ export class SessionStore {
       this.devices.delete(type);
       effect.devices.add(type);
       // Its /proc/swaps row goes with it.
-      if (gone !== undefined) for (const field of ['Size', 'Used', 'Priority']) this.counters.delete(`swaps.${gone.path}.${field}`);
+      if (gone !== undefined)
+        for (const field of ['Size', 'Used', 'Priority']) this.counters.delete(`swaps.${gone.path}.${field}`);
     }
     for (const change of delta.clusters) {
       let list = effect.clusters.get(change.type);
@@ -157,7 +159,8 @@ export class SessionStore {
 
     if (delta.rewound) {
       // History past the new step describes a future that no longer exists.
-      while (this.history.length > 0 && this.history[this.history.length - 1]!.step >= delta.step.index) this.history.pop();
+      while (this.history.length > 0 && this.history[this.history.length - 1]!.step >= delta.step.index)
+        this.history.pop();
       let keep = this.events.length;
       while (keep > 0 && this.events[keep - 1]!.step > delta.step.index) keep--;
       this.events.length = keep;
@@ -178,8 +181,12 @@ export class SessionStore {
       step: delta.step,
       devices: [...this.devices.values()].sort((a, b) => a.type - b.type),
       memcgs: [...this.memcgs.values()].sort((a, b) => a.id - b.id),
-      expects: delta.rewound ? this.snapshot.expects.filter((e) => e.step <= delta.step.index).concat(delta.expects) : this.snapshot.expects.concat(delta.expects),
-      errors: delta.rewound ? this.snapshot.errors.filter((e) => e.step <= delta.step.index).concat(delta.errors) : this.snapshot.errors.concat(delta.errors),
+      expects: delta.rewound
+        ? this.snapshot.expects.filter((e) => e.step <= delta.step.index).concat(delta.expects)
+        : this.snapshot.expects.concat(delta.expects),
+      errors: delta.rewound
+        ? this.snapshot.errors.filter((e) => e.step <= delta.step.index).concat(delta.errors)
+        : this.snapshot.errors.concat(delta.errors),
     };
     // After a rewind the kept samples may not lead to the current values: store them all.
     this.record(delta.step.index, delta.rewound ? null : effect.counters);

@@ -59,7 +59,14 @@ export function hexColour(hex: string): Rgba {
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255, 255];
 }
 
-const SERIES_VARS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const SERIES_VARS = [
+  '--vscode-charts-blue',
+  '--vscode-charts-orange',
+  '--vscode-charts-green',
+  '--vscode-charts-purple',
+  '--vscode-charts-red',
+  '--vscode-charts-yellow',
+];
 
 let probe: CanvasRenderingContext2D | null = null;
 
@@ -128,7 +135,8 @@ function themeKind(): Palette['kind'] {
 /** Read every colour the canvases need from the current CSS variables. */
 export function readPalette(): Palette {
   const style = getComputedStyle(document.body);
-  const read = (name: string, fallback: string): Rgba => parseColor(style.getPropertyValue(name)) ?? parseColor(fallback) ?? [128, 128, 128, 255];
+  const read = (name: string, fallback: string): Rgba =>
+    parseColor(style.getPropertyValue(name)) ?? parseColor(fallback) ?? [128, 128, 128, 255];
   const background = over(read('--vscode-editor-background', '#1e1e1e'), [0, 0, 0, 255]);
   const solid = (name: string, fallback: string): Rgba => over(read(name, fallback), background);
   const foreground = solid('--vscode-editor-foreground', '#cccccc');
@@ -157,7 +165,9 @@ export function readPalette(): Palette {
       muted: toCss(muted),
       focus: toCss(focus),
       grid: toCss(mix(background, foreground, 0.15)),
-      series: SERIES_VARS.map((v, i) => toCss(solid(v, ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'][i] ?? '#3794ff'))),
+      series: SERIES_VARS.map((v, i) =>
+        toCss(solid(v, ['#3794ff', '#d18616', '#89d185', '#b180d7', '#f14c4c', '#cca700'][i] ?? '#3794ff')),
+      ),
     },
   };
 }

@@ -23,7 +23,14 @@ let registered = false;
 export function registerControls(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeCheckbox(), vsCodeProgressRing(), vsCodeDivider());
+  provideVSCodeDesignSystem().register(
+    vsCodeButton(),
+    vsCodeDropdown(),
+    vsCodeOption(),
+    vsCodeCheckbox(),
+    vsCodeProgressRing(),
+    vsCodeDivider(),
+  );
 }
 
 export interface ButtonOptions {
@@ -77,7 +84,13 @@ interface ValueElement extends HTMLElement {
   value: string;
 }
 
-export function uiDropdown(options: { ariaLabel: string; id?: string; choices: readonly Choice[]; value: string; onChange: (value: string) => void }): Dropdown {
+export function uiDropdown(options: {
+  ariaLabel: string;
+  id?: string;
+  choices: readonly Choice[];
+  value: string;
+  onChange: (value: string) => void;
+}): Dropdown {
   const el = document.createElement('vscode-dropdown') as ValueElement;
   el.setAttribute('aria-label', options.ariaLabel);
   if (options.id !== undefined) el.id = options.id;
@@ -126,7 +139,13 @@ interface CheckedElement extends HTMLElement {
   checked: boolean;
 }
 
-export function uiCheckbox(options: { label: string; checked: boolean; title?: string; value?: string; onChange: (checked: boolean) => void }): Checkbox {
+export function uiCheckbox(options: {
+  label: string;
+  checked: boolean;
+  title?: string;
+  value?: string;
+  onChange: (checked: boolean) => void;
+}): Checkbox {
   const el = document.createElement('vscode-checkbox') as CheckedElement;
   el.textContent = options.label;
   if (options.title !== undefined) el.title = options.title;

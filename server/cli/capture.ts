@@ -30,7 +30,13 @@ const MIN_RAM_PAGES = 1024;
 const MAX_RAM_PAGES = 2 ** 25;
 /** Keeps the header readable on hosts with thousands of systemd scopes. */
 const MAX_CGROUPS = 1000;
-const ZSWAP_PARAMS = ['enabled', 'compressor', 'max_pool_percent', 'accept_threshold_percent', 'shrinker_enabled'] as const;
+const ZSWAP_PARAMS = [
+  'enabled',
+  'compressor',
+  'max_pool_percent',
+  'accept_threshold_percent',
+  'shrinker_enabled',
+] as const;
 const CGROUP_LIMITS = ['memory.max', 'memory.swap.max', 'memory.zswap.max', 'memory.zswap.writeback'] as const;
 /** What a fresh cgroup has: lines with these values are left out. */
 const CGROUP_DEFAULTS: Readonly<Record<(typeof CGROUP_LIMITS)[number], string>> = {
@@ -88,7 +94,10 @@ function captureRam(r: Reader): void {
 function captureSwaps(r: Reader): void {
   const text = r.read('/proc/swaps');
   if (text === null) return;
-  const rows = text.split('\n').slice(1).filter((l) => l.trim() !== '');
+  const rows = text
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '');
   for (const row of rows) {
     const cols = row.trim().split(/\s+/);
     if (cols.length < 5) {
@@ -137,7 +146,10 @@ function cgroupDirs(r: Reader, rel: string, found: string[]): void {
     r.lines.push(`# could not read /sys/fs/cgroup/${rel} (${errnoCode(e) ?? 'error'})`);
     return;
   }
-  for (const d of entries.filter((x) => x.isDirectory()).map((x) => x.name).sort()) {
+  for (const d of entries
+    .filter((x) => x.isDirectory())
+    .map((x) => x.name)
+    .sort()) {
     if (found.length >= MAX_CGROUPS) return;
     const child = rel === '' ? d : `${rel}/${d}`;
     found.push(child);
@@ -180,7 +192,8 @@ export function captureCommand(args: readonly string[]): number {
   }
   return guarded(() => {
     const parsed = parseArgs('capture', args, { options: ['--root'] });
-    if (parsed.positionals.length > 0) throw new UsageError(`swapsim capture: unexpected argument '${parsed.positionals[0]}'`);
+    if (parsed.positionals.length > 0)
+      throw new UsageError(`swapsim capture: unexpected argument '${parsed.positionals[0]}'`);
     out(captureText(path.resolve(parsed.options.get('--root') ?? '/')));
     return 0;
   });

@@ -50,7 +50,10 @@ errors, 2 usage error.
 `;
 
 function parseDesignList(value: string): DesignName[] {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) throw new UsageError('swapsim compare: --designs needs at least one design');
   const designs = names.map((n) => parseDesign('compare', n));
   return [...new Set(designs)];
@@ -63,7 +66,8 @@ function parseStep(value: string): number {
 
 function parseFormat(value: string): (typeof FORMATS)[number] {
   const found = FORMATS.find((f) => f === value);
-  if (found === undefined) throw new UsageError(`swapsim compare: unknown format '${value}' (known: ${FORMATS.join(', ')})`);
+  if (found === undefined)
+    throw new UsageError(`swapsim compare: unknown format '${value}' (known: ${FORMATS.join(', ')})`);
   return found;
 }
 
@@ -73,8 +77,12 @@ export function compareCommand(args: readonly string[]): number {
     return 0;
   }
   return guarded(() => {
-    const parsed = parseArgs('compare', args, { flags: ['--json'], options: ['--designs', '--step', '--format', '--kernels'] });
-    if (parsed.positionals.length !== 1) throw new UsageError(`swapsim compare: expected exactly one FILE\n${COMPARE_HELP}`);
+    const parsed = parseArgs('compare', args, {
+      flags: ['--json'],
+      options: ['--designs', '--step', '--format', '--kernels'],
+    });
+    if (parsed.positionals.length !== 1)
+      throw new UsageError(`swapsim compare: expected exactly one FILE\n${COMPARE_HELP}`);
     const file = parsed.positionals[0]!;
     const list = parsed.options.get('--designs');
     const kernelList = parsed.options.get('--kernels');
@@ -82,8 +90,13 @@ export function compareCommand(args: readonly string[]): number {
     const designs = list === undefined ? [...DEFAULT_DESIGNS] : parseDesignList(list);
     const stepOption = parsed.options.get('--step');
     const formatOption = parsed.options.get('--format');
-    if (formatOption !== undefined && parsed.flags.has('--json')) throw new UsageError('swapsim compare: give either --json or --format');
-    const format = parsed.flags.has('--json') ? 'json' : formatOption === undefined ? 'text' : parseFormat(formatOption);
+    if (formatOption !== undefined && parsed.flags.has('--json'))
+      throw new UsageError('swapsim compare: give either --json or --format');
+    const format = parsed.flags.has('--json')
+      ? 'json'
+      : formatOption === undefined
+        ? 'text'
+        : parseFormat(formatOption);
     const session = new Session(file, readScenario(file));
     for (const d of session.diagnostics) err(diagnosticLine(file, d) + '\n');
     if (hasErrorDiagnostics(session.diagnostics)) return 1;
@@ -93,7 +106,10 @@ export function compareCommand(args: readonly string[]): number {
       return 0;
     }
     const step = stepOption === undefined ? session.step.total : parseStep(stepOption);
-    if (step > session.step.total) throw new UsageError(`swapsim compare: --step ${step} is past the end of the scenario (${session.step.total} steps)`);
+    if (step > session.step.total)
+      throw new UsageError(
+        `swapsim compare: --step ${step} is past the end of the scenario (${session.step.total} steps)`,
+      );
     const result = compareDesigns(session, designs, step);
     const report = compareReport(result);
     switch (format) {

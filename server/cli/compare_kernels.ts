@@ -30,12 +30,16 @@ export interface KernelComparison {
 }
 
 export function parseKernelList(value: string): KernelVersion[] {
-  const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (names.length === 0) throw new UsageError('swapsim compare: --kernels needs at least one kernel');
   const out: KernelVersion[] = [];
   for (const n of names) {
     const k = KERNEL_VERSIONS.find((v) => v === n);
-    if (k === undefined) throw new UsageError(`swapsim compare: unknown kernel '${n}' (known: ${KERNEL_VERSIONS.join(', ')})`);
+    if (k === undefined)
+      throw new UsageError(`swapsim compare: unknown kernel '${n}' (known: ${KERNEL_VERSIONS.join(', ')})`);
     if (!out.includes(k)) out.push(k);
   }
   return out;
@@ -55,9 +59,16 @@ function runColumn(file: string, text: string, kernel: KernelVersion, design: De
 }
 
 /** Run the scenario under every kernel (× design) and keep the counters that differ. */
-export function compareKernels(file: string, text: string, kernels: readonly KernelVersion[], designs: readonly DesignName[] | null): KernelComparison {
+export function compareKernels(
+  file: string,
+  text: string,
+  kernels: readonly KernelVersion[],
+  designs: readonly DesignName[] | null,
+): KernelComparison {
   const columns: KernelColumn[] = [];
-  for (const kernel of kernels) for (const design of designs ?? [kernelBehaviour(kernel).design]) columns.push(runColumn(file, text, kernel, design));
+  for (const kernel of kernels)
+    for (const design of designs ?? [kernelBehaviour(kernel).design])
+      columns.push(runColumn(file, text, kernel, design));
   const keys = new Set<string>();
   for (const c of columns) for (const key of Object.keys(c.counters ?? {})) keys.add(key);
   const differing: KernelComparison['differing'] = [];
@@ -76,9 +87,17 @@ export function kernelComparisonText(r: KernelComparison): string {
   const body = r.differing.map((d) => [d.counter, ...d.values.map((v) => (v === null ? '-' : String(v)))]);
   const all = [head, ...body];
   const widths = head.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
-  const fmt = (row: string[]): string => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
-  const lines = [`# counters at the end of the run that differ between kernels (${r.differing.length} differ, ${r.same} the same)`];
+  const fmt = (row: string[]): string =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const lines = [
+    `# counters at the end of the run that differ between kernels (${r.differing.length} differ, ${r.same} the same)`,
+  ];
   if (body.length > 0) lines.push(fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt));
-  for (const c of r.columns) if (c.note !== null) lines.push(`${c.counters === null ? 'failed' : 'warning'}: ${c.kernel} ${c.design}: ${c.note}`);
+  for (const c of r.columns)
+    if (c.note !== null)
+      lines.push(`${c.counters === null ? 'failed' : 'warning'}: ${c.kernel} ${c.design}: ${c.note}`);
   return lines.join('\n') + '\n';
 }

@@ -30,7 +30,17 @@ and did not run, 2 usage error.
 `;
 
 /** /proc/vmstat events a swap developer looks at first (docs/kernel-model.md §10). */
-const KEY_VMSTAT = ['pswpin', 'pswpout', 'swpout_zero', 'swpin_zero', 'zswpout', 'zswpin', 'zswpwb', 'thp_swpout', 'thp_swpout_fallback'] as const;
+const KEY_VMSTAT = [
+  'pswpin',
+  'pswpout',
+  'swpout_zero',
+  'swpin_zero',
+  'zswpout',
+  'zswpin',
+  'zswpwb',
+  'thp_swpout',
+  'thp_swpout_fallback',
+] as const;
 const KEY_MEMINFO = ['SwapCached', 'Zswap', 'Zswapped'] as const;
 
 export function runCommand(args: readonly string[]): number {
@@ -50,7 +60,11 @@ export function runCommand(args: readonly string[]): number {
     for (const e of session.errors) if (!e.expected) err(kernelErrorLine(file, e) + '\n');
     const overhead = overheadOrReason(session);
     if (parsed.flags.has('--json')) {
-      const json = { ...session.snapshot(), overhead: typeof overhead === 'string' ? null : overhead, overheadError: typeof overhead === 'string' ? overhead : undefined };
+      const json = {
+        ...session.snapshot(),
+        overhead: typeof overhead === 'string' ? null : overhead,
+        overheadError: typeof overhead === 'string' ? overhead : undefined,
+      };
       out(JSON.stringify(json, null, 2) + '\n');
     } else {
       out(finalStateText(session, overhead));
@@ -89,6 +103,9 @@ export function finalStateText(session: Session, overhead: OverheadTableWire | s
   }
   lines.push('');
   if (typeof overhead === 'string') lines.push(`# overhead: ${overhead}`);
-  else lines.push(`# overhead (${overhead.design}): total ${humanBytes(overhead.totals.total)} (static ${humanBytes(overhead.totals.static)}, dynamic ${humanBytes(overhead.totals.dynamic)})`);
+  else
+    lines.push(
+      `# overhead (${overhead.design}): total ${humanBytes(overhead.totals.total)} (static ${humanBytes(overhead.totals.static)}, dynamic ${humanBytes(overhead.totals.dynamic)})`,
+    );
   return lines.join('\n') + '\n';
 }

@@ -10,7 +10,8 @@ import { hasErrorDiagnostics } from './report';
 
 export function parseDesign(command: string, value: string): DesignName {
   const found = DESIGN_NAMES.find((d) => d === value);
-  if (found === undefined) throw new UsageError(`swapsim ${command}: unknown design '${value}' (known: ${DESIGN_NAMES.join(', ')})`);
+  if (found === undefined)
+    throw new UsageError(`swapsim ${command}: unknown design '${value}' (known: ${DESIGN_NAMES.join(', ')})`);
   return found;
 }
 

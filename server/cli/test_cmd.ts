@@ -36,20 +36,35 @@ function fileCases(file: string, design: DesignName | undefined): TestCase[] {
   const { session, invalid } = runScenarioFile(file, design);
   if (invalid) {
     // Nothing ran: each error diagnostic is a failure of its own.
-    return session.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ok: false, title: diagnosticLine(file, d), detail: {} }));
+    return session.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => ({ ok: false, title: diagnosticLine(file, d), detail: {} }));
   }
   const cases: { line: number; c: TestCase }[] = [];
   for (const x of session.expects) {
     // `expect error` results carry the keyword already, comparisons do not.
     const title = `${location(file, x.range)} ${x.text.startsWith('expect ') ? x.text : `expect ${x.text}`}`;
-    cases.push({ line: x.range.start.line, c: { ok: x.passed, title, detail: x.passed ? {} : { expected: x.expected, actual: x.actual } } });
+    cases.push({
+      line: x.range.start.line,
+      c: { ok: x.passed, title, detail: x.passed ? {} : { expected: x.expected, actual: x.actual } },
+    });
   }
   for (const e of session.errors) {
     if (e.expected) continue;
-    cases.push({ line: e.range.start.line, c: { ok: false, title: `${location(file, e.range)} unexpected kernel error ${e.errno}`, detail: { message: e.message } } });
+    cases.push({
+      line: e.range.start.line,
+      c: {
+        ok: false,
+        title: `${location(file, e.range)} unexpected kernel error ${e.errno}`,
+        detail: { message: e.message },
+      },
+    });
   }
   if (cases.length === 0 && session.step.index < session.step.total) {
-    cases.push({ line: 0, c: { ok: false, title: `${file}: stopped at step ${session.step.index}/${session.step.total}`, detail: {} } });
+    cases.push({
+      line: 0,
+      c: { ok: false, title: `${file}: stopped at step ${session.step.index}/${session.step.total}`, detail: {} },
+    });
   }
   // Source order keeps the report readable; repeats keep their run order (stable sort).
   return cases.sort((a, b) => a.line - b.line).map((x) => x.c);
@@ -82,7 +97,8 @@ export function testCommand(args: readonly string[]): number {
         if (tap) {
           out(`${c.ok ? 'ok' : 'not ok'} ${all.length} - ${c.title}\n`);
           const keys = Object.entries(c.detail);
-          if (keys.length > 0) out(['  ---', ...keys.map(([k, v]) => `  ${k}: ${yamlString(v)}`), '  ...', ''].join('\n'));
+          if (keys.length > 0)
+            out(['  ---', ...keys.map(([k, v]) => `  ${k}: ${yamlString(v)}`), '  ...', ''].join('\n'));
         } else {
           out(`${c.ok ? 'ok' : 'not ok'} ${c.title}\n`);
           for (const [k, v] of Object.entries(c.detail)) out(`    ${k}: ${v}\n`);

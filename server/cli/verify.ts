@@ -68,13 +68,15 @@ function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError(`swapsim verify: --shard ${text}: expected I/N with 1 ≤ I ≤ N`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UsageError(`swapsim verify: --shard ${text}: expected I/N with 1 ≤ I ≤ N`);
   return { index, count };
 }
 
 function positiveInt(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`swapsim verify: ${name} ${text}: expected a positive integer`);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`swapsim verify: ${name} ${text}: expected a positive integer`);
   return Number(text);
 }
 
@@ -82,9 +84,18 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
 function withKnownMarks(r: VerifyScenarioReport): VerifyScenarioReport {
   const file = fixturePath(r.file, r.kernel.series);
   if (!existsSync(file)) return r;
-  const marks = new Map(readFixture(file).observables.filter((o) => o.known).map((o) => [o.key, o.known!]));
+  const marks = new Map(
+    readFixture(file)
+      .observables.filter((o) => o.known)
+      .map((o) => [o.key, o.known!]),
+  );
   if (marks.size === 0) return r;
-  return { ...r, observables: r.observables.map((o) => (marks.has(o.key) && o.verdict === 'differs' ? { ...o, known: marks.get(o.key)! } : o)) };
+  return {
+    ...r,
+    observables: r.observables.map((o) =>
+      marks.has(o.key) && o.verdict === 'differs' ? { ...o, known: marks.get(o.key)! } : o,
+    ),
+  };
 }
 
 /** Unmarked differences and failed scenarios make the exit status 1. */
@@ -102,7 +113,9 @@ function print(reports: readonly VerifyScenarioReport[], json: boolean, shard?: 
   if (reports.length > 1) {
     const all = summarize(reports.flatMap((r) => r.observables));
     const errors = reports.filter((r) => r.error).length;
-    out(`# ${reports.length} scenarios: ${all.exact} exact, ${all['within-spread']} within spread, ${all.differs} differ, ${all['simulator-only']} simulator-only${errors ? `, ${errors} could not be verified` : ''}\n`);
+    out(
+      `# ${reports.length} scenarios: ${all.exact} exact, ${all['within-spread']} within spread, ${all.differs} differ, ${all['simulator-only']} simulator-only${errors ? `, ${errors} could not be verified` : ''}\n`,
+    );
   }
 }
 
@@ -115,7 +128,8 @@ function mergeReports(files: readonly string[]): VerifyScenarioReport[] {
     } catch (e) {
       throw new UsageError(`swapsim verify --merge: ${f}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (parsed.version !== 1 || !Array.isArray(parsed.scenarios)) throw new UsageError(`swapsim verify --merge: ${f} is not a swapsim verify --json report`);
+    if (parsed.version !== 1 || !Array.isArray(parsed.scenarios))
+      throw new UsageError(`swapsim verify --merge: ${f} is not a swapsim verify --json report`);
     scenarios.push(...parsed.scenarios);
   }
   return scenarios;
@@ -137,7 +151,8 @@ function progressPrinter(): VerifyOptions['progress'] {
 
 function verifyOptions(opts: ReadonlyMap<string, string>, flags: ReadonlySet<string>, runs: number): VerifyOptions {
   const accelText = opts.get('--accel');
-  if (accelText !== undefined && accelText !== 'kvm' && accelText !== 'tcg') throw new UsageError(`swapsim verify: --accel ${accelText}: expected kvm or tcg`);
+  if (accelText !== undefined && accelText !== 'kvm' && accelText !== 'tcg')
+    throw new UsageError(`swapsim verify: --accel ${accelText}: expected kvm or tcg`);
   const timeoutText = opts.get('--timeout');
   return {
     kernel: opts.get('--kernel') ?? '7.2',
@@ -172,8 +187,13 @@ function nonNegativeInt(name: string, text: string | undefined, fallback: number
 }
 
 /** `swapsim verify --fuzz N`: see server/verify/fuzz.ts. */
-async function fuzzCommand(opts: ReadonlyMap<string, string>, positionals: readonly string[], json: boolean): Promise<number> {
-  if (positionals.length > 0) throw new UsageError('swapsim verify --fuzz: takes no FILE (the scenarios are generated)');
+async function fuzzCommand(
+  opts: ReadonlyMap<string, string>,
+  positionals: readonly string[],
+  json: boolean,
+): Promise<number> {
+  if (positionals.length > 0)
+    throw new UsageError('swapsim verify --fuzz: takes no FILE (the scenarios are generated)');
   const count = positiveInt('--fuzz', opts.get('--fuzz'), 1);
   const seed = nonNegativeInt('--seed', opts.get('--seed'), 1);
   const options = verifyOptions(opts, new Set(), 1);
@@ -197,7 +217,11 @@ async function fuzzCommand(opts: ReadonlyMap<string, string>, positionals: reado
       runKernel,
     );
   });
-  out(json ? JSON.stringify({ ...result, shrunk: Object.fromEntries(result.shrunk) }, null, 1) + '\n' : formatFuzzResult(result));
+  out(
+    json
+      ? JSON.stringify({ ...result, shrunk: Object.fromEntries(result.shrunk) }, null, 1) + '\n'
+      : formatFuzzResult(result),
+  );
   return result.divergences.length > 0 || result.failed.length > 0 ? 1 : 0;
 }
 
@@ -209,11 +233,26 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
   try {
     const parsed = parseArgs('verify', args, {
       flags: ['--json', '--record', '--append', '--merge', '--from-fixture', '--keep'],
-      options: ['--kernel', '--modules', '--runs', '--jobs', '--shard', '--accel', '--timeout', '--fuzz', '--seed', '--out', '--confirm-runs', '--shrink-boots', '--save'],
+      options: [
+        '--kernel',
+        '--modules',
+        '--runs',
+        '--jobs',
+        '--shard',
+        '--accel',
+        '--timeout',
+        '--fuzz',
+        '--seed',
+        '--out',
+        '--confirm-runs',
+        '--shrink-boots',
+        '--save',
+      ],
     });
     const json = parsed.flags.has('--json');
     if (parsed.options.has('--fuzz')) return await fuzzCommand(parsed.options, parsed.positionals, json);
-    if (parsed.positionals.length === 0) throw new UsageError(`swapsim verify: expected at least one FILE\n${VERIFY_HELP}`);
+    if (parsed.positionals.length === 0)
+      throw new UsageError(`swapsim verify: expected at least one FILE\n${VERIFY_HELP}`);
     if (parsed.flags.has('--merge')) {
       const reports = mergeReports(parsed.positionals);
       print(reports, json);
@@ -226,14 +265,17 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
     if (parsed.flags.has('--from-fixture')) {
       const reports = inputs.map((i) => {
         const fx = fixturePath(i.file, kernelSpec);
-        if (!existsSync(fx)) throw new UsageError(`swapsim verify: no fixture ${fx} (record one with --record --kernel ${kernelSpec})`);
+        if (!existsSync(fx))
+          throw new UsageError(`swapsim verify: no fixture ${fx} (record one with --record --kernel ${kernelSpec})`);
         return checkFixture(fx).report;
       });
       print(reports, json, shard);
       return failing(reports) ? 1 : 0;
     }
     const options = verifyOptions(parsed.options, parsed.flags, 3);
-    const reports = (await withInterrupt((signal) => verifyScenarios(inputs, { ...options, signal }))).map(withKnownMarks);
+    const reports = (await withInterrupt((signal) => verifyScenarios(inputs, { ...options, signal }))).map(
+      withKnownMarks,
+    );
     if (parsed.flags.has('--record')) {
       for (const r of reports) {
         if (r.error) continue;

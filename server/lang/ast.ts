@@ -34,7 +34,8 @@ export interface Word {
  * spelling of `≈`, `+-` of `±`. `contains` and `!contains` are words the
  * expect rule takes as operators (text observables: `expect dmesg contains "…"`).
  */
-export type OperatorText = '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈' | '~=' | '±' | '+-' | '>>' | 'contains' | '!contains';
+export type OperatorText =
+  '==' | '!=' | '<' | '<=' | '>' | '>=' | '≈' | '~=' | '±' | '+-' | '>>' | 'contains' | '!contains';
 
 export interface OperatorToken {
   readonly op: OperatorText;
@@ -170,7 +171,8 @@ export interface FlagArg {
   readonly range: Range;
 }
 
-export type Statement = ConfigStatement | RepeatStatement | EchoStatement | ExpectStatement | LetStatement | CommandStatement;
+export type Statement =
+  ConfigStatement | RepeatStatement | EchoStatement | ExpectStatement | LetStatement | CommandStatement;
 
 /** A line the parser could not turn into a statement; its words let the checker avoid follow-on errors. */
 export interface SkippedLine {

@@ -94,7 +94,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'config',
     synopsis: 'config KEY=VALUE …',
     doc: 'Sets up the simulated machine and kernel before anything runs. Only allowed before the first other statement.',
-    kernel: 'compile-time constants (PAGE_SIZE, SWAPFILE_CLUSTER, MAX_SWAPFILES) and the design under study, docs/kernel-model.md §0.1, §1',
+    kernel:
+      'compile-time constants (PAGE_SIZE, SWAPFILE_CLUSTER, MAX_SWAPFILES) and the design under study, docs/kernel-model.md §0.1, §1',
     example: 'config design=p4 page_size=4K ram=2G',
     positionals: [],
     options: [],
@@ -108,7 +109,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Runs the lines up to the matching `}` N times. With `as NAME`, `$NAME` is the pass number (0 to N−1) inside the block, as in a selftest’s `for (i = 0; i < N; i++)`. ' +
       'N may be an expression of constants (`$((512 * 4))`, a `let` outside loops). Blocks nest; the count and the total number of steps are capped.',
     kernel: 'none: a scenario construct',
-    example: 'task t\nmmap t heap 1M populate\nrepeat 4 as i {\n  pageout t heap pages=$((i * 64))..$((i * 64 + 63))\n  touch t heap\n}',
+    example:
+      'task t\nmmap t heap 1M populate\nrepeat 4 as i {\n  pageout t heap pages=$((i * 64))..$((i * 64 + 63))\n  touch t heap\n}',
     positionals: [],
     options: [],
     flags: [],
@@ -130,7 +132,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'swapon',
-    synopsis: 'swapon PATH [size=SIZE] [type=partition|file|zram] [rotational|ssd] [bad=LIST] [-p PRIO] [-d[=once|pages]] [flags=N]',
+    synopsis:
+      'swapon PATH [size=SIZE] [type=partition|file|zram] [rotational|ssd] [bad=LIST] [-p PRIO] [-d[=once|pages]] [flags=N]',
     doc:
       'Activates a swap area, as `swapon(8)`. `size=` stands in for mkswap on a device: the area has `SIZE / page_size` slots, slot 0 being the header. ' +
       'Without `size=`, PATH is a regular file prepared with `dd`/`truncate`/`fallocate` and `mkswap`, checked as the kernel checks it. ' +
@@ -147,7 +150,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         values: ['partition', 'file', 'zram'],
         doc: 'Backing kind. Default: `zram` for `/dev/zram*`, `partition` for other `/dev/*`, else `file`. Large (mTHP) swap entries need a block device; zram does synchronous I/O.',
       },
-      { key: 'bad', kind: 'page-list', doc: 'Bad pages recorded in the swap header: page numbers and ranges, e.g. `5,9-12`.' },
+      {
+        key: 'bad',
+        kind: 'page-list',
+        doc: 'Bad pages recorded in the swap header: page numbers and ranges, e.g. `5,9-12`.',
+      },
       {
         key: 'flags',
         kind: 'integer',
@@ -155,7 +162,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       },
     ],
     flags: [
-      { canonical: 'priority', names: ['-p', '--priority'], value: 'required', doc: 'Priority −1..32767; higher is used first, equal priorities round-robin.' },
+      {
+        canonical: 'priority',
+        names: ['-p', '--priority'],
+        value: 'required',
+        doc: 'Priority −1..32767; higher is used first, equal priorities round-robin.',
+      },
       {
         canonical: 'discard',
         names: ['-d', '--discard'],
@@ -163,9 +175,24 @@ export const COMMANDS: readonly CommandSpec[] = [
         values: ['once', 'pages'],
         doc: 'Discard policy: `once` discards the whole area at swapon, `pages` discards freed clusters; no value means both.',
       },
-      { canonical: 'rotational', names: ['rotational'], value: 'none', doc: 'A spinning disk: allocation uses the device-wide cluster cursor instead of per-CPU caches.' },
-      { canonical: 'ssd', names: ['ssd'], value: 'none', doc: 'A non-rotational device (the default): SWP_SOLIDSTATE, per-CPU cluster caches.' },
-      { canonical: 'show', names: ['-s', '--show'], value: 'none', doc: 'Print the active swap areas (like `cat /proc/swaps`).' },
+      {
+        canonical: 'rotational',
+        names: ['rotational'],
+        value: 'none',
+        doc: 'A spinning disk: allocation uses the device-wide cluster cursor instead of per-CPU caches.',
+      },
+      {
+        canonical: 'ssd',
+        names: ['ssd'],
+        value: 'none',
+        doc: 'A non-rotational device (the default): SWP_SOLIDSTATE, per-CPU cluster caches.',
+      },
+      {
+        canonical: 'show',
+        names: ['-s', '--show'],
+        value: 'none',
+        doc: 'Print the active swap areas (like `cat /proc/swaps`).',
+      },
     ],
   },
   {
@@ -203,11 +230,25 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'sysctl',
     synopsis: 'sysctl [-w] vm.KEY[=VALUE]',
     doc: 'Reads or sets a `vm.` sysctl, shorthand for `/proc/sys/vm/KEY`.',
-    kernel: 'vm_table in mm/ (vm.swappiness, vm.page-cluster), vm_page_writeback_sysctls (vm.dirty_ratio, vm.dirty_background_ratio), drop_caches_sysctl_handler(); docs/kernel-model.md §10.7',
+    kernel:
+      'vm_table in mm/ (vm.swappiness, vm.page-cluster), vm_page_writeback_sysctls (vm.dirty_ratio, vm.dirty_background_ratio), drop_caches_sysctl_handler(); docs/kernel-model.md §10.7',
     example: 'sysctl vm.swappiness=100',
-    positionals: [{ name: 'KEY[=VALUE]', kind: 'sysctl', doc: '`vm.swappiness`, `vm.page-cluster`, `vm.dirty_ratio`, `vm.dirty_background_ratio` or `vm.drop_caches`, with `=VALUE` to write.' }],
+    positionals: [
+      {
+        name: 'KEY[=VALUE]',
+        kind: 'sysctl',
+        doc: '`vm.swappiness`, `vm.page-cluster`, `vm.dirty_ratio`, `vm.dirty_background_ratio` or `vm.drop_caches`, with `=VALUE` to write.',
+      },
+    ],
     options: [],
-    flags: [{ canonical: 'write', names: ['-w', '--write'], value: 'none', doc: 'Accepted for habit; the `=` already means a write.' }],
+    flags: [
+      {
+        canonical: 'write',
+        names: ['-w', '--write'],
+        value: 'none',
+        doc: 'Accepted for habit; the `=` already means a write.',
+      },
+    ],
     positionalMayContainEquals: true,
   },
   {
@@ -234,7 +275,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     example: 'mkdir -p /sys/fs/cgroup/workload/batch',
     positionals: [{ name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup directory to create.' }],
     options: [],
-    flags: [{ canonical: 'parents', names: ['-p', '--parents'], value: 'none', doc: 'Create missing parents and accept an existing cgroup.' }],
+    flags: [
+      {
+        canonical: 'parents',
+        names: ['-p', '--parents'],
+        value: 'none',
+        doc: 'Create missing parents and accept an existing cgroup.',
+      },
+    ],
   },
   {
     name: 'rmdir',
@@ -250,7 +298,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'task',
     synopsis: 'task NAME [cgroup=CGROUP] [cpu=N]',
     doc: 'Creates a process with an empty address space, in the root cgroup unless `cgroup=` says otherwise, running on CPU `cpu` (default 0).',
-    kernel: 'fork()/exec() of a fresh process; the CPU selects the per-CPU swap cluster cache (docs/kernel-model.md §2.4)',
+    kernel:
+      'fork()/exec() of a fresh process; the CPU selects the per-CPU swap cluster cache (docs/kernel-model.md §2.4)',
     example: 'task web cpu=1',
     positionals: [{ name: 'NAME', kind: 'new-task', doc: 'A new task name: letters, digits, `_`, `-`, `.`.' }],
     options: [
@@ -275,28 +324,54 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { key: 'order', kind: 'integer', doc: 'Folio order for faults: 0 (base pages) or 2..PMD order.' },
       { key: 'thp', kind: 'size', doc: 'Folio size for faults, e.g. `64K` or `2M` (same as the matching `order=`).' },
-      { key: 'content', kind: 'content', doc: 'Page contents: `zero`, `same`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`.' },
+      {
+        key: 'content',
+        kind: 'content',
+        doc: 'Page contents: `zero`, `same`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`.',
+      },
       { key: 'offset', kind: 'size', doc: 'With `file=`: where in the file the mapping starts (whole pages).' },
-      { key: 'file', kind: 'path', doc: 'Map this file (made with `file write`): its page cache, or shmem for a file under /dev/shm, /tmp or /run.' },
+      {
+        key: 'file',
+        kind: 'path',
+        doc: 'Map this file (made with `file write`): its page cache, or shmem for a file under /dev/shm, /tmp or /run.',
+      },
     ],
     flags: [
       { canonical: 'populate', names: ['populate'], value: 'none', doc: 'Fault in every page now, like MAP_POPULATE.' },
-      { canonical: 'shared', names: ['shared'], value: 'none', doc: 'MAP_SHARED: writes reach the file; without `file=`, an unnamed shmem object (shared anonymous memory).' },
+      {
+        canonical: 'shared',
+        names: ['shared'],
+        value: 'none',
+        doc: 'MAP_SHARED: writes reach the file; without `file=`, an unnamed shmem object (shared anonymous memory).',
+      },
     ],
   },
   {
     name: 'file',
-    synopsis: 'file write|read PATH [SIZE] [offset=SIZE] [task=TASK] [content=CONTENT] · file rm PATH · file sync [PATH]',
+    synopsis:
+      'file write|read PATH [SIZE] [offset=SIZE] [task=TASK] [content=CONTENT] · file rm PATH · file sync [PATH]',
     doc:
       'Regular files and tmpfs. `write` writes SIZE bytes at `offset=` (creating the file): the pages come into the page cache dirty, charged to the cgroup of `task=` (default: the root cgroup). ' +
       '`read` reads SIZE bytes (default: to the end), bringing pages into the page cache. `rm` unlinks the file; `sync` writes dirty pages back (sync(2), or fsync(2) of PATH). ' +
       'Files under /dev/shm, /tmp and /run are tmpfs: their pages are shmem, backed by swap; others are on a disk that is always there.',
-    kernel: 'generic_perform_write(), filemap_read(), balance_dirty_pages() in mm/; shmem_write_begin(), shmem_get_folio_gfp() in mm/shmem.c; truncate_inode_pages()',
-    example: 'task t\nfile write /data/log 8M task=t\nfile sync\nfile read /data/log\nfile write /dev/shm/buf 4M\nfile rm /data/log',
+    kernel:
+      'generic_perform_write(), filemap_read(), balance_dirty_pages() in mm/; shmem_write_begin(), shmem_get_folio_gfp() in mm/shmem.c; truncate_inode_pages()',
+    example:
+      'task t\nfile write /data/log 8M task=t\nfile sync\nfile read /data/log\nfile write /dev/shm/buf 4M\nfile rm /data/log',
     positionals: [
-      { name: 'ACTION', kind: 'choice', values: ['write', 'read', 'rm', 'sync'], doc: '`write`, `read`, `rm` or `sync`.' },
+      {
+        name: 'ACTION',
+        kind: 'choice',
+        values: ['write', 'read', 'rm', 'sync'],
+        doc: '`write`, `read`, `rm` or `sync`.',
+      },
       { name: 'PATH', kind: 'path', optional: true, doc: 'An absolute path (optional for `sync`).' },
-      { name: 'SIZE', kind: 'size', optional: true, doc: 'Bytes to write (required) or read (default: to the end of the file).' },
+      {
+        name: 'SIZE',
+        kind: 'size',
+        optional: true,
+        doc: 'Bytes to write (required) or read (default: to the end of the file).',
+      },
     ],
     options: [
       { key: 'offset', kind: 'size', doc: 'Byte offset in the file (default 0).' },
@@ -356,7 +431,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [
       { name: 'TASK', kind: 'task', doc: 'The task whose range is advised.' },
       { name: 'REGION', kind: 'region', doc: 'One of the task\u2019s regions.' },
-      { name: 'ADVICE', kind: 'choice', values: ['pageout', 'cold', 'dontneed', 'free'], doc: 'MADV_PAGEOUT, MADV_COLD, MADV_DONTNEED or MADV_FREE.' },
+      {
+        name: 'ADVICE',
+        kind: 'choice',
+        values: ['pageout', 'cold', 'dontneed', 'free'],
+        doc: 'MADV_PAGEOUT, MADV_COLD, MADV_DONTNEED or MADV_FREE.',
+      },
     ],
     options: rangeOptions,
     flags: [],
@@ -367,7 +447,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     doc:
       'Writes page data into every page of the range (a write fault on each: swapin, copy-on-write): one value in all pages (0..0xffffffff), or `index`, each page its own index in the region. ' +
       'Read it back with `expect task TASK data REGION [pages=A..B] == VALUE|index`. The value stands for the page\u2019s bytes as far as integrity goes; zero pages and compressibility stay with `content=`.',
-    kernel: 'handle_mm_fault() with FAULT_FLAG_WRITE; the data travels as the page\u2019s bytes do (swap_writeout(), swap_read_folio(), wp_page_copy())',
+    kernel:
+      'handle_mm_fault() with FAULT_FLAG_WRITE; the data travels as the page\u2019s bytes do (swap_writeout(), swap_read_folio(), wp_page_copy())',
     example: 'task t\nmmap t heap 1M\nfill t heap index\nexpect task t data heap == index',
     positionals: [
       { name: 'TASK', kind: 'task', doc: 'The task that writes.' },
@@ -388,7 +469,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [
       { name: 'TASK', kind: 'task', doc: 'The target task.' },
       { name: 'REGION', kind: 'region', doc: 'One of the target\u2019s regions.' },
-      { name: 'ADVICE', kind: 'choice', values: ['pageout', 'cold', 'dontneed', 'free'], doc: 'MADV_PAGEOUT or MADV_COLD.' },
+      {
+        name: 'ADVICE',
+        kind: 'choice',
+        values: ['pageout', 'cold', 'dontneed', 'free'],
+        doc: 'MADV_PAGEOUT or MADV_COLD.',
+      },
     ],
     options: rangeOptions,
     flags: [],
@@ -479,7 +565,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'CGROUP', kind: 'cgroup', doc: 'The cgroup to reclaim from (the root is allowed).' },
       { name: 'SIZE', kind: 'size', doc: 'How much memory to reclaim.' },
     ],
-    options: [{ key: 'swappiness', kind: 'integer', doc: 'Swappiness for this reclaim only: 0..200 balances anon against file as vm.swappiness does (0: file only), `max` takes anonymous memory only.' }],
+    options: [
+      {
+        key: 'swappiness',
+        kind: 'integer',
+        doc: 'Swappiness for this reclaim only: 0..200 balances anon against file as vm.swappiness does (0: file only), `max` takes anonymous memory only.',
+      },
+    ],
     flags: [],
   },
   {
@@ -501,14 +593,27 @@ export const COMMANDS: readonly CommandSpec[] = [
     doc:
       'Mounts a file system of that kind at DIR (made with `mkfs` of that block size), so that swap files under DIR follow its swapon rules. ' +
       'ext4 takes 1K, 2K, 4K (default) or 64K blocks, minix 1K, xfs and btrfs 4K; blocks larger than a page make swapon fail. `/` is ext4 with page-sized blocks.',
-    kernel: 'the file systems\u2019 ->swap_activate: iomap_swapfile_activate() (ext4, xfs), btrfs_swap_activate(), generic_swapfile_activate() (minix); tmpfs has no ->read_folio',
+    kernel:
+      'the file systems\u2019 ->swap_activate: iomap_swapfile_activate() (ext4, xfs), btrfs_swap_activate(), generic_swapfile_activate() (minix); tmpfs has no ->read_folio',
     example: 'mount -t btrfs /dev/vdc /mnt',
     positionals: [
-      { name: 'DEVICE', kind: 'device', doc: 'The block device holding the file system (its name shows in file system warnings).' },
+      {
+        name: 'DEVICE',
+        kind: 'device',
+        doc: 'The block device holding the file system (its name shows in file system warnings).',
+      },
       { name: 'DIR', kind: 'dir', doc: 'The mount point.' },
     ],
     options: [{ key: 'bs', kind: 'size', doc: 'Block size of the file system (mkfs -b).' }],
-    flags: [{ canonical: 'type', names: ['-t', '--types'], value: 'required', values: ['ext4', 'xfs', 'btrfs', 'minix', 'tmpfs'], doc: 'The file system kind.' }],
+    flags: [
+      {
+        canonical: 'type',
+        names: ['-t', '--types'],
+        value: 'required',
+        values: ['ext4', 'xfs', 'btrfs', 'minix', 'tmpfs'],
+        doc: 'The file system kind.',
+      },
+    ],
   },
   {
     name: 'dd',
@@ -518,7 +623,12 @@ export const COMMANDS: readonly CommandSpec[] = [
     example: 'dd if=/dev/zero of=/swapfile bs=1M count=64',
     positionals: [],
     options: [
-      { key: 'if', kind: 'choice', values: ['/dev/zero', '/dev/urandom'], doc: 'What is written; the data itself does not matter to swapon.' },
+      {
+        key: 'if',
+        kind: 'choice',
+        values: ['/dev/zero', '/dev/urandom'],
+        doc: 'What is written; the data itself does not matter to swapon.',
+      },
       { key: 'of', kind: 'path', doc: 'The file to write.' },
       { key: 'bs', kind: 'size', doc: 'Block size of each write.' },
       { key: 'count', kind: 'integer', doc: 'How many blocks.' },
@@ -570,12 +680,19 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: 'PATH', kind: 'path', doc: 'The file.' },
       { name: 'SIZE_KIB', kind: 'integer', optional: true, doc: 'Size the header claims, in KiB (default: the file).' },
     ],
-    options: [{ key: 'bad', kind: 'page-list', doc: 'Bad pages written into the header (the kernel refuses them on a file).' }],
+    options: [
+      { key: 'bad', kind: 'page-list', doc: 'Bad pages written into the header (the kernel refuses them on a file).' },
+    ],
     flags: [
       { canonical: 'force', names: ['-f', '--force'], value: 'none', doc: 'Write a header larger than the file.' },
       { canonical: 'label', names: ['-L', '--label'], value: 'required', doc: 'A label for the area.' },
       { canonical: 'uuid', names: ['-U', '--uuid'], value: 'required', doc: 'A UUID for the area.' },
-      { canonical: 'version', names: ['-v', '--swapversion'], value: 'required', doc: 'Header version (1; another number tests the kernel\u2019s check).' },
+      {
+        canonical: 'version',
+        names: ['-v', '--swapversion'],
+        value: 'required',
+        doc: 'Header version (1; another number tests the kernel\u2019s check).',
+      },
     ],
   },
   {
@@ -596,7 +713,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       '`drop=CAP_SYS_ADMIN` keeps the uid and takes the capability away. `user root` gives both back.',
     kernel: 'capable(CAP_SYS_ADMIN) in sys_swapon()/sys_swapoff(); generic_permission() for files',
     example: 'user nobody\nswapoff -a\nexpect error EPERM\nuser root',
-    positionals: [{ name: 'USER', kind: 'choice', values: ['root', 'nobody'], doc: '`root`, `nobody` (uid 65534) or a uid.' }],
+    positionals: [
+      { name: 'USER', kind: 'choice', values: ['root', 'nobody'], doc: '`root`, `nobody` (uid 65534) or a uid.' },
+    ],
     options: [{ key: 'drop', kind: 'choice', values: ['CAP_SYS_ADMIN'], doc: 'A capability the user lacks.' }],
     flags: [],
   },
@@ -604,7 +723,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'dmesg',
     synopsis: 'dmesg [-C]',
     doc: 'Prints the kernel log: swapon\u2019s `Adding …k swap` line, its refusals (`Unable to find swap-space signature`, …), OOM kills. `-C` clears it. In an expect: `expect dmesg contains "TEXT"`.',
-    kernel: 'printk() ring buffer; the messages of sys_swapon(), read_swap_header(), the file systems and the OOM killer',
+    kernel:
+      'printk() ring buffer; the messages of sys_swapon(), read_swap_header(), the file systems and the OOM killer',
     example: 'swapon /dev/vda2 size=64M\ndmesg\nexpect dmesg contains "Adding 65532k swap on /dev/vda2"',
     positionals: [],
     options: [],
@@ -693,14 +813,48 @@ export const UNIT_DOCS: Readonly<Record<ObservableUnit, string>> = {
 
 // ─── Files ───────────────────────────────────────────────────────────────────
 
-export type FileScope = 'cgroup' | 'zswap-param' | 'sysctl' | 'swap-sysfs' | 'thp' | 'thp-size' | 'thp-stat' | 'proc' | 'zswap-debug' | 'zram';
+export type FileScope =
+  | 'cgroup'
+  | 'zswap-param'
+  | 'sysctl'
+  | 'swap-sysfs'
+  | 'thp'
+  | 'thp-size'
+  | 'thp-stat'
+  | 'proc'
+  | 'zswap-debug'
+  | 'zram';
 export type FileAccess = 'ro' | 'rw' | 'wo';
 
 /** How a write to the file is parsed. */
 /** `size`: a memparse() size (zram disksize, mem_limit); `zero`: only 0 (zram mem_used_max); `nonzero`: a non-zero number (zram reset); `path`: an absolute path. */
-export type WriteSyntax = 'limit' | 'reset' | 'reclaim' | 'task' | 'bool' | 'int' | 'enum' | 'tiers' | 'tier-max' | 'controllers' | 'kill' | 'size' | 'zero' | 'nonzero' | 'path';
+export type WriteSyntax =
+  | 'limit'
+  | 'reset'
+  | 'reclaim'
+  | 'task'
+  | 'bool'
+  | 'int'
+  | 'enum'
+  | 'tiers'
+  | 'tier-max'
+  | 'controllers'
+  | 'kill'
+  | 'size'
+  | 'zero'
+  | 'nonzero'
+  | 'path';
 
-export type KeySetName = 'memory.stat' | 'memory.events' | 'memory.swap.events' | 'vmstat' | 'meminfo' | 'cgroup.events' | 'mm_stat' | 'io_stat' | 'bd_stat';
+export type KeySetName =
+  | 'memory.stat'
+  | 'memory.events'
+  | 'memory.swap.events'
+  | 'vmstat'
+  | 'meminfo'
+  | 'cgroup.events'
+  | 'mm_stat'
+  | 'io_stat'
+  | 'bd_stat';
 
 export interface FileSpec {
   /** The last path component (`memory.max`, `enabled`, `stored_pages`). */
@@ -922,7 +1076,8 @@ export const CGROUP_FILES: readonly FileSpec[] = [
     requires: 'swap_tiers',
     tierKeys: 'name',
     doc: 'Swap tiers (`config swap_tiers=on`): one `NAME max` or `NAME 0` line per tier, highest first. Writing `NAME 0` keeps the cgroup and its subtree off that tier’s devices; `NAME max` allows it again (if the parent does). In an expect: `memory.swap.tiers.max NAME`.',
-    kernel: 'swap_tier_max_show(), swap_tier_max_write(), swap_tiers_memcg_sync_mask() (swap tiers v9); docs/kernel-model.md §8.4',
+    kernel:
+      'swap_tier_max_show(), swap_tier_max_write(), swap_tiers_memcg_sync_mask() (swap tiers v9); docs/kernel-model.md §8.4',
   },
   {
     name: 'cgroup.procs',
@@ -1146,7 +1301,8 @@ export const OTHER_FILES: readonly FileSpec[] = [
     requires: 'swap_tiers',
     tierKeys: 'name-column',
     doc: 'Swap tiers (`config swap_tiers=on`): named ranges of swap priorities. Write `+NAME:PRIO` to add and `-NAME` to remove, several per write; a failing write changes nothing. In an expect: `/sys/kernel/mm/swap/tiers NAME Idx|PrioStart|PrioEnd`.',
-    kernel: 'tiers_store(), swap_tiers_add(), swap_tiers_remove(), swap_tiers_sysfs_show() (swap tiers v9); docs/kernel-model.md §8.4',
+    kernel:
+      'tiers_store(), swap_tiers_add(), swap_tiers_remove(), swap_tiers_sysfs_show() (swap tiers v9); docs/kernel-model.md §8.4',
   },
   {
     name: 'enabled',
@@ -1361,7 +1517,10 @@ export const ZRAM_FILE_SPECS: readonly FileSpec[] = [
 
 export const THP_STATS: readonly { name: string; doc: string }[] = [
   { name: 'swpout', doc: 'Folios of this size swapped out whole.' },
-  { name: 'swpout_fallback', doc: 'Folios of this size split before swapout because no aligned run of free slots existed.' },
+  {
+    name: 'swpout_fallback',
+    doc: 'Folios of this size split before swapout because no aligned run of free slots existed.',
+  },
   { name: 'swpin', doc: 'Folios of this size swapped in whole.' },
   { name: 'swpin_fallback', doc: 'Swapins that wanted this size but fell back to a smaller one.' },
   { name: 'swpin_fallback_charge', doc: 'Fallbacks caused by a failed memcg charge.' },
@@ -1379,7 +1538,11 @@ export const ZSWAP_DEBUG_COUNTERS: readonly { name: string; unit: ObservableUnit
   { name: 'written_back_pages', unit: 'pages', doc: 'Entries written back from zswap to the swap device.' },
   { name: 'pool_total_size', unit: 'bytes', doc: 'Bytes used by the compressed pool.' },
   { name: 'stored_pages', unit: 'pages', doc: 'Pages currently held in zswap.' },
-  { name: 'stored_incompressible_pages', unit: 'pages', doc: 'Pages held uncompressed because compression did not help.' },
+  {
+    name: 'stored_incompressible_pages',
+    unit: 'pages',
+    doc: 'Pages held uncompressed because compression did not help.',
+  },
 ];
 
 // ─── Keys of keyed files ─────────────────────────────────────────────────────
@@ -1419,30 +1582,90 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'zswpwb', unit: 'pages', doc: 'Pages written back from zswap to the device.' },
     { name: 'thp_swpout', unit: 'count', doc: 'PMD-sized folios swapped out whole.' },
     { name: 'thp_swpout_fallback', unit: 'count', doc: 'PMD-sized folios split before swapout.' },
-    { name: 'workingset_refault_anon', unit: 'count', doc: 'Anonymous pages faulted back in soon after eviction. Always 0 in the model: mm/workingset.c (shadow entries, refault distance) is not modelled.' },
+    {
+      name: 'workingset_refault_anon',
+      unit: 'count',
+      doc: 'Anonymous pages faulted back in soon after eviction. Always 0 in the model: mm/workingset.c (shadow entries, refault distance) is not modelled.',
+    },
     { name: 'pgscan', unit: 'pages', doc: 'Pages reclaim looked at.' },
     { name: 'pgsteal', unit: 'pages', doc: 'Pages reclaim freed (swapped out, or dropped after MADV_FREE).' },
     { name: 'pgactivate', unit: 'pages', doc: 'Pages moved to the active list.' },
     { name: 'pgdeactivate', unit: 'pages', doc: 'Pages moved to the inactive list (aging, MADV_COLD).' },
     { name: 'pglazyfree', unit: 'pages', doc: 'Pages MADV_FREE made lazy-free.' },
     { name: 'pglazyfreed', unit: 'pages', doc: 'Lazy-free pages reclaim dropped without swapping them.' },
-    { name: 'pgscan_direct', unit: 'pages', doc: 'Pages scanned by reclaim in the allocating task (a limit); under 6.12 memory.reclaim counts here too.' },
-    { name: 'pgsteal_direct', unit: 'pages', doc: 'Pages reclaimed in the allocating task (a limit); under 6.12 memory.reclaim counts here too.' },
+    {
+      name: 'pgscan_direct',
+      unit: 'pages',
+      doc: 'Pages scanned by reclaim in the allocating task (a limit); under 6.12 memory.reclaim counts here too.',
+    },
+    {
+      name: 'pgsteal_direct',
+      unit: 'pages',
+      doc: 'Pages reclaimed in the allocating task (a limit); under 6.12 memory.reclaim counts here too.',
+    },
     { name: 'pgscan_proactive', unit: 'pages', doc: 'Pages scanned by memory.reclaim (7.2 and later).' },
     { name: 'pgsteal_proactive', unit: 'pages', doc: 'Pages reclaimed by memory.reclaim (7.2 and later).' },
-    { name: 'kernel', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
-    { name: 'kernel_stack', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
-    { name: 'pagetables', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
-    { name: 'sec_pagetables', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
-    { name: 'percpu', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
-    { name: 'sock', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
-    { name: 'vmalloc', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
-    { name: 'slab_reclaimable', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
-    { name: 'slab_unreclaimable', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
-    { name: 'slab', unit: 'bytes', doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.' },
+    {
+      name: 'kernel',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
+    {
+      name: 'kernel_stack',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
+    {
+      name: 'pagetables',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
+    {
+      name: 'sec_pagetables',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
+    {
+      name: 'percpu',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
+    {
+      name: 'sock',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
+    {
+      name: 'vmalloc',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
+    {
+      name: 'slab_reclaimable',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
+    {
+      name: 'slab_unreclaimable',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
+    {
+      name: 'slab',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: the kernel memory the tasks of a cgroup use (page tables, stacks, slab objects, sockets, vmalloc, per-CPU data) is not modelled.',
+    },
     { name: 'file_thp', unit: 'bytes', doc: 'Always 0 in the model: the page cache holds base pages only.' },
-    { name: 'unevictable', unit: 'bytes', doc: 'Always 0 in the model: there is no unevictable LRU; mlocked folios stay on the anon lists (counted in inactive_anon or active_anon).' },
-    { name: 'workingset_refault_file', unit: 'count', doc: 'Always 0 in the model: no shadow entries are kept for evicted file pages (mm/workingset.c is not modelled).' },
+    {
+      name: 'unevictable',
+      unit: 'bytes',
+      doc: 'Always 0 in the model: there is no unevictable LRU; mlocked folios stay on the anon lists (counted in inactive_anon or active_anon).',
+    },
+    {
+      name: 'workingset_refault_file',
+      unit: 'count',
+      doc: 'Always 0 in the model: no shadow entries are kept for evicted file pages (mm/workingset.c is not modelled).',
+    },
     { name: 'workingset_activate_anon', unit: 'count', doc: 'Always 0 in the model: mm/workingset.c is not modelled.' },
     { name: 'workingset_activate_file', unit: 'count', doc: 'Always 0 in the model: mm/workingset.c is not modelled.' },
     { name: 'workingset_restore_anon', unit: 'count', doc: 'Always 0 in the model: mm/workingset.c is not modelled.' },
@@ -1453,11 +1676,23 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'pgdemote_khugepaged', unit: 'pages', doc: 'Always 0 in the model: one memory tier, no demotion.' },
     { name: 'pgdemote_proactive', unit: 'pages', doc: 'Always 0 in the model: one memory tier, no demotion.' },
     { name: 'pgpromote_success', unit: 'pages', doc: 'Always 0 in the model: one memory tier, no promotion.' },
-    { name: 'pgscan_kswapd', unit: 'pages', doc: 'Always 0 in the model: there is no kswapd: reclaim runs only on a limit or memory.reclaim.' },
-    { name: 'pgsteal_kswapd', unit: 'pages', doc: 'Always 0 in the model: there is no kswapd: reclaim runs only on a limit or memory.reclaim.' },
+    {
+      name: 'pgscan_kswapd',
+      unit: 'pages',
+      doc: 'Always 0 in the model: there is no kswapd: reclaim runs only on a limit or memory.reclaim.',
+    },
+    {
+      name: 'pgsteal_kswapd',
+      unit: 'pages',
+      doc: 'Always 0 in the model: there is no kswapd: reclaim runs only on a limit or memory.reclaim.',
+    },
     { name: 'pgscan_khugepaged', unit: 'pages', doc: 'Always 0 in the model: there is no khugepaged.' },
     { name: 'pgsteal_khugepaged', unit: 'pages', doc: 'Always 0 in the model: there is no khugepaged.' },
-    { name: 'pgrefill', unit: 'pages', doc: 'Always 0 in the model: the active list is not aged by shrink_active_list() (deactivation is counted in pgdeactivate).' },
+    {
+      name: 'pgrefill',
+      unit: 'pages',
+      doc: 'Always 0 in the model: the active list is not aged by shrink_active_list() (deactivation is counted in pgdeactivate).',
+    },
     { name: 'thp_fault_alloc', unit: 'count', doc: 'Always 0 in the model: THP allocation at fault is not counted.' },
     { name: 'thp_collapse_alloc', unit: 'count', doc: 'Always 0 in the model: there is no khugepaged.' },
     { name: 'numa_pages_migrated', unit: 'pages', doc: 'Always 0 in the model: one NUMA node, no NUMA balancing.' },
@@ -1492,7 +1727,11 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'nr_mapped', unit: 'pages', doc: 'Page cache pages mapped by page tables.' },
     { name: 'nr_file_pages', unit: 'pages', doc: 'Page cache, shmem and the swap cache.' },
     { name: 'nr_dirty', unit: 'pages', doc: 'Dirty page cache of files that write back.' },
-    { name: 'nr_writeback', unit: 'pages', doc: 'Pages under writeback. Always 0 in the model: a write completes within the step that starts it.' },
+    {
+      name: 'nr_writeback',
+      unit: 'pages',
+      doc: 'Pages under writeback. Always 0 in the model: a write completes within the step that starts it.',
+    },
     { name: 'nr_shmem', unit: 'pages', doc: 'shmem and tmpfs pages in memory.' },
     { name: 'nr_shmem_hugepages', unit: 'count', doc: 'shmem PMD-sized folios.' },
     { name: 'nr_written', unit: 'pages', doc: 'Page cache pages written back.' },
@@ -1525,7 +1764,11 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
   ],
   mm_stat: [
     { name: 'orig_data_size', unit: 'bytes', doc: 'Uncompressed size of the pages stored.' },
-    { name: 'compr_data_size', unit: 'bytes', doc: 'Compressed size of the pages stored (huge pages count a whole page, same-filled pages nothing).' },
+    {
+      name: 'compr_data_size',
+      unit: 'bytes',
+      doc: 'Compressed size of the pages stored (huge pages count a whole page, same-filled pages nothing).',
+    },
     { name: 'mem_used_total', unit: 'bytes', doc: 'Memory the device uses for them (zsmalloc pages).' },
     { name: 'mem_limit', unit: 'bytes', doc: 'mem_limit (0: none).' },
     { name: 'mem_used_max', unit: 'bytes', doc: 'Highest mem_used_total since the last reset.' },
@@ -1548,10 +1791,18 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
   meminfo: [
     { name: 'MemTotal', unit: 'kB', doc: 'RAM.' },
     { name: 'MemFree', unit: 'kB', doc: 'Free RAM.' },
-    { name: 'MemAvailable', unit: 'kB', doc: 'Estimate of memory available without swapping: free pages above the reserve, plus most of the file LRU and of SReclaimable (si_mem_available()).' },
+    {
+      name: 'MemAvailable',
+      unit: 'kB',
+      doc: 'Estimate of memory available without swapping: free pages above the reserve, plus most of the file LRU and of SReclaimable (si_mem_available()).',
+    },
     { name: 'Buffers', unit: 'kB', doc: 'Block device buffers (none are modelled: 0).' },
     { name: 'Cached', unit: 'kB', doc: 'Page cache, excluding the swap cache.' },
-    { name: 'SwapCached', unit: 'kB', doc: 'Memory that is in the swap cache (cache-only and still-referenced slots).' },
+    {
+      name: 'SwapCached',
+      unit: 'kB',
+      doc: 'Memory that is in the swap cache (cache-only and still-referenced slots).',
+    },
     { name: 'Active', unit: 'kB', doc: 'Active LRU, anon and file.' },
     { name: 'Inactive', unit: 'kB', doc: 'Inactive LRU, anon and file.' },
     { name: 'Active(anon)', unit: 'kB', doc: 'Anonymous memory on the active LRU.' },
@@ -1565,15 +1816,35 @@ export const KEYS: Readonly<Record<KeySetName, readonly KeySpec[]>> = {
     { name: 'Mapped', unit: 'kB', doc: 'Page cache mapped by page tables.' },
     { name: 'Shmem', unit: 'kB', doc: 'shmem and tmpfs pages in memory (counted in Cached too).' },
     { name: 'ShmemHugePages', unit: 'kB', doc: 'shmem in PMD-sized folios.' },
-    { name: 'SwapTotal', unit: 'kB', doc: 'Usable swap space (during swapoff, also the in-use part of the device going away).' },
+    {
+      name: 'SwapTotal',
+      unit: 'kB',
+      doc: 'Usable swap space (during swapoff, also the in-use part of the device going away).',
+    },
     { name: 'SwapFree', unit: 'kB', doc: 'Free swap space.' },
     { name: 'Zswap', unit: 'kB', doc: 'Size of the compressed pool.' },
     { name: 'Zswapped', unit: 'kB', doc: 'Original size of the pages stored in zswap.' },
     { name: 'KReclaimable', unit: 'kB', doc: 'Kernel memory reclaim can free: SReclaimable here.' },
-    { name: 'Slab', unit: 'kB', doc: 'Slab memory: SReclaimable + SUnreclaim (swap metadata objects, zswap entries, XArray nodes).' },
-    { name: 'SReclaimable', unit: 'kB', doc: 'Reclaimable slab: the radix_tree_node cache (XArray nodes of the legacy swap cache, dynamic clusters, zswap’s tree).' },
-    { name: 'SUnreclaim', unit: 'kB', doc: 'Unreclaimable slab: kmalloc’d swap metadata (memcg_table, extend_table, small static arrays), swp_desc, zswap_entry.' },
-    { name: 'VmallocUsed', unit: 'kB', doc: 'vmalloc areas: large static swap arrays (swap_map, swap_cgroup, big zeromap and cluster_info) and zram tables.' },
+    {
+      name: 'Slab',
+      unit: 'kB',
+      doc: 'Slab memory: SReclaimable + SUnreclaim (swap metadata objects, zswap entries, XArray nodes).',
+    },
+    {
+      name: 'SReclaimable',
+      unit: 'kB',
+      doc: 'Reclaimable slab: the radix_tree_node cache (XArray nodes of the legacy swap cache, dynamic clusters, zswap’s tree).',
+    },
+    {
+      name: 'SUnreclaim',
+      unit: 'kB',
+      doc: 'Unreclaimable slab: kmalloc’d swap metadata (memcg_table, extend_table, small static arrays), swp_desc, zswap_entry.',
+    },
+    {
+      name: 'VmallocUsed',
+      unit: 'kB',
+      doc: 'vmalloc areas: large static swap arrays (swap_map, swap_cgroup, big zeromap and cluster_info) and zram tables.',
+    },
   ],
 };
 
@@ -1597,8 +1868,17 @@ export const CLUSTER_LISTS: readonly string[] = ['free', 'nonfull', 'frag', 'ful
 export const TASK_STATES: readonly string[] = ['alive', 'exited', 'oom_killed', 'killed'];
 
 export const SLOT_FIELDS: readonly FieldSpec[] = [
-  { name: 'kind', unit: 'enum', values: SLOT_KINDS, doc: 'Swap table entry kind: `null` free, `pfn` in the swap cache, `shadow` swapped out, `bad`, or `pointer` (vswap-ste physical slot).' },
-  { name: 'count', unit: 'count', doc: 'Swap count: page-table (and shmem) references to the slot; the swap cache does not count.' },
+  {
+    name: 'kind',
+    unit: 'enum',
+    values: SLOT_KINDS,
+    doc: 'Swap table entry kind: `null` free, `pfn` in the swap cache, `shadow` swapped out, `bad`, or `pointer` (vswap-ste physical slot).',
+  },
+  {
+    name: 'count',
+    unit: 'count',
+    doc: 'Swap count: page-table (and shmem) references to the slot; the swap cache does not count.',
+  },
   { name: 'zero', unit: 'bool', doc: 'Zero flag: the page was all zeroes and has no data anywhere.' },
   { name: 'memcg', unit: 'cgroup', doc: 'Cgroup the slot is charged to (memcg_table in P4, swap_cgroup before).' },
   { name: 'cached', unit: 'bool', doc: 'A folio for the slot is in the swap cache.' },
@@ -1609,26 +1889,61 @@ export const SLOT_FIELDS: readonly FieldSpec[] = [
     values: SLOT_BACKENDS,
     doc: 'Where the data is: `zero`, `zswap`, `swapfile` (a device slot), `folio` (only the cached folio), `rmap` (a physical slot backing a virtual one), `none` (a virtual slot with no data), `free` or `bad`.',
   },
-  { name: 'vtable', unit: 'enum', values: VTABLE_TAGS, doc: 'virtual_table tag of a ghost or vswap slot: `none`, `zswap` or `swapfile`; `none` on devices without one.' },
+  {
+    name: 'vtable',
+    unit: 'enum',
+    values: VTABLE_TAGS,
+    doc: 'virtual_table tag of a ghost or vswap slot: `none`, `zswap` or `swapfile`; `none` on devices without one.',
+  },
 ];
 
 export const CLUSTER_FIELDS: readonly FieldSpec[] = [
-  { name: 'list', unit: 'enum', values: CLUSTER_LISTS, doc: 'Which list the cluster is on (`dead` only for freed ghost clusters).' },
+  {
+    name: 'list',
+    unit: 'enum',
+    values: CLUSTER_LISTS,
+    doc: 'Which list the cluster is on (`dead` only for freed ghost clusters).',
+  },
   { name: 'order', unit: 'int', doc: 'Folio order the cluster serves, fixed by its first allocation.' },
   { name: 'count', unit: 'count', doc: 'Slots in use or bad.' },
   { name: 'table', unit: 'bool', doc: 'Whether the cluster’s swap table is allocated.' },
 ];
 
 export const TASK_FIELDS: readonly FieldSpec[] = [
-  { name: 'state', unit: 'enum', values: TASK_STATES, doc: 'Whether the task runs, has exited, or was killed by the OOM killer.' },
+  {
+    name: 'state',
+    unit: 'enum',
+    values: TASK_STATES,
+    doc: 'Whether the task runs, has exited, or was killed by the OOM killer.',
+  },
   { name: 'rss', unit: 'pages', doc: 'Resident anonymous pages.' },
   { name: 'swapents', unit: 'pages', doc: 'Page-table entries holding a swap entry (MM_SWAPENTS).' },
   { name: 'cgroup', unit: 'cgroup', doc: 'The cgroup the task is in.' },
-  { name: 'data', unit: 'text', doc: 'Page data of a region: `task T data REGION [pages=A..B] == VALUE|index` checks every page of the range against what `fill` wrote (a fresh page holds 0).' },
-  { name: 'pagemap', unit: 'int', doc: '`/proc/PID/pagemap` of one page: `task T pagemap REGION PAGE present|swapped|file|swap_type|swap_offset`.' },
-  { name: 'smaps', unit: 'kB', doc: '`/proc/PID/smaps` of one mapping: `task T smaps REGION Rss|Anonymous|AnonHugePages|Swap|SwapPss` (kB).' },
-  { name: 'smaps_rollup', unit: 'kB', doc: '`/proc/PID/smaps_rollup`, every mapping summed: `task T smaps_rollup Rss|Anonymous|AnonHugePages|Swap|SwapPss` (kB).' },
-  { name: 'status', unit: 'kB', doc: '`/proc/PID/status` memory lines: `task T status VmRSS|RssAnon|RssFile|RssShmem|VmSwap` (kB).' },
+  {
+    name: 'data',
+    unit: 'text',
+    doc: 'Page data of a region: `task T data REGION [pages=A..B] == VALUE|index` checks every page of the range against what `fill` wrote (a fresh page holds 0).',
+  },
+  {
+    name: 'pagemap',
+    unit: 'int',
+    doc: '`/proc/PID/pagemap` of one page: `task T pagemap REGION PAGE present|swapped|file|swap_type|swap_offset`.',
+  },
+  {
+    name: 'smaps',
+    unit: 'kB',
+    doc: '`/proc/PID/smaps` of one mapping: `task T smaps REGION Rss|Anonymous|AnonHugePages|Swap|SwapPss` (kB).',
+  },
+  {
+    name: 'smaps_rollup',
+    unit: 'kB',
+    doc: '`/proc/PID/smaps_rollup`, every mapping summed: `task T smaps_rollup Rss|Anonymous|AnonHugePages|Swap|SwapPss` (kB).',
+  },
+  {
+    name: 'status',
+    unit: 'kB',
+    doc: '`/proc/PID/status` memory lines: `task T status VmRSS|RssAnon|RssFile|RssShmem|VmSwap` (kB).',
+  },
 ];
 
 /** The fields of a /proc/PID/pagemap word (Documentation/admin-guide/mm/pagemap.rst). */
@@ -1636,7 +1951,11 @@ export const PAGEMAP_FIELDS: readonly FieldSpec[] = [
   { name: 'present', unit: 'bool', doc: 'Bit 63: a page is mapped here.' },
   { name: 'swapped', unit: 'bool', doc: 'Bit 62: the PTE holds a swap entry.' },
   { name: 'file', unit: 'bool', doc: 'Bit 61: a page cache or shared anonymous (shmem) page is mapped.' },
-  { name: 'swap_type', unit: 'int', doc: 'Bits 0-4 of a swapped entry: the swap type (the area\'s index in swap_info[]); 0 when not swapped.' },
+  {
+    name: 'swap_type',
+    unit: 'int',
+    doc: "Bits 0-4 of a swapped entry: the swap type (the area's index in swap_info[]); 0 when not swapped.",
+  },
   { name: 'swap_offset', unit: 'int', doc: 'Bits 5-54 of a swapped entry: the slot offset; 0 when not swapped.' },
 ];
 
@@ -1645,7 +1964,7 @@ export const SMAPS_KEYS: readonly FieldSpec[] = [
   { name: 'Rss', unit: 'kB', doc: 'Resident pages the mapping maps.' },
   { name: 'Anonymous', unit: 'kB', doc: 'Resident anonymous pages (not page cache or shmem).' },
   { name: 'AnonHugePages', unit: 'kB', doc: 'Anonymous PMD-sized THPs mapped whole.' },
-  { name: 'Swap', unit: 'kB', doc: 'Swap PTEs, plus the swapped pages of a shmem file in the mapping\'s range.' },
+  { name: 'Swap', unit: 'kB', doc: "Swap PTEs, plus the swapped pages of a shmem file in the mapping's range." },
   { name: 'SwapPss', unit: 'kB', doc: 'Swap PTEs, each divided by the number of page tables referencing its slot.' },
 ];
 
@@ -1659,7 +1978,11 @@ export const STATUS_KEYS: readonly FieldSpec[] = [
 ];
 
 export const DEVICE_FIELDS: readonly FieldSpec[] = [
-  { name: 'discards', unit: 'count', doc: 'Discard requests issued: one at swapon for `-d`/`--discard=once`, one per cluster discarded after being freed.' },
+  {
+    name: 'discards',
+    unit: 'count',
+    doc: 'Discard requests issued: one at swapon for `-d`/`--discard=once`, one per cluster discarded after being freed.',
+  },
   { name: 'discarded', unit: 'pages', doc: 'Pages those discard requests covered.' },
   { name: 'prio', unit: 'int', doc: 'Priority (si->prio).' },
   { name: 'pages', unit: 'pages', doc: 'Usable slots: size minus the header and bad pages (si->pages).' },
@@ -1668,7 +1991,12 @@ export const DEVICE_FIELDS: readonly FieldSpec[] = [
 ];
 
 export const SWAPS_COLUMNS: readonly FieldSpec[] = [
-  { name: 'Type', unit: 'enum', values: ['partition', 'file', 'ghost'], doc: '`partition` for a block device, `file` otherwise, `ghost` for a ghost device.' },
+  {
+    name: 'Type',
+    unit: 'enum',
+    values: ['partition', 'file', 'ghost'],
+    doc: '`partition` for a block device, `file` otherwise, `ghost` for a ghost device.',
+  },
   { name: 'Size', unit: 'kB', doc: 'Usable size in KiB (header and bad pages excluded).' },
   { name: 'Used', unit: 'kB', doc: 'Used KiB, cache-only slots included.' },
   { name: 'Priority', unit: 'int', doc: 'Priority.' },
@@ -1691,13 +2019,33 @@ export interface ObservableForm {
 }
 
 export const OBSERVABLE_FORMS: readonly ObservableForm[] = [
-  { keyword: 'free', synopsis: 'free mem|swap total|used|free|shared|buff/cache|available', doc: 'A figure of `free(1)`, in kB (the Swap line has total, used and free).' },
-  { keyword: 'slot', synopsis: 'slot DEVICE OFFSET FIELD', doc: 'A field of one swap slot (its swap table entry and side tables).' },
+  {
+    keyword: 'free',
+    synopsis: 'free mem|swap total|used|free|shared|buff/cache|available',
+    doc: 'A figure of `free(1)`, in kB (the Swap line has total, used and free).',
+  },
+  {
+    keyword: 'slot',
+    synopsis: 'slot DEVICE OFFSET FIELD',
+    doc: 'A field of one swap slot (its swap table entry and side tables).',
+  },
   { keyword: 'cluster', synopsis: 'cluster DEVICE INDEX FIELD', doc: 'A field of one swap cluster.' },
-  { keyword: 'task', synopsis: 'task NAME FIELD', doc: 'A field of a task, or a line of its /proc/PID/pagemap, smaps, smaps_rollup or status.' },
+  {
+    keyword: 'task',
+    synopsis: 'task NAME FIELD',
+    doc: 'A field of a task, or a line of its /proc/PID/pagemap, smaps, smaps_rollup or status.',
+  },
   { keyword: 'device', synopsis: 'device PATH FIELD', doc: 'A field of a swap device’s swap_info_struct.' },
-  { keyword: 'overhead', synopsis: 'overhead [DESIGN] STRUCTURE|total|static|dynamic', doc: 'Bytes of swap metadata, now, under the configured or a named design.' },
-  { keyword: 'dmesg', synopsis: 'dmesg contains TEXT', doc: 'The kernel log, one message per line; compare with `contains` / `!contains` (or == for all of it).' },
+  {
+    keyword: 'overhead',
+    synopsis: 'overhead [DESIGN] STRUCTURE|total|static|dynamic',
+    doc: 'Bytes of swap metadata, now, under the configured or a named design.',
+  },
+  {
+    keyword: 'dmesg',
+    synopsis: 'dmesg contains TEXT',
+    doc: 'The kernel log, one message per line; compare with `contains` / `!contains` (or == for all of it).',
+  },
 ];
 
 // ─── Errno ───────────────────────────────────────────────────────────────────
@@ -1724,7 +2072,11 @@ export const ERRNOS: readonly ErrnoSpec[] = [
   { name: 'EEXIST', value: 17, doc: 'Already exists (mkdir of an existing cgroup).' },
   { name: 'ENODEV', value: 19, doc: 'No such device; also an open cgroup file whose cgroup was removed.' },
   { name: 'ENOTDIR', value: 20, doc: 'Not a directory.' },
-  { name: 'EINVAL', value: 22, doc: 'Invalid argument: bad value in a file write, swapoff of an inactive area, bad swap header.' },
+  {
+    name: 'EINVAL',
+    value: 22,
+    doc: 'Invalid argument: bad value in a file write, swapoff of an inactive area, bad swap header.',
+  },
   { name: 'ETXTBSY', value: 26, doc: 'Text file busy: truncating or writing an active swap file.' },
   { name: 'EFBIG', value: 27, doc: 'File too large.' },
   { name: 'ENOSPC', value: 28, doc: 'No space left (no free swap slot).' },
@@ -1751,7 +2103,13 @@ export interface ConfigKeySpec {
 }
 
 export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
-  { key: 'design', syntax: 'legacy|p1|p3|p4|ghost|vswap|vswap-ste', values: DESIGN_NAMES, defaultValue: 'the kernel’s own (p4 for 7.2)', doc: 'Which swap metadata design to simulate (see the design profiles).' },
+  {
+    key: 'design',
+    syntax: 'legacy|p1|p3|p4|ghost|vswap|vswap-ste',
+    values: DESIGN_NAMES,
+    defaultValue: 'the kernel’s own (p4 for 7.2)',
+    doc: 'Which swap metadata design to simulate (see the design profiles).',
+  },
   {
     key: 'kernel',
     syntax: '6.12|7.2|7.3',
@@ -1759,8 +2117,20 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     defaultValue: '7.2',
     doc: 'Which mainline release’s behaviour to simulate (allocation policy, defaults, zswap, counters; see docs/kernels.md). Orthogonal to design; without a design the release’s own one is used (6.12: legacy).',
   },
-  { key: 'device_private', syntax: 'on|off', values: ['on', 'off'], defaultValue: 'the Debian kernel’s (off for 6.12, on for 7.2)', doc: 'CONFIG_DEVICE_PRIVATE: device-private entries take swap types, so MAX_SWAPFILES is smaller (27 or 23 for 6.12, 24 for 7.2).' },
-  { key: 'page_size', syntax: '4K|16K|64K', values: ['4K', '16K', '64K'], defaultValue: '4K', doc: 'PAGE_SIZE; also the size of one swap slot.' },
+  {
+    key: 'device_private',
+    syntax: 'on|off',
+    values: ['on', 'off'],
+    defaultValue: 'the Debian kernel’s (off for 6.12, on for 7.2)',
+    doc: 'CONFIG_DEVICE_PRIVATE: device-private entries take swap types, so MAX_SWAPFILES is smaller (27 or 23 for 6.12, 24 for 7.2).',
+  },
+  {
+    key: 'page_size',
+    syntax: '4K|16K|64K',
+    values: ['4K', '16K', '64K'],
+    defaultValue: '4K',
+    doc: 'PAGE_SIZE; also the size of one swap slot.',
+  },
   {
     key: 'cluster_slots',
     syntax: '256|512|2048|8192',
@@ -1768,13 +2138,46 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     defaultValue: 'PMD pages (512 for 4K, 2048 for 16K, 8192 for 64K)',
     doc: 'SWAPFILE_CLUSTER: HPAGE_PMD_NR with THP swap, 256 without.',
   },
-  { key: 'thp_swap', syntax: 'on|off', values: ['on', 'off'], defaultValue: 'on', doc: 'CONFIG_THP_SWAP: large folios keep their size in swap; off means 256-slot clusters and order 0 only.' },
+  {
+    key: 'thp_swap',
+    syntax: 'on|off',
+    values: ['on', 'off'],
+    defaultValue: 'on',
+    doc: 'CONFIG_THP_SWAP: large folios keep their size in swap; off means 256-slot clusters and order 0 only.',
+  },
   { key: 'cpus', syntax: '1..1024', defaultValue: '4', doc: 'Number of CPUs (each has its own swap cluster cache).' },
-  { key: 'ram', syntax: 'SIZE', defaultValue: '4G', doc: 'RAM size; sets zswap’s pool limit and the ghost device size.' },
-  { key: 'max_swapfiles', syntax: '1..32', defaultValue: 'from kernel and device_private (24 for 7.2)', doc: 'MAX_SWAPFILES: 32 types minus those reserved for special entries (docs/kernel-model.md §1).' },
-  { key: 'seed', syntax: 'INTEGER', defaultValue: '1', doc: 'Seed for every random choice (which pages of a `mix()` hold which content).' },
-  { key: 'stop_on_error', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'no', doc: 'Stop at the first failed expectation or unexpected errno.' },
-  { key: 'check_invariants', syntax: 'yes|no', values: ['yes', 'no'], defaultValue: 'yes', doc: 'Check the simulator’s internal invariants after every step (slower, catches model bugs).' },
+  {
+    key: 'ram',
+    syntax: 'SIZE',
+    defaultValue: '4G',
+    doc: 'RAM size; sets zswap’s pool limit and the ghost device size.',
+  },
+  {
+    key: 'max_swapfiles',
+    syntax: '1..32',
+    defaultValue: 'from kernel and device_private (24 for 7.2)',
+    doc: 'MAX_SWAPFILES: 32 types minus those reserved for special entries (docs/kernel-model.md §1).',
+  },
+  {
+    key: 'seed',
+    syntax: 'INTEGER',
+    defaultValue: '1',
+    doc: 'Seed for every random choice (which pages of a `mix()` hold which content).',
+  },
+  {
+    key: 'stop_on_error',
+    syntax: 'yes|no',
+    values: ['yes', 'no'],
+    defaultValue: 'no',
+    doc: 'Stop at the first failed expectation or unexpected errno.',
+  },
+  {
+    key: 'check_invariants',
+    syntax: 'yes|no',
+    values: ['yes', 'no'],
+    defaultValue: 'yes',
+    doc: 'Check the simulator’s internal invariants after every step (slower, catches model bugs).',
+  },
   {
     key: 'ghost_writeback',
     syntax: 'on|off',
@@ -1823,7 +2226,10 @@ const zswapTree = D('zswap_tree', 'XArray slots indexing zswap entries by swap o
 const swapTable = D('swap_table', 'One table (8 bytes per slot) per cluster with at least one used or bad slot.');
 const memcgTable = D('memcg_table', '2 bytes per slot, per cluster with a table.');
 const extendTable = D('extend_table', '4 bytes per slot, per cluster with a swap count above what the table holds.');
-const zeroBitmap = D('zero_bitmap', '1 bit per slot, per cluster with a table, only where the table has no spare zero bit.');
+const zeroBitmap = D(
+  'zero_bitmap',
+  '1 bit per slot, per cluster with a table, only where the table has no spare zero bit.',
+);
 const dynClusters = D('xarray_nodes', 'XArray nodes indexing dynamically allocated clusters of the virtual device.');
 
 export const DESIGNS: readonly DesignProfile[] = [
@@ -1864,14 +2270,30 @@ export const DESIGNS: readonly DesignProfile[] = [
     title: 'Swap table phase III (7.1)',
     status: 'merged for 7.1',
     doc: 'The swap count moves into the table; swap_map and its continuation pages are gone, overflow goes to a per-cluster extend_table.',
-    structures: [S('swap_cgroup', '2 bytes per slot.'), S('zeromap', '1 bit per slot.'), S('cluster_info', 'About 40 bytes per cluster.'), swapTable, extendTable, zswapEntry, zswapTree],
+    structures: [
+      S('swap_cgroup', '2 bytes per slot.'),
+      S('zeromap', '1 bit per slot.'),
+      S('cluster_info', 'About 40 bytes per cluster.'),
+      swapTable,
+      extendTable,
+      zswapEntry,
+      zswapTree,
+    ],
   },
   {
     name: 'p4',
     title: 'Swap table phase IV (7.2, default)',
     status: 'in mm-stable for 7.2',
     doc: 'memcg ids in a per-cluster memcg_table and the zero flag in the table: no static per-slot arrays remain.',
-    structures: [S('cluster_info', '48 bytes per cluster.'), swapTable, memcgTable, extendTable, zeroBitmap, zswapEntry, zswapTree],
+    structures: [
+      S('cluster_info', '48 bytes per cluster.'),
+      swapTable,
+      memcgTable,
+      extendTable,
+      zeroBitmap,
+      zswapEntry,
+      zswapTree,
+    ],
   },
   {
     name: 'ghost',
@@ -1935,7 +2357,10 @@ export const CONTENT_KINDS: readonly { name: string; doc: string }[] = [
   { name: 'zero', doc: 'All-zero pages: swapped out by setting the zero flag, no I/O and no zswap.' },
   { name: 'compressible', doc: 'Pages that compress to RATIO of their size (`compressible:0.3`; default 0.33).' },
   { name: 'incompressible', doc: 'Random-looking pages: zswap stores them raw or rejects them.' },
-  { name: 'same', doc: 'Pages filled with one repeated non-zero word: zram keeps only the word (same_pages), zswap compresses them to a few bytes.' },
+  {
+    name: 'same',
+    doc: 'Pages filled with one repeated non-zero word: zram keeps only the word (same_pages), zswap compresses them to a few bytes.',
+  },
 ];
 
 /** Compression ratio of a bare `compressible` (roughly what lzo/zstd get on typical anon memory). */

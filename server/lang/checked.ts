@@ -79,7 +79,8 @@ export type SwapDeviceType = 'partition' | 'file' | 'zram' | 'ghost';
 /** `both` is what `swapon -d` without a policy asks for. */
 export type DiscardPolicy = 'both' | 'once' | 'pages';
 
-export type ZswapParam = 'enabled' | 'compressor' | 'max_pool_percent' | 'accept_threshold_percent' | 'shrinker_enabled';
+export type ZswapParam =
+  'enabled' | 'compressor' | 'max_pool_percent' | 'accept_threshold_percent' | 'shrinker_enabled';
 export type SysctlName = 'swappiness' | 'page-cluster' | 'dirty_ratio' | 'dirty_background_ratio' | 'drop_caches';
 
 /** A file, resolved. `path` is the canonical absolute path. */
@@ -89,8 +90,20 @@ export type FileRef =
   | { readonly kind: 'sysctl'; readonly path: string; readonly name: SysctlName }
   | { readonly kind: 'swap-sysfs'; readonly path: string; readonly name: 'vma_ra_enabled' | 'tiers' }
   | { readonly kind: 'thp'; readonly path: string; readonly name: 'enabled' | 'shmem_enabled' }
-  | { readonly kind: 'thp-size'; readonly path: string; readonly name: 'enabled' | 'shmem_enabled'; readonly order: number; readonly sizeKb: number }
-  | { readonly kind: 'thp-stat'; readonly path: string; readonly name: string; readonly order: number; readonly sizeKb: number }
+  | {
+      readonly kind: 'thp-size';
+      readonly path: string;
+      readonly name: 'enabled' | 'shmem_enabled';
+      readonly order: number;
+      readonly sizeKb: number;
+    }
+  | {
+      readonly kind: 'thp-stat';
+      readonly path: string;
+      readonly name: string;
+      readonly order: number;
+      readonly sizeKb: number;
+    }
   | { readonly kind: 'proc'; readonly path: string; readonly name: 'swaps' | 'meminfo' | 'vmstat' }
   | { readonly kind: 'zswap-debug'; readonly path: string; readonly name: string }
   /** /sys/block/zram<N>/<name>; `device` is /dev/zram<N>. */
@@ -167,17 +180,25 @@ export type Observable =
   /** Page data of a task's pages (`fill`): compared page by page with a value or `index`. */
   | { readonly kind: 'data'; readonly task: string; readonly region: string; readonly pages: PageSpan }
   /** One field of a page's /proc/PID/pagemap word. */
-  | { readonly kind: 'pagemap'; readonly task: string; readonly region: string; readonly page: number; readonly field: PagemapField }
+  | {
+      readonly kind: 'pagemap';
+      readonly task: string;
+      readonly region: string;
+      readonly page: number;
+      readonly field: PagemapField;
+    }
   /** A /proc/PID/smaps line of one mapping, or of smaps_rollup (`region` null). */
   | { readonly kind: 'smaps'; readonly task: string; readonly region: string | null; readonly key: SmapsKey }
   /** A memory line of /proc/PID/status. */
   | { readonly kind: 'status'; readonly task: string; readonly key: StatusKey };
 
 /** Numbers are in the observable's unit; bools are 0/1; enum words and cgroup paths are canonical. */
-export type ExpectedValue = { readonly kind: 'number'; readonly value: number } | { readonly kind: 'word'; readonly value: string };
+export type ExpectedValue =
+  { readonly kind: 'number'; readonly value: number } | { readonly kind: 'word'; readonly value: string };
 
 /** `fraction` 0.03 for ±3%; `amount` in the observable's unit. */
-export type Tolerance = { readonly kind: 'relative'; readonly fraction: number } | { readonly kind: 'absolute'; readonly amount: number };
+export type Tolerance =
+  { readonly kind: 'relative'; readonly fraction: number } | { readonly kind: 'absolute'; readonly amount: number };
 
 export type CheckedOp =
   | {
@@ -202,13 +223,31 @@ export type CheckedOp =
   | { readonly op: 'swapoff'; readonly device: string }
   | { readonly op: 'swapoff-all' }
   /** `fd`: written or read through that open file (`> &NAME`, `cat &NAME`), else by path. */
-  | { readonly op: 'write'; readonly file: FileRef; readonly value: WriteValue; readonly text: string; readonly fd?: string }
+  | {
+      readonly op: 'write';
+      readonly file: FileRef;
+      readonly value: WriteValue;
+      readonly text: string;
+      readonly fd?: string;
+    }
   | { readonly op: 'read'; readonly file: FileRef; readonly fd?: string }
   | { readonly op: 'open'; readonly name: string; readonly file: FileRef }
   | { readonly op: 'close'; readonly name: string }
-  | { readonly op: 'mount'; readonly dir: string; readonly fs: FsKind; readonly blockSize: number; readonly device: string }
+  | {
+      readonly op: 'mount';
+      readonly dir: string;
+      readonly fs: FsKind;
+      readonly blockSize: number;
+      readonly device: string;
+    }
   /** dd (written), truncate (a hole, or a new size of an existing file), fallocate (unwritten). */
-  | { readonly op: 'mkfile'; readonly path: string; readonly bytes: number; readonly fill: 'written' | 'unwritten' | 'hole'; readonly resize: boolean }
+  | {
+      readonly op: 'mkfile';
+      readonly path: string;
+      readonly bytes: number;
+      readonly fill: 'written' | 'unwritten' | 'hole';
+      readonly resize: boolean;
+    }
   | { readonly op: 'chattr'; readonly path: string }
   | {
       readonly op: 'mkswap';
@@ -247,22 +286,54 @@ export type CheckedOp =
       /** `offset=`: the file page the mapping starts at (vm_pgoff). */
       readonly offsetPages: number;
     }
-  | { readonly op: 'touch'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly write: boolean }
+  | {
+      readonly op: 'touch';
+      readonly task: string;
+      readonly region: string;
+      readonly pages: PageSpan;
+      readonly write: boolean;
+    }
   | { readonly op: 'pageout'; readonly task: string; readonly region: string; readonly pages: PageSpan }
   | { readonly op: 'munmap'; readonly task: string; readonly region: string; readonly pages: PageSpan }
   /** madvise(2), or process_madvise(2) with `process` (from the scenario's credentials on the task). */
-  | { readonly op: 'madvise'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly advice: Advice; readonly process: boolean }
+  | {
+      readonly op: 'madvise';
+      readonly task: string;
+      readonly region: string;
+      readonly pages: PageSpan;
+      readonly advice: Advice;
+      readonly process: boolean;
+    }
   | { readonly op: 'mlock'; readonly task: string; readonly region: string; readonly lock: boolean }
   | { readonly op: 'mremap'; readonly task: string; readonly region: string; readonly pages: number }
   /** Page data written into the range: one value, or each page's index. */
-  | { readonly op: 'fill'; readonly task: string; readonly region: string; readonly pages: PageSpan; readonly value: FillValue }
+  | {
+      readonly op: 'fill';
+      readonly task: string;
+      readonly region: string;
+      readonly pages: PageSpan;
+      readonly value: FillValue;
+    }
   | { readonly op: 'fork'; readonly task: string; readonly child: string }
   | { readonly op: 'exit'; readonly task: string }
   | { readonly op: 'zswap-shrink'; readonly entries: number | null }
   /** `file write`: `bytes` at `offset` by `task` (null: a task in the root cgroup), holding `content` (null: the file's own). */
-  | { readonly op: 'file-write'; readonly path: string; readonly offset: number; readonly bytes: number; readonly task: string | null; readonly content: Content | null }
+  | {
+      readonly op: 'file-write';
+      readonly path: string;
+      readonly offset: number;
+      readonly bytes: number;
+      readonly task: string | null;
+      readonly content: Content | null;
+    }
   /** `file read`: `bytes` (null: to the end of the file) at `offset`. */
-  | { readonly op: 'file-read'; readonly path: string; readonly offset: number; readonly bytes: number | null; readonly task: string | null }
+  | {
+      readonly op: 'file-read';
+      readonly path: string;
+      readonly offset: number;
+      readonly bytes: number | null;
+      readonly task: string | null;
+    }
   | { readonly op: 'file-rm'; readonly path: string }
   /** `file sync`: sync(2), or fsync(2) of one file. */
   | { readonly op: 'file-sync'; readonly path: string | null }
@@ -279,7 +350,12 @@ export type CheckedOp =
       /** The assertion as written, for reports. */
       readonly text: string;
     }
-  | { readonly op: 'repeat'; readonly count: number; readonly body: readonly CheckedStatement[]; readonly variable: string | null }
+  | {
+      readonly op: 'repeat';
+      readonly count: number;
+      readonly body: readonly CheckedStatement[];
+      readonly variable: string | null;
+    }
   /** `let NAME = …`. */
   | { readonly op: 'let'; readonly name: string; readonly value: LetValue }
   /**

@@ -72,10 +72,17 @@ class Checker {
 
   run(): CheckResult {
     const top = this.checkList(this.program.statements, 0, true);
-    const diagnostics = this.out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    const diagnostics = this.out.sort(
+      (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+    );
     return {
       diagnostics,
-      checked: { config: this.ctx.config, statements: top.statements, expandedSteps: top.steps, hasErrors: hasErrors(diagnostics) },
+      checked: {
+        config: this.ctx.config,
+        statements: top.statements,
+        expandedSteps: top.steps,
+        hasErrors: hasErrors(diagnostics),
+      },
     };
   }
 
@@ -83,7 +90,9 @@ class Checker {
     const key = `${d.code}|${d.range.start.line}:${d.range.start.character}|${d.message}`;
     if (this.emitted.has(key)) return;
     this.emitted.add(key);
-    this.out.push(this.ctx.laterIteration > 0 ? { ...d, message: `${d.message} (on a later iteration of the repeat)` } : d);
+    this.out.push(
+      this.ctx.laterIteration > 0 ? { ...d, message: `${d.message} (on a later iteration of the repeat)` } : d,
+    );
   }
 
   private checkList(list: readonly Statement[], depth: number, topLevel: boolean): ListResult {
@@ -111,7 +120,13 @@ class Checker {
       if (topLevel && !this.stepLimitReported && steps > this.limits.maxExpandedSteps) {
         this.stepLimitReported = true;
         const at = stmt.kind === 'repeat' ? stmt.headerRange : stmt.range;
-        this.emit(makeDiagnostic('SS502', `the scenario expands to more than ${this.limits.maxExpandedSteps} steps once repeats are unrolled`, at));
+        this.emit(
+          makeDiagnostic(
+            'SS502',
+            `the scenario expands to more than ${this.limits.maxExpandedSteps} steps once repeats are unrolled`,
+            at,
+          ),
+        );
       }
       if (checked !== null) statements.push(checked);
     }
@@ -128,7 +143,11 @@ class Checker {
     switch (stmt.kind) {
       case 'config':
         if (!leadingConfig) {
-          this.ctx.error('SS402', '`config` must come before every other statement (the machine is set up before anything runs)', stmt.keyword);
+          this.ctx.error(
+            'SS402',
+            '`config` must come before every other statement (the machine is set up before anything runs)',
+            stmt.keyword,
+          );
         }
         return null;
       case 'repeat':
@@ -137,7 +156,9 @@ class Checker {
       case 'command':
         return this.checkSubstitutable(stmt);
       case 'expect':
-        return stmt.assertion.form === 'compare' ? this.checkSubstitutable(stmt) : this.checkExpect(stmt, prev, prevPredicted);
+        return stmt.assertion.form === 'compare'
+          ? this.checkSubstitutable(stmt)
+          : this.checkExpect(stmt, prev, prevPredicted);
       case 'let':
         return checkLet(this.ctx, stmt, letObservable);
     }
@@ -163,11 +184,16 @@ class Checker {
     return { op: 'dynamic', range: stmt.range, statement: s };
   }
 
-  private checkExpect(stmt: ExpectStatement, prev: Statement | undefined, prevPredicted: readonly string[]): CheckedStatement | null {
+  private checkExpect(
+    stmt: ExpectStatement,
+    prev: Statement | undefined,
+    prevPredicted: readonly string[],
+  ): CheckedStatement | null {
     const a = stmt.assertion;
     if (a.form === 'compare') return checkCompare(this.ctx, a, stmt.range);
     if (prev === undefined || (prev.kind !== 'command' && prev.kind !== 'echo')) {
-      const what = prev === undefined ? 'nothing' : prev.kind === 'repeat' ? 'a repeat block' : `a ${prev.kind} statement`;
+      const what =
+        prev === undefined ? 'nothing' : prev.kind === 'repeat' ? 'a repeat block' : `a ${prev.kind} statement`;
       this.ctx.error('SS223', `\`expect ${a.form}\` checks the statement right before it, but that is ${what}`, a.word);
       return null;
     }
@@ -213,7 +239,13 @@ class Checker {
     checkOne(ctx, probe);
     ctx.deferred = false;
     const found = ctx.buffer.splice(before);
-    const inside = (d: Diagnostic): boolean => dynamic.some((w) => w.range.start.line === d.range.start.line && d.range.start.character < w.range.end.character && d.range.end.character > w.range.start.character);
+    const inside = (d: Diagnostic): boolean =>
+      dynamic.some(
+        (w) =>
+          w.range.start.line === d.range.start.line &&
+          d.range.start.character < w.range.end.character &&
+          d.range.end.character > w.range.start.character,
+      );
     for (const d of found) if (!inside(d) && d.data?.errno === undefined) ctx.report(d);
   }
 
@@ -237,7 +269,8 @@ class Checker {
     const tooDeep = depth + 1 > this.limits.maxRepeatDepth;
     if (tooDeep) {
       // Report the outermost offending block only; the ones inside it are part of the same mistake.
-      if (depth === this.limits.maxRepeatDepth) ctx.error('SS503', `repeat blocks nest more than ${this.limits.maxRepeatDepth} deep`, stmt.keyword);
+      if (depth === this.limits.maxRepeatDepth)
+        ctx.error('SS503', `repeat blocks nest more than ${this.limits.maxRepeatDepth} deep`, stmt.keyword);
       ok = false;
     }
     // The header's diagnostics belong to the repeat line; flush them before the body's.
@@ -282,4 +315,3 @@ export function checkOne(ctx: CheckContext, stmt: DynamicStatement): CheckedStat
       return stmt.assertion.form === 'compare' ? checkCompare(ctx, stmt.assertion, stmt.range) : null;
   }
 }
-

@@ -11,12 +11,31 @@ import type { CommandStatement, EchoStatement, Range, Word } from './ast';
 import { spanRanges } from './ast';
 import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
 import type { CheckedStatement, Content, DiscardPolicy, FileRef, SwapDeviceType, WriteValue } from './checked';
-import { cachedFile, flag, option, positional, withText, type CheckContext, type DeviceInfo, type RegionInfo } from './context';
+import {
+  cachedFile,
+  flag,
+  option,
+  positional,
+  withText,
+  type CheckContext,
+  type DeviceInfo,
+  type RegionInfo,
+} from './context';
 import { SWAP_FLAGS_VALID, decodeSwapFlags } from '../sim/swapon_file';
 import { maxSwapBadpages } from '../sim/swapfile';
 import { isVariableName } from './expr';
 import { checkFill, checkMadvise, checkMlock, checkMremap, checkRangeVerb } from './mem_commands';
-import { checkChattr, checkDd, checkDmesg, checkFallocate, checkMkswap, checkMount, checkRm, checkTruncate, checkUser } from './fs_commands';
+import {
+  checkChattr,
+  checkDd,
+  checkDmesg,
+  checkFallocate,
+  checkMkswap,
+  checkMount,
+  checkRm,
+  checkTruncate,
+  checkUser,
+} from './fs_commands';
 import { normalisePath, parentCgroup } from './paths';
 import { formatBytes, parseBool, parseInteger, parseKernelSize } from './units';
 import { checkChoice, checkContent, checkInteger, checkPageList, checkSize } from './values';
@@ -100,7 +119,6 @@ const line = (w: Word): number => w.range.start.line;
 
 // ─── Swap devices ────────────────────────────────────────────────────────────
 
-
 function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   const { config } = ctx;
   const path = positional(stmt, 0);
@@ -130,11 +148,16 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
   let slots: number | null = null;
   if (ghost) {
     if (config.design !== 'ghost') {
-      ctx.error('SS401', `/dev/ghostswap exists only in the ghost swapfile RFC; add 'config design=ghost' (design is ${config.design})`, path);
+      ctx.error(
+        'SS401',
+        `/dev/ghostswap exists only in the ghost swapfile RFC; add 'config design=ghost' (design is ${config.design})`,
+        path,
+      );
       return null;
     }
     for (const o of [sizeOpt, typeOpt]) {
-      if (o !== undefined) ctx.error('SS411', `'${o.key.text}=' is ignored: /dev/ghostswap is a virtual device of 8 × RAM`, o);
+      if (o !== undefined)
+        ctx.error('SS411', `'${o.key.text}=' is ignored: /dev/ghostswap is a virtual device of 8 × RAM`, o);
     }
     type = 'ghost';
     // Patch 15 of the RFC: round_up(totalram_pages, cluster) × 8.
@@ -155,17 +178,29 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
   if (sizeOpt === undefined && !ghost && type !== 'zram') return checkSwaponFile(ctx, stmt, device, path);
   if (!ghost && (sizeOpt !== undefined || type === 'zram')) {
     // a zram area without size= takes the device's disksize, known when the swapon runs
-    const bytes = sizeOpt === undefined ? 0 : checkSize(sizeOpt.value, ctx.report, { pageSize: config.pageSize, what: 'swap area size', warnPlain: true });
+    const bytes =
+      sizeOpt === undefined
+        ? 0
+        : checkSize(sizeOpt.value, ctx.report, { pageSize: config.pageSize, what: 'swap area size', warnPlain: true });
     if (bytes === null) ok = false;
     else if (sizeOpt === undefined) slots = 0;
     else {
       // mkswap rounds down to whole pages.
       slots = Math.floor(bytes / config.pageSize);
       if (slots > ctx.limits.maxDevicePages) {
-        ctx.error('SS505', `${formatBytes(bytes)} is ${slots} slots; the limit is ${ctx.limits.maxDevicePages}`, sizeOpt.value);
+        ctx.error(
+          'SS505',
+          `${formatBytes(bytes)} is ${slots} slots; the limit is ${ctx.limits.maxDevicePages}`,
+          sizeOpt.value,
+        );
         ok = false;
       } else if (slots < 2) {
-        ctx.error('SS307', `a swap area needs the header page plus at least one slot (${formatBytes(2 * config.pageSize)})`, sizeOpt.value, 'EINVAL');
+        ctx.error(
+          'SS307',
+          `a swap area needs the header page plus at least one slot (${formatBytes(2 * config.pageSize)})`,
+          sizeOpt.value,
+          'EINVAL',
+        );
       }
     }
   }
@@ -190,9 +225,15 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
       badPages = list.pages;
       // read_swap_header(): these are EINVAL from the syscall, not scenario errors.
       if (list.tooMany) ctx.error('SS315', `the swap header holds at most ${max} bad pages`, badOpt.value, 'EINVAL');
-      else if (badPages[0] === 0) ctx.error('SS315', 'page 0 is the swap header and cannot be listed as bad', badOpt.value, 'EINVAL');
+      else if (badPages[0] === 0)
+        ctx.error('SS315', 'page 0 is the swap header and cannot be listed as bad', badOpt.value, 'EINVAL');
       else if (slots !== null && slots > 0 && (badPages[badPages.length - 1] ?? 0) > slots - 1) {
-        ctx.error('SS315', `bad page ${badPages[badPages.length - 1] ?? 0} is past the end of the area (last page ${slots - 1})`, badOpt.value, 'EINVAL');
+        ctx.error(
+          'SS315',
+          `bad page ${badPages[badPages.length - 1] ?? 0} is past the end of the area (last page ${slots - 1})`,
+          badOpt.value,
+          'EINVAL',
+        );
       }
     }
   }
@@ -202,9 +243,14 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
     if (known?.active === true) ctx.error('SS213', `${device} is already an active swap area`, path, 'EBUSY');
     else {
       // a zram area sized by its disksize: its size is known only at run time
-      ctx.state.devices.set(device, { active: true, slots: slots === 0 ? ctx.limits.maxDevicePages : slots, offAt: null });
+      ctx.state.devices.set(device, {
+        active: true,
+        slots: slots === 0 ? ctx.limits.maxDevicePages : slots,
+        offAt: null,
+      });
       // `size=` on a file stands for dd + mkswap: the file exists and is held
-      if (type === 'file') ctx.state.files.set(device, { exists: true, pages: slots, headerSlots: slots, swapActive: true });
+      if (type === 'file')
+        ctx.state.files.set(device, { exists: true, pages: slots, headerSlots: slots, swapActive: true });
     }
   }
   return {
@@ -224,7 +270,10 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
 }
 
 /** swapon(8)'s -p and -d, or a raw `flags=` word (SWAP_FLAGS_VALID is checked by the kernel: EINVAL). */
-function swapFlags(ctx: CheckContext, stmt: CommandStatement): { priority: number; discard: DiscardPolicy | null; flags: number | null } | null {
+function swapFlags(
+  ctx: CheckContext,
+  stmt: CommandStatement,
+): { priority: number; discard: DiscardPolicy | null; flags: number | null } | null {
   const prio = flag(stmt, 'priority');
   const disc = flag(stmt, 'discard');
   const raw = option(stmt, 'flags');
@@ -235,9 +284,19 @@ function swapFlags(ctx: CheckContext, stmt: CommandStatement): { priority: numbe
     }
     const n = checkInteger(raw.value, ctx.report, { min: 0, max: 0xffffffff, what: 'swap_flags' });
     if (n === null) return null;
-    if ((n & ~SWAP_FLAGS_VALID) !== 0) ctx.error('SS307', `swap_flags 0x${n.toString(16)} has bits outside SWAP_FLAGS_VALID (0x${SWAP_FLAGS_VALID.toString(16)})`, raw.value, 'EINVAL');
+    if ((n & ~SWAP_FLAGS_VALID) !== 0)
+      ctx.error(
+        'SS307',
+        `swap_flags 0x${n.toString(16)} has bits outside SWAP_FLAGS_VALID (0x${SWAP_FLAGS_VALID.toString(16)})`,
+        raw.value,
+        'EINVAL',
+      );
     const d = decodeSwapFlags(n);
-    return { priority: d.prio ?? -1, discard: d.discard === undefined || d.discard === 'none' ? null : d.discard, flags: n };
+    return {
+      priority: d.prio ?? -1,
+      discard: d.discard === undefined || d.discard === 'none' ? null : d.discard,
+      flags: n,
+    };
   }
   let priority = -1;
   if (prio?.value != null) {
@@ -265,7 +324,12 @@ function swapFlags(ctx: CheckContext, stmt: CommandStatement): { priority: numbe
 function swaponAllowed(ctx: CheckContext, flags: number | null, at: Word): boolean {
   if (flags !== null && (flags & ~SWAP_FLAGS_VALID) !== 0) return false;
   if (!ctx.state.cred.capSysAdmin) {
-    ctx.error('SS229', `swapon needs CAP_SYS_ADMIN; the statements run as uid ${ctx.state.cred.uid} without it (see \`user\`)`, at, 'EPERM');
+    ctx.error(
+      'SS229',
+      `swapon needs CAP_SYS_ADMIN; the statements run as uid ${ctx.state.cred.uid} without it (see \`user\`)`,
+      at,
+      'EPERM',
+    );
     return false;
   }
   if (ctx.state.activeDeviceCount() >= ctx.config.maxSwapfiles) {
@@ -276,7 +340,12 @@ function swaponAllowed(ctx: CheckContext, flags: number | null, at: Word): boole
 }
 
 /** swapon of a regular file that mkswap prepared: no size=, the kernel reads its header. */
-function checkSwaponFile(ctx: CheckContext, stmt: CommandStatement, device: string, path: Word): CheckedStatement | null {
+function checkSwaponFile(
+  ctx: CheckContext,
+  stmt: CommandStatement,
+  device: string,
+  path: Word,
+): CheckedStatement | null {
   for (const key of ['bad', 'type'] as const) {
     const o = option(stmt, key);
     if (o !== undefined) {
@@ -332,7 +401,13 @@ function checkSwapoff(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
   }
   // sys_swapoff() checks the capability before anything else
   const capable = ctx.state.cred.capSysAdmin;
-  if (!capable) ctx.error('SS229', `swapoff needs CAP_SYS_ADMIN; the statements run as uid ${ctx.state.cred.uid} without it (see \`user\`)`, path ?? stmt.name, 'EPERM');
+  if (!capable)
+    ctx.error(
+      'SS229',
+      `swapoff needs CAP_SYS_ADMIN; the statements run as uid ${ctx.state.cred.uid} without it (see \`user\`)`,
+      path ?? stmt.name,
+      'EPERM',
+    );
   if (all !== undefined) {
     if (capable) for (const [name, d] of ctx.state.devices) if (d.active) swapoffKnown(ctx, name, d, line(stmt.name));
     return { op: 'swapoff-all', range: stmt.range };
@@ -346,7 +421,8 @@ function checkSwapoff(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
   const d = ctx.state.devices.get(device);
   const file = ctx.state.files.get(device);
   if (d?.active === true) swapoffKnown(ctx, device, d, line(path));
-  else if (!device.startsWith('/dev/') && file?.exists !== true && !ctx.dynamicKinds.has('device')) ctx.error('SS230', `${device} does not exist`, path, 'ENOENT');
+  else if (!device.startsWith('/dev/') && file?.exists !== true && !ctx.dynamicKinds.has('device'))
+    ctx.error('SS230', `${device} does not exist`, path, 'ENOENT');
   else ctx.activeDevice(withText(path, device), 'EINVAL');
   return { op: 'swapoff', range: stmt.range, device };
 }
@@ -380,7 +456,9 @@ function checkCat(ctx: CheckContext, stmt: CommandStatement): CheckedStatement |
   }
   const ref = resolved.ref;
   if (ref.kind === 'cgroup' && target.fd === null) ctx.cgroupExists(ref.cgroup, path, 'ENOENT');
-  return target.fd === null ? { op: 'read', range: stmt.range, file: ref } : { op: 'read', range: stmt.range, file: ref, fd: target.fd };
+  return target.fd === null
+    ? { op: 'read', range: stmt.range, file: ref }
+    : { op: 'read', range: stmt.range, file: ref, fd: target.fd };
 }
 
 // ─── Open files ──────────────────────────────────────────────────────────────
@@ -398,7 +476,11 @@ function checkOpen(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
   if (nameWord === undefined || path === undefined) return null;
   let ok = true;
   if (!isVariableName(nameWord.text)) {
-    ctx.error('SS218', `'${nameWord.text}' is not a valid file name for \`open\` (a letter or _, then letters, digits and _)`, nameWord);
+    ctx.error(
+      'SS218',
+      `'${nameWord.text}' is not a valid file name for \`open\` (a letter or _, then letters, digits and _)`,
+      nameWord,
+    );
     ok = false;
   } else if (ctx.state.fds.get(nameWord.text)?.open === true) {
     ctx.error('SS211', `${nameWord.text} is already open: close it first`, nameWord);
@@ -412,7 +494,8 @@ function checkOpen(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
   if (resolved === null || !ok) return null;
   const ref = resolved.ref;
   // open(2) of a file in a missing cgroup: ENOENT; the name stays unusable
-  if (ref.kind === 'cgroup' && !ctx.cgroupExists(ref.cgroup, path, 'ENOENT')) return { op: 'open', range: stmt.range, name: nameWord.text, file: ref };
+  if (ref.kind === 'cgroup' && !ctx.cgroupExists(ref.cgroup, path, 'ENOENT'))
+    return { op: 'open', range: stmt.range, name: nameWord.text, file: ref };
   ctx.state.fds.set(nameWord.text, { file: resolved, open: true, closedAt: null });
   return { op: 'open', range: stmt.range, name: nameWord.text, file: ref };
 }
@@ -425,7 +508,11 @@ function checkClose(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
     fd.open = false;
     fd.closedAt = line(nameWord);
   }
-  return { op: 'close', range: stmt.range, name: nameWord.text.startsWith('&') ? nameWord.text.slice(1) : nameWord.text };
+  return {
+    op: 'close',
+    range: stmt.range,
+    name: nameWord.text.startsWith('&') ? nameWord.text.slice(1) : nameWord.text,
+  };
 }
 
 export function checkEcho(ctx: CheckContext, stmt: EchoStatement): CheckedStatement | null {
@@ -437,18 +524,43 @@ export function checkEcho(ctx: CheckContext, stmt: EchoStatement): CheckedStatem
     return null;
   }
   if (target.fd === null && ctx.state.cred.uid !== 0) {
-    ctx.error('SS229', `${ref.path} is root's (mode 0644): uid ${ctx.state.cred.uid} cannot write it`, stmt.target, 'EACCES');
-    return { op: 'write', range: stmt.range, file: ref, value: { kind: 'invalid', errno: 'EACCES' }, text: joinValues(stmt.values) };
+    ctx.error(
+      'SS229',
+      `${ref.path} is root's (mode 0644): uid ${ctx.state.cred.uid} cannot write it`,
+      stmt.target,
+      'EACCES',
+    );
+    return {
+      op: 'write',
+      range: stmt.range,
+      file: ref,
+      value: { kind: 'invalid', errno: 'EACCES' },
+      text: joinValues(stmt.values),
+    };
   }
   const fd = target.fd === null ? {} : { fd: target.fd };
   if (ref.kind === 'cgroup' && target.fd === null && !ctx.cgroupExists(ref.cgroup, stmt.target, 'ENOENT')) {
-    return { op: 'write', range: stmt.range, file: ref, value: { kind: 'invalid', errno: 'ENOENT' }, text: joinValues(stmt.values) };
+    return {
+      op: 'write',
+      range: stmt.range,
+      file: ref,
+      value: { kind: 'invalid', errno: 'ENOENT' },
+      text: joinValues(stmt.values),
+    };
   }
   const first = stmt.values[0];
   const last = stmt.values[stmt.values.length - 1];
-  const valueRange = first !== undefined && last !== undefined ? spanRanges(first.range, last.range) : stmt.redirect.range;
+  const valueRange =
+    first !== undefined && last !== undefined ? spanRanges(first.range, last.range) : stmt.redirect.range;
   const text = joinValues(stmt.values);
-  return { op: 'write', range: stmt.range, file: ref, value: writeValue(ctx, spec, ref, text, valueRange), text, ...fd };
+  return {
+    op: 'write',
+    range: stmt.range,
+    file: ref,
+    value: writeValue(ctx, spec, ref, text, valueRange),
+    text,
+    ...fd,
+  };
 }
 
 function joinValues(values: readonly Word[]): string {
@@ -476,12 +588,16 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
     case 'reclaim': {
       const parts = text.split(/\s+/).filter((p) => p !== '');
       const size = parseKernelSize(parts[0] ?? '');
-      if (!size.ok) return reject(`memory.reclaim takes 'SIZE [swappiness=N|max]': ${parts.length === 0 ? 'the size is missing' : size.reason}`);
+      if (!size.ok)
+        return reject(
+          `memory.reclaim takes 'SIZE [swappiness=N|max]': ${parts.length === 0 ? 'the size is missing' : size.reason}`,
+        );
       let swappiness: number | null = null;
       for (const p of parts.slice(1)) {
         const m = /^swappiness=(-?\d+|max)$/.exec(p);
         const v = m === null ? null : m[1] === 'max' ? SWAPPINESS_ANON_ONLY : Number(m[1]);
-        if (v === null || v < 0 || v > SWAPPINESS_ANON_ONLY) return reject(`memory.reclaim accepts only swappiness=0..200 or swappiness=max after the size, found '${p}'`);
+        if (v === null || v < 0 || v > SWAPPINESS_ANON_ONLY)
+          return reject(`memory.reclaim accepts only swappiness=0..200 or swappiness=max after the size, found '${p}'`);
         swappiness = v;
       }
       return { kind: 'reclaim', bytes: size.bytes, swappiness };
@@ -490,7 +606,12 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
       const word: Word = { text, range: at, quoted: false };
       if (text.includes(' ') || text === '') return reject('cgroup.procs takes one task name per write');
       const task = ctx.task(word, { errno: 'ESRCH' });
-      if (task !== null && ref.kind === 'cgroup' && (task.cgroup === ref.cgroup || takesTasks(ctx, ref.cgroup, { range: at }))) task.cgroup = ref.cgroup;
+      if (
+        task !== null &&
+        ref.kind === 'cgroup' &&
+        (task.cgroup === ref.cgroup || takesTasks(ctx, ref.cgroup, { range: at }))
+      )
+        task.cgroup = ref.cgroup;
       return { kind: 'task', task: text };
     }
     case 'bool': {
@@ -526,7 +647,9 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
       for (const tok of text.split(' ')) {
         if (tok === '') continue;
         if (tok.slice(1) !== 'memory' || (tok[0] !== '+' && tok[0] !== '-')) {
-          return reject(`cgroup.subtree_control takes +memory or -memory (the only controller modelled), found '${tok}'`);
+          return reject(
+            `cgroup.subtree_control takes +memory or -memory (the only controller modelled), found '${tok}'`,
+          );
         }
         enable = tok[0] === '+';
       }
@@ -559,7 +682,9 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
     }
     case 'size': {
       const r = parseKernelSize(text);
-      return r.ok ? { kind: 'text', value: text } : reject(`${where} takes a byte count with an optional K/M/G/T suffix: ${r.reason}`);
+      return r.ok
+        ? { kind: 'text', value: text }
+        : reject(`${where} takes a byte count with an optional K/M/G/T suffix: ${r.reason}`);
     }
     case 'zero':
       return text.trim() === '0' ? { kind: 'text', value: text } : reject(`${where} takes only 0`);
@@ -568,7 +693,9 @@ function writeValue(ctx: CheckContext, spec: FileSpec, ref: FileRef, text: strin
       return n.ok && n.value > 0 ? { kind: 'text', value: text } : reject(`${where} takes a positive number (1)`);
     }
     case 'path':
-      return text.trim().startsWith('/') ? { kind: 'text', value: text } : reject(`${where} takes an absolute device path, found '${text}'`);
+      return text.trim().startsWith('/')
+        ? { kind: 'text', value: text }
+        : reject(`${where} takes an absolute device path, found '${text}'`);
     default:
       throw new Error(`file ${spec.name} is writable but has no write syntax`);
   }
@@ -585,7 +712,12 @@ function subtreeControlEffect(ctx: CheckContext, cgroup: string, enable: boolean
   const prefix = cgroup === '/' ? '/' : `${cgroup}/`;
   for (const [c, i] of ctx.state.cgroups) {
     if (i.alive && c !== cgroup && c.startsWith(prefix)) {
-      ctx.error('SS214', `cgroup ${cgroup} has the child cgroup ${c}, which keeps the memory controller`, { range: at }, 'EBUSY');
+      ctx.error(
+        'SS214',
+        `cgroup ${cgroup} has the child cgroup ${c}, which keeps the memory controller`,
+        { range: at },
+        'EBUSY',
+      );
       return;
     }
   }
@@ -608,7 +740,11 @@ function checkSysctl(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
   const key = eq >= 0 ? arg.text.slice(0, eq) : arg.text;
   const path = SYSCTL_PATHS.get(key);
   if (path === undefined) {
-    const keyWord: Word = { text: key, range: { start: arg.range.start, end: { line: line(arg), character: arg.range.start.character + key.length } }, quoted: false };
+    const keyWord: Word = {
+      text: key,
+      range: { start: arg.range.start, end: { line: line(arg), character: arg.range.start.character + key.length } },
+      quoted: false,
+    };
     ctx.unknown('SS205', `the simulator has no sysctl '${key}'`, keyWord, SYSCTL_PATHS.keys());
     return null;
   }
@@ -623,7 +759,10 @@ function checkSysctl(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
     return { op: 'read', range: stmt.range, file: ref };
   }
   const text = arg.text.slice(eq + 1);
-  const valueRange: Range = { start: { line: line(arg), character: arg.range.start.character + eq + 1 }, end: arg.range.end };
+  const valueRange: Range = {
+    start: { line: line(arg), character: arg.range.start.character + eq + 1 },
+    end: arg.range.end,
+  };
   return { op: 'write', range: stmt.range, file: ref, value: writeValue(ctx, spec, ref, text, valueRange), text };
 }
 
@@ -660,9 +799,11 @@ function checkMkdir(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
   const parent = parentCgroup(cgroup) ?? '/';
   if (parents) {
     const created: string[] = [];
-    for (let c: string | null = cgroup; c !== null && c !== '/' && cgroups.get(c)?.alive !== true; c = parentCgroup(c)) created.push(c);
+    for (let c: string | null = cgroup; c !== null && c !== '/' && cgroups.get(c)?.alive !== true; c = parentCgroup(c))
+      created.push(c);
     const top = parentCgroup(created[created.length - 1] ?? cgroup) ?? '/';
-    if (givesMemory(ctx, top, path)) for (const c of created.reverse()) cgroups.set(c, { alive: true, removedAt: null, subtree: c !== cgroup });
+    if (givesMemory(ctx, top, path))
+      for (const c of created.reverse()) cgroups.set(c, { alive: true, removedAt: null, subtree: c !== cgroup });
   } else if (ctx.cgroupExists(parent, path, 'ENOENT') && givesMemory(ctx, parent, path)) {
     cgroups.set(cgroup, { alive: true, removedAt: null, subtree: false });
   }
@@ -686,7 +827,12 @@ function givesMemory(ctx: CheckContext, parent: string, at: Word): boolean {
   if (info === undefined || info.subtree) return true;
   const tasks = tasksIn(ctx, parent);
   if (parent !== '/' && tasks.length > 0) {
-    ctx.error('SS214', `cgroup ${parent} has task '${tasks[0] ?? ''}': it cannot give the memory controller to a child (no internal processes)`, at, 'EBUSY');
+    ctx.error(
+      'SS214',
+      `cgroup ${parent} has task '${tasks[0] ?? ''}': it cannot give the memory controller to a child (no internal processes)`,
+      at,
+      'EBUSY',
+    );
     return false;
   }
   info.subtree = true;
@@ -696,7 +842,12 @@ function givesMemory(ctx: CheckContext, parent: string, at: Word): boolean {
 /** cgroup_migrate_vet_dst(): a non-root cgroup giving memory to its children takes no task (EBUSY). */
 function takesTasks(ctx: CheckContext, cgroup: string, at: { range: Range }): boolean {
   if (cgroup === '/' || ctx.state.cgroups.get(cgroup)?.subtree !== true) return true;
-  ctx.error('SS214', `cgroup ${cgroup} gives the memory controller to its child cgroups, so it takes no task (no internal processes)`, at, 'EBUSY');
+  ctx.error(
+    'SS214',
+    `cgroup ${cgroup} gives the memory controller to its child cgroups, so it takes no task (no internal processes)`,
+    at,
+    'EBUSY',
+  );
   return false;
 }
 
@@ -741,7 +892,12 @@ function checkMove(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
   const exists = ctx.cgroupExists(cgroup, cgWord, 'ENOENT');
   const task = ctx.task(taskWord, { errno: 'ESRCH' });
   if (task !== null && exists && (task.cgroup === cgroup || takesTasks(ctx, cgroup, cgWord))) task.cgroup = cgroup;
-  const file: FileRef = { kind: 'cgroup', path: `/sys/fs/cgroup${cgroup === '/' ? '' : cgroup}/cgroup.procs`, cgroup, name: 'cgroup.procs' };
+  const file: FileRef = {
+    kind: 'cgroup',
+    path: `/sys/fs/cgroup${cgroup === '/' ? '' : cgroup}/cgroup.procs`,
+    cgroup,
+    name: 'cgroup.procs',
+  };
   return { op: 'write', range: stmt.range, file, value: { kind: 'task', task: taskWord.text }, text: taskWord.text };
 }
 
@@ -750,16 +906,31 @@ function checkReclaim(ctx: CheckContext, stmt: CommandStatement): CheckedStateme
   const sizeWord = positional(stmt, 1);
   if (cgWord === undefined || sizeWord === undefined) return null;
   const cgroup = ctx.cgroupPath(cgWord, true);
-  const bytes = checkSize(sizeWord, ctx.report, { pageSize: ctx.config.pageSize, what: 'reclaim size', warnPlain: true });
+  const bytes = checkSize(sizeWord, ctx.report, {
+    pageSize: ctx.config.pageSize,
+    what: 'reclaim size',
+    warnPlain: true,
+  });
   let swappiness: number | null = null;
   const sw = option(stmt, 'swappiness');
   // swappiness=max: anonymous memory only (SWAPPINESS_ANON_ONLY)
-  if (sw !== undefined) swappiness = sw.value.text === 'max' ? SWAPPINESS_ANON_ONLY : checkInteger(sw.value, ctx.report, { min: 0, max: 200, what: 'swappiness', errno: 'EINVAL' });
+  if (sw !== undefined)
+    swappiness =
+      sw.value.text === 'max'
+        ? SWAPPINESS_ANON_ONLY
+        : checkInteger(sw.value, ctx.report, { min: 0, max: 200, what: 'swappiness', errno: 'EINVAL' });
   if (cgroup === null || bytes === null) return null;
-  const file: FileRef = { kind: 'cgroup', path: `/sys/fs/cgroup${cgroup === '/' ? '' : cgroup}/memory.reclaim`, cgroup, name: 'memory.reclaim' };
+  const file: FileRef = {
+    kind: 'cgroup',
+    path: `/sys/fs/cgroup${cgroup === '/' ? '' : cgroup}/memory.reclaim`,
+    cgroup,
+    name: 'memory.reclaim',
+  };
   const text = `${bytes}${sw === undefined ? '' : ` swappiness=${sw.value.text}`}`;
-  if (!ctx.cgroupExists(cgroup, cgWord, 'ENOENT')) return { op: 'write', range: stmt.range, file, value: { kind: 'invalid', errno: 'ENOENT' }, text };
-  if (sw !== undefined && swappiness === null) return { op: 'write', range: stmt.range, file, value: { kind: 'invalid', errno: 'EINVAL' }, text };
+  if (!ctx.cgroupExists(cgroup, cgWord, 'ENOENT'))
+    return { op: 'write', range: stmt.range, file, value: { kind: 'invalid', errno: 'ENOENT' }, text };
+  if (sw !== undefined && swappiness === null)
+    return { op: 'write', range: stmt.range, file, value: { kind: 'invalid', errno: 'EINVAL' }, text };
   return { op: 'write', range: stmt.range, file, value: { kind: 'reclaim', bytes, swappiness }, text };
 }
 
@@ -864,7 +1035,11 @@ function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
   const order = mmapOrder(ctx, stmt);
   if (order === null) ok = false;
   if (pages !== null && order !== null && pages % 2 ** order !== 0) {
-    ctx.error('SS316', `${pages} pages is not a whole number of order-${order} folios (${2 ** order} pages each)`, sizeWord);
+    ctx.error(
+      'SS316',
+      `${pages} pages is not a whole number of order-${order} folios (${2 ** order} pages each)`,
+      sizeWord,
+    );
     ok = false;
   }
   const contentOpt = option(stmt, 'content');
@@ -881,23 +1056,49 @@ function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
       ctx.error('SS317', "'offset=' is where a file mapping starts in its file: it needs 'file='", offsetOpt);
       ok = false;
     }
-    const off = checkSize(offsetOpt.value, ctx.report, { pageSize: config.pageSize, what: 'file offset', warnPlain: true, allowZero: true });
+    const off = checkSize(offsetOpt.value, ctx.report, {
+      pageSize: config.pageSize,
+      what: 'file offset',
+      warnPlain: true,
+      allowZero: true,
+    });
     if (off === null) ok = false;
     else if (off % config.pageSize !== 0) {
-      ctx.error('SS316', `a file mapping starts at a whole page: ${offsetOpt.value.text} is not a multiple of ${formatBytes(config.pageSize)}`, offsetOpt.value);
+      ctx.error(
+        'SS316',
+        `a file mapping starts at a whole page: ${offsetOpt.value.text} is not a multiple of ${formatBytes(config.pageSize)}`,
+        offsetOpt.value,
+      );
       ok = false;
     } else offsetPages = off / config.pageSize;
   }
   if ((file !== null || shared) && order !== null && order > 0) {
     // shmem and page cache folio sizes follow the file's own policy (shmem_enabled), not the mapping
-    ctx.error('SS317', `'order='/'thp=' give anonymous folio sizes; a ${file !== null ? 'file' : 'shared'} mapping takes the file's folios (see hugepages-<N>kB/shmem_enabled)`, stmt);
+    ctx.error(
+      'SS317',
+      `'order='/'thp=' give anonymous folio sizes; a ${file !== null ? 'file' : 'shared'} mapping takes the file's folios (see hugepages-<N>kB/shmem_enabled)`,
+      stmt,
+    );
     ok = false;
   }
   if (task !== null && validRegion && task.regions.get(regionWord.text)?.mapped !== true) {
     task.regions.set(regionWord.text, { pages, order: order ?? 0, mapped: true, unmappedAt: null });
   }
   if (!ok || bytes === null || pages === null || order === null || content === null) return null;
-  return { op: 'mmap', range: stmt.range, task: taskWord.text, region: regionWord.text, bytes, pages, order, content, populate: flag(stmt, 'populate') !== undefined, file, shared, offsetPages };
+  return {
+    op: 'mmap',
+    range: stmt.range,
+    task: taskWord.text,
+    region: regionWord.text,
+    bytes,
+    pages,
+    order,
+    content,
+    populate: flag(stmt, 'populate') !== undefined,
+    file,
+    shared,
+    offsetPages,
+  };
 }
 
 /** A regular or tmpfs file path: absolute and normalised. */
@@ -908,7 +1109,11 @@ function dataFilePath(ctx: CheckContext, word: Word): string | null {
     return null;
   }
   if (/^\/(proc|sys|dev\/(?!shm(\/|$)))/.test(path) || path === '/dev') {
-    ctx.error('SS218', `${path} is not a regular file: 'file' and 'mmap file=' take files on a disk filesystem or on tmpfs (/dev/shm, /tmp, /run)`, word);
+    ctx.error(
+      'SS218',
+      `${path} is not a regular file: 'file' and 'mmap file=' take files on a disk filesystem or on tmpfs (/dev/shm, /tmp, /run)`,
+      word,
+    );
     return null;
   }
   return path;
@@ -941,11 +1146,22 @@ function checkFileVerb(ctx: CheckContext, stmt: CommandStatement): CheckedStatem
   const taskOpt = option(stmt, 'task');
   const contentOpt = option(stmt, 'content');
   if (action === 'rm' || action === 'sync') {
-    if (extra('SIZE', sizeWord) || extra("'offset='", offsetOpt) || extra("'task='", taskOpt) || extra("'content='", contentOpt)) return null;
-    return action === 'rm' ? { op: 'file-rm', range: stmt.range, path: path! } : { op: 'file-sync', range: stmt.range, path };
+    if (
+      extra('SIZE', sizeWord) ||
+      extra("'offset='", offsetOpt) ||
+      extra("'task='", taskOpt) ||
+      extra("'content='", contentOpt)
+    )
+      return null;
+    return action === 'rm'
+      ? { op: 'file-rm', range: stmt.range, path: path! }
+      : { op: 'file-sync', range: stmt.range, path };
   }
   let ok = true;
-  const offset = offsetOpt === undefined ? 0 : checkSize(offsetOpt.value, ctx.report, { pageSize: ps, what: 'file offset', warnPlain: true, allowZero: true });
+  const offset =
+    offsetOpt === undefined
+      ? 0
+      : checkSize(offsetOpt.value, ctx.report, { pageSize: ps, what: 'file offset', warnPlain: true, allowZero: true });
   if (offset === null) ok = false;
   const task = taskOpt === undefined ? null : ctx.task(taskOpt.value);
   if (taskOpt !== undefined && task === null) ok = false;
@@ -958,7 +1174,11 @@ function checkFileVerb(ctx: CheckContext, stmt: CommandStatement): CheckedStatem
     ok = false;
   }
   if (bytes !== null && Math.ceil(bytes / ps) > ctx.limits.maxRegionPages) {
-    ctx.error('SS504', `${Math.ceil(bytes / ps)} pages is more than the ${ctx.limits.maxRegionPages}-page limit of one region or file operation`, sizeWord ?? stmt);
+    ctx.error(
+      'SS504',
+      `${Math.ceil(bytes / ps)} pages is more than the ${ctx.limits.maxRegionPages}-page limit of one region or file operation`,
+      sizeWord ?? stmt,
+    );
     ok = false;
   }
   let content: Content | null = null;
@@ -987,9 +1207,18 @@ function mmapOrder(ctx: CheckContext, stmt: CommandStatement): number | null {
     return null;
   }
   if (orderOpt !== undefined) {
-    const o = checkInteger(orderOpt.value, ctx.report, { min: 0, max: config.pmdOrder, what: `folio order with ${formatBytes(config.pageSize)} pages`, code: 'SS404' });
+    const o = checkInteger(orderOpt.value, ctx.report, {
+      min: 0,
+      max: config.pmdOrder,
+      what: `folio order with ${formatBytes(config.pageSize)} pages`,
+      code: 'SS404',
+    });
     if (o === 1) {
-      ctx.error('SS404', 'order 1 is not an anonymous mTHP size (anonymous folios are order 0 or 2 and up)', orderOpt.value);
+      ctx.error(
+        'SS404',
+        'order 1 is not an anonymous mTHP size (anonymous folios are order 0 or 2 and up)',
+        orderOpt.value,
+      );
       return null;
     }
     return o;
@@ -1001,7 +1230,11 @@ function mmapOrder(ctx: CheckContext, stmt: CommandStatement): number | null {
     if (!Number.isInteger(o) || o === 1 || o < 0 || o > config.pmdOrder) {
       const lo = formatBytes(4 * config.pageSize);
       const hi = formatBytes(2 ** config.pmdOrder * config.pageSize);
-      ctx.error('SS405', `${thpOpt.value.text} is not a folio size for ${formatBytes(config.pageSize)} pages (the page size, or powers of two from ${lo} to ${hi})`, thpOpt.value);
+      ctx.error(
+        'SS405',
+        `${thpOpt.value.text} is not a folio size for ${formatBytes(config.pageSize)} pages (the page size, or powers of two from ${lo} to ${hi})`,
+        thpOpt.value,
+      );
       return null;
     }
     return o;
@@ -1017,4 +1250,3 @@ function checkZswap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement
   const n = checkInteger(nWord, ctx.report, { min: 1, max: Number.MAX_SAFE_INTEGER, what: 'number of entries' });
   return n === null ? null : { op: 'zswap-shrink', range: stmt.range, entries: n };
 }
-

@@ -5,7 +5,13 @@
  */
 import type { ConfigSetting, ConfigStatement, Word } from './ast';
 import { CONFIG_KEYS, DESIGN_NAMES, type DesignName } from './catalog';
-import { DEFAULT_KERNEL_VERSION, KERNEL_VERSIONS, kernelBehaviour, maxSwapfiles as maxSwapfilesFor, type KernelVersion } from '../sim/kernel_version';
+import {
+  DEFAULT_KERNEL_VERSION,
+  KERNEL_VERSIONS,
+  kernelBehaviour,
+  maxSwapfiles as maxSwapfilesFor,
+  type KernelVersion,
+} from '../sim/kernel_version';
 import type { Limits, ScenarioConfig } from './checked';
 import { makeDiagnostic, replacementFixes } from './diagnostics';
 import { didYouMean, nearest } from './suggest';
@@ -63,7 +69,12 @@ export interface ConfigDefaults {
   readonly ramBytes?: number;
 }
 
-export function resolveConfig(statements: readonly ConfigStatement[], limits: Limits, report: Report, defaults: ConfigDefaults = {}): ScenarioConfig {
+export function resolveConfig(
+  statements: readonly ConfigStatement[],
+  limits: Limits,
+  report: Report,
+  defaults: ConfigDefaults = {},
+): ScenarioConfig {
   // Last setting of each key wins; a repeated key is worth a warning.
   const byKey = new Map<string, ConfigSetting>();
   for (const stmt of statements) {
@@ -71,15 +82,23 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
       if (!configKeys.includes(s.key.text)) {
         const suggestions = nearest(s.key.text, configKeys);
         report(
-          makeDiagnostic('SS222', `unknown config key '${s.key.text}'${didYouMean(suggestions) || ` (keys: ${configKeys.join(', ')})`}`, s.key.range, {
-            suggestions,
-            fixes: replacementFixes(s.key.range, suggestions),
-          }),
+          makeDiagnostic(
+            'SS222',
+            `unknown config key '${s.key.text}'${didYouMean(suggestions) || ` (keys: ${configKeys.join(', ')})`}`,
+            s.key.range,
+            {
+              suggestions,
+              fixes: replacementFixes(s.key.range, suggestions),
+            },
+          ),
         );
         continue;
       }
       const earlier = byKey.get(s.key.text);
-      if (earlier !== undefined) report(makeDiagnostic('SS408', `'${s.key.text}' is set again; this value replaces ${earlier.value.text}`, s.range));
+      if (earlier !== undefined)
+        report(
+          makeDiagnostic('SS408', `'${s.key.text}' is set again; this value replaces ${earlier.value.text}`, s.range),
+        );
       byKey.set(s.key.text, s);
     }
   }
@@ -87,7 +106,10 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
 
   const kernelWord = value('kernel');
   const defaultKernel = defaults.kernel ?? DEFAULT_CONFIG.kernel;
-  const kernel = kernelWord === undefined ? defaultKernel : ((checkChoice(kernelWord, KERNEL_VERSIONS, report, 'kernel version') as KernelVersion | null) ?? defaultKernel);
+  const kernel =
+    kernelWord === undefined
+      ? defaultKernel
+      : ((checkChoice(kernelWord, KERNEL_VERSIONS, report, 'kernel version') as KernelVersion | null) ?? defaultKernel);
   const kv = kernelBehaviour(kernel);
   // a scenario that names its kernel gets that release's design unless it names one too
   const defaultDesign = kernelWord !== undefined ? kv.design : (defaults.design ?? kv.design);
@@ -97,7 +119,8 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
     return (checkChoice(w, DESIGN_NAMES, report, 'design') as DesignName | null) ?? defaultDesign;
   })();
 
-  let pageSize = defaults.pageSize !== undefined && PAGE_SIZES.has(defaults.pageSize) ? defaults.pageSize : DEFAULT_CONFIG.pageSize;
+  let pageSize =
+    defaults.pageSize !== undefined && PAGE_SIZES.has(defaults.pageSize) ? defaults.pageSize : DEFAULT_CONFIG.pageSize;
   const ps = value('page_size');
   if (ps !== undefined) {
     const r = parseSize(ps.text);
@@ -122,11 +145,21 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
       clusterSlots = n.value;
       if (n.value !== 256 && n.value !== pmdPages) {
         report(
-          makeDiagnostic('SS403', `cluster_slots=${n.value} needs page_size=${PAGE_SIZES.get(n.value * 8) ?? '?'}; with ${PAGE_SIZES.get(pageSize) ?? ''} pages a cluster is ${pmdPages} slots (or 256 without THP swap)`, cs.range),
+          makeDiagnostic(
+            'SS403',
+            `cluster_slots=${n.value} needs page_size=${PAGE_SIZES.get(n.value * 8) ?? '?'}; with ${PAGE_SIZES.get(pageSize) ?? ''} pages a cluster is ${pmdPages} slots (or 256 without THP swap)`,
+            cs.range,
+          ),
         );
         clusterSlots = null;
       } else if (n.value === 256 && thpSwap === true && pmdPages !== 256) {
-        report(makeDiagnostic('SS403', `thp_swap=on needs clusters of HPAGE_PMD_NR (${pmdPages}) slots; 256-slot clusters mean no THP swap`, cs.range));
+        report(
+          makeDiagnostic(
+            'SS403',
+            `thp_swap=on needs clusters of HPAGE_PMD_NR (${pmdPages}) slots; 256-slot clusters mean no THP swap`,
+            cs.range,
+          ),
+        );
         clusterSlots = null;
       } else if (n.value === pmdPages && thpSwap === false) {
         report(makeDiagnostic('SS403', `thp_swap=off means 256-slot clusters, not ${n.value}`, cs.range));
@@ -138,23 +171,41 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
   }
   // The default cluster size only where it fits: HPAGE_PMD_NR unless thp_swap=off, 256 unless thp_swap=on.
   const dc = defaults.clusterSlots;
-  if (cs === undefined && dc !== undefined && ((dc === pmdPages && thpSwap !== false) || (dc === 256 && thpSwap !== true))) clusterSlots = dc;
+  if (
+    cs === undefined &&
+    dc !== undefined &&
+    ((dc === pmdPages && thpSwap !== false) || (dc === 256 && thpSwap !== true))
+  )
+    clusterSlots = dc;
   if (thpSwap === null) thpSwap = clusterSlots === null || clusterSlots === pmdPages;
   if (clusterSlots === null) clusterSlots = thpSwap ? pmdPages : 256;
 
   const cpusWord = value('cpus');
-  const defaultCpus = defaults.cpus !== undefined && Number.isInteger(defaults.cpus) && defaults.cpus >= 1 && defaults.cpus <= 1024 ? defaults.cpus : DEFAULT_CONFIG.cpus;
-  const cpus = cpusWord === undefined ? defaultCpus : (checkInteger(cpusWord, report, { min: 1, max: 1024, what: 'cpus' }) ?? defaultCpus);
+  const defaultCpus =
+    defaults.cpus !== undefined && Number.isInteger(defaults.cpus) && defaults.cpus >= 1 && defaults.cpus <= 1024
+      ? defaults.cpus
+      : DEFAULT_CONFIG.cpus;
+  const cpus =
+    cpusWord === undefined
+      ? defaultCpus
+      : (checkInteger(cpusWord, report, { min: 1, max: 1024, what: 'cpus' }) ?? defaultCpus);
 
   const dr = defaults.ramBytes;
-  const ramFits = (bytes: number): boolean => bytes % pageSize === 0 && bytes / pageSize >= limits.minRamPages && bytes / pageSize <= limits.maxRamPages;
+  const ramFits = (bytes: number): boolean =>
+    bytes % pageSize === 0 && bytes / pageSize >= limits.minRamPages && bytes / pageSize <= limits.maxRamPages;
   let ramBytes = dr !== undefined && ramFits(dr) ? dr : DEFAULT_CONFIG.ramBytes;
   const ramWord = value('ram');
   if (ramWord !== undefined) {
     const bytes = checkSize(ramWord, report, { pageSize, what: 'ram', warnPlain: true });
     if (bytes !== null) {
       if (bytes % pageSize !== 0) {
-        report(makeDiagnostic('SS306', `ram ${ramWord.text} is not a whole number of ${formatBytes(pageSize)} pages`, ramWord.range));
+        report(
+          makeDiagnostic(
+            'SS306',
+            `ram ${ramWord.text} is not a whole number of ${formatBytes(pageSize)} pages`,
+            ramWord.range,
+          ),
+        );
       } else if (bytes / pageSize < limits.minRamPages || bytes / pageSize > limits.maxRamPages) {
         report(
           makeDiagnostic(
@@ -186,15 +237,28 @@ export function resolveConfig(statements: readonly ConfigStatement[], limits: Li
   const devicePrivate = flag('device_private', kv.debian.devicePrivate, ON_OFF);
   const msWord = value('max_swapfiles');
   const defaultMaxSwapfiles = maxSwapfilesFor(kv, devicePrivate);
-  const maxSwapfiles = msWord === undefined ? defaultMaxSwapfiles : (checkInteger(msWord, report, { min: 1, max: 32, what: 'max_swapfiles' }) ?? defaultMaxSwapfiles);
+  const maxSwapfiles =
+    msWord === undefined
+      ? defaultMaxSwapfiles
+      : (checkInteger(msWord, report, { min: 1, max: 32, what: 'max_swapfiles' }) ?? defaultMaxSwapfiles);
 
   const seedWord = value('seed');
-  const seed = seedWord === undefined ? DEFAULT_CONFIG.seed : (checkInteger(seedWord, report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'seed' }) ?? DEFAULT_CONFIG.seed);
+  const seed =
+    seedWord === undefined
+      ? DEFAULT_CONFIG.seed
+      : (checkInteger(seedWord, report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'seed' }) ?? DEFAULT_CONFIG.seed);
 
   const ghostWriteback = (): boolean => {
     const on = flag('ghost_writeback', DEFAULT_CONFIG.ghostWriteback, ON_OFF);
     const w = value('ghost_writeback');
-    if (on && w !== undefined && design !== 'ghost') report(makeDiagnostic('SS411', `ghost_writeback=on has no effect under design=${design}: only ghost devices get a physical backing this way`, w.range));
+    if (on && w !== undefined && design !== 'ghost')
+      report(
+        makeDiagnostic(
+          'SS411',
+          `ghost_writeback=on has no effect under design=${design}: only ghost devices get a physical backing this way`,
+          w.range,
+        ),
+      );
     return on;
   };
   const yesNo = (key: string, fallback: boolean): boolean => flag(key, fallback, YES_NO);
@@ -241,6 +305,9 @@ export function configUnderKernel(cfg: ScenarioConfig, kernel: KernelVersion, de
     kernel,
     design: design ?? (cfg.design === from.design ? to.design : cfg.design),
     devicePrivate,
-    maxSwapfiles: cfg.maxSwapfiles === maxSwapfilesFor(from, cfg.devicePrivate) ? maxSwapfilesFor(to, devicePrivate) : cfg.maxSwapfiles,
+    maxSwapfiles:
+      cfg.maxSwapfiles === maxSwapfilesFor(from, cfg.devicePrivate)
+        ? maxSwapfilesFor(to, devicePrivate)
+        : cfg.maxSwapfiles,
   };
 }

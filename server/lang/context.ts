@@ -92,7 +92,9 @@ export class ScenarioState {
    * the failed statement leaves the checker's state as the kernel's.
    */
   snapshot(): () => void {
-    const tasks = [...this.tasks].map(([n, t]) => [n, { ...t, regions: new Map([...t.regions].map(([r, i]) => [r, { ...i }])) }] as const);
+    const tasks = [...this.tasks].map(
+      ([n, t]) => [n, { ...t, regions: new Map([...t.regions].map(([r, i]) => [r, { ...i }])) }] as const,
+    );
     const cgroups = [...this.cgroups].map(([p, c]) => [p, { ...c }] as const);
     const devices = [...this.devices].map(([p, d]) => [p, { ...d }] as const);
     const fds = [...this.fds].map(([n, f]) => [n, { ...f }] as const);
@@ -180,13 +182,27 @@ export class CheckContext {
     const suggestions = nearest(cgroup, alive);
     const at = cgroupOffset(word.text, cgroup);
     const { start } = word.range;
-    const range = { start: { line: start.line, character: start.character + at }, end: { line: start.line, character: start.character + at + cgroup.length - 1 } };
+    const range = {
+      start: { line: start.line, character: start.character + at },
+      end: { line: start.line, character: start.character + at + cgroup.length - 1 },
+    };
     this.report(
-      makeDiagnostic('SS203', `cgroup ${cgroup} does not exist (create it with mkdir)${didYouMean(suggestions)}`, word.range, {
-        ...(errno === undefined ? {} : { errno }),
-        suggestions,
-        fixes: at < 0 ? [] : replacementFixes(range, suggestions.map((p) => p.slice(1))),
-      }),
+      makeDiagnostic(
+        'SS203',
+        `cgroup ${cgroup} does not exist (create it with mkdir)${didYouMean(suggestions)}`,
+        word.range,
+        {
+          ...(errno === undefined ? {} : { errno }),
+          suggestions,
+          fixes:
+            at < 0
+              ? []
+              : replacementFixes(
+                  range,
+                  suggestions.map((p) => p.slice(1)),
+                ),
+        },
+      ),
     );
   }
 
@@ -195,7 +211,8 @@ export class CheckContext {
     const t = this.state.tasks.get(word.text);
     if (t === undefined) {
       if (this.defer('task')) return null;
-      if (!this.poisoned.has(word.text)) this.unknown('SS201', `unknown task '${word.text}'`, word, this.state.tasks.keys(), opts.errno);
+      if (!this.poisoned.has(word.text))
+        this.unknown('SS201', `unknown task '${word.text}'`, word, this.state.tasks.keys(), opts.errno);
       return null;
     }
     if (!t.alive && opts.allowExited !== true) {
@@ -209,7 +226,8 @@ export class CheckContext {
     const r = task.regions.get(word.text);
     if (r === undefined) {
       if (this.defer('region')) return null;
-      if (!this.poisoned.has(word.text)) this.unknown('SS202', `the task has no region '${word.text}'`, word, task.regions.keys());
+      if (!this.poisoned.has(word.text))
+        this.unknown('SS202', `the task has no region '${word.text}'`, word, task.regions.keys());
       return null;
     }
     if (!r.mapped) {
@@ -273,7 +291,14 @@ export class CheckContext {
     if (fd?.open === true) return fd;
     if (this.poisoned.has(name) || this.poisoned.has(word.text)) return null;
     if (fd !== undefined) this.error('SS228', `${name} was closed${lineNote(fd.closedAt)}`, word, 'EBADF');
-    else this.unknown('SS228', `${name} is not an open file (open it with \`open ${name} PATH\`)`, word, [...this.state.fds].filter(([, f]) => f.open).map(([n]) => n), 'EBADF');
+    else
+      this.unknown(
+        'SS228',
+        `${name} is not an open file (open it with \`open ${name} PATH\`)`,
+        word,
+        [...this.state.fds].filter(([, f]) => f.open).map(([n]) => n),
+        'EBADF',
+      );
     return null;
   }
 
@@ -302,7 +327,12 @@ export class CheckContext {
     }
     if (r.value.spec.requires === 'swap_tiers' && !this.config.swapTiers) {
       // like ghost_writeback, the series is opt-in: mainline has no such file (ENOENT)
-      this.error('SS413', `${word.text} exists only with the swap tiers series: add 'config swap_tiers=on'`, word, 'ENOENT');
+      this.error(
+        'SS413',
+        `${word.text} exists only with the swap tiers series: add 'config swap_tiers=on'`,
+        word,
+        'ENOENT',
+      );
       return null;
     }
     return r.value;
@@ -311,7 +341,11 @@ export class CheckContext {
   /** Task and region names: a letter or `_` first, then letters, digits, `_`, `-`, `.`. */
   validName(word: Word, what: string): boolean {
     if (isIdentifier(word.text)) return true;
-    this.error('SS218', `'${word.text}' is not a valid ${what} name (letters, digits, _ - . ; starting with a letter or _)`, word);
+    this.error(
+      'SS218',
+      `'${word.text}' is not a valid ${what} name (letters, digits, _ - . ; starting with a letter or _)`,
+      word,
+    );
     return false;
   }
 }

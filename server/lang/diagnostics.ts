@@ -151,7 +151,11 @@ export function makeDiagnostic(code: DiagnosticCode, message: string, range: Ran
 
 /** Fixes that replace `range` with each suggestion ("Change to 'foo'"). */
 export function replacementFixes(range: Range, suggestions: readonly string[]): QuickFix[] {
-  return suggestions.map((text, i) => ({ title: `Change to '${text}'`, edits: [{ range, newText: text }], preferred: i === 0 }));
+  return suggestions.map((text, i) => ({
+    title: `Change to '${text}'`,
+    edits: [{ range, newText: text }],
+    preferred: i === 0,
+  }));
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -28,7 +28,20 @@ import {
   type KeySpec,
   type ObservableUnit,
 } from './catalog';
-import type { CheckedStatement, Comparison, ExpectedValue, FileRef, FreeColumn, LetValue, Observable, PageSpan, PagemapField, SmapsKey, StatusKey, Tolerance } from './checked';
+import type {
+  CheckedStatement,
+  Comparison,
+  ExpectedValue,
+  FileRef,
+  FreeColumn,
+  LetValue,
+  Observable,
+  PageSpan,
+  PagemapField,
+  SmapsKey,
+  StatusKey,
+  Tolerance,
+} from './checked';
 import { cachedCgroup, withText, type CheckContext, type DeviceInfo } from './context';
 import { makeDiagnostic } from './diagnostics';
 import { normalisePath } from './paths';
@@ -60,11 +73,24 @@ export function checkCompare(ctx: CheckContext, a: ExpectCompare, range: Range):
   const comparison: Comparison = a.operator.op === '~=' ? '≈' : (a.operator.op as Comparison);
   if (comparison === 'contains' || comparison === '!contains') {
     if (resolved.unit !== 'text') {
-      ctx.error('SS313', `${a.operator.op} searches text (dmesg, cgroup.procs, cgroup.subtree_control); this observable is ${resolved.unit}`, a.operator);
+      ctx.error(
+        'SS313',
+        `${a.operator.op} searches text (dmesg, cgroup.procs, cgroup.subtree_control); this observable is ${resolved.unit}`,
+        a.operator,
+      );
       return null;
     }
     const text = `${a.subject.map((w) => w.text).join(' ')} ${a.operator.op} ${JSON.stringify(a.value.text)}`;
-    return { op: 'expect', range, observable: resolved.observable, unit: 'text', comparison, expected: { kind: 'word', value: a.value.text }, tolerance: null, text };
+    return {
+      op: 'expect',
+      range,
+      observable: resolved.observable,
+      unit: 'text',
+      comparison,
+      expected: { kind: 'word', value: a.value.text },
+      tolerance: null,
+      text,
+    };
   }
   if (resolved.observable.kind === 'data') {
     if (comparison !== '==' && comparison !== '!=') {
@@ -78,13 +104,26 @@ export function checkCompare(ctx: CheckContext, a: ExpectCompare, range: Range):
     const want = dataExpected(ctx, a);
     if (want === null) return null;
     const text = `${a.subject.map((w) => w.text).join(' ')} ${a.operator.op} ${a.value.text}`;
-    return { op: 'expect', range, observable: resolved.observable, unit: 'text', comparison, expected: want, tolerance: null, text };
+    return {
+      op: 'expect',
+      range,
+      observable: resolved.observable,
+      unit: 'text',
+      comparison,
+      expected: want,
+      tolerance: null,
+      text,
+    };
   }
   const expected = expectedValue(ctx, resolved, a.value, a.unit);
   if (expected === null) return null;
   const numeric = expected.kind === 'number' && resolved.unit !== 'bool';
   if (!numeric && comparison !== '==' && comparison !== '!=') {
-    ctx.error('SS313', `only == and != compare ${expected.kind === 'word' ? `'${expected.value}'` : 'a yes/no value'}`, a.operator);
+    ctx.error(
+      'SS313',
+      `only == and != compare ${expected.kind === 'word' ? `'${expected.value}'` : 'a yes/no value'}`,
+      a.operator,
+    );
     return null;
   }
   let tolerance: Tolerance | null = null;
@@ -93,7 +132,13 @@ export function checkCompare(ctx: CheckContext, a: ExpectCompare, range: Range):
       const at = a.unit?.range.end ?? a.value.range.end;
       ctx.report(
         makeDiagnostic('SS312', '≈ needs a tolerance, e.g. ±5% or ±4K', a.operator.range, {
-          fixes: [{ title: 'Add a ±5% tolerance', edits: [{ range: { start: at, end: at }, newText: ' ±5%' }], preferred: true }],
+          fixes: [
+            {
+              title: 'Add a ±5% tolerance',
+              edits: [{ range: { start: at, end: at }, newText: ' ±5%' }],
+              preferred: true,
+            },
+          ],
         }),
       );
       return null;
@@ -118,7 +163,16 @@ export function checkCompare(ctx: CheckContext, a: ExpectCompare, range: Range):
   text += `${a.operator.op} ${a.value.text}`;
   if (a.unit !== null) text += ` ${a.unit.text}`;
   if (a.tolerance !== null) text += ` ±${a.tolerance.amount.text}`;
-  return { op: 'expect', range, observable: resolved.observable, unit: resolved.unit, comparison, expected, tolerance, text };
+  return {
+    op: 'expect',
+    range,
+    observable: resolved.observable,
+    unit: resolved.unit,
+    comparison,
+    expected,
+    tolerance,
+    text,
+  };
 }
 
 /** `let NAME = OBSERVABLE`: the observable, resolved (its words hold no substitutions). */
@@ -131,21 +185,44 @@ function tooMany(ctx: CheckContext, words: readonly Word[], from: number, synops
   const extra = words[from];
   if (extra === undefined) return false;
   const last = words[words.length - 1] ?? extra;
-  ctx.report(makeDiagnostic('SS111', `unexpected '${extra.text}': the form is ${synopsis}`, { start: extra.range.start, end: last.range.end }));
+  ctx.report(
+    makeDiagnostic('SS111', `unexpected '${extra.text}': the form is ${synopsis}`, {
+      start: extra.range.start,
+      end: last.range.end,
+    }),
+  );
   return true;
 }
 
 function missing(ctx: CheckContext, words: readonly Word[], what: string, synopsis: string): null {
   const last = words[words.length - 1];
-  if (last !== undefined) ctx.report(makeDiagnostic('SS111', `missing ${what}: the form is ${synopsis}`, { start: last.range.end, end: last.range.end }));
+  if (last !== undefined)
+    ctx.report(
+      makeDiagnostic('SS111', `missing ${what}: the form is ${synopsis}`, {
+        start: last.range.end,
+        end: last.range.end,
+      }),
+    );
   return null;
 }
 
-function field(ctx: CheckContext, word: Word | undefined, fields: readonly FieldSpec[], words: readonly Word[], what: string, synopsis: string): FieldSpec | null {
+function field(
+  ctx: CheckContext,
+  word: Word | undefined,
+  fields: readonly FieldSpec[],
+  words: readonly Word[],
+  what: string,
+  synopsis: string,
+): FieldSpec | null {
   if (word === undefined) return missing(ctx, words, what, synopsis);
   const f = fields.find((x) => x.name === word.text);
   if (f === undefined) {
-    ctx.unknown('SS221', `unknown ${what} '${word.text}' (${fields.map((x) => x.name).join(', ')})`, word, fields.map((x) => x.name));
+    ctx.unknown(
+      'SS221',
+      `unknown ${what} '${word.text}' (${fields.map((x) => x.name).join(', ')})`,
+      word,
+      fields.map((x) => x.name),
+    );
     return null;
   }
   return f;
@@ -167,7 +244,11 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
       const columns = row.text === 'swap' ? FREE_COLUMNS.slice(0, 3) : FREE_COLUMNS;
       const col = field(ctx, words[2], columns, words, 'free column', syn);
       if (col === null || tooMany(ctx, words, 3, syn)) return null;
-      return { observable: { kind: 'free', row: row.text as 'mem' | 'swap', column: col.name as FreeColumn }, unit: col.unit, words: [] };
+      return {
+        observable: { kind: 'free', row: row.text as 'mem' | 'swap', column: col.name as FreeColumn },
+        unit: col.unit,
+        words: [],
+      };
     }
     case 'slot':
     case 'cluster': {
@@ -177,11 +258,24 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
       const numWord = words[2];
       if (devWord === undefined) return missing(ctx, words, 'the device', syn);
       if (numWord === undefined) return missing(ctx, words, isSlot ? 'the slot offset' : 'the cluster index', syn);
-      const f = field(ctx, words[3], isSlot ? SLOT_FIELDS : CLUSTER_FIELDS, words, isSlot ? 'slot field' : 'cluster field', syn);
+      const f = field(
+        ctx,
+        words[3],
+        isSlot ? SLOT_FIELDS : CLUSTER_FIELDS,
+        words,
+        isSlot ? 'slot field' : 'cluster field',
+        syn,
+      );
       if (f === null || tooMany(ctx, words, 4, syn)) return null;
-      const device = devWord.text === VSWAP_DEVICE_WORD ? VSWAP_DEVICE_WORD : (normalisePath(devWord.text) ?? devWord.text);
-      const dev = device === VSWAP_DEVICE_WORD ? virtualDevice(ctx, devWord) : ctx.activeDevice(withText(devWord, device));
-      const n = checkInteger(numWord, ctx.report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: isSlot ? 'slot offset' : 'cluster index' });
+      const device =
+        devWord.text === VSWAP_DEVICE_WORD ? VSWAP_DEVICE_WORD : (normalisePath(devWord.text) ?? devWord.text);
+      const dev =
+        device === VSWAP_DEVICE_WORD ? virtualDevice(ctx, devWord) : ctx.activeDevice(withText(devWord, device));
+      const n = checkInteger(numWord, ctx.report, {
+        min: 0,
+        max: Number.MAX_SAFE_INTEGER,
+        what: isSlot ? 'slot offset' : 'cluster index',
+      });
       if (dev === null || n === null) return null;
       if (dev.slots !== null) {
         const limit = isSlot ? dev.slots : Math.ceil(dev.slots / ctx.config.clusterSlots);
@@ -190,8 +284,17 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
           return null;
         }
       }
-      if (isSlot) return { observable: { kind: 'slot', device, offset: n, field: f.name as 'kind' }, unit: f.unit, words: f.values ?? [] };
-      return { observable: { kind: 'cluster', device, index: n, field: f.name as 'list' }, unit: f.unit, words: f.values ?? [] };
+      if (isSlot)
+        return {
+          observable: { kind: 'slot', device, offset: n, field: f.name as 'kind' },
+          unit: f.unit,
+          words: f.values ?? [],
+        };
+      return {
+        observable: { kind: 'cluster', device, index: n, field: f.name as 'list' },
+        unit: f.unit,
+        words: f.values ?? [],
+      };
     }
     case 'task': {
       if (words[2]?.text === 'data') return resolveData(ctx, words);
@@ -203,7 +306,11 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
       if (f === null || tooMany(ctx, words, 3, syn)) return null;
       // Exited tasks still have a state (that is the point of asking).
       if (ctx.task(nameWord, { allowExited: true }) === null) return null;
-      return { observable: { kind: 'task', task: nameWord.text, field: f.name as 'state' }, unit: f.unit, words: f.values ?? [] };
+      return {
+        observable: { kind: 'task', task: nameWord.text, field: f.name as 'state' },
+        unit: f.unit,
+        words: f.values ?? [],
+      };
     }
     case 'device': {
       const syn = 'device PATH FIELD';
@@ -243,12 +350,20 @@ function resolveData(ctx: CheckContext, words: readonly Word[]): Resolved | null
       return null;
     }
     const r = rangeWord.range;
-    const value: Word = { text: rangeWord.text.slice('pages='.length), quoted: false, range: { start: { line: r.start.line, character: r.start.character + 'pages='.length }, end: r.end } };
+    const value: Word = {
+      text: rangeWord.text.slice('pages='.length),
+      quoted: false,
+      range: { start: { line: r.start.line, character: r.start.character + 'pages='.length }, end: r.end },
+    };
     const span = checkPageRange(value, region.pages, regionWord.text, ctx.report);
     if (span === null) return null;
     pages = span;
   }
-  return { observable: { kind: 'data', task: nameWord.text, region: regionWord.text, pages }, unit: 'text', words: ['index'] };
+  return {
+    observable: { kind: 'data', task: nameWord.text, region: regionWord.text, pages },
+    unit: 'text',
+    words: ['index'],
+  };
 }
 
 /** The /proc/PID files a `task` observable reads, with their forms. */
@@ -269,7 +384,10 @@ function resolveProc(ctx: CheckContext, words: readonly Word[]): Resolved | null
   if (file === 'status' || file === 'smaps_rollup') {
     const f = field(ctx, words[3], file === 'status' ? STATUS_KEYS : SMAPS_KEYS, words, `${file} line`, syn);
     if (f === null || tooMany(ctx, words, 4, syn)) return null;
-    const observable: Observable = file === 'status' ? { kind: 'status', task: nameWord.text, key: f.name as StatusKey } : { kind: 'smaps', task: nameWord.text, region: null, key: f.name as SmapsKey };
+    const observable: Observable =
+      file === 'status'
+        ? { kind: 'status', task: nameWord.text, key: f.name as StatusKey }
+        : { kind: 'smaps', task: nameWord.text, region: null, key: f.name as SmapsKey };
     return { observable, unit: f.unit, words: [] };
   }
   const regionWord = words[3];
@@ -279,7 +397,11 @@ function resolveProc(ctx: CheckContext, words: readonly Word[]): Resolved | null
   if (file === 'smaps') {
     const f = field(ctx, words[4], SMAPS_KEYS, words, 'smaps line', syn);
     if (f === null || tooMany(ctx, words, 5, syn)) return null;
-    return { observable: { kind: 'smaps', task: nameWord.text, region: regionWord.text, key: f.name as SmapsKey }, unit: f.unit, words: [] };
+    return {
+      observable: { kind: 'smaps', task: nameWord.text, region: regionWord.text, key: f.name as SmapsKey },
+      unit: f.unit,
+      words: [],
+    };
   }
   const pageWord = words[4];
   if (pageWord === undefined) return missing(ctx, words, 'the page index', syn);
@@ -287,7 +409,11 @@ function resolveProc(ctx: CheckContext, words: readonly Word[]): Resolved | null
   const last = region.pages === null ? Number.MAX_SAFE_INTEGER : Math.max(0, region.pages - 1);
   const page = checkInteger(pageWord, ctx.report, { min: 0, max: last, what: `page index of ${regionWord.text}` });
   if (f === null || page === null || tooMany(ctx, words, 6, syn)) return null;
-  return { observable: { kind: 'pagemap', task: nameWord.text, region: regionWord.text, page, field: f.name as PagemapField }, unit: f.unit, words: [] };
+  return {
+    observable: { kind: 'pagemap', task: nameWord.text, region: regionWord.text, page, field: f.name as PagemapField },
+    unit: f.unit,
+    words: [],
+  };
 }
 
 /** The value a data expect compares with: `index`, or a 32-bit number. */
@@ -329,7 +455,11 @@ function resolveOverhead(ctx: CheckContext, words: readonly Word[]): Resolved | 
 
 function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resolved | null {
   const head = words[0] as Word;
-  const looksLikePath = head.text.includes('/') || head.text.startsWith('memory.') || head.text.startsWith('cgroup.') || head.text.startsWith('&');
+  const looksLikePath =
+    head.text.includes('/') ||
+    head.text.startsWith('memory.') ||
+    head.text.startsWith('cgroup.') ||
+    head.text.startsWith('&');
   if (!looksLikePath) {
     ctx.unknown(
       'SS225',
@@ -357,7 +487,11 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
     if (col === null || tooMany(ctx, words, 3, syn)) return null;
     const device = normalisePath(devWord.text) ?? devWord.text;
     if (ctx.activeDevice(withText(devWord, device)) === null) return null;
-    return { observable: { kind: 'swaps', device, column: col.name as 'Type' }, unit: col.unit, words: col.values ?? [] };
+    return {
+      observable: { kind: 'swaps', device, column: col.name as 'Type' },
+      unit: col.unit,
+      words: col.values ?? [],
+    };
   }
   if (spec.tierKeys !== undefined) return tierObservable(ctx, words, ref, spec.tierKeys, fd);
   if (spec.keys !== undefined) {
@@ -368,7 +502,12 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
     const key = KEYS_BY_NAME.get(spec.keys)?.get(keyWord.text);
     if (key === undefined) {
       const keys = KEYS[spec.keys];
-      ctx.unknown('SS206', `${spec.name} has no key '${keyWord.text}'`, keyWord, keys.map((k) => k.name));
+      ctx.unknown(
+        'SS206',
+        `${spec.name} has no key '${keyWord.text}'`,
+        keyWord,
+        keys.map((k) => k.name),
+      );
       return null;
     }
     return { observable: { kind: 'file', file: ref, key: key.name, fd }, unit: key.unit, words: [] };
@@ -378,7 +517,11 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
     return null;
   }
   if (tooMany(ctx, words, 1, head.text)) return null;
-  return { observable: { kind: 'file', file: ref, key: null, fd }, unit: resolved.unit, words: spec.readWords ?? spec.values ?? [] };
+  return {
+    observable: { kind: 'file', file: ref, key: null, fd },
+    unit: resolved.unit,
+    words: spec.readWords ?? spec.values ?? [],
+  };
 }
 
 const TIER_COLUMNS: readonly FieldSpec[] = [
@@ -388,13 +531,23 @@ const TIER_COLUMNS: readonly FieldSpec[] = [
 ];
 
 /** Swap tiers files, whose rows are tiers named at run time: `FILE NAME [COLUMN]`. */
-function tierObservable(ctx: CheckContext, words: readonly Word[], ref: FileRef, keys: 'name' | 'name-column', fd: string | null): Resolved | null {
+function tierObservable(
+  ctx: CheckContext,
+  words: readonly Word[],
+  ref: FileRef,
+  keys: 'name' | 'name-column',
+  fd: string | null,
+): Resolved | null {
   const head = words[0] as Word;
   const syn = keys === 'name' ? `${head.text} NAME` : `${head.text} NAME Idx|PrioStart|PrioEnd`;
   const nameWord = words[1];
   if (nameWord === undefined) return missing(ctx, words, 'a tier name', syn);
   if (!validTierName(nameWord.text)) {
-    ctx.error('SS218', `'${nameWord.text}' is not a tier name (letters, digits and _, at most ${TIER_NAME_MAX})`, nameWord);
+    ctx.error(
+      'SS218',
+      `'${nameWord.text}' is not a tier name (letters, digits and _, at most ${TIER_NAME_MAX})`,
+      nameWord,
+    );
     return null;
   }
   if (keys === 'name') {
@@ -409,7 +562,10 @@ function tierObservable(ctx: CheckContext, words: readonly Word[], ref: FileRef,
 /** Convert the typed value into the observable's unit. */
 function expectedValue(ctx: CheckContext, r: Resolved, valueWord: Word, unitWord: Word | null): ExpectedValue | null {
   const text = valueWord.text + (unitWord?.text ?? '');
-  const whole = unitWord === null ? valueWord : { ...valueWord, text, range: { start: valueWord.range.start, end: unitWord.range.end } };
+  const whole =
+    unitWord === null
+      ? valueWord
+      : { ...valueWord, text, range: { start: valueWord.range.start, end: unitWord.range.end } };
   switch (r.unit) {
     case 'enum': {
       const v = checkChoice(valueWord, r.words, ctx.report, 'value here');
@@ -451,7 +607,12 @@ function numericValue(ctx: CheckContext, unit: ObservableUnit, word: Word, what:
     const n = parseInteger(word.text, unit === 'int');
     if (!n.ok) {
       const size = parseSize(word.text);
-      if (size.ok) ctx.error('SS309', `this ${what} is a plain ${unit === 'count' ? 'count' : 'number'}; sizes do not apply`, word);
+      if (size.ok)
+        ctx.error(
+          'SS309',
+          `this ${what} is a plain ${unit === 'count' ? 'count' : 'number'}; sizes do not apply`,
+          word,
+        );
       else ctx.error('SS303', `expected a whole number, found '${word.text}'`, word);
       return null;
     }
@@ -459,8 +620,14 @@ function numericValue(ctx: CheckContext, unit: ObservableUnit, word: Word, what:
   }
   const s = parseSize(word.text);
   if (!s.ok) {
-    if (s.error === 'unknown-unit') ctx.error('SS302', `unknown unit '${s.unit ?? ''}' (use B, K, M, G, T, P, kB or p/pages)`, word);
-    else if (s.error === 'inexact') ctx.error('SS304', `'${word.text}' is not a whole number of ${s.unit === 'p' || s.unit === 'pages' ? 'pages' : 'bytes'}`, word);
+    if (s.error === 'unknown-unit')
+      ctx.error('SS302', `unknown unit '${s.unit ?? ''}' (use B, K, M, G, T, P, kB or p/pages)`, word);
+    else if (s.error === 'inexact')
+      ctx.error(
+        'SS304',
+        `'${word.text}' is not a whole number of ${s.unit === 'p' || s.unit === 'pages' ? 'pages' : 'bytes'}`,
+        word,
+      );
     else ctx.error('SS303', `expected a number or a size, found '${word.text}'`, word);
     return null;
   }
@@ -468,7 +635,11 @@ function numericValue(ctx: CheckContext, unit: ObservableUnit, word: Word, what:
   const bytes = s.kind === 'pages' ? s.pages * ps : s.bytes;
   const per = unit === 'bytes' ? 1 : unit === 'kB' ? 1024 : ps;
   if (bytes % per !== 0) {
-    ctx.error('SS314', `${word.text} is not a whole number of ${unit === 'kB' ? 'kB' : `${ps / 1024}K pages`}, the unit of this observable`, word);
+    ctx.error(
+      'SS314',
+      `${word.text} is not a whole number of ${unit === 'kB' ? 'kB' : `${ps / 1024}K pages`}, the unit of this observable`,
+      word,
+    );
     return null;
   }
   return { kind: 'number', value: bytes / per };
@@ -495,9 +666,17 @@ function toleranceValue(ctx: CheckContext, r: Resolved, word: Word): Tolerance |
 function virtualDevice(ctx: CheckContext, word: Word): DeviceInfo | null {
   const design = ctx.config.design;
   if (design !== 'vswap' && design !== 'vswap-ste') {
-    ctx.error('SS412', `'${VSWAP_DEVICE_WORD}' is the virtual swap device of design=vswap or vswap-ste (design is ${design})`, word);
+    ctx.error(
+      'SS412',
+      `'${VSWAP_DEVICE_WORD}' is the virtual swap device of design=vswap or vswap-ste (design is ${design})`,
+      word,
+    );
     return null;
   }
   const ramPages = ctx.config.ramBytes / ctx.config.pageSize;
-  return { active: true, slots: Math.ceil(ramPages / ctx.config.clusterSlots) * ctx.config.clusterSlots * 8, offAt: null };
+  return {
+    active: true,
+    slots: Math.ceil(ramPages / ctx.config.clusterSlots) * ctx.config.clusterSlots * 8,
+    offAt: null,
+  };
 }

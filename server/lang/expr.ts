@@ -24,8 +24,21 @@ export type Expr =
   | { readonly k: 'size'; readonly bytes: number; readonly pages: number }
   | { readonly k: 'var'; readonly name: string; readonly start: number; readonly end: number }
   | { readonly k: 'neg' | 'not'; readonly a: Expr }
-  | { readonly k: 'bin'; readonly op: BinaryOp; readonly a: Expr; readonly b: Expr; readonly start: number; readonly end: number }
-  | { readonly k: 'call'; readonly fn: 'min' | 'max' | 'random'; readonly args: readonly Expr[]; readonly start: number; readonly end: number };
+  | {
+      readonly k: 'bin';
+      readonly op: BinaryOp;
+      readonly a: Expr;
+      readonly b: Expr;
+      readonly start: number;
+      readonly end: number;
+    }
+  | {
+      readonly k: 'call';
+      readonly fn: 'min' | 'max' | 'random';
+      readonly args: readonly Expr[];
+      readonly start: number;
+      readonly end: number;
+    };
 
 type BinaryOp = '+' | '-' | '*' | '/' | '%' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||';
 
@@ -46,7 +59,8 @@ export interface Template {
   readonly substitutions: readonly Substitution[];
 }
 
-export type TemplateResult = { readonly ok: true; readonly template: Template } | { readonly ok: false; readonly error: TemplateError };
+export type TemplateResult =
+  { readonly ok: true; readonly template: Template } | { readonly ok: false; readonly error: TemplateError };
 
 /** What evaluation needs from its surroundings. */
 export interface EvalEnv {
@@ -115,12 +129,15 @@ function scanTemplate(text: string): TemplateResult {
       const close = text.indexOf('}', i + 2);
       if (close < 0) return fail('`${` is never closed with `}`', i, text.length);
       const name = text.slice(i + 2, close);
-      if (!isVariableName(name)) return fail(`'${name}' is not a variable name (a letter or _, then letters, digits, _)`, i, close + 1);
+      if (!isVariableName(name))
+        return fail(`'${name}' is not a variable name (a letter or _, then letters, digits, _)`, i, close + 1);
       sub = { kind: 'var', name, start: i, end: close + 1 };
     } else if (next === 40 /* ( */) {
-      if (text.charCodeAt(i + 2) !== 40) return fail('`$(…)` runs a command in a shell; scenarios only have arithmetic `$((…))`', i, i + 2);
+      if (text.charCodeAt(i + 2) !== 40)
+        return fail('`$(…)` runs a command in a shell; scenarios only have arithmetic `$((…))`', i, i + 2);
       const close = matchingClose(text, i + 1);
-      if (close < 0 || text.charCodeAt(close - 1) !== 41 || close - 1 <= i + 2) return fail('`$((` is never closed with `))`', i, text.length);
+      if (close < 0 || text.charCodeAt(close - 1) !== 41 || close - 1 <= i + 2)
+        return fail('`$((` is never closed with `))`', i, text.length);
       const inner = text.slice(i + 3, close - 1);
       const parsed = parseExpr(inner, i + 3);
       if (!parsed.ok) return { ok: false, error: parsed.error };
@@ -184,7 +201,8 @@ function tokenize(src: string, base: number): Tok[] | TemplateError {
     const start = i;
     if (c === DOLLAR || isIdentStart(c)) {
       if (c === DOLLAR) i++;
-      if (!isIdentStart(src.charCodeAt(i))) return { message: '`$` must be followed by a variable name', start: base + start, end: base + i + 1 };
+      if (!isIdentStart(src.charCodeAt(i)))
+        return { message: '`$` must be followed by a variable name', start: base + start, end: base + i + 1 };
       while (i < src.length && isIdentChar(src.charCodeAt(i))) i++;
       out.push({ t: src.slice(c === DOLLAR ? start + 1 : start, i), start: base + start, end: base + i });
       continue;
@@ -196,7 +214,8 @@ function tokenize(src: string, base: number): Tok[] | TemplateError {
       continue;
     }
     const op = OPERATORS.find((o) => src.startsWith(o, i));
-    if (op === undefined) return { message: `unexpected '${src[i] ?? ''}' in an expression`, start: base + i, end: base + i + 1 };
+    if (op === undefined)
+      return { message: `unexpected '${src[i] ?? ''}' in an expression`, start: base + i, end: base + i + 1 };
     i += op.length;
     out.push({ t: op, start: base + start, end: base + i });
   }
@@ -233,12 +252,18 @@ export function parseExpr(src: string, base = 0): ExprResult {
 function parseExprAt(src: string, base: number): ExprResult {
   const toks = tokenize(src, base);
   if (!Array.isArray(toks)) return { ok: false, error: toks };
-  if (toks.length === 0) return { ok: false, error: { message: 'empty expression', start: base, end: base + src.length } };
+  if (toks.length === 0)
+    return { ok: false, error: { message: 'empty expression', start: base, end: base + src.length } };
   let pos = 0;
   const endOf = (): number => (toks[pos - 1]?.end ?? base) as number;
   const expect = (t: string): void => {
     const tok = toks[pos];
-    if (tok?.t !== t) throw new ExprError(`expected '${t}'${tok === undefined ? ' at the end' : `, found '${tok.t}'`}`, tok?.start ?? endOf(), tok?.end ?? endOf());
+    if (tok?.t !== t)
+      throw new ExprError(
+        `expected '${t}'${tok === undefined ? ' at the end' : `, found '${tok.t}'`}`,
+        tok?.start ?? endOf(),
+        tok?.end ?? endOf(),
+      );
     pos++;
   };
   const primary = (): Expr => {
@@ -257,7 +282,8 @@ function parseExprAt(src: string, base: number): ExprResult {
     if (c >= 48 && c <= 57) return literal(tok);
     if (isIdentStart(c)) {
       if (toks[pos]?.t === '(') {
-        if (tok.t !== 'min' && tok.t !== 'max' && tok.t !== 'random') throw new ExprError(`unknown function '${tok.t}' (min, max, random)`, tok.start, tok.end);
+        if (tok.t !== 'min' && tok.t !== 'max' && tok.t !== 'random')
+          throw new ExprError(`unknown function '${tok.t}' (min, max, random)`, tok.start, tok.end);
         pos++;
         const args: Expr[] = [];
         if (toks[pos]?.t !== ')') {
@@ -270,7 +296,11 @@ function parseExprAt(src: string, base: number): ExprResult {
         expect(')');
         const want = tok.t === 'random' ? [1, 2] : [2, 2];
         if (args.length < (want[0] ?? 0) || args.length > (want[1] ?? 0)) {
-          throw new ExprError(`${tok.t}() takes ${tok.t === 'random' ? '1 or 2 arguments' : '2 arguments'}`, tok.start, endOf());
+          throw new ExprError(
+            `${tok.t}() takes ${tok.t === 'random' ? '1 or 2 arguments' : '2 arguments'}`,
+            tok.start,
+            endOf(),
+          );
         }
         return { k: 'call', fn: tok.t, args, start: tok.start, end: endOf() };
       }
@@ -359,7 +389,8 @@ export function usesRandom(t: Template): boolean {
 // ─── evaluation ──────────────────────────────────────────────────────────────
 
 function safe(v: number, e: { start: number; end: number }): number {
-  if (!Number.isSafeInteger(v)) throw new ExprError(`the result ${v} is not a safe integer (beyond ±2^53)`, e.start, e.end);
+  if (!Number.isSafeInteger(v))
+    throw new ExprError(`the result ${v} is not a safe integer (beyond ±2^53)`, e.start, e.end);
   return v;
 }
 

@@ -86,9 +86,14 @@ export function checkDd(ctx: CheckContext, stmt: CommandStatement): CheckedState
     ctx.error('SS102', '`dd` needs of=PATH bs=SIZE count=N', stmt.name);
     return null;
   }
-  if (inf !== undefined && checkChoice(inf.value, ['/dev/zero', '/dev/urandom'], ctx.report, 'input file') === null) return null;
+  if (inf !== undefined && checkChoice(inf.value, ['/dev/zero', '/dev/urandom'], ctx.report, 'input file') === null)
+    return null;
   const path = filePath(ctx, of.value);
-  const block = checkSize(bs.value, ctx.report, { pageSize: ctx.config.pageSize, what: 'block size', warnPlain: false });
+  const block = checkSize(bs.value, ctx.report, {
+    pageSize: ctx.config.pageSize,
+    what: 'block size',
+    warnPlain: false,
+  });
   const n = checkInteger(count.value, ctx.report, { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'block count' });
   if (path === null || block === null || n === null) return null;
   return makeFile(ctx, stmt, path, of.value, block * n, 'written', false);
@@ -104,7 +109,12 @@ export function checkFallocate(ctx: CheckContext, stmt: CommandStatement): Check
   return sizedFile(ctx, stmt, 'length', 'unwritten');
 }
 
-function sizedFile(ctx: CheckContext, stmt: CommandStatement, sizeFlag: string, fill: 'hole' | 'unwritten'): CheckedStatement | null {
+function sizedFile(
+  ctx: CheckContext,
+  stmt: CommandStatement,
+  sizeFlag: string,
+  fill: 'hole' | 'unwritten',
+): CheckedStatement | null {
   const w = positional(stmt, 0);
   const sz = flag(stmt, sizeFlag);
   if (w === undefined) return null;
@@ -113,7 +123,12 @@ function sizedFile(ctx: CheckContext, stmt: CommandStatement, sizeFlag: string, 
     return null;
   }
   const path = filePath(ctx, w);
-  const bytes = checkSize(sz.value, ctx.report, { pageSize: ctx.config.pageSize, what: 'file size', warnPlain: true, allowZero: true });
+  const bytes = checkSize(sz.value, ctx.report, {
+    pageSize: ctx.config.pageSize,
+    what: 'file size',
+    warnPlain: true,
+    allowZero: true,
+  });
   if (path === null || bytes === null) return null;
   if (fill === 'unwritten' && bytes === 0) {
     ctx.error('SS305', 'fallocate needs a length above 0', sz.value, 'EINVAL');
@@ -122,7 +137,15 @@ function sizedFile(ctx: CheckContext, stmt: CommandStatement, sizeFlag: string, 
   return makeFile(ctx, stmt, path, w, bytes, fill, fill === 'hole' && ctx.state.files.get(path)?.exists === true);
 }
 
-function makeFile(ctx: CheckContext, stmt: CommandStatement, path: string, w: Word, bytes: number, fill: 'written' | 'unwritten' | 'hole', resize: boolean): CheckedStatement {
+function makeFile(
+  ctx: CheckContext,
+  stmt: CommandStatement,
+  path: string,
+  w: Word,
+  bytes: number,
+  fill: 'written' | 'unwritten' | 'hole',
+  resize: boolean,
+): CheckedStatement {
   const op: CheckedStatement = { op: 'mkfile', range: stmt.range, path, bytes, fill, resize };
   const known = ctx.state.files.get(path);
   if (!notActive(ctx, known, w)) return op;
@@ -186,12 +209,22 @@ export function checkMkswap(ctx: CheckContext, stmt: CommandStatement): CheckedS
   const f = existing(ctx, path, w);
   if (f === null || !notActive(ctx, f, w)) return op;
   if (f.pages !== null && pages !== null && pages > f.pages && !force) {
-    ctx.error('SS307', `mkswap: ${formatBytes(pages * ps)} is larger than the file (${formatBytes(f.pages * ps)}); -f writes it anyway`, sizeWord ?? w, 'EINVAL');
+    ctx.error(
+      'SS307',
+      `mkswap: ${formatBytes(pages * ps)} is larger than the file (${formatBytes(f.pages * ps)}); -f writes it anyway`,
+      sizeWord ?? w,
+      'EINVAL',
+    );
     return op;
   }
   const claimed = pages ?? f.pages;
   if (claimed !== null && claimed < 10) {
-    ctx.error('SS307', `mkswap: a swap area needs at least 10 pages (${formatBytes(10 * ps)})`, sizeWord ?? w, 'EINVAL');
+    ctx.error(
+      'SS307',
+      `mkswap: a swap area needs at least 10 pages (${formatBytes(10 * ps)})`,
+      sizeWord ?? w,
+      'EINVAL',
+    );
     return op;
   }
   f.headerSlots = claimed;

@@ -27,10 +27,16 @@ export interface FrontEndOptions {
 }
 
 /** Parse and check a `.swapsim` source. Never throws on any input text. */
-export function parseAndCheck(source: string, limits: Partial<Limits> = {}, options: FrontEndOptions = {}): FrontEndResult {
+export function parseAndCheck(
+  source: string,
+  limits: Partial<Limits> = {},
+  options: FrontEndOptions = {},
+): FrontEndResult {
   const parsed = parse(source, options.previous?.program);
   const checked = check(parsed.program, limits, options.defaults);
-  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) => comparePositions(a.range.start, b.range.start));
+  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort((a, b) =>
+    comparePositions(a.range.start, b.range.start),
+  );
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   return { program: parsed.program, checked: { ...checked.checked, hasErrors }, diagnostics };
 }

@@ -79,7 +79,7 @@ export class LineScan {
   /** Whether token `i` is a word spelled exactly `word` (no slicing). */
   isWord(i: number, word: string): boolean {
     const start = this.starts[i];
-    return this.kinds[i] === WORD && (this.ends[i]) - start === word.length && this.text.startsWith(word, start);
+    return this.kinds[i] === WORD && this.ends[i] - start === word.length && this.text.startsWith(word, start);
   }
 
   private push(kind: TokenCode, start: number, end: number): void {
@@ -115,7 +115,7 @@ export class LineScan {
     let i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
-      const cls = c < 128 ? (ASCII_CLASS[c]) : nonAsciiClass(c);
+      const cls = c < 128 ? ASCII_CLASS[c] : nonAsciiClass(c);
       if (cls === BLANK) {
         i++;
         continue;
@@ -152,7 +152,7 @@ export class LineScan {
           i = close < 0 ? n : close + 1;
           continue;
         }
-        const k = d < 128 ? (ASCII_CLASS[d]) : nonAsciiClass(d);
+        const k = d < 128 ? ASCII_CLASS[d] : nonAsciiClass(d);
         if (k === PAREN) {
           if (d === LPAREN) depth++;
           else if (depth > 0) depth--;
@@ -276,7 +276,12 @@ export function lexLine(text: string): LexedLine {
   const scan = new LineScan().scan(text);
   const tokens: Token[] = [];
   for (let i = 0; i < scan.count; i++) {
-    tokens.push({ kind: KIND_NAMES[scan.kinds[i]] as TokenKind, text: scan.tokenText(i), start: scan.starts[i], end: scan.ends[i] });
+    tokens.push({
+      kind: KIND_NAMES[scan.kinds[i]] as TokenKind,
+      text: scan.tokenText(i),
+      start: scan.starts[i],
+      end: scan.ends[i],
+    });
   }
   return {
     tokens,

@@ -39,7 +39,8 @@ export const STATEMENT_LINE = 1;
 export const ERROR_LINE = 2;
 export const OPEN_LINE = 3;
 export const CLOSE_LINE = 4;
-export type LineKind = typeof BLANK_LINE | typeof STATEMENT_LINE | typeof ERROR_LINE | typeof OPEN_LINE | typeof CLOSE_LINE;
+export type LineKind =
+  typeof BLANK_LINE | typeof STATEMENT_LINE | typeof ERROR_LINE | typeof OPEN_LINE | typeof CLOSE_LINE;
 
 /** A `repeat N {` header; a malformed one still opens its block. */
 export interface RepeatHeader {
@@ -99,7 +100,8 @@ interface BareFlag {
 const specTables = new Map<CommandSpec, SpecTables>(
   COMMANDS.map((spec) => {
     const bareFlags = new Map<string, BareFlag>();
-    for (const f of spec.flags) for (const n of f.names) if (!n.startsWith('-') && f.value === 'none') bareFlags.set(n, { spec: f, name: n });
+    for (const f of spec.flags)
+      for (const n of f.names) if (!n.startsWith('-') && f.value === 'none') bareFlags.set(n, { spec: f, name: n });
     const optionKeys = spec.options.map((o) => o.key);
     return [
       spec,
@@ -145,10 +147,12 @@ export class LineParser {
     const text = this.copyLines ? ownCopy(source) : source;
     const s = this.s.scan(text);
     this.line = line;
-    const comment: Comment | null = s.commentStart < 0 ? null : new CommentNode(text.slice(s.commentStart + 1), line, s.commentStart, text.length);
+    const comment: Comment | null =
+      s.commentStart < 0 ? null : new CommentNode(text.slice(s.commentStart + 1), line, s.commentStart, text.length);
     if (s.count === 0) return record(text, line, BLANK_LINE, comment, null, null, null, null, null);
     try {
-      if (s.errorStart >= 0) throw new LineError(makeDiagnostic('SS110', UNTERMINATED_STRING, this.span(s.errorStart, s.errorEnd)));
+      if (s.errorStart >= 0)
+        throw new LineError(makeDiagnostic('SS110', UNTERMINATED_STRING, this.span(s.errorStart, s.errorEnd)));
       if (s.kinds[0] === RBRACE_TOKEN) {
         // Whether a block is open is the parser's business; the words after the `}` are this line's.
         const extra = s.count > 1 ? makeDiagnostic('SS109', '`}` must be alone on its line', this.rest(1)) : null;
@@ -248,19 +252,28 @@ export class LineParser {
     const named = s.count >= 4 && s.isWord(2, 'as');
     const brace = named ? 4 : 2;
     if (s.count < 2 || s.kinds[1] !== WORD) {
-      problem = { message: 'expected `repeat N {`: the count is missing', range: s.count >= 2 ? this.tokenRange(1) : headerRange };
+      problem = {
+        message: 'expected `repeat N {`: the count is missing',
+        range: s.count >= 2 ? this.tokenRange(1) : headerRange,
+      };
     } else if (named && s.kinds[3] !== WORD) {
       problem = { message: 'expected a variable name after `as`', range: this.tokenRange(3) };
     } else if (s.count < brace + 1 || s.kinds[brace] !== LBRACE_TOKEN) {
       const at = s.count > brace ? brace : s.count - 1;
-      const what = s.count === 3 && s.isWord(2, 'as') ? 'expected `as NAME {`: the variable name is missing' : 'expected `{` at the end of the `repeat` line (or `as NAME {`)';
+      const what =
+        s.count === 3 && s.isWord(2, 'as')
+          ? 'expected `as NAME {`: the variable name is missing'
+          : 'expected `{` at the end of the `repeat` line (or `as NAME {`)';
       problem = { message: what, range: this.tokenRange(at) };
     } else if (s.count > brace + 1) {
       problem = { message: 'nothing may follow `{` on a `repeat` line', range: this.rest(brace + 1) };
     }
     const count = problem === null ? this.word(1) : null;
     const variable = problem === null && named ? this.word(3) : null;
-    return { header: { keyword, count, variable, headerRange }, problem: problem === null ? null : makeDiagnostic('SS109', problem.message, problem.range) };
+    return {
+      header: { keyword, count, variable, headerRange },
+      problem: problem === null ? null : makeDiagnostic('SS109', problem.message, problem.range),
+    };
   }
 
   // ─── statements ───────────────────────────────────────────────────────────
@@ -284,7 +297,12 @@ export class LineParser {
         const spec = findCommand(name);
         if (spec === undefined) {
           const suggestions = nearest(name, COMMAND_NAMES);
-          throw this.error('SS101', `unknown command '${name}'${didYouMean(suggestions)}`, this.tokenRange(0), suggestions);
+          throw this.error(
+            'SS101',
+            `unknown command '${name}'${didYouMean(suggestions)}`,
+            this.tokenRange(0),
+            suggestions,
+          );
         }
         return this.command(spec);
       }
@@ -298,9 +316,13 @@ export class LineParser {
     for (let i = 1; i < s.count; i++) {
       const t = s.tokenText(i);
       const eq = s.kinds[i] === WORD ? t.indexOf('=') : -1;
-      if (eq <= 0 || eq === t.length - 1) throw this.error('SS113', `expected KEY=VALUE, found '${t}'`, this.tokenRange(i));
+      if (eq <= 0 || eq === t.length - 1)
+        throw this.error('SS113', `expected KEY=VALUE, found '${t}'`, this.tokenRange(i));
       const start = s.starts[i];
-      settings[i - 1] = new ConfigSettingNode(this.part(t.slice(0, eq), start, start + eq), this.part(t.slice(eq + 1), start + eq + 1, s.ends[i]));
+      settings[i - 1] = new ConfigSettingNode(
+        this.part(t.slice(0, eq), start, start + eq),
+        this.part(t.slice(eq + 1), start + eq + 1, s.ends[i]),
+      );
     }
     return new ConfigNode(this.fixedWord(0, 'config'), settings, s.ends[s.count - 1]);
   }
@@ -314,7 +336,8 @@ export class LineParser {
     for (let n = 0; i < s.count; i++, n++) {
       const k = s.kinds[i];
       if (k === OP) break;
-      if (k !== WORD && k !== STRING) throw this.error('SS112', `unexpected '${s.tokenText(i)}' in echo`, this.tokenRange(i));
+      if (k !== WORD && k !== STRING)
+        throw this.error('SS112', `unexpected '${s.tokenText(i)}' in echo`, this.tokenRange(i));
       values[n] = this.word(i);
     }
     if (i >= s.count) {
@@ -349,11 +372,17 @@ export class LineParser {
       from = 2;
     } else {
       name = this.word(1);
-      if (s.count < 3 || !s.isWord(2, '=')) throw this.error('SS115', `expected '=' after the variable name, as in \`let ${first} = VALUE\``, this.tokenRange(s.count >= 3 ? 2 : 1));
+      if (s.count < 3 || !s.isWord(2, '='))
+        throw this.error(
+          'SS115',
+          `expected '=' after the variable name, as in \`let ${first} = VALUE\``,
+          this.tokenRange(s.count >= 3 ? 2 : 1),
+        );
       from = 3;
     }
     for (let i = from; i < s.count; i++) {
-      if (!this.isValue(i)) throw this.error('SS115', `unexpected '${s.tokenText(i)}' in a \`let\` value`, this.tokenRange(i));
+      if (!this.isValue(i))
+        throw this.error('SS115', `unexpected '${s.tokenText(i)}' in a \`let\` value`, this.tokenRange(i));
       value.push(this.word(i));
     }
     if (value.length === 0) throw this.error('SS115', `\`let ${name.text}\` needs a value after '='`, this.rest(0));
@@ -369,9 +398,18 @@ export class LineParser {
       return new ExpectNode(this.fixedWord(0, 'expect'), { form: 'ok', word: this.fixedWord(1, 'ok') }, s.ends[1]);
     }
     if (s.isWord(1, 'error')) {
-      if (n < 3 || s.kinds[2] !== WORD) throw this.error('SS111', 'expected an errno name after `expect error`, e.g. EBUSY', this.tokenRange(n >= 3 ? 2 : 1));
+      if (n < 3 || s.kinds[2] !== WORD)
+        throw this.error(
+          'SS111',
+          'expected an errno name after `expect error`, e.g. EBUSY',
+          this.tokenRange(n >= 3 ? 2 : 1),
+        );
       if (n > 3) throw this.error('SS111', 'nothing may follow `expect error ERRNO`', this.rest(3));
-      return new ExpectNode(this.fixedWord(0, 'expect'), { form: 'error', word: this.fixedWord(1, 'error'), errno: this.word(2) }, s.ends[2]);
+      return new ExpectNode(
+        this.fixedWord(0, 'expect'),
+        { form: 'error', word: this.fixedWord(1, 'error'), errno: this.word(2) },
+        s.ends[2],
+      );
     }
     const textOp = this.containsAt();
     if (textOp >= 0) return this.expectContains(textOp);
@@ -380,11 +418,13 @@ export class LineParser {
     for (; i < n; i++) {
       const k = s.kinds[i];
       if (k === OP) break;
-      if (k !== WORD && k !== STRING) throw this.error('SS111', `unexpected '${s.tokenText(i)}' in expect`, this.tokenRange(i));
+      if (k !== WORD && k !== STRING)
+        throw this.error('SS111', `unexpected '${s.tokenText(i)}' in expect`, this.tokenRange(i));
       subject[i - 1] = this.word(i);
     }
     if (i >= n) throw this.error('SS111', 'missing comparison operator (== != < <= > >= ≈)', this.rest(0));
-    if (subject.length === 0) throw this.error('SS111', 'missing what to compare before the operator', this.tokenRange(i));
+    if (subject.length === 0)
+      throw this.error('SS111', 'missing what to compare before the operator', this.tokenRange(i));
     const opText = s.tokenText(i);
     if (!COMPARISON_OPS.has(opText)) {
       throw this.error('SS111', `'${opText}' is not a comparison operator (== != < <= > >= ≈)`, this.tokenRange(i));
@@ -392,7 +432,11 @@ export class LineParser {
     const opIndex = i;
     const valueIndex = i + 1;
     if (valueIndex >= n || !this.isValue(valueIndex)) {
-      throw this.error('SS111', `missing value after '${opText}'`, this.tokenRange(valueIndex < n ? valueIndex : opIndex));
+      throw this.error(
+        'SS111',
+        `missing value after '${opText}'`,
+        this.tokenRange(valueIndex < n ? valueIndex : opIndex),
+      );
     }
     i += 2;
     let unitIndex = -1;
@@ -404,11 +448,19 @@ export class LineParser {
     if (i < n) {
       const tolText = s.tokenText(i);
       if (s.kinds[i] !== OP || (tolText !== '±' && tolText !== '+-')) {
-        throw this.error('SS111', `unexpected '${tolText}' after the value (a tolerance is written ±N or +-N)`, this.rest(i));
+        throw this.error(
+          'SS111',
+          `unexpected '${tolText}' after the value (a tolerance is written ±N or +-N)`,
+          this.rest(i),
+        );
       }
       const amountIndex = i + 1;
       if (amountIndex >= n || s.kinds[amountIndex] !== WORD) {
-        throw this.error('SS111', `missing tolerance after '${tolText}'`, this.tokenRange(amountIndex < n ? amountIndex : i));
+        throw this.error(
+          'SS111',
+          `missing tolerance after '${tolText}'`,
+          this.tokenRange(amountIndex < n ? amountIndex : i),
+        );
       }
       if (n > i + 2) throw this.error('SS111', 'nothing may follow the tolerance', this.rest(i + 2));
       toleranceIndex = i;
@@ -416,7 +468,8 @@ export class LineParser {
     // The line is well formed: build its nodes.
     const value = this.word(valueIndex);
     const unit = unitIndex < 0 ? null : this.word(unitIndex);
-    const tolerance = toleranceIndex < 0 ? null : new ToleranceNode(this.operator(toleranceIndex), this.word(toleranceIndex + 1));
+    const tolerance =
+      toleranceIndex < 0 ? null : new ToleranceNode(this.operator(toleranceIndex), this.word(toleranceIndex + 1));
     return new ExpectNode(
       this.fixedWord(0, 'expect'),
       { form: 'compare', subject, operator: this.operator(opIndex), value, unit, tolerance },
@@ -438,15 +491,26 @@ export class LineParser {
   private expectContains(at: number): ExpectNode {
     const s = this.s;
     if (at === 1) throw this.error('SS111', 'missing what to search before `contains`', this.tokenRange(at));
-    if (at + 1 >= s.count || !this.isValue(at + 1)) throw this.error('SS111', `missing the text after '${s.tokenText(at)}'`, this.tokenRange(at));
-    if (s.count > at + 2) throw this.error('SS111', 'nothing may follow the text (quote it if it has blanks)', this.rest(at + 2));
+    if (at + 1 >= s.count || !this.isValue(at + 1))
+      throw this.error('SS111', `missing the text after '${s.tokenText(at)}'`, this.tokenRange(at));
+    if (s.count > at + 2)
+      throw this.error('SS111', 'nothing may follow the text (quote it if it has blanks)', this.rest(at + 2));
     const subject = new Array<WordNode>(at - 1);
     for (let i = 1; i < at; i++) {
       if (!this.isValue(i)) throw this.error('SS111', `unexpected '${s.tokenText(i)}' in expect`, this.tokenRange(i));
       subject[i - 1] = this.word(i);
     }
-    const operator = new OperatorNode(s.isWord(at, 'contains') ? 'contains' : '!contains', this.line, s.starts[at], s.ends[at]);
-    return new ExpectNode(this.fixedWord(0, 'expect'), { form: 'compare', subject, operator, value: this.word(at + 1), unit: null, tolerance: null }, s.ends[s.count - 1]);
+    const operator = new OperatorNode(
+      s.isWord(at, 'contains') ? 'contains' : '!contains',
+      this.line,
+      s.starts[at],
+      s.ends[at],
+    );
+    return new ExpectNode(
+      this.fixedWord(0, 'expect'),
+      { form: 'compare', subject, operator, value: this.word(at + 1), unit: null, tolerance: null },
+      s.ends[s.count - 1],
+    );
   }
 
   /** Generic verbs: positionals, `key=value` options and flags, classified with the command's spec. */
@@ -459,9 +523,14 @@ export class LineParser {
     let positionals = 0;
     for (let i = 1; i < s.count; i++) {
       const kind = s.kinds[i];
-      if (kind === OP) throw this.error('SS114', `unexpected operator '${s.tokenText(i)}' in '${spec.name}'`, this.tokenRange(i));
+      if (kind === OP)
+        throw this.error('SS114', `unexpected operator '${s.tokenText(i)}' in '${spec.name}'`, this.tokenRange(i));
       if (kind === LBRACE_TOKEN || kind === RBRACE_TOKEN) {
-        throw this.error('SS109', `unexpected '${s.tokenText(i)}': braces only open and close \`repeat\` blocks`, this.tokenRange(i));
+        throw this.error(
+          'SS109',
+          `unexpected '${s.tokenText(i)}': braces only open and close \`repeat\` blocks`,
+          this.tokenRange(i),
+        );
       }
       const text = s.tokenText(i);
       const word = kind === WORD;
@@ -481,11 +550,19 @@ export class LineParser {
         if (key === undefined) {
           const suggestions = nearest(typedKey, tables.optionKeys);
           const known = tables.optionKeys.length > 0 ? ` (options: ${tables.optionKeys.join(', ')})` : '';
-          throw this.error('SS104', `'${spec.name}' has no option '${typedKey}'${didYouMean(suggestions) || known}`, this.span(start, start + eq), suggestions);
+          throw this.error(
+            'SS104',
+            `'${spec.name}' has no option '${typedKey}'${didYouMean(suggestions) || known}`,
+            this.span(start, start + eq),
+            suggestions,
+          );
         }
         if (eq === text.length - 1) throw this.error('SS106', `'${key}=' needs a value`, this.tokenRange(i));
         this.noteSeen(args, n, key, key, start, end);
-        args[n++] = new OptionNode(this.part(key, start, start + eq), this.part(text.slice(eq + 1), start + eq + 1, end));
+        args[n++] = new OptionNode(
+          this.part(key, start, start + eq),
+          this.part(text.slice(eq + 1), start + eq + 1, end),
+        );
         continue;
       }
       const bare = word ? tables.bareFlags.get(text) : undefined;
@@ -496,7 +573,8 @@ export class LineParser {
       }
       if (positionals >= spec.positionals.length) {
         const suggestions = nearest(text, tables.bareFlags.keys());
-        const what = suggestions.length > 0 ? didYouMean(suggestions) : ` ('${spec.name}' takes ${describeArity(spec)})`;
+        const what =
+          suggestions.length > 0 ? didYouMean(suggestions) : ` ('${spec.name}' takes ${describeArity(spec)})`;
         throw this.error('SS103', `unexpected argument '${text}'${what}`, this.tokenRange(i), suggestions);
       }
       positionals++;
@@ -505,7 +583,11 @@ export class LineParser {
     if (positionals < tables.required) {
       const missing = spec.positionals[positionals];
       const lastEnd = this.position(s.ends[s.count - 1]);
-      throw this.error('SS102', `'${spec.name}' is missing ${missing?.name ?? 'an argument'} (usage: ${spec.synopsis})`, { start: lastEnd, end: lastEnd });
+      throw this.error(
+        'SS102',
+        `'${spec.name}' is missing ${missing?.name ?? 'an argument'} (usage: ${spec.synopsis})`,
+        { start: lastEnd, end: lastEnd },
+      );
     }
     if (n < args.length) args.length = n;
     // The command ends with its last argument: the line's last token.
@@ -522,7 +604,12 @@ export class LineParser {
     const flag = findFlag(spec, typed);
     if (flag === undefined) {
       const suggestions = nearest(typed, flagNames);
-      throw this.error('SS104', `'${spec.name}' has no flag '${typed}'${didYouMean(suggestions)}`, this.span(start, start + typed.length), suggestions);
+      throw this.error(
+        'SS104',
+        `'${spec.name}' has no flag '${typed}'${didYouMean(suggestions)}`,
+        this.span(start, start + typed.length),
+        suggestions,
+      );
     }
     const attached = long ? (eq >= 0 ? text.slice(eq + 1) : null) : text.length > 2 ? text.slice(2) : null;
     const attachedStart = start + typed.length + (long ? 1 : 0);
@@ -533,13 +620,19 @@ export class LineParser {
     } else if (attached !== null && attached !== '') {
       value = this.part(attached, attachedStart, s.ends[i]);
     } else if (flag.value === 'required') {
-      if (attached === '' || i + 1 >= s.count || !this.isValue(i + 1)) throw this.error('SS106', `'${typed}' needs a value`, this.tokenRange(i));
+      if (attached === '' || i + 1 >= s.count || !this.isValue(i + 1))
+        throw this.error('SS106', `'${typed}' needs a value`, this.tokenRange(i));
       value = this.word(i + 1);
       this.flagTookNextToken = true;
     } else if (attached === '') {
       throw this.error('SS106', `'${typed}=' needs a value`, this.tokenRange(i));
     }
-    return new FlagNode(this.part(typed, start, start + typed.length), flag.canonical, value, value?.endChar ?? s.ends[i]);
+    return new FlagNode(
+      this.part(typed, start, start + typed.length),
+      flag.canonical,
+      value,
+      value?.endChar ?? s.ends[i],
+    );
   }
 
   /**
@@ -547,7 +640,14 @@ export class LineParser {
    * second one (`startChar`..`endChar`). Options and flags share one
    * namespace: `args[0..n)` are the ones seen so far on the line.
    */
-  private noteSeen(args: readonly ArgNode[], n: number, key: string, shown: string, startChar: number, endChar: number): void {
+  private noteSeen(
+    args: readonly ArgNode[],
+    n: number,
+    key: string,
+    shown: string,
+    startChar: number,
+    endChar: number,
+  ): void {
     for (let i = 0; i < n; i++) {
       const a = args[i] as ArgNode;
       const seen = a.kind === 'option' ? a.key.text : a.kind === 'flag' ? a.canonical : null;

@@ -27,9 +27,19 @@ export function checkMadvise(ctx: CheckContext, stmt: CommandStatement): Checked
   if (pages === null) return null;
   const process = stmt.name.text === 'process_madvise';
   if (process && !PROCESS_ADVICES.includes(advice)) {
-    ctx.error('SS308', `process_madvise() takes only ${PROCESS_ADVICES.join(' and ')} (process_madvise_behavior_valid())`, adviceWord, 'EINVAL');
+    ctx.error(
+      'SS308',
+      `process_madvise() takes only ${PROCESS_ADVICES.join(' and ')} (process_madvise_behavior_valid())`,
+      adviceWord,
+      'EINVAL',
+    );
   } else if (process && ctx.state.cred.uid !== 0) {
-    ctx.error('SS229', `process_madvise() on another task needs CAP_SYS_NICE; the statements run as uid ${ctx.state.cred.uid} (see \`user\`)`, stmt.name, 'EPERM');
+    ctx.error(
+      'SS229',
+      `process_madvise() on another task needs CAP_SYS_NICE; the statements run as uid ${ctx.state.cred.uid} (see \`user\`)`,
+      stmt.name,
+      'EPERM',
+    );
   }
   return { op: 'madvise', range: stmt.range, task: taskWord.text, region: regionWord.text, pages, advice, process };
 }
@@ -41,7 +51,13 @@ export function checkMlock(ctx: CheckContext, stmt: CommandStatement): CheckedSt
   if (taskWord === undefined || regionWord === undefined) return null;
   const task = ctx.task(taskWord);
   if (task === null || ctx.region(task, regionWord) === null) return null;
-  return { op: 'mlock', range: stmt.range, task: taskWord.text, region: regionWord.text, lock: stmt.name.text === 'mlock' };
+  return {
+    op: 'mlock',
+    range: stmt.range,
+    task: taskWord.text,
+    region: regionWord.text,
+    lock: stmt.name.text === 'mlock',
+  };
 }
 
 /** `mremap TASK REGION SIZE`: the mapping's new size, a whole number of its folios. */
@@ -52,7 +68,11 @@ export function checkMremap(ctx: CheckContext, stmt: CommandStatement): CheckedS
   if (taskWord === undefined || regionWord === undefined || sizeWord === undefined) return null;
   const task = ctx.task(taskWord);
   const region = task === null ? null : ctx.region(task, regionWord);
-  const bytes = checkSize(sizeWord, ctx.report, { pageSize: ctx.config.pageSize, what: 'new mapping size', warnPlain: true });
+  const bytes = checkSize(sizeWord, ctx.report, {
+    pageSize: ctx.config.pageSize,
+    what: 'new mapping size',
+    warnPlain: true,
+  });
   if (region === null || bytes === null) return null;
   const pages = Math.ceil(bytes / ctx.config.pageSize);
   if (pages > ctx.limits.maxRegionPages) {
@@ -60,7 +80,12 @@ export function checkMremap(ctx: CheckContext, stmt: CommandStatement): CheckedS
     return null;
   }
   if (pages % 2 ** region.order !== 0) {
-    ctx.error('SS316', `${pages} pages is not a whole number of order-${region.order} folios (${2 ** region.order} pages each)`, sizeWord, 'EINVAL');
+    ctx.error(
+      'SS316',
+      `${pages} pages is not a whole number of order-${region.order} folios (${2 ** region.order} pages each)`,
+      sizeWord,
+      'EINVAL',
+    );
     return null;
   }
   region.pages = pages;
@@ -80,7 +105,15 @@ export function checkRangeVerb(ctx: CheckContext, stmt: CommandStatement): Check
   if (pages === null) return null;
   const taskName = taskWord.text;
   const regionName = regionWord.text;
-  if (verb === 'touch') return { op: 'touch', range: stmt.range, task: taskName, region: regionName, pages, write: flag(stmt, 'write') !== undefined };
+  if (verb === 'touch')
+    return {
+      op: 'touch',
+      range: stmt.range,
+      task: taskName,
+      region: regionName,
+      pages,
+      write: flag(stmt, 'write') !== undefined,
+    };
   if (verb === 'pageout') return { op: 'pageout', range: stmt.range, task: taskName, region: regionName, pages };
   if (region.pages !== null && pages.first === 0 && pages.count === region.pages) {
     region.mapped = false;
@@ -90,7 +123,13 @@ export function checkRangeVerb(ctx: CheckContext, stmt: CommandStatement): Check
 }
 
 /** The pages a range verb acts on; `verb` names the call in the unaligned-start error (`touch` accepts any start). */
-export function pageSpan(ctx: CheckContext, stmt: CommandStatement, region: RegionInfo, regionName: string, verb: string): PageSpan | null {
+export function pageSpan(
+  ctx: CheckContext,
+  stmt: CommandStatement,
+  region: RegionInfo,
+  regionName: string,
+  verb: string,
+): PageSpan | null {
   const ps = ctx.config.pageSize;
   const pagesOpt = option(stmt, 'pages');
   const offsetOpt = option(stmt, 'offset');
@@ -101,12 +140,20 @@ export function pageSpan(ctx: CheckContext, stmt: CommandStatement, region: Regi
     return null;
   }
   if (pagesOpt !== undefined) return checkPageRange(pagesOpt.value, total, regionName, ctx.report);
-  if (offsetOpt === undefined && lenOpt === undefined) return { first: 0, count: total ?? 0, whole: true, startAligned: true };
-  const offset = offsetOpt === undefined ? 0 : checkSize(offsetOpt.value, ctx.report, { pageSize: ps, what: 'offset', warnPlain: true, allowZero: true });
+  if (offsetOpt === undefined && lenOpt === undefined)
+    return { first: 0, count: total ?? 0, whole: true, startAligned: true };
+  const offset =
+    offsetOpt === undefined
+      ? 0
+      : checkSize(offsetOpt.value, ctx.report, { pageSize: ps, what: 'offset', warnPlain: true, allowZero: true });
   if (offset === null) return null;
   const regionBytes = total === null ? null : total * ps;
   if (regionBytes !== null && offset >= regionBytes) {
-    ctx.error('SS310', `offset ${formatBytes(offset)} is past the end of region '${regionName}' (${formatBytes(regionBytes)})`, offsetOpt?.value ?? stmt);
+    ctx.error(
+      'SS310',
+      `offset ${formatBytes(offset)} is past the end of region '${regionName}' (${formatBytes(regionBytes)})`,
+      offsetOpt?.value ?? stmt,
+    );
     return null;
   }
   let len: number;
@@ -118,7 +165,11 @@ export function pageSpan(ctx: CheckContext, stmt: CommandStatement, region: Regi
     len = regionBytes === null ? ps : regionBytes - offset;
   }
   if (regionBytes !== null && offset + len > regionBytes) {
-    ctx.error('SS310', `range ends at ${formatBytes(offset + len)}, past the end of region '${regionName}' (${formatBytes(regionBytes)})`, lenOpt?.value ?? offsetOpt?.value ?? stmt);
+    ctx.error(
+      'SS310',
+      `range ends at ${formatBytes(offset + len)}, past the end of region '${regionName}' (${formatBytes(regionBytes)})`,
+      lenOpt?.value ?? offsetOpt?.value ?? stmt,
+    );
     return null;
   }
   const first = Math.floor(offset / ps);
@@ -126,7 +177,12 @@ export function pageSpan(ctx: CheckContext, stmt: CommandStatement, region: Regi
   const startAligned = offset % ps === 0;
   if (!startAligned && verb !== 'touch' && offsetOpt !== undefined) {
     // madvise() and munmap() refuse an unaligned start; a plain access does not care.
-    ctx.error('SS306', `${verb === 'pageout' ? 'MADV_PAGEOUT' : verb} needs a page-aligned start; ${formatBytes(offset)} is not a multiple of ${formatBytes(ps)}`, offsetOpt.value, 'EINVAL');
+    ctx.error(
+      'SS306',
+      `${verb === 'pageout' ? 'MADV_PAGEOUT' : verb} needs a page-aligned start; ${formatBytes(offset)} is not a multiple of ${formatBytes(ps)}`,
+      offsetOpt.value,
+      'EINVAL',
+    );
   }
   return { first, count, whole: false, startAligned };
 }
@@ -139,7 +195,10 @@ export function checkFill(ctx: CheckContext, stmt: CommandStatement): CheckedSta
   if (taskWord === undefined || regionWord === undefined || valueWord === undefined) return null;
   const task = ctx.task(taskWord);
   const region = task === null ? null : ctx.region(task, regionWord);
-  const value: FillValue | null = valueWord.text === 'index' ? 'index' : checkInteger(valueWord, ctx.report, { min: 0, max: PAGE_DATA_MAX, what: 'page data' });
+  const value: FillValue | null =
+    valueWord.text === 'index'
+      ? 'index'
+      : checkInteger(valueWord, ctx.report, { min: 0, max: PAGE_DATA_MAX, what: 'page data' });
   if (region === null || value === null) return null;
   const pages = pageSpan(ctx, stmt, region, regionWord.text, 'touch');
   if (pages === null) return null;

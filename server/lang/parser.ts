@@ -13,7 +13,15 @@
  * unchanged takes its record, tree nodes included, from there; only edited
  * lines are parsed again, and only the `repeat` blocks are rebuilt.
  */
-import { type Comment, type Program, type Range, type RepeatStatement, type SkippedLine, type Statement, type Word } from './ast';
+import {
+  type Comment,
+  type Program,
+  type Range,
+  type RepeatStatement,
+  type SkippedLine,
+  type Statement,
+  type Word,
+} from './ast';
 import { makeDiagnostic, type Diagnostic } from './diagnostics';
 import { splitLines } from './lexer';
 import { CLOSE_LINE, ERROR_LINE, LineParser, OPEN_LINE, STATEMENT_LINE, type LineRecord } from './line_parser';
@@ -96,7 +104,14 @@ function assemble(records: readonly LineRecord[]): ParseResult {
       case OPEN_LINE: {
         const header = r.header as NonNullable<LineRecord['header']>;
         if (r.diagnostic !== null) diagnostics.push(r.diagnostic);
-        const block: OpenBlock = { keyword: header.keyword, count: header.count, variable: header.variable, headerRange: header.headerRange, body: [], headerBroken: r.diagnostic !== null };
+        const block: OpenBlock = {
+          keyword: header.keyword,
+          count: header.count,
+          variable: header.variable,
+          headerRange: header.headerRange,
+          body: [],
+          headerBroken: r.diagnostic !== null,
+        };
         stack.push(block);
         current = block.body;
         break;

@@ -2,19 +2,33 @@
  * Path resolution: file paths to typed file references, cgroup paths to
  * canonical form. Pure functions; the checker turns failures into diagnostics.
  */
-import { CGROUP_FILES, OTHER_FILES, THP_STATS, ZRAM_FILE_SPECS, ZSWAP_DEBUG_COUNTERS, type FileSpec, type ObservableUnit } from './catalog';
+import {
+  CGROUP_FILES,
+  OTHER_FILES,
+  THP_STATS,
+  ZRAM_FILE_SPECS,
+  ZSWAP_DEBUG_COUNTERS,
+  type FileSpec,
+  type ObservableUnit,
+} from './catalog';
 import type { FileRef, SysctlName, ZswapParam } from './checked';
 import type { DiagnosticCode } from './diagnostics';
 import { nearest } from './suggest';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
 
-export type Resolution<T> = { ok: true; value: T } | { ok: false; code: DiagnosticCode; message: string; suggestions?: readonly string[] };
+export type Resolution<T> =
+  { ok: true; value: T } | { ok: false; code: DiagnosticCode; message: string; suggestions?: readonly string[] };
 
 /** Collapse `//`, drop `.` and trailing `/`, apply `..`; null when `..` climbs above `/`. */
 export function normalisePath(path: string): string | null {
   // Most paths are already normal: no empty, `.` or `..` parts and no trailing slash.
-  if (path.indexOf('//') < 0 && path.indexOf('/.') < 0 && path.charCodeAt(0) !== 46 /* . */ && (path.length <= 1 || !path.endsWith('/'))) {
+  if (
+    path.indexOf('//') < 0 &&
+    path.indexOf('/.') < 0 &&
+    path.charCodeAt(0) !== 46 /* . */ &&
+    (path.length <= 1 || !path.endsWith('/'))
+  ) {
     return path;
   }
   const absolute = path.startsWith('/');
@@ -66,7 +80,8 @@ const cgroupFilesByName: ReadonlyMap<string, FileSpec> = new Map(CGROUP_FILES.ma
 function checkCgroupParts(parts: readonly string[]): Resolution<string> {
   for (const part of parts) {
     if (!validComponent(part)) return { ok: false, code: 'SS218', message: `'${part}' is not a valid cgroup name` };
-    if (cgroupFilesByName.has(part)) return { ok: false, code: 'SS219', message: `'${part}' is a cgroup file, not a cgroup directory` };
+    if (cgroupFilesByName.has(part))
+      return { ok: false, code: 'SS219', message: `'${part}' is a cgroup file, not a cgroup directory` };
   }
   return { ok: true, value: parts.length === 0 ? '/' : `/${parts.join('/')}` };
 }
@@ -114,7 +129,12 @@ function knownPaths(pageSize: number, pmdOrder: number): string[] {
 }
 
 /** `hugepages-64kB` → order for this page size, or an error message. */
-function thpOrder(dir: string, pageSize: number, pmdOrder: number, minOrder = 2): { order: number; sizeKb: number } | string {
+function thpOrder(
+  dir: string,
+  pageSize: number,
+  pmdOrder: number,
+  minOrder = 2,
+): { order: number; sizeKb: number } | string {
   const m = /^hugepages-(\d+)kB$/.exec(dir);
   if (m === null) return `'${dir}' is not a hugepages-<N>kB directory`;
   const sizeKb = Number(m[1]);
@@ -148,12 +168,20 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
         const suggestions = nearest(name, cgroupFileNames).map((n) => withLastComponent(text, n));
         return { ok: false, code: 'SS205', message: `no cgroup file '${name}'`, suggestions };
       }
-      return { ok: false, code: 'SS205', message: `'${norm}' is a cgroup directory; name a file in it, e.g. ${norm}/memory.current` };
+      return {
+        ok: false,
+        code: 'SS205',
+        message: `'${norm}' is a cgroup directory; name a file in it, e.g. ${norm}/memory.current`,
+      };
     }
     const cg = checkCgroupParts(parts);
     if (!cg.ok) return cg;
     if (cg.value === '/' && spec.onRoot !== true) {
-      return { ok: false, code: 'SS217', message: `the root cgroup has no ${name} (only memory.stat, memory.reclaim and cgroup.procs)` };
+      return {
+        ok: false,
+        code: 'SS217',
+        message: `the root cgroup has no ${name} (only memory.stat, memory.reclaim and cgroup.procs)`,
+      };
     }
     return { ok: true, value: { ref: { kind: 'cgroup', path: norm, cgroup: cg.value, name }, spec, unit: spec.unit } };
   }
@@ -162,18 +190,27 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
     const name = zswapParam[1] ?? '';
     const spec = OTHER_FILES.find((f) => f.scope === 'zswap-param' && f.name === name);
     if (spec === undefined) return unknown();
-    return { ok: true, value: { ref: { kind: 'zswap-param', path: norm, name: name as ZswapParam }, spec, unit: spec.unit } };
+    return {
+      ok: true,
+      value: { ref: { kind: 'zswap-param', path: norm, name: name as ZswapParam }, spec, unit: spec.unit },
+    };
   }
   const sysctl = /^\/proc\/sys\/vm\/([a-z_-]+)$/.exec(norm);
   if (sysctl !== null) {
     const name = sysctl[1] ?? '';
     const spec = OTHER_FILES.find((f) => f.scope === 'sysctl' && f.name === name);
     if (spec === undefined) return unknown();
-    return { ok: true, value: { ref: { kind: 'sysctl', path: norm, name: name as SysctlName }, spec, unit: spec.unit } };
+    return {
+      ok: true,
+      value: { ref: { kind: 'sysctl', path: norm, name: name as SysctlName }, spec, unit: spec.unit },
+    };
   }
   if (norm === '/sys/kernel/mm/swap/vma_ra_enabled') {
     const spec = otherSpec('swap-sysfs', 'vma_ra_enabled');
-    return { ok: true, value: { ref: { kind: 'swap-sysfs', path: norm, name: 'vma_ra_enabled' }, spec, unit: spec.unit } };
+    return {
+      ok: true,
+      value: { ref: { kind: 'swap-sysfs', path: norm, name: 'vma_ra_enabled' }, spec, unit: spec.unit },
+    };
   }
   if (norm === '/sys/kernel/mm/swap/tiers') {
     const spec = otherSpec('swap-sysfs', 'tiers');
@@ -194,16 +231,25 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
     if (typeof size === 'string') return { ok: false, code: 'SS405', message: size };
     if (parts.length === 2 && parts[1] === 'shmem_enabled') {
       const spec = otherSpec('thp-size', 'shmem_enabled');
-      return { ok: true, value: { ref: { kind: 'thp-size', path: norm, name: 'shmem_enabled', ...size }, spec, unit: spec.unit } };
+      return {
+        ok: true,
+        value: { ref: { kind: 'thp-size', path: norm, name: 'shmem_enabled', ...size }, spec, unit: spec.unit },
+      };
     }
     if (parts.length === 2 && parts[1] === 'enabled') {
       const spec = otherSpec('thp-size', 'enabled');
-      return { ok: true, value: { ref: { kind: 'thp-size', path: norm, name: 'enabled', ...size }, spec, unit: spec.unit } };
+      return {
+        ok: true,
+        value: { ref: { kind: 'thp-size', path: norm, name: 'enabled', ...size }, spec, unit: spec.unit },
+      };
     }
     if (parts.length === 3 && parts[1] === 'stats') {
       const stat = THP_STATS.find((s) => s.name === parts[2]);
       if (stat === undefined) {
-        const suggestions = nearest(parts[2] ?? '', THP_STATS.map((s) => s.name)).map((n) => withLastComponent(text, n));
+        const suggestions = nearest(
+          parts[2] ?? '',
+          THP_STATS.map((s) => s.name),
+        ).map((n) => withLastComponent(text, n));
         return { ok: false, code: 'SS205', message: `no mTHP stat '${parts[2] ?? ''}'`, suggestions };
       }
       const spec: FileSpec = {
@@ -215,7 +261,10 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
         doc: stat.doc,
         kernel: 'mthp_stats in mm/huge_memory.c; docs/kernel-model.md §10.4',
       };
-      return { ok: true, value: { ref: { kind: 'thp-stat', path: norm, name: stat.name, ...size }, spec, unit: 'count' } };
+      return {
+        ok: true,
+        value: { ref: { kind: 'thp-stat', path: norm, name: stat.name, ...size }, spec, unit: 'count' },
+      };
     }
     return unknown();
   }
@@ -227,16 +276,29 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
   if (zram !== null) {
     const spec = ZRAM_FILE_SPECS.find((f) => f.name === zram[2]);
     if (spec === undefined) {
-      const suggestions = nearest(zram[2] ?? '', ZRAM_FILE_SPECS.map((f) => f.name)).map((n) => withLastComponent(text, n));
+      const suggestions = nearest(
+        zram[2] ?? '',
+        ZRAM_FILE_SPECS.map((f) => f.name),
+      ).map((n) => withLastComponent(text, n));
       return { ok: false, code: 'SS205', message: `no zram attribute '${zram[2] ?? ''}'`, suggestions };
     }
-    return { ok: true, value: { ref: { kind: 'zram', path: norm, device: `/dev/zram${zram[1] ?? ''}`, name: spec.name }, spec, unit: spec.unit } };
+    return {
+      ok: true,
+      value: {
+        ref: { kind: 'zram', path: norm, device: `/dev/zram${zram[1] ?? ''}`, name: spec.name },
+        spec,
+        unit: spec.unit,
+      },
+    };
   }
   const debug = /^\/sys\/kernel\/debug\/zswap\/([a-z_]+)$/.exec(norm);
   if (debug !== null) {
     const counter = ZSWAP_DEBUG_COUNTERS.find((c) => c.name === debug[1]);
     if (counter === undefined) {
-      const suggestions = nearest(debug[1] ?? '', ZSWAP_DEBUG_COUNTERS.map((c) => c.name)).map((n) => withLastComponent(text, n));
+      const suggestions = nearest(
+        debug[1] ?? '',
+        ZSWAP_DEBUG_COUNTERS.map((c) => c.name),
+      ).map((n) => withLastComponent(text, n));
       return { ok: false, code: 'SS205', message: `no zswap debugfs counter '${debug[1] ?? ''}'`, suggestions };
     }
     const spec: FileSpec = {
@@ -248,7 +310,10 @@ export function resolveFile(text: string, pageSize: number, pmdOrder: number): R
       doc: counter.doc,
       kernel: 'zswap_debugfs_init() in mm/zswap.c; docs/kernel-model.md §5.5',
     };
-    return { ok: true, value: { ref: { kind: 'zswap-debug', path: norm, name: counter.name }, spec, unit: counter.unit } };
+    return {
+      ok: true,
+      value: { ref: { kind: 'zswap-debug', path: norm, name: counter.name }, spec, unit: counter.unit },
+    };
   }
   return unknown();
 }

@@ -53,7 +53,13 @@ type MapWord = (w: Word) => Word;
 function mapArg(a: Arg, f: MapWord): Arg {
   if (a.kind === 'positional') return { kind: 'positional', word: f(a.word), range: a.range };
   if (a.kind === 'option') return { kind: 'option', key: a.key, value: f(a.value), range: a.range };
-  return { kind: 'flag', name: a.name, canonical: a.canonical, value: a.value === null ? null : f(a.value), range: a.range };
+  return {
+    kind: 'flag',
+    name: a.name,
+    canonical: a.canonical,
+    value: a.value === null ? null : f(a.value),
+    range: a.range,
+  };
 }
 
 /** A copy of the statement with each value word replaced by `f(word)`. */
@@ -63,7 +69,14 @@ export function mapValueWords(stmt: SubstitutableStatement, f: MapWord): Substit
     case 'command':
       return { kind: 'command', name: stmt.name, args: stmt.args.map((a) => mapArg(a, f)), range: stmt.range };
     case 'echo':
-      return { kind: 'echo', keyword: stmt.keyword, values: stmt.values.map(f), redirect: stmt.redirect, target: f(stmt.target), range: stmt.range };
+      return {
+        kind: 'echo',
+        keyword: stmt.keyword,
+        values: stmt.values.map(f),
+        redirect: stmt.redirect,
+        target: f(stmt.target),
+        range: stmt.range,
+      };
     case 'expect': {
       const a = stmt.assertion;
       if (a.form !== 'compare') return stmt;
@@ -73,7 +86,10 @@ export function mapValueWords(stmt: SubstitutableStatement, f: MapWord): Substit
         operator: a.operator,
         value: f(a.value),
         unit: a.unit,
-        tolerance: a.tolerance === null ? null : { operator: a.tolerance.operator, amount: f(a.tolerance.amount), range: a.tolerance.range },
+        tolerance:
+          a.tolerance === null
+            ? null
+            : { operator: a.tolerance.operator, amount: f(a.tolerance.amount), range: a.tolerance.range },
       };
       return { kind: 'expect', keyword: stmt.keyword, assertion, range: stmt.range };
     }

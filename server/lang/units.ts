@@ -37,7 +37,22 @@ const BYTE_SUFFIXES: ReadonlyMap<string, number> = new Map([
 const PAGE_SUFFIXES: ReadonlySet<string> = new Set(['p', 'page', 'pages']);
 
 /** Every unit suffix a size may carry, for completion and docs. */
-export const SIZE_UNITS: readonly string[] = ['B', 'K', 'KiB', 'kB', 'M', 'MiB', 'G', 'GiB', 'T', 'TiB', 'P', 'PiB', 'p', 'pages'];
+export const SIZE_UNITS: readonly string[] = [
+  'B',
+  'K',
+  'KiB',
+  'kB',
+  'M',
+  'MiB',
+  'G',
+  'GiB',
+  'T',
+  'TiB',
+  'P',
+  'PiB',
+  'p',
+  'pages',
+];
 
 export function isUnitWord(text: string): boolean {
   return (text !== '' && BYTE_SUFFIXES.has(text)) || PAGE_SUFFIXES.has(text);

@@ -45,14 +45,25 @@ export function checkSize(word: Word, report: Report, opts: SizeOptions): number
         const suggestions = nearest(r.unit ?? '', suffixes, 2);
         const unitStart = word.text.length - (r.unit ?? '').length;
         report(
-          makeDiagnostic('SS302', `unknown unit '${r.unit ?? ''}' in ${opts.what}: use B, K, M, G, T, P (binary) or p/pages${didYouMean(suggestions)}`, subRange(word, unitStart, word.text.length), {
-            suggestions,
-          }),
+          makeDiagnostic(
+            'SS302',
+            `unknown unit '${r.unit ?? ''}' in ${opts.what}: use B, K, M, G, T, P (binary) or p/pages${didYouMean(suggestions)}`,
+            subRange(word, unitStart, word.text.length),
+            {
+              suggestions,
+            },
+          ),
         );
         return null;
       }
       case 'inexact':
-        report(makeDiagnostic('SS304', `${opts.what} '${word.text}' is not a whole number of ${r.unit === 'p' || r.unit === 'pages' ? 'pages' : 'bytes'}`, word.range));
+        report(
+          makeDiagnostic(
+            'SS304',
+            `${opts.what} '${word.text}' is not a whole number of ${r.unit === 'p' || r.unit === 'pages' ? 'pages' : 'bytes'}`,
+            word.range,
+          ),
+        );
         return null;
       case 'too-large':
         report(makeDiagnostic('SS307', `${opts.what} '${word.text}' is too large`, word.range));
@@ -61,7 +72,13 @@ export function checkSize(word: Word, report: Report, opts: SizeOptions): number
         report(makeDiagnostic('SS307', `${opts.what} cannot be negative`, word.range));
         return null;
       default:
-        report(makeDiagnostic('SS303', `expected a size for ${opts.what} (e.g. 4K, 64M, 1.5G, 100p), found '${word.text}'`, word.range));
+        report(
+          makeDiagnostic(
+            'SS303',
+            `expected a size for ${opts.what} (e.g. 4K, 64M, 1.5G, 100p), found '${word.text}'`,
+            word.range,
+          ),
+        );
         return null;
     }
   }
@@ -85,10 +102,15 @@ export function missingUnit(word: Word, what: string): Diagnostic {
     edits: [{ range: at, newText: u }],
     preferred: i === 1,
   }));
-  return makeDiagnostic('SS301', `${what} '${word.text}' has no unit, so it is ${word.text} bytes; add K, M, G or p (pages)`, word.range, {
-    suggestions: ['K', 'M', 'G', 'p'],
-    fixes,
-  });
+  return makeDiagnostic(
+    'SS301',
+    `${what} '${word.text}' has no unit, so it is ${word.text} bytes; add K, M, G or p (pages)`,
+    word.range,
+    {
+      suggestions: ['K', 'M', 'G', 'p'],
+      fixes,
+    },
+  );
 }
 
 export interface IntegerOptions {
@@ -113,28 +135,51 @@ export function checkInteger(word: Word, report: Report, opts: IntegerOptions): 
     return null;
   }
   if (r.value < opts.min || r.value > opts.max) {
-    report(makeDiagnostic(opts.code ?? 'SS307', `${opts.what} must be within ${opts.min}..${opts.max}, found ${r.value}`, word.range, errnoData(opts.errno)));
+    report(
+      makeDiagnostic(
+        opts.code ?? 'SS307',
+        `${opts.what} must be within ${opts.min}..${opts.max}, found ${r.value}`,
+        word.range,
+        errnoData(opts.errno),
+      ),
+    );
     return null;
   }
   return r.value;
 }
 
 /** One of `values`, with a nearest-name suggestion. */
-export function checkChoice(word: Word, values: readonly string[], report: Report, what: string, errno?: string): string | null {
+export function checkChoice(
+  word: Word,
+  values: readonly string[],
+  report: Report,
+  what: string,
+  errno?: string,
+): string | null {
   if (values.includes(word.text)) return word.text;
   const suggestions = nearest(word.text, values);
   report(
-    makeDiagnostic('SS308', `'${word.text}' is not a valid ${what}${didYouMean(suggestions) || ` (one of: ${values.join(', ')})`}`, word.range, {
-      ...(errno === undefined ? {} : { errno }),
-      suggestions,
-      fixes: replacementFixes(word.range, suggestions),
-    }),
+    makeDiagnostic(
+      'SS308',
+      `'${word.text}' is not a valid ${what}${didYouMean(suggestions) || ` (one of: ${values.join(', ')})`}`,
+      word.range,
+      {
+        ...(errno === undefined ? {} : { errno }),
+        suggestions,
+        fixes: replacementFixes(word.range, suggestions),
+      },
+    ),
   );
   return null;
 }
 
 /** `pages=A..B` (inclusive), `pages=A..` (to the end) or `pages=N` within a region of `regionPages` (null: unknown). */
-export function checkPageRange(word: Word, regionPages: number | null, region: string, report: Report): PageSpan | null {
+export function checkPageRange(
+  word: Word,
+  regionPages: number | null,
+  region: string,
+  report: Report,
+): PageSpan | null {
   const text = word.text;
   const dots = text.indexOf('..');
   const firstText = dots >= 0 ? text.slice(0, dots) : text;
@@ -161,7 +206,9 @@ export function checkPageRange(word: Word, regionPages: number | null, region: s
     return null;
   }
   if (regionPages !== null && last >= regionPages) {
-    report(makeDiagnostic('SS310', `page ${last} is outside region '${region}' (pages 0..${regionPages - 1})`, word.range));
+    report(
+      makeDiagnostic('SS310', `page ${last} is outside region '${region}' (pages 0..${regionPages - 1})`, word.range),
+    );
     return null;
   }
   return { first: first.value, count: last - first.value + 1, whole: false, startAligned: true };
@@ -172,7 +219,11 @@ export function checkPageRange(word: Word, regionPages: number | null, region: s
  * header, pages must be ≤ last_page, at most MAX_SWAP_BADPAGES entries) are
  * the checker's, since they depend on the device size.
  */
-export function checkPageList(word: Word, report: Report, maxEntries: number): { pages: number[]; tooMany: boolean } | null {
+export function checkPageList(
+  word: Word,
+  report: Report,
+  maxEntries: number,
+): { pages: number[]; tooMany: boolean } | null {
   const pages = new Set<number>();
   let offset = 0;
   for (const item of word.text.split(',')) {
@@ -205,7 +256,9 @@ const cleanContents = new Memo<Content | null>();
 /** `zero`, `same`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`. */
 export function checkContent(word: Word, report: Report): Content | null {
   // Only a spec without diagnostics is memoised (null marks "not known clean"); a bad one is re-checked to report at this word.
-  const known = cleanContents.get(word.text, (text) => parseContent({ text, range: word.range, quoted: word.quoted }, () => undefined));
+  const known = cleanContents.get(word.text, (text) =>
+    parseContent({ text, range: word.range, quoted: word.quoted }, () => undefined),
+  );
   return known ?? parseContent(word, report);
 }
 
@@ -258,7 +311,13 @@ function contentPart(text: string, percent: number, r: Range, report: Report): C
     if (colon < 0) return { kind: 'compressible', ratio: DEFAULT_COMPRESSIBLE_RATIO, percent };
     const ratio = parseDecimal(text.slice(colon + 1));
     if (!ratio.ok || ratio.value <= 0 || ratio.value >= 1) {
-      report(makeDiagnostic('SS311', `compression ratio must be between 0 and 1 exclusive (compressed/original), found '${text.slice(colon + 1)}'`, r));
+      report(
+        makeDiagnostic(
+          'SS311',
+          `compression ratio must be between 0 and 1 exclusive (compressed/original), found '${text.slice(colon + 1)}'`,
+          r,
+        ),
+      );
       return null;
     }
     return { kind: 'compressible', ratio: ratio.value, percent };
@@ -266,10 +325,14 @@ function contentPart(text: string, percent: number, r: Range, report: Report): C
   if ((kind === 'zero' || kind === 'incompressible' || kind === 'same') && colon < 0) return { kind, percent };
   const suggestions = nearest(kind, contentNames);
   report(
-    makeDiagnostic('SS311', `unknown content '${text}'${didYouMean(suggestions) || ' (zero, same, compressible[:RATIO], incompressible or mix(…))'}`, r, {
-      suggestions,
-    }),
+    makeDiagnostic(
+      'SS311',
+      `unknown content '${text}'${didYouMean(suggestions) || ' (zero, same, compressible[:RATIO], incompressible or mix(…))'}`,
+      r,
+      {
+        suggestions,
+      },
+    ),
   );
   return null;
 }
-

@@ -16,7 +16,16 @@ import { OBSERVABLE_FORMS } from './catalog';
 import type { CheckedStatement, LetValue } from './checked';
 import { cachedCgroup, flag, option, positional, type CheckContext, type DynamicKind } from './context';
 import { makeDiagnostic } from './diagnostics';
-import { ExprError, expand, isVariableName, parseTemplate, usesRandom, variablesOf, type EvalEnv, type Template } from './expr';
+import {
+  ExprError,
+  expand,
+  isVariableName,
+  parseTemplate,
+  usesRandom,
+  variablesOf,
+  type EvalEnv,
+  type Template,
+} from './expr';
 import { normalisePath, parentCgroup } from './paths';
 import { expands, mapValueWords, retext, valueWords, type SubstitutableStatement } from './substitute';
 
@@ -69,7 +78,12 @@ function analyseWord(ctx: CheckContext, w: Word): { template: Template; constant
     const info = ctx.vars.get(v.name);
     if (info === undefined) {
       const known = [...ctx.vars.keys(), ...ctx.loopVars];
-      ctx.unknown('SS226', `${v.name} is not set: define it with \`let ${v.name} = …\` or \`repeat N as ${v.name} {\` before this line`, { ...w, ...wordRange(w, v.start, v.end), text: v.name }, known);
+      ctx.unknown(
+        'SS226',
+        `${v.name} is not set: define it with \`let ${v.name} = …\` or \`repeat N as ${v.name} {\` before this line`,
+        { ...w, ...wordRange(w, v.start, v.end), text: v.name },
+        known,
+      );
       ok = false;
       continue;
     }
@@ -122,7 +136,11 @@ export function constantWord(ctx: CheckContext, w: Word, what: string): Word | n
   const a = analyseWord(ctx, w);
   if (a === null) return null;
   if (!a.constant) {
-    ctx.error('SS320', `the ${what} must be known before the run: it may use constants (\`let N = 512\` outside loops), not observables, loop variables or random()`, w);
+    ctx.error(
+      'SS320',
+      `the ${what} must be known before the run: it may use constants (\`let N = 512\` outside loops), not observables, loop variables or random()`,
+      w,
+    );
     return null;
   }
   return foldWord(ctx, w, a.template);
@@ -136,7 +154,11 @@ function isObservable(words: readonly Word[]): boolean {
   if (first === undefined || first.quoted) return false;
   if (words.length > 1) return true;
   const t = first.text;
-  return OBSERVABLE_KEYWORDS.has(t) || t.startsWith('&') || (!t.startsWith('$') && (t.includes('/') || t.startsWith('memory.') || t.startsWith('cgroup.')));
+  return (
+    OBSERVABLE_KEYWORDS.has(t) ||
+    t.startsWith('&') ||
+    (!t.startsWith('$') && (t.includes('/') || t.startsWith('memory.') || t.startsWith('cgroup.')))
+  );
 }
 
 /** A variable name that is not a loop variable of an enclosing block. */
@@ -163,7 +185,8 @@ export function checkLet(ctx: CheckContext, stmt: LetStatement, resolve: Observa
     const plan = planSubstitutions(ctx, stmt);
     if (plan.kind === 'dynamic') value = { kind: 'deferred-observable', words: stmt.value };
     else if (plan.kind === 'none') value = resolve(ctx, stmt.value);
-    else if (plan.kind === 'folded') value = resolve(ctx, plan.statement.kind === 'let' ? plan.statement.value : stmt.value);
+    else if (plan.kind === 'folded')
+      value = resolve(ctx, plan.statement.kind === 'let' ? plan.statement.value : stmt.value);
   } else {
     const w = stmt.value[0] as Word;
     if (!expands(w)) {
@@ -197,7 +220,11 @@ export function loopVariable(ctx: CheckContext, stmt: RepeatStatement): string |
   if (v === null) return null;
   if (!checkVariableName(ctx, v, 'loop variable')) return null;
   if (ctx.vars.has(v.text)) {
-    ctx.error('SS227', `${v.text} is already a \`let\` variable (line ${(ctx.vars.get(v.text)?.definedAt ?? 0) + 1})`, v);
+    ctx.error(
+      'SS227',
+      `${v.text} is already a \`let\` variable (line ${(ctx.vars.get(v.text)?.definedAt ?? 0) + 1})`,
+      v,
+    );
     return null;
   }
   return v.text;
@@ -271,7 +298,8 @@ export function dynamicEffects(ctx: CheckContext, stmt: SubstitutableStatement):
     case 'swapoff': {
       const d = name(0);
       const known = d === null ? undefined : st.devices.get(normalisePath(d) ?? d);
-      if (d !== null && known !== undefined) st.devices.set(normalisePath(d) ?? d, { ...known, active: false, offAt: line });
+      if (d !== null && known !== undefined)
+        st.devices.set(normalisePath(d) ?? d, { ...known, active: false, offAt: line });
       return;
     }
     default:

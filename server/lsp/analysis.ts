@@ -12,7 +12,14 @@
  * names from it and read the current line from the document itself.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_CONFIG, parseAndCheck, type ConfigDefaults, type FrontEndResult, type Program, type Statement } from '../lang/index';
+import {
+  DEFAULT_CONFIG,
+  parseAndCheck,
+  type ConfigDefaults,
+  type FrontEndResult,
+  type Program,
+  type Statement,
+} from '../lang/index';
 import { buildNameIndex, type NameIndex } from './names';
 
 /** Documents above this size get one diagnostic and no checking, no session. */
@@ -35,7 +42,11 @@ export interface Analysis {
 const EMPTY_PROGRAM: Program = { statements: [], comments: [], skipped: [], lineCount: 0 };
 
 function emptyResult(): FrontEndResult {
-  return { program: EMPTY_PROGRAM, checked: { config: DEFAULT_CONFIG, statements: [], expandedSteps: 0, hasErrors: true }, diagnostics: [] };
+  return {
+    program: EMPTY_PROGRAM,
+    checked: { config: DEFAULT_CONFIG, statements: [], expandedSteps: 0, hasErrors: true },
+    diagnostics: [],
+  };
 }
 
 /** Byte length of UTF-16 text as UTF-8 would store it, stopping early once past `limit`. */
@@ -84,7 +95,13 @@ class DocumentAnalysis implements Analysis {
 }
 
 /** Analyse `text`; `previous` (an analysis of an earlier version of the same document) makes it incremental. */
-export function analyse(uri: string, version: number, text: string, previous?: Analysis, defaults: ConfigDefaults = {}): Analysis {
+export function analyse(
+  uri: string,
+  version: number,
+  text: string,
+  previous?: Analysis,
+  defaults: ConfigDefaults = {},
+): Analysis {
   if (exceedsBytes(text, MAX_DOCUMENT_BYTES)) return new DocumentAnalysis(uri, version, emptyResult(), true, 0);
   const started = performance.now();
   const earlier = previous !== undefined && !previous.tooLarge && previous.uri === uri ? previous.result : undefined;

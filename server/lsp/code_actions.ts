@@ -5,7 +5,13 @@
  * cgroup with `mkdir`, or a missing task with `task`, above the statement
  * (above the outermost `repeat` around it, so it runs once).
  */
-import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type Range, type TextEdit } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type Diagnostic as LspDiagnostic,
+  type Range,
+  type TextEdit,
+} from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { QuickFix, Statement } from '../lang/index';
 import { resolveCgroup, resolveFile } from '../lang/paths';
@@ -32,7 +38,9 @@ export function fixesOf(data: unknown): QuickFix[] {
   for (const f of data.fixes) {
     if (!isRecord(f) || typeof f.title !== 'string' || !Array.isArray(f.edits)) continue;
     const edits: TextEdit[] = [];
-    for (const e of f.edits) if (isRecord(e) && isRange(e.range) && typeof e.newText === 'string') edits.push({ range: e.range, newText: e.newText });
+    for (const e of f.edits)
+      if (isRecord(e) && isRange(e.range) && typeof e.newText === 'string')
+        edits.push({ range: e.range, newText: e.newText });
     if (edits.length === f.edits.length) out.push({ title: f.title, edits, preferred: f.preferred === true });
   }
   return out;
@@ -42,19 +50,29 @@ export function fixesOf(data: unknown): QuickFix[] {
 export function contextDiagnostics(list: unknown): LspDiagnostic[] {
   if (!Array.isArray(list)) return [];
   return list.filter(
-    (d: unknown): d is LspDiagnostic => isRecord(d) && isRange(d.range) && typeof d.message === 'string' && (d.code === undefined || typeof d.code === 'string' || typeof d.code === 'number'),
+    (d: unknown): d is LspDiagnostic =>
+      isRecord(d) &&
+      isRange(d.range) &&
+      typeof d.message === 'string' &&
+      (d.code === undefined || typeof d.code === 'string' || typeof d.code === 'number'),
   );
 }
 
 function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 /** The line a new statement should go above: the line's own, or its outermost enclosing repeat's header. */
 function insertionLine(analysis: Analysis, line: number): number {
   const visit = (statements: readonly Statement[]): number | null => {
     for (const s of statements) {
-      if (s.kind === 'repeat' && s.range.start.line <= line && line <= s.range.end.line) return s.headerRange.start.line;
+      if (s.kind === 'repeat' && s.range.start.line <= line && line <= s.range.end.line)
+        return s.headerRange.start.line;
     }
     return null;
   };
@@ -64,7 +82,10 @@ function insertionLine(analysis: Analysis, line: number): number {
 function insertAbove(doc: TextDocument, analysis: Analysis, line: number, statement: string): TextEdit {
   const at = insertionLine(analysis, line);
   const indent = /^[ \t]*/.exec(lineText(doc, at))?.[0] ?? '';
-  return { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, newText: `${indent}${statement}\n` };
+  return {
+    range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } },
+    newText: `${indent}${statement}\n`,
+  };
 }
 
 /** The canonical cgroup a SS203 diagnostic is about, from the word it covers. */
@@ -85,17 +106,35 @@ function createFixes(doc: TextDocument, d: LspDiagnostic, analysis: Analysis): C
     if (cgroup === null) return [];
     const nested = cgroup.indexOf('/', 1) > 0;
     const statement = `mkdir ${nested ? '-p ' : ''}${cgroup.slice(1)}`;
-    return [{ title: `Create cgroup ${cgroup} with '${statement}'`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [doc.uri]: [insertAbove(doc, analysis, line, statement)] } } }];
+    return [
+      {
+        title: `Create cgroup ${cgroup} with '${statement}'`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        edit: { changes: { [doc.uri]: [insertAbove(doc, analysis, line, statement)] } },
+      },
+    ];
   }
   if (d.code === 'SS201') {
     const name = doc.getText(d.range);
     if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) return [];
-    return [{ title: `Create task '${name}'`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [doc.uri]: [insertAbove(doc, analysis, line, `task ${name}`)] } } }];
+    return [
+      {
+        title: `Create task '${name}'`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        edit: { changes: { [doc.uri]: [insertAbove(doc, analysis, line, `task ${name}`)] } },
+      },
+    ];
   }
   return [];
 }
 
-export function codeActions(doc: TextDocument, analysis: Analysis, contextDiagnostics: readonly LspDiagnostic[]): CodeAction[] {
+export function codeActions(
+  doc: TextDocument,
+  analysis: Analysis,
+  contextDiagnostics: readonly LspDiagnostic[],
+): CodeAction[] {
   const actions: CodeAction[] = [];
   const current = analysis.result.diagnostics;
   for (const d of contextDiagnostics) {

@@ -29,12 +29,18 @@ export function codeLenses(analysis: Analysis): CodeLens[] {
     { range: top, command: { title: 'Step', command: LENS_COMMANDS.step, arguments: [uri] } },
     { range: top, command: { title: 'Compare designs', command: LENS_COMMANDS.compareDesigns, arguments: [uri] } },
     { range: top, command: { title: 'Open dashboard', command: LENS_COMMANDS.openDashboard, arguments: [uri] } },
-    { range: top, command: { title: 'Verify on real kernel', command: LENS_COMMANDS.verifyOnRealKernel, arguments: [uri] } },
+    {
+      range: top,
+      command: { title: 'Verify on real kernel', command: LENS_COMMANDS.verifyOnRealKernel, arguments: [uri] },
+    },
   ];
   for (const s of analysis.result.program.statements) {
     if (s.kind !== 'repeat') continue;
     const line = s.headerRange.start.line;
-    lenses.push({ range: s.headerRange, command: { title: 'Run to here', command: LENS_COMMANDS.run, arguments: [uri, line] } });
+    lenses.push({
+      range: s.headerRange,
+      command: { title: 'Run to here', command: LENS_COMMANDS.run, arguments: [uri, line] },
+    });
   }
   return lenses;
 }

@@ -104,7 +104,11 @@ class Request {
     this.replace = { start: { line: ctx.line, character: start }, end: { line: ctx.line, character: end } };
   }
 
-  add(label: string, kind: CompletionItemKind, opts: { detail?: string; doc?: string; insert?: string; retrigger?: boolean; sort?: string } = {}): void {
+  add(
+    label: string,
+    kind: CompletionItemKind,
+    opts: { detail?: string; doc?: string; insert?: string; retrigger?: boolean; sort?: string } = {},
+  ): void {
     const newText = opts.insert ?? label;
     const item: CompletionItem = { label, kind, textEdit: { range: this.replace, newText } };
     if (newText !== label) item.filterText = newText;
@@ -124,7 +128,8 @@ class Request {
 // ─── building blocks ─────────────────────────────────────────────────────────
 
 function commands(r: Request): void {
-  for (const spec of COMMANDS) r.add(spec.name, CompletionItemKind.Keyword, { detail: spec.synopsis, doc: commandMarkdown(spec) });
+  for (const spec of COMMANDS)
+    r.add(spec.name, CompletionItemKind.Keyword, { detail: spec.synopsis, doc: commandMarkdown(spec) });
 }
 
 function units(r: Request, number: string): void {
@@ -132,7 +137,8 @@ function units(r: Request, number: string): void {
     let detail = u.doc;
     const value = Number(number);
     if (u.bytes !== null && Number.isFinite(value)) detail = `${(value * u.bytes).toLocaleString('en-US')} bytes`;
-    if (u.bytes === null && Number.isFinite(value)) detail = `${(value * r.config.pageSize).toLocaleString('en-US')} bytes (${r.config.pageSize / 1024}K pages)`;
+    if (u.bytes === null && Number.isFinite(value))
+      detail = `${(value * r.config.pageSize).toLocaleString('en-US')} bytes (${r.config.pageSize / 1024}K pages)`;
     r.add(`${number}${u.unit}`, CompletionItemKind.Unit, { detail, sort: String(i).padStart(2, '0') });
   });
 }
@@ -153,7 +159,8 @@ function tasks(r: Request): void {
 
 function regions(r: Request, task: string | undefined): void {
   if (task === undefined) return;
-  for (const region of r.names.regionsOf(task)) r.add(region, CompletionItemKind.Variable, { detail: `region of ${task}` });
+  for (const region of r.names.regionsOf(task))
+    r.add(region, CompletionItemKind.Variable, { detail: `region of ${task}` });
 }
 
 /** Existing cgroups, relative to /sys/fs/cgroup; the root as `/` where a bare absolute path is allowed. */
@@ -180,7 +187,8 @@ function operators(r: Request): void {
 }
 
 function errnos(r: Request): void {
-  for (const e of ERRNOS) r.add(e.name, CompletionItemKind.EnumMember, { detail: String(e.value), doc: errnoMarkdown(e) });
+  for (const e of ERRNOS)
+    r.add(e.name, CompletionItemKind.EnumMember, { detail: String(e.value), doc: errnoMarkdown(e) });
 }
 
 /**
@@ -207,7 +215,8 @@ function paths(r: Request, use: FileUse): void {
     cgroupDir(r, dir, prefix, use);
     return;
   }
-  for (const f of filterFiles(systemFiles(r.config), use)) r.add(f.path, CompletionItemKind.File, { detail: fileDetail(f.spec.unit), doc: fileMarkdown(f.spec, f.path) });
+  for (const f of filterFiles(systemFiles(r.config), use))
+    r.add(f.path, CompletionItemKind.File, { detail: fileDetail(f.spec.unit), doc: fileMarkdown(f.spec, f.path) });
   const many = r.names.cgroups.length > ALL_CGROUP_FILES_MAX;
   if (!many) {
     for (const c of r.names.cgroups) cgroupFileItems(r, c, cgroupPrefix, use);
@@ -221,7 +230,8 @@ function fileDetail(unit: ObservableUnit | null): string {
 }
 
 function cgroupFileItems(r: Request, cgroup: string, prefix: string, use: FileUse): void {
-  for (const f of cgroupFiles(cgroup, prefix, use, r.config.swapTiers)) r.add(f.path, CompletionItemKind.File, { detail: fileDetail(f.spec.unit), doc: fileMarkdown(f.spec, f.path) });
+  for (const f of cgroupFiles(cgroup, prefix, use, r.config.swapTiers))
+    r.add(f.path, CompletionItemKind.File, { detail: fileDetail(f.spec.unit), doc: fileMarkdown(f.spec, f.path) });
 }
 
 /** Files of one cgroup and its direct children as directories. */
@@ -259,12 +269,18 @@ function variablesIfDollar(r: Request): boolean {
 function configCompletion(r: Request): void {
   const eq = r.partial.indexOf('=');
   if (eq < 0) {
-    for (const k of CONFIG_KEYS) r.add(`${k.key}=`, CompletionItemKind.Property, { detail: k.syntax, doc: configKeyMarkdown(k), retrigger: true });
+    for (const k of CONFIG_KEYS)
+      r.add(`${k.key}=`, CompletionItemKind.Property, { detail: k.syntax, doc: configKeyMarkdown(k), retrigger: true });
     return;
   }
   const key = r.partial.slice(0, eq);
   if (key === 'design') {
-    for (const d of DESIGNS) r.add(d.name, CompletionItemKind.EnumMember, { insert: `design=${d.name}`, detail: d.title, doc: designMarkdown(d) });
+    for (const d of DESIGNS)
+      r.add(d.name, CompletionItemKind.EnumMember, {
+        insert: `design=${d.name}`,
+        detail: d.title,
+        doc: designMarkdown(d),
+      });
     return;
   }
   const spec = CONFIG_KEYS.find((k) => k.key === key);
@@ -272,7 +288,8 @@ function configCompletion(r: Request): void {
     for (const v of spec.values) r.add(v, CompletionItemKind.EnumMember, { insert: `${key}=${v}`, detail: spec.doc });
   } else if (key === 'ram') {
     const value = r.partial.slice(eq + 1);
-    if (NUMBER.test(value)) for (const u of ['M', 'G']) r.add(`${value}${u}`, CompletionItemKind.Unit, { insert: `ram=${value}${u}` });
+    if (NUMBER.test(value))
+      for (const u of ['M', 'G']) r.add(`${value}${u}`, CompletionItemKind.Unit, { insert: `ram=${value}${u}` });
   }
 }
 
@@ -369,7 +386,11 @@ function expectCompletion(r: Request): void {
     if (after.length === 0) observableValue(r, subject);
     return;
   }
-  observableCompletion(r, before.map((t) => t.text), true);
+  observableCompletion(
+    r,
+    before.map((t) => t.text),
+    true,
+  );
 }
 
 /** After `task NAME FILE`: the region, the page, the line or field of a /proc/PID file (`data` takes a region). */
@@ -394,7 +415,11 @@ function letCompletion(r: Request): void {
   const before = r.tokensBefore();
   const eq = before.findIndex((t, i) => i > 0 && (t.text === '=' || (i === 1 && t.text.endsWith('='))));
   if (eq < 0) return;
-  observableCompletion(r, before.slice(eq + 1).map((t) => t.text), false);
+  observableCompletion(
+    r,
+    before.slice(eq + 1).map((t) => t.text),
+    false,
+  );
 }
 
 /** The words of an observable typed so far (an expect's subject, a let's value). */
@@ -418,16 +443,20 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
   if (OBSERVABLE_KEYWORDS.has(first)) {
     switch (first) {
       case 'dmesg':
-        if (n === 1) for (const op of ['contains', '!contains', '==']) r.add(op, CompletionItemKind.Operator, { detail: 'searches the kernel log' });
+        if (n === 1)
+          for (const op of ['contains', '!contains', '=='])
+            r.add(op, CompletionItemKind.Operator, { detail: 'searches the kernel log' });
         return;
       case 'slot':
       case 'cluster':
         if (n === 1) {
           devices(r);
           // the vswap designs' hidden virtual device is observable by this word
-          if (r.config.design === 'vswap' || r.config.design === 'vswap-ste') r.add(VSWAP_DEVICE_WORD, CompletionItemKind.Constant, { detail: 'virtual swap device (8 × RAM, not in /proc/swaps)' });
-        }
-        else if (n === 3) fields(r, first === 'slot' ? SLOT_FIELDS : CLUSTER_FIELDS, first);
+          if (r.config.design === 'vswap' || r.config.design === 'vswap-ste')
+            r.add(VSWAP_DEVICE_WORD, CompletionItemKind.Constant, {
+              detail: 'virtual swap device (8 × RAM, not in /proc/swaps)',
+            });
+        } else if (n === 3) fields(r, first === 'slot' ? SLOT_FIELDS : CLUSTER_FIELDS, first);
         else if (n === 4) operators(r);
         return;
       case 'device':
@@ -448,7 +477,8 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
       case 'overhead': {
         const design = n >= 2 ? findDesign(second ?? '') : undefined;
         if (n === 1) {
-          for (const d of DESIGNS) r.add(d.name, CompletionItemKind.EnumMember, { detail: d.title, doc: designMarkdown(d) });
+          for (const d of DESIGNS)
+            r.add(d.name, CompletionItemKind.EnumMember, { detail: d.title, doc: designMarkdown(d) });
           overheadItems(r, r.config.design);
         } else if (n === 2 && design !== undefined) overheadItems(r, design.name);
         else operators(r);
@@ -464,7 +494,8 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
   }
   const resolved = resolveFile(first, r.config.pageSize, r.config.pmdOrder);
   if (resolved.ok && resolved.value.spec.keys !== undefined && n === 1) {
-    for (const k of KEYS[resolved.value.spec.keys]) r.add(k.name, CompletionItemKind.Property, { detail: k.unit, doc: keyMarkdown(first, k) });
+    for (const k of KEYS[resolved.value.spec.keys])
+      r.add(k.name, CompletionItemKind.Property, { detail: k.unit, doc: keyMarkdown(first, k) });
     return;
   }
   operators(r);
@@ -472,7 +503,8 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
 
 function overheadItems(r: Request, designName: string): void {
   const design = findDesign(designName);
-  for (const s of design?.structures ?? []) r.add(s.name, CompletionItemKind.Property, { detail: `${s.kind} structure of ${designName}`, doc: s.doc });
+  for (const s of design?.structures ?? [])
+    r.add(s.name, CompletionItemKind.Property, { detail: `${s.kind} structure of ${designName}`, doc: s.doc });
   choices(r, OVERHEAD_TOTALS, 'overhead total');
 }
 
@@ -531,21 +563,29 @@ function optionValue(r: Request, spec: CommandSpec, option: OptionSpec, value: s
     r.add(text, kind, { insert: `${key}=${text}`, ...(detail === undefined ? {} : { detail }) });
   switch (option.kind) {
     case 'cgroup':
-      for (const c of r.names.cgroups) add(c === '/' ? '/' : c.slice(1), CompletionItemKind.Folder, `/sys/fs/cgroup${c === '/' ? '' : c}`);
+      for (const c of r.names.cgroups)
+        add(c === '/' ? '/' : c.slice(1), CompletionItemKind.Folder, `/sys/fs/cgroup${c === '/' ? '' : c}`);
       return;
     case 'choice':
       for (const v of option.values ?? []) add(v, CompletionItemKind.EnumMember, option.doc);
       return;
     case 'content':
       for (const c of CONTENT_KINDS) add(c.name, CompletionItemKind.EnumMember, c.doc);
-      add('mix(zero=25%, compressible=50%, incompressible=25%)', CompletionItemKind.EnumMember, 'a mixture; percentages add up to 100');
+      add(
+        'mix(zero=25%, compressible=50%, incompressible=25%)',
+        CompletionItemKind.EnumMember,
+        'a mixture; percentages add up to 100',
+      );
       return;
     case 'size':
       if (NUMBER.test(value)) for (const u of UNIT_SUFFIXES) add(`${value}${u.unit}`, CompletionItemKind.Unit, u.doc);
       return;
     case 'integer':
-      if (spec.name === 'task' && key === 'cpu') for (let c = 0; c < Math.min(r.config.cpus, 64); c++) add(String(c), CompletionItemKind.Value, 'CPU');
-      if (spec.name === 'mmap' && key === 'order') for (const o of [0, ...range(2, r.config.pmdOrder)]) add(String(o), CompletionItemKind.Value, `${(r.config.pageSize / 1024) * 2 ** o}K folios`);
+      if (spec.name === 'task' && key === 'cpu')
+        for (let c = 0; c < Math.min(r.config.cpus, 64); c++) add(String(c), CompletionItemKind.Value, 'CPU');
+      if (spec.name === 'mmap' && key === 'order')
+        for (const o of [0, ...range(2, r.config.pmdOrder)])
+          add(String(o), CompletionItemKind.Value, `${(r.config.pageSize / 1024) * 2 ** o}K folios`);
       return;
     default:
       return;
@@ -565,8 +605,10 @@ function positionalItems(r: Request, spec: CommandSpec, state: ArgState): void {
     case 'device':
       if (spec.name === 'swapon') {
         const known = new Set(r.names.devices);
-        for (const d of ['/dev/vda2', '/dev/vdb', '/dev/zram0', '/dev/nvme0n1p3', '/swapfile']) if (!known.has(d)) r.add(d, CompletionItemKind.Constant, { detail: 'new swap area' });
-        if (r.config.design === 'ghost') r.add('/dev/ghostswap', CompletionItemKind.Constant, { detail: 'ghost swapfile (8 × RAM)' });
+        for (const d of ['/dev/vda2', '/dev/vdb', '/dev/zram0', '/dev/nvme0n1p3', '/swapfile'])
+          if (!known.has(d)) r.add(d, CompletionItemKind.Constant, { detail: 'new swap area' });
+        if (r.config.design === 'ghost')
+          r.add('/dev/ghostswap', CompletionItemKind.Constant, { detail: 'ghost swapfile (8 × RAM)' });
       }
       devices(r);
       return;
@@ -592,7 +634,8 @@ function positionalItems(r: Request, spec: CommandSpec, state: ArgState): void {
       choices(r, p.values ?? [], p.doc);
       return;
     case 'sysctl':
-      for (const s of ['swappiness', 'page-cluster']) r.add(`vm.${s}`, CompletionItemKind.Property, { detail: `/proc/sys/vm/${s}` });
+      for (const s of ['swappiness', 'page-cluster'])
+        r.add(`vm.${s}`, CompletionItemKind.Property, { detail: `/proc/sys/vm/${s}` });
       return;
     default:
       return;
@@ -620,11 +663,16 @@ function exampleValue(spec: FileSpec): string | null {
 /** After a bare `echo `: whole writes, `VALUE > FILE`, one per writable file (the value is a placeholder to edit). */
 function writeExamples(r: Request): void {
   const files = [...filterFiles(systemFiles(r.config), 'write')];
-  if (r.names.cgroups.length <= ALL_CGROUP_FILES_MAX) for (const c of r.names.cgroups) files.push(...cgroupFiles(c, '/sys/fs/cgroup', 'write', r.config.swapTiers));
+  if (r.names.cgroups.length <= ALL_CGROUP_FILES_MAX)
+    for (const c of r.names.cgroups) files.push(...cgroupFiles(c, '/sys/fs/cgroup', 'write', r.config.swapTiers));
   for (const f of files) {
     const value = exampleValue(f.spec);
     if (value === null) continue;
-    r.add(`${value} > ${f.path}`, CompletionItemKind.Snippet, { detail: fileDetail(f.spec.unit), doc: fileMarkdown(f.spec, f.path), sort: f.path });
+    r.add(`${value} > ${f.path}`, CompletionItemKind.Snippet, {
+      detail: fileDetail(f.spec.unit),
+      doc: fileMarkdown(f.spec, f.path),
+      sort: f.path,
+    });
   }
 }
 
@@ -638,13 +686,15 @@ function commandCompletion(r: Request, spec: CommandSpec): void {
   if (partial.startsWith('--') && partial.includes('=')) {
     const name = partial.slice(0, partial.indexOf('='));
     const flag = spec.flags.find((f) => f.names.includes(name));
-    for (const v of flag?.values ?? []) r.add(v, CompletionItemKind.EnumMember, { insert: `${name}=${v}`, detail: flag?.doc ?? '' });
+    for (const v of flag?.values ?? [])
+      r.add(v, CompletionItemKind.EnumMember, { insert: `${name}=${v}`, detail: flag?.doc ?? '' });
     return;
   }
   if (partial.startsWith('-') && !/^-[0-9]/.test(partial)) {
     for (const f of spec.flags) {
       if (state.used.has(f.canonical)) continue;
-      for (const n of f.names) if (n.startsWith('-')) r.add(n, CompletionItemKind.Field, { detail: f.canonical, doc: flagMarkdown(spec, f) });
+      for (const n of f.names)
+        if (n.startsWith('-')) r.add(n, CompletionItemKind.Field, { detail: f.canonical, doc: flagMarkdown(spec, f) });
     }
     return;
   }
@@ -659,11 +709,19 @@ function commandCompletion(r: Request, spec: CommandSpec): void {
   const required = spec.positionals.filter((p) => p.optional !== true).length;
   if (state.positionals < required) return;
   for (const o of spec.options) {
-    if (!state.used.has(o.key)) r.add(`${o.key}=`, CompletionItemKind.Field, { detail: o.kind, doc: optionMarkdown(spec, o), retrigger: true, sort: `~${o.key}` });
+    if (!state.used.has(o.key))
+      r.add(`${o.key}=`, CompletionItemKind.Field, {
+        detail: o.kind,
+        doc: optionMarkdown(spec, o),
+        retrigger: true,
+        sort: `~${o.key}`,
+      });
   }
   for (const f of spec.flags) {
     if (state.used.has(f.canonical) || f.value !== 'none') continue;
-    for (const n of f.names) if (!n.startsWith('-')) r.add(n, CompletionItemKind.Field, { detail: 'flag', doc: flagMarkdown(spec, f), sort: `~${n}` });
+    for (const n of f.names)
+      if (!n.startsWith('-'))
+        r.add(n, CompletionItemKind.Field, { detail: 'flag', doc: flagMarkdown(spec, f), sort: `~${n}` });
   }
 }
 

@@ -5,7 +5,15 @@
  */
 import { ResponseError, type CancellationToken, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ErrorCodes, type NotificationMethod, type NotificationTypes, type RequestMethod, type RequestTypes, type ServerStatus, type SessionDelta } from '../../shared/protocol';
+import {
+  ErrorCodes,
+  type NotificationMethod,
+  type NotificationTypes,
+  type RequestMethod,
+  type RequestTypes,
+  type ServerStatus,
+  type SessionDelta,
+} from '../../shared/protocol';
 import type { SessionOptions } from '../session/api';
 import { AnalysisCache } from './analysis';
 import { toLspDiagnostic, tooLargeDiagnostic } from './convert';
@@ -18,7 +26,10 @@ import { TestRunner } from '../testrun/runner';
 import { parseRequestParams } from '../../shared/validate';
 
 /** A custom request's handler: it gets checked params, and what it answers is checked against the protocol's result type. */
-export type RequestHandler<M extends RequestMethod> = (params: RequestTypes[M]['params'], token: CancellationToken) => RequestTypes[M]['result'] | Promise<RequestTypes[M]['result']>;
+export type RequestHandler<M extends RequestMethod> = (
+  params: RequestTypes[M]['params'],
+  token: CancellationToken,
+) => RequestTypes[M]['result'] | Promise<RequestTypes[M]['result']>;
 
 /** The params of `method`, checked by shared/validate.ts (the checks the dashboard hosts run too); InvalidParams otherwise. */
 export function requestParams<M extends RequestMethod>(method: M, raw: unknown): RequestTypes[M]['params'] {
@@ -58,7 +69,12 @@ export class ServerContext {
   sessionOptions(): SessionOptions {
     const s = this.settings;
     // Design and geometry settings fill in what the scenario's `config` leaves unset; they never override it.
-    const opts: SessionOptions = { maxSteps: s.limits.maxSteps, undoMemoryMB: s.limits.undoMemoryMB, invariants: s.invariants, configDefaults: scenarioDefaults(s) };
+    const opts: SessionOptions = {
+      maxSteps: s.limits.maxSteps,
+      undoMemoryMB: s.limits.undoMemoryMB,
+      invariants: s.invariants,
+      configDefaults: scenarioDefaults(s),
+    };
     // The setting can only switch the checker off; otherwise the scenario's check_invariants decides.
     if (!s.checkInvariants) opts.checkInvariants = false;
     return opts;
@@ -71,8 +87,11 @@ export class ServerContext {
     const analysis = this.analyses.get(doc);
     const diagnostics = analysis.tooLarge ? [tooLargeDiagnostic()] : analysis.result.diagnostics.map(toLspDiagnostic);
     const entry = this.sessions.get(uri);
-    if (entry !== undefined && entry.version === doc.version) diagnostics.push(...runtimeDiagnostics(entry.session, (step) => stepRange(entry, step)));
-    const override = analysis.tooLarge ? null : designOverrideDiagnostic(analysis.result, this.sessions.designOverride(uri));
+    if (entry !== undefined && entry.version === doc.version)
+      diagnostics.push(...runtimeDiagnostics(entry.session, (step) => stepRange(entry, step)));
+    const override = analysis.tooLarge
+      ? null
+      : designOverrideDiagnostic(analysis.result, this.sessions.designOverride(uri));
     if (override !== null) diagnostics.push(override);
     void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
   }
@@ -123,7 +142,8 @@ export class ServerContext {
     const doc = this.documents.get(uri);
     if (doc === undefined) throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${uri}`);
     const analysis = this.analyses.get(doc);
-    if (analysis.tooLarge) throw new ResponseError(ErrorCodes.ResourceLimit, 'the document is larger than 5 MB: no session');
+    if (analysis.tooLarge)
+      throw new ResponseError(ErrorCodes.ResourceLimit, 'the document is larger than 5 MB: no session');
     const existing = this.sessions.get(uri);
     if (existing !== undefined && existing.version === doc.version) {
       this.sessions.touch(existing);
@@ -167,9 +187,15 @@ export class ServerContext {
     const dropped = this.sessions.evict(keep, Math.max(1, this.sessions.size - 1));
     if (dropped.length > 0) {
       for (const uri of dropped) this.publishDiagnostics(uri);
-      this.setStatus('warning', `memory ${Math.round(heapMB)} MB above the budget (${budget} MB): closed the session of ${dropped.join(', ')}`);
+      this.setStatus(
+        'warning',
+        `memory ${Math.round(heapMB)} MB above the budget (${budget} MB): closed the session of ${dropped.join(', ')}`,
+      );
     } else {
-      this.setStatus('warning', `memory ${Math.round(heapMB)} MB above the budget (${budget} MB); raise swapsim.limits.sessionMemoryMB or close documents`);
+      this.setStatus(
+        'warning',
+        `memory ${Math.round(heapMB)} MB above the budget (${budget} MB); raise swapsim.limits.sessionMemoryMB or close documents`,
+      );
     }
   }
 }

@@ -46,7 +46,13 @@ export interface SlicedMove {
 }
 
 /** A movement in slices (long_run.ts); returns when done, stopped, limited or cancelled. */
-export async function inSlices(ctx: ServerContext, entry: SessionEntry, p: SessionParams, token: CancellationToken, move: SlicedMove): Promise<void> {
+export async function inSlices(
+  ctx: ServerContext,
+  entry: SessionEntry,
+  p: SessionParams,
+  token: CancellationToken,
+  move: SlicedMove,
+): Promise<void> {
   const start = entry.session.step.index;
   try {
     const result = await ctx.sessions.whileBusy(entry.uri, () =>
@@ -63,7 +69,10 @@ export async function inSlices(ctx: ServerContext, entry: SessionEntry, p: Sessi
       }),
     );
     if (result.limited) {
-      throw new ResponseError(ErrorCodes.ResourceLimit, `stopped after ${ctx.settings.limits.maxSteps.toLocaleString('en-US')} steps (swapsim.limits.maxSteps)`);
+      throw new ResponseError(
+        ErrorCodes.ResourceLimit,
+        `stopped after ${ctx.settings.limits.maxSteps.toLocaleString('en-US')} steps (swapsim.limits.maxSteps)`,
+      );
     }
   } finally {
     afterChange(ctx, entry);
@@ -71,9 +80,15 @@ export async function inSlices(ctx: ServerContext, entry: SessionEntry, p: Sessi
 }
 
 /** Run `fn` on the session of `p.uri`, after earlier work on it, with seq and cancellation checks. */
-export function withSessionOf<P extends SessionParams, R>(ctx: ServerContext, p: P, token: CancellationToken, fn: (entry: SessionEntry, p: P) => R | Promise<R>): Promise<R> {
+export function withSessionOf<P extends SessionParams, R>(
+  ctx: ServerContext,
+  p: P,
+  token: CancellationToken,
+  fn: (entry: SessionEntry, p: P) => R | Promise<R>,
+): Promise<R> {
   const { uri } = p;
-  if (ctx.documents.get(uri) === undefined) throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${uri}`);
+  if (ctx.documents.get(uri) === undefined)
+    throw new ResponseError(ErrorCodes.NoSession, `no open scenario document ${uri}`);
   return ctx.sessions.enqueue(uri, async () => {
     if (token.isCancellationRequested) throw new ResponseError(ErrorCodes.Cancelled, 'cancelled before it started');
     const entry = ctx.ensureSession(uri);
@@ -85,7 +100,11 @@ export function withSessionOf<P extends SessionParams, R>(ctx: ServerContext, p:
 export function registerCustomRequests(ctx: ServerContext): void {
   const { connection } = ctx;
 
-  const withSession = <P extends SessionParams, R>(p: P, token: CancellationToken, fn: (entry: SessionEntry, p: P) => R | Promise<R>): Promise<R> => withSessionOf(ctx, p, token, fn);
+  const withSession = <P extends SessionParams, R>(
+    p: P,
+    token: CancellationToken,
+    fn: (entry: SessionEntry, p: P) => R | Promise<R>,
+  ): Promise<R> => withSessionOf(ctx, p, token, fn);
 
   /**
    * A read-only request. While a long run is under way on the document, it
@@ -93,7 +112,11 @@ export function registerCustomRequests(ctx: ServerContext): void {
    * step of the last delta sent) instead of waiting for the whole run:
    * the views stay live during long runs.
    */
-  const readSession = <P extends SessionParams, R>(p: P, token: CancellationToken, fn: (entry: SessionEntry, p: P) => R): Promise<R> => {
+  const readSession = <P extends SessionParams, R>(
+    p: P,
+    token: CancellationToken,
+    fn: (entry: SessionEntry, p: P) => R,
+  ): Promise<R> => {
     const running = ctx.sessions.isBusy(p.uri) ? ctx.sessions.get(p.uri) : undefined;
     if (running === undefined) return withSession(p, token, fn);
     checkSeq(p, running);
@@ -101,8 +124,14 @@ export function registerCustomRequests(ctx: ServerContext): void {
   };
 
   const changed = (entry: SessionEntry): void => afterChange(ctx, entry);
-  const forward = (entry: SessionEntry, p: SessionParams, token: CancellationToken, title: string, expected: number, slice: LongWork['slice']): Promise<void> =>
-    inSlices(ctx, entry, p, token, { title, expectedSteps: expected, slice });
+  const forward = (
+    entry: SessionEntry,
+    p: SessionParams,
+    token: CancellationToken,
+    title: string,
+    expected: number,
+    slice: LongWork['slice'],
+  ): Promise<void> => inSlices(ctx, entry, p, token, { title, expectedSteps: expected, slice });
 
   const on: ServerContext['onRequest'] = (method, handler) => ctx.onRequest(method, handler);
 
@@ -114,7 +143,11 @@ export function registerCustomRequests(ctx: ServerContext): void {
       const breakpoints = p.breakpoints === undefined ? undefined : new Set(p.breakpoints);
       const s = entry.session;
       if (p.direction === 'back') {
-        if (toLine !== undefined) throw new ResponseError(ErrorCodes.InvalidParams, `'toLine' only goes forward: leave it out with direction 'back'`);
+        if (toLine !== undefined)
+          throw new ResponseError(
+            ErrorCodes.InvalidParams,
+            `'toLine' only goes forward: leave it out with direction 'back'`,
+          );
         ctx.sendDelta(entry, s.backToBreakpoint(breakpoints ?? new Set()));
         changed(entry);
         return wireSnapshot(entry);
@@ -131,7 +164,10 @@ export function registerCustomRequests(ctx: ServerContext): void {
       requireRunnable(entry);
       // The run may take several slices: breakpoints count from where the whole run began.
       const from = s.step.index;
-      const slice = breakpoints === undefined ? (signal: CancelSignal) => s.run(toLine, signal) : (signal: CancelSignal) => s.runToBreakpoint(breakpoints, from, toLine, signal);
+      const slice =
+        breakpoints === undefined
+          ? (signal: CancelSignal) => s.run(toLine, signal)
+          : (signal: CancelSignal) => s.runToBreakpoint(breakpoints, from, toLine, signal);
       await forward(entry, p, token, 'swapsim: run', s.step.total - s.step.index, slice);
       return wireSnapshot(entry);
     }),
@@ -148,7 +184,9 @@ export function registerCustomRequests(ctx: ServerContext): void {
       }
       requireRunnable(entry);
       const start = s.step.index;
-      await forward(entry, p, token, 'swapsim: step', count, (signal) => s.stepForward(count - (s.step.index - start), signal));
+      await forward(entry, p, token, 'swapsim: step', count, (signal) =>
+        s.stepForward(count - (s.step.index - start), signal),
+      );
       return s.step;
     }),
   );
@@ -164,7 +202,9 @@ export function registerCustomRequests(ctx: ServerContext): void {
       }
       if (target > s.step.index) {
         requireRunnable(entry);
-        await forward(entry, p, token, 'swapsim: go to step', target - s.step.index, (signal) => s.gotoStep(target, signal));
+        await forward(entry, p, token, 'swapsim: go to step', target - s.step.index, (signal) =>
+          s.gotoStep(target, signal),
+        );
       }
       return s.step;
     }),
@@ -187,7 +227,9 @@ export function registerCustomRequests(ctx: ServerContext): void {
       const fresh = ctx.rebuild(doc, design);
       // Replay to the step the user was looking at, now under the new design.
       if (at > 0 && fresh.session.status !== 'invalid') {
-        await forward(fresh, p, token, `swapsim: replay under ${design}`, at, (signal) => fresh.session.gotoStep(at, signal));
+        await forward(fresh, p, token, `swapsim: replay under ${design}`, at, (signal) =>
+          fresh.session.gotoStep(at, signal),
+        );
       } else {
         changed(fresh);
       }
@@ -224,8 +266,10 @@ export function registerCustomRequests(ctx: ServerContext): void {
   on('swapsim/test', async (p, token): Promise<TestRunResult> => {
     const { uri } = p;
     const text = p.text ?? ctx.documents.get(uri)?.getText();
-    if (text === undefined) throw new ResponseError(ErrorCodes.NoSession, `no text for ${uri}: pass 'text' or open the document`);
-    if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES) throw new ResponseError(ErrorCodes.ResourceLimit, 'the scenario is larger than 5 MB');
+    if (text === undefined)
+      throw new ResponseError(ErrorCodes.NoSession, `no text for ${uri}: pass 'text' or open the document`);
+    if (Buffer.byteLength(text, 'utf8') > MAX_DOCUMENT_BYTES)
+      throw new ResponseError(ErrorCodes.ResourceLimit, 'the scenario is larger than 5 MB');
     const design = ctx.sessions.get(uri)?.designOverride;
     const progressToken = p.workDoneToken;
     const reporter = progressToken === undefined ? null : connection.window.attachWorkDoneProgress(progressToken);
@@ -235,15 +279,30 @@ export function registerCustomRequests(ctx: ServerContext): void {
       text,
       options: ctx.sessionOptions(),
       ...(design === undefined ? {} : { design }),
-      onProgress: (done, total) => reporter?.report(total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0, `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} steps`),
+      onProgress: (done, total) =>
+        reporter?.report(
+          total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0,
+          `${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} steps`,
+        ),
     });
     const subscription = token.onCancellationRequested(() => run.cancel());
     try {
       const outcome = await run.outcome;
-      if (outcome.kind === 'invalid') throw new ResponseError(ErrorCodes.ScenarioErrors, `the scenario has errors and cannot run (${outcome.message})`);
-      if (outcome.kind === 'cancelled') throw new ResponseError(ErrorCodes.Cancelled, `test run cancelled${outcome.result === null ? ' before it started' : ` at step ${outcome.result.step.index}`}`);
+      if (outcome.kind === 'invalid')
+        throw new ResponseError(
+          ErrorCodes.ScenarioErrors,
+          `the scenario has errors and cannot run (${outcome.message})`,
+        );
+      if (outcome.kind === 'cancelled')
+        throw new ResponseError(
+          ErrorCodes.Cancelled,
+          `test run cancelled${outcome.result === null ? ' before it started' : ` at step ${outcome.result.step.index}`}`,
+        );
       if (outcome.result.status === 'ready' && outcome.result.step.index < outcome.result.step.total) {
-        throw new ResponseError(ErrorCodes.ResourceLimit, `stopped after ${ctx.settings.limits.maxSteps.toLocaleString('en-US')} steps (swapsim.limits.maxSteps)`);
+        throw new ResponseError(
+          ErrorCodes.ResourceLimit,
+          `stopped after ${ctx.settings.limits.maxSteps.toLocaleString('en-US')} steps (swapsim.limits.maxSteps)`,
+        );
       }
       return outcome.result;
     } finally {

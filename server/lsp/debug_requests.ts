@@ -23,7 +23,11 @@ function optional<T>(value: T | undefined): { [K in never]: never } | T {
 function scenarioEnv(ctx: ServerContext, entry: SessionEntry): ExprEnv {
   const doc = ctx.documents.get(entry.uri);
   const names = doc === undefined ? null : ctx.analyses.get(doc).names;
-  return aheadEnv(entry.session, { devices: names?.devices ?? [], cgroups: names?.cgroups ?? [], tasks: names?.tasks ?? [] });
+  return aheadEnv(entry.session, {
+    devices: names?.devices ?? [],
+    cgroups: names?.cgroups ?? [],
+    tasks: names?.tasks ?? [],
+  });
 }
 
 /** Debug Console completion: the `expect` line's completion, on `expect TEXT`. */
@@ -32,7 +36,11 @@ function consoleCompletions(ctx: ServerContext, entry: SessionEntry, typed: stri
   if (doc === undefined) return [];
   const prefix = 'expect ';
   const line = TextDocument.create(`${entry.uri}#debug-console`, 'swapsim', 0, prefix + typed.replace(/[\r\n]/g, ' '));
-  const list = complete(line, { line: 0, character: prefix.length + Math.min(column, typed.length) }, ctx.analyses.get(doc));
+  const list = complete(
+    line,
+    { line: 0, character: prefix.length + Math.min(column, typed.length) },
+    ctx.analyses.get(doc),
+  );
   const out: DebugCompletion[] = [];
   for (const item of list.items) {
     const edit = item.textEdit;
@@ -40,7 +48,13 @@ function consoleCompletions(ctx: ServerContext, entry: SessionEntry, typed: stri
     const start = range === null ? prefix.length + column : range.start.character;
     const end = range === null ? start : range.end.character;
     if (start < prefix.length) continue;
-    out.push({ label: item.label, text: edit?.newText ?? item.label, start: start - prefix.length, length: end - start, ...optional(item.detail === undefined ? undefined : { detail: item.detail }) });
+    out.push({
+      label: item.label,
+      text: edit?.newText ?? item.label,
+      start: start - prefix.length,
+      length: end - start,
+      ...optional(item.detail === undefined ? undefined : { detail: item.detail }),
+    });
   }
   return out;
 }
@@ -49,7 +63,12 @@ export function registerDebugRequests(ctx: ServerContext): void {
   const on: ServerContext['onRequest'] = (method, handler) => ctx.onRequest(method, handler);
 
   on('swapsim/debugCheck', (raw, token) =>
-    withSessionOf(ctx, raw, token, (entry, p) => compileDebugSpec(p.spec, scenarioEnv(ctx, entry), entry.session.steps).check),
+    withSessionOf(
+      ctx,
+      raw,
+      token,
+      (entry, p) => compileDebugSpec(p.spec, scenarioEnv(ctx, entry), entry.session.steps).check,
+    ),
   );
 
   on('swapsim/debugRun', (raw, token) =>
@@ -85,7 +104,9 @@ export function registerDebugRequests(ctx: ServerContext): void {
     }),
   );
 
-  on('swapsim/evaluate', (raw, token) => withSessionOf(ctx, raw, token, (entry, p) => evaluate(entry.session, p.expression)));
+  on('swapsim/evaluate', (raw, token) =>
+    withSessionOf(ctx, raw, token, (entry, p) => evaluate(entry.session, p.expression)),
+  );
 
   on('swapsim/debugCompletions', (raw, token) =>
     withSessionOf(ctx, raw, token, (entry, p) => ({ items: consoleCompletions(ctx, entry, p.text, p.column) })),
@@ -93,7 +114,11 @@ export function registerDebugRequests(ctx: ServerContext): void {
 
   on('swapsim/debugFrame', (raw, token) => withSessionOf(ctx, raw, token, (entry) => debugFrame(entry.session)));
 
-  on('swapsim/lineTargets', (raw, token) => withSessionOf(ctx, raw, token, (entry, p) => lineTargets(entry.session, p.line)));
+  on('swapsim/lineTargets', (raw, token) =>
+    withSessionOf(ctx, raw, token, (entry, p) => lineTargets(entry.session, p.line)),
+  );
 
-  on('swapsim/clusterMemory', (raw, token) => withSessionOf(ctx, raw, token, (entry, p) => clusterMemory(entry.session, p.type, p.cluster)));
+  on('swapsim/clusterMemory', (raw, token) =>
+    withSessionOf(ctx, raw, token, (entry, p) => clusterMemory(entry.session, p.type, p.cluster)),
+  );
 }

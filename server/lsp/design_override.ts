@@ -16,12 +16,16 @@ function designSetting(front: FrontEndResult): { value: string; range: Range } |
   let found: { value: string; range: Range } | null = null;
   for (const s of front.program.statements) {
     if (s.kind !== 'config') continue;
-    for (const setting of s.settings) if (setting.key.text === 'design') found = { value: setting.value.text, range: setting.range };
+    for (const setting of s.settings)
+      if (setting.key.text === 'design') found = { value: setting.value.text, range: setting.range };
   }
   return found;
 }
 
-export function designOverrideDiagnostic(front: FrontEndResult, override: DesignName | undefined): LspDiagnostic | null {
+export function designOverrideDiagnostic(
+  front: FrontEndResult,
+  override: DesignName | undefined,
+): LspDiagnostic | null {
   if (override === undefined) return null;
   const fileDesign = front.checked.config.design;
   if (override === fileDesign) return null;

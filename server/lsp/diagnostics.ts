@@ -75,6 +75,10 @@ export class DiagnosticsScheduler {
           this.ctx.refreshInlayHints();
         }
       })
-      .catch((error: unknown) => this.ctx.log(`session rebuild failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+      .catch((error: unknown) =>
+        this.ctx.log(
+          `session rebuild failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
+      );
   }
 }

@@ -40,7 +40,8 @@ export function positionalMarkdown(spec: CommandSpec, p: PositionalSpec): string
 
 export function fileMarkdown(spec: FileSpec, path: string): string {
   const access = spec.access === 'ro' ? 'read-only' : spec.access === 'wo' ? 'write-only' : 'read-write';
-  const unit = spec.unit !== null ? `, ${UNIT_DOCS[spec.unit]}` : spec.keys !== undefined ? ', keyed (`KEY value` lines)' : '';
+  const unit =
+    spec.unit !== null ? `, ${UNIT_DOCS[spec.unit]}` : spec.keys !== undefined ? ', keyed (`KEY value` lines)' : '';
   const parts = [`**${path}** — ${access}${unit}`, spec.doc];
   if (spec.values !== undefined) parts.push(`Values: ${spec.values.map((v) => `\`${v}\``).join(', ')}`);
   if (spec.defaultValue !== undefined) parts.push(`Default: \`${spec.defaultValue}\``);
@@ -74,5 +75,11 @@ export function configKeyMarkdown(k: ConfigKeySpec): string {
 export function kernelMarkdown(v: KernelVersion): string {
   const kv = kernelBehaviour(v);
   const rows = KERNEL_DIFFERENCES.map((d) => `| ${d.behaviour} | ${d.show(kv).replace(/\|/g, '\\|')} | ${d.source} |`);
-  return [`**kernel ${v}** — mainline behaviour simulated (docs/kernels.md)`, '', '| behaviour | this release | changed by |', '| --- | --- | --- |', ...rows].join('\n');
+  return [
+    `**kernel ${v}** — mainline behaviour simulated (docs/kernels.md)`,
+    '',
+    '| behaviour | this release | changed by |',
+    '| --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }

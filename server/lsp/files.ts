@@ -2,7 +2,14 @@
  * The files a scenario can name, as concrete paths for the configured page
  * size (mTHP directories depend on it) and the scenario's cgroups.
  */
-import { CGROUP_FILES, OTHER_FILES, THP_STATS, ZRAM_FILE_SPECS, ZSWAP_DEBUG_COUNTERS, type FileSpec } from '../lang/catalog';
+import {
+  CGROUP_FILES,
+  OTHER_FILES,
+  THP_STATS,
+  ZRAM_FILE_SPECS,
+  ZSWAP_DEBUG_COUNTERS,
+  type FileSpec,
+} from '../lang/catalog';
 import type { ScenarioConfig } from '../lang/index';
 
 export type FileUse = 'read' | 'write' | 'observe';
@@ -42,17 +49,40 @@ export function systemFiles(config: ScenarioConfig): readonly FileCandidate[] {
   const sizes = mthpSizesKb(config);
   for (const spec of OTHER_FILES) {
     if (!present(spec, config.swapTiers)) continue;
-    if (spec.scope === 'thp-size') for (const kb of sizes) out.push({ path: spec.path.replace('<N>', String(kb)), spec });
+    if (spec.scope === 'thp-size')
+      for (const kb of sizes) out.push({ path: spec.path.replace('<N>', String(kb)), spec });
     else out.push({ path: spec.path, spec });
   }
   for (const c of ZSWAP_DEBUG_COUNTERS) {
     const path = `/sys/kernel/debug/zswap/${c.name}`;
-    out.push({ path, spec: { name: c.name, scope: 'zswap-debug', path, access: 'ro', unit: c.unit, doc: c.doc, kernel: 'zswap_debugfs_init() in mm/zswap.c' } });
+    out.push({
+      path,
+      spec: {
+        name: c.name,
+        scope: 'zswap-debug',
+        path,
+        access: 'ro',
+        unit: c.unit,
+        doc: c.doc,
+        kernel: 'zswap_debugfs_init() in mm/zswap.c',
+      },
+    });
   }
   for (const kb of sizes) {
     for (const s of THP_STATS) {
       const path = `/sys/kernel/mm/transparent_hugepage/hugepages-${kb}kB/stats/${s.name}`;
-      out.push({ path, spec: { name: s.name, scope: 'thp-stat', path, access: 'ro', unit: 'count', doc: s.doc, kernel: 'mthp_stats in mm/huge_memory.c' } });
+      out.push({
+        path,
+        spec: {
+          name: s.name,
+          scope: 'thp-stat',
+          path,
+          access: 'ro',
+          unit: 'count',
+          doc: s.doc,
+          kernel: 'mthp_stats in mm/huge_memory.c',
+        },
+      });
     }
   }
   // zram0's attributes: the module is loaded with one device
@@ -74,7 +104,9 @@ function present(spec: FileSpec, swapTiers: boolean): boolean {
 export function cgroupFiles(cgroup: string, prefix: string, use: FileUse, swapTiers = false): FileCandidate[] {
   const dir = cgroup === '/' ? prefix : prefix === '' ? cgroup.slice(1) : `${prefix}${cgroup}`;
   const start = dir === '' ? '' : `${dir}/`;
-  return CGROUP_FILES.filter((spec) => (cgroup !== '/' || spec.onRoot === true) && usable(spec, use) && present(spec, swapTiers)).map((spec) => ({
+  return CGROUP_FILES.filter(
+    (spec) => (cgroup !== '/' || spec.onRoot === true) && usable(spec, use) && present(spec, swapTiers),
+  ).map((spec) => ({
     path: `${start}${spec.name}`,
     spec,
   }));

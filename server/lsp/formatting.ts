@@ -31,7 +31,8 @@ function formatLine(text: string, depth: number): { text: string | null; depthAf
   if (lexed.error !== null) return { text: null, depthAfter, depthHere };
   // A word with an unclosed `(` runs to the end of the line, blanks included: leave that line alone.
   for (const t of tokens) {
-    if (t.kind === 'word' && t.end === text.length && unbalancedParen(t.text)) return { text: null, depthAfter, depthHere };
+    if (t.kind === 'word' && t.end === text.length && unbalancedParen(t.text))
+      return { text: null, depthAfter, depthHere };
   }
   const code = tokens.map((t) => text.slice(t.start, t.end)).join(' ');
   const comment = lexed.comment === null ? '' : text.slice(lexed.comment.start).trimEnd();
@@ -68,7 +69,12 @@ export function formatText(source: string): string {
 export function formattingEdits(doc: TextDocument, range?: Range): TextEdit[] {
   const lines = splitLines(doc.getText());
   const from = range?.start.line ?? 0;
-  const to = range === undefined ? lines.length - 1 : range.end.character === 0 && range.end.line > range.start.line ? range.end.line - 1 : range.end.line;
+  const to =
+    range === undefined
+      ? lines.length - 1
+      : range.end.character === 0 && range.end.line > range.start.line
+        ? range.end.line - 1
+        : range.end.line;
   const edits: TextEdit[] = [];
   let depth = 0;
   for (let i = 0; i < lines.length && i <= to; i++) {
@@ -76,7 +82,10 @@ export function formattingEdits(doc: TextDocument, range?: Range): TextEdit[] {
     const f = formatLine(line, depth);
     depth = f.depthAfter;
     if (i < from || f.text === null || f.text === line) continue;
-    edits.push({ range: { start: { line: i, character: 0 }, end: { line: i, character: line.length } }, newText: f.text });
+    edits.push({
+      range: { start: { line: i, character: 0 }, end: { line: i, character: line.length } },
+      newText: f.text,
+    });
   }
   return edits;
 }

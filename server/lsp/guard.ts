@@ -21,7 +21,11 @@ export function toResponseError(error: unknown, name: string, log: Log): Respons
 }
 
 /** Wrap a request handler so it always answers (a result or a ResponseError). */
-export function guard<A extends unknown[], R>(log: Log, name: string, fn: (...args: A) => R | Promise<R>): (...args: A) => Promise<R | ResponseError<void>> {
+export function guard<A extends unknown[], R>(
+  log: Log,
+  name: string,
+  fn: (...args: A) => R | Promise<R>,
+): (...args: A) => Promise<R | ResponseError<void>> {
   return async (...args: A) => {
     try {
       return await fn(...args);
@@ -32,11 +36,18 @@ export function guard<A extends unknown[], R>(log: Log, name: string, fn: (...ar
 }
 
 /** Wrap a notification handler or a timer callback: errors are logged, never thrown. */
-export function guardVoid<A extends unknown[]>(log: Log, name: string, fn: (...args: A) => void | Promise<void>): (...args: A) => void {
+export function guardVoid<A extends unknown[]>(
+  log: Log,
+  name: string,
+  fn: (...args: A) => void | Promise<void>,
+): (...args: A) => void {
   return (...args: A) => {
     try {
       const r = fn(...args);
-      if (r instanceof Promise) r.catch((error: unknown) => log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+      if (r instanceof Promise)
+        r.catch((error: unknown) =>
+          log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+        );
     } catch (error) {
       log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }

@@ -96,7 +96,10 @@ function roleMarkdown(w: RoledWord, config: ScenarioConfig): string | null {
 function definitionNote(analysis: Analysis, o: NameOccurrence): string {
   const def = analysis.names.definition(o.kind, o.key);
   const uses = analysis.names.all(o.kind, o.key).length;
-  const where = def === undefined ? 'not created in this scenario' : `${o.kind === 'variable' ? 'set' : o.kind === 'fd' ? 'opened' : 'created'} on line ${def.range.start.line + 1}`;
+  const where =
+    def === undefined
+      ? 'not created in this scenario'
+      : `${o.kind === 'variable' ? 'set' : o.kind === 'fd' ? 'opened' : 'created'} on line ${def.range.start.line + 1}`;
   return `${where}; ${uses} occurrence${uses === 1 ? '' : 's'}`;
 }
 

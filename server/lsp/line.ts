@@ -44,5 +44,12 @@ export function lineContext(doc: TextDocument, position: Position): LineContext 
       break;
     }
   }
-  return { line: position.line, text, tokens: lexed.tokens, commentStart: lexed.comment?.start ?? null, current, currentIndex };
+  return {
+    line: position.line,
+    text,
+    tokens: lexed.tokens,
+    commentStart: lexed.comment?.start ?? null,
+    current,
+    currentIndex,
+  };
 }

@@ -7,7 +7,13 @@
  * read), and continues. Work-done progress starts at once with a client
  * token, or — server-initiated — only when the work outlasts the first slice.
  */
-import { ResponseError, type CancellationToken, type Connection, type ProgressToken, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import {
+  ResponseError,
+  type CancellationToken,
+  type Connection,
+  type ProgressToken,
+  type WorkDoneProgressReporter,
+} from 'vscode-languageserver/node';
 import { ErrorCodes, type SessionDelta } from '../../shared/protocol';
 import type { CancelSignal } from '../session/api';
 
@@ -85,7 +91,12 @@ export interface LongWorkResult {
 }
 
 /** Run `work` slice by slice with progress and cancellation; throws ResponseError(Cancelled) when cancelled. */
-export async function runLong(connection: Connection, token: CancellationToken, workDoneToken: ProgressToken | undefined, work: LongWork): Promise<LongWorkResult> {
+export async function runLong(
+  connection: Connection,
+  token: CancellationToken,
+  workDoneToken: ProgressToken | undefined,
+  work: LongWork,
+): Promise<LongWorkResult> {
   const signal = new SliceSignal(token);
   let reporter: WorkDoneProgressReporter | null = null;
   if (workDoneToken !== undefined) {

@@ -133,7 +133,14 @@ class IndexBuilder {
   /** Every variable a word reads: the name part of `$NAME`, `${NAME}`, or a name inside `$((…))`. */
   variableUses(word: Word): void {
     const line = word.range.start.line;
-    for (const v of variableSpans(word)) this.add('variable', v.name, v.name, { start: { line, character: v.start }, end: { line, character: v.end } }, false);
+    for (const v of variableSpans(word))
+      this.add(
+        'variable',
+        v.name,
+        v.name,
+        { start: { line, character: v.start }, end: { line, character: v.end } },
+        false,
+      );
   }
 
   /** An open file's name: `open NAME`, `close NAME`, or `&NAME` (the name without the `&`). */
@@ -144,7 +151,13 @@ class IndexBuilder {
     if (name === '') return;
     const line = word.range.start.line;
     const start = word.range.start.character + amp;
-    this.add('fd', name, name, { start: { line, character: start }, end: { line, character: start + name.length } }, definition);
+    this.add(
+      'fd',
+      name,
+      name,
+      { start: { line, character: start }, end: { line, character: start + name.length } },
+      definition,
+    );
   }
 
   /** A path word that may be `&NAME` of an open file instead (cat, echo targets, observables). */
@@ -186,7 +199,13 @@ class IndexBuilder {
     const line = word.range.start.line;
     parts.forEach((p, i) => {
       const isDef = definition === 'all' || (definition === 'last' && i === parts.length - 1);
-      this.add('cgroup', p.path, p.name, { start: { line, character: p.start }, end: { line, character: p.end } }, isDef);
+      this.add(
+        'cgroup',
+        p.path,
+        p.name,
+        { start: { line, character: p.start }, end: { line, character: p.end } },
+        isDef,
+      );
     });
   }
 
@@ -270,7 +289,8 @@ function visitCompare(b: IndexBuilder, a: ExpectCompare): void {
 
 function visit(b: IndexBuilder, statements: readonly Statement[]): void {
   for (const s of statements) {
-    if (s.kind === 'command' || s.kind === 'echo' || s.kind === 'expect' || s.kind === 'let') for (const w of valueWords(s)) b.variableUses(w);
+    if (s.kind === 'command' || s.kind === 'echo' || s.kind === 'expect' || s.kind === 'let')
+      for (const w of valueWords(s)) b.variableUses(w);
     switch (s.kind) {
       case 'repeat':
         if (s.count !== null) b.variableUses(s.count);

@@ -38,7 +38,9 @@ export function references(analysis: Analysis, position: Position, includeDeclar
 export function highlights(analysis: Analysis, position: Position): DocumentHighlight[] {
   const o = analysis.names.at(position);
   if (o === undefined) return [];
-  return analysis.names.all(o.kind, o.key).map((x) => ({ range: x.range, kind: x.definition ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
+  return analysis.names
+    .all(o.kind, o.key)
+    .map((x) => ({ range: x.range, kind: x.definition ? DocumentHighlightKind.Write : DocumentHighlightKind.Read }));
 }
 
 export function prepareRename(analysis: Analysis, position: Position): { range: Range; placeholder: string } | null {
@@ -51,14 +53,20 @@ function invalidName(o: NameOccurrence, name: string): string | null {
   switch (o.kind) {
     case 'task':
     case 'region':
-      return isIdentifier(name) ? null : `'${name}' is not a valid ${o.kind} name (letters, digits, _ - . ; starting with a letter or _)`;
+      return isIdentifier(name)
+        ? null
+        : `'${name}' is not a valid ${o.kind} name (letters, digits, _ - . ; starting with a letter or _)`;
     case 'cgroup':
-      return name !== '' && !name.includes('/') && name !== '.' && name !== '..' && !/\s/.test(name) ? null : `'${name}' is not a valid cgroup directory name`;
+      return name !== '' && !name.includes('/') && name !== '.' && name !== '..' && !/\s/.test(name)
+        ? null
+        : `'${name}' is not a valid cgroup directory name`;
     case 'device':
       return name.startsWith('/') && !/\s/.test(name) ? null : `'${name}' is not an absolute device path`;
     case 'variable':
     case 'fd':
-      return isVariableName(name) ? null : `'${name}' is not a valid ${o.kind === 'fd' ? 'file' : 'variable'} name (a letter or _, then letters, digits and _)`;
+      return isVariableName(name)
+        ? null
+        : `'${name}' is not a valid ${o.kind === 'fd' ? 'file' : 'variable'} name (a letter or _, then letters, digits and _)`;
   }
 }
 

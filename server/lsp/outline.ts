@@ -9,7 +9,14 @@ import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } 
 import type { CommandStatement, Range, Statement, Word } from '../lang/index';
 import type { Analysis } from './analysis';
 
-function symbol(name: string, detail: string, kind: SymbolKind, range: Range, selection: Range, children?: DocumentSymbol[]): DocumentSymbol {
+function symbol(
+  name: string,
+  detail: string,
+  kind: SymbolKind,
+  range: Range,
+  selection: Range,
+  children?: DocumentSymbol[],
+): DocumentSymbol {
   const s: DocumentSymbol = { name, detail, kind, range, selectionRange: selection };
   if (children !== undefined && children.length > 0) s.children = children;
   return s;
@@ -36,11 +43,19 @@ function commandSymbol(stmt: CommandStatement): DocumentSymbol | null {
     case 'task':
       return first === undefined ? null : symbol(first.text, 'task', SymbolKind.Object, stmt.range, first.range);
     case 'fork':
-      return first === undefined || second === undefined ? null : symbol(second.text, `task forked from ${first.text}`, SymbolKind.Object, stmt.range, second.range);
+      return first === undefined || second === undefined
+        ? null
+        : symbol(second.text, `task forked from ${first.text}`, SymbolKind.Object, stmt.range, second.range);
     case 'mmap': {
       if (first === undefined || second === undefined) return null;
       const size = positional(stmt, 2)?.text ?? '';
-      return symbol(second.text, `region of ${first.text}${size === '' ? '' : `, ${size}`}`, SymbolKind.Field, stmt.range, second.range);
+      return symbol(
+        second.text,
+        `region of ${first.text}${size === '' ? '' : `, ${size}`}`,
+        SymbolKind.Field,
+        stmt.range,
+        second.range,
+      );
     }
     default:
       return null;
@@ -52,13 +67,33 @@ function symbolsOf(statements: readonly Statement[]): DocumentSymbol[] {
   for (const s of statements) {
     switch (s.kind) {
       case 'config': {
-        const children = s.settings.map((x) => symbol(x.key.text, x.value.text, SymbolKind.Property, x.range, x.key.range));
-        out.push(symbol('config', s.settings.map((x) => `${x.key.text}=${x.value.text}`).join(' '), SymbolKind.Module, s.range, s.keyword.range, children));
+        const children = s.settings.map((x) =>
+          symbol(x.key.text, x.value.text, SymbolKind.Property, x.range, x.key.range),
+        );
+        out.push(
+          symbol(
+            'config',
+            s.settings.map((x) => `${x.key.text}=${x.value.text}`).join(' '),
+            SymbolKind.Module,
+            s.range,
+            s.keyword.range,
+            children,
+          ),
+        );
         break;
       }
       case 'repeat': {
         const count = `${s.count?.text ?? '?'}${s.variable === null ? '' : ` as ${s.variable.text}`}`;
-        out.push(symbol(`repeat ${count}`, `${s.body.length} statement${s.body.length === 1 ? '' : 's'}`, SymbolKind.Array, s.range, s.keyword.range, symbolsOf(s.body)));
+        out.push(
+          symbol(
+            `repeat ${count}`,
+            `${s.body.length} statement${s.body.length === 1 ? '' : 's'}`,
+            SymbolKind.Array,
+            s.range,
+            s.keyword.range,
+            symbolsOf(s.body),
+          ),
+        );
         break;
       }
       case 'let':
@@ -98,7 +133,8 @@ export function foldingRanges(analysis: Analysis): FoldingRange[] {
   let runStart = -1;
   let runEnd = -1;
   const flush = (): void => {
-    if (runStart >= 0 && runEnd > runStart) out.push({ startLine: runStart, endLine: runEnd, kind: FoldingRangeKind.Comment });
+    if (runStart >= 0 && runEnd > runStart)
+      out.push({ startLine: runStart, endLine: runEnd, kind: FoldingRangeKind.Comment });
     runStart = -1;
   };
   const skipped = new Set(program.skipped.map((x) => x.line));

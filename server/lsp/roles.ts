@@ -64,7 +64,12 @@ export type WordRole =
   /** A word from a fixed set (a choice, content, a compared enum value). */
   | { readonly role: 'enum'; readonly doc: string }
   /** Documented argument without a finer role (page ranges, bad lists, sysctl keys). */
-  | { readonly role: 'argument'; readonly command: CommandSpec; readonly positional: PositionalSpec | null; readonly option: OptionSpec | null }
+  | {
+      readonly role: 'argument';
+      readonly command: CommandSpec;
+      readonly positional: PositionalSpec | null;
+      readonly option: OptionSpec | null;
+    }
   | { readonly role: 'operator'; readonly op: OperatorToken }
   /** A value whose meaning depends on the target (echo values). */
   | { readonly role: 'value' };
@@ -84,7 +89,13 @@ function looksNumeric(text: string): boolean {
   return (c >= 48 && c <= 57) || (c === 45 && text.length > 1) || c === 46;
 }
 
-function argRole(kind: ArgKind, command: CommandSpec, positional: PositionalSpec | null, option: OptionSpec | null, text: string): WordRole {
+function argRole(
+  kind: ArgKind,
+  command: CommandSpec,
+  positional: PositionalSpec | null,
+  option: OptionSpec | null,
+  text: string,
+): WordRole {
   switch (kind) {
     case 'device':
       return { role: 'device' };
@@ -147,7 +158,8 @@ function commandWords(emit: Emit, stmt: Extract<Statement, { kind: 'command' }>)
       const f = spec.flags.find((x) => x.canonical === a.canonical);
       if (f === undefined) continue;
       word(emit, a.name, { role: 'flag', command: spec, flag: f });
-      if (a.value !== null) word(emit, a.value, looksNumeric(a.value.text) ? { role: 'number' } : { role: 'enum', doc: f.doc });
+      if (a.value !== null)
+        word(emit, a.value, looksNumeric(a.value.text) ? { role: 'number' } : { role: 'enum', doc: f.doc });
     }
   }
 }
@@ -185,7 +197,8 @@ function observableWords(emit: Emit, subject: readonly Word[], config: ScenarioC
         const [dev, n, field] = rest;
         if (dev !== undefined) word(emit, dev, { role: 'device' });
         if (n !== undefined) word(emit, n, { role: 'number' });
-        if (field !== undefined) word(emit, field, fieldRole(first.text === 'slot' ? SLOT_FIELDS : CLUSTER_FIELDS, first.text, field));
+        if (field !== undefined)
+          word(emit, field, fieldRole(first.text === 'slot' ? SLOT_FIELDS : CLUSTER_FIELDS, first.text, field));
         if (first.text === 'slot' && field?.text === 'memcg') valueRole = { role: 'cgroup' };
         break;
       }
@@ -208,13 +221,18 @@ function observableWords(emit: Emit, subject: readonly Word[], config: ScenarioC
       case 'overhead': {
         const design = rest.length === 2 && rest[0] !== undefined ? findDesign(rest[0].text) : undefined;
         if (design !== undefined && rest[0] !== undefined) word(emit, rest[0], { role: 'design', design });
-        if (last !== undefined && rest.length > 0) word(emit, last, { role: 'structure', design: design?.name ?? config.design });
+        if (last !== undefined && rest.length > 0)
+          word(emit, last, { role: 'structure', design: design?.name ?? config.design });
         break;
       }
     }
     return valueRole;
   }
-  word(emit, first, first.text.startsWith('&') ? { role: 'fd', definition: false } : { role: 'file', path: first.text });
+  word(
+    emit,
+    first,
+    first.text.startsWith('&') ? { role: 'fd', definition: false } : { role: 'file', path: first.text },
+  );
   const second = rest[0];
   if (second !== undefined) {
     if (first.text === '/proc/swaps') {
@@ -238,7 +256,10 @@ function expectWords(emit: Emit, stmt: Extract<Statement, { kind: 'expect' }>, c
     return;
   }
   if (a.form === 'error') {
-    word(emit, a.word, { role: 'keyword', doc: '`expect error ERRNO`: the statement just before failed with this errno.' });
+    word(emit, a.word, {
+      role: 'keyword',
+      doc: '`expect error ERRNO`: the statement just before failed with this errno.',
+    });
     word(emit, a.errno, { role: 'errno', errno: findErrno(a.errno.text) });
     return;
   }
@@ -259,7 +280,8 @@ function letWords(emit: Emit, stmt: Extract<Statement, { kind: 'let' }>, config:
   word(emit, stmt.name, { role: 'variable', definition: true });
   const [first] = stmt.value;
   if (first === undefined) return;
-  if (stmt.value.length === 1 && (expands(first) || looksNumeric(first.text) || first.quoted)) word(emit, first, looksNumeric(first.text) ? { role: 'size' } : { role: 'value' });
+  if (stmt.value.length === 1 && (expands(first) || looksNumeric(first.text) || first.quoted))
+    word(emit, first, looksNumeric(first.text) ? { role: 'size' } : { role: 'value' });
   else observableWords(emit, stmt.value, config, null);
 }
 
@@ -274,7 +296,8 @@ export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Em
         word(emit, s.key, { role: 'config-key', key });
         let role: WordRole;
         if (s.key.text === 'design') role = { role: 'design', design: findDesign(s.value.text) };
-        else if (s.key.text === 'kernel') role = { role: 'kernel', kernel: isKernelVersion(s.value.text) ? s.value.text : undefined };
+        else if (s.key.text === 'kernel')
+          role = { role: 'kernel', kernel: isKernelVersion(s.value.text) ? s.value.text : undefined };
         else if (s.key.text === 'ram' || s.key.text === 'page_size') role = { role: 'size' };
         else role = looksNumeric(s.value.text) ? { role: 'number' } : { role: 'enum', doc: key?.doc ?? '' };
         word(emit, s.value, role);
@@ -295,9 +318,18 @@ export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Em
       const verb = findCommand('echo');
       if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
       const procs = /(^|\/)cgroup\.procs$/.test(stmt.target.text);
-      for (const v of stmt.values) word(emit, v, procs ? { role: 'task', definition: false } : looksNumeric(v.text) ? { role: 'size' } : { role: 'value' });
+      for (const v of stmt.values)
+        word(
+          emit,
+          v,
+          procs ? { role: 'task', definition: false } : looksNumeric(v.text) ? { role: 'size' } : { role: 'value' },
+        );
       emit(stmt.redirect.range, stmt.redirect.op, { role: 'operator', op: stmt.redirect });
-      word(emit, stmt.target, stmt.target.text.startsWith('&') ? { role: 'fd', definition: false } : { role: 'file', path: stmt.target.text });
+      word(
+        emit,
+        stmt.target,
+        stmt.target.text.startsWith('&') ? { role: 'fd', definition: false } : { role: 'file', path: stmt.target.text },
+      );
       return;
     }
     case 'expect':
@@ -310,7 +342,12 @@ export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Em
 }
 
 /** The roled word under a position on one statement's line. */
-export function wordAt(stmt: Statement, config: ScenarioConfig, line: number, character: number): RoledWord | undefined {
+export function wordAt(
+  stmt: Statement,
+  config: ScenarioConfig,
+  line: number,
+  character: number,
+): RoledWord | undefined {
   let found: RoledWord | undefined;
   statementWords(stmt, config, (range, text, role) => {
     if (found !== undefined || range.start.line !== line) return;

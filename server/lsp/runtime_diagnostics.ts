@@ -39,7 +39,10 @@ function key(range: Range, message: string): string {
 }
 
 /** Runtime diagnostics of `results`; `stepRange` places an invariant violation on the statement of its step. */
-export function runtimeDiagnostics(results: RuntimeResults, stepRange: (step: number) => Range | null): LspDiagnostic[] {
+export function runtimeDiagnostics(
+  results: RuntimeResults,
+  stepRange: (step: number) => Range | null,
+): LspDiagnostic[] {
   const folded = new Map<string, Folded>();
   const add = (range: Range, severity: DiagnosticSeverity, code: string, message: string, step: number): void => {
     const k = key(range, message);
@@ -58,7 +61,13 @@ export function runtimeDiagnostics(results: RuntimeResults, stepRange: (step: nu
   }
   for (const x of s.expects) {
     if (x.passed) continue;
-    add(x.range, DiagnosticSeverity.Error, 'expect-failed', `expect failed: expected ${x.expected}, actual ${x.actual}`, x.step);
+    add(
+      x.range,
+      DiagnosticSeverity.Error,
+      'expect-failed',
+      `expect failed: expected ${x.expected}, actual ${x.actual}`,
+      x.step,
+    );
   }
   for (const v of s.violations) {
     // Step 0 (or a step the plan does not know) has no statement: the top of the file stands for the machine's setup.

@@ -10,11 +10,25 @@ import type { Range, Statement } from '../lang/index';
 import type { Analysis } from './analysis';
 import { statementWords, type WordRole } from './roles';
 
-const TOKEN_TYPES = ['keyword', 'string', 'number', 'variable', 'namespace', 'property', 'parameter', 'enumMember', 'operator', 'comment'] as const;
+const TOKEN_TYPES = [
+  'keyword',
+  'string',
+  'number',
+  'variable',
+  'namespace',
+  'property',
+  'parameter',
+  'enumMember',
+  'operator',
+  'comment',
+] as const;
 type TokenType = (typeof TOKEN_TYPES)[number];
 const TOKEN_MODIFIERS = ['declaration'] as const;
 
-export const SEMANTIC_LEGEND: SemanticTokensLegend = { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] };
+export const SEMANTIC_LEGEND: SemanticTokensLegend = {
+  tokenTypes: [...TOKEN_TYPES],
+  tokenModifiers: [...TOKEN_MODIFIERS],
+};
 
 const TYPE_INDEX = new Map<TokenType, number>(TOKEN_TYPES.map((t, i) => [t, i]));
 const DECLARATION = 1;
@@ -74,7 +88,13 @@ export function semanticTokens(analysis: Analysis, fromLine = 0, toLine = Number
     if (range.start.line !== range.end.line) return;
     const length = range.end.character - range.start.character;
     if (length <= 0) return;
-    raw.push({ line: range.start.line, start: range.start.character, length, type: TYPE_INDEX.get(type) ?? 0, modifiers });
+    raw.push({
+      line: range.start.line,
+      start: range.start.character,
+      length,
+      type: TYPE_INDEX.get(type) ?? 0,
+      modifiers,
+    });
   };
   const visit = (statements: readonly Statement[]): void => {
     for (const s of statements) {

@@ -65,7 +65,8 @@ export function stepRange(entry: SessionEntry, step: number): Range | null {
 export function rebuildDelta(entry: SessionEntry, old: SessionSnapshot | null): SessionDelta {
   const snap = entry.session.snapshot();
   const counters: Record<string, number> = { ...flatCounters(snap.counters) };
-  if (old !== null) for (const key of Object.keys(flatCounters(old.counters))) if (!(key in counters)) counters[key] = 0;
+  if (old !== null)
+    for (const key of Object.keys(flatCounters(old.counters))) if (!(key in counters)) counters[key] = 0;
   const newTypes = new Set(snap.devices.map((d) => d.type));
   const newMemcgs = new Set(snap.memcgs.map((m) => m.id));
   const oldTypes = old?.devices.map((d) => d.type) ?? [];
@@ -125,16 +126,31 @@ export class SessionManager {
    * Build (or rebuild) the session of `uri` from `text`. Returns the entry,
    * and the delta to push when an older session was replaced.
    */
-  build(uri: string, text: string, version: number, design?: DesignName, frontEnd?: FrontEndResult): { entry: SessionEntry; delta: SessionDelta | null; evicted: string[] } {
+  build(
+    uri: string,
+    text: string,
+    version: number,
+    design?: DesignName,
+    frontEnd?: FrontEndResult,
+  ): { entry: SessionEntry; delta: SessionDelta | null; evicted: string[] } {
     const old = this.entries.get(uri);
     const evicted = this.evictedAt.get(uri);
     const designOverride = design ?? old?.designOverride ?? evicted?.designOverride;
-    const opts: SessionOptions = { ...this.options(), ...(designOverride === undefined ? {} : { design: designOverride }) };
+    const opts: SessionOptions = {
+      ...this.options(),
+      ...(designOverride === undefined ? {} : { design: designOverride }),
+    };
     const session = new Session(uri, text, frontEnd === undefined ? opts : { ...opts, frontEnd });
     // After an eviction, numbering skips one: views still showing the evicted session see a gap and take a snapshot.
-    const seqBase = old !== undefined ? wireSeq(old) + 1 - session.seq : evicted !== undefined ? evicted.seq + 2 - session.seq : 0;
+    const seqBase =
+      old !== undefined ? wireSeq(old) + 1 - session.seq : evicted !== undefined ? evicted.seq + 2 - session.seq : 0;
     const entry: SessionEntry = { uri, session, version, seqBase, designOverride, lastUsed: ++this.clock, plan: null };
-    const delta = old !== undefined ? rebuildDelta(entry, wireSnapshot(old)) : evicted !== undefined ? rebuildDelta(entry, null) : null;
+    const delta =
+      old !== undefined
+        ? rebuildDelta(entry, wireSnapshot(old))
+        : evicted !== undefined
+          ? rebuildDelta(entry, null)
+          : null;
     this.evictedAt.delete(uri);
     this.entries.set(uri, entry);
     return { entry, delta, evicted: this.evict(uri) };
@@ -177,7 +193,8 @@ export class SessionManager {
     const dropped: string[] = [];
     while (this.entries.size > max) {
       let oldest: SessionEntry | undefined;
-      for (const e of this.entries.values()) if (e.uri !== keep && (oldest === undefined || e.lastUsed < oldest.lastUsed)) oldest = e;
+      for (const e of this.entries.values())
+        if (e.uri !== keep && (oldest === undefined || e.lastUsed < oldest.lastUsed)) oldest = e;
       if (oldest === undefined) break;
       this.entries.delete(oldest.uri);
       this.evictedAt.set(oldest.uri, { seq: wireSeq(oldest), designOverride: oldest.designOverride });

@@ -11,7 +11,16 @@
  * overrides a scenario's design, for one document).
  */
 import type { DesignName, KernelVersion } from '../../shared/protocol';
-import { anyValue, bool as isBool, designName, intIn, kernelVersion, literal, recordOf, withDefault } from '../../shared/validate';
+import {
+  anyValue,
+  bool as isBool,
+  designName,
+  intIn,
+  kernelVersion,
+  literal,
+  recordOf,
+  withDefault,
+} from '../../shared/validate';
 import { parseSize } from '../lang/units';
 
 export interface GeometrySettings {
@@ -86,7 +95,8 @@ export const DEFAULT_SETTINGS: Settings = {
 // Settings are read leniently: a value that does not fit its check (shared/validate.ts) falls back to the default.
 const section = recordOf(anyValue);
 const record = (value: unknown): Record<string, unknown> => withDefault(section, value, {});
-const positiveInt = (value: unknown, fallback: number, max?: number): number => withDefault(intIn(max === undefined ? { min: 1 } : { min: 1, max }), value, fallback);
+const positiveInt = (value: unknown, fallback: number, max?: number): number =>
+  withDefault(intIn(max === undefined ? { min: 1 } : { min: 1, max }), value, fallback);
 const bool = (value: unknown, fallback: boolean): boolean => withDefault(isBool, value, fallback);
 
 export function isDesignName(value: unknown): value is DesignName {
@@ -103,7 +113,8 @@ function byteSize(value: unknown): number | null {
 function parseGeometry(raw: unknown): GeometrySettings {
   const g = record(raw);
   const d = DEFAULT_SETTINGS.geometry;
-  const clusterSlots = typeof g.clusterSlots === 'number' && CLUSTER_SLOT_SETTINGS.includes(g.clusterSlots) ? g.clusterSlots : null;
+  const clusterSlots =
+    typeof g.clusterSlots === 'number' && CLUSTER_SLOT_SETTINGS.includes(g.clusterSlots) ? g.clusterSlots : null;
   return {
     pageSize: (typeof g.pageSize === 'string' ? PAGE_SIZE_SETTINGS.get(g.pageSize) : undefined) ?? d.pageSize,
     clusterSlots,
@@ -157,5 +168,10 @@ export function scenarioSettingsChanged(a: Settings, b: Settings): boolean {
 
 /** Whether sessions run differently under `b` than under `a` (besides the scenario defaults). */
 export function sessionSettingsChanged(a: Settings, b: Settings): boolean {
-  return a.checkInvariants !== b.checkInvariants || a.invariants !== b.invariants || a.limits.maxSteps !== b.limits.maxSteps || a.limits.undoMemoryMB !== b.limits.undoMemoryMB;
+  return (
+    a.checkInvariants !== b.checkInvariants ||
+    a.invariants !== b.invariants ||
+    a.limits.maxSteps !== b.limits.maxSteps ||
+    a.limits.undoMemoryMB !== b.limits.undoMemoryMB
+  );
 }

@@ -19,12 +19,23 @@ export function positionParam(params: unknown, key = 'position'): { line: number
   const v = (params as Record<string, unknown>)[key];
   if (typeof v !== 'object' || v === null) return null;
   const { line, character } = v as { line?: unknown; character?: unknown };
-  if (typeof line !== 'number' || typeof character !== 'number' || !Number.isInteger(line) || !Number.isInteger(character) || line < 0 || character < 0) return null;
+  if (
+    typeof line !== 'number' ||
+    typeof character !== 'number' ||
+    !Number.isInteger(line) ||
+    !Number.isInteger(character) ||
+    line < 0 ||
+    character < 0
+  )
+    return null;
   return { line, character };
 }
 
 /** A range field of a standard request, or null when malformed. */
-export function rangeParam(params: unknown, key = 'range'): { start: { line: number; character: number }; end: { line: number; character: number } } | null {
+export function rangeParam(
+  params: unknown,
+  key = 'range',
+): { start: { line: number; character: number }; end: { line: number; character: number } } | null {
   if (typeof params !== 'object' || params === null) return null;
   const v = (params as Record<string, unknown>)[key];
   const start = positionParam(v, 'start');

@@ -79,7 +79,13 @@ export interface SessionApi {
    * only once the session is past step `from`, where the whole run began) or
    * at or after `toLine`, or to the end.
    */
-  runToBreakpoint(breakpoints: ReadonlySet<number>, from: number, toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta;
+  runToBreakpoint(
+    breakpoints: ReadonlySet<number>,
+    from: number,
+    toLine?: number,
+    cancel?: CancelSignal,
+    progress?: ProgressSink,
+  ): SessionDelta;
   /** Go back to the latest earlier step whose next statement starts on a line of `breakpoints`, else to step 0. */
   backToBreakpoint(breakpoints: ReadonlySet<number>): SessionDelta;
   gotoStep(step: number, cancel?: CancelSignal): SessionDelta;

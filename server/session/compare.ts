@@ -12,7 +12,13 @@
  * A fingerprint of that behaviour is kept for every step, which gives the
  * first step at which the designs stop behaving alike.
  */
-import type { CompareDifference, CompareDivergence, CompareResult, DesignBehaviour, DesignName } from '../../shared/protocol';
+import type {
+  CompareDifference,
+  CompareDivergence,
+  CompareResult,
+  DesignBehaviour,
+  DesignName,
+} from '../../shared/protocol';
 import { computeOverhead } from '../sim/designs/overhead';
 import type { Kernel } from '../sim/kernel';
 import type { CancelSignal } from './api';
@@ -37,7 +43,16 @@ interface BehaviourSample {
   readonly memcgSwap: ReadonlyMap<string, number>;
 }
 
-const SAMPLE_FIELDS = ['expectsPassed', 'expectsFailed', 'unexpectedErrors', 'pswpout', 'pswpin', 'zswpout', 'swapCache', 'slotsUsed'] as const;
+const SAMPLE_FIELDS = [
+  'expectsPassed',
+  'expectsFailed',
+  'unexpectedErrors',
+  'pswpout',
+  'pswpin',
+  'zswpout',
+  'swapCache',
+  'slotsUsed',
+] as const;
 
 /** What the counters and lists say now; cheap enough to take before every step. */
 function sampleBehaviour(session: Session): BehaviourSample {
@@ -79,7 +94,8 @@ function fingerprint(s: BehaviourSample): number {
 /** What differs between two samples, in words. */
 function differences(a: BehaviourSample, b: BehaviourSample): CompareDifference[] {
   const out: CompareDifference[] = [];
-  for (const field of SAMPLE_FIELDS) if (a[field] !== b[field]) out.push({ what: field, first: a[field], second: b[field] });
+  for (const field of SAMPLE_FIELDS)
+    if (a[field] !== b[field]) out.push({ what: field, first: a[field], second: b[field] });
   for (const path of new Set([...a.memcgSwap.keys(), ...b.memcgSwap.keys()])) {
     const x = a.memcgSwap.get(path) ?? 0;
     const y = b.memcgSwap.get(path) ?? 0;
@@ -87,7 +103,6 @@ function differences(a: BehaviourSample, b: BehaviourSample): CompareDifference[
   }
   return out;
 }
-
 
 /** One design's run: what it reports, and its behaviour print at every step it reached. */
 interface DesignRun {
@@ -156,7 +171,15 @@ export class DesignComparison {
         expectsPassed: last.expectsPassed,
         expectsFailed: last.expectsFailed,
         unexpectedErrors: last.unexpectedErrors,
-        firstError: firstError === undefined ? null : { line: firstError.range.start.line, step: firstError.step, errno: firstError.errno, message: firstError.message },
+        firstError:
+          firstError === undefined
+            ? null
+            : {
+                line: firstError.range.start.line,
+                step: firstError.step,
+                errno: firstError.errno,
+                message: firstError.message,
+              },
         pswpout: last.pswpout,
         pswpin: last.pswpin,
         zswpout: last.zswpout,
@@ -189,7 +212,8 @@ export class DesignComparison {
         if (found === null || step < found.step) found = { step, other: run };
       }
     }
-    if (found !== null && reference !== undefined && !cancel?.isCancellationRequested) this.result_.divergence = this.describe(reference.design, found.other.design, found.step, cancel);
+    if (found !== null && reference !== undefined && !cancel?.isCancellationRequested)
+      this.result_.divergence = this.describe(reference.design, found.other.design, found.step, cancel);
     return this.result_;
   }
 
@@ -209,7 +233,12 @@ export class DesignComparison {
 }
 
 /** Every design of `designs` at once (the CLI, `swapsim serve`, tests). */
-export function compareDesigns(session: Session, designs: readonly DesignName[], at: number, cancel?: CancelSignal): CompareResult {
+export function compareDesigns(
+  session: Session,
+  designs: readonly DesignName[],
+  at: number,
+  cancel?: CancelSignal,
+): CompareResult {
   const comparison = new DesignComparison(session.uri, session.text, session.buildOptions, at, session.step.total);
   for (const design of designs) {
     if (cancel?.isCancellationRequested) break;

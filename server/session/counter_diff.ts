@@ -18,18 +18,26 @@ export function changedCounters(prev: CounterSet, next: CounterSet): Record<stri
     const p = before.get(r.Filename);
     for (const f of SWAP_FIELDS) if (p?.[f] !== r[f]) out[`swaps.${r.Filename}.${f}`] = r[f];
   }
-  for (const r of prev.swaps) if (!after.has(r.Filename)) for (const f of SWAP_FIELDS) out[`swaps.${r.Filename}.${f}`] = 0;
+  for (const r of prev.swaps)
+    if (!after.has(r.Filename)) for (const f of SWAP_FIELDS) out[`swaps.${r.Filename}.${f}`] = 0;
   diffRecord('free.swap.', prev.free, next.free, out);
   diffRecord('free.mem.', prev.freeMem, next.freeMem, out);
   diffRecord('meminfo.', prev.meminfo, next.meminfo, out);
   diffRecord('vmstat.', prev.vmstat, next.vmstat, out);
-  for (const size of Object.keys(next.mthp)) diffRecord(`mthp.${size}.`, prev.mthp[size] ?? {}, next.mthp[size] ?? {}, out);
-  for (const size of Object.keys(prev.mthp)) if (!(size in next.mthp)) diffRecord(`mthp.${size}.`, prev.mthp[size] ?? {}, {}, out);
+  for (const size of Object.keys(next.mthp))
+    diffRecord(`mthp.${size}.`, prev.mthp[size] ?? {}, next.mthp[size] ?? {}, out);
+  for (const size of Object.keys(prev.mthp))
+    if (!(size in next.mthp)) diffRecord(`mthp.${size}.`, prev.mthp[size] ?? {}, {}, out);
   diffRecord('zswap.', prev.zswap, next.zswap, out);
   return out;
 }
 
-function diffRecord(prefix: string, prev: Readonly<Record<string, number>>, next: Readonly<Record<string, number>>, out: Record<string, number>): void {
+function diffRecord(
+  prefix: string,
+  prev: Readonly<Record<string, number>>,
+  next: Readonly<Record<string, number>>,
+  out: Record<string, number>,
+): void {
   for (const key of Object.keys(next)) {
     const v = next[key]!;
     if (prev[key] !== v) out[prefix + key] = v;

@@ -20,8 +20,25 @@
  * time the expression is read; a lone `$NAME` reads the variable.
  */
 import type { ExpectCompare, Word } from '../lang/ast';
-import { CLUSTER_FIELDS, DEVICE_FIELDS, FREE_COLUMNS, FREE_ROWS, KEYS, SLOT_FIELDS, SWAPS_COLUMNS, TASK_FIELDS, type FieldSpec, type ObservableUnit } from '../lang/catalog';
-import { type Comparison, type ExpectedValue, type Observable, type ScenarioConfig, type Tolerance } from '../lang/checked';
+import {
+  CLUSTER_FIELDS,
+  DEVICE_FIELDS,
+  FREE_COLUMNS,
+  FREE_ROWS,
+  KEYS,
+  SLOT_FIELDS,
+  SWAPS_COLUMNS,
+  TASK_FIELDS,
+  type FieldSpec,
+  type ObservableUnit,
+} from '../lang/catalog';
+import {
+  type Comparison,
+  type ExpectedValue,
+  type Observable,
+  type ScenarioConfig,
+  type Tolerance,
+} from '../lang/checked';
 import { cachedFile, type CheckContext } from '../lang/context';
 import { checkCompare, resolveObservable } from '../lang/expect';
 import { ExprError, expand, mayExpand, parseTemplate } from '../lang/expr';
@@ -93,9 +110,12 @@ export type Compiled = { ok: true; expr: Expr } | { ok: false; message: string }
 /** `ctx` with every name of `names` it lacks, as if created (their sizes unknown). */
 export function withKnownNames(ctx: CheckContext, names: KnownNames): CheckContext {
   const st = ctx.state;
-  for (const path of names.devices) if (!st.devices.has(path)) st.devices.set(path, { active: true, slots: null, offAt: null });
-  for (const cgroup of names.cgroups) if (!st.cgroups.get(cgroup)?.alive) st.cgroups.set(cgroup, { alive: true, removedAt: null, subtree: true });
-  for (const name of names.tasks) if (!st.tasks.has(name)) st.tasks.set(name, { alive: true, exitedAt: null, cgroup: '/', regions: new Map() });
+  for (const path of names.devices)
+    if (!st.devices.has(path)) st.devices.set(path, { active: true, slots: null, offAt: null });
+  for (const cgroup of names.cgroups)
+    if (!st.cgroups.get(cgroup)?.alive) st.cgroups.set(cgroup, { alive: true, removedAt: null, subtree: true });
+  for (const name of names.tasks)
+    if (!st.tasks.has(name)) st.tasks.set(name, { alive: true, exitedAt: null, cgroup: '/', regions: new Map() });
   return ctx;
 }
 
@@ -109,12 +129,23 @@ const COMPARISON_OPERATORS = new Set(['==', '!=', '<', '<=', '>', '>=', '≈', '
 function recordParts(words: readonly Word[], env: ExprEnv): RecordExpr | null {
   const text = words.map((w) => w.text).join(' ');
   const head = words[0]?.text ?? '';
-  const fields = (list: readonly FieldSpec[]): RecordExpr => ({ kind: 'record', text, anyOf: false, parts: () => list.map((f) => ({ name: f.name, expression: `${text} ${f.name}` })) });
+  const fields = (list: readonly FieldSpec[]): RecordExpr => ({
+    kind: 'record',
+    text,
+    anyOf: false,
+    parts: () => list.map((f) => ({ name: f.name, expression: `${text} ${f.name}` })),
+  });
   const n = words.length;
   if ((head === 'slot' || head === 'cluster') && n === 3) return fields(head === 'slot' ? SLOT_FIELDS : CLUSTER_FIELDS);
   if ((head === 'task' || head === 'device') && n === 2) return fields(head === 'task' ? TASK_FIELDS : DEVICE_FIELDS);
   if (head === 'free' && n === 2) return fields(FREE_COLUMNS);
-  if (head === 'free' && n === 1) return { kind: 'record', text, anyOf: false, parts: () => FREE_ROWS.map((row) => ({ name: row, expression: `free ${row}` })) };
+  if (head === 'free' && n === 1)
+    return {
+      kind: 'record',
+      text,
+      anyOf: false,
+      parts: () => FREE_ROWS.map((row) => ({ name: row, expression: `free ${row}` })),
+    };
   const looksLikePath = head.includes('/') || head.startsWith('memory.') || head.startsWith('cgroup.');
   if (!looksLikePath) return null;
   const file = cachedFile(head, env.config.pageSize, env.config.pmdOrder);
@@ -131,7 +162,8 @@ function recordParts(words: readonly Word[], env: ExprEnv): RecordExpr | null {
       anyOf: true,
       parts: (k) => {
         const out: { name: string; expression: string }[] = [];
-        for (const m of k.memcgs.byId.values()) if (m.online && !m.isRoot) out.push({ name: `/${m.path}`, expression: `${m.path}/${head}${rest}` });
+        for (const m of k.memcgs.byId.values())
+          if (m.online && !m.isRoot) out.push({ name: `/${m.path}`, expression: `${m.path}/${head}${rest}` });
         return out;
       },
     };
@@ -139,12 +171,23 @@ function recordParts(words: readonly Word[], env: ExprEnv): RecordExpr | null {
   const { ref, spec } = file.value;
   if (ref.kind === 'proc' && ref.name === 'swaps') {
     if (n === 2) return fields(SWAPS_COLUMNS);
-    if (n === 1) return { kind: 'record', text, anyOf: false, parts: (k) => k.swap.devices.map((si) => ({ name: si.path, expression: `${head} ${si.path}` })) };
+    if (n === 1)
+      return {
+        kind: 'record',
+        text,
+        anyOf: false,
+        parts: (k) => k.swap.devices.map((si) => ({ name: si.path, expression: `${head} ${si.path}` })),
+      };
     return null;
   }
   if (spec.keys !== undefined && n === 1) {
     const keys = KEYS[spec.keys];
-    return { kind: 'record', text, anyOf: false, parts: () => keys.map((key) => ({ name: key.name, expression: `${head} ${key.name}` })) };
+    return {
+      kind: 'record',
+      text,
+      anyOf: false,
+      parts: () => keys.map((key) => ({ name: key.name, expression: `${head} ${key.name}` })),
+    };
   }
   return null;
 }
@@ -171,7 +214,11 @@ function wordsOf(text: string): { words: WordNode[]; operator: boolean; substitu
 }
 
 /** The text with every `$` substitution expanded (variables and loop counters as `lookup` has them). */
-export function expandText(text: string, lookup: (name: string) => number | string | undefined, pageSize: number): string | { error: string } {
+export function expandText(
+  text: string,
+  lookup: (name: string) => number | string | undefined,
+  pageSize: number,
+): string | { error: string } {
   const lexed = lexLine(text);
   let out = '';
   let at = 0;
@@ -190,7 +237,8 @@ export function expandText(text: string, lookup: (name: string) => number | stri
   return out + text.slice(at);
 }
 
-const FORMS_HINT = 'an observable as `expect` names it: a file path (`/proc/vmstat pswpout`, `app/memory.swap.current`), or free, slot, cluster, task, device, overhead';
+const FORMS_HINT =
+  'an observable as `expect` names it: a file path (`/proc/vmstat pswpout`, `app/memory.swap.current`), or free, slot, cluster, task, device, overhead';
 
 /** Check an expression; the message of a failure is the checker's own (with its "did you mean"). */
 export function compileExpr(text: string, env: ExprEnv): Compiled {
@@ -198,7 +246,8 @@ export function compileExpr(text: string, env: ExprEnv): Compiled {
   if (source === '') return { ok: false, message: `empty expression: write ${FORMS_HINT}` };
   const split = wordsOf(source);
   if ('error' in split) return { ok: false, message: split.error };
-  if (split.words.length === 0) return { ok: false, message: `nothing to compare before the operator: write ${FORMS_HINT}` };
+  if (split.words.length === 0)
+    return { ok: false, message: `nothing to compare before the operator: write ${FORMS_HINT}` };
   // With substitutions the words are known only when read: checked then, against the values of the moment.
   if (split.substitutions || mayExpand(source)) return { ok: true, expr: { kind: 'template', text: source } };
   const ctx = env.context();
@@ -208,10 +257,16 @@ export function compileExpr(text: string, env: ExprEnv): Compiled {
     if (record !== null) return checkRecord(record, env);
     const resolved = resolveObservable(ctx, split.words);
     if (resolved === null) return { ok: false, message: firstProblem(ctx, `'${source}' is not an observable`) };
-    return { ok: true, expr: { kind: 'value', text: subjectText, observable: resolved.observable, unit: resolved.unit } };
+    return {
+      ok: true,
+      expr: { kind: 'value', text: subjectText, observable: resolved.observable, unit: resolved.unit },
+    };
   }
   if (record !== null && !record.anyOf) {
-    return { ok: false, message: `'${subjectText}' holds several values: compare one of them (e.g. ${subjectText} ${exampleField(split.words)})` };
+    return {
+      ok: false,
+      message: `'${subjectText}' holds several values: compare one of them (e.g. ${subjectText} ${exampleField(split.words)})`,
+    };
   }
   // Compare through the `expect` line parser and checker, so the grammar is exactly theirs.
   const subjectEnd = split.words[split.words.length - 1]!.endChar;
@@ -222,18 +277,42 @@ export function compileExpr(text: string, env: ExprEnv): Compiled {
     const cgroup = representativeCgroup(ctx);
     ctx.state.cgroups.set(`/${cgroup}`, { alive: true, removedAt: null, subtree: true });
     const head = split.words[0]!;
-    subjectWords = [new WordNode(`${cgroup}/${head.text}`, 0, head.startChar, head.endChar, false), ...split.words.slice(1)];
+    subjectWords = [
+      new WordNode(`${cgroup}/${head.text}`, 0, head.startChar, head.endChar, false),
+      ...split.words.slice(1),
+    ];
   }
   const lineText = `expect ${subjectWords.map((w) => (w.quoted ? JSON.stringify(w.text) : w.text)).join(' ')} ${tail}`;
   const parsed = new LineParser(false).parseLine(lineText, 0);
-  if (parsed.statement === null || parsed.statement.kind !== 'expect' || parsed.statement.assertion.form !== 'compare') {
+  if (
+    parsed.statement === null ||
+    parsed.statement.kind !== 'expect' ||
+    parsed.statement.assertion.form !== 'compare'
+  ) {
     return { ok: false, message: parsed.diagnostic?.message ?? `'${source}' is not a comparison` };
   }
   const assertion: ExpectCompare = parsed.statement.assertion;
   const checked = checkCompare(ctx, assertion, parsed.statement.range);
-  if (checked === null || checked.op !== 'expect') return { ok: false, message: firstProblem(ctx, `'${source}' is not a comparison`) };
-  const subject: ValueExpr | RecordExpr = record ?? { kind: 'value', text: subjectText, observable: checked.observable, unit: checked.unit };
-  return { ok: true, expr: { kind: 'compare', text: `${subjectText} ${tail}`, subject, tail, comparison: checked.comparison, expected: checked.expected, tolerance: checked.tolerance } };
+  if (checked === null || checked.op !== 'expect')
+    return { ok: false, message: firstProblem(ctx, `'${source}' is not a comparison`) };
+  const subject: ValueExpr | RecordExpr = record ?? {
+    kind: 'value',
+    text: subjectText,
+    observable: checked.observable,
+    unit: checked.unit,
+  };
+  return {
+    ok: true,
+    expr: {
+      kind: 'compare',
+      text: `${subjectText} ${tail}`,
+      subject,
+      tail,
+      comparison: checked.comparison,
+      expected: checked.expected,
+      tolerance: checked.tolerance,
+    },
+  };
 }
 
 /** A record is checked through its first part, so a misspelt device or task is caught now, not at every read. */
@@ -245,7 +324,8 @@ function checkRecord(record: RecordExpr, env: ExprEnv): Compiled {
   // Every record form's parts share its words; the checker looks at the prefix through any one of them.
   const probe = wordsOf(`${record.text} ${probeField(words.words)}`);
   if ('error' in probe || probe.words.length === words.words.length) return { ok: true, expr: record };
-  if (resolveObservable(ctx, probe.words) === null) return { ok: false, message: firstProblem(ctx, `'${record.text}' is not an observable`) };
+  if (resolveObservable(ctx, probe.words) === null)
+    return { ok: false, message: firstProblem(ctx, `'${record.text}' is not an observable`) };
   return { ok: true, expr: record };
 }
 
@@ -319,12 +399,18 @@ function readValue(expr: ValueExpr, rc: ReadContext): Reading {
 }
 
 /** A record's parts with their readings (parts that do not check show why). */
-export function readParts(expr: RecordExpr, rc: ReadContext, limit = 2000): { name: string; expression: string; reading: Reading; record: boolean }[] {
-  return expr.parts(rc.kernel)
+export function readParts(
+  expr: RecordExpr,
+  rc: ReadContext,
+  limit = 2000,
+): { name: string; expression: string; reading: Reading; record: boolean }[] {
+  return expr
+    .parts(rc.kernel)
     .slice(0, limit)
     .map(({ name, expression }) => {
       const part = rc.compile(expression);
-      if (!part.ok) return { name, expression, reading: { display: `<${part.message}>`, raw: part.message }, record: false };
+      if (!part.ok)
+        return { name, expression, reading: { display: `<${part.message}>`, raw: part.message }, record: false };
       return { name, expression, reading: read(part.expr, rc), record: part.expr.kind === 'record' };
     });
 }
@@ -360,7 +446,10 @@ export function read(expr: Expr, rc: ReadContext): Reading {
       return readValue(expr, rc);
     case 'compare': {
       const verdict = holds(expr, rc);
-      return { display: verdict.holds ? `true  (${verdict.detail})` : `false  (${verdict.detail})`, raw: String(verdict.holds) };
+      return {
+        display: verdict.holds ? `true  (${verdict.detail})` : `false  (${verdict.detail})`,
+        raw: String(verdict.holds),
+      };
     }
     case 'record': {
       const parts = readParts(expr, rc);
@@ -377,7 +466,8 @@ export function holds(expr: ConditionExpr, rc: ReadContext): { holds: boolean; d
   if (expr.kind === 'template') {
     const resolved = resolveTemplate(expr, rc);
     if (!resolved.ok) return { holds: false, detail: resolved.message, error: true };
-    if (resolved.expr.kind !== 'compare') return { holds: false, detail: `'${resolved.expanded ?? expr.text}' is not a comparison`, error: true };
+    if (resolved.expr.kind !== 'compare')
+      return { holds: false, detail: `'${resolved.expanded ?? expr.text}' is not a comparison`, error: true };
     return holds(resolved.expr, rc);
   }
   if (expr.subject.kind === 'value') {
@@ -389,7 +479,10 @@ export function holds(expr: ConditionExpr, rc: ReadContext): { holds: boolean; d
       if (!(error instanceof KernelError)) throw error;
       return { holds: false, detail: error.message, error: true };
     }
-    return { holds: compare(actual, expr.comparison, expr.expected, expr.tolerance), detail: `${subject.text} = ${displayValue(actual, subject.unit, rc.kernel.geom.pageSize)}` };
+    return {
+      holds: compare(actual, expr.comparison, expr.expected, expr.tolerance),
+      detail: `${subject.text} = ${displayValue(actual, subject.unit, rc.kernel.geom.pageSize)}`,
+    };
   }
   // A cgroup file in every cgroup: holds for any.
   const details: string[] = [];
@@ -400,7 +493,11 @@ export function holds(expr: ConditionExpr, rc: ReadContext): { holds: boolean; d
     if (verdict.holds) return { holds: true, detail: verdict.detail };
     details.push(verdict.detail);
   }
-  return { holds: false, detail: details.length === 0 ? 'no cgroup has it' : details.slice(0, 4).join('; ') + (details.length > 4 ? '; …' : '') };
+  return {
+    holds: false,
+    detail:
+      details.length === 0 ? 'no cgroup has it' : details.slice(0, 4).join('; ') + (details.length > 4 ? '; …' : ''),
+  };
 }
 
 /**

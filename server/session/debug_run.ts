@@ -22,13 +22,17 @@
  * each ended by the slice's CancelSignal, and flushes the log lines between
  * slices.
  */
-import type { DebugStopReason, DesignName, DebugLogLine, ExceptionFilterId, DebugException } from '../../shared/protocol';
+import type {
+  DebugStopReason,
+  DesignName,
+  DebugLogLine,
+  ExceptionFilterId,
+  DebugException,
+} from '../../shared/protocol';
 import type { Kernel } from '../sim/kernel';
 import type { CancelSignal } from './api';
 import { holds, read, type Compiled, type ConditionExpr, type Expr, type ReadContext } from './debug_expr';
 import type { StepPlan } from './steps';
-
-
 
 /** `N`/`>= N`: from the N-th time on; `== N`: only then; `> N`, `< N`, `<= N`; `% N`: every N-th time. */
 export interface HitCondition {
@@ -120,7 +124,11 @@ function swapMeasure(k: Kernel): SwapMeasure {
   // memory.swap.events `fail` counts every failed swap allocation; `max` the ones refused by swap.max (mem_cgroup_try_charge_swap()).
   const events = k.memcgs.swapEventsHierarchical(k.memcgs.root);
   const v = k.swap.vswap;
-  return { failures: events.fail - events.max, free: k.swap.counters.nrSwapPages - (v ? v.pages - v.inusePages : 0), total: k.swap.visibleTotalPages() };
+  return {
+    failures: events.fail - events.max,
+    free: k.swap.counters.nrSwapPages - (v ? v.pages - v.inusePages : 0),
+    total: k.swap.visibleTotalPages(),
+  };
 }
 
 function swapFullNote(before: SwapMeasure, after: SwapMeasure): string | null {
@@ -150,7 +158,8 @@ export function hitConditionHolds(hit: HitCondition, count: number): boolean {
 /** A hit condition as typed in VS Code's breakpoint widget, or an error message. */
 export function parseHitCondition(text: string): HitCondition | string {
   const m = /^\s*(>=|==|=|>|<=|<|%)?\s*(\d+)\s*$/.exec(text);
-  if (m === null) return `'${text.trim()}' is not a hit count: write N (from the N-th time on), == N, > N, < N, <= N or % N (every N-th time)`;
+  if (m === null)
+    return `'${text.trim()}' is not a hit count: write N (from the N-th time on), == N, > N, < N, <= N or % N (every N-th time)`;
   const n = Number(m[2]);
   const op = m[1] === undefined ? '>=' : m[1] === '=' ? '==' : (m[1] as HitCondition['op']);
   if (op === '%' && n === 0) return '% 0 never holds: every N-th time needs N ≥ 1';
@@ -212,7 +221,8 @@ export class DebugRun {
       else this.backOne(c);
     }
     // Next and Step Back onto a breakpoint's line are still steps (an exception or a data change says more, and stays).
-    if (this.stop.reason === 'breakpoint' && this.move.maxSteps !== undefined && this.steps >= this.move.maxSteps) this.stop = { ...this.stop, reason: 'step' };
+    if (this.stop.reason === 'breakpoint' && this.move.maxSteps !== undefined && this.steps >= this.move.maxSteps)
+      this.stop = { ...this.stop, reason: 'step' };
     this.flushDropped();
   }
 
@@ -255,7 +265,12 @@ export class DebugRun {
       return;
     }
     if (c.stoppedOnError) {
-      this.stop = { reason: 'exception', description: 'stopped on error (stop_on_error)', hitBreakpointIds: [], exception: null };
+      this.stop = {
+        reason: 'exception',
+        description: 'stopped on error (stop_on_error)',
+        hitBreakpointIds: [],
+        exception: null,
+      };
       return;
     }
     if (p >= c.plan.total) {
@@ -284,11 +299,18 @@ export class DebugRun {
     this.swap = this.watchSwapFull ? swapMeasure(c.kernel) : null;
     const p = i - 1;
     this.stop = this.backStop(c, p, exception, after, swapAfter);
-    if (this.stop === null && p === 0) this.stop = { reason: 'entry', description: 'start of scenario', hitBreakpointIds: [], exception: null };
+    if (this.stop === null && p === 0)
+      this.stop = { reason: 'entry', description: 'start of scenario', hitBreakpointIds: [], exception: null };
   }
 
   /** The stop going back at position p, whose next step raised `exception` and took the watches to `after`. */
-  private backStop(c: DebugCursor, p: number, exception: DebugStop | null, after: readonly string[], swapAfter: SwapMeasure | null): DebugStop | null {
+  private backStop(
+    c: DebugCursor,
+    p: number,
+    exception: DebugStop | null,
+    after: readonly string[],
+    swapAfter: SwapMeasure | null,
+  ): DebugStop | null {
     const full = swapAfter !== null && this.swap !== null ? swapFullNote(this.swap, swapAfter) : null;
     if (exception !== null) return exception;
     if (full !== null) return this.swapFullStop(c, p + 1, full);
@@ -300,7 +322,13 @@ export class DebugRun {
   // ------------------------------------------------------------- checks
 
   /** A stop for what step `step` (1-based) raised, if a filter asks for it. */
-  private exceptionOf(c: DebugCursor, step: number, eventsFrom: number, eventsTo: number, back = false): DebugStop | null {
+  private exceptionOf(
+    c: DebugCursor,
+    step: number,
+    eventsFrom: number,
+    eventsTo: number,
+    back = false,
+  ): DebugStop | null {
     const filters = this.spec.exceptions;
     if (filters.size === 0) return null;
     const line = c.plan.lineAt(step - 1);
@@ -316,13 +344,15 @@ export class DebugRun {
     if (e !== null) {
       const filter: ExceptionFilterId = e.expected ? 'caughtError' : 'error';
       const errnos = filters.get(filter);
-      if (filters.has(filter) && (errnos === null || errnos === undefined || errnos.has(e.errno))) return exception(filter, e.errno, `${e.errno}: ${e.message}`);
+      if (filters.has(filter) && (errnos === null || errnos === undefined || errnos.has(e.errno)))
+        return exception(filter, e.errno, `${e.errno}: ${e.message}`);
     }
     if (problems.failedExpect !== null && filters.has('expect')) {
       const x = problems.failedExpect;
       return exception('expect', 'expect-failed', `expect failed: ${x.text}: got ${x.actual}, expected ${x.expected}`);
     }
-    if (problems.violations.length > 0 && filters.has('invariant')) return exception('invariant', 'invariant', `invariant violated: ${problems.violations[0]}`);
+    if (problems.violations.length > 0 && filters.has('invariant'))
+      return exception('invariant', 'invariant', `invariant violated: ${problems.violations[0]}`);
     if (filters.has('oom')) {
       const log = c.kernel.log.events;
       for (let i = eventsFrom; i < eventsTo && i < log.length; i++) {
@@ -342,7 +372,12 @@ export class DebugRun {
   private swapFullStop(c: DebugCursor, step: number, note: string): DebugStop {
     const line = c.plan.lineAt(step - 1);
     const description = `swap full: ${note}`;
-    return { reason: 'exception', description: `${description} (line ${line + 1}, step ${step})`, hitBreakpointIds: [], exception: { filter: 'swapFull', id: 'swap-full', description, line, step } };
+    return {
+      reason: 'exception',
+      description: `${description} (line ${line + 1}, step ${step})`,
+      hitBreakpointIds: [],
+      exception: { filter: 'swapFull', id: 'swap-full', description, line, step },
+    };
   }
 
   /** Data breakpoints whose value differs between `a` and `b` (and whose condition holds now). */
@@ -356,7 +391,12 @@ export class DebugRun {
       names.push(w.expr.text);
     });
     if (ids.length === 0) return null;
-    return { reason: 'data breakpoint', description: `${names.join(', ')} changed`, hitBreakpointIds: ids, exception: null };
+    return {
+      reason: 'data breakpoint',
+      description: `${names.join(', ')} changed`,
+      hitBreakpointIds: ids,
+      exception: null,
+    };
   }
 
   /** Breakpoints, Run to Cursor and Step Out targets at position p (the statement of step p next). */
@@ -368,7 +408,8 @@ export class DebugRun {
       if (bp.log === null) return { reason: 'breakpoint', description: '', hitBreakpointIds: [bp.id], exception: null };
       if (forward) this.log(c, bp, line, p);
     }
-    if (this.move.toLine === line) return { reason: 'goto', description: `line ${line + 1}`, hitBreakpointIds: [], exception: null };
+    if (this.move.toLine === line)
+      return { reason: 'goto', description: `line ${line + 1}`, hitBreakpointIds: [], exception: null };
     return null;
   }
 
@@ -378,7 +419,12 @@ export class DebugRun {
     const verdict = holds(bp.condition, this.readContext(c));
     if (verdict.error === true && !this.unreadable.has(bp.id)) {
       this.unreadable.add(bp.id);
-      this.pushLog({ step: p, line, category: 'stderr', text: `condition on line ${line + 1} could not be read (${verdict.detail}): taken as false` });
+      this.pushLog({
+        step: p,
+        line,
+        category: 'stderr',
+        text: `condition on line ${line + 1} could not be read (${verdict.detail}): taken as false`,
+      });
     }
     return verdict.holds;
   }
@@ -400,7 +446,12 @@ export class DebugRun {
 
   private flushDropped(): void {
     if (this.dropped === 0) return;
-    this.logs.push({ step: -1, line: -1, category: 'stderr', text: `… ${this.dropped} more log line(s) not shown (at most ${MAX_LOG_LINES} per movement)` });
+    this.logs.push({
+      step: -1,
+      line: -1,
+      category: 'stderr',
+      text: `… ${this.dropped} more log line(s) not shown (at most ${MAX_LOG_LINES} per movement)`,
+    });
     this.dropped = 0;
   }
 }

@@ -18,7 +18,8 @@ function condition(text: string, env: ExprEnv): ConditionExpr | string {
   const compiled = compileExpr(text, env);
   if (!compiled.ok) return compiled.message;
   if (compiled.expr.kind === 'template') return compiled.expr;
-  if (compiled.expr.kind !== 'compare') return `'${text.trim()}' is not a comparison: write OBSERVABLE OP VALUE, e.g. slot /dev/vda 1 count >= 2`;
+  if (compiled.expr.kind !== 'compare')
+    return `'${text.trim()}' is not a comparison: write OBSERVABLE OP VALUE, e.g. slot /dev/vda 1 count >= 2`;
   return compiled.expr;
 }
 
@@ -48,7 +49,8 @@ function errnoSet(text: string | undefined): ReadonlySet<string> | null | string
   const names = (text ?? '').split(/[\s,|]+/).filter((w) => w !== '');
   if (names.length === 0) return null;
   for (const name of names) {
-    if (!ERRNO_NAMES.includes(name)) return `unknown errno '${name}'${didYouMean(nearest(name, ERRNO_NAMES))}: list errno names such as ENOMEM EAGAIN`;
+    if (!ERRNO_NAMES.includes(name))
+      return `unknown errno '${name}'${didYouMean(nearest(name, ERRNO_NAMES))}: list errno names such as ENOMEM EAGAIN`;
   }
   return new Set(names);
 }
@@ -104,8 +106,13 @@ export function compileDebugSpec(wire: WireSpec, env: ExprEnv, plan: StepPlan): 
   return { spec: { lines, exceptions, data }, check };
 }
 
-function lineBreakpoint(bp: WireSpec['breakpoints'][number], env: ExprEnv, statementLines: ReadonlySet<number>): LineBreakpoint | string {
-  if (!statementLines.has(bp.line)) return 'no statement starts on this line (comments, blank lines, config, repeat headers and closing braces do not run as steps)';
+function lineBreakpoint(
+  bp: WireSpec['breakpoints'][number],
+  env: ExprEnv,
+  statementLines: ReadonlySet<number>,
+): LineBreakpoint | string {
+  if (!statementLines.has(bp.line))
+    return 'no statement starts on this line (comments, blank lines, config, repeat headers and closing braces do not run as steps)';
   const blank = (s: string | undefined): boolean => s === undefined || s.trim() === '';
   const cond = blank(bp.condition) ? null : condition(bp.condition!, env);
   if (typeof cond === 'string') return `condition: ${cond}`;

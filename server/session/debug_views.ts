@@ -3,26 +3,54 @@
  * Debug Console's evaluate, the frame's `repeat` passes, the targets of
  * Run/Jump to Cursor, and a cluster's raw table for the memory view.
  */
-import type { ClusterMemory, ClusterRef, DebugFrameInfo, EvaluatePart, EvaluateResult, LineTargets } from '../../shared/protocol';
+import type {
+  ClusterMemory,
+  ClusterRef,
+  DebugFrameInfo,
+  EvaluatePart,
+  EvaluateResult,
+  LineTargets,
+} from '../../shared/protocol';
 import { VSWAP_DEVICE_WORD } from '../lang/catalog';
 import { normalisePath } from '../lang/paths';
 import { DEFAULT_LIMITS } from '../lang/checked';
-import { cachedCompiler, expandText, loneSubstitution, read, readParts, resolveTemplate, type Compiled, type ExprEnv, type KnownNames, type ReadContext, withKnownNames } from './debug_expr';
+import {
+  cachedCompiler,
+  expandText,
+  loneSubstitution,
+  read,
+  readParts,
+  resolveTemplate,
+  type Compiled,
+  type ExprEnv,
+  type KnownNames,
+  type ReadContext,
+  withKnownNames,
+} from './debug_expr';
 import { runtimeContext } from './dynamic';
 import { slotEncodings } from './encodings';
 import type { Session } from './session';
 
 /** Expressions against the machine as it is now (the checker's run-time view, as statements with substitutions get). */
 export function liveEnv(session: Session): ExprEnv {
-  return { config: session.exprConfig, context: () => runtimeContext(session.machine, session.exprConfig, DEFAULT_LIMITS) };
+  return {
+    config: session.exprConfig,
+    context: () => runtimeContext(session.machine, session.exprConfig, DEFAULT_LIMITS),
+  };
 }
 
 /** For breakpoints set ahead: the machine now, and every name the scenario creates anywhere. */
 export function aheadEnv(session: Session, names: KnownNames): ExprEnv {
-  return { config: session.exprConfig, context: () => withKnownNames(runtimeContext(session.machine, session.exprConfig, DEFAULT_LIMITS), names) };
+  return {
+    config: session.exprConfig,
+    context: () => withKnownNames(runtimeContext(session.machine, session.exprConfig, DEFAULT_LIMITS), names),
+  };
 }
 
-export function readContext(session: Session, compile: (text: string) => Compiled = cachedCompiler(() => liveEnv(session))): ReadContext {
+export function readContext(
+  session: Session,
+  compile: (text: string) => Compiled = cachedCompiler(() => liveEnv(session)),
+): ReadContext {
   return { kernel: session.machine, design: session.design, compile, lookup: (name) => session.lookupVariable(name) };
 }
 
@@ -49,7 +77,9 @@ export function evaluate(session: Session, expression: string): EvaluateResult {
     // `$i` and friends: a lone substitution is its value; otherwise what the words stand for now.
     if (loneSubstitution(expr.text)) {
       const value = expandText(expr.text, rc.lookup, rc.kernel.geom.pageSize);
-      return typeof value === 'string' ? { ok: true, expression: expr.text, value, parts: null, memory: null } : { ok: false, message: value.error };
+      return typeof value === 'string'
+        ? { ok: true, expression: expr.text, value, parts: null, memory: null }
+        : { ok: false, message: value.error };
     }
     const resolved = resolveTemplate(expr, rc);
     if (!resolved.ok) return { ok: false, message: resolved.message };

@@ -80,17 +80,24 @@ export function runtimeContext(k: Kernel, config: ScenarioConfig, limits: Limits
     const m = k.memcgs.get(id);
     return m === undefined || m.isRoot ? '/' : `/${m.path}`;
   };
-  for (const m of k.memcgs.byPath.values()) if (m.online && !m.isRoot) st.cgroups.set(`/${m.path}`, { alive: true, removedAt: null, subtree: m.subtreeControl });
+  for (const m of k.memcgs.byPath.values())
+    if (m.online && !m.isRoot)
+      st.cgroups.set(`/${m.path}`, { alive: true, removedAt: null, subtree: m.subtreeControl });
   for (const f of k.files.byName.values()) {
     const r = cachedFile(f.path, config.pageSize, config.pmdOrder);
     if (r.ok) st.fds.set(f.name, { file: r.value, open: true, closedAt: null });
   }
   for (const t of k.mm.tasks.values()) {
-    const regions = new Map<string, { pages: number | null; order: number; mapped: boolean; unmappedAt: number | null }>();
-    for (const v of t.vmas.values()) regions.set(v.name, { pages: v.nrPages, order: v.order, mapped: true, unmappedAt: null });
+    const regions = new Map<
+      string,
+      { pages: number | null; order: number; mapped: boolean; unmappedAt: number | null }
+    >();
+    for (const v of t.vmas.values())
+      regions.set(v.name, { pages: v.nrPages, order: v.order, mapped: true, unmappedAt: null });
     st.tasks.set(t.name, { alive: t.state === 'alive', exitedAt: null, cgroup: cgroupPath(t.memcg), regions });
   }
-  for (const si of k.swap.devices) if (si !== k.swap.vswap) st.devices.set(si.path, { active: true, slots: si.max, offAt: null });
+  for (const si of k.swap.devices)
+    if (si !== k.swap.vswap) st.devices.set(si.path, { active: true, slots: si.max, offAt: null });
   return ctx;
 }
 
@@ -114,7 +121,11 @@ export function recheck(k: Kernel, stmt: DynamicStatement, scope: RunScope): Che
 }
 
 /** The observable a `let` reads: resolved by the checker, or now when its words hold substitutions. */
-export function letObservableNow(k: Kernel, value: LetValue, scope: RunScope): Extract<LetValue, { kind: 'observable' }> {
+export function letObservableNow(
+  k: Kernel,
+  value: LetValue,
+  scope: RunScope,
+): Extract<LetValue, { kind: 'observable' }> {
   if (value.kind === 'observable') return value;
   if (value.kind !== 'deferred-observable') throw new RangeError('not an observable');
   const env = evalEnv(scope);
@@ -122,6 +133,7 @@ export function letObservableNow(k: Kernel, value: LetValue, scope: RunScope): E
   const ctx = runtimeContext(k, scope.config, scope.limits);
   const r = letObservable(ctx, words);
   failOnErrors(ctx);
-  if (r === null || r.kind !== 'observable') throw new KernelError('EINVAL', 'not an observable once its variables are expanded');
+  if (r === null || r.kind !== 'observable')
+    throw new KernelError('EINVAL', 'not an observable once its variables are expanded');
   return r;
 }

@@ -24,7 +24,16 @@ import {
   type VtableEntry,
 } from '../sim/designs';
 import type { Kernel } from '../sim/kernel';
-import { SlotKind, SWP_TB_COUNT_MAX, hex64, swpTbRaw, tbKind, tbZero, unpackShadow, type TableLayout } from '../sim/swap_table';
+import {
+  SlotKind,
+  SWP_TB_COUNT_MAX,
+  hex64,
+  swpTbRaw,
+  tbKind,
+  tbZero,
+  unpackShadow,
+  type TableLayout,
+} from '../sim/swap_table';
 import type { SwapInfo } from '../sim/swapfile';
 import { swpEntryRaw, swpOffset, swpType } from '../sim/swap_entry';
 import { rmapTarget, vtTag, vtVal } from '../sim/virtual_layer';
@@ -37,29 +46,66 @@ function tableEncoding(layout: TableLayout, meta: number, val: number, count: nu
   if (kind === SlotKind.NULL) {
     fields.push({ name: 'NULL', bits: [63, 0], value: '0', meaning: 'free slot' });
   } else if (kind === SlotKind.BAD) {
-    fields.push({ name: 'BAD', bits: [63, 0], value: hex64(raw), meaning: layout === 'p1' ? 'marked in swap_map, not the table' : 'SWP_TB_BAD (~0UL << 3)' });
+    fields.push({
+      name: 'BAD',
+      bits: [63, 0],
+      value: hex64(raw),
+      meaning: layout === 'p1' ? 'marked in swap_map, not the table' : 'SWP_TB_BAD (~0UL << 3)',
+    });
   } else if (kind === SlotKind.POINTER) {
     // vswap-STE Pointer kind: `C | vswap offset | 100`; here `count` carries C (1 = cache-only)
-    fields.push({ name: 'C', bits: [63, 63], value: count ? '1' : '0', meaning: 'SWP_RMAP_CACHE_ONLY: the virtual count is 0 but a folio is cached' });
-    fields.push({ name: 'virtual offset', bits: [62, 3], value: String(val), meaning: pointerNote || 'rmap: the virtual slot this physical slot backs' });
+    fields.push({
+      name: 'C',
+      bits: [63, 63],
+      value: count ? '1' : '0',
+      meaning: 'SWP_RMAP_CACHE_ONLY: the virtual count is 0 but a folio is cached',
+    });
+    fields.push({
+      name: 'virtual offset',
+      bits: [62, 3],
+      value: String(val),
+      meaning: pointerNote || 'rmap: the virtual slot this physical slot backs',
+    });
     fields.push({ name: 'tag', bits: [2, 0], value: '0b100' });
   } else if (layout === 'p1') {
-    if (kind === SlotKind.PFN) fields.push({ name: 'folio', bits: [63, 0], value: hex64(raw), meaning: `struct folio * (PFN ${val})` });
+    if (kind === SlotKind.PFN)
+      fields.push({ name: 'folio', bits: [63, 0], value: hex64(raw), meaning: `struct folio * (PFN ${val})` });
     else {
       const sh = unpackShadow(val);
-      fields.push({ name: 'shadow', bits: [63, 1], value: '0x' + val.toString(16), meaning: `workingset cookie: memcg ${sh.memcgId}, eviction ${sh.eviction}` });
+      fields.push({
+        name: 'shadow',
+        bits: [63, 1],
+        value: '0x' + val.toString(16),
+        meaning: `workingset cookie: memcg ${sh.memcgId}, eviction ${sh.eviction}`,
+      });
       fields.push({ name: 'xa_value', bits: [0, 0], value: '1' });
     }
   } else {
     const inline = Math.min(count, SWP_TB_COUNT_MAX);
-    fields.push({ name: 'COUNT', bits: [63, 60], value: String(inline), meaning: inline === SWP_TB_COUNT_MAX ? `overflow: ${count} in extend_table` : 'references from page tables' });
-    if (layout === 'p4') fields.push({ name: 'Z', bits: [59, 59], value: tbZero(meta) ? '1' : '0', meaning: 'SWP_TB_ZERO_FLAG: zero-filled' });
+    fields.push({
+      name: 'COUNT',
+      bits: [63, 60],
+      value: String(inline),
+      meaning: inline === SWP_TB_COUNT_MAX ? `overflow: ${count} in extend_table` : 'references from page tables',
+    });
+    if (layout === 'p4')
+      fields.push({
+        name: 'Z',
+        bits: [59, 59],
+        value: tbZero(meta) ? '1' : '0',
+        meaning: 'SWP_TB_ZERO_FLAG: zero-filled',
+      });
     if (kind === SlotKind.PFN) {
       fields.push({ name: 'PFN', bits: [41, 2], value: String(val), meaning: 'folio in the swap cache' });
       fields.push({ name: 'tag', bits: [1, 0], value: '0b10' });
     } else if (kind === SlotKind.SHADOW) {
       const sh = unpackShadow(val);
-      fields.push({ name: 'shadow', bits: [58, 1], value: '0x' + val.toString(16), meaning: `memcg ${sh.memcgId}, eviction ${sh.eviction}` });
+      fields.push({
+        name: 'shadow',
+        bits: [58, 1],
+        value: '0x' + val.toString(16),
+        meaning: `memcg ${sh.memcgId}, eviction ${sh.eviction}`,
+      });
       fields.push({ name: 'tag', bits: [0, 0], value: '1' });
     }
   }
@@ -76,7 +122,12 @@ function u16Encoding(structure: string, id: number, path: string | null): SlotEn
 }
 
 function bitEncoding(structure: string, name: string, set: boolean, meaning?: string): SlotEncoding {
-  return { structure, raw: set ? '0x1' : '0x0', bits: 1, fields: [{ name, bits: [0, 0], value: set ? '1' : '0', ...(meaning ? { meaning } : {}) }] };
+  return {
+    structure,
+    raw: set ? '0x1' : '0x0',
+    bits: 1,
+    fields: [{ name, bits: [0, 0], value: set ? '1' : '0', ...(meaning ? { meaning } : {}) }],
+  };
 }
 
 function zeromapEncoding(zero: boolean): SlotEncoding {
@@ -84,11 +135,26 @@ function zeromapEncoding(zero: boolean): SlotEncoding {
 }
 
 function swapMapEncoding(kind: SlotKind, count: number, hasCache: boolean): SlotEncoding[] {
-  if (kind === SlotKind.NULL) return [{ structure: 'swap_map byte', raw: '0x00', bits: 8, fields: [{ name: 'count', bits: [5, 0], value: '0', meaning: 'free' }] }];
+  if (kind === SlotKind.NULL)
+    return [
+      {
+        structure: 'swap_map byte',
+        raw: '0x00',
+        bits: 8,
+        fields: [{ name: 'count', bits: [5, 0], value: '0', meaning: 'free' }],
+      },
+    ];
   const enc = encodeSwapMap(kind === SlotKind.BAD ? { kind: 'bad' } : { kind: 'normal', count, hasCache });
   const view = describeSwapMapByte(enc.map);
   const out: SlotEncoding[] = [{ structure: 'swap_map byte', raw: view.raw, bits: 8, fields: view.fields }];
-  enc.continuation.forEach((b, i) => out.push({ structure: `count continuation page, level ${i + 1}`, raw: '0x' + b.toString(16).padStart(2, '0'), bits: 8, fields: [{ name: 'digit', bits: [6, 0], value: String(b & 0x7f) }] }));
+  enc.continuation.forEach((b, i) =>
+    out.push({
+      structure: `count continuation page, level ${i + 1}`,
+      raw: '0x' + b.toString(16).padStart(2, '0'),
+      bits: 8,
+      fields: [{ name: 'digit', bits: [6, 0], value: String(b & 0x7f) }],
+    }),
+  );
   return out;
 }
 
@@ -99,7 +165,9 @@ function virtualState(meta: number, tag: VtTag): string {
   if (tbZero(meta)) return 'zero-backed (Z flag)';
   if (tag === VtTag.ZSWAP) return 'zswap-backed';
   if (tag === VtTag.SWAPFILE) return 'disk-backed';
-  return kind === SlotKind.PFN ? 'cached with no backing (the folio is the only copy)' : 'no data (error or lost state)';
+  return kind === SlotKind.PFN
+    ? 'cached with no backing (the folio is the only copy)'
+    : 'no data (error or lost state)';
 }
 
 /** The vtable word the simulated state stands for (designs/vtable.ts encoding). */
@@ -123,25 +191,53 @@ function ghostVirtualTableEncoding(si: SwapInfo, offset: number, meta: number): 
   const view = describeGhostVirtualTable(raw);
   const state = virtualState(meta, vtTag(si, offset));
   const meaning = `${state}; the RFC posted no format, the simulator stores the vswap-STE vtable layout here`;
-  return { structure: 'virtual_table (ghost RFC placeholder)', raw: view.raw, bits: 64, fields: view.fields.map((f) => ({ ...f, meaning })) };
+  return {
+    structure: 'virtual_table (ghost RFC placeholder)',
+    raw: view.raw,
+    bits: 64,
+    fields: view.fields.map((f) => ({ ...f, meaning })),
+  };
 }
 
 /** vswap v3: the 24-byte swp_desc of a virtual entry, from the table entry, vtable and memcg id. */
-function swpDescEncoding(si: SwapInfo, offset: number, meta: number, val: number, count: number, memcgId: number): SlotEncoding {
+function swpDescEncoding(
+  si: SwapInfo,
+  offset: number,
+  meta: number,
+  val: number,
+  count: number,
+  memcgId: number,
+): SlotEncoding {
   const structure = 'swp_desc (vswap v3, 24 B, layout assumed)';
   const kind = tbKind(meta);
   if (kind === SlotKind.NULL || kind === SlotKind.BAD) {
-    const what = kind === SlotKind.NULL ? 'free virtual entry: no descriptor' : 'reserved (the simulator keeps slot 0 of the virtual space as a header)';
-    return { structure, raw: '0x' + '0'.repeat(48), bits: 192, fields: [{ name: 'none', bits: [191, 0], value: '0', meaning: what }] };
+    const what =
+      kind === SlotKind.NULL
+        ? 'free virtual entry: no descriptor'
+        : 'reserved (the simulator keeps slot 0 of the virtual space as a header)';
+    return {
+      structure,
+      raw: '0x' + '0'.repeat(48),
+      bits: 192,
+      fields: [{ name: 'none', bits: [191, 0], value: '0', meaning: what }],
+    };
   }
   const tag = vtTag(si, offset);
   let backend: SwpDescBackend;
   if (tbZero(meta)) backend = { type: 'zero' };
   else if (tag === VtTag.ZSWAP) backend = { type: 'zswap', entryAddress: zswapEntryAddress(vtVal(si, offset)) };
-  else if (tag === VtTag.SWAPFILE) backend = { type: 'swapfile', swapType: swpType(vtVal(si, offset)), offset: swpOffset(vtVal(si, offset)) };
+  else if (tag === VtTag.SWAPFILE)
+    backend = { type: 'swapfile', swapType: swpType(vtVal(si, offset)), offset: swpOffset(vtVal(si, offset)) };
   else if (kind === SlotKind.PFN) backend = { type: 'folio' };
-  else return { structure, raw: '—', bits: 192, fields: [{ name: 'type', bits: [178, 177], value: 'none', meaning: virtualState(meta, tag) }] };
-  const cache: SwpDescCache = kind === SlotKind.PFN ? { kind: 'folio', address: folioAddress(val) } : { kind: 'shadow', cookie: val };
+  else
+    return {
+      structure,
+      raw: '—',
+      bits: 192,
+      fields: [{ name: 'type', bits: [178, 177], value: 'none', meaning: virtualState(meta, tag) }],
+    };
+  const cache: SwpDescCache =
+    kind === SlotKind.PFN ? { kind: 'folio', address: folioAddress(val) } : { kind: 'shadow', cookie: val };
   const view = describeSwpDesc(encodeSwpDesc({ backend, cache, swapCount: count, memcgId }));
   const fields = view.fields.map((f) => (f.name === 'type' ? { ...f, meaning: virtualState(meta, tag) } : f));
   return { structure, raw: view.raw, bits: 192, fields };
@@ -160,7 +256,14 @@ function v3PhysicalEncodings(k: Kernel, si: SwapInfo, offset: number, kind: Slot
       structure: 'rmap entry (physical → virtual)',
       raw: swpEntryRaw(v),
       bits: 64,
-      fields: [{ name: 'virtual entry', bits: [63, 0], value: `${vsi?.path ?? 'type ' + swpType(v)}:${swpOffset(v)}`, meaning: 'the swp_desc whose SWAPFILE backend is this slot' }],
+      fields: [
+        {
+          name: 'virtual entry',
+          bits: [63, 0],
+          value: `${vsi?.path ?? 'type ' + swpType(v)}:${swpOffset(v)}`,
+          meaning: 'the swp_desc whose SWAPFILE backend is this slot',
+        },
+      ],
     });
   }
   return out;
@@ -172,7 +275,10 @@ function pointerCacheOnly(k: Kernel, si: SwapInfo, offset: number): { cacheOnly:
   const vsi = v === null ? undefined : k.swap.swapInfo[swpType(v)];
   if (v === null || !vsi) return { cacheOnly: false, note: '' };
   const voff = swpOffset(v);
-  return { cacheOnly: vsi.slotCount(voff) === 0 && tbKind(vsi.slotMeta(voff)) === SlotKind.PFN, note: `rmap: backs ${vsi.path}:${voff}` };
+  return {
+    cacheOnly: vsi.slotCount(voff) === 0 && tbKind(vsi.slotMeta(voff)) === SlotKind.PFN,
+    note: `rmap: backs ${vsi.path}:${voff}`,
+  };
 }
 
 /** The encodings of one slot under `design`, from the simulator's (design-neutral) slot state. */
@@ -192,11 +298,24 @@ export function slotEncodings(k: Kernel, si: SwapInfo, offset: number, design: D
   };
   switch (design) {
     case 'legacy':
-      return [...swapMapEncoding(kind, count, cached), u16Encoding('swap_cgroup (2 B, static array)', id, path), zeromapEncoding(tbZero(meta))];
+      return [
+        ...swapMapEncoding(kind, count, cached),
+        u16Encoding('swap_cgroup (2 B, static array)', id, path),
+        zeromapEncoding(tbZero(meta)),
+      ];
     case 'p1':
-      return [tableEncoding('p1', meta, val, count), ...swapMapEncoding(kind, count, false), u16Encoding('swap_cgroup (2 B, static array)', id, path), zeromapEncoding(tbZero(meta))];
+      return [
+        tableEncoding('p1', meta, val, count),
+        ...swapMapEncoding(kind, count, false),
+        u16Encoding('swap_cgroup (2 B, static array)', id, path),
+        zeromapEncoding(tbZero(meta)),
+      ];
     case 'p3':
-      return [tableEncoding('p3', meta, val, count), u16Encoding('swap_cgroup (2 B, static array)', id, path), zeromapEncoding(tbZero(meta))];
+      return [
+        tableEncoding('p3', meta, val, count),
+        u16Encoding('swap_cgroup (2 B, static array)', id, path),
+        zeromapEncoding(tbZero(meta)),
+      ];
     case 'ghost': {
       const out = [table(), u16Encoding('memcg_table (per cluster)', id, path)];
       if (si.dynamic) out.push(ghostVirtualTableEncoding(si, offset, meta));
@@ -207,7 +326,11 @@ export function slotEncodings(k: Kernel, si: SwapInfo, offset: number, design: D
       return v3PhysicalEncodings(k, si, offset, kind);
     case 'vswap-ste': {
       if (si === k.swap.vswap) {
-        return [table(), u16Encoding('memcg_table (vswap cluster: owner, no swap charge)', id, path), vtableEncoding(si, offset, meta)];
+        return [
+          table(),
+          u16Encoding('memcg_table (vswap cluster: owner, no swap charge)', id, path),
+          vtableEncoding(si, offset, meta),
+        ];
       }
       return [table(), u16Encoding('memcg_table (per cluster: the swap charge)', id, path)];
     }

@@ -23,8 +23,11 @@ export class SimulatorBug extends Error {
     readonly op: string,
     override readonly cause: unknown,
   ) {
-    super(`internal error while running '${op}' on line ${line + 1}: ${cause instanceof Error ? cause.message : String(cause)}`);
-    if (cause instanceof Error && cause.stack !== undefined) this.stack = `${this.name}: ${this.message}\ncaused by ${cause.stack}`;
+    super(
+      `internal error while running '${op}' on line ${line + 1}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+    if (cause instanceof Error && cause.stack !== undefined)
+      this.stack = `${this.name}: ${this.message}\ncaused by ${cause.stack}`;
   }
 }
 

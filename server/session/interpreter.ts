@@ -3,7 +3,15 @@
  * validated and normalised by the checker (server/lang/checked.ts); this
  * module only maps them to Kernel operations and evaluates `expect`s.
  */
-import type { CheckedOp, CheckedStatement, Comparison, Content, ExpectedValue, Observable, Tolerance } from '../lang/checked';
+import type {
+  CheckedOp,
+  CheckedStatement,
+  Comparison,
+  Content,
+  ExpectedValue,
+  Observable,
+  Tolerance,
+} from '../lang/checked';
 import type { ContentSpec } from '../sim/content';
 import { KernelError, type ErrnoName } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
@@ -60,7 +68,10 @@ function contentSpec(op: { readonly content: Content }): ContentSpec {
 }
 
 /** Pages [from, to) of a checked span; an unaligned `offset=` fails like the syscall does. */
-function span(op: { pages: { first: number; count: number; startAligned: boolean } }, syscall: string): [number, number] {
+function span(
+  op: { pages: { first: number; count: number; startAligned: boolean } },
+  syscall: string,
+): [number, number] {
   if (!op.pages.startAligned) throw new KernelError('EINVAL', `${syscall}: start address is not page-aligned`);
   return [op.pages.first, op.pages.first + op.pages.count];
 }
@@ -81,11 +92,18 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
     case 'cgroup': {
       const cg = f.cgroup;
       // cgroupfs files whose kernel handler vfs.ts models as written: the text goes there
-      if (f.name === 'cgroup.subtree_control' || f.name === 'cgroup.kill' || f.name === 'memory.oom.group') return writeFile(k, f.path, op.text, fd);
+      if (f.name === 'cgroup.subtree_control' || f.name === 'cgroup.kill' || f.name === 'memory.oom.group')
+        return writeFile(k, f.path, op.text, fd);
       if (v.kind === 'limit') {
         const pages = v.pages ?? Number.POSITIVE_INFINITY;
         if (f.name === 'memory.zswap.max') return k.setZswapMax(cg, v.bytes ?? Number.POSITIVE_INFINITY);
-        if (f.name === 'memory.max' || f.name === 'memory.high' || f.name === 'memory.swap.max' || f.name === 'memory.swap.high') return k.setLimit(cg, f.name, pages);
+        if (
+          f.name === 'memory.max' ||
+          f.name === 'memory.high' ||
+          f.name === 'memory.swap.max' ||
+          f.name === 'memory.swap.high'
+        )
+          return k.setLimit(cg, f.name, pages);
       }
       if (v.kind === 'reset') return k.resetPeak(cg, f.name === 'memory.swap.peak' ? 'swap' : 'memory', op.fd);
       if (v.kind === 'reclaim') {
@@ -111,7 +129,8 @@ function write(k: Kernel, op: Extract<CheckedOp, { op: 'write' }>): void {
       break;
     case 'sysctl':
       // the page cache knobs: vfs.ts parses and applies them as their handlers do
-      if (f.name === 'dirty_ratio' || f.name === 'dirty_background_ratio' || f.name === 'drop_caches') return writeFile(k, f.path, op.text);
+      if (f.name === 'dirty_ratio' || f.name === 'dirty_background_ratio' || f.name === 'drop_caches')
+        return writeFile(k, f.path, op.text);
       if (v.kind === 'int') return k.setSysctl(f.name === 'page-cluster' ? 'page_cluster' : 'swappiness', v.value);
       break;
     case 'swap-sysfs':
@@ -165,7 +184,8 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
     }
     case 'slot': {
       const si = observedDevice(k, o.device);
-      if (o.offset >= si.max) throw new KernelError('EINVAL', `slot ${o.offset} is past the end of ${o.device} (${si.max} slots)`);
+      if (o.offset >= si.max)
+        throw new KernelError('EINVAL', `slot ${o.offset} is past the end of ${o.device} (${si.max} slots)`);
       const meta = si.slotMeta(o.offset);
       switch (o.field) {
         case 'kind':
@@ -191,7 +211,11 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
     }
     case 'cluster': {
       const si = observedDevice(k, o.device);
-      if (o.index >= si.nrClusters) throw new KernelError('EINVAL', `cluster ${o.index} is past the end of ${o.device} (${si.nrClusters} clusters)`);
+      if (o.index >= si.nrClusters)
+        throw new KernelError(
+          'EINVAL',
+          `cluster ${o.index} is past the end of ${o.device} (${si.nrClusters} clusters)`,
+        );
       const ci = si.cluster(o.index);
       switch (o.field) {
         case 'list':
@@ -225,7 +249,14 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
     case 'device': {
       const si = k.swap.byPath(o.device);
       if (!si) throw new KernelError('ENOENT', `${o.device} is not an active swap device`);
-      return { prio: si.prio, pages: si.pages, max: si.max, inuse: si.inusePages, discards: si.discards, discarded: si.discardedPages }[o.field];
+      return {
+        prio: si.prio,
+        pages: si.pages,
+        max: si.max,
+        inuse: si.inusePages,
+        discards: si.discards,
+        discarded: si.discardedPages,
+      }[o.field];
     }
     case 'dmesg':
       return k.dmesg.join('\n');
@@ -235,9 +266,16 @@ export function observe(k: Kernel, o: Observable, design: DesignName): number | 
     }
     case 'pagemap': {
       const v = k.vma(o.task, o.region);
-      if (o.page >= v.nrPages) throw new KernelError('EINVAL', `page ${o.page} is outside ${o.region} (${v.nrPages} pages)`);
+      if (o.page >= v.nrPages)
+        throw new KernelError('EINVAL', `page ${o.page} is outside ${o.region} (${v.nrPages} pages)`);
       const e = pagemapEntry(k, v, o.page);
-      return { present: e.present ? 1 : 0, swapped: e.swapped ? 1 : 0, file: e.file ? 1 : 0, swap_type: e.swapType, swap_offset: e.swapOffset }[o.field];
+      return {
+        present: e.present ? 1 : 0,
+        swapped: e.swapped ? 1 : 0,
+        file: e.file ? 1 : 0,
+        swap_type: e.swapType,
+        swap_offset: e.swapOffset,
+      }[o.field];
     }
     case 'smaps':
       return (o.region === null ? smapsRollup(k, k.task(o.task)) : smapsOf(k, k.vma(o.task, o.region)))[o.key];
@@ -259,8 +297,14 @@ function formatValue(v: number | string): string {
 }
 
 /** Compare with the checker's operators; ≈ needs a tolerance (default ±1%). */
-export function compare(actual: number | string, cmp: Comparison, expected: ExpectedValue, tol: Tolerance | null): boolean {
-  if (cmp === 'contains' || cmp === '!contains') return String(actual).includes(String(expected.value)) === (cmp === 'contains');
+export function compare(
+  actual: number | string,
+  cmp: Comparison,
+  expected: ExpectedValue,
+  tol: Tolerance | null,
+): boolean {
+  if (cmp === 'contains' || cmp === '!contains')
+    return String(actual).includes(String(expected.value)) === (cmp === 'contains');
   if (expected.kind === 'word' || typeof actual === 'string') {
     const a = String(actual);
     const e = String(expected.value);
@@ -269,7 +313,13 @@ export function compare(actual: number | string, cmp: Comparison, expected: Expe
     return false;
   }
   const e = expected.value;
-  const slack = !tol ? (cmp === '≈' ? Math.abs(e) * 0.01 : 0) : tol.kind === 'relative' ? Math.abs(e) * tol.fraction : tol.amount;
+  const slack = !tol
+    ? cmp === '≈'
+      ? Math.abs(e) * 0.01
+      : 0
+    : tol.kind === 'relative'
+      ? Math.abs(e) * tol.fraction
+      : tol.amount;
   switch (cmp) {
     case '==':
     case '≈':
@@ -305,7 +355,11 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
   switch (op.op) {
     case 'swapon':
       if (op.fromFile) {
-        k.swaponFile(op.device, op.flags ?? swaponFlags(op.priority === -1 ? undefined : op.priority, op.discard ?? undefined), op.rotational);
+        k.swaponFile(
+          op.device,
+          op.flags ?? swaponFlags(op.priority === -1 ? undefined : op.priority, op.discard ?? undefined),
+          op.rotational,
+        );
         return {};
       }
       k.swaponDevice(
@@ -333,7 +387,14 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       k.setNocow(op.path);
       return {};
     case 'mkswap':
-      k.mkswap(op.path, { pages: op.pages ?? undefined, force: op.force, version: op.version, label: op.label, uuid: op.uuid, badPages: op.badPages });
+      k.mkswap(op.path, {
+        pages: op.pages ?? undefined,
+        force: op.force,
+        version: op.version,
+        label: op.label,
+        uuid: op.uuid,
+        badPages: op.badPages,
+      });
       return {};
     case 'rm':
       k.unlinkSwapFile(op.path);
@@ -389,7 +450,14 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       k.createTask(op.task, op.cgroup, op.cpu);
       return {};
     case 'mmap':
-      k.mmap(op.task, op.region, op.pages, { order: op.order, content: contentSpec(op), populate: op.populate, shared: op.shared, file: op.file ?? undefined, offsetPages: op.offsetPages });
+      k.mmap(op.task, op.region, op.pages, {
+        order: op.order,
+        content: contentSpec(op),
+        populate: op.populate,
+        shared: op.shared,
+        file: op.file ?? undefined,
+        offsetPages: op.offsetPages,
+      });
       return {};
     case 'file-write': {
       const content = op.content === null ? undefined : contentSpec({ content: op.content });
@@ -457,7 +525,9 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
     }
     case 'expect-error': {
       const passed = ctx.lastErrno === op.errno;
-      return { expect: { passed, actual: ctx.lastErrno ?? 'ok', expected: op.errno, text: `expect error ${op.errno}` } };
+      return {
+        expect: { passed, actual: ctx.lastErrno ?? 'ok', expected: op.errno, text: `expect error ${op.errno}` },
+      };
     }
     case 'expect': {
       if (op.observable.kind === 'data') return { expect: dataExpect(k, op, op.observable) };
@@ -466,10 +536,24 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
         actual = observe(k, op.observable, ctx.design);
       } catch (e) {
         if (!(e instanceof KernelError)) throw e;
-        return { expect: { passed: false, actual: `${e.errno} (${e.message.replace(/^[A-Z0-9]+: /, '')})`, expected: describeExpected(op), text: op.text } };
+        return {
+          expect: {
+            passed: false,
+            actual: `${e.errno} (${e.message.replace(/^[A-Z0-9]+: /, '')})`,
+            expected: describeExpected(op),
+            text: op.text,
+          },
+        };
       }
       const passed = compare(actual, op.comparison, op.expected, op.tolerance);
-      return { expect: { passed, actual: `${formatValue(actual)}${unitSuffix(op.unit)}`, expected: describeExpected(op), text: op.text } };
+      return {
+        expect: {
+          passed,
+          actual: `${formatValue(actual)}${unitSuffix(op.unit)}`,
+          expected: describeExpected(op),
+          text: op.text,
+        },
+      };
     }
     case 'repeat':
       throw new RangeError('repeat blocks are expanded by the step plan');
@@ -491,12 +575,20 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
 function dataRange(k: Kernel, o: Extract<Observable, { kind: 'data' }>): [Vma, number, number] {
   const v = k.vma(o.task, o.region);
   if (o.pages.whole) return [v, 0, v.nrPages];
-  if (o.pages.first + o.pages.count > v.nrPages) throw new KernelError('EINVAL', `pages ${o.pages.first}..${o.pages.first + o.pages.count - 1} are outside ${o.region} (${v.nrPages} pages)`);
+  if (o.pages.first + o.pages.count > v.nrPages)
+    throw new KernelError(
+      'EINVAL',
+      `pages ${o.pages.first}..${o.pages.first + o.pages.count - 1} are outside ${o.region} (${v.nrPages} pages)`,
+    );
   return [v, o.pages.first, o.pages.first + o.pages.count];
 }
 
 /** A data expect: every page of the range against the value (or its index); the first differing pages are shown. */
-function dataExpect(k: Kernel, op: Extract<CheckedOp, { op: 'expect' }>, o: Extract<Observable, { kind: 'data' }>): ExpectOutcome {
+function dataExpect(
+  k: Kernel,
+  op: Extract<CheckedOp, { op: 'expect' }>,
+  o: Extract<Observable, { kind: 'data' }>,
+): ExpectOutcome {
   const expected = op.expected.kind === 'number' ? op.expected.value : 'index';
   let mismatches: [number, number][];
   try {
@@ -504,11 +596,21 @@ function dataExpect(k: Kernel, op: Extract<CheckedOp, { op: 'expect' }>, o: Extr
     mismatches = dataMismatches(k, v, a, b, expected);
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;
-    return { passed: false, actual: `${e.errno} (${e.message.replace(/^[A-Z0-9]+: /, '')})`, expected: describeExpected(op), text: op.text };
+    return {
+      passed: false,
+      actual: `${e.errno} (${e.message.replace(/^[A-Z0-9]+: /, '')})`,
+      expected: describeExpected(op),
+      text: op.text,
+    };
   }
   const same = mismatches.length === 0;
-  const shown = mismatches.slice(0, 3).map(([page, got]) => `page ${page} holds ${got}`).join(', ');
-  const actual = same ? `every page ${expected === 'index' ? 'holds its index' : `holds ${expected}`}` : `${shown}${mismatches.length > 3 ? ', …' : ''} (${mismatches.length} pages differ)`;
+  const shown = mismatches
+    .slice(0, 3)
+    .map(([page, got]) => `page ${page} holds ${got}`)
+    .join(', ');
+  const actual = same
+    ? `every page ${expected === 'index' ? 'holds its index' : `holds ${expected}`}`
+    : `${shown}${mismatches.length > 3 ? ', …' : ''} (${mismatches.length} pages differ)`;
   return { passed: op.comparison === '==' ? same : !same, actual, expected: describeExpected(op), text: op.text };
 }
 
@@ -523,13 +625,23 @@ function unitSuffix(unit: string): string {
 
 function describeExpected(op: Extract<CheckedOp, { op: 'expect' }>): string {
   const v = op.expected.kind === 'number' ? `${op.expected.value}${unitSuffix(op.unit)}` : op.expected.value;
-  const tol = !op.tolerance ? '' : op.tolerance.kind === 'relative' ? ` ±${+(op.tolerance.fraction * 100).toFixed(3)}%` : ` ±${op.tolerance.amount}${unitSuffix(op.unit)}`;
+  const tol = !op.tolerance
+    ? ''
+    : op.tolerance.kind === 'relative'
+      ? ` ±${+(op.tolerance.fraction * 100).toFixed(3)}%`
+      : ` ±${op.tolerance.amount}${unitSuffix(op.unit)}`;
   return `${op.comparison} ${v}${tol}`;
 }
 
 /** The device an `expect slot|cluster` line names: a swap area by path, or the vswap designs' virtual device. */
 function observedDevice(k: Kernel, device: string): SwapInfo {
   const si = device === VSWAP_DEVICE_WORD ? k.swap.vswap : k.swap.byPath(device);
-  if (!si) throw new KernelError('ENOENT', device === VSWAP_DEVICE_WORD ? `no virtual swap device: design is ${k.design}` : `${device} is not an active swap device`);
+  if (!si)
+    throw new KernelError(
+      'ENOENT',
+      device === VSWAP_DEVICE_WORD
+        ? `no virtual swap device: design is ${k.design}`
+        : `${device} is not an active swap device`,
+    );
   return si;
 }

@@ -25,7 +25,13 @@ import { SlotKind, tbKind, tbZero } from '../sim/swap_table';
 import { ZRAM_HUGE, ZRAM_IDLE, ZRAM_SAME, ZRAM_STORED, ZRAM_WB } from '../sim/zram';
 
 export function deviceSummary(k: Kernel, si: SwapInfo): DeviceSummary {
-  const lists = { free: si.freeClusterCount, nonfull: 0, frag: 0, full: si.fullClusters.length, discard: si.discardClusters.length };
+  const lists = {
+    free: si.freeClusterCount,
+    nonfull: 0,
+    frag: 0,
+    full: si.fullClusters.length,
+    discard: si.discardClusters.length,
+  };
   for (const l of si.nonfullClusters) lists.nonfull += l.length;
   for (const l of si.fragClusters) lists.frag += l.length;
   return {
@@ -86,7 +92,14 @@ export function memcgSummaries(k: Kernel): MemcgSummary[] {
 /** free(1)'s Mem line with a dot-free key for buff/cache (counter keys are dotted paths). */
 function freeMemCounters(k: Kernel): CounterSet['freeMem'] {
   const m = freeMem(k);
-  return { total: m.total, used: m.used, free: m.free, shared: m.shared, buffCache: m['buff/cache'], available: m.available };
+  return {
+    total: m.total,
+    used: m.used,
+    free: m.free,
+    shared: m.shared,
+    buffCache: m['buff/cache'],
+    available: m.available,
+  };
 }
 
 export function counterSet(k: Kernel): CounterSet {
@@ -115,7 +128,8 @@ export function flatCounters(c: CounterSet): Record<string, number> {
   for (const [key, v] of Object.entries(c.freeMem)) out[`free.mem.${key}`] = v;
   for (const [key, v] of Object.entries(c.meminfo)) out[`meminfo.${key}`] = v;
   for (const [key, v] of Object.entries(c.vmstat)) out[`vmstat.${key}`] = v;
-  for (const [size, stats] of Object.entries(c.mthp)) for (const [key, v] of Object.entries(stats)) out[`mthp.${size}.${key}`] = v;
+  for (const [size, stats] of Object.entries(c.mthp))
+    for (const [key, v] of Object.entries(stats)) out[`mthp.${size}.${key}`] = v;
   for (const [key, v] of Object.entries(c.zswap)) out[`zswap.${key}`] = v;
   return out;
 }
@@ -146,7 +160,15 @@ export function zramSlot(k: Kernel, si: SwapInfo, offset: number): ZramSlot | nu
   const z = k.zramOf(si);
   if (!z) return null;
   const f = z.flags(offset);
-  const state: ZramSlotState = !(f & ZRAM_STORED) ? 'empty' : f & ZRAM_WB ? 'written-back' : f & ZRAM_SAME ? 'same' : f & ZRAM_HUGE ? 'huge' : 'compressed';
+  const state: ZramSlotState = !(f & ZRAM_STORED)
+    ? 'empty'
+    : f & ZRAM_WB
+      ? 'written-back'
+      : f & ZRAM_SAME
+        ? 'same'
+        : f & ZRAM_HUGE
+          ? 'huge'
+          : 'compressed';
   return { state, size: z.objectSize(offset), idle: (f & ZRAM_IDLE) !== 0 };
 }
 
@@ -166,7 +188,14 @@ const MAP_LISTS: ClusterListName[] = ['free', 'nonfull', 'frag', 'full', 'discar
  * and the most common order. Untouched clusters count as free without
  * being visited, so the cost is O(touched clusters + bins).
  */
-export function clusterMap(k: Kernel, si: SwapInfo, seq: number, bins: number, from = 0, to = si.nrClusters): ClusterMap {
+export function clusterMap(
+  k: Kernel,
+  si: SwapInfo,
+  seq: number,
+  bins: number,
+  from = 0,
+  to = si.nrClusters,
+): ClusterMap {
   const n = Math.max(1, to - from);
   const nb = Math.max(1, Math.min(bins, n));
   const per = n / nb;
@@ -201,7 +230,8 @@ export function clusterMap(k: Kernel, si: SwapInfo, seq: number, bins: number, f
     // a bin with any used cluster is shown by its dominant non-free list
     if (best === 0 && touched[b]! > 0) {
       let alt = -1;
-      for (let li = 1; li < MAP_LISTS.length; li++) if (listCounts[li]![b]! > 0 && (alt < 0 || listCounts[li]![b]! > listCounts[alt]![b]!)) alt = li;
+      for (let li = 1; li < MAP_LISTS.length; li++)
+        if (listCounts[li]![b]! > 0 && (alt < 0 || listCounts[li]![b]! > listCounts[alt]![b]!)) alt = li;
       if (alt >= 0) best = alt;
     }
     list.push(best);

@@ -54,7 +54,18 @@ import { recheck, type RunScope } from './dynamic';
 import { KernelError } from '../sim/errno';
 import { DEFAULT_LIMITS } from '../lang/checked';
 import { changedCounters } from './counter_diff';
-import { clusterListName, clusterMap, clusterSummary, counterSet, deviceSummary, flatCounters, memcgSummaries, memcgSummary, slotBacking, zramSlot } from './observe';
+import {
+  clusterListName,
+  clusterMap,
+  clusterSummary,
+  counterSet,
+  deviceSummary,
+  flatCounters,
+  memcgSummaries,
+  memcgSummary,
+  slotBacking,
+  zramSlot,
+} from './observe';
 import { overheadInput } from './overhead_input';
 import { overheadToWire } from './overhead_wire';
 import { expectHint } from './hint_text';
@@ -159,7 +170,6 @@ export interface SessionBuildOptions extends SessionOptions {
   frontEnd?: FrontEndResult;
 }
 
-
 /** `run` without breakpoints: only `toLine` or the end stops it. */
 const NO_BREAKPOINTS: ReadonlySet<number> = new Set();
 
@@ -226,7 +236,10 @@ export class Session implements SessionApi {
     this.index = 0;
     this.workSinceSweep = 0;
     this.history = new UndoHistory(
-      { totalBytes: (this.opts.undoMemoryMB ?? DEFAULT_UNDO_MB) * 2 ** 20, checkpointMs: this.opts.undoCheckpointMs ?? CHECKPOINT_MS },
+      {
+        totalBytes: (this.opts.undoMemoryMB ?? DEFAULT_UNDO_MB) * 2 ** 20,
+        checkpointMs: this.opts.undoCheckpointMs ?? CHECKPOINT_MS,
+      },
       (from, to, removed) => this.journalCompacted(from, to, removed),
     );
     this.expectList.length = 0;
@@ -335,7 +348,13 @@ export class Session implements SessionApi {
     const { stmt, iterations, variables } = this.plan.at(this.index);
     const k = this.kernel;
     const mark = k.mark();
-    this.history.push({ mark, expects: this.expectList.length, errors: this.errorList.length, violations: this.violationList.length, sweepWork: this.workSinceSweep });
+    this.history.push({
+      mark,
+      expects: this.expectList.length,
+      errors: this.errorList.length,
+      violations: this.violationList.length,
+      sweepWork: this.workSinceSweep,
+    });
     const eventsBefore = k.log.length;
     const scope = this.scope(iterations, variables);
     let out: StepOutcome;
@@ -350,12 +369,26 @@ export class Session implements SessionApi {
     }
     const stepNo = this.index + 1;
     if (out.error) {
-      this.errorList.push({ range: stmt.range, errno: out.error.errno, message: out.error.message, step: stepNo, expected: this.nextIsExpectError(out.error.errno) });
+      this.errorList.push({
+        range: stmt.range,
+        errno: out.error.errno,
+        message: out.error.message,
+        step: stepNo,
+        expected: this.nextIsExpectError(out.error.errno),
+      });
     }
     if (out.expect) {
-      this.expectList.push({ range: stmt.range, text: out.expect.text, passed: out.expect.passed, actual: out.expect.actual, expected: out.expect.expected, step: stepNo });
+      this.expectList.push({
+        range: stmt.range,
+        text: out.expect.text,
+        passed: out.expect.passed,
+        actual: out.expect.actual,
+        expected: out.expect.expected,
+        step: stepNo,
+      });
     }
-    if (stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error') this.lastErrno = out.error ?? null;
+    if (stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error')
+      this.lastErrno = out.error ?? null;
     this.checkStep(mark.journal, stepNo, stmt.range);
     this.lineEffects.set(stmt.range.start.line, { step: stepNo, text: this.summarizeEffect(stmt, out, eventsBefore) });
     this.stepLines[stepNo - 1] = stmt.range.start.line;
@@ -414,9 +447,13 @@ export class Session implements SessionApi {
    */
   checkAllInvariants(): { step: number; problems: string[] } {
     const problems = checkInvariants(this.kernel);
-    const range = this.index > 0 ? this.plan.at(this.index - 1).stmt.range : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const range =
+      this.index > 0
+        ? this.plan.at(this.index - 1).stmt.range
+        : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     const known = new Set(this.violationList.filter((v) => v.step === this.index).map((v) => v.message));
-    for (const message of problems) if (!known.has(message)) this.violationList.push({ message, step: this.index, range });
+    for (const message of problems)
+      if (!known.has(message)) this.violationList.push({ message, step: this.index, range });
     return { step: this.index, problems };
   }
 
@@ -520,7 +557,13 @@ export class Session implements SessionApi {
     return this.runToBreakpoint(NO_BREAKPOINTS, this.index, toLine, cancel, progress);
   }
 
-  runToBreakpoint(breakpoints: ReadonlySet<number>, from: number, toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta {
+  runToBreakpoint(
+    breakpoints: ReadonlySet<number>,
+    from: number,
+    toLine?: number,
+    cancel?: CancelSignal,
+    progress?: ProgressSink,
+  ): SessionDelta {
     this.runSteps(
       () => {
         if (this.index >= this.plan.total) return false;
@@ -549,7 +592,12 @@ export class Session implements SessionApi {
     return this.delta(true);
   }
 
-  private runSteps(stop: (done: number) => boolean, cancel: CancelSignal | undefined, progress: ProgressSink | undefined, expected: number): void {
+  private runSteps(
+    stop: (done: number) => boolean,
+    cancel: CancelSignal | undefined,
+    progress: ProgressSink | undefined,
+    expected: number,
+  ): void {
     const cfg = this.frontEnd.checked.config;
     const maxSteps = this.opts.maxSteps ?? Number.POSITIVE_INFINITY;
     let done = 0;
@@ -657,7 +705,8 @@ export class Session implements SessionApi {
       },
       rewindTo: (target) => this.rewindTo(target),
       problems: (step) => this.problemsOf(step),
-      eventsBefore: (step) => (step - 1 < this.history.length ? this.history.at(step - 1).mark.events : this.kernel.log.length),
+      eventsBefore: (step) =>
+        step - 1 < this.history.length ? this.history.at(step - 1).mark.events : this.kernel.log.length,
       compile,
       lookup: (name) => this.lookupVariable(name),
     };
@@ -728,7 +777,8 @@ export class Session implements SessionApi {
     }
     this.sentExpects = Math.min(this.sentExpects, this.expectList.length);
     this.sentErrors = Math.min(this.sentErrors, this.errorList.length);
-    this.statusValue = this.statusValue === 'invalid' ? 'invalid' : this.index >= this.plan.total ? 'finished' : 'ready';
+    this.statusValue =
+      this.statusValue === 'invalid' ? 'invalid' : this.index >= this.plan.total ? 'finished' : 'ready';
     this.deltaMark = null;
   }
 
@@ -796,13 +846,23 @@ export class Session implements SessionApi {
           overflow.add(ci.type);
           continue;
         }
-        clusters.push({ type: ci.type, cluster: ci.idx, list: clusterListName(ci), order: ci.order, count: ci.count, hasTable: ci.table !== null });
+        clusters.push({
+          type: ci.type,
+          cluster: ci.idx,
+          list: clusterListName(ci),
+          order: ci.order,
+          count: ci.count,
+          hasTable: ci.table !== null,
+        });
       }
     } else {
       for (const si of k.swap.devices) overflow.add(si.type);
     }
     const eventsTotal = k.log.length;
-    const from = Math.max(this.deltaMark && !rewound ? this.deltaMark.events : eventsTotal, eventsTotal - MAX_DELTA_EVENTS);
+    const from = Math.max(
+      this.deltaMark && !rewound ? this.deltaMark.events : eventsTotal,
+      eventsTotal - MAX_DELTA_EVENTS,
+    );
     const events = this.wireEvents(from, eventsTotal);
     const expects = rewound ? this.expectList.slice() : this.expectList.slice(this.sentExpects);
     const errors = rewound ? this.errorList.slice() : this.errorList.slice(this.sentErrors);
@@ -840,7 +900,13 @@ export class Session implements SessionApi {
     const ev = this.kernel.log.events;
     for (let i = from; i < to; i++) {
       const e = ev[i]!;
-      out.push({ id: i, step: this.stepOfEvent(i), kind: e.kind, ...eventSlots(e), text: describeEvent(e, this.pathOf) });
+      out.push({
+        id: i,
+        step: this.stepOfEvent(i),
+        kind: e.kind,
+        ...eventSlots(e),
+        text: describeEvent(e, this.pathOf),
+      });
     }
     return out;
   }
@@ -912,7 +978,8 @@ export class Session implements SessionApi {
   slot(type: number, offset: number): SlotRecord {
     const k = this.kernel;
     const si = this.si(type);
-    if (!Number.isInteger(offset) || offset < 0 || offset >= si.max) throw new BadRequest(`offset ${offset} outside ${si.path} (0..${si.max - 1})`);
+    if (!Number.isInteger(offset) || offset < 0 || offset >= si.max)
+      throw new BadRequest(`offset ${offset} outside ${si.path} (0..${si.max - 1})`);
     const meta = si.slotMeta(offset);
     const kind = tbKind(meta);
     const id = k.swapMemcgId(si, offset);
@@ -925,7 +992,13 @@ export class Session implements SessionApi {
       const s = eventSlots(ev[i]!);
       if (s.type === type && s.offset !== undefined && offset >= s.offset && offset < s.offset + (s.nr ?? 1)) {
         const e = eventForSlot(ev[i]!, offset);
-        history.push({ id: i, step: this.stepOfEvent(i), kind: e.kind, ...eventSlots(e), text: describeEvent(e, this.pathOf) });
+        history.push({
+          id: i,
+          step: this.stepOfEvent(i),
+          kind: e.kind,
+          ...eventSlots(e),
+          text: describeEvent(e, this.pathOf),
+        });
       }
     }
     history.reverse();
@@ -950,7 +1023,8 @@ export class Session implements SessionApi {
   cluster(type: number, cluster: number): ClusterDetail {
     const k = this.kernel;
     const si = this.si(type);
-    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= si.nrClusters) throw new BadRequest(`cluster ${cluster} outside ${si.path} (0..${si.nrClusters - 1})`);
+    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= si.nrClusters)
+      throw new BadRequest(`cluster ${cluster} outside ${si.path} (0..${si.nrClusters - 1})`);
     const ci = si.cluster(cluster);
     const n = k.geom.clusterSlots;
     const base = cluster * n;
@@ -958,7 +1032,8 @@ export class Session implements SessionApi {
     const counts: number[] = [];
     const raw: string[] = [];
     const memcgIds: number[] = [];
-    const layout = this.designName === 'p1' || this.designName === 'legacy' ? 'p1' : this.designName === 'p3' ? 'p3' : 'p4';
+    const layout =
+      this.designName === 'p1' || this.designName === 'legacy' ? 'p1' : this.designName === 'p3' ? 'p3' : 'p4';
     const zram: ClusterDetail['zram'] = k.zramOf(si) ? { state: [], size: [] } : undefined;
     for (let i = 0; i < n; i++) {
       const off = base + i;
@@ -994,7 +1069,8 @@ export class Session implements SessionApi {
     if (!(b >= 1 && b <= 65536)) throw new BadRequest(`bins ${bins} outside 1..65536`);
     const f = from ?? 0;
     const t = to ?? si.nrClusters;
-    if (!Number.isInteger(f) || !Number.isInteger(t) || f < 0 || t > si.nrClusters || f >= t) throw new BadRequest(`cluster range ${f}..${t} outside 0..${si.nrClusters}`);
+    if (!Number.isInteger(f) || !Number.isInteger(t) || f < 0 || t > si.nrClusters || f >= t)
+      throw new BadRequest(`cluster range ${f}..${t} outside 0..${si.nrClusters}`);
     return clusterMap(this.kernel, si, this.seqNo, b, f, t);
   }
 
@@ -1043,7 +1119,15 @@ export class Session implements SessionApi {
           if (head !== pfn) continue; // one row per folio
           if (total >= start && entries.length < lim) {
             const m = k.memcgs.get(f.memcg[head]!);
-            entries.push({ pfn, order: f.order[head]!, type: si.type, offset: base + i, dirty: f.test(head, PG_dirty), mapped: f.mapcount[head]!, memcg: m ? memcgSummary(k, m).path : '/' });
+            entries.push({
+              pfn,
+              order: f.order[head]!,
+              type: si.type,
+              offset: base + i,
+              dirty: f.test(head, PG_dirty),
+              mapped: f.mapcount[head]!,
+              memcg: m ? memcgSummary(k, m).path : '/',
+            });
           }
           total++;
         }
@@ -1082,4 +1166,3 @@ export class Session implements SessionApi {
 function csvCell(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
-

@@ -209,7 +209,10 @@ function countBefore(block: Block, x: number, path: readonly number[], depth: nu
   const count = stmt.op === 'repeat' ? stmt.count : 1;
   const y = Math.min(x - start, child.size * count);
   const full = Math.floor(y / child.size);
-  return full * perPass(child, path, depth + 1) + (full < count ? countBefore(child, y - full * child.size, path, depth + 1) : 0);
+  return (
+    full * perPass(child, path, depth + 1) +
+    (full < count ? countBefore(child, y - full * child.size, path, depth + 1) : 0)
+  );
 }
 
 /** The step (within one pass of `block`) of the `n`-th run of the statement at `path`. */

@@ -160,7 +160,11 @@ export function clusterAllocTable(j: Journal, ci: SwapClusterInfo, slots: number
  * A per-cluster array just allocated: writes to it count as writes to the
  * cluster (owners.ts), and its old contents need no undo (journal birth).
  */
-export function clusterArray<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(j: Journal, ci: SwapClusterInfo, arr: T): T {
+export function clusterArray<T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(
+  j: Journal,
+  ci: SwapClusterInfo,
+  arr: T,
+): T {
   j.born(arr);
   return ownedBy(arr, ci);
 }

@@ -14,14 +14,39 @@ export type SimEvent =
   | { kind: 'swapon'; type: number; path: string; pages: number; prio: number }
   | { kind: 'swapoff'; type: number; path: string }
   /** `backs`: the slots are the physical backing (rmap POINTER entries) of that virtual entry. */
-  | { kind: 'slot-alloc'; type: number; offset: number; nr: number; pfn: number; cpu: number; backs?: { type: number; offset: number }; unit?: number }
+  | {
+      kind: 'slot-alloc';
+      type: number;
+      offset: number;
+      nr: number;
+      pfn: number;
+      cpu: number;
+      backs?: { type: number; offset: number };
+      unit?: number;
+    }
   | { kind: 'slot-free'; type: number; offset: number; nr: number; unit?: number }
   | { kind: 'slot-count'; type: number; offset: number; nr: number; delta: number; unit?: number }
   | { kind: 'cache-add'; type: number; offset: number; nr: number; pfn: number; unit?: number }
   | { kind: 'cache-del'; type: number; offset: number; nr: number; pfn: number; unit?: number }
   /** `physical`: where a virtual entry's data went when the backend is the disk. `reason`: why a folio was kept. */
-  | { kind: 'swapout'; type: number; offset: number; nr: number; backend: 'disk' | 'zswap' | 'zero' | 'ghost-activate' | 'none'; physical?: { type: number; offset: number }; reason?: string; unit?: number }
-  | { kind: 'swapin'; type: number; offset: number; nr: number; source: 'cache' | 'disk' | 'zswap' | 'zero'; unit?: number }
+  | {
+      kind: 'swapout';
+      type: number;
+      offset: number;
+      nr: number;
+      backend: 'disk' | 'zswap' | 'zero' | 'ghost-activate' | 'none';
+      physical?: { type: number; offset: number };
+      reason?: string;
+      unit?: number;
+    }
+  | {
+      kind: 'swapin';
+      type: number;
+      offset: number;
+      nr: number;
+      source: 'cache' | 'disk' | 'zswap' | 'zero';
+      unit?: number;
+    }
   | { kind: 'cluster-move'; type: number; cluster: number; from: ClusterListName; to: ClusterListName }
   | { kind: 'table-alloc'; type: number; cluster: number }
   | { kind: 'table-free'; type: number; cluster: number }
@@ -30,7 +55,15 @@ export type SimEvent =
   | { kind: 'fallback'; what: 'swpout' | 'swpin'; order: number; reason: string }
   | { kind: 'memcg-event'; memcg: string; event: string }
   | { kind: 'oom-kill'; task: string; memcg: string }
-  | { kind: 'zswap'; op: 'store' | 'load' | 'invalidate' | 'writeback' | 'reject'; type: number; offset: number; reason?: string; nr?: number; unit?: number }
+  | {
+      kind: 'zswap';
+      op: 'store' | 'load' | 'invalidate' | 'writeback' | 'reject';
+      type: number;
+      offset: number;
+      reason?: string;
+      nr?: number;
+      unit?: number;
+    }
   | { kind: 'invariant'; message: string; type?: number; offset?: number }
   | { kind: 'error'; errno: ErrnoName; message: string }
   | { kind: 'note'; message: string };

@@ -6,7 +6,16 @@
  */
 import { contentOf, encodeContent } from './content';
 import { fail } from './errno';
-import { addPageCacheFolio, findPage, markAccessed, markDirty, removePageCacheFolio, xaIsPage, xaPfn, type AddressSpace } from './filemap';
+import {
+  addPageCacheFolio,
+  findPage,
+  markAccessed,
+  markDirty,
+  removePageCacheFolio,
+  xaIsPage,
+  xaPfn,
+  type AddressSpace,
+} from './filemap';
 import { PG_swapcache } from './folio';
 import type { Kernel } from './kernel';
 import type { Memcg } from './memcontrol';

@@ -111,7 +111,13 @@ export class PageCache {
 
   /** A new inode: at `path`, or (path null) an unnamed shmem object (shmem_zero_setup() of a shared anonymous mapping). */
   create(path: string | null, fs: FsKind, content: ContentSpec, seed: number): AddressSpace {
-    const as = new AddressSpace(this.nextId, path ?? `/dev/zero (deleted)#${this.nextId}`, fs, content, hash32(seed, this.nextId));
+    const as = new AddressSpace(
+      this.nextId,
+      path ?? `/dev/zero (deleted)#${this.nextId}`,
+      fs,
+      content,
+      hash32(seed, this.nextId),
+    );
     this.j.set(this, 'nextId', this.nextId + 1);
     this.j.mapSet(this.byId, as.id, as);
     if (path !== null) this.j.mapSet(this.files, path, as);
@@ -155,7 +161,14 @@ export function findPage(as: AddressSpace, index: number): number {
  * LRU. Its pages take the file's content. Returns the head PFN, or -1
  * when memory (or the memcg) cannot provide it.
  */
-export function addPageCacheFolio(k: Kernel, as: AddressSpace, index: number, order: number, m: Memcg, mayOom: boolean): number {
+export function addPageCacheFolio(
+  k: Kernel,
+  as: AddressSpace,
+  index: number,
+  order: number,
+  m: Memcg,
+  mayOom: boolean,
+): number {
   const pfn = k.mem.allocFolio(m, order, mayOom && order === 0);
   if (pfn < 0) return -1;
   const f = k.folios;
@@ -359,7 +372,8 @@ export interface FilePage {
  * memory could be had; EFAULT past the end of the file (SIGBUS to a fault).
  */
 export function filePage(k: Kernel, as: AddressSpace, index: number, m: Memcg, mayOom: boolean): FilePage | null {
-  if (index >= Math.ceil(as.size / k.geom.pageSize)) return fail('EFAULT', `${as.path}: page ${index} is past the end of the file (SIGBUS)`);
+  if (index >= Math.ceil(as.size / k.geom.pageSize))
+    return fail('EFAULT', `${as.path}: page ${index} is past the end of the file (SIGBUS)`);
   if (as.isShmem) return shmemGetPage(k, as, index, m, mayOom);
   const found = findPage(as, index);
   if (found >= 0) return { pfn: found, major: false };

@@ -160,8 +160,11 @@ export function activateCheck(f: RegularFile, pageSize: number): ActivateFailure
     case 'xfs':
       return holes ? { errno: 'EINVAL', message: `swapon: file ${f.name} has unallocated extents` } : null;
     case 'btrfs':
-      if (!f.nocow) return { errno: 'EINVAL', message: `BTRFS warning (device ${m.device}): swapfile must not be copy-on-write` };
-      return holes ? { errno: 'EINVAL', message: `BTRFS warning (device ${m.device}): swapfile must not have holes` } : null;
+      if (!f.nocow)
+        return { errno: 'EINVAL', message: `BTRFS warning (device ${m.device}): swapfile must not be copy-on-write` };
+      return holes
+        ? { errno: 'EINVAL', message: `BTRFS warning (device ${m.device}): swapfile must not have holes` }
+        : null;
     case 'minix':
       return holes || f.fill === 'unwritten' ? { errno: 'EINVAL', message: 'swapon: swapfile has holes' } : null;
   }
@@ -172,13 +175,19 @@ export function activateCheck(f: RegularFile, pageSize: number): ActivateFailure
  * exactly while a swap area of that path exists and is a file; its size
  * is whole bytes; an active file has a header whose pages fit the area.
  */
-export function fileInvariants(fs: FileSystems, areaKindOf: (path: string) => string | null, pageSize: number): string[] {
+export function fileInvariants(
+  fs: FileSystems,
+  areaKindOf: (path: string) => string | null,
+  pageSize: number,
+): string[] {
   const out: string[] = [];
   for (const f of fs.files.values()) {
     const kind = areaKindOf(f.path);
-    if (f.swapActive !== (kind === 'file')) out.push(`file ${f.path}: S_SWAPFILE is ${f.swapActive} but the swap area of that path is ${kind ?? 'absent'}`);
+    if (f.swapActive !== (kind === 'file'))
+      out.push(`file ${f.path}: S_SWAPFILE is ${f.swapActive} but the swap area of that path is ${kind ?? 'absent'}`);
     if (!Number.isSafeInteger(f.size) || f.size < 0) out.push(`file ${f.path}: size ${f.size}`);
-    if (f.swapActive && (f.header === null || (f.header.lastPage + 1) * pageSize > f.size)) out.push(`file ${f.path}: active without a header that fits the file`);
+    if (f.swapActive && (f.header === null || (f.header.lastPage + 1) * pageSize > f.size))
+      out.push(`file ${f.path}: active without a header that fits the file`);
     if (!fs.mounts.has(f.mount.path)) out.push(`file ${f.path}: on ${f.mount.path}, which is not mounted`);
   }
   return out;

@@ -84,9 +84,37 @@ export class FolioTable {
     const cap = this.head.length;
     if (end <= cap) return;
     const next = doubledCapacity(cap, MIN_CAPACITY, end, this.nrPages);
-    const old = [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.mapping, this.content, this.data, this.lruNext, this.lruPrev] as const;
+    const old = [
+      this.head,
+      this.order,
+      this.flags,
+      this.memcg,
+      this.mapcount,
+      this.swap,
+      this.anonVma,
+      this.index,
+      this.mapping,
+      this.content,
+      this.data,
+      this.lruNext,
+      this.lruPrev,
+    ] as const;
     this.j.custom(() => {
-      [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.mapping, this.content, this.data, this.lruNext, this.lruPrev] = old;
+      [
+        this.head,
+        this.order,
+        this.flags,
+        this.memcg,
+        this.mapcount,
+        this.swap,
+        this.anonVma,
+        this.index,
+        this.mapping,
+        this.content,
+        this.data,
+        this.lruNext,
+        this.lruPrev,
+      ] = old;
     });
     this.head = grown(this.head, next, -1);
     this.order = grown(this.order, next, 0);
@@ -110,7 +138,21 @@ export class FolioTable {
 
   /** Every per-PFN array, in a fixed order. */
   arrays(): (Int32Array | Uint8Array | Uint16Array | Float64Array)[] {
-    return [this.head, this.order, this.flags, this.memcg, this.mapcount, this.swap, this.anonVma, this.index, this.mapping, this.content, this.data, this.lruNext, this.lruPrev];
+    return [
+      this.head,
+      this.order,
+      this.flags,
+      this.memcg,
+      this.mapcount,
+      this.swap,
+      this.anonVma,
+      this.index,
+      this.mapping,
+      this.content,
+      this.data,
+      this.lruNext,
+      this.lruPrev,
+    ];
   }
 
   /**

@@ -12,7 +12,11 @@ export function doubledCapacity(current: number, floor: number, end: number, lim
 }
 
 /** A copy of `a` lengthened to `length`, the new tail set to `fill`. */
-export function grown<T extends Int8Array | Int32Array | Uint8Array | Uint16Array | Float64Array>(a: T, length: number, fill: number): T {
+export function grown<T extends Int8Array | Int32Array | Uint8Array | Uint16Array | Float64Array>(
+  a: T,
+  length: number,
+  fill: number,
+): T {
   const b = new (a.constructor as new (n: number) => T)(length);
   b.set(a);
   if (fill !== 0) b.fill(fill, a.length);

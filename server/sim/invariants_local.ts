@@ -110,7 +110,8 @@ class Written {
     const f = this.k.folios;
     const limit = f.capacity;
     let seen = pfnStamps.get(f);
-    if (!seen || seen.stamps.length < limit || seen.epoch === 0xffffffff) pfnStamps.set(f, (seen = { stamps: new Uint32Array(limit), epoch: 0 }));
+    if (!seen || seen.stamps.length < limit || seen.epoch === 0xffffffff)
+      pfnStamps.set(f, (seen = { stamps: new Uint32Array(limit), epoch: 0 }));
     const epoch = ++seen.epoch;
     const stamps = seen.stamps;
     const out: number[] = [];
@@ -121,7 +122,8 @@ class Written {
       }
     };
     for (const p of this.pfns) visit(p);
-    for (let r = 0; r < this.pfnRuns.length; r += 2) for (let p = this.pfnRuns[r]!; p < this.pfnRuns[r + 1]!; p++) visit(p);
+    for (let r = 0; r < this.pfnRuns.length; r += 2)
+      for (let p = this.pfnRuns[r]!; p < this.pfnRuns[r + 1]!; p++) visit(p);
     return out;
   }
 }
@@ -144,7 +146,8 @@ export function checkWrittenSince(k: Kernel, from: number): string[] {
   const out: string[] = [];
   checkSwapCounters(k, out);
   for (const si of k.swap.devices) {
-    if (listedClusters(si) + si.virginLeft !== si.nrClusters) out.push(`${si.path}: ${listedClusters(si)} clusters on lists + ${si.virginLeft} untouched != ${si.nrClusters}`);
+    if (listedClusters(si) + si.virginLeft !== si.nrClusters)
+      out.push(`${si.path}: ${listedClusters(si)} clusters on lists + ${si.virginLeft} untouched != ${si.nrClusters}`);
   }
   if (k.tiers) {
     swapTierListInvariants(k.tiers, out);
@@ -189,7 +192,10 @@ function checkPtes(k: Kernel, v: Vma, runs: number[], heads: Set<number>, out: s
       } else if (pteIsSwap(p)) {
         const e = pteEntry(p);
         const si = k.swap.swapInfo[swpType(e)];
-        if (!si || si.slotCount(swpOffset(e)) < 1) out.push(`${v.task.name}:${v.name}[${i}] holds swap entry ${si?.path ?? 'type ' + swpType(e)}:${swpOffset(e)} whose slot has no count`);
+        if (!si || si.slotCount(swpOffset(e)) < 1)
+          out.push(
+            `${v.task.name}:${v.name}[${i}] holds swap entry ${si?.path ?? 'type ' + swpType(e)}:${swpOffset(e)} whose slot has no count`,
+          );
       }
     }
   }
@@ -213,7 +219,8 @@ function checkFolio(k: Kernel, head: number, out: string[]): void {
   for (const v of vmas ?? []) {
     if (v.task.state !== 'alive' || v.task.vmas.get(v.name) !== v) continue;
     const base = f.index[head]! - (pageCache ? v.pgoff : 0);
-    for (let i = 0; i < nr; i++) if (base + i >= 0 && base + i < v.nrPages && v.pte[base + i] === ptePresent(head + i)) maps++;
+    for (let i = 0; i < nr; i++)
+      if (base + i >= 0 && base + i < v.nrPages && v.pte[base + i] === ptePresent(head + i)) maps++;
   }
   if (maps !== f.mapcount[head]) out.push(`folio ${head}: mapcount ${f.mapcount[head]} but ${maps} PTEs map it`);
   if (f.test(head, PG_swapcache)) {
@@ -221,7 +228,8 @@ function checkFolio(k: Kernel, head: number, out: string[]): void {
     const si = k.swap.swapInfo[swpType(entry)];
     for (let i = 0; i < nr && si; i++) {
       const off = swpOffset(entry) + i;
-      if (tbKind(si.slotMeta(off)) !== SlotKind.PFN || si.slotVal(off) !== head + i) out.push(`folio ${head}: in the swap cache at ${si.path}:${off}, which does not hold it`);
+      if (tbKind(si.slotMeta(off)) !== SlotKind.PFN || si.slotVal(off) !== head + i)
+        out.push(`folio ${head}: in the swap cache at ${si.path}:${off}, which does not hold it`);
     }
     if (!si) out.push(`folio ${head}: in the swap cache of swap type ${swpType(entry)}, which is not active`);
   } else if (f.swap[head] !== NO_SWAP) {
@@ -233,8 +241,10 @@ function checkFolio(k: Kernel, head: number, out: string[]): void {
     const list = file ? (active ? m.activeFile : m.inactiveFile) : active ? m.activeAnon : m.inactiveAnon;
     const prev = f.lruPrev[head]!;
     const next = f.lruNext[head]!;
-    if (prev >= 0 ? f.lruNext[prev] !== head : list.head !== head) out.push(`memcg ${m.name}: LRU link before folio ${head} is broken`);
-    if (next >= 0 ? f.lruPrev[next] !== head : list.tail !== head) out.push(`memcg ${m.name}: LRU link after folio ${head} is broken`);
+    if (prev >= 0 ? f.lruNext[prev] !== head : list.head !== head)
+      out.push(`memcg ${m.name}: LRU link before folio ${head} is broken`);
+    if (next >= 0 ? f.lruPrev[next] !== head : list.tail !== head)
+      out.push(`memcg ${m.name}: LRU link after folio ${head} is broken`);
   }
 }
 
@@ -251,9 +261,14 @@ function checkMemcg(k: Kernel, m: Memcg, out: string[]): void {
   const own = m.inactiveAnon.nrPages + m.activeAnon.nrPages + m.inactiveFile.nrPages + m.activeFile.nrPages;
   const zswapPages = m.isRoot ? 0 : Math.ceil(m.zswapBytes / k.geom.pageSize);
   if (m.memory.usage !== own + zswapPages + children) {
-    out.push(`memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`);
+    out.push(
+      `memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`,
+    );
   }
-  if (m.swap.usage !== m.swapIdRefs + childSwap) out.push(`memcg ${m.name}: swap.current ${m.swap.usage} pages but ${m.swapIdRefs} own slots + ${childSwap} in children`);
+  if (m.swap.usage !== m.swapIdRefs + childSwap)
+    out.push(
+      `memcg ${m.name}: swap.current ${m.swap.usage} pages but ${m.swapIdRefs} own slots + ${childSwap} in children`,
+    );
   if (k.tiers) memcgTierInvariant(m, out);
 }
 
@@ -262,12 +277,14 @@ function checkZswapEntry(k: Kernel, e: ZswapEntry, out: string[]): void {
   const z = k.zswap;
   if (z.entries.get(e.key) !== e) return;
   if (!k.memcgs.get(e.memcg)) out.push(`zswap entry ${e.key} charged to unknown memcg ${e.memcg}`);
-  if (e.incompressible !== (e.length === k.geom.pageSize)) out.push(`zswap entry ${e.key}: length ${e.length} but incompressible=${e.incompressible}`);
+  if (e.incompressible !== (e.length === k.geom.pageSize))
+    out.push(`zswap entry ${e.key}: length ${e.length} but incompressible=${e.incompressible}`);
   const lru = z.lrus.get(e.memcg);
   const prevOk = e.prev === LRU_NONE ? lru?.head === e.key : z.entries.get(e.prev)?.next === e.key;
   const nextOk = e.next === LRU_NONE ? lru?.tail === e.key : z.entries.get(e.next)?.prev === e.key;
   if (!prevOk || !nextOk) out.push(`zswap LRU of memcg ${e.memcg}: bad links at ${e.key}`);
   const si = k.swap.swapInfo[swpType(e.key)];
   const off = swpOffset(e.key);
-  if (!si || (si.slotCount(off) === 0 && tbKind(si.slotMeta(off)) !== SlotKind.PFN)) out.push(`zswap entry for ${si?.path ?? 'type ' + swpType(e.key)}:${off} whose slot is free`);
+  if (!si || (si.slotCount(off) === 0 && tbKind(si.slotMeta(off)) !== SlotKind.PFN))
+    out.push(`zswap entry for ${si?.path ?? 'type ' + swpType(e.key)}:${off} whose slot is free`);
 }

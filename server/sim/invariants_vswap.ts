@@ -35,7 +35,8 @@ export function vswapInvariants(k: Kernel): string[] {
   if (pointers !== tagged) out.push(`${tagged} virtual slots tagged SWAPFILE but ${pointers} physical POINTER slots`);
   const v = k.swap.vswap;
   if (designDescriptor(k.design).capabilities.hasVirtualLayer) {
-    if (!v || !(v.flags & SWP_VSWAP) || !v.dynamic || k.swap.swapInfo[v.type] !== v) out.push('the vswap device is missing or not a dynamic vswap device');
+    if (!v || !(v.flags & SWP_VSWAP) || !v.dynamic || k.swap.swapInfo[v.type] !== v)
+      out.push('the vswap device is missing or not a dynamic vswap device');
   } else if (v) {
     out.push(`design ${k.design} has a vswap device`);
   }
@@ -68,16 +69,20 @@ export function checkVirtualCluster(k: Kernel, si: SwapInfo, ci: SwapClusterInfo
     const inZswap = k.zswap.has(entry);
     const owner = ci.ownerTable ? ci.ownerTable[i]! : 0;
     if (kind === SlotKind.NULL || kind === SlotKind.BAD) {
-      if (tag !== VtTag.NONE || vtVal(si, offset) !== 0) out.push(`${si.path}:${offset} is ${kind === SlotKind.NULL ? 'free' : 'bad'} but tagged ${tag}`);
+      if (tag !== VtTag.NONE || vtVal(si, offset) !== 0)
+        out.push(`${si.path}:${offset} is ${kind === SlotKind.NULL ? 'free' : 'bad'} but tagged ${tag}`);
       if (owner) out.push(`${si.path}:${offset} is free but names owner memcg ${owner}`);
       continue;
     }
     if (tag > VtTag.SWAPFILE) out.push(`${si.path}:${offset}: reserved vtable tag ${tag}`);
-    if ((tag === VtTag.ZSWAP) !== inZswap) out.push(`${si.path}:${offset}: tag ${tag} but zswap ${inZswap ? 'holds' : 'lacks'} an entry`);
-    if (tbZero(meta) && (tag !== VtTag.NONE || inZswap)) out.push(`${si.path}:${offset} is zero-filled and also has backend tag ${tag}`);
+    if ((tag === VtTag.ZSWAP) !== inZswap)
+      out.push(`${si.path}:${offset}: tag ${tag} but zswap ${inZswap ? 'holds' : 'lacks'} an entry`);
+    if (tbZero(meta) && (tag !== VtTag.NONE || inZswap))
+      out.push(`${si.path}:${offset} is zero-filled and also has backend tag ${tag}`);
     if (ci.ownerTable) {
       if (!owner) out.push(`${si.path}:${offset} is in use without an owner memcg`);
-      if (ci.memcgTable && ci.memcgTable[i] !== 0) out.push(`${si.path}:${offset} carries a swap charge, but vswap-ste charges only the physical backing`);
+      if (ci.memcgTable && ci.memcgTable[i] !== 0)
+        out.push(`${si.path}:${offset} carries a swap charge, but vswap-ste charges only the physical backing`);
     }
     if (tag !== VtTag.SWAPFILE) continue;
     swapfile++;
@@ -88,7 +93,8 @@ export function checkVirtualCluster(k: Kernel, si: SwapInfo, ci: SwapClusterInfo
       out.push(`${si.path}:${offset}: SWAPFILE backing on ${psi ? psi.path : 'missing type ' + swpType(phys)}`);
       continue;
     }
-    if (rmapTarget(psi, swpOffset(phys)) !== entry) out.push(`${si.path}:${offset}: backing ${psi.path}:${swpOffset(phys)} does not point back`);
+    if (rmapTarget(psi, swpOffset(phys)) !== entry)
+      out.push(`${si.path}:${offset}: backing ${psi.path}:${swpOffset(phys)} does not point back`);
   }
   return swapfile;
 }
@@ -112,14 +118,23 @@ export function checkPhysicalCluster(k: Kernel, si: SwapInfo, ci: SwapClusterInf
     if (kind === SlotKind.NULL || kind === SlotKind.BAD) continue;
     const charged = ci.memcgTable ? ci.memcgTable[i]! : 0;
     if (kind !== SlotKind.POINTER) {
-      if (k.design === 'vswap') out.push(`${si.path}:${offset} is in use without backing a virtual entry (vswap v3 has no direct physical slots)`);
+      if (k.design === 'vswap')
+        out.push(
+          `${si.path}:${offset} is in use without backing a virtual entry (vswap v3 has no direct physical slots)`,
+        );
       continue;
     }
     pointers++;
-    if (tbInlineCount(meta) !== 0 || tbZero(meta)) out.push(`${si.path}:${offset}: a POINTER entry with a count or Z flag`);
-    if (k.zswap.has(swpEntry(si.type, offset))) out.push(`${si.path}:${offset}: zswap holds an entry for a POINTER slot`);
-    if (k.chargeBackingOnly && !charged) out.push(`${si.path}:${offset}: backing slot not charged (vswap-ste charges the backing)`);
-    if (!k.chargeBackingOnly && charged) out.push(`${si.path}:${offset}: backing slot charged to memcg ${charged}, but the virtual slot carries the charge`);
+    if (tbInlineCount(meta) !== 0 || tbZero(meta))
+      out.push(`${si.path}:${offset}: a POINTER entry with a count or Z flag`);
+    if (k.zswap.has(swpEntry(si.type, offset)))
+      out.push(`${si.path}:${offset}: zswap holds an entry for a POINTER slot`);
+    if (k.chargeBackingOnly && !charged)
+      out.push(`${si.path}:${offset}: backing slot not charged (vswap-ste charges the backing)`);
+    if (!k.chargeBackingOnly && charged)
+      out.push(
+        `${si.path}:${offset}: backing slot charged to memcg ${charged}, but the virtual slot carries the charge`,
+      );
     const v = rmapTarget(si, offset)!;
     const vsi = k.swap.swapInfo[swpType(v)];
     if (!vsi?.dynamic) {
@@ -127,7 +142,9 @@ export function checkPhysicalCluster(k: Kernel, si: SwapInfo, ci: SwapClusterInf
       continue;
     }
     if (vtTag(vsi, swpOffset(v)) !== VtTag.SWAPFILE || vtVal(vsi, swpOffset(v)) !== swpEntry(si.type, offset)) {
-      out.push(`${si.path}:${offset}: rmap to ${vsi.path}:${swpOffset(v)}, whose virtual_table does not name this slot`);
+      out.push(
+        `${si.path}:${offset}: rmap to ${vsi.path}:${swpOffset(v)}, whose virtual_table does not name this slot`,
+      );
     }
   }
   return pointers;

@@ -38,7 +38,8 @@
  *    compact older spans of finished steps (server/session/undo_history.ts).
  */
 
-export type TypedArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+export type TypedArray =
+  Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 /** Record kinds other than ELEM (whose `slot` is the element index, >= 0) and FIELD (below FIELD_BASE). */
 const CUSTOM = -2;
@@ -475,7 +476,8 @@ export class Journal {
       } else {
         const x = oldNum[i]!;
         const start = auxKey[x] as number;
-        if (seen.anyUnsetThenSet(target as TypedArray, start, start + (auxOld[x] as TypedArray).length)) keep[i - base] = 1;
+        if (seen.anyUnsetThenSet(target as TypedArray, start, start + (auxOld[x] as TypedArray).length))
+          keep[i - base] = 1;
       }
     }
   }
@@ -667,7 +669,7 @@ class SeenElements {
   /** Mark elements [start, end); true if any of them was not marked yet. */
   anyUnsetThenSet(arr: TypedArray, start: number, end: number): boolean {
     let any = false;
-    for (let i = start; i < end; ) {
+    for (let i = start; i < end;) {
       const c = i >>> CHUNK_SHIFT;
       const bits = this.chunk(arr, c);
       const chunkEnd = Math.min(end, (c + 1) << CHUNK_SHIFT);

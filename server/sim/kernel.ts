@@ -11,12 +11,34 @@ import { FolioTable, PG_mlocked, PG_swapcache } from './folio';
 import { makeGeometry, type Geometry, type GeometryConfig } from './geometry';
 import { Journal } from './journal';
 import { KernelMemory } from './kmem';
-import { MEMCG_MAX, MemcgTree, cgroupProcs, memoryHighWrite, memoryMaxWrite, normalizeCgroupPath, oomGroupOf, peakWrite, selectOomVictim, userProactiveReclaim, type Memcg } from './memcontrol';
+import {
+  MEMCG_MAX,
+  MemcgTree,
+  cgroupProcs,
+  memoryHighWrite,
+  memoryMaxWrite,
+  normalizeCgroupPath,
+  oomGroupOf,
+  peakWrite,
+  selectOomVictim,
+  userProactiveReclaim,
+  type Memcg,
+} from './memcontrol';
 import { OpenFiles, type OpenFile } from './open_files';
 import { migrateVetDst, openFile as openFileAt } from './vfs';
 import { ROOT_CRED, requireRootOwner, requireSysAdmin, type Cred } from './cred';
 import { FileSystems, type FileFill, type FsType } from './files';
-import { checkMount, checkSwapFlags, decodeSwapFlags, makeFile, mkswap, setNocow, swaponFile, swaponMessage, type MkswapOptions } from './swapon_file';
+import {
+  checkMount,
+  checkSwapFlags,
+  decodeSwapFlags,
+  makeFile,
+  mkswap,
+  setNocow,
+  swaponFile,
+  swaponMessage,
+  type MkswapOptions,
+} from './swapon_file';
 import { MemoryOps } from './memory';
 import { PAGE_DATA_MAX, fillPresent, type FillValue } from './page_data';
 import { PROCESS_ADVICES, madviseCold, madviseFree, mlockVma, mremapVma, munlockVma, type Advice } from './madvise';
@@ -33,7 +55,13 @@ import { SWAPPINESS_ANON_ONLY, Vmscan } from './vmscan';
 import { Vmstat } from './vmstat';
 import { ZSWAP_COMPRESSORS, Zswap, shrinkMemcg, shrinkWorker, zswapWritebackEntry, type ZswapParams } from './zswap';
 import { designDescriptor, type DesignProfile } from './designs/profiles';
-import { DEFAULT_KERNEL_VERSION, kernelBehaviour, maxSwapfiles, type KernelBehaviour, type KernelVersion } from './kernel_version';
+import {
+  DEFAULT_KERNEL_VERSION,
+  kernelBehaviour,
+  maxSwapfiles,
+  type KernelBehaviour,
+  type KernelVersion,
+} from './kernel_version';
 import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
 import { SwapMetaRam } from './swap_meta_ram';
 import { Zram, type ZramDevice } from './zram';
@@ -150,7 +178,15 @@ export class Kernel {
   /** Page-state counters (NR_SWAPCACHE) and the workingset eviction clock. */
   readonly stat = { nrSwapcache: 0, evictionClock: 0 };
   /** vm.swappiness, vm.page-cluster, vm.overcommit_memory/ratio, vm.dirty_ratio, vm.dirty_background_ratio, /sys/kernel/mm/swap/vma_ra_enabled. */
-  readonly sysctl = { swappiness: 60, page_cluster: 3, vma_ra_enabled: true, overcommit_memory: 0, overcommit_ratio: 50, dirty_ratio: 20, dirty_background_ratio: 10 };
+  readonly sysctl = {
+    swappiness: 60,
+    page_cluster: 3,
+    vma_ra_enabled: true,
+    overcommit_memory: 0,
+    overcommit_ratio: 50,
+    dirty_ratio: 20,
+    dirty_background_ratio: 10,
+  };
   /** Global readahead state of swapin_nr_pages(). */
   readonly ra = { hits: 0, prevOffset: 0, lastPages: 0 };
   /**
@@ -171,7 +207,10 @@ export class Kernel {
 
   constructor(cfg: KernelConfig = {}) {
     this.kv = kernelBehaviour(cfg.kernel ?? DEFAULT_KERNEL_VERSION);
-    this.geom = makeGeometry({ ...cfg, maxSwapfiles: cfg.maxSwapfiles ?? maxSwapfiles(this.kv, this.kv.debian.devicePrivate) });
+    this.geom = makeGeometry({
+      ...cfg,
+      maxSwapfiles: cfg.maxSwapfiles ?? maxSwapfiles(this.kv, this.kv.debian.devicePrivate),
+    });
     this.design = cfg.design ?? this.kv.design;
     this.seed = cfg.seed ?? 1;
     this.checkInvariants = cfg.checkInvariants ?? false;
@@ -211,8 +250,14 @@ export class Kernel {
     this.swapMeta = new SwapMetaRam(this);
     // Kconfig TRANSPARENT_HUGEPAGE_ALWAYS; hugepage_init_sysfs(): only the PMD size inherits
     // shmem_enabled defaults to never (SHMEM_HUGE_NEVER); per size only the PMD size inherits it
-    const perSize = <T>(pmd: T, other: T): T[] => Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? pmd : other));
-    this.thp = { enabled: 'always', sizes: perSize<ThpSizeMode>('inherit', 'never'), shmemEnabled: 'never', shmemSizes: perSize<ShmemSizeMode>('inherit', 'never') };
+    const perSize = <T>(pmd: T, other: T): T[] =>
+      Array.from({ length: this.geom.pmdOrder + 1 }, (_, o) => (o === this.geom.pmdOrder ? pmd : other));
+    this.thp = {
+      enabled: 'always',
+      sizes: perSize<ThpSizeMode>('inherit', 'never'),
+      shmemEnabled: 'never',
+      shmemSizes: perSize<ShmemSizeMode>('inherit', 'never'),
+    };
     if (designDescriptor(this.design).capabilities.hasDynamicClusters) {
       // a zswap entry of a virtual slot is its ZSWAP backend (vtable tag, §8.3)
       this.zswap.onChange = (entry, id) => {
@@ -481,7 +526,9 @@ export class Kernel {
     const kib = this.geom.pageSize / 1024;
     let totalVm = 0;
     for (const v of t.vmas.values()) totalVm += v.nrPages;
-    this.printk(`${message}: Killed process ${t.pid} (${t.name}) total-vm:${totalVm * kib}kB, anon-rss:${fp.rss * kib}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0`);
+    this.printk(
+      `${message}: Killed process ${t.pid} (${t.name}) total-vm:${totalVm * kib}kB, anon-rss:${fp.rss * kib}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:0kB oom_score_adj:0`,
+    );
     const m = this.memcgs.get(t.memcg) ?? this.memcgs.root;
     this.memcgs.memoryEvent(m, 'oom_kill');
     this.vmstat.count('oom_kill');
@@ -530,7 +577,11 @@ export class Kernel {
   task(name: string): Task {
     const t = this.mm.tasks.get(name);
     if (!t) return fail('ENOENT', `no task named ${name}`);
-    if (t.state !== 'alive') return fail('ESRCH', `task ${name} has ${t.state === 'exited' ? 'exited' : t.state === 'killed' ? 'been killed' : 'been OOM-killed'}`);
+    if (t.state !== 'alive')
+      return fail(
+        'ESRCH',
+        `task ${name} has ${t.state === 'exited' ? 'exited' : t.state === 'killed' ? 'been killed' : 'been OOM-killed'}`,
+      );
     return t;
   }
 
@@ -573,9 +624,13 @@ export class Kernel {
     return this.tx(() => {
       if (flags !== undefined) checkSwapFlags(flags);
       requireSysAdmin(this.cred, 'swapon');
-      if (p.kind === 'ghost' && this.design !== 'ghost') fail('ENOENT', `${p.path}: no such device (the ghost swap device exists only under design=ghost)`);
+      if (p.kind === 'ghost' && this.design !== 'ghost')
+        fail('ENOENT', `${p.path}: no such device (the ghost swap device exists only under design=ghost)`);
       if (p.kind === 'vswap' || p.path === VSWAP_PATH) {
-        fail('EINVAL', `${p.path}: the virtual swap device is created by the kernel at boot (vswap designs only); it cannot be swapped on`);
+        fail(
+          'EINVAL',
+          `${p.path}: the virtual swap device is created by the kernel at boot (vswap designs only); it cannot be swapped on`,
+        );
       }
       const q = flags === undefined ? p : { ...p, ...decodeSwapFlags(flags) };
       let si: SwapInfo;
@@ -584,7 +639,11 @@ export class Kernel {
         if (this.swap.byPath(q.path)) fail('EBUSY', `${q.path} is already in use as swap`);
         const z = this.zram.device(q.path);
         if (!z.initialized) {
-          if (!(q.sizeBytes > 0)) fail('EINVAL', `${q.path}: the zram device has no disksize (echo SIZE > /sys/block/${q.path.replace(/^\/dev\//, '')}/disksize first)`);
+          if (!(q.sizeBytes > 0))
+            fail(
+              'EINVAL',
+              `${q.path}: the zram device has no disksize (echo SIZE > /sys/block/${q.path.replace(/^\/dev\//, '')}/disksize first)`,
+            );
           this.zram.setDisksize(z, q.sizeBytes);
         } else if (q.sizeBytes > z.disksize) {
           fail('EINVAL', `${q.path}: a swap area of ${q.sizeBytes} bytes does not fit the ${z.disksize}-byte device`);
@@ -680,12 +739,17 @@ export class Kernel {
       // sys_swapoff(): the capability first, then the path (ENOENT), then a matching area (EINVAL)
       requireSysAdmin(this.cred, 'swapoff');
       const si = this.swap.byPath(path);
-      if (!si && !path.startsWith('/dev/') && !this.fs.lookup(path)) fail('ENOENT', `${path}: No such file or directory`);
+      if (!si && !path.startsWith('/dev/') && !this.fs.lookup(path))
+        fail('ENOENT', `${path}: No such file or directory`);
       if (!si) fail('EINVAL', `${path} is not an active swap area`);
       if (si === this.swap.vswap) {
-        fail('EINVAL', `${path} is the kernel's virtual swap device: it is not in /proc/swaps and cannot be swapped off (swap off the physical devices instead)`);
+        fail(
+          'EINVAL',
+          `${path} is the kernel's virtual swap device: it is not in /proc/swaps and cannot be swapped off (swap off the physical devices instead)`,
+        );
       }
-      if (!this.vmEnoughMemory(si.pages)) fail('ENOMEM', `taking ${si.pages} pages of swap away would exceed the commit limit`);
+      if (!this.vmEnoughMemory(si.pages))
+        fail('ENOMEM', `taking ${si.pages} pages of swap away would exceed the commit limit`);
       this.swap.beginSwapoff(si);
       const progress = { pages: 0 };
       const checkSignal = (): void => {
@@ -752,7 +816,10 @@ export class Kernel {
       const p = normalizeCgroupPath(path);
       const parent = this.memcgs.lookup(p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');
       if (parent && !parent.subtreeControl && cgroupProcs(this, parent).length > 0) {
-        fail('EBUSY', `cgroup /${parent.path} has tasks: it cannot give the memory controller to a child (no internal processes)`);
+        fail(
+          'EBUSY',
+          `cgroup /${parent.path} has tasks: it cannot give the memory controller to a child (no internal processes)`,
+        );
       }
       return this.memcgs.mkdir(path);
     });
@@ -761,7 +828,9 @@ export class Kernel {
   rmdir(path: string): Memcg {
     return this.tx(() => {
       requireRootOwner(this.cred, `/sys/fs/cgroup/${path}`);
-      return this.memcgs.rmdir(path, (m) => [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id));
+      return this.memcgs.rmdir(path, (m) =>
+        [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id),
+      );
     });
   }
 
@@ -770,7 +839,11 @@ export class Kernel {
    * may OOM, memory_high_write() reclaims, the swap limits only take effect
    * on later charges (memcontrol.ts).
    */
-  setLimit(path: string, file: 'memory.max' | 'memory.high' | 'memory.swap.max' | 'memory.swap.high', pages: number): void {
+  setLimit(
+    path: string,
+    file: 'memory.max' | 'memory.high' | 'memory.swap.max' | 'memory.swap.high',
+    pages: number,
+  ): void {
     this.tx(() => {
       const m = this.cgroup(path);
       if (m.isRoot) fail('ENOENT', `${file} does not exist in the root cgroup`);
@@ -877,7 +950,11 @@ export class Kernel {
     return this.tx(() => {
       const m = this.cgroup(path);
       // 0..200, or SWAPPINESS_ANON_ONLY for swappiness=max
-      if (swappiness !== undefined && (!Number.isInteger(swappiness) || swappiness < 0 || swappiness > SWAPPINESS_ANON_ONLY)) fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
+      if (
+        swappiness !== undefined &&
+        (!Number.isInteger(swappiness) || swappiness < 0 || swappiness > SWAPPINESS_ANON_ONLY)
+      )
+        fail('EINVAL', `swappiness=${swappiness} outside 0..200`);
       return userProactiveReclaim(this, m, pages, swappiness);
     });
   }
@@ -900,10 +977,14 @@ export class Kernel {
   setSysctl(name: 'vma_ra_enabled', value: boolean): void;
   setSysctl(name: keyof Kernel['sysctl'], value: number | boolean): void {
     this.tx(() => {
-      if (name === 'swappiness' && (typeof value !== 'number' || value < 0 || value > 200)) fail('EINVAL', `vm.swappiness=${String(value)} outside 0..200`);
-      if (name === 'page_cluster' && (typeof value !== 'number' || value < 0 || value > 31)) fail('EINVAL', `vm.page-cluster=${String(value)} outside 0..31`);
-      if (name === 'overcommit_memory' && ![0, 1, 2].includes(value as number)) fail('EINVAL', `vm.overcommit_memory=${String(value)} is not 0, 1 or 2`);
-      if (name === 'overcommit_ratio' && (typeof value !== 'number' || value < 0)) fail('EINVAL', `vm.overcommit_ratio=${String(value)} is negative`);
+      if (name === 'swappiness' && (typeof value !== 'number' || value < 0 || value > 200))
+        fail('EINVAL', `vm.swappiness=${String(value)} outside 0..200`);
+      if (name === 'page_cluster' && (typeof value !== 'number' || value < 0 || value > 31))
+        fail('EINVAL', `vm.page-cluster=${String(value)} outside 0..31`);
+      if (name === 'overcommit_memory' && ![0, 1, 2].includes(value as number))
+        fail('EINVAL', `vm.overcommit_memory=${String(value)} is not 0, 1 or 2`);
+      if (name === 'overcommit_ratio' && (typeof value !== 'number' || value < 0))
+        fail('EINVAL', `vm.overcommit_ratio=${String(value)} is negative`);
       (this.j.set as (o: object, k: string, v: unknown) => void)(this.sysctl, name, value);
     });
   }
@@ -925,7 +1006,8 @@ export class Kernel {
   createTask(name: string, cgroupPath = '', cpu = 0): Task {
     return this.tx(() => {
       if (this.mm.tasks.get(name)?.state === 'alive') fail('EEXIST', `a task named ${name} exists`);
-      if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.geom.cpus) fail('EINVAL', `cpu ${cpu} outside 0..${this.geom.cpus - 1}`);
+      if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.geom.cpus)
+        fail('EINVAL', `cpu ${cpu} outside 0..${this.geom.cpus - 1}`);
       const m = this.cgroup(cgroupPath);
       migrateVetDst(m);
       return this.mm.addTask(name, m.id, cpu);
@@ -948,13 +1030,23 @@ export class Kernel {
       if (t.vmas.has(region)) fail('EEXIST', `task ${taskName} already has a mapping named ${region}`);
       if (!Number.isInteger(nrPages) || nrPages <= 0) fail('EINVAL', `mapping size ${nrPages} pages`);
       const order = opts.order ?? 0;
-      if (!Number.isInteger(order) || order < 0 || order > this.geom.pmdOrder) fail('EINVAL', `order ${order} outside 0..${this.geom.pmdOrder}`);
-      if (!this.vmEnoughMemory(nrPages)) fail('ENOMEM', `mapping ${nrPages} pages exceeds the commit limit (vm.overcommit_memory=${this.sysctl.overcommit_memory})`);
+      if (!Number.isInteger(order) || order < 0 || order > this.geom.pmdOrder)
+        fail('EINVAL', `order ${order} outside 0..${this.geom.pmdOrder}`);
+      if (!this.vmEnoughMemory(nrPages))
+        fail(
+          'ENOMEM',
+          `mapping ${nrPages} pages exceeds the commit limit (vm.overcommit_memory=${this.sysctl.overcommit_memory})`,
+        );
       const av = this.mm.newAnonVma();
       const seed = hash32(this.seed, this.mm.nextVmaId);
       const content = opts.content ?? DEFAULT_CONTENT;
       // a file mapping maps an existing file; a shared anonymous one gets an unnamed shmem file (shmem_zero_setup())
-      const file = opts.file !== undefined ? fileAt(this, opts.file) : opts.shared ? this.pagecache.create(null, 'tmpfs', content, seed) : null;
+      const file =
+        opts.file !== undefined
+          ? fileAt(this, opts.file)
+          : opts.shared
+            ? this.pagecache.create(null, 'tmpfs', content, seed)
+            : null;
       if (file && opts.file === undefined) this.j.set(file, 'size', nrPages * this.geom.pageSize);
       const v = this.mm.addVma(t, region, nrPages, file ? 0 : order, content, seed, av);
       if (file) {
@@ -986,7 +1078,9 @@ export class Kernel {
 
   /** The memcg a file operation charges: the named task's, else the root. */
   private fileMemcg(opts: FileOpOptions): Memcg {
-    return opts.task !== undefined ? (this.memcgs.get(this.task(opts.task).memcg) ?? this.memcgs.root) : this.memcgs.root;
+    return opts.task !== undefined
+      ? (this.memcgs.get(this.task(opts.task).memcg) ?? this.memcgs.root)
+      : this.memcgs.root;
   }
 
   /**
@@ -997,9 +1091,12 @@ export class Kernel {
    */
   fileWrite(path: string, offset: number, len: number, opts: FileOpOptions = {}): void {
     this.tx(() => {
-      if (!(offset >= 0 && len >= 0 && Number.isInteger(offset) && Number.isInteger(len))) fail('EINVAL', `write of ${len} bytes at ${offset}`);
+      if (!(offset >= 0 && len >= 0 && Number.isInteger(offset) && Number.isInteger(len)))
+        fail('EINVAL', `write of ${len} bytes at ${offset}`);
       const m = this.fileMemcg(opts);
-      const as = this.pagecache.lookup(path) ?? this.pagecache.create(path, fsOf(path), opts.content ?? DEFAULT_CONTENT, this.seed);
+      const as =
+        this.pagecache.lookup(path) ??
+        this.pagecache.create(path, fsOf(path), opts.content ?? DEFAULT_CONTENT, this.seed);
       if (opts.content) this.j.set(as, 'content', opts.content);
       fileWritePages(this, as, offset, len, m);
       balanceDirtyPages(this);
@@ -1071,7 +1168,8 @@ export class Kernel {
       const t = this.task(taskName);
       const v = this.vma(taskName, region);
       const [a, b] = this.pageRange(v, from, to);
-      if (value !== 'index' && (!Number.isInteger(value) || value < 0 || value > PAGE_DATA_MAX)) fail('EINVAL', `page data ${value} is not a 32-bit value`);
+      if (value !== 'index' && (!Number.isInteger(value) || value < 0 || value > PAGE_DATA_MAX))
+        fail('EINVAL', `page data ${value} is not a 32-bit value`);
       this.faultRange(t, v, a, b, true);
       if (t.state === 'alive') fillPresent(this, v, a, b, value);
     });
@@ -1151,9 +1249,11 @@ export class Kernel {
    */
   processMadvise(taskName: string, region: string, advice: Advice, from?: number, to?: number): void {
     this.tx(() => {
-      if (!PROCESS_ADVICES.includes(advice)) fail('EINVAL', `process_madvise() takes MADV_COLD and MADV_PAGEOUT, not MADV_${advice.toUpperCase()}`);
+      if (!PROCESS_ADVICES.includes(advice))
+        fail('EINVAL', `process_madvise() takes MADV_COLD and MADV_PAGEOUT, not MADV_${advice.toUpperCase()}`);
       this.task(taskName);
-      if (this.cred.uid !== 0) fail('EPERM', `process_madvise() on ${taskName}: uid ${this.cred.uid} has no CAP_SYS_NICE`);
+      if (this.cred.uid !== 0)
+        fail('EPERM', `process_madvise() on ${taskName}: uid ${this.cred.uid} has no CAP_SYS_NICE`);
       this.madvise(taskName, region, advice, from, to);
     });
   }

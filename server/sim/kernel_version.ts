@@ -77,7 +77,10 @@ export const KERNEL_DIFFERENCES: readonly KernelDifference[] = [
   },
   {
     behaviour: 'zswap and a page that does not compress below PAGE_SIZE',
-    show: (kv) => (kv.zswapIncompressible === 'reject' ? 'rejected (reject_compress_poor), written to the device' : 'stored as is (stored_incompressible_pages)'),
+    show: (kv) =>
+      kv.zswapIncompressible === 'reject'
+        ? 'rejected (reject_compress_poor), written to the device'
+        : 'stored as is (stored_incompressible_pages)',
     source: 'SeongJae Park, "mm/zswap: store <PAGE_SIZE compression failed page as-is" (2025-08)',
   },
   {
@@ -97,12 +100,15 @@ export const KERNEL_DIFFERENCES: readonly KernelDifference[] = [
   },
   {
     behaviour: 'memory.stat keys',
-    show: (kv) => `${kv.memcgStatKeys.length} keys${kv.memcgStatKeys.includes('pgscan_proactive') ? ', with pgscan/pgsteal/pgdemote_proactive' : ''}`,
-    source: 'memory_stat_format() of the Debian 6.12.118 and 7.2.13 builds, read in a guest; the series that added each key is not confirmed',
+    show: (kv) =>
+      `${kv.memcgStatKeys.length} keys${kv.memcgStatKeys.includes('pgscan_proactive') ? ', with pgscan/pgsteal/pgdemote_proactive' : ''}`,
+    source:
+      'memory_stat_format() of the Debian 6.12.118 and 7.2.13 builds, read in a guest; the series that added each key is not confirmed',
   },
   {
     behaviour: 'swap types taken by device entries (MAX_SWAPFILES with CONFIG_DEVICE_PRIVATE)',
-    show: (kv) => `${kv.deviceSwapTypes} (max_swapfiles ${maxSwapfiles(kv, true)}; ${maxSwapfiles(kv, false)} without; Debian ${kv.debian.devicePrivate ? 'has' : 'lacks'} it)`,
+    show: (kv) =>
+      `${kv.deviceSwapTypes} (max_swapfiles ${maxSwapfiles(kv, true)}; ${maxSwapfiles(kv, false)} without; Debian ${kv.debian.devicePrivate ? 'has' : 'lacks'} it)`,
     source: 'David Hildenbrand, "mm: use single SWP_DEVICE_EXCLUSIVE entry type" (2025-02)',
   },
 ];
@@ -113,23 +119,111 @@ export const KERNEL_DIFFERENCES: readonly KernelDifference[] = [
  * pswpin/pswpout per memcg, the *_proactive split of proactive reclaim from
  * direct reclaim, and prints pgsteal_* before pgscan_*.
  */
-const MEMCG_STAT_HEAD = ['anon', 'file', 'kernel', 'kernel_stack', 'pagetables', 'sec_pagetables', 'percpu', 'sock', 'vmalloc', 'shmem', 'zswap', 'zswapped'];
-const MEMCG_STAT_MIDDLE = [
-  'file_mapped', 'file_dirty', 'file_writeback', 'swapcached', 'anon_thp', 'file_thp', 'shmem_thp', 'inactive_anon', 'active_anon', 'inactive_file', 'active_file', 'unevictable',
-  'slab_reclaimable', 'slab_unreclaimable', 'slab', 'workingset_refault_anon', 'workingset_refault_file', 'workingset_activate_anon', 'workingset_activate_file',
-  'workingset_restore_anon', 'workingset_restore_file', 'workingset_nodereclaim',
+const MEMCG_STAT_HEAD = [
+  'anon',
+  'file',
+  'kernel',
+  'kernel_stack',
+  'pagetables',
+  'sec_pagetables',
+  'percpu',
+  'sock',
+  'vmalloc',
+  'shmem',
+  'zswap',
+  'zswapped',
 ];
-const MEMCG_STAT_TAIL = ['swpin_zero', 'swpout_zero', 'zswpin', 'zswpout', 'zswpwb', 'thp_fault_alloc', 'thp_collapse_alloc', 'thp_swpout', 'thp_swpout_fallback', 'numa_pages_migrated', 'numa_pte_updates', 'numa_hint_faults'];
+const MEMCG_STAT_MIDDLE = [
+  'file_mapped',
+  'file_dirty',
+  'file_writeback',
+  'swapcached',
+  'anon_thp',
+  'file_thp',
+  'shmem_thp',
+  'inactive_anon',
+  'active_anon',
+  'inactive_file',
+  'active_file',
+  'unevictable',
+  'slab_reclaimable',
+  'slab_unreclaimable',
+  'slab',
+  'workingset_refault_anon',
+  'workingset_refault_file',
+  'workingset_activate_anon',
+  'workingset_activate_file',
+  'workingset_restore_anon',
+  'workingset_restore_file',
+  'workingset_nodereclaim',
+];
+const MEMCG_STAT_TAIL = [
+  'swpin_zero',
+  'swpout_zero',
+  'zswpin',
+  'zswpout',
+  'zswpwb',
+  'thp_fault_alloc',
+  'thp_collapse_alloc',
+  'thp_swpout',
+  'thp_swpout_fallback',
+  'numa_pages_migrated',
+  'numa_pte_updates',
+  'numa_hint_faults',
+];
 const MEMCG_STAT_6_12: readonly string[] = [
-  ...MEMCG_STAT_HEAD, ...MEMCG_STAT_MIDDLE,
-  'pgdemote_kswapd', 'pgdemote_direct', 'pgdemote_khugepaged', 'pgpromote_success', 'pgscan', 'pgsteal', 'pgscan_kswapd', 'pgscan_direct', 'pgscan_khugepaged',
-  'pgsteal_kswapd', 'pgsteal_direct', 'pgsteal_khugepaged', 'pgfault', 'pgmajfault', 'pgrefill', 'pgactivate', 'pgdeactivate', 'pglazyfree', 'pglazyfreed', ...MEMCG_STAT_TAIL,
+  ...MEMCG_STAT_HEAD,
+  ...MEMCG_STAT_MIDDLE,
+  'pgdemote_kswapd',
+  'pgdemote_direct',
+  'pgdemote_khugepaged',
+  'pgpromote_success',
+  'pgscan',
+  'pgsteal',
+  'pgscan_kswapd',
+  'pgscan_direct',
+  'pgscan_khugepaged',
+  'pgsteal_kswapd',
+  'pgsteal_direct',
+  'pgsteal_khugepaged',
+  'pgfault',
+  'pgmajfault',
+  'pgrefill',
+  'pgactivate',
+  'pgdeactivate',
+  'pglazyfree',
+  'pglazyfreed',
+  ...MEMCG_STAT_TAIL,
 ];
 const MEMCG_STAT_7_2: readonly string[] = [
-  ...MEMCG_STAT_HEAD, 'zswap_incomp', ...MEMCG_STAT_MIDDLE,
-  'pgdemote_kswapd', 'pgdemote_direct', 'pgdemote_khugepaged', 'pgdemote_proactive', 'pgsteal_kswapd', 'pgsteal_direct', 'pgsteal_khugepaged', 'pgsteal_proactive',
-  'pgscan_kswapd', 'pgscan_direct', 'pgscan_khugepaged', 'pgscan_proactive', 'pgrefill', 'pgpromote_success', 'pgscan', 'pgsteal', 'pswpin', 'pswpout',
-  'pgfault', 'pgmajfault', 'pgactivate', 'pgdeactivate', 'pglazyfree', 'pglazyfreed', ...MEMCG_STAT_TAIL,
+  ...MEMCG_STAT_HEAD,
+  'zswap_incomp',
+  ...MEMCG_STAT_MIDDLE,
+  'pgdemote_kswapd',
+  'pgdemote_direct',
+  'pgdemote_khugepaged',
+  'pgdemote_proactive',
+  'pgsteal_kswapd',
+  'pgsteal_direct',
+  'pgsteal_khugepaged',
+  'pgsteal_proactive',
+  'pgscan_kswapd',
+  'pgscan_direct',
+  'pgscan_khugepaged',
+  'pgscan_proactive',
+  'pgrefill',
+  'pgpromote_success',
+  'pgscan',
+  'pgsteal',
+  'pswpin',
+  'pswpout',
+  'pgfault',
+  'pgmajfault',
+  'pgactivate',
+  'pgdeactivate',
+  'pglazyfree',
+  'pglazyfreed',
+  ...MEMCG_STAT_TAIL,
 ];
 
 const DEBIAN_CONFIG: Readonly<Record<KernelVersion, KernelBuildConfig>> = {

@@ -34,7 +34,14 @@ import { MAX_PAGE_ORDER, type PageAllocator } from './page_alloc';
  */
 export type KmemKind = 'vmalloc' | 'slab' | 'slab-reclaimable' | 'kmalloc-large' | 'pages' | 'zsmalloc';
 
-export const KMEM_KINDS: readonly KmemKind[] = ['vmalloc', 'slab', 'slab-reclaimable', 'kmalloc-large', 'pages', 'zsmalloc'];
+export const KMEM_KINDS: readonly KmemKind[] = [
+  'vmalloc',
+  'slab',
+  'slab-reclaimable',
+  'kmalloc-large',
+  'pages',
+  'zsmalloc',
+];
 
 /** KMALLOC_MAX_SIZE: the largest kmalloc, one MAX_PAGE_ORDER block. */
 export const kmallocMaxSize = (pageSize: number): number => pageSize << MAX_PAGE_ORDER;

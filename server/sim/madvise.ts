@@ -121,7 +121,12 @@ export function reclaimLazyfree(k: Kernel, head: number): 'reclaimed' | 'activat
  * mapping breaks COW), swapped-out pages read back, and each folio mlocked
  * (mlock_folio()), which reclaim and MADV_PAGEOUT leave alone.
  */
-export function mlockVma(k: Kernel, t: Task, v: Vma, faultRange: (t: Task, v: Vma, a: number, b: number, write: boolean) => void): void {
+export function mlockVma(
+  k: Kernel,
+  t: Task,
+  v: Vma,
+  faultRange: (t: Task, v: Vma, a: number, b: number, write: boolean) => void,
+): void {
   k.j.set(v, 'mlocked', true);
   faultRange(t, v, 0, v.nrPages, true);
   if (t.state !== 'alive') return;
@@ -166,8 +171,10 @@ function lockedElsewhere(k: Kernel, head: number): boolean {
 export function mremapVma(k: Kernel, t: Task, v: Vma, pages: number): Vma {
   if (!Number.isInteger(pages) || pages <= 0) fail('EINVAL', `mremap to ${pages} pages`);
   const nr = 1 << v.order;
-  if (pages % nr !== 0) fail('EINVAL', `mremap of ${v.name} to ${pages} pages: not a whole number of its ${nr}-page folios`);
-  if (pages > v.nrPages && !k.vmEnoughMemory(pages - v.nrPages)) fail('ENOMEM', `growing ${v.name} by ${pages - v.nrPages} pages exceeds the commit limit`);
+  if (pages % nr !== 0)
+    fail('EINVAL', `mremap of ${v.name} to ${pages} pages: not a whole number of its ${nr}-page folios`);
+  if (pages > v.nrPages && !k.vmEnoughMemory(pages - v.nrPages))
+    fail('ENOMEM', `growing ${v.name} by ${pages - v.nrPages} pages exceeds the commit limit`);
   if (pages < v.nrPages) k.mem.zapRange(v, pages, v.nrPages);
   const pte = new Float64Array(pages);
   pte.set(v.pte.subarray(0, Math.min(pages, v.nrPages)));

@@ -114,7 +114,14 @@ export class Memcg {
   /** zswap_lruvec_state.nr_disk_swapins: recent device swapins that shield zswap from the shrinker. */
   zswapDiskSwapins = 0;
   /** Local event counts (memory.events.local); hierarchical ones are summed on read. */
-  readonly eventsLocal: Record<MemcgEventName, number> = { low: 0, high: 0, max: 0, oom: 0, oom_kill: 0, oom_group_kill: 0 };
+  readonly eventsLocal: Record<MemcgEventName, number> = {
+    low: 0,
+    high: 0,
+    max: 0,
+    oom: 0,
+    oom_kill: 0,
+    oom_group_kill: 0,
+  };
   /** memory_events_local[] of the swap events (the kernel has no file showing them). */
   readonly swapEventsLocal: Record<SwapEventName, number> = { high: 0, max: 0, fail: 0 };
   readonly statLocal: Record<MemcgStatEvent, number>;
@@ -154,7 +161,16 @@ export class Memcg {
     this.swap = new PageCounter(parent?.swap ?? null);
     this.statLocal = Object.fromEntries(MEMCG_STAT_EVENTS.map((k) => [k, 0])) as Record<MemcgStatEvent, number>;
     // writes to these count as writes to the memcg (deltas, incremental invariant checks)
-    for (const part of [this.memory, this.swap, this.statLocal, this.eventsLocal, this.swapEventsLocal, this.inactiveAnon, this.activeAnon]) ownedBy(part, this);
+    for (const part of [
+      this.memory,
+      this.swap,
+      this.statLocal,
+      this.eventsLocal,
+      this.swapEventsLocal,
+      this.inactiveAnon,
+      this.activeAnon,
+    ])
+      ownedBy(part, this);
   }
 
   get isRoot(): boolean {
@@ -500,7 +516,13 @@ export function memoryHighWrite(k: Kernel, m: Memcg, pages: number): void {
  * value. `fd` null is a write by path: an fd opened for the write and
  * closed right after (peak_release() drops it from the watchers).
  */
-export function peakWrite(k: Kernel, m: Memcg, which: 'memory' | 'swap', fd: PeakFd | null, watchers: readonly PeakFd[]): void {
+export function peakWrite(
+  k: Kernel,
+  m: Memcg,
+  which: 'memory' | 'swap',
+  fd: PeakFd | null,
+  watchers: readonly PeakFd[],
+): void {
   const pc = m[which];
   const usage = pc.usage;
   k.j.set(pc, 'localWatermark', usage);
@@ -524,7 +546,8 @@ export function userProactiveReclaim(k: Kernel, m: Memcg, pages: number, swappin
       const batch = Math.floor((pages - reclaimed) / 4);
       const got = reclaimOnce(k, m, Math.max(batch, SWAP_CLUSTER_MAX), swappiness);
       // MAX_RECLAIM_RETRIES more batches would free nothing either
-      if (!got) throw new KernelError('EAGAIN', `memory.reclaim of ${m.name}: reclaimed ${reclaimed} of ${pages} pages`, true);
+      if (!got)
+        throw new KernelError('EAGAIN', `memory.reclaim of ${m.name}: reclaimed ${reclaimed} of ${pages} pages`, true);
       reclaimed += got;
     }
   } finally {
@@ -687,10 +710,15 @@ export function memcgStat(k: Kernel, m: Memcg): [string, number][] {
 
 /** Both page counters of a memcg: peaks not below the usage, the local peak not above the lifetime one. */
 export function pageCounterInvariants(m: Memcg, out: string[]): void {
-  for (const [which, pc] of [['memory', m.memory], ['swap', m.swap]] as const) {
+  for (const [which, pc] of [
+    ['memory', m.memory],
+    ['swap', m.swap],
+  ] as const) {
     if (pc.usage < 0) out.push(`memcg ${m.name}: ${which} usage ${pc.usage} is negative`);
-    if (pc.watermark < pc.usage || pc.localWatermark < pc.usage) out.push(`memcg ${m.name}: ${which} peak below usage ${pc.usage}`);
-    if (pc.localWatermark > pc.watermark) out.push(`memcg ${m.name}: ${which} local peak ${pc.localWatermark} above the lifetime peak ${pc.watermark}`);
+    if (pc.watermark < pc.usage || pc.localWatermark < pc.usage)
+      out.push(`memcg ${m.name}: ${which} peak below usage ${pc.usage}`);
+    if (pc.localWatermark > pc.watermark)
+      out.push(`memcg ${m.name}: ${which} local peak ${pc.localWatermark} above the lifetime peak ${pc.watermark}`);
   }
 }
 
@@ -721,7 +749,10 @@ export function memcgInvariants(k: Kernel): string[] {
       let n = 0;
       for (let pfn = list.head; pfn >= 0; pfn = f.lruNext[pfn]!) {
         if (f.memcg[pfn] !== m.id) out.push(`memcg ${m.name}: folio ${pfn} of memcg ${f.memcg[pfn]} on its LRU`);
-        if (fileList === f.test(pfn, PG_swapbacked)) out.push(`memcg ${m.name}: folio ${pfn} on the ${fileList ? 'file' : 'anon'} LRU but ${fileList ? '' : 'not '}swap-backed`);
+        if (fileList === f.test(pfn, PG_swapbacked))
+          out.push(
+            `memcg ${m.name}: folio ${pfn} on the ${fileList ? 'file' : 'anon'} LRU but ${fileList ? '' : 'not '}swap-backed`,
+          );
         n += f.nr(pfn);
         folios++;
         if (f.test(pfn, PG_swapcache)) cached += f.nr(pfn);
@@ -729,29 +760,38 @@ export function memcgInvariants(k: Kernel): string[] {
       if (n !== list.nrPages) out.push(`memcg ${m.name}: LRU holds ${n} pages but counts ${list.nrPages}`);
       own += n;
     }
-    if (cached !== m.swapcachedPages) out.push(`memcg ${m.name}: swapcached ${m.swapcachedPages} pages but ${cached} of its pages are in the swap cache`);
+    if (cached !== m.swapcachedPages)
+      out.push(
+        `memcg ${m.name}: swapcached ${m.swapcachedPages} pages but ${cached} of its pages are in the swap cache`,
+      );
     const zswapPages = m.isRoot ? 0 : Math.ceil(m.zswapBytes / ps);
     let children = 0;
     for (const c of m.children) children += subtreeMemory.get(c.id) ?? 0;
     const expect = own + zswapPages + children;
     subtreeMemory.set(m.id, m.memory.usage);
     if (m.memory.usage !== expect) {
-      out.push(`memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`);
+      out.push(
+        `memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`,
+      );
     }
     pageCounterInvariants(m, out);
     if (!m.online && (m.memory.usage > 0 || m.swap.usage > 0)) {
       let refs = 0;
       for (const d of m.subtree()) refs += d.swapIdRefs;
       if (own === 0 && zswapPages === 0 && children === 0 && refs === 0) {
-        out.push(`offline memcg ${m.name} still charged (memory ${m.memory.usage}, swap ${m.swap.usage}) with no folio, zswap entry or swap slot`);
+        out.push(
+          `offline memcg ${m.name} still charged (memory ${m.memory.usage}, swap ${m.swap.usage}) with no folio, zswap entry or swap slot`,
+        );
       }
     }
   }
   if (folios !== f.nrFolios) out.push(`${f.nrFolios} folios allocated but ${folios} on memcg LRUs`);
   // cgroup.subtree_control: every online child's parent gives it the controller, and no non-root cgroup that does hosts tasks
   for (const m of k.memcgs.byId.values()) {
-    if (m.online && m.parent && !m.parent.subtreeControl) out.push(`memcg ${m.name} has the memory controller but its parent's subtree_control lacks memory`);
-    if (m.online && !m.isRoot && m.subtreeControl && cgroupProcs(k, m).length > 0) out.push(`memcg ${m.name} gives memory to its children and hosts tasks`);
+    if (m.online && m.parent && !m.parent.subtreeControl)
+      out.push(`memcg ${m.name} has the memory controller but its parent's subtree_control lacks memory`);
+    if (m.online && !m.isRoot && m.subtreeControl && cgroupProcs(k, m).length > 0)
+      out.push(`memcg ${m.name} gives memory to its children and hosts tasks`);
   }
   // open peak fds: a written fd's value is a usage seen at some time, so never above the lifetime peak
   for (const fd of k.files.list()) {

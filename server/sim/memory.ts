@@ -6,7 +6,17 @@
  */
 import { contentOf, encodeContent } from './content';
 import { fail } from './errno';
-import { NO_SWAP, PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_swapbacked, PG_swapcache, PG_active, PG_uptodate } from './folio';
+import {
+  NO_SWAP,
+  PG_dirty,
+  PG_lru,
+  PG_mlocked,
+  PG_referenced,
+  PG_swapbacked,
+  PG_swapcache,
+  PG_active,
+  PG_uptodate,
+} from './folio';
 import type { Kernel } from './kernel';
 import { lruAdd, lruDel } from './lru';
 import { tryChargeMemcg, type Memcg } from './memcontrol';
@@ -21,7 +31,7 @@ export const BULK_MIN_PAGES = 16;
 
 /** Call `fn` for each run of consecutive ascending PFNs in `pfns[0, n)`, as [start, end). */
 export function forEachPfnRun(pfns: Int32Array, n: number, fn: (start: number, end: number) => void): void {
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let e = i + 1;
     while (e < n && pfns[e] === pfns[e - 1]! + 1) e++;
     fn(pfns[i]!, pfns[e - 1]! + 1);

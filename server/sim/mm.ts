@@ -103,7 +103,16 @@ export class MmState {
   }
 
   /** Create a VMA in a task; `pte` is given when fork copies the parent's page table. */
-  addVma(task: Task, name: string, nrPages: number, order: number, content: ContentSpec, seed: number, av: AnonVma, pte?: Float64Array): Vma {
+  addVma(
+    task: Task,
+    name: string,
+    nrPages: number,
+    order: number,
+    content: ContentSpec,
+    seed: number,
+    av: AnonVma,
+    pte?: Float64Array,
+  ): Vma {
     const vma = new Vma(this.nextVmaId, task, name, nrPages, order, content, seed, av, pte);
     this.j.set(this, 'nextVmaId', this.nextVmaId + 1);
     this.j.mapSet(task.vmas, name, vma);

@@ -54,7 +54,8 @@ export class OpenFiles {
   use(name: string): OpenFile {
     const f = this.byName.get(name);
     if (f === undefined) return fail('EBADF', `${name} is not an open file`);
-    if (f.memcg !== null && !f.memcg.online) return fail('ENODEV', `${f.path}: the cgroup was removed while ${name} was open`);
+    if (f.memcg !== null && !f.memcg.online)
+      return fail('ENODEV', `${f.path}: the cgroup was removed while ${name} was open`);
     return f;
   }
 

@@ -40,7 +40,7 @@ export class PageAllocator {
     // each order's free list ascending so the lowest PFNs go out first (LIFO lists).
     this.maxBlocksEnd = totalPages - (totalPages % MAX_BLOCK);
     const tail: { pfn: number; order: number }[] = [];
-    for (let pfn = this.maxBlocksEnd; pfn < totalPages; ) {
+    for (let pfn = this.maxBlocksEnd; pfn < totalPages;) {
       let order = MAX_PAGE_ORDER;
       while (order > 0 && (pfn % (1 << order) !== 0 || pfn + (1 << order) > totalPages)) order--;
       tail.push({ pfn, order });
@@ -164,7 +164,7 @@ export class PageAllocator {
    * trace on the free lists).
    */
   freeOrder0Run(pfns: Int32Array, n: number): void {
-    for (let k = 0; k < n; ) {
+    for (let k = 0; k < n;) {
       const pfn = pfns[k]!;
       // the largest block the PFN's alignment allows, then as much of it as the run covers
       let align = 0;

@@ -92,7 +92,14 @@ export class SwapIo {
   private writeError(pfn: number, si: SwapInfo, off: number): WriteoutResult {
     const k = this.k;
     k.folios.setFlag(pfn, PG_dirty);
-    k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: k.folios.nr(pfn), backend: 'none', reason: 'write error: the zram device is at mem_limit (ENOMEM)' });
+    k.log.emit({
+      kind: 'swapout',
+      type: si.type,
+      offset: off,
+      nr: k.folios.nr(pfn),
+      backend: 'none',
+      reason: 'write error: the zram device is at mem_limit (ENOMEM)',
+    });
     return 'error';
   }
 
@@ -125,7 +132,14 @@ export class SwapIo {
       return this.writeError(pfn, si, off);
     }
     f.clearFlag(pfn, PG_dirty | PG_sim_nobackend);
-    k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr, backend: 'disk', physical: { type: swpType(phys), offset: swpOffset(phys) } });
+    k.log.emit({
+      kind: 'swapout',
+      type: si.type,
+      offset: off,
+      nr,
+      backend: 'disk',
+      physical: { type: swpType(phys), offset: swpOffset(phys) },
+    });
     return this.writeKind(k.swap.swapInfo[swpType(phys)]!);
   }
 
@@ -174,7 +188,13 @@ export class SwapIo {
   }
 
   /** AOP_WRITEPAGE_ACTIVATE: redirty and keep the folio. */
-  private keep(pfn: number, si: SwapInfo, off: number, backend: 'ghost-activate' | 'none', reason: string): WriteoutResult {
+  private keep(
+    pfn: number,
+    si: SwapInfo,
+    off: number,
+    backend: 'ghost-activate' | 'none',
+    reason: string,
+  ): WriteoutResult {
     const k = this.k;
     k.folios.setFlag(pfn, PG_dirty);
     k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: k.folios.nr(pfn), backend, reason });
@@ -248,7 +268,8 @@ export class SwapIo {
           this.deviceRead(vtVal(si, off + i), 1);
           continue;
         }
-        if (si.flags & SWP_GHOST) fail('EIO', `read of ${si.path}:${off + i} missed zswap: a ghost device holds no data`);
+        if (si.flags & SWP_GHOST)
+          fail('EIO', `read of ${si.path}:${off + i} missed zswap: a ghost device holds no data`);
         fail('EIO', `read of ${si.path}:${off + i}: the virtual slot has no backend (vtable NONE with a shadow)`);
       }
     } else {
@@ -260,4 +281,3 @@ export class SwapIo {
     k.log.emit({ kind: 'swapin', type: si.type, offset: off, nr, source: 'disk' });
   }
 }
-

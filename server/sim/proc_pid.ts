@@ -107,7 +107,8 @@ function gather(k: Kernel, v: Vma, mss: Gathered): void {
       mss.rss += ps;
       if (f.mapping[head] === 0) {
         mss.anonymous += ps;
-        if (head === pfn && i % pmdPages === 0 && f.order[head] === k.geom.pmdOrder && pmdMapped(v, i, pfn, pmdPages)) mss.anonThp += pmdPages * ps;
+        if (head === pfn && i % pmdPages === 0 && f.order[head] === k.geom.pmdOrder && pmdMapped(v, i, pfn, pmdPages))
+          mss.anonThp += pmdPages * ps;
       }
     } else if (pteIsSwap(pte)) {
       const e = pteEntry(pte);
@@ -189,6 +190,11 @@ export function statusOf(k: Kernel, t: Task): StatusFigures {
     }
   }
   const kib = k.geom.pageSize / 1024;
-  return { VmRSS: (anon + file + shmem) * kib, RssAnon: anon * kib, RssFile: file * kib, RssShmem: shmem * kib, VmSwap: swap * kib };
+  return {
+    VmRSS: (anon + file + shmem) * kib,
+    RssAnon: anon * kib,
+    RssFile: file * kib,
+    RssShmem: shmem * kib,
+    VmSwap: swap * kib,
+  };
 }
-

@@ -21,13 +21,15 @@ export interface ProcSwapsRow {
 /** swap_show(): one row per active device in type order; the vswap device is not listed (§8.1 objection 9). */
 export function procSwaps(k: Kernel): ProcSwapsRow[] {
   const kib = k.geom.pageSize / 1024;
-  return k.swap.devices.filter((si) => !(si.flags & SWP_VSWAP)).map((si) => ({
-    Filename: si.path,
-    Type: si.typeName,
-    Size: si.pages * kib,
-    Used: si.inusePages * kib,
-    Priority: si.prio,
-  }));
+  return k.swap.devices
+    .filter((si) => !(si.flags & SWP_VSWAP))
+    .map((si) => ({
+      Filename: si.path,
+      Type: si.typeName,
+      Size: si.pages * kib,
+      Used: si.inusePages * kib,
+      Priority: si.prio,
+    }));
 }
 
 export function procSwapsText(k: Kernel): string {
@@ -194,7 +196,9 @@ export interface FreeMem {
 }
 
 /** The /proc/meminfo lines free(1)'s Mem line is computed from. */
-export type FreeMemInput = Readonly<Record<'MemTotal' | 'MemFree' | 'MemAvailable' | 'Buffers' | 'Cached' | 'SReclaimable' | 'Shmem', number>>;
+export type FreeMemInput = Readonly<
+  Record<'MemTotal' | 'MemFree' | 'MemAvailable' | 'Buffers' | 'Cached' | 'SReclaimable' | 'Shmem', number>
+>;
 
 /** free(1)'s Mem line from meminfo values: the simulator's and a real kernel's (swapsim verify) alike. */
 export function freeMemFrom(m: FreeMemInput): FreeMem {
@@ -219,7 +223,14 @@ export function freeText(k: Kernel, unit: 'k' | 'm' = 'k'): string {
   const mem = freeMem(k);
   const s = freeSwap(k);
   const header = '               total        used        free      shared  buff/cache   available';
-  const memLine = 'Mem:'.padEnd(9) + f(mem.total, true) + f(mem.used) + f(mem.free) + f(mem.shared) + f(mem['buff/cache']) + f(mem.available);
+  const memLine =
+    'Mem:'.padEnd(9) +
+    f(mem.total, true) +
+    f(mem.used) +
+    f(mem.free) +
+    f(mem.shared) +
+    f(mem['buff/cache']) +
+    f(mem.available);
   const swapLine = 'Swap:'.padEnd(9) + f(s.total, true) + f(s.used) + f(s.free);
   return `${header}\n${memLine}\n${swapLine}\n`;
 }

@@ -23,7 +23,18 @@
  */
 import { fail } from './errno';
 import { PG_dirty, PG_referenced } from './folio';
-import { addPageCacheFolio, fileStat, findPage, removePageCacheFolio, xaIsSwap, xaEntry, xaPage, xaSwap, XA_EMPTY, type AddressSpace } from './filemap';
+import {
+  addPageCacheFolio,
+  fileStat,
+  findPage,
+  removePageCacheFolio,
+  xaIsSwap,
+  xaEntry,
+  xaPage,
+  xaSwap,
+  XA_EMPTY,
+  type AddressSpace,
+} from './filemap';
 import type { Kernel } from './kernel';
 import type { Memcg } from './memcontrol';
 import { swapCacheDelFolio, swapinFolio } from './swap_state';
@@ -182,7 +193,8 @@ export function shmemUnuse(k: Kernel, type: number, progress: { pages: number },
       if (!xaIsSwap(v) || swpType(xaEntry(v)) !== type) continue;
       checkSignal();
       // charged to the recorded memcg while it is online, else to swapoff's (the root)
-      if (!shmemGetPage(k, as, i, k.memcgs.root, true)) fail('ENOMEM', `swapoff: no memory to bring ${as.path} page ${i} back`);
+      if (!shmemGetPage(k, as, i, k.memcgs.root, true))
+        fail('ENOMEM', `swapoff: no memory to bring ${as.path} page ${i} back`);
       progress.pages++;
     }
   }

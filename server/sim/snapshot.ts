@@ -85,7 +85,21 @@ class Hasher {
 }
 
 /** Cluster fields hashed by name in fingerprintParts, or that link clusters (their lists are hashed instead). */
-const CLUSTER_FIELDS_HASHED = new Set(['idx', 'type', 'count', 'flags', 'order', 'table', 'memcgTable', 'extendTable', 'simContent', 'simData', 'prev', 'next', 'list']);
+const CLUSTER_FIELDS_HASHED = new Set([
+  'idx',
+  'type',
+  'count',
+  'flags',
+  'order',
+  'table',
+  'memcgTable',
+  'extendTable',
+  'simContent',
+  'simData',
+  'prev',
+  'next',
+  'list',
+]);
 
 /**
  * Whatever else a cluster carries (the virtual tables, owner tables and
@@ -132,7 +146,19 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('swap');
   for (const si of sw.devices) {
     h.str(si.path);
-    for (const n of [si.type, si.flags, si.prio, si.pages, si.inusePages, si.virginCursor, si.virginLeft, si.tierMask, si.discards, si.discardedPages]) h.num(n);
+    for (const n of [
+      si.type,
+      si.flags,
+      si.prio,
+      si.pages,
+      si.inusePages,
+      si.virginCursor,
+      si.virginLeft,
+      si.tierMask,
+      si.discards,
+      si.discardedPages,
+    ])
+      h.num(n);
     h.bool(si.offList);
     h.bool(si.swapoffInProgress);
     h.arr(si.globalNext);
@@ -175,10 +201,20 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('tasks');
   for (const m of k.memcgs.byId.values()) {
     h.str(`${m.id}/${m.path}/${m.online}`);
-    for (const pc of [m.memory, m.swap]) for (const n of [pc.usage, pc.max, pc.high, pc.watermark, pc.localWatermark]) h.num(n);
+    for (const pc of [m.memory, m.swap])
+      for (const n of [pc.usage, pc.max, pc.high, pc.watermark, pc.localWatermark]) h.num(n);
     h.bool(m.subtreeControl);
     h.bool(m.oomGroup);
-    for (const n of [m.zswapMax, m.zswapBytes, m.zswappedPages, m.zswapIncompPages, m.swapcachedPages, m.swapIdRefs, m.zswapDiskSwapins]) h.num(n);
+    for (const n of [
+      m.zswapMax,
+      m.zswapBytes,
+      m.zswappedPages,
+      m.zswapIncompPages,
+      m.swapcachedPages,
+      m.swapIdRefs,
+      m.zswapDiskSwapins,
+    ])
+      h.num(n);
     h.bool(m.zswapWriteback);
     h.num(m.tierMask);
     h.num(m.tierEffectiveMask);
@@ -190,7 +226,8 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   cut('memcg');
   for (const f of k.files.list()) h.str(`${f.name}:${f.path}:${f.memcg?.id ?? 0}:${f.peak}`);
   cut('files');
-  for (const m of [...k.fs.mounts.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) h.str(`${m.path}:${m.fs}:${m.blockSize}:${m.device}`);
+  for (const m of [...k.fs.mounts.values()].sort((a, b) => (a.path < b.path ? -1 : 1)))
+    h.str(`${m.path}:${m.fs}:${m.blockSize}:${m.device}`);
   for (const f of [...k.fs.files.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     h.str(`${f.path}:${f.size}:${f.fill}:${f.headerWritten}:${f.nocow}:${f.uid}:${f.swapActive}`);
     h.value(f.header);

@@ -37,7 +37,12 @@ export class SwapMetaCounters {
   dirty = true;
 }
 
-function bump(j: Journal, c: SwapMetaCounters, key: 'tables' | 'materialised' | 'extendTables' | 'pointers' | 'cacheGroups' | 'overflowSlots' | 'contPages', delta: number): void {
+function bump(
+  j: Journal,
+  c: SwapMetaCounters,
+  key: 'tables' | 'materialised' | 'extendTables' | 'pointers' | 'cacheGroups' | 'overflowSlots' | 'contPages',
+  delta: number,
+): void {
   j.set(c, key, c[key] + delta);
   if (!c.dirty) j.set(c, 'dirty', true);
 }
@@ -59,7 +64,13 @@ export function countPointers(j: Journal, c: SwapMetaCounters, delta: number): v
 }
 
 /** A slot of a cluster became PFN or shadow from NULL (+1), or NULL from PFN or shadow (-1). */
-export function countCachedSlot(j: Journal, c: SwapMetaCounters, groupFill: Uint16Array, off: number, delta: 1 | -1): void {
+export function countCachedSlot(
+  j: Journal,
+  c: SwapMetaCounters,
+  groupFill: Uint16Array,
+  off: number,
+  delta: 1 | -1,
+): void {
   const g = Math.floor(off / XA_GROUP_SLOTS);
   const before = groupFill[g]!;
   j.a(groupFill, g, before + delta);

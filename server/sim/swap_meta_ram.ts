@@ -69,7 +69,12 @@ function allocatorOf(structure: Structure, design: Kernel['design']): Allocator 
 }
 
 /** The pool a line's bytes go to: shared caches by name, large arrays one pool each. */
-function poolOf(line: OverheadLine, design: Kernel['design'], pageSize: number, clusterSlots: number): { name: string; kind: KmemKind } {
+function poolOf(
+  line: OverheadLine,
+  design: Kernel['design'],
+  pageSize: number,
+  clusterSlots: number,
+): { name: string; kind: KmemKind } {
   const where = line.device ?? '';
   switch (allocatorOf(line.structure, design)) {
     case 'vzalloc':
@@ -82,7 +87,9 @@ function poolOf(line: OverheadLine, design: Kernel['design'], pageSize: number, 
     }
     case 'table':
       // SWP_TABLE_USE_PAGE: a table of PAGE_SIZE bytes is a page of its own
-      return 8 * clusterSlots === pageSize ? { name: 'swap_table pages', kind: 'pages' } : { name: 'swap_table', kind: 'slab' };
+      return 8 * clusterSlots === pageSize
+        ? { name: 'swap_table pages', kind: 'pages' }
+        : { name: 'swap_table', kind: 'slab' };
     case 'kmalloc':
       return { name: 'kmalloc', kind: 'slab' };
     case 'xa_node':
@@ -193,22 +200,38 @@ export function swapMetaInvariants(k: Kernel): string[] {
   const out: string[] = [];
   const scanned = overheadInput(k, k.design);
   const counted = overheadInputFromCounters(k, k.design);
-  const fields = ['clustersAllocated', 'clustersWithTable', 'clustersWithExtendTable', 'usedSlots', 'swapCacheGroups64', 'overflowSlots', 'continuationPages', 'rmapSlots', 'zswapEntries'] as const;
+  const fields = [
+    'clustersAllocated',
+    'clustersWithTable',
+    'clustersWithExtendTable',
+    'usedSlots',
+    'swapCacheGroups64',
+    'overflowSlots',
+    'continuationPages',
+    'rmapSlots',
+    'zswapEntries',
+  ] as const;
   for (let i = 0; i < scanned.devices.length; i++) {
     const a = scanned.devices[i]!;
     const b = counted.devices[i]!;
-    for (const f of fields) if (a[f] !== b[f]) out.push(`${a.name}: ${f} is ${a[f]} by the slots but ${b[f]} by the kept counts`);
+    for (const f of fields)
+      if (a[f] !== b[f]) out.push(`${a.name}: ${f} is ${a[f]} by the slots but ${b[f]} by the kept counts`);
   }
-  if (scanned.vswapDescriptors !== counted.vswapDescriptors) out.push(`vswap descriptors ${scanned.vswapDescriptors} by the slots but ${counted.vswapDescriptors} counted`);
+  if (scanned.vswapDescriptors !== counted.vswapDescriptors)
+    out.push(`vswap descriptors ${scanned.vswapDescriptors} by the slots but ${counted.vswapDescriptors} counted`);
   const table = computeOverhead(scanned, { formulas: false });
   const expected = new Map<string, number>();
   for (const l of table.lines) if (l.bytes > 0) expected.set(lineKey(l), l.bytes);
   for (const [key, bytes] of expected) {
     const held = k.swapMeta.lines.get(key) ?? 0;
-    if (held !== bytes) out.push(`swap metadata ${key.replace('\t', ' ')}: the overhead table says ${bytes} B, RAM holds ${held} B`);
+    if (held !== bytes)
+      out.push(`swap metadata ${key.replace('\t', ' ')}: the overhead table says ${bytes} B, RAM holds ${held} B`);
   }
-  for (const [key, bytes] of k.swapMeta.lines) if (!expected.has(key)) out.push(`swap metadata ${key.replace('\t', ' ')}: ${bytes} B held for a line the overhead table does not have`);
+  for (const [key, bytes] of k.swapMeta.lines)
+    if (!expected.has(key))
+      out.push(`swap metadata ${key.replace('\t', ' ')}: ${bytes} B held for a line the overhead table does not have`);
   const zs = k.kmem.pools.get('zsmalloc: zswap');
-  if ((zs?.bytes ?? 0) !== k.zswap.poolBytes) out.push(`zswap pool ${k.zswap.poolBytes} B but its zsmalloc pages hold ${zs?.bytes ?? 0} B`);
+  if ((zs?.bytes ?? 0) !== k.zswap.poolBytes)
+    out.push(`zswap pool ${k.zswap.poolBytes} B but its zsmalloc pages hold ${zs?.bytes ?? 0} B`);
   return out;
 }

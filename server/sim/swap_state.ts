@@ -25,7 +25,11 @@ export function swapCacheLookup(k: Kernel, entry: SwpEntry): number {
 /** __swap_cache_add_folio(): PFN entries over existing slots, counts and Z kept. */
 export function swapCacheAddFolio(k: Kernel, pfn: number, entry: SwpEntry): void {
   const { j, folios: f } = k;
-  vmBugOn(f.test(pfn, PG_swapcache), '__swap_cache_add_folio(): the folio is already in the swap cache', () => `pfn ${pfn}`);
+  vmBugOn(
+    f.test(pfn, PG_swapcache),
+    '__swap_cache_add_folio(): the folio is already in the swap cache',
+    () => `pfn ${pfn}`,
+  );
   const nr = f.nr(pfn);
   const si = mustExist(k.swap.swapInfo[swpType(entry)], '__swap_cache_add_folio(): no swap device of that type');
   const base = swpOffset(entry);
@@ -56,7 +60,11 @@ export function cacheAccount(k: Kernel, pfn: number, entry: SwpEntry, nr: number
  */
 export function swapCacheDelFolio(k: Kernel, pfn: number): void {
   const { j, folios: f } = k;
-  vmBugOn(!f.test(pfn, PG_swapcache), '__swap_cache_del_folio(): the folio is not in the swap cache', () => `pfn ${pfn}`);
+  vmBugOn(
+    !f.test(pfn, PG_swapcache),
+    '__swap_cache_del_folio(): the folio is not in the swap cache',
+    () => `pfn ${pfn}`,
+  );
   const entry = f.swap[pfn]!;
   const nr = f.nr(pfn);
   const si = mustExist(k.swap.swapInfo[swpType(entry)], '__swap_cache_del_folio(): no swap device of that type');
@@ -137,7 +145,13 @@ function noteCacheHit(k: Kernel, pfn: number): void {
 }
 
 /** __swapin_nr_pages(): the adaptive readahead window (mm/swap_state.c). */
-export function swapinNrPages(prevOffset: number, offset: number, hits: number, maxPages: number, prevWin: number): number {
+export function swapinNrPages(
+  prevOffset: number,
+  offset: number,
+  hits: number,
+  maxPages: number,
+  prevWin: number,
+): number {
   let pages = hits + 2;
   if (pages === 2) {
     if (offset !== prevOffset + 1 && offset !== prevOffset - 1) pages = 1;

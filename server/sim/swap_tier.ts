@@ -88,7 +88,8 @@ export class SwapTiers {
 
   /** swap_tiers_sysfs_show(): a header, then one row per tier, highest first. */
   showText(): string {
-    const row = (name: string, idx: string, start: string, end: string): string => `${name.padEnd(17)}${idx.padEnd(6)}${start.padEnd(12)}${end}\n`;
+    const row = (name: string, idx: string, start: string, end: string): string =>
+      `${name.padEnd(17)}${idx.padEnd(6)}${start.padEnd(12)}${end}\n`;
     let out = row('Name', 'Idx', 'PrioStart', 'PrioEnd');
     for (const t of this.list) out += row(t.name, String(t.idx), String(t.start), String(this.end(t)));
     return out;
@@ -127,7 +128,11 @@ export class SwapTiers {
     const split = tierHolding(list, start);
     if (split) {
       const dev = devices.find((d) => d.tierMask === bit(split.idx) && d.prio >= start);
-      if (dev) fail('EBUSY', `${dev.path} (priority ${dev.prio}) is in tier ${split.name}; a tier starting at ${start} would take it`);
+      if (dev)
+        fail(
+          'EBUSY',
+          `${dev.path} (priority ${dev.prio}) is in tier ${split.name}; a tier starting at ${start} would take it`,
+        );
     }
     let idx = 0;
     while (list.some((t) => t.idx === idx)) idx++;
@@ -221,26 +226,31 @@ export function swapTierInvariants(tiers: SwapTiers, devices: readonly TieredDev
 export function swapTierListInvariants(tiers: SwapTiers, out: string[]): void {
   const names = new Set(tiers.list.map((t) => t.name));
   const idxs = new Set(tiers.list.map((t) => t.idx));
-  if (names.size !== tiers.list.length || idxs.size !== tiers.list.length) out.push('swap tiers: a name or an index is used twice');
+  if (names.size !== tiers.list.length || idxs.size !== tiers.list.length)
+    out.push('swap tiers: a name or an index is used twice');
   if (tiers.list.some((t) => t.idx < 0 || t.idx >= MAX_SWAPTIER)) out.push('swap tiers: an index outside 0..30');
   const lowest = tiers.list[tiers.list.length - 1];
-  if (lowest !== undefined && lowest.start !== TIER_PRIO_MIN) out.push(`swap tiers: the lowest tier ${lowest.name} starts at ${lowest.start}, not ${TIER_PRIO_MIN}`);
+  if (lowest !== undefined && lowest.start !== TIER_PRIO_MIN)
+    out.push(`swap tiers: the lowest tier ${lowest.name} starts at ${lowest.start}, not ${TIER_PRIO_MIN}`);
 }
 
 /** A device's tier mask names a live tier that holds its priority. */
 export function deviceTierInvariant(tiers: SwapTiers, d: TieredDevice, out: string[]): void {
   if (d.tierMask === TIER_DEFAULT_MASK) {
     // tiers start at -1; only 6.12's descending default priorities (-2, -3, …) fall below every tier
-    if (tiers.list.length > 0 && d.prio >= TIER_PRIO_MIN) out.push(`${d.path}: no tier although tiers cover priority ${d.prio}`);
+    if (tiers.list.length > 0 && d.prio >= TIER_PRIO_MIN)
+      out.push(`${d.path}: no tier although tiers cover priority ${d.prio}`);
     return;
   }
   const t = tiers.list.find((x) => bit(x.idx) === d.tierMask);
   if (t === undefined) out.push(`${d.path}: tier mask ${d.tierMask} names no live tier`);
-  else if (d.prio < t.start || d.prio > tiers.end(t)) out.push(`${d.path}: priority ${d.prio} outside its tier ${t.name} (${t.start}..${tiers.end(t)})`);
+  else if (d.prio < t.start || d.prio > tiers.end(t))
+    out.push(`${d.path}: priority ${d.prio} outside its tier ${t.name} (${t.start}..${tiers.end(t)})`);
 }
 
 /** A memcg's effective tier mask is its parent's AND its own (the root's is every tier). */
 export function memcgTierInvariant(m: Memcg, out: string[]): void {
   const expected = m.parent === null ? TIER_ALL_MASK : (m.parent.tierEffectiveMask & m.tierMask) >>> 0;
-  if (m.tierEffectiveMask >>> 0 !== expected >>> 0) out.push(`memcg ${m.path}: effective tier mask ${m.tierEffectiveMask >>> 0} but parent AND own is ${expected}`);
+  if (m.tierEffectiveMask >>> 0 !== expected >>> 0)
+    out.push(`memcg ${m.path}: effective tier mask ${m.tierEffectiveMask >>> 0} but parent AND own is ${expected}`);
 }

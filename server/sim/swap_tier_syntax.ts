@@ -18,11 +18,14 @@ export function validTierName(name: string): boolean {
   return name.length > 0 && name.length <= TIER_NAME_MAX && NAME.test(name);
 }
 
-export type TierOp = { readonly kind: 'add'; readonly name: string; readonly prio: number } | { readonly kind: 'remove'; readonly name: string };
+export type TierOp =
+  | { readonly kind: 'add'; readonly name: string; readonly prio: number }
+  | { readonly kind: 'remove'; readonly name: string };
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-const badName = (name: string): string => `'${name}' is not a tier name (letters, digits and _, at most ${TIER_NAME_MAX})`;
+const badName = (name: string): string =>
+  `'${name}' is not a tier name (letters, digits and _, at most ${TIER_NAME_MAX})`;
 
 /** tiers_store(): `+NAME:PRIO` adds, `-NAME` removes; several per write, separated by commas or whitespace. */
 export function parseTierOps(text: string): Parsed<TierOp[]> {
@@ -34,7 +37,8 @@ export function parseTierOps(text: string): Parsed<TierOp[]> {
       const name = add[1] ?? '';
       const prio = Number(add[2]);
       if (!validTierName(name)) return { ok: false, error: badName(name) };
-      if (prio < TIER_PRIO_MIN || prio > TIER_PRIO_MAX) return { ok: false, error: `tier priority ${prio} is outside ${TIER_PRIO_MIN}..${TIER_PRIO_MAX}` };
+      if (prio < TIER_PRIO_MIN || prio > TIER_PRIO_MAX)
+        return { ok: false, error: `tier priority ${prio} is outside ${TIER_PRIO_MIN}..${TIER_PRIO_MAX}` };
       ops.push({ kind: 'add', name, prio });
     } else if (tok.startsWith('-')) {
       const name = tok.slice(1);

@@ -35,14 +35,7 @@ import {
   countTable,
   overflowCrossing,
 } from './swap_meta_counters';
-import {
-  SWP_TB_COUNT_MAX,
-  SlotKind,
-  mkMeta,
-  tbInlineCount,
-  tbKind,
-  withInlineCount,
-} from './swap_table';
+import { SWP_TB_COUNT_MAX, SlotKind, mkMeta, tbInlineCount, tbKind, withInlineCount } from './swap_table';
 
 /** si->flags bits (include/linux/swap.h). */
 export const SWP_USED = 1 << 0;
@@ -191,7 +184,15 @@ export class SwapInfo {
     }
     this.globalNext = new Int32Array(geom.nrOrders);
     // writes to the lists and the cursor count as writes to the device (owners.ts)
-    for (const part of [this.freeClusters, this.fullClusters, this.discardClusters, ...this.nonfullClusters, ...this.fragClusters, this.globalNext]) ownedBy(part, this);
+    for (const part of [
+      this.freeClusters,
+      this.fullClusters,
+      this.discardClusters,
+      ...this.nonfullClusters,
+      ...this.fragClusters,
+      this.globalNext,
+    ])
+      ownedBy(part, this);
   }
 
   get solidState(): boolean {
@@ -401,10 +402,12 @@ export class Swap {
       // Ghost RFC patch 15: round_up(totalram_pages, SWAPFILE_CLUSTER) * 8 slots
       max = Math.ceil(g.ramPages / g.clusterSlots) * g.clusterSlots * 8;
     } else {
-      if (!Number.isFinite(p.sizeBytes) || p.sizeBytes <= 0) fail('EINVAL', `size ${p.sizeBytes} is not a positive byte count`);
+      if (!Number.isFinite(p.sizeBytes) || p.sizeBytes <= 0)
+        fail('EINVAL', `size ${p.sizeBytes} is not a positive byte count`);
       // read_swap_header(): maxpages = last_page + 1, capped by swapfile_maximum_size
       max = Math.min(Math.floor(p.sizeBytes / g.pageSize), MAX_DEVICE_SLOTS);
-      if (max < 2) fail('EINVAL', `${p.path}: swap area of ${max} page(s) has no room past the header (Empty swap-file)`);
+      if (max < 2)
+        fail('EINVAL', `${p.path}: swap area of ${max} page(s) has no room past the header (Empty swap-file)`);
     }
     const bad = p.badPages ?? [];
     if (bad.length > maxSwapBadpages(g.pageSize)) fail('EINVAL', `${bad.length} bad pages exceed MAX_SWAP_BADPAGES`);
@@ -570,12 +573,23 @@ export class Swap {
 
   /** move_cluster(): list_move_tail and set the flag. */
   moveCluster(si: SwapInfo, ci: SwapClusterInfo, list: ClusterList, flag: ClusterFlag): void {
-    vmBugOn(ci.flags === flag, 'move_cluster(): the cluster already has that flag', () => `${si.path} cluster ${ci.idx} ${CLUSTER_LIST_NAMES[flag]}`);
+    vmBugOn(
+      ci.flags === flag,
+      'move_cluster(): the cluster already has that flag',
+      () => `${si.path} cluster ${ci.idx} ${CLUSTER_LIST_NAMES[flag]}`,
+    );
     const from = ci.flags;
     if (ci.list) ci.list.remove(this.j, ci);
     list.addTail(this.j, ci);
     this.j.set(ci, 'flags', flag);
-    if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: ci.idx, from: CLUSTER_LIST_NAMES[from], to: CLUSTER_LIST_NAMES[flag] });
+    if (this.log.enabled)
+      this.log.emit({
+        kind: 'cluster-move',
+        type: si.type,
+        cluster: ci.idx,
+        from: CLUSTER_LIST_NAMES[from],
+        to: CLUSTER_LIST_NAMES[flag],
+      });
   }
 
   /** Take a cluster off its list with flag NONE (isolate_lock_cluster's list_del). */
@@ -583,7 +597,14 @@ export class Swap {
     const from = ci.flags;
     if (ci.list) ci.list.remove(this.j, ci);
     this.j.set(ci, 'flags', ClusterFlag.NONE);
-    if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: ci.idx, from: CLUSTER_LIST_NAMES[from], to: 'none' });
+    if (this.log.enabled)
+      this.log.emit({
+        kind: 'cluster-move',
+        type: si.type,
+        cluster: ci.idx,
+        from: CLUSTER_LIST_NAMES[from],
+        to: 'none',
+      });
   }
 
   /** The per-cluster structures a device's clusters carry beyond the table and memcg_table. */
@@ -604,7 +625,8 @@ export class Swap {
     const ci = si.materialize(this.j, idx);
     this.j.set(si, 'virginCursor', idx + 1);
     this.j.set(si, 'virginLeft', si.virginLeft - 1);
-    if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: idx, from: 'free', to: 'none' });
+    if (this.log.enabled)
+      this.log.emit({ kind: 'cluster-move', type: si.type, cluster: idx, from: 'free', to: 'none' });
     clusterAllocTable(this.j, ci, this.geom.clusterSlots, this.extras(si));
     countTable(this.j, si.meta, 1);
     this.log.emit({ kind: 'table-alloc', type: si.type, cluster: ci.idx });
@@ -623,7 +645,14 @@ export class Swap {
     if (ci.list) ci.list.remove(this.j, ci);
     this.j.set(ci, 'flags', ClusterFlag.DEAD);
     this.j.set(ci, 'order', 0);
-    if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: ci.idx, from: CLUSTER_LIST_NAMES[from], to: 'dead' });
+    if (this.log.enabled)
+      this.log.emit({
+        kind: 'cluster-move',
+        type: si.type,
+        cluster: ci.idx,
+        from: CLUSTER_LIST_NAMES[from],
+        to: 'dead',
+      });
     si.dematerialize(this.j, ci.idx);
     this.j.set(si, 'virginLeft', si.virginLeft + 1);
     if (ci.idx < si.virginCursor) this.j.set(si, 'virginCursor', ci.idx);
@@ -639,7 +668,8 @@ export class Swap {
       ci = si.materialize(this.j, idx);
       this.j.set(si, 'virginCursor', idx + 1);
       this.j.set(si, 'virginLeft', si.virginLeft - 1);
-      if (this.log.enabled) this.log.emit({ kind: 'cluster-move', type: si.type, cluster: idx, from: 'free', to: 'none' });
+      if (this.log.enabled)
+        this.log.emit({ kind: 'cluster-move', type: si.type, cluster: idx, from: 'free', to: 'none' });
     } else if (si.freeClusters.head) {
       ci = si.freeClusters.head;
       this.isolate(si, ci);
@@ -677,7 +707,11 @@ export class Swap {
 
   /** free_cluster(): to the discard list when page discard is on, else free now; a dynamic cluster dies. */
   private freeCluster(si: SwapInfo, ci: SwapClusterInfo): void {
-    vmBugOn(ci.count !== 0, 'free_cluster(): the cluster still has used slots', () => `${si.path} cluster ${ci.idx} count ${ci.count}`);
+    vmBugOn(
+      ci.count !== 0,
+      'free_cluster(): the cluster still has used slots',
+      () => `${si.path} cluster ${ci.idx} count ${ci.count}`,
+    );
     if (si.dynamic) return this.freeDynamicCluster(si, ci);
     if ((si.flags & (SWP_WRITEOK | SWP_PAGE_DISCARD)) === (SWP_WRITEOK | SWP_PAGE_DISCARD)) {
       this.moveCluster(si, ci, si.discardClusters, ClusterFlag.DISCARD);
@@ -689,7 +723,11 @@ export class Swap {
 
   /** partial_free_cluster(): a cluster that saw a free goes to nonfull[order]. */
   private partialFreeCluster(si: SwapInfo, ci: SwapClusterInfo): void {
-    vmBugOn(ci.count === 0 || ci.count === this.geom.clusterSlots, 'partial_free_cluster(): the cluster is empty or full', () => `${si.path} cluster ${ci.idx} count ${ci.count}`);
+    vmBugOn(
+      ci.count === 0 || ci.count === this.geom.clusterSlots,
+      'partial_free_cluster(): the cluster is empty or full',
+      () => `${si.path} cluster ${ci.idx} count ${ci.count}`,
+    );
     if (ci.flags !== ClusterFlag.NONFULL) this.moveCluster(si, ci, si.nonfullClusters[ci.order]!, ClusterFlag.NONFULL);
   }
 
@@ -780,7 +818,9 @@ export class Swap {
 
   /** swap_tiers_mask_test() in folio_alloc_swap()'s device walk; the virtual device is not tiered. */
   private tierAllowed(si: SwapInfo): boolean {
-    return this.allowedTiers === null || this.mode === AllocMode.VIRTUAL || swapTiersMaskTest(si.tierMask, this.allowedTiers);
+    return (
+      this.allowedTiers === null || this.mode === AllocMode.VIRTUAL || swapTiersMaskTest(si.tierMask, this.allowedTiers)
+    );
   }
 
   /** Can this allocation use the device? */
@@ -903,7 +943,14 @@ export class Swap {
    * Relocates the cluster and saves the next offset per CPU (SSD) or in the
    * global cursor (HDD). Returns the offset allocated, or 0.
    */
-  private allocScanCluster(si: SwapInfo, ci: SwapClusterInfo, pfn: number, order: number, offset: number, cpu: number): number {
+  private allocScanCluster(
+    si: SwapInfo,
+    ci: SwapClusterInfo,
+    pfn: number,
+    order: number,
+    offset: number,
+    cpu: number,
+  ): number {
     const slots = this.geom.clusterSlots;
     const nr = 1 << order;
     const start = si.clusterOffset(ci);
@@ -977,7 +1024,14 @@ export class Swap {
    * __swap_cluster_alloc_entries() + __swap_cache_add_folio()'s table part:
    * PFN entries, count 0; backing slots get POINTER entries instead.
    */
-  private clusterAllocEntries(si: SwapInfo, ci: SwapClusterInfo, pfn: number, order: number, off: number, cpu: number): void {
+  private clusterAllocEntries(
+    si: SwapInfo,
+    ci: SwapClusterInfo,
+    pfn: number,
+    order: number,
+    off: number,
+    cpu: number,
+  ): void {
     const nr = 1 << order;
     const t = ci.table!;
     if (this.mode === AllocMode.BACKING) {
@@ -996,7 +1050,15 @@ export class Swap {
     if (this.log.enabled) {
       const offset = si.clusterOffset(ci) + off;
       if (this.mode === AllocMode.BACKING) {
-        this.log.emit({ kind: 'slot-alloc', type: si.type, offset, nr, pfn, cpu, backs: { type: swpType(this.backs), offset: swpOffset(this.backs) } });
+        this.log.emit({
+          kind: 'slot-alloc',
+          type: si.type,
+          offset,
+          nr,
+          pfn,
+          cpu,
+          backs: { type: swpType(this.backs), offset: swpOffset(this.backs) },
+        });
       } else {
         this.log.emit({ kind: 'slot-alloc', type: si.type, offset, nr, pfn, cpu });
       }
@@ -1082,7 +1144,11 @@ export class Swap {
       count--;
       this.j.a(t.meta, off, withInlineCount(m, count));
     }
-    if ((count === SWP_TB_COUNT_MAX - 2 || count === SWP_TB_COUNT_MAX - 1) && ci.extendTable && ci.extendTable.every((v) => v === 0)) {
+    if (
+      (count === SWP_TB_COUNT_MAX - 2 || count === SWP_TB_COUNT_MAX - 1) &&
+      ci.extendTable &&
+      ci.extendTable.every((v) => v === 0)
+    ) {
       this.j.set(ci, 'extendTable', null);
       countExtendTable(this.j, si.meta, -1);
       this.log.emit({ kind: 'extend-table', type: si.type, cluster: ci.idx, allocated: false });
@@ -1135,7 +1201,8 @@ export class Swap {
         continue;
       }
       if (this.realCount(ci, i) === 1) needReclaim = true;
-      if (this.realCount(ci, i) <= 0) fail('EINVAL', `put of a slot with count 0 at ${si.path}:${si.clusterOffset(ci) + i}`);
+      if (this.realCount(ci, i) <= 0)
+        fail('EINVAL', `put of a slot with count 0 at ${si.path}:${si.clusterOffset(ci) + i}`);
       this.putOne(si, ci, i);
       if (batch !== -1) {
         this.freeEntries(si, ci, batch, i - batch);
@@ -1163,14 +1230,19 @@ export class Swap {
    */
   freeEntries(si: SwapInfo, ci: SwapClusterInfo, off: number, nr: number): void {
     const t = mustExist(ci.table, '__swap_cluster_free_entries(): the cluster has no swap table');
-    vmBugOn(nr > ci.count || off + nr > this.geom.clusterSlots, '__swap_cluster_free_entries(): more slots than the cluster holds', () => `${si.path} cluster ${ci.idx} count ${ci.count}, freeing ${nr} at ${off}`);
+    vmBugOn(
+      nr > ci.count || off + nr > this.geom.clusterSlots,
+      '__swap_cluster_free_entries(): more slots than the cluster holds',
+      () => `${si.path} cluster ${ci.idx} count ${ci.count}, freeing ${nr} at ${off}`,
+    );
     const mt = ci.memcgTable;
     let batchId = 0;
     let batchN = 0;
     for (let i = off; i < off + nr; i++) {
       const kind = tbKind(t.meta[i]!);
       if (kind === SlotKind.POINTER) countPointers(this.j, si.meta, -1);
-      else if (kind === SlotKind.PFN || kind === SlotKind.SHADOW) countCachedSlot(this.j, si.meta, ci.groupFill!, i, -1);
+      else if (kind === SlotKind.PFN || kind === SlotKind.SHADOW)
+        countCachedSlot(this.j, si.meta, ci.groupFill!, i, -1);
       this.j.a(t.meta, i, 0);
       this.j.a(t.val, i, 0);
       if (mt) {
@@ -1211,7 +1283,7 @@ export class Swap {
       toScan--;
       const base = si.clusterOffset(ci);
       const end = Math.min(si.max, base + this.geom.clusterSlots);
-      for (let o = base; o < end; ) {
+      for (let o = base; o < end;) {
         const m = ci.table ? ci.table.meta[o - base]! : 0;
         if (tbKind(m) === SlotKind.PFN && tbInlineCount(m) === 0) {
           const n = this.hooks.tryToReclaimSwap(si, o, TTRS_ANYWAY);

@@ -9,7 +9,14 @@ import { KernelError, fail } from './errno';
 import { activateCheck, RegularFile, type FileFill, type FsType } from './files';
 import type { Kernel } from './kernel';
 import { requireSysAdmin } from './cred';
-import { SWP_AREA_DISCARD, SWP_DISCARDABLE, SWP_PAGE_DISCARD, SWP_SOLIDSTATE, type DiscardPolicy, type SwapInfo } from './swapfile';
+import {
+  SWP_AREA_DISCARD,
+  SWP_DISCARDABLE,
+  SWP_PAGE_DISCARD,
+  SWP_SOLIDSTATE,
+  type DiscardPolicy,
+  type SwapInfo,
+} from './swapfile';
 
 /** include/linux/swap.h */
 export const SWAP_FLAG_PREFER = 0x8000;
@@ -17,7 +24,8 @@ export const SWAP_FLAG_PRIO_MASK = 0x7fff;
 export const SWAP_FLAG_DISCARD = 0x10000;
 export const SWAP_FLAG_DISCARD_ONCE = 0x20000;
 export const SWAP_FLAG_DISCARD_PAGES = 0x40000;
-export const SWAP_FLAGS_VALID = SWAP_FLAG_PRIO_MASK | SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE | SWAP_FLAG_DISCARD_PAGES;
+export const SWAP_FLAGS_VALID =
+  SWAP_FLAG_PRIO_MASK | SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE | SWAP_FLAG_DISCARD_PAGES;
 
 /** mkswap(8)'s lower bound (MIN_GOODPAGES in util-linux). */
 export const MKSWAP_MIN_PAGES = 10;
@@ -38,14 +46,18 @@ export function swaponFlags(prio: number | undefined, discard: DiscardPolicy | u
 export function decodeSwapFlags(flags: number): { prio: number | undefined; discard: DiscardPolicy | undefined } {
   const prio = flags & SWAP_FLAG_PREFER ? flags & SWAP_FLAG_PRIO_MASK : undefined;
   let discard: DiscardPolicy | undefined;
-  if (flags & SWAP_FLAG_DISCARD) discard = flags & SWAP_FLAG_DISCARD_ONCE ? 'once' : flags & SWAP_FLAG_DISCARD_PAGES ? 'pages' : 'both';
+  if (flags & SWAP_FLAG_DISCARD)
+    discard = flags & SWAP_FLAG_DISCARD_ONCE ? 'once' : flags & SWAP_FLAG_DISCARD_PAGES ? 'pages' : 'both';
   return { prio, discard };
 }
 
 /** swap_flags with bits outside SWAP_FLAGS_VALID: the first check of sys_swapon(). */
 export function checkSwapFlags(flags: number): void {
   if (!Number.isInteger(flags) || flags < 0 || flags > 0xffffffff || (flags & ~SWAP_FLAGS_VALID) !== 0) {
-    fail('EINVAL', `swap_flags 0x${(flags >>> 0).toString(16)} has bits outside SWAP_FLAGS_VALID (0x${SWAP_FLAGS_VALID.toString(16)})`);
+    fail(
+      'EINVAL',
+      `swap_flags 0x${(flags >>> 0).toString(16)} has bits outside SWAP_FLAGS_VALID (0x${SWAP_FLAGS_VALID.toString(16)})`,
+    );
   }
 }
 
@@ -62,13 +74,16 @@ function refuse(k: Kernel, errno: 'EINVAL', message: string | null, why: string)
 function readSwapHeader(k: Kernel, f: RegularFile): number {
   const ps = k.geom.pageSize;
   const h = f.header;
-  if (h === null || !f.headerWritten) return refuse(k, 'EINVAL', 'Unable to find swap-space signature', 'no swap header');
-  if (h.version !== 1) return refuse(k, 'EINVAL', `Unable to handle swap header version ${h.version}`, 'bad header version');
+  if (h === null || !f.headerWritten)
+    return refuse(k, 'EINVAL', 'Unable to find swap-space signature', 'no swap header');
+  if (h.version !== 1)
+    return refuse(k, 'EINVAL', `Unable to handle swap header version ${h.version}`, 'bad header version');
   if (h.lastPage === 0) return refuse(k, 'EINVAL', 'Empty swap-file', 'empty swap area');
   // swapfile_maximum_size: si->max is an unsigned int in the model
   const maxpages = Math.min(h.lastPage + 1, 2 ** 32 - 1);
   const filePages = Math.floor(f.size / ps);
-  if (filePages && maxpages > filePages) return refuse(k, 'EINVAL', 'Swap area shorter than signature indicates', 'swap area shorter than the file');
+  if (filePages && maxpages > filePages)
+    return refuse(k, 'EINVAL', 'Swap area shorter than signature indicates', 'swap area shorter than the file');
   // bad pages are a block device thing: on a regular file the header is refused, silently
   if (h.badPages.length > 0) return refuse(k, 'EINVAL', null, 'a swap file header lists bad pages');
   return maxpages;
@@ -87,7 +102,8 @@ export function swaponFile(k: Kernel, path: string, flags: number, rotational: b
   if (f.swapActive) fail('EBUSY', `${path} is already in use as swap`);
   const ps = k.geom.pageSize;
   if (f.mount.fs === 'tmpfs') fail('EINVAL', `${path}: tmpfs has no ->read_folio, so no swap header can be read`);
-  if (f.mount.blockSize > ps) fail('EINVAL', `${path}: the file system's blocks (${f.mount.blockSize} bytes) are larger than a page`);
+  if (f.mount.blockSize > ps)
+    fail('EINVAL', `${path}: the file system's blocks (${f.mount.blockSize} bytes) are larger than a page`);
   const maxpages = readSwapHeader(k, f);
   const failure = activateCheck(f, ps);
   if (failure !== null) refuse(k, failure.errno, failure.message, `${path} cannot be activated`);
@@ -131,7 +147,15 @@ export function makeFile(k: Kernel, path: string, bytes: number, fill: FileFill,
   const old = k.fs.lookup(path);
   if (old) writable(k, old);
   // an existing file keeps its inode: owner and attributes (O_TRUNC, not a new file)
-  const f = new RegularFile(path, mount, bytes, fill, fill === 'written' && bytes > 0, nocow || (old?.nocow ?? false), old?.uid ?? k.cred.uid);
+  const f = new RegularFile(
+    path,
+    mount,
+    bytes,
+    fill,
+    fill === 'written' && bytes > 0,
+    nocow || (old?.nocow ?? false),
+    old?.uid ?? k.cred.uid,
+  );
   k.fs.create(f);
   return f;
 }
@@ -168,15 +192,33 @@ export function mkswap(k: Kernel, path: string, o: MkswapOptions): void {
   const ps = k.geom.pageSize;
   const filePages = Math.floor(f.size / ps);
   const pages = o.pages ?? filePages;
-  if (pages > filePages && o.force !== true) fail('EINVAL', `mkswap: error: size ${(pages * ps) / 1024} KiB is larger than device size ${(filePages * ps) / 1024} KiB`);
-  if (pages < MKSWAP_MIN_PAGES) fail('EINVAL', `mkswap: error: swap area needs to be at least ${(MKSWAP_MIN_PAGES * ps) / 1024} KiB`);
+  if (pages > filePages && o.force !== true)
+    fail(
+      'EINVAL',
+      `mkswap: error: size ${(pages * ps) / 1024} KiB is larger than device size ${(filePages * ps) / 1024} KiB`,
+    );
+  if (pages < MKSWAP_MIN_PAGES)
+    fail('EINVAL', `mkswap: error: swap area needs to be at least ${(MKSWAP_MIN_PAGES * ps) / 1024} KiB`);
   if (f.size < ps) fail('EINVAL', `mkswap: ${path}: the file has no room for the header page`);
-  k.j.set(f, 'header', { version: o.version ?? 1, lastPage: pages - 1, badPages: o.badPages ?? [], label: o.label ?? '', uuid: o.uuid ?? '' });
+  k.j.set(f, 'header', {
+    version: o.version ?? 1,
+    lastPage: pages - 1,
+    badPages: o.badPages ?? [],
+    label: o.label ?? '',
+    uuid: o.uuid ?? '',
+  });
   k.j.set(f, 'headerWritten', true);
 }
 
 /** The file systems `mount -t` knows, and their block sizes. */
 export function checkMount(fs: FsType, blockSize: number, pageSize: number): void {
-  const ok = fs === 'ext4' ? [1024, 2048, 4096, 65536].includes(blockSize) : fs === 'minix' ? blockSize === 1024 : fs === 'tmpfs' ? blockSize === pageSize : [4096, pageSize].includes(blockSize);
+  const ok =
+    fs === 'ext4'
+      ? [1024, 2048, 4096, 65536].includes(blockSize)
+      : fs === 'minix'
+        ? blockSize === 1024
+        : fs === 'tmpfs'
+          ? blockSize === pageSize
+          : [4096, pageSize].includes(blockSize);
   if (!ok) fail('EINVAL', `${fs} cannot be made with ${blockSize}-byte blocks`);
 }

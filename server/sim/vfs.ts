@@ -85,7 +85,8 @@ export const CGROUP_FILES: Readonly<Record<string, CgroupFileSpec>> = {
   'memory.swap.tiers.max': rw(),
 };
 
-type SysctlFile = 'swappiness' | 'page-cluster' | 'overcommit_memory' | 'overcommit_ratio' | 'dirty_ratio' | 'dirty_background_ratio';
+type SysctlFile =
+  'swappiness' | 'page-cluster' | 'overcommit_memory' | 'overcommit_ratio' | 'dirty_ratio' | 'dirty_background_ratio';
 const SYSCTL_FIELDS: Readonly<Record<SysctlFile, string>> = {
   swappiness: 'swappiness',
   'page-cluster': 'page_cluster',
@@ -185,7 +186,8 @@ function resolve(k: Kernel, path: string): Resolved {
     }
     if (parts.length === 3 && parts[1] === 'stats') {
       const order = thpOrder(k, parts[0]!, 1);
-      if (order !== null && (MTHP_STATS as readonly string[]).includes(parts[2]!)) return { kind: 'thp-stat', order, stat: parts[2] as MthpStat };
+      if (order !== null && (MTHP_STATS as readonly string[]).includes(parts[2]!))
+        return { kind: 'thp-stat', order, stat: parts[2] as MthpStat };
     }
     return fail('ENOENT', `${norm}: no such file`);
   }
@@ -203,11 +205,16 @@ function resolveCgroup(k: Kernel, norm: string): Resolved {
   const file = rel.slice(cut + 1);
   const dir = cut < 0 ? '' : rel.slice(0, cut);
   const spec = CGROUP_FILES[file];
-  if (spec && file === 'memory.swap.tiers.max' && !k.tiers) return fail('ENOENT', `${norm}: no such file (swap tiers need config swap_tiers=on)`);
+  if (spec && file === 'memory.swap.tiers.max' && !k.tiers)
+    return fail('ENOENT', `${norm}: no such file (swap tiers need config swap_tiers=on)`);
   if (!spec) {
     if (k.memcgs.lookup(rel)) return fail('EISDIR', `${norm} is a cgroup directory`);
-    if (file === 'memory.swap.events.local') return fail('ENOENT', `${norm}: the kernel has no local variant of memory.swap.events`);
-    return fail('ENOENT', `${norm}: no such file${file.startsWith('memory.') ? ' (not modelled by the simulator)' : ''}`);
+    if (file === 'memory.swap.events.local')
+      return fail('ENOENT', `${norm}: the kernel has no local variant of memory.swap.events`);
+    return fail(
+      'ENOENT',
+      `${norm}: no such file${file.startsWith('memory.') ? ' (not modelled by the simulator)' : ''}`,
+    );
   }
   const m = k.memcgs.lookup(dir);
   if (!m) return fail('ENOENT', `${norm}: cgroup /${dir} does not exist`);
@@ -222,7 +229,8 @@ function tunable(k: Kernel, pages: number): VfsValue {
   return pages === MEMCG_MAX ? 'max' : pages * k.geom.pageSize;
 }
 
-const lines = (rows: readonly (readonly [string, VfsValue])[]): string => rows.map(([key, v]) => `${key} ${v}\n`).join('');
+const lines = (rows: readonly (readonly [string, VfsValue])[]): string =>
+  rows.map(([key, v]) => `${key} ${v}\n`).join('');
 
 function cgroupRows(k: Kernel, m: Memcg, file: string): [string, VfsValue][] | null {
   switch (file) {
@@ -344,7 +352,8 @@ function debugfsValue(k: Kernel, name: ZswapDebugfs): number {
   // debugfs_get_total_size(): zswap_total_pages() * PAGE_SIZE
   if (name === 'pool_total_size') return z.poolPages * k.geom.pageSize;
   if (name === 'stored_pages') return z.storedPages;
-  if (name === 'stored_incompressible_pages' && !k.kv.zswapIncompCounters) return fail('ENOENT', `/sys/kernel/debug/zswap/${name} does not exist in ${k.kv.version}`);
+  if (name === 'stored_incompressible_pages' && !k.kv.zswapIncompCounters)
+    return fail('ENOENT', `/sys/kernel/debug/zswap/${name} does not exist in ${k.kv.version}`);
   return z.stats[name];
 }
 
@@ -367,7 +376,10 @@ export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): s
       if (!r.spec.readable) return fail('EACCES', `${r.file} is write-only`);
       const rows = cgroupRows(k, r.m, r.file);
       if (rows) return lines(rows);
-      if (r.file === 'cgroup.procs') return cgroupProcs(k, r.m).map((t) => `${t.pid}\n`).join('');
+      if (r.file === 'cgroup.procs')
+        return cgroupProcs(k, r.m)
+          .map((t) => `${t.pid}\n`)
+          .join('');
       return `${cgroupValue(k, r.m, r.file, fd)}\n`;
     }
     case 'zswap-param': {
@@ -397,7 +409,10 @@ export function readFile(k: Kernel, path: string, fd: OpenFile | null = null): s
       return `${k.vmstat.mthp[r.order]?.[r.stat] ?? 0}\n`;
     case 'proc':
       if (r.name === 'swaps') return procSwapsText(k);
-      if (r.name === 'meminfo') return meminfoRows(k).map(([key, v]) => `${(key + ':').padEnd(16)}${String(v).padStart(8)} kB\n`).join('');
+      if (r.name === 'meminfo')
+        return meminfoRows(k)
+          .map(([key, v]) => `${(key + ':').padEnd(16)}${String(v).padStart(8)} kB\n`)
+          .join('');
       return lines(vmstatRows(k));
     case 'zram':
       return zramReadText(k, r.device, r.file);
@@ -483,7 +498,8 @@ export function pageCounterMemparse(text: string, pageSize: number): number {
   const s = strip(text);
   if (s === 'max') return MEMCG_MAX;
   const { bytes, rest } = memparse(s);
-  if (rest !== '') return fail('EINVAL', `'${text}' is not a size (bytes with an optional K, M, G or T suffix, or max)`);
+  if (rest !== '')
+    return fail('EINVAL', `'${text}' is not a size (bytes with an optional K, M, G or T suffix, or max)`);
   const pages = bytes / BigInt(pageSize);
   const counterMax = (2n ** 63n - 1n) / BigInt(pageSize);
   return pages >= counterMax ? MEMCG_MAX : Number(pages);
@@ -593,7 +609,8 @@ function writeZswapParam(k: Kernel, name: keyof ZswapParams, text: string): void
  * cgroup that gives a controller to its children takes no task.
  */
 export function migrateVetDst(m: Memcg): void {
-  if (!m.isRoot && m.subtreeControl) fail('EBUSY', `cgroup /${m.path} has memory in cgroup.subtree_control: it takes no tasks (no internal processes)`);
+  if (!m.isRoot && m.subtreeControl)
+    fail('EBUSY', `cgroup /${m.path} has memory in cgroup.subtree_control: it takes no tasks (no internal processes)`);
 }
 
 /**
@@ -611,12 +628,20 @@ function subtreeControlWrite(k: Kernel, m: Memcg, text: string): void {
   let want: boolean | null = null;
   for (const tok of strip(text).split(' ')) {
     if (tok === '') continue;
-    if (tok.slice(1) !== 'memory' || (tok[0] !== '+' && tok[0] !== '-')) return fail('EINVAL', `cgroup.subtree_control: '${tok}' is not +memory or -memory (the only controller modelled)`);
+    if (tok.slice(1) !== 'memory' || (tok[0] !== '+' && tok[0] !== '-'))
+      return fail(
+        'EINVAL',
+        `cgroup.subtree_control: '${tok}' is not +memory or -memory (the only controller modelled)`,
+      );
     want = tok[0] === '+';
   }
   if (want === null || want === m.subtreeControl) return;
   if (want) {
-    if (!m.isRoot && cgroupProcs(k, m).length > 0) return fail('EBUSY', `cgroup /${m.path} has tasks: controllers cannot be given to its children (no internal processes)`);
+    if (!m.isRoot && cgroupProcs(k, m).length > 0)
+      return fail(
+        'EBUSY',
+        `cgroup /${m.path} has tasks: controllers cannot be given to its children (no internal processes)`,
+      );
   } else if (m.children.some((c) => c.online)) {
     return fail('EBUSY', `cgroup ${m.name} has child cgroups, which keep the memory controller in the simulator`);
   }
@@ -645,7 +670,11 @@ export function writeFile(k: Kernel, path: string, value: string, fd: OpenFile |
       case 'vma-ra':
         return k.j.set(k.sysctl, 'vma_ra_enabled', kstrtobool(value));
       case 'swap-tiers':
-        return r.tiers.store(value, k.swap.devices.filter((d) => d !== k.swap.vswap), k.memcgs.root);
+        return r.tiers.store(
+          value,
+          k.swap.devices.filter((d) => d !== k.swap.vswap),
+          k.memcgs.root,
+        );
       case 'thp':
         return k.j.set(k.thp, 'enabled', sysfsWord(value, THP_CHOICES));
       case 'shmem-enabled':

@@ -89,7 +89,10 @@ export function releaseBacking(k: Kernel, si: SwapInfo, offset: number, nr: numb
     }
     const phys = vtVal(si, off);
     setVt(k, si, off, VtTag.NONE, 0);
-    const sameCluster = runLen > 0 && phys === runStart + runLen && swpOffset(phys) >>> k.geom.clusterShift === swpOffset(runStart) >>> k.geom.clusterShift;
+    const sameCluster =
+      runLen > 0 &&
+      phys === runStart + runLen &&
+      swpOffset(phys) >>> k.geom.clusterShift === swpOffset(runStart) >>> k.geom.clusterShift;
     if (!sameCluster) {
       flush();
       runStart = phys;
@@ -141,10 +144,18 @@ export function backingChargeTarget(k: Kernel, vEntry: SwpEntry): Memcg {
  * vswap-ste the new slots are charged to `chargeTo`; a refused charge counts
  * `max` and `fail` and gives the slots back. Null when nothing was allocated.
  */
-export function allocBacking(k: Kernel, vEntry: SwpEntry, order: number, pfn: number, chargeTo: Memcg): SwpEntry | null {
+export function allocBacking(
+  k: Kernel,
+  vEntry: SwpEntry,
+  order: number,
+  pfn: number,
+  chargeTo: Memcg,
+): SwpEntry | null {
   const nr = 1 << order;
   // the virtual device is not tiered, the physical backing is: the owner's tiers apply
-  const phys = k.swap.withTierMask(folioTierEffectiveMask(k.tiers, chargeTo), () => k.swap.allocBacking(pfn, order, k.cpu, vEntry));
+  const phys = k.swap.withTierMask(folioTierEffectiveMask(k.tiers, chargeTo), () =>
+    k.swap.allocBacking(pfn, order, k.cpu, vEntry),
+  );
   if (phys === null) {
     if (k.chargeBackingOnly) k.memcgs.swapEvent(chargeTo, 'fail');
     return null;

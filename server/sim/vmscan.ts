@@ -18,7 +18,19 @@
 import type { SwapClusterInfo } from './cluster';
 import { ZERO_CONTENT_CODE } from './content';
 import { designDescriptor } from './designs/profiles';
-import { NO_SWAP, PG_active, PG_dirty, PG_lru, PG_mlocked, PG_referenced, PG_reclaim, PG_sim_lazyfree, PG_sim_nobackend, PG_swapbacked, PG_swapcache } from './folio';
+import {
+  NO_SWAP,
+  PG_active,
+  PG_dirty,
+  PG_lru,
+  PG_mlocked,
+  PG_referenced,
+  PG_reclaim,
+  PG_sim_lazyfree,
+  PG_sim_nobackend,
+  PG_swapbacked,
+  PG_swapcache,
+} from './folio';
 import { reclaimLazyfree } from './madvise';
 import { isPageCache, removePageCacheFolio, runFlusher } from './filemap';
 import type { Kernel } from './kernel';
@@ -215,7 +227,8 @@ export class Vmscan {
     let n = n0;
     for (const c of m.ancestorsAndSelf()) if (!c.isRoot) n = Math.min(n, c.swap.max - c.swap.usage);
     // with a cache-only folio about, reclaim inside the allocator could free pages mid-run: stay below vm_swap_full()
-    if (k.stat.nrSwapcache > 0) n = Math.min(n, Math.floor(k.swap.counters.nrSwapPages - k.swap.counters.totalSwapPages / 2));
+    if (k.stat.nrSwapcache > 0)
+      n = Math.min(n, Math.floor(k.swap.counters.nrSwapPages - k.swap.counters.totalSwapPages / 2));
     if (n < BULK_MIN_PAGES) return none;
     const j = k.j;
     const pfns = new Int32Array(n);
@@ -259,7 +272,8 @@ export class Vmscan {
         ci.simData![co] = f.data[pfn]!;
         const zero = code === ZERO_CONTENT_CODE;
         if (zero) zeroPages++;
-        if (k.log.enabled) k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
+        if (k.log.enabled)
+          k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
         f.mapcount[pfn] = 0;
         if (!zero && k.io.writesAsync(si)) {
           // an asynchronous bio: the folio stays in the swap cache, clean, its slot counted by the PTE
@@ -325,7 +339,13 @@ export class Vmscan {
       if (f.head[pfn] !== pfn || f.order[pfn] !== 0 || f.mapcount[pfn] !== 1) break;
       const flags = f.flags[pfn]!;
       // lazy-free folios are discarded, page cache (shmem) folios written out through their file: not this path
-      if (flags & (PG_mlocked | PG_swapcache | PG_sim_lazyfree) || !(flags & PG_lru) || !(flags & PG_swapbacked) || f.mapping[pfn] !== 0) break;
+      if (
+        flags & (PG_mlocked | PG_swapcache | PG_sim_lazyfree) ||
+        !(flags & PG_lru) ||
+        !(flags & PG_swapbacked) ||
+        f.mapping[pfn] !== 0
+      )
+        break;
       if (f.memcg[pfn] !== memcgId || f.anonVma[pfn] !== vma.anonVma.id || f.index[pfn] !== e) break;
       if (writesKept && f.content[pfn] !== ZERO_CONTENT_CODE) break;
     }
@@ -462,7 +482,8 @@ export class Vmscan {
     const anonLow = inactiveIsLow(target, k.geom.pageSize);
     let fileIsTiny = false;
     if (!opts.memcgTargeted) {
-      fileIsTiny = inactiveFile + activeFile + k.pages.nrFree <= watermarks(k).high && !anonLow && inactiveAnon >> priority > 0;
+      fileIsTiny =
+        inactiveFile + activeFile + k.pages.nrFree <= watermarks(k).high && !anonLow && inactiveAnon >> priority > 0;
     }
     return {
       priority,
@@ -512,7 +533,8 @@ export class Vmscan {
       if (file) k.j.set(c, 'fileCost', c.fileCost + cost);
       else k.j.set(c, 'anonCost', c.anonCost + cost);
       let lrusize = 0;
-      for (const d of c.subtree()) lrusize += d.inactiveAnon.nrPages + d.activeAnon.nrPages + d.inactiveFile.nrPages + d.activeFile.nrPages;
+      for (const d of c.subtree())
+        lrusize += d.inactiveAnon.nrPages + d.activeAnon.nrPages + d.inactiveFile.nrPages + d.activeFile.nrPages;
       if (c.fileCost + c.anonCost > lrusize / 4) {
         k.j.set(c, 'fileCost', Math.floor(c.fileCost / 2));
         k.j.set(c, 'anonCost', Math.floor(c.anonCost / 2));
@@ -524,7 +546,12 @@ export class Vmscan {
    * shrink_inactive_list() for up to `budget` pages of one inactive list,
    * from its tail. Returns pages reclaimed and whether anything moved.
    */
-  private shrinkInactive(m: Memcg, file: boolean, budget: number, want: number): { reclaimed: number; progress: boolean } {
+  private shrinkInactive(
+    m: Memcg,
+    file: boolean,
+    budget: number,
+    want: number,
+  ): { reclaimed: number; progress: boolean } {
     const k = this.k;
     const list: LruList = file ? m.inactiveFile : m.inactiveAnon;
     const scanEvent = file ? 'pgscan_file' : 'pgscan_anon';
@@ -595,7 +622,8 @@ export class Vmscan {
           this.deactivate(m, false, SWAP_CLUSTER_MAX);
         }
         if (split.file > 0 && reclaimed < nrPages) {
-          if (inactiveIsLow(m, k.geom.pageSize, true) || m.inactiveFile.tail < 0) this.deactivate(m, true, SWAP_CLUSTER_MAX);
+          if (inactiveIsLow(m, k.geom.pageSize, true) || m.inactiveFile.tail < 0)
+            this.deactivate(m, true, SWAP_CLUSTER_MAX);
           const r = this.shrinkInactive(m, true, Math.min(split.file, m.inactiveFile.nrPages), nrPages - reclaimed);
           reclaimed += r.reclaimed;
           progress ||= r.progress;
@@ -648,4 +676,3 @@ function inactiveRatio(pages: number, pageSize: number): number {
 function lruPages(m: Memcg): number {
   return m.inactiveAnon.nrPages + m.activeAnon.nrPages + m.inactiveFile.nrPages + m.activeFile.nrPages;
 }
-

@@ -35,7 +35,16 @@ export const VMSTAT_EVENTS = [
 ] as const;
 export type VmstatEvent = (typeof VMSTAT_EVENTS)[number];
 
-export const MTHP_STATS = ['swpout', 'swpout_fallback', 'swpin', 'swpin_fallback', 'swpin_fallback_charge', 'zswpout', 'shmem_alloc', 'shmem_fallback'] as const;
+export const MTHP_STATS = [
+  'swpout',
+  'swpout_fallback',
+  'swpin',
+  'swpin_fallback',
+  'swpin_fallback_charge',
+  'zswpout',
+  'shmem_alloc',
+  'shmem_fallback',
+] as const;
 export type MthpStat = (typeof MTHP_STATS)[number];
 
 export class Vmstat {

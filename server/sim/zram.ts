@@ -204,7 +204,8 @@ export class Zram {
   /** comp_algorithm_store(): only before the device is initialised. */
   setCompAlgorithm(z: ZramDevice, name: string): void {
     if (z.initialized) fail('EBUSY', `${z.path}: the compressor cannot change on an initialised device`);
-    if (!(ZRAM_COMPRESSORS as readonly string[]).includes(name)) fail('EINVAL', `${z.path}: compressor ${name} is not available`);
+    if (!(ZRAM_COMPRESSORS as readonly string[]).includes(name))
+      fail('EINVAL', `${z.path}: compressor ${name} is not available`);
     this.j.set(z, 'compAlgorithm', name);
   }
 
@@ -244,7 +245,8 @@ export class Zram {
     if (z.backingDev === null) return;
     const bitmapBytes = Math.ceil(pages / 64) * 8;
     const kind = kvmallocKind(bitmapBytes, this.pageSize);
-    const bitmap = kind === 'slab' ? this.kmem.pool('kmalloc', 'slab') : this.kmem.pool(`${kind}: zram bitmap ${z.path}`, kind);
+    const bitmap =
+      kind === 'slab' ? this.kmem.pool('kmalloc', 'slab') : this.kmem.pool(`${kind}: zram bitmap ${z.path}`, kind);
     this.kmem.addBytes(bitmap, on ? bitmapBytes : -bitmapBytes);
   }
 
@@ -368,7 +370,17 @@ export class Zram {
 }
 
 /** mm_stat: orig_data_size compr_data_size mem_used_total mem_limit mem_used_max same_pages pages_compacted huge_pages huge_pages_since. */
-export const MM_STAT_FIELDS = ['orig_data_size', 'compr_data_size', 'mem_used_total', 'mem_limit', 'mem_used_max', 'same_pages', 'pages_compacted', 'huge_pages', 'huge_pages_since'] as const;
+export const MM_STAT_FIELDS = [
+  'orig_data_size',
+  'compr_data_size',
+  'mem_used_total',
+  'mem_limit',
+  'mem_used_max',
+  'same_pages',
+  'pages_compacted',
+  'huge_pages',
+  'huge_pages_since',
+] as const;
 /** io_stat: failed_reads failed_writes invalid_io notify_free. */
 export const IO_STAT_FIELDS = ['failed_reads', 'failed_writes', 'invalid_io', 'notify_free'] as const;
 /** bd_stat: bd_count bd_reads bd_writes (pages). */
@@ -392,7 +404,12 @@ export function mmStat(zr: Zram, z: ZramDevice, pageSize: number): Record<(typeo
 
 /** io_stat_show() (invalid_io is no longer counted and reads 0). */
 export function ioStat(z: ZramDevice): Record<(typeof IO_STAT_FIELDS)[number], number> {
-  return { failed_reads: z.stats.failed_reads, failed_writes: z.stats.failed_writes, invalid_io: 0, notify_free: z.stats.notify_free };
+  return {
+    failed_reads: z.stats.failed_reads,
+    failed_writes: z.stats.failed_writes,
+    invalid_io: 0,
+    notify_free: z.stats.notify_free,
+  };
 }
 
 /** bd_stat_show(): in pages (the file's unit is 4K blocks on 4K-page machines). */
@@ -423,13 +440,16 @@ export function zramInvariants(zr: Zram, kmem: KernelMemory): string[] {
     }
     const s = z.stats;
     const where = z.path;
-    if (stored !== s.pages_stored) out.push(`${where}: mm_stat orig_data_size counts ${s.pages_stored} pages, the table holds ${stored}`);
+    if (stored !== s.pages_stored)
+      out.push(`${where}: mm_stat orig_data_size counts ${s.pages_stored} pages, the table holds ${stored}`);
     if (same !== s.same_pages) out.push(`${where}: same_pages ${s.same_pages} but ${same} same-filled slots`);
     if (huge !== s.huge_pages) out.push(`${where}: huge_pages ${s.huge_pages} but ${huge} huge slots`);
     if (wb !== s.bd_count) out.push(`${where}: bd_count ${s.bd_count} but ${wb} written-back slots`);
-    if (bytes !== s.compr_data_size) out.push(`${where}: compr_data_size ${s.compr_data_size} but the slots hold ${bytes} B`);
+    if (bytes !== s.compr_data_size)
+      out.push(`${where}: compr_data_size ${s.compr_data_size} but the slots hold ${bytes} B`);
     const pool = kmem.pools.get(`zsmalloc: ${z.path}`);
-    if ((pool?.bytes ?? 0) !== bytes) out.push(`${where}: zsmalloc pool holds ${pool?.bytes ?? 0} B for ${bytes} B of objects`);
+    if ((pool?.bytes ?? 0) !== bytes)
+      out.push(`${where}: zsmalloc pool holds ${pool?.bytes ?? 0} B for ${bytes} B of objects`);
     if (stored > 0 && !z.initialized) out.push(`${where}: pages stored on an uninitialised device`);
   }
   return out;

@@ -9,7 +9,17 @@
 import { fail } from './errno';
 import type { Kernel } from './kernel';
 import { kstrtoint, memparse, strip, sysfsWord } from './kparse';
-import { BD_STAT_FIELDS, IO_STAT_FIELDS, MM_STAT_FIELDS, ZRAM_COMPRESSORS, ZramDevice, bdStat, ioStat, mmStat, type ZramWriteback } from './zram';
+import {
+  BD_STAT_FIELDS,
+  IO_STAT_FIELDS,
+  MM_STAT_FIELDS,
+  ZRAM_COMPRESSORS,
+  ZramDevice,
+  bdStat,
+  ioStat,
+  mmStat,
+  type ZramWriteback,
+} from './zram';
 
 export const ZRAM_FILES = {
   disksize: 'rw',
@@ -80,7 +90,12 @@ export function zramReadText(k: Kernel, path: string, file: ZramFile): string {
 }
 
 /** The value an `expect` reads; the stat files need a field name as key. */
-export function zramReadValue(k: Kernel, path: string, file: ZramFile, key: string | null | undefined): number | string {
+export function zramReadValue(
+  k: Kernel,
+  path: string,
+  file: ZramFile,
+  key: string | null | undefined,
+): number | string {
   if (ZRAM_FILES[file] === 'wo') return fail('EACCES', `${file} is write-only`);
   const z = deviceToRead(k, path);
   switch (file) {
@@ -114,17 +129,20 @@ export function zramWrite(k: Kernel, path: string, file: ZramFile, text: string)
     case 'disksize': {
       // disksize_store(): memparse(), then PAGE_ALIGN
       const { bytes, rest } = memparse(strip(text));
-      if (strip(rest) !== '') return fail('EINVAL', `disksize takes a size with an optional K/M/G/T suffix, not '${text}'`);
+      if (strip(rest) !== '')
+        return fail('EINVAL', `disksize takes a size with an optional K/M/G/T suffix, not '${text}'`);
       return zr.setDisksize(z, Number(bytes));
     }
     case 'mem_limit': {
       const { bytes, rest } = memparse(strip(text));
-      if (strip(rest) !== '') return fail('EINVAL', `mem_limit takes a size with an optional K/M/G/T suffix, not '${text}'`);
+      if (strip(rest) !== '')
+        return fail('EINVAL', `mem_limit takes a size with an optional K/M/G/T suffix, not '${text}'`);
       return zr.setMemLimit(z, Number(bytes));
     }
     case 'mem_used_max':
       // mem_used_max_store(): only "0" resets
-      if (kstrtoint(strip(text), true) !== 0) return fail('EINVAL', 'mem_used_max takes only 0 (reset the high-water mark)');
+      if (kstrtoint(strip(text), true) !== 0)
+        return fail('EINVAL', 'mem_used_max takes only 0 (reset the high-water mark)');
       return zr.resetUsedMax(z);
     case 'reset':
       // reset_store(): kstrtoull, and 0 is EINVAL

@@ -19,7 +19,14 @@ import { ownedBy } from './owners';
 import { ROOT_MEMCG_ID, objcgMemcg, zswapWritebackEnabled, type Memcg, type MemcgTree } from './memcontrol';
 import { swapCacheLookup } from './swap_state';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
-import { allocBacking, backingChargeTarget, backsToDisk, freePhysical, hasPhysicalDevice, setSwapfileBacking } from './virtual_layer';
+import {
+  allocBacking,
+  backingChargeTarget,
+  backsToDisk,
+  freePhysical,
+  hasPhysicalDevice,
+  setSwapfileBacking,
+} from './virtual_layer';
 import { MAX_RECLAIM_RETRIES } from './vmscan';
 
 export interface ZswapParams {
@@ -205,7 +212,16 @@ export class Zswap {
    */
   insert(entry: SwpEntry, length: number, memcgId: number, incompressible: boolean): void {
     this.invalidate(entry);
-    const e: ZswapEntry = { key: entry, length, memcg: memcgId, incompressible, referenced: true, seq: 0, prev: LRU_NONE, next: LRU_NONE };
+    const e: ZswapEntry = {
+      key: entry,
+      length,
+      memcg: memcgId,
+      incompressible,
+      referenced: true,
+      seq: 0,
+      prev: LRU_NONE,
+      next: LRU_NONE,
+    };
     this.j.mapSet(this.entries, entry, e);
     this.countType(entry, 1);
     this.j.set(this, 'poolBytes', this.poolBytes + length);
@@ -639,7 +655,8 @@ export function zswapInvariants(k: Kernel): string[] {
   let incomp = 0;
   for (const [entry, e] of z.entries) {
     if (!k.memcgs.get(e.memcg)) out.push(`zswap entry ${entry} charged to unknown memcg ${e.memcg}`);
-    if (e.incompressible !== (e.length === ps)) out.push(`zswap entry ${entry}: length ${e.length} but incompressible=${e.incompressible}`);
+    if (e.incompressible !== (e.length === ps))
+      out.push(`zswap entry ${entry}: length ${e.length} but incompressible=${e.incompressible}`);
     if (e.incompressible) incomp++;
     const s = sums.get(e.memcg) ?? { bytes: 0, pages: 0, incomp: 0 };
     s.bytes += e.length;
@@ -647,18 +664,21 @@ export function zswapInvariants(k: Kernel): string[] {
     if (e.incompressible) s.incomp++;
     sums.set(e.memcg, s);
   }
-  if (incomp !== z.stats.stored_incompressible_pages) out.push(`stored_incompressible_pages ${z.stats.stored_incompressible_pages} but ${incomp} raw entries`);
+  if (incomp !== z.stats.stored_incompressible_pages)
+    out.push(`stored_incompressible_pages ${z.stats.stored_incompressible_pages} but ${incomp} raw entries`);
   for (const m of k.memcgs.byId.values()) {
     const s = m.isRoot ? { bytes: 0, pages: 0, incomp: 0 } : (sums.get(m.id) ?? { bytes: 0, pages: 0, incomp: 0 });
     if (m.zswapBytes !== s.bytes || m.zswappedPages !== s.pages || m.zswapIncompPages !== s.incomp) {
-      out.push(`memcg ${m.name}: zswap ${m.zswapBytes} B/${m.zswappedPages} pages/${m.zswapIncompPages} raw but entries hold ${s.bytes} B/${s.pages}/${s.incomp}`);
+      out.push(
+        `memcg ${m.name}: zswap ${m.zswapBytes} B/${m.zswappedPages} pages/${m.zswapIncompPages} raw but entries hold ${s.bytes} B/${s.pages}/${s.incomp}`,
+      );
     }
   }
   let listed = 0;
   for (const [id, l] of z.lrus) {
     let n = 0;
     let prev: SwpEntry = LRU_NONE;
-    for (let entry = l.head; entry !== LRU_NONE; ) {
+    for (let entry = l.head; entry !== LRU_NONE;) {
       const e = z.entries.get(entry);
       if (!e) {
         out.push(`zswap LRU of memcg ${id} links to missing entry ${entry}`);

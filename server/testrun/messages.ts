@@ -19,5 +19,11 @@ export interface TestJob {
 
 export type WorkerReply =
   | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }
-  | { readonly type: 'done'; readonly id: number; readonly result: TestRunResult; readonly cancelled: boolean; readonly invalid: string | null }
+  | {
+      readonly type: 'done';
+      readonly id: number;
+      readonly result: TestRunResult;
+      readonly cancelled: boolean;
+      readonly invalid: string | null;
+    }
   | { readonly type: 'failed'; readonly id: number; readonly message: string };

@@ -54,7 +54,14 @@ export class TestRunner {
 
   /** Queue a run; `cancel` (called at any time) drops it from the queue or stops it where it got to. */
   run(request: TestRunRequest): { outcome: Promise<TestRunOutcome>; cancel(): void } {
-    const job: TestJob = { id: this.nextId++, uri: request.uri, text: request.text, options: request.options, cancel: new SharedArrayBuffer(4), ...(request.design === undefined ? {} : { design: request.design }) };
+    const job: TestJob = {
+      id: this.nextId++,
+      uri: request.uri,
+      text: request.text,
+      options: request.options,
+      cancel: new SharedArrayBuffer(4),
+      ...(request.design === undefined ? {} : { design: request.design }),
+    };
     let entry!: Pending;
     const outcome = new Promise<TestRunOutcome>((resolve, reject) => {
       entry = { job, request, resolve, reject };
@@ -115,7 +122,11 @@ export class TestRunner {
         return;
       case 'done':
         this.finish((p) =>
-          p.resolve(message.invalid !== null ? { kind: 'invalid', message: message.invalid } : { kind: message.cancelled ? 'cancelled' : 'done', result: message.result }),
+          p.resolve(
+            message.invalid !== null
+              ? { kind: 'invalid', message: message.invalid }
+              : { kind: message.cancelled ? 'cancelled' : 'done', result: message.result },
+          ),
         );
         return;
       case 'failed':

@@ -41,7 +41,10 @@ export function runJob(job: TestJob, send: (message: WorkerReply) => void): void
       type: 'done',
       id: job.id,
       cancelled: cancel.isCancellationRequested,
-      invalid: session.status === 'invalid' ? `line ${(firstError?.range.start.line ?? 0) + 1}: ${firstError?.message ?? 'the scenario has errors'}` : null,
+      invalid:
+        session.status === 'invalid'
+          ? `line ${(firstError?.range.start.line ?? 0) + 1}: ${firstError?.message ?? 'the scenario has errors'}`
+          : null,
       result: {
         design: session.design,
         status: session.status,
@@ -52,7 +55,11 @@ export function runJob(job: TestJob, send: (message: WorkerReply) => void): void
       },
     });
   } catch (error) {
-    send({ type: 'failed', id: job.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    send({
+      type: 'failed',
+      id: job.id,
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
   }
 }
 

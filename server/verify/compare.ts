@@ -67,17 +67,29 @@ export function formatReport(r: VerifyScenarioReport): string {
   const kernelCells = rows.map((o) => formatKernel(o.kernel));
   const kWidth = Math.min(24, Math.max(6, ...kernelCells.map((c) => c.length)));
   const sWidth = Math.min(24, Math.max(9, ...rows.map((o) => formatValue(o.simulator).length)));
-  out.push(`${'line'.padStart(5)} ${'step'.padStart(5)}  ${'observable'.padEnd(labelWidth)}  ${'kernel'.padEnd(kWidth)}  ${'simulator'.padEnd(sWidth)}  verdict`);
+  out.push(
+    `${'line'.padStart(5)} ${'step'.padStart(5)}  ${'observable'.padEnd(labelWidth)}  ${'kernel'.padEnd(kWidth)}  ${'simulator'.padEnd(sWidth)}  verdict`,
+  );
   rows.forEach((o, i) => {
-    const verdict = o.known && o.verdict === 'differs' ? `${VERDICT_TEXT[o.verdict]} (known: ${o.known})` : VERDICT_TEXT[o.verdict] + (o.note && o.verdict === 'simulator-only' ? ` (${o.note})` : '');
-    out.push(`${String(o.line + 1).padStart(5)} ${String(o.step).padStart(5)}  ${clip(o.label, labelWidth).padEnd(labelWidth)}  ${clip(kernelCells[i]!, kWidth).padEnd(kWidth)}  ${clip(formatValue(o.simulator), sWidth).padEnd(sWidth)}  ${verdict}`);
+    const verdict =
+      o.known && o.verdict === 'differs'
+        ? `${VERDICT_TEXT[o.verdict]} (known: ${o.known})`
+        : VERDICT_TEXT[o.verdict] + (o.note && o.verdict === 'simulator-only' ? ` (${o.note})` : '');
+    out.push(
+      `${String(o.line + 1).padStart(5)} ${String(o.step).padStart(5)}  ${clip(o.label, labelWidth).padEnd(labelWidth)}  ${clip(kernelCells[i]!, kWidth).padEnd(kWidth)}  ${clip(formatValue(o.simulator), sWidth).padEnd(sWidth)}  ${verdict}`,
+    );
   });
   if (r.simulatorOnly.length > 0) {
     out.push('simulator-only (no real-kernel meaning):');
     for (const s of r.simulatorOnly) out.push(`${String(s.line + 1).padStart(5)}  ${s.text}  — ${s.reason}`);
   }
   const s = r.summary;
-  const timing = r.runWallMs.length > 0 ? `; run wall ${(Math.min(...r.runWallMs) / 1000).toFixed(1)}–${(Math.max(...r.runWallMs) / 1000).toFixed(1)} s, boot ${(Math.min(...r.bootMs) / 1000).toFixed(1)} s` : '';
-  out.push(`${s.exact} exact, ${s['within-spread']} within spread, ${s.differs} differ, ${s['simulator-only']} simulator-only${timing}`);
+  const timing =
+    r.runWallMs.length > 0
+      ? `; run wall ${(Math.min(...r.runWallMs) / 1000).toFixed(1)}–${(Math.max(...r.runWallMs) / 1000).toFixed(1)} s, boot ${(Math.min(...r.bootMs) / 1000).toFixed(1)} s`
+      : '';
+  out.push(
+    `${s.exact} exact, ${s['within-spread']} within spread, ${s.differs} differ, ${s['simulator-only']} simulator-only${timing}`,
+  );
   return out.join('\n') + '\n';
 }

@@ -7,7 +7,14 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DesignName, VerifyKernelInfo, VerifyObservable, VerifyScenarioReport, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
+import type {
+  DesignName,
+  VerifyKernelInfo,
+  VerifyObservable,
+  VerifyScenarioReport,
+  VerifySimulatorOnly,
+  VerifyValue,
+} from '../../shared/protocol';
 import { summarize, verdictOf } from './compare';
 import { writeCacheFile } from './kernels';
 import { translate, TranslateError } from './translate';
@@ -65,7 +72,8 @@ export function findFixtures(dirs: readonly string[]): string[] {
 
 export function readFixture(file: string): Fixture {
   const f = JSON.parse(readFileSync(file, 'utf8')) as Fixture;
-  if (f.version !== 1 || !Array.isArray(f.observables)) throw new Error(`${file}: not a swapsim verify fixture (version 1)`);
+  if (f.version !== 1 || !Array.isArray(f.observables))
+    throw new Error(`${file}: not a swapsim verify fixture (version 1)`);
   return f;
 }
 
@@ -82,7 +90,15 @@ export function recordFixture(scenarioFile: string, report: VerifyScenarioReport
   const observables: FixtureObservable[] = r.observables
     .filter((o) => o.verdict !== 'simulator-only')
     .map((o) => {
-      const base = { key: o.key, line: o.line, kind: o.kind, label: o.label, unit: o.unit, kernel: o.kernel, simulator: o.simulator };
+      const base = {
+        key: o.key,
+        line: o.line,
+        kind: o.kind,
+        label: o.label,
+        unit: o.unit,
+        kernel: o.kernel,
+        simulator: o.simulator,
+      };
       const known = marks.get(o.key);
       return known !== undefined && o.verdict === 'differs' ? { ...base, known } : base;
     });
@@ -104,7 +120,12 @@ export function recordFixture(scenarioFile: string, report: VerifyScenarioReport
 }
 
 function sameRecording(f: Fixture, r: VerifyScenarioReport): boolean {
-  return f.scenarioHash === r.scenarioHash && f.kernel.release === r.kernel.release && f.kernel.configHash === r.kernel.configHash && f.design === r.design;
+  return (
+    f.scenarioHash === r.scenarioHash &&
+    f.kernel.release === r.kernel.release &&
+    f.kernel.configHash === r.kernel.configHash &&
+    f.design === r.design
+  );
 }
 
 /** The report with the fixture's earlier runs before its own. */
@@ -116,7 +137,14 @@ function appendRuns(f: Fixture, r: VerifyScenarioReport): VerifyScenarioReport {
     const kernel = [...before, ...o.kernel];
     return { ...o, kernel, verdict: verdictOf(o.simulator, kernel) };
   });
-  return { ...r, runs: f.runs + r.runs, runWallMs: [...f.runWallMs, ...r.runWallMs], bootMs: [...f.bootMs, ...r.bootMs], observables, summary: summarize(observables) };
+  return {
+    ...r,
+    runs: f.runs + r.runs,
+    runWallMs: [...f.runWallMs, ...r.runWallMs],
+    bootMs: [...f.bootMs, ...r.bootMs],
+    observables,
+    summary: summarize(observables),
+  };
 }
 
 export interface FixtureCheck {
@@ -156,7 +184,20 @@ export function checkFixture(file: string): FixtureCheck {
     within: 0,
     known,
     failures: [...failures, error],
-    report: { file: scenario, scenarioHash: f.scenarioHash, kernel: f.kernel, design: f.design, runs: f.runs, accel: 'fixture', runWallMs: f.runWallMs, bootMs: f.bootMs, observables: [], simulatorOnly: f.simulatorOnly, summary: summarize([]), error },
+    report: {
+      file: scenario,
+      scenarioHash: f.scenarioHash,
+      kernel: f.kernel,
+      design: f.design,
+      runs: f.runs,
+      accel: 'fixture',
+      runWallMs: f.runWallMs,
+      bootMs: f.bootMs,
+      observables: [],
+      simulatorOnly: f.simulatorOnly,
+      summary: summarize([]),
+      error,
+    },
   });
   if (text === null) return empty(`${file}: its scenario ${f.scenario} is gone`);
   let plan;
@@ -164,10 +205,14 @@ export function checkFixture(file: string): FixtureCheck {
     // the fixture's kernel profile: its release's behaviour and the design mainline had then
     plan = translate(text, kernelProfileForSeries(f.kernel.series), scenario);
   } catch (e) {
-    if (e instanceof TranslateError) return empty(`${file}: ${f.scenario} no longer checks (${e.message}): fix it and record it again`);
+    if (e instanceof TranslateError)
+      return empty(`${file}: ${f.scenario} no longer checks (${e.message}): fix it and record it again`);
     throw e;
   }
-  if (plan.scenarioHash !== f.scenarioHash) return empty(`${file}: ${f.scenario} changed since it was recorded (hash ${plan.scenarioHash}, fixture ${f.scenarioHash}): record it again with swapsim verify --record`);
+  if (plan.scenarioHash !== f.scenarioHash)
+    return empty(
+      `${file}: ${f.scenario} changed since it was recorded (hash ${plan.scenarioHash}, fixture ${f.scenarioHash}): record it again with swapsim verify --record`,
+    );
   const planned = new Map(plan.observables.map((o) => [o.key, o]));
   const observables: VerifyObservable[] = [];
   let within = 0;
@@ -184,13 +229,30 @@ export function checkFixture(file: string): FixtureCheck {
       else failures.push(where);
     } else {
       within++;
-      if (o.known) failures.push(`${where}: marked as a known difference (${o.known}) but now within the kernel's spread; remove the mark`);
+      if (o.known)
+        failures.push(
+          `${where}: marked as a known difference (${o.known}) but now within the kernel's spread; remove the mark`,
+        );
     }
-    observables.push({ key: o.key, step: p.step, line: p.line, kind: o.kind, label: o.label, unit: o.unit, simulator: p.simulator, kernel: o.kernel, verdict, ...(o.known ? { known: o.known } : {}) });
+    observables.push({
+      key: o.key,
+      step: p.step,
+      line: p.line,
+      kind: o.kind,
+      label: o.label,
+      unit: o.unit,
+      simulator: p.simulator,
+      kernel: o.kernel,
+      verdict,
+      ...(o.known ? { known: o.known } : {}),
+    });
   }
   const recorded = new Set(f.observables.map((o) => o.key));
   for (const p of plan.observables) {
-    if (p.read !== null && !recorded.has(p.key)) failures.push(`${f.scenario}:${p.line + 1} ${p.label}: read by the translation but not in the fixture: record it again`);
+    if (p.read !== null && !recorded.has(p.key))
+      failures.push(
+        `${f.scenario}:${p.line + 1} ${p.label}: read by the translation but not in the fixture: record it again`,
+      );
   }
   const report: VerifyScenarioReport = {
     file: scenario,

@@ -74,7 +74,8 @@ export function firstDivergence(report: VerifyScenarioReport): VerifyObservable 
   return differs.reduce((a, b) => (b.step < a.step ? b : a));
 }
 
-const describe = (o: VerifyObservable): string => `${o.label} (line ${o.line + 1}, step ${o.step}): kernel ${o.kernel.map(String).join('|')}, simulator ${String(o.simulator)}`;
+const describe = (o: VerifyObservable): string =>
+  `${o.label} (line ${o.line + 1}, step ${o.step}): kernel ${o.kernel.map(String).join('|')}, simulator ${String(o.simulator)}`;
 
 /** The scenario's fixture checked against today's simulator, or null when it has none yet. */
 function checked(file: string, series: string): VerifyScenarioReport | null {
@@ -91,7 +92,11 @@ function recorded(file: string, series: string): boolean {
   return readFixture(fx).scenarioHash === scenarioHash(readFileSync(file, 'utf8'));
 }
 
-async function inBatches<T>(items: readonly T[], size: number, work: (batch: readonly T[]) => Promise<void>): Promise<void> {
+async function inBatches<T>(
+  items: readonly T[],
+  size: number,
+  work: (batch: readonly T[]) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < items.length; i += size) await work(items.slice(i, i + size));
 }
 
@@ -108,7 +113,9 @@ export async function fuzz(o: FuzzOptions, runKernel: KernelRunner): Promise<Fuz
   }
   const errorFile = (f: string): string => f.replace(/\.swapsim$/, `.error.${o.series}.txt`);
   const todo = files.filter((f) => !recorded(f, o.series) && !existsSync(errorFile(f)));
-  o.progress(`fuzz seed ${o.seed} on ${o.series}: ${o.count} scenarios, ${o.count - todo.length} already run, ${todo.length} to run`);
+  o.progress(
+    `fuzz seed ${o.seed} on ${o.series}: ${o.count} scenarios, ${o.count - todo.length} already run, ${todo.length} to run`,
+  );
   let done = o.count - todo.length;
   await inBatches(todo, o.jobs, async (batch) => {
     const reports = await runKernel(
@@ -122,7 +129,8 @@ export async function fuzz(o: FuzzOptions, runKernel: KernelRunner): Promise<Fuz
     }
     o.progress(`fuzz: ${done}/${o.count} scenarios run on ${o.series}`);
   });
-  for (const f of files) if (existsSync(errorFile(f))) failed.push(`${path.basename(f)}: ${readFileSync(errorFile(f), 'utf8').trim()}`);
+  for (const f of files)
+    if (existsSync(errorFile(f))) failed.push(`${path.basename(f)}: ${readFileSync(errorFile(f), 'utf8').trim()}`);
 
   // confirm: a divergence on one run may be the kernel's own spread
   const divergent = (): { file: string; report: VerifyScenarioReport; first: VerifyObservable }[] => {
@@ -135,7 +143,10 @@ export async function fuzz(o: FuzzOptions, runKernel: KernelRunner): Promise<Fuz
     return out;
   };
   const unconfirmed = divergent().filter((d) => d.report.runs < o.confirmRuns);
-  if (unconfirmed.length > 0) o.progress(`fuzz: ${unconfirmed.length} divergent scenarios get ${o.confirmRuns - 1} more run(s) for the kernel's spread`);
+  if (unconfirmed.length > 0)
+    o.progress(
+      `fuzz: ${unconfirmed.length} divergent scenarios get ${o.confirmRuns - 1} more run(s) for the kernel's spread`,
+    );
   await inBatches(unconfirmed, o.jobs, async (batch) => {
     const reports = await runKernel(
       batch.map((d) => ({ file: d.file, text: readFileSync(d.file, 'utf8') })),
@@ -144,18 +155,30 @@ export async function fuzz(o: FuzzOptions, runKernel: KernelRunner): Promise<Fuz
     for (const r of reports) if (!r.error) recordFixture(r.file, r, true);
   });
 
-  const divergences: Divergence[] = divergent().map((d) => ({ file: d.file, signature: signatureOf(d.first), first: describe(d.first) }));
+  const divergences: Divergence[] = divergent().map((d) => ({
+    file: d.file,
+    signature: signatureOf(d.first),
+    first: describe(d.first),
+  }));
   const shrunk = new Map<string, { file: string | null; lines: number | null; note: string }>();
   let boots = 0;
   for (const d of divergences) {
     if (shrunk.has(d.signature)) continue;
     const minFile = d.file.replace(/\.swapsim$/, '-min.swapsim');
     if (recorded(minFile, o.series)) {
-      shrunk.set(d.signature, { file: minFile, lines: statementCount(readFileSync(minFile, 'utf8')), note: 'shrunk earlier' });
+      shrunk.set(d.signature, {
+        file: minFile,
+        lines: statementCount(readFileSync(minFile, 'utf8')),
+        note: 'shrunk earlier',
+      });
       continue;
     }
     if (boots >= o.shrinkBoots) {
-      shrunk.set(d.signature, { file: null, lines: null, note: 'not shrunk: the shrink budget (--shrink-boots) is spent' });
+      shrunk.set(d.signature, {
+        file: null,
+        lines: null,
+        note: 'not shrunk: the shrink budget (--shrink-boots) is spent',
+      });
       continue;
     }
     o.progress(`fuzz: shrinking ${path.basename(d.file)} (${d.signature})`);
@@ -271,7 +294,9 @@ export function fuzzFixtures(dir: string, series: string): string[] {
 
 /** The campaign's summary as the CLI prints it. */
 export function formatFuzzResult(r: FuzzResult): string {
-  const out: string[] = [`swapsim verify --fuzz: seed ${r.seed} on ${r.series}: ${r.verified}/${r.scenarios} scenarios ran on the kernel, ${r.divergences.length} diverge, ${r.failed.length} could not run`];
+  const out: string[] = [
+    `swapsim verify --fuzz: seed ${r.seed} on ${r.series}: ${r.verified}/${r.scenarios} scenarios ran on the kernel, ${r.divergences.length} diverge, ${r.failed.length} could not run`,
+  ];
   const bySig = new Map<string, Divergence[]>();
   for (const d of r.divergences) bySig.set(d.signature, [...(bySig.get(d.signature) ?? []), d]);
   for (const [sig, ds] of [...bySig].sort((a, b) => b[1].length - a[1].length)) {

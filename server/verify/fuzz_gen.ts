@@ -16,7 +16,15 @@ const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)
 const between = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 const chance = (r: Rand, p: number): boolean => r() < p;
 
-const CONTENTS = ['compressible', 'compressible:0.5', 'compressible:0.2', 'incompressible', 'zero', 'mix(zero=25%, compressible:0.4=50%, incompressible=25%)', 'mix(zero=50%, incompressible=50%)'] as const;
+const CONTENTS = [
+  'compressible',
+  'compressible:0.5',
+  'compressible:0.2',
+  'incompressible',
+  'zero',
+  'mix(zero=25%, compressible:0.4=50%, incompressible=25%)',
+  'mix(zero=50%, incompressible=50%)',
+] as const;
 const COMPRESSORS = ['lzo', 'lz4', 'zstd'] as const;
 /** Observables an expect reads between steps (each `>= 0`: the verdict compares values, not the expect). */
 const GLOBAL_OBSERVABLES = [
@@ -32,7 +40,17 @@ const GLOBAL_OBSERVABLES = [
   '/sys/kernel/debug/zswap/pool_limit_hit',
   '/sys/kernel/debug/zswap/written_back_pages',
 ] as const;
-const CGROUP_OBSERVABLES = ['memory.current', 'memory.swap.current', 'memory.zswap.current', 'memory.events max', 'memory.events high', 'memory.events oom_kill', 'memory.swap.events fail', 'memory.stat zswpout', 'memory.stat pgmajfault'] as const;
+const CGROUP_OBSERVABLES = [
+  'memory.current',
+  'memory.swap.current',
+  'memory.zswap.current',
+  'memory.events max',
+  'memory.events high',
+  'memory.events oom_kill',
+  'memory.swap.events fail',
+  'memory.stat zswpout',
+  'memory.stat pgmajfault',
+] as const;
 
 interface Device {
   path: string;
@@ -54,7 +72,8 @@ export function generateScenario(seed: number, index: number): string {
   if (zswap) {
     if (chance(r, 0.4)) lines.push(`echo ${pick(r, COMPRESSORS)} > /sys/module/zswap/parameters/compressor`);
     if (chance(r, 0.3)) lines.push(`echo ${between(r, 1, 10)} > /sys/module/zswap/parameters/max_pool_percent`);
-    if (chance(r, 0.3)) lines.push(`echo ${chance(r, 0.5) ? 'Y' : 'N'} > /sys/module/zswap/parameters/shrinker_enabled`);
+    if (chance(r, 0.3))
+      lines.push(`echo ${chance(r, 0.5) ? 'Y' : 'N'} > /sys/module/zswap/parameters/shrinker_enabled`);
   }
   if (chance(r, 0.2)) lines.push(`sysctl vm.swappiness=${pick(r, [0, 10, 100, 200])}`);
   if (chance(r, 0.2)) lines.push(`sysctl vm.page-cluster=${between(r, 0, 4)}`);
@@ -73,8 +92,10 @@ export function generateScenario(seed: number, index: number): string {
     lines.push(`mkdir ${cgroup}`);
     if (chance(r, 0.5)) lines.push(`echo ${pick(r, [2, 4, 8, 16])}M > /sys/fs/cgroup/${cgroup}/memory.max`);
     if (chance(r, 0.2)) lines.push(`echo ${pick(r, [2, 4, 8])}M > /sys/fs/cgroup/${cgroup}/memory.high`);
-    if (chance(r, 0.25)) lines.push(`echo ${pick(r, ['0', '1M', '4M', '16M'])} > /sys/fs/cgroup/${cgroup}/memory.swap.max`);
-    if (zswap && chance(r, 0.25)) lines.push(`echo ${pick(r, ['0', '64K', '1M', '4M'])} > /sys/fs/cgroup/${cgroup}/memory.zswap.max`);
+    if (chance(r, 0.25))
+      lines.push(`echo ${pick(r, ['0', '1M', '4M', '16M'])} > /sys/fs/cgroup/${cgroup}/memory.swap.max`);
+    if (zswap && chance(r, 0.25))
+      lines.push(`echo ${pick(r, ['0', '64K', '1M', '4M'])} > /sys/fs/cgroup/${cgroup}/memory.zswap.max`);
     if (zswap && chance(r, 0.2)) lines.push(`echo 0 > /sys/fs/cgroup/${cgroup}/memory.zswap.writeback`);
   }
   lines.push(`task t${cgroup ? ` cgroup=${cgroup}` : ''}${chance(r, 0.3) ? ' cpu=1' : ''}`);
@@ -86,7 +107,9 @@ export function generateScenario(seed: number, index: number): string {
     const mib = pick(r, order === 9 ? [2, 4, 8] : [1, 2, 4, 8]);
     const region = { name: `r${i}`, pages: mib * 256, order };
     regions.push(region);
-    lines.push(`mmap t ${region.name} ${mib}M${order ? ` order=${order}` : ''} content=${pick(r, CONTENTS)}${chance(r, 0.8) ? ' populate' : ''}`);
+    lines.push(
+      `mmap t ${region.name} ${mib}M${order ? ` order=${order}` : ''} content=${pick(r, CONTENTS)}${chance(r, 0.8) ? ' populate' : ''}`,
+    );
   }
 
   const range = (reg: Region): string => {
@@ -103,8 +126,10 @@ export function generateScenario(seed: number, index: number): string {
     const what = r();
     if (what < 0.3) lines.push(`pageout t ${reg.name}${range(reg)}`);
     else if (what < 0.5) lines.push(`touch t ${reg.name}${range(reg)}${chance(r, 0.5) ? ' write' : ''}`);
-    else if (what < 0.6 && cgroup) lines.push(`reclaim ${cgroup} ${pick(r, ['512K', '1M', '4M'])}${chance(r, 0.6) ? ' swappiness=200' : ''}`);
-    else if (what < 0.65) lines.push(`munmap t ${reg.name}${range(reg) || ` pages=0..${Math.max(16, 1 << reg.order) - 1}`}`);
+    else if (what < 0.6 && cgroup)
+      lines.push(`reclaim ${cgroup} ${pick(r, ['512K', '1M', '4M'])}${chance(r, 0.6) ? ' swappiness=200' : ''}`);
+    else if (what < 0.65)
+      lines.push(`munmap t ${reg.name}${range(reg) || ` pages=0..${Math.max(16, 1 << reg.order) - 1}`}`);
     else if (what < 0.72) {
       const child = `c${children++}`;
       lines.push(`fork t ${child}`);

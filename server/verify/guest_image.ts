@@ -7,7 +7,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { cacheRoot, ensureDir, OPTIONAL_MODULES, REQUIRED_OPTIONS, runTool, VerifyError, writeCacheFile, type KernelImage, type Progress } from './kernels';
+import {
+  cacheRoot,
+  ensureDir,
+  OPTIONAL_MODULES,
+  REQUIRED_OPTIONS,
+  runTool,
+  VerifyError,
+  writeCacheFile,
+  type KernelImage,
+  type Progress,
+} from './kernels';
 
 // ------------------------------------------------------------------ cpio
 
@@ -27,9 +37,21 @@ const S_IFCHR = 0o020000;
 const S_IFLNK = 0o120000;
 
 export const dirEntry = (name: string): CpioEntry => ({ name, mode: S_IFDIR | 0o755 });
-export const fileEntry = (name: string, data: Buffer, exec = false): CpioEntry => ({ name, mode: S_IFREG | (exec ? 0o755 : 0o644), data });
-export const charEntry = (name: string, major: number, minor: number): CpioEntry => ({ name, mode: S_IFCHR | 0o600, rdev: [major, minor] });
-export const linkEntry = (name: string, target: string): CpioEntry => ({ name, mode: S_IFLNK | 0o777, data: Buffer.from(target) });
+export const fileEntry = (name: string, data: Buffer, exec = false): CpioEntry => ({
+  name,
+  mode: S_IFREG | (exec ? 0o755 : 0o644),
+  data,
+});
+export const charEntry = (name: string, major: number, minor: number): CpioEntry => ({
+  name,
+  mode: S_IFCHR | 0o600,
+  rdev: [major, minor],
+});
+export const linkEntry = (name: string, target: string): CpioEntry => ({
+  name,
+  mode: S_IFLNK | 0o777,
+  data: Buffer.from(target),
+});
 
 const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
 const pad4 = (n: number): Buffer => Buffer.alloc((4 - (n % 4)) % 4);
@@ -68,7 +90,12 @@ export function cpioArchive(entries: readonly CpioEntry[]): Buffer {
 
 /** guest/swapsim-guest.c: next to the bundle (dist/guest/) or in the checkout. */
 export function guestSourcePath(): string {
-  const candidates = [path.join(__dirname, 'guest', 'swapsim-guest.c'), path.join(__dirname, '..', 'guest', 'swapsim-guest.c'), path.join(__dirname, '..', '..', '..', 'guest', 'swapsim-guest.c'), path.join(__dirname, '..', '..', 'guest', 'swapsim-guest.c')];
+  const candidates = [
+    path.join(__dirname, 'guest', 'swapsim-guest.c'),
+    path.join(__dirname, '..', 'guest', 'swapsim-guest.c'),
+    path.join(__dirname, '..', '..', '..', 'guest', 'swapsim-guest.c'),
+    path.join(__dirname, '..', '..', 'guest', 'swapsim-guest.c'),
+  ];
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new VerifyError(`swapsim verify: guest/swapsim-guest.c not found next to ${__dirname}`);
   return found;
@@ -89,13 +116,19 @@ export async function workloadBinary(progress: Progress, signal?: AbortSignal): 
     r = await runTool(cc, ['-static', '-O2', '-o', `${bin}.${process.pid}.tmp`, src], { signal });
   } catch (e) {
     if (typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === 'ENOENT') {
-      throw new VerifyError(`swapsim verify: no C compiler (${cc}) to build the guest workload; install one with: apt-get install gcc libc6-dev`);
+      throw new VerifyError(
+        `swapsim verify: no C compiler (${cc}) to build the guest workload; install one with: apt-get install gcc libc6-dev`,
+      );
     }
     throw e;
   }
   if (r.code !== 0) {
-    const hint = /cannot find -lc|crt1\.o|stdio\.h/.test(r.stderr) ? '\ninstall the static C library with: apt-get install libc6-dev' : '';
-    throw new VerifyError(`swapsim verify: building ${src} failed:\n${r.stderr.trim().split('\n').slice(-8).join('\n')}${hint}`);
+    const hint = /cannot find -lc|crt1\.o|stdio\.h/.test(r.stderr)
+      ? '\ninstall the static C library with: apt-get install libc6-dev'
+      : '';
+    throw new VerifyError(
+      `swapsim verify: building ${src} failed:\n${r.stderr.trim().split('\n').slice(-8).join('\n')}${hint}`,
+    );
   }
   // several verify processes may build at once: each writes its own file, the rename is atomic
   renameSync(`${bin}.${process.pid}.tmp`, bin);
@@ -115,13 +148,17 @@ function isStaticElf(buf: Buffer): boolean {
 }
 
 function busyboxBinary(): Buffer {
-  const candidates = [process.env['SWAPSIM_BUSYBOX'], '/bin/busybox', '/usr/bin/busybox'].filter((x): x is string => !!x);
+  const candidates = [process.env['SWAPSIM_BUSYBOX'], '/bin/busybox', '/usr/bin/busybox'].filter(
+    (x): x is string => !!x,
+  );
   for (const c of candidates) {
     if (!existsSync(c)) continue;
     const buf = readFileSync(c);
     if (isStaticElf(buf)) return buf;
   }
-  throw new VerifyError('swapsim verify: no statically linked busybox for the guest; install it with: apt-get install busybox-static');
+  throw new VerifyError(
+    'swapsim verify: no statically linked busybox for the guest; install it with: apt-get install busybox-static',
+  );
 }
 
 // ------------------------------------------------------------------ modules
@@ -129,7 +166,10 @@ function busyboxBinary(): Buffer {
 /** Modules (and their dependencies, in load order) the guest loads, as paths. */
 async function moduleLoadList(k: KernelImage, signal?: AbortSignal): Promise<{ files: string[]; absent: string[] }> {
   if (k.modulesDir === null) return { files: [], absent: [] };
-  const wanted = [...REQUIRED_OPTIONS.flatMap((r) => (r.module ? [r.module] : [])), ...OPTIONAL_MODULES.map((m) => m.module)];
+  const wanted = [
+    ...REQUIRED_OPTIONS.flatMap((r) => (r.module ? [r.module] : [])),
+    ...OPTIONAL_MODULES.map((m) => m.module),
+  ];
   const files: string[] = [];
   const absent: string[] = [];
   for (const mod of wanted) {
@@ -157,8 +197,18 @@ async function decompressModule(file: string, signal?: AbortSignal): Promise<Buf
         const child = spawn(tool, ['-dc', file], { stdio: ['ignore', 'pipe', 'pipe'], signal });
         const chunks: Buffer[] = [];
         child.stdout.on('data', (c: Buffer) => chunks.push(c));
-        child.on('error', (e) => reject(new VerifyError(`swapsim verify: ${tool} is needed to unpack ${path.basename(file)} (${e.message}); install it with: apt-get install ${tool === 'xz' ? 'xz-utils' : tool}`)));
-        child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new VerifyError(`swapsim verify: ${tool} -dc ${file} failed`))));
+        child.on('error', (e) =>
+          reject(
+            new VerifyError(
+              `swapsim verify: ${tool} is needed to unpack ${path.basename(file)} (${e.message}); install it with: apt-get install ${tool === 'xz' ? 'xz-utils' : tool}`,
+            ),
+          ),
+        );
+        child.on('close', (code) =>
+          code === 0
+            ? resolve(Buffer.concat(chunks))
+            : reject(new VerifyError(`swapsim verify: ${tool} -dc ${file} failed`)),
+        );
       })
       .catch(reject);
   });
@@ -207,11 +257,23 @@ export async function baseImage(k: KernelImage, progress: Progress, signal?: Abo
   const guest = await workloadBinary(progress, signal);
   const busybox = busyboxBinary();
   const init = initScript();
-  const key = createHash('sha256').update(k.release).update(k.vmlinuz).update(k.configHash).update(path.basename(guest)).update(busybox).update(init).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(k.release)
+    .update(k.vmlinuz)
+    .update(k.configHash)
+    .update(path.basename(guest))
+    .update(busybox)
+    .update(init)
+    .digest('hex')
+    .slice(0, 16);
   const dir = ensureDir(path.join(cacheRoot(), 'initramfs'));
   const file = path.join(dir, `${k.release}-${key}.cpio`);
   const absentFile = `${file}.absent`;
-  if (existsSync(file)) return { file, absentModules: existsSync(absentFile) ? readFileSync(absentFile, 'utf8').split('\n').filter(Boolean) : [] };
+  if (existsSync(file))
+    return {
+      file,
+      absentModules: existsSync(absentFile) ? readFileSync(absentFile, 'utf8').split('\n').filter(Boolean) : [],
+    };
   progress(`building the guest initramfs for ${k.release}`);
   const { files, absent } = await moduleLoadList(k, signal);
   const entries: CpioEntry[] = ['bin', 'dev', 'proc', 'sys', 'run', 'tmp', 'mnt', 'lib', 'lib/modules'].map(dirEntry);

@@ -40,10 +40,14 @@ export function diskFull(e: unknown, where: string): never {
   const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : null;
   const text = e instanceof Error ? e.message : String(e);
   if (code === 'ENOSPC' || /No space left on device/i.test(text)) {
-    throw new VerifyError(`swapsim verify: no space left in ${where} (ENOSPC): free some space there or point XDG_CACHE_HOME elsewhere`);
+    throw new VerifyError(
+      `swapsim verify: no space left in ${where} (ENOSPC): free some space there or point XDG_CACHE_HOME elsewhere`,
+    );
   }
   if (code === 'EROFS' || code === 'EACCES' || code === 'ENOTDIR' || code === 'EPERM') {
-    throw new VerifyError(`swapsim verify: cannot write ${where} (${String(code)}): point XDG_CACHE_HOME at a writable folder`);
+    throw new VerifyError(
+      `swapsim verify: cannot write ${where} (${String(code)}): point XDG_CACHE_HOME at a writable folder`,
+    );
   }
   throw e;
 }
@@ -72,9 +76,18 @@ export interface RunResult {
 }
 
 /** Run a host tool; lines of its output go to `onLine`. Rejects only when it cannot start. */
-export function runTool(cmd: string, args: readonly string[], opts: { cwd?: string; onLine?: (line: string) => void; signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function runTool(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; onLine?: (line: string) => void; signal?: AbortSignal; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal, env: opts.env ?? process.env });
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: opts.signal,
+      env: opts.env ?? process.env,
+    });
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -125,7 +138,8 @@ function aptState(cache: string): AptState {
   ensureDir(path.join(dir, 'cache', 'archives', 'partial'));
   const keyring = '/usr/share/keyrings/debian-archive-keyring.gpg';
   const signed = existsSync(keyring) ? `[signed-by=${keyring}] ` : '[trusted=yes] ';
-  const sources = SUITES.map(([archive, suite]) => `deb ${signed}${mirror()}/${archive} ${suite} main`).join('\n') + '\n';
+  const sources =
+    SUITES.map(([archive, suite]) => `deb ${signed}${mirror()}/${archive} ${suite} main`).join('\n') + '\n';
   writeCacheFile(path.join(dir, 'sources.list'), sources);
   const options = [
     `Dir::Etc::SourceList=${path.join(dir, 'sources.list')}`,
@@ -142,7 +156,8 @@ function aptState(cache: string): AptState {
 
 function requireTool(tool: string, pkg: string): void {
   const found = (process.env['PATH'] ?? '/usr/bin:/bin').split(':').some((d) => existsSync(path.join(d, tool)));
-  if (!found) throw new VerifyError(`swapsim verify: ${tool} is not installed; install it with: apt-get install ${pkg}`);
+  if (!found)
+    throw new VerifyError(`swapsim verify: ${tool} is not installed; install it with: apt-get install ${pkg}`);
 }
 
 /** Refresh the private package lists when older than a day (or when `force`). */
@@ -152,17 +167,24 @@ async function aptUpdate(state: AptState, progress: Progress, force: boolean, si
   if (fresh && !force) return;
   requireTool('apt-get', 'apt');
   progress('refreshing the Debian package lists (private apt state in the swapsim cache)');
-  const r = await runTool('apt-get', [...state.options, '-q', 'update'], { signal, onLine: (l) => /^(Get|Hit|Err|Fetched)/.test(l) && progress(`apt: ${l}`) });
+  const r = await runTool('apt-get', [...state.options, '-q', 'update'], {
+    signal,
+    onLine: (l) => /^(Get|Hit|Err|Fetched)/.test(l) && progress(`apt: ${l}`),
+  });
   if (r.code !== 0) {
     if (/No space left/i.test(r.stderr)) diskFull(new Error(r.stderr), state.dir);
-    throw new VerifyError(`swapsim verify: apt-get update failed for the private package lists:\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
+    throw new VerifyError(
+      `swapsim verify: apt-get update failed for the private package lists:\n${r.stderr.trim().split('\n').slice(-5).join('\n')}`,
+    );
   }
   writeCacheFile(stamp, new Date().toISOString());
 }
 
 /** `7.2.13+deb14-amd64`-style releases of the plain amd64 flavour the archive offers. */
 async function archiveReleases(state: AptState, signal?: AbortSignal): Promise<Map<string, string[]>> {
-  const r = await runTool('apt-cache', [...state.options, 'search', '--names-only', '^linux-(image|binary)-[0-9]'], { signal });
+  const r = await runTool('apt-cache', [...state.options, 'search', '--names-only', '^linux-(image|binary)-[0-9]'], {
+    signal,
+  });
   const byRelease = new Map<string, string[]>();
   for (const line of r.stdout.split('\n')) {
     const name = line.split(' ')[0] ?? '';
@@ -193,7 +215,9 @@ export function compareReleases(a: string, b: string): number {
 
 /** The newest release matching a version prefix (`7.2`, `7.2.9`, `6.12`). */
 export function pickRelease(releases: readonly string[], version: string): string | null {
-  const matching = releases.filter((r) => r === version || r.startsWith(`${version}.`) || r.startsWith(`${version}+`) || r.startsWith(`${version}-`));
+  const matching = releases.filter(
+    (r) => r === version || r.startsWith(`${version}.`) || r.startsWith(`${version}+`) || r.startsWith(`${version}-`),
+  );
   return matching.sort(compareReleases).pop() ?? null;
 }
 
@@ -202,7 +226,8 @@ export const seriesOf = (release: string): string => /^(\d+\.\d+)/.exec(release)
 
 /** Packages to download for a release: the split linux-binary/modules/base packages, or the one image package. */
 function packagesFor(release: string, names: readonly string[]): string[] {
-  if (names.includes(`linux-binary-${release}`)) return [`linux-binary-${release}`, `linux-modules-${release}`, `linux-base-${release}`];
+  if (names.includes(`linux-binary-${release}`))
+    return [`linux-binary-${release}`, `linux-modules-${release}`, `linux-base-${release}`];
   if (names.includes(`linux-image-${release}-unsigned`)) return [`linux-image-${release}-unsigned`];
   return [`linux-image-${release}`];
 }
@@ -212,13 +237,25 @@ function firstExisting(files: readonly string[]): string | null {
 }
 
 /** Where an unpacked Debian kernel keeps vmlinuz, config and modules. */
-function unpackedLayout(root: string, release: string): { vmlinuz: string | null; config: string | null; modulesRoot: string | null; modulesDir: string | null } {
+function unpackedLayout(
+  root: string,
+  release: string,
+): { vmlinuz: string | null; config: string | null; modulesRoot: string | null; modulesDir: string | null } {
   const modDirs = [path.join(root, 'usr', 'lib', 'modules', release), path.join(root, 'lib', 'modules', release)];
-  const modulesDir = firstExisting(modDirs.map((d) => path.join(d, 'kernel'))) ? path.dirname(firstExisting(modDirs.map((d) => path.join(d, 'kernel')))!) : null;
-  const modulesRoot = modulesDir === null ? null : modulesDir.startsWith(path.join(root, 'usr')) ? path.join(root, 'usr') : root;
+  const modulesDir = firstExisting(modDirs.map((d) => path.join(d, 'kernel')))
+    ? path.dirname(firstExisting(modDirs.map((d) => path.join(d, 'kernel')))!)
+    : null;
+  const modulesRoot =
+    modulesDir === null ? null : modulesDir.startsWith(path.join(root, 'usr')) ? path.join(root, 'usr') : root;
   return {
-    vmlinuz: firstExisting([path.join(root, 'boot', `vmlinuz-${release}`), ...modDirs.map((d) => path.join(d, 'vmlinuz'))]),
-    config: firstExisting([path.join(root, 'boot', `config-${release}`), ...modDirs.map((d) => path.join(d, 'config'))]),
+    vmlinuz: firstExisting([
+      path.join(root, 'boot', `vmlinuz-${release}`),
+      ...modDirs.map((d) => path.join(d, 'vmlinuz')),
+    ]),
+    config: firstExisting([
+      path.join(root, 'boot', `config-${release}`),
+      ...modDirs.map((d) => path.join(d, 'config')),
+    ]),
     modulesRoot,
     modulesDir,
   };
@@ -245,17 +282,25 @@ export async function debianKernel(version: string, progress: Progress, signal?:
     release = pickRelease([...offered.keys()], version);
     if (release === null) {
       const series = [...new Set([...offered.keys()].map(seriesOf))].sort(compareReleases);
-      throw new VerifyError(`swapsim verify: no Debian kernel matches '${version}'; the archive has ${series.length > 0 ? series.join(', ') : 'none (are the package lists reachable?)'}`);
+      throw new VerifyError(
+        `swapsim verify: no Debian kernel matches '${version}'; the archive has ${series.length > 0 ? series.join(', ') : 'none (are the package lists reachable?)'}`,
+      );
     }
     const dir = path.join(kernelsDir, release);
     rmSync(dir, { recursive: true, force: true });
     const debs = ensureDir(path.join(dir, 'debs'));
     const pkgs = packagesFor(release, offered.get(release) ?? []);
     progress(`downloading ${pkgs.join(', ')} (about 120 MiB, once)`);
-    const dl = await runTool('apt-get', [...state.options, '-q', 'download', ...pkgs], { cwd: debs, signal, onLine: (l) => /^(Get|Fetched)/.test(l) && progress(`apt: ${l}`) });
+    const dl = await runTool('apt-get', [...state.options, '-q', 'download', ...pkgs], {
+      cwd: debs,
+      signal,
+      onLine: (l) => /^(Get|Fetched)/.test(l) && progress(`apt: ${l}`),
+    });
     if (dl.code !== 0) {
       if (/No space left/i.test(dl.stderr)) diskFull(new Error(dl.stderr), debs);
-      throw new VerifyError(`swapsim verify: downloading ${pkgs.join(', ')} failed:\n${dl.stderr.trim().split('\n').slice(-5).join('\n')}`);
+      throw new VerifyError(
+        `swapsim verify: downloading ${pkgs.join(', ')} failed:\n${dl.stderr.trim().split('\n').slice(-5).join('\n')}`,
+      );
     }
     const root = ensureDir(path.join(dir, 'root'));
     for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
@@ -277,7 +322,10 @@ export async function debianKernel(version: string, progress: Progress, signal?:
   }
   const root = path.join(kernelsDir, release, 'root');
   const layout = unpackedLayout(root, release);
-  if (layout.vmlinuz === null) throw new VerifyError(`swapsim verify: the Debian package of ${release} has no vmlinuz (cache ${root}); remove that folder to fetch it again`);
+  if (layout.vmlinuz === null)
+    throw new VerifyError(
+      `swapsim verify: the Debian package of ${release} has no vmlinuz (cache ${root}); remove that folder to fetch it again`,
+    );
   return {
     series: seriesOf(release),
     release,
@@ -302,15 +350,25 @@ export function bzImageRelease(file: string): string | null {
 
 /** The user's bzImage, with `--modules DIR` (a folder holding lib/modules/RELEASE, or that folder itself). */
 export function pathKernel(file: string, modules: string | null): KernelImage {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new VerifyError(`swapsim verify: ${file}: no such kernel image`);
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new VerifyError(`swapsim verify: ${file}: no such kernel image`);
   const release = bzImageRelease(file);
   if (release === null) throw new VerifyError(`swapsim verify: ${file} is not an x86 bzImage (no HdrS setup header)`);
   let modulesRoot: string | null = null;
   let modulesDir: string | null = null;
   if (modules !== null) {
-    const candidates = [path.join(modules, 'lib', 'modules', release), path.join(modules, 'usr', 'lib', 'modules', release), path.join(modules, release), modules];
-    modulesDir = candidates.find((c) => existsSync(path.join(c, 'modules.dep')) || existsSync(path.join(c, 'kernel'))) ?? null;
-    if (modulesDir === null) throw new VerifyError(`swapsim verify: --modules ${modules}: no modules for ${release} there (looked for lib/modules/${release})`);
+    const candidates = [
+      path.join(modules, 'lib', 'modules', release),
+      path.join(modules, 'usr', 'lib', 'modules', release),
+      path.join(modules, release),
+      modules,
+    ];
+    modulesDir =
+      candidates.find((c) => existsSync(path.join(c, 'modules.dep')) || existsSync(path.join(c, 'kernel'))) ?? null;
+    if (modulesDir === null)
+      throw new VerifyError(
+        `swapsim verify: --modules ${modules}: no modules for ${release} there (looked for lib/modules/${release})`,
+      );
     modulesRoot = path.resolve(modulesDir, '..', '..', '..');
     if (path.basename(path.dirname(modulesDir)) !== 'modules') modulesRoot = null;
   }
@@ -320,7 +378,16 @@ export function pathKernel(file: string, modules: string | null): KernelImage {
     path.resolve(path.dirname(file), '..', '..', '..', '.config'),
     path.join(path.dirname(file), '.config'),
   ]);
-  return { series: seriesOf(release), release, vmlinuz: file, modulesRoot, modulesDir, config, configHash: config ? hashFile(config) : hashFile(file), source: 'path' };
+  return {
+    series: seriesOf(release),
+    release,
+    vmlinuz: file,
+    modulesRoot,
+    modulesDir,
+    config,
+    configHash: config ? hashFile(config) : hashFile(file),
+    source: 'path',
+  };
 }
 
 /** Options the guest needs, and the module providing each when it is not built in. */
@@ -359,15 +426,25 @@ export function missingOptions(k: KernelImage, hasModule: (name: string) => bool
     const v = configValue(text, r.option);
     if (v === 'y') continue;
     if (v === 'm' && r.module !== null && hasModule(r.module)) continue;
-    missing.push(v === 'm' ? `${r.option}=m but module ${r.module} is not in --modules (${r.why})` : `${r.option} (${r.why})`);
+    missing.push(
+      v === 'm' ? `${r.option}=m but module ${r.module} is not in --modules (${r.why})` : `${r.option} (${r.why})`,
+    );
   }
   return missing;
 }
 
 /** Resolve `--kernel VERSION|PATH`. */
-export async function resolveKernel(spec: string, modules: string | null, progress: Progress, signal?: AbortSignal): Promise<KernelImage> {
+export async function resolveKernel(
+  spec: string,
+  modules: string | null,
+  progress: Progress,
+  signal?: AbortSignal,
+): Promise<KernelImage> {
   const looksLikePath = spec.includes('/') || (existsSync(spec) && statSync(spec).isFile());
   if (looksLikePath) return pathKernel(spec, modules);
-  if (!/^\d+(\.\d+){0,2}$/.test(spec)) throw new VerifyError(`swapsim verify: --kernel ${spec}: give a version such as 7.2 or 6.12, or the path of a bzImage`);
+  if (!/^\d+(\.\d+){0,2}$/.test(spec))
+    throw new VerifyError(
+      `swapsim verify: --kernel ${spec}: give a version such as 7.2 or 6.12, or the path of a bzImage`,
+    );
   return debianKernel(spec, progress, signal);
 }

@@ -11,7 +11,16 @@ import { kernelValue, type GuestOutput } from './kernel_values';
 import { missingOptions, resolveKernel, VerifyError, type KernelImage } from './kernels';
 import { translate, TranslateError, type GuestPlan } from './translate';
 import { kernelProfileForSeries } from './profile';
-import { Cancelled, defaultTimeoutMs, GuestFailure, BootFailure, kvmWorks, requireQemu, runVmWithRetry, type Accel } from './vm';
+import {
+  Cancelled,
+  defaultTimeoutMs,
+  GuestFailure,
+  BootFailure,
+  kvmWorks,
+  requireQemu,
+  runVmWithRetry,
+  type Accel,
+} from './vm';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -49,7 +58,10 @@ export async function prepareKernel(o: VerifyOptions): Promise<PreparedKernel> {
   const moduleNames = new Set<string>();
   if (kernel.modulesDir !== null) collectModules(kernel.modulesDir, moduleNames);
   const missing = missingOptions(kernel, (m) => moduleNames.has(m));
-  if (missing.length > 0) throw new VerifyError(`swapsim verify: ${kernel.vmlinuz} (${kernel.release}) lacks what the guest needs:\n  ${missing.join('\n  ')}`);
+  if (missing.length > 0)
+    throw new VerifyError(
+      `swapsim verify: ${kernel.vmlinuz} (${kernel.release}) lacks what the guest needs:\n  ${missing.join('\n  ')}`,
+    );
   const base = await baseImage(kernel, say, o.signal);
   let accel: Accel = o.accel === 'auto' ? 'tcg' : o.accel;
   if (o.accel === 'auto') {
@@ -72,12 +84,31 @@ function collectModules(dir: string, into: Set<string>, depth = 0): void {
 }
 
 /** The report of one scenario from its plan and the outputs of its runs. */
-export function buildReport(input: ScenarioInput, plan: GuestPlan, prepared: { kernel: KernelImage; accel: string }, outputs: readonly GuestOutput[], timing: { wallMs: number[]; bootMs: number[] }, error?: string): VerifyScenarioReport {
-  const observables: VerifyObservable[] = error ? [] : plan.observables.map((p) => {
-    const kernel: VerifyValue[] = p.read === null ? [] : outputs.map((out) => kernelValue(out, p.step, p.read!));
-    const base = { key: p.key, step: p.step, line: p.line, kind: p.kind, label: p.label, unit: p.unit, simulator: p.simulator, kernel, verdict: verdictOf(p.read === null ? null : p.simulator, kernel) };
-    return p.note ? { ...base, note: p.note } : base;
-  });
+export function buildReport(
+  input: ScenarioInput,
+  plan: GuestPlan,
+  prepared: { kernel: KernelImage; accel: string },
+  outputs: readonly GuestOutput[],
+  timing: { wallMs: number[]; bootMs: number[] },
+  error?: string,
+): VerifyScenarioReport {
+  const observables: VerifyObservable[] = error
+    ? []
+    : plan.observables.map((p) => {
+        const kernel: VerifyValue[] = p.read === null ? [] : outputs.map((out) => kernelValue(out, p.step, p.read!));
+        const base = {
+          key: p.key,
+          step: p.step,
+          line: p.line,
+          kind: p.kind,
+          label: p.label,
+          unit: p.unit,
+          simulator: p.simulator,
+          kernel,
+          verdict: verdictOf(p.read === null ? null : p.simulator, kernel),
+        };
+        return p.note ? { ...base, note: p.note } : base;
+      });
   const k = prepared.kernel;
   return {
     file: input.file,
@@ -110,7 +141,11 @@ async function pool<T>(count: number, jobs: number, work: (i: number) => Promise
 }
 
 /** Verify every scenario; a scenario that cannot be verified gets a report with `error`, a fault of the setup throws. */
-export async function verifyScenarios(inputs: readonly ScenarioInput[], o: VerifyOptions, prepared?: PreparedKernel): Promise<VerifyScenarioReport[]> {
+export async function verifyScenarios(
+  inputs: readonly ScenarioInput[],
+  o: VerifyOptions,
+  prepared?: PreparedKernel,
+): Promise<VerifyScenarioReport[]> {
   const p = prepared ?? (await prepareKernel(o));
   const profile = kernelProfileForSeries(p.kernel.series);
   const plans = inputs.map((input) => {
@@ -164,12 +199,34 @@ export async function verifyScenarios(inputs: readonly ScenarioInput[], o: Verif
     const pl = plans[i]!;
     const kernelInfo = { kernel: p.kernel, accel: p.accel };
     if (!pl.plan) {
-      const empty: GuestPlan = { design: profile.design, kernel: profile.kernel, scenarioHash: '', ramBytes: 0, cpus: 0, devices: [], commands: [], observables: [], simulatorOnly: [], wholeScenario: null, mappedPages: 0 };
+      const empty: GuestPlan = {
+        design: profile.design,
+        kernel: profile.kernel,
+        scenarioHash: '',
+        ramBytes: 0,
+        cpus: 0,
+        devices: [],
+        commands: [],
+        observables: [],
+        simulatorOnly: [],
+        wholeScenario: null,
+        mappedPages: 0,
+      };
       return buildReport(input, empty, kernelInfo, [], { wallMs: [], bootMs: [] }, pl.error ?? 'cannot translate');
     }
-    const mine = jobs.map((j, idx) => ({ j, s: slots[idx]! })).filter((x) => x.j.scenario === i).map((x) => x.s);
+    const mine = jobs
+      .map((j, idx) => ({ j, s: slots[idx]! }))
+      .filter((x) => x.j.scenario === i)
+      .map((x) => x.s);
     const error = mine.find((s) => s.error !== null)?.error ?? undefined;
     const ok = mine.filter((s) => s.output !== null);
-    return buildReport(input, pl.plan, kernelInfo, error ? [] : ok.map((s) => s.output!), { wallMs: ok.map((s) => s.wallMs), bootMs: ok.map((s) => s.bootMs) }, error);
+    return buildReport(
+      input,
+      pl.plan,
+      kernelInfo,
+      error ? [] : ok.map((s) => s.output!),
+      { wallMs: ok.map((s) => s.wallMs), bootMs: ok.map((s) => s.bootMs) },
+      error,
+    );
   });
 }

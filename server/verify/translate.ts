@@ -33,9 +33,21 @@ export type GuestRead =
   /** A file: `single` value, one `key` of a keyed file, a /proc/swaps cell, or a free(1) figure from /proc/meminfo. */
   | { readonly kind: 'file'; readonly id: number; readonly path: string; readonly pick: FilePick }
   /** A task's state or footprint from /proc/PID/status. */
-  | { readonly kind: 'task'; readonly id: number; readonly task: string; readonly field: 'state' | 'rss' | 'swapents' | 'cgroup' }
+  | {
+      readonly kind: 'task';
+      readonly id: number;
+      readonly task: string;
+      readonly field: 'state' | 'rss' | 'swapents' | 'cgroup';
+    }
   /** A line of a task's /proc/PID files: status, smaps_rollup, or a region's pagemap word and smaps entries. */
-  | { readonly kind: 'proc'; readonly id: number; readonly task: string; readonly region: string | null; readonly page: number; readonly pick: ProcPick };
+  | {
+      readonly kind: 'proc';
+      readonly id: number;
+      readonly task: string;
+      readonly region: string | null;
+      readonly page: number;
+      readonly pick: ProcPick;
+    };
 
 export type ProcPick =
   | { readonly file: 'status' | 'smaps_rollup' | 'smaps'; readonly key: string }
@@ -45,7 +57,12 @@ export type FilePick =
   | { readonly kind: 'single'; readonly unit: string }
   | { readonly kind: 'key'; readonly key: string; readonly unit: string }
   /** `pages`: the kB columns converted to pages (the `device` observables). */
-  | { readonly kind: 'swaps'; readonly device: string; readonly column: 'Type' | 'Size' | 'Used' | 'Priority'; readonly pages?: boolean }
+  | {
+      readonly kind: 'swaps';
+      readonly device: string;
+      readonly column: 'Type' | 'Size' | 'Used' | 'Priority';
+      readonly pages?: boolean;
+    }
   | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: FreeColumn };
 
 export interface PlannedObservable {
@@ -119,7 +136,17 @@ export function escapeField(s: string): string {
 }
 
 /** The vmstat, meminfo and cgroup figures `swapsim run` prints at the end (docs/cli.md). */
-export const DUMP_VMSTAT = ['pswpin', 'pswpout', 'swpout_zero', 'swpin_zero', 'zswpout', 'zswpin', 'zswpwb', 'thp_swpout', 'thp_swpout_fallback'] as const;
+export const DUMP_VMSTAT = [
+  'pswpin',
+  'pswpout',
+  'swpout_zero',
+  'swpin_zero',
+  'zswpout',
+  'zswpin',
+  'zswpwb',
+  'thp_swpout',
+  'thp_swpout_fallback',
+] as const;
 export const DUMP_MEMINFO = ['SwapCached', 'Zswap', 'Zswapped'] as const;
 export const DUMP_CGROUP_FILES = ['memory.current', 'memory.swap.current', 'memory.zswap.current'] as const;
 
@@ -132,7 +159,14 @@ function contentCodes(spec: ContentSpec, seed: number, pages: number): string[] 
   let count = 0;
   for (let i = 0; i < pages; i++) {
     const c = contentOf(spec, seed, i);
-    const code = c.kind === 'zero' ? 0 : c.kind === 'incompressible' ? 1000 : c.kind === 'same' ? 1001 : Math.min(999, Math.max(1, Math.round(c.ratio * 1000)));
+    const code =
+      c.kind === 'zero'
+        ? 0
+        : c.kind === 'incompressible'
+          ? 1000
+          : c.kind === 'same'
+            ? 1001
+            : Math.min(999, Math.max(1, Math.round(c.ratio * 1000)));
     if (code === last) count++;
     else {
       if (count > 0) runs.push(`${last}*${count}`);
@@ -145,7 +179,10 @@ function contentCodes(spec: ContentSpec, seed: number, pages: number): string[] 
 }
 
 function contentSpec(op: Extract<CheckedOp, { op: 'mmap' }>): ContentSpec {
-  return op.content.map((p) => ({ percent: p.percent, content: p.kind === 'compressible' ? { kind: 'compressible' as const, ratio: p.ratio } : { kind: p.kind } }));
+  return op.content.map((p) => ({
+    percent: p.percent,
+    content: p.kind === 'compressible' ? { kind: 'compressible' as const, ratio: p.ratio } : { kind: p.kind },
+  }));
 }
 
 /** The simulator's reading of an observable: its value, or the errno the read fails with. */
@@ -175,10 +212,26 @@ function guestRead(o: Observable, id: number): GuestRead | string {
     case 'file': {
       const f = o.file;
       if (f.kind === 'swap-sysfs' && f.name === 'tiers') return 'swap tiers (unmerged series) are not in this kernel';
-      if (f.kind === 'cgroup' && f.name === 'memory.swap.tiers.max') return 'swap tiers (unmerged series) are not in this kernel';
+      if (f.kind === 'cgroup' && f.name === 'memory.swap.tiers.max')
+        return 'swap tiers (unmerged series) are not in this kernel';
       const unit = o.key === null ? 'single' : 'key';
-      if (f.kind === 'proc' && f.name === 'swaps') return { kind: 'file', id, path: f.path, pick: { kind: 'swaps', device: (o.key ?? '').split(/\s+/)[0] ?? '', column: ((o.key ?? '').split(/\s+/)[1] ?? 'Used') as 'Used' } };
-      return { kind: 'file', id, path: f.path, pick: o.key === null ? { kind: 'single', unit } : { kind: 'key', key: o.key, unit } };
+      if (f.kind === 'proc' && f.name === 'swaps')
+        return {
+          kind: 'file',
+          id,
+          path: f.path,
+          pick: {
+            kind: 'swaps',
+            device: (o.key ?? '').split(/\s+/)[0] ?? '',
+            column: ((o.key ?? '').split(/\s+/)[1] ?? 'Used') as 'Used',
+          },
+        };
+      return {
+        kind: 'file',
+        id,
+        path: f.path,
+        pick: o.key === null ? { kind: 'single', unit } : { kind: 'key', key: o.key, unit },
+      };
     }
     case 'swaps':
       return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: o.column } };
@@ -188,9 +241,16 @@ function guestRead(o: Observable, id: number): GuestRead | string {
       return { kind: 'task', id, task: o.task, field: o.field };
     case 'device':
       if (o.field === 'max') return 'si->max (slots with the header and bad pages) is not shown to user space';
-      if (o.field === 'discards' || o.field === 'discarded') return 'discards are counted in the device\'s /sys/block/DEV/stat, which the guest does not read yet';
-      if (o.field === 'prio') return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: 'Priority' } };
-      return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: o.field === 'pages' ? 'Size' : 'Used', pages: true } };
+      if (o.field === 'discards' || o.field === 'discarded')
+        return "discards are counted in the device's /sys/block/DEV/stat, which the guest does not read yet";
+      if (o.field === 'prio')
+        return { kind: 'file', id, path: '/proc/swaps', pick: { kind: 'swaps', device: o.device, column: 'Priority' } };
+      return {
+        kind: 'file',
+        id,
+        path: '/proc/swaps',
+        pick: { kind: 'swaps', device: o.device, column: o.field === 'pages' ? 'Size' : 'Used', pages: true },
+      };
     case 'slot':
       return 'per-slot metadata is not visible from user space';
     case 'cluster':
@@ -204,9 +264,23 @@ function guestRead(o: Observable, id: number): GuestRead | string {
     case 'status':
       return { kind: 'proc', id, task: o.task, region: null, page: 0, pick: { file: 'status', key: o.key } };
     case 'smaps':
-      return { kind: 'proc', id, task: o.task, region: o.region, page: 0, pick: { file: o.region === null ? 'smaps_rollup' : 'smaps', key: o.key } };
+      return {
+        kind: 'proc',
+        id,
+        task: o.task,
+        region: o.region,
+        page: 0,
+        pick: { file: o.region === null ? 'smaps_rollup' : 'smaps', key: o.key },
+      };
     case 'pagemap':
-      return { kind: 'proc', id, task: o.task, region: o.region, page: o.page, pick: { file: 'pagemap', field: o.field } };
+      return {
+        kind: 'proc',
+        id,
+        task: o.task,
+        region: o.region,
+        page: o.page,
+        pick: { file: 'pagemap', field: o.field },
+      };
   }
 }
 
@@ -221,7 +295,12 @@ interface DeviceUse {
 }
 
 /** Scenario-wide reasons nothing translates, from the config alone. */
-function configReasons(text: string, plan: { config: { design: DesignName; pageSize: number; clusterSlots: number; thpSwap: boolean; swapTiers: boolean } }): string | null {
+function configReasons(
+  text: string,
+  plan: {
+    config: { design: DesignName; pageSize: number; clusterSlots: number; thpSwap: boolean; swapTiers: boolean };
+  },
+): string | null {
   const c = plan.config;
   if (c.design === 'ghost') return 'design=ghost: the ghost swapfile RFC is not in any kernel';
   if (c.pageSize !== 4096) return `page_size=${c.pageSize / 1024}K: x86-64 kernels have 4K pages`;
@@ -243,7 +322,9 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
   const front = session.frontEnd;
   if (front.checked.hasErrors) {
     const first = front.diagnostics.find((d) => d.severity === 'error');
-    throw new TranslateError(`${file}:${(first?.range.start.line ?? 0) + 1}: ${first?.code ?? ''} ${first?.message ?? 'the scenario has errors'}`.trim());
+    throw new TranslateError(
+      `${file}:${(first?.range.start.line ?? 0) + 1}: ${first?.code ?? ''} ${first?.message ?? 'the scenario has errors'}`.trim(),
+    );
   }
   const cfg = front.checked.config;
   const lines = text.split(/\r?\n/);
@@ -253,10 +334,17 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
   const whole = configReasons(text, front.checked);
   if (scenarioDesign === 'vswap' || scenarioDesign === 'vswap-ste') {
     const configLine = lines.findIndex((l) => /^\s*config\b.*\bdesign=/.test(l));
-    simulatorOnly.push({ line: Math.max(0, configLine), text: lineText(Math.max(0, configLine)), reason: `design=${scenarioDesign} is not merged: compared with the simulator under ${design}, mainline behaviour` });
+    simulatorOnly.push({
+      line: Math.max(0, configLine),
+      text: lineText(Math.max(0, configLine)),
+      reason: `design=${scenarioDesign} is not merged: compared with the simulator under ${design}, mainline behaviour`,
+    });
   }
   const plan = new StepPlan(front.checked.statements);
-  if (plan.total > MAX_GUEST_STEPS) throw new TranslateError(`${file}: ${plan.total} steps once repeats are unrolled; a guest run takes at most ${MAX_GUEST_STEPS}`);
+  if (plan.total > MAX_GUEST_STEPS)
+    throw new TranslateError(
+      `${file}: ${plan.total} steps once repeats are unrolled; a guest run takes at most ${MAX_GUEST_STEPS}`,
+    );
 
   const commands: string[] = [];
   const observables: PlannedObservable[] = [];
@@ -285,7 +373,17 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
       // nothing runs on the kernel, but every expect is still listed with the simulator's value
       if (stmt.op === 'expect') {
         const label = observableLabel(stmt.text);
-        observables.push({ key: `s${step} ${label}`, step, line, kind: 'expect', label, unit: stmt.unit, simulator: simValue(k, stmt.observable, design), read: null, note: whole });
+        observables.push({
+          key: `s${step} ${label}`,
+          step,
+          line,
+          kind: 'expect',
+          label,
+          unit: stmt.unit,
+          simulator: simValue(k, stmt.observable, design),
+          read: null,
+          note: whole,
+        });
       }
       continue;
     }
@@ -294,9 +392,28 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
     if (stmt.op === 'mmap') mappedPages += stmt.pages;
     if (guest !== null) {
       commands.push(guest);
-      observables.push({ key: `s${step} result`, step, line, kind: 'result', label: `result of ${lineText(line)}`, unit: 'errno', simulator: simResult, read: { kind: 'result' } });
+      observables.push({
+        key: `s${step} result`,
+        step,
+        line,
+        kind: 'result',
+        label: `result of ${lineText(line)}`,
+        unit: 'errno',
+        simulator: simResult,
+        read: { kind: 'result' },
+      });
     } else if (isCommand(stmt)) {
-      observables.push({ key: `s${step} result`, step, line, kind: 'result', label: `result of ${lineText(line)}`, unit: 'errno', simulator: simResult, read: null, note: simulatorOnly.find((s) => s.line === line)?.reason });
+      observables.push({
+        key: `s${step} result`,
+        step,
+        line,
+        kind: 'result',
+        label: `result of ${lineText(line)}`,
+        unit: 'errno',
+        simulator: simResult,
+        read: null,
+        note: simulatorOnly.find((s) => s.line === line)?.reason,
+      });
     }
     if (stmt.op === 'expect') {
       const id = nextId++;
@@ -305,15 +422,47 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
       const sim = simValue(k, stmt.observable, design);
       if (typeof how === 'string') {
         onlyOnce(stmt, how);
-        observables.push({ key: `s${step} ${label}`, step, line, kind: 'expect', label, unit: stmt.unit, simulator: sim, read: null, note: how });
+        observables.push({
+          key: `s${step} ${label}`,
+          step,
+          line,
+          kind: 'expect',
+          label,
+          unit: stmt.unit,
+          simulator: sim,
+          read: null,
+          note: how,
+        });
       } else {
         commands.push(readCommand(how));
-        observables.push({ key: `s${step} ${label}`, step, line, kind: 'expect', label, unit: stmt.unit, simulator: sim, read: how });
+        observables.push({
+          key: `s${step} ${label}`,
+          step,
+          line,
+          kind: 'expect',
+          label,
+          unit: stmt.unit,
+          simulator: sim,
+          read: how,
+        });
       }
     }
   }
-  if (!whole) dumpObservables(session.machine, plan.total, lastLine(front.checked.statements), commands, observables, () => nextId++);
-  else if (front.checked.statements.length > 0) simulatorOnly.push({ line: front.checked.statements[0]!.range.start.line, text: lineText(front.checked.statements[0]!.range.start.line), reason: whole });
+  if (!whole)
+    dumpObservables(
+      session.machine,
+      plan.total,
+      lastLine(front.checked.statements),
+      commands,
+      observables,
+      () => nextId++,
+    );
+  else if (front.checked.statements.length > 0)
+    simulatorOnly.push({
+      line: front.checked.statements[0]!.range.start.line,
+      text: lineText(front.checked.statements[0]!.range.start.line),
+      reason: whole,
+    });
 
   return {
     design,
@@ -335,18 +484,32 @@ function lastLine(stmts: readonly CheckedStatement[]): number {
 }
 
 function isCommand(stmt: CheckedStatement): boolean {
-  return stmt.op !== 'expect' && stmt.op !== 'expect-ok' && stmt.op !== 'expect-error' && stmt.op !== 'repeat' && stmt.op !== 'read' && stmt.op !== 'free' && stmt.op !== 'let';
+  return (
+    stmt.op !== 'expect' &&
+    stmt.op !== 'expect-ok' &&
+    stmt.op !== 'expect-error' &&
+    stmt.op !== 'repeat' &&
+    stmt.op !== 'read' &&
+    stmt.op !== 'free' &&
+    stmt.op !== 'let'
+  );
 }
 
 function readCommand(how: GuestRead): string {
   if (how.kind === 'file') return `obs ${how.id} ${escapeField(how.path)}`;
   if (how.kind === 'task') return `tobs ${how.id} ${escapeField(how.task)}`;
-  if (how.kind === 'proc') return `pobs ${how.id} ${escapeField(how.task)} ${how.region === null ? '-' : escapeField(how.region)} ${how.page} ${how.pick.file}`;
+  if (how.kind === 'proc')
+    return `pobs ${how.id} ${escapeField(how.task)} ${how.region === null ? '-' : escapeField(how.region)} ${how.page} ${how.pick.file}`;
   return '';
 }
 
 /** The guest command for one statement, or null when it has none (simulator-only, or only shown). */
-function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, DeviceUse>, onlyOnce: (s: CheckedStatement, reason: string) => void): string | null {
+function commandFor(
+  stmt: CheckedStatement,
+  k: Kernel,
+  devices: Map<string, DeviceUse>,
+  onlyOnce: (s: CheckedStatement, reason: string) => void,
+): string | null {
   const e = escapeField;
   switch (stmt.op) {
     case 'swapon': {
@@ -355,7 +518,10 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
         return null;
       }
       if (stmt.fromFile) {
-        onlyOnce(stmt, 'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)');
+        onlyOnce(
+          stmt,
+          'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)',
+        );
         return null;
       }
       const kind: GuestDevice['kind'] = stmt.type === 'zram' ? 'zram' : stmt.type === 'file' ? 'file' : 'blk';
@@ -373,7 +539,10 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
       return 'swapoff-all';
     case 'write': {
       const f = stmt.file;
-      if ((f.kind === 'swap-sysfs' && f.name === 'tiers') || (f.kind === 'cgroup' && f.name === 'memory.swap.tiers.max')) {
+      if (
+        (f.kind === 'swap-sysfs' && f.name === 'tiers') ||
+        (f.kind === 'cgroup' && f.name === 'memory.swap.tiers.max')
+      ) {
         onlyOnce(stmt, 'swap tiers (unmerged series) are not in this kernel');
         return null;
       }
@@ -407,7 +576,8 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
       return `munmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0}`;
     case 'madvise':
       // process_madvise(): the driver asks the task where the region is and advises it through a pidfd
-      if (stmt.process) return `pmadvise ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0} ${stmt.advice}`;
+      if (stmt.process)
+        return `pmadvise ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0} ${stmt.advice}`;
       return `madvise ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.pages.startAligned ? 1 : 0} ${stmt.advice}`;
     case 'mlock':
       return `${stmt.lock ? 'mlock' : 'munlock'} ${e(stmt.task)} ${e(stmt.region)}`;
@@ -438,7 +608,10 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
     case 'chattr':
     case 'mkswap':
     case 'rm':
-      onlyOnce(stmt, 'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)');
+      onlyOnce(
+        stmt,
+        'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)',
+      );
       return null;
     case 'user':
       onlyOnce(stmt, 'credentials (user) are not translated for the guest yet');
@@ -465,7 +638,14 @@ function commandFor(stmt: CheckedStatement, k: Kernel, devices: Map<string, Devi
 }
 
 /** What `swapsim run` prints at the end, read in the guest after the last step. */
-function dumpObservables(k: Kernel, step: number, line: number, commands: string[], out: PlannedObservable[], id: () => number): void {
+function dumpObservables(
+  k: Kernel,
+  step: number,
+  line: number,
+  commands: string[],
+  out: PlannedObservable[],
+  id: () => number,
+): void {
   const swapsId = id();
   const vmstatId = id();
   const meminfoId = id();
@@ -475,18 +655,40 @@ function dumpObservables(k: Kernel, step: number, line: number, commands: string
   };
   for (const row of procSwaps(k)) {
     for (const column of ['Size', 'Used', 'Priority'] as const) {
-      add(`/proc/swaps ${row.Filename} ${column}`, column === 'Priority' ? 'int' : 'kB', row[column], { kind: 'file', id: swapsId, path: '/proc/swaps', pick: { kind: 'swaps', device: row.Filename, column } });
+      add(`/proc/swaps ${row.Filename} ${column}`, column === 'Priority' ? 'int' : 'kB', row[column], {
+        kind: 'file',
+        id: swapsId,
+        path: '/proc/swaps',
+        pick: { kind: 'swaps', device: row.Filename, column },
+      });
     }
   }
-  for (const key of DUMP_VMSTAT) add(`/proc/vmstat ${key}`, 'count', simFile(k, '/proc/vmstat', key), { kind: 'file', id: vmstatId, path: '/proc/vmstat', pick: { kind: 'key', key, unit: 'count' } });
-  for (const key of DUMP_MEMINFO) add(`/proc/meminfo ${key}`, 'kB', simFile(k, '/proc/meminfo', key), { kind: 'file', id: meminfoId, path: '/proc/meminfo', pick: { kind: 'key', key, unit: 'kB' } });
+  for (const key of DUMP_VMSTAT)
+    add(`/proc/vmstat ${key}`, 'count', simFile(k, '/proc/vmstat', key), {
+      kind: 'file',
+      id: vmstatId,
+      path: '/proc/vmstat',
+      pick: { kind: 'key', key, unit: 'count' },
+    });
+  for (const key of DUMP_MEMINFO)
+    add(`/proc/meminfo ${key}`, 'kB', simFile(k, '/proc/meminfo', key), {
+      kind: 'file',
+      id: meminfoId,
+      path: '/proc/meminfo',
+      pick: { kind: 'key', key, unit: 'kB' },
+    });
   for (const m of memcgSummaries(k)) {
     if (!m.online || m.path === '/') continue;
     for (const name of DUMP_CGROUP_FILES) {
       const path = `${cgroupDir(m.path)}/${name}`;
       const fid = id();
       commands.push(`obs ${fid} ${escapeField(path)}`);
-      add(path, 'bytes', simFile(k, path, null), { kind: 'file', id: fid, path, pick: { kind: 'single', unit: 'bytes' } });
+      add(path, 'bytes', simFile(k, path, null), {
+        kind: 'file',
+        id: fid,
+        path,
+        pick: { kind: 'single', unit: 'bytes' },
+      });
     }
   }
 }

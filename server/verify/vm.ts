@@ -7,7 +7,20 @@
  * timeout or cancel; nothing outlives the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, openSync, closeSync, ftruncateSync, readFileSync, rmSync, writeFileSync, copyFileSync, appendFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  copyFileSync,
+  appendFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseGuestOutput, type GuestOutput } from './kernel_values';
@@ -29,7 +42,8 @@ const QEMU = 'qemu-system-x86_64';
 export function requireQemu(): string {
   const dirs = (process.env['PATH'] ?? '/usr/bin:/bin').split(':');
   const found = dirs.map((d) => path.join(d, QEMU)).find((f) => existsSync(f));
-  if (!found) throw new VerifyError(`swapsim verify: ${QEMU} is not installed; install it with: apt-get install qemu-system-x86`);
+  if (!found)
+    throw new VerifyError(`swapsim verify: ${QEMU} is not installed; install it with: apt-get install qemu-system-x86`);
   return found;
 }
 
@@ -56,7 +70,29 @@ export function kvmWorks(kernel: KernelImage): Promise<boolean> {
       return false;
     }
     return new Promise<boolean>((resolve) => {
-      const child = spawn(requireQemu(), [...accelArgs('kvm'), '-m', '256M', '-smp', '1', '-kernel', kernel.vmlinuz, '-append', 'console=ttyS0 panic=-1 rdinit=/nonexistent', '-nographic', '-no-reboot', '-nic', 'none', '-monitor', 'none', '-serial', 'stdio'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        requireQemu(),
+        [
+          ...accelArgs('kvm'),
+          '-m',
+          '256M',
+          '-smp',
+          '1',
+          '-kernel',
+          kernel.vmlinuz,
+          '-append',
+          'console=ttyS0 panic=-1 rdinit=/nonexistent',
+          '-nographic',
+          '-no-reboot',
+          '-nic',
+          'none',
+          '-monitor',
+          'none',
+          '-serial',
+          'stdio',
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let seen = '';
       const finish = (ok: boolean): void => {
         clearTimeout(timer);
@@ -103,7 +139,12 @@ export function defaultTimeoutMs(plan: GuestPlan, accel: Accel): number {
 const ANSI_ESCAPE = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[a-zA-Z]`, 'g');
 
 function tail(text: string, lines: number): string {
-  return text.replace(ANSI_ESCAPE, '').split('\n').filter((l) => l.trim()).slice(-lines).join('\n');
+  return text
+    .replace(ANSI_ESCAPE, '')
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(-lines)
+    .join('\n');
 }
 
 /** Sparse disk images for the scenario's devices; returns the device lines of the command file and the qemu drive args. */
@@ -126,7 +167,8 @@ async function disks(plan: GuestPlan, dir: string, signal?: AbortSignal): Promis
   let zram = 0;
   const files = plan.devices.filter((d) => d.kind === 'file');
   for (const d of plan.devices) {
-    if (d.kind === 'blk') lines.push(`dev ${escapeField(d.path)} blk ${addDisk(path.join(dir, `disk${disk}.img`), d.bytes)}`);
+    if (d.kind === 'blk')
+      lines.push(`dev ${escapeField(d.path)} blk ${addDisk(path.join(dir, `disk${disk}.img`), d.bytes)}`);
     else if (d.kind === 'zram') lines.push(`dev ${escapeField(d.path)} zram ${zram++}`);
   }
   if (files.length > 0) {
@@ -137,7 +179,9 @@ async function disks(plan: GuestPlan, dir: string, signal?: AbortSignal): Promis
     try {
       r = await runTool('mkfs.ext4', ['-q', '-F', '-b', '4096', '-O', '^has_journal', img], { signal });
     } catch {
-      throw new VerifyError('swapsim verify: mkfs.ext4 is needed for swap files; install it with: apt-get install e2fsprogs');
+      throw new VerifyError(
+        'swapsim verify: mkfs.ext4 is needed for swap files; install it with: apt-get install e2fsprogs',
+      );
     }
     if (r.code !== 0) throw new VerifyError(`swapsim verify: mkfs.ext4 failed: ${r.stderr.trim()}`);
     for (const d of files) lines.push(`dev ${escapeField(d.path)} file ${name}`);
@@ -170,15 +214,27 @@ export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
     const cpus = Math.max(1, Math.min(o.plan.cpus, 64));
     const argv = [
       ...accelArgs(o.accel),
-      '-m', memoryArg(o.plan.ramBytes),
-      '-smp', String(cpus),
-      '-kernel', o.kernel.vmlinuz,
-      '-initrd', initrd,
-      '-append', KERNEL_CMDLINE,
+      '-m',
+      memoryArg(o.plan.ramBytes),
+      '-smp',
+      String(cpus),
+      '-kernel',
+      o.kernel.vmlinuz,
+      '-initrd',
+      initrd,
+      '-append',
+      KERNEL_CMDLINE,
       ...args,
-      '-nographic', '-no-reboot', '-nic', 'none', '-monitor', 'none',
-      '-serial', `file:${consoleLog}`,
-      '-serial', 'stdio',
+      '-nographic',
+      '-no-reboot',
+      '-nic',
+      'none',
+      '-monitor',
+      'none',
+      '-serial',
+      `file:${consoleLog}`,
+      '-serial',
+      'stdio',
     ];
     const started = Date.now();
     let bootMs = -1;
@@ -186,55 +242,62 @@ export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
     let seen = '';
     let lastStep = 0;
     const totalSteps = o.plan.commands.filter((c) => c.startsWith('step ')).length;
-    const exit = await new Promise<{ code: number | null; reason: 'exit' | 'timeout' | 'cancel' }>((resolve, reject) => {
-      const c = spawn(qemu, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-      child = c;
-      let reason: 'exit' | 'timeout' | 'cancel' = 'exit';
-      const timer = setTimeout(() => {
-        reason = 'timeout';
-        c.kill('SIGKILL');
-      }, o.timeoutMs);
-      const onAbort = (): void => {
-        reason = 'cancel';
-        c.kill('SIGKILL');
-      };
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      let stderr = '';
-      c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      c.stdout.on('data', (d: Buffer) => {
-        chunks.push(d);
-        seen += d.toString('latin1');
-        if (bootMs < 0 && seen.includes('@started')) {
-          bootMs = Date.now() - started;
-          o.progress?.(`booted in ${(bootMs / 1000).toFixed(1)} s`);
-        }
-        const steps = /\nS (\d+)\n/g;
-        let m: RegExpExecArray | null;
-        let newest = lastStep;
-        while ((m = steps.exec(seen)) !== null) newest = Math.max(newest, Number(m[1]));
-        if (newest > lastStep) {
-          lastStep = newest;
-          o.progress?.(`step ${newest}/${totalSteps}`);
-        }
-        // only the tail can hold a marker that is not complete yet
-        if (seen.length > 4096) seen = seen.slice(-256);
-      });
-      c.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      c.on('close', (code) => {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-        child = null;
-        if (code !== 0 && reason === 'exit' && /Could not access KVM|failed to initialize kvm|kvm_buf_set_msrs/i.test(stderr)) {
-          reject(new BootFailure(`qemu could not use KVM: ${tail(stderr, 3)}`));
-          return;
-        }
-        if (code !== 0 && reason === 'exit' && stderr.trim()) chunks.push(Buffer.from(`\n# qemu: ${tail(stderr, 3)}\n`));
-        resolve({ code, reason });
-      });
-    });
+    const exit = await new Promise<{ code: number | null; reason: 'exit' | 'timeout' | 'cancel' }>(
+      (resolve, reject) => {
+        const c = spawn(qemu, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+        child = c;
+        let reason: 'exit' | 'timeout' | 'cancel' = 'exit';
+        const timer = setTimeout(() => {
+          reason = 'timeout';
+          c.kill('SIGKILL');
+        }, o.timeoutMs);
+        const onAbort = (): void => {
+          reason = 'cancel';
+          c.kill('SIGKILL');
+        };
+        o.signal?.addEventListener('abort', onAbort, { once: true });
+        let stderr = '';
+        c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        c.stdout.on('data', (d: Buffer) => {
+          chunks.push(d);
+          seen += d.toString('latin1');
+          if (bootMs < 0 && seen.includes('@started')) {
+            bootMs = Date.now() - started;
+            o.progress?.(`booted in ${(bootMs / 1000).toFixed(1)} s`);
+          }
+          const steps = /\nS (\d+)\n/g;
+          let m: RegExpExecArray | null;
+          let newest = lastStep;
+          while ((m = steps.exec(seen)) !== null) newest = Math.max(newest, Number(m[1]));
+          if (newest > lastStep) {
+            lastStep = newest;
+            o.progress?.(`step ${newest}/${totalSteps}`);
+          }
+          // only the tail can hold a marker that is not complete yet
+          if (seen.length > 4096) seen = seen.slice(-256);
+        });
+        c.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+        c.on('close', (code) => {
+          clearTimeout(timer);
+          o.signal?.removeEventListener('abort', onAbort);
+          child = null;
+          if (
+            code !== 0 &&
+            reason === 'exit' &&
+            /Could not access KVM|failed to initialize kvm|kvm_buf_set_msrs/i.test(stderr)
+          ) {
+            reject(new BootFailure(`qemu could not use KVM: ${tail(stderr, 3)}`));
+            return;
+          }
+          if (code !== 0 && reason === 'exit' && stderr.trim())
+            chunks.push(Buffer.from(`\n# qemu: ${tail(stderr, 3)}\n`));
+          resolve({ code, reason });
+        });
+      },
+    );
     const wallMs = Date.now() - started;
     const raw = Buffer.concat(chunks);
     // with --keep, the workload's own output (file reads, `cat`) stays beside the console log
@@ -243,13 +306,19 @@ export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
     const text = raw.toString('utf8');
     if (exit.reason === 'cancel') throw new Cancelled('cancelled: qemu was stopped');
     const missing = [...text.matchAll(/^@missing (\S+)/gm)].map((m) => m[1]!);
-    if (missing.length > 0) throw new VerifyError(`swapsim verify: ${o.kernel.release} lacks ${missing.join(', ')} (build them in, or pass --modules with the modules)`);
+    if (missing.length > 0)
+      throw new VerifyError(
+        `swapsim verify: ${o.kernel.release} lacks ${missing.join(', ')} (build them in, or pass --modules with the modules)`,
+      );
     const consoleTail = (): string => tail(existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '', 15);
     if (!output.started) {
-      throw new BootFailure(`the guest stopped before the scenario started (${exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${exit.code}`}); console tail:\n${consoleTail()}`);
+      throw new BootFailure(
+        `the guest stopped before the scenario started (${exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${exit.code}`}); console tail:\n${consoleTail()}`,
+      );
     }
     if (!output.done) {
-      const what = exit.reason === 'timeout' ? `timed out after ${Math.round(o.timeoutMs / 1000)} s` : 'stopped (panic or crash)';
+      const what =
+        exit.reason === 'timeout' ? `timed out after ${Math.round(o.timeoutMs / 1000)} s` : 'stopped (panic or crash)';
       throw new GuestFailure(`the guest ${what} at step ${lastStep}/${totalSteps}; console tail:\n${consoleTail()}`);
     }
     return { output, wallMs, bootMs: bootMs < 0 ? wallMs : bootMs };

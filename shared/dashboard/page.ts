@@ -40,7 +40,8 @@ export function dashboardCsp(options: Pick<DashboardPageOptions, 'nonce' | 'cspS
   ].join('; ');
 }
 
-const escapeAttr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeAttr = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function dashboardHtml(options: DashboardPageOptions): string {
   const csp = dashboardCsp(options);

@@ -11,7 +11,13 @@
  * Malformed messages get an error response (when they carry a usable id)
  * and one log line per host for the first few.
  */
-import { ErrorCodes, type HostToWebview, type RequestTypes, type WebviewRequestMethod, type WebviewToHost } from '../protocol';
+import {
+  ErrorCodes,
+  type HostToWebview,
+  type RequestTypes,
+  type WebviewRequestMethod,
+  type WebviewToHost,
+} from '../protocol';
 import { errorCode, errorMessage } from '../errors';
 import { isWebviewRequest, parseRequestParams, parseWebviewToHost } from '../validate';
 
@@ -23,7 +29,10 @@ export interface DashboardHost {
   /** The page (re)loaded and wants its first snapshot. */
   ready(): void | Promise<void>;
   /** Answer a checked request; a thrown error with a numeric `code` keeps it. */
-  request<M extends WebviewRequestMethod>(method: M, params: RequestTypes[M]['params']): Promise<RequestTypes[M]['result']>;
+  request<M extends WebviewRequestMethod>(
+    method: M,
+    params: RequestTypes[M]['params'],
+  ): Promise<RequestTypes[M]['result']>;
   select(message: Extract<WebviewToHost, { type: 'select' }>): void;
   shown(message: Extract<WebviewToHost, { type: 'shown' }>): void;
   saveFile(message: Extract<WebviewToHost, { type: 'saveFile' }>): void | Promise<void>;
@@ -41,9 +50,11 @@ export async function relayWebviewMessage(host: DashboardHost, raw: unknown): Pr
       return host.ready();
     case 'request': {
       const method = message.method;
-      if (!isWebviewRequest(method)) return refuse(host, message.id, ErrorCodes.InvalidParams, `method ${method} is not available to the dashboard`);
+      if (!isWebviewRequest(method))
+        return refuse(host, message.id, ErrorCodes.InvalidParams, `method ${method} is not available to the dashboard`);
       const asked = message.params['uri'];
-      if (typeof asked === 'string' && asked !== '' && asked !== host.uri) return refuse(host, message.id, ErrorCodes.NoSession, `no session for ${asked}`);
+      if (typeof asked === 'string' && asked !== '' && asked !== host.uri)
+        return refuse(host, message.id, ErrorCodes.NoSession, `no session for ${asked}`);
       const params = parseRequestParams(method, { ...message.params, uri: host.uri });
       if (!params.ok) return refuse(host, message.id, ErrorCodes.InvalidParams, params.error);
       try {
@@ -77,6 +88,13 @@ export function responseError(err: unknown): { code: number; message: string } {
 
 /** The id of a refused message, if it had a usable one, so its sender's request fails instead of timing out. */
 function idOf(value: unknown): number {
-  if (typeof value === 'object' && value !== null && 'id' in value && Number.isSafeInteger(value.id) && (value.id as number) >= 0) return value.id as number;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    'id' in value &&
+    Number.isSafeInteger(value.id) &&
+    (value.id as number) >= 0
+  )
+    return value.id as number;
   return -1;
 }

@@ -60,7 +60,10 @@ test('capture reproduces RAM, swap areas, zswap and the cgroup tree', () => {
 
 test('the captured header is a scenario that runs', () => {
   const header = swapsim('capture', '--root', fakeRoot()).stdout;
-  const file = scenario('captured.swapsim', header + 'expect /proc/swaps /dev/vda2 Size == 1048572 kB\nexpect /sys/fs/cgroup/app/memory.max == 64M\n');
+  const file = scenario(
+    'captured.swapsim',
+    header + 'expect /proc/swaps /dev/vda2 Size == 1048572 kB\nexpect /sys/fs/cgroup/app/memory.max == 64M\n',
+  );
   const r = swapsim('test', file);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /2 passed, 0 failed/);

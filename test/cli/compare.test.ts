@@ -10,7 +10,17 @@ test('compare prints structures by designs with human units and totals', () => {
   assert.equal(r.code, 0, r.stderr);
   const header = r.stdout.split('\n').find((l) => l.startsWith('structure'));
   assert.ok(header, r.stdout);
-  assert.deepEqual(header.split(/\s+/), ['structure', 'kind', 'legacy', 'p1', 'p3', 'p4', 'ghost', 'vswap', 'vswap-ste']);
+  assert.deepEqual(header.split(/\s+/), [
+    'structure',
+    'kind',
+    'legacy',
+    'p1',
+    'p3',
+    'p4',
+    'ghost',
+    'vswap',
+    'vswap-ste',
+  ]);
   // swap_cgroup: 2 bytes per slot for 2^28 slots, in every design up to phase III.
   assert.match(r.stdout, /^swap_cgroup +static +512 MiB +512 MiB +512 MiB +- +- +- +-$/m);
   assert.match(r.stdout, /^swap_map +static +256 MiB +256 MiB +- +- +- +- +-$/m);
@@ -31,8 +41,15 @@ test('the virtual-layer designs are measured: vswap keeps two bitmaps per physic
 test('compare --json has one table per design and the failures', () => {
   const r = swapsim('compare', scenario('tb.swapsim', TB), '--designs=legacy,p4,vswap', '--json');
   assert.equal(r.code, 0, r.stderr);
-  const json = JSON.parse(r.stdout) as { step: number; tables: { design: string; totals: { static: number } }[]; failures: { design: string }[] };
-  assert.deepEqual(json.tables.map((t) => t.design), ['legacy', 'p4', 'vswap']);
+  const json = JSON.parse(r.stdout) as {
+    step: number;
+    tables: { design: string; totals: { static: number } }[];
+    failures: { design: string }[];
+  };
+  assert.deepEqual(
+    json.tables.map((t) => t.design),
+    ['legacy', 'p4', 'vswap'],
+  );
   assert.deepEqual(json.failures, []);
   assert.equal(json.step, 1);
   assert.ok(json.tables[0]!.totals.static > 512 * 2 ** 20);
@@ -69,7 +86,17 @@ test('compare shows behaviour per design and where the designs first part (issue
   const r = swapsim('compare', EXAMPLE, '--designs', 'p4,vswap');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^# behaviour at step 13$/m);
-  for (const row of ['expects passed', 'expects failed', 'unexpected kernel errors', 'pswpout', 'pswpin', 'zswpout', 'swap cache pages', 'slots used', '/app memory.swap.current']) {
+  for (const row of [
+    'expects passed',
+    'expects failed',
+    'unexpected kernel errors',
+    'pswpout',
+    'pswpin',
+    'zswpout',
+    'swap cache pages',
+    'slots used',
+    '/app memory.swap.current',
+  ]) {
     assert.match(r.stdout, new RegExp(`^${row} +[\\d,]+ +[\\d,]+$`, 'm'), row);
   }
   // vswap keeps zswap's pages off the disk: /proc/swaps Used differs, and the expect on it fails there.
@@ -82,27 +109,40 @@ test('compare --step N compares there; markdown and csv carry the same figures',
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^# swap metadata overhead at step 7$/m);
   assert.match(text.stdout, /^every design behaved alike$/m);
-  const json = JSON.parse(swapsim('compare', EXAMPLE, '--designs', 'legacy,p4', '--step', '7', '--format', 'json').stdout) as { step: number; behaviour: { pswpout: number }[] };
+  const json = JSON.parse(
+    swapsim('compare', EXAMPLE, '--designs', 'legacy,p4', '--step', '7', '--format', 'json').stdout,
+  ) as { step: number; behaviour: { pswpout: number }[] };
   assert.equal(json.step, 7);
   const md = swapsim('compare', EXAMPLE, '--designs', 'legacy,p4', '--step', '7', '--format', 'markdown').stdout;
   assert.match(md, /^\| pswpout \| [\d,]+ \| [\d,]+ \|$/m);
-  const csv = swapsim('compare', EXAMPLE, '--designs', 'legacy,p4', '--step', '7', '--format', 'csv').stdout.trim().split('\n');
+  const csv = swapsim('compare', EXAMPLE, '--designs', 'legacy,p4', '--step', '7', '--format', 'csv')
+    .stdout.trim()
+    .split('\n');
   assert.equal(csv[0], 'section,figure,kind,unit,legacy,p4');
-  assert.ok(csv.includes(`behaviour,pswpout,,pages,${json.behaviour[0]!.pswpout},${json.behaviour[1]!.pswpout}`), csv.join('\n'));
+  assert.ok(
+    csv.includes(`behaviour,pswpout,,pages,${json.behaviour[0]!.pswpout},${json.behaviour[1]!.pswpout}`),
+    csv.join('\n'),
+  );
   assert.equal(swapsim('compare', EXAMPLE, '--step', '999').code, 2);
   assert.equal(swapsim('compare', EXAMPLE, '--step', 'x').code, 2);
   assert.equal(swapsim('compare', EXAMPLE, '--format', 'xml').code, 2);
 });
 
 test('compare --kernels prints the counters that differ between releases, each under its own design', () => {
-  const text = 'config ram=256M\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/vdb size=16M\ntask t\nmmap t r 1M content=incompressible populate\npageout t r\n';
+  const text =
+    'config ram=256M\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/vdb size=16M\ntask t\nmmap t r 1M content=incompressible populate\npageout t r\n';
   const r = swapsim('compare', scenario('incomp.swapsim', text), '--kernels', '6.12,7.2');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^counter +6\.12 legacy +7\.2 p4$/m);
   assert.match(r.stdout, /^swaps\.\/dev\/vdb\.Priority +-2 +-1$/m);
   assert.match(r.stdout, /^vmstat\.pswpout +256 +0$/m);
-  const json = JSON.parse(swapsim('compare', scenario('incomp.swapsim', text), '--kernels=7.2,7.3', '--designs', 'p4', '--json').stdout) as { columns: { kernel: string; design: string }[]; differing: unknown[] };
-  assert.deepEqual(json.columns.map((c) => `${c.kernel} ${c.design}`), ['7.2 p4', '7.3 p4']);
+  const json = JSON.parse(
+    swapsim('compare', scenario('incomp.swapsim', text), '--kernels=7.2,7.3', '--designs', 'p4', '--json').stdout,
+  ) as { columns: { kernel: string; design: string }[]; differing: unknown[] };
+  assert.deepEqual(
+    json.columns.map((c) => `${c.kernel} ${c.design}`),
+    ['7.2 p4', '7.3 p4'],
+  );
   assert.deepEqual(json.differing, []);
   assert.equal(swapsim('compare', scenario('incomp.swapsim', text), '--kernels', '6.1').code, 2);
 });

@@ -24,7 +24,10 @@ interface RunJson {
 const KiB = (bytes: number): string => `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 2 })} KiB`;
 
 function outcomeTable(): string {
-  const rows = ['| design | /dev/vdb Used | virtual slots | app swap.current | app zswap.current | swpout_zero | zswpout | pswpout | metadata |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const rows = [
+    '| design | /dev/vdb Used | virtual slots | app swap.current | app zswap.current | swpout_zero | zswpout | pswpout | metadata |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const d of DESIGN_NAMES) {
     const r = swapsim('run', EXAMPLE, '--design', d, '--json');
     assert.equal(r.code, 0, `${d}: ${r.stderr}`);
@@ -34,7 +37,9 @@ function outcomeTable(): string {
     const app = j.memcgs.find((m) => m.path === '/app')!;
     const v = j.counters.vmstat;
     const total = typeof j.overhead === 'string' ? j.overhead : KiB(j.overhead.totals.total);
-    rows.push(`| ${d} | ${KiB(disk.inuse * 4096)} | ${virt ? virt.inuse.toLocaleString('en-US') : '—'} | ${KiB(app.swapCurrent)} | ${KiB(app.zswapCurrent)} | ${v.swpout_zero} | ${v.zswpout} | ${v.pswpout} | ${total} |`);
+    rows.push(
+      `| ${d} | ${KiB(disk.inuse * 4096)} | ${virt ? virt.inuse.toLocaleString('en-US') : '—'} | ${KiB(app.swapCurrent)} | ${KiB(app.zswapCurrent)} | ${v.swpout_zero} | ${v.zswpout} | ${v.pswpout} | ${total} |`,
+    );
   }
   return rows.join('\n');
 }

@@ -34,7 +34,11 @@ test('run --design switches the design and --json gives snapshot plus overhead',
   assert.equal(r.code, 0, r.stderr);
   const json: unknown = JSON.parse(r.stdout);
   assert.ok(typeof json === 'object' && json !== null);
-  const o = json as { design: string; counters: { vmstat: Record<string, number> }; overhead: { design: string; lines: { structure: string; bytes: number }[] } };
+  const o = json as {
+    design: string;
+    counters: { vmstat: Record<string, number> };
+    overhead: { design: string; lines: { structure: string; bytes: number }[] };
+  };
   assert.equal(o.design, 'legacy');
   assert.equal(o.counters.vmstat['pswpout'], 256);
   assert.equal(o.overhead.design, 'legacy');
@@ -85,5 +89,6 @@ test('every subcommand has --help', () => {
     assert.match(r.stdout, new RegExp(`^Usage: swapsim ${sub}`), sub);
   }
   const top = swapsim('--help');
-  for (const sub of ['run', 'test', 'compare', 'capture', 'serve']) assert.match(top.stdout, new RegExp(`^  ${sub} `, 'm'));
+  for (const sub of ['run', 'test', 'compare', 'capture', 'serve'])
+    assert.match(top.stdout, new RegExp(`^  ${sub} `, 'm'));
 });

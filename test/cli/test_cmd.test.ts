@@ -48,13 +48,19 @@ test('an unexpected kernel error fails; one accepted by expect error passes', ()
   assert.match(bad.stdout, /^not ok .*eagain\.swapsim:3:1 unexpected kernel error EAGAIN$/m);
   assert.match(bad.stdout, /0 passed, 1 failed/);
 
-  const good = swapsim('test', scenario('eagain.swapsim', 'config ram=256M\nmkdir app\nreclaim app 8M\nexpect error EAGAIN\n'));
+  const good = swapsim(
+    'test',
+    scenario('eagain.swapsim', 'config ram=256M\nmkdir app\nreclaim app 8M\nexpect error EAGAIN\n'),
+  );
   assert.equal(good.code, 0, good.stdout);
   assert.match(good.stdout, /^ok .*:4:1 expect error EAGAIN$/m);
 });
 
 test('a file with error diagnostics fails without running', () => {
-  const r = swapsim('test', scenario('typo.swapsim', 'swapn /dev/vda2 size=64M\nexpect /proc/meminfo SwapTotal == 0\n'));
+  const r = swapsim(
+    'test',
+    scenario('typo.swapsim', 'swapn /dev/vda2 size=64M\nexpect /proc/meminfo SwapTotal == 0\n'),
+  );
   assert.equal(r.code, 1);
   assert.match(r.stdout, /^not ok .*typo\.swapsim:1:1: error SS101: /m);
   assert.doesNotMatch(r.stdout, /SwapTotal/);
@@ -71,7 +77,10 @@ test('a missing file is a usage error (exit 2) with no stack', () => {
 
 test('every example scenario passes swapsim test', () => {
   const dir = path.join(ROOT, 'examples');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.swapsim')).sort().map((f) => path.join('examples', f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.swapsim'))
+    .sort()
+    .map((f) => path.join('examples', f));
   assert.ok(files.length >= 8, `only ${files.length} examples`);
   const r = swapsim('test', ...files);
   assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -33,7 +33,9 @@ interface ChildReport {
 /** In the child: activate dist/client.js with `storage` as global storage; with `waitForCache`, stay until the cache is written. */
 async function child(storage: string, waitForCache: boolean): Promise<void> {
   const host = installVscodeStub(REPO_ROOT);
-  const loader = nodeModule.createRequire(__filename)(distFile('client.js')) as { activate(context: unknown): SwapsimApi };
+  const loader = nodeModule.createRequire(__filename)(distFile('client.js')) as {
+    activate(context: unknown): SwapsimApi;
+  };
   const api = loader.activate(extensionContext(REPO_ROOT, storage));
   const vscodeRequests = host.vscodeRequests();
   await api.ready;
@@ -41,7 +43,12 @@ async function child(storage: string, waitForCache: boolean): Promise<void> {
     const dir = path.join(storage, 'code-cache');
     const deadline = Date.now() + hangGuard(30_000);
     // dist/client-main.js's cache and dist/client-lsp.js's, both written a little after `ready`.
-    while (!(existsSync(dir) && ['client-main-', 'client-lsp-'].every((prefix) => readdirSync(dir).some((f) => f.startsWith(prefix) && f.endsWith('.v8cache'))))) {
+    while (!(
+      existsSync(dir) &&
+      ['client-main-', 'client-lsp-'].every((prefix) =>
+        readdirSync(dir).some((f) => f.startsWith(prefix) && f.endsWith('.v8cache')),
+      )
+    )) {
       if (Date.now() > deadline) throw new Error('no code cache within 30 s');
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -52,7 +59,9 @@ async function child(storage: string, waitForCache: boolean): Promise<void> {
     activateMs: api.activation?.activateMs ?? -1,
     vscodeRequests,
     vscodeRequestsWhenReady: host.vscodeRequests(),
-    minimatchLoaded: Object.keys(nodeModule.createRequire(__filename).cache).some((file) => file.endsWith('client-minimatch.js')),
+    minimatchLoaded: Object.keys(nodeModule.createRequire(__filename).cache).some((file) =>
+      file.endsWith('client-minimatch.js'),
+    ),
     cachedBundles: cachedBundles(path.join(storage, 'code-cache')),
     apiKeys: Object.keys(api).sort(),
   };
@@ -72,7 +81,10 @@ function activateInChild(storage: string, waitForCache = false): ChildReport {
   const args = [__filename, '--activate-child', storage, ...(waitForCache ? ['--wait-for-cache'] : [])];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: hangGuard(60_000) });
   const line = run.stdout.trim().split('\n').pop() ?? '';
-  assert.ok(run.status === 0 && line.startsWith('{'), `the child failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+  assert.ok(
+    run.status === 0 && line.startsWith('{'),
+    `the child failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`,
+  );
   return JSON.parse(line) as ChildReport;
 }
 
@@ -89,14 +101,24 @@ if (process.argv[2] === '--activate-child') {
     const loaderBytes = statSync(distFile('client.js')).size;
     const mainBytes = statSync(distFile('client-main.js')).size;
     assert.ok(loaderBytes < 8 * 1024, `dist/client.js is ${loaderBytes} bytes`);
-    assert.ok(loaderBytes + mainBytes <= 500 * 1024, `client.js + client-main.js is ${Math.round((loaderBytes + mainBytes) / 1024)} KiB`);
+    assert.ok(
+      loaderBytes + mainBytes <= 500 * 1024,
+      `client.js + client-main.js is ${Math.round((loaderBytes + mainBytes) / 1024)} KiB`,
+    );
     const main = readFileSync(distFile('client-main.js'), 'utf8');
-    assert.equal(main.match(/require\("vscode"\)/g)?.length, 1, 'one require of vscode: every import shares one namespace');
+    assert.equal(
+      main.match(/require\("vscode"\)/g)?.length,
+      1,
+      'one require of vscode: every import shares one namespace',
+    );
     // minimatch's error text for over-long patterns, and semver's spec constant: both left out.
     assert.ok(!main.includes('pattern is too long'), 'client-main.js contains minimatch');
     assert.ok(!main.includes('SEMVER_SPEC_VERSION'), 'client-main.js contains semver');
     // LanguageClient's error texts: the library is in dist/client-lsp.js, loaded after activation.
-    assert.ok(!main.includes("Client got disposed and can't be restarted"), 'client-main.js contains vscode-languageclient');
+    assert.ok(
+      !main.includes("Client got disposed and can't be restarted"),
+      'client-main.js contains vscode-languageclient',
+    );
     assert.ok(!main.includes('Client is not running'), 'client-main.js contains vscode-languageclient');
   });
 
@@ -113,7 +135,21 @@ if (process.argv[2] === '--activate-child') {
     const first = activateInChild(storage, true);
     assert.equal(first.codeCache, 'miss');
     assert.ok(first.loadMs > 0 && first.activateMs > 0);
-    assert.deepEqual(first.apiKeys, ['activation', 'comparison', 'dashboardShown', 'decorations', 'devicesView', 'log', 'ready', 'serverStatus', 'stepStatus', 'store', 'tests', 'trees', 'verification']);
+    assert.deepEqual(first.apiKeys, [
+      'activation',
+      'comparison',
+      'dashboardShown',
+      'decorations',
+      'devicesView',
+      'log',
+      'ready',
+      'serverStatus',
+      'stepStatus',
+      'store',
+      'tests',
+      'trees',
+      'verification',
+    ]);
     // dist/client-lsp.js is loaded (and asks for vscode) after activate() returns, before `ready` settles.
     assert.equal(first.vscodeRequests, 1, 'by activate(), only client-main.js asked for vscode');
     assert.equal(first.vscodeRequestsWhenReady, 2, 'then dist/client-lsp.js did, once');

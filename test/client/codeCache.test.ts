@@ -58,7 +58,10 @@ test('without a cache folder the bundle runs as a CommonJS module', () => {
   const file = writeBundle(dir, 1);
   const loaded = loadBundle<Probe>(file, undefined);
   assert.equal(loaded.cache, 'off');
-  assert.deepEqual({ ...loaded.exports, square: loaded.exports.square(7) }, { answer: 1, sibling: 'from the sibling', filename: file, dirname: dir, square: 49 });
+  assert.deepEqual(
+    { ...loaded.exports, square: loaded.exports.square(7) },
+    { answer: 1, sibling: 'from the sibling', filename: file, dirname: dir, square: 49 },
+  );
   assert.equal(loaded.saveCache(), undefined);
 });
 

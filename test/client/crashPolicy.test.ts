@@ -7,11 +7,20 @@ import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { test } from 'node:test';
 import { killAndReturnBeforeExitIsSeen } from '../vscode/exthost/procfs';
-import { isClosedChannelError, restartClient, RestartBudget, shutsDownOnConnectionError, TOLERATED_CONNECTION_ERRORS } from '../../client/lsp/crashPolicy';
+import {
+  isClosedChannelError,
+  restartClient,
+  RestartBudget,
+  shutsDownOnConnectionError,
+  TOLERATED_CONNECTION_ERRORS,
+} from '../../client/lsp/crashPolicy';
 
 /** Errors of process.send() to a child over IPC: right after it was killed (before Node saw the exit), and after the channel closed. */
 async function writeErrorsOfAKilledChild(): Promise<Error[]> {
-  const child = fork('-e', ['process.on("message", () => {}); process.send("ready");'], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  const child = fork('-e', ['process.on("message", () => {}); process.send("ready");'], {
+    execArgv: [],
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
   await new Promise<void>((resolve) => child.once('message', () => resolve()));
   const pid = child.pid!;
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -41,7 +50,10 @@ test('writes to a killed server fail with errors that wait for the close, never 
   const errors = await writeErrorsOfAKilledChild();
   assert.ok(errors.length >= 3, `three failed writes give errors (got ${errors.map((e) => e.message).join('; ')})`);
   for (const [i, error] of errors.entries()) {
-    assert.ok(isClosedChannelError(error), `error ${i} (${(error as NodeJS.ErrnoException).code}: ${error.message}) is a closed-channel error`);
+    assert.ok(
+      isClosedChannelError(error),
+      `error ${i} (${(error as NodeJS.ErrnoException).code}: ${error.message}) is a closed-channel error`,
+    );
     // vscode-jsonrpc's IPC writer counts each failed write twice: the second one is already past the tolerated count
     assert.equal(shutsDownOnConnectionError(error, 2 * (i + 1)), false);
   }
@@ -49,7 +61,8 @@ test('writes to a killed server fail with errors that wait for the close, never 
 
 test('other connection errors shut the connection down once there were more than the tolerated number', () => {
   const unreadable = new Error('Unexpected token } in JSON at position 12');
-  for (let count = 1; count <= TOLERATED_CONNECTION_ERRORS; count++) assert.equal(shutsDownOnConnectionError(unreadable, count), false, `error ${count}`);
+  for (let count = 1; count <= TOLERATED_CONNECTION_ERRORS; count++)
+    assert.equal(shutsDownOnConnectionError(unreadable, count), false, `error ${count}`);
   assert.equal(shutsDownOnConnectionError(unreadable, TOLERATED_CONNECTION_ERRORS + 1), true);
   assert.equal(shutsDownOnConnectionError(unreadable, undefined), false, 'an error without a count');
   assert.equal(isClosedChannelError({ code: 'ENOENT' }), false);
@@ -86,7 +99,10 @@ test('Restart Server starts a new server when stopping the old one fails, and re
 
   client.stopFails = false;
   client.startFails = true;
-  await assert.rejects(restartClient(client, (m) => logged.push(m)), /spawn ENOENT/);
+  await assert.rejects(
+    restartClient(client, (m) => logged.push(m)),
+    /spawn ENOENT/,
+  );
   assert.deepEqual(calls, ['stop', 'start', 'stop', 'start']);
   assert.equal(logged.length, 1, 'a clean stop logs nothing');
 });

@@ -20,7 +20,8 @@ import { LspClient, withTimeout } from '../lsp/client';
 
 type DapMessage = DebugProtocol.Response | DebugProtocol.Event;
 const isResponse = (m: DapMessage): m is DebugProtocol.Response => m.type === 'response';
-const isEvent = (m: DapMessage, event?: string): m is DebugProtocol.Event => m.type === 'event' && (event === undefined || (m as DebugProtocol.Event).event === event);
+const isEvent = (m: DapMessage, event?: string): m is DebugProtocol.Event =>
+  m.type === 'event' && (event === undefined || (m as DebugProtocol.Event).event === event);
 
 let client: LspClient;
 let folder: string;
@@ -120,7 +121,9 @@ class DapDriver {
   request(command: string, args?: Record<string, unknown>): Promise<DebugProtocol.Response> {
     const seq = this.seq++;
     this.adapter.handleMessage({ seq, type: 'request', command, arguments: args } as DebugProtocol.Request);
-    return this.waitUntil(`the response to ${command}`, () => this.messages.find((m): m is DebugProtocol.Response => isResponse(m) && m.request_seq === seq));
+    return this.waitUntil(`the response to ${command}`, () =>
+      this.messages.find((m): m is DebugProtocol.Response => isResponse(m) && m.request_seq === seq),
+    );
   }
 
   async ok<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -131,11 +134,16 @@ class DapDriver {
 
   /** The first `event` sent after message number `from`. */
   eventAfter(from: number, event: string): Promise<DebugProtocol.Event> {
-    return this.waitUntil(`a ${event} event`, () => this.messages.slice(from).find((m): m is DebugProtocol.Event => isEvent(m, event)));
+    return this.waitUntil(`a ${event} event`, () =>
+      this.messages.slice(from).find((m): m is DebugProtocol.Event => isEvent(m, event)),
+    );
   }
 
   /** Send a request and wait for the stop it leads to. */
-  async stopAfter(command: string, args: Record<string, unknown> = { threadId: THREAD_ID }): Promise<DebugProtocol.StoppedEvent['body']> {
+  async stopAfter(
+    command: string,
+    args: Record<string, unknown> = { threadId: THREAD_ID },
+  ): Promise<DebugProtocol.StoppedEvent['body']> {
     const mark = this.messages.length;
     await this.ok(command, args);
     const stopped = await this.eventAfter(mark, 'stopped');
@@ -154,15 +162,23 @@ class DapDriver {
 
   /** Output events sent after message number `from`. */
   outputAfter(from: number): DebugProtocol.OutputEvent['body'][] {
-    return this.messages.slice(from).flatMap((m) => (isEvent(m, 'output') ? [(m as DebugProtocol.OutputEvent).body] : []));
+    return this.messages
+      .slice(from)
+      .flatMap((m) => (isEvent(m, 'output') ? [(m as DebugProtocol.OutputEvent).body] : []));
   }
 
   async variables(ref: number): Promise<{ name: string; value: string; variablesReference: number }[]> {
-    return (await this.ok<{ variables: { name: string; value: string; variablesReference: number }[] }>('variables', { variablesReference: ref })).variables;
+    return (
+      await this.ok<{ variables: { name: string; value: string; variablesReference: number }[] }>('variables', {
+        variablesReference: ref,
+      })
+    ).variables;
   }
 
   async scope(prefix: string): Promise<{ name: string; value: string; variablesReference: number }[]> {
-    const { scopes } = await this.ok<{ scopes: { name: string; variablesReference: number }[] }>('scopes', { frameId: 1 });
+    const { scopes } = await this.ok<{ scopes: { name: string; variablesReference: number }[] }>('scopes', {
+      frameId: 1,
+    });
     const scope = scopes.find((s) => s.name.startsWith(prefix));
     assert.ok(scope, `no scope ${prefix} in ${scopes.map((s) => s.name).join(', ')}`);
     return this.variables(scope.variablesReference);
@@ -176,10 +192,18 @@ async function snapshotOf(program: string): Promise<SessionSnapshot> {
 /** initialize, launch, setBreakpoints and configurationDone, as VS Code sends them; returns the first stop. */
 const INITIALIZE = { adapterID: 'swapsim', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' };
 
-async function launch(d: DapDriver, program: string, lines: number[], stopOnEntry = true): Promise<{ reason: string; breakpoints: { verified: boolean; line: number; message?: string }[] }> {
+async function launch(
+  d: DapDriver,
+  program: string,
+  lines: number[],
+  stopOnEntry = true,
+): Promise<{ reason: string; breakpoints: { verified: boolean; line: number; message?: string }[] }> {
   await d.ok('initialize', INITIALIZE);
   await d.ok('launch', { program, stopOnEntry });
-  const { breakpoints } = await d.ok<{ breakpoints: { verified: boolean; line: number; message?: string }[] }>('setBreakpoints', { source: { path: program }, breakpoints: lines.map((line) => ({ line })) });
+  const { breakpoints } = await d.ok<{ breakpoints: { verified: boolean; line: number; message?: string }[] }>(
+    'setBreakpoints',
+    { source: { path: program }, breakpoints: lines.map((line) => ({ line })) },
+  );
   const stop = await d.stopAfter('configurationDone', {});
   return { reason: stop.reason, breakpoints };
 }
@@ -189,14 +213,23 @@ test('a debugging session: entry, breakpoints, next, step back, reverse continue
   const d = new DapDriver();
 
   const capabilities = await d.ok<DebugProtocol.Capabilities>('initialize', INITIALIZE);
-  for (const c of ['supportsConfigurationDoneRequest', 'supportsStepBack', 'supportsTerminateRequest', 'supportsRestartRequest'] as const) assert.equal(capabilities[c], true, c);
+  for (const c of [
+    'supportsConfigurationDoneRequest',
+    'supportsStepBack',
+    'supportsTerminateRequest',
+    'supportsRestartRequest',
+  ] as const)
+    assert.equal(capabilities[c], true, c);
   assert.ok(d.events.some((e) => e.event === 'initialized'));
 
   await d.ok('launch', { program, stopOnEntry: true });
-  const { breakpoints } = await d.ok<{ breakpoints: { verified: boolean; line: number; message?: string }[] }>('setBreakpoints', {
-    source: { path: program },
-    breakpoints: [{ line: 8 }, { line: 7 }, { line: 1 }, { line: 2 }, { line: 10 }, { line: 11 }],
-  });
+  const { breakpoints } = await d.ok<{ breakpoints: { verified: boolean; line: number; message?: string }[] }>(
+    'setBreakpoints',
+    {
+      source: { path: program },
+      breakpoints: [{ line: 8 }, { line: 7 }, { line: 1 }, { line: 2 }, { line: 10 }, { line: 11 }],
+    },
+  );
   assert.deepEqual(
     breakpoints.map((b) => [b.line, b.verified]),
     [
@@ -218,7 +251,9 @@ test('a debugging session: entry, breakpoints, next, step back, reverse continue
   assert.equal(frame.source.path, program);
   // The same position as the status bar's `step 0 / 9` (issue #22: not `step 1 / 9`).
   assert.equal(frame.name, 'swapon /dev/vda2 size=64M -p 5 · step 0 / 9');
-  assert.deepEqual((await d.ok<{ threads: { id: number; name: string }[] }>('threads')).threads, [{ id: THREAD_ID, name: 'scenario' }]);
+  assert.deepEqual((await d.ok<{ threads: { id: number; name: string }[] }>('threads')).threads, [
+    { id: THREAD_ID, name: 'scenario' },
+  ]);
   assert.equal((await d.scope('Swap devices')).length, 0);
   assert.equal((await snapshotOf(program)).step.index, 0);
 
@@ -297,13 +332,26 @@ test('stopOnEntry false runs to the first breakpoint; breakpoints on another fil
   assert.equal(reason, 'breakpoint');
   assert.equal((await d.topFrame()).line, 9);
   assert.equal((await snapshotOf(program)).step.index, 5);
-  const other = await d.ok<{ breakpoints: { verified: boolean }[] }>('setBreakpoints', { source: { path: path.join(folder, 'other.swapsim') }, breakpoints: [{ line: 3 }] });
+  const other = await d.ok<{ breakpoints: { verified: boolean }[] }>('setBreakpoints', {
+    source: { path: path.join(folder, 'other.swapsim') },
+    breakpoints: [{ line: 3 }],
+  });
   assert.equal(other.breakpoints[0]?.verified, false);
   await d.ok('terminate', {});
 });
 
 test('Pause stops a long Continue where it got to; the steps done stay done', async () => {
-  const long = ['config check_invariants=no', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'repeat 100000 {', '  pageout t heap pages=0..0', '  touch t heap pages=0..0', '}', ''].join('\n');
+  const long = [
+    'config check_invariants=no',
+    'swapon /dev/vda2 size=64M',
+    'task t',
+    'mmap t heap 1M populate',
+    'repeat 100000 {',
+    '  pageout t heap pages=0..0',
+    '  touch t heap pages=0..0',
+    '}',
+    '',
+  ].join('\n');
   const program = await scenarioFile(long);
   const d = new DapDriver();
   await launch(d, program, []);
@@ -311,7 +359,11 @@ test('Pause stops a long Continue where it got to; the steps done stay done', as
   await d.ok('continue', { threadId: THREAD_ID });
   // Let the run get going (the server pushes a delta per slice), then pause it.
   const uri = pathToFileURL(program).href;
-  await client.waitFor('a slice of the run', () => client.deltas.some((x) => x.uri === uri && x.step.index > 3), 20_000);
+  await client.waitFor(
+    'a slice of the run',
+    () => client.deltas.some((x) => x.uri === uri && x.step.index > 3),
+    20_000,
+  );
   await d.ok('pause', { threadId: THREAD_ID });
   const stopped = await d.eventAfter(mark, 'stopped');
   assert.equal((stopped.body as { reason: string }).reason, 'pause');
@@ -326,7 +378,10 @@ test('launch errors: checker errors, a missing file, not a scenario, no program 
   const text = path.join(folder, 'notes.txt');
   await writeFile(text, 'not a scenario');
   const cases: [Record<string, unknown>, RegExp][] = [
-    [{ program: broken }, /cannot debug .*scenario-\d+\.swapsim: the scenario has errors and cannot run \(line 3: .*\)/],
+    [
+      { program: broken },
+      /cannot debug .*scenario-\d+\.swapsim: the scenario has errors and cannot run \(line 3: .*\)/,
+    ],
     [{ program: path.join(folder, 'missing.swapsim') }, /cannot debug .*missing\.swapsim: .*ENOENT/],
     [{ program: text }, /only \.swapsim scenarios can be debugged/],
     [{}, /needs 'program'/],
@@ -340,7 +395,10 @@ test('launch errors: checker errors, a missing file, not a scenario, no program 
     assert.match(response.message ?? '', message);
     await d.eventAfter(mark, 'terminated');
     // Requests after a failed launch answer too.
-    const setBps = await d.ok<{ breakpoints: { verified: boolean }[] }>('setBreakpoints', { source: { path: String(args.program) }, breakpoints: [{ line: 2 }] });
+    const setBps = await d.ok<{ breakpoints: { verified: boolean }[] }>('setBreakpoints', {
+      source: { path: String(args.program) },
+      breakpoints: [{ line: 2 }],
+    });
     assert.equal(setBps.breakpoints[0]?.verified, false);
     assert.equal((await d.request('next', { threadId: THREAD_ID })).success, false);
   }
@@ -381,7 +439,10 @@ async function variablesAt(d: DapDriver, scope: string, names: string[]): Promis
   let list = (await d.scope(scope)) as DebugProtocol.Variable[];
   for (const name of names) {
     const v = list.find((x) => x.name === name);
-    assert.ok(v !== undefined && v.variablesReference > 0, `no expandable ${name} in ${list.map((x) => x.name).join(', ')}`);
+    assert.ok(
+      v !== undefined && v.variablesReference > 0,
+      `no expandable ${name} in ${list.map((x) => x.name).join(', ')}`,
+    );
     list = await d.variables(v.variablesReference);
   }
   return list;
@@ -390,7 +451,17 @@ async function variablesAt(d: DapDriver, scope: string, names: string[]): Promis
 test('capabilities: conditions, hit counts, logpoints, exception filters, data breakpoints, goto targets, completion, readMemory', async () => {
   const d = new DapDriver();
   const c = await d.ok<DebugProtocol.Capabilities>('initialize', INITIALIZE);
-  for (const key of ['supportsConditionalBreakpoints', 'supportsHitConditionalBreakpoints', 'supportsLogPoints', 'supportsExceptionFilterOptions', 'supportsExceptionInfoRequest', 'supportsDataBreakpoints', 'supportsGotoTargetsRequest', 'supportsCompletionsRequest', 'supportsReadMemoryRequest'] as const) {
+  for (const key of [
+    'supportsConditionalBreakpoints',
+    'supportsHitConditionalBreakpoints',
+    'supportsLogPoints',
+    'supportsExceptionFilterOptions',
+    'supportsExceptionInfoRequest',
+    'supportsDataBreakpoints',
+    'supportsGotoTargetsRequest',
+    'supportsCompletionsRequest',
+    'supportsReadMemoryRequest',
+  ] as const) {
     assert.equal(c[key], true, key);
   }
   assert.deepEqual(
@@ -459,18 +530,24 @@ test('exception filters: an errno filter, failed expects, a mistyped errno unver
   const d = new DapDriver();
   await d.ok('initialize', INITIALIZE);
   await d.ok('launch', { program, stopOnEntry: true });
-  const { breakpoints } = await d.ok<DebugProtocol.SetExceptionBreakpointsResponse['body'] & object>('setExceptionBreakpoints', {
-    filters: ['expect'],
-    filterOptions: [
-      { filterId: 'error', condition: 'EAGAIN' },
-      { filterId: 'caughtError', condition: 'ENOMEN' },
-    ],
-  });
+  const { breakpoints } = await d.ok<DebugProtocol.SetExceptionBreakpointsResponse['body'] & object>(
+    'setExceptionBreakpoints',
+    {
+      filters: ['expect'],
+      filterOptions: [
+        { filterId: 'error', condition: 'EAGAIN' },
+        { filterId: 'caughtError', condition: 'ENOMEN' },
+      ],
+    },
+  );
   assert.deepEqual(
     breakpoints?.map((b) => b.verified),
     [true, true, false],
   );
-  assert.equal(breakpoints?.[2]?.message, "unknown errno 'ENOMEN' (did you mean 'ENOMEM'?): list errno names such as ENOMEM EAGAIN");
+  assert.equal(
+    breakpoints?.[2]?.message,
+    "unknown errno 'ENOMEN' (did you mean 'ENOMEM'?): list errno names such as ENOMEM EAGAIN",
+  );
   await d.stopAfter('configurationDone', {});
   let stop = await d.stopAfter('continue');
   assert.deepEqual([stop.reason, stop.text], ['exception', 'expect-failed']);
@@ -501,22 +578,37 @@ test('data breakpoints from the Variables view and from an expression: the step 
   const vmstat = counters.find((v) => v.name === '/proc/vmstat');
   assert.ok(vmstat);
   const vmstatKeys = await d.variables(vmstat.variablesReference);
-  assert.equal((vmstatKeys.find((v) => v.name === 'pswpout') as DebugProtocol.Variable | undefined)?.evaluateName, '/proc/vmstat pswpout');
-  const info = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', { variablesReference: vmstat.variablesReference, name: 'pswpout' });
+  assert.equal(
+    (vmstatKeys.find((v) => v.name === 'pswpout') as DebugProtocol.Variable | undefined)?.evaluateName,
+    '/proc/vmstat pswpout',
+  );
+  const info = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', {
+    variablesReference: vmstat.variablesReference,
+    name: 'pswpout',
+  });
   assert.equal(info.dataId, '/proc/vmstat pswpout');
   assert.deepEqual(info.accessTypes, ['write']);
-  const byExpression = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', { name: 'slot  /dev/vda2 1' });
+  const byExpression = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', {
+    name: 'slot  /dev/vda2 1',
+  });
   assert.equal(byExpression.dataId, 'slot /dev/vda2 1');
   const device = (await d.scope('Swap devices'))[0]!;
   const deviceFields = await d.variables(device.variablesReference);
-  const none = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', { variablesReference: device.variablesReference, name: 'swap type' });
+  const none = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', {
+    variablesReference: device.variablesReference,
+    name: 'swap type',
+  });
   assert.ok(deviceFields.some((v) => v.name === 'swap type'));
   assert.equal(none.dataId, null);
-  const bad = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', { name: 'slot /dev/vdb 1' });
+  const bad = await d.ok<DebugProtocol.DataBreakpointInfoResponse['body']>('dataBreakpointInfo', {
+    name: 'slot /dev/vdb 1',
+  });
   assert.equal(bad.dataId, null);
   assert.match(bad.description, /not an active swap area/);
 
-  const set = await d.ok<DebugProtocol.SetDataBreakpointsResponse['body']>('setDataBreakpoints', { breakpoints: [{ dataId: '/proc/vmstat pswpout' }, { dataId: 'slot /dev/vda2 1', hitCondition: '2' }] });
+  const set = await d.ok<DebugProtocol.SetDataBreakpointsResponse['body']>('setDataBreakpoints', {
+    breakpoints: [{ dataId: '/proc/vmstat pswpout' }, { dataId: 'slot /dev/vda2 1', hitCondition: '2' }],
+  });
   assert.deepEqual(
     set.breakpoints.map((b) => b.verified),
     [true, false],
@@ -550,14 +642,18 @@ test('goto targets, Run to Cursor back and forth, Step Out of a repeat; the fram
   // Scopes work from any frame.
   assert.ok((await d.ok<DebugProtocol.ScopesResponse['body']>('scopes', { frameId: frames[1]!.id })).scopes.length > 0);
 
-  let targets = (await d.ok<DebugProtocol.GotoTargetsResponse['body']>('gotoTargets', { source: { path: program }, line: 3 })).targets;
+  let targets = (
+    await d.ok<DebugProtocol.GotoTargetsResponse['body']>('gotoTargets', { source: { path: program }, line: 3 })
+  ).targets;
   assert.deepEqual(
     targets.map((t) => t.label),
     ['back to step 0 / 9'],
   );
   assert.equal((await d.stopAfter('goto', { threadId: THREAD_ID, targetId: targets[0]!.id })).reason, 'goto');
   assert.equal((await snapshotOf(program)).step.index, 0);
-  targets = (await d.ok<DebugProtocol.GotoTargetsResponse['body']>('gotoTargets', { source: { path: program }, line: 10 })).targets;
+  targets = (
+    await d.ok<DebugProtocol.GotoTargetsResponse['body']>('gotoTargets', { source: { path: program }, line: 10 })
+  ).targets;
   assert.deepEqual(
     targets.map((t) => [t.label, t.line]),
     [['forward to step 8 / 9', 11]],
@@ -590,15 +686,29 @@ test('evaluate and completion speak the expect grammar, errors come without a to
   const d = new DapDriver();
   await launch(d, program, [9], false);
 
-  const swap = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', { expression: 'memory.swap.current', context: 'repl' });
+  const swap = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', {
+    expression: 'memory.swap.current',
+    context: 'repl',
+  });
   assert.equal(swap.result, '{ /app: 16K (16384 B) }');
   const perCgroup = await d.variables(swap.variablesReference);
   assert.deepEqual(
     perCgroup.map((v) => [v.name, v.value, (v as DebugProtocol.Variable).evaluateName]),
     [['/app', '16K (16384 B)', 'app/memory.swap.current']],
   );
-  assert.equal((await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', { expression: 'memory.swap.current > 8K', context: 'watch' })).result, 'true  (app/memory.swap.current = 16K (16384 B))');
-  const slot = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', { expression: 'slot /dev/vda2 1', context: 'repl' });
+  assert.equal(
+    (
+      await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', {
+        expression: 'memory.swap.current > 8K',
+        context: 'watch',
+      })
+    ).result,
+    'true  (app/memory.swap.current = 16K (16384 B))',
+  );
+  const slot = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', {
+    expression: 'slot /dev/vda2 1',
+    context: 'repl',
+  });
   const fields = await d.variables(slot.variablesReference);
   assert.equal(fields.find((v) => v.name === 'count')?.value, '1');
   assert.equal(fields.find((v) => v.name === 'memcg')?.value, '/app');
@@ -606,11 +716,18 @@ test('evaluate and completion speak the expect grammar, errors come without a to
   const failed = await d.request('evaluate', { expression: 'slot /dev/sdb1 1', context: 'repl' });
   assert.equal(failed.success, false);
   assert.match(failed.message ?? '', /\/dev\/sdb1 is not an active swap area \(did you mean '\/dev\/vda2'\?\)/);
-  assert.notEqual((failed.body as { error?: { showUser?: boolean } } | undefined)?.error?.showUser, true, 'an evaluate error is shown in the console, not as a notification');
+  assert.notEqual(
+    (failed.body as { error?: { showUser?: boolean } } | undefined)?.error?.showUser,
+    true,
+    'an evaluate error is shown in the console, not as a notification',
+  );
 
   // Completion: columns are 1-based (columnsStartAt1).
   const typed = '/proc/vmstat psw';
-  const keys = await d.ok<DebugProtocol.CompletionsResponse['body']>('completions', { text: typed, column: typed.length + 1 });
+  const keys = await d.ok<DebugProtocol.CompletionsResponse['body']>('completions', {
+    text: typed,
+    column: typed.length + 1,
+  });
   const pswpout = keys.targets.find((t) => t.label === 'pswpout');
   assert.ok(pswpout, keys.targets.map((t) => t.label).join(', '));
   assert.deepEqual([pswpout.start, pswpout.length], [typed.indexOf('psw') + 1, 3]);
@@ -620,15 +737,30 @@ test('evaluate and completion speak the expect grammar, errors come without a to
   assert.ok(['slot', 'cluster', 'free'].every((f) => forms.targets.some((t) => t.label === f)));
 
   // The cluster's raw table: 512 little-endian 64-bit entries; slot 1's entry is a shadow (not 0).
-  const cluster = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', { expression: 'cluster /dev/vda2 0', context: 'repl' });
+  const cluster = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', {
+    expression: 'cluster /dev/vda2 0',
+    context: 'repl',
+  });
   assert.equal(cluster.memoryReference, 'swapsim-cluster:0:0');
-  const memory = await d.ok<DebugProtocol.ReadMemoryResponse['body'] & object>('readMemory', { memoryReference: cluster.memoryReference, offset: 0, count: 4096 });
+  const memory = await d.ok<DebugProtocol.ReadMemoryResponse['body'] & object>('readMemory', {
+    memoryReference: cluster.memoryReference,
+    offset: 0,
+    count: 4096,
+  });
   const bytes = Buffer.from(memory.data ?? '', 'base64');
   assert.equal(bytes.length, 4096);
   assert.equal(memory.address, '0x0');
   assert.notEqual(bytes.readBigUInt64LE(8), 0n);
-  const tail = await d.ok<DebugProtocol.ReadMemoryResponse['body'] & object>('readMemory', { memoryReference: cluster.memoryReference, offset: 4090, count: 16 });
-  assert.deepEqual([Buffer.from(tail.data ?? '', 'base64').length, tail.unreadableBytes], [6, 10], 'past the table: unreadable');
+  const tail = await d.ok<DebugProtocol.ReadMemoryResponse['body'] & object>('readMemory', {
+    memoryReference: cluster.memoryReference,
+    offset: 4090,
+    count: 16,
+  });
+  assert.deepEqual(
+    [Buffer.from(tail.data ?? '', 'base64').length, tail.unreadableBytes],
+    [6, 10],
+    'past the table: unreadable',
+  );
   // The Variables view: device → clusters in use → cluster 0 carries the same memory reference.
   const inUse = await variablesAt(d, 'Swap devices', ['/dev/vda2', 'clusters in use']);
   const c0 = inUse.find((v) => v.name === 'cluster 0') as DebugProtocol.Variable | undefined;

@@ -18,7 +18,13 @@ const TWO_DEVICES = [
   'pageout t heap',
 ].join('\n');
 
-const ONE_TIB = ['config design=p4 page_size=4K ram=1G', 'swapon /dev/nvme0n1 size=1T', 'task t', 'mmap t heap 4M populate', 'pageout t heap'].join('\n');
+const ONE_TIB = [
+  'config design=p4 page_size=4K ram=1G',
+  'swapon /dev/nvme0n1 size=1T',
+  'task t',
+  'mmap t heap 4M populate',
+  'pageout t heap',
+].join('\n');
 
 let server: TestServer;
 before(async () => {
@@ -35,7 +41,9 @@ function provider(): DevicesTreeProvider {
 /** Every refresh the provider asks VS Code for, in order. */
 function recordRefreshes(tree: DevicesTreeProvider): (DeviceTreeNode | DeviceTreeNode[] | undefined)[] {
   const fired: (DeviceTreeNode | DeviceTreeNode[] | undefined)[] = [];
-  tree.onDidChangeTreeData((e) => fired.push(e === null ? undefined : (e as DeviceTreeNode | DeviceTreeNode[] | undefined)));
+  tree.onDidChangeTreeData((e) =>
+    fired.push(e === null ? undefined : (e as DeviceTreeNode | DeviceTreeNode[] | undefined)),
+  );
   return fired;
 }
 
@@ -66,7 +74,10 @@ test('devices are listed by swap type with their /proc/swaps figures, and the sa
   assert.equal(vda2.contextValue, 'swapsim.device');
   assert.notEqual(vda2.id, tree.getTreeItem(roots[1]).id);
   const again = await tree.getChildren();
-  assert.ok(again[0] === roots[0] && again[1] === roots[1], 'nodes are interned: VS Code and reveal() rely on identity');
+  assert.ok(
+    again[0] === roots[0] && again[1] === roots[1],
+    'nodes are interned: VS Code and reveal() rely on identity',
+  );
   assert.equal(tree.getParent(roots[0]), undefined);
   tree.dispose();
 });
@@ -78,7 +89,13 @@ test('only clusters in use are listed until free clusters are asked for', async 
   const [vda2] = await tree.getChildren();
   const clusters = await tree.getChildren(vda2);
   assert.deepEqual(kindsOf(clusters), ['cluster']);
-  const inUse = await server.requester.request('swapsim/clusters', { uri, type: 0, start: 0, limit: 1024, includeFree: false });
+  const inUse = await server.requester.request('swapsim/clusters', {
+    uri,
+    type: 0,
+    start: 0,
+    limit: 1024,
+    includeFree: false,
+  });
   assert.deepEqual(
     clusters.map((c) => (c.kind === 'cluster' ? c.cluster : -1)),
     inUse.clusters.map((c) => c.cluster),
@@ -106,7 +123,9 @@ test('a cluster lists its used slots with backing, count and memcg; a slot toolt
   const slots = await tree.getChildren(cluster);
   assert.deepEqual(kindsOf(slots), ['slot']);
   const detail = await server.requester.request('swapsim/cluster', { uri, type: 0, cluster: cluster.cluster });
-  const used = detail.backing.flatMap((b, i) => (b !== 'free' || detail.counts[i] > 0 ? [cluster.cluster * 512 + i] : []));
+  const used = detail.backing.flatMap((b, i) =>
+    b !== 'free' || detail.counts[i] > 0 ? [cluster.cluster * 512 + i] : [],
+  );
   assert.deepEqual(
     slots.map((s) => (s.kind === 'slot' ? s.offset : -1)),
     used,
@@ -171,7 +190,10 @@ test('slotNode builds the path reveal() walks out of the objects getChildren ret
   assert.ok(range?.kind === 'clusterRange' && range.from === 299_008 && range.to === 300_032);
   assert.ok(device?.kind === 'device' && tree.getParent(device) === undefined);
   assert.ok((await tree.getChildren()).includes(device));
-  assert.ok((await tree.getChildren(device)).includes(range), 'the pinned range is listed though nothing in it is used');
+  assert.ok(
+    (await tree.getChildren(device)).includes(range),
+    'the pinned range is listed though nothing in it is used',
+  );
   assert.ok((await tree.getChildren(range)).includes(cluster));
   assert.ok((await tree.getChildren(cluster)).includes(slot));
   assert.equal(tree.slotNode(0, 2 ** 28), undefined, 'past the end of the device');
@@ -199,7 +221,11 @@ test('a step refreshes the expanded subtrees it touched, not the whole view', as
 
   // Faulting pages back changes slots (swap count, swap cache) on vda2.
   await server.step(uri);
-  assert.equal(fired.length, 1, `one refresh for one delta: ${JSON.stringify(fired.map((f) => (Array.isArray(f) ? f.map((n) => n.id) : f)))}`);
+  assert.equal(
+    fired.length,
+    1,
+    `one refresh for one delta: ${JSON.stringify(fired.map((f) => (Array.isArray(f) ? f.map((n) => n.id) : f)))}`,
+  );
   const touched = fired[0];
   assert.ok(Array.isArray(touched), 'only subtrees, not the whole tree');
   assert.ok(touched.length > 0);
@@ -222,7 +248,10 @@ test('a step refreshes the expanded subtrees it touched, not the whole view', as
 });
 
 test('a device that goes away and comes back (step back, step forward) is listed again', async () => {
-  const uri = await server.open('comes-back.swapsim', ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'pageout t heap'].join('\n'));
+  const uri = await server.open(
+    'comes-back.swapsim',
+    ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'pageout t heap'].join('\n'),
+  );
   await server.step(uri);
   const tree = provider();
   const [device] = await tree.getChildren();

@@ -1,7 +1,15 @@
 // How the Devices view splits big devices into ranges (client/trees/grouping.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { childSpan, MAX_CHILDREN, rangeChain, SLOT_RANGE, slotRangeOf, slotRanges, subranges } from '../../client/trees/grouping';
+import {
+  childSpan,
+  MAX_CHILDREN,
+  rangeChain,
+  SLOT_RANGE,
+  slotRangeOf,
+  slotRanges,
+  subranges,
+} from '../../client/trees/grouping';
 
 test('devices of up to 1,024 clusters list clusters directly', () => {
   assert.equal(childSpan(1), 1);
@@ -33,7 +41,10 @@ test('no level ever has more than 1,024 children, however large the device', () 
     for (const span of chain) {
       const siblings = subranges(from, to, childSpan(to - from));
       assert.ok(siblings.length <= MAX_CHILDREN, `${siblings.length} siblings`);
-      assert.ok(siblings.some((s) => s.from === span.from && s.to === span.to), 'the chain follows the ranges the tree lists');
+      assert.ok(
+        siblings.some((s) => s.from === span.from && s.to === span.to),
+        'the chain follows the ranges the tree lists',
+      );
       assert.ok(cluster >= span.from && cluster < span.to);
       ({ from, to } = span);
     }

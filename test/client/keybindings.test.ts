@@ -14,7 +14,11 @@ interface Keybinding {
   when?: string;
 }
 
-const keybindings = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { keybindings: Keybinding[] } }).contributes.keybindings;
+const keybindings = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    contributes: { keybindings: Keybinding[] };
+  }
+).contributes.keybindings;
 
 function bound(key: string): Keybinding[] {
   return keybindings.filter((k) => k.key === key);
@@ -25,12 +29,13 @@ test('Shift+F11 steps back outside the debugger and in the swapsim debugger, nev
   const outside = shiftF11.find((k) => k.when?.includes('!inDebugMode'));
   const inside = shiftF11.find((k) => k.when?.includes("debugType == 'swapsim'"));
   assert.equal(outside?.command, 'swapsim.stepBack');
-  assert.equal(inside?.command, 'workbench.action.debug.stepBack', 'an extension keybinding wins over the built-in Step Out while it applies');
-  assert.match(inside?.when ?? '', /\binDebugMode\b/);
-  assert.deepEqual(
-    shiftF11.map((k) => k.command).sort(),
-    ['swapsim.stepBack', 'workbench.action.debug.stepBack'],
+  assert.equal(
+    inside?.command,
+    'workbench.action.debug.stepBack',
+    'an extension keybinding wins over the built-in Step Out while it applies',
   );
+  assert.match(inside?.when ?? '', /\binDebugMode\b/);
+  assert.deepEqual(shiftF11.map((k) => k.command).sort(), ['swapsim.stepBack', 'workbench.action.debug.stepBack']);
 });
 
 test('Ctrl+F10 is Run to Cursor in and out of the swapsim debugger; F10 steps outside it (VS Code’s Step Over is one step inside)', () => {

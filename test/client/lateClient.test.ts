@@ -71,7 +71,11 @@ test('calls made before the client arrives wait for it, then go through in order
   await started;
   assert.deepEqual(await answer, { answered: 'swapsim/snapshot' });
   await withToken;
-  assert.deepEqual(real.calls, ['start', 'request swapsim/snapshot {"uri":"file:///a.swapsim"}', 'request swapsim/step {"n":1} +token']);
+  assert.deepEqual(real.calls, [
+    'start',
+    'request swapsim/snapshot {"uri":"file:///a.swapsim"}',
+    'request swapsim/step {"n":1} +token',
+  ]);
   assert.equal(late.isRunning(), true);
   assert.equal(late.attached, true);
   await late.restart();

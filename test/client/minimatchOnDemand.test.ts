@@ -27,7 +27,10 @@ test('nothing is loaded until a glob is compiled; then matching is minimatch’s
   const real = fromLanguageClient('minimatch') as MinimatchModule;
   assert.ok(matcher instanceof real.Minimatch, 'callers get a real Minimatch object');
   const caseless = new shim.Minimatch('**/*.{SWAPSIM,md}', { nocase: true, dot: true });
-  assert.equal(caseless.match('x/.y/z.swapsim'), new real.Minimatch('**/*.{SWAPSIM,md}', { nocase: true, dot: true }).match('x/.y/z.swapsim'));
+  assert.equal(
+    caseless.match('x/.y/z.swapsim'),
+    new real.Minimatch('**/*.{SWAPSIM,md}', { nocase: true, dot: true }).match('x/.y/z.swapsim'),
+  );
   assert.equal(loads, 1, 'the module is loaded once');
 });
 

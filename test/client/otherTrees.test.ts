@@ -42,7 +42,9 @@ test('Memory cgroups: the hierarchy with usage against limits', async () => {
   const children = tree.getChildren(root);
   const facets = children.filter((c) => c.kind === 'facet').map((c) => (c.kind === 'facet' ? c.facet : ''));
   assert.deepEqual(facets, ['memory', 'swap', 'zswap', 'events']);
-  const app = children.find((c): c is Extract<MemcgTreeNode, { kind: 'memcg' }> => c.kind === 'memcg' && c.summary.path === '/app');
+  const app = children.find(
+    (c): c is Extract<MemcgTreeNode, { kind: 'memcg' }> => c.kind === 'memcg' && c.summary.path === '/app',
+  );
   assert.ok(app !== undefined);
   assert.equal(tree.getParent(app), root);
   assert.equal(label(tree.getTreeItem(app)), 'app');
@@ -78,7 +80,16 @@ test('Memory cgroups: the hierarchy with usage against limits', async () => {
 });
 
 test('Swap cache: one row per folio, each revealing its slot', async () => {
-  const uri = await server.open('cache.swapsim', ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'pageout t heap', 'touch t heap pages=0..3'].join('\n'));
+  const uri = await server.open(
+    'cache.swapsim',
+    [
+      'swapon /dev/vda2 size=64M',
+      'task t',
+      'mmap t heap 1M populate',
+      'pageout t heap',
+      'touch t heap pages=0..3',
+    ].join('\n'),
+  );
   await server.run(uri);
   const tree = new SwapCacheTreeProvider({ ui: fakeUi, store: server.store, server: server.requester });
   const rows = await tree.getChildren();
@@ -98,7 +109,18 @@ test('Swap cache: one row per folio, each revealing its slot', async () => {
 
 test('Events: newest first, paged, with slot events revealing their slot', async () => {
   // one page out and back in per step: events of separate operations never merge into runs
-  const uri = await server.open('events.swapsim', ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 4M populate', 'repeat 60 {', '  pageout t heap pages=0..0', '  touch t heap pages=0..0', '}'].join('\n'));
+  const uri = await server.open(
+    'events.swapsim',
+    [
+      'swapon /dev/vda2 size=64M',
+      'task t',
+      'mmap t heap 4M populate',
+      'repeat 60 {',
+      '  pageout t heap pages=0..0',
+      '  touch t heap pages=0..0',
+      '}',
+    ].join('\n'),
+  );
   await server.run(uri);
   const tree = new EventsTreeProvider({ ui: fakeUi, store: server.store, server: server.requester });
   const { total } = await server.requester.request('swapsim/events', { uri, start: 0, count: 1 });
@@ -129,11 +151,23 @@ test('Events: newest first, paged, with slot events revealing their slot', async
 });
 
 test('during a long run the Events and Swap cache views fill in as it goes, not only at its end (issue #22)', async () => {
-  const long = ['config check_invariants=no', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'repeat 300 {', '  repeat 250 {', '    pageout t heap pages=0..0', '    touch t heap pages=0..0', '  }', '}'].join('\n');
+  const long = [
+    'config check_invariants=no',
+    'swapon /dev/vda2 size=64M',
+    'task t',
+    'mmap t heap 1M populate',
+    'repeat 300 {',
+    '  repeat 250 {',
+    '    pageout t heap pages=0..0',
+    '    touch t heap pages=0..0',
+    '  }',
+    '}',
+  ].join('\n');
   const uri = await server.open('long-live.swapsim', long);
   const events = new EventsTreeProvider({ ui: fakeUi, store: server.store, server: server.requester });
   const cache = new SwapCacheTreeProvider({ ui: fakeUi, store: server.store, server: server.requester });
-  const changed = (tree: { onDidChangeTreeData: vscode.Event<undefined> }): Promise<void> => new Promise((resolve) => tree.onDidChangeTreeData(() => resolve()));
+  const changed = (tree: { onDidChangeTreeData: vscode.Event<undefined> }): Promise<void> =>
+    new Promise((resolve) => tree.onDidChangeTreeData(() => resolve()));
   const eventsChanged = changed(events);
   const cacheChanged = changed(cache);
   let settled = false;

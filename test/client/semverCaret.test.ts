@@ -10,7 +10,14 @@ import { test } from 'node:test';
 import { parseVersion, satisfiesCaret } from '../../client/shims/semverCaret';
 import { REPO_ROOT } from '../foundation/repo';
 
-type RealParse = (version: unknown) => { version: string; major: number; minor: number; patch: number; prerelease: (string | number)[]; build: string[] } | null;
+type RealParse = (version: unknown) => {
+  version: string;
+  major: number;
+  minor: number;
+  patch: number;
+  prerelease: (string | number)[];
+  build: string[];
+} | null;
 type RealSatisfies = (version: unknown, range: string) => boolean;
 
 const fromLanguageClient = createRequire(path.join(REPO_ROOT, 'node_modules', 'vscode-languageclient', 'package.json'));
@@ -18,9 +25,34 @@ const realParse = fromLanguageClient('semver/functions/parse') as RealParse;
 const realSatisfies = fromLanguageClient('semver/functions/satisfies') as RealSatisfies;
 
 const VERSIONS = [
-  '1.100.3', '1.91.0', '1.90.9', '1.91.1', '2.0.0', '1.99.0-insider', '1.101.0-insider', ' 1.100.0 ', 'v1.100.0', '1.100.0+build.7',
-  '1.2.3-alpha.1', '1.2.3-0.3.7', '1.2.3-01', '01.2.3', '1.2', '1.2.3.4', '', 'insider', '=1.2.3', '1.2.3-', '1.2.3+',
-  '9007199254740991.0.0', '9007199254740992.0.0', '1.2.3-9007199254740991', '0.0.0', '0.1.5', '0.0.3', '0.0.4',
+  '1.100.3',
+  '1.91.0',
+  '1.90.9',
+  '1.91.1',
+  '2.0.0',
+  '1.99.0-insider',
+  '1.101.0-insider',
+  ' 1.100.0 ',
+  'v1.100.0',
+  '1.100.0+build.7',
+  '1.2.3-alpha.1',
+  '1.2.3-0.3.7',
+  '1.2.3-01',
+  '01.2.3',
+  '1.2',
+  '1.2.3.4',
+  '',
+  'insider',
+  '=1.2.3',
+  '1.2.3-',
+  '1.2.3+',
+  '9007199254740991.0.0',
+  '9007199254740992.0.0',
+  '1.2.3-9007199254740991',
+  '0.0.0',
+  '0.1.5',
+  '0.0.3',
+  '0.0.4',
 ];
 const RANGES = ['^1.91.0', '^1.100.3', '^0.1.2', '^0.0.3', '^2.0.0'];
 
@@ -34,8 +66,22 @@ test('parseVersion answers as semver.parse: valid or not, and the same fields', 
     }
     assert.ok(ours !== null, `semver accepts ${JSON.stringify(version)}`);
     assert.deepEqual(
-      { version: ours.version, major: ours.major, minor: ours.minor, patch: ours.patch, prerelease: ours.prerelease, build: ours.build },
-      { version: real.version, major: real.major, minor: real.minor, patch: real.patch, prerelease: real.prerelease, build: real.build },
+      {
+        version: ours.version,
+        major: ours.major,
+        minor: ours.minor,
+        patch: ours.patch,
+        prerelease: ours.prerelease,
+        build: ours.build,
+      },
+      {
+        version: real.version,
+        major: real.major,
+        minor: real.minor,
+        patch: real.patch,
+        prerelease: real.prerelease,
+        build: real.build,
+      },
       `fields of ${JSON.stringify(version)}`,
     );
   }
@@ -44,14 +90,22 @@ test('parseVersion answers as semver.parse: valid or not, and the same fields', 
 test('satisfiesCaret answers as semver.satisfies for caret ranges, strings and parsed versions alike', () => {
   for (const range of RANGES) {
     for (const version of VERSIONS) {
-      assert.equal(satisfiesCaret(version, range), realSatisfies(version, range), `${JSON.stringify(version)} in ${range}`);
+      assert.equal(
+        satisfiesCaret(version, range),
+        realSatisfies(version, range),
+        `${JSON.stringify(version)} in ${range}`,
+      );
       const real = realParse(version);
       const ours = parseVersion(version);
       if (real === null || ours === null) continue;
       // LanguageClient.checkVersion clears the prerelease of the parsed version before asking.
       real.prerelease = [];
       ours.prerelease = [];
-      assert.equal(satisfiesCaret(ours, range), realSatisfies(real, range), `${JSON.stringify(version)} without prerelease in ${range}`);
+      assert.equal(
+        satisfiesCaret(ours, range),
+        realSatisfies(real, range),
+        `${JSON.stringify(version)} without prerelease in ${range}`,
+      );
     }
   }
 });
@@ -63,7 +117,10 @@ test('satisfiesCaret refuses ranges it does not implement instead of guessing', 
 });
 
 test('the range vscode-languageclient requires is one the stand-in implements', () => {
-  const text = readFileSync(path.join(REPO_ROOT, 'node_modules', 'vscode-languageclient', 'lib', 'node', 'main.js'), 'utf8');
+  const text = readFileSync(
+    path.join(REPO_ROOT, 'node_modules', 'vscode-languageclient', 'lib', 'node', 'main.js'),
+    'utf8',
+  );
   const m = /REQUIRED_VSCODE_VERSION = '([^']+)'/.exec(text);
   assert.ok(m !== null, 'vscode-languageclient no longer declares REQUIRED_VSCODE_VERSION as before');
   assert.doesNotThrow(() => satisfiesCaret('1.100.3', m[1]!));

@@ -42,7 +42,9 @@ export class TestServer {
 
   /** Run to the end (or `toLine`) and take the answer into the store, as the Run command does. */
   async run(uri: string, toLine?: number): Promise<void> {
-    this.store.applySnapshot(await this.requester.request('swapsim/run', toLine === undefined ? { uri } : { uri, toLine }));
+    this.store.applySnapshot(
+      await this.requester.request('swapsim/run', toLine === undefined ? { uri } : { uri, toLine }),
+    );
   }
 
   async step(uri: string, direction: 'forward' | 'back' = 'forward', count = 1): Promise<void> {

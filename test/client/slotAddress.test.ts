@@ -13,13 +13,24 @@ test('a device and an offset, separated by a colon or by spaces', () => {
   assert.deepEqual(parseSlotAddress('/dev/vda2 1234', DEVICES), { type: 0, offset: 1234 });
   assert.deepEqual(parseSlotAddress('  /dev/vda2   0x4d2 ', DEVICES), { type: 0, offset: 1234 });
   assert.deepEqual(parseSlotAddress('1 7', DEVICES), { type: 1, offset: 7 });
-  assert.deepEqual(parseSlotAddress('/swap file:7', DEVICES), { type: 1, offset: 7 }, 'a path with a space, colon form');
-  assert.deepEqual(parseSlotAddress('/swap file 7', DEVICES), { type: 1, offset: 7 }, 'a path with a space, space form');
+  assert.deepEqual(
+    parseSlotAddress('/swap file:7', DEVICES),
+    { type: 1, offset: 7 },
+    'a path with a space, colon form',
+  );
+  assert.deepEqual(
+    parseSlotAddress('/swap file 7', DEVICES),
+    { type: 1, offset: 7 },
+    'a path with a space, space form',
+  );
 });
 
 test('what is wrong, in words', () => {
   assert.match(String(parseSlotAddress('/dev/vda2', DEVICES)), /^write DEVICE:OFFSET or DEVICE OFFSET/);
   assert.match(String(parseSlotAddress('/dev/vda2 x1', DEVICES)), /^not an offset: x1$/);
-  assert.match(String(parseSlotAddress('/dev/vdz 1', DEVICES)), /^no active swap device \/dev\/vdz \(active: \/dev\/vda2, \/swap file\)$/);
+  assert.match(
+    String(parseSlotAddress('/dev/vdz 1', DEVICES)),
+    /^no active swap device \/dev\/vdz \(active: \/dev\/vda2, \/swap file\)$/,
+  );
   assert.match(String(parseSlotAddress('/swap file 600', DEVICES)), /^\/swap file has slots 0\.\.511$/);
 });

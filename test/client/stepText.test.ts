@@ -19,6 +19,9 @@ test('pass only when finished with nothing failed; expected kernel errors do not
   assert.match(stepText('p4', 3, 3, 'finished', 0), /^\$\(pass\)/);
   assert.match(stepText('p4', 1, 3, 'ready', 0), /^\$\(debug-step-over\)/);
   // A failure part-way through shows before the end too.
-  assert.match(stepText('p4', 2, 3, 'ready', failureCount({ expects: [], errors: [{ expected: false }] }).errors), /^\$\(testing-failed-icon\)/);
+  assert.match(
+    stepText('p4', 2, 3, 'ready', failureCount({ expects: [], errors: [{ expected: false }] }).errors),
+    /^\$\(testing-failed-icon\)/,
+  );
   assert.match(stepText('p4', 0, 3, 'invalid', 0), /^\$\(error\)/);
 });

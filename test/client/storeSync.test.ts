@@ -16,7 +16,8 @@ after(async () => {
 
 function comparable(state: SessionState | undefined): unknown {
   assert.ok(state !== undefined);
-  const byLine = <T extends { range: { start: { line: number } }; step: number }>(xs: T[]): T[] => [...xs].sort((a, b) => a.step - b.step || a.range.start.line - b.range.start.line);
+  const byLine = <T extends { range: { start: { line: number } }; step: number }>(xs: T[]): T[] =>
+    [...xs].sort((a, b) => a.step - b.step || a.range.start.line - b.range.start.line);
   return {
     status: state.status,
     design: state.design,
@@ -68,7 +69,7 @@ test('snapshot + deltas = a fresh snapshot, after every kind of move', async () 
   }
 });
 
-test('after an edit, the rebuilt session\'s rewound delta brings the copy to the new text', async () => {
+test("after an edit, the rebuilt session's rewound delta brings the copy to the new text", async () => {
   const uri = await server.open('edit.swapsim', 'swapon /dev/vda2 size=64M\nmkdir app\ntask t cgroup=app\n');
   await server.run(uri);
   assert.equal(server.store.get(uri)?.memcgs.size, 2);

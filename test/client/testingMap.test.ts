@@ -87,7 +87,11 @@ test('with stop_on_error, expects after the first failure are skipped as not rea
   ].join('\n');
   const { lines } = await runAll('stop.swapsim', text);
   assert.equal(lines.get(2)?.state, 'failed');
-  assert.equal(lines.get(4)?.state, 'skipped', 'docs/scenario-language.md: stop_on_error stops at the first failed expectation');
+  assert.equal(
+    lines.get(4)?.state,
+    'skipped',
+    'docs/scenario-language.md: stop_on_error stops at the first failed expectation',
+  );
   assert.match(lines.get(4)?.messages[0].text ?? '', /not reached: the run stopped at step 2 of 4/);
 });
 

@@ -36,7 +36,9 @@ export function stub(): unknown {
  */
 export function vscodeStub(root: string): Record<string, unknown> {
   const types = readFileSync(path.join(root, 'node_modules', '@types', 'vscode', 'index.d.ts'), 'utf8');
-  const names = new Set([...types.matchAll(/^\s{1,4}export (?:namespace|class|enum|function|const|let) (\w+)/gm)].map((m) => m[1]));
+  const names = new Set(
+    [...types.matchAll(/^\s{1,4}export (?:namespace|class|enum|function|const|let) (\w+)/gm)].map((m) => m[1]),
+  );
   // LanguageClient checks the editor version it runs in.
   return { ...Object.fromEntries([...names].map((name) => [name, stub()])), version: '1.100.3' };
 }
@@ -83,6 +85,7 @@ export function extensionContext(root: string, storage: string): unknown {
     globalStorageUri: { scheme: 'file', fsPath: storage },
   };
   return new Proxy(known, {
-    get: (target, prop) => (prop in target ? target[prop as keyof typeof target] : (stub() as Record<PropertyKey, unknown>)[prop]),
+    get: (target, prop) =>
+      prop in target ? target[prop as keyof typeof target] : (stub() as Record<PropertyKey, unknown>)[prop],
   });
 }

@@ -5,7 +5,11 @@
 
 export type Vision = 'normal' | 'protanopia' | 'deuteranopia' | 'tritanopia';
 
-type Matrix = readonly [readonly [number, number, number], readonly [number, number, number], readonly [number, number, number]];
+type Matrix = readonly [
+  readonly [number, number, number],
+  readonly [number, number, number],
+  readonly [number, number, number],
+];
 
 const MACHADO: Record<Exclude<Vision, 'normal'>, Matrix> = {
   protanopia: [
@@ -84,7 +88,12 @@ export function deltaE2000(p: Rgb, q: Rgb): number {
     if (Math.abs(h1 - h2) > 180) hBar += h1 + h2 < 360 ? 360 : -360;
     hBar /= 2;
   }
-  const t = 1 - 0.17 * Math.cos((hBar - 30) * rad) + 0.24 * Math.cos(2 * hBar * rad) + 0.32 * Math.cos((3 * hBar + 6) * rad) - 0.2 * Math.cos((4 * hBar - 63) * rad);
+  const t =
+    1 -
+    0.17 * Math.cos((hBar - 30) * rad) +
+    0.24 * Math.cos(2 * hBar * rad) +
+    0.32 * Math.cos((3 * hBar + 6) * rad) -
+    0.2 * Math.cos((4 * hBar - 63) * rad);
   const dTheta = 30 * Math.exp(-(((hBar - 275) / 25) ** 2));
   const rc = 2 * Math.sqrt(cBarP ** 7 / (cBarP ** 7 + 25 ** 7));
   const sl = 1 + (0.015 * (lBar - 50) ** 2) / Math.sqrt(20 + (lBar - 50) ** 2);

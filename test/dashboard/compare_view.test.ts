@@ -29,12 +29,21 @@ function sent(): Promise<CompareViewToHost[]> {
 }
 
 async function waitSent(what: (m: CompareViewToHost) => boolean): Promise<void> {
-  await page.waitForFunction((json) => (window as unknown as { __sent: unknown[] }).__sent.some((m) => JSON.stringify(m) === json), JSON.stringify(expectedMessage(what)));
+  await page.waitForFunction(
+    (json) => (window as unknown as { __sent: unknown[] }).__sent.some((m) => JSON.stringify(m) === json),
+    JSON.stringify(expectedMessage(what)),
+  );
 }
 
 /** The one message of `KNOWN` that `what` accepts (so the wait compares exact JSON in the page). */
 function expectedMessage(what: (m: CompareViewToHost) => boolean): CompareViewToHost {
-  const known: CompareViewToHost[] = [{ type: 'ready' }, { type: 'compareAt', at: 'current' }, { type: 'compareAt', at: 'end' }, { type: 'export', format: 'markdown' }, { type: 'export', format: 'csv' }];
+  const known: CompareViewToHost[] = [
+    { type: 'ready' },
+    { type: 'compareAt', at: 'current' },
+    { type: 'compareAt', at: 'end' },
+    { type: 'export', format: 'markdown' },
+    { type: 'export', format: 'csv' },
+  ];
   const found = known.filter(what);
   assert.equal(found.length, 1);
   return found[0]!;
@@ -45,11 +54,22 @@ function post(message: HostToCompareView | Record<string, unknown>): Promise<voi
 }
 
 before(async () => {
-  result = JSON.parse(execFileSync(process.execPath, [CLI, 'compare', SCENARIO, '--designs', DESIGNS, '--format', 'json'], { encoding: 'utf8' })) as CompareResult;
+  result = JSON.parse(
+    execFileSync(process.execPath, [CLI, 'compare', SCENARIO, '--designs', DESIGNS, '--format', 'json'], {
+      encoding: 'utf8',
+    }),
+  ) as CompareResult;
   browser = await launchChromium({ width: 1000, height: 1200 });
   page = browser.page;
   const media = path.join(REPO_ROOT, 'dist', 'media');
-  const html = dashboardHtml({ nonce: 'dGVzdG5vbmNl', cspSource: ORIGIN, scriptUri: `${ORIGIN}/compare.js`, styleUris: [`${ORIGIN}/compare.css`], title: 'swapsim: compare designs', loadingText: 'Comparing designs…' });
+  const html = dashboardHtml({
+    nonce: 'dGVzdG5vbmNl',
+    cspSource: ORIGIN,
+    scriptUri: `${ORIGIN}/compare.js`,
+    styleUris: [`${ORIGIN}/compare.css`],
+    title: 'swapsim: compare designs',
+    loadingText: 'Comparing designs…',
+  });
   await page.route(`${ORIGIN}/**`, (route) => {
     const name = new URL(route.request().url()).pathname.slice(1);
     if (name === '') return route.fulfill({ contentType: 'text/html', body: html });
@@ -73,21 +93,46 @@ after(async () => {
 test('the report: behaviour and the first divergence first, then the metadata, each cell as the shared report writes it', async () => {
   const report = compareReport(result);
   assert.notEqual(report.divergence, null, 'the example makes the designs diverge');
-  await post({ type: 'report', scenario: 'design-compare.swapsim', at: 'end', result, command: `swapsim compare design-compare.swapsim --designs ${DESIGNS}` });
+  await post({
+    type: 'report',
+    scenario: 'design-compare.swapsim',
+    at: 'end',
+    result,
+    command: `swapsim compare design-compare.swapsim --designs ${DESIGNS}`,
+  });
   await page.waitForSelector('#behaviour');
-  const order = await page.evaluate(() => [...document.querySelectorAll('#divergence, #behaviour, #metadata')].map((e) => e.id));
+  const order = await page.evaluate(() =>
+    [...document.querySelectorAll('#divergence, #behaviour, #metadata')].map((e) => e.id),
+  );
   assert.deepEqual(order, ['divergence', 'behaviour', 'metadata']);
-  assert.equal(await page.textContent('#divergence'), report.divergence!.charAt(0).toUpperCase() + report.divergence!.slice(1));
+  assert.equal(
+    await page.textContent('#divergence'),
+    report.divergence!.charAt(0).toUpperCase() + report.divergence!.slice(1),
+  );
   assert.equal(await page.textContent('#cli-command'), `swapsim compare design-compare.swapsim --designs ${DESIGNS}`);
   assert.match((await page.textContent('.where')) ?? '', new RegExp(`at the end of the run \\(step ${result.step}\\)`));
 
-  const rows = (id: string) => page.$$eval(`#${id} tbody tr`, (trs) => trs.map((tr) => ({ label: tr.querySelector('th')?.textContent ?? '', cells: [...tr.querySelectorAll('td.num')].map((td) => td.textContent ?? ''), differs: tr.classList.contains('differs') })));
+  const rows = (id: string) =>
+    page.$$eval(`#${id} tbody tr`, (trs) =>
+      trs.map((tr) => ({
+        label: tr.querySelector('th')?.textContent ?? '',
+        cells: [...tr.querySelectorAll('td.num')].map((td) => td.textContent ?? ''),
+        differs: tr.classList.contains('differs'),
+      })),
+    );
   const behaviour = await rows('behaviour');
   assert.deepEqual(
     behaviour,
-    report.behaviour.map((r) => ({ label: r.label, cells: r.values.map((v) => formatCell(r.unit, v)), differs: new Set(r.values.map(String)).size > 1 })),
+    report.behaviour.map((r) => ({
+      label: r.label,
+      cells: r.values.map((v) => formatCell(r.unit, v)),
+      differs: new Set(r.values.map(String)).size > 1,
+    })),
   );
-  assert.ok(behaviour.some((r) => r.differs), 'a behaviour row is marked as differing');
+  assert.ok(
+    behaviour.some((r) => r.differs),
+    'a behaviour row is marked as differing',
+  );
   const metadata = await rows('metadata');
   assert.deepEqual(
     metadata.map((r) => [r.label, r.cells, r.differs]),
@@ -108,8 +153,16 @@ test('the controls post what the host acts on: the choice of step and the two ex
 });
 
 test('a comparison gone stale offers to compare at the new step; a malformed message is ignored', async () => {
-  await post({ type: 'report', scenario: 'design-compare.swapsim', at: 'current', result, command: 'swapsim compare design-compare.swapsim --step 3' });
-  await page.waitForFunction(() => (document.getElementById('at-current') as HTMLInputElement | null)?.checked === true);
+  await post({
+    type: 'report',
+    scenario: 'design-compare.swapsim',
+    at: 'current',
+    result,
+    command: 'swapsim compare design-compare.swapsim --step 3',
+  });
+  await page.waitForFunction(
+    () => (document.getElementById('at-current') as HTMLInputElement | null)?.checked === true,
+  );
   await post({ type: 'stale', step: 5 });
   await page.waitForSelector('#banner:not([hidden]) #banner-action');
   assert.match((await page.textContent('#banner')) ?? '', /^The session moved to step 5/);
@@ -120,7 +173,9 @@ test('a comparison gone stale offers to compare at the new step; a malformed mes
 
   await post({ type: 'report', scenario: 'x', at: 'end', result: { step: 'nine' }, command: 1 });
   await post({ type: 'failed', message: 'swapsim/compare: cancelled' });
-  await page.waitForFunction(() => document.getElementById('banner')?.textContent === 'Could not compare: swapsim/compare: cancelled');
+  await page.waitForFunction(
+    () => document.getElementById('banner')?.textContent === 'Could not compare: swapsim/compare: cancelled',
+  );
   assert.equal(await page.locator('#behaviour').count(), 1, 'the malformed report did not replace the shown one');
   assert.deepEqual(await browser.violations(), []);
   assert.deepEqual(browser.consoleErrors, []);

@@ -10,7 +10,17 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { compareReport, formatCell } from '../../shared/compare_report';
 import type { DeviceSummary } from '../../shared/protocol';
-import { cellCentre, FIXTURES, launchChromium, mapGeometry, ProtocolClient, resultsDir, startServe, type BrowserSession, type ServeProcess } from './harness';
+import {
+  cellCentre,
+  FIXTURES,
+  launchChromium,
+  mapGeometry,
+  ProtocolClient,
+  resultsDir,
+  startServe,
+  type BrowserSession,
+  type ServeProcess,
+} from './harness';
 import { hangGuard } from '../hang_guard';
 
 const SCENARIO = path.join(FIXTURES, 'dashboard.swapsim');
@@ -107,7 +117,12 @@ async function stepText(page: Page): Promise<number> {
 }
 
 async function waitStep(page: Page, step: number): Promise<void> {
-  await page.waitForFunction((n) => document.querySelector('#step-text')?.textContent?.startsWith(`step ${n.toLocaleString('en-US')} /`) === true, step, { timeout: hangGuard(20_000) });
+  await page.waitForFunction(
+    (n) =>
+      document.querySelector('#step-text')?.textContent?.startsWith(`step ${n.toLocaleString('en-US')} /`) === true,
+    step,
+    { timeout: hangGuard(20_000) },
+  );
 }
 
 /** Wait until the map has drawn a complete frame of its current view. */
@@ -139,14 +154,20 @@ async function canvasPixel(page: Page, x: number, y: number): Promise<[number, n
       const c = canvas as HTMLCanvasElement;
       const r = c.getBoundingClientRect();
       const scale = c.width / r.width;
-      const d = c.getContext('2d')!.getImageData(Math.floor((x - r.left) * scale), Math.floor((y - r.top) * scale), 1, 1).data;
+      const d = c
+        .getContext('2d')!
+        .getImageData(Math.floor((x - r.left) * scale), Math.floor((y - r.top) * scale), 1, 1).data;
       return [d[0]!, d[1]!, d[2]!] as [number, number, number];
     },
     { x, y },
   );
 }
 
-const hexRgb = (hex: string): [number, number, number] => [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)];
+const hexRgb = (hex: string): [number, number, number] => [
+  parseInt(hex.slice(1, 3), 16),
+  parseInt(hex.slice(3, 5), 16),
+  parseInt(hex.slice(5, 7), 16),
+];
 
 describe('dashboard in a browser', () => {
   let serve: ServeProcess;
@@ -198,7 +219,10 @@ describe('dashboard in a browser', () => {
       ['script-src-elem', 'script-src-elem', 'style-src-attr', 'style-src-attr'],
       violations.join('\n'),
     );
-    assert.deepEqual(browser.consoleErrors.filter((e) => !/Content Security Policy|Refused to/.test(e)), []);
+    assert.deepEqual(
+      browser.consoleErrors.filter((e) => !/Content Security Policy|Refused to/.test(e)),
+      [],
+    );
   });
 
   test('steps with the toolbar; panels follow the deltas', async () => {
@@ -218,7 +242,10 @@ describe('dashboard in a browser', () => {
     // The memcg tree has the cgroup with its limits.
     const app = page.locator('[data-memcg="/app"]');
     await app.waitFor();
-    assert.match((await app.locator('[data-bar="memory"] [role="meter"]').getAttribute('aria-valuetext')) ?? '', /of 96 MiB, high 64 MiB/);
+    assert.match(
+      (await app.locator('[data-bar="memory"] [role="meter"]').getAttribute('aria-valuetext')) ?? '',
+      /of 96 MiB, high 64 MiB/,
+    );
     // The timeline shows the current step's events.
     await page.waitForSelector('#timeline-events .step-group.current');
     await waitPainted(page);
@@ -238,12 +265,21 @@ describe('dashboard in a browser', () => {
     assert.equal(g.k, 1, 'a 128-cluster device fits with one cluster per cell');
     const centre = cellCentre(g, cluster);
     await page.mouse.move(centre.x, centre.y);
-    assert.match((await page.textContent('#map-tooltip')) ?? '', new RegExp(`^cluster ${cluster} · ${detail.list} · ${detail.count} of 512 slots used`));
+    assert.match(
+      (await page.textContent('#map-tooltip')) ?? '',
+      new RegExp(`^cluster ${cluster} · ${detail.list} · ${detail.count} of 512 slots used`),
+    );
     await page.mouse.click(centre.x, centre.y);
-    await page.waitForFunction((c) => document.querySelector('#inspector-title')?.textContent === `Cluster ${c} of /dev/vda2`, cluster);
+    await page.waitForFunction(
+      (c) => document.querySelector('#inspector-title')?.textContent === `Cluster ${c} of /dev/vda2`,
+      cluster,
+    );
     assert.equal(await page.textContent('#inspector-facts [data-key="list"]'), detail.list);
     assert.equal(await page.textContent('#inspector-facts [data-key="count"]'), `${detail.count} of 512`);
-    assert.match((await page.textContent('#map-live')) ?? '', new RegExp(`Selected on /dev/vda2: cluster ${cluster} ·`));
+    assert.match(
+      (await page.textContent('#map-live')) ?? '',
+      new RegExp(`Selected on /dev/vda2: cluster ${cluster} ·`),
+    );
 
     // Zoom in (around the selection) until slots can be picked.
     for (let i = 0; i < 12 && !((await mapGeometry(page)).slots && (await mapGeometry(page)).s >= 192); i++) {
@@ -253,21 +289,33 @@ describe('dashboard in a browser', () => {
     await waitPainted(page);
     g = await mapGeometry(page);
     assert.ok(g.slots && g.s >= 192, `slot zoom reached (s=${g.s})`);
-    const slot = detail.backing.findIndex((b, i) => b !== 'free' && b !== 'bad' && b !== 'header' && detail.counts[i]! > 0);
+    const slot = detail.backing.findIndex(
+      (b, i) => b !== 'free' && b !== 'bad' && b !== 'header' && detail.counts[i]! > 0,
+    );
     assert.ok(slot >= 0);
     const offset = cluster * 512 + slot;
     const expected = await client.request('swapsim/slot', { type: vda2.type, offset });
     const at = cellCentre(g, cluster, { index: slot, ...SLOT_GRID });
     await page.mouse.click(at.x, at.y);
-    await page.waitForFunction((o) => document.querySelector('#inspector-title')?.textContent === `Slot ${o.toLocaleString('en-US')} of /dev/vda2`, offset);
+    await page.waitForFunction(
+      (o) =>
+        document.querySelector('#inspector-title')?.textContent === `Slot ${o.toLocaleString('en-US')} of /dev/vda2`,
+      offset,
+    );
 
-    const fact = async (key: string): Promise<string> => (await page.textContent(`#inspector-facts [data-key="${key}"]`)) ?? '';
+    const fact = async (key: string): Promise<string> =>
+      (await page.textContent(`#inspector-facts [data-key="${key}"]`)) ?? '';
     assert.equal(await fact('kind'), expected.kind);
     assert.equal(await fact('backing'), expected.backing);
     assert.equal(await fact('count'), String(expected.count));
     assert.equal(await fact('cluster'), String(expected.cluster));
     assert.equal(await fact('entryRaw'), expected.entryRaw);
-    assert.equal(await fact('memcg'), expected.memcg === null ? 'none' : `${expected.memcg.path} (id ${expected.memcg.id}${expected.memcg.online ? '' : ', offline: zombie'})`);
+    assert.equal(
+      await fact('memcg'),
+      expected.memcg === null
+        ? 'none'
+        : `${expected.memcg.path} (id ${expected.memcg.id}${expected.memcg.online ? '' : ', offline: zombie'})`,
+    );
     // Every encoding of the active design, every labelled bit field.
     const sections = page.locator('section.encoding');
     assert.equal(await sections.count(), expected.encodings.length);
@@ -280,7 +328,10 @@ describe('dashboard in a browser', () => {
       for (const f of e.fields) {
         const row = section.locator(`tr[data-field="${f.name}"]`);
         assert.equal(await row.locator('td[data-value]').textContent(), f.value, `${e.structure}.${f.name}`);
-        assert.equal(await row.locator('td.num').textContent(), f.bits[0] === f.bits[1] ? `${f.bits[0]}` : `${f.bits[0]}..${f.bits[1]}`);
+        assert.equal(
+          await row.locator('td.num').textContent(),
+          f.bits[0] === f.bits[1] ? `${f.bits[0]}` : `${f.bits[0]}..${f.bits[1]}`,
+        );
       }
     }
     // History: one button per event, labelled with its step.
@@ -296,8 +347,15 @@ describe('dashboard in a browser', () => {
     await client.request('swapsim/gotoStep', { step: 0 });
     await waitStep(page, 0);
     await page.waitForSelector('#inspector-inactive');
-    assert.match((await page.textContent('#inspector-inactive')) ?? '', /^No swap device of type 0 is active at step 0\./);
-    assert.equal(await page.locator('#inspector-body .error, #inspector-body [role="alert"]').count(), 0, 'no error for a device that is simply not there yet');
+    assert.match(
+      (await page.textContent('#inspector-inactive')) ?? '',
+      /^No swap device of type 0 is active at step 0\./,
+    );
+    assert.equal(
+      await page.locator('#inspector-body .error, #inspector-body [role="alert"]').count(),
+      0,
+      'no error for a device that is simply not there yet',
+    );
     await client.request('swapsim/gotoStep', { step: 12 });
     await waitStep(page, 12);
     await page.waitForFunction((t) => document.querySelector('#inspector-title')?.textContent === t, title);
@@ -332,7 +390,9 @@ describe('dashboard in a browser', () => {
     const whole = await mapGeometry(page);
     const centre = cellCentre(whole, cluster);
     await page.mouse.dblclick(centre.x, centre.y);
-    await page.waitForFunction(() => (document.querySelector('#cluster-map') as HTMLElement | null)?.dataset.slots === 'true');
+    await page.waitForFunction(
+      () => (document.querySelector('#cluster-map') as HTMLElement | null)?.dataset.slots === 'true',
+    );
     await waitPainted(page);
     const g = await mapGeometry(page);
     assert.ok(g.s / SLOT_GRID.cols >= 12, `slots are ${g.s / SLOT_GRID.cols} px wide`);
@@ -340,7 +400,11 @@ describe('dashboard in a browser', () => {
     const offset = cluster * 512 + slot;
     const at = cellCentre(g, cluster, { index: slot, ...SLOT_GRID });
     await page.mouse.click(at.x, at.y);
-    await page.waitForFunction((o) => document.querySelector('#inspector-title')?.textContent === `Slot ${o.toLocaleString('en-US')} of /dev/vda2`, offset);
+    await page.waitForFunction(
+      (o) =>
+        document.querySelector('#inspector-title')?.textContent === `Slot ${o.toLocaleString('en-US')} of /dev/vda2`,
+      offset,
+    );
   });
 
   test('themes: light, dark and high contrast repaint from the CSS variables', async () => {
@@ -356,14 +420,25 @@ describe('dashboard in a browser', () => {
       await applyTheme(page, name);
       await waitPainted(page);
       const bg = THEMES[name].vars['--vscode-editor-background']!;
-      assert.deepEqual(await canvasPixel(page, bare.x, bare.y), hexRgb(bg), `${name}: canvas background follows --vscode-editor-background`);
+      assert.deepEqual(
+        await canvasPixel(page, bare.x, bare.y),
+        hexRgb(bg),
+        `${name}: canvas background follows --vscode-editor-background`,
+      );
       const freePixel = await canvasPixel(page, free.x, free.y);
       assert.notDeepEqual(freePixel, hexRgb(bg), `${name}: free clusters stand out from the background`);
       seen.set(name, freePixel);
-      assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), `rgb(${hexRgb(bg).join(', ')})`);
+      assert.equal(
+        await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+        `rgb(${hexRgb(bg).join(', ')})`,
+      );
       await page.screenshot({ path: path.join(shots, `theme-${name}.png`), fullPage: false });
     }
-    assert.equal(new Set([...seen.values()].map((p) => p.join())).size, 3, 'each theme paints free clusters its own colour');
+    assert.equal(
+      new Set([...seen.values()].map((p) => p.join())).size,
+      3,
+      'each theme paints free clusters its own colour',
+    );
     await page.evaluate(() => document.body.removeAttribute('style'));
   });
 
@@ -380,9 +455,18 @@ describe('dashboard in a browser', () => {
           };
           socket.onopen = () => {
             socket.send('][');
-            socket.send(JSON.stringify({ type: 'request', id: 9001, method: 'swapsim/step', params: { uri, direction: 'forward', count: -5 } }));
+            socket.send(
+              JSON.stringify({
+                type: 'request',
+                id: 9001,
+                method: 'swapsim/step',
+                params: { uri, direction: 'forward', count: -5 },
+              }),
+            );
             socket.send(JSON.stringify({ type: 'request', id: 9002, method: 'swapsim/run', params: { uri } }));
-            socket.send(JSON.stringify({ type: 'request', id: '9003', method: 'swapsim/gotoStep', params: { uri, step: 0 } }));
+            socket.send(
+              JSON.stringify({ type: 'request', id: '9003', method: 'swapsim/gotoStep', params: { uri, step: 0 } }),
+            );
           };
           setTimeout(() => resolve(got), 5000);
         }),
@@ -422,15 +506,24 @@ describe('dashboard in a browser', () => {
   test('design comparison: behaviour and the first divergence, then bytes per structure with their formulas, as swapsim/compare says', async () => {
     await page.click('#panel-compare > summary');
     await page.waitForSelector('#compare-table', { timeout: hangGuard(60_000) });
-    const designs = await page.$$eval('#compare-table thead th', (ths) => ths.slice(2).map((th) => th.textContent ?? ''));
+    const designs = await page.$$eval('#compare-table thead th', (ths) =>
+      ths.slice(2).map((th) => th.textContent ?? ''),
+    );
     assert.deepEqual(designs, ['legacy', 'p3', 'p4'], 'the default pick for a p4 scenario');
     const truth = await client.request('swapsim/compare', { designs: ['legacy', 'p3', 'p4'] }, 60_000);
     assert.equal(truth.step, 12);
     for (const table of truth.tables) {
       for (const line of table.lines) {
         const row = line.device === null ? line.structure : `${line.structure} (${line.device})`;
-        const cell = page.locator(`#compare-table tbody tr[data-structure="${line.structure}"]`).filter({ has: page.locator(`th:text-is("${row}")`) }).locator(`td[data-design="${table.design}"]`);
-        const rowKinds = await page.locator(`#compare-table tbody tr[data-structure="${line.structure}"]`).filter({ has: page.locator(`th:text-is("${row}")`) }).locator('td:nth-child(2)').allTextContents();
+        const cell = page
+          .locator(`#compare-table tbody tr[data-structure="${line.structure}"]`)
+          .filter({ has: page.locator(`th:text-is("${row}")`) })
+          .locator(`td[data-design="${table.design}"]`);
+        const rowKinds = await page
+          .locator(`#compare-table tbody tr[data-structure="${line.structure}"]`)
+          .filter({ has: page.locator(`th:text-is("${row}")`) })
+          .locator('td:nth-child(2)')
+          .allTextContents();
         const index = rowKinds.indexOf(line.kind);
         assert.ok(index >= 0, `${table.design}: a ${line.kind} row for ${row}`);
         assert.equal(Number(await cell.nth(index).getAttribute('data-bytes')), line.bytes, `${table.design} ${row}`);
@@ -439,15 +532,33 @@ describe('dashboard in a browser', () => {
     }
     // Behaviour first, as the Compare Designs view and `swapsim compare --step 12` show it (issue #22).
     const report = compareReport(truth);
-    assert.equal(await page.textContent('#compare-cli'), 'swapsim compare dashboard.swapsim --designs legacy,p3,p4 --step 12');
-    const divergence = report.divergence === null ? 'Every design behaved alike.' : report.divergence.charAt(0).toUpperCase() + report.divergence.slice(1);
+    assert.equal(
+      await page.textContent('#compare-cli'),
+      'swapsim compare dashboard.swapsim --designs legacy,p3,p4 --step 12',
+    );
+    const divergence =
+      report.divergence === null
+        ? 'Every design behaved alike.'
+        : report.divergence.charAt(0).toUpperCase() + report.divergence.slice(1);
     assert.equal(await page.textContent('#compare-divergence'), divergence);
-    const behaviour = await page.$$eval('#compare-behaviour tbody tr', (trs) => trs.map((tr) => [tr.querySelector('th')?.textContent ?? '', ...[...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''), tr.classList.contains('differs')]));
+    const behaviour = await page.$$eval('#compare-behaviour tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.querySelector('th')?.textContent ?? '',
+        ...[...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+        tr.classList.contains('differs'),
+      ]),
+    );
     assert.deepEqual(
       behaviour,
-      report.behaviour.map((r) => [r.label, ...r.values.map((v) => formatCell(r.unit, v)), new Set(r.values.map(String)).size > 1]),
+      report.behaviour.map((r) => [
+        r.label,
+        ...r.values.map((v) => formatCell(r.unit, v)),
+        new Set(r.values.map(String)).size > 1,
+      ]),
     );
-    const order = await page.evaluate(() => [...document.querySelectorAll('#compare-divergence, #compare-behaviour, #compare-table')].map((e) => e.id));
+    const order = await page.evaluate(() =>
+      [...document.querySelectorAll('#compare-divergence, #compare-behaviour, #compare-table')].map((e) => e.id),
+    );
     assert.deepEqual(order, ['compare-divergence', 'compare-behaviour', 'compare-table']);
     await page.locator('#panel-compare').screenshot({ path: path.join(shots, 'compare-dark.png') });
     await page.click('#panel-compare > summary');
@@ -458,7 +569,9 @@ describe('dashboard in a browser', () => {
     const selected = (await page.textContent('#inspector-title')) ?? '';
     // The zoom level of the saved UI state (persist.ts UiState: the entry with an `open` list).
     const savedLevel = (): string => {
-      const states = Object.values({ ...localStorage }).map((text) => JSON.parse(text) as { level?: unknown; open?: unknown });
+      const states = Object.values({ ...localStorage }).map(
+        (text) => JSON.parse(text) as { level?: unknown; open?: unknown },
+      );
       return JSON.stringify(states.find((s) => Array.isArray(s.open))?.level);
     };
     const levelBefore = await page.evaluate(savedLevel);
@@ -467,7 +580,9 @@ describe('dashboard in a browser', () => {
     // The zoom is saved with the rest of the UI state: wait for the write that holds the new level
     // (an earlier write, of the closed panel alone, may be the first change seen).
     await page.waitForFunction((before) => {
-      const states = Object.values({ ...localStorage }).map((text) => JSON.parse(text) as { level?: unknown; open?: unknown });
+      const states = Object.values({ ...localStorage }).map(
+        (text) => JSON.parse(text) as { level?: unknown; open?: unknown },
+      );
       return JSON.stringify(states.find((s) => Array.isArray(s.open))?.level) !== before;
     }, levelBefore);
     const zoom = await page.textContent('#map-zoom-label');
@@ -516,13 +631,21 @@ describe('dashboard by keyboard only', () => {
     // Focus is visible on the map.
     assert.notEqual(await page.$eval('#cluster-map', (el) => getComputedStyle(el).outlineStyle), 'none');
     await page.keyboard.press('Home');
-    await page.waitForFunction(() => document.querySelector('#inspector-title')?.textContent === 'Cluster 0 of /dev/vda2');
+    await page.waitForFunction(
+      () => document.querySelector('#inspector-title')?.textContent === 'Cluster 0 of /dev/vda2',
+    );
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#inspector-title')?.textContent === 'Slot 0 of /dev/vda2');
-    assert.equal(await page.textContent('#inspector-facts [data-key="backing"]'), 'header', 'slot 0 holds the swap header');
+    assert.equal(
+      await page.textContent('#inspector-facts [data-key="backing"]'),
+      'header',
+      'slot 0 holds the swap header',
+    );
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');
-    await page.waitForFunction(() => document.querySelector('#inspector-title')?.textContent === 'Slot 35 of /dev/vda2');
+    await page.waitForFunction(
+      () => document.querySelector('#inspector-title')?.textContent === 'Slot 35 of /dev/vda2',
+    );
     assert.match((await page.textContent('#map-live')) ?? '', /slot 35 \(0x23\)/);
     // ] steps from anywhere outside text fields; t jumps to the timeline.
     await page.keyboard.press(']');
@@ -534,7 +657,9 @@ describe('dashboard by keyboard only', () => {
     await page.keyboard.press('m');
     assert.equal(await focused(), 'cluster-map');
     await page.keyboard.press('Escape');
-    await page.waitForFunction(() => document.querySelector('#inspector-title')?.textContent === 'Cluster 0 of /dev/vda2');
+    await page.waitForFunction(
+      () => document.querySelector('#inspector-title')?.textContent === 'Cluster 0 of /dev/vda2',
+    );
     await waitPainted(page);
     await page.screenshot({ path: path.join(resultsDir(), 'keyboard-light.png'), fullPage: false });
     assert.deepEqual(await browser.violations(), []);

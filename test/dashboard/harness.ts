@@ -29,13 +29,21 @@ export interface ServeProcess {
 
 /** Start `swapsim serve FILE` and wait for the address it prints. */
 export async function startServe(file: string, extraArgs: readonly string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', file, '--port', '0', ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve', file, '--port', '0', ...extraArgs], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`swapsim serve did not start in ${hangGuard(20_000)} ms:\n${out}`)), hangGuard(20_000));
+    const timer = setTimeout(
+      () => reject(new Error(`swapsim serve did not start in ${hangGuard(20_000)} ms:\n${out}`)),
+      hangGuard(20_000),
+    );
     const check = (): void => {
       const match = /serving .* at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
       if (match !== null) {
@@ -134,7 +142,11 @@ export class ProtocolClient {
   }
 
   /** A request; resolves with the result, rejects with the error message. */
-  async request<M extends WebviewRequestMethod>(method: M, params: Omit<RequestTypes[M]['params'], 'uri'>, timeoutMs = 20_000): Promise<RequestTypes[M]['result']> {
+  async request<M extends WebviewRequestMethod>(
+    method: M,
+    params: Omit<RequestTypes[M]['params'], 'uri'>,
+    timeoutMs = 20_000,
+  ): Promise<RequestTypes[M]['result']> {
     const id = this.nextId++;
     const answer = this.waitNew((m) => m.type === 'response' && m.id === id, timeoutMs);
     this.send({ type: 'request', id, method, params: { ...params, uri: this.uri } });
@@ -171,7 +183,9 @@ export interface BrowserSession {
 }
 
 /** Headless Chromium with a fresh profile; `colorScheme` fixes the standalone page's initial theme. */
-export async function launchChromium(options: { width?: number; height?: number; colorScheme?: 'dark' | 'light' } = {}): Promise<BrowserSession> {
+export async function launchChromium(
+  options: { width?: number; height?: number; colorScheme?: 'dark' | 'light' } = {},
+): Promise<BrowserSession> {
   const profile = mkdtempSync(path.join(tmpdir(), 'swapsim-dashboard-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
@@ -187,7 +201,9 @@ export async function launchChromium(options: { width?: number; height?: number;
     if (w.__cspViolations !== undefined) return;
     const list: string[] = [];
     (window as unknown as { __cspViolations: string[] }).__cspViolations = list;
-    document.addEventListener('securitypolicyviolation', (e) => list.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      list.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+    );
   });
   const page = context.pages()[0] ?? (await context.newPage());
   // Playwright's waits are hang guards too (30 s on a quiet machine by default).
@@ -230,12 +246,25 @@ export async function mapGeometry(page: Page): Promise<MapGeometry> {
   return page.$eval('#cluster-map', (el) => {
     const r = el.getBoundingClientRect();
     const d = (el as HTMLElement).dataset;
-    return { k: Number(d.k), s: Number(d.s), cols: Number(d.cols), x0: Number(d.x0), scrollY: Number(d.scrollY), slots: d.slots === 'true', left: r.left + el.clientLeft, top: r.top + el.clientTop };
+    return {
+      k: Number(d.k),
+      s: Number(d.s),
+      cols: Number(d.cols),
+      x0: Number(d.x0),
+      scrollY: Number(d.scrollY),
+      slots: d.slots === 'true',
+      left: r.left + el.clientLeft,
+      top: r.top + el.clientTop,
+    };
   });
 }
 
 /** Page coordinates of the centre of `cluster`'s cell (or of slot `slot` inside it). */
-export function cellCentre(g: MapGeometry, cluster: number, slot?: { index: number; cols: number; rows: number }): { x: number; y: number } {
+export function cellCentre(
+  g: MapGeometry,
+  cluster: number,
+  slot?: { index: number; cols: number; rows: number },
+): { x: number; y: number } {
   const cell = Math.floor(cluster / g.k);
   const x = g.left + g.x0 + (cell % g.cols) * g.s;
   const y = g.top + Math.floor(cell / g.cols) * g.s - g.scrollY;

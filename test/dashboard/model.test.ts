@@ -27,7 +27,10 @@ describe('map geometry', () => {
   test('the ladder goes from binned cells down to one cluster as wide as the view', () => {
     const ladder = zoomLadder(820);
     assert.equal(ladder[0]!.k, 2 ** 24);
-    assert.ok(ladder.every((l, i) => i === 0 || l.k < ladder[i - 1]!.k || l.s > ladder[i - 1]!.s), 'each level zooms in');
+    assert.ok(
+      ladder.every((l, i) => i === 0 || l.k < ladder[i - 1]!.k || l.s > ladder[i - 1]!.s),
+      'each level zooms in',
+    );
     const last = ladder[ladder.length - 1]!;
     assert.deepEqual(last, { k: 1, s: 768 });
   });
@@ -94,7 +97,17 @@ describe('caches', () => {
     const fetcher = {
       clusterMap: async (type: number, bins: number, from: number, to: number) => {
         asked.push({ bins, from, to });
-        const result: ClusterMap = { type, seq: 1, from, to, clustersPerBin: (to - from) / bins, list: new Array<number>(bins).fill(0), lists: ['free'], fill: new Array<number>(bins).fill(0), order: new Array<number>(bins).fill(-1) };
+        const result: ClusterMap = {
+          type,
+          seq: 1,
+          from,
+          to,
+          clustersPerBin: (to - from) / bins,
+          list: new Array<number>(bins).fill(0),
+          lists: ['free'],
+          fill: new Array<number>(bins).fill(0),
+          order: new Array<number>(bins).fill(-1),
+        };
         return { result, receivedAt: 0 };
       },
       cluster: async (): Promise<ClusterDetail> => {
@@ -137,7 +150,10 @@ describe('session store', () => {
     assert.equal(store.counters.get('vmstat.pswpout'), 13);
     assert.equal(store.previous.get('vmstat.pswpout'), 10);
     assert.deepEqual([...effect.counters].sort(), ['swaps./dev/vda2.Used', 'vmstat.pswpout']);
-    assert.deepEqual(effect.clusters.get(0)?.map((c) => c.cluster), [1]);
+    assert.deepEqual(
+      effect.clusters.get(0)?.map((c) => c.cluster),
+      [1],
+    );
     assert.ok(effect.slots.has(0));
     assert.equal(store.snapshot.step.index, 3);
     assert.deepEqual(store.series('vmstat.pswpout'), { steps: [2, 3], values: [10, 13] });
@@ -159,11 +175,29 @@ describe('session store', () => {
   test('a rewound delta drops the undone future', () => {
     const store = new SessionStore(snapshot);
     store.apply(delta());
-    store.apply(delta({ seq: 5, step: { ...delta().step, index: 4 }, counters: { 'vmstat.pswpout': 20 }, events: [{ id: 41, step: 4, kind: 'swapout', text: 'x' }] }));
+    store.apply(
+      delta({
+        seq: 5,
+        step: { ...delta().step, index: 4 },
+        counters: { 'vmstat.pswpout': 20 },
+        events: [{ id: 41, step: 4, kind: 'swapout', text: 'x' }],
+      }),
+    );
     assert.equal(store.events.length, 2);
-    store.apply(delta({ seq: 6, step: { ...delta().step, index: 3 }, counters: { 'vmstat.pswpout': 13 }, events: [], rewound: true }));
+    store.apply(
+      delta({
+        seq: 6,
+        step: { ...delta().step, index: 3 },
+        counters: { 'vmstat.pswpout': 13 },
+        events: [],
+        rewound: true,
+      }),
+    );
     assert.deepEqual(store.series('vmstat.pswpout'), { steps: [2, 3], values: [10, 13] });
-    assert.deepEqual(store.events.map((e) => e.id), [40]);
+    assert.deepEqual(
+      store.events.map((e) => e.id),
+      [40],
+    );
   });
 
   test('removing a device removes its /proc/swaps row', () => {
@@ -176,7 +210,11 @@ describe('session store', () => {
   test('counter keys split at the last dot for swap file names with dots', () => {
     assert.deepEqual(splitCounterKey('swaps./swap.img.Used'), { group: 'swaps', name: '/swap.img', field: 'Used' });
     assert.deepEqual(splitCounterKey('vmstat.pswpout'), { group: 'vmstat', name: 'pswpout', field: '' });
-    assert.deepEqual(splitCounterKey('mthp.hugepages-64kB.swpout'), { group: 'mthp', name: 'hugepages-64kB', field: 'swpout' });
+    assert.deepEqual(splitCounterKey('mthp.hugepages-64kB.swpout'), {
+      group: 'mthp',
+      name: 'hugepages-64kB',
+      field: 'swpout',
+    });
   });
 });
 
@@ -189,7 +227,10 @@ describe('kernel-style text', () => {
   };
 
   test('/proc/swaps pads the name to 40 columns, then tab-separated fields', () => {
-    assert.deepEqual(text('proc-swaps'), ['Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority', `/dev/vda2${' '.repeat(31)}partition\t65532\t\t40\t\t-2`]);
+    assert.deepEqual(text('proc-swaps'), [
+      'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority',
+      `/dev/vda2${' '.repeat(31)}partition\t65532\t\t40\t\t-2`,
+    ]);
   });
 
   test('/proc/meminfo right-aligns values to column 24, then kB', () => {
@@ -213,16 +254,30 @@ describe('exports and saved state', () => {
     assert.equal(header[0], 'step');
     const col = header.indexOf('vmstat.pswpout');
     const total = header.indexOf('meminfo.SwapTotal');
-    assert.deepEqual(lines.slice(1).map((l) => [l.split(',')[0], l.split(',')[col], l.split(',')[total]]), [
-      ['2', '10', '65532'],
-      ['3', '13', '65532'],
-    ]);
+    assert.deepEqual(
+      lines.slice(1).map((l) => [l.split(',')[0], l.split(',')[col], l.split(',')[total]]),
+      [
+        ['2', '10', '65532'],
+        ['3', '13', '65532'],
+      ],
+    );
     assert.equal(fileStem('file:///home/u/tests/zswap%20wb.swapsim'), 'zswap_20wb');
     assert.equal(fileStem('/dev/vda2'), 'vda2');
   });
 
   test('a saved UI state is used only for its own scenario, and only its valid fields', () => {
-    const saved = { version: 1, uri: 'file:///a.swapsim', device: 1, level: { k: 1, s: 48 }, top: 64, selection: { type: 1, cluster: 3, offset: 1540 }, open: ['panel-map'], charts: ['vmstat.pswpin'], compare: ['p3', 'bogus'], theme: 'light' };
+    const saved = {
+      version: 1,
+      uri: 'file:///a.swapsim',
+      device: 1,
+      level: { k: 1, s: 48 },
+      top: 64,
+      selection: { type: 1, cluster: 3, offset: 1540 },
+      open: ['panel-map'],
+      charts: ['vmstat.pswpin'],
+      compare: ['p3', 'bogus'],
+      theme: 'light',
+    };
     const state = parseUiState(saved, 'file:///a.swapsim', 'p4');
     assert.deepEqual(state.selection, { type: 1, cluster: 3, offset: 1540 });
     assert.deepEqual(state.compare, ['p3']);

@@ -10,7 +10,11 @@ import { FIXTURES, ProtocolClient, startServe, type ServeProcess } from './harne
 
 const SCENARIO = path.join(FIXTURES, 'dashboard.swapsim');
 
-function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers }, (res) => {
       let body = '';
@@ -52,14 +56,26 @@ describe('swapsim serve', () => {
     assert.ok(nonce !== undefined, 'scripts are allowed by nonce only');
     // Meta and header say the same; the header adds what only a header can (frame-ancestors).
     assert.equal(header, `${meta.replace(/&#39;/g, "'")}; frame-ancestors 'none'`);
-    for (const directive of ["default-src 'none'", "base-uri 'none'", "form-action 'none'", `connect-src ws://127.0.0.1:${serve.port} ws://localhost:${serve.port}`]) {
+    for (const directive of [
+      "default-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      `connect-src ws://127.0.0.1:${serve.port} ws://localhost:${serve.port}`,
+    ]) {
       assert.ok(header.includes(directive), `CSP has ${directive}`);
     }
-    assert.doesNotMatch(header, /unsafe-inline|unsafe-eval|\*|https?:/, 'no unsafe keywords, wildcards or remote sources');
+    assert.doesNotMatch(
+      header,
+      /unsafe-inline|unsafe-eval|\*|https?:/,
+      'no unsafe keywords, wildcards or remote sources',
+    );
     // Exactly one script, external, carrying the nonce; no inline script and no inline style.
     const scripts = [...res.body.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
     assert.equal(scripts.length, 1);
-    assert.match(scripts[0]![1]!, new RegExp(`nonce="${nonce.replace(/[+/]/g, (c) => `\\${c}`)}" src="/media/dashboard.js"`));
+    assert.match(
+      scripts[0]![1]!,
+      new RegExp(`nonce="${nonce.replace(/[+/]/g, (c) => `\\${c}`)}" src="/media/dashboard.js"`),
+    );
     assert.equal(scripts[0]![2]!.trim(), '');
     assert.doesNotMatch(res.body, /\sstyle="|<style/);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
@@ -74,7 +90,14 @@ describe('swapsim serve', () => {
       assert.equal(res.status, 200, file);
       assert.ok(res.body.length > 1000, `${file} has content`);
     }
-    for (const bad of ['media/../cli.js', 'media/%2e%2e/cli.js', 'media/server.js', 'cli.js', 'media/.hidden.js', 'package.json']) {
+    for (const bad of [
+      'media/../cli.js',
+      'media/%2e%2e/cli.js',
+      'media/server.js',
+      'cli.js',
+      'media/.hidden.js',
+      'package.json',
+    ]) {
       const res = await get(`${serve.url}${bad}`);
       assert.equal(res.status, 404, bad);
     }
@@ -147,14 +170,67 @@ describe('swapsim serve', () => {
     const deltasBefore = client.messages.filter((m) => m.type === 'delta').length;
     const errors: { send: () => void; id: number; code: number }[] = [
       { send: () => client.sendRaw('{not json'), id: -1, code: -32700 },
-      { send: () => client.send({ type: 'request', id: 7001, method: 'swapsim/step', params: { uri: client.uri, direction: 'sideways' } }), id: 7001, code: ErrorCodes.InvalidParams },
-      { send: () => client.send({ type: 'request', id: 7002, method: 'swapsim/reset', params: { uri: client.uri } }), id: 7002, code: -32600 },
-      { send: () => client.send({ type: 'request', id: 7003, method: 'swapsim/gotoStep', params: { uri: client.uri, step: -4 } }), id: 7003, code: ErrorCodes.InvalidParams },
-      { send: () => client.send({ type: 'request', id: 7004, method: 'swapsim/step', params: { uri: 'file:///etc/passwd', direction: 'forward' } }), id: 7004, code: ErrorCodes.NoSession },
+      {
+        send: () =>
+          client.send({
+            type: 'request',
+            id: 7001,
+            method: 'swapsim/step',
+            params: { uri: client.uri, direction: 'sideways' },
+          }),
+        id: 7001,
+        code: ErrorCodes.InvalidParams,
+      },
+      {
+        send: () => client.send({ type: 'request', id: 7002, method: 'swapsim/reset', params: { uri: client.uri } }),
+        id: 7002,
+        code: -32600,
+      },
+      {
+        send: () =>
+          client.send({ type: 'request', id: 7003, method: 'swapsim/gotoStep', params: { uri: client.uri, step: -4 } }),
+        id: 7003,
+        code: ErrorCodes.InvalidParams,
+      },
+      {
+        send: () =>
+          client.send({
+            type: 'request',
+            id: 7004,
+            method: 'swapsim/step',
+            params: { uri: 'file:///etc/passwd', direction: 'forward' },
+          }),
+        id: 7004,
+        code: ErrorCodes.NoSession,
+      },
       { send: () => client.send({ type: 'launch-missiles' }), id: -1, code: -32600 },
-      { send: () => client.send({ type: 'saveFile', name: '../../x', mime: 'text/plain', dataBase64: 'aGk=' }), id: -1, code: -32600 },
-      { send: () => client.send({ type: 'request', id: 7005, method: 'swapsim/clusterMap', params: { uri: client.uri, type: 0, bins: 100000 } }), id: 7005, code: ErrorCodes.InvalidParams },
-      { send: () => client.send({ type: 'request', id: 7006, method: 'swapsim/slot', params: { uri: client.uri, type: 0, offset: 1e12 } }), id: 7006, code: ErrorCodes.InvalidParams },
+      {
+        send: () => client.send({ type: 'saveFile', name: '../../x', mime: 'text/plain', dataBase64: 'aGk=' }),
+        id: -1,
+        code: -32600,
+      },
+      {
+        send: () =>
+          client.send({
+            type: 'request',
+            id: 7005,
+            method: 'swapsim/clusterMap',
+            params: { uri: client.uri, type: 0, bins: 100000 },
+          }),
+        id: 7005,
+        code: ErrorCodes.InvalidParams,
+      },
+      {
+        send: () =>
+          client.send({
+            type: 'request',
+            id: 7006,
+            method: 'swapsim/slot',
+            params: { uri: client.uri, type: 0, offset: 1e12 },
+          }),
+        id: 7006,
+        code: ErrorCodes.InvalidParams,
+      },
     ];
     for (const { send, id, code } of errors) {
       const answer = client.waitNew((m) => m.type === 'response' && m.id === id && m.error !== undefined);
@@ -171,7 +247,7 @@ describe('swapsim serve', () => {
   test('stepping back sends a rewound delta', async () => {
     const pending = client.waitNew((m) => m.type === 'delta');
     await client.request('swapsim/step', { direction: 'back', count: 2 });
-    const delta: SessionDelta = (await pending as Extract<HostToWebview, { type: 'delta' }>).delta;
+    const delta: SessionDelta = ((await pending) as Extract<HostToWebview, { type: 'delta' }>).delta;
     assert.equal(delta.rewound, true);
     assert.equal(delta.step.index, 10);
   });
@@ -188,7 +264,10 @@ describe('swapsim serve', () => {
 
   test('rejects a scenario with errors, and bad arguments', async () => {
     await assert.rejects(startServe(path.join(FIXTURES, 'missing.swapsim')), /exited with 1[\s\S]*cannot read/);
-    await assert.rejects(startServe(path.join(FIXTURES, 'invalid.swapsim')), /exited with 1[\s\S]*invalid\.swapsim:3:1: error SS101/);
+    await assert.rejects(
+      startServe(path.join(FIXTURES, 'invalid.swapsim')),
+      /exited with 1[\s\S]*invalid\.swapsim:3:1: error SS101/,
+    );
     await assert.rejects(startServe(SCENARIO, ['--port', 'http']), /exited with 2/);
   });
 });

@@ -38,6 +38,10 @@ export function fullDevice(over: Partial<DeviceUsage> & { maxSlots: number }): D
   return device({ clustersAllocated: clusters, clustersWithTable: clusters, usedSlots: over.maxSlots, ...over });
 }
 
-export function input(profile: DesignProfile, devices: DeviceUsage[], extra: Partial<OverheadInput> = {}): OverheadInput {
+export function input(
+  profile: DesignProfile,
+  devices: DeviceUsage[],
+  extra: Partial<OverheadInput> = {},
+): OverheadInput {
   return { profile, pageSize: 4096, devices, zswap: { entries: 0, compressedBytes: 0 }, vswapDescriptors: 0, ...extra };
 }

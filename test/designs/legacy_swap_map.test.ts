@@ -16,7 +16,10 @@ import {
 
 describe('legacy swap_map byte', () => {
   it('uses the historical constants', () => {
-    assert.deepEqual([SWAP_MAP_MAX, SWAP_MAP_BAD, SWAP_HAS_CACHE, COUNT_CONTINUED, SWAP_MAP_SHMEM], [0x3e, 0x3f, 0x40, 0x80, 0xbf]);
+    assert.deepEqual(
+      [SWAP_MAP_MAX, SWAP_MAP_BAD, SWAP_HAS_CACHE, COUNT_CONTINUED, SWAP_MAP_SHMEM],
+      [0x3e, 0x3f, 0x40, 0x80, 0xbf],
+    );
   });
   it('stores counts up to SWAP_MAP_MAX inline', () => {
     assert.deepEqual(encodeSwapMap({ kind: 'normal', count: 0, hasCache: false }), { map: 0x00, continuation: [] });
@@ -26,11 +29,20 @@ describe('legacy swap_map byte', () => {
   });
   it('carries into continuation pages like adding 1 to 999', () => {
     // 63 = one unit of level 1, swap_map digit back to 0 with COUNT_CONTINUED
-    assert.deepEqual(encodeSwapMap({ kind: 'normal', count: 63, hasCache: false }), { map: 0x80, continuation: [0x01] });
+    assert.deepEqual(encodeSwapMap({ kind: 'normal', count: 63, hasCache: false }), {
+      map: 0x80,
+      continuation: [0x01],
+    });
     // 62 + 63·127: every digit at its maximum, no level 2 yet
-    assert.deepEqual(encodeSwapMap({ kind: 'normal', count: 62 + 63 * 127, hasCache: true }), { map: 0xfe, continuation: [0x7f] });
+    assert.deepEqual(encodeSwapMap({ kind: 'normal', count: 62 + 63 * 127, hasCache: true }), {
+      map: 0xfe,
+      continuation: [0x7f],
+    });
     // one more rolls both digits over into level 2
-    assert.deepEqual(encodeSwapMap({ kind: 'normal', count: 63 * 128, hasCache: false }), { map: 0x80, continuation: [0x80, 0x01] });
+    assert.deepEqual(encodeSwapMap({ kind: 'normal', count: 63 * 128, hasCache: false }), {
+      map: 0x80,
+      continuation: [0x80, 0x01],
+    });
     assert.deepEqual(swapMapDigits(63 * 128 + 5), [5, 0, 1]);
     assert.deepEqual([digitWeight(0), digitWeight(1), digitWeight(2)], [1, 63, 8064]);
   });
@@ -45,7 +57,11 @@ describe('legacy swap_map byte', () => {
   });
   it('round-trips large counts across several levels', () => {
     for (const count of [1_000_000, 2 ** 31, Number.MAX_SAFE_INTEGER]) {
-      assert.deepEqual(decodeSwapMap(encodeSwapMap({ kind: 'normal', count, hasCache: false })), { kind: 'normal', count, hasCache: false });
+      assert.deepEqual(decodeSwapMap(encodeSwapMap({ kind: 'normal', count, hasCache: false })), {
+        kind: 'normal',
+        count,
+        hasCache: false,
+      });
     }
   });
   it('round-trips BAD and the historical SHMEM marker', () => {
@@ -54,7 +70,11 @@ describe('legacy swap_map byte', () => {
     assert.deepEqual(decodeSwapMap(encodeSwapMap({ kind: 'shmem' })), { kind: 'shmem' });
   });
   it('ignores stale continuation digits above the last COUNT_CONTINUED', () => {
-    assert.deepEqual(decodeSwapMap({ map: 0x05, continuation: [0x7f, 0x7f] }), { kind: 'normal', count: 5, hasCache: false });
+    assert.deepEqual(decodeSwapMap({ map: 0x05, continuation: [0x7f, 0x7f] }), {
+      kind: 'normal',
+      count: 5,
+      hasCache: false,
+    });
   });
   it('rejects inconsistent encodings', () => {
     assert.throws(() => decodeSwapMap({ map: 0x80, continuation: [] }), /missing/);
@@ -65,7 +85,14 @@ describe('legacy swap_map byte', () => {
   it('labels the bit fields of a swap_map byte', () => {
     const v = describeSwapMapByte(0xc5);
     assert.equal(v.raw, '0xc5');
-    assert.deepEqual(v.fields.map((f) => [f.name, f.bits]), [['COUNT_CONTINUED', [7, 7]], ['SWAP_HAS_CACHE', [6, 6]], ['count', [5, 0]]]);
+    assert.deepEqual(
+      v.fields.map((f) => [f.name, f.bits]),
+      [
+        ['COUNT_CONTINUED', [7, 7]],
+        ['SWAP_HAS_CACHE', [6, 6]],
+        ['count', [5, 0]],
+      ],
+    );
     assert.match(v.fields[0]?.value ?? '', /^1 /);
     assert.match(v.fields[1]?.value ?? '', /^1 /);
     assert.equal(v.fields[2]?.value, '5');

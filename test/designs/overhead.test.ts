@@ -12,16 +12,20 @@ import type { DesignProfile } from '../../server/sim/designs/profiles';
 import { coverBasisBytes, physicalScenario, vswapCoverScenario } from '../../server/sim/designs/worked_example';
 import { device, fullDevice, GIB32_SLOTS, GiB, input, MiB, TIB_SLOTS } from './fixtures';
 
-const emptyTiB = (profile: DesignProfile): OverheadTable => computeOverhead(input(profile, [device({ maxSlots: TIB_SLOTS })]));
+const emptyTiB = (profile: DesignProfile): OverheadTable =>
+  computeOverhead(input(profile, [device({ maxSlots: TIB_SLOTS })]));
 const TIB_CLUSTERS = TIB_SLOTS / 512;
 
 function line(table: OverheadTable, structure: Structure, deviceName?: string | null) {
-  const found = table.lines.find((l) => l.structure === structure && (deviceName === undefined || l.device === deviceName));
+  const found = table.lines.find(
+    (l) => l.structure === structure && (deviceName === undefined || l.device === deviceName),
+  );
   assert.ok(found, `no ${structure} line in ${table.profile}`);
   return found;
 }
 
-const sum = (t: OverheadTable, ...structures: Structure[]): number => structures.reduce((s, st) => s + structureBytes(t, st), 0);
+const sum = (t: OverheadTable, ...structures: Structure[]): number =>
+  structures.reduce((s, st) => s + structureBytes(t, st), 0);
 
 describe('static arrays at 1 TiB (2^28 slots)', () => {
   for (const profile of ['legacy', 'p1', 'p3'] as const) {
@@ -42,12 +46,25 @@ describe('static arrays at 1 TiB (2^28 slots)', () => {
     });
   }
   it('P3 has no swap_map; P4 has neither swap_cgroup nor zeromap', () => {
-    assert.equal(emptyTiB('p3').lines.some((l) => l.structure === 'swap_map'), false);
+    assert.equal(
+      emptyTiB('p3').lines.some((l) => l.structure === 'swap_map'),
+      false,
+    );
     const p4 = emptyTiB('p4');
-    for (const gone of ['swap_map', 'swap_cgroup', 'zeromap'] as const) assert.equal(p4.lines.some((l) => l.structure === gone), false, gone);
+    for (const gone of ['swap_map', 'swap_cgroup', 'zeromap'] as const)
+      assert.equal(
+        p4.lines.some((l) => l.structure === gone),
+        false,
+        gone,
+      );
   });
   it('cluster_info grows 24 → 32 → 40 → 48 B per cluster across the eras', () => {
-    const expected: [DesignProfile, number][] = [['legacy', 24], ['p1', 32], ['p3', 40], ['p4', 48]];
+    const expected: [DesignProfile, number][] = [
+      ['legacy', 24],
+      ['p1', 32],
+      ['p3', 40],
+      ['p4', 48],
+    ];
     for (const [profile, size] of expected) {
       const ci = line(emptyTiB(profile), 'cluster_info');
       assert.equal(ci.bytes, size * TIB_CLUSTERS, profile);
@@ -64,7 +81,10 @@ describe('static arrays at 1 TiB (2^28 slots)', () => {
     assert.equal(emptyTiB('p4').totals.total, 24 * MiB + 5 * 1024);
   });
   it('saving of P4 over P3 at 1 TiB is the swap_cgroup array plus zeromap, minus the bigger cluster_info', () => {
-    assert.equal(emptyTiB('p3').totals.static - emptyTiB('p4').totals.static, 512 * MiB + 32 * MiB + 20 * MiB - 24 * MiB);
+    assert.equal(
+      emptyTiB('p3').totals.static - emptyTiB('p4').totals.static,
+      512 * MiB + 32 * MiB + 20 * MiB - 24 * MiB,
+    );
   });
   it('§9 full 1 TiB: P3 ≈ 2.53 GiB and P4 ≈ 2.52 GiB (within 1%)', () => {
     const full = fullDevice({ maxSlots: TIB_SLOTS });
@@ -86,22 +106,42 @@ describe('per-cluster dynamic cost', () => {
   });
   it('extend_table adds 2 KiB per cluster with an overflowed count (P3+)', () => {
     for (const profile of ['p3', 'p4'] as const) {
-      const t = computeOverhead(input(profile, [device({ maxSlots: GIB32_SLOTS, clustersWithTable: 3, clustersWithExtendTable: 2, overflowSlots: 5, usedSlots: 20 })]));
+      const t = computeOverhead(
+        input(profile, [
+          device({
+            maxSlots: GIB32_SLOTS,
+            clustersWithTable: 3,
+            clustersWithExtendTable: 2,
+            overflowSlots: 5,
+            usedSlots: 20,
+          }),
+        ]),
+      );
       assert.equal(structureBytes(t, 'extend_table'), 2 * 2048);
       assert.match(line(t, 'extend_table').formula, /2,048 B .* × 2 clusters .*5 slots/);
     }
   });
   it('zero_bitmap appears only on arches without a spare table bit, at 64 B per table', () => {
     const dev = device({ maxSlots: GIB32_SLOTS, clustersWithTable: 10, usedSlots: 10 });
-    assert.equal(computeOverhead(input('p4', [dev])).lines.some((l) => l.structure === 'zero_bitmap'), false);
+    assert.equal(
+      computeOverhead(input('p4', [dev])).lines.some((l) => l.structure === 'zero_bitmap'),
+      false,
+    );
     const t = computeOverhead(input('p4', [dev], { tableHasZeroFlag: false }));
     assert.equal(structureBytes(t, 'zero_bitmap'), 640);
     // P3 still has the global zeromap, so no per-cluster bitmap either way.
-    assert.equal(computeOverhead(input('p3', [dev], { tableHasZeroFlag: false })).lines.some((l) => l.structure === 'zero_bitmap'), false);
+    assert.equal(
+      computeOverhead(input('p3', [dev], { tableHasZeroFlag: false })).lines.some((l) => l.structure === 'zero_bitmap'),
+      false,
+    );
   });
   it('fragmentation (§9): 25% of 32 GiB costs 20 MiB packed and 80 MiB spread', () => {
-    const packed = computeOverhead(input('p4', [device({ maxSlots: GIB32_SLOTS, clustersWithTable: 4096, usedSlots: GIB32_SLOTS / 4 })]));
-    const spread = computeOverhead(input('p4', [device({ maxSlots: GIB32_SLOTS, clustersWithTable: 16384, usedSlots: GIB32_SLOTS / 4 })]));
+    const packed = computeOverhead(
+      input('p4', [device({ maxSlots: GIB32_SLOTS, clustersWithTable: 4096, usedSlots: GIB32_SLOTS / 4 })]),
+    );
+    const spread = computeOverhead(
+      input('p4', [device({ maxSlots: GIB32_SLOTS, clustersWithTable: 16384, usedSlots: GIB32_SLOTS / 4 })]),
+    );
     assert.equal(packed.totals.dynamic, 20 * MiB);
     assert.equal(spread.totals.dynamic, 80 * MiB);
   });
@@ -127,14 +167,21 @@ describe("the seed's per-slot figures (every slot of every cluster used)", () =>
     assert.equal(t.totals.static / S, 0.09375);
   });
   it('ghost + zswap: 16 B/slot (table + virtual_table), zswap found through virtual_table', () => {
-    const t = computeOverhead(input('ghost', [fullDevice({ name: '/dev/ghostswap', role: 'ghost', maxSlots: S })], { zswap: { entries: S, compressedBytes: 0 } }));
+    const t = computeOverhead(
+      input('ghost', [fullDevice({ name: '/dev/ghostswap', role: 'ghost', maxSlots: S })], {
+        zswap: { entries: S, compressedBytes: 0 },
+      }),
+    );
     assert.equal(sum(t, 'swap_table', 'virtual_table') / S, 16);
     assert.equal(structureBytes(t, 'zswap_tree'), 0);
     assert.equal(structureBytes(t, 'memcg_table'), 0);
   });
   it('ghost with the physical reverse map: 24 B/slot', () => {
     const t = computeOverhead(
-      input('ghost', [fullDevice({ name: '/dev/ghostswap', role: 'ghost', maxSlots: S }), fullDevice({ name: '/dev/sdb', maxSlots: S, rmapSlots: S })]),
+      input('ghost', [
+        fullDevice({ name: '/dev/ghostswap', role: 'ghost', maxSlots: S }),
+        fullDevice({ name: '/dev/sdb', maxSlots: S, rmapSlots: S }),
+      ]),
     );
     assert.equal(sum(t, 'swap_table', 'virtual_table', 'rmap') / S, 24);
     assert.equal(structureBytes(t, 'rmap'), 8 * S);
@@ -149,10 +196,15 @@ describe("the seed's per-slot figures (every slot of every cluster used)", () =>
     assert.equal(t.totals.usedEntries, 1000);
   });
   it('vswap-STE: 18 B/slot on the vswap device, +8 B rmap when disk-backed', () => {
-    const zswapBacked = computeOverhead(input('vswap-ste', [fullDevice({ name: 'vswap', role: 'vswap', maxSlots: S })]));
+    const zswapBacked = computeOverhead(
+      input('vswap-ste', [fullDevice({ name: 'vswap', role: 'vswap', maxSlots: S })]),
+    );
     assert.equal(sum(zswapBacked, 'swap_table', 'memcg_table', 'virtual_table') / S, 18);
     const diskBacked = computeOverhead(
-      input('vswap-ste', [fullDevice({ name: 'vswap', role: 'vswap', maxSlots: S }), fullDevice({ name: '/dev/sdb', maxSlots: S, rmapSlots: S })]),
+      input('vswap-ste', [
+        fullDevice({ name: 'vswap', role: 'vswap', maxSlots: S }),
+        fullDevice({ name: '/dev/sdb', maxSlots: S, rmapSlots: S }),
+      ]),
     );
     assert.equal(sum(diskBacked, 'swap_table', 'memcg_table', 'virtual_table', 'rmap') / S, 26);
     // RFC v2 defers memcg_table on physical clusters that only hold rmap entries.
@@ -160,7 +212,9 @@ describe("the seed's per-slot figures (every slot of every cluster used)", () =>
     assert.match(line(diskBacked, 'memcg_table', '/dev/sdb').formula, /deferred/);
   });
   it('legacy swap-cache XArray: ≈9 B/slot over a dense shadowed range', () => {
-    const t = computeOverhead(input('legacy', [device({ maxSlots: S, usedSlots: S - 1, shadowSlots: S - 1, swapCacheGroups64: S / 64 })]));
+    const t = computeOverhead(
+      input('legacy', [device({ maxSlots: S, usedSlots: S - 1, shadowSlots: S - 1, swapCacheGroups64: S / 64 })]),
+    );
     assert.equal(structureBytes(t, 'swapcache_xarray') / S, 9);
     assert.match(line(t, 'swapcache_xarray').formula, /576 B × 131,072 leaf xa_nodes/);
   });
@@ -191,17 +245,27 @@ describe('vswap v3 cover cross-check (32 GB, 8,388,608 slots)', () => {
 
 describe('zswap lines', () => {
   it('48 B per zswap_entry and 8 B per tree slot in the table designs', () => {
-    const t = computeOverhead(input('p4', [device({ maxSlots: GIB32_SLOTS, usedSlots: 10 })], { zswap: { entries: 10, compressedBytes: 12_345 } }));
+    const t = computeOverhead(
+      input('p4', [device({ maxSlots: GIB32_SLOTS, usedSlots: 10 })], {
+        zswap: { entries: 10, compressedBytes: 12_345 },
+      }),
+    );
     assert.equal(structureBytes(t, 'zswap_entry'), 480);
     assert.equal(structureBytes(t, 'zswap_tree'), 80);
     assert.equal(line(t, 'zswap_entry').device, null);
     // compressed payload is data, not metadata
     assert.equal(t.data.zswapCompressedBytes, 12_345);
-    assert.equal(t.totals.total, t.lines.reduce((s, l) => s + l.bytes, 0));
+    assert.equal(
+      t.totals.total,
+      t.lines.reduce((s, l) => s + l.bytes, 0),
+    );
   });
   it('vswap v3 has no zswap tree at all', () => {
     const t = computeOverhead(input('vswap', [], { vswapDescriptors: 5, zswap: { entries: 5, compressedBytes: 0 } }));
-    assert.equal(t.lines.some((l) => l.structure === 'zswap_tree'), false);
+    assert.equal(
+      t.lines.some((l) => l.structure === 'zswap_tree'),
+      false,
+    );
   });
   it('ghost: per-device zswapEntries split tree-held from virtual_table-held entries', () => {
     const ghost = device({ name: '/dev/ghostswap', role: 'ghost', maxSlots: 2 ** 24, usedSlots: 6, zswapEntries: 6 });
@@ -212,19 +276,30 @@ describe('zswap lines', () => {
   });
   it('per-device zswapEntries may not exceed the global count', () => {
     const phys = device({ maxSlots: GIB32_SLOTS, usedSlots: 4, zswapEntries: 4 });
-    assert.throws(() => computeOverhead(input('p4', [phys], { zswap: { entries: 3, compressedBytes: 0 } })), RangeError);
+    assert.throws(
+      () => computeOverhead(input('p4', [phys], { zswap: { entries: 3, compressedBytes: 0 } })),
+      RangeError,
+    );
   });
 });
 
 describe('legacy dynamic structures', () => {
   it('continuation pages cost a page each', () => {
-    const t = computeOverhead(input('legacy', [device({ maxSlots: GIB32_SLOTS, usedSlots: 3, overflowSlots: 3, continuationPages: 2 })]));
+    const t = computeOverhead(
+      input('legacy', [device({ maxSlots: GIB32_SLOTS, usedSlots: 3, overflowSlots: 3, continuationPages: 2 })]),
+    );
     assert.equal(structureBytes(t, 'continuation_pages'), 8192);
-    assert.match(line(t, 'continuation_pages').formula, /4,096 B × 2 continuation pages \(3 slots above SWAP_MAP_MAX\)/);
+    assert.match(
+      line(t, 'continuation_pages').formula,
+      /4,096 B × 2 continuation pages \(3 slots above SWAP_MAP_MAX\)/,
+    );
   });
   it('P1/P2 keep swap_map continuation pages, P3 replaces them with extend_table', () => {
     assert.ok(emptyTiB('p1').lines.some((l) => l.structure === 'continuation_pages'));
-    assert.equal(emptyTiB('p3').lines.some((l) => l.structure === 'continuation_pages'), false);
+    assert.equal(
+      emptyTiB('p3').lines.some((l) => l.structure === 'continuation_pages'),
+      false,
+    );
     assert.ok(emptyTiB('p3').lines.some((l) => l.structure === 'extend_table'));
   });
 });
@@ -240,7 +315,14 @@ describe('dynamic clusters (ghost, vswap-STE)', () => {
     assert.equal(denseXarrayNodes(4097), 68);
   });
   it('a ghost device pays ci_dyn and xa_nodes per allocated cluster, nothing static', () => {
-    const ghost = device({ name: '/dev/ghostswap', role: 'ghost', maxSlots: 2 ** 25, clustersAllocated: 100, clustersWithTable: 100, usedSlots: 50_000 });
+    const ghost = device({
+      name: '/dev/ghostswap',
+      role: 'ghost',
+      maxSlots: 2 ** 25,
+      clustersAllocated: 100,
+      clustersWithTable: 100,
+      usedSlots: 50_000,
+    });
     const t = computeOverhead(input('ghost', [ghost]));
     assert.equal(t.totals.static, 0);
     assert.equal(line(t, 'cluster_info').kind, 'dynamic');
@@ -258,16 +340,31 @@ describe('dynamic clusters (ghost, vswap-STE)', () => {
 
 describe('input validation', () => {
   it('rejects a ghost device outside the ghost profile and a vswap device outside vswap-ste', () => {
-    assert.throws(() => computeOverhead(input('p4', [device({ role: 'ghost', maxSlots: 1024 })])), /only in the ghost profile/);
-    assert.throws(() => computeOverhead(input('ghost', [device({ role: 'vswap', maxSlots: 1024 })])), /only in the vswap-ste profile/);
+    assert.throws(
+      () => computeOverhead(input('p4', [device({ role: 'ghost', maxSlots: 1024 })])),
+      /only in the ghost profile/,
+    );
+    assert.throws(
+      () => computeOverhead(input('ghost', [device({ role: 'vswap', maxSlots: 1024 })])),
+      /only in the vswap-ste profile/,
+    );
   });
   it('rejects inconsistent geometry and counts', () => {
     assert.throws(() => computeOverhead(input('p4', [device({ maxSlots: 1024, clusters: 3 })])), /clusters 3/);
-    assert.throws(() => computeOverhead(input('p4', [device({ maxSlots: 1024, clustersWithTable: 3 })])), /clustersWithTable/);
+    assert.throws(
+      () => computeOverhead(input('p4', [device({ maxSlots: 1024, clustersWithTable: 3 })])),
+      /clustersWithTable/,
+    );
     assert.throws(() => computeOverhead(input('p4', [device({ maxSlots: 1024, usedSlots: -1 })])), /non-negative/);
-    assert.throws(() => computeOverhead(input('p4', [device({ maxSlots: 1024, usedSlots: 5, rmapSlots: 5 })])), /no reverse-map/);
+    assert.throws(
+      () => computeOverhead(input('p4', [device({ maxSlots: 1024, usedSlots: 5, rmapSlots: 5 })])),
+      /no reverse-map/,
+    );
     assert.throws(() => computeOverhead(input('p4', [], { vswapDescriptors: 3 })), /only in the vswap profile/);
-    assert.throws(() => computeOverhead(input('p4', [device({ maxSlots: 1024 }), device({ maxSlots: 1024 })])), /listed twice/);
+    assert.throws(
+      () => computeOverhead(input('p4', [device({ maxSlots: 1024 }), device({ maxSlots: 1024 })])),
+      /listed twice/,
+    );
   });
   it('perUsedSlot is null when nothing is in use', () => {
     assert.equal(emptyTiB('p4').totals.perUsedSlot, null);
@@ -283,20 +380,35 @@ describe('input validation', () => {
 });
 
 describe('compareOverhead', () => {
-  const rows = compareOverhead((['legacy', 'p3', 'p4'] as const).map((p) => input(p, [device({ maxSlots: TIB_SLOTS })])));
+  const rows = compareOverhead(
+    (['legacy', 'p3', 'p4'] as const).map((p) => input(p, [device({ maxSlots: TIB_SLOTS })])),
+  );
   it('lines the profiles up per structure, null where a design lacks it', () => {
     const swapMap = rows.find((r) => r.key === 'swap_map');
     assert.ok(swapMap);
     assert.deepEqual(
       swapMap.cells.map((c) => [c.profile, c.value]),
-      [['legacy', 256 * MiB], ['p3', null], ['p4', null]],
+      [
+        ['legacy', 256 * MiB],
+        ['p3', null],
+        ['p4', null],
+      ],
     );
     const memcg = rows.find((r) => r.key === 'memcg_table');
-    assert.deepEqual(memcg?.cells.map((c) => c.value), [null, null, 1024]);
+    assert.deepEqual(
+      memcg?.cells.map((c) => c.value),
+      [null, null, 1024],
+    );
   });
   it('ends with static, dynamic, total and per-entry rows', () => {
-    assert.deepEqual(rows.slice(-4).map((r) => r.key), ['total_static', 'total_dynamic', 'total', 'per_used_slot']);
-    assert.deepEqual(rows.find((r) => r.key === 'total')?.cells.map((c) => c.value), [812 * MiB, 564 * MiB + 4096, 24 * MiB + 5120]);
+    assert.deepEqual(
+      rows.slice(-4).map((r) => r.key),
+      ['total_static', 'total_dynamic', 'total', 'per_used_slot'],
+    );
+    assert.deepEqual(
+      rows.find((r) => r.key === 'total')?.cells.map((c) => c.value),
+      [812 * MiB, 564 * MiB + 4096, 24 * MiB + 5120],
+    );
     assert.equal(rows.at(-1)?.unit, 'B/entry');
   });
   it('cell details carry the per-device formulas', () => {

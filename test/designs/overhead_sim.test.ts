@@ -15,7 +15,12 @@ import { COMPRESSIBLE, INCOMPRESSIBLE, ZERO, machine } from '../sim/vswap_util';
 const table = (k: Kernel): OverheadTable => computeOverhead(overheadInput(k, k.design));
 
 /** Bytes per slot of the per-cluster tables of one device, over the slots of its table-holding clusters. */
-function perSlot(t: OverheadTable, device: string, structures: ('swap_table' | 'memcg_table' | 'virtual_table')[], clusters: number): number {
+function perSlot(
+  t: OverheadTable,
+  device: string,
+  structures: ('swap_table' | 'memcg_table' | 'virtual_table')[],
+  clusters: number,
+): number {
   return structures.reduce((s, name) => s + structureBytes(t, name, device), 0) / (clusters * 512);
 }
 
@@ -28,14 +33,22 @@ describe('§9 figures from the simulated state', () => {
     assert.equal(structureBytes(t, 'swp_desc'), 24 * 16);
     assert.equal(structureBytes(t, 'rmap'), 0);
     assert.equal(structureBytes(t, 'zswap_tree'), 0, 'zswap entries are found through swp_desc');
-    assert.equal(t.lines.some((l) => l.device === '[vswap]'), false, 'v3 has no vswap device, only descriptors');
+    assert.equal(
+      t.lines.some((l) => l.device === '[vswap]'),
+      false,
+      'v3 has no vswap device, only descriptors',
+    );
     const vdbMax = k.swap.byPath('/dev/vdb')!.max;
     assert.equal(structureBytes(t, 'vswap_bitmaps', '/dev/vdb'), 2 * bitmapBytes(vdbMax));
     assert.equal(k.zswapShrink(16), 16);
     t = table(k);
     assert.equal(structureBytes(t, 'swp_desc'), 24 * 16);
     assert.equal(structureBytes(t, 'rmap', '/dev/vdb'), 8 * 16);
-    assert.equal((structureBytes(t, 'swp_desc') + structureBytes(t, 'rmap')) / 16, 32, '24 + 8 B per disk-backed entry (the 100% disk column)');
+    assert.equal(
+      (structureBytes(t, 'swp_desc') + structureBytes(t, 'rmap')) / 16,
+      32,
+      '24 + 8 B per disk-backed entry (the 100% disk column)',
+    );
     assert.equal(t.totals.usedEntries, 16, 'backing slots are not entries of their own');
     k.munmap('t', 'c');
     t = table(k);
@@ -53,7 +66,11 @@ describe('§9 figures from the simulated state', () => {
     k.pageout('t', 'i');
     t = table(k);
     assert.equal(structureBytes(t, 'rmap', '/dev/vdb'), 8 * 8);
-    assert.equal(structureBytes(t, 'memcg_table', '/dev/vdb'), 0, 'RFC v2 defers the memcg_table of a physical cluster that only backs vswap');
+    assert.equal(
+      structureBytes(t, 'memcg_table', '/dev/vdb'),
+      0,
+      'RFC v2 defers the memcg_table of a physical cluster that only backs vswap',
+    );
     assert.ok(structureBytes(t, 'cluster_info', '[vswap]') > 0, 'ci_dyn per allocated cluster');
   });
 

@@ -1,23 +1,34 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { allDesignDescriptors, DESIGN_PROFILES, designDescriptor, isDesignProfile } from '../../server/sim/designs/profiles';
+import {
+  allDesignDescriptors,
+  DESIGN_PROFILES,
+  designDescriptor,
+  isDesignProfile,
+} from '../../server/sim/designs/profiles';
 
 describe('design profiles', () => {
   it('lists the seven profiles in era order', () => {
     assert.deepEqual([...DESIGN_PROFILES], ['legacy', 'p1', 'p3', 'p4', 'ghost', 'vswap', 'vswap-ste']);
-    assert.deepEqual(allDesignDescriptors().map((d) => d.profile), [...DESIGN_PROFILES]);
+    assert.deepEqual(
+      allDesignDescriptors().map((d) => d.profile),
+      [...DESIGN_PROFILES],
+    );
     assert.equal(isDesignProfile('p4'), true);
     assert.equal(isDesignProfile('p2'), false);
   });
   it('marks only the mainline eras as merged', () => {
-    const merged = allDesignDescriptors().filter((d) => d.merged).map((d) => d.profile);
+    const merged = allDesignDescriptors()
+      .filter((d) => d.merged)
+      .map((d) => d.profile);
     assert.deepEqual(merged, ['legacy', 'p1', 'p3', 'p4']);
     assert.match(designDescriptor('p3').version, /7\.1/);
     assert.match(designDescriptor('p4').version, /7\.2/);
     assert.match(designDescriptor('ghost').status, /not merged/);
   });
   it('cites the lore Message-IDs of the posted series', () => {
-    const ids = (p: Parameters<typeof designDescriptor>[0]): string[] => designDescriptor(p).sources.flatMap((s) => (s.messageId ? [s.messageId] : []));
+    const ids = (p: Parameters<typeof designDescriptor>[0]): string[] =>
+      designDescriptor(p).sources.flatMap((s) => (s.messageId ? [s.messageId] : []));
     assert.ok(ids('p3').includes('20260218-swap-table-p3-v3-0-f4e34be021a7@tencent.com'));
     assert.ok(ids('ghost').includes('20260220-swap-table-p4-v1-0-104795d19815@tencent.com'));
     assert.ok(ids('ghost').includes('CAKEwX=OaDKQwanaYm=Mt+mWAKjaqXPdiScF6NB=TZYx1B-Xo8w@mail.gmail.com'));
@@ -40,18 +51,26 @@ describe('design profiles', () => {
       ['vswap-ste', 'swap_table', 'memcg_table', 'table_flag', 'swap_table'],
     ]);
   });
-  it('reparents on swapin to the dead memcg\'s parent only in the ghost RFC', () => {
+  it("reparents on swapin to the dead memcg's parent only in the ghost RFC", () => {
     for (const d of allDesignDescriptors()) {
       assert.equal(d.reparentOnSwapin, d.profile === 'ghost' ? 'dead-memcg-parent' : 'faulting-task-memcg', d.profile);
     }
   });
   it('chooses the backend at writeout only in the vswap designs', () => {
-    assert.deepEqual(allDesignDescriptors().filter((d) => d.backendChosenAtWriteout).map((d) => d.profile), ['vswap', 'vswap-ste']);
+    assert.deepEqual(
+      allDesignDescriptors()
+        .filter((d) => d.backendChosenAtWriteout)
+        .map((d) => d.profile),
+      ['vswap', 'vswap-ste'],
+    );
     assert.equal(designDescriptor('vswap-ste').virtualChargeRule, 'physical-backing-only');
     assert.equal(designDescriptor('ghost').virtualChargeRule, 'charged-as-device-slot');
   });
   it('uses the §9 cluster_info sizes', () => {
-    assert.deepEqual(DESIGN_PROFILES.map((p) => designDescriptor(p).clusterInfoBytes), [24, 32, 40, 48, 40, 32, 48]);
+    assert.deepEqual(
+      DESIGN_PROFILES.map((p) => designDescriptor(p).clusterInfoBytes),
+      [24, 32, 40, 48, 40, 32, 48],
+    );
     assert.equal(designDescriptor('ghost').dynClusterInfoBytes, 64);
     assert.equal(designDescriptor('vswap-ste').dynClusterInfoBytes, 72);
     assert.equal(designDescriptor('p4').dynClusterInfoBytes, null);

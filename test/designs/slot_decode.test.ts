@@ -84,7 +84,11 @@ describe('per-slot decodes from the simulated state', () => {
     assert.equal(enc(p, /allocated bitmap/).raw, '0x1');
     assert.equal(enc(p, /bad bitmap/).raw, '0x0');
     assert.equal(field(enc(p, /rmap entry/), 'virtual entry'), `${d.si.path}:${d.offset}`);
-    assert.equal(p.some((e) => /swap table/.test(e.structure)), false, 'v3 physical devices have no swap table');
+    assert.equal(
+      p.some((e) => /swap table/.test(e.structure)),
+      false,
+      'v3 physical devices have no swap table',
+    );
   });
 
   it('vswap v3: a folio kept after a refused writeout is VSWAP_FOLIO, in the swap cache', () => {
@@ -118,7 +122,11 @@ describe('per-slot decodes from the simulated state', () => {
     assert.equal(field(pointer, 'virtual offset'), String(d.offset));
     assert.equal(field(pointer, 'C'), '0');
     assert.equal((BigInt(pointer.raw) >> 3n) & 0xffffffffn, BigInt(d.offset));
-    assert.equal(field(enc(slotEncodings(k, vdb, phys.offset, 'vswap-ste'), /memcg_table/), 'memcg id'), String(k.cgroup('g').id), 'the backing carries the charge');
+    assert.equal(
+      field(enc(slotEncodings(k, vdb, phys.offset, 'vswap-ste'), /memcg_table/), 'memcg id'),
+      String(k.cgroup('g').id),
+      'the backing carries the charge',
+    );
     // swap it in: count 0 and cached, so the Pointer's C bit is set
     k.touch('t', 'i');
     const cached = enc(slotEncodings(k, vdb, phys.offset, 'vswap-ste'), /swap table entry/);

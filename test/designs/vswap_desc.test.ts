@@ -13,10 +13,20 @@ import { folioAddress, pfnOfFolioAddress, zswapEntryAddress } from '../../server
 
 const samples: SwpDesc[] = [
   { backend: { type: 'swapfile', swapType: 1, offset: 4242 }, cache: { kind: 'none' }, swapCount: 1, memcgId: 7 },
-  { backend: { type: 'swapfile', swapType: 23, offset: 2 ** 32 - 1 }, cache: { kind: 'shadow', cookie: 0xdeadbeef }, swapCount: 0xffffffff, memcgId: 0xffff },
+  {
+    backend: { type: 'swapfile', swapType: 23, offset: 2 ** 32 - 1 },
+    cache: { kind: 'shadow', cookie: 0xdeadbeef },
+    swapCount: 0xffffffff,
+    memcgId: 0xffff,
+  },
   { backend: { type: 'zero' }, cache: { kind: 'none' }, swapCount: 2, memcgId: 1 },
   { backend: { type: 'zero' }, cache: { kind: 'folio', address: folioAddress(77) }, swapCount: 0, memcgId: 1 },
-  { backend: { type: 'zswap', entryAddress: zswapEntryAddress(5) }, cache: { kind: 'shadow', cookie: 3 }, swapCount: 4, memcgId: 12 },
+  {
+    backend: { type: 'zswap', entryAddress: zswapEntryAddress(5) },
+    cache: { kind: 'shadow', cookie: 3 },
+    swapCount: 4,
+    memcgId: 12,
+  },
   { backend: { type: 'folio' }, cache: { kind: 'folio', address: folioAddress(123_456) }, swapCount: 1, memcgId: 3 },
 ];
 
@@ -40,7 +50,12 @@ describe('vswap v3 swp_desc', () => {
     }
   });
   it('places fields at the assumed byte offsets (little-endian)', () => {
-    const bytes = encodeSwpDesc({ backend: { type: 'zswap', entryAddress: 0xffff888100000040n }, cache: { kind: 'folio', address: folioAddress(1) }, swapCount: 0x01020304, memcgId: 0xabcd });
+    const bytes = encodeSwpDesc({
+      backend: { type: 'zswap', entryAddress: 0xffff888100000040n },
+      cache: { kind: 'folio', address: folioAddress(1) },
+      swapCount: 0x01020304,
+      memcgId: 0xabcd,
+    });
     assert.deepEqual([...bytes.slice(0, 8)], [0x40, 0x00, 0x00, 0x00, 0x81, 0x88, 0xff, 0xff]);
     assert.deepEqual([...bytes.slice(16, 20)], [0x04, 0x03, 0x02, 0x01]);
     assert.deepEqual([...bytes.slice(20, 22)], [0xcd, 0xab]);
@@ -55,9 +70,24 @@ describe('vswap v3 swp_desc', () => {
     assert.equal(w1, (0xdeadbeefn << 1n) | 1n);
   });
   it('rejects impossible descriptors', () => {
-    assert.throws(() => encodeSwpDesc({ backend: { type: 'folio' }, cache: { kind: 'none' }, swapCount: 1, memcgId: 0 }), /VSWAP_FOLIO/);
-    assert.throws(() => encodeSwpDesc({ backend: { type: 'zero' }, cache: { kind: 'none' }, swapCount: 1, memcgId: 0x10000 }), /u16/);
-    assert.throws(() => encodeSwpDesc({ backend: { type: 'zswap', entryAddress: 0x1001n }, cache: { kind: 'none' }, swapCount: 1, memcgId: 0 }), /aligned/);
+    assert.throws(
+      () => encodeSwpDesc({ backend: { type: 'folio' }, cache: { kind: 'none' }, swapCount: 1, memcgId: 0 }),
+      /VSWAP_FOLIO/,
+    );
+    assert.throws(
+      () => encodeSwpDesc({ backend: { type: 'zero' }, cache: { kind: 'none' }, swapCount: 1, memcgId: 0x10000 }),
+      /u16/,
+    );
+    assert.throws(
+      () =>
+        encodeSwpDesc({
+          backend: { type: 'zswap', entryAddress: 0x1001n },
+          cache: { kind: 'none' },
+          swapCount: 1,
+          memcgId: 0,
+        }),
+      /aligned/,
+    );
     const bad = encodeSwpDesc(samples[2] as SwpDesc);
     bad[0] = 1; // a ZERO descriptor with a slot word
     assert.throws(() => decodeSwpDesc(bad), /non-zero slot word/);

@@ -32,7 +32,10 @@ const OUTSIDE_DOCUMENTS: { name: string; pattern: RegExp }[] = [
 
 /** Tracked files plus new ones not yet added (but not ignored ones), relative to the repository root. */
 function repositoryFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   return [...new Set(out.split('\0'))].filter((f) => f !== '' && TEXT_FILE.test(f) && !SKIPPED.has(path.basename(f)));
 }
 
@@ -73,7 +76,8 @@ function bareSections(text: string): { section: string; line: number }[] {
 }
 
 test('the citation parser reads lists, ranges and comment continuations', () => {
-  const sample = 'see docs/kernel-model.md §7.5, §11.23 and §8.1–§8.3.\n * (kernel-model.md\n * §2.2-§2.3) then §9 is not cited';
+  const sample =
+    'see docs/kernel-model.md §7.5, §11.23 and §8.1–§8.3.\n * (kernel-model.md\n * §2.2-§2.3) then §9 is not cited';
   assert.deepEqual(
     citedSections(sample).map((c) => c.section),
     ['7.5', '11.23', '8.1', '8.3', '2.2', '2.3'],
@@ -82,8 +86,49 @@ test('the citation parser reads lists, ranges and comment continuations', () => 
 
 test('docs/kernel-model.md has the numbered sections the code was written against', () => {
   const sections = modelSections();
-  const expected = ['0.1', '0.2', '1', '2.1', '2.2', '2.3', '2.4', '2.5', '3.1', '3.2', '3.3', '3.4', '3.5', '3.6', '4.1', '4.2', '4.3', '4.4', '4.5', '4.6'];
-  expected.push('5.1', '5.2', '5.3', '5.4', '5.5', '6', '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.7', '7.8', '8.1', '8.2', '8.3', '8.4', '9');
+  const expected = [
+    '0.1',
+    '0.2',
+    '1',
+    '2.1',
+    '2.2',
+    '2.3',
+    '2.4',
+    '2.5',
+    '3.1',
+    '3.2',
+    '3.3',
+    '3.4',
+    '3.5',
+    '3.6',
+    '4.1',
+    '4.2',
+    '4.3',
+    '4.4',
+    '4.5',
+    '4.6',
+  ];
+  expected.push(
+    '5.1',
+    '5.2',
+    '5.3',
+    '5.4',
+    '5.5',
+    '6',
+    '7.1',
+    '7.2',
+    '7.3',
+    '7.4',
+    '7.5',
+    '7.6',
+    '7.7',
+    '7.8',
+    '8.1',
+    '8.2',
+    '8.3',
+    '8.4',
+    '9',
+  );
   expected.push('10.1', '10.2', '10.3', '10.4', '10.5', '10.6', '10.7', '11', '12', '13');
   for (let item = 1; item <= 25; item++) expected.push(`11.${item}`);
   for (const s of expected) assert.ok(sections.has(s), `docs/kernel-model.md has no heading for §${s}`);
@@ -98,14 +143,19 @@ test('every kernel-model.md § citation names a section that exists', () => {
     if (text === null) continue;
     const refs = citedSections(text);
     // The model's own cross-references, and pages that declare their bare § numbers to be the model's.
-    if (file === MODEL || /Section numbers\s+such\s+as\s+§[\d.]+\s+refer\s+to[^.]*kernel-model\.md/.test(text)) refs.push(...bareSections(text));
+    if (file === MODEL || /Section numbers\s+such\s+as\s+§[\d.]+\s+refer\s+to[^.]*kernel-model\.md/.test(text))
+      refs.push(...bareSections(text));
     for (const { section, line } of refs) {
       cited++;
       if (!sections.has(section)) missing.push(`${file}:${line}: §${section}`);
     }
   }
   assert.ok(cited > 0, 'no citation of docs/kernel-model.md found at all: is the parser still right?');
-  assert.deepEqual(missing, [], `citations of sections that docs/kernel-model.md does not have:\n${missing.join('\n')}`);
+  assert.deepEqual(
+    missing,
+    [],
+    `citations of sections that docs/kernel-model.md does not have:\n${missing.join('\n')}`,
+  );
 });
 
 test('no file in the repository cites reference material that lives outside it', () => {

@@ -40,7 +40,10 @@ function statedBounds(params: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of params.matchAll(/`(\w+)\??(?:: [^`]*)?` \((?:(\d[\d,]*)\.\.(\d[\d,]*)|≥ (\d[\d,]*))/g)) {
     const [, field, min, max, atLeast] = m;
-    out.set(field as string, atLeast !== undefined ? `${number(atLeast)}..` : `${number(min as string)}..${number(max as string)}`);
+    out.set(
+      field as string,
+      atLeast !== undefined ? `${number(atLeast)}..` : `${number(min as string)}..${number(max as string)}`,
+    );
   }
   return out;
 }
@@ -60,6 +63,10 @@ test(`${PAGE} lists every request the code has, once, and no other`, () => {
 
 test(`${PAGE} states the same integer bounds as REQUEST_BOUNDS`, () => {
   for (const { method, params } of rows) {
-    assert.deepEqual(Object.fromEntries(statedBounds(params)), Object.fromEntries(codeBounds(method)), `${method}: bounds in the Params column vs REQUEST_BOUNDS`);
+    assert.deepEqual(
+      Object.fromEntries(statedBounds(params)),
+      Object.fromEntries(codeBounds(method)),
+      `${method}: bounds in the Params column vs REQUEST_BOUNDS`,
+    );
   }
 });

@@ -6,7 +6,10 @@ import { distFile, packageVersion } from './repo';
 import { hangGuard } from '../hang_guard';
 
 function runCli(...args: string[]) {
-  const result = spawnSync(process.execPath, [distFile('cli.js'), ...args], { encoding: 'utf8', timeout: hangGuard(10_000) });
+  const result = spawnSync(process.execPath, [distFile('cli.js'), ...args], {
+    encoding: 'utf8',
+    timeout: hangGuard(10_000),
+  });
   if (result.error) throw result.error;
   return result;
 }

@@ -25,6 +25,7 @@ export function distFile(name: string): string {
 
 export function packageVersion(): string {
   const pkg: unknown = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-  if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
+  if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string')
+    return pkg.version;
   throw new Error('package.json has no string "version"');
 }

@@ -8,35 +8,43 @@ import { LspClient } from '../lsp/client';
 import { packageVersion } from './repo';
 import { hangGuard, withTimeout } from '../hang_guard';
 
-test('initialize → initialized → shutdown → exit ends the server with code 0', { timeout: hangGuard(20_000) }, async () => {
-  const client = LspClient.spawn();
-  try {
-    const result = await client.initialize();
-    assert.deepEqual(result.capabilities.textDocumentSync, {
-      openClose: true,
-      change: TextDocumentSyncKind.Incremental,
-    });
-    assert.deepEqual(result.serverInfo, { name: 'swapsim', version: packageVersion() });
+test(
+  'initialize → initialized → shutdown → exit ends the server with code 0',
+  { timeout: hangGuard(20_000) },
+  async () => {
+    const client = LspClient.spawn();
+    try {
+      const result = await client.initialize();
+      assert.deepEqual(result.capabilities.textDocumentSync, {
+        openClose: true,
+        change: TextDocumentSyncKind.Incremental,
+      });
+      assert.deepEqual(result.serverInfo, { name: 'swapsim', version: packageVersion() });
 
-    const shutdown = await withTimeout(client.connection.sendRequest(ShutdownRequest.type), 10_000, 'shutdown');
-    assert.equal(shutdown, null);
-    await client.connection.sendNotification(ExitNotification.type);
+      const shutdown = await withTimeout(client.connection.sendRequest(ShutdownRequest.type), 10_000, 'shutdown');
+      assert.equal(shutdown, null);
+      await client.connection.sendNotification(ExitNotification.type);
 
-    const code = await withTimeout(client.exited, 10_000, 'process exit');
-    assert.equal(code, 0, `server stderr:\n${client.stderr}`);
-  } finally {
-    client.dispose();
-  }
-});
+      const code = await withTimeout(client.exited, 10_000, 'process exit');
+      assert.equal(code, 0, `server stderr:\n${client.stderr}`);
+    } finally {
+      client.dispose();
+    }
+  },
+);
 
-test('exit without a prior shutdown ends the server with code 1 (LSP spec)', { timeout: hangGuard(20_000) }, async () => {
-  const client = LspClient.spawn();
-  try {
-    await client.initialize();
-    await client.connection.sendNotification(ExitNotification.type);
-    const code = await withTimeout(client.exited, 10_000, 'process exit');
-    assert.equal(code, 1);
-  } finally {
-    client.dispose();
-  }
-});
+test(
+  'exit without a prior shutdown ends the server with code 1 (LSP spec)',
+  { timeout: hangGuard(20_000) },
+  async () => {
+    const client = LspClient.spawn();
+    try {
+      await client.initialize();
+      await client.connection.sendNotification(ExitNotification.type);
+      const code = await withTimeout(client.exited, 10_000, 'process exit');
+      assert.equal(code, 1);
+    } finally {
+      client.dispose();
+    }
+  },
+);

@@ -50,7 +50,11 @@ test('files: writable ones say how writes parse; every entry is documented', () 
     if (f.access !== 'ro') assert.ok(f.write !== undefined, `${f.path} needs a write syntax`);
     if (f.write === 'enum') assert.ok((f.values?.length ?? 0) > 0, f.path);
     if (f.write === 'int') assert.ok(f.min !== undefined && f.max !== undefined, f.path);
-    if (f.access !== 'wo') assert.ok(f.unit !== null || f.keys !== undefined || f.name === 'cgroup.procs' || f.name === 'swaps', `${f.path} cannot be compared`);
+    if (f.access !== 'wo')
+      assert.ok(
+        f.unit !== null || f.keys !== undefined || f.name === 'cgroup.procs' || f.name === 'swaps',
+        `${f.path} cannot be compared`,
+      );
   }
   assert.ok(unique(CGROUP_FILES.map((f) => f.name)));
 });
@@ -60,7 +64,8 @@ test('keys, fields, errnos, designs and config keys are unique and documented', 
     assert.ok(unique(keys.map((k) => k.name)), set);
     for (const k of keys) assert.ok(k.doc.length > 0, `${set} ${k.name}`);
   }
-  for (const fields of [SLOT_FIELDS, CLUSTER_FIELDS, TASK_FIELDS, DEVICE_FIELDS]) assert.ok(unique(fields.map((f) => f.name)));
+  for (const fields of [SLOT_FIELDS, CLUSTER_FIELDS, TASK_FIELDS, DEVICE_FIELDS])
+    assert.ok(unique(fields.map((f) => f.name)));
   assert.ok(unique(ERRNOS.map((e) => e.name)) && unique(ERRNOS.map((e) => String(e.value))));
   assert.deepEqual(
     DESIGNS.map((d) => d.name),
@@ -81,7 +86,15 @@ test('the /proc/vmstat keys the checker accepts are the rows the simulator print
   for (const kernel of KERNEL_VERSIONS) {
     const printed = vmstatRows(new Kernel({ ramBytes: 64 * 2 ** 20, kernel })).map(([key]) => key);
     const accepted = KEYS.vmstat.map((k) => k.name);
-    assert.deepEqual(accepted.filter((key) => !printed.includes(key)), [], `${kernel}: accepted by the checker, refused at run time`);
-    assert.deepEqual(printed.filter((key) => !accepted.includes(key)), [], `${kernel}: printed, refused by the checker`);
+    assert.deepEqual(
+      accepted.filter((key) => !printed.includes(key)),
+      [],
+      `${kernel}: accepted by the checker, refused at run time`,
+    );
+    assert.deepEqual(
+      printed.filter((key) => !accepted.includes(key)),
+      [],
+      `${kernel}: printed, refused by the checker`,
+    );
   }
 });

@@ -33,9 +33,20 @@ test('config defaults follow the kernel geometry', () => {
   assert.deepEqual([noThp.clusterSlots, noThp.thpSwap], [256, false]);
   const small = expectClean('config cluster_slots=256').checked.config;
   assert.deepEqual([small.clusterSlots, small.thpSwap], [256, false]);
-  const all = expectClean('config design=ghost ram=512M cpus=2 max_swapfiles=8 seed=7 stop_on_error=yes check_invariants=no ghost_writeback=on').checked.config;
+  const all = expectClean(
+    'config design=ghost ram=512M cpus=2 max_swapfiles=8 seed=7 stop_on_error=yes check_invariants=no ghost_writeback=on',
+  ).checked.config;
   assert.deepEqual(
-    [all.design, all.ramBytes, all.cpus, all.maxSwapfiles, all.seed, all.stopOnError, all.checkInvariants, all.ghostWriteback],
+    [
+      all.design,
+      all.ramBytes,
+      all.cpus,
+      all.maxSwapfiles,
+      all.seed,
+      all.stopOnError,
+      all.checkInvariants,
+      all.ghostWriteback,
+    ],
     ['ghost', 512 * 2 ** 20, 2, 8, 7, true, false, true],
   );
   assert.equal(expectClean('config page_size=16K ram=65536p').checked.config.ramBytes, 2 ** 30);
@@ -64,7 +75,10 @@ test('swapon: slots, type, flags and bad pages', () => {
   assert.equal(zram.slots, 2);
   const file = firstChecked('swapon //swap/./file size=64M rotational -donce');
   assert.ok(file.op === 'swapon');
-  assert.deepEqual([file.device, file.type, file.rotational, file.discard, file.priority], ['/swap/file', 'file', true, 'once', -1]);
+  assert.deepEqual(
+    [file.device, file.type, file.rotational, file.discard, file.priority],
+    ['/swap/file', 'file', true, 'once', -1],
+  );
   const typed = firstChecked('swapon /dev/pmem0 size=1M type=file');
   assert.ok(typed.op === 'swapon' && typed.type === 'file');
 });
@@ -83,7 +97,9 @@ test('swapon --show reads /proc/swaps; swapoff -a is one op', () => {
 });
 
 test('mmap: bytes, pages, order, content', () => {
-  const m = lastChecked('task t\nmmap t heap 1M thp=64K content=mix(zero=25%, compressible:0.4=50%, incompressible=25%) populate');
+  const m = lastChecked(
+    'task t\nmmap t heap 1M thp=64K content=mix(zero=25%, compressible:0.4=50%, incompressible=25%) populate',
+  );
   assert.deepEqual(m, {
     op: 'mmap',
     task: 't',
@@ -106,11 +122,25 @@ test('mmap: bytes, pages, order, content', () => {
   assert.ok(f.op === 'mmap');
   assert.deepEqual([f.file, f.offsetPages, f.shared, f.order], ['/data/lib', 1, true, 0]);
   const w = lastChecked('task t\nfile write /dev/shm/x 1M offset=4K task=t content=zero');
-  assert.deepEqual({ ...w, range: null }, { op: 'file-write', path: '/dev/shm/x', offset: 4096, bytes: 2 ** 20, task: 't', content: [{ kind: 'zero', percent: 100 }], range: null });
+  assert.deepEqual(
+    { ...w, range: null },
+    {
+      op: 'file-write',
+      path: '/dev/shm/x',
+      offset: 4096,
+      bytes: 2 ** 20,
+      task: 't',
+      content: [{ kind: 'zero', percent: 100 }],
+      range: null,
+    },
+  );
   const d = lastChecked('task t\nmmap t r 5000B');
   assert.ok(d.op === 'mmap');
   // The length rounds up to whole pages; default content is compressible at 0.33.
-  assert.deepEqual([d.pages, d.order, d.populate, d.content], [2, 0, false, [{ kind: 'compressible', ratio: 0.33, percent: 100 }]]);
+  assert.deepEqual(
+    [d.pages, d.order, d.populate, d.content],
+    [2, 0, false, [{ kind: 'compressible', ratio: 0.33, percent: 100 }]],
+  );
   const pmd = lastChecked('task t\nmmap t r 4M order=9 content=zero');
   assert.ok(pmd.op === 'mmap' && pmd.order === 9 && pmd.pages === 1024);
 });
@@ -147,7 +177,11 @@ test('file writes are parsed with each file’s kernel syntax', () => {
   assert.deepEqual(w('echo max > a/memory.swap.max')[1], { kind: 'limit', bytes: null, pages: null });
   assert.deepEqual(w('echo 5000 > a/memory.high')[1], { kind: 'limit', bytes: 5000, pages: 1 });
   assert.deepEqual(w('echo reset > a/memory.peak')[1], { kind: 'reset' });
-  assert.deepEqual(w('echo "8M swappiness=0" > a/memory.reclaim')[1], { kind: 'reclaim', bytes: 8 * 2 ** 20, swappiness: 0 });
+  assert.deepEqual(w('echo "8M swappiness=0" > a/memory.reclaim')[1], {
+    kind: 'reclaim',
+    bytes: 8 * 2 ** 20,
+    swappiness: 0,
+  });
   assert.deepEqual(w('echo 8M > a/memory.reclaim')[1], { kind: 'reclaim', bytes: 8 * 2 ** 20, swappiness: null });
   assert.deepEqual(w('echo 0 > a/memory.zswap.writeback')[1], { kind: 'int', value: 0 });
   assert.deepEqual(w('echo N > /sys/module/zswap/parameters/enabled'), [
@@ -156,7 +190,13 @@ test('file writes are parsed with each file’s kernel syntax', () => {
   ]);
   assert.deepEqual(w('echo zstd > /sys/module/zswap/parameters/compressor')[1], { kind: 'enum', value: 'zstd' });
   assert.deepEqual(w('echo madvise > /sys/kernel/mm/transparent_hugepage/hugepages-2048kB/enabled'), [
-    { kind: 'thp-size', path: '/sys/kernel/mm/transparent_hugepage/hugepages-2048kB/enabled', name: 'enabled', order: 9, sizeKb: 2048 },
+    {
+      kind: 'thp-size',
+      path: '/sys/kernel/mm/transparent_hugepage/hugepages-2048kB/enabled',
+      name: 'enabled',
+      order: 9,
+      sizeKb: 2048,
+    },
     { kind: 'enum', value: 'madvise' },
   ]);
 });
@@ -167,7 +207,12 @@ test('a write the kernel rejects stays in the program with its errno', () => {
   const s = r.checked.statements[1];
   assert.ok(s?.op === 'write');
   assert.deepEqual(s.value, { kind: 'invalid', errno: 'EINVAL' });
-  assert.deepEqual(r.checked.statements[2], { op: 'expect-error', errno: 'EINVAL', errnoValue: 22, range: range(2, 0, 19) });
+  assert.deepEqual(r.checked.statements[2], {
+    op: 'expect-error',
+    errno: 'EINVAL',
+    errnoValue: 22,
+    range: range(2, 0, 19),
+  });
 });
 
 test('shorthands are lowered to the writes they stand for', () => {
@@ -184,7 +229,10 @@ test('shorthands are lowered to the writes they stand for', () => {
   assert.deepEqual([echoed.file, echoed.value], [move.file, move.value]);
   const reclaim = lastChecked('mkdir app\nreclaim /sys/fs/cgroup/app 1.5M swappiness=60');
   assert.ok(reclaim.op === 'write');
-  assert.deepEqual([reclaim.file.path, reclaim.value], ['/sys/fs/cgroup/app/memory.reclaim', { kind: 'reclaim', bytes: 1.5 * 2 ** 20, swappiness: 60 }]);
+  assert.deepEqual(
+    [reclaim.file.path, reclaim.value],
+    ['/sys/fs/cgroup/app/memory.reclaim', { kind: 'reclaim', bytes: 1.5 * 2 ** 20, swappiness: 60 }],
+  );
   const rootReclaim = lastChecked('reclaim / 1M');
   assert.ok(rootReclaim.op === 'write' && rootReclaim.file.path === '/sys/fs/cgroup/memory.reclaim');
   const sysctl = firstChecked('sysctl vm.page-cluster=0');
@@ -218,7 +266,13 @@ test('cgroup paths are canonical in every spelling', () => {
 });
 
 test('task, fork, exit, zswap, discard, free', () => {
-  assert.deepEqual(firstChecked('task t cpu=3'), { op: 'task', task: 't', cgroup: '/', cpu: 3, range: range(0, 0, 12) });
+  assert.deepEqual(firstChecked('task t cpu=3'), {
+    op: 'task',
+    task: 't',
+    cgroup: '/',
+    cpu: 3,
+    range: range(0, 0, 12),
+  });
   assert.deepEqual(lastChecked('task t\nfork t u'), { op: 'fork', task: 't', child: 'u', range: range(1, 0, 8) });
   assert.deepEqual(lastChecked('task t\nexit t'), { op: 'exit', task: 't', range: range(1, 0, 6) });
   assert.deepEqual(firstChecked('zswap shrink'), { op: 'zswap-shrink', entries: null, range: range(0, 0, 12) });
@@ -239,18 +293,48 @@ test('expect values are converted into the observable unit', () => {
     return [s.unit, s.comparison, s.expected, s.tolerance];
   };
   assert.deepEqual(e('expect /proc/meminfo SwapFree == 1G'), ['kB', '==', { kind: 'number', value: 1048576 }, null]);
-  assert.deepEqual(e('expect /proc/meminfo SwapFree == 1048572 kB'), ['kB', '==', { kind: 'number', value: 1048572 }, null]);
+  assert.deepEqual(e('expect /proc/meminfo SwapFree == 1048572 kB'), [
+    'kB',
+    '==',
+    { kind: 'number', value: 1048572 },
+    null,
+  ]);
   assert.deepEqual(e('expect /proc/meminfo SwapFree == 12'), ['kB', '==', { kind: 'number', value: 12 }, null]);
   assert.deepEqual(e('expect /proc/vmstat pswpout >= 2M'), ['pages', '>=', { kind: 'number', value: 512 }, null]);
   assert.deepEqual(e('expect /proc/vmstat pswpout < 10p'), ['pages', '<', { kind: 'number', value: 10 }, null]);
-  assert.deepEqual(e('expect /sys/fs/cgroup/app/memory.swap.current ~= 4M +-3%'), ['bytes', '≈', { kind: 'number', value: 4 * 2 ** 20 }, { kind: 'relative', fraction: 0.03 }]);
-  assert.deepEqual(e('expect app/memory.swap.current ≈ 4M ±4K'), ['bytes', '≈', { kind: 'number', value: 4 * 2 ** 20 }, { kind: 'absolute', amount: 4096 }]);
-  assert.deepEqual(e('expect /proc/vmstat pswpout ≈ 100 ±2'), ['pages', '≈', { kind: 'number', value: 100 }, { kind: 'absolute', amount: 2 }]);
+  assert.deepEqual(e('expect /sys/fs/cgroup/app/memory.swap.current ~= 4M +-3%'), [
+    'bytes',
+    '≈',
+    { kind: 'number', value: 4 * 2 ** 20 },
+    { kind: 'relative', fraction: 0.03 },
+  ]);
+  assert.deepEqual(e('expect app/memory.swap.current ≈ 4M ±4K'), [
+    'bytes',
+    '≈',
+    { kind: 'number', value: 4 * 2 ** 20 },
+    { kind: 'absolute', amount: 4096 },
+  ]);
+  assert.deepEqual(e('expect /proc/vmstat pswpout ≈ 100 ±2'), [
+    'pages',
+    '≈',
+    { kind: 'number', value: 100 },
+    { kind: 'absolute', amount: 2 },
+  ]);
   assert.deepEqual(e('expect app/memory.max == max'), ['bytes', '==', { kind: 'word', value: 'max' }, null]);
   assert.deepEqual(e('expect app/memory.zswap.writeback != yes'), ['bool', '!=', { kind: 'number', value: 1 }, null]);
-  assert.deepEqual(e('expect slot /dev/vda 3 memcg == /sys/fs/cgroup/app'), ['cgroup', '==', { kind: 'word', value: '/app' }, null]);
+  assert.deepEqual(e('expect slot /dev/vda 3 memcg == /sys/fs/cgroup/app'), [
+    'cgroup',
+    '==',
+    { kind: 'word', value: '/app' },
+    null,
+  ]);
   assert.deepEqual(e('expect device /dev/vda prio == -1'), ['int', '==', { kind: 'number', value: -1 }, null]);
-  assert.deepEqual(e('expect /proc/swaps /dev/vda Type == partition'), ['enum', '==', { kind: 'word', value: 'partition' }, null]);
+  assert.deepEqual(e('expect /proc/swaps /dev/vda Type == partition'), [
+    'enum',
+    '==',
+    { kind: 'word', value: 'partition' },
+    null,
+  ]);
 });
 
 test('expect observables resolve to typed references', () => {
@@ -267,8 +351,18 @@ test('expect observables resolve to typed references', () => {
   });
   assert.deepEqual(o('expect /proc/swaps /dev/vda Used == 0'), { kind: 'swaps', device: '/dev/vda', column: 'Used' });
   assert.deepEqual(o('expect free swap free > 0'), { kind: 'free', row: 'swap', column: 'free' });
-  assert.deepEqual(o('expect slot /dev/vda 0x10 count == 0'), { kind: 'slot', device: '/dev/vda', offset: 16, field: 'count' });
-  assert.deepEqual(o('expect cluster /dev/vda 31 table == no'), { kind: 'cluster', device: '/dev/vda', index: 31, field: 'table' });
+  assert.deepEqual(o('expect slot /dev/vda 0x10 count == 0'), {
+    kind: 'slot',
+    device: '/dev/vda',
+    offset: 16,
+    field: 'count',
+  });
+  assert.deepEqual(o('expect cluster /dev/vda 31 table == no'), {
+    kind: 'cluster',
+    device: '/dev/vda',
+    index: 31,
+    field: 'table',
+  });
   assert.deepEqual(o('expect task t rss == 0'), { kind: 'task', task: 't', field: 'rss' });
   assert.deepEqual(o('expect device /dev/vda inuse == 0'), { kind: 'device', device: '/dev/vda', field: 'inuse' });
   assert.deepEqual(o('expect overhead extend_table == 0'), { kind: 'overhead', design: 'p3', item: 'extend_table' });
@@ -281,7 +375,13 @@ test('expect observables resolve to typed references', () => {
   });
   assert.deepEqual(o('expect /sys/kernel/mm/transparent_hugepage/hugepages-64kB/stats/swpout_fallback == 0'), {
     kind: 'file',
-    file: { kind: 'thp-stat', path: '/sys/kernel/mm/transparent_hugepage/hugepages-64kB/stats/swpout_fallback', name: 'swpout_fallback', order: 4, sizeKb: 64 },
+    file: {
+      kind: 'thp-stat',
+      path: '/sys/kernel/mm/transparent_hugepage/hugepages-64kB/stats/swpout_fallback',
+      name: 'swpout_fallback',
+      order: 4,
+      sizeKb: 64,
+    },
     key: null,
     fd: null,
   });

@@ -177,7 +177,10 @@ test('SS301 missing unit is a warning with add-unit fixes', () => {
     d.data?.fixes?.map((f) => f.edits[0]?.newText),
     ['K', 'M', 'G', 'p'],
   );
-  assert.deepEqual(d.data?.fixes?.[0]?.edits[0]?.range, { start: { line: 1, character: 12 }, end: { line: 1, character: 12 } });
+  assert.deepEqual(d.data?.fixes?.[0]?.edits[0]?.range, {
+    start: { line: 1, character: 12 },
+    end: { line: 1, character: 12 },
+  });
   expectOnly('swapon /dev/vda size=«1048576»', 'SS301');
   // Plain numbers are native units in files and expects: no warning.
   expectClean('mkdir a\necho 1048576 > a/memory.max\nexpect a/memory.max == 1048576');

@@ -9,7 +9,13 @@ import { docExamples, rng } from './helpers';
 
 function validRange(d: Diagnostic, lineCount: number): boolean {
   const { start, end } = d.range;
-  return start.line >= 0 && start.line < lineCount && end.line >= start.line && start.character >= 0 && (end.line > start.line || end.character >= start.character);
+  return (
+    start.line >= 0 &&
+    start.line < lineCount &&
+    end.line >= start.line &&
+    start.character >= 0 &&
+    (end.line > start.line || end.character >= start.character)
+  );
 }
 
 function countStatements(list: readonly Statement[]): number {
@@ -50,7 +56,9 @@ test('100,000 mutated scenarios: no exception escapes, every diagnostic is well-
     // Cheap structural sanity: the tree never holds more statements than lines.
     if (countStatements(result.program.statements) > lines) assert.fail(`more statements than lines for input #${i}`);
   }
-  console.log(`fuzz: ${runs} inputs, ${withErrors} with errors, mean ${(totalMs / runs).toFixed(3)} ms, max ${maxMs.toFixed(2)} ms`);
+  console.log(
+    `fuzz: ${runs} inputs, ${withErrors} with errors, mean ${(totalMs / runs).toFixed(3)} ms, max ${maxMs.toFixed(2)} ms`,
+  );
   // A hang guard, not a speed target (npm run bench -- parse measures speed): inputs are under
   // 40 lines and take well under a millisecond, so only a parser that loops gets near this.
   assert.ok(maxMs < 30_000, `slowest input took ${maxMs.toFixed(1)} ms:\n${worst}`);

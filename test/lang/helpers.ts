@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseAndCheck, type Diagnostic, type DiagnosticCode, type FrontEndResult, type Limits, type Range } from '../../server/lang/index';
+import {
+  parseAndCheck,
+  type Diagnostic,
+  type DiagnosticCode,
+  type FrontEndResult,
+  type Limits,
+  type Range,
+} from '../../server/lang/index';
 
 export interface Marked {
   readonly source: string;
@@ -39,7 +46,12 @@ export function run(source: string, limits: Partial<Limits> = {}): FrontEndResul
 }
 
 function show(ds: readonly Diagnostic[]): string {
-  return ds.map((d) => `${d.code} ${d.severity} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`).join('\n');
+  return ds
+    .map(
+      (d) =>
+        `${d.code} ${d.severity} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`,
+    )
+    .join('\n');
 }
 
 /**
@@ -59,7 +71,11 @@ export function expectOnly(fixture: string, code: DiagnosticCode, limits: Partia
 /** No diagnostics at all. */
 export function expectClean(source: string, limits: Partial<Limits> = {}): FrontEndResult {
   const result = run(source, limits);
-  assert.equal(result.diagnostics.length, 0, `expected no diagnostics, got:\n${show(result.diagnostics)}\nin:\n${source}`);
+  assert.equal(
+    result.diagnostics.length,
+    0,
+    `expected no diagnostics, got:\n${show(result.diagnostics)}\nin:\n${source}`,
+  );
   return result;
 }
 
@@ -82,7 +98,8 @@ export function lastChecked(source: string): FrontEndResult['checked']['statemen
 function findRepoRoot(start: string): string {
   let dir = start;
   for (;;) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'docs', 'scenario-language.md'))) return dir;
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'docs', 'scenario-language.md')))
+      return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`no swapsim checkout above ${start}`);
     dir = parent;

@@ -30,7 +30,24 @@ function exampleFiles(): { name: string; text: string }[] {
 }
 
 /** Words that turn a line into another statement, an error, a block boundary. */
-const SNIPPETS = ['repeat 2 {', '}', 'expect ok', 'expect error EBUSY', '# note', '"', 'size=', ' -p 3', 'task x', 'mmap x r 1M', '==', '≈', '\t', '{', 'pages=0..1', 'echo 1 > memory.max'];
+const SNIPPETS = [
+  'repeat 2 {',
+  '}',
+  'expect ok',
+  'expect error EBUSY',
+  '# note',
+  '"',
+  'size=',
+  ' -p 3',
+  'task x',
+  'mmap x r 1M',
+  '==',
+  '≈',
+  '\t',
+  '{',
+  'pages=0..1',
+  'echo 1 > memory.max',
+];
 
 /** One random edit, as an editor would make it: characters, words, whole lines, line breaks. */
 function edit(text: string, next: () => number): string {

@@ -18,8 +18,29 @@ test('words split on blanks and keep their UTF-16 offsets', () => {
 
 test('operators stand alone even without blanks', () => {
   assert.deepEqual(kinds('expect x>=5'), ['word:expect', 'word:x', 'op:>=', 'word:5']);
-  assert.deepEqual(kinds('echo 1G>/sys/fs/cgroup/a/memory.max'), ['word:echo', 'word:1G', 'op:>', 'word:/sys/fs/cgroup/a/memory.max']);
-  assert.deepEqual(kinds('a==b c!=d e<f g<=h i>>j'), ['word:a', 'op:==', 'word:b', 'word:c', 'op:!=', 'word:d', 'word:e', 'op:<', 'word:f', 'word:g', 'op:<=', 'word:h', 'word:i', 'op:>>', 'word:j']);
+  assert.deepEqual(kinds('echo 1G>/sys/fs/cgroup/a/memory.max'), [
+    'word:echo',
+    'word:1G',
+    'op:>',
+    'word:/sys/fs/cgroup/a/memory.max',
+  ]);
+  assert.deepEqual(kinds('a==b c!=d e<f g<=h i>>j'), [
+    'word:a',
+    'op:==',
+    'word:b',
+    'word:c',
+    'op:!=',
+    'word:d',
+    'word:e',
+    'op:<',
+    'word:f',
+    'word:g',
+    'op:<=',
+    'word:h',
+    'word:i',
+    'op:>>',
+    'word:j',
+  ]);
 });
 
 test('≈ ± and their ASCII spellings are operators', () => {
@@ -44,7 +65,13 @@ test('parentheses keep blanks and operators inside one word', () => {
     tokens.map((t) => t.text),
     ['mmap', 't', 'r', '1M', 'content=mix(zero=50%, incompressible=50%)', 'populate'],
   );
-  assert.deepEqual(kinds('expect /proc/meminfo Active(anon) > 0'), ['word:expect', 'word:/proc/meminfo', 'word:Active(anon)', 'op:>', 'word:0']);
+  assert.deepEqual(kinds('expect /proc/meminfo Active(anon) > 0'), [
+    'word:expect',
+    'word:/proc/meminfo',
+    'word:Active(anon)',
+    'op:>',
+    'word:0',
+  ]);
 });
 
 test('an unbalanced parenthesis runs to the end of the line without an exception', () => {

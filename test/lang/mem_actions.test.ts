@@ -9,9 +9,19 @@ const PRE = 'swapon /dev/vda2 size=64M\ntask t\nmmap t heap 1M populate\n';
 
 test('the memory actions lower to their operations', () => {
   const m = lastChecked(`${PRE}madvise t heap pages=0..63 cold`);
-  assert.deepEqual(m.op === 'madvise' ? [m.advice, m.process, m.pages.first, m.pages.count] : null, ['cold', false, 0, 64]);
+  assert.deepEqual(m.op === 'madvise' ? [m.advice, m.process, m.pages.first, m.pages.count] : null, [
+    'cold',
+    false,
+    0,
+    64,
+  ]);
   const p = lastChecked(`${PRE}process_madvise t heap offset=64K len=64K pageout`);
-  assert.deepEqual(p.op === 'madvise' ? [p.advice, p.process, p.pages.first, p.pages.count] : null, ['pageout', true, 16, 16]);
+  assert.deepEqual(p.op === 'madvise' ? [p.advice, p.process, p.pages.first, p.pages.count] : null, [
+    'pageout',
+    true,
+    16,
+    16,
+  ]);
   const l = lastChecked(`${PRE}munlock t heap`);
   assert.deepEqual(l.op === 'mlock' ? l.lock : null, false);
   const r = lastChecked(`${PRE}mremap t heap 2M`);
@@ -57,6 +67,9 @@ test('fill and expect task … data: lowering, checks, and a run that reports th
   assert.equal(s.status, 'ready', s.diagnostics.map((d) => d.message).join('; '));
   s.run();
   assert.deepEqual(s.errors, []);
-  assert.deepEqual(s.expects.map((x) => x.passed), [true, false, true]);
+  assert.deepEqual(
+    s.expects.map((x) => x.passed),
+    [true, false, true],
+  );
   assert.equal(s.expects[1]!.actual, 'page 8 holds 7, page 9 holds 7 (2 pages differ)');
 });

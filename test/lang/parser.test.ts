@@ -34,7 +34,13 @@ test('commands sort their arguments into positionals, options and flags', () => 
   const s = command('swapon /dev/vda2 size=1G -p 5 --discard=once rotational');
   assert.equal(s.name.text, 'swapon');
   assert.deepEqual(
-    s.args.map((a) => (a.kind === 'positional' ? ['pos', a.word.text] : a.kind === 'option' ? ['opt', a.key.text, a.value.text] : ['flag', a.canonical, a.value?.text ?? null])),
+    s.args.map((a) =>
+      a.kind === 'positional'
+        ? ['pos', a.word.text]
+        : a.kind === 'option'
+          ? ['opt', a.key.text, a.value.text]
+          : ['flag', a.canonical, a.value?.text ?? null],
+    ),
     [
       ['pos', '/dev/vda2'],
       ['opt', 'size', '1G'],
@@ -52,7 +58,9 @@ test('commands sort their arguments into positionals, options and flags', () => 
 test('short flags take attached values and long flags take = values', () => {
   const a = command('swapon /dev/vda2 size=1G -p5 -donce');
   assert.deepEqual(
-    a.args.filter((x) => x.kind === 'flag').map((x) => (x.kind === 'flag' ? [x.name.text, x.canonical, x.value?.text] : [])),
+    a.args
+      .filter((x) => x.kind === 'flag')
+      .map((x) => (x.kind === 'flag' ? [x.name.text, x.canonical, x.value?.text] : [])),
     [
       ['-p', 'priority', '5'],
       ['-d', 'discard', 'once'],
@@ -257,12 +265,24 @@ test('recovery: one broken line among good ones gives exactly one diagnostic', (
     '  touch t heap',
     '}',
   ];
-  const broken = ['frobnicate 1 2', 'echo "oops', 'expect ==', 'mmap t <', 'config', 'swapon --nope', 'touch t heap pages=1..x'];
+  const broken = [
+    'frobnicate 1 2',
+    'echo "oops',
+    'expect ==',
+    'mmap t <',
+    'config',
+    'swapon --nope',
+    'touch t heap pages=1..x',
+  ];
   for (const bad of broken) {
     for (const at of [1, 5, 9]) {
       const lines = [...good.slice(0, at), bad, ...good.slice(at)];
       const { diagnostics } = run(lines.join('\n'));
-      assert.equal(diagnostics.length, 1, `'${bad}' at line ${at}: ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`);
+      assert.equal(
+        diagnostics.length,
+        1,
+        `'${bad}' at line ${at}: ${diagnostics.map((d) => `${d.code} ${d.message}`).join('; ')}`,
+      );
       assert.equal(diagnostics[0]?.range.start.line, at);
     }
   }
@@ -289,7 +309,8 @@ function visitRanges(value: unknown, seen = new Set<unknown>()): number {
 }
 
 test('node ranges are plain objects, and reading them does not change how trees compare', () => {
-  const source = 'swapon /dev/vda2 size=1G -p 5 --discard=once\necho 1 > /sys/module/zswap/parameters/enabled # on\nexpect /proc/meminfo SwapFree ≈ 5242876 kB ±5%';
+  const source =
+    'swapon /dev/vda2 size=1G -p 5 --discard=once\necho 1 > /sys/module/zswap/parameters/enabled # on\nexpect /proc/meminfo SwapFree ≈ 5242876 kB ±5%';
   const read = parse(source).program;
   const untouched = parse(source).program;
   assert.ok(visitRanges(read) > 20);

@@ -20,11 +20,22 @@ test('the preparation commands lower to file operations', () => {
   const f = lastChecked('fallocate -l 8M /s');
   assert.ok(f.op === 'mkfile' && f.fill === 'unwritten');
   const m = lastChecked('dd if=/dev/zero of=/s bs=1M count=8\nmkswap -f -L lab -U 1234 -v 2 /s 16384');
-  assert.deepEqual(m.op === 'mkswap' ? [m.pages, m.force, m.label, m.uuid, m.version] : null, [4096, true, 'lab', '1234', 2]);
+  assert.deepEqual(m.op === 'mkswap' ? [m.pages, m.force, m.label, m.uuid, m.version] : null, [
+    4096,
+    true,
+    'lab',
+    '1234',
+    2,
+  ]);
   const mt = lastChecked('mount -t ext4 bs=1K /dev/vdc /mnt');
   assert.deepEqual(mt.op === 'mount' ? [mt.dir, mt.fs, mt.blockSize, mt.device] : null, ['/mnt', 'ext4', 1024, 'vdc']);
   const sw = lastChecked('dd if=/dev/zero of=/s bs=1M count=8\nmkswap /s\nswapon /s flags=0x18005');
-  assert.deepEqual(sw.op === 'swapon' ? [sw.fromFile, sw.flags, sw.priority, sw.discard] : null, [true, 0x18005, 5, 'both']);
+  assert.deepEqual(sw.op === 'swapon' ? [sw.fromFile, sw.flags, sw.priority, sw.discard] : null, [
+    true,
+    0x18005,
+    5,
+    'both',
+  ]);
   const u = lastChecked('user root drop=CAP_SYS_ADMIN');
   assert.deepEqual(u.op === 'user' ? [u.uid, u.capSysAdmin] : null, [0, false]);
   assert.deepEqual(lastChecked('dmesg -C').op === 'dmesg', true);
@@ -61,7 +72,11 @@ test('a statement followed by expect error changes nothing the checker follows',
 
 test('expect … contains: text observables only, one value', () => {
   const e = lastChecked('expect dmesg contains "Adding 4k swap"');
-  assert.deepEqual(e.op === 'expect' ? [e.observable, e.comparison, e.expected] : null, [{ kind: 'dmesg' }, 'contains', { kind: 'word', value: 'Adding 4k swap' }]);
+  assert.deepEqual(e.op === 'expect' ? [e.observable, e.comparison, e.expected] : null, [
+    { kind: 'dmesg' },
+    'contains',
+    { kind: 'word', value: 'Adding 4k swap' },
+  ]);
   const n = lastChecked('mkdir a\nexpect /sys/fs/cgroup/a/cgroup.procs !contains t');
   assert.ok(n.op === 'expect' && n.comparison === '!contains');
   expectOnly('expect /proc/vmstat pswpout «contains» 3', 'SS313');

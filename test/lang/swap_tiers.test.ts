@@ -38,12 +38,15 @@ test('writes are checked for syntax and kept as text for the kernel', () => {
     expectOnly(`${ON}echo «${bad}» > /sys/kernel/mm/swap/tiers`, 'SS318');
   }
   expectClean(`${ON}mkdir a\necho "HDD 0" > /sys/fs/cgroup/a/memory.swap.tiers.max\nexpect error EINVAL`);
-  for (const bad of ['HDD', 'HDD 1', 'HDD max SSD 0']) expectOnly(`${ON}mkdir a\necho «"${bad}"» > a/memory.swap.tiers.max`, 'SS318');
+  for (const bad of ['HDD', 'HDD 1', 'HDD max SSD 0'])
+    expectOnly(`${ON}mkdir a\necho «"${bad}"» > a/memory.swap.tiers.max`, 'SS318');
   expectOnly(`${ON}echo "HDD 0" > «/sys/fs/cgroup/memory.swap.tiers.max»`, 'SS217');
 });
 
 test('expects name a tier, and a column of the tiers table', () => {
-  expectClean(`${ON}mkdir a\nexpect /sys/kernel/mm/swap/tiers HDD PrioStart == -1\nexpect a/memory.swap.tiers.max HDD == max\nexpect a/memory.swap.tiers.max HDD == 0`);
+  expectClean(
+    `${ON}mkdir a\nexpect /sys/kernel/mm/swap/tiers HDD PrioStart == -1\nexpect a/memory.swap.tiers.max HDD == max\nexpect a/memory.swap.tiers.max HDD == 0`,
+  );
   expectOnly(`${ON}expect /sys/kernel/mm/swap/tiers HDD «Prio» == 1`, 'SS221');
   expectOnly(`${ON}expect /sys/kernel/mm/swap/tiers «H-D» Idx == 1`, 'SS218');
 });
@@ -82,7 +85,10 @@ test('a run: tiers steer pageouts, EBUSY is a runtime error on its line, step ba
     ],
   );
   assert.equal(s.expects.length, 3);
-  assert.deepEqual(s.expects.filter((e) => !e.passed), []);
+  assert.deepEqual(
+    s.expects.filter((e) => !e.passed),
+    [],
+  );
   // step back over the SSD 0 write and everything after it: the cgroup may use the SSD again
   s.gotoStep(5);
   const k = s.machine;

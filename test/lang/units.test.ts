@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatBytes, isUnitWord, parseBool, parseInteger, parseKernelSize, parsePercent, parseSize } from '../../server/lang/units';
+import {
+  formatBytes,
+  isUnitWord,
+  parseBool,
+  parseInteger,
+  parseKernelSize,
+  parsePercent,
+  parseSize,
+} from '../../server/lang/units';
 
 test('sizes use binary multiples', () => {
   const bytes = (t: string) => {

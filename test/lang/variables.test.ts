@@ -8,7 +8,11 @@ import { lexLine } from '../../server/lang/lexer';
 import type { CheckedStatement } from '../../server/lang/index';
 import { expectClean, expectOnly, lastChecked, run } from './helpers';
 
-const env = (vars: Record<string, number | string> = {}): EvalEnv => ({ lookup: (n) => vars[n], pageSize: 4096, random: null });
+const env = (vars: Record<string, number | string> = {}): EvalEnv => ({
+  lookup: (n) => vars[n],
+  pageSize: 4096,
+  random: null,
+});
 
 function calc(src: string, vars: Record<string, number | string> = {}): number {
   const r = parseExpr(src);
@@ -31,7 +35,8 @@ test('expressions: precedence, C division, sizes, comparisons, functions', () =>
   assert.equal(calc('1 < 2 && 3 >= 3'), 1);
   assert.equal(calc('!0 + (2 == 3)'), 1);
   assert.equal(calc('min(3, 9) + max(3, 9)'), 12);
-  for (const bad of ['', '1 +', '(1', '1 2', 'foo(1)', 'random(1, 2, 3)', '1 @ 2']) assert.equal(parseExpr(bad).ok, false, bad);
+  for (const bad of ['', '1 +', '(1', '1 2', 'foo(1)', 'random(1, 2, 3)', '1 @ 2'])
+    assert.equal(parseExpr(bad).ok, false, bad);
   assert.throws(() => calc('1 / 0'), /division by zero/);
   assert.throws(() => calc('X + 1'), /X is not set/);
   assert.throws(() => calc('S + 1', { S: 'alive' }), /not a number/);
@@ -58,7 +63,8 @@ test('templates: $NAME, ${NAME}, $((…)); other dollars are text', () => {
 test('random() is seeded by the seed, the step and the call, and stays in range', () => {
   const draws = Array.from({ length: 2000 }, (_, i) => seededRandom(7, i, 0, 0, 9));
   assert.ok(draws.every((d) => d >= 0 && d <= 9 && Number.isInteger(d)));
-  for (let v = 0; v <= 9; v++) assert.ok(draws.filter((d) => d === v).length > 120, `value ${v} is drawn about 1/10 of the time`);
+  for (let v = 0; v <= 9; v++)
+    assert.ok(draws.filter((d) => d === v).length > 120, `value ${v} is drawn about 1/10 of the time`);
   assert.equal(seededRandom(7, 5, 1, 0, 1000), seededRandom(7, 5, 1, 0, 1000));
   assert.notDeepEqual(
     Array.from({ length: 8 }, (_, i) => seededRandom(7, i, 0, 0, 1000)),
@@ -114,7 +120,9 @@ test('constants fold: the statement is checked as written out, with no unit warn
 });
 
 test('values known only at run time make dynamic operations', () => {
-  const list = ops('task t\nmmap t r 64K populate\nrepeat 4 as i {\n  pageout t r pages=$i\n}\nlet U = /proc/vmstat pswpout\necho $U > /proc/sys/vm/swappiness');
+  const list = ops(
+    'task t\nmmap t r 64K populate\nrepeat 4 as i {\n  pageout t r pages=$i\n}\nlet U = /proc/vmstat pswpout\necho $U > /proc/sys/vm/swappiness',
+  );
   const kinds = list.map((s) => s.op);
   assert.deepEqual(kinds, ['task', 'mmap', 'repeat', 'dynamic', 'let', 'dynamic']);
   const letOp = list[4];
@@ -142,7 +150,10 @@ test('an expect with run-time values is still checked outside those values', () 
 
 test('names created from substitutions are left to the run, not reported', () => {
   const list = ops('repeat 3 as i {\n  task c$i\n}\nmmap c1 heap 4K\ntouch c1 heap');
-  assert.deepEqual(list.map((s) => s.op), ['repeat', 'dynamic', 'dynamic', 'dynamic']);
+  assert.deepEqual(
+    list.map((s) => s.op),
+    ['repeat', 'dynamic', 'dynamic', 'dynamic'],
+  );
   // a static name the checker knows is still checked
   expectOnly('repeat 3 as i {\n  task c$i\n}\ntask t\ntouch t «heap»', 'SS202');
   // single quotes do not expand

@@ -94,7 +94,17 @@ test('back: to the latest earlier step whose next statement is on a breakpoint l
 
 test('a long run to a breakpoint after the loop goes in slices and stops exactly there', async () => {
   const n = 20_000;
-  const text = ['config check_invariants=no', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', `repeat ${n} {`, '  pageout t heap pages=0..0', '  touch t heap pages=0..0', '}', 'pageout t heap'].join('\n');
+  const text = [
+    'config check_invariants=no',
+    'swapon /dev/vda2 size=64M',
+    'task t',
+    'mmap t heap 1M populate',
+    `repeat ${n} {`,
+    '  pageout t heap pages=0..0',
+    '  touch t heap pages=0..0',
+    '}',
+    'pageout t heap',
+  ].join('\n');
   const uri = await open(text);
   const before = client.deltas.filter((d) => d.uri === uri).length;
   const snap = await client.request<SessionSnapshot>('swapsim/run', { uri, breakpoints: [8] }, 60_000);
@@ -116,7 +126,11 @@ test('bad breakpoint params answer InvalidParams and leave the session alone', a
     { direction: 'back', toLine: 3 },
   ];
   for (const params of bad) {
-    await assert.rejects(run({ uri, ...params }), (e: { code: number; message: string }) => e.code === -32602 && e.message.length > 0, JSON.stringify(params).slice(0, 60));
+    await assert.rejects(
+      run({ uri, ...params }),
+      (e: { code: number; message: string }) => e.code === -32602 && e.message.length > 0,
+      JSON.stringify(params).slice(0, 60),
+    );
   }
   const snap = await client.request<SessionSnapshot>('swapsim/snapshot', { uri });
   assert.equal(snap.step.index, 0);
@@ -141,8 +155,14 @@ test('lineTargets: the previous and next position where a line’s statement is 
   await run({ uri, toLine: 7 });
   const targets = await client.request<LineTargets>('swapsim/lineTargets', { uri, line: 6 });
   assert.deepEqual(targets, { line: 6, previous: 3, next: 5 });
-  assert.deepEqual(await client.request<LineTargets>('swapsim/lineTargets', { uri, line: 8 }), { line: 9, previous: null, next: 9 });
-  const frame = await client.request<{ repeats: { range: { start: { line: number } }; count: number; pass: number }[] }>('swapsim/debugFrame', { uri });
+  assert.deepEqual(await client.request<LineTargets>('swapsim/lineTargets', { uri, line: 8 }), {
+    line: 9,
+    previous: null,
+    next: 9,
+  });
+  const frame = await client.request<{
+    repeats: { range: { start: { line: number } }; count: number; pass: number }[];
+  }>('swapsim/debugFrame', { uri });
   assert.deepEqual(
     frame.repeats.map((r) => [r.range.start.line, r.count, r.pass]),
     [[5, 3, 0]],
@@ -153,7 +173,13 @@ test('debugRun: log lines arrive before the answer; a checked spec stops where t
   const uri = await open();
   outputs.length = 0;
   // Each touch reads page 0 back from the disk: pswpin is 0, 1, 2 when the touch is next.
-  const spec = { ...EMPTY, breakpoints: [{ id: 1, line: 7, logMessage: 'pswpin {/proc/vmstat pswpin}' }, { id: 2, line: 9, condition: '/proc/vmstat pswpin >= 3' }] };
+  const spec = {
+    ...EMPTY,
+    breakpoints: [
+      { id: 1, line: 7, logMessage: 'pswpin {/proc/vmstat pswpin}' },
+      { id: 2, line: 9, condition: '/proc/vmstat pswpin >= 3' },
+    ],
+  };
   const stop = await client.request<DebugStopResult>('swapsim/debugRun', { uri, direction: 'forward', spec });
   assert.deepEqual([stop.reason, stop.hitBreakpointIds, stop.step.index], ['breakpoint', [2], 9]);
   assert.deepEqual(
@@ -177,10 +203,20 @@ test('debugRun and debugCheck answer InvalidParams for malformed params, Scenari
     { direction: 'forward', spec: EMPTY, steps: 0 },
   ];
   for (const params of bad) {
-    await assert.rejects(client.request('swapsim/debugRun', { uri, ...params }), (e: { code: number }) => e.code === -32602, JSON.stringify(params).slice(0, 80));
+    await assert.rejects(
+      client.request('swapsim/debugRun', { uri, ...params }),
+      (e: { code: number }) => e.code === -32602,
+      JSON.stringify(params).slice(0, 80),
+    );
   }
-  await assert.rejects(client.request('swapsim/debugCheck', { uri, spec: 'all' }), (e: { code: number }) => e.code === -32602);
+  await assert.rejects(
+    client.request('swapsim/debugCheck', { uri, spec: 'all' }),
+    (e: { code: number }) => e.code === -32602,
+  );
   const broken = await open('swapon /dev/vda2 size=12Q\n');
-  await assert.rejects(client.request('swapsim/debugRun', { uri: broken, direction: 'forward', spec: EMPTY }), (e: { code: number }) => e.code === -32003);
+  await assert.rejects(
+    client.request('swapsim/debugRun', { uri: broken, direction: 'forward', spec: EMPTY }),
+    (e: { code: number }) => e.code === -32003,
+  );
   assert.equal((await client.request<SessionSnapshot>('swapsim/snapshot', { uri })).step.index, 0);
 });

@@ -73,7 +73,10 @@ export class LspClient {
   }
 
   /** Listen to a swapsim notification, typed by shared/protocol.ts NotificationTypes. */
-  onNotification<M extends NotificationMethod>(method: M, handler: (params: NotificationTypes[M]) => void): { dispose(): void } {
+  onNotification<M extends NotificationMethod>(
+    method: M,
+    handler: (params: NotificationTypes[M]) => void,
+  ): { dispose(): void } {
     return this.connection.onNotification(method, handler);
   }
 
@@ -147,7 +150,11 @@ export class LspClient {
       window: { workDoneProgress: options.workDoneProgress === true },
       textDocument: { publishDiagnostics: { versionSupport: true } },
     };
-    this.initializeResult = await withTimeout(connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities }), 10_000, 'initialize');
+    this.initializeResult = await withTimeout(
+      connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities }),
+      10_000,
+      'initialize',
+    );
     await connection.sendNotification(InitializedNotification.type, {});
     return this.initializeResult;
   }
@@ -175,23 +182,24 @@ export class LspClient {
   /** Resolve once `check()` holds (checked now and after every notification). */
   waitFor(what: string, check: () => boolean, ms = 10_000): Promise<void> {
     if (check()) return Promise.resolve();
-    return withTimeout(
-      new Promise<void>((resolve) => this.waiters.push({ check, resolve })),
-      ms,
-      what,
-    );
+    return withTimeout(new Promise<void>((resolve) => this.waiters.push({ check, resolve })), ms, what);
   }
 
   async open(uri: string, text: string): Promise<void> {
     this.versions.set(uri, 1);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'swapsim', version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'swapsim', version: 1, text },
+    });
   }
 
   /** Send edits; returns the new version. */
   async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
     return version;
   }
 
@@ -204,7 +212,11 @@ export class LspClient {
   }
 
   /** The diagnostics published for the document's current version (waits for them). */
-  async diagnosticsFor(uri: string, accept: (d: Diagnostic[]) => boolean = () => true, ms = 10_000): Promise<Diagnostic[]> {
+  async diagnosticsFor(
+    uri: string,
+    accept: (d: Diagnostic[]) => boolean = () => true,
+    ms = 10_000,
+  ): Promise<Diagnostic[]> {
     const version = this.version(uri);
     let found: Diagnostic[] | undefined;
     await this.waitFor(

@@ -21,7 +21,15 @@ const EXAMPLE = path.join('examples', 'design-compare.swapsim');
 const DESIGNS = ['legacy', 'p4', 'ghost', 'vswap'];
 
 function cli(step?: number): CompareResult {
-  const r = swapsim('compare', EXAMPLE, '--designs', DESIGNS.join(','), '--format', 'json', ...(step === undefined ? [] : ['--step', String(step)]));
+  const r = swapsim(
+    'compare',
+    EXAMPLE,
+    '--designs',
+    DESIGNS.join(','),
+    '--format',
+    'json',
+    ...(step === undefined ? [] : ['--step', String(step)]),
+  );
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as CompareResult;
 }

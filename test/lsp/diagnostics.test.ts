@@ -17,7 +17,9 @@ after(async () => {
 test('an opened document gets its checker diagnostics with code, source and the marked range', async () => {
   const { uri, fx } = await openFixture(
     client,
-    ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M', 'touch t <|hep|>', 'swapon /dev/vdb size=<|512|>'].join('\n'),
+    ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M', 'touch t <|hep|>', 'swapon /dev/vdb size=<|512|>'].join(
+      '\n',
+    ),
   );
   const ds = await client.diagnosticsFor(uri);
   const unknown = ds.find((d) => d.code === 'SS202');
@@ -45,9 +47,15 @@ test('edits are re-checked after the debounce, with the new version', async () =
   assert.deepEqual(await client.diagnosticsFor(uri), []);
   const before = client.diagnostics.get(uri)?.length ?? 0;
   // Three quick edits: one publication for the last version, not one per keystroke.
-  await client.change(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 6 } }, text: 's' }]);
-  await client.change(uri, [{ range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, text: 'w' }]);
-  await client.change(uri, [{ range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, text: 'apn' }]);
+  await client.change(uri, [
+    { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 6 } }, text: 's' },
+  ]);
+  await client.change(uri, [
+    { range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, text: 'w' },
+  ]);
+  await client.change(uri, [
+    { range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, text: 'apn' },
+  ]);
   const ds = await client.diagnosticsFor(uri, (d) => d.length > 0);
   assert.equal(ds[0]?.code, 'SS101');
   assert.match(messageText(ds[0]?.message), /unknown command 'swapn'/);

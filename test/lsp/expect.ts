@@ -22,19 +22,34 @@ export async function openFixture(client: LspClient, marked: string, name = 'fx'
 }
 
 /** Completion at the cursor, from the server, offers every label in `includes` and none in `excludes`. */
-export async function expectCompletion(client: LspClient, marked: string, expected: ExpectedLabels): Promise<CompletionItem[]> {
+export async function expectCompletion(
+  client: LspClient,
+  marked: string,
+  expected: ExpectedLabels,
+): Promise<CompletionItem[]> {
   const { uri, fx } = await openFixture(client, marked, 'completion');
-  const list = await client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', { textDocument: { uri }, position: cursorOf(fx) });
+  const list = await client.request<CompletionList | CompletionItem[] | null>('textDocument/completion', {
+    textDocument: { uri },
+    position: cursorOf(fx),
+  });
   await client.closeDocument(uri);
   return assertLabels(list === null ? [] : Array.isArray(list) ? list : list.items, expected);
 }
 
 /** Hover at the cursor, from the server (with the session's live values when `uri` names an open document), contains each of `contains`. */
-export async function expectHover(client: LspClient, marked: string, contains: (string | RegExp)[], uri?: string): Promise<string> {
+export async function expectHover(
+  client: LspClient,
+  marked: string,
+  contains: (string | RegExp)[],
+  uri?: string,
+): Promise<string> {
   let target = uri;
   let fx = fixture(marked);
   if (target === undefined) ({ uri: target, fx } = await openFixture(client, marked, 'hover'));
-  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: target }, position: cursorOf(fx) });
+  const hover = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri: target },
+    position: cursorOf(fx),
+  });
   assert.ok(hover !== null, `no hover at ${JSON.stringify(cursorOf(fx))}`);
   return assertHoverText(hover, contains);
 }

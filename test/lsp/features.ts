@@ -6,7 +6,15 @@
 // diagnostics pushed after an edit) is tested over stdio with
 // test/lsp/client.ts instead.
 import assert from 'node:assert/strict';
-import type { CompletionItem, DocumentSymbol, Hover, MarkupContent, SemanticTokens, SemanticTokensLegend, TextEdit } from 'vscode-languageserver-protocol/node';
+import type {
+  CompletionItem,
+  DocumentSymbol,
+  Hover,
+  MarkupContent,
+  SemanticTokens,
+  SemanticTokensLegend,
+  TextEdit,
+} from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, type Analysis } from '../../server/lsp/analysis';
 import { complete } from '../../server/lsp/completion';
@@ -74,7 +82,8 @@ export function expectCompletion(marked: string, expected: ExpectedLabels): Comp
 
 export function assertLabels(items: CompletionItem[], expected: ExpectedLabels): CompletionItem[] {
   const labels = items.map((i) => i.label);
-  for (const l of expected.includes ?? []) assert.ok(labels.includes(l), `completion should offer '${l}'; got: ${labels.slice(0, 60).join(' ')}`);
+  for (const l of expected.includes ?? [])
+    assert.ok(labels.includes(l), `completion should offer '${l}'; got: ${labels.slice(0, 60).join(' ')}`);
   for (const l of expected.excludes ?? []) assert.ok(!labels.includes(l), `completion should not offer '${l}'`);
   if (expected.exactly !== undefined) assert.deepEqual([...labels].sort(), [...expected.exactly].sort());
   return items;
@@ -126,7 +135,10 @@ function sortRanges(ranges: Rng[]): Rng[] {
 /** References from the cursor are exactly the marked ranges. */
 export function expectReferences(marked: string, includeDeclaration = true): void {
   const { fx, analysis } = analyze(marked, 'references');
-  assert.deepEqual(sortRanges(references(analysis, cursorOf(fx), includeDeclaration).map((l) => l.range)), sortRanges(fx.ranges));
+  assert.deepEqual(
+    sortRanges(references(analysis, cursorOf(fx), includeDeclaration).map((l) => l.range)),
+    sortRanges(fx.ranges),
+  );
 }
 
 /** Renaming at the cursor to `newName` turns the text into `expected`. */
@@ -143,7 +155,11 @@ export interface SymbolShape {
 }
 
 function shape(symbols: readonly DocumentSymbol[]): SymbolShape[] {
-  return symbols.map((s) => (s.children !== undefined && s.children.length > 0 ? { name: s.name, children: shape(s.children) } : { name: s.name }));
+  return symbols.map((s) =>
+    s.children !== undefined && s.children.length > 0
+      ? { name: s.name, children: shape(s.children) }
+      : { name: s.name },
+  );
 }
 
 /** The outline has exactly this tree of names. */
@@ -170,7 +186,11 @@ export interface DecodedToken {
 }
 
 /** Semantic tokens as (line, start, text, type, modifiers), read with the server's legend. */
-export function decodeTokens(text: string, tokens: SemanticTokens, legend: SemanticTokensLegend = SEMANTIC_LEGEND): DecodedToken[] {
+export function decodeTokens(
+  text: string,
+  tokens: SemanticTokens,
+  legend: SemanticTokensLegend = SEMANTIC_LEGEND,
+): DecodedToken[] {
   const lines = text.split('\n');
   const out: DecodedToken[] = [];
   let line = 0;
@@ -180,7 +200,13 @@ export function decodeTokens(text: string, tokens: SemanticTokens, legend: Seman
     line += dl;
     start = dl === 0 ? start + ds : ds;
     const modifiers = legend.tokenModifiers.filter((_, bit) => (mods & (1 << bit)) !== 0);
-    out.push({ line, start, text: (lines[line] ?? '').slice(start, start + len), type: legend.tokenTypes[type] ?? '?', modifiers });
+    out.push({
+      line,
+      start,
+      text: (lines[line] ?? '').slice(start, start + len),
+      type: legend.tokenTypes[type] ?? '?',
+      modifiers,
+    });
   }
   return out;
 }

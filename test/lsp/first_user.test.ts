@@ -38,8 +38,13 @@ async function open(text: string): Promise<string> {
 }
 
 async function hints(uri: string): Promise<Map<number, string>> {
-  const list = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } } });
-  return new Map(list.map((h) => [h.position.line, typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')]));
+  const list = await client.request<InlayHint[]>('textDocument/inlayHint', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+  });
+  return new Map(
+    list.map((h) => [h.position.line, typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')]),
+  );
 }
 
 test('a design chosen with Select Design Profile shows as information on the config line', async () => {
@@ -50,7 +55,10 @@ test('a design chosen with Select Design Profile shows as information on the con
   assert.equal(d.severity, 3, 'information');
   assert.equal(d.range.start.line, 0);
   assert.equal(d.range.start.character, 'config '.length, 'on the design= setting');
-  assert.match(String(d.message), /runs under design vswap, chosen with Select Design Profile: it overrides config design=p4/);
+  assert.match(
+    String(d.message),
+    /runs under design vswap, chosen with Select Design Profile: it overrides config design=p4/,
+  );
   // Back to the file's own design: the note goes.
   await client.request('swapsim/setDesign', { uri, design: 'p4' });
   await client.diagnosticsFor(uri, (list) => !list.some((x) => x.code === 'design-override'));
@@ -91,13 +99,20 @@ test('a failed expect shows what it got in the written unit', async () => {
 
 test('after a bare `echo `, completion offers whole writes: VALUE > FILE', async () => {
   const items = await expectCompletion(client, 'mkdir app\necho <|>', {
-    includes: ['max > /sys/fs/cgroup/app/memory.swap.max', 'Y > /sys/module/zswap/parameters/enabled', '1 > /sys/fs/cgroup/app/memory.zswap.writeback'],
+    includes: [
+      'max > /sys/fs/cgroup/app/memory.swap.max',
+      'Y > /sys/module/zswap/parameters/enabled',
+      '1 > /sys/fs/cgroup/app/memory.zswap.writeback',
+    ],
   });
   assert.ok(items.length > 10);
 });
 
 test('memory.zswap.writeback completes with 1 and 0, as the file reads', async () => {
-  await expectCompletion(client, 'mkdir app\nexpect /sys/fs/cgroup/app/memory.zswap.writeback == <|>', { includes: ['1', '0'], excludes: ['yes', 'no'] });
+  await expectCompletion(client, 'mkdir app\nexpect /sys/fs/cgroup/app/memory.zswap.writeback == <|>', {
+    includes: ['1', '0'],
+    excludes: ['yes', 'no'],
+  });
 });
 
 test('a mistyped cgroup gets "did you mean" and a fix that changes only the cgroup', async () => {
@@ -106,7 +121,11 @@ test('a mistyped cgroup gets "did you mean" and a fix that changes only the cgro
   const ds = await client.diagnosticsFor(uri, (d) => d.some((x) => x.code === 'SS203'));
   const d = ds.find((x) => x.code === 'SS203') as Diagnostic;
   assert.match(String(d.message), /did you mean '\/app'\?/);
-  const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+  const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: d.range,
+    context: { diagnostics: [d] },
+  });
   const fix = actions.find((a) => a.title === "Change to 'app'");
   assert.ok(fix?.edit?.changes !== undefined, actions.map((a) => a.title).join(', '));
   assert.equal(applyEdits(text, fix.edit.changes[uri] ?? []), 'mkdir app\necho 64M > /sys/fs/cgroup/app/memory.max');

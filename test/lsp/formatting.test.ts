@@ -10,7 +10,6 @@ import { REPO_ROOT } from '../foundation/repo';
 import { largeScenario } from '../lang/generate';
 import { analyze, applyEdits, expectFormatting } from './features';
 
-
 test('spacing, repeat indentation, comment gap and trailing whitespace are made canonical', () => {
   const messy = [
     'config   design=p4    ram=2G   ',
@@ -61,7 +60,10 @@ test('lines the lexer cannot read are left untouched', () => {
 
 test('range formatting only edits the lines asked for, with the indentation of their block', () => {
   const text = 'task   t\nrepeat 2 {\nmmap t r 1M\nmunmap   t r\n}';
-  const edits = formattingEdits(analyze(text).doc, { start: { line: 2, character: 0 }, end: { line: 3, character: 3 } });
+  const edits = formattingEdits(analyze(text).doc, {
+    start: { line: 2, character: 0 },
+    end: { line: 3, character: 3 },
+  });
   assert.equal(applyEdits(text, edits), 'task   t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}');
 });
 
@@ -111,7 +113,11 @@ test('formatting never changes meaning: the docs’ examples, scrambled and form
   examples.forEach((example, i) => {
     for (const variant of [example, scramble(example, i + 1), scramble(example, i + 101)]) {
       const formatted = formatText(variant);
-      assert.deepEqual(meaning(formatted), meaning(variant), `example ${i} changed meaning:\n${variant}\n---\n${formatted}`);
+      assert.deepEqual(
+        meaning(formatted),
+        meaning(variant),
+        `example ${i} changed meaning:\n${variant}\n---\n${formatted}`,
+      );
       assert.equal(formatText(formatted), formatted, `formatting example ${i} is not idempotent`);
       for (const line of formatted.split('\n')) assert.equal(line, line.trimEnd(), 'trailing whitespace left');
     }

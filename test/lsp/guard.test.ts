@@ -14,7 +14,11 @@ test('a BadRequest answers InvalidParams and is not logged', () => {
 });
 
 test('any other throw is a bug of ours: InternalError, with its stack in the log', () => {
-  for (const thrown of [new RangeError('cluster count underflow'), new SimulatorBug(3, 'pageout', new RangeError('cluster count underflow')), new TypeError('x is undefined')]) {
+  for (const thrown of [
+    new RangeError('cluster count underflow'),
+    new SimulatorBug(3, 'pageout', new RangeError('cluster count underflow')),
+    new TypeError('x is undefined'),
+  ]) {
     const log: string[] = [];
     const r = toResponseError(thrown, 'swapsim/step', (m) => log.push(m));
     assert.equal(r.code, ErrorCodes.InternalError);
@@ -26,5 +30,8 @@ test('any other throw is a bug of ours: InternalError, with its stack in the log
 
 test('a ResponseError passes through with its own code', () => {
   const e = new ResponseError(ErrorCodes.StaleSequence, 'stale');
-  assert.equal(toResponseError(e, 'swapsim/slot', () => assert.fail('not logged')), e);
+  assert.equal(
+    toResponseError(e, 'swapsim/slot', () => assert.fail('not logged')),
+    e,
+  );
 });

@@ -31,7 +31,22 @@ function examples(): string[] {
   throw new Error('no examples/ directory above the test');
 }
 
-const TYPED = ['a', ' ', '=', '{', '}', '"', '#', '\n', 'repeat 3 {\n', '\n}', 'expect error EINVAL\n', 'size=', '0', 'heap'];
+const TYPED = [
+  'a',
+  ' ',
+  '=',
+  '{',
+  '}',
+  '"',
+  '#',
+  '\n',
+  'repeat 3 {\n',
+  '\n}',
+  'expect error EINVAL\n',
+  'size=',
+  '0',
+  'heap',
+];
 
 /** A random editor change: insert typed text, delete a span (possibly across lines), or replace a span. */
 function randomChange(doc: TextDocument, next: () => number): TextDocumentContentChangeEvent {
@@ -59,7 +74,11 @@ test('edits through the analysis cache publish exactly the diagnostics of a fres
       doc = TextDocument.update(doc, [randomChange(doc, next)], doc.version + 1);
       const incremental = cache.get(doc);
       assert.equal(incremental.version, doc.version);
-      assert.deepEqual(incremental.result.diagnostics.map(toLspDiagnostic), lspDiagnostics(doc.getText(), uri), `example ${i}, edit ${step}:\n${doc.getText()}`);
+      assert.deepEqual(
+        incremental.result.diagnostics.map(toLspDiagnostic),
+        lspDiagnostics(doc.getText(), uri),
+        `example ${i}, edit ${step}:\n${doc.getText()}`,
+      );
       edits++;
     }
   }
@@ -70,8 +89,15 @@ test('the cache hands the previous version to the parser: one edited line is one
   const cache = new AnalysisCache();
   let doc = TextDocument.create('file:///typing.swapsim', 'swapsim', 1, largeScenario(10_000));
   cache.get(doc);
-  const line = doc.getText().split('\n').findIndex((l) => l.startsWith('  touch t'));
-  doc = TextDocument.update(doc, [{ range: { start: { line, character: 3 }, end: { line, character: 3 } }, text: 'x' }], 2);
+  const line = doc
+    .getText()
+    .split('\n')
+    .findIndex((l) => l.startsWith('  touch t'));
+  doc = TextDocument.update(
+    doc,
+    [{ range: { start: { line, character: 3 }, end: { line, character: 3 } }, text: 'x' }],
+    2,
+  );
   const analysis = cache.get(doc);
   assert.deepEqual(reuseStats(analysis.result.program), { reused: 9_999, parsed: 1 });
   assert.deepEqual(
@@ -139,7 +165,11 @@ test('typing again before the session rebuild is due publishes the new diagnosti
   scheduler.schedule(uri);
   await published.promise;
   assert.deepEqual(events, ['publish v2']);
-  doc = TextDocument.update(doc, [{ range: { start: { line: 0, character: 7 }, end: { line: 0, character: 7 } }, text: ' x' }], 3);
+  doc = TextDocument.update(
+    doc,
+    [{ range: { start: { line: 0, character: 7 }, end: { line: 0, character: 7 } }, text: ' x' }],
+    3,
+  );
   scheduler.schedule(uri);
   await rebuilt.promise;
   assert.deepEqual(events, ['publish v2', 'publish v3', 'rebuild v3']);

@@ -73,29 +73,49 @@ test('swapsim/test takes the text it is given (a file not open in the editor) an
   const uri = freshUri('unopened');
   const result = await client.request<TestRunResult>('swapsim/test', { uri, text: SHORT });
   assert.equal(result.expects.length, 2);
-  await assert.rejects(client.request('swapsim/test', { uri, text: 'swapon' }), (e: { code: number; message: string }) => e.code === -32003 && /line 1/.test(e.message));
-  await assert.rejects(client.request('swapsim/test', { uri: freshUri('nothing') }), (e: { code: number }) => e.code === -32001);
+  await assert.rejects(
+    client.request('swapsim/test', { uri, text: 'swapon' }),
+    (e: { code: number; message: string }) => e.code === -32003 && /line 1/.test(e.message),
+  );
+  await assert.rejects(
+    client.request('swapsim/test', { uri: freshUri('nothing') }),
+    (e: { code: number }) => e.code === -32001,
+  );
 });
 
 test('a long test run reports progress, other documents step meanwhile, and a cancel stops it', async () => {
   const other = await open(SHORT, 'other');
   const source = new CancellationTokenSource();
   let settled = false;
-  const run = client.connection.sendRequest('swapsim/test', { uri: freshUri('long-test'), text: longScenario(1000, 400), workDoneToken: 'test-token' }, source.token);
+  const run = client.connection.sendRequest(
+    'swapsim/test',
+    { uri: freshUri('long-test'), text: longScenario(1000, 400), workDoneToken: 'test-token' },
+    source.token,
+  );
   void run.then(
     () => (settled = true),
     () => (settled = true),
   );
-  await client.waitFor('the test run to report progress', () => client.progress.some((p) => p.token === 'test-token' && p.value.kind === 'report'), 30_000);
+  await client.waitFor(
+    'the test run to report progress',
+    () => client.progress.some((p) => p.token === 'test-token' && p.value.kind === 'report'),
+    30_000,
+  );
   for (let i = 0; i < 5; i++) {
-    const info = await client.request<StepInfo>('swapsim/step', { uri: other, direction: i % 2 === 0 ? 'forward' : 'back' });
+    const info = await client.request<StepInfo>('swapsim/step', {
+      uri: other,
+      direction: i % 2 === 0 ? 'forward' : 'back',
+    });
     assert.equal(info.index, i % 2 === 0 ? 1 : 0);
   }
   assert.equal(settled, false, 'stepping waited for the test run');
   const report = client.progress.find((p) => p.token === 'test-token' && p.value.kind === 'report');
   assert.match(JSON.stringify(report?.value), /"percentage":\d+/);
   source.cancel();
-  await assert.rejects(run, (e: { code: number; message: string }) => e.code === -32800 && /cancelled at step \d+/.test(e.message));
+  await assert.rejects(
+    run,
+    (e: { code: number; message: string }) => e.code === -32800 && /cancelled at step \d+/.test(e.message),
+  );
   // The worker is free again for the next run.
   assert.equal((await client.request<TestRunResult>('swapsim/test', { uri: other })).status, 'finished');
 });

@@ -16,7 +16,16 @@ after(async () => {
 
 /** 2 + 2·n steps of page-sized swapout and fault; about 20 µs a step. */
 function longScenario(n: number): string {
-  return ['config check_invariants=no', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', `repeat ${n} {`, '  pageout t heap pages=0..0', '  touch t heap pages=0..0', '}'].join('\n');
+  return [
+    'config check_invariants=no',
+    'swapon /dev/vda2 size=64M',
+    'task t',
+    'mmap t heap 1M populate',
+    `repeat ${n} {`,
+    '  pageout t heap pages=0..0',
+    '  touch t heap pages=0..0',
+    '}',
+  ].join('\n');
 }
 
 async function open(text: string): Promise<string> {
@@ -84,21 +93,32 @@ test('settings: maxSteps stops a run with ResourceLimit; design and inlay hints 
   await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   await client.waitFor('the server to pull the settings', () => client.configurationRequests.length > pulls);
   const uri = await open(longScenario(2_000));
-  await assert.rejects(client.request('swapsim/run', { uri }), (e: { code: number; message: string }) => e.code === -32004 && /maxSteps/.test(e.message));
+  await assert.rejects(
+    client.request('swapsim/run', { uri }),
+    (e: { code: number; message: string }) => e.code === -32004 && /maxSteps/.test(e.message),
+  );
   const snap = await client.request<SessionSnapshot>('swapsim/snapshot', { uri });
   assert.equal(snap.step.index, 1000);
   assert.equal(snap.design, 'p3');
-  const hints = await client.request<unknown[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } } });
+  const hints = await client.request<unknown[]>('textDocument/inlayHint', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } },
+  });
   assert.deepEqual(hints, []);
   // Changing a setting sessions depend on rebuilds them (rewound delta, back at step 0, new design).
   const seqBefore = snap.seq;
   client.settings = { design: 'legacy', inlayHints: { enabled: true } };
   await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
-  await client.waitFor('a rebuild delta', () => client.deltas.some((d) => d.uri === uri && d.seq > seqBefore && d.rewound && d.design === 'legacy'));
+  await client.waitFor('a rebuild delta', () =>
+    client.deltas.some((d) => d.uri === uri && d.seq > seqBefore && d.rewound && d.design === 'legacy'),
+  );
   const after = await client.request<SessionSnapshot>('swapsim/snapshot', { uri });
   assert.equal(after.step.index, 0);
   await client.request('swapsim/step', { uri, direction: 'forward', count: 3 });
-  const shown = await client.request<unknown[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } } });
+  const shown = await client.request<unknown[]>('textDocument/inlayHint', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } },
+  });
   assert.ok(shown.length >= 2);
   client.settings = {};
   await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });

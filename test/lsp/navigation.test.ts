@@ -6,7 +6,6 @@ import { ErrorCodes } from '../../shared/protocol';
 import { highlights, prepareRename, rename } from '../../server/lsp/navigation';
 import { analyze, expectDefinition, expectReferences, expectRename } from './features';
 
-
 test('definition of a task is its task statement (also after a re-creation)', () => {
   expectDefinition('task <|web|>\nmmap w<|>eb heap 1M\nexit web\ntask web');
 });
@@ -27,15 +26,19 @@ test('definition of a device is its swapon; an unknown name has none', () => {
 });
 
 test('references list every occurrence, with or without the declaration', () => {
-  expectReferences('task <|t|>\nmmap <|t|> heap 1M\npageout <|t|> heap\nexpect task <|t|> swapents == 0\necho <|t|> > /sys/fs/cgroup/cgroup.procs\nmove <|<|>t|> /');
+  expectReferences(
+    'task <|t|>\nmmap <|t|> heap 1M\npageout <|t|> heap\nexpect task <|t|> swapents == 0\necho <|t|> > /sys/fs/cgroup/cgroup.procs\nmove <|<|>t|> /',
+  );
   expectReferences('task t\nmmap t heap 1M\npageout t <|heap|>\ntouch t <|he<|>ap|>', false);
-  expectReferences([
-    'swapon <|/dev/vda2|> size=1M',
-    'expect /proc/swaps <|/dev/vda2|> Used == 0',
-    'expect cluster <|/dev/vda2|> 0 list != free',
-    'expect device <|/dev/vda2|> prio == -1',
-    'swapoff <|/dev/<|>vda2|>',
-  ].join('\n'));
+  expectReferences(
+    [
+      'swapon <|/dev/vda2|> size=1M',
+      'expect /proc/swaps <|/dev/vda2|> Used == 0',
+      'expect cluster <|/dev/vda2|> 0 list != free',
+      'expect device <|/dev/vda2|> prio == -1',
+      'swapoff <|/dev/<|>vda2|>',
+    ].join('\n'),
+  );
 });
 
 test('rename rewrites a cgroup in every path that goes through it', () => {
@@ -59,15 +62,24 @@ test('rename rewrites a cgroup in every path that goes through it', () => {
 });
 
 test('rename of a task or a region changes only that object', () => {
-  expectRename('task a\ntask b\nmmap a<|> heap 1M\nmmap b heap 1M\nfork a c', 'server', 'task server\ntask b\nmmap server heap 1M\nmmap b heap 1M\nfork server c');
-  expectRename('task a\ntask b\nmmap a heap 1M\nmmap b heap 1M\ntouch a h<|>eap', 'stack', 'task a\ntask b\nmmap a stack 1M\nmmap b heap 1M\ntouch a stack');
+  expectRename(
+    'task a\ntask b\nmmap a<|> heap 1M\nmmap b heap 1M\nfork a c',
+    'server',
+    'task server\ntask b\nmmap server heap 1M\nmmap b heap 1M\nfork server c',
+  );
+  expectRename(
+    'task a\ntask b\nmmap a heap 1M\nmmap b heap 1M\ntouch a h<|>eap',
+    'stack',
+    'task a\ntask b\nmmap a stack 1M\nmmap b heap 1M\ntouch a stack',
+  );
 });
 
 test('rename refuses names the language would reject; prepareRename only on names', () => {
   const { analysis } = analyze('task web\ntouch web heap');
   assert.throws(
     () => rename(analysis, { line: 0, character: 6 }, '9lives'),
-    (e: { code: number; message: string }) => e.code === ErrorCodes.InvalidParams && /not a valid task name/.test(e.message),
+    (e: { code: number; message: string }) =>
+      e.code === ErrorCodes.InvalidParams && /not a valid task name/.test(e.message),
   );
   assert.equal(prepareRename(analysis, { line: 0, character: 6 })?.placeholder, 'web');
   assert.equal(prepareRename(analysis, { line: 0, character: 1 }), null);

@@ -50,7 +50,9 @@ test('an invariant violation is reported on the statement of the step that cause
   assert.ok(entry.session.violations.length > 0, 'the simulator noticed the broken counter');
   assert.ok(entry.session.violations.every((v) => v.step === 4));
 
-  const diagnostics = runtimeDiagnostics(entry.session, (step) => stepRange(entry, step)).filter((d) => d.code === 'invariant');
+  const diagnostics = runtimeDiagnostics(entry.session, (step) => stepRange(entry, step)).filter(
+    (d) => d.code === 'invariant',
+  );
   assert.ok(diagnostics.length > 0);
   for (const d of diagnostics) {
     // The whole statement on line 5 (after its indent), not the top of the file.
@@ -66,12 +68,17 @@ test('violations of one statement inside a repeat fold into one diagnostic per l
   assert.ok(device !== undefined);
   device.inusePages += 1;
   entry.session.run();
-  const diagnostics = runtimeDiagnostics(entry.session, (step) => stepRange(entry, step)).filter((d) => d.code === 'invariant');
+  const diagnostics = runtimeDiagnostics(entry.session, (step) => stepRange(entry, step)).filter(
+    (d) => d.code === 'invariant',
+  );
   const lines = [...new Set(diagnostics.map((d) => d.range.start.line))].sort((a, b) => a - b);
   // Every step after the corruption fails the check: both repeat lines and the expect after the block.
   assert.deepEqual(lines, [5, 6, 8]);
   const onPageout = diagnostics.filter((d) => d.range.start.line === 5);
-  assert.ok(onPageout.every((d) => /\(×3, first at step 4\)$/.test(messageText(d.message))), onPageout.map((d) => messageText(d.message)).join('\n'));
+  assert.ok(
+    onPageout.every((d) => /\(×3, first at step 4\)$/.test(messageText(d.message))),
+    onPageout.map((d) => messageText(d.message)).join('\n'),
+  );
 });
 
 test('a violation that carries its own range is placed there, one without a step on the first line', () => {

@@ -5,7 +5,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagnosticSeverity, type InlayHint } from 'vscode-languageserver-protocol/node';
-import type { ClusterMap, CompareResult, EventPage, SessionSnapshot, SlotRecord, StepInfo } from '../../shared/protocol';
+import type {
+  ClusterMap,
+  CompareResult,
+  EventPage,
+  SessionSnapshot,
+  SlotRecord,
+  StepInfo,
+} from '../../shared/protocol';
 import { LspClient, freshUri, messageText } from './client';
 import { expectHover } from './expect';
 import { View } from './view';
@@ -81,7 +88,10 @@ test('run, step, step back, run to a line, go to a step and reset: deltas keep a
   assert.equal(step.index, 4);
   const back = await check('after 2 steps back');
   assert.equal(back.devices[0]?.inuse, 0);
-  assert.ok(client.deltas.some((d) => d.uri === uri && d.rewound), 'stepping back pushes a rewound delta');
+  assert.ok(
+    client.deltas.some((d) => d.uri === uri && d.rewound),
+    'stepping back pushes a rewound delta',
+  );
 
   const end = await client.request<SessionSnapshot>('swapsim/run', { uri });
   assert.equal(end.status, 'finished');
@@ -94,7 +104,10 @@ test('run, step, step back, run to a line, go to a step and reset: deltas keep a
       [11, false],
     ],
   );
-  assert.deepEqual(end.errors.map((e) => [e.range.start.line, e.errno, e.expected]), [[8, 'EINVAL', true]]);
+  assert.deepEqual(
+    end.errors.map((e) => [e.range.start.line, e.errno, e.expected]),
+    [[8, 'EINVAL', true]],
+  );
   await check('after run to the end');
 
   step = await client.request<StepInfo>('swapsim/gotoStep', { uri, step: 4 });
@@ -150,16 +163,34 @@ test('a scenario with checker errors has a session (status invalid) but refuses 
 test('hover shows live values of devices, cgroups and tasks once a session ran', async () => {
   const uri = await openScenario();
   await client.request('swapsim/run', { uri, toLine: 8 });
-  await expectHover(client, SCENARIO.replace('mkdir app', 'mkdir a<|>pp'), ['swap.current 8 MiB / swap.max 32 MiB', 'tasks: t'], uri);
-  await expectHover(client, SCENARIO.replace('swapon /dev/vda2', 'swapon /dev/v<|>da2'), ['2,048 in use', 'Filename\tType\tSize\tUsed\tPriority', '/dev/vda2\tpartition\t65532\t8192\t-1'], uri);
-  await expectHover(client, SCENARIO.replace('task t cgroup', 'task <|>t cgroup'), ['alive, cgroup /app', 'swapents 2,048'], uri);
+  await expectHover(
+    client,
+    SCENARIO.replace('mkdir app', 'mkdir a<|>pp'),
+    ['swap.current 8 MiB / swap.max 32 MiB', 'tasks: t'],
+    uri,
+  );
+  await expectHover(
+    client,
+    SCENARIO.replace('swapon /dev/vda2', 'swapon /dev/v<|>da2'),
+    ['2,048 in use', 'Filename\tType\tSize\tUsed\tPriority', '/dev/vda2\tpartition\t65532\t8192\t-1'],
+    uri,
+  );
+  await expectHover(
+    client,
+    SCENARIO.replace('task t cgroup', 'task <|>t cgroup'),
+    ['alive, cgroup /app', 'swapents 2,048'],
+    uri,
+  );
 });
 
 test('inlay hints show what each executed line did; the client is asked to refresh them', async () => {
   const uri = await openScenario();
   const refreshes = client.inlayRefreshes;
   await client.request('swapsim/run', { uri });
-  const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } } });
+  const hints = await client.request<InlayHint[]>('textDocument/inlayHint', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 12, character: 0 } },
+  });
   const byLine = new Map(hints.map((h) => [h.position.line, String(h.label)]));
   assert.match(byLine.get(6) ?? '', /swapout 2048/);
   assert.equal(hints.find((h) => h.position.line === 6)?.position.character, 'pageout t heap'.length);
@@ -174,8 +205,12 @@ test('editing the document rebuilds its session and pushes a rewound delta with 
   const ran = await client.request<SessionSnapshot>('swapsim/run', { uri });
   assert.equal(ran.devices.length, 1);
   const view = new View(ran);
-  await client.change(uri, [{ range: { start: { line: 12, character: 0 }, end: { line: 12, character: 0 } }, text: '\n# a comment' }]);
-  await client.waitFor('the rebuild delta', () => client.deltas.some((d) => d.uri === uri && d.seq > ran.seq && d.rewound));
+  await client.change(uri, [
+    { range: { start: { line: 12, character: 0 }, end: { line: 12, character: 0 } }, text: '\n# a comment' },
+  ]);
+  await client.waitFor('the rebuild delta', () =>
+    client.deltas.some((d) => d.uri === uri && d.seq > ran.seq && d.rewound),
+  );
   view.catchUp(client.deltas, uri);
   const snap = await snapshot(uri);
   assert.equal(snap.step.index, 0);
@@ -198,7 +233,13 @@ test('views fetch slots, clusters, cluster maps, the swap cache, events, overhea
   const map = await client.request<ClusterMap>('swapsim/clusterMap', { uri, type: 0, bins: 8 });
   assert.equal(map.list.length, 8);
   assert.equal(map.seq, snap.seq);
-  const clusters = await client.request<{ clusters: unknown[] }>('swapsim/clusters', { uri, type: 0, start: 0, limit: 100, includeFree: false });
+  const clusters = await client.request<{ clusters: unknown[] }>('swapsim/clusters', {
+    uri,
+    type: 0,
+    start: 0,
+    limit: 100,
+    includeFree: false,
+  });
   assert.ok(clusters.clusters.length >= 4);
   const cluster = await client.request<{ backing: unknown[] }>('swapsim/cluster', { uri, type: 0, cluster: 1 });
   assert.equal(cluster.backing.length, 512);
@@ -213,7 +254,10 @@ test('views fetch slots, clusters, cluster maps, the swap cache, events, overhea
   assert.equal(csv.mime, 'text/csv');
   assert.match(csv.text, /^counter,value\n/);
   const cmp = await client.request<CompareResult>('swapsim/compare', { uri, designs: ['p4', 'legacy', 'vswap'] });
-  assert.deepEqual(cmp.tables.map((t) => t.design), ['p4', 'legacy', 'vswap']);
+  assert.deepEqual(
+    cmp.tables.map((t) => t.design),
+    ['p4', 'legacy', 'vswap'],
+  );
 });
 
 test('setDesign rebuilds under the new design and replays to the same step', async () => {
@@ -223,7 +267,9 @@ test('setDesign rebuilds under the new design and replays to the same step', asy
   assert.equal(snap.design, 'legacy');
   assert.equal(snap.step.index, 6);
   assert.equal(snap.devices[0]?.inuse, 2048);
-  const overhead = await client.request<{ design: string; lines: { structure: string }[] }>('swapsim/overhead', { uri });
+  const overhead = await client.request<{ design: string; lines: { structure: string }[] }>('swapsim/overhead', {
+    uri,
+  });
   assert.ok(overhead.lines.some((l) => l.structure === 'swap_map'));
 });
 
@@ -266,7 +312,10 @@ test('server status counts sessions; closing a document disposes its session', a
   const withSession = client.statuses[client.statuses.length - 1]?.sessions ?? 0;
   assert.ok(withSession >= 1);
   await client.closeDocument(uri);
-  await client.waitFor('a status with one session less', () => (client.statuses[client.statuses.length - 1]?.sessions ?? -1) === withSession - 1);
+  await client.waitFor(
+    'a status with one session less',
+    () => (client.statuses[client.statuses.length - 1]?.sessions ?? -1) === withSession - 1,
+  );
   assert.equal(await errorCode(snapshot(uri)), -32001);
 });
 

@@ -6,7 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
-import { DEFAULT_SETTINGS, parseSettings, scenarioDefaults, scenarioSettingsChanged, sessionSettingsChanged } from '../../server/lsp/settings';
+import {
+  DEFAULT_SETTINGS,
+  parseSettings,
+  scenarioDefaults,
+  scenarioSettingsChanged,
+  sessionSettingsChanged,
+} from '../../server/lsp/settings';
 import type { SessionSnapshot } from '../../shared/protocol';
 import { LspClient, freshUri, messageText } from './client';
 import { hangGuard } from '../hang_guard';
@@ -20,7 +26,13 @@ after(async () => {
 });
 
 /** 1M paged out to a 64M partition: 256 pages of 4K, 64 of 16K. */
-const PAGEOUT_1M = ['swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'pageout t heap', 'expect /proc/swaps /dev/vda2 Used == 1M'];
+const PAGEOUT_1M = [
+  'swapon /dev/vda2 size=64M',
+  'task t',
+  'mmap t heap 1M populate',
+  'pageout t heap',
+  'expect /proc/swaps /dev/vda2 Used == 1M',
+];
 
 async function open(lines: readonly string[]): Promise<string> {
   const uri = freshUri('settings');
@@ -54,7 +66,10 @@ async function changeSettings(settings: Record<string, unknown>): Promise<void> 
 async function changeSettingsAndRebuild(settings: Record<string, unknown>, uris: readonly string[]): Promise<void> {
   const since = client.deltas.length;
   await changeSettings(settings);
-  for (const uri of uris) await client.waitFor(`a rebuild of ${uri}`, () => client.deltas.slice(since).some((d) => d.uri === uri && d.rewound === true));
+  for (const uri of uris)
+    await client.waitFor(`a rebuild of ${uri}`, () =>
+      client.deltas.slice(since).some((d) => d.uri === uri && d.rewound === true),
+    );
 }
 
 /** Diagnostics published after `since` publications for `uri` (the document's version does not change with settings). */
@@ -74,20 +89,45 @@ async function runToEnd(uri: string): Promise<SessionSnapshot> {
 }
 
 test('geometry settings parse to bytes and slots; anything else is the default machine', () => {
-  assert.deepEqual(parseSettings({ geometry: { pageSize: '16K', clusterSlots: 2048, cpus: 8, ram: '512M' } }).geometry, {
-    pageSize: 16384,
-    clusterSlots: 2048,
-    cpus: 8,
-    ramBytes: 512 * 1024 ** 2,
-  });
-  for (const geometry of [{ pageSize: '8K', clusterSlots: 1000, cpus: 0, ram: 'lots' }, { pageSize: 4096, clusterSlots: '512', cpus: 2000, ram: -1 }, 'none']) {
+  assert.deepEqual(
+    parseSettings({ geometry: { pageSize: '16K', clusterSlots: 2048, cpus: 8, ram: '512M' } }).geometry,
+    {
+      pageSize: 16384,
+      clusterSlots: 2048,
+      cpus: 8,
+      ramBytes: 512 * 1024 ** 2,
+    },
+  );
+  for (const geometry of [
+    { pageSize: '8K', clusterSlots: 1000, cpus: 0, ram: 'lots' },
+    { pageSize: 4096, clusterSlots: '512', cpus: 2000, ram: -1 },
+    'none',
+  ]) {
     assert.deepEqual(parseSettings({ geometry }).geometry, DEFAULT_SETTINGS.geometry, JSON.stringify(geometry));
   }
-  assert.deepEqual(scenarioDefaults(DEFAULT_SETTINGS), { kernel: '7.2', pageSize: 4096, cpus: 4, ramBytes: 4 * 1024 ** 3 });
+  assert.deepEqual(scenarioDefaults(DEFAULT_SETTINGS), {
+    kernel: '7.2',
+    pageSize: 4096,
+    cpus: 4,
+    ramBytes: 4 * 1024 ** 3,
+  });
   const p3 = parseSettings({ design: 'p3', geometry: { clusterSlots: 256 } });
-  assert.deepEqual(scenarioDefaults(p3), { design: 'p3', kernel: '7.2', pageSize: 4096, clusterSlots: 256, cpus: 4, ramBytes: 4 * 1024 ** 3 });
+  assert.deepEqual(scenarioDefaults(p3), {
+    design: 'p3',
+    kernel: '7.2',
+    pageSize: 4096,
+    clusterSlots: 256,
+    cpus: 4,
+    ramBytes: 4 * 1024 ** 3,
+  });
   assert.equal(scenarioSettingsChanged(DEFAULT_SETTINGS, p3), true);
-  assert.equal(scenarioSettingsChanged(DEFAULT_SETTINGS, parseSettings({ inlayHints: { enabled: false }, limits: { maxSteps: 5 } })), false);
+  assert.equal(
+    scenarioSettingsChanged(
+      DEFAULT_SETTINGS,
+      parseSettings({ inlayHints: { enabled: false }, limits: { maxSteps: 5 } }),
+    ),
+    false,
+  );
   assert.equal(sessionSettingsChanged(DEFAULT_SETTINGS, parseSettings({ limits: { maxSteps: 5 } })), true);
   assert.equal(sessionSettingsChanged(DEFAULT_SETTINGS, parseSettings({ limits: { sessionMemoryMB: 64 } })), false);
 });
@@ -221,13 +261,23 @@ test('geometry.ram: the machine has that much RAM; a size that is not whole page
 test('checkInvariants, the invariant mode and the step and undo limits rebuild open sessions; inlay hints and memory budget do not', async () => {
   const uri = await open(PAGEOUT_1M);
   await client.request('swapsim/step', { uri, direction: 'forward', count: 3 });
-  for (const settings of [{ checkInvariants: false }, { checkInvariants: false, limits: { maxSteps: 10 } }, { checkInvariants: false, limits: { maxSteps: 10, undoMemoryMB: 5 } }, { checkInvariants: false, invariants: 'full', limits: { maxSteps: 10, undoMemoryMB: 5 } }]) {
+  for (const settings of [
+    { checkInvariants: false },
+    { checkInvariants: false, limits: { maxSteps: 10 } },
+    { checkInvariants: false, limits: { maxSteps: 10, undoMemoryMB: 5 } },
+    { checkInvariants: false, invariants: 'full', limits: { maxSteps: 10, undoMemoryMB: 5 } },
+  ]) {
     await changeSettingsAndRebuild(settings, [uri]);
     assert.equal((await snapshot(uri)).step.index, 0);
     await client.request('swapsim/step', { uri, direction: 'forward', count: 2 });
   }
   const since = client.deltas.length;
-  await changeSettings({ checkInvariants: false, invariants: 'full', limits: { maxSteps: 10, undoMemoryMB: 5, sessionMemoryMB: 64 }, inlayHints: { enabled: false } });
+  await changeSettings({
+    checkInvariants: false,
+    invariants: 'full',
+    limits: { maxSteps: 10, undoMemoryMB: 5, sessionMemoryMB: 64 },
+    inlayHints: { enabled: false },
+  });
   const snap = await snapshot(uri);
   assert.equal(snap.step.index, 2, 'the session kept its step');
   assert.ok(!client.deltas.slice(since).some((d) => d.uri === uri && d.rewound === true), 'no rebuild');
@@ -242,8 +292,12 @@ test('clients without workspace/configuration push the settings with the notific
     await pushing.diagnosticsFor(uri);
     assert.equal((await pushing.request<SessionSnapshot>('swapsim/snapshot', { uri })).pageSize, 4096);
     const since = pushing.deltas.length;
-    await pushing.connection.sendNotification('workspace/didChangeConfiguration', { settings: { swapsim: { design: 'p1', geometry: { pageSize: '64K' } } } });
-    await pushing.waitFor('a rebuild', () => pushing.deltas.slice(since).some((d) => d.uri === uri && d.rewound === true));
+    await pushing.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { swapsim: { design: 'p1', geometry: { pageSize: '64K' } } },
+    });
+    await pushing.waitFor('a rebuild', () =>
+      pushing.deltas.slice(since).some((d) => d.uri === uri && d.rewound === true),
+    );
     const snap = await pushing.request<SessionSnapshot>('swapsim/snapshot', { uri });
     assert.deepEqual([snap.design, snap.pageSize, snap.clusterSlots], ['p1', 65536, 8192]);
   } finally {

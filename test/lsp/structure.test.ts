@@ -36,7 +36,16 @@ test('the outline lists config, devices, cgroups, tasks, regions and repeat bloc
 });
 
 test('folding ranges cover repeat bodies (the closing brace stays visible) and comment blocks', () => {
-  const text = ['# A scenario', '# in two lines', 'task t', 'repeat 2 {', '  mmap t r 1M', '  munmap t r', '}', '# single'].join('\n');
+  const text = [
+    '# A scenario',
+    '# in two lines',
+    'task t',
+    'repeat 2 {',
+    '  mmap t r 1M',
+    '  munmap t r',
+    '}',
+    '# single',
+  ].join('\n');
   const ranges = foldingRanges(analyze(text).analysis);
   assert.deepEqual(
     ranges.map((r) => [r.startLine, r.endLine, r.kind ?? null]),
@@ -84,12 +93,17 @@ test('semantic tokens of a 10,000-line document are sorted and never overlap', (
   for (let i = 0; i < tokens.data.length; i += 5) {
     const dl = tokens.data[i] ?? 0;
     const ds = tokens.data[i + 1] ?? 0;
-    assert.ok(dl >= 0 && (dl > 0 || i === 0 || ds >= (tokens.data[i - 3] ?? 0)), `token ${i / 5} overlaps the one before`);
+    assert.ok(
+      dl >= 0 && (dl > 0 || i === 0 || ds >= (tokens.data[i - 3] ?? 0)),
+      `token ${i / 5} overlaps the one before`,
+    );
   }
 });
 
 test('code lenses: Run, Step, Compare designs, Open dashboard and Verify on real kernel at the top, Run to here on repeats', () => {
-  const { uri, analysis } = analyze('task t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}\nrepeat 3 {\n  fork t c\n  exit c\n}');
+  const { uri, analysis } = analyze(
+    'task t\nrepeat 2 {\n  mmap t r 1M\n  munmap t r\n}\nrepeat 3 {\n  fork t c\n  exit c\n}',
+  );
   const lenses = codeLenses(analysis);
   assert.deepEqual(
     lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]),

@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { semanticTokens } from '../../server/lsp/semantic_tokens';
-import { analyze, decodeTokens, expectCompletion, expectHover} from './features';
-
+import { analyze, decodeTokens, expectCompletion, expectHover } from './features';
 
 test('hover documents mkswap, mount, user and dmesg with the kernel functions', () => {
   expectHover('mks<|>wap /swapfile', ['mkswap', 'read_swap_header()']);
@@ -26,7 +25,8 @@ test('completion: commands, flags, file systems, and contains after dmesg', () =
 test('tokens: the new verbs are keywords, paths strings, contains an operator', () => {
   const text = 'dd if=/dev/zero of=/swapfile bs=1M count=4\nmkswap /swapfile\nexpect dmesg contains "Adding"';
   const tokens = decodeTokens(text, semanticTokens(analyze(text).analysis));
-  const type = (line: number, t: string): string | undefined => tokens.find((x) => x.line === line && x.text === t)?.type;
+  const type = (line: number, t: string): string | undefined =>
+    tokens.find((x) => x.line === line && x.text === t)?.type;
   assert.equal(type(0, 'dd'), 'keyword');
   assert.equal(type(0, 'of'), 'parameter');
   assert.equal(type(1, '/swapfile'), 'string');

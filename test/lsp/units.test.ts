@@ -45,7 +45,17 @@ test('runtime diagnostics: errors by severity, failed expects, violations on the
 });
 
 test('a step inside nested repeats maps back to its statement', () => {
-  const text = ['task t', 'mmap t r 1M', 'repeat 2 {', '  pageout t r', '  repeat 3 {', '    touch t r', '  }', '}', 'exit t'].join('\n');
+  const text = [
+    'task t',
+    'mmap t r 1M',
+    'repeat 2 {',
+    '  pageout t r',
+    '  repeat 3 {',
+    '    touch t r',
+    '  }',
+    '}',
+    'exit t',
+  ].join('\n');
   const manager = new SessionManager(() => ({ checkInvariants: false }));
   const { entry } = manager.build('file:///steps.swapsim', text, 1);
   // Steps: 1 task, 2 mmap, then 2 × (pageout + 3 × touch), then exit.
@@ -74,13 +84,23 @@ test('rebuilding a session keeps wire seq numbers increasing and lists what disa
 test('settings: defaults for anything missing or mistyped', () => {
   assert.deepEqual(parseSettings(undefined), DEFAULT_SETTINGS);
   assert.deepEqual(parseSettings('nonsense'), DEFAULT_SETTINGS);
-  const s = parseSettings({ design: 'ghost', checkInvariants: false, inlayHints: { enabled: 'yes' }, invariants: 'sometimes', limits: { maxSteps: 10, undoMemoryMB: -1, sessionMemoryMB: 1.5 } });
+  const s = parseSettings({
+    design: 'ghost',
+    checkInvariants: false,
+    inlayHints: { enabled: 'yes' },
+    invariants: 'sometimes',
+    limits: { maxSteps: 10, undoMemoryMB: -1, sessionMemoryMB: 1.5 },
+  });
   assert.equal(s.design, 'ghost');
   assert.equal(s.checkInvariants, false);
   assert.equal(s.inlayHints.enabled, true);
   assert.equal(s.invariants, 'incremental');
   assert.equal(parseSettings({ invariants: 'full' }).invariants, 'full');
-  assert.deepEqual(s.limits, { maxSteps: 10, undoMemoryMB: DEFAULT_SETTINGS.limits.undoMemoryMB, sessionMemoryMB: DEFAULT_SETTINGS.limits.sessionMemoryMB });
+  assert.deepEqual(s.limits, {
+    maxSteps: 10,
+    undoMemoryMB: DEFAULT_SETTINGS.limits.undoMemoryMB,
+    sessionMemoryMB: DEFAULT_SETTINGS.limits.sessionMemoryMB,
+  });
   assert.equal(parseSettings({ design: 'p2' }).design, null);
 });
 
@@ -93,10 +113,23 @@ test('request params are checked by the shared validators, which name the offend
   assert.match(error('swapsim/snapshot', null), /^params: expected an object/);
   assert.match(error('swapsim/snapshot', {}), /params\.uri: expected a string/);
   assert.match(error('swapsim/snapshot', { uri: '' }), /params\.uri: expected a non-empty string/);
-  assert.match(error('swapsim/gotoStep', { uri: 'u', step: 1.5 }), /params\.step: expected an integer ≥ 0, got number 1\.5/);
-  assert.match(error('swapsim/events', { uri: 'u', start: 0, count: 1001 }), /params\.count: expected an integer in 0\.\.1000/);
+  assert.match(
+    error('swapsim/gotoStep', { uri: 'u', step: 1.5 }),
+    /params\.step: expected an integer ≥ 0, got number 1\.5/,
+  );
+  assert.match(
+    error('swapsim/events', { uri: 'u', start: 0, count: 1001 }),
+    /params\.count: expected an integer in 0\.\.1000/,
+  );
   assert.match(error('swapsim/compare', { uri: 'u', designs: ['p4', 'nope'] }), /params\.designs\[1\]/);
-  assert.match(error('swapsim/debugRun', { uri: 'u', direction: 'forward', spec: { breakpoints: [{ id: 1, line: -1 }], exceptions: [], data: [] } }), /params\.spec\.breakpoints\[0\]\.line/);
+  assert.match(
+    error('swapsim/debugRun', {
+      uri: 'u',
+      direction: 'forward',
+      spec: { breakpoints: [{ id: 1, line: -1 }], exceptions: [], data: [] },
+    }),
+    /params\.spec\.breakpoints\[0\]\.line/,
+  );
   // null counts as left out, as JSON clients write it.
   assert.deepEqual(parseRequestParams('swapsim/run', { uri: 'u', toLine: null }), { ok: true, value: { uri: 'u' } });
   assert.equal(positionParam({ position: { line: -1, character: 0 } }), null);
@@ -122,7 +155,18 @@ test('a slice signal stops at its step budget or deadline, and at once when canc
 });
 
 test('the names index finds every spelling of a cgroup path and regions shared through fork', () => {
-  const a = analyse('file:///n.swapsim', 1, ['mkdir -p /sys/fs/cgroup/a/b', 'task p cgroup=/a/b', 'mmap p heap 1M', 'fork p c', 'touch c heap', 'echo 1M > a/b/memory.max'].join('\n'));
+  const a = analyse(
+    'file:///n.swapsim',
+    1,
+    [
+      'mkdir -p /sys/fs/cgroup/a/b',
+      'task p cgroup=/a/b',
+      'mmap p heap 1M',
+      'fork p c',
+      'touch c heap',
+      'echo 1M > a/b/memory.max',
+    ].join('\n'),
+  );
   assert.deepEqual(a.names.cgroups, ['/', '/a', '/a/b']);
   assert.deepEqual(
     a.names.all('cgroup', '/a/b').map((o) => o.range.start.line),

@@ -2,7 +2,15 @@
 // swapsim/delta notifications as the dashboard would, then must equal a
 // fresh snapshot.
 import assert from 'node:assert/strict';
-import type { DeviceSummary, ExpectResult, MemcgSummary, SessionDelta, SessionSnapshot, StepError, StepInfo } from '../../shared/protocol';
+import type {
+  DeviceSummary,
+  ExpectResult,
+  MemcgSummary,
+  SessionDelta,
+  SessionSnapshot,
+  StepError,
+  StepInfo,
+} from '../../shared/protocol';
 import { flatCounters } from '../../server/session/observe';
 
 export class View {
@@ -59,8 +67,16 @@ export class View {
     assert.equal(this.seq, snapshot.seq, `${what}: seq`);
     assert.deepEqual(this.step, snapshot.step, `${what}: step`);
     assert.equal(this.status, snapshot.status, `${what}: status`);
-    assert.deepEqual([...this.devices.values()].sort((a, b) => a.type - b.type), snapshot.devices, `${what}: devices`);
-    assert.deepEqual([...this.memcgs.values()].sort((a, b) => a.id - b.id), [...snapshot.memcgs].sort((a, b) => a.id - b.id), `${what}: memcgs`);
+    assert.deepEqual(
+      [...this.devices.values()].sort((a, b) => a.type - b.type),
+      snapshot.devices,
+      `${what}: devices`,
+    );
+    assert.deepEqual(
+      [...this.memcgs.values()].sort((a, b) => a.id - b.id),
+      [...snapshot.memcgs].sort((a, b) => a.id - b.id),
+      `${what}: memcgs`,
+    );
     const snap = flatCounters(snapshot.counters);
     for (const key of new Set([...Object.keys(snap), ...Object.keys(this.counters)])) {
       assert.equal(this.counters[key] ?? 0, snap[key] ?? 0, `${what}: counter ${key}`);

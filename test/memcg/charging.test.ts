@@ -221,7 +221,11 @@ describe('memory.max writes and memory.reclaim', () => {
     throwsErrno(() => writeFile(k, 'a/memory.reclaim', '1M'), 'EAGAIN');
     k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 1 * MiB });
     throwsErrno(() => writeFile(k, 'a/memory.reclaim', '2M'), 'EAGAIN');
-    assert.equal(num(k, 'a/memory.swap.current'), MiB - PAGE, 'the device filled up before the target was met: progress stays');
+    assert.equal(
+      num(k, 'a/memory.swap.current'),
+      MiB - PAGE,
+      'the device filled up before the target was met: progress stays',
+    );
     k.swaponDevice({ path: '/dev/sdb', kind: 'partition', sizeBytes: 64 * MiB });
     const before = num(k, 'a/memory.current');
     writeFile(k, 'a/memory.reclaim', '256K');
@@ -283,7 +287,11 @@ describe('OOM', () => {
     assert.equal(num(k, 'p/memory.events.local', 'oom_kill'), 0);
     assert.equal(num(k, 'p/c/memory.events.local', 'oom_kill'), 1);
     assert.equal(num(k, 'p/memory.events', 'oom_kill'), 1);
-    assert.equal(num(k, 'p/memory.events', 'max'), num(k, 'p/memory.events.local', 'max'), 'max is counted on the limiting cgroup');
+    assert.equal(
+      num(k, 'p/memory.events', 'max'),
+      num(k, 'p/memory.events.local', 'max'),
+      'max is counted on the limiting cgroup',
+    );
     assertClean(k);
   });
 });

@@ -53,7 +53,15 @@ describe('cgroup limit files', () => {
   it('read-only files are EACCES to write, memory.reclaim is EACCES to read, /proc files EIO', () => {
     const k = machine();
     k.mkdir('a');
-    for (const f of ['memory.current', 'memory.stat', 'memory.events', 'memory.events.local', 'memory.swap.current', 'memory.swap.events', 'memory.zswap.current']) {
+    for (const f of [
+      'memory.current',
+      'memory.stat',
+      'memory.events',
+      'memory.events.local',
+      'memory.swap.current',
+      'memory.swap.events',
+      'memory.zswap.current',
+    ]) {
       throwsErrno(() => writeFile(k, `a/${f}`, '0'), 'EACCES');
     }
     throwsErrno(() => readFile(k, 'a/memory.reclaim'), 'EACCES');
@@ -72,7 +80,14 @@ describe('cgroup limit files', () => {
     throwsErrno(() => readFile(k, 'a/memory.swap.events.local'), 'ENOENT');
     throwsErrno(() => readFile(k, '/sys/fs/cgroup/a'), 'EISDIR');
     throwsErrno(() => readFile(k, '/etc/passwd'), 'ENOENT');
-    for (const f of ['memory.current', 'memory.max', 'memory.events', 'memory.swap.current', 'memory.peak', 'memory.zswap.writeback']) {
+    for (const f of [
+      'memory.current',
+      'memory.max',
+      'memory.events',
+      'memory.swap.current',
+      'memory.peak',
+      'memory.zswap.writeback',
+    ]) {
       throwsErrno(() => readFile(k, `/sys/fs/cgroup/${f}`), 'ENOENT');
     }
     assert.match(readFile(k, '/sys/fs/cgroup/memory.stat'), /^anon \d+\n/);
@@ -127,9 +142,17 @@ describe('memory.peak and memory.swap.peak', () => {
     assert.equal(readValue(k, 'a/memory.peak', null, one), 2 * MiB, 'one keeps its larger value');
     k.munmap('t', 'm');
     writeFile(k, 'a/memory.peak', 'reset');
-    assert.equal(readValue(k, 'a/memory.peak', null, two), MiB, 'a write by path resets the local watermark but raises no watcher above its value');
+    assert.equal(
+      readValue(k, 'a/memory.peak', null, two),
+      MiB,
+      'a write by path resets the local watermark but raises no watcher above its value',
+    );
     k.mmap('t', 'n', 768, { populate: true });
-    assert.equal(readValue(k, 'a/memory.peak', null, one), 3 * MiB, 'new charges above every value show through every written fd');
+    assert.equal(
+      readValue(k, 'a/memory.peak', null, one),
+      3 * MiB,
+      'new charges above every value show through every written fd',
+    );
     k.closeFile('one');
     throwsErrno(() => k.closeFile('one'), 'EBADF');
     assert.deepEqual(k.files.watchers(k.memcgs.lookup('a')!, 'memory'), [two]);
@@ -265,15 +288,43 @@ describe('memory.stat', () => {
     assert.equal(num(k, 'p/memory.stat', 'pswpout'), 16, 'pages, not bytes');
     assert.equal(num(k, 'p/memory.stat', 'anon'), 48 * PAGE);
     k.touch('t', 'r', 0, 4);
-    assert.equal(num(k, 'p/c/memory.stat', 'pswpin') + num(k, 'p/c/memory.stat', 'swpin_zero'), num(k, '/proc/vmstat', 'pswpin'));
-    assert.equal(num(k, 'p/memory.stat', 'swapcached'), k.stat.nrSwapcache * PAGE, 'the read-faulted folios stay in the swap cache');
+    assert.equal(
+      num(k, 'p/c/memory.stat', 'pswpin') + num(k, 'p/c/memory.stat', 'swpin_zero'),
+      num(k, '/proc/vmstat', 'pswpin'),
+    );
+    assert.equal(
+      num(k, 'p/memory.stat', 'swapcached'),
+      k.stat.nrSwapcache * PAGE,
+      'the read-faulted folios stay in the swap cache',
+    );
     assert.ok(num(k, 'p/memory.stat', 'pgmajfault') >= 1);
     const text = readFile(k, 'p/memory.stat');
-    const keys = text.trim().split('\n').map((l) => l.split(' ')[0]);
-    for (const key of ['anon', 'zswap', 'zswapped', 'zswap_incomp', 'swapcached', 'pswpin', 'pswpout', 'swpin_zero', 'swpout_zero', 'zswpin', 'zswpout', 'zswpwb', 'thp_swpout', 'thp_swpout_fallback']) {
+    const keys = text
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ')[0]);
+    for (const key of [
+      'anon',
+      'zswap',
+      'zswapped',
+      'zswap_incomp',
+      'swapcached',
+      'pswpin',
+      'pswpout',
+      'swpin_zero',
+      'swpout_zero',
+      'zswpin',
+      'zswpout',
+      'zswpwb',
+      'thp_swpout',
+      'thp_swpout_fallback',
+    ]) {
       assert.ok(keys.includes(key), key);
     }
-    assert.ok(keys.indexOf('zswap') < keys.indexOf('swapcached') && keys.indexOf('pswpin') < keys.indexOf('zswpout'), 'memory_stat_format() order');
+    assert.ok(
+      keys.indexOf('zswap') < keys.indexOf('swapcached') && keys.indexOf('pswpin') < keys.indexOf('zswpout'),
+      'memory_stat_format() order',
+    );
     assertClean(k);
   });
 });
@@ -328,7 +379,15 @@ describe('zswap, sysctl and sysfs knobs', () => {
     assert.equal(readFile(k, '/sys/module/zswap/parameters/accept_threshold_percent'), '90\n');
     assert.equal(readFile(k, '/sys/module/zswap/parameters/compressor'), 'lzo\n');
     assert.equal(readFile(k, '/sys/module/zswap/parameters/shrinker_enabled'), 'N\n');
-    for (const [text, on] of [['Y', 1], ['0', 0], ['yes', 1], ['off', 0], ['on\n', 1], ['N', 0], ['1', 1]] as const) {
+    for (const [text, on] of [
+      ['Y', 1],
+      ['0', 0],
+      ['yes', 1],
+      ['off', 0],
+      ['on\n', 1],
+      ['N', 0],
+      ['1', 1],
+    ] as const) {
       writeFile(k, '/sys/module/zswap/parameters/enabled', text);
       assert.equal(readValue(k, '/sys/module/zswap/parameters/enabled'), on, text);
     }
@@ -396,7 +455,8 @@ describe('/proc files', () => {
     k.pageout('t', 'r', 0, 8);
     const meminfo = readFile(k, '/proc/meminfo');
     assert.match(meminfo, /^MemTotal: {10}65536 kB\nMemFree: +\d+ kB\n/);
-    for (const line of meminfo.trimEnd().split('\n')) assert.equal(line.indexOf(' kB'), 24, `name padded to 16, value to 8: ${line}`);
+    for (const line of meminfo.trimEnd().split('\n'))
+      assert.equal(line.indexOf(' kB'), 24, `name padded to 16, value to 8: ${line}`);
     assert.equal(num(k, '/proc/meminfo', 'MemTotal'), 65536);
     assert.equal(num(k, '/proc/meminfo', 'AnonPages'), 56 * 4);
     assert.equal(num(k, '/proc/meminfo', 'SwapTotal'), 4095 * 4);

@@ -35,7 +35,9 @@ export function num(k: Kernel, path: string, key?: string): number {
 
 export const ZERO: ContentSpec = [{ content: { kind: 'zero' }, percent: 100 }];
 export const INCOMPRESSIBLE: ContentSpec = [{ content: { kind: 'incompressible' }, percent: 100 }];
-export const compressible = (ratio: number): ContentSpec => [{ content: { kind: 'compressible', ratio }, percent: 100 }];
+export const compressible = (ratio: number): ContentSpec => [
+  { content: { kind: 'compressible', ratio }, percent: 100 },
+];
 
 export const pages = (bytes: number): number => bytes / PAGE;
 

@@ -37,15 +37,33 @@ function session(text = SCENARIO, opts: SessionBuildOptions = {}): Session {
   return new Session('mem:debugger', text, opts);
 }
 
-function drive(s: Session, wire: Partial<WireSpec>, move: DebugMove): { reason: string; description: string; ids: number[]; logs: string[]; index: number; exception: string | null } {
-  const { spec, check } = compileDebugSpec({ breakpoints: [], exceptions: [], data: [], ...wire }, aheadEnv(s, NAMES), s.steps);
+function drive(
+  s: Session,
+  wire: Partial<WireSpec>,
+  move: DebugMove,
+): { reason: string; description: string; ids: number[]; logs: string[]; index: number; exception: string | null } {
+  const { spec, check } = compileDebugSpec(
+    { breakpoints: [], exceptions: [], data: [], ...wire },
+    aheadEnv(s, NAMES),
+    s.steps,
+  );
   const problems = [...check.breakpoints, ...check.exceptions, ...check.data].filter((c) => c.message !== null);
   assert.deepEqual(problems, [], 'every breakpoint checks');
   const run = new DebugRun(spec, move);
-  s.debugSlice(run, cachedCompiler(() => liveEnv(s)));
+  s.debugSlice(
+    run,
+    cachedCompiler(() => liveEnv(s)),
+  );
   const stop = run.stop;
   assert.ok(stop !== null, 'a movement without a cancel signal ends with a stop');
-  return { reason: stop.reason, description: stop.description, ids: stop.hitBreakpointIds, logs: run.takeLogs().map((l) => l.text), index: s.step.index, exception: stop.exception?.id ?? null };
+  return {
+    reason: stop.reason,
+    description: stop.description,
+    ids: stop.hitBreakpointIds,
+    logs: run.takeLogs().map((l) => l.text),
+    index: s.step.index,
+    exception: stop.exception?.id ?? null,
+  };
 }
 
 const forward: DebugMove = { direction: 'forward' };
@@ -83,7 +101,10 @@ test('StepPlan: hit counts, occurrences, repeat passes and the end of a repeat b
   assert.equal(plan.repeatEndAt(8), 10, 'the inner repeat of the second pass ends before d');
   assert.equal(plan.repeatEndAt(5), 11, 'd is in the outer repeat only');
   assert.equal(plan.repeatEndAt(11), null);
-  assert.deepEqual([...plan.stepLines()].sort((a, b) => a - b), [0, 2, 4, 6, 8]);
+  assert.deepEqual(
+    [...plan.stepLines()].sort((a, b) => a - b),
+    [0, 2, 4, 6, 8],
+  );
 });
 
 test('hit conditions parse as VS Code users type them', () => {
@@ -113,7 +134,9 @@ test('expressions: observables, comparisons, forms that list their parts, cgroup
   assert.ok(slot.ok && slot.parts !== null);
   assert.deepEqual(
     slot.parts.map((p) => p.name),
-    ['kind', 'count', 'zero', 'memcg', 'cached', 'zswap', 'backend', 'vtable'].filter((f) => slot.parts!.some((p) => p.name === f)),
+    ['kind', 'count', 'zero', 'memcg', 'cached', 'zswap', 'backend', 'vtable'].filter((f) =>
+      slot.parts!.some((p) => p.name === f),
+    ),
   );
   assert.equal(slot.parts.find((p) => p.name === 'memcg')?.value, '/app');
   assert.equal(slot.parts.find((p) => p.name === 'count')?.expression, 'slot /dev/vda2 1 count');
@@ -124,7 +147,9 @@ test('expressions: observables, comparisons, forms that list their parts, cgroup
     [['/app', 'app/memory.swap.current']],
   );
   const vmstat = evaluate(s, '/proc/vmstat');
-  assert.ok(vmstat.ok && vmstat.parts !== null && vmstat.parts.some((p) => p.name === 'pswpout' && p.value === '4 pages (16K)'));
+  assert.ok(
+    vmstat.ok && vmstat.parts !== null && vmstat.parts.some((p) => p.name === 'pswpout' && p.value === '4 pages (16K)'),
+  );
   const cluster = evaluate(s, 'cluster /dev/vda2 0');
   assert.ok(cluster.ok);
   assert.deepEqual(cluster.memory, { type: 0, cluster: 0 });
@@ -145,7 +170,12 @@ test('expressions: observables, comparisons, forms that list their parts, cgroup
 
 test('a conditional breakpoint stops where its condition holds, forward and back, and an unreadable one is said once', () => {
   const s = session();
-  const wire: Partial<WireSpec> = { breakpoints: [{ id: 7, line: 7, condition: 'memory.swap.current >= 16K' }, { id: 8, line: 9, condition: '/proc/vmstat pswpout >= 12' }] };
+  const wire: Partial<WireSpec> = {
+    breakpoints: [
+      { id: 7, line: 7, condition: 'memory.swap.current >= 16K' },
+      { id: 8, line: 9, condition: '/proc/vmstat pswpout >= 12' },
+    ],
+  };
   // Line 7 is next after each pageout of the repeat: swap.current is 16K each time, so every pass.
   let stop = drive(s, wire, forward);
   assert.deepEqual([stop.reason, stop.ids, stop.index], ['breakpoint', [7], 5]);
@@ -154,7 +184,11 @@ test('a conditional breakpoint stops where its condition holds, forward and back
   stop = drive(s, wire, forward);
   assert.equal(stop.index, 9);
   stop = drive(s, wire, forward);
-  assert.deepEqual([stop.reason, stop.ids, stop.index], ['breakpoint', [8], 10], 'pswpout is 12 after three pageouts of 4 pages');
+  assert.deepEqual(
+    [stop.reason, stop.ids, stop.index],
+    ['breakpoint', [8], 10],
+    'pswpout is 12 after three pageouts of 4 pages',
+  );
   stop = drive(s, wire, back);
   assert.deepEqual([stop.reason, stop.index], ['breakpoint', 9]);
   stop = drive(s, { breakpoints: [{ id: 1, line: 7, condition: '/proc/vmstat pswpout >= 100' }] }, back);
@@ -163,7 +197,10 @@ test('a conditional breakpoint stops where its condition holds, forward and back
   stop = drive(s, { breakpoints: [{ id: 2, line: 6, condition: 'slot /dev/vda2 99999 count >= 0' }] }, forward);
   assert.deepEqual([stop.reason, stop.index], ['end', 11]);
   assert.equal(stop.logs.length, 1);
-  assert.match(stop.logs[0]!, /^condition on line 7 could not be read \(EINVAL: slot 99999 is past the end of \/dev\/vda2 \(16384 slots\)\): taken as false$/);
+  assert.match(
+    stop.logs[0]!,
+    /^condition on line 7 could not be read \(EINVAL: slot 99999 is past the end of \/dev\/vda2 \(16384 slots\)\): taken as false$/,
+  );
 });
 
 test('hit counts count the times a statement has been next, so back and forth give the same stops; logpoints print and do not stop', () => {
@@ -174,9 +211,17 @@ test('hit counts count the times a statement has been next, so back and forth gi
   assert.equal(drive(s, third, forward).index, 8);
   assert.equal(drive(s, every2nd, back).index, 6);
   assert.deepEqual([drive(s, third, back).reason, s.step.index], ['entry', 0], 'the third time is after step 6');
-  const logs = drive(s, { breakpoints: [{ id: 1, line: 7, logMessage: 'pass: pswpout={/proc/vmstat pswpout} app={memory.swap.current}' }] }, forward);
+  const logs = drive(
+    s,
+    { breakpoints: [{ id: 1, line: 7, logMessage: 'pass: pswpout={/proc/vmstat pswpout} app={memory.swap.current}' }] },
+    forward,
+  );
   assert.equal(logs.reason, 'end');
-  assert.deepEqual(logs.logs, ['pass: pswpout=4 pages (16K) app={ /app: 16K (16384 B) }', 'pass: pswpout=8 pages (32K) app={ /app: 16K (16384 B) }', 'pass: pswpout=12 pages (48K) app={ /app: 16K (16384 B) }']);
+  assert.deepEqual(logs.logs, [
+    'pass: pswpout=4 pages (16K) app={ /app: 16K (16384 B) }',
+    'pass: pswpout=8 pages (32K) app={ /app: 16K (16384 B) }',
+    'pass: pswpout=12 pages (48K) app={ /app: 16K (16384 B) }',
+  ]);
 });
 
 test('data breakpoints stop on the step that changes the value: after it going forward, before it going back', () => {
@@ -190,18 +235,30 @@ test('data breakpoints stop on the step that changes the value: after it going f
   stop = drive(s, slot, forward);
   assert.equal(stop.index, 6, 'the touch with write frees it');
   stop = drive(s, slot, back);
-  assert.deepEqual([stop.reason, stop.index], ['data breakpoint', 5], 'back: stops before the step that changed it, the touch is next');
+  assert.deepEqual(
+    [stop.reason, stop.index],
+    ['data breakpoint', 5],
+    'back: stops before the step that changed it, the touch is next',
+  );
   stop = drive(s, slot, back);
   assert.deepEqual([stop.reason, stop.index], ['data breakpoint', 4]);
   stop = drive(s, slot, back);
-  assert.deepEqual([stop.reason, stop.index], ['data breakpoint', 0], 'the swapon created the slot (it did not exist before)');
+  assert.deepEqual(
+    [stop.reason, stop.index],
+    ['data breakpoint', 0],
+    'the swapon created the slot (it did not exist before)',
+  );
   const list = { data: [{ id: 5, expression: 'cluster /dev/vda2 0 list' }] };
   s.reset();
   stop = drive(s, list, forward);
   assert.deepEqual([stop.reason, stop.index], ['data breakpoint', 1]);
   const counter = { data: [{ id: 6, expression: '/proc/vmstat pswpout', condition: '/proc/vmstat pswpout > 4' }] };
   stop = drive(s, counter, forward);
-  assert.deepEqual([stop.reason, stop.index], ['data breakpoint', 7], 'the change to 4 does not meet the condition; the change to 8 does');
+  assert.deepEqual(
+    [stop.reason, stop.index],
+    ['data breakpoint', 7],
+    'the change to 4 does not meet the condition; the change to 8 does',
+  );
   const memcg = { data: [{ id: 7, expression: 'app/memory.swap.current' }] };
   stop = drive(s, memcg, forward);
   assert.equal(stop.reason, 'data breakpoint');
@@ -227,7 +284,11 @@ test('exception filters: kernel errors by errno, caught errors, failed expects, 
   const s = session(text);
   const all = { exceptions: (['error', 'expect', 'oom', 'swapFull'] as const).map((filter) => ({ filter })) };
   let stop = drive(s, all, forward);
-  assert.deepEqual([stop.reason, stop.exception, stop.index], ['exception', 'expect-failed', 8], 'EBUSY was accepted by its expect error');
+  assert.deepEqual(
+    [stop.reason, stop.exception, stop.index],
+    ['exception', 'expect-failed', 8],
+    'EBUSY was accepted by its expect error',
+  );
   assert.match(stop.description, /line 9, step 8/);
   stop = drive(s, all, forward);
   assert.deepEqual([stop.exception, stop.index], ['swap-full', 9]);
@@ -245,10 +306,24 @@ test('exception filters: kernel errors by errno, caught errors, failed expects, 
   s.reset();
   stop = drive(s, { exceptions: [{ filter: 'error', condition: 'ENOMEM, EAGAIN' }] }, forward);
   assert.deepEqual([stop.exception, stop.index], ['EAGAIN', 10]);
-  const bad = compileDebugSpec({ breakpoints: [], data: [], exceptions: [{ filter: 'error', condition: 'ENOMEN' }, { filter: 'oom', condition: 'x' }] }, aheadEnv(s, NAMES), s.steps);
+  const bad = compileDebugSpec(
+    {
+      breakpoints: [],
+      data: [],
+      exceptions: [
+        { filter: 'error', condition: 'ENOMEN' },
+        { filter: 'oom', condition: 'x' },
+      ],
+    },
+    aheadEnv(s, NAMES),
+    s.steps,
+  );
   assert.deepEqual(
     bad.check.exceptions.map((e) => e.message),
-    ["unknown errno 'ENOMEN' (did you mean 'ENOMEM'?): list errno names such as ENOMEM EAGAIN", 'this filter takes no condition'],
+    [
+      "unknown errno 'ENOMEN' (did you mean 'ENOMEM'?): list errno names such as ENOMEM EAGAIN",
+      'this filter takes no condition',
+    ],
   );
 });
 
@@ -277,12 +352,26 @@ test('Run to Cursor and Step Out: a line ahead, a line behind, the end of a repe
   assert.equal(drive(s, {}, { direction: 'back', toLine: 1 }).index, 0);
   s.gotoStep(5);
   assert.deepEqual([drive(s, {}, { direction: 'forward', toStep: s.steps.repeatEndAt(5)! }).index], [10]);
-  const next = drive(s, { breakpoints: [{ id: 1, line: 9, logMessage: 'at the end' }] }, { direction: 'forward', maxSteps: 1 });
+  const next = drive(
+    s,
+    { breakpoints: [{ id: 1, line: 9, logMessage: 'at the end' }] },
+    { direction: 'forward', maxSteps: 1 },
+  );
   assert.deepEqual([next.reason, next.index, next.logs], ['end', 11, []]);
 });
 
 test('going back through compacted history (re-executed from checkpoints) finds the same stop', () => {
-  const long = ['config check_invariants=no', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 1M populate', 'repeat 40 {', '  pageout t heap pages=0..0', '  touch t heap pages=0..0 write', '}', ''].join('\n');
+  const long = [
+    'config check_invariants=no',
+    'swapon /dev/vda2 size=64M',
+    'task t',
+    'mmap t heap 1M populate',
+    'repeat 40 {',
+    '  pageout t heap pages=0..0',
+    '  touch t heap pages=0..0 write',
+    '}',
+    '',
+  ].join('\n');
   const wire: Partial<WireSpec> = { breakpoints: [{ id: 1, line: 5, condition: '/proc/vmstat pswpout == 3' }] };
   // a checkpoint after every step and a 16 KiB undo budget: most steps back re-execute from a checkpoint
   const small = session(long, { undoMemoryMB: 1 / 64, undoCheckpointMs: 0 });
@@ -341,13 +430,24 @@ test('variables: $NAME and loop counters expand in the Console and in conditions
   assert.equal(value('$((i * 2))'), '2');
   assert.equal(value('slot /dev/vda2 $((i + 1)) count'), '1', 'the second pageout wrote page 1 to slot 2');
   const r = evaluate(s, 'slot /dev/vda2 $((i + 1))');
-  assert.ok(r.ok && r.expression === 'slot /dev/vda2 2' && r.parts !== null, 'a form with substitutions lists the parts of what it stands for');
+  assert.ok(
+    r.ok && r.expression === 'slot /dev/vda2 2' && r.parts !== null,
+    'a form with substitutions lists the parts of what it stands for',
+  );
   const unset = evaluate(s, '$M');
   assert.ok(!unset.ok && /M is not set/.test(unset.message));
   // Line 6 is next after each pass's pageout, when pswpout is i + 1: the condition holds only if i is read at each stop.
   s.reset();
-  const stop = drive(s, { breakpoints: [{ id: 2, line: 6, condition: '/proc/vmstat pswpout == $((i + 1))', hitCondition: '3' }] }, forward);
+  const stop = drive(
+    s,
+    { breakpoints: [{ id: 2, line: 6, condition: '/proc/vmstat pswpout == $((i + 1))', hitCondition: '3' }] },
+    forward,
+  );
   assert.deepEqual([stop.reason, stop.ids, stop.index], ['breakpoint', [2], 9], 'the third pass (i = 2)');
-  const never = drive(s, { breakpoints: [{ id: 3, line: 6, condition: '/proc/vmstat pswpout == $((i + 2))' }] }, forward);
+  const never = drive(
+    s,
+    { breakpoints: [{ id: 3, line: 6, condition: '/proc/vmstat pswpout == $((i + 2))' }] },
+    forward,
+  );
   assert.equal(never.reason, 'end');
 });

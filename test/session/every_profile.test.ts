@@ -49,7 +49,10 @@ function ghostSwaponLines(text: string): number[] {
 
 test('the examples folder has the scenarios this test is about', () => {
   assert.ok(examples.length >= 8, `only ${examples.length} examples`);
-  assert.ok(examples.some((e) => ghostSwaponLines(e.text).length > 0), 'no example swaps on /dev/ghostswap');
+  assert.ok(
+    examples.some((e) => ghostSwaponLines(e.text).length > 0),
+    'no example swaps on /dev/ghostswap',
+  );
 });
 
 for (const { name, text } of examples) {
@@ -63,7 +66,10 @@ for (const { name, text } of examples) {
       s.run();
       assert.equal(s.status, 'finished');
       assert.equal(s.step.index, s.step.total, 'the run stopped before the last step');
-      assert.deepEqual(s.violations.map((v) => `step ${v.step}: ${v.message}`), []);
+      assert.deepEqual(
+        s.violations.map((v) => `step ${v.step}: ${v.message}`),
+        [],
+      );
 
       // every kernel refusal is a step error on the line of the command that caused it
       for (const e of s.errors) {
@@ -72,14 +78,18 @@ for (const { name, text } of examples) {
         assert.ok(e.message.length > 0, `${where}: empty message`);
         assert.equal(e.range.start.line, e.range.end.line, `${where}: error range spans lines`);
         const line = lines[e.range.start.line] ?? '';
-        assert.ok(line.trim() !== '' && !/^\s*(#|expect\b|config\b)/.test(line), `${where}: error on a line that is not a command: ${line}`);
+        assert.ok(
+          line.trim() !== '' && !/^\s*(#|expect\b|config\b)/.test(line),
+          `${where}: error on a line that is not a command: ${line}`,
+        );
         assert.ok(e.step >= 1 && e.step <= s.step.total, `${where}: step ${e.step} out of range`);
       }
 
       const ghostLines = ghostSwaponLines(text);
       const errorLines = new Set(s.errors.map((e) => e.range.start.line));
       if (designDescriptor(design).capabilities.supportsGhostDevice) {
-        for (const l of ghostLines) assert.ok(!errorLines.has(l), `${name}:${l + 1}: ghost swapon refused under ${design}`);
+        for (const l of ghostLines)
+          assert.ok(!errorLines.has(l), `${name}:${l + 1}: ghost swapon refused under ${design}`);
       } else {
         for (const l of ghostLines) {
           const err = s.errors.find((e) => e.range.start.line === l);
@@ -89,9 +99,13 @@ for (const { name, text } of examples) {
       }
 
       if (design === own) {
-        const failed = s.expects.filter((e) => !e.passed).map((e) => `line ${e.range.start.line + 1}: ${e.text} got ${e.actual}`);
+        const failed = s.expects
+          .filter((e) => !e.passed)
+          .map((e) => `line ${e.range.start.line + 1}: ${e.text} got ${e.actual}`);
         assert.deepEqual(failed, [], `${name} under its own profile`);
-        const unexpected = s.errors.filter((e) => !e.expected).map((e) => `line ${e.range.start.line + 1}: ${e.errno} ${e.message}`);
+        const unexpected = s.errors
+          .filter((e) => !e.expected)
+          .map((e) => `line ${e.range.start.line + 1}: ${e.errno} ${e.message}`);
         assert.deepEqual(unexpected, [], `${name} under its own profile`);
       }
     });

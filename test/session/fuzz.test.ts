@@ -79,7 +79,19 @@ test('100,000 mutated scenarios run through parse, check and the interpreter: no
   const slow: Failure[] = [];
   /** Runs after which the invariant checker (on by default: config check_invariants=yes) found the model broken. */
   const broken: Failure[] = [];
-  const stats = { inputs: 0, invalid: 0, interpreted: 0, capped: 0, steps: 0, rewinds: 0, stepsBack: 0, replays: 0, stepErrors: 0, expects: 0, violations: 0 };
+  const stats = {
+    inputs: 0,
+    invalid: 0,
+    interpreted: 0,
+    capped: 0,
+    steps: 0,
+    rewinds: 0,
+    stepsBack: 0,
+    replays: 0,
+    stepErrors: 0,
+    expects: 0,
+    violations: 0,
+  };
   let maxMs = 0;
   const started = performance.now();
   for (let i = 0; stats.interpreted < TARGET_INTERPRETED && i < MAX_INPUTS; i++) {
@@ -91,7 +103,10 @@ test('100,000 mutated scenarios run through parse, check and the interpreter: no
       if (session.status === 'invalid') {
         stats.invalid++;
         // an invalid program must say why, and must not run
-        assert.ok(session.diagnostics.some((d) => d.severity === 'error'), `invalid without an error diagnostic, input #${i}:\n${input}`);
+        assert.ok(
+          session.diagnostics.some((d) => d.severity === 'error'),
+          `invalid without an error diagnostic, input #${i}:\n${input}`,
+        );
         session.run();
         assert.equal(session.step.index, 0, `an invalid program ran, input #${i}`);
       } else {
@@ -100,7 +115,11 @@ test('100,000 mutated scenarios run through parse, check and the interpreter: no
         const reached = session.step.index;
         assert.ok(reached <= Math.min(MAX_STEPS, session.step.total), `ran ${reached} steps past the cap, input #${i}`);
         if (reached < session.step.total) stats.capped++;
-        else assert.ok(session.status === 'finished' || session.status === 'stopped', `status ${session.status} at the end, input #${i}`);
+        else
+          assert.ok(
+            session.status === 'finished' || session.status === 'stopped',
+            `status ${session.status} at the end, input #${i}`,
+          );
         stats.steps += reached;
         if (reached > 0 && next() < 0.5) {
           const back = 1 + Math.floor(next() * Math.min(5, reached));
@@ -110,13 +129,20 @@ test('100,000 mutated scenarios run through parse, check and the interpreter: no
           stats.rewinds++;
           stats.stepsBack += back;
           // the shortened history must not keep results of undone steps
-          assert.ok(session.expects.every((e) => e.step <= target) && session.errors.every((e) => e.step <= target), `results of undone steps kept, input #${i}`);
+          assert.ok(
+            session.expects.every((e) => e.step <= target) && session.errors.every((e) => e.step <= target),
+            `results of undone steps kept, input #${i}`,
+          );
           if (stats.rewinds % REPLAY_EVERY === 0) {
             // undo is exact: the rolled-back machine equals a fresh one run to the same step
             const fresh = new Session(`fuzz:${i}:replay`, input, OPTIONS);
             fresh.gotoStep(target);
             const diff = differingParts(fingerprintParts(session.machine), fingerprintParts(fresh.machine));
-            assert.deepEqual(diff, [], `state after stepping back ${back} from ${reached} differs from a fresh run to step ${target}, input #${i}:\n${input}`);
+            assert.deepEqual(
+              diff,
+              [],
+              `state after stepping back ${back} from ${reached} differs from a fresh run to step ${target}, input #${i}:\n${input}`,
+            );
             stats.replays++;
           }
           session.stepForward(back);
@@ -128,7 +154,12 @@ test('100,000 mutated scenarios run through parse, check and the interpreter: no
         stats.stepErrors += session.errors.length;
         stats.expects += session.expects.length;
         stats.violations += session.violations.length;
-        if (session.violations.length > 0) broken.push({ index: i, input, detail: session.violations.map((v) => `step ${v.step}: ${v.message}`).join('\n') });
+        if (session.violations.length > 0)
+          broken.push({
+            index: i,
+            input,
+            detail: session.violations.map((v) => `step ${v.step}: ${v.message}`).join('\n'),
+          });
       }
     } catch (e) {
       if (e instanceof assert.AssertionError) throw e;
@@ -145,12 +176,26 @@ test('100,000 mutated scenarios run through parse, check and the interpreter: no
       `${stats.stepErrors} step errors, ${stats.expects} expects, ${stats.violations} invariant violations, max ${maxMs.toFixed(1)} ms per input`,
   );
   assert.equal(thrown.length, 0, `${thrown.length} inputs threw; the first ones:\n\n${show(thrown)}`);
-  assert.equal(broken.length, 0, `${broken.length} inputs broke simulator invariants; the first ones:\n\n${show(broken)}`);
-  assert.equal(slow.length, 0, `${slow.length} inputs took over ${MAX_MS_PER_INPUT} ms; the first ones:\n\n${show(slow)}`);
-  assert.ok(stats.interpreted >= TARGET_INTERPRETED, `only ${stats.interpreted} of ${stats.inputs} inputs reached the interpreter`);
+  assert.equal(
+    broken.length,
+    0,
+    `${broken.length} inputs broke simulator invariants; the first ones:\n\n${show(broken)}`,
+  );
+  assert.equal(
+    slow.length,
+    0,
+    `${slow.length} inputs took over ${MAX_MS_PER_INPUT} ms; the first ones:\n\n${show(slow)}`,
+  );
+  assert.ok(
+    stats.interpreted >= TARGET_INTERPRETED,
+    `only ${stats.interpreted} of ${stats.inputs} inputs reached the interpreter`,
+  );
   // the mutations must reach both the checker's and the interpreter's error paths
   assert.ok(stats.invalid > stats.inputs / 10, `only ${stats.invalid} inputs were refused by the checker`);
   assert.ok(stats.steps > stats.interpreted, `only ${stats.steps} steps over ${stats.interpreted} runs`);
-  assert.ok(stats.stepErrors > 0, 'no input produced a kernel error: the mutations do not reach the interpreter’s error paths');
+  assert.ok(
+    stats.stepErrors > 0,
+    'no input produced a kernel error: the mutations do not reach the interpreter’s error paths',
+  );
   assert.ok(stats.replays > 0, 'no rolled-back state was compared with a replay');
 });

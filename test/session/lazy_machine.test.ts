@@ -36,7 +36,7 @@ class EagerBuddy {
     this.next = new Int32Array(total).fill(-1);
     this.prev = new Int32Array(total).fill(-1);
     const blocks: [number, number][] = [];
-    for (let pfn = 0; pfn < total; ) {
+    for (let pfn = 0; pfn < total;) {
       let o = MAX_PAGE_ORDER;
       while (o > 0 && (pfn % (1 << o) !== 0 || pfn + (1 << o) > total)) o--;
       blocks.push([pfn, o]);
@@ -47,7 +47,14 @@ class EagerBuddy {
 
   clone(): EagerBuddy {
     const c = Object.create(EagerBuddy.prototype) as EagerBuddy;
-    Object.assign(c, { total: this.total, order: this.order.slice(), next: this.next.slice(), prev: this.prev.slice(), heads: this.heads.slice(), nrFree: this.nrFree });
+    Object.assign(c, {
+      total: this.total,
+      order: this.order.slice(),
+      next: this.next.slice(),
+      prev: this.prev.slice(),
+      heads: this.heads.slice(),
+      nrFree: this.nrFree,
+    });
     return c;
   }
 
@@ -133,14 +140,23 @@ function compareAllocators(totalPages: number, ops: number, seed: number): { cov
     }
     assert.equal(lazy.nrFree, eager.nrFree, `free pages after op ${i}`);
     const o = i % (MAX_PAGE_ORDER + 1);
-    assert.equal(lazy.canAlloc(o), eager.heads.slice(o).some((h) => h >= 0), `canAlloc(${o}) after op ${i}`);
+    assert.equal(
+      lazy.canAlloc(o),
+      eager.heads.slice(o).some((h) => h >= 0),
+      `canAlloc(${o}) after op ${i}`,
+    );
   }
   return { covered: lazy.covered };
 }
 
 test('the lazy buddy allocator hands out exactly the PFNs an eagerly built one does, through undo', () => {
   // whole MAX_PAGE_ORDER blocks, an odd tail (4 blocks + 512 + 256 + 128 + 8 pages), and room to run out
-  for (const [pages, seed] of [[1024, 1], [5000, 2], [64 * 1024, 3]] as const) compareAllocators(pages, 30_000, seed);
+  for (const [pages, seed] of [
+    [1024, 1],
+    [5000, 2],
+    [64 * 1024, 3],
+  ] as const)
+    compareAllocators(pages, 30_000, seed);
 });
 
 test('the allocator materialises only the low PFNs it has handed out', () => {

@@ -42,9 +42,13 @@ test('every example in docs/scenario-language.md runs with all its expects passi
     assert.notEqual(s.status, 'invalid', `block ${i + 1} has errors`);
     s.run();
     assert.equal(s.step.index, s.step.total);
-    const failed = s.expects.filter((e) => !e.passed).map((e) => `line ${e.range.start.line + 1}: ${e.text} got ${e.actual}`);
+    const failed = s.expects
+      .filter((e) => !e.passed)
+      .map((e) => `line ${e.range.start.line + 1}: ${e.text} got ${e.actual}`);
     assert.deepEqual(failed, [], `block ${i + 1}`);
-    const unexpected = s.errors.filter((e) => !e.expected).map((e) => `line ${e.range.start.line + 1}: ${e.errno} ${e.message}`);
+    const unexpected = s.errors
+      .filter((e) => !e.expected)
+      .map((e) => `line ${e.range.start.line + 1}: ${e.errno} ${e.message}`);
     assert.deepEqual(unexpected, [], `block ${i + 1}`);
   });
 });
@@ -54,7 +58,10 @@ test('a run reports expects and kernel errors on their lines', () => {
   s.run();
   assert.equal(s.status, 'finished');
   assert.equal(s.step.total, 19, 'config is not a step; the repeat contributes 3 × 2');
-  assert.ok(s.expects.every((e) => e.passed), JSON.stringify(s.expects));
+  assert.ok(
+    s.expects.every((e) => e.passed),
+    JSON.stringify(s.expects),
+  );
   const busy = s.errors.find((e) => e.errno === 'EBUSY');
   assert.ok(busy);
   assert.equal(busy.range.start.line, 11);
@@ -76,7 +83,10 @@ test('stepping back restores the exact state a fresh run reaches, and forward ag
   a.run();
   b.run();
   assert.equal(fingerprint(a.machine).split(':')[0], fingerprint(b.machine).split(':')[0]);
-  assert.deepEqual(a.expects.map((e) => e.passed), b.expects.map((e) => e.passed));
+  assert.deepEqual(
+    a.expects.map((e) => e.passed),
+    b.expects.map((e) => e.passed),
+  );
 });
 
 test('with a tiny undo budget the history is compacted between checkpoints, and stepping back anywhere reaches the exact state', () => {
@@ -87,7 +97,10 @@ test('with a tiny undo budget the history is compacted between checkpoints, and 
   full.run();
   const total = s.step.index;
   assert.ok(s.undoStats().coarseSteps > total / 2, `${s.undoStats().coarseSteps} of ${total} steps compacted`);
-  assert.ok(s.undoStats().bytes < full.undoStats().bytes / 4, `${s.undoStats().bytes} bytes of undo against ${full.undoStats().bytes} uncompacted`);
+  assert.ok(
+    s.undoStats().bytes < full.undoStats().bytes / 4,
+    `${s.undoStats().bytes} bytes of undo against ${full.undoStats().bytes} uncompacted`,
+  );
   for (let t = total - 1; t >= 0; t--) {
     s.stepBack(1);
     const fresh = new Session('mem:fresh', SCENARIO);
@@ -165,7 +178,13 @@ test('an internal check firing during a step is a SimulatorBug naming the statem
     real(...args);
     throw new RangeError('an internal check');
   };
-  assert.throws(() => s.stepForward(1), (e: unknown) => e instanceof SimulatorBug && e.line === 6 && /internal error while running 'pageout' on line 7: an internal check/.test(e.message));
+  assert.throws(
+    () => s.stepForward(1),
+    (e: unknown) =>
+      e instanceof SimulatorBug &&
+      e.line === 6 &&
+      /internal error while running 'pageout' on line 7: an internal check/.test(e.message),
+  );
   assert.equal(s.step.index, 5);
   assert.equal(fingerprint(s.machine), before);
   k.pageout = real;
@@ -177,7 +196,10 @@ test('compare runs the scenario under each design, the virtual-layer designs inc
   const s = new Session('mem:g', SCENARIO);
   s.run();
   const r = compareDesigns(s, ['legacy', 'p3', 'p4', 'vswap', 'vswap-ste'], s.step.index);
-  assert.deepEqual(r.tables.map((t) => t.design), ['legacy', 'p3', 'p4', 'vswap', 'vswap-ste']);
+  assert.deepEqual(
+    r.tables.map((t) => t.design),
+    ['legacy', 'p3', 'p4', 'vswap', 'vswap-ste'],
+  );
   assert.deepEqual(r.failures, []);
   const total = (d: string): number => r.tables.find((t) => t.design === d)!.totals.total;
   assert.ok(total('legacy') > total('p3') && total('p3') > total('p4'));
@@ -195,7 +217,17 @@ test('an invalid scenario does not run and keeps its diagnostics', () => {
 });
 
 test('the sampled full sweep samples the same steps when stepping back re-executes compacted history', () => {
-  const text = ['config ram=256M', 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 8M populate', 'repeat 60 {', '  pageout t heap pages=0..0', '  touch t heap pages=0..0 write', '}', ''].join('\n');
+  const text = [
+    'config ram=256M',
+    'swapon /dev/vda2 size=64M',
+    'task t',
+    'mmap t heap 8M populate',
+    'repeat 60 {',
+    '  pageout t heap pages=0..0',
+    '  touch t heap pages=0..0 write',
+    '}',
+    '',
+  ].join('\n');
   // a checkpoint after every step and a 16 KiB undo budget: stepping back re-executes from checkpoints
   const s = new Session('mem:sampled', text, { fullCheckShare: 0.5, undoMemoryMB: 1 / 64, undoCheckpointMs: 0 });
   // planted behind the journal before the first step, in state no step writes (zswap is off): only the full sweep sees it, at each step it samples

@@ -18,7 +18,17 @@ function failedExpects(s: Session): string[] {
 }
 
 test('a loop counter numbers the passes from 0, in nested loops too', () => {
-  const s = ran(['let SUM = 0', 'repeat 3 as i {', '  repeat 4 as j {', '    let SUM = $((SUM + i * 10 + j))', '  }', '}', 'expect free mem total > $SUM'].join('\n'));
+  const s = ran(
+    [
+      'let SUM = 0',
+      'repeat 3 as i {',
+      '  repeat 4 as j {',
+      '    let SUM = $((SUM + i * 10 + j))',
+      '  }',
+      '}',
+      'expect free mem total > $SUM',
+    ].join('\n'),
+  );
   // Σ over i<3, j<4 of 10i + j = 4·10·(0+1+2) + 3·(0+1+2+3)
   assert.equal(s.variable('SUM'), 120 + 18);
   assert.deepEqual(failedExpects(s), []);
@@ -81,14 +91,35 @@ test('a statement expanded at run time fails with the errno of what it names', (
 });
 
 test('names made in a loop are usable after it', () => {
-  const s = ran(['config ram=256M', 'swapon /dev/vda2 size=64M', 'repeat 4 as i {', '  task c$i', '  mmap c$i heap $((i + 1))p populate', '}', 'pageout c3 heap', 'expect task c3 swapents == 4', 'expect task c0 rss == 1'].join('\n'));
+  const s = ran(
+    [
+      'config ram=256M',
+      'swapon /dev/vda2 size=64M',
+      'repeat 4 as i {',
+      '  task c$i',
+      '  mmap c$i heap $((i + 1))p populate',
+      '}',
+      'pageout c3 heap',
+      'expect task c3 swapents == 4',
+      'expect task c0 rss == 1',
+    ].join('\n'),
+  );
   assert.deepEqual(failedExpects(s), []);
   assert.deepEqual(s.errors, []);
 });
 
 test('random() makes the same choices on every run of the same seed, and others with another seed', () => {
   const text = (seed: number): string =>
-    [`config seed=${seed} ram=256M`, 'swapon /dev/vda2 size=64M', 'task t', 'mmap t heap 256p populate', 'repeat 32 {', '  pageout t heap pages=$((random(256)))', '}', 'let S = task t swapents'].join('\n');
+    [
+      `config seed=${seed} ram=256M`,
+      'swapon /dev/vda2 size=64M',
+      'task t',
+      'mmap t heap 256p populate',
+      'repeat 32 {',
+      '  pageout t heap pages=$((random(256)))',
+      '}',
+      'let S = task t swapents',
+    ].join('\n');
   const a = ran(text(3));
   const b = ran(text(3));
   const c = ran(text(4));
@@ -96,7 +127,10 @@ test('random() makes the same choices on every run of the same seed, and others 
   assert.equal(fingerprint(a.machine), fingerprint(b.machine));
   assert.notEqual(fingerprint(a.machine), fingerprint(c.machine));
   const swapped = a.variable('S');
-  assert.ok(typeof swapped === 'number' && swapped > 20 && swapped <= 32, `32 random picks of 256 pages hit ${String(swapped)} distinct pages`);
+  assert.ok(
+    typeof swapped === 'number' && swapped > 20 && swapped <= 32,
+    `32 random picks of 256 pages hit ${String(swapped)} distinct pages`,
+  );
 });
 
 test('stepping back restores variables and the machine exactly; running on repeats the same choices', () => {

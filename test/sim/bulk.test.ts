@@ -58,7 +58,14 @@ for (const design of DESIGN_PROFILES) {
     for (const seed of [11, 12, 13]) {
       // seed 13: device writes complete at once, so the bulk swapout also takes pages it writes to the device
       // (with asynchronous writeback it takes zero-filled pages only, and shrinkFolio() the rest)
-      const cfg = { ramBytes: 8 * MiB, cpus: 2, design, seed, swapTiers: true, swapWriteback: seed === 13 ? ('sync' as const) : ('async' as const) };
+      const cfg = {
+        ramBytes: 8 * MiB,
+        cpus: 2,
+        design,
+        seed,
+        swapTiers: true,
+        swapWriteback: seed === 13 ? ('sync' as const) : ('async' as const),
+      };
       const bulk = new Kernel(cfg);
       const plain = new Kernel(cfg);
       plain.bulk = false;
@@ -91,7 +98,8 @@ for (const design of DESIGN_PROFILES) {
       total = { faults: total.faults + use.faults, swapouts: total.swapouts + use.swapouts };
     }
     assert.ok(total.faults > 1000, `${design}: only ${total.faults} pages faulted in by the bulk path`);
-    if (design === 'p4') assert.ok(total.swapouts > 300, `${design}: only ${total.swapouts} pages swapped out by the bulk path`);
+    if (design === 'p4')
+      assert.ok(total.swapouts > 300, `${design}: only ${total.swapouts} pages swapped out by the bulk path`);
   });
 }
 
@@ -198,7 +206,11 @@ test('the bulk paths under limits that cut a run short: memory.max and memory.hi
     const use = spy(a);
     const mark = a.mark();
     const before = fingerprint(a);
-    assert.equal(run(() => c.ops(a)), run(() => c.ops(b)), `${c.name}: outcome`);
+    assert.equal(
+      run(() => c.ops(a)),
+      run(() => c.ops(b)),
+      `${c.name}: outcome`,
+    );
     assert.equal(fingerprint(a), fingerprint(b), `${c.name}: state`);
     assert.deepEqual(a.log.since(mark.events), b.log.since(mark.events), `${c.name}: events`);
     assert.ok(use.faults + use.swapouts > 0, `${c.name}: no bulk path taken`);

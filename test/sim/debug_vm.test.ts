@@ -17,7 +17,11 @@ test('vmBugOn() throws only when checks are on; the detail is built only when it
   };
   vmBugOn(false, 'free_cluster(): the cluster still has used slots', detail);
   assert.equal(built, 0);
-  assert.throws(() => vmBugOn(true, 'free_cluster(): the cluster still has used slots', detail), (e: unknown) => e instanceof VmBug && e.message === 'free_cluster(): the cluster still has used slots: cluster 3 count 7');
+  assert.throws(
+    () => vmBugOn(true, 'free_cluster(): the cluster still has used slots', detail),
+    (e: unknown) =>
+      e instanceof VmBug && e.message === 'free_cluster(): the cluster still has used slots: cluster 3 count 7',
+  );
   debugVm.enabled = false;
   try {
     vmBugOn(true, 'off', detail);
@@ -30,11 +34,21 @@ test('vmBugOn() throws only when checks are on; the detail is built only when it
 });
 
 test('the cluster primitives check their preconditions: freeing more slots than a cluster holds', () => {
-  const s = new Session('mem:vmbug', 'config ram=64M\nswapon /dev/vda size=16M\ntask t\nmmap t heap 1M populate\npageout t heap\n');
+  const s = new Session(
+    'mem:vmbug',
+    'config ram=64M\nswapon /dev/vda size=16M\ntask t\nmmap t heap 1M populate\npageout t heap\n',
+  );
   s.run();
   const k = s.machine;
   const si = k.swap.swapInfo[0]!;
   const ci = si.clusters().find((c) => c.count > 1);
   assert.ok(ci, 'the pageout filled a cluster');
-  assert.throws(() => k.swap.freeEntries(si, ci, 0, ci.count + 1), (e: unknown) => e instanceof VmBug && /^__swap_cluster_free_entries\(\): more slots than the cluster holds: \/dev\/vda cluster 0 count 257, freeing 258 at 0$/.test(e.message));
+  assert.throws(
+    () => k.swap.freeEntries(si, ci, 0, ci.count + 1),
+    (e: unknown) =>
+      e instanceof VmBug &&
+      /^__swap_cluster_free_entries\(\): more slots than the cluster holds: \/dev\/vda cluster 0 count 257, freeing 258 at 0$/.test(
+        e.message,
+      ),
+  );
 });

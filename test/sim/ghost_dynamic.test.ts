@@ -17,7 +17,16 @@ import { SlotKind, tbKind } from '../../server/sim/swap_table';
 import { rmapTarget } from '../../server/sim/virtual_layer';
 import { overheadInput } from '../../server/session/overhead_input';
 import { MiB, assertClean, kernel } from './util';
-import { COMPRESSIBLE, INCOMPRESSIBLE, ZERO, backing, machine, physicalInUse, pteSlot, virtualFingerprint } from './vswap_util';
+import {
+  COMPRESSIBLE,
+  INCOMPRESSIBLE,
+  ZERO,
+  backing,
+  machine,
+  physicalInUse,
+  pteSlot,
+  virtualFingerprint,
+} from './vswap_util';
 
 function ghostOnly(cfg: { zswap?: boolean } = {}): ReturnType<typeof kernel> {
   const k = kernel({ design: 'ghost' });
@@ -27,7 +36,11 @@ function ghostOnly(cfg: { zswap?: boolean } = {}): ReturnType<typeof kernel> {
   return k;
 }
 
-const clusterIdx = (k: ReturnType<typeof kernel>): number[] => k.swap.byPath('/dev/ghostswap')!.clusters().map((c) => c.idx);
+const clusterIdx = (k: ReturnType<typeof kernel>): number[] =>
+  k.swap
+    .byPath('/dev/ghostswap')!
+    .clusters()
+    .map((c) => c.idx);
 
 describe('ghost: /dev/ghostswap with dynamic clusters (patch 15)', () => {
   it('shows as type ghost with 8 × RAM; only cluster 0 (the header) exists after swapon', () => {
@@ -56,8 +69,14 @@ describe('ghost: /dev/ghostswap with dynamic clusters (patch 15)', () => {
     assert.deepEqual(clusterIdx(k), [0, 2], 'cluster 1 emptied and died; cluster 0 keeps its header');
     assert.equal(g.cluster(0)!.count, 1, 'only the BAD header slot left');
     const dead = k.log.since(events).filter((e) => e.kind === 'cluster-move' && e.to === 'dead');
-    assert.deepEqual(dead.map((e) => (e.kind === 'cluster-move' ? e.cluster : -1)), [1]);
-    assert.equal(overheadInput(k, 'ghost').devices.find((d) => d.role === 'ghost')!.clustersAllocated, allocatedBefore - 1);
+    assert.deepEqual(
+      dead.map((e) => (e.kind === 'cluster-move' ? e.cluster : -1)),
+      [1],
+    );
+    assert.equal(
+      overheadInput(k, 'ghost').devices.find((d) => d.role === 'ghost')!.clustersAllocated,
+      allocatedBefore - 1,
+    );
     // the next new cluster reuses index 1 (xa_alloc hands out the lowest free index)
     k.mmap('t', 'c', 3 * slots, { populate: true, content: ZERO });
     k.pageout('t', 'c');

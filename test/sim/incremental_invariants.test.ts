@@ -133,7 +133,11 @@ describe('one corruption of each other family the full check knows', () => {
     const off = swpOffset(k.folios.swap[pfn]!);
     ssd.clusterOf(off)!.table!.val[off & 511] = pfn + 1000;
     // a later swapout allocates in the same cluster: the cluster is written, so each of its slots is checked
-    catches(k, () => k.pageout('t', 'r', 128, 129), new RegExp(`/dev/ssd:${off} caches PFN ${pfn + 1000} that is not a swapcache folio`));
+    catches(
+      k,
+      () => k.pageout('t', 'r', 128, 129),
+      new RegExp(`/dev/ssd:${off} caches PFN ${pfn + 1000} that is not a swapcache folio`),
+    );
   });
 
   it("a memcg's memory.current", () => {
@@ -155,8 +159,11 @@ describe('one corruption of each other family the full check knows', () => {
     // the oldest is written back and gone
     const [key, e] = [...k.zswap.entries][1]!;
     e.length = k.geom.pageSize;
-    catches(k, () => k.zswapShrink(1), new RegExp(`zswap entry ${key}: length ${k.geom.pageSize} but incompressible=false`));
+    catches(
+      k,
+      () => k.zswapShrink(1),
+      new RegExp(`zswap entry ${key}: length ${k.geom.pageSize} but incompressible=false`),
+    );
     assert.ok(swpOffset(key) > 0);
   });
-
 });

@@ -106,12 +106,17 @@ test('random writes, random compactions of spans that start at marks, with and w
         const b = a + 1 + Math.floor(r() * (marks.length - 1 - a));
         const now = snapshot(w);
         // sometimes several spans at once, each keeping its bounds
-        const bounds = r() < 0.5 ? [a, b] : [a, a + Math.floor((b - a) / 2), b].filter((x, i, xs) => i === 0 || x > xs[i - 1]!);
+        const bounds =
+          r() < 0.5 ? [a, b] : [a, a + Math.floor((b - a) / 2), b].filter((x, i, xs) => i === 0 || x > xs[i - 1]!);
         const moved = j.compactSpans(bounds.map((x) => marks[x]!.pos));
         assert.equal(snapshot(w), now, `seed ${seed}: compaction of middle spans changed the state`);
         const removed = marks[b]!.pos - moved[moved.length - 1]!;
         const kept = bounds.map((x, i) => ({ pos: moved[i]!, snap: marks[x]!.snap }));
-        marks = [...marks.slice(0, a), ...kept, ...marks.slice(b + 1).map((m) => ({ pos: m.pos - removed, snap: m.snap }))];
+        marks = [
+          ...marks.slice(0, a),
+          ...kept,
+          ...marks.slice(b + 1).map((m) => ({ pos: m.pos - removed, snap: m.snap })),
+        ];
       }
       if (r() < 0.1) {
         const back = Math.floor(r() * marks.length);

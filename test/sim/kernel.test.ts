@@ -110,7 +110,7 @@ test('§11.9 __try_to_reclaim_swap(): either condition frees a cached slot at it
   assertClean(k);
 });
 
-test('asynchronous writeback: after MADV_PAGEOUT a block device\'s folios stay in the swap cache, clean and charged, until a fault, reclaim or unmap takes them', () => {
+test("asynchronous writeback: after MADV_PAGEOUT a block device's folios stay in the swap cache, clean and charged, until a fault, reclaim or unmap takes them", () => {
   const k = kernel();
   const si = k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 16 * MiB });
   k.mkdir('app');
@@ -190,7 +190,7 @@ test('§11.21 readahead: cluster readahead on a rotational device grows with hit
   assert.equal(reads, 64 + k.vmstat.events.swap_ra - k.vmstat.events.swap_ra_hit - (64 - 64));
   assert.ok(k.vmstat.events.swap_ra > 0 && k.vmstat.events.swap_ra_hit > 0);
   // the window never exceeds 8 slots: at most 7 readahead pages per major fault
-  assert.equal(k.ra.lastPages, 8, "sequential hits grow the window to its maximum");
+  assert.equal(k.ra.lastPages, 8, 'sequential hits grow the window to its maximum');
   assertClean(k);
 });
 

@@ -17,10 +17,19 @@ import { KERNEL_DIFFERENCES, KERNEL_VERSIONS, kernelBehaviour, maxSwapfiles } fr
 /** Run a scenario; every expect must pass and no kernel error may be unexpected. */
 function runClean(text: string, kernel?: '6.12' | '7.2' | '7.3'): Session {
   const s = new Session('file:///k.swapsim', text, kernel === undefined ? {} : { kernel });
-  assert.deepEqual(s.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual(
+    s.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   s.run();
-  assert.deepEqual(s.expects.filter((e) => !e.passed).map((e) => `${e.text}: ${e.actual}`), []);
-  assert.deepEqual(s.errors.filter((e) => !e.expected).map((e) => `${e.errno}: ${e.message}`), []);
+  assert.deepEqual(
+    s.expects.filter((e) => !e.passed).map((e) => `${e.text}: ${e.actual}`),
+    [],
+  );
+  assert.deepEqual(
+    s.errors.filter((e) => !e.expected).map((e) => `${e.errno}: ${e.message}`),
+    [],
+  );
   return s;
 }
 
@@ -31,11 +40,17 @@ test('config kernel= picks the release and, without a design, its design; the de
   const mixed = parseAndCheck('config kernel=6.12 design=p4\n').checked.config;
   assert.deepEqual([mixed.kernel, mixed.design], ['6.12', 'p4']);
   const bad = parseAndCheck('config kernel=6.1\n');
-  assert.ok(bad.diagnostics.some((d) => d.severity === 'error' && /6\.1/.test(d.message)), JSON.stringify(bad.diagnostics));
+  assert.ok(
+    bad.diagnostics.some((d) => d.severity === 'error' && /6\.1/.test(d.message)),
+    JSON.stringify(bad.diagnostics),
+  );
 });
 
 test('MAX_SWAPFILES follows the release and CONFIG_DEVICE_PRIVATE: 27 and 23 on 6.12, 29 and 26 on 7.2', () => {
-  assert.deepEqual([maxSwapfiles(kernelBehaviour('6.12'), false), maxSwapfiles(kernelBehaviour('6.12'), true)], [27, 23]);
+  assert.deepEqual(
+    [maxSwapfiles(kernelBehaviour('6.12'), false), maxSwapfiles(kernelBehaviour('6.12'), true)],
+    [27, 23],
+  );
   assert.deepEqual([maxSwapfiles(kernelBehaviour('7.2'), false), maxSwapfiles(kernelBehaviour('7.2'), true)], [27, 24]);
   assert.equal(parseAndCheck('config kernel=6.12 device_private=on\n').checked.config.maxSwapfiles, 23);
   assert.equal(parseAndCheck('config kernel=7.2 device_private=off\n').checked.config.maxSwapfiles, 27);
@@ -45,7 +60,10 @@ test('MAX_SWAPFILES follows the release and CONFIG_DEVICE_PRIVATE: 27 and 23 on 
 test('a config moved to another kernel takes that kernel’s defaults and keeps what the scenario set', () => {
   const plain = parseAndCheck('').checked.config;
   const moved = configUnderKernel(plain, '6.12');
-  assert.deepEqual([moved.kernel, moved.design, moved.devicePrivate, moved.maxSwapfiles], ['6.12', 'legacy', false, 27]);
+  assert.deepEqual(
+    [moved.kernel, moved.design, moved.devicePrivate, moved.maxSwapfiles],
+    ['6.12', 'legacy', false, 27],
+  );
   const pinned = configUnderKernel(parseAndCheck('config design=p1 max_swapfiles=5\n').checked.config, '6.12');
   assert.deepEqual([pinned.design, pinned.maxSwapfiles], ['p1', 5]);
 });
@@ -58,7 +76,9 @@ swapon /dev/vdd size=8M
 
 test('6.12 numbers swapons without -p down from -2 and moves the later ones up on swapoff; 7.2 gives each -1', () => {
   // fixture: test/verify/scenarios/priorities-default-negative.verify.6.12.json (-2, -3, -4)
-  runClean(`config kernel=6.12\n${THREE_DEFAULT}expect device /dev/vdb prio == -2\nexpect device /dev/vdc prio == -3\nexpect device /dev/vdd prio == -4\nswapoff /dev/vdc\nexpect device /dev/vdd prio == -3\nswapon /dev/vdc size=8M\nexpect device /dev/vdc prio == -4\n`);
+  runClean(
+    `config kernel=6.12\n${THREE_DEFAULT}expect device /dev/vdb prio == -2\nexpect device /dev/vdc prio == -3\nexpect device /dev/vdd prio == -4\nswapoff /dev/vdc\nexpect device /dev/vdd prio == -3\nswapon /dev/vdc size=8M\nexpect device /dev/vdc prio == -4\n`,
+  );
   runClean(`config kernel=7.2\n${THREE_DEFAULT}expect device /dev/vdb prio == -1\nexpect device /dev/vdd prio == -1\n`);
 });
 
@@ -66,8 +86,18 @@ test('6.12 zswap rejects a page that does not compress below PAGE_SIZE; 7.2 stor
   const scenario = (kernel: string, rest: string): string =>
     `config kernel=${kernel} ram=256M\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/vdb size=16M\ntask t\nmmap t r 1M content=incompressible populate\npageout t r\n${rest}`;
   // fixture: test/verify/scenarios/zswap-incompressible-wb.verify.6.12.json
-  runClean(scenario('6.12', 'expect /proc/vmstat pswpout == 256\nexpect /proc/vmstat zswpout == 0\nexpect /sys/kernel/debug/zswap/reject_compress_poor == 256\n'));
-  runClean(scenario('7.2', 'expect /proc/vmstat pswpout == 0\nexpect /proc/vmstat zswpout == 256\nexpect /sys/kernel/debug/zswap/stored_incompressible_pages == 256\n'));
+  runClean(
+    scenario(
+      '6.12',
+      'expect /proc/vmstat pswpout == 256\nexpect /proc/vmstat zswpout == 0\nexpect /sys/kernel/debug/zswap/reject_compress_poor == 256\n',
+    ),
+  );
+  runClean(
+    scenario(
+      '7.2',
+      'expect /proc/vmstat pswpout == 0\nexpect /proc/vmstat zswpout == 256\nexpect /sys/kernel/debug/zswap/stored_incompressible_pages == 256\n',
+    ),
+  );
 });
 
 test('6.12 zswap does not take large folios: an mTHP goes to the device whole', () => {
@@ -102,7 +132,8 @@ test('the kernel table: every release has every behaviour, and each difference n
   for (const v of KERNEL_VERSIONS) for (const d of KERNEL_DIFFERENCES) assert.ok(d.show(kernelBehaviour(v)).length > 0);
   for (const d of KERNEL_DIFFERENCES) assert.match(d.source, /\w/);
   // each listed difference differs between 6.12 and 7.2
-  for (const d of KERNEL_DIFFERENCES) assert.notEqual(d.show(kernelBehaviour('6.12')), d.show(kernelBehaviour('7.2')), d.behaviour);
+  for (const d of KERNEL_DIFFERENCES)
+    assert.notEqual(d.show(kernelBehaviour('6.12')), d.show(kernelBehaviour('7.2')), d.behaviour);
 });
 
 test('a session run under a kernel override takes that kernel’s defaults and reports it in its snapshot', () => {
@@ -110,5 +141,8 @@ test('a session run under a kernel override takes that kernel’s defaults and r
   s.run();
   const snap = s.snapshot();
   assert.deepEqual([snap.kernel, snap.design], ['6.12', 'legacy']);
-  assert.deepEqual(snap.devices.map((d) => d.prio), [-2, -3, -4]);
+  assert.deepEqual(
+    snap.devices.map((d) => d.prio),
+    [-2, -3, -4],
+  );
 });

@@ -49,7 +49,9 @@ test('MADV_COLD moves active folios of the range to the inactive list and leaves
   k.atomically(() => {
     for (let i = 0; i < 24; i++) lruMove(k.j, k.folios, k.memcgs.root, head(i), true);
   });
-  const activeBefore = [...Array(32).keys()].filter((i) => pteIsPresent(v.pte[i]!) && k.folios.test(head(i), PG_active));
+  const activeBefore = [...Array(32).keys()].filter(
+    (i) => pteIsPresent(v.pte[i]!) && k.folios.test(head(i), PG_active),
+  );
   assert.equal(activeBefore.length, 24);
   const deact = vmstat(k, 'pgdeactivate');
   k.madvise('t', 'heap', 'cold', 0, 32);
@@ -75,8 +77,14 @@ test('MADV_FREE frees swap entries at once; reclaim drops clean lazy pages witho
   assert.equal(vmstat(k, 'pswpout'), pswpout, 'nothing lazy was swapped');
   // the written pages are swap-backed again and stay; the clean ones are gone (pte_none)
   const v = k.vma('t', 'heap');
-  assert.equal([...v.pte.subarray(0, 16)].every((p) => p === 0), true);
-  assert.equal([...v.pte.subarray(16, 24)].every((p) => pteIsPresent(p)), true);
+  assert.equal(
+    [...v.pte.subarray(0, 16)].every((p) => p === 0),
+    true,
+  );
+  assert.equal(
+    [...v.pte.subarray(16, 24)].every((p) => pteIsPresent(p)),
+    true,
+  );
   // a second pageout now swaps the redirtied pages normally
   k.pageout('t', 'heap', 16, 24);
   assert.equal(swapents(k), 8);

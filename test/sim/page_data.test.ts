@@ -20,7 +20,11 @@ for (const design of DESIGN_PROFILES) {
   test(`${design}: page data survives device swap, zswap, writeback, swapoff and cgroup death`, () => {
     const k = kernel({ design });
     const dev = design === 'ghost' ? '/dev/ghostswap' : '/dev/vda2';
-    k.swaponDevice({ path: dev, kind: design === 'ghost' ? 'ghost' : 'partition', sizeBytes: design === 'ghost' ? 0 : 64 * MiB });
+    k.swaponDevice({
+      path: dev,
+      kind: design === 'ghost' ? 'ghost' : 'partition',
+      sizeBytes: design === 'ghost' ? 0 : 64 * MiB,
+    });
     // the ghost device is backed by zswap only
     if (design === 'ghost') k.setZswapParam('enabled', true);
     k.mkdir('app');
@@ -71,7 +75,10 @@ test('a forked child keeps the parent data; a write in either copies the page', 
   k.fill('c', 'heap', 9, 8, 24);
   assert.deepEqual(lost(k, 'p', 'heap', 7), []);
   const child = k.vma('c', 'heap');
-  assert.deepEqual([...Array(32).keys()].map((i) => pageDataAt(k, child, i)), [...Array(32).keys()].map((i) => (i >= 8 && i < 24 ? 9 : 7)));
+  assert.deepEqual(
+    [...Array(32).keys()].map((i) => pageDataAt(k, child, i)),
+    [...Array(32).keys()].map((i) => (i >= 8 && i < 24 ? 9 : 7)),
+  );
   assertClean(k);
 });
 
@@ -85,7 +92,13 @@ test('dropped pages read as fresh ones: MADV_DONTNEED, a discarded MADV_FREE pag
   k.madvise('t', 'heap', 'free', 8, 16);
   k.pageout('t', 'heap', 8, 16);
   k.touch('t', 'heap', 0, 16);
-  assert.deepEqual(lost(k, 't', 'heap', 5).map(([i]) => i), [...Array(16).keys()]);
-  assert.deepEqual(lost(k, 't', 'heap', 5).map(([, v]) => v), Array(16).fill(0));
+  assert.deepEqual(
+    lost(k, 't', 'heap', 5).map(([i]) => i),
+    [...Array(16).keys()],
+  );
+  assert.deepEqual(
+    lost(k, 't', 'heap', 5).map(([, v]) => v),
+    Array(16).fill(0),
+  );
   assertClean(k);
 });

@@ -108,7 +108,11 @@ describe('reclaim balance (get_scan_count())', () => {
     assert.ok(num(k, '/proc/vmstat', 'pgsteal_file') >= pages(8 * MiB));
     const fileBefore = num(k, '/sys/fs/cgroup/app/memory.stat', 'file');
     k.proactiveReclaim('app', pages(4 * MiB), SWAPPINESS_ANON_ONLY);
-    assert.equal(num(k, '/sys/fs/cgroup/app/memory.stat', 'file'), fileBefore, 'swappiness=max leaves the page cache alone');
+    assert.equal(
+      num(k, '/sys/fs/cgroup/app/memory.stat', 'file'),
+      fileBefore,
+      'swappiness=max leaves the page cache alone',
+    );
     assert.ok(num(k, '/proc/vmstat', 'pswpout') >= pages(4 * MiB));
     assertClean(k);
   });
@@ -147,7 +151,10 @@ describe('reclaim balance (get_scan_count())', () => {
     k.createTask('t', 'app');
     k.fileWrite('/data/f', 0, 16 * MiB, { task: 't' });
     assert.ok(num(k, '/sys/fs/cgroup/app/memory.current') <= 8 * MiB);
-    assert.ok(num(k, '/proc/vmstat', 'nr_written') > 0, 'the flusher wrote dirty pages back so reclaim could free them');
+    assert.ok(
+      num(k, '/proc/vmstat', 'nr_written') > 0,
+      'the flusher wrote dirty pages back so reclaim could free them',
+    );
     assert.equal(num(k, '/sys/fs/cgroup/app/memory.events', 'oom_kill'), 0);
     assertClean(k);
   });
@@ -168,14 +175,22 @@ describe('shmem', () => {
       k.proactiveReclaim('app', pages(4 * MiB), SWAPPINESS_ANON_ONLY);
       assert.equal(num(k, '/proc/meminfo', 'Shmem'), 0, design);
       assert.equal(swapEntriesOf(k, '/dev/shm/seg'), pages(4 * MiB), design);
-      assert.equal(num(k, '/sys/fs/cgroup/app/memory.swap.current'), 4 * MiB, `${design}: shmem swap is charged to the cgroup`);
+      assert.equal(
+        num(k, '/sys/fs/cgroup/app/memory.swap.current'),
+        4 * MiB,
+        `${design}: shmem swap is charged to the cgroup`,
+      );
       k.fileRead('/dev/shm/seg', 0, 2 * MiB, { task: 't' });
       assert.equal(num(k, '/proc/meminfo', 'Shmem'), 2048, design);
       assert.equal(swapEntriesOf(k, '/dev/shm/seg'), pages(2 * MiB), design);
       k.unlink('/dev/shm/seg');
       // free_swap_and_cache_nr() drops a slot's swap cache only when swap is full: readahead pages stay cached until reclaim takes them
       const cachedKb = num(k, '/proc/meminfo', 'SwapCached');
-      assert.equal(num(k, '/proc/swaps', '/dev/vda2 Used'), cachedKb, `${design}: unlink frees the file's slots, all but the cached ones`);
+      assert.equal(
+        num(k, '/proc/swaps', '/dev/vda2 Used'),
+        cachedKb,
+        `${design}: unlink frees the file's slots, all but the cached ones`,
+      );
       assert.equal(num(k, '/sys/fs/cgroup/app/memory.current'), cachedKb * 1024, design);
       // reclaim takes those last cached pages (only they are left to take: EAGAIN after)
       throwsErrno(() => k.proactiveReclaim('app', pages(1 * MiB), SWAPPINESS_ANON_ONLY), 'EAGAIN');
@@ -199,7 +214,11 @@ describe('shmem', () => {
     assert.equal(num(k, '/proc/meminfo', 'Shmem'), 64);
     k.exit('t');
     assert.equal(num(k, '/proc/meminfo', 'Shmem'), 0);
-    assert.equal(num(k, '/proc/swaps', '/dev/vda2 Used'), num(k, '/proc/meminfo', 'SwapCached'), 'only readahead pages left in the swap cache');
+    assert.equal(
+      num(k, '/proc/swaps', '/dev/vda2 Used'),
+      num(k, '/proc/meminfo', 'SwapCached'),
+      'only readahead pages left in the swap cache',
+    );
     assertClean(k);
   });
 
@@ -226,7 +245,11 @@ describe('shmem', () => {
     assert.equal(num(k, '/proc/meminfo', 'ShmemHugePages'), 2048);
     writeFile(k, '/sys/kernel/mm/transparent_hugepage/shmem_enabled', 'deny');
     k.fileWrite('/dev/shm/s', 0, 64 * 1024);
-    assert.equal(num(k, '/sys/kernel/mm/transparent_hugepage/hugepages-64kB/stats/shmem_alloc'), 16, 'deny turns every size off');
+    assert.equal(
+      num(k, '/sys/kernel/mm/transparent_hugepage/hugepages-64kB/stats/shmem_alloc'),
+      16,
+      'deny turns every size off',
+    );
     throwsErrno(() => writeFile(k, '/sys/kernel/mm/transparent_hugepage/shmem_enabled', 'inherit'), 'EINVAL');
     k.proactiveReclaim('/', pages(1 * MiB), SWAPPINESS_ANON_ONLY);
     assertClean(k);

@@ -27,7 +27,13 @@ const PLAN: Record<DesignProfile, { seeds: number[]; opsPerSeed: number }> = {
 const FULL_CHECK_EVERY = 1;
 
 function merge(into: RandomRunStats | null, s: RandomRunStats): RandomRunStats {
-  if (!into) return { ...s, byKind: new Map([...s.byKind].map(([k, v]) => [k, { ...v }])), vmstat: { ...s.vmstat }, zram: { ...s.zram } };
+  if (!into)
+    return {
+      ...s,
+      byKind: new Map([...s.byKind].map(([k, v]) => [k, { ...v }])),
+      vmstat: { ...s.vmstat },
+      zram: { ...s.zram },
+    };
   for (const [kind, v] of s.byKind) {
     const t = into.byKind.get(kind) ?? { ok: 0, err: 0 };
     t.ok += v.ok;
@@ -44,11 +50,43 @@ function merge(into: RandomRunStats | null, s: RandomRunStats): RandomRunStats {
 /** The run did what it is meant to exercise: a test that only hit errors would prove nothing. */
 function assertCoverage(design: DesignProfile, s: RandomRunStats): void {
   const ok = (kind: string): number => s.byKind.get(kind)?.ok ?? 0;
-  const kinds = ['swapon', 'swapoff', 'mkdir', 'rmdir', 'evacuate', 'task', 'mmap', 'touch', 'pageout', 'munmap', 'fork', 'exit', 'limit', 'reclaim', 'zswap.writeback', 'open', 'close', 'peak-reset', 'subtree_control', 'cgroup.kill', 'oom.group', 'swapfile', 'rm', 'truncate', 'dmesg', 'madvise', 'mlock', 'mremap'];
+  const kinds = [
+    'swapon',
+    'swapoff',
+    'mkdir',
+    'rmdir',
+    'evacuate',
+    'task',
+    'mmap',
+    'touch',
+    'pageout',
+    'munmap',
+    'fork',
+    'exit',
+    'limit',
+    'reclaim',
+    'zswap.writeback',
+    'open',
+    'close',
+    'peak-reset',
+    'subtree_control',
+    'cgroup.kill',
+    'oom.group',
+    'swapfile',
+    'rm',
+    'truncate',
+    'dmesg',
+    'madvise',
+    'mlock',
+    'mremap',
+  ];
   const missing = kinds.filter((kind) => ok(kind) === 0);
   assert.deepEqual(missing, [], `${design}: operation kinds that never succeeded`);
   const v = s.vmstat;
-  assert.ok(v.pswpout > 0 && v.pswpin > 0, `${design}: no disk swap traffic (pswpout ${v.pswpout}, pswpin ${v.pswpin})`);
+  assert.ok(
+    v.pswpout > 0 && v.pswpin > 0,
+    `${design}: no disk swap traffic (pswpout ${v.pswpout}, pswpin ${v.pswpin})`,
+  );
   assert.ok(v.zswpout > 0 && v.zswpin > 0, `${design}: no zswap traffic (zswpout ${v.zswpout}, zswpin ${v.zswpin})`);
   assert.ok(v.zswpwb > 0, `${design}: zswap never wrote back`);
   assert.ok(v.oom_kill > 0, `${design}: memory limits never led to an OOM kill`);
@@ -58,7 +96,10 @@ function assertCoverage(design: DesignProfile, s: RandomRunStats): void {
   const z = s.zram;
   assert.ok(z.writes > 0, `${design}: zram never stored a page`);
   if (!designDescriptor(design).capabilities.hasVirtualLayer && design !== 'ghost') {
-    assert.ok(z.failedWrites + z.bdWrites > 0, `${design}: zram writes ${z.writes}, refused at mem_limit ${z.failedWrites}, written back ${z.bdWrites}`);
+    assert.ok(
+      z.failedWrites + z.bdWrites > 0,
+      `${design}: zram writes ${z.writes}, refused at mem_limit ${z.failedWrites}, written back ${z.bdWrites}`,
+    );
   }
 }
 
@@ -67,11 +108,13 @@ for (const design of DESIGN_PROFILES) {
   const total = seeds.length * opsPerSeed;
   test(`${design}: ${total.toLocaleString('en')} random operations, invariants hold, undo and redo exact`, () => {
     let all: RandomRunStats | null = null;
-    for (const seed of seeds) all = merge(all, runRandomOps({ design, seed, ops: opsPerSeed, fullCheckEvery: FULL_CHECK_EVERY }));
+    for (const seed of seeds)
+      all = merge(all, runRandomOps({ design, seed, ops: opsPerSeed, fullCheckEvery: FULL_CHECK_EVERY }));
     assertCoverage(design, all!);
     // /dev/ghostswap exists only where the design has it (Kernel.swaponDevice)
     const ghostOk = all!.byKind.get('ghost-swapon')?.ok ?? 0;
-    if (designDescriptor(design).capabilities.supportsGhostDevice) assert.ok(ghostOk > 0, `${design}: swapon of /dev/ghostswap never succeeded`);
+    if (designDescriptor(design).capabilities.supportsGhostDevice)
+      assert.ok(ghostOk > 0, `${design}: swapon of /dev/ghostswap never succeeded`);
     else assert.equal(ghostOk, 0, `${design}: swapon of /dev/ghostswap succeeded`);
   });
 }
@@ -86,10 +129,20 @@ const OTHER_KERNEL_OPS = 4_000;
 for (const kernel of KERNEL_VERSIONS.filter((v) => v !== DEFAULT_KERNEL_VERSION)) {
   DESIGN_PROFILES.forEach((design, i) => {
     test(`kernel ${kernel} × ${design}: ${OTHER_KERNEL_OPS.toLocaleString('en')} random operations, invariants hold, undo and redo exact`, () => {
-      const s = runRandomOps({ design, kernel, seed: 9000 + i, ops: OTHER_KERNEL_OPS, fullCheckEvery: FULL_CHECK_EVERY });
+      const s = runRandomOps({
+        design,
+        kernel,
+        seed: 9000 + i,
+        ops: OTHER_KERNEL_OPS,
+        fullCheckEvery: FULL_CHECK_EVERY,
+      });
       const ok = (kind: string): number => s.byKind.get(kind)?.ok ?? 0;
-      for (const kind of ['swapon', 'swapoff', 'pageout', 'touch', 'reclaim']) assert.ok(ok(kind) > 0, `${kernel} ${design}: ${kind} never succeeded`);
-      assert.ok(s.vmstat.pswpout > 0 && s.vmstat.zswpout > 0, `${kernel} ${design}: no swap traffic (pswpout ${s.vmstat.pswpout}, zswpout ${s.vmstat.zswpout})`);
+      for (const kind of ['swapon', 'swapoff', 'pageout', 'touch', 'reclaim'])
+        assert.ok(ok(kind) > 0, `${kernel} ${design}: ${kind} never succeeded`);
+      assert.ok(
+        s.vmstat.pswpout > 0 && s.vmstat.zswpout > 0,
+        `${kernel} ${design}: no swap traffic (pswpout ${s.vmstat.pswpout}, zswpout ${s.vmstat.zswpout})`,
+      );
       assert.ok(s.undoChecks > 0, `${kernel} ${design}: no undo window checked`);
     });
   });

@@ -72,7 +72,9 @@ function snapshot(k: Kernel): { parts: Record<string, string>; fp: string } {
 }
 
 function differingParts(a: Record<string, string>, b: Record<string, string>): string {
-  return Object.keys(a).filter((key) => a[key] !== b[key]).join(', ');
+  return Object.keys(a)
+    .filter((key) => a[key] !== b[key])
+    .join(', ');
 }
 
 /**
@@ -94,13 +96,20 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
   const replaying = cfg.everyOpFrom !== undefined;
   const everyOpFrom = cfg.everyOpFrom ?? Number.POSITIVE_INFINITY;
   const kernel = cfg.kernel ?? '7.2';
-  const where = (i: number, op?: RandomOp): string => `${kernel} ${design} seed ${seed} op ${i}${op ? ` (${op.name})` : ''}`;
+  const where = (i: number, op?: RandomOp): string =>
+    `${kernel} ${design} seed ${seed} op ${i}${op ? ` (${op.name})` : ''}`;
   const r = rng(seed);
   // swap tiers on: without a tiers write the model is mainline; with one, tiers restrict allocation
   const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, design, kernel, seed, swapTiers: true });
   k.log.enabled = false;
   const zramSeen = new Map<string, RandomRunStats['zram']>();
-  const stats: RandomRunStats = { byKind: new Map(), undoChecks: 0, fullChecks: 0, vmstat: k.vmstat.events, zram: { writes: 0, failedWrites: 0, bdWrites: 0 } };
+  const stats: RandomRunStats = {
+    byKind: new Map(),
+    undoChecks: 0,
+    fullChecks: 0,
+    vmstat: k.vmstat.events,
+    zram: { writes: 0, failedWrites: 0, bdWrites: 0 },
+  };
   let lastCleanFull = -1;
 
   const fullCheck = (i: number, op: RandomOp | undefined, when: string): void => {
@@ -120,7 +129,9 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
     k.rollback(w.mark);
     const undone = snapshot(k);
     if (undone.fp !== w.fp) {
-      assert.fail(`${where(i)}: undo to op ${w.openedAt} did not restore ${differingParts(undone.parts, w.parts)} after ${opNames()}`);
+      assert.fail(
+        `${where(i)}: undo to op ${w.openedAt} did not restore ${differingParts(undone.parts, w.parts)} after ${opNames()}`,
+      );
     }
     fullCheck(i, undefined, ` (after undo to op ${w.openedAt})`);
     for (const op of w.ops) {
@@ -132,7 +143,9 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
     }
     const redone = snapshot(k);
     if (redone.fp !== after.fp) {
-      assert.fail(`${where(i)}: redo from op ${w.openedAt} did not reproduce ${differingParts(redone.parts, after.parts)} after ${opNames()}`);
+      assert.fail(
+        `${where(i)}: redo from op ${w.openedAt} did not reproduce ${differingParts(redone.parts, after.parts)} after ${opNames()}`,
+      );
     }
     fullCheck(i, undefined, ` (after redo from op ${w.openedAt})`);
     stats.undoChecks++;
@@ -165,7 +178,10 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
     if (broken.length) assert.fail(`${where(i, op)}: ${broken.slice(0, 3).join('; ')}`);
     // the incremental check of what the operation wrote: never a false alarm (the full check below decides)
     const local = checkWrittenSince(k, opMark);
-    if (local.length && !checkInvariants(k).length) assert.fail(`${where(i, op)}: the incremental check reports ${local.slice(0, 3).join('; ')} on a state the full check finds sound`);
+    if (local.length && !checkInvariants(k).length)
+      assert.fail(
+        `${where(i, op)}: the incremental check reports ${local.slice(0, 3).join('; ')} on a state the full check finds sound`,
+      );
     if ((i + 1) % fullCheckEvery === 0 || i >= everyOpFrom || i === ops - 1) fullCheck(i, op, '');
     // newest first: an older window's rollback passes over the newer marks
     for (let w = windows.length - 1; w >= 0; w--) if (windows[w]!.closeAt <= i) closeWindow(windows[w]!, i);
@@ -188,5 +204,7 @@ export function runRandomOps(cfg: RandomRunConfig): RandomRunStats {
  */
 function locateFirstViolation(cfg: RandomRunConfig, cleanAt: number, failedAt: number): void {
   runRandomOps({ ...cfg, ops: failedAt + 1, everyOpFrom: cleanAt + 1 });
-  assert.fail(`${cfg.design} seed ${cfg.seed}: full check failed at op ${failedAt} (clean at op ${cleanAt}), but a replay checking every op found nothing`);
+  assert.fail(
+    `${cfg.design} seed ${cfg.seed}: full check failed at op ${failedAt} (clean at op ${cleanAt}), but a replay checking every op found nothing`,
+  );
 }

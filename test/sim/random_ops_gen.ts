@@ -24,7 +24,6 @@ export interface RandomOp {
   run: (k: Kernel) => void;
 }
 
-
 const CONTENTS: ContentSpec[] = [
   [{ content: { kind: 'zero' }, percent: 100 }],
   [{ content: { kind: 'incompressible' }, percent: 100 }],
@@ -73,14 +72,21 @@ const swapon: Builder = (c) => {
   // Elsewhere an occasional attempt checks that the kernel refuses it cleanly.
   const ghost = c.r() < (c.caps.supportsGhostDevice ? 0.25 : 0.02);
   const prio = c.r() < 0.5 ? undefined : c.int(-1, 3);
-  if (ghost) return { name: `ghost-swapon ${GHOST_PATH}`, run: (k) => void k.swaponDevice({ path: GHOST_PATH, kind: 'ghost', sizeBytes: 0, prio }) };
+  if (ghost)
+    return {
+      name: `ghost-swapon ${GHOST_PATH}`,
+      run: (k) => void k.swaponDevice({ path: GHOST_PATH, kind: 'ghost', sizeBytes: 0, prio }),
+    };
   const kind = c.pick(['partition', 'partition', 'file', 'zram'] as const);
   const path = kind === 'zram' ? `/dev/zram${c.int(0, 1)}` : `/dev/sw${c.int(0, PHYSICAL_PATHS - 1)}`;
   // mostly small (full devices, fragmentation); some with room for PMD-sized THP swapout
   const sizeBytes = (c.r() < 0.15 ? c.int(24, 64) : c.int(2, 24)) * 128 * 4096;
   const rotational = c.r() < 0.3;
   const discard = c.r() < 0.2 ? c.pick(['pages', 'once', 'both'] as const) : undefined;
-  return { name: `swapon ${path}`, run: (k) => void k.swaponDevice({ path, kind, sizeBytes, prio, rotational, discard }) };
+  return {
+    name: `swapon ${path}`,
+    run: (k) => void k.swaponDevice({ path, kind, sizeBytes, prio, rotational, discard }),
+  };
 };
 
 const swapoff: Builder = (c) => {
@@ -154,7 +160,10 @@ const peakReset: Builder = (c) => {
 const subtreeControl: Builder = (c) => {
   const cg = c.pick(c.cgroups);
   const text = c.r() < 0.5 ? '+memory' : '-memory';
-  return { name: `subtree_control ${cg} ${text}`, run: (k) => writeFile(k, `${cg === '' ? '/sys/fs/cgroup' : cg}/cgroup.subtree_control`, text) };
+  return {
+    name: `subtree_control ${cg} ${text}`,
+    run: (k) => writeFile(k, `${cg === '' ? '/sys/fs/cgroup' : cg}/cgroup.subtree_control`, text),
+  };
 };
 
 const cgroupKill: Builder = (c) => {
@@ -392,7 +401,8 @@ const swapFile: Builder = (c) => {
   return {
     name: `swapfile ${path}`,
     run: (k) => {
-      if (dir !== '' && !k.fs.mounts.has(dir)) k.mount(dir, dir === '/btr' ? 'btrfs' : 'minix', dir === '/btr' ? k.geom.pageSize : 1024, dir.slice(1));
+      if (dir !== '' && !k.fs.mounts.has(dir))
+        k.mount(dir, dir === '/btr' ? 'btrfs' : 'minix', dir === '/btr' ? k.geom.pageSize : 1024, dir.slice(1));
       if (nocow && dir === '/btr') {
         k.makeFile(path, 0, 'hole');
         k.setNocow(path);
@@ -497,8 +507,19 @@ export function nextOp(r: () => number, k: Kernel): RandomOp {
   const to = int(from + 1, n);
   const crowded = footprint(k) > k.geom.ramPages;
   const c: Ctx = {
-    r, k, caps: designDescriptor(k.design).capabilities, pick, int, alive, cgroups,
-    children: cgroups.filter((p) => p !== ''), task, region, from, to, crowded,
+    r,
+    k,
+    caps: designDescriptor(k.design).capabilities,
+    pick,
+    int,
+    alive,
+    cgroups,
+    children: cgroups.filter((p) => p !== ''),
+    task,
+    region,
+    from,
+    to,
+    crowded,
   };
   if (alive.length === 0) return createTask(c) ?? discard(c)!;
   // a crowded machine frees memory a third of the time

@@ -51,16 +51,30 @@ describe('/sys/kernel/mm/swap/tiers (tiers_store, swap_tiers_sysfs_show)', () =>
   it('follows the worked examples of swap-tier.rst', () => {
     const k = tiered();
     writeFile(k, TIERS, '+HDD:50, +NET:-1');
-    assert.equal(readFile(k, TIERS), HEADER + 'HDD              0     50          32767\n' + 'NET              1     -1          49\n');
+    assert.equal(
+      readFile(k, TIERS),
+      HEADER + 'HDD              0     50          32767\n' + 'NET              1     -1          49\n',
+    );
     writeFile(k, TIERS, '+SSD:100');
     assert.equal(
       readFile(k, TIERS),
-      HEADER + 'SSD              2     100         32767\n' + 'HDD              0     50          99\n' + 'NET              1     -1          49\n',
+      HEADER +
+        'SSD              2     100         32767\n' +
+        'HDD              0     50          99\n' +
+        'NET              1     -1          49\n',
     );
     writeFile(k, TIERS, '-SSD');
-    assert.equal(readFile(k, TIERS), HEADER + 'HDD              0     50          32767\n' + 'NET              1     -1          49\n', 'SSD merges into HDD');
+    assert.equal(
+      readFile(k, TIERS),
+      HEADER + 'HDD              0     50          32767\n' + 'NET              1     -1          49\n',
+      'SSD merges into HDD',
+    );
     writeFile(k, TIERS, '-NET');
-    assert.equal(readFile(k, TIERS), HEADER + 'HDD              0     -1          32767\n', 'removing the lowest tier shifts the one above to -1');
+    assert.equal(
+      readFile(k, TIERS),
+      HEADER + 'HDD              0     -1          32767\n',
+      'removing the lowest tier shifts the one above to -1',
+    );
     assert.equal(readValue(k, TIERS, 'HDD PrioStart'), -1);
     assert.equal(readValue(k, TIERS, 'HDD PrioEnd'), 32767);
     assert.equal(readValue(k, TIERS, 'HDD Idx'), 0);
@@ -252,7 +266,11 @@ describe('allocation restricted to a cgroup’s tiers (folio_tier_effective_mask
     k.pageout('s', 'heap');
     assert.equal(inuse(k, '/dev/hdd') + inuse(k, '/dev/ssd'), 0);
     assert.equal(k.taskFootprint(k.task('s')).rss, 32, 'the pages stay in memory');
-    assert.equal(readValue(k, 'slow/memory.swap.events', 'fail'), 32, 'one swap fail event per folio, as when swap is full');
+    assert.equal(
+      readValue(k, 'slow/memory.swap.events', 'fail'),
+      32,
+      'one swap fail event per folio, as when swap is full',
+    );
     assertClean(k);
   });
 

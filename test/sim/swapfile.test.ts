@@ -29,11 +29,15 @@ test('§11.1 header and bad slots: slot 0, listed bad pages and the tail are BAD
   const { sw } = swapOnly();
   const max = (64 * MiB) / PAGE + 100; // last cluster only partly inside the device
   // setup_swap_clusters_info(): a bad page past last_page refuses the whole swapon
-  assert.throws(() => sw.swapon({ path: '/dev/vdb', kind: 'partition', sizeBytes: max * PAGE, badPages: [5, 99999] }), /EINVAL: bad page 99999 is outside/);
+  assert.throws(
+    () => sw.swapon({ path: '/dev/vdb', kind: 'partition', sizeBytes: max * PAGE, badPages: [5, 99999] }),
+    /EINVAL: bad page 99999 is outside/,
+  );
   const si = sw.swapon({ path: '/dev/vdb', kind: 'partition', sizeBytes: max * PAGE, badPages: [5, 9, 10, 11, 12] });
   assert.equal(si.max, max);
   assert.equal(si.pages, max - 1 - 5);
-  for (const off of [0, 5, 9, 10, 11, 12, max, 33 * 512 - 1]) assert.equal(tbKind(si.slotMeta(off)), SlotKind.BAD, `slot ${off}`);
+  for (const off of [0, 5, 9, 10, 11, 12, max, 33 * 512 - 1])
+    assert.equal(tbKind(si.slotMeta(off)), SlotKind.BAD, `slot ${off}`);
   for (const off of [1, 4, 6, 8, 13, max - 1]) assert.equal(tbKind(si.slotMeta(off)), SlotKind.NULL, `slot ${off}`);
   assert.ok(si.cluster(0)?.table, 'the header cluster has its table from swapon');
   assert.ok(si.cluster(32)?.table, 'the tail cluster has its table from swapon');
@@ -119,7 +123,10 @@ test('§11.6 equal-priority round robin; a higher priority always first; a full 
   const c = sw.swapon({ path: '/dev/nvme0n1p3', kind: 'partition', sizeBytes: 2 * 512 * PAGE, prio: 10 });
   const onC: number[] = [];
   for (let i = 0; i < c.pages; i++) onC.push(alloc(sw).type);
-  assert.ok(onC.every((t) => t === c.type), 'the prio-10 device serves everything while it has room');
+  assert.ok(
+    onC.every((t) => t === c.type),
+    'the prio-10 device serves everything while it has room',
+  );
   assert.equal(sw.avail.includes(c), false, 'a full device leaves the avail list');
   assert.equal(alloc(sw).type === c.type, false);
   sw.freeEntriesAt(c.type * 2 ** 32 + 1, 1);
@@ -178,8 +185,8 @@ test('§11.25 table lifetime: the last free releases the 4 KiB table and 1 KiB m
   const si = sw.swapon({ path: '/dev/vdb', kind: 'partition', sizeBytes: 64 * MiB });
   const a = alloc(sw, 3);
   const ci = si.clusterOf(a.offset)!;
-  ci.memcgTable!.fill(7, a.offset % 512, a.offset % 512 + 4);
-  ci.memcgTable!.fill(9, a.offset % 512 + 4, a.offset % 512 + 8);
+  ci.memcgTable!.fill(7, a.offset % 512, (a.offset % 512) + 4);
+  ci.memcgTable!.fill(9, (a.offset % 512) + 4, (a.offset % 512) + 8);
   sw.freeEntriesAt(si.type * 2 ** 32 + a.offset, 8);
   assert.deepEqual(uncharged, [
     [7, 4],
@@ -200,7 +207,16 @@ test('swapon errors: EBUSY, EINVAL (size, priority, bad pages), EPERM past MAX_S
   throwsErrno(() => sw.swapon({ path: '/dev/b', kind: 'partition', sizeBytes: 8 * MiB, badPages: [3, 3] }), 'EINVAL');
   throwsErrno(() => sw.swapon({ path: '/dev/b', kind: 'partition', sizeBytes: 8 * MiB, badPages: [0] }), 'EINVAL');
   throwsErrno(() => sw.swapon({ path: '/dev/b', kind: 'partition', sizeBytes: 2 * PAGE, badPages: [1] }), 'EINVAL');
-  throwsErrno(() => sw.swapon({ path: '/dev/b', kind: 'partition', sizeBytes: 8 * MiB, badPages: Array.from({ length: 700 }, (_, i) => i + 1) }), 'EINVAL');
+  throwsErrno(
+    () =>
+      sw.swapon({
+        path: '/dev/b',
+        kind: 'partition',
+        sizeBytes: 8 * MiB,
+        badPages: Array.from({ length: 700 }, (_, i) => i + 1),
+      }),
+    'EINVAL',
+  );
   sw.swapon({ path: '/dev/c', kind: 'partition', sizeBytes: 8 * MiB });
   throwsErrno(() => sw.swapon({ path: '/dev/d', kind: 'partition', sizeBytes: 8 * MiB }), 'EPERM');
 });

@@ -46,35 +46,78 @@ test('a written file with a header swaps on; the Adding line and /proc/swaps agr
   assert.equal(si.pages, (16 * MiB) / PAGE - 1);
   assert.equal(si.prio, 7);
   assert.equal(lastLine(k), 'Adding 16380k swap on /swapfile.  Priority:7 extents:1 across:16380k SS');
-  assert.equal(errnoOf(() => k.unlinkSwapFile('/swapfile')), 'EPERM', 'may_delete() refuses a swap file');
-  assert.equal(errnoOf(() => k.truncateFile('/swapfile', PAGE)), 'ETXTBSY');
-  assert.equal(errnoOf(() => k.makeFile('/swapfile', MiB, 'written')), 'ETXTBSY');
-  assert.equal(errnoOf(() => k.mkswap('/swapfile')), 'ETXTBSY');
-  assert.equal(errnoOf(() => k.swaponFile('/swapfile')), 'EBUSY');
+  assert.equal(
+    errnoOf(() => k.unlinkSwapFile('/swapfile')),
+    'EPERM',
+    'may_delete() refuses a swap file',
+  );
+  assert.equal(
+    errnoOf(() => k.truncateFile('/swapfile', PAGE)),
+    'ETXTBSY',
+  );
+  assert.equal(
+    errnoOf(() => k.makeFile('/swapfile', MiB, 'written')),
+    'ETXTBSY',
+  );
+  assert.equal(
+    errnoOf(() => k.mkswap('/swapfile')),
+    'ETXTBSY',
+  );
+  assert.equal(
+    errnoOf(() => k.swaponFile('/swapfile')),
+    'EBUSY',
+  );
   k.swapoffDevice('/swapfile');
   k.unlinkSwapFile('/swapfile');
-  assert.equal(errnoOf(() => k.swaponFile('/swapfile')), 'ENOENT');
-  assert.equal(errnoOf(() => k.swapoffDevice('/swapfile')), 'ENOENT');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/swapfile')),
+    'ENOENT',
+  );
+  assert.equal(
+    errnoOf(() => k.swapoffDevice('/swapfile')),
+    'ENOENT',
+  );
   assert.deepEqual(checkInvariants(k), []);
 });
 
 test('read_swap_header(): each refusal is EINVAL with its line, and the line stays after the rollback', () => {
   const k = machine();
   k.makeFile('/nohdr', 4 * MiB, 'written');
-  assert.equal(errnoOf(() => k.swaponFile('/nohdr')), 'EINVAL');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/nohdr')),
+    'EINVAL',
+  );
   assert.equal(lastLine(k), 'Unable to find swap-space signature');
   k.mkswap('/nohdr', { version: 2 });
-  assert.equal(errnoOf(() => k.swaponFile('/nohdr')), 'EINVAL');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/nohdr')),
+    'EINVAL',
+  );
   assert.equal(lastLine(k), 'Unable to handle swap header version 2');
   k.mkswap('/nohdr', { pages: 2048, force: true });
-  assert.equal(errnoOf(() => k.swaponFile('/nohdr')), 'EINVAL');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/nohdr')),
+    'EINVAL',
+  );
   assert.equal(lastLine(k), 'Swap area shorter than signature indicates');
-  assert.equal(errnoOf(() => k.mkswap('/nohdr', { pages: 2048 })), 'EINVAL', 'mkswap refuses a size past the file without -f');
+  assert.equal(
+    errnoOf(() => k.mkswap('/nohdr', { pages: 2048 })),
+    'EINVAL',
+    'mkswap refuses a size past the file without -f',
+  );
   k.mkswap('/nohdr', { badPages: [5] });
   const before = k.dmesg.length;
-  assert.equal(errnoOf(() => k.swaponFile('/nohdr')), 'EINVAL', 'a file header with bad pages is refused');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/nohdr')),
+    'EINVAL',
+    'a file header with bad pages is refused',
+  );
   assert.equal(k.dmesg.length, before, 'silently');
-  assert.equal(errnoOf(() => k.mkswap('/nohdr', { pages: 9 })), 'EINVAL', 'mkswap needs 10 pages');
+  assert.equal(
+    errnoOf(() => k.mkswap('/nohdr', { pages: 9 })),
+    'EINVAL',
+    'mkswap needs 10 pages',
+  );
   assert.equal(k.swap.devices.length, 0);
   assert.deepEqual(checkInvariants(k), []);
 });
@@ -83,16 +126,26 @@ test('each file system: holes, copy-on-write, unwritten extents, tmpfs and large
   const k = machine();
   // ext4 (iomap): a hole refused, unwritten extents taken
   swapfile(k, '/sparse', 8 * MiB, 'hole');
-  assert.equal(errnoOf(() => k.swaponFile('/sparse')), 'EINVAL');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/sparse')),
+    'EINVAL',
+  );
   assert.equal(lastLine(k), 'swapon: file sparse has unallocated extents');
   swapfile(k, '/falloc', 8 * MiB, 'unwritten');
   k.swaponFile('/falloc');
   // btrfs: copy-on-write refused; chattr +C on the empty file, then dd, works
   k.mount('/mnt', 'btrfs', PAGE, 'vdc');
   swapfile(k, '/mnt/cow', 8 * MiB);
-  assert.equal(errnoOf(() => k.swaponFile('/mnt/cow')), 'EINVAL');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/mnt/cow')),
+    'EINVAL',
+  );
   assert.equal(lastLine(k), 'BTRFS warning (device vdc): swapfile must not be copy-on-write');
-  assert.equal(errnoOf(() => k.setNocow('/mnt/cow')), 'EINVAL', 'NOCOW only on an empty file');
+  assert.equal(
+    errnoOf(() => k.setNocow('/mnt/cow')),
+    'EINVAL',
+    'NOCOW only on an empty file',
+  );
   k.makeFile('/mnt/nocow', 0, 'hole');
   k.setNocow('/mnt/nocow');
   swapfile(k, '/mnt/nocow', 8 * MiB);
@@ -100,14 +153,27 @@ test('each file system: holes, copy-on-write, unwritten extents, tmpfs and large
   k.makeFile('/mnt/holes', 0, 'hole');
   k.setNocow('/mnt/holes');
   swapfile(k, '/mnt/holes', 8 * MiB, 'hole');
-  assert.equal(errnoOf(() => k.swaponFile('/mnt/holes')), 'EINVAL');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/mnt/holes')),
+    'EINVAL',
+  );
   assert.equal(lastLine(k), 'BTRFS warning (device vdc): swapfile must not have holes');
-  assert.equal(errnoOf(() => k.setNocow('/falloc')), 'EOPNOTSUPP', 'ext4 has no NOCOW');
+  assert.equal(
+    errnoOf(() => k.setNocow('/falloc')),
+    'EOPNOTSUPP',
+    'ext4 has no NOCOW',
+  );
   // minix (generic_swapfile_activate()): holes refused, no fallocate
   k.mount('/mnx', 'minix', 1024, 'vdd');
-  assert.equal(errnoOf(() => k.makeFile('/mnx/f', MiB, 'unwritten')), 'EOPNOTSUPP');
+  assert.equal(
+    errnoOf(() => k.makeFile('/mnx/f', MiB, 'unwritten')),
+    'EOPNOTSUPP',
+  );
   swapfile(k, '/mnx/sparse', 8 * MiB, 'hole');
-  assert.equal(errnoOf(() => k.swaponFile('/mnx/sparse')), 'EINVAL');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/mnx/sparse')),
+    'EINVAL',
+  );
   assert.equal(lastLine(k), 'swapon: swapfile has holes');
   swapfile(k, '/mnx/full', 8 * MiB);
   k.swaponFile('/mnx/full');
@@ -115,34 +181,78 @@ test('each file system: holes, copy-on-write, unwritten extents, tmpfs and large
   k.mount('/tmp', 'tmpfs', PAGE, 'tmpfs');
   swapfile(k, '/tmp/s', 8 * MiB);
   const printed = k.dmesg.length;
-  assert.equal(errnoOf(() => k.swaponFile('/tmp/s')), 'EINVAL');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/tmp/s')),
+    'EINVAL',
+  );
   assert.equal(k.dmesg.length, printed);
   // blocks above the page size (mapping_min_folio_order() > 0)
   k.mount('/big', 'ext4', 65536, 'vde');
   swapfile(k, '/big/s', 8 * MiB);
-  assert.equal(errnoOf(() => k.swaponFile('/big/s')), 'EINVAL');
-  assert.equal(errnoOf(() => k.mount('/bad', 'minix', 4096, 'vdf')), 'EINVAL', 'minix has 1K blocks');
-  assert.deepEqual(k.swap.devices.map((d) => d.path), ['/falloc', '/mnt/nocow', '/mnx/full']);
+  assert.equal(
+    errnoOf(() => k.swaponFile('/big/s')),
+    'EINVAL',
+  );
+  assert.equal(
+    errnoOf(() => k.mount('/bad', 'minix', 4096, 'vdf')),
+    'EINVAL',
+    'minix has 1K blocks',
+  );
+  assert.deepEqual(
+    k.swap.devices.map((d) => d.path),
+    ['/falloc', '/mnt/nocow', '/mnx/full'],
+  );
   assert.deepEqual(checkInvariants(k), []);
 });
 
 test('swapon checks its flags, then CAP_SYS_ADMIN, then a free type, then the file', () => {
   const k = machine();
   swapfile(k, '/s', 4 * MiB);
-  assert.equal(errnoOf(() => k.swaponFile('/s', 0x80000)), 'EINVAL', 'a bit outside SWAP_FLAGS_VALID');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/s', 0x80000)),
+    'EINVAL',
+    'a bit outside SWAP_FLAGS_VALID',
+  );
   k.setCred(65534, false);
-  assert.equal(errnoOf(() => k.swaponFile('/s', 0x80000)), 'EINVAL', 'flags come before the capability');
-  assert.equal(errnoOf(() => k.swaponFile('/missing')), 'EPERM', 'the capability comes before the file');
-  assert.equal(errnoOf(() => k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 4 * MiB })), 'EPERM');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/s', 0x80000)),
+    'EINVAL',
+    'flags come before the capability',
+  );
+  assert.equal(
+    errnoOf(() => k.swaponFile('/missing')),
+    'EPERM',
+    'the capability comes before the file',
+  );
+  assert.equal(
+    errnoOf(() => k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 4 * MiB })),
+    'EPERM',
+  );
   k.setCred(0, true);
-  for (let i = 0; i < k.geom.maxSwapfiles; i++) k.swaponDevice({ path: `/dev/sw${i}`, kind: 'partition', sizeBytes: MiB });
-  assert.equal(errnoOf(() => k.swaponFile('/missing')), 'EPERM', 'MAX_SWAPFILES comes before opening the file');
+  for (let i = 0; i < k.geom.maxSwapfiles; i++)
+    k.swaponDevice({ path: `/dev/sw${i}`, kind: 'partition', sizeBytes: MiB });
+  assert.equal(
+    errnoOf(() => k.swaponFile('/missing')),
+    'EPERM',
+    'MAX_SWAPFILES comes before opening the file',
+  );
   k.setCred(65534, false);
-  assert.equal(errnoOf(() => k.swapoffDevice('/nothing')), 'EPERM', 'swapoff checks the capability first');
-  assert.equal(errnoOf(() => k.mkdir('x')), 'EACCES');
+  assert.equal(
+    errnoOf(() => k.swapoffDevice('/nothing')),
+    'EPERM',
+    'swapoff checks the capability first',
+  );
+  assert.equal(
+    errnoOf(() => k.mkdir('x')),
+    'EACCES',
+  );
   k.setCred(0, false);
   k.mkdir('x');
-  assert.equal(errnoOf(() => k.swapoffDevice('/dev/sw0')), 'EPERM', 'root without CAP_SYS_ADMIN');
+  assert.equal(
+    errnoOf(() => k.swapoffDevice('/dev/sw0')),
+    'EPERM',
+    'root without CAP_SYS_ADMIN',
+  );
   assert.deepEqual(checkInvariants(k), []);
 });
 
@@ -164,7 +274,11 @@ test('discard: at swapon for the whole area, then one request per freed cluster;
   assert.ok(pages.discards >= 1, 'freed clusters were discarded');
   assert.equal(pages.discardedPages, pages.discards * k.geom.clusterSlots);
   k.swaponDevice({ path: '/dev/hdd', kind: 'partition', sizeBytes: 8 * MiB, rotational: true, discard: 'both' });
-  assert.equal(lastLine(k), 'Adding 8188k swap on /dev/hdd.  Priority:-1 extents:1 across:8188k ', 'no discard on a rotational disk');
+  assert.equal(
+    lastLine(k),
+    'Adding 8188k swap on /dev/hdd.  Priority:-1 extents:1 across:8188k ',
+    'no discard on a rotational disk',
+  );
   assert.deepEqual(checkInvariants(k), []);
 });
 

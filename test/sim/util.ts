@@ -22,7 +22,11 @@ export function assertClean(k: Kernel): void {
 }
 
 /** The swap layer on its own, with hooks a test can observe. */
-export function swapOnly(cfg: GeometryConfig = {}): { sw: Swap; reclaimCalls: number[]; uncharged: [number, number][] } {
+export function swapOnly(cfg: GeometryConfig = {}): {
+  sw: Swap;
+  reclaimCalls: number[];
+  uncharged: [number, number][];
+} {
   const reclaimCalls: number[] = [];
   const uncharged: [number, number][] = [];
   const holder: { sw?: Swap } = {};

@@ -18,7 +18,16 @@ import { swpOffset, swpType } from '../../server/sim/swap_entry';
 import { SlotKind, tbKind, tbZero } from '../../server/sim/swap_table';
 import { rmapTarget, slotBackend } from '../../server/sim/virtual_layer';
 import { MiB, assertClean, kernel, throwsErrno } from './util';
-import { COMPRESSIBLE, INCOMPRESSIBLE, ZERO, backing, machine, physicalInUse, pteSlot, virtualFingerprint } from './vswap_util';
+import {
+  COMPRESSIBLE,
+  INCOMPRESSIBLE,
+  ZERO,
+  backing,
+  machine,
+  physicalInUse,
+  pteSlot,
+  virtualFingerprint,
+} from './vswap_util';
 
 const VIRTUAL = ['vswap', 'vswap-ste'] as const;
 const PAGE_KIB = 4;
@@ -34,7 +43,10 @@ for (const design of VIRTUAL) {
       assert.deepEqual(procSwaps(k), []);
       assert.equal(meminfo(k).SwapTotal, 0);
       k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 16 * MiB });
-      assert.deepEqual(procSwaps(k).map((r) => r.Filename), ['/dev/vdb']);
+      assert.deepEqual(
+        procSwaps(k).map((r) => r.Filename),
+        ['/dev/vdb'],
+      );
       assert.doesNotMatch(procSwapsText(k), /vswap/);
       assert.equal(freeSwap(k).total, (16 * MiB) / 1024 - PAGE_KIB);
       assert.equal(meminfo(k).SwapFree, (16 * MiB) / 1024 - PAGE_KIB);
@@ -236,7 +248,10 @@ for (const design of VIRTUAL) {
       assert.equal(k.stat.nrSwapcache, 8);
       // one swapin per page, merged into runs of contiguous slots (events.ts)
       const swapins = k.log.since(mark).filter((e) => e.kind === 'swapin' && e.type === k.swap.vswap!.type);
-      assert.equal(swapins.reduce((n, e) => n + (e.kind === 'swapin' ? e.nr : 0), 0), 8);
+      assert.equal(
+        swapins.reduce((n, e) => n + (e.kind === 'swapin' ? e.nr : 0), 0),
+        8,
+      );
       for (let i = 0; i < 8; i++) {
         const { si, offset, entry } = pteSlot(k, 't', 'i', i);
         assert.equal(backing(si, offset).tag, VtTag.NONE);
@@ -267,15 +282,29 @@ for (const design of VIRTUAL) {
       const v = k.swap.vswap!;
       k.mmap('t', 'z', 700, { populate: true, content: ZERO });
       k.pageout('t', 'z');
-      assert.deepEqual(v.clusters().map((c) => c.idx), [0, 1]);
+      assert.deepEqual(
+        v.clusters().map((c) => c.idx),
+        [0, 1],
+      );
       const fp = virtualFingerprint(k);
       const m = k.mark();
       const events = k.log.length;
       k.munmap('t', 'z');
-      assert.deepEqual(v.clusters().map((c) => c.idx), [0], 'cluster 1 died; cluster 0 holds the header');
-      assert.ok(k.log.since(events).some((e) => e.kind === 'cluster-move' && e.type === v.type && e.cluster === 1 && e.to === 'dead'));
+      assert.deepEqual(
+        v.clusters().map((c) => c.idx),
+        [0],
+        'cluster 1 died; cluster 0 holds the header',
+      );
+      assert.ok(
+        k.log
+          .since(events)
+          .some((e) => e.kind === 'cluster-move' && e.type === v.type && e.cluster === 1 && e.to === 'dead'),
+      );
       k.rollback(m);
-      assert.deepEqual(v.clusters().map((c) => c.idx), [0, 1]);
+      assert.deepEqual(
+        v.clusters().map((c) => c.idx),
+        [0, 1],
+      );
       assert.equal(virtualFingerprint(k), fp);
       assertClean(k);
     });

@@ -25,7 +25,6 @@ const MIXED: ContentSpec = [
 ];
 const CONTENTS = [ZERO, COMPRESSIBLE, INCOMPRESSIBLE, MIXED];
 
-
 interface Op {
   name: string;
   run: (k: Kernel) => void;
@@ -53,16 +52,26 @@ function nextOp(r: () => number, k: Kernel): Op {
     const pages = int(1, 80);
     const order = pick([0, 0, 0, 2, 4]);
     const content = pick(CONTENTS);
-    return { name: `mmap ${task} ${name} ${pages}`, run: (kk) => void kk.mmap(task, name, pages, { order, content, populate: true }) };
+    return {
+      name: `mmap ${task} ${name} ${pages}`,
+      run: (kk) => void kk.mmap(task, name, pages, { order, content, populate: true }),
+    };
   }
-  if (roll < 0.34) return { name: `pageout ${task} ${region} ${from}..${to}`, run: (kk) => void kk.pageout(task, region, from, to) };
+  if (roll < 0.34)
+    return { name: `pageout ${task} ${region} ${from}..${to}`, run: (kk) => void kk.pageout(task, region, from, to) };
   if (roll < 0.48) {
     const write = r() < 0.4;
-    return { name: `touch ${task} ${region} ${from}..${to}${write ? ' w' : ''}`, run: (kk) => kk.touch(task, region, from, to, write) };
+    return {
+      name: `touch ${task} ${region} ${from}..${to}${write ? ' w' : ''}`,
+      run: (kk) => kk.touch(task, region, from, to, write),
+    };
   }
   if (roll < 0.53) {
     const whole = r() < 0.5;
-    return { name: `munmap ${task} ${region}${whole ? '' : ` ${from}..${to}`}`, run: (kk) => kk.munmap(task, region, whole ? undefined : from, whole ? undefined : to) };
+    return {
+      name: `munmap ${task} ${region}${whole ? '' : ` ${from}..${to}`}`,
+      run: (kk) => kk.munmap(task, region, whole ? undefined : from, whole ? undefined : to),
+    };
   }
   if (roll < 0.57 && tasks.length < 12) {
     const child = `t${k.mm.nextPid}`;
@@ -109,7 +118,12 @@ function nextOp(r: () => number, k: Kernel): Op {
   return { name: 'discard', run: (kk) => kk.runDiscard() };
 }
 
-function run(label: string, cfg: KernelConfig, seed: number, ops: number): { undo: number; pswpout: number; zswpwb: number; rmapSwapoffs: number } {
+function run(
+  label: string,
+  cfg: KernelConfig,
+  seed: number,
+  ops: number,
+): { undo: number; pswpout: number; zswpwb: number; rmapSwapoffs: number } {
   const r = rng(seed);
   const k = new Kernel({ ramBytes: 8 * MiB, cpus: 2, seed, ...cfg });
   k.log.enabled = false;
@@ -124,7 +138,8 @@ function run(label: string, cfg: KernelConfig, seed: number, ops: number): { und
     const where = `${label} seed ${seed} op ${i}`;
     if (!window) {
       k.j.clear();
-      if (r() < 0.03) window = { mark: k.mark(), fp: virtualFingerprint(k), ops: [], closeAt: i + 1 + Math.floor(r() * 12) };
+      if (r() < 0.03)
+        window = { mark: k.mark(), fp: virtualFingerprint(k), ops: [], closeAt: i + 1 + Math.floor(r() * 12) };
     }
     const op = nextOp(r, k);
     // a swapoff of a physical device that backs something goes through the rmap

@@ -33,7 +33,12 @@ export function machine(cfg: KernelConfig & { zswap?: boolean } = {}): Kernel {
 }
 
 /** The swap entry a PTE holds (it must be a swap PTE). */
-export function pteSlot(k: Kernel, task: string, region: string, idx: number): { si: SwapInfo; offset: number; entry: SwpEntry } {
+export function pteSlot(
+  k: Kernel,
+  task: string,
+  region: string,
+  idx: number,
+): { si: SwapInfo; offset: number; entry: SwpEntry } {
   const p = k.vma(task, region).pte[idx]!;
   assert.ok(pteIsSwap(p), `${task}:${region}[${idx}] is not a swap PTE`);
   const entry = pteEntry(p);
@@ -46,7 +51,10 @@ export function physicalInUse(k: Kernel): number {
 }
 
 /** The backing of a virtual slot as the tests name it. */
-export function backing(si: SwapInfo, offset: number): { tag: VtTag; physical: { type: number; offset: number } | null } {
+export function backing(
+  si: SwapInfo,
+  offset: number,
+): { tag: VtTag; physical: { type: number; offset: number } | null } {
   const tag = vtTag(si, offset);
   const val = vtVal(si, offset);
   return { tag, physical: tag === VtTag.SWAPFILE ? { type: swpType(val), offset: swpOffset(val) } : null };
@@ -55,10 +63,16 @@ export function backing(si: SwapInfo, offset: number): { tag: VtTag; physical: {
 /** fingerprint() plus the virtual-layer state it does not hash. */
 export function virtualFingerprint(k: Kernel): string {
   const parts: string[] = [fingerprint(k)];
-  for (const pc of [...k.swap.vpercpu, ...k.swap.bpercpu]) parts.push(pc.si.map((s) => (s ? s.type : -1)).join(',') + '@' + pc.offset.join(','));
+  for (const pc of [...k.swap.vpercpu, ...k.swap.bpercpu])
+    parts.push(pc.si.map((s) => (s ? s.type : -1)).join(',') + '@' + pc.offset.join(','));
   for (const si of k.swap.devices) {
     for (const ci of si.clusters()) {
-      const arrays: (ArrayLike<number> | null | undefined)[] = [ci.vtable?.tag, ci.vtable?.val, ci.ownerTable, ci.rmapType];
+      const arrays: (ArrayLike<number> | null | undefined)[] = [
+        ci.vtable?.tag,
+        ci.vtable?.val,
+        ci.ownerTable,
+        ci.rmapType,
+      ];
       parts.push(`${si.type}/${ci.idx}:` + arrays.map((a) => (a ? Array.from(a).join(',') : '-')).join('|'));
     }
   }

@@ -31,7 +31,10 @@ test('cancelling a verification stops the CLI and its qemu: no process is left b
       },
     });
     await assert.rejects(result, VerifyCancelled);
-    assert.ok(progress.some((m) => /booted in/.test(m)), progress.join('\n'));
+    assert.ok(
+      progress.some((m) => /booted in/.test(m)),
+      progress.join('\n'),
+    );
     assert.ok(existsSync(q.pidFile));
     const pid = Number(readFileSync(q.pidFile, 'utf8'));
     assert.equal(running(pid), false, 'qemu was stopped with the CLI');

@@ -9,7 +9,15 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-export const ALL_OPTIONS = ['CONFIG_SWAP', 'CONFIG_MEMCG', 'CONFIG_BLK_DEV_INITRD', 'CONFIG_DEVTMPFS', 'CONFIG_SERIAL_8250_CONSOLE', 'CONFIG_VIRTIO_PCI', 'CONFIG_VIRTIO_BLK'];
+export const ALL_OPTIONS = [
+  'CONFIG_SWAP',
+  'CONFIG_MEMCG',
+  'CONFIG_BLK_DEV_INITRD',
+  'CONFIG_DEVTMPFS',
+  'CONFIG_SERIAL_8250_CONSOLE',
+  'CONFIG_VIRTIO_PCI',
+  'CONFIG_VIRTIO_BLK',
+];
 
 /** A folder holding `bzImage` (release 6.99.1-test) and a `.config` with `options`. */
 export function fakeKernel(options: readonly string[]): { dir: string; bzImage: string } {

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkFixture, findFixtures, fixturePath, readFixture, recordFixture, type Fixture } from '../../server/verify/fixtures';
+import {
+  checkFixture,
+  findFixtures,
+  fixturePath,
+  readFixture,
+  recordFixture,
+  type Fixture,
+} from '../../server/verify/fixtures';
 import { buildReport } from '../../server/verify/run';
 import { translate } from '../../server/verify/translate';
 import { parseGuestOutput } from '../../server/verify/kernel_values';
@@ -33,16 +40,24 @@ test('the simulator lies within the recorded kernel spread of every fixture, or 
     failures.push(...c.failures.map((x) => `${path.relative(ROOT, f)}: ${x}`));
   }
   for (const [series, s] of [...bySeries].sort()) {
-    console.log(`verify fixtures ${series}: ${s.within}/${s.total} observables within the kernel's spread (${s.fixtures} fixtures, ${s.known} known differences)`);
+    console.log(
+      `verify fixtures ${series}: ${s.within}/${s.total} observables within the kernel's spread (${s.fixtures} fixtures, ${s.known} known differences)`,
+    );
   }
-  assert.deepEqual(failures, [], `differences between the simulator and recorded kernels that no fixture marks as known:\n${failures.join('\n')}`);
+  assert.deepEqual(
+    failures,
+    [],
+    `differences between the simulator and recorded kernels that no fixture marks as known:\n${failures.join('\n')}`,
+  );
 });
 
 test('every example and suite scenario has a fixture recorded on 7.2 and 6.12', () => {
   const missing: string[] = [];
   for (const dir of SCENARIO_DIRS) {
     for (const file of findScenarios(dir)) {
-      for (const series of RECORDED_SERIES) if (!findFixtures([path.dirname(file)]).includes(fixturePath(file, series))) missing.push(path.relative(ROOT, fixturePath(file, series)));
+      for (const series of RECORDED_SERIES)
+        if (!findFixtures([path.dirname(file)]).includes(fixturePath(file, series)))
+          missing.push(path.relative(ROOT, fixturePath(file, series)));
     }
   }
   assert.deepEqual(missing, []);
@@ -54,7 +69,16 @@ function findScenarios(dir: string): string[] {
     .map((n: string) => path.join(dir, n));
 }
 
-const KERNEL: KernelImage = { series: '7.2', release: '7.2.13+deb14-amd64', vmlinuz: '/none', modulesRoot: null, modulesDir: null, config: null, configHash: 'test', source: 'debian' };
+const KERNEL: KernelImage = {
+  series: '7.2',
+  release: '7.2.13+deb14-amd64',
+  vmlinuz: '/none',
+  modulesRoot: null,
+  modulesDir: null,
+  config: null,
+  configHash: 'test',
+  source: 'debian',
+};
 
 /** A fixture whose kernel values are the simulator's own (two identical runs), for a scenario in a temp folder. */
 function syntheticFixture(): { scenario: string; fixture: string } {
@@ -68,12 +92,21 @@ function syntheticFixture(): { scenario: string; fixture: string } {
     if (o.read?.kind === 'result') lines.push(`S ${o.step}`, `E ${o.step} ${String(o.simulator)}`);
   }
   lines.push('@done');
-  const report = buildReport({ file: scenario, text: '' }, plan, { kernel: KERNEL, accel: 'tcg' }, [parseGuestOutput(lines.join('\n') + '\n')], { wallMs: [1], bootMs: [1] });
+  const report = buildReport(
+    { file: scenario, text: '' },
+    plan,
+    { kernel: KERNEL, accel: 'tcg' },
+    [parseGuestOutput(lines.join('\n') + '\n')],
+    { wallMs: [1], bootMs: [1] },
+  );
   const fixture = recordFixture(scenario, report);
   // results only: drop the file observables the synthetic output did not carry
   const f = readFixture(fixture);
   const results = f.observables.filter((o) => o.kind === 'result');
-  writeFileSync(fixture, JSON.stringify({ ...f, observables: results.map((o) => ({ ...o, kernel: [o.kernel[0]!, o.kernel[0]!] })) }));
+  writeFileSync(
+    fixture,
+    JSON.stringify({ ...f, observables: results.map((o) => ({ ...o, kernel: [o.kernel[0]!, o.kernel[0]!] })) }),
+  );
   return { scenario, fixture };
 }
 
@@ -85,19 +118,38 @@ test('the fixture check fails when a recorded value changes, unless the line is 
   const { fixture } = syntheticFixture();
   // the file observables are missing from this synthetic fixture: only those complaints
   const base = checkFixture(fixture);
-  assert.ok(base.failures.every((x) => /not in the fixture/.test(x)), base.failures.join('\n'));
+  assert.ok(
+    base.failures.every((x) => /not in the fixture/.test(x)),
+    base.failures.join('\n'),
+  );
   const before = base.failures.length;
-  edit(fixture, (f) => ({ ...f, observables: f.observables.map((o) => (o.key === 's1 result' ? { ...o, kernel: ['EBUSY', 'EBUSY'] } : o)) }));
+  edit(fixture, (f) => ({
+    ...f,
+    observables: f.observables.map((o) => (o.key === 's1 result' ? { ...o, kernel: ['EBUSY', 'EBUSY'] } : o)),
+  }));
   const changed = checkFixture(fixture);
   assert.equal(changed.failures.length, before + 1);
-  assert.match(changed.failures.find((x) => !/not in the fixture/.test(x)) ?? '', /basic\.swapsim:4 \(step 1\) result of swapon \/dev\/vda2 size=64M -p 5: kernel EBUSY, simulator ok/);
-  edit(fixture, (f) => ({ ...f, observables: f.observables.map((o) => (o.key === 's1 result' ? { ...o, known: 'test: the kernel refuses' } : o)) }));
+  assert.match(
+    changed.failures.find((x) => !/not in the fixture/.test(x)) ?? '',
+    /basic\.swapsim:4 \(step 1\) result of swapon \/dev\/vda2 size=64M -p 5: kernel EBUSY, simulator ok/,
+  );
+  edit(fixture, (f) => ({
+    ...f,
+    observables: f.observables.map((o) => (o.key === 's1 result' ? { ...o, known: 'test: the kernel refuses' } : o)),
+  }));
   const marked = checkFixture(fixture);
   assert.equal(marked.failures.length, before);
   assert.equal(marked.known.length, 1);
   // a mark on a line that agrees is itself a failure: the list of differences stays honest
-  edit(fixture, (f) => ({ ...f, observables: f.observables.map((o) => (o.key === 's1 result' ? { ...o, kernel: ['ok', 'ok'] } : o)) }));
-  assert.ok(checkFixture(fixture).failures.some((x) => /marked as a known difference .* but now within the kernel's spread/.test(x)));
+  edit(fixture, (f) => ({
+    ...f,
+    observables: f.observables.map((o) => (o.key === 's1 result' ? { ...o, kernel: ['ok', 'ok'] } : o)),
+  }));
+  assert.ok(
+    checkFixture(fixture).failures.some((x) =>
+      /marked as a known difference .* but now within the kernel's spread/.test(x),
+    ),
+  );
 });
 
 test('a scenario whose statements changed after recording makes its fixture stale; a comment does not', () => {

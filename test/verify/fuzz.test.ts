@@ -20,7 +20,16 @@ import type { KernelImage } from '../../server/verify/kernels';
 import { buildReport } from '../../server/verify/run';
 import { translate } from '../../server/verify/translate';
 
-const KERNEL: KernelImage = { series: '7.2', release: '7.2.13+deb14-amd64', vmlinuz: '/none', modulesRoot: null, modulesDir: null, config: null, configHash: 'test', source: 'debian' };
+const KERNEL: KernelImage = {
+  series: '7.2',
+  release: '7.2.13+deb14-amd64',
+  vmlinuz: '/none',
+  modulesRoot: null,
+  modulesDir: null,
+  config: null,
+  configHash: 'test',
+  source: 'debian',
+};
 const P72 = { design: 'p4', kernel: '7.2' } as const;
 
 /** A kernel that agrees with the simulator on everything except the observables `disagree` picks (it answers EIO there). */
@@ -37,13 +46,24 @@ function standInKernel(disagree: (o: VerifyObservable) => boolean, boots: { coun
         const kernel: VerifyValue[] = Array.from({ length: runs }, () => (disagree(o) ? 'EIO' : sim));
         return { ...o, kernel, verdict: verdictOf(o.simulator, kernel) };
       });
-      return { ...base, runs, runWallMs: Array<number>(runs).fill(1), bootMs: Array<number>(runs).fill(1), observables };
+      return {
+        ...base,
+        runs,
+        runWallMs: Array<number>(runs).fill(1),
+        bootMs: Array<number>(runs).fill(1),
+        observables,
+      };
     });
 }
 
 test('generated scenarios check, differ by index and repeat for the same seed', () => {
   const texts = Array.from({ length: 30 }, (_, i) => generateScenario(7, i));
-  for (const t of texts) assert.deepEqual(parseAndCheck(t).diagnostics.filter((d) => d.severity === 'error'), [], t);
+  for (const t of texts)
+    assert.deepEqual(
+      parseAndCheck(t).diagnostics.filter((d) => d.severity === 'error'),
+      [],
+      t,
+    );
   assert.equal(new Set(texts).size, texts.length);
   assert.equal(generateScenario(7, 3), texts[3]);
   assert.notEqual(generateScenario(8, 3), texts[3]);
@@ -53,7 +73,17 @@ test('a campaign records every scenario, finds the divergence and shrinks it to 
   const dir = mkdtempSync(path.join(tmpdir(), 'swapsim-fuzz-'));
   const boots = { count: 0 };
   const runner = standInKernel((o) => signatureOf(o) === 'result of swapon', boots);
-  const options = { count: 4, seed: 11, series: '7.2', dir, jobs: 2, confirmRuns: 2, shrinkBoots: 40, saveDir: null, progress: (): void => {} };
+  const options = {
+    count: 4,
+    seed: 11,
+    series: '7.2',
+    dir,
+    jobs: 2,
+    confirmRuns: 2,
+    shrinkBoots: 40,
+    saveDir: null,
+    progress: (): void => {},
+  };
   const r = await fuzz(options, runner);
   assert.equal(r.scenarios, 4);
   assert.equal(r.verified, 4);
@@ -79,6 +109,19 @@ test('a campaign records every scenario, finds the divergence and shrinks it to 
 test('a kernel that agrees everywhere gives no divergence and boots each scenario once', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'swapsim-fuzz-'));
   const boots = { count: 0 };
-  const r = await fuzz({ count: 3, seed: 5, series: '7.2', dir, jobs: 1, confirmRuns: 2, shrinkBoots: 10, saveDir: null, progress: () => {} }, standInKernel(() => false, boots));
+  const r = await fuzz(
+    {
+      count: 3,
+      seed: 5,
+      series: '7.2',
+      dir,
+      jobs: 1,
+      confirmRuns: 2,
+      shrinkBoots: 10,
+      saveDir: null,
+      progress: () => {},
+    },
+    standInKernel(() => false, boots),
+  );
   assert.deepEqual([r.verified, r.divergences.length, boots.count], [3, 0, 3]);
 });

@@ -40,9 +40,17 @@ function readCpio(buf: Buffer): { name: string; mode: number; data: Buffer; rdev
 }
 
 test('cpio archives are newc with padding, device nodes and file data intact', () => {
-  const buf = cpioArchive([dirEntry('bin'), charEntry('dev/console', 5, 1), fileEntry('init', Buffer.from('#!/bin/sh\n'), true), fileEntry('odd', Buffer.from('abc'))]);
+  const buf = cpioArchive([
+    dirEntry('bin'),
+    charEntry('dev/console', 5, 1),
+    fileEntry('init', Buffer.from('#!/bin/sh\n'), true),
+    fileEntry('odd', Buffer.from('abc')),
+  ]);
   const entries = readCpio(buf);
-  assert.deepEqual(entries.map((e) => e.name), ['bin', 'dev/console', 'init', 'odd']);
+  assert.deepEqual(
+    entries.map((e) => e.name),
+    ['bin', 'dev/console', 'init', 'odd'],
+  );
   assert.equal(entries[0]!.mode & 0o170000, 0o040000);
   assert.equal(entries[1]!.mode & 0o170000, 0o020000);
   assert.deepEqual(entries[1]!.rdev, [5, 1]);
@@ -60,8 +68,19 @@ test('guest output framing: lengths delimit file contents, even text that looks 
   assert.equal(out.results.get(2), 'EINVAL');
   assert.equal(out.results.get(9), undefined);
   assert.equal(out.files.get(1)!.text, body);
-  assert.equal(kernelValue(out, 2, { kind: 'file', id: 1, path: '/proc/vmstat', pick: { kind: 'key', key: 'nr_swapcached', unit: 'pages' } }), 5);
-  assert.equal(kernelValue(out, 2, { kind: 'file', id: 3, path: '/x', pick: { kind: 'single', unit: 'count' } }), 'ENOENT');
+  assert.equal(
+    kernelValue(out, 2, {
+      kind: 'file',
+      id: 1,
+      path: '/proc/vmstat',
+      pick: { kind: 'key', key: 'nr_swapcached', unit: 'pages' },
+    }),
+    5,
+  );
+  assert.equal(
+    kernelValue(out, 2, { kind: 'file', id: 3, path: '/x', pick: { kind: 'single', unit: 'count' } }),
+    'ENOENT',
+  );
   assert.equal(kernelValue(out, 2, { kind: 'task', id: 2, task: 't', field: 'swapents' }), 1024);
   assert.equal(kernelValue(out, 7, { kind: 'result' }), 'missing');
 });
@@ -70,7 +89,8 @@ test('kernel file formats: meminfo kB lines, vmstat keys, /proc/swaps cells, abs
   assert.equal(keyedValue('MemTotal:        1004 kB\nSwapTotal:       65532 kB\n', 'SwapTotal'), 65532);
   assert.equal(keyedValue('pswpin 3\npswpout 1024\n', 'pswpout'), 1024);
   assert.equal(keyedValue('pswpin 3\n', 'zswpwb'), 'absent');
-  const swaps = 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/vda2                               partition\t65532\t\t4096\t\t5\n';
+  const swaps =
+    'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n/dev/vda2                               partition\t65532\t\t4096\t\t5\n';
   assert.equal(swapsValue(swaps, '/dev/vda2', 'Used'), 4096);
   assert.equal(swapsValue(swaps, '/dev/vda2', 'Type'), 'partition');
   assert.equal(swapsValue(swaps, '/dev/vdb', 'Used'), 'absent');
@@ -91,14 +111,24 @@ test('basic.swapsim translates to guest commands, with the simulator value besid
   assert.ok(slot.every((o) => o.read === null && /per-slot/.test(o.note ?? '')));
   assert.equal(plan.simulatorOnly.length, 2);
   // the run dump is read after the last step
-  assert.ok(plan.observables.some((o) => o.kind === 'dump' && o.label === '/sys/fs/cgroup/app/memory.swap.current' && o.simulator === 4 * 2 ** 20));
+  assert.ok(
+    plan.observables.some(
+      (o) => o.kind === 'dump' && o.label === '/sys/fs/cgroup/app/memory.swap.current' && o.simulator === 4 * 2 ** 20,
+    ),
+  );
 });
 
 test('constructs without a real-kernel meaning are simulator-only, with reasons', () => {
   assert.match(translate(example('ghost-swapfile.swapsim'), P72).wholeScenario ?? '', /ghost/);
   assert.match(translate(example('swap-tiers.swapsim'), P72).wholeScenario ?? '', /swap tiers/);
-  const shrink = translate('config ram=256M\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/vdb size=8M\ntask t\nmmap t h 64K populate\npageout t h\nzswap shrink 4\ndiscard\nexpect overhead total > 0\n', P72);
-  assert.deepEqual(shrink.simulatorOnly.map((s) => s.line), [6, 7, 8]);
+  const shrink = translate(
+    'config ram=256M\necho Y > /sys/module/zswap/parameters/enabled\nswapon /dev/vdb size=8M\ntask t\nmmap t h 64K populate\npageout t h\nzswap shrink 4\ndiscard\nexpect overhead total > 0\n',
+    P72,
+  );
+  assert.deepEqual(
+    shrink.simulatorOnly.map((s) => s.line),
+    [6, 7, 8],
+  );
   assert.match(shrink.simulatorOnly[0]!.reason, /shrinker/);
   const vswap = translate('config design=vswap ram=256M\nswapon /dev/vdb size=8M\n', P72);
   assert.match(vswap.simulatorOnly[0]!.reason, /vswap is not merged: compared with the simulator under p4/);
@@ -106,12 +136,21 @@ test('constructs without a real-kernel meaning are simulator-only, with reasons'
 });
 
 test('raw swap_flags go to the guest as they are; swap files, credentials and the kernel log are simulator-only for now, with reasons', () => {
-  const raw = translate('swapon /dev/vdb size=8M flags=0x8007\nswapon /dev/vdc size=8M flags=0x100000\nexpect error EINVAL\n', P72);
+  const raw = translate(
+    'swapon /dev/vdb size=8M flags=0x8007\nswapon /dev/vdc size=8M flags=0x100000\nexpect error EINVAL\n',
+    P72,
+  );
   assert.ok(raw.commands.includes('swapon /dev/vdb 7 - 2048 0 - 32775'), raw.commands.join('\n'));
   assert.ok(raw.commands.includes('swapon /dev/vdc -1 - 2048 0 - 1048576'), raw.commands.join('\n'));
   assert.deepEqual(raw.simulatorOnly, []);
-  const file = translate('dd if=/dev/zero of=/swapfile bs=1M count=8\nmkswap /swapfile\nswapon /swapfile\nexpect dmesg contains "Adding"\nuser nobody\nexpect device /swapfile discards == 0\n', P72);
-  assert.deepEqual(file.simulatorOnly.map((s) => s.line), [0, 1, 2, 3, 4, 5]);
+  const file = translate(
+    'dd if=/dev/zero of=/swapfile bs=1M count=8\nmkswap /swapfile\nswapon /swapfile\nexpect dmesg contains "Adding"\nuser nobody\nexpect device /swapfile discards == 0\n',
+    P72,
+  );
+  assert.deepEqual(
+    file.simulatorOnly.map((s) => s.line),
+    [0, 1, 2, 3, 4, 5],
+  );
   assert.match(file.simulatorOnly[2]!.reason, /initramfs/);
   assert.match(file.simulatorOnly[3]!.reason, /kernel log/);
   assert.match(file.simulatorOnly[4]!.reason, /credentials/);
@@ -119,12 +158,18 @@ test('raw swap_flags go to the guest as they are; swap files, credentials and th
 });
 
 test('a mix content travels page by page: the guest fills each page with the kind the simulator gave it', () => {
-  const plan = translate('config ram=256M\ntask t\nmmap t m 64K content=mix(zero=50%, incompressible=50%) populate\n', P72);
+  const plan = translate(
+    'config ram=256M\ntask t\nmmap t m 64K content=mix(zero=50%, incompressible=50%) populate\n',
+    P72,
+  );
   const mmap = plan.commands.find((c) => c.startsWith('mmap '))!;
   const runs = mmap.split(' ').slice(7);
   const pages = runs.reduce((n, r) => n + Number(r.split('*')[1]), 0);
   assert.equal(pages, 16);
-  assert.ok(runs.every((r) => /^(0|1000)\*\d+$/.test(r)), mmap);
+  assert.ok(
+    runs.every((r) => /^(0|1000)\*\d+$/.test(r)),
+    mmap,
+  );
 });
 
 test('verdicts: exact, within the spread of the runs, differs', () => {
@@ -145,7 +190,13 @@ test('kernel releases: series to design profile, newest release per version pref
   assert.equal(designForSeries('7.1'), 'p3');
   assert.equal(designForSeries('7.2'), 'p4');
   assert.equal(designForSeries('7.3'), 'p4');
-  const offered = ['7.2.9+deb13-amd64', '7.2.13+deb14-amd64', '7.2.11+deb13-amd64', '6.12.118+deb12-amd64', '7.3.4+deb13-amd64'];
+  const offered = [
+    '7.2.9+deb13-amd64',
+    '7.2.13+deb14-amd64',
+    '7.2.11+deb13-amd64',
+    '6.12.118+deb12-amd64',
+    '7.3.4+deb13-amd64',
+  ];
   assert.equal(pickRelease(offered, '7.2'), '7.2.13+deb14-amd64');
   assert.equal(pickRelease(offered, '7.2.9'), '7.2.9+deb13-amd64');
   assert.equal(pickRelease(offered, '6.12'), '6.12.118+deb12-amd64');
@@ -172,9 +223,15 @@ test('a bzImage carries its release in the setup header', () => {
 });
 
 test('statements with variables run on the kernel as the simulator expands them', () => {
-  const plan = translate('config ram=256M\nlet size = 64K\nswapon /dev/vdb size=16M\ntask t\nrepeat 2 as i {\n  mmap t r$i $size populate\n}\n', P72);
+  const plan = translate(
+    'config ram=256M\nlet size = 64K\nswapon /dev/vdb size=16M\ntask t\nrepeat 2 as i {\n  mmap t r$i $size populate\n}\n',
+    P72,
+  );
   const mmaps = plan.commands.filter((c) => c.startsWith('mmap '));
-  assert.deepEqual(mmaps.map((c) => c.split(' ').slice(0, 4).join(' ')), ['mmap t r0 16', 'mmap t r1 16']);
+  assert.deepEqual(
+    mmaps.map((c) => c.split(' ').slice(0, 4).join(' ')),
+    ['mmap t r0 16', 'mmap t r1 16'],
+  );
   assert.deepEqual(plan.simulatorOnly, []);
 });
 

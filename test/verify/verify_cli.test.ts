@@ -12,10 +12,19 @@ const ROOT = repoRoot();
 const SMALL = 'config ram=256M cpus=1\nswapon /dev/vdb size=8M\nexpect /proc/swaps /dev/vdb Used == 0\n';
 
 /** The CLI with PATH starting at `bin` and a private cache. */
-function verifyWith(bin: string | null, args: string[], extraEnv: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+function verifyWith(
+  bin: string | null,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): { code: number | null; stdout: string; stderr: string } {
   const cache = mkdtempSync(path.join(tmpdir(), 'swapsim-cache-'));
   const PATH = bin === null ? '/nonexistent' : `${bin}:${process.env['PATH'] ?? ''}`;
-  const r = spawnSync(process.execPath, [CLI, 'verify', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH, XDG_CACHE_HOME: cache, ...extraEnv }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, 'verify', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, PATH, XDG_CACHE_HOME: cache, ...extraEnv },
+    timeout: 120_000,
+  });
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -38,7 +47,11 @@ test('no qemu: the message gives the apt command', () => {
 
 test('a bzImage without the needed options: the missing ones are named', () => {
   const q = fakeQemu('panic');
-  const k = fakeKernel(ALL_OPTIONS.filter((o) => o !== 'CONFIG_MEMCG' && o !== 'CONFIG_VIRTIO_BLK').map((o) => `${o}=y`).concat(['CONFIG_VIRTIO_BLK=m']));
+  const k = fakeKernel(
+    ALL_OPTIONS.filter((o) => o !== 'CONFIG_MEMCG' && o !== 'CONFIG_VIRTIO_BLK')
+      .map((o) => `${o}=y`)
+      .concat(['CONFIG_VIRTIO_BLK=m']),
+  );
   const r = verifyWith(q.bin, [scenario('s.swapsim', SMALL), '--kernel', k.bzImage, '--accel', 'tcg']);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /CONFIG_MEMCG \(memory cgroups\)/);
@@ -60,9 +73,22 @@ test('a guest that dies before the scenario starts is booted once more, then rep
 test('a guest that hangs after the scenario started times out, is killed, and is not retried', () => {
   const q = fakeQemu('hang');
   const k = fakeKernel(ALL_OPTIONS.map((o) => `${o}=y`));
-  const r = verifyWith(q.bin, [scenario('s.swapsim', SMALL), '--kernel', k.bzImage, '--accel', 'tcg', '--runs', '1', '--timeout', '2']);
+  const r = verifyWith(q.bin, [
+    scenario('s.swapsim', SMALL),
+    '--kernel',
+    k.bzImage,
+    '--accel',
+    'tcg',
+    '--runs',
+    '1',
+    '--timeout',
+    '2',
+  ]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /error: the guest timed out after 2 s at step 2\/\d+; console tail:\nLinux version 6.99.1-test\nrunning the scenario/);
+  assert.match(
+    r.stdout,
+    /error: the guest timed out after 2 s at step 2\/\d+; console tail:\nLinux version 6.99.1-test\nrunning the scenario/,
+  );
   assert.equal(readFileSync(q.countFile, 'utf8').trim().split('\n').length, 1);
   const pid = Number(readFileSync(q.pidFile, 'utf8'));
   assert.equal(running(pid), false, 'the hung qemu was killed');
@@ -70,10 +96,22 @@ test('a guest that hangs after the scenario started times out, is killed, and is
 
 test('a full or unwritable cache gives a clear message, not a stack', () => {
   // /dev/full answers every write with ENOSPC
-  assert.throws(() => writeCacheFile('/dev/full', 'x'), (e: unknown) => e instanceof VerifyError && /no space left in \/dev \(ENOSPC\): free some space there or point XDG_CACHE_HOME elsewhere/.test(e.message));
-  const r = verifyWith(fakeQemu('panic').bin, [scenario('s.swapsim', SMALL), '--kernel', fakeKernel(ALL_OPTIONS.map((o) => `${o}=y`)).bzImage], { XDG_CACHE_HOME: '/dev/full/cache' });
+  assert.throws(
+    () => writeCacheFile('/dev/full', 'x'),
+    (e: unknown) =>
+      e instanceof VerifyError &&
+      /no space left in \/dev \(ENOSPC\): free some space there or point XDG_CACHE_HOME elsewhere/.test(e.message),
+  );
+  const r = verifyWith(
+    fakeQemu('panic').bin,
+    [scenario('s.swapsim', SMALL), '--kernel', fakeKernel(ALL_OPTIONS.map((o) => `${o}=y`)).bzImage],
+    { XDG_CACHE_HOME: '/dev/full/cache' },
+  );
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /cannot write \/dev\/full\/cache\/swapsim\S* \(ENOTDIR\): point XDG_CACHE_HOME at a writable folder/);
+  assert.match(
+    r.stderr,
+    /cannot write \/dev\/full\/cache\/swapsim\S* \(ENOTDIR\): point XDG_CACHE_HOME at a writable folder/,
+  );
   assert.ok(noStack(r.stderr), r.stderr);
 });
 
@@ -81,9 +119,36 @@ test('--merge joins shard reports; the exit status says whether anything differs
   const dir = mkdtempSync(path.join(tmpdir(), 'swapsim-merge-'));
   const report = (file: string, verdict: string): string => {
     const f = path.join(dir, `${path.basename(file)}.json`);
-    const obs = { key: 's1 result', step: 1, line: 0, kind: 'result', label: 'result of swapon /dev/vdb', unit: 'errno', simulator: 'ok', kernel: verdict === 'differs' ? ['EBUSY'] : ['ok'], verdict };
-    const summary = { exact: verdict === 'exact' ? 1 : 0, 'within-spread': 0, differs: verdict === 'differs' ? 1 : 0, 'simulator-only': 0 };
-    const s = { file, scenarioHash: 'x', kernel: { series: '7.2', release: '7.2.13+deb14-amd64', configHash: 'c', source: 'debian' }, design: 'p4', runs: 1, accel: 'tcg', runWallMs: [1000], bootMs: [900], observables: [obs], simulatorOnly: [], summary };
+    const obs = {
+      key: 's1 result',
+      step: 1,
+      line: 0,
+      kind: 'result',
+      label: 'result of swapon /dev/vdb',
+      unit: 'errno',
+      simulator: 'ok',
+      kernel: verdict === 'differs' ? ['EBUSY'] : ['ok'],
+      verdict,
+    };
+    const summary = {
+      exact: verdict === 'exact' ? 1 : 0,
+      'within-spread': 0,
+      differs: verdict === 'differs' ? 1 : 0,
+      'simulator-only': 0,
+    };
+    const s = {
+      file,
+      scenarioHash: 'x',
+      kernel: { series: '7.2', release: '7.2.13+deb14-amd64', configHash: 'c', source: 'debian' },
+      design: 'p4',
+      runs: 1,
+      accel: 'tcg',
+      runWallMs: [1000],
+      bootMs: [900],
+      observables: [obs],
+      simulatorOnly: [],
+      summary,
+    };
     writeFileSync(f, JSON.stringify({ version: 1, scenarios: [s], shard: { index: 1, count: 2 } }));
     return f;
   };

@@ -64,9 +64,13 @@ export function workEnv(layout) {
 export function checkSystemPackages() {
   const missing = SYSTEM_NEEDS.filter((need) => !existsSync(need.file));
   if (missing.length === 0) return;
-  const lines = missing.map((need) => `  ${need.file} is missing: install the Debian package "${need.pkg}" (${need.why})`);
+  const lines = missing.map(
+    (need) => `  ${need.file} is missing: install the Debian package "${need.pkg}" (${need.why})`,
+  );
   const pkgs = [...new Set(missing.map((need) => need.pkg))].join(' ');
-  throw new Error(`test/vscode needs system packages:\n${lines.join('\n')}\nRun: apt-get update && apt-get install -y ${pkgs}`);
+  throw new Error(
+    `test/vscode needs system packages:\n${lines.join('\n')}\nRun: apt-get update && apt-get install -y ${pkgs}`,
+  );
 }
 
 async function installedVersion(layout) {
@@ -95,7 +99,8 @@ async function seedRipgrepCache(layout) {
 export async function installCodeServer({ log = console.log } = {}) {
   checkSystemPackages();
   const layout = workLayout();
-  for (const dir of [layout.tmp, layout.xdgConfig, layout.xdgData, layout.xdgCache]) await mkdir(dir, { recursive: true });
+  for (const dir of [layout.tmp, layout.xdgConfig, layout.xdgData, layout.xdgCache])
+    await mkdir(dir, { recursive: true });
   const env = workEnv(layout);
 
   const have = await installedVersion(layout);
@@ -109,7 +114,10 @@ export async function installCodeServer({ log = console.log } = {}) {
   await mkdir(layout.prefix, { recursive: true });
   // A local (not --global) install: code-server's postinstall runs a nested
   // `npm install` that would inherit npm_config_global and break.
-  await writeFile(path.join(layout.prefix, 'package.json'), `${JSON.stringify({ name: 'swapsim-vscode-host', private: true }, null, 2)}\n`);
+  await writeFile(
+    path.join(layout.prefix, 'package.json'),
+    `${JSON.stringify({ name: 'swapsim-vscode-host', private: true }, null, 2)}\n`,
+  );
   await seedRipgrepCache(layout);
   log(`[install] npm install code-server@${CODE_SERVER_VERSION} into ${layout.prefix} (takes 1–2 minutes)`);
   const started = Date.now();
@@ -120,10 +128,15 @@ export async function installCodeServer({ log = console.log } = {}) {
     { cwd: layout.prefix, env, stdio: ['ignore', 'inherit', 'inherit'], timeout: 8 * 60_000, killSignal: 'SIGKILL' },
   );
   if (npm.error) throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed: ${npm.error.message}`);
-  if (npm.status !== 0) throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${npm.status ?? npm.signal})`);
-  const got = existsSync(layout.packageJson) ? JSON.parse(await readFile(layout.packageJson, 'utf8')).version : undefined;
+  if (npm.status !== 0)
+    throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${npm.status ?? npm.signal})`);
+  const got = existsSync(layout.packageJson)
+    ? JSON.parse(await readFile(layout.packageJson, 'utf8')).version
+    : undefined;
   if (got !== CODE_SERVER_VERSION || !existsSync(layout.bin)) {
-    throw new Error(`npm finished but ${layout.bin} (version ${got ?? 'none'}) is not code-server ${CODE_SERVER_VERSION}`);
+    throw new Error(
+      `npm finished but ${layout.bin} (version ${got ?? 'none'}) is not code-server ${CODE_SERVER_VERSION}`,
+    );
   }
   await writeFile(layout.stamp, `${CODE_SERVER_VERSION}\n`);
   const ms = Date.now() - started;

@@ -33,12 +33,23 @@ export interface RunConfig {
   suiteTimeoutMs: number;
 }
 
-const STRING_FIELDS = ['baseUrl', 'workspace', 'extensionDir', 'extensionId', 'version', 'exthostEntry', 'resultsDir', 'browserProfilesDir', 'userDataDir'] as const;
+const STRING_FIELDS = [
+  'baseUrl',
+  'workspace',
+  'extensionDir',
+  'extensionId',
+  'version',
+  'exthostEntry',
+  'resultsDir',
+  'browserProfilesDir',
+  'userDataDir',
+] as const;
 const NUMBER_FIELDS = ['serverStartedAt', 'suiteTimeoutMs'] as const;
 
 export function readRunConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
   const raw = env[RUN_CONFIG_ENV];
-  if (raw === undefined) throw new Error(`${RUN_CONFIG_ENV} is not set: run the suites through \`npm run test:vscode\``);
+  if (raw === undefined)
+    throw new Error(`${RUN_CONFIG_ENV} is not set: run the suites through \`npm run test:vscode\``);
   const parsed: unknown = JSON.parse(raw);
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${RUN_CONFIG_ENV} is not a JSON object`);
   const record = parsed as Record<string, unknown>;

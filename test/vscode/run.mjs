@@ -36,14 +36,22 @@ const OUT_DIR = path.join(ROOT, 'out', 'vscode');
 const FIXTURE_WORKSPACE = path.join(ROOT, 'test', 'vscode', 'fixtures', 'workspace');
 const RUN_CONFIG_ENV = 'SWAPSIM_VSCODE_RUN'; // the same name as in run-config.ts
 const requestedTimeoutS = Number(process.env.SWAPSIM_VSCODE_TIMEOUT_S);
-const OVERALL_TIMEOUT_MS = (Number.isFinite(requestedTimeoutS) && requestedTimeoutS > 0 ? requestedTimeoutS : 900) * 1000;
+const OVERALL_TIMEOUT_MS =
+  (Number.isFinite(requestedTimeoutS) && requestedTimeoutS > 0 ? requestedTimeoutS : 900) * 1000;
 // The UI suite walks the whole first-time-user tour (tour.ui.ts), several minutes on a busy 2-core machine.
 const SUITE_TIMEOUT_MS = 8 * 60_000;
 
 const startedAt = Date.now();
 const measurements = [];
 /** Things to undo at the end, whatever happens. */
-const state = { step: 'starting', serverPid: undefined, runDir: undefined, logFile: undefined, children: new Set(), sampler: undefined };
+const state = {
+  step: 'starting',
+  serverPid: undefined,
+  runDir: undefined,
+  logFile: undefined,
+  children: new Set(),
+  sampler: undefined,
+};
 /** Finished suites: { title, passed, failed, ok }. */
 const results = [];
 let finishing = false;
@@ -73,7 +81,8 @@ async function cleanUp() {
   if (state.serverPid) await killProcessGroup(state.serverPid);
   if (state.runDir) {
     const leftovers = await killGroupsMentioning(state.runDir);
-    if (leftovers.length > 0) console.log(`(ended ${leftovers.length} leftover process group(s): ${leftovers.join(', ')})`);
+    if (leftovers.length > 0)
+      console.log(`(ended ${leftovers.length} leftover process group(s): ${leftovers.join(', ')})`);
     if (state.logFile) await copyFile(state.logFile, path.join(RESULTS_DIR, 'code-server.log')).catch(() => undefined);
     if (process.env.SWAPSIM_VSCODE_KEEP === '1') console.log(`(kept the run folder ${state.runDir})`);
     else await rm(state.runDir, { recursive: true, force: true }).catch(() => undefined);
@@ -116,7 +125,8 @@ async function abort(reason, exitCode = 1) {
 }
 
 const overallTimer = setTimeout(
-  () => abort(`timed out after ${OVERALL_TIMEOUT_MS / 1000} s (raise SWAPSIM_VSCODE_TIMEOUT_S if this machine is slow)`),
+  () =>
+    abort(`timed out after ${OVERALL_TIMEOUT_MS / 1000} s (raise SWAPSIM_VSCODE_TIMEOUT_S if this machine is slow)`),
   OVERALL_TIMEOUT_MS,
 );
 overallTimer.unref();
@@ -196,11 +206,18 @@ async function main() {
     ['UI suite', scripts.ui],
   ]) {
     since = heading(title);
-    const result = await runSuite(script, { env: suiteEnv, timeoutMs: SUITE_TIMEOUT_MS, track, echo: () => !finishing });
+    const result = await runSuite(script, {
+      env: suiteEnv,
+      timeoutMs: SUITE_TIMEOUT_MS,
+      track,
+      echo: () => !finishing,
+    });
     await checkpoint();
     measurements.push(...result.measurements);
     results.push({ title, ...result });
-    console.log(`${result.ok ? '✔' : '✖'} ${title}: ${result.passed} passed, ${result.failed} failed in ${Date.now() - since} ms`);
+    console.log(
+      `${result.ok ? '✔' : '✖'} ${title}: ${result.passed} passed, ${result.failed} failed in ${Date.now() - since} ms`,
+    );
     // Early warning if the server died: the next suite would only time out.
     const status = server.exitStatus();
     if (status) throw new Error(`code-server exited during the ${title} (${status.signal ?? `exit ${status.code}`})`);

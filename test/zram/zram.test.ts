@@ -13,7 +13,17 @@ import { swpOffset } from '../../server/sim/swap_entry';
 import { readFile, writeFile } from '../../server/sim/vfs';
 import { ZRAM_TABLE_ENTRY_BYTES, hugeClassSize } from '../../server/sim/zram';
 import type { ContentSpec } from '../../server/sim/content';
-import { INCOMPRESSIBLE, MiB, PAGE, assertClean, compressible, machine, num, throwsErrno, zswapLength } from '../memcg/helpers';
+import {
+  INCOMPRESSIBLE,
+  MiB,
+  PAGE,
+  assertClean,
+  compressible,
+  machine,
+  num,
+  throwsErrno,
+  zswapLength,
+} from '../memcg/helpers';
 
 const Z = '/sys/block/zram0';
 const SAME: ContentSpec = [{ content: { kind: 'same' }, percent: 100 }];
@@ -68,7 +78,11 @@ describe('zram storage', () => {
       assert.equal(num(k, `${Z}/mm_stat`, 'huge_pages_since'), 16, design);
       assert.equal(num(k, `${Z}/mm_stat`, 'compr_data_size'), compressed, design);
       assert.equal(num(k, `${Z}/mm_stat`, 'mem_used_total'), Math.ceil(compressed / PAGE) * PAGE, design);
-      assert.equal(num(k, '/proc/vmstat', 'pswpout'), 112, `${design}: zram is a swap device: every page is a device write`);
+      assert.equal(
+        num(k, '/proc/vmstat', 'pswpout'),
+        112,
+        `${design}: zram is a swap device: every page is a device write`,
+      );
       assertClean(k);
     }
   });
@@ -125,7 +139,11 @@ describe('zram memory', () => {
     const free3 = num(k, '/proc/meminfo', 'MemFree');
     // the folios came back, the pool took its pages (and swapon its metadata before)
     assert.ok(free0 - free1 >= table / 1024);
-    assert.equal(free3 - free2 <= 256 * 4 - used / 1024, true, `MemFree rose by ${free3 - free2} kB; the pool holds ${used / 1024} kB`);
+    assert.equal(
+      free3 - free2 <= 256 * 4 - used / 1024,
+      true,
+      `MemFree rose by ${free3 - free2} kB; the pool holds ${used / 1024} kB`,
+    );
     assertClean(k);
   });
 
@@ -143,7 +161,10 @@ describe('zram memory', () => {
     assert.ok(pteIsSwap(p), 'the page was unmapped before the write');
     const si = k.swap.devices[0]!;
     const pfn = si.slotVal(swpOffset(pteEntry(p)));
-    assert.ok(k.folios.test(pfn, PG_swapcache) && k.folios.test(pfn, PG_dirty), 'the folio waits in the swap cache, dirty');
+    assert.ok(
+      k.folios.test(pfn, PG_swapcache) && k.folios.test(pfn, PG_dirty),
+      'the folio waits in the swap cache, dirty',
+    );
     // lifting the limit lets a later pass write it
     writeFile(k, `${Z}/mem_limit`, '0');
     k.touch('t', 'a');
@@ -194,6 +215,9 @@ describe('zram memory', () => {
     k.createTask('t');
     k.mmap('t', 's', 3, { populate: true, content: SAME });
     k.pageout('t', 's');
-    assert.equal(readFile(k, `${Z}/mm_stat`), `${[3 * PAGE, 0, 0, 0, 0, 3, 0, 0, 0].map((n) => String(n).padStart(8)).join(' ')}\n`);
+    assert.equal(
+      readFile(k, `${Z}/mm_stat`),
+      `${[3 * PAGE, 0, 0, 0, 0, 3, 0, 0, 0].map((n) => String(n).padStart(8)).join(' ')}\n`,
+    );
   });
 });

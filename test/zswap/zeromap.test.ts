@@ -96,7 +96,8 @@ describe('§11.12 large swapin needs uniform slots', () => {
     k.pageout('t', 'r', 0, 8);
     between?.(k);
     k.pageout('t', 'r', 8, 16);
-    for (let i = 0; i < 16; i++) assert.equal(slotOf(k, 't', 'r', i).offset, 512 + i, 'precondition: an aligned run of slots');
+    for (let i = 0; i < 16; i++)
+      assert.equal(slotOf(k, 't', 'r', i).offset, 512 + i, 'precondition: an aligned run of slots');
     return k;
   }
 
@@ -149,7 +150,11 @@ describe('§11.12 large swapin needs uniform slots', () => {
     assert.equal(k.folios.order[head], 3, 'the first eight slots agree');
     assert.deepEqual(swpin(k, 'swpin_fallback'), [0, 0, 0, 1]);
     assert.deepEqual(swpin(k, 'swpin'), [0, 0, 1, 0]);
-    assert.equal(num(k, 'b/memory.current'), 8 * PAGE, 'a dead cgroup’s slots are charged to the faulting task’s cgroup');
+    assert.equal(
+      num(k, 'b/memory.current'),
+      8 * PAGE,
+      'a dead cgroup’s slots are charged to the faulting task’s cgroup',
+    );
     assertClean(k);
   });
 });

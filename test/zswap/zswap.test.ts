@@ -9,7 +9,17 @@ import { PG_dirty } from '../../server/sim/folio';
 import { ptePfn } from '../../server/sim/mm';
 import { readFile, writeFile } from '../../server/sim/vfs';
 import type { Kernel } from '../../server/sim/kernel';
-import { INCOMPRESSIBLE, MiB, PAGE, assertClean, compressible, machine, num, pages, zswapLength } from '../memcg/helpers';
+import {
+  INCOMPRESSIBLE,
+  MiB,
+  PAGE,
+  assertClean,
+  compressible,
+  machine,
+  num,
+  pages,
+  zswapLength,
+} from '../memcg/helpers';
 
 const P = '/sys/module/zswap/parameters';
 const D = '/sys/kernel/debug/zswap';
@@ -165,7 +175,11 @@ describe('§11.16 pool limit hysteresis', () => {
     assert.ok(num(k, `${D}/pool_limit_hit`) >= 1);
     assert.ok(k.zswap.poolPages >= maxPages, 'the pool reached its limit');
     assert.equal(num(k, '/proc/vmstat', 'zswpout'), stored);
-    assert.equal(num(k, '/proc/vmstat', 'pswpout'), 330 - stored - num(k, `${D}/written_back_pages`), 'refused folios went to the device');
+    assert.equal(
+      num(k, '/proc/vmstat', 'pswpout'),
+      330 - stored - num(k, `${D}/written_back_pages`),
+      'refused folios went to the device',
+    );
     assert.equal(k.zswap.poolReachedFull, true);
 
     // the shrink worker the refusals queued only rotated referenced entries: a second chance each
@@ -179,7 +193,10 @@ describe('§11.16 pool limit hysteresis', () => {
     assert.equal(num(k, '/proc/vmstat', 'zswpout'), zswpout, 'still refused: the latch holds until the threshold');
     assert.equal(num(k, `${D}/pool_limit_hit`), hits, 'below the limit a refusal does not count pool_limit_hit');
     // that refusal queued the worker; with the entries now unreferenced it wrote back down to the threshold
-    assert.ok(k.zswap.poolPages <= thr && k.zswap.poolPages >= thr - 1, `pool ${k.zswap.poolPages} pages, threshold ${thr}`);
+    assert.ok(
+      k.zswap.poolPages <= thr && k.zswap.poolPages >= thr - 1,
+      `pool ${k.zswap.poolPages} pages, threshold ${thr}`,
+    );
     const wb = num(k, `${D}/written_back_pages`);
     assert.ok(wb > 4);
     assert.equal(num(k, '/proc/vmstat', 'zswpwb'), wb);

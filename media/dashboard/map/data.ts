@@ -19,7 +19,17 @@ const MAX_DETAIL_REQUESTS = 8;
 
 /** Cluster lists in a fixed order, so a cell stores one small index. */
 export const LIST_ORDER: readonly ClusterListName[] = ['free', 'nonfull', 'frag', 'full', 'discard', 'none', 'dead'];
-export const BACKING_ORDER: readonly SlotBacking[] = ['free', 'cached', 'cached-dirty', 'zero', 'zswap', 'disk', 'bad', 'pointer', 'header'];
+export const BACKING_ORDER: readonly SlotBacking[] = [
+  'free',
+  'cached',
+  'cached-dirty',
+  'zero',
+  'zswap',
+  'disk',
+  'bad',
+  'pointer',
+  'header',
+];
 const LIST_INDEX = new Map(LIST_ORDER.map((name, i) => [name, i]));
 const BACKING_INDEX = new Map(BACKING_ORDER.map((name, i) => [name, i]));
 
@@ -90,7 +100,8 @@ export class DeviceMapData {
 
   /** True when every page of cells [c0, c1) at k is cached. */
   hasCells(k: number, c0: number, c1: number): boolean {
-    for (let p = Math.floor(c0 / PAGE_CELLS); p * PAGE_CELLS < c1; p++) if (!this.pages.has(DeviceMapData.key(k, p))) return false;
+    for (let p = Math.floor(c0 / PAGE_CELLS); p * PAGE_CELLS < c1; p++)
+      if (!this.pages.has(DeviceMapData.key(k, p))) return false;
     return true;
   }
 

@@ -55,7 +55,10 @@ export class MapRenderer {
     this.cellLut = new Uint32Array(LIST_ORDER.length * (FILL_STEPS + 1));
     LIST_ORDER.forEach((name, li) => {
       for (let f = 0; f <= FILL_STEPS; f++) {
-        const colour = name === 'free' ? palette.list.free : mix(palette.background, palette.list[name], 0.35 + (0.65 * f) / FILL_STEPS);
+        const colour =
+          name === 'free'
+            ? palette.list.free
+            : mix(palette.background, palette.list[name], 0.35 + (0.65 * f) / FILL_STEPS);
         this.cellLut[li * (FILL_STEPS + 1) + f] = pack(colour);
       }
     });
@@ -63,7 +66,14 @@ export class MapRenderer {
     this.unknown = pack(mix(palette.background, palette.muted, 0.06));
   }
 
-  draw(ctx: CanvasRenderingContext2D, vp: Viewport, data: DeviceMapData, dpr: number, selection: MapSelection | null, hover: HoverTarget | null): DrawResult {
+  draw(
+    ctx: CanvasRenderingContext2D,
+    vp: Viewport,
+    data: DeviceMapData,
+    dpr: number,
+    selection: MapSelection | null,
+    hover: HoverTarget | null,
+  ): DrawResult {
     const palette = this.palette;
     if (palette === null) throw new Error('MapRenderer.draw before setPalette');
     const canvas = ctx.canvas;
@@ -128,10 +138,18 @@ export class MapRenderer {
     if (s >= GAP_CELL) this.drawGaps(ctx, vp, r0, r1, palette);
 
     // 4. Order marks: a corner triangle, with the number once there is room.
-    if (k === 1 && s >= ORDER_MARK_CELL) this.drawOrders(ctx, vp, data, first, Math.min(cells, first + rows * cols), palette);
+    if (k === 1 && s >= ORDER_MARK_CELL)
+      this.drawOrders(ctx, vp, data, first, Math.min(cells, first + rows * cols), palette);
 
     // 5. Selection and hover on top.
-    if (hover !== null && hover.cell >= 0) this.outline(ctx, hover.slot >= 0 ? vp.slotRect(hover.cell, hover.slot) : vp.cellRect(hover.cell), palette.css.foreground, 1, [3, 2]);
+    if (hover !== null && hover.cell >= 0)
+      this.outline(
+        ctx,
+        hover.slot >= 0 ? vp.slotRect(hover.cell, hover.slot) : vp.cellRect(hover.cell),
+        palette.css.foreground,
+        1,
+        [3, 2],
+      );
     if (selection !== null && selection.type === data.type) {
       const cell = vp.cellOfCluster(selection.cluster);
       this.outline(ctx, vp.cellRect(cell), palette.css.focus, 2, []);
@@ -144,7 +162,14 @@ export class MapRenderer {
     return result;
   }
 
-  private drawSlots(ctx: CanvasRenderingContext2D, vp: Viewport, data: DeviceMapData, c0: number, c1: number, result: DrawResult): void {
+  private drawSlots(
+    ctx: CanvasRenderingContext2D,
+    vp: Viewport,
+    data: DeviceMapData,
+    c0: number,
+    c1: number,
+    result: DrawResult,
+  ): void {
     const grid = slotGrid(vp.clusterSlots);
     if (this.slotCanvas.width !== grid.cols || this.slotCanvas.height !== grid.rows) {
       this.slotCanvas.width = grid.cols;
@@ -164,7 +189,8 @@ export class MapRenderer {
       if (!empty) result.slotClusters.push(cluster);
       const entry = data.detail(cluster);
       if (entry === undefined) continue;
-      for (let i = 0; i < pixels.length; i++) pixels[i] = i < entry.backing.length ? this.backingLut[entry.backing[i]!]! : 0;
+      for (let i = 0; i < pixels.length; i++)
+        pixels[i] = i < entry.backing.length ? this.backingLut[entry.backing[i]!]! : 0;
       sctx.putImageData(image, 0, 0);
       const r = vp.cellRect(cell);
       ctx.imageSmoothingEnabled = false;
@@ -198,7 +224,9 @@ export class MapRenderer {
   private drawGaps(ctx: CanvasRenderingContext2D, vp: Viewport, r0: number, r1: number, palette: Palette): void {
     const s = vp.s;
     const highContrast = palette.contrastBorder[3] > 0;
-    ctx.strokeStyle = highContrast ? `rgba(${palette.contrastBorder[0]}, ${palette.contrastBorder[1]}, ${palette.contrastBorder[2]}, ${palette.contrastBorder[3] / 255})` : palette.css.background;
+    ctx.strokeStyle = highContrast
+      ? `rgba(${palette.contrastBorder[0]}, ${palette.contrastBorder[1]}, ${palette.contrastBorder[2]}, ${palette.contrastBorder[3] / 255})`
+      : palette.css.background;
     ctx.lineWidth = s >= 48 ? 2 : 1;
     ctx.beginPath();
     const x0 = vp.x0;
@@ -217,7 +245,14 @@ export class MapRenderer {
     ctx.stroke();
   }
 
-  private drawOrders(ctx: CanvasRenderingContext2D, vp: Viewport, data: DeviceMapData, c0: number, c1: number, palette: Palette): void {
+  private drawOrders(
+    ctx: CanvasRenderingContext2D,
+    vp: Viewport,
+    data: DeviceMapData,
+    c0: number,
+    c1: number,
+    palette: Palette,
+  ): void {
     const s = vp.s;
     const mark = Math.max(3, Math.min(14, Math.round(s * 0.35)));
     ctx.fillStyle = palette.css.foreground;

@@ -79,10 +79,36 @@ export class ClusterMapView {
   ) {
     this.palette = palette;
     this.renderer.setPalette(palette);
-    this.deviceDropdown = uiDropdown({ ariaLabel: 'Swap device', id: 'map-device', choices: [], value: '', onChange: (v) => this.showDevice(Number(v)) });
-    this.zoomOut = uiButton({ label: '−', ariaLabel: 'Zoom out', title: 'Zoom out (-)', appearance: 'icon', id: 'map-zoom-out', onClick: () => this.zoomBy(-1) });
-    this.zoomIn = uiButton({ label: '+', ariaLabel: 'Zoom in', title: 'Zoom in (+)', appearance: 'icon', id: 'map-zoom-in', onClick: () => this.zoomBy(1) });
-    const fit = uiButton({ label: 'Fit', ariaLabel: 'Show the whole device', title: 'Whole device (0)', id: 'map-fit', onClick: () => this.fit() });
+    this.deviceDropdown = uiDropdown({
+      ariaLabel: 'Swap device',
+      id: 'map-device',
+      choices: [],
+      value: '',
+      onChange: (v) => this.showDevice(Number(v)),
+    });
+    this.zoomOut = uiButton({
+      label: '−',
+      ariaLabel: 'Zoom out',
+      title: 'Zoom out (-)',
+      appearance: 'icon',
+      id: 'map-zoom-out',
+      onClick: () => this.zoomBy(-1),
+    });
+    this.zoomIn = uiButton({
+      label: '+',
+      ariaLabel: 'Zoom in',
+      title: 'Zoom in (+)',
+      appearance: 'icon',
+      id: 'map-zoom-in',
+      onClick: () => this.zoomBy(1),
+    });
+    const fit = uiButton({
+      label: 'Fit',
+      ariaLabel: 'Show the whole device',
+      title: 'Whole device (0)',
+      id: 'map-fit',
+      onClick: () => this.fit(),
+    });
     this.zoomLabel = h('span', { class: 'zoom-label', id: 'map-zoom-label', 'aria-live': 'off' });
     this.canvas = h('canvas', { class: 'map-canvas', 'aria-hidden': 'true' });
     this.tooltip = h('div', { class: 'map-tooltip', role: 'tooltip', id: 'map-tooltip', hidden: true });
@@ -106,7 +132,15 @@ export class ClusterMapView {
     this.element = h(
       'div',
       { class: 'map-panel' },
-      h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Cluster map controls' }, this.deviceDropdown.element, this.zoomOut.element, this.zoomIn.element, fit.element, this.zoomLabel),
+      h(
+        'div',
+        { class: 'toolbar', role: 'toolbar', 'aria-label': 'Cluster map controls' },
+        this.deviceDropdown.element,
+        this.zoomOut.element,
+        this.zoomIn.element,
+        fit.element,
+        this.zoomLabel,
+      ),
       this.surface,
       this.status,
       this.live,
@@ -129,7 +163,10 @@ export class ClusterMapView {
     const wanted = this.pendingState?.device ?? this.device?.type ?? this.devices[0]?.type ?? null;
     const current = this.devices.find((d) => d.type === wanted) ?? this.devices[0] ?? null;
     this.deviceDropdown.setChoices(
-      this.devices.map((d) => ({ value: String(d.type), label: `${d.path} · ${formatBytes(d.maxSlots * this.pageSize)} · ${formatCount(d.clusters)} clusters` })),
+      this.devices.map((d) => ({
+        value: String(d.type),
+        label: `${d.path} · ${formatBytes(d.maxSlots * this.pageSize)} · ${formatCount(d.clusters)} clusters`,
+      })),
       current === null ? '' : String(current.type),
     );
     if (current === null) {
@@ -139,7 +176,8 @@ export class ClusterMapView {
       this.schedule();
       return;
     }
-    if (this.device === null || this.device.type !== current.type || this.device.clusters !== current.clusters) this.showDevice(current.type);
+    if (this.device === null || this.device.type !== current.type || this.device.clusters !== current.clusters)
+      this.showDevice(current.type);
     else {
       this.device = current;
       this.updateStatus();
@@ -164,7 +202,12 @@ export class ClusterMapView {
   }
 
   /** Apply a step's cluster changes for one device. O(changes). */
-  applyClusterChanges(type: number, changes: Parameters<DeviceMapData['applyChanges']>[0], slotsChanged: boolean, overflow: boolean): void {
+  applyClusterChanges(
+    type: number,
+    changes: Parameters<DeviceMapData['applyChanges']>[0],
+    slotsChanged: boolean,
+    overflow: boolean,
+  ): void {
     if (this.data === null || this.data.type !== type) return;
     this.data.applyChanges(changes, slotsChanged, overflow);
     this.schedule();
@@ -249,7 +292,10 @@ export class ClusterMapView {
     this.firstPaintPending = true;
     this.hover = null;
     this.hideTooltip();
-    this.surface.setAttribute('aria-label', `Cluster map of ${device.path}: ${formatCount(device.clusters)} clusters of ${device.clusterSlots} slots`);
+    this.surface.setAttribute(
+      'aria-label',
+      `Cluster map of ${device.path}: ${formatCount(device.clusters)} clusters of ${device.clusterSlots} slots`,
+    );
     this.updateStatus();
     this.schedule();
     this.host.onViewChange();
@@ -297,7 +343,11 @@ export class ClusterMapView {
     if (result.complete && this.firstPaintPending && this.data.lastArrival > 0) {
       this.firstPaintPending = false;
       // From the last page's arrival to the finished frame: the "first paint after data" figure.
-      performance.measure('swapsim:map-first-paint', { start: this.data.lastArrival, end: ended, detail: { clusters: this.vp.clusters, cells: c1 - c0 } });
+      performance.measure('swapsim:map-first-paint', {
+        start: this.data.lastArrival,
+        end: ended,
+        detail: { clusters: this.vp.clusters, cells: c1 - c0 },
+      });
       this.surface.dataset.painted = String(this.data.type);
     }
     this.surface.setAttribute('aria-busy', String(!result.complete));
@@ -319,10 +369,16 @@ export class ClusterMapView {
     this.zoomOut.setDisabled(vp === null || vp.index <= vp.minIndex);
     if (vp === null || device === null) {
       this.zoomLabel.textContent = '';
-      this.status.textContent = this.devices.length === 0 ? 'No swap device is active yet: step the scenario past a swapon.' : '';
+      this.status.textContent =
+        this.devices.length === 0 ? 'No swap device is active yet: step the scenario past a swapon.' : '';
       return;
     }
-    this.zoomLabel.textContent = vp.k > 1 ? `${formatCount(vp.k)} clusters per cell` : vp.showsSlots ? `slots · ${vp.s}px per cluster` : `1 cluster per cell · ${vp.s}px`;
+    this.zoomLabel.textContent =
+      vp.k > 1
+        ? `${formatCount(vp.k)} clusters per cell`
+        : vp.showsSlots
+          ? `slots · ${vp.s}px per cluster`
+          : `1 cluster per cell · ${vp.s}px`;
     const [a, b] = vp.visibleClusters();
     const used = formatPercent(device.pages > 0 ? device.inuse / device.pages : 0);
     const error = this.data?.lastError;
@@ -381,7 +437,12 @@ export class ClusterMapView {
             this.zoomBy(dir, x, y);
           }
         } else {
-          const lines = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? 16 : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? this.vp.height : 1;
+          const lines =
+            e.deltaMode === WheelEvent.DOM_DELTA_LINE
+              ? 16
+              : e.deltaMode === WheelEvent.DOM_DELTA_PAGE
+                ? this.vp.height
+                : 1;
           this.vp.scrollBy(e.deltaY * lines);
           this.afterViewChange();
         }
@@ -457,7 +518,10 @@ export class ClusterMapView {
     if (cell < 0) return;
     const cluster = Math.min(device.clusters - 1, cell * vp.k);
     const slot = this.pickSlots() ? vp.slotAt(x, y, cell) : -1;
-    const selection: MapSelection = slot >= 0 ? { type: device.type, cluster, offset: cluster * device.clusterSlots + slot } : { type: device.type, cluster };
+    const selection: MapSelection =
+      slot >= 0
+        ? { type: device.type, cluster, offset: cluster * device.clusterSlots + slot }
+        : { type: device.type, cluster };
     this.commitSelection(selection);
   }
 
@@ -538,7 +602,11 @@ export class ClusterMapView {
     if (!vp.showsSlots || vp.slotWidth < CLICKABLE_SLOT) vp.zoomTo(Math.max(vp.index, vp.clickableSlotIndex));
     vp.center(cluster);
     this.afterViewChange();
-    this.commitSelection(selectFirstSlot ? { type: device.type, cluster, offset: cluster * device.clusterSlots } : { type: device.type, cluster });
+    this.commitSelection(
+      selectFirstSlot
+        ? { type: device.type, cluster, offset: cluster * device.clusterSlots }
+        : { type: device.type, cluster },
+    );
   }
 
   private moveSelection(key: string, sel: MapSelection | null): void {
@@ -598,7 +666,10 @@ export class ClusterMapView {
       const backing = entry === undefined ? null : BACKING_ORDER[entry.backing[slot]!];
       const count = entry?.detail.counts[slot];
       const zram = entry?.detail.zram;
-      const zramText = zram === undefined ? '' : ` · zram ${describeZramSlot({ state: zram.state[slot]!, size: zram.size[slot]!, idle: false })}`;
+      const zramText =
+        zram === undefined
+          ? ''
+          : ` · zram ${describeZramSlot({ state: zram.state[slot]!, size: zram.size[slot]!, idle: false })}`;
       return `slot ${formatCount(offset)} (${formatHex(offset)}) · cluster ${formatCount(first)} · ${backing === null || backing === undefined ? 'loading…' : `${BACKING_LABEL[backing]}${count !== undefined && count > 0 ? ` · count ${count}` : ''}${zramText}`}`;
     }
     const where = vp.k > 1 ? `clusters ${formatCount(first)}–${formatCount(last)}` : `cluster ${formatCount(first)}`;
@@ -643,8 +714,21 @@ export class ClusterMapView {
       [toCss(p.list.none), 'none', 'On no list: a per-CPU (or device-wide) allocation cursor owns it'],
       [toCss(p.list.dead), 'dead', 'Unusable (e.g. only bad slots)'],
     ];
-    const backings = BACKING_ORDER.map((b): [string, string, string] => [toCss(p.backing[b]), BACKING_LABEL[b], `Slot: ${BACKING_LABEL[b]}`]);
-    const mark = h('span', { class: 'legend-item', role: 'listitem', title: 'Corner mark: the cluster serves a large-folio order (its number once cells are big enough)' }, h('span', { class: 'order-mark', 'aria-hidden': 'true' }), 'order > 0');
+    const backings = BACKING_ORDER.map((b): [string, string, string] => [
+      toCss(p.backing[b]),
+      BACKING_LABEL[b],
+      `Slot: ${BACKING_LABEL[b]}`,
+    ]);
+    const mark = h(
+      'span',
+      {
+        class: 'legend-item',
+        role: 'listitem',
+        title: 'Corner mark: the cluster serves a large-folio order (its number once cells are big enough)',
+      },
+      h('span', { class: 'order-mark', 'aria-hidden': 'true' }),
+      'order > 0',
+    );
     replaceChildren(
       this.legend,
       h('span', { class: 'legend-title' }, 'Clusters (brighter = fuller):'),

@@ -23,7 +23,9 @@ export interface ChartOptions {
 }
 
 const DEFAULT_HEIGHT = 140;
-const STEP_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
+const STEP_INCRS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000,
+];
 
 export class StepChart {
   readonly element: HTMLElement;
@@ -52,10 +54,13 @@ export class StepChart {
   }
 
   setData(steps: number[], series: ChartSeries[]): void {
-    const shapeChanged = series.length !== this.series.length || series.some((s, i) => s.label !== this.series[i]?.label);
+    const shapeChanged =
+      series.length !== this.series.length || series.some((s, i) => s.label !== this.series[i]?.label);
     this.steps = steps;
     this.series = series;
-    const summary = series.map((s) => `${s.label} ${s.values.length > 0 ? (s.values[s.values.length - 1] ?? 'n/a') : 'n/a'}`).join(', ');
+    const summary = series
+      .map((s) => `${s.label} ${s.values.length > 0 ? (s.values[s.values.length - 1] ?? 'n/a') : 'n/a'}`)
+      .join(', ');
     this.element.setAttribute('aria-label', `${this.options.title}: ${this.options.description}. Latest: ${summary}.`);
     if (this.plot === null || shapeChanged) this.build();
     else this.plot.setData([steps, ...series.map((s) => s.values)]);
@@ -94,8 +99,19 @@ export class StepChart {
         scales: { x: { time: false } },
         axes: [
           // Steps are whole numbers: only integer tick spacings.
-          { ...axis(), label: 'step', labelSize: 16, labelFont: '11px var(--vscode-font-family, sans-serif)', incrs: STEP_INCRS, values: (_u, ticks) => ticks.map((t) => formatCount(t)) },
-          { ...axis(), size: 56, values: (_u, ticks) => ticks.map((t) => (this.options.format === undefined ? formatCompact(t) : format(t))) },
+          {
+            ...axis(),
+            label: 'step',
+            labelSize: 16,
+            labelFont: '11px var(--vscode-font-family, sans-serif)',
+            incrs: STEP_INCRS,
+            values: (_u, ticks) => ticks.map((t) => formatCount(t)),
+          },
+          {
+            ...axis(),
+            size: 56,
+            values: (_u, ticks) => ticks.map((t) => (this.options.format === undefined ? formatCompact(t) : format(t))),
+          },
         ],
         series: [
           { label: 'step' },

@@ -73,11 +73,25 @@ export class ComparePanel {
     const run = uiButton({ label: 'Compare now', id: 'compare-run', onClick: () => this.invalidate(0) });
     this.busy = h('span', { class: 'busy', hidden: true }, uiProgress('Comparing designs'));
     this.result = h('div', { class: 'compare-result', id: 'compare-result', 'aria-live': 'polite' });
-    this.chart = new StepChart({ title: 'Metadata bytes over the run', description: 'total metadata bytes of each design at each step', format: formatBytes, height: 180 }, palette);
+    this.chart = new StepChart(
+      {
+        title: 'Metadata bytes over the run',
+        description: 'total metadata bytes of each design at each step',
+        format: formatBytes,
+        height: 180,
+      },
+      palette,
+    );
     this.element = h(
       'div',
       { class: 'compare-panel' },
-      h('div', { class: 'toolbar', role: 'group', 'aria-label': 'Designs to compare' }, ...boxes.map((b) => b.element), run.element, this.busy),
+      h(
+        'div',
+        { class: 'toolbar', role: 'group', 'aria-label': 'Designs to compare' },
+        ...boxes.map((b) => b.element),
+        run.element,
+        this.busy,
+      ),
       this.result,
       this.chart.element,
     );
@@ -117,7 +131,15 @@ export class ComparePanel {
       const result = await this.host.rpc.request('swapsim/compare', { designs: this.designs });
       if (token === this.token) this.render(result);
     } catch (err) {
-      if (token === this.token) replaceChildren(this.result, h('p', { class: 'error', role: 'alert' }, `Comparison failed: ${err instanceof Error ? err.message : String(err)}`));
+      if (token === this.token)
+        replaceChildren(
+          this.result,
+          h(
+            'p',
+            { class: 'error', role: 'alert' },
+            `Comparison failed: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
     } finally {
       if (token === this.token) this.busy.hidden = true;
     }
@@ -134,8 +156,20 @@ export class ComparePanel {
         cells.set(`${table.design}\u0000${key}`, line);
       }
     }
-    const sorted = [...rows.entries()].sort(([, a], [, b]) => (a.kind === b.kind ? (a.device ?? '').localeCompare(b.device ?? '') || a.structure.localeCompare(b.structure) : a.kind === 'static' ? -1 : 1));
-    const head = h('tr', {}, h('th', { scope: 'col' }, 'Structure'), h('th', { scope: 'col' }, 'Kind'), ...designs.map((d) => h('th', { scope: 'col', class: 'num', title: DESIGN_TITLES[d] }, d)));
+    const sorted = [...rows.entries()].sort(([, a], [, b]) =>
+      a.kind === b.kind
+        ? (a.device ?? '').localeCompare(b.device ?? '') || a.structure.localeCompare(b.structure)
+        : a.kind === 'static'
+          ? -1
+          : 1,
+    );
+    const head = h(
+      'tr',
+      {},
+      h('th', { scope: 'col' }, 'Structure'),
+      h('th', { scope: 'col' }, 'Kind'),
+      ...designs.map((d) => h('th', { scope: 'col', class: 'num', title: DESIGN_TITLES[d] }, d)),
+    );
     const body = sorted.map(([key, row]) =>
       h(
         'tr',
@@ -146,11 +180,25 @@ export class ComparePanel {
           const line = cells.get(`${d}\u0000${key}`);
           if (line === undefined) return h('td', { class: 'num absent', title: `${d} has no ${row.structure}` }, '—');
           // The formula is the figure's explanation: in the tooltip and, for screen readers, in the label.
-          return h('td', { class: 'num', title: `${line.formula}\n${line.source}`, 'aria-label': `${formatBytes(line.bytes)}: ${line.formula}`, 'data-design': d, 'data-bytes': line.bytes }, formatBytes(line.bytes));
+          return h(
+            'td',
+            {
+              class: 'num',
+              title: `${line.formula}\n${line.source}`,
+              'aria-label': `${formatBytes(line.bytes)}: ${line.formula}`,
+              'data-design': d,
+              'data-bytes': line.bytes,
+            },
+            formatBytes(line.bytes),
+          );
         }),
       ),
     );
-    const totalRow = (label: string, pick: (t: CompareResult['tables'][number]) => number | null, format: (n: number) => string): HTMLElement =>
+    const totalRow = (
+      label: string,
+      pick: (t: CompareResult['tables'][number]) => number | null,
+      format: (n: number) => string,
+    ): HTMLElement =>
       h(
         'tr',
         { class: 'total' },
@@ -172,16 +220,35 @@ export class ComparePanel {
         totalRow('static total', (t) => t.totals.static, formatBytes),
         totalRow('dynamic total', (t) => t.totals.dynamic, formatBytes),
         totalRow('total', (t) => t.totals.total, formatBytes),
-        totalRow('per used slot', (t) => t.totals.perUsedSlot, (n) => `${n.toFixed(2)} B`),
+        totalRow(
+          'per used slot',
+          (t) => t.totals.perUsedSlot,
+          (n) => `${n.toFixed(2)} B`,
+        ),
       ),
     );
-    const failures = result.failures.map((f) => h('p', { class: 'warning', 'data-design': f.design }, `${f.design}: ${f.message}`));
+    const failures = result.failures.map((f) =>
+      h('p', { class: 'warning', 'data-design': f.design }, `${f.design}: ${f.message}`),
+    );
     const report = compareReport(result);
-    const behaviour = reportTable('compare-behaviour', `Behaviour at step ${formatCount(result.step)} (rows where the designs differ are marked)`, [''], report.behaviour, designs, true, false);
+    const behaviour = reportTable(
+      'compare-behaviour',
+      `Behaviour at step ${formatCount(result.step)} (rows where the designs differ are marked)`,
+      [''],
+      report.behaviour,
+      designs,
+      true,
+      false,
+    );
     behaviour.classList.add('compare');
     replaceChildren(
       this.result,
-      h('p', { class: 'hint' }, 'The same figures: ', h('code', { id: 'compare-cli' }, cliCommand(this.host.scenarioFile(), designs, 'current', result.step))),
+      h(
+        'p',
+        { class: 'hint' },
+        'The same figures: ',
+        h('code', { id: 'compare-cli' }, cliCommand(this.host.scenarioFile(), designs, 'current', result.step)),
+      ),
       designs.length > 0 ? divergenceLine('compare-divergence', report) : null,
       designs.length > 0 ? h('div', { class: 'table-scroll' }, behaviour) : null,
       designs.length > 0 ? h('div', { class: 'table-scroll' }, table) : null,

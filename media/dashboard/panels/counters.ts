@@ -43,7 +43,11 @@ export class CountersPanel {
     this.element = h(
       'div',
       { class: 'counters-panel' },
-      h('p', { class: 'hint' }, 'Values changed by the last step are highlighted. Enter or click on a line charts it over the steps visited.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Values changed by the last step are highlighted. Enter or click on a line charts it over the steps visited.',
+      ),
       this.filesBox,
       h('h3', {}, 'Charts'),
       this.chartsBox,
@@ -64,7 +68,9 @@ export class CountersPanel {
   /** Redraw after a delta (or at start). */
   update(devices: readonly DeviceSummary[]): void {
     const files = kernelFiles(this.store.counters, devices);
-    const shape = files.map((f) => `${f.id}:${f.lines.map((l) => l.map((s) => s.key ?? '').join(',')).join(';')}`).join('|');
+    const shape = files
+      .map((f) => `${f.id}:${f.lines.map((l) => l.map((s) => s.key ?? '').join(',')).join(';')}`)
+      .join('|');
     if (shape !== this.shape) {
       this.shape = shape;
       this.build(files);
@@ -88,7 +94,8 @@ export class CountersPanel {
   }
 
   private build(files: KernelFile[]): void {
-    const focusedKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.counter : undefined;
+    const focusedKey =
+      document.activeElement instanceof HTMLElement ? document.activeElement.dataset.counter : undefined;
     this.spans.clear();
     this.lineOf.clear();
     const blocks = files.map((file) => {
@@ -96,7 +103,11 @@ export class CountersPanel {
         const keys = line.filter((s) => s.key !== undefined).map((s) => s.key!);
         const text = h('span', { class: 'kline-text' });
         for (const segment of line) {
-          const span = h('span', segment.key === undefined ? {} : { class: 'kval', 'data-key': segment.key }, segment.text);
+          const span = h(
+            'span',
+            segment.key === undefined ? {} : { class: 'kval', 'data-key': segment.key },
+            segment.text,
+          );
           text.append(span);
           if (segment.key !== undefined) {
             const list = this.spans.get(segment.key) ?? [];
@@ -104,15 +115,32 @@ export class CountersPanel {
             this.spans.set(segment.key, list);
           }
         }
-        if (keys.length === 0) return h('div', { class: 'kline header', 'aria-hidden': index === 0 ? 'false' : 'true' }, text);
+        if (keys.length === 0)
+          return h('div', { class: 'kline header', 'aria-hidden': index === 0 ? 'false' : 'true' }, text);
         // One key per line is charted: the last one (Used for /proc/swaps rows, the value elsewhere).
         const chartKey = keys.length > 1 ? (keys.find((k) => k.endsWith('.Used')) ?? keys[keys.length - 1]!) : keys[0]!;
-        const el = h('div', { class: 'kline', role: 'button', tabindex: -1, 'aria-pressed': 'false', 'data-counter': chartKey, title: `Chart ${counterTitle(chartKey)}` }, text);
+        const el = h(
+          'div',
+          {
+            class: 'kline',
+            role: 'button',
+            tabindex: -1,
+            'aria-pressed': 'false',
+            'data-counter': chartKey,
+            title: `Chart ${counterTitle(chartKey)}`,
+          },
+          text,
+        );
         for (const key of keys) this.lineOf.set(key, el);
         el.addEventListener('click', () => this.toggleChart(chartKey));
         return el;
       });
-      const block = h('div', { class: 'kfile', id: `file-${file.id}`, role: 'group', 'aria-label': file.title }, h('div', { class: 'kfile-name' }, file.title), ...lines);
+      const block = h(
+        'div',
+        { class: 'kfile', id: `file-${file.id}`, role: 'group', 'aria-label': file.title },
+        h('div', { class: 'kfile-name' }, file.title),
+        ...lines,
+      );
       block.addEventListener('keydown', (e) => this.onKey(e, block));
       // Roving focus: one line per file is in the tab order.
       const first = block.querySelector<HTMLElement>('.kline[data-counter]');
@@ -172,7 +200,8 @@ export class CountersPanel {
   }
 
   private markCharted(): void {
-    for (const [key, el] of this.lineOf) if (el.dataset.counter === key) el.setAttribute('aria-pressed', String(this.chartKeys.includes(key)));
+    for (const [key, el] of this.lineOf)
+      if (el.dataset.counter === key) el.setAttribute('aria-pressed', String(this.chartKeys.includes(key)));
   }
 
   private renderCharts(): void {
@@ -184,15 +213,23 @@ export class CountersPanel {
     }
     for (const key of this.chartKeys) {
       if (this.charts.has(key)) continue;
-      const chart = new StepChart({ title: counterTitle(key), description: `${key} at each visited step` }, this.palette);
-      const remove = h('button', { class: 'link remove-chart', type: 'button', 'aria-label': `Remove the chart of ${counterTitle(key)}` }, 'remove');
+      const chart = new StepChart(
+        { title: counterTitle(key), description: `${key} at each visited step` },
+        this.palette,
+      );
+      const remove = h(
+        'button',
+        { class: 'link remove-chart', type: 'button', 'aria-label': `Remove the chart of ${counterTitle(key)}` },
+        'remove',
+      );
       remove.addEventListener('click', () => this.toggleChart(key));
       chart.element.append(h('figcaption', {}, remove));
       chart.element.dataset.counter = key;
       this.charts.set(key, chart);
     }
     replaceChildren(this.chartsBox, ...this.chartKeys.map((k) => this.charts.get(k)!.element));
-    if (this.chartKeys.length === 0) this.chartsBox.append(h('p', { class: 'hint' }, 'No chart yet: pick a counter line above.'));
+    if (this.chartKeys.length === 0)
+      this.chartsBox.append(h('p', { class: 'hint' }, 'No chart yet: pick a counter line above.'));
     this.refreshCharts();
   }
 

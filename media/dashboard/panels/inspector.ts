@@ -48,7 +48,12 @@ export class SlotInspector {
     palette: Palette,
   ) {
     this.palette = palette;
-    this.body = h('div', { class: 'inspector-body', id: 'inspector-body', 'aria-live': 'polite', 'aria-busy': 'false' });
+    this.body = h('div', {
+      class: 'inspector-body',
+      id: 'inspector-body',
+      'aria-live': 'polite',
+      'aria-busy': 'false',
+    });
     this.element = h('div', { class: 'inspector' }, this.body);
     this.renderEmpty();
   }
@@ -78,7 +83,14 @@ export class SlotInspector {
       this.lastRecord = null;
       this.lastCluster = null;
       const what = sel.offset === undefined ? `cluster ${formatCount(sel.cluster)}` : `slot ${formatCount(sel.offset)}`;
-      replaceChildren(this.body, h('p', { class: 'hint', id: 'inspector-inactive' }, `No swap device of type ${sel.type} is active at step ${formatCount(this.host.step())}. ${what} shows here again once it is swapped on.`));
+      replaceChildren(
+        this.body,
+        h(
+          'p',
+          { class: 'hint', id: 'inspector-inactive' },
+          `No swap device of type ${sel.type} is active at step ${formatCount(this.host.step())}. ${what} shows here again once it is swapped on.`,
+        ),
+      );
       this.body.setAttribute('aria-busy', 'false');
       return;
     }
@@ -95,7 +107,14 @@ export class SlotInspector {
       if (token === this.token) {
         this.lastRecord = null;
         this.lastCluster = null;
-        replaceChildren(this.body, h('p', { class: 'error', role: 'alert' }, `Could not load the selection: ${err instanceof Error ? err.message : String(err)}`));
+        replaceChildren(
+          this.body,
+          h(
+            'p',
+            { class: 'error', role: 'alert' },
+            `Could not load the selection: ${err instanceof Error ? err.message : String(err)}`,
+          ),
+        );
       }
     } finally {
       if (token === this.token) this.body.setAttribute('aria-busy', 'false');
@@ -105,7 +124,14 @@ export class SlotInspector {
   private renderEmpty(): void {
     this.lastRecord = null;
     this.lastCluster = null;
-    replaceChildren(this.body, h('p', { class: 'hint' }, 'Click a cluster on the map (or focus the map and use the arrow keys), then a slot, to decode its metadata here.'));
+    replaceChildren(
+      this.body,
+      h(
+        'p',
+        { class: 'hint' },
+        'Click a cluster on the map (or focus the map and use the arrow keys), then a slot, to decode its metadata here.',
+      ),
+    );
   }
 
   private swatch(backing: SlotBacking): HTMLElement {
@@ -127,7 +153,11 @@ export class SlotInspector {
       ['backing', 'Backing', h('span', {}, this.swatch(r.backing), r.backing)],
       ['count', 'Swap count', String(r.count)],
       ['zero', 'Zero page', r.zero ? 'yes (no I/O on swapin)' : 'no'],
-      ['memcg', 'Memory cgroup', r.memcg === null ? 'none' : `${r.memcg.path} (id ${r.memcg.id}${r.memcg.online ? '' : ', offline: zombie'})`],
+      [
+        'memcg',
+        'Memory cgroup',
+        r.memcg === null ? 'none' : `${r.memcg.path} (id ${r.memcg.id}${r.memcg.online ? '' : ', offline: zombie'})`,
+      ],
       ['pfn', 'Swap cache folio', r.pfn === null ? 'none' : `PFN ${formatCount(r.pfn)} (${formatHex(r.pfn)})`],
       [
         'zswap',
@@ -158,14 +188,34 @@ export class SlotInspector {
     const diagram = h('div', { class: 'bitfield', 'aria-hidden': 'true' });
     for (const f of e.fields) {
       const [hi, lo] = f.bits;
-      const seg = h('span', { class: 'bitfield-seg', title: `${f.name}: bits ${hi}..${lo} = ${f.value}${f.meaning ? ` (${f.meaning})` : ''}` }, h('span', { class: 'bitfield-name' }, f.name), h('span', { class: 'bitfield-range' }, hi === lo ? `${hi}` : `${hi}..${lo}`));
+      const seg = h(
+        'span',
+        {
+          class: 'bitfield-seg',
+          title: `${f.name}: bits ${hi}..${lo} = ${f.value}${f.meaning ? ` (${f.meaning})` : ''}`,
+        },
+        h('span', { class: 'bitfield-name' }, f.name),
+        h('span', { class: 'bitfield-range' }, hi === lo ? `${hi}` : `${hi}..${lo}`),
+      );
       seg.style.flexGrow = String(hi - lo + 1);
       diagram.append(seg);
     }
     const table = h(
       'table',
       { class: 'fields', 'aria-labelledby': `${id}-title` },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Bits'), h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Binary'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, 'Meaning'))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Bits'),
+          h('th', { scope: 'col' }, 'Field'),
+          h('th', { scope: 'col' }, 'Binary'),
+          h('th', { scope: 'col' }, 'Value'),
+          h('th', { scope: 'col' }, 'Meaning'),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -182,7 +232,11 @@ export class SlotInspector {
             { 'data-field': f.name },
             h('td', { class: 'num' }, hi === lo ? `${hi}` : `${hi}..${lo}`),
             h('th', { scope: 'row' }, f.name),
-            h('td', { class: 'mono binary' }, binary.length > 24 ? `${binary.slice(0, 10)}…${binary.slice(-10)}` : binary),
+            h(
+              'td',
+              { class: 'mono binary' },
+              binary.length > 24 ? `${binary.slice(0, 10)}…${binary.slice(-10)}` : binary,
+            ),
             h('td', { class: 'mono', 'data-value': f.value }, f.value),
             h('td', {}, f.meaning ?? ''),
           );
@@ -193,23 +247,38 @@ export class SlotInspector {
       'section',
       { class: 'encoding', id, 'data-structure': e.structure },
       h('h4', { id: `${id}-title` }, e.structure),
-      h('p', { class: 'raw' }, h('span', { class: 'label' }, `raw (${e.bits} bits): `), h('code', { 'data-raw': e.raw }, e.raw)),
+      h(
+        'p',
+        { class: 'raw' },
+        h('span', { class: 'label' }, `raw (${e.bits} bits): `),
+        h('code', { 'data-raw': e.raw }, e.raw),
+      ),
       diagram,
       table,
     );
   }
 
   private renderHistory(r: SlotRecord): HTMLElement {
-    const section = h('section', { class: 'history', 'aria-labelledby': 'history-title' }, h('h4', { id: 'history-title' }, `History (${r.history.length} event${r.history.length === 1 ? '' : 's'})`));
+    const section = h(
+      'section',
+      { class: 'history', 'aria-labelledby': 'history-title' },
+      h('h4', { id: 'history-title' }, `History (${r.history.length} event${r.history.length === 1 ? '' : 's'})`),
+    );
     if (r.history.length === 0) {
       section.append(h('p', { class: 'hint' }, 'No event has touched this slot yet.'));
       return section;
     }
     const list = h('ol', { class: 'events' });
     for (const e of r.history) {
-      const button = h('button', { class: 'link', type: 'button', 'data-step': e.step, title: `Go to step ${e.step}` }, `step ${e.step}`);
+      const button = h(
+        'button',
+        { class: 'link', type: 'button', 'data-step': e.step, title: `Go to step ${e.step}` },
+        `step ${e.step}`,
+      );
       button.addEventListener('click', () => this.host.gotoStep(e.step));
-      list.append(h('li', {}, button, h('span', { class: 'event-kind' }, e.kind), h('span', { class: 'event-text' }, e.text)));
+      list.append(
+        h('li', {}, button, h('span', { class: 'event-kind' }, e.kind), h('span', { class: 'event-text' }, e.text)),
+      );
     }
     section.append(list);
     return section;
@@ -227,16 +296,29 @@ export class SlotInspector {
     const rows: [string, string, Node | string][] = [
       ['device', 'Device', path],
       ['cluster', 'Cluster', formatCount(d.cluster)],
-      ['slots', 'Slots', `${formatCount(d.cluster * n)}–${formatCount((d.cluster + 1) * n - 1)} (${formatHex(d.cluster * n)}–${formatHex((d.cluster + 1) * n - 1)})`],
+      [
+        'slots',
+        'Slots',
+        `${formatCount(d.cluster * n)}–${formatCount((d.cluster + 1) * n - 1)} (${formatHex(d.cluster * n)}–${formatHex((d.cluster + 1) * n - 1)})`,
+      ],
       ['list', 'List', d.list],
       ['order', 'Order', String(d.order)],
       ['count', 'Used slots', `${formatCount(d.count)} of ${formatCount(n)}`],
-      ['table', 'Swap table', d.hasTable ? `allocated${d.hasExtendTable ? ', with extend table' : ''}` : 'not allocated'],
-      ['memcgs', 'Memory cgroups', memcgs.size === 0 ? 'none' : [...memcgs].map((id) => this.host.memcgPath(id)).join(', ')],
+      [
+        'table',
+        'Swap table',
+        d.hasTable ? `allocated${d.hasExtendTable ? ', with extend table' : ''}` : 'not allocated',
+      ],
+      [
+        'memcgs',
+        'Memory cgroups',
+        memcgs.size === 0 ? 'none' : [...memcgs].map((id) => this.host.memcgPath(id)).join(', '),
+      ],
     ];
     for (const [key, label, value] of rows) dl.append(h('dt', {}, label), h('dd', { 'data-key': key }, value));
     const list = h('ul', { class: 'histogram' });
-    for (const [backing, count] of [...histogram].sort((a, b) => b[1] - a[1])) list.append(h('li', {}, this.swatch(backing), `${backing}: ${formatCount(count)}`));
+    for (const [backing, count] of [...histogram].sort((a, b) => b[1] - a[1]))
+      list.append(h('li', {}, this.swatch(backing), `${backing}: ${formatCount(count)}`));
     replaceChildren(
       this.body,
       h('h3', { id: 'inspector-title' }, `Cluster ${formatCount(d.cluster)} of ${path}`),

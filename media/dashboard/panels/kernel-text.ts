@@ -22,13 +22,17 @@ export interface KernelFile {
   lines: Line[];
 }
 
-const v = (counters: ReadonlyMap<string, number>, key: string): Segment => ({ text: String(counters.get(key) ?? 0), key });
+const v = (counters: ReadonlyMap<string, number>, key: string): Segment => ({
+  text: String(counters.get(key) ?? 0),
+  key,
+});
 
 /** /proc/swaps: the name padded to 40 columns, then tab-separated fields (the layout of the kernel's swap_show). */
 function procSwaps(counters: ReadonlyMap<string, number>, devices: readonly DeviceSummary[]): KernelFile {
   const lines: Line[] = [[{ text: 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority' }]];
   const names = new Set<string>();
-  for (const key of counters.keys()) if (key.startsWith('swaps.') && key.endsWith('.Size')) names.add(splitCounterKey(key).name);
+  for (const key of counters.keys())
+    if (key.startsWith('swaps.') && key.endsWith('.Size')) names.add(splitCounterKey(key).name);
   // Rows in swap-type order, as the kernel walks swap_info[].
   const order = new Map(devices.map((d) => [d.path, d.type]));
   for (const name of [...names].sort((a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9))) {
@@ -61,7 +65,12 @@ function free(counters: ReadonlyMap<string, number>): KernelFile {
     lines: [
       [{ text: '               total        used        free      shared  buff/cache   available' }],
       [{ text: 'Mem:'.padEnd(9) }, ...col('free.mem.total', true), ...mem],
-      [{ text: 'Swap:'.padEnd(9) }, ...col('free.swap.total', true), ...col('free.swap.used'), ...col('free.swap.free')],
+      [
+        { text: 'Swap:'.padEnd(9) },
+        ...col('free.swap.total', true),
+        ...col('free.swap.used'),
+        ...col('free.swap.free'),
+      ],
     ],
   };
 }
@@ -74,12 +83,23 @@ function meminfo(counters: ReadonlyMap<string, number>, keys: readonly string[])
     lines: keys.map((key) => {
       const name = key.slice('meminfo.'.length);
       const text = String(counters.get(key) ?? 0);
-      return [{ text: `${name}:`.padEnd(16) + ' '.repeat(Math.max(0, 8 - text.length)) }, { text, key }, { text: ' kB' }];
+      return [
+        { text: `${name}:`.padEnd(16) + ' '.repeat(Math.max(0, 8 - text.length)) },
+        { text, key },
+        { text: ' kB' },
+      ];
     }),
   };
 }
 
-function nameValue(id: string, title: string, prefix: string, counters: ReadonlyMap<string, number>, keys: readonly string[], separator: string): KernelFile {
+function nameValue(
+  id: string,
+  title: string,
+  prefix: string,
+  counters: ReadonlyMap<string, number>,
+  keys: readonly string[],
+  separator: string,
+): KernelFile {
   return {
     id,
     title,
@@ -97,7 +117,12 @@ export function kernelFiles(counters: ReadonlyMap<string, number>, devices: read
     byGroup.set(group, list);
   }
   const keys = (group: string): string[] => byGroup.get(group) ?? [];
-  const files = [procSwaps(counters, devices), free(counters), meminfo(counters, keys('meminfo')), nameValue('proc-vmstat', '/proc/vmstat', '', counters, keys('vmstat'), ' ')];
+  const files = [
+    procSwaps(counters, devices),
+    free(counters),
+    meminfo(counters, keys('meminfo')),
+    nameValue('proc-vmstat', '/proc/vmstat', '', counters, keys('vmstat'), ' '),
+  ];
   // mTHP stats: sizes with every counter at zero are left out (a dozen sizes × six files is mostly noise).
   const sizesInUse = new Set<string>();
   for (const key of keys('mthp')) if ((counters.get(key) ?? 0) !== 0) sizesInUse.add(splitCounterKey(key).name);
@@ -112,7 +137,8 @@ export function kernelFiles(counters: ReadonlyMap<string, number>, devices: read
       lines: mthp.map(({ key, name, field }) => [{ text: `${name}/stats/${field}:` }, v(counters, key)]),
     });
   }
-  if (keys('zswap').length > 0) files.push(nameValue('zswap-debugfs', 'grep . /sys/kernel/debug/zswap/*', '', counters, keys('zswap'), ':'));
+  if (keys('zswap').length > 0)
+    files.push(nameValue('zswap-debugfs', 'grep . /sys/kernel/debug/zswap/*', '', counters, keys('zswap'), ':'));
   return files;
 }
 

@@ -8,7 +8,14 @@ import type { MemcgSummary } from '../../../shared/protocol';
 import { h, replaceChildren } from '../dom';
 import { formatBytes, formatLimit, formatPercent } from '../format';
 
-function bar(id: string, label: string, current: number, max: number | null, high: number | null, peak: number): HTMLElement {
+function bar(
+  id: string,
+  label: string,
+  current: number,
+  max: number | null,
+  high: number | null,
+  peak: number,
+): HTMLElement {
   // An unlimited cgroup is scaled to what it has used at most, so the bar still says something.
   const scale = max ?? Math.max(peak, current, high ?? 0, 1);
   const fraction = Math.min(1, current / scale);
@@ -33,7 +40,13 @@ function bar(id: string, label: string, current: number, max: number | null, hig
     mark.style.left = `${(high / scale) * 100}%`;
     track.append(mark);
   }
-  return h('div', { class: 'bar-row', 'data-bar': id }, h('span', { class: 'bar-label' }, label), track, h('span', { class: 'bar-value' }, `${formatBytes(current)} / ${formatLimit(max)}`));
+  return h(
+    'div',
+    { class: 'bar-row', 'data-bar': id },
+    h('span', { class: 'bar-label' }, label),
+    track,
+    h('span', { class: 'bar-value' }, `${formatBytes(current)} / ${formatLimit(max)}`),
+  );
 }
 
 /** A cgroup event file as the kernel prints it: one "name value" per line. */
@@ -83,17 +96,40 @@ export class MemcgPanel {
 
   private node(m: MemcgSummary): HTMLElement {
     const name = m.path === '/' ? '/ (root)' : m.path;
-    const state = m.online ? null : h('span', { class: 'tag zombie', title: 'Removed (offline) but still pinned, e.g. by swap entries charged to it' }, 'zombie');
+    const state = m.online
+      ? null
+      : h(
+          'span',
+          { class: 'tag zombie', title: 'Removed (offline) but still pinned, e.g. by swap entries charged to it' },
+          'zombie',
+        );
     const root = m.path === '/';
     return h(
       'li',
-      { class: `memcg${m.online ? '' : ' offline'}`, 'data-memcg': m.path, 'aria-label': `${name}${m.online ? '' : ', zombie'}` },
-      h('div', { class: 'memcg-head' }, h('strong', {}, name), state, m.tasks.length > 0 ? h('span', { class: 'tasks' }, `tasks: ${m.tasks.join(', ')}`) : null),
+      {
+        class: `memcg${m.online ? '' : ' offline'}`,
+        'data-memcg': m.path,
+        'aria-label': `${name}${m.online ? '' : ', zombie'}`,
+      },
+      h(
+        'div',
+        { class: 'memcg-head' },
+        h('strong', {}, name),
+        state,
+        m.tasks.length > 0 ? h('span', { class: 'tasks' }, `tasks: ${m.tasks.join(', ')}`) : null,
+      ),
       h(
         'div',
         { class: 'bars' },
         bar('memory', 'memory.current', m.current, root ? null : m.max, root ? null : m.high, m.peak),
-        bar('swap', 'memory.swap.current', m.swapCurrent, root ? null : m.swapMax, root ? null : m.swapHigh, m.swapPeak),
+        bar(
+          'swap',
+          'memory.swap.current',
+          m.swapCurrent,
+          root ? null : m.swapMax,
+          root ? null : m.swapHigh,
+          m.swapPeak,
+        ),
         bar('zswap', 'memory.zswap.current', m.zswapCurrent, root ? null : m.zswapMax, null, m.zswapCurrent),
       ),
       h(

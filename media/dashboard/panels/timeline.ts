@@ -39,7 +39,17 @@ export class TimelinePanel {
     private readonly host: TimelineHost,
     private readonly store: SessionStore,
   ) {
-    this.slider = h('input', { type: 'range', min: 0, max: 0, step: 1, value: 0, id: 'timeline-slider', class: 'timeline-slider', 'aria-label': 'Scenario step', 'aria-busy': 'false' });
+    this.slider = h('input', {
+      type: 'range',
+      min: 0,
+      max: 0,
+      step: 1,
+      value: 0,
+      id: 'timeline-slider',
+      class: 'timeline-slider',
+      'aria-label': 'Scenario step',
+      'aria-busy': 'false',
+    });
     this.slider.addEventListener('input', () => this.scrub(Number(this.slider.value)));
     this.slider.addEventListener('pointerdown', () => {
       this.dragging = true;
@@ -49,9 +59,25 @@ export class TimelinePanel {
     });
     this.marks = h('div', { class: 'timeline-marks', role: 'group', 'aria-label': 'Failed expectations and errors' });
     this.position = h('p', { class: 'timeline-position', id: 'timeline-position' });
-    this.list = h('div', { class: 'timeline-events', id: 'timeline-events', role: 'list', 'aria-label': 'Events by step' });
-    this.loadOlder = uiButton({ label: 'Load older events', id: 'timeline-older', onClick: () => void this.fetchOlder() });
-    this.element = h('div', { class: 'timeline' }, h('div', { class: 'timeline-track' }, this.slider, this.marks), this.position, this.list, this.loadOlder.element);
+    this.list = h('div', {
+      class: 'timeline-events',
+      id: 'timeline-events',
+      role: 'list',
+      'aria-label': 'Events by step',
+    });
+    this.loadOlder = uiButton({
+      label: 'Load older events',
+      id: 'timeline-older',
+      onClick: () => void this.fetchOlder(),
+    });
+    this.element = h(
+      'div',
+      { class: 'timeline' },
+      h('div', { class: 'timeline-track' }, this.slider, this.marks),
+      this.position,
+      this.list,
+      this.loadOlder.element,
+    );
   }
 
   /** Scrub: one gotoStep in flight at a time; the last position wins. */
@@ -84,7 +110,10 @@ export class TimelinePanel {
     const { index, total, range } = snapshot.step;
     this.slider.max = String(total);
     if (!this.dragging && this.scrubTarget === null) this.slider.value = String(index);
-    this.slider.setAttribute('aria-valuetext', `step ${index} of ${total}${range !== null ? `, line ${range.start.line + 1}` : ''}`);
+    this.slider.setAttribute(
+      'aria-valuetext',
+      `step ${index} of ${total}${range !== null ? `, line ${range.start.line + 1}` : ''}`,
+    );
     this.position.textContent = `Step ${formatCount(index)} of ${formatCount(total)}${range !== null ? ` · last ran line ${range.start.line + 1}` : ''}${snapshot.step.next !== null ? ` · next: line ${snapshot.step.next.start.line + 1}` : ' · at the end'} · ${formatCount(this.store.eventsTotal)} events`;
     this.renderMarks(total);
     // Older events past the current step belong to an undone future.
@@ -97,19 +126,28 @@ export class TimelinePanel {
   private renderMarks(total: number): void {
     const marks: HTMLElement[] = [];
     const add = (step: number, kind: string, label: string): void => {
-      const mark = h('button', { type: 'button', class: `mark ${kind}`, 'aria-label': `${label} (step ${step})`, title: `${label} (step ${step})`, 'data-step': step });
+      const mark = h('button', {
+        type: 'button',
+        class: `mark ${kind}`,
+        'aria-label': `${label} (step ${step})`,
+        title: `${label} (step ${step})`,
+        'data-step': step,
+      });
       mark.style.left = `${total > 0 ? (step / total) * 100 : 0}%`;
       mark.addEventListener('click', () => void this.host.gotoStep(step));
       marks.push(mark);
     };
-    for (const e of this.store.snapshot.expects) if (!e.passed) add(e.step, 'failed', `expect failed: ${e.text}, got ${e.actual}`);
-    for (const e of this.store.snapshot.errors) add(e.step, e.expected ? 'expected-error' : 'error', `${e.errno}: ${e.message}`);
+    for (const e of this.store.snapshot.expects)
+      if (!e.passed) add(e.step, 'failed', `expect failed: ${e.text}, got ${e.actual}`);
+    for (const e of this.store.snapshot.errors)
+      add(e.step, e.expected ? 'expected-error' : 'error', `${e.errno}: ${e.message}`);
     replaceChildren(this.marks, ...marks.slice(0, 200));
   }
 
   private renderEvents(current: number): void {
     const recent = this.store.events.slice(-SHOWN_EVENTS);
-    const all = recent.length < SHOWN_EVENTS ? [...this.older.slice(-(SHOWN_EVENTS - recent.length)), ...recent] : recent;
+    const all =
+      recent.length < SHOWN_EVENTS ? [...this.older.slice(-(SHOWN_EVENTS - recent.length)), ...recent] : recent;
     const byStep = new Map<number, WireEvent[]>();
     for (const e of all) {
       const list = byStep.get(e.step) ?? [];
@@ -124,7 +162,17 @@ export class TimelinePanel {
     replaceChildren(
       this.list,
       ...steps.map((step) => {
-        const go = h('button', { type: 'button', class: 'link step-link', 'data-step': step, 'aria-current': step === current ? 'step' : false, title: `Go to step ${step}` }, `step ${formatCount(step)}`);
+        const go = h(
+          'button',
+          {
+            type: 'button',
+            class: 'link step-link',
+            'data-step': step,
+            'aria-current': step === current ? 'step' : false,
+            title: `Go to step ${step}`,
+          },
+          `step ${formatCount(step)}`,
+        );
         go.addEventListener('click', () => void this.host.gotoStep(step));
         const events = byStep.get(step)!;
         const shown = events.slice(-SHOWN_PER_STEP);
@@ -136,8 +184,17 @@ export class TimelinePanel {
           h(
             'ul',
             { class: 'events' },
-            more > 0 ? h('li', { class: 'hint' }, `… ${formatCount(more)} earlier event${more === 1 ? '' : 's'} of this step`) : null,
-            ...shown.map((e) => h('li', { 'data-event': e.id }, h('span', { class: 'event-kind' }, e.kind), h('span', { class: 'event-text' }, e.text))),
+            more > 0
+              ? h('li', { class: 'hint' }, `… ${formatCount(more)} earlier event${more === 1 ? '' : 's'} of this step`)
+              : null,
+            ...shown.map((e) =>
+              h(
+                'li',
+                { 'data-event': e.id },
+                h('span', { class: 'event-kind' }, e.kind),
+                h('span', { class: 'event-text' }, e.text),
+              ),
+            ),
           ),
         );
       }),

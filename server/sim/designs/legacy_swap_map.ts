@@ -36,7 +36,8 @@ export interface SwapMapEncoding {
 
 /** Digits of a count, lowest first: [swap_map digit, continuation level 1, level 2, …]. */
 export function swapMapDigits(count: number): number[] {
-  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`swap count must be a non-negative integer, got ${count}`);
+  if (!Number.isSafeInteger(count) || count < 0)
+    throw new RangeError(`swap count must be a non-negative integer, got ${count}`);
   const digits = [count % MAP_RADIX];
   let rest = Math.floor(count / MAP_RADIX);
   while (rest > 0) {
@@ -74,7 +75,8 @@ export function decodeSwapMap(enc: SwapMapEncoding): LegacySlotState {
   // Stale digits on continuation pages past the last COUNT_CONTINUED are ignored, as the kernel does.
   for (let level = 1; continued; level++) {
     const byte = enc.continuation[level - 1];
-    if (byte === undefined) throw new RangeError(`COUNT_CONTINUED set at level ${level - 1} but continuation level ${level} is missing`);
+    if (byte === undefined)
+      throw new RangeError(`COUNT_CONTINUED set at level ${level - 1} but continuation level ${level} is missing`);
     checkByte(`continuation level ${level}`, byte);
     count += (byte & SWAP_CONT_MAX) * digitWeight(level);
     continued = (byte & COUNT_CONTINUED) !== 0;
@@ -94,7 +96,11 @@ export function describeSwapMapByte(byte: number): EncodingView {
   return {
     raw: '0x' + hex2(byte),
     fields: [
-      { name: 'COUNT_CONTINUED', bits: [7, 7], value: flag(byte & COUNT_CONTINUED, 'count continues on a continuation page') },
+      {
+        name: 'COUNT_CONTINUED',
+        bits: [7, 7],
+        value: flag(byte & COUNT_CONTINUED, 'count continues on a continuation page'),
+      },
       { name: 'SWAP_HAS_CACHE', bits: [6, 6], value: flag(byte & SWAP_HAS_CACHE, 'a swap-cache folio exists') },
       { name: 'count', bits: [5, 0], value: countText },
     ],
@@ -112,7 +118,11 @@ export function describeContinuationByte(byte: number, level: number): EncodingV
     raw: '0x' + hex2(byte),
     fields: [
       { name: 'COUNT_CONTINUED', bits: [7, 7], value: flag(byte & COUNT_CONTINUED, 'a higher level is non-zero') },
-      { name: `count digit, level ${level}`, bits: [6, 0], value: `${digit}${max} × ${fmtInt(weight)} = ${fmtInt(digit * weight)}` },
+      {
+        name: `count digit, level ${level}`,
+        bits: [6, 0],
+        value: `${digit}${max} × ${fmtInt(weight)} = ${fmtInt(digit * weight)}`,
+      },
     ],
   };
 }
@@ -126,5 +136,6 @@ function hex2(byte: number): string {
 }
 
 function checkByte(what: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0 || value > 0xff) throw new RangeError(`${what} must be a byte, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > 0xff)
+    throw new RangeError(`${what} must be a byte, got ${value}`);
 }

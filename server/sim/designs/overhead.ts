@@ -174,7 +174,8 @@ const SOURCES: Record<Structure, string> = {
 };
 
 function checkCount(what: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
 }
 
 function validateDevice(profile: DesignProfile, d: DeviceUsage): void {
@@ -201,13 +202,18 @@ function validateDevice(profile: DesignProfile, d: DeviceUsage): void {
     throw new RangeError(`${d.name}: clusters ${d.clusters} != ceil(${d.maxSlots} / ${d.clusterSlots})`);
   }
   if (d.clustersAllocated > d.clusters) throw new RangeError(`${d.name}: clustersAllocated exceeds clusters`);
-  if (d.clustersWithTable > d.clustersAllocated) throw new RangeError(`${d.name}: clustersWithTable exceeds clustersAllocated`);
-  if (d.clustersWithExtendTable > d.clustersWithTable) throw new RangeError(`${d.name}: clustersWithExtendTable exceeds clustersWithTable`);
-  if ((d.clustersWithMemcgTable ?? 0) > d.clustersWithTable) throw new RangeError(`${d.name}: clustersWithMemcgTable exceeds clustersWithTable`);
+  if (d.clustersWithTable > d.clustersAllocated)
+    throw new RangeError(`${d.name}: clustersWithTable exceeds clustersAllocated`);
+  if (d.clustersWithExtendTable > d.clustersWithTable)
+    throw new RangeError(`${d.name}: clustersWithExtendTable exceeds clustersWithTable`);
+  if ((d.clustersWithMemcgTable ?? 0) > d.clustersWithTable)
+    throw new RangeError(`${d.name}: clustersWithMemcgTable exceeds clustersWithTable`);
   if (d.usedSlots > d.maxSlots) throw new RangeError(`${d.name}: usedSlots exceeds maxSlots`);
   if (d.rmapSlots > d.usedSlots) throw new RangeError(`${d.name}: rmapSlots exceeds usedSlots`);
-  if (d.role === 'ghost' && profile !== 'ghost') throw new RangeError(`${d.name}: a ghost device exists only in the ghost profile, not ${profile}`);
-  if (d.role === 'vswap' && profile !== 'vswap-ste') throw new RangeError(`${d.name}: a vswap device exists only in the vswap-ste profile, not ${profile}`);
+  if (d.role === 'ghost' && profile !== 'ghost')
+    throw new RangeError(`${d.name}: a ghost device exists only in the ghost profile, not ${profile}`);
+  if (d.role === 'vswap' && profile !== 'vswap-ste')
+    throw new RangeError(`${d.name}: a vswap device exists only in the vswap-ste profile, not ${profile}`);
   if (d.role === 'physical' && d.rmapSlots > 0 && !designDescriptor(profile).capabilities.hasReverseMap) {
     throw new RangeError(`${d.name}: profile ${profile} has no reverse-map entries`);
   }
@@ -279,14 +285,29 @@ function clusterTables(
       tables - rmap,
       () => `${perLabel} × ${fmtInt(d.clustersWithTable)} clusters with a table − ${B(rmap)} counted as rmap`,
     );
-    b.add(d.name, 'rmap', 'dynamic', rmap, () => `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} POINTER entries inside this device's swap tables`);
+    b.add(
+      d.name,
+      'rmap',
+      'dynamic',
+      rmap,
+      () => `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} POINTER entries inside this device's swap tables`,
+    );
   } else {
-    b.add(d.name, 'swap_table', 'dynamic', tables, () => `${perLabel} × ${fmtInt(d.clustersWithTable)} clusters with a table`);
+    b.add(
+      d.name,
+      'swap_table',
+      'dynamic',
+      tables,
+      () => `${perLabel} × ${fmtInt(d.clustersWithTable)} clusters with a table`,
+    );
   }
   if (opts.memcg) {
     const withMemcg = d.clustersWithMemcgTable ?? defaultMemcgClusters(desc, d);
     const perMemcg = SIZES.MEMCG_ID * d.clusterSlots;
-    const note = d.clustersWithMemcgTable === undefined && withMemcg !== d.clustersWithTable ? ' (allocation deferred: every used slot is an rmap slot)' : '';
+    const note =
+      d.clustersWithMemcgTable === undefined && withMemcg !== d.clustersWithTable
+        ? ' (allocation deferred: every used slot is an rmap slot)'
+        : '';
     b.add(
       d.name,
       'memcg_table',
@@ -301,16 +322,29 @@ function clusterTables(
     'extend_table',
     'dynamic',
     perExtend * d.clustersWithExtendTable,
-    () => `${B(perExtend)} (${fmtInt(d.clusterSlots)} × ${SIZES.EXTEND_ENTRY} B) × ${fmtInt(d.clustersWithExtendTable)} clusters with an overflowed count (${fmtInt(d.overflowSlots)} slots)`,
+    () =>
+      `${B(perExtend)} (${fmtInt(d.clusterSlots)} × ${SIZES.EXTEND_ENTRY} B) × ${fmtInt(d.clustersWithExtendTable)} clusters with an overflowed count (${fmtInt(d.overflowSlots)} slots)`,
   );
   if (input.tableHasZeroFlag === false && desc.zeroLocation === 'table_flag') {
     const perZero = bitmapBytes(d.clusterSlots);
-    b.add(d.name, 'zero_bitmap', 'dynamic', perZero * d.clustersWithTable, () => `${B(perZero)} (${fmtInt(d.clusterSlots)} bits) × ${fmtInt(d.clustersWithTable)} clusters with a table`);
+    b.add(
+      d.name,
+      'zero_bitmap',
+      'dynamic',
+      perZero * d.clustersWithTable,
+      () => `${B(perZero)} (${fmtInt(d.clusterSlots)} bits) × ${fmtInt(d.clustersWithTable)} clusters with a table`,
+    );
   }
   if (opts.virtualTable !== 'none') {
     const perV = SIZES.VIRTUAL_ENTRY * d.clusterSlots;
     const what = opts.virtualTable === 'ghost' ? 'opaque placeholder, 8 B/slot' : 'vtable, 8 B/slot';
-    b.add(d.name, 'virtual_table', 'dynamic', perV * d.clustersWithTable, () => `${B(perV)} (${what}) × ${fmtInt(d.clustersWithTable)} clusters with a table`);
+    b.add(
+      d.name,
+      'virtual_table',
+      'dynamic',
+      perV * d.clustersWithTable,
+      () => `${B(perV)} (${what}) × ${fmtInt(d.clustersWithTable)} clusters with a table`,
+    );
   }
 }
 
@@ -322,7 +356,13 @@ function defaultMemcgClusters(desc: DesignDescriptor, d: DeviceUsage): number {
 function staticClusterInfo(b: Builder, desc: DesignDescriptor, d: DeviceUsage): void {
   const size = desc.clusterInfoBytes;
   const approx = desc.profile === 'vswap' || desc.profile === 'ghost' ? ' (size assumed, see docs)' : '';
-  b.add(d.name, 'cluster_info', 'static', size * d.clusters, () => `${size} B × ${fmtInt(d.clusters)} clusters${approx}`);
+  b.add(
+    d.name,
+    'cluster_info',
+    'static',
+    size * d.clusters,
+    () => `${size} B × ${fmtInt(d.clusters)} clusters${approx}`,
+  );
 }
 
 function dynamicClusters(b: Builder, desc: DesignDescriptor, d: DeviceUsage): void {
@@ -332,7 +372,8 @@ function dynamicClusters(b: Builder, desc: DesignDescriptor, d: DeviceUsage): vo
     'cluster_info',
     'dynamic',
     size * d.clustersAllocated,
-    () => `${size} B ci_dyn × ${fmtInt(d.clustersAllocated)} allocated clusters of ${fmtInt(d.clusters)} (size assumed, see docs)`,
+    () =>
+      `${size} B ci_dyn × ${fmtInt(d.clustersAllocated)} allocated clusters of ${fmtInt(d.clusters)} (size assumed, see docs)`,
   );
   const nodes = denseXarrayNodes(d.clustersAllocated);
   b.add(
@@ -340,7 +381,8 @@ function dynamicClusters(b: Builder, desc: DesignDescriptor, d: DeviceUsage): vo
     'xarray_nodes',
     'dynamic',
     SIZES.XA_NODE * nodes,
-    () => `${SIZES.XA_NODE} B × ${fmtInt(nodes)} xa_nodes for ${fmtInt(d.clustersAllocated)} clusters at dense indices (≈, ${SIZES.XA_CHUNK} per node)`,
+    () =>
+      `${SIZES.XA_NODE} B × ${fmtInt(nodes)} xa_nodes for ${fmtInt(d.clustersAllocated)} clusters at dense indices (≈, ${SIZES.XA_CHUNK} per node)`,
   );
 }
 
@@ -348,8 +390,20 @@ function legacyArrays(b: Builder, d: DeviceUsage, swapMap: boolean): void {
   const S = d.maxSlots;
   if (swapMap) b.add(d.name, 'swap_map', 'static', S, () => `1 B × ${fmtInt(S)} slots`);
   const words = Math.ceil(S / 2);
-  b.add(d.name, 'swap_cgroup', 'static', SIZES.SWAP_CGROUP_WORD * words, () => `2 B × ${fmtInt(S)} slots (${fmtInt(words)} atomic_t of 4 B, two ids each)`);
-  b.add(d.name, 'zeromap', 'static', bitmapBytes(S), () => `1 bit × ${fmtInt(S)} slots (${fmtInt(Math.ceil(S / 64))} longs of 8 B)`);
+  b.add(
+    d.name,
+    'swap_cgroup',
+    'static',
+    SIZES.SWAP_CGROUP_WORD * words,
+    () => `2 B × ${fmtInt(S)} slots (${fmtInt(words)} atomic_t of 4 B, two ids each)`,
+  );
+  b.add(
+    d.name,
+    'zeromap',
+    'static',
+    bitmapBytes(S),
+    () => `1 bit × ${fmtInt(S)} slots (${fmtInt(Math.ceil(S / 64))} longs of 8 B)`,
+  );
 }
 
 function continuation(b: Builder, input: OverheadInput, d: DeviceUsage): void {
@@ -358,7 +412,8 @@ function continuation(b: Builder, input: OverheadInput, d: DeviceUsage): void {
     'continuation_pages',
     'dynamic',
     input.pageSize * d.continuationPages,
-    () => `${B(input.pageSize)} × ${fmtInt(d.continuationPages)} continuation pages (${fmtInt(d.overflowSlots)} slots above SWAP_MAP_MAX)`,
+    () =>
+      `${B(input.pageSize)} × ${fmtInt(d.continuationPages)} continuation pages (${fmtInt(d.overflowSlots)} slots above SWAP_MAP_MAX)`,
   );
 }
 
@@ -372,7 +427,8 @@ function deviceLines(b: Builder, desc: DesignDescriptor, input: OverheadInput, d
         'swapcache_xarray',
         'dynamic',
         SIZES.XA_NODE * d.swapCacheGroups64,
-        () => `${SIZES.XA_NODE} B × ${fmtInt(d.swapCacheGroups64)} leaf xa_nodes (64-slot groups holding ${fmtInt(d.cachedSlots)} folios, ${fmtInt(d.shadowSlots)} shadows; ≈, inner nodes ignored)`,
+        () =>
+          `${SIZES.XA_NODE} B × ${fmtInt(d.swapCacheGroups64)} leaf xa_nodes (64-slot groups holding ${fmtInt(d.cachedSlots)} folios, ${fmtInt(d.shadowSlots)} shadows; ≈, inner nodes ignored)`,
       );
       continuation(b, input, d);
       return;
@@ -381,7 +437,14 @@ function deviceLines(b: Builder, desc: DesignDescriptor, input: OverheadInput, d
       legacyArrays(b, d, true);
       staticClusterInfo(b, desc, d);
       const per = tableBytesPerCluster(d);
-      b.add(d.name, 'swap_table', 'dynamic', per * d.clustersWithTable, () => `${B(per)} (${fmtInt(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B) × ${fmtInt(d.clustersWithTable)} clusters with a table`);
+      b.add(
+        d.name,
+        'swap_table',
+        'dynamic',
+        per * d.clustersWithTable,
+        () =>
+          `${B(per)} (${fmtInt(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B) × ${fmtInt(d.clustersWithTable)} clusters with a table`,
+      );
       continuation(b, input, d);
       return;
     }
@@ -409,8 +472,20 @@ function deviceLines(b: Builder, desc: DesignDescriptor, input: OverheadInput, d
     case 'vswap': {
       staticClusterInfo(b, desc, d);
       const bitmaps = 2 * bitmapBytes(d.maxSlots);
-      b.add(d.name, 'vswap_bitmaps', 'static', bitmaps, () => `2 bitmaps (allocated, bad) × 1 bit × ${fmtInt(d.maxSlots)} slots`);
-      b.add(d.name, 'rmap', 'dynamic', SIZES.RMAP_ENTRY * d.rmapSlots, () => `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} physical slots backing a swp_desc`);
+      b.add(
+        d.name,
+        'vswap_bitmaps',
+        'static',
+        bitmaps,
+        () => `2 bitmaps (allocated, bad) × 1 bit × ${fmtInt(d.maxSlots)} slots`,
+      );
+      b.add(
+        d.name,
+        'rmap',
+        'dynamic',
+        SIZES.RMAP_ENTRY * d.rmapSlots,
+        () => `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} physical slots backing a swp_desc`,
+      );
       return;
     }
     case 'vswap-ste': {
@@ -431,7 +506,8 @@ function zswapSplit(desc: DesignDescriptor, input: OverheadInput): { virtualHeld
   const total = input.zswap.entries;
   if (desc.profile === 'vswap') return { virtualHeld: total, treeHeld: 0 };
   const explicit = input.devices.filter((d) => d.zswapEntries !== undefined);
-  const isVirtualDevice = (d: DeviceUsage): boolean => d.role !== 'physical' && desc.capabilities.zswapHeldByVirtualLayer;
+  const isVirtualDevice = (d: DeviceUsage): boolean =>
+    d.role !== 'physical' && desc.capabilities.zswapHeldByVirtualLayer;
   let virtualHeld: number;
   if (explicit.length > 0) {
     const listed = explicit.reduce((s, d) => s + (d.zswapEntries ?? 0), 0);
@@ -445,14 +521,33 @@ function zswapSplit(desc: DesignDescriptor, input: OverheadInput): { virtualHeld
 
 function globalLines(b: Builder, desc: DesignDescriptor, input: OverheadInput): void {
   if (desc.profile === 'vswap') {
-    b.add(null, 'swp_desc', 'dynamic', SIZES.SWP_DESC * input.vswapDescriptors, () => `${SIZES.SWP_DESC} B × ${fmtInt(input.vswapDescriptors)} virtual entries`);
+    b.add(
+      null,
+      'swp_desc',
+      'dynamic',
+      SIZES.SWP_DESC * input.vswapDescriptors,
+      () => `${SIZES.SWP_DESC} B × ${fmtInt(input.vswapDescriptors)} virtual entries`,
+    );
   }
   const entries = input.zswap.entries;
-  b.add(null, 'zswap_entry', 'dynamic', SIZES.ZSWAP_ENTRY * entries, () => `≈${SIZES.ZSWAP_ENTRY} B × ${fmtInt(entries)} stored pages`);
+  b.add(
+    null,
+    'zswap_entry',
+    'dynamic',
+    SIZES.ZSWAP_ENTRY * entries,
+    () => `≈${SIZES.ZSWAP_ENTRY} B × ${fmtInt(entries)} stored pages`,
+  );
   if (desc.profile !== 'vswap') {
     const { virtualHeld, treeHeld } = zswapSplit(desc, input);
-    const folded = virtualHeld > 0 ? `; ${fmtInt(virtualHeld)} more found through the virtual layer at no extra cost` : '';
-    b.add(null, 'zswap_tree', 'dynamic', SIZES.ZSWAP_TREE_SLOT * treeHeld, () => `${SIZES.ZSWAP_TREE_SLOT} B × ${fmtInt(treeHeld)} entries in zswap's XArray${folded}`);
+    const folded =
+      virtualHeld > 0 ? `; ${fmtInt(virtualHeld)} more found through the virtual layer at no extra cost` : '';
+    b.add(
+      null,
+      'zswap_tree',
+      'dynamic',
+      SIZES.ZSWAP_TREE_SLOT * treeHeld,
+      () => `${SIZES.ZSWAP_TREE_SLOT} B × ${fmtInt(treeHeld)} entries in zswap's XArray${folded}`,
+    );
   }
 }
 
@@ -494,7 +589,13 @@ export function computeOverhead(input: OverheadInput, opts: { formulas?: boolean
   return {
     profile: input.profile,
     lines: b.lines,
-    totals: { static: stat, dynamic: dyn, total, usedEntries, perUsedSlot: usedEntries > 0 ? total / usedEntries : null },
+    totals: {
+      static: stat,
+      dynamic: dyn,
+      total,
+      usedEntries,
+      perUsedSlot: usedEntries > 0 ? total / usedEntries : null,
+    },
     data: { zswapCompressedBytes: input.zswap.compressedBytes },
   };
 }
@@ -539,7 +640,10 @@ export function compareOverhead(inputs: OverheadInput[]): ComparisonRow[] {
       }),
     });
   }
-  const total = (key: 'total_static' | 'total_dynamic' | 'total', pick: (t: OverheadTable) => number): ComparisonRow => ({
+  const total = (
+    key: 'total_static' | 'total_dynamic' | 'total',
+    pick: (t: OverheadTable) => number,
+  ): ComparisonRow => ({
     key,
     unit: 'B',
     cells: tables.map((t) => ({ profile: t.profile, value: pick(t), detail: fmtBytes(pick(t)) })),

@@ -27,7 +27,8 @@ export function pfnOfFolioAddress(address: bigint): number | null {
 }
 
 export function zswapEntryAddress(id: number): bigint {
-  if (!Number.isSafeInteger(id) || id < 0) throw new RangeError(`zswap entry id must be a non-negative integer, got ${id}`);
+  if (!Number.isSafeInteger(id) || id < 0)
+    throw new RangeError(`zswap entry id must be a non-negative integer, got ${id}`);
   return SYNTHETIC_SLAB_BASE + BigInt(id) * SLAB_STEP;
 }
 

@@ -115,33 +115,116 @@ export interface DesignDescriptor {
 }
 
 const SRC = {
-  OLDSWAP: { key: 'OLDSWAP', location: 'include/linux/swap.h (historical; swap_map constants)', note: 'swap_map byte layout, SWAP_MAP_* constants' },
+  OLDSWAP: {
+    key: 'OLDSWAP',
+    location: 'include/linux/swap.h (historical; swap_map constants)',
+    note: 'swap_map byte layout, SWAP_MAP_* constants',
+  },
   SCG: { key: 'SCG', location: 'mm/swap_cgroup.c (before P4)', note: 'swap_cgroup array: two 16-bit ids per atomic_t' },
-  SIO: { key: 'SIO', location: 'linux-mm/linux-mm mm/swap_io.c @02aee935 (pre-P4)', note: 'zeromap bitmap set and tested at swapout/swapin' },
-  SF: { key: 'SF', location: 'linux-mm/linux-mm mm/swapfile.c @000bd100acdb', note: 'allocator, cluster lifetime, table allocation' },
-  ST_P1: { key: 'ST-P1', location: 'torvalds/linux mm/swap_table.h @cb9f145f', note: 'P1/P2 entry format: NULL, folio pointer, shadow' },
-  ST_P3: { key: 'ST-P3', location: 'openSUSE/kernel mm/swap_table.h @b197d41462c2', note: 'P3 entry format: count bits over PFN or shadow' },
-  ST_P4: { key: 'ST-P4', location: 'linux-mm/linux-mm mm/swap_table.h @0822e81d', note: 'P4 entry format with the zero flag, memcg_table; vswap-STE Pointer kind' },
-  LWN_P1: { key: 'LWN-1056405', location: 'https://lwn.net/Articles/1056405/', note: 'swap table overview (2026-02-02)' },
-  LWN_P2: { key: 'LWN-1057102', location: 'https://lwn.net/Articles/1057102/', note: 'phase II: swapin always through the swap cache' },
-  LWN_LSF: { key: 'LWN-1072657', location: 'https://lwn.net/Articles/1072657/', note: 'LSFMM+BPF 2026 swap session; per-slot targets' },
-  P3_V3: { key: 'P3-v3', messageId: '20260218-swap-table-p3-v3-0-f4e34be021a7@tencent.com', note: 'swap table phase III v3 (Kairui Song)' },
+  SIO: {
+    key: 'SIO',
+    location: 'linux-mm/linux-mm mm/swap_io.c @02aee935 (pre-P4)',
+    note: 'zeromap bitmap set and tested at swapout/swapin',
+  },
+  SF: {
+    key: 'SF',
+    location: 'linux-mm/linux-mm mm/swapfile.c @000bd100acdb',
+    note: 'allocator, cluster lifetime, table allocation',
+  },
+  ST_P1: {
+    key: 'ST-P1',
+    location: 'torvalds/linux mm/swap_table.h @cb9f145f',
+    note: 'P1/P2 entry format: NULL, folio pointer, shadow',
+  },
+  ST_P3: {
+    key: 'ST-P3',
+    location: 'openSUSE/kernel mm/swap_table.h @b197d41462c2',
+    note: 'P3 entry format: count bits over PFN or shadow',
+  },
+  ST_P4: {
+    key: 'ST-P4',
+    location: 'linux-mm/linux-mm mm/swap_table.h @0822e81d',
+    note: 'P4 entry format with the zero flag, memcg_table; vswap-STE Pointer kind',
+  },
+  LWN_P1: {
+    key: 'LWN-1056405',
+    location: 'https://lwn.net/Articles/1056405/',
+    note: 'swap table overview (2026-02-02)',
+  },
+  LWN_P2: {
+    key: 'LWN-1057102',
+    location: 'https://lwn.net/Articles/1057102/',
+    note: 'phase II: swapin always through the swap cache',
+  },
+  LWN_LSF: {
+    key: 'LWN-1072657',
+    location: 'https://lwn.net/Articles/1072657/',
+    note: 'LSFMM+BPF 2026 swap session; per-slot targets',
+  },
+  P3_V3: {
+    key: 'P3-v3',
+    messageId: '20260218-swap-table-p3-v3-0-f4e34be021a7@tencent.com',
+    note: 'swap table phase III v3 (Kairui Song)',
+  },
   GIT_P3: { key: 'GIT-P3', note: 'torvalds/linux master post-receive mail, 2026-04-15 (mm-stable-2026-04-13 pull)' },
   P4_V2: { key: 'P4-v2', note: 'swap table phase IV v2, 2026-04-17: ghost patches dropped, standalone memcg_table' },
   P4_V4: { key: 'P4-v4', note: 'swap table phase IV v4, 2026-05-15: 48 B cluster_info per 512 slots' },
   P4_V5: { key: 'P4-v5', note: 'swap table phase IV v5, 2026-05-17 (12 patches)' },
-  GIT_P4: { key: 'GIT-P4', note: 'mm-stable 2026-06-03 post-receive plus a tip/master rev-list with mm-stable-2026-06-18' },
-  P4_RFC: { key: 'P4-RFC', messageId: '20260220-swap-table-p4-v1-0-104795d19815@tencent.com', note: 'RFC 00/15: P4 plus ghost swapfile (patches 13-15)' },
-  SEED: { key: 'SEED', messageId: 'CAKEwX=OaDKQwanaYm=Mt+mWAKjaqXPdiScF6NB=TZYx1B-Xo8w@mail.gmail.com', note: "Nhat Pham's reply, 2026-02-23: per-slot claims and objections" },
-  KS_REPLY: { key: 'KS-REPLY', messageId: 'CAMgjq7D6n0H2=di0SrMQbJ48cVeKhGeQMH_mY0y-au4OJbE2GQ@mail.gmail.com', note: "Kairui Song's answer, 2026-02-24: memcg_table would make 10 B/slot" },
-  JW_REPLY: { key: 'JW-REPLY', location: 'lkml.iu.edu/hypermail/linux/kernel/2602.2/08585.html', note: 'Johannes Weiner on duplicated metadata and free(1)' },
-  JW_06: { key: 'JW-06', location: 'lkml.iu.edu/hypermail/linux/kernel/2602.2/08484.html', note: 'review of RFC 06/15 (reparent on swapin)' },
+  GIT_P4: {
+    key: 'GIT-P4',
+    note: 'mm-stable 2026-06-03 post-receive plus a tip/master rev-list with mm-stable-2026-06-18',
+  },
+  P4_RFC: {
+    key: 'P4-RFC',
+    messageId: '20260220-swap-table-p4-v1-0-104795d19815@tencent.com',
+    note: 'RFC 00/15: P4 plus ghost swapfile (patches 13-15)',
+  },
+  SEED: {
+    key: 'SEED',
+    messageId: 'CAKEwX=OaDKQwanaYm=Mt+mWAKjaqXPdiScF6NB=TZYx1B-Xo8w@mail.gmail.com',
+    note: "Nhat Pham's reply, 2026-02-23: per-slot claims and objections",
+  },
+  KS_REPLY: {
+    key: 'KS-REPLY',
+    messageId: 'CAMgjq7D6n0H2=di0SrMQbJ48cVeKhGeQMH_mY0y-au4OJbE2GQ@mail.gmail.com',
+    note: "Kairui Song's answer, 2026-02-24: memcg_table would make 10 B/slot",
+  },
+  JW_REPLY: {
+    key: 'JW-REPLY',
+    location: 'lkml.iu.edu/hypermail/linux/kernel/2602.2/08585.html',
+    note: 'Johannes Weiner on duplicated metadata and free(1)',
+  },
+  JW_06: {
+    key: 'JW-06',
+    location: 'lkml.iu.edu/hypermail/linux/kernel/2602.2/08484.html',
+    note: 'review of RFC 06/15 (reparent on swapin)',
+  },
   BS_GHOST: { key: 'BS-GHOST', note: "Barry Song's objection to /dev/ghostswap (same thread)" },
-  VSWAP_V3: { key: 'VSWAP-v3', messageId: '20260208215839.87595-1-nphamcs@gmail.com', note: 'Virtual Swap Space v3 (20 patches); 32 GB overhead table in the cover' },
-  LWN_VSWAP: { key: 'LWN-1059201', location: 'https://lwn.net/Articles/1059201/', note: 'virtual swap article (2026-02-19)' },
-  VSTE_V1: { key: 'VSTE-v1', messageId: '20260528212955.1912856-1-… (truncated in our notes)', note: 'vswap Swap Table Edition RFC v1, 2026-05-28' },
-  VSTE_V2: { key: 'VSTE-v2', messageId: '20260612193738.2183968-1-… (truncated in our notes)', note: 'vswap Swap Table Edition RFC v2, 2026-06-12' },
-  LMM_VSWAP: { key: 'LMM-vswap', location: 'linux-mm/linux-mm mm/vswap.h @0822e81d', note: 'virtual_table tag encoding' },
+  VSWAP_V3: {
+    key: 'VSWAP-v3',
+    messageId: '20260208215839.87595-1-nphamcs@gmail.com',
+    note: 'Virtual Swap Space v3 (20 patches); 32 GB overhead table in the cover',
+  },
+  LWN_VSWAP: {
+    key: 'LWN-1059201',
+    location: 'https://lwn.net/Articles/1059201/',
+    note: 'virtual swap article (2026-02-19)',
+  },
+  VSTE_V1: {
+    key: 'VSTE-v1',
+    messageId: '20260528212955.1912856-1-… (truncated in our notes)',
+    note: 'vswap Swap Table Edition RFC v1, 2026-05-28',
+  },
+  VSTE_V2: {
+    key: 'VSTE-v2',
+    messageId: '20260612193738.2183968-1-… (truncated in our notes)',
+    note: 'vswap Swap Table Edition RFC v2, 2026-06-12',
+  },
+  LMM_VSWAP: {
+    key: 'LMM-vswap',
+    location: 'linux-mm/linux-mm mm/vswap.h @0822e81d',
+    note: 'virtual_table tag encoding',
+  },
 } satisfies Record<string, DesignSource>;
 
 const NO_CAPS: DesignCapabilities = {
@@ -165,7 +248,7 @@ const NO_CAPS: DesignCapabilities = {
 };
 
 const MAINLINE_REPARENT_NOTE =
-  'If the recorded memcg is offline, the swapped-in folio is charged to the faulting mm\'s memcg; the swap charge stays with the zombie until the slot is freed.';
+  "If the recorded memcg is offline, the swapped-in folio is charged to the faulting mm's memcg; the swap charge stays with the zombie until the slot is freed.";
 
 const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
   legacy: {
@@ -176,13 +259,15 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     status: 'Mainline up to 6.17 (before swap table phase I).',
     sources: [SRC.OLDSWAP, SRC.SCG, SRC.SIO, SRC.SF],
     countLocation: 'swap_map',
-    countNote: 'Low 6 bits of the swap_map byte (up to SWAP_MAP_MAX 0x3e); larger counts carry into continuation pages.',
+    countNote:
+      'Low 6 bits of the swap_map byte (up to SWAP_MAP_MAX 0x3e); larger counts carry into continuation pages.',
     memcgIdLocation: 'swap_cgroup',
     memcgNote: 'Global per-device swap_cgroup array, 2 B per slot, allocated at swapon.',
     zeroLocation: 'zeromap',
     zeroNote: 'si->zeromap: 1 bit per slot, allocated at swapon.',
     swapCacheLocation: 'xarray_per_64mib',
-    swapCacheNote: 'One address_space XArray per 64 MiB (2^14 slots) holds folios and, after writeback, workingset shadows.',
+    swapCacheNote:
+      'One address_space XArray per 64 MiB (2^14 slots) holds folios and, after writeback, workingset shadows.',
     dynamicDevices: false,
     backendChosenAtWriteout: false,
     virtualChargeRule: 'no-virtual-slots',
@@ -209,13 +294,15 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     status: 'P1 merged for 6.18, P2 merged for 7.0 (released 2026-04-12).',
     sources: [SRC.ST_P1, SRC.LWN_P1, SRC.LWN_P2, SRC.OLDSWAP, SRC.SCG],
     countLocation: 'swap_map',
-    countNote: 'Still the swap_map byte; P2 stopped using SWAP_HAS_CACHE because cache presence is read from the table.',
+    countNote:
+      'Still the swap_map byte; P2 stopped using SWAP_HAS_CACHE because cache presence is read from the table.',
     memcgIdLocation: 'swap_cgroup',
     memcgNote: 'Global swap_cgroup array, 2 B per slot.',
     zeroLocation: 'zeromap',
     zeroNote: 'si->zeromap bitmap.',
     swapCacheLocation: 'swap_table',
-    swapCacheNote: 'Per-cluster table of folio pointers and shadows (512 × 8 B), allocated while the cluster is in use.',
+    swapCacheNote:
+      'Per-cluster table of folio pointers and shadows (512 × 8 B), allocated while the cluster is in use.',
     dynamicDevices: false,
     backendChosenAtWriteout: false,
     virtualChargeRule: 'no-virtual-slots',
@@ -241,7 +328,8 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     status: 'Pulled into torvalds/master 2026-04-15 (mm-stable-2026-04-13), so 7.1.',
     sources: [SRC.P3_V3, SRC.GIT_P3, SRC.ST_P3, SRC.SF, SRC.LWN_LSF],
     countLocation: 'swap_table',
-    countNote: '4-bit count in bits 60–63 of the table entry; the top value sends readers to the per-cluster extend_table.',
+    countNote:
+      '4-bit count in bits 60–63 of the table entry; the top value sends readers to the per-cluster extend_table.',
     memcgIdLocation: 'swap_cgroup',
     memcgNote: 'Global swap_cgroup array, 2 B per slot.',
     zeroLocation: 'zeromap',
@@ -276,7 +364,7 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     countLocation: 'swap_table',
     countNote: '4-bit count in bits 60–63; overflow in extend_table.',
     memcgIdLocation: 'memcg_table',
-    memcgNote: 'Per-cluster memcg_table (512 × u16 = 1 KiB), allocated and freed with the cluster\'s table.',
+    memcgNote: "Per-cluster memcg_table (512 × u16 = 1 KiB), allocated and freed with the cluster's table.",
     zeroLocation: 'table_flag',
     zeroNote: 'SWP_TB_ZERO_FLAG, bit 59 on x86-64; a per-cluster 512-bit zero_bitmap on arches without a spare bit.',
     swapCacheLocation: 'swap_table',
@@ -308,7 +396,8 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     countLocation: 'swap_table',
     countNote: 'Table count bits, on the ghost device for zswap-held pages and on the physical device otherwise.',
     memcgIdLocation: 'table_shadow',
-    memcgNote: 'RFC: the memcg id is written into the table\'s shadow value when the folio leaves the swap cache (deferred recording); no memcg_table.',
+    memcgNote:
+      "RFC: the memcg id is written into the table's shadow value when the folio leaves the swap cache (deferred recording); no memcg_table.",
     zeroLocation: 'table_flag',
     zeroNote: 'Z flag in the table of whichever device holds the slot.',
     swapCacheLocation: 'swap_table',
@@ -316,9 +405,10 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     dynamicDevices: true,
     backendChosenAtWriteout: false,
     virtualChargeRule: 'charged-as-device-slot',
-    chargeNote: 'A ghost slot is an ordinary swap slot and is charged at allocation; Kairui suggested per-layer charging later.',
+    chargeNote:
+      'A ghost slot is an ordinary swap slot and is charged at allocation; Kairui suggested per-layer charging later.',
     reparentOnSwapin: 'dead-memcg-parent',
-    reparentNote: 'RFC 06/15: a swapin whose swapout cgroup is dead is charged to that cgroup\'s parent (not merged).',
+    reparentNote: "RFC 06/15: a swapin whose swapout cgroup is dead is charged to that cgroup's parent (not merged).",
     // P4 RFC cluster_info had no memcg_table pointer: the P3 layout (our field-size sum).
     clusterInfoBytes: 40,
     // ci_dyn: cluster_info + virtual_table pointer + rcu_head for kfree_rcu (our field-size sum).
@@ -354,9 +444,11 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     dynamicDevices: true,
     backendChosenAtWriteout: true,
     virtualChargeRule: 'charged-per-virtual-entry',
-    chargeNote: 'Inferred: the charge record lives in swp_desc, so each virtual entry carries it. The sources do not spell the rule out (UNCONFIRMED; docs/kernel-model.md §8.2).',
+    chargeNote:
+      'Inferred: the charge record lives in swp_desc, so each virtual entry carries it. The sources do not spell the rule out (UNCONFIRMED; docs/kernel-model.md §8.2).',
     reparentOnSwapin: 'faulting-task-memcg',
-    reparentNote: 'Assumed mainline behaviour (the series does not change swapin charging as far as docs/kernel-model.md §8.2 says).',
+    reparentNote:
+      'Assumed mainline behaviour (the series does not change swapin charging as far as docs/kernel-model.md §8.2 says).',
     // Physical devices still need the cluster allocator; §9 gives no size, we assume the P1/P2 layout.
     clusterInfoBytes: 32,
     dynClusterInfoBytes: null,
@@ -374,16 +466,18 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     title: 'vswap Swap Table Edition (RFC v1/v2)',
     version: 'RFC v1 2026-05-28, RFC v2 2026-06-12',
     merged: false,
-    status: 'RFC; a non-RFC v5 (2026-09-18) is known only from a third-party digest. mm/vswap.h appears in one linux-mm snapshot. Mainline status UNCONFIRMED.',
+    status:
+      'RFC; a non-RFC v5 (2026-09-18) is known only from a third-party digest. mm/vswap.h appears in one linux-mm snapshot. Mainline status UNCONFIRMED.',
     sources: [SRC.VSTE_V1, SRC.VSTE_V2, SRC.LMM_VSWAP, SRC.ST_P4],
     countLocation: 'swap_table',
-    countNote: 'Table count bits of the single vswap device; backing physical slots hold a Pointer (rmap) entry instead of a count.',
+    countNote:
+      'Table count bits of the single vswap device; backing physical slots hold a Pointer (rmap) entry instead of a count.',
     memcgIdLocation: 'memcg_table',
     memcgNote: 'memcg_table of the vswap cluster; RFC v2 defers memcg_table allocation on physical clusters.',
     zeroLocation: 'table_flag',
     zeroNote: 'Z flag of the vswap table entry; there is no vtable tag for zero.',
     swapCacheLocation: 'swap_table',
-    swapCacheNote: 'PFN or shadow in the vswap device\'s table.',
+    swapCacheNote: "PFN or shadow in the vswap device's table.",
     dynamicDevices: true,
     backendChosenAtWriteout: true,
     virtualChargeRule: 'physical-backing-only',

@@ -65,12 +65,27 @@ export interface SwpDescLayoutField {
 }
 
 export const SWP_DESC_LAYOUT: readonly SwpDescLayoutField[] = [
-  { name: 'slot / zswap_entry', byteOffset: 0, bits: [63, 0], note: 'union: swp_slot_t (SWAPFILE) or zswap_entry pointer (ZSWAP); 0 otherwise' },
-  { name: 'folio / shadow', byteOffset: 8, bits: [127, 64], note: 'union: folio pointer when in_swapcache, else shadow (xa value) or 0' },
+  {
+    name: 'slot / zswap_entry',
+    byteOffset: 0,
+    bits: [63, 0],
+    note: 'union: swp_slot_t (SWAPFILE) or zswap_entry pointer (ZSWAP); 0 otherwise',
+  },
+  {
+    name: 'folio / shadow',
+    byteOffset: 8,
+    bits: [127, 64],
+    note: 'union: folio pointer when in_swapcache, else shadow (xa value) or 0',
+  },
   { name: 'swap_count', byteOffset: 16, bits: [159, 128], note: 'unsigned int' },
   { name: 'memcgid', byteOffset: 20, bits: [175, 160], note: 'unsigned short' },
   { name: 'in_swapcache', byteOffset: 22, bits: [176, 176], note: '1 bit' },
-  { name: 'type', byteOffset: 22, bits: [178, 177], note: '2 bits: SWAPFILE 0, ZERO 1, ZSWAP 2, FOLIO 3 (order assumed)' },
+  {
+    name: 'type',
+    byteOffset: 22,
+    bits: [178, 177],
+    note: '2 bits: SWAPFILE 0, ZERO 1, ZSWAP 2, FOLIO 3 (order assumed)',
+  },
   { name: 'padding', byteOffset: 22, bits: [191, 179], note: 'unused' },
 ];
 
@@ -80,13 +95,18 @@ const OFFSET_MASK = (1n << BigInt(SWP_TYPE_SHIFT)) - 1n;
 /** The three little-endian 64-bit words of a descriptor: [bytes 0..7, 8..15, 16..23]. */
 export function swpDescWords(desc: SwpDesc): [bigint, bigint, bigint] {
   const { backend, cache } = desc;
-  if (backend.type === 'folio' && cache.kind !== 'folio') throw new RangeError('a VSWAP_FOLIO descriptor must hold its folio in the swap cache');
-  if (!Number.isInteger(desc.swapCount) || desc.swapCount < 0 || desc.swapCount > 0xffffffff) throw new RangeError(`swap_count ${desc.swapCount} is not a u32`);
-  if (!Number.isInteger(desc.memcgId) || desc.memcgId < 0 || desc.memcgId > 0xffff) throw new RangeError(`memcgid ${desc.memcgId} is not a u16`);
+  if (backend.type === 'folio' && cache.kind !== 'folio')
+    throw new RangeError('a VSWAP_FOLIO descriptor must hold its folio in the swap cache');
+  if (!Number.isInteger(desc.swapCount) || desc.swapCount < 0 || desc.swapCount > 0xffffffff)
+    throw new RangeError(`swap_count ${desc.swapCount} is not a u32`);
+  if (!Number.isInteger(desc.memcgId) || desc.memcgId < 0 || desc.memcgId > 0xffff)
+    throw new RangeError(`memcgid ${desc.memcgId} is not a u16`);
   let w0 = 0n;
   if (backend.type === 'swapfile') {
-    if (!Number.isInteger(backend.swapType) || backend.swapType < 0 || backend.swapType >= 1 << MAX_SWAPFILES_SHIFT) throw new RangeError(`swap type ${backend.swapType} outside 0..31`);
-    if (!Number.isSafeInteger(backend.offset) || backend.offset < 0) throw new RangeError(`offset must be a non-negative integer, got ${backend.offset}`);
+    if (!Number.isInteger(backend.swapType) || backend.swapType < 0 || backend.swapType >= 1 << MAX_SWAPFILES_SHIFT)
+      throw new RangeError(`swap type ${backend.swapType} outside 0..31`);
+    if (!Number.isSafeInteger(backend.offset) || backend.offset < 0)
+      throw new RangeError(`offset must be a non-negative integer, got ${backend.offset}`);
     w0 = (BigInt(backend.swapType) << BigInt(SWP_TYPE_SHIFT)) | BigInt(backend.offset);
   } else if (backend.type === 'zswap') {
     w0 = checkPointer('zswap_entry', backend.entryAddress);
@@ -94,7 +114,8 @@ export function swpDescWords(desc: SwpDesc): [bigint, bigint, bigint] {
   let w1 = 0n;
   if (cache.kind === 'folio') w1 = checkPointer('folio', cache.address);
   else if (cache.kind === 'shadow') {
-    if (!Number.isSafeInteger(cache.cookie) || cache.cookie < 0) throw new RangeError(`shadow cookie must be a non-negative integer, got ${cache.cookie}`);
+    if (!Number.isSafeInteger(cache.cookie) || cache.cookie < 0)
+      throw new RangeError(`shadow cookie must be a non-negative integer, got ${cache.cookie}`);
     w1 = (BigInt(cache.cookie) << 1n) | 1n;
   }
   const inSwapcache = cache.kind === 'folio' ? 1n : 0n;
@@ -133,7 +154,8 @@ export function decodeSwpDesc(bytes: Uint8Array): SwpDesc & { inSwapcache: boole
   }
   let cache: SwpDescCache;
   if (inSwapcache) {
-    if (w1 === 0n || (w1 & 7n) !== 0n) throw new RangeError('swp_desc: in_swapcache set without an aligned folio pointer');
+    if (w1 === 0n || (w1 & 7n) !== 0n)
+      throw new RangeError('swp_desc: in_swapcache set without an aligned folio pointer');
     cache = { kind: 'folio', address: w1 };
   } else if (w1 === 0n) {
     cache = { kind: 'none' };
@@ -141,7 +163,8 @@ export function decodeSwpDesc(bytes: Uint8Array): SwpDesc & { inSwapcache: boole
     if ((w1 & 1n) !== 1n) throw new RangeError('swp_desc: a folio pointer without in_swapcache');
     cache = { kind: 'shadow', cookie: safe('shadow cookie', w1 >> 1n) };
   }
-  if (backend.type === 'folio' && cache.kind !== 'folio') throw new RangeError('swp_desc: VSWAP_FOLIO without a cached folio');
+  if (backend.type === 'folio' && cache.kind !== 'folio')
+    throw new RangeError('swp_desc: VSWAP_FOLIO without a cached folio');
   return { backend, cache, swapCount: Number(w2 & 0xffffffffn), memcgId: Number(bitRange(w2, 47, 32)), inSwapcache };
 }
 
@@ -178,7 +201,8 @@ export function describeSwpDesc(bytes: Uint8Array): EncodingView {
 }
 
 function checkPointer(what: string, p: bigint): bigint {
-  if (p <= 0n || p > U64_MAX || (p & 7n) !== 0n) throw new RangeError(`${what} pointer ${p.toString(16)} must be non-null and 8-byte aligned`);
+  if (p <= 0n || p > U64_MAX || (p & 7n) !== 0n)
+    throw new RangeError(`${what} pointer ${p.toString(16)} must be non-null and 8-byte aligned`);
   return p;
 }
 

@@ -27,9 +27,7 @@ const TAG_MASK = (1n << BigInt(VTABLE_TAG_BITS)) - 1n;
 const U64_MAX = (1n << 64n) - 1n;
 
 export type VtableEntry =
-  | { tag: 'none' }
-  | { tag: 'zswap'; entryAddress: bigint }
-  | { tag: 'swapfile'; swapType: number; offset: number };
+  { tag: 'none' } | { tag: 'zswap'; entryAddress: bigint } | { tag: 'swapfile'; swapType: number; offset: number };
 
 export function encodeVtable(entry: VtableEntry): bigint {
   switch (entry.tag) {
@@ -37,14 +35,21 @@ export function encodeVtable(entry: VtableEntry): bigint {
       return 0n;
     case 'zswap': {
       const p = entry.entryAddress;
-      if (p <= 0n || p > U64_MAX || (p & TAG_MASK) !== 0n) throw new RangeError(`zswap entry pointer ${hexDigits(p, 16)} must be non-null and 8-byte aligned`);
+      if (p <= 0n || p > U64_MAX || (p & TAG_MASK) !== 0n)
+        throw new RangeError(`zswap entry pointer ${hexDigits(p, 16)} must be non-null and 8-byte aligned`);
       return p | BigInt(VTABLE_TAG_ZSWAP);
     }
     case 'swapfile': {
       const { swapType, offset } = entry;
-      if (!Number.isInteger(swapType) || swapType < 0 || swapType >= 1 << MAX_SWAPFILES_SHIFT) throw new RangeError(`swap type ${swapType} outside 0..31`);
-      if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
-      return (BigInt(swapType) << BigInt(TYPE_SHIFT)) | (BigInt(offset) << BigInt(VTABLE_TAG_BITS)) | BigInt(VTABLE_TAG_SWAPFILE);
+      if (!Number.isInteger(swapType) || swapType < 0 || swapType >= 1 << MAX_SWAPFILES_SHIFT)
+        throw new RangeError(`swap type ${swapType} outside 0..31`);
+      if (!Number.isSafeInteger(offset) || offset < 0)
+        throw new RangeError(`offset must be a non-negative integer, got ${offset}`);
+      return (
+        (BigInt(swapType) << BigInt(TYPE_SHIFT)) |
+        (BigInt(offset) << BigInt(VTABLE_TAG_BITS)) |
+        BigInt(VTABLE_TAG_SWAPFILE)
+      );
     }
   }
 }
@@ -78,17 +83,30 @@ export function describeVtable(raw: bigint): EncodingView {
   checkU64(raw);
   const tag = Number(raw & TAG_MASK);
   const tagField = { name: 'tag', bits: [2, 0] as [number, number], value: `${tag} (${TAG_NAMES[tag] ?? 'reserved'})` };
-  const view = (fields: EncodingView['fields']): EncodingView => ({ raw: hexDigits(raw, 16), fields: [...fields, tagField] });
+  const view = (fields: EncodingView['fields']): EncodingView => ({
+    raw: hexDigits(raw, 16),
+    fields: [...fields, tagField],
+  });
   switch (tag) {
     case VTABLE_TAG_ZSWAP:
       return view([{ name: 'zswap_entry pointer', bits: [63, 3], value: hexDigits(raw & ~TAG_MASK, 16) }]);
     case VTABLE_TAG_SWAPFILE:
       return view([
         { name: 'swap type', bits: [63, TYPE_SHIFT], value: String(raw >> BigInt(TYPE_SHIFT)) },
-        { name: 'offset', bits: [TYPE_SHIFT - 1, VTABLE_TAG_BITS], value: bitRange(raw, TYPE_SHIFT - 1, VTABLE_TAG_BITS).toString() },
+        {
+          name: 'offset',
+          bits: [TYPE_SHIFT - 1, VTABLE_TAG_BITS],
+          value: bitRange(raw, TYPE_SHIFT - 1, VTABLE_TAG_BITS).toString(),
+        },
       ]);
     default:
-      return view([{ name: tag === VTABLE_TAG_NONE ? 'unused' : 'payload (reserved tag)', bits: [63, 3], value: hexDigits(raw >> 3n, 16) }]);
+      return view([
+        {
+          name: tag === VTABLE_TAG_NONE ? 'unused' : 'payload (reserved tag)',
+          bits: [63, 3],
+          value: hexDigits(raw >> 3n, 16),
+        },
+      ]);
   }
 }
 

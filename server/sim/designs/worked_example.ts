@@ -7,7 +7,14 @@
  * test/designs/worked_example.test.ts checks that the tables in the docs are
  * exactly what `workedExampleMarkdown()` prints.
  */
-import { compareOverhead, computeOverhead, structureBytes, type DeviceUsage, type OverheadInput, type Structure } from './overhead';
+import {
+  compareOverhead,
+  computeOverhead,
+  structureBytes,
+  type DeviceUsage,
+  type OverheadInput,
+  type Structure,
+} from './overhead';
 import { DESIGN_PROFILES, type DesignProfile } from './profiles';
 import { fmtBytes, fmtInt, fmtPerSlot } from './format';
 
@@ -32,12 +39,18 @@ export function syntheticDevice(spec: SyntheticDeviceSpec): DeviceUsage {
   const role = spec.role ?? 'physical';
   const clusters = Math.ceil(spec.maxSlots / clusterSlots);
   // The header cluster always has a table: its BAD marker must live somewhere (§3.5).
-  const clustersWithTable =
-    Math.min(clusters, spec.layout === 'packed' ? Math.ceil((spec.usedSlots + 1) / clusterSlots) : 1 + spec.usedSlots);
+  const clustersWithTable = Math.min(
+    clusters,
+    spec.layout === 'packed' ? Math.ceil((spec.usedSlots + 1) / clusterSlots) : 1 + spec.usedSlots,
+  );
   const cacheEntries = (spec.cachedSlots ?? 0) + (spec.shadowSlots ?? 0);
   const groups = Math.ceil(spec.maxSlots / 64);
   const swapCacheGroups64 =
-    cacheEntries === 0 ? 0 : spec.layout === 'packed' ? Math.floor(cacheEntries / 64) + 1 : Math.min(groups, cacheEntries);
+    cacheEntries === 0
+      ? 0
+      : spec.layout === 'packed'
+        ? Math.floor(cacheEntries / 64) + 1
+        : Math.min(groups, cacheEntries);
   const device: DeviceUsage = {
     name: spec.name,
     role,
@@ -73,14 +86,38 @@ const VSWAP_STE_SLOTS = 2 ** 32 - 1;
  * each page: vswap v3 a swp_desc, vswap-STE a slot on its (packed) vswap
  * device; the ghost device stays empty because it only serves zswap.
  */
-export function physicalScenario(profile: DesignProfile, maxSlots: number, used: number, layout: Layout): OverheadInput {
+export function physicalScenario(
+  profile: DesignProfile,
+  maxSlots: number,
+  used: number,
+  layout: Layout,
+): OverheadInput {
   const virtualFront = profile === 'vswap' || profile === 'vswap-ste';
   const devices: DeviceUsage[] = [
-    syntheticDevice({ name: '/dev/sdb', maxSlots, usedSlots: used, layout, shadowSlots: used, rmapSlots: virtualFront ? used : 0 }),
+    syntheticDevice({
+      name: '/dev/sdb',
+      maxSlots,
+      usedSlots: used,
+      layout,
+      shadowSlots: used,
+      rmapSlots: virtualFront ? used : 0,
+    }),
   ];
-  if (profile === 'ghost') devices.push(syntheticDevice({ name: '/dev/ghostswap', role: 'ghost', maxSlots: GHOST_SLOTS, usedSlots: 0, layout: 'packed' }));
+  if (profile === 'ghost')
+    devices.push(
+      syntheticDevice({ name: '/dev/ghostswap', role: 'ghost', maxSlots: GHOST_SLOTS, usedSlots: 0, layout: 'packed' }),
+    );
   if (profile === 'vswap-ste') {
-    devices.push(syntheticDevice({ name: 'vswap', role: 'vswap', maxSlots: VSWAP_STE_SLOTS, usedSlots: used, layout: 'packed', shadowSlots: used }));
+    devices.push(
+      syntheticDevice({
+        name: 'vswap',
+        role: 'vswap',
+        maxSlots: VSWAP_STE_SLOTS,
+        usedSlots: used,
+        layout: 'packed',
+        shadowSlots: used,
+      }),
+    );
   }
   return {
     profile,
@@ -96,10 +133,19 @@ export function vswapCoverScenario(profile: 'p1' | 'vswap', backing: 'disk' | 'z
   const S = GIB32_SLOTS;
   const zswap = backing === 'zswap' ? { entries: S, compressedBytes: 0 } : { entries: 0, compressedBytes: 0 };
   if (profile === 'p1') {
-    return { profile, pageSize: 4096, devices: [syntheticDevice({ name: '/swapfile', maxSlots: S, usedSlots: S - 1, layout: 'packed' })], zswap, vswapDescriptors: 0 };
+    return {
+      profile,
+      pageSize: 4096,
+      devices: [syntheticDevice({ name: '/swapfile', maxSlots: S, usedSlots: S - 1, layout: 'packed' })],
+      zswap,
+      vswapDescriptors: 0,
+    };
   }
   // vswap: zswap-backed entries need no physical device at all; disk-backed ones each hold an rmap'd slot.
-  const devices = backing === 'disk' ? [syntheticDevice({ name: '/swapfile', maxSlots: S, usedSlots: S, layout: 'packed', rmapSlots: S })] : [];
+  const devices =
+    backing === 'disk'
+      ? [syntheticDevice({ name: '/swapfile', maxSlots: S, usedSlots: S, layout: 'packed', rmapSlots: S })]
+      : [];
   return { profile, pageSize: 4096, devices, zswap, vswapDescriptors: S };
 }
 
@@ -108,8 +154,15 @@ function comparisonMarkdown(inputs: OverheadInput[]): string {
   const head = `| structure | ${inputs.map((i) => i.profile).join(' | ')} |`;
   const rule = `|---|${inputs.map(() => '---:').join('|')}|`;
   const body = rows.map((r) => {
-    const cells = r.cells.map((c) => (c.value === null ? '—' : r.unit === 'B' ? fmtBytes(c.value) : `${fmtPerSlot(c.value)} B`));
-    const label = r.key === 'total' ? '**total**' : r.key === 'per_used_slot' ? 'per used entry' : r.key.replace('total_', 'total ');
+    const cells = r.cells.map((c) =>
+      c.value === null ? '—' : r.unit === 'B' ? fmtBytes(c.value) : `${fmtPerSlot(c.value)} B`,
+    );
+    const label =
+      r.key === 'total'
+        ? '**total**'
+        : r.key === 'per_used_slot'
+          ? 'per used entry'
+          : r.key.replace('total_', 'total ');
     return `| ${label} | ${cells.join(' | ')} |`;
   });
   return [head, rule, ...body].join('\n');
@@ -128,9 +181,14 @@ function coverMarkdown(): string {
     ['vswap v3, zswap-backed', vswapCoverScenario('vswap', 'zswap'), 193],
     ['vswap v3, disk-backed', vswapCoverScenario('vswap', 'disk'), 259],
   ];
-  const lines = ['| configuration (100% used) | cover reports | swapsim, cover basis | swapsim, all structures |', '|---|---:|---:|---:|'];
+  const lines = [
+    '| configuration (100% used) | cover reports | swapsim, cover basis | swapsim, all structures |',
+    '|---|---:|---:|---:|',
+  ];
   for (const [label, input, reported] of rows) {
-    lines.push(`| ${label} | ${reported} MiB | ${fmtBytes(coverBasisBytes(input))} | ${fmtBytes(computeOverhead(input).totals.total)} |`);
+    lines.push(
+      `| ${label} | ${reported} MiB | ${fmtBytes(coverBasisBytes(input))} | ${fmtBytes(computeOverhead(input).totals.total)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -141,19 +199,75 @@ function perSlotMarkdown(): string {
   const full = (name: string, role: DeviceUsage['role'], extra: Partial<SyntheticDeviceSpec> = {}): DeviceUsage =>
     syntheticDevice({ name, role, maxSlots: S, usedSlots: S, layout: 'packed', ...extra });
   const cases: [string, OverheadInput, Structure[]][] = [
-    ['P1–P3: swap table', { profile: 'p3', pageSize: 4096, devices: [full('/dev/sdb', 'physical')], zswap: { entries: 0, compressedBytes: 0 }, vswapDescriptors: 0 }, ['swap_table']],
-    ['P4: table + memcg_table', { profile: 'p4', pageSize: 4096, devices: [full('/dev/sdb', 'physical')], zswap: { entries: 0, compressedBytes: 0 }, vswapDescriptors: 0 }, ['swap_table', 'memcg_table']],
-    ['ghost, zswap-backed', { profile: 'ghost', pageSize: 4096, devices: [full('/dev/ghostswap', 'ghost')], zswap: { entries: S, compressedBytes: 0 }, vswapDescriptors: 0 }, ['swap_table', 'virtual_table', 'zswap_tree']],
+    [
+      'P1–P3: swap table',
+      {
+        profile: 'p3',
+        pageSize: 4096,
+        devices: [full('/dev/sdb', 'physical')],
+        zswap: { entries: 0, compressedBytes: 0 },
+        vswapDescriptors: 0,
+      },
+      ['swap_table'],
+    ],
+    [
+      'P4: table + memcg_table',
+      {
+        profile: 'p4',
+        pageSize: 4096,
+        devices: [full('/dev/sdb', 'physical')],
+        zswap: { entries: 0, compressedBytes: 0 },
+        vswapDescriptors: 0,
+      },
+      ['swap_table', 'memcg_table'],
+    ],
+    [
+      'ghost, zswap-backed',
+      {
+        profile: 'ghost',
+        pageSize: 4096,
+        devices: [full('/dev/ghostswap', 'ghost')],
+        zswap: { entries: S, compressedBytes: 0 },
+        vswapDescriptors: 0,
+      },
+      ['swap_table', 'virtual_table', 'zswap_tree'],
+    ],
     [
       'ghost + physical rmap',
-      { profile: 'ghost', pageSize: 4096, devices: [full('/dev/ghostswap', 'ghost'), full('/dev/sdb', 'physical', { rmapSlots: S })], zswap: { entries: 0, compressedBytes: 0 }, vswapDescriptors: 0 },
+      {
+        profile: 'ghost',
+        pageSize: 4096,
+        devices: [full('/dev/ghostswap', 'ghost'), full('/dev/sdb', 'physical', { rmapSlots: S })],
+        zswap: { entries: 0, compressedBytes: 0 },
+        vswapDescriptors: 0,
+      },
       ['swap_table', 'virtual_table', 'rmap'],
     ],
-    ['vswap v3, zswap-backed', { profile: 'vswap', pageSize: 4096, devices: [], zswap: { entries: S, compressedBytes: 0 }, vswapDescriptors: S }, ['swp_desc']],
-    ['vswap-STE, zswap-backed', { profile: 'vswap-ste', pageSize: 4096, devices: [full('vswap', 'vswap')], zswap: { entries: S, compressedBytes: 0 }, vswapDescriptors: 0 }, ['swap_table', 'memcg_table', 'virtual_table', 'zswap_tree']],
+    [
+      'vswap v3, zswap-backed',
+      { profile: 'vswap', pageSize: 4096, devices: [], zswap: { entries: S, compressedBytes: 0 }, vswapDescriptors: S },
+      ['swp_desc'],
+    ],
+    [
+      'vswap-STE, zswap-backed',
+      {
+        profile: 'vswap-ste',
+        pageSize: 4096,
+        devices: [full('vswap', 'vswap')],
+        zswap: { entries: S, compressedBytes: 0 },
+        vswapDescriptors: 0,
+      },
+      ['swap_table', 'memcg_table', 'virtual_table', 'zswap_tree'],
+    ],
     [
       'vswap-STE, disk-backed',
-      { profile: 'vswap-ste', pageSize: 4096, devices: [full('vswap', 'vswap'), full('/dev/sdb', 'physical', { rmapSlots: S })], zswap: { entries: 0, compressedBytes: 0 }, vswapDescriptors: 0 },
+      {
+        profile: 'vswap-ste',
+        pageSize: 4096,
+        devices: [full('vswap', 'vswap'), full('/dev/sdb', 'physical', { rmapSlots: S })],
+        zswap: { entries: 0, compressedBytes: 0 },
+        vswapDescriptors: 0,
+      },
       ['swap_table', 'memcg_table', 'virtual_table', 'rmap'],
     ],
   ];
@@ -186,7 +300,7 @@ export function workedExampleMarkdown(): string {
     '',
     coverMarkdown(),
     '',
-    '#### Per-entry cost of a full device, against the seed\'s figures',
+    "#### Per-entry cost of a full device, against the seed's figures",
     '',
     perSlotMarkdown(),
   ].join('\n');

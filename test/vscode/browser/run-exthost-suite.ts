@@ -69,7 +69,9 @@ async function main(): Promise<number> {
   const outcome = await Promise.race([exited, timedOut]);
   clearTimeout(timer);
 
-  await workbench.screenshot('exthost-suite').catch((error: unknown) => console.log(`(no screenshot: ${String(error)})`));
+  await workbench
+    .screenshot('exthost-suite')
+    .catch((error: unknown) => console.log(`(no screenshot: ${String(error)})`));
   await session.close();
 
   const match = summaryLine === undefined ? null : SUMMARY.exec(summaryLine);
@@ -78,8 +80,10 @@ async function main(): Promise<number> {
   // Failures the in-host runner could not count itself; each one adds to the summary.
   let problem: string | undefined;
   if (outcome === 'timeout') problem = `the extension-host suite did not finish within ${config.suiteTimeoutMs} ms`;
-  else if (!match) problem = `the extension host exited with code ${outcome} before reporting results (did the bundle load?)`;
-  else if (outcome !== 0 && failed === 0) problem = `the extension host exited with code ${outcome} although every test passed`;
+  else if (!match)
+    problem = `the extension host exited with code ${outcome} before reporting results (did the bundle load?)`;
+  else if (outcome !== 0 && failed === 0)
+    problem = `the extension host exited with code ${outcome} although every test passed`;
   if (problem === undefined) return failed === 0 ? 0 : 1;
   console.log(`✖ ${problem}; the workbench log is in ${logFile}`);
   console.log(`${passed} passed, ${failed + 1} failed`);
@@ -89,7 +93,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.log(`✖ extension-host driver failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.log(
+      `✖ extension-host driver failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     console.log('0 passed, 1 failed');
     process.exit(1);
   },

@@ -15,7 +15,11 @@ function cssString(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 }
 
-export function workbenchUrl(baseUrl: string, folder: string, payload?: ReadonlyArray<readonly [string, string]>): string {
+export function workbenchUrl(
+  baseUrl: string,
+  folder: string,
+  payload?: ReadonlyArray<readonly [string, string]>,
+): string {
   const url = new URL(baseUrl);
   url.searchParams.set('folder', folder);
   if (payload) url.searchParams.set('payload', JSON.stringify(payload));
@@ -139,10 +143,16 @@ export class Workbench {
    */
   async closeEditors(options: { explorer?: boolean } = {}): Promise<void> {
     await this.runCommand('View: Close All Editor Groups').catch(() => undefined);
-    await this.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await this.page
+      .locator('.editor-group-container .tab')
+      .first()
+      .waitFor({ state: 'detached', timeout: 10_000 })
+      .catch(() => undefined);
     if (!options.explorer) return;
     await this.page.keyboard.press('Control+Shift+E');
-    await this.explorerRow('basic.swapsim').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+    await this.explorerRow('basic.swapsim')
+      .waitFor({ state: 'visible', timeout: 10_000 })
+      .catch(() => undefined);
   }
 
   /** Choose a colour theme through the palette and wait until the workbench wears it. */
@@ -210,7 +220,9 @@ export class Workbench {
   /** The text area of the editor showing `fileName` (whichever group it is in). */
   editorOf(fileName: string): Locator {
     return this.page
-      .locator('.editor-group-container', { has: this.page.locator(`.tabs-container .tab.active[aria-label^="${cssString(fileName)}"]`) })
+      .locator('.editor-group-container', {
+        has: this.page.locator(`.tabs-container .tab.active[aria-label^="${cssString(fileName)}"]`),
+      })
       .locator('.monaco-editor .view-lines')
       .first();
   }
@@ -221,7 +233,13 @@ export class Workbench {
     for (;;) {
       for (const frame of this.page.frames()) {
         if (frame === this.page.mainFrame()) continue;
-        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+        if (
+          (await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return frame;
       }
       if (Date.now() > deadline) throw new Error(`no webview contains ${selector} after ${timeoutMs} ms`);
       await this.page.waitForTimeout(200);

@@ -15,10 +15,16 @@ test('the extension under test is the installed .vsix', () => {
   assert.equal(path.resolve(extension.extensionPath), path.resolve(extensionDir));
   // The .vsix ships bundles only: no sources and no node_modules next to them.
   for (const bundle of ['dist/client.js', 'dist/client-main.js', 'dist/client-minimatch.js', 'dist/server.js']) {
-    assert.ok(existsSync(path.join(extension.extensionPath, bundle)), `${bundle} is missing from the installed extension`);
+    assert.ok(
+      existsSync(path.join(extension.extensionPath, bundle)),
+      `${bundle} is missing from the installed extension`,
+    );
   }
   for (const absent of ['client', 'server', 'node_modules']) {
-    assert.ok(!existsSync(path.join(extension.extensionPath, absent)), `the installed extension should not contain ${absent}/`);
+    assert.ok(
+      !existsSync(path.join(extension.extensionPath, absent)),
+      `the installed extension should not contain ${absent}/`,
+    );
   }
 });
 

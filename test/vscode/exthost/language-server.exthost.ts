@@ -24,7 +24,11 @@ test('the language server runs as a child of the extension host over IPC', async
   assert.ok(server.argv.includes('--node-ipc'), `server argv: ${server.argv.join(' ')}`);
   assert.ok(server.argv.includes(`--clientProcessId=${process.pid}`), `server argv: ${server.argv.join(' ')}`);
   // It answers a request after the handshake (a hover on `swapon`), so it did not exit right after it.
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', fixtureUri(FIRST_SCENARIO), new vscode.Position(1, 2));
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+    'vscode.executeHoverProvider',
+    fixtureUri(FIRST_SCENARIO),
+    new vscode.Position(1, 2),
+  );
   assert.ok(hovers.length > 0, 'the language server answered no hover after the handshake');
   assert.ok(isAlive(server.pid), 'the language server exited after starting');
 });

@@ -52,7 +52,12 @@ function statusStep(api: SwapsimApi): number | undefined {
 async function hintLines(uri: string): Promise<number[]> {
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
   if (document === undefined) return [];
-  const hints = (await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri, new vscode.Range(0, 0, document.lineCount, 0))) ?? [];
+  const hints =
+    (await vscode.commands.executeCommand<vscode.InlayHint[]>(
+      'vscode.executeInlayHintProvider',
+      document.uri,
+      new vscode.Range(0, 0, document.lineCount, 0),
+    )) ?? [];
   return [...new Set(hints.map((h) => h.position.line))].sort((a, b) => a - b);
 }
 
@@ -70,7 +75,12 @@ interface Views {
  * only when it is open; the debugger only when `debugging` is given (its one
  * frame is the statement that runs next, so its line is compared).
  */
-async function views(api: SwapsimApi, uri: string, hintsFor?: readonly number[], debugging?: vscode.DebugSession): Promise<Views> {
+async function views(
+  api: SwapsimApi,
+  uri: string,
+  hintsFor?: readonly number[],
+  debugging?: vscode.DebugSession,
+): Promise<Views> {
   const out: Views = { store: api.store.get(uri)?.step.index };
   if (api.store.focused === uri) out.status = statusStep(api);
   out.dashboard = api.dashboardShown(uri)?.step;
@@ -83,7 +93,12 @@ async function views(api: SwapsimApi, uri: string, hintsFor?: readonly number[],
 }
 
 /** Wait until every view of `uri` shows `step`; fail with what each one showed. */
-async function agree(api: SwapsimApi, uri: string, step: number, opts: { dashboard?: boolean; hintsFor?: readonly number[]; debugging?: vscode.DebugSession } = {}): Promise<void> {
+async function agree(
+  api: SwapsimApi,
+  uri: string,
+  step: number,
+  opts: { dashboard?: boolean; hintsFor?: readonly number[]; debugging?: vscode.DebugSession } = {},
+): Promise<void> {
   const wantHints = opts.hintsFor?.slice(0, step).join(',');
   let last: Views = {};
   try {
@@ -97,88 +112,114 @@ async function agree(api: SwapsimApi, uri: string, step: number, opts: { dashboa
           (opts.dashboard !== true || last.dashboard === step) &&
           (wantHints === undefined || last.hints === wantHints) &&
           // The debugger's frame: the line of the statement that runs next (the last one at the end), 1-based.
-          (opts.debugging === undefined || last.debugger === (opts.hintsFor?.[Math.min(step, opts.hintsFor.length - 1)] ?? -2) + 1);
+          (opts.debugging === undefined ||
+            last.debugger === (opts.hintsFor?.[Math.min(step, opts.hintsFor.length - 1)] ?? -2) + 1);
         return ok ? true : undefined;
       },
       30_000,
     );
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; the views showed ${JSON.stringify(last)}`, { cause: error });
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}; the views showed ${JSON.stringify(last)}`,
+      { cause: error },
+    );
   }
 }
 
-test('Run All Tests, stepping, F5 and a long run in two documents: every view shows the same step after each', async () => {
-  const b = await writeAndOpenScenario(B_NAME, B_TEXT);
-  const a = await writeAndOpenScenario(A_NAME, A_TEXT);
-  const { api } = a;
-  const bTotal = api.store.get(b.uri)?.step.total ?? 0;
-  assert.equal(bTotal, 4 + 2 * 300 * 200);
+test(
+  'Run All Tests, stepping, F5 and a long run in two documents: every view shows the same step after each',
+  async () => {
+    const b = await writeAndOpenScenario(B_NAME, B_TEXT);
+    const a = await writeAndOpenScenario(A_NAME, A_TEXT);
+    const { api } = a;
+    const bTotal = api.store.get(b.uri)?.step.total ?? 0;
+    assert.equal(bTotal, 4 + 2 * 300 * 200);
 
-  // The dashboard of A, beside the editor.
-  await vscode.commands.executeCommand('swapsim.openDashboard', a.uri);
-  await vscode.window.showTextDocument(a.editor.document, vscode.ViewColumn.One);
-  await agree(api, a.uri, 0, { dashboard: true, hintsFor: A_STEP_LINES });
+    // The dashboard of A, beside the editor.
+    await vscode.commands.executeCommand('swapsim.openDashboard', a.uri);
+    await vscode.window.showTextDocument(a.editor.document, vscode.ViewColumn.One);
+    await agree(api, a.uri, 0, { dashboard: true, hintsFor: A_STEP_LINES });
 
-  // Stepping.
-  for (let i = 1; i <= 3; i++) await vscode.commands.executeCommand('swapsim.step', a.uri);
-  await agree(api, a.uri, 3, { dashboard: true, hintsFor: A_STEP_LINES });
+    // Stepping.
+    for (let i = 1; i <= 3; i++) await vscode.commands.executeCommand('swapsim.step', a.uri);
+    await agree(api, a.uri, 3, { dashboard: true, hintsFor: A_STEP_LINES });
 
-  // Run All Tests: A's session stays where the user left it (it moved to the end before: broken item 2).
-  api.tests.outcomes.clear();
-  await api.tests.discoverWorkspace();
-  await vscode.commands.executeCommand('testing.runAll');
-  await waitFor('the test results of both files', () => (api.tests.outcomes.has(a.uri) && api.tests.outcomes.has(b.uri) ? true : undefined), 120_000);
-  // Test items are named by 1-based line.
-  assert.equal(api.tests.outcomes.get(`${a.uri}#L8`), 'passed');
-  assert.equal(api.tests.outcomes.get(`${a.uri}#L9`), 'failed');
-  assert.equal(api.tests.outcomes.get(b.uri), 'passed');
-  await agree(api, a.uri, 3, { dashboard: true, hintsFor: A_STEP_LINES });
-  assert.equal(api.store.get(b.uri)?.step.index, 0, 'the test run did not move B either');
+    // Run All Tests: A's session stays where the user left it (it moved to the end before: broken item 2).
+    api.tests.outcomes.clear();
+    await api.tests.discoverWorkspace();
+    await vscode.commands.executeCommand('testing.runAll');
+    await waitFor(
+      'the test results of both files',
+      () => (api.tests.outcomes.has(a.uri) && api.tests.outcomes.has(b.uri) ? true : undefined),
+      120_000,
+    );
+    // Test items are named by 1-based line.
+    assert.equal(api.tests.outcomes.get(`${a.uri}#L8`), 'passed');
+    assert.equal(api.tests.outcomes.get(`${a.uri}#L9`), 'failed');
+    assert.equal(api.tests.outcomes.get(b.uri), 'passed');
+    await agree(api, a.uri, 3, { dashboard: true, hintsFor: A_STEP_LINES });
+    assert.equal(api.store.get(b.uri)?.step.index, 0, 'the test run did not move B either');
 
-  // A long run of B; meanwhile A steps, and its views follow at once.
-  let runDone = false;
-  const run = Promise.resolve(vscode.commands.executeCommand('swapsim.run', b.uri)).finally(() => (runDone = true));
-  await waitFor('B under way', () => ((api.store.get(b.uri)?.step.index ?? 0) > 0 ? true : undefined), 30_000);
-  const started = performance.now();
-  await vscode.commands.executeCommand('swapsim.step', a.uri);
-  measure('exthost.step_during_long_run_elsewhere', performance.now() - started, 'ms');
-  await agree(api, a.uri, 4, { dashboard: true, hintsFor: A_STEP_LINES });
-  assert.equal(runDone, false, 'A waited for B');
-  await run;
-  await waitFor('B at its end', () => (api.store.get(b.uri)?.step.index === bTotal ? true : undefined), 30_000);
-  await agree(api, a.uri, 4, { dashboard: true, hintsFor: A_STEP_LINES });
-
-  // F5 on A: the launch resets A to step 0, and everything, the dashboard included, goes with it.
-  await vscode.window.showTextDocument(a.editor.document, vscode.ViewColumn.One);
-  const started5 = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], { type: 'swapsim', name: 'one truth', request: 'launch', program: a.file.fsPath, stopOnEntry: true });
-  assert.equal(started5, true);
-  const session = await waitFor('the debug session', () => (vscode.debug.activeDebugSession?.type === 'swapsim' ? vscode.debug.activeDebugSession : undefined), 30_000);
-  try {
-    await agree(api, a.uri, 0, { dashboard: true, hintsFor: A_STEP_LINES, debugging: session });
-    await session.customRequest('next', { threadId: 1 });
-    await agree(api, a.uri, 1, { dashboard: true, hintsFor: A_STEP_LINES, debugging: session });
-    // A stepping command outside the debugger moves the same session; the debugger follows.
+    // A long run of B; meanwhile A steps, and its views follow at once.
+    let runDone = false;
+    const run = Promise.resolve(vscode.commands.executeCommand('swapsim.run', b.uri)).finally(() => (runDone = true));
+    await waitFor('B under way', () => ((api.store.get(b.uri)?.step.index ?? 0) > 0 ? true : undefined), 30_000);
+    const started = performance.now();
     await vscode.commands.executeCommand('swapsim.step', a.uri);
-    await agree(api, a.uri, 2, { dashboard: true, hintsFor: A_STEP_LINES, debugging: session });
-  } finally {
-    await vscode.debug.stopDebugging(session);
-  }
+    measure('exthost.step_during_long_run_elsewhere', performance.now() - started, 'ms');
+    await agree(api, a.uri, 4, { dashboard: true, hintsFor: A_STEP_LINES });
+    assert.equal(runDone, false, 'A waited for B');
+    await run;
+    await waitFor('B at its end', () => (api.store.get(b.uri)?.step.index === bTotal ? true : undefined), 30_000);
+    await agree(api, a.uri, 4, { dashboard: true, hintsFor: A_STEP_LINES });
 
-  // To the end: the failed expect shows in the status icon, never a pass.
-  await vscode.commands.executeCommand('swapsim.run', a.uri);
-  await agree(api, a.uri, 7, { dashboard: true, hintsFor: A_STEP_LINES });
-  assert.doesNotMatch(api.stepStatus.item.text, /\$\(pass\)/);
-  assert.match(api.stepStatus.item.text, /^\$\(testing-failed-icon\) /);
-}, { timeoutMs: 240_000 });
+    // F5 on A: the launch resets A to step 0, and everything, the dashboard included, goes with it.
+    await vscode.window.showTextDocument(a.editor.document, vscode.ViewColumn.One);
+    const started5 = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
+      type: 'swapsim',
+      name: 'one truth',
+      request: 'launch',
+      program: a.file.fsPath,
+      stopOnEntry: true,
+    });
+    assert.equal(started5, true);
+    const session = await waitFor(
+      'the debug session',
+      () => (vscode.debug.activeDebugSession?.type === 'swapsim' ? vscode.debug.activeDebugSession : undefined),
+      30_000,
+    );
+    try {
+      await agree(api, a.uri, 0, { dashboard: true, hintsFor: A_STEP_LINES, debugging: session });
+      await session.customRequest('next', { threadId: 1 });
+      await agree(api, a.uri, 1, { dashboard: true, hintsFor: A_STEP_LINES, debugging: session });
+      // A stepping command outside the debugger moves the same session; the debugger follows.
+      await vscode.commands.executeCommand('swapsim.step', a.uri);
+      await agree(api, a.uri, 2, { dashboard: true, hintsFor: A_STEP_LINES, debugging: session });
+    } finally {
+      await vscode.debug.stopDebugging(session);
+    }
 
-test('a dashboard that missed changes resyncs from a snapshot: a session dropped and rebuilt is not shown as the old one', async () => {
-  const { api, uri } = await writeAndOpenScenario(A_NAME, A_TEXT);
-  await vscode.commands.executeCommand('swapsim.openDashboard', uri);
-  await vscode.commands.executeCommand('swapsim.run', uri);
-  await agree(api, uri, 7, { dashboard: true });
-  // Restarting the server drops every session (numbering starts over): the views take the new one at step 0.
-  await vscode.commands.executeCommand('swapsim.restartServer');
-  await agree(api, uri, 0, { dashboard: true });
-  await vscode.commands.executeCommand('swapsim.step', uri);
-  await agree(api, uri, 1, { dashboard: true });
-}, { timeoutMs: 120_000 });
+    // To the end: the failed expect shows in the status icon, never a pass.
+    await vscode.commands.executeCommand('swapsim.run', a.uri);
+    await agree(api, a.uri, 7, { dashboard: true, hintsFor: A_STEP_LINES });
+    assert.doesNotMatch(api.stepStatus.item.text, /\$\(pass\)/);
+    assert.match(api.stepStatus.item.text, /^\$\(testing-failed-icon\) /);
+  },
+  { timeoutMs: 240_000 },
+);
+
+test(
+  'a dashboard that missed changes resyncs from a snapshot: a session dropped and rebuilt is not shown as the old one',
+  async () => {
+    const { api, uri } = await writeAndOpenScenario(A_NAME, A_TEXT);
+    await vscode.commands.executeCommand('swapsim.openDashboard', uri);
+    await vscode.commands.executeCommand('swapsim.run', uri);
+    await agree(api, uri, 7, { dashboard: true });
+    // Restarting the server drops every session (numbering starts over): the views take the new one at step 0.
+    await vscode.commands.executeCommand('swapsim.restartServer');
+    await agree(api, uri, 0, { dashboard: true });
+    await vscode.commands.executeCommand('swapsim.step', uri);
+    await agree(api, uri, 1, { dashboard: true });
+  },
+  { timeoutMs: 120_000 },
+);

@@ -77,7 +77,8 @@ export interface WrittenScenario {
 export async function writeAndOpenScenario(name: string, text: string): Promise<WrittenScenario> {
   await activateByOpening();
   const api = swapsimExtension().exports as SwapsimApi | undefined;
-  if (api === undefined || typeof api.store?.get !== 'function') throw new Error('activate() did not return the swapsim API');
+  if (api === undefined || typeof api.store?.get !== 'function')
+    throw new Error('activate() did not return the swapsim API');
   await api.ready;
   const file = fixtureUri(name);
   await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(text));

@@ -9,7 +9,13 @@ import * as vscode from 'vscode';
 import type { SwapsimApi } from '../../../client/extension';
 import { test, waitFor } from '../harness';
 import { childrenOf, killAndReturnBeforeExitIsSeen } from './procfs';
-import { activateByOpening, fixtureUri, swapsimExtension, writeAndOpenScenario, type WrittenScenario } from './scenario';
+import {
+  activateByOpening,
+  fixtureUri,
+  swapsimExtension,
+  writeAndOpenScenario,
+  type WrittenScenario,
+} from './scenario';
 
 const SCENARIO_NAME = 'client-stepping.swapsim';
 const SCENARIO = [
@@ -65,7 +71,9 @@ test('every file the manifest names is in the installed extension', () => {
     ...c.grammars.map((g) => g.path),
     ...c.snippets.map((s) => s.path),
     ...c.viewsContainers.activitybar.map((a) => a.icon),
-    ...c.walkthroughs.flatMap((w) => w.steps.flatMap((s) => [s.media.markdown, s.media.image])).filter((f): f is string => f !== undefined),
+    ...c.walkthroughs
+      .flatMap((w) => w.steps.flatMap((s) => [s.media.markdown, s.media.image]))
+      .filter((f): f is string => f !== undefined),
     'media/icons/step-next.svg',
     'media/icons/step-last.svg',
     'media/icons/line-error.svg',
@@ -77,7 +85,9 @@ test('every file the manifest names is in the installed extension', () => {
 
 test('every contributed command is registered', async () => {
   await activateByOpening();
-  const contributed = (swapsimExtension().packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+  const contributed = (
+    swapsimExtension().packageJSON as { contributes: { commands: { command: string }[] } }
+  ).contributes.commands.map((c) => c.command);
   const registered = new Set(await vscode.commands.getCommands(true));
   assert.deepEqual(
     contributed.filter((c) => !registered.has(c)),
@@ -92,13 +102,17 @@ test('Step, Step Back, Run to Cursor and Run move the session; decorations and s
   for (let i = 0; i < 3; i++) await vscode.commands.executeCommand('swapsim.step');
   await stepTo(api, uri, 3);
   // Third statement: `task t cgroup=app` on line 4; the next one is the mmap on line 5.
-  let drawn = await waitFor('decorations', () => (api.decorations.current(uri)?.last[0]?.start.line === 4 ? api.decorations.current(uri) : undefined));
+  let drawn = await waitFor('decorations', () =>
+    api.decorations.current(uri)?.last[0]?.start.line === 4 ? api.decorations.current(uri) : undefined,
+  );
   assert.equal(drawn.next[0]?.start.line, 5);
   assert.match(api.stepStatus.item.text, new RegExp(`p4 · step 3 / ${STATEMENTS}$`));
 
   await vscode.commands.executeCommand('swapsim.stepBack');
   await stepTo(api, uri, 2);
-  await waitFor('decorations after step back', () => (api.decorations.current(uri)?.last[0]?.start.line === 3 ? true : undefined));
+  await waitFor('decorations after step back', () =>
+    api.decorations.current(uri)?.last[0]?.start.line === 3 ? true : undefined,
+  );
 
   editor.selection = new vscode.Selection(7, 0, 7, 0);
   await vscode.commands.executeCommand('swapsim.runToCursor');
@@ -109,7 +123,9 @@ test('Step, Step Back, Run to Cursor and Run move the session; decorations and s
   await stepTo(api, uri, STATEMENTS);
   const state = api.store.get(uri);
   assert.equal(state?.status, 'finished');
-  drawn = await waitFor('the failed expect decoration', () => (api.decorations.current(uri)?.failed.length ? api.decorations.current(uri) : undefined));
+  drawn = await waitFor('the failed expect decoration', () =>
+    api.decorations.current(uri)?.failed.length ? api.decorations.current(uri) : undefined,
+  );
   assert.deepEqual(
     drawn.failed.map((f) => f.range.start.line),
     [9],
@@ -129,7 +145,10 @@ test('the Swap views show the session: device → cluster → slot, cgroups, swa
   const [cluster] = await devices.getChildren(device);
   assert.ok(cluster?.kind === 'cluster');
   const slots = await devices.getChildren(cluster);
-  assert.ok(slots.filter((s) => s.kind === 'slot' && s.info?.count === 1).length >= 250, 'the swapped-out pages hold their slots');
+  assert.ok(
+    slots.filter((s) => s.kind === 'slot' && s.info?.count === 1).length >= 250,
+    'the swapped-out pages hold their slots',
+  );
   const [root] = memcgs.getChildren();
   assert.ok(root?.kind === 'memcg');
   assert.ok(memcgs.getChildren(root).some((n) => n.kind === 'memcg' && n.summary.path === '/app'));
@@ -166,14 +185,37 @@ test('Select Design Profile replays the session under another design; Compare De
 
   // Compare Designs is a view of its own (a webview), at the end of the run or at the current step, and agrees with the CLI (issue #22).
   const file = vscode.Uri.parse(uri).fsPath;
-  const cli = (...args: string[]): unknown => JSON.parse(execFileSync(process.execPath, [path.join(swapsimExtension().extensionPath, 'dist', 'cli.js'), 'compare', file, '--designs', 'p4,legacy', '--format', 'json', ...args], { encoding: 'utf8' }));
+  const cli = (...args: string[]): unknown =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          path.join(swapsimExtension().extensionPath, 'dist', 'cli.js'),
+          'compare',
+          file,
+          '--designs',
+          'p4,legacy',
+          '--format',
+          'json',
+          ...args,
+        ],
+        { encoding: 'utf8' },
+      ),
+    );
   await vscode.commands.executeCommand('swapsim.compareDesigns', uri, ['p4', 'legacy'], 'end');
-  const atEnd = await waitFor('the comparison at the end', () => (api.comparison()?.at === 'end' ? api.comparison() : undefined));
+  const atEnd = await waitFor('the comparison at the end', () =>
+    api.comparison()?.at === 'end' ? api.comparison() : undefined,
+  );
   const tabs = await waitFor('the Compare Designs tab', () => {
     const all = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-    return all.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('swapsim.compare')) ? all : undefined;
+    return all.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('swapsim.compare'))
+      ? all
+      : undefined;
   });
-  assert.ok(!tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'swapsim-compare'), 'a webview, not a Markdown source');
+  assert.ok(
+    !tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.scheme === 'swapsim-compare'),
+    'a webview, not a Markdown source',
+  );
   assert.deepEqual(atEnd.result, cli());
   assert.equal(atEnd.command, `swapsim compare ${SCENARIO_NAME} --designs p4,legacy`);
   await vscode.commands.executeCommand('swapsim.reset', uri);
@@ -181,15 +223,37 @@ test('Select Design Profile replays the session under another design; Compare De
   await vscode.commands.executeCommand('swapsim.step', uri);
   await stepTo(api, uri, 2);
   await vscode.commands.executeCommand('swapsim.compareDesigns', uri, ['p4', 'legacy'], 'current');
-  const atCurrent = await waitFor('the comparison at step 2', () => (api.comparison()?.at === 'current' ? api.comparison() : undefined));
+  const atCurrent = await waitFor('the comparison at step 2', () =>
+    api.comparison()?.at === 'current' ? api.comparison() : undefined,
+  );
   assert.equal(atCurrent.result.step, 2);
   assert.deepEqual(atCurrent.result, cli('--step', '2'));
   const md = fixtureUri('client-stepping.compare.md');
   const csv = fixtureUri('client-stepping.compare.csv');
   await vscode.commands.executeCommand('swapsim.exportComparison', 'markdown', md);
   await vscode.commands.executeCommand('swapsim.exportComparison', 'csv', csv);
-  const read = async (u: vscode.Uri): Promise<string> => new TextDecoder().decode(await vscode.workspace.fs.readFile(u));
-  assert.equal(await read(md), String(execFileSync(process.execPath, [path.join(swapsimExtension().extensionPath, 'dist', 'cli.js'), 'compare', file, '--designs', 'p4,legacy', '--step', '2', '--format', 'markdown'], { encoding: 'utf8' })).replace(file, SCENARIO_NAME));
+  const read = async (u: vscode.Uri): Promise<string> =>
+    new TextDecoder().decode(await vscode.workspace.fs.readFile(u));
+  assert.equal(
+    await read(md),
+    String(
+      execFileSync(
+        process.execPath,
+        [
+          path.join(swapsimExtension().extensionPath, 'dist', 'cli.js'),
+          'compare',
+          file,
+          '--designs',
+          'p4,legacy',
+          '--step',
+          '2',
+          '--format',
+          'markdown',
+        ],
+        { encoding: 'utf8' },
+      ),
+    ).replace(file, SCENARIO_NAME),
+  );
   assert.match(await read(csv), /^section,figure,kind,unit,p4,legacy\n/);
 });
 
@@ -253,10 +317,14 @@ async function withRestartOnCrash(on: boolean, body: () => Promise<void>): Promi
 }
 
 async function newServerAfter(pid: number | undefined, what: string): Promise<number> {
-  const [fresh] = await waitFor(what, () => {
-    const pids = serverPids();
-    return pids.length === 1 && pids[0] !== pid ? pids : undefined;
-  }, 30_000);
+  const [fresh] = await waitFor(
+    what,
+    () => {
+      const pids = serverPids();
+      return pids.length === 1 && pids[0] !== pid ? pids : undefined;
+    },
+    30_000,
+  );
   return fresh!;
 }
 
@@ -274,7 +342,11 @@ test('a server killed while requests are on their way to it restarts by itself, 
     const steps = stepsNow(uri, 3);
     await newServerAfter(pid, 'the server restarted without being asked');
     await steps;
-    await waitFor('the session on the restarted server, at step 0', () => (api.store.get(uri)?.step.index === 0 ? true : undefined), 30_000);
+    await waitFor(
+      'the session on the restarted server, at step 0',
+      () => (api.store.get(uri)?.step.index === 0 ? true : undefined),
+      30_000,
+    );
     await waitFor('the server status item', () => (api.serverStatus.text === '$(server-process)' ? true : undefined));
     await vscode.commands.executeCommand('swapsim.step', uri);
     await stepTo(api, uri, 1);
@@ -293,7 +365,11 @@ test('Restart Server works on a server that died with requests on their way to i
     await restarted;
     await newServerAfter(pid, 'a new server process');
     await steps;
-    await waitFor('the session on the new server', () => (api.store.get(uri)?.step.index === 0 ? true : undefined), 30_000);
+    await waitFor(
+      'the session on the new server',
+      () => (api.store.get(uri)?.step.index === 0 ? true : undefined),
+      30_000,
+    );
     await waitFor('the server status item', () => (api.serverStatus.text === '$(server-process)' ? true : undefined));
   });
 });
@@ -344,8 +420,14 @@ test('Restart Server recovers a killed server without losing unsaved edits', asy
         await vscode.commands.executeCommand('swapsim.restartServer');
         await newServerAfter(pid, 'a new server process');
         const codeOf = (d: vscode.Diagnostic): string => String(typeof d.code === 'object' ? d.code.value : d.code);
-        await waitFor('the unsaved line diagnosed by the new server', () =>
-          vscode.languages.getDiagnostics(document.uri).find((d) => d.range.start.line === line && codeOf(d).startsWith('SS3')), 30_000);
+        await waitFor(
+          'the unsaved line diagnosed by the new server',
+          () =>
+            vscode.languages
+              .getDiagnostics(document.uri)
+              .find((d) => d.range.start.line === line && codeOf(d).startsWith('SS3')),
+          30_000,
+        );
         assert.deepEqual(saves, [], 'nothing saved the document (reasons of the saves)');
         assert.ok(document.isDirty, 'the edit is still unsaved');
         assert.match(document.getText(), /size=1X/);

@@ -20,7 +20,9 @@ test('Verify on Real Kernel puts a result in the Testing view and Information di
   // the example and its recorded fixture, side by side in the workspace
   const source = vscode.Uri.joinPath(extension.extensionUri, 'examples');
   for (const name of ['basic.swapsim', 'basic.verify.7.2.json']) {
-    await vscode.workspace.fs.copy(vscode.Uri.joinPath(source, name), fixtureUri(`verify/${name}`), { overwrite: true });
+    await vscode.workspace.fs.copy(vscode.Uri.joinPath(source, name), fixtureUri(`verify/${name}`), {
+      overwrite: true,
+    });
   }
   const uri = fixtureUri('verify/basic.swapsim');
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
@@ -28,7 +30,8 @@ test('Verify on Real Kernel puts a result in the Testing view and Information di
   await config.update('fromFixture', true, TARGET);
   await config.update('kernel', '7.2', TARGET);
   try {
-    const report = (await vscode.commands.executeCommand('swapsim.verifyOnRealKernel', uri.toString())) as { kernel: { release: string }; summary: { differs: number; exact: number } } | undefined;
+    const report = (await vscode.commands.executeCommand('swapsim.verifyOnRealKernel', uri.toString())) as
+      { kernel: { release: string }; summary: { differs: number; exact: number } } | undefined;
     assert.ok(report, 'the command returns the report');
     assert.match(report.kernel.release, /^7\.2\./);
     const outcomes = api.verification.outcomes;

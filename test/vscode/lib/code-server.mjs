@@ -61,7 +61,12 @@ export function runCommand(command, args, { env, cwd, timeoutMs = 120_000 } = {}
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(output);
-      else reject(new Error(`${path.basename(command)} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${output.trim()}`));
+      else
+        reject(
+          new Error(
+            `${path.basename(command)} ${args.join(' ')} failed (${signal ?? `exit ${code}`}):\n${output.trim()}`,
+          ),
+        );
     });
   });
 }
@@ -70,7 +75,8 @@ export function runCommand(command, args, { env, cwd, timeoutMs = 120_000 } = {}
 export async function installExtension(bin, run, env, vsix, extensionId, version) {
   await runCommand(bin, [...baseArgs(run), '--install-extension', vsix], { env });
   const dir = path.join(run.extensionsDir, `${extensionId}-${version}`);
-  if (!existsSync(path.join(dir, 'package.json'))) throw new Error(`code-server installed ${vsix} but ${dir} is missing`);
+  if (!existsSync(path.join(dir, 'package.json')))
+    throw new Error(`code-server installed ${vsix} but ${dir} is missing`);
   return dir;
 }
 
@@ -139,7 +145,10 @@ export async function waitForHealthz(server, port, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const status = server.exitStatus();
-    if (status) throw new Error(`code-server exited before answering /healthz (${status.error ?? status.signal ?? `exit ${status.code}`})`);
+    if (status)
+      throw new Error(
+        `code-server exited before answering /healthz (${status.error ?? status.signal ?? `exit ${status.code}`})`,
+      );
     if (await healthz(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

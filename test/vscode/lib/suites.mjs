@@ -31,7 +31,14 @@ function generatedEntry(dir, suffix, tail) {
  */
 export async function bundleSuites(root, outDir) {
   const suiteDir = path.join(root, 'test', 'vscode');
-  const common = { absWorkingDir: root, bundle: true, platform: 'node', target: 'node20', sourcemap: 'inline', logLevel: 'warning' };
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  };
   const out = {
     exthost: path.join(outDir, 'exthost', 'index.js'),
     exthostDriver: path.join(outDir, 'run-exthost-suite.js'),
@@ -68,7 +75,7 @@ export async function bundleSuites(root, outDir) {
         [
           "import { main } from './index';",
           'main().then((code) => process.exit(code), (error) => {',
-          "  console.log(`✖ UI suite crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);",
+          '  console.log(`✖ UI suite crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);',
           "  console.log('0 passed, 1 failed');",
           '  process.exit(1);',
           '});',
@@ -90,7 +97,10 @@ export async function bundleSuites(root, outDir) {
 export function runSuite(script, { env, timeoutMs, track, echo = () => true }) {
   return new Promise((resolve) => {
     // FORCE_COLOR=0: playwright's call logs would otherwise carry terminal colour codes.
-    const child = spawn(process.execPath, ['--enable-source-maps', script], { env: { ...env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', script], {
+      env: { ...env, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     track?.(child);
     const measurements = [];
     let summary;

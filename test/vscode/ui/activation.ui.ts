@@ -21,12 +21,17 @@ function activationLines(userDataDir: string): string[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name === 'swapsim.log' && path.basename(dir) === 'swapsim.swapsim') found.push({ file: full, mtime: statSync(full).mtimeMs });
+      else if (entry.name === 'swapsim.log' && path.basename(dir) === 'swapsim.swapsim')
+        found.push({ file: full, mtime: statSync(full).mtimeMs });
     }
   };
   walk(path.join(userDataDir, 'logs'));
   found.sort((a, b) => a.mtime - b.mtime);
-  return found.flatMap(({ file }) => readFileSync(file, 'utf8').split('\n').filter((line) => line.includes('activated in ')));
+  return found.flatMap(({ file }) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('activated in ')),
+  );
 }
 
 test('Show Running Extensions lists swapsim with its activation time', async () => {
@@ -49,11 +54,17 @@ test('Show Running Extensions lists swapsim with its activation time', async () 
     // This window's line is the newest: "activated in N ms: loading the bundle N ms (compiling N ms, V8 code cache: S), activate() N ms; CPU N ms".
     // The log is written asynchronously: wait for the line of this window (the first window's comes first).
     let lines: string[] = [];
-    for (const deadline = Date.now() + WAIT_MS; (lines = activationLines(runConfig().userDataDir)).length < 2 && Date.now() < deadline; ) {
+    for (
+      const deadline = Date.now() + WAIT_MS;
+      (lines = activationLines(runConfig().userDataDir)).length < 2 && Date.now() < deadline;
+    ) {
       await wb.page.waitForTimeout(200);
     }
     const line = lines.length >= 2 ? (lines[lines.length - 1] ?? '') : '';
-    const parts = /activated in (\d+) ms: loading the bundle (\d+) ms \(compiling (\d+) ms, V8 code cache: (\w+)\), activate\(\) (\d+) ms; CPU (\d+) ms/.exec(line);
+    const parts =
+      /activated in (\d+) ms: loading the bundle (\d+) ms \(compiling (\d+) ms, V8 code cache: (\w+)\), activate\(\) (\d+) ms; CPU (\d+) ms/.exec(
+        line,
+      );
     assert.ok(parts !== null, `no activation line in the swapsim log (last: ${line})`);
     assert.equal(parts[4], 'hit', 'the second window uses the code cache the first one wrote');
     measure('ui.client_load_and_activate', Number(parts[1]), 'ms');

@@ -56,7 +56,12 @@ async function armTree(page: Page, key: string, rowPresent: boolean): Promise<vo
         stamps.shown = now();
         observer.disconnect();
       });
-      observer.observe(document.querySelector('.part.sidebar') ?? document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      observer.observe(document.querySelector('.part.sidebar') ?? document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        characterData: true,
+      });
     },
     { key, rowPresent, selector: DEVICE_ROW },
   );
@@ -79,26 +84,46 @@ async function armWebview(frame: Frame, text: string): Promise<void> {
 }
 
 async function stampsOf(target: Page | Frame, what: string): Promise<Stamps> {
-  await target.waitForFunction(() => (window as unknown as { swapsimStepProbe?: { shown?: number } }).swapsimStepProbe?.shown !== undefined, undefined, { timeout: STEP_WAIT_MS }).catch(async () => {
-    const seen = await target.evaluate(() => ({
-      stamps: (window as unknown as { swapsimStepProbe?: unknown }).swapsimStepProbe,
-      rows: [...document.querySelectorAll('.part.sidebar .monaco-list-row')].map((row) => row.getAttribute('aria-label')),
-      header: document.getElementById('step-text')?.textContent,
-    }));
-    throw new Error(`${what} did not show the new step within ${STEP_WAIT_MS} ms: ${JSON.stringify(seen)}`);
-  });
-  return target.evaluate(() => ({ ...(window as unknown as { swapsimStepProbe: { key?: number; shown?: number } }).swapsimStepProbe }));
+  await target
+    .waitForFunction(
+      () => (window as unknown as { swapsimStepProbe?: { shown?: number } }).swapsimStepProbe?.shown !== undefined,
+      undefined,
+      { timeout: STEP_WAIT_MS },
+    )
+    .catch(async () => {
+      const seen = await target.evaluate(() => ({
+        stamps: (window as unknown as { swapsimStepProbe?: unknown }).swapsimStepProbe,
+        rows: [...document.querySelectorAll('.part.sidebar .monaco-list-row')].map((row) =>
+          row.getAttribute('aria-label'),
+        ),
+        header: document.getElementById('step-text')?.textContent,
+      }));
+      throw new Error(`${what} did not show the new step within ${STEP_WAIT_MS} ms: ${JSON.stringify(seen)}`);
+    });
+  return target.evaluate(() => ({
+    ...(window as unknown as { swapsimStepProbe: { key?: number; shown?: number } }).swapsimStepProbe,
+  }));
 }
 
 /** Press `key` in the editor and return ms from the keydown to the tree, to the dashboard, and to both. */
-async function timeStep(wb: Workbench, frame: Frame, key: 'F10' | 'Shift+F11', toStep: number): Promise<{ tree: number; webview: number; both: number }> {
+async function timeStep(
+  wb: Workbench,
+  frame: Frame,
+  key: 'F10' | 'Shift+F11',
+  toStep: number,
+): Promise<{ tree: number; webview: number; both: number }> {
   await armTree(wb.page, key === 'F10' ? 'F10' : 'F11', toStep > 0);
   await armWebview(frame, `step ${toStep} / ${STEPS}`);
   await wb.page.keyboard.press(key);
   const tree = await stampsOf(wb.page, 'the Devices view');
   const webview = await stampsOf(frame, 'the dashboard');
-  if (tree.key === undefined || tree.shown === undefined || webview.shown === undefined) throw new Error(`a stamp is missing: ${JSON.stringify({ tree, webview })}`);
-  return { tree: tree.shown - tree.key, webview: webview.shown - tree.key, both: Math.max(tree.shown, webview.shown) - tree.key };
+  if (tree.key === undefined || tree.shown === undefined || webview.shown === undefined)
+    throw new Error(`a stamp is missing: ${JSON.stringify({ tree, webview })}`);
+  return {
+    tree: tree.shown - tree.key,
+    webview: webview.shown - tree.key,
+    both: Math.max(tree.shown, webview.shown) - tree.key,
+  };
 }
 
 function median(values: number[]): number {
@@ -107,47 +132,53 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-test('Step keypress → the Devices tree and the dashboard show the new step (latency)', async () => {
-  const wb = await workbench();
-  await wb.quickOpen(FILE, 'swapon /dev/vda2 size=256M -p 5');
-  assert.equal(await wb.waitForLanguageMode('swapsim'), 'swapsim');
-  try {
-    // Start from step 0 whatever earlier tests did with this scenario.
-    await wb.runCommand('swapsim: Reset');
-    await wb.statusBarItem(new RegExp(`step 0 / ${STEPS}$`)).waitFor({ state: 'visible', timeout: WAIT_MS });
-    await wb.runCommand('swapsim: Open Dashboard');
-    const frame = await wb.webviewFrame('#step-text');
-    await frame.locator('#step-text', { hasText: `step 0 / ${STEPS}` }).waitFor({ state: 'visible', timeout: WAIT_MS });
-    await wb.activityBarItem('Swap').click();
-    await wb.viewHeader('Devices').waitFor({ state: 'visible', timeout: WAIT_MS });
-    // At step 0 no device is active: the Devices view has no row for it.
-    await wb.page.locator(DEVICE_ROW).waitFor({ state: 'detached', timeout: WAIT_MS });
-    // Keyboard focus in the scenario's editor: F10 is Step there.
-    await wb.editorOf(FILE).click();
-    await wb.screenshot('step-latency-before');
+test(
+  'Step keypress → the Devices tree and the dashboard show the new step (latency)',
+  async () => {
+    const wb = await workbench();
+    await wb.quickOpen(FILE, 'swapon /dev/vda2 size=256M -p 5');
+    assert.equal(await wb.waitForLanguageMode('swapsim'), 'swapsim');
+    try {
+      // Start from step 0 whatever earlier tests did with this scenario.
+      await wb.runCommand('swapsim: Reset');
+      await wb.statusBarItem(new RegExp(`step 0 / ${STEPS}$`)).waitFor({ state: 'visible', timeout: WAIT_MS });
+      await wb.runCommand('swapsim: Open Dashboard');
+      const frame = await wb.webviewFrame('#step-text');
+      await frame
+        .locator('#step-text', { hasText: `step 0 / ${STEPS}` })
+        .waitFor({ state: 'visible', timeout: WAIT_MS });
+      await wb.activityBarItem('Swap').click();
+      await wb.viewHeader('Devices').waitFor({ state: 'visible', timeout: WAIT_MS });
+      // At step 0 no device is active: the Devices view has no row for it.
+      await wb.page.locator(DEVICE_ROW).waitFor({ state: 'detached', timeout: WAIT_MS });
+      // Keyboard focus in the scenario's editor: F10 is Step there.
+      await wb.editorOf(FILE).click();
+      await wb.screenshot('step-latency-before');
 
-    for (const pace of ['back_to_back', 'after_pause'] as const) {
-      const samples: { tree: number; webview: number; both: number }[] = [];
-      const pause = async (): Promise<void> => {
-        if (pace === 'after_pause') await wb.page.waitForTimeout(TREE_DEBOUNCE_MS + 100);
-      };
-      for (let round = 0; round < ROUNDS; round++) {
-        await pause();
-        samples.push(await timeStep(wb, frame, 'F10', 1));
-        await wb.page.locator(DEVICE_ROW).waitFor({ state: 'visible', timeout: WAIT_MS });
-        await pause();
-        samples.push(await timeStep(wb, frame, 'Shift+F11', 0));
-        await wb.page.locator(DEVICE_ROW).waitFor({ state: 'detached', timeout: WAIT_MS });
+      for (const pace of ['back_to_back', 'after_pause'] as const) {
+        const samples: { tree: number; webview: number; both: number }[] = [];
+        const pause = async (): Promise<void> => {
+          if (pace === 'after_pause') await wb.page.waitForTimeout(TREE_DEBOUNCE_MS + 100);
+        };
+        for (let round = 0; round < ROUNDS; round++) {
+          await pause();
+          samples.push(await timeStep(wb, frame, 'F10', 1));
+          await wb.page.locator(DEVICE_ROW).waitFor({ state: 'visible', timeout: WAIT_MS });
+          await pause();
+          samples.push(await timeStep(wb, frame, 'Shift+F11', 0));
+          await wb.page.locator(DEVICE_ROW).waitFor({ state: 'detached', timeout: WAIT_MS });
+        }
+        for (const part of ['tree', 'webview', 'both'] as const) {
+          const values = samples.map((s) => s[part]);
+          const suffix = pace === 'back_to_back' ? '' : `_${pace}`;
+          measure(`ui.step_keypress_to_${part}${suffix}`, median(values), 'ms');
+          measure(`ui.step_keypress_to_${part}${suffix}_max`, Math.max(...values), 'ms');
+        }
       }
-      for (const part of ['tree', 'webview', 'both'] as const) {
-        const values = samples.map((s) => s[part]);
-        const suffix = pace === 'back_to_back' ? '' : `_${pace}`;
-        measure(`ui.step_keypress_to_${part}${suffix}`, median(values), 'ms');
-        measure(`ui.step_keypress_to_${part}${suffix}_max`, Math.max(...values), 'ms');
-      }
+      await wb.screenshot('step-latency');
+    } finally {
+      await wb.closeEditors({ explorer: true });
     }
-    await wb.screenshot('step-latency');
-  } finally {
-    await wb.closeEditors({ explorer: true });
-  }
-}, { timeoutMs: 120_000 });
+  },
+  { timeoutMs: 120_000 },
+);

@@ -21,14 +21,19 @@ function activeEditor(wb: Workbench): Locator {
 }
 
 async function waitForStep(wb: Workbench, index: number): Promise<void> {
-  await statusItem(wb, new RegExp(`step ${index} / ${TEMPLATE_STEPS}$`)).waitFor({ state: 'visible', timeout: WAIT_MS });
+  await statusItem(wb, new RegExp(`step ${index} / ${TEMPLATE_STEPS}$`)).waitFor({
+    state: 'visible',
+    timeout: WAIT_MS,
+  });
 }
 
 test('F10, Shift+F11 and Ctrl+F10 step a new scenario and the status bar follows', async () => {
   const wb = await workbench();
   await wb.runCommand('swapsim: New Scenario');
   const editor = activeEditor(wb);
-  await editor.locator('.view-lines', { hasText: 'swapon /dev/vda2 size=256M -p 5' }).waitFor({ state: 'visible', timeout: WAIT_MS });
+  await editor
+    .locator('.view-lines', { hasText: 'swapon /dev/vda2 size=256M -p 5' })
+    .waitFor({ state: 'visible', timeout: WAIT_MS });
   assert.equal(await wb.waitForLanguageMode('swapsim'), 'swapsim');
   await waitForStep(wb, 0);
 
@@ -36,7 +41,10 @@ test('F10, Shift+F11 and Ctrl+F10 step a new scenario and the status bar follows
   for (let i = 0; i < 3; i++) await wb.page.keyboard.press('F10');
   await waitForStep(wb, 3);
   // The statement just run is highlighted in the editor.
-  await editor.locator('.view-overlays [class*="ced-"], .margin-view-overlays .cgmr, .glyph-margin-widgets .cgmr').first().waitFor({ state: 'attached', timeout: WAIT_MS });
+  await editor
+    .locator('.view-overlays [class*="ced-"], .margin-view-overlays .cgmr, .glyph-margin-widgets .cgmr')
+    .first()
+    .waitFor({ state: 'attached', timeout: WAIT_MS });
   await wb.screenshot('stepping-editor');
 
   await wb.page.keyboard.press('Shift+F11');
