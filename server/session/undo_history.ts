@@ -248,7 +248,8 @@ export class UndoHistory {
     const lastBound = bounds[bounds.length - 1]!;
     const removed = positions[positions.length - 1]! - moved[moved.length - 1]!;
     for (let b = 0; b + 1 < bounds.length; b++) {
-      for (let s = bounds[b]! + 1; s < bounds[b + 1]! && s < this.records.length; s++) this.records[s]!.mark = { journal: COARSE, events: this.records[s]!.mark.events };
+      for (let s = bounds[b]! + 1; s < bounds[b + 1]! && s < this.records.length; s++)
+        this.records[s]!.mark = { journal: COARSE, events: this.records[s]!.mark.events };
       if (bounds[b + 1]! < this.records.length) this.records[bounds[b + 1]!]!.mark.journal = moved[b + 1]!;
     }
     for (let s = lastBound + 1; s < this.records.length; s++) {

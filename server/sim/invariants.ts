@@ -46,7 +46,12 @@ let mapScratch = new Int32Array(0);
 /** The full check. */
 export function checkInvariants(k: Kernel): string[] {
   const out: string[] = [];
-  const tally: SlotTally = { cachedSlots: 0, chargedSlots: 0, recordedById: (idScratch ??= new Int32Array(MEMCG_ID_SPACE)), recordedIds: [] };
+  const tally: SlotTally = {
+    cachedSlots: 0,
+    chargedSlots: 0,
+    recordedById: (idScratch ??= new Int32Array(MEMCG_ID_SPACE)),
+    recordedIds: [],
+  };
   try {
     checkSwapDevices(k, out, tally);
     checkSwapCharges(k, tally, out);
@@ -66,10 +71,18 @@ export function checkInvariants(k: Kernel): string[] {
   // zram: mm_stat agrees with the slots, and a stored page belongs to a swap slot in use
   out.push(...zramInvariants(k.zram, k.kmem));
   checkZramSlots(k, out);
-  if (k.tiers) out.push(...swapTierInvariants(k.tiers, k.swap.devices.filter((d) => d !== k.swap.vswap), k.memcgs.root));
+  if (k.tiers)
+    out.push(
+      ...swapTierInvariants(
+        k.tiers,
+        k.swap.devices.filter((d) => d !== k.swap.vswap),
+        k.memcgs.root,
+      ),
+    );
   out.push(...fileInvariants(k.fs, (path) => k.swap.byPath(path)?.kind ?? null, k.geom.pageSize));
   for (const si of k.swap.devices) {
-    if (si.discards < 0 || si.discardedPages < si.discards) out.push(`${si.path}: ${si.discards} discards covering ${si.discardedPages} pages`);
+    if (si.discards < 0 || si.discardedPages < si.discards)
+      out.push(`${si.path}: ${si.discards} discards covering ${si.discardedPages} pages`);
   }
   return out;
 }
@@ -103,10 +116,12 @@ function checkSwapDevices(k: Kernel, out: string[], tally: SlotTally | null): vo
     if (materialised + si.virginLeft !== si.nrClusters) {
       out.push(`${si.path}: ${materialised} materialised + ${si.virginLeft} untouched clusters != ${si.nrClusters}`);
     }
-    if (tally && used !== si.inusePages) out.push(`${si.path}: ${used} slots in use but inuse_pages is ${si.inusePages}`);
+    if (tally && used !== si.inusePages)
+      out.push(`${si.path}: ${used} slots in use but inuse_pages is ${si.inusePages}`);
   }
   checkSwapCounters(k, out);
-  if (tally && tally.cachedSlots !== k.stat.nrSwapcache) out.push(`NR_SWAPCACHE ${k.stat.nrSwapcache} but ${tally.cachedSlots} slots hold a folio`);
+  if (tally && tally.cachedSlots !== k.stat.nrSwapcache)
+    out.push(`NR_SWAPCACHE ${k.stat.nrSwapcache} but ${tally.cachedSlots} slots hold a folio`);
 }
 
 /** Clusters on the device's lists (every materialised cluster is on one between operations). */
@@ -130,12 +145,16 @@ export function checkSwapCounters(k: Kernel, out: string[]): void {
       totalFree += si.pages - si.inusePages;
       totalPages += si.pages;
     }
-    if (si.inusePages < 0 || si.inusePages > si.pages) out.push(`${si.path}: inuse_pages ${si.inusePages} outside 0..${si.pages}`);
+    if (si.inusePages < 0 || si.inusePages > si.pages)
+      out.push(`${si.path}: inuse_pages ${si.inusePages} outside 0..${si.pages}`);
     const shouldBeListed = si.inusePages < si.pages && !si.swapoffInProgress;
-    if (shouldBeListed !== k.swap.avail.includes(si)) out.push(`${si.path}: avail list membership ${!shouldBeListed} with ${si.inusePages}/${si.pages} used`);
+    if (shouldBeListed !== k.swap.avail.includes(si))
+      out.push(`${si.path}: avail list membership ${!shouldBeListed} with ${si.inusePages}/${si.pages} used`);
   }
-  if (totalFree !== k.swap.counters.nrSwapPages) out.push(`nr_swap_pages ${k.swap.counters.nrSwapPages} but ${totalFree} free slots`);
-  if (totalPages !== k.swap.counters.totalSwapPages) out.push(`total_swap_pages ${k.swap.counters.totalSwapPages} but devices hold ${totalPages}`);
+  if (totalFree !== k.swap.counters.nrSwapPages)
+    out.push(`nr_swap_pages ${k.swap.counters.nrSwapPages} but ${totalFree} free slots`);
+  if (totalPages !== k.swap.counters.totalSwapPages)
+    out.push(`total_swap_pages ${k.swap.counters.totalSwapPages} but devices hold ${totalPages}`);
 }
 
 /** One cluster's flags, list and count against each other (mm/swapfile.c move_cluster() and friends). */
@@ -144,10 +163,13 @@ export function checkCluster(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, out: 
   const where = `${si.path} cluster ${ci.idx}`;
   if (ci.flags === ClusterFlag.NONE) out.push(`${where} is off every list between operations`);
   const onFree = ci.flags === ClusterFlag.FREE;
-  if (onFree !== (ci.table === null)) out.push(`${where}: table ${ci.table ? 'allocated' : 'missing'} while ${CLUSTER_LIST_NAMES[ci.flags]}`);
-  if (ci.list && ci.list.flag !== ci.flags) out.push(`${where}: flag ${CLUSTER_LIST_NAMES[ci.flags]} but on the ${CLUSTER_LIST_NAMES[ci.list.flag]} list`);
+  if (onFree !== (ci.table === null))
+    out.push(`${where}: table ${ci.table ? 'allocated' : 'missing'} while ${CLUSTER_LIST_NAMES[ci.flags]}`);
+  if (ci.list && ci.list.flag !== ci.flags)
+    out.push(`${where}: flag ${CLUSTER_LIST_NAMES[ci.flags]} but on the ${CLUSTER_LIST_NAMES[ci.list.flag]} list`);
   if (ci.flags === ClusterFlag.NONFULL || ci.flags === ClusterFlag.FRAG) {
-    if (ci.list && ci.list.order !== ci.order) out.push(`${where}: order ${ci.order} on a list of order ${ci.list.order}`);
+    if (ci.list && ci.list.order !== ci.order)
+      out.push(`${where}: order ${ci.order} on a list of order ${ci.list.order}`);
     if (ci.count === 0 || ci.count === slots) out.push(`${where}: count ${ci.count} on a partial list`);
   }
   if (ci.flags === ClusterFlag.FULL && ci.count !== slots) out.push(`${where}: on full with count ${ci.count}`);
@@ -158,7 +180,13 @@ export function checkCluster(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, out: 
  * Every entry of a cluster's table; returns the number of slots in use (not
  * NULL, not BAD). With a `tally`, counts cached and charged slots into it.
  */
-export function checkClusterSlots(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, tally: SlotTally | null, out: string[]): number {
+export function checkClusterSlots(
+  k: Kernel,
+  si: SwapInfo,
+  ci: SwapClusterInfo,
+  tally: SlotTally | null,
+  out: string[],
+): number {
   const slots = k.geom.clusterSlots;
   const meta = ci.table!.meta;
   const val = ci.table!.val;
@@ -193,17 +221,22 @@ export function checkClusterSlots(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, 
     if (inline === SWP_TB_COUNT_MAX) needsExtend = true;
     // si.slotCount() without finding the cluster again: the inline count, or extend_table's when it overflowed
     if (kind === SlotKind.SHADOW) {
-      if ((inline === SWP_TB_COUNT_MAX && ext ? ext[off]! : inline) === 0) out.push(`${si.path}:${base + off} is a shadow with count 0 (should be free)`);
+      if ((inline === SWP_TB_COUNT_MAX && ext ? ext[off]! : inline) === 0)
+        out.push(`${si.path}:${base + off} is a shadow with count 0 (should be free)`);
     } else if (kind === SlotKind.PFN) {
       if (tally) tally.cachedSlots++;
       const pfn = val[off]!;
       const head = folioHead[pfn]!;
-      if (head < 0 || head === undefined || (folioFlags[head]! & PG_swapcache) === 0) out.push(`${si.path}:${base + off} caches PFN ${pfn} that is not a swapcache folio`);
-      else if (folioSwap[head]! + (pfn - head) !== entryBase + off) out.push(`${si.path}:${base + off}: folio ${head} points at another slot`);
+      if (head < 0 || head === undefined || (folioFlags[head]! & PG_swapcache) === 0)
+        out.push(`${si.path}:${base + off} caches PFN ${pfn} that is not a swapcache folio`);
+      else if (folioSwap[head]! + (pfn - head) !== entryBase + off)
+        out.push(`${si.path}:${base + off}: folio ${head} points at another slot`);
     }
   }
-  if (nonNull !== ci.count) out.push(`${si.path} cluster ${ci.idx}: count ${ci.count} but ${nonNull} slots in use or bad`);
-  if (ci.extendTable && !needsExtend) out.push(`${si.path} cluster ${ci.idx}: extend_table kept with no overflowed slot`);
+  if (nonNull !== ci.count)
+    out.push(`${si.path} cluster ${ci.idx}: count ${ci.count} but ${nonNull} slots in use or bad`);
+  if (ci.extendTable && !needsExtend)
+    out.push(`${si.path} cluster ${ci.idx}: extend_table kept with no overflowed slot`);
   if (!ci.extendTable && needsExtend) out.push(`${si.path} cluster ${ci.idx}: overflowed count without extend_table`);
   return used;
 }
@@ -214,7 +247,8 @@ function checkSwapCharges(k: Kernel, tally: SlotTally, out: string[]): void {
   const recordedFor = (id: number): number => (id < MEMCG_ID_SPACE ? recordedById[id]! : 0);
   let recorded = 0;
   for (const id of recordedIds) recorded += recordedById[id]!;
-  if (recorded !== tally.chargedSlots) out.push(`memcg ids recorded on ${recorded} slots, ${tally.chargedSlots} in-use slots carry one`);
+  if (recorded !== tally.chargedSlots)
+    out.push(`memcg ids recorded on ${recorded} slots, ${tally.chargedSlots} in-use slots carry one`);
   // subtree sums in one pass, deepest cgroups first
   const all = [...k.memcgs.byId.values()];
   const depthOf = new Map<Memcg, number>();
@@ -229,8 +263,10 @@ function checkSwapCharges(k: Kernel, tally: SlotTally, out: string[]): void {
     const own = recordedFor(m.id) + (subtreeSlots.get(m.id) ?? 0);
     subtreeSlots.set(m.id, own);
     if (m.parent) subtreeSlots.set(m.parent.id, (subtreeSlots.get(m.parent.id) ?? 0) + own);
-    if (own !== m.swap.usage) out.push(`memcg ${m.name}: swap.current ${m.swap.usage} pages but ${own} slots charged in its subtree`);
-    if (m.swapIdRefs !== recordedFor(m.id)) out.push(`memcg ${m.name}: ${m.swapIdRefs} id references for ${recordedFor(m.id)} slots`);
+    if (own !== m.swap.usage)
+      out.push(`memcg ${m.name}: swap.current ${m.swap.usage} pages but ${own} slots charged in its subtree`);
+    if (m.swapIdRefs !== recordedFor(m.id))
+      out.push(`memcg ${m.name}: ${m.swapIdRefs} id references for ${recordedFor(m.id)} slots`);
   }
 }
 
@@ -254,7 +290,8 @@ function checkZramSlots(k: Kernel, out: string[]): void {
     if (!z) continue;
     for (const index of z.storedPages()) {
       const kind = tbKind(si.slotMeta(index));
-      if (kind === SlotKind.NULL || kind === SlotKind.BAD) out.push(`${si.path}: zram holds page ${index} for a ${kind === SlotKind.BAD ? 'bad' : 'free'} slot`);
+      if (kind === SlotKind.NULL || kind === SlotKind.BAD)
+        out.push(`${si.path}: zram holds page ${index} for a ${kind === SlotKind.BAD ? 'bad' : 'free'} slot`);
     }
   }
 }
@@ -268,7 +305,8 @@ function checkMapcounts(k: Kernel, out: string[]): void {
   try {
     countMappings(k, maps, heads, out);
     for (const head of heads) {
-      if (mapcount[head] !== maps[head]) out.push(`folio ${head}: mapcount ${mapcount[head]} but ${maps[head]} PTEs map it`);
+      if (mapcount[head] !== maps[head])
+        out.push(`folio ${head}: mapcount ${mapcount[head]} but ${maps[head]} PTEs map it`);
     }
   } finally {
     for (const head of heads) maps[head] = 0;

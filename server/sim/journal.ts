@@ -64,7 +64,8 @@ const ABSENT: unique symbol = Symbol('absent');
 const fieldTag = (s: number): number => (FIELD_BASE - s) & 3;
 const fieldKeyId = (s: number): number => (FIELD_BASE - s) >>> 2;
 /** Does a record of kind `s` hold an entry in the aux columns? */
-const hasAux = (s: number): boolean => s === RANGE || s === MAP || s === POP || (s <= FIELD_BASE && fieldTag(s) === TAG_AUX);
+const hasAux = (s: number): boolean =>
+  s === RANGE || s === MAP || s === POP || (s <= FIELD_BASE && fieldTag(s) === TAG_AUX);
 
 /** Small: many short-lived kernels (fuzz tests, design comparisons) never need more. */
 const INITIAL_CAPACITY = 64;

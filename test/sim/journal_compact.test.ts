@@ -47,17 +47,26 @@ function randomWrite(j: Journal, w: World, r: () => number): void {
   } else if (pick < 0.7) {
     // every kind of old value a field record keeps: numbers, booleans, null, anything else
     const kind = r();
-    j.set(w.obj, `k${int(6)}`, kind < 0.2 ? null : kind < 0.35 ? r() < 0.5 : kind < 0.45 ? `s${int(3)}` : kind < 0.5 ? undefined : int(50) - 0.5 * int(2));
-  }
-  else if (pick < 0.75) {
+    j.set(
+      w.obj,
+      `k${int(6)}`,
+      kind < 0.2
+        ? null
+        : kind < 0.35
+          ? r() < 0.5
+          : kind < 0.45
+            ? `s${int(3)}`
+            : kind < 0.5
+              ? undefined
+              : int(50) - 0.5 * int(2),
+    );
+  } else if (pick < 0.75) {
     // an element that exists (pops below may empty the list; setAt never grows it)
     if (w.list.length) j.setAt(w.list, int(w.list.length), int(9));
-  }
-  else if (pick < 0.8) {
+  } else if (pick < 0.8) {
     if (r() < 0.3) j.pop(w.list);
     else j.push(w.list, int(9));
-  }
-  else if (pick < 0.85) j.mapSet(w.map, int(20), int(100));
+  } else if (pick < 0.85) j.mapSet(w.map, int(20), int(100));
   else if (pick < 0.88) j.mapDelete(w.map, int(20));
   else if (pick < 0.9) {
     const a = new Int32Array(50);
