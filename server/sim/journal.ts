@@ -126,6 +126,8 @@ export class Journal {
   private readonly keyIds = new Map<string | number, number>();
   /** Compaction's record of the elements a span has seen. */
   private readonly seenElements = new SeenElements();
+  /** Bumped by every rollback, compaction and clear (see `generation`). */
+  private generationCount = 0;
   /** When false, mutations are applied but not recorded (benchmarks, bulk setup). */
   recording = true;
 
@@ -252,6 +254,15 @@ export class Journal {
     return this.top;
   }
 
+  /**
+   * Changes whenever a rollback restored state without write records, or a
+   * compaction or clear moved positions: what a reader learnt of the state
+   * and of positions before the change may be stale.
+   */
+  get generation(): number {
+    return this.generationCount;
+  }
+
   /** Number of records (a proxy for undo memory; see `bytes`). */
   get size(): number {
     return this.top;
@@ -289,6 +300,7 @@ export class Journal {
 
   /** Undo everything recorded after `mark`, newest first. */
   rollback(mark: number): void {
+    if (mark < this.top) this.generationCount++;
     const { targets, slot, oldNum, auxKey, auxOld } = this;
     // each record's references are dropped as it is undone, so undone state can be collected
     for (let i = this.top - 1; i >= mark; i--) {
@@ -330,6 +342,7 @@ export class Journal {
 
   /** Forget all history (state stays as is). */
   clear(): void {
+    this.generationCount++;
     // drop the references the records hold, so the old state they point at can be collected
     this.targets.length = 0;
     this.auxKey.length = 0;
@@ -373,6 +386,7 @@ export class Journal {
    * span do not. Records above the last bound move down once.
    */
   compactSpans(bounds: readonly number[]): number[] {
+    this.generationCount++;
     const first = bounds[0]!;
     const last = bounds[bounds.length - 1]!;
     const keep = new Uint8Array(last - first);
