@@ -456,6 +456,11 @@ export class Kernel {
     return this.sysctl.vma_ra_enabled && this.swap.devices.every((d) => d.solidState);
   }
 
+  /** The VMA's readahead state if it has one, without creating it. */
+  vmaRaPeek(vmaId: number): VmaRaState | undefined {
+    return this.vmaRaStates.get(vmaId);
+  }
+
   vmaRa(vmaId: number): VmaRaState {
     let st = this.vmaRaStates.get(vmaId);
     if (!st) {
@@ -1140,6 +1145,15 @@ export class Kernel {
         let e = i + 1;
         while (e < to && v.pte[e] === PTE_NONE) e++;
         const done = this.mem.faultAnonRun(t, v, i, e);
+        if (done > 0) {
+          i += done - 1;
+          continue;
+        }
+      } else if (this.bulk && pteIsSwap(v.pte[i]!)) {
+        // a run of swap PTEs: swap in at once what reads zero-filled slots and needs no reclaim
+        let e = i + 1;
+        while (e < to && pteIsSwap(v.pte[e]!)) e++;
+        const done = this.mem.swapinRun(t, v, i, e, write);
         if (done > 0) {
           i += done - 1;
           continue;

@@ -11,6 +11,7 @@ import {
   PG_dirty,
   PG_lru,
   PG_mlocked,
+  PG_readahead,
   PG_referenced,
   PG_swapbacked,
   PG_swapcache,
@@ -21,7 +22,17 @@ import type { Kernel } from './kernel';
 import { lruAdd, lruDel } from './lru';
 import { tryChargeMemcg, type Memcg } from './memcontrol';
 import { PTE_NONE, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent, pteSwap, type Task, type Vma } from './mm';
-import { folioFreeSwap, shouldFreeSwapAfterFault, swapinFolio } from './swap_state';
+import {
+  folioFreeSwap,
+  planSwapinRun,
+  shouldFreeSwapAfterFault,
+  swapinFolio,
+  SWAPIN_HIT,
+  SWAPIN_READAHEAD,
+} from './swap_state';
+import { SWP_SYNCHRONOUS_IO } from './swapfile';
+import { SlotKind, tbInlineCount, tbKind, tbZero, withInlineCount, withKind } from './swap_table';
+import type { SwapClusterInfo } from './cluster';
 import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { filePage, fileStat, isPageCache, markDirty } from './filemap';
 import { MAX_RECLAIM_RETRIES, SWAP_CLUSTER_MAX } from './vmscan';
@@ -37,6 +48,29 @@ export function forEachPfnRun(pfns: Int32Array, n: number, fn: (start: number, e
     fn(pfns[i]!, pfns[e - 1]! + 1);
     i = e;
   }
+}
+
+/**
+ * Whether a PFN is one of `pfns[0, n)`: a bitmap over their span for long
+ * runs, a set for short ones (bulk paths use it to tell the run's own
+ * folios, whose arrays they saved, from their neighbours).
+ */
+export function pfnMembership(pfns: Int32Array, n: number): (pfn: number) => boolean {
+  if (n < 1024) {
+    const set = new Set<number>();
+    for (let i = 0; i < n; i++) set.add(pfns[i]!);
+    return (pfn) => set.has(pfn);
+  }
+  let lo = pfns[0]!;
+  let hi = lo;
+  for (let i = 1; i < n; i++) {
+    const p = pfns[i]!;
+    if (p < lo) lo = p;
+    else if (p > hi) hi = p;
+  }
+  const bits = new Uint8Array(hi - lo + 1);
+  for (let i = 0; i < n; i++) bits[pfns[i]! - lo] = 1;
+  return (pfn) => pfn >= lo && pfn <= hi && bits[pfn - lo] === 1;
 }
 
 export class MemoryOps {
@@ -254,13 +288,57 @@ export class MemoryOps {
     // file and shared mappings fault through the page cache; kernel memory in debt is paid first (allocFolio())
     if (vma.order !== 0 || vma.file || task.state !== 'alive' || k.kmem.debt > 0) return 0;
     const m = k.memcgs.get(task.memcg)!;
-    let n = Math.min(to - from, k.pages.nrFree);
-    for (const c of m.ancestorsAndSelf()) {
-      // mem_cgroup_handle_over_high() would count swap.high events on every charge
-      if (c.swap.usage > c.swap.high) return 0;
-      if (!c.isRoot) n = Math.min(n, Math.min(c.memory.max, c.memory.high) - c.memory.usage);
-    }
+    const n = this.chargeRoom(m, to - from);
     if (n < BULK_MIN_PAGES) return 0;
+    const f = k.folios;
+    const pfns = this.allocRun(m, n);
+    k.j.saveRange(vma.pte, from, from + n);
+    // folio init (swap-backed), do_anonymous_page()'s referenced and dirty, mlock_new_folio() under VM_LOCKED
+    const flags = PG_uptodate | PG_swapbacked | PG_lru | PG_referenced | PG_dirty | (vma.mlocked ? PG_mlocked : 0);
+    const av = vma.anonVma.id;
+    const oneClass = vma.content.length === 1 ? encodeContent(vma.content[0]!.content) : -1;
+    for (let i = 0; i < n; i++) {
+      const pfn = pfns[i]!;
+      const idx = from + i;
+      this.initRunFolio(pfn, m.id, flags);
+      f.mapcount[pfn] = 1;
+      f.anonVma[pfn] = av;
+      f.index[pfn] = idx;
+      f.content[pfn] = oneClass >= 0 ? oneClass : encodeContent(contentOf(vma.content, vma.contentSeed, idx));
+      f.data[pfn] = 0;
+      vma.pte[idx] = ptePresent(pfn);
+    }
+    k.vmstat.count('pgfault', n);
+    k.memcgs.statEvent(m, 'pgfault', n);
+    return n;
+  }
+
+  /**
+   * How many of `n` order-0 charges to `m` allocFolio() would make with no
+   * reclaim, event or OOM on the way: within every ancestor's memory.max
+   * and memory.high, none above its swap.high (mem_cgroup_handle_over_high()
+   * would count swap.high events on every charge), and as many as the buddy
+   * allocator has free pages.
+   */
+  private chargeRoom(m: Memcg, n: number): number {
+    let room = Math.min(n, this.k.pages.nrFree);
+    for (const c of m.ancestorsAndSelf()) {
+      if (c.swap.usage > c.swap.high) return 0;
+      if (!c.isRoot) room = Math.min(room, Math.min(c.memory.max, c.memory.high) - c.memory.usage);
+    }
+    return room;
+  }
+
+  /**
+   * allocFolio() `n` times for order-0 folios charged to `m`, where
+   * chargeRoom() said no reclaim is needed: the pages from the buddy
+   * allocator in the order it hands them out, the charge, and
+   * folio_add_lru() of each at the inactive list's head in that order. The
+   * per-PFN arrays of the pages are saved as ranges, and their LRU links
+   * written; the caller fills in the rest directly (initRunFolio()).
+   */
+  private allocRun(m: Memcg, n: number): Int32Array {
+    const k = this.k;
     const j = k.j;
     const f = k.folios;
     const pfns = new Int32Array(n);
@@ -269,41 +347,175 @@ export class MemoryOps {
     for (let i = 0; i < n; i++) top = Math.max(top, pfns[i]! + 1);
     f.reserve(top);
     forEachPfnRun(pfns, n, (start, end) => f.saveRange(start, end));
-    j.saveRange(vma.pte, from, from + n);
-    // folio_add_lru() of each new folio at the inactive list's head, in fault order
     const list = m.inactiveAnon;
     const oldHead = list.head;
     if (oldHead >= 0) j.a(f.lruPrev, oldHead, pfns[0]!);
     else j.set(list, 'tail', pfns[0]!);
     j.set(list, 'head', pfns[n - 1]!);
     j.set(list, 'nrPages', list.nrPages + n);
-    // folio init (swap-backed), do_anonymous_page()'s referenced and dirty, mlock_new_folio() under VM_LOCKED
-    const flags = PG_uptodate | PG_swapbacked | PG_lru | PG_referenced | PG_dirty | (vma.mlocked ? PG_mlocked : 0);
-    const av = vma.anonVma.id;
-    const oneClass = vma.content.length === 1 ? encodeContent(vma.content[0]!.content) : -1;
     for (let i = 0; i < n; i++) {
       const pfn = pfns[i]!;
-      const idx = from + i;
-      f.head[pfn] = pfn;
-      f.order[pfn] = 0;
-      f.flags[pfn] = flags;
-      f.memcg[pfn] = m.id;
-      f.mapcount[pfn] = 1;
-      f.swap[pfn] = NO_SWAP;
-      f.anonVma[pfn] = av;
-      f.index[pfn] = idx;
-      f.content[pfn] = oneClass >= 0 ? oneClass : encodeContent(contentOf(vma.content, vma.contentSeed, idx));
-      f.data[pfn] = 0;
-      f.mapping[pfn] = 0;
       f.lruNext[pfn] = i > 0 ? pfns[i - 1]! : oldHead;
       f.lruPrev[pfn] = i + 1 < n ? pfns[i + 1]! : -1;
-      vma.pte[idx] = ptePresent(pfn);
     }
     j.set(f, 'nrFolios', f.nrFolios + n);
     k.memcgs.forceCharge(m, 'memory', n);
-    k.vmstat.count('pgfault', n);
-    k.memcgs.statEvent(m, 'pgfault', n);
-    return n;
+    return pfns;
+  }
+
+  /** folio init of an order-0 folio of allocRun(), unmapped and outside the swap cache, with its flags. */
+  private initRunFolio(pfn: number, memcgId: number, flags: number): void {
+    const f = this.k.folios;
+    f.head[pfn] = pfn;
+    f.order[pfn] = 0;
+    f.flags[pfn] = flags;
+    f.memcg[pfn] = memcgId;
+    f.mapcount[pfn] = 0;
+    f.swap[pfn] = NO_SWAP;
+    f.anonVma[pfn] = -1;
+    f.index[pfn] = 0;
+    f.mapping[pfn] = 0;
+  }
+
+  /**
+   * A run of do_swap_page() faults on PTEs [from, to) of an order-0
+   * anonymous mapping, in ascending order, done at once where the kernel's
+   * result is the same for every page: each PTE holds a swap entry of one
+   * device whose slot is swapped out, uncached, zero-filled (the Z flag:
+   * swap_read_folio_zeromap() fills the folio, nothing is read), referenced
+   * by that PTE alone and recorded for one memcg, on a device without a
+   * virtual layer or zram, and no charge needs reclaim (chargeRoom()).
+   * planSwapinRun() says which faults miss and which pages each miss reads
+   * ahead (swapin_readahead() → swap_vma_readahead()), and which faults
+   * hit a readahead folio; the
+   * replay then does what swapinFolio() and doSwapPage() do for each: the
+   * folio allocated and charged (mem_cgroup_swapin_charge_folio()), added to
+   * the swap cache (__swap_cache_add_folio()) and zero-filled, the PTE
+   * mapped and the slot's count dropped (swap_put_entries_direct()), and the
+   * folio freed from the swap cache when should_try_to_free_swap() says so
+   * (folio_free_swap(): the slot freed at once, its count being 0). Events
+   * come in the same order; folio, PTE and table runs are journaled as
+   * ranges, counters once. Cluster readahead (a rotational device) is left
+   * to the page-by-page path. test/sim/bulk.test.ts compares both. Returns
+   * how many faults it made from `from` (0: the run does not qualify).
+   */
+  swapinRun(task: Task, vma: Vma, from: number, to: number, write: boolean): number {
+    const k = this.k;
+    if (vma.order !== 0 || vma.file || vma.mlocked || task.state !== 'alive' || k.kmem.debt > 0) return 0;
+    const first = pteEntry(vma.pte[from]!);
+    const si = k.swap.swapInfo[swpType(first)];
+    // zram (the SWP_SYNCHRONOUS_IO device) reads each page it holds; a virtual layer reads through its backend
+    if (!si || si.dynamic || si.flags & SWP_SYNCHRONOUS_IO) return 0;
+    // swap_cluster_readahead() (a rotational device, or VMA readahead off) is left to the page-by-page path
+    if (k.sysctl.page_cluster > 0 && !k.vmaRaActive()) return 0;
+    const slots = k.geom.clusterSlots;
+    const recorded = k.swapMemcgId(si, swpOffset(first));
+    let e = from;
+    for (; e < to; e++) {
+      const v = vma.pte[e]!;
+      if (!pteIsSwap(v) || swpType(pteEntry(v)) !== si.type) break;
+      const off = swpOffset(pteEntry(v));
+      const meta = si.clusterOf(off)?.table?.meta[off & (slots - 1)];
+      if (meta === undefined || tbKind(meta) !== SlotKind.SHADOW || tbInlineCount(meta) !== 1 || !tbZero(meta)) break;
+      if (k.swapMemcgId(si, off) !== recorded) break;
+    }
+    const m = k.swapinChargeTarget(recorded, task.memcg);
+    const end = from + this.chargeRoom(m, e - from);
+    if (end - from < BULK_MIN_PAGES) return 0;
+    const plan = planSwapinRun(k, vma.id, vma.pte, from, end);
+    if (plan.faults < BULK_MIN_PAGES) return 0;
+    const j = k.j;
+    const f = k.folios;
+    const pfns = this.allocRun(m, plan.allocs);
+    j.saveRange(vma.pte, from, from + plan.faults);
+    const pfnOf = new Int32Array(end - from);
+    const log = k.log.enabled ? k.log : null;
+    const saved = new Set<SwapClusterInfo>();
+    let a = 0;
+    let freed = 0;
+    let clock = k.stat.evictionClock;
+    const av = vma.anonVma.id;
+    for (let o = 0; o < plan.nOps; o++) {
+      const op = plan.ops[o]!;
+      const r = op >> 2;
+      const kind = op & 3;
+      const idx = from + r;
+      const entry = pteEntry(vma.pte[idx]!);
+      const offset = swpOffset(entry);
+      const ci = si.clusterOf(offset)!;
+      const t = ci.table!;
+      const co = offset & (slots - 1);
+      if (!saved.has(ci)) {
+        // the run's slots need not be in ascending order: the whole table, once per cluster
+        j.saveRange(t.meta, 0, slots);
+        j.saveRange(t.val, 0, slots);
+        saved.add(ci);
+      }
+      let pfn: number;
+      if (kind === SWAPIN_HIT) {
+        // swap_update_readahead()
+        pfn = pfnOf[r]!;
+        f.flags[pfn] = f.flags[pfn]! & ~PG_readahead;
+      } else {
+        // allocSwapinFolio() and __swap_cache_add_folio(): a PFN entry, count and Z kept
+        pfn = pfns[a++]!;
+        pfnOf[r] = pfn;
+        this.initRunFolio(
+          pfn,
+          m.id,
+          PG_uptodate | PG_swapbacked | PG_lru | PG_swapcache | (kind === SWAPIN_READAHEAD ? PG_readahead : 0),
+        );
+        f.content[pfn] = ci.simContent ? ci.simContent[co]! : 0;
+        f.data[pfn] = ci.simData ? ci.simData[co]! : 0;
+        f.swap[pfn] = entry;
+        t.meta[co] = withKind(t.meta[co]!, SlotKind.PFN);
+        t.val[co] = pfn;
+        if (log) {
+          log.emit({ kind: 'cache-add', type: si.type, offset, nr: 1, pfn });
+          log.emit({ kind: 'swapin', type: si.type, offset, nr: 1, source: 'zero' });
+        }
+        if (kind === SWAPIN_READAHEAD) continue;
+      }
+      // do_swap_page(): map it, drop the PTE's reference (the slot stays, cached, at count 0)
+      vma.pte[idx] = ptePresent(pfn);
+      t.meta[co] = withInlineCount(t.meta[co]!, 0);
+      if (log) log.emit({ kind: 'slot-count', type: si.type, offset, nr: 1, delta: -1 });
+      f.anonVma[pfn] = av;
+      f.index[pfn] = idx;
+      f.mapcount[pfn] = 1;
+      f.flags[pfn] = f.flags[pfn]! | PG_referenced;
+      // should_try_to_free_swap(), then folio_free_swap(): the slot is freed now, the folio stays dirty
+      if (!(write || k.swap.vmSwapFull() || k.memcgs.swapFull(m))) continue;
+      k.swap.freeEntries(si, ci, co, 1);
+      clock++;
+      freed++;
+      f.flags[pfn] = (f.flags[pfn]! & ~(PG_swapcache | PG_readahead)) | PG_dirty;
+      f.swap[pfn] = NO_SWAP;
+      if (log) log.emit({ kind: 'cache-del', type: si.type, offset, nr: 1, pfn });
+    }
+    // the counters, once
+    j.set(k.stat, 'evictionClock', clock);
+    j.set(k.stat, 'nrSwapcache', k.stat.nrSwapcache + plan.allocs - freed);
+    j.set(m, 'swapcachedPages', m.swapcachedPages + plan.allocs - freed);
+    j.set(k.ra, 'hits', plan.raHits);
+    if (plan.raUpdated) {
+      const st = k.vmaRa(vma.id);
+      j.set(st, 'win', plan.win);
+      j.set(st, 'prevIdx', plan.prevIdx);
+    }
+    const misses = plan.faults - plan.hits;
+    k.vmstat.count('pgfault', plan.faults);
+    k.vmstat.count('pgmajfault', misses);
+    const tm = k.memcgs.get(task.memcg);
+    if (tm) {
+      k.memcgs.statEvent(tm, 'pgfault', plan.faults);
+      k.memcgs.statEvent(tm, 'pgmajfault', misses);
+    }
+    k.vmstat.count('swpin_zero', plan.allocs);
+    k.memcgs.statEvent(m, 'swpin_zero', plan.allocs);
+    if (plan.readahead) k.vmstat.count('swap_ra', plan.readahead);
+    if (plan.hits) k.vmstat.count('swap_ra_hit', plan.hits);
+    return plan.faults;
   }
 
   /** Access to a present page: the accessed bit, and on write the COW / swap-cache reuse of do_wp_page(). */

@@ -219,6 +219,20 @@ export function swapVmaReadahead(k: Kernel, vmaId: number, ptes: Float64Array, i
   k.j.set(st, 'win', win);
   k.j.set(st, 'prevIdx', idx);
   if (win <= 1) return;
+  const [lo, hi] = vmaRaWindow(prev, idx, win, ptes.length);
+  for (let i = lo; i < hi; i++) {
+    if (i === idx) continue;
+    const e = readaheadEntry(k, ptes[i]!);
+    if (e >= 0 && !readaheadOne(k, e, faultMemcg)) break;
+  }
+}
+
+/**
+ * The PTEs [lo, hi) swap_vma_readahead() reads around `idx` (swap_ra_info()):
+ * after it when the faults go up, before it when they go down, centred
+ * otherwise; clipped to the VMA's `nrPages`.
+ */
+function vmaRaWindow(prev: number, idx: number, win: number, nrPages: number): [number, number] {
   let lo: number;
   let hi: number;
   if (idx === prev + 1) {
@@ -232,17 +246,104 @@ export function swapVmaReadahead(k: Kernel, vmaId: number, ptes: Float64Array, i
     lo = idx - left;
     hi = idx + win - left;
   }
-  lo = Math.max(0, lo);
-  hi = Math.min(ptes.length, hi);
-  for (let i = lo; i < hi; i++) {
-    if (i === idx) continue;
-    const v = ptes[i]!;
-    if (v >= 0) continue;
-    const e = -v - 1;
-    const si = k.swap.swapInfo[swpType(e)];
-    if (!si || !readableSlot(si, swpOffset(e))) continue;
-    if (!readaheadOne(k, e, faultMemcg)) break;
+  return [Math.max(0, lo), Math.min(nrPages, hi)];
+}
+
+/** The swap entry readahead would bring in for PTE value `v`, or -1 (not a swap PTE, or no data to read). */
+function readaheadEntry(k: Kernel, v: number): SwpEntry {
+  if (v >= 0) return -1;
+  const e = -v - 1;
+  const si = k.swap.swapInfo[swpType(e)];
+  return si && readableSlot(si, swpOffset(e)) ? e : -1;
+}
+
+/** One step of a bulk swapin run (SwapinPlan.ops): the run index shifted left by 2, or-ed with the kind. */
+export const SWAPIN_READAHEAD = 0;
+export const SWAPIN_MISS = 1;
+export const SWAPIN_HIT = 2;
+
+/**
+ * What do_swap_page() would do, fault after fault, over PTEs [from, end) of
+ * one VMA in ascending order, where every PTE holds a swap entry whose slot
+ * is swapped out and uncached, on a device that is not SWP_SYNCHRONOUS_IO,
+ * and every allocation succeeds: which faults
+ * find their folio in the swap cache (a readahead hit,
+ * swap_update_readahead()), which miss and read it, and which pages each miss
+ * reads ahead (swap_vma_readahead() with the window of __swapin_nr_pages()).
+ * Nothing is changed: the caller replays `ops`. The plan stops before the
+ * first fault whose readahead window would read a slot outside the run.
+ */
+export interface SwapinPlan {
+  /** `ops[0, nOps)`: SWAPIN_READAHEAD (a folio read ahead into the cache), SWAPIN_MISS (read and mapped), SWAPIN_HIT (a cached folio mapped), in order. */
+  ops: Int32Array;
+  nOps: number;
+  /** Faults planned: PTEs [from, from + faults) end up mapped. */
+  faults: number;
+  /** Folios allocated (read ahead or missed). */
+  allocs: number;
+  readahead: number;
+  hits: number;
+  /** The readahead state after the run: the global hit count and the VMA's window (unchanged when `raUpdated` is false). */
+  raHits: number;
+  raUpdated: boolean;
+  win: number;
+  prevIdx: number;
+}
+
+export function planSwapinRun(k: Kernel, vmaId: number, ptes: Float64Array, from: number, end: number): SwapinPlan {
+  const n = end - from;
+  const cached = new Uint8Array(n);
+  const ops = new Int32Array(2 * n);
+  const maxPages = 1 << k.sysctl.page_cluster;
+  // swap_vma_readahead() with a window of one page reads nothing and keeps no state
+  const readsAhead = maxPages > 1;
+  const st = k.vmaRaPeek(vmaId);
+  const plan: SwapinPlan = {
+    ops,
+    nOps: 0,
+    faults: 0,
+    allocs: 0,
+    readahead: 0,
+    hits: 0,
+    raHits: k.ra.hits,
+    raUpdated: false,
+    win: st?.win ?? 0,
+    prevIdx: st?.prevIdx ?? 0,
+  };
+  for (let idx = from; idx < end; idx++) {
+    const r = idx - from;
+    if (cached[r]) {
+      // swap_cache_get_folio() hit on a readahead folio: swap_update_readahead()
+      ops[plan.nOps++] = (r << 2) | SWAPIN_HIT;
+      plan.hits++;
+      plan.raHits++;
+      plan.faults++;
+      continue;
+    }
+    if (readsAhead) {
+      const win = swapinNrPages(plan.prevIdx, idx, plan.raHits, maxPages, plan.win);
+      if (win > 1) {
+        const [lo, hi] = vmaRaWindow(plan.prevIdx, idx, win, ptes.length);
+        for (let i = lo; i < hi; i++) if ((i < from || i >= end) && readaheadEntry(k, ptes[i]!) >= 0) return plan;
+        // below idx the run is mapped already; above it, what is not yet cached is read ahead
+        for (let i = Math.max(lo, idx + 1); i < hi; i++) {
+          if (i >= end || cached[i - from]) continue;
+          cached[i - from] = 1;
+          ops[plan.nOps++] = ((i - from) << 2) | SWAPIN_READAHEAD;
+          plan.readahead++;
+          plan.allocs++;
+        }
+      }
+      plan.raHits = 0;
+      plan.raUpdated = true;
+      plan.win = win;
+      plan.prevIdx = idx;
+    }
+    ops[plan.nOps++] = (r << 2) | SWAPIN_MISS;
+    plan.allocs++;
+    plan.faults++;
   }
+  return plan;
 }
 
 /**

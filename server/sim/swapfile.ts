@@ -776,6 +776,81 @@ export class Swap {
     return null;
   }
 
+  /**
+   * allocSlots() of order 0 for the folios `pfns[from, from + n)` in turn,
+   * for as long as each call would be served by swap_alloc_fast() from the
+   * next free slot of this CPU's cached cluster, with nothing else changing:
+   * the cluster is in use and on frag[0] and keeps a free slot (so
+   * relocate_cluster() leaves it there and the device is not full), no
+   * slot on the way is a cache-only one that vm_swap_full() would reclaim,
+   * and no vswap device hides part of the swap. Each slot is written as
+   * __swap_cluster_alloc_entries() writes it (a PFN entry, count 0) and its
+   * slot-alloc event emitted; then `visit(i, entry)` runs for folio i, before
+   * the next slot is taken (it must not change what the allocator reads).
+   * The cluster's count, the device's and the global counters and the CPU's
+   * cursor are written once at the end. Returns how many folios got a slot;
+   * 0 when the next one needs allocSlots().
+   */
+  allocFastRun(
+    pfns: Int32Array,
+    from: number,
+    n: number,
+    cpu: number,
+    visit: (i: number, entry: SwpEntry) => void,
+  ): number {
+    if (this.mode !== AllocMode.NORMAL || this.vswap) return 0;
+    const pc = this.percpu[cpu]!;
+    const si = pc.si[0];
+    const cursor = pc.offset[0]!;
+    if (
+      !si ||
+      !cursor ||
+      this.swapInfo[si.type] !== si ||
+      !(si.flags & SWP_WRITEOK) ||
+      si.flags & SWP_VSWAP ||
+      !this.tierAllowed(si)
+    )
+      return 0;
+    const ci = si.clusterOf(cursor);
+    const t = ci?.table;
+    if (!ci || !t || ci.flags !== ClusterFlag.FRAG || ci.count === 0) return 0;
+    const slots = this.geom.clusterSlots;
+    const start = si.clusterOffset(ci);
+    const freeBefore = this.counters.nrSwapPages;
+    const total = this.counters.totalSwapPages;
+    let count = ci.count;
+    let got = 0;
+    let last = -1;
+    for (let off = cursor - start; got < n && count + 1 < slots && off < slots; off++) {
+      const m = t.meta[off]!;
+      const kind = tbKind(m);
+      if (kind !== SlotKind.NULL) {
+        // cluster_scan_range(): a cache-only slot while swap is full would be reclaimed: allocSlots() does that
+        if (kind === SlotKind.PFN && tbInlineCount(m) === 0 && (freeBefore - got) * 2 < total) break;
+        continue;
+      }
+      if (got === 0) {
+        this.j.saveRange(t.meta, off, slots);
+        this.j.saveRange(t.val, off, slots);
+      }
+      const pfn = pfns[from + got]!;
+      t.meta[off] = mkMeta(SlotKind.PFN, 0, false);
+      t.val[off] = pfn;
+      countCachedSlot(this.j, si.meta, ci.groupFill!, off, 1);
+      count++;
+      const offset = start + off;
+      if (this.log.enabled) this.log.emit({ kind: 'slot-alloc', type: si.type, offset, nr: 1, pfn, cpu });
+      visit(got++, swpEntry(si.type, offset));
+      last = off;
+    }
+    if (got === 0) return 0;
+    this.j.set(ci, 'count', count);
+    this.swapRangeAlloc(si, got);
+    // alloc_swap_scan_cluster(): the next offset, unless the last slot taken was the cluster's last
+    this.j.setAt(pc.offset, 0, last + 1 < slots ? start + last + 1 : 0);
+    return got;
+  }
+
   /** A virtual entry for the folio on the vswap device (PFN entries, count 0), or null when it is full. */
   allocVirtual(pfn: number, order: number, cpu: number): SwpEntry | null {
     if (!this.vswap) return null;

@@ -36,12 +36,12 @@ import { isPageCache, removePageCacheFolio, runFlusher } from './filemap';
 import type { Kernel } from './kernel';
 import { inactiveIsLow, isFileLru, lruAddTail, lruDel, lruMove } from './lru';
 import { objcgMemcg, type LruList, type Memcg } from './memcontrol';
-import { BULK_MIN_PAGES, forEachPfnRun } from './memory';
+import { BULK_MIN_PAGES, forEachPfnRun, pfnMembership } from './memory';
 import { pteSwap, type Vma } from './mm';
 import { watermarks } from './procfs';
 import { shmemWriteoutStart } from './shmem';
 import { swapCacheDelFolio } from './swap_state';
-import { swpOffset, swpType } from './swap_entry';
+import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 import { SlotKind, mkMeta, packShadow } from './swap_table';
 import { folioTierEffectiveMask } from './swap_tier';
 import { zswapShrinkerScan } from './zswap';
@@ -241,71 +241,80 @@ export class Vmscan {
     let saved: SwapClusterInfo | null = null;
     let zeroPages = 0;
     /** Folios written by an asynchronous bio: kept in the swap cache under writeback, in the order written. */
-    const kept: number[] = [];
+    const kept = new Int32Array(n);
+    let nKept = 0;
+    /** Folios freed, in the order handled. */
+    const gone = new Int32Array(n);
+    let nGone = 0;
     let done = 0;
     let failed = false;
+    /** The rest of shrink_folio_list() for run folio `i`, once it has its slot. */
+    const swapOut = (i: number, entry: SwpEntry): void => {
+      const pfn = pfns[i]!;
+      const si = k.swap.swapInfo[swpType(entry)]!;
+      const off = swpOffset(entry);
+      const ci = si.clusterOf(off)!;
+      const t = ci.table!;
+      const co = off & (slots - 1);
+      if (ci !== saved) {
+        for (const a of [t.meta, t.val, ci.memcgTable!, ci.simContent!, ci.simData!]) j.saveRange(a, co, slots);
+        saved = ci;
+      }
+      ci.memcgTable![co] = m.id;
+      // try_to_unmap(): the PTE takes the entry, the slot a count
+      vma.pte[from + i] = pteSwap(entry);
+      if (k.log.enabled) k.log.emit({ kind: 'slot-count', type: si.type, offset: off, nr: 1, delta: 1 });
+      // swap_writeout(): a zero-filled folio sets Z only; any other goes to the device (zswap is off)
+      const code = f.content[pfn]!;
+      ci.simContent![co] = code;
+      ci.simData![co] = f.data[pfn]!;
+      const zero = code === ZERO_CONTENT_CODE;
+      if (zero) zeroPages++;
+      if (k.log.enabled)
+        k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
+      f.mapcount[pfn] = 0;
+      if (!zero && k.io.writesAsync(si)) {
+        // an asynchronous bio: the folio stays in the swap cache, clean, its slot counted by the PTE
+        t.meta[co] = mkMeta(SlotKind.PFN, 1, false);
+        t.val[co] = pfn;
+        f.flags[pfn] = (f.flags[pfn]! | PG_swapcache) & ~(PG_dirty | PG_referenced | PG_sim_nobackend);
+        f.swap[pfn] = entry;
+        kept[nKept++] = pfn;
+        return;
+      }
+      // __swap_cache_del_folio(): the PFN entry becomes a shadow, count and Z kept
+      t.meta[co] = mkMeta(SlotKind.SHADOW, 1, zero);
+      t.val[co] = packShadow(clock++, memcgId, false);
+      if (k.log.enabled) k.log.emit({ kind: 'cache-del', type: si.type, offset: off, nr: 1, pfn });
+      f.swap[pfn] = NO_SWAP;
+      gone[nGone++] = pfn;
+    };
     k.swap.withTierMask(folioTierEffectiveMask(k.tiers, m), () => {
-      for (; done < n; done++) {
-        const pfn = pfns[done]!;
-        // folio_alloc_swap(): the allocator itself, slot by slot
-        const entry = k.swap.allocSlots(pfn, 0, k.cpu);
+      while (done < n) {
+        // folio_alloc_swap(): the allocator itself, slot by slot; runs of slots from this CPU's cluster at once
+        const base = done;
+        done += k.swap.allocFastRun(pfns, base, n - base, k.cpu, (i, entry) => swapOut(base + i, entry));
+        if (done === n) return;
+        const entry = k.swap.allocSlots(pfns[done]!, 0, k.cpu);
         if (entry === null) {
           failed = true;
           return;
         }
-        const si = k.swap.swapInfo[swpType(entry)]!;
-        const off = swpOffset(entry);
-        const ci = si.clusterOf(off)!;
-        const t = ci.table!;
-        const co = off & (slots - 1);
-        if (ci !== saved) {
-          for (const a of [t.meta, t.val, ci.memcgTable!, ci.simContent!, ci.simData!]) j.saveRange(a, co, slots);
-          saved = ci;
-        }
-        ci.memcgTable![co] = m.id;
-        // try_to_unmap(): the PTE takes the entry, the slot a count
-        vma.pte[from + done] = pteSwap(entry);
-        if (k.log.enabled) k.log.emit({ kind: 'slot-count', type: si.type, offset: off, nr: 1, delta: 1 });
-        // swap_writeout(): a zero-filled folio sets Z only; any other goes to the device (zswap is off)
-        const code = f.content[pfn]!;
-        ci.simContent![co] = code;
-        ci.simData![co] = f.data[pfn]!;
-        const zero = code === ZERO_CONTENT_CODE;
-        if (zero) zeroPages++;
-        if (k.log.enabled)
-          k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
-        f.mapcount[pfn] = 0;
-        if (!zero && k.io.writesAsync(si)) {
-          // an asynchronous bio: the folio stays in the swap cache, clean, its slot counted by the PTE
-          t.meta[co] = mkMeta(SlotKind.PFN, 1, false);
-          t.val[co] = pfn;
-          f.flags[pfn] = (f.flags[pfn]! | PG_swapcache) & ~(PG_dirty | PG_referenced | PG_sim_nobackend);
-          f.swap[pfn] = entry;
-          kept.push(pfn);
-          continue;
-        }
-        // __swap_cache_del_folio(): the PFN entry becomes a shadow, count and Z kept
-        t.meta[co] = mkMeta(SlotKind.SHADOW, 1, zero);
-        t.val[co] = packShadow(clock++, memcgId, false);
-        if (k.log.enabled) k.log.emit({ kind: 'cache-del', type: si.type, offset: off, nr: 1, pfn });
-        f.swap[pfn] = NO_SWAP;
+        swapOut(done++, entry);
       }
     });
     // what the loop deferred: nothing in it reads the LRU, the buddy lists, memory.current or these counters
-    const freed = done - kept.length;
-    if (kept.length === 0) {
-      this.releaseRun(pfns, done, owner);
-    } else {
-      const keep = new Set(kept);
-      const gone = new Int32Array(freed);
-      let g = 0;
-      for (let i = 0; i < done; i++) if (!keep.has(pfns[i]!)) gone[g++] = pfns[i]!;
-      this.releaseRun(gone, freed, owner);
+    const freed = nGone;
+    // every folio handled leaves its LRU list (the run's own links need no undo of their own: they were saved)
+    const inRun = pfnMembership(pfns, n);
+    this.unlinkRun(pfns, done, owner, inRun);
+    this.releaseRun(gone, nGone, owner);
+    if (nKept > 0) {
       // cacheAccount() of the kept folios, then folio_rotate_reclaimable() of each in the order written
-      j.set(k.stat, 'nrSwapcache', k.stat.nrSwapcache + kept.length);
+      j.set(k.stat, 'nrSwapcache', k.stat.nrSwapcache + nKept);
       const cm = k.memcgs.get(memcgId);
-      if (cm) j.set(cm, 'swapcachedPages', cm.swapcachedPages + kept.length);
-      for (const pfn of kept) this.rotateReclaimable(pfn);
+      if (cm) j.set(cm, 'swapcachedPages', cm.swapcachedPages + nKept);
+      this.linkTailRun(kept, nKept, owner.inactiveAnon, inRun);
     }
     j.set(k.stat, 'evictionClock', clock);
     k.memcgs.forceCharge(m, 'swap', done);
@@ -353,20 +362,17 @@ export class Vmscan {
   }
 
   /**
-   * The frees of a bulk swapout's folios, as freeFolio() makes them one by
-   * one: off the LRU (lruDel), memory uncharged, the folio released, the
-   * pages back to the buddy allocator. Their own array entries are in the
-   * ranges the caller saved; their LRU neighbours outside the run are
-   * journaled element by element.
+   * lruvec_del_folio() of each of a bulk swapout's folios, in any order
+   * (the list left is the same). Links of folios in `saved` (the run, whose
+   * arrays the caller saved) are written directly, their neighbours'
+   * outside it through the journal.
    */
-  private releaseRun(pfns: Int32Array, n: number, owner: Memcg): void {
+  private unlinkRun(pfns: Int32Array, n: number, owner: Memcg, saved: (pfn: number) => boolean): void {
     const k = this.k;
     const j = k.j;
     const f = k.folios;
-    const run = new Set<number>();
-    for (let i = 0; i < n; i++) run.add(pfns[i]!);
     const setLink = (a: Int32Array, pfn: number, v: number): void => {
-      if (run.has(pfn)) a[pfn] = v;
+      if (saved(pfn)) a[pfn] = v;
       else j.a(a, pfn, v);
     };
     let active = 0;
@@ -385,14 +391,52 @@ export class Vmscan {
       else inactive++;
       f.lruPrev[pfn] = -1;
       f.lruNext[pfn] = -1;
+      f.flags[pfn] = f.flags[pfn]! & ~(PG_lru | PG_active);
+    }
+    if (active) j.set(owner.activeAnon, 'nrPages', owner.activeAnon.nrPages - active);
+    if (inactive) j.set(owner.inactiveAnon, 'nrPages', owner.inactiveAnon.nrPages - inactive);
+  }
+
+  /**
+   * lruvec_add_folio_tail() of each of `pfns[0, n)` in turn, off any list
+   * and inactive now (folio_rotate_reclaimable() after unlinkRun()).
+   */
+  private linkTailRun(pfns: Int32Array, n: number, list: LruList, saved: (pfn: number) => boolean): void {
+    const k = this.k;
+    const j = k.j;
+    const f = k.folios;
+    let tail = list.tail;
+    for (let i = 0; i < n; i++) {
+      const pfn = pfns[i]!;
+      f.lruPrev[pfn] = tail;
+      f.lruNext[pfn] = -1;
+      f.flags[pfn] = f.flags[pfn]! | PG_lru;
+      if (tail < 0) j.set(list, 'head', pfn);
+      else if (saved(tail)) f.lruNext[tail] = pfn;
+      else j.a(f.lruNext, tail, pfn);
+      tail = pfn;
+    }
+    j.set(list, 'tail', tail);
+    j.set(list, 'nrPages', list.nrPages + n);
+  }
+
+  /**
+   * The rest of freeFolio() for a bulk swapout's freed folios, already off
+   * the LRU (unlinkRun()): memory uncharged, the folio released, the pages
+   * back to the buddy allocator. Their array entries are in the ranges the
+   * caller saved.
+   */
+  private releaseRun(pfns: Int32Array, n: number, owner: Memcg): void {
+    const k = this.k;
+    const f = k.folios;
+    for (let i = 0; i < n; i++) {
+      const pfn = pfns[i]!;
       f.head[pfn] = -1;
       f.flags[pfn] = 0;
       f.anonVma[pfn] = -1;
     }
-    if (active) j.set(owner.activeAnon, 'nrPages', owner.activeAnon.nrPages - active);
-    if (inactive) j.set(owner.inactiveAnon, 'nrPages', owner.inactiveAnon.nrPages - inactive);
     k.memcgs.uncharge(owner, 'memory', n);
-    j.set(f, 'nrFolios', f.nrFolios - n);
+    k.j.set(f, 'nrFolios', f.nrFolios - n);
     k.pages.freeOrder0Run(pfns, n);
   }
 

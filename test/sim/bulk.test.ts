@@ -1,7 +1,8 @@
 /**
  * The bulk paths (issue #15) end exactly where the page-by-page paths do:
  * two kernels run the same random operations, one with `bulk` on (runs of
- * faults through MemoryOps.faultAnonRun, runs of order-0 swapouts through
+ * faults through MemoryOps.faultAnonRun, runs of zero-filled swapins
+ * through MemoryOps.swapinRun, runs of order-0 swapouts through
  * Vmscan.shrinkOrder0Run) and one with it off, and after every operation
  * their state fingerprints and their event logs must be equal. The runs
  * must really have taken the bulk paths, and a rollback of an operation
@@ -21,16 +22,23 @@ import { MiB } from './util';
 
 interface BulkUse {
   faults: number;
+  swapins: number;
   swapouts: number;
 }
 
 /** Count the pages the bulk paths took. */
 function spy(k: Kernel): BulkUse {
-  const use: BulkUse = { faults: 0, swapouts: 0 };
+  const use: BulkUse = { faults: 0, swapins: 0, swapouts: 0 };
   const fault = k.mem.faultAnonRun.bind(k.mem);
   k.mem.faultAnonRun = (t, v, from, to) => {
     const n = fault(t, v, from, to);
     use.faults += n;
+    return n;
+  };
+  const swapin = k.mem.swapinRun.bind(k.mem);
+  k.mem.swapinRun = (t, v, from, to, write) => {
+    const n = swapin(t, v, from, to, write);
+    use.swapins += n;
     return n;
   };
   const shrink = k.vmscan.shrinkOrder0Run.bind(k.vmscan);
@@ -54,7 +62,7 @@ function run(op: () => void): string {
 
 for (const design of DESIGN_PROFILES) {
   test(`${design}: random operations end in the same state and events with the bulk paths as without`, () => {
-    let total: BulkUse = { faults: 0, swapouts: 0 };
+    let total: BulkUse = { faults: 0, swapins: 0, swapouts: 0 };
     for (const seed of [11, 12, 13]) {
       // seed 13: device writes complete at once, so the bulk swapout also takes pages it writes to the device
       // (with asynchronous writeback it takes zero-filled pages only, and shrinkFolio() the rest)
@@ -95,7 +103,11 @@ for (const design of DESIGN_PROFILES) {
         bulk.j.clear();
         plain.j.clear();
       }
-      total = { faults: total.faults + use.faults, swapouts: total.swapouts + use.swapouts };
+      total = {
+        faults: total.faults + use.faults,
+        swapins: total.swapins + use.swapins,
+        swapouts: total.swapouts + use.swapouts,
+      };
     }
     assert.ok(total.faults > 1000, `${design}: only ${total.faults} pages faulted in by the bulk path`);
     if (design === 'p4')
@@ -213,7 +225,126 @@ test('the bulk paths under limits that cut a run short: memory.max and memory.hi
     );
     assert.equal(fingerprint(a), fingerprint(b), `${c.name}: state`);
     assert.deepEqual(a.log.since(mark.events), b.log.since(mark.events), `${c.name}: events`);
-    assert.ok(use.faults + use.swapouts > 0, `${c.name}: no bulk path taken`);
+    assert.ok(use.faults + use.swapins + use.swapouts > 0, `${c.name}: no bulk path taken`);
+    a.rollback(mark);
+    assert.equal(fingerprint(a), before, `${c.name}: rollback`);
+  }
+});
+
+test('zero-filled swapins in bulk: readahead windows, swap no longer full midway, a memcg at half its swap.max, writes, shared and mixed slots', () => {
+  const cases: { name: string; swapins: boolean | undefined; setup?: (k: Kernel) => void; ops: (k: Kernel) => void }[] =
+    [
+      {
+        name: 'a whole mapping read back: swap is more than half full at first, no longer so midway',
+        swapins: true,
+        ops: (k) => {
+          k.mmap('t', 'a', 1800, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          assert.ok(k.swap.vmSwapFull(), 'swap is not full after the pageout');
+          k.touch('t', 'a');
+          assert.ok(!k.swap.vmSwapFull() && k.stat.nrSwapcache > 0, 'the run did not cross the swap-full line');
+        },
+      },
+      {
+        name: 'from the middle (the first window reaches below the run), then written from the start, then read again',
+        swapins: true,
+        ops: (k) => {
+          k.mmap('t', 'a', 1500, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.touch('t', 'a', 700, 1300);
+          k.touch('t', 'a', 0, 700, true);
+          k.pageout('t', 'a', 0, 1000);
+          k.touch('t', 'a', 0, 1500);
+        },
+      },
+      {
+        name: 'a memcg at half its memory.swap.max: mem_cgroup_swap_full() frees the swap cache',
+        swapins: true,
+        setup: (k) => k.setLimit('g', 'memory.swap.max', 1200),
+        ops: (k) => {
+          k.mmap('t', 'a', 1000, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.touch('t', 'a');
+        },
+      },
+      {
+        name: 'memory.max below the mapping: swapins in bulk up to the limit, then with reclaim page by page',
+        swapins: true,
+        setup: (k) => k.setLimit('g', 'memory.max', 600),
+        ops: (k) => {
+          k.mmap('t', 'a', 500, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.mmap('t', 'b', 300, { populate: true });
+          k.touch('t', 'a');
+        },
+      },
+      {
+        name: 'mixed contents: runs break at slots that hold data (zero-filled runs are short: the bulk path may not be taken)',
+        swapins: undefined,
+        ops: (k) => {
+          k.mmap('t', 'a', 1200, { populate: true, content: MIX });
+          k.pageout('t', 'a');
+          k.touch('t', 'a');
+        },
+      },
+      {
+        name: 'slots shared with a forked child (count 2) are swapped in page by page',
+        swapins: false,
+        ops: (k) => {
+          k.mmap('t', 'a', 400, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.fork('t', 'c');
+          k.touch('t', 'a');
+          k.touch('c', 'a', 0, 200, true);
+        },
+      },
+      {
+        name: 'page-cluster 0: no readahead, every fault a miss',
+        swapins: true,
+        setup: (k) => k.setSysctl('page_cluster', 0),
+        ops: (k) => {
+          k.mmap('t', 'a', 600, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.touch('t', 'a');
+        },
+      },
+      {
+        name: 'a rotational device: cluster readahead, page by page',
+        swapins: false,
+        setup: (k) => k.swaponDevice({ path: '/dev/sda', kind: 'partition', sizeBytes: 4 * MiB, rotational: true }),
+        ops: (k) => {
+          k.mmap('t', 'a', 600, { populate: true, content: ZERO });
+          k.pageout('t', 'a');
+          k.touch('t', 'a');
+        },
+      },
+    ];
+  for (const c of cases) {
+    const make = (bulk: boolean): Kernel => {
+      const k = new Kernel({ ramBytes: 16 * MiB, cpus: 2 });
+      k.bulk = bulk;
+      k.swaponDevice({ path: '/dev/vdb', kind: 'partition', sizeBytes: 12 * MiB });
+      k.mkdir('g');
+      k.createTask('t', 'g');
+      c.setup?.(k);
+      return k;
+    };
+    const a = make(true);
+    const b = make(false);
+    const use = spy(a);
+    const mark = a.mark();
+    const before = fingerprint(a);
+    assert.equal(
+      run(() => c.ops(a)),
+      run(() => c.ops(b)),
+      `${c.name}: outcome`,
+    );
+    assert.equal(fingerprint(a), fingerprint(b), `${c.name}: state`);
+    assert.deepEqual(a.log.since(mark.events), b.log.since(mark.events), `${c.name}: events`);
+    if (c.swapins === true)
+      assert.ok(use.swapins > 100, `${c.name}: only ${use.swapins} pages swapped in by the bulk path`);
+    else if (c.swapins === false)
+      assert.equal(use.swapins, 0, `${c.name}: the bulk swapin took pages it should refuse`);
     a.rollback(mark);
     assert.equal(fingerprint(a), before, `${c.name}: rollback`);
   }
