@@ -26,6 +26,14 @@ import { overheadInput } from './overhead_input';
 import { overheadToWire } from './overhead_wire';
 import { Session, type SessionBuildOptions } from './session';
 
+/**
+ * Undo memory of each throwaway session, in MiB: they only step forward, so
+ * their history needs no room (the default 256 MiB let one run of the seed
+ * mail's kbuild benchmark hold 240 MiB of undo records, and a comparison
+ * builds one such session per design).
+ */
+const COMPARE_UNDO_MB = 16;
+
 /** Most points of a design's overhead series (the dashboard's chart). */
 const SERIES_POINTS = 512;
 
@@ -134,7 +142,12 @@ export class DesignComparison {
   }
 
   private session(design: DesignName): Session {
-    const s = new Session(this.uri, this.text, { ...this.options, design, checkInvariants: false });
+    const s = new Session(this.uri, this.text, {
+      ...this.options,
+      design,
+      checkInvariants: false,
+      undoMemoryMB: COMPARE_UNDO_MB,
+    });
     if (s.status === 'invalid') throw new Error('the scenario has errors');
     return s;
   }

@@ -78,7 +78,7 @@ type RunEvent = Extract<SimEvent, { offset: number }> & { nr?: number; unit?: nu
  * operation, or null: events about runs of slots, without the one-off
  * details (a backing, a reason) that make each of them worth its own line.
  */
-function mergeKey(e: SimEvent): string | null {
+export function mergeKey(e: SimEvent): string | null {
   switch (e.kind) {
     case 'slot-alloc':
       return e.backs ? null : `a${e.type}/${e.cpu}`;
@@ -102,11 +102,15 @@ function mergeKey(e: SimEvent): string | null {
 
 /** Extend `prev` by `e` when `e` continues it slot for slot (and PFN for PFN), in units of the same size. */
 function merge(prev: RunEvent, e: RunEvent): boolean {
-  const nr = e.nr ?? 1;
+  return extendRun(prev, e.offset, e.nr ?? 1, 'pfn' in e ? e.pfn : undefined);
+}
+
+/** merge() of an event of `nr` slots at `offset` (and `pfn`, for kinds that carry one) into `prev`. */
+function extendRun(prev: RunEvent, offset: number, nr: number, pfn: number | undefined): boolean {
   const prevNr = prev.nr ?? 1;
   const unit = prev.unit ?? prevNr;
-  if (nr !== unit || e.offset !== prev.offset + prevNr) return false;
-  if ('pfn' in e && 'pfn' in prev && e.pfn !== prev.pfn + prevNr) return false;
+  if (nr !== unit || offset !== prev.offset + prevNr) return false;
+  if (pfn !== undefined && 'pfn' in prev && pfn !== prev.pfn + prevNr) return false;
   prev.unit = unit;
   prev.nr = prevNr + nr;
   return true;
@@ -143,6 +147,18 @@ export class EventLog {
       this.last.set(key, this.events.length);
     }
     this.events.push(e);
+  }
+
+  /**
+   * What emit() does with a one-slot event whose merge key is `key`, at
+   * `offset` (with `pfn` for the kinds that carry one), when it merges into
+   * the open event under that key: true when it did (or the log is off), so
+   * bulk paths build and emit() the event only when this returns false.
+   */
+  extendByOne(key: string, offset: number, pfn?: number): boolean {
+    if (!this.enabled) return true;
+    const i = this.last.get(key);
+    return i !== undefined && i >= this.openFrom && extendRun(this.events[i] as RunEvent, offset, 1, pfn);
   }
 
   /** No later event merges into the events logged so far (Kernel.mark). */

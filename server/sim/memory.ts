@@ -6,6 +6,7 @@
  */
 import { contentOf, encodeContent } from './content';
 import { fail } from './errno';
+import { mergeKey } from './events';
 import {
   NO_SWAP,
   PG_dirty,
@@ -429,8 +430,17 @@ export class MemoryOps {
     const pfns = this.allocRun(m, plan.allocs);
     j.saveRange(vma.pte, from, from + plan.faults);
     const pfnOf = new Int32Array(end - from);
+    // the events, one per page as the faults emit them, merged into runs without building each (EventLog.extendByOne)
     const log = k.log.enabled ? k.log : null;
+    const type = si.type;
+    const keyAdd = mergeKey({ kind: 'cache-add', type, offset: 0, nr: 1, pfn: 0 })!;
+    const keyIn = mergeKey({ kind: 'swapin', type, offset: 0, nr: 1, source: 'zero' })!;
+    const keyPut = mergeKey({ kind: 'slot-count', type, offset: 0, nr: 1, delta: -1 })!;
+    const keyDel = mergeKey({ kind: 'cache-del', type, offset: 0, nr: 1, pfn: 0 })!;
+    // should_try_to_free_swap(): slots are only freed here, so once swap is no longer full it stays so
+    let swapFull = true;
     const saved = new Set<SwapClusterInfo>();
+    let lastCi: SwapClusterInfo | null = null;
     let a = 0;
     let freed = 0;
     let clock = k.stat.evictionClock;
@@ -445,12 +455,13 @@ export class MemoryOps {
       const ci = si.clusterOf(offset)!;
       const t = ci.table!;
       const co = offset & (slots - 1);
-      if (!saved.has(ci)) {
+      if (ci !== lastCi && !saved.has(ci)) {
         // the run's slots need not be in ascending order: the whole table, once per cluster
         j.saveRange(t.meta, 0, slots);
         j.saveRange(t.val, 0, slots);
         saved.add(ci);
       }
+      lastCi = ci;
       let pfn: number;
       if (kind === SWAPIN_HIT) {
         // swap_update_readahead()
@@ -471,27 +482,28 @@ export class MemoryOps {
         t.meta[co] = withKind(t.meta[co]!, SlotKind.PFN);
         t.val[co] = pfn;
         if (log) {
-          log.emit({ kind: 'cache-add', type: si.type, offset, nr: 1, pfn });
-          log.emit({ kind: 'swapin', type: si.type, offset, nr: 1, source: 'zero' });
+          if (!log.extendByOne(keyAdd, offset, pfn)) log.emit({ kind: 'cache-add', type, offset, nr: 1, pfn });
+          if (!log.extendByOne(keyIn, offset)) log.emit({ kind: 'swapin', type, offset, nr: 1, source: 'zero' });
         }
         if (kind === SWAPIN_READAHEAD) continue;
       }
       // do_swap_page(): map it, drop the PTE's reference (the slot stays, cached, at count 0)
       vma.pte[idx] = ptePresent(pfn);
       t.meta[co] = withInlineCount(t.meta[co]!, 0);
-      if (log) log.emit({ kind: 'slot-count', type: si.type, offset, nr: 1, delta: -1 });
+      if (log && !log.extendByOne(keyPut, offset)) log.emit({ kind: 'slot-count', type, offset, nr: 1, delta: -1 });
       f.anonVma[pfn] = av;
       f.index[pfn] = idx;
       f.mapcount[pfn] = 1;
       f.flags[pfn] = f.flags[pfn]! | PG_referenced;
       // should_try_to_free_swap(), then folio_free_swap(): the slot is freed now, the folio stays dirty
-      if (!(write || k.swap.vmSwapFull() || k.memcgs.swapFull(m))) continue;
+      swapFull &&= k.swap.vmSwapFull() || k.memcgs.swapFull(m);
+      if (!write && !swapFull) continue;
       k.swap.freeEntries(si, ci, co, 1);
       clock++;
       freed++;
       f.flags[pfn] = (f.flags[pfn]! & ~(PG_swapcache | PG_readahead)) | PG_dirty;
       f.swap[pfn] = NO_SWAP;
-      if (log) log.emit({ kind: 'cache-del', type: si.type, offset, nr: 1, pfn });
+      if (log && !log.extendByOne(keyDel, offset, pfn)) log.emit({ kind: 'cache-del', type, offset, nr: 1, pfn });
     }
     // the counters, once
     j.set(k.stat, 'evictionClock', clock);

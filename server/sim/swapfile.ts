@@ -19,7 +19,7 @@ import {
 } from './cluster';
 import { mustExist, vmBugOn } from './debug_vm';
 import { fail } from './errno';
-import type { EventLog } from './events';
+import { mergeKey, type EventLog } from './events';
 import { MAX_DEVICE_SLOTS, type Geometry } from './geometry';
 import type { Journal } from './journal';
 import { ownedBy } from './owners';
@@ -819,6 +819,7 @@ export class Swap {
     const freeBefore = this.counters.nrSwapPages;
     const total = this.counters.totalSwapPages;
     let count = ci.count;
+    const key = mergeKey({ kind: 'slot-alloc', type: si.type, offset: 0, nr: 1, pfn: 0, cpu })!;
     let got = 0;
     let last = -1;
     for (let off = cursor - start; got < n && count + 1 < slots && off < slots; off++) {
@@ -839,7 +840,8 @@ export class Swap {
       countCachedSlot(this.j, si.meta, ci.groupFill!, off, 1);
       count++;
       const offset = start + off;
-      if (this.log.enabled) this.log.emit({ kind: 'slot-alloc', type: si.type, offset, nr: 1, pfn, cpu });
+      if (!this.log.extendByOne(key, offset, pfn))
+        this.log.emit({ kind: 'slot-alloc', type: si.type, offset, nr: 1, pfn, cpu });
       visit(got++, swpEntry(si.type, offset));
       last = off;
     }

@@ -33,6 +33,7 @@ import {
 } from './folio';
 import { reclaimLazyfree } from './madvise';
 import { isPageCache, removePageCacheFolio, runFlusher } from './filemap';
+import { mergeKey } from './events';
 import type { Kernel } from './kernel';
 import { inactiveIsLow, isFileLru, lruAddTail, lruDel, lruMove } from './lru';
 import { objcgMemcg, type LruList, type Memcg } from './memcontrol';
@@ -248,6 +249,23 @@ export class Vmscan {
     let nGone = 0;
     let done = 0;
     let failed = false;
+    // the events, one per page as shrinkFolio() emits them, merged into runs without building each (EventLog.extendByOne)
+    const log = k.log.enabled ? k.log : null;
+    const keyCache = new Map<number, { put: string; zero: string; disk: string; del: string }>();
+    const keys = (type: number): { put: string; zero: string; disk: string; del: string } => {
+      let c = keyCache.get(type);
+      if (!c) {
+        const slot = { type, offset: 0, nr: 1 };
+        c = {
+          put: mergeKey({ kind: 'slot-count', ...slot, delta: 1 })!,
+          zero: mergeKey({ kind: 'swapout', ...slot, backend: 'zero' })!,
+          disk: mergeKey({ kind: 'swapout', ...slot, backend: 'disk' })!,
+          del: mergeKey({ kind: 'cache-del', ...slot, pfn: 0 })!,
+        };
+        keyCache.set(type, c);
+      }
+      return c;
+    };
     /** The rest of shrink_folio_list() for run folio `i`, once it has its slot. */
     const swapOut = (i: number, entry: SwpEntry): void => {
       const pfn = pfns[i]!;
@@ -263,15 +281,17 @@ export class Vmscan {
       ci.memcgTable![co] = m.id;
       // try_to_unmap(): the PTE takes the entry, the slot a count
       vma.pte[from + i] = pteSwap(entry);
-      if (k.log.enabled) k.log.emit({ kind: 'slot-count', type: si.type, offset: off, nr: 1, delta: 1 });
+      if (log && !log.extendByOne(keys(si.type).put, off))
+        log.emit({ kind: 'slot-count', type: si.type, offset: off, nr: 1, delta: 1 });
       // swap_writeout(): a zero-filled folio sets Z only; any other goes to the device (zswap is off)
       const code = f.content[pfn]!;
       ci.simContent![co] = code;
       ci.simData![co] = f.data[pfn]!;
       const zero = code === ZERO_CONTENT_CODE;
       if (zero) zeroPages++;
-      if (k.log.enabled)
-        k.log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
+      if (log && !log.extendByOne(zero ? keys(si.type).zero : keys(si.type).disk, off)) {
+        log.emit({ kind: 'swapout', type: si.type, offset: off, nr: 1, backend: zero ? 'zero' : 'disk' });
+      }
       f.mapcount[pfn] = 0;
       if (!zero && k.io.writesAsync(si)) {
         // an asynchronous bio: the folio stays in the swap cache, clean, its slot counted by the PTE
@@ -285,7 +305,8 @@ export class Vmscan {
       // __swap_cache_del_folio(): the PFN entry becomes a shadow, count and Z kept
       t.meta[co] = mkMeta(SlotKind.SHADOW, 1, zero);
       t.val[co] = packShadow(clock++, memcgId, false);
-      if (k.log.enabled) k.log.emit({ kind: 'cache-del', type: si.type, offset: off, nr: 1, pfn });
+      if (log && !log.extendByOne(keys(si.type).del, off, pfn))
+        log.emit({ kind: 'cache-del', type: si.type, offset: off, nr: 1, pfn });
       f.swap[pfn] = NO_SWAP;
       gone[nGone++] = pfn;
     };
