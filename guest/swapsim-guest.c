@@ -20,9 +20,14 @@
  *   T ID STATE LEN\n<LEN bytes>    a task's state and /proc/PID/status
  *   P ID STATE LEN\n<LEN bytes>    one of a task's /proc/PID files, in `== NAME` sections (cmd_pobs)
  *   C STEP LEN\n<LEN bytes>        output of a `cat` (shown, not compared)
+ *   @scenario N                    batched runs: scenario N of the command file begins
+ *   @unclean WHAT                  batched runs: the reset before it left WHAT behind
+ *   B PATH LEN\n<LEN bytes>        batched runs: a counter file as scenario N starts
+ *                                  (the host subtracts what earlier scenarios counted)
  *   # text                         diagnostics of the driver itself
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -1068,6 +1073,180 @@ static void cmd_cat(const char *step, const char *path) {
   out("E %s %s\n", step, errname(len < 0 ? (int)-len : 0));
 }
 
+/* ------------------------------------------------------------ batched runs */
+
+/*
+ * Several scenarios in one boot (`scenario N` lines in the command file):
+ * between two scenarios the driver puts back what a fresh boot has. Tasks
+ * are killed and reaped, every swap area is swapped off, every cgroup is
+ * removed, caches are dropped and each tunable a scenario may write gets
+ * its value from the start of the run. Event counters cannot be reset:
+ * the driver prints them as each scenario starts (`B` blocks) and the host
+ * counts from there. docs/verify.md, "Batched runs", has what was checked.
+ */
+#define MAX_TUNABLES 512
+static struct {
+  char path[192];
+  char value[128];
+} tunables[MAX_TUNABLES];
+static int ntunables;
+
+/* The value to write back: the bracketed choice of a policy file (`always [madvise] never`), else the text. */
+static void tunable_value(const char *text, char *out_buf, size_t cap) {
+  const char *open = strchr(text, '['), *close = open ? strchr(open, ']') : NULL;
+  if (open && close) snprintf(out_buf, cap, "%.*s", (int)(close - open - 1), open + 1);
+  else snprintf(out_buf, cap, "%.*s", (int)strcspn(text, "\n"), text);
+}
+
+/* Remember every readable, writable file of DIR (and its subfolders up to DEPTH). */
+static void snapshot_tunables(const char *dir, int depth) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL && ntunables < MAX_TUNABLES) {
+    if (e->d_name[0] == '.') continue;
+    char path[192];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (stat(path, &st) < 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      if (depth > 0) snapshot_tunables(path, depth - 1);
+      continue;
+    }
+    if (!(st.st_mode & S_IWUSR) || strcmp(e->d_name, "drop_caches") == 0 || strcmp(e->d_name, "compact_memory") == 0) continue;
+    char buf[256];
+    long n = read_file(path, buf, sizeof buf - 1);
+    if (n <= 0 || n >= (long)sizeof buf - 1) continue;
+    buf[n] = 0;
+    snprintf(tunables[ntunables].path, sizeof tunables[ntunables].path, "%s", path);
+    tunable_value(buf, tunables[ntunables].value, sizeof tunables[ntunables].value);
+    ntunables++;
+  }
+  closedir(d);
+}
+
+static void snapshot_all_tunables(void) {
+  snapshot_tunables("/proc/sys/vm", 0);
+  snapshot_tunables("/sys/module/zswap/parameters", 0);
+  snapshot_tunables("/sys/kernel/mm/transparent_hugepage", 1);
+  snapshot_tunables("/sys/kernel/mm/swap", 0);
+  snapshot_tunables("/sys/kernel/mm/lru_gen", 0);
+}
+
+/* rmdir every cgroup below DIR, deepest first. */
+static void remove_cgroups(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return;
+  struct dirent *e;
+  char children[64][256];
+  int n = 0;
+  while ((e = readdir(d)) != NULL && n < 64) {
+    if (e->d_name[0] == '.' || e->d_type != DT_DIR) continue;
+    snprintf(children[n++], sizeof children[0], "%s/%s", dir, e->d_name);
+  }
+  closedir(d);
+  for (int i = 0; i < n; i++) {
+    remove_cgroups(children[i]);
+    if (rmdir(children[i]) < 0) out("# reset: rmdir %s: %s\n", children[i], errname(errno));
+  }
+}
+
+/* Counter files whose values a scenario reads: printed as each scenario starts. */
+static void print_counter_bases(void) {
+  static char buf[1 << 16];
+  const char *dirs[] = {"/sys/kernel/debug/zswap"};
+  long n = read_file("/proc/vmstat", buf, sizeof buf);
+  out_block("B /proc/vmstat", buf, n < 0 ? 0 : (size_t)n);
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    DIR *d = opendir(dirs[i]);
+    if (!d) continue;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+      if (e->d_name[0] == '.') continue;
+      char path[256], head[300];
+      snprintf(path, sizeof path, "%s/%s", dirs[i], e->d_name);
+      n = read_file(path, buf, sizeof buf);
+      if (n < 0) continue;
+      snprintf(head, sizeof head, "B %s", path);
+      out_block(head, buf, (size_t)n);
+    }
+    closedir(d);
+  }
+  DIR *thp = opendir("/sys/kernel/mm/transparent_hugepage");
+  struct dirent *e;
+  while (thp && (e = readdir(thp)) != NULL) {
+    if (strncmp(e->d_name, "hugepages-", 10) != 0) continue;
+    char stats[256];
+    snprintf(stats, sizeof stats, "/sys/kernel/mm/transparent_hugepage/%s/stats", e->d_name);
+    DIR *s = opendir(stats);
+    struct dirent *f;
+    while (s && (f = readdir(s)) != NULL) {
+      if (f->d_name[0] == '.') continue;
+      char path[512], head[600];
+      snprintf(path, sizeof path, "%s/%s", stats, f->d_name);
+      n = read_file(path, buf, sizeof buf);
+      if (n < 0) continue;
+      snprintf(head, sizeof head, "B %s", path);
+      out_block(head, buf, (size_t)n);
+    }
+    if (s) closedir(s);
+  }
+  if (thp) closedir(thp);
+}
+
+/* Put the kernel back as a fresh boot has it, between two scenarios of one run. */
+static void reset_between_scenarios(void) {
+  for (int i = 0; i < MAX_TASKS; i++) {
+    struct task *t = &tasks[i];
+    if (t->name[0] && strcmp(t->state, "alive") == 0 && t->pid > 0) kill(t->pid, SIGKILL);
+    if (t->cmd) fclose(t->cmd);
+    if (t->reply) fclose(t->reply);
+    memset(t, 0, sizeof *t);
+  }
+  /* children are not kept as zombies (SIGCHLD is ignored): wait() returns once every one has gone */
+  while (wait(NULL) > 0 || errno == EINTR) {
+  }
+  int e = cmd_swapoff_all();
+  if (e) out("# reset: swapoff: %s\n", errname(e));
+  remove_cgroups("/sys/fs/cgroup");
+  for (int i = 0; i < ntunables; i++) {
+    char buf[256], now[128];
+    long n = read_file(tunables[i].path, buf, sizeof buf - 1);
+    if (n < 0) continue;
+    buf[n] = 0;
+    tunable_value(buf, now, sizeof now);
+    if (strcmp(now, tunables[i].value) != 0 && (e = write_file(tunables[i].path, tunables[i].value)) != 0) out("# reset: %s: %s\n", tunables[i].path, errname(e));
+  }
+  for (int i = 0; i < ndevices; i++)
+    if (devices[i].prepared && strcmp(devices[i].kind, "blk") == 0) unlink(devices[i].path);
+  memset(devices, 0, sizeof devices);
+  ndevices = 0;
+  sync();
+  write_file("/proc/sys/vm/drop_caches", "3");
+}
+
+/* After a reset: what is left that a fresh boot does not have ("" when nothing). */
+static const char *reset_leftover(void) {
+  static char buf[4096];
+  long n = read_file("/proc/swaps", buf, sizeof buf - 1);
+  if (n > 0) {
+    buf[n] = 0;
+    char *nl = strchr(buf, '\n');
+    if (nl && nl[1]) return "a swap area is still on";
+  }
+  n = read_file("/sys/kernel/debug/zswap/stored_pages", buf, sizeof buf - 1);
+  if (n > 0) {
+    buf[n] = 0;
+    if (atol(buf) != 0) return "zswap still stores pages";
+  }
+  DIR *d = opendir("/sys/fs/cgroup");
+  struct dirent *e;
+  int left = 0;
+  while (d && (e = readdir(d)) != NULL) left |= e->d_name[0] != '.' && e->d_type == DT_DIR;
+  if (d) closedir(d);
+  return left ? "a cgroup could not be removed" : "";
+}
+
 static int run_driver(const char *file) {
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   signal(SIGCHLD, SIG_IGN);
@@ -1081,6 +1260,7 @@ static int run_driver(const char *file) {
   char *line = malloc(MAX_LINE);
   char step[32] = "0";
   out("@started\n");
+  snapshot_all_tunables();
   static char *f[1 << 16];
   while (fgets(line, MAX_LINE, in)) {
     int n = split(line, f, 1 << 16);
@@ -1093,6 +1273,23 @@ static int run_driver(const char *file) {
       snprintf(d->path, sizeof d->path, "%s", f[1]);
       snprintf(d->kind, sizeof d->kind, "%s", f[2]);
       snprintf(d->arg, sizeof d->arg, "%s", f[3]);
+      continue;
+    }
+    if (strcmp(c, "scenario") == 0 && n >= 2) {
+      const char *left = "";
+      if (strcmp(f[1], "0") != 0) {
+        reset_between_scenarios();
+        left = reset_leftover();
+      }
+      snprintf(step, sizeof step, "0");
+      out("@scenario %s\n", f[1]);
+      /* the host runs this scenario again in a fresh boot */
+      if (left[0]) out("@unclean %s\n", left);
+      print_counter_bases();
+      continue;
+    }
+    if (strcmp(c, "end") == 0) {
+      out("@done\n");
       continue;
     }
     if (strcmp(c, "step") == 0 && n >= 2) {

@@ -8,7 +8,7 @@ import type { VerifyReport, VerifyScenarioReport } from '../../shared/protocol';
 import { formatReport, summarize } from '../verify/compare';
 import { checkFixture, fixturePath, readFixture, recordFixture } from '../verify/fixtures';
 import { VerifyError } from '../verify/kernels';
-import { prepareKernel, verifyScenarios, type VerifyOptions } from '../verify/run';
+import { prepareKernel, verifyScenarios, verifyScenariosBatched, type VerifyOptions } from '../verify/run';
 import { formatFuzzResult, fuzz, type KernelRunner } from '../verify/fuzz';
 import { cacheRoot } from '../verify/kernels';
 import path from 'node:path';
@@ -18,10 +18,10 @@ import { err, out, readScenario } from './io';
 
 export const VERIFY_HELP = `Usage: swapsim verify FILE... [--kernel VERSION|PATH] [--modules DIR] [--runs N]
                       [--jobs N] [--json] [--record [--append]] [--shard I/N] [--accel kvm|tcg]
-                      [--timeout SECONDS] [--from-fixture] [--keep]
+                      [--timeout SECONDS] [--from-fixture] [--keep] [--batch N]
        swapsim verify --merge REPORT.json... [--json]
        swapsim verify --fuzz N [--seed S] [--kernel V] [--jobs N] [--out DIR]
-                      [--confirm-runs N] [--shrink-boots N] [--save DIR]
+                      [--confirm-runs N] [--shrink-boots N] [--save DIR] [--batch N]
 
 Run each scenario on a real Linux kernel in a qemu VM and compare every
 observable an expect line or the run dump reads with the simulator's value
@@ -44,6 +44,9 @@ Options:
   --shard I/N       verify only every N-th file starting at the I-th (1-based)
   --merge           FILE... are --json reports of shards: print them as one
   --keep            keep each run's folder (disks, console log) and print it
+  --batch N         run up to N scenarios in one boot, the guest resetting the kernel between
+                    them (only scenarios with block-device swap and the same RAM and CPUs;
+                    default 1, and 20 with --fuzz; docs/verify.md, "Batched runs")
   --fuzz N          differential fuzzing: N random scenarios run on the kernel and in the
                     simulator; each kernel result is kept in --out (default
                     $XDG_CACHE_HOME/swapsim/fuzz/SERIES-seedS), so a rerun with the same seed
@@ -201,7 +204,11 @@ async function fuzzCommand(
     const prepared = await prepareKernel({ ...options, signal });
     const series = prepared.kernel.series;
     const dir = opts.get('--out') ?? path.join(cacheRoot(), 'fuzz', `${series}-seed${seed}`);
-    const runKernel: KernelRunner = (inputs, runs) => verifyScenarios(inputs, { ...options, runs, signal }, prepared);
+    const batch = positiveInt('--batch', opts.get('--batch'), 20);
+    const runKernel: KernelRunner = (inputs, runs) =>
+      batch > 1
+        ? verifyScenariosBatched(inputs, { ...options, runs, signal }, batch, prepared)
+        : verifyScenarios(inputs, { ...options, runs, signal }, prepared);
     return fuzz(
       {
         count,
@@ -209,6 +216,7 @@ async function fuzzCommand(
         series,
         dir,
         jobs: options.jobs,
+        batch,
         confirmRuns: positiveInt('--confirm-runs', opts.get('--confirm-runs'), 2),
         shrinkBoots: nonNegativeInt('--shrink-boots', opts.get('--shrink-boots'), 60),
         saveDir: opts.get('--save') ?? null,
@@ -247,6 +255,7 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
         '--confirm-runs',
         '--shrink-boots',
         '--save',
+        '--batch',
       ],
     });
     const json = parsed.flags.has('--json');
@@ -273,9 +282,14 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
       return failing(reports) ? 1 : 0;
     }
     const options = verifyOptions(parsed.options, parsed.flags, 3);
-    const reports = (await withInterrupt((signal) => verifyScenarios(inputs, { ...options, signal }))).map(
-      withKnownMarks,
-    );
+    const batch = positiveInt('--batch', parsed.options.get('--batch'), 1);
+    const reports = (
+      await withInterrupt((signal) =>
+        batch > 1
+          ? verifyScenariosBatched(inputs, { ...options, signal }, batch)
+          : verifyScenarios(inputs, { ...options, signal }),
+      )
+    ).map(withKnownMarks);
     if (parsed.flags.has('--record')) {
       for (const r of reports) {
         if (r.error) continue;

@@ -2193,6 +2193,13 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     doc: 'When a swap write to a block device or swap file completes. async (as on real hardware): the bio is still in flight when reclaim or MADV_PAGEOUT returns, so shrink_folio_list() keeps the folio in the swap cache, charged, until a later reclaim frees it, a fault maps it back without a read, or its last swap reference goes. sync: the write completes at once and the folio is freed. zram and zswap complete at once either way.',
   },
   {
+    key: 'task_memory',
+    syntax: 'none|kernel',
+    values: ['none', 'kernel'],
+    defaultValue: 'none',
+    doc: 'What a task charges to its cgroup besides its mappings. none: nothing, and every charge is exact. kernel (what swapsim verify compares with): the process a real task is (stack, .data/.bss, heap, page tables and kernel objects of a small static program, 40 pages on 6.12 and 7.2, of which 6.12 frees 4 at once) is charged when the task starts and uncharged when it ends, and charges go through the per-CPU charge stock: a charge takes MEMCG_CHARGE_BATCH (64) pages from the page counter and keeps the rest for the next charges on that CPU, so memory.current runs up to 63 pages ahead of what is charged (docs/kernels.md).',
+  },
+  {
     key: 'swap_tiers',
     syntax: 'on|off',
     values: ['on', 'off'],

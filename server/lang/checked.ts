@@ -71,6 +71,8 @@ export interface ScenarioConfig {
   readonly ghostWriteback: boolean;
   /** When swap writes complete (KernelConfig.swapWriteback). */
   readonly swapWriteback: 'async' | 'sync';
+  /** What a task charges besides its mappings (KernelConfig.taskMemory). */
+  readonly taskMemory: 'none' | 'kernel';
   /** The swap tiers series is modelled (KernelConfig.swapTiers). */
   readonly swapTiers: boolean;
 }

@@ -46,10 +46,12 @@ export const DEFAULT_CONFIG: ScenarioConfig = {
   ghostWriteback: false,
   swapTiers: false,
   swapWriteback: 'async',
+  taskMemory: 'none',
 };
 
 const configKeys = CONFIG_KEYS.map((k) => k.key);
 const SWAP_WRITEBACK = ['async', 'sync'] as const;
+const TASK_MEMORY = ['none', 'kernel'] as const;
 
 /**
  * What the editor's settings (swapsim.design, swapsim.geometry.*) give keys
@@ -286,6 +288,7 @@ export function resolveConfig(
     // allowed under every design: tiers are orthogonal to the swap table phases
     swapTiers: flag('swap_tiers', DEFAULT_CONFIG.swapTiers, ON_OFF),
     swapWriteback: choice('swap_writeback', SWAP_WRITEBACK, DEFAULT_CONFIG.swapWriteback),
+    taskMemory: choice('task_memory', TASK_MEMORY, DEFAULT_CONFIG.taskMemory),
   };
 }
 

@@ -47,6 +47,8 @@ export interface SessionOptions {
   kernel?: KernelVersion;
   /** Fill in what the scenario's `config` leaves unset (the editor's swapsim.design and swapsim.geometry.* settings). */
   configDefaults?: ConfigDefaults;
+  /** Overrides the scenario's `config task_memory=` (swapsim verify compares with `kernel`). */
+  taskMemory?: 'none' | 'kernel';
   /** False turns invariant checks off (whatever the scenario's `config check_invariants` says). */
   checkInvariants?: boolean;
   /** How invariants are checked when they are on; default incremental. */

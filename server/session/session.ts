@@ -272,6 +272,7 @@ export class Session implements SessionApi {
       checkInvariants: false,
       ghostWriteback: cfg.ghostWriteback,
       swapWriteback: cfg.swapWriteback,
+      taskMemory: this.opts.taskMemory ?? cfg.taskMemory,
       swapTiers: cfg.swapTiers,
     });
     this.machineValue = k;

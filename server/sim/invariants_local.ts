@@ -370,9 +370,11 @@ function checkMemcg(k: Kernel, m: Memcg, out: string[]): void {
   }
   const own = m.inactiveAnon.nrPages + m.activeAnon.nrPages + m.inactiveFile.nrPages + m.activeFile.nrPages;
   const zswapPages = m.isRoot ? 0 : Math.ceil(m.zswapBytes / k.geom.pageSize);
-  if (m.memory.usage !== own + zswapPages + children) {
+  // config task_memory=kernel: the tasks' own processes and the pages stocked per CPU count too
+  const other = m.stockPages + m.taskPages;
+  if (m.memory.usage !== own + zswapPages + children + other) {
     out.push(
-      `memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`,
+      `memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children + ${other} stocked or the tasks' own`,
     );
   }
   if (m.swap.usage !== m.swapIdRefs + childSwap)

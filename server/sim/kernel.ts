@@ -61,6 +61,7 @@ import {
   maxSwapfiles,
   type KernelBehaviour,
   type KernelVersion,
+  type TaskImage,
 } from './kernel_version';
 import { SwapTiers, folioTierEffectiveMask, swapTierMaxWrite } from './swap_tier';
 import { SwapMetaRam } from './swap_meta_ram';
@@ -98,6 +99,13 @@ export interface KernelConfig extends GeometryConfig {
    * as if every device were SWP_SYNCHRONOUS_IO for writes.
    */
   swapWriteback?: 'async' | 'sync';
+  /**
+   * What a task charges besides its mappings: `none` (the default) charges
+   * nothing else, page by page exactly; `kernel` charges the task's own
+   * process (KernelBehaviour.taskImage) and passes charges through the
+   * per-CPU charge stock (memcontrol.ts, consumeStock()).
+   */
+  taskMemory?: 'none' | 'kernel';
 }
 
 /** THP policy words (mm/huge_memory.c enabled_store(), thpsize_enabled_store()). */
@@ -202,6 +210,8 @@ export class Kernel {
    * every page takes the page-by-page path (tests compare the two).
    */
   bulk = true;
+  /** What a task's own process charges (config task_memory=kernel), or null: tasks charge only their mappings. */
+  readonly taskImage: TaskImage | null;
   /** Invariant checker, installed by invariants.ts to keep this module free of it. */
   static invariantChecker: ((k: Kernel) => string[]) | null = null;
 
@@ -240,6 +250,8 @@ export class Kernel {
     this.folios = new FolioTable(j, this.geom.ramPages);
     this.mm = new MmState(j);
     this.memcgs = new MemcgTree(j, this.log);
+    this.taskImage = cfg.taskMemory === 'kernel' ? this.kv.taskImage : null;
+    if (this.taskImage) this.memcgs.enableChargeStock(this.geom.cpus);
     this.zswap = new Zswap(j, this.log, this.memcgs, this.geom.pageSize, this.geom.ramPages);
     this.vmstat = new Vmstat(j, this.geom.nrOrders);
     this.io = new SwapIo(this);
@@ -551,6 +563,13 @@ export class Kernel {
       this.mem.zapRange(v, 0, v.nrPages);
       this.removeVma(v);
     }
+    // exit_mmap() and the frees after it: the process's own pages leave its first cgroup's counter
+    const im = t.imagePages > 0 ? this.memcgs.get(t.imageMemcg) : undefined;
+    if (im) {
+      this.memcgs.uncharge(im, 'memory', t.imagePages);
+      this.j.set(im, 'taskPages', im.taskPages - t.imagePages);
+      this.j.set(t, 'imagePages', 0);
+    }
     this.j.set(t, 'state', state);
   }
 
@@ -581,7 +600,8 @@ export class Kernel {
 
   task(name: string): Task {
     const t = this.mm.tasks.get(name);
-    if (!t) return fail('ENOENT', `no task named ${name}`);
+    // no such process: ESRCH, as kill(2) and pidfd_open(2) give for a pid nothing runs as (a task whose fork failed)
+    if (!t) return fail('ESRCH', `no task named ${name}`);
     if (t.state !== 'alive')
       return fail(
         'ESRCH',
@@ -833,9 +853,12 @@ export class Kernel {
   rmdir(path: string): Memcg {
     return this.tx(() => {
       requireRootOwner(this.cred, `/sys/fs/cgroup/${path}`);
-      return this.memcgs.rmdir(path, (m) =>
+      const m = this.memcgs.rmdir(path, (m) =>
         [...this.mm.tasks.values()].some((t) => t.state === 'alive' && t.memcg === m.id),
       );
+      // mem_cgroup_css_offline(): drain_all_stock()
+      this.memcgs.drainAllStock(m);
+      return m;
     });
   }
 
@@ -1015,8 +1038,28 @@ export class Kernel {
         fail('EINVAL', `cpu ${cpu} outside 0..${this.geom.cpus - 1}`);
       const m = this.cgroup(cgroupPath);
       migrateVetDst(m);
-      return this.mm.addTask(name, m.id, cpu);
+      const t = this.mm.addTask(name, m.id, cpu);
+      if (this.taskImage) this.chargeTaskImage(t, m, this.taskImage);
+      return t;
     });
+  }
+
+  /**
+   * The task's own process, exec'd in its cgroup (KernelBehaviour.taskImage):
+   * its pages are charged one fault at a time on its CPU, through the charge
+   * stock, and those it frees while starting go straight back to the page
+   * counter (uncharge_batch(), not the stock). A limit too small for it
+   * stops the charging where it is (the program would die of ENOMEM).
+   */
+  private chargeTaskImage(t: Task, m: Memcg, image: TaskImage): void {
+    this.j.set(this, 'cpu', t.cpu);
+    let charged = 0;
+    while (charged < image.pages + image.freedAtStart && this.mem.chargeMemory(m, 1, false)) charged++;
+    const freed = Math.min(charged, image.freedAtStart);
+    if (freed > 0) this.memcgs.uncharge(m, 'memory', freed);
+    this.j.set(t, 'imagePages', charged - freed);
+    this.j.set(t, 'imageMemcg', m.id);
+    this.j.set(m, 'taskPages', m.taskPages + charged - freed);
   }
 
   /** echo PID > cgroup.procs: the task moves, its charges stay (cgroup v2). */
@@ -1140,10 +1183,12 @@ export class Kernel {
     this.j.set(this, 'cpu', t.cpu);
     for (let i = from; i < to; i++) {
       if (t.state !== 'alive') return;
+      // an unmapped page: nothing to fault (the workload does not touch it)
+      if (v.holes[i]) continue;
       if (this.bulk && v.pte[i] === PTE_NONE) {
         // a run of empty PTEs: fault in at once what needs no reclaim
         let e = i + 1;
-        while (e < to && v.pte[e] === PTE_NONE) e++;
+        while (e < to && v.pte[e] === PTE_NONE && !v.holes[e]) e++;
         const done = this.mem.faultAnonRun(t, v, i, e);
         if (done > 0) {
           i += done - 1;
@@ -1230,8 +1275,22 @@ export class Kernel {
         i = Math.max(i, this.folios.index[head]! + this.folios.nr(head) - 1);
         if (this.folios.head[head]! < 0) i = Math.max(i, start + nr - 1);
       }
+      this.unmappedPartFails(v, a, b, 'MADV_PAGEOUT');
       return reclaimed;
     });
+  }
+
+  /**
+   * madvise_walk_vmas() (mm/madvise.c): a range with an unmapped part gets
+   * the advice on its mapped parts, then fails with ENOMEM.
+   */
+  private unmappedPartFails(v: Vma, a: number, b: number, what: string): void {
+    if (v.hasHole(a, b))
+      throw new KernelError(
+        'ENOMEM',
+        `${what} on ${v.name} pages ${a}..${b - 1}: part of the range is unmapped (the advice was applied to the rest)`,
+        true,
+      );
   }
 
   /**
@@ -1252,6 +1311,7 @@ export class Kernel {
       if (advice === 'cold') madviseCold(this, v, a, b);
       else if (advice === 'free') madviseFree(this, v, a, b);
       else this.mem.zapRange(v, a, b);
+      this.unmappedPartFails(v, a, b, `MADV_${advice.toUpperCase()}`);
     });
   }
 
@@ -1297,6 +1357,7 @@ export class Kernel {
       const [a, b] = this.pageRange(v, from, to);
       this.mem.zapRange(v, a, b);
       if (whole || (a === 0 && b === v.nrPages)) this.removeVma(v);
+      else for (let i = a; i < b; i++) this.j.a(v.holes, i, 1);
     });
   }
 
@@ -1311,6 +1372,7 @@ export class Kernel {
         // a shared file mapping's PTEs are not copied: the child's faults fill them (vma_needs_copy())
         const pte = v.file && v.shared ? new Float64Array(v.nrPages) : v.pte.slice();
         const cv = this.mm.addVma(c, v.name, v.nrPages, v.order, v.content, v.contentSeed, v.anonVma, pte);
+        cv.holes.set(v.holes); // a new object: nothing to undo
         if (v.mlocked) this.j.set(cv, 'mlocked', false); // VM_LOCKED is not inherited
         if (v.file) {
           this.j.set(cv, 'file', v.file);

@@ -53,6 +53,29 @@ export interface KernelBehaviour {
   readonly deviceSwapTypes: number;
   /** The Debian kernel's build options for this release. */
   readonly debian: KernelBuildConfig;
+  /** What the guest workload's own process charges (`config task_memory=kernel`). */
+  readonly taskImage: TaskImage;
+}
+
+/**
+ * The pages a task's own process charges to its cgroup, apart from the
+ * mappings a scenario gives it: what swapsim verify's workload program (a
+ * small static binary, exec'd in its cgroup) charges as it starts. Its
+ * stack, the written pages of .data and .bss and its heap are anonymous
+ * folios (do_anonymous_page(), and the copy-on-write faults of its private
+ * file mapping), its page tables come from pagetable_alloc() with
+ * GFP_PGTABLE_USER (__GFP_ACCOUNT), and its mm, VMAs and files are
+ * SLAB_ACCOUNT slab objects (mm/memcontrol.c __memcg_kmem_charge_page(),
+ * obj_cgroup_charge()). Measured in the guests of both Debian builds
+ * (memory.stat of the task's cgroup while it lives, and memory.current
+ * before and after it maps a region); the scenarios of the verify suite
+ * agree with it (docs/kernels.md, "The task's own process").
+ */
+export interface TaskImage {
+  /** Pages charged while the task lives (anon + page tables + slab, as memory.stat sums them). */
+  readonly pages: number;
+  /** Of the pages charged as it starts, how many are freed again before it runs (uncharged straight from the page counter). */
+  readonly freedAtStart: number;
 }
 
 /** One behaviour that differs between releases: what it is, its value under a release, and where it changed. */
@@ -244,6 +267,8 @@ const V7_2: KernelBehaviour = {
   memcgStatKeys: MEMCG_STAT_7_2,
   deviceSwapTypes: 3,
   debian: DEBIAN_CONFIG['7.2'],
+  // 21 anon pages, 15 of page tables, the rest slab (memory.stat of the task's cgroup)
+  taskImage: { pages: 40, freedAtStart: 0 },
 };
 
 export const KERNEL_BEHAVIOUR: Readonly<Record<KernelVersion, KernelBehaviour>> = {
@@ -258,6 +283,8 @@ export const KERNEL_BEHAVIOUR: Readonly<Record<KernelVersion, KernelBehaviour>> 
     memcgStatKeys: MEMCG_STAT_6_12,
     deviceSwapTypes: 4,
     debian: DEBIAN_CONFIG['6.12'],
+    // as 7.2, but memory.current lands 4 pages lower: 4 of the pages charged while it starts are freed straight back
+    taskImage: { pages: 40, freedAtStart: 4 },
   },
   '7.2': V7_2,
   // no 7.3 change to the modelled behaviour is known yet (no 7.3 fixtures are recorded)

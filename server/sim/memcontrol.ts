@@ -94,8 +94,22 @@ export interface LruList {
   nrPages: number;
 }
 
+/** MEMCG_CHARGE_BATCH (include/linux/memcontrol.h): what one charge takes from the page counter at least. */
+export const MEMCG_CHARGE_BATCH = 64;
+
+/** One CPU's memcg_stock_pcp (mm/memcontrol.c): pages charged to a memcg's counter that no folio uses yet. */
+export interface ChargeStock {
+  /** The memcg id the pages belong to, or -1. */
+  memcg: number;
+  pages: number;
+}
+
 export class Memcg {
   online = true;
+  /** Pages of this cgroup's page counter held in the CPUs' charge stocks (config task_memory=kernel). */
+  stockPages = 0;
+  /** Pages its tasks' own processes charged here (KernelBehaviour.taskImage; config task_memory=kernel). */
+  taskPages = 0;
   readonly children: Memcg[] = [];
   readonly memory: PageCounter;
   readonly swap: PageCounter;
@@ -201,6 +215,8 @@ export class MemcgTree {
   readonly byId = new Map<number, Memcg>();
   readonly byPath = new Map<string, Memcg>();
   nextId = ROOT_MEMCG_ID + 1;
+  /** Per CPU: the charge stock, empty unless charges are batched (`enableChargeStock`). */
+  readonly stock: ChargeStock[] = [];
 
   constructor(
     private readonly j: Journal,
@@ -257,6 +273,84 @@ export class MemcgTree {
     // the path may be re-created; the zombie keeps its id
     this.j.mapDelete(this.byPath, m.path);
     return m;
+  }
+
+  /** Batch charges through a per-CPU stock, as the kernel does (config task_memory=kernel). At boot only. */
+  enableChargeStock(cpus: number): void {
+    for (let cpu = 0; cpu < cpus; cpu++) this.stock.push({ memcg: -1, pages: 0 });
+  }
+
+  get batching(): boolean {
+    return this.stock.length > 0;
+  }
+
+  /** consume_stock(): take `nr` precharged pages of `m` from this CPU's stock, if it holds that many. */
+  consumeStock(m: Memcg, cpu: number, nr: number): boolean {
+    const s = this.stock[cpu];
+    if (!s || s.memcg !== m.id || s.pages < nr) return false;
+    this.j.set(s, 'pages', s.pages - nr);
+    this.j.set(m, 'stockPages', m.stockPages - nr);
+    return true;
+  }
+
+  /** refill_stock(): keep `nr` charged pages of `m` on this CPU; a stock of another memcg, or one grown past the batch, is drained. */
+  refillStock(m: Memcg, cpu: number, nr: number): void {
+    const s = this.stock[cpu];
+    if (!s) {
+      this.uncharge(m, 'memory', nr);
+      return;
+    }
+    if (s.memcg !== m.id) {
+      this.drainStock(cpu);
+      this.j.set(s, 'memcg', m.id);
+    }
+    this.j.set(s, 'pages', s.pages + nr);
+    this.j.set(m, 'stockPages', m.stockPages + nr);
+    if (s.pages > MEMCG_CHARGE_BATCH) this.drainStock(cpu);
+  }
+
+  /** drain_stock(): give a CPU's stocked pages back to their memcg's page counter. */
+  drainStock(cpu: number): void {
+    const s = this.stock[cpu];
+    if (!s || s.memcg < 0) return;
+    const m = this.byId.get(s.memcg);
+    if (m && s.pages > 0) {
+      this.uncharge(m, 'memory', s.pages);
+      this.j.set(m, 'stockPages', m.stockPages - s.pages);
+    }
+    this.j.set(s, 'pages', 0);
+    this.j.set(s, 'memcg', -1);
+  }
+
+  /** drain_all_stock(): drain every CPU whose stock belongs to `root` or a cgroup below it. */
+  drainAllStock(root: Memcg): void {
+    this.stock.forEach((s, cpu) => {
+      const m = s.memcg >= 0 ? this.byId.get(s.memcg) : undefined;
+      if (m && [...m.ancestorsAndSelf()].includes(root)) this.drainStock(cpu);
+    });
+  }
+
+  /**
+   * `nr` charges of one page each that all fit under every limit, as
+   * try_charge_memcg() makes them one by one: from this CPU's stock while it
+   * lasts, then MEMCG_CHARGE_BATCH pages at a time with the rest stocked.
+   * The caller made sure `nr + MEMCG_CHARGE_BATCH` fits (memory.ts bulk faults).
+   */
+  chargePagesThroughStock(m: Memcg, cpu: number, nr: number): void {
+    const s = this.stock[cpu];
+    if (!s || m.isRoot) {
+      this.forceCharge(m, 'memory', nr);
+      return;
+    }
+    const have = s.memcg === m.id ? s.pages : 0;
+    if (nr <= have) {
+      this.consumeStock(m, cpu, nr);
+      return;
+    }
+    if (have > 0) this.consumeStock(m, cpu, have);
+    const batches = Math.ceil((nr - have) / MEMCG_CHARGE_BATCH);
+    this.forceCharge(m, 'memory', batches * MEMCG_CHARGE_BATCH);
+    this.refillStock(m, cpu, batches * MEMCG_CHARGE_BATCH - (nr - have));
   }
 
   /** The nearest online ancestor (mem_cgroup_private_id_get_online's fallback, objcg reparenting). */
@@ -414,12 +508,23 @@ export function tryChargeMemcg(k: Kernel, m: Memcg, nr: number, mayOom: boolean)
   let retries = MAX_RECLAIM_RETRIES;
   let drained = false;
   let stuck: Memcg | null = null;
+  const stocked = k.memcgs.batching && !m.isRoot;
+  // consume_stock(): pages charged earlier on this CPU serve the charge, with no limit check
+  if (stocked && k.memcgs.consumeStock(m, k.cpu, nr)) return true;
+  let batch = stocked ? Math.max(MEMCG_CHARGE_BATCH, nr) : nr;
   // every pass either frees memory, kills a task or counts a retry down; bound it anyway
   for (let guard = 0; guard < 100_000; guard++) {
-    const r = k.memcgs.tryCharge(m, 'memory', nr);
+    const r = k.memcgs.tryCharge(m, 'memory', batch);
     if (r.ok) {
+      // done_restock: what the batch took beyond this charge waits in the stock
+      if (batch > nr) k.memcgs.refillStock(m, k.cpu, batch - nr);
       handleOverHigh(k, m, nr);
       return true;
+    }
+    // near the limit the batch falls back to the charge itself, before any reclaim or event
+    if (batch > nr) {
+      batch = nr;
+      continue;
     }
     // vma_thp_gfp_mask() without __GFP_DIRECT_RECLAIM: !gfpflags_allow_blocking() -> nomem
     if (nr > 1) return false;
@@ -431,7 +536,8 @@ export function tryChargeMemcg(k: Kernel, m: Memcg, nr: number, mayOom: boolean)
     // mem_cgroup_margin()
     if (over.memory.max - over.memory.usage >= nr) continue;
     if (!drained) {
-      drained = true; // drain_all_stock(): the simulator keeps no per-CPU stock
+      drained = true;
+      k.memcgs.drainAllStock(over);
       continue;
     }
     if (got > 0 && nr <= 1 << PAGE_ALLOC_COSTLY_ORDER) continue;
@@ -490,8 +596,14 @@ export function handleOverHigh(k: Kernel, m: Memcg, _nr: number): void {
 export function memoryMaxWrite(k: Kernel, m: Memcg, pages: number): void {
   k.j.set(m.memory, 'max', pages);
   let reclaiming = true;
+  let drained = false;
   // every pass frees memory, ends reclaim or kills a task; bound it anyway
   for (let guard = 0; guard < 100_000 && m.memory.usage > pages; guard++) {
+    if (!drained && m.memory.usage > pages) {
+      drained = true;
+      k.memcgs.drainAllStock(m);
+      continue;
+    }
     if (reclaiming) {
       if (!reclaimOnce(k, m, m.memory.usage - pages)) reclaiming = false;
       continue;
@@ -504,7 +616,13 @@ export function memoryMaxWrite(k: Kernel, m: Memcg, pages: number): void {
 /** memory_high_write(): set the limit and reclaim down to it while that progresses; no OOM, no events. */
 export function memoryHighWrite(k: Kernel, m: Memcg, pages: number): void {
   k.j.set(m.memory, 'high', pages);
+  let drained = false;
   for (let guard = 0; guard < 100_000 && m.memory.usage > pages; guard++) {
+    if (!drained) {
+      drained = true;
+      k.memcgs.drainAllStock(m);
+      continue;
+    }
     if (!reclaimOnce(k, m, m.memory.usage - pages)) return;
   }
 }
@@ -767,18 +885,23 @@ export function memcgInvariants(k: Kernel): string[] {
     const zswapPages = m.isRoot ? 0 : Math.ceil(m.zswapBytes / ps);
     let children = 0;
     for (const c of m.children) children += subtreeMemory.get(c.id) ?? 0;
-    const expect = own + zswapPages + children;
+    // config task_memory=kernel: the tasks' own processes and the pages stocked per CPU count too
+    const other = m.stockPages + m.taskPages;
+    const expect = own + zswapPages + children + other;
     subtreeMemory.set(m.id, m.memory.usage);
     if (m.memory.usage !== expect) {
       out.push(
-        `memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children`,
+        `memcg ${m.name}: memory.current ${m.memory.usage} pages but ${own} in folios + ${zswapPages} zswap + ${children} in children + ${other} stocked or the tasks' own`,
       );
     }
+    const stocked = k.memcgs.stock.reduce((n, s) => n + (s.memcg === m.id ? s.pages : 0), 0);
+    if (stocked !== m.stockPages)
+      out.push(`memcg ${m.name}: ${m.stockPages} stocked pages counted but the CPUs' stocks hold ${stocked}`);
     pageCounterInvariants(m, out);
     if (!m.online && (m.memory.usage > 0 || m.swap.usage > 0)) {
       let refs = 0;
       for (const d of m.subtree()) refs += d.swapIdRefs;
-      if (own === 0 && zswapPages === 0 && children === 0 && refs === 0) {
+      if (own === 0 && zswapPages === 0 && children === 0 && refs === 0 && m.taskPages === 0) {
         out.push(
           `offline memcg ${m.name} still charged (memory ${m.memory.usage}, swap ${m.swap.usage}) with no folio, zswap entry or swap slot`,
         );

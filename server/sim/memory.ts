@@ -21,7 +21,7 @@ import {
 } from './folio';
 import type { Kernel } from './kernel';
 import { lruAdd, lruDel } from './lru';
-import { tryChargeMemcg, type Memcg } from './memcontrol';
+import { MEMCG_CHARGE_BATCH, tryChargeMemcg, type Memcg } from './memcontrol';
 import { PTE_NONE, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent, pteSwap, type Task, type Vma } from './mm';
 import {
   folioFreeSwap,
@@ -323,9 +323,11 @@ export class MemoryOps {
    */
   private chargeRoom(m: Memcg, n: number): number {
     let room = Math.min(n, this.k.pages.nrFree);
+    // charged through the stock (config task_memory=kernel), the counter may run up to a batch ahead of the pages
+    const slack = this.k.memcgs.batching && !m.isRoot ? MEMCG_CHARGE_BATCH : 0;
     for (const c of m.ancestorsAndSelf()) {
       if (c.swap.usage > c.swap.high) return 0;
-      if (!c.isRoot) room = Math.min(room, Math.min(c.memory.max, c.memory.high) - c.memory.usage);
+      if (!c.isRoot) room = Math.min(room, Math.min(c.memory.max, c.memory.high) - c.memory.usage - slack);
     }
     return room;
   }
@@ -360,7 +362,7 @@ export class MemoryOps {
       f.lruPrev[pfn] = i + 1 < n ? pfns[i + 1]! : -1;
     }
     j.set(f, 'nrFolios', f.nrFolios + n);
-    k.memcgs.forceCharge(m, 'memory', n);
+    k.memcgs.chargePagesThroughStock(m, k.cpu, n);
     return pfns;
   }
 

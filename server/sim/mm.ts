@@ -38,6 +38,12 @@ export class AnonVma {
  */
 export class Vma {
   readonly pte: Float64Array;
+  /**
+   * 1 for a page a partial munmap took out of the range (the kernel splits
+   * the VMA and leaves a hole): faults skip it, and an madvise over it
+   * fails with ENOMEM once the mapped parts are done (madvise_walk_vmas()).
+   */
+  readonly holes: Uint8Array;
   mlocked = false;
   /** The mapped file (vm_file) and the page of it the mapping starts at (vm_pgoff). */
   file: AddressSpace | null = null;
@@ -57,6 +63,13 @@ export class Vma {
     pte?: Float64Array,
   ) {
     this.pte = ownedBy(pte ?? new Float64Array(nrPages), this);
+    this.holes = ownedBy(new Uint8Array(nrPages), this);
+  }
+
+  /** Does [from, to) take in a page a partial munmap removed? */
+  hasHole(from: number, to: number): boolean {
+    for (let i = from; i < to; i++) if (this.holes[i]) return true;
+    return false;
   }
 }
 
@@ -64,6 +77,9 @@ export class Vma {
 export class Task {
   state: TaskState = 'alive';
   readonly vmas = new Map<string, Vma>();
+  /** Pages its own process charged (config task_memory=kernel), and the memcg they stay charged to when it moves. */
+  imagePages = 0;
+  imageMemcg = -1;
   constructor(
     readonly pid: number,
     readonly name: string,

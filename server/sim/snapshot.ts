@@ -192,10 +192,11 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
   h.arr(f.data);
   cut('folios');
   for (const t of k.mm.tasks.values()) {
-    h.str(`${t.name}/${t.pid}/${t.state}/${t.memcg}/${t.cpu}`);
+    h.str(`${t.name}/${t.pid}/${t.state}/${t.memcg}/${t.cpu}/${t.imagePages}/${t.imageMemcg}`);
     for (const v of t.vmaList()) {
       h.str(`${v.name}/${v.id}/${v.anonVma.id}/${v.order}/${v.mlocked}`);
       h.arr(v.pte);
+      h.arr(v.holes);
     }
   }
   cut('tasks');
@@ -213,6 +214,8 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
       m.swapcachedPages,
       m.swapIdRefs,
       m.zswapDiskSwapins,
+      m.stockPages,
+      m.taskPages,
     ])
       h.num(n);
     h.bool(m.zswapWriteback);
@@ -223,6 +226,7 @@ export function fingerprintParts(k: Kernel): Record<string, string> {
     h.value(m.statLocal);
     for (const l of [m.inactiveAnon, m.activeAnon]) for (const n of [l.head, l.tail, l.nrPages]) h.num(n);
   }
+  for (const s of k.memcgs.stock) h.str(`${s.memcg}/${s.pages}`);
   cut('memcg');
   for (const f of k.files.list()) h.str(`${f.name}:${f.path}:${f.memcg?.id ?? 0}:${f.peak}`);
   cut('files');

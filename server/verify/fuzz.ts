@@ -30,8 +30,10 @@ export interface FuzzOptions {
   readonly series: string;
   /** Folder of the run: scenarios, fixtures, shrunk scenarios. */
   readonly dir: string;
-  /** Scenarios run at once (each is one VM per run). */
+  /** VMs at once. */
   readonly jobs: number;
+  /** Scenarios per boot (1: a boot each; more: batched runs, docs/verify.md). */
+  readonly batch: number;
   /** Runs a divergent scenario needs before it counts (the kernel's spread). */
   readonly confirmRuns: number;
   /** Boots the shrinker may spend in all (0: do not shrink). */
@@ -117,7 +119,7 @@ export async function fuzz(o: FuzzOptions, runKernel: KernelRunner): Promise<Fuz
     `fuzz seed ${o.seed} on ${o.series}: ${o.count} scenarios, ${o.count - todo.length} already run, ${todo.length} to run`,
   );
   let done = o.count - todo.length;
-  await inBatches(todo, o.jobs, async (batch) => {
+  await inBatches(todo, o.jobs * o.batch, async (batch) => {
     const reports = await runKernel(
       batch.map((file) => ({ file, text: readFileSync(file, 'utf8') })),
       1,
@@ -147,7 +149,7 @@ export async function fuzz(o: FuzzOptions, runKernel: KernelRunner): Promise<Fuz
     o.progress(
       `fuzz: ${unconfirmed.length} divergent scenarios get ${o.confirmRuns - 1} more run(s) for the kernel's spread`,
     );
-  await inBatches(unconfirmed, o.jobs, async (batch) => {
+  await inBatches(unconfirmed, o.jobs * o.batch, async (batch) => {
     const reports = await runKernel(
       batch.map((d) => ({ file: d.file, text: readFileSync(d.file, 'utf8') })),
       o.confirmRuns - batch[0]!.report.runs,

@@ -24,19 +24,72 @@ export interface GuestOutput {
   readonly cats: ReadonlyMap<number, string>;
   /** The driver's own `#` lines. */
   readonly notes: readonly string[];
+  /**
+   * Batched runs (several scenarios in one boot): per counter file, what its
+   * event counters grew by in the scenarios before this one, subtracted from
+   * every reading so the values count from a fresh boot (empty otherwise).
+   */
+  readonly counterShift?: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
+
+/** A guest output while it is parsed. */
+interface Segment {
+  started: boolean;
+  done: boolean;
+  results: Map<number, string>;
+  files: Map<number, { errno: string; text: string }>;
+  tasks: Map<number, { state: string; text: string }>;
+  cats: Map<number, string>;
+  procs: Map<number, { state: string; text: string }>;
+  notes: string[];
+  /** `B` blocks: counter files as the scenario started. */
+  bases: Map<string, string>;
+  /** Batched runs: what the reset before it left behind (`@unclean`), or null. */
+  unclean: string | null;
+}
+
+const newSegment = (): Segment => ({
+  started: false,
+  done: false,
+  results: new Map(),
+  files: new Map(),
+  tasks: new Map(),
+  cats: new Map(),
+  procs: new Map(),
+  notes: [],
+  bases: new Map(),
+  unclean: null,
+});
 
 /** Parse the framed output of guest/swapsim-guest.c (format in its header comment). */
 export function parseGuestOutput(raw: Buffer | string): GuestOutput {
+  const { whole } = parseSegments(raw);
+  return whole;
+}
+
+/**
+ * The output of a batched run, one GuestOutput per `@scenario N` section,
+ * by N. A scenario is `started` when its section exists and `done` when its
+ * `end` was reached; event counters are shifted to count from the first
+ * scenario's start (see `counterShift`).
+ */
+export function parseBatchOutput(raw: Buffer | string): Map<number, GuestOutput & { readonly unclean: string | null }> {
+  const { sections } = parseSegments(raw);
+  const out = new Map<number, GuestOutput & { readonly unclean: string | null }>();
+  const first = sections.get(0) ?? [...sections.values()][0];
+  for (const [n, seg] of sections) {
+    const shift =
+      first && seg !== first ? counterShift(first.bases, seg.bases) : new Map<string, Map<string, number>>();
+    out.set(n, { ...seg, started: true, counterShift: shift });
+  }
+  return out;
+}
+
+function parseSegments(raw: Buffer | string): { whole: GuestOutput; sections: Map<number, Segment> } {
   const buf = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
-  const results = new Map<number, string>();
-  const files = new Map<number, { errno: string; text: string }>();
-  const tasks = new Map<number, { state: string; text: string }>();
-  const cats = new Map<number, string>();
-  const procs = new Map<number, { state: string; text: string }>();
-  const notes: string[] = [];
-  let started = false;
-  let done = false;
+  const whole = newSegment();
+  const sections = new Map<number, Segment>();
+  let cur = whole;
   let at = 0;
   const nextLine = (): string | null => {
     if (at >= buf.length) return null;
@@ -52,19 +105,70 @@ export function parseGuestOutput(raw: Buffer | string): GuestOutput {
     return text;
   };
   for (let line = nextLine(); line !== null; line = nextLine()) {
-    if (line === '@started') started = true;
-    else if (line === '@done') done = true;
-    else if (line.startsWith('# ')) notes.push(line.slice(2));
+    if (line === '@started') whole.started = true;
+    else if (line === '@done') cur.done = whole.done = true;
+    else if (line.startsWith('@scenario ')) {
+      cur = newSegment();
+      cur.started = true;
+      sections.set(Number(line.slice(10)), cur);
+      whole.done = false;
+    } else if (line.startsWith('@unclean ')) cur.unclean = line.slice(9);
+    else if (line.startsWith('# ')) cur.notes.push(line.slice(2));
     else {
       const f = line.split(' ');
-      if (f[0] === 'E' && f.length >= 3) results.set(Number(f[1]), f[2]!);
-      else if (f[0] === 'O' && f.length >= 4) files.set(Number(f[1]), { errno: f[2]!, text: block(Number(f[3])) });
-      else if (f[0] === 'T' && f.length >= 4) tasks.set(Number(f[1]), { state: f[2]!, text: block(Number(f[3])) });
-      else if (f[0] === 'P' && f.length >= 4) procs.set(Number(f[1]), { state: f[2]!, text: block(Number(f[3])) });
-      else if (f[0] === 'C' && f.length >= 3) cats.set(Number(f[1]), block(Number(f[2])));
+      if (f[0] === 'E' && f.length >= 3) cur.results.set(Number(f[1]), f[2]!);
+      else if (f[0] === 'O' && f.length >= 4) cur.files.set(Number(f[1]), { errno: f[2]!, text: block(Number(f[3])) });
+      else if (f[0] === 'T' && f.length >= 4) cur.tasks.set(Number(f[1]), { state: f[2]!, text: block(Number(f[3])) });
+      else if (f[0] === 'P' && f.length >= 4) cur.procs.set(Number(f[1]), { state: f[2]!, text: block(Number(f[3])) });
+      else if (f[0] === 'C' && f.length >= 3) cur.cats.set(Number(f[1]), block(Number(f[2])));
+      else if (f[0] === 'B' && f.length >= 3) cur.bases.set(f[1]!, block(Number(f[2])));
     }
   }
-  return { started, done, results, files, tasks, procs, cats, notes };
+  return { whole, sections };
+}
+
+/**
+ * Is this a counter of events (it only grows while the kernel runs), not a
+ * level? /proc/vmstat: every line but the `nr_*` levels and
+ * `workingset_nodes`; zswap's debugfs: every file but the pool's sizes;
+ * mTHP stats: every file but `nr_anon*`.
+ */
+export function isEventCounter(path: string, key: string): boolean {
+  if (path === '/proc/vmstat') return !key.startsWith('nr_') && key !== 'workingset_nodes';
+  if (path.startsWith('/sys/kernel/debug/zswap/'))
+    return !/\/(stored_pages|pool_total_size|stored_incompressible_pages|same_filled_pages)$/.test(path);
+  if (/^\/sys\/kernel\/mm\/transparent_hugepage\/hugepages-\d+kB\/stats\//.test(path))
+    return !/\/nr_anon[a-z_]*$/.test(path);
+  return false;
+}
+
+/** Per counter file and key (`''` for a single-value file): the growth from `first` to `now`. */
+function counterShift(
+  first: ReadonlyMap<string, string>,
+  now: ReadonlyMap<string, string>,
+): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const [path, text] of now) {
+    // a counter that did not exist yet as the first scenario started counted from 0 since
+    const before = first.get(path) ?? '';
+    const keys = new Map<string, number>();
+    if (path === '/proc/vmstat') {
+      const a = keyedNumbers(before);
+      for (const [key, v] of keyedNumbers(text)) if (isEventCounter(path, key)) keys.set(key, v - (a.get(key) ?? 0));
+    } else if (isEventCounter(path, '') && /^-?\d+$/.test(text.trim()))
+      keys.set('', Number(text.trim()) - (/^-?\d+$/.test(before.trim()) ? Number(before.trim()) : 0));
+    if (keys.size > 0) out.set(path, keys);
+  }
+  return out;
+}
+
+function keyedNumbers(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = /^(\S+)\s+(-?\d+)\s*$/.exec(line);
+    if (m) out.set(m[1]!, Number(m[2]));
+  }
+  return out;
 }
 
 /** A value as the kernel prints it: numbers as numbers, `max` and other words as words. */
@@ -203,7 +307,11 @@ export function kernelValue(out: GuestOutput, step: number, read: GuestRead): Ve
       const f = out.files.get(read.id);
       if (!f) return 'missing';
       if (f.errno !== 'ok') return f.errno;
-      return pickValue(f.text, read.pick);
+      const v = pickValue(f.text, read.pick);
+      const shift = out.counterShift?.get(read.path)?.get(read.pick.kind === 'key' ? read.pick.key : '');
+      return shift !== undefined && typeof v === 'number' && (read.pick.kind === 'key' || read.pick.kind === 'single')
+        ? v - shift
+        : v;
     }
     case 'proc': {
       const p = out.procs.get(read.id);

@@ -12,15 +12,18 @@ import { missingOptions, resolveKernel, VerifyError, type KernelImage } from './
 import { translate, TranslateError, type GuestPlan } from './translate';
 import { kernelProfileForSeries } from './profile';
 import {
+  batchable,
   Cancelled,
   defaultTimeoutMs,
   GuestFailure,
   BootFailure,
   kvmWorks,
   requireQemu,
+  runVmBatch,
   runVmWithRetry,
   type Accel,
 } from './vm';
+import type { GuestOutput as Output } from './kernel_values';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
@@ -140,15 +143,11 @@ async function pool<T>(count: number, jobs: number, work: (i: number) => Promise
   return results;
 }
 
-/** Verify every scenario; a scenario that cannot be verified gets a report with `error`, a fault of the setup throws. */
-export async function verifyScenarios(
-  inputs: readonly ScenarioInput[],
-  o: VerifyOptions,
-  prepared?: PreparedKernel,
-): Promise<VerifyScenarioReport[]> {
-  const p = prepared ?? (await prepareKernel(o));
-  const profile = kernelProfileForSeries(p.kernel.series);
-  const plans = inputs.map((input) => {
+type Translated = { plan: GuestPlan; error: null } | { plan: null; error: string };
+
+function translateAll(inputs: readonly ScenarioInput[], series: string): Translated[] {
+  const profile = kernelProfileForSeries(series);
+  return inputs.map((input) => {
     try {
       return { plan: translate(input.text, profile, input.file), error: null };
     } catch (e) {
@@ -156,6 +155,40 @@ export async function verifyScenarios(
       throw e;
     }
   });
+}
+
+/** The report of a scenario the translation refused. */
+function untranslated(
+  input: ScenarioInput,
+  series: string,
+  kernelInfo: { kernel: KernelImage; accel: string },
+  error: string,
+): VerifyScenarioReport {
+  const profile = kernelProfileForSeries(series);
+  const empty: GuestPlan = {
+    design: profile.design,
+    kernel: profile.kernel,
+    scenarioHash: '',
+    ramBytes: 0,
+    cpus: 0,
+    devices: [],
+    commands: [],
+    observables: [],
+    simulatorOnly: [],
+    wholeScenario: null,
+    mappedPages: 0,
+  };
+  return buildReport(input, empty, kernelInfo, [], { wallMs: [], bootMs: [] }, error);
+}
+
+/** Verify every scenario; a scenario that cannot be verified gets a report with `error`, a fault of the setup throws. */
+export async function verifyScenarios(
+  inputs: readonly ScenarioInput[],
+  o: VerifyOptions,
+  prepared?: PreparedKernel,
+): Promise<VerifyScenarioReport[]> {
+  const p = prepared ?? (await prepareKernel(o));
+  const plans = translateAll(inputs, p.kernel.series);
   interface RunSlot {
     output: GuestOutput | null;
     wallMs: number;
@@ -198,22 +231,7 @@ export async function verifyScenarios(
   return inputs.map((input, i) => {
     const pl = plans[i]!;
     const kernelInfo = { kernel: p.kernel, accel: p.accel };
-    if (!pl.plan) {
-      const empty: GuestPlan = {
-        design: profile.design,
-        kernel: profile.kernel,
-        scenarioHash: '',
-        ramBytes: 0,
-        cpus: 0,
-        devices: [],
-        commands: [],
-        observables: [],
-        simulatorOnly: [],
-        wholeScenario: null,
-        mappedPages: 0,
-      };
-      return buildReport(input, empty, kernelInfo, [], { wallMs: [], bootMs: [] }, pl.error ?? 'cannot translate');
-    }
+    if (!pl.plan) return untranslated(input, p.kernel.series, kernelInfo, pl.error);
     const mine = jobs
       .map((j, idx) => ({ j, s: slots[idx]! }))
       .filter((x) => x.j.scenario === i)
@@ -225,6 +243,108 @@ export async function verifyScenarios(
       pl.plan,
       kernelInfo,
       error ? [] : ok.map((s) => s.output!),
+      { wallMs: ok.map((s) => s.wallMs), bootMs: ok.map((s) => s.bootMs) },
+      error,
+    );
+  });
+}
+
+/**
+ * Verify scenarios `batch` at a time per boot (docs/verify.md, "Batched
+ * runs"): scenarios with the same RAM and CPUs and only block-device swap
+ * share a boot, the guest resetting the kernel between them; the others
+ * boot alone as `verifyScenarios()` runs them. A scenario the guest failed
+ * in gets the error; the ones after it in its batch boot again. Each
+ * scenario's wall and boot times are its share of the batch's.
+ */
+export async function verifyScenariosBatched(
+  inputs: readonly ScenarioInput[],
+  o: VerifyOptions,
+  batch: number,
+  prepared?: PreparedKernel,
+): Promise<VerifyScenarioReport[]> {
+  const p = prepared ?? (await prepareKernel(o));
+  const plans = translateAll(inputs, p.kernel.series);
+  const together = plans.flatMap((pl, i) => (pl.plan && batchable(pl.plan) ? [i] : []));
+  const alone = inputs.map((_, i) => i).filter((i) => !together.includes(i));
+  const aloneReports =
+    alone.length > 0
+      ? await verifyScenarios(
+          alone.map((i) => inputs[i]!),
+          o,
+          p,
+        )
+      : [];
+  const groups = new Map<string, number[]>();
+  for (const i of together) {
+    const plan = plans[i]!.plan!;
+    const key = `${plan.ramBytes}/${plan.cpus}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  }
+  const chunks: number[][] = [];
+  for (const g of groups.values()) for (let at = 0; at < g.length; at += batch) chunks.push(g.slice(at, at + batch));
+  const work = chunks.flatMap((chunk) => Array.from({ length: o.runs }, (_, run) => ({ chunk, run })));
+  const outputs = new Map<number, { output: Output; wallMs: number; bootMs: number }[]>();
+  const errors = new Map<number, string>();
+  await pool(work.length, o.jobs, async (w) => {
+    let left = work[w]!.chunk.filter((i) => !errors.has(i));
+    const run = work[w]!.run;
+    let retried = false;
+    while (left.length > 0) {
+      const batchPlans = left.map((i) => plans[i]!.plan!);
+      const label = `batch of ${left.length}, run ${run + 1}/${o.runs}`;
+      o.progress(null, `${label}: booting ${p.kernel.release}`);
+      let r;
+      try {
+        r = await runVmBatch({
+          kernel: p.kernel,
+          base: p.base,
+          plans: batchPlans,
+          accel: p.accel,
+          timeoutMs:
+            o.timeoutMs ?? batchPlans.reduce((t, plan) => t + defaultTimeoutMs(plan, p.accel) - 150_000, 150_000),
+          signal: o.signal,
+          keep: o.keepRuns,
+          progress: (m) => o.progress(null, `${label}: ${m}`),
+        });
+      } catch (e) {
+        if (!(e instanceof BootFailure) || retried) {
+          if (e instanceof BootFailure) {
+            for (const i of left) errors.set(i, e.message);
+            return;
+          }
+          throw e;
+        }
+        retried = true;
+        o.progress(
+          null,
+          `${label}: boot failed before the first scenario; booting again (once): ${e.message.split('\n')[0]}`,
+        );
+        continue;
+      }
+      retried = false;
+      const share = {
+        wallMs: Math.round(r.wallMs / batchPlans.length),
+        bootMs: Math.round(r.bootMs / batchPlans.length),
+      };
+      for (const [k, output] of r.outputs)
+        outputs.set(left[k]!, [...(outputs.get(left[k]!) ?? []), { output, ...share }]);
+      if (r.failed) errors.set(left[r.failed.index]!, r.failed.message);
+      left = left.slice(r.failed ? r.failed.index + 1 : r.outputs.size).filter((i) => !errors.has(i));
+    }
+  });
+  const kernelInfo = { kernel: p.kernel, accel: p.accel };
+  return inputs.map((input, i) => {
+    const at = alone.indexOf(i);
+    if (at >= 0) return aloneReports[at]!;
+    const plan = plans[i]!.plan!;
+    const error = errors.get(i);
+    const ok = outputs.get(i) ?? [];
+    return buildReport(
+      input,
+      plan,
+      kernelInfo,
+      error ? [] : ok.map((s) => s.output),
       { wallMs: ok.map((s) => s.wallMs), bootMs: ok.map((s) => s.bootMs) },
       error,
     );

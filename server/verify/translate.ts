@@ -318,7 +318,13 @@ function configReasons(
  */
 export function translate(text: string, profile: SimProfile, file = 'scenario.swapsim'): GuestPlan {
   const design = profile.design;
-  const session = new Session(file, text, { design, kernel: profile.kernel, checkInvariants: false });
+  // a guest task is a real process: its own pages and the charge stock (config task_memory=kernel)
+  const session = new Session(file, text, {
+    design,
+    kernel: profile.kernel,
+    checkInvariants: false,
+    taskMemory: 'kernel',
+  });
   const front = session.frontEnd;
   if (front.checked.hasErrors) {
     const first = front.diagnostics.find((d) => d.severity === 'error');

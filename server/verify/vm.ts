@@ -23,10 +23,10 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseGuestOutput, type GuestOutput } from './kernel_values';
+import { parseBatchOutput, parseGuestOutput, type GuestOutput } from './kernel_values';
 import { diskFull, ensureDir, runTool, VerifyError, type KernelImage, type Progress } from './kernels';
 import { runImage, type BaseImage } from './guest_image';
-import { escapeField, type GuestPlan } from './translate';
+import { escapeField, type GuestDevice, type GuestPlan } from './translate';
 
 export type Accel = 'kvm' | 'tcg';
 
@@ -147,8 +147,12 @@ function tail(text: string, lines: number): string {
     .join('\n');
 }
 
-/** Sparse disk images for the scenario's devices; returns the device lines of the command file and the qemu drive args. */
-async function disks(plan: GuestPlan, dir: string, signal?: AbortSignal): Promise<{ lines: string[]; args: string[] }> {
+/** Sparse disk images for the devices; returns the device lines of the command file and the qemu drive args. */
+async function disks(
+  devices: readonly GuestDevice[],
+  dir: string,
+  signal?: AbortSignal,
+): Promise<{ lines: string[]; args: string[] }> {
   const lines: string[] = [];
   const args: string[] = [];
   let disk = 0;
@@ -165,8 +169,8 @@ async function disks(plan: GuestPlan, dir: string, signal?: AbortSignal): Promis
     return nextName();
   };
   let zram = 0;
-  const files = plan.devices.filter((d) => d.kind === 'file');
-  for (const d of plan.devices) {
+  const files = devices.filter((d) => d.kind === 'file');
+  for (const d of devices) {
     if (d.kind === 'blk')
       lines.push(`dev ${escapeField(d.path)} blk ${addDisk(path.join(dir, `disk${disk}.img`), d.bytes)}`);
     else if (d.kind === 'zram') lines.push(`dev ${escapeField(d.path)} zram ${zram++}`);
@@ -193,15 +197,35 @@ function memoryArg(bytes: number): string {
   return `${Math.max(128, Math.ceil(bytes / 2 ** 20))}M`;
 }
 
-/** Boot the kernel once and run the plan. */
-export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
+type VmCommon = Omit<VmRunOptions, 'plan'>;
+
+/** What one boot needs besides the kernel: RAM, CPUs, disks and the command file made from the disks' device lines. */
+interface BootSpec {
+  readonly ramBytes: number;
+  readonly cpus: number;
+  readonly devices: readonly GuestDevice[];
+  readonly commands: (deviceLines: readonly string[]) => string;
+  /** Progress line for an output line of the guest (`S N`, `@scenario N`), or null. */
+  readonly progressOf: (line: string) => string | null;
+}
+
+interface BootResult {
+  readonly raw: Buffer;
+  readonly exit: { code: number | null; reason: 'exit' | 'timeout' | 'cancel' };
+  readonly wallMs: number;
+  readonly bootMs: number;
+  readonly consoleTail: string;
+}
+
+/** Boot the kernel once with a command file; every qemu started here is dead when this returns. */
+async function boot(o: VmCommon, spec: BootSpec): Promise<BootResult> {
   if (o.signal?.aborted) throw new Cancelled('cancelled');
   const qemu = requireQemu();
   const dir = mkdtempSync(path.join(ensureDir(path.join(os.tmpdir(), 'swapsim-verify')), 'run-'));
   let child: ChildProcess | null = null;
   try {
-    const { lines, args } = await disks(o.plan, dir, o.signal);
-    const commands = [...lines, ...o.plan.commands].join('\n') + '\n';
+    const { lines, args } = await disks(spec.devices, dir, o.signal);
+    const commands = spec.commands(lines);
     const initrd = path.join(dir, 'initrd');
     try {
       copyFileSync(o.base.file, initrd);
@@ -211,11 +235,11 @@ export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
     }
     const consoleLog = path.join(dir, 'console.log');
     writeFileSync(consoleLog, '');
-    const cpus = Math.max(1, Math.min(o.plan.cpus, 64));
+    const cpus = Math.max(1, Math.min(spec.cpus, 64));
     const argv = [
       ...accelArgs(o.accel),
       '-m',
-      memoryArg(o.plan.ramBytes),
+      memoryArg(spec.ramBytes),
       '-smp',
       String(cpus),
       '-kernel',
@@ -239,9 +263,7 @@ export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
     const started = Date.now();
     let bootMs = -1;
     const chunks: Buffer[] = [];
-    let seen = '';
-    let lastStep = 0;
-    const totalSteps = o.plan.commands.filter((c) => c.startsWith('step ')).length;
+    let pending = '';
     const exit = await new Promise<{ code: number | null; reason: 'exit' | 'timeout' | 'cancel' }>(
       (resolve, reject) => {
         const c = spawn(qemu, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -260,21 +282,19 @@ export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
         c.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
         c.stdout.on('data', (d: Buffer) => {
           chunks.push(d);
-          seen += d.toString('latin1');
-          if (bootMs < 0 && seen.includes('@started')) {
-            bootMs = Date.now() - started;
-            o.progress?.(`booted in ${(bootMs / 1000).toFixed(1)} s`);
+          pending += d.toString('latin1');
+          const lines = pending.split('\n');
+          // the last piece may be a line still coming; a long block line is never a marker
+          pending = (lines.pop() ?? '').slice(-256);
+          for (const line of lines) {
+            if (bootMs < 0 && line === '@started') {
+              bootMs = Date.now() - started;
+              o.progress?.(`booted in ${(bootMs / 1000).toFixed(1)} s`);
+              continue;
+            }
+            const message = line.length < 64 ? spec.progressOf(line) : null;
+            if (message) o.progress?.(message);
           }
-          const steps = /\nS (\d+)\n/g;
-          let m: RegExpExecArray | null;
-          let newest = lastStep;
-          while ((m = steps.exec(seen)) !== null) newest = Math.max(newest, Number(m[1]));
-          if (newest > lastStep) {
-            lastStep = newest;
-            o.progress?.(`step ${newest}/${totalSteps}`);
-          }
-          // only the tail can hold a marker that is not complete yet
-          if (seen.length > 4096) seen = seen.slice(-256);
         });
         c.on('error', (e) => {
           clearTimeout(timer);
@@ -302,32 +322,141 @@ export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
     const raw = Buffer.concat(chunks);
     // with --keep, the workload's own output (file reads, `cat`) stays beside the console log
     if (o.keep) writeFileSync(path.join(dir, 'guest.out'), raw);
-    const output = parseGuestOutput(raw);
-    const text = raw.toString('utf8');
     if (exit.reason === 'cancel') throw new Cancelled('cancelled: qemu was stopped');
+    const text = raw.toString('utf8');
     const missing = [...text.matchAll(/^@missing (\S+)/gm)].map((m) => m[1]!);
     if (missing.length > 0)
       throw new VerifyError(
         `swapsim verify: ${o.kernel.release} lacks ${missing.join(', ')} (build them in, or pass --modules with the modules)`,
       );
-    const consoleTail = (): string => tail(existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '', 15);
-    if (!output.started) {
-      throw new BootFailure(
-        `the guest stopped before the scenario started (${exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${exit.code}`}); console tail:\n${consoleTail()}`,
-      );
-    }
-    if (!output.done) {
-      const what =
-        exit.reason === 'timeout' ? `timed out after ${Math.round(o.timeoutMs / 1000)} s` : 'stopped (panic or crash)';
-      throw new GuestFailure(`the guest ${what} at step ${lastStep}/${totalSteps}; console tail:\n${consoleTail()}`);
-    }
-    return { output, wallMs, bootMs: bootMs < 0 ? wallMs : bootMs };
+    const consoleTail = tail(existsSync(consoleLog) ? readFileSync(consoleLog, 'utf8') : '', 15);
+    return { raw, exit, wallMs, bootMs: bootMs < 0 ? wallMs : bootMs, consoleTail };
   } finally {
     const c = child as ChildProcess | null;
     if (c !== null && c.exitCode === null) c.kill('SIGKILL');
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
     else o.progress?.(`run folder kept: ${dir}`);
   }
+}
+
+const stoppedHow = (b: BootResult, timeoutMs: number): string =>
+  b.exit.reason === 'timeout' ? `timed out after ${Math.round(timeoutMs / 1000)} s` : 'stopped (panic or crash)';
+
+/** Boot the kernel once and run the plan. */
+export async function runVm(o: VmRunOptions): Promise<VmRunResult> {
+  const totalSteps = o.plan.commands.filter((c) => c.startsWith('step ')).length;
+  let lastStep = 0;
+  const b = await boot(o, {
+    ramBytes: o.plan.ramBytes,
+    cpus: o.plan.cpus,
+    devices: o.plan.devices,
+    commands: (lines) => [...lines, ...o.plan.commands].join('\n') + '\n',
+    progressOf: (line) => {
+      const m = /^S (\d+)$/.exec(line);
+      if (!m || Number(m[1]) <= lastStep) return null;
+      lastStep = Number(m[1]);
+      return `step ${lastStep}/${totalSteps}`;
+    },
+  });
+  const output = parseGuestOutput(b.raw);
+  if (!output.started) {
+    throw new BootFailure(
+      `the guest stopped before the scenario started (${b.exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${b.exit.code}`}); console tail:\n${b.consoleTail}`,
+    );
+  }
+  if (!output.done)
+    throw new GuestFailure(
+      `the guest ${stoppedHow(b, o.timeoutMs)} at step ${lastStep}/${totalSteps}; console tail:\n${b.consoleTail}`,
+    );
+  return { output, wallMs: b.wallMs, bootMs: b.bootMs };
+}
+
+/**
+ * Can this plan share a boot with others (docs/verify.md, "Batched runs")?
+ * Only block-device swap: zram and swap files keep state a reset between
+ * scenarios does not undo.
+ */
+export function batchable(plan: GuestPlan): boolean {
+  return plan.wholeScenario === null && plan.devices.every((d) => d.kind === 'blk');
+}
+
+export interface VmBatchResult {
+  /** Outputs of the scenarios that ran to their end, by index in `plans`. */
+  readonly outputs: ReadonlyMap<number, GuestOutput>;
+  /** The scenario the guest failed in (panic, hang) and why; the ones after it did not run. */
+  readonly failed: { readonly index: number; readonly message: string } | null;
+  readonly wallMs: number;
+  readonly bootMs: number;
+}
+
+/**
+ * Boot once and run several plans one after another, the guest resetting
+ * the kernel between them (guest/swapsim-guest.c, reset_between_scenarios).
+ * The plans must share RAM and CPUs and be `batchable()`; each gets as many
+ * disks as the largest needs, each as large as the largest device.
+ */
+export async function runVmBatch(o: VmCommon & { readonly plans: readonly GuestPlan[] }): Promise<VmBatchResult> {
+  const first = o.plans[0];
+  if (!first) return { outputs: new Map(), failed: null, wallMs: 0, bootMs: 0 };
+  if (o.plans.some((p) => !batchable(p) || p.ramBytes !== first.ramBytes || p.cpus !== first.cpus))
+    throw new Error('runVmBatch: plans differ in RAM or CPUs, or need zram or swap files');
+  const count = Math.max(...o.plans.map((p) => p.devices.length));
+  const bytes = Math.max(0, ...o.plans.flatMap((p) => p.devices.map((d) => d.bytes)));
+  const devices: GuestDevice[] = Array.from({ length: count }, (_, i) => ({
+    path: `/dev/.batch${i}`,
+    kind: 'blk',
+    bytes,
+  }));
+  let current = -1;
+  const b = await boot(o, {
+    ramBytes: first.ramBytes,
+    cpus: first.cpus,
+    devices,
+    commands: (lines) => {
+      const disksOf = lines.map((l) => l.split(' ')[3]!);
+      const out: string[] = [];
+      o.plans.forEach((p, i) => {
+        out.push(`scenario ${i}`);
+        p.devices.forEach((d, j) => out.push(`dev ${escapeField(d.path)} blk ${disksOf[j]!}`));
+        out.push(...p.commands, 'end');
+      });
+      return out.join('\n') + '\n';
+    },
+    progressOf: (line) => {
+      const m = /^@scenario (\d+)$/.exec(line);
+      if (!m) return null;
+      current = Number(m[1]);
+      return `scenario ${current + 1}/${o.plans.length}`;
+    },
+  });
+  const whole = parseGuestOutput(b.raw);
+  if (!whole.started)
+    throw new BootFailure(
+      `the guest stopped before the first scenario started (${b.exit.reason === 'timeout' ? `no start within ${Math.round(o.timeoutMs / 1000)} s` : `qemu exit ${b.exit.code}`}); console tail:\n${b.consoleTail}`,
+    );
+  const sections = parseBatchOutput(b.raw);
+  const outputs = new Map<number, GuestOutput>();
+  let failed: VmBatchResult['failed'] = null;
+  for (let i = 0; i < o.plans.length; i++) {
+    const s = sections.get(i);
+    // a reset that left something behind: this scenario and the rest boot again, fresh
+    if (s?.unclean) {
+      o.progress?.(`scenario ${i + 1}: the reset left ${s.unclean}; the rest run in a new boot`);
+      break;
+    }
+    if (s?.done) outputs.set(i, s);
+    else {
+      if (s)
+        failed = {
+          index: i,
+          message: `the guest ${stoppedHow(b, o.timeoutMs)} in this scenario (${i + 1}/${o.plans.length} of a batched run); console tail:\n${b.consoleTail}`,
+        };
+      else if (i === 0)
+        throw new BootFailure(`the guest stopped before the first scenario started; console tail:\n${b.consoleTail}`);
+      break;
+    }
+  }
+  return { outputs, failed, wallMs: b.wallMs, bootMs: b.bootMs };
 }
 
 /** Run, booting again once if the VM died before the scenario started (never after). */

@@ -23,6 +23,7 @@ test('config defaults follow the kernel geometry', () => {
     ghostWriteback: false,
     swapTiers: false,
     swapWriteback: 'async',
+    taskMemory: 'none',
   });
   assert.equal(expectClean('config swap_writeback=sync').checked.config.swapWriteback, 'sync');
   const c16 = expectClean('config page_size=16K').checked.config;

@@ -115,6 +115,34 @@ for (const design of DESIGN_PROFILES) {
   });
 }
 
+test('task_memory=kernel: the bulk fault path charges through the per-CPU stock as the faults one by one do', () => {
+  let faults = 0;
+  for (const kernel of ['7.2', '6.12'] as const) {
+    const cfg = { ramBytes: 8 * MiB, cpus: 2, seed: 21, kernel, taskMemory: 'kernel' as const };
+    const bulk = new Kernel(cfg);
+    const plain = new Kernel(cfg);
+    plain.bulk = false;
+    const use = spy(bulk);
+    const rb = rng(21);
+    const rp = rng(21);
+    for (let i = 0; i < 600; i++) {
+      const ob = nextOp(rb, bulk);
+      const op = nextOp(rp, plain);
+      const where = `${kernel} op ${i} (${ob.name})`;
+      assert.equal(
+        run(() => ob.run(bulk)),
+        run(() => op.run(plain)),
+        `${where}: outcome`,
+      );
+      assert.equal(fingerprint(bulk), fingerprint(plain), `${where}: state`);
+      bulk.j.clear();
+      plain.j.clear();
+    }
+    faults += use.faults;
+  }
+  assert.ok(faults > 200, `only ${faults} pages faulted in by the bulk path`);
+});
+
 const ZERO: ContentSpec = [{ content: { kind: 'zero' }, percent: 100 }];
 const MIX: ContentSpec = [
   { content: { kind: 'zero' }, percent: 40 },

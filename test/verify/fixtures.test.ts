@@ -11,6 +11,7 @@ import {
   recordFixture,
   type Fixture,
 } from '../../server/verify/fixtures';
+import { summaryLines } from '../../server/verify/fixture_marks';
 import { buildReport } from '../../server/verify/run';
 import { translate } from '../../server/verify/translate';
 import { parseGuestOutput } from '../../server/verify/kernel_values';
@@ -27,23 +28,9 @@ const RECORDED_SERIES = ['7.2', '6.12'];
 
 test('the simulator lies within the recorded kernel spread of every fixture, or the difference is marked with a reason', () => {
   const files = findFixtures(FIXTURE_DIRS);
-  const bySeries = new Map<string, { within: number; total: number; known: number; fixtures: number }>();
-  const failures: string[] = [];
-  for (const f of files) {
-    const c = checkFixture(f);
-    const s = bySeries.get(c.series) ?? { within: 0, total: 0, known: 0, fixtures: 0 };
-    s.within += c.within;
-    s.total += c.total;
-    s.known += c.known.length;
-    s.fixtures++;
-    bySeries.set(c.series, s);
-    failures.push(...c.failures.map((x) => `${path.relative(ROOT, f)}: ${x}`));
-  }
-  for (const [series, s] of [...bySeries].sort()) {
-    console.log(
-      `verify fixtures ${series}: ${s.within}/${s.total} observables within the kernel's spread (${s.fixtures} fixtures, ${s.known} known differences)`,
-    );
-  }
+  const checks = files.map((f) => checkFixture(f));
+  const failures = checks.flatMap((c) => c.failures.map((x) => `${path.relative(ROOT, c.fixture)}: ${x}`));
+  for (const line of summaryLines(checks)) console.log(line);
   assert.deepEqual(
     failures,
     [],

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cpioArchive, charEntry, dirEntry, fileEntry } from '../../server/verify/guest_image';
-import { keyedValue, kernelValue, parseGuestOutput, swapsValue } from '../../server/verify/kernel_values';
+import {
+  isEventCounter,
+  keyedValue,
+  kernelValue,
+  parseBatchOutput,
+  parseGuestOutput,
+  swapsValue,
+} from '../../server/verify/kernel_values';
 import { escapeField, scenarioHash, translate, TranslateError } from '../../server/verify/translate';
 import { verdictOf } from '../../server/verify/compare';
 import { designForSeries } from '../../server/verify/run';
@@ -83,6 +90,54 @@ test('guest output framing: lengths delimit file contents, even text that looks 
   );
   assert.equal(kernelValue(out, 2, { kind: 'task', id: 2, task: 't', field: 'swapents' }), 1024);
   assert.equal(kernelValue(out, 7, { kind: 'result' }), 'missing');
+});
+
+test('batched guest output: one output per scenario, event counters counted from the first scenario, levels as read', () => {
+  const block = (head: string, text: string): string => `${head} ${Buffer.byteLength(text)}\n${text}`;
+  const vmstat = (pswpout: number, swapcached: number): string => `nr_swapcached ${swapcached}\npswpout ${pswpout}\n`;
+  const raw = [
+    '@started\n@scenario 0\n',
+    block('B /proc/vmstat', vmstat(7, 0)),
+    block('B /sys/kernel/debug/zswap/written_back_pages', '2\n'),
+    block('B /sys/kernel/debug/zswap/stored_pages', '0\n'),
+    'S 1\nE 1 ok\n',
+    block('O 1 ok', vmstat(107, 3)),
+    '@done\n@scenario 1\n',
+    block('B /proc/vmstat', vmstat(207, 9)),
+    block('B /sys/kernel/debug/zswap/written_back_pages', '12\n'),
+    block('B /sys/kernel/debug/zswap/stored_pages', '1\n'),
+    'S 1\nE 1 EBUSY\n',
+    block('O 1 ok', vmstat(257, 5)),
+    block('O 2 ok', '15\n'),
+    block('O 3 ok', '4\n'),
+    '@done\n@scenario 2\n@unclean a swap area is still on\n',
+    block('B /proc/vmstat', vmstat(257, 5)),
+    'S 1\n',
+  ].join('');
+  const outs = parseBatchOutput(raw);
+  assert.deepEqual([...outs.keys()], [0, 1, 2]);
+  assert.ok(outs.get(0)!.done && outs.get(1)!.done && !outs.get(2)!.done && outs.get(2)!.started);
+  assert.equal(outs.get(1)!.results.get(1), 'EBUSY');
+  assert.equal(outs.get(1)!.unclean, null);
+  assert.equal(outs.get(2)!.unclean, 'a swap area is still on');
+  const read = (id: number, path: string, key: string | null) => ({
+    kind: 'file' as const,
+    id,
+    path,
+    pick: key === null ? { kind: 'single' as const, unit: 'count' } : { kind: 'key' as const, key, unit: 'count' },
+  });
+  // scenario 0 is a fresh boot: as read
+  assert.equal(kernelValue(outs.get(0)!, 1, read(1, '/proc/vmstat', 'pswpout')), 107);
+  // scenario 1: the 200 pswpout of scenario 0 (and boot) are taken off; the nr_swapcached level is not
+  assert.equal(kernelValue(outs.get(1)!, 1, read(1, '/proc/vmstat', 'pswpout')), 57);
+  assert.equal(kernelValue(outs.get(1)!, 1, read(1, '/proc/vmstat', 'nr_swapcached')), 5);
+  assert.equal(kernelValue(outs.get(1)!, 1, read(2, '/sys/kernel/debug/zswap/written_back_pages', null)), 5);
+  assert.equal(kernelValue(outs.get(1)!, 1, read(3, '/sys/kernel/debug/zswap/stored_pages', null)), 4);
+  assert.ok(isEventCounter('/sys/kernel/mm/transparent_hugepage/hugepages-64kB/stats/swpout', ''));
+  assert.ok(!isEventCounter('/sys/kernel/mm/transparent_hugepage/hugepages-64kB/stats/nr_anon', ''));
+  assert.ok(!isEventCounter('/proc/meminfo', 'SwapCached'));
+  // an unbatched output has no sections
+  assert.equal(parseBatchOutput('@started\nS 1\nE 1 ok\n@done\n').size, 0);
 });
 
 test('kernel file formats: meminfo kB lines, vmstat keys, /proc/swaps cells, absent keys', () => {
