@@ -12,7 +12,7 @@ import {
   type DesignName,
   type OverheadTableWire,
 } from './protocol';
-import { humanBytes } from './units';
+import { formatBytes, formatCount } from './format';
 
 export type ReportUnit = 'bytes' | 'pages' | 'count' | 'bytes-per-slot';
 
@@ -167,12 +167,12 @@ export function formatCell(unit: ReportUnit, value: number | null): string {
   if (value === null) return '-';
   switch (unit) {
     case 'bytes':
-      return humanBytes(value);
+      return formatBytes(value);
     case 'bytes-per-slot':
       return `${value.toFixed(2)} B`;
     case 'pages':
     case 'count':
-      return value.toLocaleString('en-US');
+      return formatCount(value);
   }
 }
 

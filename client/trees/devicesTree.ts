@@ -17,7 +17,8 @@ import type {
 import { describeRequestError, type CancelToken, type SwapsimRequester } from '../protocolClient';
 import type { SessionState, SessionStore } from '../session/sessionStore';
 import { COLLAPSED, NOT_COLLAPSIBLE, type UiApi } from '../ui/api';
-import { formatCount, hex, mdEscape, pagesToKiB } from '../ui/format';
+import { formatCount, formatHex, pagesToKiB } from '../../shared/format';
+import { mdEscape } from '../ui/markdown';
 import { childSpan, MAX_CHILDREN, rangeChain, slotRangeOf, slotRanges, subranges, type Span } from './grouping';
 import { CLUSTER_ICONS, DEVICE_ICONS, SLOT_ICONS, type IconSpec } from './icons';
 
@@ -697,7 +698,7 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     );
     const facts = [`kind ${r.kind}`, `backing ${r.backing}`, `count ${r.count}`];
     if (r.zero) facts.push('zero (Z)');
-    if (r.pfn !== null) facts.push(`PFN ${hex(r.pfn)}`);
+    if (r.pfn !== null) facts.push(`PFN ${formatHex(r.pfn)}`);
     if (r.memcg !== null) facts.push(`memcg ${mdEscape(r.memcg.path)}${r.memcg.online ? '' : ' (zombie)'}`);
     if (r.zswap !== null)
       facts.push(

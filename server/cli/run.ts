@@ -10,7 +10,7 @@ import { parseArgs, UsageError, wantsHelp } from './args';
 import { err, guarded, out } from './io';
 import { diagnosticLine, kernelErrorLine } from './report';
 import { parseDesign, runScenarioFile } from './session_run';
-import { humanBytes } from './units';
+import { formatBytes } from '../../shared/format';
 
 export const RUN_HELP = `Usage: swapsim run FILE [--design DESIGN] [--json]
 
@@ -105,7 +105,7 @@ export function finalStateText(session: Session, overhead: OverheadTableWire | s
   if (typeof overhead === 'string') lines.push(`# overhead: ${overhead}`);
   else
     lines.push(
-      `# overhead (${overhead.design}): total ${humanBytes(overhead.totals.total)} (static ${humanBytes(overhead.totals.static)}, dynamic ${humanBytes(overhead.totals.dynamic)})`,
+      `# overhead (${overhead.design}): total ${formatBytes(overhead.totals.total)} (static ${formatBytes(overhead.totals.static)}, dynamic ${formatBytes(overhead.totals.dynamic)})`,
     );
   return lines.join('\n') + '\n';
 }

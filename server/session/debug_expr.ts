@@ -45,7 +45,7 @@ import { ExprError, expand, mayExpand, parseTemplate } from '../lang/expr';
 import { lexLine } from '../lang/lexer';
 import { LineParser } from '../lang/line_parser';
 import { WordNode } from '../lang/nodes';
-import { formatBytes } from '../lang/units';
+import { formatBytes } from '../../shared/format';
 import type { DesignName } from '../../shared/protocol';
 import type { Kernel } from '../sim/kernel';
 import { KernelError } from '../sim/errno';

@@ -10,7 +10,7 @@ import { cliCommand, compareReport } from '../../../shared/compare_report';
 import { DESIGN_NAMES, type CompareResult, type DesignName, type OverheadLineWire } from '../../../shared/protocol';
 import { divergenceLine, reportTable } from '../../compare/tables';
 import { h, replaceChildren } from '../dom';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount } from '../../../shared/format';
 import type { Rpc } from '../rpc';
 import type { Palette } from '../theme';
 import { uiButton, uiCheckbox, uiProgress } from '../ui-toolkit';
