@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { DevicesTreeProvider, type DeviceTreeNode } from '../../client/trees/devicesTree';
+import { DevicesTreeProvider, type DeviceTreeNode } from '../../client/trees/devices/provider';
 import { MAX_CHILDREN } from '../../client/trees/grouping';
 import { fakeUi, NEVER_CANCELLED } from './fake-vscode';
 import { TestServer } from './server';
