@@ -8,7 +8,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/nod
 import { findDesign } from '../lang/catalog';
 import type { ScenarioConfig } from '../lang/index';
 import { parseSize } from '../lang/units';
-import { resolveFile } from '../lang/paths';
+import { resolveFile } from '../lang/check/paths';
 import type { SessionApi } from '../session/api';
 import type { Analysis } from './analysis';
 import {

@@ -19,7 +19,7 @@ import type {
   StepInfo,
   SwapCacheEntry,
 } from '../../shared/protocol';
-import type { ConfigDefaults } from '../lang/config';
+import type { ConfigDefaults } from '../lang/check/config';
 import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
 import type { Range } from '../lang/index';

@@ -6,13 +6,13 @@
  * errno; the rest is the kernel's business at run time
  * (server/sim/swapon_file.ts).
  */
-import type { CommandStatement, Word } from './ast';
+import type { CommandStatement, Word } from '../syntax/ast';
 import type { CheckedStatement, FsKind } from './checked';
 import { flag, option, positional, type CheckContext, type RegularFileInfo } from './context';
 import { normalisePath } from './paths';
-import { sizeLiteral } from './units';
+import { sizeLiteral } from '../units';
 import { checkChoice, checkInteger, checkPageList, checkSize } from './values';
-import { maxSwapBadpages } from '../sim/swapfile';
+import { maxSwapBadpages } from '../../sim/swapfile';
 
 const FS_KINDS: readonly FsKind[] = ['ext4', 'xfs', 'btrfs', 'minix', 'tmpfs'];
 

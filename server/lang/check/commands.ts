@@ -5,11 +5,11 @@
  * with an errno, and the operation is still returned so the interpreter
  * fails the same way.
  */
-import { parseTierMax, parseTierOps } from '../sim/swap_tier_syntax';
-import { SWAPPINESS_ANON_ONLY } from '../sim/vmscan';
-import type { CommandStatement, EchoStatement, Range, Word } from './ast';
-import { spanRanges } from './ast';
-import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
+import { parseTierMax, parseTierOps } from '../../sim/swap_tier_syntax';
+import { SWAPPINESS_ANON_ONLY } from '../../sim/vmscan';
+import type { CommandStatement, EchoStatement, Range, Word } from '../syntax/ast';
+import { spanRanges } from '../syntax/ast';
+import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from '../catalog';
 import type { CheckedStatement, Content, DiscardPolicy, FileRef, SwapDeviceType, WriteValue } from './checked';
 import {
   cachedFile,
@@ -21,9 +21,9 @@ import {
   type DeviceInfo,
   type RegionInfo,
 } from './context';
-import { SWAP_FLAGS_VALID, decodeSwapFlags } from '../sim/swapon_file';
-import { maxSwapBadpages } from '../sim/swapfile';
-import { isVariableName } from './expr';
+import { SWAP_FLAGS_VALID, decodeSwapFlags } from '../../sim/swapon_file';
+import { maxSwapBadpages } from '../../sim/swapfile';
+import { isVariableName } from '../syntax/expr';
 import { checkFill, checkMadvise, checkMlock, checkMremap, checkRangeVerb } from './mem_commands';
 import {
   checkChattr,
@@ -37,7 +37,7 @@ import {
   checkUser,
 } from './fs_commands';
 import { normalisePath, parentCgroup } from './paths';
-import { sizeLiteral, parseBool, parseInteger, parseKernelSize } from './units';
+import { sizeLiteral, parseBool, parseInteger, parseKernelSize } from '../units';
 import { checkChoice, checkContent, checkInteger, checkPageList, checkSize } from './values';
 
 export function checkCommand(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {

@@ -5,13 +5,13 @@
  * process_madvise() refuses, a caller without privilege, a size that is
  * not whole folios) are diagnostics carrying them.
  */
-import type { CommandStatement } from './ast';
+import type { CommandStatement } from '../syntax/ast';
 import type { CheckedStatement, PageSpan } from './checked';
 import { flag, option, positional, type CheckContext, type RegionInfo } from './context';
-import { sizeLiteral } from './units';
-import { ADVICES, PROCESS_ADVICES, type Advice } from '../sim/madvise';
+import { sizeLiteral } from '../units';
+import { ADVICES, PROCESS_ADVICES, type Advice } from '../../sim/madvise';
 import { checkChoice, checkInteger, checkPageRange, checkSize } from './values';
-import { PAGE_DATA_MAX, type FillValue } from '../sim/page_data';
+import { PAGE_DATA_MAX, type FillValue } from '../../sim/page_data';
 
 /** `madvise TASK REGION [RANGE] ADVICE` and `process_madvise TASK REGION [RANGE] ADVICE`. */
 export function checkMadvise(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
