@@ -126,7 +126,7 @@ test('expressions: observables, comparisons, forms that list their parts, cgroup
   };
   assert.equal(ok('/proc/vmstat pswpout'), '4 pages (16 KiB)');
   assert.equal(ok('app/memory.swap.current'), '16 KiB (16384 B)');
-  assert.match(ok('memory.swap.current > 8K'), /^true {2}\(app\/memory\.swap\.current = 16K \(16384 B\)\)$/);
+  assert.match(ok('memory.swap.current > 8K'), /^true {2}\(app\/memory\.swap\.current = 16 KiB \(16384 B\)\)$/);
   assert.match(ok('memory.swap.current > 16M'), /^false/);
   assert.equal(ok('slot /dev/vda2 1 count'), '1');
   assert.match(ok('slot /dev/vda2 1 count >= 1'), /^true/);
@@ -148,7 +148,9 @@ test('expressions: observables, comparisons, forms that list their parts, cgroup
   );
   const vmstat = evaluate(s, '/proc/vmstat');
   assert.ok(
-    vmstat.ok && vmstat.parts !== null && vmstat.parts.some((p) => p.name === 'pswpout' && p.value === '4 pages (16 KiB)'),
+    vmstat.ok &&
+      vmstat.parts !== null &&
+      vmstat.parts.some((p) => p.name === 'pswpout' && p.value === '4 pages (16 KiB)'),
   );
   const cluster = evaluate(s, 'cluster /dev/vda2 0');
   assert.ok(cluster.ok);
