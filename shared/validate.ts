@@ -227,7 +227,8 @@ export function withDefault<T, F>(check: Validator<T>, value: unknown, fallback:
   return check(value, 'value') === null ? (value as T) : fallback;
 }
 
-function refine<T>(base: Validator<T>, test: (value: T) => boolean, what: string): Validator<T> {
+/** `base`, and then `test` on the value: `what` says what a value that fails it should have been. */
+export function refine<T>(base: Validator<T>, test: (value: T) => boolean, what: string): Validator<T> {
   return make((v, p) => base(v, p) ?? (test(v as T) ? null : `${p}: ${what}`));
 }
 
@@ -562,7 +563,7 @@ export function intIn(bounds: IntBounds): Validator<number> {
   );
 }
 
-const nonEmpty: Validator<string> = refine(str, (s) => s !== '', 'expected a non-empty string');
+export const nonEmpty: Validator<string> = refine(str, (s) => s !== '', 'expected a non-empty string');
 /** A scenario's text: as long as a document may be (the handler refuses one past MAX_DOCUMENT_BYTES). */
 const scenarioText: Validator<string> = make((v, p) =>
   typeof v === 'string' && v !== '' ? null : fail(p, 'a non-empty string', v),
