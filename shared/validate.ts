@@ -51,7 +51,7 @@ import {
   type GotoStepParams,
   type HostToWebview,
   type MemcgSummary,
-  type OverheadTableWire,
+  type WireOverheadTable,
   type Range,
   type RequestMethod,
   type RequestTypes,
@@ -466,10 +466,10 @@ const clusterMap: Validator<ClusterMap> = refine(
   'list, fill and order must be parallel arrays indexing lists',
 );
 
-const overheadTable: Validator<OverheadTableWire> = object<OverheadTableWire>({
+const overheadTable: Validator<WireOverheadTable> = object<WireOverheadTable>({
   design: designName,
   lines: arrayOf(
-    object<OverheadTableWire['lines'][number]>({
+    object<WireOverheadTable['lines'][number]>({
       device: nullable(str),
       structure: str,
       kind: literal('static', 'dynamic'),
@@ -478,7 +478,7 @@ const overheadTable: Validator<OverheadTableWire> = object<OverheadTableWire>({
       source: str,
     }),
   ),
-  totals: object<OverheadTableWire['totals']>({ static: num, dynamic: num, total: num, perUsedSlot: nullable(num) }),
+  totals: object<WireOverheadTable['totals']>({ static: num, dynamic: num, total: num, perUsedSlot: nullable(num) }),
 });
 
 const compareResult: Validator<CompareResult> = object<CompareResult>({

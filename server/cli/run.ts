@@ -2,7 +2,7 @@
  * `swapsim run FILE [--design D] [--json]`: run a scenario and print the
  * final state in the kernel's own text formats (or as JSON).
  */
-import type { OverheadTableWire } from '../../shared/protocol';
+import type { WireOverheadTable } from '../../shared/protocol';
 import { memcgSummaries } from '../session/observe';
 import type { Session } from '../session/session';
 import { meminfo, procSwapsText, freeText } from '../sim/procfs';
@@ -74,7 +74,7 @@ export function runCommand(args: readonly string[]): number {
 }
 
 /** The design's overhead table, or the overhead model's reason for refusing the usage summary. */
-function overheadOrReason(session: Session): OverheadTableWire | string {
+function overheadOrReason(session: Session): WireOverheadTable | string {
   try {
     return session.overhead();
   } catch (e) {
@@ -82,7 +82,7 @@ function overheadOrReason(session: Session): OverheadTableWire | string {
   }
 }
 
-export function finalStateText(session: Session, overhead: OverheadTableWire | string): string {
+export function finalStateText(session: Session, overhead: WireOverheadTable | string): string {
   const k = session.machine;
   const lines: string[] = [];
   lines.push(`# design ${session.design}, ${session.step.index}/${session.step.total} steps`);

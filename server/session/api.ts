@@ -11,7 +11,7 @@ import type {
   EventPage,
   ExpectResult,
   MemcgSummary,
-  OverheadTableWire,
+  WireOverheadTable,
   SessionDelta,
   SessionSnapshot,
   SlotRecord,
@@ -112,6 +112,6 @@ export interface SessionApi {
   clusters(type: number, start: number, limit: number, includeFree: boolean): ClusterList;
   swapCache(start: number, limit: number): { total: number; entries: SwapCacheEntry[] };
   events(start: number, count: number, fromEnd?: boolean): EventPage;
-  overhead(): OverheadTableWire;
+  overhead(): WireOverheadTable;
   exportState(format: 'state-json' | 'counters-csv'): { mime: string; text: string };
 }

@@ -17,7 +17,7 @@ import type {
   EventPage,
   ExpectResult,
   MemcgSummary,
-  OverheadTableWire,
+  WireOverheadTable,
   SessionDelta,
   SessionSnapshot,
   SessionStatus,
@@ -1148,7 +1148,7 @@ export class Session implements SessionApi {
     return { total, events: fromEnd ? events.reverse() : events };
   }
 
-  overhead(): OverheadTableWire {
+  overhead(): WireOverheadTable {
     return overheadToWire(this.designName, computeOverhead(overheadInput(this.kernel, this.designName)));
   }
 

@@ -7,7 +7,7 @@ import { MemcgTreeProvider, type MemcgTreeNode } from '../../client/trees/memcgT
 import type { MoreNode } from '../../client/trees/pagedList';
 import { SwapCacheTreeProvider } from '../../client/trees/swapCacheTree';
 import { fakeUi } from './fake-vscode';
-import { TestServer } from './server';
+import { TestServer } from './realServer';
 
 let server: TestServer;
 before(async () => {
