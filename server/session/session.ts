@@ -17,7 +17,7 @@ import type {
   EventPage,
   ExpectResult,
   MemcgSummary,
-  OverheadTableWire,
+  WireOverheadTable,
   SessionDelta,
   SessionSnapshot,
   SessionStatus,
@@ -28,8 +28,8 @@ import type {
   WireEvent,
 } from '../../shared/protocol';
 import { parseAndCheck, type FrontEndResult, type Range } from '../lang';
-import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/checked';
-import { configUnderKernel } from '../lang/config';
+import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/check/checked';
+import { configUnderKernel } from '../lang/check/config';
 import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
 import { SwapClusterInfo } from '../sim/cluster';
@@ -52,7 +52,7 @@ import type { DebugCursor, DebugRun, StepProblems } from './debug_run';
 import { execute, type StepOutcome } from './interpreter';
 import { recheck, type RunScope } from './dynamic';
 import { KernelError } from '../sim/errno';
-import { DEFAULT_LIMITS } from '../lang/checked';
+import { DEFAULT_LIMITS } from '../lang/check/checked';
 import { changedCounters } from './counter_diff';
 import {
   clusterListName,
@@ -1147,7 +1147,7 @@ export class Session implements SessionApi {
     return { total, events: fromEnd ? events.reverse() : events };
   }
 
-  overhead(): OverheadTableWire {
+  overhead(): WireOverheadTable {
     return overheadToWire(this.designName, computeOverhead(overheadInput(this.kernel, this.designName)));
   }
 
