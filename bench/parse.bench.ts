@@ -3,7 +3,7 @@
 // unchanged line of the previous version), the heap the syntax tree of a
 // large file keeps, and the cost of a typical small scenario.
 import { parse, parseAndCheck, type FrontEndResult, type Program } from '../server/lang/index';
-import { check } from '../server/lang/checker';
+import { check } from '../server/lang/check/checker';
 import { largeScenario } from '../test/lang/generate';
 import { heapUsedAfterGc, report, time } from './harness';
 

@@ -42,7 +42,7 @@ await esbuild.build({
 /**
  * Node flags a bench runs with, to measure code under the runtime settings it
  * ships with: the language server is started with a 32 MiB young generation
- * (client/server.ts), so the in-process LSP figures use the same.
+ * (client/lsp/startServer.ts), so the in-process LSP figures use the same.
  */
 const BENCH_NODE_FLAGS = { lsp: ['--max-semi-space-size=32'] };
 

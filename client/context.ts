@@ -6,7 +6,7 @@ import type { ServerClient } from './lsp/serverClient';
 import type { SwapsimRequester } from './protocolClient';
 import type { SessionStore } from './session/sessionStore';
 import type { SessionSync } from './session/sessionSync';
-import type { DevicesTreeProvider, DeviceTreeNode } from './trees/devicesTree';
+import type { DevicesTreeProvider, DeviceTreeNode } from './trees/devices/provider';
 
 export interface Ctx {
   readonly extension: vscode.ExtensionContext;

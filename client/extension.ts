@@ -26,7 +26,7 @@ import { SessionStore } from './session/sessionStore';
 import { SessionSync } from './session/sessionSync';
 import { ScenarioTests } from './testing/controller';
 import { KernelVerification } from './verify/verifyCommand';
-import { DevicesTreeProvider, type DeviceTreeNode } from './trees/devicesTree';
+import { DevicesTreeProvider, type DeviceTreeNode } from './trees/devices/provider';
 import { EventsTreeProvider } from './trees/eventsTree';
 import { MemcgTreeProvider } from './trees/memcgTree';
 import { SwapCacheTreeProvider } from './trees/swapCacheTree';

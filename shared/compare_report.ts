@@ -10,9 +10,9 @@ import {
   type CompareResult,
   type DesignBehaviour,
   type DesignName,
-  type OverheadTableWire,
+  type WireOverheadTable,
 } from './protocol';
-import { humanBytes } from './units';
+import { formatBytes, formatCount } from './format';
 
 export type ReportUnit = 'bytes' | 'pages' | 'count' | 'bytes-per-slot';
 
@@ -51,7 +51,7 @@ export const BEHAVIOUR_LABELS: Record<string, string> = {
   slotsUsed: 'slots used',
 };
 
-function structureRows(tables: readonly OverheadTableWire[]): ReportRow[] {
+function structureRows(tables: readonly WireOverheadTable[]): ReportRow[] {
   const byKey = new Map<string, { label: string; kind: string; bytes: Map<DesignName, number> }>();
   for (const t of tables) {
     for (const l of t.lines) {
@@ -130,7 +130,7 @@ export function compareReport(result: CompareResult): CompareReport {
   const designs = result.tables.map((t) => t.design);
   const total = (
     label: string,
-    pick: (t: OverheadTableWire) => number | null,
+    pick: (t: WireOverheadTable) => number | null,
     unit: ReportUnit = 'bytes',
   ): ReportRow => ({ label, kind: '', unit, values: result.tables.map(pick) });
   const notes: string[] = [];
@@ -167,12 +167,12 @@ export function formatCell(unit: ReportUnit, value: number | null): string {
   if (value === null) return '-';
   switch (unit) {
     case 'bytes':
-      return humanBytes(value);
+      return formatBytes(value);
     case 'bytes-per-slot':
       return `${value.toFixed(2)} B`;
     case 'pages':
     case 'count':
-      return value.toLocaleString('en-US');
+      return formatCount(value);
   }
 }
 

@@ -389,7 +389,7 @@ export interface SwapCachePage {
   entries: SwapCacheEntry[];
 }
 
-export interface OverheadLineWire {
+export interface WireOverheadLine {
   device: string | null;
   structure: string;
   kind: 'static' | 'dynamic';
@@ -398,9 +398,9 @@ export interface OverheadLineWire {
   source: string;
 }
 
-export interface OverheadTableWire {
+export interface WireOverheadTable {
   design: DesignName;
-  lines: OverheadLineWire[];
+  lines: WireOverheadLine[];
   totals: { static: number; dynamic: number; total: number; perUsedSlot: number | null };
 }
 
@@ -412,7 +412,7 @@ export interface CompareParams extends SessionParams {
 
 export interface CompareResult {
   step: number;
-  tables: OverheadTableWire[];
+  tables: WireOverheadTable[];
   /** Designs that failed on this scenario, with the first error. */
   failures: { design: DesignName; message: string }[];
   /** Totals per design at every step (for the over-the-run chart), sampled to at most 512 points. */
@@ -759,7 +759,7 @@ export interface RequestTypes {
   'swapsim/clusters': { params: ClusterListParams; result: ClusterList };
   'swapsim/swapCache': { params: SwapCacheParams; result: SwapCachePage };
   'swapsim/events': { params: EventPageParams; result: EventPage };
-  'swapsim/overhead': { params: SessionParams; result: OverheadTableWire };
+  'swapsim/overhead': { params: SessionParams; result: WireOverheadTable };
   'swapsim/export': { params: ExportParams; result: { mime: string; text: string } };
   'swapsim/test': { params: TestRunParams; result: TestRunResult };
   'swapsim/debugRun': { params: DebugRunParams; result: DebugStopResult };

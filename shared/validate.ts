@@ -51,7 +51,7 @@ import {
   type GotoStepParams,
   type HostToWebview,
   type MemcgSummary,
-  type OverheadTableWire,
+  type WireOverheadTable,
   type Range,
   type RequestMethod,
   type RequestTypes,
@@ -227,7 +227,8 @@ export function withDefault<T, F>(check: Validator<T>, value: unknown, fallback:
   return check(value, 'value') === null ? (value as T) : fallback;
 }
 
-function refine<T>(base: Validator<T>, test: (value: T) => boolean, what: string): Validator<T> {
+/** `base`, and then `test` on the value: `what` says what a value that fails it should have been. */
+export function refine<T>(base: Validator<T>, test: (value: T) => boolean, what: string): Validator<T> {
   return make((v, p) => base(v, p) ?? (test(v as T) ? null : `${p}: ${what}`));
 }
 
@@ -465,10 +466,10 @@ const clusterMap: Validator<ClusterMap> = refine(
   'list, fill and order must be parallel arrays indexing lists',
 );
 
-const overheadTable: Validator<OverheadTableWire> = object<OverheadTableWire>({
+const overheadTable: Validator<WireOverheadTable> = object<WireOverheadTable>({
   design: designName,
   lines: arrayOf(
-    object<OverheadTableWire['lines'][number]>({
+    object<WireOverheadTable['lines'][number]>({
       device: nullable(str),
       structure: str,
       kind: literal('static', 'dynamic'),
@@ -477,7 +478,7 @@ const overheadTable: Validator<OverheadTableWire> = object<OverheadTableWire>({
       source: str,
     }),
   ),
-  totals: object<OverheadTableWire['totals']>({ static: num, dynamic: num, total: num, perUsedSlot: nullable(num) }),
+  totals: object<WireOverheadTable['totals']>({ static: num, dynamic: num, total: num, perUsedSlot: nullable(num) }),
 });
 
 const compareResult: Validator<CompareResult> = object<CompareResult>({
@@ -562,7 +563,7 @@ export function intIn(bounds: IntBounds): Validator<number> {
   );
 }
 
-const nonEmpty: Validator<string> = refine(str, (s) => s !== '', 'expected a non-empty string');
+export const nonEmpty: Validator<string> = refine(str, (s) => s !== '', 'expected a non-empty string');
 /** A scenario's text: as long as a document may be (the handler refuses one past MAX_DOCUMENT_BYTES). */
 const scenarioText: Validator<string> = make((v, p) =>
   typeof v === 'string' && v !== '' ? null : fail(p, 'a non-empty string', v),

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DebugLogLine, DebugOutput } from '../../shared/protocol';
+import { nonEmpty, withDefault } from '../../shared/validate';
 import { loadBundle } from '../boot/codeCache';
 import type { NotificationSource, SwapsimRequester } from '../protocolClient';
 import type { SessionStore } from '../session/sessionStore';
@@ -64,7 +65,7 @@ class ScenarioConfigurations implements vscode.DebugConfigurationProvider {
       }
       return { type: DEBUG_TYPE, name: 'Debug scenario', request: 'launch', program: active, stopOnEntry: true };
     }
-    if (typeof config.program !== 'string' || config.program === '') {
+    if (withDefault(nonEmpty, config.program, undefined) === undefined) {
       if (active === undefined) {
         void vscode.window.showInformationMessage(
           "swapsim: the launch configuration has no 'program', and no scenario is open.",

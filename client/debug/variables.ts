@@ -14,7 +14,7 @@ import type {
   SessionSnapshot,
   StepError,
 } from '../../shared/protocol';
-import { formatBytes, formatLimit } from '../ui/format';
+import { formatBytes, formatLimit } from '../../shared/format';
 
 export interface VariableNode {
   readonly name: string;

@@ -1,5 +1,5 @@
 // What the client does when the language server's connection fails: the
-// decisions behind client/server.ts's error handler and the Restart Server
+// decisions behind client/lsp/startServer.ts's error handler and the Restart Server
 // command, kept free of `vscode` and vscode-languageclient so node tests can
 // drive them.
 //

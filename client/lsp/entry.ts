@@ -4,7 +4,7 @@
 // (issue #8).
 import type * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
-import { createLanguageClient } from '../server';
+import { createLanguageClient } from './startServer';
 import type { CancelToken } from '../protocolClient';
 import { restartClient } from './crashPolicy';
 import type { ClientPhase, LspBundle, ServerClient } from './serverClient';

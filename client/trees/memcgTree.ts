@@ -6,7 +6,8 @@ import type * as vscode from 'vscode';
 import type { MemcgSummary, SessionDelta } from '../../shared/protocol';
 import type { SessionState, SessionStore } from '../session/sessionStore';
 import { COLLAPSED, EXPANDED, NOT_COLLAPSIBLE, type UiApi } from '../ui/api';
-import { formatBytes, formatLimit, mdEscape } from '../ui/format';
+import { formatBytes, formatLimit } from '../../shared/format';
+import { mdEscape } from '../ui/markdown';
 
 export interface MemcgNode {
   readonly kind: 'memcg';

@@ -3,7 +3,7 @@
 import type * as vscode from 'vscode';
 import type { SessionDelta, SwapCacheEntry } from '../../shared/protocol';
 import { NOT_COLLAPSIBLE } from '../ui/api';
-import { formatCount, hex } from '../ui/format';
+import { formatCount, formatHex } from '../../shared/format';
 import { PagedListProvider, type PagedListDeps } from './pagedList';
 
 export interface SwapCacheNode extends SwapCacheEntry {
@@ -47,13 +47,13 @@ export class SwapCacheTreeProvider extends PagedListProvider<SwapCacheNode> {
     const { ui } = this.deps;
     const device = this.uri === undefined ? undefined : this.deps.store.get(this.uri)?.devices.get(node.type)?.path;
     const item = new ui.TreeItem(`${device ?? `type ${node.type}`}:${node.offset}`, NOT_COLLAPSIBLE);
-    const parts = [`PFN ${hex(node.pfn)}`, `order ${node.order}`];
+    const parts = [`PFN ${formatHex(node.pfn)}`, `order ${node.order}`];
     if (node.dirty) parts.push('dirty');
     if (node.mapped > 0) parts.push(`mapped ${formatCount(node.mapped)}`);
     if (node.memcg.length > 0) parts.push(node.memcg);
     item.description = parts.join(' · ');
     item.iconPath = new ui.ThemeIcon('file', new ui.ThemeColor(node.dirty ? 'charts.orange' : 'charts.blue'));
-    item.tooltip = `folio of ${1 << node.order} page(s) at PFN ${hex(node.pfn)}, swap type ${node.type} offset ${node.offset}${node.dirty ? ', dirty (not yet written)' : ''}`;
+    item.tooltip = `folio of ${1 << node.order} page(s) at PFN ${formatHex(node.pfn)}, swap type ${node.type} offset ${node.offset}${node.dirty ? ', dirty (not yet written)' : ''}`;
     item.id = node.id;
     item.contextValue = 'swapsim.folio';
     item.command = {

@@ -6,7 +6,7 @@
 import type { HostToWebview, SessionDelta, SessionSnapshot } from '../../shared/protocol';
 import { byId, h, isTypingTarget, replaceChildren } from './dom';
 import { countersCsv, fileStem, scenarioFile } from './export';
-import { formatCount } from './format';
+import { formatCount } from '../../shared/format';
 import type { MapSelection } from './map/draw';
 import { ClusterMapView } from './map/view';
 import { ComparePanel } from './panels/compare';

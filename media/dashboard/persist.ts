@@ -6,6 +6,19 @@
  * in localStorage. Whatever comes back is checked, never trusted.
  */
 import { DESIGN_NAMES, type DesignName } from '../../shared/protocol';
+import {
+  arrayOf,
+  designName,
+  intIn,
+  literal,
+  nat,
+  nullable,
+  object,
+  refine,
+  str,
+  withDefault,
+  type Validator,
+} from '../../shared/validate';
 
 export type StandaloneTheme = 'dark' | 'light' | 'high-contrast';
 
@@ -41,11 +54,15 @@ export function defaultUiState(uri: string, design: DesignName): UiState {
   };
 }
 
-const isNat = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const strings = (v: unknown, max: number): string[] | null =>
-  Array.isArray(v) && v.length <= max && v.every((s) => typeof s === 'string' && s.length < 400)
-    ? (v as string[])
-    : null;
+/** Panel ids, chart keys or design names: a few short strings. */
+const shortStrings = (max: number): Validator<string[]> =>
+  arrayOf(
+    refine(str, (s) => s.length < 400, 'expected fewer than 400 characters'),
+    max,
+  );
+const zoomLevel = object<{ k: number; s: number }>({ k: intIn({ min: 1 }), s: intIn({ min: 1 }) });
+const clusterSelection = object<{ type: number; cluster: number }>({ type: nat, cluster: nat });
+const theme = literal<StandaloneTheme>('dark', 'light', 'high-contrast');
 
 /** A stored state for `uri`, field by field: anything malformed falls back to the default. */
 export function parseUiState(value: unknown, uri: string, design: DesignName): UiState {
@@ -53,22 +70,23 @@ export function parseUiState(value: unknown, uri: string, design: DesignName): U
   if (typeof value !== 'object' || value === null) return state;
   const v = value as Record<string, unknown>;
   if (v.version !== 1 || v.uri !== uri) return state;
-  if (v.device === null || isNat(v.device)) state.device = v.device;
-  const level = v.level as Record<string, unknown> | null | undefined;
-  if (level !== null && typeof level === 'object' && isNat(level.k) && isNat(level.s) && level.k >= 1 && level.s >= 1)
-    state.level = { k: level.k, s: level.s };
-  if (isNat(v.top)) state.top = v.top;
-  const sel = v.selection as Record<string, unknown> | null | undefined;
-  if (sel !== null && typeof sel === 'object' && isNat(sel.type) && isNat(sel.cluster)) {
-    state.selection = isNat(sel.offset)
-      ? { type: sel.type, cluster: sel.cluster, offset: sel.offset }
-      : { type: sel.type, cluster: sel.cluster };
+  state.device = withDefault(nullable(nat), v.device, state.device);
+  const level = withDefault(zoomLevel, v.level, null);
+  if (level !== null) state.level = { k: level.k, s: level.s };
+  state.top = withDefault(nat, v.top, state.top);
+  const sel = withDefault(clusterSelection, v.selection, null);
+  if (sel !== null) {
+    // a selection keeps its cluster even when its slot did not survive
+    const offset = withDefault(nat, (v.selection as { offset?: unknown }).offset, undefined);
+    state.selection =
+      offset === undefined
+        ? { type: sel.type, cluster: sel.cluster }
+        : { type: sel.type, cluster: sel.cluster, offset };
   }
-  state.open = strings(v.open, 20) ?? state.open;
-  state.charts = strings(v.charts, 20) ?? state.charts;
-  const compare = strings(v.compare, DESIGN_NAMES.length);
-  if (compare !== null)
-    state.compare = compare.filter((d): d is DesignName => (DESIGN_NAMES as readonly string[]).includes(d));
-  if (v.theme === 'dark' || v.theme === 'light' || v.theme === 'high-contrast') state.theme = v.theme;
+  state.open = withDefault(shortStrings(20), v.open, state.open);
+  state.charts = withDefault(shortStrings(20), v.charts, state.charts);
+  const compare = withDefault(shortStrings(DESIGN_NAMES.length), v.compare, null);
+  if (compare !== null) state.compare = compare.filter((d): d is DesignName => designName(d, 'design') === null);
+  state.theme = withDefault(theme, v.theme, state.theme);
   return state;
 }

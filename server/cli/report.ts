@@ -3,7 +3,7 @@
  * `FILE:LINE:COL: error CODE: message`, 1-based like gcc and tsc, so editors
  * and CI annotators can jump to them.
  */
-import type { Range } from '../lang/ast';
+import type { Range } from '../lang/syntax/ast';
 import type { Diagnostic } from '../lang/diagnostics';
 import type { StepError } from '../../shared/protocol';
 

@@ -2,7 +2,7 @@
  * `swapsim run FILE [--design D] [--json]`: run a scenario and print the
  * final state in the kernel's own text formats (or as JSON).
  */
-import type { OverheadTableWire } from '../../shared/protocol';
+import type { WireOverheadTable } from '../../shared/protocol';
 import { memcgSummaries } from '../session/observe';
 import type { Session } from '../session/session';
 import { meminfo, procSwapsText, freeText } from '../sim/procfs';
@@ -10,7 +10,7 @@ import { parseArgs, UsageError, wantsHelp } from './args';
 import { err, guarded, out } from './io';
 import { diagnosticLine, kernelErrorLine } from './report';
 import { parseDesign, runScenarioFile } from './session_run';
-import { humanBytes } from './units';
+import { formatBytes } from '../../shared/format';
 
 export const RUN_HELP = `Usage: swapsim run FILE [--design DESIGN] [--json]
 
@@ -74,7 +74,7 @@ export function runCommand(args: readonly string[]): number {
 }
 
 /** The design's overhead table, or the overhead model's reason for refusing the usage summary. */
-function overheadOrReason(session: Session): OverheadTableWire | string {
+function overheadOrReason(session: Session): WireOverheadTable | string {
   try {
     return session.overhead();
   } catch (e) {
@@ -82,7 +82,7 @@ function overheadOrReason(session: Session): OverheadTableWire | string {
   }
 }
 
-export function finalStateText(session: Session, overhead: OverheadTableWire | string): string {
+export function finalStateText(session: Session, overhead: WireOverheadTable | string): string {
   const k = session.machine;
   const lines: string[] = [];
   lines.push(`# design ${session.design}, ${session.step.index}/${session.step.total} steps`);
@@ -105,7 +105,7 @@ export function finalStateText(session: Session, overhead: OverheadTableWire | s
   if (typeof overhead === 'string') lines.push(`# overhead: ${overhead}`);
   else
     lines.push(
-      `# overhead (${overhead.design}): total ${humanBytes(overhead.totals.total)} (static ${humanBytes(overhead.totals.static)}, dynamic ${humanBytes(overhead.totals.dynamic)})`,
+      `# overhead (${overhead.design}): total ${formatBytes(overhead.totals.total)} (static ${formatBytes(overhead.totals.static)}, dynamic ${formatBytes(overhead.totals.dynamic)})`,
     );
   return lines.join('\n') + '\n';
 }

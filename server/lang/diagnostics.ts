@@ -6,7 +6,7 @@
  * design/geometry, SS5xx simulator limits. docs/scenario-language.md has the
  * same table; a test keeps the two in step.
  */
-import type { Range } from './ast';
+import type { Range } from './syntax/ast';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 

@@ -2,12 +2,12 @@
  * Public face of the scenario language front end: parse, check, or both.
  * The interpreter, the CLI and the language server import from here.
  */
-import { comparePositions, type Program } from './ast';
-import type { CheckedProgram, Limits } from './checked';
-import { check } from './checker';
-import type { ConfigDefaults } from './config';
+import { comparePositions, type Program } from './syntax/ast';
+import type { CheckedProgram, Limits } from './check/checked';
+import { check } from './check/checker';
+import type { ConfigDefaults } from './check/config';
 import type { Diagnostic } from './diagnostics';
-import { parse } from './parser';
+import { parse } from './syntax/parser';
 
 export interface FrontEndResult {
   readonly program: Program;
@@ -42,11 +42,11 @@ export function parseAndCheck(
 }
 
 export { parse, check };
-export { reuseStats, type ReuseStats } from './parser';
-export type { ParseResult } from './parser';
-export type { CheckResult } from './checker';
-export * from './ast';
-export * from './checked';
+export { reuseStats, type ReuseStats } from './syntax/parser';
+export type { ParseResult } from './syntax/parser';
+export type { CheckResult } from './check/checker';
+export * from './syntax/ast';
+export * from './check/checked';
 export * from './diagnostics';
-export { DEFAULT_CONFIG, type ConfigDefaults } from './config';
+export { DEFAULT_CONFIG, type ConfigDefaults } from './check/config';
 export * as catalog from './catalog';

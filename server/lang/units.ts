@@ -287,8 +287,8 @@ export function parseBool(text: string): boolean | null {
   }
 }
 
-/** `4096` → `4K`, `1610612736` → `1.5G`: the shortest exact binary form, for messages. */
-export function formatBytes(bytes: number): string {
+/** `4096` → `4K`, `1610612736` → `1.5G`: a size as the scenario language writes it (shortest exact binary form), for messages a user may paste back. */
+export function sizeLiteral(bytes: number): string {
   const units = ['', 'K', 'M', 'G', 'T', 'P'];
   let value = bytes;
   let i = 0;

@@ -5,7 +5,7 @@
  * so it runs once per version (the debounced diagnostics pass usually does
  * it) and everything else reads the cached result. A new version is
  * analysed incrementally: the parser keeps every line of the previous
- * version whose text and line number did not change (see lang/parser.ts),
+ * version whose text and line number did not change (see lang/syntax/parser.ts),
  * so an edit re-parses only the edited lines before the whole program is
  * checked again. Features that must answer at typing speed (completion) may
  * use the newest analysis even when it is one edit behind: they only take

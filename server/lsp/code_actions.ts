@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { QuickFix, Statement } from '../lang/index';
-import { resolveCgroup, resolveFile } from '../lang/paths';
+import { resolveCgroup, resolveFile } from '../lang/check/paths';
 import type { Analysis } from './analysis';
 import { SOURCE } from './convert';
 import { lineText } from './line';

@@ -48,8 +48,8 @@ import {
   type OptionSpec,
 } from '../lang/catalog';
 import type { ScenarioConfig } from '../lang/index';
-import type { Token } from '../lang/lexer';
-import { resolveFile } from '../lang/paths';
+import type { Token } from '../lang/syntax/lexer';
+import { resolveFile } from '../lang/check/paths';
 import type { Analysis } from './analysis';
 import {
   commandMarkdown,

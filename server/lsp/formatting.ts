@@ -10,7 +10,7 @@
  */
 import type { Range, TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lexLine, splitLines } from '../lang/lexer';
+import { lexLine, splitLines } from '../lang/syntax/lexer';
 
 const INDENT = '  ';
 const COMMENT_GAP = '  ';

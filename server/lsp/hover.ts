@@ -8,7 +8,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/nod
 import { findDesign } from '../lang/catalog';
 import type { ScenarioConfig } from '../lang/index';
 import { parseSize } from '../lang/units';
-import { resolveFile } from '../lang/paths';
+import { resolveFile } from '../lang/check/paths';
 import type { SessionApi } from '../session/api';
 import type { Analysis } from './analysis';
 import {
@@ -24,7 +24,7 @@ import {
   optionMarkdown,
   positionalMarkdown,
 } from './docs';
-import { count, humanBytes, limit, quantity } from './format_values';
+import { formatBytes, formatCount, formatLimit } from '../../shared/format';
 import { regionName, type NameOccurrence } from './names';
 import { wordAt, type RoledWord } from './roles';
 
@@ -36,11 +36,11 @@ export function sizeMarkdown(text: string, config: ScenarioConfig): string | nul
   const pages = bytes / config.pageSize;
   const clusters = pages / config.clusterSlots;
   const lines = [
-    `**${text}** = ${count(bytes)} bytes (${humanBytes(bytes)})`,
+    `**${text}** = ${formatCount(bytes)} bytes (${formatBytes(bytes)})`,
     '',
-    `| page size ${config.pageSize / 1024}K | cluster ${count(config.clusterSlots)} slots |`,
+    `| page size ${config.pageSize / 1024}K | cluster ${formatCount(config.clusterSlots)} slots |`,
     '| --- | --- |',
-    `| ${quantity(pages)} pages = ${quantity(pages)} slots | ${quantity(clusters)} clusters |`,
+    `| ${formatCount(pages)} pages = ${formatCount(pages)} slots | ${formatCount(clusters)} clusters |`,
   ];
   if (parsed.kind === 'bytes' && parsed.unit === null) lines.push('', '*No unit: bytes.*');
   return lines.join('\n');
@@ -114,9 +114,9 @@ function nameMarkdown(analysis: Analysis, o: NameOccurrence, session: SessionApi
         const kib = config.pageSize / 1024;
         lines.push(
           '',
-          `${d.kind}, priority ${d.prio}, ${count(d.pages)} usable slots (${humanBytes(d.pages * config.pageSize)}), ${count(d.inuse)} in use (${humanBytes(d.inuse * config.pageSize)})`,
+          `${d.kind}, priority ${d.prio}, ${formatCount(d.pages)} usable slots (${formatBytes(d.pages * config.pageSize)}), ${formatCount(d.inuse)} in use (${formatBytes(d.inuse * config.pageSize)})`,
           '',
-          `clusters ${count(d.clusters)}: free ${count(d.lists.free)}, nonfull ${count(d.lists.nonfull)}, frag ${count(d.lists.frag)}, full ${count(d.lists.full)}, discard ${count(d.lists.discard)}`,
+          `clusters ${formatCount(d.clusters)}: free ${formatCount(d.lists.free)}, nonfull ${formatCount(d.lists.nonfull)}, frag ${formatCount(d.lists.frag)}, full ${formatCount(d.lists.full)}, discard ${formatCount(d.lists.discard)}`,
           '',
           '```',
           'Filename\tType\tSize\tUsed\tPriority',
@@ -134,11 +134,11 @@ function nameMarkdown(analysis: Analysis, o: NameOccurrence, session: SessionApi
       if (m !== null) {
         lines.push(
           '',
-          `memory.current ${humanBytes(m.current)} / memory.max ${limit(m.max)}`,
+          `memory.current ${formatBytes(m.current)} / memory.max ${formatLimit(m.max)}`,
           '',
-          `swap.current ${humanBytes(m.swapCurrent)} / swap.max ${limit(m.swapMax)} (peak ${humanBytes(m.swapPeak)})`,
+          `swap.current ${formatBytes(m.swapCurrent)} / swap.max ${formatLimit(m.swapMax)} (peak ${formatBytes(m.swapPeak)})`,
           '',
-          `zswap.current ${humanBytes(m.zswapCurrent)} / zswap.max ${limit(m.zswapMax)}${m.zswapWriteback ? '' : ', memory.zswap.writeback 0'}`,
+          `zswap.current ${formatBytes(m.zswapCurrent)} / zswap.max ${formatLimit(m.zswapMax)}${m.zswapWriteback ? '' : ', memory.zswap.writeback 0'}`,
         );
         if (!m.online) lines.push('', '*Offline (removed, still charged by swap entries).*');
         if (m.tasks.length > 0) lines.push('', `tasks: ${m.tasks.join(', ')}`);
@@ -155,7 +155,7 @@ function nameMarkdown(analysis: Analysis, o: NameOccurrence, session: SessionApi
           '',
           `${t.state}, cgroup ${t.cgroup}`,
           '',
-          `rss ${count(t.rss)} pages (${humanBytes(t.rss * config.pageSize)}), swapents ${count(t.swapents)} (${humanBytes(t.swapents * config.pageSize)})`,
+          `rss ${formatCount(t.rss)} pages (${formatBytes(t.rss * config.pageSize)}), swapents ${formatCount(t.swapents)} (${formatBytes(t.swapents * config.pageSize)})`,
         );
       }
       return lines.join('\n');

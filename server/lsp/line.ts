@@ -5,7 +5,7 @@
  */
 import type { Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { lexLine, type Token } from '../lang/lexer';
+import { lexLine, type Token } from '../lang/syntax/lexer';
 
 export interface LineContext {
   readonly line: number;

@@ -14,7 +14,7 @@
  */
 import type { CommandStatement, ExpectCompare, Position, Program, Range, Statement, Word } from '../lang/index';
 import { findCommand, type ArgKind } from '../lang/catalog';
-import { expands, valueWords, variableSpans } from '../lang/substitute';
+import { expands, valueWords, variableSpans } from '../lang/check/substitute';
 
 export type NameKind = 'device' | 'cgroup' | 'task' | 'region' | 'variable' | 'fd';
 

@@ -13,8 +13,8 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { isIdentifier } from '../lang/context';
-import { isVariableName } from '../lang/expr';
+import { isIdentifier } from '../lang/check/context';
+import { isVariableName } from '../lang/syntax/expr';
 import type { Analysis } from './analysis';
 import type { NameOccurrence } from './names';
 import { ErrorCodes } from '../../shared/protocol';

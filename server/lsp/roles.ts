@@ -31,8 +31,8 @@ import {
   type PositionalSpec,
 } from '../lang/catalog';
 import { range, type OperatorToken, type Range, type ScenarioConfig, type Statement, type Word } from '../lang/index';
-import { expands, variableSpans } from '../lang/substitute';
-import { resolveFile } from '../lang/paths';
+import { expands, variableSpans } from '../lang/check/substitute';
+import { resolveFile } from '../lang/check/paths';
 import { isKernelVersion, type KernelVersion } from '../sim/kernel_version';
 
 export type WordRole =

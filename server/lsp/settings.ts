@@ -57,7 +57,7 @@ export interface Settings {
 }
 
 /**
- * What a scenario's `config` falls back to (server/lang/config.ts,
+ * What a scenario's `config` falls back to (server/lang/check/config.ts,
  * `ConfigDefaults`). A value that does not fit the scenario (a cluster size
  * for another page size, RAM that is not whole pages) is ignored there in
  * favour of the built-in rule.

@@ -11,7 +11,7 @@ import type {
   EventPage,
   ExpectResult,
   MemcgSummary,
-  OverheadTableWire,
+  WireOverheadTable,
   SessionDelta,
   SessionSnapshot,
   SlotRecord,
@@ -19,7 +19,7 @@ import type {
   StepInfo,
   SwapCacheEntry,
 } from '../../shared/protocol';
-import type { ConfigDefaults } from '../lang/config';
+import type { ConfigDefaults } from '../lang/check/config';
 import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
 import type { Range } from '../lang/index';
@@ -112,6 +112,6 @@ export interface SessionApi {
   clusters(type: number, start: number, limit: number, includeFree: boolean): ClusterList;
   swapCache(start: number, limit: number): { total: number; entries: SwapCacheEntry[] };
   events(start: number, count: number, fromEnd?: boolean): EventPage;
-  overhead(): OverheadTableWire;
+  overhead(): WireOverheadTable;
   exportState(format: 'state-json' | 'counters-csv'): { mime: string; text: string };
 }

@@ -4,7 +4,7 @@
  * language's own `expect` grammar (docs/debugger.md). An expression is an
  * observable (`/proc/vmstat pswpout`, `slot /dev/vda 1 count`) or a
  * comparison (`memory.swap.current > 16M`), checked by the checker's own
- * resolver (server/lang/expect.ts) and read by the interpreter's `observe`
+ * resolver (server/lang/check/expect.ts) and read by the interpreter's `observe`
  * and `compare`. Two additions for looking around, both spelt in the same
  * words:
  *
@@ -19,7 +19,7 @@
  * scenario's variables and the loop counters of the next statement, each
  * time the expression is read; a lone `$NAME` reads the variable.
  */
-import type { ExpectCompare, Word } from '../lang/ast';
+import type { ExpectCompare, Word } from '../lang/syntax/ast';
 import {
   CLUSTER_FIELDS,
   DEVICE_FIELDS,
@@ -38,14 +38,14 @@ import {
   type Observable,
   type ScenarioConfig,
   type Tolerance,
-} from '../lang/checked';
-import { cachedFile, type CheckContext } from '../lang/context';
-import { checkCompare, resolveObservable } from '../lang/expect';
-import { ExprError, expand, mayExpand, parseTemplate } from '../lang/expr';
-import { lexLine } from '../lang/lexer';
-import { LineParser } from '../lang/line_parser';
-import { WordNode } from '../lang/nodes';
-import { formatBytes } from '../lang/units';
+} from '../lang/check/checked';
+import { cachedFile, type CheckContext } from '../lang/check/context';
+import { checkCompare, resolveObservable } from '../lang/check/expect';
+import { ExprError, expand, mayExpand, parseTemplate } from '../lang/syntax/expr';
+import { lexLine } from '../lang/syntax/lexer';
+import { LineParser } from '../lang/syntax/line_parser';
+import { WordNode } from '../lang/syntax/nodes';
+import { formatBytes } from '../../shared/format';
 import type { DesignName } from '../../shared/protocol';
 import type { Kernel } from '../sim/kernel';
 import { KernelError } from '../sim/errno';

@@ -12,8 +12,8 @@ import type {
   LineTargets,
 } from '../../shared/protocol';
 import { VSWAP_DEVICE_WORD } from '../lang/catalog';
-import { normalisePath } from '../lang/paths';
-import { DEFAULT_LIMITS } from '../lang/checked';
+import { normalisePath } from '../lang/check/paths';
+import { DEFAULT_LIMITS } from '../lang/check/checked';
 import {
   cachedCompiler,
   expandText,

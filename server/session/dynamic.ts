@@ -5,17 +5,17 @@
  * (tasks, mappings, cgroups and swap devices as they are now). What the
  * checker would have reported becomes the errno of the step.
  */
-import type { Word } from '../lang/ast';
-import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/checked';
-import { checkOne } from '../lang/checker';
-import { CheckContext, cachedFile } from '../lang/context';
+import type { Word } from '../lang/syntax/ast';
+import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/check/checked';
+import { checkOne } from '../lang/check/checker';
+import { CheckContext, cachedFile } from '../lang/check/context';
 import type { DiagnosticCode } from '../lang/diagnostics';
-import { letObservable } from '../lang/expect';
-import { ExprError, expand, parseTemplate, seededRandom, type EvalEnv } from '../lang/expr';
-import { expands, mapValueWords, retext, type DynamicStatement } from '../lang/substitute';
+import { letObservable } from '../lang/check/expect';
+import { ExprError, expand, parseTemplate, seededRandom, type EvalEnv } from '../lang/syntax/expr';
+import { expands, mapValueWords, retext, type DynamicStatement } from '../lang/check/substitute';
 import { KernelError, type ErrnoName } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
-import type { LetValue } from '../lang/checked';
+import type { LetValue } from '../lang/check/checked';
 
 /** What a running statement sees of the scenario's variables. */
 export interface RunScope {

@@ -1,6 +1,6 @@
 /**
  * Runs one checked statement on the simulated machine. Statements arrive
- * validated and normalised by the checker (server/lang/checked.ts); this
+ * validated and normalised by the checker (server/lang/check/checked.ts); this
  * module only maps them to Kernel operations and evaluates `expect`s.
  */
 import type {
@@ -11,7 +11,7 @@ import type {
   ExpectedValue,
   Observable,
   Tolerance,
-} from '../lang/checked';
+} from '../lang/check/checked';
 import type { ContentSpec } from '../sim/content';
 import { KernelError, type ErrnoName } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';

@@ -1,8 +1,8 @@
-// The overhead model's table as the protocol carries it (OverheadTableWire).
-import type { DesignName, OverheadTableWire } from '../../shared/protocol';
+// The overhead model's table as the protocol carries it (WireOverheadTable).
+import type { DesignName, WireOverheadTable } from '../../shared/protocol';
 import type { computeOverhead } from '../sim/designs/overhead';
 
-export function overheadToWire(design: DesignName, t: ReturnType<typeof computeOverhead>): OverheadTableWire {
+export function overheadToWire(design: DesignName, t: ReturnType<typeof computeOverhead>): WireOverheadTable {
   return {
     design,
     lines: t.lines.map((l) => ({

@@ -17,7 +17,7 @@ import type {
   EventPage,
   ExpectResult,
   MemcgSummary,
-  OverheadTableWire,
+  WireOverheadTable,
   SessionDelta,
   SessionSnapshot,
   SessionStatus,
@@ -28,8 +28,8 @@ import type {
   WireEvent,
 } from '../../shared/protocol';
 import { parseAndCheck, type FrontEndResult, type Range } from '../lang';
-import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/checked';
-import { configUnderKernel } from '../lang/config';
+import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/check/checked';
+import { configUnderKernel } from '../lang/check/config';
 import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
 import { SwapClusterInfo } from '../sim/cluster';
@@ -45,14 +45,14 @@ import { swpEntryRaw } from '../sim/swap_entry';
 import { SLOT_KIND_NAMES, hex64, swpTbRaw, tbKind, tbZero, SlotKind } from '../sim/swap_table';
 import type { SwapInfo } from '../sim/swapfile';
 import type { CancelSignal, InvariantMode, ProgressSink, SessionApi, SessionOptions } from './api';
-import { CHECKPOINT_MS, DEFAULT_UNDO_MB, UndoHistory, type UndoStats } from './undo_history';
+import { CHECKPOINT_MS, DEFAULT_UNDO_MB, ForwardClock, UndoHistory, type UndoStats } from './undo_history';
 import { slotEncodings } from './encodings';
 import type { Compiled } from './debug_expr';
 import type { DebugCursor, DebugRun, StepProblems } from './debug_run';
 import { execute, type StepOutcome } from './interpreter';
 import { recheck, type RunScope } from './dynamic';
 import { KernelError } from '../sim/errno';
-import { DEFAULT_LIMITS } from '../lang/checked';
+import { DEFAULT_LIMITS } from '../lang/check/checked';
 import { changedCounters } from './counter_diff';
 import {
   clusterListName,
@@ -83,15 +83,6 @@ const DEFAULT_FULL_CHECK_SHARE = 0.05;
 const SWEEP_UNITS_PER_RECORD = 15;
 const MAX_CLUSTER_CHANGES = 2048;
 
-/**
- * This process's CPU time in ms. Undo checkpoints are spaced by the CPU time
- * of the forward work, which is what re-executing it costs: wall time would
- * put them closer together on a busy machine, and keep more history.
- */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
 const MAX_DELTA_EVENTS = 200;
 const MAX_HISTORY = 64;
 
@@ -196,6 +187,8 @@ export class Session implements SessionApi {
   kernelVersion!: KernelVersion;
   private index = 0;
   private history!: UndoHistory;
+  /** Times forward steps for the undo checkpoints (CPU time, estimated cheaply). */
+  private readonly clock = new ForwardClock();
   /** Incremental mode: journal records written since the last sampled full sweep. */
   private workSinceSweep = 0;
   private seqNo = 0;
@@ -352,7 +345,7 @@ export class Session implements SessionApi {
 
   /** Execute the step at `index` and advance. */
   private runOne(): void {
-    const started = cpuMs();
+    const started = this.clock.start();
     const { stmt, iterations, variables } = this.plan.at(this.index);
     const k = this.kernel;
     const mark = k.mark();
@@ -401,7 +394,7 @@ export class Session implements SessionApi {
     this.lineEffects.set(stmt.range.start.line, { step: stepNo, text: this.summarizeEffect(stmt, out, eventsBefore) });
     this.stepLines[stepNo - 1] = stmt.range.start.line;
     this.index++;
-    this.history.afterStep(k.j, cpuMs() - started);
+    this.history.afterStep(k.j, this.clock.since(started));
   }
 
   /** The invariant mode in force: the settings, then the scenario's `config check_invariants`. */
@@ -837,8 +830,14 @@ export class Session implements SessionApi {
     const changedSlots: Record<number, number> = {};
     if (this.deltaMark && !rewound) {
       const seen = new Set<SwapClusterInfo>();
+      // consecutive records often write the same array: its owner is looked up once
+      let lastTarget: unknown = null;
+      let owner: object | undefined;
       for (const target of k.j.touchedSince(this.deltaMark.journal)) {
-        const owner = target instanceof SwapClusterInfo ? target : ownerOf(target as object);
+        if (target !== lastTarget) {
+          lastTarget = target;
+          owner = target instanceof SwapClusterInfo ? target : ownerOf(target as object);
+        }
         if (!(owner instanceof SwapClusterInfo)) continue;
         const ci = owner;
         if (!(target instanceof SwapClusterInfo)) changedSlots[ci.type] = (changedSlots[ci.type] ?? 0) + 1;
@@ -1148,7 +1147,7 @@ export class Session implements SessionApi {
     return { total, events: fromEnd ? events.reverse() : events };
   }
 
-  overhead(): OverheadTableWire {
+  overhead(): WireOverheadTable {
     return overheadToWire(this.designName, computeOverhead(overheadInput(this.kernel, this.designName)));
   }
 

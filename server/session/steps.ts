@@ -4,8 +4,8 @@
  * Steps are found by index arithmetic (prefix sums and binary search per
  * block), so a million-step run needs no million-entry list.
  */
-import type { Range } from '../lang/ast';
-import type { CheckedStatement } from '../lang/checked';
+import type { Range } from '../lang/syntax/ast';
+import type { CheckedStatement } from '../lang/check/checked';
 
 interface Block {
   readonly stmts: readonly CheckedStatement[];

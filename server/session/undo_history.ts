@@ -5,14 +5,15 @@
  * Every step's writes are in the kernel's journal (server/sim/journal.ts),
  * so stepping back to a recent step is a journal rollback. Older history is
  * kept coarser: every CHECKPOINT_MS of forward work (CPU time) the step boundary
- * becomes a checkpoint, and when the journal above the newest compacted
- * step outgrows its budget, the intervals between checkpoints are compacted
- * into one set of old values each (Journal.compactSpans: one old value per
- * element or field). Inside a compacted interval only
+ * becomes a checkpoint, and each interval between checkpoints is compacted
+ * into one set of old values (Journal.compactSpans: one old value per
+ * element, field or map key) once FINE_INTERVALS newer intervals exist, or
+ * earlier when the journal above the newest compacted step outgrows its
+ * budget (one huge step). Inside a compacted interval only
  * its checkpoints are marks: stepping back to a step inside it rolls back to
  * the checkpoint below and re-executes forward (the simulator is
  * deterministic), which re-records those steps in full. So:
- *  - memory: the fine part is capped by its budget, and each compacted
+ *  - memory: the fine part is about one interval (capped by its budget), and each compacted
  *    interval holds at most one old value per location it touched; when
  *    the whole history outgrows the session's budget, the adjacent intervals
  *    with the least forward work are merged;
@@ -39,6 +40,9 @@ export const COARSE = -1;
 /** Forward work (CPU ms) between checkpoints: the most a step back re-executes (before merges). */
 export const CHECKPOINT_MS = 25;
 
+/** Intervals between the newest checkpoints kept in full (every step a journal mark) besides the open one. */
+const FINE_INTERVALS = 1;
+
 export interface UndoBudget {
   /** Undo memory of the whole history, in bytes. */
   readonly totalBytes: number;
@@ -56,6 +60,48 @@ export interface UndoStats {
 }
 
 export const DEFAULT_UNDO_MB = 256;
+
+/** Wall time between two samples of the process's CPU share (ForwardClock). */
+const CPU_SAMPLE_MS = 20;
+/** A sampling window longer than this held idle time (the editor waiting): it says nothing about the share. */
+const CPU_SAMPLE_MAX_MS = 1000;
+
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * The CPU time of forward work, which is what re-executing it costs (wall
+ * time would put checkpoints closer together on a busy machine). Reading
+ * it per step was a tenth of a small step's cost (process.cpuUsage() is a
+ * system call, about 7 us here), so a step is timed with performance.now()
+ * and scaled by the process's share of CPU, sampled every CPU_SAMPLE_MS of
+ * wall time.
+ */
+export class ForwardClock {
+  private share = 1;
+  private sampledWall = performance.now();
+  private sampledCpu = processCpuMs();
+
+  /** Start timing a step. */
+  start(): number {
+    return performance.now();
+  }
+
+  /** CPU ms (estimated) since `start()` returned `started`. */
+  since(started: number): number {
+    const now = performance.now();
+    const window = now - this.sampledWall;
+    if (window >= CPU_SAMPLE_MS) {
+      const cpu = processCpuMs();
+      if (window <= CPU_SAMPLE_MAX_MS) this.share = (cpu - this.sampledCpu) / window;
+      this.sampledWall = now;
+      this.sampledCpu = cpu;
+    }
+    return (now - started) * this.share;
+  }
+}
 
 export class UndoHistory {
   private records: StepRecord[] = [];
@@ -131,16 +177,36 @@ export class UndoHistory {
     this.checkpointBytes.push(j.bytes);
   }
 
-  /** After a step ran for `ms`: place a checkpoint when due, and compact when over budget. */
+  /**
+   * After a step ran for `ms`: place a checkpoint when due, compact the
+   * interval that the new checkpoint leaves FINE_INTERVALS behind, and
+   * compact or merge more when over budget.
+   */
   afterStep(j: Journal, ms: number): void {
     this.forwardMs += ms;
     const steps = this.records.length;
     const last = this.checkpoints.length - 1;
-    if (this.forwardMs - this.checkpointMs[last]! >= this.budget.checkpointMs && this.checkpoints[last]! < steps)
+    if (this.forwardMs - this.checkpointMs[last]! >= this.budget.checkpointMs && this.checkpoints[last]! < steps) {
       this.addCheckpoint(steps, j);
+      this.compactAged(j);
+    }
     const fineBudget = this.budget.totalBytes / 4;
     if (j.bytes - this.checkpointBytes[this.fineFrom]! > fineBudget) this.compactFine(j, fineBudget);
     if (j.bytes > this.budget.totalBytes) this.mergeCoarse(j);
+  }
+
+  /**
+   * Compact the fine intervals older than the newest FINE_INTERVALS, each on
+   * its own. Done as each interval ages, the work is even over the run (no
+   * pause to compact a large fine part at once), the records are compacted
+   * while few records lie above them to move down, and the history holds
+   * about one old value per location per interval from then on.
+   */
+  private compactAged(j: Journal): void {
+    const k = this.checkpoints.length - 1 - FINE_INTERVALS;
+    if (k <= this.fineFrom) return;
+    this.compact(j, this.checkpoints.slice(this.fineFrom, k + 1));
+    this.fineFrom = k;
   }
 
   /** Compact the oldest fine intervals, each on its own, until the fine part is at most half its budget. */
@@ -190,7 +256,14 @@ export class UndoHistory {
       const m = this.records[s]!.mark;
       if (m.journal !== COARSE) m.journal -= removed;
     }
-    this.checkpointBytes = j.bytesBelowEach(this.checkpoints.map((cp) => this.pos(cp, j)));
+    // below the first bound nothing moved: measure again from there only (not the whole history)
+    const firstIdx = Math.max(0, this.checkpoints.indexOf(bounds[0]!));
+    const remeasured = j.bytesBelowEach(
+      this.checkpoints.slice(firstIdx).map((cp) => this.pos(cp, j)),
+      firstIdx > 0 ? positions[0]! : 0,
+      firstIdx > 0 ? this.checkpointBytes[firstIdx]! : 0,
+    );
+    this.checkpointBytes = [...this.checkpointBytes.slice(0, firstIdx), ...remeasured];
     this.onCompact(positions[0]!, positions[positions.length - 1]!, removed);
   }
 }

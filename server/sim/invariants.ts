@@ -189,50 +189,82 @@ export function checkClusterSlots(
 ): number {
   const slots = k.geom.clusterSlots;
   const meta = ci.table!.meta;
-  const val = ci.table!.val;
   const mt = ci.memcgTable;
-  const { head: folioHead, swap: folioSwap } = k.folios;
-  const base = ci.idx * slots;
-  const entryBase = si.type * 2 ** 32 + base;
   let used = 0;
   let nonNull = 0;
-  let needsExtend = false;
+  let overflowed = 0;
   for (let off = 0; off < slots; off++) {
     const m = meta[off]!;
-    const kind = tbKind(m);
-    const id = mt ? mt[off]! : 0;
+    const id = mt !== null ? mt[off]! : 0;
     // memcg ids recorded on any slot of a cluster with a table, in use or not
     if (id !== 0 && tally) {
       if (tally.recordedById[id]++ === 0) tally.recordedIds.push(id);
     }
-    if (kind === SlotKind.NULL) {
-      if (id !== 0) out.push(`${si.path}:${base + off} is free but records memcg ${id}`);
-      if (m !== 0) out.push(`${si.path}:${base + off} is NULL with flags or count`);
-      continue;
-    }
+    checkSlot(k, si, ci, off, out);
+    const kind = tbKind(m);
+    if (kind === SlotKind.NULL) continue;
     nonNull++;
     if (kind === SlotKind.BAD) continue;
     used++;
-    if (tbInlineCount(m) === SWP_TB_COUNT_MAX) needsExtend = true;
-    if (kind === SlotKind.SHADOW && si.slotCount(base + off) === 0)
-      out.push(`${si.path}:${base + off} is a shadow with count 0 (should be free)`);
-    if (kind === SlotKind.PFN) {
-      if (tally) tally.cachedSlots++;
-      const pfn = val[off]!;
-      const head = folioHead[pfn]!;
-      if (head < 0 || !k.folios.test(head, PG_swapcache))
-        out.push(`${si.path}:${base + off} caches PFN ${pfn} that is not a swapcache folio`);
-      else if (folioSwap[head]! + (pfn - head) !== entryBase + off)
-        out.push(`${si.path}:${base + off}: folio ${head} points at another slot`);
+    if (slotOverflowed(m)) overflowed++;
+    if (tally) {
+      if (id !== 0) tally.chargedSlots++;
+      if (kind === SlotKind.PFN) tally.cachedSlots++;
     }
-    if (id !== 0 && tally) tally.chargedSlots++;
   }
+  checkClusterCounts(si, ci, nonNull, overflowed, out);
+  return used;
+}
+
+/** A slot in use whose count overflowed into extend_table. */
+export function slotOverflowed(meta: number): boolean {
+  const kind = tbKind(meta);
+  return kind !== SlotKind.NULL && kind !== SlotKind.BAD && tbInlineCount(meta) === SWP_TB_COUNT_MAX;
+}
+
+/** A cluster's count and extend_table against what its slots hold: `nonNull` slots in use or bad, `overflowed` with an overflowed count. */
+export function checkClusterCounts(
+  si: SwapInfo,
+  ci: SwapClusterInfo,
+  nonNull: number,
+  overflowed: number,
+  out: string[],
+): void {
   if (nonNull !== ci.count)
     out.push(`${si.path} cluster ${ci.idx}: count ${ci.count} but ${nonNull} slots in use or bad`);
-  if (ci.extendTable && !needsExtend)
+  if (ci.extendTable && overflowed === 0)
     out.push(`${si.path} cluster ${ci.idx}: extend_table kept with no overflowed slot`);
-  if (!ci.extendTable && needsExtend) out.push(`${si.path} cluster ${ci.idx}: overflowed count without extend_table`);
-  return used;
+  if (!ci.extendTable && overflowed > 0)
+    out.push(`${si.path} cluster ${ci.idx}: overflowed count without extend_table`);
+}
+
+/**
+ * One entry of a cluster's table on its own: a free slot carries no flags,
+ * count or memcg id; a shadow has a count; a slot holding a PFN holds a
+ * swap-cache folio that points back at it.
+ */
+export function checkSlot(k: Kernel, si: SwapInfo, ci: SwapClusterInfo, off: number, out: string[]): void {
+  const m = ci.table!.meta[off]!;
+  const kind = tbKind(m);
+  const slot = ci.idx * k.geom.clusterSlots + off;
+  if (kind === SlotKind.NULL) {
+    const id = ci.memcgTable !== null ? ci.memcgTable[off]! : 0;
+    if (id !== 0) out.push(`${si.path}:${slot} is free but records memcg ${id}`);
+    if (m !== 0) out.push(`${si.path}:${slot} is NULL with flags or count`);
+  } else if (kind === SlotKind.SHADOW) {
+    // si.slotCount() without finding the cluster again: the inline count, or extend_table's when it overflowed
+    const inline = tbInlineCount(m);
+    if ((inline === SWP_TB_COUNT_MAX && ci.extendTable ? ci.extendTable[off]! : inline) === 0)
+      out.push(`${si.path}:${slot} is a shadow with count 0 (should be free)`);
+  } else if (kind === SlotKind.PFN) {
+    const f = k.folios;
+    const pfn = ci.table!.val[off]!;
+    const head = pfn < f.capacity ? f.head[pfn]! : -1;
+    if (head < 0 || (f.flags[head]! & PG_swapcache) === 0)
+      out.push(`${si.path}:${slot} caches PFN ${pfn} that is not a swapcache folio`);
+    else if (f.swap[head]! + (pfn - head) !== si.type * 2 ** 32 + slot)
+      out.push(`${si.path}:${slot}: folio ${head} points at another slot`);
+  }
 }
 
 /** memcg swap charges match the recorded ids; swap.current is the sum over the subtree (mem_cgroup_charge_swap()). */

@@ -6,9 +6,11 @@
  * belongs to; each such object gets the checks that concern it alone or
  * its immediate neighbours:
  *
- *  - a cluster: its flags, list and count (checkCluster), and every slot of
- *    its table (counts, PFN links to swapcache folios, memcg ids, the
- *    extend_table), plus the virtual-layer slot checks of its design;
+ *  - a cluster: its flags, list and count (checkCluster), each slot written
+ *    (count, PFN link to a swapcache folio, memcg id), its count and
+ *    extend_table against the slots in use (kept from a copy of its slot
+ *    metadata, see checkClusterWritten), plus the virtual-layer slot checks
+ *    of its design;
  *  - a folio (any PFN written): its head, its mapcount against the PTEs of
  *    its anon_vma family, its swap-cache slots, its LRU neighbours;
  *  - a PTE: a present PTE maps an allocated folio, a swap PTE a slot in use;
@@ -28,22 +30,33 @@
 import { SwapClusterInfo } from './cluster';
 import { designDescriptor } from './designs/profiles';
 import { FolioTable, NO_SWAP, PG_active, PG_lru, PG_swapcache } from './folio';
-import { checkCluster, checkClusterSlots, checkSwapCounters, listedClusters } from './invariants';
+import {
+  checkCluster,
+  checkClusterCounts,
+  checkClusterSlots,
+  checkSlot,
+  checkSwapCounters,
+  listedClusters,
+  slotOverflowed,
+} from './invariants';
 import { checkPhysicalCluster, checkVirtualCluster } from './invariants_vswap';
 import type { TypedArray } from './journal';
 import type { Kernel } from './kernel';
+import type { SwapInfo } from './swapfile';
 import { isFileLru } from './lru';
 import { Memcg, pageCounterInvariants } from './memcontrol';
 import { Vma, pteEntry, pteIsPresent, pteIsSwap, ptePfn, ptePresent } from './mm';
 import { ownerOf } from './owners';
 import { swpOffset, swpType } from './swap_entry';
-import { SlotKind, tbKind } from './swap_table';
+import { SlotKind, tbKind, type SwapTable } from './swap_table';
 import { deviceTierInvariant, memcgTierInvariant, swapTierListInvariants } from './swap_tier';
 import { LRU_NONE, Zswap, type ZswapEntry } from './zswap';
 
 /** What a span of the journal wrote, by owner. */
 class Written {
   readonly clusters = new Set<SwapClusterInfo>();
+  /** Per cluster, the slot offsets its per-slot arrays (table, memcg_table, extend_table) were written at; repeats allowed. */
+  readonly clusterSlots = new Map<SwapClusterInfo, number[]>();
   readonly memcgs = new Set<Memcg>();
   readonly zswapEntries = new Set<ZswapEntry>();
   /** Folio-table indices written: single PFNs and [start, end) runs. */
@@ -52,30 +65,61 @@ class Written {
   /** PTE indices written per VMA, as [start, end) runs. */
   readonly ptes = new Map<Vma, number[]>();
 
+  /**
+   * The typed array of the last element record and its owner: a step writes
+   * a few arrays many times (a folio's flags, a cluster's table), and the
+   * owner lookup is a WeakMap probe.
+   */
+  private lastArray: TypedArray | null = null;
+  private lastOwner: object | undefined = undefined;
+  /** Objects whose field records were sorted already (a step writes a few counters many times). */
+  private readonly fieldTargets = new Set<object>();
+
   constructor(private readonly k: Kernel) {}
 
+  private arrayOwner(target: TypedArray): object | undefined {
+    if (target !== this.lastArray) {
+      this.lastArray = target;
+      this.lastOwner = ownerOf(target);
+      this.object(this.lastOwner);
+    }
+    return this.lastOwner;
+  }
+
   elem(target: TypedArray, index: number): void {
-    const owner = ownerOf(target);
+    const owner = this.arrayOwner(target);
     if (owner instanceof FolioTable) this.pfns.push(index);
     else if (owner instanceof Vma) this.pteRun(owner, index, index + 1);
-    else this.object(owner);
+    else if (owner instanceof SwapClusterInfo) this.slotsOf(owner).push(index);
   }
 
   range(target: TypedArray, start: number, end: number): void {
-    const owner = ownerOf(target);
+    const owner = this.arrayOwner(target);
     if (owner instanceof FolioTable) this.pfnRuns.push(start, end);
     else if (owner instanceof Vma) this.pteRun(owner, start, end);
-    else this.object(owner);
+    else if (owner instanceof SwapClusterInfo) {
+      const slots = this.slotsOf(owner);
+      for (let i = start; i < end; i++) slots.push(i);
+    }
+  }
+
+  private slotsOf(ci: SwapClusterInfo): number[] {
+    let slots = this.clusterSlots.get(ci);
+    if (!slots) this.clusterSlots.set(ci, (slots = []));
+    return slots;
   }
 
   field(target: object): void {
+    if (this.fieldTargets.has(target)) return;
+    this.fieldTargets.add(target);
     this.object(target instanceof SwapClusterInfo || target instanceof Memcg ? target : (ownerOf(target) ?? target));
   }
 
+  /** Sort a written object (or the owner of a written array) into the sets above; folio tables and VMAs are handled per element. */
   private object(owner: object | undefined): void {
     if (owner instanceof SwapClusterInfo) this.clusters.add(owner);
     else if (owner instanceof Memcg) this.memcgs.add(owner);
-    else if (owner instanceof Zswap) return;
+    else if (owner instanceof Zswap || owner instanceof FolioTable || owner instanceof Vma) return;
     else if (owner !== undefined && isZswapEntry(owner)) this.zswapEntries.add(owner);
   }
 
@@ -123,6 +167,7 @@ function isZswapEntry(o: object): o is ZswapEntry {
 export function checkWrittenSince(k: Kernel, from: number): string[] {
   const w = new Written(k);
   k.j.forEachWrite(from, w);
+  const copies = clusterCopies(k, from);
   const out: string[] = [];
   checkSwapCounters(k, out);
   for (const si of k.swap.devices) {
@@ -139,7 +184,7 @@ export function checkWrittenSince(k: Kernel, from: number): string[] {
     // a cluster of a device swapped off, or a dynamic cluster freed: nothing left to check
     if (!si || si.cluster(ci.idx) !== ci) continue;
     checkCluster(k, si, ci, out);
-    if (ci.table) checkClusterSlots(k, si, ci, null, out);
+    if (ci.table) checkClusterWritten(k, si, ci, copies, w.clusterSlots.get(ci) ?? [], out);
     if (dynamic) {
       if (si.dynamic) checkVirtualCluster(k, si, ci, out);
       else checkPhysicalCluster(k, si, ci, out);
@@ -155,6 +200,91 @@ export function checkWrittenSince(k: Kernel, from: number): string[] {
   for (const m of w.memcgs) checkMemcg(k, m, out);
   for (const e of w.zswapEntries) checkZswapEntry(k, e, out);
   return out;
+}
+
+/**
+ * What the local check last verified of a cluster: a copy of its slot
+ * metadata (one byte per slot) and the counts it gives, for the table the
+ * copy was taken of.
+ */
+interface VerifiedCluster {
+  table: SwapTable;
+  meta: Uint8Array;
+  /** Slots in use or bad; slots in use with an overflowed count. */
+  nonNull: number;
+  overflowed: number;
+}
+
+/** Per journal: the copies, and the journal's generation and top when they were last brought up to date. */
+interface ClusterCopies {
+  generation: number;
+  top: number;
+  byCluster: WeakMap<SwapClusterInfo, VerifiedCluster>;
+}
+const copiesByJournal = new WeakMap<object, ClusterCopies>();
+
+/**
+ * The cluster copies that hold for a check of the writes since `from`:
+ * they do if the last check ended at `from` with no rollback or compaction
+ * since (no write went unseen in between); otherwise they are dropped and
+ * each cluster is checked whole again the next time it is written.
+ */
+function clusterCopies(k: Kernel, from: number): ClusterCopies {
+  let c = copiesByJournal.get(k.j);
+  if (!c || c.generation !== k.j.generation || c.top !== from) {
+    c = { generation: k.j.generation, top: from, byCluster: new WeakMap() };
+    copiesByJournal.set(k.j, c);
+  }
+  // the check that follows brings the copies up to the journal's top
+  c.top = k.j.size;
+  return c;
+}
+
+/**
+ * The slots of a cluster a step wrote, and its count and extend_table
+ * against its slots in use: O(slots written), not O(slots), which was the
+ * largest part of the check of a one-page step. The counts come from the
+ * copy of the cluster's slot metadata, updated at the slots written; a
+ * cluster with no valid copy is checked whole and copied. A corruption
+ * made behind the simulator's back at a slot no step writes is left to the
+ * full check (sampled, on demand, or after every step).
+ */
+function checkClusterWritten(
+  k: Kernel,
+  si: SwapInfo,
+  ci: SwapClusterInfo,
+  copies: ClusterCopies,
+  offsets: number[],
+  out: string[],
+): void {
+  const table = ci.table!;
+  const meta = table.meta;
+  const v = copies.byCluster.get(ci);
+  if (v === undefined || v.table !== table) {
+    checkClusterSlots(k, si, ci, null, out);
+    let nonNull = 0;
+    let overflowed = 0;
+    for (let off = 0; off < meta.length; off++) {
+      if (tbKind(meta[off]!) !== SlotKind.NULL) nonNull++;
+      if (slotOverflowed(meta[off]!)) overflowed++;
+    }
+    copies.byCluster.set(ci, { table, meta: meta.slice(), nonNull, overflowed });
+    return;
+  }
+  offsets.sort((a, b) => a - b);
+  for (let i = 0; i < offsets.length; i++) {
+    const off = offsets[i]!;
+    if (off === offsets[i - 1] || off >= meta.length) continue;
+    const now = meta[off]!;
+    const was = v.meta[off]!;
+    if (now !== was) {
+      v.nonNull += Number(tbKind(now) !== SlotKind.NULL) - Number(tbKind(was) !== SlotKind.NULL);
+      v.overflowed += Number(slotOverflowed(now)) - Number(slotOverflowed(was));
+      v.meta[off] = now;
+    }
+    checkSlot(k, si, ci, off, out);
+  }
+  checkClusterCounts(si, ci, v.nonNull, v.overflowed, out);
 }
 
 /** PTEs written in a live VMA: present ones map an allocated folio, swap ones a slot in use. */

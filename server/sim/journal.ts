@@ -11,8 +11,13 @@
  *    columns, so no number is boxed);
  *  - RANGE: the old contents of a run of a typed array, as a copy (bulk
  *    paths and copy on write make these);
- *  - FIELD: one property of an object or element of a plain array;
- *  - CUSTOM: an undo closure for structural changes (map inserts, splices);
+ *  - FIELD: one property of an object or element of a plain array. The
+ *    key is interned (its id is in the record's slot) and an old value that
+ *    is a number, a boolean or null sits in the number column, so most
+ *    field records allocate nothing;
+ *  - MAP: one key of a Map (its old value, or that it was absent);
+ *  - PUSH and POP: an element pushed onto or popped off a plain array;
+ *  - CUSTOM: an undo closure for other structural changes (splices, regrown arrays);
  *  - BIRTH: an object created here, whose later writes need no undo once
  *    the span is compacted (nothing older refers to it).
  *
@@ -27,7 +32,7 @@
  *    element records before the switch, exactly.
  *  - Compaction (`compactSpans`): the records of a span [from, to) become
  *    the fewest records that restore the state at `from` (one old value per
- *    element or field, a RANGE only if it holds an element nothing older in
+ *    element, field or map key, a RANGE only if it holds an element nothing older in
  *    the span does, records on objects born in the span dropped). A rollback to `from` still restores exactly;
  *    positions strictly inside the span are no longer marks. Sessions
  *    compact older spans of finished steps (server/session/undo_history.ts).
@@ -36,11 +41,31 @@
 export type TypedArray =
   Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
-/** Record kinds other than ELEM (whose `slot` is the element index, >= 0). */
-const FIELD = -1;
+/** Record kinds other than ELEM (whose `slot` is the element index, >= 0) and FIELD (below FIELD_BASE). */
 const CUSTOM = -2;
 const RANGE = -3;
 const BIRTH = -4;
+const MAP = -5;
+const PUSH = -6;
+const POP = -7;
+/**
+ * A FIELD record's slot is FIELD_BASE - (key id * 4 + tag); the tag says
+ * where its old value is: the number column (a number, or a boolean as 0
+ * or 1), nowhere (null), or the aux columns (anything else).
+ */
+const FIELD_BASE = -16;
+const TAG_NUM = 0;
+const TAG_BOOL = 1;
+const TAG_NULL = 2;
+const TAG_AUX = 3;
+/** A MAP record's old value when the key was not in the map. */
+const ABSENT: unique symbol = Symbol('absent');
+
+const fieldTag = (s: number): number => (FIELD_BASE - s) & 3;
+const fieldKeyId = (s: number): number => (FIELD_BASE - s) >>> 2;
+/** Does a record of kind `s` hold an entry in the aux columns? */
+const hasAux = (s: number): boolean =>
+  s === RANGE || s === MAP || s === POP || (s <= FIELD_BASE && fieldTag(s) === TAG_AUX);
 
 /** Small: many short-lived kernels (fuzz tests, design comparisons) never need more. */
 const INITIAL_CAPACITY = 64;
@@ -73,9 +98,9 @@ export class Journal {
   private targets: unknown[] = [];
   /** ELEM: element index; otherwise the record kind. */
   private slot = new Int32Array(INITIAL_CAPACITY);
-  /** ELEM: old element value; FIELD and RANGE: index into the aux columns. */
+  /** ELEM: old element value; FIELD: old value (tags NUM, BOOL) or index into the aux columns (AUX); RANGE, MAP, POP: index into the aux columns. */
   private oldNum = new Float64Array(INITIAL_CAPACITY);
-  /** FIELD: key and old value; RANGE: first index and the copy of the old run. */
+  /** FIELD: old value; RANGE: first index and the copy of the old run; MAP: key and old value; POP: the value popped. */
   private auxKey: unknown[] = [];
   private auxOld: unknown[] = [];
   private auxTop = 0;
@@ -96,8 +121,13 @@ export class Journal {
   private readonly chunkStamps = new WeakMap<TypedArray, Uint32Array>();
   /** Per object: the fields saved in the current epoch. */
   private readonly fieldStamps = new WeakMap<object, { epoch: number; keys: Set<unknown> }>();
+  /** FIELD keys by id, and each key's id. */
+  private readonly keyNames: (string | number)[] = [];
+  private readonly keyIds = new Map<string | number, number>();
   /** Compaction's record of the elements a span has seen. */
   private readonly seenElements = new SeenElements();
+  /** Bumped by every rollback, compaction and clear (see `generation`). */
+  private generationCount = 0;
   /** When false, mutations are applied but not recorded (benchmarks, bulk setup). */
   recording = true;
 
@@ -176,30 +206,32 @@ export class Journal {
   }
 
   mapSet<K, V>(map: Map<K, V>, key: K, value: V): void {
-    if (this.recording) {
-      if (map.has(key)) {
-        const old = map.get(key) as V;
-        this.custom(() => map.set(key, old));
-      } else {
-        this.custom(() => map.delete(key));
-      }
-    }
+    if (this.recording) this.pushMap(map, key, map.has(key) ? map.get(key) : ABSENT);
     map.set(key, value);
   }
 
   mapDelete<K, V>(map: Map<K, V>, key: K): void {
     if (!map.has(key)) return;
-    if (this.recording) {
-      const old = map.get(key) as V;
-      this.custom(() => map.set(key, old));
-    }
+    if (this.recording) this.pushMap(map, key, map.get(key));
     map.delete(key);
   }
 
   /** Append to a JS array; undo pops it. */
   push<T>(arr: T[], value: T): void {
     arr.push(value);
-    if (this.recording) this.custom(() => void arr.pop());
+    if (this.recording) this.append(arr, PUSH);
+  }
+
+  /** Pop the last element of a JS array; undo pushes it back. */
+  pop<T>(arr: T[]): T | undefined {
+    if (arr.length === 0) return undefined;
+    const value = arr.pop() as T;
+    if (this.recording) {
+      const i = this.append(arr, POP);
+      this.oldNum[i] = this.pushAux(undefined, value);
+      this.extraBytes += FIELD_BYTES;
+    }
+    return value;
   }
 
   /** Replace a whole (small) JS array's contents; undo restores the copy. */
@@ -222,6 +254,15 @@ export class Journal {
     return this.top;
   }
 
+  /**
+   * Changes whenever a rollback restored state without write records, or a
+   * compaction or clear moved positions: what a reader learnt of the state
+   * and of positions before the change may be stale.
+   */
+  get generation(): number {
+    return this.generationCount;
+  }
+
   /** Number of records (a proxy for undo memory; see `bytes`). */
   get size(): number {
     return this.top;
@@ -232,28 +273,34 @@ export class Journal {
     return this.top * RECORD_BYTES + this.extraBytes;
   }
 
-  /** Approximate memory held by the records below each of the ascending positions (one scan). */
-  bytesBelowEach(positions: readonly number[]): number[] {
+  /**
+   * Approximate memory held by the records below each of the ascending
+   * positions (one scan), all at or above `from`, below which the records
+   * hold `bytesBelowFrom`.
+   */
+  bytesBelowEach(positions: readonly number[], from = 0, bytesBelowFrom = 0): number[] {
     const out: number[] = [];
-    let bytes = 0;
-    let i = 0;
+    let bytes = bytesBelowFrom;
+    let i = from;
     for (const pos of positions) {
-      for (; i < pos && i < this.top; i++) {
-        bytes += RECORD_BYTES;
-        const s = this.slot[i]!;
-        if (s === CUSTOM) bytes += CUSTOM_BYTES;
-        else if (s === FIELD || s === RANGE) {
-          const old = this.auxOld[this.oldNum[i]!];
-          bytes += FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
-        }
-      }
+      for (; i < pos && i < this.top; i++) bytes += RECORD_BYTES + this.extraOf(i);
       out.push(bytes);
     }
     return out;
   }
 
+  /** Bytes record `i` holds beyond the fixed per-record cost. */
+  private extraOf(i: number): number {
+    const s = this.slot[i]!;
+    if (s === CUSTOM) return CUSTOM_BYTES;
+    if (!hasAux(s)) return 0;
+    const old = this.auxOld[this.oldNum[i]!];
+    return FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
+  }
+
   /** Undo everything recorded after `mark`, newest first. */
   rollback(mark: number): void {
+    if (mark < this.top) this.generationCount++;
     const { targets, slot, oldNum, auxKey, auxOld } = this;
     // each record's references are dropped as it is undone, so undone state can be collected
     for (let i = this.top - 1; i >= mark; i--) {
@@ -262,9 +309,20 @@ export class Journal {
       targets[i] = undefined;
       if (s >= 0) {
         (target as TypedArray)[s] = oldNum[i]!;
-      } else if (s === FIELD) {
+      } else if (s <= FIELD_BASE) {
+        (target as Record<string | number, unknown>)[this.keyNames[fieldKeyId(s)]!] = this.fieldOld(i);
+        if (fieldTag(s) === TAG_AUX) this.dropAux(oldNum[i]!);
+      } else if (s === MAP) {
         const x = oldNum[i]!;
-        (target as Record<string | number, unknown>)[auxKey[x] as string | number] = auxOld[x];
+        const old = auxOld[x];
+        if (old === ABSENT) (target as Map<unknown, unknown>).delete(auxKey[x]);
+        else (target as Map<unknown, unknown>).set(auxKey[x], old);
+        this.dropAux(x);
+      } else if (s === PUSH) {
+        (target as unknown[]).pop();
+      } else if (s === POP) {
+        const x = oldNum[i]!;
+        (target as unknown[]).push(auxOld[x]);
         this.dropAux(x);
       } else if (s === RANGE) {
         const x = oldNum[i]!;
@@ -284,6 +342,7 @@ export class Journal {
 
   /** Forget all history (state stays as is). */
   clear(): void {
+    this.generationCount++;
     // drop the references the records hold, so the old state they point at can be collected
     this.targets.length = 0;
     this.auxKey.length = 0;
@@ -299,7 +358,7 @@ export class Journal {
   *touchedSince(mark: number): Iterable<unknown> {
     for (let i = mark; i < this.top; i++) {
       const s = this.slot[i]!;
-      if (s !== CUSTOM && s !== BIRTH) yield this.targets[i];
+      if (s >= 0 || s <= FIELD_BASE || s === RANGE) yield this.targets[i];
     }
   }
 
@@ -309,7 +368,7 @@ export class Journal {
     for (let i = from; i < this.top; i++) {
       const s = slot[i]!;
       if (s >= 0) v.elem(targets[i] as TypedArray, s);
-      else if (s === FIELD) v.field(targets[i] as object, auxKey[oldNum[i]!] as string | number);
+      else if (s <= FIELD_BASE) v.field(targets[i] as object, this.keyNames[fieldKeyId(s)]!);
       else if (s === RANGE) {
         const x = oldNum[i]!;
         const start = auxKey[x] as number;
@@ -327,6 +386,7 @@ export class Journal {
    * span do not. Records above the last bound move down once.
    */
   compactSpans(bounds: readonly number[]): number[] {
+    this.generationCount++;
     const first = bounds[0]!;
     const last = bounds[bounds.length - 1]!;
     const keep = new Uint8Array(last - first);
@@ -338,8 +398,7 @@ export class Journal {
     let w = first;
     let auxW = this.auxTop;
     for (let i = first; i < this.top; i++) {
-      const s = slot[i]!;
-      if (s === FIELD || s === RANGE) {
+      if (hasAux(slot[i]!)) {
         auxW = oldNum[i]!;
         break;
       }
@@ -347,12 +406,9 @@ export class Journal {
     for (let i = first; i < this.top; i++) {
       while (bi < bounds.length && bounds[bi] === i) newBounds[bi++] = w;
       const s = slot[i]!;
-      const aux = s === FIELD || s === RANGE;
+      const aux = hasAux(s);
       if (i < last && keep[i - first] === 0) {
-        if (aux) {
-          const old = auxOld[oldNum[i]!];
-          this.extraBytes -= FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
-        }
+        this.extraBytes -= this.extraOf(i);
         continue;
       }
       targets[w] = targets[i];
@@ -388,7 +444,8 @@ export class Journal {
    * a rollback to `from` needs. Of the records on one typed-array element
    * or one field, the oldest stays; a RANGE whose elements all have an
    * older record in the span is dropped (the older ones, undone after it,
-   * win); records on objects born in the span are dropped; undo closures
+   * win); of the records on one key of a Map, the oldest stays; records
+   * on objects born in the span are dropped; pushes, pops, undo closures
    * and births stay.
    */
   private markNeeded(from: number, to: number, keep: Uint8Array, base: number): void {
@@ -397,7 +454,10 @@ export class Journal {
     for (let i = from; i < to; i++) {
       if (slot[i] === BIRTH) (born ??= new Set()).add(targets[i]);
     }
-    const fields = new Map<unknown, Set<unknown>>();
+    const fields = new Map<unknown, Set<number>>();
+    const mapKeys = new Map<unknown, Set<unknown>>();
+    let lastFieldTarget: unknown = null;
+    let lastFieldKeys: Set<number> | undefined;
     const seen = this.seenElements;
     seen.newSpan();
     for (let i = from; i < to; i++) {
@@ -410,12 +470,23 @@ export class Journal {
       if (born?.has(target)) continue;
       if (s >= 0) {
         if (seen.testAndSet(target as TypedArray, s)) keep[i - base] = 1;
-      } else if (s === FIELD) {
-        let keys = fields.get(target);
+      } else if (s <= FIELD_BASE) {
+        let keys = target === lastFieldTarget ? lastFieldKeys : fields.get(target);
         if (!keys) fields.set(target, (keys = new Set()));
+        lastFieldTarget = target;
+        lastFieldKeys = keys;
+        const key = fieldKeyId(s);
+        if (keys.has(key)) continue;
+        keys.add(key);
+        keep[i - base] = 1;
+      } else if (s === MAP) {
+        let keys = mapKeys.get(target);
+        if (!keys) mapKeys.set(target, (keys = new Set()));
         const key = auxKey[oldNum[i]!];
         if (keys.has(key)) continue;
         keys.add(key);
+        keep[i - base] = 1;
+      } else if (s === PUSH || s === POP) {
         keep[i - base] = 1;
       } else {
         const x = oldNum[i]!;
@@ -480,7 +551,44 @@ export class Journal {
   }
 
   private pushField(target: object, key: string | number, old: unknown): void {
-    const i = this.append(target, FIELD);
+    let id = this.keyIds.get(key);
+    if (id === undefined) {
+      id = this.keyNames.length;
+      this.keyNames.push(key);
+      this.keyIds.set(key, id);
+    }
+    let tag = TAG_AUX;
+    let num = 0;
+    if (typeof old === 'number') {
+      tag = TAG_NUM;
+      num = old;
+    } else if (typeof old === 'boolean') {
+      tag = TAG_BOOL;
+      num = old ? 1 : 0;
+    } else if (old === null) {
+      tag = TAG_NULL;
+    }
+    const i = this.append(target, FIELD_BASE - (id * 4 + tag));
+    if (tag === TAG_AUX) {
+      this.oldNum[i] = this.pushAux(undefined, old);
+      this.extraBytes += FIELD_BYTES;
+    } else {
+      this.oldNum[i] = num;
+    }
+  }
+
+  /** The old value a FIELD record restores. */
+  private fieldOld(i: number): unknown {
+    const s = this.slot[i]!;
+    const tag = fieldTag(s);
+    if (tag === TAG_NUM) return this.oldNum[i]!;
+    if (tag === TAG_BOOL) return this.oldNum[i] === 1;
+    if (tag === TAG_NULL) return null;
+    return this.auxOld[this.oldNum[i]!];
+  }
+
+  private pushMap(map: Map<unknown, unknown>, key: unknown, old: unknown): void {
+    const i = this.append(map, MAP);
     this.oldNum[i] = this.pushAux(key, old);
     this.extraBytes += FIELD_BYTES;
   }
@@ -516,24 +624,6 @@ export class Journal {
     this.limit = this.cow ? this.slot.length : Math.min(this.slot.length, this.lastMark + this.copyOnWriteAfter);
   }
 
-  /** Drop the records at and above `pos` without undoing them. */
-  private truncate(pos: number): void {
-    for (let i = pos; i < this.top; i++) {
-      const s = this.slot[i]!;
-      if (s === FIELD || s === RANGE) {
-        const old = this.auxOld[this.oldNum[i]!];
-        this.extraBytes -= FIELD_BYTES + (ArrayBuffer.isView(old) ? old.byteLength : 0);
-        this.auxTop = Math.min(this.auxTop, this.oldNum[i]!);
-      } else if (s === CUSTOM) {
-        this.extraBytes -= CUSTOM_BYTES;
-      }
-      this.targets[i] = undefined;
-    }
-    this.auxKey.length = this.auxTop;
-    this.auxOld.length = this.auxTop;
-    this.top = Math.min(this.top, pos);
-  }
-
   private growColumns(atLeast: number): void {
     let n = this.slot.length;
     while (n < atLeast) n *= 2;
@@ -554,6 +644,9 @@ export class Journal {
 class SeenElements {
   private epoch = 0;
   private readonly marks = new WeakMap<TypedArray, { stamp: Uint32Array; bits: Uint32Array }>();
+  /** The last array asked about and its marks: records on one array come in runs. */
+  private lastArr: TypedArray | null = null;
+  private lastMarks: { stamp: Uint32Array; bits: Uint32Array } | undefined = undefined;
 
   newSpan(): void {
     this.epoch++;
@@ -561,12 +654,14 @@ class SeenElements {
 
   /** Word `w` (0 or 1) of the chunk's 64 bits, zeroed first if the chunk is stale. */
   private chunk(arr: TypedArray, c: number): Uint32Array {
-    let m = this.marks.get(arr);
+    let m = arr === this.lastArr ? this.lastMarks : this.marks.get(arr);
     if (m === undefined) {
       const chunks = (arr.length >>> CHUNK_SHIFT) + 1;
       m = { stamp: new Uint32Array(chunks), bits: new Uint32Array(chunks * 2) };
       this.marks.set(arr, m);
     }
+    this.lastArr = arr;
+    this.lastMarks = m;
     if (m.stamp[c] !== this.epoch) {
       m.stamp[c] = this.epoch;
       m.bits[2 * c] = 0;

@@ -423,6 +423,15 @@ export class Kernel {
    * in the swap cache, charged to its memcg (or its nearest online
    * ancestor). A failed charge counts max/fail events and frees the slots.
    */
+  /** Slots for a folio on the devices of `tiers`; vswap profiles take a virtual entry first. */
+  private allocSwapEntry(pfn: number, order: number, tiers: number | null): SwpEntry | null {
+    if (!this.swap.vswap) return this.swap.allocSlots(pfn, order, this.cpu, tiers);
+    // vswap: every swapout takes a virtual entry first; STE falls back to the physical devices directly (§8.3)
+    const v = this.swap.allocVirtual(pfn, order, this.cpu);
+    if (v === null && this.chargeBackingOnly) return this.swap.allocSlots(pfn, order, this.cpu, tiers);
+    return v;
+  }
+
   folioAllocSwap(pfn: number): boolean {
     const f = this.folios;
     const order = f.order[pfn]!;
@@ -430,13 +439,7 @@ export class Kernel {
     const owner = this.memcgs.get(f.memcg[pfn]!) ?? this.memcgs.root;
     const m = this.memcgs.onlineAncestor(owner);
     // only devices of the memcg's tiers may serve it (folio_tier_effective_mask())
-    const entry = this.swap.withTierMask(folioTierEffectiveMask(this.tiers, m), () => {
-      if (!this.swap.vswap) return this.swap.allocSlots(pfn, order, this.cpu);
-      // vswap: every swapout takes a virtual entry first; STE falls back to the physical devices directly (§8.3)
-      const v = this.swap.allocVirtual(pfn, order, this.cpu);
-      if (v === null && this.chargeBackingOnly) return this.swap.allocSlots(pfn, order, this.cpu);
-      return v;
-    });
+    const entry = this.allocSwapEntry(pfn, order, folioTierEffectiveMask(this.tiers, m));
     if (entry !== null && this.swap.vswap && this.chargeBackingOnly && swpType(entry) === this.swap.vswap.type) {
       // vswap-ste: a virtual-only slot is not charged; its owner is recorded for swapin and the later backing charge
       cacheAccount(this, pfn, entry, nr);

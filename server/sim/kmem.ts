@@ -198,12 +198,8 @@ export class KernelMemory {
   }
 
   private popBlock(p: KmemPool): void {
-    const pfn = p.pfns.pop()!;
-    const order = p.orders.pop()!;
-    this.j.custom(() => {
-      p.pfns.push(pfn);
-      p.orders.push(order);
-    });
+    this.j.pop(p.pfns);
+    const order = this.j.pop(p.orders)!;
     this.j.set(p, 'held', p.held - (1 << order));
   }
 }

@@ -108,13 +108,29 @@ export interface SwapHooks {
 }
 
 /** Whom a slot allocation serves (sim-named; the kernel has one allocator per layer). */
-const enum AllocMode {
+const enum AllocLayer {
   /** folio_alloc_swap() on the swap devices; the vswap device is not one of them. */
   NORMAL = 0,
   /** A virtual entry on the vswap device (vswap profiles: every swapout starts here). */
   VIRTUAL = 1,
   /** Physical slots backing a virtual entry: POINTER (rmap) entries, never on a dynamic device. */
   BACKING = 2,
+}
+
+/**
+ * One slot allocation, passed down the allocator explicitly: the folio (first
+ * PFN and order, as folio_alloc_swap() gets the folio), the CPU whose cluster
+ * cache it uses, and whom it serves.
+ */
+interface AllocRequest {
+  readonly pfn: number;
+  readonly order: number;
+  readonly cpu: number;
+  readonly layer: AllocLayer;
+  /** BACKING: the virtual entry the new physical slots back; else 0. */
+  readonly backs: SwpEntry;
+  /** The allocating memcg's effective tier mask (folio_tier_effective_mask()), or null: no restriction. */
+  readonly tiers: number | null;
 }
 
 const CLUSTER_CHUNK_SHIFT = 10;
@@ -315,11 +331,6 @@ export class Swap {
   /** The vswap device of the vswap profiles (created at boot, never removed), else null. */
   vswap: SwapInfo | null = null;
   readonly counters = { nrSwapPages: 0, totalSwapPages: 0 };
-  private mode = AllocMode.NORMAL;
-  /** BACKING mode: the virtual entry the new physical slots back. */
-  private backs: SwpEntry = 0;
-  /** Swap tiers: the allocating memcg's effective tier mask, or null (no tiers); set only around one allocation. */
-  private allowedTiers: number | null = null;
   /** least_priority of kernels that number default priorities down (-2, -3, …). */
   leastPriority = DEF_SWAP_PRIO;
   /** Pending work items (discard_work, reclaim_work) by device type. */
@@ -763,13 +774,33 @@ export class Swap {
    * path over the avail plist, then one retry after a synchronous discard.
    * Installs PFN entries with count 0 (the swap cache pins the new slots).
    * Returns the first entry, or null when nothing could be allocated. The
-   * virtual and backing allocators below run the same code in their mode.
+   * virtual and backing allocators below run the same code for their layer.
    */
-  allocSlots(pfn: number, order: number, cpu: number): SwpEntry | null {
-    const g = this.geom;
-    if (order > 0 && (!g.thpSwap || order >= g.nrOrders)) return null;
+  allocSlots(pfn: number, order: number, cpu: number, tiers: number | null = null): SwpEntry | null {
+    return this.allocate({ pfn, order, cpu, layer: AllocLayer.NORMAL, backs: 0, tiers });
+  }
+
+  /** A virtual entry for the folio on the vswap device (PFN entries, count 0), or null when it is full. */
+  allocVirtual(pfn: number, order: number, cpu: number): SwpEntry | null {
+    if (!this.vswap) return null;
+    return this.allocate({ pfn, order, cpu, layer: AllocLayer.VIRTUAL, backs: 0, tiers: null });
+  }
+
+  /**
+   * Physical slots backing virtual entry `backs` (and the 2^order after it):
+   * POINTER entries `vswap offset | 100` on the best device by priority
+   * within the memcg's tiers, never on a dynamic device. `pfn` is the folio
+   * written, or -1.
+   */
+  allocBacking(pfn: number, order: number, cpu: number, backs: SwpEntry, tiers: number | null = null): SwpEntry | null {
+    return this.allocate({ pfn, order, cpu, layer: AllocLayer.BACKING, backs, tiers });
+  }
+
+  private allocate(req: AllocRequest): SwpEntry | null {
+    const { order } = req;
+    if (order > 0 && (!this.geom.thpSwap || order >= this.geom.nrOrders)) return null;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const found = this.allocFast(pfn, order, cpu) ?? this.allocSlow(pfn, order, cpu);
+      const found = this.allocFast(req) ?? this.allocSlow(req);
       if (found !== null) return found;
       if (order !== 0 || !this.syncDiscard()) break;
     }
@@ -783,7 +814,7 @@ export class Swap {
    * the cluster is in use and on frag[0] and keeps a free slot (so
    * relocate_cluster() leaves it there and the device is not full), no
    * slot on the way is a cache-only one that vm_swap_full() would reclaim,
-   * and no vswap device hides part of the swap. Each slot is written as
+   * and no vswap device hides part of the swap. Only devices of `tiers` serve it. Each slot is written as
    * __swap_cluster_alloc_entries() writes it (a PFN entry, count 0) and its
    * slot-alloc event emitted; then `visit(i, entry)` runs for folio i, before
    * the next slot is taken (it must not change what the allocator reads).
@@ -796,20 +827,15 @@ export class Swap {
     from: number,
     n: number,
     cpu: number,
+    tiers: number | null,
     visit: (i: number, entry: SwpEntry) => void,
   ): number {
-    if (this.mode !== AllocMode.NORMAL || this.vswap) return 0;
+    if (this.vswap) return 0;
+    const req: AllocRequest = { pfn: -1, order: 0, cpu, layer: AllocLayer.NORMAL, backs: 0, tiers };
     const pc = this.percpu[cpu]!;
     const si = pc.si[0];
     const cursor = pc.offset[0]!;
-    if (
-      !si ||
-      !cursor ||
-      this.swapInfo[si.type] !== si ||
-      !(si.flags & SWP_WRITEOK) ||
-      si.flags & SWP_VSWAP ||
-      !this.tierAllowed(si)
-    )
+    if (!si || !cursor || this.swapInfo[si.type] !== si || !(si.flags & SWP_WRITEOK) || !this.eligible(si, req))
       return 0;
     const ci = si.clusterOf(cursor);
     const t = ci?.table;
@@ -853,104 +879,63 @@ export class Swap {
     return got;
   }
 
-  /** A virtual entry for the folio on the vswap device (PFN entries, count 0), or null when it is full. */
-  allocVirtual(pfn: number, order: number, cpu: number): SwpEntry | null {
-    if (!this.vswap) return null;
-    return this.inMode(AllocMode.VIRTUAL, 0, () => this.allocSlots(pfn, order, cpu));
-  }
-
-  /**
-   * Physical slots backing virtual entry `backs` (and the 2^order after it):
-   * POINTER entries `vswap offset | 100` on the best device by priority,
-   * never on a dynamic device. `pfn` is the folio written, or -1.
-   */
-  allocBacking(pfn: number, order: number, cpu: number, backs: SwpEntry): SwpEntry | null {
-    return this.inMode(AllocMode.BACKING, backs, () => this.allocSlots(pfn, order, cpu));
-  }
-
-  private inMode(mode: AllocMode, backs: SwpEntry, fn: () => SwpEntry | null): SwpEntry | null {
-    this.mode = mode;
-    this.backs = backs;
-    try {
-      return fn();
-    } finally {
-      this.mode = AllocMode.NORMAL;
-      this.backs = 0;
-    }
-  }
-
-  /**
-   * Run one allocation for a memcg whose effective tier mask is `mask`
-   * (folio_tier_effective_mask()); null means no tier restriction.
-   */
-  withTierMask<T>(mask: number | null, fn: () => T): T {
-    const saved = this.allowedTiers;
-    this.allowedTiers = mask;
-    try {
-      return fn();
-    } finally {
-      this.allowedTiers = saved;
-    }
-  }
-
   /** swap_tiers_mask_test() in folio_alloc_swap()'s device walk; the virtual device is not tiered. */
-  private tierAllowed(si: SwapInfo): boolean {
-    return (
-      this.allowedTiers === null || this.mode === AllocMode.VIRTUAL || swapTiersMaskTest(si.tierMask, this.allowedTiers)
-    );
+  private tierAllowed(si: SwapInfo, req: AllocRequest): boolean {
+    return req.tiers === null || req.layer === AllocLayer.VIRTUAL || swapTiersMaskTest(si.tierMask, req.tiers);
   }
 
   /** Can this allocation use the device? */
-  private eligible(si: SwapInfo): boolean {
-    if (this.mode === AllocMode.NORMAL) return (si.flags & SWP_VSWAP) === 0 && this.tierAllowed(si);
-    if (this.mode === AllocMode.VIRTUAL) return si === this.vswap;
-    return (si.flags & SWP_DYNAMIC) === 0 && this.tierAllowed(si);
+  private eligible(si: SwapInfo, req: AllocRequest): boolean {
+    if (req.layer === AllocLayer.NORMAL) return (si.flags & SWP_VSWAP) === 0 && this.tierAllowed(si, req);
+    if (req.layer === AllocLayer.VIRTUAL) return si === this.vswap;
+    return (si.flags & SWP_DYNAMIC) === 0 && this.tierAllowed(si, req);
   }
 
-  private percpuOf(cpu: number): PercpuSwapCluster {
-    if (this.mode === AllocMode.NORMAL) return this.percpu[cpu]!;
-    return (this.mode === AllocMode.VIRTUAL ? this.vpercpu : this.bpercpu)[cpu]!;
+  private percpuOf(req: AllocRequest): PercpuSwapCluster {
+    if (req.layer === AllocLayer.NORMAL) return this.percpu[req.cpu]!;
+    return (req.layer === AllocLayer.VIRTUAL ? this.vpercpu : this.bpercpu)[req.cpu]!;
   }
 
   /** swap_alloc_fast(): keep filling this CPU's cached cluster. */
-  private allocFast(pfn: number, order: number, cpu: number): SwpEntry | null {
-    const normal = this.mode === AllocMode.NORMAL;
-    const pc = normal ? this.percpu[cpu]! : this.percpuOf(cpu);
+  private allocFast(req: AllocRequest): SwpEntry | null {
+    const { order } = req;
+    const pc = this.percpuOf(req);
     const si = pc.si[order];
     let offset = pc.offset[order]!;
     if (!si || !offset || this.swapInfo[si.type] !== si || !(si.flags & SWP_WRITEOK)) return null;
     // the cached cluster may sit on a device outside the memcg's tiers: take the slow path then
-    if (normal ? si.flags & SWP_VSWAP || !this.tierAllowed(si) : !this.eligible(si)) return null;
+    if (!this.eligible(si, req)) return null;
     const ci = si.clusterOf(offset);
     if (!ci || !this.clusterIsUsable(ci, order)) return null;
     if (ci.count === 0) offset = si.clusterOffset(ci);
-    const found = this.allocScanCluster(si, ci, pfn, order, offset, cpu);
+    const found = this.allocScanCluster(si, ci, req, offset);
     return found ? swpEntry(si.type, found) : null;
   }
 
   /** swap_alloc_slow(): walk the avail plist, requeueing each device tried (round robin). */
-  private allocSlow(pfn: number, order: number, cpu: number): SwpEntry | null {
-    if (this.mode === AllocMode.VIRTUAL) {
+  private allocSlow(req: AllocRequest): SwpEntry | null {
+    if (req.layer === AllocLayer.VIRTUAL) {
       const v = this.vswap!;
       if (!(v.flags & SWP_WRITEOK) || v.offList) return null;
-      const found = this.clusterAllocSwapEntry(v, pfn, order, cpu);
+      const found = this.clusterAllocSwapEntry(v, req);
       return found ? swpEntry(v.type, found) : null;
     }
     const tried = new Set<SwapInfo>();
     for (;;) {
-      const si = this.avail.find((s) => !tried.has(s) && this.eligible(s));
+      const si = this.avail.find((s) => !tried.has(s) && this.eligible(s, req));
       if (!si) return null;
       tried.add(si);
       this.availRequeue(si);
-      const found = this.clusterAllocSwapEntry(si, pfn, order, cpu);
+      const found = this.clusterAllocSwapEntry(si, req);
       if (found) return swpEntry(si.type, found);
-      if (order > 0) return null; // a large folio tries one device only
+      if (req.order > 0) return null; // a large folio tries one device only
     }
   }
 
   /** cluster_alloc_swap_entry(): the search order of docs/kernel-model.md §2.4. */
-  private clusterAllocSwapEntry(si: SwapInfo, pfn: number, order: number, cpu: number): number {
+  private clusterAllocSwapEntry(si: SwapInfo, req: AllocRequest): number {
     const g = this.geom;
+    const { order } = req;
     // large entries only on block devices (the virtual space has no such limit)
     if (order && !(si.flags & (SWP_BLKDEV | SWP_VSWAP))) return 0;
     let found: number;
@@ -960,55 +945,55 @@ export class Swap {
         const ci = si.clusterOf(offset);
         if (ci && this.clusterIsUsable(ci, order)) {
           if (ci.count === 0) offset = si.clusterOffset(ci);
-          found = this.allocScanCluster(si, ci, pfn, order, offset, cpu);
+          found = this.allocScanCluster(si, ci, req, offset);
           if (found) return found;
         }
       }
     }
     const discardFirst = (si.flags & SWP_PAGE_DISCARD) !== 0;
     if (discardFirst) {
-      found = this.scanFreeList(si, pfn, order, cpu);
+      found = this.scanFreeList(si, req);
       if (found) return found;
     }
     if (order < g.pmdOrder || !g.thpSwap) {
-      found = this.scanList(si, si.nonfullClusters[order]!, pfn, order, cpu, true);
+      found = this.scanList(si, si.nonfullClusters[order]!, req, true);
       if (found) return found;
     }
     if (!discardFirst) {
-      found = this.scanFreeList(si, pfn, order, cpu);
+      found = this.scanFreeList(si, req);
       if (found) return found;
     }
     if (this.vmSwapFull()) this.reclaimFullClusters(si, false);
     if (order < g.pmdOrder || !g.thpSwap) {
-      found = this.scanList(si, si.fragClusters[order]!, pfn, order, cpu, false);
+      found = this.scanList(si, si.fragClusters[order]!, req, false);
       if (found) return found;
     }
     if (order) return 0;
     // order-0 stealing from higher-order clusters, without changing their order
     for (let o = 1; o < g.nrOrders; o++) {
-      found = this.scanList(si, si.fragClusters[o]!, pfn, order, cpu, true);
+      found = this.scanList(si, si.fragClusters[o]!, req, true);
       if (found) return found;
-      found = this.scanList(si, si.nonfullClusters[o]!, pfn, order, cpu, true);
+      found = this.scanList(si, si.nonfullClusters[o]!, req, true);
       if (found) return found;
     }
     return 0;
   }
 
-  private scanFreeList(si: SwapInfo, pfn: number, order: number, cpu: number): number {
+  private scanFreeList(si: SwapInfo, req: AllocRequest): number {
     const ci = this.isolateFreeCluster(si);
     if (!ci) return 0;
-    return this.allocScanCluster(si, ci, pfn, order, si.clusterOffset(ci), cpu);
+    return this.allocScanCluster(si, ci, req, si.clusterOffset(ci));
   }
 
   /** alloc_swap_scan_list() */
-  private scanList(si: SwapInfo, list: ClusterList, pfn: number, order: number, cpu: number, scanAll: boolean): number {
+  private scanList(si: SwapInfo, list: ClusterList, req: AllocRequest, scanAll: boolean): number {
     // Isolated clusters go to other lists, so bound the walk by the starting length.
     let budget = list.length;
     do {
       if (budget-- <= 0) return 0;
       const ci = this.isolateFirst(si, list);
       if (!ci) return 0;
-      const found = this.allocScanCluster(si, ci, pfn, order, si.clusterOffset(ci), cpu);
+      const found = this.allocScanCluster(si, ci, req, si.clusterOffset(ci));
       if (found) return found;
     } while (scanAll);
     return 0;
@@ -1020,14 +1005,8 @@ export class Swap {
    * Relocates the cluster and saves the next offset per CPU (SSD) or in the
    * global cursor (HDD). Returns the offset allocated, or 0.
    */
-  private allocScanCluster(
-    si: SwapInfo,
-    ci: SwapClusterInfo,
-    pfn: number,
-    order: number,
-    offset: number,
-    cpu: number,
-  ): number {
+  private allocScanCluster(si: SwapInfo, ci: SwapClusterInfo, req: AllocRequest, offset: number): number {
+    const { order } = req;
     const slots = this.geom.clusterSlots;
     const nr = 1 << order;
     const start = si.clusterOffset(ci);
@@ -1046,7 +1025,7 @@ export class Swap {
           if (ci.count === 0) offset = start;
         }
         if (!(si.flags & SWP_WRITEOK)) break;
-        this.clusterAllocEntries(si, ci, pfn, order, offset - start, cpu);
+        this.clusterAllocEntries(si, ci, req, offset - start);
         found = offset;
         offset += nr;
         if (ci.count < slots && offset <= end) next = offset;
@@ -1055,7 +1034,7 @@ export class Swap {
     }
     this.relocateCluster(si, ci);
     if (si.solidState) {
-      const pc = this.percpuOf(cpu);
+      const pc = this.percpuOf(req);
       this.j.setAt(pc.offset, order, next);
       this.j.setAt(pc.si, order, si);
     } else {
@@ -1101,18 +1080,12 @@ export class Swap {
    * __swap_cluster_alloc_entries() + __swap_cache_add_folio()'s table part:
    * PFN entries, count 0; backing slots get POINTER entries instead.
    */
-  private clusterAllocEntries(
-    si: SwapInfo,
-    ci: SwapClusterInfo,
-    pfn: number,
-    order: number,
-    off: number,
-    cpu: number,
-  ): void {
+  private clusterAllocEntries(si: SwapInfo, ci: SwapClusterInfo, req: AllocRequest, off: number): void {
+    const { pfn, order, cpu } = req;
     const nr = 1 << order;
     const t = ci.table!;
-    if (this.mode === AllocMode.BACKING) {
-      this.installPointers(ci, off, nr);
+    if (req.layer === AllocLayer.BACKING) {
+      this.installPointers(ci, off, nr, req.backs);
       countPointers(this.j, si.meta, nr);
     } else {
       for (let i = 0; i < nr; i++) {
@@ -1126,7 +1099,7 @@ export class Swap {
     this.swapRangeAlloc(si, nr);
     if (this.log.enabled) {
       const offset = si.clusterOffset(ci) + off;
-      if (this.mode === AllocMode.BACKING) {
+      if (req.layer === AllocLayer.BACKING) {
         this.log.emit({
           kind: 'slot-alloc',
           type: si.type,
@@ -1134,7 +1107,7 @@ export class Swap {
           nr,
           pfn,
           cpu,
-          backs: { type: swpType(this.backs), offset: swpOffset(this.backs) },
+          backs: { type: swpType(req.backs), offset: swpOffset(req.backs) },
         });
       } else {
         this.log.emit({ kind: 'slot-alloc', type: si.type, offset, nr, pfn, cpu });
@@ -1143,11 +1116,11 @@ export class Swap {
   }
 
   /** vswap-STE rmap: `C | vswap offset | 100` in the physical table (C is derived from the virtual slot). */
-  private installPointers(ci: SwapClusterInfo, off: number, nr: number): void {
+  private installPointers(ci: SwapClusterInfo, off: number, nr: number, backs: SwpEntry): void {
     const t = ci.table!;
     if (!ci.rmapType) this.j.set(ci, 'rmapType', clusterArray(this.j, ci, new Uint8Array(this.geom.clusterSlots)));
-    const vType = swpType(this.backs);
-    const vOff = swpOffset(this.backs);
+    const vType = swpType(backs);
+    const vOff = swpOffset(backs);
     for (let i = 0; i < nr; i++) {
       this.j.a(t.meta, off + i, mkMeta(SlotKind.POINTER, 0, false));
       this.j.a(t.val, off + i, vOff + i);

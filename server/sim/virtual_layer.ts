@@ -153,9 +153,7 @@ export function allocBacking(
 ): SwpEntry | null {
   const nr = 1 << order;
   // the virtual device is not tiered, the physical backing is: the owner's tiers apply
-  const phys = k.swap.withTierMask(folioTierEffectiveMask(k.tiers, chargeTo), () =>
-    k.swap.allocBacking(pfn, order, k.cpu, vEntry),
-  );
+  const phys = k.swap.allocBacking(pfn, order, k.cpu, vEntry, folioTierEffectiveMask(k.tiers, chargeTo));
   if (phys === null) {
     if (k.chargeBackingOnly) k.memcgs.swapEvent(chargeTo, 'fail');
     return null;

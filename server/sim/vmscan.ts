@@ -310,20 +310,20 @@ export class Vmscan {
       f.swap[pfn] = NO_SWAP;
       gone[nGone++] = pfn;
     };
-    k.swap.withTierMask(folioTierEffectiveMask(k.tiers, m), () => {
-      while (done < n) {
-        // folio_alloc_swap(): the allocator itself, slot by slot; runs of slots from this CPU's cluster at once
-        const base = done;
-        done += k.swap.allocFastRun(pfns, base, n - base, k.cpu, (i, entry) => swapOut(base + i, entry));
-        if (done === n) return;
-        const entry = k.swap.allocSlots(pfns[done]!, 0, k.cpu);
-        if (entry === null) {
-          failed = true;
-          return;
-        }
-        swapOut(done++, entry);
+    // only devices of the memcg's tiers may serve it (folio_tier_effective_mask())
+    const tiers = folioTierEffectiveMask(k.tiers, m);
+    while (done < n) {
+      // folio_alloc_swap(): the allocator itself, slot by slot; runs of slots from this CPU's cluster at once
+      const base = done;
+      done += k.swap.allocFastRun(pfns, base, n - base, k.cpu, tiers, (i, entry) => swapOut(base + i, entry));
+      if (done === n) break;
+      const entry = k.swap.allocSlots(pfns[done]!, 0, k.cpu, tiers);
+      if (entry === null) {
+        failed = true;
+        break;
       }
-    });
+      swapOut(done++, entry);
+    }
     // what the loop deferred: nothing in it reads the LRU, the buddy lists, memory.current or these counters
     const freed = nGone;
     // every folio handled leaves its LRU list (the run's own links need no undo of their own: they were saved)

@@ -6,7 +6,7 @@
  */
 import type { VerifyValue } from '../../shared/protocol';
 import type { FilePick, GuestRead, ProcPick } from './translate';
-import type { FreeColumn } from '../lang/checked';
+import type { FreeColumn } from '../lang/check/checked';
 import { freeMemFrom, type FreeMemInput } from '../sim/procfs';
 
 export interface GuestOutput {

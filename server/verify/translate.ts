@@ -12,8 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
-import type { CheckedOp, CheckedStatement, FreeColumn, Observable, PagemapField } from '../lang/checked';
-import { lexLine, splitLines } from '../lang/lexer';
+import type { CheckedOp, CheckedStatement, FreeColumn, Observable, PagemapField } from '../lang/check/checked';
+import { lexLine, splitLines } from '../lang/syntax/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
 import { KernelError, NoSuchKey } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';

@@ -276,14 +276,14 @@ test('a debugging session: entry, breakpoints, next, step back, reverse continue
   const app = cgroups.find((c) => c.name === '/app');
   assert.ok(app, `cgroups: ${cgroups.map((c) => c.name).join(', ')}`);
   const appFiles = await d.variables(app.variablesReference);
-  assert.match(appFiles.find((v) => v.name === 'memory.current')?.value ?? '', /^1048576 \(1M\)$/);
+  assert.match(appFiles.find((v) => v.name === 'memory.current')?.value ?? '', /^1048576 \(1 MiB\)$/);
 
   // Next, then Step Back.
   assert.equal((await d.stopAfter('next')).reason, 'step');
   assert.equal((await d.topFrame()).line, 9);
   assert.equal((await snapshotOf(program)).step.index, 5);
   const vmstat = await d.ok<{ result: string }>('evaluate', { expression: '/proc/vmstat pswpout', context: 'repl' });
-  assert.equal(vmstat.result, '4 pages (16K)');
+  assert.equal(vmstat.result, '4 pages (16 KiB)');
   const unknown = await d.request('evaluate', { expression: 'swap_info[0].flags', context: 'repl' });
   assert.equal(unknown.success, false);
   assert.match(unknown.message ?? '', /is not an observable: use a file path/);
@@ -505,7 +505,7 @@ test('conditional, hit-count and log breakpoints: the server decides per step; a
   assert.equal(end.description, 'end of scenario');
   const logs = d.outputAfter(mark).filter((o) => o.category === 'console');
   assert.equal(logs.length, 1, 'a logpoint prints and does not stop');
-  assert.equal(logs[0]!.output, 'before the last pageout: pswpin=8 pages (32K), { /app: 16K (16384 B) }\n');
+  assert.equal(logs[0]!.output, 'before the last pageout: pswpin=8 pages (32 KiB), { /app: 16 KiB (16384 B) }\n');
   assert.equal(logs[0]!.line, 11);
   assert.equal(logs[0]!.source?.path, program);
   await d.ok('disconnect', {});
@@ -690,11 +690,11 @@ test('evaluate and completion speak the expect grammar, errors come without a to
     expression: 'memory.swap.current',
     context: 'repl',
   });
-  assert.equal(swap.result, '{ /app: 16K (16384 B) }');
+  assert.equal(swap.result, '{ /app: 16 KiB (16384 B) }');
   const perCgroup = await d.variables(swap.variablesReference);
   assert.deepEqual(
     perCgroup.map((v) => [v.name, v.value, (v as DebugProtocol.Variable).evaluateName]),
-    [['/app', '16K (16384 B)', 'app/memory.swap.current']],
+    [['/app', '16 KiB (16384 B)', 'app/memory.swap.current']],
   );
   assert.equal(
     (
@@ -703,7 +703,7 @@ test('evaluate and completion speak the expect grammar, errors come without a to
         context: 'watch',
       })
     ).result,
-    'true  (app/memory.swap.current = 16K (16384 B))',
+    'true  (app/memory.swap.current = 16 KiB (16384 B))',
   );
   const slot = await d.ok<DebugProtocol.EvaluateResponse['body']>('evaluate', {
     expression: 'slot /dev/vda2 1',

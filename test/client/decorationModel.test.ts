@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DECORATION_STYLES, decorationsFor } from '../../client/editor/decorationModel';
-import { TestServer } from './server';
+import { TestServer } from './realServer';
 
 let server: TestServer;
 before(async () => {

@@ -3,10 +3,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { DevicesTreeProvider, type DeviceTreeNode } from '../../client/trees/devicesTree';
+import { DevicesTreeProvider, type DeviceTreeNode } from '../../client/trees/devices/provider';
 import { MAX_CHILDREN } from '../../client/trees/grouping';
 import { fakeUi, NEVER_CANCELLED } from './fake-vscode';
-import { TestServer } from './server';
+import { TestServer } from './realServer';
 
 const TWO_DEVICES = [
   'config design=p4 page_size=4K ram=1G',

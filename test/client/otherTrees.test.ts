@@ -7,7 +7,7 @@ import { MemcgTreeProvider, type MemcgTreeNode } from '../../client/trees/memcgT
 import type { MoreNode } from '../../client/trees/pagedList';
 import { SwapCacheTreeProvider } from '../../client/trees/swapCacheTree';
 import { fakeUi } from './fake-vscode';
-import { TestServer } from './server';
+import { TestServer } from './realServer';
 
 let server: TestServer;
 before(async () => {
@@ -53,8 +53,8 @@ test('Memory cgroups: the hierarchy with usage against limits', async () => {
   const memory = appFacets.find((c) => c.kind === 'facet' && c.facet === 'memory');
   const tasks = appFacets.find((c) => c.kind === 'facet' && c.facet === 'tasks');
   assert.ok(swap && memory && tasks);
-  assert.match(String(tree.getTreeItem(swap).description), /^1M \/ 2M · peak 1M$/);
-  assert.match(String(tree.getTreeItem(memory).description), /^\S+ \/ 64M · peak \S+$/);
+  assert.match(String(tree.getTreeItem(swap).description), /^1 MiB \/ 2 MiB · peak 1 MiB$/);
+  assert.match(String(tree.getTreeItem(memory).description), /^\S+ \S+ \/ 64 MiB · peak \S+ \S+$/);
   assert.equal(tree.getTreeItem(tasks).description, 't');
   assert.equal(tree.getParent(swap), app);
 
@@ -64,7 +64,7 @@ test('Memory cgroups: the hierarchy with usage against limits', async () => {
   assert.equal(fired.length, 1);
   assert.ok(Array.isArray(fired[0]) && fired[0].includes(app), 'the changed cgroup is refreshed');
   assert.ok(!fired[0].includes(root), 'its parent is not');
-  assert.match(String(tree.getTreeItem(memory).description), /^\S+ \/ 32M · peak \S+$/);
+  assert.match(String(tree.getTreeItem(memory).description), /^\S+ \S+ \/ 32 MiB · peak \S+ \S+$/);
 
   fired.length = 0;
   await server.step(uri); // mkdir batch: the hierarchy changed

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SessionStore, type SessionState } from '../../client/session/sessionStore';
-import { TestServer } from './server';
+import { TestServer } from './realServer';
 import { hangGuard } from '../hang_guard';
 
 let server: TestServer;

@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findExpectLines } from '../../client/testing/discovery';
 import { MAX_MESSAGES_PER_LINE, mapRun } from '../../client/testing/results';
-import { TestServer } from './server';
+import { TestServer } from './realServer';
 
 let server: TestServer;
 before(async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lexLine, splitLines } from '../../server/lang/lexer';
+import { lexLine, splitLines } from '../../server/lang/syntax/lexer';
 
 const kinds = (line: string) => lexLine(line).tokens.map((t) => `${t.kind}:${t.text}`);
 

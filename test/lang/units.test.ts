@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatBytes,
+  sizeLiteral,
   isUnitWord,
   parseBool,
   parseInteger,
@@ -94,8 +94,8 @@ test('unit words and byte formatting', () => {
   assert.ok(isUnitWord('pages'));
   assert.ok(!isUnitWord(''));
   assert.ok(!isUnitWord('Q'));
-  assert.equal(formatBytes(4096), '4K');
-  assert.equal(formatBytes(1.5 * 2 ** 30), '1.5G');
-  assert.equal(formatBytes(1000), '1000');
-  assert.equal(formatBytes(2 ** 40), '1T');
+  assert.equal(sizeLiteral(4096), '4K');
+  assert.equal(sizeLiteral(1.5 * 2 ** 30), '1.5G');
+  assert.equal(sizeLiteral(1000), '1000');
+  assert.equal(sizeLiteral(2 ** 40), '1T');
 });

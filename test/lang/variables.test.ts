@@ -3,8 +3,8 @@
 // checker folds, leaves to the run, or reports.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluate, expand, parseExpr, parseTemplate, seededRandom, type EvalEnv } from '../../server/lang/expr';
-import { lexLine } from '../../server/lang/lexer';
+import { evaluate, expand, parseExpr, parseTemplate, seededRandom, type EvalEnv } from '../../server/lang/syntax/expr';
+import { lexLine } from '../../server/lang/syntax/lexer';
 import type { CheckedStatement } from '../../server/lang/index';
 import { expectClean, expectOnly, lastChecked, run } from './helpers';
 

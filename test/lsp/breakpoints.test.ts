@@ -186,8 +186,8 @@ test('debugRun: log lines arrive before the answer; a checked spec stops where t
     outputs.flatMap((o) => o.lines.map((l) => [l.line, l.step, l.text])),
     [
       [7, 4, 'pswpin 0 pages'],
-      [7, 6, 'pswpin 1 pages (4K)'],
-      [7, 8, 'pswpin 2 pages (8K)'],
+      [7, 6, 'pswpin 1 pages (4 KiB)'],
+      [7, 8, 'pswpin 2 pages (8 KiB)'],
     ],
   );
 });

@@ -4,7 +4,7 @@
 // (workspace/configuration, work-done progress, registrations, refreshes)
 // and records what the server pushes (diagnostics, swapsim/delta,
 // swapsim/serverStatus, $/progress). The end-to-end tests use it directly;
-// test/client/server.ts wraps it as the extension's requester and store.
+// test/client/realServer.ts wraps it as the extension's requester and store.
 // Features that only need an analysis are tested in process (features.ts).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';

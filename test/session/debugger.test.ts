@@ -124,9 +124,9 @@ test('expressions: observables, comparisons, forms that list their parts, cgroup
     assert.ok(r.ok, `${text}: ${r.ok ? '' : r.message}`);
     return r.value;
   };
-  assert.equal(ok('/proc/vmstat pswpout'), '4 pages (16K)');
-  assert.equal(ok('app/memory.swap.current'), '16K (16384 B)');
-  assert.match(ok('memory.swap.current > 8K'), /^true {2}\(app\/memory\.swap\.current = 16K \(16384 B\)\)$/);
+  assert.equal(ok('/proc/vmstat pswpout'), '4 pages (16 KiB)');
+  assert.equal(ok('app/memory.swap.current'), '16 KiB (16384 B)');
+  assert.match(ok('memory.swap.current > 8K'), /^true {2}\(app\/memory\.swap\.current = 16 KiB \(16384 B\)\)$/);
   assert.match(ok('memory.swap.current > 16M'), /^false/);
   assert.equal(ok('slot /dev/vda2 1 count'), '1');
   assert.match(ok('slot /dev/vda2 1 count >= 1'), /^true/);
@@ -148,7 +148,9 @@ test('expressions: observables, comparisons, forms that list their parts, cgroup
   );
   const vmstat = evaluate(s, '/proc/vmstat');
   assert.ok(
-    vmstat.ok && vmstat.parts !== null && vmstat.parts.some((p) => p.name === 'pswpout' && p.value === '4 pages (16K)'),
+    vmstat.ok &&
+      vmstat.parts !== null &&
+      vmstat.parts.some((p) => p.name === 'pswpout' && p.value === '4 pages (16 KiB)'),
   );
   const cluster = evaluate(s, 'cluster /dev/vda2 0');
   assert.ok(cluster.ok);
@@ -218,9 +220,9 @@ test('hit counts count the times a statement has been next, so back and forth gi
   );
   assert.equal(logs.reason, 'end');
   assert.deepEqual(logs.logs, [
-    'pass: pswpout=4 pages (16K) app={ /app: 16K (16384 B) }',
-    'pass: pswpout=8 pages (32K) app={ /app: 16K (16384 B) }',
-    'pass: pswpout=12 pages (48K) app={ /app: 16K (16384 B) }',
+    'pass: pswpout=4 pages (16 KiB) app={ /app: 16 KiB (16384 B) }',
+    'pass: pswpout=8 pages (32 KiB) app={ /app: 16 KiB (16384 B) }',
+    'pass: pswpout=12 pages (48 KiB) app={ /app: 16 KiB (16384 B) }',
   ]);
 });
 

@@ -8,7 +8,7 @@
 // run one; and every input must finish within a time bound.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Limits } from '../../server/lang/checked';
+import type { Limits } from '../../server/lang/check/checked';
 import { Session, type SessionBuildOptions } from '../../server/session/session';
 import { fingerprintParts } from '../../server/sim/snapshot';
 import { largeScenario, mutate, smallScenario } from '../lang/generate';

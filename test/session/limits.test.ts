@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_LIMITS } from '../../server/lang/checked';
+import { DEFAULT_LIMITS } from '../../server/lang/check/checked';
 import { Session } from '../../server/session/session';
 
 const maxKiB = DEFAULT_LIMITS.maxRegionPages * 4;

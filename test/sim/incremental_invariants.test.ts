@@ -167,3 +167,55 @@ describe('one corruption of each other family the full check knows', () => {
     assert.ok(swpOffset(key) > 0);
   });
 });
+
+describe('a cluster checked before: the slots written, and its counts from the copy of its slot metadata', () => {
+  /** A machine whose /dev/ssd cluster 0 the incremental check has just seen whole (and copied). */
+  function checkedOnce(): Kernel {
+    const k = machine();
+    assert.deepEqual(
+      incremental(k, () => k.pageout('t', 'r', 128, 129)),
+      [],
+    );
+    return k;
+  }
+
+  it("a cluster's count", () => {
+    const k = checkedOnce();
+    k.swap.byPath('/dev/ssd')!.cluster(0)!.count += 1;
+    catches(k, () => k.pageout('t', 'r', 129, 130), /\/dev\/ssd cluster 0: count \d+ but \d+ slots in use or bad/);
+  });
+
+  it("a swap-cache slot's link to its folio, at a slot the step writes", () => {
+    const k = checkedOnce();
+    // the pages paged out to the disk stay in the swap cache (asynchronous writeback): their slots hold PFNs
+    const ssd = k.swap.byPath('/dev/ssd')!;
+    const ci = ssd.cluster(0)!;
+    const off = [...ci.table!.meta].findIndex((m) => (m & 7) === 1);
+    assert.ok(off >= 0, 'a slot of cluster 0 holds a swap-cache folio');
+    const pfn = ci.table!.val[off]!;
+    ci.table!.val[off] = pfn + 1000;
+    // fork duplicates every swap PTE: each of those slots' counts is written, so each is checked
+    catches(
+      k,
+      () => void k.fork('t', 'u'),
+      new RegExp(`/dev/ssd:${off} caches PFN ${pfn + 1000} that is not a swapcache folio`),
+    );
+  });
+
+  it('a corruption at a slot no step writes is left to the full check', () => {
+    const k = checkedOnce();
+    k.swap.byPath('/dev/ssd')!.cluster(0)!.memcgTable![400] = 7;
+    const found = incremental(k, () => k.pageout('t', 'r', 129, 130));
+    assert.ok(!found.some((m) => /:400 is free but records memcg 7/.test(m)), found.join('\n'));
+    assert.ok(checkInvariants(k).some((m) => /\/dev\/ssd:400 is free but records memcg 7/.test(m)));
+  });
+
+  it('after a rollback (a step back) the cluster is checked whole again', () => {
+    const k = checkedOnce();
+    k.swap.byPath('/dev/ssd')!.cluster(0)!.memcgTable![400] = 7;
+    const mark = k.j.mark();
+    k.pageout('t', 'r', 129, 130);
+    k.j.rollback(mark);
+    catches(k, () => k.pageout('t', 'r', 129, 130), /\/dev\/ssd:400 is free but records memcg 7/);
+  });
+});

@@ -14,7 +14,7 @@ interface World {
   ints: Int32Array;
   bytes: Uint8Array;
   doubles: Float64Array;
-  obj: Record<string, number | string | null>;
+  obj: Record<string, number | string | boolean | null | undefined>;
   list: number[];
   map: Map<number, number>;
   /** Arrays created during the run (born), kept reachable through this list. */
@@ -44,10 +44,29 @@ function randomWrite(j: Journal, w: World, r: () => number): void {
     const b = Math.min(w.ints.length, a + int(300));
     j.saveRange(w.ints, a, b);
     for (let i = a; i < b; i++) w.ints[i] = int(1000);
-  } else if (pick < 0.7) j.set(w.obj, `k${int(6)}`, r() < 0.2 ? null : int(50));
-  else if (pick < 0.75) j.setAt(w.list, int(w.list.length), int(9));
-  else if (pick < 0.8) j.push(w.list, int(9));
-  else if (pick < 0.85) j.mapSet(w.map, int(20), int(100));
+  } else if (pick < 0.7) {
+    // every kind of old value a field record keeps: numbers, booleans, null, anything else
+    const kind = r();
+    j.set(
+      w.obj,
+      `k${int(6)}`,
+      kind < 0.2
+        ? null
+        : kind < 0.35
+          ? r() < 0.5
+          : kind < 0.45
+            ? `s${int(3)}`
+            : kind < 0.5
+              ? undefined
+              : int(50) - 0.5 * int(2),
+    );
+  } else if (pick < 0.75) {
+    // an element that exists (pops below may empty the list; setAt never grows it)
+    if (w.list.length) j.setAt(w.list, int(w.list.length), int(9));
+  } else if (pick < 0.8) {
+    if (r() < 0.3) j.pop(w.list);
+    else j.push(w.list, int(9));
+  } else if (pick < 0.85) j.mapSet(w.map, int(20), int(100));
   else if (pick < 0.88) j.mapDelete(w.map, int(20));
   else if (pick < 0.9) {
     const a = new Int32Array(50);

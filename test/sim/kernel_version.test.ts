@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Session } from '../../server/session/session';
 import { parseAndCheck } from '../../server/lang';
-import { configUnderKernel } from '../../server/lang/config';
+import { configUnderKernel } from '../../server/lang/check/config';
 import { Kernel } from '../../server/sim/kernel';
 import { KernelError, NoSuchKey } from '../../server/sim/errno';
 import { readValue } from '../../server/sim/vfs';

@@ -7,7 +7,7 @@
  */
 import { describeZramSlot } from '../../../shared/zram_words';
 import type { DeviceSummary, SlotBacking } from '../../../shared/protocol';
-import { formatBytes, formatCount, formatHex, formatPercent } from '../format';
+import { formatBytes, formatCount, formatHex, formatPercent } from '../../../shared/format';
 import { h, replaceChildren } from '../dom';
 import type { Palette } from '../theme';
 import { toCss } from '../theme';

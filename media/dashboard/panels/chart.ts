@@ -5,7 +5,7 @@
  * the theme palette; a theme change rebuilds the chart.
  */
 import uPlot from 'uplot';
-import { formatCompact, formatCount } from '../format';
+import { formatCount } from '../../../shared/format';
 import type { Palette } from '../theme';
 
 export interface ChartSeries {
@@ -130,4 +130,18 @@ export class StepChart {
       this.element,
     );
   }
+}
+
+/** Compact axis label: 1073676284 -> "1.07G", 16384 -> "16.4k". */
+function formatCompact(n: number): string {
+  const abs = Math.abs(n);
+  for (const [limit, suffix] of [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const) {
+    if (abs >= limit) return `${Number((n / limit).toPrecision(3))}${suffix}`;
+  }
+  return Number.isInteger(n) ? String(n) : String(Number(n.toPrecision(3)));
 }

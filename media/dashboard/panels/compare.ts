@@ -7,10 +7,10 @@
  * tooltip, and the totals over the run in a chart.
  */
 import { cliCommand, compareReport } from '../../../shared/compare_report';
-import { DESIGN_NAMES, type CompareResult, type DesignName, type OverheadLineWire } from '../../../shared/protocol';
+import { DESIGN_NAMES, type CompareResult, type DesignName, type WireOverheadLine } from '../../../shared/protocol';
 import { divergenceLine, reportTable } from '../../compare/tables';
 import { h, replaceChildren } from '../dom';
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount } from '../../../shared/format';
 import type { Rpc } from '../rpc';
 import type { Palette } from '../theme';
 import { uiButton, uiCheckbox, uiProgress } from '../ui-toolkit';
@@ -148,7 +148,7 @@ export class ComparePanel {
   private render(result: CompareResult): void {
     const designs = result.tables.map((t) => t.design);
     const rows = new Map<string, RowKey>();
-    const cells = new Map<string, OverheadLineWire>();
+    const cells = new Map<string, WireOverheadLine>();
     for (const table of result.tables) {
       for (const line of table.lines) {
         const key = `${line.kind}\u0000${line.device ?? ''}\u0000${line.structure}`;

@@ -8,7 +8,7 @@
 import type { ClusterDetail, SlotBacking, SlotEncoding, SlotRecord } from '../../../shared/protocol';
 import { describeZramSlot } from '../../../shared/zram_words';
 import { h, replaceChildren } from '../dom';
-import { formatBytes, formatCount, formatHex } from '../format';
+import { formatBytes, formatCount, formatHex } from '../../../shared/format';
 import type { Palette } from '../theme';
 import { toCss } from '../theme';
 import type { MapSelection } from '../map/draw';

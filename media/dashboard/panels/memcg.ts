@@ -6,7 +6,7 @@
  */
 import type { MemcgSummary } from '../../../shared/protocol';
 import { h, replaceChildren } from '../dom';
-import { formatBytes, formatLimit, formatPercent } from '../format';
+import { formatBytes, formatLimit, formatPercent } from '../../../shared/format';
 
 function bar(
   id: string,

@@ -6,7 +6,7 @@
  */
 import type { WireEvent } from '../../../shared/protocol';
 import { h, replaceChildren } from '../dom';
-import { formatCount } from '../format';
+import { formatCount } from '../../../shared/format';
 import type { Rpc } from '../rpc';
 import type { SessionStore } from '../store';
 import { uiButton } from '../ui-toolkit';

@@ -6,4 +6,3 @@ export * from './legacy_swap_map';
 export * from './vswap_desc';
 export * from './vtable';
 export * from './pointers';
-export { fmtBytes, fmtInt, fmtPerSlot } from './format';

@@ -9,7 +9,7 @@
  * carry and borrow ("add 1 to 999").
  */
 import type { EncodingView } from './encoding_view';
-import { fmtInt } from './format';
+import { formatCount } from '../../../shared/format';
 
 export const SWAP_MAP_MAX = 0x3e;
 export const SWAP_MAP_BAD = 0x3f;
@@ -121,7 +121,7 @@ export function describeContinuationByte(byte: number, level: number): EncodingV
       {
         name: `count digit, level ${level}`,
         bits: [6, 0],
-        value: `${digit}${max} × ${fmtInt(weight)} = ${fmtInt(digit * weight)}`,
+        value: `${digit}${max} × ${formatCount(weight)} = ${formatCount(digit * weight)}`,
       },
     ],
   };

@@ -10,7 +10,7 @@
  * 64-bit only: pointer-sized table entries are 8 bytes.
  */
 import { designDescriptor, type DesignDescriptor, type DesignProfile } from './profiles';
-import { fmtBytes, fmtInt, fmtPerSlot } from './format';
+import { formatBytesExact, formatBytesPerSlot, formatCount } from '../../../shared/format';
 
 export interface DeviceUsage {
   /** /proc/swaps Filename. */
@@ -251,13 +251,13 @@ function builder(withFormulas: boolean): Builder {
   return {
     lines,
     add(device, structure, kind, bytes, formula) {
-      const text = withFormulas ? `${formula()} = ${fmtBytes(bytes)}` : '';
+      const text = withFormulas ? `${formula()} = ${formatBytesExact(bytes)}` : '';
       lines.push({ device, structure, kind, bytes, formula: text, source: SOURCES[structure] });
     },
   };
 }
 
-const B = (n: number): string => `${fmtInt(n)} B`;
+const B = (n: number): string => `${formatCount(n)} B`;
 
 function tableBytesPerCluster(d: DeviceUsage): number {
   return SIZES.TABLE_ENTRY * d.clusterSlots;
@@ -273,7 +273,7 @@ function clusterTables(
 ): void {
   const per = tableBytesPerCluster(d);
   const tables = per * d.clustersWithTable;
-  const perLabel = `${B(per)} (${fmtInt(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B)`;
+  const perLabel = `${B(per)} (${formatCount(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B)`;
   const splitRmap = desc.capabilities.hasReverseMap && d.role === 'physical';
   if (splitRmap) {
     // The rmap (POINTER) entries live inside this device's tables: show their 8 B/slot share apart.
@@ -283,14 +283,14 @@ function clusterTables(
       'swap_table',
       'dynamic',
       tables - rmap,
-      () => `${perLabel} × ${fmtInt(d.clustersWithTable)} clusters with a table − ${B(rmap)} counted as rmap`,
+      () => `${perLabel} × ${formatCount(d.clustersWithTable)} clusters with a table − ${B(rmap)} counted as rmap`,
     );
     b.add(
       d.name,
       'rmap',
       'dynamic',
       rmap,
-      () => `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} POINTER entries inside this device's swap tables`,
+      () => `${SIZES.RMAP_ENTRY} B × ${formatCount(d.rmapSlots)} POINTER entries inside this device's swap tables`,
     );
   } else {
     b.add(
@@ -298,7 +298,7 @@ function clusterTables(
       'swap_table',
       'dynamic',
       tables,
-      () => `${perLabel} × ${fmtInt(d.clustersWithTable)} clusters with a table`,
+      () => `${perLabel} × ${formatCount(d.clustersWithTable)} clusters with a table`,
     );
   }
   if (opts.memcg) {
@@ -313,7 +313,8 @@ function clusterTables(
       'memcg_table',
       'dynamic',
       perMemcg * withMemcg,
-      () => `${B(perMemcg)} (${fmtInt(d.clusterSlots)} × ${SIZES.MEMCG_ID} B) × ${fmtInt(withMemcg)} clusters${note}`,
+      () =>
+        `${B(perMemcg)} (${formatCount(d.clusterSlots)} × ${SIZES.MEMCG_ID} B) × ${formatCount(withMemcg)} clusters${note}`,
     );
   }
   const perExtend = SIZES.EXTEND_ENTRY * d.clusterSlots;
@@ -323,7 +324,7 @@ function clusterTables(
     'dynamic',
     perExtend * d.clustersWithExtendTable,
     () =>
-      `${B(perExtend)} (${fmtInt(d.clusterSlots)} × ${SIZES.EXTEND_ENTRY} B) × ${fmtInt(d.clustersWithExtendTable)} clusters with an overflowed count (${fmtInt(d.overflowSlots)} slots)`,
+      `${B(perExtend)} (${formatCount(d.clusterSlots)} × ${SIZES.EXTEND_ENTRY} B) × ${formatCount(d.clustersWithExtendTable)} clusters with an overflowed count (${formatCount(d.overflowSlots)} slots)`,
   );
   if (input.tableHasZeroFlag === false && desc.zeroLocation === 'table_flag') {
     const perZero = bitmapBytes(d.clusterSlots);
@@ -332,7 +333,8 @@ function clusterTables(
       'zero_bitmap',
       'dynamic',
       perZero * d.clustersWithTable,
-      () => `${B(perZero)} (${fmtInt(d.clusterSlots)} bits) × ${fmtInt(d.clustersWithTable)} clusters with a table`,
+      () =>
+        `${B(perZero)} (${formatCount(d.clusterSlots)} bits) × ${formatCount(d.clustersWithTable)} clusters with a table`,
     );
   }
   if (opts.virtualTable !== 'none') {
@@ -343,7 +345,7 @@ function clusterTables(
       'virtual_table',
       'dynamic',
       perV * d.clustersWithTable,
-      () => `${B(perV)} (${what}) × ${fmtInt(d.clustersWithTable)} clusters with a table`,
+      () => `${B(perV)} (${what}) × ${formatCount(d.clustersWithTable)} clusters with a table`,
     );
   }
 }
@@ -361,7 +363,7 @@ function staticClusterInfo(b: Builder, desc: DesignDescriptor, d: DeviceUsage): 
     'cluster_info',
     'static',
     size * d.clusters,
-    () => `${size} B × ${fmtInt(d.clusters)} clusters${approx}`,
+    () => `${size} B × ${formatCount(d.clusters)} clusters${approx}`,
   );
 }
 
@@ -373,7 +375,7 @@ function dynamicClusters(b: Builder, desc: DesignDescriptor, d: DeviceUsage): vo
     'dynamic',
     size * d.clustersAllocated,
     () =>
-      `${size} B ci_dyn × ${fmtInt(d.clustersAllocated)} allocated clusters of ${fmtInt(d.clusters)} (size assumed, see docs)`,
+      `${size} B ci_dyn × ${formatCount(d.clustersAllocated)} allocated clusters of ${formatCount(d.clusters)} (size assumed, see docs)`,
   );
   const nodes = denseXarrayNodes(d.clustersAllocated);
   b.add(
@@ -382,27 +384,27 @@ function dynamicClusters(b: Builder, desc: DesignDescriptor, d: DeviceUsage): vo
     'dynamic',
     SIZES.XA_NODE * nodes,
     () =>
-      `${SIZES.XA_NODE} B × ${fmtInt(nodes)} xa_nodes for ${fmtInt(d.clustersAllocated)} clusters at dense indices (≈, ${SIZES.XA_CHUNK} per node)`,
+      `${SIZES.XA_NODE} B × ${formatCount(nodes)} xa_nodes for ${formatCount(d.clustersAllocated)} clusters at dense indices (≈, ${SIZES.XA_CHUNK} per node)`,
   );
 }
 
 function legacyArrays(b: Builder, d: DeviceUsage, swapMap: boolean): void {
   const S = d.maxSlots;
-  if (swapMap) b.add(d.name, 'swap_map', 'static', S, () => `1 B × ${fmtInt(S)} slots`);
+  if (swapMap) b.add(d.name, 'swap_map', 'static', S, () => `1 B × ${formatCount(S)} slots`);
   const words = Math.ceil(S / 2);
   b.add(
     d.name,
     'swap_cgroup',
     'static',
     SIZES.SWAP_CGROUP_WORD * words,
-    () => `2 B × ${fmtInt(S)} slots (${fmtInt(words)} atomic_t of 4 B, two ids each)`,
+    () => `2 B × ${formatCount(S)} slots (${formatCount(words)} atomic_t of 4 B, two ids each)`,
   );
   b.add(
     d.name,
     'zeromap',
     'static',
     bitmapBytes(S),
-    () => `1 bit × ${fmtInt(S)} slots (${fmtInt(Math.ceil(S / 64))} longs of 8 B)`,
+    () => `1 bit × ${formatCount(S)} slots (${formatCount(Math.ceil(S / 64))} longs of 8 B)`,
   );
 }
 
@@ -413,7 +415,7 @@ function continuation(b: Builder, input: OverheadInput, d: DeviceUsage): void {
     'dynamic',
     input.pageSize * d.continuationPages,
     () =>
-      `${B(input.pageSize)} × ${fmtInt(d.continuationPages)} continuation pages (${fmtInt(d.overflowSlots)} slots above SWAP_MAP_MAX)`,
+      `${B(input.pageSize)} × ${formatCount(d.continuationPages)} continuation pages (${formatCount(d.overflowSlots)} slots above SWAP_MAP_MAX)`,
   );
 }
 
@@ -428,7 +430,7 @@ function deviceLines(b: Builder, desc: DesignDescriptor, input: OverheadInput, d
         'dynamic',
         SIZES.XA_NODE * d.swapCacheGroups64,
         () =>
-          `${SIZES.XA_NODE} B × ${fmtInt(d.swapCacheGroups64)} leaf xa_nodes (64-slot groups holding ${fmtInt(d.cachedSlots)} folios, ${fmtInt(d.shadowSlots)} shadows; ≈, inner nodes ignored)`,
+          `${SIZES.XA_NODE} B × ${formatCount(d.swapCacheGroups64)} leaf xa_nodes (64-slot groups holding ${formatCount(d.cachedSlots)} folios, ${formatCount(d.shadowSlots)} shadows; ≈, inner nodes ignored)`,
       );
       continuation(b, input, d);
       return;
@@ -443,7 +445,7 @@ function deviceLines(b: Builder, desc: DesignDescriptor, input: OverheadInput, d
         'dynamic',
         per * d.clustersWithTable,
         () =>
-          `${B(per)} (${fmtInt(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B) × ${fmtInt(d.clustersWithTable)} clusters with a table`,
+          `${B(per)} (${formatCount(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B) × ${formatCount(d.clustersWithTable)} clusters with a table`,
       );
       continuation(b, input, d);
       return;
@@ -477,14 +479,14 @@ function deviceLines(b: Builder, desc: DesignDescriptor, input: OverheadInput, d
         'vswap_bitmaps',
         'static',
         bitmaps,
-        () => `2 bitmaps (allocated, bad) × 1 bit × ${fmtInt(d.maxSlots)} slots`,
+        () => `2 bitmaps (allocated, bad) × 1 bit × ${formatCount(d.maxSlots)} slots`,
       );
       b.add(
         d.name,
         'rmap',
         'dynamic',
         SIZES.RMAP_ENTRY * d.rmapSlots,
-        () => `${SIZES.RMAP_ENTRY} B × ${fmtInt(d.rmapSlots)} physical slots backing a swp_desc`,
+        () => `${SIZES.RMAP_ENTRY} B × ${formatCount(d.rmapSlots)} physical slots backing a swp_desc`,
       );
       return;
     }
@@ -526,7 +528,7 @@ function globalLines(b: Builder, desc: DesignDescriptor, input: OverheadInput): 
       'swp_desc',
       'dynamic',
       SIZES.SWP_DESC * input.vswapDescriptors,
-      () => `${SIZES.SWP_DESC} B × ${fmtInt(input.vswapDescriptors)} virtual entries`,
+      () => `${SIZES.SWP_DESC} B × ${formatCount(input.vswapDescriptors)} virtual entries`,
     );
   }
   const entries = input.zswap.entries;
@@ -535,18 +537,18 @@ function globalLines(b: Builder, desc: DesignDescriptor, input: OverheadInput): 
     'zswap_entry',
     'dynamic',
     SIZES.ZSWAP_ENTRY * entries,
-    () => `≈${SIZES.ZSWAP_ENTRY} B × ${fmtInt(entries)} stored pages`,
+    () => `≈${SIZES.ZSWAP_ENTRY} B × ${formatCount(entries)} stored pages`,
   );
   if (desc.profile !== 'vswap') {
     const { virtualHeld, treeHeld } = zswapSplit(desc, input);
     const folded =
-      virtualHeld > 0 ? `; ${fmtInt(virtualHeld)} more found through the virtual layer at no extra cost` : '';
+      virtualHeld > 0 ? `; ${formatCount(virtualHeld)} more found through the virtual layer at no extra cost` : '';
     b.add(
       null,
       'zswap_tree',
       'dynamic',
       SIZES.ZSWAP_TREE_SLOT * treeHeld,
-      () => `${SIZES.ZSWAP_TREE_SLOT} B × ${fmtInt(treeHeld)} entries in zswap's XArray${folded}`,
+      () => `${SIZES.ZSWAP_TREE_SLOT} B × ${formatCount(treeHeld)} entries in zswap's XArray${folded}`,
     );
   }
 }
@@ -646,7 +648,7 @@ export function compareOverhead(inputs: OverheadInput[]): ComparisonRow[] {
   ): ComparisonRow => ({
     key,
     unit: 'B',
-    cells: tables.map((t) => ({ profile: t.profile, value: pick(t), detail: fmtBytes(pick(t)) })),
+    cells: tables.map((t) => ({ profile: t.profile, value: pick(t), detail: formatBytesExact(pick(t)) })),
   });
   rows.push(total('total_static', (t) => t.totals.static));
   rows.push(total('total_dynamic', (t) => t.totals.dynamic));
@@ -660,7 +662,7 @@ export function compareOverhead(inputs: OverheadInput[]): ComparisonRow[] {
       detail:
         t.totals.perUsedSlot === null
           ? 'nothing in use'
-          : `${fmtInt(t.totals.total)} B / ${fmtInt(t.totals.usedEntries)} entries = ${fmtPerSlot(t.totals.perUsedSlot)} B`,
+          : `${formatCount(t.totals.total)} B / ${formatCount(t.totals.usedEntries)} entries = ${formatBytesPerSlot(t.totals.perUsedSlot)} B`,
     })),
   });
   return rows;

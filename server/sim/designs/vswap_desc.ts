@@ -21,7 +21,7 @@
  * bits 62..58, offset in 57..0); a shadow is an XArray value (cookie << 1 | 1).
  */
 import { bitRange, type EncodingView } from './encoding_view';
-import { fmtInt, hexDigits } from './format';
+import { formatCount, formatHex } from '../../../shared/format';
 import { MAX_SWAPFILES_SHIFT, SWP_TYPE_SHIFT } from '../geometry';
 
 export const SWP_DESC_BYTES = 24;
@@ -177,19 +177,19 @@ export function describeSwpDesc(bytes: Uint8Array): EncodingView {
   const inSwapcache = bitRange(w2, 48, 48) === 1n;
   const slotField =
     type === 'swapfile'
-      ? `swp_slot type ${w0 >> BigInt(SWP_TYPE_SHIFT)}, offset ${fmtInt(Number(w0 & OFFSET_MASK))}`
+      ? `swp_slot type ${w0 >> BigInt(SWP_TYPE_SHIFT)}, offset ${formatCount(Number(w0 & OFFSET_MASK))}`
       : type === 'zswap'
-        ? `zswap_entry ${hexDigits(w0, 16)}`
-        : `${hexDigits(w0, 16)} (unused for ${VSWAP_TYPE_NAMES[type]})`;
+        ? `zswap_entry ${formatHex(w0, 16)}`
+        : `${formatHex(w0, 16)} (unused for ${VSWAP_TYPE_NAMES[type]})`;
   const cacheField = inSwapcache
-    ? `folio ${hexDigits(w1, 16)}`
+    ? `folio ${formatHex(w1, 16)}`
     : w1 === 0n
       ? '0 (no shadow)'
-      : `shadow ${hexDigits(w1, 16)} (cookie ${(w1 >> 1n).toString()})`;
+      : `shadow ${formatHex(w1, 16)} (cookie ${(w1 >> 1n).toString()})`;
   return {
-    raw: hexDigits(raw, 48),
+    raw: formatHex(raw, 48),
     fields: [
-      { name: 'padding', bits: [191, 179], value: hexDigits(w2 >> 51n, 4) },
+      { name: 'padding', bits: [191, 179], value: formatHex(w2 >> 51n, 4) },
       { name: 'type', bits: [178, 177], value: `${typeIndex} (${VSWAP_TYPE_NAMES[type]})` },
       { name: 'in_swapcache', bits: [176, 176], value: inSwapcache ? '1' : '0' },
       { name: 'memcgid', bits: [175, 160], value: bitRange(w2, 47, 32).toString() },

@@ -13,7 +13,7 @@
  * format, so it is shown as one opaque 64-bit field.
  */
 import { bitRange, type EncodingView } from './encoding_view';
-import { hexDigits } from './format';
+import { formatHex } from '../../../shared/format';
 import { MAX_SWAPFILES_SHIFT } from '../geometry';
 
 export const VTABLE_TAG_BITS = 3;
@@ -36,7 +36,7 @@ export function encodeVtable(entry: VtableEntry): bigint {
     case 'zswap': {
       const p = entry.entryAddress;
       if (p <= 0n || p > U64_MAX || (p & TAG_MASK) !== 0n)
-        throw new RangeError(`zswap entry pointer ${hexDigits(p, 16)} must be non-null and 8-byte aligned`);
+        throw new RangeError(`zswap entry pointer ${formatHex(p, 16)} must be non-null and 8-byte aligned`);
       return p | BigInt(VTABLE_TAG_ZSWAP);
     }
     case 'swapfile': {
@@ -59,7 +59,7 @@ export function decodeVtable(raw: bigint): VtableEntry {
   const tag = Number(raw & TAG_MASK);
   switch (tag) {
     case VTABLE_TAG_NONE:
-      if (raw !== 0n) throw new RangeError(`vtable ${hexDigits(raw, 16)}: tag NONE with payload bits set`);
+      if (raw !== 0n) throw new RangeError(`vtable ${formatHex(raw, 16)}: tag NONE with payload bits set`);
       return { tag: 'none' };
     case VTABLE_TAG_ZSWAP: {
       const entryAddress = raw & ~TAG_MASK;
@@ -72,7 +72,7 @@ export function decodeVtable(raw: bigint): VtableEntry {
       return { tag: 'swapfile', swapType: Number(raw >> BigInt(TYPE_SHIFT)), offset: Number(offset) };
     }
     default:
-      throw new RangeError(`vtable ${hexDigits(raw, 16)}: reserved tag ${tag}`);
+      throw new RangeError(`vtable ${formatHex(raw, 16)}: reserved tag ${tag}`);
   }
 }
 
@@ -84,12 +84,12 @@ export function describeVtable(raw: bigint): EncodingView {
   const tag = Number(raw & TAG_MASK);
   const tagField = { name: 'tag', bits: [2, 0] as [number, number], value: `${tag} (${TAG_NAMES[tag] ?? 'reserved'})` };
   const view = (fields: EncodingView['fields']): EncodingView => ({
-    raw: hexDigits(raw, 16),
+    raw: formatHex(raw, 16),
     fields: [...fields, tagField],
   });
   switch (tag) {
     case VTABLE_TAG_ZSWAP:
-      return view([{ name: 'zswap_entry pointer', bits: [63, 3], value: hexDigits(raw & ~TAG_MASK, 16) }]);
+      return view([{ name: 'zswap_entry pointer', bits: [63, 3], value: formatHex(raw & ~TAG_MASK, 16) }]);
     case VTABLE_TAG_SWAPFILE:
       return view([
         { name: 'swap type', bits: [63, TYPE_SHIFT], value: String(raw >> BigInt(TYPE_SHIFT)) },
@@ -104,7 +104,7 @@ export function describeVtable(raw: bigint): EncodingView {
         {
           name: tag === VTABLE_TAG_NONE ? 'unused' : 'payload (reserved tag)',
           bits: [63, 3],
-          value: hexDigits(raw >> 3n, 16),
+          value: formatHex(raw >> 3n, 16),
         },
       ]);
   }
@@ -114,8 +114,8 @@ export function describeVtable(raw: bigint): EncodingView {
 export function describeGhostVirtualTable(raw: bigint): EncodingView {
   checkU64(raw);
   return {
-    raw: hexDigits(raw, 16),
-    fields: [{ name: 'opaque (RFC placeholder, no defined format)', bits: [63, 0], value: hexDigits(raw, 16) }],
+    raw: formatHex(raw, 16),
+    fields: [{ name: 'opaque (RFC placeholder, no defined format)', bits: [63, 0], value: formatHex(raw, 16) }],
   };
 }
 

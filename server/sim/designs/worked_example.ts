@@ -16,7 +16,7 @@ import {
   type Structure,
 } from './overhead';
 import { DESIGN_PROFILES, type DesignProfile } from './profiles';
-import { fmtBytes, fmtInt, fmtPerSlot } from './format';
+import { formatBytesExact, formatBytesPerSlot, formatCount } from '../../../shared/format';
 
 export type Layout = 'packed' | 'spread';
 
@@ -155,7 +155,7 @@ function comparisonMarkdown(inputs: OverheadInput[]): string {
   const rule = `|---|${inputs.map(() => '---:').join('|')}|`;
   const body = rows.map((r) => {
     const cells = r.cells.map((c) =>
-      c.value === null ? '—' : r.unit === 'B' ? fmtBytes(c.value) : `${fmtPerSlot(c.value)} B`,
+      c.value === null ? '—' : r.unit === 'B' ? formatBytesExact(c.value) : `${formatBytesPerSlot(c.value)} B`,
     );
     const label =
       r.key === 'total'
@@ -187,7 +187,7 @@ function coverMarkdown(): string {
   ];
   for (const [label, input, reported] of rows) {
     lines.push(
-      `| ${label} | ${reported} MiB | ${fmtBytes(coverBasisBytes(input))} | ${fmtBytes(computeOverhead(input).totals.total)} |`,
+      `| ${label} | ${reported} MiB | ${formatBytesExact(coverBasisBytes(input))} | ${formatBytesExact(computeOverhead(input).totals.total)} |`,
     );
   }
   return lines.join('\n');
@@ -275,7 +275,7 @@ function perSlotMarkdown(): string {
   for (const [label, input, structures] of cases) {
     const t = computeOverhead(input);
     const bytes = structures.reduce((s, st) => s + structureBytes(t, st), 0);
-    lines.push(`| ${label} | ${structures.join(' + ')} | ${fmtPerSlot(bytes / S)} |`);
+    lines.push(`| ${label} | ${structures.join(' + ')} | ${formatBytesPerSlot(bytes / S)} |`);
   }
   return lines.join('\n');
 }
@@ -284,11 +284,11 @@ function perSlotMarkdown(): string {
 export function workedExampleMarkdown(): string {
   const quarter = GIB32_SLOTS / 4;
   return [
-    `#### 1 TiB device (${fmtInt(TIB_SLOTS)} slots), nothing swapped out`,
+    `#### 1 TiB device (${formatCount(TIB_SLOTS)} slots), nothing swapped out`,
     '',
     comparisonMarkdown(DESIGN_PROFILES.map((p) => physicalScenario(p, TIB_SLOTS, 0, 'packed'))),
     '',
-    `#### 32 GiB device (${fmtInt(GIB32_SLOTS)} slots), 25% used (${fmtInt(quarter)} slots), packed`,
+    `#### 32 GiB device (${formatCount(GIB32_SLOTS)} slots), 25% used (${formatCount(quarter)} slots), packed`,
     '',
     comparisonMarkdown(DESIGN_PROFILES.map((p) => physicalScenario(p, GIB32_SLOTS, quarter, 'packed'))),
     '',

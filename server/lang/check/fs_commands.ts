@@ -6,13 +6,13 @@
  * errno; the rest is the kernel's business at run time
  * (server/sim/swapon_file.ts).
  */
-import type { CommandStatement, Word } from './ast';
+import type { CommandStatement, Word } from '../syntax/ast';
 import type { CheckedStatement, FsKind } from './checked';
 import { flag, option, positional, type CheckContext, type RegularFileInfo } from './context';
 import { normalisePath } from './paths';
-import { formatBytes } from './units';
+import { sizeLiteral } from '../units';
 import { checkChoice, checkInteger, checkPageList, checkSize } from './values';
-import { maxSwapBadpages } from '../sim/swapfile';
+import { maxSwapBadpages } from '../../sim/swapfile';
 
 const FS_KINDS: readonly FsKind[] = ['ext4', 'xfs', 'btrfs', 'minix', 'tmpfs'];
 
@@ -211,7 +211,7 @@ export function checkMkswap(ctx: CheckContext, stmt: CommandStatement): CheckedS
   if (f.pages !== null && pages !== null && pages > f.pages && !force) {
     ctx.error(
       'SS307',
-      `mkswap: ${formatBytes(pages * ps)} is larger than the file (${formatBytes(f.pages * ps)}); -f writes it anyway`,
+      `mkswap: ${sizeLiteral(pages * ps)} is larger than the file (${sizeLiteral(f.pages * ps)}); -f writes it anyway`,
       sizeWord ?? w,
       'EINVAL',
     );
@@ -221,7 +221,7 @@ export function checkMkswap(ctx: CheckContext, stmt: CommandStatement): CheckedS
   if (claimed !== null && claimed < 10) {
     ctx.error(
       'SS307',
-      `mkswap: a swap area needs at least 10 pages (${formatBytes(10 * ps)})`,
+      `mkswap: a swap area needs at least 10 pages (${sizeLiteral(10 * ps)})`,
       sizeWord ?? w,
       'EINVAL',
     );

@@ -3,8 +3,8 @@
  * reference with its unit, convert the value (and tolerance) into that unit,
  * and check that the operator makes sense for it.
  */
-import { TIER_NAME_MAX, validTierName } from '../sim/swap_tier_syntax';
-import type { ExpectCompare, Range, Word } from './ast';
+import { TIER_NAME_MAX, validTierName } from '../../sim/swap_tier_syntax';
+import type { ExpectCompare, Range, Word } from '../syntax/ast';
 import {
   CLUSTER_FIELDS,
   DESIGN_NAMES,
@@ -27,7 +27,7 @@ import {
   type KeySetName,
   type KeySpec,
   type ObservableUnit,
-} from './catalog';
+} from '../catalog';
 import type {
   CheckedStatement,
   Comparison,
@@ -43,11 +43,11 @@ import type {
   Tolerance,
 } from './checked';
 import { cachedCgroup, withText, type CheckContext, type DeviceInfo } from './context';
-import { makeDiagnostic } from './diagnostics';
+import { makeDiagnostic } from '../diagnostics';
 import { normalisePath } from './paths';
-import { parseBool, parseInteger, parsePercent, parseSize } from './units';
+import { parseBool, parseInteger, parsePercent, parseSize } from '../units';
 import { checkChoice, checkInteger, checkPageRange } from './values';
-import { PAGE_DATA_MAX } from '../sim/page_data';
+import { PAGE_DATA_MAX } from '../../sim/page_data';
 
 /** The keys of each keyed file by name (vmstat has dozens; expects name them on thousands of lines). */
 const KEYS_BY_NAME: ReadonlyMap<KeySetName, ReadonlyMap<string, KeySpec>> = new Map(

@@ -10,10 +10,10 @@ import {
   ZSWAP_DEBUG_COUNTERS,
   type FileSpec,
   type ObservableUnit,
-} from './catalog';
+} from '../catalog';
 import type { FileRef, SysctlName, ZswapParam } from './checked';
-import type { DiagnosticCode } from './diagnostics';
-import { nearest } from './suggest';
+import type { DiagnosticCode } from '../diagnostics';
+import { nearest } from '../suggest';
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
 

@@ -10,12 +10,12 @@
  * a dynamic statement creates (`task t$i`) are unknown to the checker, so
  * unknown names of that kind are left to the run from then on.
  */
-import type { LetStatement, RepeatStatement, Word } from './ast';
-import { range as lineRange } from './ast';
-import { OBSERVABLE_FORMS } from './catalog';
+import type { LetStatement, RepeatStatement, Word } from '../syntax/ast';
+import { range as lineRange } from '../syntax/ast';
+import { OBSERVABLE_FORMS } from '../catalog';
 import type { CheckedStatement, LetValue } from './checked';
 import { cachedCgroup, flag, option, positional, type CheckContext, type DynamicKind } from './context';
-import { makeDiagnostic } from './diagnostics';
+import { makeDiagnostic } from '../diagnostics';
 import {
   ExprError,
   expand,
@@ -25,7 +25,7 @@ import {
   variablesOf,
   type EvalEnv,
   type Template,
-} from './expr';
+} from '../syntax/expr';
 import { normalisePath, parentCgroup } from './paths';
 import { expands, mapValueWords, retext, valueWords, type SubstitutableStatement } from './substitute';
 

@@ -12,11 +12,11 @@
  * only for diagnostics.
  */
 import type { Comment, OperatorText, Position, Range, Statement, Word } from './ast';
-import { COMMANDS, findCommand, findFlag, type CommandSpec, type FlagSpec } from './catalog';
-import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode } from './diagnostics';
+import { COMMANDS, findCommand, findFlag, type CommandSpec, type FlagSpec } from '../catalog';
+import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode } from '../diagnostics';
 import { LBRACE_TOKEN, LineScan, OP, RBRACE_TOKEN, STRING, UNTERMINATED_STRING, WORD } from './lexer';
-import { didYouMean, nearest } from './suggest';
-import { isUnitWord } from './units';
+import { didYouMean, nearest } from '../suggest';
+import { isUnitWord } from '../units';
 import {
   CommandNode,
   CommentNode,

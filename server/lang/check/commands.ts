@@ -5,11 +5,11 @@
  * with an errno, and the operation is still returned so the interpreter
  * fails the same way.
  */
-import { parseTierMax, parseTierOps } from '../sim/swap_tier_syntax';
-import { SWAPPINESS_ANON_ONLY } from '../sim/vmscan';
-import type { CommandStatement, EchoStatement, Range, Word } from './ast';
-import { spanRanges } from './ast';
-import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from './catalog';
+import { parseTierMax, parseTierOps } from '../../sim/swap_tier_syntax';
+import { SWAPPINESS_ANON_ONLY } from '../../sim/vmscan';
+import type { CommandStatement, EchoStatement, Range, Word } from '../syntax/ast';
+import { spanRanges } from '../syntax/ast';
+import { DEFAULT_COMPRESSIBLE_RATIO, type FileSpec } from '../catalog';
 import type { CheckedStatement, Content, DiscardPolicy, FileRef, SwapDeviceType, WriteValue } from './checked';
 import {
   cachedFile,
@@ -21,9 +21,9 @@ import {
   type DeviceInfo,
   type RegionInfo,
 } from './context';
-import { SWAP_FLAGS_VALID, decodeSwapFlags } from '../sim/swapon_file';
-import { maxSwapBadpages } from '../sim/swapfile';
-import { isVariableName } from './expr';
+import { SWAP_FLAGS_VALID, decodeSwapFlags } from '../../sim/swapon_file';
+import { maxSwapBadpages } from '../../sim/swapfile';
+import { isVariableName } from '../syntax/expr';
 import { checkFill, checkMadvise, checkMlock, checkMremap, checkRangeVerb } from './mem_commands';
 import {
   checkChattr,
@@ -37,7 +37,7 @@ import {
   checkUser,
 } from './fs_commands';
 import { normalisePath, parentCgroup } from './paths';
-import { formatBytes, parseBool, parseInteger, parseKernelSize } from './units';
+import { sizeLiteral, parseBool, parseInteger, parseKernelSize } from '../units';
 import { checkChoice, checkContent, checkInteger, checkPageList, checkSize } from './values';
 
 export function checkCommand(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
@@ -190,14 +190,14 @@ function checkSwapon(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
       if (slots > ctx.limits.maxDevicePages) {
         ctx.error(
           'SS505',
-          `${formatBytes(bytes)} is ${slots} slots; the limit is ${ctx.limits.maxDevicePages}`,
+          `${sizeLiteral(bytes)} is ${slots} slots; the limit is ${ctx.limits.maxDevicePages}`,
           sizeOpt.value,
         );
         ok = false;
       } else if (slots < 2) {
         ctx.error(
           'SS307',
-          `a swap area needs the header page plus at least one slot (${formatBytes(2 * config.pageSize)})`,
+          `a swap area needs the header page plus at least one slot (${sizeLiteral(2 * config.pageSize)})`,
           sizeOpt.value,
           'EINVAL',
         );
@@ -1066,7 +1066,7 @@ function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
     else if (off % config.pageSize !== 0) {
       ctx.error(
         'SS316',
-        `a file mapping starts at a whole page: ${offsetOpt.value.text} is not a multiple of ${formatBytes(config.pageSize)}`,
+        `a file mapping starts at a whole page: ${offsetOpt.value.text} is not a multiple of ${sizeLiteral(config.pageSize)}`,
         offsetOpt.value,
       );
       ok = false;
@@ -1210,7 +1210,7 @@ function mmapOrder(ctx: CheckContext, stmt: CommandStatement): number | null {
     const o = checkInteger(orderOpt.value, ctx.report, {
       min: 0,
       max: config.pmdOrder,
-      what: `folio order with ${formatBytes(config.pageSize)} pages`,
+      what: `folio order with ${sizeLiteral(config.pageSize)} pages`,
       code: 'SS404',
     });
     if (o === 1) {
@@ -1228,11 +1228,11 @@ function mmapOrder(ctx: CheckContext, stmt: CommandStatement): number | null {
     if (bytes === null) return null;
     const o = Math.log2(bytes / config.pageSize);
     if (!Number.isInteger(o) || o === 1 || o < 0 || o > config.pmdOrder) {
-      const lo = formatBytes(4 * config.pageSize);
-      const hi = formatBytes(2 ** config.pmdOrder * config.pageSize);
+      const lo = sizeLiteral(4 * config.pageSize);
+      const hi = sizeLiteral(2 ** config.pmdOrder * config.pageSize);
       ctx.error(
         'SS405',
-        `${thpOpt.value.text} is not a folio size for ${formatBytes(config.pageSize)} pages (the page size, or powers of two from ${lo} to ${hi})`,
+        `${thpOpt.value.text} is not a folio size for ${sizeLiteral(config.pageSize)} pages (the page size, or powers of two from ${lo} to ${hi})`,
         thpOpt.value,
       );
       return null;

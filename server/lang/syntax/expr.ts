@@ -15,8 +15,8 @@
  * Parsing is pure and memoised per word; evaluation takes an `EvalEnv`
  * (the checker's constants, or the running session's variables).
  */
-import { Memo } from './memo';
-import { parseSize } from './units';
+import { Memo } from '../memo';
+import { parseSize } from '../units';
 
 export type Expr =
   | { readonly k: 'num'; readonly v: number }

@@ -4,13 +4,13 @@
  * reporting a diagnostic with an exact range (sub-ranges inside a word where
  * that helps, e.g. the bad part of `mix(…)`).
  */
-import { range, type Range, type Word } from './ast';
-import { CONTENT_KINDS, DEFAULT_COMPRESSIBLE_RATIO } from './catalog';
+import { range, type Range, type Word } from '../syntax/ast';
+import { CONTENT_KINDS, DEFAULT_COMPRESSIBLE_RATIO } from '../catalog';
 import type { Content, ContentPart, PageSpan } from './checked';
-import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode, type QuickFix } from './diagnostics';
-import { Memo } from './memo';
-import { didYouMean, nearest } from './suggest';
-import { parseDecimal, parseInteger, parsePercent, parseSize } from './units';
+import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode, type QuickFix } from '../diagnostics';
+import { Memo } from '../memo';
+import { didYouMean, nearest } from '../suggest';
+import { parseDecimal, parseInteger, parsePercent, parseSize } from '../units';
 
 export type Report = (d: Diagnostic) => void;
 

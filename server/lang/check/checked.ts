@@ -9,12 +9,12 @@
  * Shorthands are lowered: `move` and `echo NAME > cgroup.procs` are the same
  * `write`, as are `reclaim` and `memory.reclaim`, `sysctl` and `/proc/sys/vm/…`.
  */
-import type { Range, Word } from './ast';
+import type { Range, Word } from '../syntax/ast';
 import type { DynamicStatement } from './substitute';
-import type { DesignName, ObservableUnit } from './catalog';
-import type { Advice } from '../sim/madvise';
-import type { FillValue } from '../sim/page_data';
-import type { KernelVersion } from '../sim/kernel_version';
+import type { DesignName, ObservableUnit } from '../catalog';
+import type { Advice } from '../../sim/madvise';
+import type { FillValue } from '../../sim/page_data';
+import type { KernelVersion } from '../../sim/kernel_version';
 
 export interface Limits {
   /** Largest N in `repeat N {`. */

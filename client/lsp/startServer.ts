@@ -12,7 +12,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { RestartBudget, shutsDownOnConnectionError } from './lsp/crashPolicy';
+import { RestartBudget, shutsDownOnConnectionError } from './crashPolicy';
 
 /**
  * The `swapsim` section as the server reads it (server/lsp/settings.ts), sent

@@ -9,12 +9,12 @@
  * path, so those diagnostics carry the errno the kernel would return and are
  * silenced by an `expect error` on the next line.
  */
-import type { CommandStatement, FlagArg, OptionArg, Word } from './ast';
+import type { CommandStatement, FlagArg, OptionArg, Word } from '../syntax/ast';
 import type { Limits, ScenarioConfig } from './checked';
-import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode } from './diagnostics';
-import { Memo, MemoByNumber } from './memo';
+import { makeDiagnostic, replacementFixes, type Diagnostic, type DiagnosticCode } from '../diagnostics';
+import { Memo, MemoByNumber } from '../memo';
 import { resolveCgroup, resolveFile, type ResolvedFile, type Resolution } from './paths';
-import { didYouMean, nearest } from './suggest';
+import { didYouMean, nearest } from '../suggest';
 
 export interface RegionInfo {
   /** Null when the mmap line had an error: size unknown. */

@@ -22,7 +22,7 @@ import {
   type Statement,
   type Word,
 } from './ast';
-import { makeDiagnostic, type Diagnostic } from './diagnostics';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics';
 import { splitLines } from './lexer';
 import { CLOSE_LINE, ERROR_LINE, LineParser, OPEN_LINE, STATEMENT_LINE, type LineRecord } from './line_parser';
 

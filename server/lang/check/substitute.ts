@@ -4,8 +4,16 @@
  * folded, or by the values a run expands them to). The copy keeps every
  * range of the original, so diagnostics still point at the source.
  */
-import type { Arg, CommandStatement, EchoStatement, ExpectCompare, ExpectStatement, LetStatement, Word } from './ast';
-import { mayExpand, parseTemplate, variablesOf } from './expr';
+import type {
+  Arg,
+  CommandStatement,
+  EchoStatement,
+  ExpectCompare,
+  ExpectStatement,
+  LetStatement,
+  Word,
+} from '../syntax/ast';
+import { mayExpand, parseTemplate, variablesOf } from '../syntax/expr';
 
 /** Statements whose words may hold substitutions (config, repeat headers and `expect ok|error` do not). */
 export type SubstitutableStatement = CommandStatement | EchoStatement | ExpectStatement | LetStatement;

@@ -11,18 +11,18 @@
  * Diagnostics carrying an errno (failures the kernel itself would report)
  * are dropped when the next statement is `expect error …`.
  */
-import type { ExpectStatement, Program, Statement, Word } from './ast';
+import type { ExpectStatement, Program, Statement, Word } from '../syntax/ast';
 import { expands, mapValueWords, retext } from './substitute';
 import type { DynamicStatement } from './substitute';
 import { checkLet, constantWord, dynamicEffects, loopVariable, planSubstitutions } from './variables';
-import { findErrno, ERRNOS } from './catalog';
+import { findErrno, ERRNOS } from '../catalog';
 import { DEFAULT_LIMITS, type CheckedProgram, type CheckedStatement, type Limits } from './checked';
 import { checkCommand, checkEcho } from './commands';
 import { resolveConfig, type ConfigDefaults } from './config';
 import { CheckContext } from './context';
-import { hasErrors, makeDiagnostic, replacementFixes, type Diagnostic } from './diagnostics';
+import { hasErrors, makeDiagnostic, replacementFixes, type Diagnostic } from '../diagnostics';
 import { checkCompare, letObservable } from './expect';
-import { didYouMean, nearest } from './suggest';
+import { didYouMean, nearest } from '../suggest';
 import { checkInteger } from './values';
 
 export interface CheckResult {

@@ -3,19 +3,19 @@
  * and the geometry rules of docs/kernel-model.md §1 enforced (cluster size is
  * HPAGE_PMD_NR with THP swap, 256 without).
  */
-import type { ConfigSetting, ConfigStatement, Word } from './ast';
-import { CONFIG_KEYS, DESIGN_NAMES, type DesignName } from './catalog';
+import type { ConfigSetting, ConfigStatement, Word } from '../syntax/ast';
+import { CONFIG_KEYS, DESIGN_NAMES, type DesignName } from '../catalog';
 import {
   DEFAULT_KERNEL_VERSION,
   KERNEL_VERSIONS,
   kernelBehaviour,
   maxSwapfiles as maxSwapfilesFor,
   type KernelVersion,
-} from '../sim/kernel_version';
+} from '../../sim/kernel_version';
 import type { Limits, ScenarioConfig } from './checked';
-import { makeDiagnostic, replacementFixes } from './diagnostics';
-import { didYouMean, nearest } from './suggest';
-import { formatBytes, parseBool, parseInteger, parseSize } from './units';
+import { makeDiagnostic, replacementFixes } from '../diagnostics';
+import { didYouMean, nearest } from '../suggest';
+import { sizeLiteral, parseBool, parseInteger, parseSize } from '../units';
 import { checkChoice, checkInteger, checkSize, type Report } from './values';
 
 const PAGE_SIZES: ReadonlyMap<number, string> = new Map([
@@ -204,7 +204,7 @@ export function resolveConfig(
         report(
           makeDiagnostic(
             'SS306',
-            `ram ${ramWord.text} is not a whole number of ${formatBytes(pageSize)} pages`,
+            `ram ${ramWord.text} is not a whole number of ${sizeLiteral(pageSize)} pages`,
             ramWord.range,
           ),
         );
@@ -212,7 +212,7 @@ export function resolveConfig(
         report(
           makeDiagnostic(
             'SS506',
-            `ram must be between ${formatBytes(limits.minRamPages * pageSize)} and ${formatBytes(limits.maxRamPages * pageSize)} with ${formatBytes(pageSize)} pages`,
+            `ram must be between ${sizeLiteral(limits.minRamPages * pageSize)} and ${sizeLiteral(limits.maxRamPages * pageSize)} with ${sizeLiteral(pageSize)} pages`,
             ramWord.range,
           ),
         );

@@ -5,13 +5,13 @@
  * process_madvise() refuses, a caller without privilege, a size that is
  * not whole folios) are diagnostics carrying them.
  */
-import type { CommandStatement } from './ast';
+import type { CommandStatement } from '../syntax/ast';
 import type { CheckedStatement, PageSpan } from './checked';
 import { flag, option, positional, type CheckContext, type RegionInfo } from './context';
-import { formatBytes } from './units';
-import { ADVICES, PROCESS_ADVICES, type Advice } from '../sim/madvise';
+import { sizeLiteral } from '../units';
+import { ADVICES, PROCESS_ADVICES, type Advice } from '../../sim/madvise';
 import { checkChoice, checkInteger, checkPageRange, checkSize } from './values';
-import { PAGE_DATA_MAX, type FillValue } from '../sim/page_data';
+import { PAGE_DATA_MAX, type FillValue } from '../../sim/page_data';
 
 /** `madvise TASK REGION [RANGE] ADVICE` and `process_madvise TASK REGION [RANGE] ADVICE`. */
 export function checkMadvise(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
@@ -151,7 +151,7 @@ export function pageSpan(
   if (regionBytes !== null && offset >= regionBytes) {
     ctx.error(
       'SS310',
-      `offset ${formatBytes(offset)} is past the end of region '${regionName}' (${formatBytes(regionBytes)})`,
+      `offset ${sizeLiteral(offset)} is past the end of region '${regionName}' (${sizeLiteral(regionBytes)})`,
       offsetOpt?.value ?? stmt,
     );
     return null;
@@ -167,7 +167,7 @@ export function pageSpan(
   if (regionBytes !== null && offset + len > regionBytes) {
     ctx.error(
       'SS310',
-      `range ends at ${formatBytes(offset + len)}, past the end of region '${regionName}' (${formatBytes(regionBytes)})`,
+      `range ends at ${sizeLiteral(offset + len)}, past the end of region '${regionName}' (${sizeLiteral(regionBytes)})`,
       lenOpt?.value ?? offsetOpt?.value ?? stmt,
     );
     return null;
@@ -179,7 +179,7 @@ export function pageSpan(
     // madvise() and munmap() refuse an unaligned start; a plain access does not care.
     ctx.error(
       'SS306',
-      `${verb === 'pageout' ? 'MADV_PAGEOUT' : verb} needs a page-aligned start; ${formatBytes(offset)} is not a multiple of ${formatBytes(ps)}`,
+      `${verb === 'pageout' ? 'MADV_PAGEOUT' : verb} needs a page-aligned start; ${sizeLiteral(offset)} is not a multiple of ${sizeLiteral(ps)}`,
       offsetOpt.value,
       'EINVAL',
     );
