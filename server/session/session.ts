@@ -7,11 +7,9 @@
  * change yields a small `SessionDelta`.
  */
 import type {
-  ClusterChange,
   ClusterDetail,
   ClusterList,
   ClusterMap,
-  CounterSet,
   DesignName,
   DeviceSummary,
   EventPage,
@@ -25,52 +23,42 @@ import type {
   StepError,
   StepInfo,
   SwapCacheEntry,
-  WireEvent,
 } from '../../shared/protocol';
 import { parseAndCheck, type FrontEndResult, type Range } from '../lang';
 import type { CheckedStatement, Limits, ScenarioConfig } from '../lang/check/checked';
 import { configUnderKernel } from '../lang/check/config';
 import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
-import { SwapClusterInfo } from '../sim/cluster';
-import { ownerOf } from '../sim/owners';
 import type { ErrnoName } from '../sim/errno';
 import { computeOverhead } from '../sim/designs/overhead';
-import { PG_dirty } from '../sim/folio';
-import { Kernel, type KernelMark } from '../sim/kernel';
+import { Kernel } from '../sim/kernel';
 import { checkInvariants } from '../sim/invariants';
 import { checkWrittenSince } from '../sim/invariants_local';
-import type { SimEvent } from '../sim/events';
-import { swpEntryRaw } from '../sim/swap_entry';
-import { SLOT_KIND_NAMES, hex64, swpTbRaw, tbKind, tbZero, SlotKind } from '../sim/swap_table';
-import type { SwapInfo } from '../sim/swapfile';
 import type { CancelSignal, InvariantMode, ProgressSink, SessionApi, SessionOptions } from './api';
 import { CHECKPOINT_MS, DEFAULT_UNDO_MB, ForwardClock, UndoHistory, type UndoStats } from './undo_history';
-import { slotEncodings } from './encodings';
 import type { Compiled } from './debug_expr';
 import type { DebugCursor, DebugRun, StepProblems } from './debug_run';
 import { execute, type StepOutcome } from './interpreter';
 import { recheck, type RunScope } from './dynamic';
 import { KernelError } from '../sim/errno';
 import { DEFAULT_LIMITS } from '../lang/check/checked';
-import { changedCounters } from './counter_diff';
-import {
-  clusterListName,
-  clusterMap,
-  clusterSummary,
-  counterSet,
-  deviceSummary,
-  flatCounters,
-  memcgSummaries,
-  memcgSummary,
-  slotBacking,
-  zramSlot,
-} from './observe';
+import { counterSet, deviceSummary, memcgSummaries, memcgSummary } from './observe';
 import { overheadInput } from './overhead_input';
 import { overheadToWire } from './overhead_wire';
 import { expectHint } from './hint_text';
 import { StepPlan } from './steps';
-import { BadRequest } from './errors';
+import { DeltaTracker } from './deltas';
+import {
+  clusterDetail,
+  clusterMapOf,
+  clusterPage,
+  eventPage,
+  exportState,
+  slotRecord,
+  swapCacheRows,
+  wireEvents,
+  type QueryContext,
+} from './queries';
 
 /** Share of a run's time the sampled full invariant sweep may take in incremental mode. */
 const DEFAULT_FULL_CHECK_SHARE = 0.05;
@@ -81,77 +69,6 @@ const DEFAULT_FULL_CHECK_SHARE = 0.05;
  * (zswap entries, kept in a Map, cost several units each), hence 15.
  */
 const SWEEP_UNITS_PER_RECORD = 15;
-const MAX_CLUSTER_CHANGES = 2048;
-
-const MAX_DELTA_EVENTS = 200;
-const MAX_HISTORY = 64;
-
-/** Longest text an event becomes on the wire. */
-export function describeEvent(e: SimEvent, path: (type: number) => string): string {
-  switch (e.kind) {
-    case 'swapon':
-      return `swapon ${e.path}: ${e.pages} pages, prio ${e.prio}`;
-    case 'swapoff':
-      return `swapoff ${e.path}`;
-    case 'slot-alloc':
-      return `allocated ${e.nr} slot(s) ${path(e.type)}:${e.offset} for PFN ${e.pfn} (cpu ${e.cpu})`;
-    case 'slot-free':
-      return `freed ${e.nr} slot(s) ${path(e.type)}:${e.offset}`;
-    case 'slot-count':
-      return `count ${e.delta > 0 ? '+1' : '-1'} on ${e.nr} slot(s) ${path(e.type)}:${e.offset}`;
-    case 'cache-add':
-      return `swap cache add PFN ${e.pfn} at ${path(e.type)}:${e.offset} (${e.nr})`;
-    case 'cache-del':
-      return `swap cache delete PFN ${e.pfn} at ${path(e.type)}:${e.offset} (${e.nr})`;
-    case 'swapout':
-      return `swapout ${e.nr} page(s) at ${path(e.type)}:${e.offset} → ${e.backend}`;
-    case 'swapin':
-      return `swapin ${e.nr} page(s) at ${path(e.type)}:${e.offset} from ${e.source}`;
-    case 'cluster-move':
-      return `cluster ${path(e.type)}#${e.cluster}: ${e.from} → ${e.to}`;
-    case 'table-alloc':
-      return `table allocated for cluster ${path(e.type)}#${e.cluster}`;
-    case 'table-free':
-      return `table freed for cluster ${path(e.type)}#${e.cluster}`;
-    case 'extend-table':
-      return `extend_table ${e.allocated ? 'allocated' : 'freed'} for cluster ${path(e.type)}#${e.cluster}`;
-    case 'device-avail':
-      return `${path(e.type)} ${e.onList ? 'joins' : 'leaves'} the avail list`;
-    case 'fallback':
-      return `${e.what} fallback from order ${e.order}: ${e.reason}`;
-    case 'memcg-event':
-      return `memcg ${e.memcg}: ${e.event}`;
-    case 'oom-kill':
-      return `OOM kill of ${e.task} in ${e.memcg}`;
-    case 'zswap':
-      return `zswap ${e.op} ${(e.nr ?? 1) > 1 ? `${e.nr} slot(s) ` : ''}${path(e.type)}:${e.offset}${e.reason ? ` (${e.reason})` : ''}`;
-    case 'invariant':
-      return `invariant violated: ${e.message}`;
-    case 'error':
-      return `${e.errno}: ${e.message}`;
-    case 'note':
-      return e.message;
-  }
-}
-
-function eventSlots(e: SimEvent): { type?: number; offset?: number; nr?: number } {
-  if ('type' in e && 'offset' in e) return { type: e.type, offset: e.offset, nr: ('nr' in e ? e.nr : undefined) ?? 1 };
-  if ('type' in e) return { type: e.type };
-  return {};
-}
-
-/**
- * The part of a merged run event (events.ts) that concerns slot `offset`:
- * the event its folio's pages had before merging, so a slot's history reads
- * as it would without the merge.
- */
-function eventForSlot(e: SimEvent, offset: number): SimEvent {
-  if (!('offset' in e) || !('unit' in e) || e.unit === undefined || (e.nr ?? 1) <= e.unit) return e;
-  const shift = Math.floor((offset - e.offset) / e.unit) * e.unit;
-  const part = { ...e, offset: e.offset + shift, nr: e.unit, unit: undefined };
-  if ('pfn' in part) part.pfn += shift;
-  return part as SimEvent;
-}
 
 /**
  * SessionOptions plus the checker's limits: a caller running untrusted or
@@ -206,12 +123,7 @@ export class Session implements SessionApi {
   /** The line of each step run (index step - 1): a step back visits only the lines of the steps it undoes. */
   private readonly stepLines: number[] = [];
   /** What the views last saw, for diffing. */
-  private lastDevices = new Map<number, string>();
-  private lastMemcgs = new Map<number, string>();
-  private lastCounters: CounterSet | null = null;
-  private sentExpects = 0;
-  private sentErrors = 0;
-  private deltaMark: KernelMark | null = null;
+  private readonly deltas = new DeltaTracker();
 
   constructor(
     uri: string,
@@ -276,10 +188,10 @@ export class Session implements SessionApi {
       swapTiers: cfg.swapTiers,
     });
     this.machineValue = k;
-    this.deltaMark = k.mark();
+    this.deltas.attach(k);
     if (!this.viewsTaken) {
       this.viewsTaken = true;
-      this.rememberViews();
+      this.deltas.remember(k);
     }
     return k;
   }
@@ -465,9 +377,7 @@ export class Session implements SessionApi {
 
   /** The journal compacted [from, to) (undo_history.ts): the delta's mark moves with it. */
   private journalCompacted(from: number, to: number, removed: number): void {
-    const m = this.deltaMark;
-    if (!m || m.journal <= from) return;
-    this.deltaMark = { journal: m.journal >= to ? m.journal - removed : from, events: m.events };
+    this.deltas.journalCompacted(from, to, removed);
   }
 
   /**
@@ -776,11 +686,9 @@ export class Session implements SessionApi {
       const line = this.stepLines[s]!;
       if ((this.lineEffects.get(line)?.step ?? 0) > target) this.lineEffects.delete(line);
     }
-    this.sentExpects = Math.min(this.sentExpects, this.expectList.length);
-    this.sentErrors = Math.min(this.sentErrors, this.errorList.length);
+    this.deltas.rewound({ expects: this.expectList, errors: this.errorList });
     this.statusValue =
       this.statusValue === 'invalid' ? 'invalid' : this.index >= this.plan.total ? 'finished' : 'ready';
-    this.deltaMark = null;
   }
 
   /** The error of the last step run, if it failed (what `expect error` looks at next). */
@@ -791,88 +699,15 @@ export class Session implements SessionApi {
 
   // ------------------------------------------------------------- deltas
 
-  private rememberViews(): void {
-    const k = this.kernel;
-    this.lastDevices = new Map(k.swap.devices.map((d) => [d.type, JSON.stringify(deviceSummary(k, d))]));
-    this.lastMemcgs = new Map(memcgSummaries(k).map((m) => [m.id, JSON.stringify(m)]));
-    this.lastCounters = counterSet(k);
-    this.deltaMark = k.mark();
-  }
-
-  /** What changed since the last delta (or since the rewind), bounded by the caps above. */
+  /** What changed since the last delta (or since the rewind): deltas.ts. */
   private delta(rewound: boolean): SessionDelta {
-    const k = this.kernel;
     this.seqNo++;
-    // each summary is built and serialised once: it is both compared and remembered
-    const devices: DeviceSummary[] = [];
-    const deviceJson = new Map<number, string>();
-    for (const si of k.swap.devices) {
-      const s = deviceSummary(k, si);
-      const json = JSON.stringify(s);
-      deviceJson.set(si.type, json);
-      if (this.lastDevices.get(si.type) !== json) devices.push(s);
-    }
-    const removedDevices = [...this.lastDevices.keys()].filter((t) => !deviceJson.has(t));
-    const memcgs: MemcgSummary[] = [];
-    const memcgJson = new Map<number, string>();
-    for (const m of memcgSummaries(k)) {
-      const json = JSON.stringify(m);
-      memcgJson.set(m.id, json);
-      if (this.lastMemcgs.get(m.id) !== json) memcgs.push(m);
-    }
-    const removedMemcgs = [...this.lastMemcgs.keys()].filter((id) => !memcgJson.has(id));
-    const now = counterSet(k);
-    const counters = this.lastCounters ? changedCounters(this.lastCounters, now) : flatCounters(now);
-
-    // clusters touched since the last delta, from the journal
-    const clusters: ClusterChange[] = [];
-    const overflow = new Set<number>();
-    const changedSlots: Record<number, number> = {};
-    if (this.deltaMark && !rewound) {
-      const seen = new Set<SwapClusterInfo>();
-      // consecutive records often write the same array: its owner is looked up once
-      let lastTarget: unknown = null;
-      let owner: object | undefined;
-      for (const target of k.j.touchedSince(this.deltaMark.journal)) {
-        if (target !== lastTarget) {
-          lastTarget = target;
-          owner = target instanceof SwapClusterInfo ? target : ownerOf(target as object);
-        }
-        if (!(owner instanceof SwapClusterInfo)) continue;
-        const ci = owner;
-        if (!(target instanceof SwapClusterInfo)) changedSlots[ci.type] = (changedSlots[ci.type] ?? 0) + 1;
-        if (seen.has(ci)) continue;
-        seen.add(ci);
-        if (clusters.length >= MAX_CLUSTER_CHANGES) {
-          overflow.add(ci.type);
-          continue;
-        }
-        clusters.push({
-          type: ci.type,
-          cluster: ci.idx,
-          list: clusterListName(ci),
-          order: ci.order,
-          count: ci.count,
-          hasTable: ci.table !== null,
-        });
-      }
-    } else {
-      for (const si of k.swap.devices) overflow.add(si.type);
-    }
-    const eventsTotal = k.log.length;
-    const from = Math.max(
-      this.deltaMark && !rewound ? this.deltaMark.events : eventsTotal,
-      eventsTotal - MAX_DELTA_EVENTS,
+    const changes = this.deltas.changes(
+      this.kernel,
+      rewound,
+      { expects: this.expectList, errors: this.errorList },
+      (from, to) => wireEvents(this.queries, from, to),
     );
-    const events = this.wireEvents(from, eventsTotal);
-    const expects = rewound ? this.expectList.slice() : this.expectList.slice(this.sentExpects);
-    const errors = rewound ? this.errorList.slice() : this.errorList.slice(this.sentErrors);
-    this.sentExpects = this.expectList.length;
-    this.sentErrors = this.errorList.length;
-    this.lastDevices = deviceJson;
-    this.lastMemcgs = memcgJson;
-    this.lastCounters = now;
-    this.deltaMark = k.mark();
     return {
       uri: this.uri,
       seq: this.seqNo,
@@ -880,36 +715,9 @@ export class Session implements SessionApi {
       design: this.designName,
       kernel: this.kernelVersion,
       step: this.step,
-      devices,
-      removedDevices,
-      clusters,
-      clustersOverflow: [...overflow],
-      changedSlots,
-      memcgs,
-      removedMemcgs,
-      counters,
-      events,
-      eventsTotal,
-      expects,
-      errors,
+      ...changes,
       rewound,
     };
-  }
-
-  private wireEvents(from: number, to: number): WireEvent[] {
-    const out: WireEvent[] = [];
-    const ev = this.kernel.log.events;
-    for (let i = from; i < to; i++) {
-      const e = ev[i]!;
-      out.push({
-        id: i,
-        step: this.stepOfEvent(i),
-        kind: e.kind,
-        ...eventSlots(e),
-        text: describeEvent(e, this.pathOf),
-      });
-    }
-    return out;
   }
 
   /** The step (1-based) during which event `i` was emitted. */
@@ -970,181 +778,39 @@ export class Session implements SessionApi {
     return { name, state: t.state, cgroup: m ? memcgSummary(k, m).path : '/', ...k.taskFootprint(t) };
   }
 
-  private si(type: number): SwapInfo {
-    const si = Number.isInteger(type) ? this.kernel.swap.swapInfo[type] : undefined;
-    if (!si) throw new BadRequest(`no active swap device of type ${type}`);
-    return si;
+  /** What the on-demand views (queries.ts) read besides the machine. */
+  private get queries(): QueryContext {
+    return {
+      k: this.kernel,
+      design: this.designName,
+      seq: this.seqNo,
+      stepOfEvent: (i) => this.stepOfEvent(i),
+      pathOf: this.pathOf,
+    };
   }
 
   slot(type: number, offset: number): SlotRecord {
-    const k = this.kernel;
-    const si = this.si(type);
-    if (!Number.isInteger(offset) || offset < 0 || offset >= si.max)
-      throw new BadRequest(`offset ${offset} outside ${si.path} (0..${si.max - 1})`);
-    const meta = si.slotMeta(offset);
-    const kind = tbKind(meta);
-    const id = k.swapMemcgId(si, offset);
-    const m = id ? k.memcgs.get(id) : undefined;
-    const entry = si.type * 2 ** 32 + offset;
-    const z = k.zswap.entries.get(entry);
-    const history: WireEvent[] = [];
-    const ev = k.log.events;
-    for (let i = ev.length - 1; i >= 0 && history.length < MAX_HISTORY; i--) {
-      const s = eventSlots(ev[i]!);
-      if (s.type === type && s.offset !== undefined && offset >= s.offset && offset < s.offset + (s.nr ?? 1)) {
-        const e = eventForSlot(ev[i]!, offset);
-        history.push({
-          id: i,
-          step: this.stepOfEvent(i),
-          kind: e.kind,
-          ...eventSlots(e),
-          text: describeEvent(e, this.pathOf),
-        });
-      }
-    }
-    history.reverse();
-    return {
-      type,
-      offset,
-      cluster: offset >>> k.geom.clusterShift,
-      kind: SLOT_KIND_NAMES[kind],
-      backing: slotBacking(k, si, offset),
-      count: si.slotCount(offset),
-      zero: tbZero(meta),
-      memcg: m ? { id: m.id, path: memcgSummary(k, m).path, online: m.online } : null,
-      pfn: kind === SlotKind.PFN ? si.slotVal(offset) : null,
-      zswap: z ? { length: z.length, incompressible: z.incompressible, referenced: z.referenced } : null,
-      zram: zramSlot(k, si, offset),
-      entryRaw: swpEntryRaw(entry),
-      encodings: slotEncodings(k, si, offset, this.designName),
-      history,
-    };
+    return slotRecord(this.queries, type, offset);
   }
 
   cluster(type: number, cluster: number): ClusterDetail {
-    const k = this.kernel;
-    const si = this.si(type);
-    if (!Number.isInteger(cluster) || cluster < 0 || cluster >= si.nrClusters)
-      throw new BadRequest(`cluster ${cluster} outside ${si.path} (0..${si.nrClusters - 1})`);
-    const ci = si.cluster(cluster);
-    const n = k.geom.clusterSlots;
-    const base = cluster * n;
-    const backing: ClusterDetail['backing'] = [];
-    const counts: number[] = [];
-    const raw: string[] = [];
-    const memcgIds: number[] = [];
-    const layout =
-      this.designName === 'p1' || this.designName === 'legacy' ? 'p1' : this.designName === 'p3' ? 'p3' : 'p4';
-    const zram: ClusterDetail['zram'] = k.zramOf(si) ? { state: [], size: [] } : undefined;
-    for (let i = 0; i < n; i++) {
-      const off = base + i;
-      if (zram) {
-        const z = zramSlot(k, si, off)!;
-        zram.state.push(z.state);
-        zram.size.push(z.size);
-      }
-      backing.push(off < si.max || ci?.table ? slotBacking(k, si, off) : 'bad');
-      counts.push(si.slotCount(off));
-      memcgIds.push(k.swapMemcgId(si, off));
-      if (ci?.table) raw.push(hex64(swpTbRaw(layout, ci.table.meta[i]!, ci.table.val[i]!, si.slotCount(off))));
-    }
-    return {
-      type,
-      cluster,
-      list: clusterListName(ci),
-      order: ci?.order ?? 0,
-      count: ci?.count ?? 0,
-      hasTable: !!ci?.table,
-      hasExtendTable: !!ci?.extendTable,
-      backing,
-      counts,
-      raw,
-      memcgIds,
-      ...(zram ? { zram } : {}),
-    };
+    return clusterDetail(this.queries, type, cluster);
   }
 
   clusterMap(type: number, bins: number, from?: number, to?: number): ClusterMap {
-    const si = this.si(type);
-    const b = Math.floor(bins);
-    if (!(b >= 1 && b <= 65536)) throw new BadRequest(`bins ${bins} outside 1..65536`);
-    const f = from ?? 0;
-    const t = to ?? si.nrClusters;
-    if (!Number.isInteger(f) || !Number.isInteger(t) || f < 0 || t > si.nrClusters || f >= t)
-      throw new BadRequest(`cluster range ${f}..${t} outside 0..${si.nrClusters}`);
-    return clusterMap(this.kernel, si, this.seqNo, b, f, t);
+    return clusterMapOf(this.queries, type, bins, from, to);
   }
 
   clusters(type: number, start: number, limit: number, includeFree: boolean): ClusterList {
-    const si = this.si(type);
-    const lim = Math.max(1, Math.min(4096, Math.floor(limit)));
-    const out: ClusterList['clusters'] = [];
-    const touched = si.clusters();
-    let next: number | null = null;
-    if (includeFree) {
-      for (let c = Math.max(0, start); c < si.nrClusters; c++) {
-        if (out.length >= lim) {
-          next = c;
-          break;
-        }
-        const ci = si.cluster(c);
-        out.push(ci ? clusterSummary(ci) : { cluster: c, list: 'free', order: 0, count: 0, hasTable: false });
-      }
-    } else {
-      for (const ci of touched) {
-        if (ci.idx < start || (ci.flags === 1 && ci.count === 0 && !ci.table)) continue;
-        if (out.length >= lim) {
-          next = ci.idx;
-          break;
-        }
-        out.push(clusterSummary(ci));
-      }
-    }
-    return { type, clusters: out, next, touched: touched.filter((c) => c.table).length };
+    return clusterPage(this.kernel, type, start, limit, includeFree);
   }
 
   swapCache(start: number, limit: number): { total: number; entries: SwapCacheEntry[] } {
-    const k = this.kernel;
-    const f = k.folios;
-    const entries: SwapCacheEntry[] = [];
-    let total = 0;
-    const lim = Math.max(0, Math.min(10_000, Math.floor(limit)));
-    for (const si of k.swap.devices) {
-      for (const ci of si.clusters()) {
-        if (!ci.table) continue;
-        const base = si.clusterOffset(ci);
-        for (let i = 0; i < ci.table.meta.length; i++) {
-          if (tbKind(ci.table.meta[i]!) !== SlotKind.PFN) continue;
-          const pfn = ci.table.val[i]!;
-          const head = f.head[pfn]!;
-          if (head !== pfn) continue; // one row per folio
-          if (total >= start && entries.length < lim) {
-            const m = k.memcgs.get(f.memcg[head]!);
-            entries.push({
-              pfn,
-              order: f.order[head]!,
-              type: si.type,
-              offset: base + i,
-              dirty: f.test(head, PG_dirty),
-              mapped: f.mapcount[head]!,
-              memcg: m ? memcgSummary(k, m).path : '/',
-            });
-          }
-          total++;
-        }
-      }
-    }
-    return { total, entries };
+    return swapCacheRows(this.kernel, start, limit);
   }
 
   events(start: number, count: number, fromEnd = false): EventPage {
-    const total = this.kernel.log.length;
-    const n = Math.max(0, Math.min(1000, Math.floor(count)));
-    let a = fromEnd ? total - Math.max(0, Math.floor(start)) - n : Math.max(0, Math.floor(start));
-    a = Math.max(0, a);
-    const b = Math.min(total, a + n);
-    const events = this.wireEvents(a, b);
-    return { total, events: fromEnd ? events.reverse() : events };
+    return eventPage(this.queries, start, count, fromEnd);
   }
 
   overhead(): WireOverheadTable {
@@ -1152,18 +818,6 @@ export class Session implements SessionApi {
   }
 
   exportState(format: 'state-json' | 'counters-csv'): { mime: string; text: string } {
-    const snap = this.snapshot();
-    if (format === 'state-json') {
-      const clusters: Record<string, ClusterList['clusters']> = {};
-      for (const d of snap.devices) clusters[d.path] = this.clusters(d.type, 0, 4096, false).clusters;
-      return { mime: 'application/json', text: JSON.stringify({ ...snap, clusters }, null, 2) };
-    }
-    const flat = flatCounters(snap.counters);
-    const rows = Object.entries(flat).map(([key, v]) => `${csvCell(key)},${v}`);
-    return { mime: 'text/csv', text: ['counter,value', ...rows].join('\n') + '\n' };
+    return exportState(this.kernel, this.snapshot(), format);
   }
-}
-
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
