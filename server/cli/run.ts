@@ -11,6 +11,7 @@ import { err, guarded, out } from './io';
 import { diagnosticLine, kernelErrorLine } from './report';
 import { parseDesign, runScenarioFile } from './session_run';
 import { formatBytes } from '../../shared/format';
+import { DUMP_MEMINFO, DUMP_VMSTAT } from '../verify/translate';
 
 export const RUN_HELP = `Usage: swapsim run FILE [--design DESIGN] [--json]
 
@@ -28,20 +29,6 @@ Problems go to stderr as FILE:LINE:COL: error CODE: message.
 Exit status: 0 the scenario ran (kernel errors included), 1 it has errors
 and did not run, 2 usage error.
 `;
-
-/** /proc/vmstat events a swap developer looks at first (docs/kernel-model.md §10). */
-const KEY_VMSTAT = [
-  'pswpin',
-  'pswpout',
-  'swpout_zero',
-  'swpin_zero',
-  'zswpout',
-  'zswpin',
-  'zswpwb',
-  'thp_swpout',
-  'thp_swpout_fallback',
-] as const;
-const KEY_MEMINFO = ['SwapCached', 'Zswap', 'Zswapped'] as const;
 
 export function runCommand(args: readonly string[]): number {
   if (wantsHelp(args)) {
@@ -91,10 +78,10 @@ export function finalStateText(session: Session, overhead: WireOverheadTable | s
   lines.push('', '$ free -k');
   lines.push(freeText(k).trimEnd());
   lines.push('', '# /proc/vmstat (swap events)');
-  for (const key of KEY_VMSTAT) lines.push(`${key} ${k.vmstat.events[key] ?? 0}`);
+  for (const key of DUMP_VMSTAT) lines.push(`${key} ${k.vmstat.events[key] ?? 0}`);
   lines.push('', '# /proc/meminfo (swap lines)');
   const mi = meminfo(k);
-  for (const key of KEY_MEMINFO) lines.push(`${(key + ':').padEnd(16)}${String(mi[key]).padStart(8)} kB`);
+  for (const key of DUMP_MEMINFO) lines.push(`${(key + ':').padEnd(16)}${String(mi[key]).padStart(8)} kB`);
   const cgroups = memcgSummaries(k).filter((m) => m.online && m.path !== '/');
   if (cgroups.length > 0) {
     lines.push('', '# cgroup memory.current memory.swap.current memory.zswap.current (bytes)');
