@@ -815,16 +815,21 @@ static int prepare_device(struct device *d, unsigned long slots, int rotational,
     return write_swap_header(d->path, slots, bad);
   }
   if (strcmp(d->kind, "zram") == 0) {
-    char sys[160], name[80], size[32];
+    char sys[160], name[80], size[32], state[8] = "";
     snprintf(name, sizeof name, "zram%s", d->arg);
-    snprintf(sys, sizeof sys, "/sys/block/%s/reset", name);
-    write_file(sys, "1");
-    snprintf(sys, sizeof sys, "/sys/block/%s/disksize", name);
-    snprintf(size, sizeof size, "%lu", slots * PAGE);
-    int e = write_file(sys, size);
-    if (e) return e;
+    /* a device the scenario set up itself (comp_algorithm, disksize) is kept as it is: a reset would drop its settings */
+    snprintf(sys, sizeof sys, "/sys/block/%s/initstate", name);
+    long got = read_file(sys, state, sizeof state - 1);
+    if (got <= 0 || state[0] != '1') {
+      snprintf(sys, sizeof sys, "/sys/block/%s/reset", name);
+      write_file(sys, "1");
+      snprintf(sys, sizeof sys, "/sys/block/%s/disksize", name);
+      snprintf(size, sizeof size, "%lu", slots * PAGE);
+      int e = write_file(sys, size);
+      if (e) return e;
+    }
     if (!d->prepared) {
-      e = node_for(d->path, name);
+      int e = node_for(d->path, name);
       if (e) return e;
       d->prepared = 1;
     }

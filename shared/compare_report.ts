@@ -110,6 +110,23 @@ function behaviourRows(designs: readonly DesignName[], behaviour: readonly Desig
       values: designs.map((d) => of(d)?.memcgSwap.find((m) => m.path === path)?.pages ?? null),
     });
   }
+  // mTHP fallbacks: a row for each size and stat that moved under some design (0 where it did not)
+  const fallbacks = new Map<string, { size: string; stat: string }>();
+  for (const b of behaviour) for (const f of b.mthpFallbacks) fallbacks.set(`${f.size} ${f.stat}`, f);
+  const bySize = (x: { size: string }, y: { size: string }): number => parseInt(x.size) - parseInt(y.size);
+  for (const [label, f] of [...fallbacks].sort(([, x], [, y]) => bySize(x, y))) {
+    rows.push({
+      label: `mTHP ${label}`,
+      kind: '',
+      unit: 'count',
+      values: designs.map((d) => {
+        const b = of(d);
+        return b === undefined
+          ? null
+          : (b.mthpFallbacks.find((m) => m.size === f.size && m.stat === f.stat)?.count ?? 0);
+      }),
+    });
+  }
   return rows;
 }
 

@@ -444,6 +444,11 @@ export interface DesignBehaviour {
   slotsUsed: number;
   /** memory.swap.current of every cgroup but the root, in pages. */
   memcgSwap: { path: string; pages: number }[];
+  /**
+   * The per-size mTHP fallback stats that moved (`*_fallback`, `*_fallback_charge`
+   * under /sys/kernel/mm/transparent_hugepage/hugepages-<size>/stats/), smallest size first.
+   */
+  mthpFallbacks: { size: string; stat: string; count: number }[];
 }
 
 export interface CompareDifference {

@@ -505,6 +505,7 @@ const compareResult: Validator<CompareResult> = object<CompareResult>({
       swapCache: nat,
       slotsUsed: nat,
       memcgSwap: arrayOf(object<DesignBehaviour['memcgSwap'][number]>({ path: str, pages: nat })),
+      mthpFallbacks: arrayOf(object<DesignBehaviour['mthpFallbacks'][number]>({ size: str, stat: str, count: nat })),
     }),
   ),
   divergence: nullable(

@@ -9,6 +9,7 @@
  * pointer (function, file or docs/kernel-model.md section).
  */
 import { KERNEL_VERSIONS } from '../sim/kernel_version';
+import type { MthpStat } from '../sim/vmstat';
 
 // ─── Commands ────────────────────────────────────────────────────────────────
 
@@ -1515,16 +1516,26 @@ export const ZRAM_FILE_SPECS: readonly FileSpec[] = [
   },
 ];
 
-export const THP_STATS: readonly { name: string; doc: string }[] = [
+/** The per-size mTHP stats, in the kernel's order; the same names as MTHP_STATS in server/sim/vmstat.ts. */
+export const THP_STATS: readonly { name: MthpStat; doc: string }[] = [
+  { name: 'anon_fault_alloc', doc: 'Anonymous faults that got a folio of this size.' },
+  {
+    name: 'anon_fault_fallback',
+    doc: 'Anonymous faults that tried this size and fell back to a smaller one (no folio or no charge).',
+  },
+  { name: 'anon_fault_fallback_charge', doc: 'Of those fallbacks, the ones caused by a failed memcg charge.' },
+  { name: 'zswpout', doc: 'Folios of this size stored in zswap.' },
+  { name: 'swpin', doc: 'Folios of this size swapped in whole.' },
+  { name: 'swpin_fallback', doc: 'Swapins that wanted this size but fell back to a smaller one.' },
+  { name: 'swpin_fallback_charge', doc: 'Fallbacks caused by a failed memcg charge.' },
   { name: 'swpout', doc: 'Folios of this size swapped out whole.' },
   {
     name: 'swpout_fallback',
     doc: 'Folios of this size split before swapout because no aligned run of free slots existed.',
   },
-  { name: 'swpin', doc: 'Folios of this size swapped in whole.' },
-  { name: 'swpin_fallback', doc: 'Swapins that wanted this size but fell back to a smaller one.' },
-  { name: 'swpin_fallback_charge', doc: 'Fallbacks caused by a failed memcg charge.' },
-  { name: 'zswpout', doc: 'Folios of this size stored in zswap.' },
+  { name: 'shmem_alloc', doc: 'shmem/tmpfs folios of this size allocated.' },
+  { name: 'shmem_fallback', doc: 'shmem/tmpfs allocations that tried this size and fell back to a smaller one.' },
+  { name: 'shmem_fallback_charge', doc: 'Of those shmem fallbacks, the ones caused by a failed memcg charge.' },
 ];
 
 export const ZSWAP_DEBUG_COUNTERS: readonly { name: string; unit: ObservableUnit; doc: string }[] = [

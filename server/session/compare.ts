@@ -21,6 +21,8 @@ import type {
 } from '../../shared/protocol';
 import { computeOverhead } from '../sim/designs/overhead';
 import type { Kernel } from '../sim/kernel';
+import { mthpSizeKb } from '../sim/procfs';
+import { MTHP_FALLBACK_STATS } from '../sim/vmstat';
 import type { CancelSignal } from './api';
 import { overheadInput } from './overhead_input';
 import { overheadToWire } from './overhead_wire';
@@ -49,6 +51,8 @@ interface BehaviourSample {
   readonly slotsUsed: number;
   /** memory.swap.current of each cgroup but the root, in pages, by path. */
   readonly memcgSwap: ReadonlyMap<string, number>;
+  /** The mTHP fallback stats that moved, by `<size> <stat>` (e.g. `256kB swpout_fallback`), smallest size first. */
+  readonly mthpFallbacks: ReadonlyMap<string, number>;
 }
 
 const SAMPLE_FIELDS = [
@@ -67,6 +71,12 @@ function sampleBehaviour(session: Session): BehaviourSample {
   const k: Kernel = session.machine;
   const memcgSwap = new Map<string, number>();
   for (const m of k.memcgs.byId.values()) if (!m.isRoot) memcgSwap.set('/' + m.path, m.swap.usage);
+  const mthpFallbacks = new Map<string, number>();
+  for (let order = 1; order < k.geom.nrOrders; order++) {
+    const row = k.vmstat.mthp[order]!;
+    for (const stat of MTHP_FALLBACK_STATS)
+      if (row[stat] > 0) mthpFallbacks.set(`${mthpSizeKb(k, order)}kB ${stat}`, row[stat]);
+  }
   let passed = 0;
   for (const e of session.expects) if (e.passed) passed++;
   let unexpected = 0;
@@ -81,6 +91,7 @@ function sampleBehaviour(session: Session): BehaviourSample {
     swapCache: k.stat.nrSwapcache,
     slotsUsed: k.swap.devices.reduce((n, d) => n + d.inusePages, 0),
     memcgSwap,
+    mthpFallbacks,
   };
 }
 
@@ -92,10 +103,11 @@ function fingerprint(s: BehaviourSample): number {
     h = Math.imul(h ^ Math.floor(n / 0x10000), 0x01000193);
   };
   for (const field of SAMPLE_FIELDS) mixIn(s[field]);
-  for (const [path, pages] of s.memcgSwap) {
-    for (let i = 0; i < path.length; i++) mixIn(path.charCodeAt(i));
-    mixIn(pages);
-  }
+  for (const named of [s.memcgSwap, s.mthpFallbacks])
+    for (const [name, n] of named) {
+      for (let i = 0; i < name.length; i++) mixIn(name.charCodeAt(i));
+      mixIn(n);
+    }
   return h >>> 0;
 }
 
@@ -108,6 +120,11 @@ function differences(a: BehaviourSample, b: BehaviourSample): CompareDifference[
     const x = a.memcgSwap.get(path) ?? 0;
     const y = b.memcgSwap.get(path) ?? 0;
     if (x !== y) out.push({ what: `${path} memory.swap.current`, first: x, second: y });
+  }
+  for (const name of new Set([...a.mthpFallbacks.keys(), ...b.mthpFallbacks.keys()])) {
+    const x = a.mthpFallbacks.get(name) ?? 0;
+    const y = b.mthpFallbacks.get(name) ?? 0;
+    if (x !== y) out.push({ what: `mTHP ${name}`, first: x, second: y });
   }
   return out;
 }
@@ -199,6 +216,10 @@ export class DesignComparison {
         swapCache: last.swapCache,
         slotsUsed: last.slotsUsed,
         memcgSwap: [...last.memcgSwap].map(([path, pages]) => ({ path, pages })),
+        mthpFallbacks: [...last.mthpFallbacks].map(([name, count]) => {
+          const [size, stat] = name.split(' ') as [string, string];
+          return { size, stat, count };
+        }),
       } satisfies DesignBehaviour);
       this.runs.push({ design, prints, reached });
     } catch (e) {

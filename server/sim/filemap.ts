@@ -158,8 +158,8 @@ export function findPage(as: AddressSpace, index: number): number {
 /**
  * filemap_add_folio(): a new folio (order 0 for disk files, the file's
  * order for shmem) charged to `m`, in the page cache at `index`, on the
- * LRU. Its pages take the file's content. Returns the head PFN, or -1
- * when memory (or the memcg) cannot provide it.
+ * LRU. Its pages take the file's content. Returns the head PFN, or
+ * allocFolio()'s failure code when memory (or the memcg) cannot provide it.
  */
 export function addPageCacheFolio(
   k: Kernel,
@@ -170,7 +170,7 @@ export function addPageCacheFolio(
   mayOom: boolean,
 ): number {
   const pfn = k.mem.allocFolio(m, order, mayOom && order === 0);
-  if (pfn < 0) return -1;
+  if (pfn < 0) return pfn;
   const f = k.folios;
   const nr = 1 << order;
   if (!as.isShmem) {

@@ -74,6 +74,11 @@ export function pfnMembership(pfns: Int32Array, n: number): (pfn: number) => boo
   return (pfn) => pfn >= lo && pfn <= hi && bits[pfn - lo] === 1;
 }
 
+/** allocFolio() could not allocate the pages (after reclaim). */
+export const ALLOC_FAILED_PAGES = -1;
+/** allocFolio() could not charge the memcg (after its reclaim). */
+export const ALLOC_FAILED_CHARGE = -2;
+
 export class MemoryOps {
   constructor(private readonly k: Kernel) {}
 
@@ -87,12 +92,14 @@ export class MemoryOps {
   /**
    * Allocate and charge a folio: the memcg charge first (with reclaim and
    * memcg OOM), then pages from the buddy allocator (with global reclaim and
-   * global OOM). Returns the head PFN or -1.
+   * global OOM). Returns the head PFN, ALLOC_FAILED_CHARGE when the memcg
+   * refused the charge, or ALLOC_FAILED_PAGES when the pages could not be
+   * had (the mTHP stats tell the two apart: `*_fallback_charge`).
    */
   allocFolio(m: Memcg, order: number, mayOom: boolean): number {
     const k = this.k;
     const nr = 1 << order;
-    if (!this.chargeMemory(m, nr, mayOom)) return -1;
+    if (!this.chargeMemory(m, nr, mayOom)) return ALLOC_FAILED_CHARGE;
     // kernel allocations that came up short are paid before user pages (kmem.ts)
     k.kmem.settle();
     let pfn = k.pages.alloc(order);
@@ -106,7 +113,7 @@ export class MemoryOps {
     }
     if (pfn < 0) {
       k.memcgs.uncharge(m, 'memory', nr);
-      return -1;
+      return ALLOC_FAILED_PAGES;
     }
     k.folios.init(pfn, order, m.id, -1, 0);
     lruAdd(k.j, k.folios, m, pfn, false);
@@ -234,7 +241,13 @@ export class MemoryOps {
     if (before === 0 && isPageCache(k, head)) fileStat(k, head, 'mapped', f.nr(head));
   }
 
-  /** do_anonymous_page(): the mapping's mTHP order when the aligned range is empty, else smaller. */
+  /**
+   * do_anonymous_page(): the mapping's mTHP order when the aligned range is
+   * empty, else smaller. An order whose range is not empty is skipped
+   * without a count; one whose folio or charge cannot be had counts
+   * `anon_fault_fallback` (and `anon_fault_fallback_charge`) and the next
+   * order is tried, as alloc_anon_folio() in mm/memory.c does.
+   */
   private doAnonymousPage(task: Task, vma: Vma, idx: number): void {
     const k = this.k;
     const m = k.memcgs.get(task.memcg)!;
@@ -255,8 +268,11 @@ export class MemoryOps {
           if (task.state !== 'alive') return;
           fail('ENOMEM', `out of memory faulting ${task.name}:${vma.name}[${idx}]`);
         }
+        if (pfn === ALLOC_FAILED_CHARGE) k.vmstat.mthpCount(order, 'anon_fault_fallback_charge');
+        k.vmstat.mthpCount(order, 'anon_fault_fallback');
         continue;
       }
+      if (order > 0) k.vmstat.mthpCount(order, 'anon_fault_alloc');
       const f = k.folios;
       k.j.a(f.anonVma, pfn, vma.anonVma.id);
       k.j.a(f.index, pfn, start);

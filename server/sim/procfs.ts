@@ -236,8 +236,13 @@ export function freeText(k: Kernel, unit: 'k' | 'm' = 'k'): string {
 }
 
 /** hugepages-<N>kB directory names for orders 1..PMD_ORDER. */
+/** The size of an order's folios in KiB, as the mTHP folders name it. */
+export function mthpSizeKb(k: Kernel, order: number): number {
+  return (k.geom.pageSize / 1024) << order;
+}
+
 export function mthpSizeName(k: Kernel, order: number): string {
-  return `hugepages-${(k.geom.pageSize / 1024) << order}kB`;
+  return `hugepages-${mthpSizeKb(k, order)}kB`;
 }
 
 export function mthpStats(k: Kernel): { size: string; order: number; stats: Record<string, number> }[] {

@@ -37,6 +37,7 @@ import {
 } from './filemap';
 import type { Kernel } from './kernel';
 import type { Memcg } from './memcontrol';
+import { ALLOC_FAILED_CHARGE } from './memory';
 import { swapCacheDelFolio, swapinFolio } from './swap_state';
 import { swpType, type SwpEntry } from './swap_entry';
 
@@ -110,7 +111,10 @@ export function shmemGetPage(k: Kernel, as: AddressSpace, index: number, m: Memc
     const pfn = addPageCacheFolio(k, as, start, order, m, mayOom && order === 0);
     if (pfn < 0) {
       // shmem_alloc_and_add_folio(): a large folio that cannot be had falls back to a smaller one
-      if (order > 0) k.vmstat.mthpCount(order, 'shmem_fallback');
+      if (order > 0) {
+        if (pfn === ALLOC_FAILED_CHARGE) k.vmstat.mthpCount(order, 'shmem_fallback_charge');
+        k.vmstat.mthpCount(order, 'shmem_fallback');
+      }
       continue;
     }
     if (order > 0) k.vmstat.mthpCount(order, 'shmem_alloc');

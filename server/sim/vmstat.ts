@@ -35,17 +35,25 @@ export const VMSTAT_EVENTS = [
 ] as const;
 export type VmstatEvent = (typeof VMSTAT_EVENTS)[number];
 
+/** The per-size mTHP stats the simulator counts, in the kernel's enum mthp_stat_item order (include/linux/huge_mm.h). */
 export const MTHP_STATS = [
-  'swpout',
-  'swpout_fallback',
+  'anon_fault_alloc',
+  'anon_fault_fallback',
+  'anon_fault_fallback_charge',
+  'zswpout',
   'swpin',
   'swpin_fallback',
   'swpin_fallback_charge',
-  'zswpout',
+  'swpout',
+  'swpout_fallback',
   'shmem_alloc',
   'shmem_fallback',
+  'shmem_fallback_charge',
 ] as const;
 export type MthpStat = (typeof MTHP_STATS)[number];
+
+/** The stats that count a large folio the kernel wanted and did not get (or split): what `swapsim compare` lines up. */
+export const MTHP_FALLBACK_STATS: readonly MthpStat[] = MTHP_STATS.filter((s) => s.includes('_fallback'));
 
 export class Vmstat {
   readonly events: Record<VmstatEvent, number>;

@@ -240,6 +240,10 @@ function pickValue(text: string, pick: FilePick): VerifyValue {
     }
     case 'free':
       return freeValue(text, pick.row, pick.column);
+    case 'column': {
+      const field = text.trim().split(/\s+/)[pick.index];
+      return field !== undefined && /^-?\d+$/.test(field) ? Number(field) : 'absent';
+    }
   }
 }
 

@@ -25,6 +25,7 @@ import { Session } from '../session/session';
 import { StepPlan } from '../session/steps';
 import type { KernelVersion } from '../sim/kernel_version';
 import type { SimProfile } from './profile';
+import { BD_STAT_FIELDS, IO_STAT_FIELDS, MM_STAT_FIELDS } from '../sim/zram';
 
 /** How the guest reads a value, and how the host extracts it from what the guest printed. */
 export type GuestRead =
@@ -63,7 +64,9 @@ export type FilePick =
       readonly column: 'Type' | 'Size' | 'Used' | 'Priority';
       readonly pages?: boolean;
     }
-  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: FreeColumn };
+  | { readonly kind: 'free'; readonly row: 'mem' | 'swap'; readonly column: FreeColumn }
+  /** One field of a one-line file of numbers (zram's mm_stat, io_stat, bd_stat), by its position. */
+  | { readonly kind: 'column'; readonly index: number };
 
 export interface PlannedObservable {
   readonly key: string;
@@ -206,6 +209,13 @@ function simFile(k: Kernel, path: string, key: string | null): VerifyValue {
   }
 }
 
+/** zram's stat files print one line of numbers; an expect names a field, the guest's text gives its position. */
+const ZRAM_STAT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  mm_stat: MM_STAT_FIELDS,
+  io_stat: IO_STAT_FIELDS,
+  bd_stat: BD_STAT_FIELDS,
+};
+
 /** How an expect's observable is read in the guest, or why it cannot be. */
 function guestRead(o: Observable, id: number): GuestRead | string {
   switch (o.kind) {
@@ -215,6 +225,9 @@ function guestRead(o: Observable, id: number): GuestRead | string {
       if (f.kind === 'cgroup' && f.name === 'memory.swap.tiers.max')
         return 'swap tiers (unmerged series) are not in this kernel';
       const unit = o.key === null ? 'single' : 'key';
+      const columns = f.kind === 'zram' ? ZRAM_STAT_COLUMNS[f.name] : undefined;
+      if (columns !== undefined && o.key !== null)
+        return { kind: 'file', id, path: f.path, pick: { kind: 'column', index: columns.indexOf(o.key) } };
       if (f.kind === 'proc' && f.name === 'swaps')
         return {
           kind: 'file',

@@ -146,3 +146,22 @@ test('compare --kernels prints the counters that differ between releases, each u
   assert.deepEqual(json.differing, []);
   assert.equal(swapsim('compare', scenario('incomp.swapsim', text), '--kernels', '6.1').code, 2);
 });
+
+test('compare lists the mTHP fallbacks per size and design (anon_fault_fallback, _charge)', () => {
+  // room in the cgroup for 16 folios of 64 KiB and one of 32 KiB: the 17th 64 KiB fault falls back
+  const text = [
+    'config ram=256M',
+    'mkdir app',
+    'echo 1056K > /sys/fs/cgroup/app/memory.max',
+    'task t cgroup=app',
+    'mmap t m 1088K thp=64K',
+    'touch t m pages=0..263 write',
+  ].join('\n');
+  const r = swapsim('compare', scenario('fallback.swapsim', text), '--designs', 'p3,p4');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^mTHP 64kB anon_fault_fallback +1 +1$/m);
+  assert.match(r.stdout, /^mTHP 64kB anon_fault_fallback_charge +1 +1$/m);
+  assert.doesNotMatch(r.stdout, /^mTHP 32kB/m, 'the 32 KiB fault that took the rest did not fall back');
+  const csv = swapsim('compare', scenario('fallback.swapsim', text), '--designs', 'p3,p4', '--format', 'csv');
+  assert.match(csv.stdout, /^behaviour,mTHP 64kB anon_fault_fallback,,count,1,1$/m);
+});

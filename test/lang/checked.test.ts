@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_CONFIG, range } from '../../server/lang/index';
 import { expectClean, firstChecked, lastChecked, run } from './helpers';
+import { THP_STATS } from '../../server/lang/catalog';
+import { MTHP_STATS } from '../../server/sim/vmstat';
 
 test('config defaults follow the kernel geometry', () => {
   assert.deepEqual(expectClean('').checked.config, DEFAULT_CONFIG);
@@ -412,4 +414,13 @@ test('a statement with an error is left out and hasErrors is set', () => {
     ['discard', 'discard'],
   );
   assert.equal(run('task t\nmmap t r 512').checked.hasErrors, false, 'a warning alone is not an error');
+});
+
+test('every per-size mTHP stat the simulator counts can be read and expected, and no other', () => {
+  assert.deepEqual(
+    THP_STATS.map((s) => s.name),
+    [...MTHP_STATS],
+  );
+  for (const name of MTHP_STATS)
+    expectClean(`expect /sys/kernel/mm/transparent_hugepage/hugepages-256kB/stats/${name} == 0`);
 });

@@ -12,6 +12,7 @@ import { SlotKind, tbKind } from '../../server/sim/swap_table';
 import { pteEntry, pteIsSwap } from '../../server/sim/mm';
 import { swpOffset } from '../../server/sim/swap_entry';
 import type { Kernel } from '../../server/sim/kernel';
+import { readValue, writeFile } from '../../server/sim/vfs';
 
 const incompressible = [{ content: { kind: 'incompressible' as const }, percent: 100 }];
 
@@ -300,5 +301,24 @@ test('undo: rolling back a step restores the exact state, and redoing it reprodu
   assert.equal(fingerprint(k), s0);
   step();
   assert.equal(fingerprint(k), s1);
+  assertClean(k);
+});
+
+test('alloc_anon_folio(): an mTHP fault whose charge fails counts anon_fault_fallback(_charge) and takes a smaller size', () => {
+  const k = kernel();
+  k.mkdir('app');
+  k.createTask('t', 'app');
+  const before = k.memcgs.lookup('app')!.memory.usage;
+  // room for 16 folios of 64 KiB and one of 32 KiB, and no swap to make more
+  writeFile(k, '/sys/fs/cgroup/app/memory.max', String((before + 264) * 4096));
+  k.mmap('t', 'm', 272, { order: 4 });
+  k.touch('t', 'm', 0, 264, true);
+  const stat = (kb: number, name: string): number =>
+    Number(readValue(k, `/sys/kernel/mm/transparent_hugepage/hugepages-${kb}kB/stats/${name}`));
+  assert.equal(stat(64, 'anon_fault_alloc'), 16);
+  assert.equal(stat(64, 'anon_fault_fallback'), 1);
+  assert.equal(stat(64, 'anon_fault_fallback_charge'), 1);
+  assert.equal(stat(32, 'anon_fault_alloc'), 1, 'the fault fell back to the next order down');
+  assert.equal(stat(32, 'anon_fault_fallback'), 0);
   assertClean(k);
 });

@@ -297,3 +297,32 @@ test('a fixture is keyed by the statements: comments, blank lines and indentatio
   assert.notEqual(scenarioHash(base.replace('64M', '128M')), scenarioHash(base));
   assert.notEqual(scenarioHash('echo "a # b"\n'), scenarioHash('echo "a \n'), 'a # inside quotes is not a comment');
 });
+
+test("zram's stat files are read by position: an expect on mm_stat orig_data_size reads the first number", () => {
+  const plan = translate(
+    readFileSync(path.join(ROOT, 'examples', 'seed-mail', 'zram-device.swapsim'), 'utf8'),
+    P72,
+    'zram-device.swapsim',
+  );
+  const read = (label: string): unknown =>
+    plan.observables.find((o) => o.label === label && o.kind === 'expect')?.read ?? null;
+  assert.deepEqual(read('/sys/block/zram0/mm_stat orig_data_size'), {
+    kind: 'file',
+    id: (read('/sys/block/zram0/mm_stat orig_data_size') as { id: number }).id,
+    path: '/sys/block/zram0/mm_stat',
+    pick: { kind: 'column', index: 0 },
+  });
+  assert.deepEqual((read('/sys/block/zram0/io_stat notify_free') as { pick: unknown }).pick, {
+    kind: 'column',
+    index: 3,
+  });
+  // mm_stat as zram_drv.c prints it: orig compr mem_used limit max same compacted huge huge_since
+  const mmStat = '67108864 26512546 27262976        0 27262976     4263        0     4060     4060\n';
+  const raw = `@started\nS 1\nO 5 ok ${mmStat.length}\n${mmStat}@done\n`;
+  const out = parseGuestOutput(raw);
+  const at = (index: number): unknown =>
+    kernelValue(out, 1, { kind: 'file', id: 5, path: '/sys/block/zram0/mm_stat', pick: { kind: 'column', index } });
+  assert.equal(at(0), 67108864);
+  assert.equal(at(5), 4263);
+  assert.equal(at(9), 'absent');
+});
