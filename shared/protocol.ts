@@ -281,6 +281,8 @@ export interface SlotRecord {
   zswap: { length: number; incompressible: boolean; referenced: boolean } | null;
   /** On a zram device: what zram holds for the slot, with its compressed size. */
   zram: ZramSlot | null;
+  /** A shmem page's slot: the tmpfs file (or a shared anonymous mapping's unnamed object) and page index holding it. */
+  shmem: { path: string; index: number } | null;
   /** The swp_entry_t value, 0x-prefixed. */
   entryRaw: string;
   /** The design's metadata for this slot, decoded: one or more encodings with labelled bit fields. */
@@ -314,6 +316,8 @@ export interface ClusterDetail {
   memcgIds: number[];
   /** On a zram device: per slot, what zram holds and its compressed size. */
   zram?: { state: ZramSlotState[]; size: number[] };
+  /** Slots (index in the cluster) that belong to shmem: a tmpfs file or shared anonymous memory holds their entry. */
+  shmem: number[];
 }
 
 export interface ClusterMapParams extends SessionParams {
@@ -339,6 +343,8 @@ export interface ClusterMap {
   fill: number[];
   /** Most common order of non-free clusters in the bin, -1 if none. */
   order: number[];
+  /** Slots that belong to shmem (tmpfs, shared anonymous memory) / slots in the bin, 0..1. */
+  shmem: number[];
 }
 
 export interface ClusterSummary {

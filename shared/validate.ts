@@ -430,6 +430,7 @@ const slotRecord: Validator<SlotRecord> = object<SlotRecord>({
   pfn: nullable(nat),
   zswap: nullable(object<NonNullable<SlotRecord['zswap']>>({ length: nat, incompressible: bool, referenced: bool })),
   zram: nullable(object<ZramSlot>({ state: zramSlotState, size: nat, idle: bool })),
+  shmem: nullable(object<NonNullable<SlotRecord['shmem']>>({ path: str, index: nat })),
   entryRaw: hex,
   encodings: arrayOf(slotEncoding),
   history: arrayOf(wireEvent),
@@ -448,6 +449,7 @@ const clusterDetail: Validator<ClusterDetail> = object<ClusterDetail>({
   raw: arrayOf(str),
   memcgIds: arrayOf(int),
   zram: optional(object<NonNullable<ClusterDetail['zram']>>({ state: arrayOf(zramSlotState), size: arrayOf(nat) })),
+  shmem: arrayOf(nat),
 });
 
 const clusterMap: Validator<ClusterMap> = refine(
@@ -461,9 +463,14 @@ const clusterMap: Validator<ClusterMap> = refine(
     lists: arrayOf(clusterListName),
     fill: arrayOf(num),
     order: arrayOf(int),
+    shmem: arrayOf(num),
   }),
-  (m) => m.list.length === m.fill.length && m.list.length === m.order.length && m.list.every((i) => i < m.lists.length),
-  'list, fill and order must be parallel arrays indexing lists',
+  (m) =>
+    m.list.length === m.fill.length &&
+    m.list.length === m.order.length &&
+    m.list.length === m.shmem.length &&
+    m.list.every((i) => i < m.lists.length),
+  'list, fill, order and shmem must be parallel arrays indexing lists',
 );
 
 const overheadTable: Validator<WireOverheadTable> = object<WireOverheadTable>({

@@ -17,6 +17,7 @@ import type {
 } from '../../shared/protocol';
 import { CLUSTER_LIST_NAMES, type SwapClusterInfo } from '../sim/cluster';
 import { PG_dirty } from '../sim/folio';
+import { shmemSlotOwners } from '../sim/shmem';
 import type { Kernel } from '../sim/kernel';
 import type { Memcg } from '../sim/memcontrol';
 import { freeMem, freeSwap, meminfo, mthpStats, procSwaps, zswapDebugfs } from '../sim/procfs';
@@ -203,6 +204,10 @@ export function clusterMap(
   const used = new Float64Array(nb);
   const orderVotes = new Map<number, Map<number, number>>();
   const touched = new Float64Array(nb);
+  const shmem = new Float64Array(nb);
+  const slots = k.geom.clusterSlots;
+  for (const off of shmemSlotOwners(k, si.type, from * slots, to * slots).keys())
+    shmem[Math.min(nb - 1, Math.floor((Math.floor(off / slots) - from) / per))]! += 1;
   for (const ci of si.clusters()) {
     if (ci.idx < from || ci.idx >= to) continue;
     const b = Math.min(nb - 1, Math.floor((ci.idx - from) / per));
@@ -219,6 +224,7 @@ export function clusterMap(
   const list: number[] = [];
   const fill: number[] = [];
   const order: number[] = [];
+  const shmemShare: number[] = [];
   for (let b = 0; b < nb; b++) {
     const start = from + Math.floor(b * per);
     const end = b === nb - 1 ? to : from + Math.floor((b + 1) * per);
@@ -236,13 +242,14 @@ export function clusterMap(
     }
     list.push(best);
     fill.push(used[b]! / (clustersInBin * k.geom.clusterSlots));
+    shmemShare.push(shmem[b]! / (clustersInBin * k.geom.clusterSlots));
     const votes = orderVotes.get(b);
     let o = -1;
     let ov = 0;
     if (votes) for (const [ord, v] of votes) if (v > ov) [o, ov] = [ord, v];
     order.push(o);
   }
-  return { type: si.type, seq, from, to, clustersPerBin: per, list, lists: MAP_LISTS, fill, order };
+  return { type: si.type, seq, from, to, clustersPerBin: per, list, lists: MAP_LISTS, fill, order, shmem: shmemShare };
 }
 
 /** The device a path names, or throws with EINVAL-style text. */

@@ -16,6 +16,7 @@ import type {
   WireEvent,
 } from '../../shared/protocol';
 import { PG_dirty } from '../sim/folio';
+import { shmemSlotOwners } from '../sim/shmem';
 import type { Kernel } from '../sim/kernel';
 import { swpEntryRaw } from '../sim/swap_entry';
 import { SLOT_KIND_NAMES, hex64, swpTbRaw, tbKind, tbZero, SlotKind } from '../sim/swap_table';
@@ -95,6 +96,7 @@ export function slotRecord(q: QueryContext, type: number, offset: number): SlotR
     pfn: kind === SlotKind.PFN ? si.slotVal(offset) : null,
     zswap: z ? { length: z.length, incompressible: z.incompressible, referenced: z.referenced } : null,
     zram: zramSlot(k, si, offset),
+    shmem: shmemSlotOwners(k, type, offset, offset + 1).get(offset) ?? null,
     entryRaw: swpEntryRaw(entry),
     encodings: slotEncodings(k, si, offset, q.design),
     history,
@@ -141,6 +143,7 @@ export function clusterDetail(q: QueryContext, type: number, cluster: number): C
     raw,
     memcgIds,
     ...(zram ? { zram } : {}),
+    shmem: [...shmemSlotOwners(k, type, base, base + n).keys()].map((off) => off - base).sort((a, b) => a - b),
   };
 }
 

@@ -22,15 +22,17 @@
  * So both eras run the code below, and end in the same state.
  */
 import { fail } from './errno';
-import { PG_dirty, PG_referenced } from './folio';
+import { PG_dirty, PG_referenced, PG_swapcache } from './folio';
 import {
   addPageCacheFolio,
   fileStat,
   findPage,
   removePageCacheFolio,
+  xaIsPage,
   xaIsSwap,
   xaEntry,
   xaPage,
+  xaPfn,
   xaSwap,
   XA_EMPTY,
   type AddressSpace,
@@ -39,7 +41,7 @@ import type { Kernel } from './kernel';
 import type { Memcg } from './memcontrol';
 import { ALLOC_FAILED_CHARGE } from './memory';
 import { swapCacheDelFolio, swapinFolio } from './swap_state';
-import { swpType, type SwpEntry } from './swap_entry';
+import { swpOffset, swpType, type SwpEntry } from './swap_entry';
 
 /** /sys/kernel/mm/transparent_hugepage/shmem_enabled words (shmem_enabled_store()). */
 export type ShmemHugeMode = 'always' | 'within_size' | 'advise' | 'never' | 'deny' | 'force';
@@ -216,4 +218,38 @@ export function shmemTruncateSwap(k: Kernel, as: AddressSpace, fromPage: number)
     k.j.set(as, 'swapped', as.swapped - 1);
     k.swap.putEntries(xaEntry(v), 1, true);
   }
+}
+
+/** Which shmem page holds a slot: the file (an unnamed one for a shared anonymous mapping) and its page index. */
+export interface ShmemSlotOwner {
+  readonly path: string;
+  readonly index: number;
+}
+
+/**
+ * The slots of swap type `type` in [from, to) that belong to shmem: those
+ * whose entry a shmem file's page table holds (what shmem_unuse() finds
+ * at swapoff), and those whose swap-cache folio is a shmem page. By
+ * offset. For the views: it walks every shmem page table, O(shmem pages).
+ */
+export function shmemSlotOwners(k: Kernel, type: number, from: number, to: number): Map<number, ShmemSlotOwner> {
+  const out = new Map<number, ShmemSlotOwner>();
+  const f = k.folios;
+  for (const as of k.pagecache.byId.values()) {
+    if (!as.isShmem || (as.swapped === 0 && as.nrpages === 0)) continue;
+    for (let index = 0; index < as.xa.length; index++) {
+      const v = as.xa[index]!;
+      let entry: SwpEntry;
+      if (xaIsSwap(v)) entry = xaEntry(v);
+      else if (xaIsPage(v) && f.test(f.head[xaPfn(v)]!, PG_swapcache)) {
+        // a shmem folio in the page cache that still holds its slots (the swap cache)
+        const head = f.head[xaPfn(v)]!;
+        entry = f.swap[head]! + (xaPfn(v) - head);
+      } else continue;
+      if (swpType(entry) !== type) continue;
+      const offset = swpOffset(entry);
+      if (offset >= from && offset < to) out.set(offset, { path: as.path, index });
+    }
+  }
+  return out;
 }

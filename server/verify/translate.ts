@@ -544,13 +544,18 @@ function commandFor(
         return null;
       }
       const kind: GuestDevice['kind'] = stmt.type === 'zram' ? 'zram' : stmt.type === 'file' ? 'file' : 'blk';
-      const bytes = stmt.slots * k.geom.pageSize;
+      // a zram swapon without size= takes the disksize the scenario wrote (the simulator has it after the step)
+      const slots =
+        stmt.type === 'zram' && stmt.slots === 0
+          ? Math.floor((k.zram.devices.get(stmt.device)?.disksize ?? 0) / k.geom.pageSize)
+          : stmt.slots;
+      const bytes = slots * k.geom.pageSize;
       const prev = devices.get(stmt.device);
       devices.set(stmt.device, { kind, bytes: Math.max(bytes, prev?.bytes ?? 0) });
       const bad = stmt.badPages.length === 0 ? '-' : stmt.badPages.join(',');
       // `flags=`: the raw swap_flags word goes to swapon(2) as it is (invalid bits included)
       const raw = stmt.flags === null ? '' : ` ${stmt.flags}`;
-      return `swapon ${e(stmt.device)} ${stmt.priority} ${stmt.discard ?? '-'} ${stmt.slots} ${stmt.rotational ? 1 : 0} ${bad}${raw}`;
+      return `swapon ${e(stmt.device)} ${stmt.priority} ${stmt.discard ?? '-'} ${slots} ${stmt.rotational ? 1 : 0} ${bad}${raw}`;
     }
     case 'swapoff':
       return `swapoff ${e(stmt.device)}`;

@@ -305,3 +305,41 @@ test('with swap tiers on, a device shows its tier in its row and tooltip', async
   const tooltip = items[1]?.tooltip as { value?: string } | undefined;
   assert.match(tooltip?.value ?? '', /swap tier: HDD/);
 });
+
+test('slots that belong to shmem are marked in their row, their tooltip and the cluster tooltip', async () => {
+  const text = [
+    'config design=p4 page_size=4K ram=1G',
+    'swapon /dev/vda2 size=64M',
+    'mkdir app',
+    'task t cgroup=app',
+    'file write /dev/shm/buf 64K task=t',
+    'mmap t heap 64K populate',
+    'reclaim app 128K swappiness=max',
+  ].join('\n');
+  const uri = await server.open('shmem-slots.swapsim', text);
+  await server.run(uri);
+  const tree = provider();
+  const [vda2] = await tree.getChildren();
+  const clusters = await tree.getChildren(vda2);
+  const slots: DeviceTreeNode[] = [];
+  for (const c of clusters) if (c.kind === 'cluster') slots.push(...(await tree.getChildren(c)));
+  const used = slots.filter((s) => s.kind === 'slot' && s.info?.backing === 'disk');
+  assert.equal(used.length, 32, '16 tmpfs pages and 16 anonymous pages went to swap');
+  const marked = used.filter((s) => s.kind === 'slot' && s.info?.shmem === true);
+  assert.equal(marked.length, 16, 'the tmpfs file holds 16 of the entries');
+  for (const s of used) {
+    assert.ok(s.kind === 'slot');
+    const description = String(tree.getTreeItem(s).description);
+    assert.equal(/ · shmem( |$)/.test(description), s.info?.shmem === true, description);
+  }
+  const shmemSlot = marked[0]!;
+  const anonSlot = used.find((s) => s.kind === 'slot' && s.info?.shmem === false)!;
+  const tooltipOf = async (node: DeviceTreeNode): Promise<string> =>
+    ((await tree.resolveTreeItem(tree.getTreeItem(node), node, NEVER_CANCELLED)).tooltip as vscode.MarkdownString)
+      .value;
+  assert.match(await tooltipOf(shmemSlot), /shmem \/dev\/shm\/buf page \d+/);
+  assert.doesNotMatch(await tooltipOf(anonSlot), /shmem/);
+  const cluster = tree.getParent(shmemSlot)!;
+  assert.match(await tooltipOf(cluster), /shmem 16/);
+  tree.dispose();
+});

@@ -713,3 +713,63 @@ describe('dashboard on a 1 TiB device', () => {
     assert.deepEqual(await browser.violations(), []);
   });
 });
+
+describe('dashboard marks the slots that belong to shmem', () => {
+  let serve: ServeProcess;
+  let browser: BrowserSession;
+  let client: ProtocolClient;
+
+  before(async () => {
+    serve = await startServe(path.join(FIXTURES, 'shmem.swapsim'));
+    client = await ProtocolClient.connect(serve.url);
+    const init = await client.init();
+    await client.request('swapsim/gotoStep', { step: init.snapshot.step.total });
+    browser = await launchChromium({ colorScheme: 'light' });
+    await browser.page.goto(serve.url);
+  });
+
+  after(async () => {
+    client?.close();
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  test('the legend names the shmem mark; a shmem slot says so in the tooltip, and which file page holds it in the inspector', async () => {
+    const page = browser.page;
+    await waitPainted(page);
+    assert.equal((await page.textContent('#legend-shmem'))?.trim(), 'shmem');
+    const detail = await client.request('swapsim/cluster', { type: 0, cluster: 0 });
+    assert.equal(detail.shmem.length, 16, 'the 16 pages of the tmpfs file are in cluster 0');
+    // the binned map carries each bin's shmem share (the dot); at this zoom the map draws slots
+    const map = await client.request('swapsim/clusterMap', { type: 0, bins: 1 });
+    assert.equal(map.shmem[0], 16 / (map.to * 512));
+    const g = await mapGeometry(page);
+    assert.ok(g.slots, 'a 64 MiB device is drawn slot by slot');
+    const at = cellCentre(g, 0, { index: detail.shmem[0]!, ...SLOT_GRID });
+    await page.mouse.move(at.x, at.y);
+    assert.match((await page.textContent('#map-tooltip')) ?? '', / · shmem$/);
+    await page.mouse.move(0, 0);
+    // select cluster 0, then slot 0, then walk to the first shmem slot
+    await page.keyboard.press('m');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('#inspector-title')?.textContent === 'Slot 0 of /dev/vda2');
+    const target = detail.shmem[0]!;
+    for (let i = 0; i < Math.floor(target / SLOT_GRID.cols); i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < target % SLOT_GRID.cols; i++) await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+      (t) => document.querySelector('#inspector-title')?.textContent === `Slot ${t} of /dev/vda2`,
+      target,
+    );
+    const truth = await client.request('swapsim/slot', { type: 0, offset: target });
+    assert.ok(truth.shmem !== null);
+    assert.equal(
+      await page.textContent('#inspector-facts [data-key="shmem"]'),
+      `/dev/shm/buf page ${truth.shmem.index}`,
+    );
+    assert.match((await page.textContent('#map-live')) ?? '', / · shmem\.$/);
+    await waitPainted(page);
+    await page.screenshot({ path: path.join(resultsDir(), 'shmem-slots.png') });
+    assert.deepEqual(await browser.violations(), []);
+  });
+});

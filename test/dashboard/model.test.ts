@@ -107,6 +107,7 @@ describe('caches', () => {
           lists: ['free'],
           fill: new Array<number>(bins).fill(0),
           order: new Array<number>(bins).fill(-1),
+          shmem: new Array<number>(bins).fill(0),
         };
         return { result, receivedAt: 0 };
       },

@@ -298,12 +298,14 @@ test('a fixture is keyed by the statements: comments, blank lines and indentatio
   assert.notEqual(scenarioHash('echo "a # b"\n'), scenarioHash('echo "a \n'), 'a # inside quotes is not a comment');
 });
 
-test("zram's stat files are read by position: an expect on mm_stat orig_data_size reads the first number", () => {
+test('a zram device set up by the scenario: swapon takes its disksize, and its stat files are read by field position', () => {
   const plan = translate(
     readFileSync(path.join(ROOT, 'examples', 'seed-mail', 'zram-device.swapsim'), 'utf8'),
     P72,
     'zram-device.swapsim',
   );
+  // the swapon takes the disksize the scenario wrote before it
+  assert.ok(plan.commands.includes('swapon /dev/zram0 100 - 262144 0 -'), plan.commands.slice(0, 8).join('\n'));
   const read = (label: string): unknown =>
     plan.observables.find((o) => o.label === label && o.kind === 'expect')?.read ?? null;
   assert.deepEqual(read('/sys/block/zram0/mm_stat orig_data_size'), {

@@ -73,6 +73,7 @@ export function deviceTreeItem(ui: UiApi, node: DeviceTreeNode, ctx: ItemContext
         const parts: string[] = [info.backing];
         if (info.count > 0) parts.push(`count ${info.count}`);
         if (info.backing === 'zero') parts.push('Z');
+        if (info.shmem) parts.push('shmem');
         const memcg = info.memcgId > 0 ? ctx.memcgPath(info.memcgId) : undefined;
         if (memcg !== undefined) parts.push(memcg);
         item.description = parts.join(' · ');
@@ -128,6 +129,7 @@ export function clusterTooltip(ui: UiApi, detail: ClusterDetail): vscode.Markdow
   const tally = new Map<SlotBacking, number>();
   for (const b of detail.backing) tally.set(b, (tally.get(b) ?? 0) + 1);
   md.appendMarkdown([...tally].map(([b, n]) => `${b} ${n}`).join(' · '));
+  if (detail.shmem.length > 0) md.appendMarkdown(`\n\nshmem ${detail.shmem.length}`);
   return md;
 }
 
@@ -145,6 +147,7 @@ export function slotTooltip(ui: UiApi, r: SlotRecord, pageSize: number): vscode.
       `zswap ${r.zswap.length} B${r.zswap.incompressible ? ' incompressible' : ''}${r.zswap.referenced ? ' referenced' : ''}`,
     );
   if (r.zram !== null) facts.push(`zram ${describeZramSlot(r.zram, pageSize)}`);
+  if (r.shmem !== null) facts.push(`shmem ${mdEscape(r.shmem.path)} page ${r.shmem.index}`);
   md.appendMarkdown(`${facts.join(' · ')}\n\n`);
   for (const enc of r.encodings) {
     md.appendMarkdown(`${mdEscape(enc.structure)}: \`${enc.raw}\` (${enc.bits} bits)\n\n`);

@@ -41,6 +41,8 @@ export interface SlotInfo {
   count: number;
   raw: string | undefined;
   memcgId: number;
+  /** The slot belongs to shmem (a tmpfs file or shared anonymous memory holds its entry). */
+  shmem: boolean;
 }
 
 export interface SlotNode extends NodeBase {

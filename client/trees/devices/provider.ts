@@ -374,6 +374,7 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
     if (detail === undefined) return [this.nodes.notice(parent, 'info', 'expand the cluster again to load its slots')];
     const first = cluster * this.clusterSlots(parent.type);
     const out: SlotNode[] = [];
+    const shmem = new Set(detail.shmem);
     for (let offset = from; offset < to; offset++) {
       const i = offset - first;
       const backing = detail.backing[i] ?? 'free';
@@ -386,6 +387,7 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<DeviceTreeNo
           count,
           raw: detail.raw[i],
           memcgId: detail.memcgIds[i] ?? 0,
+          shmem: shmem.has(i),
         }),
       );
     }

@@ -43,6 +43,8 @@ export interface MapPage {
   fill: Float32Array;
   /** Most common order, -1 for none. */
   order: Int8Array;
+  /** Slots that belong to shmem / slots per cell, 0..1 (the shmem mark). */
+  shmem: Float32Array;
   seq: number;
   /** Generation of the device's map when fetched; older than the device's means stale. */
   gen: number;
@@ -209,6 +211,7 @@ function toPage(map: ClusterMap, k: number, first: number, cells: number, gen: n
   const list = new Uint8Array(cells);
   const fill = new Float32Array(cells);
   const order = new Int8Array(cells);
+  const shmem = new Float32Array(cells);
   const remap = map.lists.map((name) => LIST_INDEX.get(name) ?? 0);
   const bins = map.list.length;
   const per = map.clustersPerBin > 0 ? map.clustersPerBin : 1;
@@ -217,6 +220,7 @@ function toPage(map: ClusterMap, k: number, first: number, cells: number, gen: n
     list[c] = remap[map.list[b] ?? 0] ?? 0;
     fill[c] = Math.max(0, Math.min(1, map.fill[b] ?? 0));
     order[c] = Math.max(-1, Math.min(127, map.order[b] ?? -1));
+    shmem[c] = Math.max(0, Math.min(1, map.shmem[b] ?? 0));
   }
-  return { k, first, list, fill, order, seq: map.seq, gen };
+  return { k, first, list, fill, order, shmem, seq: map.seq, gen };
 }

@@ -141,7 +141,10 @@ export class MapRenderer {
     if (k === 1 && s >= ORDER_MARK_CELL)
       this.drawOrders(ctx, vp, data, first, Math.min(cells, first + rows * cols), palette);
 
-    // 5. Selection and hover on top.
+    // 5. shmem marks: a dot in the bottom-left corner of a cell holding shmem slots, or on each shmem slot.
+    if (s >= ORDER_MARK_CELL) this.drawShmem(ctx, vp, data, k, first, Math.min(cells, first + rows * cols), palette);
+
+    // 6. Selection and hover on top.
     if (hover !== null && hover.cell >= 0)
       this.outline(
         ctx,
@@ -282,6 +285,42 @@ export class MapRenderer {
         ctx.closePath();
         ctx.fill();
       }
+    }
+  }
+
+  private drawShmem(
+    ctx: CanvasRenderingContext2D,
+    vp: Viewport,
+    data: DeviceMapData,
+    k: number,
+    c0: number,
+    c1: number,
+    palette: Palette,
+  ): void {
+    const dot = (x: number, y: number, radius: number): void => {
+      ctx.beginPath();
+      ctx.arc(x, y, radius, 0, 2 * Math.PI);
+      ctx.fill();
+      ctx.stroke();
+    };
+    ctx.fillStyle = palette.css.foreground;
+    ctx.strokeStyle = palette.css.background;
+    ctx.lineWidth = 1;
+    const radius = Math.max(1.5, Math.min(4, vp.s * 0.12));
+    for (let cell = c0; cell < c1; cell++) {
+      if (vp.showsSlots) {
+        const slots = data.detail(cell)?.detail.shmem;
+        if (slots === undefined) continue;
+        for (const slot of slots) {
+          const r = vp.slotRect(cell, slot);
+          dot(r.x + r.w / 2, r.y + r.h / 2, Math.max(1, Math.min(radius, Math.min(r.w, r.h) / 3)));
+        }
+        continue;
+      }
+      const page = data.page(k, cell);
+      if (page === undefined || !(page.shmem[cell - page.first]! > 0)) continue;
+      const r = vp.cellRect(cell);
+      dot(r.x + radius + 2, r.y + r.h - radius - 2, radius);
     }
   }
 

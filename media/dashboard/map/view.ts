@@ -670,7 +670,8 @@ export class ClusterMapView {
         zram === undefined
           ? ''
           : ` · zram ${describeZramSlot({ state: zram.state[slot]!, size: zram.size[slot]!, idle: false })}`;
-      return `slot ${formatCount(offset)} (${formatHex(offset)}) · cluster ${formatCount(first)} · ${backing === null || backing === undefined ? 'loading…' : `${BACKING_LABEL[backing]}${count !== undefined && count > 0 ? ` · count ${count}` : ''}${zramText}`}`;
+      const shmemText = entry?.detail.shmem.includes(slot) === true ? ' · shmem' : '';
+      return `slot ${formatCount(offset)} (${formatHex(offset)}) · cluster ${formatCount(first)} · ${backing === null || backing === undefined ? 'loading…' : `${BACKING_LABEL[backing]}${count !== undefined && count > 0 ? ` · count ${count}` : ''}${zramText}${shmemText}`}`;
     }
     const where = vp.k > 1 ? `clusters ${formatCount(first)}–${formatCount(last)}` : `cluster ${formatCount(first)}`;
     if (page === undefined) return `${where} · loading…`;
@@ -679,7 +680,8 @@ export class ClusterMapView {
     const order = page.order[j]!;
     const slots = (last - first + 1) * n;
     const used = Math.round(fill * slots);
-    return `${where} · ${vp.k > 1 ? 'mostly ' : ''}${list} · ${formatCount(used)} of ${formatCount(slots)} slots used (${formatPercent(fill)})${order > 0 ? ` · order ${order}` : ''} · slots ${formatHex(first * n)}–${formatHex((last + 1) * n - 1)}`;
+    const shmem = Math.round(page.shmem[j]! * slots);
+    return `${where} · ${vp.k > 1 ? 'mostly ' : ''}${list} · ${formatCount(used)} of ${formatCount(slots)} slots used (${formatPercent(fill)})${shmem > 0 ? `, ${formatCount(shmem)} shmem` : ''}${order > 0 ? ` · order ${order}` : ''} · slots ${formatHex(first * n)}–${formatHex((last + 1) * n - 1)}`;
   }
 
   private announce(): void {
@@ -729,11 +731,23 @@ export class ClusterMapView {
       h('span', { class: 'order-mark', 'aria-hidden': 'true' }),
       'order > 0',
     );
+    const shmem = h(
+      'span',
+      {
+        class: 'legend-item',
+        role: 'listitem',
+        id: 'legend-shmem',
+        title: 'Dot: slots that belong to shmem (a tmpfs file or shared anonymous memory holds their entry)',
+      },
+      h('span', { class: 'shmem-mark', 'aria-hidden': 'true' }),
+      'shmem',
+    );
     replaceChildren(
       this.legend,
       h('span', { class: 'legend-title' }, 'Clusters (brighter = fuller):'),
       ...lists.map(([c, l, t]) => swatch(c, l, t)),
       mark,
+      shmem,
       h('span', { class: 'legend-title' }, 'Slots:'),
       ...backings.map(([c, l, t]) => swatch(c, l, t)),
     );

@@ -167,6 +167,9 @@ export class SlotInspector {
           : `${formatBytes(r.zswap.length)} compressed (${Math.round((r.zswap.length / ps) * 100)}% of a page)${r.zswap.incompressible ? ', stored incompressible' : ''}${r.zswap.referenced ? ', referenced' : ''}`,
       ],
       ...(r.zram === null ? [] : [['zram', 'zram', describeZramSlot(r.zram, ps)] as [string, string, string]]),
+      ...(r.shmem === null
+        ? []
+        : [['shmem', 'shmem page', `${r.shmem.path} page ${formatCount(r.shmem.index)}`] as [string, string, string]]),
       ['entryRaw', 'swp_entry_t', h('code', {}, r.entryRaw)],
     ];
     const dl = h('dl', { class: 'facts', id: 'inspector-facts' });
