@@ -534,6 +534,55 @@ export const COMMANDS: readonly CommandSpec[] = [
     flags: [],
   },
   {
+    name: 'usemem',
+    synopsis:
+      'usemem NAME SIZE [n=N] [repeat=N] [random] [readonly] [order=N | thp=SIZE] [content=CONTENT] [cgroup=CGROUP] [hold]',
+    doc:
+      'A vm-scalability `usemem` run in one step: N processes (tasks NAME0 … NAME<N-1>, default 1) each map SIZE of private anonymous memory (region `mem`) and write it page by page, ' +
+      'in address order or, with `random`, in a shuffled order (`usemem --random`), `repeat=` times (`--repeat`); `readonly` reads instead (`--readonly`). ' +
+      'The processes start together, then each pass runs them in turn, as one CPU would; at the end they exit and their swap is freed, unless `hold` keeps them (`--sleep`). ' +
+      '`content=` is the fill pattern; `order=`/`thp=` the mTHP size of the faults.',
+    kernel:
+      'vm-scalability usemem.c; the faults are do_anonymous_page()/do_swap_page() (mm/memory.c), the exits exit_mmap()',
+    example: 'mkdir test\necho 64M > /sys/fs/cgroup/test/memory.max\nusemem u 32M n=4 cgroup=test repeat=2',
+    positionals: [
+      { name: 'NAME', kind: 'new-task', doc: 'Prefix of the task names: the processes are NAME0, NAME1, …' },
+      { name: 'SIZE', kind: 'size', doc: 'Memory each process maps and writes (rounded up to whole pages).' },
+    ],
+    options: [
+      { key: 'n', kind: 'integer', doc: 'Number of processes (`usemem -n`), 1 ≤ N; default 1.' },
+      { key: 'repeat', kind: 'integer', doc: 'Passes over the memory (`usemem -r`), 1 ≤ N; default 1.' },
+      { key: 'order', kind: 'integer', doc: 'Folio order for faults: 0 (base pages) or 2..PMD order.' },
+      { key: 'thp', kind: 'size', doc: 'Folio size for faults, e.g. `64K` or `2M` (same as the matching `order=`).' },
+      {
+        key: 'content',
+        kind: 'content',
+        doc: 'What the pages are filled with: `zero`, `same`, `incompressible`, `compressible[:RATIO]` or `mix(KIND=PCT%,…)`.',
+      },
+      { key: 'cgroup', kind: 'cgroup', doc: 'Cgroup the processes run in (default the root).' },
+    ],
+    flags: [
+      {
+        canonical: 'random',
+        names: ['random'],
+        value: 'none',
+        doc: 'Access the pages in a shuffled order (`usemem -R`), a new order for every process and pass.',
+      },
+      {
+        canonical: 'readonly',
+        names: ['readonly'],
+        value: 'none',
+        doc: 'Read the memory instead of writing it (`usemem -o`).',
+      },
+      {
+        canonical: 'hold',
+        names: ['hold'],
+        value: 'none',
+        doc: 'Keep the processes and their memory after the last pass (`usemem --sleep`); otherwise they exit.',
+      },
+    ],
+  },
+  {
     name: 'exit',
     synopsis: 'exit TASK',
     doc: 'Ends a task: its whole address space is unmapped, dropping every swap reference it held.',

@@ -42,6 +42,12 @@ function commandSymbol(stmt: CommandStatement): DocumentSymbol | null {
       return first === undefined ? null : symbol(first.text, 'cgroup', SymbolKind.Namespace, stmt.range, first.range);
     case 'task':
       return first === undefined ? null : symbol(first.text, 'task', SymbolKind.Object, stmt.range, first.range);
+    case 'usemem': {
+      if (first === undefined || second === undefined) return null;
+      const n = stmt.args.find((a) => a.kind === 'option' && a.key.text === 'n');
+      const count = n !== undefined && n.kind === 'option' ? n.value.text : '1';
+      return symbol(`${first.text}0…`, `usemem: ${count} × ${second.text}`, SymbolKind.Object, stmt.range, first.range);
+    }
     case 'fork':
       return first === undefined || second === undefined
         ? null

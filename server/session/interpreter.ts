@@ -3,6 +3,7 @@
  * validated and normalised by the checker (server/lang/check/checked.ts); this
  * module only maps them to Kernel operations and evaluates `expect`s.
  */
+import { runUsemem } from './usemem';
 import type {
   CheckedOp,
   CheckedStatement,
@@ -60,7 +61,7 @@ export interface ExecContext {
   scope?: RunScope;
 }
 
-function contentSpec(op: { readonly content: Content }): ContentSpec {
+export function contentSpec(op: { readonly content: Content }): ContentSpec {
   return op.content.map((p) => ({
     percent: p.percent,
     content: p.kind === 'compressible' ? { kind: 'compressible' as const, ratio: p.ratio } : { kind: p.kind },
@@ -512,6 +513,9 @@ function run(k: Kernel, op: CheckedStatement, ctx: ExecContext): StepOutcome {
       return {};
     case 'exit':
       k.exit(op.task);
+      return {};
+    case 'usemem':
+      runUsemem(k, op, contentSpec(op));
       return {};
     case 'zswap-shrink':
       k.zswapShrink(op.entries ?? Number.POSITIVE_INFINITY);

@@ -132,6 +132,8 @@ export interface MmapOptions {
   /** Map this file (its page `offsetPages` at the start of the mapping). */
   file?: string;
   offsetPages?: number;
+  /** Seed of the pages' content classes (default: from the machine's seed and the mapping's id). */
+  contentSeed?: number;
 }
 
 /** Who does a file operation: the task whose memcg the page cache is charged to (none: the root cgroup). */
@@ -1089,7 +1091,7 @@ export class Kernel {
           `mapping ${nrPages} pages exceeds the commit limit (vm.overcommit_memory=${this.sysctl.overcommit_memory})`,
         );
       const av = this.mm.newAnonVma();
-      const seed = hash32(this.seed, this.mm.nextVmaId);
+      const seed = opts.contentSeed ?? hash32(this.seed, this.mm.nextVmaId);
       const content = opts.content ?? DEFAULT_CONTENT;
       // a file mapping maps an existing file; a shared anonymous one gets an unnamed shmem file (shmem_zero_setup())
       const file =

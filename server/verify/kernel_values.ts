@@ -116,7 +116,9 @@ function parseSegments(raw: Buffer | string): { whole: GuestOutput; sections: Ma
     else if (line.startsWith('# ')) cur.notes.push(line.slice(2));
     else {
       const f = line.split(' ');
-      if (f[0] === 'E' && f.length >= 3) cur.results.set(Number(f[1]), f[2]!);
+      // a step of several guest commands (usemem) results in its first error
+      if (f[0] === 'E' && f.length >= 3 && (cur.results.get(Number(f[1])) ?? 'ok') === 'ok')
+        cur.results.set(Number(f[1]), f[2]!);
       else if (f[0] === 'O' && f.length >= 4) cur.files.set(Number(f[1]), { errno: f[2]!, text: block(Number(f[3])) });
       else if (f[0] === 'T' && f.length >= 4) cur.tasks.set(Number(f[1]), { state: f[2]!, text: block(Number(f[3])) });
       else if (f[0] === 'P' && f.length >= 4) cur.procs.set(Number(f[1]), { state: f[2]!, text: block(Number(f[3])) });

@@ -19,7 +19,10 @@ import { KernelError, NoSuchKey } from '../sim/errno';
 import type { Kernel } from '../sim/kernel';
 import { procSwaps } from '../sim/procfs';
 import { readValue } from '../sim/vfs';
-import { observe } from '../session/interpreter';
+import { contentSpec, observe } from '../session/interpreter';
+import { usememAccesses, usememCpu, usememSeed } from '../session/usemem';
+import { USEMEM_REGION } from '../lang/check/commands';
+import { formatCount } from '../../shared/format';
 import { memcgSummaries } from '../session/observe';
 import { Session } from '../session/session';
 import { StepPlan } from '../session/steps';
@@ -181,12 +184,8 @@ function contentCodes(spec: ContentSpec, seed: number, pages: number): string[] 
   return runs;
 }
 
-function contentSpec(op: Extract<CheckedOp, { op: 'mmap' }>): ContentSpec {
-  return op.content.map((p) => ({
-    percent: p.percent,
-    content: p.kind === 'compressible' ? { kind: 'compressible' as const, ratio: p.ratio } : { kind: p.kind },
-  }));
-}
+/** Most guest commands one usemem step may take (a shuffled pass is one command per page). */
+const MAX_USEMEM_COMMANDS = 65_536;
 
 /** The simulator's reading of an observable: its value, or the errno the read fails with. */
 function simValue(k: Kernel, o: Observable, design: DesignName): VerifyValue {
@@ -409,8 +408,9 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
     commands.push(`step ${step}`);
     const guest = commandFor(stmt, k, devices, onlyOnce);
     if (stmt.op === 'mmap') mappedPages += stmt.pages;
+    if (stmt.op === 'usemem') mappedPages += stmt.pages * stmt.tasks.length;
     if (guest !== null) {
-      commands.push(guest);
+      commands.push(...guest.split('\n'));
       observables.push({
         key: `s${step} result`,
         step,
@@ -614,6 +614,30 @@ function commandFor(
       return `fork ${e(stmt.task)} ${e(stmt.child)}`;
     case 'exit':
       return `exit ${e(stmt.task)}`;
+    case 'usemem': {
+      // the same operations in the same order as runUsemem(), one guest command each (the step's result is the first error)
+      const accesses = [...usememAccesses(stmt, k.seed)];
+      if (accesses.length > MAX_USEMEM_COMMANDS) {
+        onlyOnce(
+          stmt,
+          `a shuffled usemem over ${formatCount(stmt.pages)} pages needs ${formatCount(accesses.length)} single-page guest commands; the guest takes at most ${formatCount(MAX_USEMEM_COMMANDS)} per step`,
+        );
+        return null;
+      }
+      const spec = contentSpec(stmt);
+      const out: string[] = [];
+      stmt.tasks.forEach((task, i) => {
+        const seed = usememSeed(k.seed, i);
+        out.push(
+          `task ${e(task)} ${e(`${cgroupDir(stmt.cgroup)}/cgroup.procs`)} ${usememCpu(k, i)}`,
+          `mmap ${e(task)} ${USEMEM_REGION} ${stmt.pages} ${stmt.order} 0 ${seed} ${contentCodes(spec, seed, stmt.pages).join(' ')}`,
+        );
+      });
+      for (const a of accesses)
+        out.push(`touch ${e(a.task)} ${USEMEM_REGION} ${a.from} ${a.to - a.from} ${stmt.write ? 1 : 0}`);
+      if (!stmt.hold) for (const task of stmt.tasks) out.push(`exit ${e(task)}`);
+      return out.join('\n');
+    }
     case 'zswap-shrink':
       onlyOnce(stmt, 'no user-space interface runs the zswap shrinker on demand (it runs under memory pressure)');
       return null;

@@ -74,6 +74,10 @@ export const DICTIONARY: readonly string[] = [
   'munmap',
   'fork',
   'exit',
+  'usemem',
+  'n=',
+  'random',
+  'hold',
   'task',
   'move',
   'reclaim',
@@ -241,6 +245,10 @@ export const STATEMENTS: readonly string[] = [
   'expect task t smaps_rollup Swap >= 0',
   'let W = task t status VmSwap',
   'expect /sys/fs/cgroup/app/memory.stat pgsteal_proactive >= 0',
+  'usemem u 64K n=2 repeat=2',
+  'usemem r 32K random thp=16K hold',
+  'usemem w 16K readonly content=zero cgroup=app',
+  'expect task u0 state == exited',
 ];
 
 /**

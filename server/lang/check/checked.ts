@@ -318,6 +318,19 @@ export type CheckedOp =
     }
   | { readonly op: 'fork'; readonly task: string; readonly child: string }
   | { readonly op: 'exit'; readonly task: string }
+  /** A vm-scalability usemem run: `tasks` each map `pages` (region `mem`) and access them `passes` times. */
+  | {
+      readonly op: 'usemem';
+      readonly tasks: readonly string[];
+      readonly cgroup: string;
+      readonly pages: number;
+      readonly order: number;
+      readonly content: Content;
+      readonly passes: number;
+      readonly random: boolean;
+      readonly write: boolean;
+      readonly hold: boolean;
+    }
   | { readonly op: 'zswap-shrink'; readonly entries: number | null }
   /** `file write`: `bytes` at `offset` by `task` (null: a task in the root cgroup), holding `content` (null: the file's own). */
   | {

@@ -78,6 +78,8 @@ export function checkCommand(ctx: CheckContext, stmt: CommandStatement): Checked
       return checkFork(ctx, stmt);
     case 'exit':
       return checkExit(ctx, stmt);
+    case 'usemem':
+      return checkUsemem(ctx, stmt);
     case 'move':
       return checkMove(ctx, stmt);
     case 'reclaim':
@@ -1007,6 +1009,96 @@ function checkExit(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
     r.unmappedAt = line(word);
   }
   return { op: 'exit', range: stmt.range, task: word.text };
+}
+
+/** The region each usemem process maps. */
+export const USEMEM_REGION = 'mem';
+
+/** `usemem NAME SIZE …`: N tasks NAME0… that map SIZE and access it, then exit unless `hold`. */
+function checkUsemem(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
+  const { config } = ctx;
+  const nameWord = positional(stmt, 0);
+  const sizeWord = positional(stmt, 1);
+  if (nameWord === undefined || sizeWord === undefined) {
+    ctx.error('SS102', "'usemem' needs NAME and SIZE", stmt.name);
+    return null;
+  }
+  let ok = ctx.validName(nameWord, 'task');
+  const count = (key: string, max: number): number | null => {
+    const o = option(stmt, key);
+    if (o === undefined) return 1;
+    return checkInteger(o.value, ctx.report, { min: 1, max, what: `usemem ${key}=`, code: 'SS409' });
+  };
+  const n = count('n', ctx.limits.maxTasks);
+  const passes = count('repeat', 1_000_000);
+  if (n === null || passes === null) ok = false;
+  const bytes = checkSize(sizeWord, ctx.report, { pageSize: config.pageSize, what: 'usemem size', warnPlain: true });
+  const pages = bytes === null ? null : Math.ceil(bytes / config.pageSize);
+  if (pages !== null && pages > ctx.limits.maxRegionPages) {
+    ctx.error('SS504', `${pages} pages is more than the ${ctx.limits.maxRegionPages}-page region limit`, sizeWord);
+    ok = false;
+  }
+  const order = mmapOrder(ctx, stmt);
+  if (order === null) ok = false;
+  if (pages !== null && order !== null && pages % 2 ** order !== 0) {
+    ctx.error(
+      'SS316',
+      `${pages} pages is not a whole number of order-${order} folios (${2 ** order} pages each)`,
+      sizeWord,
+    );
+    ok = false;
+  }
+  const contentOpt = option(stmt, 'content');
+  const content = contentOpt === undefined ? DEFAULT_CONTENT : checkContent(contentOpt.value, ctx.report);
+  if (content === null) ok = false;
+  let cgroup = '/';
+  const cgOpt = option(stmt, 'cgroup');
+  if (cgOpt !== undefined) {
+    const c = ctx.cgroupPath(cgOpt.value, true);
+    if (c === null || !ctx.cgroupExists(c, cgOpt.value)) ok = false;
+    else {
+      takesTasks(ctx, c, cgOpt.value);
+      cgroup = c;
+    }
+  }
+  const tasks = Array.from({ length: n ?? 0 }, (_, i) => `${nameWord.text}${i}`);
+  for (const t of tasks) {
+    if (ctx.state.tasks.get(t)?.alive === true) {
+      ctx.error(
+        'SS211',
+        `task '${t}' already exists (usemem names its processes ${nameWord.text}0, ${nameWord.text}1, …)`,
+        nameWord,
+      );
+      ok = false;
+    }
+  }
+  if (ctx.laterIteration === 0 && (ctx.taskStatements += tasks.length) > ctx.limits.maxTasks) {
+    ctx.error('SS507', `more than ${ctx.limits.maxTasks} task and fork statements`, nameWord);
+    ok = false;
+  }
+  const hold = flag(stmt, 'hold') !== undefined;
+  if (ok) {
+    for (const t of tasks) {
+      const regions = new Map<string, RegionInfo>([
+        [USEMEM_REGION, { pages, order: order ?? 0, mapped: hold, unmappedAt: hold ? null : line(nameWord) }],
+      ]);
+      ctx.state.tasks.set(t, { alive: hold, exitedAt: hold ? null : line(nameWord), cgroup, regions });
+    }
+  }
+  if (!ok || pages === null || order === null || content === null || passes === null) return null;
+  return {
+    op: 'usemem',
+    range: stmt.range,
+    tasks,
+    cgroup,
+    pages,
+    order,
+    content,
+    passes,
+    random: flag(stmt, 'random') !== undefined,
+    write: flag(stmt, 'readonly') === undefined,
+    hold,
+  };
 }
 
 /** What a region holds when `content=` is not given (shared: checked programs are read-only). */

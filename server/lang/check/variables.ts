@@ -15,6 +15,7 @@ import { range as lineRange } from '../syntax/ast';
 import { OBSERVABLE_FORMS } from '../catalog';
 import type { CheckedStatement, LetValue } from './checked';
 import { cachedCgroup, flag, option, positional, type CheckContext, type DynamicKind } from './context';
+import { USEMEM_REGION } from './commands';
 import { makeDiagnostic } from '../diagnostics';
 import {
   ExprError,
@@ -273,6 +274,23 @@ export function dynamicEffects(ctx: CheckContext, stmt: SubstitutableStatement):
       const region = name(1);
       if (region === null || t === undefined) return mark('region');
       t.regions.set(region, { pages: null, order: 0, mapped: true, unmappedAt: null });
+      return;
+    }
+    case 'usemem': {
+      // usemem's processes NAME0…NAME<n-1>, each with its region (gone again at the end unless `hold`)
+      const prefix = name(0);
+      const n = option(stmt, 'n');
+      const count = n === undefined ? 1 : expands(n.value) ? null : Number(n.value.text);
+      if (prefix === null || count === null || !Number.isInteger(count) || count < 1) return mark('task');
+      const hold = flag(stmt, 'hold') !== undefined;
+      const cg = option(stmt, 'cgroup');
+      const cgroup = cg === undefined || expands(cg.value) ? '/' : cgroupOf(cg.value.text);
+      for (let i = 0; i < Math.min(count, ctx.limits.maxTasks); i++) {
+        const regions = new Map([
+          [USEMEM_REGION, { pages: null, order: 0, mapped: hold, unmappedAt: hold ? null : line }],
+        ]);
+        st.tasks.set(`${prefix}${i}`, { alive: hold, exitedAt: hold ? null : line, cgroup, regions });
+      }
       return;
     }
     case 'mkdir': {
