@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
-import type { CheckedOp, CheckedStatement, FreeColumn, Observable, PagemapField } from '../lang/check/checked';
+import type { CheckedStatement, FreeColumn, Observable, PagemapField } from '../lang/check/checked';
 import { lexLine, splitLines } from '../lang/syntax/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
 import { KernelError, NoSuchKey } from '../sim/errno';
