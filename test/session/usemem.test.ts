@@ -33,11 +33,6 @@ test('four processes over a cgroup half their size swap out the earlier pages, a
   assert.equal(m.swap.usage, 0, 'every process exited');
   assert.equal(m.memory.usage, 0);
   for (let i = 0; i < 4; i++) assert.equal(k.mm.tasks.get(`u${i}`)?.state, 'exited');
-  // spread over the CPUs: u1 ran on CPU 1 of the 2 a default machine has
-  assert.equal(
-    num(s, (x) => x.expects.length),
-    0,
-  );
 });
 
 test('hold keeps the processes and their memory; repeat runs more passes; readonly reads', () => {
@@ -67,7 +62,6 @@ test('random: every pass touches every page once, in a new order per process and
   assert.deepEqual([...a], [...shuffledPages(7, 0, 0, 1000)]);
   const op: UsememOp = {
     op: 'usemem',
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     tasks: ['u0', 'u1'],
     cgroup: '/',
     pages: 8,
