@@ -243,15 +243,16 @@ export class MemoryOps {
 
   /**
    * do_anonymous_page(): the mapping's mTHP order when the aligned range is
-   * empty, else smaller. An order whose range is not empty is skipped
-   * without a count; one whose folio or charge cannot be had counts
-   * `anon_fault_fallback` (and `anon_fault_fallback_charge`) and the next
-   * order is tried, as alloc_anon_folio() in mm/memory.c does.
+   * empty, else a base page. The mapping's order is the one size its
+   * hugepages-<N>kB/enabled policy allows, so alloc_anon_folio() in
+   * mm/memory.c has no other large order to try: a range that is not empty
+   * goes to order 0 without a count; a folio or charge that cannot be had
+   * counts `anon_fault_fallback` (and `anon_fault_fallback_charge`) first.
    */
   private doAnonymousPage(task: Task, vma: Vma, idx: number): void {
     const k = this.k;
     const m = k.memcgs.get(task.memcg)!;
-    for (let order = vma.order; order >= 0; order--) {
+    for (const order of vma.order > 0 ? [vma.order, 0] : [0]) {
       const nr = 1 << order;
       const start = idx - (idx % nr);
       if (start + nr > vma.nrPages) continue;

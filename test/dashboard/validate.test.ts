@@ -162,10 +162,12 @@ describe('messages from the host', () => {
       lists: ['free', 'nonfull'],
       fill: [0, 0.5],
       order: [-1, 0],
+      shmem: [0, 0.25],
     };
     assert.ok(parseRequestResult('swapsim/clusterMap', map).ok);
     const skewed = parseRequestResult('swapsim/clusterMap', { ...map, fill: [0] });
     assert.equal(skewed.ok, false);
+    assert.equal(parseRequestResult('swapsim/clusterMap', { ...map, shmem: [0] }).ok, false);
     const outOfRange = parseRequestResult('swapsim/clusterMap', { ...map, list: [0, 7] });
     assert.equal(outOfRange.ok, false);
     assert.equal(parseRequestResult('swapsim/slot', { type: 0 }).ok, false);

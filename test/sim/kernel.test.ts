@@ -9,7 +9,7 @@ import { MiB, assertClean, kernel, throwsErrno } from './util';
 import { fingerprint } from '../../server/sim/snapshot';
 import { meminfo, procSwaps } from '../../server/sim/procfs';
 import { SlotKind, tbKind } from '../../server/sim/swap_table';
-import { pteEntry, pteIsSwap } from '../../server/sim/mm';
+import { PTE_NONE, pteEntry, pteIsPresent, pteIsSwap } from '../../server/sim/mm';
 import { swpOffset } from '../../server/sim/swap_entry';
 import type { Kernel } from '../../server/sim/kernel';
 import { readValue, writeFile } from '../../server/sim/vfs';
@@ -304,7 +304,7 @@ test('undo: rolling back a step restores the exact state, and redoing it reprodu
   assertClean(k);
 });
 
-test('alloc_anon_folio(): an mTHP fault whose charge fails counts anon_fault_fallback(_charge) and takes a smaller size', () => {
+test('alloc_anon_folio(): an mTHP fault whose charge fails counts anon_fault_fallback(_charge) and takes a base page', () => {
   const k = kernel();
   k.mkdir('app');
   k.createTask('t', 'app');
@@ -318,7 +318,10 @@ test('alloc_anon_folio(): an mTHP fault whose charge fails counts anon_fault_fal
   assert.equal(stat(64, 'anon_fault_alloc'), 16);
   assert.equal(stat(64, 'anon_fault_fallback'), 1);
   assert.equal(stat(64, 'anon_fault_fallback_charge'), 1);
-  assert.equal(stat(32, 'anon_fault_alloc'), 1, 'the fault fell back to the next order down');
+  assert.equal(stat(32, 'anon_fault_alloc'), 0, 'only the enabled size is tried: then a base page');
   assert.equal(stat(32, 'anon_fault_fallback'), 0);
+  const pte = k.vma('t', 'm').pte;
+  assert.equal(pte.slice(256, 264).filter((p) => pteIsPresent(p)).length, 8, 'base pages for the rest');
+  assert.equal(pte[264], PTE_NONE);
   assertClean(k);
 });

@@ -79,6 +79,10 @@ function assertCoverage(design: DesignProfile, s: RandomRunStats): void {
     'madvise',
     'mlock',
     'mremap',
+    'file-write',
+    'file-read',
+    'file-sync',
+    'file-rm',
   ];
   const missing = kinds.filter((kind) => ok(kind) === 0);
   assert.deepEqual(missing, [], `${design}: operation kinds that never succeeded`);
