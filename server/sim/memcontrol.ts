@@ -200,8 +200,8 @@ export class Memcg {
   /** This memcg and its ancestors up to the root (the parent never changes: built once, it allocates nothing per charge). */
   ancestorsAndSelf(): readonly Memcg[] {
     if (this.chain === null) {
-      const chain: Memcg[] = [];
-      for (let m: Memcg | null = this; m; m = m.parent) chain.push(m);
+      const chain: Memcg[] = [this];
+      for (let m = this.parent; m; m = m.parent) chain.push(m);
       this.chain = chain;
     }
     return this.chain;
