@@ -11,7 +11,7 @@
  * sides fill the same page with the same kind of content.
  */
 import { createHash } from 'node:crypto';
-import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
+import type { DesignName, VerifyRunInfo, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
 import type { CheckedOp, CheckedStatement, FreeColumn, Observable, PagemapField } from '../lang/check/checked';
 import { lexLine, splitLines } from '../lang/syntax/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
@@ -86,18 +86,16 @@ export interface GuestDevice {
   readonly bytes: number;
 }
 
-export interface GuestPlan {
-  readonly design: DesignName;
+/** The guest's run of a scenario: what it runs and reads, and what stays simulator-only. */
+export interface GuestPlan extends Pick<VerifyRunInfo, 'design' | 'scenarioHash' | 'simulatorOnly'> {
   /** The kernel profile the simulator ran under. */
   readonly kernel: KernelVersion;
-  readonly scenarioHash: string;
   readonly ramBytes: number;
   readonly cpus: number;
   readonly devices: readonly GuestDevice[];
   /** The command file's step lines (device lines are added by the VM runner, which names the disks). */
   readonly commands: readonly string[];
   readonly observables: readonly PlannedObservable[];
-  readonly simulatorOnly: readonly VerifySimulatorOnly[];
   /** Set when nothing of the scenario can run on a real kernel. */
   readonly wholeScenario: string | null;
   /** Pages the scenario maps in all (for the run's timeout). */
