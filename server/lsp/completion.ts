@@ -321,7 +321,8 @@ function observableValue(r: Request, words: readonly string[]): void {
   };
   if (first === 'slot') lookup(catalog.SLOT_FIELDS);
   else if (first === 'cluster') lookup(catalog.CLUSTER_FIELDS);
-  else if (first === 'task') lookup([...catalog.TASK_FIELDS, ...catalog.PAGEMAP_FIELDS, ...catalog.SMAPS_KEYS, ...catalog.STATUS_KEYS]);
+  else if (first === 'task')
+    lookup([...catalog.TASK_FIELDS, ...catalog.PAGEMAP_FIELDS, ...catalog.SMAPS_KEYS, ...catalog.STATUS_KEYS]);
   else if (first === 'device') lookup(catalog.DEVICE_FIELDS);
   else if (first === 'free') unit = 'kB';
   else if (first === 'overhead') unit = 'bytes';
