@@ -25,9 +25,15 @@
  *   B PATH LEN\n<LEN bytes>        batched runs: a counter file as scenario N starts
  *                                  (the host subtracts what earlier scenarios counted)
  *   # text                         diagnostics of the driver itself
+ *
+ * Credentials (`user UID CAP`): the driver stays root for its own work
+ * (making device nodes, writing swap headers, starting tasks) and takes the
+ * scenario's credentials only around the syscalls a scenario statement
+ * stands for (scenario_cred() / root_cred()).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <linux/capability.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -209,6 +215,128 @@ static void mkdirs(const char *path) {
       *p = '/';
     }
   }
+}
+
+/* ------------------------------------------------------------ credentials */
+
+/*
+ * The scenario's credentials (`user` statements): a uid, and whether
+ * CAP_SYS_ADMIN stays in the effective set. Another uid is taken as the
+ * effective uid only (setresuid(-1, UID, -1)): the kernel then clears the
+ * effective capabilities and file access uses that uid (fsuid follows the
+ * euid), while the real and saved uid 0 let root_cred() come back.
+ */
+static int cred_uid = 0, cred_sys_admin = 1;
+
+static int set_effective_caps(int with_sys_admin) {
+  struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+  struct __user_cap_data_struct d[2];
+  if (syscall(SYS_capget, &h, d) < 0) return errno;
+  for (int i = 0; i < 2; i++) d[i].effective = d[i].permitted;
+  if (!with_sys_admin) d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+  return syscall(SYS_capset, &h, d) < 0 ? errno : 0;
+}
+
+/* Take the scenario's credentials for the statement about to run. */
+static void scenario_cred(void) {
+  if (cred_uid != 0) {
+    if (setresuid((uid_t)-1, (uid_t)cred_uid, (uid_t)-1) < 0) out("# setresuid %d: %s\n", cred_uid, strerror(errno));
+  } else if (!cred_sys_admin) {
+    int e = set_effective_caps(0);
+    if (e) out("# capset: %s\n", strerror(e));
+  }
+}
+
+/* Back to root with every capability (euid 0 copies the permitted set to the effective one). */
+static void root_cred(void) {
+  if (geteuid() != 0 && seteuid(0) < 0) out("# seteuid 0: %s\n", strerror(errno));
+  int e = set_effective_caps(1);
+  if (e) out("# capset: %s\n", strerror(e));
+}
+
+/* ------------------------------------------------------------ open files */
+
+/*
+ * Files the scenario holds open by name (`open NAME PATH`). Each is opened
+ * read-write if it can be, else read-only, else write-only: the scenario does
+ * not say, and a cgroup file without a write handler refuses O_RDWR
+ * (kernfs_fop_open()). Every write and read goes from offset 0, as a test
+ * that writes a value and reads the file again does.
+ */
+#define MAX_FDS 64
+static struct {
+  char name[64];
+  int fd;
+} fds[MAX_FDS];
+
+static int find_fd(const char *name) {
+  for (int i = 0; i < MAX_FDS; i++)
+    if (fds[i].name[0] && strcmp(fds[i].name, name) == 0) return i;
+  return -1;
+}
+
+static int close_named(const char *name) {
+  int i = find_fd(name);
+  if (i < 0) return EBADF;
+  int e = close(fds[i].fd) < 0 ? errno : 0;
+  fds[i].name[0] = 0;
+  return e;
+}
+
+/* open NAME PATH: an open name is closed first, as the shell's `exec N>file` does. */
+static int open_named(const char *name, const char *path) {
+  close_named(name);
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  int e = fd < 0 ? errno : 0;
+  if (fd < 0 && e != ENOENT) fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && e != ENOENT) fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return e;
+  for (int i = 0; i < MAX_FDS; i++) {
+    if (!fds[i].name[0]) {
+      snprintf(fds[i].name, sizeof fds[i].name, "%s", name);
+      fds[i].fd = fd;
+      return 0;
+    }
+  }
+  close(fd);
+  return EMFILE;
+}
+
+/* `echo TEXT > &NAME`: one write of TEXT and a newline at offset 0 of the open file. */
+static int write_named(const char *name, const char *text) {
+  int i = find_fd(name);
+  if (i < 0) return EBADF;
+  size_t len = strlen(text);
+  char *buf = malloc(len + 2);
+  if (!buf) return ENOMEM;
+  memcpy(buf, text, len);
+  buf[len] = '\n';
+  /* seq_file fds refuse pwrite (seq_open() clears FMODE_PWRITE): seek, then write */
+  int e = lseek(fds[i].fd, 0, SEEK_SET) < 0 && errno != ESPIPE ? errno : 0;
+  if (e == 0 && write(fds[i].fd, buf, len + 1) < 0) e = errno;
+  free(buf);
+  return e;
+}
+
+/* Read an open file from offset 0: length, or -errno. */
+static long read_named(const char *name, char *buf, size_t cap) {
+  int i = find_fd(name);
+  if (i < 0) return -EBADF;
+  if (lseek(fds[i].fd, 0, SEEK_SET) < 0 && errno != ESPIPE) return -errno;
+  size_t n = 0;
+  for (;;) {
+    ssize_t r = read(fds[i].fd, buf + n, cap - n);
+    if (r < 0) return -errno;
+    if (r == 0) break;
+    n += (size_t)r;
+    if (n >= cap) break;
+  }
+  return (long)n;
+}
+
+static void close_all_named(void) {
+  for (int i = 0; i < MAX_FDS; i++)
+    if (fds[i].name[0]) close_named(fds[i].name);
 }
 
 /* ------------------------------------------------------------ content */
@@ -881,7 +1009,10 @@ static int cmd_swapon(char **f, int n) {
   else if (strcmp(f[3], "pages") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_PAGES;
   /* an eighth field is the scenario's raw swap_flags word (flags=N), passed as it is */
   if (n >= 8) flags = (int)strtoul(f[7], NULL, 10);
-  return swapon(f[1], flags) < 0 ? errno : 0;
+  scenario_cred();
+  int e = swapon(f[1], flags) < 0 ? errno : 0;
+  root_cred();
+  return e;
 }
 
 /* swapoff -a: every area /proc/swaps lists, last first; the first error is the result. */
@@ -908,10 +1039,10 @@ static int cmd_swapoff_all(void) {
 
 static char file_buf[1 << 20];
 
-/* obs ID PATH: the whole file for an observable (the host parses it). */
-static void cmd_obs(char **f, int n) {
+/* obs ID PATH: the whole file for an observable (the host parses it); fobs ID NAME: the same through an open file. */
+static void cmd_obs(char **f, int n, int named) {
   if (n < 3) return;
-  long len = read_file(f[2], file_buf, sizeof file_buf);
+  long len = named ? read_named(f[2], file_buf, sizeof file_buf) : read_file(f[2], file_buf, sizeof file_buf);
   char head[128];
   snprintf(head, sizeof head, "O %s %s", f[1], errname(len < 0 ? (int)-len : 0));
   out_block(head, file_buf, len < 0 ? 0 : (size_t)len);
@@ -975,7 +1106,9 @@ static int cmd_pmadvise(char **f, int n) {
   int pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
   if (pidfd < 0) return errno;
   struct iovec v = {(void *)(addr + first * PAGE + (atoi(f[5]) ? 0 : 1)), count * PAGE};
+  scenario_cred();
   e = syscall(SYS_process_madvise, pidfd, &v, 1UL, advice, 0U) < 0 ? errno : 0;
+  root_cred();
   close(pidfd);
   return e;
 }
@@ -1058,8 +1191,9 @@ static void cmd_pobs(char **f, int n) {
   out_block(head, buf, len);
 }
 
-static void cmd_cat(const char *step, const char *path) {
-  long len = read_file(path, file_buf, sizeof file_buf);
+/* cat PATH, or fcat NAME through an open file */
+static void cmd_cat(const char *step, const char *path, int named) {
+  long len = named ? read_named(path, file_buf, sizeof file_buf) : read_file(path, file_buf, sizeof file_buf);
   char head[128];
   snprintf(head, sizeof head, "C %s", step);
   if (len < 0) {
@@ -1208,6 +1342,10 @@ static void reset_between_scenarios(void) {
   }
   int e = cmd_swapoff_all();
   if (e) out("# reset: swapoff: %s\n", errname(e));
+  close_all_named();
+  root_cred();
+  cred_uid = 0;
+  cred_sys_admin = 1;
   remove_cgroups("/sys/fs/cgroup");
   for (int i = 0; i < ntunables; i++) {
     char buf[256], now[128];
@@ -1298,8 +1436,16 @@ static int run_driver(const char *file) {
       out("S %s\n", step);
       continue;
     }
-    if (strcmp(c, "obs") == 0) {
-      cmd_obs(f, n);
+    /* statements that run with the scenario's credentials (`user`); the driver's own work stays root's */
+    int as_scenario = strcmp(c, "obs") == 0 || strcmp(c, "fobs") == 0 || strcmp(c, "cat") == 0 || strcmp(c, "fcat") == 0 ||
+                      strcmp(c, "swapoff") == 0 || strcmp(c, "swapoff-all") == 0 || strcmp(c, "write") == 0 ||
+                      strcmp(c, "write-empty") == 0 || strcmp(c, "mkdir") == 0 || strcmp(c, "mkdir-p") == 0 ||
+                      strcmp(c, "rmdir") == 0 || strcmp(c, "move") == 0 || strcmp(c, "open") == 0 || strcmp(c, "close") == 0 ||
+                      strcmp(c, "fwrite") == 0 || strcmp(c, "fwrite-empty") == 0 || strcmp(c, "fmove") == 0;
+    if (as_scenario) scenario_cred();
+    if (strcmp(c, "obs") == 0 || strcmp(c, "fobs") == 0) {
+      cmd_obs(f, n, c[0] == 'f');
+      root_cred();
       continue;
     }
     if (strcmp(c, "tobs") == 0) {
@@ -1310,8 +1456,9 @@ static int run_driver(const char *file) {
       cmd_pobs(f, n);
       continue;
     }
-    if (strcmp(c, "cat") == 0 && n >= 2) {
-      cmd_cat(step, f[1]);
+    if ((strcmp(c, "cat") == 0 || strcmp(c, "fcat") == 0) && n >= 2) {
+      cmd_cat(step, f[1], c[0] == 'f');
+      root_cred();
       continue;
     }
     if (strcmp(c, "sync") == 0) {
@@ -1323,6 +1470,15 @@ static int run_driver(const char *file) {
     else if (strcmp(c, "swapoff-all") == 0) e = cmd_swapoff_all();
     else if (strcmp(c, "write") == 0 && n >= 3) e = write_file(f[1], f[2]);
     else if (strcmp(c, "write-empty") == 0 && n >= 2) e = write_file(f[1], "");
+    else if (strcmp(c, "fwrite") == 0 && n >= 3) e = write_named(f[1], f[2]);
+    else if (strcmp(c, "fwrite-empty") == 0 && n >= 2) e = write_named(f[1], "");
+    else if (strcmp(c, "open") == 0 && n >= 3) e = open_named(f[1], f[2]);
+    else if (strcmp(c, "close") == 0 && n >= 2) e = close_named(f[1]);
+    else if (strcmp(c, "user") == 0 && n >= 3) {
+      /* user UID SYS_ADMIN: the credentials of the statements that follow */
+      cred_uid = atoi(f[1]);
+      cred_sys_admin = atoi(f[2]);
+    }
     else if (strcmp(c, "mkdir") == 0 && n >= 2) {
       struct stat st;
       if (stat(f[1], &st) < 0) enable_memory_for_children(f[1]);
@@ -1332,13 +1488,14 @@ static int run_driver(const char *file) {
     else if (strcmp(c, "task") == 0) e = cmd_task(f, n);
     else if (strcmp(c, "pmadvise") == 0) e = cmd_pmadvise(f, n);
     else if (strcmp(c, "fork") == 0) e = cmd_fork(f, n);
-    else if (strcmp(c, "move") == 0 && n >= 3) {
+    else if ((strcmp(c, "move") == 0 || strcmp(c, "fmove") == 0) && n >= 3) {
+      /* move TASK PROCS_FILE, or fmove TASK NAME through an open cgroup.procs */
       struct task *t = find_task(f[1]);
       if (!t || strcmp(t->state, "alive") != 0) e = ESRCH;
       else {
         char pid[32];
         snprintf(pid, sizeof pid, "%d", (int)t->pid);
-        e = write_file(f[2], pid);
+        e = c[0] == 'f' ? write_named(f[2], pid) : write_file(f[2], pid);
       }
     } else if (strcmp(c, "mmap") == 0 || strcmp(c, "touch") == 0 || strcmp(c, "pageout") == 0 || strcmp(c, "munmap") == 0 || strcmp(c, "exit") == 0 ||
              strcmp(c, "madvise") == 0 || strcmp(c, "mlock") == 0 || strcmp(c, "munlock") == 0 || strcmp(c, "mremap") == 0)
@@ -1347,6 +1504,7 @@ static int run_driver(const char *file) {
       out("# unknown command %s\n", c);
       result = 0;
     }
+    if (as_scenario) root_cred();
     if (result) out("E %s %s\n", step, errname(e));
   }
   out("@done\n");

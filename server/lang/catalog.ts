@@ -464,7 +464,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     synopsis: 'process_madvise TASK REGION [RANGE] pageout|cold',
     doc:
       'Advice on another task\u2019s range, as `process_madvise(2)` through a pidfd: only `pageout` and `cold` (other advice is EINVAL). ' +
-      'The caller needs CAP_SYS_NICE and ptrace access, which root has and other users (see `user`) do not over root\u2019s tasks (EPERM).',
+      'The caller needs ptrace access (checked first: EACCES) and CAP_SYS_NICE (EPERM); root has both, other users (see `user`) have no ptrace access to root\u2019s tasks (EACCES).',
     kernel: 'SYSCALL_DEFINE5(process_madvise), process_madvise_behavior_valid() in mm/madvise.c',
     example: 'task child\nmmap child heap 1M populate\nprocess_madvise child heap pageout',
     positionals: [

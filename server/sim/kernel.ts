@@ -1321,8 +1321,10 @@ export class Kernel {
   /**
    * process_madvise(2) from the scenario's credentials on another task's
    * range: only MADV_COLD and MADV_PAGEOUT (EINVAL otherwise), and the
-   * caller needs CAP_SYS_NICE and ptrace access; a non-root uid has
-   * neither over root's tasks (EPERM).
+   * caller needs ptrace access, checked first (mm_access() with
+   * PTRACE_MODE_READ_FSCREDS: EACCES), then CAP_SYS_NICE (EPERM). A
+   * non-root uid has no ptrace access to root's tasks, so it fails with
+   * EACCES; root without CAP_SYS_ADMIN keeps CAP_SYS_NICE.
    */
   processMadvise(taskName: string, region: string, advice: Advice, from?: number, to?: number): void {
     this.tx(() => {
@@ -1330,7 +1332,10 @@ export class Kernel {
         fail('EINVAL', `process_madvise() takes MADV_COLD and MADV_PAGEOUT, not MADV_${advice.toUpperCase()}`);
       this.task(taskName);
       if (this.cred.uid !== 0)
-        fail('EPERM', `process_madvise() on ${taskName}: uid ${this.cred.uid} has no CAP_SYS_NICE`);
+        fail(
+          'EACCES',
+          `process_madvise() on ${taskName}: uid ${this.cred.uid} may not ptrace root's task (mm_access())`,
+        );
       this.madvise(taskName, region, advice, from, to);
     });
   }

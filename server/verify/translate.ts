@@ -30,8 +30,11 @@ import type { SimProfile } from './profile';
 export type GuestRead =
   /** The errno of the command run at `step`. */
   | { readonly kind: 'result' }
-  /** A file: `single` value, one `key` of a keyed file, a /proc/swaps cell, or a free(1) figure from /proc/meminfo. */
-  | { readonly kind: 'file'; readonly id: number; readonly path: string; readonly pick: FilePick }
+  /**
+   * A file: `single` value, one `key` of a keyed file, a /proc/swaps cell, or a free(1) figure from /proc/meminfo;
+   * read through the open file `fd` (`expect &NAME …`) when set, else by path.
+   */
+  | { readonly kind: 'file'; readonly id: number; readonly path: string; readonly pick: FilePick; readonly fd?: string }
   /** A task's state or footprint from /proc/PID/status. */
   | {
       readonly kind: 'task';
@@ -229,6 +232,7 @@ function guestRead(o: Observable, id: number): GuestRead | string {
         id,
         path: f.path,
         pick: o.key === null ? { kind: 'single', unit } : { kind: 'key', key: o.key, unit },
+        ...(o.fd === null ? {} : { fd: o.fd }),
       };
     }
     case 'swaps':
@@ -500,7 +504,8 @@ function isCommand(stmt: CheckedStatement): boolean {
 }
 
 function readCommand(how: GuestRead): string {
-  if (how.kind === 'file') return `obs ${how.id} ${escapeField(how.path)}`;
+  if (how.kind === 'file')
+    return how.fd === undefined ? `obs ${how.id} ${escapeField(how.path)}` : `fobs ${how.id} ${escapeField(how.fd)}`;
   if (how.kind === 'task') return `tobs ${how.id} ${escapeField(how.task)}`;
   if (how.kind === 'proc')
     return `pobs ${how.id} ${escapeField(how.task)} ${how.region === null ? '-' : escapeField(how.region)} ${how.page} ${how.pick.file}`;
@@ -550,11 +555,14 @@ function commandFor(
         onlyOnce(stmt, 'swap tiers (unmerged series) are not in this kernel');
         return null;
       }
-      if (stmt.value.kind === 'task') return `move ${e(stmt.value.task)} ${e(f.path)}`;
-      return stmt.text === '' ? `write-empty ${e(f.path)}` : `write ${e(f.path)} ${e(stmt.text)}`;
+      // through an open file (`> &NAME`) the guest writes the fd it holds under that name
+      const p = stmt.fd === undefined ? '' : 'f';
+      const target = e(stmt.fd ?? f.path);
+      if (stmt.value.kind === 'task') return `${p}move ${e(stmt.value.task)} ${target}`;
+      return stmt.text === '' ? `${p}write-empty ${target}` : `${p}write ${target} ${e(stmt.text)}`;
     }
     case 'read':
-      return `cat ${e(stmt.file.path)}`;
+      return stmt.fd === undefined ? `cat ${e(stmt.file.path)}` : `fcat ${e(stmt.fd)}`;
     case 'free':
       return null;
     case 'mkdir':
@@ -604,9 +612,9 @@ function commandFor(
       onlyOnce(stmt, 'its variables do not expand to a valid statement');
       return null;
     case 'open':
+      return `open ${e(stmt.name)} ${e(stmt.file.path)}`;
     case 'close':
-      onlyOnce(stmt, 'open file descriptors (open/close, &NAME) are not translated for the guest yet');
-      return null;
+      return `close ${e(stmt.name)}`;
     case 'mount':
     case 'mkfile':
     case 'chattr':
@@ -618,8 +626,8 @@ function commandFor(
       );
       return null;
     case 'user':
-      onlyOnce(stmt, 'credentials (user) are not translated for the guest yet');
-      return null;
+      // the guest driver takes this uid (effective only) or drops CAP_SYS_ADMIN around each statement
+      return `user ${stmt.uid} ${stmt.capSysAdmin ? 1 : 0}`;
     case 'dmesg':
       onlyOnce(stmt, 'the kernel log is not read back from the guest yet');
       return null;

@@ -190,7 +190,7 @@ test('constructs without a real-kernel meaning are simulator-only, with reasons'
   assert.throws(() => translate('swapon /dev/vdb size=8M\nmmap nobody r 4K\n', P72), TranslateError);
 });
 
-test('raw swap_flags go to the guest as they are; swap files, credentials and the kernel log are simulator-only for now, with reasons', () => {
+test('raw swap_flags go to the guest as they are; swap files and the kernel log are simulator-only for now, with reasons', () => {
   const raw = translate(
     'swapon /dev/vdb size=8M flags=0x8007\nswapon /dev/vdc size=8M flags=0x100000\nexpect error EINVAL\n',
     P72,
@@ -204,12 +204,62 @@ test('raw swap_flags go to the guest as they are; swap files, credentials and th
   );
   assert.deepEqual(
     file.simulatorOnly.map((s) => s.line),
-    [0, 1, 2, 3, 4, 5],
+    [0, 1, 2, 3, 5],
   );
   assert.match(file.simulatorOnly[2]!.reason, /initramfs/);
   assert.match(file.simulatorOnly[3]!.reason, /kernel log/);
-  assert.match(file.simulatorOnly[4]!.reason, /credentials/);
-  assert.match(file.simulatorOnly[5]!.reason, /sys\/block/);
+  assert.match(file.simulatorOnly[4]!.reason, /sys\/block/);
+});
+
+test('credentials run in the guest: each user statement sets the uid and CAP_SYS_ADMIN of the statements after it', () => {
+  const plan = translate(
+    'swapon /dev/vdb size=8M\nuser nobody\nswapoff /dev/vdb\nexpect error EPERM\necho 10 > /proc/sys/vm/swappiness\nexpect error EACCES\nuser root drop=CAP_SYS_ADMIN\necho 10 > /proc/sys/vm/swappiness\nswapoff /dev/vdb\nexpect error EPERM\nuser 1000\nuser root\nswapoff /dev/vdb\n',
+    P72,
+  );
+  assert.deepEqual(plan.simulatorOnly, []);
+  const users = plan.commands.filter((c) => c.startsWith('user '));
+  assert.deepEqual(users, ['user 65534 0', 'user 0 0', 'user 1000 0', 'user 0 1']);
+  const results = plan.observables.filter((o) => o.kind === 'result').map((o) => [o.line, o.simulator]);
+  assert.deepEqual(results, [
+    [0, 'ok'],
+    [1, 'ok'],
+    [2, 'EPERM'],
+    [4, 'EACCES'],
+    [6, 'ok'],
+    [7, 'ok'],
+    [8, 'EPERM'],
+    [10, 'ok'],
+    [11, 'ok'],
+    [12, 'ok'],
+  ]);
+});
+
+test('open files run in the guest: writes, reads and expects through &NAME use the fd the guest holds under that name', () => {
+  const plan = translate(
+    'mkdir app\nopen pk /sys/fs/cgroup/app/memory.peak\necho reset > &pk\nexpect &pk == 0\nexpect /sys/fs/cgroup/app/memory.peak >= 0\ncat &pk\nclose pk\nclose pk\nexpect error EBADF\n',
+    P72,
+  );
+  assert.deepEqual(plan.simulatorOnly, []);
+  const steps = plan.commands.filter((c) => !c.startsWith('step '));
+  assert.deepEqual(steps.slice(0, 8), [
+    'mkdir /sys/fs/cgroup/app',
+    'open pk /sys/fs/cgroup/app/memory.peak',
+    'fwrite pk reset',
+    'fobs 1 pk',
+    'obs 2 /sys/fs/cgroup/app/memory.peak',
+    'fcat pk',
+    'close pk',
+    'close pk',
+  ]);
+  const viaFd = plan.observables.find((o) => o.label === '&pk');
+  assert.deepEqual(viaFd?.read, {
+    kind: 'file',
+    id: 1,
+    path: '/sys/fs/cgroup/app/memory.peak',
+    pick: { kind: 'single', unit: 'single' },
+    fd: 'pk',
+  });
+  assert.equal(plan.observables.find((o) => o.key === 's8 result')?.simulator, 'EBADF');
 });
 
 test('a mix content travels page by page: the guest fills each page with the kind the simulator gave it', () => {

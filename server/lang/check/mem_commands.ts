@@ -36,9 +36,9 @@ export function checkMadvise(ctx: CheckContext, stmt: CommandStatement): Checked
   } else if (process && ctx.state.cred.uid !== 0) {
     ctx.error(
       'SS229',
-      `process_madvise() on another task needs CAP_SYS_NICE; the statements run as uid ${ctx.state.cred.uid} (see \`user\`)`,
+      `process_madvise() needs ptrace access to the task (mm_access()), which uid ${ctx.state.cred.uid} has not over root's tasks (see \`user\`)`,
       stmt.name,
-      'EPERM',
+      'EACCES',
     );
   }
   return { op: 'madvise', range: stmt.range, task: taskWord.text, region: regionWord.text, pages, advice, process };
