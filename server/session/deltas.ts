@@ -120,22 +120,16 @@ export class DeltaTracker {
     const changedSlots: Record<number, number> = {};
     if (this.mark && !rewound) {
       const seen = new Set<SwapClusterInfo>();
-      // consecutive records often write the same array: its owner is looked up once
-      let lastTarget: unknown = null;
-      let owner: object | undefined;
-      for (const target of k.j.touchedSince(this.mark.journal)) {
-        if (target !== lastTarget) {
-          lastTarget = target;
-          owner = target instanceof SwapClusterInfo ? target : ownerOf(target as object);
-        }
-        if (!(owner instanceof SwapClusterInfo)) continue;
+      k.j.forEachTouched(this.mark.journal, (target, records) => {
+        const owner = target instanceof SwapClusterInfo ? target : ownerOf(target as object);
+        if (!(owner instanceof SwapClusterInfo)) return;
         const ci = owner;
-        if (!(target instanceof SwapClusterInfo)) changedSlots[ci.type] = (changedSlots[ci.type] ?? 0) + 1;
-        if (seen.has(ci)) continue;
+        if (!(target instanceof SwapClusterInfo)) changedSlots[ci.type] = (changedSlots[ci.type] ?? 0) + records;
+        if (seen.has(ci)) return;
         seen.add(ci);
         if (clusters.length >= MAX_CLUSTER_CHANGES) {
           overflow.add(ci.type);
-          continue;
+          return;
         }
         clusters.push({
           type: ci.type,
@@ -145,7 +139,7 @@ export class DeltaTracker {
           count: ci.count,
           hasTable: ci.table !== null,
         });
-      }
+      });
     } else {
       for (const si of k.swap.devices) overflow.add(si.type);
     }

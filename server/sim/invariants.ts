@@ -299,13 +299,14 @@ function checkSwapCharges(k: Kernel, tally: SlotTally, out: string[]): void {
 /** zswap: pool size is the sum of entries; every entry's slot is in use (or still caches its folio). */
 function checkZswapPool(k: Kernel, out: string[]): void {
   let pool = 0;
-  for (const [entry, e] of k.zswap.entries) {
+  // forEach, not for-of over entries: no [key, value] pair per entry
+  k.zswap.entries.forEach((e, entry) => {
     pool += e.length;
     const si = k.swap.swapInfo[swpType(entry)];
     if (!si || (si.slotCount(swpOffset(entry)) === 0 && tbKind(si.slotMeta(swpOffset(entry))) !== SlotKind.PFN)) {
       out.push(`zswap entry for ${si?.path ?? 'type ' + swpType(entry)}:${swpOffset(entry)} whose slot is free`);
     }
-  }
+  });
   if (pool !== k.zswap.poolBytes) out.push(`zswap pool ${k.zswap.poolBytes} B but entries hold ${pool} B`);
 }
 

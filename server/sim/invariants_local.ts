@@ -77,6 +77,20 @@ class Written {
 
   constructor(private readonly k: Kernel) {}
 
+  /** Forget what was sorted (one Written serves every check of its kernel: a small step allocates no new sets). */
+  clear(): void {
+    this.clusters.clear();
+    this.clusterSlots.clear();
+    this.memcgs.clear();
+    this.zswapEntries.clear();
+    this.pfns.length = 0;
+    this.pfnRuns.length = 0;
+    this.ptes.clear();
+    this.lastArray = null;
+    this.lastOwner = undefined;
+    this.fieldTargets.clear();
+  }
+
   private arrayOwner(target: TypedArray): object | undefined {
     if (target !== this.lastArray) {
       this.lastArray = target;
@@ -95,12 +109,27 @@ class Written {
 
   range(target: TypedArray, start: number, end: number): void {
     const owner = this.arrayOwner(target);
-    if (owner instanceof FolioTable) this.pfnRuns.push(start, end);
+    if (owner instanceof FolioTable) this.pfnRun(start, end);
     else if (owner instanceof Vma) this.pteRun(owner, start, end);
     else if (owner instanceof SwapClusterInfo) {
       const slots = this.slotsOf(owner);
       for (let i = start; i < end; i++) slots.push(i);
     }
+  }
+
+  /**
+   * PFNs [start, end) written. A bulk step saves the same runs of a dozen
+   * folio arrays one after another: a run inside the last one adds
+   * nothing, and one that continues it extends it.
+   */
+  private pfnRun(start: number, end: number): void {
+    const runs = this.pfnRuns;
+    const n = runs.length;
+    if (n > 0 && start >= runs[n - 2]! && start <= runs[n - 1]!) {
+      if (end > runs[n - 1]!) runs[n - 1] = end;
+      return;
+    }
+    runs.push(start, end);
   }
 
   private slotsOf(ci: SwapClusterInfo): number[] {
@@ -130,34 +159,75 @@ class Written {
   }
 
   /** The distinct PFNs written (below the table's capacity), each once, in the order first written. */
-  pfnList(): number[] {
-    const f = this.k.folios;
-    const limit = f.capacity;
-    let seen = pfnStamps.get(f);
-    if (!seen || seen.stamps.length < limit || seen.epoch === 0xffffffff)
-      pfnStamps.set(f, (seen = { stamps: new Uint32Array(limit), epoch: 0 }));
-    const epoch = ++seen.epoch;
-    const stamps = seen.stamps;
-    const out: number[] = [];
-    const visit = (p: number): void => {
-      if (p < limit && stamps[p] !== epoch) {
-        stamps[p] = epoch;
-        out.push(p);
-      }
-    };
-    for (const p of this.pfns) visit(p);
-    for (let r = 0; r < this.pfnRuns.length; r += 2)
-      for (let p = this.pfnRuns[r]!; p < this.pfnRuns[r + 1]!; p++) visit(p);
-    return out;
+  pfnList(): PfnSet {
+    const set = new PfnSet(this.k.folios, pfnStamps);
+    for (const p of this.pfns) set.add(p);
+    for (let r = 0; r < this.pfnRuns.length; r += 2) {
+      const end = this.pfnRuns[r + 1]!;
+      for (let p = this.pfnRuns[r]!; p < end; p++) set.add(p);
+    }
+    return set;
   }
 }
 
 /**
- * Per folio table, the check that last listed each PFN: a step's PFNs are
- * made distinct in O(PFNs written), though a bulk step writes each one in
- * a dozen arrays (one sort of them all cost more than the step itself).
+ * A set of PFNs of one folio table, listed in the order added: a stamp per
+ * PFN says which set last took it, so adding is O(1) with no hashing (a
+ * bulk step writes millions of folios, and a Set<number> of them cost more
+ * than the step itself). The stamps and the list's buffer are kept per
+ * table and purpose and reused by the next check: a small step allocates
+ * nothing here.
  */
-const pfnStamps = new WeakMap<FolioTable, { stamps: Uint32Array; epoch: number }>();
+class PfnSet {
+  private readonly store: PfnStore;
+  private readonly epoch: number;
+  private readonly limit: number;
+  /** Number of PFNs added: they are `items[0, size)`. */
+  size = 0;
+
+  constructor(f: FolioTable, per: WeakMap<FolioTable, PfnStore>) {
+    this.limit = f.capacity;
+    let store = per.get(f);
+    if (!store || store.stamps.length < this.limit || store.epoch === 0xffffffff)
+      per.set(f, (store = { stamps: new Uint32Array(this.limit), epoch: 0, items: new Int32Array(64) }));
+    this.epoch = ++store.epoch;
+    this.store = store;
+  }
+
+  /** The PFNs added, in the order added, are `items[0, size)`. */
+  get items(): Int32Array {
+    return this.store.items;
+  }
+
+  /** Add `p` (ignored at or above the table's capacity). */
+  add(p: number): void {
+    const store = this.store;
+    if (p >= this.limit || store.stamps[p] === this.epoch) return;
+    store.stamps[p] = this.epoch;
+    if (this.size === store.items.length) {
+      const grown = new Int32Array(this.size * 2);
+      grown.set(store.items);
+      store.items = grown;
+    }
+    store.items[this.size++] = p;
+  }
+}
+
+/** A PfnSet's stamps (which set last took each PFN), its epoch, and the buffer of its list. */
+interface PfnStore {
+  stamps: Uint32Array;
+  epoch: number;
+  items: Int32Array;
+}
+
+/**
+ * Per folio table, the stores of the PFNs written (pfnList) and of the
+ * folio heads to check: a step's PFNs are made distinct in O(PFNs
+ * written), though a bulk step writes each one in a dozen arrays (one sort
+ * of them all cost more than the step itself).
+ */
+const pfnStamps = new WeakMap<FolioTable, PfnStore>();
+const headStamps = new WeakMap<FolioTable, PfnStore>();
 
 function isZswapEntry(o: object): o is ZswapEntry {
   return 'key' in o && 'referenced' in o && 'seq' in o;
@@ -165,7 +235,19 @@ function isZswapEntry(o: object): o is ZswapEntry {
 
 /** The incremental check of everything written since journal position `from`. */
 export function checkWrittenSince(k: Kernel, from: number): string[] {
-  const w = new Written(k);
+  let w = writtenByKernel.get(k);
+  if (w === undefined) writtenByKernel.set(k, (w = new Written(k)));
+  try {
+    return checkWritten(k, from, w);
+  } finally {
+    // nothing of this step is kept alive until the next one (a bulk step lists millions of PFNs)
+    w.clear();
+  }
+}
+
+const writtenByKernel = new WeakMap<Kernel, Written>();
+
+function checkWritten(k: Kernel, from: number, w: Written): string[] {
   k.j.forEachWrite(from, w);
   const copies = clusterCopies(k, from);
   const out: string[] = [];
@@ -190,13 +272,13 @@ export function checkWrittenSince(k: Kernel, from: number): string[] {
       else checkPhysicalCluster(k, si, ci, out);
     }
   }
-  const heads = new Set<number>();
+  const heads = new PfnSet(k.folios, headStamps);
   for (const [v, runs] of w.ptes) checkPtes(k, v, runs, heads, out);
-  for (const pfn of w.pfnList()) {
-    const head = k.folios.head[pfn]!;
-    if (head >= 0) heads.add(head);
-  }
-  for (const head of heads) checkFolio(k, head, out);
+  const head = k.folios.head;
+  const pfns = w.pfnList();
+  for (let i = 0; i < pfns.size; i++) if (head[pfns.items[i]!]! >= 0) heads.add(head[pfns.items[i]!]!);
+  const mappers = new LiveMappers(k);
+  for (let i = 0; i < heads.size; i++) checkFolio(k, heads.items[i]!, mappers, out);
   for (const m of w.memcgs) checkMemcg(k, m, out);
   for (const e of w.zswapEntries) checkZswapEntry(k, e, out);
   return out;
@@ -288,7 +370,7 @@ function checkClusterWritten(
 }
 
 /** PTEs written in a live VMA: present ones map an allocated folio, swap ones a slot in use. */
-function checkPtes(k: Kernel, v: Vma, runs: number[], heads: Set<number>, out: string[]): void {
+function checkPtes(k: Kernel, v: Vma, runs: number[], heads: PfnSet, out: string[]): void {
   if (v.task.state !== 'alive' || v.task.vmas.get(v.name) !== v) return;
   const f = k.folios;
   for (let r = 0; r < runs.length; r += 2) {
@@ -311,8 +393,37 @@ function checkPtes(k: Kernel, v: Vma, runs: number[], heads: Set<number>, out: s
   }
 }
 
+/**
+ * The live VMAs that can map a folio, per anon_vma family or file, looked
+ * up once per check: a bulk step writes millions of folios of one family.
+ */
+class LiveMappers {
+  /** Keyed by mapping id (a file), or by anon_vma id as its negative minus one; made on the second family met. */
+  private byFamily: Map<number, Vma[]> | null = null;
+  private lastFamily = 0;
+  private lastLive: Vma[] | null = null;
+
+  constructor(private readonly k: Kernel) {}
+
+  /** Those of the folio's file's mappings (i_mmap) for a page cache folio (`mapping` not 0), else of its anon_vma family. */
+  of(mapping: number, anonVma: number): Vma[] {
+    const family = mapping !== 0 ? mapping : -1 - anonVma;
+    if (this.lastLive !== null && family === this.lastFamily) return this.lastLive;
+    if (this.lastLive !== null) (this.byFamily ??= new Map()).set(this.lastFamily, this.lastLive);
+    let live = this.byFamily?.get(family);
+    if (live === undefined) {
+      const vmas = mapping !== 0 ? this.k.pagecache.byId.get(mapping)?.mappers : this.k.mm.anonVmas.get(anonVma)?.vmas;
+      live = [];
+      for (const v of vmas ?? []) if (v.task.state === 'alive' && v.task.vmas.get(v.name) === v) live.push(v);
+    }
+    this.lastFamily = family;
+    this.lastLive = live;
+    return live;
+  }
+}
+
 /** One folio: its mapcount against its anon_vma family's PTEs, its swap-cache slots, its LRU links. */
-function checkFolio(k: Kernel, head: number, out: string[]): void {
+function checkFolio(k: Kernel, head: number, mappers: LiveMappers, out: string[]): void {
   const f = k.folios;
   if (f.head[head] !== head) {
     out.push(`folio ${head}: head page points at ${f.head[head]}`);
@@ -324,10 +435,8 @@ function checkFolio(k: Kernel, head: number, out: string[]): void {
   // folio_mapcount() against the PTEs that can map it: those of its file's mappings (i_mmap) for a
   // page cache folio, else those of its anon_vma family
   const pageCache = f.mapping[head] !== 0;
-  const vmas = pageCache ? k.pagecache.byId.get(f.mapping[head]!)?.mappers : k.mm.anonVmas.get(f.anonVma[head]!)?.vmas;
   let maps = 0;
-  for (const v of vmas ?? []) {
-    if (v.task.state !== 'alive' || v.task.vmas.get(v.name) !== v) continue;
+  for (const v of mappers.of(f.mapping[head]!, f.anonVma[head]!)) {
     const base = f.index[head]! - (pageCache ? v.pgoff : 0);
     for (let i = 0; i < nr; i++)
       if (base + i >= 0 && base + i < v.nrPages && v.pte[base + i] === ptePresent(head + i)) maps++;

@@ -354,12 +354,37 @@ export class Journal {
     this.newSpan();
   }
 
-  /** Objects written since `mark` (for building deltas of what changed). */
-  *touchedSince(mark: number): Iterable<unknown> {
+  /** Objects and arrays written since `mark`, one per record (for tests; deltas use forEachTouched). */
+  touchedSince(mark: number): unknown[] {
+    const out: unknown[] = [];
+    this.forEachTouched(mark, (target, records) => {
+      for (let r = 0; r < records; r++) out.push(target);
+    });
+    return out;
+  }
+
+  /**
+   * The objects and arrays written since `mark`, in record order: each run
+   * of consecutive write records on one target once, with the run's length
+   * (for building deltas of what changed; structural records are skipped).
+   */
+  forEachTouched(mark: number, fn: (target: unknown, records: number) => void): void {
+    let last: unknown = undefined;
+    let run = 0;
     for (let i = mark; i < this.top; i++) {
       const s = this.slot[i]!;
-      if (s >= 0 || s <= FIELD_BASE || s === RANGE) yield this.targets[i];
+      if (s >= 0 || s <= FIELD_BASE || s === RANGE) {
+        const target = this.targets[i];
+        if (target === last) {
+          run++;
+          continue;
+        }
+        if (run > 0) fn(last, run);
+        last = target;
+        run = 1;
+      }
     }
+    if (run > 0) fn(last, run);
   }
 
   /** Every write recorded in [from, top): what the incremental invariant checks look at. */

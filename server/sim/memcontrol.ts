@@ -164,6 +164,8 @@ export class Memcg {
   subtreeControl = false;
   /** memory.oom.group: an OOM kill takes every task of this subtree (mem_cgroup_get_oom_group()). */
   oomGroup = false;
+  /** ancestorsAndSelf(), once built: derived from `parent`, which never changes, so it is not state. */
+  private chain: readonly Memcg[] | null = null;
 
   constructor(
     readonly id: number,
@@ -195,9 +197,14 @@ export class Memcg {
     return this.path === '' ? '/' : this.path;
   }
 
-  *ancestorsAndSelf(): Iterable<Memcg> {
-    yield this;
-    for (let m = this.parent; m; m = m.parent) yield m;
+  /** This memcg and its ancestors up to the root (the parent never changes: built once, it allocates nothing per charge). */
+  ancestorsAndSelf(): readonly Memcg[] {
+    if (this.chain === null) {
+      const chain: Memcg[] = [this];
+      for (let m = this.parent; m; m = m.parent) chain.push(m);
+      this.chain = chain;
+    }
+    return this.chain;
   }
 
   /** Pre-order walk (mem_cgroup_iter order), zombies included. */

@@ -101,6 +101,21 @@ function poolOf(
   }
 }
 
+/** Do two overhead tables have the same lines (structure and device), in the same order? */
+function sameShape(a: readonly OverheadLine[], b: readonly OverheadLine[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i]!.structure !== b[i]!.structure || a[i]!.device !== b[i]!.device) return false;
+  return true;
+}
+
+/** Do two overhead tables have the same lines with the same bytes, in the same order? */
+function sameLines(a: readonly OverheadLine[], b: readonly OverheadLine[] | null): boolean {
+  if (b === null || !sameShape(a, b)) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.bytes !== b[i]!.bytes) return false;
+  return true;
+}
+
 /** Key of one overhead line: structure and device. */
 const lineKey = (l: { structure: Structure; device: string | null }): string => `${l.structure}\t${l.device ?? ''}`;
 
@@ -112,6 +127,15 @@ export class SwapMetaRam {
   /** Devices and zswap entries as of the last pass; a change of either needs a new pass. */
   private syncedDevices: readonly SwapInfo[] = [];
   private syncedZswapEntries = 0;
+  /**
+   * The overhead table's lines as of the last pass that changed the pools
+   * (written through the journal, so it always describes `lines`): a pass
+   * whose table has the same lines, in the same order with the same bytes,
+   * changes nothing. Most passes are such: a step that frees one slot and
+   * allocates another, or loads one zswap entry and stores another, marks
+   * the device dirty but leaves every line's bytes as they were.
+   */
+  private readonly held: { table: readonly OverheadLine[] | null } = { table: null };
 
   constructor(private readonly k: Kernel) {}
 
@@ -125,12 +149,21 @@ export class SwapMetaRam {
       k.zswap.entries.size !== this.syncedZswapEntries;
     if (!changed) return;
     const table = computeOverhead(overheadInputFromCounters(k, k.design), { formulas: false });
-    const want = new Map<string, { bytes: number; pool: string; kind: KmemKind }>();
-    for (const l of table.lines) {
-      if (l.bytes === 0) continue;
-      const { name, kind } = poolOf(l, k.design, k.geom.pageSize, k.geom.clusterSlots);
-      want.set(lineKey(l), { bytes: l.bytes, pool: name, kind });
-    }
+    if (!sameLines(table.lines, this.held.table)) this.bringPoolsInLine(table.lines);
+    for (const si of devices) if (si.meta.dirty) k.j.set(si.meta, 'dirty', false);
+    this.setSynced(devices, k.zswap.entries.size);
+  }
+
+  /**
+   * Make `lines` (and the pools' bytes) those of the table. Against a held
+   * table of the same shape (the same structures and devices, in order)
+   * only the lines whose bytes changed are looked at; otherwise every line.
+   * Either way a line whose bytes or pool changed leaves the maps and joins
+   * them again at the end, in table order, and the pools are paid in name
+   * order, so the result does not depend on the path taken.
+   */
+  private bringPoolsInLine(tableLines: readonly OverheadLine[]): void {
+    const k = this.k;
     // what each pool gains or loses: old lines leave their pool, new ones join theirs
     const delta = new Map<string, { bytes: number; kind: KmemKind }>();
     const add = (pool: string, kind: KmemKind, bytes: number): void => {
@@ -138,19 +171,39 @@ export class SwapMetaRam {
       d.bytes += bytes;
       delta.set(pool, d);
     };
-    for (const [key, bytes] of this.lines) {
-      const w = want.get(key);
+    const leave = (key: string, bytes: number): void => {
       const pool = this.linePool.get(key)!;
-      if (w && w.bytes === bytes && w.pool === pool) continue;
       add(pool, k.kmem.pools.get(pool)!.kind, -bytes);
       k.j.mapDelete(this.lines, key);
       k.j.mapDelete(this.linePool, key);
-    }
-    for (const [key, w] of want) {
-      if (this.lines.has(key)) continue;
-      add(w.pool, w.kind, w.bytes);
-      k.j.mapSet(this.lines, key, w.bytes);
-      k.j.mapSet(this.linePool, key, w.pool);
+    };
+    const join = (key: string, bytes: number, pool: { name: string; kind: KmemKind }): void => {
+      add(pool.name, pool.kind, bytes);
+      k.j.mapSet(this.lines, key, bytes);
+      k.j.mapSet(this.linePool, key, pool.name);
+    };
+    const poolOfLine = (l: OverheadLine): { name: string; kind: KmemKind } =>
+      poolOf(l, k.design, k.geom.pageSize, k.geom.clusterSlots);
+    const held = this.held.table;
+    if (held !== null && sameShape(held, tableLines)) {
+      for (let i = 0; i < tableLines.length; i++) {
+        const l = tableLines[i]!;
+        if (l.bytes === held[i]!.bytes) continue;
+        const key = lineKey(l);
+        const old = this.lines.get(key);
+        const pool = l.bytes > 0 ? poolOfLine(l) : null;
+        if (old !== undefined) leave(key, old);
+        if (pool) join(key, l.bytes, pool);
+      }
+    } else {
+      const want = new Map<string, { bytes: number; pool: { name: string; kind: KmemKind } }>();
+      for (const l of tableLines) if (l.bytes > 0) want.set(lineKey(l), { bytes: l.bytes, pool: poolOfLine(l) });
+      for (const [key, bytes] of this.lines) {
+        const w = want.get(key);
+        if (w && w.bytes === bytes && w.pool.name === this.linePool.get(key)) continue;
+        leave(key, bytes);
+      }
+      for (const [key, w] of want) if (!this.lines.has(key)) join(key, w.bytes, w.pool);
     }
     // in name order: pools are created and paid in an order that does not depend on the maps' history
     for (const [name, d] of [...delta].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
@@ -158,8 +211,7 @@ export class SwapMetaRam {
       const pool = k.kmem.pool(name, d.kind);
       k.kmem.setBytes(pool, pool.bytes + d.bytes);
     }
-    for (const si of devices) if (si.meta.dirty) k.j.set(si.meta, 'dirty', false);
-    this.setSynced(devices, k.zswap.entries.size);
+    k.j.set(this.held, 'table', tableLines);
   }
 
   private setSynced(devices: readonly SwapInfo[], zswapEntries: number): void {

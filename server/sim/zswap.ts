@@ -653,17 +653,18 @@ export function zswapInvariants(k: Kernel): string[] {
   const ps = k.geom.pageSize;
   const sums = new Map<number, { bytes: number; pages: number; incomp: number }>();
   let incomp = 0;
-  for (const [entry, e] of z.entries) {
+  // forEach, not for-of over entries: no [key, value] pair per entry (this runs in every sampled sweep)
+  z.entries.forEach((e, entry) => {
     if (!k.memcgs.get(e.memcg)) out.push(`zswap entry ${entry} charged to unknown memcg ${e.memcg}`);
     if (e.incompressible !== (e.length === ps))
       out.push(`zswap entry ${entry}: length ${e.length} but incompressible=${e.incompressible}`);
     if (e.incompressible) incomp++;
-    const s = sums.get(e.memcg) ?? { bytes: 0, pages: 0, incomp: 0 };
+    let s = sums.get(e.memcg);
+    if (s === undefined) sums.set(e.memcg, (s = { bytes: 0, pages: 0, incomp: 0 }));
     s.bytes += e.length;
     s.pages++;
     if (e.incompressible) s.incomp++;
-    sums.set(e.memcg, s);
-  }
+  });
   if (incomp !== z.stats.stored_incompressible_pages)
     out.push(`stored_incompressible_pages ${z.stats.stored_incompressible_pages} but ${incomp} raw entries`);
   for (const m of k.memcgs.byId.values()) {

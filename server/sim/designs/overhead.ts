@@ -173,30 +173,37 @@ const SOURCES: Record<Structure, string> = {
   zswap_tree: '§5.2, §9 [ZS]',
 };
 
+const isCount = (value: number): boolean => Number.isInteger(value) && value >= 0;
+
 function checkCount(what: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0)
-    throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
+  if (!isCount(value)) throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
 }
 
+/** The usage fields that are counts; checked after every operation (swap_meta_ram.ts), so the loop allocates nothing. */
+const DEVICE_COUNTS = [
+  'maxSlots',
+  'clusterSlots',
+  'clusters',
+  'clustersAllocated',
+  'clustersWithTable',
+  'clustersWithExtendTable',
+  'usedSlots',
+  'cachedSlots',
+  'shadowSlots',
+  'swapCacheGroups64',
+  'overflowSlots',
+  'continuationPages',
+  'rmapSlots',
+  'clustersWithMemcgTable',
+  'zswapEntries',
+] as const;
+
 function validateDevice(profile: DesignProfile, d: DeviceUsage): void {
-  const fields: [string, number][] = [
-    ['maxSlots', d.maxSlots],
-    ['clusterSlots', d.clusterSlots],
-    ['clusters', d.clusters],
-    ['clustersAllocated', d.clustersAllocated],
-    ['clustersWithTable', d.clustersWithTable],
-    ['clustersWithExtendTable', d.clustersWithExtendTable],
-    ['usedSlots', d.usedSlots],
-    ['cachedSlots', d.cachedSlots],
-    ['shadowSlots', d.shadowSlots],
-    ['swapCacheGroups64', d.swapCacheGroups64],
-    ['overflowSlots', d.overflowSlots],
-    ['continuationPages', d.continuationPages],
-    ['rmapSlots', d.rmapSlots],
-  ];
-  if (d.clustersWithMemcgTable !== undefined) fields.push(['clustersWithMemcgTable', d.clustersWithMemcgTable]);
-  if (d.zswapEntries !== undefined) fields.push(['zswapEntries', d.zswapEntries]);
-  for (const [name, value] of fields) checkCount(`${d.name}: ${name}`, value);
+  for (const name of DEVICE_COUNTS) {
+    const value = d[name];
+    // the last two are optional; the message is built only for a bad value
+    if (value !== undefined && !isCount(value)) checkCount(`${d.name}: ${name}`, value);
+  }
   if (d.clusterSlots === 0) throw new RangeError(`${d.name}: clusterSlots must be positive`);
   if (d.clusters !== Math.ceil(d.maxSlots / d.clusterSlots)) {
     throw new RangeError(`${d.name}: clusters ${d.clusters} != ceil(${d.maxSlots} / ${d.clusterSlots})`);
