@@ -1,10 +1,10 @@
 /**
  * How far the randomised tests go (issue #20). `npm test` runs them at depth
  * 1: sizes at which they cover the same simulator code as the deep run does
- * (docs/testing.md has the coverage figures), so the suite stays quick on a
- * 2-core machine. `SWAPSIM_TEST_DEPTH=N` multiplies every iteration count
- * (seeds, operations, fuzz inputs) by N for a deeper run; 4 is about the
- * depth every `npm test` ran before.
+ * (docs/architecture.md, "Depth, order and load", has the coverage figures),
+ * so the suite stays quick on a 2-core machine. `SWAPSIM_TEST_DEPTH=N`
+ * multiplies every iteration count (seeds, operations, fuzz inputs) by N for
+ * a deeper run; 4 is about the depth every `npm test` ran before.
  */
 function depthFromEnv(): number {
   const raw = process.env.SWAPSIM_TEST_DEPTH;
