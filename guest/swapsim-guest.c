@@ -49,6 +49,8 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/sysmacros.h>
@@ -849,28 +851,47 @@ static int cmd_to_task(char **f, int n) {
   return e < 0 ? 0 : e;
 }
 
-/* The swap header mkswap writes (struct swap_header in include/linux/swap.h). */
-static int write_swap_header(const char *path, unsigned long slots, const char *bad) {
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
+/*
+ * The swap header mkswap writes on page 0 (struct swap_header in
+ * include/linux/swap.h): version, last_page, nr_badpages, uuid[16],
+ * volume[16], padding, badpages[], and the SWAPSPACE2 magic. LABEL and UUID
+ * may be "-" (none); BAD is a comma-separated page list or "-". Written
+ * with pwrite() and fsync(): 0 or the errno.
+ */
+static int put_swap_header(int fd, unsigned version, unsigned long slots, const char *bad, const char *label, const char *uuid) {
   static unsigned char page[PAGE];
   memset(page, 0, sizeof page);
   uint32_t *words = (uint32_t *)(page + 1024);
-  words[0] = 1;                        /* version */
-  words[1] = (uint32_t)(slots - 1);    /* last_page */
+  words[0] = version;
+  words[1] = (uint32_t)(slots - 1); /* last_page */
   uint32_t nbad = 0;
   if (bad && strcmp(bad, "-") != 0) {
     char tmp[8192];
     snprintf(tmp, sizeof tmp, "%s", bad);
     char *save = NULL;
-    /* version, last_page, nr_badpages, uuid[16], volume[16], padding[117], then badpages[] */
     for (char *t = strtok_r(tmp, ",", &save); t && nbad < 637; t = strtok_r(NULL, ",", &save)) words[128 + nbad++] = (uint32_t)strtoul(t, NULL, 10);
   }
   words[2] = nbad;
+  for (int i = 0, at = 0; uuid && strcmp(uuid, "-") != 0 && uuid[at] && i < 16; i++) {
+    while (uuid[at] == '-') at++;
+    unsigned byte = 0;
+    if (sscanf(uuid + at, "%2x", &byte) != 1) break;
+    page[1024 + 12 + i] = (unsigned char)byte;
+    at += 2;
+  }
+  if (label && strcmp(label, "-") != 0) strncpy((char *)page + 1024 + 28, label, 16);
   memcpy(page + PAGE - 10, "SWAPSPACE2", 10);
   ssize_t w = pwrite(fd, page, PAGE, 0);
   int e = w == (ssize_t)PAGE ? 0 : (w < 0 ? errno : EIO);
   if (fsync(fd) < 0 && e == 0) e = errno;
+  return e;
+}
+
+/* The header of a device or a bind-mounted swap file the guest prepares (`swapon … size=`). */
+static int write_swap_header(const char *path, unsigned long slots, const char *bad) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  int e = put_swap_header(fd, 1, slots, bad, NULL, NULL);
   close(fd);
   return e;
 }
@@ -898,6 +919,8 @@ struct device {
   char path[256];
   char kind[8];
   char arg[64];
+  /* fs and rootfs: the file system the host made on the disk */
+  char fstype[16];
   int prepared;
 };
 static struct device devices[MAX_DEVICES];
@@ -989,6 +1012,201 @@ static int prepare_device(struct device *d, unsigned long slots, int rotational,
   return 0;
 }
 
+/* swapon(2)'s flags from a priority (-1: none), a discard policy, or the scenario's raw word (flags=N) when given. */
+static int swap_flags(const char *prio_s, const char *discard, const char *raw) {
+  if (raw) return (int)strtoul(raw, NULL, 10);
+  int prio = atoi(prio_s);
+  int flags = 0;
+  if (prio >= 0) flags |= SWAP_FLAG_PREFER | (prio & SWAP_FLAG_PRIO_MASK);
+  if (strcmp(discard, "both") == 0) flags |= SWAP_FLAG_DISCARD;
+  else if (strcmp(discard, "once") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE;
+  else if (strcmp(discard, "pages") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_PAGES;
+  return flags;
+}
+
+/* ------------------------------------------------------------ file systems */
+
+/*
+ * Regular files (dd, truncate, fallocate, mkswap, swap files) need a real
+ * file system: the host gives a `rootfs` disk (ext4, page-sized blocks, the
+ * simulator's `/`) and one disk per `mount` with its file system made by
+ * mkfs. Before the first step the driver loads the modules of those file
+ * systems, mounts the root disk, binds /proc, /sys, /dev, /kdev and /run
+ * into it and chroots there, so scenario paths (and the names /proc/swaps
+ * and the kernel log print) are the scenario's own.
+ */
+static int rootfs_ready;
+
+/* finit_module(2) of each module of /lib/modules/lazy-FS, in order (a module already loaded is fine). */
+static void load_lazy_modules(const char *fs) {
+  char list[128];
+  static char names[16384];
+  snprintf(list, sizeof list, "/lib/modules/lazy-%s", fs);
+  long n = read_file(list, names, sizeof names - 1);
+  if (n <= 0) return;
+  names[n] = 0;
+  char *save = NULL;
+  for (char *m = strtok_r(names, "\n", &save); m; m = strtok_r(NULL, "\n", &save)) {
+    char path[256];
+    snprintf(path, sizeof path, "/lib/modules/%s", m);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    if (syscall(SYS_finit_module, fd, "", 0) < 0 && errno != EEXIST) out("# insmod %s: %s\n", m, errname(errno));
+    close(fd);
+  }
+}
+
+static void setup_rootfs(void) {
+  rootfs_ready = 1;
+  struct device *root = NULL;
+  for (int i = 0; i < ndevices; i++) {
+    if (strcmp(devices[i].kind, "fs") == 0) load_lazy_modules(devices[i].fstype);
+    if (strcmp(devices[i].kind, "rootfs") == 0) root = &devices[i];
+  }
+  if (!root) return;
+  int e = node_for("/dev/.rootfs", root->arg);
+  if (e == 0) {
+    mkdir("/newroot", 0755);
+    if (mount("/dev/.rootfs", "/newroot", "ext4", 0, NULL) < 0) e = errno;
+  }
+  static const char *binds[] = {"/proc", "/sys", "/dev", "/kdev", "/run"};
+  for (size_t i = 0; e == 0 && i < sizeof binds / sizeof binds[0]; i++) {
+    char to[64];
+    snprintf(to, sizeof to, "/newroot%s", binds[i]);
+    mkdir(to, 0755);
+    if (mount(binds[i], to, NULL, MS_BIND | MS_REC, NULL) < 0) e = errno;
+  }
+  /* /tmp is tmpfs in the simulator, as on most systems */
+  if (e == 0) {
+    mkdir("/newroot/tmp", 01777);
+    if (mount("tmpfs", "/newroot/tmp", "tmpfs", 0, NULL) < 0) e = errno;
+  }
+  mkdir("/dev/shm", 01777);
+  if (e == 0 && (chroot("/newroot") < 0 || chdir("/") < 0)) e = errno;
+  if (e) out("# root file system: %s\n", errname(e));
+}
+
+/* mount TYPE DEVICE DIR: the disk the host made with that file system (tmpfs: none). */
+static int cmd_mount(const char *type, const char *dev, const char *dir) {
+  struct device *d = find_device(dev);
+  if (strcmp(type, "tmpfs") != 0) {
+    if (!d) return ENOENT;
+    if (!d->prepared) {
+      int e = node_for(d->path, d->arg);
+      if (e) return e;
+      d->prepared = 1;
+    }
+  }
+  mkdirs(dir);
+  mkdir(dir, 0755);
+  scenario_cred();
+  int e = mount(strcmp(type, "tmpfs") == 0 ? "tmpfs" : dev, dir, type, 0, NULL) < 0 ? errno : 0;
+  root_cred();
+  return e;
+}
+
+/*
+ * mkfile PATH BYTES FILL: `written` as dd from /dev/zero does (O_TRUNC, then
+ * every block written), `hole` as truncate -s (ftruncate, creating the file),
+ * `unwritten` as fallocate -l. The parent directories are root's.
+ */
+static int cmd_mkfile(const char *path, unsigned long long bytes, const char *fill) {
+  mkdirs(path);
+  int written = strcmp(fill, "written") == 0;
+  scenario_cred();
+  int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (written ? O_TRUNC : 0), 0644);
+  int e = fd < 0 ? errno : 0;
+  if (e == 0 && written) {
+    static char zero[1 << 20];
+    for (unsigned long long at = 0; e == 0 && at < bytes;) {
+      size_t chunk = bytes - at < sizeof zero ? (size_t)(bytes - at) : sizeof zero;
+      ssize_t w = write(fd, zero, chunk);
+      if (w < 0) e = errno;
+      else at += (unsigned long long)w;
+    }
+    if (e == 0 && fsync(fd) < 0) e = errno;
+  } else if (e == 0 && strcmp(fill, "hole") == 0) {
+    if (ftruncate(fd, (off_t)bytes) < 0) e = errno;
+  } else if (e == 0) {
+    if (fallocate(fd, 0, 0, (off_t)bytes) < 0) e = errno;
+  }
+  if (fd >= 0) close(fd);
+  root_cred();
+  return e;
+}
+
+#ifndef FS_NOCOW_FL
+#define FS_NOCOW_FL 0x00800000
+#endif
+#ifndef FS_IOC_GETFLAGS
+#define FS_IOC_GETFLAGS _IOR('f', 1, long)
+#define FS_IOC_SETFLAGS _IOW('f', 2, long)
+#endif
+/* chattr +C: FS_IOC_SETFLAGS with FS_NOCOW_FL added. */
+static int cmd_chattr(const char *path) {
+  scenario_cred();
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int e = fd < 0 ? errno : 0;
+  int flags = 0;
+  if (e == 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0) e = errno;
+  flags |= FS_NOCOW_FL;
+  if (e == 0 && ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0) e = errno;
+  if (fd >= 0) close(fd);
+  root_cred();
+  return e;
+}
+
+/*
+ * mkswap PATH PAGES FORCE VERSION LABEL UUID BAD: what mkswap(8) does to a
+ * regular file. Its own refusals come first (a size above the file's
+ * without -f, fewer than 10 pages: EINVAL, as the simulator has them), then
+ * page 0 is written: the kernel answers for an active swap file (ETXTBSY).
+ */
+static int cmd_mkswap(char **f) {
+  scenario_cred();
+  int fd = open(f[1], O_WRONLY | O_CLOEXEC);
+  int e = fd < 0 ? errno : 0;
+  struct stat st;
+  if (e == 0 && fstat(fd, &st) < 0) e = errno;
+  unsigned long file_pages = e == 0 ? (unsigned long)st.st_size / PAGE : 0;
+  unsigned long pages = strcmp(f[2], "-") == 0 ? file_pages : strtoul(f[2], NULL, 10);
+  if (e == 0 && pages > file_pages && atoi(f[3]) == 0) e = EINVAL;
+  if (e == 0 && pages < 10) e = EINVAL;
+  if (e == 0 && st.st_size < (off_t)PAGE) e = EINVAL;
+  if (e == 0) e = put_swap_header(fd, (unsigned)strtoul(f[4], NULL, 10), pages, f[7], f[5], f[6]);
+  if (fd >= 0) close(fd);
+  root_cred();
+  return e;
+}
+
+static int cmd_rm(const char *path) {
+  scenario_cred();
+  int e = unlink(path) < 0 ? errno : 0;
+  root_cred();
+  return e;
+}
+
+/* swapon-file PATH PRIO DISCARD ROTATIONAL [FLAGS]: the disk under the file gets the scenario's rotational flag first. */
+static int cmd_swapon_file(char **f, int n) {
+  struct stat st;
+  if (stat(f[1], &st) == 0) {
+    char sys[128];
+    snprintf(sys, sizeof sys, "/sys/dev/block/%u:%u/queue/rotational", major(st.st_dev), minor(st.st_dev));
+    write_file(sys, atoi(f[4]) ? "1" : "0");
+  }
+  int flags = swap_flags(f[2], f[3], n >= 6 ? f[5] : NULL);
+  scenario_cred();
+  int e = swapon(f[1], flags) < 0 ? errno : 0;
+  root_cred();
+  return e;
+}
+
+/* The kernel log buffer (syslog(2) READ_ALL, as dmesg reads it): length, or -errno. */
+static long read_kernel_log(char *buf, size_t cap) {
+  int len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, (int)cap);
+  return len < 0 ? -errno : len;
+}
+
 /* swapon PATH PRIO DISCARD SLOTS ROTATIONAL BAD [FLAGS] */
 static int cmd_swapon(char **f, int n) {
   if (n < 7) return EINVAL;
@@ -1001,14 +1219,8 @@ static int cmd_swapon(char **f, int n) {
       return e;
     }
   }
-  int prio = atoi(f[2]);
-  int flags = 0;
-  if (prio >= 0) flags |= SWAP_FLAG_PREFER | (prio & SWAP_FLAG_PRIO_MASK);
-  if (strcmp(f[3], "both") == 0) flags |= SWAP_FLAG_DISCARD;
-  else if (strcmp(f[3], "once") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE;
-  else if (strcmp(f[3], "pages") == 0) flags |= SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_PAGES;
   /* an eighth field is the scenario's raw swap_flags word (flags=N), passed as it is */
-  if (n >= 8) flags = (int)strtoul(f[7], NULL, 10);
+  int flags = swap_flags(f[2], f[3], n >= 8 ? f[7] : NULL);
   scenario_cred();
   int e = swapon(f[1], flags) < 0 ? errno : 0;
   root_cred();
@@ -1204,6 +1416,23 @@ static void cmd_cat(const char *step, const char *path, int named) {
     out_block(head, file_buf, (size_t)len);
   }
   /* a `cat` has an outcome like any command: the errno of its read */
+  out("E %s %s\n", step, errname(len < 0 ? (int)-len : 0));
+}
+
+/* kobs ID: the kernel log for `expect dmesg contains` (the host searches it). */
+static void cmd_kobs(const char *id) {
+  long len = read_kernel_log(file_buf, sizeof file_buf);
+  char head[128];
+  snprintf(head, sizeof head, "O %s %s", id, errname(len < 0 ? (int)-len : 0));
+  out_block(head, file_buf, len < 0 ? 0 : (size_t)len);
+}
+
+/* dmesg: the log in the guest output (shown, not compared), and the read's errno as the step's result. */
+static void cmd_dmesg(const char *step) {
+  long len = read_kernel_log(file_buf, sizeof file_buf);
+  char head[128];
+  snprintf(head, sizeof head, "C %s", step);
+  out_block(head, file_buf, len < 0 ? 0 : (size_t)len);
   out("E %s %s\n", step, errname(len < 0 ? (int)-len : 0));
 }
 
@@ -1411,6 +1640,7 @@ static int run_driver(const char *file) {
       snprintf(d->path, sizeof d->path, "%s", f[1]);
       snprintf(d->kind, sizeof d->kind, "%s", f[2]);
       snprintf(d->arg, sizeof d->arg, "%s", f[3]);
+      if (n >= 5) snprintf(d->fstype, sizeof d->fstype, "%s", f[4]);
       continue;
     }
     if (strcmp(c, "scenario") == 0 && n >= 2) {
@@ -1431,6 +1661,7 @@ static int run_driver(const char *file) {
       continue;
     }
     if (strcmp(c, "step") == 0 && n >= 2) {
+      if (!rootfs_ready) setup_rootfs();
       snprintf(step, sizeof step, "%s", f[1]);
       for (int i = 0; i < MAX_TASKS; i++) poll_task(&tasks[i]);
       out("S %s\n", step);
@@ -1456,6 +1687,14 @@ static int run_driver(const char *file) {
       cmd_pobs(f, n);
       continue;
     }
+    if (strcmp(c, "kobs") == 0 && n >= 2) {
+      cmd_kobs(f[1]);
+      continue;
+    }
+    if (strcmp(c, "dmesg") == 0) {
+      cmd_dmesg(step);
+      continue;
+    }
     if ((strcmp(c, "cat") == 0 || strcmp(c, "fcat") == 0) && n >= 2) {
       cmd_cat(step, f[1], c[0] == 'f');
       root_cred();
@@ -1474,6 +1713,13 @@ static int run_driver(const char *file) {
     else if (strcmp(c, "fwrite-empty") == 0 && n >= 2) e = write_named(f[1], "");
     else if (strcmp(c, "open") == 0 && n >= 3) e = open_named(f[1], f[2]);
     else if (strcmp(c, "close") == 0 && n >= 2) e = close_named(f[1]);
+    else if (strcmp(c, "mount") == 0 && n >= 4) e = cmd_mount(f[1], f[2], f[3]);
+    else if (strcmp(c, "mkfile") == 0 && n >= 4) e = cmd_mkfile(f[1], strtoull(f[2], NULL, 10), f[3]);
+    else if (strcmp(c, "chattr") == 0 && n >= 2) e = cmd_chattr(f[1]);
+    else if (strcmp(c, "mkswap") == 0 && n >= 8) e = cmd_mkswap(f);
+    else if (strcmp(c, "rm") == 0 && n >= 2) e = cmd_rm(f[1]);
+    else if (strcmp(c, "swapon-file") == 0 && n >= 5) e = cmd_swapon_file(f, n);
+    else if (strcmp(c, "dmesg-clear") == 0) e = klogctl(5 /* SYSLOG_ACTION_CLEAR */, NULL, 0) < 0 ? errno : 0;
     else if (strcmp(c, "user") == 0 && n >= 3) {
       /* user UID SYS_ADMIN: the credentials of the statements that follow */
       cred_uid = atoi(f[1]);

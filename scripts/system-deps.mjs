@@ -4,7 +4,8 @@
 // lets code-server's kerberos module build; ripgrep stands in for
 // @vscode/ripgrep's download; `swapsim verify` boots kernels with qemu, a
 // static busybox, a workload built with gcc -static against libc6-dev, ext4
-// disks from e2fsprogs, module lists from kmod, and unpacks .ko.xz/.ko.zst).
+// disks from e2fsprogs, xfs and btrfs disks for `mount -t` from xfsprogs and
+// btrfs-progs, module lists from kmod, and unpacks .ko.xz/.ko.zst).
 // Does nothing when they are already there.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,8 @@ const needed = [
   ['gcc', '/usr/bin/gcc'],
   ['libc6-dev', '/usr/lib/x86_64-linux-gnu/libc.a'],
   ['e2fsprogs', '/sbin/mkfs.ext4'],
+  ['xfsprogs', '/sbin/mkfs.xfs'],
+  ['btrfs-progs', '/sbin/mkfs.btrfs'],
   ['kmod', '/sbin/modprobe'],
   ['xz-utils', '/usr/bin/xz'],
   ['zstd', '/usr/bin/zstd'],

@@ -639,8 +639,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'truncate',
     synopsis: 'truncate -s SIZE PATH',
-    doc: 'Sets a file\u2019s size, creating it if needed; new space is a hole (a sparse file). On an active swap file ETXTBSY.',
-    kernel: 'do_truncate(), inode_newsize_ok() (ETXTBSY on S_SWAPFILE)',
+    doc: 'Sets a file\u2019s size, creating it if needed; new space is a hole (a sparse file). On an active swap file ETXTBSY unless the size grows.',
+    kernel: 'do_truncate(), inode_newsize_ok() (ETXTBSY on S_SWAPFILE when the size does not grow)',
     example: 'truncate -s 64M /swapfile',
     positionals: [{ name: 'PATH', kind: 'path', doc: 'The file.' }],
     options: [],

@@ -9,7 +9,8 @@
  *
  * - ext4 and xfs: iomap_swapfile_activate() (fs/iomap/swapfile.c) takes
  *   written and unwritten extents and refuses a hole with
- *   "swapon: file NAME has unallocated extents".
+ *   "swapon: file PATH has unallocated extents" (the path as the caller
+ *   sees it: 7.2 prints `/x/sparse` for a file on a mount at /x).
  * - btrfs: btrfs_swap_activate() refuses a copy-on-write file ("swapfile
  *   must not be copy-on-write") and a hole ("swapfile must not have holes").
  * - minix: no ->swap_activate, so generic_swapfile_activate()
@@ -134,12 +135,13 @@ export class FileSystems {
   }
 
   /**
-   * truncate(2): inode_newsize_ok() refuses a swap file with ETXTBSY.
-   * Shrinking drops pages; growing adds a hole.
+   * truncate(2): inode_newsize_ok() refuses a swap file with ETXTBSY when
+   * the size does not grow (growing only adds a hole past the area, and
+   * 7.2 and 6.12 allow it). Shrinking drops pages; growing adds a hole.
    */
   truncate(path: string, size: number): void {
     const f = this.get(path);
-    if (f.swapActive) fail('ETXTBSY', `${path} is an active swap file`);
+    if (f.swapActive && size <= f.size) fail('ETXTBSY', `${path} is an active swap file and ${size} does not grow it`);
     if (size > f.size && f.fill !== 'hole') this.j.set(f, 'fill', 'hole');
     this.j.set(f, 'size', size);
   }
@@ -158,7 +160,7 @@ export function activateCheck(f: RegularFile, pageSize: number): ActivateFailure
   switch (m.fs) {
     case 'ext4':
     case 'xfs':
-      return holes ? { errno: 'EINVAL', message: `swapon: file ${f.name} has unallocated extents` } : null;
+      return holes ? { errno: 'EINVAL', message: `swapon: file ${f.path} has unallocated extents` } : null;
     case 'btrfs':
       if (!f.nocow)
         return { errno: 'EINVAL', message: `BTRFS warning (device ${m.device}): swapfile must not be copy-on-write` };

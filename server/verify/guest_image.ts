@@ -10,6 +10,7 @@ import path from 'node:path';
 import {
   cacheRoot,
   ensureDir,
+  LAZY_MODULES,
   OPTIONAL_MODULES,
   REQUIRED_OPTIONS,
   runTool,
@@ -163,28 +164,43 @@ function busyboxBinary(): Buffer {
 
 // ------------------------------------------------------------------ modules
 
-/** Modules (and their dependencies, in load order) the guest loads, as paths. */
-async function moduleLoadList(k: KernelImage, signal?: AbortSignal): Promise<{ files: string[]; absent: string[] }> {
-  if (k.modulesDir === null) return { files: [], absent: [] };
+/** Modules (and their dependencies, in load order) the guest loads at boot, and per lazy module the files it adds, as paths. */
+async function moduleLoadList(
+  k: KernelImage,
+  signal?: AbortSignal,
+): Promise<{ files: string[]; absent: string[]; lazy: Map<string, string[]> }> {
+  const lazy = new Map<string, string[]>();
+  if (k.modulesDir === null) return { files: [], absent: [], lazy };
   const wanted = [
     ...REQUIRED_OPTIONS.flatMap((r) => (r.module ? [r.module] : [])),
     ...OPTIONAL_MODULES.map((m) => m.module),
   ];
   const files: string[] = [];
   const absent: string[] = [];
-  for (const mod of wanted) {
-    if (k.modulesRoot === null) break;
+  const depends = async (mod: string): Promise<string[] | null> => {
+    if (k.modulesRoot === null) return null;
     const r = await runTool('modprobe', ['-d', k.modulesRoot, '-S', k.release, '--show-depends', mod], { signal });
-    if (r.code !== 0) {
-      absent.push(mod);
-      continue;
-    }
-    for (const line of r.stdout.split('\n')) {
+    if (r.code !== 0) return null;
+    return r.stdout.split('\n').flatMap((line) => {
       const m = /^insmod (\S+)/.exec(line.trim());
-      if (m && !files.includes(m[1]!)) files.push(m[1]!);
-    }
+      return m ? [m[1]!] : [];
+    });
+  };
+  for (const mod of wanted) {
+    const list = await depends(mod);
+    if (list === null) absent.push(mod);
+    else for (const f of list) if (!files.includes(f)) files.push(f);
   }
-  return { files, absent };
+  for (const { module } of LAZY_MODULES) {
+    const list = await depends(module);
+    if (list === null) absent.push(module);
+    else
+      lazy.set(
+        module,
+        list.filter((f) => !files.includes(f)),
+      );
+  }
+  return { files, absent, lazy };
 }
 
 async function decompressModule(file: string, signal?: AbortSignal): Promise<Buffer> {
@@ -275,7 +291,7 @@ export async function baseImage(k: KernelImage, progress: Progress, signal?: Abo
       absentModules: existsSync(absentFile) ? readFileSync(absentFile, 'utf8').split('\n').filter(Boolean) : [],
     };
   progress(`building the guest initramfs for ${k.release}`);
-  const { files, absent } = await moduleLoadList(k, signal);
+  const { files, absent, lazy } = await moduleLoadList(k, signal);
   const entries: CpioEntry[] = ['bin', 'dev', 'proc', 'sys', 'run', 'tmp', 'mnt', 'lib', 'lib/modules'].map(dirEntry);
   entries.push(charEntry('dev/console', 5, 1));
   entries.push(fileEntry('bin/busybox', busybox, true));
@@ -289,6 +305,18 @@ export async function baseImage(k: KernelImage, progress: Progress, signal?: Abo
     order.push(name);
   }
   entries.push(fileEntry('lib/modules/order', Buffer.from(order.join('\n') + '\n')));
+  // loaded by the workload program when a scenario mounts that file system (LAZY_MODULES)
+  const packed = new Set(order);
+  for (const [module, list] of lazy) {
+    const names: string[] = [];
+    for (const f of list) {
+      const name = path.basename(f).replace(/\.(xz|zst|gz)$/, '');
+      if (!packed.has(name)) entries.push(fileEntry(`lib/modules/${name}`, await decompressModule(f, signal)));
+      packed.add(name);
+      names.push(name);
+    }
+    entries.push(fileEntry(`lib/modules/lazy-${module}`, Buffer.from(names.join('\n') + '\n')));
+  }
   writeCacheFile(`${file}.${process.pid}.tmp`, cpioArchive(entries));
   renameSync(`${file}.${process.pid}.tmp`, file);
   writeCacheFile(absentFile, absent.join('\n'));

@@ -313,6 +313,13 @@ export function kernelValue(out: GuestOutput, step: number, read: GuestRead): Ve
         ? v - shift
         : v;
     }
+    case 'dmesg': {
+      // the guest reads the whole log buffer (syslog(2) READ_ALL); `contains` is a substring test, as in the simulator
+      const f = out.files.get(read.id);
+      if (!f) return 'missing';
+      if (f.errno !== 'ok') return f.errno;
+      return f.text.includes(read.text) ? 1 : 0;
+    }
     case 'proc': {
       const p = out.procs.get(read.id);
       if (!p) return 'missing';

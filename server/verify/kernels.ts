@@ -411,6 +411,16 @@ export const OPTIONAL_MODULES: readonly { module: string; option: string; why: s
   { module: 'deflate', option: 'CONFIG_CRYPTO_DEFLATE', why: 'the deflate compressor' },
 ];
 
+/**
+ * File system modules the guest loads only when a scenario mounts one (btrfs alone pulls in raid6_pq,
+ * whose load-time benchmark would slow every boot): their load order goes to /lib/modules/lazy-FS.
+ */
+export const LAZY_MODULES: readonly { module: string; option: string; why: string }[] = [
+  { module: 'xfs', option: 'CONFIG_XFS_FS', why: 'mount -t xfs' },
+  { module: 'btrfs', option: 'CONFIG_BTRFS_FS', why: 'mount -t btrfs' },
+  { module: 'minix', option: 'CONFIG_MINIX_FS', why: 'mount -t minix' },
+];
+
 /** `y`, `m` or null for each option in a .config text. */
 export function configValue(config: string, option: string): 'y' | 'm' | null {
   const m = new RegExp(`^${option}=(y|m)$`, 'm').exec(config);

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DesignName, VerifyRunInfo, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
-import type { CheckedOp, CheckedStatement, FreeColumn, Observable, PagemapField } from '../lang/check/checked';
+import type { CheckedOp, CheckedStatement, FreeColumn, FsKind, Observable, PagemapField } from '../lang/check/checked';
 import { lexLine, splitLines } from '../lang/syntax/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
 import { KernelError, NoSuchKey } from '../sim/errno';
@@ -35,6 +35,8 @@ export type GuestRead =
    * read through the open file `fd` (`expect &NAME …`) when set, else by path.
    */
   | { readonly kind: 'file'; readonly id: number; readonly path: string; readonly pick: FilePick; readonly fd?: string }
+  /** Whether the kernel log (read with syslog(2)) contains `text`: 1 or 0. */
+  | { readonly kind: 'dmesg'; readonly id: number; readonly text: string }
   /** A task's state or footprint from /proc/PID/status. */
   | {
       readonly kind: 'task';
@@ -82,11 +84,18 @@ export interface PlannedObservable {
 }
 
 export interface GuestDevice {
-  /** The scenario's path; the guest makes it a block node, a bind-mounted file or a zram node. */
+  /**
+   * The scenario's path; the guest makes it a block node, a bind-mounted file or a zram node. `rootfs`
+   * (path `/`): the ext4 disk the guest makes its root when the scenario has regular files; `fs`: the disk a
+   * `mount` names, made with that file system by the host.
+   */
   readonly path: string;
-  readonly kind: 'blk' | 'file' | 'zram';
-  /** Largest size any swapon of it asks for. */
+  readonly kind: 'blk' | 'file' | 'zram' | 'fs' | 'rootfs';
+  /** Largest size any swapon of it asks for; for `fs` and `rootfs`, the disk's size. */
   readonly bytes: number;
+  /** `fs` and `rootfs`: the file system the host makes on the disk, and its block size. */
+  readonly fs?: FsKind;
+  readonly blockSize?: number;
 }
 
 /** The guest's run of a scenario: what it runs and reads, and what stays simulator-only. */
@@ -260,7 +269,8 @@ function guestRead(o: Observable, id: number): GuestRead | string {
     case 'overhead':
       return 'swap metadata overhead is a simulator measure';
     case 'dmesg':
-      return 'the kernel log is not read back from the guest yet';
+      // translate() reads it with the expected text (dmesgExpect)
+      return 'the kernel log is compared through `expect dmesg contains`';
     case 'data':
       return 'page data is a simulator tag (the guest fills pages by content class), not read back from the guest';
     case 'status':
@@ -294,6 +304,38 @@ function observableLabel(text: string): string {
 interface DeviceUse {
   kind: GuestDevice['kind'];
   bytes: number;
+  fs?: FsKind;
+  blockSize?: number;
+}
+
+/** The node a `mount` names (the checker keeps the name without `/dev/`, as file system messages print it). */
+const fsDevicePath = (device: string): string => (device.startsWith('/') ? device : `/dev/${device}`);
+
+/** A file system disk is at least this large (mkfs.xfs refuses less than 300 MiB); the image is sparse. */
+const FS_DISK_MIN_BYTES = 512 * 2 ** 20;
+
+/** Statements that need regular files, so a real root file system in the guest (its initramfs root cannot hold a swap file). */
+function needsRootFs(stmt: CheckedStatement): boolean {
+  return (
+    stmt.op === 'mount' ||
+    stmt.op === 'mkfile' ||
+    stmt.op === 'chattr' ||
+    stmt.op === 'mkswap' ||
+    stmt.op === 'rm' ||
+    (stmt.op === 'swapon' && stmt.fromFile)
+  );
+}
+
+/** `expect dmesg contains TEXT` as 1 or 0 on both sides; null for other expects. */
+function dmesgExpect(
+  stmt: Extract<CheckedStatement, { op: 'expect' }>,
+  k: Kernel,
+  design: DesignName,
+): { text: string; simulator: VerifyValue } | null {
+  if (stmt.observable.kind !== 'dmesg' || stmt.expected.kind !== 'word') return null;
+  const text = stmt.expected.value;
+  const log = simValue(k, stmt.observable, design);
+  return { text, simulator: typeof log === 'string' && log.includes(text) ? 1 : 0 };
 }
 
 /** Scenario-wide reasons nothing translates, from the config alone. */
@@ -360,6 +402,9 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
   const seenOnly = new Set<number>();
   let nextId = 1;
   let mappedPages = 0;
+  // regular files need a real root file system: ext4 with page-sized blocks, as the simulator's `/`
+  if (whole === null && Array.from({ length: plan.total }, (_, i) => plan.at(i).stmt).some(needsRootFs))
+    devices.set('/', { kind: 'rootfs', bytes: FS_DISK_MIN_BYTES, fs: 'ext4', blockSize: 4096 });
   const onlyOnce = (stmt: CheckedStatement, reason: string): void => {
     if (seenOnly.has(stmt.range.start.line)) return;
     seenOnly.add(stmt.range.start.line);
@@ -377,29 +422,37 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
     const err = session.errors.length > errorsBefore ? session.errors[session.errors.length - 1]! : null;
     const simResult = err ? err.errno : 'ok';
     const line = stmt.range.start.line;
+    /** An expect's observable: read in the guest (`read`), or simulator-only with the reason (`note`). */
+    const expectObservable = (
+      label: string,
+      unit: string,
+      simulator: VerifyValue,
+      read: GuestRead | null,
+      note?: string,
+    ): void => {
+      observables.push({
+        key: `s${step} ${label}`,
+        step,
+        line,
+        kind: 'expect',
+        label,
+        unit,
+        simulator,
+        read,
+        ...(note === undefined ? {} : { note }),
+      });
+    };
     if (whole) {
       // nothing runs on the kernel, but every expect is still listed with the simulator's value
-      if (stmt.op === 'expect') {
-        const label = observableLabel(stmt.text);
-        observables.push({
-          key: `s${step} ${label}`,
-          step,
-          line,
-          kind: 'expect',
-          label,
-          unit: stmt.unit,
-          simulator: simValue(k, stmt.observable, design),
-          read: null,
-          note: whole,
-        });
-      }
+      if (stmt.op === 'expect')
+        expectObservable(observableLabel(stmt.text), stmt.unit, simValue(k, stmt.observable, design), null, whole);
       continue;
     }
     commands.push(`step ${step}`);
     const guest = commandFor(stmt, k, devices, onlyOnce);
     if (stmt.op === 'mmap') mappedPages += stmt.pages;
-    if (guest !== null) {
-      commands.push(guest);
+    if (guest !== null || isCommand(stmt)) {
+      if (guest !== null) commands.push(guest);
       observables.push({
         key: `s${step} result`,
         step,
@@ -408,51 +461,29 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
         label: `result of ${lineText(line)}`,
         unit: 'errno',
         simulator: simResult,
-        read: { kind: 'result' },
-      });
-    } else if (isCommand(stmt)) {
-      observables.push({
-        key: `s${step} result`,
-        step,
-        line,
-        kind: 'result',
-        label: `result of ${lineText(line)}`,
-        unit: 'errno',
-        simulator: simResult,
-        read: null,
-        note: simulatorOnly.find((s) => s.line === line)?.reason,
+        read: guest !== null ? { kind: 'result' } : null,
+        ...(guest !== null ? {} : { note: simulatorOnly.find((s) => s.line === line)?.reason }),
       });
     }
-    if (stmt.op === 'expect') {
+    const dmesg = stmt.op === 'expect' ? dmesgExpect(stmt, k, design) : null;
+    if (stmt.op === 'expect' && dmesg !== null) {
       const id = nextId++;
-      const how = guestRead(stmt.observable, id);
+      commands.push(`kobs ${id}`);
+      expectObservable(`dmesg contains ${JSON.stringify(dmesg.text)}`, 'bool', dmesg.simulator, {
+        kind: 'dmesg',
+        id,
+        text: dmesg.text,
+      });
+    } else if (stmt.op === 'expect') {
+      const how = guestRead(stmt.observable, nextId++);
       const label = observableLabel(stmt.text);
       const sim = simValue(k, stmt.observable, design);
       if (typeof how === 'string') {
         onlyOnce(stmt, how);
-        observables.push({
-          key: `s${step} ${label}`,
-          step,
-          line,
-          kind: 'expect',
-          label,
-          unit: stmt.unit,
-          simulator: sim,
-          read: null,
-          note: how,
-        });
+        expectObservable(label, stmt.unit, sim, null, how);
       } else {
         commands.push(readCommand(how));
-        observables.push({
-          key: `s${step} ${label}`,
-          step,
-          line,
-          kind: 'expect',
-          label,
-          unit: stmt.unit,
-          simulator: sim,
-          read: how,
-        });
+        expectObservable(label, stmt.unit, sim, how);
       }
     }
   }
@@ -478,7 +509,12 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
     scenarioHash: scenarioHash(text),
     ramBytes: cfg.ramBytes,
     cpus: cfg.cpus,
-    devices: [...devices].map(([path, d]) => ({ path, kind: d.kind, bytes: d.bytes })),
+    devices: [...devices].map(([path, d]) => ({
+      path,
+      kind: d.kind,
+      bytes: d.bytes,
+      ...(d.fs === undefined ? {} : { fs: d.fs, blockSize: d.blockSize ?? 4096 }),
+    })),
     commands,
     observables,
     simulatorOnly: simulatorOnly.sort((a, b) => a.line - b.line),
@@ -507,6 +543,7 @@ function readCommand(how: GuestRead): string {
   if (how.kind === 'file')
     return how.fd === undefined ? `obs ${how.id} ${escapeField(how.path)}` : `fobs ${how.id} ${escapeField(how.fd)}`;
   if (how.kind === 'task') return `tobs ${how.id} ${escapeField(how.task)}`;
+  if (how.kind === 'dmesg') return `kobs ${how.id}`;
   if (how.kind === 'proc')
     return `pobs ${how.id} ${escapeField(how.task)} ${how.region === null ? '-' : escapeField(how.region)} ${how.page} ${how.pick.file}`;
   return '';
@@ -527,11 +564,9 @@ function commandFor(
         return null;
       }
       if (stmt.fromFile) {
-        onlyOnce(
-          stmt,
-          'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)',
-        );
-        return null;
+        // a file mkswap wrote: the kernel reads its header; the guest only sets its disk's rotational flag
+        const raw = stmt.flags === null ? '' : ` ${stmt.flags}`;
+        return `swapon-file ${e(stmt.device)} ${stmt.priority} ${stmt.discard ?? '-'} ${stmt.rotational ? 1 : 0}${raw}`;
       }
       const kind: GuestDevice['kind'] = stmt.type === 'zram' ? 'zram' : stmt.type === 'file' ? 'file' : 'blk';
       const bytes = stmt.slots * k.geom.pageSize;
@@ -615,22 +650,37 @@ function commandFor(
       return `open ${e(stmt.name)} ${e(stmt.file.path)}`;
     case 'close':
       return `close ${e(stmt.name)}`;
-    case 'mount':
+    case 'mount': {
+      // the host makes the file system on the disk (mkfs with that block size); tmpfs needs no disk
+      if (stmt.fs !== 'tmpfs') {
+        const path = fsDevicePath(stmt.device);
+        const prev = devices.get(path);
+        devices.set(path, {
+          kind: 'fs',
+          bytes: prev?.bytes ?? FS_DISK_MIN_BYTES,
+          fs: prev?.fs ?? stmt.fs,
+          blockSize: prev?.blockSize ?? stmt.blockSize,
+        });
+      }
+      return `mount ${stmt.fs} ${e(fsDevicePath(stmt.device))} ${e(stmt.dir)}`;
+    }
     case 'mkfile':
+      growDisk(devices, k, stmt.path, stmt.bytes);
+      return `mkfile ${e(stmt.path)} ${stmt.bytes} ${stmt.fill}`;
     case 'chattr':
-    case 'mkswap':
+      return `chattr ${e(stmt.path)}`;
+    case 'mkswap': {
+      const bad = stmt.badPages.length === 0 ? '-' : stmt.badPages.join(',');
+      return `mkswap ${e(stmt.path)} ${stmt.pages ?? '-'} ${stmt.force ? 1 : 0} ${stmt.version} ${e(stmt.label)} ${e(stmt.uuid)} ${bad}`;
+    }
     case 'rm':
-      onlyOnce(
-        stmt,
-        'swap files on file systems are not translated for the guest yet (its root is an initramfs, which cannot hold a swap file)',
-      );
-      return null;
+      return `rm ${e(stmt.path)}`;
     case 'user':
       // the guest driver takes this uid (effective only) or drops CAP_SYS_ADMIN around each statement
       return `user ${stmt.uid} ${stmt.capSysAdmin ? 1 : 0}`;
     case 'dmesg':
-      onlyOnce(stmt, 'the kernel log is not read back from the guest yet');
-      return null;
+      // printed in the guest log (like cat); `expect dmesg contains` is what is compared
+      return stmt.clear ? 'dmesg-clear' : 'dmesg';
     case 'file-write':
     case 'file-read':
     case 'file-rm':
@@ -647,6 +697,24 @@ function commandFor(
     case 'let':
       return null;
   }
+}
+
+/**
+ * A file of `bytes` is made at `path`: the disk of the file system it lands on (the simulator's mount of
+ * that path, after the step) must hold it. Disks are sparse images, so room is cheap.
+ */
+function growDisk(devices: Map<string, DeviceUse>, k: Kernel, path: string, bytes: number): void {
+  let mount;
+  try {
+    mount = k.fs.mountOf(path);
+  } catch {
+    return;
+  }
+  const key = mount.path === '/' ? '/' : mount.fs === 'tmpfs' ? null : fsDevicePath(mount.device);
+  if (key === null) return;
+  const d = devices.get(key);
+  if (d === undefined) return;
+  d.bytes = Math.max(d.bytes, FS_DISK_MIN_BYTES, 2 * bytes + 64 * 2 ** 20);
 }
 
 /** What `swapsim run` prints at the end, read in the guest after the last step. */

@@ -27,6 +27,7 @@ import { parseBatchOutput, parseGuestOutput, type GuestOutput } from './kernel_v
 import { diskFull, ensureDir, runTool, VerifyError, type KernelImage, type Progress } from './kernels';
 import { runImage, type BaseImage } from './guest_image';
 import { escapeField, type GuestDevice, type GuestPlan } from './translate';
+import type { FsKind } from '../lang/check/checked';
 
 export type Accel = 'kvm' | 'tcg';
 
@@ -146,6 +147,57 @@ function tail(text: string, lines: number): string {
     .join('\n');
 }
 
+/**
+ * The order of the guest's virtio disks (vda, vdb, …). With a `mount`, file system messages name the
+ * kernel's disk (`BTRFS warning (device vdc)`), so a device the scenario calls /dev/vdX gets the X-th
+ * disk, other disks fill the free places, and a gap gets a small blank disk (null). Without one, the
+ * devices keep their order.
+ */
+function diskOrder(devices: readonly GuestDevice[]): (GuestDevice | null)[] {
+  const disks = devices.filter((d) => d.kind === 'blk' || d.kind === 'fs' || d.kind === 'rootfs');
+  if (!disks.some((d) => d.kind === 'fs')) return disks;
+  const slots: (GuestDevice | null)[] = [];
+  const rest: GuestDevice[] = [];
+  for (const d of disks) {
+    const m = /^\/dev\/vd([a-z])$/.exec(d.path);
+    const at = m ? m[1]!.charCodeAt(0) - 97 : -1;
+    if (at >= 0 && slots[at] === undefined) slots[at] = d;
+    else rest.push(d);
+  }
+  const out: (GuestDevice | null)[] = [];
+  for (let i = 0; i < slots.length || rest.length > 0; i++) {
+    if (i < slots.length && slots[i] !== undefined) out.push(slots[i]!);
+    else out.push(rest.shift() ?? null);
+  }
+  return out;
+}
+
+/** mkfs of a scenario's `mount` (or the guest's ext4 root) on a disk image; a block size mkfs refuses leaves the disk blank, so the guest's mount fails as the kernel decides. */
+async function makeFileSystem(img: string, fs: FsKind, blockSize: number, signal?: AbortSignal): Promise<void> {
+  const tools: Record<Exclude<FsKind, 'tmpfs'>, { tool: string; args: string[]; pkg: string }> = {
+    ext4: {
+      tool: 'mkfs.ext4',
+      args: ['-q', '-F', '-b', String(blockSize), '-O', '^has_journal', img],
+      pkg: 'e2fsprogs',
+    },
+    xfs: { tool: 'mkfs.xfs', args: ['-q', '-f', '-b', `size=${blockSize}`, img], pkg: 'xfsprogs' },
+    btrfs: { tool: 'mkfs.btrfs', args: ['-q', '-f', '-s', String(blockSize), img], pkg: 'btrfs-progs' },
+    minix: { tool: 'mkfs.minix', args: ['-3', img], pkg: 'util-linux' },
+  };
+  if (fs === 'tmpfs') return;
+  const t = tools[fs];
+  let r;
+  try {
+    r = await runTool(t.tool, t.args, { signal });
+  } catch {
+    throw new VerifyError(
+      `swapsim verify: ${t.tool} is needed for mount -t ${fs}; install it with: apt-get install ${t.pkg}`,
+    );
+  }
+  // a block size this mkfs refuses: the disk stays blank and the guest's mount gets the kernel's errno
+  if (r.code !== 0 && blockSize === 4096) throw new VerifyError(`swapsim verify: ${t.tool} failed: ${r.stderr.trim()}`);
+}
+
 /** Sparse disk images for the devices; returns the device lines of the command file and the qemu drive args. */
 async function disks(
   devices: readonly GuestDevice[],
@@ -169,11 +221,18 @@ async function disks(
   };
   let zram = 0;
   const files = devices.filter((d) => d.kind === 'file');
-  for (const d of devices) {
-    if (d.kind === 'blk')
+  for (const d of diskOrder(devices)) {
+    if (d === null) addDisk(path.join(dir, `disk${disk}.img`), 2 ** 20);
+    else if (d.kind === 'blk')
       lines.push(`dev ${escapeField(d.path)} blk ${addDisk(path.join(dir, `disk${disk}.img`), d.bytes)}`);
-    else if (d.kind === 'zram') lines.push(`dev ${escapeField(d.path)} zram ${zram++}`);
+    else if (d.kind === 'fs' || d.kind === 'rootfs') {
+      const img = path.join(dir, `disk${disk}.img`);
+      const name = addDisk(img, Math.ceil(d.bytes / 4096) * 4096);
+      await makeFileSystem(img, d.fs ?? 'ext4', d.blockSize ?? 4096, signal);
+      lines.push(`dev ${escapeField(d.path)} ${d.kind} ${name} ${d.fs ?? 'ext4'}`);
+    }
   }
+  for (const d of devices) if (d.kind === 'zram') lines.push(`dev ${escapeField(d.path)} zram ${zram++}`);
   if (files.length > 0) {
     const bytes = files.reduce((n, d) => n + d.bytes, 0);
     const img = path.join(dir, 'swapfs.img');

@@ -56,6 +56,11 @@ test('a written file with a header swaps on; the Adding line and /proc/swaps agr
     'ETXTBSY',
   );
   assert.equal(
+    errnoOf(() => k.truncateFile('/swapfile', 16 * MiB)),
+    'ETXTBSY',
+    'inode_newsize_ok(): the same size does not grow the file',
+  );
+  assert.equal(
     errnoOf(() => k.makeFile('/swapfile', MiB, 'written')),
     'ETXTBSY',
   );
@@ -78,6 +83,22 @@ test('a written file with a header swaps on; the Adding line and /proc/swaps agr
     'ENOENT',
   );
   assert.deepEqual(checkInvariants(k), []);
+});
+
+test('truncate may grow an active swap file (inode_newsize_ok()), adding a hole past the area', () => {
+  const k = machine();
+  swapfile(k, '/swapfile', 16 * MiB);
+  k.swaponFile('/swapfile');
+  k.truncateFile('/swapfile', 32 * MiB);
+  assert.equal(k.fs.get('/swapfile').size, 32 * MiB);
+  assert.equal(k.swap.devices[0]!.pages, (16 * MiB) / PAGE - 1, 'the area keeps the pages its header gave');
+  assert.deepEqual(checkInvariants(k), []);
+  k.swapoffDevice('/swapfile');
+  assert.equal(
+    errnoOf(() => k.swaponFile('/swapfile')),
+    'EINVAL',
+  );
+  assert.equal(lastLine(k), 'swapon: file /swapfile has unallocated extents');
 });
 
 test('read_swap_header(): each refusal is EINVAL with its line, and the line stays after the rollback', () => {
@@ -130,7 +151,7 @@ test('each file system: holes, copy-on-write, unwritten extents, tmpfs and large
     errnoOf(() => k.swaponFile('/sparse')),
     'EINVAL',
   );
-  assert.equal(lastLine(k), 'swapon: file sparse has unallocated extents');
+  assert.equal(lastLine(k), 'swapon: file /sparse has unallocated extents');
   swapfile(k, '/falloc', 8 * MiB, 'unwritten');
   k.swaponFile('/falloc');
   // btrfs: copy-on-write refused; chattr +C on the empty file, then dd, works

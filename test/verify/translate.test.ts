@@ -190,7 +190,7 @@ test('constructs without a real-kernel meaning are simulator-only, with reasons'
   assert.throws(() => translate('swapon /dev/vdb size=8M\nmmap nobody r 4K\n', P72), TranslateError);
 });
 
-test('raw swap_flags go to the guest as they are; swap files and the kernel log are simulator-only for now, with reasons', () => {
+test('raw swap_flags go to the guest as they are; discards stay simulator-only, with their reason', () => {
   const raw = translate(
     'swapon /dev/vdb size=8M flags=0x8007\nswapon /dev/vdc size=8M flags=0x100000\nexpect error EINVAL\n',
     P72,
@@ -204,11 +204,79 @@ test('raw swap_flags go to the guest as they are; swap files and the kernel log 
   );
   assert.deepEqual(
     file.simulatorOnly.map((s) => s.line),
-    [0, 1, 2, 3, 5],
+    [5],
   );
-  assert.match(file.simulatorOnly[2]!.reason, /initramfs/);
-  assert.match(file.simulatorOnly[3]!.reason, /kernel log/);
-  assert.match(file.simulatorOnly[4]!.reason, /sys\/block/);
+  assert.match(file.simulatorOnly[0]!.reason, /sys\/block/);
+});
+
+test('swap files translate: a root disk, one mkfs-made disk per mount, the file tools, and dmesg read back', () => {
+  const plan = translate(
+    [
+      'dd if=/dev/zero of=/swapfile bs=1M count=16',
+      'mkswap -L s1 /swapfile',
+      'swapon /swapfile -p 3',
+      'expect dmesg contains "Adding 16380k swap on /swapfile."',
+      'rm /swapfile',
+      'expect error EPERM',
+      'mount -t btrfs /dev/vdc /b',
+      'truncate -s 0 /b/swap',
+      'chattr +C /b/swap',
+      'fallocate -l 600M /b/swap',
+      'mkswap -f -v 2 /b/swap 1024',
+      'swapon /b/swap',
+      'expect error EINVAL',
+      'expect dmesg contains "Unable to handle swap header version 2"',
+      'expect dmesg !contains "BTRFS"',
+      'mount -t tmpfs tmpfs /t',
+      'dmesg -C',
+    ].join('\n') + '\n',
+    P72,
+  );
+  assert.deepEqual(plan.simulatorOnly, []);
+  assert.deepEqual(
+    plan.devices.map((d) => [d.path, d.kind, d.fs, d.blockSize]),
+    [
+      ['/', 'rootfs', 'ext4', 4096],
+      ['/dev/vdc', 'fs', 'btrfs', 4096],
+    ],
+  );
+  // a 600M file needs a disk larger than the 512M minimum
+  assert.ok(plan.devices[1]!.bytes >= 1200 * 2 ** 20, String(plan.devices[1]!.bytes));
+  const cmds = plan.commands.filter((c) => !c.startsWith('step '));
+  assert.deepEqual(cmds.slice(0, 14), [
+    'mkfile /swapfile 16777216 written',
+    'mkswap /swapfile - 0 1 s1 - -',
+    'swapon-file /swapfile 3 - 0',
+    'kobs 1',
+    'rm /swapfile',
+    'mount btrfs /dev/vdc /b',
+    'mkfile /b/swap 0 hole',
+    'chattr /b/swap',
+    'mkfile /b/swap 629145600 unwritten',
+    'mkswap /b/swap 256 1 2 - - -',
+    'swapon-file /b/swap -1 - 0',
+    'kobs 2',
+    'kobs 3',
+    'mount tmpfs /dev/tmpfs /t',
+  ]);
+  assert.equal(cmds[14], 'dmesg-clear');
+  const dmesg = plan.observables.filter((o) => o.read?.kind === 'dmesg');
+  assert.deepEqual(
+    dmesg.map((o) => [o.label, o.simulator]),
+    [
+      ['dmesg contains "Adding 16380k swap on /swapfile."', 1],
+      ['dmesg contains "Unable to handle swap header version 2"', 1],
+      ['dmesg contains "BTRFS"', 0],
+    ],
+  );
+  assert.equal(plan.observables.find((o) => o.line === 4)?.simulator, 'EPERM');
+});
+
+test('the kernel log observable is 1 when the log holds the text, as the simulator reads contains', () => {
+  const log = '<6>[    1.0] Adding 16380k swap on /x.\n';
+  const out = parseGuestOutput(`@started\nS 1\nO 1 ok ${Buffer.byteLength(log)}\n${log}@done\n`);
+  assert.equal(kernelValue(out, 1, { kind: 'dmesg', id: 1, text: 'Adding 16380k' }), 1);
+  assert.equal(kernelValue(out, 1, { kind: 'dmesg', id: 1, text: 'BTRFS' }), 0);
 });
 
 test('credentials run in the guest: each user statement sets the uid and CAP_SYS_ADMIN of the statements after it', () => {

@@ -99,7 +99,7 @@ export function checkDd(ctx: CheckContext, stmt: CommandStatement): CheckedState
   return makeFile(ctx, stmt, path, of.value, block * n, 'written', false);
 }
 
-/** truncate -s SIZE PATH: creates a sparse file, or resizes one (a swap file: ETXTBSY). */
+/** truncate -s SIZE PATH: creates a sparse file, or resizes one (a swap file: ETXTBSY unless it grows). */
 export function checkTruncate(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   return sizedFile(ctx, stmt, 'size', 'hole');
 }
@@ -148,8 +148,13 @@ function makeFile(
 ): CheckedStatement {
   const op: CheckedStatement = { op: 'mkfile', range: stmt.range, path, bytes, fill, resize };
   const known = ctx.state.files.get(path);
-  if (!notActive(ctx, known, w)) return op;
   const pages = Math.floor(bytes / ctx.config.pageSize);
+  // inode_newsize_ok(): truncate may grow an active swap file (a hole past the area); nothing else writes it
+  if (resize && known?.swapActive === true && known.pages !== null && bytes > known.pages * ctx.config.pageSize) {
+    ctx.state.files.set(path, { ...known, pages });
+    return op;
+  }
+  if (!notActive(ctx, known, w)) return op;
   // resizing keeps the header; a new file has none
   const headerSlots = resize ? (known?.headerSlots ?? null) : null;
   ctx.state.files.set(path, { exists: true, pages, headerSlots, swapActive: false });
