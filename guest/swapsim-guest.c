@@ -475,7 +475,9 @@ static int task_mmap(char **f, int n) {
   if (!r) return ENOMEM;
   size_t pages = strtoul(f[2], NULL, 10);
   int order = atoi(f[3]);
-  int populate = atoi(f[4]);
+  /* FLAGS: 1 populate, 2 shared (MAP_SHARED|MAP_ANONYMOUS: an unnamed shmem object) */
+  int populate = atoi(f[4]) & 1;
+  int shared = atoi(f[4]) & 2;
   size_t align = PAGE << order;
   size_t len = pages * PAGE;
   /*
@@ -487,6 +489,8 @@ static int task_mmap(char **f, int n) {
   unsigned char *raw = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (raw == MAP_FAILED) return errno;
   uintptr_t start = ((uintptr_t)raw + PAGE + align - 1) & ~(uintptr_t)(align - 1);
+  /* a shared region is its own shmem object placed over the reservation: the guards stay private, so munmap frees the object */
+  if (shared && mmap((void *)start, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) return errno;
   uintptr_t lo = start - PAGE, hi = start + len;
   if (lo > (uintptr_t)raw) munmap(raw, lo - (uintptr_t)raw);
   uintptr_t end = (uintptr_t)raw + total;

@@ -12,6 +12,7 @@
 // lint or the format check failed, otherwise 0. Every step runs even after an
 // earlier one fails, so one run reports all problems.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build, listFiles, ROOT } from './build.mjs';
@@ -33,6 +34,46 @@ function step(title, args) {
     `${code === 0 ? '✔' : '✖'} ${title} ${code === 0 ? 'passed' : `failed (${signal ?? `exit ${code}`})`} in ${Date.now() - started} ms`,
   );
   return code;
+}
+
+/** The files that ran longest on the CI machine, for a fresh clone with no test-results/test-times.tsv yet. */
+const KNOWN_SLOW = [
+  'out/test/sim/random_ops.test.js',
+  'out/test/session/fuzz.test.js',
+  'out/test/sim/bulk.test.js',
+  'out/test/session/every_profile.test.js',
+  'out/test/session/limits.test.js',
+  'out/test/lang/fuzz.test.js',
+  'out/test/dashboard/dashboard.test.js',
+];
+
+/**
+ * The files in the order to start them: slowest first, by the times the last
+ * run wrote to test-results/test-times.tsv (scripts/slowest-files.mjs), files
+ * it does not list first of all. With 2 at a time, a long file started last
+ * would run alone at the end.
+ */
+function slowestFirst(files) {
+  const recorded = recordedTimes();
+  const time = recorded
+    ? (file) => recorded.get(file) ?? Infinity
+    : (file) => (KNOWN_SLOW.includes(file) ? KNOWN_SLOW.length - KNOWN_SLOW.indexOf(file) : 0);
+  return [...files].sort((a, b) => time(b) - time(a));
+}
+
+/** Seconds per file from the last run, or null when there was none here. */
+function recordedTimes() {
+  let text;
+  try {
+    text = readFileSync(path.join(ROOT, 'test-results', 'test-times.tsv'), 'utf8');
+  } catch {
+    return null;
+  }
+  const rows = text
+    .split('\n')
+    .filter((line) => line.includes('\t'))
+    .map((line) => line.split('\t'));
+  return new Map(rows.map(([seconds, file]) => [file, Number(seconds)]));
 }
 
 const passThrough = process.argv.slice(2);
@@ -65,7 +106,7 @@ try {
   process.exit(1);
 }
 
-const files = await listFiles(path.join('out', 'test'), (name) => name.endsWith('.test.js'));
+const files = slowestFirst(await listFiles(path.join('out', 'test'), (name) => name.endsWith('.test.js')));
 if (files.length === 0) {
   console.log('✖ no test files found under out/test');
   process.exit(1);

@@ -19,11 +19,27 @@ export const DESIGN_NAMES: readonly DesignName[] = ['legacy', 'p1', 'p3', 'p4', 
 export type KernelVersion = '6.12' | '7.2' | '7.3';
 export const KERNEL_VERSIONS: readonly KernelVersion[] = ['6.12', '7.2', '7.3'];
 
-export type ClusterListName = 'none' | 'free' | 'nonfull' | 'frag' | 'full' | 'discard' | 'dead';
-export type SlotKindName = 'null' | 'pfn' | 'shadow' | 'bad' | 'pointer';
-/** Where a slot's data is: what the cluster map colours a slot by. */
-/** Where a slot's data lives; `header` is slot 0, the swap header page (marked bad so it is never allocated). */
-export type SlotBacking = 'free' | 'cached' | 'cached-dirty' | 'zero' | 'zswap' | 'disk' | 'bad' | 'pointer' | 'header';
+/** A cluster's list, indexed by the simulator's cluster flag (server/sim/cluster.ts). */
+export const CLUSTER_LIST_NAMES = ['none', 'free', 'nonfull', 'frag', 'full', 'discard', 'dead'] as const;
+export type ClusterListName = (typeof CLUSTER_LIST_NAMES)[number];
+export const SLOT_KIND_NAMES = ['null', 'pfn', 'shadow', 'bad', 'pointer'] as const;
+export type SlotKindName = (typeof SLOT_KIND_NAMES)[number];
+/**
+ * Where a slot's data lives, what the cluster map colours a slot by; `header`
+ * is slot 0, the swap header page (marked bad so it is never allocated).
+ */
+export const SLOT_BACKINGS = [
+  'free',
+  'cached',
+  'cached-dirty',
+  'zero',
+  'zswap',
+  'disk',
+  'bad',
+  'pointer',
+  'header',
+] as const;
+export type SlotBacking = (typeof SLOT_BACKINGS)[number];
 
 export const ErrorCodes = {
   /** No session for that URI (document closed, or never opened). */
@@ -300,13 +316,8 @@ export interface SlotEncoding {
   fields: { name: string; bits: [number, number]; value: string; meaning?: string }[];
 }
 
-export interface ClusterDetail {
-  type: number;
-  cluster: number;
-  list: ClusterListName;
-  order: number;
-  count: number;
-  hasTable: boolean;
+/** All a cluster map cell shows (ClusterChange) and the cluster's slots. */
+export interface ClusterDetail extends ClusterChange {
   hasExtendTable: boolean;
   /** One entry per slot of the cluster. */
   backing: SlotBacking[];
@@ -873,9 +884,9 @@ export interface VerifyKernelInfo {
   readonly source: 'debian' | 'path';
 }
 
-export interface VerifyScenarioReport {
-  readonly file: string;
-  /** sha256 of the scenario text, first 16 hex digits. */
+/** What a verify run of one scenario was: the same for a live run and a recorded fixture. */
+export interface VerifyRunInfo {
+  /** sha256 of the scenario's statements, first 16 hex digits. */
   readonly scenarioHash: string;
   readonly kernel: VerifyKernelInfo;
   /** The simulator profile compared against (the design matching the kernel). */
@@ -887,8 +898,12 @@ export interface VerifyScenarioReport {
   readonly runWallMs: readonly number[];
   /** Time from qemu start to the scenario's first step, per run, ms. */
   readonly bootMs: readonly number[];
-  readonly observables: readonly VerifyObservable[];
   readonly simulatorOnly: readonly VerifySimulatorOnly[];
+}
+
+export interface VerifyScenarioReport extends VerifyRunInfo {
+  readonly file: string;
+  readonly observables: readonly VerifyObservable[];
   /** Counts by verdict. */
   readonly summary: Readonly<Record<VerifyVerdict, number>>;
   /** Set when the scenario could not be verified at all (it did not check, the guest failed twice, …). */

@@ -11,9 +11,12 @@
  * these checks do not follow fails to compile.
  */
 import {
+  CLUSTER_LIST_NAMES,
   DESIGN_NAMES,
   EXCEPTION_FILTER_IDS,
   KERNEL_VERSIONS,
+  SLOT_BACKINGS,
+  SLOT_KIND_NAMES,
   WEBVIEW_REQUESTS,
   type ClusterListParams,
   type DebugBreakpointSpec,
@@ -236,27 +239,9 @@ export function refine<T>(base: Validator<T>, test: (value: T) => boolean, what:
 
 export const designName: Validator<DesignName> = literal(...DESIGN_NAMES);
 export const kernelVersion: Validator<KernelVersion> = literal(...KERNEL_VERSIONS);
-const clusterListName: Validator<ClusterListName> = literal(
-  'none',
-  'free',
-  'nonfull',
-  'frag',
-  'full',
-  'discard',
-  'dead',
-);
-const slotKind: Validator<SlotKindName> = literal('null', 'pfn', 'shadow', 'bad', 'pointer');
-const slotBacking: Validator<SlotBacking> = literal(
-  'free',
-  'cached',
-  'cached-dirty',
-  'zero',
-  'zswap',
-  'disk',
-  'bad',
-  'pointer',
-  'header',
-);
+const clusterListName: Validator<ClusterListName> = literal(...CLUSTER_LIST_NAMES);
+const slotKind: Validator<SlotKindName> = literal(...SLOT_KIND_NAMES);
+const slotBacking: Validator<SlotBacking> = literal(...SLOT_BACKINGS);
 const sessionStatus: Validator<SessionStatus> = literal('ready', 'running', 'finished', 'invalid', 'stopped');
 const hex: Validator<string> = refine(str, (s) => /^0x[0-9a-f]+$/i.test(s), 'expected 0x-prefixed hex');
 
@@ -374,14 +359,15 @@ export const sessionSnapshot: Validator<SessionSnapshot> = object<SessionSnapsho
   errors: arrayOf(stepError),
 });
 
-const clusterChange: Validator<ClusterChange> = object<ClusterChange>({
+const clusterChangeFields = {
   type: nat,
   cluster: nat,
   list: clusterListName,
   order: int,
   count: nat,
   hasTable: bool,
-});
+};
+const clusterChange: Validator<ClusterChange> = object<ClusterChange>(clusterChangeFields);
 
 export const sessionDelta: Validator<SessionDelta> = object<SessionDelta>({
   uri: str,
@@ -437,12 +423,7 @@ const slotRecord: Validator<SlotRecord> = object<SlotRecord>({
 });
 
 const clusterDetail: Validator<ClusterDetail> = object<ClusterDetail>({
-  type: nat,
-  cluster: nat,
-  list: clusterListName,
-  order: int,
-  count: nat,
-  hasTable: bool,
+  ...clusterChangeFields,
   hasExtendTable: bool,
   backing: arrayOf(slotBacking),
   counts: arrayOf(nat),

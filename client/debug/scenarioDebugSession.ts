@@ -19,7 +19,10 @@ import {
 } from '@vscode/debugadapter/lib/debugSession';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type {
+  DebugCheckResult,
+  DebugDataSpec,
   DebugException,
+  DebugExceptionSpec,
   DebugLogLine,
   DebugSpec,
   DebugStopResult,
@@ -346,14 +349,11 @@ export class ScenarioDebugSession extends DebugSession {
       const wanted = requested.map((b) => ({
         id: this.nextBreakpointId++,
         line: this.convertClientLineToDebugger(b.line),
-        ...(b.condition === undefined || b.condition === '' ? {} : { condition: b.condition }),
-        ...(b.hitCondition === undefined || b.hitCondition === '' ? {} : { hitCondition: b.hitCondition }),
-        ...(b.logMessage === undefined || b.logMessage === '' ? {} : { logMessage: b.logMessage }),
+        ...given('condition', b.condition),
+        ...given('hitCondition', b.hitCondition),
+        ...given('logMessage', b.logMessage),
       }));
-      const check = await this.host.server.request('swapsim/debugCheck', {
-        uri: document.uri,
-        spec: { breakpoints: wanted, exceptions: [], data: [] },
-      });
+      const check = await this.checkSpec(document, { breakpoints: wanted });
       this.spec.breakpoints = wanted.filter((b) => check.breakpoints.find((c) => c.id === b.id)?.message === null);
       response.body = {
         breakpoints: wanted.map((b): DebugProtocol.Breakpoint => {
@@ -370,6 +370,18 @@ export class ScenarioDebugSession extends DebugSession {
     });
   }
 
+  /** Have the server check one kind of breakpoint (the other kinds empty); null when the scenario did not launch. */
+  private checkSpec(document: ScenarioDocument, part: Partial<DebugSpec>): Promise<DebugCheckResult>;
+  private checkSpec(document: ScenarioDocument | undefined, part: Partial<DebugSpec>): Promise<DebugCheckResult | null>;
+  private async checkSpec(
+    document: ScenarioDocument | undefined,
+    part: Partial<DebugSpec>,
+  ): Promise<DebugCheckResult | null> {
+    if (document === undefined) return null;
+    const spec: DebugSpec = { breakpoints: [], exceptions: [], data: [], ...part };
+    return this.host.server.request('swapsim/debugCheck', { uri: document.uri, spec });
+  }
+
   protected override setExceptionBreakPointsRequest(
     response: DebugProtocol.SetExceptionBreakpointsResponse,
     args: DebugProtocol.SetExceptionBreakpointsArguments,
@@ -384,20 +396,11 @@ export class ScenarioDebugSession extends DebugSession {
       const exceptions = wanted.filter((w): w is { filter: ExceptionFilterId; condition?: string } =>
         known.has(w.filter),
       );
-      const check =
-        document === undefined
-          ? null
-          : await this.host.server.request('swapsim/debugCheck', {
-              uri: document.uri,
-              spec: {
-                breakpoints: [],
-                exceptions: exceptions.map((e) => ({
-                  filter: e.filter,
-                  ...(e.condition === undefined ? {} : { condition: e.condition }),
-                })),
-                data: [],
-              },
-            });
+      const specOf = (e: (typeof exceptions)[number]): DebugExceptionSpec => ({
+        filter: e.filter,
+        ...given('condition', e.condition),
+      });
+      const check = await this.checkSpec(document, { exceptions: exceptions.map(specOf) });
       let at = 0;
       response.body = {
         breakpoints: wanted.map((w): DebugProtocol.Breakpoint => {
@@ -407,11 +410,7 @@ export class ScenarioDebugSession extends DebugSession {
         }),
       };
       this.spec.exceptions =
-        check === null
-          ? []
-          : exceptions
-              .filter((_, i) => check.exceptions[i]?.message === null)
-              .map((e) => ({ filter: e.filter, ...(e.condition === undefined ? {} : { condition: e.condition }) }));
+        check === null ? [] : exceptions.filter((_, i) => check.exceptions[i]?.message === null).map(specOf);
       this.sendResponse(response);
     });
   }
@@ -460,36 +459,21 @@ export class ScenarioDebugSession extends DebugSession {
         id: this.nextBreakpointId++,
         expression: b.dataId,
         hit: b.hitCondition,
-        ...(b.condition === undefined || b.condition === '' ? {} : { condition: b.condition }),
+        ...given('condition', b.condition),
       }));
-      const check =
-        document === undefined
-          ? null
-          : await this.host.server.request('swapsim/debugCheck', {
-              uri: document.uri,
-              spec: {
-                breakpoints: [],
-                exceptions: [],
-                data: wanted.map(({ id, expression, condition }) => ({
-                  id,
-                  expression,
-                  ...(condition === undefined ? {} : { condition }),
-                })),
-              },
-            });
+      const specOf = ({ id, expression, condition }: (typeof wanted)[number]): DebugDataSpec => ({
+        id,
+        expression,
+        ...given('condition', condition),
+      });
+      const check = await this.checkSpec(document, { data: wanted.map(specOf) });
       const messageOf = (b: (typeof wanted)[number]): string | null => {
         if (check === null) return 'the scenario did not launch';
         if (b.hit !== undefined && b.hit !== '')
           return 'hit counts are not supported on data breakpoints (a condition is)';
         return check.data.find((c) => c.id === b.id)?.message ?? null;
       };
-      this.spec.data = wanted
-        .filter((b) => messageOf(b) === null)
-        .map(({ id, expression, condition }) => ({
-          id,
-          expression,
-          ...(condition === undefined ? {} : { condition }),
-        }));
+      this.spec.data = wanted.filter((b) => messageOf(b) === null).map(specOf);
       response.body = {
         breakpoints: wanted.map((b): DebugProtocol.Breakpoint => {
           const message = messageOf(b);
@@ -932,6 +916,11 @@ export class ScenarioDebugSession extends DebugSession {
       false,
     );
   }
+}
+
+/** `{ [key]: value }` when the client gave a non-empty value, else nothing (DAP sends '' for "none"). */
+function given<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return value === undefined || value === '' ? {} : ({ [key]: value } as { [P in K]?: string });
 }
 
 function launchFailure(program: string | undefined, error: unknown): string {

@@ -1,34 +1,14 @@
 // What the client knows about each scenario's simulation: the last snapshot
 // with every delta since applied. Every view reads from here; only the server
 // writes (snapshots answer requests, deltas arrive as swapsim/delta).
-import type {
-  DesignName,
-  DeviceSummary,
-  ExpectResult,
-  KernelVersion,
-  MemcgSummary,
-  SessionDelta,
-  SessionSnapshot,
-  SessionStatus,
-  StepError,
-  StepInfo,
-} from '../../shared/protocol';
+import type { DeviceSummary, MemcgSummary, SessionDelta, SessionSnapshot } from '../../shared/protocol';
 import { Signal } from './signal';
 
-export interface SessionState {
+/** The snapshot with its lists keyed for delta patching; counters are not kept (views fetch what they show). */
+export interface SessionState extends Omit<SessionSnapshot, 'uri' | 'devices' | 'memcgs' | 'counters'> {
   readonly uri: string;
-  seq: number;
-  status: SessionStatus;
-  design: DesignName;
-  /** Kernel release simulated. */
-  kernel: KernelVersion;
-  pageSize: number;
-  clusterSlots: number;
-  step: StepInfo;
   devices: Map<number, DeviceSummary>;
   memcgs: Map<number, MemcgSummary>;
-  expects: ExpectResult[];
-  errors: StepError[];
   /** Events in the session's log, as far as deltas told; -1 before the first delta. */
   eventsTotal: number;
 }

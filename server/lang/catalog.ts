@@ -8,6 +8,7 @@
  * markdown `doc` (our own words) and, where it models the kernel, a `kernel`
  * pointer (function, file or docs/kernel-model.md section).
  */
+import { CLUSTER_LIST_NAMES, SLOT_KIND_NAMES } from '../../shared/protocol';
 import { KERNEL_VERSIONS } from '../sim/kernel_version';
 import type { MthpStat } from '../sim/vmstat';
 
@@ -1917,21 +1918,19 @@ export interface FieldSpec {
   readonly doc: string;
 }
 
-export const SLOT_KINDS: readonly string[] = ['null', 'pfn', 'shadow', 'bad', 'pointer'];
 /** Where a slot's data is (server/sim/virtual_layer.ts slotBackend()). */
 export const SLOT_BACKENDS: readonly string[] = ['free', 'bad', 'rmap', 'zero', 'zswap', 'swapfile', 'folio', 'none'];
 /** The virtual_table tag of a ghost or vswap slot (vswap-STE encoding). */
 export const VTABLE_TAGS: readonly string[] = ['none', 'zswap', 'swapfile'];
 /** The word `expect slot|cluster` uses for the vswap designs' hidden virtual device. */
 export const VSWAP_DEVICE_WORD = 'vswap';
-export const CLUSTER_LISTS: readonly string[] = ['free', 'nonfull', 'frag', 'full', 'discard', 'none', 'dead'];
 export const TASK_STATES: readonly string[] = ['alive', 'exited', 'oom_killed', 'killed'];
 
 export const SLOT_FIELDS: readonly FieldSpec[] = [
   {
     name: 'kind',
     unit: 'enum',
-    values: SLOT_KINDS,
+    values: SLOT_KIND_NAMES,
     doc: 'Swap table entry kind: `null` free, `pfn` in the swap cache, `shadow` swapped out, `bad`, or `pointer` (vswap-ste physical slot).',
   },
   {
@@ -1961,7 +1960,7 @@ export const CLUSTER_FIELDS: readonly FieldSpec[] = [
   {
     name: 'list',
     unit: 'enum',
-    values: CLUSTER_LISTS,
+    values: CLUSTER_LIST_NAMES,
     doc: 'Which list the cluster is on (`dead` only for freed ghost clusters).',
   },
   { name: 'order', unit: 'int', doc: 'Folio order the cluster serves, fixed by its first allocation.' },

@@ -18,35 +18,7 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import {
-  CLUSTER_FIELDS,
-  COMMANDS,
-  CONFIG_KEYS,
-  CONTENT_KINDS,
-  DESIGNS,
-  DEVICE_FIELDS,
-  ERRNOS,
-  FREE_COLUMNS,
-  FREE_ROWS,
-  KEYS,
-  OBSERVABLE_FORMS,
-  OVERHEAD_TOTALS,
-  PAGEMAP_FIELDS,
-  SLOT_FIELDS,
-  SMAPS_KEYS,
-  STATUS_KEYS,
-  SWAPS_COLUMNS,
-  TASK_FIELDS,
-  VSWAP_DEVICE_WORD,
-  findCommand,
-  findDesign,
-  type CommandSpec,
-  type FieldSpec,
-  type FileSpec,
-  type FlagSpec,
-  type ObservableUnit,
-  type OptionSpec,
-} from '../lang/catalog';
+import * as catalog from '../lang/catalog';
 import type { ScenarioConfig } from '../lang/index';
 import type { Token } from '../lang/syntax/lexer';
 import { resolveFile } from '../lang/check/paths';
@@ -68,7 +40,7 @@ import type { NameIndex } from './names';
 
 const RETRIGGER = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
 const COMPARISONS = ['==', '!=', '<', '<=', '>', '>=', '≈'];
-const OBSERVABLE_KEYWORDS = new Set(OBSERVABLE_FORMS.map((f) => f.keyword));
+const OBSERVABLE_KEYWORDS = new Set(catalog.OBSERVABLE_FORMS.map((f) => f.keyword));
 const NUMBER = /^(0x[0-9a-fA-F]+|[0-9]+(\.[0-9]+)?)$/;
 const UNIT_SUFFIXES: readonly { unit: string; bytes: number | null; doc: string }[] = [
   { unit: 'K', bytes: 1024, doc: 'KiB (1024 bytes)' },
@@ -128,7 +100,7 @@ class Request {
 // ─── building blocks ─────────────────────────────────────────────────────────
 
 function commands(r: Request): void {
-  for (const spec of COMMANDS)
+  for (const spec of catalog.COMMANDS)
     r.add(spec.name, CompletionItemKind.Keyword, { detail: spec.synopsis, doc: commandMarkdown(spec) });
 }
 
@@ -178,7 +150,7 @@ function choices(r: Request, values: readonly string[], detail: string): void {
   for (const v of values) r.add(v, CompletionItemKind.EnumMember, { detail });
 }
 
-function fields(r: Request, list: readonly FieldSpec[], what: string): void {
+function fields(r: Request, list: readonly catalog.FieldSpec[], what: string): void {
   for (const f of list) r.add(f.name, CompletionItemKind.Property, { detail: f.unit, doc: fieldMarkdown(what, f) });
 }
 
@@ -187,7 +159,7 @@ function operators(r: Request): void {
 }
 
 function errnos(r: Request): void {
-  for (const e of ERRNOS)
+  for (const e of catalog.ERRNOS)
     r.add(e.name, CompletionItemKind.EnumMember, { detail: String(e.value), doc: errnoMarkdown(e) });
 }
 
@@ -225,7 +197,7 @@ function paths(r: Request, use: FileUse): void {
   }
 }
 
-function fileDetail(unit: ObservableUnit | null): string {
+function fileDetail(unit: catalog.ObservableUnit | null): string {
   return unit === null ? 'file' : `file (${unit})`;
 }
 
@@ -269,13 +241,13 @@ function variablesIfDollar(r: Request): boolean {
 function configCompletion(r: Request): void {
   const eq = r.partial.indexOf('=');
   if (eq < 0) {
-    for (const k of CONFIG_KEYS)
+    for (const k of catalog.CONFIG_KEYS)
       r.add(`${k.key}=`, CompletionItemKind.Property, { detail: k.syntax, doc: configKeyMarkdown(k), retrigger: true });
     return;
   }
   const key = r.partial.slice(0, eq);
   if (key === 'design') {
-    for (const d of DESIGNS)
+    for (const d of catalog.DESIGNS)
       r.add(d.name, CompletionItemKind.EnumMember, {
         insert: `design=${d.name}`,
         detail: d.title,
@@ -283,7 +255,7 @@ function configCompletion(r: Request): void {
       });
     return;
   }
-  const spec = CONFIG_KEYS.find((k) => k.key === key);
+  const spec = catalog.CONFIG_KEYS.find((k) => k.key === key);
   if (spec?.values !== undefined) {
     for (const v of spec.values) r.add(v, CompletionItemKind.EnumMember, { insert: `${key}=${v}`, detail: spec.doc });
   } else if (key === 'ram') {
@@ -335,31 +307,32 @@ function observableValue(r: Request, words: readonly string[]): void {
   const [first, second] = words;
   if (first === undefined) return;
   const field = words[words.length - 1];
-  let unit: ObservableUnit | null = null;
+  let unit: catalog.ObservableUnit | null = null;
   /** A yes/no file written as an integer (memory.zswap.writeback) reads back 1 or 0, never yes or no. */
   let intBool = false;
   let values: readonly string[] = [];
   let readWords: readonly string[] = [];
-  const lookup = (list: readonly FieldSpec[]): void => {
+  const lookup = (list: readonly catalog.FieldSpec[]): void => {
     const f = list.find((x) => x.name === field);
     if (f !== undefined) {
       unit = f.unit;
       values = f.values ?? [];
     }
   };
-  if (first === 'slot') lookup(SLOT_FIELDS);
-  else if (first === 'cluster') lookup(CLUSTER_FIELDS);
-  else if (first === 'task') lookup([...TASK_FIELDS, ...PAGEMAP_FIELDS, ...SMAPS_KEYS, ...STATUS_KEYS]);
-  else if (first === 'device') lookup(DEVICE_FIELDS);
+  if (first === 'slot') lookup(catalog.SLOT_FIELDS);
+  else if (first === 'cluster') lookup(catalog.CLUSTER_FIELDS);
+  else if (first === 'task')
+    lookup([...catalog.TASK_FIELDS, ...catalog.PAGEMAP_FIELDS, ...catalog.SMAPS_KEYS, ...catalog.STATUS_KEYS]);
+  else if (first === 'device') lookup(catalog.DEVICE_FIELDS);
   else if (first === 'free') unit = 'kB';
   else if (first === 'overhead') unit = 'bytes';
-  else if (first === '/proc/swaps') lookup(SWAPS_COLUMNS);
+  else if (first === '/proc/swaps') lookup(catalog.SWAPS_COLUMNS);
   else {
     const resolved = resolveFile(first, r.config.pageSize, r.config.pmdOrder);
     if (resolved.ok) {
       const spec = resolved.value.spec;
       if (spec.keys !== undefined && second !== undefined) {
-        unit = KEYS[spec.keys].find((k) => k.name === second)?.unit ?? null;
+        unit = catalog.KEYS[spec.keys].find((k) => k.name === second)?.unit ?? null;
       } else {
         unit = resolved.value.unit;
         intBool = spec.write === 'int';
@@ -400,11 +373,12 @@ function taskFileCompletion(r: Request, words: readonly string[]): void {
   const withRegion = file === 'pagemap' || file === 'smaps' || file === 'data';
   if (withRegion && n === 3) return regions(r, task);
   if (file === 'pagemap') {
-    if (n === 5) fields(r, PAGEMAP_FIELDS, 'pagemap');
+    if (n === 5) fields(r, catalog.PAGEMAP_FIELDS, 'pagemap');
     else if (n > 5) operators(r);
     return;
   }
-  const keys = file === 'smaps' || file === 'smaps_rollup' ? SMAPS_KEYS : file === 'status' ? STATUS_KEYS : null;
+  const keys =
+    file === 'smaps' || file === 'smaps_rollup' ? catalog.SMAPS_KEYS : file === 'status' ? catalog.STATUS_KEYS : null;
   const keyAt = file === 'smaps' ? 4 : 3;
   if (keys !== null && n === keyAt) fields(r, keys, file ?? 'task');
   else operators(r);
@@ -431,7 +405,8 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
       r.add('ok', CompletionItemKind.Keyword, { detail: 'the statement before succeeded' });
       r.add('error', CompletionItemKind.Keyword, { detail: 'the statement before failed with ERRNO' });
     }
-    for (const f of OBSERVABLE_FORMS) r.add(f.keyword, CompletionItemKind.Keyword, { detail: f.synopsis, doc: f.doc });
+    for (const f of catalog.OBSERVABLE_FORMS)
+      r.add(f.keyword, CompletionItemKind.Keyword, { detail: f.synopsis, doc: f.doc });
     paths(r, 'observe');
     return;
   }
@@ -453,31 +428,31 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
           devices(r);
           // the vswap designs' hidden virtual device is observable by this word
           if (r.config.design === 'vswap' || r.config.design === 'vswap-ste')
-            r.add(VSWAP_DEVICE_WORD, CompletionItemKind.Constant, {
+            r.add(catalog.VSWAP_DEVICE_WORD, CompletionItemKind.Constant, {
               detail: 'virtual swap device (8 × RAM, not in /proc/swaps)',
             });
-        } else if (n === 3) fields(r, first === 'slot' ? SLOT_FIELDS : CLUSTER_FIELDS, first);
+        } else if (n === 3) fields(r, first === 'slot' ? catalog.SLOT_FIELDS : catalog.CLUSTER_FIELDS, first);
         else if (n === 4) operators(r);
         return;
       case 'device':
         if (n === 1) devices(r);
-        else if (n === 2) fields(r, DEVICE_FIELDS, 'device');
+        else if (n === 2) fields(r, catalog.DEVICE_FIELDS, 'device');
         else operators(r);
         return;
       case 'task':
         if (n === 1) tasks(r);
-        else if (n === 2) fields(r, TASK_FIELDS, 'task');
+        else if (n === 2) fields(r, catalog.TASK_FIELDS, 'task');
         else taskFileCompletion(r, words);
         return;
       case 'free':
-        if (n === 1) choices(r, FREE_ROWS, 'free(1) row');
-        else if (n === 2) fields(r, FREE_COLUMNS, 'free');
+        if (n === 1) choices(r, catalog.FREE_ROWS, 'free(1) row');
+        else if (n === 2) fields(r, catalog.FREE_COLUMNS, 'free');
         else operators(r);
         return;
       case 'overhead': {
-        const design = n >= 2 ? findDesign(second ?? '') : undefined;
+        const design = n >= 2 ? catalog.findDesign(second ?? '') : undefined;
         if (n === 1) {
-          for (const d of DESIGNS)
+          for (const d of catalog.DESIGNS)
             r.add(d.name, CompletionItemKind.EnumMember, { detail: d.title, doc: designMarkdown(d) });
           overheadItems(r, r.config.design);
         } else if (n === 2 && design !== undefined) overheadItems(r, design.name);
@@ -488,13 +463,13 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
   }
   if (first === '/proc/swaps') {
     if (n === 1) devices(r);
-    else if (n === 2) fields(r, SWAPS_COLUMNS, '/proc/swaps');
+    else if (n === 2) fields(r, catalog.SWAPS_COLUMNS, '/proc/swaps');
     else operators(r);
     return;
   }
   const resolved = resolveFile(first, r.config.pageSize, r.config.pmdOrder);
   if (resolved.ok && resolved.value.spec.keys !== undefined && n === 1) {
-    for (const k of KEYS[resolved.value.spec.keys])
+    for (const k of catalog.KEYS[resolved.value.spec.keys])
       r.add(k.name, CompletionItemKind.Property, { detail: k.unit, doc: keyMarkdown(first, k) });
     return;
   }
@@ -502,21 +477,21 @@ function observableCompletion(r: Request, words: readonly string[], assertion: b
 }
 
 function overheadItems(r: Request, designName: string): void {
-  const design = findDesign(designName);
+  const design = catalog.findDesign(designName);
   for (const s of design?.structures ?? [])
     r.add(s.name, CompletionItemKind.Property, { detail: `${s.kind} structure of ${designName}`, doc: s.doc });
-  choices(r, OVERHEAD_TOTALS, 'overhead total');
+  choices(r, catalog.OVERHEAD_TOTALS, 'overhead total');
 }
 
 interface ArgState {
   positionals: number;
   used: Set<string>;
   /** A dash flag before the cursor still waits for its value. */
-  pendingFlag: FlagSpec | null;
+  pendingFlag: catalog.FlagSpec | null;
   words: string[];
 }
 
-function argState(spec: CommandSpec, before: readonly Token[]): ArgState {
+function argState(spec: catalog.CommandSpec, before: readonly Token[]): ArgState {
   const state: ArgState = { positionals: 0, used: new Set(), pendingFlag: null, words: [] };
   for (let i = 1; i < before.length; i++) {
     const t = before[i] as Token;
@@ -557,7 +532,7 @@ function argState(spec: CommandSpec, before: readonly Token[]): ArgState {
   return state;
 }
 
-function optionValue(r: Request, spec: CommandSpec, option: OptionSpec, value: string): void {
+function optionValue(r: Request, spec: catalog.CommandSpec, option: catalog.OptionSpec, value: string): void {
   const key = option.key;
   const add = (text: string, kind: CompletionItemKind, detail?: string): void =>
     r.add(text, kind, { insert: `${key}=${text}`, ...(detail === undefined ? {} : { detail }) });
@@ -570,7 +545,7 @@ function optionValue(r: Request, spec: CommandSpec, option: OptionSpec, value: s
       for (const v of option.values ?? []) add(v, CompletionItemKind.EnumMember, option.doc);
       return;
     case 'content':
-      for (const c of CONTENT_KINDS) add(c.name, CompletionItemKind.EnumMember, c.doc);
+      for (const c of catalog.CONTENT_KINDS) add(c.name, CompletionItemKind.EnumMember, c.doc);
       add(
         'mix(zero=25%, compressible=50%, incompressible=25%)',
         CompletionItemKind.EnumMember,
@@ -598,7 +573,7 @@ function range(from: number, to: number): number[] {
   return out;
 }
 
-function positionalItems(r: Request, spec: CommandSpec, state: ArgState): void {
+function positionalItems(r: Request, spec: catalog.CommandSpec, state: ArgState): void {
   const p = spec.positionals[state.positionals];
   if (p === undefined) return;
   switch (p.kind) {
@@ -643,7 +618,7 @@ function positionalItems(r: Request, spec: CommandSpec, state: ArgState): void {
 }
 
 /** A value the file takes, to show what a write to it looks like (null: nothing sensible without context). */
-function exampleValue(spec: FileSpec): string | null {
+function exampleValue(spec: catalog.FileSpec): string | null {
   switch (spec.write) {
     case 'limit':
       return 'max';
@@ -676,7 +651,7 @@ function writeExamples(r: Request): void {
   }
 }
 
-function commandCompletion(r: Request, spec: CommandSpec): void {
+function commandCompletion(r: Request, spec: catalog.CommandSpec): void {
   const state = argState(spec, r.tokensBefore());
   if (state.pendingFlag !== null) {
     choices(r, state.pendingFlag.values ?? [], state.pendingFlag.doc);
@@ -754,7 +729,7 @@ export function complete(doc: TextDocument, position: Position, analysis: Analys
       expectCompletion(r);
       break;
     default: {
-      const spec = findCommand(first.text);
+      const spec = catalog.findCommand(first.text);
       if (spec !== undefined) commandCompletion(r, spec);
     }
   }

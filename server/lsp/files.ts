@@ -2,21 +2,14 @@
  * The files a scenario can name, as concrete paths for the configured page
  * size (mTHP directories depend on it) and the scenario's cgroups.
  */
-import {
-  CGROUP_FILES,
-  OTHER_FILES,
-  THP_STATS,
-  ZRAM_FILE_SPECS,
-  ZSWAP_DEBUG_COUNTERS,
-  type FileSpec,
-} from '../lang/catalog';
+import * as catalog from '../lang/catalog';
 import type { ScenarioConfig } from '../lang/index';
 
 export type FileUse = 'read' | 'write' | 'observe';
 
 export interface FileCandidate {
   readonly path: string;
-  readonly spec: FileSpec;
+  readonly spec: catalog.FileSpec;
 }
 
 /** mTHP sizes in kB for a page size: orders 2 up to the PMD order (order 1 is not an anon mTHP size). */
@@ -26,7 +19,7 @@ export function mthpSizesKb(config: ScenarioConfig): number[] {
   return sizes;
 }
 
-function usable(spec: FileSpec, use: FileUse): boolean {
+function usable(spec: catalog.FileSpec, use: FileUse): boolean {
   switch (use) {
     case 'write':
       return spec.access !== 'ro';
@@ -47,13 +40,13 @@ export function systemFiles(config: ScenarioConfig): readonly FileCandidate[] {
   if (cached !== undefined) return cached;
   const out: FileCandidate[] = [];
   const sizes = mthpSizesKb(config);
-  for (const spec of OTHER_FILES) {
+  for (const spec of catalog.OTHER_FILES) {
     if (!present(spec, config.swapTiers)) continue;
     if (spec.scope === 'thp-size')
       for (const kb of sizes) out.push({ path: spec.path.replace('<N>', String(kb)), spec });
     else out.push({ path: spec.path, spec });
   }
-  for (const c of ZSWAP_DEBUG_COUNTERS) {
+  for (const c of catalog.ZSWAP_DEBUG_COUNTERS) {
     const path = `/sys/kernel/debug/zswap/${c.name}`;
     out.push({
       path,
@@ -69,7 +62,7 @@ export function systemFiles(config: ScenarioConfig): readonly FileCandidate[] {
     });
   }
   for (const kb of sizes) {
-    for (const s of THP_STATS) {
+    for (const s of catalog.THP_STATS) {
       const path = `/sys/kernel/mm/transparent_hugepage/hugepages-${kb}kB/stats/${s.name}`;
       out.push({
         path,
@@ -86,7 +79,7 @@ export function systemFiles(config: ScenarioConfig): readonly FileCandidate[] {
     }
   }
   // zram0's attributes: the module is loaded with one device
-  for (const spec of ZRAM_FILE_SPECS) out.push({ path: spec.path.replace('<N>', '0'), spec });
+  for (const spec of catalog.ZRAM_FILE_SPECS) out.push({ path: spec.path.replace('<N>', '0'), spec });
   staticCache.set(cacheKey, out);
   return out;
 }
@@ -96,7 +89,7 @@ export function filterFiles(files: readonly FileCandidate[], use: FileUse): File
 }
 
 /** Files of an opt-in series (swap tiers) are offered only when the scenario enables it. */
-function present(spec: FileSpec, swapTiers: boolean): boolean {
+function present(spec: catalog.FileSpec, swapTiers: boolean): boolean {
   return spec.requires !== 'swap_tiers' || swapTiers;
 }
 
@@ -104,7 +97,7 @@ function present(spec: FileSpec, swapTiers: boolean): boolean {
 export function cgroupFiles(cgroup: string, prefix: string, use: FileUse, swapTiers = false): FileCandidate[] {
   const dir = cgroup === '/' ? prefix : prefix === '' ? cgroup.slice(1) : `${prefix}${cgroup}`;
   const start = dir === '' ? '' : `${dir}/`;
-  return CGROUP_FILES.filter(
+  return catalog.CGROUP_FILES.filter(
     (spec) => (cgroup !== '/' || spec.onRoot === true) && usable(spec, use) && present(spec, swapTiers),
   ).map((spec) => ({
     path: `${start}${spec.name}`,

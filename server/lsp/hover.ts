@@ -11,19 +11,7 @@ import { parseSize } from '../lang/units';
 import { resolveFile } from '../lang/check/paths';
 import type { SessionApi } from '../session/api';
 import type { Analysis } from './analysis';
-import {
-  commandMarkdown,
-  configKeyMarkdown,
-  designMarkdown,
-  errnoMarkdown,
-  fieldMarkdown,
-  fileMarkdown,
-  flagMarkdown,
-  kernelMarkdown,
-  keyMarkdown,
-  optionMarkdown,
-  positionalMarkdown,
-} from './docs';
+import * as docs from './docs';
 import { formatBytes, formatCount, formatLimit } from '../../shared/format';
 import { regionName, type NameOccurrence } from './names';
 import { wordAt, type RoledWord } from './roles';
@@ -48,34 +36,34 @@ export function sizeMarkdown(text: string, config: ScenarioConfig): string | nul
 
 function fileHover(path: string, config: ScenarioConfig): string | null {
   const resolved = resolveFile(path, config.pageSize, config.pmdOrder);
-  return resolved.ok ? fileMarkdown(resolved.value.spec, resolved.value.ref.path) : null;
+  return resolved.ok ? docs.fileMarkdown(resolved.value.spec, resolved.value.ref.path) : null;
 }
 
 function roleMarkdown(w: RoledWord, config: ScenarioConfig): string | null {
   const r = w.role;
   switch (r.role) {
     case 'verb':
-      return commandMarkdown(r.command);
+      return docs.commandMarkdown(r.command);
     case 'keyword':
       return r.doc;
     case 'flag':
-      return flagMarkdown(r.command, r.flag);
+      return docs.flagMarkdown(r.command, r.flag);
     case 'option':
-      return optionMarkdown(r.command, r.option);
+      return docs.optionMarkdown(r.command, r.option);
     case 'config-key':
-      return r.key === undefined ? null : configKeyMarkdown(r.key);
+      return r.key === undefined ? null : docs.configKeyMarkdown(r.key);
     case 'file':
       return fileHover(r.path, config);
     case 'errno':
-      return r.errno === undefined ? null : errnoMarkdown(r.errno);
+      return r.errno === undefined ? null : docs.errnoMarkdown(r.errno);
     case 'key':
-      return r.key === undefined ? null : keyMarkdown(r.file, r.key);
+      return r.key === undefined ? null : docs.keyMarkdown(r.file, r.key);
     case 'field':
-      return r.field === undefined ? null : fieldMarkdown(r.what, r.field);
+      return r.field === undefined ? null : docs.fieldMarkdown(r.what, r.field);
     case 'design':
-      return r.design === undefined ? null : designMarkdown(r.design);
+      return r.design === undefined ? null : docs.designMarkdown(r.design);
     case 'kernel':
-      return r.kernel === undefined ? null : kernelMarkdown(r.kernel);
+      return r.kernel === undefined ? null : docs.kernelMarkdown(r.kernel);
     case 'structure': {
       const s = findDesign(r.design)?.structures.find((x) => x.name === w.text);
       return s === undefined ? null : `**${s.name}** (${s.kind} structure of ${r.design})\n\n${s.doc}`;
@@ -85,8 +73,8 @@ function roleMarkdown(w: RoledWord, config: ScenarioConfig): string | null {
     case 'enum':
       return r.doc === '' ? null : r.doc;
     case 'argument':
-      if (r.option !== null) return optionMarkdown(r.command, r.option);
-      if (r.positional !== null) return positionalMarkdown(r.command, r.positional);
+      if (r.option !== null) return docs.optionMarkdown(r.command, r.option);
+      if (r.positional !== null) return docs.positionalMarkdown(r.command, r.positional);
       return null;
     default:
       return null;

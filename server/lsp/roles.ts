@@ -3,45 +3,19 @@
  * task name, an errno … Semantic tokens colour words by role and hover
  * documents them, so both read the syntax tree through this one walker.
  */
-import {
-  CLUSTER_FIELDS,
-  CONFIG_KEYS,
-  DEVICE_FIELDS,
-  FREE_COLUMNS,
-  KEYS,
-  OBSERVABLE_FORMS,
-  PAGEMAP_FIELDS,
-  SLOT_FIELDS,
-  SMAPS_KEYS,
-  STATUS_KEYS,
-  SWAPS_COLUMNS,
-  TASK_FIELDS,
-  findCommand,
-  findDesign,
-  findErrno,
-  type ArgKind,
-  type CommandSpec,
-  type ConfigKeySpec,
-  type DesignProfile,
-  type ErrnoSpec,
-  type FieldSpec,
-  type FlagSpec,
-  type KeySpec,
-  type OptionSpec,
-  type PositionalSpec,
-} from '../lang/catalog';
+import * as catalog from '../lang/catalog';
 import { range, type OperatorToken, type Range, type ScenarioConfig, type Statement, type Word } from '../lang/index';
 import { expands, variableSpans } from '../lang/check/substitute';
 import { resolveFile } from '../lang/check/paths';
 import { isKernelVersion, type KernelVersion } from '../sim/kernel_version';
 
 export type WordRole =
-  | { readonly role: 'verb'; readonly command: CommandSpec }
+  | { readonly role: 'verb'; readonly command: catalog.CommandSpec }
   /** `ok`, `error`, an observable keyword (`slot`, `free` …), `echo -n`. */
   | { readonly role: 'keyword'; readonly doc: string }
-  | { readonly role: 'flag'; readonly command: CommandSpec; readonly flag: FlagSpec }
-  | { readonly role: 'option'; readonly command: CommandSpec; readonly option: OptionSpec }
-  | { readonly role: 'config-key'; readonly key: ConfigKeySpec | undefined }
+  | { readonly role: 'flag'; readonly command: catalog.CommandSpec; readonly flag: catalog.FlagSpec }
+  | { readonly role: 'option'; readonly command: catalog.CommandSpec; readonly option: catalog.OptionSpec }
+  | { readonly role: 'config-key'; readonly key: catalog.ConfigKeySpec | undefined }
   /** A path to a file (observable, echo target, cat). */
   | { readonly role: 'file'; readonly path: string }
   | { readonly role: 'device' }
@@ -52,10 +26,10 @@ export type WordRole =
   | { readonly role: 'variable'; readonly definition: boolean }
   /** An open file's name: `open NAME` (definition), `close NAME`, `&NAME`. */
   | { readonly role: 'fd'; readonly definition: boolean }
-  | { readonly role: 'errno'; readonly errno: ErrnoSpec | undefined }
-  | { readonly role: 'key'; readonly file: string; readonly key: KeySpec | undefined }
-  | { readonly role: 'field'; readonly what: string; readonly field: FieldSpec | undefined }
-  | { readonly role: 'design'; readonly design: DesignProfile | undefined }
+  | { readonly role: 'errno'; readonly errno: catalog.ErrnoSpec | undefined }
+  | { readonly role: 'key'; readonly file: string; readonly key: catalog.KeySpec | undefined }
+  | { readonly role: 'field'; readonly what: string; readonly field: catalog.FieldSpec | undefined }
+  | { readonly role: 'design'; readonly design: catalog.DesignProfile | undefined }
   | { readonly role: 'kernel'; readonly kernel: KernelVersion | undefined }
   | { readonly role: 'structure'; readonly design: string }
   /** A size with or without unit: hover converts it to bytes, pages, slots and clusters. */
@@ -66,9 +40,9 @@ export type WordRole =
   /** Documented argument without a finer role (page ranges, bad lists, sysctl keys). */
   | {
       readonly role: 'argument';
-      readonly command: CommandSpec;
-      readonly positional: PositionalSpec | null;
-      readonly option: OptionSpec | null;
+      readonly command: catalog.CommandSpec;
+      readonly positional: catalog.PositionalSpec | null;
+      readonly option: catalog.OptionSpec | null;
     }
   | { readonly role: 'operator'; readonly op: OperatorToken }
   /** A value whose meaning depends on the target (echo values). */
@@ -82,7 +56,7 @@ export interface RoledWord {
 
 type Emit = (range: Range, text: string, role: WordRole) => void;
 
-const OBSERVABLE_DOCS = new Map(OBSERVABLE_FORMS.map((f) => [f.keyword, `\`${f.synopsis}\` — ${f.doc}`]));
+const OBSERVABLE_DOCS = new Map(catalog.OBSERVABLE_FORMS.map((f) => [f.keyword, `\`${f.synopsis}\` — ${f.doc}`]));
 
 function looksNumeric(text: string): boolean {
   const c = text.charCodeAt(0);
@@ -90,10 +64,10 @@ function looksNumeric(text: string): boolean {
 }
 
 function argRole(
-  kind: ArgKind,
-  command: CommandSpec,
-  positional: PositionalSpec | null,
-  option: OptionSpec | null,
+  kind: catalog.ArgKind,
+  command: catalog.CommandSpec,
+  positional: catalog.PositionalSpec | null,
+  option: catalog.OptionSpec | null,
   text: string,
 ): WordRole {
   switch (kind) {
@@ -141,7 +115,7 @@ function word(emit: Emit, w: Word, role: WordRole): void {
 }
 
 function commandWords(emit: Emit, stmt: Extract<Statement, { kind: 'command' }>): void {
-  const spec = findCommand(stmt.name.text);
+  const spec = catalog.findCommand(stmt.name.text);
   if (spec === undefined) return;
   word(emit, stmt.name, { role: 'verb', command: spec });
   let index = 0;
@@ -164,7 +138,7 @@ function commandWords(emit: Emit, stmt: Extract<Statement, { kind: 'command' }>)
   }
 }
 
-function fieldRole(list: readonly FieldSpec[], what: string, w: Word): WordRole {
+function fieldRole(list: readonly catalog.FieldSpec[], what: string, w: Word): WordRole {
   return { role: 'field', what, field: list.find((f) => f.name === w.text) };
 }
 
@@ -175,11 +149,12 @@ function taskFileWords(emit: Emit, file: string | undefined, words: readonly Wor
   if (region && a !== undefined) word(emit, a, { role: 'region', definition: false });
   if (file === 'pagemap') {
     if (b !== undefined) word(emit, b, { role: 'number' });
-    if (c !== undefined) word(emit, c, fieldRole(PAGEMAP_FIELDS, 'pagemap', c));
+    if (c !== undefined) word(emit, c, fieldRole(catalog.PAGEMAP_FIELDS, 'pagemap', c));
     return;
   }
   const key = file === 'smaps' ? b : file === 'smaps_rollup' || file === 'status' ? a : undefined;
-  if (key !== undefined) word(emit, key, fieldRole(file === 'status' ? STATUS_KEYS : SMAPS_KEYS, file ?? 'task', key));
+  if (key !== undefined)
+    word(emit, key, fieldRole(file === 'status' ? catalog.STATUS_KEYS : catalog.SMAPS_KEYS, file ?? 'task', key));
 }
 
 /** The words of an observable (an expect's subject, a `let`'s value); returns the role its compared value has. */
@@ -198,28 +173,32 @@ function observableWords(emit: Emit, subject: readonly Word[], config: ScenarioC
         if (dev !== undefined) word(emit, dev, { role: 'device' });
         if (n !== undefined) word(emit, n, { role: 'number' });
         if (field !== undefined)
-          word(emit, field, fieldRole(first.text === 'slot' ? SLOT_FIELDS : CLUSTER_FIELDS, first.text, field));
+          word(
+            emit,
+            field,
+            fieldRole(first.text === 'slot' ? catalog.SLOT_FIELDS : catalog.CLUSTER_FIELDS, first.text, field),
+          );
         if (first.text === 'slot' && field?.text === 'memcg') valueRole = { role: 'cgroup' };
         break;
       }
       case 'device':
         if (rest[0] !== undefined) word(emit, rest[0], { role: 'device' });
-        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(DEVICE_FIELDS, 'device', rest[1]));
+        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(catalog.DEVICE_FIELDS, 'device', rest[1]));
         break;
       case 'task': {
         const [task, file, ...more] = rest;
         if (task !== undefined) word(emit, task, { role: 'task', definition: false });
-        if (file !== undefined) word(emit, file, fieldRole(TASK_FIELDS, 'task', file));
+        if (file !== undefined) word(emit, file, fieldRole(catalog.TASK_FIELDS, 'task', file));
         if (rest.length === 2 && last?.text === 'cgroup') valueRole = { role: 'cgroup' };
         taskFileWords(emit, file?.text, more);
         break;
       }
       case 'free':
         if (rest[0] !== undefined) word(emit, rest[0], { role: 'enum', doc: '`mem` or `swap` line of free(1)' });
-        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(FREE_COLUMNS, 'free', rest[1]));
+        if (rest[1] !== undefined) word(emit, rest[1], fieldRole(catalog.FREE_COLUMNS, 'free', rest[1]));
         break;
       case 'overhead': {
-        const design = rest.length === 2 && rest[0] !== undefined ? findDesign(rest[0].text) : undefined;
+        const design = rest.length === 2 && rest[0] !== undefined ? catalog.findDesign(rest[0].text) : undefined;
         if (design !== undefined && rest[0] !== undefined) word(emit, rest[0], { role: 'design', design });
         if (last !== undefined && rest.length > 0)
           word(emit, last, { role: 'structure', design: design?.name ?? config.design });
@@ -237,10 +216,10 @@ function observableWords(emit: Emit, subject: readonly Word[], config: ScenarioC
   if (second !== undefined) {
     if (first.text === '/proc/swaps') {
       word(emit, second, { role: 'device' });
-      if (rest[1] !== undefined) word(emit, rest[1], fieldRole(SWAPS_COLUMNS, '/proc/swaps', rest[1]));
+      if (rest[1] !== undefined) word(emit, rest[1], fieldRole(catalog.SWAPS_COLUMNS, '/proc/swaps', rest[1]));
     } else {
       const resolved = resolveFile(first.text, config.pageSize, config.pmdOrder);
-      const keys = resolved.ok && resolved.value.spec.keys !== undefined ? KEYS[resolved.value.spec.keys] : [];
+      const keys = resolved.ok && resolved.value.spec.keys !== undefined ? catalog.KEYS[resolved.value.spec.keys] : [];
       word(emit, second, { role: 'key', file: first.text, key: keys.find((k) => k.name === second.text) });
     }
   }
@@ -248,7 +227,7 @@ function observableWords(emit: Emit, subject: readonly Word[], config: ScenarioC
 }
 
 function expectWords(emit: Emit, stmt: Extract<Statement, { kind: 'expect' }>, config: ScenarioConfig): void {
-  const verb = findCommand('expect');
+  const verb = catalog.findCommand('expect');
   if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
   const a = stmt.assertion;
   if (a.form === 'ok') {
@@ -260,7 +239,7 @@ function expectWords(emit: Emit, stmt: Extract<Statement, { kind: 'expect' }>, c
       role: 'keyword',
       doc: '`expect error ERRNO`: the statement just before failed with this errno.',
     });
-    word(emit, a.errno, { role: 'errno', errno: findErrno(a.errno.text) });
+    word(emit, a.errno, { role: 'errno', errno: catalog.findErrno(a.errno.text) });
     return;
   }
   const valueRole = observableWords(emit, a.subject, config, a.value);
@@ -275,7 +254,7 @@ function expectWords(emit: Emit, stmt: Extract<Statement, { kind: 'expect' }>, c
 
 /** `let NAME = VALUE…`: a literal or expression, or an observable's words. */
 function letWords(emit: Emit, stmt: Extract<Statement, { kind: 'let' }>, config: ScenarioConfig): void {
-  const verb = findCommand('let');
+  const verb = catalog.findCommand('let');
   if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
   word(emit, stmt.name, { role: 'variable', definition: true });
   const [first] = stmt.value;
@@ -289,13 +268,13 @@ function letWords(emit: Emit, stmt: Extract<Statement, { kind: 'let' }>, config:
 export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Emit): void {
   switch (stmt.kind) {
     case 'config': {
-      const verb = findCommand('config');
+      const verb = catalog.findCommand('config');
       if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
       for (const s of stmt.settings) {
-        const key = CONFIG_KEYS.find((k) => k.key === s.key.text);
+        const key = catalog.CONFIG_KEYS.find((k) => k.key === s.key.text);
         word(emit, s.key, { role: 'config-key', key });
         let role: WordRole;
-        if (s.key.text === 'design') role = { role: 'design', design: findDesign(s.value.text) };
+        if (s.key.text === 'design') role = { role: 'design', design: catalog.findDesign(s.value.text) };
         else if (s.key.text === 'kernel')
           role = { role: 'kernel', kernel: isKernelVersion(s.value.text) ? s.value.text : undefined };
         else if (s.key.text === 'ram' || s.key.text === 'page_size') role = { role: 'size' };
@@ -305,7 +284,7 @@ export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Em
       return;
     }
     case 'repeat': {
-      const verb = findCommand('repeat');
+      const verb = catalog.findCommand('repeat');
       if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
       if (stmt.count !== null) word(emit, stmt.count, { role: 'number' });
       if (stmt.variable !== null) word(emit, stmt.variable, { role: 'variable', definition: true });
@@ -315,7 +294,7 @@ export function statementWords(stmt: Statement, config: ScenarioConfig, emit: Em
       letWords(emit, stmt, config);
       return;
     case 'echo': {
-      const verb = findCommand('echo');
+      const verb = catalog.findCommand('echo');
       if (verb !== undefined) word(emit, stmt.keyword, { role: 'verb', command: verb });
       const procs = /(^|\/)cgroup\.procs$/.test(stmt.target.text);
       for (const v of stmt.values)

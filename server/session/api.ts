@@ -2,23 +2,7 @@
  * What a simulation session offers the language server, the CLI and tests.
  * `Session` (session.ts) implements it; views only ever see these shapes.
  */
-import type {
-  ClusterDetail,
-  ClusterList,
-  ClusterMap,
-  DesignName,
-  DeviceSummary,
-  EventPage,
-  ExpectResult,
-  MemcgSummary,
-  WireOverheadTable,
-  SessionDelta,
-  SessionSnapshot,
-  SlotRecord,
-  StepError,
-  StepInfo,
-  SwapCacheEntry,
-} from '../../shared/protocol';
+import type * as proto from '../../shared/protocol';
 import type { ConfigDefaults } from '../lang/check/config';
 import type { KernelVersion } from '../sim/kernel_version';
 import type { Diagnostic } from '../lang/diagnostics';
@@ -42,7 +26,7 @@ export type InvariantMode = 'off' | 'incremental' | 'full';
 
 export interface SessionOptions {
   /** Overrides the scenario's `config design=`. */
-  design?: DesignName;
+  design?: proto.DesignName;
   /** Overrides the scenario's `config kernel=` (its defaults follow: configUnderKernel()). */
   kernel?: KernelVersion;
   /** Fill in what the scenario's `config` leaves unset (the editor's swapsim.design and swapsim.geometry.* settings). */
@@ -69,13 +53,13 @@ export interface SessionApi {
   readonly diagnostics: readonly Diagnostic[];
   /** Increases with every change of state; deltas carry it. */
   readonly seq: number;
-  readonly design: DesignName;
-  readonly step: StepInfo;
-  snapshot(): SessionSnapshot;
-  stepForward(count?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta;
-  stepBack(count?: number): SessionDelta;
+  readonly design: proto.DesignName;
+  readonly step: proto.StepInfo;
+  snapshot(): proto.SessionSnapshot;
+  stepForward(count?: number, cancel?: CancelSignal, progress?: ProgressSink): proto.SessionDelta;
+  stepBack(count?: number): proto.SessionDelta;
   /** Run until the next statement starts at or after `toLine` (0-based), or to the end. */
-  run(toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): SessionDelta;
+  run(toLine?: number, cancel?: CancelSignal, progress?: ProgressSink): proto.SessionDelta;
   /**
    * Run until the next statement starts on a line of `breakpoints` (0-based;
    * only once the session is past step `from`, where the whole run began) or
@@ -87,31 +71,31 @@ export interface SessionApi {
     toLine?: number,
     cancel?: CancelSignal,
     progress?: ProgressSink,
-  ): SessionDelta;
+  ): proto.SessionDelta;
   /** Go back to the latest earlier step whose next statement starts on a line of `breakpoints`, else to step 0. */
-  backToBreakpoint(breakpoints: ReadonlySet<number>): SessionDelta;
-  gotoStep(step: number, cancel?: CancelSignal): SessionDelta;
-  reset(): SessionDelta;
+  backToBreakpoint(breakpoints: ReadonlySet<number>): proto.SessionDelta;
+  gotoStep(step: number, cancel?: CancelSignal): proto.SessionDelta;
+  reset(): proto.SessionDelta;
   /** Expect results and kernel errors so far, for diagnostics and the Testing view. */
-  readonly expects: readonly ExpectResult[];
-  readonly errors: readonly StepError[];
+  readonly expects: readonly proto.ExpectResult[];
+  readonly errors: readonly proto.StepError[];
   /** The full invariant sweep of the current state now ("Check All Invariants"); violations are recorded too. */
   checkAllInvariants(): { step: number; problems: string[] };
   /** Invariant violations so far: message, step, and the statement whose step broke the invariant. */
   readonly violations: readonly { message: string; step: number; range: Range }[];
   /** What the last execution of the statement on this line changed, for inlay hints (null if never run). */
   lineEffect(line: number): string | null;
-  device(path: string): DeviceSummary | null;
-  memcg(path: string): MemcgSummary | null;
+  device(path: string): proto.DeviceSummary | null;
+  memcg(path: string): proto.MemcgSummary | null;
   task(name: string): { name: string; state: string; cgroup: string; rss: number; swapents: number } | null;
   /** A variable's value at the current step: a `let` variable, or the loop counter of the statement run last; undefined when unset. */
   variable(name: string): number | string | undefined;
-  slot(type: number, offset: number): SlotRecord;
-  cluster(type: number, cluster: number): ClusterDetail;
-  clusterMap(type: number, bins: number, from?: number, to?: number): ClusterMap;
-  clusters(type: number, start: number, limit: number, includeFree: boolean): ClusterList;
-  swapCache(start: number, limit: number): { total: number; entries: SwapCacheEntry[] };
-  events(start: number, count: number, fromEnd?: boolean): EventPage;
-  overhead(): WireOverheadTable;
+  slot(type: number, offset: number): proto.SlotRecord;
+  cluster(type: number, cluster: number): proto.ClusterDetail;
+  clusterMap(type: number, bins: number, from?: number, to?: number): proto.ClusterMap;
+  clusters(type: number, start: number, limit: number, includeFree: boolean): proto.ClusterList;
+  swapCache(start: number, limit: number): { total: number; entries: proto.SwapCacheEntry[] };
+  events(start: number, count: number, fromEnd?: boolean): proto.EventPage;
+  overhead(): proto.WireOverheadTable;
   exportState(format: 'state-json' | 'counters-csv'): { mime: string; text: string };
 }

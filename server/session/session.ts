@@ -708,6 +708,11 @@ export class Session implements SessionApi {
       { expects: this.expectList, errors: this.errorList },
       (from, to) => wireEvents(this.queries, from, to),
     );
+    return { ...this.header(), ...changes, rewound };
+  }
+
+  /** The fields a delta and a snapshot both start with. */
+  private header(): Pick<SessionSnapshot, 'uri' | 'seq' | 'status' | 'design' | 'kernel' | 'step'> {
     return {
       uri: this.uri,
       seq: this.seqNo,
@@ -715,8 +720,6 @@ export class Session implements SessionApi {
       design: this.designName,
       kernel: this.kernelVersion,
       step: this.step,
-      ...changes,
-      rewound,
     };
   }
 
@@ -740,14 +743,9 @@ export class Session implements SessionApi {
   snapshot(): SessionSnapshot {
     const k = this.kernel;
     return {
-      uri: this.uri,
-      seq: this.seqNo,
-      status: this.statusValue,
-      design: this.designName,
-      kernel: this.kernelVersion,
+      ...this.header(),
       pageSize: k.geom.pageSize,
       clusterSlots: k.geom.clusterSlots,
-      step: this.step,
       devices: k.swap.devices.map((d) => deviceSummary(k, d)),
       memcgs: memcgSummaries(k),
       counters: counterSet(k),

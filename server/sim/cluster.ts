@@ -21,8 +21,7 @@ export const enum ClusterFlag {
 /** CLUSTER_FLAG_USABLE: any flag up to FRAG can be allocated from. */
 export const CLUSTER_FLAG_USABLE = ClusterFlag.FRAG;
 
-export const CLUSTER_LIST_NAMES = ['none', 'free', 'nonfull', 'frag', 'full', 'discard', 'dead'] as const;
-export type ClusterListName = (typeof CLUSTER_LIST_NAMES)[number];
+export { CLUSTER_LIST_NAMES, type ClusterListName } from '../../shared/protocol';
 
 export class SwapClusterInfo {
   count = 0;

@@ -32,6 +32,27 @@ export const NO_SWAP = -1;
 /** PFNs the table covers before its first growth: one MAX_PAGE_ORDER block. */
 const MIN_CAPACITY = 1024;
 
+type PfnArray = Int32Array | Uint8Array | Uint16Array | Float64Array;
+
+/** The per-PFN arrays of FolioTable and what a PFN not yet covered reads as in each. */
+const PFN_ARRAY_FILL = {
+  head: -1,
+  order: 0,
+  flags: 0,
+  memcg: 0,
+  mapcount: 0,
+  swap: NO_SWAP,
+  anonVma: -1,
+  index: 0,
+  mapping: 0,
+  content: 0,
+  data: 0,
+  lruNext: -1,
+  lruPrev: -1,
+} as const;
+type PfnArrayName = keyof typeof PFN_ARRAY_FILL;
+const PFN_ARRAY_NAMES = Object.keys(PFN_ARRAY_FILL) as PfnArrayName[];
+
 /**
  * The arrays cover PFNs 0..capacity-1 and grow by doubling when the
  * allocator hands out a higher PFN (it hands out low PFNs first), so a
@@ -84,52 +105,12 @@ export class FolioTable {
     const cap = this.head.length;
     if (end <= cap) return;
     const next = doubledCapacity(cap, MIN_CAPACITY, end, this.nrPages);
-    const old = [
-      this.head,
-      this.order,
-      this.flags,
-      this.memcg,
-      this.mapcount,
-      this.swap,
-      this.anonVma,
-      this.index,
-      this.mapping,
-      this.content,
-      this.data,
-      this.lruNext,
-      this.lruPrev,
-    ] as const;
-    this.j.custom(() => {
-      [
-        this.head,
-        this.order,
-        this.flags,
-        this.memcg,
-        this.mapcount,
-        this.swap,
-        this.anonVma,
-        this.index,
-        this.mapping,
-        this.content,
-        this.data,
-        this.lruNext,
-        this.lruPrev,
-      ] = old;
-    });
-    this.head = grown(this.head, next, -1);
-    this.order = grown(this.order, next, 0);
-    this.flags = grown(this.flags, next, 0);
-    this.memcg = grown(this.memcg, next, 0);
-    this.mapcount = grown(this.mapcount, next, 0);
-    this.swap = grown(this.swap, next, NO_SWAP);
-    this.anonVma = grown(this.anonVma, next, -1);
-    this.index = grown(this.index, next, 0);
-    this.mapping = grown(this.mapping, next, 0);
-    this.content = grown(this.content, next, 0);
-    this.data = grown(this.data, next, 0);
-    this.lruNext = grown(this.lruNext, next, -1);
-    this.lruPrev = grown(this.lruPrev, next, -1);
-    for (const a of this.arrays()) {
+    const arrays = this as Record<PfnArrayName, PfnArray>;
+    const old = PFN_ARRAY_NAMES.map((name) => arrays[name]);
+    this.j.custom(() => PFN_ARRAY_NAMES.forEach((name, i) => (arrays[name] = old[i])));
+    for (const name of PFN_ARRAY_NAMES) {
+      const a = grown(arrays[name], next, PFN_ARRAY_FILL[name]);
+      arrays[name] = a;
       // the old arrays hold the state older records refer to; the new ones need no undo of their own
       this.j.born(a);
       ownedBy(a, this);
@@ -137,22 +118,9 @@ export class FolioTable {
   }
 
   /** Every per-PFN array, in a fixed order. */
-  arrays(): (Int32Array | Uint8Array | Uint16Array | Float64Array)[] {
-    return [
-      this.head,
-      this.order,
-      this.flags,
-      this.memcg,
-      this.mapcount,
-      this.swap,
-      this.anonVma,
-      this.index,
-      this.mapping,
-      this.content,
-      this.data,
-      this.lruNext,
-      this.lruPrev,
-    ];
+  arrays(): PfnArray[] {
+    const arrays = this as Record<PfnArrayName, PfnArray>;
+    return PFN_ARRAY_NAMES.map((name) => arrays[name]);
   }
 
   /**

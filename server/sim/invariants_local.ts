@@ -72,24 +72,11 @@ class Written {
    */
   private lastArray: TypedArray | null = null;
   private lastOwner: object | undefined = undefined;
-  /** Objects whose field records were sorted already (a step writes a few counters many times). */
+  /** Objects whose field records were sorted already (a step writes a few counters many times), and the last one. */
   private readonly fieldTargets = new Set<object>();
+  private lastFieldTarget: object | null = null;
 
   constructor(private readonly k: Kernel) {}
-
-  /** Forget what was sorted (one Written serves every check of its kernel: a small step allocates no new sets). */
-  clear(): void {
-    this.clusters.clear();
-    this.clusterSlots.clear();
-    this.memcgs.clear();
-    this.zswapEntries.clear();
-    this.pfns.length = 0;
-    this.pfnRuns.length = 0;
-    this.ptes.clear();
-    this.lastArray = null;
-    this.lastOwner = undefined;
-    this.fieldTargets.clear();
-  }
 
   private arrayOwner(target: TypedArray): object | undefined {
     if (target !== this.lastArray) {
@@ -139,6 +126,8 @@ class Written {
   }
 
   field(target: object): void {
+    if (target === this.lastFieldTarget) return;
+    this.lastFieldTarget = target;
     if (this.fieldTargets.has(target)) return;
     this.fieldTargets.add(target);
     this.object(target instanceof SwapClusterInfo || target instanceof Memcg ? target : (ownerOf(target) ?? target));
@@ -235,19 +224,7 @@ function isZswapEntry(o: object): o is ZswapEntry {
 
 /** The incremental check of everything written since journal position `from`. */
 export function checkWrittenSince(k: Kernel, from: number): string[] {
-  let w = writtenByKernel.get(k);
-  if (w === undefined) writtenByKernel.set(k, (w = new Written(k)));
-  try {
-    return checkWritten(k, from, w);
-  } finally {
-    // nothing of this step is kept alive until the next one (a bulk step lists millions of PFNs)
-    w.clear();
-  }
-}
-
-const writtenByKernel = new WeakMap<Kernel, Written>();
-
-function checkWritten(k: Kernel, from: number, w: Written): string[] {
+  const w = new Written(k);
   k.j.forEachWrite(from, w);
   const copies = clusterCopies(k, from);
   const out: string[] = [];

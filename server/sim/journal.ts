@@ -485,6 +485,9 @@ export class Journal {
     let lastFieldKeys: Set<number> | undefined;
     const seen = this.seenElements;
     seen.newSpan();
+    // records come in runs on one target: whether it was born here is looked up once per run
+    let lastTarget: unknown = undefined;
+    let lastBorn = false;
     for (let i = from; i < to; i++) {
       const s = slot[i]!;
       const target = targets[i];
@@ -492,7 +495,13 @@ export class Journal {
         keep[i - base] = 1;
         continue;
       }
-      if (born?.has(target)) continue;
+      if (born !== null) {
+        if (target !== lastTarget) {
+          lastTarget = target;
+          lastBorn = born.has(target);
+        }
+        if (lastBorn) continue;
+      }
       if (s >= 0) {
         if (seen.testAndSet(target as TypedArray, s)) keep[i - base] = 1;
       } else if (s <= FIELD_BASE) {

@@ -31,17 +31,18 @@ function roleOf(k: Kernel, si: SwapInfo, design: DesignProfile): DeviceUsage['ro
 }
 
 /** What the slots of one device add up to, besides the counts every device keeps. */
-interface SlotFigures {
-  clustersAllocated: number;
-  clustersWithTable: number;
-  clustersWithExtendTable: number;
-  cachedSlots: number;
-  shadowSlots: number;
-  swapCacheGroups64: number;
-  overflowSlots: number;
-  continuationPages: number;
-  rmapSlots: number;
-}
+type SlotFigures = Pick<
+  DeviceUsage,
+  | 'clustersAllocated'
+  | 'clustersWithTable'
+  | 'clustersWithExtendTable'
+  | 'cachedSlots'
+  | 'shadowSlots'
+  | 'swapCacheGroups64'
+  | 'overflowSlots'
+  | 'continuationPages'
+  | 'rmapSlots'
+>;
 
 /** The slot walk: every cluster with a table, every slot of it. */
 function scanDevice(si: SwapInfo): SlotFigures {

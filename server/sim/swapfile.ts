@@ -593,14 +593,7 @@ export class Swap {
     if (ci.list) ci.list.remove(this.j, ci);
     list.addTail(this.j, ci);
     this.j.set(ci, 'flags', flag);
-    if (this.log.enabled)
-      this.log.emit({
-        kind: 'cluster-move',
-        type: si.type,
-        cluster: ci.idx,
-        from: CLUSTER_LIST_NAMES[from],
-        to: CLUSTER_LIST_NAMES[flag],
-      });
+    this.logClusterMove(si, ci, from);
   }
 
   /** Take a cluster off its list with flag NONE (isolate_lock_cluster's list_del). */
@@ -608,13 +601,18 @@ export class Swap {
     const from = ci.flags;
     if (ci.list) ci.list.remove(this.j, ci);
     this.j.set(ci, 'flags', ClusterFlag.NONE);
+    this.logClusterMove(si, ci, from);
+  }
+
+  /** A `cluster-move` event: the cluster went from list `from` to the one its flags name now. */
+  private logClusterMove(si: SwapInfo, ci: SwapClusterInfo, from: number): void {
     if (this.log.enabled)
       this.log.emit({
         kind: 'cluster-move',
         type: si.type,
         cluster: ci.idx,
         from: CLUSTER_LIST_NAMES[from],
-        to: 'none',
+        to: CLUSTER_LIST_NAMES[ci.flags],
       });
   }
 
@@ -656,14 +654,7 @@ export class Swap {
     if (ci.list) ci.list.remove(this.j, ci);
     this.j.set(ci, 'flags', ClusterFlag.DEAD);
     this.j.set(ci, 'order', 0);
-    if (this.log.enabled)
-      this.log.emit({
-        kind: 'cluster-move',
-        type: si.type,
-        cluster: ci.idx,
-        from: CLUSTER_LIST_NAMES[from],
-        to: 'dead',
-      });
+    this.logClusterMove(si, ci, from);
     si.dematerialize(this.j, ci.idx);
     this.j.set(si, 'virginLeft', si.virginLeft + 1);
     if (ci.idx < si.virginCursor) this.j.set(si, 'virginCursor', ci.idx);

@@ -7,46 +7,27 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type {
-  DesignName,
-  VerifyKernelInfo,
-  VerifyObservable,
-  VerifyScenarioReport,
-  VerifySimulatorOnly,
-  VerifyValue,
-} from '../../shared/protocol';
+import type { VerifyObservable, VerifyRunInfo, VerifyScenarioReport, VerifyValue } from '../../shared/protocol';
 import { summarize, verdictOf } from './compare';
 import { writeCacheFile } from './kernels';
 import { translate, TranslateError } from './translate';
 import { kernelProfileForSeries } from './profile';
 
-export interface FixtureObservable {
-  readonly key: string;
-  readonly line: number;
-  readonly kind: 'result' | 'expect' | 'dump';
-  readonly label: string;
-  readonly unit: string;
-  /** One value per run. */
-  readonly kernel: readonly VerifyValue[];
-  /** The simulator's value when recorded (for readers; the check recomputes it). */
-  readonly simulator: VerifyValue | null;
-  /** A known difference between kernel and simulator, with the reason (issue #17 calibrates these). */
-  readonly known?: string;
-}
+/**
+ * One observable as recorded: every run's kernel value; the simulator's value
+ * is kept for readers (the check recomputes it); `known` marks a known
+ * difference with its reason (issue #17 calibrates these).
+ */
+export type FixtureObservable = Pick<
+  VerifyObservable,
+  'key' | 'line' | 'kind' | 'label' | 'unit' | 'kernel' | 'simulator' | 'known'
+>;
 
-export interface Fixture {
+export interface Fixture extends VerifyRunInfo {
   readonly version: 1;
   /** The scenario's file name, relative to the fixture's folder. */
   readonly scenario: string;
-  readonly scenarioHash: string;
-  readonly kernel: VerifyKernelInfo;
-  readonly design: DesignName;
-  readonly runs: number;
-  readonly accel: string;
-  readonly runWallMs: readonly number[];
-  readonly bootMs: readonly number[];
   readonly observables: readonly FixtureObservable[];
-  readonly simulatorOnly: readonly VerifySimulatorOnly[];
 }
 
 /** `examples/basic.swapsim` + `7.2` → `examples/basic.verify.7.2.json`. */
@@ -102,21 +83,20 @@ export function recordFixture(scenarioFile: string, report: VerifyScenarioReport
       const known = marks.get(o.key);
       return known !== undefined && o.verdict === 'differs' ? { ...base, known } : base;
     });
-  const fixture: Fixture = {
-    version: 1,
-    scenario: path.basename(scenarioFile),
-    scenarioHash: r.scenarioHash,
-    kernel: r.kernel,
-    design: r.design,
-    runs: r.runs,
-    accel: r.accel,
-    runWallMs: r.runWallMs,
-    bootMs: r.bootMs,
-    observables,
-    simulatorOnly: r.simulatorOnly,
-  };
+  const fixture: Fixture = { version: 1, scenario: path.basename(scenarioFile), ...runInfo(r), observables };
   writeCacheFile(file, JSON.stringify(fixture, null, 1) + '\n');
   return file;
+}
+
+/** The fields a fixture and a report share, as the report has them. */
+function runInfo(r: VerifyRunInfo): VerifyRunInfo {
+  const { scenarioHash, kernel, design, runs, accel, runWallMs, bootMs, simulatorOnly } = r;
+  return { scenarioHash, kernel, design, runs, accel, runWallMs, bootMs, simulatorOnly };
+}
+
+/** A fixture as a report (accel `fixture`) over the given observables. */
+function fixtureReport(f: Fixture, scenario: string, observables: VerifyObservable[]): VerifyScenarioReport {
+  return { ...runInfo(f), accel: 'fixture', file: scenario, observables, summary: summarize(observables) };
 }
 
 function sameRecording(f: Fixture, r: VerifyScenarioReport): boolean {
@@ -184,20 +164,7 @@ export function checkFixture(file: string): FixtureCheck {
     within: 0,
     known,
     failures: [...failures, error],
-    report: {
-      file: scenario,
-      scenarioHash: f.scenarioHash,
-      kernel: f.kernel,
-      design: f.design,
-      runs: f.runs,
-      accel: 'fixture',
-      runWallMs: f.runWallMs,
-      bootMs: f.bootMs,
-      observables: [],
-      simulatorOnly: f.simulatorOnly,
-      summary: summarize([]),
-      error,
-    },
+    report: { ...fixtureReport(f, scenario, []), error },
   });
   if (text === null) return empty(`${file}: its scenario ${f.scenario} is gone`);
   let plan;
@@ -254,18 +221,6 @@ export function checkFixture(file: string): FixtureCheck {
         `${f.scenario}:${p.line + 1} ${p.label}: read by the translation but not in the fixture: record it again`,
       );
   }
-  const report: VerifyScenarioReport = {
-    file: scenario,
-    scenarioHash: f.scenarioHash,
-    kernel: f.kernel,
-    design: f.design,
-    runs: f.runs,
-    accel: 'fixture',
-    runWallMs: f.runWallMs,
-    bootMs: f.bootMs,
-    observables,
-    simulatorOnly: f.simulatorOnly,
-    summary: summarize(observables),
-  };
+  const report = fixtureReport(f, scenario, observables);
   return { fixture: file, series: f.kernel.series, total: f.observables.length, within, known, failures, report };
 }

@@ -11,7 +11,7 @@
  * sides fill the same page with the same kind of content.
  */
 import { createHash } from 'node:crypto';
-import type { DesignName, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
+import type { DesignName, VerifyRunInfo, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
 import type { CheckedStatement, FreeColumn, FsKind, Observable, PagemapField } from '../lang/check/checked';
 import { lexLine, splitLines } from '../lang/syntax/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
@@ -104,21 +104,19 @@ export interface GuestDevice {
   readonly blockSize?: number;
 }
 
-export interface GuestPlan {
-  readonly design: DesignName;
+/** The guest's run of a scenario: what it runs and reads, and what stays simulator-only. */
+export interface GuestPlan extends Pick<VerifyRunInfo, 'design' | 'scenarioHash' | 'simulatorOnly'> {
   /** The kernel profile the simulator ran under. */
   readonly kernel: KernelVersion;
-  readonly scenarioHash: string;
   readonly ramBytes: number;
   readonly cpus: number;
   readonly devices: readonly GuestDevice[];
   /** The command file's step lines (device lines are added by the VM runner, which names the disks). */
   readonly commands: readonly string[];
   readonly observables: readonly PlannedObservable[];
-  readonly simulatorOnly: readonly VerifySimulatorOnly[];
   /** Set when nothing of the scenario can run on a real kernel. */
   readonly wholeScenario: string | null;
-  /** Pages the scenario maps in all (for the run's timeout). */
+  /** Pages the scenario maps or writes with `dd` in all (for the run's timeout). */
   readonly mappedPages: number;
 }
 
@@ -466,6 +464,8 @@ export function translate(text: string, profile: SimProfile, file = 'scenario.sw
     const guest = commandFor(stmt, k, devices, onlyOnce);
     if (stmt.op === 'mmap') mappedPages += stmt.pages;
     if (stmt.op === 'usemem') mappedPages += stmt.pages * stmt.tasks.length;
+    // dd writes every page of the file, which takes as long in the guest as faulting them
+    if (stmt.op === 'mkfile' && stmt.fill === 'written') mappedPages += Math.ceil(stmt.bytes / k.geom.pageSize);
     if (guest !== null || isCommand(stmt)) {
       if (guest !== null) commands.push(...guest.split('\n'));
       observables.push({
@@ -627,13 +627,18 @@ function commandFor(
     case 'task':
       return `task ${e(stmt.task)} ${e(`${cgroupDir(stmt.cgroup)}/cgroup.procs`)} ${stmt.cpu}`;
     case 'mmap': {
-      if (stmt.file !== null || stmt.shared) {
-        onlyOnce(stmt, 'file and shared mappings are not translated for the guest yet');
+      if (stmt.file !== null) {
+        onlyOnce(
+          stmt,
+          'file mappings need page cache files (`file write`), which are not translated for the guest yet',
+        );
         return null;
       }
       const v = k.mm.tasks.get(stmt.task)?.vmas.get(stmt.region);
+      // a shared anonymous mapping's shmem object takes the mapping's content and seed (shmem_zero_setup())
       const seed = v?.contentSeed ?? 0;
-      return `mmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages} ${stmt.order} ${stmt.populate ? 1 : 0} ${seed} ${contentCodes(contentSpec(stmt), seed, stmt.pages).join(' ')}`;
+      const flags = (stmt.populate ? 1 : 0) | (stmt.shared ? 2 : 0);
+      return `mmap ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages} ${stmt.order} ${flags} ${seed} ${contentCodes(contentSpec(stmt), seed, stmt.pages).join(' ')}`;
     }
     case 'touch':
       return `touch ${e(stmt.task)} ${e(stmt.region)} ${stmt.pages.first} ${stmt.pages.count} ${stmt.write ? 1 : 0}`;

@@ -59,6 +59,14 @@ function accelArgs(accel: Accel): string[] {
 
 let kvmVerdict: Promise<boolean> | null = null;
 
+/** The machine: accelerator, RAM, CPUs and the kernel to boot. */
+function machineArgs(accel: Accel, memory: string, cpus: number, kernel: KernelImage): string[] {
+  return [...accelArgs(accel), '-m', memory, '-smp', String(cpus), '-kernel', kernel.vmlinuz];
+}
+
+/** No display, no reboot on panic (the run ends), no network, no monitor: the serial ports are the only way in and out. */
+const HEADLESS_ARGS = ['-nographic', '-no-reboot', '-nic', 'none', '-monitor', 'none'];
+
 /**
  * Does KVM really work? A writable /dev/kvm is not enough (nested KVM can
  * be broken: qemu aborts setting MSRs, or hangs after "Booting from ROM"),
@@ -76,21 +84,10 @@ export function kvmWorks(kernel: KernelImage): Promise<boolean> {
       const child = spawn(
         requireQemu(),
         [
-          ...accelArgs('kvm'),
-          '-m',
-          '256M',
-          '-smp',
-          '1',
-          '-kernel',
-          kernel.vmlinuz,
+          ...machineArgs('kvm', '256M', 1, kernel),
           '-append',
           'console=ttyS0 panic=-1 rdinit=/nonexistent',
-          '-nographic',
-          '-no-reboot',
-          '-nic',
-          'none',
-          '-monitor',
-          'none',
+          ...HEADLESS_ARGS,
           '-serial',
           'stdio',
         ],
@@ -298,24 +295,13 @@ async function boot(o: VmCommon, spec: BootSpec): Promise<BootResult> {
     writeFileSync(consoleLog, '');
     const cpus = Math.max(1, Math.min(spec.cpus, 64));
     const argv = [
-      ...accelArgs(o.accel),
-      '-m',
-      memoryArg(spec.ramBytes),
-      '-smp',
-      String(cpus),
-      '-kernel',
-      o.kernel.vmlinuz,
+      ...machineArgs(o.accel, memoryArg(spec.ramBytes), cpus, o.kernel),
       '-initrd',
       initrd,
       '-append',
       KERNEL_CMDLINE,
       ...args,
-      '-nographic',
-      '-no-reboot',
-      '-nic',
-      'none',
-      '-monitor',
-      'none',
+      ...HEADLESS_ARGS,
       '-serial',
       `file:${consoleLog}`,
       '-serial',

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { parseAndCheck, type Diagnostic, type Statement } from '../../server/lang/index';
 import { largeScenario, mutate } from './generate';
 import { docExamples, rng } from './helpers';
+import { atDepth } from '../depth';
 
 function validRange(d: Diagnostic, lineCount: number): boolean {
   const { start, end } = d.range;
@@ -24,16 +25,18 @@ function countStatements(list: readonly Statement[]): number {
   return n;
 }
 
-test('100,000 mutated scenarios: no exception escapes, every diagnostic is well-formed', () => {
+/** Mutated inputs: 25,000 at depth 1 (test/depth.ts). */
+const RUNS = atDepth(25_000);
+
+test(`${RUNS.toLocaleString('en')} mutated scenarios: no exception escapes, every diagnostic is well-formed`, () => {
   const corpus = docExamples().map((e) => e.code);
   assert.ok(corpus.length > 0);
   const next = rng(0x5eed);
-  const runs = 100_000;
   let maxMs = 0;
   let worst = '';
   let totalMs = 0;
   let withErrors = 0;
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < RUNS; i++) {
     const input = mutate(corpus[i % corpus.length] ?? '', next);
     const started = performance.now();
     let result;
@@ -57,13 +60,13 @@ test('100,000 mutated scenarios: no exception escapes, every diagnostic is well-
     if (countStatements(result.program.statements) > lines) assert.fail(`more statements than lines for input #${i}`);
   }
   console.log(
-    `fuzz: ${runs} inputs, ${withErrors} with errors, mean ${(totalMs / runs).toFixed(3)} ms, max ${maxMs.toFixed(2)} ms`,
+    `fuzz: ${RUNS} inputs, ${withErrors} with errors, mean ${(totalMs / RUNS).toFixed(3)} ms, max ${maxMs.toFixed(2)} ms`,
   );
   // A hang guard, not a speed target (npm run bench -- parse measures speed): inputs are under
   // 40 lines and take well under a millisecond, so only a parser that loops gets near this.
   assert.ok(maxMs < 30_000, `slowest input took ${maxMs.toFixed(1)} ms:\n${worst}`);
   // The mutations must actually exercise error paths.
-  assert.ok(withErrors > runs / 4, `only ${withErrors} inputs had errors`);
+  assert.ok(withErrors > RUNS / 4, `only ${withErrors} inputs had errors`);
 });
 
 // How fast is `npm run bench -- parse`'s job (lang.parse_check.10k_lines); here only the result counts.

@@ -2,7 +2,7 @@
 // each build a Session, which parses and checks them and, when they are
 // valid, runs them on the simulated machine to the end (or to the step
 // cap), steps back a little and runs forward again. Inputs are fed until
-// 100,000 of them have run on the interpreter. Every problem must surface
+// 20,000 of them (test/depth.ts) have run on the interpreter. Every problem must surface
 // as a diagnostic or a StepError, never as an exception; no run may break
 // the simulator's invariants; a rolled-back machine must equal a freshly
 // run one; and every input must finish within a time bound.
@@ -13,10 +13,11 @@ import { Session, type SessionBuildOptions } from '../../server/session/session'
 import { fingerprintParts } from '../../server/sim/snapshot';
 import { largeScenario, mutate, smallScenario } from '../lang/generate';
 import { docExamples, rng } from '../lang/helpers';
+import { atDepth } from '../depth';
 
 const SEED = Number(process.env.SWAPSIM_FUZZ_SEED ?? 0x5e55);
-/** Inputs that must run on the interpreter (valid after mutation). */
-const TARGET_INTERPRETED = Number(process.env.SWAPSIM_FUZZ_INPUTS ?? 100_000);
+/** Inputs that must run on the interpreter (valid after mutation): SWAPSIM_FUZZ_INPUTS, else 20,000 at depth 1 (test/depth.ts). */
+const TARGET_INTERPRETED = Number(process.env.SWAPSIM_FUZZ_INPUTS ?? atDepth(20_000));
 /** Give up feeding inputs after this many (the mutations have become too destructive). */
 const MAX_INPUTS = TARGET_INTERPRETED * 3;
 /** Steps one interpreter run may take (SessionOptions.maxSteps). */
@@ -71,7 +72,7 @@ function differingParts(a: Record<string, string>, b: Record<string, string>): s
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((key) => a[key] !== b[key]);
 }
 
-test('100,000 mutated scenarios run through parse, check and the interpreter: nothing throws, every input is bounded', () => {
+test(`mutated scenarios until ${TARGET_INTERPRETED.toLocaleString('en')} have run through parse, check and the interpreter: nothing throws, every input is bounded`, () => {
   const texts = corpus();
   assert.ok(texts.length > 20, `only ${texts.length} corpus texts`);
   const next = rng(SEED);

@@ -272,6 +272,24 @@ test('swap files translate: a root disk, one mkfs-made disk per mount, the file 
   assert.equal(plan.observables.find((o) => o.line === 4)?.simulator, 'EPERM');
 });
 
+test('a shared anonymous mapping runs as MAP_SHARED in the guest; a file mapping stays simulator-only', () => {
+  const plan = translate(
+    'swapon /dev/vdb size=8M\ntask t\nmmap t shm 64K shared populate\nmmap t heap 64K\nfile write /data/f 64K\nmmap t text 64K file=/data/f\n',
+    P72,
+  );
+  const mmaps = plan.commands.filter((c) => c.startsWith('mmap '));
+  assert.equal(mmaps.length, 2);
+  assert.match(mmaps[0]!, /^mmap t shm 16 0 3 /);
+  assert.match(mmaps[1]!, /^mmap t heap 16 0 0 /);
+  assert.deepEqual(
+    plan.simulatorOnly.map((s) => [s.line, /page cache|file mappings/.test(s.reason)]),
+    [
+      [4, true],
+      [5, true],
+    ],
+  );
+});
+
 test('the kernel log observable is 1 when the log holds the text, as the simulator reads contains', () => {
   const log = '<6>[    1.0] Adding 16380k swap on /x.\n';
   const out = parseGuestOutput(`@started\nS 1\nO 1 ok ${Buffer.byteLength(log)}\n${log}@done\n`);

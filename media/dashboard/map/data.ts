@@ -7,7 +7,14 @@
  * a cell shows) and mark binned pages and details stale; stale data stays on
  * screen until its replacement arrives, so stepping never flickers.
  */
-import type { ClusterChange, ClusterDetail, ClusterListName, ClusterMap, SlotBacking } from '../../../shared/protocol';
+import {
+  SLOT_BACKINGS,
+  type ClusterChange,
+  type ClusterDetail,
+  type ClusterListName,
+  type ClusterMap,
+  type SlotBacking,
+} from '../../../shared/protocol';
 import { Lru } from '../lru';
 
 /** Cells per page: 16,384 bins is a 100-odd KB answer, a few per screen at most. */
@@ -17,19 +24,9 @@ const DETAIL_CACHE = 384;
 const MAX_PAGE_REQUESTS = 4;
 const MAX_DETAIL_REQUESTS = 8;
 
-/** Cluster lists in a fixed order, so a cell stores one small index. */
+/** Cluster lists in a fixed order, so a cell stores one small index (0, a cell not yet filled in, reads as free). */
 export const LIST_ORDER: readonly ClusterListName[] = ['free', 'nonfull', 'frag', 'full', 'discard', 'none', 'dead'];
-export const BACKING_ORDER: readonly SlotBacking[] = [
-  'free',
-  'cached',
-  'cached-dirty',
-  'zero',
-  'zswap',
-  'disk',
-  'bad',
-  'pointer',
-  'header',
-];
+export const BACKING_ORDER: readonly SlotBacking[] = SLOT_BACKINGS;
 const LIST_INDEX = new Map(LIST_ORDER.map((name, i) => [name, i]));
 const BACKING_INDEX = new Map(BACKING_ORDER.map((name, i) => [name, i]));
 

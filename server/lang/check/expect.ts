@@ -206,6 +206,23 @@ function missing(ctx: CheckContext, words: readonly Word[], what: string, synops
   return null;
 }
 
+/** `WORD DEVICE FIELD`: an active swap device (normalised path) and one of `fields`; null after a diagnostic. */
+function deviceAndField(
+  ctx: CheckContext,
+  words: readonly Word[],
+  fields: readonly FieldSpec[],
+  what: string,
+  synopsis: string,
+): { device: string; field: FieldSpec } | null {
+  const devWord = words[1];
+  if (devWord === undefined) return missing(ctx, words, 'the device', synopsis);
+  const f = field(ctx, words[2], fields, words, what, synopsis);
+  if (f === null || tooMany(ctx, words, 3, synopsis)) return null;
+  const device = normalisePath(devWord.text) ?? devWord.text;
+  if (ctx.activeDevice(withText(devWord, device)) === null) return null;
+  return { device, field: f };
+}
+
 function field(
   ctx: CheckContext,
   word: Word | undefined,
@@ -313,13 +330,9 @@ export function resolveObservable(ctx: CheckContext, words: readonly Word[]): Re
       };
     }
     case 'device': {
-      const syn = 'device PATH FIELD';
-      const devWord = words[1];
-      if (devWord === undefined) return missing(ctx, words, 'the device', syn);
-      const f = field(ctx, words[2], DEVICE_FIELDS, words, 'device field', syn);
-      if (f === null || tooMany(ctx, words, 3, syn)) return null;
-      const device = normalisePath(devWord.text) ?? devWord.text;
-      if (ctx.activeDevice(withText(devWord, device)) === null) return null;
+      const r = deviceAndField(ctx, words, DEVICE_FIELDS, 'device field', 'device PATH FIELD');
+      if (r === null) return null;
+      const { device, field: f } = r;
       return { observable: { kind: 'device', device, field: f.name as 'prio' }, unit: f.unit, words: [] };
     }
     case 'overhead':
@@ -480,13 +493,15 @@ function resolvePathObservable(ctx: CheckContext, words: readonly Word[]): Resol
   }
   if (ref.kind === 'cgroup' && fd === null && !ctx.cgroupExists(ref.cgroup, head)) return null;
   if (ref.kind === 'proc' && ref.name === 'swaps') {
-    const syn = '/proc/swaps DEVICE Type|Size|Used|Priority';
-    const devWord = words[1];
-    if (devWord === undefined) return missing(ctx, words, 'the device', syn);
-    const col = field(ctx, words[2], SWAPS_COLUMNS, words, '/proc/swaps column', syn);
-    if (col === null || tooMany(ctx, words, 3, syn)) return null;
-    const device = normalisePath(devWord.text) ?? devWord.text;
-    if (ctx.activeDevice(withText(devWord, device)) === null) return null;
+    const r = deviceAndField(
+      ctx,
+      words,
+      SWAPS_COLUMNS,
+      '/proc/swaps column',
+      '/proc/swaps DEVICE Type|Size|Used|Priority',
+    );
+    if (r === null) return null;
+    const { device, field: col } = r;
     return {
       observable: { kind: 'swaps', device, column: col.name as 'Type' },
       unit: col.unit,

@@ -280,7 +280,8 @@ function clusterTables(
 ): void {
   const per = tableBytesPerCluster(d);
   const tables = per * d.clustersWithTable;
-  const perLabel = `${B(per)} (${formatCount(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B)`;
+  // built only for a formula: without formulas (after every operation, swap_meta_ram.ts) no text is made
+  const perLabel = (): string => `${B(per)} (${formatCount(d.clusterSlots)} × ${SIZES.TABLE_ENTRY} B)`;
   const splitRmap = desc.capabilities.hasReverseMap && d.role === 'physical';
   if (splitRmap) {
     // The rmap (POINTER) entries live inside this device's tables: show their 8 B/slot share apart.
@@ -290,7 +291,7 @@ function clusterTables(
       'swap_table',
       'dynamic',
       tables - rmap,
-      () => `${perLabel} × ${formatCount(d.clustersWithTable)} clusters with a table − ${B(rmap)} counted as rmap`,
+      () => `${perLabel()} × ${formatCount(d.clustersWithTable)} clusters with a table − ${B(rmap)} counted as rmap`,
     );
     b.add(
       d.name,
@@ -305,7 +306,7 @@ function clusterTables(
       'swap_table',
       'dynamic',
       tables,
-      () => `${perLabel} × ${formatCount(d.clustersWithTable)} clusters with a table`,
+      () => `${perLabel()} × ${formatCount(d.clustersWithTable)} clusters with a table`,
     );
   }
   if (opts.memcg) {
@@ -548,14 +549,14 @@ function globalLines(b: Builder, desc: DesignDescriptor, input: OverheadInput): 
   );
   if (desc.profile !== 'vswap') {
     const { virtualHeld, treeHeld } = zswapSplit(desc, input);
-    const folded =
+    const folded = (): string =>
       virtualHeld > 0 ? `; ${formatCount(virtualHeld)} more found through the virtual layer at no extra cost` : '';
     b.add(
       null,
       'zswap_tree',
       'dynamic',
       SIZES.ZSWAP_TREE_SLOT * treeHeld,
-      () => `${SIZES.ZSWAP_TREE_SLOT} B × ${formatCount(treeHeld)} entries in zswap's XArray${folded}`,
+      () => `${SIZES.ZSWAP_TREE_SLOT} B × ${formatCount(treeHeld)} entries in zswap's XArray${folded()}`,
     );
   }
 }

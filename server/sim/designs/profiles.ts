@@ -250,6 +250,23 @@ const NO_CAPS: DesignCapabilities = {
 const MAINLINE_REPARENT_NOTE =
   "If the recorded memcg is offline, the swapped-in folio is charged to the faulting mm's memcg; the swap charge stays with the zombie until the slot is freed.";
 
+/** What the merged designs share: real devices, the backend picked at allocation, no virtual slots, mainline reparenting. */
+const MAINLINE_RULES = {
+  dynamicDevices: false,
+  backendChosenAtWriteout: false,
+  virtualChargeRule: 'no-virtual-slots',
+  reparentOnSwapin: 'faulting-task-memcg',
+  reparentNote: MAINLINE_REPARENT_NOTE,
+} as const;
+
+/** Phases I–III keep the memcg id and the zero flag where legacy did. */
+const SWAP_CGROUP_AND_ZEROMAP = {
+  memcgIdLocation: 'swap_cgroup',
+  memcgNote: 'Global swap_cgroup array, 2 B per slot.',
+  zeroLocation: 'zeromap',
+  zeroNote: 'si->zeromap bitmap.',
+} as const;
+
 const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
   legacy: {
     profile: 'legacy',
@@ -268,12 +285,8 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     swapCacheLocation: 'xarray_per_64mib',
     swapCacheNote:
       'One address_space XArray per 64 MiB (2^14 slots) holds folios and, after writeback, workingset shadows.',
-    dynamicDevices: false,
-    backendChosenAtWriteout: false,
-    virtualChargeRule: 'no-virtual-slots',
+    ...MAINLINE_RULES,
     chargeNote: 'Slots are charged at allocation (folio_alloc_swap) and uncharged when freed.',
-    reparentOnSwapin: 'faulting-task-memcg',
-    reparentNote: MAINLINE_REPARENT_NOTE,
     clusterInfoBytes: 24,
     dynClusterInfoBytes: null,
     capabilities: {
@@ -296,19 +309,12 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     countLocation: 'swap_map',
     countNote:
       'Still the swap_map byte; P2 stopped using SWAP_HAS_CACHE because cache presence is read from the table.',
-    memcgIdLocation: 'swap_cgroup',
-    memcgNote: 'Global swap_cgroup array, 2 B per slot.',
-    zeroLocation: 'zeromap',
-    zeroNote: 'si->zeromap bitmap.',
+    ...SWAP_CGROUP_AND_ZEROMAP,
     swapCacheLocation: 'swap_table',
     swapCacheNote:
       'Per-cluster table of folio pointers and shadows (512 × 8 B), allocated while the cluster is in use.',
-    dynamicDevices: false,
-    backendChosenAtWriteout: false,
-    virtualChargeRule: 'no-virtual-slots',
+    ...MAINLINE_RULES,
     chargeNote: 'Unchanged from legacy.',
-    reparentOnSwapin: 'faulting-task-memcg',
-    reparentNote: MAINLINE_REPARENT_NOTE,
     clusterInfoBytes: 32,
     dynClusterInfoBytes: null,
     capabilities: {
@@ -330,18 +336,11 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     countLocation: 'swap_table',
     countNote:
       '4-bit count in bits 60–63 of the table entry; the top value sends readers to the per-cluster extend_table.',
-    memcgIdLocation: 'swap_cgroup',
-    memcgNote: 'Global swap_cgroup array, 2 B per slot.',
-    zeroLocation: 'zeromap',
-    zeroNote: 'si->zeromap bitmap.',
+    ...SWAP_CGROUP_AND_ZEROMAP,
     swapCacheLocation: 'swap_table',
     swapCacheNote: 'Table entries hold a PFN (cached) or a shadow (not cached).',
-    dynamicDevices: false,
-    backendChosenAtWriteout: false,
-    virtualChargeRule: 'no-virtual-slots',
+    ...MAINLINE_RULES,
     chargeNote: 'Unchanged from legacy.',
-    reparentOnSwapin: 'faulting-task-memcg',
-    reparentNote: MAINLINE_REPARENT_NOTE,
     clusterInfoBytes: 40,
     dynClusterInfoBytes: null,
     capabilities: {
@@ -369,12 +368,8 @@ const DESCRIPTORS: Record<DesignProfile, DesignDescriptor> = {
     zeroNote: 'SWP_TB_ZERO_FLAG, bit 59 on x86-64; a per-cluster 512-bit zero_bitmap on arches without a spare bit.',
     swapCacheLocation: 'swap_table',
     swapCacheNote: 'Table entries hold a PFN (cached) or a shadow (not cached).',
-    dynamicDevices: false,
-    backendChosenAtWriteout: false,
-    virtualChargeRule: 'no-virtual-slots',
+    ...MAINLINE_RULES,
     chargeNote: 'Unchanged semantics ("zero change to cgroup or refault tracking"); the id is recorded in memcg_table.',
-    reparentOnSwapin: 'faulting-task-memcg',
-    reparentNote: MAINLINE_REPARENT_NOTE,
     clusterInfoBytes: 48,
     dynClusterInfoBytes: null,
     capabilities: {
