@@ -11,7 +11,13 @@
  * sides fill the same page with the same kind of content.
  */
 import { createHash } from 'node:crypto';
-import type { DesignName, VerifyRunInfo, VerifySimulatorOnly, VerifyValue } from '../../shared/protocol';
+import type {
+  DesignName,
+  VerifyObservable,
+  VerifyRunInfo,
+  VerifySimulatorOnly,
+  VerifyValue,
+} from '../../shared/protocol';
 import type { CheckedStatement, FreeColumn, FsKind, Observable, PagemapField } from '../lang/check/checked';
 import { lexLine, splitLines } from '../lang/syntax/lexer';
 import { contentOf, type ContentSpec } from '../sim/content';
@@ -76,17 +82,13 @@ export type FilePick =
   /** One field of a one-line file of numbers (zram's mm_stat, io_stat, bd_stat), by its position. */
   | { readonly kind: 'column'; readonly index: number };
 
-export interface PlannedObservable {
-  readonly key: string;
-  readonly step: number;
-  readonly line: number;
-  readonly kind: 'result' | 'expect' | 'dump';
-  readonly label: string;
-  readonly unit: string;
-  readonly simulator: VerifyValue | null;
+/** An observable the guest reads (or, with no `read`, that stays simulator-only), with the simulator's value. */
+export interface PlannedObservable extends Pick<
+  VerifyObservable,
+  'key' | 'step' | 'line' | 'kind' | 'label' | 'unit' | 'simulator' | 'note'
+> {
   /** null: simulator-only (see `note`). */
   readonly read: GuestRead | null;
-  readonly note?: string;
 }
 
 export interface GuestDevice {

@@ -20,13 +20,13 @@ import { DEFAULT_KERNEL_VERSION, KERNEL_VERSIONS } from '../../server/sim/kernel
  * cgroups, count overflow).
  */
 const PLAN: Record<DesignProfile, { seeds: number[]; opsPerSeed: number }> = {
-  legacy: { seeds: seedsAtDepth(101, 1), opsPerSeed: 5_000 },
-  p1: { seeds: seedsAtDepth(201, 1), opsPerSeed: 5_000 },
-  p3: { seeds: seedsAtDepth(301, 1), opsPerSeed: 5_000 },
+  legacy: { seeds: seedsAtDepth(101, 2), opsPerSeed: 5_000 },
+  p1: { seeds: seedsAtDepth(201, 2), opsPerSeed: 5_000 },
+  p3: { seeds: seedsAtDepth(301, 2), opsPerSeed: 5_000 },
   p4: { seeds: seedsAtDepth(1, 3), opsPerSeed: 10_000 },
-  ghost: { seeds: seedsAtDepth(501, 1), opsPerSeed: 5_000 },
-  vswap: { seeds: seedsAtDepth(601, 1), opsPerSeed: 5_000 },
-  'vswap-ste': { seeds: seedsAtDepth(701, 1), opsPerSeed: 5_000 },
+  ghost: { seeds: seedsAtDepth(501, 2), opsPerSeed: 5_000 },
+  vswap: { seeds: seedsAtDepth(601, 2), opsPerSeed: 5_000 },
+  'vswap-ste': { seeds: seedsAtDepth(701, 2), opsPerSeed: 5_000 },
 };
 
 /** The full checker runs after every operation (issue #15: the sweep stays in the property test). */
