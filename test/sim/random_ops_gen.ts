@@ -424,29 +424,6 @@ const fileOp: Builder = (c) => {
   return { name: `truncate ${path}`, run: (k) => k.truncateFile(path, bytes) };
 };
 
-/**
- * The page cache and shmem (issue #19): files on a disk and on tmpfs
- * written (charged to a task's cgroup), read, synced and removed, so
- * reclaim, swapout, swapin and swapoff meet file and shmem pages among the
- * anonymous ones. Shared mappings of them are left out for now: with them
- * the incremental invariant check disagrees with the full one (p4, seed 1,
- * operation 6446), which is still to be looked into.
- */
-const pageCacheOp: Builder = (c) => {
-  const ps = c.k.geom.pageSize;
-  const path = c.r() < 0.6 ? `/dev/shm/f${c.int(0, 3)}` : `/data/f${c.int(0, 3)}`;
-  const task = c.alive.length > 0 && c.r() < 0.8 ? c.pick(c.alive) : undefined;
-  const roll = c.r();
-  if (roll < 0.4) {
-    const offset = c.int(0, 32) * ps;
-    const len = c.int(1, 96) * ps;
-    return { name: `file-write ${path}`, run: (k) => k.fileWrite(path, offset, len, { task }) };
-  }
-  if (roll < 0.65) return { name: `file-read ${path}`, run: (k) => void k.fileRead(path, 0, 128 * ps, { task }) };
-  if (roll < 0.75) return { name: 'file-sync', run: (k) => void k.sync() };
-  return { name: `file-rm ${path}`, run: (k) => k.unlink(path) };
-};
-
 /** A stretch as another user: the privileged operations fail (EPERM, EACCES) and change nothing. */
 const asUser: Builder = (c) => {
   const dev = c.k.swap.devices.find((d) => d.kind !== 'vswap');
@@ -504,7 +481,6 @@ const TABLE: readonly (readonly [number, Builder])[] = [
   [6, oomGroup],
   [14, swapFile],
   [6, fileOp],
-  [30, pageCacheOp],
   [4, asUser],
   [2, dmesgClear],
 ];
