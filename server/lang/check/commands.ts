@@ -1016,7 +1016,6 @@ export const USEMEM_REGION = 'mem';
 
 /** `usemem NAME SIZE …`: N tasks NAME0… that map SIZE and access it, then exit unless `hold`. */
 function checkUsemem(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
-  const { config } = ctx;
   const nameWord = positional(stmt, 0);
   const sizeWord = positional(stmt, 1);
   if (nameWord === undefined || sizeWord === undefined) {
@@ -1032,25 +1031,9 @@ function checkUsemem(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
   const n = count('n', ctx.limits.maxTasks);
   const passes = count('repeat', 1_000_000);
   if (n === null || passes === null) ok = false;
-  const bytes = checkSize(sizeWord, ctx.report, { pageSize: config.pageSize, what: 'usemem size', warnPlain: true });
-  const pages = bytes === null ? null : Math.ceil(bytes / config.pageSize);
-  if (pages !== null && pages > ctx.limits.maxRegionPages) {
-    ctx.error('SS504', `${pages} pages is more than the ${ctx.limits.maxRegionPages}-page region limit`, sizeWord);
-    ok = false;
-  }
-  const order = mmapOrder(ctx, stmt);
-  if (order === null) ok = false;
-  if (pages !== null && order !== null && pages % 2 ** order !== 0) {
-    ctx.error(
-      'SS316',
-      `${pages} pages is not a whole number of order-${order} folios (${2 ** order} pages each)`,
-      sizeWord,
-    );
-    ok = false;
-  }
-  const contentOpt = option(stmt, 'content');
-  const content = contentOpt === undefined ? DEFAULT_CONTENT : checkContent(contentOpt.value, ctx.report);
-  if (content === null) ok = false;
+  const region = checkRegionShape(ctx, stmt, sizeWord, 'usemem size');
+  const { pages, order, content } = region;
+  if (!region.ok) ok = false;
   let cgroup = '/';
   const cgOpt = option(stmt, 'cgroup');
   if (cgOpt !== undefined) {
@@ -1104,6 +1087,40 @@ function checkUsemem(ctx: CheckContext, stmt: CommandStatement): CheckedStatemen
 /** What a region holds when `content=` is not given (shared: checked programs are read-only). */
 const DEFAULT_CONTENT: Content = [{ kind: 'compressible', ratio: DEFAULT_COMPRESSIBLE_RATIO, percent: 100 }];
 
+/**
+ * What `mmap` and `usemem` share: the size in pages (mmap() rounds the
+ * length up to whole pages; at most the region limit), the folio order
+ * (`order=`/`thp=`, dividing the size) and the `content=`. `ok` is false after
+ * any diagnostic.
+ */
+function checkRegionShape(
+  ctx: CheckContext,
+  stmt: CommandStatement,
+  sizeWord: Word,
+  what: string,
+): { ok: boolean; bytes: number | null; pages: number | null; order: number | null; content: Content | null } {
+  const { pageSize } = ctx.config;
+  let ok = true;
+  const bytes = checkSize(sizeWord, ctx.report, { pageSize, what, warnPlain: true });
+  const pages = bytes === null ? null : Math.ceil(bytes / pageSize);
+  if (pages !== null && pages > ctx.limits.maxRegionPages) {
+    ctx.error('SS504', `${pages} pages is more than the ${ctx.limits.maxRegionPages}-page region limit`, sizeWord);
+    ok = false;
+  }
+  const order = mmapOrder(ctx, stmt);
+  if (pages !== null && order !== null && pages % 2 ** order !== 0) {
+    ctx.error(
+      'SS316',
+      `${pages} pages is not a whole number of order-${order} folios (${2 ** order} pages each)`,
+      sizeWord,
+    );
+    ok = false;
+  }
+  const contentOpt = option(stmt, 'content');
+  const content = contentOpt === undefined ? DEFAULT_CONTENT : checkContent(contentOpt.value, ctx.report);
+  return { ok: ok && order !== null && content !== null, bytes, pages, order, content };
+}
+
 function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement | null {
   const { config } = ctx;
   const taskWord = positional(stmt, 0);
@@ -1117,26 +1134,9 @@ function checkMmap(ctx: CheckContext, stmt: CommandStatement): CheckedStatement 
     ctx.error('SS211', `task '${taskWord.text}' already has a region '${regionWord.text}'`, regionWord);
     ok = false;
   }
-  const bytes = checkSize(sizeWord, ctx.report, { pageSize: config.pageSize, what: 'mapping size', warnPlain: true });
-  // mmap() rounds the length up to whole pages.
-  const pages = bytes === null ? null : Math.ceil(bytes / config.pageSize);
-  if (pages !== null && pages > ctx.limits.maxRegionPages) {
-    ctx.error('SS504', `${pages} pages is more than the ${ctx.limits.maxRegionPages}-page region limit`, sizeWord);
-    ok = false;
-  }
-  const order = mmapOrder(ctx, stmt);
-  if (order === null) ok = false;
-  if (pages !== null && order !== null && pages % 2 ** order !== 0) {
-    ctx.error(
-      'SS316',
-      `${pages} pages is not a whole number of order-${order} folios (${2 ** order} pages each)`,
-      sizeWord,
-    );
-    ok = false;
-  }
-  const contentOpt = option(stmt, 'content');
-  const content = contentOpt === undefined ? DEFAULT_CONTENT : checkContent(contentOpt.value, ctx.report);
-  if (content === null) ok = false;
+  const region = checkRegionShape(ctx, stmt, sizeWord, 'mapping size');
+  const { bytes, pages, order, content } = region;
+  if (!region.ok) ok = false;
   const shared = flag(stmt, 'shared') !== undefined;
   const fileOpt = option(stmt, 'file');
   const file = fileOpt === undefined ? null : dataFilePath(ctx, fileOpt.value);
